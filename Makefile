@@ -1,0 +1,45 @@
+# The README's commands. Each sets up .venv (the pinned stack) on first use, so a fresh clone needs only `make`.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+export GRADIO_ANALYTICS_ENABLED := False
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: install test check-export nbtest pytest app bench clean
+
+# torch first and exactly 2.13.0: a looser spec pulls a multi-GB CUDA build.
+$(VENV)/.installed: settings.ini setup.py pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+# The modules must be what the notebooks export: export, and fail if that changed anything under toolkit/.
+check-export: install
+	@before="$$(git status --porcelain -- toolkit; git diff -- toolkit)"; \
+	$(BIN)/nbdev-export; \
+	after="$$(git status --porcelain -- toolkit; git diff -- toolkit)"; \
+	if [ "$$before" != "$$after" ]; then \
+	  echo "nbdev-export changed toolkit/: edit the notebooks in nbs/, not the modules, then export and commit both"; \
+	  git status --porcelain -- toolkit; exit 1; fi; echo "nbdev-export: toolkit/ matches nbs/"
+
+nbtest: install
+	$(BIN)/nbdev-test --n-workers 2 --timing
+
+pytest: install
+	$(BIN)/pytest -q
+
+test: check-export nbtest pytest
+
+app: install
+	$(BIN)/awd serve
+
+bench: install
+	for b in bench/*.py; do $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info

@@ -1,0 +1,31 @@
+"The `awd` command end to end, as a user runs it."
+import json, subprocess
+
+def run(*args, check=False):
+    return subprocess.run(list(args), capture_output=True, text=True, timeout=600, check=check)
+
+def test_train_then_info(awd, tmp_path):
+    out = tmp_path/'m.pkl'
+    r = run(awd, 'train', 'headlines', '--preset', 'tiny', '--max-rows', '1500', '--vocab-sz', '300', '--quiet', '--out', str(out))
+    assert r.returncode == 0, r.stderr
+    last = r.stdout.strip().splitlines()[-1]
+    assert 'bpc' in last and f'saved {out}' in last
+    card = json.loads(run(awd, 'info', str(out), check=True).stdout)
+    assert card['corpus'] == 'headlines' and card['preset'] == 'tiny' and card['tokenizer']['model_type'] == 'unigram'
+    assert {'valid_loss', 'bpc', 'accuracy'} <= set(card['metrics']) and card['versions']['fastai'] == '2.8.12'
+    assert [p.name for p in tmp_path.iterdir()] == ['m.pkl']
+
+def test_train_missing_file(awd, tmp_path):
+    r = run(awd, 'train', str(tmp_path/'nope.csv'))
+    assert r.returncode == 2 and 'nope.csv: no such file' in r.stderr and 'Traceback' not in r.stderr
+
+def test_train_missing_column(awd, tmp_path):
+    f = tmp_path/'t.csv'; f.write_text('id,title\n1,a b c\n2,d e f\n')
+    r = run(awd, 'train', str(f), '--text-col', 'body', '--out', str(tmp_path/'m.pkl'))
+    assert r.returncode == 2 and "no text column 'body'; the columns are 'id', 'title'" in r.stderr
+    assert not (tmp_path/'m.pkl').exists()
+
+def test_info_corrupt_model(awd, tmp_path):
+    f = tmp_path/'bad.pkl'; f.write_bytes(b'not a model at all')
+    r = run(awd, 'info', str(f))
+    assert r.returncode == 2 and 'bad.pkl: not a loadable awd-toolkit model' in r.stderr

@@ -1,0 +1,7 @@
+"Everything a notebook needs: `from toolkit.all import *` (fastai's text API plus the toolkit's)."
+from fastai.text.all import *
+from .data import *
+from .tokenize import *
+from .lm import *
+from .export import *
+from .generate import *
