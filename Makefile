@@ -28,7 +28,7 @@ check-export: install
 	  git status --porcelain -- toolkit; exit 1; fi; echo "nbdev-export: toolkit/ matches nbs/"
 
 nbtest: install
-	$(BIN)/nbdev-test --n-workers 2 --timing
+	OMP_NUM_THREADS=1 $(BIN)/nbdev-test --n-workers 2 --timing
 
 pytest: install
 	$(BIN)/pytest -q

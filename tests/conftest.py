@@ -4,6 +4,10 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault('GRADIO_ANALYTICS_ENABLED', 'False')
+# Two OpenMP threads on a 2-core machine that is also running other jobs (benchmarks, CI) make torch's LSTM 50-500x
+# slower (the threads spin waiting for each other); one thread gives the same numbers. Set before torch is imported,
+# so it holds for this process and for every subprocess a test starts (`awd train`, the fresh-process round trip).
+os.environ.setdefault('OMP_NUM_THREADS', '1')
 
 @pytest.fixture(scope='session')
 def awd():

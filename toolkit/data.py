@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_data.ipynb #c002
 from __future__ import annotations
-import io, json
+import csv, io, json
 from pathlib import Path
 import toolkit
 import numpy as np
@@ -50,7 +50,6 @@ def _format_of(path:Path)->str:
 
 def _read_utf8(path:Path)->str:
     "The text of `path` (gunzipped if `.gz`), with an error naming the line of the first undecodable byte"
-    if path.is_dir(): raise ValueError(f"{path} is a directory: expected a CSV, TSV, TXT or JSONL file")
     raw = path.read_bytes()
     if path.suffix.lower() == '.gz':
         import gzip
@@ -76,8 +75,11 @@ def _parse(text:str, fmt:str, path:Path)->pd.DataFrame:
             except json.JSONDecodeError as e: raise ValueError(f"{path}: line {i} is not valid JSON ({e.msg})") from None
             if not isinstance(row, dict): raise ValueError(f"{path}: line {i} is not a JSON object")
             rows.append(row)
-        return pd.DataFrame(rows).astype(object).where(lambda d: d.notna(), '').astype(str)
-    try: return pd.read_csv(io.StringIO(text), sep='\t' if fmt=='tsv' else ',', dtype=str, keep_default_na=False)
+        rows = [{k: '' if v is None else v if isinstance(v, str) else json.dumps(v) for k,v in r.items()} for r in rows]
+        return pd.DataFrame(rows, dtype=str).fillna('')
+    # TSV has no quoting: a `"` is just a character (as in IANA's text/tab-separated-values)
+    kw = dict(sep='\t', quoting=csv.QUOTE_NONE) if fmt == 'tsv' else dict(sep=',')
+    try: return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, **kw)
     except pd.errors.ParserError as e: raise ValueError(f"{path}: not a valid {fmt.upper()} file ({e})") from None
 
 def _pick_col(df:pd.DataFrame, col:str|None, what:str, path:Path)->str:
@@ -99,6 +101,7 @@ def read_texts(
     "Read the user's texts (and labels) from a file, with errors that name what is wrong"
     path = Path(path).expanduser()
     if not path.exists(): raise FileNotFoundError(f"{path}: no such file")
+    if path.is_dir(): raise ValueError(f"{path} is a directory: expected a CSV, TSV, TXT or JSONL file")
     fmt = _format_of(path)
     if fmt == 'txt' and (text_col or label_col):
         raise ValueError(f"{path}: a .txt file has one text a line and no columns; drop text_col/label_col or use a CSV")
@@ -121,9 +124,12 @@ def split_df(
     "Add a seeded random (or grouped) train/valid split as column `is_valid`"
     if not 0 < valid_pct < 1: raise ValueError(f"valid_pct must be between 0 and 1, got {valid_pct}")
     if len(df) < 2: raise ValueError(f"need at least 2 rows to split into train and valid, got {len(df)}")
+    if group_col is not None and group_col not in df.columns:
+        raise ValueError(f"no group column {group_col!r}; the columns are {', '.join(map(repr, df.columns))}")
     rng = np.random.default_rng(seed)
-    keys = df[group_col].to_numpy() if group_col else np.arange(len(df))
+    keys = df[group_col].astype(str).to_numpy() if group_col else np.arange(len(df))
     uniq = np.unique(keys)
+    if len(uniq) < 2: raise ValueError(f"need at least 2 groups in column {group_col!r} to split by group, got {len(uniq)}")
     n_valid = min(max(1, round(len(uniq)*valid_pct)), len(uniq)-1)
     valid = set(rng.choice(uniq, n_valid, replace=False).tolist())
     return df.assign(is_valid=[k in valid for k in keys.tolist()])

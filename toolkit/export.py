@@ -7,8 +7,9 @@ from __future__ import annotations
 import os, sys, platform, pickle, warnings, zipfile, datetime
 from pathlib import Path
 import torch
-from fastai.learner import Learner, load_learner
+from fastai.learner import Learner
 import toolkit
+import toolkit.generate # a loaded LMLearner gets `generate` and the linear `predict`
 from .lm import get_tokenizer
 
 # %% auto #0
@@ -22,11 +23,11 @@ def package_versions()->dict:
                 torch=torch.__version__, sentencepiece=sentencepiece.__version__, python=platform.python_version())
 
 def last_metrics(learn:Learner)->dict:
-    "The validation loss and metrics of the last epoch, by name"
+    "The validation loss and metrics of the last validation (after `fit` or `validate`), by name"
     rec = getattr(learn, 'recorder', None)
-    if rec is None or not rec.values: return {}
-    names = [n for n in rec.metric_names[1:] if n != 'time']
-    return {n: round(float(v), 4) for n,v in zip(names, rec.values[-1]) if v is not None and n != 'train_loss'}
+    if rec is None or not getattr(rec.loss, 'count', 0): return {} # never validated
+    mets = [('valid_loss', rec.loss)] + [(m.name, m) for m in learn.metrics]
+    return {n: round(float(m.value), 4) for n,m in mets if m.value is not None}
 
 def model_card(learn:Learner, **extra)->dict:
     "A model card for `learn`: kind, preset, architecture, tokenizer, size, metrics and versions, plus `extra`"
@@ -65,13 +66,11 @@ def load_model(
     if not path.exists(): raise FileNotFoundError(f"{path}: no such model file")
     if path.is_dir(): raise ValueError(f"{path} is a directory: expected an exported model file (.pkl)")
     if path.stat().st_size == 0: raise ValueError(f"{path} is empty: not an exported model")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter('ignore')
-            learn = load_learner(path, cpu=cpu)
+    try: learn = torch.load(path, map_location='cpu' if cpu else None, weights_only=False) # a pickle: trusted files only
     except (pickle.UnpicklingError, EOFError, RuntimeError, zipfile.BadZipFile, AttributeError, ModuleNotFoundError,
-            ImportError, ValueError, TypeError, KeyError) as e:
+            ImportError, ValueError, TypeError, KeyError, IndexError, OSError) as e:
         raise ValueError(f"{path}: not a loadable awd-toolkit model, the file is damaged or incompatible "
                          f"({type(e).__name__}: {e})") from None
     if not isinstance(learn, Learner): raise ValueError(f"{path}: holds a {type(learn).__name__}, not an exported learner")
+    if cpu: learn.dls.cpu()
     return learn

@@ -5,7 +5,7 @@ with the hidden state carried), with the controls users expect, linear in length
 
 # %% ../nbs/03_generate.ipynb #c002
 from __future__ import annotations
-import math
+import math, numbers
 from typing import NamedTuple
 import torch
 import torch.nn.functional as F
@@ -35,6 +35,8 @@ class VocabInfo:
         self.word_start = torch.tensor([t.startswith('▁') and not special(b) for t,b in zip(self.vocab, bare)])
         # after a marker (xxbos, xxmaj, xxup, xxnl, a category) comes the start of a word
         self.marker = torch.tensor([t.startswith('▁') and special(b) for t,b in zip(self.vocab, bare)])
+        # a bare `▁` is a word only once a piece without `▁` follows it
+        self.space = torch.tensor([t == '▁' for t in self.vocab])
         self.end_id = self.o2i.get('▁xxbos', self.o2i.get('xxbos'))
 
     def ids(self, pieces:list[str])->list[int]:
@@ -96,12 +98,13 @@ def sample(
     model.eval(); model.reset()
     try:
         never = info.never | (info.unk if no_unk else torch.zeros_like(info.unk))
-        never, end, word_start, marker = never.to(dev), info.end.to(dev), info.word_start.to(dev), info.marker.to(dev)
+        never, end, word_start, marker, space = (m.to(dev) for m in (never, info.end, info.word_start, info.marker, info.space))
         words0 = int(info.word_start[torch.tensor(prompt_ids)].sum())
         logits = model(torch.tensor([prompt_ids], device=dev))[0][:, -1].float()    # read the prompt once
         _set_hidden(enc, [tuple(h.expand(-1, n, -1).contiguous() for h in hc) for hc in enc.hidden])
         logits = logits.expand(n, -1)
         need_word = torch.full((n,), first_word_start or bool(info.marker[prompt_ids[-1]]), device=dev)
+        need_rest = torch.full((n,), bool(info.space[prompt_ids[-1]]) and not first_word_start, device=dev)
         rows = torch.arange(n, device=dev)                 # original row of each running row
         words = torch.full((n,), words0, device=dev)
         seen = torch.zeros(n, len(info.vocab), dtype=torch.bool, device=dev)
@@ -114,6 +117,7 @@ def sample(
             if stop_at_eos: lg = lg.masked_fill((words < min_words)[:, None] & end, -math.inf)
             if max_words is not None: lg = lg.masked_fill((words >= max_words)[:, None] & (word_start | marker & ~end), -math.inf)
             lg = lg.masked_fill(need_word[:, None] & ~word_start, -math.inf)
+            lg = lg.masked_fill(need_rest[:, None] & (word_start | marker), -math.inf)
             lg = torch.where(torch.isinf(lg).all(-1, keepdim=True), logits.masked_fill(never, -math.inf), lg) # nothing left: relax
             if greedy: nxt = lg.argmax(-1)
             else:
@@ -129,7 +133,7 @@ def sample(
                 rows, nxt, words = rows[keep], nxt[keep], words[keep]
                 _set_hidden(enc, [tuple(h[:, keep].contiguous() for h in hc) for hc in enc.hidden])
             seen[rows, nxt] = True
-            words, need_word = words + word_start[nxt].long(), marker[nxt]
+            words, need_word, need_rest = words + word_start[nxt].long(), marker[nxt], space[nxt]
             logits = model(nxt[:, None])[0][:, -1].float()
         return [(o, float(s)) for o,s in zip(out, score.tolist())]
     finally:
@@ -151,21 +155,24 @@ MAX_N, MAX_TOKENS = 1000, 5000
 def _check(name, value, ok, expected):
     if not ok: raise ValueError(f"{name} must be {expected}, got {value!r}")
 
+def _is_int(v): return isinstance(v, numbers.Integral) and not isinstance(v, bool)
+def _is_num(v): return isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v)
+
 def check_generate_args(n, temperature, top_k, top_p, min_p, greedy, min_words, max_words, max_tokens, repetition_penalty):
     "Raise a `ValueError` naming the first argument of `generate` that is out of range"
-    _check('n', n, isinstance(n, int) and 1 <= n <= MAX_N, f'an integer from 1 to {MAX_N}')
+    _check('n', n, _is_int(n) and 1 <= n <= MAX_N, f'an integer from 1 to {MAX_N}')
     if not greedy:
-        _check('temperature', temperature, isinstance(temperature, (int, float)) and 0 < temperature < 100 and math.isfinite(temperature),
-               'a number > 0 (or pass greedy=True for greedy decoding)')
-    _check('top_k', top_k, top_k is None or (isinstance(top_k, int) and top_k >= 1), 'None or an integer >= 1')
-    _check('top_p', top_p, top_p is None or (isinstance(top_p, (int, float)) and 0 < top_p <= 1), 'None or a number in (0, 1]')
-    _check('min_p', min_p, min_p is None or (isinstance(min_p, (int, float)) and 0 <= min_p < 1), 'None or a number in [0, 1)')
-    _check('max_tokens', max_tokens, isinstance(max_tokens, int) and 1 <= max_tokens <= MAX_TOKENS, f'an integer from 1 to {MAX_TOKENS}')
-    _check('min_words', min_words, isinstance(min_words, int) and 0 <= min_words <= MAX_TOKENS, f'an integer from 0 to {MAX_TOKENS}')
-    _check('max_words', max_words, max_words is None or (isinstance(max_words, int) and 1 <= max_words <= MAX_TOKENS),
+        _check('temperature', temperature, _is_num(temperature) and 0 < temperature <= 100,
+               'a number in (0, 100] (or pass greedy=True for greedy decoding)')
+    _check('top_k', top_k, top_k is None or (_is_int(top_k) and top_k >= 1), 'None or an integer >= 1')
+    _check('top_p', top_p, top_p is None or (_is_num(top_p) and 0 < top_p <= 1), 'None or a number in (0, 1]')
+    _check('min_p', min_p, min_p is None or (_is_num(min_p) and 0 <= min_p < 1), 'None or a number in [0, 1)')
+    _check('max_tokens', max_tokens, _is_int(max_tokens) and 1 <= max_tokens <= MAX_TOKENS, f'an integer from 1 to {MAX_TOKENS}')
+    _check('min_words', min_words, _is_int(min_words) and 0 <= min_words <= MAX_TOKENS, f'an integer from 0 to {MAX_TOKENS}')
+    _check('max_words', max_words, max_words is None or (_is_int(max_words) and 1 <= max_words <= MAX_TOKENS),
            f'None or an integer from 1 to {MAX_TOKENS}')
     if max_words is not None and min_words > max_words: raise ValueError(f"min_words ({min_words}) must not exceed max_words ({max_words})")
-    _check('repetition_penalty', repetition_penalty, isinstance(repetition_penalty, (int, float)) and 0 < repetition_penalty <= 10,
+    _check('repetition_penalty', repetition_penalty, _is_num(repetition_penalty) and 0 < repetition_penalty <= 10,
            'a number in (0, 10]')
 
 # %% ../nbs/03_generate.ipynb #c012
@@ -213,8 +220,8 @@ def generate(
     gen = torch.Generator(next(self.model.parameters()).device)
     if seed is not None: gen.manual_seed(seed)
     else: gen.seed()
-    res = sample(self.model, info.ids(pieces), info, n=n, max_tokens=max_tokens, temperature=temperature, top_k=top_k,
-                 top_p=top_p, min_p=min_p, greedy=greedy, min_words=min_words, max_words=max_words, stop_at_eos=stop_at_eos,
+    res = sample(self.model, info.ids(pieces), info, n=int(n), max_tokens=int(max_tokens), temperature=float(temperature),
+                 top_k=top_k, top_p=top_p, min_p=min_p, greedy=greedy, min_words=min_words, max_words=max_words, stop_at_eos=stop_at_eos,
                  no_unk=no_unk, repetition_penalty=repetition_penalty, generator=gen,
                  first_word_start=bool(prompt) and prompt[-1].isspace())
     texts = [_clean(pieces + [info.vocab[i] for i in ids]) for ids,_ in res]
@@ -222,15 +229,20 @@ def generate(
     return [Sample(t, lp, len(ids)) for t,(ids,lp) in zip(texts, res)]
 
 # %% ../nbs/03_generate.ipynb #c015
+if LMLearner.predict.__module__ != __name__: fastai_predict = LMLearner.predict # fastai's own, for comparisons
+
 @patch
 def predict(self:LMLearner, text, n_words=1, no_unk=True, temperature=1., min_p=None, no_bar=False,
             decoder=None, only_last_word=False):
     "Return `text` and the `n_words` pieces that come after it, in linear time"
-    check_generate_args(1, temperature, None, None, min_p, False, 0, None, max(int(n_words), 1), 1.0)
+    _check('n_words', n_words, _is_int(n_words) and 0 <= n_words <= MAX_TOKENS, f'an integer from 0 to {MAX_TOKENS}')
+    check_generate_args(1, temperature, None, None, min_p, False, 0, None, 1, 1.0)
+    if not isinstance(text, str): raise ValueError(f"text must be a string, got {type(text).__name__}")
     info = VocabInfo(self.dls.vocab)
     pieces = _prompt_pieces(self, text, None)
-    (ids, _), = sample(self.model, info.ids(pieces), info, n=1, max_tokens=n_words, temperature=temperature,
-                       min_p=min_p, stop_at_eos=False, no_unk=no_unk, generator=None)
+    (ids, _), = sample(self.model, info.ids(pieces), info, n=1, max_tokens=int(n_words), temperature=float(temperature),
+                       min_p=min_p, stop_at_eos=False, no_unk=no_unk, generator=None,
+                       first_word_start=bool(text) and text[-1].isspace())
     toks = pieces + [info.vocab[i] for i in ids]
     if decoder is not None: return ' '.join(decoder([t for t in toks if t.lstrip('▁') not in ('xxbos', 'xxpad')]))
     return _clean(toks)

@@ -30,7 +30,7 @@ def _config(**kw): return {**awd_lstm_lm_config, **kw}
 
 PRESETS = {
     'tiny':  dict(config=_config(emb_sz=32, n_hid=64, n_layers=2), vocab_sz=300, bs=16, seq_len=32, lr=1e-2, drop_mult=0.1),
-    'small': dict(config=_config(emb_sz=256, n_hid=640, n_layers=3), vocab_sz=4000, bs=64, seq_len=64, lr=5e-3, drop_mult=0.3),
+    'small': dict(config=_config(emb_sz=256, n_hid=512, n_layers=3), vocab_sz=4000, bs=64, seq_len=64, lr=5e-3, drop_mult=0.3),
     'base':  dict(config=_config(), vocab_sz=8000, bs=64, seq_len=72, lr=2e-3, drop_mult=0.5),
 }
 

@@ -5,7 +5,7 @@ and lines, and `detokenize`, which turns pieces back into clean text."""
 
 # %% ../nbs/01_tokenize.ipynb #c002
 from __future__ import annotations
-import re, shutil, tempfile
+import contextlib, os, shutil, sys, tempfile
 from fastcore.basics import ifnone
 from fastai.text.core import (Tokenizer, SentencePieceTokenizer, tokenize1, defaults,
                               UNK, PAD, BOS, EOS, FLD, TK_REP, TK_WREP, TK_UP, TK_MAJ)
@@ -41,6 +41,16 @@ def add_bos(t:str)->str:
 RULES = [replace_lines, replace_case, add_bos]
 
 # %% ../nbs/01_tokenize.ipynb #c008
+@contextlib.contextmanager
+def _quiet_stderr():
+    "Send what C++ code writes to file descriptor 2 to /dev/null for the duration"
+    sys.stderr.flush()
+    saved, null = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 2); yield
+    finally:
+        os.dup2(saved, 2); os.close(saved); os.close(null)
+
 class SPTokenizer(SentencePieceTokenizer):
     "fastai's `SentencePieceTokenizer` that pickles as its model bytes and trains in a temporary directory"
     def __init__(self,
@@ -63,6 +73,10 @@ class SPTokenizer(SentencePieceTokenizer):
         finally:
             if self._tmp: shutil.rmtree(self.cache_dir, ignore_errors=True)
         return {}
+
+    def train(self, raw_text_path):
+        "fastai's training, without SentencePiece's C++ log lines on stderr (its errors still raise)"
+        with _quiet_stderr(): return super().train(raw_text_path)
 
     def encode(self, text:str)->list[str]:
         "The pieces of `text`, after `RULES`"
@@ -108,13 +122,14 @@ def detokenize(
     "Clean text from SentencePiece pieces or fastai tokens, undoing the case, line and repetition marks"
     if not isinstance(toks, str):
         toks = list(toks)
-        # a marker stands alone even if a (badly trained) model glued a piece to it
-        toks = ''.join(t+' ' if t.lstrip('▁') in SPECIAL_TOKS else t for t in toks) if any('▁' in t for t in toks) else ' '.join(toks)
+        if any('▁' in t for t in toks): # SentencePiece pieces: a special token always stands alone as a word
+            toks = ''.join(f' {t} ' if t.lstrip('▁') in SPECIAL_TOKS or t.lstrip('▁').startswith('xxcat_') else t for t in toks)
+        else: toks = ' '.join(toks)
     words, out, i = toks.replace('▁', ' ').split(), [], 0
     nl = False # the next word follows a line break: no space before it
     while i < len(words):
         w = words[i]; i += 1
-        if w in _DROP: continue
+        if w in _DROP or w.startswith('xxcat_'): continue
         if w == FLD: i += 1; continue
         if w == TK_NL: out.append('\n'); nl = True; continue
         if w in (TK_MAJ, TK_UP):
@@ -122,13 +137,14 @@ def detokenize(
             if i == len(words) or words[i] in SPECIAL_TOKS: continue
             nxt = words[i]; i += 1
             w = nxt.upper() if w == TK_UP else nxt[:1].upper() + nxt[1:]
-        elif w in (TK_REP, TK_WREP) and i+1 < len(words) and words[i].isdigit():
+        elif w in (TK_REP, TK_WREP):
+            if not (i+1 < len(words) and words[i].isdigit()): i = len(words); continue # cut off: drop the mark
             n, rep = int(words[i]), words[i+1]; i += 2
             if w == TK_REP and out and not nl: out[-1] += rep*n; continue
             w = rep*n if w == TK_REP else ' '.join([rep]*n)
         if out and not nl: out.append(' ')
         out.append(w); nl = False
-    return ''.join(out).strip(' ')
+    return ''.join(out).strip()
 
 # %% ../nbs/01_tokenize.ipynb #c014
 def round_trip_share(

@@ -1,0 +1,56 @@
+"""Generation speed: the toolkit's engine vs stock fastai `LMLearner.predict`, side by side in one run.
+
+On the `small` headlines model (trained by `awd train headlines --preset small --epochs 1` if missing):
+ (a) 20 headlines: one batched `learn.generate(n=20)` vs 20 calls of fastai's `predict` with n_words matched;
+ (b) ms per token at 20, 100 and 400 tokens, batch of one: engine vs fastai's `predict`;
+ (c) engine tokens/s at batch 1, 8, 32, 128;
+ (d) peak resident memory of this process after the engine's runs and after fastai's.
+    python bench/generate_speed.py [--model models/headlines-small.pkl]
+"""
+import argparse, platform, resource, subprocess, sys, time
+from pathlib import Path
+import torch
+from toolkit.all import load_model
+from toolkit.generate import fastai_predict
+
+def peak_mb(): return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024
+
+def timed(f):
+    t = time.perf_counter(); r = f(); return r, time.perf_counter() - t
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('--model', default='models/headlines-small.pkl')
+    a = p.parse_args()
+    if not Path(a.model).exists():
+        subprocess.run([Path(sys.executable).parent/'awd', 'train', 'headlines', '--preset', 'small', '--epochs', '1',
+                        '--quiet', '--out', a.model], check=True)
+    learn = load_model(a.model)
+    learn.generate(n=4, max_tokens=20, seed=0)  # warm up
+    mem0 = peak_mb()
+    print(f"\n{platform.node()} | {platform.machine()} | {torch.get_num_threads()} threads | torch {torch.__version__} | "
+          f"model {a.model}: {learn.card.get('preset')} preset, {learn.card['n_params']/1e6:.1f}M parameters\n")
+
+    # the engine first, so the peak memory after its runs excludes fastai's
+    samples, t_eng = timed(lambda: learn.generate(n=20, temperature=0.8, max_tokens=60, seed=0, return_logprobs=True))
+    n_toks = [max(s.n_tokens, 1) for s in samples]
+    eng = {L: 1000*timed(lambda: learn.generate(n=1, max_tokens=L, stop_at_eos=False, seed=0))[1]/L for L in (20, 100, 400)}
+    tps = {bs: bs*100/timed(lambda: learn.generate(n=bs, max_tokens=100, stop_at_eos=False, seed=0))[1] for bs in (1, 8, 32, 128)}
+    mem_eng = peak_mb()
+    _, t_fa = timed(lambda: [fastai_predict(learn, '', n_words=k, temperature=0.8, no_bar=True) for k in n_toks])
+    fa = {L: 1000*timed(lambda: fastai_predict(learn, '', n_words=L, no_bar=True))[1]/L for L in (20, 100, 400)}
+    mem_fa = peak_mb()
+
+    print(f"(a) 20 headlines ({sum(n_toks)} new tokens in all)\n")
+    print('| method | seconds | speed-up |\n|---|---|---|')
+    print(f'| stock fastai predict, 20 calls, n_words matched | {t_fa:.2f} | 1x |')
+    print(f'| engine, one generate(n=20) call | {t_eng:.3f} | {t_fa/t_eng:.0f}x |\n')
+    print('(b) ms per token, one sequence\n\n| tokens | engine | stock fastai predict | ratio |\n|---|---|---|---|')
+    for L in eng: print(f'| {L} | {eng[L]:.2f} | {fa[L]:.1f} | {fa[L]/eng[L]:.0f}x |')
+    print(f'\nper-token cost at 400 vs 20 tokens: engine {eng[400]/eng[20]:.2f}x, stock fastai {fa[400]/fa[20]:.2f}x\n')
+    print('(c) engine throughput, 100 new tokens per row\n\n| batch | tokens/s |\n|---|---|')
+    for bs,v in tps.items(): print(f'| {bs} | {v:,.0f} |')
+    print(f'\n(d) peak resident memory of the process: {mem0:.0f} MB after loading the model, {mem_eng:.0f} MB after '
+          f'all engine runs (batch up to 128), {mem_fa:.0f} MB after the stock fastai runs')
+
+if __name__ == '__main__': main()

@@ -1,0 +1,295 @@
+"Bundled corpora, reading users' files (and every way they can be wrong), `load_texts` and `split_df`."
+import gzip
+import numpy as np
+import pandas as pd
+import pytest
+from toolkit.data import CORPORA, load_corpus, read_texts, load_texts, split_df
+
+# ---------------------------------------------------------------- bundled corpora
+
+@pytest.mark.parametrize('name', list(CORPORA))
+def test_load_corpus(name):
+    "Each bundled corpus loads with its text and label columns, as strings, with no empty text"
+    c, df = CORPORA[name], load_corpus(name)
+    assert len(df) > 1000
+    assert {c['text_col'], c['label_col']} <= set(df.columns)
+    assert all(df[col].map(type).eq(str).all() for col in df.columns)
+    assert (df[c['text_col']].str.strip().str.len() > 0).all()
+    assert df[c['label_col']].nunique() >= 2
+
+def test_load_corpus_unknown():
+    "An unknown corpus name is a ValueError that names it and lists the corpora"
+    with pytest.raises(ValueError, match="Unknown corpus 'tweets'") as e: load_corpus('tweets')
+    assert all(name in str(e.value) for name in CORPORA)
+
+# ---------------------------------------------------------------- reading files
+
+def test_read_csv(tmp_path):
+    "A CSV: texts stripped, empty texts dropped (with their labels), index reset"
+    f = tmp_path/'t.csv'
+    f.write_text('id,text,lab\n1,  hello world ,x\n2,,y\n3,"a, quoted ""text""",z\n4,   ,w\n')
+    df = read_texts(f, label_col='lab')
+    assert df.to_dict('list') == {'text': ['hello world', 'a, quoted "text"'], 'label': ['x', 'z']}
+    assert list(df.index) == [0, 1]
+
+def test_read_csv_text_col(tmp_path):
+    "`text_col` picks a column that is not called 'text'; with no `label_col` there is no label column"
+    f = tmp_path/'t.csv'; f.write_text('id,title\n1,Breast cancer risk test devised\n2,"Tubs OK for Labor, But Not Birth"\n')
+    df = read_texts(str(f), text_col='title')
+    assert list(df.columns) == ['text']
+    assert df.text.tolist() == ['Breast cancer risk test devised', 'Tubs OK for Labor, But Not Birth']
+
+def test_read_guesses_single_column_and_text(tmp_path):
+    "With no `text_col`, the only column or the one named 'text' holds the texts"
+    (tmp_path/'one.csv').write_text('headline\nfirst\nsecond\n')
+    (tmp_path/'many.csv').write_text('id,text,other\n1,first,x\n')
+    assert read_texts(tmp_path/'one.csv').text.tolist() == ['first', 'second']
+    assert read_texts(tmp_path/'many.csv').text.tolist() == ['first']
+
+def test_read_tsv(tmp_path):
+    "A TSV: tabs separate, commas stay inside the text"
+    f = tmp_path/'t.tsv'; f.write_text('text\tlabel\nhello, world\tpos\nbye now\tneg\n')
+    assert read_texts(f, label_col='label').to_dict('list') == {'text': ['hello, world', 'bye now'], 'label': ['pos', 'neg']}
+
+def test_read_tsv_keeps_quotes(tmp_path):
+    "TSV texts come back verbatim, double quotes included (TSV has no quoting)"
+    texts = ['"I don\'t like Obama\'s plan," says one man at Miami clinic.', '"Unclosed quote here', 'second text',
+             'third "text"']
+    f = tmp_path/'q.tsv'; f.write_text('text\n' + '\n'.join(texts) + '\n')
+    assert read_texts(f).text.tolist() == texts
+
+def test_read_txt(tmp_path):
+    "A TXT file is one text a line; blank lines are dropped, CRLF line ends handled"
+    f = tmp_path/'t.txt'; f.write_bytes(b'line one\r\n\r\n  line two  \r\nline three')
+    assert read_texts(f).to_dict('list') == {'text': ['line one', 'line two', 'line three']}
+
+def test_read_jsonl(tmp_path):
+    "JSON lines: blank lines skipped, a missing or null field reads as '' (and an empty text is dropped)"
+    f = tmp_path/'t.jsonl'
+    f.write_text('{"text": "a b", "y": "pos"}\n\n{"text": "c", "y": null}\n{"text": "d"}\n{"y": "neg"}\n')
+    assert read_texts(f, label_col='y').to_dict('list') == {'text': ['a b', 'c', 'd'], 'label': ['pos', '', '']}
+
+def test_read_jsonl_integer_labels_with_a_gap(tmp_path):
+    "Integer JSONL labels read as written even when a row has no label"
+    f = tmp_path/'t.jsonl'; f.write_text('{"text": "a", "y": 1}\n{"text": "b", "y": 2}\n{"text": "c"}\n')
+    assert read_texts(f, label_col='y').label.tolist() == ['1', '2', '']
+
+@pytest.mark.parametrize('name', ['t.csv.gz', 't.tsv.gz', 't.txt.gz', 't.jsonl.gz'])
+def test_read_gzip(tmp_path, name):
+    "Every format can be gzipped; the format comes from the suffix before `.gz`"
+    body = {'csv': 'text\nfoo\nbar\n', 'tsv': 'text\nfoo\nbar\n', 'txt': 'foo\nbar\n',
+            'jsonl': '{"text": "foo"}\n{"text": "bar"}\n'}[name.split('.')[1]]
+    f = tmp_path/name; f.write_bytes(gzip.compress(body.encode()))
+    assert read_texts(f).text.tolist() == ['foo', 'bar']
+
+def test_read_suffix_case_ndjson_and_bom(tmp_path):
+    "Upper-case suffixes and `.ndjson` are accepted, and a UTF-8 byte-order mark is not part of the header"
+    (tmp_path/'UP.CSV').write_text('text\nx\n')
+    (tmp_path/'a.ndjson').write_text('{"text": "y"}\n')
+    (tmp_path/'bom.csv').write_bytes('\ufefftext\nhé\n'.encode('utf-8'))
+    assert read_texts(tmp_path/'UP.CSV').text.tolist() == ['x']
+    assert read_texts(tmp_path/'a.ndjson').text.tolist() == ['y']
+    assert read_texts(tmp_path/'bom.csv').text.tolist() == ['hé']
+
+def test_read_expands_user(tmp_path, monkeypatch):
+    "A path starting with `~` is expanded"
+    monkeypatch.setenv('HOME', str(tmp_path))
+    (tmp_path/'t.txt').write_text('hi\n')
+    assert read_texts('~/t.txt').text.tolist() == ['hi']
+
+# ---------------------------------------------------------------- bad input: every error names the file and the problem
+
+def _err(exc, f, **kw):
+    "The message of the `exc` that `read_texts(f, **kw)` raises, checked to name the file"
+    with pytest.raises(exc) as e: read_texts(f, **kw)
+    msg = str(e.value)
+    assert f.name in msg, msg
+    return msg
+
+def test_missing_file(tmp_path):
+    "A missing file is a FileNotFoundError naming it"
+    assert 'no such file' in _err(FileNotFoundError, tmp_path/'nope.csv')
+
+def test_directory_with_a_text_suffix(tmp_path):
+    "A directory (even one named like a CSV) is a ValueError saying it is a directory"
+    d = tmp_path/'data.csv'; d.mkdir()
+    assert 'is a directory' in _err(ValueError, d)
+
+def test_plain_directory(tmp_path):
+    "A plain directory (the usual mistake: passing a folder) is reported as a directory"
+    d = tmp_path/'my_texts'; d.mkdir()
+    assert 'is a directory' in _err(ValueError, d)
+
+@pytest.mark.parametrize('name,shown', [('t.xlsx', "'.xlsx'"), ('notes', "'(no suffix)'"), ('t.gz', "'.gz'")])
+def test_unsupported_suffix(tmp_path, name, shown):
+    "An unknown suffix is a ValueError that shows the suffix and lists the supported ones"
+    f = tmp_path/name; f.write_bytes(b'PK\x03\x04')
+    msg = _err(ValueError, f)
+    assert f'unsupported file type {shown}' in msg and all(s in msg for s in ('.csv', '.tsv', '.txt', '.jsonl'))
+
+@pytest.mark.parametrize('name,raw,line', [
+    ('t.txt', b'fine\nalso fine\n\xff\xfe broken\n', 3),
+    ('t.csv', b'text\nok\nok\nok\nbad \xc3 half a character\n', 5),
+    ('t.txt', b'\xe9t\xe9\n', 1), # Latin-1
+])
+def test_undecodable_bytes(tmp_path, name, raw, line):
+    "Bytes that are not UTF-8 are a ValueError naming the line of the first bad byte"
+    f = tmp_path/name; f.write_bytes(raw)
+    msg = _err(ValueError, f)
+    assert f'line {line} is not valid UTF-8' in msg and 'save the file as UTF-8' in msg
+
+def test_undecodable_bytes_gzipped(tmp_path):
+    "The line number of a bad byte counts lines of the decompressed text"
+    f = tmp_path/'t.csv.gz'; f.write_bytes(gzip.compress(b'text\nok\n\xff\n'))
+    assert 'line 3 is not valid UTF-8' in _err(ValueError, f)
+
+def test_not_gzip(tmp_path):
+    "A `.gz` file that is not gzip is a ValueError saying so"
+    f = tmp_path/'t.csv.gz'; f.write_bytes(b'text\nfoo\n')
+    assert 'not a valid gzip file' in _err(ValueError, f)
+
+@pytest.mark.parametrize('raw', [b'', b'  \n\n \t\r\n'], ids=['empty', 'whitespace'])
+@pytest.mark.parametrize('name', ['t.csv', 't.txt', 't.jsonl'])
+def test_empty_file(tmp_path, name, raw):
+    "An empty or whitespace-only file is a ValueError saying it is empty"
+    f = tmp_path/name; f.write_bytes(raw)
+    assert 'is empty' in _err(ValueError, f)
+
+@pytest.mark.parametrize('name,body', [('h.csv', 'text\n'), ('o.jsonl', '{}\n{}\n')])
+def test_no_rows(tmp_path, name, body):
+    "A file with a header (or empty objects) but no data is a ValueError saying it has no rows"
+    f = tmp_path/name; f.write_text(body)
+    assert 'has no rows' in _err(ValueError, f)
+
+def test_missing_text_column(tmp_path):
+    "A `text_col` that is not there is a ValueError naming it and listing the columns"
+    f = tmp_path/'t.csv'; f.write_text('id,title\n1,a b c\n')
+    assert "no text column 'body'; the columns are 'id', 'title'" in _err(ValueError, f, text_col='body')
+
+@pytest.mark.parametrize('name,body', [('t.csv', 'title,body\na,b\n'), ('t.jsonl', '{"title": "a", "body": "b"}\n')])
+def test_ambiguous_columns(tmp_path, name, body):
+    "Several columns, none named 'text', and no `text_col`: a ValueError asking for text_col and listing the columns"
+    f = tmp_path/name; f.write_text(body)
+    msg = _err(ValueError, f)
+    assert 'which column holds the texts? Pass text_col=...' in msg and "the columns are 'title', 'body'" in msg
+
+def test_missing_label_column(tmp_path):
+    "A `label_col` that is not there is a ValueError naming it and listing the columns"
+    f = tmp_path/'t.csv'; f.write_text('text,lab\na,x\n')
+    assert "no label column 'label'; the columns are 'text', 'lab'" in _err(ValueError, f, label_col='label')
+
+def test_all_texts_empty(tmp_path):
+    "A text column with nothing but blanks is a ValueError naming the column"
+    f = tmp_path/'t.csv'; f.write_text('id,body\n1,\n2,"   "\n')
+    assert "every text in column 'body' is empty" in _err(ValueError, f, text_col='body')
+
+def test_invalid_json_line(tmp_path):
+    "A line of a JSONL file that is not JSON is a ValueError naming the line (blank lines counted)"
+    f = tmp_path/'t.jsonl'; f.write_text('{"text": "a"}\n\n{"text": oops}\n')
+    assert 'line 3 is not valid JSON' in _err(ValueError, f)
+
+@pytest.mark.parametrize('line', ['[1, 2]', '"just a string"', 'null', '3'])
+def test_jsonl_line_not_an_object(tmp_path, line):
+    "A JSONL line that is valid JSON but not an object is a ValueError naming the line"
+    f = tmp_path/'t.jsonl'; f.write_text('{"text": "a"}\n' + line + '\n')
+    assert 'line 2 is not a JSON object' in _err(ValueError, f)
+
+def test_malformed_csv(tmp_path):
+    "A CSV that pandas cannot parse is a ValueError naming the format"
+    f = tmp_path/'t.csv'; f.write_text('text,b\n"a,b\nc,d,e,f\n')
+    assert 'not a valid CSV file' in _err(ValueError, f)
+
+@pytest.mark.parametrize('kw', [dict(text_col='text'), dict(label_col='label')])
+def test_txt_with_columns(tmp_path, kw):
+    "A .txt file has no columns: passing text_col or label_col is a ValueError saying so"
+    f = tmp_path/'t.txt'; f.write_text('a\nb\n')
+    assert 'a .txt file has one text a line and no columns' in _err(ValueError, f, **kw)
+
+# ---------------------------------------------------------------- load_texts: a corpus or a file
+
+def test_load_texts_corpus():
+    "A corpus name gives its text column as `text` (and a label column as `label` when asked)"
+    df = load_texts('names')
+    assert list(df.columns) == ['text'] and df.text.tolist() == load_corpus('names').name.tolist()
+    df = load_texts('reviews', label_col='label')
+    assert list(df.columns) == ['text', 'label'] and set(df.label) == {'fresh', 'rotten'}
+
+def test_load_texts_corpus_bad_column():
+    "A column the corpus does not have is a ValueError naming the corpus, the column and the columns"
+    with pytest.raises(ValueError, match="corpus 'names' has no column 'title'; the columns are 'name', 'origin'"):
+        load_texts('names', text_col='title')
+    with pytest.raises(ValueError, match="corpus 'headlines' has no column 'label'"):
+        load_texts('headlines', label_col='label')
+
+def test_load_texts_file(tmp_path):
+    "A path (str or Path) is read with `read_texts`"
+    f = tmp_path/'t.csv'; f.write_text('title,y\n a ,1\nb,2\n')
+    for src in (f, str(f)):
+        assert load_texts(src, text_col='title', label_col='y').to_dict('list') == {'text': ['a', 'b'], 'label': ['1', '2']}
+
+def test_load_texts_file_shadows_corpus(tmp_path, monkeypatch):
+    "A file in the working directory named like a corpus is taken as that file (here: one with no suffix)"
+    monkeypatch.chdir(tmp_path)
+    (tmp_path/'names').write_text('Nakamura\n')
+    with pytest.raises(ValueError, match="names: unsupported file type"): load_texts('names')
+
+def test_load_texts_unknown():
+    "Neither a corpus nor a file: a FileNotFoundError that names it and lists the corpora"
+    with pytest.raises(FileNotFoundError) as e: load_texts('headline')
+    msg = str(e.value)
+    assert 'headline: no such file or bundled corpus' in msg and all(name in msg for name in CORPORA)
+
+# ---------------------------------------------------------------- split_df
+
+@pytest.fixture(scope='module')
+def reviews(): return load_corpus('reviews')
+
+def test_split_grouped(reviews):
+    "A grouped split puts every group on one side, with about `valid_pct` of the groups in valid"
+    df = split_df(reviews, valid_pct=0.2, group_col='movie', seed=3)
+    assert df.groupby('movie').is_valid.nunique().max() == 1
+    per_movie = df.groupby('movie').is_valid.first()
+    assert per_movie.sum() == round(len(per_movie)*0.2)
+
+def test_split_random_share():
+    "A random split puts round(n*valid_pct) rows in valid"
+    df = split_df(pd.DataFrame({'x': range(1000)}), valid_pct=0.25)
+    assert df.is_valid.dtype == bool and df.is_valid.sum() == 250
+
+def test_split_seed():
+    "The same seed gives the same split, another seed another one"
+    df = pd.DataFrame({'x': range(200)})
+    a, b, c = (split_df(df, seed=s).is_valid.tolist() for s in (1, 1, 2))
+    assert a == b and a != c
+
+def test_split_leaves_input_and_global_rng():
+    "split_df returns a copy (index kept) and does not use or move numpy's global random state"
+    df = pd.DataFrame({'x': range(10)}, index=range(100, 110))
+    np.random.seed(0); expected = np.random.rand()
+    np.random.seed(0); res = split_df(df, seed=5); got = np.random.rand()
+    assert got == expected
+    assert 'is_valid' not in df.columns and list(res.index) == list(df.index)
+    np.random.seed(123)
+    assert split_df(df, seed=5).is_valid.tolist() == res.is_valid.tolist()
+
+@pytest.mark.parametrize('n', [2, 3, 7, 20])
+@pytest.mark.parametrize('pct', [0.01, 0.5, 0.99])
+def test_split_both_sides_non_empty(n, pct):
+    "However small the data or extreme valid_pct, both train and valid get at least one row"
+    v = split_df(pd.DataFrame({'x': range(n)}), valid_pct=pct).is_valid
+    assert 1 <= v.sum() <= n-1
+
+@pytest.mark.parametrize('pct', [0, 1, -0.1, 1.5, float('nan')])
+def test_split_bad_valid_pct(pct):
+    "valid_pct outside (0, 1) is a ValueError naming valid_pct"
+    with pytest.raises(ValueError, match='valid_pct must be between 0 and 1'):
+        split_df(pd.DataFrame({'x': range(10)}), valid_pct=pct)
+
+def test_split_too_few_rows():
+    "One row cannot be split: a ValueError saying so"
+    with pytest.raises(ValueError, match='need at least 2 rows'): split_df(pd.DataFrame({'x': [1]}))
+
+def test_split_single_group():
+    "A grouped split with only one group cannot have both sides: a ValueError, not an empty validation set"
+    with pytest.raises(ValueError):
+        split_df(pd.DataFrame({'g': ['a']*5, 'x': range(5)}), group_col='g')

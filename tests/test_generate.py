@@ -1,0 +1,247 @@
+"`LMLearner.generate`/`predict` and the `sample` engine, on the session's tiny headlines model."
+import math
+import numpy as np
+import pytest
+import torch
+from toolkit.export import load_model
+from toolkit.lm import get_tokenizer
+from toolkit.generate import MAX_N, MAX_TOKENS, Sample, VocabInfo, sample, category_token
+
+def clean(t): return not any(s in t for s in ('▁', 'xxbos', 'xxmaj', 'xxup', 'xxnl', 'xxunk', 'xxpad', 'xxeos'))
+
+# ---------------------------------------------------------------- seeds and decoding modes
+
+def test_same_seed_same_samples(tiny_lm):
+    "The same seed gives the same samples"
+    assert tiny_lm.generate(n=4, seed=3) == tiny_lm.generate(n=4, seed=3)
+
+def test_other_seed_other_samples(tiny_lm):
+    "Different seeds give different samples"
+    assert tiny_lm.generate(n=4, seed=3) != tiny_lm.generate(n=4, seed=4)
+
+def test_top_k_1_is_greedy(tiny_lm):
+    "top_k=1, a tiny top_p and a min_p near 1 all keep only the most likely piece: greedy decoding"
+    greedy = tiny_lm.generate('Flu', n=2, greedy=True, max_tokens=30)
+    assert greedy[0] == greedy[1]
+    assert tiny_lm.generate('Flu', n=2, top_k=1, seed=1, max_tokens=30) == greedy
+    assert tiny_lm.generate('Flu', n=2, top_p=1e-6, seed=2, max_tokens=30) == greedy
+    assert tiny_lm.generate('Flu', n=2, min_p=0.999, seed=3, max_tokens=30) == greedy
+    assert tiny_lm.generate('Flu', n=2, greedy=True, temperature=0, max_tokens=30) == greedy # temperature ignored
+
+def test_leaves_global_rng(tiny_lm):
+    "generate uses its own random generator: torch's global random state is untouched, seeded or not"
+    torch.manual_seed(0); expected = torch.rand(3)
+    for seed in (1, None):
+        torch.manual_seed(0); tiny_lm.generate(n=2, seed=seed)
+        assert torch.equal(torch.rand(3), expected)
+
+# ---------------------------------------------------------------- lengths
+
+@pytest.fixture(scope='module')
+def hundred(tiny_lm):
+    "100 samples of 3 to 8 words, with a cap on pieces far above what they need"
+    return tiny_lm.generate(n=100, min_words=3, max_words=8, max_tokens=300, seed=0, return_logprobs=True)
+
+def test_max_words(hundred):
+    "No sample that ended by itself has more than max_words words"
+    natural = [s for s in hundred if s.n_tokens < 300]
+    assert len(natural) >= 90
+    assert [s.text for s in natural if len(s.text.split()) > 8] == []
+
+def test_min_words(hundred):
+    "No sample that ended by itself has fewer than min_words words (seed 0)"
+    natural = [s for s in hundred if s.n_tokens < 300]
+    assert [s.text for s in natural if len(s.text.split()) < 3] == []
+
+def test_min_words_with_an_empty_word_piece(tiny_lm_path):
+    "min_words holds in the words of the clean text even when the model emits the bare '▁' piece"
+    learn = load_model(tiny_lm_path) # a private copy: its decoder is rigged below
+    info = VocabInfo(learn.dls.vocab)
+    assert '▁' in info.o2i, 'the tokenizer has no bare ▁ piece'
+    word = next(t for t,ws in zip(info.vocab, info.word_start.tolist()) if ws and t != '▁')
+    dec = learn.model[1].decoder
+    with torch.no_grad(): # logits independent of the input: '▁' > word > end > everything else
+        dec.weight.zero_(); dec.bias.fill_(-100.)
+        dec.bias[info.o2i['▁']], dec.bias[info.o2i[word]], dec.bias[info.end_id] = 10., 9., 8.
+    # greedy: '▁' (2 words counted with the penalty pushing it below `word`), then `word`, then the end
+    s, = learn.generate(greedy=True, min_words=2, repetition_penalty=10, return_logprobs=True)
+    assert len(s.text.split()) >= 2, s
+
+def test_max_tokens_caps_pieces(tiny_lm):
+    "No sample has more new pieces than max_tokens"
+    assert all(s.n_tokens <= 5 for s in tiny_lm.generate(n=20, max_tokens=5, seed=0, return_logprobs=True))
+
+def test_no_stop_at_eos(tiny_lm):
+    "stop_at_eos=False runs every row to max_tokens, across text ends, and still gives clean text"
+    res = tiny_lm.generate(n=3, stop_at_eos=False, max_tokens=40, seed=0, return_logprobs=True)
+    assert [s.n_tokens for s in res] == [40]*3
+    assert all(s.text.strip() and clean(s.text) for s in res)
+
+# ---------------------------------------------------------------- prompts
+
+@pytest.mark.parametrize('prompt', ['Why', 'NASA says', 'the flu', 'Ebola:'])
+def test_samples_start_with_prompt(tiny_lm, prompt):
+    "Every sample starts with the prompt, casing included"
+    res = tiny_lm.generate(prompt, n=10, seed=0)
+    assert all(s.startswith(prompt) for s in res), res
+
+def test_prompt_ending_with_space(tiny_lm):
+    "A prompt that ends with a space is continued with a new word, never glued to its last word"
+    res = tiny_lm.generate('The ', n=20, seed=0)
+    assert all(s.startswith('The ') and len(s) > 4 and not s[4].isspace() for s in res), res
+
+def test_empty_prompt(tiny_lm):
+    "An empty prompt gives clean, non-empty texts with no leading space"
+    res = tiny_lm.generate('', n=5, seed=0, min_words=1)
+    assert len(res) == 5 and all(s and clean(s) and s == s.lstrip() for s in res), res
+
+def test_n(tiny_lm):
+    "n=7 gives 7 strings"
+    res = tiny_lm.generate(n=7, seed=0)
+    assert len(res) == 7 and all(isinstance(s, str) for s in res)
+
+def test_return_logprobs(tiny_lm):
+    "return_logprobs gives Samples with the same texts, a finite negative log-probability and at least one piece"
+    res = tiny_lm.generate('Flu', n=5, seed=0, return_logprobs=True)
+    assert all(isinstance(s, Sample) for s in res)
+    assert [s.text for s in res] == tiny_lm.generate('Flu', n=5, seed=0)
+    assert all(math.isfinite(s.logprob) and s.logprob < 0 and s.n_tokens >= 1 for s in res)
+
+def test_logprob_matches_full_forward(tiny_lm):
+    "The batched, incremental sampler's log-probabilities equal a full forward pass over each row's text"
+    info, m = VocabInfo(tiny_lm.dls.vocab), tiny_lm.model
+    assert info.end.sum() == 1
+    prompt = info.ids(get_tokenizer(tiny_lm).encode('Health'))
+    res = sample(m, prompt, info, n=8, max_tokens=30, generator=torch.Generator().manual_seed(0))
+    assert len({len(ids) for ids,_ in res}) > 1 # rows ended at different steps
+    was_training = m.training
+    m.eval()
+    try:
+        for ids, lp in res:
+            seq = prompt + ids + ([info.end_id] if len(ids) < 30 else [])
+            m.reset()
+            with torch.no_grad(): logp = m(torch.tensor([seq]))[0][0].float().log_softmax(-1)
+            ref = sum(logp[len(prompt)-1+j, t].item() for j,t in enumerate(seq[len(prompt):]))
+            assert lp == pytest.approx(ref, abs=1e-3)
+    finally: m.reset(); m.train(was_training)
+
+def test_repetition_penalty(tiny_lm):
+    "A repetition penalty makes greedy decoding repeat itself less; a penalty of 1 changes nothing"
+    kw = dict(greedy=True, stop_at_eos=False, max_tokens=60)
+    def distinct(t): return len(set(t.split()))/len(t.split())
+    plain, = tiny_lm.generate('The', **kw)
+    assert tiny_lm.generate('The', repetition_penalty=1.0, **kw) == [plain]
+    penalised, = tiny_lm.generate('The', repetition_penalty=3.0, **kw)
+    assert distinct(penalised) > distinct(plain)
+
+@pytest.mark.parametrize('mode', ['train', 'eval'])
+def test_training_flag_kept(tiny_lm, mode):
+    "generate and predict leave the model (and every submodule) in the mode it was in"
+    m = tiny_lm.model
+    was_training = m.training
+    try:
+        m.train(mode == 'train')
+        tiny_lm.generate(n=2, seed=0)
+        torch.manual_seed(0); tiny_lm.predict('The', 3)
+        assert all(x.training == (mode == 'train') for x in m.modules())
+    finally: m.train(was_training)
+
+# ---------------------------------------------------------------- predict
+
+def test_predict(tiny_lm):
+    "predict gives clean text that starts with the text; n_words=0 gives the text back"
+    for seed in range(5):
+        torch.manual_seed(seed)
+        out = tiny_lm.predict('Breast cancer', n_words=10)
+        assert isinstance(out, str) and out.startswith('Breast cancer') and len(out) > len('Breast cancer') and clean(out)
+    assert tiny_lm.predict('Breast cancer', n_words=0) == 'Breast cancer'
+
+def test_predict_on_loaded_model(tiny_lm, tiny_lm_path):
+    "A model freshly loaded with load_model predicts, and the same as the session's model from the same seed"
+    learn = load_model(tiny_lm_path)
+    torch.manual_seed(0); a = learn.predict('Flu season', n_words=15)
+    torch.manual_seed(0); b = tiny_lm.predict('Flu season', n_words=15)
+    assert a == b and a.startswith('Flu season') and clean(a)
+
+def test_predict_text_ending_with_space(tiny_lm):
+    "predict continues a text that ends with a space with a new word"
+    outs = []
+    for seed in range(20):
+        torch.manual_seed(seed); outs.append(tiny_lm.predict('The ', n_words=2))
+    assert all(o.startswith('The ') for o in outs), outs
+
+def test_predict_bad_n_words(tiny_lm):
+    "Too many n_words is a ValueError naming n_words"
+    with pytest.raises(ValueError, match='n_words'): tiny_lm.predict('The', n_words=10**6)
+
+# ---------------------------------------------------------------- bad arguments
+
+BAD = [
+    (dict(temperature=0), r'^temperature must be a number in \(0, 100\] \(or pass greedy=True'),
+    (dict(temperature=-1), '^temperature must be'),
+    (dict(temperature=float('nan')), '^temperature must be'),
+    (dict(top_p=0), r'^top_p must be None or a number in \(0, 1\]'),
+    (dict(top_p=1.5), '^top_p must be'),
+    (dict(top_k=0), '^top_k must be None or an integer >= 1'),
+    (dict(top_k=2.5), '^top_k must be'),
+    (dict(min_p=1), '^min_p must be'),
+    (dict(n=0), f'^n must be an integer from 1 to {MAX_N}'),
+    (dict(n=10**6), '^n must be'),
+    (dict(n=2.0), '^n must be'),
+    (dict(max_tokens=0), f'^max_tokens must be an integer from 1 to {MAX_TOKENS}'),
+    (dict(max_tokens=10**6), '^max_tokens must be'),
+    (dict(min_words=-1), '^min_words must be'),
+    (dict(max_words=0), '^max_words must be'),
+    (dict(min_words=9, max_words=3), r'^min_words \(9\) must not exceed max_words \(3\)'),
+    (dict(repetition_penalty=0), r'^repetition_penalty must be a number in \(0, 10\]'),
+    (dict(repetition_penalty=11), '^repetition_penalty must be'),
+    (dict(prompt=123), '^prompt must be a string, got int'),
+    (dict(prompt=None), '^prompt must be a string, got NoneType'),
+    (dict(category='Russian'), 'not trained with categories; leave category=None'),
+]
+
+@pytest.mark.parametrize('kwargs,msg', BAD, ids=[' '.join(f'{k}={v!r}' for k,v in kw.items()) for kw,_ in BAD])
+def test_bad_arguments(tiny_lm, kwargs, msg):
+    "Each out-of-range argument is a ValueError that names it"
+    with pytest.raises(ValueError, match=msg): tiny_lm.generate(**kwargs)
+
+def test_bad_predict_temperature(tiny_lm):
+    "predict checks its temperature like generate"
+    with pytest.raises(ValueError, match='^temperature must be'): tiny_lm.predict('The', n_words=3, temperature=0)
+
+def test_edge_arguments_accepted(tiny_lm):
+    "The limits themselves are accepted: top_p=1, min_p=0, n=1, max_tokens=1, min_words=max_words"
+    assert len(tiny_lm.generate(top_p=1, min_p=0, n=1, max_tokens=1, seed=0)) == 1
+    assert len(tiny_lm.generate(min_words=4, max_words=4, n=3, seed=0)) == 3
+
+def test_bool_n(tiny_lm):
+    "n=True is rejected with a ValueError naming n"
+    with pytest.raises(ValueError, match='^n must be'): tiny_lm.generate(n=True)
+
+@pytest.mark.parametrize('kwargs', [dict(n=np.int64(2)), dict(temperature=np.float32(0.5))], ids=['np.int64 n', 'np.float32 temperature'])
+def test_numpy_numbers(tiny_lm, kwargs):
+    "numpy integers and floats (from an array, a slider) are accepted like Python numbers"
+    assert len(tiny_lm.generate(seed=0, max_tokens=5, **kwargs)) == kwargs.get('n', 1)
+
+def test_temperature_upper_limit_message(tiny_lm):
+    "A temperature over the limit is either accepted or rejected with a message that states the limit"
+    try: tiny_lm.generate(temperature=150, seed=0, max_tokens=5)
+    except ValueError as e: assert '100' in str(e), str(e)
+
+# ---------------------------------------------------------------- categories
+
+def test_unknown_category(tiny_lm, monkeypatch):
+    "On a model with categories, an unknown one is a ValueError listing the known ones"
+    monkeypatch.setattr(tiny_lm, 'categories', ['Arabic', 'Scottish'], raising=False)
+    with pytest.raises(ValueError, match="unknown category 'French': expected one of Arabic, Scottish"):
+        tiny_lm.generate(category='French')
+
+def test_category_token():
+    "A category's piece is ▁xxcat_ and its lowercased words joined by _"
+    assert category_token('South  Korean') == '▁xxcat_south_korean'
+
+def test_category_not_in_text(tiny_lm, monkeypatch):
+    "Samples of a category model do not show the category piece"
+    monkeypatch.setattr(tiny_lm, 'categories', ['Arabic'], raising=False)
+    res = tiny_lm.generate('Health', category='Arabic', n=3, seed=0, max_tokens=10)
+    assert all(s.startswith('Health') and 'xxcat' not in s for s in res), res

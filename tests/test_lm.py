@@ -1,0 +1,251 @@
+"DataLoaders, presets, the no-download learner, its BPC metric, and exporting/loading models (in a fresh process too)."
+import json, math, pickle, random, socket, subprocess, sys, urllib.request
+from pathlib import Path
+import pandas as pd
+import pytest
+import torch
+import torch.nn.functional as F
+import fastai.data.external, fastai.text.learner
+from fastai.callback.training import GradientClip
+from fastai.text.models.awdlstm import AWD_LSTM
+from toolkit.data import load_corpus, split_df
+from toolkit.tokenize import SPTokenizer, make_tokenizer, RULES
+from toolkit.lm import PRESETS, get_preset, lm_dls, lm_learner, get_tokenizer, train_lm
+from toolkit.export import export_learner, load_model, last_metrics
+
+@pytest.fixture(scope='module')
+def texts(): return load_corpus('headlines').sample(300, random_state=2).reset_index(drop=True)
+
+@pytest.fixture(scope='module')
+def dls(texts):
+    "Small language-model DataLoaders over 300 headlines"
+    return lm_dls(texts, vocab_sz=150, bs=8, seq_len=16)
+
+@pytest.fixture
+def fitted(dls):
+    "A tiny learner fitted for one epoch on `dls` (about a second)"
+    learn = lm_learner(dls, 'tiny')
+    with learn.no_bar(), learn.no_logging(): learn.fit(1, 1e-2)
+    return learn
+
+# ---------------------------------------------------------------- DataLoaders
+
+def test_lm_dls(dls, texts):
+    "lm_dls trains the tokenizer, builds a small vocabulary and counts the validation tokens, chars and words"
+    assert dls.vocab[:4] == ['xxunk', 'xxpad', 'xxbos', 'xxeos'] and '▁xxmaj' in dls.vocab and len(dls.vocab) < 250
+    tok = get_tokenizer(dls)
+    assert isinstance(tok, SPTokenizer) and tok.encode('Hello')[:2] == ['▁xxbos', '▁xxmaj']
+    valid = texts.text[split_df(texts, seed=42).is_valid]
+    assert 0 < len(valid) < len(texts)
+    assert dls.valid_stats == dict(tokens=sum(len(tok.encode(t)) for t in valid),
+                                   chars=int(valid.str.len().sum()) + len(valid),
+                                   words=int(valid.str.split().str.len().sum()) + len(valid))
+    x, y = dls.one_batch()
+    assert x.shape == (8, 16) and torch.equal(x[:, 1:], y[:, :-1])
+
+def test_lm_dls_options():
+    "text_col, an is_valid column and blank texts are honoured; a trained tokenizer is reused as is"
+    df = pd.DataFrame({'title': ['the cat sat', 'a dog ran', '   ', 'the end', 'dogs and cats'] * 8,
+                       'is_valid': [False, False, False, False, True] * 8})
+    tok = make_tokenizer('subword', vocab_sz=40)
+    tok.setup(df.title.tolist(), RULES)
+    d = lm_dls(df, text_col='title', tokenizer=tok, bs=2, seq_len=4)
+    assert get_tokenizer(d) is tok
+    assert d.valid_stats['chars'] == 8*len('dogs and cats') + 8 and d.valid_stats['words'] == 8*4
+
+def test_lm_dls_missing_column(texts):
+    "A missing text column is a ValueError naming it and listing the columns"
+    with pytest.raises(ValueError, match="no text column 'title'; the columns are 'text', 'source'"):
+        lm_dls(texts, text_col='title')
+
+@pytest.mark.parametrize('col,n', [(['only one', '  ', ''], 1), ([], 0)])
+def test_lm_dls_too_few_texts(col, n):
+    "Fewer than 2 non-empty texts is a ValueError that says how many there are"
+    with pytest.raises(ValueError, match=f"need at least 2 non-empty texts in column 'text', got {n}"):
+        lm_dls(pd.DataFrame({'text': col}))
+
+def test_lm_dls_unknown_tokenizer(texts):
+    "An unknown tokenizer kind is a ValueError naming it"
+    with pytest.raises(ValueError, match="Unknown tokenizer 'bpe'"): lm_dls(texts, tokenizer='bpe')
+
+def test_get_tokenizer_none():
+    "get_tokenizer gives None for an object without a SentencePiece tokenizer"
+    class NoTok: train_ds = object()
+    assert get_tokenizer(NoTok()) is None
+
+# ---------------------------------------------------------------- presets and the learner
+
+@pytest.mark.parametrize('f', [get_preset, lambda p: train_lm(pd.DataFrame({'text': ['a', 'b']}), preset=p)])
+def test_unknown_preset(f):
+    "An unknown preset is a ValueError naming it and listing the presets"
+    with pytest.raises(ValueError, match="Unknown preset 'huge': expected one of tiny, small, base"): f('huge')
+
+def test_train_lm_epochs():
+    "epochs < 1 is a ValueError, raised before any work"
+    with pytest.raises(ValueError, match='epochs must be at least 1, got 0'):
+        train_lm(pd.DataFrame({'text': ['a', 'b']}), preset='tiny', epochs=0)
+
+def test_presets():
+    "Every preset is an AWD-LSTM config plus the data and training defaults; get_preset returns it"
+    for name, p in PRESETS.items():
+        assert get_preset(name) is p
+        assert {'emb_sz', 'n_hid', 'n_layers', 'hidden_p'} <= set(p['config'])
+        assert {'vocab_sz', 'bs', 'seq_len', 'lr', 'drop_mult'} <= set(p)
+
+def test_lm_learner_never_downloads(dls, monkeypatch):
+    "lm_learner builds the preset's AWD-LSTM from scratch with every way to the network blocked"
+    def no_network(*args, **kwargs): raise AssertionError('network access attempted')
+    for mod, name in [(fastai.data.external, 'untar_data'), (fastai.text.learner, 'untar_data'),
+                      (urllib.request, 'urlopen'), (socket.socket, 'connect')]:
+        monkeypatch.setattr(mod, name, no_network)
+    # the guard is effective: asking fastai for pretrained weights trips it
+    with pytest.raises(AssertionError, match='network access attempted'):
+        fastai.text.learner.language_model_learner(dls, AWD_LSTM, pretrained=True)
+    cfg = PRESETS['tiny']['config']
+    learn = lm_learner(dls, 'tiny')
+    enc, dec = learn.model[0], learn.model[1]
+    assert isinstance(enc, AWD_LSTM) and learn.preset == 'tiny'
+    assert (enc.emb_sz, enc.n_hid, enc.n_layers) == (cfg['emb_sz'], cfg['n_hid'], cfg['n_layers'])
+    assert dec.decoder.out_features == len(dls.vocab)
+    assert enc.input_dp.p == pytest.approx(cfg['input_p']*PRESETS['tiny']['drop_mult'])
+    assert [m.name for m in learn.metrics] == ['accuracy', 'perplexity', 'bpc', 'word_ppl']
+    assert [c.max_norm for c in learn.cbs if isinstance(c, GradientClip)] == [0.25]
+
+def test_lm_learner_options(dls):
+    "drop_mult and clip override the preset's, and the presets are not modified"
+    before = {k: dict(v['config']) for k,v in PRESETS.items()}
+    learn = lm_learner(dls, 'tiny', drop_mult=0.5, clip=1.0)
+    assert learn.model[0].input_dp.p == pytest.approx(PRESETS['tiny']['config']['input_p']*0.5)
+    assert [c.max_norm for c in learn.cbs if isinstance(c, GradientClip)] == [1.0]
+    assert {k: dict(v['config']) for k,v in PRESETS.items()} == before
+
+def test_bpc_and_word_perplexity(dls):
+    "bpc = mean token loss/ln 2 * tokens/chars and word_ppl = exp(loss * tokens/words), over every valid token"
+    learn = lm_learner(dls, 'tiny')
+    with learn.no_bar(): loss, acc, ppl, bpc, wppl = learn.validate()
+    m = learn.model.eval(); m.reset()
+    total = count = 0
+    with torch.no_grad():
+        for x, y in dls.valid:
+            total += F.cross_entropy(m(x)[0].flatten(0, 1), y.flatten(), reduction='sum').item(); count += y.numel()
+    m.reset()
+    s, tok_loss = dls.valid_stats, total/count
+    assert bpc == pytest.approx(tok_loss/math.log(2)*s['tokens']/s['chars'], rel=1e-5)
+    assert wppl == pytest.approx(math.exp(tok_loss*s['tokens']/s['words']), rel=1e-4)
+    assert bpc == pytest.approx(loss/math.log(2)*s['tokens']/s['chars'], rel=2e-2) # fastai's batch-mean loss
+    assert ppl == pytest.approx(math.exp(loss), rel=1e-3)
+
+# ---------------------------------------------------------------- export and load
+
+def test_export_card(fitted, tmp_path):
+    "export_learner makes missing folders, writes only the model, and the card comes back with the model"
+    out = tmp_path/'a'/'b'/'m.pkl'
+    assert export_learner(fitted, out, corpus='headlines', note='x') == out
+    assert [p.name for p in out.parent.iterdir()] == ['m.pkl']
+    card = load_model(out).card
+    assert card == fitted.card
+    cfg = PRESETS['tiny']['config']
+    assert card['kind'] == 'LMLearner' and card['preset'] == 'tiny' and card['corpus'] == 'headlines' and card['note'] == 'x'
+    assert card['arch'] == dict(emb_sz=cfg['emb_sz'], n_hid=cfg['n_hid'], n_layers=cfg['n_layers'])
+    assert card['tokenizer'] == dict(model_type='unigram', vocab_sz=len(fitted.dls.vocab))
+    assert card['n_params'] == sum(p.numel() for p in fitted.model.parameters())
+    vals = fitted.recorder.values[-1]
+    assert card['metrics'] == {n: round(float(v), 4) for n,v in
+                               zip(['valid_loss', 'accuracy', 'perplexity', 'bpc', 'word_ppl'], vals[1:])}
+    assert {'toolkit', 'fastai', 'torch', 'sentencepiece', 'python'} <= set(card['versions'])
+
+def test_export_is_atomic(fitted, tmp_path, monkeypatch):
+    "An export that fails half-way leaves the previous model in place and no temporary file"
+    out = tmp_path/'m.pkl'; out.write_bytes(b'the old model')
+    def broken_export(fname, **kwargs):
+        Path(fname).write_bytes(b'half a model'); raise OSError('disk full')
+    monkeypatch.setattr(fitted, 'export', broken_export)
+    with pytest.raises(OSError, match='disk full'): export_learner(fitted, out)
+    assert [p.name for p in tmp_path.iterdir()] == ['m.pkl'] and out.read_bytes() == b'the old model'
+
+def test_last_metrics_after_validate(fitted):
+    "After fit and then validate, last_metrics (and so the model card) name the metrics correctly"
+    with fitted.no_bar(): loss, acc, ppl, bpc, wppl = fitted.validate()
+    m = last_metrics(fitted)
+    assert m['valid_loss'] == pytest.approx(loss, abs=1e-4) and m['accuracy'] == pytest.approx(acc, abs=1e-4)
+    assert m['word_ppl'] == pytest.approx(wppl, rel=1e-4)
+
+@pytest.mark.parametrize('which', ['never fitted', 'loaded'])
+def test_export_without_history(which, dls, tiny_lm_path, tmp_path):
+    "A never-validated learner exports with empty metrics; a loaded one keeps those of its last validation"
+    learn = lm_learner(dls, 'tiny') if which == 'never fitted' else load_model(tiny_lm_path)
+    out = export_learner(learn, tmp_path/'copy.pkl')
+    expected = {} if which == 'never fitted' else load_model(tiny_lm_path).card['metrics']
+    assert load_model(out).card['metrics'] == expected
+
+PROBE = '''
+import json, sys, torch
+import torch.nn.functional as F
+from toolkit.export import load_model
+import toolkit.generate # patches LMLearner.generate (`from toolkit.all import *` does it too)
+
+def probe(learn):
+    "The model's loss on a fixed batch of ids, and three seeded samples"
+    m = learn.model
+    x = torch.arange(2*24).reshape(2, 24)*7 % len(learn.dls.vocab)
+    was_training = m.training
+    m.eval(); m.reset()
+    with torch.no_grad(): out = m(x)[0]
+    m.reset(); m.train(was_training)
+    loss = F.cross_entropy(out[:, :-1].flatten(0, 1).float(), x[:, 1:].flatten()).item()
+    return dict(loss=loss, samples=learn.generate(n=3, seed=0))
+
+if __name__ == '__main__': print(json.dumps(probe(load_model(sys.argv[1]))))
+'''
+
+def test_round_trip_fresh_process(tiny_lm, tiny_lm_path):
+    "A model loaded in a fresh Python gives the same loss and the same seeded samples as the session's model"
+    r = subprocess.run([sys.executable, '-c', PROBE, str(tiny_lm_path)], capture_output=True, text=True, timeout=300,
+                       cwd=Path(__file__).parent.parent)
+    assert r.returncode == 0, r.stderr
+    fresh = json.loads(r.stdout.strip().splitlines()[-1])
+    ns = {}; exec(PROBE, ns)
+    here = ns['probe'](tiny_lm)
+    assert math.isfinite(here['loss']) and abs(fresh['loss'] - here['loss']) < 1e-5
+    assert fresh['samples'] == here['samples'] and len(here['samples']) == 3
+
+def test_loaded_model(tiny_lm):
+    "The session's model loads as an LMLearner with its card and tokenizer, on the CPU"
+    assert type(tiny_lm).__name__ == 'LMLearner'
+    assert tiny_lm.card['corpus'] == 'headlines' and tiny_lm.card['preset'] == 'tiny'
+    assert set(tiny_lm.card['metrics']) == {'valid_loss', 'accuracy', 'perplexity', 'bpc', 'word_ppl'}
+    assert isinstance(get_tokenizer(tiny_lm), SPTokenizer)
+    assert next(tiny_lm.model.parameters()).device.type == 'cpu'
+
+def _truncated(path, src): path.write_bytes(src.read_bytes()[:src.stat().st_size//2])
+def _random(path, src): path.write_bytes(random.Random(0).randbytes(5000))
+def _text(path, src): path.write_bytes(b'not a model at all')
+def _dict(path, src): torch.save({'a': 1}, path)
+def _pickled_list(path, src): path.write_bytes(pickle.dumps([1, 2, 3]))
+
+@pytest.mark.parametrize('make,expected', [
+    (_truncated, 'not a loadable awd-toolkit model, the file is damaged or incompatible'),
+    (_random, 'not a loadable awd-toolkit model'),
+    (_text, 'not a loadable awd-toolkit model'),
+    (_dict, "holds a dict, not an exported learner"),
+    (_pickled_list, 'not a loadable awd-toolkit model'),
+])
+def test_load_model_bad_file(tmp_path, tiny_lm_path, make, expected):
+    "A damaged or foreign file is a ValueError naming the file and saying it is not a loadable model"
+    f = tmp_path/'bad.pkl'; make(f, tiny_lm_path)
+    with pytest.raises(ValueError, match=expected) as e: load_model(f)
+    assert str(f) in str(e.value)
+
+def test_load_model_missing(tmp_path):
+    "A missing model file is a FileNotFoundError naming it"
+    with pytest.raises(FileNotFoundError, match='missing.pkl: no such model file'): load_model(tmp_path/'missing.pkl')
+
+def test_load_model_empty(tmp_path):
+    "An empty file is a ValueError saying it is empty"
+    f = tmp_path/'empty.pkl'; f.write_bytes(b'')
+    with pytest.raises(ValueError, match='empty.pkl is empty: not an exported model'): load_model(f)
+
+def test_load_model_directory(tmp_path):
+    "A directory is a ValueError saying it is a directory"
+    d = tmp_path/'models.pkl'; d.mkdir()
+    with pytest.raises(ValueError, match='models.pkl is a directory'): load_model(d)
