@@ -1,11 +1,12 @@
 """Generation speed: the toolkit's engine vs stock fastai `LMLearner.predict`, side by side in one run.
 
-On the `small` headlines model (trained by `awd train headlines --preset small --epochs 1` if missing):
- (a) 20 headlines: one batched `learn.generate(n=20)` vs 20 calls of fastai's `predict` with n_words matched;
+On the `small` headlines model (the app's cached model; trained with `awd train headlines --preset small --epochs 1` if missing):
+ (a) 20 headlines of 4 to 15 words: one batched `learn.generate(n=20)` vs 20 calls of fastai's `predict` with
+     n_words matched (each call makes as many tokens as the engine did for that headline);
  (b) ms per token at 20, 100 and 400 tokens, batch of one: engine vs fastai's `predict`;
  (c) engine tokens/s at batch 1, 8, 32, 128;
  (d) peak resident memory of this process after the engine's runs and after fastai's.
-    python bench/generate_speed.py [--model models/headlines-small.pkl]
+    python bench/generate_speed.py [--model models/headlines.pkl]
 """
 import argparse, platform, resource, subprocess, sys, time
 from pathlib import Path
@@ -20,7 +21,7 @@ def timed(f):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('--model', default='models/headlines-small.pkl')
+    p.add_argument('--model', default='models/headlines.pkl', help='a small headlines model (the app caches one here)')
     a = p.parse_args()
     if not Path(a.model).exists():
         subprocess.run([Path(sys.executable).parent/'awd', 'train', 'headlines', '--preset', 'small', '--epochs', '1',
@@ -32,7 +33,8 @@ def main():
           f"model {a.model}: {learn.card.get('preset')} preset, {learn.card['n_params']/1e6:.1f}M parameters\n")
 
     # the engine first, so the peak memory after its runs excludes fastai's
-    samples, t_eng = timed(lambda: learn.generate(n=20, temperature=0.8, max_tokens=60, seed=0, return_logprobs=True))
+    samples, t_eng = timed(lambda: learn.generate(n=20, temperature=0.8, min_words=4, max_words=15, max_tokens=60, seed=0,
+                                                  return_logprobs=True))
     n_toks = [max(s.n_tokens, 1) for s in samples]
     eng = {L: 1000*timed(lambda: learn.generate(n=1, max_tokens=L, stop_at_eos=False, seed=0))[1]/L for L in (20, 100, 400)}
     tps = {bs: bs*100/timed(lambda: learn.generate(n=bs, max_tokens=100, stop_at_eos=False, seed=0))[1] for bs in (1, 8, 32, 128)}

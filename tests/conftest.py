@@ -1,5 +1,5 @@
 "Shared fixtures: a tiny headlines model trained once per session, and the venv's `awd` command."
-import os, shutil, sys
+import os, shutil, socket, sys
 from pathlib import Path
 import pytest
 
@@ -27,3 +27,25 @@ def tiny_lm_path(tmp_path_factory):
 def tiny_lm(tiny_lm_path):
     from toolkit.export import load_model
     return load_model(tiny_lm_path)
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
+
+@pytest.fixture(scope='session')
+def app_models(tmp_path_factory):
+    "Tiny headlines and names models, trained once on corpus samples"
+    from toolkit.app import ensure_models, load_models
+    paths = ensure_models(tmp_path_factory.mktemp('app-models'), preset='tiny', max_rows=2000, show_progress=False)
+    return load_models(paths)
+
+@pytest.fixture(scope='session')
+def app_url(app_models):
+    "The app, served on 127.0.0.1 at a free port for the whole test session"
+    from toolkit.app import build_app
+    demo = build_app(app_models)
+    port = free_port()
+    demo.launch(server_name='127.0.0.1', server_port=port, prevent_thread_lock=True, quiet=True)
+    yield f'http://127.0.0.1:{port}/'
+    demo.close()
+

@@ -23,7 +23,7 @@ __all__ = ['DEFAULT_MODELS', 'MAX_PROMPT_CHARS', 'MAX_APP_N', 'device', 'ensure_
 # %% ../nbs/07_app.ipynb #c005
 DEFAULT_MODELS = {
     'headlines': dict(corpus='headlines', tokenizer='subword', epochs=1),
-    'names':     dict(corpus='names', tokenizer='char', epochs=4),
+    'names':     dict(corpus='names', tokenizer='char', epochs=2, lr=1e-2),
 }
 
 def device()->str:
@@ -48,7 +48,8 @@ def ensure_models(
             text_col = CORPORA[spec['corpus']]['text_col']
             print(f"training the {kind} model ({preset}, {len(df):,} texts); this runs once, later starts load it", flush=True)
             t0 = time.time()
-            learn = train_lm(df, text_col, preset=preset, epochs=spec['epochs'], tokenizer=spec['tokenizer'], show_progress=show_progress)
+            learn = train_lm(df, text_col, preset=preset, epochs=spec['epochs'], lr=spec.get('lr'), tokenizer=spec['tokenizer'],
+                             show_progress=show_progress)
             export_learner(learn, path, corpus=spec['corpus'], text_col=text_col, n_texts=len(df), epochs=spec['epochs'],
                            train_minutes=round((time.time()-t0)/60, 2))
         paths[kind] = path
@@ -132,8 +133,8 @@ def build_app(
             with gr.Tab('Headlines'):
                 with gr.Row():
                     with gr.Column():
-                        prompt = gr.Textbox(label='Start with (optional)', placeholder='e.g. New study', max_length=MAX_PROMPT_CHARS*50)
-                        n = gr.Slider(1, MAX_APP_N, value=10, step=1, label='How many')
+                        prompt = gr.Textbox(label='Start with (optional)', placeholder='e.g. New study', elem_id='headlines-prompt')
+                        n = gr.Slider(1, MAX_APP_N, value=10, step=1, label='How many', elem_id='headlines-n')
                         temp = gr.Slider(0.0, 2.0, value=0.8, step=0.05, label='Temperature')
                         top_p = gr.Slider(0.05, 1.0, value=0.9, step=0.05, label='Top-p')
                         with gr.Row():

@@ -8,6 +8,7 @@ import os, sys, platform, pickle, warnings, zipfile, datetime
 from pathlib import Path
 import torch
 from fastai.learner import Learner
+from fastai.text.learner import LMLearner
 import toolkit
 import toolkit.generate # a loaded LMLearner gets `generate` and the linear `predict`
 from .lm import get_tokenizer
@@ -50,6 +51,9 @@ def export_learner(
     path = Path(path).expanduser().absolute()
     path.parent.mkdir(parents=True, exist_ok=True)
     learn.card = model_card(learn, **card)
+    if isinstance(learn, LMLearner): toolkit.generate.get_start_state(learn) # kept with the export (needs the data)
+    for cb in learn.cbs: # fastai's RNNCallback keeps the last batch's activations: megabytes nobody needs
+        if hasattr(cb, 'raw_out'): cb.raw_out = cb.out = None
     tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
     try:
         learn.export(tmp)

@@ -11,11 +11,13 @@ import torch
 import torch.nn.functional as F
 from fastcore.basics import patch, ifnone
 from fastai.text.learner import LMLearner
+from fastai.text.models.awdlstm import AWD_LSTM
 from .tokenize import SPECIAL_TOKS, TK_NL, detokenize
 from .lm import get_tokenizer
 
 # %% auto #0
-__all__ = ['MAX_N', 'MAX_TOKENS', 'VocabInfo', 'Sample', 'sample', 'check_generate_args', 'category_token']
+__all__ = ['MAX_N', 'MAX_TOKENS', 'VocabInfo', 'Sample', 'sample', 'start_state', 'get_start_state', 'check_generate_args',
+           'category_token']
 
 # %% ../nbs/03_generate.ipynb #c005
 _ENDS = {'xxbos', 'xxeos'}
@@ -37,6 +39,8 @@ class VocabInfo:
         self.marker = torch.tensor([t.startswith('▁') and special(b) for t,b in zip(self.vocab, bare)])
         # a bare `▁` is a word only once a piece without `▁` follows it
         self.space = torch.tensor([t == '▁' for t in self.vocab])
+        # case marks: after one comes a word, not another mark
+        self.case = torch.tensor([b in ('xxmaj', 'xxup') and t.startswith('▁') for t,b in zip(self.vocab, bare)])
         self.end_id = self.o2i.get('▁xxbos', self.o2i.get('xxbos'))
 
     def ids(self, pieces:list[str])->list[int]:
@@ -66,10 +70,25 @@ def _filter(logits, temperature, top_k, top_p, min_p):
         logits = logits.masked_fill((probs < min_p) & (probs < probs.max(-1, keepdim=True).values), -math.inf)
     return logits
 
-# %% ../nbs/03_generate.ipynb #c008
-def _set_hidden(enc, hidden):
-    "Set the hidden state (a list of `(h, c)` per layer) of an AWD-LSTM encoder"
-    enc.hidden, enc.bs = hidden, hidden[0][0].shape[1]
+# %% ../nbs/03_generate.ipynb #c009
+def _awd_step(enc, dec, x, hidden):
+    "Logits for the next piece and the new state, for ids `x` (bs,) and `hidden` [(h, c)] of (bs, n_hid) per layer"
+    out, new = enc.encoder(x), []
+    for rnn, (h, c) in zip(enc.rnns, hidden):
+        lstm = rnn.module # after `reset()` in eval mode it holds the raw, un-dropped weights
+        gates = torch.addmm(lstm.bias_ih_l0 + lstm.bias_hh_l0, out, lstm.weight_ih_l0.t()).addmm_(h, lstm.weight_hh_l0.t())
+        i, f, g, o = gates.chunk(4, 1)
+        c = torch.sigmoid(f)*c + torch.sigmoid(i)*torch.tanh(g)
+        out = h = torch.sigmoid(o)*torch.tanh(c)
+        new.append((h, c))
+    return dec.decoder(out).float(), new
+
+def _model_step(model, x, hidden):
+    "Logits and state through the model's own forward (any encoder fastai's `SequentialRNN` can hold)"
+    enc = model[0]
+    enc.hidden, enc.bs = [tuple(t[None] for t in hc) for hc in hidden], x.shape[0]
+    logits = model(x[:, None])[0][:, -1].float()
+    return logits, [tuple(t[0] for t in hc) for hc in enc.hidden]
 
 @torch.inference_mode()
 def sample(
@@ -90,20 +109,26 @@ def sample(
     repetition_penalty:float=1.0, # > 1 discourages pieces a row already produced
     generator:torch.Generator|None=None, # random source (seeded by the caller)
     first_word_start:bool=False, # the first new piece must start a word (the prompt ended with a space)
+    state:list|None=None, # the LSTM state to read the prompt from ([(h, c)] per layer, each (1, n_hid)); default zeros
 )->list[tuple[list[int], float]]: # per row: the new ids (end not included) and their total log-probability
     "Generate `n` continuations of `prompt_ids` with `model`, one step per piece for the whole batch"
     dev = next(model.parameters()).device
     enc, dec = model[0], model[1]
+    fast = isinstance(enc, AWD_LSTM) and enc.n_dir == 1 and isinstance(getattr(dec, 'decoder', None), torch.nn.Linear)
+    advance = (lambda x, hid: _awd_step(enc, dec, x, hid)) if fast else (lambda x, hid: _model_step(model, x, hid))
     was_training = model.training
     model.eval(); model.reset()
     try:
         never = info.never | (info.unk if no_unk else torch.zeros_like(info.unk))
-        never, end, word_start, marker, space = (m.to(dev) for m in (never, info.end, info.word_start, info.marker, info.space))
+        never, end, word_start, marker, space, case = (m.to(dev) for m in (never, info.end, info.word_start, info.marker,
+                                                                           info.space, info.case))
         words0 = int(info.word_start[torch.tensor(prompt_ids)].sum())
+        if state is not None: enc.hidden, enc.bs = [tuple(t[None].to(dev) for t in hc) for hc in state], 1
         logits = model(torch.tensor([prompt_ids], device=dev))[0][:, -1].float()    # read the prompt once
-        _set_hidden(enc, [tuple(h.expand(-1, n, -1).contiguous() for h in hc) for hc in enc.hidden])
+        hidden = [tuple(t[0].expand(n, -1).contiguous() for t in hc) for hc in enc.hidden] # copy its state to n rows
         logits = logits.expand(n, -1)
         need_word = torch.full((n,), first_word_start or bool(info.marker[prompt_ids[-1]]), device=dev)
+        after_case = torch.full((n,), bool(info.case[prompt_ids[-1]]), device=dev)
         need_rest = torch.full((n,), bool(info.space[prompt_ids[-1]]) and not first_word_start, device=dev)
         rows = torch.arange(n, device=dev)                 # original row of each running row
         words = torch.full((n,), words0, device=dev)
@@ -116,13 +141,17 @@ def sample(
                 lg = torch.where(seen[rows], torch.where(lg > 0, lg/repetition_penalty, lg*repetition_penalty), lg)
             if stop_at_eos: lg = lg.masked_fill((words < min_words)[:, None] & end, -math.inf)
             if max_words is not None: lg = lg.masked_fill((words >= max_words)[:, None] & (word_start | marker & ~end), -math.inf)
-            lg = lg.masked_fill(need_word[:, None] & ~word_start, -math.inf)
+            lg = lg.masked_fill(need_word[:, None] & ~(word_start | case), -math.inf)
+            lg = lg.masked_fill(after_case[:, None] & case, -math.inf)
             lg = lg.masked_fill(need_rest[:, None] & (word_start | marker), -math.inf)
             lg = torch.where(torch.isinf(lg).all(-1, keepdim=True), logits.masked_fill(never, -math.inf), lg) # nothing left: relax
             if greedy: nxt = lg.argmax(-1)
             else:
                 probs = _filter(lg, temperature, top_k, top_p, min_p).softmax(-1)
-                nxt = torch.multinomial(probs, 1, generator=generator).squeeze(1)
+                # a draw from `probs` by inverting its cumulative sum at one uniform number per row (what multinomial
+                # does, at a tenth of its cost on the CPU)
+                u = torch.rand(len(probs), 1, generator=generator, device=dev)
+                nxt = (probs.cumsum(-1) < u*probs.sum(-1, keepdim=True)).sum(-1).clamp_(max=probs.shape[-1]-1)
             score[rows] += logp.gather(1, nxt[:, None]).squeeze(1).double()
             done = end[nxt] if stop_at_eos else torch.zeros_like(nxt, dtype=torch.bool)
             for r,t,d in zip(rows.tolist(), nxt.tolist(), done.tolist()):
@@ -131,16 +160,16 @@ def sample(
             if done.any():                                 # drop finished rows from the batch
                 keep = (~done).nonzero().squeeze(1)
                 rows, nxt, words = rows[keep], nxt[keep], words[keep]
-                _set_hidden(enc, [tuple(h[:, keep].contiguous() for h in hc) for hc in enc.hidden])
+                hidden = [tuple(t[keep] for t in hc) for hc in hidden]
             seen[rows, nxt] = True
-            words, need_word, need_rest = words + word_start[nxt].long(), marker[nxt], space[nxt]
-            logits = model(nxt[:, None])[0][:, -1].float()
+            words, need_word, need_rest, after_case = words + word_start[nxt].long(), marker[nxt], space[nxt], case[nxt]
+            logits, hidden = advance(nxt, hidden)
         return [(o, float(s)) for o,s in zip(out, score.tolist())]
     finally:
         model.reset()
         model.train(was_training)
 
-# %% ../nbs/03_generate.ipynb #c009
+# %% ../nbs/03_generate.ipynb #c010
 def _clean(pieces:list[str])->str:
     "Clean text from a stream of pieces, one line per text (a new text starts at each `xxbos`)"
     texts = []
@@ -149,7 +178,52 @@ def _clean(pieces:list[str])->str:
         texts[-1].append(p)
     return '\n'.join(detokenize(t) for t in texts)
 
-# %% ../nbs/03_generate.ipynb #c011
+# %% ../nbs/03_generate.ipynb #c012
+@torch.inference_mode()
+def start_state(
+    learn, # a language-model learner whose DataLoaders still hold data
+    n_batches:int=2, # validation batches to read
+    warmup:int=16, # steps of each batch's start (near the zero state) not to average
+)->list|None: # [(h, c)] per layer, each (1, n_hid); None if there is no data or no AWD-LSTM
+    "The mean state of the model's LSTM layers at the start of a text, over validation text"
+    model = learn.model
+    enc, dec = model[0], model[1]
+    if not isinstance(enc, AWD_LSTM) or enc.n_dir != 1 or not len(learn.dls.valid): return None
+    bos = VocabInfo(learn.dls.vocab).end_id
+    was_training = model.training
+    model.eval(); model.reset()
+    try:
+        sums, count, hidden = None, 0, None
+        for i, (xb, _) in enumerate(learn.dls.valid):
+            if i == n_batches: break
+            xb = xb.to(next(model.parameters()).device)
+            if hidden is None: hidden = [(xb.new_zeros(len(xb), r.module.hidden_size, dtype=torch.float),)*2 for r in enc.rnns]
+            if len(xb) != len(hidden[0][0]): break
+            for t in range(xb.shape[1]):
+                at = xb[:, t] == bos
+                if at.any() and (i or t >= warmup):
+                    layer_sums = [(h[at].sum(0), c[at].sum(0)) for h,c in hidden]
+                    sums = layer_sums if sums is None else [(a+h, b+c) for (a,b),(h,c) in zip(sums, layer_sums)]
+                    count += int(at.sum())
+                _, hidden = _awd_step(enc, dec, xb[:, t], hidden)
+        return None if not count else [((h/count)[None], (c/count)[None]) for h,c in sums]
+    finally:
+        model.reset(); model.train(was_training)
+
+def _weights_key(learn)->float:
+    "A number that changes whenever training changes the weights"
+    return float(learn.model[0].encoder.weight[:8].detach().double().sum()) if hasattr(learn.model[0], 'encoder') else 0.
+
+def get_start_state(learn)->list|None:
+    "The learner's start-of-text state: kept from training or export, else computed now (and kept)"
+    key = _weights_key(learn)
+    if getattr(learn, 'start_state_key', None) != key:
+        state = start_state(learn)
+        if state is None and getattr(learn, 'start_state', None) is not None: return learn.start_state # loaded, no data
+        learn.start_state, learn.start_state_key = state, key
+    return learn.start_state
+
+# %% ../nbs/03_generate.ipynb #c014
 MAX_N, MAX_TOKENS = 1000, 5000
 
 def _check(name, value, ok, expected):
@@ -175,7 +249,7 @@ def check_generate_args(n, temperature, top_k, top_p, min_p, greedy, min_words, 
     _check('repetition_penalty', repetition_penalty, _is_num(repetition_penalty) and 0 < repetition_penalty <= 10,
            'a number in (0, 10]')
 
-# %% ../nbs/03_generate.ipynb #c012
+# %% ../nbs/03_generate.ipynb #c015
 def _prompt_pieces(learn, prompt:str, category:str|None)->list[str]:
     "The pieces that start every sample: `xxbos`, the category token if any, and the prompt"
     tok = get_tokenizer(learn)
@@ -191,7 +265,7 @@ def category_token(category:str)->str:
     "The piece that marks `category` at the start of a text"
     return '▁xxcat_' + '_'.join(category.lower().split())
 
-# %% ../nbs/03_generate.ipynb #c013
+# %% ../nbs/03_generate.ipynb #c016
 @patch
 def generate(
     self:LMLearner,
@@ -223,12 +297,12 @@ def generate(
     res = sample(self.model, info.ids(pieces), info, n=int(n), max_tokens=int(max_tokens), temperature=float(temperature),
                  top_k=top_k, top_p=top_p, min_p=min_p, greedy=greedy, min_words=min_words, max_words=max_words, stop_at_eos=stop_at_eos,
                  no_unk=no_unk, repetition_penalty=repetition_penalty, generator=gen,
-                 first_word_start=bool(prompt) and prompt[-1].isspace())
+                 first_word_start=bool(prompt) and prompt[-1].isspace(), state=get_start_state(self))
     texts = [_clean(pieces + [info.vocab[i] for i in ids]) for ids,_ in res]
     if not return_logprobs: return texts
     return [Sample(t, lp, len(ids)) for t,(ids,lp) in zip(texts, res)]
 
-# %% ../nbs/03_generate.ipynb #c015
+# %% ../nbs/03_generate.ipynb #c018
 if LMLearner.predict.__module__ != __name__: fastai_predict = LMLearner.predict # fastai's own, for comparisons
 
 @patch
@@ -242,7 +316,7 @@ def predict(self:LMLearner, text, n_words=1, no_unk=True, temperature=1., min_p=
     pieces = _prompt_pieces(self, text, None)
     (ids, _), = sample(self.model, info.ids(pieces), info, n=1, max_tokens=int(n_words), temperature=float(temperature),
                        min_p=min_p, stop_at_eos=False, no_unk=no_unk, generator=None,
-                       first_word_start=bool(text) and text[-1].isspace())
+                       first_word_start=bool(text) and text[-1].isspace(), state=get_start_state(self))
     toks = pieces + [info.vocab[i] for i in ids]
     if decoder is not None: return ' '.join(decoder([t for t in toks if t.lstrip('▁') not in ('xxbos', 'xxpad')]))
     return _clean(toks)

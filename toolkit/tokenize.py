@@ -36,7 +36,7 @@ def replace_lines(t:str)->str:
 
 def add_bos(t:str)->str:
     "Start the text with `xxbos`"
-    return f'{BOS} {t}'
+    return f'{BOS} {t}' if t else BOS
 
 RULES = [replace_lines, replace_case, add_bos]
 

@@ -1,0 +1,44 @@
+"The app in a real browser: Playwright driving Debian's chromium (installed by .ci/run with apt-get)."
+from pathlib import Path
+import pytest
+
+CHROMIUM = Path('/usr/bin/chromium')
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason='no /usr/bin/chromium: apt-get install chromium (as .ci/run does)')
+ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync']
+
+@pytest.fixture
+def page(tmp_path):
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS) # a fresh temporary profile
+        page = browser.new_page(viewport={'width': 1280, 'height': 1000})
+        page.set_default_timeout(30_000)
+        yield page
+        browser.close()
+
+def test_generate_headlines_in_browser(page, app_url, tmp_path):
+    "Fill the Headlines form, click Generate, read back the requested number of headlines; save a screenshot"
+    from playwright.sync_api import expect
+    page.goto(app_url)
+    page.locator('#headlines-prompt textarea').fill('New study')
+    n = page.locator('#headlines-n input[type=number]')
+    n.fill('5'); n.press('Enter')
+    page.locator('#headlines-generate').click()
+    out = page.locator('#headlines-out textarea')
+    expect(out).not_to_have_value('')
+    lines = out.input_value().splitlines()
+    assert len(lines) == 5 and all(l.startswith('New study') for l in lines), lines
+    page.screenshot(path=tmp_path/'app.png', full_page=True)
+    assert (tmp_path/'app.png').stat().st_size > 10_000
+
+def test_bad_input_shows_message(page, app_url):
+    "A too-long prompt shows the app's error message on the page, and the form still works afterwards"
+    from playwright.sync_api import expect
+    page.goto(app_url)
+    page.locator('#headlines-prompt textarea').fill('x'*300)
+    page.locator('#headlines-generate').click()
+    expect(page.get_by_text('the prompt is 300 characters long; the app takes at most 200').first).to_be_visible()
+    page.locator('#headlines-prompt textarea').fill('Flu')
+    page.locator('#headlines-generate').click()
+    expect(page.locator('#headlines-out textarea')).to_have_value(__import__('re').compile('^Flu'))
