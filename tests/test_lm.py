@@ -249,3 +249,28 @@ def test_load_model_directory(tmp_path):
     "A directory is a ValueError saying it is a directory"
     d = tmp_path/'models.pkl'; d.mkdir()
     with pytest.raises(ValueError, match='models.pkl is a directory'): load_model(d)
+
+FASTAI_LOAD = '''
+import json, sys, warnings
+from fastai.learner import load_learner
+import toolkit.all # our classes (tokenizer, metrics) and the patched predict/generate
+warnings.simplefilter('ignore')
+learn = load_learner(sys.argv[1])
+texts = json.loads(open(sys.argv[2]).read())
+with learn.no_bar(): print(json.dumps([float(v) for v in learn.validate(dl=learn.dls.test_dl(texts))]))
+'''
+
+def test_fastai_export_load_learner_fresh_process(tmp_path):
+    "fastai's own learn.export and load_learner round-trip in a fresh process with the identical validation loss"
+    from toolkit.all import load_corpus, train_lm
+    df = load_corpus('headlines').sample(1500, random_state=2)
+    learn = train_lm(df, preset='tiny', vocab_sz=300, show_progress=False)
+    learn.export(tmp_path/'fa.pkl')
+    texts = df.text.tolist()[:200]
+    (tmp_path/'texts.json').write_text(json.dumps(texts))
+    with learn.no_bar(): here = [float(v) for v in learn.validate(dl=learn.dls.test_dl(texts))]
+    r = subprocess.run([sys.executable, '-c', FASTAI_LOAD, str(tmp_path/'fa.pkl'), str(tmp_path/'texts.json')],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    fresh = json.loads(r.stdout.strip().splitlines()[-1])
+    assert fresh == pytest.approx(here, rel=1e-6) and math.isfinite(here[0])

@@ -81,8 +81,9 @@ def _gen_args(prompt, n, temperature, top_p=None, min_words=0, max_words=None, s
     if temperature is None or temperature <= 0: raise ValueError(f"temperature must be above 0, got {temperature}")
     top_p = None if top_p is None or top_p >= 1 else float(top_p)
     min_words, max_words = _int(min_words, 'min words') or 0, _int(max_words, 'max words') or None
+    seed = _int(seed, 'seed')
     return dict(prompt=prompt, n=n, temperature=float(temperature), top_p=top_p, min_words=min_words,
-                max_words=max_words, seed=_int(seed, 'seed'))
+                max_words=max_words, seed=None if seed is None or seed < 0 else seed) # a negative seed: random
 
 class Handlers:
     "The app's actions over loaded models, safe to call from several threads"
@@ -140,7 +141,7 @@ def build_app(
                         with gr.Row():
                             min_w = gr.Number(value=4, precision=0, label='Min words')
                             max_w = gr.Number(value=15, precision=0, label='Max words')
-                        seed = gr.Number(value=None, precision=0, label='Seed (blank: random)')
+                        seed = gr.Number(value=-1, precision=0, label='Seed (-1: random)')
                         btn = gr.Button('Generate', variant='primary', elem_id='headlines-generate')
                     out = gr.Textbox(label='Headlines', lines=12, buttons=['copy'], elem_id='headlines-out')
                 btn.click(h.headlines, [prompt, n, temp, top_p, min_w, max_w, seed], out, api_name='headlines',
@@ -154,7 +155,7 @@ def build_app(
                         start = gr.Textbox(label='Starting letters (optional)', placeholder='e.g. K')
                         nn = gr.Slider(1, MAX_APP_N, value=10, step=1, label='How many')
                         ntemp = gr.Slider(0.0, 2.0, value=0.8, step=0.05, label='Temperature')
-                        nseed = gr.Number(value=None, precision=0, label='Seed (blank: random)')
+                        nseed = gr.Number(value=-1, precision=0, label='Seed (-1: random)')
                         nbtn = gr.Button('Generate names', variant='primary', elem_id='names-generate')
                     nout = gr.Textbox(label='Names', lines=12, buttons=['copy'], elem_id='names-out')
                 nbtn.click(h.names, [start, nn, ntemp, nseed, origin], nout, api_name='names',

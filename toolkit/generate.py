@@ -16,8 +16,8 @@ from .tokenize import SPECIAL_TOKS, TK_NL, detokenize
 from .lm import get_tokenizer
 
 # %% auto #0
-__all__ = ['MAX_N', 'MAX_TOKENS', 'VocabInfo', 'Sample', 'sample', 'start_state', 'get_start_state', 'check_generate_args',
-           'category_token']
+__all__ = ['MAX_N', 'MAX_TOKENS', 'VocabInfo', 'vocab_info', 'Sample', 'sample', 'start_state', 'get_start_state',
+           'check_generate_args', 'category_token']
 
 # %% ../nbs/03_generate.ipynb #c005
 _ENDS = {'xxbos', 'xxeos'}
@@ -46,6 +46,12 @@ class VocabInfo:
     def ids(self, pieces:list[str])->list[int]:
         "Numericalise `pieces` (unknown ones to `xxunk`)"
         return [self.o2i.get(p, 0) for p in pieces]
+
+def vocab_info(learn)->VocabInfo:
+    "The learner's `VocabInfo`, built once per vocabulary (it costs tens of milliseconds)"
+    info = getattr(learn, '_vocab_info', None)
+    if info is None or info.vocab != learn.dls.vocab: info = learn._vocab_info = VocabInfo(learn.dls.vocab)
+    return info
 
 # %% ../nbs/03_generate.ipynb #c007
 class Sample(NamedTuple):
@@ -123,7 +129,7 @@ def sample(
         never, end, word_start, marker, space, case = (m.to(dev) for m in (never, info.end, info.word_start, info.marker,
                                                                            info.space, info.case))
         words0 = int(info.word_start[torch.tensor(prompt_ids)].sum())
-        if state is not None: enc.hidden, enc.bs = [tuple(t[None].to(dev) for t in hc) for hc in state], 1
+        if state is not None: enc.hidden, enc.bs = [tuple(t.as_subclass(torch.Tensor)[None].to(dev) for t in hc) for hc in state], 1
         logits = model(torch.tensor([prompt_ids], device=dev))[0][:, -1].float()    # read the prompt once
         hidden = [tuple(t[0].expand(n, -1).contiguous() for t in hc) for hc in enc.hidden] # copy its state to n rows
         logits = logits.expand(n, -1)
@@ -189,14 +195,14 @@ def start_state(
     model = learn.model
     enc, dec = model[0], model[1]
     if not isinstance(enc, AWD_LSTM) or enc.n_dir != 1 or not len(learn.dls.valid): return None
-    bos = VocabInfo(learn.dls.vocab).end_id
+    bos = vocab_info(learn).end_id
     was_training = model.training
     model.eval(); model.reset()
     try:
         sums, count, hidden = None, 0, None
         for i, (xb, _) in enumerate(learn.dls.valid):
             if i == n_batches: break
-            xb = xb.to(next(model.parameters()).device)
+            xb = xb.as_subclass(torch.Tensor).to(next(model.parameters()).device) # plain tensors: fastai's subclass costs per op
             if hidden is None: hidden = [(xb.new_zeros(len(xb), r.module.hidden_size, dtype=torch.float),)*2 for r in enc.rnns]
             if len(xb) != len(hidden[0][0]): break
             for t in range(xb.shape[1]):
@@ -289,7 +295,7 @@ def generate(
     "Generate `n` clean texts that start with `prompt`"
     if not isinstance(prompt, str): raise ValueError(f"prompt must be a string, got {type(prompt).__name__}")
     check_generate_args(n, temperature, top_k, top_p, min_p, greedy, min_words, max_words, max_tokens, repetition_penalty)
-    info = VocabInfo(self.dls.vocab)
+    info = vocab_info(self)
     pieces = _prompt_pieces(self, prompt, category)
     gen = torch.Generator(next(self.model.parameters()).device)
     if seed is not None: gen.manual_seed(seed)
@@ -312,7 +318,7 @@ def predict(self:LMLearner, text, n_words=1, no_unk=True, temperature=1., min_p=
     _check('n_words', n_words, _is_int(n_words) and 0 <= n_words <= MAX_TOKENS, f'an integer from 0 to {MAX_TOKENS}')
     check_generate_args(1, temperature, None, None, min_p, False, 0, None, 1, 1.0)
     if not isinstance(text, str): raise ValueError(f"text must be a string, got {type(text).__name__}")
-    info = VocabInfo(self.dls.vocab)
+    info = vocab_info(self)
     pieces = _prompt_pieces(self, text, None)
     (ids, _), = sample(self.model, info.ids(pieces), info, n=1, max_tokens=int(n_words), temperature=float(temperature),
                        min_p=min_p, stop_at_eos=False, no_unk=no_unk, generator=None,

@@ -1,0 +1,57 @@
+"""The app on this machine: start-up time with cached models, and p50/p95 latency of "10 headlines" and "10 names".
+
+Starts `awd serve --no-train` on a free port as a user would (a new process), waits until the page answers, then
+sends `--requests` requests of each kind, one at a time, through gradio_client. Needs models/headlines.pkl and
+models/names.pkl (`make app` caches them). Goals (issue 6): start-up under 15 s, p95 under 1 s.
+    python bench/app_latency.py [--models-dir models] [--requests 50]
+"""
+import argparse, os, platform, socket, statistics, subprocess, sys, time, urllib.request
+from pathlib import Path
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
+
+def pct(xs, q): return sorted(xs)[min(len(xs)-1, int(round(q*(len(xs)-1))))]
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('--models-dir', default='models')
+    p.add_argument('--requests', type=int, default=50)
+    a = p.parse_args()
+    for k in ('headlines', 'names'):
+        if not (Path(a.models_dir)/f'{k}.pkl').exists(): sys.exit(f"{a.models_dir}/{k}.pkl is missing: run `make app` once first")
+    port, url = free_port(), None
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([str(Path(sys.executable).parent/'awd'), 'serve', '--no-train', '--models-dir', a.models_dir,
+                             '--port', str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env={**os.environ, 'GRADIO_ANALYTICS_ENABLED': 'False'})
+    try:
+        url = f'http://127.0.0.1:{port}/'
+        while True:
+            try: urllib.request.urlopen(url, timeout=1); break
+            except OSError:
+                if proc.poll() is not None: sys.exit('the server exited during start-up')
+                time.sleep(0.1)
+        startup = time.perf_counter() - t0
+        from gradio_client import Client
+        c = Client(url, verbose=False)
+        calls = {'10 headlines': lambda i: c.predict('', 10, 0.8, 0.9, 4, 15, i, api_name='/headlines'),
+                 '10 names': lambda i: c.predict('', 10, 0.8, i, None, api_name='/names')}
+        rows = []
+        for name, f in calls.items():
+            f(0)
+            lat = []
+            for i in range(a.requests):
+                t = time.perf_counter(); out = f(i); lat.append(time.perf_counter() - t)
+                assert len(out.splitlines()) == 10, out
+            rows.append((name, statistics.median(lat), pct(lat, 0.95), max(lat)))
+    finally:
+        proc.terminate(); proc.wait(10)
+    print(f"\n{platform.node()} | {platform.machine()} | {os.cpu_count()} cores | models from {a.models_dir} | "
+          f"{a.requests} requests of each kind, one at a time\n")
+    print(f"start-up with cached models (process start to the page answering): {startup:.1f} s\n")
+    print('| request | p50 | p95 | max |\n|---|---|---|---|')
+    for name, p50, p95, mx in rows: print(f'| {name} | {p50*1000:.0f} ms | {p95*1000:.0f} ms | {mx*1000:.0f} ms |')
+
+if __name__ == '__main__': main()
