@@ -13,7 +13,6 @@ import gradio as gr
 from fastai.learner import Learner
 from .data import load_corpus, CORPORA
 from .lm import train_lm
-from .generate import LMLearner, MAX_N
 from .export import export_learner, load_model
 
 # %% auto #0

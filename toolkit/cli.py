@@ -4,8 +4,7 @@
 
 # %% ../nbs/08_cli.ipynb #c002
 from __future__ import annotations
-import argparse, json, sys, time
-from pathlib import Path
+import argparse, json, time
 from .data import CORPORA, load_texts
 from .lm import PRESETS, train_lm
 from .export import export_learner, load_model

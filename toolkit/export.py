@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_export.ipynb #c002
 from __future__ import annotations
-import os, sys, platform, pickle, warnings, zipfile, datetime
+import os, platform, pickle, zipfile, datetime
 from pathlib import Path
 import torch
 from fastai.learner import Learner

@@ -8,11 +8,10 @@ from __future__ import annotations
 import math, numbers
 from typing import NamedTuple
 import torch
-import torch.nn.functional as F
-from fastcore.basics import patch, ifnone
+from fastcore.basics import patch
 from fastai.text.learner import LMLearner
 from fastai.text.models.awdlstm import AWD_LSTM
-from .tokenize import SPECIAL_TOKS, TK_NL, detokenize
+from .tokenize import SPECIAL_TOKS, detokenize
 from .lm import get_tokenizer
 
 # %% auto #0

@@ -10,6 +10,7 @@ import pandas as pd
 from fastcore.basics import store_attr, ifnone
 from fastai.torch_core import set_seed
 from fastai.data.block import DataBlock
+from fastai.data.core import DataLoaders
 from fastai.data.transforms import ColReader, ColSplitter
 from fastai.learner import AvgLoss
 from fastai.metrics import accuracy, Perplexity
@@ -49,7 +50,7 @@ def lm_dls(
     seq_len:int=64, # tokens per sequence in a batch (back-propagation through time)
     valid_pct:float=0.1, # share of texts held out, when `df` has no `is_valid` column
     seed:int=42, # seed of the split
-)->"DataLoaders":
+)->DataLoaders:
     "Language-model `DataLoaders` over `df[text_col]`, with a trained subword or character tokenizer"
     if text_col not in df.columns: raise ValueError(f"no text column {text_col!r}; the columns are {', '.join(map(repr, df.columns))}")
     df = df[df[text_col].astype(str).str.strip().str.len() > 0]
