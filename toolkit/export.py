@@ -8,6 +8,7 @@ import os, platform, pickle, zipfile, datetime
 from pathlib import Path
 import torch
 from fastai.learner import Learner
+from fastai.torch_core import default_device
 from fastai.text.learner import LMLearner
 import toolkit
 import toolkit.generate # a loaded LMLearner gets `generate` and the linear `predict`
@@ -63,7 +64,7 @@ def export_learner(
 
 def load_model(
     path:str|Path, # a model written by `export_learner` (or fastai's `learn.export`)
-    cpu:bool=True, # load on the CPU
+    cpu:bool=True, # load on the CPU; False: on the GPU when there is one
 )->Learner:
     "Load an exported learner, with a clear error for a missing, damaged or foreign file"
     path = Path(path).expanduser()
@@ -77,4 +78,6 @@ def load_model(
                          f"({type(e).__name__}: {e})") from None
     if not isinstance(learn, Learner): raise ValueError(f"{path}: holds a {type(learn).__name__}, not an exported learner")
     if cpu: learn.dls.cpu()
+    else: # the GPU when there is one (a model trained on the CPU is stored on the CPU)
+        learn.dls.to(default_device()); learn.model.to(default_device())
     return learn
