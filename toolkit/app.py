@@ -12,8 +12,7 @@ import torch
 import gradio as gr
 from fastai.learner import Learner
 from .data import load_corpus, CORPORA
-from .lm import train_lm
-from .export import export_learner, load_model
+from .export import train_and_export, load_model
 
 # %% auto #0
 __all__ = ['DEFAULT_MODELS', 'MAX_PROMPT_CHARS', 'MAX_APP_N', 'device', 'ensure_models', 'load_models', 'Handlers',
@@ -46,11 +45,8 @@ def ensure_models(
             if max_rows: df = df.sample(min(max_rows, len(df)), random_state=0)
             text_col = CORPORA[spec['corpus']]['text_col']
             print(f"training the {kind} model ({preset}, {len(df):,} texts); this runs once, later starts load it", flush=True)
-            t0 = time.time()
-            learn = train_lm(df, text_col, preset=preset, epochs=spec['epochs'], lr=spec.get('lr'), tokenizer=spec['tokenizer'],
-                             show_progress=show_progress)
-            export_learner(learn, path, corpus=spec['corpus'], text_col=text_col, n_texts=len(df), epochs=spec['epochs'],
-                           train_minutes=round((time.time()-t0)/60, 2))
+            train_and_export(df, path, text_col, epochs=spec['epochs'], card=dict(corpus=spec['corpus']), preset=preset,
+                             lr=spec.get('lr'), tokenizer=spec['tokenizer'], show_progress=show_progress)
         paths[kind] = path
     return paths
 

@@ -4,10 +4,11 @@
 
 # %% ../nbs/08_cli.ipynb #c002
 from __future__ import annotations
-import argparse, json, time
+import argparse, json
+from pathlib import Path
 from .data import CORPORA, load_texts
-from .lm import PRESETS, train_lm
-from .export import export_learner, load_model
+from .lm import PRESETS
+from .export import train_and_export, load_model
 from .generate import LMLearner, MAX_N, MAX_TOKENS
 
 # %% auto #0
@@ -23,13 +24,12 @@ def cmd_train(a):
     if a.max_rows: df = df.sample(min(a.max_rows, len(df)), random_state=a.seed)
     tokenizer = a.tokenizer or CORPORA.get(a.data, {}).get('tokenizer', 'subword')
     print(f"training a {a.preset} AWD-LSTM on {len(df):,} texts from {a.data} ({tokenizer} tokenizer)", flush=True)
-    t0 = time.time()
-    learn = train_lm(df, preset=a.preset, epochs=a.epochs, lr=a.lr, tokenizer=tokenizer, vocab_sz=a.vocab_sz,
-                     bs=a.bs, seq_len=a.seq_len, valid_pct=a.valid_pct, seed=a.seed, show_progress=not a.quiet)
-    minutes = (time.time()-t0)/60
-    path = export_learner(learn, a.out, corpus=str(a.data), text_col=a.text_col, n_texts=len(df), epochs=a.epochs,
-                          train_minutes=round(minutes, 2), seed=a.seed)
-    print(f"{_fmt_metrics(learn.card['metrics'])} | {minutes:.1f} min | saved {path} ({path.stat().st_size/2**20:.1f} MB)")
+    learn = train_and_export(df, a.out, epochs=a.epochs, seed=a.seed, card=dict(corpus=str(a.data), text_col=a.text_col),
+                             preset=a.preset, lr=a.lr, tokenizer=tokenizer, vocab_sz=a.vocab_sz, bs=a.bs, seq_len=a.seq_len,
+                             valid_pct=a.valid_pct, show_progress=not a.quiet)
+    path = Path(a.out).expanduser().absolute()
+    print(f"{_fmt_metrics(learn.card['metrics'])} | {learn.card['train_minutes']:.1f} min | saved {path} "
+          f"({path.stat().st_size/2**20:.1f} MB)")
 
 def load_lm(path)->LMLearner:
     "Load an exported language model, with an error if the file holds another kind of learner"

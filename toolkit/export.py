@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_export.ipynb #c002
 from __future__ import annotations
-import os, platform, pickle, zipfile, datetime
+import os, platform, pickle, time, zipfile, datetime
 from pathlib import Path
 import torch
 from fastai.learner import Learner
@@ -12,10 +12,11 @@ from fastai.torch_core import default_device
 from fastai.text.learner import LMLearner
 import toolkit
 import toolkit.generate # a loaded LMLearner gets `generate` and the linear `predict`
-from .lm import get_tokenizer
+from fastcore.meta import delegates
+from .lm import get_tokenizer, train_lm
 
 # %% auto #0
-__all__ = ['package_versions', 'last_metrics', 'model_card', 'export_learner', 'load_model']
+__all__ = ['package_versions', 'last_metrics', 'model_card', 'export_learner', 'load_model', 'train_and_export']
 
 # %% ../nbs/06_export.ipynb #c005
 def package_versions()->dict:
@@ -80,4 +81,22 @@ def load_model(
     if cpu: learn.dls.cpu()
     else: # the GPU when there is one (a model trained on the CPU is stored on the CPU)
         learn.dls.to(default_device()); learn.model.to(default_device())
+    return learn
+
+# %% ../nbs/06_export.ipynb #c009
+@delegates(train_lm, but=['df', 'text_col', 'epochs', 'seed'])
+def train_and_export(
+    df, # the texts
+    path:str|Path, # where to write the model
+    text_col:str='text', # column of texts
+    epochs:int=1, # passes over the training texts
+    seed:int=42, # seeds the split, the initialisation and the batch order
+    card:dict|None=None, # extra model-card fields (corpus, ...)
+    **kwargs, # passed to `train_lm`
+)->LMLearner:
+    "Train a language model with `train_lm` and export it to `path` with its card"
+    t0 = time.time()
+    learn = train_lm(df, text_col, epochs=epochs, seed=seed, **kwargs)
+    export_learner(learn, path, **{'text_col': text_col, **(card or {})}, n_texts=len(df), epochs=epochs, seed=seed,
+                   train_minutes=round((time.time()-t0)/60, 2))
     return learn

@@ -137,12 +137,13 @@ def sample(
         need_rest = torch.full((n,), bool(info.space[prompt_ids[-1]]) and not first_word_start, device=dev)
         rows = torch.arange(n, device=dev)                 # original row of each running row
         words = torch.full((n,), words0, device=dev)
-        seen = torch.zeros(n, len(info.vocab), dtype=torch.bool, device=dev)
+        penalize = repetition_penalty != 1.0
+        seen = torch.zeros(n, len(info.vocab), dtype=torch.bool, device=dev) if penalize else None
         out, score = [[] for _ in range(n)], torch.zeros(n, device=dev, dtype=torch.float64)
         for step in range(max_tokens):
             logp = logits.log_softmax(-1)
             lg = logits.masked_fill(never, -math.inf)
-            if repetition_penalty != 1.0:
+            if penalize:
                 lg = torch.where(seen[rows], torch.where(lg > 0, lg/repetition_penalty, lg*repetition_penalty), lg)
             if stop_at_eos: lg = lg.masked_fill((words < min_words)[:, None] & end, -math.inf)
             if max_words is not None: lg = lg.masked_fill((words >= max_words)[:, None] & (word_start | marker & ~end), -math.inf)
@@ -166,7 +167,7 @@ def sample(
                 keep = (~done).nonzero().squeeze(1)
                 rows, nxt, words = rows[keep], nxt[keep], words[keep]
                 hidden = [tuple(t[keep] for t in hc) for hc in hidden]
-            seen[rows, nxt] = True
+            if penalize: seen[rows, nxt] = True
             words, need_word, need_rest, after_case = words + word_start[nxt].long(), marker[nxt], space[nxt], case[nxt]
             logits, hidden = advance(nxt, hidden)
         return [(o, float(s)) for o,s in zip(out, score.tolist())]
