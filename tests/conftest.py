@@ -33,11 +33,17 @@ def free_port():
         s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
 
 @pytest.fixture(scope='session')
-def app_models(tmp_path_factory):
-    "Tiny headlines and names models, trained once on corpus samples"
-    from toolkit.app import ensure_models, load_models
-    paths = ensure_models(tmp_path_factory.mktemp('app-models'), preset='tiny', max_rows=2000, show_progress=False)
-    return load_models(paths)
+def app_models_dir(tmp_path_factory):
+    "Tiny default models (headlines, names, origin, sentiment, outlet), trained once on corpus samples"
+    from toolkit.app import ensure_models, DEFAULT_MODELS
+    d = tmp_path_factory.mktemp('app-models')
+    ensure_models(d, preset='tiny', kinds=list(DEFAULT_MODELS), max_rows=2000, show_progress=False)
+    return d
+
+@pytest.fixture(scope='session')
+def app_models(app_models_dir):
+    from toolkit.app import ensure_models, load_models, DEFAULT_MODELS
+    return load_models(ensure_models(app_models_dir, kinds=list(DEFAULT_MODELS)))
 
 @pytest.fixture(scope='session')
 def app_url(app_models):

@@ -42,3 +42,25 @@ def test_bad_input_shows_message(page, app_url):
     page.locator('#headlines-prompt textarea').fill('Flu')
     page.locator('#headlines-generate').click()
     expect(page.locator('#headlines-out textarea')).to_have_value(__import__('re').compile('^Flu'))
+
+def test_names_and_classify_in_browser(page, app_url, tmp_path):
+    "Names tab: Russian names starting with K, with the origin classifier's table; Classify tab: a label per classifier"
+    import re
+    from playwright.sync_api import expect
+    page.goto(app_url)
+    page.get_by_role('tab', name='Names').click()
+    page.locator('#names-start textarea').fill('K')
+    n = page.locator('#names-n input[type=number]')
+    n.fill('4'); n.press('Enter')
+    page.locator('#names-generate').click()
+    out = page.locator('#names-out textarea')
+    expect(out).not_to_have_value('')
+    names = out.input_value().splitlines()
+    assert len(names) == 4 and all(x.startswith('K') for x in names), names
+    expect(page.locator('#names-origins')).to_contain_text(names[0])
+    page.get_by_role('tab', name='Classify').click()
+    page.locator('#classify-text textarea').fill('Nakamura')
+    page.locator('#classify-button').click()
+    expect(page.locator('#classify-sentiment')).to_contain_text(re.compile('fresh|rotten'))
+    expect(page.locator('#classify-origin')).to_contain_text('%')
+    page.screenshot(path=tmp_path/'classify.png', full_page=True)

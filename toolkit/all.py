@@ -3,5 +3,7 @@ from fastai.text.all import *
 from .data import *
 from .tokenize import *
 from .lm import *
+from .classify import *
 from .export import *
 from .generate import *
+from .names import *

@@ -10,19 +10,27 @@ import json, threading, time
 from pathlib import Path
 import torch
 import gradio as gr
+import pandas as pd
 from fastai.learner import Learner
+from fastai.text.learner import LMLearner
 from .data import load_corpus, CORPORA
-from .export import train_and_export, load_model
+from .classify import predict_texts
+from .export import train_and_export, train_classifier_and_export, load_model
 
 # %% auto #0
-__all__ = ['DEFAULT_MODELS', 'MAX_PROMPT_CHARS', 'MAX_APP_N', 'device', 'ensure_models', 'load_models', 'Handlers',
-           'card_markdown', 'build_app', 'serve']
+__all__ = ['DEFAULT_MODELS', 'APP_MODELS', 'MAX_PROMPT_CHARS', 'MAX_APP_N', 'MAX_TEXT_CHARS', 'ORIGIN_COLS', 'device',
+           'ensure_models', 'load_models', 'Handlers', 'card_markdown', 'build_app', 'app_models', 'serve']
 
 # %% ../nbs/07_app.ipynb #c005
 DEFAULT_MODELS = {
     'headlines': dict(corpus='headlines', tokenizer='subword', epochs=1),
-    'names':     dict(corpus='names', tokenizer='char', epochs=2, lr=1e-2),
+    'names':     dict(corpus='names', category_col='origin', epochs=None), # the names recipe's
+    'origin':    dict(corpus='names', label_col='origin', lm='names', epochs=3, title='Name origin'),
+    'sentiment': dict(corpus='reviews', label_col='label', group_col='movie', epochs=3, lm_epochs=1, title='Review sentiment'),
+    'outlet':    dict(corpus='headlines', label_col='source', lm='headlines', epochs=2, title='Headline outlet'),
 }
+
+APP_MODELS = ['headlines', 'names', 'origin'] # trained on a first start; about 10 minutes on 2 CPU cores
 
 def device()->str:
     "CUDA when there is a GPU, else the CPU"
@@ -31,24 +39,35 @@ def device()->str:
 def ensure_models(
     models_dir:str|Path='models', # where the exported learners live
     preset:str='small', # size of the models trained when missing
-    kinds:list|None=None, # which of `DEFAULT_MODELS` to make sure of; default all
+    kinds:list|None=None, # which of `DEFAULT_MODELS` to make sure of; default `APP_MODELS`
     max_rows:int|None=None, # train on a sample of the corpus (for quick tries and tests)
     show_progress:bool=True, # fastai's progress bars
 )->dict[str, Path]:
     "Train and export each default model that is not already in `models_dir`; return their paths"
     models_dir = Path(models_dir).expanduser()
+    kinds = list(kinds or APP_MODELS)
+    for kind in kinds:
+        if kind not in DEFAULT_MODELS: raise ValueError(f"unknown default model {kind!r}: expected one of {', '.join(DEFAULT_MODELS)}")
+        lm = DEFAULT_MODELS[kind].get('lm')
+        if lm and lm not in kinds: kinds.insert(kinds.index(kind), lm) # a classifier's language model first
     paths = {}
-    for kind in (kinds or DEFAULT_MODELS):
+    for kind in kinds:
         spec, path = DEFAULT_MODELS[kind], models_dir/f'{kind}.pkl'
         if not path.exists():
             df = load_corpus(spec['corpus'])
             if max_rows: df = df.sample(min(max_rows, len(df)), random_state=0)
-            text_col = CORPORA[spec['corpus']]['text_col']
+            text_col, card = CORPORA[spec['corpus']]['text_col'], dict(corpus=spec['corpus'], title=spec.get('title'))
             print(f"training the {kind} model ({preset}, {len(df):,} texts); this runs once, later starts load it", flush=True)
-            train_and_export(df, path, text_col, epochs=spec['epochs'], card=dict(corpus=spec['corpus']), preset=preset,
-                             lr=spec.get('lr'), tokenizer=spec['tokenizer'], show_progress=show_progress)
+            if 'label_col' not in spec:
+                train_and_export(df, path, text_col, epochs=spec['epochs'], card=card, preset=preset, category_col=spec.get('category_col'),
+                                 tokenizer=spec.get('tokenizer', 'subword'), show_progress=show_progress)
+            else:
+                lm = load_model(paths[spec['lm']]) if spec.get('lm') else None
+                train_classifier_and_export(df, path, text_col, spec['label_col'], epochs=spec['epochs'], card=card, lm=lm,
+                                            lm_epochs=spec.get('lm_epochs', 0), preset=preset, group_col=spec.get('group_col'),
+                                            show_progress=show_progress)
         paths[kind] = path
-    return paths
+    return {k: paths[k] for k in kinds}
 
 def load_models(paths:dict[str, Path])->dict[str, Learner]:
     "Load each exported learner on the app's device"
@@ -60,7 +79,8 @@ def load_models(paths:dict[str, Path])->dict[str, Learner]:
     return res
 
 # %% ../nbs/07_app.ipynb #c007
-MAX_PROMPT_CHARS, MAX_APP_N = 200, 100
+MAX_PROMPT_CHARS, MAX_APP_N, MAX_TEXT_CHARS = 200, 100, 5000 # prompt length, samples per request, text to classify
+ORIGIN_COLS = ['name', 'P(chosen origin)', 'classifier says', 'P(classifier says)']
 
 def _int(v, name):
     if v is None or v == '': return None
@@ -84,6 +104,10 @@ class Handlers:
     "The app's actions over loaded models, safe to call from several threads"
     def __init__(self, models:dict[str, Learner]):
         self.models, self.locks = models, {k: threading.Lock() for k in models}
+        self.classifiers = {k: m for k,m in models.items() if not isinstance(m, LMLearner)}
+
+    def _classify(self, kind, texts:list[str])->pd.DataFrame:
+        with self.locks[kind]: return predict_texts(self.models[kind], texts)
 
     def _generate(self, kind, **kw):
         with self.locks[kind]: return self.models[kind].generate(**kw)
@@ -93,12 +117,35 @@ class Handlers:
         try: return '\n'.join(self._generate('headlines', max_tokens=80, **_gen_args(prompt, n, temperature, top_p, min_words, max_words, seed)))
         except ValueError as e: raise gr.Error(str(e))
 
-    def names(self, start='', n=10, temperature=0.8, seed=None, origin=None)->str:
-        "Generate names that begin with `start`, one per line"
+    def names(self, start='', n=10, temperature=0.8, seed=None, origin=None)->tuple[str, pd.DataFrame]:
+        "Generate names of `origin` that begin with `start`: one per line, and the origin classifier's view of each"
         try:
             kw = {**_gen_args(start, n, temperature, seed=seed), 'max_words': 3}
-            if origin: kw['category'] = origin
-            return '\n'.join(self._generate('names', max_tokens=30, **kw))
+            cats = getattr(self.models['names'], 'categories', None)
+            if cats:
+                if not origin: raise ValueError(f"choose an origin: one of {', '.join(cats)}")
+                kw['category'] = origin = {c.lower(): c for c in cats}.get(str(origin).strip().lower(), origin)
+            names = self._generate('names', max_tokens=30, **kw)
+            table = pd.DataFrame(columns=ORIGIN_COLS)
+            if 'origin' in self.classifiers and names:
+                res = self._classify('origin', names)
+                col = f'prob_{origin}' if origin else None
+                table = pd.DataFrame({'name': names, ORIGIN_COLS[1]: res[col].round(3) if col in res.columns else float('nan'),
+                                      ORIGIN_COLS[2]: res.label, ORIGIN_COLS[3]: res.prob.round(3)})
+            return '\n'.join(names), table
+        except ValueError as e: raise gr.Error(str(e))
+
+    def classify(self, text='')->dict|tuple:
+        "Each loaded classifier's label probabilities for `text` (one dict per classifier)"
+        try:
+            text = (text or '').strip()
+            if not text: raise ValueError('enter a text to classify')
+            if len(text) > MAX_TEXT_CHARS: raise ValueError(f"the text is {len(text):,} characters long; the app takes at most {MAX_TEXT_CHARS:,}")
+            out = []
+            for kind in self.classifiers:
+                res = self._classify(kind, [text])
+                out.append({c[5:]: float(res[c].iloc[0]) for c in res.columns[2:]})
+            return out[0] if len(out) == 1 else tuple(out)
         except ValueError as e: raise gr.Error(str(e))
 
     def cards(self)->dict:
@@ -109,16 +156,20 @@ class Handlers:
 def card_markdown(kind:str, card:dict)->str:
     "A model card as a short Markdown table"
     m = card.get('metrics', {})
-    rows = [('corpus', card.get('corpus')), ('preset', card.get('preset')), ('architecture', json.dumps(card.get('arch'))),
+    rows = [('what', card.get('title') or ('a language model' if card.get('task') == 'generate' else 'a classifier')),
+            ('corpus', card.get('corpus')), ('preset', card.get('preset')), ('architecture', json.dumps(card.get('arch'))),
             ('tokenizer', f"{card['tokenizer']['model_type']}, {card['tokenizer']['vocab_sz']:,} pieces"),
             ('parameters', f"{card.get('n_params', 0)/1e6:.1f}M"), ('trained on', f"{card.get('n_texts', '?'):,} texts, {card.get('epochs')} epochs, {card.get('train_minutes')} min"),
             ('validation', ', '.join(f'{k} {v:.3g}' for k,v in m.items())),
+            *([('classes', ', '.join(card['classes']))] if card.get('classes') else []),
+            *([('origins', ', '.join(card['categories']))] if card.get('categories') else []),
+            *([('size on disk', f"{card['size_mb']:.1f} MB")] if card.get('size_mb') else []),
             ('versions', ', '.join(f'{k} {v}' for k,v in card.get('versions', {}).items())), ('created', card.get('created'))]
     return f"### {kind}\n\n| | |\n|---|---|\n" + '\n'.join(f'| {k} | {v} |' for k,v in rows)
 
 # %% ../nbs/07_app.ipynb #c010
 def build_app(
-    models:dict[str, Learner], # loaded learners by kind: 'headlines', 'names'
+    models:dict[str, Learner], # loaded learners by kind: 'headlines', 'names', and classifiers
 )->gr.Blocks:
     "The Gradio Blocks app over `models`"
     h = Handlers(models)
@@ -146,15 +197,28 @@ def build_app(
                 cats = getattr(models['names'], 'categories', None)
                 with gr.Row():
                     with gr.Column():
-                        origin = gr.Dropdown(list(cats), label='Origin', value=cats[0]) if cats else gr.State(None)
-                        start = gr.Textbox(label='Starting letters (optional)', placeholder='e.g. K')
-                        nn = gr.Slider(1, MAX_APP_N, value=10, step=1, label='How many')
+                        origin = (gr.Dropdown(list(cats), label='Origin', value='Russian' if 'Russian' in cats else cats[0],
+                                              elem_id='names-origin') if cats else gr.State(None))
+                        start = gr.Textbox(label='Starting letters (optional)', placeholder='e.g. K', elem_id='names-start')
+                        nn = gr.Slider(1, MAX_APP_N, value=10, step=1, label='How many', elem_id='names-n')
                         ntemp = gr.Slider(0.0, 2.0, value=0.8, step=0.05, label='Temperature')
                         nseed = gr.Number(value=-1, precision=0, label='Seed (-1: random)')
                         nbtn = gr.Button('Generate names', variant='primary', elem_id='names-generate')
-                    nout = gr.Textbox(label='Names', lines=12, buttons=['copy'], elem_id='names-out')
-                nbtn.click(h.names, [start, nn, ntemp, nseed, origin], nout, api_name='names',
+                    with gr.Column():
+                        nout = gr.Textbox(label='Names', lines=10, buttons=['copy'], elem_id='names-out')
+                        ntable = gr.Dataframe(headers=ORIGIN_COLS, label='What the origin classifier says about each name',
+                                              visible='origin' in h.classifiers, interactive=False, elem_id='names-origins')
+                nbtn.click(h.names, [start, nn, ntemp, nseed, origin], [nout, ntable], api_name='names',
                            concurrency_id='names', concurrency_limit=1)
+        if h.classifiers:
+            with gr.Tab('Classify'):
+                ctext = gr.Textbox(label='Text', lines=3, placeholder='a headline, a review snippet or a surname', elem_id='classify-text')
+                cbtn = gr.Button('Classify', variant='primary', elem_id='classify-button')
+                with gr.Row():
+                    labels = [gr.Label(num_top_classes=5, label=m.card.get('title') or kind, elem_id=f'classify-{kind}')
+                              for kind, m in h.classifiers.items()]
+                cbtn.click(h.classify, ctext, labels, api_name='classify', concurrency_id='classify', concurrency_limit=2)
+                ctext.submit(h.classify, ctext, labels, api_name=False, concurrency_id='classify', concurrency_limit=2)
         with gr.Tab('Models'):
             for kind, learn in models.items(): gr.Markdown(card_markdown(kind, learn.card))
             cards_btn = gr.Button('Cards as JSON')
@@ -164,23 +228,41 @@ def build_app(
     return demo
 
 # %% ../nbs/07_app.ipynb #c012
+def app_models(
+    models_dir:str|Path='models', # where the exported learners live (and the defaults are cached)
+    preset:str='small', # size of default models trained when missing
+    train_missing:bool=True, # train the default models that are missing
+    all_models:bool=False, # train every missing default (the sentiment and outlet classifiers too), not just `APP_MODELS`
+)->dict[str, Learner]:
+    "The loaded models the app serves from `models_dir`: the defaults (trained when missing) and any other classifier there"
+    models_dir = Path(models_dir).expanduser()
+    if train_missing: paths = ensure_models(models_dir, preset, kinds=list(DEFAULT_MODELS) if all_models else None)
+    else: paths = {}
+    paths.update({k: models_dir/f'{k}.pkl' for k in DEFAULT_MODELS if k not in paths and (models_dir/f'{k}.pkl').exists()})
+    extra = {p.stem: p for p in sorted(models_dir.glob('*.pkl')) if p.stem not in paths} # the user's own classifiers
+    if not paths and not extra: raise FileNotFoundError(f"{models_dir}: no models ({', '.join(f'{k}.pkl' for k in DEFAULT_MODELS)}) to serve")
+    models = load_models({**paths, **extra})
+    for k in extra:
+        if isinstance(models[k], LMLearner):
+            print(f"not serving {extra[k]}: a language model gets a tab only as headlines.pkl or names.pkl", flush=True)
+            del models[k]
+    return models
+
 def serve(
     models_dir:str|Path='models', # where the exported learners live (and the defaults are cached)
     host:str='127.0.0.1', # address to bind; 0.0.0.0 to serve your network
     port:int=7860, # port to listen on
     preset:str='small', # size of default models trained when missing
     train_missing:bool=True, # train the default models that are missing
+    all_models:bool=False, # train every missing default (the sentiment and outlet classifiers too), not just `APP_MODELS`
     block:bool=True, # block until interrupted (False: return the running app)
 ):
     "Launch the app over the models in `models_dir`"
     t0 = time.time()
-    models_dir = Path(models_dir).expanduser()
-    if train_missing: paths = ensure_models(models_dir, preset)
-    else: paths = {k: models_dir/f'{k}.pkl' for k in DEFAULT_MODELS if (models_dir/f'{k}.pkl').exists()}
-    if not paths: raise FileNotFoundError(f"{models_dir}: no models ({', '.join(f'{k}.pkl' for k in DEFAULT_MODELS)}) to serve")
-    demo = build_app(load_models(paths))
+    models = app_models(models_dir, preset, train_missing, all_models)
+    demo = build_app(models)
     demo.launch(server_name=host, server_port=port, prevent_thread_lock=True, quiet=True)
-    print(f"serving {', '.join(paths)} at http://{host}:{port} on the {device().upper()} (ready in {time.time()-t0:.1f} s)", flush=True)
+    print(f"serving {', '.join(models)} at http://{host}:{port} on the {device().upper()} (ready in {time.time()-t0:.1f} s)", flush=True)
     if not block: return demo
     try: demo.block_thread()
     except KeyboardInterrupt: demo.close()

@@ -19,8 +19,8 @@ DATA_DIR = Path(toolkit.__file__).parent/'data' # the bundled corpora
 
 CORPORA = {
     'headlines':   dict(text_col='text', label_col='source', doc="health-news headline tweets; label: the outlet's account"),
-    'names':       dict(text_col='name', label_col='origin', tokenizer='char', doc="surnames; label: language/country of origin"),
-    'reviews':     dict(text_col='text', label_col='label', doc="Rotten Tomatoes critic snippets; label: fresh/rotten; `movie` for grouped splits"),
+    'names':       dict(text_col='name', label_col='origin', category_col='origin', tokenizer='char', doc="surnames; label: language/country of origin"),
+    'reviews':     dict(text_col='text', label_col='label', group_col='movie', doc="Rotten Tomatoes critic snippets; label: fresh/rotten; `movie` for grouped splits"),
     'shakespeare': dict(text_col='text', label_col='work', doc="paragraphs of Shakespeare's works; label: the work"),
 }
 
@@ -97,19 +97,21 @@ def read_texts(
     path:str|Path, # a .csv, .tsv, .txt (one text a line) or .jsonl file, optionally .gz
     text_col:str|None=None, # the column of texts; guessed when there is one column or one named 'text'
     label_col:str|None=None, # an optional column of labels, returned as `label`
-)->pd.DataFrame: # columns `text` (and `label`), one row per non-empty text
+    group_col:str|None=None, # an optional column of groups for grouped splits, returned as `group`
+)->pd.DataFrame: # columns `text` (and `label`, `group`), one row per non-empty text
     "Read the user's texts (and labels) from a file, with errors that name what is wrong"
     path = Path(path).expanduser()
     if not path.exists(): raise FileNotFoundError(f"{path}: no such file")
     if path.is_dir(): raise ValueError(f"{path} is a directory: expected a CSV, TSV, TXT or JSONL file")
     fmt = _format_of(path)
-    if fmt == 'txt' and (text_col or label_col):
-        raise ValueError(f"{path}: a .txt file has one text a line and no columns; drop text_col/label_col or use a CSV")
+    if fmt == 'txt' and (text_col or label_col or group_col):
+        raise ValueError(f"{path}: a .txt file has one text a line and no columns; drop text_col/label_col/group_col or use a CSV")
     df = _parse(_read_utf8(path), fmt, path)
     if not len(df.columns) or not len(df): raise ValueError(f"{path} has no rows")
     tcol = _pick_col(df, text_col, 'text', path)
     res = pd.DataFrame({'text': df[tcol].astype(str).str.strip()})
     if label_col is not None: res['label'] = df[_pick_col(df, label_col, 'label', path)].astype(str).str.strip()
+    if group_col is not None: res['group'] = df[_pick_col(df, group_col, 'group', path)].astype(str).str.strip()
     res = res[res.text.str.len() > 0].reset_index(drop=True)
     if not len(res): raise ValueError(f"{path}: every text in column {tcol!r} is empty")
     return res
@@ -139,15 +141,17 @@ def load_texts(
     source:str|Path, # a bundled corpus name (see `CORPORA`) or a path to the user's file
     text_col:str|None=None, # column of texts; default: the corpus's, or guessed for a file
     label_col:str|None=None, # optional column of labels
-)->pd.DataFrame: # columns `text` (and `label`)
-    "Texts from a bundled corpus or a user's file, as columns `text` (and `label`)"
+    group_col:str|None=None, # optional column of groups (for grouped splits)
+)->pd.DataFrame: # columns `text` (and `label`, `group`)
+    "Texts from a bundled corpus or a user's file, as columns `text` (and `label`, `group`)"
     if str(source) in CORPORA and not Path(source).exists():
         c, df = CORPORA[str(source)], load_corpus(str(source))
         cols = {ifnone(text_col, c['text_col']): 'text'}
         if label_col: cols[label_col] = 'label'
+        if group_col: cols[group_col] = 'group'
         for col in cols:
             if col not in df.columns: raise ValueError(f"corpus {source!r} has no column {col!r}; the columns are {', '.join(map(repr, df.columns))}")
         return df[list(cols)].rename(columns=cols)
     if not Path(source).expanduser().exists():
         raise FileNotFoundError(f"{source}: no such file or bundled corpus (the corpora are {', '.join(CORPORA)})")
-    return read_texts(source, text_col=text_col, label_col=label_col)
+    return read_texts(source, text_col=text_col, label_col=label_col, group_col=group_col)

@@ -14,9 +14,12 @@ import toolkit
 import toolkit.generate # a loaded LMLearner gets `generate` and the linear `predict`
 from fastcore.meta import delegates
 from .lm import get_tokenizer, train_lm
+from .classify import train_classifier, _classes
+from .names import names_lm
 
 # %% auto #0
-__all__ = ['package_versions', 'last_metrics', 'model_card', 'export_learner', 'load_model', 'train_and_export']
+__all__ = ['package_versions', 'last_metrics', 'model_card', 'export_learner', 'load_model', 'train_and_export',
+           'train_classifier_and_export']
 
 # %% ../nbs/06_export.ipynb #c005
 def package_versions()->dict:
@@ -36,9 +39,13 @@ def model_card(learn:Learner, **extra)->dict:
     "A model card for `learn`: kind, preset, architecture, tokenizer, size, metrics and versions, plus `extra`"
     tok, enc = get_tokenizer(learn), learn.model[0]
     enc = getattr(enc, 'module', enc) # a classifier's encoder wraps the AWD_LSTM
-    return dict(kind=type(learn).__name__, preset=getattr(learn, 'preset', None),
+    lm = isinstance(learn, LMLearner)
+    vocab = learn.dls.vocab if lm else learn.dls.vocab[0] # a classifier's is (pieces, classes)
+    if not lm: extra = {'classes': _classes(learn), **extra}
+    elif getattr(learn, 'categories', None): extra = {'categories': list(learn.categories), **extra}
+    return dict(kind=type(learn).__name__, task='generate' if lm else 'classify', preset=getattr(learn, 'preset', None),
                 arch={k: getattr(enc, k) for k in ('emb_sz', 'n_hid', 'n_layers') if hasattr(enc, k)},
-                tokenizer=dict(model_type=tok.model_type if tok else None, vocab_sz=len(learn.dls.vocab)),
+                tokenizer=dict(model_type=tok.model_type if tok else None, vocab_sz=len(vocab)),
                 n_params=sum(p.numel() for p in learn.model.parameters()),
                 metrics=last_metrics(learn), versions=package_versions(),
                 created=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'), **extra)
@@ -57,10 +64,13 @@ def export_learner(
     for cb in learn.cbs: # fastai's RNNCallback keeps the last batch's activations: megabytes nobody needs
         if hasattr(cb, 'raw_out'): cb.raw_out = cb.out = None
     tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
+    lm = learn.__dict__.pop('lm', None) # a classifier's language model (from `train_classifier`) stays behind
     try:
         learn.export(tmp)
         os.replace(tmp, path)
-    finally: tmp.unlink(missing_ok=True)
+    finally:
+        tmp.unlink(missing_ok=True)
+        if lm is not None: learn.lm = lm
     return path
 
 def load_model(
@@ -78,6 +88,7 @@ def load_model(
         raise ValueError(f"{path}: not a loadable awd-toolkit model, the file is damaged or incompatible "
                          f"({type(e).__name__}: {e})") from None
     if not isinstance(learn, Learner): raise ValueError(f"{path}: holds a {type(learn).__name__}, not an exported learner")
+    if isinstance(getattr(learn, 'card', None), dict): learn.card['size_mb'] = round(path.stat().st_size/2**20, 1)
     if cpu: learn.dls.cpu()
     else: # the GPU when there is one (a model trained on the CPU is stored on the CPU)
         learn.dls.to(default_device()); learn.model.to(default_device())
@@ -89,14 +100,38 @@ def train_and_export(
     df, # the texts
     path:str|Path, # where to write the model
     text_col:str='text', # column of texts
-    epochs:int=1, # passes over the training texts
+    epochs:int|None=None, # passes over the training texts; default 1 (names: the recipe's)
     seed:int=42, # seeds the split, the initialisation and the batch order
     card:dict|None=None, # extra model-card fields (corpus, ...)
-    **kwargs, # passed to `train_lm`
+    category_col:str|None=None, # condition a character-level model on this column (`names_lm`)
+    **kwargs, # passed to `train_lm` (or `names_lm`)
 )->LMLearner:
-    "Train a language model with `train_lm` and export it to `path` with its card"
+    "Train a language model with `train_lm` (or `names_lm`) and export it to `path` with its card"
     t0 = time.time()
-    learn = train_lm(df, text_col, epochs=epochs, seed=seed, **kwargs)
-    export_learner(learn, path, **{'text_col': text_col, **(card or {})}, n_texts=len(df), epochs=epochs, seed=seed,
+    if category_col is None: learn = train_lm(df, text_col, epochs=epochs or 1, seed=seed, **kwargs)
+    else:
+        kwargs = {k:v for k,v in kwargs.items() if k not in ('tokenizer', 'vocab_sz')} # always characters
+        learn = names_lm(df, text_col, category_col, epochs=epochs, seed=seed, **kwargs)
+    export_learner(learn, path, **{'text_col': text_col, **(card or {})}, **({'category_col': category_col} if category_col else {}),
+                   n_texts=len(df), epochs=len(learn.recorder.values), seed=seed, train_minutes=round((time.time()-t0)/60, 2))
+    return learn
+
+@delegates(train_classifier, but=['df', 'text_col', 'label_col', 'epochs', 'seed'])
+def train_classifier_and_export(
+    df, # texts and labels
+    path:str|Path, # where to write the classifier
+    text_col:str='text', # column of texts
+    label_col:str='label', # column of labels
+    epochs:int=4, # classifier epochs
+    seed:int=42, # seeds the split and the training
+    card:dict|None=None, # extra model-card fields (corpus, task, ...)
+    **kwargs, # passed to `train_classifier`
+)->Learner:
+    "Train a classifier with `train_classifier` and export it to `path` with its card (and its language model's metrics)"
+    t0 = time.time()
+    learn = train_classifier(df, text_col, label_col, epochs=epochs, seed=seed, **kwargs)
+    lm = getattr(learn, 'lm', None)
+    export_learner(learn, path, **{'text_col': text_col, 'label_col': label_col, **(card or {})},
+                   lm_metrics=last_metrics(lm) if lm is not None else None, n_texts=len(df), epochs=epochs, seed=seed,
                    train_minutes=round((time.time()-t0)/60, 2))
     return learn

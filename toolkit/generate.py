@@ -264,8 +264,9 @@ def _prompt_pieces(learn, prompt:str, category:str|None)->list[str]:
     if category is None: return pieces
     cats = getattr(learn, 'categories', None)
     if not cats: raise ValueError("this model was not trained with categories; leave category=None")
-    if category not in cats: raise ValueError(f"unknown category {category!r}: expected one of {', '.join(cats)}")
-    return pieces[:1] + [category_token(category)] + pieces[1:]
+    match = {c.lower(): c for c in cats}.get(category.strip().lower()) if isinstance(category, str) else None
+    if match is None: raise ValueError(f"unknown category {category!r}: expected one of {', '.join(cats)}")
+    return pieces[:1] + [category_token(match)] + pieces[1:]
 
 def category_token(category:str)->str:
     "The piece that marks `category` at the start of a text"

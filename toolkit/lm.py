@@ -50,6 +50,7 @@ def lm_dls(
     seq_len:int=64, # tokens per sequence in a batch (back-propagation through time)
     valid_pct:float=0.1, # share of texts held out, when `df` has no `is_valid` column
     seed:int=42, # seed of the split
+    vocab:list|None=None, # a fixed vocabulary (an existing model's, to fine-tune it on new texts); default: built from the texts
 )->DataLoaders:
     "Language-model `DataLoaders` over `df[text_col]`, with a trained subword or character tokenizer"
     if text_col not in df.columns: raise ValueError(f"no text column {text_col!r}; the columns are {', '.join(map(repr, df.columns))}")
@@ -58,9 +59,9 @@ def lm_dls(
     if 'is_valid' not in df.columns: df = split_df(df, valid_pct=valid_pct, seed=seed)
     df = df[[text_col, 'is_valid']].rename(columns={text_col: 'text'}).reset_index(drop=True)
     tok = tokenizer if isinstance(tokenizer, SPTokenizer) else make_tokenizer(tokenizer, vocab_sz=vocab_sz)
-    block = TextBlock(text_tokenizer(tok), is_lm=True, seq_len=seq_len, min_freq=1, max_vocab=60000)
+    block = TextBlock(text_tokenizer(tok), vocab=vocab, is_lm=True, seq_len=seq_len, min_freq=1, max_vocab=60000)
     dls = DataBlock(blocks=block, get_x=ColReader('text'), splitter=ColSplitter('is_valid')).dataloaders(df, bs=bs, seq_len=seq_len)
-    valid = df.text[df.is_valid].astype(str)
+    valid = df.text[df.is_valid].astype(str).str.replace(r'(^|\s)xxcat_\S+\s*', r'\1', regex=True) # category marks are not text
     dls.valid_stats = dict(tokens=int(sum(dls.valid.lens.coll)), chars=int(valid.str.len().sum() + len(valid)),
                            words=int(valid.str.split().str.len().sum() + len(valid)))
     return dls
@@ -105,15 +106,18 @@ def lm_learner(
     preset:str='small', # a key of `PRESETS`
     drop_mult:float|None=None, # scales every dropout; default: the preset's
     clip:float=0.25, # gradient-norm clipping
+    config:dict|None=None, # changes to the preset's architecture (keys of fastai's `awd_lstm_lm_config`)
     **kwargs, # passed to fastai's `language_model_learner`
 )->LMLearner:
     "An AWD-LSTM language-model learner of size `preset`, trained from scratch"
     p = get_preset(preset)
+    bad = set(config or {}) - set(p['config'])
+    if bad: raise ValueError(f"unknown config keys {sorted(bad)}: expected keys of fastai's awd_lstm_lm_config")
     stats = getattr(dls, 'valid_stats', None)
     metrics = [accuracy, Perplexity()] + ([BitsPerChar(stats), WordPerplexity(stats)] if stats else [])
-    learn = language_model_learner(dls, AWD_LSTM, config=dict(p['config']), drop_mult=ifnone(drop_mult, p['drop_mult']),
+    learn = language_model_learner(dls, AWD_LSTM, config={**p['config'], **(config or {})}, drop_mult=ifnone(drop_mult, p['drop_mult']),
                                    pretrained=False, metrics=metrics, cbs=GradientClip(clip), **kwargs)
-    learn.preset = preset
+    learn.preset, learn.lm_config = preset, dict(config or {})
     return learn
 
 # %% ../nbs/02_lm.ipynb #c022
@@ -130,6 +134,7 @@ def train_lm(
     valid_pct:float=0.1, # share of texts held out
     seed:int=42, # seeds the split, the initialisation and the batch order
     show_progress:bool=True, # fastai's progress bars and per-epoch table
+    config:dict|None=None, # changes to the preset's architecture (e.g. `dict(tie_weights=False)`)
 )->LMLearner:
     "Train an AWD-LSTM language model on `df[text_col]` with the preset's recipe"
     if epochs < 1: raise ValueError(f"epochs must be at least 1, got {epochs}")
@@ -137,7 +142,7 @@ def train_lm(
     set_seed(seed)
     dls = lm_dls(df, text_col, tokenizer=tokenizer, vocab_sz=ifnone(vocab_sz, p['vocab_sz']), bs=ifnone(bs, p['bs']),
                  seq_len=ifnone(seq_len, p['seq_len']), valid_pct=valid_pct, seed=seed)
-    learn = lm_learner(dls, preset)
+    learn = lm_learner(dls, preset, config=config)
     if show_progress: learn.fit_one_cycle(epochs, ifnone(lr, p['lr']))
     else:
         with learn.no_bar(), learn.no_logging(): learn.fit_one_cycle(epochs, ifnone(lr, p['lr']))

@@ -69,8 +69,11 @@ class SPTokenizer(SentencePieceTokenizer):
     def setup(self, items, rules=None):
         "Train on `items` (after `rules`) unless already trained"
         if self.tok is not None: return {}
+        import fastai.text.core as ftc
+        bar, ftc.progress_bar = ftc.progress_bar, lambda it, **kw: it # no bar for writing the texts out: it takes a second
         try: super().setup(items, rules)
         finally:
+            ftc.progress_bar = bar
             if self._tmp: shutil.rmtree(self.cache_dir, ignore_errors=True)
         return {}
 

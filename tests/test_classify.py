@@ -1,0 +1,147 @@
+"Classifiers, ULMFiT style (issue 5): DataLoaders, the learner, gradual unfreezing, predictions, export, CLI, bad input."
+import json, subprocess, sys
+from pathlib import Path
+import pandas as pd
+import pytest
+import torch
+from toolkit.data import load_corpus
+from toolkit.lm import train_lm
+from toolkit.classify import (classifier_dls, classifier_learner, fit_ulmfit, train_classifier, finetune_lm,
+                              predict_texts, predict_csv)
+from toolkit.export import export_learner, load_model
+
+TEXTS = ['A triumph of acting and direction.', 'Dull, overlong and badly written.', 'Fine.', '']
+
+@pytest.fixture(scope='module')
+def reviews(): return load_corpus('reviews').sample(2500, random_state=3)
+
+@pytest.fixture(scope='module')
+def clf(reviews):
+    return train_classifier(reviews, preset='tiny', vocab_sz=300, epochs=3, group_col='movie', show_progress=False)
+
+def test_ulmfit_recipe(clf, reviews):
+    "train_classifier trains a language model on the texts, moves its encoder in, and ends with every layer trained"
+    assert clf.lm is not None and clf.dls.vocab[0] == clf.lm.dls.vocab
+    assert all(p.requires_grad for p in clf.model.parameters())
+    assert set(clf.recorder.metric_names) >= {'accuracy', 'f1_score'}
+    assert len(clf.dls.train_ds) + len(clf.dls.valid_ds) == len(reviews)
+
+def test_split_by_movie(reviews):
+    "group_col keeps every movie on one side of the split"
+    dls = classifier_dls(reviews, group_col='movie', vocab_sz=300, bs=16)
+    movie = reviews.movie.to_numpy() # the DataLoaders' items keep the rows' positions as their index
+    train, valid = set(movie[dls.train_ds.items.index]), set(movie[dls.valid_ds.items.index])
+    assert train and valid and not train & valid
+
+def test_gradual_unfreezing_stages(reviews):
+    "fit_ulmfit: head first (encoder frozen), then more groups, ending with all trainable"
+    lm = train_lm(reviews, preset='tiny', vocab_sz=300, show_progress=False)
+    learn = classifier_learner(classifier_dls(reviews, lm=lm, bs=32), lm=lm)
+    emb = learn.model[0].module.encoder.weight
+    assert not emb.requires_grad
+    before = emb.detach().clone()
+    fit_ulmfit(learn, epochs=1, show_progress=False) # one epoch: the whole network at once
+    assert emb.requires_grad and not torch.equal(before, emb.detach())
+
+def test_from_scratch_path(reviews):
+    "pretrain=False: no language model, a fresh tokenizer, trained whole"
+    learn = train_classifier(reviews, preset='tiny', vocab_sz=300, epochs=1, pretrain=False, show_progress=False)
+    assert learn.lm is None and all(p.requires_grad for p in learn.model.parameters())
+
+def test_finetune_lm_keeps_vocab(reviews):
+    lm = train_lm(load_corpus('headlines').sample(1500, random_state=0), preset='tiny', vocab_sz=300, show_progress=False)
+    ft = finetune_lm(lm, reviews, epochs=1, show_progress=False)
+    assert ft.dls.vocab == lm.dls.vocab and ft is not lm
+    assert not torch.equal(ft.model[0].encoder.weight, lm.model[0].encoder.weight)
+
+def test_probabilities(clf):
+    "predict: fastai's (label, index, probabilities); predict_texts: the same in one batch, rows summing to 1"
+    label, idx, probs = clf.predict(TEXTS[0])
+    assert label in ('fresh', 'rotten') and abs(float(probs.sum()) - 1) < 1e-5
+    res = predict_texts(clf, TEXTS)
+    assert list(res.columns) == ['label', 'prob', 'prob_fresh', 'prob_rotten'] and len(res) == 4
+    assert ((res.prob_fresh + res.prob_rotten - 1).abs() < 1e-5).all()
+    assert res.label[0] == label and abs(res.prob[0] - float(probs.max())) < 1e-4
+    assert len(predict_texts(clf, [])) == 0
+
+def test_batch_order_is_kept(clf):
+    "Long and short texts mixed: fastai sorts by length for the batches; the results come back in input order"
+    texts = [('word ' * (i % 7 * 20 + 1)).strip() + f' {i}' for i in range(50)]
+    res = predict_texts(clf, texts, bs=8)
+    one = [float(clf.predict(t)[2][0]) for t in texts[:6]]
+    assert [round(x, 4) for x in res.prob_fresh[:6]] == [round(x, 4) for x in one]
+
+@pytest.mark.parametrize('change, msg', [
+    (lambda d: d.assign(label='fresh'), "has 1 class \\('fresh'\\): a classifier needs at least 2"),
+    (lambda d: d.assign(label=d.label.where(d.index % 5 != 0, '')), "rows have no label in column 'label'"),
+    (lambda d: d.assign(label=d.label.where(d.index % 5 != 0, None)), "rows have no label in column 'label'"),
+    (lambda d: d.drop(columns='label'), "no label column 'label'"),
+    (lambda d: d.rename(columns={'text': 'review'}), "no text column 'text'"),
+])
+def test_bad_labels(reviews, change, msg):
+    with pytest.raises(ValueError, match=msg): classifier_dls(change(reviews), vocab_sz=300)
+
+def test_missing_labels_feed_the_lm_only(reviews):
+    "The documented choice: train_classifier's language model reads unlabelled rows; its classifier skips them"
+    holes = reviews.assign(label=reviews.label.where(reviews.index % 3 != 0, ''))
+    learn = train_classifier(holes, preset='tiny', vocab_sz=300, epochs=1, show_progress=False)
+    n_lm = len(learn.lm.dls.train_ds) + len(learn.lm.dls.valid_ds)
+    n_clf = len(learn.dls.train_ds) + len(learn.dls.valid_ds)
+    assert n_lm == len(holes) and n_clf == (holes.label != '').sum()
+
+def test_label_only_in_valid(reviews):
+    df = reviews.assign(is_valid=False)
+    df.loc[df.index[:5], ['label', 'is_valid']] = ['meh', True]
+    with pytest.raises(ValueError, match=r"labels \['meh'\] appear only in the validation split"): classifier_dls(df, vocab_sz=300)
+
+def test_not_a_classifier(clf):
+    with pytest.raises(ValueError, match='not a classifier'): predict_texts(clf.lm, ['x'])
+    with pytest.raises(ValueError, match='item 1 is a int'): predict_texts(clf, ['x', 1])
+
+def test_predict_csv(clf, tmp_path):
+    "A copy of the CSV with predictions, written whole; an empty text gets none; errors name the file or column"
+    pd.DataFrame({'id': range(4), 'review': TEXTS}).to_csv(tmp_path/'in.csv', index=False)
+    out = pd.read_csv(predict_csv(clf, tmp_path/'in.csv', tmp_path/'out.csv', text_col='review'))
+    assert list(out.columns) == ['id', 'review', 'pred_label', 'pred_prob', 'prob_fresh', 'prob_rotten']
+    assert out.pred_label.isna().tolist() == [False, False, False, True]
+    with pytest.raises(ValueError, match="no text column 'text'"): predict_csv(clf, tmp_path/'in.csv', tmp_path/'x.csv', text_col='text')
+    with pytest.raises(FileNotFoundError, match='no such file'): predict_csv(clf, tmp_path/'none.csv', tmp_path/'x.csv')
+    (tmp_path/'bad.csv').write_bytes(b'text\n\xff\xfe bad\n')
+    with pytest.raises(ValueError, match='line 2 is not valid UTF-8'): predict_csv(clf, tmp_path/'bad.csv', tmp_path/'x.csv')
+    assert not (tmp_path/'x.csv').exists() and not list(tmp_path.glob('.*.tmp'))
+
+PROBE = '''
+import json, sys
+from toolkit.export import load_model
+from toolkit.classify import predict_texts
+clf = load_model(sys.argv[1])
+print(json.dumps(predict_texts(clf, json.loads(sys.argv[2])).drop(columns='label').round(6).values.tolist()))
+'''
+
+def test_round_trip_fresh_process(clf, tmp_path):
+    "Exported, loaded in a fresh process: identical probabilities; the card has the classes and the LM's metrics"
+    path = export_learner(clf, tmp_path/'sentiment.pkl', corpus='reviews')
+    r = subprocess.run([sys.executable, '-c', PROBE, str(path), json.dumps(TEXTS)], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout.strip().splitlines()[-1]) == predict_texts(clf, TEXTS).drop(columns='label').round(6).values.tolist()
+    card = load_model(path).card
+    assert card['classes'] == ['fresh', 'rotten'] and card['task'] == 'classify' and card['tokenizer']['vocab_sz'] > 2
+
+def test_cli_classifier(awd, tmp_path):
+    "awd train-classifier reviews (split by movie), awd classify texts and --csv; a language model is refused"
+    run = lambda *a: subprocess.run([awd, *map(str, a)], capture_output=True, text=True, timeout=600)
+    r = run('train-classifier', 'reviews', '--preset', 'tiny', '--vocab-sz', '300', '--max-rows', '2000', '--epochs', '2',
+            '--quiet', '--out', tmp_path/'sentiment.pkl')
+    assert r.returncode == 0, r.stderr
+    assert "split by 'movie'" in r.stdout and 'accuracy' in r.stdout
+    r = run('classify', tmp_path/'sentiment.pkl', 'A joy.', 'A mess.')
+    assert r.returncode == 0, r.stderr
+    assert [l.split('\t')[0] in ('fresh', 'rotten') for l in r.stdout.splitlines()] == [True, True]
+    pd.DataFrame({'text': TEXTS[:3]}).to_csv(tmp_path/'in.csv', index=False)
+    r = run('classify', tmp_path/'sentiment.pkl', '--csv', tmp_path/'in.csv')
+    assert r.returncode == 0, r.stderr
+    assert len(pd.read_csv(tmp_path/'in.pred.csv')) == 3
+    r = run('classify', tmp_path/'sentiment.pkl')
+    assert r.returncode == 2 and 'give texts to classify, or --csv FILE' in r.stderr
+    r = run('train-classifier', 'reviews', '--label-col', 'stars', '--preset', 'tiny', '--max-rows', '500')
+    assert r.returncode == 2 and "no column 'stars'" in r.stderr

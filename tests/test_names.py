@@ -1,0 +1,120 @@
+"Names by origin (issue 4): one conditional character model, category tokens, the origin classifier, and their CLI."
+import json, subprocess, sys, warnings
+from pathlib import Path
+import pandas as pd
+import pytest
+from toolkit.data import load_corpus, split_df
+from toolkit.generate import category_token, vocab_info
+from toolkit.names import names_lm, names_classifier, category_texts
+from toolkit.classify import predict_texts
+from toolkit.export import export_learner, load_model
+
+@pytest.fixture(scope='module')
+def names_df():
+    return load_corpus('names').sample(4000, random_state=1)
+
+@pytest.fixture(scope='module')
+def lm(names_df): return names_lm(names_df, preset='tiny', epochs=3, show_progress=False)
+
+@pytest.fixture(scope='module')
+def clf(names_df, lm): return names_classifier(names_df, lm, epochs=2, show_progress=False)
+
+def test_categories(lm, names_df):
+    "learn.categories lists the origins, sorted; each is one special piece of the tokenizer"
+    assert lm.categories == sorted(names_df.origin.unique())
+    assert all(category_token(c) in lm.dls.vocab for c in lm.categories)
+    assert all(category_token(c) in lm.dls.train_ds.tokenizer.tok.encode(category_texts(pd.Series(['Ivanov']), pd.Series([c]))[0])
+               for c in lm.categories)
+
+@pytest.mark.parametrize('origin', ['Russian', 'japanese', ' Irish '])
+def test_generate_respects_category_and_prompt(lm, origin):
+    "Every sample starts with the prompt, is one line, and the origin's token starts each sample (any case)"
+    res = lm.generate(category=origin, prompt='K', n=20, temperature=0.8, seed=0)
+    assert len(res) == 20 and all(r.startswith('K') and '\n' not in r for r in res)
+
+def test_category_steers_generation():
+    "A tiny model learns an easy condition in 30 s: category 'Early' names begin with A-L, 'Late' ones with M-Z"
+    df = load_corpus('names').sample(4000, random_state=2)
+    df = df.assign(origin=['Early' if n[0].upper() < 'M' else 'Late' for n in df.name])
+    lm = names_lm(df, preset='tiny', epochs=10, show_progress=False) # measured: 94 and 6 of 100 (3 epochs: 61 and 42)
+    early = [n[0].upper() < 'M' for n in lm.generate(category='Early', n=100, seed=0)]
+    late = [n[0].upper() < 'M' for n in lm.generate(category='Late', n=100, seed=0)]
+    assert sum(early) >= 80 and sum(late) <= 20, (sum(early), sum(late))
+
+def test_end_of_text_stops(lm):
+    "Samples end at the end-of-text token: far fewer pieces than the cap, and never a category token or a second name"
+    res = lm.generate(category='Italian', n=30, max_tokens=200, seed=1, return_logprobs=True)
+    assert max(s.n_tokens for s in res) < 60 and all(s.text for s in res)
+    assert not any('xxcat' in s.text or 'xxbos' in s.text for s in res)
+
+def test_unknown_category_lists_them(lm):
+    with pytest.raises(ValueError, match="unknown category 'Klingon': expected one of Arabic, Chinese, Czech"): lm.generate(category='Klingon')
+    with pytest.raises(ValueError, match='unknown category'): lm.generate(category=3)
+
+@pytest.mark.parametrize('df, msg', [
+    (pd.DataFrame({'name': ['A', 'B']}), "no column 'origin'"),
+    (pd.DataFrame({'name': ['Abe', 'Bo'], 'origin': ['X', '']}), '1 names have no origin'),
+    (pd.DataFrame({'name': ['Abe', 'Bo'], 'origin': ['X', 'X']}), 'has one origin'),
+    (pd.DataFrame({'name': ['', ' '], 'origin': ['X', 'Y']}), 'every name'),
+    (pd.DataFrame({'name': ['Abe', 'Bo'], 'origin': ['New York', 'new  york']}), 'differ only in case or spacing'),
+])
+def test_bad_names_data(df, msg):
+    with pytest.raises(ValueError, match=msg): names_lm(df, preset='tiny', show_progress=False)
+
+def test_classifier_predicts_origin(clf, lm):
+    "predict gives an origin and probabilities over every origin; a batch agrees with one-by-one predict"
+    label, idx, probs = clf.predict('Nakamura')
+    assert label in lm.categories and len(probs) == len(lm.categories) and abs(float(probs.sum()) - 1) < 1e-5
+    res = predict_texts(clf, ['Nakamura', 'Schmidt', 'Ivanov'])
+    assert res.label[0] == label and abs(res.prob[0] - float(probs.max())) < 1e-4
+    assert list(res.columns[2:]) == [f'prob_{c}' for c in lm.categories]
+
+def test_classifier_beats_chance(clf, lm):
+    "Even the tiny classifier on 3,600 names is well above chance (1/17)"
+    acc = float(clf.validate()[1])
+    assert acc > 2/len(lm.categories), acc
+
+def test_classifier_warns_on_another_split(names_df, lm):
+    with pytest.warns(UserWarning, match='another split'): names_classifier(names_df, lm, epochs=1, seed=5, show_progress=False)
+
+PROBE = '''
+import json, sys
+from toolkit.export import load_model
+from toolkit.classify import predict_texts
+clf = load_model(sys.argv[1])
+print(json.dumps(predict_texts(clf, ['Nakamura', 'Schmidt', 'Kowalski', "O'Brien"]).drop(columns='label').round(6).values.tolist()))
+'''
+
+def test_classifier_round_trip_fresh_process(clf, tmp_path):
+    "An exported origin classifier loaded in a fresh process gives identical probabilities"
+    path = export_learner(clf, tmp_path/'origin.pkl', corpus='names')
+    r = subprocess.run([sys.executable, '-c', PROBE, str(path)], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    here = predict_texts(clf, ['Nakamura', 'Schmidt', 'Kowalski', "O'Brien"]).drop(columns='label').round(6).values.tolist()
+    assert json.loads(r.stdout.strip().splitlines()[-1]) == here
+    assert load_model(path).card['classes'] == clf.dls.vocab[1]
+
+def test_names_lm_round_trip_keeps_categories(lm, tmp_path):
+    "An exported names model keeps its categories and generates the same seeded names"
+    loaded = load_model(export_learner(lm, tmp_path/'names.pkl'))
+    assert loaded.categories == lm.categories and loaded.card['categories'] == lm.categories
+    assert loaded.generate(category='Greek', prompt='Pa', n=5, seed=2) == lm.generate(category='Greek', prompt='Pa', n=5, seed=2)
+
+def test_cli_names(awd, tmp_path):
+    "awd train names (conditioned on origin), awd generate --category, awd train-classifier --lm, awd classify"
+    run = lambda *a: subprocess.run([awd, *map(str, a)], capture_output=True, text=True, timeout=600)
+    r = run('train', 'names', '--preset', 'tiny', '--max-rows', '3000', '--epochs', '2', '--quiet', '--out', tmp_path/'names.pkl')
+    assert r.returncode == 0, r.stderr
+    assert "conditioned on 'origin' (17 categories)" in r.stdout
+    r = run('generate', tmp_path/'names.pkl', '--category', 'Russian', '--prompt', 'K', '-n', '10', '--seed', '0')
+    assert r.returncode == 0, r.stderr
+    assert len(r.stdout.splitlines()) == 10 and all(l.startswith('K') for l in r.stdout.splitlines())
+    r = run('generate', tmp_path/'names.pkl', '--category', 'Martian')
+    assert r.returncode == 2 and "unknown category 'Martian': expected one of Arabic" in r.stderr
+    r = run('train-classifier', 'names', '--lm', tmp_path/'names.pkl', '--max-rows', '3000', '--epochs', '2', '--quiet',
+            '--out', tmp_path/'origin.pkl')
+    assert r.returncode == 0, r.stderr
+    r = run('classify', tmp_path/'origin.pkl', 'Nakamura', 'Schmidt', '--probs')
+    assert r.returncode == 0, r.stderr
+    rows = [json.loads(l) for l in r.stdout.splitlines()]
+    assert [x['text'] for x in rows] == ['Nakamura', 'Schmidt'] and all(len(x['probs']) == 17 for x in rows)
