@@ -130,8 +130,9 @@ class Handlers:
             if 'origin' in self.classifiers and names:
                 res = self._classify('origin', names)
                 col = f'prob_{origin}' if origin else None
-                table = pd.DataFrame({'name': names, ORIGIN_COLS[1]: res[col].round(3) if col in res.columns else float('nan'),
-                                      ORIGIN_COLS[2]: res.label, ORIGIN_COLS[3]: res.prob.round(3)})
+                p = lambda c: res[c].astype('float64').round(3) # float32 shows as 0.9129999876
+                table = pd.DataFrame({'name': names, ORIGIN_COLS[1]: p(col) if col in res.columns else float('nan'),
+                                      ORIGIN_COLS[2]: res.label, ORIGIN_COLS[3]: p('prob')})
             return '\n'.join(names), table
         except ValueError as e: raise gr.Error(str(e))
 
