@@ -12,7 +12,7 @@ Run with the machine otherwise idle:
     python bench/names.py [--lm-epochs N] [--clf-epochs N] [--samples 100]
 """
 import argparse, platform, random, time
-import numpy as np, pandas as pd
+import numpy as np
 import torch
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression

@@ -1,6 +1,5 @@
 "Classifiers, ULMFiT style (issue 5): DataLoaders, the learner, gradual unfreezing, predictions, export, CLI, bad input."
 import json, subprocess, sys
-from pathlib import Path
 import pandas as pd
 import pytest
 import torch

@@ -1,10 +1,9 @@
 "Names by origin (issue 4): one conditional character model, category tokens, the origin classifier, and their CLI."
-import json, subprocess, sys, warnings
-from pathlib import Path
+import json, subprocess, sys
 import pandas as pd
 import pytest
-from toolkit.data import load_corpus, split_df
-from toolkit.generate import category_token, vocab_info
+from toolkit.data import load_corpus
+from toolkit.generate import category_token
 from toolkit.names import names_lm, names_classifier, category_texts
 from toolkit.classify import predict_texts
 from toolkit.export import export_learner, load_model

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 import pandas as pd
-import torch
 from fastcore.basics import ifnone
 from fastai.torch_core import set_seed, get_model
 from fastai.data.block import DataBlock, CategoryBlock
@@ -22,7 +21,7 @@ from fastai.text.models.awdlstm import AWD_LSTM, awd_lstm_clas_config
 from fastai.text.learner import text_classifier_learner, TextLearner, LMLearner, clean_raw_keys
 from .data import split_df, _read_utf8, _parse, _pick_col, _format_of
 from .tokenize import SPTokenizer, make_tokenizer, text_tokenizer
-from .lm import get_preset, get_tokenizer, lm_dls, lm_learner, train_lm
+from .lm import get_preset, get_tokenizer, lm_dls, lm_learner, train_lm, quiet
 
 # %% auto #0
 __all__ = ['classifier_dls', 'load_lm_encoder', 'classifier_learner', 'fit_ulmfit', 'finetune_lm', 'train_classifier',
@@ -121,13 +120,6 @@ def classifier_learner(
     return learn
 
 # %% ../nbs/04_classify.ipynb #c013
-def _quiet(learn, show_progress):
-    import contextlib
-    if show_progress: return contextlib.nullcontext()
-    stack = contextlib.ExitStack()
-    stack.enter_context(learn.no_bar()); stack.enter_context(learn.no_logging())
-    return stack
-
 def fit_ulmfit(
     learn:TextLearner, # a classifier whose encoder came from a language model
     epochs:int=4, # in all
@@ -137,7 +129,7 @@ def fit_ulmfit(
     "Train `learn` with ULMFiT's gradual unfreezing and discriminative learning rates"
     if epochs < 1: raise ValueError(f"epochs must be at least 1, got {epochs}")
     stages = [(-1, lr), (-2, lr), (-3, lr)][:epochs-1]
-    with _quiet(learn, show_progress):
+    with quiet(learn, not show_progress):
         for n, stage_lr in stages:
             learn.freeze_to(n)
             learn.fit_one_cycle(1, slice(stage_lr/2.6**4, stage_lr) if n < -1 else stage_lr)
@@ -166,7 +158,7 @@ def finetune_lm(
                  valid_pct=valid_pct, seed=seed)
     learn = lm_learner(dls, preset, config=getattr(lm, 'lm_config', None))
     learn.model.load_state_dict(lm.model.state_dict())
-    with _quiet(learn, show_progress): learn.fit_one_cycle(epochs, ifnone(lr, p['lr']/2))
+    with quiet(learn, not show_progress): learn.fit_one_cycle(epochs, ifnone(lr, p['lr']/2))
     return learn
 
 def train_classifier(
@@ -207,7 +199,7 @@ def train_classifier(
     learn = classifier_learner(dls, lm=lm, preset=preset)
     if lm is not None: fit_ulmfit(learn, epochs, ifnone(lr, 2e-3), show_progress)
     else:
-        with _quiet(learn, show_progress): learn.fit_one_cycle(epochs, ifnone(lr, 2e-3))
+        with quiet(learn, not show_progress): learn.fit_one_cycle(epochs, ifnone(lr, 2e-3))
     learn.lm = lm
     return learn
 

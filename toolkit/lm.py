@@ -24,7 +24,7 @@ from .tokenize import SPTokenizer, make_tokenizer, text_tokenizer
 
 # %% auto #0
 __all__ = ['PRESETS', 'get_preset', 'lm_dls', 'get_tokenizer', 'TokenLoss', 'BitsPerChar', 'WordPerplexity', 'lm_learner',
-           'train_lm']
+           'quiet', 'train_lm']
 
 # %% ../nbs/02_lm.ipynb #c005
 def _config(**kw): return {**awd_lstm_lm_config, **kw}
@@ -121,6 +121,13 @@ def lm_learner(
     return learn
 
 # %% ../nbs/02_lm.ipynb #c022
+def quiet(learn, on:bool=True):
+    "A context in which `learn` trains without progress bars or the per-epoch table (when `on`)"
+    import contextlib
+    stack = contextlib.ExitStack()
+    if on: stack.enter_context(learn.no_bar()); stack.enter_context(learn.no_logging())
+    return stack
+
 def train_lm(
     df:pd.DataFrame, # the texts
     text_col:str='text', # column of texts
@@ -143,7 +150,5 @@ def train_lm(
     dls = lm_dls(df, text_col, tokenizer=tokenizer, vocab_sz=ifnone(vocab_sz, p['vocab_sz']), bs=ifnone(bs, p['bs']),
                  seq_len=ifnone(seq_len, p['seq_len']), valid_pct=valid_pct, seed=seed)
     learn = lm_learner(dls, preset, config=config)
-    if show_progress: learn.fit_one_cycle(epochs, ifnone(lr, p['lr']))
-    else:
-        with learn.no_bar(), learn.no_logging(): learn.fit_one_cycle(epochs, ifnone(lr, p['lr']))
+    with quiet(learn, not show_progress): learn.fit_one_cycle(epochs, ifnone(lr, p['lr']))
     return learn
