@@ -21,7 +21,7 @@ def tiny_lm_path(tmp_path_factory):
     from toolkit.all import load_corpus, train_lm, export_learner
     df = load_corpus('headlines').sample(4000, random_state=0)
     learn = train_lm(df, preset='tiny', epochs=1, vocab_sz=300, show_progress=False)
-    return export_learner(learn, tmp_path_factory.mktemp('models')/'tiny.pkl', corpus='headlines')
+    return export_learner(learn, tmp_path_factory.mktemp('models')/'tiny', corpus='headlines')
 
 @pytest.fixture(scope='session')
 def tiny_lm(tiny_lm_path):

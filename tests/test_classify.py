@@ -119,7 +119,7 @@ print(json.dumps(predict_texts(clf, json.loads(sys.argv[2])).drop(columns='label
 
 def test_round_trip_fresh_process(clf, tmp_path):
     "Exported, loaded in a fresh process: identical probabilities; the card has the classes and the LM's metrics"
-    path = export_learner(clf, tmp_path/'sentiment.pkl', corpus='reviews')
+    path = export_learner(clf, tmp_path/'sentiment', corpus='reviews')
     r = subprocess.run([sys.executable, '-c', PROBE, str(path), json.dumps(TEXTS)], capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout.strip().splitlines()[-1]) == predict_texts(clf, TEXTS).drop(columns='label').round(6).values.tolist()
@@ -130,17 +130,17 @@ def test_cli_classifier(awd, tmp_path):
     "awd train-classifier reviews (split by movie), awd classify texts and --csv; a language model is refused"
     run = lambda *a: subprocess.run([awd, *map(str, a)], capture_output=True, text=True, timeout=600)
     r = run('train-classifier', 'reviews', '--preset', 'tiny', '--vocab-sz', '300', '--max-rows', '2000', '--epochs', '2',
-            '--quiet', '--out', tmp_path/'sentiment.pkl')
+            '--quiet', '--out', tmp_path/'sentiment')
     assert r.returncode == 0, r.stderr
     assert "split by 'movie'" in r.stdout and 'accuracy' in r.stdout
-    r = run('classify', tmp_path/'sentiment.pkl', 'A joy.', 'A mess.')
+    r = run('classify', tmp_path/'sentiment', 'A joy.', 'A mess.')
     assert r.returncode == 0, r.stderr
     assert [l.split('\t')[0] in ('fresh', 'rotten') for l in r.stdout.splitlines()] == [True, True]
     pd.DataFrame({'text': TEXTS[:3]}).to_csv(tmp_path/'in.csv', index=False)
-    r = run('classify', tmp_path/'sentiment.pkl', '--csv', tmp_path/'in.csv')
+    r = run('classify', tmp_path/'sentiment', '--csv', tmp_path/'in.csv')
     assert r.returncode == 0, r.stderr
     assert len(pd.read_csv(tmp_path/'in.pred.csv')) == 3
-    r = run('classify', tmp_path/'sentiment.pkl')
+    r = run('classify', tmp_path/'sentiment')
     assert r.returncode == 2 and 'give texts to classify, or --csv FILE' in r.stderr
     r = run('train-classifier', 'reviews', '--label-col', 'stars', '--preset', 'tiny', '--max-rows', '500')
     assert r.returncode == 2 and "no column 'stars'" in r.stderr

@@ -5,7 +5,7 @@ def run(*args, check=False):
     return subprocess.run(list(args), capture_output=True, text=True, timeout=600, check=check)
 
 def test_train_then_info(awd, tmp_path):
-    out = tmp_path/'m.pkl'
+    out = tmp_path/'m'
     r = run(awd, 'train', 'headlines', '--preset', 'tiny', '--max-rows', '1500', '--vocab-sz', '300', '--quiet', '--out', str(out))
     assert r.returncode == 0, r.stderr
     last = r.stdout.strip().splitlines()[-1]
@@ -13,7 +13,7 @@ def test_train_then_info(awd, tmp_path):
     card = json.loads(run(awd, 'info', str(out), check=True).stdout)
     assert card['corpus'] == 'headlines' and card['preset'] == 'tiny' and card['tokenizer']['model_type'] == 'unigram'
     assert {'valid_loss', 'bpc', 'accuracy'} <= set(card['metrics']) and card['versions']['fastai'] == '2.8.12'
-    assert [p.name for p in tmp_path.iterdir()] == ['m.pkl']
+    assert [p.name for p in tmp_path.iterdir()] == ['m']
 
 def test_train_missing_file(awd, tmp_path):
     r = run(awd, 'train', str(tmp_path/'nope.csv'))
@@ -28,4 +28,6 @@ def test_train_missing_column(awd, tmp_path):
 def test_info_corrupt_model(awd, tmp_path):
     f = tmp_path/'bad.pkl'; f.write_bytes(b'not a model at all')
     r = run(awd, 'info', str(f))
+    assert r.returncode == 2 and 'bad.pkl is a pickle' in r.stderr and '--trust-pickle' in r.stderr
+    r = run(awd, 'info', str(f), '--trust-pickle')
     assert r.returncode == 2 and 'bad.pkl: not a loadable awd-toolkit model' in r.stderr

@@ -137,14 +137,16 @@ def test_bpc_and_word_perplexity(dls):
 
 # ---------------------------------------------------------------- export and load
 
-def test_export_card(fitted, tmp_path):
-    "export_learner makes missing folders, writes only the model, and the card comes back with the model"
-    out = tmp_path/'a'/'b'/'m.pkl'
+@pytest.mark.parametrize('name', ['m', 'm.pkl'])
+def test_export_card(fitted, tmp_path, name):
+    "export_learner makes missing folders, writes only the model, and the card comes back with the model (both formats)"
+    out = tmp_path/'a'/'b'/name
     assert export_learner(fitted, out, corpus='headlines', note='x') == out
-    assert [p.name for p in out.parent.iterdir()] == ['m.pkl']
-    card = load_model(out).card
-    assert {k: v for k,v in card.items() if k != 'size_mb'} == fitted.card # loading adds the size on disk
-    assert card['size_mb'] == round(out.stat().st_size/2**20, 1)
+    assert [p.name for p in out.parent.iterdir()] == [name]
+    card = load_model(out, trust_pickle=True).card
+    assert {k: v for k,v in card.items() if k != 'size_mb'} == json.loads(json.dumps(fitted.card)) # loading adds the size on disk
+    size = sum(f.stat().st_size for f in out.iterdir()) if out.is_dir() else out.stat().st_size
+    assert card['size_mb'] == round(size/2**20, 1)
     cfg = PRESETS['tiny']['config']
     assert card['kind'] == 'LMLearner' and card['preset'] == 'tiny' and card['corpus'] == 'headlines' and card['note'] == 'x'
     assert card['arch'] == dict(emb_sz=cfg['emb_sz'], n_hid=cfg['n_hid'], n_layers=cfg['n_layers'])
@@ -164,6 +166,23 @@ def test_export_is_atomic(fitted, tmp_path, monkeypatch):
     with pytest.raises(OSError, match='disk full'): export_learner(fitted, out)
     assert [p.name for p in tmp_path.iterdir()] == ['m.pkl'] and out.read_bytes() == b'the old model'
 
+def test_portable_save_is_atomic(fitted, tmp_path, monkeypatch):
+    "A portable save that fails half-way leaves the previous model directory as it was and no temporary directory"
+    out = export_learner(fitted, tmp_path/'m')
+    before = {f.name: f.read_bytes() for f in out.iterdir()}
+    import toolkit.export
+    def broken_save(obj, f, *a, **kw):
+        Path(f).write_bytes(b'half'); raise OSError('disk full')
+    monkeypatch.setattr(toolkit.export.torch, 'save', broken_save)
+    with pytest.raises(OSError, match='disk full'): export_learner(fitted, out)
+    assert [p.name for p in tmp_path.iterdir()] == ['m'] and {f.name: f.read_bytes() for f in out.iterdir()} == before
+
+def test_portable_save_refuses_other_directory(fitted, tmp_path):
+    "Saving over a directory that is not a model (a user's folder) is refused, not deleted"
+    d = tmp_path/'docs'; d.mkdir(); (d/'thesis.txt').write_text('precious')
+    with pytest.raises(FileExistsError, match='is not a portable model: not overwriting it'): export_learner(fitted, d)
+    assert (d/'thesis.txt').read_text() == 'precious'
+
 def test_last_metrics_after_validate(fitted):
     "After fit and then validate, last_metrics (and so the model card) name the metrics correctly"
     with fitted.no_bar(): loss, acc, ppl, bpc, wppl = fitted.validate()
@@ -175,7 +194,7 @@ def test_last_metrics_after_validate(fitted):
 def test_export_without_history(which, dls, tiny_lm_path, tmp_path):
     "A never-validated learner exports with empty metrics; a loaded one keeps those of its last validation"
     learn = lm_learner(dls, 'tiny') if which == 'never fitted' else load_model(tiny_lm_path)
-    out = export_learner(learn, tmp_path/'copy.pkl')
+    out = export_learner(learn, tmp_path/'copy')
     expected = {} if which == 'never fitted' else load_model(tiny_lm_path).card['metrics']
     assert load_model(out).card['metrics'] == expected
 
@@ -233,23 +252,26 @@ def _pickled_list(path, src): path.write_bytes(pickle.dumps([1, 2, 3]))
 ])
 def test_load_model_bad_file(tmp_path, tiny_lm_path, make, expected):
     "A damaged or foreign file is a ValueError naming the file and saying it is not a loadable model"
-    f = tmp_path/'bad.pkl'; make(f, tiny_lm_path)
-    with pytest.raises(ValueError, match=expected) as e: load_model(f)
+    src = export_learner(load_model(tiny_lm_path), tmp_path/'src.pkl')
+    f = tmp_path/'bad.pkl'; make(f, src)
+    with pytest.raises(ValueError, match=expected) as e: load_model(f, trust_pickle=True)
     assert str(f) in str(e.value)
 
 def test_load_model_missing(tmp_path):
     "A missing model file is a FileNotFoundError naming it"
-    with pytest.raises(FileNotFoundError, match='missing.pkl: no such model file'): load_model(tmp_path/'missing.pkl')
+    with pytest.raises(FileNotFoundError, match='missing.pkl: no such model file or directory'): load_model(tmp_path/'missing.pkl')
 
 def test_load_model_empty(tmp_path):
     "An empty file is a ValueError saying it is empty"
     f = tmp_path/'empty.pkl'; f.write_bytes(b'')
-    with pytest.raises(ValueError, match='empty.pkl is empty: not an exported model'): load_model(f)
+    with pytest.raises(ValueError, match='empty.pkl is empty: not a saved model'): load_model(f)
 
 def test_load_model_directory(tmp_path):
-    "A directory is a ValueError saying it is a directory"
-    d = tmp_path/'models.pkl'; d.mkdir()
-    with pytest.raises(ValueError, match='models.pkl is a directory'): load_model(d)
+    "A directory that is not a model is a ValueError saying what a model directory holds"
+    d = tmp_path/'stuff'; d.mkdir()
+    with pytest.raises(ValueError, match='stuff: not a complete portable model, missing config.json'): load_model(d)
+    (d/'a.pkl').write_bytes(b'x')
+    with pytest.raises(ValueError, match='stuff is a directory of models, not a model: name one of a.pkl'): load_model(d)
 
 FASTAI_LOAD = '''
 import json, sys, warnings

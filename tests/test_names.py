@@ -86,7 +86,7 @@ print(json.dumps(predict_texts(clf, ['Nakamura', 'Schmidt', 'Kowalski', "O'Brien
 
 def test_classifier_round_trip_fresh_process(clf, tmp_path):
     "An exported origin classifier loaded in a fresh process gives identical probabilities"
-    path = export_learner(clf, tmp_path/'origin.pkl', corpus='names')
+    path = export_learner(clf, tmp_path/'origin', corpus='names')
     r = subprocess.run([sys.executable, '-c', PROBE, str(path)], capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     here = predict_texts(clf, ['Nakamura', 'Schmidt', 'Kowalski', "O'Brien"]).drop(columns='label').round(6).values.tolist()
@@ -95,25 +95,25 @@ def test_classifier_round_trip_fresh_process(clf, tmp_path):
 
 def test_names_lm_round_trip_keeps_categories(lm, tmp_path):
     "An exported names model keeps its categories and generates the same seeded names"
-    loaded = load_model(export_learner(lm, tmp_path/'names.pkl'))
+    loaded = load_model(export_learner(lm, tmp_path/'names'))
     assert loaded.categories == lm.categories and loaded.card['categories'] == lm.categories
     assert loaded.generate(category='Greek', prompt='Pa', n=5, seed=2) == lm.generate(category='Greek', prompt='Pa', n=5, seed=2)
 
 def test_cli_names(awd, tmp_path):
     "awd train names (conditioned on origin), awd generate --category, awd train-classifier --lm, awd classify"
     run = lambda *a: subprocess.run([awd, *map(str, a)], capture_output=True, text=True, timeout=600)
-    r = run('train', 'names', '--preset', 'tiny', '--max-rows', '3000', '--epochs', '2', '--quiet', '--out', tmp_path/'names.pkl')
+    r = run('train', 'names', '--preset', 'tiny', '--max-rows', '3000', '--epochs', '2', '--quiet', '--out', tmp_path/'names')
     assert r.returncode == 0, r.stderr
     assert "conditioned on 'origin' (17 categories)" in r.stdout
-    r = run('generate', tmp_path/'names.pkl', '--category', 'Russian', '--prompt', 'K', '-n', '10', '--seed', '0')
+    r = run('generate', tmp_path/'names', '--category', 'Russian', '--prompt', 'K', '-n', '10', '--seed', '0')
     assert r.returncode == 0, r.stderr
     assert len(r.stdout.splitlines()) == 10 and all(l.startswith('K') for l in r.stdout.splitlines())
-    r = run('generate', tmp_path/'names.pkl', '--category', 'Martian')
+    r = run('generate', tmp_path/'names', '--category', 'Martian')
     assert r.returncode == 2 and "unknown category 'Martian': expected one of Arabic" in r.stderr
-    r = run('train-classifier', 'names', '--lm', tmp_path/'names.pkl', '--max-rows', '3000', '--epochs', '2', '--quiet',
-            '--out', tmp_path/'origin.pkl')
+    r = run('train-classifier', 'names', '--lm', tmp_path/'names', '--max-rows', '3000', '--epochs', '2', '--quiet',
+            '--out', tmp_path/'origin')
     assert r.returncode == 0, r.stderr
-    r = run('classify', tmp_path/'origin.pkl', 'Nakamura', 'Schmidt', '--probs')
+    r = run('classify', tmp_path/'origin', 'Nakamura', 'Schmidt', '--probs')
     assert r.returncode == 0, r.stderr
     rows = [json.loads(l) for l in r.stdout.splitlines()]
     assert [x['text'] for x in rows] == ['Nakamura', 'Schmidt'] and all(len(x['probs']) == 17 for x in rows)

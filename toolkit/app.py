@@ -42,8 +42,9 @@ def ensure_models(
     kinds:list|None=None, # which of `DEFAULT_MODELS` to make sure of; default `APP_MODELS`
     max_rows:int|None=None, # train on a sample of the corpus (for quick tries and tests)
     show_progress:bool=True, # fastai's progress bars
+    trust_pickle:bool=False, # a default model saved as a pickle (`headlines.pkl`, ...) counts as present
 )->dict[str, Path]:
-    "Train and export each default model that is not already in `models_dir`; return their paths"
+    "Train and save each default model that is not already in `models_dir`; return their paths"
     models_dir = Path(models_dir).expanduser()
     kinds = list(kinds or APP_MODELS)
     for kind in kinds:
@@ -52,7 +53,8 @@ def ensure_models(
         if lm and lm not in kinds: kinds.insert(kinds.index(kind), lm) # a classifier's language model first
     paths = {}
     for kind in kinds:
-        spec, path = DEFAULT_MODELS[kind], models_dir/f'{kind}.pkl'
+        spec, path = DEFAULT_MODELS[kind], models_dir/kind
+        if not path.exists() and trust_pickle and path.with_suffix('.pkl').exists(): path = path.with_suffix('.pkl')
         if not path.exists():
             df = load_corpus(spec['corpus'])
             if max_rows: df = df.sample(min(max_rows, len(df)), random_state=0)
@@ -62,18 +64,18 @@ def ensure_models(
                 train_and_export(df, path, text_col, epochs=spec['epochs'], card=card, preset=preset, category_col=spec.get('category_col'),
                                  tokenizer=spec.get('tokenizer', 'subword'), show_progress=show_progress)
             else:
-                lm = load_model(paths[spec['lm']]) if spec.get('lm') else None
+                lm = load_model(paths[spec['lm']], trust_pickle=trust_pickle) if spec.get('lm') else None
                 train_classifier_and_export(df, path, text_col, spec['label_col'], epochs=spec['epochs'], card=card, lm=lm,
                                             lm_epochs=spec.get('lm_epochs', 0), preset=preset, group_col=spec.get('group_col'),
                                             show_progress=show_progress)
         paths[kind] = path
     return {k: paths[k] for k in kinds}
 
-def load_models(paths:dict[str, Path])->dict[str, Learner]:
-    "Load each exported learner on the app's device"
+def load_models(paths:dict[str, Path], trust_pickle:bool=False)->dict[str, Learner]:
+    "Load each saved model on the app's device (pickles only with `trust_pickle`)"
     res = {}
     for kind, path in paths.items():
-        learn = load_model(path, cpu=device() == 'cpu')
+        learn = load_model(path, cpu=device() == 'cpu', trust_pickle=trust_pickle)
         learn.model.eval()
         res[kind] = learn
     return res
@@ -234,18 +236,29 @@ def app_models(
     preset:str='small', # size of default models trained when missing
     train_missing:bool=True, # train the default models that are missing
     all_models:bool=False, # train every missing default (the sentiment and outlet classifiers too), not just `APP_MODELS`
+    trust_pickle:bool=False, # also serve models saved as pickles (`NAME.pkl`): only ones you made or trust
 )->dict[str, Learner]:
     "The loaded models the app serves from `models_dir`: the defaults (trained when missing) and any other classifier there"
     models_dir = Path(models_dir).expanduser()
-    if train_missing: paths = ensure_models(models_dir, preset, kinds=list(DEFAULT_MODELS) if all_models else None)
+    if train_missing: paths = ensure_models(models_dir, preset, kinds=list(DEFAULT_MODELS) if all_models else None, trust_pickle=trust_pickle)
     else: paths = {}
-    paths.update({k: models_dir/f'{k}.pkl' for k in DEFAULT_MODELS if k not in paths and (models_dir/f'{k}.pkl').exists()})
-    extra = {p.stem: p for p in sorted(models_dir.glob('*.pkl')) if p.stem not in paths} # the user's own classifiers
-    if not paths and not extra: raise FileNotFoundError(f"{models_dir}: no models ({', '.join(f'{k}.pkl' for k in DEFAULT_MODELS)}) to serve")
-    models = load_models({**paths, **extra})
+    found = {p.name: p for p in sorted(models_dir.glob('*')) if (p/'config.json').is_file()} # portable models
+    pickles = {p.stem: p for p in sorted(models_dir.glob('*.pkl')) if p.stem not in found}
+    if trust_pickle: found = {**pickles, **found}
+    elif pickles: print(f"not serving {', '.join(p.name for p in pickles.values())}: pickles can run any code when loaded; "
+                        "pass --trust-pickle if you trust them, or convert them with `awd convert`", flush=True)
+    paths.update({k: found[k] for k in DEFAULT_MODELS if k not in paths and k in found})
+    extra = {k: p for k,p in found.items() if k not in paths} # the user's own classifiers
+    if not paths and not extra: raise FileNotFoundError(f"{models_dir}: no models ({', '.join(DEFAULT_MODELS)}) to serve")
+    models = load_models({**paths, **extra}, trust_pickle=trust_pickle)
+    for k in paths: # a default name must hold the right kind of model
+        lm = isinstance(models[k], LMLearner)
+        if lm != ('label_col' not in DEFAULT_MODELS[k]):
+            raise ValueError(f"{paths[k]} holds a {'language model' if lm else 'classifier'}, but the app serves {k!r} as a "
+                             f"{'classifier' if lm else 'language model'}: move it or give it another name")
     for k in extra:
         if isinstance(models[k], LMLearner):
-            print(f"not serving {extra[k]}: a language model gets a tab only as headlines.pkl or names.pkl", flush=True)
+            print(f"not serving {extra[k]}: a language model gets a tab only as headlines or names", flush=True)
             del models[k]
     return models
 
@@ -256,11 +269,12 @@ def serve(
     preset:str='small', # size of default models trained when missing
     train_missing:bool=True, # train the default models that are missing
     all_models:bool=False, # train every missing default (the sentiment and outlet classifiers too), not just `APP_MODELS`
+    trust_pickle:bool=False, # also serve models saved as pickles (`NAME.pkl`): only ones you made or trust
     block:bool=True, # block until interrupted (False: return the running app)
 ):
     "Launch the app over the models in `models_dir`"
     t0 = time.time()
-    models = app_models(models_dir, preset, train_missing, all_models)
+    models = app_models(models_dir, preset, train_missing, all_models, trust_pickle)
     demo = build_app(models)
     demo.launch(server_name=host, server_port=port, prevent_thread_lock=True, quiet=True)
     print(f"serving {', '.join(models)} at http://{host}:{port} on the {device().upper()} (ready in {time.time()-t0:.1f} s)", flush=True)

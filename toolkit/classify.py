@@ -61,6 +61,8 @@ def classifier_dls(
     seed:int=42, # seed of the split
     group_col:str|None=None, # keep rows with the same value here on one side of the split (e.g. the movie)
     unlabelled:str='error', # rows without a label: 'error' or 'drop'
+    vocab:list|None=None, # without `lm`: a fixed vocabulary of pieces (a saved classifier's), with a trained `tokenizer`
+    classes:list|None=None, # a fixed list of classes (a saved classifier's); default: the labels, sorted
 )->DataLoaders:
     "Classifier `DataLoaders` over `df`, with the tokenizer and vocabulary of the language model `lm`"
     if text_col not in df.columns: raise ValueError(f"no text column {text_col!r}; the columns are {', '.join(map(repr, df.columns))}")
@@ -76,8 +78,8 @@ def classifier_dls(
         ldls = getattr(lm, 'dls', lm)
         tok, vocab = get_tokenizer(ldls), list(ldls.vocab)
         if tok is None: raise ValueError("lm has no SentencePiece tokenizer: make it with toolkit's lm_dls/train_lm")
-    else: tok, vocab = (tokenizer if isinstance(tokenizer, SPTokenizer) else make_tokenizer(tokenizer, vocab_sz=vocab_sz)), None
-    blocks = (TextBlock(text_tokenizer(tok), vocab=vocab, seq_len=seq_len, min_freq=1, max_vocab=60000), CategoryBlock())
+    else: tok = tokenizer if isinstance(tokenizer, SPTokenizer) else make_tokenizer(tokenizer, vocab_sz=vocab_sz)
+    blocks = (TextBlock(text_tokenizer(tok), vocab=vocab, seq_len=seq_len, min_freq=1, max_vocab=60000), CategoryBlock(vocab=classes))
     return DataBlock(blocks=blocks, get_x=ColReader('text'), get_y=ColReader('label'),
                      splitter=ColSplitter('is_valid')).dataloaders(df, bs=bs, seq_len=seq_len)
 
@@ -105,17 +107,18 @@ def classifier_learner(
     drop_mult:float|None=None, # scales every dropout; default: the preset's
     clip:float=0.25, # gradient-norm clipping
     metrics=None, # default: accuracy and macro-F1
+    config:dict|None=None, # changes to the architecture (keys of fastai's `awd_lstm_clas_config`; a saved classifier's)
     **kwargs, # passed to fastai's `text_classifier_learner`
 )->TextLearner:
     "An AWD-LSTM classifier of size `preset`, its encoder from `lm` when given"
     if lm is not None: preset = getattr(lm, 'preset', None) or preset
     p = get_preset(preset)
     size = {**p['config'], **(getattr(lm, 'lm_config', None) or {})} # the language model's own size, if it changed the preset's
-    config = {**awd_lstm_clas_config, **{k: size[k] for k in ('emb_sz', 'n_hid', 'n_layers')}}
+    config = {**awd_lstm_clas_config, **{k: size[k] for k in ('emb_sz', 'n_hid', 'n_layers')}, **(config or {})}
     metrics = ifnone(metrics, [accuracy, F1Score(average='macro')])
     learn = text_classifier_learner(dls, AWD_LSTM, config=config, drop_mult=ifnone(drop_mult, p['drop_mult']), pretrained=False,
                                     metrics=metrics, cbs=GradientClip(clip), **kwargs)
-    learn.preset = preset
+    learn.preset, learn.clas_config = preset, config
     if lm is not None: load_lm_encoder(learn, lm)
     return learn
 

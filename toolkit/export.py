@@ -4,8 +4,9 @@
 
 # %% ../nbs/06_export.ipynb #c002
 from __future__ import annotations
-import os, platform, pickle, time, zipfile, datetime
+import os, json, platform, pickle, shutil, time, zipfile, datetime
 from pathlib import Path
+import pandas as pd
 import torch
 from fastai.learner import Learner
 from fastai.torch_core import default_device
@@ -13,12 +14,15 @@ from fastai.text.learner import LMLearner
 import toolkit
 import toolkit.generate # a loaded LMLearner gets `generate` and the linear `predict`
 from fastcore.meta import delegates
-from .lm import get_tokenizer, train_lm
-from .classify import train_classifier, _classes
+from fastai.text.models.awdlstm import awd_lstm_clas_config
+from .tokenize import SPTokenizer
+from .lm import PRESETS, get_tokenizer, lm_dls, lm_learner, train_lm
+from .classify import classifier_dls, classifier_learner, train_classifier, _classes
 from .names import names_lm
 
 # %% auto #0
-__all__ = ['package_versions', 'last_metrics', 'model_card', 'export_learner', 'load_model', 'train_and_export',
+__all__ = ['PORTABLE_FORMAT', 'PORTABLE_VERSION', 'PORTABLE_FILES', 'package_versions', 'last_metrics', 'model_card',
+           'save_portable', 'export_learner', 'load_portable', 'load_model', 'train_and_export',
            'train_classifier_and_export']
 
 # %% ../nbs/06_export.ipynb #c005
@@ -35,8 +39,13 @@ def last_metrics(learn:Learner)->dict:
     mets = [('valid_loss', rec.loss)] + [(m.name, m) for m in learn.metrics]
     return {n: round(float(m.value), 4) for n,m in mets if m.value is not None}
 
+_CARD_MADE = {'kind', 'task', 'preset', 'arch', 'tokenizer', 'n_params', 'metrics', 'versions', 'created', 'size_mb', 'classes', 'categories'}
+
 def model_card(learn:Learner, **extra)->dict:
     "A model card for `learn`: kind, preset, architecture, tokenizer, size, metrics and versions, plus `extra`"
+    old = getattr(learn, 'card', None) # a loaded model saved again keeps what its card said it was trained on
+    keep = {k: v for k,v in old.items() if k not in _CARD_MADE} if isinstance(old, dict) else {}
+    extra = {**keep, **extra}
     tok, enc = get_tokenizer(learn), learn.model[0]
     enc = getattr(enc, 'module', enc) # a classifier's encoder wraps the AWD_LSTM
     lm = isinstance(learn, LMLearner)
@@ -47,18 +56,70 @@ def model_card(learn:Learner, **extra)->dict:
                 arch={k: getattr(enc, k) for k in ('emb_sz', 'n_hid', 'n_layers') if hasattr(enc, k)},
                 tokenizer=dict(model_type=tok.model_type if tok else None, vocab_sz=len(vocab)),
                 n_params=sum(p.numel() for p in learn.model.parameters()),
-                metrics=last_metrics(learn), versions=package_versions(),
+                metrics=last_metrics(learn) or dict((getattr(learn, 'card', None) or {}).get('metrics', {})), # a loaded model keeps its figures
+                versions=package_versions(),
                 created=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'), **extra)
 
 # %% ../nbs/06_export.ipynb #c007
-def export_learner(
-    learn:Learner, # a trained learner
-    path:str|Path, # where to write the model (`.pkl`)
-    **card, # extra model-card fields: corpus, text_col, epochs, ...
+PORTABLE_FORMAT, PORTABLE_VERSION = 'awd-toolkit-portable', 1
+PORTABLE_FILES = {'config.json': 'the architecture, vocabulary and classes', 'weights.pt': 'the weights',
+                  'tokenizer.model': 'the SentencePiece model', 'card.json': 'the model card'}
+
+def _replace_dir(tmp:Path, path:Path):
+    "Move the directory `tmp` to `path`, replacing what is there, with the old one gone only once the new one is in place"
+    old = None
+    if path.exists() or path.is_symlink():
+        if not path.is_dir() or not (path/'config.json').exists() and any(path.iterdir()):
+            raise FileExistsError(f"{path} exists and is not a portable model: not overwriting it")
+        old = path.with_name(f'.{path.name}.{os.getpid()}.old')
+        os.replace(path, old)
+    os.replace(tmp, path)
+    if old is not None: shutil.rmtree(old, ignore_errors=True)
+
+def _arch(learn:Learner)->dict:
+    "The full architecture config of `learn`'s AWD-LSTM (sizes read from the model itself)"
+    enc = learn.model[0]
+    enc = getattr(enc, 'module', enc)
+    sizes = {k: getattr(enc, k) for k in ('emb_sz', 'n_hid', 'n_layers') if hasattr(enc, k)}
+    if isinstance(learn, LMLearner):
+        return {**PRESETS.get(getattr(learn, 'preset', None), PRESETS['small'])['config'], **(getattr(learn, 'lm_config', None) or {}), **sizes}
+    return {**awd_lstm_clas_config, **(getattr(learn, 'clas_config', None) or {}), **sizes}
+
+def save_portable(
+    learn:Learner, # a language model or classifier made by toolkit
+    path:str|Path, # the directory to write (replaced if it holds a portable model)
+    **card, # extra model-card fields
 )->Path:
-    "Export `learn` with its model card to `path`, atomically"
+    "Write `learn` as a pickle-free directory: weights, architecture, vocabulary, tokenizer and card"
     path = Path(path).expanduser().absolute()
+    tok = get_tokenizer(learn)
+    if tok is None or tok.tok is None: raise ValueError("only a learner made by toolkit (with its SentencePiece tokenizer) saves as a portable model")
+    lm = isinstance(learn, LMLearner)
+    learn.card = model_card(learn, **card)
+    state = toolkit.generate.get_start_state(learn) if lm else None
+    weights = {'model': {k: v.detach().cpu().clone() for k,v in learn.model.state_dict().items()},
+               'start_state': None if state is None else [[h.detach().cpu(), c.detach().cpu()] for h,c in state]}
+    config = dict(format=PORTABLE_FORMAT, version=PORTABLE_VERSION, task='generate' if lm else 'classify',
+                  preset=getattr(learn, 'preset', None), arch=_arch(learn),
+                  tokenizer=dict(model_type=tok.model_type, special_toks=list(tok.special_toks)),
+                  vocab=list(learn.dls.vocab if lm else learn.dls.vocab[0]), classes=None if lm else _classes(learn),
+                  categories=list(getattr(learn, 'categories', None) or []) or None,
+                  names_split=getattr(learn, 'names_split', None), toolkit=toolkit.__version__)
     path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
+    shutil.rmtree(tmp, ignore_errors=True); tmp.mkdir()
+    try:
+        torch.save(weights, tmp/'weights.pt')
+        (tmp/'tokenizer.model').write_bytes(tok.tok.serialized_model_proto())
+        (tmp/'config.json').write_text(json.dumps(config, default=str))
+        (tmp/'card.json').write_text(json.dumps(learn.card, indent=2, default=str))
+        _replace_dir(tmp, path)
+    finally: shutil.rmtree(tmp, ignore_errors=True)
+    return path
+
+# %% ../nbs/06_export.ipynb #c008
+def _export_pickle(learn:Learner, path:Path, card:dict)->Path:
+    "fastai's export of `learn` with its card to `path`, atomically"
     learn.card = model_card(learn, **card)
     if isinstance(learn, LMLearner): toolkit.generate.get_start_state(learn) # kept with the export (needs the data)
     for cb in learn.cbs: # fastai's RNNCallback keeps the last batch's activations: megabytes nobody needs
@@ -73,16 +134,81 @@ def export_learner(
         if lm is not None: learn.lm = lm
     return path
 
-def load_model(
-    path:str|Path, # a model written by `export_learner` (or fastai's `learn.export`)
+def export_learner(
+    learn:Learner, # a trained learner
+    path:str|Path, # where to write it: a directory (portable, the default) or a `.pkl` file (fastai's pickle)
+    **card, # extra model-card fields: corpus, text_col, epochs, ...
+)->Path:
+    "Save `learn` with its model card to `path`, atomically: a portable directory, or a pickle if `path` ends in `.pkl`"
+    path = Path(path).expanduser().absolute()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return _export_pickle(learn, path, card) if path.suffix == '.pkl' else save_portable(learn, path, **card)
+
+# %% ../nbs/06_export.ipynb #c009
+def _dir_mb(path:Path)->float: return round(sum(f.stat().st_size for f in path.iterdir() if f.is_file())/2**20, 1)
+
+def _stub_dls(config:dict, tok:SPTokenizer):
+    "DataLoaders over two placeholder texts with the saved vocabulary (and classes): what predict and generate need"
+    vocab, classes = config['vocab'], config.get('classes')
+    if classes is None:
+        return lm_dls(pd.DataFrame({'text': ['a', 'a'], 'is_valid': [False, True]}), tokenizer=tok, vocab=vocab, bs=1, seq_len=2)
+    df = pd.DataFrame({'text': 'a', 'label': list(classes) + [classes[0]], 'is_valid': [False]*len(classes) + [True]})
+    return classifier_dls(df, tokenizer=tok, vocab=vocab, classes=list(classes), bs=1)
+
+def load_portable(
+    path:str|Path, # a directory written by `save_portable` (or `export_learner` to a path without `.pkl`)
     cpu:bool=True, # load on the CPU; False: on the GPU when there is one
 )->Learner:
-    "Load an exported learner, with a clear error for a missing, damaged or foreign file"
+    "Rebuild a working learner from a portable model directory, unpickling nothing"
     path = Path(path).expanduser()
-    if not path.exists(): raise FileNotFoundError(f"{path}: no such model file")
-    if path.is_dir(): raise ValueError(f"{path} is a directory: expected an exported model file (.pkl)")
-    if path.stat().st_size == 0: raise ValueError(f"{path} is empty: not an exported model")
-    try: learn = torch.load(path, map_location='cpu' if cpu else None, weights_only=False) # a pickle: trusted files only
+    if not path.exists(): raise FileNotFoundError(f"{path}: no such model")
+    if not path.is_dir(): raise ValueError(f"{path} is not a directory: a portable model is a directory")
+    missing = [f for f in PORTABLE_FILES if not (path/f).is_file()]
+    if missing: raise ValueError(f"{path}: not a complete portable model, missing " +
+                                 ', '.join(f'{f} ({PORTABLE_FILES[f]})' for f in missing))
+    try: config = json.loads((path/'config.json').read_text())
+    except (ValueError, UnicodeDecodeError) as e: raise ValueError(f"{path/'config.json'} is damaged: {e}") from None
+    if not isinstance(config, dict) or config.get('format') != PORTABLE_FORMAT:
+        raise ValueError(f"{path/'config.json'} is not an awd-toolkit portable model config")
+    version = config.get('version')
+    if not isinstance(version, int) or version > PORTABLE_VERSION:
+        raise ValueError(f"{path}: portable format version {version!r}, made by awd-toolkit {config.get('toolkit', '?')}; this "
+                         f"awd-toolkit ({toolkit.__version__}) reads versions up to {PORTABLE_VERSION}: upgrade awd-toolkit")
+    try: card = json.loads((path/'card.json').read_text())
+    except (ValueError, UnicodeDecodeError) as e: raise ValueError(f"{path/'card.json'} is damaged: {e}") from None
+    try:
+        tok = SPTokenizer.from_proto((path/'tokenizer.model').read_bytes(), **config['tokenizer'])
+        vocab, arch = config['vocab'], config['arch']
+        if not isinstance(vocab, list) or not vocab: raise ValueError("the vocabulary is empty")
+    except (KeyError, TypeError, ValueError) as e: raise ValueError(f"{path}: the config or tokenizer is damaged ({e})") from None
+    try: weights = torch.load(path/'weights.pt', map_location='cpu', weights_only=True)
+    except Exception as e: raise ValueError(f"{path/'weights.pt'} is damaged ({type(e).__name__}: {e})") from None
+    if not isinstance(weights, dict) or not isinstance(weights.get('model'), dict):
+        raise ValueError(f"{path/'weights.pt'} holds no model weights")
+    preset = config.get('preset') if config.get('preset') in PRESETS else 'small' # the sizes come from `arch`
+    try:
+        dls = _stub_dls(config, tok)
+        if config.get('task') == 'classify': learn = classifier_learner(dls, preset=preset, config=arch)
+        else: learn = lm_learner(dls, preset, config={k: v for k,v in arch.items() if k in PRESETS[preset]['config']})
+        learn.model.load_state_dict(weights['model'])
+    except (KeyError, TypeError, ValueError, RuntimeError) as e:
+        raise ValueError(f"{path}: the weights do not fit the architecture and vocabulary in config.json ({type(e).__name__}: "
+                         f"{str(e)[:300]})") from None
+    learn.preset, learn.card = config.get('preset'), {**card, 'size_mb': _dir_mb(path)}
+    if config.get('categories'): learn.categories = list(config['categories'])
+    if config.get('names_split'): learn.names_split = config['names_split']
+    if isinstance(learn, LMLearner):
+        state = weights.get('start_state')
+        learn.start_state = None if not state else [(h, c) for h,c in state]
+        learn.start_state_key = toolkit.generate._weights_key(learn) # kept, not recomputed from the placeholder texts
+    learn.model.eval()
+    if not cpu: learn.dls.to(default_device()); learn.model.to(default_device())
+    return learn
+
+# %% ../nbs/06_export.ipynb #c010
+def _load_pickle(path:Path, cpu:bool)->Learner:
+    "A learner from fastai's export at `path` (a pickle: trusted files only)"
+    try: learn = torch.load(path, map_location='cpu' if cpu else None, weights_only=False)
     except (pickle.UnpicklingError, EOFError, RuntimeError, zipfile.BadZipFile, AttributeError, ModuleNotFoundError,
             ImportError, ValueError, TypeError, KeyError, IndexError, OSError) as e:
         raise ValueError(f"{path}: not a loadable awd-toolkit model, the file is damaged or incompatible "
@@ -94,7 +220,27 @@ def load_model(
         learn.dls.to(default_device()); learn.model.to(default_device())
     return learn
 
-# %% ../nbs/06_export.ipynb #c009
+def load_model(
+    path:str|Path, # a portable model directory, or a `.pkl` from `export_learner` (or fastai's `learn.export`)
+    cpu:bool=True, # load on the CPU; False: on the GPU when there is one
+    trust_pickle:bool=False, # allow loading a pickle, which can run arbitrary code: only for files you trust
+)->Learner:
+    "Load a saved model, with a clear error for a missing, damaged, foreign or (without `trust_pickle`) pickled one"
+    path = Path(path).expanduser()
+    if path.name in PORTABLE_FILES and path.parent.joinpath('config.json').is_file(): path = path.parent # a file of a model
+    if not path.exists(): raise FileNotFoundError(f"{path}: no such model file or directory")
+    if path.is_dir():
+        if not (path/'config.json').exists() and any(path.glob('*.pkl')):
+            raise ValueError(f"{path} is a directory of models, not a model: name one of {', '.join(p.name for p in sorted(path.glob('*.pkl')))}")
+        return load_portable(path, cpu)
+    if path.stat().st_size == 0: raise ValueError(f"{path} is empty: not a saved model")
+    if not trust_pickle:
+        raise ValueError(f"{path} is a pickle (fastai's export): loading one can run any code it holds. Load it only if "
+                         f"you made it or trust who did, with trust_pickle=True (the CLI's --trust-pickle), or convert it "
+                         f"once to the safe portable format: awd convert {path} DIR --trust-pickle")
+    return _load_pickle(path, cpu)
+
+# %% ../nbs/06_export.ipynb #c012
 @delegates(train_lm, but=['df', 'text_col', 'epochs', 'seed'])
 def train_and_export(
     df, # the texts

@@ -95,6 +95,19 @@ class SPTokenizer(SentencePieceTokenizer):
         proto = d.pop('tok')
         self.__dict__.update(d)
         self.tok = None if proto is None else SentencePieceProcessor(model_proto=proto)
+    @classmethod
+    def from_proto(cls,
+        proto:bytes, # a trained SentencePiece model, as `tok.tok.serialized_model_proto()` gives it
+        model_type:str='unigram', # the model's type, as trained
+        special_toks:list|None=None, # the special tokens it was trained with; default `SPECIAL_TOKS`
+    )->SPTokenizer:
+        "A trained tokenizer from SentencePiece model bytes (a portable model's `tokenizer.model`)"
+        from sentencepiece import SentencePieceProcessor
+        tok = cls(special_toks=special_toks, model_type=model_type)
+        shutil.rmtree(tok.cache_dir, ignore_errors=True) # nothing to train
+        try: tok.tok = SentencePieceProcessor(model_proto=bytes(proto))
+        except Exception as e: raise ValueError(f"not a SentencePiece model ({type(e).__name__}: {e})") from None
+        return tok
 
 # %% ../nbs/01_tokenize.ipynb #c009
 TOKENIZERS = {'subword': 'unigram', 'char': 'char'}

@@ -1,0 +1,164 @@
+"""The portable model format and damaged models (issue 7): identical generations and probabilities after a
+pickle-free round trip in a fresh process; a clear error naming the file for every kind of damage, from the API,
+the CLI and the app; pickles only when trusted."""
+import json, shutil, subprocess, sys
+from pathlib import Path
+import pytest
+import torch
+from toolkit.all import load_corpus, train_lm, train_classifier, predict_texts
+from toolkit.export import export_learner, save_portable, load_portable, load_model, PORTABLE_FILES, PORTABLE_VERSION
+
+ROOT = Path(__file__).parent.parent
+
+def run(*args):
+    return subprocess.run([str(a) for a in args], capture_output=True, text=True, timeout=600, cwd=ROOT)
+
+@pytest.fixture(scope='module')
+def lm_and_dir(tmp_path_factory):
+    learn = train_lm(load_corpus('headlines').sample(1500, random_state=3), preset='tiny', vocab_sz=300, show_progress=False)
+    return learn, save_portable(learn, tmp_path_factory.mktemp('portable')/'lm', corpus='headlines')
+
+@pytest.fixture(scope='module')
+def clf_and_dir(tmp_path_factory):
+    df = load_corpus('reviews').sample(1500, random_state=3)
+    learn = train_classifier(df, 'text', 'label', pretrain=False, preset='tiny', vocab_sz=300, epochs=1, group_col='movie',
+                             show_progress=False)
+    return learn, save_portable(learn, tmp_path_factory.mktemp('portable')/'clf', corpus='reviews')
+
+FRESH = '''
+import json, sys
+from toolkit.all import load_model, predict_texts
+learn = load_model(sys.argv[1])
+if sys.argv[2] == 'generate': print(json.dumps(learn.generate(n=8, seed=0, temperature=0.8, max_words=12)))
+else: print(json.dumps(predict_texts(learn, json.loads(sys.argv[3])).iloc[:, 2:].to_numpy().tolist()))
+'''
+
+def test_portable_generations_identical_fresh_process(lm_and_dir):
+    "A portable language model loaded in a fresh Python generates exactly what the trained model did, same seed"
+    learn, d = lm_and_dir
+    r = subprocess.run([sys.executable, '-c', FRESH, str(d), 'generate'], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    fresh = json.loads(r.stdout.strip().splitlines()[-1])
+    assert fresh == learn.generate(n=8, seed=0, temperature=0.8, max_words=12) and len(set(fresh)) > 1
+
+def test_portable_probabilities_identical_fresh_process(clf_and_dir):
+    "A portable classifier loaded in a fresh Python gives the trained classifier's probabilities"
+    learn, d = clf_and_dir
+    texts = ['A joy from start to finish.', 'Dull, long and pointless.', 'Fine.']
+    r = subprocess.run([sys.executable, '-c', FRESH, str(d), 'classify', json.dumps(texts)], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    fresh = json.loads(r.stdout.strip().splitlines()[-1])
+    here = predict_texts(learn, texts).iloc[:, 2:].to_numpy().tolist()
+    assert sum(fresh, []) == pytest.approx(sum(here, []), abs=1e-6)
+    assert load_model(d).card['classes'] == ['fresh', 'rotten']
+
+def test_portable_holds_no_pickle(lm_and_dir):
+    "Every file of a portable model is JSON, a SentencePiece model, or tensors that load with weights_only=True"
+    _, d = lm_and_dir
+    assert sorted(p.name for p in d.iterdir()) == sorted(PORTABLE_FILES)
+    json.loads((d/'config.json').read_text()); json.loads((d/'card.json').read_text())
+    w = torch.load(d/'weights.pt', weights_only=True)
+    assert set(w) == {'model', 'start_state'} and all(isinstance(v, torch.Tensor) for v in w['model'].values())
+
+def test_portable_loaded_model_saves_again(lm_and_dir, tmp_path):
+    "A loaded portable model saves again (portable or pickle) with the same card fields and the same generations"
+    learn, d = lm_and_dir
+    again = load_model(export_learner(load_model(d), tmp_path/'again'))
+    assert again.card['corpus'] == 'headlines' and again.card['metrics'] == load_model(d).card['metrics']
+    assert again.generate(n=3, seed=1) == learn.generate(n=3, seed=1)
+
+# ---------------------------------------------------------------- damaged models
+
+def _rewrite_config(**changes):
+    def f(d):
+        c = json.loads((d/'config.json').read_text()); c.update(changes); (d/'config.json').write_text(json.dumps(c))
+    return f
+
+DAMAGE = {
+    'missing weights': (lambda d: (d/'weights.pt').unlink(), 'missing weights.pt'),
+    'missing tokenizer': (lambda d: (d/'tokenizer.model').unlink(), 'missing tokenizer.model'),
+    'missing config': (lambda d: (d/'config.json').unlink(), 'missing config.json'),
+    'truncated weights': (lambda d: (d/'weights.pt').write_bytes((d/'weights.pt').read_bytes()[:4000]), 'weights.pt is damaged'),
+    'weights not tensors': (lambda d: torch.save({'model': 'x'}, d/'weights.pt'), 'weights.pt holds no model weights'),
+    'truncated config': (lambda d: (d/'config.json').write_text((d/'config.json').read_text()[:50]), 'config.json is damaged'),
+    'foreign config': (lambda d: (d/'config.json').write_text('{"model_type": "bert"}'), 'not an awd-toolkit portable model config'),
+    'junk tokenizer': (lambda d: (d/'tokenizer.model').write_bytes(b'\x00junk'), 'not a SentencePiece model'),
+    'newer version': (_rewrite_config(version=PORTABLE_VERSION + 1, toolkit='9.0.0'), 'upgrade awd-toolkit'),
+    'vocab does not fit': (lambda d: _rewrite_config(vocab=json.loads((d/'config.json').read_text())['vocab'][:50])(d),
+                           'the weights do not fit the architecture and vocabulary'),
+    'architecture does not fit': (lambda d: _rewrite_config(arch={**json.loads((d/'config.json').read_text())['arch'], 'n_hid': 99})(d),
+                                  'the weights do not fit the architecture'),
+}
+
+@pytest.fixture
+def damaged(lm_and_dir, tmp_path):
+    def make(kind):
+        d = tmp_path/'models'/'headlines'
+        shutil.copytree(lm_and_dir[1], d)
+        DAMAGE[kind][0](d)
+        return d
+    return make
+
+@pytest.mark.parametrize('kind', list(DAMAGE))
+def test_damaged_model_api(damaged, kind):
+    "load_model: a ValueError naming the model and what is wrong"
+    d = damaged(kind)
+    with pytest.raises(ValueError, match=DAMAGE[kind][1]) as e: load_model(d)
+    assert str(d) in str(e.value)
+
+@pytest.mark.parametrize('kind', ['missing weights', 'truncated weights', 'junk tokenizer', 'newer version', 'vocab does not fit'])
+def test_damaged_model_cli(damaged, awd, kind):
+    "awd generate: one line naming the model and what is wrong, exit status 2, no traceback"
+    d = damaged(kind)
+    r = run(awd, 'generate', d, '-n', '1')
+    assert r.returncode == 2 and DAMAGE[kind][1] in r.stderr and str(d) in r.stderr and 'Traceback' not in r.stderr
+
+@pytest.mark.parametrize('kind', ['missing tokenizer', 'truncated config', 'architecture does not fit'])
+def test_damaged_model_app(damaged, kind):
+    "The app refuses to start over a damaged model, naming it (`awd serve` prints it as its one-line error)"
+    from toolkit.app import app_models
+    d = damaged(kind)
+    with pytest.raises(ValueError, match=DAMAGE[kind][1]) as e: app_models(d.parent, train_missing=False)
+    assert str(d) in str(e.value)
+
+def test_wrong_kind_of_model(lm_and_dir, clf_and_dir, awd, tmp_path):
+    "A classifier where a language model is expected, and the reverse: the CLI and the app say which is which"
+    r = run(awd, 'generate', clf_and_dir[1])
+    assert r.returncode == 2 and 'not a language model' in r.stderr
+    r = run(awd, 'classify', lm_and_dir[1], 'text')
+    assert r.returncode == 2 and 'holds a language model, not a classifier' in r.stderr
+    from toolkit.app import app_models
+    shutil.copytree(clf_and_dir[1], tmp_path/'m'/'headlines')
+    with pytest.raises(ValueError, match="holds a classifier, but the app serves 'headlines' as a language model"):
+        app_models(tmp_path/'m', train_missing=False)
+    shutil.rmtree(tmp_path/'m'/'headlines'); shutil.copytree(lm_and_dir[1], tmp_path/'m'/'sentiment')
+    with pytest.raises(ValueError, match="holds a language model, but the app serves 'sentiment' as a classifier"):
+        app_models(tmp_path/'m', train_missing=False)
+
+# ---------------------------------------------------------------- pickles only when trusted
+
+class Evil:
+    def __reduce__(self): return (Path.write_text, (Path(sys.argv[0]).parent/'pwned', 'pwned')) # never run: see below
+
+def test_pickle_refused_without_trust(tmp_path, awd):
+    "A pickle that would run code on load is refused by the API, the CLI and the app unless trusted, and nothing runs"
+    evil = tmp_path/'evil.pkl'
+    torch.save({'payload': Evil.__reduce__}, evil) # a file that is a pickle; the point is it is never unpickled
+    with pytest.raises(ValueError, match='is a pickle .* can run any code'): load_model(evil)
+    r = run(awd, 'classify', evil, 'x')
+    assert r.returncode == 2 and '--trust-pickle' in r.stderr and 'awd convert' in r.stderr
+    from toolkit.app import app_models
+    with pytest.raises(FileNotFoundError, match='no models'): app_models(tmp_path, train_missing=False)
+
+def test_convert_cli(lm_and_dir, awd, tmp_path):
+    "awd convert: needs --trust-pickle; the portable copy generates what the pickle did"
+    learn, _ = lm_and_dir
+    pkl = export_learner(learn, tmp_path/'lm.pkl', corpus='headlines')
+    r = run(awd, 'convert', pkl)
+    assert r.returncode == 2 and 'pass --trust-pickle' in r.stderr and not (tmp_path/'lm').exists()
+    r = run(awd, 'convert', pkl, '--trust-pickle')
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path/'lm'/'config.json').exists() and load_model(tmp_path/'lm').card['corpus'] == 'headlines'
+    a = run(awd, 'generate', tmp_path/'lm', '-n', '3', '--seed', '0').stdout
+    b = run(awd, 'generate', pkl, '-n', '3', '--seed', '0', '--trust-pickle').stdout
+    assert a == b and len(a.splitlines()) == 3
