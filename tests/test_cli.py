@@ -31,3 +31,11 @@ def test_info_corrupt_model(awd, tmp_path):
     assert r.returncode == 2 and 'bad.pkl is a pickle' in r.stderr and '--trust-pickle' in r.stderr
     r = run(awd, 'info', str(f), '--trust-pickle')
     assert r.returncode == 2 and 'bad.pkl: not a loadable awd-toolkit model' in r.stderr
+
+def test_generate_limits(awd, tiny_lm_path):
+    "The CLI bounds the number of samples, new tokens and the prompt, with messages that give the limit"
+    for args, msg in [(['-n', '5000'], 'n must be an integer from 1 to 1000'),
+                      (['--max-tokens', '100000'], 'max_tokens must be an integer from 1 to 5000'),
+                      (['--prompt', 'x'*20_000], 'the prompt is 20,000 characters long; at most 10,000')]:
+        r = run(awd, 'generate', str(tiny_lm_path), *args)
+        assert r.returncode == 2 and msg in r.stderr and 'Traceback' not in r.stderr, r.stderr

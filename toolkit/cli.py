@@ -4,11 +4,11 @@
 
 # %% ../nbs/08_cli.ipynb #c002
 from __future__ import annotations
-import argparse, json
+import argparse, json, sys
 from pathlib import Path
 from .data import CORPORA, load_texts
 from .lm import PRESETS
-from .export import train_and_export, train_classifier_and_export, load_model, export_learner
+from .export import train_and_export, train_classifier_and_export, load_model, export_learner, checkpoint_path
 from .generate import LMLearner, MAX_N, MAX_TOKENS
 from .classify import predict_texts, predict_csv, _classes
 
@@ -39,9 +39,17 @@ def cmd_train(a):
     tokenizer = 'char' if cat_col else a.tokenizer or corpus.get('tokenizer', 'subword')
     what = f", conditioned on {cat_col!r} ({df.label.nunique()} categories)" if cat_col else ''
     print(f"training a {a.preset} AWD-LSTM on {len(df):,} texts from {a.data} ({tokenizer} tokenizer{what})", flush=True)
-    learn = train_and_export(df, a.out, epochs=a.epochs, seed=a.seed, card=dict(corpus=str(a.data), text_col=a.text_col),
-                             category_col='label' if cat_col else None, preset=a.preset, lr=a.lr, tokenizer=tokenizer,
-                             vocab_sz=a.vocab_sz, bs=a.bs, seq_len=a.seq_len, valid_pct=a.valid_pct, show_progress=not a.quiet)
+    if a.resume: print(f"resuming from {checkpoint_path(a.out)}", flush=True)
+    try:
+        learn = train_and_export(df, a.out, epochs=a.epochs, seed=a.seed, card=dict(corpus=str(a.data), text_col=a.text_col),
+                                 category_col='label' if cat_col else None, preset=a.preset, lr=a.lr, tokenizer=tokenizer,
+                                 vocab_sz=a.vocab_sz, bs=a.bs, seq_len=a.seq_len, valid_pct=a.valid_pct, show_progress=not a.quiet,
+                                 resume=a.resume)
+    except KeyboardInterrupt:
+        ck = checkpoint_path(a.out)
+        if ck.exists(): print(f"\ninterrupted: the last finished epoch is in {ck}; the same command with --resume continues from it",
+                              file=sys.stderr, flush=True)
+        raise
     _saved(learn, a.out)
 
 def load_lm(path, trust_pickle:bool=False)->LMLearner:
@@ -145,6 +153,8 @@ def get_parser()->argparse.ArgumentParser:
     t.add_argument('--category-col', help="condition a character-level model on this column (default for names: origin)")
     t.add_argument('--no-categories', action='store_true', help='names: train an unconditioned model')
     t.add_argument('--quiet', action='store_true', help='no progress bars')
+    t.add_argument('--resume', action='store_true', help='continue an interrupted run (same arguments) from OUT.checkpoint, '
+                   'which every finished epoch writes')
     t.set_defaults(func=cmd_train)
     g = sub.add_parser('generate', help='generate texts from a language model', description=cmd_generate.__doc__)
     g.add_argument('model', help='a language model made by `awd train`')

@@ -22,7 +22,7 @@ from .names import names_lm
 
 # %% auto #0
 __all__ = ['PORTABLE_FORMAT', 'PORTABLE_VERSION', 'PORTABLE_FILES', 'package_versions', 'last_metrics', 'model_card',
-           'save_portable', 'export_learner', 'load_portable', 'load_model', 'train_and_export',
+           'save_portable', 'export_learner', 'load_portable', 'load_model', 'checkpoint_path', 'train_and_export',
            'train_classifier_and_export']
 
 # %% ../nbs/06_export.ipynb #c005
@@ -241,7 +241,12 @@ def load_model(
     return _load_pickle(path, cpu)
 
 # %% ../nbs/06_export.ipynb #c012
-@delegates(train_lm, but=['df', 'text_col', 'epochs', 'seed'])
+def checkpoint_path(path:str|Path)->Path:
+    "Where training for the model at `path` keeps its last finished epoch: `PATH.checkpoint` beside it"
+    path = Path(path).expanduser().absolute()
+    return path.with_name(path.name + '.checkpoint')
+
+@delegates(train_lm, but=['df', 'text_col', 'epochs', 'seed', 'checkpoint', 'resume'])
 def train_and_export(
     df, # the texts
     path:str|Path, # where to write the model
@@ -250,16 +255,20 @@ def train_and_export(
     seed:int=42, # seeds the split, the initialisation and the batch order
     card:dict|None=None, # extra model-card fields (corpus, ...)
     category_col:str|None=None, # condition a character-level model on this column (`names_lm`)
+    resume:bool=False, # continue an interrupted run from `checkpoint_path(path)` (same data and arguments)
     **kwargs, # passed to `train_lm` (or `names_lm`)
 )->LMLearner:
-    "Train a language model with `train_lm` (or `names_lm`) and export it to `path` with its card"
+    "Train a language model with `train_lm` (or `names_lm`), checkpointing every epoch, and export it to `path` with its card"
     t0 = time.time()
-    if category_col is None: learn = train_lm(df, text_col, epochs=epochs or 1, seed=seed, **kwargs)
+    ck = checkpoint_path(path)
+    if category_col is None: learn = train_lm(df, text_col, epochs=epochs or 1, seed=seed, checkpoint=ck, resume=resume, **kwargs)
     else:
         kwargs = {k:v for k,v in kwargs.items() if k not in ('tokenizer', 'vocab_sz')} # always characters
-        learn = names_lm(df, text_col, category_col, epochs=epochs, seed=seed, **kwargs)
+        learn = names_lm(df, text_col, category_col, epochs=epochs, seed=seed, checkpoint=ck, resume=resume, **kwargs)
     export_learner(learn, path, **{'text_col': text_col, **(card or {})}, **({'category_col': category_col} if category_col else {}),
-                   n_texts=len(df), epochs=len(learn.recorder.values), seed=seed, train_minutes=round((time.time()-t0)/60, 2))
+                   n_texts=len(df), epochs=learn.n_epoch, seed=seed, resumed=resume or None,
+                   train_minutes=round((time.time()-t0)/60, 2))
+    shutil.rmtree(ck, ignore_errors=True) # the model is in place: the checkpoint has done its job
     return learn
 
 @delegates(train_classifier, but=['df', 'text_col', 'label_col', 'epochs', 'seed'])

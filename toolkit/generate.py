@@ -15,8 +15,8 @@ from .tokenize import SPECIAL_TOKS, detokenize
 from .lm import get_tokenizer
 
 # %% auto #0
-__all__ = ['MAX_N', 'MAX_TOKENS', 'VocabInfo', 'vocab_info', 'Sample', 'sample', 'start_state', 'get_start_state',
-           'check_generate_args', 'category_token']
+__all__ = ['MAX_N', 'MAX_TOKENS', 'MAX_PROMPT_CHARS', 'VocabInfo', 'vocab_info', 'Sample', 'sample', 'start_state',
+           'get_start_state', 'check_generate_args', 'category_token']
 
 # %% ../nbs/03_generate.ipynb #c005
 _ENDS = {'xxbos', 'xxeos'}
@@ -230,7 +230,7 @@ def get_start_state(learn)->list|None:
     return learn.start_state
 
 # %% ../nbs/03_generate.ipynb #c014
-MAX_N, MAX_TOKENS = 1000, 5000
+MAX_N, MAX_TOKENS, MAX_PROMPT_CHARS = 1000, 5000, 10_000 # samples per call, new pieces per sample, prompt length
 
 def _check(name, value, ok, expected):
     if not ok: raise ValueError(f"{name} must be {expected}, got {value!r}")
@@ -295,6 +295,7 @@ def generate(
 )->list:
     "Generate `n` clean texts that start with `prompt`"
     if not isinstance(prompt, str): raise ValueError(f"prompt must be a string, got {type(prompt).__name__}")
+    if len(prompt) > MAX_PROMPT_CHARS: raise ValueError(f"the prompt is {len(prompt):,} characters long; at most {MAX_PROMPT_CHARS:,}")
     check_generate_args(n, temperature, top_k, top_p, min_p, greedy, min_words, max_words, max_tokens, repetition_penalty)
     info = vocab_info(self)
     pieces = _prompt_pieces(self, prompt, category)

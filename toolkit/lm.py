@@ -5,14 +5,18 @@ gradients and reports bits per character."""
 
 # %% ../nbs/02_lm.ipynb #c002
 from __future__ import annotations
-import math
+import hashlib, json, math, os, shutil
+from pathlib import Path
 import pandas as pd
+import torch
 from fastcore.basics import store_attr, ifnone
+from fastcore.foundation import L
 from fastai.torch_core import set_seed
 from fastai.data.block import DataBlock
 from fastai.data.core import DataLoaders
 from fastai.data.transforms import ColReader, ColSplitter
 from fastai.learner import AvgLoss
+from fastai.callback.core import Callback
 from fastai.metrics import accuracy, Perplexity
 from fastai.callback.training import GradientClip
 import fastai.callback.schedule, fastai.callback.progress # fit_one_cycle, lr_find, progress bars
@@ -24,7 +28,7 @@ from .tokenize import SPTokenizer, make_tokenizer, text_tokenizer
 
 # %% auto #0
 __all__ = ['PRESETS', 'get_preset', 'lm_dls', 'get_tokenizer', 'TokenLoss', 'BitsPerChar', 'WordPerplexity', 'lm_learner',
-           'quiet', 'train_lm']
+           'quiet', 'EpochCheckpoint', 'save_checkpoint', 'read_checkpoint', 'train_lm']
 
 # %% ../nbs/02_lm.ipynb #c005
 def _config(**kw): return {**awd_lstm_lm_config, **kw}
@@ -128,6 +132,56 @@ def quiet(learn, on:bool=True):
     if on: stack.enter_context(learn.no_bar()); stack.enter_context(learn.no_logging())
     return stack
 
+class EpochCheckpoint(Callback):
+    "After each epoch, write the weights, optimizer state and epoch number to the directory `path`, atomically"
+    order = 95 # after the recorder has the epoch's metrics
+    def __init__(self, path:Path, meta:dict, start_epoch:int=0): store_attr()
+    def after_epoch(self):
+        if self.epoch < self.start_epoch: return # an epoch skipped on resume
+        save_checkpoint(self.learn, self.path, self.epoch + 1, self.meta)
+
+def _plain(o):
+    "fastai's optimizer state with its `L`s as lists: tensors, numbers and containers load with `weights_only=True`"
+    if isinstance(o, dict): return {k: _plain(v) for k,v in o.items()}
+    if isinstance(o, (list, tuple, L)): return [_plain(v) for v in o]
+    return o.item() if hasattr(o, 'item') and not isinstance(o, torch.Tensor) else o # numpy scalars (scheduled hypers)
+
+def save_checkpoint(learn, path:str|Path, epoch:int, meta:dict)->Path:
+    "Write `learn`'s weights, optimizer state, tokenizer and vocabulary, and `epoch`, to the directory `path` (no pickle)"
+    path = Path(path)
+    tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
+    shutil.rmtree(tmp, ignore_errors=True); tmp.mkdir(parents=True)
+    try:
+        tok = get_tokenizer(learn)
+        torch.save({'model': learn.model.state_dict(), 'opt': _plain(learn.opt.state_dict()) if learn.opt else None}, tmp/'state.pt')
+        (tmp/'tokenizer.model').write_bytes(tok.tok.serialized_model_proto())
+        (tmp/'checkpoint.json').write_text(json.dumps(dict(epoch=epoch, meta=meta, vocab=list(learn.dls.vocab),
+                                                           tokenizer=dict(model_type=tok.model_type, special_toks=list(tok.special_toks)))))
+        old = path.with_name(f'.{path.name}.{os.getpid()}.old')
+        if path.exists(): os.replace(path, old)
+        os.replace(tmp, path)
+        shutil.rmtree(old, ignore_errors=True)
+    finally: shutil.rmtree(tmp, ignore_errors=True)
+    return path
+
+def read_checkpoint(path:str|Path, meta:dict)->dict:
+    "The checkpoint at `path`, checked against the run's `meta` (same data and arguments), with clear errors"
+    path = Path(path)
+    if not (path/'checkpoint.json').is_file(): raise FileNotFoundError(f"{path}: no checkpoint to resume from; train without --resume")
+    try:
+        ck = json.loads((path/'checkpoint.json').read_text())
+        state = torch.load(path/'state.pt', map_location='cpu', weights_only=True)
+        tok = SPTokenizer.from_proto((path/'tokenizer.model').read_bytes(), **ck['tokenizer'])
+    except Exception as e: raise ValueError(f"{path}: the checkpoint is damaged ({type(e).__name__}: {e}); delete it to start over") from None
+    diff = [f"{k}: {ck['meta'].get(k)!r} there, {meta.get(k)!r} now" for k in sorted(set(meta) | set(ck['meta']))
+            if meta.get(k) != ck['meta'].get(k)]
+    if diff: raise ValueError(f"{path} is a checkpoint of another run ({'; '.join(diff)}); resume with the same data and "
+                              "arguments, or delete it to start over")
+    return dict(epoch=ck['epoch'], vocab=ck['vocab'], tokenizer=tok, **state)
+
+def _fingerprint(texts:pd.Series)->str:
+    return hashlib.md5('\n'.join(texts.astype(str)).encode()).hexdigest()
+
 def train_lm(
     df:pd.DataFrame, # the texts
     text_col:str='text', # column of texts
@@ -142,13 +196,31 @@ def train_lm(
     seed:int=42, # seeds the split, the initialisation and the batch order
     show_progress:bool=True, # fastai's progress bars and per-epoch table
     config:dict|None=None, # changes to the preset's architecture (e.g. `dict(tie_weights=False)`)
+    checkpoint:str|Path|None=None, # a directory to write after every epoch (weights, optimizer state, epoch)
+    resume:bool=False, # continue from `checkpoint`, which must come from the same data and arguments
 )->LMLearner:
     "Train an AWD-LSTM language model on `df[text_col]` with the preset's recipe"
     if epochs < 1: raise ValueError(f"epochs must be at least 1, got {epochs}")
+    if resume and checkpoint is None: raise ValueError("resume=True needs the checkpoint directory to resume from")
     p = get_preset(preset)
+    lr, bs, seq_len = ifnone(lr, p['lr']), ifnone(bs, p['bs']), ifnone(seq_len, p['seq_len'])
+    meta = dict(texts=_fingerprint(df[text_col]) if text_col in df.columns else None, preset=preset, epochs=epochs, lr=lr, bs=bs,
+                seq_len=seq_len, vocab_sz=vocab_sz, valid_pct=valid_pct, seed=seed, config=config,
+                tokenizer=tokenizer if isinstance(tokenizer, str) else tokenizer.model_type)
+    ck = read_checkpoint(checkpoint, json.loads(json.dumps(meta))) if resume else None
     set_seed(seed)
-    dls = lm_dls(df, text_col, tokenizer=tokenizer, vocab_sz=ifnone(vocab_sz, p['vocab_sz']), bs=ifnone(bs, p['bs']),
-                 seq_len=ifnone(seq_len, p['seq_len']), valid_pct=valid_pct, seed=seed)
+    dls = lm_dls(df, text_col, tokenizer=ck['tokenizer'] if ck else tokenizer, vocab=ck['vocab'] if ck else None,
+                 vocab_sz=ifnone(vocab_sz, p['vocab_sz']), bs=bs, seq_len=seq_len, valid_pct=valid_pct, seed=seed)
     learn = lm_learner(dls, preset, config=config)
-    with quiet(learn, not show_progress): learn.fit_one_cycle(epochs, ifnone(lr, p['lr']))
+    start = 0
+    if ck:
+        learn.model.load_state_dict(ck['model'])
+        learn.create_opt()
+        if ck['opt'] is not None: learn.opt.load_state_dict(ck['opt'])
+        start = ck['epoch']
+        set_seed(seed + start) # a fresh batch order for the remaining epochs
+    cbs = [EpochCheckpoint(Path(checkpoint), meta, start)] if checkpoint is not None else []
+    with quiet(learn, not show_progress):
+        if start < epochs: learn.fit_one_cycle(epochs, lr, cbs=cbs, start_epoch=start)
+        else: learn.validate(); learn.n_epoch = epochs # the checkpoint holds the finished model: its metrics for the card
     return learn

@@ -1,0 +1,92 @@
+"""The app under load: 16 concurrent clients, 500 requests, errors, latency percentiles and the server's memory.
+
+Starts `awd serve --no-train` on a free port as a user would (a new process), warms each endpoint up, then 16 client
+threads (each its own gradio_client) share 500 requests in a fixed mix: 10 headlines, 10 names of an origin (with the
+origin classifier's table), and classifying a text. Resident memory (VmRSS) of the server is read after the warm-up
+and at the end. Goals (issue 7): 0 errors, memory growth under 10%. Needs the cached `make app` models.
+    python bench/app_load.py [--models-dir models] [--clients 16] [--requests 500]
+"""
+import argparse, os, platform, random, socket, statistics, subprocess, sys, threading, time, urllib.request
+from pathlib import Path
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
+
+def pct(xs, q): return sorted(xs)[min(len(xs)-1, int(round(q*(len(xs)-1))))]
+
+def rss_mb(pid):
+    "Resident memory of `pid` and its children (the server is one process), from /proc"
+    for line in Path(f'/proc/{pid}/status').read_text().splitlines():
+        if line.startswith('VmRSS:'): return int(line.split()[1])/1024
+
+ORIGINS = ['Russian', 'Japanese', 'German', 'Italian', 'Irish', 'Chinese']
+TEXTS = ['Nakamura', 'Scientists find a new flu treatment', 'Kowalski', 'Ebola outbreak spreads in West Africa']
+
+def request(c, kind, i):
+    if kind == 'headlines':
+        out = c.predict(random.choice(['', 'New study', 'Why']), 10, 0.8, 0.9, 4, 15, i, api_name='/headlines')
+        assert len(out.splitlines()) == 10, out
+    elif kind == 'names':
+        names, table = c.predict(random.choice('KMSA'), 10, 0.8, i, random.choice(ORIGINS), api_name='/names')
+        assert len(names.splitlines()) == 10, names
+    else:
+        out = c.predict(random.choice(TEXTS), api_name='/classify')
+        assert out, out
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('--models-dir', default='models')
+    p.add_argument('--clients', type=int, default=16)
+    p.add_argument('--requests', type=int, default=500)
+    a = p.parse_args()
+    for k in ('headlines', 'names', 'origin'):
+        if not (Path(a.models_dir)/k/'config.json').exists(): sys.exit(f"{a.models_dir}/{k} is missing: run `make app` once first")
+    port = free_port()
+    proc = subprocess.Popen([str(Path(sys.executable).parent/'awd'), 'serve', '--no-train', '--models-dir', a.models_dir,
+                             '--port', str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env={**os.environ, 'GRADIO_ANALYTICS_ENABLED': 'False'})
+    url = f'http://127.0.0.1:{port}/'
+    try:
+        while True:
+            try: urllib.request.urlopen(url, timeout=1); break
+            except OSError:
+                if proc.poll() is not None: sys.exit('the server exited during start-up')
+                time.sleep(0.1)
+        from gradio_client import Client
+        warm = Client(url, verbose=False)
+        for kind in ('headlines', 'names', 'classify'):
+            for i in range(3): request(warm, kind, i)
+        rss0 = rss_mb(proc.pid)
+        kinds = [('headlines', 'names', 'classify')[i % 3] for i in range(a.requests)]
+        random.Random(0).shuffle(kinds)
+        todo, lock = list(enumerate(kinds)), threading.Lock()
+        lat, errors = {k: [] for k in ('headlines', 'names', 'classify')}, []
+        def client():
+            c = Client(url, verbose=False)
+            while True:
+                with lock:
+                    if not todo: return
+                    i, kind = todo.pop()
+                t = time.perf_counter()
+                try: request(c, kind, i)
+                except Exception as e: errors.append(f'{kind}: {type(e).__name__}: {e}'); continue
+                lat[kind].append(time.perf_counter() - t)
+        t0 = time.perf_counter()
+        threads = [threading.Thread(target=client) for _ in range(a.clients)]
+        for t in threads: t.start()
+        for t in threads: t.join()
+        wall = time.perf_counter() - t0
+        rss1 = rss_mb(proc.pid)
+    finally:
+        proc.terminate(); proc.wait(10)
+    every = sum(lat.values(), [])
+    print(f"\n{platform.node()} | {platform.machine()} | {os.cpu_count()} cores | models from {a.models_dir} | "
+          f"{a.clients} concurrent clients, {a.requests} requests in {wall:.0f} s ({a.requests/wall:.1f} requests/s)\n")
+    print('| request | n | p50 | p95 | max |\n|---|---|---|---|---|')
+    for k, xs in list(lat.items()) + [('all', every)]:
+        if xs: print(f'| {k} | {len(xs)} | {statistics.median(xs)*1000:.0f} ms | {pct(xs, .95)*1000:.0f} ms | {max(xs)*1000:.0f} ms |')
+    print(f"\nerrors: {len(errors)}" + ''.join(f'\n  {e}' for e in errors[:5]))
+    print(f"server resident memory: {rss0:.0f} MB after warm-up, {rss1:.0f} MB after the run: {100*(rss1/rss0 - 1):+.1f}% (goal < 10%)")
+
+if __name__ == '__main__': main()
