@@ -2,8 +2,9 @@
 
 Starts `awd serve --no-train` on a free port as a user would (a new process), warms each endpoint up, then 16 client
 threads (each its own gradio_client) share 500 requests in a fixed mix: 10 headlines, 10 names of an origin (with the
-origin classifier's table), and classifying a text. Resident memory (VmRSS) of the server is read after the warm-up
-and at the end. Goals (issue 7): 0 errors, memory growth under 10%. Needs the cached `make app` models.
+origin classifier's table), and classifying a text. Resident memory (VmRSS) of the server is read after a warm-up
+(3 requests of each kind one at a time, then a concurrent round of 3 x clients requests, which brings up the server's
+worker threads), every 100 requests, and at the end. Goals (issue 7): 0 errors, memory growth under 10%. Needs the cached `make app` models.
     python bench/app_load.py [--models-dir models] [--clients 16] [--requests 500]
 """
 import argparse, os, platform, random, socket, statistics, subprocess, sys, threading, time, urllib.request
@@ -57,26 +58,33 @@ def main():
         warm = Client(url, verbose=False)
         for kind in ('headlines', 'names', 'classify'):
             for i in range(3): request(warm, kind, i)
+        rss_seq = rss_mb(proc.pid)
+        def run_round(n, seed):
+            kinds = [('headlines', 'names', 'classify')[i % 3] for i in range(n)]
+            random.Random(seed).shuffle(kinds)
+            todo, lock = list(enumerate(kinds)), threading.Lock()
+            lat, errors, done, trace = {k: [] for k in ('headlines', 'names', 'classify')}, [], [0], []
+            def client():
+                c = Client(url, verbose=False)
+                while True:
+                    with lock:
+                        if not todo: return
+                        i, kind = todo.pop()
+                    t = time.perf_counter()
+                    try: request(c, kind, i)
+                    except Exception as e: errors.append(f'{kind}: {type(e).__name__}: {e}'); continue
+                    lat[kind].append(time.perf_counter() - t)
+                    with lock:
+                        done[0] += 1
+                        if done[0] % 100 == 0: trace.append(rss_mb(proc.pid))
+            t0 = time.perf_counter()
+            threads = [threading.Thread(target=client) for _ in range(a.clients)]
+            for t in threads: t.start()
+            for t in threads: t.join()
+            return lat, errors, trace, time.perf_counter() - t0
+        run_round(3*a.clients, 1) # concurrent warm-up: the server's worker threads and their allocator arenas come up once
         rss0 = rss_mb(proc.pid)
-        kinds = [('headlines', 'names', 'classify')[i % 3] for i in range(a.requests)]
-        random.Random(0).shuffle(kinds)
-        todo, lock = list(enumerate(kinds)), threading.Lock()
-        lat, errors = {k: [] for k in ('headlines', 'names', 'classify')}, []
-        def client():
-            c = Client(url, verbose=False)
-            while True:
-                with lock:
-                    if not todo: return
-                    i, kind = todo.pop()
-                t = time.perf_counter()
-                try: request(c, kind, i)
-                except Exception as e: errors.append(f'{kind}: {type(e).__name__}: {e}'); continue
-                lat[kind].append(time.perf_counter() - t)
-        t0 = time.perf_counter()
-        threads = [threading.Thread(target=client) for _ in range(a.clients)]
-        for t in threads: t.start()
-        for t in threads: t.join()
-        wall = time.perf_counter() - t0
+        lat, errors, trace, wall = run_round(a.requests, 0)
         rss1 = rss_mb(proc.pid)
     finally:
         proc.terminate(); proc.wait(10)
@@ -87,6 +95,8 @@ def main():
     for k, xs in list(lat.items()) + [('all', every)]:
         if xs: print(f'| {k} | {len(xs)} | {statistics.median(xs)*1000:.0f} ms | {pct(xs, .95)*1000:.0f} ms | {max(xs)*1000:.0f} ms |')
     print(f"\nerrors: {len(errors)}" + ''.join(f'\n  {e}' for e in errors[:5]))
-    print(f"server resident memory: {rss0:.0f} MB after warm-up, {rss1:.0f} MB after the run: {100*(rss1/rss0 - 1):+.1f}% (goal < 10%)")
+    print(f"server resident memory: {rss_seq:.0f} MB after one request at a time, {rss0:.0f} MB after a concurrent warm-up "
+          f"({3*a.clients} requests), {rss1:.0f} MB after the run: {100*(rss1/rss0 - 1):+.1f}% over the run (goal < 10%), "
+          f"{100*(rss1/rss_seq - 1):+.1f}% in all; every 100 requests: {', '.join(f'{x:.0f}' for x in trace)} MB")
 
 if __name__ == '__main__': main()

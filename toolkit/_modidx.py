@@ -11,6 +11,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                              'toolkit.app.Handlers.names': ('app.html#handlers.names', 'toolkit/app.py'),
                              'toolkit.app._gen_args': ('app.html#_gen_args', 'toolkit/app.py'),
                              'toolkit.app._int': ('app.html#_int', 'toolkit/app.py'),
+                             'toolkit.app._limit_malloc_arenas': ('app.html#_limit_malloc_arenas', 'toolkit/app.py'),
                              'toolkit.app.app_models': ('app.html#app_models', 'toolkit/app.py'),
                              'toolkit.app.build_app': ('app.html#build_app', 'toolkit/app.py'),
                              'toolkit.app.card_markdown': ('app.html#card_markdown', 'toolkit/app.py'),

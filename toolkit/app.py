@@ -25,7 +25,7 @@ __all__ = ['DEFAULT_MODELS', 'APP_MODELS', 'MAX_PROMPT_CHARS', 'MAX_APP_N', 'MAX
 DEFAULT_MODELS = {
     'headlines': dict(corpus='headlines', tokenizer='subword', epochs=1),
     'names':     dict(corpus='names', category_col='origin', epochs=None), # the names recipe's
-    'origin':    dict(corpus='names', label_col='origin', lm='names', epochs=3, title='Name origin'),
+    'origin':    dict(corpus='names', label_col='origin', lm='names', epochs=9, lr=1e-2, stages=1, title='Name origin'), # names_classifier's recipe
     'sentiment': dict(corpus='reviews', label_col='label', group_col='movie', epochs=3, lm_epochs=1, title='Review sentiment'),
     'outlet':    dict(corpus='headlines', label_col='source', lm='headlines', epochs=2, title='Headline outlet'),
 }
@@ -67,7 +67,7 @@ def ensure_models(
                 lm = load_model(paths[spec['lm']], trust_pickle=trust_pickle) if spec.get('lm') else None
                 train_classifier_and_export(df, path, text_col, spec['label_col'], epochs=spec['epochs'], card=card, lm=lm,
                                             lm_epochs=spec.get('lm_epochs', 0), preset=preset, group_col=spec.get('group_col'),
-                                            show_progress=show_progress)
+                                            show_progress=show_progress, **{k: spec[k] for k in ('lr', 'stages') if k in spec})
         paths[kind] = path
     return {k: paths[k] for k in kinds}
 
@@ -262,6 +262,12 @@ def app_models(
             del models[k]
     return models
 
+def _limit_malloc_arenas(n:int=2):
+    "glibc gives each thread that allocates its own memory arena; a server's worker threads then grow the resident memory for nothing"
+    import ctypes, ctypes.util
+    try: ctypes.CDLL(ctypes.util.find_library('c') or 'libc.so.6').mallopt(-8, n) # M_ARENA_MAX
+    except (OSError, AttributeError): pass # not glibc
+
 def serve(
     models_dir:str|Path='models', # where the exported learners live (and the defaults are cached)
     host:str='127.0.0.1', # address to bind; 0.0.0.0 to serve your network
@@ -274,6 +280,7 @@ def serve(
 ):
     "Launch the app over the models in `models_dir`"
     t0 = time.time()
+    _limit_malloc_arenas()
     models = app_models(models_dir, preset, train_missing, all_models, trust_pickle)
     demo = build_app(models)
     demo.launch(server_name=host, server_port=port, prevent_thread_lock=True, quiet=True)

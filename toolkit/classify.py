@@ -128,10 +128,12 @@ def fit_ulmfit(
     epochs:int=4, # in all
     lr:float=2e-3, # the top layer group's learning rate in every stage
     show_progress:bool=True, # fastai's progress bars and per-epoch table
+    stages:int=3, # frozen stages of one epoch each before the whole network trains (ULMFiT's: 3; 0 to 3)
 )->TextLearner:
     "Train `learn` with ULMFiT's gradual unfreezing and discriminative learning rates"
     if epochs < 1: raise ValueError(f"epochs must be at least 1, got {epochs}")
-    stages = [(-1, lr), (-2, lr), (-3, lr)][:epochs-1]
+    if stages not in range(4): raise ValueError(f"stages must be 0, 1, 2 or 3, got {stages}")
+    stages = [(-1, lr), (-2, lr), (-3, lr)][:min(stages, epochs-1)]
     with quiet(learn, not show_progress):
         for n, stage_lr in stages:
             learn.freeze_to(n)
@@ -174,6 +176,7 @@ def train_classifier(
     epochs:int=4, # classifier epochs (gradual unfreezing when there is a language model)
     lr:float|None=None, # classifier learning rate; default 2e-3
     lm_epochs:int=1, # language-model epochs (training it, or fine-tuning `lm`; 0 skips fine-tuning)
+    stages:int=3, # frozen stages of gradual unfreezing (see `fit_ulmfit`)
     lm_lr:float|None=None, # language-model learning rate; default: the preset's (half to fine-tune)
     tokenizer:str|SPTokenizer='subword', # without `lm`: 'subword', 'char' or a tokenizer
     vocab_sz:int|None=None, # subword vocabulary size; default: the preset's
@@ -200,7 +203,7 @@ def train_classifier(
     dls = classifier_dls(df, text_col, label_col, lm=lm, tokenizer=tokenizer, vocab_sz=ifnone(vocab_sz, p['vocab_sz']),
                          bs=ifnone(bs, p['bs']), seed=seed, unlabelled='drop')
     learn = classifier_learner(dls, lm=lm, preset=preset)
-    if lm is not None: fit_ulmfit(learn, epochs, ifnone(lr, 2e-3), show_progress)
+    if lm is not None: fit_ulmfit(learn, epochs, ifnone(lr, 2e-3), show_progress, stages)
     else:
         with quiet(learn, not show_progress): learn.fit_one_cycle(epochs, ifnone(lr, 2e-3))
     learn.lm = lm

@@ -5,6 +5,7 @@
 # %% ../nbs/08_cli.ipynb #c002
 from __future__ import annotations
 import argparse, json, sys
+from fastcore.basics import ifnone
 from pathlib import Path
 from .data import CORPORA, load_texts
 from .lm import PRESETS
@@ -78,14 +79,17 @@ def cmd_train_classifier(a):
     if a.max_rows: df = df.sample(min(a.max_rows, len(df)), random_state=a.seed)
     lm = load_lm(a.lm, a.trust_pickle) if a.lm else None
     # a model conditioned on categories (a names model) was trained on these texts already: no fine-tuning by default
-    lm_epochs = a.lm_epochs if a.lm_epochs is not None else (0 if getattr(lm, 'categories', None) else 1)
+    names = bool(getattr(lm, 'categories', None))
+    lm_epochs = a.lm_epochs if a.lm_epochs is not None else (0 if names else 1)
+    recipe = dict(epochs=9, lr=1e-2, stages=1) if names else dict(epochs=4, lr=None, stages=3) # names_classifier's, or ULMFiT's
+    epochs, lr, stages = (ifnone(getattr(a, k), recipe[k]) for k in ('epochs', 'lr', 'stages'))
     how = (f"fine-tuning {a.lm} for {lm_epochs} epochs" if lm is not None and lm_epochs else f"on the encoder of {a.lm}" if lm is not None
            else "from scratch" if a.no_pretrain else f"after a {a.preset} language model on the texts")
     print(f"training a classifier of {label_col!r} ({df.label[df.label != ''].nunique()} classes) on {len(df):,} texts "
           f"from {a.data}, {how}" + (f", split by {group_col!r}" if group_col else ''), flush=True)
     learn = train_classifier_and_export(
-        df, a.out, epochs=a.epochs, seed=a.seed, card=dict(corpus=str(a.data), text_col=a.text_col, label_col=label_col, lm=a.lm),
-        lm=lm, pretrain=not a.no_pretrain, preset=a.preset, lr=a.lr, lm_epochs=lm_epochs, tokenizer=a.tokenizer or corpus.get('tokenizer', 'subword'),
+        df, a.out, epochs=epochs, seed=a.seed, card=dict(corpus=str(a.data), text_col=a.text_col, label_col=label_col, lm=a.lm),
+        lm=lm, pretrain=not a.no_pretrain, preset=a.preset, lr=lr, stages=stages, lm_epochs=lm_epochs, tokenizer=a.tokenizer or corpus.get('tokenizer', 'subword'),
         vocab_sz=a.vocab_sz, bs=a.bs, valid_pct=a.valid_pct, group_col='group' if group_col else None, show_progress=not a.quiet)
     _saved(learn, a.out)
 
@@ -185,8 +189,9 @@ def get_parser()->argparse.ArgumentParser:
     c.add_argument('--lm-epochs', type=int, help='language-model epochs: training one, or fine-tuning --lm (default 1; 0 for a names model)')
     c.add_argument('--no-pretrain', action='store_true', help='no language model: a classifier from scratch')
     c.add_argument('--preset', default='small', choices=list(PRESETS), help='model size without --lm (default: small)')
-    c.add_argument('--epochs', type=int, default=4, help='classifier epochs, gradual unfreezing (default: 4)')
-    c.add_argument('--lr', type=float, help='classifier learning rate (default: 2e-3)')
+    c.add_argument('--epochs', type=int, help='classifier epochs, gradual unfreezing (default: 4; 9 on a names model)')
+    c.add_argument('--lr', type=float, help='classifier learning rate (default: 2e-3; 1e-2 on a names model)')
+    c.add_argument('--stages', type=int, choices=range(4), help='frozen stages of gradual unfreezing (default: 3; 1 on a names model)')
     c.add_argument('--tokenizer', choices=['subword', 'char'], help='without --lm (default: char for names, else subword)')
     c.add_argument('--vocab-sz', type=int, help="subword vocabulary size (default: the preset's)")
     c.add_argument('--bs', type=int, help="batch size (default: the preset's)")

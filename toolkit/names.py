@@ -8,6 +8,7 @@ from?"."""
 from __future__ import annotations
 import warnings
 import pandas as pd
+from fastcore.basics import ifnone
 from fastai.text.learner import LMLearner, TextLearner
 from .data import load_corpus, split_df
 from .tokenize import SPECIAL_TOKS, make_tokenizer
@@ -89,8 +90,8 @@ def names_classifier(
     lm:LMLearner|None=None, # the names language model (from `names_lm`); None: train one first
     name_col:str='name', # column of names
     origin_col:str='origin', # column of origins (the classes)
-    epochs:int=4, # classifier epochs (gradual unfreezing)
-    lr:float|None=None, # learning rate of the top layer group; default: `train_classifier`'s
+    epochs:int=9, # classifier epochs: one for the head alone, the rest for the whole network
+    lr:float|None=None, # learning rate of the top layer group; default 1e-2
     valid_pct:float=0.1, # share of names held out, when `df` has no `is_valid` column
     seed:int=42, # seeds the split and the training
     show_progress:bool=True, # fastai's progress bars and per-epoch tables
@@ -103,5 +104,6 @@ def names_classifier(
     if split is not None and split != _split_key(names):
         warnings.warn("the language model was trained on another split of the names: the classifier's validation "
                       "figures may be optimistic (pass the same df and seed to names_lm and names_classifier)")
-    return train_classifier(names, 'name', 'origin', lm=lm, lm_epochs=0, epochs=epochs, lr=lr, seed=seed,
+    kwargs = {'stages': 1, **kwargs}
+    return train_classifier(names, 'name', 'origin', lm=lm, lm_epochs=0, epochs=epochs, lr=ifnone(lr, 1e-2), seed=seed,
                             show_progress=show_progress, **kwargs)
