@@ -31,7 +31,7 @@ nbtest: install
 	OMP_NUM_THREADS=1 $(BIN)/nbdev-test --n-workers 2 --timing
 
 pytest: install
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -rs # -rs: every skipped test and why (CUDA-only tests on a machine without a GPU)
 
 test: check-export nbtest pytest
 

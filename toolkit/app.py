@@ -16,6 +16,7 @@ from fastai.text.learner import LMLearner
 from .data import load_corpus, CORPORA
 from .classify import predict_texts
 from .export import train_and_export, train_classifier_and_export, load_model
+from .lm import check_device
 
 # %% auto #0
 __all__ = ['DEFAULT_MODELS', 'APP_MODELS', 'MAX_PROMPT_CHARS', 'MAX_APP_N', 'MAX_TEXT_CHARS', 'ORIGIN_COLS', 'device',
@@ -33,8 +34,8 @@ DEFAULT_MODELS = {
 APP_MODELS = ['headlines', 'names', 'origin'] # trained on a first start; about 10 minutes on 2 CPU cores
 
 def device()->str:
-    "CUDA when there is a GPU, else the CPU"
-    return 'cuda' if torch.cuda.is_available() else 'cpu'
+    "The app's device: `AWD_DEVICE` (set by `serve(device=...)`, `awd serve --device`), else CUDA when there is a GPU, else the CPU"
+    return os.environ.get('AWD_DEVICE') or ('cuda' if torch.cuda.is_available() else 'cpu')
 
 def ensure_models(
     models_dir:str|Path='models', # where the exported learners live
@@ -75,7 +76,7 @@ def load_models(paths:dict[str, Path], trust_pickle:bool=False)->dict[str, Learn
     "Load each saved model on the app's device (pickles only with `trust_pickle`)"
     res = {}
     for kind, path in paths.items():
-        learn = load_model(path, cpu=device() == 'cpu', trust_pickle=trust_pickle)
+        learn = load_model(path, trust_pickle=trust_pickle, device=device())
         learn.model.eval()
         res[kind] = learn
     return res
@@ -178,7 +179,7 @@ def build_app(
     h = Handlers(models)
     with gr.Blocks(title='awd-toolkit', analytics_enabled=False) as demo:
         gr.Markdown("# awd-toolkit\nSmall AWD-LSTM language models, trained on real corpora, generating on "
-                    f"{'the GPU' if device() == 'cuda' else 'the CPU'}.")
+                    f"{'the GPU' if device().startswith('cuda') else 'the CPU'}.")
         if 'headlines' in models:
             with gr.Tab('Headlines'):
                 with gr.Row():
@@ -277,14 +278,16 @@ def serve(
     all_models:bool=False, # train every missing default (the sentiment and outlet classifiers too), not just `APP_MODELS`
     trust_pickle:bool=False, # also serve models saved as pickles (`NAME.pkl`): only ones you made or trust
     block:bool=True, # block until interrupted (False: return the running app)
+    device:str|None=None, # 'cpu', 'cuda' or 'cuda:N'; default: CUDA when there is a GPU, else the CPU
 ):
     "Launch the app over the models in `models_dir`"
     t0 = time.time()
+    if device is not None: os.environ['AWD_DEVICE'] = str(check_device(device))
     _limit_malloc_arenas()
     models = app_models(models_dir, preset, train_missing, all_models, trust_pickle)
     demo = build_app(models)
     demo.launch(server_name=host, server_port=port, prevent_thread_lock=True, quiet=True)
-    print(f"serving {', '.join(models)} at http://{host}:{port} on the {device().upper()} (ready in {time.time()-t0:.1f} s)", flush=True)
+    print(f"serving {', '.join(models)} at http://{host}:{port} on {device()} (ready in {time.time()-t0:.1f} s)", flush=True)
     if not block: return demo
     try: demo.block_thread()
     except KeyboardInterrupt: demo.close()

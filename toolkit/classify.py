@@ -21,7 +21,7 @@ from fastai.text.models.awdlstm import AWD_LSTM, awd_lstm_clas_config
 from fastai.text.learner import text_classifier_learner, TextLearner, LMLearner, clean_raw_keys
 from .data import split_df, _read_utf8, _parse, _pick_col, _format_of
 from .tokenize import SPTokenizer, make_tokenizer, text_tokenizer
-from .lm import get_preset, get_tokenizer, lm_dls, lm_learner, train_lm, quiet
+from .lm import get_preset, get_tokenizer, lm_dls, lm_learner, train_lm, quiet, check_device
 
 # %% auto #0
 __all__ = ['classifier_dls', 'load_lm_encoder', 'classifier_learner', 'fit_ulmfit', 'finetune_lm', 'train_classifier',
@@ -154,6 +154,7 @@ def finetune_lm(
     valid_pct:float=0.1, # share of texts held out, when `df` has no `is_valid` column
     seed:int=42, # seed of the split
     show_progress:bool=True, # fastai's progress bars
+    device:str|None=None, # 'cpu', 'cuda' or 'cuda:N'; default: CUDA when there is a GPU, else the CPU
 )->LMLearner:
     "A copy of the language model `lm` fine-tuned on `df[text_col]`, with its tokenizer and vocabulary"
     tok, preset = get_tokenizer(lm), getattr(lm, 'preset', None)
@@ -161,6 +162,7 @@ def finetune_lm(
     p = get_preset(preset)
     dls = lm_dls(df, text_col, tokenizer=tok, vocab=list(lm.dls.vocab), bs=ifnone(bs, p['bs']), seq_len=ifnone(seq_len, p['seq_len']),
                  valid_pct=valid_pct, seed=seed)
+    dls.to(check_device(device))
     learn = lm_learner(dls, preset, config=getattr(lm, 'lm_config', None))
     learn.model.load_state_dict(lm.model.state_dict())
     with quiet(learn, not show_progress): learn.fit_one_cycle(epochs, ifnone(lr, p['lr']/2))
@@ -185,6 +187,7 @@ def train_classifier(
     group_col:str|None=None, # keep rows with the same value here on one side of the split
     seed:int=42, # seeds the split, the initialisation and the batch order
     show_progress:bool=True, # fastai's progress bars and per-epoch tables
+    device:str|None=None, # 'cpu', 'cuda' or 'cuda:N'; default: CUDA when there is a GPU, else the CPU
 )->TextLearner:
     "Train a classifier of `df[label_col]` from `df[text_col]`, ULMFiT style (or from scratch with `pretrain=False`)"
     for col in (text_col, label_col):
@@ -195,13 +198,15 @@ def train_classifier(
     p = get_preset(preset)
     set_seed(seed)
     if 'is_valid' not in df.columns: df = split_df(df, valid_pct=valid_pct, seed=seed, group_col=group_col)
-    if lm is not None and lm_epochs: lm = finetune_lm(lm, df, text_col, epochs=lm_epochs, lr=lm_lr, bs=bs, seed=seed, show_progress=show_progress)
+    if lm is not None and lm_epochs: lm = finetune_lm(lm, df, text_col, epochs=lm_epochs, lr=lm_lr, bs=bs, seed=seed, show_progress=show_progress,
+                                                      device=device)
     elif lm is None and pretrain:
         if lm_epochs < 1: raise ValueError("pretrain=True needs lm_epochs >= 1 (or pass pretrain=False)")
         lm = train_lm(df, text_col, preset, epochs=lm_epochs, lr=lm_lr, tokenizer=tokenizer, vocab_sz=vocab_sz, bs=bs,
-                      seed=seed, show_progress=show_progress)
+                      seed=seed, show_progress=show_progress, device=device)
     dls = classifier_dls(df, text_col, label_col, lm=lm, tokenizer=tokenizer, vocab_sz=ifnone(vocab_sz, p['vocab_sz']),
                          bs=ifnone(bs, p['bs']), seed=seed, unlabelled='drop')
+    dls.to(check_device(device))
     learn = classifier_learner(dls, lm=lm, preset=preset)
     if lm is not None: fit_ulmfit(learn, epochs, ifnone(lr, 2e-3), show_progress, stages)
     else:

@@ -8,7 +8,8 @@ import argparse, json, sys
 from fastcore.basics import ifnone
 from pathlib import Path
 from .data import CORPORA, load_texts
-from .lm import PRESETS
+from .lm import PRESETS, check_device, check_distributed, is_rank0, world_size
+from .names import NAMES_RECIPE
 from .export import train_and_export, train_classifier_and_export, load_model, export_learner, checkpoint_path
 from .generate import LMLearner, MAX_N, MAX_TOKENS
 from .classify import predict_texts, predict_csv, _classes
@@ -39,30 +40,39 @@ def cmd_train(a):
     if a.max_rows: df = df.sample(min(a.max_rows, len(df)), random_state=a.seed)
     tokenizer = 'char' if cat_col else a.tokenizer or corpus.get('tokenizer', 'subword')
     what = f", conditioned on {cat_col!r} ({df.label.nunique()} categories)" if cat_col else ''
-    print(f"training a {a.preset} AWD-LSTM on {len(df):,} texts from {a.data} ({tokenizer} tokenizer{what})", flush=True)
-    if a.resume: print(f"resuming from {checkpoint_path(a.out)}", flush=True)
+    dev = check_device(a.device, a.precision)
+    if a.distributed: check_distributed()
+    say = print if is_rank0() else (lambda *args, **kw: None) # one voice per distributed run
+    say(f"training a {a.preset} AWD-LSTM on {len(df):,} texts from {a.data} ({tokenizer} tokenizer{what}) on {dev}"
+        + (f" in {a.precision}" if a.precision else ''), flush=True)
+    if a.distributed:
+        recipe = NAMES_RECIPE.get(a.preset, {}) if cat_col else {}
+        bs, lr = a.bs or recipe.get('bs') or PRESETS[a.preset]['bs'], a.lr or (1e-2 if cat_col else PRESETS[a.preset]['lr'])
+        say(f"distributed over {world_size()} processes ({'nccl' if dev.type == 'cuda' else 'gloo'}): batch {bs} per process, "
+            f"effective batch {bs*world_size()}; peak learning rate {lr:g} (not scaled with the batch)", flush=True)
+    if a.resume: say(f"resuming from {checkpoint_path(a.out)}", flush=True)
     try:
         learn = train_and_export(df, a.out, epochs=a.epochs, seed=a.seed, card=dict(corpus=str(a.data), text_col=a.text_col),
                                  category_col='label' if cat_col else None, preset=a.preset, lr=a.lr, tokenizer=tokenizer,
-                                 vocab_sz=a.vocab_sz, bs=a.bs, seq_len=a.seq_len, valid_pct=a.valid_pct, show_progress=not a.quiet,
-                                 resume=a.resume)
+                                 vocab_sz=a.vocab_sz, bs=a.bs, seq_len=a.seq_len, valid_pct=a.valid_pct, show_progress=not a.quiet and is_rank0(),
+                                 resume=a.resume, device=a.device, precision=a.precision, distributed=a.distributed)
     except KeyboardInterrupt:
         ck = checkpoint_path(a.out)
         if ck.exists(): print(f"\ninterrupted: the last finished epoch is in {ck}; the same command with --resume continues from it",
                               file=sys.stderr, flush=True)
         raise
-    _saved(learn, a.out)
+    if is_rank0(): _saved(learn, a.out)
 
-def load_lm(path, trust_pickle:bool=False)->LMLearner:
+def load_lm(path, trust_pickle:bool=False, device:str|None=None)->LMLearner:
     "Load a saved language model, with an error if the path holds another kind of learner"
-    learn = load_model(path, trust_pickle=trust_pickle)
+    learn = load_model(path, trust_pickle=trust_pickle, device=device)
     if not isinstance(learn, LMLearner):
         raise ValueError(f"{path} holds a {type(learn).__name__}, not a language model: `awd generate` needs one made by `awd train`")
     return learn
 
 def cmd_generate(a):
     "Generate texts from a language model, one per line"
-    learn = load_lm(a.model, a.trust_pickle)
+    learn = load_lm(a.model, a.trust_pickle, a.device)
     res = learn.generate(a.prompt, n=a.n, temperature=a.temperature, top_k=a.top_k, top_p=a.top_p, greedy=a.greedy,
                          min_words=a.min_words, max_words=a.max_words, max_tokens=a.max_tokens, stop_at_eos=not a.no_stop,
                          repetition_penalty=a.repetition_penalty, seed=a.seed, category=a.category, return_logprobs=True)
@@ -93,9 +103,9 @@ def cmd_train_classifier(a):
         vocab_sz=a.vocab_sz, bs=a.bs, valid_pct=a.valid_pct, group_col='group' if group_col else None, show_progress=not a.quiet)
     _saved(learn, a.out)
 
-def load_classifier(path, trust_pickle:bool=False):
+def load_classifier(path, trust_pickle:bool=False, device:str|None=None):
     "Load a saved classifier, with an error if the path holds a language model"
-    learn = load_model(path, trust_pickle=trust_pickle)
+    learn = load_model(path, trust_pickle=trust_pickle, device=device)
     if isinstance(learn, LMLearner):
         raise ValueError(f"{path} holds a language model, not a classifier: `awd classify` needs one made by `awd train-classifier`")
     _classes(learn)
@@ -105,7 +115,7 @@ def cmd_classify(a):
     "Classify texts: print label, probability and text per line, or write a copy of a CSV with predictions"
     if bool(a.texts) == bool(a.csv): raise ValueError("give texts to classify, or --csv FILE (not both)")
     if a.out and not a.csv: raise ValueError("--out goes with --csv")
-    learn = load_classifier(a.model, a.trust_pickle)
+    learn = load_classifier(a.model, a.trust_pickle, a.device)
     if a.csv:
         out = a.out or str(Path(a.csv).with_name(Path(a.csv).name.split('.')[0] + '.pred.csv'))
         print(f"wrote {predict_csv(learn, a.csv, out, text_col=a.text_col)}")
@@ -120,7 +130,7 @@ def cmd_serve(a):
     "Serve the Gradio app over the models in --models-dir, training the missing defaults first"
     from toolkit.app import serve # imports gradio: only for this command
     serve(a.models_dir, host=a.host, port=a.port, preset=a.preset, train_missing=not a.no_train, all_models=a.all_models,
-          trust_pickle=a.trust_pickle)
+          trust_pickle=a.trust_pickle, device=a.device)
 
 def cmd_info(a):
     "Print a model's card as JSON"
@@ -157,12 +167,17 @@ def get_parser()->argparse.ArgumentParser:
     t.add_argument('--category-col', help="condition a character-level model on this column (default for names: origin)")
     t.add_argument('--no-categories', action='store_true', help='names: train an unconditioned model')
     t.add_argument('--quiet', action='store_true', help='no progress bars')
+    t.add_argument('--device', help="'cpu', 'cuda' or 'cuda:N' (default: CUDA when there is a GPU, else the CPU)")
+    t.add_argument('--precision', choices=['fp16', 'bf16'], help='mixed precision, on CUDA only (default: full precision)')
+    t.add_argument('--distributed', action='store_true', help='one of several processes started by `accelerate launch` or '
+                   '`torchrun`: train with DDP (gloo on CPUs, nccl on GPUs); the first process writes the model')
     t.add_argument('--resume', action='store_true', help='continue an interrupted run (same arguments) from OUT.checkpoint, '
                    'which every finished epoch writes')
     t.set_defaults(func=cmd_train)
     g = sub.add_parser('generate', help='generate texts from a language model', description=cmd_generate.__doc__)
     g.add_argument('model', help='a language model made by `awd train`')
     g.add_argument('--trust-pickle', action='store_true', help='allow a .pkl model (loading a pickle can run any code it holds)')
+    g.add_argument('--device', help="'cpu', 'cuda' or 'cuda:N' (default: the CPU)")
     g.add_argument('--prompt', default='', help='every text starts with this (default: empty)')
     g.add_argument('-n', type=int, default=10, help=f'how many texts, 1 to {MAX_N} (default: 10)')
     g.add_argument('--temperature', type=float, default=0.8, help='< 1 safer, > 1 more surprising (default: 0.8)')
@@ -204,6 +219,7 @@ def get_parser()->argparse.ArgumentParser:
     k = sub.add_parser('classify', help='classify texts with a classifier', description=cmd_classify.__doc__)
     k.add_argument('model', help='a classifier made by `awd train-classifier`')
     k.add_argument('--trust-pickle', action='store_true', help='allow a .pkl model (loading a pickle can run any code it holds)')
+    k.add_argument('--device', help="'cpu', 'cuda' or 'cuda:N' (default: the CPU)")
     k.add_argument('texts', nargs='*', help='texts to classify')
     k.add_argument('--csv', help='classify a column of this .csv/.tsv/.jsonl file instead')
     k.add_argument('--text-col', help='the column of texts in --csv (default: guessed)')
@@ -213,6 +229,7 @@ def get_parser()->argparse.ArgumentParser:
     s = sub.add_parser('serve', help='serve the Gradio app', description=cmd_serve.__doc__)
     s.add_argument('--models-dir', default='models', help='saved models: headlines, names, origin, any classifier (default: models)')
     s.add_argument('--trust-pickle', action='store_true', help='also serve .pkl models (loading a pickle can run any code it holds)')
+    s.add_argument('--device', help="'cpu', 'cuda' or 'cuda:N' (default: CUDA when there is a GPU, else the CPU)")
     s.add_argument('--host', default='127.0.0.1', help='address to bind (default: 127.0.0.1; 0.0.0.0 serves your network)')
     s.add_argument('--port', type=int, default=7860, help='port (default: 7860)')
     s.add_argument('--preset', default='small', choices=list(PRESETS), help='size of missing default models to train (default: small)')

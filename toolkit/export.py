@@ -16,7 +16,7 @@ import toolkit.generate # a loaded LMLearner gets `generate` and the linear `pre
 from fastcore.meta import delegates
 from fastai.text.models.awdlstm import awd_lstm_clas_config
 from .tokenize import SPTokenizer
-from .lm import PRESETS, get_tokenizer, lm_dls, lm_learner, train_lm
+from .lm import PRESETS, get_tokenizer, lm_dls, lm_learner, train_lm, is_rank0, world_size, check_device
 from .classify import classifier_dls, classifier_learner, train_classifier, _classes
 from .names import names_lm
 
@@ -224,8 +224,14 @@ def load_model(
     path:str|Path, # a portable model directory, or a `.pkl` from `export_learner` (or fastai's `learn.export`)
     cpu:bool=True, # load on the CPU; False: on the GPU when there is one
     trust_pickle:bool=False, # allow loading a pickle, which can run arbitrary code: only for files you trust
+    device:str|None=None, # 'cpu', 'cuda' or 'cuda:N' (overrides `cpu`)
 )->Learner:
     "Load a saved model, with a clear error for a missing, damaged, foreign or (without `trust_pickle`) pickled one"
+    if device is not None:
+        dev = check_device(device)
+        learn = load_model(path, cpu=True, trust_pickle=trust_pickle)
+        learn.dls.to(dev); learn.model.to(dev)
+        return learn
     path = Path(path).expanduser()
     if path.name in PORTABLE_FILES and path.parent.joinpath('config.json').is_file(): path = path.parent # a file of a model
     if not path.exists(): raise FileNotFoundError(f"{path}: no such model file or directory")
@@ -265,8 +271,9 @@ def train_and_export(
     else:
         kwargs = {k:v for k,v in kwargs.items() if k not in ('tokenizer', 'vocab_sz')} # always characters
         learn = names_lm(df, text_col, category_col, epochs=epochs, seed=seed, checkpoint=ck, resume=resume, **kwargs)
+    if not is_rank0(): return learn # one model and card per run: the first process writes them
     export_learner(learn, path, **{'text_col': text_col, **(card or {})}, **({'category_col': category_col} if category_col else {}),
-                   n_texts=len(df), epochs=learn.n_epoch, seed=seed, resumed=resume or None,
+                   n_texts=len(df), epochs=learn.n_epoch, seed=seed, resumed=resume or None, processes=world_size() if kwargs.get('distributed') else None,
                    train_minutes=round((time.time()-t0)/60, 2))
     shutil.rmtree(ck, ignore_errors=True) # the model is in place: the checkpoint has done its job
     return learn

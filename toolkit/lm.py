@@ -5,7 +5,7 @@ gradients and reports bits per character."""
 
 # %% ../nbs/02_lm.ipynb #c002
 from __future__ import annotations
-import hashlib, json, math, os, shutil
+import contextlib, hashlib, json, math, os, shutil
 from pathlib import Path
 import pandas as pd
 import torch
@@ -28,7 +28,8 @@ from .tokenize import SPTokenizer, make_tokenizer, text_tokenizer
 
 # %% auto #0
 __all__ = ['PRESETS', 'get_preset', 'lm_dls', 'get_tokenizer', 'TokenLoss', 'BitsPerChar', 'WordPerplexity', 'lm_learner',
-           'quiet', 'EpochCheckpoint', 'save_checkpoint', 'read_checkpoint', 'train_lm']
+           'quiet', 'check_device', 'is_rank0', 'world_size', 'check_distributed', 'RowShard', 'distributed_ctx',
+           'EpochCheckpoint', 'save_checkpoint', 'read_checkpoint', 'train_lm']
 
 # %% ../nbs/02_lm.ipynb #c005
 def _config(**kw): return {**awd_lstm_lm_config, **kw}
@@ -132,6 +133,59 @@ def quiet(learn, on:bool=True):
     if on: stack.enter_context(learn.no_bar()); stack.enter_context(learn.no_logging())
     return stack
 
+def check_device(
+    device:str|None=None, # 'cpu', 'cuda', 'cuda:N' or None (CUDA when there is a GPU)
+    precision:str|None=None, # 'fp16', 'bf16' or None
+)->torch.device:
+    "The torch device to train or run on, with a clear error for one this machine does not have"
+    if device is None: device = 'cuda' if torch.cuda.is_available() else 'cpu'
+    try: dev = torch.device(device)
+    except (RuntimeError, TypeError) as e: raise ValueError(f"unknown device {device!r}: expected 'cpu', 'cuda' or 'cuda:N'") from None
+    if dev.type not in ('cpu', 'cuda'): raise ValueError(f"unknown device {device!r}: expected 'cpu', 'cuda' or 'cuda:N'")
+    if dev.type == 'cuda' and not torch.cuda.is_available(): raise ValueError(f"device {device!r} asked for, but this machine has no CUDA GPU (use 'cpu')")
+    if dev.type == 'cuda' and dev.index is not None and dev.index >= torch.cuda.device_count():
+        raise ValueError(f"device {device!r}: this machine has {torch.cuda.device_count()} CUDA GPU(s)")
+    if precision not in (None, 'fp16', 'bf16'): raise ValueError(f"precision must be 'fp16', 'bf16' or None, got {precision!r}")
+    if precision and dev.type != 'cuda': raise ValueError(f"mixed precision ({precision}) is for CUDA GPUs; on the CPU train in full precision")
+    return dev
+
+def is_rank0()->bool:
+    "True unless this is a process other than the first of a distributed run"
+    return int(os.environ.get('RANK', 0)) == 0
+
+def world_size()->int:
+    "The number of processes of a distributed run (1 when not distributed)"
+    return int(os.environ.get('WORLD_SIZE', 1))
+
+def check_distributed():
+    "A clear error when `distributed=True` but the process was not started by a launcher"
+    if 'WORLD_SIZE' not in os.environ or 'RANK' not in os.environ:
+        raise ValueError("distributed training needs its processes started by a launcher: `accelerate launch --multi_gpu --num_processes N "
+                         "-m toolkit.cli train ... --distributed` on GPUs, or `torchrun --nproc_per_node N -m toolkit.cli train ... "
+                         "--distributed` (GPUs or CPUs)")
+
+class RowShard(Callback):
+    "In training, each process takes its own rows of every batch: a row of a language-model batch is one continuous stream across batches, as BPTT needs"
+    def before_batch(self):
+        if not self.training: return # every process validates on whole batches: the same metrics everywhere
+        r, n = int(os.environ.get('RANK', 0)), world_size()
+        k = len(self.xb[0])//n
+        self.learn.xb = tuple(x[r*k:(r+1)*k] for x in self.xb)
+        self.learn.yb = tuple(y[r*k:(r+1)*k] for y in self.yb)
+
+@contextlib.contextmanager
+def distributed_ctx(learn, on:bool=True):
+    "Train `learn` with fastai's `DistributedTrainer` (PyTorch DDP through Accelerate; gloo on the CPU, nccl on CUDA) when `on`"
+    if not on: yield learn; return
+    from fastai.distributed import DistributedTrainer # imports accelerate: only for distributed runs
+    class LMDistributedTrainer(DistributedTrainer):
+        "fastai's DDP trainer, with batches sharded by rows (`RowShard`) instead of fastai's `DistributedDL`, which splits a language model's streams"
+        def _wrap_dl(self, dl): return dl
+    cbs = [LMDistributedTrainer(sync_bn=False, cpu=learn.dls.device is None or learn.dls.device.type == 'cpu'), RowShard()]
+    learn.add_cbs(cbs)
+    try: yield learn
+    finally: learn.remove_cbs(cbs)
+
 class EpochCheckpoint(Callback):
     "After each epoch, write the weights, optimizer state and epoch number to the directory `path`, atomically"
     order = 95 # after the recorder has the epoch's metrics
@@ -198,6 +252,9 @@ def train_lm(
     config:dict|None=None, # changes to the preset's architecture (e.g. `dict(tie_weights=False)`)
     checkpoint:str|Path|None=None, # a directory to write after every epoch (weights, optimizer state, epoch)
     resume:bool=False, # continue from `checkpoint`, which must come from the same data and arguments
+    device:str|None=None, # 'cpu', 'cuda' (or 'cuda:1'); default: CUDA when there is a GPU, else the CPU
+    precision:str|None=None, # mixed precision on CUDA: 'fp16' or 'bf16'; None: full precision
+    distributed:bool=False, # one of several processes (`accelerate launch` / `torchrun`): fastai's `distrib_ctx` (DDP)
 )->LMLearner:
     "Train an AWD-LSTM language model on `df[text_col]` with the preset's recipe"
     if epochs < 1: raise ValueError(f"epochs must be at least 1, got {epochs}")
@@ -207,10 +264,13 @@ def train_lm(
     meta = dict(texts=_fingerprint(df[text_col]) if text_col in df.columns else None, preset=preset, epochs=epochs, lr=lr, bs=bs,
                 seq_len=seq_len, vocab_sz=vocab_sz, valid_pct=valid_pct, seed=seed, config=config,
                 tokenizer=tokenizer if isinstance(tokenizer, str) else tokenizer.model_type)
+    device = check_device(device, precision)
+    if distributed: check_distributed()
     ck = read_checkpoint(checkpoint, json.loads(json.dumps(meta))) if resume else None
     set_seed(seed)
     dls = lm_dls(df, text_col, tokenizer=ck['tokenizer'] if ck else tokenizer, vocab=ck['vocab'] if ck else None,
-                 vocab_sz=ifnone(vocab_sz, p['vocab_sz']), bs=bs, seq_len=seq_len, valid_pct=valid_pct, seed=seed)
+                 vocab_sz=ifnone(vocab_sz, p['vocab_sz']), bs=bs*(world_size() if distributed else 1), seq_len=seq_len,
+                 valid_pct=valid_pct, seed=seed) # distributed: each process trains on `bs` rows of every batch
     learn = lm_learner(dls, preset, config=config)
     start = 0
     if ck:
@@ -219,8 +279,10 @@ def train_lm(
         if ck['opt'] is not None: learn.opt.load_state_dict(ck['opt'])
         start = ck['epoch']
         set_seed(seed + start) # a fresh batch order for the remaining epochs
-    cbs = [EpochCheckpoint(Path(checkpoint), meta, start)] if checkpoint is not None else []
-    with quiet(learn, not show_progress):
+    dls.to(device)
+    if precision: learn.to_fp16() if precision == 'fp16' else learn.to_bf16()
+    cbs = [EpochCheckpoint(Path(checkpoint), meta, start)] if checkpoint is not None and is_rank0() else []
+    with quiet(learn, not show_progress), distributed_ctx(learn, distributed):
         if start < epochs: learn.fit_one_cycle(epochs, lr, cbs=cbs, start_epoch=start)
         else: learn.validate(); learn.n_epoch = epochs # the checkpoint holds the finished model: its metrics for the card
     return learn
