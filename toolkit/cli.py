@@ -51,11 +51,13 @@ def cmd_train(a):
         say(f"distributed over {world_size()} processes ({'nccl' if dev.type == 'cuda' else 'gloo'}): batch {bs} per process, "
             f"effective batch {bs*world_size()}; peak learning rate {lr:g} (not scaled with the batch)", flush=True)
     if a.resume: say(f"resuming from {checkpoint_path(a.out)}", flush=True)
+    if a.minutes and a.epochs: raise ValueError("give --epochs or --minutes, not both")
     try:
         learn = train_and_export(df, a.out, epochs=a.epochs, seed=a.seed, card=dict(corpus=str(a.data), text_col=a.text_col),
                                  category_col='label' if cat_col else None, preset=a.preset, lr=a.lr, tokenizer=tokenizer,
                                  vocab_sz=a.vocab_sz, bs=a.bs, seq_len=a.seq_len, valid_pct=a.valid_pct, show_progress=not a.quiet and is_rank0(),
-                                 resume=a.resume, device=a.device, precision=a.precision, distributed=a.distributed)
+                                 resume=a.resume, device=a.device, precision=a.precision, distributed=a.distributed,
+                                 **({'minutes': a.minutes} if a.minutes else {}))
     except KeyboardInterrupt:
         ck = checkpoint_path(a.out)
         if ck.exists(): print(f"\ninterrupted: the last finished epoch is in {ck}; the same command with --resume continues from it",
@@ -155,6 +157,7 @@ def get_parser()->argparse.ArgumentParser:
     t.add_argument('--text-col', help="column of texts (default: the corpus's, or guessed)")
     t.add_argument('--preset', default='small', choices=list(PRESETS), help='model size (default: small)')
     t.add_argument('--epochs', type=int, help='passes over the training texts (default: 1; names: 6 for small)')
+    t.add_argument('--minutes', type=float, help='train for this long instead of --epochs: the one-cycle schedule is fitted to the time')
     t.add_argument('--lr', type=float, help="peak learning rate (default: the preset's)")
     t.add_argument('--tokenizer', choices=['subword', 'char'], help='default: char for names, else subword')
     t.add_argument('--vocab-sz', type=int, help="subword vocabulary size (default: the preset's)")

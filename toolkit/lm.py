@@ -5,7 +5,7 @@ gradients and reports bits per character."""
 
 # %% ../nbs/02_lm.ipynb #c002
 from __future__ import annotations
-import contextlib, hashlib, json, math, os, shutil
+import contextlib, hashlib, json, math, os, shutil, time
 from pathlib import Path
 import pandas as pd
 import torch
@@ -16,7 +16,7 @@ from fastai.data.block import DataBlock
 from fastai.data.core import DataLoaders
 from fastai.data.transforms import ColReader, ColSplitter
 from fastai.learner import AvgLoss
-from fastai.callback.core import Callback
+from fastai.callback.core import Callback, CancelFitException
 from fastai.metrics import accuracy, Perplexity
 from fastai.callback.training import GradientClip
 import fastai.callback.schedule, fastai.callback.progress # fit_one_cycle, lr_find, progress bars
@@ -29,7 +29,7 @@ from .tokenize import SPTokenizer, make_tokenizer, text_tokenizer
 # %% auto #0
 __all__ = ['PRESETS', 'get_preset', 'lm_dls', 'get_tokenizer', 'TokenLoss', 'BitsPerChar', 'WordPerplexity', 'lm_learner',
            'quiet', 'check_device', 'is_rank0', 'world_size', 'check_distributed', 'RowShard', 'distributed_ctx',
-           'EpochCheckpoint', 'save_checkpoint', 'read_checkpoint', 'train_lm']
+           'TimeBudget', 'EpochCheckpoint', 'save_checkpoint', 'read_checkpoint', 'train_lm']
 
 # %% ../nbs/02_lm.ipynb #c005
 def _config(**kw): return {**awd_lstm_lm_config, **kw}
@@ -186,6 +186,23 @@ def distributed_ctx(learn, on:bool=True):
     try: yield learn
     finally: learn.remove_cbs(cbs)
 
+class TimeBudget(Callback):
+    "Fit the one-cycle schedule to `minutes` of training: time the first batches, set the schedule's length to what the budget allows, stop there"
+    order = -10 # before the scheduler reads the schedule's length
+    def __init__(self, minutes:float, skip:int=3, measure:int=20): store_attr()
+    def before_fit(self): self.total, self.t_fit = None, time.perf_counter()
+    def after_batch(self):
+        if not self.training: return
+        it = self.train_iter # batches done, over all epochs, counting this one
+        if it == self.skip: self.t0 = time.perf_counter() # the first batches are slow: time from here
+        if self.total is None and it == self.skip + self.measure:
+            per = (time.perf_counter() - self.t0)/self.measure
+            valid = 0.35*per*len(self.dls.valid)/max(1, self.n_iter) # validation: forward passes, once an epoch
+            left = self.minutes*60 - (time.perf_counter() - self.t_fit)
+            self.total = max(it + 1, it + int(left/(per*(1 + valid))))
+            self.learn.n_epoch = self.total/self.n_iter # the one-cycle schedule now ends at `total` batches
+        if self.total is not None and it >= self.total: raise CancelFitException()
+
 class EpochCheckpoint(Callback):
     "After each epoch, write the weights, optimizer state and epoch number to the directory `path`, atomically"
     order = 95 # after the recorder has the epoch's metrics
@@ -255,10 +272,14 @@ def train_lm(
     device:str|None=None, # 'cpu', 'cuda' (or 'cuda:1'); default: CUDA when there is a GPU, else the CPU
     precision:str|None=None, # mixed precision on CUDA: 'fp16' or 'bf16'; None: full precision
     distributed:bool=False, # one of several processes (`accelerate launch` / `torchrun`): fastai's `distrib_ctx` (DDP)
+    minutes:float|None=None, # a training-time budget instead of `epochs`: the one-cycle schedule is fitted to it
 )->LMLearner:
     "Train an AWD-LSTM language model on `df[text_col]` with the preset's recipe"
     if epochs < 1: raise ValueError(f"epochs must be at least 1, got {epochs}")
     if resume and checkpoint is None: raise ValueError("resume=True needs the checkpoint directory to resume from")
+    if minutes is not None:
+        if not (isinstance(minutes, (int, float)) and 0 < minutes <= 7*24*60): raise ValueError(f"minutes must be a number in (0, 10080], got {minutes!r}")
+        if resume: raise ValueError("a time budget (minutes) cannot resume a run; resume runs the epochs it was started with")
     p = get_preset(preset)
     lr, bs, seq_len = ifnone(lr, p['lr']), ifnone(bs, p['bs']), ifnone(seq_len, p['seq_len'])
     meta = dict(texts=_fingerprint(df[text_col]) if text_col in df.columns else None, preset=preset, epochs=epochs, lr=lr, bs=bs,
@@ -283,6 +304,10 @@ def train_lm(
     if precision: learn.to_fp16() if precision == 'fp16' else learn.to_bf16()
     cbs = [EpochCheckpoint(Path(checkpoint), meta, start)] if checkpoint is not None and is_rank0() else []
     with quiet(learn, not show_progress), distributed_ctx(learn, distributed):
-        if start < epochs: learn.fit_one_cycle(epochs, lr, cbs=cbs, start_epoch=start)
+        if minutes is not None:
+            learn.fit_one_cycle(10_000, lr, cbs=cbs + [TimeBudget(minutes)]) # the budget ends it
+            if not learn.recorder.values or learn.n_epoch % 1: learn.validate() # the last, partial epoch's metrics
+            learn.n_epoch = round(learn.n_epoch, 2)
+        elif start < epochs: learn.fit_one_cycle(epochs, lr, cbs=cbs, start_epoch=start)
         else: learn.validate(); learn.n_epoch = epochs # the checkpoint holds the finished model: its metrics for the card
     return learn
