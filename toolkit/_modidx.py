@@ -121,6 +121,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                             'toolkit.lm.lm_learner': ('lm.html#lm_learner', 'toolkit/lm.py'),
                             'toolkit.lm.quiet': ('lm.html#quiet', 'toolkit/lm.py'),
                             'toolkit.lm.read_checkpoint': ('lm.html#read_checkpoint', 'toolkit/lm.py'),
+                            'toolkit.lm.replace_dir': ('lm.html#replace_dir', 'toolkit/lm.py'),
                             'toolkit.lm.save_checkpoint': ('lm.html#save_checkpoint', 'toolkit/lm.py'),
                             'toolkit.lm.train_lm': ('lm.html#train_lm', 'toolkit/lm.py'),
                             'toolkit.lm.world_size': ('lm.html#world_size', 'toolkit/lm.py')},

@@ -16,7 +16,7 @@ import toolkit.generate # a loaded LMLearner gets `generate` and the linear `pre
 from fastcore.meta import delegates
 from fastai.text.models.awdlstm import awd_lstm_clas_config
 from .tokenize import SPTokenizer
-from .lm import PRESETS, get_tokenizer, lm_dls, lm_learner, train_lm, is_rank0, world_size, check_device
+from .lm import PRESETS, get_tokenizer, lm_dls, lm_learner, train_lm, is_rank0, world_size, check_device, replace_dir
 from .classify import classifier_dls, classifier_learner, train_classifier, _classes
 from .names import names_lm
 
@@ -66,15 +66,10 @@ PORTABLE_FILES = {'config.json': 'the architecture, vocabulary and classes', 'we
                   'tokenizer.model': 'the SentencePiece model', 'card.json': 'the model card'}
 
 def _replace_dir(tmp:Path, path:Path):
-    "Move the directory `tmp` to `path`, replacing what is there, with the old one gone only once the new one is in place"
-    old = None
-    if path.exists() or path.is_symlink():
-        if not path.is_dir() or not (path/'config.json').exists() and any(path.iterdir()):
-            raise FileExistsError(f"{path} exists and is not a portable model: not overwriting it")
-        old = path.with_name(f'.{path.name}.{os.getpid()}.old')
-        os.replace(path, old)
-    os.replace(tmp, path)
-    if old is not None: shutil.rmtree(old, ignore_errors=True)
+    "`replace_dir`, refusing to replace anything but a portable model (or an empty directory)"
+    if (path.exists() or path.is_symlink()) and (not path.is_dir() or not (path/'config.json').exists() and any(path.iterdir())):
+        raise FileExistsError(f"{path} exists and is not a portable model: not overwriting it")
+    replace_dir(tmp, path)
 
 def _arch(learn:Learner)->dict:
     "The full architecture config of `learn`'s AWD-LSTM (sizes read from the model itself)"

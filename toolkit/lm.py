@@ -29,7 +29,7 @@ from .tokenize import SPTokenizer, make_tokenizer, text_tokenizer
 # %% auto #0
 __all__ = ['PRESETS', 'get_preset', 'lm_dls', 'get_tokenizer', 'TokenLoss', 'BitsPerChar', 'WordPerplexity', 'lm_learner',
            'quiet', 'check_device', 'is_rank0', 'world_size', 'check_distributed', 'RowShard', 'distributed_ctx',
-           'TimeBudget', 'EpochCheckpoint', 'save_checkpoint', 'read_checkpoint', 'train_lm']
+           'TimeBudget', 'EpochCheckpoint', 'replace_dir', 'save_checkpoint', 'read_checkpoint', 'train_lm']
 
 # %% ../nbs/02_lm.ipynb #c005
 def _config(**kw): return {**awd_lstm_lm_config, **kw}
@@ -217,6 +217,15 @@ def _plain(o):
     if isinstance(o, (list, tuple, L)): return [_plain(v) for v in o]
     return o.item() if hasattr(o, 'item') and not isinstance(o, torch.Tensor) else o # numpy scalars (scheduled hypers)
 
+def replace_dir(tmp:Path, path:Path):
+    "Move the directory `tmp` to `path`, replacing what is there; the old one goes only once the new one is in place"
+    old = None
+    if path.exists() or path.is_symlink():
+        old = path.with_name(f'.{path.name}.{os.getpid()}.old')
+        os.replace(path, old)
+    os.replace(tmp, path)
+    if old is not None: shutil.rmtree(old, ignore_errors=True)
+
 def save_checkpoint(learn, path:str|Path, epoch:int, meta:dict)->Path:
     "Write `learn`'s weights, optimizer state, tokenizer and vocabulary, and `epoch`, to the directory `path` (no pickle)"
     path = Path(path)
@@ -228,10 +237,7 @@ def save_checkpoint(learn, path:str|Path, epoch:int, meta:dict)->Path:
         (tmp/'tokenizer.model').write_bytes(tok.tok.serialized_model_proto())
         (tmp/'checkpoint.json').write_text(json.dumps(dict(epoch=epoch, meta=meta, vocab=list(learn.dls.vocab),
                                                            tokenizer=dict(model_type=tok.model_type, special_toks=list(tok.special_toks)))))
-        old = path.with_name(f'.{path.name}.{os.getpid()}.old')
-        if path.exists(): os.replace(path, old)
-        os.replace(tmp, path)
-        shutil.rmtree(old, ignore_errors=True)
+        replace_dir(tmp, path)
     finally: shutil.rmtree(tmp, ignore_errors=True)
     return path
 
