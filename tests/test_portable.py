@@ -138,17 +138,22 @@ def test_wrong_kind_of_model(lm_and_dir, clf_and_dir, awd, tmp_path):
 # ---------------------------------------------------------------- pickles only when trusted
 
 class Evil:
-    def __reduce__(self): return (Path.write_text, (Path(sys.argv[0]).parent/'pwned', 'pwned')) # never run: see below
+    "A pickle payload: unpickling it writes a file (any code could run there)"
+    def __init__(self, target): self.target = str(target)
+    def __reduce__(self): return (Path.write_text, (Path(self.target), 'pwned'))
 
 def test_pickle_refused_without_trust(tmp_path, awd):
-    "A pickle that would run code on load is refused by the API, the CLI and the app unless trusted, and nothing runs"
-    evil = tmp_path/'evil.pkl'
-    torch.save({'payload': Evil.__reduce__}, evil) # a file that is a pickle; the point is it is never unpickled
+    "A pickle that runs code when loaded is refused by the API, the CLI and the app unless trusted, and its code never runs"
+    evil, mark = tmp_path/'evil.pkl', tmp_path/'pwned'
+    torch.save({'payload': Evil(mark)}, evil)
     with pytest.raises(ValueError, match='is a pickle .* can run any code'): load_model(evil)
     r = run(awd, 'classify', evil, 'x')
     assert r.returncode == 2 and '--trust-pickle' in r.stderr and 'awd convert' in r.stderr
     from toolkit.app import app_models
     with pytest.raises(FileNotFoundError, match='no models'): app_models(tmp_path, train_missing=False)
+    assert not mark.exists() # refused before unpickling
+    with pytest.raises(ValueError, match='holds a dict'): load_model(evil, trust_pickle=True)
+    assert mark.read_text() == 'pwned' # trusted, the payload ran: the refusal above is what protected the user
 
 def test_convert_cli(lm_and_dir, awd, tmp_path):
     "awd convert: needs --trust-pickle; the portable copy generates what the pickle did"
