@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import torch
 from toolkit.all import load_corpus, train_lm, train_classifier, predict_texts
-from toolkit.export import export_learner, save_portable, load_portable, load_model, PORTABLE_FILES, PORTABLE_VERSION
+from toolkit.export import export_learner, save_portable, load_model, PORTABLE_FILES, PORTABLE_VERSION
 
 ROOT = Path(__file__).parent.parent
 
