@@ -1,9 +1,7 @@
 """Property-based fuzzing (hypothesis) of the user-facing inputs: files for `read_texts`, piece sequences for
 `detokenize`, and the parameters of `generate`. Each may fail only with its documented exceptions."""
-import math
 from pathlib import Path
 import tempfile
-import pytest
 from hypothesis import example, given, settings, strategies as st, HealthCheck
 from toolkit.data import read_texts
 from toolkit.tokenize import detokenize, SPECIAL_TOKS

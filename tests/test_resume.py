@@ -1,6 +1,6 @@
 """Interrupted training (issue 7): a process killed mid-epoch leaves no model at the output path, and `awd train
 --resume` finishes from the last finished epoch with a model within noise of an uninterrupted run."""
-import json, os, signal, subprocess, time
+import json, signal, subprocess, time
 from pathlib import Path
 import pytest
 

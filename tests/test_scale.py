@@ -2,7 +2,6 @@
 visibly, where there is no GPU; two processes with gloo train one model within noise of one process with the same
 effective batch."""
 import json, os, socket, subprocess, sys
-from pathlib import Path
 import pytest
 import torch
 from toolkit.all import load_corpus, train_lm, train_classifier, names_lm, names_classifier, load_model, predict_texts
