@@ -6,7 +6,8 @@ from hypothesis import example, given, settings, strategies as st, HealthCheck
 from toolkit.data import read_texts
 from toolkit.tokenize import detokenize, SPECIAL_TOKS
 
-FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = settings(max_examples=150, deadline=None, derandomize=True, # the same examples every run: CI stays reproducible
+                suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 def _check_read(data:bytes, name:str, **kw):
     d = Path(tempfile.mkdtemp())
@@ -46,7 +47,7 @@ def test_detokenize_random_pieces(pieces, as_string):
 num = st.one_of(st.none(), st.integers(-3, 12), st.floats(allow_nan=True, allow_infinity=True, width=32),
                 st.sampled_from([0, 0.0, 1, 1.0, 0.5, 1e9, -1e-9, True, '0.8', 10**12]))
 def ok_or(valid): return st.one_of(valid, num) # half in range, half anything
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150, deadline=None, derandomize=True)
 @given(n=ok_or(st.integers(1, 4)), temperature=ok_or(st.floats(0.05, 3)), top_k=ok_or(st.integers(1, 50)),
        top_p=ok_or(st.floats(0.05, 1)), min_p=ok_or(st.floats(0, 0.5)), min_words=ok_or(st.integers(0, 5)),
        max_words=ok_or(st.integers(1, 10)), max_tokens=ok_or(st.integers(1, 30)), repetition_penalty=ok_or(st.floats(0.5, 3)),

@@ -156,6 +156,7 @@ def detokenize(
         elif w in (TK_REP, TK_WREP):
             if not (i+1 < len(words) and words[i].isdigit()): i = len(words); continue # cut off: drop the mark
             n, rep = int(words[i]), words[i+1]; i += 2
+            if rep in _DROP or rep.startswith('xxcat_'): continue # a repeated mark is still a mark
             if w == TK_REP and out and not nl: out[-1] += rep*n; continue
             w = rep*n if w == TK_REP else ' '.join([rep]*n)
         if out and not nl: out.append(' ')
