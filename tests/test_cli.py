@@ -43,9 +43,14 @@ def test_generate_limits(awd, tiny_lm_path):
 def test_train_minutes(awd, tmp_path):
     "--minutes fits training to a time budget: it ends near the budget, with a fractional number of epochs on the card"
     r = run(awd, 'train', 'headlines', '--preset', 'tiny', '--max-rows', '4000', '--vocab-sz', '300', '--minutes', '0.3',
-            '--quiet', '--out', str(tmp_path/'m'))
+            '--drop-mult', '0.2', '--quiet', '--out', str(tmp_path/'m'))
     assert r.returncode == 0, r.stderr
     card = json.loads((tmp_path/'m'/'card.json').read_text())
     assert card['epochs'] > 0 and card['train_minutes'] < 1.0 and 'bpc' in card['metrics']
     r = run(awd, 'train', 'headlines', '--minutes', '1', '--epochs', '2', '--out', str(tmp_path/'x'))
     assert r.returncode == 2 and 'give --epochs or --minutes, not both' in r.stderr
+
+def test_train_bad_drop_mult(awd, tmp_path):
+    r = run(awd, 'train', 'headlines', '--drop-mult', '-1', '--out', str(tmp_path/'m'))
+    assert r.returncode == 2 and 'drop_mult must be a number in [0, 10], got -1.0' in r.stderr and 'Traceback' not in r.stderr
+    assert not (tmp_path/'m').exists()

@@ -104,7 +104,7 @@ def classifier_learner(
     dls:DataLoaders, # from `classifier_dls`
     lm:LMLearner|None=None, # a language model to start from (its preset wins); None: from scratch
     preset:str='small', # a key of `PRESETS`, without `lm`
-    drop_mult:float|None=None, # scales every dropout; default: the preset's
+    drop_mult:float|None=None, # scales every dropout; default: the preset's for classifiers (`clf_drop_mult`, else `drop_mult`)
     clip:float=0.25, # gradient-norm clipping
     metrics=None, # default: accuracy and macro-F1
     config:dict|None=None, # changes to the architecture (keys of fastai's `awd_lstm_clas_config`; a saved classifier's)
@@ -116,7 +116,7 @@ def classifier_learner(
     size = {**p['config'], **(getattr(lm, 'lm_config', None) or {})} # the language model's own size, if it changed the preset's
     config = {**awd_lstm_clas_config, **{k: size[k] for k in ('emb_sz', 'n_hid', 'n_layers')}, **(config or {})}
     metrics = ifnone(metrics, [accuracy, F1Score(average='macro')])
-    learn = text_classifier_learner(dls, AWD_LSTM, config=config, drop_mult=ifnone(drop_mult, p['drop_mult']), pretrained=False,
+    learn = text_classifier_learner(dls, AWD_LSTM, config=config, drop_mult=ifnone(drop_mult, p.get('clf_drop_mult', p['drop_mult'])), pretrained=False,
                                     metrics=metrics, cbs=GradientClip(clip), **kwargs)
     learn.preset, learn.clas_config = preset, config
     if lm is not None: load_lm_encoder(learn, lm)

@@ -55,8 +55,8 @@ def cmd_train(a):
     try:
         learn = train_and_export(df, a.out, epochs=a.epochs, seed=a.seed, card=dict(corpus=str(a.data), text_col=a.text_col),
                                  category_col='label' if cat_col else None, preset=a.preset, lr=a.lr, tokenizer=tokenizer,
-                                 vocab_sz=a.vocab_sz, bs=a.bs, seq_len=a.seq_len, valid_pct=a.valid_pct, show_progress=not a.quiet and is_rank0(),
-                                 resume=a.resume, device=a.device, precision=a.precision, distributed=a.distributed,
+                                 vocab_sz=a.vocab_sz, bs=a.bs, seq_len=a.seq_len, drop_mult=a.drop_mult, valid_pct=a.valid_pct,
+                                 show_progress=not a.quiet and is_rank0(), resume=a.resume, device=a.device, precision=a.precision, distributed=a.distributed,
                                  **({'minutes': a.minutes} if a.minutes else {}))
     except KeyboardInterrupt:
         ck = checkpoint_path(a.out)
@@ -163,6 +163,7 @@ def get_parser()->argparse.ArgumentParser:
     t.add_argument('--vocab-sz', type=int, help="subword vocabulary size (default: the preset's)")
     t.add_argument('--bs', type=int, help="batch size (default: the preset's)")
     t.add_argument('--seq-len', type=int, help="BPTT sequence length (default: the preset's)")
+    t.add_argument('--drop-mult', type=float, help="scales every dropout (default: the preset's)")
     t.add_argument('--valid-pct', type=float, default=0.1, help='share of texts held out (default: 0.1)')
     t.add_argument('--max-rows', type=int, help='train on a random sample of this many texts')
     t.add_argument('--seed', type=int, default=42)

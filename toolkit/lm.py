@@ -36,7 +36,8 @@ def _config(**kw): return {**awd_lstm_lm_config, **kw}
 
 PRESETS = {
     'tiny':  dict(config=_config(emb_sz=32, n_hid=64, n_layers=2), vocab_sz=300, bs=16, seq_len=32, lr=1e-2, drop_mult=0.1),
-    'small': dict(config=_config(emb_sz=256, n_hid=512, n_layers=3), vocab_sz=4000, bs=64, seq_len=64, lr=5e-3, drop_mult=0.3),
+    'small': dict(config=_config(emb_sz=256, n_hid=512, n_layers=2), vocab_sz=4000, bs=64, seq_len=64, lr=5e-3, drop_mult=0.1,
+                  clf_drop_mult=0.3),
     'base':  dict(config=_config(), vocab_sz=8000, bs=64, seq_len=72, lr=2e-3, drop_mult=0.5),
 }
 
@@ -273,6 +274,7 @@ def train_lm(
     seed:int=42, # seeds the split, the initialisation and the batch order
     show_progress:bool=True, # fastai's progress bars and per-epoch table
     config:dict|None=None, # changes to the preset's architecture (e.g. `dict(tie_weights=False)`)
+    drop_mult:float|None=None, # scales every dropout; default: the preset's
     checkpoint:str|Path|None=None, # a directory to write after every epoch (weights, optimizer state, epoch)
     resume:bool=False, # continue from `checkpoint`, which must come from the same data and arguments
     device:str|None=None, # 'cpu', 'cuda' (or 'cuda:1'); default: CUDA when there is a GPU, else the CPU
@@ -286,11 +288,13 @@ def train_lm(
     if minutes is not None:
         if not (isinstance(minutes, (int, float)) and 0 < minutes <= 7*24*60): raise ValueError(f"minutes must be a number in (0, 10080], got {minutes!r}")
         if resume: raise ValueError("a time budget (minutes) cannot resume a run; resume runs the epochs it was started with")
+    if drop_mult is not None and not (isinstance(drop_mult, (int, float)) and 0 <= drop_mult <= 10):
+        raise ValueError(f"drop_mult must be a number in [0, 10], got {drop_mult!r}")
     p = get_preset(preset)
     lr, bs, seq_len = ifnone(lr, p['lr']), ifnone(bs, p['bs']), ifnone(seq_len, p['seq_len'])
     meta = dict(texts=_fingerprint(df[text_col]) if text_col in df.columns else None, preset=preset, epochs=epochs, lr=lr, bs=bs,
                 seq_len=seq_len, vocab_sz=vocab_sz, valid_pct=valid_pct, seed=seed, config=config,
-                tokenizer=tokenizer if isinstance(tokenizer, str) else tokenizer.model_type)
+                drop_mult=drop_mult, tokenizer=tokenizer if isinstance(tokenizer, str) else tokenizer.model_type)
     device = check_device(device, precision)
     if distributed: check_distributed()
     ck = read_checkpoint(checkpoint, json.loads(json.dumps(meta))) if resume else None
@@ -298,7 +302,7 @@ def train_lm(
     dls = lm_dls(df, text_col, tokenizer=ck['tokenizer'] if ck else tokenizer, vocab=ck['vocab'] if ck else None,
                  vocab_sz=ifnone(vocab_sz, p['vocab_sz']), bs=bs*(world_size() if distributed else 1), seq_len=seq_len,
                  valid_pct=valid_pct, seed=seed) # distributed: each process trains on `bs` rows of every batch
-    learn = lm_learner(dls, preset, config=config)
+    learn = lm_learner(dls, preset, config=config, drop_mult=drop_mult)
     start = 0
     if ck:
         learn.model.load_state_dict(ck['model'])

@@ -50,7 +50,7 @@ def category_texts(
 # %% ../nbs/05_names.ipynb #c008
 NAMES_RECIPE = { # per preset: architecture changes and training defaults for names
     'tiny':  dict(config=dict(tie_weights=False), bs=16, seq_len=32, epochs=4),
-    'small': dict(config=dict(emb_sz=64, n_hid=256, n_layers=2, tie_weights=False), bs=32, seq_len=32, epochs=6),
+    'small': dict(config=dict(emb_sz=64, n_hid=256, n_layers=2, tie_weights=False), bs=32, seq_len=32, epochs=6, drop_mult=0.3),
     'base':  dict(config=dict(tie_weights=False), bs=32, seq_len=32, epochs=10),
 }
 
@@ -77,7 +77,8 @@ def names_lm(
     tok = make_tokenizer('char', special_toks=SPECIAL_TOKS + toks)
     texts = pd.DataFrame({'text': category_texts(names.name, names.origin), 'is_valid': names.is_valid})
     r = NAMES_RECIPE.get(preset, {})
-    kwargs = {'bs': r.get('bs'), 'seq_len': r.get('seq_len'), 'config': r.get('config'), **kwargs}
+    kwargs = {**{k: r.get(k) for k in ('bs', 'seq_len', 'config', 'drop_mult')},
+              **{k: v for k,v in kwargs.items() if v is not None}} # None (as the CLI passes it): the recipe's
     learn = train_lm(texts, 'text', preset, epochs=epochs or r.get('epochs', 4), lr=1e-2 if lr is None else lr, tokenizer=tok,
                      seed=seed, show_progress=show_progress, **kwargs)
     learn.categories = cats
