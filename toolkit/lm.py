@@ -288,8 +288,8 @@ def train_lm(
     if minutes is not None:
         if not (isinstance(minutes, (int, float)) and 0 < minutes <= 7*24*60): raise ValueError(f"minutes must be a number in (0, 10080], got {minutes!r}")
         if resume: raise ValueError("a time budget (minutes) cannot resume a run; resume runs the epochs it was started with")
-    if drop_mult is not None and not (isinstance(drop_mult, (int, float)) and 0 <= drop_mult <= 10):
-        raise ValueError(f"drop_mult must be a number in [0, 10], got {drop_mult!r}")
+    if drop_mult is not None and not (isinstance(drop_mult, (int, float)) and 0 < drop_mult <= 10): # fastai's weight dropout fails at 0
+        raise ValueError(f"drop_mult must be a number in (0, 10] (0.01 for almost no dropout), got {drop_mult!r}")
     p = get_preset(preset)
     lr, bs, seq_len = ifnone(lr, p['lr']), ifnone(bs, p['bs']), ifnone(seq_len, p['seq_len'])
     meta = dict(texts=_fingerprint(df[text_col]) if text_col in df.columns else None, preset=preset, epochs=epochs, lr=lr, bs=bs,
