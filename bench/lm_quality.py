@@ -33,6 +33,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import RepeatedStratifiedKFold, cross_val_score
 from sklearn.pipeline import make_pipeline, make_union
+import fastai.learner
 from fastai.callback.core import Callback
 from fastai.text.all import language_model_learner, AWD_LSTM
 from fastai.torch_core import set_seed
@@ -200,8 +201,6 @@ def main():
     # ours first: the user-facing recipe trains the tokenizer, which every other row then shares
     set_seed(a.seed)
     t = time.perf_counter()
-    timer = TrainTimer()
-    import fastai.learner
     fastai.learner.defaults.callbacks = list(fastai.learner.defaults.callbacks) + [TrainTimer] # time ours' batches too
     if char_level: ours = names_lm(minutes=a.minutes, show_progress=False, seed=a.seed, df=None)
     else: ours = train_lm(df, 'text', preset='small', minutes=a.minutes, show_progress=False, seed=a.seed)
@@ -233,6 +232,7 @@ def main():
     if 'stock' in rows_wanted:
         set_seed(a.seed)
         learn = language_model_learner(dls, AWD_LSTM, pretrained=False)
+        learn.categories = getattr(ours, 'categories', None) # names: the same origin tokens
         tt = TrainTimer()
         with quiet(learn): learn.fit_one_cycle(10_000, cbs=[TimeBudget(a.minutes), tt])
         texts = lm_samples(learn)
