@@ -201,10 +201,12 @@ def main():
     # ours first: the user-facing recipe trains the tokenizer, which every other row then shares
     set_seed(a.seed)
     t = time.perf_counter()
-    fastai.learner.defaults.callbacks = list(fastai.learner.defaults.callbacks) + [TrainTimer] # time ours' batches too
-    if char_level: ours = names_lm(minutes=a.minutes, show_progress=False, seed=a.seed, df=None)
-    else: ours = train_lm(df, 'text', preset='small', minutes=a.minutes, show_progress=False, seed=a.seed)
-    fastai.learner.defaults.callbacks = fastai.learner.defaults.callbacks[:-1]
+    saved = fastai.learner.defaults.callbacks
+    fastai.learner.defaults.callbacks = list(saved) + [TrainTimer] # time ours' batches too: `train_lm` takes no callbacks
+    try:
+        if char_level: ours = names_lm(minutes=a.minutes, show_progress=False, seed=a.seed, df=None)
+        else: ours = train_lm(df, 'text', preset='small', minutes=a.minutes, show_progress=False, seed=a.seed)
+    finally: fastai.learner.defaults.callbacks = saved
     ours_wall = time.perf_counter() - t
     timer = ours.train_timer
     tok = get_tokenizer(ours)
