@@ -6,6 +6,7 @@ and lines, and `detokenize`, which turns pieces back into clean text."""
 # %% ../nbs/01_tokenize.ipynb #c002
 from __future__ import annotations
 import contextlib, os, shutil, sys, tempfile
+from pathlib import Path
 from fastcore.basics import ifnone
 from fastai.text.core import (Tokenizer, SentencePieceTokenizer, tokenize1, defaults,
                               UNK, PAD, BOS, EOS, FLD, TK_REP, TK_WREP, TK_UP, TK_MAJ)
@@ -63,14 +64,15 @@ class SPTokenizer(SentencePieceTokenizer):
     ):
         self._tmp = cache_dir is None
         super().__init__(special_toks=ifnone(special_toks, SPECIAL_TOKS), vocab_sz=vocab_sz, max_vocab_sz=max_vocab_sz,
-                         model_type=model_type, char_coverage=char_coverage,
-                         cache_dir=ifnone(cache_dir, tempfile.mkdtemp(prefix='awd-spm-')))
+                         model_type=model_type, char_coverage=char_coverage, cache_dir=ifnone(cache_dir, tempfile.gettempdir()))
+        if self._tmp: self.cache_dir = None # made by `setup`, only when there is something to train
 
     def setup(self, items, rules=None):
         "Train on `items` (after `rules`) unless already trained"
         if self.tok is not None: return {}
         import fastai.text.core as ftc
         bar, ftc.progress_bar = ftc.progress_bar, lambda it, **kw: it # no bar for writing the texts out: it takes a second
+        if self._tmp: self.cache_dir = Path(tempfile.mkdtemp(prefix='awd-spm-'))
         try: super().setup(items, rules)
         finally:
             ftc.progress_bar = bar
@@ -104,7 +106,6 @@ class SPTokenizer(SentencePieceTokenizer):
         "A trained tokenizer from SentencePiece model bytes (a portable model's `tokenizer.model`)"
         from sentencepiece import SentencePieceProcessor
         tok = cls(special_toks=special_toks, model_type=model_type)
-        shutil.rmtree(tok.cache_dir, ignore_errors=True) # nothing to train
         try: tok.tok = SentencePieceProcessor(model_proto=bytes(proto))
         except Exception as e: raise ValueError(f"not a SentencePiece model ({type(e).__name__}: {e})") from None
         return tok
