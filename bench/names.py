@@ -5,7 +5,10 @@ One fixed, seeded train/valid/test split of the bundled `names` corpus (80/10/10
       per step), trained for the same wall-clock time as ours;
   (b) char n-gram (1-4) TF-IDF + logistic regression (scikit-learn; C chosen on valid);
   (c) ours: `names_lm` (conditioned on origin) then `names_classifier` on its encoder (the head alone for one epoch
-      at 1e-2, then the whole network for eight).
+      at 1e-2, then the whole network for eight);
+  (d) ours, forward + backward: (c), plus the same recipe on a names model that reads each name from its last letter,
+      the two classifiers' probabilities averaged (`names_classifier(..., bidirectional=True)`, ULMFiT's ensemble).
+The tutorial's RNN trains for (d)'s wall-clock time; its test accuracy is also taken when it has trained for (c)'s.
 Generation, from the same run: for each origin, 100 samples of ours at temperature 0.8: share novel (not a training
 name), share unique, and conditioning accuracy: the share that classifier (b) assigns to the requested origin, against
 the same classifier's agreement with shuffled origins (its chance level).
@@ -18,7 +21,7 @@ import torch
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
-from toolkit.all import load_corpus, names_lm, names_classifier, predict_texts
+from toolkit.all import load_corpus, names_lm, names_classifier, predict_texts, Ensemble
 
 def split(seed=0):
     "80/10/10 train/valid/test, seeded"
@@ -50,8 +53,8 @@ class CharRNN(torch.nn.Module):
         _, h = self.rnn(x)
         return self.out(h[0]).log_softmax(-1)
 
-def tutorial_rnn(tr, te, seconds, seed=0):
-    "Train the tutorial's char RNN one random name at a time with SGD for `seconds`; test predictions and steps taken"
+def tutorial_rnn(tr, te, marks, seed=0):
+    "Train the tutorial's char RNN one random name at a time with SGD; test predictions and steps taken after each of `marks` seconds of training"
     torch.manual_seed(seed); rng = random.Random(seed)
     letters = sorted(set(''.join(tr.name)))
     l2i, cats = {c:i for i,c in enumerate(letters)}, sorted(tr.origin.unique())
@@ -64,13 +67,16 @@ def tutorial_rnn(tr, te, seconds, seed=0):
     model = CharRNN(len(letters), 128, len(cats))
     opt = torch.optim.SGD(model.parameters(), lr=0.005)
     data = list(zip(tr.name, tr.origin))
-    t0, steps = time.time(), 0
-    while time.time() - t0 < seconds:
-        name, origin = rng.choice(data)
-        loss = torch.nn.functional.nll_loss(model(onehot(name)), torch.tensor([c2i[origin]]))
-        opt.zero_grad(); loss.backward(); opt.step(); steps += 1
-    with torch.no_grad(): pred = [cats[int(model(onehot(n)).argmax())] for n in te.name]
-    return pred, steps
+    trained, steps, res = 0., 0, []
+    for mark in sorted(marks):
+        t0 = time.time() - trained # the clock runs while training, not while scoring
+        while time.time() - t0 < mark:
+            name, origin = rng.choice(data)
+            loss = torch.nn.functional.nll_loss(model(onehot(name)), torch.tensor([c2i[origin]]))
+            opt.zero_grad(); loss.backward(); opt.step(); steps += 1
+        trained = time.time() - t0
+        with torch.no_grad(): res.append(([cats[int(model(onehot(n)).argmax())] for n in te.name], steps))
+    return res
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -96,18 +102,28 @@ def main():
     with lm.no_bar(): lm_bpc = lm.validate()[3]
     ours = ('(c) ours: names LM -> ULMFiT origin classifier', *scores(te.origin, ours_pred), t_ours,
             f'LM {t_lm/60:.1f} min, bpc {lm_bpc:.3f}')
-    # (a) the tutorial's RNN, same wall-clock as ours
-    pred, steps = tutorial_rnn(tr, te, t_ours, a.seed)
-    rows.insert(0, ('(a) tutorial char RNN (hidden 128, SGD), same wall-clock', *scores(te.origin, pred), t_ours, f'{steps:,} SGD steps'))
-    rows.append(ours)
+    # (d) the backward twin, averaged with (c)
+    t = time.time()
+    blm = names_lm(ours_df, **({'epochs': a.lm_epochs} if a.lm_epochs else {}), show_progress=False, backwards=True)
+    bclf = names_classifier(ours_df, blm, **({'epochs': a.clf_epochs} if a.clf_epochs else {}), show_progress=False)
+    t_both = t_ours + time.time() - t
+    back_acc = scores(te.origin, predict_texts(bclf, te.name.tolist()).label)[0]
+    with blm.no_bar(): blm_bpc = blm.validate()[3]
+    both = ('(d) ours, forward + backward (two classifiers, averaged)', *scores(te.origin, predict_texts(Ensemble([clf, bclf]), te.name.tolist()).label),
+            t_both, f'backward alone {back_acc:.3f}, its LM bpc {blm_bpc:.3f}')
+    # (a) the tutorial's RNN, the same wall-clock as (d), and as (c) on the way
+    (pred_c, steps_c), (pred_d, steps_d) = tutorial_rnn(tr, te, [t_ours, t_both], a.seed)
+    rows.insert(0, ("(a) tutorial char RNN (hidden 128, SGD), (c)'s wall-clock", *scores(te.origin, pred_c), t_ours, f'{steps_c:,} SGD steps'))
+    rows.insert(1, ("(a) tutorial char RNN (hidden 128, SGD), (d)'s wall-clock", *scores(te.origin, pred_d), t_both, f'{steps_d:,} SGD steps'))
+    rows += [ours, both]
     majority = tr.origin.value_counts().index[0]
     print(f"\n{platform.node()} | {platform.machine()} | {torch.get_num_threads()} threads | torch {torch.__version__} | "
           f"names: {len(tr):,} train / {len(va):,} valid / {len(te):,} test, {df.origin.nunique()} origins "
           f"(majority class {majority}: test accuracy {(te.origin == majority).mean():.3f})\n")
     print('| model | test accuracy | test macro-F1 | train time | notes |\n|---|---|---|---|---|')
     for name, acc, f1, secs, note in rows: print(f'| {name} | {acc:.3f} | {f1:.3f} | {secs/60:.1f} min | {note} |')
-    print(f"\nours - tutorial RNN: {100*(rows[-1][1] - rows[0][1]):+.1f} points of accuracy; "
-          f"ours - TF-IDF: {100*(rows[-1][1] - rows[1][1]):+.1f}")
+    print(f"\n(c) - tutorial RNN at (c)'s time: {100*(ours[1] - rows[0][1]):+.1f} points of accuracy; (c) - TF-IDF: {100*(ours[1] - rows[2][1]):+.1f}")
+    print(f"(d) - tutorial RNN at (d)'s time: {100*(both[1] - rows[1][1]):+.1f} points of accuracy; (d) - TF-IDF: {100*(both[1] - rows[2][1]):+.1f}")
     # generation
     train_names = set(tr.name.str.lower()) | set(va.name.str.lower())
     gen_rows, all_req, all_pred = [], [], []

@@ -144,3 +144,25 @@ def test_cli_classifier(awd, tmp_path):
     assert r.returncode == 2 and 'give texts to classify, or --csv FILE' in r.stderr
     r = run('train-classifier', 'reviews', '--label-col', 'stars', '--preset', 'tiny', '--max-rows', '500')
     assert r.returncode == 2 and "no column 'stars'" in r.stderr
+
+def test_ensemble_cli_fresh_process(awd, reviews, tmp_path):
+    """awd train-classifier --bidirectional: a forward + backward ensemble, saved as one directory; awd classify in a fresh
+    process gives the probabilities the trained ensemble gives; the app serves it like any classifier"""
+    run = lambda *a: subprocess.run([awd, *map(str, a)], capture_output=True, text=True, timeout=600)
+    reviews.to_csv(tmp_path/'reviews.csv', index=False)
+    r = run('train-classifier', tmp_path/'reviews.csv', '--label-col', 'label', '--group-col', 'movie', '--bidirectional', '--preset', 'tiny',
+            '--vocab-sz', '300', '--epochs', '1', '--quiet', '--out', tmp_path/'models'/'ens')
+    assert r.returncode == 0, r.stderr
+    assert 'forward and backward' in r.stdout and 'accuracy' in r.stdout
+    ens = load_model(tmp_path/'models'/'ens')
+    assert ens.directions == ['forward', 'backward'] and ens.card['kind'] == 'Ensemble'
+    r = run('classify', tmp_path/'models'/'ens', *TEXTS[:3], '--probs')
+    assert r.returncode == 0, r.stderr
+    got = [json.loads(l)['probs']['fresh'] for l in r.stdout.splitlines()]
+    want = predict_texts(ens, TEXTS[:3]).prob_fresh.tolist()
+    assert got == pytest.approx(want, abs=1e-4)
+    r = run('train-classifier', tmp_path/'reviews.csv', '--label-col', 'label', '--lm', tmp_path/'models'/'ens', '--out', tmp_path/'x')
+    assert r.returncode == 2 and 'not a language model' in r.stderr and not (tmp_path/'x').exists()
+    from toolkit.app import app_models
+    served = app_models(tmp_path/'models', train_missing=False)
+    assert list(served) == ['ens'] and predict_texts(served['ens'], ['Fine.']).label[0] in ('fresh', 'rotten')

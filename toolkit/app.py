@@ -77,7 +77,7 @@ def load_models(paths:dict[str, Path], trust_pickle:bool=False)->dict[str, Learn
     res = {}
     for kind, path in paths.items():
         learn = load_model(path, trust_pickle=trust_pickle, device=device())
-        learn.model.eval()
+        for l in getattr(learn, 'learners', [learn]): l.model.eval() # an ensemble: each of its members
         res[kind] = learn
     return res
 

@@ -6,6 +6,7 @@ unfreezing; `predict` with probabilities, and batched prediction over a list or 
 # %% ../nbs/04_classify.ipynb #c002
 from __future__ import annotations
 import os
+import torch
 from pathlib import Path
 import pandas as pd
 from fastcore.basics import ifnone
@@ -24,7 +25,7 @@ from .tokenize import SPTokenizer, make_tokenizer, text_tokenizer
 from .lm import get_preset, get_tokenizer, lm_dls, lm_learner, train_lm, quiet, check_device
 
 # %% auto #0
-__all__ = ['classifier_dls', 'load_lm_encoder', 'classifier_learner', 'fit_ulmfit', 'finetune_lm', 'train_classifier',
+__all__ = ['classifier_dls', 'load_lm_encoder', 'classifier_learner', 'fit_ulmfit', 'finetune_lm', 'train_classifier', 'Ensemble',
            'predict_texts', 'predict_csv']
 
 # %% ../nbs/04_classify.ipynb #c005
@@ -63,6 +64,7 @@ def classifier_dls(
     unlabelled:str='error', # rows without a label: 'error' or 'drop'
     vocab:list|None=None, # without `lm`: a fixed vocabulary of pieces (a saved classifier's), with a trained `tokenizer`
     classes:list|None=None, # a fixed list of classes (a saved classifier's); default: the labels, sorted
+    backwards:bool|None=None, # read texts from the end (to use a backward `lm`); default: as `lm` reads them, else forward
 )->DataLoaders:
     "Classifier `DataLoaders` over `df`, with the tokenizer and vocabulary of the language model `lm`"
     if text_col not in df.columns: raise ValueError(f"no text column {text_col!r}; the columns are {', '.join(map(repr, df.columns))}")
@@ -78,10 +80,18 @@ def classifier_dls(
         ldls = getattr(lm, 'dls', lm)
         tok, vocab = get_tokenizer(ldls), list(ldls.vocab)
         if tok is None: raise ValueError("lm has no SentencePiece tokenizer: make it with toolkit's lm_dls/train_lm")
+        lm_back = bool(getattr(lm, 'backwards', False))
+        if backwards is not None and bool(backwards) != lm_back:
+            raise ValueError(f"lm reads texts {'backwards' if lm_back else 'forwards'}: a classifier on it must too (leave backwards=None)")
+        backwards = lm_back
     else: tok = tokenizer if isinstance(tokenizer, SPTokenizer) else make_tokenizer(tokenizer, vocab_sz=vocab_sz)
-    blocks = (TextBlock(text_tokenizer(tok), vocab=vocab, seq_len=seq_len, min_freq=1, max_vocab=60000), CategoryBlock(vocab=classes))
-    return DataBlock(blocks=blocks, get_x=ColReader('text'), get_y=ColReader('label'),
-                     splitter=ColSplitter('is_valid')).dataloaders(df, bs=bs, seq_len=seq_len)
+    backwards = bool(backwards)
+    blocks = (TextBlock(text_tokenizer(tok), vocab=vocab, seq_len=seq_len, min_freq=1, max_vocab=60000, backwards=backwards),
+              CategoryBlock(vocab=classes))
+    dls = DataBlock(blocks=blocks, get_x=ColReader('text'), get_y=ColReader('label'),
+                    splitter=ColSplitter('is_valid')).dataloaders(df, bs=bs, seq_len=seq_len)
+    dls.backwards = backwards
+    return dls
 
 # %% ../nbs/04_classify.ipynb #c010
 def load_lm_encoder(
@@ -89,6 +99,9 @@ def load_lm_encoder(
     lm:LMLearner, # the language model
 )->TextLearner:
     "Copy `lm`'s encoder into the classifier `learn` and freeze all but the head (fastai's `load_encoder`, in memory)"
+    if bool(getattr(learn, 'backwards', False)) != bool(getattr(lm, 'backwards', False)):
+        raise ValueError("the classifier and the language model read texts in opposite directions: build the classifier's "
+                         "DataLoaders with classifier_dls(..., lm=lm)")
     if list(learn.dls.vocab[0]) != list(lm.dls.vocab):
         raise ValueError("the classifier's vocabulary is not the language model's: build its DataLoaders with classifier_dls(..., lm=lm)")
     enc = get_model(learn.model)[0]
@@ -119,6 +132,7 @@ def classifier_learner(
     learn = text_classifier_learner(dls, AWD_LSTM, config=config, drop_mult=ifnone(drop_mult, p.get('clf_drop_mult', p['drop_mult'])), pretrained=False,
                                     metrics=metrics, cbs=GradientClip(clip), **kwargs)
     learn.preset, learn.clas_config = preset, config
+    learn.backwards = bool(getattr(dls, 'backwards', False))
     if lm is not None: load_lm_encoder(learn, lm)
     return learn
 
@@ -161,7 +175,7 @@ def finetune_lm(
     if tok is None or preset is None: raise ValueError("lm must be a language model made by toolkit (train_lm, lm_learner or load_model)")
     p = get_preset(preset)
     dls = lm_dls(df, text_col, tokenizer=tok, vocab=list(lm.dls.vocab), bs=ifnone(bs, p['bs']), seq_len=ifnone(seq_len, p['seq_len']),
-                 valid_pct=valid_pct, seed=seed)
+                 valid_pct=valid_pct, seed=seed, backwards=bool(getattr(lm, 'backwards', False)))
     dls.to(check_device(device))
     learn = lm_learner(dls, preset, config=getattr(lm, 'lm_config', None))
     learn.model.load_state_dict(lm.model.state_dict())
@@ -172,7 +186,7 @@ def train_classifier(
     df:pd.DataFrame, # texts and labels (rows without a label train only the language model)
     text_col:str='text', # column of texts
     label_col:str='label', # column of labels
-    lm:LMLearner|None=None, # a language model to fine-tune and start from; None: train one here (or none)
+    lm:LMLearner|None=None, # a language model to fine-tune and start from (with `bidirectional`, a forward and a backward one); None: train one here
     pretrain:bool=True, # without `lm`: first train a language model on the texts (ULMFiT); False: from scratch
     preset:str='small', # a key of `PRESETS` (with `lm`, its own)
     epochs:int=4, # classifier epochs (gradual unfreezing when there is a language model)
@@ -188,12 +202,29 @@ def train_classifier(
     seed:int=42, # seeds the split, the initialisation and the batch order
     show_progress:bool=True, # fastai's progress bars and per-epoch tables
     device:str|None=None, # 'cpu', 'cuda' or 'cuda:N'; default: CUDA when there is a GPU, else the CPU
-)->TextLearner:
+    backwards:bool=False, # without `lm`: read texts from the end (the backward half of a forward + backward ensemble)
+    bidirectional:bool=False, # train a forward and a backward classifier and return their `Ensemble` (ULMFiT's best)
+)->TextLearner|Ensemble:
     "Train a classifier of `df[label_col]` from `df[text_col]`, ULMFiT style (or from scratch with `pretrain=False`)"
     for col in (text_col, label_col):
         if col not in df.columns: raise ValueError(f"no column {col!r}; the columns are {', '.join(map(repr, df.columns))}")
     if epochs < 1: raise ValueError(f"epochs must be at least 1, got {epochs}")
     _check_labels(df, label_col, 'drop')
+    if isinstance(lm, (list, tuple)) and not bidirectional: raise ValueError("lm is a list of language models: pass one, or bidirectional=True with a forward and a backward one")
+    if bidirectional:
+        lms = [None, None]
+        if lm is not None:
+            lms = sorted(lm, key=lambda m: bool(getattr(m, 'backwards', False))) if isinstance(lm, (list, tuple)) else []
+            if len(lms) != 2 or [bool(getattr(m, 'backwards', False)) for m in lms] != [False, True]:
+                raise ValueError("bidirectional=True with lm needs two language models, a forward and a backward one (train_lm(..., backwards=True))")
+        if 'is_valid' not in df.columns: df = split_df(df, valid_pct=valid_pct, seed=seed, group_col=group_col) # one split for both
+        members = [train_classifier(df, text_col, label_col, lm=m, pretrain=pretrain, preset=preset, epochs=epochs, lr=lr, lm_epochs=lm_epochs,
+                                    stages=stages, lm_lr=lm_lr, tokenizer=tokenizer, vocab_sz=vocab_sz, bs=bs, seed=seed,
+                                    show_progress=show_progress, device=device, backwards=back)
+                   for m, back in zip(lms, (False, True))]
+        ens = Ensemble(members)
+        ens.lm, ens.metrics = [c.lm for c in members], _valid_scores(ens)
+        return ens
     preset = getattr(lm, 'preset', None) or preset
     p = get_preset(preset)
     set_seed(seed)
@@ -203,9 +234,10 @@ def train_classifier(
     elif lm is None and pretrain:
         if lm_epochs < 1: raise ValueError("pretrain=True needs lm_epochs >= 1 (or pass pretrain=False)")
         lm = train_lm(df, text_col, preset, epochs=lm_epochs, lr=lm_lr, tokenizer=tokenizer, vocab_sz=vocab_sz, bs=bs,
-                      seed=seed, show_progress=show_progress, device=device)
+                      seed=seed, show_progress=show_progress, device=device, backwards=backwards)
     dls = classifier_dls(df, text_col, label_col, lm=lm, tokenizer=tokenizer, vocab_sz=ifnone(vocab_sz, p['vocab_sz']),
-                         bs=ifnone(bs, p['bs']), seed=seed, unlabelled='drop')
+                         bs=ifnone(bs, p['bs']), seed=seed, unlabelled='drop',
+                         backwards=(backwards or None) if lm is not None else backwards) # a forward lm with backwards=True: an error
     dls.to(check_device(device))
     learn = classifier_learner(dls, lm=lm, preset=preset)
     if lm is not None: fit_ulmfit(learn, epochs, ifnone(lr, 2e-3), show_progress, stages)
@@ -214,15 +246,62 @@ def train_classifier(
     learn.lm = lm
     return learn
 
-# %% ../nbs/04_classify.ipynb #c021
+# %% ../nbs/04_classify.ipynb #c022
+class Ensemble:
+    "Classifiers of the same classes whose probabilities are averaged: ULMFiT's forward + backward pair"
+    def __init__(self,
+        learners:list, # trained classifiers over the same classes (e.g. a forward and a backward one)
+        card:dict|None=None, # a model card (`export_learner` and `load_model` fill it)
+    ):
+        learners = list(learners)
+        if len(learners) < 2: raise ValueError(f"an ensemble needs at least 2 classifiers, got {len(learners)}")
+        if any(isinstance(l, (LMLearner, Ensemble)) for l in learners): raise ValueError("an ensemble's members must be classifiers")
+        classes = [_classes(l) for l in learners]
+        other = next((c for c in classes if c != classes[0]), None)
+        if other is not None: raise ValueError(f"the classifiers have different classes ({classes[0]} and {other}): train them on the same labels")
+        self.learners, self.classes, self.card = learners, classes[0], card or {}
+    def __len__(self): return len(self.learners)
+    def __getitem__(self, i): return self.learners[i]
+    @property
+    def directions(self)->list[str]: return ['backward' if getattr(l, 'backwards', False) else 'forward' for l in self.learners]
+    def __repr__(self): return f"Ensemble({' + '.join(self.directions)}, {len(self.classes)} classes)"
+
+    def predict(self, text:str):
+        "Like a fastai classifier's `predict`: the label, its index, and the class probabilities averaged over the members"
+        if not isinstance(text, str): raise ValueError(f"text must be a string, got {type(text).__name__}")
+        probs = _probs(self, [text], 1)[0]
+        i = int(probs.argmax())
+        return self.classes[i], torch.tensor(i), probs
+
+# %% ../nbs/04_classify.ipynb #c023
+def _valid_scores(ens:Ensemble)->dict:
+    "Accuracy and macro-F1 of `ens` on its members' (shared) validation split"
+    from sklearn.metrics import f1_score
+    probs, ys = [], None
+    for l in ens.learners:
+        with l.no_bar(): p, y = l.get_preds(ds_idx=1, reorder=True)
+        probs.append(p.float().cpu())
+        if ys is not None and not torch.equal(ys, y.cpu()): raise ValueError("the members were validated on different texts: use the same split")
+        ys = y.cpu()
+    pred = torch.stack(probs).mean(0).argmax(1)
+    return dict(accuracy=round(float((pred == ys).float().mean()), 4), f1_score=round(float(f1_score(ys, pred, average='macro')), 4))
+
+# %% ../nbs/04_classify.ipynb #c024
 def _classes(learn)->list[str]:
+    if isinstance(learn, Ensemble): return list(learn.classes)
     vocab = getattr(getattr(learn, 'dls', None), 'vocab', None)
     if isinstance(learn, LMLearner) or not (vocab is not None and len(vocab) == 2 and isinstance(vocab[1], CategoryMap)):
         raise ValueError(f"this is a {type(learn).__name__}, not a classifier: train one with train_classifier")
     return [str(c) for c in vocab[1]]
 
+def _probs(learn, texts:list[str], bs:int)->torch.Tensor:
+    "Class probabilities of `texts`, one batched pass per classifier (an `Ensemble` averages its members')"
+    if isinstance(learn, Ensemble): return torch.stack([_probs(l, texts, bs) for l in learn.learners]).mean(0)
+    dl = learn.dls.test_dl(texts, bs=bs, num_workers=0)
+    with learn.no_bar(): return learn.get_preds(dl=dl, reorder=True)[0].float().cpu()
+
 def predict_texts(
-    learn:TextLearner, # a trained (or loaded) classifier
+    learn:TextLearner, # a trained (or loaded) classifier, or an `Ensemble`
     texts:list[str], # the texts to classify
     bs:int=128, # texts per batch
 )->pd.DataFrame: # `label`, `prob` (of that label), and `prob_<class>` for each class, one row per text
@@ -233,8 +312,7 @@ def predict_texts(
     if bad: raise ValueError(f"texts must be strings; item {bad[0]} is a {type(texts[bad[0]]).__name__}")
     cols = ['label', 'prob'] + [f'prob_{c}' for c in classes]
     if not texts: return pd.DataFrame(columns=cols)
-    dl = learn.dls.test_dl(texts, bs=bs, num_workers=0)
-    with learn.no_bar(): probs = learn.get_preds(dl=dl, reorder=True)[0].float()
+    probs = _probs(learn, texts, bs)
     best = probs.argmax(1)
     res = pd.DataFrame(probs.numpy(), columns=cols[2:])
     res.insert(0, 'prob', probs.max(1).values.numpy())
@@ -242,7 +320,7 @@ def predict_texts(
     return res
 
 def predict_csv(
-    learn:TextLearner, # a trained (or loaded) classifier
+    learn:TextLearner, # a trained (or loaded) classifier, or an `Ensemble`
     src:str|Path, # a .csv, .tsv or .jsonl file (optionally .gz)
     out:str|Path, # where to write the copy with predictions (CSV; TSV if it ends in .tsv)
     text_col:str|None=None, # column of texts; guessed when there is one column or one named 'text'

@@ -25,7 +25,7 @@ def _fmt_metrics(m:dict)->str:
     return ' | '.join(f"{k} {v:.4g}" for k,v in m.items())
 
 def _size_mb(path:Path)->float:
-    return (sum(f.stat().st_size for f in path.iterdir()) if path.is_dir() else path.stat().st_size)/2**20
+    return (sum(f.stat().st_size for f in path.rglob('*') if f.is_file()) if path.is_dir() else path.stat().st_size)/2**20 # an ensemble: its members too
 
 def _saved(learn, out):
     path = Path(out).expanduser().absolute()
@@ -57,7 +57,7 @@ def cmd_train(a):
                                  category_col='label' if cat_col else None, preset=a.preset, lr=a.lr, tokenizer=tokenizer,
                                  vocab_sz=a.vocab_sz, bs=a.bs, seq_len=a.seq_len, drop_mult=a.drop_mult, valid_pct=a.valid_pct,
                                  show_progress=not a.quiet and is_rank0(), resume=a.resume, device=a.device, precision=a.precision, distributed=a.distributed,
-                                 **({'minutes': a.minutes} if a.minutes else {}))
+                                 **({'minutes': a.minutes} if a.minutes else {}), **({'backwards': True} if a.backwards else {}))
     except KeyboardInterrupt:
         ck = checkpoint_path(a.out)
         if ck.exists(): print(f"\ninterrupted: the last finished epoch is in {ck}; the same command with --resume continues from it",
@@ -89,20 +89,29 @@ def cmd_train_classifier(a):
     group_col = a.group_col or corpus.get('group_col')
     df = load_texts(a.data, text_col=a.text_col, label_col=label_col, group_col=group_col)
     if a.max_rows: df = df.sample(min(a.max_rows, len(df)), random_state=a.seed)
-    lm = load_lm(a.lm, a.trust_pickle) if a.lm else None
+    paths = a.lm or []
+    if len(paths) > 2: raise ValueError(f"--lm takes one language model, or a forward and a backward one with --bidirectional; got {len(paths)}")
+    if len(paths) == 2 and not a.bidirectional: raise ValueError("two --lm models are a forward and a backward one: add --bidirectional")
+    if len(paths) == 1 and a.bidirectional:
+        raise ValueError("--bidirectional with --lm needs two language models, a forward and a backward one (`awd train ... --backwards`): --lm FWD BWD")
+    lms = [load_lm(p, a.trust_pickle) for p in paths]
+    lm = lms if len(lms) == 2 else lms[0] if lms else None
     # a model conditioned on categories (a names model) was trained on these texts already: no fine-tuning by default
-    names = bool(getattr(lm, 'categories', None))
+    names = any(getattr(m, 'categories', None) for m in lms)
     lm_epochs = a.lm_epochs if a.lm_epochs is not None else (0 if names else 1)
     recipe = dict(epochs=9, lr=1e-2, stages=1) if names else dict(epochs=4, lr=None, stages=3) # names_classifier's, or ULMFiT's
     epochs, lr, stages = (ifnone(getattr(a, k), recipe[k]) for k in ('epochs', 'lr', 'stages'))
-    how = (f"fine-tuning {a.lm} for {lm_epochs} epochs" if lm is not None and lm_epochs else f"on the encoder of {a.lm}" if lm is not None
+    lm_name = ' and '.join(paths)
+    how = (f"fine-tuning {lm_name} for {lm_epochs} epochs" if lm is not None and lm_epochs else f"on the encoder of {lm_name}" if lm is not None
            else "from scratch" if a.no_pretrain else f"after a {a.preset} language model on the texts")
+    if a.bidirectional: how += ", forward and backward (an ensemble of two)"
     print(f"training a classifier of {label_col!r} ({df.label[df.label != ''].nunique()} classes) on {len(df):,} texts "
           f"from {a.data}, {how}" + (f", split by {group_col!r}" if group_col else ''), flush=True)
     learn = train_classifier_and_export(
-        df, a.out, epochs=epochs, seed=a.seed, card=dict(corpus=str(a.data), text_col=a.text_col, label_col=label_col, lm=a.lm),
+        df, a.out, epochs=epochs, seed=a.seed, card=dict(corpus=str(a.data), text_col=a.text_col, label_col=label_col, lm=lm_name or None),
         lm=lm, pretrain=not a.no_pretrain, preset=a.preset, lr=lr, stages=stages, lm_epochs=lm_epochs, tokenizer=a.tokenizer or corpus.get('tokenizer', 'subword'),
-        vocab_sz=a.vocab_sz, bs=a.bs, valid_pct=a.valid_pct, group_col='group' if group_col else None, show_progress=not a.quiet)
+        vocab_sz=a.vocab_sz, bs=a.bs, valid_pct=a.valid_pct, group_col='group' if group_col else None, show_progress=not a.quiet,
+        bidirectional=a.bidirectional)
     _saved(learn, a.out)
 
 def load_classifier(path, trust_pickle:bool=False, device:str|None=None):
@@ -175,6 +184,8 @@ def get_parser()->argparse.ArgumentParser:
     t.add_argument('--precision', choices=['fp16', 'bf16'], help='mixed precision, on CUDA only (default: full precision)')
     t.add_argument('--distributed', action='store_true', help='one of several processes started by `accelerate launch` or '
                    '`torchrun`: train with DDP (gloo on CPUs, nccl on GPUs); the first process writes the model')
+    t.add_argument('--backwards', action='store_true', help="model the texts from end to start: the language model for a "
+                   "classifier's backward half (`awd train-classifier --bidirectional --lm FWD BWD`); it cannot generate")
     t.add_argument('--resume', action='store_true', help='continue an interrupted run (same arguments) from OUT.checkpoint, '
                    'which every finished epoch writes')
     t.set_defaults(func=cmd_train)
@@ -203,7 +214,10 @@ def get_parser()->argparse.ArgumentParser:
     c.add_argument('--text-col', help="column of texts (default: the corpus's, or guessed)")
     c.add_argument('--label-col', help="column of labels (default: the corpus's: source, origin, label, work)")
     c.add_argument('--group-col', help="keep rows with the same value on one side of the split (default for reviews: movie)")
-    c.add_argument('--lm', help='a language model to start from; default: train one on the texts first')
+    c.add_argument('--lm', nargs='+', metavar='LM', help='a language model to start from (with --bidirectional: a forward and a backward one); '
+                   'default: train one on the texts first')
+    c.add_argument('--bidirectional', action='store_true', help="train a forward and a backward classifier and average them (ULMFiT's "
+                   "ensemble): better, at twice the time")
     c.add_argument('--trust-pickle', action='store_true', help='allow a .pkl --lm (loading a pickle can run any code it holds)')
     c.add_argument('--lm-epochs', type=int, help='language-model epochs: training one, or fine-tuning --lm (default 1; 0 for a names model)')
     c.add_argument('--no-pretrain', action='store_true', help='no language model: a classifier from scratch')

@@ -17,13 +17,13 @@ from fastcore.meta import delegates
 from fastai.text.models.awdlstm import awd_lstm_clas_config
 from .tokenize import SPTokenizer
 from .lm import PRESETS, get_tokenizer, lm_dls, lm_learner, train_lm, is_rank0, world_size, check_device, replace_dir
-from .classify import classifier_dls, classifier_learner, train_classifier, _classes
+from .classify import classifier_dls, classifier_learner, train_classifier, _classes, Ensemble
 from .names import names_lm
 
 # %% auto #0
 __all__ = ['PORTABLE_FORMAT', 'PORTABLE_VERSION', 'PORTABLE_FILES', 'package_versions', 'last_metrics', 'model_card',
-           'save_portable', 'export_learner', 'load_portable', 'load_model', 'checkpoint_path', 'train_and_export',
-           'train_classifier_and_export']
+           'save_portable', 'save_ensemble', 'export_learner', 'load_portable', 'load_model', 'checkpoint_path',
+           'train_and_export', 'train_classifier_and_export']
 
 # %% ../nbs/06_export.ipynb #c005
 def package_versions()->dict:
@@ -39,7 +39,7 @@ def last_metrics(learn:Learner)->dict:
     mets = [('valid_loss', rec.loss)] + [(m.name, m) for m in learn.metrics]
     return {n: round(float(m.value), 4) for n,m in mets if m.value is not None}
 
-_CARD_MADE = {'kind', 'task', 'preset', 'arch', 'tokenizer', 'n_params', 'metrics', 'versions', 'created', 'size_mb', 'classes', 'categories'}
+_CARD_MADE = {'kind', 'task', 'preset', 'arch', 'tokenizer', 'n_params', 'metrics', 'versions', 'created', 'size_mb', 'classes', 'categories', 'backwards'}
 
 def model_card(learn:Learner, **extra)->dict:
     "A model card for `learn`: kind, preset, architecture, tokenizer, size, metrics and versions, plus `extra`"
@@ -52,6 +52,7 @@ def model_card(learn:Learner, **extra)->dict:
     vocab = learn.dls.vocab if lm else learn.dls.vocab[0] # a classifier's is (pieces, classes)
     if not lm: extra = {'classes': _classes(learn), **extra}
     elif getattr(learn, 'categories', None): extra = {'categories': list(learn.categories), **extra}
+    if getattr(learn, 'backwards', False): extra = {'backwards': True, **extra} # reads texts from the end
     return dict(kind=type(learn).__name__, task='generate' if lm else 'classify', preset=getattr(learn, 'preset', None),
                 arch={k: getattr(enc, k) for k in ('emb_sz', 'n_hid', 'n_layers') if hasattr(enc, k)},
                 tokenizer=dict(model_type=tok.model_type if tok else None, vocab_sz=len(vocab)),
@@ -99,7 +100,8 @@ def save_portable(
                   tokenizer=dict(model_type=tok.model_type, special_toks=list(tok.special_toks)),
                   vocab=list(learn.dls.vocab if lm else learn.dls.vocab[0]), classes=None if lm else _classes(learn),
                   categories=list(getattr(learn, 'categories', None) or []) or None,
-                  names_split=getattr(learn, 'names_split', None), toolkit=toolkit.__version__)
+                  names_split=getattr(learn, 'names_split', None), backwards=bool(getattr(learn, 'backwards', False)),
+                  toolkit=toolkit.__version__)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
     shutil.rmtree(tmp, ignore_errors=True); tmp.mkdir()
@@ -129,6 +131,32 @@ def _export_pickle(learn:Learner, path:Path, card:dict)->Path:
         if lm is not None: learn.lm = lm
     return path
 
+def save_ensemble(
+    ens:Ensemble, # classifiers whose probabilities are averaged (`train_classifier(..., bidirectional=True)`)
+    path:str|Path, # the directory to write (replaced if it holds a portable model)
+    **card, # extra model-card fields
+)->Path:
+    "Write `ens` as a directory: its config and card, and one portable model per member (`0-forward`, `1-backward`)"
+    path = Path(path).expanduser().absolute()
+    members = [f'{i}-{d}' for i,d in enumerate(ens.directions)]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
+    shutil.rmtree(tmp, ignore_errors=True); tmp.mkdir()
+    try:
+        for m, l in zip(members, ens.learners): save_portable(l, tmp/m, **card)
+        first = ens.learners[0].card # the members share tokenizer, preset and size
+        ens.card = {**first, **{k: v for k,v in (ens.card or {}).items() if k not in ('size_mb', 'members')}, **card,
+                    'kind': 'Ensemble', 'directions': ens.directions, 'n_params': sum(l.card['n_params'] for l in ens.learners),
+                    'metrics': getattr(ens, 'metrics', None) or (ens.card or {}).get('metrics') or first.get('metrics', {}),
+                    'member_metrics': {m: l.card.get('metrics', {}) for m, l in zip(members, ens.learners)}}
+        config = dict(format=PORTABLE_FORMAT, version=PORTABLE_VERSION, task='ensemble', members=members, classes=ens.classes,
+                      toolkit=toolkit.__version__)
+        (tmp/'config.json').write_text(json.dumps(config))
+        (tmp/'card.json').write_text(json.dumps(ens.card, indent=2, default=str))
+        _replace_dir(tmp, path)
+    finally: shutil.rmtree(tmp, ignore_errors=True)
+    return path
+
 def export_learner(
     learn:Learner, # a trained learner
     path:str|Path, # where to write it: a directory (portable, the default) or a `.pkl` file (fastai's pickle)
@@ -136,6 +164,9 @@ def export_learner(
 )->Path:
     "Save `learn` with its model card to `path`, atomically: a portable directory, or a pickle if `path` ends in `.pkl`"
     path = Path(path).expanduser().absolute()
+    if isinstance(learn, Ensemble):
+        if path.suffix == '.pkl': raise ValueError(f"{path}: an ensemble saves as a portable directory (one model per member); give a path without .pkl")
+        return save_ensemble(learn, path, **card)
     path.parent.mkdir(parents=True, exist_ok=True)
     return _export_pickle(learn, path, card) if path.suffix == '.pkl' else save_portable(learn, path, **card)
 
@@ -144,20 +175,48 @@ def _dir_mb(path:Path)->float: return round(sum(f.stat().st_size for f in path.i
 
 def _stub_dls(config:dict, tok:SPTokenizer):
     "DataLoaders over two placeholder texts with the saved vocabulary (and classes): what predict and generate need"
-    vocab, classes = config['vocab'], config.get('classes')
+    vocab, classes, back = config['vocab'], config.get('classes'), bool(config.get('backwards', False))
     if classes is None:
-        return lm_dls(pd.DataFrame({'text': ['a', 'a'], 'is_valid': [False, True]}), tokenizer=tok, vocab=vocab, bs=1, seq_len=2)
+        return lm_dls(pd.DataFrame({'text': ['a', 'a'], 'is_valid': [False, True]}), tokenizer=tok, vocab=vocab, bs=1, seq_len=2, backwards=back)
     df = pd.DataFrame({'text': 'a', 'label': list(classes) + [classes[0]], 'is_valid': [False]*len(classes) + [True]})
-    return classifier_dls(df, tokenizer=tok, vocab=vocab, classes=list(classes), bs=1)
+    return classifier_dls(df, tokenizer=tok, vocab=vocab, classes=list(classes), bs=1, backwards=back)
+
+def _load_ensemble(path:Path, config:dict, cpu:bool)->Ensemble:
+    "The `Ensemble` saved by `save_ensemble` at `path`"
+    members = config.get('members')
+    if not isinstance(members, list) or len(members) < 2 or not all(isinstance(m, str) and m and '/' not in m and not m.startswith('.') for m in members):
+        raise ValueError(f"{path/'config.json'}: an ensemble config needs the list of its member directories")
+    try: card = json.loads((path/'card.json').read_text())
+    except FileNotFoundError: raise ValueError(f"{path}: not a complete ensemble, missing card.json (the model card)") from None
+    except (ValueError, UnicodeDecodeError) as e: raise ValueError(f"{path/'card.json'} is damaged: {e}") from None
+    learners = []
+    for m in members:
+        if not (path/m).is_dir(): raise ValueError(f"{path}: not a complete ensemble, missing the member {m}/")
+        learners.append(load_portable(path/m, cpu))
+    ens = Ensemble(learners, card={**card, 'size_mb': round(sum(l.card.get('size_mb', 0) for l in learners), 1)})
+    ens.metrics = card.get('metrics')
+    return ens
+
+def _peek_config(path:Path)->dict|None:
+    "config.json of the directory `path`, or None when there is none or it does not parse (`load_portable` reports that)"
+    try: config = json.loads((path/'config.json').read_text())
+    except (OSError, ValueError, UnicodeDecodeError): return None
+    return config if isinstance(config, dict) else None
 
 def load_portable(
-    path:str|Path, # a directory written by `save_portable` (or `export_learner` to a path without `.pkl`)
+    path:str|Path, # a directory written by `save_portable` or `save_ensemble` (or `export_learner` to a path without `.pkl`)
     cpu:bool=True, # load on the CPU; False: on the GPU when there is one
-)->Learner:
-    "Rebuild a working learner from a portable model directory, unpickling nothing"
+)->Learner|Ensemble:
+    "Rebuild a working learner (or ensemble) from a portable model directory, unpickling nothing"
     path = Path(path).expanduser()
     if not path.exists(): raise FileNotFoundError(f"{path}: no such model")
     if not path.is_dir(): raise ValueError(f"{path} is not a directory: a portable model is a directory")
+    config = _peek_config(path)
+    if config and config.get('format') == PORTABLE_FORMAT and config.get('task') == 'ensemble':
+        if not isinstance(config.get('version'), int) or config['version'] > PORTABLE_VERSION:
+            raise ValueError(f"{path}: portable format version {config.get('version')!r}, made by awd-toolkit {config.get('toolkit', '?')}; "
+                             f"this awd-toolkit ({toolkit.__version__}) reads versions up to {PORTABLE_VERSION}: upgrade awd-toolkit")
+        return _load_ensemble(path, config, cpu)
     missing = [f for f in PORTABLE_FILES if not (path/f).is_file()]
     if missing: raise ValueError(f"{path}: not a complete portable model, missing " +
                                  ', '.join(f'{f} ({PORTABLE_FILES[f]})' for f in missing))
@@ -192,6 +251,7 @@ def load_portable(
     learn.preset, learn.card = config.get('preset'), {**card, 'size_mb': _dir_mb(path)}
     if config.get('categories'): learn.categories = list(config['categories'])
     if config.get('names_split'): learn.names_split = config['names_split']
+    learn.backwards = bool(config.get('backwards', False))
     if isinstance(learn, LMLearner):
         state = weights.get('start_state')
         learn.start_state = None if not state else [(h, c) for h,c in state]
@@ -225,7 +285,7 @@ def load_model(
     if device is not None:
         dev = check_device(device)
         learn = load_model(path, cpu=True, trust_pickle=trust_pickle)
-        learn.dls.to(dev); learn.model.to(dev)
+        for l in getattr(learn, 'learners', [learn]): l.dls.to(dev); l.model.to(dev) # an ensemble: each member
         return learn
     path = Path(path).expanduser()
     if path.name in PORTABLE_FILES and path.parent.joinpath('config.json').is_file(): path = path.parent # a file of a model
@@ -287,8 +347,8 @@ def train_classifier_and_export(
     "Train a classifier with `train_classifier` and export it to `path` with its card (and its language model's metrics)"
     t0 = time.time()
     learn = train_classifier(df, text_col, label_col, epochs=epochs, seed=seed, **kwargs)
-    lm = getattr(learn, 'lm', None)
-    export_learner(learn, path, **{'text_col': text_col, 'label_col': label_col, **(card or {})},
-                   lm_metrics=last_metrics(lm) if lm is not None else None, n_texts=len(df), epochs=epochs, seed=seed,
+    lm = getattr(learn, 'lm', None) # an ensemble's: one per member
+    lm_metrics = [last_metrics(m) for m in lm if m is not None] if isinstance(lm, list) else last_metrics(lm) if lm is not None else None
+    export_learner(learn, path, **{'text_col': text_col, 'label_col': label_col, **(card or {})}, lm_metrics=lm_metrics, n_texts=len(df), epochs=epochs, seed=seed,
                    train_minutes=round((time.time()-t0)/60, 2))
     return learn

@@ -273,6 +273,12 @@ def category_token(category:str)->str:
     return '▁xxcat_' + '_'.join(category.lower().split())
 
 # %% ../nbs/03_generate.ipynb #c016
+def _check_forward(learn):
+    "A backward language model (`train_lm(backwards=True)`) reads texts from their end: it cannot continue a prompt"
+    if getattr(learn, 'backwards', False):
+        raise ValueError("this language model reads texts backwards (trained with backwards=True): it is for a classifier's "
+                         "forward + backward ensemble and cannot continue a prompt; generate with a forward model")
+
 @patch
 def generate(
     self:LMLearner,
@@ -294,6 +300,7 @@ def generate(
     return_logprobs:bool=False, # return `Sample(text, logprob, n_tokens)` instead of plain texts
 )->list:
     "Generate `n` clean texts that start with `prompt`"
+    _check_forward(self)
     if not isinstance(prompt, str): raise ValueError(f"prompt must be a string, got {type(prompt).__name__}")
     if len(prompt) > MAX_PROMPT_CHARS: raise ValueError(f"the prompt is {len(prompt):,} characters long; at most {MAX_PROMPT_CHARS:,}")
     check_generate_args(n, temperature, top_k, top_p, min_p, greedy, min_words, max_words, max_tokens, repetition_penalty)
@@ -317,6 +324,7 @@ if LMLearner.predict.__module__ != __name__: fastai_predict = LMLearner.predict 
 def predict(self:LMLearner, text, n_words=1, no_unk=True, temperature=1., min_p=None, no_bar=False,
             decoder=None, only_last_word=False):
     "Return `text` and the `n_words` pieces that come after it, in linear time"
+    _check_forward(self)
     _check('n_words', n_words, _is_int(n_words) and 0 <= n_words <= MAX_TOKENS, f'an integer from 0 to {MAX_TOKENS}')
     check_generate_args(1, temperature, None, None, min_p, False, 0, None, 1, 1.0)
     if not isinstance(text, str): raise ValueError(f"text must be a string, got {type(text).__name__}")

@@ -57,6 +57,7 @@ def lm_dls(
     valid_pct:float=0.1, # share of texts held out, when `df` has no `is_valid` column
     seed:int=42, # seed of the split
     vocab:list|None=None, # a fixed vocabulary (an existing model's, to fine-tune it on new texts); default: built from the texts
+    backwards:bool=False, # read every text from its end to its start (a backward model, for a forward + backward ensemble)
 )->DataLoaders:
     "Language-model `DataLoaders` over `df[text_col]`, with a trained subword or character tokenizer"
     if text_col not in df.columns: raise ValueError(f"no text column {text_col!r}; the columns are {', '.join(map(repr, df.columns))}")
@@ -65,11 +66,12 @@ def lm_dls(
     if 'is_valid' not in df.columns: df = split_df(df, valid_pct=valid_pct, seed=seed)
     df = df[[text_col, 'is_valid']].rename(columns={text_col: 'text'}).reset_index(drop=True)
     tok = tokenizer if isinstance(tokenizer, SPTokenizer) else make_tokenizer(tokenizer, vocab_sz=vocab_sz)
-    block = TextBlock(text_tokenizer(tok), vocab=vocab, is_lm=True, seq_len=seq_len, min_freq=1, max_vocab=60000)
+    block = TextBlock(text_tokenizer(tok), vocab=vocab, is_lm=True, seq_len=seq_len, min_freq=1, max_vocab=60000, backwards=backwards)
     dls = DataBlock(blocks=block, get_x=ColReader('text'), splitter=ColSplitter('is_valid')).dataloaders(df, bs=bs, seq_len=seq_len)
     valid = df.text[df.is_valid].astype(str).str.replace(r'(^|\s)xxcat_\S+\s*', r'\1', regex=True) # category marks are not text
     dls.valid_stats = dict(tokens=int(sum(dls.valid.lens.coll)), chars=int(valid.str.len().sum() + len(valid)),
                            words=int(valid.str.split().str.len().sum() + len(valid)))
+    dls.backwards = backwards
     return dls
 
 # %% ../nbs/02_lm.ipynb #c012
@@ -81,7 +83,7 @@ def get_tokenizer(
     tok = getattr(getattr(dls.train_ds, 'tokenizer', None), 'tok', None)
     return tok if isinstance(tok, SPTokenizer) else None
 
-# %% ../nbs/02_lm.ipynb #c015
+# %% ../nbs/02_lm.ipynb #c017
 class TokenLoss(AvgLoss):
     "Total validation loss over all predicted tokens, rescaled to another unit by `value`"
     def __init__(self, stats:dict): store_attr()
@@ -106,7 +108,7 @@ class WordPerplexity(TokenLoss):
     @property
     def name(self): return 'word_ppl'
 
-# %% ../nbs/02_lm.ipynb #c017
+# %% ../nbs/02_lm.ipynb #c019
 def lm_learner(
     dls, # from `lm_dls`
     preset:str='small', # a key of `PRESETS`
@@ -124,9 +126,10 @@ def lm_learner(
     learn = language_model_learner(dls, AWD_LSTM, config={**p['config'], **(config or {})}, drop_mult=ifnone(drop_mult, p['drop_mult']),
                                    pretrained=False, metrics=metrics, cbs=GradientClip(clip), **kwargs)
     learn.preset, learn.lm_config = preset, dict(config or {})
+    learn.backwards = bool(getattr(dls, 'backwards', False))
     return learn
 
-# %% ../nbs/02_lm.ipynb #c022
+# %% ../nbs/02_lm.ipynb #c024
 def quiet(learn, on:bool=True):
     "A context in which `learn` trains without progress bars or the per-epoch table (when `on`)"
     import contextlib
@@ -281,6 +284,7 @@ def train_lm(
     precision:str|None=None, # mixed precision on CUDA: 'fp16' or 'bf16'; None: full precision
     distributed:bool=False, # one of several processes (`accelerate launch` / `torchrun`): fastai's `distrib_ctx` (DDP)
     minutes:float|None=None, # a training-time budget instead of `epochs`: the one-cycle schedule is fitted to it
+    backwards:bool=False, # model the texts from end to start (for a classifier's forward + backward ensemble)
 )->LMLearner:
     "Train an AWD-LSTM language model on `df[text_col]` with the preset's recipe"
     if epochs < 1: raise ValueError(f"epochs must be at least 1, got {epochs}")
@@ -294,14 +298,15 @@ def train_lm(
     lr, bs, seq_len = ifnone(lr, p['lr']), ifnone(bs, p['bs']), ifnone(seq_len, p['seq_len'])
     meta = dict(texts=_fingerprint(df[text_col]) if text_col in df.columns else None, preset=preset, epochs=epochs, lr=lr, bs=bs,
                 seq_len=seq_len, vocab_sz=vocab_sz, valid_pct=valid_pct, seed=seed, config=config,
-                drop_mult=drop_mult, tokenizer=tokenizer if isinstance(tokenizer, str) else tokenizer.model_type)
+                drop_mult=drop_mult, tokenizer=tokenizer if isinstance(tokenizer, str) else tokenizer.model_type,
+                **({'backwards': True} if backwards else {}))
     device = check_device(device, precision)
     if distributed: check_distributed()
     ck = read_checkpoint(checkpoint, json.loads(json.dumps(meta))) if resume else None
     set_seed(seed)
     dls = lm_dls(df, text_col, tokenizer=ck['tokenizer'] if ck else tokenizer, vocab=ck['vocab'] if ck else None,
                  vocab_sz=ifnone(vocab_sz, p['vocab_sz']), bs=bs*(world_size() if distributed else 1), seq_len=seq_len,
-                 valid_pct=valid_pct, seed=seed) # distributed: each process trains on `bs` rows of every batch
+                 valid_pct=valid_pct, seed=seed, backwards=backwards) # distributed: each process trains on `bs` rows of every batch
     learn = lm_learner(dls, preset, config=config, drop_mult=drop_mult)
     start = 0
     if ck:

@@ -14,7 +14,7 @@ from .data import load_corpus, split_df
 from .tokenize import SPECIAL_TOKS, make_tokenizer
 from .lm import train_lm
 from .generate import category_token
-from .classify import train_classifier
+from .classify import train_classifier, Ensemble
 
 # %% auto #0
 __all__ = ['NAMES_RECIPE', 'category_texts', 'names_lm', 'names_classifier']
@@ -88,7 +88,7 @@ def names_lm(
 # %% ../nbs/05_names.ipynb #c017
 def names_classifier(
     df:pd.DataFrame|None=None, # names and origins; default: the bundled `names` corpus
-    lm:LMLearner|None=None, # the names language model (from `names_lm`); None: train one first
+    lm:LMLearner|None=None, # the names language model (from `names_lm`; with `bidirectional`, a forward and a backward one); None: train it first
     name_col:str='name', # column of names
     origin_col:str='origin', # column of origins (the classes)
     epochs:int=9, # classifier epochs: one for the head alone, the rest for the whole network
@@ -96,15 +96,18 @@ def names_classifier(
     valid_pct:float=0.1, # share of names held out, when `df` has no `is_valid` column
     seed:int=42, # seeds the split and the training
     show_progress:bool=True, # fastai's progress bars and per-epoch tables
+    bidirectional:bool=False, # a forward and a backward classifier, averaged (an `Ensemble`)
     **kwargs, # passed to `train_classifier` (bs, ...)
-)->TextLearner:
+)->TextLearner|Ensemble:
     "An origin classifier for names, ULMFiT style, on the encoder of the names language model"
     names = _names_frame(df, name_col, origin_col, valid_pct, seed)
-    if lm is None: lm = names_lm(names, seed=seed, show_progress=show_progress)
-    split = getattr(lm, 'names_split', None)
-    if split is not None and split != _split_key(names):
+    if lm is None:
+        lm = [names_lm(names, seed=seed, show_progress=show_progress, backwards=b) for b in ((False, True) if bidirectional else (False,))]
+        lm = lm if bidirectional else lm[0]
+    splits = {getattr(m, 'names_split', None) for m in (lm if isinstance(lm, (list, tuple)) else [lm])} - {None}
+    if splits and splits != {_split_key(names)}:
         warnings.warn("the language model was trained on another split of the names: the classifier's validation "
                       "figures may be optimistic (pass the same df and seed to names_lm and names_classifier)")
     kwargs = {'stages': 1, **kwargs}
     return train_classifier(names, 'name', 'origin', lm=lm, lm_epochs=0, epochs=epochs, lr=ifnone(lr, 1e-2), seed=seed,
-                            show_progress=show_progress, **kwargs)
+                            show_progress=show_progress, bidirectional=bidirectional, **kwargs)
