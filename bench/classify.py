@@ -6,10 +6,12 @@ Two tasks on bundled data, each on a fixed, seeded 80/10/10 train/valid/test spl
 Rows, scored on test (accuracy and macro-F1): majority class; TF-IDF word 1-2-grams + logistic regression (C chosen
 on valid); a BiLSTM like the classic "RNN for classification" notebook (embedding 100, BiLSTM 128, final hidden and
 cell states -> linear, Adam, early stopping on valid); ours from scratch (no language model); ours with the ULMFiT
-recipe (`train_classifier`: a language model on the training texts, then gradual unfreezing). The neural rows get
-the same wall-clock budget: the ULMFiT row's total time (language model included).
+recipe (`train_classifier`'s defaults: a language model on the training texts, then gradual unfreezing); and ours,
+forward + backward (`bidirectional=True`: the same recipe reading the texts both ways, the two classifiers averaged).
+Budgets: ours from scratch gets the forward ULMFiT row's total time (language model included); the BiLSTM gets the
+forward + backward row's (it stops earlier when valid accuracy stops improving).
 Run with the machine otherwise idle:
-    python bench/classify.py [--tasks reviews headlines] [--max-rows N] [--epochs 4] [--lm-epochs 1]
+    python bench/classify.py [--tasks reviews headlines] [--max-rows N] [--epochs E] [--lm-epochs E]
 """
 import argparse, platform, re, time
 from collections import Counter
@@ -18,7 +20,7 @@ import torch, torch.nn as nn
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
-from toolkit.all import load_corpus, train_classifier, predict_texts
+from toolkit.all import load_corpus, train_classifier, predict_texts, Ensemble
 
 TASKS = {'reviews': dict(label='label', group='movie'), 'headlines': dict(label='source', group=None)}
 
@@ -109,33 +111,40 @@ def run_task(task, a):
     rows.append(('majority class', *scores(te.y, [maj]*len(te)), 0, f'always {maj!r}'))
     t = time.time(); pred, C = tfidf_lr(tr, va, te)
     rows.append(('TF-IDF word 1-2-grams + logistic regression', *scores(te.y, pred), time.time() - t, f'C={C}'))
-    pred, secs, learn = ours(tr, va, te, epochs=a.epochs, lm_epochs=a.lm_epochs)
-    lm_bpc = learn.lm.validate()[3]
+    kw = {k: v for k, v in dict(epochs=a.epochs, lm_epochs=a.lm_epochs).items() if v is not None} # default: train_classifier's
+    pred, secs, learn = ours(tr, va, te, **kw)
+    with learn.lm.no_bar(): lm_bpc = learn.lm.validate()[3]
+    n_ep, n_lm = kw.get('epochs', 6), kw.get('lm_epochs', 3)
     ulm = ('ours: ULMFiT (LM on the texts, then gradual unfreezing)', *scores(te.y, pred), secs,
-           f'LM {a.lm_epochs} epoch(s), bpc {lm_bpc:.2f}; classifier {a.epochs} epochs')
+           f'LM {n_lm} epochs, bpc {lm_bpc:.2f}; classifier {n_ep} epochs')
+    bpred, bsecs, bwd = ours(tr, va, te, backwards=True, **kw)
+    both_secs = secs + bsecs
+    both = ('ours: ULMFiT, forward + backward (two classifiers, averaged)', *scores(te.y, predict_texts(Ensemble([learn, bwd]), te.text.tolist()).label),
+            both_secs, f'backward alone {scores(te.y, bpred)[0]:.3f}')
     # the same budget for the other neural rows: from scratch gets the LM's time as extra classifier epochs
     t = time.time(); pred_s, secs_s, _ = ours(tr, va, te, epochs=1, pretrain=False); epoch_secs = secs_s
     extra = max(0, round((secs - epoch_secs)/max(epoch_secs, 1)))
     pred_s, secs_s, _ = ours(tr, va, te, epochs=1 + extra, pretrain=False)
-    pred_b, ep_b, secs_b = bilstm(tr, va, te, secs, a.seed)
+    pred_b, ep_b, secs_b = bilstm(tr, va, te, both_secs, a.seed)
     rows.append(('BiLSTM (emb 100, BiLSTM 128, h+c -> linear, Adam, early stopping)', *scores(te.y, pred_b), secs_b,
                  f'{ep_b} epochs'))
     rows.append(('ours: from scratch (no language model)', *scores(te.y, pred_s), secs_s, f'{1 + extra} epochs'))
-    rows.append(ulm)
+    rows += [ulm, both]
     print(f"\n### {task}: {len(tr):,} train / {len(va):,} valid / {len(te):,} test, {tr.y.nunique()} classes"
           + (f", split by {TASKS[task]['group']}" if TASKS[task]['group'] else '') + "\n", flush=True)
     print('| model | test accuracy | test macro-F1 | train time | notes |\n|---|---|---|---|---|')
     for name, acc, f1, s, note in rows: print(f'| {name} | {acc:.3f} | {f1:.3f} | {s/60:.1f} min | {note} |')
-    others = rows[:-1]
-    print(f"\nULMFiT vs the best other row: accuracy {rows[-1][1] - max(r[1] for r in others):+.3f}, "
-          f"macro-F1 {rows[-1][2] - max(r[2] for r in others):+.3f}", flush=True)
+    others = rows[:-2]
+    for r in (ulm, both):
+        print(f"\n{r[0]} vs the best other row: accuracy {r[1] - max(o[1] for o in others):+.3f}, "
+              f"macro-F1 {r[2] - max(o[2] for o in others):+.3f}", flush=True)
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--tasks', nargs='+', default=list(TASKS), choices=list(TASKS))
     p.add_argument('--max-rows', type=int, help='a random sample of each corpus (default: all of it)')
-    p.add_argument('--epochs', type=int, default=4, help='ULMFiT classifier epochs')
-    p.add_argument('--lm-epochs', type=int, default=1)
+    p.add_argument('--epochs', type=int, help="ULMFiT classifier epochs (default: train_classifier's)")
+    p.add_argument('--lm-epochs', type=int, help="language-model epochs (default: train_classifier's)")
     p.add_argument('--seed', type=int, default=0)
     a = p.parse_args()
     print(f"{platform.node()} | {platform.machine()} | {torch.get_num_threads()} threads | torch {torch.__version__}")

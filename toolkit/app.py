@@ -27,7 +27,7 @@ DEFAULT_MODELS = {
     'headlines': dict(corpus='headlines', tokenizer='subword', epochs=1),
     'names':     dict(corpus='names', category_col='origin', epochs=None), # the names recipe's
     'origin':    dict(corpus='names', label_col='origin', lm='names', epochs=9, lr=1e-2, stages=1, title='Name origin'), # names_classifier's recipe
-    'sentiment': dict(corpus='reviews', label_col='label', group_col='movie', epochs=3, lm_epochs=1, title='Review sentiment'),
+    'sentiment': dict(corpus='reviews', label_col='label', group_col='movie', epochs=6, lm_epochs=3, title='Review sentiment'), # train_classifier's
     'outlet':    dict(corpus='headlines', label_col='source', lm='headlines', epochs=2, title='Headline outlet'),
 }
 

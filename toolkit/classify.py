@@ -139,10 +139,10 @@ def classifier_learner(
 # %% ../nbs/04_classify.ipynb #c013
 def fit_ulmfit(
     learn:TextLearner, # a classifier whose encoder came from a language model
-    epochs:int=4, # in all
-    lr:float=2e-3, # the top layer group's learning rate in every stage
+    epochs:int=6, # in all
+    lr:float=1e-2, # the top layer group's learning rate in every stage
     show_progress:bool=True, # fastai's progress bars and per-epoch table
-    stages:int=3, # frozen stages of one epoch each before the whole network trains (ULMFiT's: 3; 0 to 3)
+    stages:int=1, # frozen stages of one epoch each before the whole network trains (0 to 3; the paper's: 3)
 )->TextLearner:
     "Train `learn` with ULMFiT's gradual unfreezing and discriminative learning rates"
     if epochs < 1: raise ValueError(f"epochs must be at least 1, got {epochs}")
@@ -189,10 +189,10 @@ def train_classifier(
     lm:LMLearner|None=None, # a language model to fine-tune and start from (with `bidirectional`, a forward and a backward one); None: train one here
     pretrain:bool=True, # without `lm`: first train a language model on the texts (ULMFiT); False: from scratch
     preset:str='small', # a key of `PRESETS` (with `lm`, its own)
-    epochs:int=4, # classifier epochs (gradual unfreezing when there is a language model)
-    lr:float|None=None, # classifier learning rate; default 2e-3
-    lm_epochs:int=1, # language-model epochs (training it, or fine-tuning `lm`; 0 skips fine-tuning)
-    stages:int=3, # frozen stages of gradual unfreezing (see `fit_ulmfit`)
+    epochs:int=6, # classifier epochs (gradual unfreezing when there is a language model)
+    lr:float|None=None, # classifier learning rate; default 1e-2 on a language model, 2e-3 from scratch
+    lm_epochs:int=3, # language-model epochs (training it, or fine-tuning `lm`; 0 skips fine-tuning)
+    stages:int=1, # frozen stages of gradual unfreezing (see `fit_ulmfit`)
     lm_lr:float|None=None, # language-model learning rate; default: the preset's (half to fine-tune)
     tokenizer:str|SPTokenizer='subword', # without `lm`: 'subword', 'char' or a tokenizer
     vocab_sz:int|None=None, # subword vocabulary size; default: the preset's
@@ -240,7 +240,7 @@ def train_classifier(
                          backwards=(backwards or None) if lm is not None else backwards) # a forward lm with backwards=True: an error
     dls.to(check_device(device))
     learn = classifier_learner(dls, lm=lm, preset=preset)
-    if lm is not None: fit_ulmfit(learn, epochs, ifnone(lr, 2e-3), show_progress, stages)
+    if lm is not None: fit_ulmfit(learn, epochs, ifnone(lr, 1e-2), show_progress, stages)
     else:
         with quiet(learn, not show_progress): learn.fit_one_cycle(epochs, ifnone(lr, 2e-3))
     learn.lm = lm

@@ -98,8 +98,8 @@ def cmd_train_classifier(a):
     lm = lms if len(lms) == 2 else lms[0] if lms else None
     # a model conditioned on categories (a names model) was trained on these texts already: no fine-tuning by default
     names = any(getattr(m, 'categories', None) for m in lms)
-    lm_epochs = a.lm_epochs if a.lm_epochs is not None else (0 if names else 1)
-    recipe = dict(epochs=9, lr=1e-2, stages=1) if names else dict(epochs=4, lr=None, stages=3) # names_classifier's, or ULMFiT's
+    lm_epochs = a.lm_epochs if a.lm_epochs is not None else (0 if names else 3)
+    recipe = dict(epochs=9, lr=1e-2, stages=1) if names else dict(epochs=6, lr=None, stages=1) # names_classifier's, or train_classifier's
     epochs, lr, stages = (ifnone(getattr(a, k), recipe[k]) for k in ('epochs', 'lr', 'stages'))
     lm_name = ' and '.join(paths)
     how = (f"fine-tuning {lm_name} for {lm_epochs} epochs" if lm is not None and lm_epochs else f"on the encoder of {lm_name}" if lm is not None
@@ -219,12 +219,12 @@ def get_parser()->argparse.ArgumentParser:
     c.add_argument('--bidirectional', action='store_true', help="train a forward and a backward classifier and average them (ULMFiT's "
                    "ensemble): better, at twice the time")
     c.add_argument('--trust-pickle', action='store_true', help='allow a .pkl --lm (loading a pickle can run any code it holds)')
-    c.add_argument('--lm-epochs', type=int, help='language-model epochs: training one, or fine-tuning --lm (default 1; 0 for a names model)')
+    c.add_argument('--lm-epochs', type=int, help='language-model epochs: training one, or fine-tuning --lm (default 3; 0 for a names model)')
     c.add_argument('--no-pretrain', action='store_true', help='no language model: a classifier from scratch')
     c.add_argument('--preset', default='small', choices=list(PRESETS), help='model size without --lm (default: small)')
-    c.add_argument('--epochs', type=int, help='classifier epochs, gradual unfreezing (default: 4; 9 on a names model)')
-    c.add_argument('--lr', type=float, help='classifier learning rate (default: 2e-3; 1e-2 on a names model)')
-    c.add_argument('--stages', type=int, choices=range(4), help='frozen stages of gradual unfreezing (default: 3; 1 on a names model)')
+    c.add_argument('--epochs', type=int, help='classifier epochs, gradual unfreezing (default: 6; 9 on a names model)')
+    c.add_argument('--lr', type=float, help='classifier learning rate (default: 1e-2 on a language model, 2e-3 from scratch)')
+    c.add_argument('--stages', type=int, choices=range(4), help='frozen stages of gradual unfreezing (default: 1, the head alone)')
     c.add_argument('--tokenizer', choices=['subword', 'char'], help='without --lm (default: char for names, else subword)')
     c.add_argument('--vocab-sz', type=int, help="subword vocabulary size (default: the preset's)")
     c.add_argument('--bs', type=int, help="batch size (default: the preset's)")

@@ -62,7 +62,7 @@ def model_card(learn:Learner, **extra)->dict:
                 created=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'), **extra)
 
 # %% ../nbs/06_export.ipynb #c007
-PORTABLE_FORMAT, PORTABLE_VERSION = 'awd-toolkit-portable', 1
+PORTABLE_FORMAT, PORTABLE_VERSION = 'awd-toolkit-portable', 2 # 2: backward models and ensembles, which a reader of 1 would get wrong
 PORTABLE_FILES = {'config.json': 'the architecture, vocabulary and classes', 'weights.pt': 'the weights',
                   'tokenizer.model': 'the SentencePiece model', 'card.json': 'the model card'}
 
@@ -95,12 +95,13 @@ def save_portable(
     state = toolkit.generate.get_start_state(learn) if lm else None
     weights = {'model': {k: v.detach().cpu().clone() for k,v in learn.model.state_dict().items()},
                'start_state': None if state is None else [[h.detach().cpu(), c.detach().cpu()] for h,c in state]}
-    config = dict(format=PORTABLE_FORMAT, version=PORTABLE_VERSION, task='generate' if lm else 'classify',
+    back = bool(getattr(learn, 'backwards', False))
+    config = dict(format=PORTABLE_FORMAT, version=2 if back else 1, task='generate' if lm else 'classify', # forward models stay readable by 1
                   preset=getattr(learn, 'preset', None), arch=_arch(learn),
                   tokenizer=dict(model_type=tok.model_type, special_toks=list(tok.special_toks)),
                   vocab=list(learn.dls.vocab if lm else learn.dls.vocab[0]), classes=None if lm else _classes(learn),
                   categories=list(getattr(learn, 'categories', None) or []) or None,
-                  names_split=getattr(learn, 'names_split', None), backwards=bool(getattr(learn, 'backwards', False)),
+                  names_split=getattr(learn, 'names_split', None), backwards=back,
                   toolkit=toolkit.__version__)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
@@ -149,7 +150,7 @@ def save_ensemble(
                     'kind': 'Ensemble', 'directions': ens.directions, 'n_params': sum(l.card['n_params'] for l in ens.learners),
                     'metrics': getattr(ens, 'metrics', None) or (ens.card or {}).get('metrics') or first.get('metrics', {}),
                     'member_metrics': {m: l.card.get('metrics', {}) for m, l in zip(members, ens.learners)}}
-        config = dict(format=PORTABLE_FORMAT, version=PORTABLE_VERSION, task='ensemble', members=members, classes=ens.classes,
+        config = dict(format=PORTABLE_FORMAT, version=2, task='ensemble', members=members, classes=ens.classes,
                       toolkit=toolkit.__version__)
         (tmp/'config.json').write_text(json.dumps(config))
         (tmp/'card.json').write_text(json.dumps(ens.card, indent=2, default=str))
