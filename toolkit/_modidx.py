@@ -61,6 +61,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                               'toolkit.data.read_texts': ('data.html#read_texts', 'toolkit/data.py'),
                               'toolkit.data.split_df': ('data.html#split_df', 'toolkit/data.py')},
             'toolkit.export': { 'toolkit.export._arch': ('export.html#_arch', 'toolkit/export.py'),
+                                'toolkit.export._check_version': ('export.html#_check_version', 'toolkit/export.py'),
                                 'toolkit.export._dir_mb': ('export.html#_dir_mb', 'toolkit/export.py'),
                                 'toolkit.export._export_pickle': ('export.html#_export_pickle', 'toolkit/export.py'),
                                 'toolkit.export._load_ensemble': ('export.html#_load_ensemble', 'toolkit/export.py'),

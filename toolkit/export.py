@@ -198,6 +198,13 @@ def _load_ensemble(path:Path, config:dict, cpu:bool)->Ensemble:
     ens.metrics = card.get('metrics')
     return ens
 
+def _check_version(path:Path, config:dict):
+    "An error that says to upgrade when `config` is a newer portable format than this awd-toolkit reads"
+    version = config.get('version')
+    if not isinstance(version, int) or version > PORTABLE_VERSION:
+        raise ValueError(f"{path}: portable format version {version!r}, made by awd-toolkit {config.get('toolkit', '?')}; this "
+                         f"awd-toolkit ({toolkit.__version__}) reads versions up to {PORTABLE_VERSION}: upgrade awd-toolkit")
+
 def _peek_config(path:Path)->dict|None:
     "config.json of the directory `path`, or None when there is none or it does not parse (`load_portable` reports that)"
     try: config = json.loads((path/'config.json').read_text())
@@ -214,9 +221,7 @@ def load_portable(
     if not path.is_dir(): raise ValueError(f"{path} is not a directory: a portable model is a directory")
     config = _peek_config(path)
     if config and config.get('format') == PORTABLE_FORMAT and config.get('task') == 'ensemble':
-        if not isinstance(config.get('version'), int) or config['version'] > PORTABLE_VERSION:
-            raise ValueError(f"{path}: portable format version {config.get('version')!r}, made by awd-toolkit {config.get('toolkit', '?')}; "
-                             f"this awd-toolkit ({toolkit.__version__}) reads versions up to {PORTABLE_VERSION}: upgrade awd-toolkit")
+        _check_version(path, config)
         return _load_ensemble(path, config, cpu)
     missing = [f for f in PORTABLE_FILES if not (path/f).is_file()]
     if missing: raise ValueError(f"{path}: not a complete portable model, missing " +
@@ -225,10 +230,7 @@ def load_portable(
     except (ValueError, UnicodeDecodeError) as e: raise ValueError(f"{path/'config.json'} is damaged: {e}") from None
     if not isinstance(config, dict) or config.get('format') != PORTABLE_FORMAT:
         raise ValueError(f"{path/'config.json'} is not an awd-toolkit portable model config")
-    version = config.get('version')
-    if not isinstance(version, int) or version > PORTABLE_VERSION:
-        raise ValueError(f"{path}: portable format version {version!r}, made by awd-toolkit {config.get('toolkit', '?')}; this "
-                         f"awd-toolkit ({toolkit.__version__}) reads versions up to {PORTABLE_VERSION}: upgrade awd-toolkit")
+    _check_version(path, config)
     try: card = json.loads((path/'card.json').read_text())
     except (ValueError, UnicodeDecodeError) as e: raise ValueError(f"{path/'card.json'} is damaged: {e}") from None
     try:
