@@ -10,7 +10,7 @@ from pathlib import Path
 from .data import CORPORA, load_texts
 from .lm import PRESETS, check_device, check_distributed, is_rank0, world_size
 from .names import NAMES_RECIPE
-from .export import train_and_export, train_classifier_and_export, load_model, export_learner, checkpoint_path
+from .export import train_and_export, train_classifier_and_export, load_model, export_learner, checkpoint_path, CLASSIFIER_DEFAULTS
 from .generate import LMLearner, MAX_N, MAX_TOKENS
 from .classify import predict_texts, predict_csv, _classes
 
@@ -98,8 +98,8 @@ def cmd_train_classifier(a):
     lm = lms if len(lms) == 2 else lms[0] if lms else None
     # a model conditioned on categories (a names model) was trained on these texts already: no fine-tuning by default
     names = any(getattr(m, 'categories', None) for m in lms)
-    lm_epochs = a.lm_epochs if a.lm_epochs is not None else (0 if names else 3)
-    recipe = dict(epochs=9, lr=1e-2, stages=1) if names else dict(epochs=6, lr=None, stages=1) # names_classifier's, or train_classifier's
+    lm_epochs = a.lm_epochs if a.lm_epochs is not None else (0 if names else CLASSIFIER_DEFAULTS['lm_epochs'])
+    recipe = dict(epochs=9, lr=1e-2, stages=1) if names else CLASSIFIER_DEFAULTS # names_classifier's, or train_classifier's
     epochs, lr, stages = (ifnone(getattr(a, k), recipe[k]) for k in ('epochs', 'lr', 'stages'))
     lm_name = ' and '.join(paths)
     how = (f"fine-tuning {lm_name} for {lm_epochs} epochs" if lm is not None and lm_epochs else f"on the encoder of {lm_name}" if lm is not None

@@ -4,7 +4,8 @@
 
 # %% ../nbs/06_export.ipynb #c002
 from __future__ import annotations
-import os, json, platform, pickle, shutil, time, zipfile, datetime
+import os, json, inspect, platform, pickle, shutil, time, zipfile, datetime
+from fastcore.basics import ifnone
 from pathlib import Path
 import pandas as pd
 import torch
@@ -21,9 +22,9 @@ from .classify import classifier_dls, classifier_learner, train_classifier, _cla
 from .names import names_lm
 
 # %% auto #0
-__all__ = ['PORTABLE_FORMAT', 'PORTABLE_VERSION', 'PORTABLE_FILES', 'package_versions', 'last_metrics', 'model_card',
-           'save_portable', 'save_ensemble', 'export_learner', 'load_portable', 'load_model', 'checkpoint_path',
-           'train_and_export', 'train_classifier_and_export']
+__all__ = ['PORTABLE_FORMAT', 'PORTABLE_VERSION', 'PORTABLE_FILES', 'CLASSIFIER_DEFAULTS', 'package_versions', 'last_metrics',
+           'model_card', 'save_portable', 'save_ensemble', 'export_learner', 'load_portable', 'load_model',
+           'checkpoint_path', 'train_and_export', 'train_classifier_and_export']
 
 # %% ../nbs/06_export.ipynb #c005
 def package_versions()->dict:
@@ -336,18 +337,21 @@ def train_and_export(
     shutil.rmtree(ck, ignore_errors=True) # the model is in place: the checkpoint has done its job
     return learn
 
+CLASSIFIER_DEFAULTS = {k: v.default for k,v in inspect.signature(train_classifier).parameters.items()} # one source of the recipe
+
 @delegates(train_classifier, but=['df', 'text_col', 'label_col', 'epochs', 'seed'])
 def train_classifier_and_export(
     df, # texts and labels
     path:str|Path, # where to write the classifier
     text_col:str='text', # column of texts
     label_col:str='label', # column of labels
-    epochs:int=4, # classifier epochs
+    epochs:int|None=None, # classifier epochs; default: `train_classifier`'s
     seed:int=42, # seeds the split and the training
     card:dict|None=None, # extra model-card fields (corpus, task, ...)
     **kwargs, # passed to `train_classifier`
 )->Learner:
     "Train a classifier with `train_classifier` and export it to `path` with its card (and its language model's metrics)"
+    epochs = ifnone(epochs, CLASSIFIER_DEFAULTS['epochs'])
     t0 = time.time()
     learn = train_classifier(df, text_col, label_col, epochs=epochs, seed=seed, **kwargs)
     lm = getattr(learn, 'lm', None) # an ensemble's: one per member
