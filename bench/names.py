@@ -7,7 +7,10 @@ One fixed, seeded train/valid/test split of the bundled `names` corpus (80/10/10
   (c) ours: `names_lm` (conditioned on origin) then `names_classifier` on its encoder (the head alone for one epoch
       at 1e-2, then the whole network for eight);
   (d) ours, forward + backward: (c), plus the same recipe on a names model that reads each name from its last letter,
-      the two classifiers' probabilities averaged (`names_classifier(..., bidirectional=True)`, ULMFiT's ensemble).
+      the two classifiers' probabilities averaged (`names_classifier(..., bidirectional=True)`, ULMFiT's ensemble);
+  (e) ours, (d) with the two names models voting too: each one's own p(origin | name) (`category_posterior`: Bayes'
+      rule over the forward model's p(origin, name), the backward model's prediction of the origin token), averaged
+      with the classifiers (`names_classifier(..., bidirectional=True, lm_vote=True)`); no more training than (d).
 The tutorial's RNN trains for (d)'s wall-clock time; its test accuracy is also taken when it has trained for (c)'s.
 Generation, from the same run: for each origin, 100 samples of ours at temperature 0.8: share novel (not a training
 name), share unique, and conditioning accuracy: the share that classifier (b) assigns to the requested origin, against
@@ -111,11 +114,20 @@ def main():
     with blm.no_bar(): blm_bpc = blm.validate()[3]
     both = ('(d) ours, forward + backward (two classifiers, averaged)', *scores(te.origin, predict_texts(Ensemble([clf, bclf]), te.name.tolist()).label),
             t_both, f'backward alone {back_acc:.3f}, its LM bpc {blm_bpc:.3f}')
+    # (e) (d) with the names models voting: the same four models, no more training
+    lm_alone = [scores(te.origin, predict_texts(m, te.name.tolist()).label)[0] for m in (lm, blm)]
+    fwd_vote = scores(te.origin, predict_texts(Ensemble([clf, lm]), te.name.tolist()).label)[0] # (c) with its own names model voting
+    t = time.time()
+    vote = scores(te.origin, predict_texts(Ensemble([clf, bclf, lm, blm]), te.name.tolist()).label)
+    t_vote = time.time() - t
+    vote = ('(e) ours, (d) + both names models voting (`lm_vote=True`)', *vote, t_both,
+            f'names models alone: forward {lm_alone[0]:.3f}, backward {lm_alone[1]:.3f}; (c) + its names model {fwd_vote:.3f}; '
+            f'{len(te):,} test names classified in {t_vote:.1f} s')
     # (a) the tutorial's RNN, the same wall-clock as (d), and as (c) on the way
     (pred_c, steps_c), (pred_d, steps_d) = tutorial_rnn(tr, te, [t_ours, t_both], a.seed)
     rows.insert(0, ("(a) tutorial char RNN (hidden 128, SGD), (c)'s wall-clock", *scores(te.origin, pred_c), t_ours, f'{steps_c:,} SGD steps'))
     rows.insert(1, ("(a) tutorial char RNN (hidden 128, SGD), (d)'s wall-clock", *scores(te.origin, pred_d), t_both, f'{steps_d:,} SGD steps'))
-    rows += [ours, both]
+    rows += [ours, both, vote]
     majority = tr.origin.value_counts().index[0]
     print(f"\n{platform.node()} | {platform.machine()} | {torch.get_num_threads()} threads | torch {torch.__version__} | "
           f"names: {len(tr):,} train / {len(va):,} valid / {len(te):,} test, {df.origin.nunique()} origins "
@@ -124,6 +136,7 @@ def main():
     for name, acc, f1, secs, note in rows: print(f'| {name} | {acc:.3f} | {f1:.3f} | {secs/60:.1f} min | {note} |')
     print(f"\n(c) - tutorial RNN at (c)'s time: {100*(ours[1] - rows[0][1]):+.1f} points of accuracy; (c) - TF-IDF: {100*(ours[1] - rows[2][1]):+.1f}")
     print(f"(d) - tutorial RNN at (d)'s time: {100*(both[1] - rows[1][1]):+.1f} points of accuracy; (d) - TF-IDF: {100*(both[1] - rows[2][1]):+.1f}")
+    print(f"(e) - tutorial RNN at (d)'s time: {100*(vote[1] - rows[1][1]):+.1f} points of accuracy; (e) - TF-IDF: {100*(vote[1] - rows[2][1]):+.1f}")
     # generation
     train_names = set(tr.name.str.lower()) | set(va.name.str.lower())
     gen_rows, all_req, all_pred = [], [], []

@@ -1,5 +1,6 @@
 "Names by origin (issue 4): one conditional character model, category tokens, the origin classifier, and their CLI."
 import json, subprocess, sys
+import numpy as np
 import pandas as pd
 import pytest
 from toolkit.data import load_corpus
@@ -117,3 +118,52 @@ def test_cli_names(awd, tmp_path):
     assert r.returncode == 0, r.stderr
     rows = [json.loads(l) for l in r.stdout.splitlines()]
     assert [x['text'] for x in rows] == ['Nakamura', 'Schmidt'] and all(len(x['probs']) == 17 for x in rows)
+
+def _brute_posterior(lm, name):
+    "p(origin | name) for a forward names model the slow way: fastai's own forward over `xxbos xxcat_<origin> name xxbos`, per origin"
+    import torch
+    from toolkit.generate import get_start_state, vocab_info
+    from toolkit.lm import get_tokenizer
+    info, tok, start, enc = vocab_info(lm), get_tokenizer(lm), get_start_state(lm), lm.model[0]
+    lm.model.eval()
+    logp = []
+    with torch.no_grad():
+        for c in lm.categories:
+            ids = info.ids(tok.encode(f'{category_token(c)[1:]} {name}')) + [info.end_id]
+            lm.model.reset(); enc.bs = 1
+            enc.hidden = [(h[None].clone(), c_[None].clone()) for h, c_ in start]
+            out = lm.model(torch.tensor([ids[:-1]]))[0][0].float().log_softmax(-1)
+            logp.append(out.gather(1, torch.tensor(ids[1:])[:, None]).sum())
+    lm.model.reset()
+    return torch.stack(logp).softmax(0)
+
+def test_category_posterior_is_bayes_rule(lm):
+    "The forward names model's vote is Bayes' rule over its joint probability of origin and name, batched or not"
+    from toolkit.classify import category_posterior
+    names = ['Nakamura', 'Ivanov', "O'Brien", 'Li']
+    post = category_posterior(lm, names)
+    for name, p in zip(names, post): assert p.tolist() == pytest.approx(_brute_posterior(lm, name).tolist(), abs=1e-4)
+    assert category_posterior(lm, []).shape == (0, len(lm.categories))
+
+def test_vote_round_trip_fresh_process(clf, lm, names_df, tmp_path):
+    "A classifier + names-model vote saves as one directory (format 3) and a fresh process gives the same probabilities"
+    from toolkit.classify import Ensemble, category_posterior
+    vote = Ensemble([clf, lm])
+    assert vote.directions == ['forward', 'forward-lm']
+    p = vote.predict('Nakamura')[2]
+    assert p.tolist() == pytest.approx(((clf.predict('Nakamura')[2] + category_posterior(lm, ['Nakamura'])[0])/2).tolist(), abs=1e-5)
+    path = export_learner(vote, tmp_path/'vote', corpus='names')
+    assert sorted(x.name for x in path.iterdir()) == ['0-forward', '1-forward-lm', 'card.json', 'config.json']
+    assert json.loads((path/'config.json').read_text())['version'] == 3
+    r = subprocess.run([sys.executable, '-c', PROBE, str(path)], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    here = predict_texts(vote, ['Nakamura', 'Schmidt', 'Kowalski', "O'Brien"]).drop(columns='label').round(6).values.tolist()
+    np.testing.assert_allclose(json.loads(r.stdout.strip().splitlines()[-1]), here, atol=2e-6)
+    assert load_model(path).directions == ['forward', 'forward-lm']
+
+def test_vote_needs_names_models(names_df, tiny_lm):
+    "lm_vote=True needs language models trained with the labels as categories"
+    from toolkit.classify import train_classifier, Ensemble
+    with pytest.raises(ValueError, match='lm_vote=True needs lm'): train_classifier(names_df, 'name', 'origin', lm_vote=True)
+    with pytest.raises(ValueError, match='lm_vote=True needs lm'): train_classifier(names_df, 'name', 'origin', lm=tiny_lm, lm_vote=True)
+    with pytest.raises(ValueError, match='must be classifiers'): Ensemble([tiny_lm, tiny_lm])

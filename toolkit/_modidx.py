@@ -30,6 +30,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'toolkit.classify._classes': ('classify.html#_classes', 'toolkit/classify.py'),
                                   'toolkit.classify._probs': ('classify.html#_probs', 'toolkit/classify.py'),
                                   'toolkit.classify._valid_scores': ('classify.html#_valid_scores', 'toolkit/classify.py'),
+                                  'toolkit.classify.category_posterior': ('classify.html#category_posterior', 'toolkit/classify.py'),
                                   'toolkit.classify.classifier_dls': ('classify.html#classifier_dls', 'toolkit/classify.py'),
                                   'toolkit.classify.classifier_learner': ('classify.html#classifier_learner', 'toolkit/classify.py'),
                                   'toolkit.classify.finetune_lm': ('classify.html#finetune_lm', 'toolkit/classify.py'),

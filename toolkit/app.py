@@ -26,7 +26,7 @@ __all__ = ['DEFAULT_MODELS', 'APP_MODELS', 'MAX_PROMPT_CHARS', 'MAX_APP_N', 'MAX
 DEFAULT_MODELS = {
     'headlines': dict(corpus='headlines', tokenizer='subword', epochs=1),
     'names':     dict(corpus='names', category_col='origin', epochs=None), # the names recipe's
-    'origin':    dict(corpus='names', label_col='origin', lm='names', epochs=9, lr=1e-2, stages=1, title='Name origin'), # names_classifier's recipe
+    'origin':    dict(corpus='names', label_col='origin', lm='names', epochs=9, lr=1e-2, stages=1, lm_vote=True, title='Name origin'), # names_classifier's recipe; the names model votes too
     'sentiment': dict(corpus='reviews', label_col='label', group_col='movie', epochs=6, lm_epochs=3, title='Review sentiment'), # train_classifier's
     'outlet':    dict(corpus='headlines', label_col='source', lm='headlines', epochs=2, title='Headline outlet'),
 }
@@ -68,7 +68,7 @@ def ensure_models(
                 lm = load_model(paths[spec['lm']], trust_pickle=trust_pickle) if spec.get('lm') else None
                 train_classifier_and_export(df, path, text_col, spec['label_col'], epochs=spec['epochs'], card=card, lm=lm,
                                             lm_epochs=spec.get('lm_epochs', 0), preset=preset, group_col=spec.get('group_col'),
-                                            show_progress=show_progress, **{k: spec[k] for k in ('lr', 'stages') if k in spec})
+                                            show_progress=show_progress, **{k: spec[k] for k in ('lr', 'stages', 'lm_vote') if k in spec})
         paths[kind] = path
     return {k: paths[k] for k in kinds}
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 from fastcore.basics import ifnone
 from fastai.torch_core import set_seed, get_model
+from fastcore.foundation import L
 from fastai.data.block import DataBlock, CategoryBlock
 from fastai.data.core import DataLoaders
 from fastai.data.transforms import ColReader, ColSplitter, CategoryMap
@@ -23,10 +24,11 @@ from fastai.text.learner import text_classifier_learner, TextLearner, LMLearner,
 from .data import split_df, _read_utf8, _parse, _pick_col, _format_of
 from .tokenize import SPTokenizer, make_tokenizer, text_tokenizer
 from .lm import get_preset, get_tokenizer, lm_dls, lm_learner, train_lm, quiet, check_device
+from .generate import vocab_info, category_token, get_start_state, _awd_step
 
 # %% auto #0
 __all__ = ['classifier_dls', 'load_lm_encoder', 'classifier_learner', 'fit_ulmfit', 'finetune_lm', 'train_classifier', 'Ensemble',
-           'predict_texts', 'predict_csv']
+           'category_posterior', 'predict_texts', 'predict_csv']
 
 # %% ../nbs/04_classify.ipynb #c005
 def _check_labels(df:pd.DataFrame, label_col:str, unlabelled:str='error')->pd.DataFrame:
@@ -204,8 +206,18 @@ def train_classifier(
     device:str|None=None, # 'cpu', 'cuda' or 'cuda:N'; default: CUDA when there is a GPU, else the CPU
     backwards:bool=False, # without `lm`: read texts from the end (the backward half of a forward + backward ensemble)
     bidirectional:bool=False, # train a forward and a backward classifier and return their `Ensemble` (ULMFiT's best)
+    lm_vote:bool=False, # `lm` was trained with the labels as categories (`names_lm`): it votes too, with its `category_posterior`
 )->TextLearner|Ensemble:
     "Train a classifier of `df[label_col]` from `df[text_col]`, ULMFiT style (or from scratch with `pretrain=False`)"
+    if lm_vote:
+        args = dict(locals()); del args['lm_vote'] # the same call, without the vote
+        lms = sorted(lm if isinstance(lm, (list, tuple)) else [lm] if lm is not None else [], key=lambda m: bool(getattr(m, 'backwards', False)))
+        if not lms or not all(isinstance(m, LMLearner) and getattr(m, 'categories', None) for m in lms):
+            raise ValueError("lm_vote=True needs lm: language models trained with the labels as categories (names_lm)")
+        clf = train_classifier(**args)
+        ens = Ensemble(list(getattr(clf, 'learners', [clf])) + lms) # the classifiers, then the language models
+        ens.lm, ens.metrics = lms, _valid_scores(ens)
+        return ens
     for col in (text_col, label_col):
         if col not in df.columns: raise ValueError(f"no column {col!r}; the columns are {', '.join(map(repr, df.columns))}")
     if epochs < 1: raise ValueError(f"epochs must be at least 1, got {epochs}")
@@ -248,14 +260,15 @@ def train_classifier(
 
 # %% ../nbs/04_classify.ipynb #c022
 class Ensemble:
-    "Classifiers of the same classes whose probabilities are averaged: ULMFiT's forward + backward pair"
+    "Classifiers of the same classes whose probabilities are averaged: ULMFiT's forward + backward pair (and, for names, their language models)"
     def __init__(self,
         learners:list, # trained classifiers over the same classes (e.g. a forward and a backward one)
         card:dict|None=None, # a model card (`export_learner` and `load_model` fill it)
     ):
         learners = list(learners)
         if len(learners) < 2: raise ValueError(f"an ensemble needs at least 2 classifiers, got {len(learners)}")
-        if any(isinstance(l, (LMLearner, Ensemble)) for l in learners): raise ValueError("an ensemble's members must be classifiers")
+        if any(isinstance(l, Ensemble) or isinstance(l, LMLearner) and not getattr(l, 'categories', None) for l in learners):
+            raise ValueError("an ensemble's members must be classifiers (or language models trained with categories, see category_posterior)")
         classes = [_classes(l) for l in learners]
         other = next((c for c in classes if c != classes[0]), None)
         if other is not None: raise ValueError(f"the classifiers have different classes ({classes[0]} and {other}): train them on the same labels")
@@ -263,7 +276,9 @@ class Ensemble:
     def __len__(self): return len(self.learners)
     def __getitem__(self, i): return self.learners[i]
     @property
-    def directions(self)->list[str]: return ['backward' if getattr(l, 'backwards', False) else 'forward' for l in self.learners]
+    def directions(self)->list[str]:
+        "How each member reads: 'forward' or 'backward', with '-lm' for a language model voting with its `category_posterior`"
+        return [('backward' if getattr(l, 'backwards', False) else 'forward') + ('-lm' if isinstance(l, LMLearner) else '') for l in self.learners]
     def __repr__(self): return f"Ensemble({' + '.join(self.directions)}, {len(self.classes)} classes)"
 
     def predict(self, text:str):
@@ -275,20 +290,77 @@ class Ensemble:
 
 # %% ../nbs/04_classify.ipynb #c023
 def _valid_scores(ens:Ensemble)->dict:
-    "Accuracy and macro-F1 of `ens` on its members' (shared) validation split"
+    "Accuracy and macro-F1 of `ens` on its classifiers' (shared) validation split"
     from sklearn.metrics import f1_score
-    probs, ys = [], None
+    probs, ys, texts = [], None, None
     for l in ens.learners:
+        if isinstance(l, LMLearner): continue # scored below, on the classifiers' validation texts
         with l.no_bar(): p, y = l.get_preds(ds_idx=1, reorder=True)
         probs.append(p.float().cpu())
         if ys is not None and not torch.equal(ys, y.cpu()): raise ValueError("the members were validated on different texts: use the same split")
-        ys = y.cpu()
+        ys, texts = y.cpu(), list(l.dls.valid_ds.items['text']) # pieces, in the order of get_preds(reorder=True)
+    if ys is None: return {}
+    probs += [category_posterior(l, texts) for l in ens.learners if isinstance(l, LMLearner)]
     pred = torch.stack(probs).mean(0).argmax(1)
     return dict(accuracy=round(float((pred == ys).float().mean()), 4), f1_score=round(float(f1_score(ys, pred, average='macro')), 4))
 
 # %% ../nbs/04_classify.ipynb #c024
+@torch.inference_mode()
+def category_posterior(
+    lm:LMLearner, # a language model trained with a category token in front of each text (`names_lm`)
+    texts:list, # the texts to classify (without category), or their pieces as a classifier's `DataLoaders` hold them
+    bs:int=4096, # sequences per batch
+)->torch.Tensor: # (len(texts), len(lm.categories)): p(category | text), each row summing to 1
+    "The language model's own posterior over its categories for each text: a generative classifier that needs no training"
+    cats = getattr(lm, 'categories', None)
+    if not isinstance(lm, LMLearner) or not cats: raise ValueError("category_posterior needs a language model trained with categories (names_lm)")
+    is_pieces = lambda t: isinstance(t, (list, tuple, L)) and all(isinstance(p, str) for p in t)
+    bad = [i for i,t in enumerate(texts) if not (isinstance(t, str) or is_pieces(t))]
+    if bad: raise ValueError(f"texts must be strings; item {bad[0]} is a {type(texts[bad[0]]).__name__}")
+    tok, info = get_tokenizer(lm), vocab_info(lm)
+    cat_ids = torch.tensor(info.ids([category_token(c) for c in cats]))
+    head = category_token(cats[0])[1:]
+    def body(t): # the pieces as in training, after `xxbos` and the category
+        if isinstance(t, str): return info.ids(tok.encode(f'{head} {t}'))[2:]
+        return info.ids(list(t)[1:] if len(t) and t[0].lstrip('▁') == 'xxbos' else list(t))
+    bodies = [body(t) for t in texts]
+    model = lm.model
+    enc, dec = model[0], model[1]
+    dev, back, C = next(model.parameters()).device, bool(getattr(lm, 'backwards', False)), len(cats)
+    start = get_start_state(lm)
+    was_training = model.training
+    model.eval(); model.reset()
+    res = torch.empty(len(texts), C)
+    try:
+        # forward: Bayes' rule, p(c | text) from the joint p(c, text) of `xxbos c text xxbos` for every c;
+        # backward: the model reads `xxbos txet` and then predicts the category token, so one pass per text
+        per = C if not back else 1
+        order = sorted(range(len(texts)), key=lambda i: len(bodies[i]))
+        step = max(1, bs//per)
+        for s in range(0, len(order), step):
+            idx = order[s:s+step]
+            if back: seqs = [[info.end_id] + bodies[i][::-1] for i in idx]
+            else: seqs = [[info.end_id, int(c)] + bodies[i] + [info.end_id] for i in idx for c in cat_ids]
+            T = max(map(len, seqs))
+            x = torch.tensor([q + [info.end_id]*(T - len(q)) for q in seqs], device=dev)
+            n = torch.tensor([len(q) for q in seqs], device=dev)
+            hidden = ([(h.to(dev).expand(len(x), -1).contiguous(), c.to(dev).expand(len(x), -1).contiguous()) for h,c in start] if start else
+                      [(x.new_zeros(len(x), r.module.hidden_size, dtype=torch.float),)*2 for r in enc.rnns])
+            total = torch.zeros(len(x), device=dev)
+            for t in range(T if back else T - 1):
+                logits, hidden = _awd_step(enc, dec, x[:, t], hidden)
+                if back: # after the text's first piece comes its category
+                    last = n - 1 == t
+                    if last.any(): res[torch.tensor(idx)[last.cpu()]] = logits[last][:, cat_ids.to(dev)].softmax(-1).float().cpu()
+                else: total += logits.log_softmax(-1).gather(1, x[:, t+1:t+2])[:, 0].masked_fill(t + 1 >= n, 0.)
+            if not back: res[torch.tensor(idx)] = total.view(len(idx), C).softmax(-1).float().cpu()
+        return res
+    finally:
+        model.reset(); model.train(was_training)
+
 def _classes(learn)->list[str]:
     if isinstance(learn, Ensemble): return list(learn.classes)
+    if isinstance(learn, LMLearner) and getattr(learn, 'categories', None): return list(learn.categories) # see category_posterior
     vocab = getattr(getattr(learn, 'dls', None), 'vocab', None)
     if isinstance(learn, LMLearner) or not (vocab is not None and len(vocab) == 2 and isinstance(vocab[1], CategoryMap)):
         raise ValueError(f"this is a {type(learn).__name__}, not a classifier: train one with train_classifier")
@@ -297,6 +369,7 @@ def _classes(learn)->list[str]:
 def _probs(learn, texts:list[str], bs:int)->torch.Tensor:
     "Class probabilities of `texts`, one batched pass per classifier (an `Ensemble` averages its members')"
     if isinstance(learn, Ensemble): return torch.stack([_probs(l, texts, bs) for l in learn.learners]).mean(0)
+    if isinstance(learn, LMLearner): return category_posterior(learn, texts)
     dl = learn.dls.test_dl(texts, bs=bs, num_workers=0)
     with learn.no_bar(): return learn.get_preds(dl=dl, reorder=True)[0].float().cpu()
 

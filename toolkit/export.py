@@ -63,7 +63,7 @@ def model_card(learn:Learner, **extra)->dict:
                 created=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'), **extra)
 
 # %% ../nbs/06_export.ipynb #c007
-PORTABLE_FORMAT, PORTABLE_VERSION = 'awd-toolkit-portable', 2 # 2: backward models and ensembles, which a reader of 1 would get wrong
+PORTABLE_FORMAT, PORTABLE_VERSION = 'awd-toolkit-portable', 3 # 2: backward models and ensembles, which a reader of 1 would get wrong; 3: ensembles with language models
 PORTABLE_FILES = {'config.json': 'the architecture, vocabulary and classes', 'weights.pt': 'the weights',
                   'tokenizer.model': 'the SentencePiece model', 'card.json': 'the model card'}
 
@@ -151,7 +151,7 @@ def save_ensemble(
                     'kind': 'Ensemble', 'directions': ens.directions, 'n_params': sum(l.card['n_params'] for l in ens.learners),
                     'metrics': getattr(ens, 'metrics', None) or (ens.card or {}).get('metrics') or first.get('metrics', {}),
                     'member_metrics': {m: l.card.get('metrics', {}) for m, l in zip(members, ens.learners)}}
-        config = dict(format=PORTABLE_FORMAT, version=2, task='ensemble', members=members, classes=ens.classes,
+        config = dict(format=PORTABLE_FORMAT, version=3 if any(d.endswith('-lm') for d in ens.directions) else 2, task='ensemble', members=members, classes=ens.classes,
                       toolkit=toolkit.__version__)
         (tmp/'config.json').write_text(json.dumps(config))
         (tmp/'card.json').write_text(json.dumps(ens.card, indent=2, default=str))

@@ -97,6 +97,7 @@ def names_classifier(
     seed:int=42, # seeds the split and the training
     show_progress:bool=True, # fastai's progress bars and per-epoch tables
     bidirectional:bool=False, # a forward and a backward classifier, averaged (an `Ensemble`)
+    lm_vote:bool=False, # the language models vote too, with their own `category_posterior` (no extra training; an `Ensemble`)
     **kwargs, # passed to `train_classifier` (bs, ...)
 )->TextLearner|Ensemble:
     "An origin classifier for names, ULMFiT style, on the encoder of the names language model"
@@ -110,4 +111,4 @@ def names_classifier(
                       "figures may be optimistic (pass the same df and seed to names_lm and names_classifier)")
     kwargs = {'stages': 1, **kwargs}
     return train_classifier(names, 'name', 'origin', lm=lm, lm_epochs=0, epochs=epochs, lr=ifnone(lr, 1e-2), seed=seed,
-                            show_progress=show_progress, bidirectional=bidirectional, **kwargs)
+                            show_progress=show_progress, bidirectional=bidirectional, lm_vote=lm_vote, **kwargs)
