@@ -188,6 +188,8 @@ def main():
     p.add_argument('--seed', type=int, default=42)
     p.add_argument('--save-samples', help='write every sample (and the held-out texts they are judged against) to this JSON file')
     p.add_argument('--rejudge', help='score the samples saved by --save-samples again (no training)')
+    p.add_argument('--ours-config', help='JSON: architecture changes for ours (e.g. \'{"emb_sz": 128, "n_hid": 512}\'), to try sizes; '
+                   "default: the preset's (the names recipe's for names)")
     a = p.parse_args()
     if a.rejudge: return rejudge(a.rejudge, a.corpus)
     rows_wanted = a.rows.split(',')
@@ -198,14 +200,18 @@ def main():
     real_a, real_b = [real_valid[i] for i in pick[:a.samples]], [real_valid[i] for i in pick[a.samples:]]
     cats = [valid_cats[i] for i in pick[:a.samples]] if valid_cats else [None]*a.samples # names: held-out origins
 
+    ours_config = None
+    if a.ours_config:
+        from toolkit.names import NAMES_RECIPE
+        ours_config = {**(NAMES_RECIPE['small']['config'] if char_level else {}), **json.loads(a.ours_config)}
     # ours first: the user-facing recipe trains the tokenizer, which every other row then shares
     set_seed(a.seed)
     t = time.perf_counter()
     saved = fastai.learner.defaults.callbacks
     fastai.learner.defaults.callbacks = list(saved) + [TrainTimer] # time ours' batches too: `train_lm` takes no callbacks
     try:
-        if char_level: ours = names_lm(minutes=a.minutes, show_progress=False, seed=a.seed, df=None)
-        else: ours = train_lm(df, 'text', preset='small', minutes=a.minutes, show_progress=False, seed=a.seed)
+        if char_level: ours = names_lm(minutes=a.minutes, show_progress=False, seed=a.seed, df=None, config=ours_config)
+        else: ours = train_lm(df, 'text', preset='small', minutes=a.minutes, show_progress=False, seed=a.seed, config=ours_config)
     finally: fastai.learner.defaults.callbacks = saved
     ours_wall = time.perf_counter() - t
     timer = ours.train_timer
@@ -244,7 +250,8 @@ def main():
         samples['stock'] = texts
     if 'ours' in rows_wanted:
         texts = lm_samples(ours)
-        results.append((f"ours: {'names_lm' if char_level else 'train_lm'}(preset='small', minutes={a.minutes:g})",
+        results.append((f"ours: {'names_lm' if char_level else 'train_lm'}(preset='small', minutes={a.minutes:g}"
+                        + (f", config={json.loads(a.ours_config)}" if a.ours_config else '') + ")",
                         sum(q.numel() for q in ours.model.parameters()), timer.tokens/timer.secs, timer.tokens/epoch_tokens,
                         valid_bpc(dls, fastai_step(ours.model)), sample_stats(texts, real_a, train_set, char_level)))
         samples['ours'] = texts
