@@ -42,6 +42,7 @@ from toolkit.generate import vocab_info, _prompt_pieces
 from toolkit.tokenize import detokenize
 from toolkit.names import category_texts, _names_frame
 
+RECIPE_KEYS = ('drop_mult', 'lr', 'bs', 'seq_len') # what --ours-config may set besides the architecture
 MAX_TOKENS = dict(headlines=60, reviews=120, names=30) # new pieces per sample at most
 
 def corpus(name, seed=42):
@@ -188,7 +189,8 @@ def main():
     p.add_argument('--seed', type=int, default=42)
     p.add_argument('--save-samples', help='write every sample (and the held-out texts they are judged against) to this JSON file')
     p.add_argument('--rejudge', help='score the samples saved by --save-samples again (no training)')
-    p.add_argument('--ours-config', help='JSON: architecture changes for ours (e.g. \'{"emb_sz": 128, "n_hid": 512}\'), to try sizes; '
+    p.add_argument('--ours-config', help='JSON: architecture changes for ours (e.g. \'{"emb_sz": 128, "n_hid": 512}\'), to try sizes, and any of '
+                   f'{", ".join(RECIPE_KEYS)}; '
                    "default: the preset's (the names recipe's for names)")
     a = p.parse_args()
     if a.rejudge: return rejudge(a.rejudge, a.corpus)
@@ -200,18 +202,20 @@ def main():
     real_a, real_b = [real_valid[i] for i in pick[:a.samples]], [real_valid[i] for i in pick[a.samples:]]
     cats = [valid_cats[i] for i in pick[:a.samples]] if valid_cats else [None]*a.samples # names: held-out origins
 
-    ours_config = None
+    ours_config, ours_kw = None, {}
     if a.ours_config:
         from toolkit.names import NAMES_RECIPE
-        ours_config = {**(NAMES_RECIPE['small']['config'] if char_level else {}), **json.loads(a.ours_config)}
+        given = json.loads(a.ours_config)
+        ours_kw = {k: given.pop(k) for k in RECIPE_KEYS if k in given} # training settings, not architecture
+        if given: ours_config = {**(NAMES_RECIPE['small']['config'] if char_level else {}), **given}
     # ours first: the user-facing recipe trains the tokenizer, which every other row then shares
     set_seed(a.seed)
     t = time.perf_counter()
     saved = fastai.learner.defaults.callbacks
     fastai.learner.defaults.callbacks = list(saved) + [TrainTimer] # time ours' batches too: `train_lm` takes no callbacks
     try:
-        if char_level: ours = names_lm(minutes=a.minutes, show_progress=False, seed=a.seed, df=None, config=ours_config)
-        else: ours = train_lm(df, 'text', preset='small', minutes=a.minutes, show_progress=False, seed=a.seed, config=ours_config)
+        if char_level: ours = names_lm(minutes=a.minutes, show_progress=False, seed=a.seed, df=None, config=ours_config, **ours_kw)
+        else: ours = train_lm(df, 'text', preset='small', minutes=a.minutes, show_progress=False, seed=a.seed, config=ours_config, **ours_kw)
     finally: fastai.learner.defaults.callbacks = saved
     ours_wall = time.perf_counter() - t
     timer = ours.train_timer

@@ -327,6 +327,7 @@ def category_posterior(
     model = lm.model
     enc, dec = model[0], model[1]
     dev, back, C = next(model.parameters()).device, bool(getattr(lm, 'backwards', False)), len(cats)
+    cat_list, cat_ids = cat_ids.tolist(), cat_ids.to(dev) # python ints to build sequences, a tensor on the model's device to index logits
     start = get_start_state(lm)
     was_training = model.training
     model.eval(); model.reset()
@@ -340,7 +341,7 @@ def category_posterior(
         for s in range(0, len(order), step):
             idx = order[s:s+step]
             if back: seqs = [[info.end_id] + bodies[i][::-1] for i in idx]
-            else: seqs = [[info.end_id, int(c)] + bodies[i] + [info.end_id] for i in idx for c in cat_ids]
+            else: seqs = [[info.end_id, c] + bodies[i] + [info.end_id] for i in idx for c in cat_list]
             T = max(map(len, seqs))
             x = torch.tensor([q + [info.end_id]*(T - len(q)) for q in seqs], device=dev)
             n = torch.tensor([len(q) for q in seqs], device=dev)
@@ -351,7 +352,7 @@ def category_posterior(
                 logits, hidden = _awd_step(enc, dec, x[:, t], hidden)
                 if back: # after the text's first piece comes its category
                     last = n - 1 == t
-                    if last.any(): res[torch.tensor(idx)[last.cpu()]] = logits[last][:, cat_ids.to(dev)].softmax(-1).float().cpu()
+                    if last.any(): res[torch.tensor(idx)[last.cpu()]] = logits[last][:, cat_ids].softmax(-1).float().cpu()
                 else: total += logits.log_softmax(-1).gather(1, x[:, t+1:t+2])[:, 0].masked_fill(t + 1 >= n, 0.)
             if not back: res[torch.tensor(idx)] = total.view(len(idx), C).softmax(-1).float().cpu()
         return res

@@ -50,7 +50,8 @@ def category_texts(
 # %% ../nbs/05_names.ipynb #c008
 NAMES_RECIPE = { # per preset: architecture changes and training defaults for names
     'tiny':  dict(config=dict(tie_weights=False), bs=16, seq_len=32, epochs=4),
-    'small': dict(config=dict(emb_sz=64, n_hid=256, n_layers=2, tie_weights=False), bs=32, seq_len=32, epochs=6, drop_mult=0.3),
+    'small': dict(config=dict(emb_sz=64, n_hid=256, n_layers=2, tie_weights=False), bs=32, seq_len=32, epochs=6, drop_mult=0.3,
+                  long_epochs=10, long_drop_mult=0.6), # more than `long_epochs`, or a `minutes` budget: `long_drop_mult`
     'base':  dict(config=dict(tie_weights=False), bs=32, seq_len=32, epochs=10),
 }
 
@@ -77,15 +78,17 @@ def names_lm(
     tok = make_tokenizer('char', special_toks=SPECIAL_TOKS + toks)
     texts = pd.DataFrame({'text': category_texts(names.name, names.origin), 'is_valid': names.is_valid})
     r = NAMES_RECIPE.get(preset, {})
-    kwargs = {**{k: r.get(k) for k in ('bs', 'seq_len', 'config', 'drop_mult')},
+    epochs = epochs or r.get('epochs', 4)
+    long = 'long_drop_mult' in r and (kwargs.get('minutes') is not None or epochs > r['long_epochs']) # see "More dropout for longer runs"
+    kwargs = {**{k: r.get(k) for k in ('bs', 'seq_len', 'config', 'drop_mult')}, **({'drop_mult': r['long_drop_mult']} if long else {}),
               **{k: v for k,v in kwargs.items() if v is not None}} # None (as the CLI passes it): the recipe's
-    learn = train_lm(texts, 'text', preset, epochs=epochs or r.get('epochs', 4), lr=1e-2 if lr is None else lr, tokenizer=tok,
+    learn = train_lm(texts, 'text', preset, epochs=epochs, lr=1e-2 if lr is None else lr, tokenizer=tok,
                      seed=seed, show_progress=show_progress, **kwargs)
     learn.categories = cats
     learn.names_split = _split_key(names)
     return learn
 
-# %% ../nbs/05_names.ipynb #c017
+# %% ../nbs/05_names.ipynb #c018
 def names_classifier(
     df:pd.DataFrame|None=None, # names and origins; default: the bundled `names` corpus
     lm:LMLearner|None=None, # the names language model (from `names_lm`; with `bidirectional`, a forward and a backward one); None: train it first
