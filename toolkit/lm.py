@@ -195,17 +195,26 @@ class TimeBudget(Callback):
     order = -10 # before the scheduler reads the schedule's length
     def __init__(self, minutes:float, skip:int=3, measure:int=20): store_attr()
     def before_fit(self): self.total, self.t_fit = None, time.perf_counter()
+    def plan(self, per:float):
+        "Set the schedule's length so that the batches left, at `per` seconds each, fill the time left"
+        it, left = self.train_iter, self.minutes*60 - (time.perf_counter() - self.t_fit)
+        self.total = max(it + 1, it + int(left/per))
+        # the one-cycle schedule now ends at `total` batches: fastai sets `pct_train` to epoch/n_epoch at each epoch's start
+        # and adds 1/(n_iter*n_epoch) after each batch, so a new plan after an epoch moves it once and it still ends at 1
+        self.learn.n_epoch = self.total/self.n_train
     def after_batch(self):
         if not self.training: return
+        self.n_train = self.n_iter # training batches an epoch (after validation, `n_iter` counts the validation's)
         it = self.train_iter # batches done, over all epochs, counting this one
         if it == self.skip: self.t0 = time.perf_counter() # the first batches are slow: time from here
         if self.total is None and it == self.skip + self.measure:
             per = (time.perf_counter() - self.t0)/self.measure
-            valid = 0.35*per*len(self.dls.valid)/max(1, self.n_iter) # validation: forward passes, once an epoch
-            left = self.minutes*60 - (time.perf_counter() - self.t_fit)
-            self.total = max(it + 1, it + int(left/(per*(1 + valid))))
-            self.learn.n_epoch = self.total/self.n_iter # the one-cycle schedule now ends at `total` batches
+            self.plan(per*(1 + 0.35*len(self.dls.valid)/max(1, self.n_train))) # validation: forward passes, once an epoch
         if self.total is not None and it >= self.total: raise CancelFitException()
+    def after_epoch(self):
+        "Plan again from the whole epochs so far: their validation and per-epoch data work are hard to guess from 20 batches"
+        if self.total is not None and self.train_iter > self.skip:
+            self.plan((time.perf_counter() - self.t0)/(self.train_iter - self.skip))
 
 class EpochCheckpoint(Callback):
     "After each epoch, write the weights, optimizer state and epoch number to the directory `path`, atomically"
