@@ -144,10 +144,10 @@ def main():
           f"(majority class {majority}: test accuracy {(te.origin == majority).mean():.3f})\n")
     print('| model | test accuracy | test macro-F1 | train time | notes |\n|---|---|---|---|---|')
     for name, acc, f1, secs, note in rows: print(f'| {name} | {acc:.3f} | {f1:.3f} | {secs/60:.1f} min | {note} |')
-    print(f"\n(c) - tutorial RNN at (c)'s time: {100*(ours[1] - rows[0][1]):+.1f} points of accuracy; (c) - TF-IDF: {100*(ours[1] - rows[2][1]):+.1f}")
-    print(f"(d) - tutorial RNN at (d)'s time: {100*(both[1] - rows[1][1]):+.1f} points of accuracy; (d) - TF-IDF: {100*(both[1] - rows[2][1]):+.1f}")
-    print(f"(c') - tutorial RNN at (c)'s time: {100*(fwd_vote[1] - rows[0][1]):+.1f} points of accuracy; (c') - TF-IDF: {100*(fwd_vote[1] - rows[2][1]):+.1f}")
-    print(f"(e) - tutorial RNN at (d)'s time: {100*(vote[1] - rows[1][1]):+.1f} points of accuracy; (e) - TF-IDF: {100*(vote[1] - rows[2][1]):+.1f}")
+    print()
+    for label, row, at in (('(c)', ours, 0), ('(d)', both, 1), ("(c')", fwd_vote, 0), ('(e)', vote, 1)): # at: the tutorial's row at the same time
+        print(f"{label} - tutorial RNN at {('(c)', '(d)')[at]}'s time: {100*(row[1] - rows[at][1]):+.1f} points of accuracy; "
+              f"{label} - TF-IDF: {100*(row[1] - rows[2][1]):+.1f}")
     # paired: the names one classifier gets right and the other wrong (McNemar's exact test), so a small gap can be read
     y = te.origin.to_numpy()
     for label, pred in (("(c')", fwd_vote_pred), ('(e)', vote_pred)):
