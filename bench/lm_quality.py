@@ -228,9 +228,9 @@ def main():
 
     def lm_samples(learn):
         out = []
-        for c in dict.fromkeys(cats): # one call per category, in a fixed order
-            k = cats.count(c)
-            out += learn.generate(n=k, temperature=a.temperature, max_tokens=MAX_TOKENS[a.corpus], seed=a.seed, category=c)
+        for j, c in enumerate(dict.fromkeys(cats)): # one call per category, in a fixed order
+            k = cats.count(c) # a seed of its own per call: with one seed, the i-th sample of every origin drew the same numbers
+            out += learn.generate(n=k, temperature=a.temperature, max_tokens=MAX_TOKENS[a.corpus], seed=a.seed + j, category=c)
         return out
 
     results, samples = [], {}
