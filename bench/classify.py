@@ -6,12 +6,13 @@ Two tasks on bundled data, each on a fixed, seeded 80/10/10 train/valid/test spl
 Rows, scored on test (accuracy and macro-F1): majority class; TF-IDF word 1-2-grams + logistic regression (C chosen
 on valid); a BiLSTM like the classic "RNN for classification" notebook (embedding 100, BiLSTM 128, final hidden and
 cell states -> linear, Adam, early stopping on valid); ours from scratch (no language model); ours with the ULMFiT
-recipe (`train_classifier`'s defaults: a language model on the training texts, then gradual unfreezing); and ours,
-forward + backward (`bidirectional=True`: the same recipe reading the texts both ways, the two classifiers averaged).
+recipe (`train_classifier`'s defaults: a language model on the training texts, then gradual unfreezing); ours,
+forward + backward (`bidirectional=True`: the same recipe reading the texts both ways, the two classifiers averaged);
+and ours, several classifiers on one language model (`members=N`: seeds 42, 43, ..., their probabilities averaged).
 Budgets: ours from scratch gets the forward ULMFiT row's total time (language model included); the BiLSTM gets the
 forward + backward row's (it stops earlier when valid accuracy stops improving).
 Run with the machine otherwise idle:
-    python bench/classify.py [--tasks reviews headlines] [--max-rows N] [--epochs E] [--lm-epochs E]
+    python bench/classify.py [--tasks reviews headlines] [--max-rows N] [--epochs E] [--lm-epochs E] [--members N]
 """
 import argparse, platform, re, time
 from collections import Counter
@@ -129,13 +130,17 @@ def run_task(task, a):
     rows.append(('BiLSTM (emb 100, BiLSTM 128, h+c -> linear, Adam, early stopping)', *scores(te.y, pred_b), secs_b,
                  f'{ep_b} epochs'))
     rows.append(('ours: from scratch (no language model)', *scores(te.y, pred_s), secs_s, f'{1 + extra} epochs'))
-    rows += [ulm, both]
+    mpred, msecs, mens = ours(tr, va, te, members=a.members, **kw)
+    alone = ', '.join(f'{scores(te.y, predict_texts(m, te.text.tolist()).label)[0]:.3f}' for m in mens.learners)
+    many = (f'ours: ULMFiT, {a.members} classifiers on one language model, averaged', *scores(te.y, predict_texts(mens, te.text.tolist()).label),
+            msecs, f'members alone {alone}')
+    rows += [ulm, both, many]
     print(f"\n### {task}: {len(tr):,} train / {len(va):,} valid / {len(te):,} test, {tr.y.nunique()} classes"
           + (f", split by {TASKS[task]['group']}" if TASKS[task]['group'] else '') + "\n", flush=True)
     print('| model | test accuracy | test macro-F1 | train time | notes |\n|---|---|---|---|---|')
     for name, acc, f1, s, note in rows: print(f'| {name} | {acc:.3f} | {f1:.3f} | {s/60:.1f} min | {note} |')
-    others = rows[:-2]
-    for r in (ulm, both):
+    others = rows[:-3]
+    for r in (ulm, both, many):
         print(f"\n{r[0]} vs the best other row: accuracy {r[1] - max(o[1] for o in others):+.3f}, "
               f"macro-F1 {r[2] - max(o[2] for o in others):+.3f}", flush=True)
 
@@ -145,6 +150,7 @@ def main():
     p.add_argument('--max-rows', type=int, help='a random sample of each corpus (default: all of it)')
     p.add_argument('--epochs', type=int, help="ULMFiT classifier epochs (default: train_classifier's)")
     p.add_argument('--lm-epochs', type=int, help="language-model epochs (default: train_classifier's)")
+    p.add_argument('--members', type=int, default=3, help='classifiers on one language model in the last row (default: 3)')
     p.add_argument('--seed', type=int, default=0)
     a = p.parse_args()
     print(f"{platform.node()} | {platform.machine()} | {torch.get_num_threads()} threads | torch {torch.__version__}")

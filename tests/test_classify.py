@@ -166,3 +166,31 @@ def test_ensemble_cli_fresh_process(awd, reviews, tmp_path):
     from toolkit.app import app_models
     served = app_models(tmp_path/'models', train_missing=False)
     assert list(served) == ['ens'] and predict_texts(served['ens'], ['Fine.']).label[0] in ('fresh', 'rotten')
+
+def test_members_cli_fresh_process(awd, reviews, tmp_path):
+    """awd train-classifier --members 2: two classifiers on one language model, saved as one ensemble; awd classify in a
+    fresh process gives the probabilities the loaded ensemble gives, which are the mean of its members'"""
+    run = lambda *a: subprocess.run([awd, *map(str, a)], capture_output=True, text=True, timeout=600)
+    reviews.to_csv(tmp_path/'reviews.csv', index=False)
+    r = run('train-classifier', tmp_path/'reviews.csv', '--label-col', 'label', '--group-col', 'movie', '--members', '2', '--preset', 'tiny',
+            '--vocab-sz', '300', '--epochs', '1', '--lm-epochs', '1', '--quiet', '--out', tmp_path/'ens')
+    assert r.returncode == 0, r.stderr
+    assert '2 classifiers averaged' in r.stdout and 'accuracy' in r.stdout
+    ens = load_model(tmp_path/'ens')
+    assert ens.directions == ['forward', 'forward'] and ens.card['kind'] == 'Ensemble'
+    mean = (predict_texts(ens[0], TEXTS[:3]).prob_fresh + predict_texts(ens[1], TEXTS[:3]).prob_fresh)/2
+    assert predict_texts(ens, TEXTS[:3]).prob_fresh.tolist() == pytest.approx(mean.tolist(), abs=1e-6)
+    r = run('classify', tmp_path/'ens', *TEXTS[:3], '--probs')
+    assert r.returncode == 0, r.stderr
+    assert [json.loads(l)['probs']['fresh'] for l in r.stdout.splitlines()] == pytest.approx(mean.tolist(), abs=1e-4)
+    r = run('train-classifier', tmp_path/'reviews.csv', '--label-col', 'label', '--members', '0', '--out', tmp_path/'x')
+    assert r.returncode == 2 and 'members must be a whole number from 1 to 20, got 0' in r.stderr and not (tmp_path/'x').exists()
+
+def test_members_bidirectional(reviews):
+    "bidirectional=True with members=2: two forward and two backward classifiers, each pair on its own language model"
+    ens = train_classifier(reviews.sample(800, random_state=1), preset='tiny', vocab_sz=200, epochs=1, lm_epochs=1, group_col='movie',
+                           bidirectional=True, members=2, show_progress=False)
+    assert ens.directions == ['forward', 'forward', 'backward', 'backward']
+    assert [m.backwards for m in ens.lm] == [False, True]
+    assert ens[0].lm is ens[1].lm is ens.lm[0] and ens[2].lm is ens[3].lm is ens.lm[1]
+    assert set(ens.metrics) == {'accuracy', 'f1_score'}

@@ -206,6 +206,7 @@ def train_classifier(
     device:str|None=None, # 'cpu', 'cuda' or 'cuda:N'; default: CUDA when there is a GPU, else the CPU
     backwards:bool=False, # without `lm`: read texts from the end (the backward half of a forward + backward ensemble)
     bidirectional:bool=False, # train a forward and a backward classifier and return their `Ensemble` (ULMFiT's best)
+    members:int=1, # classifiers per direction on one language model, seeded `seed`, `seed+1`, ...; more than 1: their `Ensemble`
     lm_vote:bool=False, # `lm` was trained with the labels as categories (`names_lm`): it votes too, with its `category_posterior`
 )->TextLearner|Ensemble:
     "Train a classifier of `df[label_col]` from `df[text_col]`, ULMFiT style (or from scratch with `pretrain=False`)"
@@ -221,6 +222,8 @@ def train_classifier(
     for col in (text_col, label_col):
         if col not in df.columns: raise ValueError(f"no column {col!r}; the columns are {', '.join(map(repr, df.columns))}")
     if epochs < 1: raise ValueError(f"epochs must be at least 1, got {epochs}")
+    if not isinstance(members, int) or isinstance(members, bool) or not 1 <= members <= 20:
+        raise ValueError(f"members must be a whole number from 1 to 20, got {members!r}")
     _check_labels(df, label_col, 'drop')
     if isinstance(lm, (list, tuple)) and not bidirectional: raise ValueError("lm is a list of language models: pass one, or bidirectional=True with a forward and a backward one")
     if bidirectional:
@@ -230,12 +233,12 @@ def train_classifier(
             if len(lms) != 2 or [bool(getattr(m, 'backwards', False)) for m in lms] != [False, True]:
                 raise ValueError("bidirectional=True with lm needs two language models, a forward and a backward one (train_lm(..., backwards=True))")
         if 'is_valid' not in df.columns: df = split_df(df, valid_pct=valid_pct, seed=seed, group_col=group_col) # one split for both
-        members = [train_classifier(df, text_col, label_col, lm=m, pretrain=pretrain, preset=preset, epochs=epochs, lr=lr, lm_epochs=lm_epochs,
-                                    stages=stages, lm_lr=lm_lr, tokenizer=tokenizer, vocab_sz=vocab_sz, bs=bs, seed=seed,
-                                    show_progress=show_progress, device=device, backwards=back)
-                   for m, back in zip(lms, (False, True))]
-        ens = Ensemble(members)
-        ens.lm, ens.metrics = [c.lm for c in members], _valid_scores(ens)
+        halves = [train_classifier(df, text_col, label_col, lm=m, pretrain=pretrain, preset=preset, epochs=epochs, lr=lr, lm_epochs=lm_epochs,
+                                   stages=stages, lm_lr=lm_lr, tokenizer=tokenizer, vocab_sz=vocab_sz, bs=bs, seed=seed,
+                                   show_progress=show_progress, device=device, backwards=back, members=members)
+                  for m, back in zip(lms, (False, True))]
+        ens = Ensemble([l for h in halves for l in getattr(h, 'learners', [h])]) # forward members first, then backward
+        ens.lm, ens.metrics = [h.lm for h in halves], _valid_scores(ens)
         return ens
     preset = getattr(lm, 'preset', None) or preset
     p = get_preset(preset)
@@ -251,12 +254,19 @@ def train_classifier(
                          bs=ifnone(bs, p['bs']), seed=seed, unlabelled='drop',
                          backwards=(backwards or None) if lm is not None else backwards) # a forward lm with backwards=True: an error
     dls.to(check_device(device))
-    learn = classifier_learner(dls, lm=lm, preset=preset)
-    if lm is not None: fit_ulmfit(learn, epochs, ifnone(lr, 1e-2), show_progress, stages)
-    else:
-        with quiet(learn, not show_progress): learn.fit_one_cycle(epochs, ifnone(lr, 2e-3))
-    learn.lm = lm
-    return learn
+    learners = []
+    for i in range(members): # one split, one language model; each member its own initialisation and batch order
+        if i: set_seed(seed + i)
+        learn = classifier_learner(dls, lm=lm, preset=preset)
+        if lm is not None: fit_ulmfit(learn, epochs, ifnone(lr, 1e-2), show_progress, stages)
+        else:
+            with quiet(learn, not show_progress): learn.fit_one_cycle(epochs, ifnone(lr, 2e-3))
+        learn.lm = lm
+        learners.append(learn)
+    if members == 1: return learn
+    ens = Ensemble(learners)
+    ens.lm, ens.metrics = lm, _valid_scores(ens)
+    return ens
 
 # %% ../nbs/04_classify.ipynb #c022
 class Ensemble:

@@ -105,6 +105,7 @@ def cmd_train_classifier(a):
     how = (f"fine-tuning {lm_name} for {lm_epochs} epochs" if lm is not None and lm_epochs else f"on the encoder of {lm_name}" if lm is not None
            else "from scratch" if a.no_pretrain else f"after a {a.preset} language model on the texts")
     if a.bidirectional: how += ", forward and backward (an ensemble of two)"
+    if a.members > 1: how += f", {a.members} classifiers{' per direction' if a.bidirectional else ''} averaged"
     if a.lm_vote: how += ", the language model" + ("s" if len(lms) > 1 else "") + " voting too"
     print(f"training a classifier of {label_col!r} ({df.label[df.label != ''].nunique()} classes) on {len(df):,} texts "
           f"from {a.data}, {how}" + (f", split by {group_col!r}" if group_col else ''), flush=True)
@@ -112,7 +113,7 @@ def cmd_train_classifier(a):
         df, a.out, epochs=epochs, seed=a.seed, card=dict(corpus=str(a.data), text_col=a.text_col, label_col=label_col, lm=lm_name or None),
         lm=lm, pretrain=not a.no_pretrain, preset=a.preset, lr=lr, stages=stages, lm_epochs=lm_epochs, tokenizer=a.tokenizer or corpus.get('tokenizer', 'subword'),
         vocab_sz=a.vocab_sz, bs=a.bs, valid_pct=a.valid_pct, group_col='group' if group_col else None, show_progress=not a.quiet,
-        bidirectional=a.bidirectional, lm_vote=a.lm_vote)
+        bidirectional=a.bidirectional, members=a.members, lm_vote=a.lm_vote)
     _saved(learn, a.out)
 
 def load_classifier(path, trust_pickle:bool=False, device:str|None=None):
@@ -219,6 +220,8 @@ def get_parser()->argparse.ArgumentParser:
                    'default: train one on the texts first')
     c.add_argument('--bidirectional', action='store_true', help="train a forward and a backward classifier and average them (ULMFiT's "
                    "ensemble): better, at twice the time")
+    c.add_argument('--members', type=int, default=CLASSIFIER_DEFAULTS['members'], help="average this many classifiers (per direction) on "
+                   "one language model, each with its own seed; each costs one more classifier training (default: 1)")
     c.add_argument('--lm-vote', action='store_true', help="--lm was trained with the labels as categories (a names model): it votes "
                    "too, with its own posterior over them (no extra training)")
     c.add_argument('--trust-pickle', action='store_true', help='allow a .pkl --lm (loading a pickle can run any code it holds)')
