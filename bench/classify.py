@@ -132,8 +132,7 @@ def run_task(task, a):
     rows.append(('ours: from scratch (no language model)', *scores(te.y, pred_s), secs_s, f'{1 + extra} epochs'))
     mpred, msecs, mens = ours(tr, va, te, members=a.members, **kw)
     alone = ', '.join(f'{scores(te.y, predict_texts(m, te.text.tolist()).label)[0]:.3f}' for m in mens.learners)
-    many = (f'ours: ULMFiT, {a.members} classifiers on one language model, averaged', *scores(te.y, predict_texts(mens, te.text.tolist()).label),
-            msecs, f'members alone {alone}')
+    many = (f'ours: ULMFiT, {a.members} classifiers on one language model, averaged', *scores(te.y, mpred), msecs, f'members alone {alone}')
     rows += [ulm, both, many]
     print(f"\n### {task}: {len(tr):,} train / {len(va):,} valid / {len(te):,} test, {tr.y.nunique()} classes"
           + (f", split by {TASKS[task]['group']}" if TASKS[task]['group'] else '') + "\n", flush=True)

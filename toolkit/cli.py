@@ -104,7 +104,7 @@ def cmd_train_classifier(a):
     lm_name = ' and '.join(paths)
     how = (f"fine-tuning {lm_name} for {lm_epochs} epochs" if lm is not None and lm_epochs else f"on the encoder of {lm_name}" if lm is not None
            else "from scratch" if a.no_pretrain else f"after a {a.preset} language model on the texts")
-    if a.bidirectional: how += ", forward and backward (an ensemble of two)"
+    if a.bidirectional: how += ", forward and backward" + (" (an ensemble of two)" if a.members == 1 else "")
     if a.members > 1: how += f", {a.members} classifiers{' per direction' if a.bidirectional else ''} averaged"
     if a.lm_vote: how += ", the language model" + ("s" if len(lms) > 1 else "") + " voting too"
     print(f"training a classifier of {label_col!r} ({df.label[df.label != ''].nunique()} classes) on {len(df):,} texts "
