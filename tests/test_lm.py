@@ -82,7 +82,7 @@ def test_unknown_preset(f):
 
 def test_train_lm_epochs():
     "epochs < 1 is a ValueError, raised before any work"
-    with pytest.raises(ValueError, match='epochs must be at least 1, got 0'):
+    with pytest.raises(ValueError, match='epochs must be an integer from 1 to 10,000, got 0'):
         train_lm(pd.DataFrame({'text': ['a', 'b']}), preset='tiny', epochs=0)
 
 def test_presets():

@@ -22,8 +22,8 @@ from fastai.text.data import TextBlock
 from fastai.text.models.awdlstm import AWD_LSTM, awd_lstm_clas_config
 from fastai.text.learner import text_classifier_learner, TextLearner, LMLearner, clean_raw_keys
 from .data import split_df, _read_utf8, _parse, _pick_col, _format_of
-from .tokenize import SPTokenizer, make_tokenizer, text_tokenizer
-from .lm import get_preset, get_tokenizer, lm_dls, lm_learner, train_lm, quiet, check_device
+from .tokenize import SPTokenizer, make_tokenizer, text_tokenizer, check_text, escape_special
+from .lm import get_preset, get_tokenizer, lm_dls, lm_learner, train_lm, quiet, check_device, check_train_args, MAX_EPOCHS, _check
 from .generate import vocab_info, category_token, get_start_state, _awd_step
 
 # %% auto #0
@@ -78,6 +78,11 @@ def classifier_dls(
     train, valid = set(df.label[~df.is_valid]), set(df.label[df.is_valid])
     if len(train) < 2: raise ValueError(f"the training split has {len(train)} class: a classifier needs at least 2")
     if valid - train: raise ValueError(f"labels {sorted(valid - train)} appear only in the validation split; give every class training rows")
+    n_train, n_valid = int((~df.is_valid).sum()), int(df.is_valid.sum())
+    if n_train < bs or not n_valid: # fastai drops a last, incomplete training batch
+        raise ValueError(f"too few texts for a classifier with batch size {bs}: the training split has {n_train:,} (it needs at "
+                         f"least {bs}, one batch) and the validation split {n_valid:,} (it needs 1). Give more texts, or a smaller "
+                         "batch size")
     if lm is not None:
         ldls = getattr(lm, 'dls', lm)
         tok, vocab = get_tokenizer(ldls), list(ldls.vocab)
@@ -221,7 +226,16 @@ def train_classifier(
         return ens
     for col in (text_col, label_col):
         if col not in df.columns: raise ValueError(f"no column {col!r}; the columns are {', '.join(map(repr, df.columns))}")
-    if epochs < 1: raise ValueError(f"epochs must be at least 1, got {epochs}")
+    one = lm[0] if isinstance(lm, (list, tuple)) and lm else lm
+    p = get_preset(getattr(one, 'preset', None) or preset)
+    labels = df[label_col]
+    n_labelled = int((labels.notna() & (labels.astype(str).str.strip() != '')).sum())
+    pre = lm is None and pretrain # a language model is trained here first, on all the texts
+    check_train_args(lr=lr, epochs=epochs, bs=ifnone(bs, p['bs']), seq_len=p['seq_len'], seed=seed, lm_lr=lm_lr,
+                     vocab_sz=vocab_sz if pre and tokenizer == 'subword' else None, texts=df[text_col] if pre else None,
+                     n_labelled=n_labelled)
+    _check('lm_epochs', lm_epochs, isinstance(lm_epochs, int) and not isinstance(lm_epochs, bool) and 0 <= lm_epochs <= MAX_EPOCHS,
+           f'an integer from 0 to {MAX_EPOCHS:,}')
     if not isinstance(members, int) or isinstance(members, bool) or not 1 <= members <= 20:
         raise ValueError(f"members must be a whole number from 1 to 20, got {members!r}")
     _check_labels(df, label_col, 'drop')
@@ -293,7 +307,7 @@ class Ensemble:
 
     def predict(self, text:str):
         "Like a fastai classifier's `predict`: the label, its index, and the class probabilities averaged over the members"
-        if not isinstance(text, str): raise ValueError(f"text must be a string, got {type(text).__name__}")
+        check_text(text)
         probs = _probs(self, [text], 1)[0]
         i = int(probs.argmax())
         return self.classes[i], torch.tensor(i), probs
@@ -329,9 +343,8 @@ def category_posterior(
     if bad: raise ValueError(f"texts must be strings; item {bad[0]} is a {type(texts[bad[0]]).__name__}")
     tok, info = get_tokenizer(lm), vocab_info(lm)
     cat_ids = torch.tensor(info.ids([category_token(c) for c in cats]))
-    head = category_token(cats[0])[1:]
     def body(t): # the pieces as in training, after `xxbos` and the category
-        if isinstance(t, str): return info.ids(tok.encode(f'{head} {t}'))[2:]
+        if isinstance(t, str): return info.ids(tok.encode(t))[1:] # the category's piece stands alone: the same pieces follow
         return info.ids(list(t)[1:] if len(t) and t[0].lstrip('▁') == 'xxbos' else list(t))
     bodies = [body(t) for t in texts]
     model = lm.model
@@ -381,7 +394,7 @@ def _probs(learn, texts:list[str], bs:int)->torch.Tensor:
     "Class probabilities of `texts`, one batched pass per classifier (an `Ensemble` averages its members')"
     if isinstance(learn, Ensemble): return torch.stack([_probs(l, texts, bs) for l in learn.learners]).mean(0)
     if isinstance(learn, LMLearner): return category_posterior(learn, texts)
-    dl = learn.dls.test_dl(texts, bs=bs, num_workers=0)
+    dl = learn.dls.test_dl([escape_special(t, keep_category=False) for t in texts], bs=bs, num_workers=0) # user text: plain text
     with learn.no_bar(): return learn.get_preds(dl=dl, reorder=True)[0].float().cpu()
 
 def predict_texts(
@@ -392,8 +405,10 @@ def predict_texts(
     "Classify `texts` in one batched pass"
     classes = _classes(learn)
     texts = list(texts)
-    bad = [i for i,t in enumerate(texts) if not isinstance(t, str)]
-    if bad: raise ValueError(f"texts must be strings; item {bad[0]} is a {type(texts[bad[0]]).__name__}")
+    for i, t in enumerate(texts):
+        check_text(t, f'text {i}')
+        if not t.strip():
+            raise ValueError(f"text {i} is empty: enter a text to classify")
     cols = ['label', 'prob'] + [f'prob_{c}' for c in classes]
     if not texts: return pd.DataFrame(columns=cols)
     probs = _probs(learn, texts, bs)
@@ -424,6 +439,8 @@ def predict_csv(
     pred = predict_texts(learn, texts[texts.str.len() > 0].tolist(), bs=bs)
     pred.index = texts.index[texts.str.len() > 0] # rows with an empty text get no prediction
     res = df.assign(pred_label=pred.label, pred_prob=pred.prob, **{f'prob_{c}': pred[f'prob_{c}'] for c in classes})
+    if out.is_dir():
+        raise ValueError(f"{out} is a directory: give the file to write, such as {out/(src.name.split('.')[0] + '.pred.csv')}")
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f'.{out.name}.{os.getpid()}.tmp')
     try:

@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_export.ipynb #c002
 from __future__ import annotations
-import os, json, inspect, platform, pickle, shutil, time, zipfile, datetime
+import os, json, inspect, math, platform, pickle, shutil, time, zipfile, datetime
 from fastcore.basics import ifnone
 from pathlib import Path
 import pandas as pd
@@ -38,7 +38,21 @@ def last_metrics(learn:Learner)->dict:
     rec = getattr(learn, 'recorder', None)
     if rec is None or not getattr(rec.loss, 'count', 0): return {} # never validated
     mets = [('valid_loss', rec.loss)] + [(m.name, m) for m in learn.metrics]
-    return {n: round(float(m.value), 4) for n,m in mets if m.value is not None}
+    return {n: round(float(m.value), 4) if math.isfinite(float(m.value)) else None for n,m in mets if m.value is not None}
+
+def _finite(o):
+    "`o` with every float that is not finite (a loss gone NaN) as None: JSON has no NaN or Infinity"
+    if isinstance(o, float) and not math.isfinite(o):
+        return None
+    if isinstance(o, dict):
+        return {k: _finite(v) for k,v in o.items()}
+    if isinstance(o, (list, tuple)):
+        return [_finite(v) for v in o]
+    return o
+
+def _json(o, **kwargs)->str:
+    "`o` as strict JSON (non-finite numbers as null), what a card or config holds"
+    return json.dumps(_finite(o), allow_nan=False, default=str, **kwargs)
 
 _CARD_MADE = {'kind', 'task', 'preset', 'arch', 'tokenizer', 'n_params', 'metrics', 'versions', 'created', 'size_mb', 'classes', 'categories', 'backwards'}
 
@@ -110,8 +124,8 @@ def save_portable(
     try:
         torch.save(weights, tmp/'weights.pt')
         (tmp/'tokenizer.model').write_bytes(tok.tok.serialized_model_proto())
-        (tmp/'config.json').write_text(json.dumps(config, default=str))
-        (tmp/'card.json').write_text(json.dumps(learn.card, indent=2, default=str))
+        (tmp/'config.json').write_text(_json(config))
+        (tmp/'card.json').write_text(_json(learn.card, indent=2))
         _replace_dir(tmp, path)
     finally: shutil.rmtree(tmp, ignore_errors=True)
     return path
@@ -153,8 +167,8 @@ def save_ensemble(
                     'member_metrics': {m: l.card.get('metrics', {}) for m, l in zip(members, ens.learners)}}
         config = dict(format=PORTABLE_FORMAT, version=3 if any(d.endswith('-lm') for d in ens.directions) else 2, task='ensemble', members=members, classes=ens.classes,
                       toolkit=toolkit.__version__)
-        (tmp/'config.json').write_text(json.dumps(config))
-        (tmp/'card.json').write_text(json.dumps(ens.card, indent=2, default=str))
+        (tmp/'config.json').write_text(_json(config))
+        (tmp/'card.json').write_text(_json(ens.card, indent=2))
         _replace_dir(tmp, path)
     finally: shutil.rmtree(tmp, ignore_errors=True)
     return path
@@ -299,6 +313,8 @@ def load_model(
             raise ValueError(f"{path} is a directory of models, not a model: name one of {', '.join(p.name for p in sorted(path.glob('*.pkl')))}")
         return load_portable(path, cpu)
     if path.stat().st_size == 0: raise ValueError(f"{path} is empty: not a saved model")
+    if path.suffix.lower() != '.pkl':
+        raise ValueError(f"{path.name} is not a model: expected a model directory or a .pkl file")
     if not trust_pickle:
         raise ValueError(f"{path} is a pickle (fastai's export): loading one can run any code it holds. Load it only if "
                          f"you made it or trust who did, with trust_pickle=True (the CLI's --trust-pickle), or convert it "
@@ -326,7 +342,7 @@ def train_and_export(
     "Train a language model with `train_lm` (or `names_lm`), checkpointing every epoch, and export it to `path` with its card"
     t0 = time.time()
     ck = checkpoint_path(path)
-    if category_col is None: learn = train_lm(df, text_col, epochs=epochs or 1, seed=seed, checkpoint=ck, resume=resume, **kwargs)
+    if category_col is None: learn = train_lm(df, text_col, epochs=ifnone(epochs, 1), seed=seed, checkpoint=ck, resume=resume, **kwargs)
     else:
         kwargs = {k:v for k,v in kwargs.items() if k not in ('tokenizer', 'vocab_sz')} # always characters
         learn = names_lm(df, text_col, category_col, epochs=epochs, seed=seed, checkpoint=ck, resume=resume, **kwargs)

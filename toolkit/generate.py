@@ -11,8 +11,8 @@ import torch
 from fastcore.basics import patch
 from fastai.text.learner import LMLearner
 from fastai.text.models.awdlstm import AWD_LSTM
-from .tokenize import SPECIAL_TOKS, detokenize
-from .lm import get_tokenizer
+from .tokenize import SPECIAL_TOKS, detokenize, check_text
+from .lm import get_tokenizer, check_seed, _check, _is_int, _is_num
 
 # %% auto #0
 __all__ = ['MAX_N', 'MAX_TOKENS', 'MAX_PROMPT_CHARS', 'VocabInfo', 'vocab_info', 'Sample', 'sample', 'start_state',
@@ -232,12 +232,6 @@ def get_start_state(learn)->list|None:
 # %% ../nbs/03_generate.ipynb #c014
 MAX_N, MAX_TOKENS, MAX_PROMPT_CHARS = 1000, 5000, 10_000 # samples per call, new pieces per sample, prompt length
 
-def _check(name, value, ok, expected):
-    if not ok: raise ValueError(f"{name} must be {expected}, got {value!r}")
-
-def _is_int(v): return isinstance(v, numbers.Integral) and not isinstance(v, bool)
-def _is_num(v): return isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v)
-
 def check_generate_args(n, temperature, top_k, top_p, min_p, greedy, min_words, max_words, max_tokens, repetition_penalty):
     "Raise a `ValueError` naming the first argument of `generate` that is out of range"
     _check('n', n, _is_int(n) and 1 <= n <= MAX_N, f'an integer from 1 to {MAX_N}')
@@ -295,15 +289,17 @@ def generate(
     stop_at_eos:bool=True, # stop each sample at the end of its text
     no_unk:bool=True, # never produce the unknown token
     repetition_penalty:float=1.0, # > 1 discourages repeating pieces
-    seed:int|None=None, # same seed, same samples (on the same machine)
+    seed:int|None=None, # same seed, same samples (on the same machine): an integer from 0 to `MAX_SEED`
     category:str|None=None, # for models trained with categories (e.g. a name's origin)
     return_logprobs:bool=False, # return `Sample(text, logprob, n_tokens)` instead of plain texts
 )->list:
     "Generate `n` clean texts that start with `prompt`"
     _check_forward(self)
-    if not isinstance(prompt, str): raise ValueError(f"prompt must be a string, got {type(prompt).__name__}")
+    check_text(prompt, 'prompt')
     if len(prompt) > MAX_PROMPT_CHARS: raise ValueError(f"the prompt is {len(prompt):,} characters long; at most {MAX_PROMPT_CHARS:,}")
     check_generate_args(n, temperature, top_k, top_p, min_p, greedy, min_words, max_words, max_tokens, repetition_penalty)
+    if seed is not None:
+        check_seed(seed)
     info = vocab_info(self)
     pieces = _prompt_pieces(self, prompt, category)
     gen = torch.Generator(next(self.model.parameters()).device)
@@ -327,7 +323,7 @@ def predict(self:LMLearner, text, n_words=1, no_unk=True, temperature=1., min_p=
     _check_forward(self)
     _check('n_words', n_words, _is_int(n_words) and 0 <= n_words <= MAX_TOKENS, f'an integer from 0 to {MAX_TOKENS}')
     check_generate_args(1, temperature, None, None, min_p, False, 0, None, 1, 1.0)
-    if not isinstance(text, str): raise ValueError(f"text must be a string, got {type(text).__name__}")
+    check_text(text)
     info = vocab_info(self)
     pieces = _prompt_pieces(self, text, None)
     (ids, _), = sample(self.model, info.ids(pieces), info, n=1, max_tokens=int(n_words), temperature=float(temperature),

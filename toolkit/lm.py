@@ -5,7 +5,7 @@ gradients and reports bits per character."""
 
 # %% ../nbs/02_lm.ipynb #c002
 from __future__ import annotations
-import contextlib, hashlib, json, math, os, shutil, time
+import contextlib, hashlib, json, math, numbers, os, shutil, time
 from pathlib import Path
 import pandas as pd
 import torch
@@ -24,12 +24,13 @@ from fastai.text.data import TextBlock
 from fastai.text.models.awdlstm import AWD_LSTM, awd_lstm_lm_config
 from fastai.text.learner import language_model_learner, LMLearner
 from .data import split_df
-from .tokenize import SPTokenizer, make_tokenizer, text_tokenizer
+from .tokenize import SPTokenizer, make_tokenizer, text_tokenizer, MIN_VOCAB_SZ
 
 # %% auto #0
-__all__ = ['PRESETS', 'get_preset', 'lm_dls', 'get_tokenizer', 'TokenLoss', 'BitsPerChar', 'WordPerplexity', 'lm_learner',
-           'quiet', 'check_device', 'is_rank0', 'world_size', 'check_distributed', 'RowShard', 'distributed_ctx',
-           'TimeBudget', 'EpochCheckpoint', 'replace_dir', 'save_checkpoint', 'read_checkpoint', 'train_lm']
+__all__ = ['PRESETS', 'MAX_SEED', 'MAX_EPOCHS', 'get_preset', 'check_seed', 'lm_min_tokens', 'check_train_args', 'lm_dls',
+           'get_tokenizer', 'TokenLoss', 'BitsPerChar', 'WordPerplexity', 'lm_learner', 'quiet', 'check_device',
+           'is_rank0', 'world_size', 'check_distributed', 'RowShard', 'distributed_ctx', 'TimeBudget',
+           'EpochCheckpoint', 'replace_dir', 'save_checkpoint', 'read_checkpoint', 'train_lm']
 
 # %% ../nbs/02_lm.ipynb #c005
 def _config(**kw): return {**awd_lstm_lm_config, **kw}
@@ -46,7 +47,85 @@ def get_preset(name:str)->dict:
     if name not in PRESETS: raise ValueError(f"Unknown preset {name!r}: expected one of {', '.join(PRESETS)}")
     return PRESETS[name]
 
+# %% ../nbs/02_lm.ipynb #c022b
+MAX_SEED = 2**32 - 1 # seeds are integers from 0 to MAX_SEED (numpy takes 32 bits: seeds 2**32 apart would repeat)
+MAX_EPOCHS = 10_000 # passes over the texts in one run
+
+def _check(name, value, ok, expected):
+    "A `ValueError` naming `name`, its `expected` range and the `value` given, unless `ok`"
+    if not ok:
+        raise ValueError(f"{name} must be {expected}, got {value!r}")
+
+def _is_int(v): return isinstance(v, numbers.Integral) and not isinstance(v, bool)
+def _is_num(v): return isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v)
+
+def check_seed(
+    seed, # a seed: an integer from 0 to `MAX_SEED`
+    name:str='seed', # what to call it in the error (the CLI's `--seed`)
+):
+    "Raise a `ValueError` unless `seed` is an integer from 0 to `MAX_SEED`"
+    _check(name, seed, _is_int(seed) and 0 <= seed <= MAX_SEED, f'an integer from 0 to {MAX_SEED:,} (2**32-1)')
+
+def lm_min_tokens(bs:int, seq_len:int)->tuple[int, int]:
+    "Tokens a language model's training and validation texts need at least: one batch of `bs` x `seq_len`, one token per row"
+    return bs*seq_len + 1, bs + 1
+
+def _max_tokens(texts:pd.Series)->int:
+    "At most how many pieces `texts` make with our rules: one per character, plus `xxbos` and a mark and a space per word"
+    texts = texts.astype(str)
+    return int(texts.str.len().sum() + 2*texts.str.split().str.len().sum() + 2*len(texts))
+
+def _check_lm_data(texts:pd.Series, bs:int, seq_len:int):
+    "A `ValueError` that says how much text is needed when `texts` cannot fill a language model's first batch"
+    train, valid = lm_min_tokens(bs, seq_len)
+    most = _max_tokens(texts)
+    if most < train + valid:
+        raise ValueError(f"too little text for a language model with batch size {bs} and sequence length {seq_len}: "
+                         f"it needs at least {train:,} tokens of training text (one batch, {bs} x {seq_len} + 1) and "
+                         f"{valid:,} to validate; these {len(texts):,} texts ({int(texts.astype(str).str.len().sum()):,} "
+                         f"characters) make at most {most:,}. Give more texts, or a smaller batch size or sequence length")
+
+def check_train_args(
+    lr:float|None=None, # peak learning rate; None: the preset's
+    epochs:int|None=1, # passes over the training texts; None: the recipe's
+    bs:int|None=None, # batch size; None: the preset's
+    seq_len:int|None=None, # BPTT length; None: the preset's
+    vocab_sz:int|None=None, # subword vocabulary size; None: the preset's
+    seed:int=42, # the run's seed
+    lm_lr:float|None=None, # a classifier's language-model learning rate; None: the preset's
+    max_rows:int|None=None, # train on a sample of this many texts (the CLI's --max-rows); None: all
+    texts:pd.Series|None=None, # a language model's texts: checked to fill a batch of `bs` x `seq_len` (both given)
+    n_labelled:int|None=None, # a classifier's labelled texts: checked to fill a batch of `bs` and validate (with `bs`)
+):
+    "Raise a `ValueError` naming the first training argument out of range, or saying how much data is missing"
+    for name, v in (('lr', lr), ('lm_lr', lm_lr)):
+        _check(name, v, v is None or (_is_num(v) and 0 < v <= 10), 'a number in (0, 10] (such as 1e-3)')
+    _check('epochs', epochs, epochs is None or (_is_int(epochs) and 1 <= epochs <= MAX_EPOCHS), f'an integer from 1 to {MAX_EPOCHS:,}')
+    _check('bs', bs, bs is None or (_is_int(bs) and bs >= 1), 'an integer >= 1')
+    _check('seq_len', seq_len, seq_len is None or (_is_int(seq_len) and seq_len >= 1), 'an integer >= 1')
+    _check('vocab_sz', vocab_sz, vocab_sz is None or (_is_int(vocab_sz) and MIN_VOCAB_SZ <= vocab_sz <= 1_000_000),
+           f"an integer from {MIN_VOCAB_SZ} (SentencePiece's floor: the special tokens, its unknown piece and a character) to 1,000,000")
+    _check('max_rows', max_rows, max_rows is None or (_is_int(max_rows) and max_rows >= 1), 'an integer >= 1')
+    check_seed(seed)
+    if texts is not None and bs is not None and seq_len is not None:
+        _check_lm_data(pd.Series(texts), bs, seq_len)
+    if n_labelled is not None and bs is not None and n_labelled < bs + 1:
+        raise ValueError(f"too few labelled texts for a classifier with batch size {bs}: it needs at least {bs + 1} "
+                         f"({bs} to fill one training batch and one to validate), got {n_labelled:,}. Give more texts, "
+                         "or a smaller batch size")
+
+
 # %% ../nbs/02_lm.ipynb #c008
+def _check_tokens(dsets, bs:int, seq_len:int):
+    "A `ValueError` that says how many tokens are missing when the tokenized texts cannot fill a batch"
+    train, valid = lm_min_tokens(bs, seq_len)
+    got = [int(d.items.text_length.sum()) for d in (dsets.train, dsets.valid)]
+    for split, need, n in (('training', train, got[0]), ('validation', valid, got[1])):
+        if n < need:
+            raise ValueError(f"too little text for a language model with batch size {bs} and sequence length {seq_len}: the "
+                             f"{split} texts make {n:,} tokens, and it needs at least {need:,} (training: one batch, {bs} x "
+                             f"{seq_len} + 1; validation: {bs} + 1). Give more texts, or a smaller batch size or sequence length")
+
 def lm_dls(
     df:pd.DataFrame, # the texts, one per row
     text_col:str='text', # column of `df` with the texts
@@ -67,7 +146,11 @@ def lm_dls(
     df = df[[text_col, 'is_valid']].rename(columns={text_col: 'text'}).reset_index(drop=True)
     tok = tokenizer if isinstance(tokenizer, SPTokenizer) else make_tokenizer(tokenizer, vocab_sz=vocab_sz)
     block = TextBlock(text_tokenizer(tok), vocab=vocab, is_lm=True, seq_len=seq_len, min_freq=1, max_vocab=60000, backwards=backwards)
-    dls = DataBlock(blocks=block, get_x=ColReader('text'), splitter=ColSplitter('is_valid')).dataloaders(df, bs=bs, seq_len=seq_len)
+    dblock = DataBlock(blocks=block, get_x=ColReader('text'), splitter=ColSplitter('is_valid'))
+    dsets = dblock.datasets(df)
+    _check_tokens(dsets, bs, seq_len)
+    dls = dsets.dataloaders(after_item=dblock.item_tfms, after_batch=dblock.batch_tfms,
+                            **{**dblock.dls_kwargs, 'bs': bs, 'seq_len': seq_len}) # what `DataBlock.dataloaders` does
     valid = df.text[df.is_valid].astype(str).str.replace(r'(^|\s)xxcat_\S+\s*', r'\1', regex=True) # category marks are not text
     dls.valid_stats = dict(tokens=int(sum(dls.valid.lens.coll)), chars=int(valid.str.len().sum() + len(valid)),
                            words=int(valid.str.split().str.len().sum() + len(valid)))
@@ -296,7 +379,6 @@ def train_lm(
     backwards:bool=False, # model the texts from end to start (for a classifier's forward + backward ensemble)
 )->LMLearner:
     "Train an AWD-LSTM language model on `df[text_col]` with the preset's recipe"
-    if epochs < 1: raise ValueError(f"epochs must be at least 1, got {epochs}")
     if resume and checkpoint is None: raise ValueError("resume=True needs the checkpoint directory to resume from")
     if minutes is not None:
         if not (isinstance(minutes, (int, float)) and 0 < minutes <= 7*24*60): raise ValueError(f"minutes must be a number in (0, 10080], got {minutes!r}")
@@ -305,6 +387,9 @@ def train_lm(
         raise ValueError(f"drop_mult must be a number in (0, 10] (0.01 for almost no dropout), got {drop_mult!r}")
     p = get_preset(preset)
     lr, bs, seq_len = ifnone(lr, p['lr']), ifnone(bs, p['bs']), ifnone(seq_len, p['seq_len'])
+    subword = isinstance(tokenizer, str) and tokenizer != 'char' # a character tokenizer ignores vocab_sz
+    check_train_args(lr=lr, epochs=epochs, bs=bs, seq_len=seq_len, vocab_sz=vocab_sz if subword else None, seed=seed,
+                     texts=df[text_col] if text_col in df.columns else None)
     meta = dict(texts=_fingerprint(df[text_col]) if text_col in df.columns else None, preset=preset, epochs=epochs, lr=lr, bs=bs,
                 seq_len=seq_len, vocab_sz=vocab_sz, valid_pct=valid_pct, seed=seed, config=config,
                 drop_mult=drop_mult, tokenizer=tokenizer if isinstance(tokenizer, str) else tokenizer.model_type,

@@ -78,7 +78,7 @@ def names_lm(
     tok = make_tokenizer('char', special_toks=SPECIAL_TOKS + toks)
     texts = pd.DataFrame({'text': category_texts(names.name, names.origin), 'is_valid': names.is_valid})
     r = NAMES_RECIPE.get(preset, {})
-    epochs = epochs or r.get('epochs', 4)
+    epochs = ifnone(epochs, r.get('epochs', 4)) # 0 stays 0: train_lm refuses it
     long = 'long_drop_mult' in r and (kwargs.get('minutes') is not None or epochs > r['long_epochs']) # see "More dropout for longer runs"
     kwargs = {**{k: r.get(k) for k in ('bs', 'seq_len', 'config', 'drop_mult')}, **({'drop_mult': r['long_drop_mult']} if long else {}),
               **{k: v for k,v in kwargs.items() if v is not None}} # None (as the CLI passes it): the recipe's

@@ -5,19 +5,48 @@ and lines, and `detokenize`, which turns pieces back into clean text."""
 
 # %% ../nbs/01_tokenize.ipynb #c002
 from __future__ import annotations
-import contextlib, os, shutil, sys, tempfile
+import contextlib, os, re, shutil, sys, tempfile
 from pathlib import Path
 from fastcore.basics import ifnone
 from fastai.text.core import (Tokenizer, SentencePieceTokenizer, tokenize1, defaults,
                               UNK, PAD, BOS, EOS, FLD, TK_REP, TK_WREP, TK_UP, TK_MAJ)
 
 # %% auto #0
-__all__ = ['TK_NL', 'SPECIAL_TOKS', 'RULES', 'TOKENIZERS', 'replace_case', 'replace_lines', 'add_bos', 'SPTokenizer',
-           'make_tokenizer', 'text_tokenizer', 'detokenize', 'round_trip_share']
+__all__ = ['TK_NL', 'SPECIAL_TOKS', 'MIN_VOCAB_SZ', 'TK_ESC', 'RULES', 'TOKENIZERS', 'check_text', 'escape_special',
+           'replace_case', 'replace_lines', 'add_bos', 'SPTokenizer', 'make_tokenizer', 'text_tokenizer', 'detokenize',
+           'round_trip_share']
 
 # %% ../nbs/01_tokenize.ipynb #c005
 TK_NL = 'xxnl' # a line break inside a text
 SPECIAL_TOKS = defaults.text_spec_tok + [TK_NL]
+MIN_VOCAB_SZ = len(SPECIAL_TOKS) + 2 # SentencePiece's floor: the special tokens, its unknown piece and one character
+TK_ESC = '\ue000' # splits the letters of a special token typed by a user (`x\ue000xbos`): it stays plain text
+
+def check_text(
+    t:str, # a text from a user
+    name:str='text', # what to call it in the error
+)->str:
+    "`t`, or a `ValueError` if it is not a string SentencePiece can read (a lone surrogate: bytes that are not UTF-8)"
+    if not isinstance(t, str):
+        raise ValueError(f"{name} must be a string, got {type(t).__name__}")
+    try:
+        t.encode('utf-8')
+    except UnicodeEncodeError as e:
+        raise ValueError(f"{name} is not valid UTF-8 text: character {e.start+1} is {t[e.start]!r}, a lone surrogate "
+                         "(bytes that are not UTF-8 in a file or on the command line?)") from None
+    return t
+
+_SPECIAL_RE = re.compile('xx(?=' + '|'.join(sorted({t[2:] for t in SPECIAL_TOKS} | {'fake', 'cat_'})) + ')', re.IGNORECASE)
+_CAT_MARK = re.compile(r'xxcat_\S+ ') # a category mark, as `category_texts` puts it in front of a training text
+
+def escape_special(
+    t:str, # a text
+    keep_category:bool=True, # leave a category mark that starts `t` (`xxcat_russian Ivanov`, a conditioned training text)
+)->str:
+    "`t` with every special token in it (`xxbos`, `Xxmaj`, `xxcat_...`) broken up by `TK_ESC`, so it is read as plain text"
+    m = _CAT_MARK.match(t) if keep_category else None
+    head = m.group() if m else ''
+    return head + _SPECIAL_RE.sub(lambda x: x.group()[0] + TK_ESC + x.group()[1], t[len(head):])
 
 def _case(w:str)->str:
     "`w` lowercased with `xxmaj`/`xxup` in front if that can be undone exactly, else `w`"
@@ -39,7 +68,7 @@ def add_bos(t:str)->str:
     "Start the text with `xxbos`"
     return f'{BOS} {t}' if t else BOS
 
-RULES = [replace_lines, replace_case, add_bos]
+RULES = [escape_special, replace_lines, replace_case, add_bos]
 
 # %% ../nbs/01_tokenize.ipynb #c008
 @contextlib.contextmanager
@@ -80,12 +109,21 @@ class SPTokenizer(SentencePieceTokenizer):
         return {}
 
     def train(self, raw_text_path):
-        "fastai's training, without SentencePiece's C++ log lines on stderr (its errors still raise)"
-        with _quiet_stderr(): return super().train(raw_text_path)
+        "fastai's training, without SentencePiece's C++ log lines on stderr, and a clear error for a vocabulary too small"
+        try:
+            with _quiet_stderr():
+                return super().train(raw_text_path)
+        except RuntimeError as e:
+            m = re.search(r'smaller than required_chars\. (\d+) vs (\d+)', str(e))
+            if m is None:
+                raise
+            raise ValueError(f"vocab_sz {m[1]} is too small for these texts: SentencePiece needs at least {m[2]} pieces "
+                             f"(the special tokens and every character of the texts); give vocab_sz >= {m[2]}") from None
 
     def encode(self, text:str)->list[str]:
-        "The pieces of `text`, after `RULES`"
-        return tokenize1(text, self, rules=RULES, post_rules=[])
+        "The pieces of a user's `text`, after `RULES`: special tokens in it (`xxbos`, `xxcat_...`) are plain text"
+        check_text(text)
+        return tokenize1(escape_special(text, keep_category=False), self, rules=RULES, post_rules=[])
 
     def __getstate__(self):
         d = self.__dict__.copy()
@@ -162,7 +200,7 @@ def detokenize(
             w = rep*n if w == TK_REP else ' '.join([rep]*n)
         if out and not nl: out.append(' ')
         out.append(w); nl = False
-    return ''.join(out).strip()
+    return ''.join(out).replace(TK_ESC, '').strip() # a special token the user typed is plain text again
 
 # %% ../nbs/01_tokenize.ipynb #c014
 def round_trip_share(
