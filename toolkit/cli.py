@@ -8,15 +8,15 @@ import argparse, json, sys
 from fastcore.basics import ifnone
 from pathlib import Path
 from .data import CORPORA, load_texts
-from .lm import PRESETS, check_device, check_distributed, is_rank0, world_size
+from .lm import PRESETS, check_device, check_distributed, is_rank0, world_size, check_train_args
 from .names import NAMES_RECIPE
-from .export import train_and_export, train_classifier_and_export, load_model, export_learner, checkpoint_path, CLASSIFIER_DEFAULTS
+from .export import train_and_export, train_classifier_and_export, load_model, export_learner, checkpoint_path, CLASSIFIER_DEFAULTS, _json
 from .generate import LMLearner, MAX_N, MAX_TOKENS
 from .classify import predict_texts, predict_csv, _classes
 
 # %% auto #0
-__all__ = ['MAX_CHARS', 'cmd_train', 'load_lm', 'cmd_generate', 'cmd_train_classifier', 'load_classifier', 'cmd_classify',
-           'cmd_serve', 'cmd_info', 'cmd_convert', 'get_parser', 'main']
+__all__ = ['MAX_CHARS', 'AwdParser', 'cmd_train', 'load_lm', 'cmd_generate', 'cmd_train_classifier', 'load_classifier',
+           'cmd_classify', 'cmd_serve', 'cmd_info', 'cmd_convert', 'get_parser', 'main']
 
 # %% ../nbs/08_cli.ipynb #c005
 MAX_CHARS = 100_000 # longest text `awd classify` takes on its command line
@@ -32,12 +32,22 @@ def _saved(learn, out):
     print(f"{_fmt_metrics(learn.card['metrics'])} | {learn.card['train_minutes']:.1f} min | saved {path} "
           f"({_size_mb(path):.1f} MB{', a pickle: load it with --trust-pickle' if path.suffix == '.pkl' else ''})")
 
+class AwdParser(argparse.ArgumentParser):
+    "argparse, with its errors on one line as `awd: error: ...`, the same as every other error of `awd`"
+    def error(self, message):
+        self.exit(2, f"awd: error: {message} (see `{self.prog} --help`)\n")
+
+def _corpus_name(data:str)->str:
+    "What a model card records of the training data: a bundled corpus's name, or only a file's name (no local path)"
+    return Path(data).name if Path(data).exists() else data
+
 def cmd_train(a):
     "Train a language model on a bundled corpus or a file and export it (names: conditioned on their origin)"
+    check_train_args(lr=a.lr, epochs=a.epochs, bs=a.bs, seq_len=a.seq_len, vocab_sz=a.vocab_sz, seed=a.seed, max_rows=a.max_rows)
     corpus = CORPORA.get(a.data, {}) if not Path(a.data).exists() else {}
     cat_col = None if a.no_categories else (a.category_col or corpus.get('category_col'))
     df = load_texts(a.data, text_col=a.text_col, label_col=cat_col)
-    if a.max_rows: df = df.sample(min(a.max_rows, len(df)), random_state=a.seed)
+    if a.max_rows is not None: df = df.sample(min(a.max_rows, len(df)), random_state=a.seed)
     tokenizer = 'char' if cat_col else a.tokenizer or corpus.get('tokenizer', 'subword')
     what = f", conditioned on {cat_col!r} ({df.label.nunique()} categories)" if cat_col else ''
     dev = check_device(a.device, a.precision)
@@ -53,7 +63,7 @@ def cmd_train(a):
     if a.resume: say(f"resuming from {checkpoint_path(a.out)}", flush=True)
     if a.minutes and a.epochs: raise ValueError("give --epochs or --minutes, not both")
     try:
-        learn = train_and_export(df, a.out, epochs=a.epochs, seed=a.seed, card=dict(corpus=str(a.data), text_col=a.text_col),
+        learn = train_and_export(df, a.out, epochs=a.epochs, seed=a.seed, card=dict(corpus=_corpus_name(a.data), text_col=a.text_col),
                                  category_col='label' if cat_col else None, preset=a.preset, lr=a.lr, tokenizer=tokenizer,
                                  vocab_sz=a.vocab_sz, bs=a.bs, seq_len=a.seq_len, drop_mult=a.drop_mult, valid_pct=a.valid_pct,
                                  show_progress=not a.quiet and is_rank0(), resume=a.resume, device=a.device, precision=a.precision, distributed=a.distributed,
@@ -83,12 +93,13 @@ def cmd_generate(a):
 
 def cmd_train_classifier(a):
     "Train a classifier (ULMFiT: a language model first, or fine-tune --lm) on a corpus or a file and export it"
+    check_train_args(lr=a.lr, epochs=a.epochs, bs=a.bs, vocab_sz=a.vocab_sz, seed=a.seed, max_rows=a.max_rows)
     corpus = CORPORA.get(a.data, {}) if not Path(a.data).exists() else {}
     label_col = a.label_col or corpus.get('label_col')
     if not label_col: raise ValueError("which column holds the labels? pass --label-col")
     group_col = a.group_col or corpus.get('group_col')
     df = load_texts(a.data, text_col=a.text_col, label_col=label_col, group_col=group_col)
-    if a.max_rows: df = df.sample(min(a.max_rows, len(df)), random_state=a.seed)
+    if a.max_rows is not None: df = df.sample(min(a.max_rows, len(df)), random_state=a.seed)
     paths = a.lm or []
     if len(paths) > 2: raise ValueError(f"--lm takes one language model, or a forward and a backward one with --bidirectional; got {len(paths)}")
     if len(paths) == 2 and not a.bidirectional: raise ValueError("two --lm models are a forward and a backward one: add --bidirectional")
@@ -110,7 +121,7 @@ def cmd_train_classifier(a):
     print(f"training a classifier of {label_col!r} ({df.label[df.label != ''].nunique()} classes) on {len(df):,} texts "
           f"from {a.data}, {how}" + (f", split by {group_col!r}" if group_col else ''), flush=True)
     learn = train_classifier_and_export(
-        df, a.out, epochs=epochs, seed=a.seed, card=dict(corpus=str(a.data), text_col=a.text_col, label_col=label_col, lm=lm_name or None),
+        df, a.out, epochs=epochs, seed=a.seed, card=dict(corpus=_corpus_name(a.data), text_col=a.text_col, label_col=label_col, lm=lm_name or None),
         lm=lm, pretrain=not a.no_pretrain, preset=a.preset, lr=lr, stages=stages, lm_epochs=lm_epochs, tokenizer=a.tokenizer or corpus.get('tokenizer', 'subword'),
         vocab_sz=a.vocab_sz, bs=a.bs, valid_pct=a.valid_pct, group_col='group' if group_col else None, show_progress=not a.quiet,
         bidirectional=a.bidirectional, members=a.members, lm_vote=a.lm_vote)
@@ -147,7 +158,7 @@ def cmd_serve(a):
 
 def cmd_info(a):
     "Print a model's card as JSON"
-    print(json.dumps(load_model(a.model, trust_pickle=a.trust_pickle).card, indent=2, default=str))
+    print(_json(load_model(a.model, trust_pickle=a.trust_pickle).card, indent=2))
 
 def cmd_convert(a):
     "Convert a model you trust (a fastai pickle, .pkl) to the portable format, which loads without running code"
@@ -161,7 +172,7 @@ def cmd_convert(a):
 # %% ../nbs/08_cli.ipynb #c006
 def get_parser()->argparse.ArgumentParser:
     "The `awd` argument parser"
-    p = argparse.ArgumentParser(prog='awd', description='Train small AWD-LSTM language models on your texts and generate from them.')
+    p = AwdParser(prog='awd', description='Train small AWD-LSTM language models on your texts and generate from them.')
     sub = p.add_subparsers(dest='command', required=True, metavar='COMMAND')
     t = sub.add_parser('train', help='train a language model', description=cmd_train.__doc__)
     t.add_argument('data', help=f"a bundled corpus ({', '.join(CORPORA)}) or a .csv/.tsv/.txt/.jsonl file")
@@ -277,7 +288,7 @@ def main(argv:list[str]|None=None):
     p = get_parser()
     a = p.parse_args(argv)
     try: a.func(a)
-    except (ValueError, FileNotFoundError, FileExistsError) as e: p.exit(2, f"awd: error: {e}\n")
+    except (ValueError, OSError) as e: p.exit(2, f"awd: error: {e}\n") # OSError: a file that cannot be read or written
     except KeyboardInterrupt: p.exit(130, "awd: interrupted; nothing was written\n")
 
 # %% ../nbs/08_cli.ipynb #c007

@@ -1,0 +1,193 @@
+"""Issue 23: every input a user can reach gets a clear answer, in the API and in `awd` alike; and a hypothesis fuzz of
+the CLI, run in-process: each run ends with exit 0, or one `awd: error:` line and exit 2, and leaves no half-written file."""
+import contextlib, io, json, math
+from pathlib import Path
+import pandas as pd
+import pytest
+from hypothesis import given, settings, strategies as st, HealthCheck
+from toolkit.cli import main
+from toolkit.lm import check_train_args, train_lm, MAX_SEED
+from toolkit.export import load_model, export_learner
+from toolkit.classify import predict_texts, train_classifier
+from toolkit.tokenize import make_tokenizer, detokenize, RULES
+
+def awd(*argv):
+    "Run `awd argv` in-process: (exit code, stdout, stderr)"
+    out, err = io.StringIO(), io.StringIO()
+    code = 0
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            main([str(a) for a in argv])
+        except SystemExit as e:
+            code = e.code or 0
+    return code, out.getvalue(), err.getvalue()
+
+def refused(argv, msg):
+    code, _, err = awd(*argv)
+    assert code == 2 and err.startswith('awd: error: ') and msg in err and err.count('\n') == 1, err
+
+@pytest.fixture(scope='module')
+def texts_csv(tmp_path_factory):
+    "A small CSV of headlines, enough for the tiny preset"
+    from toolkit.data import load_corpus
+    f = tmp_path_factory.mktemp('data')/'my_titles.csv'
+    load_corpus('headlines').sample(300, random_state=0)[['text']].to_csv(f, index=False)
+    return f
+
+@pytest.fixture(scope='module')
+def tiny_clf(tmp_path_factory):
+    "A tiny classifier, trained from scratch on a few reviews"
+    from toolkit.data import load_corpus
+    df = load_corpus('reviews').sample(300, random_state=0)
+    clf = train_classifier(df, pretrain=False, preset='tiny', vocab_sz=200, epochs=1, bs=16, show_progress=False)
+    return export_learner(clf, tmp_path_factory.mktemp('clf')/'clf')
+
+# row 1: text that is not UTF-8
+def test_not_utf8(tiny_lm, tiny_lm_path, tiny_clf):
+    for bad in ('\ud800', 'New \udcff study'):
+        with pytest.raises(ValueError, match='prompt is not valid UTF-8 text'): tiny_lm.generate(bad)
+        with pytest.raises(ValueError, match='text is not valid UTF-8 text'): tiny_lm.predict(bad)
+        with pytest.raises(ValueError, match='text 0 is not valid UTF-8 text'): predict_texts(load_model(tiny_clf), [bad])
+    refused(['generate', tiny_lm_path, '--prompt', 'New \udcff study'], "prompt is not valid UTF-8 text: character 5 is '\\udcff'")
+    refused(['classify', tiny_clf, 'Nak\udcffamura'], 'text 0 is not valid UTF-8 text')
+
+def test_not_utf8_category_posterior(app_models_dir):
+    from toolkit.classify import category_posterior
+    names = load_model(app_models_dir/'names')
+    with pytest.raises(ValueError, match='not valid UTF-8 text'): category_posterior(names, ['Nak\udcffamura'])
+
+# row 2: one check of training arguments, and the minimum data
+@pytest.mark.parametrize('kw,msg', [(dict(lr=float('nan')), 'lr must be a number in (0, 10]'), (dict(lr=0), 'lr must be'),
+    (dict(lr=-1), 'lr must be'), (dict(lm_lr=0), 'lm_lr must be'), (dict(epochs=0), 'epochs must be an integer from 1'),
+    (dict(bs=0), 'bs must be an integer >= 1'), (dict(seq_len=0), 'seq_len must be an integer >= 1'),
+    (dict(seq_len=-1), 'seq_len must be'), (dict(vocab_sz=5), 'vocab_sz must be an integer from 12'),
+    (dict(max_rows=0), 'max_rows must be an integer >= 1')])
+def test_check_train_args(kw, msg):
+    with pytest.raises(ValueError) as e: check_train_args(**kw)
+    assert msg in str(e.value)
+
+def test_train_refuses_before_work(tmp_path):
+    two = pd.DataFrame({'text': ['hi', 'yo'], 'label': ['a', 'b']})
+    with pytest.raises(ValueError, match='needs at least 513 tokens of training text'): train_lm(two, preset='tiny')
+    with pytest.raises(ValueError, match='lr must be'): train_lm(two, preset='tiny', lr=float('nan'))
+    with pytest.raises(ValueError, match='too few labelled texts for a classifier with batch size 16'):
+        train_classifier(two, pretrain=False, preset='tiny')
+    with pytest.raises(ValueError, match='epochs must be'): train_classifier(two, preset='tiny', epochs=0)
+    from toolkit.names import names_lm
+    with pytest.raises(ValueError, match='epochs must be'): names_lm(preset='tiny', epochs=0)
+    f = tmp_path/'two.csv'; two[['text']].to_csv(f, index=False)
+    refused(['train', f, '--preset', 'tiny', '--epochs', '1', '--out', tmp_path/'m'], 'needs at least 513 tokens of training text')
+    for args, msg in [(['--bs', '0'], 'bs must be'), (['--seq-len', '0'], 'seq_len must be'), (['--seq-len', '-1'], 'seq_len must'),
+                      (['--vocab-sz', '5'], 'vocab_sz must be'), (['--lr', '-1'], 'lr must be'), (['--lr', 'nan'], 'lr must be'),
+                      (['--lr', '0'], 'lr must be'), (['--epochs', '0'], 'epochs must be'), (['--max-rows', '0'], 'max_rows must be')]:
+        refused(['train', f, '--out', tmp_path/'m', *args], msg)
+    assert [p.name for p in tmp_path.iterdir()] == ['two.csv']
+
+def test_vocab_too_small_for_texts():
+    with pytest.raises(ValueError, match='vocab_sz 20 is too small for these texts: SentencePiece needs at least 22'):
+        make_tokenizer('subword', vocab_sz=20).setup(['hi there', 'yo man']*50, RULES)
+
+# rows 3 and 4: --out a directory, an empty text
+def test_classify_out_dir_and_empty(tiny_clf, tmp_path):
+    f = tmp_path/'in.csv'; pd.DataFrame({'text': ['great', 'awful']}).to_csv(f, index=False)
+    refused(['classify', tiny_clf, '--csv', f, '--out', tmp_path], 'is a directory: give the file to write')
+    refused(['classify', tiny_clf, ''], 'text 0 is empty: enter a text to classify')
+    with pytest.raises(ValueError, match='empty'): predict_texts(load_model(tiny_clf), ['  '])
+
+# row 5: cards are strict JSON
+def test_card_strict_json(tiny_lm, tmp_path):
+    card = dict(tiny_lm.card, metrics={'valid_loss': float('nan'), 'bpc': float('inf')})
+    tiny_lm.card = card
+    try: path = export_learner(tiny_lm, tmp_path/'m', note=float('nan'))
+    finally: tiny_lm.card = {k: v for k,v in card.items() if k != 'metrics'}
+    for f in ('card.json', 'config.json'):
+        json.loads((path/f).read_text(), parse_constant=lambda c: pytest.fail(f'{f} holds {c}'))
+    assert json.loads((path/'card.json').read_text())['note'] is None
+
+# row 6: a file that is not a model
+def test_not_a_model(tmp_path):
+    f = tmp_path/'notes.txt'; f.write_text('my notes')
+    with pytest.raises(ValueError, match='notes.txt is not a model: expected a model directory or a .pkl file'): load_model(f)
+    refused(['generate', f], 'notes.txt is not a model: expected a model directory or a .pkl file')
+
+# row 7: one seed range
+def test_seed_range(tiny_lm, tiny_lm_path, tmp_path):
+    assert MAX_SEED == 2**32 - 1
+    tiny_lm.generate(n=1, seed=MAX_SEED, max_tokens=3)
+    for seed in (2**32, -1, 2**64):
+        with pytest.raises(ValueError, match=f'seed must be an integer from 0 to {MAX_SEED:,}'): tiny_lm.generate(seed=seed)
+    refused(['generate', tiny_lm_path, '--seed', '18446744073709551616'], 'seed must be an integer from 0 to 4,294,967,295')
+    refused(['train', 'headlines', '--seed', '-1', '--out', tmp_path/'m'], 'seed must be an integer from 0')
+    refused(['train-classifier', 'reviews', '--seed', str(2**32), '--out', tmp_path/'c'], 'seed must be an integer from 0')
+
+# row 8: special tokens in user text are plain text
+def test_special_tokens_plain(tiny_lm, tiny_lm_path):
+    odd = 'xxbos xxmaj xxunk xxpad xxcat_russian'
+    tok = tiny_lm.dls.train_ds.tokenizer.tok
+    assert detokenize(tok.encode(odd)) == odd and detokenize(tok.encode('XXBOS Xxmaj a')) == 'XXBOS Xxmaj a'
+    for t in tiny_lm.generate(odd, n=5, seed=0, max_words=10):
+        assert t.startswith(odd) and '\n' not in t and 'Xxcat_russian' not in t, t
+    code, out, _ = awd('generate', tiny_lm_path, '--prompt', odd, '-n', '3', '--seed', '1')
+    assert code == 0 and all(l.startswith(odd) for l in out.splitlines()) and len(out.splitlines()) == 3
+    assert tiny_lm.generate('Breast cancer', n=2, seed=3) == tiny_lm.generate('Breast cancer', n=2, seed=3) # normal text as before
+
+# row 9: no local path in the card
+def test_card_corpus_is_file_name(texts_csv, tmp_path):
+    code, _, err = awd('train', texts_csv, '--preset', 'tiny', '--bs', '4', '--seq-len', '16', '--vocab-sz', '100', '--quiet',
+                       '--out', tmp_path/'m')
+    assert code == 0, err
+    card = json.loads((tmp_path/'m'/'card.json').read_text())
+    assert card['corpus'] == 'my_titles.csv' and str(texts_csv.parent) not in (tmp_path/'m'/'card.json').read_text()
+
+# row 10: the CLI, fuzzed
+nums = st.sampled_from(['0', '-1', '1', '2', 'nan', 'inf', '1e-3', '', '18446744073709551616', str(2**32), '\udcff', '3.5'])
+def opt(flag, values=nums): return st.tuples(st.just(flag), values)
+
+@pytest.fixture(scope='module')
+def fuzz_dir(tmp_path_factory, texts_csv):
+    d = tmp_path_factory.mktemp('fuzz')
+    (d/'notes.txt').write_text('not a model')
+    (d/'sub').mkdir()
+    return d
+
+def _argv(draw, lm, clf, d, csv):
+    files = st.sampled_from([str(lm), str(clf), str(d/'notes.txt'), str(d/'sub'), str(d/'missing'), '', '\udcff', str(csv)])
+    cmd = draw(st.sampled_from(['generate', 'classify', 'train', 'info']))
+    if cmd == 'generate':
+        opts = [opt('-n'), opt('--temperature'), opt('--top-k'), opt('--top-p'), opt('--max-words'), opt('--max-tokens'),
+                opt('--seed'), opt('--prompt', st.sampled_from(['', 'New', 'xxbos Xxmaj', 'a\udcffb', '\ud800']))]
+        argv = ['generate', draw(st.one_of(st.just(str(lm)), files))]
+    elif cmd == 'classify':
+        opts = [opt('--csv', st.sampled_from([str(csv), str(d/'missing.csv'), str(d/'sub')])),
+                opt('--out', st.sampled_from([str(d/'sub'), str(d/'sub'/'o.csv'), str(d/'out.csv')]))]
+        argv = ['classify', draw(st.one_of(st.just(str(clf)), files)),
+                *draw(st.lists(st.sampled_from(['great film', '', 'Nak\udcffamura', 'xxbos']), max_size=2))]
+    elif cmd == 'train':
+        opts = [opt('--epochs', st.sampled_from(['0', '-1', 'nan', '18446744073709551616', '1'])), opt('--lr'), opt('--bs'),
+                opt('--seq-len'), opt('--vocab-sz', st.sampled_from(['5', '0', '12', '100', 'x'])), opt('--max-rows'), opt('--seed')]
+        argv = ['train', draw(st.sampled_from([str(csv), str(d/'notes.txt'), str(d/'sub'), str(d/'missing.csv'), '\udcff'])),
+                '--preset', 'tiny', '--quiet', '--out', str(d/'sub'/'model')]
+    else:
+        opts = []
+        argv = ['info', draw(files)]
+    for i in draw(st.lists(st.integers(0, len(opts) - 1), max_size=3, unique=True)) if opts else []:
+        argv += list(draw(opts[i]))
+    if cmd == 'train' and '--epochs' not in argv:
+        argv += ['--epochs', '1'] # a valid run stays short
+    if cmd == 'train' and '--bs' not in argv:
+        argv += ['--bs', '4', '--seq-len', '8']
+    return argv
+
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_cli_fuzz(data, tiny_lm_path, tiny_clf, fuzz_dir, texts_csv):
+    "Any argument vector: exit 0, or exit 2 with one `awd: error:` line; never a traceback, never a half-written file"
+    argv = _argv(data.draw, tiny_lm_path, tiny_clf, fuzz_dir, texts_csv)
+    code, out, err = awd(*argv)
+    assert code in (0, 2), (argv, code, err)
+    if code == 2:
+        assert err.startswith('awd: error: ') and err.count('\n') == 1 and 'Traceback' not in err, (argv, err)
+    leftovers = [p.name for p in fuzz_dir.rglob('.*') if p.name.endswith(('.tmp', '.old'))]
+    assert not leftovers, (argv, leftovers)
+    model = fuzz_dir/'sub'/'model'
+    assert not model.exists() or (model/'card.json').is_file(), argv # a model directory is whole, or not there
