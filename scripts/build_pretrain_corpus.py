@@ -429,13 +429,16 @@ _BROWN_CLOSE = {"''", "'", ",", ".", ";", ":", "!", "?", ")", "]", "}", "%", "n'
 
 
 def brown_detok(tokens: list[str]) -> str:
-    "Brown word tokens as normal text: quotes as \", no space before closing punctuation or after opening"
-    out, glue = [], True
+    """Brown word tokens as normal text: `` and '' become ", no space before closing punctuation or after opening
+    brackets and quotes; a lone ' opens a single quote unless one is open (Brown writes both ` and ' to open one)"""
+    out, glue, single_open = [], True, False
     for t in tokens:
         w = {"``": '"', "''": '"', "`": "'"}.get(t, t)
-        if t in _BROWN_CLOSE: out.append(w); glue = False; continue
+        closing = t in _BROWN_CLOSE and not (t == "'" and not single_open)
+        if t in ("`", "'"): single_open = not closing
+        if closing: out.append(w); glue = False; continue
         if not glue and out: out.append(" ")
-        out.append(w); glue = t in _BROWN_OPEN
+        out.append(w); glue = t in _BROWN_OPEN or t == "'"
     s = "".join(out)
     return re.sub(r"\s+([,.;:!?])", r"\1", s)
 
