@@ -4,7 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 from toolkit.data import load_corpus
+from fastai.text.core import tokenize1
 from toolkit.generate import category_token
+from toolkit.tokenize import RULES
 from toolkit.names import names_lm, names_classifier, category_texts
 from toolkit.classify import predict_texts
 from toolkit.export import export_learner, load_model
@@ -23,8 +25,10 @@ def test_categories(lm, names_df):
     "learn.categories lists the origins, sorted; each is one special piece of the tokenizer"
     assert lm.categories == sorted(names_df.origin.unique())
     assert all(category_token(c) in lm.dls.vocab for c in lm.categories)
-    assert all(category_token(c) in lm.dls.train_ds.tokenizer.tok.encode(category_texts(pd.Series(['Ivanov']), pd.Series([c]))[0])
+    tok = lm.dls.train_ds.tokenizer.tok # a training text's category mark is one piece (typed by a user, it is plain text)
+    assert all(category_token(c) in tokenize1(category_texts(pd.Series(['Ivanov']), pd.Series([c]))[0], tok, rules=RULES, post_rules=[])
                for c in lm.categories)
+    assert not any(category_token(c) in tok.encode(category_texts(pd.Series(['Ivanov']), pd.Series([c]))[0]) for c in lm.categories)
 
 @pytest.mark.parametrize('origin', ['Russian', 'japanese', ' Irish '])
 def test_generate_respects_category_and_prompt(lm, origin):
@@ -129,7 +133,8 @@ def _brute_posterior(lm, name):
     logp = []
     with torch.no_grad():
         for c in lm.categories:
-            ids = info.ids(tok.encode(f'{category_token(c)[1:]} {name}')) + [info.end_id]
+            pieces = tok.encode(name) # `xxbos`, the category's piece, the name: a training text's pieces
+            ids = info.ids(pieces[:1] + [category_token(c)] + pieces[1:]) + [info.end_id]
             lm.model.reset(); enc.bs = 1
             enc.hidden = [(h[None].clone(), c_[None].clone()) for h, c_ in start]
             out = lm.model(torch.tensor([ids[:-1]]))[0][0].float().log_softmax(-1)
