@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 export GRADIO_ANALYTICS_ENABLED := False
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install test check-export nbtest pytest app bench clean
+.PHONY: install test test-fast check-export nbtest pytest app bench clean
 
 # torch first and exactly 2.13.0: a looser spec pulls a multi-GB CUDA build.
 $(VENV)/.installed: settings.ini setup.py pyproject.toml
@@ -30,11 +30,17 @@ check-export: install
 nbtest: install
 	OMP_NUM_THREADS=1 $(BIN)/nbdev-test --n-workers 2 --timing
 
+# Two workers, a test file each at a time; -rs: every skipped test and why (CUDA-only tests on a machine without a GPU)
 pytest: install
-	$(BIN)/pytest -q -rs # -rs: every skipped test and why (CUDA-only tests on a machine without a GPU)
+	$(BIN)/pytest -q -rs -n 2 --dist loadfile
 
 test: check-export nbtest pytest
 
+# The inner loop: the export check and the tests not marked slow (no servers, subprocesses or long training)
+test-fast: check-export
+	$(BIN)/pytest -q -rs -n 2 --dist loadfile -m "not slow"
+
+# Reads $AWD_MODELS_DIR and Gradio's $GRADIO_SERVER_NAME / $GRADIO_SERVER_PORT when set (see the README)
 app: install
 	$(BIN)/awd serve
 

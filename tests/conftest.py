@@ -37,7 +37,7 @@ def app_models_dir(tmp_path_factory):
     "Tiny default models (headlines, names, origin, sentiment, outlet), trained once on corpus samples"
     from toolkit.app import ensure_models, DEFAULT_MODELS
     d = tmp_path_factory.mktemp('app-models')
-    ensure_models(d, preset='tiny', kinds=list(DEFAULT_MODELS), max_rows=2000, show_progress=False)
+    ensure_models(d, preset='tiny', kinds=list(DEFAULT_MODELS), max_rows=2000, show_progress=False, lm_epochs=1)
     return d
 
 @pytest.fixture(scope='session')
@@ -48,10 +48,10 @@ def app_models(app_models_dir):
 @pytest.fixture(scope='session')
 def app_url(app_models):
     "The app, served on 127.0.0.1 at a free port for the whole test session"
-    from toolkit.app import build_app
+    from toolkit.app import build_app, launch
     demo = build_app(app_models)
     port = free_port()
-    demo.launch(server_name='127.0.0.1', server_port=port, prevent_thread_lock=True, quiet=True)
+    launch(demo, '127.0.0.1', port, block=False) # as `awd serve` launches it (queue, upload cap)
     yield f'http://127.0.0.1:{port}/'
     demo.close()
 

@@ -100,3 +100,72 @@ def test_space_entry_point(app_models_dir):
     try: ns = runpy.run_path(str(Path(__file__).parent.parent/'apps'/'app.py'))
     finally: del os.environ['AWD_MODELS_DIR']
     assert isinstance(ns['demo'], gr.Blocks)
+
+# --- every route a user can reach (issue 23) ---------------------------------------------------------------------
+
+def test_direct_routes_go_through_the_queue(client, app_url):
+    "A direct POST to /gradio_api/run/NAME is refused (it would skip the queue's limits); the app keeps serving"
+    import json, urllib.request, urllib.error
+    req = urllib.request.Request(app_url + 'gradio_api/run/classify', data=json.dumps({'data': ['Nakamura']}).encode(),
+                                 headers={'Content-Type': 'application/json'})
+    with pytest.raises(urllib.error.HTTPError) as e: urllib.request.urlopen(req, timeout=30)
+    assert e.value.code == 404 and b'join the queue' in e.value.read()
+    assert client.predict('Nakamura', api_name='/classify')
+
+def test_uploads_are_capped(app_url):
+    "The app has no file input: an upload of 20 KB is refused"
+    import urllib.request, urllib.error, uuid
+    b = uuid.uuid4().hex
+    body = (f'--{b}\r\nContent-Disposition: form-data; name="files"; filename="x.bin"\r\n'
+            f'Content-Type: application/octet-stream\r\n\r\n').encode() + b'x'*20_000 + f'\r\n--{b}--\r\n'.encode()
+    req = urllib.request.Request(app_url + 'gradio_api/upload', data=body,
+                                 headers={'Content-Type': f'multipart/form-data; boundary={b}'})
+    with pytest.raises(urllib.error.HTTPError) as e: urllib.request.urlopen(req, timeout=30)
+    assert e.value.code in (400, 413), e.value.code
+
+@pytest.mark.parametrize('args, msg', [
+    (('New', 3, 0.8, 0.9, 0, 0, 0), 'max_words must be None or an integer from 1'), # 0 is not "no limit": as in the CLI
+    (('New', 3, 0.8, 0.9, 0, 10, 1e20), 'seed must be an integer from 0 to 4,294,967,295'),
+    (('New', 3, 0.8, 0.9, 0, 10, 2**64), 'seed must be an integer from 0 to 4,294,967,295'),
+])
+def test_form_values_checked_as_everywhere(client, args, msg):
+    "Values the API and CLI refuse are refused by the app too, with a clear message"
+    with pytest.raises(Exception, match=msg): client.predict(*args, api_name='/headlines')
+
+def raw_call(app_url:str, api:str, data:list)->str:
+    "Call `api` as a raw HTTP client would (JSON with escapes that gradio_client cannot send): the event stream's text"
+    import json, urllib.request
+    req = urllib.request.Request(f'{app_url}gradio_api/call/{api}', data=json.dumps({'data': data}).encode(),
+                                 headers={'Content-Type': 'application/json'})
+    with urllib.request.urlopen(req, timeout=30) as r: event = json.loads(r.read())['event_id']
+    with urllib.request.urlopen(f'{app_url}gradio_api/call/{api}/{event}', timeout=60) as r: return r.read().decode()
+
+@pytest.mark.parametrize('api, data, msg', [
+    ('headlines', ['New \ud800 study', 3, 0.8, 0.9, 0, 10, 0], 'the prompt is not valid text'),
+    ('classify', ['Naka\ud800mura'], 'the text is not valid text'),
+])
+def test_lone_surrogate_is_a_clear_error(app_url, client, api, data, msg):
+    "A raw client's lone surrogate gets the app's message (not `{\"error\": null}`), and the app keeps serving"
+    out = raw_call(app_url, api, data)
+    assert 'event: error' in out and msg in out, out
+    assert client.predict('Nakamura', api_name='/classify')
+
+def test_cards_show_no_local_paths(app_models):
+    "What the app serves names a user's files, never their local paths"
+    from toolkit.app import Handlers, public_card, card_markdown
+    card = public_card({'corpus': '/home/ann/private/my_titles.csv', 'lm': 'mymodels/names', 'preset': 'tiny'})
+    assert card == {'corpus': 'my_titles.csv', 'lm': 'names', 'preset': 'tiny'}
+    m = app_models['headlines']
+    old = m.card
+    try:
+        m.card = {**old, 'corpus': '/home/ann/private/my_titles.csv'}
+        assert Handlers(app_models).cards()['headlines']['corpus'] == 'my_titles.csv'
+        assert '/home/ann' not in card_markdown('headlines', m.card)
+    finally: m.card = old
+
+def test_special_tokens_in_a_prompt_are_text(client):
+    "A prompt that spells the model's special tokens is plain text: every headline starts with it, on one line"
+    prompt = 'xxbos xxmaj xxunk xxpad xxcat_russian'
+    lines = client.predict(prompt, 4, 0.8, 0.9, 0, 12, 0, api_name='/headlines').split('\n')
+    assert len(lines) == 4 and all(l.startswith(prompt) for l in lines), lines
+    assert not any('Xxcat' in l for l in lines)

@@ -7,6 +7,8 @@ import torch
 from toolkit.all import load_corpus, train_lm, train_classifier, names_lm, names_classifier, load_model, predict_texts
 from toolkit.export import export_learner
 
+pytestmark = pytest.mark.slow # subprocesses, servers, or training for a while
+
 CUDA = pytest.mark.skipif(not torch.cuda.is_available(), reason='CUDA-only path: this machine has no CUDA GPU')
 NO_CUDA = pytest.mark.skipif(torch.cuda.is_available(), reason='checks the error on a machine without a GPU')
 TRAIN = ['train', 'headlines', '--preset', 'tiny', '--max-rows', '3000', '--vocab-sz', '300', '--epochs', '2', '--quiet']

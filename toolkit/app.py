@@ -6,7 +6,7 @@
 from __future__ import annotations
 import os
 os.environ.setdefault('GRADIO_ANALYTICS_ENABLED', 'False') # before gradio is imported: the app never phones home
-import json, threading, time
+import functools, json, threading, time
 from pathlib import Path
 import torch
 import gradio as gr
@@ -19,12 +19,13 @@ from .export import train_and_export, train_classifier_and_export, load_model
 from .lm import check_device
 
 # %% auto #0
-__all__ = ['DEFAULT_MODELS', 'APP_MODELS', 'MAX_PROMPT_CHARS', 'MAX_APP_N', 'MAX_TEXT_CHARS', 'ORIGIN_COLS', 'device',
-           'ensure_models', 'load_models', 'Handlers', 'card_markdown', 'build_app', 'app_models', 'serve']
+__all__ = ['DEFAULT_MODELS', 'APP_MODELS', 'MAX_PROMPT_CHARS', 'MAX_APP_N', 'MAX_TEXT_CHARS', 'MAX_QUEUE', 'MAX_UPLOAD',
+           'ORIGIN_COLS', 'app_device', 'ensure_models', 'load_models', 'user_errors', 'public_card', 'Handlers',
+           'card_markdown', 'build_app', 'app_models', 'start_app', 'launch', 'serve']
 
 # %% ../nbs/07_app.ipynb #c005
 DEFAULT_MODELS = {
-    'headlines': dict(corpus='headlines', tokenizer='subword', epochs=1),
+    'headlines': dict(corpus='headlines', tokenizer='subword', minutes=5), # the tuned recipe, on a time budget
     'names':     dict(corpus='names', category_col='origin', epochs=None), # the names recipe's
     'origin':    dict(corpus='names', label_col='origin', lm='names', epochs=9, lr=1e-2, stages=1, lm_vote=True, title='Name origin'), # names_classifier's recipe; the names model votes too
     'sentiment': dict(corpus='reviews', label_col='label', group_col='movie', epochs=6, lm_epochs=3, title='Review sentiment'), # train_classifier's
@@ -33,7 +34,7 @@ DEFAULT_MODELS = {
 
 APP_MODELS = ['headlines', 'names', 'origin'] # trained on a first start; about 10 minutes on 2 CPU cores
 
-def device()->str:
+def app_device()->str:
     "The app's device: `AWD_DEVICE` (set by `serve(device=...)`, `awd serve --device`), else CUDA when there is a GPU, else the CPU"
     return os.environ.get('AWD_DEVICE') or ('cuda' if torch.cuda.is_available() else 'cpu')
 
@@ -44,6 +45,7 @@ def ensure_models(
     max_rows:int|None=None, # train on a sample of the corpus (for quick tries and tests)
     show_progress:bool=True, # fastai's progress bars
     trust_pickle:bool=False, # a default model saved as a pickle (`headlines.pkl`, ...) counts as present
+    lm_epochs:int|None=None, # train the time-budgeted language models (headlines) for this many epochs instead (quick tries, tests)
 )->dict[str, Path]:
     "Train and save each default model that is not already in `models_dir`; return their paths"
     models_dir = Path(models_dir).expanduser()
@@ -62,8 +64,10 @@ def ensure_models(
             text_col, card = CORPORA[spec['corpus']]['text_col'], dict(corpus=spec['corpus'], title=spec.get('title'))
             print(f"training the {kind} model ({preset}, {len(df):,} texts); this runs once, later starts load it", flush=True)
             if 'label_col' not in spec:
-                train_and_export(df, path, text_col, epochs=spec['epochs'], card=card, preset=preset, category_col=spec.get('category_col'),
-                                 tokenizer=spec.get('tokenizer', 'subword'), show_progress=show_progress)
+                budget = dict(minutes=spec['minutes']) if 'minutes' in spec and lm_epochs is None else {}
+                train_and_export(df, path, text_col, epochs=lm_epochs if 'minutes' in spec else spec['epochs'], card=card,
+                                 preset=preset, category_col=spec.get('category_col'), tokenizer=spec.get('tokenizer', 'subword'),
+                                 show_progress=show_progress, **budget)
             else:
                 lm = load_model(paths[spec['lm']], trust_pickle=trust_pickle) if spec.get('lm') else None
                 train_classifier_and_export(df, path, text_col, spec['label_col'], epochs=spec['epochs'], card=card, lm=lm,
@@ -76,32 +80,55 @@ def load_models(paths:dict[str, Path], trust_pickle:bool=False)->dict[str, Learn
     "Load each saved model on the app's device (pickles only with `trust_pickle`)"
     res = {}
     for kind, path in paths.items():
-        learn = load_model(path, trust_pickle=trust_pickle, device=device())
+        learn = load_model(path, trust_pickle=trust_pickle, device=app_device())
         for l in getattr(learn, 'learners', [learn]): l.model.eval() # an ensemble: each of its members
         res[kind] = learn
     return res
 
 # %% ../nbs/07_app.ipynb #c007
 MAX_PROMPT_CHARS, MAX_APP_N, MAX_TEXT_CHARS = 200, 100, 5000 # prompt length, samples per request, text to classify
+MAX_QUEUE, MAX_UPLOAD = 256, '1kb' # requests waiting in the queue; uploads (the app has no file input)
 ORIGIN_COLS = ['name', 'P(chosen origin)', 'classifier says', 'P(classifier says)']
 
 def _int(v, name):
+    "A whole number from a form field (sliders and number boxes send floats); None when empty"
     if v is None or v == '': return None
     if isinstance(v, float) and not v.is_integer(): raise ValueError(f"{name} must be a whole number, got {v}")
     return int(v)
 
+def _text(v, name:str, limit:int)->str:
+    "A text field's value: a string of at most `limit` characters that can be written as UTF-8"
+    v = '' if v is None else v
+    if not isinstance(v, str): raise ValueError(f"{name} must be text, got {type(v).__name__}")
+    if len(v) > limit: raise ValueError(f"the {name} is {len(v):,} characters long; the app takes at most {limit:,}")
+    try: v.encode('utf-8')
+    except UnicodeEncodeError: raise ValueError(f"the {name} is not valid text (it holds an unpaired surrogate)") from None
+    return v
+
 def _gen_args(prompt, n, temperature, top_p=None, min_words=0, max_words=None, seed=None):
-    "Check a form's generation values and convert them (sliders send floats)"
-    prompt = prompt or ''
-    if len(prompt) > MAX_PROMPT_CHARS: raise ValueError(f"the prompt is {len(prompt):,} characters long; the app takes at most {MAX_PROMPT_CHARS}")
+    "Check a form's generation values and convert them; the rest is checked by `generate`, as for the API and CLI"
+    prompt = _text(prompt, 'prompt', MAX_PROMPT_CHARS)
     n = _int(n, 'how many')
     if n is None or not 1 <= n <= MAX_APP_N: raise ValueError(f"how many must be from 1 to {MAX_APP_N}, got {n}")
     if temperature is None or temperature <= 0: raise ValueError(f"temperature must be above 0, got {temperature}")
     top_p = None if top_p is None or top_p >= 1 else float(top_p)
-    min_words, max_words = _int(min_words, 'min words') or 0, _int(max_words, 'max words') or None
-    seed = _int(seed, 'seed')
+    min_words, max_words, seed = _int(min_words, 'min words') or 0, _int(max_words, 'max words'), _int(seed, 'seed')
     return dict(prompt=prompt, n=n, temperature=float(temperature), top_p=top_p, min_words=min_words,
                 max_words=max_words, seed=None if seed is None or seed < 0 else seed) # a negative seed: random
+
+def user_errors(f):
+    "Turn the `ValueError`s of a handler into a `gr.Error` the page shows (its message always valid UTF-8)"
+    @functools.wraps(f)
+    def _f(*args, **kwargs):
+        try: return f(*args, **kwargs)
+        except (ValueError, OverflowError) as e:
+            raise gr.Error(str(e).encode('utf-8', 'replace').decode('utf-8')) from None
+    return _f
+
+def public_card(card:dict)->dict:
+    "A model card as the app shows it: a local path (the user's training file, a language model's) becomes its name"
+    pathlike = lambda v: isinstance(v, str) and ('/' in v or os.sep in v)
+    return {k: Path(v).name if pathlike(v) else v for k,v in card.items()}
 
 class Handlers:
     "The app's actions over loaded models, safe to call from several threads"
@@ -115,50 +142,52 @@ class Handlers:
     def _generate(self, kind, **kw):
         with self.locks[kind]: return self.models[kind].generate(**kw)
 
+    @user_errors
     def headlines(self, prompt='', n=10, temperature=0.8, top_p=0.9, min_words=4, max_words=15, seed=None)->str:
         "Generate headlines, one per line"
-        try: return '\n'.join(self._generate('headlines', max_tokens=80, **_gen_args(prompt, n, temperature, top_p, min_words, max_words, seed)))
-        except ValueError as e: raise gr.Error(str(e))
+        kw = _gen_args(prompt, n, temperature, top_p, min_words, max_words, seed)
+        return '\n'.join(self._generate('headlines', max_tokens=80, **kw))
 
+    def _origin_table(self, names:list[str], origin:str|None)->pd.DataFrame:
+        "What the origin classifier says about each name: its probability of `origin`, and its own best guess"
+        if 'origin' not in self.classifiers or not names: return pd.DataFrame(columns=ORIGIN_COLS)
+        res = self._classify('origin', names)
+        col = f'prob_{origin}' if origin else None
+        p = lambda c: res[c].astype('float64').round(3) # float32 shows as 0.9129999876
+        return pd.DataFrame({'name': names, ORIGIN_COLS[1]: p(col) if col in res.columns else float('nan'),
+                             ORIGIN_COLS[2]: res.label, ORIGIN_COLS[3]: p('prob')})
+
+    @user_errors
     def names(self, start='', n=10, temperature=0.8, seed=None, origin=None)->tuple[str, pd.DataFrame]:
         "Generate names of `origin` that begin with `start`: one per line, and the origin classifier's view of each"
-        try:
-            kw = {**_gen_args(start, n, temperature, seed=seed), 'max_words': 3}
-            cats = getattr(self.models['names'], 'categories', None)
-            if cats:
-                if not origin: raise ValueError(f"choose an origin: one of {', '.join(cats)}")
-                kw['category'] = origin = {c.lower(): c for c in cats}.get(str(origin).strip().lower(), origin)
-            names = self._generate('names', max_tokens=30, **kw)
-            table = pd.DataFrame(columns=ORIGIN_COLS)
-            if 'origin' in self.classifiers and names:
-                res = self._classify('origin', names)
-                col = f'prob_{origin}' if origin else None
-                p = lambda c: res[c].astype('float64').round(3) # float32 shows as 0.9129999876
-                table = pd.DataFrame({'name': names, ORIGIN_COLS[1]: p(col) if col in res.columns else float('nan'),
-                                      ORIGIN_COLS[2]: res.label, ORIGIN_COLS[3]: p('prob')})
-            return '\n'.join(names), table
-        except ValueError as e: raise gr.Error(str(e))
+        kw = {**_gen_args(start, n, temperature, seed=seed), 'max_words': 3}
+        cats = getattr(self.models['names'], 'categories', None)
+        if cats:
+            if not origin: raise ValueError(f"choose an origin: one of {', '.join(cats)}")
+            kw['category'] = origin = {c.lower(): c for c in cats}.get(str(origin).strip().lower(), origin)
+        names = self._generate('names', max_tokens=30, **kw)
+        return '\n'.join(names), self._origin_table(names, origin)
 
+    @user_errors
     def classify(self, text='')->dict|tuple:
         "Each loaded classifier's label probabilities for `text` (one dict per classifier)"
-        try:
-            text = (text or '').strip()
-            if not text: raise ValueError('enter a text to classify')
-            if len(text) > MAX_TEXT_CHARS: raise ValueError(f"the text is {len(text):,} characters long; the app takes at most {MAX_TEXT_CHARS:,}")
-            out = []
-            for kind in self.classifiers:
-                res = self._classify(kind, [text])
-                out.append({c[5:]: float(res[c].iloc[0]) for c in res.columns[2:]})
-            return out[0] if len(out) == 1 else tuple(out)
-        except ValueError as e: raise gr.Error(str(e))
+        text = _text(text, 'text', MAX_TEXT_CHARS).strip()
+        if not text: raise ValueError('enter a text to classify')
+        out = []
+        for kind in self.classifiers:
+            res = self._classify(kind, [text])
+            out.append({c[5:]: float(res[c].iloc[0]) for c in res.columns[2:]})
+        return out[0] if len(out) == 1 else tuple(out)
 
     def cards(self)->dict:
-        "Each loaded model's card"
-        return {k: m.card for k,m in self.models.items()}
+        "Each loaded model's card, as the app shows it"
+        return {k: public_card(m.card) for k,m in self.models.items()}
+
 
 # %% ../nbs/07_app.ipynb #c008
 def card_markdown(kind:str, card:dict)->str:
     "A model card as a short Markdown table"
+    card = public_card(card)
     m = card.get('metrics', {})
     rows = [('what', card.get('title') or ('a language model' if card.get('task') == 'generate' else 'a classifier')),
             ('corpus', card.get('corpus')), ('preset', card.get('preset')), ('architecture', json.dumps(card.get('arch'))),
@@ -179,7 +208,7 @@ def build_app(
     h = Handlers(models)
     with gr.Blocks(title='awd-toolkit', analytics_enabled=False) as demo:
         gr.Markdown("# awd-toolkit\nSmall AWD-LSTM language models, trained on real corpora, generating on "
-                    f"{'the GPU' if device().startswith('cuda') else 'the CPU'}.")
+                    f"{'the GPU' if app_device().startswith('cuda') else 'the CPU'}.")
         if 'headlines' in models:
             with gr.Tab('Headlines'):
                 with gr.Row():
@@ -228,7 +257,8 @@ def build_app(
             cards_btn = gr.Button('Cards as JSON')
             cards_out = gr.JSON(label='Model cards')
             cards_btn.click(h.cards, None, cards_out, api_name='cards')
-    demo.queue(default_concurrency_limit=4)
+    demo.queue(default_concurrency_limit=4, api_open=False, max_size=MAX_QUEUE) # every route goes through the queue
+    demo.models = list(models) # what it serves, by name
     return demo
 
 # %% ../nbs/07_app.ipynb #c012
@@ -269,10 +299,45 @@ def _limit_malloc_arenas(n:int=2):
     try: ctypes.CDLL(ctypes.util.find_library('c') or 'libc.so.6').mallopt(-8, n) # M_ARENA_MAX
     except (OSError, AttributeError): pass # not glibc
 
+def _setting(value, var:str, default):
+    "`value` if given, else the environment variable `var` if set, else `default`"
+    return value if value is not None else os.environ.get(var) or default
+
+def start_app(
+    models_dir:str|Path|None=None, # where the exported learners live; default: $AWD_MODELS_DIR, else `models`
+    preset:str='small', # size of default models trained when missing
+    train_missing:bool=True, # train the default models that are missing
+    all_models:bool=False, # train every missing default (the sentiment and outlet classifiers too), not just `APP_MODELS`
+    trust_pickle:bool=False, # also serve models saved as pickles (`NAME.pkl`): only ones you made or trust
+    device:str|None=None, # 'cpu', 'cuda' or 'cuda:N'; default: $AWD_DEVICE, else CUDA when there is a GPU, else the CPU
+)->gr.Blocks:
+    "The app, not yet launched: the one start-up path of `awd serve`, `make app` and `apps/app.py`"
+    if device is not None: os.environ['AWD_DEVICE'] = str(check_device(device))
+    _limit_malloc_arenas()
+    return build_app(app_models(_setting(models_dir, 'AWD_MODELS_DIR', 'models'), preset, train_missing, all_models, trust_pickle))
+
+def launch(
+    demo:gr.Blocks, # from `start_app`
+    host:str|None=None, # address to bind; default: $GRADIO_SERVER_NAME, else 127.0.0.1 (0.0.0.0 serves your network)
+    port:int|None=None, # port to listen on; default: $GRADIO_SERVER_PORT, else 7860
+    block:bool=True, # block until interrupted (False: return the running app)
+    t0:float|None=None, # when start-up began, to say how long it took
+):
+    "Launch `demo` and say where it listens"
+    host, port = _setting(host, 'GRADIO_SERVER_NAME', '127.0.0.1'), _setting(port, 'GRADIO_SERVER_PORT', 7860)
+    try: port = int(port)
+    except ValueError: raise ValueError(f"the port must be a number, got {port!r}") from None
+    demo.launch(server_name=host, server_port=port, prevent_thread_lock=True, quiet=True, max_file_size=MAX_UPLOAD)
+    took = f" (ready in {time.time()-t0:.1f} s)" if t0 else ''
+    print(f"serving {', '.join(demo.models)} at http://{host}:{port} on {app_device()}{took}", flush=True)
+    if not block: return demo
+    try: demo.block_thread()
+    except KeyboardInterrupt: demo.close()
+
 def serve(
-    models_dir:str|Path='models', # where the exported learners live (and the defaults are cached)
-    host:str='127.0.0.1', # address to bind; 0.0.0.0 to serve your network
-    port:int=7860, # port to listen on
+    models_dir:str|Path|None=None, # where the exported learners live; default: $AWD_MODELS_DIR, else `models`
+    host:str|None=None, # address to bind; default: $GRADIO_SERVER_NAME, else 127.0.0.1 (0.0.0.0 serves your network)
+    port:int|None=None, # port to listen on; default: $GRADIO_SERVER_PORT, else 7860
     preset:str='small', # size of default models trained when missing
     train_missing:bool=True, # train the default models that are missing
     all_models:bool=False, # train every missing default (the sentiment and outlet classifiers too), not just `APP_MODELS`
@@ -280,14 +345,7 @@ def serve(
     block:bool=True, # block until interrupted (False: return the running app)
     device:str|None=None, # 'cpu', 'cuda' or 'cuda:N'; default: CUDA when there is a GPU, else the CPU
 ):
-    "Launch the app over the models in `models_dir`"
+    "Start the app over the models in `models_dir` and launch it: what `awd serve` and `make app` run"
     t0 = time.time()
-    if device is not None: os.environ['AWD_DEVICE'] = str(check_device(device))
-    _limit_malloc_arenas()
-    models = app_models(models_dir, preset, train_missing, all_models, trust_pickle)
-    demo = build_app(models)
-    demo.launch(server_name=host, server_port=port, prevent_thread_lock=True, quiet=True)
-    print(f"serving {', '.join(models)} at http://{host}:{port} on {device()} (ready in {time.time()-t0:.1f} s)", flush=True)
-    if not block: return demo
-    try: demo.block_thread()
-    except KeyboardInterrupt: demo.close()
+    return launch(start_app(models_dir, preset, train_missing, all_models, trust_pickle, device), host, port, block, t0)
+

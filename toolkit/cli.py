@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse, json, sys
 from fastcore.basics import ifnone
 from pathlib import Path
-from .data import CORPORA, load_texts
+from .data import CORPORA, load_texts, corpus_name
 from .lm import PRESETS, check_device, check_distributed, is_rank0, world_size, check_train_args
 from .names import NAMES_RECIPE
 from .export import train_and_export, train_classifier_and_export, load_model, export_learner, checkpoint_path, CLASSIFIER_DEFAULTS, _json
@@ -44,7 +44,7 @@ def _corpus_name(data:str)->str:
 def cmd_train(a):
     "Train a language model on a bundled corpus or a file and export it (names: conditioned on their origin)"
     check_train_args(lr=a.lr, epochs=a.epochs, bs=a.bs, seq_len=a.seq_len, vocab_sz=a.vocab_sz, seed=a.seed, max_rows=a.max_rows)
-    corpus = CORPORA.get(a.data, {}) if not Path(a.data).exists() else {}
+    corpus = CORPORA.get(corpus_name(a.data), {})
     cat_col = None if a.no_categories else (a.category_col or corpus.get('category_col'))
     df = load_texts(a.data, text_col=a.text_col, label_col=cat_col)
     if a.max_rows is not None: df = df.sample(min(a.max_rows, len(df)), random_state=a.seed)
@@ -94,7 +94,7 @@ def cmd_generate(a):
 def cmd_train_classifier(a):
     "Train a classifier (ULMFiT: a language model first, or fine-tune --lm) on a corpus or a file and export it"
     check_train_args(lr=a.lr, epochs=a.epochs, bs=a.bs, vocab_sz=a.vocab_sz, seed=a.seed, max_rows=a.max_rows)
-    corpus = CORPORA.get(a.data, {}) if not Path(a.data).exists() else {}
+    corpus = CORPORA.get(corpus_name(a.data), {})
     label_col = a.label_col or corpus.get('label_col')
     if not label_col: raise ValueError("which column holds the labels? pass --label-col")
     group_col = a.group_col or corpus.get('group_col')
@@ -262,11 +262,11 @@ def get_parser()->argparse.ArgumentParser:
     k.add_argument('--probs', action='store_true', help='print every class probability, as JSON lines')
     k.set_defaults(func=cmd_classify)
     s = sub.add_parser('serve', help='serve the Gradio app', description=cmd_serve.__doc__)
-    s.add_argument('--models-dir', default='models', help='saved models: headlines, names, origin, any classifier (default: models)')
+    s.add_argument('--models-dir', help='saved models: headlines, names, origin, any classifier (default: $AWD_MODELS_DIR, else models)')
     s.add_argument('--trust-pickle', action='store_true', help='also serve .pkl models (loading a pickle can run any code it holds)')
     s.add_argument('--device', help="'cpu', 'cuda' or 'cuda:N' (default: CUDA when there is a GPU, else the CPU)")
-    s.add_argument('--host', default='127.0.0.1', help='address to bind (default: 127.0.0.1; 0.0.0.0 serves your network)')
-    s.add_argument('--port', type=int, default=7860, help='port (default: 7860)')
+    s.add_argument('--host', help='address to bind (default: $GRADIO_SERVER_NAME, else 127.0.0.1; 0.0.0.0 serves your network)')
+    s.add_argument('--port', type=int, help='port (default: $GRADIO_SERVER_PORT, else 7860)')
     s.add_argument('--preset', default='small', choices=list(PRESETS), help='size of missing default models to train (default: small)')
     s.add_argument('--no-train', action='store_true', help='serve only the models already in --models-dir')
     s.add_argument('--all-models', action='store_true',

@@ -12,7 +12,7 @@ import pandas as pd
 from fastcore.basics import ifnone
 
 # %% auto #0
-__all__ = ['DATA_DIR', 'CORPORA', 'TEXT_SUFFIXES', 'load_corpus', 'read_texts', 'split_df', 'load_texts']
+__all__ = ['DATA_DIR', 'CORPORA', 'TEXT_SUFFIXES', 'load_corpus', 'read_texts', 'split_df', 'corpus_name', 'load_texts']
 
 # %% ../nbs/00_data.ipynb #c005
 DATA_DIR = Path(toolkit.__file__).parent/'data' # the bundled corpora
@@ -137,6 +137,12 @@ def split_df(
     return df.assign(is_valid=[k in valid for k in keys.tolist()])
 
 # %% ../nbs/00_data.ipynb #c024
+def corpus_name(
+    source:str|Path, # what the user named: a bundled corpus or a path
+)->str|None:
+    "The bundled corpus `source` names, unless it is a file: a model directory called `names` does not hide the corpus"
+    return str(source) if str(source) in CORPORA and not Path(source).is_file() else None
+
 def load_texts(
     source:str|Path, # a bundled corpus name (see `CORPORA`) or a path to the user's file
     text_col:str|None=None, # column of texts; default: the corpus's, or guessed for a file
@@ -144,7 +150,7 @@ def load_texts(
     group_col:str|None=None, # optional column of groups (for grouped splits)
 )->pd.DataFrame: # columns `text` (and `label`, `group`)
     "Texts from a bundled corpus or a user's file, as columns `text` (and `label`, `group`)"
-    if str(source) in CORPORA and not Path(source).exists():
+    if corpus_name(source):
         c, df = CORPORA[str(source)], load_corpus(str(source))
         cols = {ifnone(text_col, c['text_col']): 'text'}
         if label_col: cols[label_col] = 'label'

@@ -1,0 +1,218 @@
+"""Pretrain the English AWD-LSTM that ships inside the package (`toolkit/pretrained/`), in chunks that add up.
+
+    python scripts/build_pretrain_corpus.py            # once per machine: build/pretrain/{train,valid}.txt
+    python scripts/pretrain.py --minutes 30 --commit   # one chunk; run it again to go on
+
+Each chunk continues from the last saved model: the full-precision weights and optimizer state of this machine's
+previous chunk (`build/pretrain-state/`, never committed), else the committed fp16 model in `toolkit/pretrained/`
+(a fresh machine, a later session). A chunk is one one-cycle schedule fitted to `--minutes` (fastai's
+`fit_one_cycle` with the toolkit's `TimeBudget`), over the token stream from where the last chunk stopped. It ends by
+measuring held-out bits per character (the corpus's valid slice and each bundled corpus's validation split) and
+writing the model atomically, in the portable format with fp16 weights and a card that adds up tokens seen and CPU
+hours over all chunks. A chunk killed half way leaves the saved model as it was.
+
+The tokenizer (SentencePiece unigram on a sample of the corpus, with the toolkit's rules) and the vocabulary (fastai's
+`make_vocab` over the whole tokenized corpus) are made by the first chunk and kept with the model from then on.
+"""
+import argparse, json, math, os, shutil, subprocess, sys, time
+from collections import Counter
+from pathlib import Path
+from types import SimpleNamespace
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+def get_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    p.add_argument('--minutes', type=float, default=30, help='training time of this chunk (default: 30)')
+    p.add_argument('--corpus', default=str(REPO/'build'/'pretrain'), help='train.txt and valid.txt (build_pretrain_corpus.py)')
+    p.add_argument('--state', default=str(REPO/'build'/'pretrain-state'), help="this machine's tokenized corpus and full state")
+    p.add_argument('--out', default=str(REPO/'toolkit'/'pretrained'), help='the shipped model directory')
+    p.add_argument('--vocab-sz', type=int, default=8000, help='SentencePiece vocabulary size, first chunk only (default: 8000)')
+    p.add_argument('--preset', default='small', help="the toolkit preset whose architecture the model has (default: small)")
+    p.add_argument('--lr', type=float, default=5e-3, help="peak learning rate of each chunk's one cycle (default: 5e-3)")
+    p.add_argument('--bs', type=int, default=64)
+    p.add_argument('--seq-len', type=int, default=64)
+    p.add_argument('--drop-mult', type=float, default=0.1)
+    p.add_argument('--threads', type=int, default=1, help='torch threads (default 1: leave a core for other work)')
+    p.add_argument('--valid-tokens', type=int, default=250_000, help='held-out tokens scored after each chunk')
+    p.add_argument('--eval-texts', type=int, default=2000, help="texts of each bundled corpus's validation split scored")
+    p.add_argument('--commit', action='store_true', help='git-commit the model directory after the chunk')
+    return p.parse_args(argv)
+
+def read_lines(path:Path)->list[str]:
+    return [l for l in path.read_text(encoding='utf-8').split('\n') if l.strip()]
+
+def tokenizer(args, state:Path, out:Path):
+    "The corpus's SentencePiece tokenizer: this machine's, the shipped model's, or trained now on a sample"
+    from toolkit.tokenize import SPTokenizer, make_tokenizer
+    for d in (state, out):
+        if (d/'tokenizer.model').is_file():
+            return SPTokenizer.from_proto((d/'tokenizer.model').read_bytes())
+    import random
+    texts = read_lines(Path(args.corpus)/'train.txt')
+    random.Random(0).shuffle(texts)
+    tok = make_tokenizer('subword', vocab_sz=args.vocab_sz)
+    t0 = time.time()
+    tok.setup(texts[:300_000])
+    state.mkdir(parents=True, exist_ok=True)
+    (state/'tokenizer.model').write_bytes(tok.tok.serialized_model_proto())
+    print(f'trained the tokenizer ({args.vocab_sz:,} pieces) on 300,000 texts in {time.time()-t0:.0f} s', flush=True)
+    return tok
+
+def encode(tok, texts:list[str])->list[list[str]]:
+    return [tok.encode(t) for t in texts]
+
+def token_ids(args, tok, state:Path, out:Path):
+    "The vocabulary and the corpus as one stream of ids per split, tokenized once per machine and kept in `state`"
+    import numpy as np
+    from fastai.text.data import make_vocab
+    corpus = Path(args.corpus)
+    cached = [state/f for f in ('train.npy', 'valid.npy', 'vocab.json')]
+    if all(f.is_file() for f in cached) and min(f.stat().st_mtime for f in cached) > (corpus/'train.txt').stat().st_mtime:
+        return json.loads((state/'vocab.json').read_text()), np.load(state/'train.npy'), np.load(state/'valid.npy')
+    t0 = time.time() # no ids yet, or the corpus was rebuilt since: tokenize it (again)
+    pieces = {s: encode(tok, read_lines(corpus/f'{s}.txt')) for s in ('train', 'valid')}
+    shipped = out/'config.json'
+    if shipped.is_file(): vocab = json.loads(shipped.read_text())['vocab'] # the committed model's, so its weights fit
+    else: vocab = make_vocab(Counter(p for t in pieces['train'] for p in t), min_freq=1, max_vocab=60_000)
+    index = {p: i for i,p in enumerate(vocab)}
+    unk = index['xxunk']
+    ids = {s: np.array([index.get(p, unk) for t in ps for p in t], dtype=np.int32) for s,ps in pieces.items()}
+    state.mkdir(parents=True, exist_ok=True)
+    for s, a in ids.items(): np.save(state/f'{s}.npy', a)
+    (state/'vocab.json').write_text(json.dumps(vocab))
+    print(f"tokenized the corpus in {time.time()-t0:.0f} s: {len(ids['train']):,} train and {len(ids['valid']):,} valid "
+          f"tokens, {len(vocab):,} in the vocabulary", flush=True)
+    return vocab, ids['train'], ids['valid']
+
+class TokenStream(list):
+    "The corpus as one tensor of ids, carrying the tokenizer as fastai's text datasets do (`get_tokenizer` finds it)"
+    def __init__(self, ids, tok):
+        super().__init__([ids])
+        self.tokenizer = SimpleNamespace(tok=tok)
+
+def dataloaders(train, valid, vocab, tok, args, offset:int):
+    "Language-model DataLoaders over the streams, the training one starting at `offset` (where the last chunk stopped)"
+    import torch
+    from fastai.data.core import DataLoaders
+    from fastai.text.data import LMDataLoader
+    train = torch.from_numpy(train.astype('int64'))
+    train = torch.cat([train[offset:], train[:offset]])
+    valid = torch.from_numpy(valid[:args.valid_tokens].astype('int64'))
+    dls = DataLoaders(*[LMDataLoader(TokenStream(s, tok), lens=[len(s)], bs=args.bs, seq_len=args.seq_len, shuffle=False)
+                        for s in (train, valid)])
+    dls.vocab = vocab
+    return dls
+
+def valid_stats(tok, vocab, valid_ids, args, corpus:Path)->dict:
+    "Tokens, characters and words of the scored valid slice (as `lm_dls` counts them: each text's end counts once)"
+    texts, n, chars, words = read_lines(corpus/'valid.txt'), 0, 0, 0
+    for t in texts:
+        k = len(tok.encode(t))
+        if n + k > args.valid_tokens: break
+        n, chars, words = n + k, chars + len(t) + 1, words + len(t.split()) + 1
+    return dict(tokens=n, chars=chars, words=words)
+
+def stream_bpc(model, ids, chars:int, bs:int=32, seq_len:int=128)->float:
+    "Bits per character of the id stream `ids` (a list of ints) under `model`, carrying the state across batches"
+    import torch
+    import torch.nn.functional as F
+    x = torch.tensor(ids, dtype=torch.long)
+    n = (len(x) - 1)//bs
+    inp, tgt = x[:n*bs].view(bs, n), x[1:n*bs+1].view(bs, n)
+    model.eval(); model.reset()
+    nll = 0.
+    with torch.inference_mode():
+        for i in range(0, n, seq_len):
+            out = model(inp[:, i:i+seq_len])[0]
+            nll += F.cross_entropy(out.float().reshape(-1, out.shape[-1]), tgt[:, i:i+seq_len].reshape(-1), reduction='sum').item()
+    model.reset()
+    return nll/math.log(2)/chars*(len(x) - 1)/(n*bs) # rescaled to every token of the stream
+
+def corpus_bpcs(learn, tok, vocab, n_texts:int)->dict:
+    "Held-out BPC on the validation split of each bundled corpus (`split_df(seed=42)`, reviews by movie)"
+    from toolkit.data import CORPORA, load_corpus, split_df
+    index, res = {p: i for i,p in enumerate(vocab)}, {}
+    unk = index['xxunk']
+    for name, c in CORPORA.items():
+        df = load_corpus(name)
+        valid = split_df(df, valid_pct=0.1, seed=42, group_col=c.get('group_col'))
+        texts = valid[valid.is_valid][c['text_col']].astype(str).head(n_texts).tolist()
+        ids = [index.get(p, unk) for t in texts for p in tok.encode(t)]
+        res[name] = round(stream_bpc(learn.model, ids, sum(len(t) + 1 for t in texts)), 4)
+    return res
+
+def save(learn, out:Path, card:dict):
+    "The model as a portable directory with fp16 weights, written next to `out` and moved into place"
+    import torch
+    from toolkit.export import save_portable
+    from toolkit.lm import replace_dir
+    tmp = out.with_name(f'.{out.name}.{os.getpid()}.new')
+    shutil.rmtree(tmp, ignore_errors=True)
+    save_portable(learn, tmp, **card)
+    w = torch.load(tmp/'weights.pt', weights_only=True)
+    w['model'] = {k: v.half() if v.is_floating_point() else v for k,v in w['model'].items()}
+    torch.save(w, tmp/'weights.pt')
+    replace_dir(tmp, out)
+
+def main(argv=None):
+    args = get_args(argv)
+    import torch
+    torch.set_num_threads(args.threads)
+    from toolkit.lm import lm_learner, TimeBudget, quiet
+    state, out, corpus = Path(args.state), Path(args.out), Path(args.corpus)
+    if not (corpus/'train.txt').is_file():
+        sys.exit(f'{corpus}/train.txt is missing: build the corpus first with scripts/build_pretrain_corpus.py')
+    tok = tokenizer(args, state, out)
+    vocab, train, valid = token_ids(args, tok, state, out)
+    card = json.loads((out/'card.json').read_text()) if (out/'card.json').is_file() else {}
+    progress = card.get('pretraining', dict(chunks=0, tokens_seen=0, cpu_hours=0.0, history=[]))
+    dls = dataloaders(train, valid, vocab, tok, args, offset=progress['tokens_seen'] % len(train))
+    dls.valid_stats = valid_stats(tok, vocab, valid, args, corpus)
+    learn = lm_learner(dls, args.preset, drop_mult=args.drop_mult)
+    if (state/'model.pt').is_file() and (state/'progress.json').is_file() and \
+            json.loads((state/'progress.json').read_text())['chunks'] == progress['chunks']:
+        learn.model.load_state_dict(torch.load(state/'model.pt', weights_only=True)) # this machine's full precision
+        how = 'this machine\'s last chunk'
+    elif (out/'weights.pt').is_file():
+        learn.model.load_state_dict(torch.load(out/'weights.pt', weights_only=True)['model'])
+        how = f'the shipped model ({progress["chunks"]} chunks)'
+    else: how = 'scratch'
+    print(f'chunk {progress["chunks"]+1}: {args.minutes:g} minutes from {how}, at token {progress["tokens_seen"]:,} of '
+          f'{len(train):,}', flush=True)
+    t0 = time.time()
+    with quiet(learn):
+        learn.fit_one_cycle(10_000, args.lr, cbs=TimeBudget(args.minutes))
+        minutes = (time.time() - t0)/60
+        learn.validate()
+    seen = learn.train_iter*args.bs*args.seq_len
+    from toolkit.export import last_metrics
+    mets = last_metrics(learn)
+    evals = corpus_bpcs(learn, tok, vocab, args.eval_texts)
+    sources = json.loads((corpus/'sources.json').read_text()) if (corpus/'sources.json').is_file() else {}
+    progress = dict(chunks=progress['chunks'] + 1, tokens_seen=progress['tokens_seen'] + seen,
+                    cpu_hours=round(progress['cpu_hours'] + minutes*args.threads/60, 3),
+                    history=progress['history'] + [dict(minutes=round(minutes, 1), tokens=seen, lr=args.lr,
+                                                        bpc=mets.get('bpc'), corpus_bpc=evals)])
+    card = dict(title='Pretrained English AWD-LSTM', corpus='pretrain (scripts/build_pretrain_corpus.py)',
+                pretraining=progress, corpus_tokens=dict(train=int(len(train)), valid=int(len(valid))),
+                corpus_bpc=evals, sources=sources,
+                rebuild='python scripts/build_pretrain_corpus.py && python scripts/pretrain.py --minutes 30 (repeat; '
+                        'the card says how many chunks and CPU hours made this model)',
+                weights='fp16', train_minutes=round(progress['cpu_hours']*60/args.threads, 1))
+    state.mkdir(parents=True, exist_ok=True)
+    torch.save(learn.model.state_dict(), state/'model.pt')
+    save(learn, out, card)
+    (state/'progress.json').write_text(json.dumps(progress))
+    size = sum(f.stat().st_size for f in out.iterdir())/2**20
+    print(f"chunk {progress['chunks']}: {minutes:.1f} min, {seen:,} tokens (in all {progress['tokens_seen']:,}, "
+          f"{progress['cpu_hours']:.2f} CPU hours); held-out bpc {mets.get('bpc')}; bundled corpora {evals}; "
+          f"saved {out} ({size:.1f} MB)", flush=True)
+    if args.commit:
+        msg = (f"Pretrained model, chunk {progress['chunks']}: {progress['tokens_seen']/1e6:.1f}M tokens seen, "
+               f"{progress['cpu_hours']:.2f} CPU hours, held-out BPC {mets.get('bpc')}")
+        subprocess.run(['git', 'add', str(out)], cwd=REPO, check=True)
+        subprocess.run(['git', 'commit', '-q', '-m', msg, '--', str(out)], cwd=REPO, check=True)
+
+if __name__ == '__main__': main()

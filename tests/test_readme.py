@@ -1,0 +1,235 @@
+"""The README's commands, run as written, in subprocesses, the way a new user types them (issue 22).
+
+`make app` was broken for ten sessions while every test passed, because no test started the app the way the README
+does. Here every command of the README runs as written. Only two things may be rewritten, and only where a command
+trains: the data (a sample of the corpus, `--max-rows`) and the size (`--preset tiny`); a time budget (`--minutes`)
+shrinks with them. The app's commands (`make app`, `awd serve`) find the test's tiny models through the environment
+(`AWD_MODELS_DIR`, and Gradio's own `GRADIO_SERVER_PORT`), as a user's deployment would set them.
+"""
+import ast, json, os, re, shlex, shutil, signal, socket, subprocess, sys, time, urllib.request
+from pathlib import Path
+import pandas as pd
+import pytest
+import torch
+
+pytestmark = pytest.mark.slow # subprocesses, servers, or training for a while
+
+REPO = Path(__file__).parent.parent
+README = (REPO/'README.md').read_text()
+SMALL = {'headlines': 1500, 'names': 1500, 'reviews': 1000} # rows of each corpus a training command reads here
+TRAINS = ('train', 'train-classifier')
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
+
+def blocks(lang:str, after:str|None=None, before:str|None=None)->list[str]:
+    "The README's fenced code blocks in `lang`, between the headings `after` and `before`"
+    text = README
+    if after: text = text[text.index(after):]
+    if before: text = text[:text.index(before)]
+    return re.findall(rf'```{lang}\n(.*?)```', text, flags=re.S)
+
+def commands(block:str)->list[str]:
+    "The commands of a shell block: comments dropped, continued lines joined"
+    block = re.sub(r'\\\n\s*', ' ', block)
+    return [l.split(' #')[0].strip() for l in block.splitlines() if l.strip() and not l.lstrip().startswith('#')]
+
+def small(argv:list[str])->list[str]:
+    "`argv` with the two stand-ins for long training: a sample of the data and the tiny preset"
+    if len(argv) < 2 or argv[1] not in TRAINS: return argv
+    argv = list(argv)
+    if '--preset' in argv: argv[argv.index('--preset')+1] = 'tiny'
+    else: argv += ['--preset', 'tiny']
+    if '--minutes' in argv: argv[argv.index('--minutes')+1] = '0.05'
+    return argv + ['--max-rows', str(SMALL.get(argv[2], 1000))]
+
+def run(argv:list[str], cwd:Path, timeout=600)->subprocess.CompletedProcess:
+    exe = Path(sys.executable).parent/argv[0]
+    return subprocess.run([str(exe) if exe.exists() else argv[0], *argv[1:]], cwd=cwd, capture_output=True, text=True,
+                          timeout=timeout)
+
+def user_files(d:Path, models_dir:Path):
+    "The files the README's examples read as the user's own: small samples of the bundled corpora"
+    from toolkit.data import load_corpus
+    heads = load_corpus('headlines').sample(800, random_state=1)
+    pd.DataFrame({'title': heads.text}).to_csv(d/'my_titles.csv', index=False)
+    pd.DataFrame({'body': heads.text, 'team': heads.source}).to_csv(d/'my_tickets.csv', index=False)
+    pd.DataFrame({'text': load_corpus('reviews').text.sample(50, random_state=1)}).to_csv(d/'reviews.csv', index=False)
+    pd.DataFrame({'text': ['A joy.', 'Dull and long.']}).to_csv(d/'in.csv', index=False)
+    shutil.copytree(models_dir, d/'models')
+
+# --- the app, started as the README starts it -------------------------------------------------------------------
+
+def start(argv:list[str], cwd:Path, env:dict|None=None)->subprocess.Popen:
+    exe = Path(sys.executable).parent/argv[0]
+    return subprocess.Popen([str(exe) if exe.exists() else argv[0], *argv[1:]], cwd=cwd, env={**os.environ, **(env or {})},
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+
+def stop(p:subprocess.Popen)->str:
+    "End `p` and every process it started (make starts awd); what it printed"
+    if p.poll() is None:
+        os.killpg(p.pid, signal.SIGINT)
+        try: p.wait(20)
+        except subprocess.TimeoutExpired: os.killpg(p.pid, signal.SIGKILL); p.wait()
+    return p.stdout.read()
+
+def wait_page(p:subprocess.Popen, url:str, timeout=300):
+    "Wait until the page at `url` answers; fail with what the process printed if it died first"
+    t0 = time.time()
+    while time.time() - t0 < timeout:
+        if p.poll() is not None: pytest.fail(f'the app exited with {p.returncode} before answering:\n{p.stdout.read()}')
+        try:
+            with urllib.request.urlopen(url, timeout=5) as r:
+                if r.status == 200: return
+        except OSError: pass
+        time.sleep(0.5)
+    pytest.fail(f'{url} did not answer in {timeout} s')
+
+def check_endpoints(url:str):
+    "Every endpoint of the models the app serves answers through gradio_client"
+    from gradio_client import Client
+    c = Client(url, verbose=False)
+    cards = c.predict(api_name='/cards')
+    if 'headlines' in cards:
+        heads = c.predict('New study', 3, 0.8, 0.9, 4, 15, 0, api_name='/headlines').splitlines()
+        assert len(heads) == 3 and all(h.startswith('New study') for h in heads), heads
+    if 'names' in cards:
+        names, table = c.predict('K', 3, 0.8, 0, cards['names']['categories'][0], api_name='/names')
+        assert len(names.splitlines()) == 3 and all(n.startswith('K') for n in names.splitlines()), names
+        assert len(table['data']) == (3 if 'origin' in cards else 0)
+    clfs = [k for k,card in cards.items() if card['task'] != 'generate']
+    if clfs:
+        labels = c.predict('Nakamura', api_name='/classify')
+        assert len(labels) == len(clfs) if len(clfs) > 1 else labels['label']
+    return cards
+
+def serve_and_check(argv:list[str], cwd:Path, url:str, env:dict|None=None, linger:float=10, models=None):
+    "Start the app as `argv`, check every endpoint, and that it still serves `linger` seconds later"
+    p = start(argv, cwd, env)
+    try:
+        wait_page(p, url)
+        cards = check_endpoints(url)
+        if models is not None: assert sorted(cards) == sorted(models), cards
+        time.sleep(linger)
+        assert p.poll() is None, f'the app died after answering:\n{stop(p)}'
+        check_endpoints(url)
+    finally: out = stop(p)
+    assert 'Traceback' not in out, out
+    return out
+
+def test_make_app(app_models_dir, tmp_path):
+    "`make app`, as the README's first line: the page answers, every endpoint answers, and it still serves 10 s later"
+    if not shutil.which('make'): pytest.skip('no make on this machine')
+    port = free_port()
+    out = serve_and_check(['make', 'app'], REPO, f'http://127.0.0.1:{port}/',
+                          env={'AWD_MODELS_DIR': str(app_models_dir), 'GRADIO_SERVER_PORT': str(port)})
+    assert f'at http://127.0.0.1:{port} on cpu' in out or 'on cuda' in out
+
+@pytest.mark.parametrize('extra', [[], ['--device', 'cpu']], ids=['no flags', 'device cpu'])
+def test_awd_serve(app_models_dir, tmp_path, extra):
+    "`awd serve` with only --models-dir and --port (and with --device cpu): serves, and keeps serving"
+    port = free_port()
+    serve_and_check(['awd', 'serve', '--models-dir', str(app_models_dir), '--port', str(port), *extra], tmp_path,
+                    f'http://127.0.0.1:{port}/')
+
+# --- the "Use it" block and the app section's commands ----------------------------------------------------------
+
+def check_output(argv:list[str], r:subprocess.CompletedProcess, cwd:Path):
+    "What the README says each command prints (or writes)"
+    out, cmd = r.stdout.strip().splitlines(), argv[1]
+    if cmd in TRAINS:
+        dest = cwd/argv[argv.index('--out')+1]
+        assert f'saved {dest}' in out[-1] and ('bpc' in out[-1] or 'accuracy' in out[-1]), out[-1]
+        assert (dest/'config.json').is_file() and (dest/'card.json').is_file()
+    elif cmd == 'generate':
+        n = int(argv[argv.index('-n')+1])
+        assert len(out) == n and all(o.strip() for o in out), out
+        if '--prompt' in argv: assert all(o.startswith(argv[argv.index('--prompt')+1]) for o in out), out
+    elif cmd == 'classify' and '--csv' in argv:
+        assert out == [f"wrote {cwd/argv[argv.index('--out')+1]}"]
+        res = pd.read_csv(cwd/argv[argv.index('--out')+1])
+        assert {'pred_label', 'pred_prob', 'prob_fresh', 'prob_rotten'} <= set(res.columns) and len(res) == 50
+    elif cmd == 'classify':
+        texts = [a for a in argv[3:] if not a.startswith('-')]
+        assert [l.split('\t')[2] for l in out] == texts and all(0 < float(l.split('\t')[1]) <= 1 for l in out), out
+    elif cmd == 'info':
+        card = json.loads(r.stdout)
+        assert {'corpus', 'preset', 'metrics', 'versions'} <= set(card) and card['corpus'] == 'headlines'
+    elif cmd == 'convert':
+        assert out[-1].startswith(f"wrote {cwd/argv[3]}") and (cwd/argv[3]/'weights.pt').is_file()
+
+def interrupt_after_epoch(argv:list[str], cwd:Path):
+    "Run `argv` without --resume and press Ctrl-C once its first epoch is checkpointed: what --resume continues from"
+    out = argv[argv.index('--out')+1]
+    ck = cwd/f'{out}.checkpoint'/'checkpoint.json'
+    p = start([a for a in argv if a != '--resume'], cwd)
+    t0 = time.time()
+    while not ck.exists():
+        assert p.poll() is None and time.time() - t0 < 300, stop(p)
+        time.sleep(0.02)
+    p.send_signal(signal.SIGINT)
+    assert 'the same command with --resume continues from it' in stop(p)
+
+def test_use_it_commands(app_models_dir, tmp_path):
+    "Each `awd` line of the README's \"Use it\" and app sections, in order, exits 0 and prints what the README says"
+    user_files(tmp_path, app_models_dir)
+    lines = [l for b in blocks('bash', '## The app', '## Scaling up') for l in commands(b)]
+    assert sum(l.startswith('awd ') for l in lines) >= 20, lines
+    failed = []
+    for line in lines:
+        argv = shlex.split(line)
+        try:
+            if argv[:2] == ['awd', 'serve']: # the app: started, checked and stopped
+                port = argv[argv.index('--port')+1] if '--port' in argv else str(free_port()) # else Gradio's variable
+                models = ['headlines', 'tickets'] if '--no-train' in argv else None
+                serve_and_check(argv, tmp_path, f'http://127.0.0.1:{port}/', env={'GRADIO_SERVER_PORT': port}, linger=0,
+                                models=models)
+                continue
+            if argv[:2] == ['awd', 'convert']:
+                from toolkit.export import export_learner, load_model
+                export_learner(load_model(tmp_path/'headlines'), tmp_path/argv[2]) # the user's old pickle
+            if '--resume' in argv: interrupt_after_epoch(small(argv), tmp_path)
+            r = run(small(argv), tmp_path)
+            assert r.returncode == 0, r.stderr[-3000:]
+            check_output(small(argv), r, tmp_path)
+        except (AssertionError, pytest.fail.Exception) as e: failed.append(f'{line}\n{e}')
+    assert not failed, '\n\n'.join(failed)
+
+# --- the notebook examples ---------------------------------------------------------------------------------------
+
+class _Tiny(ast.NodeTransformer):
+    "The two stand-ins in a README Python block: corpus samples, and the tiny preset on every training call"
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        name = getattr(node.func, 'id', None)
+        if name == 'load_corpus':
+            n = SMALL.get(node.args[0].value, 1000)
+            return ast.parse(f"{ast.unparse(node)}.sample({n}, random_state=0)", mode='eval').body
+        if name in ('train_lm', 'names_lm', 'train_classifier'):
+            node.keywords = [k for k in node.keywords if k.arg != 'preset'] + [ast.keyword('preset', ast.Constant('tiny'))]
+        return node
+
+def tiny_python(code:str)->str:
+    "A README Python block with the stand-ins for long training"
+    return ast.unparse(ast.fix_missing_locations(_Tiny().visit(ast.parse(code))))
+
+def test_notebook_examples(tmp_path, monkeypatch):
+    "The README's Python blocks run as written (with the stand-ins) in one namespace, as a notebook would"
+    monkeypatch.chdir(tmp_path)
+    pd.DataFrame({'text': ['A joy.', 'Dull and long.']}).to_csv(tmp_path/'in.csv', index=False)
+    code = [b for b in blocks('python', '## Use it', '## Scaling up')]
+    assert len(code) == 2
+    ns = {}
+    for b in code: exec(compile(tiny_python(b), 'README.md', 'exec'), ns)
+    from fastai.text.learner import LMLearner
+    assert isinstance(ns['learn'], LMLearner) and isinstance(ns['lm'], LMLearner)
+    assert (tmp_path/'headlines'/'config.json').exists() and len(pd.read_csv(tmp_path/'out.csv')) == 2
+    assert len(ns['three'].learners) == 3 and len(ns['both'].learners) == 2
+
+def test_client_example(app_url):
+    "The README's gradio_client block against a running app (its address is the test server's)"
+    code, = blocks('python', '## The app', '### Safe models')
+    ns = {}
+    exec(compile(code.replace('http://127.0.0.1:7860/', app_url), 'README.md', 'exec'), ns)
+    assert ns['origin'] and ns['sentiment'] and ns['outlet'] and ns['names']
