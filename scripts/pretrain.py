@@ -27,7 +27,7 @@ def get_args(argv=None):
     p.add_argument('--minutes', type=float, default=30, help='training time of this chunk (default: 30)')
     p.add_argument('--corpus', default=str(REPO/'build'/'pretrain'), help='train.txt and valid.txt (build_pretrain_corpus.py)')
     p.add_argument('--state', default=str(REPO/'build'/'pretrain-state'), help="this machine's tokenized corpus and full state")
-    p.add_argument('--out', default=str(REPO/'toolkit'/'pretrained'), help='the shipped model directory')
+    p.add_argument('--out', default=str(REPO/'toolkit'/'models'/'english'), help='the shipped model directory')
     p.add_argument('--vocab-sz', type=int, default=8000, help='SentencePiece vocabulary size, first chunk only (default: 8000)')
     p.add_argument('--preset', default='small', help="the toolkit preset whose architecture the model has (default: small)")
     p.add_argument('--lr', type=float, default=5e-3, help="peak learning rate of each chunk's one cycle (default: 5e-3)")
@@ -143,6 +143,16 @@ def corpus_bpcs(learn, tok, vocab, n_texts:int)->dict:
         res[name] = round(stream_bpc(learn.model, ids, sum(len(t) + 1 for t in texts)), 4)
     return res
 
+def ChunkBudget(minutes:float):
+    "`TimeBudget`, planning again every 100 batches: a chunk is one long epoch, and the machine's load changes within it"
+    from toolkit.lm import TimeBudget
+    class _ChunkBudget(TimeBudget):
+        def after_batch(self):
+            super().after_batch()
+            if self.training and self.total is not None and self.train_iter % 100 == 0:
+                self.plan((time.perf_counter() - self.t0)/(self.train_iter - self.skip))
+    return _ChunkBudget(minutes)
+
 def save(learn, out:Path, card:dict):
     "The model as a portable directory with fp16 weights, written next to `out` and moved into place"
     import torch
@@ -160,7 +170,7 @@ def main(argv=None):
     args = get_args(argv)
     import torch
     torch.set_num_threads(args.threads)
-    from toolkit.lm import lm_learner, TimeBudget, quiet
+    from toolkit.lm import lm_learner, quiet
     state, out, corpus = Path(args.state), Path(args.out), Path(args.corpus)
     if not (corpus/'train.txt').is_file():
         sys.exit(f'{corpus}/train.txt is missing: build the corpus first with scripts/build_pretrain_corpus.py')
@@ -168,7 +178,8 @@ def main(argv=None):
     vocab, train, valid = token_ids(args, tok, state, out)
     card = json.loads((out/'card.json').read_text()) if (out/'card.json').is_file() else {}
     progress = card.get('pretraining', dict(chunks=0, tokens_seen=0, cpu_hours=0.0, history=[]))
-    dls = dataloaders(train, valid, vocab, tok, args, offset=progress['tokens_seen'] % len(train))
+    offset = progress.get('stream_offset', progress['tokens_seen']) % len(train)
+    dls = dataloaders(train, valid, vocab, tok, args, offset=offset)
     dls.valid_stats = valid_stats(tok, vocab, valid, args, corpus)
     learn = lm_learner(dls, args.preset, drop_mult=args.drop_mult)
     if (state/'model.pt').is_file() and (state/'progress.json').is_file() and \
@@ -179,19 +190,18 @@ def main(argv=None):
         learn.model.load_state_dict(torch.load(out/'weights.pt', weights_only=True)['model'])
         how = f'the shipped model ({progress["chunks"]} chunks)'
     else: how = 'scratch'
-    print(f'chunk {progress["chunks"]+1}: {args.minutes:g} minutes from {how}, at token {progress["tokens_seen"]:,} of '
+    print(f'chunk {progress["chunks"]+1}: {args.minutes:g} minutes from {how}, at token {offset:,} of '
           f'{len(train):,}', flush=True)
     t0 = time.time()
     with quiet(learn):
-        learn.fit_one_cycle(10_000, args.lr, cbs=TimeBudget(args.minutes))
-        minutes = (time.time() - t0)/60
+        learn.fit_one_cycle(10_000, args.lr, cbs=ChunkBudget(args.minutes))
+        minutes, seen = (time.time() - t0)/60, learn.train_iter*args.bs*args.seq_len # validate() resets train_iter
         learn.validate()
-    seen = learn.train_iter*args.bs*args.seq_len
     from toolkit.export import last_metrics
     mets = last_metrics(learn)
     evals = corpus_bpcs(learn, tok, vocab, args.eval_texts)
     sources = json.loads((corpus/'sources.json').read_text()) if (corpus/'sources.json').is_file() else {}
-    progress = dict(chunks=progress['chunks'] + 1, tokens_seen=progress['tokens_seen'] + seen,
+    progress = dict(chunks=progress['chunks'] + 1, tokens_seen=progress['tokens_seen'] + seen, stream_offset=offset + seen,
                     cpu_hours=round(progress['cpu_hours'] + minutes*args.threads/60, 3),
                     history=progress['history'] + [dict(minutes=round(minutes, 1), tokens=seen, lr=args.lr,
                                                         bpc=mets.get('bpc'), corpus_bpc=evals)])
