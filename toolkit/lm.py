@@ -5,7 +5,7 @@ gradients and reports bits per character."""
 
 # %% ../nbs/02_lm.ipynb #c002
 from __future__ import annotations
-import contextlib, hashlib, json, math, numbers, os, shutil, time
+import contextlib, hashlib, importlib.resources, json, math, numbers, os, shutil, time
 from pathlib import Path
 import pandas as pd
 import torch
@@ -27,10 +27,12 @@ from .data import split_df
 from .tokenize import SPTokenizer, make_tokenizer, text_tokenizer, MIN_VOCAB_SZ
 
 # %% auto #0
-__all__ = ['PRESETS', 'MAX_SEED', 'MAX_EPOCHS', 'get_preset', 'check_seed', 'lm_min_tokens', 'check_train_args', 'lm_dls',
-           'get_tokenizer', 'TokenLoss', 'BitsPerChar', 'WordPerplexity', 'lm_learner', 'quiet', 'check_device',
-           'is_rank0', 'world_size', 'check_distributed', 'RowShard', 'distributed_ctx', 'TimeBudget',
-           'EpochCheckpoint', 'replace_dir', 'save_checkpoint', 'read_checkpoint', 'train_lm']
+__all__ = ['PRESETS', 'MAX_SEED', 'MAX_EPOCHS', 'PRETRAINED', 'PRETRAINED_PRESET', 'PRETRAINED_FILES', 'REBUILD', 'get_preset',
+           'check_seed', 'lm_min_tokens', 'check_train_args', 'pretrained_dir', 'has_pretrained', 'load_pretrained',
+           'pretrained_info', 'use_pretrained', 'lm_dls', 'get_tokenizer', 'TokenLoss', 'BitsPerChar', 'WordPerplexity',
+           'lm_learner', 'quiet', 'check_device', 'is_rank0', 'world_size', 'check_distributed', 'RowShard',
+           'distributed_ctx', 'TimeBudget', 'EpochCheckpoint', 'replace_dir', 'save_checkpoint', 'read_checkpoint',
+           'train_lm']
 
 # %% ../nbs/02_lm.ipynb #c005
 def _config(**kw): return {**awd_lstm_lm_config, **kw}
@@ -115,6 +117,99 @@ def check_train_args(
                          "or a smaller batch size")
 
 
+# %% ../nbs/02_lm.ipynb #c022e
+PRETRAINED = 'english' # the shipped pretrained model: toolkit/models/english
+PRETRAINED_PRESET = 'small' # the preset whose architecture it has
+PRETRAINED_FILES = ('config.json', 'weights.pt', 'tokenizer.model', 'card.json') # the portable format's files
+REBUILD = ("reinstall awd-toolkit, or rebuild the model from a clone of the repository: "
+           "python scripts/build_pretrain_corpus.py && python scripts/pretrain.py --minutes 30")
+_ARCH_KEYS = ('emb_sz', 'n_hid', 'n_layers', 'tie_weights', 'bidir', 'pad_token') # what the shipped weights fix
+
+def pretrained_dir(
+    name:str=PRETRAINED, # a model shipped in `toolkit/models/`
+)->Path:
+    "Where the installed package keeps the shipped model `name` (through `importlib.resources`, never a repository path)"
+    return Path(str(importlib.resources.files('toolkit')/'models'/name))
+
+def has_pretrained()->bool:
+    "Whether the package holds the pretrained English model (looks only for its config file)"
+    return (pretrained_dir()/'config.json').is_file()
+
+def _damaged(path:Path, what:str)->ValueError:
+    return ValueError(f"the pretrained English model in {path} is damaged ({what}): {REBUILD}")
+
+def _read_pretrained_config(path:Path)->tuple[dict, dict, SPTokenizer]:
+    "config.json, card.json and the tokenizer of the shipped model at `path`, with clear errors"
+    missing = [f for f in PRETRAINED_FILES if not (path/f).is_file()]
+    if missing:
+        raise FileNotFoundError(f"the pretrained English model is not in the package ({path} has no "
+                                f"{', '.join(missing)}): {REBUILD}")
+    try:
+        config, card = (json.loads((path/f).read_text(encoding='utf-8')) for f in ('config.json', 'card.json'))
+        tok = SPTokenizer.from_proto((path/'tokenizer.model').read_bytes(), **config['tokenizer'])
+        if not isinstance(config['vocab'], list) or not config['vocab'] or not isinstance(config['arch'], dict):
+            raise ValueError('no vocabulary or architecture')
+    except (OSError, KeyError, TypeError, ValueError, UnicodeDecodeError) as e:
+        raise _damaged(path, f'{type(e).__name__}: {e}') from None
+    return config, card, tok
+
+def load_pretrained(
+    weights:bool=True, # also read the weights (the tokenizer and vocabulary alone need not)
+)->dict:
+    "The shipped English model: `tokenizer`, `vocab`, `arch`, `card`, `info` and (fp16) `weights`, from the package"
+    path = pretrained_dir()
+    config, card, tok = _read_pretrained_config(path)
+    res = dict(path=path, tokenizer=tok, vocab=config['vocab'], arch=config['arch'], card=card, info=pretrained_info(card))
+    if weights:
+        try:
+            res['weights'] = torch.load(path/'weights.pt', map_location='cpu', weights_only=True)['model']
+        except Exception as e:
+            raise _damaged(path, f"weights.pt: {type(e).__name__}: {e}") from None
+    return res
+
+def pretrained_info(
+    card:dict, # the shipped model's card
+)->dict:
+    "What a model started from the pretrained model records of it: name, chunks, tokens seen and CPU hours of pretraining"
+    run = card.get('pretraining') or {}
+    return dict(name=PRETRAINED, chunks=run.get('chunks'), tokens_seen=run.get('tokens_seen'), cpu_hours=run.get('cpu_hours'))
+
+def _why_not_pretrained(preset, tokenizer, vocab_sz, config, backwards)->str|None:
+    "Why a run with these arguments cannot start from the pretrained model, or None if it can"
+    if preset != PRETRAINED_PRESET:
+        return f"it has the {PRETRAINED_PRESET!r} preset's architecture, and preset is {preset!r}"
+    if not (isinstance(tokenizer, str) and tokenizer in ('subword', 'pretrained')):
+        return f"it brings its own subword tokenizer, and tokenizer is {tokenizer!r}"
+    if vocab_sz is not None:
+        return f"its vocabulary is fixed, and vocab_sz is {vocab_sz!r} (leave vocab_sz out)"
+    changed = sorted(set(config or {}) & set(_ARCH_KEYS))
+    if changed:
+        return f"its architecture is fixed, and config changes {', '.join(changed)}"
+    if backwards:
+        return "it reads texts forward, and backwards=True (a backward model starts from scratch)"
+    return None
+
+def use_pretrained(
+    pretrained:bool|None=None, # True, False, or None: True when it applies and the model is in the package
+    preset:str='small', # the run's preset
+    tokenizer:str|SPTokenizer='subword', # the run's tokenizer
+    vocab_sz:int|None=None, # a vocabulary size asked for (only a model from scratch has one)
+    config:dict|None=None, # architecture changes asked for
+    backwards:bool=False, # a backward model
+)->bool:
+    "Whether a run with these arguments starts from the pretrained model (a `ValueError` if `pretrained=True` cannot)"
+    if pretrained is False:
+        return False
+    if pretrained not in (None, True):
+        raise ValueError(f"pretrained must be True, False or None (when it applies), got {pretrained!r}")
+    why = _why_not_pretrained(preset, tokenizer, vocab_sz, config, backwards)
+    if pretrained is None:
+        return why is None and has_pretrained()
+    if why:
+        raise ValueError(f"pretrained=True cannot apply: {why}; pass pretrained=False to train from scratch")
+    return True
+
+
 # %% ../nbs/02_lm.ipynb #c008
 def _check_tokens(dsets, bs:int, seq_len:int):
     "A `ValueError` that says how many tokens are missing when the tokenized texts cannot fill a batch"
@@ -126,11 +221,22 @@ def _check_tokens(dsets, bs:int, seq_len:int):
                              f"{split} texts make {n:,} tokens, and it needs at least {need:,} (training: one batch, {bs} x "
                              f"{seq_len} + 1; validation: {bs} + 1). Give more texts, or a smaller batch size or sequence length")
 
+def _dls_tokenizer(tokenizer, vocab_sz, vocab)->tuple[SPTokenizer, list|None]:
+    "The tokenizer and fixed vocabulary (None: built from the texts) that `lm_dls` asks for"
+    if isinstance(tokenizer, SPTokenizer):
+        return tokenizer, vocab
+    if tokenizer != 'pretrained':
+        return make_tokenizer(tokenizer, vocab_sz=vocab_sz), vocab
+    if vocab is not None:
+        raise ValueError("tokenizer='pretrained' brings the pretrained model's vocabulary: pass no vocab")
+    pre = load_pretrained(weights=False)
+    return pre['tokenizer'], pre['vocab']
+
 def lm_dls(
     df:pd.DataFrame, # the texts, one per row
     text_col:str='text', # column of `df` with the texts
-    tokenizer:str|SPTokenizer='subword', # 'subword', 'char', or an `SPTokenizer` (trained or not)
-    vocab_sz:int|None=4000, # subword vocabulary size
+    tokenizer:str|SPTokenizer='subword', # 'subword', 'char', 'pretrained' (the pretrained model's, with its vocabulary) or an `SPTokenizer`
+    vocab_sz:int|None=4000, # subword vocabulary size (not for 'pretrained')
     bs:int=64, # batch size
     seq_len:int=64, # tokens per sequence in a batch (back-propagation through time)
     valid_pct:float=0.1, # share of texts held out, when `df` has no `is_valid` column
@@ -144,7 +250,7 @@ def lm_dls(
     if len(df) < 2: raise ValueError(f"need at least 2 non-empty texts in column {text_col!r}, got {len(df)}")
     if 'is_valid' not in df.columns: df = split_df(df, valid_pct=valid_pct, seed=seed)
     df = df[[text_col, 'is_valid']].rename(columns={text_col: 'text'}).reset_index(drop=True)
-    tok = tokenizer if isinstance(tokenizer, SPTokenizer) else make_tokenizer(tokenizer, vocab_sz=vocab_sz)
+    tok, vocab = _dls_tokenizer(tokenizer, vocab_sz, vocab)
     block = TextBlock(text_tokenizer(tok), vocab=vocab, is_lm=True, seq_len=seq_len, min_freq=1, max_vocab=60000, backwards=backwards)
     dblock = DataBlock(blocks=block, get_x=ColReader('text'), splitter=ColSplitter('is_valid'))
     dsets = dblock.datasets(df)
@@ -192,15 +298,32 @@ class WordPerplexity(TokenLoss):
     def name(self): return 'word_ppl'
 
 # %% ../nbs/02_lm.ipynb #c019
+def _start_from_pretrained(learn:LMLearner, preset:str, config:dict|None):
+    "Load the shipped English model's weights into `learn`, and record in its card that it started from them"
+    why = _why_not_pretrained(preset, 'pretrained', None, config, learn.backwards)
+    if why:
+        raise ValueError(f"pretrained=True cannot apply: {why}; pass pretrained=False to train from scratch")
+    pre = load_pretrained()
+    if list(learn.dls.vocab) != pre['vocab']:
+        raise ValueError("pretrained=True needs the pretrained model's vocabulary: build the DataLoaders with "
+                         "lm_dls(df, tokenizer='pretrained')")
+    try:
+        learn.model.load_state_dict(pre['weights']) # copied into the model's dtype (the file holds fp16)
+    except RuntimeError as e:
+        raise _damaged(pre['path'], f"its weights do not fit the {preset!r} preset: {str(e)[:200]}") from None
+    learn.pretrained = pre['info']
+    learn.card = {'pretrained': pre['info']} # `model_card` keeps it
+
 def lm_learner(
     dls, # from `lm_dls`
     preset:str='small', # a key of `PRESETS`
     drop_mult:float|None=None, # scales every dropout; default: the preset's
     clip:float=0.25, # gradient-norm clipping
     config:dict|None=None, # changes to the preset's architecture (keys of fastai's `awd_lstm_lm_config`)
+    pretrained:bool=False, # start from the shipped English model (DataLoaders from `lm_dls(df, tokenizer='pretrained')`)
     **kwargs, # passed to fastai's `language_model_learner`
 )->LMLearner:
-    "An AWD-LSTM language-model learner of size `preset`, trained from scratch"
+    "An AWD-LSTM language-model learner of size `preset`, from scratch or from the pretrained English model"
     p = get_preset(preset)
     bad = set(config or {}) - set(p['config'])
     if bad: raise ValueError(f"unknown config keys {sorted(bad)}: expected keys of fastai's awd_lstm_lm_config")
@@ -210,6 +333,8 @@ def lm_learner(
                                    pretrained=False, metrics=metrics, cbs=GradientClip(clip), **kwargs)
     learn.preset, learn.lm_config = preset, dict(config or {})
     learn.backwards = bool(getattr(dls, 'backwards', False))
+    if pretrained:
+        _start_from_pretrained(learn, preset, config)
     return learn
 
 # %% ../nbs/02_lm.ipynb #c024
@@ -362,7 +487,7 @@ def train_lm(
     epochs:int=1, # passes over the training texts
     lr:float|None=None, # peak learning rate of the one-cycle schedule; default: the preset's
     tokenizer:str|SPTokenizer='subword', # 'subword', 'char' or a tokenizer
-    vocab_sz:int|None=None, # subword vocabulary size; default: the preset's
+    vocab_sz:int|None=None, # subword vocabulary size; default: the preset's (a pretrained run has the model's)
     bs:int|None=None, # batch size; default: the preset's
     seq_len:int|None=None, # BPTT length; default: the preset's
     valid_pct:float=0.1, # share of texts held out
@@ -377,8 +502,9 @@ def train_lm(
     distributed:bool=False, # one of several processes (`accelerate launch` / `torchrun`): fastai's `distrib_ctx` (DDP)
     minutes:float|None=None, # a training-time budget instead of `epochs`: the one-cycle schedule is fitted to it
     backwards:bool=False, # model the texts from end to start (for a classifier's forward + backward ensemble)
+    pretrained:bool|None=None, # start from the shipped English model; None: when it applies (see `use_pretrained`)
 )->LMLearner:
-    "Train an AWD-LSTM language model on `df[text_col]` with the preset's recipe"
+    "Train an AWD-LSTM language model on `df[text_col]` with the preset's recipe, from the pretrained model when it applies"
     if resume and checkpoint is None: raise ValueError("resume=True needs the checkpoint directory to resume from")
     if minutes is not None:
         if not (isinstance(minutes, (int, float)) and 0 < minutes <= 7*24*60): raise ValueError(f"minutes must be a number in (0, 10080], got {minutes!r}")
@@ -390,18 +516,20 @@ def train_lm(
     subword = isinstance(tokenizer, str) and tokenizer != 'char' # a character tokenizer ignores vocab_sz
     check_train_args(lr=lr, epochs=epochs, bs=bs, seq_len=seq_len, vocab_sz=vocab_sz if subword else None, seed=seed,
                      texts=df[text_col] if text_col in df.columns else None)
+    pre = use_pretrained(pretrained, preset, tokenizer, vocab_sz, config, backwards)
     meta = dict(texts=_fingerprint(df[text_col]) if text_col in df.columns else None, preset=preset, epochs=epochs, lr=lr, bs=bs,
                 seq_len=seq_len, vocab_sz=vocab_sz, valid_pct=valid_pct, seed=seed, config=config,
                 drop_mult=drop_mult, tokenizer=tokenizer if isinstance(tokenizer, str) else tokenizer.model_type,
-                **({'backwards': True} if backwards else {}))
+                **({'backwards': True} if backwards else {}), **({'pretrained': True} if pre else {}))
     device = check_device(device, precision)
     if distributed: check_distributed()
     ck = read_checkpoint(checkpoint, json.loads(json.dumps(meta))) if resume else None
     set_seed(seed)
-    dls = lm_dls(df, text_col, tokenizer=ck['tokenizer'] if ck else tokenizer, vocab=ck['vocab'] if ck else None,
-                 vocab_sz=ifnone(vocab_sz, p['vocab_sz']), bs=bs*(world_size() if distributed else 1), seq_len=seq_len,
+    tok = ck['tokenizer'] if ck else 'pretrained' if pre else tokenizer
+    dls = lm_dls(df, text_col, tokenizer=tok, vocab=ck['vocab'] if ck else None,
+                 vocab_sz=None if pre else ifnone(vocab_sz, p['vocab_sz']), bs=bs*(world_size() if distributed else 1), seq_len=seq_len,
                  valid_pct=valid_pct, seed=seed, backwards=backwards) # distributed: each process trains on `bs` rows of every batch
-    learn = lm_learner(dls, preset, config=config, drop_mult=drop_mult)
+    learn = lm_learner(dls, preset, config=config, drop_mult=drop_mult, pretrained=pre)
     start = 0
     if ck:
         learn.model.load_state_dict(ck['model'])
