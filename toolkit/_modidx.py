@@ -33,6 +33,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'toolkit.classify.Ensemble.__repr__': ('classify.html#ensemble.__repr__', 'toolkit/classify.py'),
                                   'toolkit.classify.Ensemble.directions': ('classify.html#ensemble.directions', 'toolkit/classify.py'),
                                   'toolkit.classify.Ensemble.predict': ('classify.html#ensemble.predict', 'toolkit/classify.py'),
+                                  'toolkit.classify._carry_pretrained': ('classify.html#_carry_pretrained', 'toolkit/classify.py'),
                                   'toolkit.classify._check_labels': ('classify.html#_check_labels', 'toolkit/classify.py'),
                                   'toolkit.classify._classes': ('classify.html#_classes', 'toolkit/classify.py'),
                                   'toolkit.classify._probs': ('classify.html#_probs', 'toolkit/classify.py'),

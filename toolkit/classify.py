@@ -164,6 +164,13 @@ def fit_ulmfit(
     return learn
 
 # %% ../nbs/04_classify.ipynb #c015
+def _carry_pretrained(learn, lm):
+    "Give `learn` the record of the pretrained model that `lm` started from, if it did (for its card)"
+    info = getattr(lm, 'pretrained', None) or (getattr(lm, 'card', None) or {}).get('pretrained')
+    if info:
+        learn.pretrained = info
+        learn.card = {**(getattr(learn, 'card', None) or {}), 'pretrained': info}
+
 def finetune_lm(
     lm:LMLearner, # a language model made by toolkit (it knows its preset and tokenizer)
     df:pd.DataFrame, # the new texts (an `is_valid` column, if any, is the split)
@@ -186,6 +193,7 @@ def finetune_lm(
     dls.to(check_device(device))
     learn = lm_learner(dls, preset, config=getattr(lm, 'lm_config', None))
     learn.model.load_state_dict(lm.model.state_dict())
+    _carry_pretrained(learn, lm)
     with quiet(learn, not show_progress): learn.fit_one_cycle(epochs, ifnone(lr, p['lr']/2))
     return learn
 
@@ -213,6 +221,7 @@ def train_classifier(
     bidirectional:bool=False, # train a forward and a backward classifier and return their `Ensemble` (ULMFiT's best)
     members:int=1, # classifiers per direction on one language model, seeded `seed`, `seed+1`, ...; more than 1: their `Ensemble`
     lm_vote:bool=False, # `lm` was trained with the labels as categories (`names_lm`): it votes too, with its `category_posterior`
+    pretrained:bool|None=None, # the language model trained here starts from the shipped English model; None: when it applies
 )->TextLearner|Ensemble:
     "Train a classifier of `df[label_col]` from `df[text_col]`, ULMFiT style (or from scratch with `pretrain=False`)"
     if lm_vote:
@@ -231,6 +240,9 @@ def train_classifier(
     labels = df[label_col]
     n_labelled = int((labels.notna() & (labels.astype(str).str.strip() != '')).sum())
     pre = lm is None and pretrain # a language model is trained here first, on all the texts
+    if pretrained and not pre:
+        raise ValueError("pretrained=True starts the language model trained here from the pretrained model: with lm given, "
+                         "it starts from lm; with pretrain=False there is none (leave pretrained out)")
     check_train_args(lr=lr, epochs=epochs, bs=ifnone(bs, p['bs']), seq_len=p['seq_len'], seed=seed, lm_lr=lm_lr,
                      vocab_sz=vocab_sz if pre and tokenizer == 'subword' else None, texts=df[text_col] if pre else None,
                      n_labelled=n_labelled)
@@ -249,7 +261,8 @@ def train_classifier(
         if 'is_valid' not in df.columns: df = split_df(df, valid_pct=valid_pct, seed=seed, group_col=group_col) # one split for both
         halves = [train_classifier(df, text_col, label_col, lm=m, pretrain=pretrain, preset=preset, epochs=epochs, lr=lr, lm_epochs=lm_epochs,
                                    stages=stages, lm_lr=lm_lr, tokenizer=tokenizer, vocab_sz=vocab_sz, bs=bs, seed=seed,
-                                   show_progress=show_progress, device=device, backwards=back, members=members)
+                                   show_progress=show_progress, device=device, backwards=back, members=members,
+                                   pretrained=False if back else pretrained) # a backward model starts from scratch
                   for m, back in zip(lms, (False, True))]
         ens = Ensemble([l for h in halves for l in getattr(h, 'learners', [h])]) # forward members first, then backward
         ens.lm, ens.metrics = [h.lm for h in halves], _valid_scores(ens)
@@ -263,7 +276,7 @@ def train_classifier(
     elif lm is None and pretrain:
         if lm_epochs < 1: raise ValueError("pretrain=True needs lm_epochs >= 1 (or pass pretrain=False)")
         lm = train_lm(df, text_col, preset, epochs=lm_epochs, lr=lm_lr, tokenizer=tokenizer, vocab_sz=vocab_sz, bs=bs,
-                      seed=seed, show_progress=show_progress, device=device, backwards=backwards)
+                      seed=seed, show_progress=show_progress, device=device, backwards=backwards, pretrained=pretrained)
     dls = classifier_dls(df, text_col, label_col, lm=lm, tokenizer=tokenizer, vocab_sz=ifnone(vocab_sz, p['vocab_sz']),
                          bs=ifnone(bs, p['bs']), seed=seed, unlabelled='drop',
                          backwards=(backwards or None) if lm is not None else backwards) # a forward lm with backwards=True: an error
@@ -276,6 +289,7 @@ def train_classifier(
         else:
             with quiet(learn, not show_progress): learn.fit_one_cycle(epochs, ifnone(lr, 2e-3))
         learn.lm = lm
+        _carry_pretrained(learn, lm)
         learners.append(learn)
     if members == 1: return learn
     ens = Ensemble(learners)
