@@ -53,6 +53,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                              'toolkit.cli._fmt_metrics': ('cli.html#_fmt_metrics', 'toolkit/cli.py'),
                              'toolkit.cli._saved': ('cli.html#_saved', 'toolkit/cli.py'),
                              'toolkit.cli._size_mb': ('cli.html#_size_mb', 'toolkit/cli.py'),
+                             'toolkit.cli._starts_from': ('cli.html#_starts_from', 'toolkit/cli.py'),
                              'toolkit.cli.cmd_classify': ('cli.html#cmd_classify', 'toolkit/cli.py'),
                              'toolkit.cli.cmd_convert': ('cli.html#cmd_convert', 'toolkit/cli.py'),
                              'toolkit.cli.cmd_generate': ('cli.html#cmd_generate', 'toolkit/cli.py'),

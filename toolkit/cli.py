@@ -9,6 +9,7 @@ from fastcore.basics import ifnone
 from pathlib import Path
 from .data import CORPORA, load_texts, corpus_name
 from .lm import PRESETS, check_device, check_distributed, is_rank0, world_size, check_train_args
+from .lm import use_pretrained, load_pretrained
 from .names import NAMES_RECIPE
 from .export import train_and_export, train_classifier_and_export, load_model, export_learner, checkpoint_path, CLASSIFIER_DEFAULTS, _json
 from .generate import LMLearner, MAX_N, MAX_TOKENS
@@ -41,6 +42,15 @@ def _corpus_name(data:str)->str:
     "What a model card records of the training data: a bundled corpus's name, or only a file's name (no local path)"
     return Path(data).name if Path(data).exists() else data
 
+def _starts_from(pre:bool)->str:
+    "How a training run starts, for its first progress line: from the pretrained English model (what it saw) or from scratch"
+    if not pre:
+        return 'from scratch'
+    info = load_pretrained(weights=False)['info']
+    seen = f", {info['tokens_seen']/1e6:.1f}M tokens" if info.get('tokens_seen') else ''
+    chunks = info.get('chunks')
+    return f"from the pretrained English model ({chunks} pretraining chunk{'' if chunks == 1 else 's'}{seen})"
+
 def cmd_train(a):
     "Train a language model on a bundled corpus or a file and export it (names: conditioned on their origin)"
     check_train_args(lr=a.lr, epochs=a.epochs, bs=a.bs, seq_len=a.seq_len, vocab_sz=a.vocab_sz, seed=a.seed, max_rows=a.max_rows)
@@ -53,8 +63,9 @@ def cmd_train(a):
     dev = check_device(a.device, a.precision)
     if a.distributed: check_distributed()
     say = print if is_rank0() else (lambda *args, **kw: None) # one voice per distributed run
+    pre = use_pretrained(False if a.no_pretrained else None, a.preset, tokenizer, a.vocab_sz, None, a.backwards)
     say(f"training a {a.preset} AWD-LSTM on {len(df):,} texts from {a.data} ({tokenizer} tokenizer{what}) on {dev}"
-        + (f" in {a.precision}" if a.precision else ''), flush=True)
+        + (f" in {a.precision}" if a.precision else '') + f", {_starts_from(pre)}", flush=True)
     if a.distributed:
         recipe = NAMES_RECIPE.get(a.preset, {}) if cat_col else {}
         bs, lr = a.bs or recipe.get('bs') or PRESETS[a.preset]['bs'], a.lr or (1e-2 if cat_col else PRESETS[a.preset]['lr'])
@@ -67,7 +78,8 @@ def cmd_train(a):
                                  category_col='label' if cat_col else None, preset=a.preset, lr=a.lr, tokenizer=tokenizer,
                                  vocab_sz=a.vocab_sz, bs=a.bs, seq_len=a.seq_len, drop_mult=a.drop_mult, valid_pct=a.valid_pct,
                                  show_progress=not a.quiet and is_rank0(), resume=a.resume, device=a.device, precision=a.precision, distributed=a.distributed,
-                                 **({'minutes': a.minutes} if a.minutes else {}), **({'backwards': True} if a.backwards else {}))
+                                 **({'minutes': a.minutes} if a.minutes else {}), **({'backwards': True} if a.backwards else {}),
+                                 **({} if cat_col else {'pretrained': pre}))
     except KeyboardInterrupt:
         ck = checkpoint_path(a.out)
         if ck.exists(): print(f"\ninterrupted: the last finished epoch is in {ck}; the same command with --resume continues from it",
@@ -113,16 +125,19 @@ def cmd_train_classifier(a):
     recipe = dict(epochs=9, lr=1e-2, stages=1) if names else CLASSIFIER_DEFAULTS # names_classifier's, or train_classifier's
     epochs, lr, stages = (ifnone(getattr(a, k), recipe[k]) for k in ('epochs', 'lr', 'stages'))
     lm_name = ' and '.join(paths)
+    tokenizer = a.tokenizer or corpus.get('tokenizer', 'subword')
+    pre = lm is None and not a.no_pretrain and use_pretrained(False if a.no_pretrained else None, a.preset, tokenizer, a.vocab_sz)
     how = (f"fine-tuning {lm_name} for {lm_epochs} epochs" if lm is not None and lm_epochs else f"on the encoder of {lm_name}" if lm is not None
-           else "from scratch" if a.no_pretrain else f"after a {a.preset} language model on the texts")
+           else "from scratch" if a.no_pretrain else f"after a {a.preset} language model on the texts, {_starts_from(pre)}")
     if a.bidirectional: how += ", forward and backward" + (" (an ensemble of two)" if a.members == 1 else "")
+    if a.bidirectional and pre: how += ", the backward language model from scratch"
     if a.members > 1: how += f", {a.members} classifiers{' per direction' if a.bidirectional else ''} averaged"
     if a.lm_vote: how += ", the language model" + ("s" if len(lms) > 1 else "") + " voting too"
     print(f"training a classifier of {label_col!r} ({df.label[df.label != ''].nunique()} classes) on {len(df):,} texts "
           f"from {a.data}, {how}" + (f", split by {group_col!r}" if group_col else ''), flush=True)
     learn = train_classifier_and_export(
         df, a.out, epochs=epochs, seed=a.seed, card=dict(corpus=_corpus_name(a.data), text_col=a.text_col, label_col=label_col, lm=lm_name or None),
-        lm=lm, pretrain=not a.no_pretrain, preset=a.preset, lr=lr, stages=stages, lm_epochs=lm_epochs, tokenizer=a.tokenizer or corpus.get('tokenizer', 'subword'),
+        lm=lm, pretrain=not a.no_pretrain, preset=a.preset, lr=lr, stages=stages, lm_epochs=lm_epochs, tokenizer=tokenizer, pretrained=pre,
         vocab_sz=a.vocab_sz, bs=a.bs, valid_pct=a.valid_pct, group_col='group' if group_col else None, show_progress=not a.quiet,
         bidirectional=a.bidirectional, members=a.members, lm_vote=a.lm_vote)
     _saved(learn, a.out)
@@ -182,7 +197,10 @@ def get_parser()->argparse.ArgumentParser:
     t.add_argument('--minutes', type=float, help='train for this long instead of --epochs: the one-cycle schedule is fitted to the time')
     t.add_argument('--lr', type=float, help="peak learning rate (default: the preset's)")
     t.add_argument('--tokenizer', choices=['subword', 'char'], help='default: char for names, else subword')
-    t.add_argument('--vocab-sz', type=int, help="subword vocabulary size (default: the preset's)")
+    t.add_argument('--vocab-sz', type=int, help="subword vocabulary size (default: the preset's; a subword model of the small "
+                   "preset starts from the pretrained English model and its vocabulary unless this is given)")
+    t.add_argument('--no-pretrained', action='store_true', help='train from scratch, not from the pretrained English model '
+                   '(default: from it for subword models of the small preset)')
     t.add_argument('--bs', type=int, help="batch size (default: the preset's)")
     t.add_argument('--seq-len', type=int, help="BPTT sequence length (default: the preset's)")
     t.add_argument('--drop-mult', type=float, help="scales every dropout (default: the preset's)")
@@ -238,6 +256,8 @@ def get_parser()->argparse.ArgumentParser:
     c.add_argument('--trust-pickle', action='store_true', help='allow a .pkl --lm (loading a pickle can run any code it holds)')
     c.add_argument('--lm-epochs', type=int, help='language-model epochs: training one, or fine-tuning --lm (default 3; 0 for a names model)')
     c.add_argument('--no-pretrain', action='store_true', help='no language model: a classifier from scratch')
+    c.add_argument('--no-pretrained', action='store_true', help='train the language model from scratch on the texts, not from '
+                   'the pretrained English model (default: from it for subword models of the small preset)')
     c.add_argument('--preset', default='small', choices=list(PRESETS), help='model size without --lm (default: small)')
     c.add_argument('--epochs', type=int, help='classifier epochs, gradual unfreezing (default: 6; 9 on a names model)')
     c.add_argument('--lr', type=float, help='classifier learning rate (default: 1e-2 on a language model, 2e-3 from scratch)')
