@@ -167,3 +167,10 @@ def test_convert_cli(lm_and_dir, awd, tmp_path):
     a = run(awd, 'generate', tmp_path/'lm', '-n', '3', '--seed', '0').stdout
     b = run(awd, 'generate', pkl, '-n', '3', '--seed', '0', '--trust-pickle').stdout
     assert a == b and len(a.splitlines()) == 3
+
+def test_shipped_pretrained_model_loads():
+    "The pretrained model in the package loads and generates (its tokenizer makes one piece of the placeholder text)"
+    import toolkit
+    from toolkit.export import load_model
+    learn = load_model(Path(toolkit.__file__).parent/'models'/'english')
+    assert len(learn.generate('The', n=2, seed=0, max_words=6)) == 2

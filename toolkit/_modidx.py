@@ -86,6 +86,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                 'toolkit.export._replace_dir': ('export.html#_replace_dir', 'toolkit/export.py'),
                                 'toolkit.export._stub_dls': ('export.html#_stub_dls', 'toolkit/export.py'),
                                 'toolkit.export.checkpoint_path': ('export.html#checkpoint_path', 'toolkit/export.py'),
+                                'toolkit.export.cpu_weights': ('export.html#cpu_weights', 'toolkit/export.py'),
                                 'toolkit.export.export_learner': ('export.html#export_learner', 'toolkit/export.py'),
                                 'toolkit.export.last_metrics': ('export.html#last_metrics', 'toolkit/export.py'),
                                 'toolkit.export.load_model': ('export.html#load_model', 'toolkit/export.py'),

@@ -23,8 +23,8 @@ from .names import names_lm
 
 # %% auto #0
 __all__ = ['PORTABLE_FORMAT', 'PORTABLE_VERSION', 'PORTABLE_FILES', 'CLASSIFIER_DEFAULTS', 'package_versions', 'last_metrics',
-           'model_card', 'save_portable', 'save_ensemble', 'export_learner', 'load_portable', 'load_model',
-           'checkpoint_path', 'train_and_export', 'train_classifier_and_export']
+           'model_card', 'cpu_weights', 'save_portable', 'save_ensemble', 'export_learner', 'load_portable',
+           'load_model', 'checkpoint_path', 'train_and_export', 'train_classifier_and_export']
 
 # %% ../nbs/06_export.ipynb #c005
 def package_versions()->dict:
@@ -96,9 +96,24 @@ def _arch(learn:Learner)->dict:
         return {**PRESETS.get(getattr(learn, 'preset', None), PRESETS['small'])['config'], **(getattr(learn, 'lm_config', None) or {}), **sizes}
     return {**awd_lstm_clas_config, **(getattr(learn, 'clas_config', None) or {}), **sizes}
 
+def cpu_weights(
+    model:torch.nn.Module, # the model whose weights to save
+    half:bool=False, # store floating-point weights as fp16 (half the size; they load back into fp32)
+)->dict:
+    "`model`'s state dict on the CPU, each tensor once: tied embeddings and weight-dropout copies stay shared in the file"
+    seen, res = {}, {}
+    for k,v in model.state_dict().items():
+        key = (v.untyped_storage().data_ptr(), v.storage_offset(), tuple(v.shape), tuple(v.stride()))
+        if key not in seen:
+            t = v.detach().cpu()
+            seen[key] = t.half() if half and t.is_floating_point() else t
+        res[k] = seen[key]
+    return res
+
 def save_portable(
     learn:Learner, # a language model or classifier made by toolkit
     path:str|Path, # the directory to write (replaced if it holds a portable model)
+    half:bool=False, # store the weights as fp16: half the size on disk, the same model once loaded (within fp16 rounding)
     **card, # extra model-card fields
 )->Path:
     "Write `learn` as a pickle-free directory: weights, architecture, vocabulary, tokenizer and card"
@@ -108,7 +123,7 @@ def save_portable(
     lm = isinstance(learn, LMLearner)
     learn.card = model_card(learn, **card)
     state = toolkit.generate.get_start_state(learn) if lm else None
-    weights = {'model': {k: v.detach().cpu().clone() for k,v in learn.model.state_dict().items()},
+    weights = {'model': cpu_weights(learn.model, half),
                'start_state': None if state is None else [[h.detach().cpu(), c.detach().cpu()] for h,c in state]}
     back = bool(getattr(learn, 'backwards', False))
     config = dict(format=PORTABLE_FORMAT, version=2 if back else 1, task='generate' if lm else 'classify', # forward models stay readable by 1
@@ -193,7 +208,9 @@ def _stub_dls(config:dict, tok:SPTokenizer):
     "DataLoaders over two placeholder texts with the saved vocabulary (and classes): what predict and generate need"
     vocab, classes, back = config['vocab'], config.get('classes'), bool(config.get('backwards', False))
     if classes is None:
-        return lm_dls(pd.DataFrame({'text': ['a', 'a'], 'is_valid': [False, True]}), tokenizer=tok, vocab=vocab, bs=1, seq_len=2, backwards=back)
+        texts = ['a a a a', 'a a a a'] # a few pieces each: every tokenizer makes at least one batch of them
+        return lm_dls(pd.DataFrame({'text': texts, 'is_valid': [False, True]}), tokenizer=tok, vocab=vocab, bs=1, seq_len=2,
+                      backwards=back)
     df = pd.DataFrame({'text': 'a', 'label': list(classes) + [classes[0]], 'is_valid': [False]*len(classes) + [True]})
     return classifier_dls(df, tokenizer=tok, vocab=vocab, classes=list(classes), bs=1, backwards=back)
 
