@@ -155,15 +155,11 @@ def ChunkBudget(minutes:float):
 
 def save(learn, out:Path, card:dict):
     "The model as a portable directory with fp16 weights, written next to `out` and moved into place"
-    import torch
     from toolkit.export import save_portable
     from toolkit.lm import replace_dir
     tmp = out.with_name(f'.{out.name}.{os.getpid()}.new')
     shutil.rmtree(tmp, ignore_errors=True)
-    save_portable(learn, tmp, **card)
-    w = torch.load(tmp/'weights.pt', weights_only=True)
-    w['model'] = {k: v.half() if v.is_floating_point() else v for k,v in w['model'].items()}
-    torch.save(w, tmp/'weights.pt')
+    save_portable(learn, tmp, half=True, **card)
     replace_dir(tmp, out)
 
 def main(argv=None):
