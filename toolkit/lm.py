@@ -136,6 +136,7 @@ def has_pretrained()->bool:
     return (pretrained_dir()/'config.json').is_file()
 
 def _damaged(path:Path, what:str)->ValueError:
+    what = (what.splitlines() or [''])[0][:200] # torch's and json's first line says what is wrong
     return ValueError(f"the pretrained English model in {path} is damaged ({what}): {REBUILD}")
 
 def _read_pretrained_config(path:Path)->tuple[dict, dict, SPTokenizer]:

@@ -1,0 +1,178 @@
+"""The pretrained English model shipped in the package (issue 25): found from an installed wheel in a fresh process,
+better than from scratch after a few batches, never opened with `pretrained=False`, and used without any network."""
+import contextlib, io, json, os, shutil, socket, subprocess, sys, sysconfig
+from pathlib import Path
+import pytest
+import toolkit.lm
+from toolkit.all import load_corpus, train_lm, lm_dls, lm_learner, export_learner, load_model, finetune_lm
+from toolkit.lm import has_pretrained, load_pretrained, pretrained_dir
+from toolkit.cli import main
+
+pytestmark = pytest.mark.slow
+REPO = Path(__file__).resolve().parent.parent
+SMALL = dict(bs=16, seq_len=32, show_progress=False) # a few hundred headlines fill a few batches
+
+@pytest.fixture(scope='module')
+def few():
+    "A few hundred headlines"
+    return load_corpus('headlines').sample(300, random_state=0)
+
+def test_shipped_in_the_package():
+    path = pretrained_dir()
+    assert path.parent.parent == Path(toolkit.__file__).parent, path
+    assert has_pretrained(), f"{path}: the pretrained model is not in the package"
+    pre = load_pretrained()
+    assert pre['info']['name'] == 'english' and pre['info']['chunks'] >= 1
+
+FRESH = r"""
+import sys
+from pathlib import Path
+import torch
+torch.set_num_threads(1)
+import toolkit
+venv = Path(sys.argv[1]).resolve()
+assert Path(toolkit.__file__).resolve().is_relative_to(venv), f'toolkit imported from {toolkit.__file__}, not from {venv}'
+from toolkit.lm import pretrained_dir, lm_dls, lm_learner
+from toolkit.data import load_corpus
+assert pretrained_dir().resolve().is_relative_to(venv), pretrained_dir()
+dls = lm_dls(load_corpus('headlines').sample(300, random_state=0), tokenizer='pretrained', bs=16, seq_len=32)
+learn = lm_learner(dls, 'small', pretrained=True)
+with learn.no_bar(), learn.no_logging():
+    learn.fit(1, 1e-3)
+    bpc = learn.validate()[3]
+print('ok', learn.card['pretrained']['name'], round(bpc, 3))
+"""
+
+def _sources(dst:Path)->Path:
+    "A copy of what a wheel is built from (the build writes build/ and *.egg-info beside setup.py: not in the repository)"
+    for f in ('setup.py', 'settings.ini', 'pyproject.toml', 'README.md'):
+        shutil.copy(REPO/f, dst/f)
+    shutil.copytree(REPO/'toolkit', dst/'toolkit', ignore=shutil.ignore_patterns('__pycache__', '.*'))
+    return dst
+
+def test_loads_from_an_installed_wheel(tmp_path):
+    "A wheel installed (not editable) in a fresh venv carries the model, and a fresh process outside the repo loads it"
+    src, wheels, env_dir, cwd = (tmp_path/d for d in ('src', 'wheels', 'venv', 'elsewhere'))
+    for d in (src, cwd): d.mkdir()
+    run = lambda *a, **kw: subprocess.run([str(x) for x in a], capture_output=True, text=True, timeout=600, **kw)
+    r = run(sys.executable, '-m', 'pip', 'wheel', '--no-deps', '--no-build-isolation', '-w', wheels, '.', cwd=_sources(src))
+    assert r.returncode == 0, r.stderr[-3000:]
+    wheel, = wheels.glob('awd_toolkit-*.whl')
+    r = run(sys.executable, '-m', 'venv', '--without-pip', '--system-site-packages', env_dir)
+    assert r.returncode == 0, r.stderr
+    py = env_dir/'bin'/'python'
+    r = run(sys.executable, '-m', 'pip', '--python', py, 'install', '--no-deps', '--no-index', wheel)
+    assert r.returncode == 0, r.stderr[-3000:]
+    # the dependencies (torch, fastai, ...) live in this venv, not the system's: reuse them through a path file. A path
+    # a .pth adds is not a site directory, so the editable install's own .pth files there are not read
+    site = Path(run(py, '-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])').stdout.strip())
+    (site/'zz_deps.pth').write_text(sysconfig.get_paths()['purelib'] + '\n')
+    env = {k: v for k,v in os.environ.items() if not k.startswith('PYTHON')}
+    r = run(py, '-I', '-c', FRESH, env_dir, cwd=cwd, env=env)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert r.stdout.splitlines()[-1].startswith('ok english '), r.stdout
+
+def _bpc(learn)->float:
+    return learn.validate()[3]
+
+def test_pretrained_beats_scratch(few):
+    "The same few batches, seed and data: the pretrained start reaches a lower validation BPC"
+    pre = train_lm(few, pretrained=True, **SMALL)
+    scratch = train_lm(few, pretrained=False, **SMALL)
+    assert pre.card['pretrained']['name'] == 'english' and getattr(scratch, 'card', None) is None
+    assert list(pre.dls.vocab) == load_pretrained(weights=False)['vocab']
+    assert _bpc(pre) < _bpc(scratch) - 0.3, (_bpc(pre), _bpc(scratch))
+
+def _missing(monkeypatch, tmp_path):
+    "The package's model directory points at nothing"
+    monkeypatch.setattr(toolkit.lm, 'pretrained_dir', lambda name='english': tmp_path/'no-model')
+
+def test_pretrained_false_never_opens_the_model(few, monkeypatch, tmp_path):
+    _missing(monkeypatch, tmp_path)
+    opened = []
+    real = toolkit.lm._read_pretrained_config
+    monkeypatch.setattr(toolkit.lm, '_read_pretrained_config', lambda path: opened.append(path) or real(path))
+    learn = train_lm(few, pretrained=False, vocab_sz=300, **SMALL)
+    assert learn.recorder.values and not opened
+    with pytest.raises(FileNotFoundError, match=r'not in the package .*scripts/pretrain\.py --minutes 30'):
+        train_lm(few, pretrained=True, **SMALL)
+    assert getattr(train_lm(few, **SMALL), 'card', None) is None # None: the model is missing, so from scratch
+
+def test_damaged_model(few, monkeypatch, tmp_path):
+    bad = tmp_path/'english'
+    shutil.copytree(pretrained_dir(), bad)
+    monkeypatch.setattr(toolkit.lm, 'pretrained_dir', lambda name='english': bad)
+    (bad/'weights.pt').write_bytes(b'not a model')
+    with pytest.raises(ValueError, match=r'is damaged \(weights\.pt.*reinstall awd-toolkit, or rebuild'):
+        train_lm(few, **SMALL)
+    (bad/'config.json').write_text('{"vocab": ')
+    with pytest.raises(ValueError, match=r'is damaged \(JSONDecodeError'):
+        lm_dls(few, tokenizer='pretrained')
+
+def test_where_it_cannot_apply(few):
+    for kw, msg in ((dict(preset='tiny'), "preset is 'tiny'"), (dict(tokenizer='char'), "tokenizer is 'char'"),
+                    (dict(vocab_sz=500), 'vocab_sz is 500'), (dict(backwards=True), 'backwards=True'),
+                    (dict(config=dict(n_hid=64)), 'config changes n_hid')):
+        with pytest.raises(ValueError, match=f'pretrained=True cannot apply: .*{msg}'):
+            train_lm(few, pretrained=True, **kw)
+    own = lm_dls(few, vocab_sz=300, bs=16, seq_len=32)
+    with pytest.raises(ValueError, match=r"lm_dls\(df, tokenizer='pretrained'\)"):
+        lm_learner(own, pretrained=True)
+    assert not hasattr(lm_learner(own, 'tiny'), 'card') # the other presets are unaffected
+
+def test_checkpoint_meta(few, tmp_path):
+    ck = tmp_path/'ck'
+    train_lm(few, checkpoint=ck, **SMALL)
+    assert json.loads((ck/'checkpoint.json').read_text())['meta']['pretrained'] is True
+    with pytest.raises(ValueError, match='pretrained: True there, None now'):
+        train_lm(few, checkpoint=ck, resume=True, pretrained=False, **SMALL)
+    again = train_lm(few, checkpoint=ck, resume=True, **SMALL) # nothing left to do
+    assert again.card['pretrained']['name'] == 'english'
+
+@pytest.fixture
+def no_network(monkeypatch):
+    "Every connection to a network address (IPv4, IPv6) and every name lookup fails the test; local sockets are allowed"
+    tried = []
+    def connect(self, address, _real=socket.socket.connect):
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            tried.append(address)
+            raise OSError(f'network blocked by the test: {address}')
+        return _real(self, address)
+    def lookup(host, *args, **kwargs):
+        tried.append(host)
+        raise socket.gaierror(f'name lookup blocked by the test: {host}')
+    monkeypatch.setattr(socket.socket, 'connect', connect)
+    monkeypatch.setattr(socket.socket, 'connect_ex', lambda self, a: connect(self, a) or 0)
+    monkeypatch.setattr(socket, 'getaddrinfo', lookup)
+    yield tried
+    assert not tried, f'the network was used: {tried}'
+
+def test_no_network(few, tmp_path, no_network):
+    "Load, train, export, load, generate and fine-tune a pretrained-started model with the network blocked"
+    learn = train_lm(few, **SMALL)
+    assert learn.card['pretrained']['name'] == 'english'
+    loaded = load_model(export_learner(learn, tmp_path/'m', corpus='headlines'))
+    assert loaded.card['pretrained'] == learn.card['pretrained'] and len(loaded.dls.vocab) == len(learn.dls.vocab)
+    assert len(loaded.generate(n=3, seed=0, max_tokens=20)) == 3
+    tuned = finetune_lm(loaded, few, epochs=1, bs=16, seq_len=32, show_progress=False)
+    assert tuned.card['pretrained'] == learn.card['pretrained']
+
+def _first_line(argv)->str:
+    with contextlib.redirect_stdout(io.StringIO()) as out:
+        main(argv)
+    return out.getvalue().splitlines()[0]
+
+def test_cli_says_how_it_starts(tmp_path):
+    base = ['--max-rows', '300', '--bs', '16', '--quiet']
+    line = _first_line(['train', 'headlines', *base, '--seq-len', '32', '--out', str(tmp_path/'lm')])
+    assert 'on cpu, from the pretrained English model (' in line, line
+    assert load_model(tmp_path/'lm').card['pretrained']['name'] == 'english'
+    line = _first_line(['train', 'headlines', *base, '--seq-len', '32', '--no-pretrained', '--vocab-sz', '300',
+                        '--out', str(tmp_path/'scratch')])
+    assert line.endswith(', from scratch'), line
+    line = _first_line(['train-classifier', 'reviews', *base, '--epochs', '1', '--lm-epochs', '1', '--out', str(tmp_path/'clf')])
+    assert 'after a small language model on the texts, from the pretrained English model (' in line, line
+    assert load_model(tmp_path/'clf').card['pretrained']['name'] == 'english'
+    line = _first_line(['train-classifier', 'reviews', *base, '--epochs', '1', '--lm-epochs', '1', '--preset', 'tiny',
+                        '--out', str(tmp_path/'clf-tiny')])
+    assert line.endswith('on the texts, from scratch') or ', from scratch, split by' in line, line
