@@ -221,7 +221,7 @@ def train_classifier(
     bidirectional:bool=False, # train a forward and a backward classifier and return their `Ensemble` (ULMFiT's best)
     members:int=1, # classifiers per direction on one language model, seeded `seed`, `seed+1`, ...; more than 1: their `Ensemble`
     lm_vote:bool=False, # `lm` was trained with the labels as categories (`names_lm`): it votes too, with its `category_posterior`
-    pretrained:bool|None=None, # the language model trained here starts from the shipped English model; None: when it applies
+    pretrained:bool|None=None, # the language model trained here starts from the pretrained one; None: when it applies
 )->TextLearner|Ensemble:
     "Train a classifier of `df[label_col]` from `df[text_col]`, ULMFiT style (or from scratch with `pretrain=False`)"
     if lm_vote:
@@ -241,8 +241,8 @@ def train_classifier(
     n_labelled = int((labels.notna() & (labels.astype(str).str.strip() != '')).sum())
     pre = lm is None and pretrain # a language model is trained here first, on all the texts
     if pretrained and not pre:
-        raise ValueError("pretrained=True starts the language model trained here from the pretrained model: with lm given, "
-                         "it starts from lm; with pretrain=False there is none (leave pretrained out)")
+        raise ValueError("pretrained=True starts the language model trained here from the pretrained model: "
+                         "with lm given, it starts from lm; with pretrain=False there is none (leave pretrained out)")
     check_train_args(lr=lr, epochs=epochs, bs=ifnone(bs, p['bs']), seq_len=p['seq_len'], seed=seed, lm_lr=lm_lr,
                      vocab_sz=vocab_sz if pre and tokenizer == 'subword' else None, texts=df[text_col] if pre else None,
                      n_labelled=n_labelled)

@@ -43,7 +43,7 @@ def _corpus_name(data:str)->str:
     return Path(data).name if Path(data).exists() else data
 
 def _starts_from(pre:bool)->str:
-    "How a training run starts, for its first progress line: from the pretrained English model (what it saw) or from scratch"
+    "How a training run starts, for its first progress line: from the pretrained English model, or from scratch"
     if not pre:
         return 'from scratch'
     info = load_pretrained(weights=False)['info']
@@ -78,7 +78,8 @@ def cmd_train(a):
                                  category_col='label' if cat_col else None, preset=a.preset, lr=a.lr, tokenizer=tokenizer,
                                  vocab_sz=a.vocab_sz, bs=a.bs, seq_len=a.seq_len, drop_mult=a.drop_mult, valid_pct=a.valid_pct,
                                  show_progress=not a.quiet and is_rank0(), resume=a.resume, device=a.device, precision=a.precision, distributed=a.distributed,
-                                 **({'minutes': a.minutes} if a.minutes else {}), **({'backwards': True} if a.backwards else {}),
+                                 **({'minutes': a.minutes} if a.minutes else {}),
+                                 **({'backwards': True} if a.backwards else {}),
                                  **({} if cat_col else {'pretrained': pre}))
     except KeyboardInterrupt:
         ck = checkpoint_path(a.out)
@@ -126,9 +127,12 @@ def cmd_train_classifier(a):
     epochs, lr, stages = (ifnone(getattr(a, k), recipe[k]) for k in ('epochs', 'lr', 'stages'))
     lm_name = ' and '.join(paths)
     tokenizer = a.tokenizer or corpus.get('tokenizer', 'subword')
-    pre = lm is None and not a.no_pretrain and use_pretrained(False if a.no_pretrained else None, a.preset, tokenizer, a.vocab_sz)
+    trains_lm = lm is None and not a.no_pretrain # a language model is trained here first
+    pre = trains_lm and use_pretrained(False if a.no_pretrained else None, a.preset, tokenizer, a.vocab_sz)
     how = (f"fine-tuning {lm_name} for {lm_epochs} epochs" if lm is not None and lm_epochs else f"on the encoder of {lm_name}" if lm is not None
-           else "from scratch" if a.no_pretrain else f"after a {a.preset} language model on the texts, {_starts_from(pre)}")
+           else "from scratch" if a.no_pretrain else f"after a {a.preset} language model on the texts")
+    if trains_lm:
+        how += f", {_starts_from(pre)}"
     if a.bidirectional: how += ", forward and backward" + (" (an ensemble of two)" if a.members == 1 else "")
     if a.bidirectional and pre: how += ", the backward language model from scratch"
     if a.members > 1: how += f", {a.members} classifiers{' per direction' if a.bidirectional else ''} averaged"
@@ -137,7 +141,8 @@ def cmd_train_classifier(a):
           f"from {a.data}, {how}" + (f", split by {group_col!r}" if group_col else ''), flush=True)
     learn = train_classifier_and_export(
         df, a.out, epochs=epochs, seed=a.seed, card=dict(corpus=_corpus_name(a.data), text_col=a.text_col, label_col=label_col, lm=lm_name or None),
-        lm=lm, pretrain=not a.no_pretrain, preset=a.preset, lr=lr, stages=stages, lm_epochs=lm_epochs, tokenizer=tokenizer, pretrained=pre,
+        lm=lm, pretrain=not a.no_pretrain, preset=a.preset, lr=lr, stages=stages, lm_epochs=lm_epochs,
+        tokenizer=tokenizer, pretrained=pre,
         vocab_sz=a.vocab_sz, bs=a.bs, valid_pct=a.valid_pct, group_col='group' if group_col else None, show_progress=not a.quiet,
         bidirectional=a.bidirectional, members=a.members, lm_vote=a.lm_vote)
     _saved(learn, a.out)
@@ -197,10 +202,10 @@ def get_parser()->argparse.ArgumentParser:
     t.add_argument('--minutes', type=float, help='train for this long instead of --epochs: the one-cycle schedule is fitted to the time')
     t.add_argument('--lr', type=float, help="peak learning rate (default: the preset's)")
     t.add_argument('--tokenizer', choices=['subword', 'char'], help='default: char for names, else subword')
-    t.add_argument('--vocab-sz', type=int, help="subword vocabulary size (default: the preset's; a subword model of the small "
-                   "preset starts from the pretrained English model and its vocabulary unless this is given)")
-    t.add_argument('--no-pretrained', action='store_true', help='train from scratch, not from the pretrained English model '
-                   '(default: from it for subword models of the small preset)')
+    t.add_argument('--vocab-sz', type=int, help="subword vocabulary size (default: the preset's; a subword model of "
+                   "the small preset starts from the pretrained English model and its vocabulary unless this is given)")
+    t.add_argument('--no-pretrained', action='store_true', help='train from scratch, not from the pretrained English '
+                   'model (default: from it for subword models of the small preset)')
     t.add_argument('--bs', type=int, help="batch size (default: the preset's)")
     t.add_argument('--seq-len', type=int, help="BPTT sequence length (default: the preset's)")
     t.add_argument('--drop-mult', type=float, help="scales every dropout (default: the preset's)")
@@ -256,8 +261,8 @@ def get_parser()->argparse.ArgumentParser:
     c.add_argument('--trust-pickle', action='store_true', help='allow a .pkl --lm (loading a pickle can run any code it holds)')
     c.add_argument('--lm-epochs', type=int, help='language-model epochs: training one, or fine-tuning --lm (default 3; 0 for a names model)')
     c.add_argument('--no-pretrain', action='store_true', help='no language model: a classifier from scratch')
-    c.add_argument('--no-pretrained', action='store_true', help='train the language model from scratch on the texts, not from '
-                   'the pretrained English model (default: from it for subword models of the small preset)')
+    c.add_argument('--no-pretrained', action='store_true', help='train the language model from scratch on the texts, '
+                   'not from the pretrained English model (default: from it for subword models of the small preset)')
     c.add_argument('--preset', default='small', choices=list(PRESETS), help='model size without --lm (default: small)')
     c.add_argument('--epochs', type=int, help='classifier epochs, gradual unfreezing (default: 6; 9 on a names model)')
     c.add_argument('--lr', type=float, help='classifier learning rate (default: 1e-2 on a language model, 2e-3 from scratch)')

@@ -128,7 +128,7 @@ _ARCH_KEYS = ('emb_sz', 'n_hid', 'n_layers', 'tie_weights', 'bidir', 'pad_token'
 def pretrained_dir(
     name:str=PRETRAINED, # a model shipped in `toolkit/models/`
 )->Path:
-    "Where the installed package keeps the shipped model `name` (through `importlib.resources`, never a repository path)"
+    "Where the installed package keeps the shipped model `name` (`importlib.resources`, never a repository path)"
     return Path(str(importlib.resources.files('toolkit')/'models'/name))
 
 def has_pretrained()->bool:
@@ -160,7 +160,8 @@ def load_pretrained(
     "The shipped English model: `tokenizer`, `vocab`, `arch`, `card`, `info` and (fp16) `weights`, from the package"
     path = pretrained_dir()
     config, card, tok = _read_pretrained_config(path)
-    res = dict(path=path, tokenizer=tok, vocab=config['vocab'], arch=config['arch'], card=card, info=pretrained_info(card))
+    res = dict(path=path, tokenizer=tok, vocab=config['vocab'], arch=config['arch'], card=card,
+               info=pretrained_info(card))
     if weights:
         try:
             res['weights'] = torch.load(path/'weights.pt', map_location='cpu', weights_only=True)['model']
@@ -171,9 +172,9 @@ def load_pretrained(
 def pretrained_info(
     card:dict, # the shipped model's card
 )->dict:
-    "What a model started from the pretrained model records of it: name, chunks, tokens seen and CPU hours of pretraining"
+    "What a model started from the pretrained model records of it: name, chunks, tokens seen, CPU hours"
     run = card.get('pretraining') or {}
-    return dict(name=PRETRAINED, chunks=run.get('chunks'), tokens_seen=run.get('tokens_seen'), cpu_hours=run.get('cpu_hours'))
+    return dict(name=PRETRAINED, **{k: run.get(k) for k in ('chunks', 'tokens_seen', 'cpu_hours')})
 
 def _why_not_pretrained(preset, tokenizer, vocab_sz, config, backwards)->str|None:
     "Why a run with these arguments cannot start from the pretrained model, or None if it can"
@@ -236,7 +237,7 @@ def _dls_tokenizer(tokenizer, vocab_sz, vocab)->tuple[SPTokenizer, list|None]:
 def lm_dls(
     df:pd.DataFrame, # the texts, one per row
     text_col:str='text', # column of `df` with the texts
-    tokenizer:str|SPTokenizer='subword', # 'subword', 'char', 'pretrained' (the pretrained model's, with its vocabulary) or an `SPTokenizer`
+    tokenizer:str|SPTokenizer='subword', # 'subword', 'char', 'pretrained' (with its vocabulary) or a tokenizer
     vocab_sz:int|None=4000, # subword vocabulary size (not for 'pretrained')
     bs:int=64, # batch size
     seq_len:int=64, # tokens per sequence in a batch (back-propagation through time)
@@ -321,7 +322,7 @@ def lm_learner(
     drop_mult:float|None=None, # scales every dropout; default: the preset's
     clip:float=0.25, # gradient-norm clipping
     config:dict|None=None, # changes to the preset's architecture (keys of fastai's `awd_lstm_lm_config`)
-    pretrained:bool=False, # start from the shipped English model (DataLoaders from `lm_dls(df, tokenizer='pretrained')`)
+    pretrained:bool=False, # start from the shipped English model (with `lm_dls(df, tokenizer='pretrained')`)
     **kwargs, # passed to fastai's `language_model_learner`
 )->LMLearner:
     "An AWD-LSTM language-model learner of size `preset`, from scratch or from the pretrained English model"
@@ -505,7 +506,7 @@ def train_lm(
     backwards:bool=False, # model the texts from end to start (for a classifier's forward + backward ensemble)
     pretrained:bool|None=None, # start from the shipped English model; None: when it applies (see `use_pretrained`)
 )->LMLearner:
-    "Train an AWD-LSTM language model on `df[text_col]` with the preset's recipe, from the pretrained model when it applies"
+    "Train an AWD-LSTM language model on `df[text_col]` with the preset's recipe (from the pretrained model if it can)"
     if resume and checkpoint is None: raise ValueError("resume=True needs the checkpoint directory to resume from")
     if minutes is not None:
         if not (isinstance(minutes, (int, float)) and 0 < minutes <= 7*24*60): raise ValueError(f"minutes must be a number in (0, 10080], got {minutes!r}")
@@ -528,7 +529,8 @@ def train_lm(
     set_seed(seed)
     tok = ck['tokenizer'] if ck else 'pretrained' if pre else tokenizer
     dls = lm_dls(df, text_col, tokenizer=tok, vocab=ck['vocab'] if ck else None,
-                 vocab_sz=None if pre else ifnone(vocab_sz, p['vocab_sz']), bs=bs*(world_size() if distributed else 1), seq_len=seq_len,
+                 vocab_sz=None if pre else ifnone(vocab_sz, p['vocab_sz']), seq_len=seq_len,
+                 bs=bs*(world_size() if distributed else 1),
                  valid_pct=valid_pct, seed=seed, backwards=backwards) # distributed: each process trains on `bs` rows of every batch
     learn = lm_learner(dls, preset, config=config, drop_mult=drop_mult, pretrained=pre)
     start = 0
