@@ -37,7 +37,7 @@ def main():
         from gradio_client import Client
         c = Client(url, verbose=False)
         calls = {'10 headlines': lambda i: c.predict('', 10, 0.8, 0.9, 4, 15, i, api_name='/headlines'),
-                 '10 names': lambda i: c.predict('', 10, 0.8, i, None, api_name='/names')}
+                 '10 names': lambda i: c.predict('', 10, 0.8, i, 'Russian', api_name='/names')}
         rows = []
         for name, f in calls.items():
             f(0)
