@@ -4,7 +4,8 @@ Starts `awd serve --no-train` on a free port as a user would (a new process), wa
 threads (each its own gradio_client) share 500 requests in a fixed mix: 10 headlines, 10 names of an origin (with the
 origin classifier's table), and classifying a text. Resident memory (VmRSS) of the server is read after a warm-up
 (3 requests of each kind one at a time, then a concurrent round of 3 x clients requests, which brings up the server's
-worker threads), every 100 requests, and at the end. Goals (issue 7): 0 errors, memory growth under 10%. Needs the cached `make app` models.
+worker threads), every 100 requests, and at the end. Goals (issue 7): 0 errors, memory growth under 10%. A last round (issue 23) sends 160 direct calls to
+/gradio_api/run/classify, which the app refuses (every route goes through the queue). Needs the cached `make app` models.
     python bench/app_load.py [--models-dir models] [--clients 16] [--requests 500]
 """
 import argparse, os, platform, random, socket, statistics, subprocess, sys, threading, time, urllib.request
@@ -34,6 +35,28 @@ def request(c, kind, i):
     else:
         out = c.predict(random.choice(TEXTS), api_name='/classify')
         assert out, out
+
+def threads(pid): return len(os.listdir(f'/proc/{pid}/task'))
+
+def direct_round(url, pid, client, n=160):
+    "Direct POSTs to /gradio_api/run/classify, as issue 23's probe sent them, and a short request through the queue"
+    import json, urllib.error
+    from concurrent.futures import ThreadPoolExecutor
+    body = json.dumps({'data': ['Flu ' * 1250]}).encode()
+    def post(_):
+        req = urllib.request.Request(url + 'gradio_api/run/classify', data=body, headers={'Content-Type': 'application/json'})
+        try:
+            with urllib.request.urlopen(req, timeout=120) as r: return r.status
+        except urllib.error.HTTPError as e: return e.code
+        except OSError as e: return type(e).__name__
+    before = (threads(pid), rss_mb(pid))
+    with ThreadPoolExecutor(32) as ex:
+        futs = [ex.submit(post, i) for i in range(n)]
+        t = time.perf_counter(); request(client, 'classify', 0); short = time.perf_counter() - t
+        codes = [f.result() for f in futs]
+    codes = [str(c) for c in codes]
+    counts = {c: codes.count(c) for c in sorted(set(codes))}
+    return dict(n=n, codes=counts, threads=(before[0], threads(pid)), rss=(before[1], rss_mb(pid)), short=short)
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -86,6 +109,7 @@ def main():
         rss0 = rss_mb(proc.pid)
         lat, errors, trace, wall = run_round(a.requests, 0)
         rss1 = rss_mb(proc.pid)
+        direct = direct_round(url, proc.pid, warm)
     finally:
         proc.terminate(); proc.wait(10)
     every = sum(lat.values(), [])
@@ -98,5 +122,9 @@ def main():
     print(f"server resident memory: {rss_seq:.0f} MB after one request at a time, {rss0:.0f} MB after a concurrent warm-up "
           f"({3*a.clients} requests), {rss1:.0f} MB after the run: {100*(rss1/rss0 - 1):+.1f}% over the run (goal < 10%), "
           f"{100*(rss1/rss_seq - 1):+.1f}% in all; every 100 requests: {', '.join(f'{x:.0f}' for x in trace)} MB")
+    print(f"\ndirect calls (issue 23): {direct['n']} concurrent POSTs of a 5,000-character text to /gradio_api/run/classify: "
+          f"answers {direct['codes']}; threads {direct['threads'][0]} -> {direct['threads'][1]}, memory {direct['rss'][0]:.0f} -> "
+          f"{direct['rss'][1]:.0f} MB ({100*(direct['rss'][1]/direct['rss'][0] - 1):+.1f}%); a short classify through the "
+          f"queue meanwhile took {direct['short']*1000:.0f} ms")
 
 if __name__ == '__main__': main()
