@@ -60,9 +60,6 @@ def tokenizer(args, state:Path, out:Path):
     print(f'trained the tokenizer ({args.vocab_sz:,} pieces) on 300,000 texts in {time.time()-t0:.0f} s', flush=True)
     return tok
 
-def encode(tok, texts:list[str])->list[list[str]]:
-    return [tok.encode(t) for t in texts]
-
 def token_ids(args, tok, state:Path, out:Path):
     "The vocabulary and the corpus as one stream of ids per split, tokenized once per machine and kept in `state`"
     import numpy as np
@@ -72,7 +69,7 @@ def token_ids(args, tok, state:Path, out:Path):
     if all(f.is_file() for f in cached) and min(f.stat().st_mtime for f in cached) > (corpus/'train.txt').stat().st_mtime:
         return json.loads((state/'vocab.json').read_text()), np.load(state/'train.npy'), np.load(state/'valid.npy')
     t0 = time.time() # no ids yet, or the corpus was rebuilt since: tokenize it (again)
-    pieces = {s: encode(tok, read_lines(corpus/f'{s}.txt')) for s in ('train', 'valid')}
+    pieces = {s: [tok.encode(t) for t in read_lines(corpus/f'{s}.txt')] for s in ('train', 'valid')}
     shipped = out/'config.json'
     if shipped.is_file(): vocab = json.loads(shipped.read_text())['vocab'] # the committed model's, so its weights fit
     else: vocab = make_vocab(Counter(p for t in pieces['train'] for p in t), min_freq=1, max_vocab=60_000)
@@ -105,7 +102,7 @@ def dataloaders(train, valid, vocab, tok, args, offset:int):
     dls.vocab = vocab
     return dls
 
-def valid_stats(tok, vocab, valid_ids, args, corpus:Path)->dict:
+def valid_stats(tok, args, corpus:Path)->dict:
     "Tokens, characters and words of the scored valid slice (as `lm_dls` counts them: each text's end counts once)"
     texts, n, chars, words = read_lines(corpus/'valid.txt'), 0, 0, 0
     for t in texts:
@@ -176,7 +173,7 @@ def main(argv=None):
     progress = card.get('pretraining', dict(chunks=0, tokens_seen=0, cpu_hours=0.0, history=[]))
     offset = progress.get('stream_offset', progress['tokens_seen']) % len(train)
     dls = dataloaders(train, valid, vocab, tok, args, offset=offset)
-    dls.valid_stats = valid_stats(tok, vocab, valid, args, corpus)
+    dls.valid_stats = valid_stats(tok, args, corpus)
     learn = lm_learner(dls, args.preset, drop_mult=args.drop_mult)
     if (state/'model.pt').is_file() and (state/'progress.json').is_file() and \
             json.loads((state/'progress.json').read_text())['chunks'] == progress['chunks']:
