@@ -114,7 +114,7 @@ def run_task(task, a):
     rows.append(('TF-IDF word 1-2-grams + logistic regression', *scores(te.y, pred), time.time() - t, f'C={C}'))
     kw = {k: v for k, v in dict(epochs=a.epochs, lm_epochs=a.lm_epochs).items() if v is not None} # default: train_classifier's
     pred, secs, learn = ours(tr, va, te, **kw)
-    with learn.lm.no_bar(): lm_bpc = learn.lm.validate()[3]
+    with learn.awd.lm.no_bar(): lm_bpc = learn.awd.lm.validate()[3]
     n_ep, n_lm = kw.get('epochs', 6), kw.get('lm_epochs', 3)
     ulm = ('ours: ULMFiT (LM on the texts, then gradual unfreezing)', *scores(te.y, pred), secs,
            f'LM {n_lm} epochs, bpc {lm_bpc:.2f}; classifier {n_ep} epochs')

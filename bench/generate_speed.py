@@ -30,7 +30,7 @@ def main():
     learn.generate(n=4, max_tokens=20, seed=0)  # warm up
     mem0 = peak_mb()
     print(f"\n{platform.node()} | {platform.machine()} | {torch.get_num_threads()} threads | torch {torch.__version__} | "
-          f"model {a.model}: {learn.card.get('preset')} preset, {learn.card['n_params']/1e6:.1f}M parameters\n")
+          f"model {a.model}: {learn.awd.card.get('preset')} preset, {learn.awd.card['n_params']/1e6:.1f}M parameters\n")
 
     # the engine first, so the peak memory after its runs excludes fastai's
     gen20 = lambda: learn.generate(n=20, temperature=0.8, min_words=4, max_words=15, max_tokens=60, seed=0, return_logprobs=True)

@@ -40,7 +40,7 @@ from fastai.torch_core import set_seed
 from toolkit.all import load_corpus, split_df, lm_dls, train_lm, names_lm, get_tokenizer, TimeBudget, quiet
 from toolkit.generate import vocab_info, _prompt_pieces
 from toolkit.tokenize import detokenize
-from toolkit.names import category_texts, _names_frame
+from toolkit.names import category_texts, names_frame
 
 RECIPE_KEYS = ('drop_mult', 'lr', 'bs', 'seq_len') # what --ours-config may set besides the architecture
 MAX_TOKENS = dict(headlines=60, reviews=120, names=30) # new pieces per sample at most
@@ -48,7 +48,7 @@ MAX_TOKENS = dict(headlines=60, reviews=120, names=30) # new pieces per sample a
 def corpus(name, seed=42):
     "Texts with a seeded 90/10 `is_valid` split, the plain held-out and training texts, and the categories (names)"
     if name == 'names':
-        n = _names_frame(None, 'name', 'origin', 0.1, seed)
+        n = names_frame(None, 'name', 'origin', 0.1, seed)
         df = pd.DataFrame({'text': category_texts(n.name, n.origin), 'is_valid': n.is_valid})
         return df, n.name[n.is_valid].tolist(), set(n.name[~n.is_valid].str.lower()), n.origin[n.is_valid].tolist()
     df = split_df(load_corpus(name)[['text']].dropna(), valid_pct=0.1, seed=seed)
@@ -106,7 +106,7 @@ def valid_bpc(dls, step):
         out, state = step(xb, state)
         total += F.cross_entropy(out.reshape(-1, out.shape[-1]).float(), yb.reshape(-1), reduction='sum').item()
         count += yb.numel()
-    s = dls.valid_stats
+    s = dls.awd.valid_stats
     return total/count*s['tokens']/math.log(2)/s['chars']
 
 def fastai_step(model):
@@ -244,7 +244,7 @@ def main():
     if 'stock' in rows_wanted:
         set_seed(a.seed)
         learn = language_model_learner(dls, AWD_LSTM, pretrained=False)
-        learn.categories = getattr(ours, 'categories', None) # names: the same origin tokens
+        learn.awd.categories = ours.awd.categories # names: the same origin tokens
         tt = TrainTimer()
         with quiet(learn): learn.fit_one_cycle(10_000, cbs=[TimeBudget(a.minutes), tt])
         texts = lm_samples(learn)

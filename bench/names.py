@@ -158,7 +158,7 @@ def main():
     # generation
     train_names = set(tr.name.str.lower()) | set(va.name.str.lower())
     gen_rows, all_req, all_pred = [], [], []
-    for i, origin in enumerate(lm.categories):
+    for i, origin in enumerate(lm.awd.categories):
         s = lm.generate(category=origin, n=a.samples, temperature=0.8, seed=a.seed + i)
         s = [x for x in s if x.strip()] or ['?']
         pred = lr_model.predict(vec.transform(s))

@@ -156,12 +156,12 @@ def test_cards_show_no_local_paths(app_models):
     card = public_card({'corpus': '/home/ann/private/my_titles.csv', 'lm': 'mymodels/names', 'preset': 'tiny'})
     assert card == {'corpus': 'my_titles.csv', 'lm': 'names', 'preset': 'tiny'}
     m = app_models['headlines']
-    old = m.card
+    old = m.awd.card
     try:
-        m.card = {**old, 'corpus': '/home/ann/private/my_titles.csv'}
+        m.awd.card = {**old, 'corpus': '/home/ann/private/my_titles.csv'}
         assert Handlers(app_models).cards()['headlines']['corpus'] == 'my_titles.csv'
-        assert '/home/ann' not in card_markdown('headlines', m.card)
-    finally: m.card = old
+        assert '/home/ann' not in card_markdown('headlines', m.awd.card)
+    finally: m.awd.card = old
 
 def test_special_tokens_in_a_prompt_are_text(client):
     "A prompt that spells the model's special tokens is plain text: every headline starts with it, on one line"

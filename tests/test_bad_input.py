@@ -96,10 +96,10 @@ def test_classify_out_dir_and_empty(tiny_clf, tmp_path):
 
 # row 5: cards are strict JSON
 def test_card_strict_json(tiny_lm, tmp_path):
-    old = tiny_lm.card # the session's model: give it back as it was, whatever this test does to it
-    tiny_lm.card = dict(old, metrics={'valid_loss': float('nan'), 'bpc': float('inf')})
+    old = tiny_lm.awd.card # the session's model: give it back as it was, whatever this test does to it
+    tiny_lm.awd.card = dict(old, metrics={'valid_loss': float('nan'), 'bpc': float('inf')})
     try: path = export_learner(tiny_lm, tmp_path/'m', note=float('nan'))
-    finally: tiny_lm.card = old
+    finally: tiny_lm.awd.card = old
     for f in ('card.json', 'config.json'):
         json.loads((path/f).read_text(), parse_constant=lambda c: pytest.fail(f'{f} holds {c}'))
     assert json.loads((path/'card.json').read_text())['note'] is None

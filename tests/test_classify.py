@@ -20,7 +20,7 @@ def clf(reviews):
 
 def test_ulmfit_recipe(clf, reviews):
     "train_classifier trains a language model on the texts, moves its encoder in, and ends with every layer trained"
-    assert clf.lm is not None and clf.dls.vocab[0] == clf.lm.dls.vocab
+    assert clf.awd.lm is not None and clf.dls.vocab[0] == clf.awd.lm.dls.vocab
     assert all(p.requires_grad for p in clf.model.parameters())
     assert set(clf.recorder.metric_names) >= {'accuracy', 'f1_score'}
     assert len(clf.dls.train_ds) + len(clf.dls.valid_ds) == len(reviews)
@@ -45,7 +45,7 @@ def test_gradual_unfreezing_stages(reviews):
 def test_from_scratch_path(reviews):
     "pretrain=False: no language model, a fresh tokenizer, trained whole"
     learn = train_classifier(reviews, preset='tiny', vocab_sz=300, epochs=1, pretrain=False, show_progress=False)
-    assert learn.lm is None and all(p.requires_grad for p in learn.model.parameters())
+    assert learn.awd.lm is None and all(p.requires_grad for p in learn.model.parameters())
 
 def test_finetune_lm_keeps_vocab(reviews):
     lm = train_lm(load_corpus('headlines').sample(1500, random_state=0), preset='tiny', vocab_sz=300, show_progress=False)
@@ -85,7 +85,7 @@ def test_missing_labels_feed_the_lm_only(reviews):
     "The documented choice: train_classifier's language model reads unlabelled rows; its classifier skips them"
     holes = reviews.assign(label=reviews.label.where(reviews.index % 3 != 0, ''))
     learn = train_classifier(holes, preset='tiny', vocab_sz=300, epochs=1, show_progress=False)
-    n_lm = len(learn.lm.dls.train_ds) + len(learn.lm.dls.valid_ds)
+    n_lm = len(learn.awd.lm.dls.train_ds) + len(learn.awd.lm.dls.valid_ds)
     n_clf = len(learn.dls.train_ds) + len(learn.dls.valid_ds)
     assert n_lm == len(holes) and n_clf == (holes.label != '').sum()
 
@@ -95,7 +95,7 @@ def test_label_only_in_valid(reviews):
     with pytest.raises(ValueError, match=r"labels \['meh'\] appear only in the validation split"): classifier_dls(df, vocab_sz=300)
 
 def test_not_a_classifier(clf):
-    with pytest.raises(ValueError, match='not a classifier'): predict_texts(clf.lm, ['x'])
+    with pytest.raises(ValueError, match='not a classifier'): predict_texts(clf.awd.lm, ['x'])
     with pytest.raises(ValueError, match='text 1 must be a string, got int'): predict_texts(clf, ['x', 1])
 
 def test_predict_csv(clf, tmp_path):
@@ -124,7 +124,7 @@ def test_round_trip_fresh_process(clf, tmp_path):
     r = subprocess.run([sys.executable, '-c', PROBE, str(path), json.dumps(TEXTS[:3])], capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout.strip().splitlines()[-1]) == predict_texts(clf, TEXTS[:3]).drop(columns='label').round(6).values.tolist()
-    card = load_model(path).card
+    card = load_model(path).awd.card
     assert card['classes'] == ['fresh', 'rotten'] and card['task'] == 'classify' and card['tokenizer']['vocab_sz'] > 2
 
 def test_cli_classifier(awd, tmp_path):
@@ -156,7 +156,7 @@ def test_ensemble_cli_fresh_process(awd, reviews, tmp_path):
     assert r.returncode == 0, r.stderr
     assert 'forward and backward' in r.stdout and 'accuracy' in r.stdout
     ens = load_model(tmp_path/'models'/'ens')
-    assert ens.directions == ['forward', 'backward'] and ens.card['kind'] == 'Ensemble'
+    assert ens.directions == ['forward', 'backward'] and ens.awd.card['kind'] == 'Ensemble'
     r = run('classify', tmp_path/'models'/'ens', *TEXTS[:3], '--probs')
     assert r.returncode == 0, r.stderr
     got = [json.loads(l)['probs']['fresh'] for l in r.stdout.splitlines()]
@@ -178,7 +178,7 @@ def test_members_cli_fresh_process(awd, reviews, tmp_path):
     assert r.returncode == 0, r.stderr
     assert '2 classifiers averaged' in r.stdout and 'accuracy' in r.stdout
     ens = load_model(tmp_path/'ens')
-    assert ens.directions == ['forward', 'forward'] and ens.card['kind'] == 'Ensemble'
+    assert ens.directions == ['forward', 'forward'] and ens.awd.card['kind'] == 'Ensemble'
     mean = (predict_texts(ens[0], TEXTS[:3]).prob_fresh + predict_texts(ens[1], TEXTS[:3]).prob_fresh)/2
     assert predict_texts(ens, TEXTS[:3]).prob_fresh.tolist() == pytest.approx(mean.tolist(), abs=1e-6)
     r = run('classify', tmp_path/'ens', *TEXTS[:3], '--probs')
@@ -192,6 +192,6 @@ def test_members_bidirectional(reviews):
     ens = train_classifier(reviews.sample(800, random_state=1), preset='tiny', vocab_sz=200, epochs=1, lm_epochs=1, group_col='movie',
                            bidirectional=True, members=2, show_progress=False)
     assert ens.directions == ['forward', 'forward', 'backward', 'backward']
-    assert [m.backwards for m in ens.lm] == [False, True]
-    assert ens[0].lm is ens[1].lm is ens.lm[0] and ens[2].lm is ens[3].lm is ens.lm[1]
+    assert [m.awd.backwards for m in ens.awd.lm] == [False, True]
+    assert ens[0].awd.lm is ens[1].awd.lm is ens.awd.lm[0] and ens[2].awd.lm is ens[3].awd.lm is ens.awd.lm[1]
     assert set(ens.metrics) == {'accuracy', 'f1_score'}

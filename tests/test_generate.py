@@ -248,3 +248,46 @@ def test_category_not_in_text(tiny_lm, monkeypatch):
     monkeypatch.setattr(tiny_lm, 'categories', ['Arabic'], raising=False)
     res = tiny_lm.generate('Health', category='Arabic', n=3, seed=0, max_tokens=10)
     assert all(s.startswith('Health') and 'xxcat' not in s for s in res), res
+
+# ---------------------------------------------------------------- learners the toolkit did not make
+
+STOCK = r'''
+import json, sys
+import pandas as pd
+from fastai.text.all import *
+words = 'the cat sat on a mat and the dog ate a bird in the garden while it rained'.split()
+rng = np.random.default_rng(0)
+df = pd.DataFrame({'text': [' '.join(rng.choice(words, 9)) for _ in range(300)]})
+set_seed(0)
+dls = TextDataLoaders.from_df(df, text_col='text', is_lm=True, valid_pct=0.2, seed=0, bs=16, seq_len=16)
+learn = language_model_learner(dls, AWD_LSTM, pretrained=False, config={**awd_lstm_lm_config, 'emb_sz': 16, 'n_hid': 32, 'n_layers': 1})
+with learn.no_bar(), learn.no_logging(): learn.fit(1, 1e-2)
+def run():
+    res = []
+    for temperature in (1.0, 0.5):
+        set_seed(1); res.append(learn.predict('the cat', n_words=6, temperature=temperature))
+    return res
+before = run()
+import toolkit.all
+from toolkit.generate import fastai_predict
+after = run()
+print(json.dumps(dict(before=before, after=after, patched=LMLearner.predict is not fastai_predict)))
+'''
+
+def test_stock_fastai_learner_predicts_as_without_toolkit(tmp_path):
+    "A stock fastai LMLearner with fastai's own tokenizer predicts exactly as it did before `import toolkit.all`"
+    import json, subprocess, sys
+    r = subprocess.run([sys.executable, '-c', STOCK], capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    res = json.loads(r.stdout.strip().splitlines()[-1])
+    assert res['patched'] # the toolkit's predict is in place, for the toolkit's own learners
+    assert res['after'] == res['before'] and all(t.startswith('the cat') for t in res['before'])
+
+def test_generate_refuses_stock_learner():
+    "generate on a learner the toolkit did not make says so, instead of failing inside"
+    from fastai.text.all import TextDataLoaders, language_model_learner, AWD_LSTM, awd_lstm_lm_config
+    import pandas as pd
+    df = pd.DataFrame({'text': ['the cat sat on the mat today'] * 40})
+    dls = TextDataLoaders.from_df(df, text_col='text', is_lm=True, valid_pct=0.2, seed=0, bs=4, seq_len=4)
+    learn = language_model_learner(dls, AWD_LSTM, pretrained=False, config={**awd_lstm_lm_config, 'emb_sz': 8, 'n_hid': 8, 'n_layers': 1})
+    with pytest.raises(ValueError, match='not made by awd-toolkit'): learn.generate('the')

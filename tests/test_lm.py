@@ -37,7 +37,7 @@ def test_lm_dls(dls, texts):
     assert isinstance(tok, SPTokenizer) and tok.encode('Hello')[:2] == ['▁xxbos', '▁xxmaj']
     valid = texts.text[split_df(texts, seed=42).is_valid]
     assert 0 < len(valid) < len(texts)
-    assert dls.valid_stats == dict(tokens=sum(len(tok.encode(t)) for t in valid),
+    assert dls.awd.valid_stats == dict(tokens=sum(len(tok.encode(t)) for t in valid),
                                    chars=int(valid.str.len().sum()) + len(valid),
                                    words=int(valid.str.split().str.len().sum()) + len(valid))
     x, y = dls.one_batch()
@@ -51,7 +51,7 @@ def test_lm_dls_options():
     tok.setup(df.title.tolist(), RULES)
     d = lm_dls(df, text_col='title', tokenizer=tok, bs=2, seq_len=4)
     assert get_tokenizer(d) is tok
-    assert d.valid_stats['chars'] == 8*len('dogs and cats') + 8 and d.valid_stats['words'] == 8*4
+    assert d.awd.valid_stats['chars'] == 8*len('dogs and cats') + 8 and d.awd.valid_stats['words'] == 8*4
 
 def test_lm_dls_missing_column(texts):
     "A missing text column is a ValueError naming it and listing the columns"
@@ -104,7 +104,7 @@ def test_lm_learner_never_downloads(dls, monkeypatch):
     cfg = PRESETS['tiny']['config']
     learn = lm_learner(dls, 'tiny')
     enc, dec = learn.model[0], learn.model[1]
-    assert isinstance(enc, AWD_LSTM) and learn.preset == 'tiny'
+    assert isinstance(enc, AWD_LSTM) and learn.awd.preset == 'tiny'
     assert (enc.emb_sz, enc.n_hid, enc.n_layers) == (cfg['emb_sz'], cfg['n_hid'], cfg['n_layers'])
     assert dec.decoder.out_features == len(dls.vocab)
     assert enc.input_dp.p == pytest.approx(cfg['input_p']*PRESETS['tiny']['drop_mult'])
@@ -129,7 +129,7 @@ def test_bpc_and_word_perplexity(dls):
         for x, y in dls.valid:
             total += F.cross_entropy(m(x)[0].flatten(0, 1), y.flatten(), reduction='sum').item(); count += y.numel()
     m.reset()
-    s, tok_loss = dls.valid_stats, total/count
+    s, tok_loss = dls.awd.valid_stats, total/count
     assert bpc == pytest.approx(tok_loss/math.log(2)*s['tokens']/s['chars'], rel=1e-5)
     assert wppl == pytest.approx(math.exp(tok_loss*s['tokens']/s['words']), rel=1e-4)
     assert bpc == pytest.approx(loss/math.log(2)*s['tokens']/s['chars'], rel=2e-2) # fastai's batch-mean loss
@@ -143,8 +143,8 @@ def test_export_card(fitted, tmp_path, name):
     out = tmp_path/'a'/'b'/name
     assert export_learner(fitted, out, corpus='headlines', note='x') == out
     assert [p.name for p in out.parent.iterdir()] == [name]
-    card = load_model(out, trust_pickle=True).card
-    assert {k: v for k,v in card.items() if k != 'size_mb'} == json.loads(json.dumps(fitted.card)) # loading adds the size on disk
+    card = load_model(out, trust_pickle=True).awd.card
+    assert {k: v for k,v in card.items() if k != 'size_mb'} == json.loads(json.dumps(fitted.awd.card)) # loading adds the size on disk
     size = sum(f.stat().st_size for f in out.iterdir()) if out.is_dir() else out.stat().st_size
     assert card['size_mb'] == round(size/2**20, 1)
     cfg = PRESETS['tiny']['config']
@@ -195,8 +195,8 @@ def test_export_without_history(which, dls, tiny_lm_path, tmp_path):
     "A never-validated learner exports with empty metrics; a loaded one keeps those of its last validation"
     learn = lm_learner(dls, 'tiny') if which == 'never fitted' else load_model(tiny_lm_path)
     out = export_learner(learn, tmp_path/'copy')
-    expected = {} if which == 'never fitted' else load_model(tiny_lm_path).card['metrics']
-    assert load_model(out).card['metrics'] == expected
+    expected = {} if which == 'never fitted' else load_model(tiny_lm_path).awd.card['metrics']
+    assert load_model(out).awd.card['metrics'] == expected
 
 PROBE = '''
 import json, sys, torch
@@ -232,8 +232,8 @@ def test_round_trip_fresh_process(tiny_lm, tiny_lm_path):
 def test_loaded_model(tiny_lm):
     "The session's model loads as an LMLearner with its card and tokenizer, on the CPU"
     assert type(tiny_lm).__name__ == 'LMLearner'
-    assert tiny_lm.card['corpus'] == 'headlines' and tiny_lm.card['preset'] == 'tiny'
-    assert set(tiny_lm.card['metrics']) == {'valid_loss', 'accuracy', 'perplexity', 'bpc', 'word_ppl'}
+    assert tiny_lm.awd.card['corpus'] == 'headlines' and tiny_lm.awd.card['preset'] == 'tiny'
+    assert set(tiny_lm.awd.card['metrics']) == {'valid_loss', 'accuracy', 'perplexity', 'bpc', 'word_ppl'}
     assert isinstance(get_tokenizer(tiny_lm), SPTokenizer)
     assert next(tiny_lm.model.parameters()).device.type == 'cpu'
 

@@ -22,13 +22,13 @@ def lm(names_df): return names_lm(names_df, preset='tiny', epochs=3, show_progre
 def clf(names_df, lm): return names_classifier(names_df, lm, epochs=2, show_progress=False)
 
 def test_categories(lm, names_df):
-    "learn.categories lists the origins, sorted; each is one special piece of the tokenizer"
-    assert lm.categories == sorted(names_df.origin.unique())
-    assert all(category_token(c) in lm.dls.vocab for c in lm.categories)
+    "learn.awd.categories lists the origins, sorted; each is one special piece of the tokenizer"
+    assert lm.awd.categories == sorted(names_df.origin.unique())
+    assert all(category_token(c) in lm.dls.vocab for c in lm.awd.categories)
     tok = lm.dls.train_ds.tokenizer.tok # a training text's category mark is one piece (typed by a user, it is plain text)
     assert all(category_token(c) in tokenize1(category_texts(pd.Series(['Ivanov']), pd.Series([c]))[0], tok, rules=RULES, post_rules=[])
-               for c in lm.categories)
-    assert not any(category_token(c) in tok.encode(category_texts(pd.Series(['Ivanov']), pd.Series([c]))[0]) for c in lm.categories)
+               for c in lm.awd.categories)
+    assert not any(category_token(c) in tok.encode(category_texts(pd.Series(['Ivanov']), pd.Series([c]))[0]) for c in lm.awd.categories)
 
 @pytest.mark.parametrize('origin', ['Russian', 'japanese', ' Irish '])
 def test_generate_respects_category_and_prompt(lm, origin):
@@ -68,15 +68,15 @@ def test_bad_names_data(df, msg):
 def test_classifier_predicts_origin(clf, lm):
     "predict gives an origin and probabilities over every origin; a batch agrees with one-by-one predict"
     label, idx, probs = clf.predict('Nakamura')
-    assert label in lm.categories and len(probs) == len(lm.categories) and abs(float(probs.sum()) - 1) < 1e-5
+    assert label in lm.awd.categories and len(probs) == len(lm.awd.categories) and abs(float(probs.sum()) - 1) < 1e-5
     res = predict_texts(clf, ['Nakamura', 'Schmidt', 'Ivanov'])
     assert res.label[0] == label and abs(res.prob[0] - float(probs.max())) < 1e-4
-    assert list(res.columns[2:]) == [f'prob_{c}' for c in lm.categories]
+    assert list(res.columns[2:]) == [f'prob_{c}' for c in lm.awd.categories]
 
 def test_classifier_beats_chance(clf, lm):
     "Even the tiny classifier on 3,600 names is well above chance (1/17)"
     acc = float(clf.validate()[1])
-    assert acc > 2/len(lm.categories), acc
+    assert acc > 2/len(lm.awd.categories), acc
 
 def test_classifier_warns_on_another_split(names_df, lm):
     with pytest.warns(UserWarning, match='another split'): names_classifier(names_df, lm, epochs=1, seed=5, show_progress=False)
@@ -96,12 +96,12 @@ def test_classifier_round_trip_fresh_process(clf, tmp_path):
     assert r.returncode == 0, r.stderr
     here = predict_texts(clf, ['Nakamura', 'Schmidt', 'Kowalski', "O'Brien"]).drop(columns='label').round(6).values.tolist()
     assert json.loads(r.stdout.strip().splitlines()[-1]) == here
-    assert load_model(path).card['classes'] == clf.dls.vocab[1]
+    assert load_model(path).awd.card['classes'] == clf.dls.vocab[1]
 
 def test_names_lm_round_trip_keeps_categories(lm, tmp_path):
     "An exported names model keeps its categories and generates the same seeded names"
     loaded = load_model(export_learner(lm, tmp_path/'names'))
-    assert loaded.categories == lm.categories and loaded.card['categories'] == lm.categories
+    assert loaded.awd.categories == lm.awd.categories and loaded.awd.card['categories'] == lm.awd.categories
     assert loaded.generate(category='Greek', prompt='Pa', n=5, seed=2) == lm.generate(category='Greek', prompt='Pa', n=5, seed=2)
 
 def test_cli_names(awd, tmp_path):
@@ -132,7 +132,7 @@ def _brute_posterior(lm, name):
     lm.model.eval()
     logp = []
     with torch.no_grad():
-        for c in lm.categories:
+        for c in lm.awd.categories:
             pieces = tok.encode(name) # `xxbos`, the category's piece, the name: a training text's pieces
             ids = info.ids(pieces[:1] + [category_token(c)] + pieces[1:]) + [info.end_id]
             lm.model.reset(); enc.bs = 1
@@ -148,7 +148,7 @@ def test_category_posterior_is_bayes_rule(lm):
     names = ['Nakamura', 'Ivanov', "O'Brien", 'Li']
     post = category_posterior(lm, names)
     for name, p in zip(names, post): assert p.tolist() == pytest.approx(_brute_posterior(lm, name).tolist(), abs=1e-4)
-    assert category_posterior(lm, []).shape == (0, len(lm.categories))
+    assert category_posterior(lm, []).shape == (0, len(lm.awd.categories))
 
 def test_vote_round_trip_fresh_process(clf, lm, names_df, tmp_path):
     "A classifier + names-model vote saves as one directory (format 3) and a fresh process gives the same probabilities"

@@ -50,7 +50,7 @@ def test_portable_probabilities_identical_fresh_process(clf_and_dir):
     fresh = json.loads(r.stdout.strip().splitlines()[-1])
     here = predict_texts(learn, texts).iloc[:, 2:].to_numpy().tolist()
     assert sum(fresh, []) == pytest.approx(sum(here, []), abs=1e-6)
-    assert load_model(d).card['classes'] == ['fresh', 'rotten']
+    assert load_model(d).awd.card['classes'] == ['fresh', 'rotten']
 
 def test_portable_holds_no_pickle(lm_and_dir):
     "Every file of a portable model is JSON, a SentencePiece model, or tensors that load with weights_only=True"
@@ -64,7 +64,7 @@ def test_portable_loaded_model_saves_again(lm_and_dir, tmp_path):
     "A loaded portable model saves again (portable or pickle) with the same card fields and the same generations"
     learn, d = lm_and_dir
     again = load_model(export_learner(load_model(d), tmp_path/'again'))
-    assert again.card['corpus'] == 'headlines' and again.card['metrics'] == load_model(d).card['metrics']
+    assert again.awd.card['corpus'] == 'headlines' and again.awd.card['metrics'] == load_model(d).awd.card['metrics']
     assert again.generate(n=3, seed=1) == learn.generate(n=3, seed=1)
 
 # ---------------------------------------------------------------- damaged models
@@ -163,7 +163,7 @@ def test_convert_cli(lm_and_dir, awd, tmp_path):
     assert r.returncode == 2 and 'pass --trust-pickle' in r.stderr and not (tmp_path/'lm').exists()
     r = run(awd, 'convert', pkl, '--trust-pickle')
     assert r.returncode == 0, r.stderr
-    assert (tmp_path/'lm'/'config.json').exists() and load_model(tmp_path/'lm').card['corpus'] == 'headlines'
+    assert (tmp_path/'lm'/'config.json').exists() and load_model(tmp_path/'lm').awd.card['corpus'] == 'headlines'
     a = run(awd, 'generate', tmp_path/'lm', '-n', '3', '--seed', '0').stdout
     b = run(awd, 'generate', pkl, '-n', '3', '--seed', '0', '--trust-pickle').stdout
     assert a == b and len(a.splitlines()) == 3

@@ -40,7 +40,7 @@ learn = lm_learner(dls, 'small', pretrained=True)
 with learn.no_bar(), learn.no_logging():
     learn.fit(1, 1e-3)
     bpc = learn.validate()[3]
-print('ok', learn.card['pretrained']['name'], round(bpc, 3))
+print('ok', learn.awd.pretrained['name'], round(bpc, 3))
 """
 
 def _sources(dst:Path)->Path:
@@ -79,7 +79,7 @@ def test_pretrained_beats_scratch(few):
     "The same few batches, seed and data: the pretrained start reaches a lower validation BPC"
     pre = train_lm(few, pretrained=True, **SMALL)
     scratch = train_lm(few, pretrained=False, **SMALL)
-    assert pre.card['pretrained']['name'] == 'english' and getattr(scratch, 'card', None) is None
+    assert pre.awd.pretrained['name'] == 'english' and scratch.awd.pretrained is None
     assert list(pre.dls.vocab) == load_pretrained(weights=False)['vocab']
     assert _bpc(pre) < _bpc(scratch) - 0.3, (_bpc(pre), _bpc(scratch))
 
@@ -96,7 +96,7 @@ def test_pretrained_false_never_opens_the_model(few, monkeypatch, tmp_path):
     assert learn.recorder.values and not opened
     with pytest.raises(FileNotFoundError, match=r'not in the package .*scripts/pretrain\.py --minutes 30'):
         train_lm(few, pretrained=True, **SMALL)
-    assert getattr(train_lm(few, **SMALL), 'card', None) is None # None: the model is missing, so from scratch
+    assert train_lm(few, **SMALL).awd.pretrained is None # None: the model is missing, so from scratch
 
 def test_damaged_model(few, monkeypatch, tmp_path):
     bad = tmp_path/'english'
@@ -118,7 +118,7 @@ def test_where_it_cannot_apply(few):
     own = lm_dls(few, vocab_sz=300, bs=16, seq_len=32)
     with pytest.raises(ValueError, match=r"lm_dls\(df, tokenizer='pretrained'\)"):
         lm_learner(own, pretrained=True)
-    assert not hasattr(lm_learner(own, 'tiny'), 'card') # the other presets are unaffected
+    assert lm_learner(own, 'tiny').awd.pretrained is None # the other presets are unaffected
 
 def test_checkpoint_meta(few, tmp_path):
     ck = tmp_path/'ck'
@@ -127,7 +127,7 @@ def test_checkpoint_meta(few, tmp_path):
     with pytest.raises(ValueError, match='pretrained: True there, None now'):
         train_lm(few, checkpoint=ck, resume=True, pretrained=False, **SMALL)
     again = train_lm(few, checkpoint=ck, resume=True, **SMALL) # nothing left to do
-    assert again.card['pretrained']['name'] == 'english'
+    assert again.awd.pretrained['name'] == 'english'
 
 @pytest.fixture
 def no_network(monkeypatch):
@@ -150,12 +150,12 @@ def no_network(monkeypatch):
 def test_no_network(few, tmp_path, no_network):
     "Load, train, export, load, generate and fine-tune a pretrained-started model with the network blocked"
     learn = train_lm(few, **SMALL)
-    assert learn.card['pretrained']['name'] == 'english'
+    assert learn.awd.pretrained['name'] == 'english'
     loaded = load_model(export_learner(learn, tmp_path/'m', corpus='headlines'))
-    assert loaded.card['pretrained'] == learn.card['pretrained'] and len(loaded.dls.vocab) == len(learn.dls.vocab)
+    assert loaded.awd.pretrained == learn.awd.pretrained and len(loaded.dls.vocab) == len(learn.dls.vocab)
     assert len(loaded.generate(n=3, seed=0, max_tokens=20)) == 3
     tuned = finetune_lm(loaded, few, epochs=1, bs=16, seq_len=32, show_progress=False)
-    assert tuned.card['pretrained'] == learn.card['pretrained']
+    assert tuned.awd.pretrained == learn.awd.pretrained
 
 def _first_line(argv)->str:
     with contextlib.redirect_stdout(io.StringIO()) as out:
@@ -166,13 +166,13 @@ def test_cli_says_how_it_starts(tmp_path):
     base = ['--max-rows', '300', '--bs', '16', '--quiet']
     line = _first_line(['train', 'headlines', *base, '--seq-len', '32', '--out', str(tmp_path/'lm')])
     assert 'on cpu, from the pretrained English model (' in line, line
-    assert load_model(tmp_path/'lm').card['pretrained']['name'] == 'english'
+    assert load_model(tmp_path/'lm').awd.pretrained['name'] == 'english'
     line = _first_line(['train', 'headlines', *base, '--seq-len', '32', '--no-pretrained', '--vocab-sz', '300',
                         '--out', str(tmp_path/'scratch')])
     assert line.endswith(', from scratch'), line
     line = _first_line(['train-classifier', 'reviews', *base, '--epochs', '1', '--lm-epochs', '1', '--out', str(tmp_path/'clf')])
     assert 'after a small language model on the texts, from the pretrained English model (' in line, line
-    assert load_model(tmp_path/'clf').card['pretrained']['name'] == 'english'
+    assert load_model(tmp_path/'clf').awd.pretrained['name'] == 'english'
     line = _first_line(['train-classifier', 'reviews', *base, '--epochs', '1', '--lm-epochs', '1', '--preset', 'tiny',
                         '--out', str(tmp_path/'clf-tiny')])
     assert line.endswith('on the texts, from scratch') or ', from scratch, split by' in line, line

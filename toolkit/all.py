@@ -1,5 +1,7 @@
 "Everything a notebook needs: `from toolkit.all import *` (fastai's text API plus the toolkit's)."
 from fastai.text.all import *
+from .core import *
+from .recipes import *
 from .data import *
 from .tokenize import *
 from .lm import *
