@@ -153,7 +153,7 @@ def ChunkBudget(minutes:float):
 def save(learn, out:Path, card:dict):
     "The model as a portable directory with fp16 weights, written next to `out` and moved into place"
     from toolkit.export import save_portable
-    from toolkit.lm import replace_dir
+    from toolkit.core import replace_dir
     tmp = out.with_name(f'.{out.name}.{os.getpid()}.new')
     shutil.rmtree(tmp, ignore_errors=True)
     save_portable(learn, tmp, half=True, **card)
@@ -163,6 +163,7 @@ def main(argv=None):
     args = get_args(argv)
     import torch
     torch.set_num_threads(args.threads)
+    import toolkit.all # every toolkit module this run uses, loaded now: the code may change on disk while it trains
     from toolkit.lm import lm_learner, quiet
     state, out, corpus = Path(args.state), Path(args.out), Path(args.corpus)
     if not (corpus/'train.txt').is_file():
