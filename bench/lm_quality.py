@@ -40,6 +40,7 @@ from fastai.torch_core import set_seed
 from toolkit.all import load_corpus, split_df, lm_dls, train_lm, names_lm, get_tokenizer, TimeBudget, quiet
 from toolkit.generate import vocab_info, _prompt_pieces
 from toolkit.tokenize import detokenize
+from toolkit.core import ModelInfo
 from toolkit.names import category_texts, names_frame
 
 RECIPE_KEYS = ('drop_mult', 'lr', 'bs', 'seq_len') # what --ours-config may set besides the architecture
@@ -154,6 +155,22 @@ def plain_samples(model, dls, info, prompts, temperature, max_tokens, gen):
         texts.append(detokenize([info.vocab[i] for i in new]))
     return texts
 
+def judge_sets(real_valid, valid_cats, n):
+    "Two seeded sets of `n` held-out texts: the judge's real side, the ceiling row's samples; and the categories of the first"
+    rng = random.Random(0)
+    pick = rng.sample(range(len(real_valid)), min(len(real_valid), 2*n))
+    real_a, real_b = [real_valid[i] for i in pick[:n]], [real_valid[i] for i in pick[n:]]
+    cats = [valid_cats[i] for i in pick[:n]] if valid_cats else [None]*n # names: held-out origins
+    return real_a, real_b, cats
+
+def lm_samples(learn, cats, temperature, max_tokens, seed):
+    "One sample per entry of `cats` (the category, or None) from a toolkit language model, as every row of ours and stock draws them"
+    out = []
+    for j, c in enumerate(dict.fromkeys(cats)): # one call per category, in a fixed order
+        k = cats.count(c) # a seed of its own per call: with one seed, the i-th sample of every origin drew the same numbers
+        out += learn.generate(n=k, temperature=temperature, max_tokens=max_tokens, seed=seed + j, category=c)
+    return out
+
 def sample_stats(texts, real, train_set, char_level, seed=0):
     "% 4-15 words, % real-like length, % novel, distinct-2, real-vs-generated accuracy of `texts` against `real`"
     words = [t.split() for t in texts]
@@ -197,10 +214,7 @@ def main():
     rows_wanted = a.rows.split(',')
     char_level = a.corpus == 'names'
     df, real_valid, train_set, valid_cats = corpus(a.corpus, a.seed)
-    rng = random.Random(0)
-    pick = rng.sample(range(len(real_valid)), min(len(real_valid), 2*a.samples))
-    real_a, real_b = [real_valid[i] for i in pick[:a.samples]], [real_valid[i] for i in pick[a.samples:]]
-    cats = [valid_cats[i] for i in pick[:a.samples]] if valid_cats else [None]*a.samples # names: held-out origins
+    real_a, real_b, cats = judge_sets(real_valid, valid_cats, a.samples)
 
     ours_config, ours_kw = None, {}
     if a.ours_config:
@@ -226,13 +240,6 @@ def main():
     epoch_tokens = sum(dls.train.lens.coll)
     prompts = [_prompt_pieces(ours, '', c) for c in cats]
 
-    def lm_samples(learn):
-        out = []
-        for j, c in enumerate(dict.fromkeys(cats)): # one call per category, in a fixed order
-            k = cats.count(c) # a seed of its own per call: with one seed, the i-th sample of every origin drew the same numbers
-            out += learn.generate(n=k, temperature=a.temperature, max_tokens=MAX_TOKENS[a.corpus], seed=a.seed + j, category=c)
-        return out
-
     results, samples = [], {}
     if 'plain' in rows_wanted:
         model, secs, tokens = train_plain(dls, a.minutes, a.seed)
@@ -244,16 +251,16 @@ def main():
     if 'stock' in rows_wanted:
         set_seed(a.seed)
         learn = language_model_learner(dls, AWD_LSTM, pretrained=False)
-        learn.awd.categories = ours.awd.categories # names: the same origin tokens
+        learn.awd = ModelInfo(categories=cats) # our sampler on fastai's model (names: the same origin tokens)
         tt = TrainTimer()
         with quiet(learn): learn.fit_one_cycle(10_000, cbs=[TimeBudget(a.minutes), tt])
-        texts = lm_samples(learn)
+        texts = lm_samples(learn, cats, a.temperature, MAX_TOKENS[a.corpus], a.seed)
         results.append(('stock fastai AWD-LSTM (default size, lr, dropouts)', sum(q.numel() for q in learn.model.parameters()),
                         tt.tokens/tt.secs, tt.tokens/epoch_tokens, valid_bpc(dls, fastai_step(learn.model)),
                         sample_stats(texts, real_a, train_set, char_level)))
         samples['stock'] = texts
     if 'ours' in rows_wanted:
-        texts = lm_samples(ours)
+        texts = lm_samples(ours, cats, a.temperature, MAX_TOKENS[a.corpus], a.seed)
         results.append((f"ours: {'names_lm' if char_level else 'train_lm'}(preset='small', minutes={a.minutes:g}"
                         + (f", config={json.loads(a.ours_config)}" if a.ours_config else '') + ")",
                         sum(q.numel() for q in ours.model.parameters()), timer.tokens/timer.secs, timer.tokens/epoch_tokens,

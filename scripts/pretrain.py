@@ -174,7 +174,8 @@ def main(argv=None):
     progress = card.get('pretraining', dict(chunks=0, tokens_seen=0, cpu_hours=0.0, history=[]))
     offset = progress.get('stream_offset', progress['tokens_seen']) % len(train)
     dls = dataloaders(train, valid, vocab, tok, args, offset=offset)
-    dls.awd.valid_stats = valid_stats(tok, args, corpus)
+    from toolkit.core import DataInfo
+    dls.awd = DataInfo(valid_stats=valid_stats(tok, args, corpus))
     learn = lm_learner(dls, args.preset, drop_mult=args.drop_mult)
     if (state/'model.pt').is_file() and (state/'progress.json').is_file() and \
             json.loads((state/'progress.json').read_text())['chunks'] == progress['chunks']:
