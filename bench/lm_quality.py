@@ -251,7 +251,7 @@ def main():
     if 'stock' in rows_wanted:
         set_seed(a.seed)
         learn = language_model_learner(dls, AWD_LSTM, pretrained=False)
-        learn.awd = ModelInfo(categories=cats) # our sampler on fastai's model (names: the same origin tokens)
+        learn.awd = ModelInfo(categories=ours.awd.categories) # our sampler on fastai's model (names: the same origin tokens)
         tt = TrainTimer()
         with quiet(learn): learn.fit_one_cycle(10_000, cbs=[TimeBudget(a.minutes), tt])
         texts = lm_samples(learn, cats, a.temperature, MAX_TOKENS[a.corpus], a.seed)
