@@ -1,7 +1,10 @@
-"Shared fixtures: a tiny headlines model trained once per session, and the venv's `awd` command."
+"""Shared fixtures: a tiny headlines model trained once per session, the app's tiny models trained once per version
+of the code (shared with the app notebook), and the venv's `awd` command."""
 import os, shutil, socket, sys
 from pathlib import Path
 import pytest
+
+REPO = Path(__file__).parent.parent
 
 os.environ.setdefault('GRADIO_ANALYTICS_ENABLED', 'False')
 # Two OpenMP threads on a 2-core machine that is also running other jobs (benchmarks, CI) make torch's LSTM 50-500x
@@ -33,12 +36,11 @@ def free_port():
         s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
 
 @pytest.fixture(scope='session')
-def app_models_dir(tmp_path_factory):
-    "Tiny default models (headlines, names, origin, sentiment, outlet), trained once on corpus samples"
-    from toolkit.app import ensure_models, DEFAULT_MODELS
-    d = tmp_path_factory.mktemp('app-models')
-    ensure_models(d, preset='tiny', kinds=list(DEFAULT_MODELS), max_rows=2000, show_progress=False, lm_epochs=1)
-    return d
+def app_models_dir():
+    """Tiny default models (headlines, names, origin, sentiment, outlet), shared with the app notebook and across the
+    workers: trained once per version of the toolkit's code into build/test-models. Tests only read them (copy first)"""
+    from toolkit.app import tiny_models
+    return tiny_models(REPO/'build'/'test-models')
 
 @pytest.fixture(scope='session')
 def app_models(app_models_dir):

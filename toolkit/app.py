@@ -6,30 +6,64 @@
 from __future__ import annotations
 import os
 os.environ.setdefault('GRADIO_ANALYTICS_ENABLED', 'False') # before gradio is imported: the app never phones home
-import functools, json, threading, time
+import functools, hashlib, json, threading, time
 from pathlib import Path
 import torch
 import gradio as gr
 import pandas as pd
 from fastai.learner import Learner
 from fastai.text.learner import LMLearner
+import toolkit
+from .core import file_lock, members
 from .data import load_corpus, CORPORA
+from .tokenize import check_text
 from .classify import predict_texts
 from .export import train_and_export, train_classifier_and_export, load_model
 from .lm import check_device
-from .core import model_info
-from .recipes import DEFAULT_MODELS, APP_MODELS
+from .recipes import DEFAULT_MODELS, APP_MODELS, TINY_APP
 
 # %% auto #0
 __all__ = ['MAX_APP_PROMPT', 'MAX_APP_N', 'MAX_TEXT_CHARS', 'MAX_QUEUE', 'MAX_UPLOAD', 'ORIGIN_COLS', 'app_device',
-           'ensure_models', 'load_models', 'user_errors', 'public_card', 'Handlers', 'card_markdown', 'build_app',
-           'app_models', 'start_app', 'launch', 'serve']
+           'ensure_models', 'load_models', 'tiny_models', 'user_errors', 'public_card', 'Handlers', 'card_markdown',
+           'build_app', 'app_models', 'start_app', 'launch', 'serve']
 
 # %% ../nbs/10_app.ipynb #c005
 def app_device()->str:
-    "The app's device: `AWD_DEVICE` (set by `serve(device=...)`, `awd serve --device`), else CUDA when there is a GPU, else the CPU"
+    "The app's device: `AWD_DEVICE` (set by `serve(device=...)`, `awd serve --device`), else CUDA or the CPU"
     return os.environ.get('AWD_DEVICE') or ('cuda' if torch.cuda.is_available() else 'cpu')
 
+# %% ../nbs/10_app.ipynb #c008
+def _with_lms(kinds:list)->list:
+    "`kinds`, checked against `DEFAULT_MODELS`, with the language model of each classifier put before it"
+    res = []
+    for kind in kinds:
+        if kind not in DEFAULT_MODELS:
+            raise ValueError(f"unknown default model {kind!r}: expected one of {', '.join(DEFAULT_MODELS)}")
+        lm = DEFAULT_MODELS[kind].get('lm')
+        if lm and lm not in kinds and lm not in res: res.append(lm)
+        res.append(kind)
+    return res
+
+def _train_default(kind:str, path:Path, preset:str, max_rows:int|None, lm:Learner|None, lm_epochs:int|None,
+                   show_progress:bool):
+    "Train the default model `kind` on its corpus (a sample of `max_rows`) and export it to `path`"
+    spec = DEFAULT_MODELS[kind]
+    df = load_corpus(spec['corpus'])
+    if max_rows: df = df.sample(min(max_rows, len(df)), random_state=0)
+    text_col, card = CORPORA[spec['corpus']]['text_col'], dict(corpus=spec['corpus'], title=spec.get('title'))
+    print(f"training the {kind} model ({preset}, {len(df):,} texts); this runs once, later starts load it", flush=True)
+    common = dict(card=card, preset=preset, show_progress=show_progress)
+    if 'label_col' in spec:
+        recipe = {k: spec[k] for k in ('lr', 'stages', 'lm_vote') if k in spec}
+        return train_classifier_and_export(df, path, text_col, spec['label_col'], epochs=spec['epochs'], lm=lm,
+                                           lm_epochs=spec.get('lm_epochs', 0), group_col=spec.get('group_col'),
+                                           **common, **recipe)
+    budget = dict(minutes=spec['minutes']) if 'minutes' in spec and lm_epochs is None else {}
+    return train_and_export(df, path, text_col, epochs=lm_epochs if 'minutes' in spec else spec.get('epochs'),
+                            category_col=spec.get('category_col'), tokenizer=spec.get('tokenizer', 'subword'),
+                            **common, **budget)
+
+# %% ../nbs/10_app.ipynb #c009
 def ensure_models(
     models_dir:str|Path='models', # where the exported learners live
     preset:str='small', # size of the models trained when missing
@@ -37,50 +71,54 @@ def ensure_models(
     max_rows:int|None=None, # train on a sample of the corpus (for quick tries and tests)
     show_progress:bool=True, # fastai's progress bars
     trust_pickle:bool=False, # a default model saved as a pickle (`headlines.pkl`, ...) counts as present
-    lm_epochs:int|None=None, # train the time-budgeted language models (headlines) for this many epochs instead (quick tries, tests)
+    lm_epochs:int|None=None, # train the time-budgeted language models (headlines) for this many epochs instead
 )->dict[str, Path]:
     "Train and save each default model that is not already in `models_dir`; return their paths"
-    models_dir = Path(models_dir).expanduser()
-    kinds = list(kinds or APP_MODELS)
-    for kind in kinds:
-        if kind not in DEFAULT_MODELS: raise ValueError(f"unknown default model {kind!r}: expected one of {', '.join(DEFAULT_MODELS)}")
-        lm = DEFAULT_MODELS[kind].get('lm')
-        if lm and lm not in kinds: kinds.insert(kinds.index(kind), lm) # a classifier's language model first
-    paths = {}
-    for kind in kinds:
-        spec, path = DEFAULT_MODELS[kind], models_dir/kind
+    models_dir, paths = Path(models_dir).expanduser(), {}
+    for kind in _with_lms(kinds or APP_MODELS):
+        path = models_dir/kind
         if not path.exists() and trust_pickle and path.with_suffix('.pkl').exists(): path = path.with_suffix('.pkl')
         if not path.exists():
-            df = load_corpus(spec['corpus'])
-            if max_rows: df = df.sample(min(max_rows, len(df)), random_state=0)
-            text_col, card = CORPORA[spec['corpus']]['text_col'], dict(corpus=spec['corpus'], title=spec.get('title'))
-            print(f"training the {kind} model ({preset}, {len(df):,} texts); this runs once, later starts load it", flush=True)
-            if 'label_col' not in spec:
-                budget = dict(minutes=spec['minutes']) if 'minutes' in spec and lm_epochs is None else {}
-                train_and_export(df, path, text_col, epochs=lm_epochs if 'minutes' in spec else spec.get('epochs'), card=card,
-                                 preset=preset, category_col=spec.get('category_col'), tokenizer=spec.get('tokenizer', 'subword'),
-                                 show_progress=show_progress, **budget)
-            else:
-                lm = load_model(paths[spec['lm']], trust_pickle=trust_pickle) if spec.get('lm') else None
-                train_classifier_and_export(df, path, text_col, spec['label_col'], epochs=spec['epochs'], card=card, lm=lm,
-                                            lm_epochs=spec.get('lm_epochs', 0), preset=preset, group_col=spec.get('group_col'),
-                                            show_progress=show_progress, **{k: spec[k] for k in ('lr', 'stages', 'lm_vote') if k in spec})
+            lm = DEFAULT_MODELS[kind].get('lm')
+            lm = load_model(paths[lm], trust_pickle=trust_pickle) if lm else None
+            _train_default(kind, path, preset, max_rows, lm, lm_epochs, show_progress)
         paths[kind] = path
-    return {k: paths[k] for k in kinds}
+    return paths
 
-def load_models(paths:dict[str, Path], trust_pickle:bool=False)->dict[str, Learner]:
-    "Load each saved model on the app's device (pickles only with `trust_pickle`)"
+def load_models(
+    paths:dict[str, Path], # each model's path by kind
+    trust_pickle:bool=False, # load pickles (`NAME.pkl`) too: only ones you made or trust
+)->dict[str, Learner]:
+    "Load each saved model on the app's device, in evaluation mode"
     res = {}
     for kind, path in paths.items():
-        learn = load_model(path, trust_pickle=trust_pickle, device=app_device())
-        for l in getattr(learn, 'learners', [learn]): l.model.eval() # an ensemble: each of its members
-        res[kind] = learn
+        res[kind] = load_model(path, trust_pickle=trust_pickle, device=app_device())
+        for l in members(res[kind]): l.model.eval()
     return res
 
-# %% ../nbs/10_app.ipynb #c007
-MAX_APP_PROMPT, MAX_APP_N, MAX_TEXT_CHARS = 200, 100, 5000 # a prompt typed in the app, samples per request, text to classify
+# %% ../nbs/10_app.ipynb #c014
+def _code_hash()->str:
+    "A hash of the toolkit's modules (its recipes included) and of torch's version"
+    h = hashlib.sha256(torch.__version__.encode())
+    for f in sorted(Path(toolkit.__file__).parent.glob('*.py')): h.update(f.read_bytes())
+    return h.hexdigest()
+
+def tiny_models(
+    cache_dir:str|Path, # where the caches live, one directory per version of the recipe and code
+    show_progress:bool=False, # fastai's progress bars
+)->Path: # the directory that holds every default model
+    "Every default model in miniature (`TINY_APP`), trained once per version of the toolkit and shared by processes"
+    key = json.dumps({**TINY_APP, 'kinds': list(DEFAULT_MODELS), 'code': _code_hash()}, sort_keys=True)
+    d = Path(cache_dir).expanduser()/f"tiny-{hashlib.sha256(key.encode()).hexdigest()[:12]}"
+    d.parent.mkdir(parents=True, exist_ok=True)
+    with file_lock(d.with_suffix('.lock')):
+        ensure_models(d, kinds=list(DEFAULT_MODELS), show_progress=show_progress, **TINY_APP)
+    return d
+
+# %% ../nbs/10_app.ipynb #c018
+MAX_APP_PROMPT, MAX_APP_N = 200, 100 # characters of a prompt typed in the app; samples per request
+MAX_TEXT_CHARS = 5000 # characters of a text to classify
 MAX_QUEUE, MAX_UPLOAD = 256, '1kb' # requests waiting in the queue; uploads (the app has no file input)
-ORIGIN_COLS = ['name', 'P(chosen origin)', 'classifier says', 'P(classifier says)']
 
 def _int(v, name):
     "A whole number from a form field (sliders and number boxes send floats); None when empty"
@@ -89,18 +127,18 @@ def _int(v, name):
     return int(v)
 
 def _text(v, name:str, limit:int)->str:
-    "A text field's value: a string of at most `limit` characters that can be written as UTF-8"
+    "A text field's value: a string that SentencePiece can read (`check_text`), of at most `limit` characters"
     v = '' if v is None else v
-    if not isinstance(v, str): raise ValueError(f"{name} must be text, got {type(v).__name__}")
-    if len(v) > limit: raise ValueError(f"the {name} is {len(v):,} characters long; the app takes at most {limit:,}")
-    try: v.encode('utf-8')
-    except UnicodeEncodeError: raise ValueError(f"the {name} is not valid text (it holds an unpaired surrogate)") from None
-    return v
+    if isinstance(v, str) and len(v) > limit:
+        raise ValueError(f"the {name} is {len(v):,} characters long; the app takes at most {limit:,}")
+    try: return check_text(v, name)
+    except ValueError:
+        if not isinstance(v, str): raise # `check_text`'s own words: `name` must be a string
+        raise ValueError(f"the {name} is not valid text (it holds an unpaired surrogate)") from None
 
-def _gen_args(prompt, n, temperature, top_p=None, min_words=0, max_words=None, seed=None):
+def _gen_args(prompt, n, temperature, top_p=None, min_words=0, max_words=None, seed=None)->dict:
     "Check a form's generation values and convert them; the rest is checked by `generate`, as for the API and CLI"
-    prompt = _text(prompt, 'prompt', MAX_APP_PROMPT)
-    n = _int(n, 'how many')
+    prompt, n = _text(prompt, 'prompt', MAX_APP_PROMPT), _int(n, 'how many')
     if n is None or not 1 <= n <= MAX_APP_N: raise ValueError(f"how many must be from 1 to {MAX_APP_N}, got {n}")
     if temperature is None or temperature <= 0: raise ValueError(f"temperature must be above 0, got {temperature}")
     top_p = None if top_p is None or top_p >= 1 else float(top_p)
@@ -108,6 +146,7 @@ def _gen_args(prompt, n, temperature, top_p=None, min_words=0, max_words=None, s
     return dict(prompt=prompt, n=n, temperature=float(temperature), top_p=top_p, min_words=min_words,
                 max_words=max_words, seed=None if seed is None or seed < 0 else seed) # a negative seed: random
 
+# %% ../nbs/10_app.ipynb #c022
 def user_errors(f):
     "Turn the `ValueError`s of a handler into a `gr.Error` the page shows (its message always valid UTF-8)"
     @functools.wraps(f)
@@ -117,10 +156,16 @@ def user_errors(f):
             raise gr.Error(str(e).encode('utf-8', 'replace').decode('utf-8')) from None
     return _f
 
-def public_card(card:dict)->dict:
+# %% ../nbs/10_app.ipynb #c025
+def public_card(
+    card:dict, # a model card (`model_card`)
+)->dict:
     "A model card as the app shows it: a local path (the user's training file, a language model's) becomes its name"
     pathlike = lambda v: isinstance(v, str) and ('/' in v or os.sep in v)
     return {k: Path(v).name if pathlike(v) else v for k,v in card.items()}
+
+# %% ../nbs/10_app.ipynb #c028
+ORIGIN_COLS = ['name', 'P(chosen origin)', 'classifier says', 'P(classifier says)']
 
 class Handlers:
     "The app's actions over loaded models, safe to call from several threads"
@@ -175,24 +220,96 @@ class Handlers:
         "Each loaded model's card, as the app shows it"
         return {k: public_card(m.awd.card) for k,m in self.models.items()}
 
+# %% ../nbs/10_app.ipynb #c038
+def _card_rows(card:dict)->list[tuple]:
+    "The rows of a model card's table, as (name, value)"
+    what = card.get('title') or ('a language model' if card.get('task') == 'generate' else 'a classifier')
+    tok = card['tokenizer']
+    trained = f"{card.get('n_texts', '?'):,} texts, {card.get('epochs')} epochs, {card.get('train_minutes')} min"
+    rows = [('what', what), ('corpus', card.get('corpus')), ('preset', card.get('preset')),
+            ('architecture', json.dumps(card.get('arch'))),
+            ('tokenizer', f"{tok['model_type']}, {tok['vocab_sz']:,} pieces"),
+            ('parameters', f"{card.get('n_params', 0)/1e6:.1f}M"), ('trained on', trained),
+            ('validation', ', '.join(f'{k} {v:.3g}' for k,v in card.get('metrics', {}).items()))]
+    if card.get('classes'): rows.append(('classes', ', '.join(card['classes'])))
+    if card.get('categories'): rows.append(('origins', ', '.join(card['categories'])))
+    if card.get('size_mb'): rows.append(('size on disk', f"{card['size_mb']:.1f} MB"))
+    versions = ', '.join(f'{k} {v}' for k,v in card.get('versions', {}).items())
+    return rows + [('versions', versions), ('created', card.get('created'))]
 
-# %% ../nbs/10_app.ipynb #c008
-def card_markdown(kind:str, card:dict)->str:
+def card_markdown(
+    kind:str, # the model's name in the app
+    card:dict, # its model card
+)->str:
     "A model card as a short Markdown table"
-    card = public_card(card)
-    m = card.get('metrics', {})
-    rows = [('what', card.get('title') or ('a language model' if card.get('task') == 'generate' else 'a classifier')),
-            ('corpus', card.get('corpus')), ('preset', card.get('preset')), ('architecture', json.dumps(card.get('arch'))),
-            ('tokenizer', f"{card['tokenizer']['model_type']}, {card['tokenizer']['vocab_sz']:,} pieces"),
-            ('parameters', f"{card.get('n_params', 0)/1e6:.1f}M"), ('trained on', f"{card.get('n_texts', '?'):,} texts, {card.get('epochs')} epochs, {card.get('train_minutes')} min"),
-            ('validation', ', '.join(f'{k} {v:.3g}' for k,v in m.items())),
-            *([('classes', ', '.join(card['classes']))] if card.get('classes') else []),
-            *([('origins', ', '.join(card['categories']))] if card.get('categories') else []),
-            *([('size on disk', f"{card['size_mb']:.1f} MB")] if card.get('size_mb') else []),
-            ('versions', ', '.join(f'{k} {v}' for k,v in card.get('versions', {}).items())), ('created', card.get('created'))]
+    rows = _card_rows(public_card(card))
     return f"### {kind}\n\n| | |\n|---|---|\n" + '\n'.join(f'| {k} | {v} |' for k,v in rows)
 
-# %% ../nbs/10_app.ipynb #c010
+# %% ../nbs/10_app.ipynb #c041
+def _headlines_tab(h:Handlers):
+    "The Headlines tab: a prompt and the sampling controls; the headlines as a list to copy"
+    with gr.Tab('Headlines'):
+        with gr.Row():
+            with gr.Column():
+                prompt = gr.Textbox(label='Start with (optional)', placeholder='e.g. New study',
+                                    elem_id='headlines-prompt')
+                n = gr.Slider(1, MAX_APP_N, value=10, step=1, label='How many', elem_id='headlines-n')
+                temp = gr.Slider(0.0, 2.0, value=0.8, step=0.05, label='Temperature')
+                top_p = gr.Slider(0.05, 1.0, value=0.9, step=0.05, label='Top-p')
+                with gr.Row():
+                    min_w = gr.Number(value=4, precision=0, label='Min words')
+                    max_w = gr.Number(value=15, precision=0, label='Max words')
+                seed = gr.Number(value=-1, precision=0, label='Seed (-1: random)')
+                btn = gr.Button('Generate', variant='primary', elem_id='headlines-generate')
+            out = gr.Textbox(label='Headlines', lines=12, buttons=['copy'], elem_id='headlines-out')
+        btn.click(h.headlines, [prompt, n, temp, top_p, min_w, max_w, seed], out, api_name='headlines',
+                  concurrency_id='headlines', concurrency_limit=1)
+
+def _origin_input(cats:list|None):
+    "A dropdown of the names model's origins (Russian first chosen), or no input for a model without origins"
+    if not cats: return gr.State(None)
+    return gr.Dropdown(list(cats), label='Origin', value='Russian' if 'Russian' in cats else cats[0],
+                       elem_id='names-origin')
+
+def _names_tab(h:Handlers):
+    "The Names tab: origin, starting letters and controls; the names, and the origin classifier's view of each"
+    with gr.Tab('Names'):
+        with gr.Row():
+            with gr.Column():
+                origin = _origin_input(h.models['names'].awd.categories)
+                start = gr.Textbox(label='Starting letters (optional)', placeholder='e.g. K', elem_id='names-start')
+                n = gr.Slider(1, MAX_APP_N, value=10, step=1, label='How many', elem_id='names-n')
+                temp = gr.Slider(0.0, 2.0, value=0.8, step=0.05, label='Temperature')
+                seed = gr.Number(value=-1, precision=0, label='Seed (-1: random)')
+                btn = gr.Button('Generate names', variant='primary', elem_id='names-generate')
+            with gr.Column():
+                out = gr.Textbox(label='Names', lines=10, buttons=['copy'], elem_id='names-out')
+                table = gr.Dataframe(headers=ORIGIN_COLS, label='What the origin classifier says about each name',
+                                     visible='origin' in h.classifiers, interactive=False, elem_id='names-origins')
+        btn.click(h.names, [start, n, temp, seed, origin], [out, table], api_name='names',
+                  concurrency_id='names', concurrency_limit=1)
+
+def _classify_tab(h:Handlers):
+    "The Classify tab: a text; the label probabilities of every loaded classifier"
+    with gr.Tab('Classify'):
+        text = gr.Textbox(label='Text', lines=3, placeholder='a headline, a review snippet or a surname',
+                          elem_id='classify-text')
+        btn = gr.Button('Classify', variant='primary', elem_id='classify-button')
+        with gr.Row():
+            labels = [gr.Label(num_top_classes=5, label=m.awd.card.get('title') or kind, elem_id=f'classify-{kind}')
+                      for kind, m in h.classifiers.items()]
+        btn.click(h.classify, text, labels, api_name='classify', concurrency_id='classify', concurrency_limit=2)
+        text.submit(h.classify, text, labels, api_name=False, concurrency_id='classify', concurrency_limit=2)
+
+def _models_tab(h:Handlers):
+    "The Models tab: each model's card, and all of them as JSON"
+    with gr.Tab('Models'):
+        for kind, learn in h.models.items(): gr.Markdown(card_markdown(kind, learn.awd.card))
+        btn = gr.Button('Cards as JSON')
+        out = gr.JSON(label='Model cards')
+        btn.click(h.cards, None, out, api_name='cards')
+
+# %% ../nbs/10_app.ipynb #c043
 def build_app(
     models:dict[str, Learner], # loaded learners by kind: 'headlines', 'names', and classifiers
 )->gr.Blocks:
@@ -201,92 +318,61 @@ def build_app(
     with gr.Blocks(title='awd-toolkit', analytics_enabled=False) as demo:
         gr.Markdown("# awd-toolkit\nSmall AWD-LSTM language models, trained on real corpora, generating on "
                     f"{'the GPU' if app_device().startswith('cuda') else 'the CPU'}.")
-        if 'headlines' in models:
-            with gr.Tab('Headlines'):
-                with gr.Row():
-                    with gr.Column():
-                        prompt = gr.Textbox(label='Start with (optional)', placeholder='e.g. New study', elem_id='headlines-prompt')
-                        n = gr.Slider(1, MAX_APP_N, value=10, step=1, label='How many', elem_id='headlines-n')
-                        temp = gr.Slider(0.0, 2.0, value=0.8, step=0.05, label='Temperature')
-                        top_p = gr.Slider(0.05, 1.0, value=0.9, step=0.05, label='Top-p')
-                        with gr.Row():
-                            min_w = gr.Number(value=4, precision=0, label='Min words')
-                            max_w = gr.Number(value=15, precision=0, label='Max words')
-                        seed = gr.Number(value=-1, precision=0, label='Seed (-1: random)')
-                        btn = gr.Button('Generate', variant='primary', elem_id='headlines-generate')
-                    out = gr.Textbox(label='Headlines', lines=12, buttons=['copy'], elem_id='headlines-out')
-                btn.click(h.headlines, [prompt, n, temp, top_p, min_w, max_w, seed], out, api_name='headlines',
-                          concurrency_id='headlines', concurrency_limit=1)
-        if 'names' in models:
-            with gr.Tab('Names'):
-                cats = models['names'].awd.categories
-                with gr.Row():
-                    with gr.Column():
-                        origin = (gr.Dropdown(list(cats), label='Origin', value='Russian' if 'Russian' in cats else cats[0],
-                                              elem_id='names-origin') if cats else gr.State(None))
-                        start = gr.Textbox(label='Starting letters (optional)', placeholder='e.g. K', elem_id='names-start')
-                        nn = gr.Slider(1, MAX_APP_N, value=10, step=1, label='How many', elem_id='names-n')
-                        ntemp = gr.Slider(0.0, 2.0, value=0.8, step=0.05, label='Temperature')
-                        nseed = gr.Number(value=-1, precision=0, label='Seed (-1: random)')
-                        nbtn = gr.Button('Generate names', variant='primary', elem_id='names-generate')
-                    with gr.Column():
-                        nout = gr.Textbox(label='Names', lines=10, buttons=['copy'], elem_id='names-out')
-                        ntable = gr.Dataframe(headers=ORIGIN_COLS, label='What the origin classifier says about each name',
-                                              visible='origin' in h.classifiers, interactive=False, elem_id='names-origins')
-                nbtn.click(h.names, [start, nn, ntemp, nseed, origin], [nout, ntable], api_name='names',
-                           concurrency_id='names', concurrency_limit=1)
-        if h.classifiers:
-            with gr.Tab('Classify'):
-                ctext = gr.Textbox(label='Text', lines=3, placeholder='a headline, a review snippet or a surname', elem_id='classify-text')
-                cbtn = gr.Button('Classify', variant='primary', elem_id='classify-button')
-                with gr.Row():
-                    labels = [gr.Label(num_top_classes=5, label=m.awd.card.get('title') or kind, elem_id=f'classify-{kind}')
-                              for kind, m in h.classifiers.items()]
-                cbtn.click(h.classify, ctext, labels, api_name='classify', concurrency_id='classify', concurrency_limit=2)
-                ctext.submit(h.classify, ctext, labels, api_name=False, concurrency_id='classify', concurrency_limit=2)
-        with gr.Tab('Models'):
-            for kind, learn in models.items(): gr.Markdown(card_markdown(kind, learn.awd.card))
-            cards_btn = gr.Button('Cards as JSON')
-            cards_out = gr.JSON(label='Model cards')
-            cards_btn.click(h.cards, None, cards_out, api_name='cards')
+        if 'headlines' in models: _headlines_tab(h)
+        if 'names' in models: _names_tab(h)
+        if h.classifiers: _classify_tab(h)
+        _models_tab(h)
     demo.queue(default_concurrency_limit=4, api_open=False, max_size=MAX_QUEUE) # every route goes through the queue
     demo.models = list(models) # what it serves, by name
     return demo
 
-# %% ../nbs/10_app.ipynb #c012
+# %% ../nbs/10_app.ipynb #c049
+def _saved_models(
+    models_dir:Path, # a models directory
+    trust_pickle:bool=False, # count pickles (`NAME.pkl`) too
+)->dict[str, Path]:
+    "The models saved in `models_dir` by name: portable ones, and pickles only when trusted (else a note)"
+    found = {p.name: p for p in sorted(models_dir.glob('*')) if (p/'config.json').is_file()}
+    pickles = {p.stem: p for p in sorted(models_dir.glob('*.pkl')) if p.stem not in found}
+    if trust_pickle: return {**pickles, **found}
+    if pickles: print(f"not serving {', '.join(p.name for p in pickles.values())}: pickles can run any code when "
+                      "loaded; pass --trust-pickle if you trust them, or convert them with `awd convert`", flush=True)
+    return found
+
+def _check_kind(kind:str, path:Path, learn:Learner):
+    "A `ValueError` unless the default model `kind` at `path` is the kind of model the app serves under that name"
+    lm = isinstance(learn, LMLearner)
+    if lm != ('label_col' not in DEFAULT_MODELS[kind]):
+        raise ValueError(f"{path} holds a {'language model' if lm else 'classifier'}, but the app serves {kind!r} as "
+                         f"a {'classifier' if lm else 'language model'}: move it or give it another name")
+
 def app_models(
     models_dir:str|Path='models', # where the exported learners live (and the defaults are cached)
     preset:str='small', # size of default models trained when missing
     train_missing:bool=True, # train the default models that are missing
-    all_models:bool=False, # train every missing default (the sentiment and outlet classifiers too), not just `APP_MODELS`
+    all_models:bool=False, # train every missing default (sentiment and outlet too), not just `APP_MODELS`
     trust_pickle:bool=False, # also serve models saved as pickles (`NAME.pkl`): only ones you made or trust
 )->dict[str, Learner]:
-    "The loaded models the app serves from `models_dir`: the defaults (trained when missing) and any other classifier there"
+    "The loaded models the app serves from `models_dir`: the defaults (trained when missing) and any other classifier"
     models_dir = Path(models_dir).expanduser()
-    if train_missing: paths = ensure_models(models_dir, preset, kinds=list(DEFAULT_MODELS) if all_models else None, trust_pickle=trust_pickle)
-    else: paths = {}
-    found = {p.name: p for p in sorted(models_dir.glob('*')) if (p/'config.json').is_file()} # portable models
-    pickles = {p.stem: p for p in sorted(models_dir.glob('*.pkl')) if p.stem not in found}
-    if trust_pickle: found = {**pickles, **found}
-    elif pickles: print(f"not serving {', '.join(p.name for p in pickles.values())}: pickles can run any code when loaded; "
-                        "pass --trust-pickle if you trust them, or convert them with `awd convert`", flush=True)
+    kinds = list(DEFAULT_MODELS) if all_models else None
+    paths = ensure_models(models_dir, preset, kinds=kinds, trust_pickle=trust_pickle) if train_missing else {}
+    found = _saved_models(models_dir, trust_pickle)
     paths.update({k: found[k] for k in DEFAULT_MODELS if k not in paths and k in found})
     extra = {k: p for k,p in found.items() if k not in paths} # the user's own classifiers
-    if not paths and not extra: raise FileNotFoundError(f"{models_dir}: no models ({', '.join(DEFAULT_MODELS)}) to serve")
+    if not paths and not extra:
+        raise FileNotFoundError(f"{models_dir}: no models ({', '.join(DEFAULT_MODELS)}) to serve")
     models = load_models({**paths, **extra}, trust_pickle=trust_pickle)
-    for k in paths: # a default name must hold the right kind of model
-        lm = isinstance(models[k], LMLearner)
-        if lm != ('label_col' not in DEFAULT_MODELS[k]):
-            raise ValueError(f"{paths[k]} holds a {'language model' if lm else 'classifier'}, but the app serves {k!r} as a "
-                             f"{'classifier' if lm else 'language model'}: move it or give it another name")
+    for k in paths: _check_kind(k, paths[k], models[k])
     for k in extra:
         if isinstance(models[k], LMLearner):
             print(f"not serving {extra[k]}: a language model gets a tab only as headlines or names", flush=True)
             del models[k]
     return models
 
+# %% ../nbs/10_app.ipynb #c055
 def _limit_malloc_arenas(n:int=2):
-    "glibc gives each thread that allocates its own memory arena; a server's worker threads then grow the resident memory for nothing"
+    "Cap glibc's memory arenas at `n`: by default each thread that allocates gets its own"
     import ctypes, ctypes.util
     try: ctypes.CDLL(ctypes.util.find_library('c') or 'libc.so.6').mallopt(-8, n) # M_ARENA_MAX
     except (OSError, AttributeError): pass # not glibc
@@ -299,14 +385,15 @@ def start_app(
     models_dir:str|Path|None=None, # where the exported learners live; default: $AWD_MODELS_DIR, else `models`
     preset:str='small', # size of default models trained when missing
     train_missing:bool=True, # train the default models that are missing
-    all_models:bool=False, # train every missing default (the sentiment and outlet classifiers too), not just `APP_MODELS`
+    all_models:bool=False, # train every missing default (sentiment and outlet too), not just `APP_MODELS`
     trust_pickle:bool=False, # also serve models saved as pickles (`NAME.pkl`): only ones you made or trust
     device:str|None=None, # 'cpu', 'cuda' or 'cuda:N'; default: $AWD_DEVICE, else CUDA when there is a GPU, else the CPU
 )->gr.Blocks:
     "The app, not yet launched: the one start-up path of `awd serve`, `make app` and `apps/app.py`"
     if device is not None: os.environ['AWD_DEVICE'] = str(check_device(device))
     _limit_malloc_arenas()
-    return build_app(app_models(_setting(models_dir, 'AWD_MODELS_DIR', 'models'), preset, train_missing, all_models, trust_pickle))
+    models_dir = _setting(models_dir, 'AWD_MODELS_DIR', 'models')
+    return build_app(app_models(models_dir, preset, train_missing, all_models, trust_pickle))
 
 def launch(
     demo:gr.Blocks, # from `start_app`
@@ -332,7 +419,7 @@ def serve(
     port:int|None=None, # port to listen on; default: $GRADIO_SERVER_PORT, else 7860
     preset:str='small', # size of default models trained when missing
     train_missing:bool=True, # train the default models that are missing
-    all_models:bool=False, # train every missing default (the sentiment and outlet classifiers too), not just `APP_MODELS`
+    all_models:bool=False, # train every missing default (sentiment and outlet too), not just `APP_MODELS`
     trust_pickle:bool=False, # also serve models saved as pickles (`NAME.pkl`): only ones you made or trust
     block:bool=True, # block until interrupted (False: return the running app)
     device:str|None=None, # 'cpu', 'cuda' or 'cuda:N'; default: CUDA when there is a GPU, else the CPU
@@ -340,4 +427,3 @@ def serve(
     "Start the app over the models in `models_dir` and launch it: what `awd serve` and `make app` run"
     t0 = time.time()
     return launch(start_app(models_dir, preset, train_missing, all_models, trust_pickle, device), host, port, block, t0)
-

@@ -11,8 +11,8 @@ from pathlib import Path
 import torch
 
 # %% auto #0
-__all__ = ['MAX_SEED', 'MAX_EPOCHS', 'ModelInfo', 'DataInfo', 'model_info', 'require_info', 'replace_dir', 'atomic_dir',
-           'atomic_file', 'eval_mode', 'check_arg', 'is_int', 'is_num', 'check_seed']
+__all__ = ['MAX_SEED', 'MAX_EPOCHS', 'ModelInfo', 'DataInfo', 'model_info', 'require_info', 'members', 'replace_dir',
+           'atomic_dir', 'atomic_file', 'file_lock', 'eval_mode', 'check_arg', 'is_int', 'is_num', 'check_seed']
 
 # %% ../nbs/00_core.ipynb #c005
 @dataclass
@@ -36,6 +36,7 @@ class DataInfo:
     backwards:bool=False # texts are read from their end
     valid_stats:dict|None=None # characters, words and tokens of the validation texts (for bits per character)
 
+# %% ../nbs/00_core.ipynb #c019
 def model_info(
     o, # a `Learner` or `DataLoaders`
 )->ModelInfo|DataInfo|None:
@@ -51,6 +52,12 @@ def require_info(
         raise ValueError(f"{name} was not made by awd-toolkit: train it with the toolkit (train_lm, names_lm, "
                          "train_classifier) or load one with load_model")
     return info
+
+def members(
+    learn, # a `Learner`, or an `Ensemble` of them (see the classify notebook)
+)->list:
+    "The learners an `Ensemble` averages, or `[learn]` for a single learner"
+    return list(getattr(learn, 'learners', [learn]))
 
 # %% ../nbs/00_core.ipynb #c009
 def replace_dir(
@@ -93,6 +100,21 @@ def atomic_file(
         yield tmp
         os.replace(tmp, path)
     finally: tmp.unlink(missing_ok=True)
+
+# %% ../nbs/00_core.ipynb #c024
+@contextlib.contextmanager
+def file_lock(
+    path:str|Path, # the lock file (created if missing)
+):
+    "Hold an exclusive lock on `path` for the block: other processes that ask for it wait"
+    try: import fcntl
+    except ImportError: # not a POSIX system: no lock
+        yield
+        return
+    with open(path, 'a') as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try: yield
+        finally: fcntl.flock(f, fcntl.LOCK_UN)
 
 # %% ../nbs/00_core.ipynb #c012
 @contextlib.contextmanager

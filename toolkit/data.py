@@ -19,9 +19,12 @@ __all__ = ['DATA_DIR', 'CORPORA', 'TEXT_SUFFIXES', 'load_corpus', 'format_of', '
 DATA_DIR = Path(toolkit.__file__).parent/'data' # the bundled corpora
 
 CORPORA = {
-    'headlines':   dict(text_col='text', label_col='source', doc="health-news headline tweets; label: the outlet's account"),
-    'names':       dict(text_col='name', label_col='origin', category_col='origin', tokenizer='char', doc="surnames; label: language/country of origin"),
-    'reviews':     dict(text_col='text', label_col='label', group_col='movie', doc="Rotten Tomatoes critic snippets; label: fresh/rotten; `movie` for grouped splits"),
+    'headlines':   dict(text_col='text', label_col='source',
+                        doc="health-news headline tweets; label: the outlet's account"),
+    'names':       dict(text_col='name', label_col='origin', category_col='origin', tokenizer='char',
+                        doc="surnames; label: language/country of origin"),
+    'reviews':     dict(text_col='text', label_col='label', group_col='movie',
+                        doc="Rotten Tomatoes critic snippets; label: fresh/rotten; `movie` for grouped splits"),
     'shakespeare': dict(text_col='text', label_col='work', doc="paragraphs of Shakespeare's works; label: the work"),
 }
 
@@ -33,7 +36,8 @@ def load_corpus(
     if name not in CORPORA:
         raise ValueError(f"Unknown corpus {name!r}: expected one of {', '.join(CORPORA)}")
     fn = DATA_DIR/f'{name}.csv.gz'
-    if not fn.exists(): raise FileNotFoundError(f"Bundled corpus file {fn} is missing: rebuild it with scripts/build_corpora.py")
+    if not fn.exists():
+        raise FileNotFoundError(f"Bundled corpus file {fn} is missing: rebuild it with scripts/build_corpora.py")
     return pd.read_csv(fn, keep_default_na=False, dtype=str)
 
 # %% ../nbs/01_data.ipynb #c012
@@ -73,16 +77,17 @@ def parse_table(text:str, fmt:str, path:Path)->pd.DataFrame:
         for i,line in enumerate(text.splitlines(), 1):
             if not line.strip(): continue
             try: row = json.loads(line)
-            except json.JSONDecodeError as e: raise ValueError(f"{path}: line {i} is not valid JSON ({e.msg})") from None
+            except json.JSONDecodeError as e:
+                raise ValueError(f"{path}: line {i} is not valid JSON ({e.msg})") from None
             if not isinstance(row, dict): raise ValueError(f"{path}: line {i} is not a JSON object")
             rows.append(row)
         rows = [{k: '' if v is None else v if isinstance(v, str) else json.dumps(v) for k,v in r.items()} for r in rows]
         return pd.DataFrame(rows, dtype=str).fillna('')
-    # TSV has no quoting: a `"` is just a character (as in IANA's text/tab-separated-values)
     kw = dict(sep='\t', quoting=csv.QUOTE_NONE) if fmt == 'tsv' else dict(sep=',')
     try: return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, **kw)
     except pd.errors.ParserError as e: raise ValueError(f"{path}: not a valid {fmt.upper()} file ({e})") from None
 
+# %% ../nbs/01_data.ipynb #c029
 def pick_col(df:pd.DataFrame, col:str|None, what:str, path:Path)->str:
     "Check that `col` is a column of `df`, or guess the text column when `col` is None"
     cols = ', '.join(map(repr, df.columns))
@@ -141,7 +146,8 @@ def split_df(
     rng = np.random.default_rng(seed)
     keys = df[group_col].astype(str).to_numpy() if group_col else np.arange(len(df))
     uniq = np.unique(keys)
-    if len(uniq) < 2: raise ValueError(f"need at least 2 groups in column {group_col!r} to split by group, got {len(uniq)}")
+    if len(uniq) < 2:
+        raise ValueError(f"need at least 2 groups in column {group_col!r} to split by group, got {len(uniq)}")
     n_valid = min(max(1, round(len(uniq)*valid_pct)), len(uniq)-1)
     valid = set(rng.choice(uniq, n_valid, replace=False).tolist())
     return df.assign(is_valid=[k in valid for k in keys.tolist()])
@@ -166,7 +172,9 @@ def load_texts(
         if label_col: cols[label_col] = 'label'
         if group_col: cols[group_col] = 'group'
         for col in cols:
-            if col not in df.columns: raise ValueError(f"corpus {source!r} has no column {col!r}; the columns are {', '.join(map(repr, df.columns))}")
+            if col not in df.columns:
+                raise ValueError(f"corpus {source!r} has no column {col!r}; the columns are "
+                                 f"{', '.join(map(repr, df.columns))}")
         return df[list(cols)].rename(columns=cols)
     if not Path(source).expanduser().exists():
         raise FileNotFoundError(f"{source}: no such file or bundled corpus (the corpora are {', '.join(CORPORA)})")

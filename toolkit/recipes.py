@@ -9,10 +9,12 @@ from fastai.text.models.awdlstm import awd_lstm_lm_config
 
 # %% auto #0
 __all__ = ['PRESETS', 'PRETRAINED', 'PRETRAINED_PRESET', 'NAMES_RECIPE', 'NAMES_LR', 'CLASSIFIER_RECIPE', 'ORIGIN_RECIPE',
-           'OUTLET_RECIPE', 'DEFAULT_MODELS', 'APP_MODELS', 'get_preset']
+           'OUTLET_RECIPE', 'DEFAULT_MODELS', 'APP_MODELS', 'TINY_APP', 'get_preset']
 
 # %% ../nbs/03_recipes.ipynb #c005
-def _config(**kw): return {**awd_lstm_lm_config, **kw}
+def _config(**kw):
+    "fastai's AWD-LSTM configuration with the changes `kw`"
+    return {**awd_lstm_lm_config, **kw}
 
 PRESETS = {
     'tiny':  dict(config=_config(emb_sz=32, n_hid=64, n_layers=2), vocab_sz=300, bs=16, seq_len=32, lr=1e-2,
@@ -51,9 +53,13 @@ OUTLET_RECIPE = dict(epochs=2, lm_epochs=0) # a classifier on the headlines mode
 DEFAULT_MODELS = {
     'headlines': dict(corpus='headlines', tokenizer='subword', minutes=5),
     'names':     dict(corpus='names', category_col='origin'), # `NAMES_RECIPE`
-    'origin':    dict(corpus='names', label_col='origin', lm='names', lm_vote=True, title='Name origin', **ORIGIN_RECIPE),
+    'origin':    dict(corpus='names', label_col='origin', lm='names', lm_vote=True, title='Name origin',
+                      **ORIGIN_RECIPE),
     'sentiment': dict(corpus='reviews', label_col='label', group_col='movie', title='Review sentiment',
                       **{k: CLASSIFIER_RECIPE[k] for k in ('epochs', 'lm_epochs')}),
     'outlet':    dict(corpus='headlines', label_col='source', lm='headlines', title='Headline outlet', **OUTLET_RECIPE),
 }
 APP_MODELS = ['headlines', 'names', 'origin'] # trained on a first start; about 10 minutes on 2 CPU cores
+
+# %% ../nbs/03_recipes.ipynb #c019
+TINY_APP = dict(preset='tiny', max_rows=2000, lm_epochs=1) # `ensure_models`' arguments for the tiny app models

@@ -36,18 +36,21 @@ def check_text(
                          "(bytes that are not UTF-8 in a file or on the command line?)") from None
     return t
 
-_SPECIAL_RE = re.compile('xx(?=' + '|'.join(sorted({t[2:] for t in SPECIAL_TOKS} | {'fake', 'cat_'})) + ')', re.IGNORECASE)
+# %% ../nbs/02_tokenize.ipynb #c026
+_SPECIAL = sorted({t[2:] for t in SPECIAL_TOKS} | {'fake', 'cat_'})
+_SPECIAL_RE = re.compile('xx(?=' + '|'.join(_SPECIAL) + ')', re.IGNORECASE)
 _CAT_MARK = re.compile(r'xxcat_\S+ ') # a category mark, as `category_texts` puts it in front of a training text
 
 def escape_special(
     t:str, # a text
-    keep_category:bool=True, # leave a category mark that starts `t` (`xxcat_russian Ivanov`, a conditioned training text)
+    keep_category:bool=True, # leave a category mark that starts `t` (`xxcat_russian Ivanov`: a training text)
 )->str:
-    "`t` with every special token in it (`xxbos`, `Xxmaj`, `xxcat_...`) broken up by `TK_ESC`, so it is read as plain text"
+    "`t` with each special token in it (`xxbos`, `Xxmaj`, `xxcat_...`) broken up by `TK_ESC`: it is plain text"
     m = _CAT_MARK.match(t) if keep_category else None
     head = m.group() if m else ''
     return head + _SPECIAL_RE.sub(lambda x: x.group()[0] + TK_ESC + x.group()[1], t[len(head):])
 
+# %% ../nbs/02_tokenize.ipynb #c030
 def _case(w:str)->str:
     "`w` lowercased with `xxmaj`/`xxup` in front if that can be undone exactly, else `w`"
     lw = w.lower()
@@ -77,9 +80,12 @@ def _quiet_stderr():
     sys.stderr.flush()
     saved, null = os.dup(2), os.open(os.devnull, os.O_WRONLY)
     try:
-        os.dup2(null, 2); yield
+        os.dup2(null, 2)
+        yield
     finally:
-        os.dup2(saved, 2); os.close(saved); os.close(null)
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(null)
 
 class SPTokenizer(SentencePieceTokenizer):
     "fastai's `SentencePieceTokenizer` that pickles as its model bytes and trains in a temporary directory"
@@ -93,14 +99,15 @@ class SPTokenizer(SentencePieceTokenizer):
     ):
         self._tmp = cache_dir is None
         super().__init__(special_toks=ifnone(special_toks, SPECIAL_TOKS), vocab_sz=vocab_sz, max_vocab_sz=max_vocab_sz,
-                         model_type=model_type, char_coverage=char_coverage, cache_dir=ifnone(cache_dir, tempfile.gettempdir()))
+                         model_type=model_type, char_coverage=char_coverage,
+                         cache_dir=ifnone(cache_dir, tempfile.gettempdir()))
         if self._tmp: self.cache_dir = None # made by `setup`, only when there is something to train
 
     def setup(self, items, rules=None):
         "Train on `items` (after `rules`) unless already trained"
         if self.tok is not None: return {}
         import fastai.text.core as ftc
-        bar, ftc.progress_bar = ftc.progress_bar, lambda it, **kw: it # no bar for writing the texts out: it takes a second
+        bar, ftc.progress_bar = ftc.progress_bar, lambda it, **kw: it # no bar for writing the texts out: a second
         if self._tmp: self.cache_dir = Path(tempfile.mkdtemp(prefix='awd-spm-'))
         try: super().setup(items, rules)
         finally:
@@ -109,7 +116,7 @@ class SPTokenizer(SentencePieceTokenizer):
         return {}
 
     def train(self, raw_text_path):
-        "fastai's training, without SentencePiece's C++ log lines on stderr, and a clear error for a vocabulary too small"
+        "fastai's training, without SentencePiece's C++ log lines on stderr; a clear error for a vocabulary too small"
         try:
             with _quiet_stderr():
                 return super().train(raw_text_path)
@@ -117,8 +124,9 @@ class SPTokenizer(SentencePieceTokenizer):
             m = re.search(r'smaller than required_chars\. (\d+) vs (\d+)', str(e))
             if m is None:
                 raise
-            raise ValueError(f"vocab_sz {m[1]} is too small for these texts: SentencePiece needs at least {m[2]} pieces "
-                             f"(the special tokens and every character of the texts); give vocab_sz >= {m[2]}") from None
+            raise ValueError(f"vocab_sz {m[1]} is too small for these texts: SentencePiece needs at least {m[2]} "
+                             f"pieces (the special tokens and every character of the texts); give vocab_sz >= {m[2]}"
+                             ) from None
 
     def encode(self, text:str)->list[str]:
         "The pieces of a user's `text`, after `RULES`: special tokens in it (`xxbos`, `xxcat_...`) are plain text"
@@ -135,6 +143,7 @@ class SPTokenizer(SentencePieceTokenizer):
         proto = d.pop('tok')
         self.__dict__.update(d)
         self.tok = None if proto is None else SentencePieceProcessor(model_proto=proto)
+
     @classmethod
     def from_proto(cls,
         proto:bytes, # a trained SentencePiece model, as `tok.tok.serialized_model_proto()` gives it
@@ -171,35 +180,45 @@ def text_tokenizer(
 # %% ../nbs/02_tokenize.ipynb #c011
 _DROP = {BOS, EOS, PAD, UNK, 'xxfake'}
 
+def _words(toks:list[str]|str)->list[str]:
+    "The space-separated words of SentencePiece pieces, fastai tokens or a string; a special token is always a word"
+    if isinstance(toks, str): return toks.replace('▁', ' ').split()
+    toks = list(toks)
+    if not any('▁' in t for t in toks): return ' '.join(toks).split() # fastai's word tokens
+    special = lambda t: t.lstrip('▁') in SPECIAL_TOKS or t.lstrip('▁').startswith('xxcat_')
+    return ''.join(f' {t} ' if special(t) else t for t in toks).replace('▁', ' ').split()
+
 def detokenize(
     toks:list[str]|str, # pieces (`'▁xxbos', '▁xxmaj', '▁tub', 's'`), fastai tokens, or one space-joined string
 )->str:
     "Clean text from SentencePiece pieces or fastai tokens, undoing the case, line and repetition marks"
-    if not isinstance(toks, str):
-        toks = list(toks)
-        if any('▁' in t for t in toks): # SentencePiece pieces: a special token always stands alone as a word
-            toks = ''.join(f' {t} ' if t.lstrip('▁') in SPECIAL_TOKS or t.lstrip('▁').startswith('xxcat_') else t for t in toks)
-        else: toks = ' '.join(toks)
-    words, out, i = toks.replace('▁', ' ').split(), [], 0
+    words, out, i = _words(toks), [], 0
     nl = False # the next word follows a line break: no space before it
     while i < len(words):
-        w = words[i]; i += 1
+        w, i = words[i], i+1
         if w in _DROP or w.startswith('xxcat_'): continue
-        if w == FLD: i += 1; continue
-        if w == TK_NL: out.append('\n'); nl = True; continue
+        if w == FLD:
+            i += 1 # and its field number
+            continue
+        if w == TK_NL:
+            out.append('\n')
+            nl = True
+            continue
         if w in (TK_MAJ, TK_UP):
             while i < len(words) and words[i] in _DROP: i += 1
             if i == len(words) or words[i] in SPECIAL_TOKS: continue
-            nxt = words[i]; i += 1
-            w = nxt.upper() if w == TK_UP else nxt[:1].upper() + nxt[1:]
+            w, i = (words[i].upper() if w == TK_UP else words[i][:1].upper() + words[i][1:]), i+1
         elif w in (TK_REP, TK_WREP):
-            if not (i+1 < len(words) and words[i].isdigit()): i = len(words); continue # cut off: drop the mark
-            n, rep = int(words[i]), words[i+1]; i += 2
+            if not (i+1 < len(words) and words[i].isdigit()): break # cut off: drop the mark
+            n, rep, i = int(words[i]), words[i+1], i+2
             if rep in _DROP or rep.startswith('xxcat_'): continue # a repeated mark is still a mark
-            if w == TK_REP and out and not nl: out[-1] += rep*n; continue
+            if w == TK_REP and out and not nl:
+                out[-1] += rep*n
+                continue
             w = rep*n if w == TK_REP else ' '.join([rep]*n)
         if out and not nl: out.append(' ')
-        out.append(w); nl = False
+        out.append(w)
+        nl = False
     return ''.join(out).replace(TK_ESC, '').strip() # a special token the user typed is plain text again
 
 # %% ../nbs/02_tokenize.ipynb #c014
