@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 export GRADIO_ANALYTICS_ENABLED := False
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install test test-fast check-export nbtest pytest app bench clean
+.PHONY: install test test-fast check-export nbtest pytest app bench readme clean
 
 # torch first and exactly 2.13.0: a looser spec pulls a multi-GB CUDA build.
 $(VENV)/.installed: settings.ini setup.py pyproject.toml
@@ -43,6 +43,10 @@ test-fast: check-export
 # Reads $AWD_MODELS_DIR and Gradio's $GRADIO_SERVER_NAME / $GRADIO_SERVER_PORT when set (see the README)
 app: install
 	$(BIN)/awd serve
+
+# README.md is rendered from nbs/index.ipynb (nbdev-readme would need Quarto, which does not install here)
+readme:
+	python3 scripts/make_readme.py
 
 bench: install
 	for b in bench/*.py; do $(PY) $$b || exit 1; done
