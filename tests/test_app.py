@@ -31,7 +31,8 @@ def test_names_endpoint(client):
     assert [r[0] for r in table['data']] == lines
     assert all(0 <= r[1] <= 1 and 0 < r[3] <= 1 and r[2] in CATS for r in table['data'])
 
-@pytest.mark.parametrize('origin, msg', [('', 'choose an origin: one of Arabic'), ('Klingon', "unknown category 'Klingon'")])
+@pytest.mark.parametrize('origin, msg', [('', 'choose an origin: one of Arabic'),
+                                         ('Klingon', "unknown category 'Klingon'")])
 def test_names_bad_origin(origin, msg, app_models):
     "An empty or unknown origin is a clear error (through the handler: the dropdown itself only offers the origins)"
     from toolkit.app import Handlers
@@ -45,7 +46,8 @@ def test_classify_endpoint(client):
     assert abs(sum(c['confidence'] for c in sentiment['confidences']) - 1) < 1e-4
     assert len(outlet['confidences']) == 5 # the five most likely of the outlets
 
-@pytest.mark.parametrize('text, msg', [('   ', 'enter a text to classify'), ('x'*10_000, 'the text is 10,000 characters long')])
+@pytest.mark.parametrize('text, msg', [('   ', 'enter a text to classify'),
+                                       ('x'*10_000, 'the text is 10,000 characters long')])
 def test_classify_bad_input(client, text, msg):
     with pytest.raises(Exception, match=msg): client.predict(text, api_name='/classify')
 

@@ -3,9 +3,10 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = Path('/usr/bin/chromium')
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(not CHROMIUM.exists(), reason='no /usr/bin/chromium: apt-get install chromium (as .ci/run does)')]
-ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync']
+NO_CHROMIUM = 'no /usr/bin/chromium: apt-get install chromium (as .ci/run does)'
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_CHROMIUM)]
+ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync']
 
 @pytest.fixture
 def page(tmp_path):

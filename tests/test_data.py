@@ -34,7 +34,8 @@ def test_read_csv(tmp_path):
 
 def test_read_csv_text_col(tmp_path):
     "`text_col` picks a column that is not called 'text'; with no `label_col` there is no label column"
-    f = tmp_path/'t.csv'; f.write_text('id,title\n1,Breast cancer risk test devised\n2,"Tubs OK for Labor, But Not Birth"\n')
+    f = tmp_path/'t.csv'
+    f.write_text('id,title\n1,Breast cancer risk test devised\n2,"Tubs OK for Labor, But Not Birth"\n')
     df = read_texts(str(f), text_col='title')
     assert list(df.columns) == ['text']
     assert df.text.tolist() == ['Breast cancer risk test devised', 'Tubs OK for Labor, But Not Birth']
@@ -49,7 +50,8 @@ def test_read_guesses_single_column_and_text(tmp_path):
 def test_read_tsv(tmp_path):
     "A TSV: tabs separate, commas stay inside the text"
     f = tmp_path/'t.tsv'; f.write_text('text\tlabel\nhello, world\tpos\nbye now\tneg\n')
-    assert read_texts(f, label_col='label').to_dict('list') == {'text': ['hello, world', 'bye now'], 'label': ['pos', 'neg']}
+    expected = {'text': ['hello, world', 'bye now'], 'label': ['pos', 'neg']}
+    assert read_texts(f, label_col='label').to_dict('list') == expected
 
 def test_read_tsv_keeps_quotes(tmp_path):
     "TSV texts come back verbatim, double quotes included (TSV has no quoting)"
@@ -225,7 +227,8 @@ def test_load_texts_file(tmp_path):
     "A path (str or Path) is read with `read_texts`"
     f = tmp_path/'t.csv'; f.write_text('title,y\n a ,1\nb,2\n')
     for src in (f, str(f)):
-        assert load_texts(src, text_col='title', label_col='y').to_dict('list') == {'text': ['a', 'b'], 'label': ['1', '2']}
+        expected = {'text': ['a', 'b'], 'label': ['1', '2']}
+        assert load_texts(src, text_col='title', label_col='y').to_dict('list') == expected
 
 def test_load_texts_file_shadows_corpus(tmp_path, monkeypatch):
     "A file in the working directory named like a corpus is taken as that file (here: one with no suffix)"

@@ -50,8 +50,8 @@ def ok_or(valid): return st.one_of(valid, num) # half in range, half anything
 @settings(max_examples=150, deadline=None, derandomize=True)
 @given(n=ok_or(st.integers(1, 4)), temperature=ok_or(st.floats(0.05, 3)), top_k=ok_or(st.integers(1, 50)),
        top_p=ok_or(st.floats(0.05, 1)), min_p=ok_or(st.floats(0, 0.5)), min_words=ok_or(st.integers(0, 5)),
-       max_words=ok_or(st.integers(1, 10)), max_tokens=ok_or(st.integers(1, 30)), repetition_penalty=ok_or(st.floats(0.5, 3)),
-       greedy=st.booleans(), prompt=st.text(max_size=20))
+       max_words=ok_or(st.integers(1, 10)), max_tokens=ok_or(st.integers(1, 30)),
+       repetition_penalty=ok_or(st.floats(0.5, 3)), greedy=st.booleans(), prompt=st.text(max_size=20))
 @example(n=3, temperature=0.8, top_k=None, top_p=0.9, min_p=None, min_words=2, max_words=8, max_tokens=20,
          repetition_penalty=1.2, greedy=False, prompt='New 🦠 study\n').via('a valid call')
 @example(n=2, temperature=0.0, top_k=None, top_p=None, min_p=None, min_words=0, max_words=None, max_tokens=5,
@@ -59,8 +59,8 @@ def ok_or(valid): return st.one_of(valid, num) # half in range, half anything
 def test_generate_random_parameters(tiny_lm, n, temperature, top_k, top_p, min_p, min_words, max_words, max_tokens,
                                     repetition_penalty, greedy, prompt):
     "generate takes any parameters: n texts, or a ValueError naming the parameter that is out of range"
-    kw = dict(n=n, temperature=temperature, top_k=top_k, top_p=top_p, min_p=min_p, min_words=min_words, max_words=max_words,
-              max_tokens=max_tokens, repetition_penalty=repetition_penalty, greedy=greedy)
+    kw = dict(n=n, temperature=temperature, top_k=top_k, top_p=top_p, min_p=min_p, min_words=min_words,
+              max_words=max_words, max_tokens=max_tokens, repetition_penalty=repetition_penalty, greedy=greedy)
     kw = {k: v for k,v in kw.items() if v is not None or k in ('top_k', 'top_p', 'min_p', 'max_words')}
     try: res = tiny_lm.generate(prompt, seed=0, **kw)
     except ValueError as e:

@@ -11,7 +11,7 @@ def make_readme():
     return mod
 
 def test_readme_is_rendered_from_index():
-    "README.md is exactly what scripts/make_readme.py renders from nbs/index.ipynb: edit the notebook, then `make readme`"
+    "README.md is what scripts/make_readme.py renders from nbs/index.ipynb: edit the notebook, then `make readme`"
     assert (REPO/'README.md').read_text(encoding='utf-8') == make_readme().render(REPO/'nbs'/'index.ipynb')
 
 def test_render_rules(tmp_path):

@@ -33,7 +33,8 @@ def fold(t): return '\n'.join(' '.join(l.split()) for l in t.strip().split('\n')
 # ---------------------------------------------------------------- rules
 
 @pytest.mark.parametrize('text,expected', [
-    ('Tubs OK for Labor, But iPhone (Reuters) A', 'xxmaj tubs xxup ok for xxmaj labor, xxmaj but iPhone (Reuters) xxmaj a'),
+    ('Tubs OK for Labor, But iPhone (Reuters) A',
+     'xxmaj tubs xxup ok for xxmaj labor, xxmaj but iPhone (Reuters) xxmaj a'),
     ('McDonald eBay COVID-19 U.S.', 'McDonald eBay xxup covid-19 xxup u.s.'),
     ('İstanbul', 'İstanbul'), # lowercasing would change the length: left alone
     ('123 --', '123 --'),
@@ -54,11 +55,12 @@ def test_replace_lines_and_bos():
     (['▁xxbos', '▁xxmaj', '▁tub', 's', '▁xxup', '▁ok', '▁for', '▁i', 'Phone'], 'Tubs OK for iPhone'),
     (['▁xxbos', '▁xxup', '▁nasa', '▁says'], 'NASA says'),
     (['▁xxmaj', '▁', 'é', 'co', 'le', '▁xxup', '▁', 'é', 'co', 'le'], 'École ÉCOLE'),
-    (['▁xxbos', '▁to', '▁be', '▁xxnl', '▁or', '▁xxnl', '▁xxnl', '▁xxmaj', '▁not'], 'to be\nor\n\nNot'),
+    (['▁xxbos', '▁to', '▁be', '▁xxnl', '▁or', '▁xxnl', '▁xxnl', '▁xxmaj', '▁not'],
+     'to be\nor\n\nNot'),
     (['▁xxbos', '▁hi', '▁xxunk', '▁there', '▁xxpad', '▁xxpad'], 'hi there'),
     (['▁xxbos', '▁xxfake', '▁hi', '▁xxeos'], 'hi'),
     (['▁xxmaj', '▁xxunk', '▁bob'], 'Bob'),                      # a mark skips dropped tokens
-    (['▁xxmaj', '▁xxnl', '▁bob'], 'bob'),                       # a mark before another marker is dropped; ends are stripped
+    (['▁xxmaj', '▁xxnl', '▁bob'], 'bob'), # a mark before another marker is dropped; ends are stripped
     (['▁xxbos', '▁hi', '▁xxmaj'], 'hi'),                        # marks at the end
     (['▁xxbos', '▁hi', '▁xxup', '▁xxbos'], 'hi'),
     (['▁xxbos', '▁xxmaj'], ''),
