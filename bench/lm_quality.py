@@ -156,7 +156,7 @@ def plain_samples(model, dls, info, prompts, temperature, max_tokens, gen):
     return texts
 
 def judge_sets(real_valid, valid_cats, n):
-    "Two seeded sets of `n` held-out texts: the judge's real side, the ceiling row's samples; and the categories of the first"
+    "Two seeded sets of `n` held-out texts (the judge's real side; the ceiling row's samples), the first one's categories"
     rng = random.Random(0)
     pick = rng.sample(range(len(real_valid)), min(len(real_valid), 2*n))
     real_a, real_b = [real_valid[i] for i in pick[:n]], [real_valid[i] for i in pick[n:]]
@@ -164,7 +164,7 @@ def judge_sets(real_valid, valid_cats, n):
     return real_a, real_b, cats
 
 def lm_samples(learn, cats, temperature, max_tokens, seed):
-    "One sample per entry of `cats` (the category, or None) from a toolkit language model, as every row of ours and stock draws them"
+    "A sample per entry of `cats` (a category, or None) from a toolkit language model: how ours and stock draw theirs"
     out = []
     for j, c in enumerate(dict.fromkeys(cats)): # one call per category, in a fixed order
         k = cats.count(c) # a seed of its own per call: with one seed, the i-th sample of every origin drew the same numbers
