@@ -235,7 +235,7 @@ def test_temperature_upper_limit_message(tiny_lm):
 
 def test_unknown_category(tiny_lm, monkeypatch):
     "On a model with categories, an unknown one is a ValueError listing the known ones"
-    monkeypatch.setattr(tiny_lm, 'categories', ['Arabic', 'Scottish'], raising=False)
+    monkeypatch.setattr(tiny_lm.awd, 'categories', ['Arabic', 'Scottish'])
     with pytest.raises(ValueError, match="unknown category 'French': expected one of Arabic, Scottish"):
         tiny_lm.generate(category='French')
 
@@ -245,7 +245,7 @@ def test_category_token():
 
 def test_category_not_in_text(tiny_lm, monkeypatch):
     "Samples of a category model do not show the category piece"
-    monkeypatch.setattr(tiny_lm, 'categories', ['Arabic'], raising=False)
+    monkeypatch.setattr(tiny_lm.awd, 'categories', ['Arabic'])
     res = tiny_lm.generate('Health', category='Arabic', n=3, seed=0, max_tokens=10)
     assert all(s.startswith('Health') and 'xxcat' not in s for s in res), res
 

@@ -10,7 +10,8 @@ from fastai.callback.training import GradientClip
 from fastai.text.models.awdlstm import AWD_LSTM
 from toolkit.data import load_corpus, split_df
 from toolkit.tokenize import SPTokenizer, make_tokenizer, RULES
-from toolkit.lm import PRESETS, get_preset, lm_dls, lm_learner, get_tokenizer, train_lm
+from toolkit.recipes import PRESETS, get_preset
+from toolkit.lm import lm_dls, lm_learner, get_tokenizer, train_lm
 from toolkit.export import export_learner, load_model, last_metrics
 
 @pytest.fixture(scope='module')

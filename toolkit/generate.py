@@ -5,7 +5,7 @@ with the hidden state carried), with the controls users expect, linear in length
 
 # %% ../nbs/05_generate.ipynb #c002
 from __future__ import annotations
-import math, numbers
+import math
 from typing import NamedTuple
 import torch
 from fastcore.basics import patch, ifnone
@@ -17,7 +17,7 @@ from .lm import get_tokenizer
 
 # %% auto #0
 __all__ = ['MAX_N', 'MAX_TOKENS', 'MAX_PROMPT_CHARS', 'VocabInfo', 'vocab_info', 'Sample', 'awd_step', 'sample', 'start_state',
-           'weights_key', 'get_start_state', 'check_generate_args', 'category_token']
+           'weights_key', 'get_start_state', 'check_generate_args', 'category_token', 'prompt_pieces']
 
 # %% ../nbs/05_generate.ipynb #c005
 _ENDS = {'xxbos', 'xxeos'}
@@ -29,28 +29,31 @@ class VocabInfo:
         self.vocab, self.o2i = list(vocab), {t:i for i,t in reversed(list(enumerate(vocab)))}
         bare = [t.lstrip('▁') for t in self.vocab]
         special = lambda b: b in SPECIAL_TOKS or b.startswith(('xxfake', 'xxcat_'))
-        self.end = torch.tensor([t.startswith('▁') and b in _ENDS for t,b in zip(self.vocab, bare)])
-        # fastai's own special tokens come without `▁`; SentencePiece never produces them, so neither may we
+        pieces = list(zip(self.vocab, bare))
+        self.end = torch.tensor([t.startswith('▁') and b in _ENDS for t,b in pieces])
         self.never = torch.tensor([b in _NEVER or b.startswith(('xxfake', 'xxcat_')) or t in SPECIAL_TOKS
-                                   for t,b in zip(self.vocab, bare)])
+                                   for t,b in pieces])
         self.unk = torch.tensor([b == 'xxunk' for b in bare])
-        self.word_start = torch.tensor([t.startswith('▁') and not special(b) for t,b in zip(self.vocab, bare)])
-        # after a marker (xxbos, xxmaj, xxup, xxnl, a category) comes the start of a word
-        self.marker = torch.tensor([t.startswith('▁') and special(b) for t,b in zip(self.vocab, bare)])
-        # a bare `▁` is a word only once a piece without `▁` follows it
+        self.word_start = torch.tensor([t.startswith('▁') and not special(b) for t,b in pieces])
+        self.marker = torch.tensor([t.startswith('▁') and special(b) for t,b in pieces])
         self.space = torch.tensor([t == '▁' for t in self.vocab])
-        # case marks: after one comes a word, not another mark
-        self.case = torch.tensor([b in ('xxmaj', 'xxup') and t.startswith('▁') for t,b in zip(self.vocab, bare)])
+        self.case = torch.tensor([b in ('xxmaj', 'xxup') and t.startswith('▁') for t,b in pieces])
         self.end_id = self.o2i.get('▁xxbos', self.o2i.get('xxbos'))
 
     def ids(self, pieces:list[str])->list[int]:
         "Numericalise `pieces` (unknown ones to `xxunk`)"
         return [self.o2i.get(p, 0) for p in pieces]
 
+    def masks(self, device, no_unk:bool=True)->tuple:
+        "`never` (with `xxunk` if `no_unk`), `end`, `word_start`, `marker`, `space` and `case`, on `device`"
+        never = (self.never | self.unk) if no_unk else self.never
+        return tuple(m.to(device) for m in (never, self.end, self.word_start, self.marker, self.space, self.case))
+
 def vocab_info(learn)->VocabInfo:
     "The learner's `VocabInfo`, built once per vocabulary (it costs tens of milliseconds)"
     awd = learn.awd
-    if awd.vocab_info is None or awd.vocab_info.vocab != learn.dls.vocab: awd.vocab_info = VocabInfo(learn.dls.vocab)
+    if awd.vocab_info is None or awd.vocab_info.vocab != learn.dls.vocab:
+        awd.vocab_info = VocabInfo(learn.dls.vocab)
     return awd.vocab_info
 
 # %% ../nbs/05_generate.ipynb #c007
@@ -76,13 +79,19 @@ def _filter(logits, temperature, top_k, top_p, min_p):
         logits = logits.masked_fill((probs < min_p) & (probs < probs.max(-1, keepdim=True).values), -math.inf)
     return logits
 
+def _draw(probs, generator):
+    "One draw a row from `probs`, by inverting its cumulative sum at a uniform number"
+    u = torch.rand(len(probs), 1, generator=generator, device=probs.device)
+    return (probs.cumsum(-1) < u*probs.sum(-1, keepdim=True)).sum(-1).clamp_(max=probs.shape[-1]-1)
+
 # %% ../nbs/05_generate.ipynb #c009
 def awd_step(enc, dec, x, hidden):
     "Logits for the next piece and the new state, for ids `x` (bs,) and `hidden` [(h, c)] of (bs, n_hid) per layer"
     out, new = enc.encoder(x), []
     for rnn, (h, c) in zip(enc.rnns, hidden):
         lstm = rnn.module # after `reset()` in eval mode it holds the raw, un-dropped weights
-        gates = torch.addmm(lstm.bias_ih_l0 + lstm.bias_hh_l0, out, lstm.weight_ih_l0.t()).addmm_(h, lstm.weight_hh_l0.t())
+        gates = torch.addmm(lstm.bias_ih_l0 + lstm.bias_hh_l0, out, lstm.weight_ih_l0.t())
+        gates.addmm_(h, lstm.weight_hh_l0.t())
         i, f, g, o = gates.chunk(4, 1)
         c = torch.sigmoid(f)*c + torch.sigmoid(i)*torch.tanh(g)
         out = h = torch.sigmoid(o)*torch.tanh(c)
@@ -95,6 +104,22 @@ def _model_step(model, x, hidden):
     enc.hidden, enc.bs = [tuple(t[None] for t in hc) for hc in hidden], x.shape[0]
     logits = model(x[:, None])[0][:, -1].float()
     return logits, [tuple(t[0] for t in hc) for hc in enc.hidden]
+
+def _stepper(model):
+    "One step of `model` over a batch of ids and states: `awd_step` for a one-way AWD-LSTM, else its own forward"
+    enc, dec = model[0], model[1]
+    if isinstance(enc, AWD_LSTM) and enc.n_dir == 1 and isinstance(getattr(dec, 'decoder', None), torch.nn.Linear):
+        return lambda x, hidden: awd_step(enc, dec, x, hidden)
+    return lambda x, hidden: _model_step(model, x, hidden)
+
+# %% ../nbs/05_generate.ipynb #c009d
+def _read_prompt(model, prompt_ids:list[int], n:int, state:list|None)->tuple:
+    "The logits after `prompt_ids` and the LSTM state there (read from `state`, else zeros), copied to `n` rows"
+    enc, dev = model[0], next(model.parameters()).device
+    if state is not None:
+        enc.hidden, enc.bs = [tuple(t.as_subclass(torch.Tensor)[None].to(dev) for t in hc) for hc in state], 1
+    logits = model(torch.tensor([prompt_ids], device=dev))[0][:, -1].float()
+    return logits.expand(n, -1), [tuple(t[0].expand(n, -1).contiguous() for t in hc) for hc in enc.hidden]
 
 @torch.inference_mode()
 def sample(
@@ -118,45 +143,33 @@ def sample(
     state:list|None=None, # the LSTM state to read the prompt from ([(h, c)] per layer, each (1, n_hid)); default zeros
 )->list[tuple[list[int], float]]: # per row: the new ids (end not included) and their total log-probability
     "Generate `n` continuations of `prompt_ids` with `model`, one step per piece for the whole batch"
-    dev = next(model.parameters()).device
-    enc, dec = model[0], model[1]
-    fast = isinstance(enc, AWD_LSTM) and enc.n_dir == 1 and isinstance(getattr(dec, 'decoder', None), torch.nn.Linear)
-    advance = (lambda x, hid: awd_step(enc, dec, x, hid)) if fast else (lambda x, hid: _model_step(model, x, hid))
+    dev, advance, last = next(model.parameters()).device, _stepper(model), prompt_ids[-1]
     with eval_mode(model):
-        never = info.never | (info.unk if no_unk else torch.zeros_like(info.unk))
-        never, end, word_start, marker, space, case = (m.to(dev) for m in (never, info.end, info.word_start, info.marker,
-                                                                           info.space, info.case))
-        words0 = int(info.word_start[torch.tensor(prompt_ids)].sum())
-        if state is not None: enc.hidden, enc.bs = [tuple(t.as_subclass(torch.Tensor)[None].to(dev) for t in hc) for hc in state], 1
-        logits = model(torch.tensor([prompt_ids], device=dev))[0][:, -1].float()    # read the prompt once
-        hidden = [tuple(t[0].expand(n, -1).contiguous() for t in hc) for hc in enc.hidden] # copy its state to n rows
-        logits = logits.expand(n, -1)
-        need_word = torch.full((n,), first_word_start or bool(info.marker[prompt_ids[-1]]), device=dev)
-        after_case = torch.full((n,), bool(info.case[prompt_ids[-1]]), device=dev)
-        need_rest = torch.full((n,), bool(info.space[prompt_ids[-1]]) and not first_word_start, device=dev)
+        never, end, word_start, marker, space, case = info.masks(dev, no_unk)
+        logits, hidden = _read_prompt(model, prompt_ids, n, state)
+        need_word = torch.full((n,), first_word_start or bool(info.marker[last]), device=dev) # a word must start
+        after_case = torch.full((n,), bool(info.case[last]), device=dev) # no second case mark
+        need_rest = torch.full((n,), bool(info.space[last]) and not first_word_start, device=dev) # a word goes on
         rows = torch.arange(n, device=dev)                 # original row of each running row
-        words = torch.full((n,), words0, device=dev)
+        words = torch.full((n,), int(info.word_start[torch.tensor(prompt_ids)].sum()), device=dev)
         penalize = repetition_penalty != 1.0
         seen = torch.zeros(n, len(info.vocab), dtype=torch.bool, device=dev) if penalize else None
         out, score = [[] for _ in range(n)], torch.zeros(n, device=dev, dtype=torch.float64)
-        for step in range(max_tokens):
+        for _ in range(max_tokens):
             logp = logits.log_softmax(-1)
             lg = logits.masked_fill(never, -math.inf)
             if penalize:
                 lg = torch.where(seen[rows], torch.where(lg > 0, lg/repetition_penalty, lg*repetition_penalty), lg)
             if stop_at_eos: lg = lg.masked_fill((words < min_words)[:, None] & end, -math.inf)
-            if max_words is not None: lg = lg.masked_fill((words >= max_words)[:, None] & (word_start | marker & ~end), -math.inf)
+            if max_words is not None:
+                lg = lg.masked_fill((words >= max_words)[:, None] & (word_start | marker & ~end), -math.inf)
             lg = lg.masked_fill(need_word[:, None] & ~(word_start | case), -math.inf)
             lg = lg.masked_fill(after_case[:, None] & case, -math.inf)
             lg = lg.masked_fill(need_rest[:, None] & (word_start | marker), -math.inf)
-            lg = torch.where(torch.isinf(lg).all(-1, keepdim=True), logits.masked_fill(never, -math.inf), lg) # nothing left: relax
+            stuck = torch.isinf(lg).all(-1, keepdim=True) # nothing left: relax
+            lg = torch.where(stuck, logits.masked_fill(never, -math.inf), lg)
             if greedy: nxt = lg.argmax(-1)
-            else:
-                probs = _filter(lg, temperature, top_k, top_p, min_p).softmax(-1)
-                # a draw from `probs` by inverting its cumulative sum at one uniform number per row (what multinomial
-                # does, at a tenth of its cost on the CPU)
-                u = torch.rand(len(probs), 1, generator=generator, device=dev)
-                nxt = (probs.cumsum(-1) < u*probs.sum(-1, keepdim=True)).sum(-1).clamp_(max=probs.shape[-1]-1)
+            else: nxt = _draw(_filter(lg, temperature, top_k, top_p, min_p).softmax(-1), generator)
             score[rows] += logp.gather(1, nxt[:, None]).squeeze(1).double()
             done = end[nxt] if stop_at_eos else torch.zeros_like(nxt, dtype=torch.bool)
             for r,t,d in zip(rows.tolist(), nxt.tolist(), done.tolist()):
@@ -191,13 +204,14 @@ def start_state(
     model = learn.model
     enc, dec = model[0], model[1]
     if not isinstance(enc, AWD_LSTM) or enc.n_dir != 1 or not len(learn.dls.valid): return None
-    bos = vocab_info(learn).end_id
+    bos, dev = vocab_info(learn).end_id, next(model.parameters()).device
     with eval_mode(model):
         sums, count, hidden = None, 0, None
         for i, (xb, _) in enumerate(learn.dls.valid):
             if i == n_batches: break
-            xb = xb.as_subclass(torch.Tensor).to(next(model.parameters()).device) # plain tensors: fastai's subclass costs per op
-            if hidden is None: hidden = [(xb.new_zeros(len(xb), r.module.hidden_size, dtype=torch.float),)*2 for r in enc.rnns]
+            xb = xb.as_subclass(torch.Tensor).to(dev) # plain tensors: fastai's subclass costs per operation
+            if hidden is None:
+                hidden = [(xb.new_zeros(len(xb), r.module.hidden_size, dtype=torch.float),)*2 for r in enc.rnns]
             if len(xb) != len(hidden[0][0]): break
             for t in range(xb.shape[1]):
                 at = xb[:, t] == bos
@@ -210,7 +224,8 @@ def start_state(
 
 def weights_key(learn)->float:
     "A number that changes whenever training changes the weights"
-    return float(learn.model[0].encoder.weight[:8].detach().double().sum()) if hasattr(learn.model[0], 'encoder') else 0.
+    enc = learn.model[0]
+    return float(enc.encoder.weight[:8].detach().double().sum()) if hasattr(enc, 'encoder') else 0.
 
 def get_start_state(learn)->list|None:
     "The learner's start-of-text state: kept from training or export, else computed now (and kept)"
@@ -224,28 +239,41 @@ def get_start_state(learn)->list|None:
 # %% ../nbs/05_generate.ipynb #c014
 MAX_N, MAX_TOKENS, MAX_PROMPT_CHARS = 1000, 5000, 10_000 # samples per call, new pieces per sample, prompt length
 
-def check_generate_args(n, temperature, top_k, top_p, min_p, greedy, min_words, max_words, max_tokens, repetition_penalty):
+def check_generate_args(n, temperature, top_k, top_p, min_p, greedy, min_words, max_words, max_tokens,
+                        repetition_penalty):
     "Raise a `ValueError` naming the first argument of `generate` that is out of range"
     check_arg('n', n, is_int(n) and 1 <= n <= MAX_N, f'an integer from 1 to {MAX_N}')
     if not greedy:
         check_arg('temperature', temperature, is_num(temperature) and 0 < temperature <= 100,
-               'a number in (0, 100] (or pass greedy=True for greedy decoding)')
+                  'a number in (0, 100] (or pass greedy=True for greedy decoding)')
     check_arg('top_k', top_k, top_k is None or (is_int(top_k) and top_k >= 1), 'None or an integer >= 1')
     check_arg('top_p', top_p, top_p is None or (is_num(top_p) and 0 < top_p <= 1), 'None or a number in (0, 1]')
     check_arg('min_p', min_p, min_p is None or (is_num(min_p) and 0 <= min_p < 1), 'None or a number in [0, 1)')
-    check_arg('max_tokens', max_tokens, is_int(max_tokens) and 1 <= max_tokens <= MAX_TOKENS, f'an integer from 1 to {MAX_TOKENS}')
-    check_arg('min_words', min_words, is_int(min_words) and 0 <= min_words <= MAX_TOKENS, f'an integer from 0 to {MAX_TOKENS}')
+    check_arg('max_tokens', max_tokens, is_int(max_tokens) and 1 <= max_tokens <= MAX_TOKENS,
+              f'an integer from 1 to {MAX_TOKENS}')
+    check_arg('min_words', min_words, is_int(min_words) and 0 <= min_words <= MAX_TOKENS,
+              f'an integer from 0 to {MAX_TOKENS}')
     check_arg('max_words', max_words, max_words is None or (is_int(max_words) and 1 <= max_words <= MAX_TOKENS),
-           f'None or an integer from 1 to {MAX_TOKENS}')
-    if max_words is not None and min_words > max_words: raise ValueError(f"min_words ({min_words}) must not exceed max_words ({max_words})")
+              f'None or an integer from 1 to {MAX_TOKENS}')
+    if max_words is not None and min_words > max_words:
+        raise ValueError(f"min_words ({min_words}) must not exceed max_words ({max_words})")
     check_arg('repetition_penalty', repetition_penalty, is_num(repetition_penalty) and 0 < repetition_penalty <= 10,
-           'a number in (0, 10]')
+              'a number in (0, 10]')
 
 # %% ../nbs/05_generate.ipynb #c015
-def _prompt_pieces(learn, prompt:str, category:str|None)->list[str]:
+def category_token(category:str)->str:
+    "The piece that marks `category` at the start of a text"
+    return '▁xxcat_' + '_'.join(category.lower().split())
+
+def prompt_pieces(
+    learn, # a language model the toolkit made
+    prompt:str, # the text every sample starts with (may be empty)
+    category:str|None=None, # one of the categories the model was trained with (any case), or None
+)->list[str]:
     "The pieces that start every sample: `xxbos`, the category token if any, and the prompt"
     tok = get_tokenizer(learn)
-    if tok is None: raise ValueError("this learner has no SentencePiece tokenizer: train it with toolkit's lm_dls/train_lm")
+    if tok is None:
+        raise ValueError("this learner has no SentencePiece tokenizer: train it with toolkit's lm_dls/train_lm")
     pieces = tok.encode(prompt)
     if category is None: return pieces
     cats = learn.awd.categories
@@ -254,21 +282,36 @@ def _prompt_pieces(learn, prompt:str, category:str|None)->list[str]:
     if match is None: raise ValueError(f"unknown category {category!r}: expected one of {', '.join(cats)}")
     return pieces[:1] + [category_token(match)] + pieces[1:]
 
-def category_token(category:str)->str:
-    "The piece that marks `category` at the start of a text"
-    return '▁xxcat_' + '_'.join(category.lower().split())
+_prompt_pieces = prompt_pieces # its former name, which nbs/07_names.ipynb still imports
 
 # %% ../nbs/05_generate.ipynb #c016
 def _check_forward(learn):
-    "A language model made by the toolkit that reads forward: a backward one (`train_lm(backwards=True)`) cannot continue a prompt"
+    "A language model made by the toolkit that reads forward (a backward one cannot continue a prompt)"
     info = model_info(learn)
     if info is None:
         raise ValueError("this learner was not made by awd-toolkit: train one with train_lm (or names_lm), or load one "
                          "with load_model")
     if info.backwards:
-        raise ValueError("this language model reads texts backwards (trained with backwards=True): it is for a classifier's "
-                         "forward + backward ensemble and cannot continue a prompt; generate with a forward model")
+        raise ValueError("this language model reads texts backwards (trained with backwards=True): it is for a "
+                         "classifier's forward + backward ensemble and cannot continue a prompt; generate with a "
+                         "forward model")
 
+def _generator(model, seed:int|None)->torch.Generator:
+    "A random source of its own on the model's device: seeded with `seed`, else from the operating system"
+    gen = torch.Generator(next(model.parameters()).device)
+    if seed is None: gen.seed()
+    else: gen.manual_seed(seed)
+    return gen
+
+def _continue(learn, text:str, category:str|None, **kwargs)->tuple[list[str], list]:
+    "`text`'s pieces, and `sample`'s rows after them from the start state: (new pieces, log-probability)"
+    info = vocab_info(learn)
+    pieces = prompt_pieces(learn, text, category)
+    res = sample(learn.model, info.ids(pieces), info, first_word_start=bool(text) and text[-1].isspace(),
+                 state=get_start_state(learn), **kwargs)
+    return pieces, [([info.vocab[i] for i in ids], lp) for ids,lp in res]
+
+# %% ../nbs/05_generate.ipynb #c016b
 @patch
 def generate(
     self:LMLearner,
@@ -292,22 +335,18 @@ def generate(
     "Generate `n` clean texts that start with `prompt`"
     _check_forward(self)
     check_text(prompt, 'prompt')
-    if len(prompt) > MAX_PROMPT_CHARS: raise ValueError(f"the prompt is {len(prompt):,} characters long; at most {MAX_PROMPT_CHARS:,}")
-    check_generate_args(n, temperature, top_k, top_p, min_p, greedy, min_words, max_words, max_tokens, repetition_penalty)
-    if seed is not None:
-        check_seed(seed)
-    info = vocab_info(self)
-    pieces = _prompt_pieces(self, prompt, category)
-    gen = torch.Generator(next(self.model.parameters()).device)
-    if seed is not None: gen.manual_seed(seed)
-    else: gen.seed()
-    res = sample(self.model, info.ids(pieces), info, n=int(n), max_tokens=int(max_tokens), temperature=float(temperature),
-                 top_k=top_k, top_p=top_p, min_p=min_p, greedy=greedy, min_words=min_words, max_words=max_words, stop_at_eos=stop_at_eos,
-                 no_unk=no_unk, repetition_penalty=repetition_penalty, generator=gen,
-                 first_word_start=bool(prompt) and prompt[-1].isspace(), state=get_start_state(self))
-    texts = [_clean(pieces + [info.vocab[i] for i in ids]) for ids,_ in res]
+    if len(prompt) > MAX_PROMPT_CHARS:
+        raise ValueError(f"the prompt is {len(prompt):,} characters long; at most {MAX_PROMPT_CHARS:,}")
+    check_generate_args(n, temperature, top_k, top_p, min_p, greedy, min_words, max_words, max_tokens,
+                        repetition_penalty)
+    if seed is not None: check_seed(seed)
+    pieces, res = _continue(self, prompt, category, n=int(n), max_tokens=int(max_tokens),
+                            temperature=float(temperature), top_k=top_k, top_p=top_p, min_p=min_p, greedy=greedy,
+                            min_words=min_words, max_words=max_words, stop_at_eos=stop_at_eos, no_unk=no_unk,
+                            repetition_penalty=repetition_penalty, generator=_generator(self.model, seed))
+    texts = [_clean(pieces + new) for new,_ in res]
     if not return_logprobs: return texts
-    return [Sample(t, lp, len(ids)) for t,(ids,lp) in zip(texts, res)]
+    return [Sample(t, lp, len(new)) for t,(new,lp) in zip(texts, res)]
 
 # %% ../nbs/05_generate.ipynb #c018
 if LMLearner.predict.__module__ != __name__: fastai_predict = LMLearner.predict # fastai's own, for comparisons
@@ -315,19 +354,16 @@ if LMLearner.predict.__module__ != __name__: fastai_predict = LMLearner.predict 
 @patch
 def predict(self:LMLearner, text, n_words=1, no_unk=True, temperature=1., min_p=None, no_bar=False,
             decoder=None, only_last_word=False):
-    "Return `text` and the `n_words` pieces that come after it, in linear time (fastai's own for a learner the toolkit did not make)"
+    "`text` and the `n_words` pieces after it, in linear time (fastai's own for a learner the toolkit did not make)"
     if model_info(self) is None:
-        return fastai_predict(self, text, n_words, no_unk, temperature, min_p, no_bar, ifnone(decoder, decode_spec_tokens),
-                              only_last_word)
+        return fastai_predict(self, text, n_words, no_unk, temperature, min_p, no_bar,
+                              ifnone(decoder, decode_spec_tokens), only_last_word)
     _check_forward(self)
     check_arg('n_words', n_words, is_int(n_words) and 0 <= n_words <= MAX_TOKENS, f'an integer from 0 to {MAX_TOKENS}')
     check_generate_args(1, temperature, None, None, min_p, False, 0, None, 1, 1.0)
     check_text(text)
-    info = vocab_info(self)
-    pieces = _prompt_pieces(self, text, None)
-    (ids, _), = sample(self.model, info.ids(pieces), info, n=1, max_tokens=int(n_words), temperature=float(temperature),
-                       min_p=min_p, stop_at_eos=False, no_unk=no_unk, generator=None,
-                       first_word_start=bool(text) and text[-1].isspace(), state=get_start_state(self))
-    toks = pieces + [info.vocab[i] for i in ids]
+    pieces, ((new, _),) = _continue(self, text, None, n=1, max_tokens=int(n_words), temperature=float(temperature),
+                                    min_p=min_p, stop_at_eos=False, no_unk=no_unk, generator=None)
+    toks = pieces + new
     if decoder is not None: return ' '.join(decoder([t for t in toks if t.lstrip('▁') not in ('xxbos', 'xxpad')]))
     return _clean(toks)

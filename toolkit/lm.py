@@ -5,7 +5,7 @@ gradients and reports bits per character."""
 
 # %% ../nbs/04_lm.ipynb #c002
 from __future__ import annotations
-import contextlib, hashlib, importlib.resources, json, math, numbers, os, shutil, time
+import contextlib, hashlib, importlib.resources, json, math, os, time
 from pathlib import Path
 import pandas as pd
 import torch
@@ -21,12 +21,13 @@ from fastai.metrics import accuracy, Perplexity
 from fastai.callback.training import GradientClip
 import fastai.callback.schedule, fastai.callback.progress # fit_one_cycle, lr_find, progress bars
 from fastai.text.data import TextBlock
-from fastai.text.models.awdlstm import AWD_LSTM, awd_lstm_lm_config
+from fastai.text.models.awdlstm import AWD_LSTM
 from fastai.text.learner import language_model_learner, LMLearner
 from .data import split_df
 from .tokenize import SPTokenizer, make_tokenizer, text_tokenizer, MIN_VOCAB_SZ
-from .core import ModelInfo, DataInfo, model_info, replace_dir, atomic_dir, check_arg, is_int, is_num, check_seed, MAX_SEED, MAX_EPOCHS
-from .recipes import PRESETS, get_preset, PRETRAINED, PRETRAINED_PRESET
+from .core import ModelInfo, DataInfo, model_info, atomic_dir, check_arg, is_int, is_num, check_seed, MAX_EPOCHS
+from .core import MAX_SEED, replace_dir # imported from here by tests/test_bad_input.py and scripts/pretrain.py
+from .recipes import get_preset, PRETRAINED, PRETRAINED_PRESET
 
 # %% auto #0
 __all__ = ['PRETRAINED_FILES', 'REBUILD', 'lm_min_tokens', 'check_train_args', 'pretrained_dir', 'has_pretrained',
@@ -37,11 +38,11 @@ __all__ = ['PRETRAINED_FILES', 'REBUILD', 'lm_min_tokens', 'check_train_args', '
 
 # %% ../nbs/04_lm.ipynb #c022b
 def lm_min_tokens(bs:int, seq_len:int)->tuple[int, int]:
-    "Tokens a language model's training and validation texts need at least: one batch of `bs` x `seq_len`, one token per row"
+    "Tokens a language model's training and validation texts need at least: a `bs` x `seq_len` batch, a token a row"
     return bs*seq_len + 1, bs + 1
 
 def _max_tokens(texts:pd.Series)->int:
-    "At most how many pieces `texts` make with our rules: one per character, plus `xxbos` and a mark and a space per word"
+    "An upper bound on the pieces of `texts`: one a character, plus `xxbos` and a mark a text, a space a word"
     texts = texts.astype(str)
     return int(texts.str.len().sum() + 2*texts.str.split().str.len().sum() + 2*len(texts))
 
@@ -50,11 +51,13 @@ def _check_lm_data(texts:pd.Series, bs:int, seq_len:int):
     train, valid = lm_min_tokens(bs, seq_len)
     most = _max_tokens(texts)
     if most < train + valid:
+        chars = int(texts.astype(str).str.len().sum())
         raise ValueError(f"too little text for a language model with batch size {bs} and sequence length {seq_len}: "
                          f"it needs at least {train:,} tokens of training text (one batch, {bs} x {seq_len} + 1) and "
-                         f"{valid:,} to validate; these {len(texts):,} texts ({int(texts.astype(str).str.len().sum()):,} "
-                         f"characters) make at most {most:,}. Give more texts, or a smaller batch size or sequence length")
+                         f"{valid:,} to validate; these {len(texts):,} texts ({chars:,} characters) make at most "
+                         f"{most:,}. Give more texts, or a smaller batch size or sequence length")
 
+# %% ../nbs/04_lm.ipynb #c022g
 def check_train_args(
     lr:float|None=None, # peak learning rate; None: the preset's
     epochs:int|None=1, # passes over the training texts; None: the recipe's
@@ -70,11 +73,13 @@ def check_train_args(
     "Raise a `ValueError` naming the first training argument out of range, or saying how much data is missing"
     for name, v in (('lr', lr), ('lm_lr', lm_lr)):
         check_arg(name, v, v is None or (is_num(v) and 0 < v <= 10), 'a number in (0, 10] (such as 1e-3)')
-    check_arg('epochs', epochs, epochs is None or (is_int(epochs) and 1 <= epochs <= MAX_EPOCHS), f'an integer from 1 to {MAX_EPOCHS:,}')
+    check_arg('epochs', epochs, epochs is None or (is_int(epochs) and 1 <= epochs <= MAX_EPOCHS),
+              f'an integer from 1 to {MAX_EPOCHS:,}')
     check_arg('bs', bs, bs is None or (is_int(bs) and bs >= 1), 'an integer >= 1')
     check_arg('seq_len', seq_len, seq_len is None or (is_int(seq_len) and seq_len >= 1), 'an integer >= 1')
     check_arg('vocab_sz', vocab_sz, vocab_sz is None or (is_int(vocab_sz) and MIN_VOCAB_SZ <= vocab_sz <= 1_000_000),
-           f"an integer from {MIN_VOCAB_SZ} (SentencePiece's floor: the special tokens, its unknown piece and a character) to 1,000,000")
+              f"an integer from {MIN_VOCAB_SZ} (SentencePiece's floor: the special tokens, its unknown piece and a "
+              "character) to 1,000,000")
     check_arg('max_rows', max_rows, max_rows is None or (is_int(max_rows) and max_rows >= 1), 'an integer >= 1')
     check_seed(seed)
     if texts is not None and bs is not None and seq_len is not None:
@@ -84,12 +89,10 @@ def check_train_args(
                          f"({bs} to fill one training batch and one to validate), got {n_labelled:,}. Give more texts, "
                          "or a smaller batch size")
 
-
 # %% ../nbs/04_lm.ipynb #c022e
 PRETRAINED_FILES = ('config.json', 'weights.pt', 'tokenizer.model', 'card.json') # the portable format's files
 REBUILD = ("reinstall awd-toolkit, or rebuild the model from a clone of the repository: "
            "python scripts/build_pretrain_corpus.py && python scripts/pretrain.py --minutes 30")
-_ARCH_KEYS = ('emb_sz', 'n_hid', 'n_layers', 'tie_weights', 'bidir', 'pad_token') # what the shipped weights fix
 
 def pretrained_dir(
     name:str=PRETRAINED, # a model shipped in `toolkit/models/`
@@ -142,6 +145,9 @@ def pretrained_info(
     run = card.get('pretraining') or {}
     return dict(name=PRETRAINED, **{k: run.get(k) for k in ('chunks', 'tokens_seen', 'cpu_hours')})
 
+# %% ../nbs/04_lm.ipynb #c022s
+_ARCH_KEYS = ('emb_sz', 'n_hid', 'n_layers', 'tie_weights', 'bidir', 'pad_token') # what the shipped weights fix
+
 def _why_not_pretrained(preset, tokenizer, vocab_sz, config, backwards)->str|None:
     "Why a run with these arguments cannot start from the pretrained model, or None if it can"
     if preset != PRETRAINED_PRESET:
@@ -177,7 +183,6 @@ def use_pretrained(
         raise ValueError(f"pretrained=True cannot apply: {why}; pass pretrained=False to train from scratch")
     return True
 
-
 # %% ../nbs/04_lm.ipynb #c008
 def _check_tokens(dsets, bs:int, seq_len:int):
     "A `ValueError` that says how many tokens are missing when the tokenized texts cannot fill a batch"
@@ -185,9 +190,10 @@ def _check_tokens(dsets, bs:int, seq_len:int):
     got = [int(d.items.text_length.sum()) for d in (dsets.train, dsets.valid)]
     for split, need, n in (('training', train, got[0]), ('validation', valid, got[1])):
         if n < need:
-            raise ValueError(f"too little text for a language model with batch size {bs} and sequence length {seq_len}: the "
-                             f"{split} texts make {n:,} tokens, and it needs at least {need:,} (training: one batch, {bs} x "
-                             f"{seq_len} + 1; validation: {bs} + 1). Give more texts, or a smaller batch size or sequence length")
+            raise ValueError(f"too little text for a language model with batch size {bs} and sequence length "
+                             f"{seq_len}: the {split} texts make {n:,} tokens, and it needs at least {need:,} "
+                             f"(training: one batch, {bs} x {seq_len} + 1; validation: {bs} + 1). Give more texts, "
+                             "or a smaller batch size or sequence length")
 
 def _dls_tokenizer(tokenizer, vocab_sz, vocab)->tuple[SPTokenizer, list|None]:
     "The tokenizer and fixed vocabulary (None: built from the texts) that `lm_dls` asks for"
@@ -200,6 +206,12 @@ def _dls_tokenizer(tokenizer, vocab_sz, vocab)->tuple[SPTokenizer, list|None]:
     pre = load_pretrained(weights=False)
     return pre['tokenizer'], pre['vocab']
 
+def _valid_stats(dls:DataLoaders, df:pd.DataFrame)->dict:
+    "Tokens, characters and words of the validation texts (one more of each per text, for its end)"
+    valid = df.text[df.is_valid].astype(str).str.replace(r'(^|\s)xxcat_\S+\s*', r'\1', regex=True) # marks: not text
+    return dict(tokens=int(sum(dls.valid.lens.coll)), chars=int(valid.str.len().sum() + len(valid)),
+                words=int(valid.str.split().str.len().sum() + len(valid)))
+
 def lm_dls(
     df:pd.DataFrame, # the texts, one per row
     text_col:str='text', # column of `df` with the texts
@@ -209,26 +221,25 @@ def lm_dls(
     seq_len:int=64, # tokens per sequence in a batch (back-propagation through time)
     valid_pct:float=0.1, # share of texts held out, when `df` has no `is_valid` column
     seed:int=42, # seed of the split
-    vocab:list|None=None, # a fixed vocabulary (an existing model's, to fine-tune it on new texts); default: built from the texts
-    backwards:bool=False, # read every text from its end to its start (a backward model, for a forward + backward ensemble)
+    vocab:list|None=None, # a fixed vocabulary (an existing model's, to fine-tune it); default: built from the texts
+    backwards:bool=False, # read every text from its end (a backward model, for a forward + backward ensemble)
 )->DataLoaders:
     "Language-model `DataLoaders` over `df[text_col]`, with a trained subword or character tokenizer"
-    if text_col not in df.columns: raise ValueError(f"no text column {text_col!r}; the columns are {', '.join(map(repr, df.columns))}")
+    if text_col not in df.columns:
+        raise ValueError(f"no text column {text_col!r}; the columns are {', '.join(map(repr, df.columns))}")
     df = df[df[text_col].astype(str).str.strip().str.len() > 0]
     if len(df) < 2: raise ValueError(f"need at least 2 non-empty texts in column {text_col!r}, got {len(df)}")
     if 'is_valid' not in df.columns: df = split_df(df, valid_pct=valid_pct, seed=seed)
     df = df[[text_col, 'is_valid']].rename(columns={text_col: 'text'}).reset_index(drop=True)
     tok, vocab = _dls_tokenizer(tokenizer, vocab_sz, vocab)
-    block = TextBlock(text_tokenizer(tok), vocab=vocab, is_lm=True, seq_len=seq_len, min_freq=1, max_vocab=60000, backwards=backwards)
+    block = TextBlock(text_tokenizer(tok), vocab=vocab, is_lm=True, seq_len=seq_len, min_freq=1, max_vocab=60000,
+                      backwards=backwards)
     dblock = DataBlock(blocks=block, get_x=ColReader('text'), splitter=ColSplitter('is_valid'))
     dsets = dblock.datasets(df)
     _check_tokens(dsets, bs, seq_len)
     dls = dsets.dataloaders(after_item=dblock.item_tfms, after_batch=dblock.batch_tfms,
                             **{**dblock.dls_kwargs, 'bs': bs, 'seq_len': seq_len}) # what `DataBlock.dataloaders` does
-    valid = df.text[df.is_valid].astype(str).str.replace(r'(^|\s)xxcat_\S+\s*', r'\1', regex=True) # category marks are not text
-    stats = dict(tokens=int(sum(dls.valid.lens.coll)), chars=int(valid.str.len().sum() + len(valid)),
-                 words=int(valid.str.split().str.len().sum() + len(valid)))
-    dls.awd = DataInfo(backwards=backwards, valid_stats=stats)
+    dls.awd = DataInfo(backwards=backwards, valid_stats=_valid_stats(dls, df))
     return dls
 
 # %% ../nbs/04_lm.ipynb #c012
@@ -297,8 +308,9 @@ def lm_learner(
     data = model_info(dls) or DataInfo()
     stats = data.valid_stats
     metrics = [accuracy, Perplexity()] + ([BitsPerChar(stats), WordPerplexity(stats)] if stats else [])
-    learn = language_model_learner(dls, AWD_LSTM, config={**p['config'], **(config or {})}, drop_mult=ifnone(drop_mult, p['drop_mult']),
-                                   pretrained=False, metrics=metrics, cbs=GradientClip(clip), **kwargs)
+    learn = language_model_learner(dls, AWD_LSTM, config={**p['config'], **(config or {})}, pretrained=False,
+                                   drop_mult=ifnone(drop_mult, p['drop_mult']), metrics=metrics,
+                                   cbs=GradientClip(clip), **kwargs)
     learn.awd = ModelInfo(preset=preset, config=dict(config or {}), backwards=data.backwards)
     if pretrained:
         _start_from_pretrained(learn, preset, config)
@@ -307,11 +319,13 @@ def lm_learner(
 # %% ../nbs/04_lm.ipynb #c024
 def quiet(learn, on:bool=True):
     "A context in which `learn` trains without progress bars or the per-epoch table (when `on`)"
-    import contextlib
     stack = contextlib.ExitStack()
-    if on: stack.enter_context(learn.no_bar()); stack.enter_context(learn.no_logging())
+    if on:
+        stack.enter_context(learn.no_bar())
+        stack.enter_context(learn.no_logging())
     return stack
 
+# %% ../nbs/04_lm.ipynb #c024b
 def check_device(
     device:str|None=None, # 'cpu', 'cuda', 'cuda:N' or None (CUDA when there is a GPU)
     precision:str|None=None, # 'fp16', 'bf16' or None
@@ -319,15 +333,20 @@ def check_device(
     "The torch device to train or run on, with a clear error for one this machine does not have"
     if device is None: device = 'cuda' if torch.cuda.is_available() else 'cpu'
     try: dev = torch.device(device)
-    except (RuntimeError, TypeError) as e: raise ValueError(f"unknown device {device!r}: expected 'cpu', 'cuda' or 'cuda:N'") from None
-    if dev.type not in ('cpu', 'cuda'): raise ValueError(f"unknown device {device!r}: expected 'cpu', 'cuda' or 'cuda:N'")
-    if dev.type == 'cuda' and not torch.cuda.is_available(): raise ValueError(f"device {device!r} asked for, but this machine has no CUDA GPU (use 'cpu')")
+    except (RuntimeError, TypeError): dev = None
+    if dev is None or dev.type not in ('cpu', 'cuda'):
+        raise ValueError(f"unknown device {device!r}: expected 'cpu', 'cuda' or 'cuda:N'")
+    if dev.type == 'cuda' and not torch.cuda.is_available():
+        raise ValueError(f"device {device!r} asked for, but this machine has no CUDA GPU (use 'cpu')")
     if dev.type == 'cuda' and dev.index is not None and dev.index >= torch.cuda.device_count():
         raise ValueError(f"device {device!r}: this machine has {torch.cuda.device_count()} CUDA GPU(s)")
-    if precision not in (None, 'fp16', 'bf16'): raise ValueError(f"precision must be 'fp16', 'bf16' or None, got {precision!r}")
-    if precision and dev.type != 'cuda': raise ValueError(f"mixed precision ({precision}) is for CUDA GPUs; on the CPU train in full precision")
+    if precision not in (None, 'fp16', 'bf16'):
+        raise ValueError(f"precision must be 'fp16', 'bf16' or None, got {precision!r}")
+    if precision and dev.type != 'cuda':
+        raise ValueError(f"mixed precision ({precision}) is for CUDA GPUs; on the CPU train in full precision")
     return dev
 
+# %% ../nbs/04_lm.ipynb #c024d
 def is_rank0()->bool:
     "True unless this is a process other than the first of a distributed run"
     return int(os.environ.get('RANK', 0)) == 0
@@ -339,12 +358,12 @@ def world_size()->int:
 def check_distributed():
     "A clear error when `distributed=True` but the process was not started by a launcher"
     if 'WORLD_SIZE' not in os.environ or 'RANK' not in os.environ:
-        raise ValueError("distributed training needs its processes started by a launcher: `accelerate launch --multi_gpu --num_processes N "
-                         "-m toolkit.cli train ... --distributed` on GPUs, or `torchrun --nproc_per_node N -m toolkit.cli train ... "
-                         "--distributed` (GPUs or CPUs)")
+        raise ValueError("distributed training needs its processes started by a launcher: `accelerate launch "
+                         "--multi_gpu --num_processes N -m toolkit.cli train ... --distributed` on GPUs, or `torchrun "
+                         "--nproc_per_node N -m toolkit.cli train ... --distributed` (GPUs or CPUs)")
 
 class RowShard(Callback):
-    "In training, each process takes its own rows of every batch: a row of a language-model batch is one continuous stream across batches, as BPTT needs"
+    "In training, each process takes its own rows of every batch (a row is one continuous stream, as BPTT needs)"
     def before_batch(self):
         if not self.training: return # every process validates on whole batches: the same metrics everywhere
         r, n = int(os.environ.get('RANK', 0)), world_size()
@@ -354,19 +373,23 @@ class RowShard(Callback):
 
 @contextlib.contextmanager
 def distributed_ctx(learn, on:bool=True):
-    "Train `learn` with fastai's `DistributedTrainer` (PyTorch DDP through Accelerate; gloo on the CPU, nccl on CUDA) when `on`"
-    if not on: yield learn; return
+    "Train `learn` with fastai's `DistributedTrainer` (DDP through Accelerate; gloo on CPUs, nccl on CUDA) when `on`"
+    if not on:
+        yield learn
+        return
     from fastai.distributed import DistributedTrainer # imports accelerate: only for distributed runs
     class LMDistributedTrainer(DistributedTrainer):
-        "fastai's DDP trainer, with batches sharded by rows (`RowShard`) instead of fastai's `DistributedDL`, which splits a language model's streams"
+        "fastai's DDP trainer, with batches sharded by rows (`RowShard`) instead of fastai's `DistributedDL`"
         def _wrap_dl(self, dl): return dl
-    cbs = [LMDistributedTrainer(sync_bn=False, cpu=learn.dls.device is None or learn.dls.device.type == 'cpu'), RowShard()]
+    cpu = learn.dls.device is None or learn.dls.device.type == 'cpu'
+    cbs = [LMDistributedTrainer(sync_bn=False, cpu=cpu), RowShard()]
     learn.add_cbs(cbs)
     try: yield learn
     finally: learn.remove_cbs(cbs)
 
+# %% ../nbs/04_lm.ipynb #c024h
 class TimeBudget(Callback):
-    "Fit the one-cycle schedule to `minutes` of training: time the first batches, set the schedule's length to what the budget allows, stop there"
+    "Fit the one-cycle schedule to `minutes` of training: time the first batches, set its length to fit, stop there"
     order = -10 # before the scheduler reads the schedule's length
     def __init__(self, minutes:float, skip:int=3, measure:int=20): store_attr()
     def before_fit(self): self.total, self.t_fit = None, time.perf_counter()
@@ -374,9 +397,7 @@ class TimeBudget(Callback):
         "Set the schedule's length so that the batches left, at `per` seconds each, fill the time left"
         it, left = self.train_iter, self.minutes*60 - (time.perf_counter() - self.t_fit)
         self.total = max(it + 1, it + int(left/per))
-        # the one-cycle schedule now ends at `total` batches: fastai sets `pct_train` to epoch/n_epoch at each epoch's start
-        # and adds 1/(n_iter*n_epoch) after each batch, so a new plan after an epoch moves it once and it still ends at 1
-        self.learn.n_epoch = self.total/self.n_train
+        self.learn.n_epoch = self.total/self.n_train # the one-cycle schedule now ends at `total` batches
     def after_batch(self):
         if not self.training: return
         self.n_train = self.n_iter # training batches an epoch (after validation, `n_iter` counts the validation's)
@@ -384,13 +405,14 @@ class TimeBudget(Callback):
         if it == self.skip: self.t0 = time.perf_counter() # the first batches are slow: time from here
         if self.total is None and it == self.skip + self.measure:
             per = (time.perf_counter() - self.t0)/self.measure
-            self.plan(per*(1 + 0.35*len(self.dls.valid)/max(1, self.n_train))) # validation: forward passes, once an epoch
+            self.plan(per*(1 + 0.35*len(self.dls.valid)/max(1, self.n_train))) # validation: forward passes
         if self.total is not None and it >= self.total: raise CancelFitException()
     def after_epoch(self):
-        "Plan again from the whole epochs so far: their validation and per-epoch data work are hard to guess from 20 batches"
+        "Plan again from the whole epochs so far: their validation and data work are hard to guess from 20 batches"
         if self.total is not None and self.train_iter > self.skip:
             self.plan((time.perf_counter() - self.t0)/(self.train_iter - self.skip))
 
+# %% ../nbs/04_lm.ipynb #c024j
 class EpochCheckpoint(Callback):
     "After each epoch, write the weights, optimizer state and epoch number to the directory `path`, atomically"
     order = 95 # after the recorder has the epoch's metrics
@@ -406,7 +428,7 @@ def _plain(o):
     return o.item() if hasattr(o, 'item') and not isinstance(o, torch.Tensor) else o # numpy scalars (scheduled hypers)
 
 def save_checkpoint(learn, path:str|Path, epoch:int, meta:dict)->Path:
-    "Write `learn`'s weights, optimizer state, tokenizer and vocabulary, and `epoch`, to the directory `path` (no pickle)"
+    "Write `learn`'s weights, optimizer state, tokenizer, vocabulary and `epoch` to the directory `path` (no pickle)"
     path, tok = Path(path), get_tokenizer(learn)
     with atomic_dir(path) as tmp:
         opt = _plain(learn.opt.state_dict()) if learn.opt else None
@@ -420,21 +442,75 @@ def save_checkpoint(learn, path:str|Path, epoch:int, meta:dict)->Path:
 def read_checkpoint(path:str|Path, meta:dict)->dict:
     "The checkpoint at `path`, checked against the run's `meta` (same data and arguments), with clear errors"
     path = Path(path)
-    if not (path/'checkpoint.json').is_file(): raise FileNotFoundError(f"{path}: no checkpoint to resume from; train without --resume")
+    if not (path/'checkpoint.json').is_file():
+        raise FileNotFoundError(f"{path}: no checkpoint to resume from; train without --resume")
     try:
         ck = json.loads((path/'checkpoint.json').read_text())
         state = torch.load(path/'state.pt', map_location='cpu', weights_only=True)
         tok = SPTokenizer.from_proto((path/'tokenizer.model').read_bytes(), **ck['tokenizer'])
-    except Exception as e: raise ValueError(f"{path}: the checkpoint is damaged ({type(e).__name__}: {e}); delete it to start over") from None
+    except Exception as e:
+        what = f'{type(e).__name__}: {e}'
+        raise ValueError(f"{path}: the checkpoint is damaged ({what}); delete it to start over") from None
     diff = [f"{k}: {ck['meta'].get(k)!r} there, {meta.get(k)!r} now" for k in sorted(set(meta) | set(ck['meta']))
             if meta.get(k) != ck['meta'].get(k)]
-    if diff: raise ValueError(f"{path} is a checkpoint of another run ({'; '.join(diff)}); resume with the same data and "
-                              "arguments, or delete it to start over")
+    if diff:
+        raise ValueError(f"{path} is a checkpoint of another run ({'; '.join(diff)}); resume with the same data and "
+                         "arguments, or delete it to start over")
     return dict(epoch=ck['epoch'], vocab=ck['vocab'], tokenizer=tok, **state)
 
+# %% ../nbs/04_lm.ipynb #c024m
 def _fingerprint(texts:pd.Series)->str:
     return hashlib.md5('\n'.join(texts.astype(str)).encode()).hexdigest()
 
+def _check_run(resume:bool, checkpoint, minutes, drop_mult):
+    "Check the arguments only `train_lm` takes: what a resume needs, the time budget and `drop_mult`"
+    if resume and checkpoint is None: raise ValueError("resume=True needs the checkpoint directory to resume from")
+    if minutes is not None:
+        check_arg('minutes', minutes, isinstance(minutes, (int, float)) and 0 < minutes <= 7*24*60,
+                  'a number in (0, 10080]')
+        if resume:
+            raise ValueError("a time budget (minutes) cannot resume a run; resume runs the epochs it was started with")
+    ok = drop_mult is None or (isinstance(drop_mult, (int, float)) and 0 < drop_mult <= 10) # dropout fails at 0
+    check_arg('drop_mult', drop_mult, ok, 'a number in (0, 10] (0.01 for almost no dropout)')
+
+def _lm_plan(df, text_col, preset, epochs, lr, tokenizer, vocab_sz, bs, seq_len, valid_pct, seed, config, drop_mult,
+             checkpoint, resume, minutes, backwards, pretrained)->tuple[dict, bool]:
+    "A checked `train_lm` run: its `meta` (the preset's defaults filled in), and whether it starts from pretrained"
+    _check_run(resume, checkpoint, minutes, drop_mult)
+    p = get_preset(preset)
+    lr, bs, seq_len = ifnone(lr, p['lr']), ifnone(bs, p['bs']), ifnone(seq_len, p['seq_len'])
+    subword = isinstance(tokenizer, str) and tokenizer != 'char' # a character tokenizer ignores vocab_sz
+    texts = df[text_col] if text_col in df.columns else None
+    check_train_args(lr=lr, epochs=epochs, bs=bs, seq_len=seq_len, vocab_sz=vocab_sz if subword else None, seed=seed,
+                     texts=texts)
+    pre = use_pretrained(pretrained, preset, tokenizer, vocab_sz, config, backwards)
+    meta = dict(texts=None if texts is None else _fingerprint(texts), preset=preset, epochs=epochs, lr=lr, bs=bs,
+                seq_len=seq_len, vocab_sz=vocab_sz, valid_pct=valid_pct, seed=seed, config=config, drop_mult=drop_mult,
+                tokenizer=tokenizer if isinstance(tokenizer, str) else tokenizer.model_type,
+                **({'backwards': True} if backwards else {}), **({'pretrained': True} if pre else {}))
+    return meta, pre
+
+def _resume(learn:LMLearner, ck:dict, seed:int)->int:
+    "Load the checkpoint `ck`'s weights and optimizer state into `learn`; the epoch to go on from"
+    learn.model.load_state_dict(ck['model'])
+    learn.create_opt()
+    if ck['opt'] is not None: learn.opt.load_state_dict(ck['opt'])
+    set_seed(seed + ck['epoch']) # a fresh batch order for the remaining epochs
+    return ck['epoch']
+
+def _fit_lm(learn:LMLearner, epochs:int, lr:float, minutes:float|None, start:int, cbs:list):
+    "One cycle over `epochs` from `start`, or fitted to `minutes`; a finished checkpoint's model is only validated"
+    if minutes is not None:
+        learn.fit_one_cycle(10_000, lr, cbs=cbs + [TimeBudget(minutes)]) # the budget ends it
+        if not learn.recorder.values or learn.n_epoch % 1: learn.validate() # the last, partial epoch's metrics
+        learn.n_epoch = round(learn.n_epoch, 2)
+    elif start < epochs:
+        learn.fit_one_cycle(epochs, lr, cbs=cbs, start_epoch=start)
+    else: # the checkpoint holds the finished model: its metrics, for the card
+        learn.validate()
+        learn.n_epoch = epochs
+
+# %% ../nbs/04_lm.ipynb #c024n
 def train_lm(
     df:pd.DataFrame, # the texts
     text_col:str='text', # column of texts
@@ -454,53 +530,29 @@ def train_lm(
     resume:bool=False, # continue from `checkpoint`, which must come from the same data and arguments
     device:str|None=None, # 'cpu', 'cuda' (or 'cuda:1'); default: CUDA when there is a GPU, else the CPU
     precision:str|None=None, # mixed precision on CUDA: 'fp16' or 'bf16'; None: full precision
-    distributed:bool=False, # one of several processes (`accelerate launch` / `torchrun`): fastai's `distrib_ctx` (DDP)
+    distributed:bool=False, # one of several processes (`accelerate launch` / `torchrun`): fastai's DDP
     minutes:float|None=None, # a training-time budget instead of `epochs`: the one-cycle schedule is fitted to it
     backwards:bool=False, # model the texts from end to start (for a classifier's forward + backward ensemble)
     pretrained:bool|None=None, # start from the shipped English model; None: when it applies (see `use_pretrained`)
 )->LMLearner:
     "Train an AWD-LSTM language model on `df[text_col]` with the preset's recipe (from the pretrained model if it can)"
-    if resume and checkpoint is None: raise ValueError("resume=True needs the checkpoint directory to resume from")
-    if minutes is not None:
-        if not (isinstance(minutes, (int, float)) and 0 < minutes <= 7*24*60): raise ValueError(f"minutes must be a number in (0, 10080], got {minutes!r}")
-        if resume: raise ValueError("a time budget (minutes) cannot resume a run; resume runs the epochs it was started with")
-    if drop_mult is not None and not (isinstance(drop_mult, (int, float)) and 0 < drop_mult <= 10): # fastai's weight dropout fails at 0
-        raise ValueError(f"drop_mult must be a number in (0, 10] (0.01 for almost no dropout), got {drop_mult!r}")
-    p = get_preset(preset)
-    lr, bs, seq_len = ifnone(lr, p['lr']), ifnone(bs, p['bs']), ifnone(seq_len, p['seq_len'])
-    subword = isinstance(tokenizer, str) and tokenizer != 'char' # a character tokenizer ignores vocab_sz
-    check_train_args(lr=lr, epochs=epochs, bs=bs, seq_len=seq_len, vocab_sz=vocab_sz if subword else None, seed=seed,
-                     texts=df[text_col] if text_col in df.columns else None)
-    pre = use_pretrained(pretrained, preset, tokenizer, vocab_sz, config, backwards)
-    meta = dict(texts=_fingerprint(df[text_col]) if text_col in df.columns else None, preset=preset, epochs=epochs, lr=lr, bs=bs,
-                seq_len=seq_len, vocab_sz=vocab_sz, valid_pct=valid_pct, seed=seed, config=config,
-                drop_mult=drop_mult, tokenizer=tokenizer if isinstance(tokenizer, str) else tokenizer.model_type,
-                **({'backwards': True} if backwards else {}), **({'pretrained': True} if pre else {}))
+    meta, pre = _lm_plan(df, text_col, preset, epochs, lr, tokenizer, vocab_sz, bs, seq_len, valid_pct, seed, config,
+                         drop_mult, checkpoint, resume, minutes, backwards, pretrained)
     device = check_device(device, precision)
     if distributed: check_distributed()
     ck = read_checkpoint(checkpoint, json.loads(json.dumps(meta))) if resume else None
     set_seed(seed)
-    tok = ck['tokenizer'] if ck else 'pretrained' if pre else tokenizer
-    dls = lm_dls(df, text_col, tokenizer=tok, vocab=ck['vocab'] if ck else None,
-                 vocab_sz=None if pre else ifnone(vocab_sz, p['vocab_sz']), seq_len=seq_len,
-                 bs=bs*(world_size() if distributed else 1),
-                 valid_pct=valid_pct, seed=seed, backwards=backwards) # distributed: each process trains on `bs` rows of every batch
+    rows = meta['bs']*(world_size() if distributed else 1) # distributed: each process trains on `bs` rows of a batch
+    dls = lm_dls(df, text_col, tokenizer=ck['tokenizer'] if ck else 'pretrained' if pre else tokenizer,
+                 vocab_sz=None if pre else ifnone(vocab_sz, get_preset(preset)['vocab_sz']), bs=rows,
+                 seq_len=meta['seq_len'], valid_pct=valid_pct, seed=seed, vocab=ck['vocab'] if ck else None,
+                 backwards=backwards)
     learn = lm_learner(dls, preset, config=config, drop_mult=drop_mult, pretrained=pre)
-    start = 0
-    if ck:
-        learn.model.load_state_dict(ck['model'])
-        learn.create_opt()
-        if ck['opt'] is not None: learn.opt.load_state_dict(ck['opt'])
-        start = ck['epoch']
-        set_seed(seed + start) # a fresh batch order for the remaining epochs
+    start = _resume(learn, ck, seed) if ck else 0
     dls.to(device)
-    if precision: learn.to_fp16() if precision == 'fp16' else learn.to_bf16()
+    if precision == 'fp16': learn.to_fp16()
+    elif precision == 'bf16': learn.to_bf16()
     cbs = [EpochCheckpoint(Path(checkpoint), meta, start)] if checkpoint is not None and is_rank0() else []
     with quiet(learn, not show_progress), distributed_ctx(learn, distributed):
-        if minutes is not None:
-            learn.fit_one_cycle(10_000, lr, cbs=cbs + [TimeBudget(minutes)]) # the budget ends it
-            if not learn.recorder.values or learn.n_epoch % 1: learn.validate() # the last, partial epoch's metrics
-            learn.n_epoch = round(learn.n_epoch, 2)
-        elif start < epochs: learn.fit_one_cycle(epochs, lr, cbs=cbs, start_epoch=start)
-        else: learn.validate(); learn.n_epoch = epochs # the checkpoint holds the finished model: its metrics for the card
+        _fit_lm(learn, epochs, meta['lr'], minutes, start, cbs)
     return learn
