@@ -38,7 +38,7 @@ from fastai.callback.core import Callback
 from fastai.text.all import language_model_learner, AWD_LSTM
 from fastai.torch_core import set_seed
 from toolkit.all import load_corpus, split_df, lm_dls, train_lm, names_lm, get_tokenizer, TimeBudget, quiet
-from toolkit.generate import vocab_info, _prompt_pieces
+from toolkit.generate import vocab_info, prompt_pieces
 from toolkit.tokenize import detokenize
 from toolkit.core import ModelInfo
 from toolkit.names import category_texts, names_frame
@@ -238,7 +238,7 @@ def main():
     assert list(dls.vocab) == list(ours.dls.vocab)
     info = vocab_info(ours)
     epoch_tokens = sum(dls.train.lens.coll)
-    prompts = [_prompt_pieces(ours, '', c) for c in cats]
+    prompts = [prompt_pieces(ours, '', c) for c in cats]
 
     results, samples = [], {}
     if 'plain' in rows_wanted:
