@@ -1,5 +1,6 @@
-"""The shipped pretrained English model against from scratch (issue 25): the same seeded splits, the same recipe and
-budget, side by side in one run.
+"""The shipped pretrained English model against from scratch, side by side in one run (issue 25).
+
+The same seeded splits, the same recipe and the same budget for both starts.
 
 Rows, as issue 25 lists them:
   (a) headlines, `--minutes` (10) of `train_lm(preset='small', minutes=M)` from the pretrained model and from scratch,
@@ -31,8 +32,8 @@ import torch, fastai
 sys.path.insert(0, str(Path(__file__).resolve().parent)) # the sibling benches, also when run as `python -m bench.pretrained`
 from lm_quality import corpus, judge_sets, lm_samples, sample_stats, valid_bpc, fastai_step, MAX_TOKENS
 from classify import split, tfidf_lr, scores, ours as classify_ours
-from toolkit.lm import train_lm, lm_dls, get_tokenizer, has_pretrained, load_pretrained, pretrained_dir, REBUILD
-from toolkit.recipes import CLASSIFIER_RECIPE
+from toolkit.all import (train_lm, lm_dls, get_tokenizer, has_pretrained, load_pretrained, pretrained_dir, REBUILD,
+                          CLASSIFIER_RECIPE, split_df) # the public API, wherever the redesign puts it
 
 FULL = dict(a_minutes=10., samples=500, b_texts=2000, b_minutes=3., b_held=2000, e_texts=3000,
             a_rows=None, clf_rows=None, clf_kw={})
@@ -233,7 +234,6 @@ def row_d(cfg, a, summary):
     clf_summary('(d)', got, 'still ahead of TF-IDF', summary)
 
 def row_e(cfg, a, summary):
-    from toolkit.data import split_df
     tr, _, te = parts(split('reviews', cfg['clf_rows'], 0))
     # the split train_classifier makes by default (10% by movie), given to every row
     small = split_df(tr.sample(min(cfg['e_texts'], len(tr)), random_state=0), valid_pct=0.1, seed=42, group_col='movie')
