@@ -105,7 +105,8 @@ def test_return_logprobs(tiny_lm):
     res = tiny_lm.generate('Flu', n=5, seed=0, return_logprobs=True)
     assert all(isinstance(s, Sample) for s in res)
     assert [s.text for s in res] == tiny_lm.generate('Flu', n=5, seed=0)
-    assert all(math.isfinite(s.logprob) and s.logprob < 0 and s.n_tokens >= 0 for s in res) # the end counts in logprob only
+    # the end of a text counts in logprob only
+    assert all(math.isfinite(s.logprob) and s.logprob < 0 and s.n_tokens >= 0 for s in res)
     assert sum(s.n_tokens for s in res) >= 5
 
 def test_logprob_matches_full_forward(tiny_lm):
@@ -154,7 +155,8 @@ def test_predict(tiny_lm):
     for seed in range(5):
         torch.manual_seed(seed)
         out = tiny_lm.predict('Breast cancer', n_words=10)
-        assert isinstance(out, str) and out.startswith('Breast cancer') and len(out) > len('Breast cancer') and clean(out)
+        assert isinstance(out, str) and out.startswith('Breast cancer') and len(out) > len('Breast cancer')
+        assert clean(out)
     assert tiny_lm.predict('Breast cancer', n_words=0) == 'Breast cancer'
 
 def test_predict_on_loaded_model(tiny_lm, tiny_lm_path):
@@ -221,7 +223,8 @@ def test_bool_n(tiny_lm):
     "n=True is rejected with a ValueError naming n"
     with pytest.raises(ValueError, match='^n must be'): tiny_lm.generate(n=True)
 
-@pytest.mark.parametrize('kwargs', [dict(n=np.int64(2)), dict(temperature=np.float32(0.5))], ids=['np.int64 n', 'np.float32 temperature'])
+@pytest.mark.parametrize('kwargs', [dict(n=np.int64(2)), dict(temperature=np.float32(0.5))],
+                         ids=['np.int64 n', 'np.float32 temperature'])
 def test_numpy_numbers(tiny_lm, kwargs):
     "numpy integers and floats (from an array, a slider) are accepted like Python numbers"
     assert len(tiny_lm.generate(seed=0, max_tokens=5, **kwargs)) == kwargs.get('n', 1)
@@ -260,7 +263,8 @@ rng = np.random.default_rng(0)
 df = pd.DataFrame({'text': [' '.join(rng.choice(words, 9)) for _ in range(300)]})
 set_seed(0)
 dls = TextDataLoaders.from_df(df, text_col='text', is_lm=True, valid_pct=0.2, seed=0, bs=16, seq_len=16)
-learn = language_model_learner(dls, AWD_LSTM, pretrained=False, config={**awd_lstm_lm_config, 'emb_sz': 16, 'n_hid': 32, 'n_layers': 1})
+learn = language_model_learner(dls, AWD_LSTM, pretrained=False,
+                               config={**awd_lstm_lm_config, 'emb_sz': 16, 'n_hid': 32, 'n_layers': 1})
 with learn.no_bar(), learn.no_logging(): learn.fit(1, 1e-2)
 def run():
     res = []
@@ -289,5 +293,6 @@ def test_generate_refuses_stock_learner():
     import pandas as pd
     df = pd.DataFrame({'text': ['the cat sat on the mat today'] * 40})
     dls = TextDataLoaders.from_df(df, text_col='text', is_lm=True, valid_pct=0.2, seed=0, bs=4, seq_len=4)
-    learn = language_model_learner(dls, AWD_LSTM, pretrained=False, config={**awd_lstm_lm_config, 'emb_sz': 8, 'n_hid': 8, 'n_layers': 1})
+    learn = language_model_learner(dls, AWD_LSTM, pretrained=False,
+                                   config={**awd_lstm_lm_config, 'emb_sz': 8, 'n_hid': 8, 'n_layers': 1})
     with pytest.raises(ValueError, match='not made by awd-toolkit'): learn.generate('the')

@@ -145,11 +145,13 @@ def test_export_card(fitted, tmp_path, name):
     assert export_learner(fitted, out, corpus='headlines', note='x') == out
     assert [p.name for p in out.parent.iterdir()] == [name]
     card = load_model(out, trust_pickle=True).awd.card
-    assert {k: v for k,v in card.items() if k != 'size_mb'} == json.loads(json.dumps(fitted.awd.card)) # loading adds the size on disk
+    # loading adds the size on disk
+    assert {k: v for k,v in card.items() if k != 'size_mb'} == json.loads(json.dumps(fitted.awd.card))
     size = sum(f.stat().st_size for f in out.iterdir()) if out.is_dir() else out.stat().st_size
     assert card['size_mb'] == round(size/2**20, 1)
     cfg = PRESETS['tiny']['config']
-    assert card['kind'] == 'LMLearner' and card['preset'] == 'tiny' and card['corpus'] == 'headlines' and card['note'] == 'x'
+    assert card['kind'] == 'LMLearner' and card['preset'] == 'tiny'
+    assert card['corpus'] == 'headlines' and card['note'] == 'x'
     assert card['arch'] == dict(emb_sz=cfg['emb_sz'], n_hid=cfg['n_hid'], n_layers=cfg['n_layers'])
     assert card['tokenizer'] == dict(model_type='unigram', vocab_sz=len(fitted.dls.vocab))
     assert card['n_params'] == sum(p.numel() for p in fitted.model.parameters())
@@ -260,7 +262,8 @@ def test_load_model_bad_file(tmp_path, tiny_lm_path, make, expected):
 
 def test_load_model_missing(tmp_path):
     "A missing model file is a FileNotFoundError naming it"
-    with pytest.raises(FileNotFoundError, match='missing.pkl: no such model file or directory'): load_model(tmp_path/'missing.pkl')
+    with pytest.raises(FileNotFoundError, match='missing.pkl: no such model file or directory'):
+        load_model(tmp_path/'missing.pkl')
 
 def test_load_model_empty(tmp_path):
     "An empty file is a ValueError saying it is empty"
@@ -272,7 +275,8 @@ def test_load_model_directory(tmp_path):
     d = tmp_path/'stuff'; d.mkdir()
     with pytest.raises(ValueError, match='stuff: not a complete portable model, missing config.json'): load_model(d)
     (d/'a.pkl').write_bytes(b'x')
-    with pytest.raises(ValueError, match='stuff is a directory of models, not a model: name one of a.pkl'): load_model(d)
+    with pytest.raises(ValueError, match='stuff is a directory of models, not a model: name one of a.pkl'):
+        load_model(d)
 
 FASTAI_LOAD = '''
 import json, sys, warnings

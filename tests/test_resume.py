@@ -11,7 +11,8 @@ ARGS = ['train', 'headlines', '--preset', 'tiny', '--max-rows', '4000', '--vocab
 def card(path): return json.loads((Path(path)/'card.json').read_text())
 
 def start(awd, out, *extra):
-    return subprocess.Popen([awd, *ARGS, '--out', str(out), *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen([awd, *ARGS, '--out', str(out), *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
 
 def wait_for_epoch(proc, ck:Path, epoch:int, timeout=300):
     t0 = time.time()
@@ -44,13 +45,15 @@ def test_killed_then_resumed(awd, tmp_path):
 
 def test_resume_refuses_other_run(awd, tmp_path):
     "--resume with other arguments, or with no checkpoint, says so and trains nothing"
-    r = subprocess.run([awd, *ARGS, '--out', str(tmp_path/'m'), '--resume'], capture_output=True, text=True, timeout=600)
+    r = subprocess.run([awd, *ARGS, '--out', str(tmp_path/'m'), '--resume'], capture_output=True, text=True,
+                       timeout=600)
     assert r.returncode == 2 and 'no checkpoint to resume from' in r.stderr
     p = start(awd, tmp_path/'m')
     wait_for_epoch(p, tmp_path/'m.checkpoint', 1)
     p.kill(); p.wait()
     args = [a if a != '4' else '5' for a in ARGS]
-    r = subprocess.run([awd, *args, '--out', str(tmp_path/'m'), '--resume'], capture_output=True, text=True, timeout=600)
+    r = subprocess.run([awd, *args, '--out', str(tmp_path/'m'), '--resume'], capture_output=True, text=True,
+                       timeout=600)
     assert r.returncode == 2 and 'is a checkpoint of another run (epochs: 4 there, 5 now)' in r.stderr
     assert not (tmp_path/'m').exists()
 
