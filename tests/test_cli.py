@@ -1,5 +1,6 @@
 "The `awd` command end to end, as a user runs it."
-import json, subprocess
+import contextlib, inspect, io, json, subprocess
+import pytest
 
 def run(*args, check=False):
     return subprocess.run(list(args), capture_output=True, text=True, timeout=600, check=check)
@@ -54,3 +55,37 @@ def test_train_bad_drop_mult(awd, tmp_path):
     r = run(awd, 'train', 'headlines', '--drop-mult', '-1', '--out', str(tmp_path/'m'))
     assert r.returncode == 2 and 'drop_mult must be a number in (0, 10] (0.01 for almost no dropout), got -1.0' in r.stderr and 'Traceback' not in r.stderr
     assert not (tmp_path/'m').exists()
+
+def help_of(command:str)->str:
+    "What `awd COMMAND --help` prints, its whitespace made single spaces (argparse wraps to the terminal's width)"
+    from toolkit.cli import main
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), pytest.raises(SystemExit): main([command, '--help'])
+    return ' '.join(out.getvalue().split())
+
+def test_defaults_from_recipes(monkeypatch):
+    "The CLI's defaults, and the defaults its help names, are read from toolkit/recipes.py: change a recipe, the CLI follows"
+    from toolkit.recipes import CLASSIFIER_RECIPE, ORIGIN_RECIPE, NAMES_RECIPE, NAMES_LR, APP_MODELS
+    from toolkit.cli import get_parser
+    from toolkit.lm import train_lm
+    from toolkit.train import classifier_recipe
+    parse = lambda *argv: get_parser().parse_args(list(argv))
+    h = help_of('train-classifier')
+    assert f"(default: {CLASSIFIER_RECIPE['epochs']}; {ORIGIN_RECIPE['epochs']} on a names model)" in h
+    assert f"(default: {CLASSIFIER_RECIPE['lm_epochs']}; {ORIGIN_RECIPE['lm_epochs']} on a names model)" in h
+    assert f"(default: {CLASSIFIER_RECIPE['scratch_lr']:g} from scratch, else {CLASSIFIER_RECIPE['lr']:g})" in h
+    assert parse('train-classifier', 'reviews').members == CLASSIFIER_RECIPE['members']
+    names = ', '.join(f"{r['epochs']} for {k}" for k,r in NAMES_RECIPE.items())
+    assert f"names: {names})" in help_of('train')
+    assert f"names: {NAMES_LR:g})" in help_of('train') and f"(default: {', '.join(APP_MODELS)})" in help_of('serve')
+    a = parse('train', 'headlines') # the defaults the CLI shares with the API are the API's
+    assert (a.preset, a.seed, a.valid_pct) == tuple(inspect.signature(train_lm).parameters[k].default
+                                                    for k in ('preset', 'seed', 'valid_pct'))
+    monkeypatch.setitem(CLASSIFIER_RECIPE, 'epochs', 7)
+    monkeypatch.setitem(ORIGIN_RECIPE, 'epochs', 11)
+    monkeypatch.setitem(CLASSIFIER_RECIPE, 'members', 3)
+    monkeypatch.setitem(NAMES_RECIPE['small'], 'epochs', 8)
+    assert 'classifier epochs, gradual unfreezing (default: 7; 11 on a names model)' in help_of('train-classifier')
+    assert parse('train-classifier', 'reviews').members == 3
+    assert '8 for small' in help_of('train')
+    assert classifier_recipe()['epochs'] == 7 # what `awd train-classifier` trains with when --epochs is not given

@@ -7,5 +7,6 @@ from .tokenize import *
 from .lm import *
 from .classify import *
 from .export import *
+from .train import *
 from .generate import *
 from .names import *
