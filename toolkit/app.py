@@ -18,7 +18,8 @@ from .core import file_lock, members
 from .data import load_corpus, CORPORA
 from .tokenize import check_text
 from .classify import predict_texts
-from .export import train_and_export, train_classifier_and_export, load_model
+from .export import load_model
+from .train import train_and_export, train_classifier_and_export
 from .lm import check_device
 from .recipes import DEFAULT_MODELS, APP_MODELS, TINY_APP
 
