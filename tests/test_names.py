@@ -7,7 +7,7 @@ from toolkit.data import load_corpus
 from fastai.text.core import tokenize1
 from toolkit.generate import category_token
 from toolkit.tokenize import RULES
-from toolkit.names import names_lm, names_classifier, category_texts
+from toolkit.names import names_lm, names_classifier, category_texts, category_posterior
 from toolkit.classify import predict_texts
 from toolkit.export import export_learner, load_model
 
@@ -144,7 +144,6 @@ def _brute_posterior(lm, name):
 
 def test_category_posterior_is_bayes_rule(lm):
     "The forward names model's vote is Bayes' rule over its joint probability of origin and name, batched or not"
-    from toolkit.classify import category_posterior
     names = ['Nakamura', 'Ivanov', "O'Brien", 'Li']
     post = category_posterior(lm, names)
     for name, p in zip(names, post): assert p.tolist() == pytest.approx(_brute_posterior(lm, name).tolist(), abs=1e-4)
@@ -152,7 +151,7 @@ def test_category_posterior_is_bayes_rule(lm):
 
 def test_vote_round_trip_fresh_process(clf, lm, names_df, tmp_path):
     "A classifier + names-model vote saves as one directory (format 3) and a fresh process gives the same probabilities"
-    from toolkit.classify import Ensemble, category_posterior
+    from toolkit.classify import Ensemble
     vote = Ensemble([clf, lm])
     assert vote.directions == ['forward', 'forward-lm']
     p = vote.predict('Nakamura')[2]

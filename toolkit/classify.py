@@ -5,13 +5,13 @@ unfreezing; `predict` with probabilities, and batched prediction over a list or 
 
 # %% ../nbs/06_classify.ipynb #c002
 from __future__ import annotations
-import os
-import torch
+from dataclasses import dataclass
 from pathlib import Path
+import torch
 import pandas as pd
 from fastcore.basics import ifnone
 from fastai.torch_core import set_seed, get_model
-from fastcore.foundation import L
+from fastai.learner import Learner
 from fastai.data.block import DataBlock, CategoryBlock
 from fastai.data.core import DataLoaders
 from fastai.data.transforms import ColReader, ColSplitter, CategoryMap
@@ -23,20 +23,26 @@ from fastai.text.models.awdlstm import AWD_LSTM, awd_lstm_clas_config
 from fastai.text.learner import text_classifier_learner, TextLearner, LMLearner, clean_raw_keys
 from .data import split_df, read_table, pick_col
 from .tokenize import SPTokenizer, make_tokenizer, text_tokenizer, check_text, escape_special
-from .core import ModelInfo, DataInfo, model_info, require_info, eval_mode, atomic_file, check_arg, MAX_EPOCHS
+from .core import ModelInfo, DataInfo, model_info, require_info, atomic_file, check_arg, is_int, MAX_EPOCHS
 from .recipes import get_preset, CLASSIFIER_RECIPE
 from .lm import get_tokenizer, lm_dls, lm_learner, train_lm, quiet, check_device, check_train_args
-from .generate import vocab_info, category_token, get_start_state, awd_step
 
 # %% auto #0
-__all__ = ['classifier_dls', 'load_lm_encoder', 'classifier_learner', 'fit_ulmfit', 'finetune_lm', 'train_classifier', 'Ensemble',
-           'category_posterior', 'classes_of', 'predict_texts', 'predict_csv']
+__all__ = ['classifier_dls', 'load_lm_encoder', 'classifier_learner', 'fit_ulmfit', 'finetune_lm', 'Ensemble', 'train_classifier',
+           'classes_of', 'predict_texts', 'predict_csv']
 
 # %% ../nbs/06_classify.ipynb #c005
+def _check_cols(df:pd.DataFrame, cols:list, what:str=''):
+    "Raise a `ValueError` naming the first of `cols` that `df` lacks, and the columns it has"
+    for col in cols:
+        if col not in df.columns:
+            raise ValueError(f"no {what}column {col!r}; the columns are {', '.join(map(repr, df.columns))}")
+
 def _check_labels(df:pd.DataFrame, label_col:str, unlabelled:str='error')->pd.DataFrame:
     "`df` with its labels as stripped strings, after checking they make a classification task"
-    if unlabelled not in ('error', 'drop'): raise ValueError(f"unlabelled must be 'error' or 'drop', got {unlabelled!r}")
-    if label_col not in df.columns: raise ValueError(f"no label column {label_col!r}; the columns are {', '.join(map(repr, df.columns))}")
+    if unlabelled not in ('error', 'drop'):
+        raise ValueError(f"unlabelled must be 'error' or 'drop', got {unlabelled!r}")
+    _check_cols(df, [label_col], 'label ')
     lab = df[label_col]
     missing = (lab.isna() | (lab.astype(str).str.strip() == '')).to_numpy()
     if missing.any():
@@ -52,12 +58,37 @@ def _check_labels(df:pd.DataFrame, label_col:str, unlabelled:str='error')->pd.Da
                          f"({', '.join(map(repr, classes))}): a classifier needs at least 2")
     return df
 
+# %% ../nbs/06_classify.ipynb #c005b
+def _check_split(df:pd.DataFrame, bs:int):
+    "Check that the split of `df` (columns `label` and `is_valid`) can train and validate a classifier"
+    train, valid = set(df.label[~df.is_valid]), set(df.label[df.is_valid])
+    if len(train) < 2: raise ValueError(f"the training split has {len(train)} class: a classifier needs at least 2")
+    if valid - train:
+        raise ValueError(f"labels {sorted(valid - train)} appear only in the validation split; give every class "
+                         "training rows")
+    n_train, n_valid = int((~df.is_valid).sum()), int(df.is_valid.sum())
+    if n_train < bs or not n_valid:
+        raise ValueError(f"too few texts for a classifier with batch size {bs}: the training split has {n_train:,} "
+                         f"(it needs at least {bs}, one batch) and the validation split {n_valid:,} (it needs 1). Give "
+                         "more texts, or a smaller batch size")
+
+def _lm_text(lm, backwards:bool|None)->tuple:
+    "The tokenizer, vocabulary and reading direction of `lm` (a language-model learner or its `DataLoaders`)"
+    ldls = lm.dls if isinstance(lm, Learner) else lm
+    tok, vocab = get_tokenizer(ldls), list(ldls.vocab)
+    if tok is None: raise ValueError("lm has no SentencePiece tokenizer: make it with toolkit's lm_dls/train_lm")
+    lm_back = model_info(lm).backwards
+    if backwards is not None and bool(backwards) != lm_back:
+        raise ValueError(f"lm reads texts {'backwards' if lm_back else 'forwards'}: a classifier on it must too "
+                         "(leave backwards=None)")
+    return tok, vocab, lm_back
+
 # %% ../nbs/06_classify.ipynb #c006
 def classifier_dls(
     df:pd.DataFrame, # texts and labels, one per row (an `is_valid` column, if any, is the split)
     text_col:str='text', # column of texts
     label_col:str='label', # column of labels
-    lm=None, # a language-model `LMLearner` (or its `DataLoaders`) whose tokenizer and vocabulary to use
+    lm:LMLearner|DataLoaders|None=None, # a language model (or its `DataLoaders`) whose tokenizer and vocabulary to use
     tokenizer:str|SPTokenizer='subword', # without `lm`: 'subword', 'char' or a tokenizer
     vocab_sz:int|None=4000, # without `lm`: subword vocabulary size
     bs:int=64, # batch size
@@ -66,37 +97,23 @@ def classifier_dls(
     seed:int=42, # seed of the split
     group_col:str|None=None, # keep rows with the same value here on one side of the split (e.g. the movie)
     unlabelled:str='error', # rows without a label: 'error' or 'drop'
-    vocab:list|None=None, # without `lm`: a fixed vocabulary of pieces (a saved classifier's), with a trained `tokenizer`
+    vocab:list|None=None, # without `lm`: a fixed vocabulary of pieces (a saved classifier's), for a trained `tokenizer`
     classes:list|None=None, # a fixed list of classes (a saved classifier's); default: the labels, sorted
-    backwards:bool|None=None, # read texts from the end (to use a backward `lm`); default: as `lm` reads them, else forward
+    backwards:bool|None=None, # read texts from the end (for a backward `lm`); default: as `lm` reads them, else forward
 )->DataLoaders:
     "Classifier `DataLoaders` over `df`, with the tokenizer and vocabulary of the language model `lm`"
-    if text_col not in df.columns: raise ValueError(f"no text column {text_col!r}; the columns are {', '.join(map(repr, df.columns))}")
+    _check_cols(df, [text_col], 'text ')
     df = _check_labels(df, label_col, unlabelled)
     df = df[df[text_col].astype(str).str.strip().str.len() > 0]
     if 'is_valid' not in df.columns: df = split_df(df, valid_pct=valid_pct, seed=seed, group_col=group_col)
     df = pd.DataFrame({'text': df[text_col].astype(str).to_numpy(), 'label': df[label_col].to_numpy(),
                        'is_valid': df['is_valid'].astype(bool).to_numpy()})
-    train, valid = set(df.label[~df.is_valid]), set(df.label[df.is_valid])
-    if len(train) < 2: raise ValueError(f"the training split has {len(train)} class: a classifier needs at least 2")
-    if valid - train: raise ValueError(f"labels {sorted(valid - train)} appear only in the validation split; give every class training rows")
-    n_train, n_valid = int((~df.is_valid).sum()), int(df.is_valid.sum())
-    if n_train < bs or not n_valid: # fastai drops a last, incomplete training batch
-        raise ValueError(f"too few texts for a classifier with batch size {bs}: the training split has {n_train:,} (it needs at "
-                         f"least {bs}, one batch) and the validation split {n_valid:,} (it needs 1). Give more texts, or a smaller "
-                         "batch size")
-    if lm is not None:
-        ldls = getattr(lm, 'dls', lm)
-        tok, vocab = get_tokenizer(ldls), list(ldls.vocab)
-        if tok is None: raise ValueError("lm has no SentencePiece tokenizer: make it with toolkit's lm_dls/train_lm")
-        lm_back = model_info(lm).backwards
-        if backwards is not None and bool(backwards) != lm_back:
-            raise ValueError(f"lm reads texts {'backwards' if lm_back else 'forwards'}: a classifier on it must too (leave backwards=None)")
-        backwards = lm_back
+    _check_split(df, bs)
+    if lm is not None: tok, vocab, backwards = _lm_text(lm, backwards)
     else: tok = tokenizer if isinstance(tokenizer, SPTokenizer) else make_tokenizer(tokenizer, vocab_sz=vocab_sz)
     backwards = bool(backwards)
-    blocks = (TextBlock(text_tokenizer(tok), vocab=vocab, seq_len=seq_len, min_freq=1, max_vocab=60000, backwards=backwards),
-              CategoryBlock(vocab=classes))
+    blocks = (TextBlock(text_tokenizer(tok), vocab=vocab, seq_len=seq_len, min_freq=1, max_vocab=60000,
+                        backwards=backwards), CategoryBlock(vocab=classes))
     dls = DataBlock(blocks=blocks, get_x=ColReader('text'), get_y=ColReader('label'),
                     splitter=ColSplitter('is_valid')).dataloaders(df, bs=bs, seq_len=seq_len)
     dls.awd = DataInfo(backwards=backwards)
@@ -109,24 +126,27 @@ def load_lm_encoder(
 )->TextLearner:
     "Copy `lm`'s encoder into the classifier `learn` and freeze all but the head (fastai's `load_encoder`, in memory)"
     if learn.awd.backwards != require_info(lm, 'lm').backwards:
-        raise ValueError("the classifier and the language model read texts in opposite directions: build the classifier's "
-                         "DataLoaders with classifier_dls(..., lm=lm)")
+        raise ValueError("the classifier and the language model read texts in opposite directions: build the "
+                         "classifier's DataLoaders with classifier_dls(..., lm=lm)")
     if list(learn.dls.vocab[0]) != list(lm.dls.vocab):
-        raise ValueError("the classifier's vocabulary is not the language model's: build its DataLoaders with classifier_dls(..., lm=lm)")
+        raise ValueError("the classifier's vocabulary is not the language model's: build its DataLoaders with "
+                         "classifier_dls(..., lm=lm)")
     enc = get_model(learn.model)[0]
     enc = getattr(enc, 'module', enc)
     wgts = clean_raw_keys({k: v.detach().clone() for k,v in get_model(lm.model)[0].state_dict().items()})
     try: enc.load_state_dict(wgts)
     except RuntimeError as e:
-        raise ValueError(f"the language model's encoder does not fit this classifier: build both with the same preset ({e})") from None
+        raise ValueError("the language model's encoder does not fit this classifier: build both with the same "
+                         f"preset ({e})") from None
     learn.freeze()
     return learn
 
+# %% ../nbs/06_classify.ipynb #c010b
 def classifier_learner(
     dls:DataLoaders, # from `classifier_dls`
     lm:LMLearner|None=None, # a language model to start from (its preset wins); None: from scratch
     preset:str='small', # a key of `PRESETS`, without `lm`
-    drop_mult:float|None=None, # scales every dropout; default: the preset's for classifiers (`clf_drop_mult`, else `drop_mult`)
+    drop_mult:float|None=None, # scales every dropout; default: the preset's for classifiers (`clf_drop_mult`)
     clip:float=0.25, # gradient-norm clipping
     metrics=None, # default: accuracy and macro-F1
     config:dict|None=None, # changes to the architecture (keys of fastai's `awd_lstm_clas_config`; a saved classifier's)
@@ -135,10 +155,11 @@ def classifier_learner(
     "An AWD-LSTM classifier of size `preset`, its encoder from `lm` when given"
     if lm is not None: preset = require_info(lm, 'lm').preset or preset
     p = get_preset(preset)
-    size = {**p['config'], **(lm.awd.config if lm is not None else {})} # the language model's own size, if it changed the preset's
+    size = {**p['config'], **(lm.awd.config if lm is not None else {})} # the language model's own size, if it changed
     config = {**awd_lstm_clas_config, **{k: size[k] for k in ('emb_sz', 'n_hid', 'n_layers')}, **(config or {})}
+    drop_mult = ifnone(drop_mult, p.get('clf_drop_mult', p['drop_mult']))
     metrics = ifnone(metrics, [accuracy, F1Score(average='macro')])
-    learn = text_classifier_learner(dls, AWD_LSTM, config=config, drop_mult=ifnone(drop_mult, p.get('clf_drop_mult', p['drop_mult'])), pretrained=False,
+    learn = text_classifier_learner(dls, AWD_LSTM, config=config, drop_mult=drop_mult, pretrained=False,
                                     metrics=metrics, cbs=GradientClip(clip), **kwargs)
     learn.awd = ModelInfo(preset=preset, config=config, backwards=(model_info(dls) or DataInfo()).backwards)
     if lm is not None: load_lm_encoder(learn, lm)
@@ -184,10 +205,11 @@ def finetune_lm(
 )->LMLearner:
     "A copy of the language model `lm` fine-tuned on `df[text_col]`, with its tokenizer and vocabulary"
     tok, preset = get_tokenizer(lm), require_info(lm, 'lm').preset
-    if tok is None or preset is None: raise ValueError("lm must be a language model made by toolkit (train_lm, lm_learner or load_model)")
+    if tok is None or preset is None:
+        raise ValueError("lm must be a language model made by toolkit (train_lm, lm_learner or load_model)")
     p = get_preset(preset)
-    dls = lm_dls(df, text_col, tokenizer=tok, vocab=list(lm.dls.vocab), bs=ifnone(bs, p['bs']), seq_len=ifnone(seq_len, p['seq_len']),
-                 valid_pct=valid_pct, seed=seed, backwards=lm.awd.backwards)
+    dls = lm_dls(df, text_col, tokenizer=tok, vocab=list(lm.dls.vocab), bs=ifnone(bs, p['bs']),
+                 seq_len=ifnone(seq_len, p['seq_len']), valid_pct=valid_pct, seed=seed, backwards=lm.awd.backwards)
     dls.to(check_device(device))
     learn = lm_learner(dls, preset, config=lm.awd.config)
     learn.model.load_state_dict(lm.model.state_dict())
@@ -195,133 +217,39 @@ def finetune_lm(
     with quiet(learn, not show_progress): learn.fit_one_cycle(epochs, ifnone(lr, p['lr']/2))
     return learn
 
-def train_classifier(
-    df:pd.DataFrame, # texts and labels (rows without a label train only the language model)
-    text_col:str='text', # column of texts
-    label_col:str='label', # column of labels
-    lm:LMLearner|None=None, # a language model to fine-tune and start from (with `bidirectional`, a forward and a backward one); None: train one here
-    pretrain:bool=True, # without `lm`: first train a language model on the texts (ULMFiT); False: from scratch
-    preset:str='small', # a key of `PRESETS` (with `lm`, its own)
-    epochs:int=CLASSIFIER_RECIPE['epochs'], # classifier epochs (gradual unfreezing when there is a language model)
-    lr:float|None=None, # classifier learning rate; default the recipe's `lr` on a language model, `scratch_lr` from scratch
-    lm_epochs:int=CLASSIFIER_RECIPE['lm_epochs'], # language-model epochs (training it, or fine-tuning `lm`; 0 skips fine-tuning)
-    stages:int=CLASSIFIER_RECIPE['stages'], # frozen stages of gradual unfreezing (see `fit_ulmfit`)
-    lm_lr:float|None=None, # language-model learning rate; default: the preset's (half to fine-tune)
-    tokenizer:str|SPTokenizer='subword', # without `lm`: 'subword', 'char' or a tokenizer
-    vocab_sz:int|None=None, # subword vocabulary size; default: the preset's
-    bs:int|None=None, # batch size; default: the preset's
-    valid_pct:float=0.1, # share of rows (or groups) held out, when `df` has no `is_valid` column
-    group_col:str|None=None, # keep rows with the same value here on one side of the split
-    seed:int=42, # seeds the split, the initialisation and the batch order
-    show_progress:bool=True, # fastai's progress bars and per-epoch tables
-    device:str|None=None, # 'cpu', 'cuda' or 'cuda:N'; default: CUDA when there is a GPU, else the CPU
-    backwards:bool=False, # without `lm`: read texts from the end (the backward half of a forward + backward ensemble)
-    bidirectional:bool=False, # train a forward and a backward classifier and return their `Ensemble` (ULMFiT's best)
-    members:int=CLASSIFIER_RECIPE['members'], # classifiers per direction on one language model, seeded `seed`, `seed+1`, ...; more than 1: their `Ensemble`
-    lm_vote:bool=False, # `lm` was trained with the labels as categories (`names_lm`): it votes too, with its `category_posterior`
-    pretrained:bool|None=None, # the language model trained here starts from the pretrained one; None: when it applies
-)->TextLearner|Ensemble:
-    "Train a classifier of `df[label_col]` from `df[text_col]`, ULMFiT style (or from scratch with `pretrain=False`)"
-    if lm_vote:
-        args = dict(locals()); del args['lm_vote'] # the same call, without the vote
-        lms = list(lm) if isinstance(lm, (list, tuple)) else [lm] if lm is not None else []
-        if not lms or not all(isinstance(m, LMLearner) and (model_info(m) or ModelInfo()).categories for m in lms):
-            raise ValueError("lm_vote=True needs lm: language models trained with the labels as categories (names_lm)")
-        clf = train_classifier(**args)
-        lms = sorted(lms, key=lambda m: m.awd.backwards)
-        ens = Ensemble(list(getattr(clf, 'learners', [clf])) + lms) # the classifiers, then the language models
-        ens.awd.lm, ens.metrics = lms, _valid_scores(ens)
-        return ens
-    for col in (text_col, label_col):
-        if col not in df.columns: raise ValueError(f"no column {col!r}; the columns are {', '.join(map(repr, df.columns))}")
-    one = lm[0] if isinstance(lm, (list, tuple)) and lm else lm
-    p = get_preset(require_info(one, 'lm').preset if one is not None else preset)
-    labels = df[label_col]
-    n_labelled = int((labels.notna() & (labels.astype(str).str.strip() != '')).sum())
-    pre = lm is None and pretrain # a language model is trained here first, on all the texts
-    if pretrained and not pre:
-        raise ValueError("pretrained=True starts the language model trained here from the pretrained model: "
-                         "with lm given, it starts from lm; with pretrain=False there is none (leave pretrained out)")
-    check_train_args(lr=lr, epochs=epochs, bs=ifnone(bs, p['bs']), seq_len=p['seq_len'], seed=seed, lm_lr=lm_lr,
-                     vocab_sz=vocab_sz if pre and tokenizer == 'subword' else None, texts=df[text_col] if pre else None,
-                     n_labelled=n_labelled)
-    check_arg('lm_epochs', lm_epochs, isinstance(lm_epochs, int) and not isinstance(lm_epochs, bool) and 0 <= lm_epochs <= MAX_EPOCHS,
-           f'an integer from 0 to {MAX_EPOCHS:,}')
-    if not isinstance(members, int) or isinstance(members, bool) or not 1 <= members <= 20:
-        raise ValueError(f"members must be a whole number from 1 to 20, got {members!r}")
-    _check_labels(df, label_col, 'drop')
-    if isinstance(lm, (list, tuple)) and not bidirectional: raise ValueError("lm is a list of language models: pass one, or bidirectional=True with a forward and a backward one")
-    if bidirectional:
-        lms = [None, None]
-        if lm is not None:
-            lms = sorted(lm, key=lambda m: require_info(m, 'lm').backwards) if isinstance(lm, (list, tuple)) else []
-            if len(lms) != 2 or [m.awd.backwards for m in lms] != [False, True]:
-                raise ValueError("bidirectional=True with lm needs two language models, a forward and a backward one (train_lm(..., backwards=True))")
-        if 'is_valid' not in df.columns: df = split_df(df, valid_pct=valid_pct, seed=seed, group_col=group_col) # one split for both
-        halves = [train_classifier(df, text_col, label_col, lm=m, pretrain=pretrain, preset=preset, epochs=epochs, lr=lr, lm_epochs=lm_epochs,
-                                   stages=stages, lm_lr=lm_lr, tokenizer=tokenizer, vocab_sz=vocab_sz, bs=bs, seed=seed,
-                                   show_progress=show_progress, device=device, backwards=back, members=members,
-                                   pretrained=False if back else pretrained) # a backward model starts from scratch
-                  for m, back in zip(lms, (False, True))]
-        ens = Ensemble([l for h in halves for l in getattr(h, 'learners', [h])]) # forward members first, then backward
-        ens.awd.lm, ens.metrics = [h.awd.lm if isinstance(h, Ensemble) else h.awd.lm for h in halves], _valid_scores(ens)
-        return ens
-    preset = lm.awd.preset if lm is not None else preset
-    p = get_preset(preset)
-    set_seed(seed)
-    if 'is_valid' not in df.columns: df = split_df(df, valid_pct=valid_pct, seed=seed, group_col=group_col)
-    if lm is not None and lm_epochs: lm = finetune_lm(lm, df, text_col, epochs=lm_epochs, lr=lm_lr, bs=bs, seed=seed, show_progress=show_progress,
-                                                      device=device)
-    elif lm is None and pretrain:
-        if lm_epochs < 1: raise ValueError("pretrain=True needs lm_epochs >= 1 (or pass pretrain=False)")
-        lm = train_lm(df, text_col, preset, epochs=lm_epochs, lr=lm_lr, tokenizer=tokenizer, vocab_sz=vocab_sz, bs=bs,
-                      seed=seed, show_progress=show_progress, device=device, backwards=backwards, pretrained=pretrained)
-    dls = classifier_dls(df, text_col, label_col, lm=lm, tokenizer=tokenizer, vocab_sz=ifnone(vocab_sz, p['vocab_sz']),
-                         bs=ifnone(bs, p['bs']), seed=seed, unlabelled='drop',
-                         backwards=(backwards or None) if lm is not None else backwards) # a forward lm with backwards=True: an error
-    dls.to(check_device(device))
-    learners = []
-    for i in range(members): # one split, one language model; each member its own initialisation and batch order
-        if i: set_seed(seed + i)
-        learn = classifier_learner(dls, lm=lm, preset=preset)
-        if lm is not None: fit_ulmfit(learn, epochs, ifnone(lr, CLASSIFIER_RECIPE['lr']), show_progress, stages)
-        else:
-            with quiet(learn, not show_progress): learn.fit_one_cycle(epochs, ifnone(lr, CLASSIFIER_RECIPE['scratch_lr']))
-        learn.awd.lm = lm
-        _carry_pretrained(learn, lm)
-        learners.append(learn)
-    if members == 1: return learn
-    ens = Ensemble(learners)
-    ens.awd.lm, ens.metrics = lm, _valid_scores(ens)
-    return ens
-
 # %% ../nbs/06_classify.ipynb #c022
 class Ensemble:
-    "Classifiers of the same classes whose probabilities are averaged: ULMFiT's forward + backward pair (and, for names, their language models)"
+    "Classifiers (or names models) of the same classes, their probabilities averaged: ULMFiT's forward + backward pair"
     def __init__(self,
         learners:list, # trained classifiers over the same classes (e.g. a forward and a backward one)
         card:dict|None=None, # a model card (`export_learner` and `load_model` fill it)
     ):
         learners = list(learners)
         if len(learners) < 2: raise ValueError(f"an ensemble needs at least 2 classifiers, got {len(learners)}")
-        if any(isinstance(l, Ensemble) or isinstance(l, LMLearner) and not (model_info(l) or ModelInfo()).categories for l in learners):
-            raise ValueError("an ensemble's members must be classifiers (or language models trained with categories, see category_posterior)")
+        if any(isinstance(l, Ensemble) or isinstance(l, LMLearner) and not _has_categories(l) for l in learners):
+            raise ValueError("an ensemble's members must be classifiers (or language models trained with categories, "
+                             "see category_posterior)")
         classes = [classes_of(l) for l in learners]
         other = next((c for c in classes if c != classes[0]), None)
-        if other is not None: raise ValueError(f"the classifiers have different classes ({classes[0]} and {other}): train them on the same labels")
+        if other is not None:
+            raise ValueError(f"the classifiers have different classes ({classes[0]} and {other}): train them on the "
+                             "same labels")
         self.learners, self.classes = learners, classes[0]
         self.awd = ModelInfo(card=card or {}) # its card, and the language model(s) it was trained from
         self.metrics = None # its validation scores
+
     def __len__(self): return len(self.learners)
     def __getitem__(self, i): return self.learners[i]
-    @property
-    def directions(self)->list[str]:
-        "How each member reads: 'forward' or 'backward', with '-lm' for a language model voting with its `category_posterior`"
-        return [('backward' if l.awd.backwards else 'forward') + ('-lm' if isinstance(l, LMLearner) else '') for l in self.learners]
     def __repr__(self): return f"Ensemble({' + '.join(self.directions)}, {len(self.classes)} classes)"
 
+    @property
+    def directions(self)->list[str]:
+        "How each member reads: 'forward' or 'backward', with '-lm' for a language model voting with its posterior"
+        return [('backward' if l.awd.backwards else 'forward') + ('-lm' if isinstance(l, LMLearner) else '')
+                for l in self.learners]
+
     def predict(self, text:str):
-        "Like a fastai classifier's `predict`: the label, its index, and the class probabilities averaged over the members"
+        "Like a fastai classifier's `predict`: the label, its index, and the members' averaged class probabilities"
         check_text(text)
         probs = _probs(self, [text], 1)[0]
         i = int(probs.argmax())
@@ -336,80 +264,189 @@ def _valid_scores(ens:Ensemble)->dict:
         if isinstance(l, LMLearner): continue # scored below, on the classifiers' validation texts
         with l.no_bar(): p, y = l.get_preds(ds_idx=1, reorder=True)
         probs.append(p.float().cpu())
-        if ys is not None and not torch.equal(ys, y.cpu()): raise ValueError("the members were validated on different texts: use the same split")
+        if ys is not None and not torch.equal(ys, y.cpu()):
+            raise ValueError("the members were validated on different texts: use the same split")
         ys, texts = y.cpu(), list(l.dls.valid_ds.items['text']) # pieces, in the order of get_preds(reorder=True)
     if ys is None: return {}
-    probs += [category_posterior(l, texts) for l in ens.learners if isinstance(l, LMLearner)]
+    probs += [_lm_votes(l, texts) for l in ens.learners if isinstance(l, LMLearner)]
     pred = torch.stack(probs).mean(0).argmax(1)
-    return dict(accuracy=round(float((pred == ys).float().mean()), 4), f1_score=round(float(f1_score(ys, pred, average='macro')), 4))
+    return dict(accuracy=round(float((pred == ys).float().mean()), 4),
+                f1_score=round(float(f1_score(ys, pred, average='macro')), 4))
+
+# %% ../nbs/06_classify.ipynb #c015a
+@dataclass
+class _ClassifierArgs:
+    "The arguments of `train_classifier` that every direction trains with"
+    text_col:str
+    label_col:str
+    pretrain:bool
+    preset:str
+    epochs:int
+    lr:float|None
+    lm_epochs:int
+    stages:int
+    lm_lr:float|None
+    tokenizer:str|SPTokenizer
+    vocab_sz:int|None
+    bs:int|None
+    seed:int
+    show_progress:bool
+    device:str|None
+    members:int
+
+def _check_classifier_args(df:pd.DataFrame, lm, a:_ClassifierArgs, pretrained:bool|None):
+    "Raise a `ValueError` for the first argument of `train_classifier` that cannot train, before any training"
+    _check_cols(df, [a.text_col, a.label_col])
+    one = lm[0] if isinstance(lm, (list, tuple)) and lm else lm
+    p = get_preset(require_info(one, 'lm').preset if one is not None else a.preset)
+    labels = df[a.label_col]
+    n_labelled = int((labels.notna() & (labels.astype(str).str.strip() != '')).sum())
+    pre = lm is None and a.pretrain # a language model is trained here first, on all the texts
+    if pretrained and not pre:
+        raise ValueError("pretrained=True starts the language model trained here from the pretrained model: "
+                         "with lm given, it starts from lm; with pretrain=False there is none (leave pretrained out)")
+    check_train_args(lr=a.lr, epochs=a.epochs, bs=ifnone(a.bs, p['bs']), seq_len=p['seq_len'], seed=a.seed,
+                     lm_lr=a.lm_lr, vocab_sz=a.vocab_sz if pre and a.tokenizer == 'subword' else None,
+                     texts=df[a.text_col] if pre else None, n_labelled=n_labelled)
+    check_arg('lm_epochs', a.lm_epochs, is_int(a.lm_epochs) and 0 <= a.lm_epochs <= MAX_EPOCHS,
+              f'an integer from 0 to {MAX_EPOCHS:,}')
+    check_arg('members', a.members, is_int(a.members) and 1 <= a.members <= 20, 'a whole number from 1 to 20')
+    _check_labels(df, a.label_col, 'drop')
+
+# %% ../nbs/06_classify.ipynb #c015b
+def _task_lm(df:pd.DataFrame, lm, backwards:bool, pretrained:bool|None, a:_ClassifierArgs)->LMLearner|None:
+    "The language model a direction's classifiers start from: `lm` fine-tuned on `df`, one trained on it, or none"
+    if lm is not None:
+        if not a.lm_epochs: return lm
+        return finetune_lm(lm, df, a.text_col, epochs=a.lm_epochs, lr=a.lm_lr, bs=a.bs, seed=a.seed,
+                           show_progress=a.show_progress, device=a.device)
+    if not a.pretrain: return None
+    if a.lm_epochs < 1: raise ValueError("pretrain=True needs lm_epochs >= 1 (or pass pretrain=False)")
+    return train_lm(df, a.text_col, a.preset, epochs=a.lm_epochs, lr=a.lm_lr, tokenizer=a.tokenizer,
+                    vocab_sz=a.vocab_sz, bs=a.bs, seed=a.seed, show_progress=a.show_progress, device=a.device,
+                    backwards=backwards, pretrained=pretrained)
+
+def _fit_member(dls:DataLoaders, lm:LMLearner|None, preset:str, a:_ClassifierArgs, i:int)->TextLearner:
+    "Member `i` of a direction: a classifier on `lm`'s encoder with gradual unfreezing, or one from scratch"
+    if i: set_seed(a.seed + i)
+    learn = classifier_learner(dls, lm=lm, preset=preset)
+    if lm is not None: fit_ulmfit(learn, a.epochs, ifnone(a.lr, CLASSIFIER_RECIPE['lr']), a.show_progress, a.stages)
+    else:
+        with quiet(learn, not a.show_progress):
+            learn.fit_one_cycle(a.epochs, ifnone(a.lr, CLASSIFIER_RECIPE['scratch_lr']))
+    learn.awd.lm = lm
+    _carry_pretrained(learn, lm)
+    return learn
+
+def _train_direction(df:pd.DataFrame, a:_ClassifierArgs, lm, backwards:bool, pretrained:bool|None):
+    "One direction: its language model, then `a.members` classifiers on it (more than one: their `Ensemble`)"
+    preset = lm.awd.preset if lm is not None else a.preset
+    p = get_preset(preset)
+    set_seed(a.seed)
+    lm = _task_lm(df, lm, backwards, pretrained, a)
+    back = (backwards or None) if lm is not None else backwards # None: as `lm` reads (True on a forward `lm`: an error)
+    dls = classifier_dls(df, a.text_col, a.label_col, lm=lm, tokenizer=a.tokenizer,
+                         vocab_sz=ifnone(a.vocab_sz, p['vocab_sz']), bs=ifnone(a.bs, p['bs']), seed=a.seed,
+                         unlabelled='drop', backwards=back)
+    dls.to(check_device(a.device))
+    learners = [_fit_member(dls, lm, preset, a, i) for i in range(a.members)]
+    return learners[0] if a.members == 1 else _ensemble(learners, lm)
+
+# %% ../nbs/06_classify.ipynb #c015c
+def _directions(lm, backwards:bool, bidirectional:bool, pretrained:bool|None)->list[dict]:
+    "The language model, reading direction and `pretrained` of each direction to train"
+    if isinstance(lm, (list, tuple)) and not bidirectional:
+        raise ValueError("lm is a list of language models: pass one, or bidirectional=True with a forward and a "
+                         "backward one")
+    if not bidirectional: return [dict(lm=lm, backwards=backwards, pretrained=pretrained)]
+    lms = [None, None]
+    if lm is not None:
+        lms = sorted(lm, key=lambda m: require_info(m, 'lm').backwards) if isinstance(lm, (list, tuple)) else []
+        if len(lms) != 2 or [m.awd.backwards for m in lms] != [False, True]:
+            raise ValueError("bidirectional=True with lm needs two language models, a forward and a backward one "
+                             "(train_lm(..., backwards=True))")
+    return [dict(lm=lms[0], backwards=False, pretrained=pretrained), dict(lm=lms[1], backwards=True, pretrained=False)]
+
+def _has_categories(learn)->bool:
+    "Whether `learn` is a language model trained with categories, which can vote as a classifier"
+    return isinstance(learn, LMLearner) and bool((model_info(learn) or ModelInfo()).categories)
+
+def _vote_lms(lm)->list:
+    "The language models `lm` that vote with `lm_vote=True`, forward first, each trained with the labels as categories"
+    lms = list(lm) if isinstance(lm, (list, tuple)) else [lm] if lm is not None else []
+    if not lms or not all(_has_categories(m) for m in lms):
+        raise ValueError("lm_vote=True needs lm: language models trained with the labels as categories (names_lm)")
+    return sorted(lms, key=lambda m: m.awd.backwards)
+
+def _members(learn)->list:
+    "The classifiers of `learn`: an `Ensemble`'s members, or `learn` itself"
+    return list(learn.learners) if isinstance(learn, Ensemble) else [learn]
+
+def _ensemble(learners:list, lm)->Ensemble:
+    "The `Ensemble` of `learners`, trained from the language model(s) `lm`, with its validation scores"
+    ens = Ensemble(learners)
+    ens.awd.lm, ens.metrics = lm, _valid_scores(ens)
+    return ens
+
+# %% ../nbs/06_classify.ipynb #c015d
+def train_classifier(
+    df:pd.DataFrame, # texts and labels (rows without a label train only the language model)
+    text_col:str='text', # column of texts
+    label_col:str='label', # column of labels
+    lm:LMLearner|None=None, # a language model to fine-tune and start from (`bidirectional`: two); None: train one
+    pretrain:bool=True, # without `lm`: first train a language model on the texts (ULMFiT); False: from scratch
+    preset:str='small', # a key of `PRESETS` (with `lm`, its own)
+    epochs:int=CLASSIFIER_RECIPE['epochs'], # classifier epochs (gradual unfreezing when there is a language model)
+    lr:float|None=None, # classifier learning rate; default: the recipe's `lr` on a language model, else `scratch_lr`
+    lm_epochs:int=CLASSIFIER_RECIPE['lm_epochs'], # language-model epochs (to train it, or fine-tune `lm`: 0 skips)
+    stages:int=CLASSIFIER_RECIPE['stages'], # frozen stages of gradual unfreezing (see `fit_ulmfit`)
+    lm_lr:float|None=None, # language-model learning rate; default: the preset's (half to fine-tune)
+    tokenizer:str|SPTokenizer='subword', # without `lm`: 'subword', 'char' or a tokenizer
+    vocab_sz:int|None=None, # subword vocabulary size; default: the preset's
+    bs:int|None=None, # batch size; default: the preset's
+    valid_pct:float=0.1, # share of rows (or groups) held out, when `df` has no `is_valid` column
+    group_col:str|None=None, # keep rows with the same value here on one side of the split
+    seed:int=42, # seeds the split, the initialisation and the batch order
+    show_progress:bool=True, # fastai's progress bars and per-epoch tables
+    device:str|None=None, # 'cpu', 'cuda' or 'cuda:N'; default: CUDA when there is a GPU, else the CPU
+    backwards:bool=False, # without `lm`: read texts from the end (the backward half of a forward + backward ensemble)
+    bidirectional:bool=False, # train a forward and a backward classifier and return their `Ensemble` (ULMFiT's best)
+    members:int=CLASSIFIER_RECIPE['members'], # classifiers per direction, seeded `seed`, `seed+1`...; 2+: an `Ensemble`
+    lm_vote:bool=False, # `lm` has the labels as categories (`names_lm`): it votes too, with its `category_posterior`
+    pretrained:bool|None=None, # the language model trained here starts from the pretrained one; None: when it applies
+)->TextLearner|Ensemble:
+    "Train a classifier of `df[label_col]` from `df[text_col]`, ULMFiT style (or from scratch with `pretrain=False`)"
+    vote = _vote_lms(lm) if lm_vote else []
+    a = _ClassifierArgs(text_col=text_col, label_col=label_col, pretrain=pretrain, preset=preset, epochs=epochs, lr=lr,
+                        lm_epochs=lm_epochs, stages=stages, lm_lr=lm_lr, tokenizer=tokenizer, vocab_sz=vocab_sz, bs=bs,
+                        seed=seed, show_progress=show_progress, device=device, members=members)
+    _check_classifier_args(df, lm, a, pretrained)
+    directions = _directions(lm, backwards, bidirectional, pretrained)
+    if 'is_valid' not in df.columns: # one split for every direction and member
+        df = split_df(df, valid_pct=valid_pct, seed=seed, group_col=group_col)
+    res = [_train_direction(df, a, **d) for d in directions]
+    res = res[0] if len(res) == 1 else _ensemble([l for r in res for l in _members(r)], [r.awd.lm for r in res])
+    return _ensemble(_members(res) + vote, vote) if vote else res
 
 # %% ../nbs/06_classify.ipynb #c024
-@torch.inference_mode()
-def category_posterior(
-    lm:LMLearner, # a language model trained with a category token in front of each text (`names_lm`)
-    texts:list, # the texts to classify (without category), or their pieces as a classifier's `DataLoaders` hold them
-    bs:int=4096, # sequences per batch
-)->torch.Tensor: # (len(texts), len(lm.awd.categories)): p(category | text), each row summing to 1
-    "The language model's own posterior over its categories for each text: a generative classifier that needs no training"
-    cats = (model_info(lm) or ModelInfo()).categories
-    if not isinstance(lm, LMLearner) or not cats: raise ValueError("category_posterior needs a language model trained with categories (names_lm)")
-    is_pieces = lambda t: isinstance(t, (list, tuple, L)) and all(isinstance(p, str) for p in t)
-    bad = [i for i,t in enumerate(texts) if not (isinstance(t, str) or is_pieces(t))]
-    if bad: raise ValueError(f"texts must be strings; item {bad[0]} is a {type(texts[bad[0]]).__name__}")
-    tok, info = get_tokenizer(lm), vocab_info(lm)
-    cat_ids = torch.tensor(info.ids([category_token(c) for c in cats]))
-    def body(t): # the pieces as in training, after `xxbos` and the category
-        if isinstance(t, str): return info.ids(tok.encode(t))[1:] # the category's piece stands alone: the same pieces follow
-        return info.ids(list(t)[1:] if len(t) and t[0].lstrip('▁') == 'xxbos' else list(t))
-    bodies = [body(t) for t in texts]
-    model = lm.model
-    enc, dec = model[0], model[1]
-    dev, back, C = next(model.parameters()).device, lm.awd.backwards, len(cats)
-    cat_list, cat_ids = cat_ids.tolist(), cat_ids.to(dev) # python ints to build sequences, a tensor on the model's device to index logits
-    start = get_start_state(lm)
-    res = torch.empty(len(texts), C)
-    with eval_mode(model):
-        # forward: Bayes' rule, p(c | text) from the joint p(c, text) of `xxbos c text xxbos` for every c;
-        # backward: the model reads `xxbos txet` and then predicts the category token, so one pass per text
-        per = C if not back else 1
-        order = sorted(range(len(texts)), key=lambda i: len(bodies[i]))
-        step = max(1, bs//per)
-        for s in range(0, len(order), step):
-            idx = order[s:s+step]
-            if back: seqs = [[info.end_id] + bodies[i][::-1] for i in idx]
-            else: seqs = [[info.end_id, c] + bodies[i] + [info.end_id] for i in idx for c in cat_list]
-            T = max(map(len, seqs))
-            x = torch.tensor([q + [info.end_id]*(T - len(q)) for q in seqs], device=dev)
-            n = torch.tensor([len(q) for q in seqs], device=dev)
-            hidden = ([(h.to(dev).expand(len(x), -1).contiguous(), c.to(dev).expand(len(x), -1).contiguous()) for h,c in start] if start else
-                      [(x.new_zeros(len(x), r.module.hidden_size, dtype=torch.float),)*2 for r in enc.rnns])
-            total = torch.zeros(len(x), device=dev)
-            for t in range(T if back else T - 1):
-                logits, hidden = awd_step(enc, dec, x[:, t], hidden)
-                if back: # after the text's first piece comes its category
-                    last = n - 1 == t
-                    if last.any(): res[torch.tensor(idx)[last.cpu()]] = logits[last][:, cat_ids].softmax(-1).float().cpu()
-                else: total += logits.log_softmax(-1).gather(1, x[:, t+1:t+2])[:, 0].masked_fill(t + 1 >= n, 0.)
-            if not back: res[torch.tensor(idx)] = total.view(len(idx), C).softmax(-1).float().cpu()
-        return res
-
 def classes_of(
     learn, # a classifier, an `Ensemble`, or a language model trained with categories
 )->list[str]:
     "The classes `learn` predicts, with a clear error for a model that is not a classifier"
     if isinstance(learn, Ensemble): return list(learn.classes)
-    cats = (model_info(learn) or ModelInfo()).categories
-    if isinstance(learn, LMLearner) and cats: return list(cats) # see category_posterior
+    if _has_categories(learn): return list(learn.awd.categories) # it votes with its `category_posterior`
     vocab = getattr(getattr(learn, 'dls', None), 'vocab', None)
-    if isinstance(learn, LMLearner) or not (vocab is not None and len(vocab) == 2 and isinstance(vocab[1], CategoryMap)):
+    is_clf = vocab is not None and len(vocab) == 2 and isinstance(vocab[1], CategoryMap)
+    if isinstance(learn, LMLearner) or not is_clf:
         raise ValueError(f"this is a {type(learn).__name__}, not a classifier: train one with train_classifier")
     return [str(c) for c in vocab[1]]
 
+# %% ../nbs/06_classify.ipynb #c024b
 def _probs(learn, texts:list[str], bs:int)->torch.Tensor:
     "Class probabilities of `texts`, one batched pass per classifier (an `Ensemble` averages its members')"
     if isinstance(learn, Ensemble): return torch.stack([_probs(l, texts, bs) for l in learn.learners]).mean(0)
-    if isinstance(learn, LMLearner): return category_posterior(learn, texts)
-    dl = learn.dls.test_dl([escape_special(t, keep_category=False) for t in texts], bs=bs, num_workers=0) # user text: plain text
+    if isinstance(learn, LMLearner): return _lm_votes(learn, texts)
+    dl = learn.dls.test_dl([escape_special(t, keep_category=False) for t in texts], bs=bs, num_workers=0)
     with learn.no_bar(): return learn.get_preds(dl=dl, reorder=True)[0].float().cpu()
 
 def predict_texts(
@@ -422,17 +459,16 @@ def predict_texts(
     texts = list(texts)
     for i, t in enumerate(texts):
         check_text(t, f'text {i}')
-        if not t.strip():
-            raise ValueError(f"text {i} is empty: enter a text to classify")
+        if not t.strip(): raise ValueError(f"text {i} is empty: enter a text to classify")
     cols = ['label', 'prob'] + [f'prob_{c}' for c in classes]
     if not texts: return pd.DataFrame(columns=cols)
     probs = _probs(learn, texts, bs)
-    best = probs.argmax(1)
     res = pd.DataFrame(probs.numpy(), columns=cols[2:])
     res.insert(0, 'prob', probs.max(1).values.numpy())
-    res.insert(0, 'label', [classes[i] for i in best.tolist()])
+    res.insert(0, 'label', [classes[i] for i in probs.argmax(1).tolist()])
     return res
 
+# %% ../nbs/06_classify.ipynb #c024c
 def predict_csv(
     learn:TextLearner, # a trained (or loaded) classifier, or an `Ensemble`
     src:str|Path, # a .csv, .tsv or .jsonl file (optionally .gz)
@@ -444,13 +480,26 @@ def predict_csv(
     src, out = Path(src).expanduser(), Path(out).expanduser().absolute()
     classes = classes_of(learn)
     df, _ = read_table(src, no_txt="a .txt file has no columns to copy; use predict_texts, or a CSV")
-    col = pick_col(df, text_col, 'text', src)
-    texts = df[col].astype(str).str.strip()
-    pred = predict_texts(learn, texts[texts.str.len() > 0].tolist(), bs=bs)
-    pred.index = texts.index[texts.str.len() > 0] # rows with an empty text get no prediction
+    texts = df[pick_col(df, text_col, 'text', src)].astype(str).str.strip()
+    keep = texts.str.len() > 0
+    pred = predict_texts(learn, texts[keep].tolist(), bs=bs)
+    pred.index = texts.index[keep]
     res = df.assign(pred_label=pred.label, pred_prob=pred.prob, **{f'prob_{c}': pred[f'prob_{c}'] for c in classes})
     if out.is_dir():
-        raise ValueError(f"{out} is a directory: give the file to write, such as {out/(src.name.split('.')[0] + '.pred.csv')}")
+        example = out/(src.name.split('.')[0] + '.pred.csv')
+        raise ValueError(f"{out} is a directory: give the file to write, such as {example}")
     out.parent.mkdir(parents=True, exist_ok=True)
     with atomic_file(out) as tmp: res.to_csv(tmp, index=False, sep='\t' if out.suffix.lower() == '.tsv' else ',')
     return out
+
+# %% ../nbs/06_classify.ipynb #c031
+def _lm_votes(lm:LMLearner, texts:list)->torch.Tensor:
+    "p(class | text) of a language model trained with the classes as categories, for texts or a classifier's pieces"
+    from toolkit.names import category_posterior # toolkit.names imports this module: import it here, when used
+    return category_posterior(lm, texts)
+
+def __getattr__(name:str):
+    "`category_posterior` lives in `toolkit.names`; importing it from here still finds it"
+    if name != 'category_posterior': raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from toolkit.names import category_posterior
+    return category_posterior

@@ -6,42 +6,53 @@ from?"."""
 
 # %% ../nbs/07_names.ipynb #c002
 from __future__ import annotations
-import warnings
+import hashlib, warnings
+import torch
 import pandas as pd
 from fastcore.basics import ifnone
+from fastcore.foundation import L
 from fastai.text.learner import LMLearner, TextLearner
 from .data import load_corpus, split_df
 from .tokenize import SPECIAL_TOKS, make_tokenizer
-from .core import require_info
+from .core import ModelInfo, model_info, require_info, eval_mode
 from .recipes import NAMES_RECIPE, NAMES_LR, ORIGIN_RECIPE
-from .lm import train_lm
-from .generate import category_token
+from .lm import train_lm, get_tokenizer
+from .generate import category_token, vocab_info, get_start_state, awd_step
 from .classify import train_classifier, Ensemble
 
 # %% auto #0
-__all__ = ['names_frame', 'category_texts', 'names_lm', 'names_classifier']
+__all__ = ['names_frame', 'category_texts', 'names_lm', 'names_classifier', 'category_posterior']
 
 # %% ../nbs/07_names.ipynb #c005
-def names_frame(df:pd.DataFrame|None, name_col:str, origin_col:str, valid_pct:float, seed:int)->pd.DataFrame:
+def names_frame(
+    df:pd.DataFrame|None, # names and origins; None: the bundled `names` corpus
+    name_col:str, # column of names
+    origin_col:str, # column of origins
+    valid_pct:float, # share of names held out, when `df` has no `is_valid` column
+    seed:int, # seed of the split
+)->pd.DataFrame:
     "Columns `name`, `origin`, `is_valid` from `df` (default: the bundled corpus), checked and split"
     if df is None: df = load_corpus('names')
     for col in (name_col, origin_col):
-        if col not in df.columns: raise ValueError(f"no column {col!r}; the columns are {', '.join(map(repr, df.columns))}")
+        if col not in df.columns:
+            raise ValueError(f"no column {col!r}; the columns are {', '.join(map(repr, df.columns))}")
     res = pd.DataFrame({'name': df[name_col].fillna('').astype(str).str.strip(),
                         'origin': df[origin_col].fillna('').astype(str).str.strip()}, index=df.index)
     if 'is_valid' in df.columns: res['is_valid'] = df['is_valid'].astype(bool)
     res = res[res.name.str.len() > 0]
     if not len(res): raise ValueError(f"every name in column {name_col!r} is empty")
     if (res.origin == '').any():
-        raise ValueError(f"{(res.origin == '').sum():,} names have no origin in column {origin_col!r}; drop them or fill them in")
-    if res.origin.nunique() < 2: raise ValueError(f"column {origin_col!r} has one origin ({res.origin.iloc[0]!r}): nothing to condition on")
+        raise ValueError(f"{(res.origin == '').sum():,} names have no origin in column {origin_col!r}; drop them or "
+                         "fill them in")
+    if res.origin.nunique() < 2:
+        raise ValueError(f"column {origin_col!r} has one origin ({res.origin.iloc[0]!r}): nothing to condition on")
     return res if 'is_valid' in res.columns else split_df(res, valid_pct=valid_pct, seed=seed)
 
 def _split_key(names:pd.DataFrame)->str:
     "A fingerprint of the held-out names, to tell whether two models were trained on the same split"
-    import hashlib
     return hashlib.md5('\n'.join(sorted(names.name[names.is_valid])).encode()).hexdigest()
 
+# %% ../nbs/07_names.ipynb #c005b
 def category_texts(
     names:pd.Series, # the texts
     categories:pd.Series, # the category of each
@@ -50,6 +61,15 @@ def category_texts(
     return categories.map(lambda c: category_token(c)[1:]) + ' ' + names
 
 # %% ../nbs/07_names.ipynb #c009
+def _names_settings(preset:str, epochs:int|None, minutes:float|None)->tuple[int, dict]:
+    "The epochs and `train_lm`'s settings for names from `NAMES_RECIPE`, with more dropout for long runs"
+    r = NAMES_RECIPE.get(preset, {})
+    epochs = ifnone(epochs, r.get('epochs', 4)) # 0 stays 0: train_lm refuses it
+    res = {k: r.get(k) for k in ('bs', 'seq_len', 'config', 'drop_mult')}
+    if 'long_drop_mult' in r and (minutes is not None or epochs > r['long_epochs']):
+        res['drop_mult'] = r['long_drop_mult']
+    return epochs, res
+
 def names_lm(
     df:pd.DataFrame|None=None, # names and origins; default: the bundled `names` corpus
     name_col:str='name', # column of names
@@ -71,11 +91,8 @@ def names_lm(
         raise ValueError(f"origins {clash} differ only in case or spacing; merge them")
     tok = make_tokenizer('char', special_toks=SPECIAL_TOKS + toks)
     texts = pd.DataFrame({'text': category_texts(names.name, names.origin), 'is_valid': names.is_valid})
-    r = NAMES_RECIPE.get(preset, {})
-    epochs = ifnone(epochs, r.get('epochs', 4)) # 0 stays 0: train_lm refuses it
-    long = 'long_drop_mult' in r and (kwargs.get('minutes') is not None or epochs > r['long_epochs']) # see "More dropout for longer runs"
-    kwargs = {**{k: r.get(k) for k in ('bs', 'seq_len', 'config', 'drop_mult')}, **({'drop_mult': r['long_drop_mult']} if long else {}),
-              **{k: v for k,v in kwargs.items() if v is not None}} # None (as the CLI passes it): the recipe's
+    epochs, settings = _names_settings(preset, epochs, kwargs.get('minutes'))
+    kwargs = {**settings, **{k: v for k,v in kwargs.items() if v is not None}} # None (as the CLI passes): the recipe's
     learn = train_lm(texts, 'text', preset, epochs=epochs, lr=ifnone(lr, NAMES_LR), tokenizer=tok,
                      seed=seed, show_progress=show_progress, **kwargs)
     learn.awd.categories, learn.awd.names_split = cats, _split_key(names)
@@ -84,7 +101,7 @@ def names_lm(
 # %% ../nbs/07_names.ipynb #c018
 def names_classifier(
     df:pd.DataFrame|None=None, # names and origins; default: the bundled `names` corpus
-    lm:LMLearner|None=None, # the names language model (from `names_lm`; with `bidirectional`, a forward and a backward one); None: train it first
+    lm:LMLearner|None=None, # the names language model (`names_lm`; `bidirectional`: two); None: train it first
     name_col:str='name', # column of names
     origin_col:str='origin', # column of origins (the classes)
     epochs:int=ORIGIN_RECIPE['epochs'], # classifier epochs: one for the head alone, the rest for the whole network
@@ -93,13 +110,14 @@ def names_classifier(
     seed:int=42, # seeds the split and the training
     show_progress:bool=True, # fastai's progress bars and per-epoch tables
     bidirectional:bool=False, # a forward and a backward classifier, averaged (an `Ensemble`)
-    lm_vote:bool=False, # the language models vote too, with their own `category_posterior` (no extra training; an `Ensemble`)
+    lm_vote:bool=False, # the language models vote too, with their `category_posterior` (no training; an `Ensemble`)
     **kwargs, # passed to `train_classifier` (bs, ...)
 )->TextLearner|Ensemble:
     "An origin classifier for names, ULMFiT style, on the encoder of the names language model"
     names = names_frame(df, name_col, origin_col, valid_pct, seed)
     if lm is None:
-        lm = [names_lm(names, seed=seed, show_progress=show_progress, backwards=b) for b in ((False, True) if bidirectional else (False,))]
+        directions = (False, True) if bidirectional else (False,)
+        lm = [names_lm(names, seed=seed, show_progress=show_progress, backwards=b) for b in directions]
         lm = lm if bidirectional else lm[0]
     splits = {require_info(m, 'lm').names_split for m in (lm if isinstance(lm, (list, tuple)) else [lm])} - {None}
     if splits and splits != {_split_key(names)}:
@@ -108,3 +126,62 @@ def names_classifier(
     kwargs = {'stages': ORIGIN_RECIPE['stages'], 'lm_epochs': ORIGIN_RECIPE['lm_epochs'], **kwargs}
     return train_classifier(names, 'name', 'origin', lm=lm, epochs=epochs, lr=lr, seed=seed,
                             show_progress=show_progress, bidirectional=bidirectional, lm_vote=lm_vote, **kwargs)
+
+# %% ../nbs/07_names.ipynb #c024b
+def _posterior_ids(lm:LMLearner, texts:list)->tuple[list, list]:
+    "The ids of `lm`'s category tokens, and of each text's pieces as in training after `xxbos` and the category"
+    if not isinstance(lm, LMLearner) or not (model_info(lm) or ModelInfo()).categories:
+        raise ValueError("category_posterior needs a language model trained with categories (names_lm)")
+    is_pieces = lambda t: isinstance(t, (list, tuple, L)) and all(isinstance(p, str) for p in t)
+    bad = [i for i,t in enumerate(texts) if not (isinstance(t, str) or is_pieces(t))]
+    if bad: raise ValueError(f"texts must be strings; item {bad[0]} is a {type(texts[bad[0]]).__name__}")
+    tok, info = get_tokenizer(lm), vocab_info(lm)
+    def body(t):
+        if isinstance(t, str): return info.ids(tok.encode(t))[1:] # the category's piece stands alone: the same follow
+        return info.ids(list(t)[1:] if len(t) and t[0].lstrip('▁') == 'xxbos' else list(t))
+    return info.ids([category_token(c) for c in lm.awd.categories]), [body(t) for t in texts]
+
+# %% ../nbs/07_names.ipynb #c024d
+def _start_hidden(lm:LMLearner, start:list|None, n:int, dev)->list:
+    "The LSTM state of `n` sequences at the start of a text: `lm`'s start state (see `get_start_state`), else zeros"
+    if start: return [(h.to(dev).expand(n, -1).contiguous(), c.to(dev).expand(n, -1).contiguous()) for h,c in start]
+    return [(torch.zeros(n, r.module.hidden_size, device=dev),)*2 for r in lm.model[0].rnns]
+
+def _score_batch(lm:LMLearner, seqs:list, cat_ids:list, start:list|None)->torch.Tensor:
+    "Forward `lm`: the log-probability of each of `seqs` after its first piece. Backward: p(category) after each one"
+    model, end = lm.model, vocab_info(lm).end_id
+    dev, back = next(model.parameters()).device, lm.awd.backwards
+    T = max(map(len, seqs))
+    x = torch.tensor([q + [end]*(T - len(q)) for q in seqs], device=dev)
+    n = torch.tensor([len(q) for q in seqs], device=dev)
+    hidden, total = _start_hidden(lm, start, len(x), dev), torch.zeros(len(x), device=dev)
+    votes, cats = torch.empty(len(x), len(cat_ids)), torch.tensor(cat_ids, device=dev)
+    for t in range(T if back else T - 1):
+        logits, hidden = awd_step(model[0], model[1], x[:, t], hidden)
+        if back: # the category follows the last piece read: the text's first
+            last = n - 1 == t
+            if last.any(): votes[last.cpu()] = logits[last][:, cats].softmax(-1).float().cpu()
+        else: total += logits.log_softmax(-1).gather(1, x[:, t+1:t+2])[:, 0].masked_fill(t + 1 >= n, 0.)
+    return votes if back else total
+
+# %% ../nbs/07_names.ipynb #c024f
+@torch.inference_mode()
+def category_posterior(
+    lm:LMLearner, # a language model trained with a category token in front of each text (`names_lm`)
+    texts:list, # the texts to classify (without category), or their pieces as a classifier's `DataLoaders` hold them
+    bs:int=4096, # sequences per batch
+)->torch.Tensor: # (len(texts), len(lm.awd.categories)): p(category | text), each row summing to 1
+    "The language model's own posterior over its categories for each text: a generative classifier with no training"
+    cat_ids, bodies = _posterior_ids(lm, texts)
+    end, back, C = vocab_info(lm).end_id, lm.awd.backwards, len(cat_ids)
+    start, res = get_start_state(lm), torch.empty(len(texts), C)
+    order = sorted(range(len(texts)), key=lambda i: len(bodies[i]))
+    step = max(1, bs if back else bs//C)
+    with eval_mode(lm.model):
+        for s in range(0, len(order), step):
+            idx = order[s:s+step]
+            if back: res[idx] = _score_batch(lm, [[end] + bodies[i][::-1] for i in idx], cat_ids, start)
+            else:
+                logp = _score_batch(lm, [[end, c] + bodies[i] + [end] for i in idx for c in cat_ids], cat_ids, start)
+                res[idx] = logp.view(len(idx), C).softmax(-1).float().cpu()
+    return res
