@@ -15,13 +15,15 @@ def run(*args):
 
 @pytest.fixture(scope='module')
 def lm_and_dir(tmp_path_factory):
-    learn = train_lm(load_corpus('headlines').sample(1500, random_state=3), preset='tiny', vocab_sz=300, show_progress=False)
+    df = load_corpus('headlines').sample(1500, random_state=3)
+    learn = train_lm(df, preset='tiny', vocab_sz=300, show_progress=False)
     return learn, save_portable(learn, tmp_path_factory.mktemp('portable')/'lm', corpus='headlines')
 
 @pytest.fixture(scope='module')
 def clf_and_dir(tmp_path_factory):
     df = load_corpus('reviews').sample(1500, random_state=3)
-    learn = train_classifier(df, 'text', 'label', pretrain=False, preset='tiny', vocab_sz=300, epochs=1, group_col='movie',
+    learn = train_classifier(df, 'text', 'label', pretrain=False, preset='tiny', vocab_sz=300, epochs=1,
+                             group_col='movie',
                              show_progress=False)
     return learn, save_portable(learn, tmp_path_factory.mktemp('portable')/'clf', corpus='reviews')
 
@@ -45,7 +47,8 @@ def test_portable_probabilities_identical_fresh_process(clf_and_dir):
     "A portable classifier loaded in a fresh Python gives the trained classifier's probabilities"
     learn, d = clf_and_dir
     texts = ['A joy from start to finish.', 'Dull, long and pointless.', 'Fine.']
-    r = subprocess.run([sys.executable, '-c', FRESH, str(d), 'classify', json.dumps(texts)], capture_output=True, text=True, timeout=300)
+    r = subprocess.run([sys.executable, '-c', FRESH, str(d), 'classify', json.dumps(texts)], capture_output=True,
+                       text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     fresh = json.loads(r.stdout.strip().splitlines()[-1])
     here = predict_texts(learn, texts).iloc[:, 2:].to_numpy().tolist()
@@ -78,15 +81,19 @@ DAMAGE = {
     'missing weights': (lambda d: (d/'weights.pt').unlink(), 'missing weights.pt'),
     'missing tokenizer': (lambda d: (d/'tokenizer.model').unlink(), 'missing tokenizer.model'),
     'missing config': (lambda d: (d/'config.json').unlink(), 'missing config.json'),
-    'truncated weights': (lambda d: (d/'weights.pt').write_bytes((d/'weights.pt').read_bytes()[:4000]), 'weights.pt is damaged'),
+    'truncated weights': (lambda d: (d/'weights.pt').write_bytes((d/'weights.pt').read_bytes()[:4000]),
+                          'weights.pt is damaged'),
     'weights not tensors': (lambda d: torch.save({'model': 'x'}, d/'weights.pt'), 'weights.pt holds no model weights'),
-    'truncated config': (lambda d: (d/'config.json').write_text((d/'config.json').read_text()[:50]), 'config.json is damaged'),
-    'foreign config': (lambda d: (d/'config.json').write_text('{"model_type": "bert"}'), 'not an awd-toolkit portable model config'),
+    'truncated config': (lambda d: (d/'config.json').write_text((d/'config.json').read_text()[:50]),
+                         'config.json is damaged'),
+    'foreign config': (lambda d: (d/'config.json').write_text('{"model_type": "bert"}'),
+                       'not an awd-toolkit portable model config'),
     'junk tokenizer': (lambda d: (d/'tokenizer.model').write_bytes(b'\x00junk'), 'not a SentencePiece model'),
     'newer version': (_rewrite_config(version=PORTABLE_VERSION + 1, toolkit='9.0.0'), 'upgrade awd-toolkit'),
     'vocab does not fit': (lambda d: _rewrite_config(vocab=json.loads((d/'config.json').read_text())['vocab'][:50])(d),
                            'the weights do not fit the architecture and vocabulary'),
-    'architecture does not fit': (lambda d: _rewrite_config(arch={**json.loads((d/'config.json').read_text())['arch'], 'n_hid': 99})(d),
+    'architecture does not fit': (lambda d: _rewrite_config(arch={**json.loads((d/'config.json').read_text())['arch'],
+                                                                  'n_hid': 99})(d),
                                   'the weights do not fit the architecture'),
 }
 
@@ -106,7 +113,8 @@ def test_damaged_model_api(damaged, kind):
     with pytest.raises(ValueError, match=DAMAGE[kind][1]) as e: load_model(d)
     assert str(d) in str(e.value)
 
-@pytest.mark.parametrize('kind', ['missing weights', 'truncated weights', 'junk tokenizer', 'newer version', 'vocab does not fit'])
+@pytest.mark.parametrize('kind', ['missing weights', 'truncated weights', 'junk tokenizer', 'newer version',
+                                  'vocab does not fit'])
 def test_damaged_model_cli(damaged, awd, kind):
     "awd generate: one line naming the model and what is wrong, exit status 2, no traceback"
     d = damaged(kind)
@@ -143,7 +151,7 @@ class Evil:
     def __reduce__(self): return (Path.write_text, (Path(self.target), 'pwned'))
 
 def test_pickle_refused_without_trust(tmp_path, awd):
-    "A pickle that runs code when loaded is refused by the API, the CLI and the app unless trusted, and its code never runs"
+    "A pickle that runs code when loaded is refused by the API, the CLI and the app unless trusted; its code never runs"
     evil, mark = tmp_path/'evil.pkl', tmp_path/'pwned'
     torch.save({'payload': Evil(mark)}, evil)
     with pytest.raises(ValueError, match='is a pickle .* can run any code'): load_model(evil)

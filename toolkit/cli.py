@@ -276,10 +276,15 @@ def _parents()->dict[str, argparse.ArgumentParser]:
     return ps
 
 # %% ../nbs/11_cli.ipynb #c029
+def _command(sub, name:str, func, help:str, parents:list, description:str|None=None)->argparse.ArgumentParser:
+    "The subcommand `name`, run by `func` (whose docstring is its description unless `description` is given)"
+    p = sub.add_parser(name, parents=parents, help=help, description=description or func.__doc__)
+    p.set_defaults(func=func)
+    return p
+
 def _add_train(sub, ps:dict):
     "`awd train`"
-    t = sub.add_parser('train', parents=[ps['train'], ps['preset'], ps['device']], help='train a language model',
-                       description=cmd_train.__doc__)
+    t = _command(sub, 'train', cmd_train, 'train a language model', [ps['train'], ps['preset'], ps['device']])
     names = ', '.join(f"{r['epochs']} for {k}" for k,r in NAMES_RECIPE.items())
     t.add_argument('--epochs', type=int, help=f"passes over the training texts (default: {_api_default('epochs')}; "
                    f"names: {names})")
@@ -302,12 +307,10 @@ def _add_train(sub, ps:dict):
                    "generate")
     t.add_argument('--resume', action='store_true', help='continue an interrupted run (same arguments) from '
                    'OUT.checkpoint, which every finished epoch writes')
-    t.set_defaults(func=cmd_train)
 
 def _add_generate(sub, ps:dict):
     "`awd generate`"
-    g = sub.add_parser('generate', parents=[ps['pickle'], ps['device']], help='generate texts from a language model',
-                       description=cmd_generate.__doc__)
+    g = _command(sub, 'generate', cmd_generate, 'generate texts from a language model', [ps['pickle'], ps['device']])
     g.add_argument('model', help='a language model made by `awd train`')
     g.add_argument('--prompt', default='', help='every text starts with this (default: empty)')
     g.add_argument('-n', type=int, default=10, help=f'how many texts, 1 to {MAX_N} (default: %(default)s)')
@@ -328,13 +331,12 @@ def _add_generate(sub, ps:dict):
     g.add_argument('--seed', type=int, help='same seed, same texts')
     g.add_argument('--scores', action='store_true', help='print the mean log-probability per piece before each text')
     g.add_argument('--sort', action='store_true', help='most likely texts first')
-    g.set_defaults(func=cmd_generate)
 
 # %% ../nbs/11_cli.ipynb #c030
 def _add_train_classifier(sub, ps:dict):
     "`awd train-classifier`: its defaults are the classifier recipes'"
-    c = sub.add_parser('train-classifier', parents=[ps['train'], ps['preset'], ps['pickle']],
-                       help='train a text classifier (ULMFiT)', description=cmd_train_classifier.__doc__)
+    c = _command(sub, 'train-classifier', cmd_train_classifier, 'train a text classifier (ULMFiT)',
+                 [ps['train'], ps['preset'], ps['pickle']])
     c.add_argument('--label-col', help="column of labels (default: the corpus's: source, origin, label, work)")
     c.add_argument('--group-col', help="keep rows with the same value on one side of the split (default for reviews: "
                    "movie)")
@@ -358,25 +360,22 @@ def _add_train_classifier(sub, ps:dict):
                    help=f"frozen stages of gradual unfreezing, 1: the head alone (default: {_recipes_say('stages')})")
     c.add_argument('--out', default='classifier', help='where to write the classifier: a directory (portable), or a '
                    '.pkl file (default: %(default)s)')
-    c.set_defaults(func=cmd_train_classifier)
 
 def _add_classify(sub, ps:dict):
     "`awd classify`"
-    k = sub.add_parser('classify', parents=[ps['pickle'], ps['device']], help='classify texts with a classifier',
-                       description=cmd_classify.__doc__)
+    k = _command(sub, 'classify', cmd_classify, 'classify texts with a classifier', [ps['pickle'], ps['device']])
     k.add_argument('model', help='a classifier made by `awd train-classifier`')
     k.add_argument('texts', nargs='*', help='texts to classify')
     k.add_argument('--csv', help='classify a column of this .csv/.tsv/.jsonl file instead')
     k.add_argument('--text-col', help='the column of texts in --csv (default: guessed)')
     k.add_argument('--out', help='where to write the copy with predictions (default: FILE.pred.csv beside --csv)')
     k.add_argument('--probs', action='store_true', help='print every class probability, as JSON lines')
-    k.set_defaults(func=cmd_classify)
 
 # %% ../nbs/11_cli.ipynb #c031
 def _add_serve(sub, ps:dict):
     "`awd serve`: the models it trains are the app's defaults"
-    s = sub.add_parser('serve', parents=[ps['pickle'], ps['device'], ps['preset']], help='serve the Gradio app',
-                       description=cmd_serve.__doc__ + ' (at --preset size)')
+    s = _command(sub, 'serve', cmd_serve, 'serve the Gradio app', [ps['pickle'], ps['device'], ps['preset']],
+                 cmd_serve.__doc__ + ' (at --preset size)')
     more = [DEFAULT_MODELS[k].get('title', k).lower() for k in DEFAULT_MODELS if k not in APP_MODELS]
     s.add_argument('--models-dir', help=f"saved models: {', '.join(APP_MODELS)}, any classifier (default: "
                    "$AWD_MODELS_DIR, else models)")
@@ -386,21 +385,18 @@ def _add_serve(sub, ps:dict):
     s.add_argument('--no-train', action='store_true', help='serve only the models already in --models-dir')
     s.add_argument('--all-models', action='store_true', help=f"also train the missing {' and '.join(more)} "
                    f"classifiers (default: {', '.join(APP_MODELS)})")
-    s.set_defaults(func=cmd_serve)
 
 def _add_info(sub, ps:dict):
     "`awd info`"
-    i = sub.add_parser('info', parents=[ps['pickle']], help="print a model's card", description=cmd_info.__doc__)
+    i = _command(sub, 'info', cmd_info, "print a model's card", [ps['pickle']])
     i.add_argument('model', help='a saved model')
-    i.set_defaults(func=cmd_info)
 
 def _add_convert(sub, ps:dict):
     "`awd convert`"
-    v = sub.add_parser('convert', parents=[ps['pickle']], help='convert a trusted .pkl model to the portable format',
-                       description=cmd_convert.__doc__ + ': --trust-pickle is required')
+    v = _command(sub, 'convert', cmd_convert, 'convert a trusted .pkl model to the portable format', [ps['pickle']],
+                 cmd_convert.__doc__ + ': --trust-pickle is required')
     v.add_argument('model', help='a model saved as a fastai pickle (.pkl)')
     v.add_argument('out', nargs='?', help='the portable model directory to write (default: MODEL without .pkl)')
-    v.set_defaults(func=cmd_convert)
 
 # %% ../nbs/11_cli.ipynb #c032
 def get_parser()->argparse.ArgumentParser:

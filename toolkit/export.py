@@ -14,7 +14,7 @@ from fastai.text.learner import LMLearner
 from fastai.text.models.awdlstm import awd_lstm_clas_config
 import toolkit
 from .tokenize import SPTokenizer
-from .core import ModelInfo, model_info, require_info, replace_dir, atomic_dir, atomic_file
+from .core import ModelInfo, model_info, require_info, members, replace_dir, atomic_dir, atomic_file
 from .recipes import PRESETS
 from .lm import get_tokenizer, lm_dls, lm_learner, check_device
 from .generate import get_start_state, weights_key # a loaded LMLearner gets `generate` and the fast `predict`
@@ -422,7 +422,7 @@ def load_model(
     if device is not None:
         dev = check_device(device)
         learn = load_model(path, cpu=True, trust_pickle=trust_pickle)
-        for l in learn.learners if isinstance(learn, Ensemble) else [learn]: _to_device(l, dev)
+        for l in members(learn): _to_device(l, dev) # an ensemble: each of its learners
         return learn
     path = Path(path).expanduser()
     if path.name in PORTABLE_FILES and path.parent.joinpath('config.json').is_file(): path = path.parent # a file of it
