@@ -1,4 +1,5 @@
-"Classifiers, ULMFiT style (issue 5): DataLoaders, the learner, gradual unfreezing, predictions, export, CLI, bad input."
+"""Classifiers, ULMFiT style (issue 5): DataLoaders, the learner, gradual unfreezing, predictions, export, CLI, bad
+input."""
 import json, subprocess, sys
 import pandas as pd
 import pytest
@@ -48,7 +49,8 @@ def test_from_scratch_path(reviews):
     assert learn.awd.lm is None and all(p.requires_grad for p in learn.model.parameters())
 
 def test_finetune_lm_keeps_vocab(reviews):
-    lm = train_lm(load_corpus('headlines').sample(1500, random_state=0), preset='tiny', vocab_sz=300, show_progress=False)
+    headlines = load_corpus('headlines').sample(1500, random_state=0)
+    lm = train_lm(headlines, preset='tiny', vocab_sz=300, show_progress=False)
     ft = finetune_lm(lm, reviews, epochs=1, show_progress=False)
     assert ft.dls.vocab == lm.dls.vocab and ft is not lm
     assert not torch.equal(ft.model[0].encoder.weight, lm.model[0].encoder.weight)
@@ -62,7 +64,8 @@ def test_probabilities(clf):
     assert ((res.prob_fresh + res.prob_rotten - 1).abs() < 1e-5).all()
     assert res.label[0] == label and abs(res.prob[0] - float(probs.max())) < 1e-4
     assert len(predict_texts(clf, [])) == 0
-    with pytest.raises(ValueError, match='text 3 is empty: enter a text to classify'): predict_texts(clf, TEXTS) # as the app and awd say
+    with pytest.raises(ValueError, match='text 3 is empty: enter a text to classify'): # as the app and awd say
+        predict_texts(clf, TEXTS)
 
 def test_batch_order_is_kept(clf):
     "Long and short texts mixed: fastai sorts by length for the batches; the results come back in input order"
@@ -92,7 +95,8 @@ def test_missing_labels_feed_the_lm_only(reviews):
 def test_label_only_in_valid(reviews):
     df = reviews.assign(is_valid=False)
     df.loc[df.index[:5], ['label', 'is_valid']] = ['meh', True]
-    with pytest.raises(ValueError, match=r"labels \['meh'\] appear only in the validation split"): classifier_dls(df, vocab_sz=300)
+    with pytest.raises(ValueError, match=r"labels \['meh'\] appear only in the validation split"):
+        classifier_dls(df, vocab_sz=300)
 
 def test_not_a_classifier(clf):
     with pytest.raises(ValueError, match='not a classifier'): predict_texts(clf.awd.lm, ['x'])
@@ -104,10 +108,12 @@ def test_predict_csv(clf, tmp_path):
     out = pd.read_csv(predict_csv(clf, tmp_path/'in.csv', tmp_path/'out.csv', text_col='review'))
     assert list(out.columns) == ['id', 'review', 'pred_label', 'pred_prob', 'prob_fresh', 'prob_rotten']
     assert out.pred_label.isna().tolist() == [False, False, False, True]
-    with pytest.raises(ValueError, match="no text column 'text'"): predict_csv(clf, tmp_path/'in.csv', tmp_path/'x.csv', text_col='text')
+    with pytest.raises(ValueError, match="no text column 'text'"):
+        predict_csv(clf, tmp_path/'in.csv', tmp_path/'x.csv', text_col='text')
     with pytest.raises(FileNotFoundError, match='no such file'): predict_csv(clf, tmp_path/'none.csv', tmp_path/'x.csv')
     (tmp_path/'bad.csv').write_bytes(b'text\n\xff\xfe bad\n')
-    with pytest.raises(ValueError, match='line 2 is not valid UTF-8'): predict_csv(clf, tmp_path/'bad.csv', tmp_path/'x.csv')
+    with pytest.raises(ValueError, match='line 2 is not valid UTF-8'):
+        predict_csv(clf, tmp_path/'bad.csv', tmp_path/'x.csv')
     assert not (tmp_path/'x.csv').exists() and not list(tmp_path.glob('.*.tmp'))
 
 PROBE = '''
@@ -121,17 +127,19 @@ print(json.dumps(predict_texts(clf, json.loads(sys.argv[2])).drop(columns='label
 def test_round_trip_fresh_process(clf, tmp_path):
     "Exported, loaded in a fresh process: identical probabilities; the card has the classes and the LM's metrics"
     path = export_learner(clf, tmp_path/'sentiment', corpus='reviews')
-    r = subprocess.run([sys.executable, '-c', PROBE, str(path), json.dumps(TEXTS[:3])], capture_output=True, text=True, timeout=300)
+    r = subprocess.run([sys.executable, '-c', PROBE, str(path), json.dumps(TEXTS[:3])], capture_output=True, text=True,
+                       timeout=300)
     assert r.returncode == 0, r.stderr
-    assert json.loads(r.stdout.strip().splitlines()[-1]) == predict_texts(clf, TEXTS[:3]).drop(columns='label').round(6).values.tolist()
+    here = predict_texts(clf, TEXTS[:3]).drop(columns='label').round(6).values.tolist()
+    assert json.loads(r.stdout.strip().splitlines()[-1]) == here
     card = load_model(path).awd.card
     assert card['classes'] == ['fresh', 'rotten'] and card['task'] == 'classify' and card['tokenizer']['vocab_sz'] > 2
 
 def test_cli_classifier(awd, tmp_path):
     "awd train-classifier reviews (split by movie), awd classify texts and --csv; a language model is refused"
     run = lambda *a: subprocess.run([awd, *map(str, a)], capture_output=True, text=True, timeout=600)
-    r = run('train-classifier', 'reviews', '--preset', 'tiny', '--vocab-sz', '300', '--max-rows', '2000', '--epochs', '2',
-            '--quiet', '--out', tmp_path/'sentiment')
+    r = run('train-classifier', 'reviews', '--preset', 'tiny', '--vocab-sz', '300', '--max-rows', '2000',
+            '--epochs', '2', '--quiet', '--out', tmp_path/'sentiment')
     assert r.returncode == 0, r.stderr
     assert "split by 'movie'" in r.stdout and 'accuracy' in r.stdout
     r = run('classify', tmp_path/'sentiment', 'A joy.', 'A mess.')
@@ -147,12 +155,13 @@ def test_cli_classifier(awd, tmp_path):
     assert r.returncode == 2 and "no column 'stars'" in r.stderr
 
 def test_ensemble_cli_fresh_process(awd, reviews, tmp_path):
-    """awd train-classifier --bidirectional: a forward + backward ensemble, saved as one directory; awd classify in a fresh
-    process gives the probabilities the trained ensemble gives; the app serves it like any classifier"""
+    """awd train-classifier --bidirectional: a forward + backward ensemble, saved as one directory; awd classify in a
+    fresh process gives the probabilities the trained ensemble gives; the app serves it like any classifier"""
     run = lambda *a: subprocess.run([awd, *map(str, a)], capture_output=True, text=True, timeout=600)
     reviews.to_csv(tmp_path/'reviews.csv', index=False)
-    r = run('train-classifier', tmp_path/'reviews.csv', '--label-col', 'label', '--group-col', 'movie', '--bidirectional', '--preset', 'tiny',
-            '--vocab-sz', '300', '--epochs', '1', '--quiet', '--out', tmp_path/'models'/'ens')
+    r = run('train-classifier', tmp_path/'reviews.csv', '--label-col', 'label', '--group-col', 'movie',
+            '--bidirectional', '--preset', 'tiny', '--vocab-sz', '300', '--epochs', '1', '--quiet',
+            '--out', tmp_path/'models'/'ens')
     assert r.returncode == 0, r.stderr
     assert 'forward and backward' in r.stdout and 'accuracy' in r.stdout
     ens = load_model(tmp_path/'models'/'ens')
@@ -162,7 +171,8 @@ def test_ensemble_cli_fresh_process(awd, reviews, tmp_path):
     got = [json.loads(l)['probs']['fresh'] for l in r.stdout.splitlines()]
     want = predict_texts(ens, TEXTS[:3]).prob_fresh.tolist()
     assert got == pytest.approx(want, abs=1e-4)
-    r = run('train-classifier', tmp_path/'reviews.csv', '--label-col', 'label', '--lm', tmp_path/'models'/'ens', '--out', tmp_path/'x')
+    r = run('train-classifier', tmp_path/'reviews.csv', '--label-col', 'label', '--lm', tmp_path/'models'/'ens',
+            '--out', tmp_path/'x')
     assert r.returncode == 2 and 'not a language model' in r.stderr and not (tmp_path/'x').exists()
     from toolkit.app import app_models
     served = app_models(tmp_path/'models', train_missing=False)
@@ -173,8 +183,9 @@ def test_members_cli_fresh_process(awd, reviews, tmp_path):
     fresh process gives the probabilities the loaded ensemble gives, which are the mean of its members'"""
     run = lambda *a: subprocess.run([awd, *map(str, a)], capture_output=True, text=True, timeout=600)
     reviews.to_csv(tmp_path/'reviews.csv', index=False)
-    r = run('train-classifier', tmp_path/'reviews.csv', '--label-col', 'label', '--group-col', 'movie', '--members', '2', '--preset', 'tiny',
-            '--vocab-sz', '300', '--epochs', '1', '--lm-epochs', '1', '--quiet', '--out', tmp_path/'ens')
+    r = run('train-classifier', tmp_path/'reviews.csv', '--label-col', 'label', '--group-col', 'movie',
+            '--members', '2', '--preset', 'tiny', '--vocab-sz', '300', '--epochs', '1', '--lm-epochs', '1', '--quiet',
+            '--out', tmp_path/'ens')
     assert r.returncode == 0, r.stderr
     assert '2 classifiers averaged' in r.stdout and 'accuracy' in r.stdout
     ens = load_model(tmp_path/'ens')
@@ -185,12 +196,13 @@ def test_members_cli_fresh_process(awd, reviews, tmp_path):
     assert r.returncode == 0, r.stderr
     assert [json.loads(l)['probs']['fresh'] for l in r.stdout.splitlines()] == pytest.approx(mean.tolist(), abs=1e-4)
     r = run('train-classifier', tmp_path/'reviews.csv', '--label-col', 'label', '--members', '0', '--out', tmp_path/'x')
-    assert r.returncode == 2 and 'members must be a whole number from 1 to 20, got 0' in r.stderr and not (tmp_path/'x').exists()
+    assert r.returncode == 2 and 'members must be a whole number from 1 to 20, got 0' in r.stderr
+    assert not (tmp_path/'x').exists()
 
 def test_members_bidirectional(reviews):
     "bidirectional=True with members=2: two forward and two backward classifiers, each pair on its own language model"
-    ens = train_classifier(reviews.sample(800, random_state=1), preset='tiny', vocab_sz=200, epochs=1, lm_epochs=1, group_col='movie',
-                           bidirectional=True, members=2, show_progress=False)
+    ens = train_classifier(reviews.sample(800, random_state=1), preset='tiny', vocab_sz=200, epochs=1, lm_epochs=1,
+                           group_col='movie', bidirectional=True, members=2, show_progress=False)
     assert ens.directions == ['forward', 'forward', 'backward', 'backward']
     assert [m.awd.backwards for m in ens.awd.lm] == [False, True]
     assert ens[0].awd.lm is ens[1].awd.lm is ens.awd.lm[0] and ens[2].awd.lm is ens[3].awd.lm is ens.awd.lm[1]

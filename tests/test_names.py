@@ -25,10 +25,10 @@ def test_categories(lm, names_df):
     "learn.awd.categories lists the origins, sorted; each is one special piece of the tokenizer"
     assert lm.awd.categories == sorted(names_df.origin.unique())
     assert all(category_token(c) in lm.dls.vocab for c in lm.awd.categories)
-    tok = lm.dls.train_ds.tokenizer.tok # a training text's category mark is one piece (typed by a user, it is plain text)
-    assert all(category_token(c) in tokenize1(category_texts(pd.Series(['Ivanov']), pd.Series([c]))[0], tok, rules=RULES, post_rules=[])
-               for c in lm.awd.categories)
-    assert not any(category_token(c) in tok.encode(category_texts(pd.Series(['Ivanov']), pd.Series([c]))[0]) for c in lm.awd.categories)
+    tok = lm.dls.train_ds.tokenizer.tok # a training text's category mark is one piece (typed by a user: plain text)
+    text = lambda c: category_texts(pd.Series(['Ivanov']), pd.Series([c]))[0]
+    assert all(category_token(c) in tokenize1(text(c), tok, rules=RULES, post_rules=[]) for c in lm.awd.categories)
+    assert not any(category_token(c) in tok.encode(text(c)) for c in lm.awd.categories)
 
 @pytest.mark.parametrize('origin', ['Russian', 'japanese', ' Irish '])
 def test_generate_respects_category_and_prompt(lm, origin):
@@ -52,7 +52,8 @@ def test_end_of_text_stops(lm):
     assert not any('xxcat' in s.text or 'xxbos' in s.text for s in res)
 
 def test_unknown_category_lists_them(lm):
-    with pytest.raises(ValueError, match="unknown category 'Klingon': expected one of Arabic, Chinese, Czech"): lm.generate(category='Klingon')
+    with pytest.raises(ValueError, match="unknown category 'Klingon': expected one of Arabic, Chinese, Czech"):
+        lm.generate(category='Klingon')
     with pytest.raises(ValueError, match='unknown category'): lm.generate(category=3)
 
 @pytest.mark.parametrize('df, msg', [
@@ -79,14 +80,18 @@ def test_classifier_beats_chance(clf, lm):
     assert acc > 2/len(lm.awd.categories), acc
 
 def test_classifier_warns_on_another_split(names_df, lm):
-    with pytest.warns(UserWarning, match='another split'): names_classifier(names_df, lm, epochs=1, seed=5, show_progress=False)
+    with pytest.warns(UserWarning, match='another split'):
+        names_classifier(names_df, lm, epochs=1, seed=5, show_progress=False)
+
+NAMES = ['Nakamura', 'Schmidt', 'Kowalski', "O'Brien"]
 
 PROBE = '''
 import json, sys
 from toolkit.export import load_model
 from toolkit.classify import predict_texts
 clf = load_model(sys.argv[1])
-print(json.dumps(predict_texts(clf, ['Nakamura', 'Schmidt', 'Kowalski', "O'Brien"]).drop(columns='label').round(6).values.tolist()))
+res = predict_texts(clf, ['Nakamura', 'Schmidt', 'Kowalski', "O'Brien"])
+print(json.dumps(res.drop(columns='label').round(6).values.tolist()))
 '''
 
 def test_classifier_round_trip_fresh_process(clf, tmp_path):
@@ -94,7 +99,7 @@ def test_classifier_round_trip_fresh_process(clf, tmp_path):
     path = export_learner(clf, tmp_path/'origin', corpus='names')
     r = subprocess.run([sys.executable, '-c', PROBE, str(path)], capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
-    here = predict_texts(clf, ['Nakamura', 'Schmidt', 'Kowalski', "O'Brien"]).drop(columns='label').round(6).values.tolist()
+    here = predict_texts(clf, NAMES).drop(columns='label').round(6).values.tolist()
     assert json.loads(r.stdout.strip().splitlines()[-1]) == here
     assert load_model(path).awd.card['classes'] == clf.dls.vocab[1]
 
@@ -102,12 +107,14 @@ def test_names_lm_round_trip_keeps_categories(lm, tmp_path):
     "An exported names model keeps its categories and generates the same seeded names"
     loaded = load_model(export_learner(lm, tmp_path/'names'))
     assert loaded.awd.categories == lm.awd.categories and loaded.awd.card['categories'] == lm.awd.categories
-    assert loaded.generate(category='Greek', prompt='Pa', n=5, seed=2) == lm.generate(category='Greek', prompt='Pa', n=5, seed=2)
+    greek = dict(category='Greek', prompt='Pa', n=5, seed=2)
+    assert loaded.generate(**greek) == lm.generate(**greek)
 
 def test_cli_names(awd, tmp_path):
     "awd train names (conditioned on origin), awd generate --category, awd train-classifier --lm, awd classify"
     run = lambda *a: subprocess.run([awd, *map(str, a)], capture_output=True, text=True, timeout=600)
-    r = run('train', 'names', '--preset', 'tiny', '--max-rows', '3000', '--epochs', '2', '--quiet', '--out', tmp_path/'names')
+    r = run('train', 'names', '--preset', 'tiny', '--max-rows', '3000', '--epochs', '2', '--quiet',
+            '--out', tmp_path/'names')
     assert r.returncode == 0, r.stderr
     assert "conditioned on 'origin' (17 categories)" in r.stdout
     r = run('generate', tmp_path/'names', '--category', 'Russian', '--prompt', 'K', '-n', '10', '--seed', '0')
@@ -124,7 +131,8 @@ def test_cli_names(awd, tmp_path):
     assert [x['text'] for x in rows] == ['Nakamura', 'Schmidt'] and all(len(x['probs']) == 17 for x in rows)
 
 def _brute_posterior(lm, name):
-    "p(origin | name) for a forward names model the slow way: fastai's own forward over `xxbos xxcat_<origin> name xxbos`, per origin"
+    """p(origin | name) for a forward names model the slow way: fastai's own forward over
+    `xxbos xxcat_<origin> name xxbos`, per origin"""
     import torch
     from toolkit.generate import get_start_state, vocab_info
     from toolkit.lm import get_tokenizer
@@ -155,19 +163,22 @@ def test_vote_round_trip_fresh_process(clf, lm, names_df, tmp_path):
     vote = Ensemble([clf, lm])
     assert vote.directions == ['forward', 'forward-lm']
     p = vote.predict('Nakamura')[2]
-    assert p.tolist() == pytest.approx(((clf.predict('Nakamura')[2] + category_posterior(lm, ['Nakamura'])[0])/2).tolist(), abs=1e-5)
+    mean = (clf.predict('Nakamura')[2] + category_posterior(lm, ['Nakamura'])[0])/2
+    assert p.tolist() == pytest.approx(mean.tolist(), abs=1e-5)
     path = export_learner(vote, tmp_path/'vote', corpus='names')
     assert sorted(x.name for x in path.iterdir()) == ['0-forward', '1-forward-lm', 'card.json', 'config.json']
     assert json.loads((path/'config.json').read_text())['version'] == 3
     r = subprocess.run([sys.executable, '-c', PROBE, str(path)], capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
-    here = predict_texts(vote, ['Nakamura', 'Schmidt', 'Kowalski', "O'Brien"]).drop(columns='label').round(6).values.tolist()
+    here = predict_texts(vote, NAMES).drop(columns='label').round(6).values.tolist()
     np.testing.assert_allclose(json.loads(r.stdout.strip().splitlines()[-1]), here, atol=2e-6)
     assert load_model(path).directions == ['forward', 'forward-lm']
 
 def test_vote_needs_names_models(names_df, tiny_lm):
     "lm_vote=True needs language models trained with the labels as categories"
     from toolkit.classify import train_classifier, Ensemble
-    with pytest.raises(ValueError, match='lm_vote=True needs lm'): train_classifier(names_df, 'name', 'origin', lm_vote=True)
-    with pytest.raises(ValueError, match='lm_vote=True needs lm'): train_classifier(names_df, 'name', 'origin', lm=tiny_lm, lm_vote=True)
+    with pytest.raises(ValueError, match='lm_vote=True needs lm'):
+        train_classifier(names_df, 'name', 'origin', lm_vote=True)
+    with pytest.raises(ValueError, match='lm_vote=True needs lm'):
+        train_classifier(names_df, 'name', 'origin', lm=tiny_lm, lm_vote=True)
     with pytest.raises(ValueError, match='must be classifiers'): Ensemble([tiny_lm, tiny_lm])

@@ -330,7 +330,8 @@ def _fit_member(dls:DataLoaders, lm:LMLearner|None, preset:str, a:_ClassifierArg
     "Member `i` of a direction: a classifier on `lm`'s encoder with gradual unfreezing, or one from scratch"
     if i: set_seed(a.seed + i)
     learn = classifier_learner(dls, lm=lm, preset=preset)
-    if lm is not None: fit_ulmfit(learn, a.epochs, ifnone(a.lr, CLASSIFIER_RECIPE['lr']), a.show_progress, a.stages)
+    if lm is not None:
+        fit_ulmfit(learn, a.epochs, ifnone(a.lr, CLASSIFIER_RECIPE['lr']), a.show_progress, a.stages)
     else:
         with quiet(learn, not a.show_progress):
             learn.fit_one_cycle(a.epochs, ifnone(a.lr, CLASSIFIER_RECIPE['scratch_lr']))

@@ -161,7 +161,8 @@ def _score_batch(lm:LMLearner, seqs:list, cat_ids:list, start:list|None)->torch.
         if back: # the category follows the last piece read: the text's first
             last = n - 1 == t
             if last.any(): votes[last.cpu()] = logits[last][:, cats].softmax(-1).float().cpu()
-        else: total += logits.log_softmax(-1).gather(1, x[:, t+1:t+2])[:, 0].masked_fill(t + 1 >= n, 0.)
+        else:
+            total += logits.log_softmax(-1).gather(1, x[:, t+1:t+2])[:, 0].masked_fill(t + 1 >= n, 0.)
     return votes if back else total
 
 # %% ../nbs/07_names.ipynb #c024f
@@ -180,7 +181,8 @@ def category_posterior(
     with eval_mode(lm.model):
         for s in range(0, len(order), step):
             idx = order[s:s+step]
-            if back: res[idx] = _score_batch(lm, [[end] + bodies[i][::-1] for i in idx], cat_ids, start)
+            if back:
+                res[idx] = _score_batch(lm, [[end] + bodies[i][::-1] for i in idx], cat_ids, start)
             else:
                 logp = _score_batch(lm, [[end, c] + bodies[i] + [end] for i in idx for c in cat_ids], cat_ids, start)
                 res[idx] = logp.view(len(idx), C).softmax(-1).float().cpu()
