@@ -46,7 +46,6 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'toolkit.classify.Ensemble.directions': ('classify.html#ensemble.directions', 'toolkit/classify.py'),
                                   'toolkit.classify.Ensemble.predict': ('classify.html#ensemble.predict', 'toolkit/classify.py'),
                                   'toolkit.classify._ClassifierArgs': ('classify.html#_classifierargs', 'toolkit/classify.py'),
-                                  'toolkit.classify.__getattr__': ('classify.html#__getattr__', 'toolkit/classify.py'),
                                   'toolkit.classify._carry_pretrained': ('classify.html#_carry_pretrained', 'toolkit/classify.py'),
                                   'toolkit.classify._check_classifier_args': ( 'classify.html#_check_classifier_args',
                                                                                'toolkit/classify.py'),

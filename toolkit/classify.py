@@ -498,9 +498,3 @@ def _lm_votes(lm:LMLearner, texts:list)->torch.Tensor:
     "p(class | text) of a language model trained with the classes as categories, for texts or a classifier's pieces"
     from toolkit.names import category_posterior # toolkit.names imports this module: import it here, when used
     return category_posterior(lm, texts)
-
-def __getattr__(name:str):
-    "`category_posterior` lives in `toolkit.names`; importing it from here still finds it"
-    if name != 'category_posterior': raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from toolkit.names import category_posterior
-    return category_posterior
