@@ -103,16 +103,21 @@ def lm_frame(cfg, seed):
         train_set = set(df.text[~df.is_valid].str.strip().str.lower())
     return df.reset_index(drop=True), real_valid, train_set
 
+def timed_lm(what, df, minutes, pre, seed):
+    "`train_lm(preset='small', minutes=minutes)` from the pretrained model (`pre`) or from scratch, checked; and its seconds"
+    t = time.perf_counter()
+    learn = train_lm(df, 'text', preset='small', minutes=minutes, show_progress=False, seed=seed, pretrained=pre)
+    wall = time.perf_counter() - t
+    check_start(learn, pre, what)
+    return learn, wall
+
 def row_a(cfg, a, summary):
     df, real_valid, train_set = lm_frame(cfg, a.seed)
     real_a, real_b, cats = judge_sets(real_valid, None, cfg['samples'])
     rows, got = [], {}
     for name, pre in STARTS:
         log(f"(a) {name}: train_lm(minutes={cfg['a_minutes']:g}) on {(~df.is_valid).sum():,} headlines")
-        t = time.perf_counter()
-        learn = train_lm(df, 'text', preset='small', minutes=cfg['a_minutes'], show_progress=False, seed=a.seed, pretrained=pre)
-        wall = time.perf_counter() - t
-        check_start(learn, pre, '(a)')
+        learn, wall = timed_lm('(a)', df, cfg['a_minutes'], pre, a.seed)
         bpc = valid_bpc(learn.dls, fastai_step(learn.model)) # the split's held-out texts, as lm_quality scores every row
         texts = lm_samples(learn, cats, a.temperature, MAX_TOKENS['headlines'], a.seed)
         s = sample_stats(texts, real_a, train_set, False)
@@ -159,10 +164,7 @@ def row_b(cfg, a, summary):
     rows, got = [], {}
     for name, pre in STARTS:
         log(f"(b) {name}: train_lm(minutes={cfg['b_minutes']:g}) on {len(user):,} headlines")
-        t = time.perf_counter()
-        learn = train_lm(user, 'text', preset='small', minutes=cfg['b_minutes'], show_progress=False, seed=a.seed, pretrained=pre)
-        wall = time.perf_counter() - t
-        check_start(learn, pre, '(b)')
+        learn, wall = timed_lm('(b)', user, cfg['b_minutes'], pre, a.seed)
         dls = lm_dls(ev, 'text', tokenizer=get_tokenizer(learn), vocab=list(learn.dls.vocab), bs=64, seq_len=64)
         bpc, own = valid_bpc(dls, fastai_step(learn.model)), valid_bpc(learn.dls, fastai_step(learn.model))
         texts = lm_samples(learn, cats, a.temperature, MAX_TOKENS['headlines'], a.seed)

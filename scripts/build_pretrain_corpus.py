@@ -583,12 +583,17 @@ def _dict_entries(raw_dz: bytes, index: bytes) -> list[tuple[str, str]]:
     return uniq
 
 
+def dictd_entries(cache: Path, name: str) -> list[tuple[str, str]]:
+    "Headword and body of each entry of the Debian package dict-`name` (a dictd database)"
+    f = SOURCES[name].package.fetch(cache)
+    files = dict(deb_members(f, lambda p: p.startswith(f"usr/share/dictd/{name}.")))
+    return _dict_entries(files[f"usr/share/dictd/{name}.dict.dz"], files[f"usr/share/dictd/{name}.index"])
+
+
 def src_devil(cache: Path) -> list[Doc]:
     "Ambrose Bierce's The Devil's Dictionary (Debian dict-devil), blocks of 40 entries"
-    f = SOURCES["devil"].package.fetch(cache)
-    files = dict(deb_members(f, lambda p: p.startswith("usr/share/dictd/devil.")))
     items = []
-    for hw, body in _dict_entries(files["usr/share/dictd/devil.dict.dz"], files["usr/share/dictd/devil.index"]):
+    for hw, body in dictd_entries(cache, "devil"):
         for p in paragraphs(body):
             p = re.sub(r"^([A-Z][A-Z' -]+), (n|v|adj|adv|pp|x|p|v\.t|v\.i)\.", lambda m: f"{m.group(1).capitalize()}, {m.group(2)}.", p)
             if is_prose(p, min_words=3) and not re.fullmatch(r"[A-Z][A-Z' -]*", p): items.append(p)
@@ -597,10 +602,8 @@ def src_devil(cache: Path) -> list[Doc]:
 
 def src_jargon(cache: Path) -> list[Doc]:
     "The Jargon File 4.4.7 (Debian dict-jargon), entry bodies without the headword/pronunciation lines"
-    f = SOURCES["jargon"].package.fetch(cache)
-    files = dict(deb_members(f, lambda p: p.startswith("usr/share/dictd/jargon.")))
     items = []
-    for hw, body in _dict_entries(files["usr/share/dictd/jargon.dict.dz"], files["usr/share/dictd/jargon.index"]):
+    for hw, body in dictd_entries(cache, "jargon"):
         paras = paragraphs(body)[1:]  # the first block is the headword and pronunciation
         for p in paras:
             p = re.sub(r"\{([^{}]*)\}", r"\1", p)      # cross-reference braces

@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings, strategies as st, HealthCheck
 from toolkit.cli import main
-from toolkit.lm import check_train_args, train_lm, MAX_SEED
+from toolkit.core import MAX_SEED
+from toolkit.lm import check_train_args, train_lm
 from toolkit.export import load_model, export_learner
 from toolkit.classify import predict_texts, train_classifier
 from toolkit.tokenize import make_tokenizer, detokenize, RULES

@@ -18,17 +18,23 @@ def page(tmp_path):
         yield page
         browser.close()
 
+def generate(page, tab:str, prompt_id:str, prompt:str, n:int)->list[str]:
+    "Fill a generator tab's prompt and count, click Generate, and read back the texts once they are there"
+    from playwright.sync_api import expect
+    page.locator(f'#{prompt_id} textarea').fill(prompt)
+    count = page.locator(f'#{tab}-n input[type=number]')
+    count.fill(str(n))
+    count.press('Enter')
+    page.locator(f'#{tab}-generate').click()
+    out = page.locator(f'#{tab}-out textarea')
+    expect(out).not_to_have_value('')
+    return out.input_value().splitlines()
+
 def test_generate_headlines_in_browser(page, app_url, tmp_path):
     "Fill the Headlines form, click Generate, read back the requested number of headlines; save a screenshot"
     from playwright.sync_api import expect
     page.goto(app_url)
-    page.locator('#headlines-prompt textarea').fill('New study')
-    n = page.locator('#headlines-n input[type=number]')
-    n.fill('5'); n.press('Enter')
-    page.locator('#headlines-generate').click()
-    out = page.locator('#headlines-out textarea')
-    expect(out).not_to_have_value('')
-    lines = out.input_value().splitlines()
+    lines = generate(page, 'headlines', 'headlines-prompt', 'New study', 5)
     assert len(lines) == 5 and all(l.startswith('New study') for l in lines), lines
     page.screenshot(path=tmp_path/'app.png', full_page=True)
     assert (tmp_path/'app.png').stat().st_size > 10_000
@@ -50,13 +56,7 @@ def test_names_and_classify_in_browser(page, app_url, tmp_path):
     from playwright.sync_api import expect
     page.goto(app_url)
     page.get_by_role('tab', name='Names').click()
-    page.locator('#names-start textarea').fill('K')
-    n = page.locator('#names-n input[type=number]')
-    n.fill('4'); n.press('Enter')
-    page.locator('#names-generate').click()
-    out = page.locator('#names-out textarea')
-    expect(out).not_to_have_value('')
-    names = out.input_value().splitlines()
+    names = generate(page, 'names', 'names-start', 'K', 4)
     assert len(names) == 4 and all(x.startswith('K') for x in names), names
     expect(page.locator('#names-origins')).to_contain_text(names[0])
     page.get_by_role('tab', name='Classify').click()

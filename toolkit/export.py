@@ -435,11 +435,3 @@ def load_model(
         return load_portable(path, cpu)
     _check_file(path, trust_pickle)
     return _load_pickle(path, cpu)
-
-# %% ../nbs/08_export.ipynb #c078
-def __getattr__(name): # temporary: until nbs/10_app.ipynb imports these from toolkit.train, where they moved
-    "`train_and_export` and `train_classifier_and_export`, which now live in `toolkit.train`"
-    if name in ('train_and_export', 'train_classifier_and_export'):
-        import toolkit.train
-        return getattr(toolkit.train, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

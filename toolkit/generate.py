@@ -282,8 +282,6 @@ def prompt_pieces(
     if match is None: raise ValueError(f"unknown category {category!r}: expected one of {', '.join(cats)}")
     return pieces[:1] + [category_token(match)] + pieces[1:]
 
-_prompt_pieces = prompt_pieces # its former name, which nbs/07_names.ipynb still imports
-
 # %% ../nbs/05_generate.ipynb #c016
 def _check_forward(learn):
     "A language model made by the toolkit that reads forward (a backward one cannot continue a prompt)"

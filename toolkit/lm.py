@@ -26,7 +26,6 @@ from fastai.text.learner import language_model_learner, LMLearner
 from .data import split_df
 from .tokenize import SPTokenizer, make_tokenizer, text_tokenizer, MIN_VOCAB_SZ
 from .core import ModelInfo, DataInfo, model_info, atomic_dir, check_arg, is_int, is_num, check_seed, MAX_EPOCHS
-from .core import MAX_SEED # tests/test_bad_input.py imports it from here
 from .recipes import get_preset, PRETRAINED, PRETRAINED_PRESET
 
 # %% auto #0
