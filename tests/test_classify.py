@@ -84,6 +84,7 @@ def test_batch_order_is_kept(clf):
 def test_bad_labels(reviews, change, msg):
     with pytest.raises(ValueError, match=msg): classifier_dls(change(reviews), vocab_sz=300)
 
+@pytest.mark.slow # a fresh process or long training: `make test`, not `make test-fast`
 def test_missing_labels_feed_the_lm_only(reviews):
     "The documented choice: train_classifier's language model reads unlabelled rows; its classifier skips them"
     holes = reviews.assign(label=reviews.label.where(reviews.index % 3 != 0, ''))
@@ -124,6 +125,7 @@ clf = load_model(sys.argv[1])
 print(json.dumps(predict_texts(clf, json.loads(sys.argv[2])).drop(columns='label').round(6).values.tolist()))
 '''
 
+@pytest.mark.slow # a fresh process or long training: `make test`, not `make test-fast`
 def test_round_trip_fresh_process(clf, tmp_path):
     "Exported, loaded in a fresh process: identical probabilities; the card has the classes and the LM's metrics"
     path = export_learner(clf, tmp_path/'sentiment', corpus='reviews')
@@ -135,6 +137,7 @@ def test_round_trip_fresh_process(clf, tmp_path):
     card = load_model(path).awd.card
     assert card['classes'] == ['fresh', 'rotten'] and card['task'] == 'classify' and card['tokenizer']['vocab_sz'] > 2
 
+@pytest.mark.slow # a fresh process or long training: `make test`, not `make test-fast`
 def test_cli_classifier(awd, tmp_path):
     "awd train-classifier reviews (split by movie), awd classify texts and --csv; a language model is refused"
     run = lambda *a: subprocess.run([awd, *map(str, a)], capture_output=True, text=True, timeout=600)
@@ -154,6 +157,7 @@ def test_cli_classifier(awd, tmp_path):
     r = run('train-classifier', 'reviews', '--label-col', 'stars', '--preset', 'tiny', '--max-rows', '500')
     assert r.returncode == 2 and "no column 'stars'" in r.stderr
 
+@pytest.mark.slow # a fresh process or long training: `make test`, not `make test-fast`
 def test_ensemble_cli_fresh_process(awd, reviews, tmp_path):
     """awd train-classifier --bidirectional: a forward + backward ensemble, saved as one directory; awd classify in a
     fresh process gives the probabilities the trained ensemble gives; the app serves it like any classifier"""
@@ -178,6 +182,7 @@ def test_ensemble_cli_fresh_process(awd, reviews, tmp_path):
     served = app_models(tmp_path/'models', train_missing=False)
     assert list(served) == ['ens'] and predict_texts(served['ens'], ['Fine.']).label[0] in ('fresh', 'rotten')
 
+@pytest.mark.slow # a fresh process or long training: `make test`, not `make test-fast`
 def test_members_cli_fresh_process(awd, reviews, tmp_path):
     """awd train-classifier --members 2: two classifiers on one language model, saved as one ensemble; awd classify in a
     fresh process gives the probabilities the loaded ensemble gives, which are the mean of its members'"""
@@ -199,6 +204,7 @@ def test_members_cli_fresh_process(awd, reviews, tmp_path):
     assert r.returncode == 2 and 'members must be a whole number from 1 to 20, got 0' in r.stderr
     assert not (tmp_path/'x').exists()
 
+@pytest.mark.slow # a fresh process or long training: `make test`, not `make test-fast`
 def test_members_bidirectional(reviews):
     "bidirectional=True with members=2: two forward and two backward classifiers, each pair on its own language model"
     ens = train_classifier(reviews.sample(800, random_state=1), preset='tiny', vocab_sz=200, epochs=1, lm_epochs=1,

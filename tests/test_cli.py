@@ -5,6 +5,7 @@ import pytest
 def run(*args, check=False):
     return subprocess.run(list(args), capture_output=True, text=True, timeout=600, check=check)
 
+@pytest.mark.slow # a fresh process or long training: `make test`, not `make test-fast`
 def test_train_then_info(awd, tmp_path):
     out = tmp_path/'m'
     r = run(awd, 'train', 'headlines', '--preset', 'tiny', '--max-rows', '1500', '--vocab-sz', '300', '--quiet',
@@ -17,16 +18,19 @@ def test_train_then_info(awd, tmp_path):
     assert {'valid_loss', 'bpc', 'accuracy'} <= set(card['metrics']) and card['versions']['fastai'] == '2.8.12'
     assert [p.name for p in tmp_path.iterdir()] == ['m']
 
+@pytest.mark.slow # a fresh process or long training: `make test`, not `make test-fast`
 def test_train_missing_file(awd, tmp_path):
     r = run(awd, 'train', str(tmp_path/'nope.csv'))
     assert r.returncode == 2 and 'nope.csv: no such file' in r.stderr and 'Traceback' not in r.stderr
 
+@pytest.mark.slow # a fresh process or long training: `make test`, not `make test-fast`
 def test_train_missing_column(awd, tmp_path):
     f = tmp_path/'t.csv'; f.write_text('id,title\n1,a b c\n2,d e f\n')
     r = run(awd, 'train', str(f), '--text-col', 'body', '--out', str(tmp_path/'m.pkl'))
     assert r.returncode == 2 and "no text column 'body'; the columns are 'id', 'title'" in r.stderr
     assert not (tmp_path/'m.pkl').exists()
 
+@pytest.mark.slow # a fresh process or long training: `make test`, not `make test-fast`
 def test_info_corrupt_model(awd, tmp_path):
     f = tmp_path/'bad.pkl'; f.write_bytes(b'not a model at all')
     r = run(awd, 'info', str(f))
@@ -34,6 +38,7 @@ def test_info_corrupt_model(awd, tmp_path):
     r = run(awd, 'info', str(f), '--trust-pickle')
     assert r.returncode == 2 and 'bad.pkl: not a loadable awd-toolkit model' in r.stderr
 
+@pytest.mark.slow # a fresh process or long training: `make test`, not `make test-fast`
 def test_generate_limits(awd, tiny_lm_path):
     "The CLI bounds the number of samples, new tokens and the prompt, with messages that give the limit"
     for args, msg in [(['-n', '5000'], 'n must be an integer from 1 to 1000'),
@@ -42,6 +47,7 @@ def test_generate_limits(awd, tiny_lm_path):
         r = run(awd, 'generate', str(tiny_lm_path), *args)
         assert r.returncode == 2 and msg in r.stderr and 'Traceback' not in r.stderr, r.stderr
 
+@pytest.mark.slow # a fresh process or long training: `make test`, not `make test-fast`
 def test_train_minutes(awd, tmp_path):
     "--minutes fits training to a time budget: it ends near the budget, with a fractional number of epochs on the card"
     r = run(awd, 'train', 'headlines', '--preset', 'tiny', '--max-rows', '4000', '--vocab-sz', '300',
@@ -53,6 +59,7 @@ def test_train_minutes(awd, tmp_path):
     r = run(awd, 'train', 'headlines', '--minutes', '1', '--epochs', '2', '--out', str(tmp_path/'x'))
     assert r.returncode == 2 and 'give --epochs or --minutes, not both' in r.stderr
 
+@pytest.mark.slow # a fresh process or long training: `make test`, not `make test-fast`
 def test_train_bad_drop_mult(awd, tmp_path):
     r = run(awd, 'train', 'headlines', '--drop-mult', '-1', '--out', str(tmp_path/'m'))
     assert r.returncode == 2 and 'Traceback' not in r.stderr

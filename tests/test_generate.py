@@ -278,6 +278,7 @@ after = run()
 print(json.dumps(dict(before=before, after=after, patched=LMLearner.predict is not fastai_predict)))
 '''
 
+@pytest.mark.slow # a fresh process or long training: `make test`, not `make test-fast`
 def test_stock_fastai_learner_predicts_as_without_toolkit(tmp_path):
     "A stock fastai LMLearner with fastai's own tokenizer predicts exactly as it did before `import toolkit.all`"
     import json, subprocess, sys

@@ -221,6 +221,7 @@ def probe(learn):
 if __name__ == '__main__': print(json.dumps(probe(load_model(sys.argv[1]))))
 '''
 
+@pytest.mark.slow # a fresh process or long training: `make test`, not `make test-fast`
 def test_round_trip_fresh_process(tiny_lm, tiny_lm_path):
     "A model loaded in a fresh Python gives the same loss and the same seeded samples as the session's model"
     r = subprocess.run([sys.executable, '-c', PROBE, str(tiny_lm_path)], capture_output=True, text=True, timeout=300,
@@ -288,6 +289,7 @@ texts = json.loads(open(sys.argv[2]).read())
 with learn.no_bar(): print(json.dumps([float(v) for v in learn.validate(dl=learn.dls.test_dl(texts))]))
 '''
 
+@pytest.mark.slow # a fresh process or long training: `make test`, not `make test-fast`
 def test_fastai_export_load_learner_fresh_process(tmp_path):
     "fastai's own learn.export and load_learner round-trip in a fresh process with the identical validation loss"
     from toolkit.all import load_corpus, train_lm

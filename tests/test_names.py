@@ -36,6 +36,7 @@ def test_generate_respects_category_and_prompt(lm, origin):
     res = lm.generate(category=origin, prompt='K', n=20, temperature=0.8, seed=0)
     assert len(res) == 20 and all(r.startswith('K') and '\n' not in r for r in res)
 
+@pytest.mark.slow # a fresh process or long training: `make test`, not `make test-fast`
 def test_category_steers_generation():
     "A tiny model learns an easy condition in 30 s: category 'Early' names begin with A-L, 'Late' ones with M-Z"
     df = load_corpus('names').sample(4000, random_state=2)
@@ -94,6 +95,7 @@ res = predict_texts(clf, ['Nakamura', 'Schmidt', 'Kowalski', "O'Brien"])
 print(json.dumps(res.drop(columns='label').round(6).values.tolist()))
 '''
 
+@pytest.mark.slow # a fresh process or long training: `make test`, not `make test-fast`
 def test_classifier_round_trip_fresh_process(clf, tmp_path):
     "An exported origin classifier loaded in a fresh process gives identical probabilities"
     path = export_learner(clf, tmp_path/'origin', corpus='names')
@@ -110,6 +112,7 @@ def test_names_lm_round_trip_keeps_categories(lm, tmp_path):
     greek = dict(category='Greek', prompt='Pa', n=5, seed=2)
     assert loaded.generate(**greek) == lm.generate(**greek)
 
+@pytest.mark.slow # a fresh process or long training: `make test`, not `make test-fast`
 def test_cli_names(awd, tmp_path):
     "awd train names (conditioned on origin), awd generate --category, awd train-classifier --lm, awd classify"
     run = lambda *a: subprocess.run([awd, *map(str, a)], capture_output=True, text=True, timeout=600)
@@ -157,6 +160,7 @@ def test_category_posterior_is_bayes_rule(lm):
     for name, p in zip(names, post): assert p.tolist() == pytest.approx(_brute_posterior(lm, name).tolist(), abs=1e-4)
     assert category_posterior(lm, []).shape == (0, len(lm.awd.categories))
 
+@pytest.mark.slow # a fresh process or long training: `make test`, not `make test-fast`
 def test_vote_round_trip_fresh_process(clf, lm, names_df, tmp_path):
     "A classifier + names-model vote saves as one directory (format 3) and a fresh process gives the same probabilities"
     from toolkit.classify import Ensemble

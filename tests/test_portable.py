@@ -35,6 +35,7 @@ if sys.argv[2] == 'generate': print(json.dumps(learn.generate(n=8, seed=0, tempe
 else: print(json.dumps(predict_texts(learn, json.loads(sys.argv[3])).iloc[:, 2:].to_numpy().tolist()))
 '''
 
+@pytest.mark.slow # a fresh process or long training: `make test`, not `make test-fast`
 def test_portable_generations_identical_fresh_process(lm_and_dir):
     "A portable language model loaded in a fresh Python generates exactly what the trained model did, same seed"
     learn, d = lm_and_dir
@@ -43,6 +44,7 @@ def test_portable_generations_identical_fresh_process(lm_and_dir):
     fresh = json.loads(r.stdout.strip().splitlines()[-1])
     assert fresh == learn.generate(n=8, seed=0, temperature=0.8, max_words=12) and len(set(fresh)) > 1
 
+@pytest.mark.slow # a fresh process or long training: `make test`, not `make test-fast`
 def test_portable_probabilities_identical_fresh_process(clf_and_dir):
     "A portable classifier loaded in a fresh Python gives the trained classifier's probabilities"
     learn, d = clf_and_dir
@@ -115,6 +117,7 @@ def test_damaged_model_api(damaged, kind):
 
 @pytest.mark.parametrize('kind', ['missing weights', 'truncated weights', 'junk tokenizer', 'newer version',
                                   'vocab does not fit'])
+@pytest.mark.slow # a fresh process or long training: `make test`, not `make test-fast`
 def test_damaged_model_cli(damaged, awd, kind):
     "awd generate: one line naming the model and what is wrong, exit status 2, no traceback"
     d = damaged(kind)
@@ -129,6 +132,7 @@ def test_damaged_model_app(damaged, kind):
     with pytest.raises(ValueError, match=DAMAGE[kind][1]) as e: app_models(d.parent, train_missing=False)
     assert str(d) in str(e.value)
 
+@pytest.mark.slow # a fresh process or long training: `make test`, not `make test-fast`
 def test_wrong_kind_of_model(lm_and_dir, clf_and_dir, awd, tmp_path):
     "A classifier where a language model is expected, and the reverse: the CLI and the app say which is which"
     r = run(awd, 'generate', clf_and_dir[1])
@@ -150,6 +154,7 @@ class Evil:
     def __init__(self, target): self.target = str(target)
     def __reduce__(self): return (Path.write_text, (Path(self.target), 'pwned'))
 
+@pytest.mark.slow # a fresh process or long training: `make test`, not `make test-fast`
 def test_pickle_refused_without_trust(tmp_path, awd):
     "A pickle that runs code when loaded is refused by the API, the CLI and the app unless trusted; its code never runs"
     evil, mark = tmp_path/'evil.pkl', tmp_path/'pwned'
@@ -163,6 +168,7 @@ def test_pickle_refused_without_trust(tmp_path, awd):
     with pytest.raises(ValueError, match='holds a dict'): load_model(evil, trust_pickle=True)
     assert mark.read_text() == 'pwned' # trusted, the payload ran: the refusal above is what protected the user
 
+@pytest.mark.slow # a fresh process or long training: `make test`, not `make test-fast`
 def test_convert_cli(lm_and_dir, awd, tmp_path):
     "awd convert: needs --trust-pickle; the portable copy generates what the pickle did"
     learn, _ = lm_and_dir
