@@ -16,7 +16,7 @@ pytestmark = pytest.mark.slow # subprocesses, servers, or training for a while
 
 REPO = Path(__file__).parent.parent
 README = (REPO/'README.md').read_text()
-SMALL = {'headlines': 1500, 'names': 1500, 'reviews': 1000} # rows of each corpus a training command reads here
+SMALL = {'headlines': 800, 'names': 1500, 'reviews': 500} # rows of each corpus a training command reads here
 TRAINS = ('train', 'train-classifier')
 
 def free_port():
