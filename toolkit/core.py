@@ -42,6 +42,7 @@ def model_info(
 )->ModelInfo|DataInfo|None:
     "The toolkit's record on `o`, or None when the toolkit did not make it"
     return vars(o).get('awd') if hasattr(o, '__dict__') else None
+
 def require_info(
     o, # a learner the toolkit should have made
     name:str='learn', # what to call it in the error
