@@ -28,8 +28,8 @@ from .recipes import get_preset, CLASSIFIER_RECIPE
 from .lm import get_tokenizer, lm_dls, lm_learner, train_lm, quiet, check_device, check_train_args
 
 # %% auto #0
-__all__ = ['classifier_dls', 'load_lm_encoder', 'classifier_learner', 'fit_ulmfit', 'finetune_lm', 'Ensemble', 'train_classifier',
-           'classes_of', 'predict_texts', 'predict_csv']
+__all__ = ['classifier_dls', 'load_lm_encoder', 'classifier_learner', 'fit_ulmfit', 'finetune_lm', 'Ensemble', 'has_categories',
+           'train_classifier', 'classes_of', 'predict_texts', 'predict_csv']
 
 # %% ../nbs/06_classify.ipynb #c005
 def _check_cols(df:pd.DataFrame, cols:list, what:str=''):
@@ -226,7 +226,7 @@ class Ensemble:
     ):
         learners = list(learners)
         if len(learners) < 2: raise ValueError(f"an ensemble needs at least 2 classifiers, got {len(learners)}")
-        if any(isinstance(l, Ensemble) or isinstance(l, LMLearner) and not _has_categories(l) for l in learners):
+        if any(isinstance(l, Ensemble) or isinstance(l, LMLearner) and not has_categories(l) for l in learners):
             raise ValueError("an ensemble's members must be classifiers (or language models trained with categories, "
                              "see category_posterior)")
         classes = [classes_of(l) for l in learners]
@@ -368,14 +368,14 @@ def _directions(lm, backwards:bool, bidirectional:bool, pretrained:bool|None)->l
                              "(train_lm(..., backwards=True))")
     return [dict(lm=lms[0], backwards=False, pretrained=pretrained), dict(lm=lms[1], backwards=True, pretrained=False)]
 
-def _has_categories(learn)->bool:
+def has_categories(learn)->bool:
     "Whether `learn` is a language model trained with categories, which can vote as a classifier"
     return isinstance(learn, LMLearner) and bool((model_info(learn) or ModelInfo()).categories)
 
 def _vote_lms(lm)->list:
     "The language models `lm` that vote with `lm_vote=True`, forward first, each trained with the labels as categories"
     lms = list(lm) if isinstance(lm, (list, tuple)) else [lm] if lm is not None else []
-    if not lms or not all(_has_categories(m) for m in lms):
+    if not lms or not all(has_categories(m) for m in lms):
         raise ValueError("lm_vote=True needs lm: language models trained with the labels as categories (names_lm)")
     return sorted(lms, key=lambda m: m.awd.backwards)
 
@@ -435,7 +435,7 @@ def classes_of(
 )->list[str]:
     "The classes `learn` predicts, with a clear error for a model that is not a classifier"
     if isinstance(learn, Ensemble): return list(learn.classes)
-    if _has_categories(learn): return list(learn.awd.categories) # it votes with its `category_posterior`
+    if has_categories(learn): return list(learn.awd.categories) # it votes with its `category_posterior`
     vocab = getattr(getattr(learn, 'dls', None), 'vocab', None)
     is_clf = vocab is not None and len(vocab) == 2 and isinstance(vocab[1], CategoryMap)
     if isinstance(learn, LMLearner) or not is_clf:

@@ -14,11 +14,11 @@ from fastcore.foundation import L
 from fastai.text.learner import LMLearner, TextLearner
 from .data import load_corpus, split_df
 from .tokenize import SPECIAL_TOKS, make_tokenizer
-from .core import ModelInfo, model_info, require_info, eval_mode
+from .core import require_info, eval_mode
 from .recipes import NAMES_RECIPE, NAMES_LR, ORIGIN_RECIPE
 from .lm import train_lm, get_tokenizer
 from .generate import category_token, vocab_info, get_start_state, awd_step
-from .classify import train_classifier, Ensemble
+from .classify import train_classifier, Ensemble, has_categories
 
 # %% auto #0
 __all__ = ['names_frame', 'category_texts', 'names_lm', 'names_classifier', 'category_posterior']
@@ -130,7 +130,7 @@ def names_classifier(
 # %% ../nbs/07_names.ipynb #c024b
 def _posterior_ids(lm:LMLearner, texts:list)->tuple[list, list]:
     "The ids of `lm`'s category tokens, and of each text's pieces as in training after `xxbos` and the category"
-    if not isinstance(lm, LMLearner) or not (model_info(lm) or ModelInfo()).categories:
+    if not has_categories(lm):
         raise ValueError("category_posterior needs a language model trained with categories (names_lm)")
     is_pieces = lambda t: isinstance(t, (list, tuple, L)) and all(isinstance(p, str) for p in t)
     bad = [i for i,t in enumerate(texts) if not (isinstance(t, str) or is_pieces(t))]
