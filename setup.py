@@ -31,7 +31,7 @@ setuptools.setup(
     url=f"https://github.com/{cfg['user']}/{cfg['repo']}",
     packages=setuptools.find_packages(include=['toolkit', 'toolkit.*']),
     include_package_data=True,
-    package_data={'toolkit': ['data/*.csv.gz', 'data/*.md', 'models/*/*']}, # the bundled corpora and shipped models
+    package_data={'toolkit': ['data/*.csv.gz', 'data/*.md', 'models/*/*', 'models/*/*/*']}, # the bundled corpora and shipped models
     install_requires=requirements,
     extras_require={'dev': dev_requirements},
     python_requires='>=' + min_python,

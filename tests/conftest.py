@@ -1,6 +1,7 @@
 """Shared fixtures: a tiny headlines model trained once per session, the app's tiny models trained once per version
 of the code (shared with the app notebook), and the venv's `awd` command."""
-import os, shutil, socket, sys
+import os, shutil, socket, subprocess, sys, sysconfig
+from types import SimpleNamespace
 from pathlib import Path
 import pytest
 
@@ -57,6 +58,41 @@ def app_url(app_models):
     yield f'http://127.0.0.1:{port}/'
     demo.close()
 
+def _sources(dst:Path)->Path:
+    "A copy of what a wheel is built from (the build writes build/ and *.egg-info beside setup.py: not in the repository)"
+    for f in ('setup.py', 'settings.ini', 'pyproject.toml', 'README.md'):
+        shutil.copy(REPO/f, dst/f)
+    shutil.copytree(REPO/'toolkit', dst/'toolkit', ignore=shutil.ignore_patterns('__pycache__', '.*'))
+    return dst
+
+@pytest.fixture(scope='session')
+def installed_wheel(tmp_path_factory):
+    """The package as a user gets it: `pip wheel .`, installed (not editable) into a fresh venv outside the repository,
+    with the dependencies of this venv reused. `.run('awd', ...)` or `.run('python', ...)` runs there, from a directory
+    outside the repository, with the repository's toolkit out of sight"""
+    tmp = tmp_path_factory.mktemp('wheel')
+    src, wheels, env_dir, cwd = (tmp/d for d in ('src', 'wheels', 'venv', 'elsewhere'))
+    for d in (src, cwd): d.mkdir()
+    def run(*a, **kw):
+        return subprocess.run([str(x) for x in a], capture_output=True, text=True, timeout=600, **kw)
+    r = run(sys.executable, '-m', 'pip', 'wheel', '--no-deps', '--no-build-isolation', '-w', wheels, '.', cwd=_sources(src))
+    assert r.returncode == 0, r.stderr[-3000:]
+    wheel, = wheels.glob('awd_toolkit-*.whl')
+    r = run(sys.executable, '-m', 'venv', '--without-pip', '--system-site-packages', env_dir)
+    assert r.returncode == 0, r.stderr
+    py = env_dir/'bin'/'python'
+    r = run(sys.executable, '-m', 'pip', '--python', py, 'install', '--no-deps', '--no-index', wheel)
+    assert r.returncode == 0, r.stderr[-3000:]
+    # the dependencies (torch, fastai, ...) live in this venv, not the system's: reuse them through a path file. A path
+    # a .pth adds is not a site directory, so the editable install's own .pth files there are not read
+    site = Path(run(py, '-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])').stdout.strip())
+    (site/'zz_deps.pth').write_text(sysconfig.get_paths()['purelib'] + '\n')
+    env = {k: v for k,v in os.environ.items() if not k.startswith('PYTHON')}
+    env['PATH'] = f"{env_dir/'bin'}{os.pathsep}{env.get('PATH', '')}" # `awd` is the venv's
+    def run_there(exe, *args):
+        if exe == 'python': return run(py, '-I', *args, cwd=cwd, env=env)
+        return run(env_dir/'bin'/exe, *args, cwd=cwd, env=env)
+    return SimpleNamespace(run=run_there, env_dir=env_dir, wheel=wheel, cwd=cwd)
 
 # The longest tests first: with two workers, a four-minute test collected last (the README's commands come late
 # in alphabetical order) runs alone at the end while the other worker idles. Started first, it overlaps the rest.

@@ -179,7 +179,7 @@ def test_ensemble_cli_fresh_process(awd, reviews, tmp_path):
             '--out', tmp_path/'x')
     assert r.returncode == 2 and 'not a language model' in r.stderr and not (tmp_path/'x').exists()
     from toolkit.app import app_models
-    served = app_models(tmp_path/'models', train_missing=False)
+    served = app_models(tmp_path/'models', train_missing=False, shipped=False)
     assert list(served) == ['ens'] and predict_texts(served['ens'], ['Fine.']).label[0] in ('fresh', 'rotten')
 
 @pytest.mark.slow # a fresh process or long training: `make test`, not `make test-fast`

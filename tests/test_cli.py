@@ -87,7 +87,7 @@ def test_defaults_from_recipes(monkeypatch):
     assert parse('train-classifier', 'reviews').members == CLASSIFIER_RECIPE['members']
     names = ', '.join(f"{r['epochs']} for {k}" for k,r in NAMES_RECIPE.items())
     assert f"names: {names})" in help_of('train')
-    assert f"names: {NAMES_LR:g})" in help_of('train') and f"(default: {', '.join(APP_MODELS)})" in help_of('serve')
+    assert f"names: {NAMES_LR:g})" in help_of('train') and f"train fresh defaults ({', '.join(APP_MODELS)})" in help_of('serve')
     a = parse('train', 'headlines') # the defaults the CLI shares with the API are the API's
     assert (a.preset, a.seed, a.valid_pct) == tuple(inspect.signature(train_lm).parameters[k].default
                                                     for k in ('preset', 'seed', 'valid_pct'))
@@ -99,3 +99,9 @@ def test_defaults_from_recipes(monkeypatch):
     assert parse('train-classifier', 'reviews').members == 3
     assert '8 for small' in help_of('train')
     assert classifier_recipe()['epochs'] == 7 # what `awd train-classifier` trains with when --epochs is not given
+
+@pytest.mark.slow # a fresh process or long training: `make test`, not `make test-fast`
+def test_serve_retrain_or_no_train(awd):
+    "--retrain trains fresh defaults, --no-train never trains: asking for both is an error that names them"
+    r = run(awd, 'serve', '--retrain', '--no-train')
+    assert r.returncode == 2 and 'argument --no-train: not allowed with argument --retrain' in r.stderr, r.stderr

@@ -163,7 +163,7 @@ def test_pickle_refused_without_trust(tmp_path, awd):
     r = run(awd, 'classify', evil, 'x')
     assert r.returncode == 2 and '--trust-pickle' in r.stderr and 'awd convert' in r.stderr
     from toolkit.app import app_models
-    with pytest.raises(FileNotFoundError, match='no models'): app_models(tmp_path, train_missing=False)
+    with pytest.raises(FileNotFoundError, match='no models'): app_models(tmp_path, train_missing=False, shipped=False)
     assert not mark.exists() # refused before unpickling
     with pytest.raises(ValueError, match='holds a dict'): load_model(evil, trust_pickle=True)
     assert mark.read_text() == 'pwned' # trusted, the payload ran: the refusal above is what protected the user

@@ -43,32 +43,9 @@ with learn.no_bar(), learn.no_logging():
 print('ok', learn.awd.pretrained['name'], round(bpc, 3))
 """
 
-def _sources(dst:Path)->Path:
-    "A copy of what a wheel is built from (the build writes build/ and *.egg-info beside setup.py: not in the repository)"
-    for f in ('setup.py', 'settings.ini', 'pyproject.toml', 'README.md'):
-        shutil.copy(REPO/f, dst/f)
-    shutil.copytree(REPO/'toolkit', dst/'toolkit', ignore=shutil.ignore_patterns('__pycache__', '.*'))
-    return dst
-
-def test_loads_from_an_installed_wheel(tmp_path):
+def test_loads_from_an_installed_wheel(installed_wheel):
     "A wheel installed (not editable) in a fresh venv carries the model, and a fresh process outside the repo loads it"
-    src, wheels, env_dir, cwd = (tmp_path/d for d in ('src', 'wheels', 'venv', 'elsewhere'))
-    for d in (src, cwd): d.mkdir()
-    run = lambda *a, **kw: subprocess.run([str(x) for x in a], capture_output=True, text=True, timeout=600, **kw)
-    r = run(sys.executable, '-m', 'pip', 'wheel', '--no-deps', '--no-build-isolation', '-w', wheels, '.', cwd=_sources(src))
-    assert r.returncode == 0, r.stderr[-3000:]
-    wheel, = wheels.glob('awd_toolkit-*.whl')
-    r = run(sys.executable, '-m', 'venv', '--without-pip', '--system-site-packages', env_dir)
-    assert r.returncode == 0, r.stderr
-    py = env_dir/'bin'/'python'
-    r = run(sys.executable, '-m', 'pip', '--python', py, 'install', '--no-deps', '--no-index', wheel)
-    assert r.returncode == 0, r.stderr[-3000:]
-    # the dependencies (torch, fastai, ...) live in this venv, not the system's: reuse them through a path file. A path
-    # a .pth adds is not a site directory, so the editable install's own .pth files there are not read
-    site = Path(run(py, '-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])').stdout.strip())
-    (site/'zz_deps.pth').write_text(sysconfig.get_paths()['purelib'] + '\n')
-    env = {k: v for k,v in os.environ.items() if not k.startswith('PYTHON')}
-    r = run(py, '-I', '-c', FRESH, env_dir, cwd=cwd, env=env)
+    r = installed_wheel.run('python', '-c', FRESH, installed_wheel.env_dir)
     assert r.returncode == 0, r.stderr[-3000:]
     assert r.stdout.splitlines()[-1].startswith('ok english '), r.stdout
 

@@ -15,18 +15,19 @@ from fastai.learner import Learner
 from fastai.text.learner import LMLearner
 import toolkit
 from .core import file_lock, members
-from .data import load_corpus, CORPORA
+from .data import load_corpus
 from .tokenize import check_text
 from .classify import predict_texts
-from .export import load_model
-from .train import train_and_export, train_classifier_and_export
+from .export import load_model, shipped_models
+from .train import train_default
 from .lm import check_device
 from .recipes import DEFAULT_MODELS, APP_MODELS, TINY_APP
 
 # %% auto #0
-__all__ = ['MAX_APP_PROMPT', 'MAX_APP_N', 'MAX_TEXT_CHARS', 'MAX_QUEUE', 'MAX_UPLOAD', 'ORIGIN_COLS', 'app_device',
-           'ensure_models', 'load_models', 'tiny_models', 'user_errors', 'public_card', 'Handlers', 'card_markdown',
-           'build_app', 'app_models', 'start_app', 'launch', 'serve']
+__all__ = ['MAX_APP_PROMPT', 'MAX_APP_N', 'MAX_TEXT_CHARS', 'MAX_QUEUE', 'MAX_UPLOAD', 'ORIGIN_COLS', 'HEADLINE_EXAMPLES',
+           'NAME_EXAMPLES', 'CLASSIFY_EXAMPLES', 'app_device', 'ensure_models', 'load_models', 'tiny_models',
+           'user_errors', 'public_card', 'Handlers', 'card_markdown', 'card_summary', 'build_app', 'app_models',
+           'start_app', 'launch', 'serve']
 
 # %% ../nbs/10_app.ipynb #c005
 def app_device()->str:
@@ -48,21 +49,12 @@ def _with_lms(kinds:list)->list:
 def _train_default(kind:str, path:Path, preset:str, max_rows:int|None, lm:Learner|None, lm_epochs:int|None,
                    show_progress:bool):
     "Train the default model `kind` on its corpus (a sample of `max_rows`) and export it to `path`"
-    spec = DEFAULT_MODELS[kind]
-    df = load_corpus(spec['corpus'])
+    df = load_corpus(DEFAULT_MODELS[kind]['corpus'])
     if max_rows: df = df.sample(min(max_rows, len(df)), random_state=0)
-    text_col, card = CORPORA[spec['corpus']]['text_col'], dict(corpus=spec['corpus'], title=spec.get('title'))
     print(f"training the {kind} model ({preset}, {len(df):,} texts); this runs once, later starts load it", flush=True)
-    common = dict(card=card, preset=preset, show_progress=show_progress)
-    if 'label_col' in spec:
-        recipe = {k: spec[k] for k in ('lr', 'stages', 'lm_vote') if k in spec}
-        return train_classifier_and_export(df, path, text_col, spec['label_col'], epochs=spec['epochs'], lm=lm,
-                                           lm_epochs=spec.get('lm_epochs', 0), group_col=spec.get('group_col'),
-                                           **common, **recipe)
-    budget = dict(minutes=spec['minutes']) if 'minutes' in spec and lm_epochs is None else {}
-    return train_and_export(df, path, text_col, epochs=lm_epochs if 'minutes' in spec else spec.get('epochs'),
-                            category_col=spec.get('category_col'), tokenizer=spec.get('tokenizer', 'subword'),
-                            **common, **budget)
+    timed = 'minutes' in DEFAULT_MODELS[kind] and lm_epochs is not None # epochs instead of the time budget
+    changes = dict(minutes=None, epochs=lm_epochs) if timed else {}
+    return train_default(kind, path, df, preset, lm, show_progress, **changes)
 
 # %% ../nbs/10_app.ipynb #c009
 def ensure_models(
@@ -73,10 +65,12 @@ def ensure_models(
     show_progress:bool=True, # fastai's progress bars
     trust_pickle:bool=False, # a default model saved as a pickle (`headlines.pkl`, ...) counts as present
     lm_epochs:int|None=None, # train the time-budgeted language models (headlines) for this many epochs instead
+    have:dict[str, Path]|None=None, # models found elsewhere (the shipped ones): not trained, and a classifier's LM
 )->dict[str, Path]:
-    "Train and save each default model that is not already in `models_dir`; return their paths"
-    models_dir, paths = Path(models_dir).expanduser(), {}
+    "Train and save each default model that is neither in `models_dir` nor in `have`; return the paths of them all"
+    models_dir, paths = Path(models_dir).expanduser(), dict(have or {})
     for kind in _with_lms(kinds or APP_MODELS):
+        if kind in paths: continue
         path = models_dir/kind
         if not path.exists() and trust_pickle and path.with_suffix('.pkl').exists(): path = path.with_suffix('.pkl')
         if not path.exists():
@@ -162,8 +156,10 @@ def public_card(
     card:dict, # a model card (`model_card`)
 )->dict:
     "A model card as the app shows it: a local path (the user's training file, a language model's) becomes its name"
-    pathlike = lambda v: isinstance(v, str) and ('/' in v or os.sep in v)
-    return {k: Path(v).name if pathlike(v) else v for k,v in card.items()}
+    pathlike = lambda k,v: isinstance(v, str) and ('/' in v or os.sep in v) and k not in _PROSE
+    return {k: Path(v).name if pathlike(k, v) else v for k,v in card.items()}
+
+_PROSE = ('rebuild', 'data') # fields of the shipped models' cards that name repository files in sentences
 
 # %% ../nbs/10_app.ipynb #c028
 ORIGIN_COLS = ['name', 'P(chosen origin)', 'classifier says', 'P(classifier says)']
@@ -232,6 +228,10 @@ def _card_rows(card:dict)->list[tuple]:
             ('tokenizer', f"{tok['model_type']}, {tok['vocab_sz']:,} pieces"),
             ('parameters', f"{card.get('n_params', 0)/1e6:.1f}M"), ('trained on', trained),
             ('validation', ', '.join(f'{k} {v:.3g}' for k,v in card.get('metrics', {}).items()))]
+    if card.get('test_metrics'):
+        rows.append(('held-out test', ', '.join(f'{k} {v:.3g}' for k,v in card['test_metrics'].items()
+                                               if isinstance(v, (int, float)))))
+    if card.get('rebuild'): rows.append(('rebuild', f"`{card['rebuild']}`"))
     if card.get('classes'): rows.append(('classes', ', '.join(card['classes'])))
     if card.get('categories'): rows.append(('origins', ', '.join(card['categories'])))
     if card.get('size_mb'): rows.append(('size on disk', f"{card['size_mb']:.1f} MB"))
@@ -246,7 +246,42 @@ def card_markdown(
     rows = _card_rows(public_card(card))
     return f"### {kind}\n\n| | |\n|---|---|\n" + '\n'.join(f'| {k} | {v} |' for k,v in rows)
 
+_SAY = dict(bpc='bits per character', accuracy='accuracy', f1_score='macro-F1', judge='real-vs-generated judge',
+            conditioning='conditioning accuracy', novel='novel')
+
+def _figures(m:dict)->str:
+    "The figures of `m` a reader knows, as `accuracy 0.79, macro-F1 0.77` (shares that are percentages, as such)"
+    pct = ('judge', 'conditioning', 'novel')
+    return ', '.join(f"{_SAY[k]} {m[k]:.0%}" if k in pct else f"{_SAY[k]} {m[k]:.3g}" for k in _SAY
+                     if isinstance(m.get(k), (int, float)))
+
+def card_summary(
+    card:dict, # a model card
+)->str:
+    "A line of Markdown for beside a model's tab: what it is, what it learnt from, and how good it is"
+    card = public_card(card)
+    what = card.get('title') or ('Language model' if card.get('task') == 'generate' else 'Classifier')
+    pre = card.get('pretrained') or {}
+    start = (f"fine-tuned from the pretrained English model ({pre['tokens_seen']/1e6:.0f}M tokens of English)"
+             if pre.get('tokens_seen') else 'trained from scratch')
+    data = f" on {card['n_texts']:,} texts of `{card['corpus']}`" if card.get('n_texts') and card.get('corpus') else ''
+    m = card.get('train_minutes')
+    took = f" in {m:.0f} min" if m and m >= 1 else f" in {m:.1f} min" if m else ''
+    test = _figures(card.get('test_metrics') or {})
+    seen = f"held-out test: {test}" if test else f"validation: {_figures(card.get('metrics') or {})}"
+    return f"**{what}**: {start}{data}{took}; {seen}."
+
 # %% ../nbs/10_app.ipynb #c041
+HEADLINE_EXAMPLES = ['New study', 'Why you should', 'How to', 'The best', 'Scientists'] # prompts to try
+NAME_EXAMPLES = [('Russian', 'K'), ('Japanese', 'Ta'), ('Irish', "O'"), ('Italian', 'Ros'), ('Greek', 'Pap'),
+                 ('Polish', 'Kow')] # (origin, starting letters)
+CLASSIFY_EXAMPLES = ['A gripping, beautifully acted film that stays with you', 'Dull, overlong and never once funny',
+                     'Kowalczyk', 'Scientists say coffee may help you live longer']
+
+def _summary(h:Handlers, kind:str):
+    "The model `kind`'s one-line summary (`card_summary`), under its output"
+    gr.Markdown(card_summary(h.models[kind].awd.card), elem_id=f'{kind}-card')
+
 def _headlines_tab(h:Handlers):
     "The Headlines tab: a prompt and the sampling controls; the headlines as a list to copy"
     with gr.Tab('Headlines'):
@@ -262,7 +297,10 @@ def _headlines_tab(h:Handlers):
                     max_w = gr.Number(value=15, precision=0, label='Max words')
                 seed = gr.Number(value=-1, precision=0, label='Seed (-1: random)')
                 btn = gr.Button('Generate', variant='primary', elem_id='headlines-generate')
-            out = gr.Textbox(label='Headlines', lines=12, buttons=['copy'], elem_id='headlines-out')
+            with gr.Column():
+                out = gr.Textbox(label='Headlines', lines=12, buttons=['copy'], elem_id='headlines-out')
+                _summary(h, 'headlines')
+        gr.Examples([[e] for e in HEADLINE_EXAMPLES], [prompt], label='Starts to try')
         btn.click(h.headlines, [prompt, n, temp, top_p, min_w, max_w, seed], out, api_name='headlines',
                   concurrency_id='headlines', concurrency_limit=1)
 
@@ -287,6 +325,10 @@ def _names_tab(h:Handlers):
                 out = gr.Textbox(label='Names', lines=10, buttons=['copy'], elem_id='names-out')
                 table = gr.Dataframe(headers=ORIGIN_COLS, label='What the origin classifier says about each name',
                                      visible='origin' in h.classifiers, interactive=False, elem_id='names-origins')
+                _summary(h, 'names')
+        cats = h.models['names'].awd.categories
+        if cats: gr.Examples([[o, s] for o,s in NAME_EXAMPLES if o in cats], [origin, start], label='Origins to try')
+        else: gr.Examples([[s] for _,s in NAME_EXAMPLES], [start], label='Starts to try')
         btn.click(h.names, [start, n, temp, seed, origin], [out, table], api_name='names',
                   concurrency_id='names', concurrency_limit=1)
 
@@ -297,8 +339,13 @@ def _classify_tab(h:Handlers):
                           elem_id='classify-text')
         btn = gr.Button('Classify', variant='primary', elem_id='classify-button')
         with gr.Row():
-            labels = [gr.Label(num_top_classes=5, label=m.awd.card.get('title') or kind, elem_id=f'classify-{kind}')
-                      for kind, m in h.classifiers.items()]
+            labels = []
+            for kind, m in h.classifiers.items():
+                with gr.Column():
+                    labels.append(gr.Label(num_top_classes=5, label=m.awd.card.get('title') or kind,
+                                           elem_id=f'classify-{kind}'))
+                    _summary(h, kind)
+        gr.Examples([[e] for e in CLASSIFY_EXAMPLES], [text], label='Texts to try')
         btn.click(h.classify, text, labels, api_name='classify', concurrency_id='classify', concurrency_limit=2)
         text.submit(h.classify, text, labels, api_name=False, concurrency_id='classify', concurrency_limit=2)
 
@@ -353,13 +400,20 @@ def app_models(
     train_missing:bool=True, # train the default models that are missing
     all_models:bool=False, # train every missing default (sentiment and outlet too), not just `APP_MODELS`
     trust_pickle:bool=False, # also serve models saved as pickles (`NAME.pkl`): only ones you made or trust
+    shipped:bool=True, # serve the models shipped in the package for the defaults `models_dir` lacks
 )->dict[str, Learner]:
-    "The loaded models the app serves from `models_dir`: the defaults (trained when missing) and any other classifier"
+    "The models the app serves, loaded: each default from `models_dir`, else shipped, else trained; other classifiers"
     models_dir = Path(models_dir).expanduser()
-    kinds = list(DEFAULT_MODELS) if all_models else None
-    paths = ensure_models(models_dir, preset, kinds=kinds, trust_pickle=trust_pickle) if train_missing else {}
-    found = _saved_models(models_dir, trust_pickle)
-    paths.update({k: found[k] for k in DEFAULT_MODELS if k not in paths and k in found})
+    found = _saved_models(models_dir, trust_pickle) if models_dir.is_dir() else {}
+    paths = {k: found[k] for k in DEFAULT_MODELS if k in found}
+    if shipped: paths = {**{k: p for k,p in shipped_models().items() if k in DEFAULT_MODELS}, **paths}
+    if train_missing:
+        kinds = list(DEFAULT_MODELS) if all_models else APP_MODELS
+        paths = ensure_models(models_dir, preset, kinds=kinds, trust_pickle=trust_pickle, have=paths)
+    paths = {k: paths[k] for k in DEFAULT_MODELS if k in paths} # in the order of the tabs
+    ours = [k for k,p in paths.items() if shipped_models().get(k) == p]
+    if ours: print(f"the shipped {', '.join(ours)} models (a model of the same name in {models_dir} overrides one)",
+                   flush=True)
     extra = {k: p for k,p in found.items() if k not in paths} # the user's own classifiers
     if not paths and not extra:
         raise FileNotFoundError(f"{models_dir}: no models ({', '.join(DEFAULT_MODELS)}) to serve")
@@ -389,12 +443,13 @@ def start_app(
     all_models:bool=False, # train every missing default (sentiment and outlet too), not just `APP_MODELS`
     trust_pickle:bool=False, # also serve models saved as pickles (`NAME.pkl`): only ones you made or trust
     device:str|None=None, # 'cpu', 'cuda' or 'cuda:N'; default: $AWD_DEVICE, else CUDA when there is a GPU, else the CPU
+    shipped:bool=True, # serve the shipped models for the defaults the directory lacks (False: train them there)
 )->gr.Blocks:
     "The app, not yet launched: the one start-up path of `awd serve`, `make app` and `apps/app.py`"
     if device is not None: os.environ['AWD_DEVICE'] = str(check_device(device))
     _limit_malloc_arenas()
     models_dir = _setting(models_dir, 'AWD_MODELS_DIR', 'models')
-    return build_app(app_models(models_dir, preset, train_missing, all_models, trust_pickle))
+    return build_app(app_models(models_dir, preset, train_missing, all_models, trust_pickle, shipped))
 
 def launch(
     demo:gr.Blocks, # from `start_app`
@@ -424,7 +479,9 @@ def serve(
     trust_pickle:bool=False, # also serve models saved as pickles (`NAME.pkl`): only ones you made or trust
     block:bool=True, # block until interrupted (False: return the running app)
     device:str|None=None, # 'cpu', 'cuda' or 'cuda:N'; default: CUDA when there is a GPU, else the CPU
+    shipped:bool=True, # serve the shipped models for the defaults the directory lacks (False: train them there)
 ):
     "Start the app over the models in `models_dir` and launch it: what `awd serve` and `make app` run"
     t0 = time.time()
-    return launch(start_app(models_dir, preset, train_missing, all_models, trust_pickle, device), host, port, block, t0)
+    demo = start_app(models_dir, preset, train_missing, all_models, trust_pickle, device, shipped)
+    return launch(demo, host, port, block, t0)

@@ -214,10 +214,10 @@ def cmd_classify(a):
 
 # %% ../nbs/11_cli.ipynb #c021
 def cmd_serve(a):
-    "Serve the Gradio app over the models in --models-dir, training the missing defaults first"
+    "Serve the Gradio app: the models in --models-dir, and the shipped ones for the defaults it lacks"
     from toolkit.app import serve # imports gradio: only for this command
     serve(a.models_dir, host=a.host, port=a.port, preset=a.preset, train_missing=not a.no_train,
-          all_models=a.all_models, trust_pickle=a.trust_pickle, device=a.device)
+          all_models=a.all_models, trust_pickle=a.trust_pickle, device=a.device, shipped=not a.retrain)
 
 def cmd_info(a):
     "Print a model's card as JSON"
@@ -377,14 +377,17 @@ def _add_serve(sub, ps:dict):
     s = _command(sub, 'serve', cmd_serve, 'serve the Gradio app', [ps['pickle'], ps['device'], ps['preset']],
                  cmd_serve.__doc__ + ' (at --preset size)')
     more = [DEFAULT_MODELS[k].get('title', k).lower() for k in DEFAULT_MODELS if k not in APP_MODELS]
-    s.add_argument('--models-dir', help=f"saved models: {', '.join(APP_MODELS)}, any classifier (default: "
-                   "$AWD_MODELS_DIR, else models)")
+    s.add_argument('--models-dir', help=f"saved models: one named {', '.join(DEFAULT_MODELS)} overrides the shipped "
+                   "one; any other classifier joins the Classify tab (default: $AWD_MODELS_DIR, else models)")
     s.add_argument('--host', help='address to bind (default: $GRADIO_SERVER_NAME, else 127.0.0.1; 0.0.0.0 serves your '
                    'network)')
     s.add_argument('--port', type=int, help='port (default: $GRADIO_SERVER_PORT, else 7860)')
-    s.add_argument('--no-train', action='store_true', help='serve only the models already in --models-dir')
-    s.add_argument('--all-models', action='store_true', help=f"also train the missing {' and '.join(more)} "
-                   f"classifiers (default: {', '.join(APP_MODELS)})")
+    how = s.add_mutually_exclusive_group()
+    how.add_argument('--no-train', action='store_true', help='never train: serve --models-dir and the shipped models')
+    how.add_argument('--retrain', action='store_true', help=f"train fresh defaults ({', '.join(APP_MODELS)}) into "
+                     "--models-dir, at --preset size, where it lacks them, instead of serving the shipped ones")
+    s.add_argument('--all-models', action='store_true', help=f"with --retrain, also train the {' and '.join(more)} "
+                   "classifiers")
 
 def _add_info(sub, ps:dict):
     "`awd info`"

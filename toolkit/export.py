@@ -16,13 +16,14 @@ import toolkit
 from .tokenize import SPTokenizer
 from .core import ModelInfo, model_info, require_info, members, replace_dir, atomic_dir, atomic_file
 from .recipes import PRESETS
-from .lm import get_tokenizer, lm_dls, lm_learner, check_device
+from .lm import get_tokenizer, lm_dls, lm_learner, check_device, pretrained_dir
 from .generate import get_start_state, weights_key # a loaded LMLearner gets `generate` and the fast `predict`
 from .classify import classifier_dls, classifier_learner, classes_of, Ensemble
 
 # %% auto #0
 __all__ = ['PORTABLE_FORMAT', 'PORTABLE_VERSION', 'PORTABLE_FILES', 'package_versions', 'last_metrics', 'to_json', 'model_card',
-           'cpu_weights', 'save_portable', 'save_ensemble', 'export_learner', 'disk_mb', 'load_portable', 'load_model']
+           'cpu_weights', 'save_portable', 'save_ensemble', 'export_learner', 'disk_mb', 'load_portable',
+           'shipped_models', 'load_model']
 
 # %% ../nbs/08_export.ipynb #c006
 def package_versions()->dict:
@@ -199,6 +200,7 @@ def _ensemble_card(ens:Ensemble, members:list[str], card:dict)->dict:
 def save_ensemble(
     ens:Ensemble, # classifiers whose probabilities are averaged (`train_classifier(..., bidirectional=True)`)
     path:str|Path, # the directory to write (replaced if it holds a portable model)
+    half:bool=False, # store each member's weights as fp16 (see `save_portable`)
     **card, # extra model-card fields
 )->Path:
     "Write `ens` as a directory: its config and card, and one portable model per member (`0-forward`, `1-backward`)"
@@ -207,7 +209,7 @@ def save_ensemble(
     version = 3 if any(d.endswith('-lm') for d in ens.directions) else 2 # 3: language models vote too
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_dir(path, replace=_replace_dir) as tmp:
-        for m, l in zip(members, ens.learners): save_portable(l, tmp/m, **card)
+        for m, l in zip(members, ens.learners): save_portable(l, tmp/m, half=half, **card)
         ens.awd.card = _ensemble_card(ens, members, card)
         config = dict(format=PORTABLE_FORMAT, version=version, task='ensemble', members=members, classes=ens.classes,
                       toolkit=toolkit.__version__)
@@ -218,6 +220,7 @@ def save_ensemble(
 def export_learner(
     learn:Learner, # a trained learner, or an `Ensemble`
     path:str|Path, # where to write it: a directory (portable, the default) or a `.pkl` file (fastai's pickle)
+    half:bool=False, # a portable model's weights as fp16: half the size (the shipped models are saved so)
     **card, # extra model-card fields: corpus, text_col, epochs, ...
 )->Path:
     "Save `learn` with its model card to `path`, atomically: a portable directory, or a pickle if `path` ends in `.pkl`"
@@ -226,9 +229,9 @@ def export_learner(
         if path.suffix == '.pkl':
             raise ValueError(f"{path}: an ensemble saves as a portable directory (one model per member); "
                              "give a path without .pkl")
-        return save_ensemble(learn, path, **card)
+        return save_ensemble(learn, path, half=half, **card)
     path.parent.mkdir(parents=True, exist_ok=True)
-    return _export_pickle(learn, path, card) if path.suffix == '.pkl' else save_portable(learn, path, **card)
+    return _export_pickle(learn, path, card) if path.suffix == '.pkl' else save_portable(learn, path, half=half, **card)
 
 # %% ../nbs/08_export.ipynb #c042
 def disk_mb(
@@ -402,6 +405,20 @@ def _load_pickle(path:Path, cpu:bool)->Learner:
     return learn
 
 # %% ../nbs/08_export.ipynb #c055
+def shipped_models()->dict[str, Path]:
+    "The models that ship inside the package (`toolkit/models/`), by name: the pretrained `english` and the app's defaults"
+    root = pretrained_dir().parent
+    return {p.name: p for p in sorted(root.iterdir()) if (p/'config.json').is_file()} if root.is_dir() else {}
+
+def _resolve(path:str|Path)->Path:
+    "`path` if it exists, else the shipped model of that name (`load_model('headlines')`), else a clear error"
+    p = Path(path).expanduser()
+    if p.exists(): return p
+    shipped = shipped_models()
+    if isinstance(path, str) and path in shipped: return shipped[path]
+    names = f"; the shipped models are {', '.join(shipped)}" if shipped else ''
+    raise FileNotFoundError(f"{p}: no such model file or directory{names}")
+
 def _check_file(path:Path, trust_pickle:bool):
     "An error unless `path` is a pickle that may be loaded"
     if path.stat().st_size == 0: raise ValueError(f"{path} is empty: not a saved model")
@@ -413,7 +430,7 @@ def _check_file(path:Path, trust_pickle:bool):
                          f"convert it once to the safe portable format: awd convert {path} DIR --trust-pickle")
 
 def load_model(
-    path:str|Path, # a portable model directory, or a `.pkl` from `export_learner` (or fastai's `learn.export`)
+    path:str|Path, # a model directory, a `.pkl` from `export_learner` (or fastai's `learn.export`), or a shipped model's name
     cpu:bool=True, # load on the CPU; False: on the GPU when there is one
     trust_pickle:bool=False, # allow loading a pickle, which can run arbitrary code: only for files you trust
     device:str|None=None, # 'cpu', 'cuda' or 'cuda:N' (overrides `cpu`)
@@ -424,9 +441,8 @@ def load_model(
         learn = load_model(path, cpu=True, trust_pickle=trust_pickle)
         for l in members(learn): _to_device(l, dev) # an ensemble: each of its learners
         return learn
-    path = Path(path).expanduser()
+    path = _resolve(path)
     if path.name in PORTABLE_FILES and path.parent.joinpath('config.json').is_file(): path = path.parent # a file of it
-    if not path.exists(): raise FileNotFoundError(f"{path}: no such model file or directory")
     if path.is_dir():
         pickles = sorted(path.glob('*.pkl'))
         if not (path/'config.json').exists() and pickles:

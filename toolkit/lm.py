@@ -32,8 +32,8 @@ from .recipes import get_preset, PRETRAINED, PRETRAINED_PRESET
 __all__ = ['PRETRAINED_FILES', 'REBUILD', 'lm_min_tokens', 'check_train_args', 'pretrained_dir', 'has_pretrained',
            'load_pretrained', 'pretrained_info', 'use_pretrained', 'lm_dls', 'get_tokenizer', 'TokenLoss',
            'BitsPerChar', 'WordPerplexity', 'lm_learner', 'quiet', 'check_device', 'is_rank0', 'world_size',
-           'check_distributed', 'RowShard', 'distributed_ctx', 'TimeBudget', 'EpochCheckpoint', 'save_checkpoint',
-           'read_checkpoint', 'train_lm']
+           'check_distributed', 'RowShard', 'distributed_ctx', 'TimeBudget', 'KeepBest', 'EpochCheckpoint',
+           'save_checkpoint', 'read_checkpoint', 'train_lm']
 
 # %% ../nbs/04_lm.ipynb #c022b
 def lm_min_tokens(bs:int, seq_len:int)->tuple[int, int]:
@@ -294,7 +294,7 @@ def _start_from_pretrained(learn:LMLearner, preset:str, config:dict|None):
 def lm_learner(
     dls, # from `lm_dls`
     preset:str='small', # a key of `PRESETS`
-    drop_mult:float|None=None, # scales every dropout; default: the preset's
+    drop_mult:float|None=None, # scales every dropout; default: the preset's (`pretrained_drop_mult` from pretrained)
     clip:float=0.25, # gradient-norm clipping
     config:dict|None=None, # changes to the preset's architecture (keys of fastai's `awd_lstm_lm_config`)
     pretrained:bool=False, # start from the shipped English model (with `lm_dls(df, tokenizer='pretrained')`)
@@ -307,8 +307,9 @@ def lm_learner(
     data = model_info(dls) or DataInfo()
     stats = data.valid_stats
     metrics = [accuracy, Perplexity()] + ([BitsPerChar(stats), WordPerplexity(stats)] if stats else [])
+    default_drop = p.get('pretrained_drop_mult', p['drop_mult']) if pretrained else p['drop_mult']
     learn = language_model_learner(dls, AWD_LSTM, config={**p['config'], **(config or {})}, pretrained=False,
-                                   drop_mult=ifnone(drop_mult, p['drop_mult']), metrics=metrics,
+                                   drop_mult=ifnone(drop_mult, default_drop), metrics=metrics,
                                    cbs=GradientClip(clip), **kwargs)
     learn.awd = ModelInfo(preset=preset, config=dict(config or {}), backwards=data.backwards)
     if pretrained:
@@ -411,6 +412,27 @@ class TimeBudget(Callback):
         if self.total is not None and self.train_iter > self.skip:
             self.plan((time.perf_counter() - self.t0)/(self.train_iter - self.skip))
 
+# %% ../nbs/04_lm.ipynb #c024i3
+class KeepBest(Callback):
+    "Remember the weights of the epoch with the lowest validation loss; `restore` loads them back if they beat the last"
+    order = 90 # after the recorder has the epoch's validation loss
+    def before_fit(self): self.best, self.state = math.inf, None
+    def after_epoch(self):
+        vals = self.recorder.values[-1] if self.recorder.values else [] # train loss, valid loss, metrics
+        if len(vals) > 1 and vals[1] < self.best:
+            self.best = vals[1]
+            self.state = {k: v.detach().clone() for k,v in self.learn.model.state_dict().items()}
+    def restore(self, learn)->bool:
+        "After the fit: validate the final weights and load the best epoch's instead if they did better (validated too)"
+        last, better = learn.validate()[0], False # (fastai detaches a fit's callbacks from the learner when it ends)
+        if self.state is not None and self.best < last:
+            learn.model.load_state_dict(self.state)
+            learn.validate()
+            better = True
+        self.state = None # a few MB of weights, not kept with the learner
+        return better
+
+
 # %% ../nbs/04_lm.ipynb #c024j
 class EpochCheckpoint(Callback):
     "After each epoch, write the weights, optimizer state and epoch number to the directory `path`, atomically"
@@ -500,8 +522,9 @@ def _resume(learn:LMLearner, ck:dict, seed:int)->int:
 def _fit_lm(learn:LMLearner, epochs:int, lr:float, minutes:float|None, start:int, cbs:list):
     "One cycle over `epochs` from `start`, or fitted to `minutes`; a finished checkpoint's model is only validated"
     if minutes is not None:
-        learn.fit_one_cycle(10_000, lr, cbs=cbs + [TimeBudget(minutes)]) # the budget ends it
-        if not learn.recorder.values or learn.n_epoch % 1: learn.validate() # the last, partial epoch's metrics
+        best = KeepBest()
+        learn.fit_one_cycle(10_000, lr, cbs=cbs + [TimeBudget(minutes), best]) # the budget ends it
+        best.restore(learn) # the best epoch's weights, if the last (often partial) epoch did worse; their metrics
         learn.n_epoch = round(learn.n_epoch, 2)
     elif start < epochs:
         learn.fit_one_cycle(epochs, lr, cbs=cbs, start_epoch=start)

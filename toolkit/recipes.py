@@ -9,7 +9,7 @@ from fastai.text.models.awdlstm import awd_lstm_lm_config
 
 # %% auto #0
 __all__ = ['PRESETS', 'PRETRAINED', 'PRETRAINED_PRESET', 'NAMES_RECIPE', 'NAMES_LR', 'CLASSIFIER_RECIPE', 'ORIGIN_RECIPE',
-           'OUTLET_RECIPE', 'DEFAULT_MODELS', 'APP_MODELS', 'TINY_APP', 'get_preset']
+           'OUTLET_RECIPE', 'DEFAULT_MODELS', 'APP_MODELS', 'SHIPPED', 'SHIPPED_MB', 'TINY_APP', 'get_preset']
 
 # %% ../nbs/03_recipes.ipynb #c005
 def _config(**kw):
@@ -20,7 +20,7 @@ PRESETS = {
     'tiny':  dict(config=_config(emb_sz=32, n_hid=64, n_layers=2), vocab_sz=300, bs=16, seq_len=32, lr=1e-2,
                   drop_mult=0.1),
     'small': dict(config=_config(emb_sz=256, n_hid=512, n_layers=2), vocab_sz=4000, bs=64, seq_len=64, lr=5e-3,
-                  drop_mult=0.1, clf_drop_mult=0.3),
+                  drop_mult=0.1, clf_drop_mult=0.3, pretrained_drop_mult=0.3),
     'base':  dict(config=_config(), vocab_sz=8000, bs=64, seq_len=72, lr=2e-3, drop_mult=0.5),
 }
 
@@ -51,8 +51,8 @@ OUTLET_RECIPE = dict(epochs=2, lm_epochs=0) # a classifier on the headlines mode
 
 # %% ../nbs/03_recipes.ipynb #c014
 DEFAULT_MODELS = {
-    'headlines': dict(corpus='headlines', tokenizer='subword', minutes=5),
-    'names':     dict(corpus='names', category_col='origin'), # `NAMES_RECIPE`
+    'headlines': dict(corpus='headlines', tokenizer='subword', minutes=5, title='Headline generator'),
+    'names':     dict(corpus='names', category_col='origin', title='Names by origin'), # `NAMES_RECIPE`
     'origin':    dict(corpus='names', label_col='origin', lm='names', lm_vote=True, title='Name origin',
                       **ORIGIN_RECIPE),
     'sentiment': dict(corpus='reviews', label_col='label', group_col='movie', title='Review sentiment',
@@ -60,6 +60,17 @@ DEFAULT_MODELS = {
     'outlet':    dict(corpus='headlines', label_col='source', lm='headlines', title='Headline outlet', **OUTLET_RECIPE),
 }
 APP_MODELS = ['headlines', 'names', 'origin'] # trained on a first start; about 10 minutes on 2 CPU cores
+
+# %% ../nbs/03_recipes.ipynb #c015b
+SHIPPED = { # scripts/build_models.py: changes to `DEFAULT_MODELS` for the models that ship in toolkit/models/
+    'headlines': dict(minutes=25), # five times a first start's budget, from the pretrained model
+    'names':     dict(epochs=20), # the long recipe (more dropout): bench/names.py measured 20 epochs best
+    'origin':    {}, # on the shipped names model, which votes (`lm_vote`)
+    'sentiment': {}, # the ULMFiT recipe, its language model from the pretrained model
+    'outlet':    {}, # on the shipped headlines model
+}
+SHIPPED_MB = 60 # the most the package's models may take on disk, the pretrained model's included
+
 
 # %% ../nbs/03_recipes.ipynb #c019
 TINY_APP = dict(preset='tiny', max_rows=2000, lm_epochs=1) # `ensure_models`' arguments for the tiny app models

@@ -7,18 +7,20 @@
 from __future__ import annotations
 import shutil, time
 from pathlib import Path
+import pandas as pd
 from fastcore.meta import delegates
 from fastai.learner import Learner
 from fastai.text.learner import LMLearner
 from .core import require_info
-from .recipes import CLASSIFIER_RECIPE, ORIGIN_RECIPE
+from .recipes import CLASSIFIER_RECIPE, ORIGIN_RECIPE, DEFAULT_MODELS
+from .data import load_corpus, CORPORA
 from .lm import train_lm, is_rank0, world_size
 from .classify import train_classifier
 from .names import names_lm
 from .export import export_learner, last_metrics
 
 # %% auto #0
-__all__ = ['checkpoint_path', 'train_and_export', 'classifier_recipe', 'train_classifier_and_export']
+__all__ = ['checkpoint_path', 'train_and_export', 'classifier_recipe', 'train_classifier_and_export', 'train_default']
 
 # %% ../nbs/09_train.ipynb #c006
 def checkpoint_path(
@@ -50,6 +52,7 @@ def train_and_export(
     card:dict|None=None, # extra model-card fields (corpus, ...)
     category_col:str|None=None, # condition a character-level model on this column (`names_lm`)
     resume:bool=False, # continue an interrupted run from `checkpoint_path(path)` (same data and arguments)
+    half:bool=False, # save the weights as fp16 (half the size)
     **kwargs, # passed to `train_lm` (or `names_lm`)
 )->LMLearner:
     "Train a language model with `train_lm` (or `names_lm`), checkpointing each epoch; save it to `path` with its card"
@@ -59,7 +62,7 @@ def train_and_export(
     cat = {'category_col': category_col} if category_col else {}
     run = dict(n_texts=len(df), epochs=learn.n_epoch, seed=seed, resumed=resume or None,
                processes=world_size() if kwargs.get('distributed') else None, train_minutes=_minutes_since(t0))
-    export_learner(learn, path, **{'text_col': text_col, **(card or {})}, **cat, **run)
+    export_learner(learn, path, half=half, **{'text_col': text_col, **(card or {})}, **cat, **run)
     shutil.rmtree(ck, ignore_errors=True) # the model is in place: the checkpoint has done its job
     return learn
 
@@ -88,13 +91,44 @@ def train_classifier_and_export(
     epochs:int|None=None, # classifier epochs; default: `CLASSIFIER_RECIPE`'s
     seed:int=42, # seeds the split and the training
     card:dict|None=None, # extra model-card fields (corpus, task, ...)
+    half:bool=False, # save the weights as fp16 (half the size)
     **kwargs, # passed to `train_classifier`
 )->Learner:
     "Train a classifier with `train_classifier`; save it to `path` with its card (and its language model's metrics)"
     epochs = CLASSIFIER_RECIPE['epochs'] if epochs is None else epochs
     t0 = time.time()
     learn = train_classifier(df, text_col, label_col, epochs=epochs, seed=seed, **kwargs)
-    export_learner(learn, path, **{'text_col': text_col, 'label_col': label_col, **(card or {})},
+    export_learner(learn, path, half=half, **{'text_col': text_col, 'label_col': label_col, **(card or {})},
                    lm_metrics=_lm_metrics(learn), n_texts=len(df), epochs=epochs, seed=seed,
                    train_minutes=_minutes_since(t0))
     return learn
+
+# %% ../nbs/09_train.ipynb #c033
+def train_default(
+    kind:str, # a key of `DEFAULT_MODELS`: 'headlines', 'names', 'origin', 'sentiment' or 'outlet'
+    path:str|Path, # where to write the model
+    df:pd.DataFrame|None=None, # its texts (an `is_valid` column, if any, is the split); default: the whole corpus
+    preset:str='small', # a key of `PRESETS`
+    lm:LMLearner|None=None, # the language model a classifier starts from (its recipe's `lm`: names, headlines)
+    show_progress:bool=True, # fastai's progress bars
+    half:bool=False, # save the weights as fp16 (the shipped models are)
+    card:dict|None=None, # extra model-card fields
+    **changes, # changes to the recipe: `minutes`, `epochs`, `drop_mult`, ...
+)->Learner:
+    "Train the default model `kind` with its recipe (`DEFAULT_MODELS`, with `changes`) and save it to `path`"
+    if kind not in DEFAULT_MODELS:
+        raise ValueError(f"unknown default model {kind!r}: expected one of {', '.join(DEFAULT_MODELS)}")
+    spec = {**DEFAULT_MODELS[kind], **changes}
+    df = load_corpus(spec['corpus']) if df is None else df
+    card = dict(corpus=spec['corpus'], title=spec.get('title'), **(card or {}))
+    common = dict(card=card, preset=preset, show_progress=show_progress, half=half)
+    text_col = CORPORA[spec['corpus']]['text_col']
+    if 'label_col' in spec:
+        recipe = {k: spec[k] for k in ('lr', 'stages', 'lm_vote', 'members') if k in spec}
+        return train_classifier_and_export(df, path, text_col, spec['label_col'], epochs=spec['epochs'], lm=lm,
+                                           lm_epochs=spec.get('lm_epochs', 0), group_col=spec.get('group_col'),
+                                           **common, **recipe)
+    budget = {k: spec[k] for k in ('minutes', 'drop_mult', 'lr') if spec.get(k) is not None}
+    return train_and_export(df, path, text_col, epochs=spec.get('epochs'), category_col=spec.get('category_col'),
+                            tokenizer=spec.get('tokenizer', 'subword'), **common, **budget)
+

@@ -1,0 +1,116 @@
+"""Build the default models that ship inside the package (issue 26): `toolkit/models/<name>/`, fp16, each with its card.
+
+    python scripts/build_models.py                         # every default model, one after the other
+    python scripts/build_models.py --models names,origin   # some of them (a classifier starts from the shipped model
+                                                           # it needs: build that first)
+    python scripts/build_models.py --quick --out /tmp/m    # a smoke test: small data and budgets, written elsewhere
+
+Each model is trained by `toolkit.train.train_default` with its recipe (`DEFAULT_MODELS`) and the bigger budgets of
+`SHIPPED`, on the `small` preset, on one thread by default (pretraining can have the other core). It trains on the
+train and valid parts of the split its benchmark uses (bench/classify.py's 80/10/10, by movie for reviews, for
+headlines and reviews; bench/names.py's for names), so the benchmarks' test sets stay unseen; the card records the
+figures measured on that test part, the recipe, the budget and the threads, the data, and the command that rebuilt
+it. A model is staged in build/shipped/ and moved into place once measured: a stopped build leaves the shipped model
+as it was. The pretrained English model (`english`) is built by scripts/pretrain.py, not here.
+"""
+import argparse, json, os, subprocess, sys, time
+from pathlib import Path
+import pandas as pd
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(REPO), str(REPO/'bench')]
+
+SPLITS = {'headlines': "bench/classify.py's split (80/10/10 by row, seed 0)",
+          'reviews': "bench/classify.py's split (80/10/10 by movie, seed 0)",
+          'names': "bench/names.py's split (80/10/10, seed 0)"}
+
+def get_args(argv=None):
+    from toolkit.recipes import DEFAULT_MODELS
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    p.add_argument('--models', default=','.join(DEFAULT_MODELS), help=f"comma-separated (default: all of "
+                   f"{', '.join(DEFAULT_MODELS)}, in that order)")
+    p.add_argument('--out', default=str(REPO/'toolkit'/'models'), help='where the shipped models live')
+    p.add_argument('--threads', type=int, default=1, help='torch threads (default 1: leave a core for other work)')
+    p.add_argument('--quick', action='store_true', help='1,500 texts and tiny budgets: a smoke test, not a model to ship')
+    p.add_argument('--commit', action='store_true', help='git-commit each model once it is in place')
+    a = p.parse_args(argv)
+    a.models = [m.strip() for m in a.models.split(',') if m.strip()]
+    bad = [m for m in a.models if m not in DEFAULT_MODELS]
+    if bad: p.error(f"unknown models {bad}: expected some of {', '.join(DEFAULT_MODELS)}")
+    return a
+
+def parts(corpus:str):
+    "The corpus with the `part` (train, valid, test) of its benchmark's split, under its own column names"
+    if corpus == 'names':
+        from names import split
+        return split(0)
+    from classify import split, TASKS
+    return split(corpus, seed=0).rename(columns={'y': TASKS[corpus]['label']})
+
+def test_figures(learn, kind:str, test, spec:dict)->dict:
+    "The model's figures on the test part: bits per character for a language model, accuracy and macro-F1 else"
+    from toolkit.all import CORPORA, predict_texts, lm_dls, get_tokenizer, category_texts
+    text_col = CORPORA[spec['corpus']]['text_col']
+    if 'label_col' in spec:
+        from sklearn.metrics import accuracy_score, f1_score
+        pred = predict_texts(learn, test[text_col].tolist()).label
+        y = test[spec['label_col']]
+        return dict(accuracy=round(accuracy_score(y, pred), 4), f1_score=round(f1_score(y, pred, average='macro'), 4),
+                    n_test=len(test))
+    from lm_quality import valid_bpc, fastai_step
+    texts = test[text_col] if not spec.get('category_col') else category_texts(test[text_col], test[spec['category_col']])
+    texts = list(texts)
+    filler = (texts*10)[:5000] # the training side only has to be long enough for lm_dls: it is not scored
+    ev = pd.DataFrame({'text': filler + texts, 'is_valid': [False]*len(filler) + [True]*len(texts)})
+    dls = lm_dls(ev, 'text', tokenizer=get_tokenizer(learn), vocab=list(learn.dls.vocab), bs=64, seq_len=64)
+    return dict(bpc=round(valid_bpc(dls, fastai_step(learn.model)), 4), n_test=len(texts))
+
+def build(kind:str, a, staging:Path, out:Path):
+    "Train `kind`, measure it on its test part, and move it into `out` with its card"
+    from toolkit.all import DEFAULT_MODELS, SHIPPED, train_default, load_model, replace_dir, disk_mb, to_json
+    spec = {**DEFAULT_MODELS[kind], **SHIPPED[kind]}
+    df = parts(spec['corpus'])
+    if a.quick: df = pd.concat([g.sample(min(len(g), 500), random_state=0) for _, g in df.groupby('part')])
+    fit = df[df.part != 'test'].assign(is_valid=lambda d: d.part == 'valid').drop(columns='part')
+    test = df[df.part == 'test']
+    quick = {} if not a.quick else dict(minutes=0.3) if 'minutes' in spec else dict(epochs=1)
+    if a.quick and spec.get('lm_epochs'): quick['lm_epochs'] = 1
+    lm = load_model(out/spec['lm']) if spec.get('lm') else None
+    rebuild = f"python scripts/build_models.py --models {kind}" + (f' --threads {a.threads}' if a.threads != 1 else '')
+    card = dict(shipped=True, threads=a.threads, rebuild=rebuild, recipe={**SHIPPED[kind], **quick},
+                data=f"the train and valid parts of {SPLITS[spec['corpus']]} of the bundled `{spec['corpus']}` corpus "
+                     f"({(~fit.is_valid).sum():,} + {fit.is_valid.sum():,} texts); "
+                     f"its test part ({len(test):,}) is held out. Sources and licences: toolkit/data/README.md")
+    print(f"{kind}: training on {len(fit):,} texts ({json.dumps({**SHIPPED[kind], **quick})})", flush=True)
+    t0 = time.time()
+    learn = train_default(kind, staging/kind, fit, preset='small', lm=lm, show_progress=False, half=True, card=card,
+                          **{**SHIPPED[kind], **quick})
+    figures = test_figures(learn, kind, test, spec)
+    card_file = staging/kind/'card.json'
+    saved = json.loads(card_file.read_text())
+    card_file.write_text(to_json({**saved, 'test_metrics': figures}, indent=2))
+    replace_dir(staging/kind, out/kind)
+    print(f"{kind}: {(time.time() - t0)/60:.1f} min, test {figures}, {disk_mb(out/kind):.1f} MB -> {out/kind}",
+          flush=True)
+
+def main(argv=None):
+    a = get_args(argv)
+    os.environ.setdefault('OMP_NUM_THREADS', str(a.threads))
+    import torch
+    torch.set_num_threads(a.threads)
+    import toolkit.all # every module loaded before training: edits to the tree meanwhile cannot break this run
+    from toolkit.all import SHIPPED_MB, disk_mb
+    out = Path(a.out).expanduser().absolute()
+    staging = REPO/'build'/'shipped'
+    staging.mkdir(parents=True, exist_ok=True)
+    for kind in a.models:
+        build(kind, a, staging, out)
+        if a.commit:
+            subprocess.run(['git', 'add', '--', str(out/kind)], cwd=REPO, check=True)
+            subprocess.run(['git', 'commit', '-q', '-m', f"toolkit/models/{kind}: rebuilt by scripts/build_models.py "
+                            f"(see its card.json)", '--', str(out/kind)], cwd=REPO, check=True)
+    total = sum(disk_mb(p) for p in out.iterdir() if p.is_dir())
+    print(f"the models in {out}: {total:.1f} MB in all (at most {SHIPPED_MB} MB)")
+    if total > SHIPPED_MB: sys.exit(f"the shipped models take {total:.1f} MB, over the {SHIPPED_MB} MB budget")
+
+if __name__ == '__main__': main()
