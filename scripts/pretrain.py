@@ -9,7 +9,11 @@ previous chunk (`build/pretrain-state/`, never committed), else the committed fp
 `fit_one_cycle` with the toolkit's `TimeBudget`), over the token stream from where the last chunk stopped. It ends by
 measuring held-out bits per character (the corpus's valid slice and each bundled corpus's validation split) and
 writing the model atomically, in the portable format with fp16 weights and a card that adds up tokens seen and CPU
-hours over all chunks. A chunk killed half way leaves the saved model as it was.
+hours over all chunks (CPU time the process used, not the wall clock). A chunk that ends no better than the committed
+model on the held-out slice (a short chunk on a busy machine restarts its one cycle at the peak learning rate and may
+not come back down) is kept for the next chunk to continue from, but not shipped: the card counts it, the committed
+weights stay the best chunk's (`pretraining.shipped` says which). A chunk killed half way leaves the saved model as
+it was.
 
 The tokenizer (SentencePiece unigram on a sample of the corpus, with the toolkit's rules) and the vocabulary (fastai's
 `make_vocab` over the whole tokenized corpus) are made by the first chunk and kept with the model from then on.
@@ -159,6 +163,13 @@ def save(learn, out:Path, card:dict):
     save_portable(learn, tmp, half=True, **card)
     replace_dir(tmp, out)
 
+def keep_weights(out:Path, card:dict):
+    "Update only the card of the committed model: its pretraining record, not its weights or their figures"
+    from toolkit.core import atomic_file
+    from toolkit.export import to_json
+    old = json.loads((out/'card.json').read_text())
+    with atomic_file(out/'card.json') as tmp: Path(tmp).write_text(to_json({**old, 'pretraining': card['pretraining']}, indent=2))
+
 def main(argv=None):
     args = get_args(argv)
     import torch
@@ -187,19 +198,26 @@ def main(argv=None):
     else: how = 'scratch'
     print(f'chunk {progress["chunks"]+1}: {args.minutes:g} minutes from {how}, at token {offset:,} of '
           f'{len(train):,}', flush=True)
-    t0 = time.time()
+    t0, cpu0 = time.time(), time.process_time()
     with quiet(learn):
         learn.fit_one_cycle(10_000, args.lr, cbs=ChunkBudget(args.minutes))
         minutes, seen = (time.time() - t0)/60, learn.train_iter*args.bs*args.seq_len # validate() resets train_iter
+        cpu_hours = (time.process_time() - cpu0)/3600 # what this process used, all its threads: not the wall clock
         learn.validate()
     from toolkit.export import last_metrics
     mets = last_metrics(learn)
     evals = corpus_bpcs(learn, tok, vocab, args.eval_texts)
     sources = json.loads((corpus/'sources.json').read_text()) if (corpus/'sources.json').is_file() else {}
     progress = dict(chunks=progress['chunks'] + 1, tokens_seen=progress['tokens_seen'] + seen, stream_offset=offset + seen,
-                    cpu_hours=round(progress['cpu_hours'] + minutes*args.threads/60, 3),
+                    cpu_hours=round(progress['cpu_hours'] + cpu_hours, 3),
                     history=progress['history'] + [dict(minutes=round(minutes, 1), tokens=seen, lr=args.lr,
-                                                        bpc=mets.get('bpc'), corpus_bpc=evals)])
+                                                        cpu_hours=round(cpu_hours, 3), bpc=mets.get('bpc'),
+                                                        corpus_bpc=evals)])
+    shipped_bpc = card.get('metrics', {}).get('bpc') # the committed model's held-out BPC
+    improved = shipped_bpc is None or mets.get('bpc') is not None and mets['bpc'] < shipped_bpc
+    progress['history'][-1]['shipped'] = improved
+    progress['shipped'] = ({k: progress[k] for k in ('chunks', 'tokens_seen', 'cpu_hours')} if improved else
+                           progress.get('shipped')) # what made the committed weights
     card = dict(title='Pretrained English AWD-LSTM', corpus='pretrain (scripts/build_pretrain_corpus.py)',
                 pretraining=progress, corpus_tokens=dict(train=int(len(train)), valid=int(len(valid))),
                 corpus_bpc=evals, sources=sources,
@@ -208,15 +226,18 @@ def main(argv=None):
                 weights='fp16', train_minutes=round(progress['cpu_hours']*60/args.threads, 1))
     state.mkdir(parents=True, exist_ok=True)
     torch.save(learn.model.state_dict(), state/'model.pt')
-    save(learn, out, card)
+    if improved: save(learn, out, card)
+    else: keep_weights(out, card) # the committed weights stay the best chunk's; the card counts this chunk too
     (state/'progress.json').write_text(json.dumps(progress))
     size = sum(f.stat().st_size for f in out.iterdir())/2**20
+    what = f'saved {out} ({size:.1f} MB)' if improved else f'not shipped: no better than the committed {shipped_bpc}'
     print(f"chunk {progress['chunks']}: {minutes:.1f} min, {seen:,} tokens (in all {progress['tokens_seen']:,}, "
-          f"{progress['cpu_hours']:.2f} CPU hours); held-out bpc {mets.get('bpc')}; bundled corpora {evals}; "
-          f"saved {out} ({size:.1f} MB)", flush=True)
+          f"{progress['cpu_hours']:.2f} CPU hours); held-out bpc {mets.get('bpc')}; bundled corpora {evals}; {what}",
+          flush=True)
     if args.commit:
         msg = (f"Pretrained model, chunk {progress['chunks']}: {progress['tokens_seen']/1e6:.1f}M tokens seen, "
-               f"{progress['cpu_hours']:.2f} CPU hours, held-out BPC {mets.get('bpc')}")
+               f"{progress['cpu_hours']:.2f} CPU hours, held-out BPC {mets.get('bpc')}"
+               + ('' if improved else f" (not shipped: the committed weights, BPC {shipped_bpc}, stay)"))
         subprocess.run(['git', 'add', str(out)], cwd=REPO, check=True)
         subprocess.run(['git', 'commit', '-q', '-m', msg, '--', str(out)], cwd=REPO, check=True)
 

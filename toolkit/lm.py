@@ -142,6 +142,7 @@ def pretrained_info(
 )->dict:
     "What a model started from the pretrained model records of it: name, chunks, tokens seen, CPU hours"
     run = card.get('pretraining') or {}
+    run = run.get('shipped') or run # the chunk whose weights ship (a later chunk that did no better is not shipped)
     return dict(name=PRETRAINED, **{k: run.get(k) for k in ('chunks', 'tokens_seen', 'cpu_hours')})
 
 # %% ../nbs/04_lm.ipynb #c022s
