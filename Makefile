@@ -32,13 +32,13 @@ nbtest: install
 
 # Two workers sharing the tests; -rs: every skipped test and why (CUDA-only tests on a machine without a GPU)
 pytest: install
-	$(BIN)/pytest -q -rs -n 2 --dist load --durations=15
+	$(BIN)/pytest -q -rs -n 2 --dist loadgroup --durations=15
 
 test: check-export nbtest pytest
 
 # The inner loop: the export check and the tests not marked slow (no servers, subprocesses or long training)
 test-fast: check-export
-	$(BIN)/pytest -q -rs -n 2 --dist load -m "not slow"
+	$(BIN)/pytest -q -rs -n 2 --dist loadgroup -m "not slow"
 
 # Reads $AWD_MODELS_DIR and Gradio's $GRADIO_SERVER_NAME / $GRADIO_SERVER_PORT when set (see the README)
 app: install
