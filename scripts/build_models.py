@@ -101,8 +101,8 @@ def main(argv=None):
     import toolkit.all # every module loaded before training: edits to the tree meanwhile cannot break this run
     from toolkit.all import SHIPPED_MB, disk_mb
     out = Path(a.out).expanduser().absolute()
-    staging = REPO/'build'/'shipped'
-    staging.mkdir(parents=True, exist_ok=True)
+    staging = REPO/'build'/'shipped' # on the repository's file system, so a finished model moves into place at once
+    for d in (staging, out): d.mkdir(parents=True, exist_ok=True)
     for kind in a.models:
         build(kind, a, staging, out)
         if a.commit:

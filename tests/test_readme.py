@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import torch
+from toolkit.recipes import DEFAULT_MODELS
 
 pytestmark = pytest.mark.slow # subprocesses, servers, or training for a while
 
@@ -118,12 +119,15 @@ def serve_and_check(argv:list[str], cwd:Path, url:str, env:dict|None=None, linge
     assert 'Traceback' not in out, out
     return out
 
-def test_make_app(app_models_dir, tmp_path):
-    "`make app`, as the README's first line: the page answers, every endpoint answers, and it still serves 10 s later"
+def test_make_app(tmp_path):
+    """`make app`, as the README's first line, on a fresh machine (an empty models directory): it trains nothing, serves
+    the shipped models, every endpoint answers, and it still serves 10 s later"""
     if not shutil.which('make'): pytest.skip('no make on this machine')
     port = free_port()
-    out = serve_and_check(['make', 'app'], REPO, f'http://127.0.0.1:{port}/',
-                          env={'AWD_MODELS_DIR': str(app_models_dir), 'GRADIO_SERVER_PORT': str(port)})
+    (tmp_path/'models').mkdir()
+    out = serve_and_check(['make', 'app'], REPO, f'http://127.0.0.1:{port}/', models=list(DEFAULT_MODELS),
+                          env={'AWD_MODELS_DIR': str(tmp_path/'models'), 'GRADIO_SERVER_PORT': str(port)})
+    assert 'training' not in out, out
     assert f'at http://127.0.0.1:{port} on cpu' in out or 'on cuda' in out
 
 @pytest.mark.parametrize('extra', [[], ['--device', 'cpu']], ids=['no flags', 'device cpu'])
@@ -182,7 +186,7 @@ def test_use_it_commands(app_models_dir, tmp_path):
         try:
             if argv[:2] == ['awd', 'serve']: # the app: started, checked and stopped
                 port = argv[argv.index('--port')+1] if '--port' in argv else str(free_port()) # else Gradio's variable
-                models = ['headlines', 'tickets'] if '--no-train' in argv else None
+                models = [*DEFAULT_MODELS, 'tickets'] if '--no-train' in argv else None # the shipped ones too
                 serve_and_check(argv, tmp_path, f'http://127.0.0.1:{port}/', env={'GRADIO_SERVER_PORT': port}, linger=0,
                                 models=models)
                 continue

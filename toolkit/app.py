@@ -412,7 +412,9 @@ def app_models(
         paths = ensure_models(models_dir, preset, kinds=kinds, trust_pickle=trust_pickle, have=paths)
     paths = {k: paths[k] for k in DEFAULT_MODELS if k in paths} # in the order of the tabs
     ours = [k for k,p in paths.items() if shipped_models().get(k) == p]
-    if ours: print(f"the shipped {', '.join(ours)} models (a model of the same name in {models_dir} overrides one)",
+    yours = [k for k in paths if k not in ours]
+    if ours: print(f"shipped: {', '.join(ours)}" + (f"; from {models_dir}: {', '.join(yours)}" if yours else '') +
+                   " (a model of a default's name in the models directory is served instead of the shipped one)",
                    flush=True)
     extra = {k: p for k,p in found.items() if k not in paths} # the user's own classifiers
     if not paths and not extra:

@@ -1,0 +1,67 @@
+"""The default models ship inside the package (issue 26): within the size budget, each with its card; found by name;
+served with no training from an empty models directory; overridden by a model of the same name; and usable right
+after `pip install` of the wheel, with the repository out of sight."""
+import json, shutil
+from pathlib import Path
+import pytest
+import torch
+from toolkit.all import DEFAULT_MODELS, SHIPPED_MB, shipped_models, load_model, disk_mb
+from toolkit.app import app_models
+from test_readme import serve_and_check, free_port
+
+@pytest.fixture(scope='module')
+def shipped(): return shipped_models()
+
+def test_every_default_ships(shipped):
+    assert set(DEFAULT_MODELS) <= set(shipped), sorted(shipped)
+    total = sum(disk_mb(p) for p in shipped.values())
+    assert total <= SHIPPED_MB, f"the shipped models take {total:.1f} MB, over {SHIPPED_MB} MB"
+    for kind in DEFAULT_MODELS:
+        card = json.loads((shipped[kind]/'card.json').read_text())
+        assert card['shipped'] and card['rebuild'] == f'python scripts/build_models.py --models {kind}', card['rebuild']
+        assert card['preset'] == 'small' and 'data' in card and card['test_metrics']['n_test'] > 0, card
+        weights = [torch.load(f, weights_only=True) for f in shipped[kind].rglob('weights.pt')]
+        assert weights and all(t.dtype == torch.float16 for w in weights for t in w['model'].values()
+                               if t.is_floating_point()), kind
+
+def test_load_by_name(shipped, tmp_path, monkeypatch):
+    "`load_model('names')` finds the shipped model; a directory of that name in the working directory wins"
+    monkeypatch.chdir(tmp_path)
+    names = load_model('names').generate(category='Russian', prompt='K', n=5, seed=0)
+    assert len(names) == 5 and all(n.startswith('K') for n in names), names
+    heads = load_model('headlines').generate(n=3, seed=0, min_words=4, max_words=15)
+    assert len(heads) == 3 and all(4 <= len(h.split()) <= 15 for h in heads), heads
+    shutil.copytree(shipped['origin'], tmp_path/'names') # a classifier where `names` is asked for: the path wins
+    assert load_model('names').awd.card['title'] == 'Name origin'
+
+def test_models_dir_overrides(app_models_dir, tmp_path):
+    "A model of a default's name in the models directory is served instead of the shipped one; the rest are shipped"
+    shutil.copytree(app_models_dir/'headlines', tmp_path/'headlines')
+    served = app_models(tmp_path, train_missing=False)
+    assert list(served) == list(DEFAULT_MODELS)
+    assert served['headlines'].awd.card['preset'] == 'tiny' and served['names'].awd.card['preset'] == 'small'
+    assert list(app_models(tmp_path, train_missing=False, shipped=False)) == ['headlines']
+
+@pytest.mark.slow
+def test_serve_no_train_empty_dir(awd, tmp_path):
+    "`awd serve --no-train` with an empty models directory serves every shipped model, and each endpoint answers"
+    (tmp_path/'models').mkdir()
+    port = free_port()
+    out = serve_and_check([awd, 'serve', '--no-train', '--models-dir', str(tmp_path/'models'), '--port', str(port)],
+                          tmp_path, f'http://127.0.0.1:{port}/', linger=0, models=list(DEFAULT_MODELS))
+    assert 'training' not in out, out
+
+@pytest.mark.slow
+@pytest.mark.xdist_group('wheel') # one worker builds the wheel once for every test that installs it
+def test_wheel_generates(installed_wheel):
+    "Right after `pip install` of the wheel, from a directory outside the repository: the README's two first commands"
+    r = installed_wheel.run('awd', 'generate', 'headlines', '-n', '5', '--seed', '0')
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert len(r.stdout.strip().splitlines()) == 5, r.stdout
+    code = ("import toolkit; from toolkit.all import *; print(toolkit.__file__); "
+            "print(load_model('names').generate(category='Russian', prompt='K', n=5))")
+    r = installed_wheel.run('python', '-c', code)
+    assert r.returncode == 0, r.stderr[-3000:]
+    where, names = r.stdout.strip().splitlines()[-2:]
+    assert Path(where).resolve().is_relative_to(installed_wheel.env_dir.resolve()), where
+    assert names.startswith("['K") and names.count("'K") == 5, names
