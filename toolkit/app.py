@@ -246,14 +246,11 @@ def card_markdown(
     rows = _card_rows(public_card(card))
     return f"### {kind}\n\n| | |\n|---|---|\n" + '\n'.join(f'| {k} | {v} |' for k,v in rows)
 
-_SAY = dict(bpc='bits per character', accuracy='accuracy', f1_score='macro-F1', judge='real-vs-generated judge',
-            conditioning='conditioning accuracy', novel='novel')
+_SAY = dict(bpc='bits per character', accuracy='accuracy', f1_score='macro-F1') # the figures cards hold
 
 def _figures(m:dict)->str:
-    "The figures of `m` a reader knows, as `accuracy 0.79, macro-F1 0.77` (shares that are percentages, as such)"
-    pct = ('judge', 'conditioning', 'novel')
-    return ', '.join(f"{_SAY[k]} {m[k]:.0%}" if k in pct else f"{_SAY[k]} {m[k]:.3g}" for k in _SAY
-                     if isinstance(m.get(k), (int, float)))
+    "The figures of `m` a reader knows, as `accuracy 0.79, macro-F1 0.77`"
+    return ', '.join(f"{_SAY[k]} {m[k]:.3g}" for k in _SAY if isinstance(m.get(k), (int, float)))
 
 def card_summary(
     card:dict, # a model card
@@ -406,12 +403,13 @@ def app_models(
     models_dir = Path(models_dir).expanduser()
     found = _saved_models(models_dir, trust_pickle) if models_dir.is_dir() else {}
     paths = {k: found[k] for k in DEFAULT_MODELS if k in found}
-    if shipped: paths = {**{k: p for k,p in shipped_models().items() if k in DEFAULT_MODELS}, **paths}
+    ours = {k: p for k,p in shipped_models().items() if k in DEFAULT_MODELS} if shipped else {}
+    paths = {**ours, **paths}
     if train_missing:
         kinds = list(DEFAULT_MODELS) if all_models else APP_MODELS
         paths = ensure_models(models_dir, preset, kinds=kinds, trust_pickle=trust_pickle, have=paths)
     paths = {k: paths[k] for k in DEFAULT_MODELS if k in paths} # in the order of the tabs
-    ours = [k for k,p in paths.items() if shipped_models().get(k) == p]
+    ours = [k for k,p in paths.items() if ours.get(k) == p]
     yours = [k for k in paths if k not in ours]
     if ours: print(f"shipped: {', '.join(ours)}" + (f"; from {models_dir}: {', '.join(yours)}" if yours else '') +
                    " (a model of a default's name in the models directory is served instead of the shipped one)",
