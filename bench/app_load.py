@@ -1,14 +1,21 @@
-"""The app under load: 16 concurrent clients, 500 requests, errors, latency percentiles and the server's memory.
+"""The app under load, side by side: one request at a time per model (the lock the app had) against the batcher.
 
-Starts `awd serve --no-train` on a free port as a user would (a new process), warms each endpoint up, then 16 client
-threads (each its own gradio_client) share 500 requests in a fixed mix: 10 headlines, 10 names of an origin (with the
-origin classifier's table), and classifying a text. Resident memory (VmRSS) of the server is read after a warm-up
-(3 requests of each kind one at a time, then a concurrent round of 3 x clients requests, which brings up the server's
-worker threads), every 100 requests, and at the end. Goals (issue 7): 0 errors, memory growth under 10%. A last round (issue 23) sends 160 direct calls to
-/gradio_api/run/classify, which the app refuses (every route goes through the queue). Needs the cached `make app` models.
-    python bench/app_load.py [--models-dir models] [--clients 16] [--requests 500]
+For each `--modes` value (`awd serve --batching MODE`: 'none' serves one request at a time per model, as the app did
+before issue 27; 'step' lets a request join the running batch at the next step; 'pass' when the batch is done),
+starts `awd serve --no-train` over the shipped models on a free port, as a user would (a new process), warms each
+endpoint up, and measures:
+  (1) one client at a time: 50 requests of 10 headlines: p50 and p95;
+  (2) --clients (16) concurrent clients, --requests (500) requests of 10 headlines: p50, p95, throughput, errors,
+      and the server's resident memory (VmRSS) before and after the round;
+  (3) the same clients and requests in a mixed load: 10 headlines, 10 names of an origin (with the origin
+      classifier's table), classifying a text;
+  (4) --many (64) concurrent clients, --requests requests of 10 headlines: p50, p95, errors, memory.
+The last mode also sends issue 23's 160 direct calls to /gradio_api/run/classify, which the app refuses (every route
+goes through the queue). Goals (issue 27): (2) p95 at most 1.5 s, throughput at least 3x that of 'none', 0 errors,
+memory growth under 10%; (1) p95 no worse than 'none'.
+    python bench/app_load.py [--modes none,step] [--clients 16] [--many 64] [--requests 500]
 """
-import argparse, os, platform, random, socket, statistics, subprocess, sys, threading, time, urllib.request
+import argparse, os, platform, random, socket, statistics, subprocess, sys, tempfile, threading, time, urllib.request
 from pathlib import Path
 
 def free_port():
@@ -18,7 +25,7 @@ def free_port():
 def pct(xs, q): return sorted(xs)[min(len(xs)-1, int(round(q*(len(xs)-1))))]
 
 def rss_mb(pid):
-    "Resident memory of `pid` and its children (the server is one process), from /proc"
+    "Resident memory of the server process, from /proc"
     for line in Path(f'/proc/{pid}/status').read_text().splitlines():
         if line.startswith('VmRSS:'): return int(line.split()[1])/1024
 
@@ -58,73 +65,114 @@ def direct_round(url, pid, client, n=160):
     counts = {c: codes.count(c) for c in sorted(set(codes))}
     return dict(n=n, codes=counts, threads=(before[0], threads(pid)), rss=(before[1], rss_mb(pid)), short=short)
 
-def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('--models-dir', default='models')
-    p.add_argument('--clients', type=int, default=16)
-    p.add_argument('--requests', type=int, default=500)
-    a = p.parse_args()
-    for k in ('headlines', 'names', 'origin'):
-        if not (Path(a.models_dir)/k/'config.json').exists(): sys.exit(f"{a.models_dir}/{k} is missing: run `make app` once first")
+def run_round(url, pid, clients, kinds, seed):
+    "`clients` threads, each its own gradio_client, share the requests `kinds`: latencies by kind, errors, wall time"
+    from gradio_client import Client
+    todo, lock = list(enumerate(kinds)), threading.Lock()
+    random.Random(seed).shuffle(todo)
+    lat, errors = {k: [] for k in set(kinds)}, []
+    def client():
+        c = Client(url, verbose=False)
+        while True:
+            with lock:
+                if not todo: return
+                i, kind = todo.pop()
+            t = time.perf_counter()
+            try: request(c, kind, i)
+            except Exception as e: errors.append(f'{kind}: {type(e).__name__}: {e}'); continue
+            lat[kind].append(time.perf_counter() - t)
+    t0 = time.perf_counter()
+    ts = [threading.Thread(target=client) for _ in range(clients)]
+    for t in ts: t.start()
+    for t in ts: t.join()
+    return lat, errors, time.perf_counter() - t0
+
+def serve(mode, models_dir):
     port = free_port()
-    proc = subprocess.Popen([str(Path(sys.executable).parent/'awd'), 'serve', '--no-train', '--models-dir', a.models_dir,
-                             '--port', str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    proc = subprocess.Popen([str(Path(sys.executable).parent/'awd'), 'serve', '--no-train', '--models-dir', models_dir,
+                             '--port', str(port), '--batching', mode], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             env={**os.environ, 'GRADIO_ANALYTICS_ENABLED': 'False'})
     url = f'http://127.0.0.1:{port}/'
+    while True:
+        try: urllib.request.urlopen(url, timeout=1); return proc, url
+        except OSError:
+            if proc.poll() is not None: sys.exit('the server exited during start-up')
+            time.sleep(0.1)
+
+def measure(mode, a, models_dir, direct):
+    from gradio_client import Client
+    proc, url = serve(mode, models_dir)
+    res = {}
     try:
-        while True:
-            try: urllib.request.urlopen(url, timeout=1); break
-            except OSError:
-                if proc.poll() is not None: sys.exit('the server exited during start-up')
-                time.sleep(0.1)
-        from gradio_client import Client
         warm = Client(url, verbose=False)
         for kind in ('headlines', 'names', 'classify'):
             for i in range(3): request(warm, kind, i)
-        rss_seq = rss_mb(proc.pid)
-        def run_round(n, seed):
-            kinds = [('headlines', 'names', 'classify')[i % 3] for i in range(n)]
-            random.Random(seed).shuffle(kinds)
-            todo, lock = list(enumerate(kinds)), threading.Lock()
-            lat, errors, done, trace = {k: [] for k in ('headlines', 'names', 'classify')}, [], [0], []
-            def client():
-                c = Client(url, verbose=False)
-                while True:
-                    with lock:
-                        if not todo: return
-                        i, kind = todo.pop()
-                    t = time.perf_counter()
-                    try: request(c, kind, i)
-                    except Exception as e: errors.append(f'{kind}: {type(e).__name__}: {e}'); continue
-                    lat[kind].append(time.perf_counter() - t)
-                    with lock:
-                        done[0] += 1
-                        if done[0] % 100 == 0: trace.append(rss_mb(proc.pid))
-            t0 = time.perf_counter()
-            threads = [threading.Thread(target=client) for _ in range(a.clients)]
-            for t in threads: t.start()
-            for t in threads: t.join()
-            return lat, errors, trace, time.perf_counter() - t0
-        run_round(3*a.clients, 1) # concurrent warm-up: the server's worker threads and their allocator arenas come up once
-        rss0 = rss_mb(proc.pid)
-        lat, errors, trace, wall = run_round(a.requests, 0)
-        rss1 = rss_mb(proc.pid)
-        direct = direct_round(url, proc.pid, warm)
+        run_round(url, proc.pid, a.clients, ['headlines', 'names', 'classify']*a.clients, 1) # worker threads come up once
+        one = []
+        for i in range(50):
+            t = time.perf_counter(); request(warm, 'headlines', i); one.append(time.perf_counter() - t)
+        res['one'] = dict(lat={'headlines': one}, errors=[], wall=sum(one), n=50)
+        for name, clients, kinds in [('16', a.clients, ['headlines']*a.requests),
+                                     ('mixed', a.clients, [('headlines', 'names', 'classify')[i % 3] for i in range(a.requests)]),
+                                     ('64', a.many, ['headlines']*a.requests)]:
+            rss0 = rss_mb(proc.pid)
+            lat, errors, wall = run_round(url, proc.pid, clients, kinds, 0)
+            res[name] = dict(lat=lat, errors=errors, wall=wall, n=len(kinds), rss=(rss0, rss_mb(proc.pid)))
+            print(f"  {mode} {name}: {len(kinds)/wall:.1f} requests/s, errors {len(errors)}", file=sys.stderr, flush=True)
+        if direct: res['direct'] = direct_round(url, proc.pid, warm)
     finally:
         proc.terminate(); proc.wait(10)
-    every = sum(lat.values(), [])
-    print(f"\n{platform.node()} | {platform.machine()} | {os.cpu_count()} cores | models from {a.models_dir} | "
-          f"{a.clients} concurrent clients, {a.requests} requests in {wall:.0f} s ({a.requests/wall:.1f} requests/s)\n")
-    print('| request | n | p50 | p95 | max |\n|---|---|---|---|---|')
-    for k, xs in list(lat.items()) + [('all', every)]:
-        if xs: print(f'| {k} | {len(xs)} | {statistics.median(xs)*1000:.0f} ms | {pct(xs, .95)*1000:.0f} ms | {max(xs)*1000:.0f} ms |')
-    print(f"\nerrors: {len(errors)}" + ''.join(f'\n  {e}' for e in errors[:5]))
-    print(f"server resident memory: {rss_seq:.0f} MB after one request at a time, {rss0:.0f} MB after a concurrent warm-up "
-          f"({3*a.clients} requests), {rss1:.0f} MB after the run: {100*(rss1/rss0 - 1):+.1f}% over the run (goal < 10%), "
-          f"{100*(rss1/rss_seq - 1):+.1f}% in all; every 100 requests: {', '.join(f'{x:.0f}' for x in trace)} MB")
-    print(f"\ndirect calls (issue 23): {direct['n']} concurrent POSTs of a 5,000-character text to /gradio_api/run/classify: "
-          f"answers {direct['codes']}; threads {direct['threads'][0]} -> {direct['threads'][1]}, memory {direct['rss'][0]:.0f} -> "
-          f"{direct['rss'][1]:.0f} MB ({100*(direct['rss'][1]/direct['rss'][0] - 1):+.1f}%); a short classify through the "
-          f"queue meanwhile took {direct['short']*1000:.0f} ms")
+    return res
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('--modes', default='none,step', help="`awd serve --batching` values, side by side (default: none,step)")
+    p.add_argument('--clients', type=int, default=16)
+    p.add_argument('--many', type=int, default=64)
+    p.add_argument('--requests', type=int, default=500)
+    a = p.parse_args()
+    modes = a.modes.split(',')
+    models_dir = tempfile.mkdtemp() # empty: the shipped models
+    res = {m: measure(m, a, models_dir, m == modes[-1]) for m in modes}
+    import torch
+    print(f"\n{time.strftime('%Y-%m-%d')} | {platform.node()} | {platform.machine()} | {os.cpu_count()} CPUs | torch "
+          f"{torch.__version__} | the shipped models (`awd serve --no-train`) | requests of 10 headlines (T 0.8, top-p 0.9, "
+          f"4-15 words), 10 names, or one text to classify\n")
+    base = res[modes[0]]
+    print('| round | batching | requests | p50 | p95 | max | requests/s | vs ' + modes[0] + ' | errors | server memory |')
+    print('|---|---|---|---|---|---|---|---|---|---|')
+    rounds = [('one', 'one client at a time, 10 headlines'), ('16', f'{a.clients} clients, 10 headlines'),
+              ('mixed', f'{a.clients} clients, mixed (headlines)'), ('64', f'{a.many} clients, 10 headlines')]
+    for key, title in rounds:
+        for m in modes:
+            r = res[m][key]
+            xs = r['lat'].get('headlines', [])
+            thr, thr0 = r['n']/r['wall'], base[key]['n']/base[key]['wall']
+            mem = f"{r['rss'][0]:.0f} -> {r['rss'][1]:.0f} MB ({100*(r['rss'][1]/r['rss'][0]-1):+.1f}%)" if 'rss' in r else ''
+            print(f"| {title} | {m} | {r['n']} | {statistics.median(xs)*1000:.0f} ms | {pct(xs, .95)*1000:.0f} ms | "
+                  f"{max(xs)*1000:.0f} ms | {thr:.1f} | {thr/thr0:.2f}x | {len(r['errors'])} | {mem} |")
+    print('\nmixed load, by kind:\n\n| batching | kind | n | p50 | p95 |\n|---|---|---|---|---|')
+    for m in modes:
+        for k, xs in sorted(res[m]['mixed']['lat'].items()):
+            if xs: print(f"| {m} | {k} | {len(xs)} | {statistics.median(xs)*1000:.0f} ms | {pct(xs, .95)*1000:.0f} ms |")
+    for m in modes:
+        for key in ('16', 'mixed', '64'):
+            for e in res[m][key]['errors'][:3]: print(f'  error ({m}, {key}): {e}')
+    if 'step' in res and 'none' in res:
+        s, n = res['step'], res['none']
+        p95 = pct(s['16']['lat']['headlines'], .95)
+        gain = (s['16']['n']/s['16']['wall'])/(n['16']['n']/n['16']['wall'])
+        mem = 100*(s['16']['rss'][1]/s['16']['rss'][0] - 1)
+        one = pct(s['one']['lat']['headlines'], .95), pct(n['one']['lat']['headlines'], .95)
+        print(f"\ngoals (issue 27), step against none: {a.clients} clients p95 {p95:.2f} s (goal <= 1.5 s: "
+              f"{'met' if p95 <= 1.5 else 'NOT met'}); throughput {gain:.2f}x (goal >= 3x: {'met' if gain >= 3 else 'NOT met'}); "
+              f"errors {len(s['16']['errors'])}; memory {mem:+.1f}% (goal < 10%); one client p95 {one[0]*1000:.0f} ms "
+              f"against {one[1]*1000:.0f} ms ({'met' if one[0] <= one[1]*1.05 else 'NOT met'})")
+    d = res[modes[-1]].get('direct')
+    if d:
+        print(f"\ndirect calls (issue 23), batching {modes[-1]}: {d['n']} concurrent POSTs of a 5,000-character text to "
+              f"/gradio_api/run/classify: answers {d['codes']}; threads {d['threads'][0]} -> {d['threads'][1]}, memory "
+              f"{d['rss'][0]:.0f} -> {d['rss'][1]:.0f} MB ({100*(d['rss'][1]/d['rss'][0] - 1):+.1f}%); a short classify "
+              f"through the queue meanwhile took {d['short']*1000:.0f} ms")
 
 if __name__ == '__main__': main()

@@ -1,14 +1,18 @@
 """Generation speed: the toolkit's engine vs stock fastai `LMLearner.predict`, side by side in one run.
 
-On the `small` headlines model (the app's cached model; trained with `awd train headlines --preset small --epochs 1` if missing):
+On the shipped headlines model (`--model`: any saved language model):
  (a) 20 headlines of 4 to 15 words: one batched `learn.generate(n=20)` vs 20 calls of fastai's `predict` with
      n_words matched (each call makes as many tokens as the engine did for that headline);
  (b) ms per token at 20, 100 and 400 tokens, batch of one: engine vs fastai's `predict`;
  (c) engine tokens/s at batch 1, 8, 32, 128;
- (d) peak resident memory of this process after the engine's runs and after fastai's.
-    python bench/generate_speed.py [--model models/headlines.pkl]
+ (d) peak resident memory of this process after the engine's runs and after fastai's;
+ (e) the engine's step against the model's bare forward pass (issue 27): the same weights stepped with
+     `torch.lstm_cell` per layer and the decoder on fixed ids (no masks, no sampling), against
+     `generate(n=B, max_tokens=100, stop_at_eos=False)`, and the app's settings (T 0.8, top-p 0.9), at batch 1, 20 and
+     128, one torch thread and then the machine's (best of 5). Goal: at most 1.3x at every batch.
+    python bench/generate_speed.py [--model headlines]
 """
-import argparse, platform, resource, statistics, subprocess, sys, time
+import argparse, platform, resource, statistics, sys, time
 from pathlib import Path
 import torch
 from toolkit.all import load_model
@@ -21,11 +25,8 @@ def timed(f):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('--model', default='models/headlines.pkl', help='a small headlines model (the app caches one here)')
+    p.add_argument('--model', default='headlines', help='a saved language model (default: the shipped headlines model)')
     a = p.parse_args()
-    if not Path(a.model).exists():
-        subprocess.run([Path(sys.executable).parent/'awd', 'train', 'headlines', '--preset', 'small', '--epochs', '1',
-                        '--quiet', '--out', a.model], check=True)
     learn = load_model(a.model)
     learn.generate(n=4, max_tokens=20, seed=0)  # warm up
     mem0 = peak_mb()
@@ -55,5 +56,36 @@ def main():
     for bs,v in tps.items(): print(f'| {bs} | {v:,.0f} |')
     print(f'\n(d) peak resident memory of the process: {mem0:.0f} MB after loading the model, {mem_eng:.0f} MB after '
           f'all engine runs (batch up to 128), {mem_fa:.0f} MB after the stock fastai runs')
+
+    step_table(learn)
+
+@torch.inference_mode()
+def bare(learn, B, steps=100):
+    "The model's own arithmetic for `steps` steps of B rows: embedding, `torch.lstm_cell` per layer, decoder"
+    enc, dec = learn.model[0], learn.model[1]
+    ws = [(r.module.weight_ih_l0, r.module.weight_hh_l0, r.module.bias_ih_l0, r.module.bias_hh_l0) for r in enc.rnns]
+    hid = [(torch.zeros(B, r.module.hidden_size),)*2 for r in enc.rnns]
+    ids = torch.randint(0, len(learn.dls.vocab), (steps, B), generator=torch.Generator().manual_seed(0))
+    for t in range(steps):
+        x = enc.encoder(ids[t])
+        for i, w in enumerate(ws): hid[i] = torch.lstm_cell(x, hid[i], *w); x = hid[i][0]
+        dec.decoder(x)
+
+def best(f, k=5): return min(timed(f)[1] for _ in range(k))
+
+def step_table(learn):
+    learn.model.eval(); learn.model.reset()
+    print('\n(e) the engine step against the bare forward pass, 100 steps, ms per step (best of 5)\n')
+    print('| torch threads | batch | bare forward | engine, plain sampling | ratio | engine, T 0.8 top-p 0.9 | ratio |\n'
+          '|---|---|---|---|---|---|---|')
+    n0 = torch.get_num_threads()
+    for threads in sorted({1, n0}):
+        torch.set_num_threads(threads)
+        for B in (1, 20, 128):
+            b = best(lambda: bare(learn, B))
+            g = best(lambda: learn.generate(n=B, max_tokens=100, stop_at_eos=False, seed=0))
+            p = best(lambda: learn.generate(n=B, max_tokens=100, stop_at_eos=False, seed=0, temperature=0.8, top_p=0.9))
+            print(f'| {threads} | {B} | {b*10:.2f} | {g*10:.2f} | {g/b:.2f}x | {p*10:.2f} | {p/b:.2f}x |')
+    torch.set_num_threads(n0)
 
 if __name__ == '__main__': main()

@@ -10,3 +10,4 @@ from .export import *
 from .train import *
 from .generate import *
 from .names import *
+from .batch import *

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import os
 os.environ.setdefault('GRADIO_ANALYTICS_ENABLED', 'False') # before gradio is imported: the app never phones home
-import functools, hashlib, json, threading, time
+import functools, hashlib, inspect, json, threading, time
 from pathlib import Path
 import torch
 import gradio as gr
@@ -14,20 +14,21 @@ import pandas as pd
 from fastai.learner import Learner
 from fastai.text.learner import LMLearner
 import toolkit
-from .core import file_lock, members
+from .core import file_lock, members, check_arg
 from .data import load_corpus
 from .tokenize import check_text
 from .classify import predict_texts
+from .batch import Batcher, ClassifyBatcher, JOINS
 from .export import load_model, shipped_models
 from .train import train_default
 from .lm import check_device
 from .recipes import DEFAULT_MODELS, APP_MODELS, TINY_APP
 
 # %% auto #0
-__all__ = ['MAX_APP_PROMPT', 'MAX_APP_N', 'MAX_TEXT_CHARS', 'MAX_QUEUE', 'MAX_UPLOAD', 'ORIGIN_COLS', 'HEADLINE_EXAMPLES',
-           'NAME_EXAMPLES', 'CLASSIFY_EXAMPLES', 'app_device', 'ensure_models', 'load_models', 'tiny_models',
-           'user_errors', 'public_card', 'Handlers', 'card_markdown', 'card_summary', 'build_app', 'app_models',
-           'start_app', 'launch', 'serve']
+__all__ = ['MAX_APP_PROMPT', 'MAX_APP_N', 'MAX_TEXT_CHARS', 'MAX_QUEUE', 'MAX_UPLOAD', 'ORIGIN_COLS', 'MAX_WAITING',
+           'STREAM_EVERY', 'GEN_CONCURRENCY', 'HEADLINE_EXAMPLES', 'NAME_EXAMPLES', 'CLASSIFY_EXAMPLES', 'app_device',
+           'ensure_models', 'load_models', 'tiny_models', 'user_errors', 'public_card', 'Handlers', 'card_markdown',
+           'card_summary', 'build_app', 'app_models', 'start_app', 'launch', 'serve']
 
 # %% ../nbs/10_app.ipynb #c005
 def app_device()->str:
@@ -142,14 +143,23 @@ def _gen_args(prompt, n, temperature, top_p=None, min_words=0, max_words=None, s
                 max_words=max_words, seed=None if seed is None or seed < 0 else seed) # a negative seed: random
 
 # %% ../nbs/10_app.ipynb #c022
+def _user_error(e:Exception)->gr.Error:
+    return gr.Error(str(e).encode('utf-8', 'replace').decode('utf-8'))
+
 def user_errors(f):
-    "Turn the `ValueError`s of a handler into a `gr.Error` the page shows (its message always valid UTF-8)"
+    "Turn the `ValueError`s of a handler (a generator too) into a `gr.Error` the page shows (valid UTF-8 always)"
+    if inspect.isgeneratorfunction(f):
+        @functools.wraps(f)
+        def _g(*args, **kwargs):
+            try: yield from f(*args, **kwargs)
+            except (ValueError, OverflowError) as e: raise _user_error(e) from None
+        return _g
     @functools.wraps(f)
     def _f(*args, **kwargs):
         try: return f(*args, **kwargs)
-        except (ValueError, OverflowError) as e:
-            raise gr.Error(str(e).encode('utf-8', 'replace').decode('utf-8')) from None
+        except (ValueError, OverflowError) as e: raise _user_error(e) from None
     return _f
+
 
 # %% ../nbs/10_app.ipynb #c025
 def public_card(
@@ -163,24 +173,54 @@ _PROSE = ('rebuild', 'data') # fields of the shipped models' cards that name rep
 
 # %% ../nbs/10_app.ipynb #c028
 ORIGIN_COLS = ['name', 'P(chosen origin)', 'classifier says', 'P(classifier says)']
+MAX_WAITING = 64 # requests waiting for one model at most; more get "busy, try again in a moment"
+STREAM_EVERY = 0.1 # seconds between two partial results of a request, at least
+
+def _last(gen):
+    "The last value a generator yields"
+    out = None
+    for out in gen: pass
+    return out
 
 class Handlers:
-    "The app's actions over loaded models, safe to call from several threads"
-    def __init__(self, models:dict[str, Learner]):
-        self.models, self.locks = models, {k: threading.Lock() for k in models}
+    "The app's actions over loaded models, safe to call from many threads: each model is served by its own batcher"
+    def __init__(self,
+        models:dict[str, Learner], # loaded learners by kind
+        join:str='step', # how concurrent requests share a model: `Batcher`'s 'step', 'pass' or 'none' (one at a time)
+    ):
+        check_arg('join', join, join in JOINS, f"one of {', '.join(JOINS)}")
+        self.models, self.join = models, join
         self.classifiers = {k: m for k,m in models.items() if not isinstance(m, LMLearner)}
+        self.batchers = {k: Batcher(m, join=join, max_waiting=MAX_WAITING, name=f'the {k} model')
+                         for k,m in models.items() if k not in self.classifiers}
+        self.batchers.update({k: ClassifyBatcher(m, join='none' if join == 'none' else 'pass', max_waiting=MAX_WAITING,
+                                                 name=f'the {k} classifier') for k,m in self.classifiers.items()})
 
     def _classify(self, kind, texts:list[str])->pd.DataFrame:
-        with self.locks[kind]: return predict_texts(self.models[kind], texts)
+        return self.batchers[kind].predict(texts)
 
-    def _generate(self, kind, **kw):
-        with self.locks[kind]: return self.models[kind].generate(**kw)
+    def _stream(self, kind:str, **kw):
+        "A generation request's texts as its rows finish (an update every `STREAM_EVERY` s at most), then all in order"
+        job = self.batchers[kind].submit(**kw)
+        try:
+            done, last = [], time.monotonic()
+            for _, text in job.stream():
+                done.append(text)
+                if len(done) < job.n and time.monotonic() - last >= STREAM_EVERY:
+                    last = time.monotonic()
+                    yield list(done)
+            yield job.result()
+        finally: job.cancel() # the page's stop button, or a client that left: the rows leave the batch
 
     @user_errors
-    def headlines(self, prompt='', n=10, temperature=0.8, top_p=0.9, min_words=4, max_words=15, seed=None)->str:
-        "Generate headlines, one per line"
+    def headlines_stream(self, prompt='', n=10, temperature=0.8, top_p=0.9, min_words=4, max_words=15, seed=None):
+        "Generate headlines, one per line: the finished ones as they come, then all of them in order"
         kw = _gen_args(prompt, n, temperature, top_p, min_words, max_words, seed)
-        return '\n'.join(self._generate('headlines', max_tokens=80, **kw))
+        for texts in self._stream('headlines', max_tokens=80, **kw): yield '\n'.join(texts)
+
+    def headlines(self, prompt='', n=10, temperature=0.8, top_p=0.9, min_words=4, max_words=15, seed=None)->str:
+        "Generate headlines, one per line (`headlines_stream`'s last value)"
+        return _last(self.headlines_stream(prompt, n, temperature, top_p, min_words, max_words, seed))
 
     def _origin_table(self, names:list[str], origin:str|None)->pd.DataFrame:
         "What the origin classifier says about each name: its probability of `origin`, and its own best guess"
@@ -192,30 +232,42 @@ class Handlers:
                              ORIGIN_COLS[2]: res.label, ORIGIN_COLS[3]: p('prob')})
 
     @user_errors
-    def names(self, start='', n=10, temperature=0.8, seed=None, origin=None)->tuple[str, pd.DataFrame]:
-        "Generate names of `origin` that begin with `start`: one per line, and the origin classifier's view of each"
+    def names_stream(self, start='', n=10, temperature=0.8, seed=None, origin=None):
+        "Names of `origin` that begin with `start`, as they come; at the end, the origin classifier's view of each"
         kw = {**_gen_args(start, n, temperature, seed=seed), 'max_words': 3}
         cats = self.models['names'].awd.categories
         if cats:
             if not origin: raise ValueError(f"choose an origin: one of {', '.join(cats)}")
             kw['category'] = origin = {c.lower(): c for c in cats}.get(str(origin).strip().lower(), origin)
-        names = self._generate('names', max_tokens=30, **kw)
-        return '\n'.join(names), self._origin_table(names, origin)
+        names = []
+        for names in self._stream('names', max_tokens=30, **kw):
+            if len(names) < kw['n']: yield '\n'.join(names), gr.skip()
+        yield '\n'.join(names), self._origin_table(names, origin)
+
+    def names(self, start='', n=10, temperature=0.8, seed=None, origin=None)->tuple[str, pd.DataFrame]:
+        "Generate names of `origin` that begin with `start`: one per line, and the origin classifier's view of each"
+        return _last(self.names_stream(start, n, temperature, seed, origin))
 
     @user_errors
     def classify(self, text='')->dict|tuple:
         "Each loaded classifier's label probabilities for `text` (one dict per classifier)"
         text = _text(text, 'text', MAX_TEXT_CHARS).strip()
         if not text: raise ValueError('enter a text to classify')
+        futs = [self.batchers[kind].submit([text]) for kind in self.classifiers] # all at once
         out = []
-        for kind in self.classifiers:
-            res = self._classify(kind, [text])
+        for fut in futs:
+            res = fut.result()
             out.append({c[5:]: float(res[c].iloc[0]) for c in res.columns[2:]})
         return out[0] if len(out) == 1 else tuple(out)
 
     def cards(self)->dict:
         "Each loaded model's card, as the app shows it"
         return {k: public_card(m.awd.card) for k,m in self.models.items()}
+
+    def close(self):
+        "Stop the batchers' threads"
+        for b in self.batchers.values(): b.close()
+
 
 # %% ../nbs/10_app.ipynb #c038
 def _card_rows(card:dict)->list[tuple]:
@@ -269,6 +321,7 @@ def card_summary(
     return f"**{what}**: {start}{data}{took}; {seen}."
 
 # %% ../nbs/10_app.ipynb #c041
+GEN_CONCURRENCY = 32 # requests of one endpoint handled at once (they wait in their model's batcher, not in a lock)
 HEADLINE_EXAMPLES = ['New study', 'Why you should', 'How to', 'The best', 'Scientists'] # prompts to try
 NAME_EXAMPLES = [('Russian', 'K'), ('Japanese', 'Ta'), ('Irish', "O'"), ('Italian', 'Ros'), ('Greek', 'Pap'),
                  ('Polish', 'Kow')] # (origin, starting letters)
@@ -293,13 +346,16 @@ def _headlines_tab(h:Handlers):
                     min_w = gr.Number(value=4, precision=0, label='Min words')
                     max_w = gr.Number(value=15, precision=0, label='Max words')
                 seed = gr.Number(value=-1, precision=0, label='Seed (-1: random)')
-                btn = gr.Button('Generate', variant='primary', elem_id='headlines-generate')
+                with gr.Row():
+                    btn = gr.Button('Generate', variant='primary', elem_id='headlines-generate', scale=3)
+                    stop = gr.Button('Stop', variant='stop', elem_id='headlines-stop', scale=1)
             with gr.Column():
                 out = gr.Textbox(label='Headlines', lines=12, buttons=['copy'], elem_id='headlines-out')
                 _summary(h, 'headlines')
         gr.Examples([[e] for e in HEADLINE_EXAMPLES], [prompt], label='Starts to try')
-        btn.click(h.headlines, [prompt, n, temp, top_p, min_w, max_w, seed], out, api_name='headlines',
-                  concurrency_id='headlines', concurrency_limit=1)
+        ev = btn.click(h.headlines_stream, [prompt, n, temp, top_p, min_w, max_w, seed], out, api_name='headlines',
+                       concurrency_id='headlines', concurrency_limit=GEN_CONCURRENCY)
+        stop.click(None, None, None, cancels=[ev], api_name=False)
 
 def _origin_input(cats:list|None):
     "A dropdown of the names model's origins (Russian first chosen), or no input for a model without origins"
@@ -317,7 +373,9 @@ def _names_tab(h:Handlers):
                 n = gr.Slider(1, MAX_APP_N, value=10, step=1, label='How many', elem_id='names-n')
                 temp = gr.Slider(0.0, 2.0, value=0.8, step=0.05, label='Temperature')
                 seed = gr.Number(value=-1, precision=0, label='Seed (-1: random)')
-                btn = gr.Button('Generate names', variant='primary', elem_id='names-generate')
+                with gr.Row():
+                    btn = gr.Button('Generate names', variant='primary', elem_id='names-generate', scale=3)
+                    stop = gr.Button('Stop', variant='stop', elem_id='names-stop', scale=1)
             with gr.Column():
                 out = gr.Textbox(label='Names', lines=10, buttons=['copy'], elem_id='names-out')
                 table = gr.Dataframe(headers=ORIGIN_COLS, label='What the origin classifier says about each name',
@@ -326,8 +384,9 @@ def _names_tab(h:Handlers):
         cats = h.models['names'].awd.categories
         if cats: gr.Examples([[o, s] for o,s in NAME_EXAMPLES if o in cats], [origin, start], label='Origins to try')
         else: gr.Examples([[s] for _,s in NAME_EXAMPLES], [start], label='Starts to try')
-        btn.click(h.names, [start, n, temp, seed, origin], [out, table], api_name='names',
-                  concurrency_id='names', concurrency_limit=1)
+        ev = btn.click(h.names_stream, [start, n, temp, seed, origin], [out, table], api_name='names',
+                       concurrency_id='names', concurrency_limit=GEN_CONCURRENCY)
+        stop.click(None, None, None, cancels=[ev], api_name=False)
 
 def _classify_tab(h:Handlers):
     "The Classify tab: a text; the label probabilities of every loaded classifier"
@@ -343,8 +402,9 @@ def _classify_tab(h:Handlers):
                                            elem_id=f'classify-{kind}'))
                     _summary(h, kind)
         gr.Examples([[e] for e in CLASSIFY_EXAMPLES], [text], label='Texts to try')
-        btn.click(h.classify, text, labels, api_name='classify', concurrency_id='classify', concurrency_limit=2)
-        text.submit(h.classify, text, labels, api_name=False, concurrency_id='classify', concurrency_limit=2)
+        btn.click(h.classify, text, labels, api_name='classify', concurrency_id='classify',
+                  concurrency_limit=GEN_CONCURRENCY)
+        text.submit(h.classify, text, labels, api_name=False, concurrency_id='classify', concurrency_limit=GEN_CONCURRENCY)
 
 def _models_tab(h:Handlers):
     "The Models tab: each model's card, and all of them as JSON"
@@ -357,9 +417,10 @@ def _models_tab(h:Handlers):
 # %% ../nbs/10_app.ipynb #c043
 def build_app(
     models:dict[str, Learner], # loaded learners by kind: 'headlines', 'names', and classifiers
+    batching:str='step', # how concurrent requests share a model (`Batcher`'s join): 'step', 'pass' or 'none'
 )->gr.Blocks:
     "The Gradio Blocks app over `models`"
-    h = Handlers(models)
+    h = Handlers(models, join=batching)
     with gr.Blocks(title='awd-toolkit', analytics_enabled=False) as demo:
         gr.Markdown("# awd-toolkit\nSmall AWD-LSTM language models, trained on real corpora, generating on "
                     f"{'the GPU' if app_device().startswith('cuda') else 'the CPU'}.")
@@ -368,7 +429,7 @@ def build_app(
         if h.classifiers: _classify_tab(h)
         _models_tab(h)
     demo.queue(default_concurrency_limit=4, api_open=False, max_size=MAX_QUEUE) # every route goes through the queue
-    demo.models = list(models) # what it serves, by name
+    demo.models, demo.handlers = list(models), h # what it serves, by name; its handlers (and their batchers)
     return demo
 
 # %% ../nbs/10_app.ipynb #c049
@@ -444,12 +505,14 @@ def start_app(
     trust_pickle:bool=False, # also serve models saved as pickles (`NAME.pkl`): only ones you made or trust
     device:str|None=None, # 'cpu', 'cuda' or 'cuda:N'; default: $AWD_DEVICE, else CUDA when there is a GPU, else the CPU
     shipped:bool=True, # serve the shipped models for the defaults the directory lacks (False: train them there)
+    batching:str='step', # how concurrent requests share a model: 'step' (join the running batch), 'pass', 'none'
 )->gr.Blocks:
     "The app, not yet launched: the one start-up path of `awd serve`, `make app` and `apps/app.py`"
     if device is not None: os.environ['AWD_DEVICE'] = str(check_device(device))
     _limit_malloc_arenas()
     models_dir = _setting(models_dir, 'AWD_MODELS_DIR', 'models')
-    return build_app(app_models(models_dir, preset, train_missing, all_models, trust_pickle, shipped))
+    check_arg('batching', batching, batching in JOINS, f"one of {', '.join(JOINS)}")
+    return build_app(app_models(models_dir, preset, train_missing, all_models, trust_pickle, shipped), batching)
 
 def launch(
     demo:gr.Blocks, # from `start_app`
@@ -480,8 +543,9 @@ def serve(
     block:bool=True, # block until interrupted (False: return the running app)
     device:str|None=None, # 'cpu', 'cuda' or 'cuda:N'; default: CUDA when there is a GPU, else the CPU
     shipped:bool=True, # serve the shipped models for the defaults the directory lacks (False: train them there)
+    batching:str='step', # how concurrent requests share a model: 'step' (join the running batch), 'pass', 'none'
 ):
     "Start the app over the models in `models_dir` and launch it: what `awd serve` and `make app` run"
     t0 = time.time()
-    demo = start_app(models_dir, preset, train_missing, all_models, trust_pickle, device, shipped)
+    demo = start_app(models_dir, preset, train_missing, all_models, trust_pickle, device, shipped, batching)
     return launch(demo, host, port, block, t0)

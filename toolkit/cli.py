@@ -217,7 +217,8 @@ def cmd_serve(a):
     "Serve the Gradio app: the models in --models-dir, and the shipped ones for the defaults it lacks"
     from toolkit.app import serve # imports gradio: only for this command
     serve(a.models_dir, host=a.host, port=a.port, preset=a.preset, train_missing=not a.no_train,
-          all_models=a.all_models, trust_pickle=a.trust_pickle, device=a.device, shipped=not a.retrain)
+          all_models=a.all_models, trust_pickle=a.trust_pickle, device=a.device, shipped=not a.retrain,
+          batching=a.batching)
 
 def cmd_info(a):
     "Print a model's card as JSON"
@@ -388,6 +389,9 @@ def _add_serve(sub, ps:dict):
                      "--models-dir, at --preset size, where it lacks them, instead of serving the shipped ones")
     s.add_argument('--all-models', action='store_true', help=f"with --retrain, also train the {' and '.join(more)} "
                    "classifiers")
+    s.add_argument('--batching', choices=['step', 'pass', 'none'], default='step',
+                   help="how concurrent requests share a model: 'step' joins a request to the running batch at the "
+                   "next step (default), 'pass' when the batch is done, 'none' serves one request at a time")
 
 def _add_info(sub, ps:dict):
     "`awd info`"

@@ -5,10 +5,10 @@ with the hidden state carried), with the controls users expect, linear in length
 
 # %% ../nbs/05_generate.ipynb #c002
 from __future__ import annotations
-import math
+import inspect, math
 from typing import NamedTuple
 import torch
-from fastcore.basics import patch, ifnone
+from fastcore.basics import patch, ifnone, store_attr
 from fastai.text.learner import LMLearner, decode_spec_tokens
 from fastai.text.models.awdlstm import AWD_LSTM
 from .tokenize import SPECIAL_TOKS, detokenize, check_text
@@ -16,8 +16,9 @@ from .core import model_info, eval_mode, check_arg, is_int, is_num, check_seed
 from .lm import get_tokenizer
 
 # %% auto #0
-__all__ = ['MAX_N', 'MAX_TOKENS', 'MAX_PROMPT_CHARS', 'VocabInfo', 'vocab_info', 'Sample', 'awd_step', 'sample', 'start_state',
-           'weights_key', 'get_start_state', 'check_generate_args', 'category_token', 'prompt_pieces']
+__all__ = ['MAX_N', 'MAX_TOKENS', 'MAX_PROMPT_CHARS', 'VocabInfo', 'vocab_info', 'Sample', 'awd_step', 'GenRequest',
+           'RunningBatch', 'sample', 'run_requests', 'start_state', 'weights_key', 'get_start_state',
+           'check_generate_args', 'category_token', 'prompt_pieces', 'gen_request', 'row_output', 'generate_many']
 
 # %% ../nbs/05_generate.ipynb #c005
 _ENDS = {'xxbos', 'xxeos'}
@@ -63,39 +64,59 @@ class Sample(NamedTuple):
     logprob:float
     n_tokens:int
 
-def _filter(logits, temperature, top_k, top_p, min_p):
-    "Logits with everything outside top-k / top-p / min-p set to -inf, after `temperature`"
-    logits = logits/temperature
-    if top_k is not None and top_k < logits.shape[-1]:
-        kth = logits.topk(top_k, dim=-1).values[:, -1:]
-        logits = logits.masked_fill(logits < kth, -math.inf)
-    if top_p is not None and top_p < 1:
-        srt, idx = logits.sort(dim=-1, descending=True)
-        cum = srt.softmax(-1).cumsum(-1)
-        drop = cum - srt.softmax(-1) >= top_p # keep pieces until the cumulative probability reaches top_p
-        logits = logits.masked_fill(torch.zeros_like(drop).scatter(-1, idx, drop), -math.inf)
-    if min_p is not None and min_p > 0:
-        probs = logits.softmax(-1)
-        logits = logits.masked_fill((probs < min_p) & (probs < probs.max(-1, keepdim=True).values), -math.inf)
-    return logits
+_NUCLEUS_K = 256 # a nucleus (top-p) is looked for among this many most likely pieces first, among all if it is wider
 
-def _draw(probs, generator):
-    "One draw a row from `probs`, by inverting its cumulative sum at a uniform number"
-    u = torch.rand(len(probs), 1, generator=generator, device=probs.device)
-    return (probs.cumsum(-1) < u*probs.sum(-1, keepdim=True)).sum(-1).clamp_(max=probs.shape[-1]-1)
+def _filter(
+    t:torch.Tensor, # temperature-scaled logits (bs, V)
+    top_k:torch.Tensor|None=None, # (bs,) ints: each row's k, 0 for a row that keeps every piece; None: no row has one
+    top_p:torch.Tensor|None=None, # (bs,) floats: each row's p, inf for none; None: no row has one
+    min_p:torch.Tensor|None=None, # (bs,) floats: each row's min-p, 0 for none; None: no row has one
+    K:int=_NUCLEUS_K,
+)->torch.Tensor: # (bs, V) unnormalised probabilities to draw from
+    "Each row's probabilities after its own top-k, then top-p, then min-p: one partial sort and one threshold a row"
+    V = t.shape[-1]
+    if top_k is not None or top_p is not None:
+        ck = torch.full((len(t),), V, device=t.device) if top_k is None else torch.where(top_k > 0, top_k.clamp(max=V), V)
+        K = min(V, max(K if top_p is not None else 1, int(ck.masked_fill(ck >= V, 0).max())))
+        vals = t.topk(K, dim=-1).values # most likely first
+        keep = ck
+        if top_p is not None:
+            inside = torch.arange(K, device=t.device) < ck[:, None] # what top-k leaves
+            lse = vals.masked_fill(~inside, -math.inf).logsumexp(-1)
+            if (ck > K).any(): lse = torch.where(ck > K, t.logsumexp(-1), lse)
+            p = (vals - lse[:, None]).exp().masked_fill(~inside, 0.)
+            cp = ((p.cumsum(-1) - p) < top_p[:, None]).sum(-1) # pieces until the cumulative probability reaches p
+            if K < V and ((cp == K) & (ck > K) & top_p.isfinite()).any(): return _filter(t, top_k, top_p, min_p, V)
+            keep = torch.where(top_p.isfinite(), torch.minimum(ck, cp.clamp(min=1)), ck)
+        kth = vals.gather(1, (keep.clamp(max=K) - 1)[:, None]).masked_fill((keep > K)[:, None], -math.inf)
+        t = t.masked_fill(t < kth, -math.inf)
+    probs = t.softmax(-1)
+    if min_p is not None:
+        probs = probs.masked_fill((probs < min_p[:, None]) & (probs < probs.max(-1, keepdim=True).values), 0.)
+    return probs
+
+def _draw(cum, u):
+    "One piece a row by inverting its cumulative probabilities `cum` (bs, V; unnormalised) at its uniform number `u`"
+    return torch.searchsorted(cum, u[:, None]*cum[:, -1:]).squeeze(1).clamp_(max=cum.shape[-1]-1)
+
+def _outside_nucleus(probs, nxt, top_p, rows):
+    "Which of `rows` drew a piece outside their nucleus: more than `top_p` of the probability is on likelier pieces"
+    px = probs.gather(1, nxt[:, None]).squeeze(1)
+    rows = rows[px[rows] <= 1 - top_p[rows]] # a piece with more than 1 - p of the probability is always inside
+    if not len(rows): return rows
+    sub = probs[rows]
+    above = torch.where(sub > px[rows, None], sub, 0.).sum(-1)
+    return rows[above >= top_p[rows]]
+
 
 # %% ../nbs/05_generate.ipynb #c009
 def awd_step(enc, dec, x, hidden):
     "Logits for the next piece and the new state, for ids `x` (bs,) and `hidden` [(h, c)] of (bs, n_hid) per layer"
     out, new = enc.encoder(x), []
-    for rnn, (h, c) in zip(enc.rnns, hidden):
+    for rnn, hc in zip(enc.rnns, hidden):
         lstm = rnn.module # after `reset()` in eval mode it holds the raw, un-dropped weights
-        gates = torch.addmm(lstm.bias_ih_l0 + lstm.bias_hh_l0, out, lstm.weight_ih_l0.t())
-        gates.addmm_(h, lstm.weight_hh_l0.t())
-        i, f, g, o = gates.chunk(4, 1)
-        c = torch.sigmoid(f)*c + torch.sigmoid(i)*torch.tanh(g)
-        out = h = torch.sigmoid(o)*torch.tanh(c)
-        new.append((h, c))
+        out, c = torch.lstm_cell(out, hc, lstm.weight_ih_l0, lstm.weight_hh_l0, lstm.bias_ih_l0, lstm.bias_hh_l0)
+        new.append((out, c))
     return dec.decoder(out).float(), new
 
 def _model_step(model, x, hidden):
@@ -113,13 +134,216 @@ def _stepper(model):
     return lambda x, hidden: _model_step(model, x, hidden)
 
 # %% ../nbs/05_generate.ipynb #c009d
-def _read_prompt(model, prompt_ids:list[int], n:int, state:list|None)->tuple:
-    "The logits after `prompt_ids` and the LSTM state there (read from `state`, else zeros), copied to `n` rows"
-    enc, dev = model[0], next(model.parameters()).device
-    if state is not None:
-        enc.hidden, enc.bs = [tuple(t.as_subclass(torch.Tensor)[None].to(dev) for t in hc) for hc in state], 1
-    logits = model(torch.tensor([prompt_ids], device=dev))[0][:, -1].float()
-    return logits.expand(n, -1), [tuple(t[0].expand(n, -1).contiguous() for t in hc) for hc in enc.hidden]
+def _read_prompt(model, prompt_ids:list[int], state:list|None)->tuple:
+    "The logits after `prompt_ids` (1, V) and the LSTM state there, read in one forward pass from `state` (else zeros)"
+    enc, dec, dev = model[0], model[1], next(model.parameters()).device
+    ids = torch.tensor([prompt_ids], device=dev)
+    if state is not None: state = [tuple(t.as_subclass(torch.Tensor).to(dev) for t in hc) for hc in state]
+    if isinstance(enc, AWD_LSTM) and enc.n_dir == 1: # layer by layer from the given state: no state kept in the model
+        out, new = enc.encoder(ids), []
+        for i, rnn in enumerate(enc.rnns):
+            n_hid = rnn.module.hidden_size
+            hc = tuple(t[None] for t in state[i]) if state is not None else (out.new_zeros(1, 1, n_hid),)*2
+            out, (h, c) = rnn(out, hc)
+            new.append((h[0], c[0]))
+        return dec.decoder(out[:, -1]).float(), new
+    if state is not None: enc.hidden, enc.bs = [tuple(t[None] for t in hc) for hc in state], 1
+    else: enc.reset()
+    logits = model(ids)[0][:, -1].float()
+    return logits, [tuple(t[0] for t in hc) for hc in enc.hidden]
+
+class GenRequest:
+    "One call's rows and controls, as the engine runs them: each row's result arrives through `finish`"
+    def __init__(self,
+        prompt_ids:list[int], # the prompt, starting with the `xxbos` id
+        n:int=1, max_tokens:int=200, temperature:float=1.0, top_k:int|None=None, top_p:float|None=None,
+        min_p:float|None=None, greedy:bool=False, min_words:int=0, max_words:int|None=None, stop_at_eos:bool=True,
+        no_unk:bool=True, repetition_penalty:float=1.0,
+        generator:torch.Generator|None=None, # this request's own random stream
+        first_word_start:bool=False, # the first new piece must start a word
+        state:list|None=None, # the LSTM state to read the prompt from
+        on_row=None, # called as on_row(request, i, ids, logprob) as each row finishes
+        logprobs:bool=True, # add up each row's log-probability (False: its logprob stays 0, and steps cost less)
+    ):
+        store_attr()
+        self.results, self.n_done, self.cancelled = [None]*n, 0, False
+
+    def finish(self, i:int, ids:list[int], logprob:float):
+        self.results[i] = (ids, logprob)
+        self.n_done += 1
+        if self.on_row is not None: self.on_row(self, i, ids, logprob)
+
+    @property
+    def done(self)->bool: return self.n_done == self.n
+
+def _mask_table(info:VocabInfo, dev)->tuple:
+    """Every combination of a row's rules as one mask over the vocabulary (64, V), and which of them ban everything.
+    Rules, by bit: 1 a word must start (after a marker), 2 no second case mark, 4 a word goes on (after a bare `▁`),
+    8 the row may not end yet (`min_words`), 16 nor start a word (`max_words`), 32 no `xxunk`"""
+    never, end, word_start, marker, space, case = info.masks(dev, no_unk=False)
+    rules = [~(word_start | case), case, word_start | marker, end, word_start | marker & ~end, info.unk.to(dev)]
+    table = never.repeat(64, 1)
+    for b, m in enumerate(rules): table[(torch.arange(64, device=dev) >> b) & 1 == 1] |= m
+    return table, table.all(-1)
+
+_ROW_COLS = dict(req=torch.long, local=torch.long, words=torch.long, form=torch.long, temp=torch.float, top_k=torch.long, top_p=torch.float, min_p=torch.float,
+                 greedy=torch.bool, min_words=torch.long, max_words=torch.long, stop=torch.bool, no_unk=torch.bool,
+                 penalty=torch.float, max_tokens=torch.long, length=torch.long, score=torch.float64, want=torch.bool)
+
+class RunningBatch:
+    "The rows of many requests stepped together; each row keeps its own prompt, controls, state and random stream"
+    def __init__(self, model, info:VocabInfo):
+        self.model, self.info, self.dev = model, info, next(model.parameters()).device
+        self.advance = _stepper(model)
+        tables = info.__dict__.setdefault('_tables', {}) # built once per vocabulary and device
+        if str(self.dev) not in tables: tables[str(self.dev)] = _mask_table(info, self.dev)
+        self.table, self.full = tables[str(self.dev)]
+        never, self.end, self.word_start, marker, space, case = info.masks(self.dev, no_unk=False)
+        self.form = marker.long() | case.long() << 1 | space.long() << 2 # what a piece asks of the next: rules 1, 2, 4
+        self.relax = torch.where(self.full, torch.arange(64, device=self.dev) & 32, torch.arange(64, device=self.dev))
+        self.rows = {k: torch.zeros(0, dtype=d, device=self.dev) for k,d in _ROW_COLS.items()}
+        self.logits, self.hidden, self.hist, self.seen = None, None, None, None
+        self.reqs, self.groups, self._next = {}, [], 0
+
+    def __len__(self): return len(self.rows['req'])
+
+    def add(self, r:GenRequest):
+        "Read `r`'s prompt and add its rows to the batch (they take their first step with the others)"
+        if r.max_tokens < 1: # nothing to generate (fastai's `predict` with n_words=0)
+            for i in range(r.n): r.finish(i, [], 0.)
+            return
+        logits, hidden = _read_prompt(self.model, r.prompt_ids, r.state)
+        rid, self._next, n, last = self._next, self._next + 1, r.n, r.prompt_ids[-1]
+        self.reqs[rid] = r
+        I = self.info
+        vals = dict(req=rid, local=torch.arange(n), words=int(I.word_start[torch.tensor(r.prompt_ids)].sum()),
+                    form=int(r.first_word_start or bool(I.marker[last])) | int(I.case[last]) << 1
+                         | int(bool(I.space[last]) and not r.first_word_start) << 2,
+                    temp=1. if r.greedy else r.temperature, top_k=0 if r.greedy else r.top_k or 0,
+                    top_p=math.inf if r.greedy or r.top_p is None or r.top_p >= 1 else r.top_p,
+                    min_p=0. if r.greedy else r.min_p or 0., want=r.logprobs,
+                    greedy=r.greedy, min_words=r.min_words if r.stop_at_eos else 0,
+                    max_words=r.max_words if r.max_words is not None else MAX_TOKENS + 1, stop=r.stop_at_eos,
+                    no_unk=r.no_unk, penalty=r.repetition_penalty, max_tokens=r.max_tokens, length=0, score=0.)
+        new = {k: (v.to(self.dev) if isinstance(v, torch.Tensor) else torch.full((n,), v, device=self.dev)).to(_ROW_COLS[k])
+               for k,v in vals.items()}
+        hist = torch.zeros(n, r.max_tokens, dtype=torch.int32, device=self.dev)
+        if not len(self):
+            self.rows, self.hist = new, hist
+            self.logits = logits.expand(n, -1)
+            self.hidden = [tuple(t.expand(n, -1).contiguous() for t in hc) for hc in hidden]
+        else:
+            self.rows = {k: torch.cat([v, new[k]]) for k,v in self.rows.items()}
+            w = max(self.hist.shape[1], r.max_tokens)
+            pad = lambda h: torch.nn.functional.pad(h, (0, w - h.shape[1]))
+            self.hist = torch.cat([pad(self.hist), pad(hist)])
+            self.logits = torch.cat([self.logits, logits.expand(n, -1)])
+            self.hidden = [tuple(torch.cat([a, b.expand(n, -1)]) for a,b in zip(hc, new_hc))
+                           for hc, new_hc in zip(self.hidden, hidden)]
+        if self.seen is not None or r.repetition_penalty != 1.0:
+            seen = torch.zeros(n, len(I.vocab), dtype=torch.bool, device=self.dev)
+            if self.seen is None: self.seen = torch.zeros(len(self) - n, len(I.vocab), dtype=torch.bool, device=self.dev)
+            self.seen = torch.cat([self.seen, seen])
+        self._regroup()
+
+    def _regroup(self):
+        """After rows join or leave: the requests in row order with their running rows (each request's rows stay
+        together, in order), and what the batch's rows use, so that a step asks only what it needs"""
+        R = self.rows
+        ids, counts = torch.unique_consecutive(R['req'], return_counts=True)
+        self.groups = [(self.reqs[i], c) for i,c in zip(ids.tolist(), counts.tolist())]
+        self._ar = torch.arange(len(self), device=self.dev)
+        greedy, filt = R['greedy'], (R['top_k'] > 0) | (R['min_p'] > 0)
+        self.all_greedy, self.any_greedy = bool(greedy.all()), bool(greedy.any())
+        self.filtered, self.plain = filt.nonzero().squeeze(1), (~filt).nonzero().squeeze(1) # top-k / min-p rows, the rest
+        self.nucleus = (R['top_p'].isfinite() & ~filt).nonzero().squeeze(1) # rows whose draws top-p checks
+        self.want, self.temp = bool(R['want'].any()), None if bool((R['temp'] == 1).all()) else R['temp'][:, None]
+        self.base = R['no_unk'].long() << 5
+
+    def _keep(self, keep:torch.Tensor):
+        "Keep only the rows at `keep`"
+        self.rows = {k: v[keep] for k,v in self.rows.items()}
+        self.hist, self.logits = self.hist[keep], self.logits[keep]
+        self.hidden = [tuple(t[keep] for t in hc) for hc in self.hidden]
+        if self.seen is not None: self.seen = self.seen[keep]
+        live = set(self.rows['req'].tolist())
+        self.reqs = {k: r for k,r in self.reqs.items() if k in live}
+        self._regroup()
+
+    def drop(self, r:GenRequest):
+        "Take `r`'s rows out of the batch (a cancelled request)"
+        rid = next((k for k,v in self.reqs.items() if v is r), None)
+        if rid is not None: self._keep((self.rows['req'] != rid).nonzero().squeeze(1))
+
+    def _uniform(self, rows:torch.Tensor|None=None)->torch.Tensor:
+        "A uniform number for each row (or each of `rows`, ascending) from its request's own stream"
+        if rows is None: groups = self.groups
+        else:
+            ids, counts = torch.unique_consecutive(self.rows['req'][rows], return_counts=True)
+            groups = [(self.reqs[i], c) for i,c in zip(ids.tolist(), counts.tolist())]
+        return torch.cat([torch.zeros(c, device=self.dev) if r.greedy else
+                          torch.rand(c, 1, generator=r.generator, device=self.dev).squeeze(1) for r,c in groups])
+
+    def _draw_plain(self, t:torch.Tensor, u:torch.Tensor, rows:torch.Tensor|None)->torch.Tensor:
+        "Draws for rows without top-k / min-p: from the softmax, redrawn where a row's top-p rules the piece out"
+        probs = t.softmax(-1)
+        cum = probs.cumsum(-1)
+        nxt = _draw(cum, u)
+        check = self.nucleus if rows is None else torch.searchsorted(rows, self.nucleus) # positions within `rows`
+        if len(check):
+            top_p = self.rows['top_p'] if rows is None else self.rows['top_p'][rows]
+            full = self._ar if rows is None else rows
+            for _ in range(100):
+                check = _outside_nucleus(probs, nxt, top_p, check)
+                if not len(check): break
+                nxt[check] = _draw(cum[check], self._uniform(full[check]))
+            else: nxt[check] = probs[check].argmax(-1) # (never seen: each draw is inside with probability >= p)
+        return nxt
+
+    def _pick(self, lg:torch.Tensor)->torch.Tensor:
+        "Each row's next piece from its masked logits, by its own controls and random stream"
+        if self.all_greedy: return lg.argmax(-1)
+        R, u = self.rows, self._uniform()
+        t = lg if self.temp is None else lg/self.temp
+        if not len(self.filtered): nxt = self._draw_plain(t, u, None)
+        else:
+            nxt, f, p = torch.empty(len(t), dtype=torch.long, device=self.dev), self.filtered, self.plain
+            has = lambda k, off: R[k][f] if bool((R[k][f] != off).any()) else None
+            nxt[f] = _draw(_filter(t[f], has('top_k', 0), has('top_p', math.inf), has('min_p', 0.)).cumsum(-1), u[f])
+            if len(p): nxt[p] = self._draw_plain(t[p], u[p], p)
+        return torch.where(R['greedy'], lg.argmax(-1), nxt) if self.any_greedy else nxt
+
+    def step(self)->list[tuple]:
+        "One new piece for every row; the rows that finished, as (request, row, ids, logprob)"
+        R, logits = self.rows, self.logits
+        code = self.relax[R['form'] | self.base | (R['words'] < R['min_words']).long() << 3
+                          | (R['words'] >= R['max_words']).long() << 4] # the row's rules: one mask of the table
+        lg = logits.masked_fill(self.table[code], -math.inf)
+        if self.seen is not None:
+            pen = R['penalty'][:, None]
+            lg = torch.where(self.seen, torch.where(lg > 0, lg/pen, lg*pen), lg)
+        nxt = self._pick(lg)
+        if self.want: # the log-probability under the model, for the requests that asked for it
+            R['score'] += (logits.gather(1, nxt[:, None]).squeeze(1) - logits.logsumexp(-1)).double()
+        ended, L = R['stop'] & self.end[nxt], R['length']
+        self.hist[self._ar, L] = nxt.int()
+        L += ~ended
+        done, finished = ended | (L >= R['max_tokens']), []
+        if bool(done.any()):
+            reqs = dict(self.reqs)
+            for i in done.nonzero().squeeze(1).tolist():
+                finished.append((reqs[int(R['req'][i])], int(R['local'][i]), self.hist[i, :int(L[i])].tolist(),
+                                 float(R['score'][i])))
+            keep = (~done).nonzero().squeeze(1)
+            nxt = nxt[keep]
+            self._keep(keep)
+            R = self.rows
+        if len(nxt):
+            if self.seen is not None: self.seen[self._ar, nxt] = True
+            R['words'] += self.word_start[nxt]
+            R['form'] = self.form[nxt]
+            self.logits, self.hidden = self.advance(nxt, self.hidden)
+        return finished
 
 @torch.inference_mode()
 def sample(
@@ -143,46 +367,24 @@ def sample(
     state:list|None=None, # the LSTM state to read the prompt from ([(h, c)] per layer, each (1, n_hid)); default zeros
 )->list[tuple[list[int], float]]: # per row: the new ids (end not included) and their total log-probability
     "Generate `n` continuations of `prompt_ids` with `model`, one step per piece for the whole batch"
-    dev, advance, last = next(model.parameters()).device, _stepper(model), prompt_ids[-1]
+    r = GenRequest(prompt_ids, n, max_tokens, temperature, top_k, top_p, min_p, greedy, min_words, max_words,
+                   stop_at_eos, no_unk, repetition_penalty, generator, first_word_start, state)
+    return run_requests(model, info, [r])[0]
+
+@torch.inference_mode()
+def run_requests(
+    model, # a fastai language model
+    info:VocabInfo, # masks over its vocabulary
+    requests:list[GenRequest], # all of them run in one batch, from the first step
+)->list[list[tuple[list[int], float]]]: # per request, per row: the new ids and their total log-probability
+    "Run `requests` together to the end: one step per piece for all their rows"
     with eval_mode(model):
-        never, end, word_start, marker, space, case = info.masks(dev, no_unk)
-        logits, hidden = _read_prompt(model, prompt_ids, n, state)
-        need_word = torch.full((n,), first_word_start or bool(info.marker[last]), device=dev) # a word must start
-        after_case = torch.full((n,), bool(info.case[last]), device=dev) # no second case mark
-        need_rest = torch.full((n,), bool(info.space[last]) and not first_word_start, device=dev) # a word goes on
-        rows = torch.arange(n, device=dev)                 # original row of each running row
-        words = torch.full((n,), int(info.word_start[torch.tensor(prompt_ids)].sum()), device=dev)
-        penalize = repetition_penalty != 1.0
-        seen = torch.zeros(n, len(info.vocab), dtype=torch.bool, device=dev) if penalize else None
-        out, score = [[] for _ in range(n)], torch.zeros(n, device=dev, dtype=torch.float64)
-        for _ in range(max_tokens):
-            logp = logits.log_softmax(-1)
-            lg = logits.masked_fill(never, -math.inf)
-            if penalize:
-                lg = torch.where(seen[rows], torch.where(lg > 0, lg/repetition_penalty, lg*repetition_penalty), lg)
-            if stop_at_eos: lg = lg.masked_fill((words < min_words)[:, None] & end, -math.inf)
-            if max_words is not None:
-                lg = lg.masked_fill((words >= max_words)[:, None] & (word_start | marker & ~end), -math.inf)
-            lg = lg.masked_fill(need_word[:, None] & ~(word_start | case), -math.inf)
-            lg = lg.masked_fill(after_case[:, None] & case, -math.inf)
-            lg = lg.masked_fill(need_rest[:, None] & (word_start | marker), -math.inf)
-            stuck = torch.isinf(lg).all(-1, keepdim=True) # nothing left: relax
-            lg = torch.where(stuck, logits.masked_fill(never, -math.inf), lg)
-            if greedy: nxt = lg.argmax(-1)
-            else: nxt = _draw(_filter(lg, temperature, top_k, top_p, min_p).softmax(-1), generator)
-            score[rows] += logp.gather(1, nxt[:, None]).squeeze(1).double()
-            done = end[nxt] if stop_at_eos else torch.zeros_like(nxt, dtype=torch.bool)
-            for r,t,d in zip(rows.tolist(), nxt.tolist(), done.tolist()):
-                if not d: out[r].append(t)
-            if done.all(): break
-            if done.any():                                 # drop finished rows from the batch
-                keep = (~done).nonzero().squeeze(1)
-                rows, nxt, words = rows[keep], nxt[keep], words[keep]
-                hidden = [tuple(t[keep] for t in hc) for hc in hidden]
-            if penalize: seen[rows, nxt] = True
-            words, need_word, need_rest, after_case = words + word_start[nxt].long(), marker[nxt], space[nxt], case[nxt]
-            logits, hidden = advance(nxt, hidden)
-        return [(o, float(s)) for o,s in zip(out, score.tolist())]
+        batch = RunningBatch(model, info)
+        for r in requests: batch.add(r)
+        while len(batch):
+            for r, i, ids, lp in batch.step(): r.finish(i, ids, lp)
+    return [r.results for r in requests]
+
 
 # %% ../nbs/05_generate.ipynb #c010
 def _clean(pieces:list[str])->str:
@@ -309,6 +511,37 @@ def _continue(learn, text:str, category:str|None, **kwargs)->tuple[list[str], li
                  state=get_start_state(learn), **kwargs)
     return pieces, [([info.vocab[i] for i in ids], lp) for ids,lp in res]
 
+def gen_request(
+    learn, # a language model the toolkit made
+    prompt:str='', n:int=1, temperature:float=1.0, top_k:int|None=None, top_p:float|None=None, min_p:float|None=None,
+    greedy:bool=False, min_words:int=0, max_words:int|None=None, max_tokens:int=200, stop_at_eos:bool=True,
+    no_unk:bool=True, repetition_penalty:float=1.0, seed:int|None=None, category:str|None=None,
+    return_logprobs:bool=False,
+    on_row=None, # called as on_row(request, i, ids, logprob) as each row finishes
+)->GenRequest:
+    "One `generate` call, checked, as the engine's request (its pieces and output form kept on it)"
+    _check_forward(learn)
+    check_text(prompt, 'prompt')
+    if len(prompt) > MAX_PROMPT_CHARS:
+        raise ValueError(f"the prompt is {len(prompt):,} characters long; at most {MAX_PROMPT_CHARS:,}")
+    check_generate_args(n, temperature, top_k, top_p, min_p, greedy, min_words, max_words, max_tokens,
+                        repetition_penalty)
+    if seed is not None: check_seed(seed)
+    info = vocab_info(learn)
+    pieces = prompt_pieces(learn, prompt, category)
+    r = GenRequest(info.ids(pieces), int(n), int(max_tokens), float(temperature), top_k, top_p, min_p, greedy,
+                   min_words, max_words, stop_at_eos, no_unk, repetition_penalty, _generator(learn.model, seed),
+                   bool(prompt) and prompt[-1].isspace(), get_start_state(learn), on_row, return_logprobs)
+    r.pieces, r.return_logprobs, r.vocab = pieces, return_logprobs, info.vocab
+    return r
+
+def row_output(r:GenRequest, i:int)->str|Sample:
+    "Row `i` of a finished row of `r` as `generate` returns it: a clean text, or a `Sample`"
+    ids, lp = r.results[i]
+    text = _clean(r.pieces + [r.vocab[t] for t in ids])
+    return Sample(text, lp, len(ids)) if r.return_logprobs else text
+
+
 # %% ../nbs/05_generate.ipynb #c016b
 @patch
 def generate(
@@ -331,20 +564,23 @@ def generate(
     return_logprobs:bool=False, # return `Sample(text, logprob, n_tokens)` instead of plain texts
 )->list:
     "Generate `n` clean texts that start with `prompt`"
-    _check_forward(self)
-    check_text(prompt, 'prompt')
-    if len(prompt) > MAX_PROMPT_CHARS:
-        raise ValueError(f"the prompt is {len(prompt):,} characters long; at most {MAX_PROMPT_CHARS:,}")
-    check_generate_args(n, temperature, top_k, top_p, min_p, greedy, min_words, max_words, max_tokens,
-                        repetition_penalty)
-    if seed is not None: check_seed(seed)
-    pieces, res = _continue(self, prompt, category, n=int(n), max_tokens=int(max_tokens),
-                            temperature=float(temperature), top_k=top_k, top_p=top_p, min_p=min_p, greedy=greedy,
-                            min_words=min_words, max_words=max_words, stop_at_eos=stop_at_eos, no_unk=no_unk,
-                            repetition_penalty=repetition_penalty, generator=_generator(self.model, seed))
-    texts = [_clean(pieces + new) for new,_ in res]
-    if not return_logprobs: return texts
-    return [Sample(t, lp, len(new)) for t,(new,lp) in zip(texts, res)]
+    kw = {k: v for k,v in locals().items() if k != 'self'}
+    return generate_many(self, [kw])[0]
+
+def generate_many(
+    learn, # a language model the toolkit made
+    requests:list[dict], # each the keyword arguments of one `generate` call
+)->list[list]: # per request, what `generate` would return for it
+    "Many `generate` calls in one batch: every row keeps its request's controls and random stream"
+    if isinstance(requests, dict) or not all(isinstance(r, dict) for r in requests):
+        raise ValueError("requests must be a list of dicts, each the keyword arguments of one generate call")
+    known = set(inspect.signature(gen_request).parameters) - {'learn', 'on_row'}
+    for j, kw in enumerate(requests):
+        if set(kw) - known: raise ValueError(f"request {j}: unknown argument(s) {', '.join(sorted(set(kw) - known))}")
+    rs = [gen_request(learn, **kw) for kw in requests]
+    run_requests(learn.model, vocab_info(learn), rs)
+    return [[row_output(r, i) for i in range(r.n)] for r in rs]
+
 
 # %% ../nbs/05_generate.ipynb #c018
 if LMLearner.predict.__module__ != __name__: fastai_predict = LMLearner.predict # fastai's own, for comparisons
