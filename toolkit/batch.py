@@ -97,7 +97,7 @@ class Batcher:
         check_arg('max_waiting', max_waiting, is_int(max_waiting) and max_waiting >= 1, 'an integer >= 1')
         self.learn, self.max_rows, self.max_waiting, self.join, self.name = learn, max_rows, max_waiting, join, name
         self._cv, self._waiting, self._jobs, self._closed = threading.Condition(), collections.deque(), [], False
-        self.stats = collections.Counter() # requests, rows, steps, passes, most rows stepped together
+        self.stats = collections.Counter() # requests, rows, passes, steps, row_steps, max_rows, step_ms (time in steps)
         self._thread = threading.Thread(target=self._loop, name=f'batcher {name}', daemon=True)
         self._thread.start()
         _LIVE.add(self)
@@ -165,9 +165,11 @@ class Batcher:
                     dropped = [j for j in self._jobs if j.cancelled] # their rows leave now
                     for job in dropped: batch.drop(job.request)
                     if len(batch):
-                        self.stats['steps'] += 1
+                        t = time.perf_counter()
+                        self.stats['steps'] += 1; self.stats['row_steps'] += len(batch)
                         self.stats['max_rows'] = max(self.stats['max_rows'], len(batch))
                         for r, i, ids, lp in batch.step(): r.finish(i, ids, lp)
+                        self.stats['step_ms'] += 1000*(time.perf_counter() - t)
                 except Exception as e: # a failed step fails its requests, and the server goes on
                     for job in self._jobs + take: job._fail(e)
                     self._jobs, batch = [], None

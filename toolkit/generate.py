@@ -111,13 +111,14 @@ def _outside_nucleus(probs, nxt, top_p, rows):
 
 # %% ../nbs/05_generate.ipynb #c009
 def awd_step(enc, dec, x, hidden):
-    "Logits for the next piece and the new state, for ids `x` (bs,) and `hidden` [(h, c)] of (bs, n_hid) per layer"
+    """Logits for the next piece and the new state, for ids `x` (bs,) and `hidden` [(h, c)] of (bs, n_hid) per layer
+    (no logits when `dec` is None: a prompt's pieces before its last)"""
     out, new = enc.encoder(x), []
     for rnn, hc in zip(enc.rnns, hidden):
         lstm = rnn.module # after `reset()` in eval mode it holds the raw, un-dropped weights
         out, c = torch.lstm_cell(out, hc, lstm.weight_ih_l0, lstm.weight_hh_l0, lstm.bias_ih_l0, lstm.bias_hh_l0)
         new.append((out, c))
-    return dec.decoder(out).float(), new
+    return (None if dec is None else dec.decoder(out).float()), new
 
 def _model_step(model, x, hidden):
     "Logits and state through the model's own forward (any encoder fastai's `SequentialRNN` can hold)"
@@ -134,23 +135,32 @@ def _stepper(model):
     return lambda x, hidden: _model_step(model, x, hidden)
 
 # %% ../nbs/05_generate.ipynb #c009d
-def _read_prompt(model, prompt_ids:list[int], state:list|None)->tuple:
-    "The logits after `prompt_ids` (1, V) and the LSTM state there, read in one forward pass from `state` (else zeros)"
-    enc, dec, dev = model[0], model[1], next(model.parameters()).device
-    ids = torch.tensor([prompt_ids], device=dev)
+_SHORT_PROMPT = 16 # prompts of at most this many pieces are read cell by cell
+
+def _read_state(model, ids:list[int], state:list|None)->list:
+    "The LSTM state after reading `ids` from `state` (else zeros), in one forward pass: [(h, c)] per layer, each (1, n_hid)"
+    enc, dev = model[0], next(model.parameters()).device
     if state is not None: state = [tuple(t.as_subclass(torch.Tensor).to(dev) for t in hc) for hc in state]
-    if isinstance(enc, AWD_LSTM) and enc.n_dir == 1: # layer by layer from the given state: no state kept in the model
-        out, new = enc.encoder(ids), []
+    if isinstance(enc, AWD_LSTM) and enc.n_dir == 1: # layer by layer: no state kept in the model
+        if not ids:
+            return state or [(torch.zeros(1, r.module.hidden_size, device=dev),)*2 for r in enc.rnns]
+        x = torch.tensor(ids, device=dev)
+        if len(ids) <= _SHORT_PROMPT: # a few pieces: cell by cell (the fused LSTM costs a millisecond a call to set up)
+            hidden = state or [(torch.zeros(1, r.module.hidden_size, device=dev),)*2 for r in enc.rnns]
+            for t in range(len(ids)): _, hidden = awd_step(enc, None, x[t:t+1], hidden)
+            return hidden
+        out, new = enc.encoder(x[None]), []
         for i, rnn in enumerate(enc.rnns):
-            n_hid = rnn.module.hidden_size
-            hc = tuple(t[None] for t in state[i]) if state is not None else (out.new_zeros(1, 1, n_hid),)*2
-            out, (h, c) = rnn(out, hc)
+            lstm = rnn.module # the raw weights in eval mode, used as they are (fastai's forward copies them first)
+            hc = tuple(t[None] for t in state[i]) if state is not None else (out.new_zeros(1, 1, lstm.hidden_size),)*2
+            out, h, c = torch._VF.lstm(out, hc, [lstm.weight_ih_l0, lstm.weight_hh_l0, lstm.bias_ih_l0, lstm.bias_hh_l0],
+                                       True, 1, 0., False, False, True)
             new.append((h[0], c[0]))
-        return dec.decoder(out[:, -1]).float(), new
+        return new
     if state is not None: enc.hidden, enc.bs = [tuple(t[None] for t in hc) for hc in state], 1
     else: enc.reset()
-    logits = model(ids)[0][:, -1].float()
-    return logits, [tuple(t[0] for t in hc) for hc in enc.hidden]
+    if ids: model(torch.tensor([ids], device=dev))
+    return [tuple(t[0] for t in hc) for hc in enc.hidden]
 
 class GenRequest:
     "One call's rows and controls, as the engine runs them: each row's result arrives through `finish`"
@@ -187,8 +197,13 @@ def _mask_table(info:VocabInfo, dev)->tuple:
     return table, table.all(-1)
 
 _ROW_COLS = dict(req=torch.long, local=torch.long, words=torch.long, form=torch.long, temp=torch.float, top_k=torch.long, top_p=torch.float, min_p=torch.float,
-                 greedy=torch.bool, min_words=torch.long, max_words=torch.long, stop=torch.bool, no_unk=torch.bool,
-                 penalty=torch.float, max_tokens=torch.long, length=torch.long, score=torch.float64, want=torch.bool)
+                 greedy=torch.bool, stop=torch.bool, penalty=torch.float, max_tokens=torch.long, length=torch.long, score=torch.float64, want=torch.bool)
+
+def _word_rules(r:GenRequest, dev)->torch.Tensor:
+    "The rules of bits 8, 16 and 32 for a row of `r` at 0, 1, ... words (1, W); the last holds for more words"
+    mn, mx = r.min_words if r.stop_at_eos else 0, r.max_words
+    w = torch.arange(max(mn, mx or 0) + 1, device=dev)
+    return ((w < mn).long() << 3 | ((w >= mx).long() << 4 if mx is not None else 0) | int(r.no_unk) << 5)[None]
 
 class RunningBatch:
     "The rows of many requests stepped together; each row keeps its own prompt, controls, state and random stream"
@@ -202,17 +217,20 @@ class RunningBatch:
         self.form = marker.long() | case.long() << 1 | space.long() << 2 # what a piece asks of the next: rules 1, 2, 4
         self.relax = torch.where(self.full, torch.arange(64, device=self.dev) & 32, torch.arange(64, device=self.dev))
         self.rows = {k: torch.zeros(0, dtype=d, device=self.dev) for k,d in _ROW_COLS.items()}
-        self.logits, self.hidden, self.hist, self.seen = None, None, None, None
-        self.reqs, self.groups, self._next = {}, [], 0
+        self.logits, self.hidden, self.seen = None, None, None
+        self.hist = torch.zeros(0, 1, dtype=torch.int32, device=self.dev)
+        self.wtab = torch.zeros(0, 1, dtype=torch.long, device=self.dev)
+        self.reqs, self.groups, self._next, self.pending, self.n_pending = {}, [], 0, [], 0
 
-    def __len__(self): return len(self.rows['req'])
+    def __len__(self): return len(self.rows['req']) + self.n_pending # rows running and rows about to join
 
     def add(self, r:GenRequest):
-        "Read `r`'s prompt and add its rows to the batch (they take their first step with the others)"
+        """Read `r`'s prompt but its last piece and queue its rows: at the end of the next step they join the batch,
+        their last prompt piece stepped with the other rows' new pieces (one decoder pass for all)"""
         if r.max_tokens < 1: # nothing to generate (fastai's `predict` with n_words=0)
             for i in range(r.n): r.finish(i, [], 0.)
             return
-        logits, hidden = _read_prompt(self.model, r.prompt_ids, r.state)
+        hidden = _read_state(self.model, r.prompt_ids[:-1], r.state)
         rid, self._next, n, last = self._next, self._next + 1, r.n, r.prompt_ids[-1]
         self.reqs[rid] = r
         I = self.info
@@ -221,30 +239,35 @@ class RunningBatch:
                          | int(bool(I.space[last]) and not r.first_word_start) << 2,
                     temp=1. if r.greedy else r.temperature, top_k=0 if r.greedy else r.top_k or 0,
                     top_p=math.inf if r.greedy or r.top_p is None or r.top_p >= 1 else r.top_p,
-                    min_p=0. if r.greedy else r.min_p or 0., want=r.logprobs,
-                    greedy=r.greedy, min_words=r.min_words if r.stop_at_eos else 0,
-                    max_words=r.max_words if r.max_words is not None else MAX_TOKENS + 1, stop=r.stop_at_eos,
-                    no_unk=r.no_unk, penalty=r.repetition_penalty, max_tokens=r.max_tokens, length=0, score=0.)
+                    min_p=0. if r.greedy else r.min_p or 0., want=r.logprobs, greedy=r.greedy, stop=r.stop_at_eos,
+                    penalty=r.repetition_penalty, max_tokens=r.max_tokens, length=0, score=0.)
         new = {k: (v.to(self.dev) if isinstance(v, torch.Tensor) else torch.full((n,), v, device=self.dev)).to(_ROW_COLS[k])
                for k,v in vals.items()}
-        hist = torch.zeros(n, r.max_tokens, dtype=torch.int32, device=self.dev)
-        if not len(self):
-            self.rows, self.hist = new, hist
-            self.logits = logits.expand(n, -1)
-            self.hidden = [tuple(t.expand(n, -1).contiguous() for t in hc) for hc in hidden]
-        else:
-            self.rows = {k: torch.cat([v, new[k]]) for k,v in self.rows.items()}
-            w = max(self.hist.shape[1], r.max_tokens)
-            pad = lambda h: torch.nn.functional.pad(h, (0, w - h.shape[1]))
-            self.hist = torch.cat([pad(self.hist), pad(hist)])
-            self.logits = torch.cat([self.logits, logits.expand(n, -1)])
-            self.hidden = [tuple(torch.cat([a, b.expand(n, -1)]) for a,b in zip(hc, new_hc))
-                           for hc, new_hc in zip(self.hidden, hidden)]
-        if self.seen is not None or r.repetition_penalty != 1.0:
-            seen = torch.zeros(n, len(I.vocab), dtype=torch.bool, device=self.dev)
-            if self.seen is None: self.seen = torch.zeros(len(self) - n, len(I.vocab), dtype=torch.bool, device=self.dev)
-            self.seen = torch.cat([self.seen, seen])
+        self.pending.append((r, new, hidden, last))
+        self.n_pending += n
+
+    def _join(self, nxt:torch.Tensor):
+        "Step the running rows with their new pieces `nxt` and the waiting rows with their prompts' last pieces"
+        P, self.pending, self.n_pending = self.pending, [], 0
+        ns = [r.n for r,*_ in P]
+        x = torch.cat([nxt] + [torch.full((n,), last, device=self.dev) for n,(_,_,_,last) in zip(ns, P)])
+        self.rows = {k: torch.cat([v] + [new[k] for _,new,_,_ in P]) for k,v in self.rows.items()}
+        w = max([self.hist.shape[1]] + [r.max_tokens for r,*_ in P])
+        self.hist = torch.cat([torch.nn.functional.pad(self.hist, (0, w - self.hist.shape[1]))]
+                              + [torch.zeros(n, w, dtype=torch.int32, device=self.dev) for n in ns])
+        wts = [self.wtab] + [_word_rules(r, self.dev).expand(n, -1) for n,(r,*_) in zip(ns, P)]
+        w = max(t.shape[1] for t in wts)
+        rep = lambda t: torch.nn.functional.pad(t[None].float(), (0, w - t.shape[1]), mode='replicate')[0].long()
+        self.wtab = torch.cat([t if t.shape[1] == w else rep(t) if len(t) else t.new_zeros(0, w) for t in wts])
+        new_hidden = [[tuple(t.expand(n, -1) for t in hid[l]) for n,(_,_,hid,_) in zip(ns, P)] for l in range(len(P[0][2]))]
+        self.hidden = [tuple(torch.cat(([old[j]] if old is not None else []) + [hc[j] for hc in new]) for j in range(2))
+                       for old, new in zip(self.hidden or [None]*len(new_hidden), new_hidden)]
+        if self.seen is not None or any(r.repetition_penalty != 1.0 for r,*_ in P):
+            V = len(self.info.vocab)
+            old = self.seen if self.seen is not None else torch.zeros(len(nxt), V, dtype=torch.bool, device=self.dev)
+            self.seen = torch.cat([old, torch.zeros(sum(ns), V, dtype=torch.bool, device=self.dev)])
         self._regroup()
+        self.logits, self.hidden = self.advance(x, self.hidden)
 
     def _regroup(self):
         """After rows join or leave: the requests in row order with their running rows (each request's rows stay
@@ -258,26 +281,35 @@ class RunningBatch:
         self.filtered, self.plain = filt.nonzero().squeeze(1), (~filt).nonzero().squeeze(1) # top-k / min-p rows, the rest
         self.nucleus = (R['top_p'].isfinite() & ~filt).nonzero().squeeze(1) # rows whose draws top-p checks
         self.want, self.temp = bool(R['want'].any()), None if bool((R['temp'] == 1).all()) else R['temp'][:, None]
-        self.base = R['no_unk'].long() << 5
+        self.one = len(self.groups) == 1
 
-    def _keep(self, keep:torch.Tensor):
-        "Keep only the rows at `keep`"
+    def _keep(self, keep:torch.Tensor, logits:bool=True):
+        "Keep only the rows at `keep` (and their logits, unless the step is about to replace them)"
         self.rows = {k: v[keep] for k,v in self.rows.items()}
-        self.hist, self.logits = self.hist[keep], self.logits[keep]
+        self.hist, self.wtab = self.hist[keep], self.wtab[keep]
+        if logits: self.logits = self.logits[keep]
         self.hidden = [tuple(t[keep] for t in hc) for hc in self.hidden]
         if self.seen is not None: self.seen = self.seen[keep]
-        live = set(self.rows['req'].tolist())
+        live = set(self.rows['req'].tolist()) | {int(new['req'][0]) for _,new,_,_ in self.pending}
         self.reqs = {k: r for k,r in self.reqs.items() if k in live}
         self._regroup()
 
     def drop(self, r:GenRequest):
         "Take `r`'s rows out of the batch (a cancelled request)"
         rid = next((k for k,v in self.reqs.items() if v is r), None)
-        if rid is not None: self._keep((self.rows['req'] != rid).nonzero().squeeze(1))
+        if rid is None: return
+        if any(p[0] is r for p in self.pending):
+            self.pending = [p for p in self.pending if p[0] is not r]
+            self.n_pending, self.reqs = sum(p[0].n for p in self.pending), {k: v for k,v in self.reqs.items() if k != rid}
+        else: self._keep((self.rows['req'] != rid).nonzero().squeeze(1))
 
     def _uniform(self, rows:torch.Tensor|None=None)->torch.Tensor:
         "A uniform number for each row (or each of `rows`, ascending) from its request's own stream"
-        if rows is None: groups = self.groups
+        if rows is None:
+            if self.one: # one request: its stream at once
+                r, c = self.groups[0]
+                return torch.zeros(c, device=self.dev) if r.greedy else torch.rand(c, generator=r.generator, device=self.dev)
+            groups = self.groups
         else:
             ids, counts = torch.unique_consecutive(self.rows['req'][rows], return_counts=True)
             groups = [(self.reqs[i], c) for i,c in zip(ids.tolist(), counts.tolist())]
@@ -315,9 +347,11 @@ class RunningBatch:
 
     def step(self)->list[tuple]:
         "One new piece for every row; the rows that finished, as (request, row, ids, logprob)"
+        if not len(self.rows['req']): # only rows about to join: their prompts' last pieces first
+            self._join(torch.zeros(0, dtype=torch.long, device=self.dev))
         R, logits = self.rows, self.logits
-        code = self.relax[R['form'] | self.base | (R['words'] < R['min_words']).long() << 3
-                          | (R['words'] >= R['max_words']).long() << 4] # the row's rules: one mask of the table
+        words = R['words'].clamp(max=self.wtab.shape[1] - 1)
+        code = self.relax[R['form'] | self.wtab[self._ar, words]] # the row's rules: one mask of the table
         lg = logits.masked_fill(self.table[code], -math.inf)
         if self.seen is not None:
             pen = R['penalty'][:, None]
@@ -336,13 +370,14 @@ class RunningBatch:
                                  float(R['score'][i])))
             keep = (~done).nonzero().squeeze(1)
             nxt = nxt[keep]
-            self._keep(keep)
+            self._keep(keep, logits=False)
             R = self.rows
         if len(nxt):
             if self.seen is not None: self.seen[self._ar, nxt] = True
             R['words'] += self.word_start[nxt]
             R['form'] = self.form[nxt]
-            self.logits, self.hidden = self.advance(nxt, self.hidden)
+        if self.pending: self._join(nxt) # waiting requests join: one pass of the model for all rows
+        elif len(nxt): self.logits, self.hidden = self.advance(nxt, self.hidden)
         return finished
 
 @torch.inference_mode()
