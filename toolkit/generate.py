@@ -16,9 +16,10 @@ from .core import model_info, eval_mode, check_arg, is_int, is_num, check_seed
 from .lm import get_tokenizer
 
 # %% auto #0
-__all__ = ['MAX_N', 'MAX_TOKENS', 'MAX_PROMPT_CHARS', 'VocabInfo', 'vocab_info', 'Sample', 'awd_step', 'GenRequest',
-           'RunningBatch', 'sample', 'run_requests', 'start_state', 'weights_key', 'get_start_state',
-           'check_generate_args', 'category_token', 'prompt_pieces', 'gen_request', 'row_output', 'generate_many']
+__all__ = ['MAX_N', 'MAX_TOKENS', 'MAX_PROMPT_CHARS', 'MAX_SCORE_CHARS', 'VocabInfo', 'vocab_info', 'Sample', 'awd_step',
+           'GenRequest', 'RunningBatch', 'sample', 'run_requests', 'start_state', 'weights_key', 'get_start_state',
+           'check_generate_args', 'category_token', 'prompt_pieces', 'gen_request', 'row_output', 'generate_many',
+           'Score', 'score_texts']
 
 # %% ../nbs/05_generate.ipynb #c005
 _ENDS = {'xxbos', 'xxeos'}
@@ -636,3 +637,68 @@ def predict(self:LMLearner, text, n_words=1, no_unk=True, temperature=1., min_p=
     toks = pieces + new
     if decoder is not None: return ' '.join(decoder([t for t in toks if t.lstrip('▁') not in ('xxbos', 'xxpad')]))
     return _clean(toks)
+
+# %% ../nbs/05_generate.ipynb #c041
+MAX_SCORE_CHARS = 100_000 # characters of one text to score
+
+class Score(NamedTuple):
+    "How likely a language model finds a text"
+    text:str
+    bpc:float # bits per character (the end of the text counted as one)
+    ppl_word:float # perplexity per word: exp(-logprob / words), the end counted as a word
+    logprob:float # total natural log-probability of its pieces and its end
+    pieces:list # [(piece, probability)] for each piece and the end ('▁' marks a space; the end is `xxbos`)
+
+@torch.inference_mode()
+def score_texts(
+    learn:LMLearner, # a forward language model the toolkit made
+    texts:list[str], # the texts to score
+    category:str|None=None, # for models trained with categories: the category each text is read under
+    bs:int=256, # texts a batch
+)->list[Score]:
+    "How likely `learn` finds each of `texts`: bits per character, perplexity per word, log-probability, pieces"
+    _check_forward(learn)
+    if isinstance(texts, str): raise ValueError("texts must be a list of strings (for one text: learn.score(text))")
+    texts = list(texts)
+    for i, t in enumerate(texts):
+        check_text(t, f'text {i}')
+        if len(t) > MAX_SCORE_CHARS: raise ValueError(f"text {i} is {len(t):,} characters long; at most {MAX_SCORE_CHARS:,}")
+    info, model = vocab_info(learn), learn.model
+    enc, dec, dev, end = model[0], model[1], next(model.parameters()).device, vocab_info(learn).end_id
+    pieces = [prompt_pieces(learn, t, category) for t in texts]
+    skip = 2 if category is not None else 1 # xxbos (and the category) are given, not scored
+    seqs = [info.ids(p) + [end] for p in pieces]
+    start, out = get_start_state(learn), [None]*len(texts)
+    order = sorted(range(len(texts)), key=lambda i: len(seqs[i]))
+    with eval_mode(model):
+        for s in range(0, len(order), bs):
+            idx = order[s:s+bs]
+            T = max(len(seqs[i]) for i in idx)
+            x = torch.tensor([seqs[i] + [end]*(T - len(seqs[i])) for i in idx], device=dev)
+            hidden = [tuple(t.as_subclass(torch.Tensor).to(dev).expand(len(idx), -1).contiguous() for t in hc)
+                      for hc in start] if start is not None else \
+                     [(torch.zeros(len(idx), r.module.hidden_size, device=dev),)*2 for r in enc.rnns]
+            lp = torch.zeros(len(idx), T, device=dev)
+            for t in range(T - 1):
+                logits, hidden = awd_step(enc, dec, x[:, t], hidden)
+                lp[:, t+1] = logits.log_softmax(-1).gather(1, x[:, t+1:t+2])[:, 0]
+            for j, i in enumerate(idx):
+                steps = lp[j, skip:len(seqs[i])].double().cpu()
+                total = float(steps.sum())
+                shown = pieces[i][skip:] + [info.vocab[end]]
+                out[i] = Score(texts[i], -total/math.log(2)/(len(texts[i]) + 1),
+                               math.exp(-total/(len(texts[i].split()) + 1)), total,
+                               [(p, float(v)) for p, v in zip(shown, steps.exp().tolist())])
+    return out
+
+@patch
+def score(
+    self:LMLearner,
+    texts:str|list[str], # a text, or a list of them
+    category:str|None=None, # for models trained with categories: the category each text is read under
+    bs:int=256, # texts a batch
+)->Score|list[Score]:
+    "How likely the model finds `texts` (one `Score`, or a list for a list): bits per character, perplexity per word, log-probability and each piece's probability"
+    if isinstance(texts, str): return score_texts(self, [texts], category, bs)[0]
+    return score_texts(self, texts, category, bs)
+
