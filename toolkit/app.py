@@ -6,7 +6,7 @@
 from __future__ import annotations
 import os
 os.environ.setdefault('GRADIO_ANALYTICS_ENABLED', 'False') # before gradio is imported: the app never phones home
-import functools, hashlib, inspect, json, threading, time
+import functools, hashlib, inspect, json, time
 from pathlib import Path
 import torch
 import gradio as gr

@@ -12,7 +12,7 @@ import torch
 from fastai.learner import Learner
 from .core import check_arg, is_int
 from .tokenize import check_text
-from .generate import gen_request, row_output, vocab_info, RunningBatch, GenRequest, _check_forward
+from .generate import gen_request, row_output, vocab_info, RunningBatch, _check_forward
 from .classify import predict_texts
 
 
