@@ -10,7 +10,11 @@ On the shipped headlines model (`--model`: any saved language model):
      `torch.lstm_cell` per layer and the decoder on fixed ids (no masks, no sampling), against
      `generate(n=B, max_tokens=100, stop_at_eos=False)`, and the app's settings (T 0.8, top-p 0.9), at batch 1, 20 and
      128, one torch thread and then the machine's (best of 5). Goal: at most 1.3x at every batch.
-    python bench/generate_speed.py [--model headlines]
+ (f) the novelty filter (issue 29): 20 headlines at the app's settings (T 0.8, top-p 0.9, 4 to 15 words), with and
+     without `novel=True`, the same 30 seeds interleaved: median time, the ratio (goal: at most 1.3x), the share of
+     samples redrawn, and the share of unfiltered samples that copy a training headline. Then the same with a stop
+     string and a bad word, whose watch runs at every step.
+    python bench/generate_speed.py [--model headlines] [--only e,f]
 """
 import argparse, platform, resource, statistics, sys, time
 from pathlib import Path
@@ -26,12 +30,19 @@ def timed(f):
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--model', default='headlines', help='a saved language model (default: the shipped headlines model)')
+    p.add_argument('--only', help='comma-separated parts to run: a-d (one part), e, f (default: all)')
     a = p.parse_args()
+    only = set((a.only or 'a-d,e,f').split(','))
     learn = load_model(a.model)
     learn.generate(n=4, max_tokens=20, seed=0)  # warm up
     mem0 = peak_mb()
     print(f"\n{platform.node()} | {platform.machine()} | {torch.get_num_threads()} threads | torch {torch.__version__} | "
           f"model {a.model}: {learn.awd.card.get('preset')} preset, {learn.awd.card['n_params']/1e6:.1f}M parameters\n")
+    if 'a-d' in only: speed_tables(learn, mem0)
+    if 'e' in only: step_table(learn)
+    if 'f' in only: novelty_table(learn)
+
+def speed_tables(learn, mem0):
 
     # the engine first, so the peak memory after its runs excludes fastai's
     gen20 = lambda: learn.generate(n=20, temperature=0.8, min_words=4, max_words=15, max_tokens=60, seed=0, return_logprobs=True)
@@ -57,7 +68,28 @@ def main():
     print(f'\n(d) peak resident memory of the process: {mem0:.0f} MB after loading the model, {mem_eng:.0f} MB after '
           f'all engine runs (batch up to 128), {mem_fa:.0f} MB after the stock fastai runs')
 
-    step_table(learn)
+def novelty_table(learn, seeds=range(30)):
+    "(f): the novelty filter's cost and how often it redraws; a stop string's and a bad word's cost"
+    fp = learn.awd.fingerprint
+    if fp is None: return print('(f) skipped: the model has no fingerprint of its training texts')
+    app = dict(n=20, temperature=0.8, top_p=0.9, min_words=4, max_words=15, max_tokens=80, return_logprobs=True)
+    kinds = {'plain': {}, 'novel=True': dict(novel=True), "stop=':', bad_words=['health']": dict(stop=':', bad_words=['health']),
+             'all three': dict(novel=True, stop=':', bad_words=['health'])}
+    times, res = {k: [] for k in kinds}, {k: [] for k in kinds}
+    for seed in seeds: # interleaved: the machine's drift hits every kind alike
+        for k, kw in kinds.items():
+            out, t = timed(lambda: learn.generate(seed=seed, **app, **kw))
+            times[k].append(t); res[k] += out
+    base = statistics.median(times['plain'])
+    copies = sum(fp.copies(s.text) is not None for s in res['plain'])
+    print(f"\n(f) 20 headlines at the app's settings, {len(seeds)} seeds, median seconds a call; {fp}\n")
+    print('| generate(...) | seconds | ratio | samples redrawn | samples that copy a training headline |\n|---|---|---|---|---|')
+    for k in kinds:
+        t, rs = statistics.median(times[k]), res[k]
+        redrawn = sum(s.redraws for s in rs)
+        copy = copies if k == 'plain' else sum(fp.copies(s.text) is not None for s in rs)
+        print(f'| {k} | {t:.3f} | {t/base:.2f}x | {redrawn} of {len(rs)} ({redrawn/len(rs):.1%}) | '
+              f'{copy} ({copy/len(rs):.1%}) |')
 
 @torch.inference_mode()
 def bare(learn, B, steps=100):

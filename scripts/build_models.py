@@ -4,6 +4,8 @@
     python scripts/build_models.py --models names,origin   # some of them (a classifier starts from the shipped model
                                                            # it needs: build that first)
     python scripts/build_models.py --quick --out /tmp/m    # a smoke test: small data and budgets, written elsewhere
+    python scripts/build_models.py --fingerprint-only      # add the fingerprint of the training texts (for
+                                                           # generate(novel=True)) to the shipped language models
 
 Each model is trained by `toolkit.train.train_default` with its recipe (`DEFAULT_MODELS`) and the bigger budgets of
 `SHIPPED`, on the `small` preset, on one thread by default (pretraining can have the other core). It trains on the
@@ -33,6 +35,8 @@ def get_args(argv=None):
     p.add_argument('--threads', type=int, default=1, help='torch threads (default 1: leave a core for other work)')
     p.add_argument('--quick', action='store_true', help='1,500 texts and tiny budgets: a smoke test, not a model to ship')
     p.add_argument('--commit', action='store_true', help='git-commit each model once it is in place')
+    p.add_argument('--fingerprint-only', action='store_true', help="no training: add to each shipped language model "
+                   "the novelty fingerprint of the texts it was trained on (what training now saves with it)")
     a = p.parse_args(argv)
     a.models = [m.strip() for m in a.models.split(',') if m.strip()]
     bad = [m for m in a.models if m not in DEFAULT_MODELS]
@@ -93,6 +97,24 @@ def build(kind:str, a, staging:Path, out:Path):
     print(f"{kind}: {(time.time() - t0)/60:.1f} min, test {figures}, {disk_mb(out/kind):.1f} MB -> {out/kind}",
           flush=True)
 
+def add_fingerprint(kind:str, staging:Path, out:Path):
+    "Add to the shipped language model `kind` the `Fingerprint` of its training texts; its weights stay as they are"
+    import shutil, torch
+    from toolkit.all import DEFAULT_MODELS, CORPORA, replace_dir, disk_mb
+    from toolkit.novelty import Fingerprint
+    spec = DEFAULT_MODELS[kind]
+    if 'label_col' in spec: return print(f"{kind}: a classifier, no fingerprint")
+    df = parts(spec['corpus'])
+    texts = df[df.part != 'test'][CORPORA[spec['corpus']]['text_col']] # what `build` trains on
+    fp = Fingerprint.build(texts)
+    shutil.rmtree(staging/kind, ignore_errors=True)
+    shutil.copytree(out/kind, staging/kind)
+    w = torch.load(staging/kind/'weights.pt', weights_only=True)
+    w['fingerprint'] = fp.state()
+    torch.save(w, staging/kind/'weights.pt')
+    replace_dir(staging/kind, out/kind)
+    print(f"{kind}: {fp} -> {out/kind} ({disk_mb(out/kind):.1f} MB)", flush=True)
+
 def main(argv=None):
     a = get_args(argv)
     os.environ.setdefault('OMP_NUM_THREADS', str(a.threads))
@@ -104,7 +126,8 @@ def main(argv=None):
     staging = REPO/'build'/'shipped' # on the repository's file system, so a finished model moves into place at once
     for d in (staging, out): d.mkdir(parents=True, exist_ok=True)
     for kind in a.models:
-        build(kind, a, staging, out)
+        if a.fingerprint_only: add_fingerprint(kind, staging, out)
+        else: build(kind, a, staging, out)
         if a.commit:
             subprocess.run(['git', 'add', '--', str(out/kind)], cwd=REPO, check=True)
             subprocess.run(['git', 'commit', '-q', '-m', f"toolkit/models/{kind}: rebuilt by scripts/build_models.py "

@@ -143,7 +143,7 @@ def raw_call(app_url:str, api:str, data:list)->str:
     with urllib.request.urlopen(f'{app_url}gradio_api/call/{api}/{event}', timeout=60) as r: return r.read().decode()
 
 @pytest.mark.parametrize('api, data, msg', [
-    ('headlines', ['New \ud800 study', 3, 0.8, 0.9, 0, 10, 0], 'the prompt is not valid text'),
+    ('headlines', ['New \ud800 study', 3, 0.8, 0.9, 0, 10, 0, True], 'the prompt is not valid text'),
     ('classify', ['Naka\ud800mura'], 'the text is not valid text'),
 ])
 def test_lone_surrogate_is_a_clear_error(app_url, client, api, data, msg):
@@ -171,3 +171,12 @@ def test_special_tokens_in_a_prompt_are_text(client):
     lines = client.predict(prompt, 4, 0.8, 0.9, 0, 12, 0, api_name='/headlines').split('\n')
     assert len(lines) == 4 and all(l.startswith(prompt) for l in lines), lines
     assert not any('Xxcat' in l for l in lines)
+
+def test_score_endpoint(client):
+    "/score: each piece of the text with how surprising the model found it (0 to 1), and a summary line"
+    marks, summary = client.predict('New study finds coffee may help', 'headlines', api_name='/score')
+    pairs = [(m['token'], m['class_or_confidence']) if isinstance(m, dict) else tuple(m) for m in marks]
+    assert ''.join(t for t, _ in pairs) == 'New study finds coffee may help ⏎'
+    assert all(0 <= float(v) <= 1 for _, v in pairs)
+    assert 'bits per character' in summary
+    with pytest.raises(Exception, match='enter a text to score'): client.predict(' ', 'headlines', api_name='/score')

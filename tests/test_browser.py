@@ -65,3 +65,29 @@ def test_names_and_classify_in_browser(page, app_url, tmp_path):
     expect(page.locator('#classify-sentiment')).to_contain_text(re.compile('fresh|rotten'))
     expect(page.locator('#classify-origin')).to_contain_text('%')
     page.screenshot(path=tmp_path/'classify.png', full_page=True)
+
+def test_write_tab_grows_the_text(page, app_url):
+    "Write tab: the model's likeliest next words appear; clicking one adds it to the text, and new choices follow"
+    from playwright.sync_api import expect
+    page.goto(app_url)
+    page.get_by_role('tab', name='Write').click()
+    page.locator('#write-text textarea').fill('New study')
+    page.locator('#write-suggest').click()
+    first = page.locator('#write-words label').first
+    expect(first).to_contain_text('%')
+    word = first.inner_text().split('·')[0].strip()
+    first.click()
+    expect(page.locator('#write-text textarea')).to_have_value(f'New study {word}')
+    expect(page.locator('#write-words label').first).to_contain_text('%')
+
+def test_settings_shown_and_score_in_browser(page, app_url):
+    "Headlines show the seed and the command that makes them again; the Score tab colours a text's pieces"
+    from playwright.sync_api import expect
+    page.goto(app_url)
+    generate(page, 'headlines', 'headlines-prompt', 'Flu', 3)
+    expect(page.locator('#headlines-settings')).to_contain_text('awd generate headlines --prompt Flu -n 3')
+    expect(page.locator('#headlines-settings')).to_contain_text('--novel')
+    page.get_by_role('tab', name='Score').click()
+    page.locator('#score-text textarea').fill('New study finds coffee may help')
+    page.locator('#score-button').click()
+    expect(page.locator('#score-summary')).to_contain_text('bits per character')

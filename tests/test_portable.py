@@ -63,7 +63,8 @@ def test_portable_holds_no_pickle(lm_and_dir):
     assert sorted(p.name for p in d.iterdir()) == sorted(PORTABLE_FILES)
     json.loads((d/'config.json').read_text()); json.loads((d/'card.json').read_text())
     w = torch.load(d/'weights.pt', weights_only=True)
-    assert set(w) == {'model', 'start_state'} and all(isinstance(v, torch.Tensor) for v in w['model'].values())
+    assert set(w) == {'model', 'start_state', 'fingerprint'} and all(isinstance(v, torch.Tensor) for v in w['model'].values())
+    assert isinstance(w['fingerprint']['bits'], torch.Tensor) # the novelty fingerprint of the training texts
 
 def test_portable_loaded_model_saves_again(lm_and_dir, tmp_path):
     "A loaded portable model saves again (portable or pickle) with the same card fields and the same generations"

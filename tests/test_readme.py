@@ -150,6 +150,10 @@ def check_output(argv:list[str], r:subprocess.CompletedProcess, cwd:Path):
         n = int(argv[argv.index('-n')+1])
         assert len(out) == n and all(o.strip() for o in out), out
         if '--prompt' in argv: assert all(o.startswith(argv[argv.index('--prompt')+1]) for o in out), out
+        from toolkit.novelty import words_of
+        for flag, a in zip(argv, argv[1:]):
+            if flag == '--stop': assert not any(a in o for o in out), (a, out) # cut there, not kept
+            if flag == '--bad-word': assert not any(a.lower() in words_of(o) for o in out), (a, out)
     elif cmd == 'classify' and '--csv' in argv:
         assert out == [f"wrote {cwd/argv[argv.index('--out')+1]}"]
         res = pd.read_csv(cwd/argv[argv.index('--out')+1])
@@ -157,6 +161,10 @@ def check_output(argv:list[str], r:subprocess.CompletedProcess, cwd:Path):
     elif cmd == 'classify':
         texts = [a for a in argv[3:] if not a.startswith('-')]
         assert [l.split('\t')[2] for l in out] == texts and all(0 < float(l.split('\t')[1]) <= 1 for l in out), out
+    elif cmd == 'score':
+        texts = [a for a in argv[3:] if not a.startswith('-')]
+        assert out[0] == 'bpc\tppl/word\tlogprob\ttext' and [l.split('\t')[3] for l in out[1:]] == texts, out
+        assert all(float(l.split('\t')[0]) > 0 for l in out[1:]), out
     elif cmd == 'info':
         card = json.loads(r.stdout)
         assert {'corpus', 'preset', 'metrics', 'versions'} <= set(card) and card['corpus'] == 'headlines'

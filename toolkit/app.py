@@ -6,7 +6,7 @@
 from __future__ import annotations
 import os
 os.environ.setdefault('GRADIO_ANALYTICS_ENABLED', 'False') # before gradio is imported: the app never phones home
-import functools, hashlib, inspect, json, time
+import functools, hashlib, inspect, json, math, random, shlex, time
 from pathlib import Path
 import torch
 import gradio as gr
@@ -14,11 +14,12 @@ import pandas as pd
 from fastai.learner import Learner
 from fastai.text.learner import LMLearner
 import toolkit
-from .core import file_lock, members, check_arg
+from .core import file_lock, members, check_arg, MAX_SEED
 from .data import load_corpus
 from .tokenize import check_text
 from .classify import predict_texts
 from .batch import Batcher, ClassifyBatcher, JOINS
+from .generate import score_texts, next_words
 from .export import load_model, shipped_models
 from .train import train_default
 from .lm import check_device
@@ -26,9 +27,10 @@ from .recipes import DEFAULT_MODELS, APP_MODELS, TINY_APP
 
 # %% auto #0
 __all__ = ['MAX_APP_PROMPT', 'MAX_APP_N', 'MAX_TEXT_CHARS', 'MAX_QUEUE', 'MAX_UPLOAD', 'ORIGIN_COLS', 'MAX_WAITING',
-           'STREAM_EVERY', 'GEN_CONCURRENCY', 'HEADLINE_EXAMPLES', 'NAME_EXAMPLES', 'CLASSIFY_EXAMPLES', 'app_device',
-           'ensure_models', 'load_models', 'tiny_models', 'user_errors', 'public_card', 'Handlers', 'card_markdown',
-           'card_summary', 'build_app', 'app_models', 'start_app', 'launch', 'serve']
+           'STREAM_EVERY', 'SUGGESTIONS', 'GEN_CONCURRENCY', 'HEADLINE_EXAMPLES', 'NAME_EXAMPLES', 'SCORE_EXAMPLES',
+           'CLASSIFY_EXAMPLES', 'app_device', 'ensure_models', 'load_models', 'tiny_models', 'user_errors',
+           'public_card', 'shown_pieces', 'settings_markdown', 'Handlers', 'card_markdown', 'card_summary', 'build_app',
+           'app_models', 'start_app', 'launch', 'serve']
 
 # %% ../nbs/10_app.ipynb #c005
 def app_device()->str:
@@ -139,7 +141,8 @@ def _gen_args(prompt, n, temperature, top_p=None, min_words=0, max_words=None, s
     if temperature is None or temperature <= 0: raise ValueError(f"temperature must be above 0, got {temperature}")
     top_p = None if top_p is None or top_p >= 1 else float(top_p)
     min_words, max_words, seed = _int(min_words, 'min words') or 0, _int(max_words, 'max words'), _int(seed, 'seed')
-    return dict(prompt=prompt, n=n, temperature=float(temperature), top_p=top_p, min_words=min_words,
+    top_p = None if top_p is None else round(top_p, 4) # what the page shows is what is used
+    return dict(prompt=prompt, n=n, temperature=round(float(temperature), 4), top_p=top_p, min_words=min_words,
                 max_words=max_words, seed=None if seed is None or seed < 0 else seed) # a negative seed: random
 
 # %% ../nbs/10_app.ipynb #c022
@@ -171,6 +174,29 @@ def public_card(
 
 _PROSE = ('rebuild', 'data') # fields of the shipped models' cards that name repository files in sentences
 
+# %% ../nbs/10_app.ipynb #c026s
+def shown_pieces(
+    pieces:list, # [(piece, probability)] as `LMLearner.score` gives them
+)->list[tuple[str, float]]: # [(text, surprise)]: the surprise in bits / 16, at most 1
+    "A score's pieces as a reader sees them: case marks folded into the word they mark, '▁' as a space, the end as ⏎"
+    out, case, carry, upper = [], None, 1., False
+    for piece, p in pieces:
+        bare, new_word = piece.lstrip('▁'), piece.startswith('▁')
+        if bare in ('xxmaj', 'xxup'): case, carry = bare, carry*p; continue
+        if bare == 'xxbos': text = ' ⏎'
+        else:
+            text = (' ' if new_word and out else '') + bare
+            if new_word and bare: upper = False
+            if case == 'xxup': upper = True
+            if upper: text = text.upper()
+            elif case == 'xxmaj' and bare: text = text.replace(bare, bare[:1].upper() + bare[1:], 1)
+            if bare or case == 'xxup': case = None
+        if not text: carry *= p; continue # a bare '▁' that starts the text: its probability goes with the next piece
+        out.append((text, round(min(1., -math.log2(max(p*carry, 1e-300))/16), 3)))
+        carry = 1.
+    return out
+
+
 # %% ../nbs/10_app.ipynb #c028
 ORIGIN_COLS = ['name', 'P(chosen origin)', 'classifier says', 'P(classifier says)']
 MAX_WAITING = 64 # requests waiting for one model at most; more get "busy, try again in a moment"
@@ -182,6 +208,24 @@ def _last(gen):
     for out in gen: pass
     return out
 
+SUGGESTIONS = 10 # next words the Write tab offers
+_FLAGS = dict(prompt='--prompt', n='-n', temperature='--temperature', top_p='--top-p', min_words='--min-words',
+              max_words='--max-words', max_tokens='--max-tokens', category='--category', seed='--seed')
+
+def settings_markdown(
+    model:str, # the model's name (a shipped model's name, or its directory)
+    kw:dict, # the `generate` arguments a request used, its seed included
+)->str:
+    "How to make a result again: the `awd generate` command and the `generate` call, with the seed and every setting"
+    used = {k: v for k,v in kw.items() if k in _FLAGS and v not in (None, '') and not (k == 'min_words' and not v)}
+    cli = ['awd', 'generate', model] + [a for k,v in used.items() for a in (_FLAGS[k], f'{v:g}' if isinstance(v, float) else str(v))]
+    if kw.get('novel'): cli.append('--novel')
+    args = ([repr(used.pop('prompt'))] if 'prompt' in used else []) + [f'{k}={v!r}' for k,v in used.items()]
+    if kw.get('novel'): args.append('novel=True')
+    return (f"Seed **{kw['seed']}**. The same {model} again, from a shell or a notebook:\n\n"
+            f"```bash\n{shlex.join(cli)}\n```\n\n"
+            f"```python\nload_model({model!r}).generate({', '.join(args)})\n```")
+
 class Handlers:
     "The app's actions over loaded models, safe to call from many threads: each model is served by its own batcher"
     def __init__(self,
@@ -191,6 +235,7 @@ class Handlers:
         check_arg('join', join, join in JOINS, f"one of {', '.join(JOINS)}")
         self.models, self.join = models, join
         self.classifiers = {k: m for k,m in models.items() if not isinstance(m, LMLearner)}
+        self.lms = {k: m for k,m in models.items() if k not in self.classifiers} # the language models, to score with
         self.batchers = {k: Batcher(m, join=join, max_waiting=MAX_WAITING, name=f'the {k} model')
                          for k,m in models.items() if k not in self.classifiers}
         self.batchers.update({k: ClassifyBatcher(m, join='none' if join == 'none' else 'pass', max_waiting=MAX_WAITING,
@@ -212,15 +257,37 @@ class Handlers:
             yield job.result()
         finally: job.cancel() # the page's stop button, or a client that left: the rows leave the batch
 
-    @user_errors
-    def headlines_stream(self, prompt='', n=10, temperature=0.8, top_p=0.9, min_words=4, max_words=15, seed=None):
-        "Generate headlines, one per line: the finished ones as they come, then all of them in order"
-        kw = _gen_args(prompt, n, temperature, top_p, min_words, max_words, seed)
-        for texts in self._stream('headlines', max_tokens=80, **kw): yield '\n'.join(texts)
+    def has_fingerprint(self, kind:str)->bool:
+        "Whether the model `kind` was saved with the fingerprint of its training texts (what `novel` needs)"
+        return getattr(self.models[kind].awd, 'fingerprint', None) is not None
 
-    def headlines(self, prompt='', n=10, temperature=0.8, top_p=0.9, min_words=4, max_words=15, seed=None)->str:
+    def _novel(self, kind:str, novel)->bool:
+        "`novel` as asked (None: on when the model can tell copies)"
+        return self.has_fingerprint(kind) if novel is None else bool(novel)
+
+    def _headline_args(self, prompt, n, temperature, top_p, min_words, max_words, seed, novel)->dict:
+        return dict(_gen_args(prompt, n, temperature, top_p, min_words, max_words, seed), max_tokens=80,
+                    novel=self._novel('headlines', novel))
+
+    @user_errors
+    def headlines_stream(self, prompt='', n=10, temperature=0.8, top_p=0.9, min_words=4, max_words=15, seed=None,
+                         novel=None):
+        "Generate headlines, one per line: the finished ones as they come, then all of them in order"
+        kw = self._headline_args(prompt, n, temperature, top_p, min_words, max_words, seed, novel)
+        for texts in self._stream('headlines', **kw): yield '\n'.join(texts)
+
+    def headlines(self, prompt='', n=10, temperature=0.8, top_p=0.9, min_words=4, max_words=15, seed=None,
+                  novel=None)->str:
         "Generate headlines, one per line (`headlines_stream`'s last value)"
-        return _last(self.headlines_stream(prompt, n, temperature, top_p, min_words, max_words, seed))
+        return _last(self.headlines_stream(prompt, n, temperature, top_p, min_words, max_words, seed, novel))
+
+    @user_errors
+    def headlines_settings(self, prompt='', n=10, temperature=0.8, top_p=0.9, min_words=4, max_words=15, seed=None,
+                           novel=None)->tuple[int, str]:
+        "The seed a request will use (a random one drawn now) and how to make the same headlines again"
+        kw = self._headline_args(prompt, n, temperature, top_p, min_words, max_words, seed, novel)
+        kw['seed'] = random.randrange(MAX_SEED) if kw['seed'] is None else kw['seed']
+        return kw['seed'], settings_markdown('headlines', kw)
 
     def _origin_table(self, names:list[str], origin:str|None)->pd.DataFrame:
         "What the origin classifier says about each name: its probability of `origin`, and its own best guess"
@@ -231,22 +298,52 @@ class Handlers:
         return pd.DataFrame({'name': names, ORIGIN_COLS[1]: p(col) if col in res.columns else float('nan'),
                              ORIGIN_COLS[2]: res.label, ORIGIN_COLS[3]: p('prob')})
 
-    @user_errors
-    def names_stream(self, start='', n=10, temperature=0.8, seed=None, origin=None):
-        "Names of `origin` that begin with `start`, as they come; at the end, the origin classifier's view of each"
-        kw = {**_gen_args(start, n, temperature, seed=seed), 'max_words': 3}
+    def _name_args(self, start, n, temperature, seed, origin, novel)->dict:
+        kw = {**_gen_args(start, n, temperature, seed=seed), 'max_words': 3, 'max_tokens': 30,
+              'novel': self._novel('names', novel)}
+        del kw['top_p']
         cats = self.models['names'].awd.categories
         if cats:
             if not origin: raise ValueError(f"choose an origin: one of {', '.join(cats)}")
-            kw['category'] = origin = {c.lower(): c for c in cats}.get(str(origin).strip().lower(), origin)
-        names = []
-        for names in self._stream('names', max_tokens=30, **kw):
-            if len(names) < kw['n']: yield '\n'.join(names), gr.skip()
-        yield '\n'.join(names), self._origin_table(names, origin)
+            kw['category'] = {c.lower(): c for c in cats}.get(str(origin).strip().lower(), origin)
+        return kw
 
-    def names(self, start='', n=10, temperature=0.8, seed=None, origin=None)->tuple[str, pd.DataFrame]:
+    @user_errors
+    def names_stream(self, start='', n=10, temperature=0.8, seed=None, origin=None, novel=None):
+        "Names of `origin` that begin with `start`, as they come; at the end, the origin classifier's view of each"
+        kw = self._name_args(start, n, temperature, seed, origin, novel)
+        names = []
+        for names in self._stream('names', **kw):
+            if len(names) < kw['n']: yield '\n'.join(names), gr.skip()
+        yield '\n'.join(names), self._origin_table(names, kw.get('category'))
+
+    def names(self, start='', n=10, temperature=0.8, seed=None, origin=None, novel=None)->tuple[str, pd.DataFrame]:
         "Generate names of `origin` that begin with `start`: one per line, and the origin classifier's view of each"
-        return _last(self.names_stream(start, n, temperature, seed, origin))
+        return _last(self.names_stream(start, n, temperature, seed, origin, novel))
+
+    @user_errors
+    def names_settings(self, start='', n=10, temperature=0.8, seed=None, origin=None, novel=None)->tuple[int, str]:
+        "The seed a request will use (a random one drawn now) and how to make the same names again"
+        kw = self._name_args(start, n, temperature, seed, origin, novel)
+        kw['seed'] = random.randrange(MAX_SEED) if kw['seed'] is None else kw['seed']
+        return kw['seed'], settings_markdown('names', kw)
+
+    @user_errors
+    def suggest(self, text='', model=None)->dict:
+        "The words a language model finds likeliest after `text`, as the Write tab's choices (label, word)"
+        text = _text(text, 'text', MAX_APP_PROMPT)
+        kind = model or next(iter(self.lms), None)
+        if kind not in self.lms: raise ValueError(f"unknown model {kind!r}: one of {', '.join(self.lms)}")
+        words = next_words(self.lms[kind], text.strip(), k=SUGGESTIONS) # read-only on the weights, as `score`: safe beside the batcher
+        return gr.Radio(choices=[(f'{w}  ·  {p:.1%}', w) for w, p in words], value=None)
+
+    @user_errors
+    def pick(self, text='', word=None, model=None)->tuple[str, dict]:
+        "The text with the clicked word added, and the choices after it"
+        if not word: return gr.skip(), gr.skip()
+        text = _text(text, 'text', MAX_APP_PROMPT).strip()
+        text = f'{text} {word}' if text else word
+        return text, self.suggest(text, model)
 
     @user_errors
     def classify(self, text='')->dict|tuple:
@@ -259,6 +356,19 @@ class Handlers:
             res = fut.result()
             out.append({c[5:]: float(res[c].iloc[0]) for c in res.columns[2:]})
         return out[0] if len(out) == 1 else tuple(out)
+
+    @user_errors
+    def score(self, text='', model=None)->tuple[list, str]:
+        "How surprising a language model finds each piece of `text`: the pieces with their surprise, and a summary"
+        text = _text(text, 'text', MAX_TEXT_CHARS).strip()
+        if not text: raise ValueError('enter a text to score')
+        kind = model or next(iter(self.lms), None)
+        if kind not in self.lms: raise ValueError(f"unknown model {kind!r}: one of {', '.join(self.lms)}")
+        s = score_texts(self.lms[kind], [text])[0]
+        summary = (f"**{s.bpc:.2f} bits per character**, perplexity per word {s.ppl_word:,.0f}, log-probability "
+                   f"{s.logprob:.1f} ({len(s.pieces)} pieces, the end of the text included). The darker a piece, the "
+                   "more it surprised the model.")
+        return shown_pieces(s.pieces), summary
 
     def cards(self)->dict:
         "Each loaded model's card, as the app shows it"
@@ -325,6 +435,8 @@ GEN_CONCURRENCY = 32 # requests of one endpoint handled at once (they wait in th
 HEADLINE_EXAMPLES = ['New study', 'Why you should', 'How to', 'The best', 'Scientists'] # prompts to try
 NAME_EXAMPLES = [('Russian', 'K'), ('Japanese', 'Ta'), ('Irish', "O'"), ('Italian', 'Ros'), ('Greek', 'Pap'),
                  ('Polish', 'Kow')] # (origin, starting letters)
+SCORE_EXAMPLES = ['New study finds coffee may help your heart', 'Heart your help may coffee finds study new',
+                  'Scientists say the moon is made of cheese']
 CLASSIFY_EXAMPLES = ['A gripping, beautifully acted film that stays with you', 'Dull, overlong and never once funny',
                      'Kowalczyk', 'Scientists say coffee may help you live longer']
 
@@ -346,16 +458,27 @@ def _headlines_tab(h:Handlers):
                     min_w = gr.Number(value=4, precision=0, label='Min words')
                     max_w = gr.Number(value=15, precision=0, label='Max words')
                 seed = gr.Number(value=-1, precision=0, label='Seed (-1: random)')
+                novel = _novel_box(h, 'headlines', 'Only new headlines (redraw any that copies a training headline)')
                 with gr.Row():
                     btn = gr.Button('Generate', variant='primary', elem_id='headlines-generate', scale=3)
                     stop = gr.Button('Stop', variant='stop', elem_id='headlines-stop', scale=1)
             with gr.Column():
                 out = gr.Textbox(label='Headlines', lines=12, buttons=['copy'], elem_id='headlines-out')
+                settings = gr.Markdown(elem_id='headlines-settings')
                 _summary(h, 'headlines')
         gr.Examples([[e] for e in HEADLINE_EXAMPLES], [prompt], label='Starts to try')
-        ev = btn.click(h.headlines_stream, [prompt, n, temp, top_p, min_w, max_w, seed], out, api_name='headlines',
-                       concurrency_id='headlines', concurrency_limit=GEN_CONCURRENCY)
+        used = gr.Number(value=-1, precision=0, label='Seed', visible=False) # the seed a request runs with
+        ev = btn.click(h.headlines_settings, [prompt, n, temp, top_p, min_w, max_w, seed, novel], [used, settings],
+                       api_name=False, concurrency_id='settings', concurrency_limit=GEN_CONCURRENCY
+                       ).success(h.headlines_stream, [prompt, n, temp, top_p, min_w, max_w, used, novel], out,
+                                 api_name='headlines', concurrency_id='headlines', concurrency_limit=GEN_CONCURRENCY)
         stop.click(None, None, None, cancels=[ev], api_name=False)
+
+def _novel_box(h:Handlers, kind:str, label:str):
+    "The novelty filter's box: on, or off and greyed for a model saved without a fingerprint of its training texts"
+    ok = h.has_fingerprint(kind)
+    return gr.Checkbox(value=ok, interactive=ok, elem_id=f'{kind}-novel',
+                       label=label if ok else 'Only new ones: this model was saved without a fingerprint of its texts')
 
 def _origin_input(cats:list|None):
     "A dropdown of the names model's origins (Russian first chosen), or no input for a model without origins"
@@ -373,6 +496,7 @@ def _names_tab(h:Handlers):
                 n = gr.Slider(1, MAX_APP_N, value=10, step=1, label='How many', elem_id='names-n')
                 temp = gr.Slider(0.0, 2.0, value=0.8, step=0.05, label='Temperature')
                 seed = gr.Number(value=-1, precision=0, label='Seed (-1: random)')
+                novel = _novel_box(h, 'names', 'Only new names (redraw any that is a training name)')
                 with gr.Row():
                     btn = gr.Button('Generate names', variant='primary', elem_id='names-generate', scale=3)
                     stop = gr.Button('Stop', variant='stop', elem_id='names-stop', scale=1)
@@ -380,13 +504,33 @@ def _names_tab(h:Handlers):
                 out = gr.Textbox(label='Names', lines=10, buttons=['copy'], elem_id='names-out')
                 table = gr.Dataframe(headers=ORIGIN_COLS, label='What the origin classifier says about each name',
                                      visible='origin' in h.classifiers, interactive=False, elem_id='names-origins')
+                settings = gr.Markdown(elem_id='names-settings')
                 _summary(h, 'names')
         cats = h.models['names'].awd.categories
         if cats: gr.Examples([[o, s] for o,s in NAME_EXAMPLES if o in cats], [origin, start], label='Origins to try')
         else: gr.Examples([[s] for _,s in NAME_EXAMPLES], [start], label='Starts to try')
-        ev = btn.click(h.names_stream, [start, n, temp, seed, origin], [out, table], api_name='names',
-                       concurrency_id='names', concurrency_limit=GEN_CONCURRENCY)
+        used = gr.Number(value=-1, precision=0, label='Seed', visible=False)
+        ev = btn.click(h.names_settings, [start, n, temp, seed, origin, novel], [used, settings], api_name=False,
+                       concurrency_id='settings', concurrency_limit=GEN_CONCURRENCY
+                       ).success(h.names_stream, [start, n, temp, used, origin, novel], [out, table], api_name='names',
+                                 concurrency_id='names', concurrency_limit=GEN_CONCURRENCY)
         stop.click(None, None, None, cancels=[ev], api_name=False)
+
+def _write_tab(h:Handlers):
+    "The Write tab: a text grows a word at a time, the person clicking one of the model's likeliest next words"
+    with gr.Tab('Write') as tab:
+        gr.Markdown("Write with the model, a word at a time: click one of the words it finds likeliest next (with "
+                    "their probabilities), or type your own.")
+        with gr.Row():
+            text = gr.Textbox(label='Your text', placeholder='e.g. New study', elem_id='write-text', scale=4)
+            model = gr.Dropdown(list(h.lms), value=next(iter(h.lms)), label='Language model', elem_id='write-model',
+                                scale=1)
+        words = gr.Radio(choices=[], label='Next word: click to add it', elem_id='write-words')
+        btn = gr.Button('Suggest next words', elem_id='write-suggest')
+        kw = dict(concurrency_id='write', concurrency_limit=GEN_CONCURRENCY)
+        btn.click(h.suggest, [text, model], words, api_name=False, **kw)
+        for ev in (text.submit, model.change, tab.select): ev(h.suggest, [text, model], words, api_name=False, **kw)
+        words.input(h.pick, [text, words, model], [text, words], api_name=False, **kw)
 
 def _classify_tab(h:Handlers):
     "The Classify tab: a text; the label probabilities of every loaded classifier"
@@ -405,6 +549,22 @@ def _classify_tab(h:Handlers):
         btn.click(h.classify, text, labels, api_name='classify', concurrency_id='classify',
                   concurrency_limit=GEN_CONCURRENCY)
         text.submit(h.classify, text, labels, api_name=False, concurrency_id='classify', concurrency_limit=GEN_CONCURRENCY)
+
+def _score_tab(h:Handlers):
+    "The Score tab: a text and a language model; each piece coloured by how surprising the model found it"
+    with gr.Tab('Score'):
+        with gr.Row():
+            with gr.Column():
+                text = gr.Textbox(label='Text', lines=3, placeholder='a headline or a name', elem_id='score-text')
+                model = gr.Dropdown(list(h.lms), value=next(iter(h.lms)), label='Language model', elem_id='score-model')
+                btn = gr.Button('Score', variant='primary', elem_id='score-button')
+            with gr.Column():
+                marks = gr.HighlightedText(label='How surprising each piece was (darker: more)', show_legend=False,
+                                           elem_id='score-pieces')
+                summary = gr.Markdown(elem_id='score-summary')
+        gr.Examples([[e] for e in SCORE_EXAMPLES], [text], label='Texts to try')
+        btn.click(h.score, [text, model], [marks, summary], api_name='score', concurrency_id='score',
+                  concurrency_limit=GEN_CONCURRENCY)
 
 def _models_tab(h:Handlers):
     "The Models tab: each model's card, and all of them as JSON"
@@ -427,6 +587,8 @@ def build_app(
         if 'headlines' in models: _headlines_tab(h)
         if 'names' in models: _names_tab(h)
         if h.classifiers: _classify_tab(h)
+        if h.lms: _write_tab(h)
+        if h.lms: _score_tab(h)
         _models_tab(h)
     demo.queue(default_concurrency_limit=4, api_open=False, max_size=MAX_QUEUE) # every route goes through the queue
     demo.models, demo.handlers = list(models), h # what it serves, by name; its handlers (and their batchers)

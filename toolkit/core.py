@@ -29,12 +29,14 @@ class ModelInfo:
     start_state:list|None=None # a language model's mean LSTM state at the start of a text
     start_state_key:float|None=None # the weights `start_state` was computed for
     vocab_info:object=None # a language model's sampler masks, built once per vocabulary
+    fingerprint:object=None # a language model's `Fingerprint` of its training texts (for `generate(novel=True)`)
 
 @dataclass
 class DataInfo:
     "What the toolkit's `DataLoaders` carry, as `dls.awd`"
     backwards:bool=False # texts are read from their end
     valid_stats:dict|None=None # characters, words and tokens of the validation texts (for bits per character)
+    fingerprint:object=None # a `Fingerprint` of the texts (see `toolkit.novelty`)
 
 # %% ../nbs/00_core.ipynb #c019
 def model_info(

@@ -19,6 +19,7 @@ from .recipes import PRESETS
 from .lm import get_tokenizer, lm_dls, lm_learner, check_device, pretrained_dir
 from .generate import get_start_state, weights_key # a loaded LMLearner gets `generate` and the fast `predict`
 from .classify import classifier_dls, classifier_learner, classes_of, Ensemble
+from .novelty import Fingerprint
 
 # %% auto #0
 __all__ = ['PORTABLE_FORMAT', 'PORTABLE_VERSION', 'PORTABLE_FILES', 'package_versions', 'last_metrics', 'to_json', 'model_card',
@@ -167,6 +168,7 @@ def save_portable(
     state = get_start_state(learn) if isinstance(learn, LMLearner) else None
     weights = {'model': cpu_weights(learn.model, half),
                'start_state': None if state is None else [[h.detach().cpu(), c.detach().cpu()] for h,c in state]}
+    if getattr(learn.awd, 'fingerprint', None) is not None: weights['fingerprint'] = learn.awd.fingerprint.state()
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_dir(path, replace=_replace_dir) as tmp:
         torch.save(weights, tmp/'weights.pt')
@@ -249,7 +251,7 @@ def _stub_dls(config:dict, tok:SPTokenizer):
     if classes is None:
         texts = ['a a a a', 'a a a a'] # a few pieces each: every tokenizer makes at least one batch of them
         return lm_dls(pd.DataFrame({'text': texts, 'is_valid': [False, True]}), tokenizer=tok, vocab=vocab, bs=1,
-                      seq_len=2, backwards=back)
+                      seq_len=2, backwards=back, fingerprint=False)
     df = pd.DataFrame({'text': 'a', 'label': list(classes) + [classes[0]], 'is_valid': [False]*len(classes) + [True]})
     return classifier_dls(df, tokenizer=tok, vocab=vocab, classes=list(classes), bs=1, backwards=back)
 
@@ -322,6 +324,9 @@ def _restore_info(learn:Learner, path:Path, config:dict, card:dict, weights:dict
         state = weights.get('start_state')
         info.start_state = None if not state else [(h, c) for h,c in state]
         info.start_state_key = weights_key(learn) # kept, not recomputed from the placeholder texts
+        fp = weights.get('fingerprint')
+        try: info.fingerprint = None if fp is None else Fingerprint.from_state(fp) # of the training texts, for novel=True
+        except ValueError as e: raise ValueError(f"{path}: {e}; train the model again to rebuild it") from None
 
 def _to_device(learn:Learner, device):
     "Move `learn`'s data and model to `device`"

@@ -6,20 +6,23 @@ with the hidden state carried), with the controls users expect, linear in length
 # %% ../nbs/05_generate.ipynb #c002
 from __future__ import annotations
 import inspect, math
+from pathlib import Path
 from typing import NamedTuple
 import torch
 from fastcore.basics import patch, ifnone, store_attr
 from fastai.text.learner import LMLearner, decode_spec_tokens
 from fastai.text.models.awdlstm import AWD_LSTM
 from .tokenize import SPECIAL_TOKS, detokenize, check_text
-from .core import model_info, eval_mode, check_arg, is_int, is_num, check_seed
+from .core import model_info, eval_mode, check_arg, is_int, is_num, check_seed, atomic_file
+from .data import read_table, pick_col
 from .lm import get_tokenizer
+from .novelty import words_of
 
 # %% auto #0
-__all__ = ['MAX_N', 'MAX_TOKENS', 'MAX_PROMPT_CHARS', 'MAX_SCORE_CHARS', 'VocabInfo', 'vocab_info', 'Sample', 'awd_step',
-           'GenRequest', 'RunningBatch', 'sample', 'run_requests', 'start_state', 'weights_key', 'get_start_state',
-           'check_generate_args', 'category_token', 'prompt_pieces', 'gen_request', 'row_output', 'generate_many',
-           'Score', 'score_texts']
+__all__ = ['MAX_N', 'MAX_TOKENS', 'MAX_PROMPT_CHARS', 'MAX_STOPS', 'MAX_STOP_CHARS', 'MAX_SCORE_CHARS', 'VocabInfo', 'vocab_info',
+           'Sample', 'awd_step', 'GenRequest', 'RunningBatch', 'sample', 'run_requests', 'start_state', 'weights_key',
+           'get_start_state', 'check_generate_args', 'category_token', 'prompt_pieces', 'gen_request', 'row_output',
+           'generate_many', 'Score', 'score_texts', 'score_csv', 'NextWord', 'next_words']
 
 # %% ../nbs/05_generate.ipynb #c005
 _ENDS = {'xxbos', 'xxeos'}
@@ -64,6 +67,7 @@ class Sample(NamedTuple):
     text:str
     logprob:float
     n_tokens:int
+    redraws:int=0 # samples drawn and thrown away before this one (a copy of a training text, a bad word)
 
 _NUCLEUS_K = 256 # a nucleus (top-p) is looked for among this many most likely pieces first, among all if it is wider
 
@@ -175,9 +179,14 @@ class GenRequest:
         state:list|None=None, # the LSTM state to read the prompt from
         on_row=None, # called as on_row(request, i, ids, logprob) as each row finishes
         logprobs:bool=True, # add up each row's log-probability (False: its logprob stays 0, and steps cost less)
+        watch=None, # called as watch(ids, done) on a row: None (go on), 'stop' (end it here) or 'redraw' (throw it away)
+        every_step:bool=False, # call `watch` at every step (stop strings, bad words), else only as a row ends
+        bans:list[int]|None=None, # piece ids never produced
+        max_draws:int=50, # a row thrown away this many times fails (`results[i]` is None)
     ):
         store_attr()
         self.results, self.n_done, self.cancelled = [None]*n, 0, False
+        self.redraws, self.reasons = [0]*n, [None]*n # per row: samples thrown away, and why the last one was
 
     def finish(self, i:int, ids:list[int], logprob:float):
         self.results[i] = (ids, logprob)
@@ -198,7 +207,8 @@ def _mask_table(info:VocabInfo, dev)->tuple:
     return table, table.all(-1)
 
 _ROW_COLS = dict(req=torch.long, local=torch.long, words=torch.long, form=torch.long, temp=torch.float, top_k=torch.long, top_p=torch.float, min_p=torch.float,
-                 greedy=torch.bool, stop=torch.bool, penalty=torch.float, max_tokens=torch.long, length=torch.long, score=torch.float64, want=torch.bool)
+                 greedy=torch.bool, stop=torch.bool, penalty=torch.float, max_tokens=torch.long, length=torch.long, score=torch.float64, want=torch.bool,
+                 words0=torch.long, form0=torch.long, watch=torch.bool, every=torch.bool) # words0, form0: where a redrawn row starts again
 
 def _word_rules(r:GenRequest, dev)->torch.Tensor:
     "The rules of bits 8, 16 and 32 for a row of `r` at 0, 1, ... words (1, W); the last holds for more words"
@@ -222,6 +232,7 @@ class RunningBatch:
         self.hist = torch.zeros(0, 1, dtype=torch.int32, device=self.dev)
         self.wtab = torch.zeros(0, 1, dtype=torch.long, device=self.dev)
         self.reqs, self.groups, self._next, self.pending, self.n_pending = {}, [], 0, [], 0
+        self.ban = None # (rows, V) pieces each row may never produce, when a request has bans
 
     def __len__(self): return len(self.rows['req']) + self.n_pending # rows running and rows about to join
 
@@ -235,9 +246,11 @@ class RunningBatch:
         rid, self._next, n, last = self._next, self._next + 1, r.n, r.prompt_ids[-1]
         self.reqs[rid] = r
         I = self.info
-        vals = dict(req=rid, local=torch.arange(n), words=int(I.word_start[torch.tensor(r.prompt_ids)].sum()),
-                    form=int(r.first_word_start or bool(I.marker[last])) | int(I.case[last]) << 1
-                         | int(bool(I.space[last]) and not r.first_word_start) << 2,
+        words = int(I.word_start[torch.tensor(r.prompt_ids)].sum())
+        form = int(r.first_word_start or bool(I.marker[last])) | int(I.case[last]) << 1 \
+               | int(bool(I.space[last]) and not r.first_word_start) << 2
+        vals = dict(req=rid, local=torch.arange(n), words=words, form=form, words0=words, form0=form,
+                    watch=r.watch is not None, every=r.watch is not None and r.every_step,
                     temp=1. if r.greedy else r.temperature, top_k=0 if r.greedy else r.top_k or 0,
                     top_p=math.inf if r.greedy or r.top_p is None or r.top_p >= 1 else r.top_p,
                     min_p=0. if r.greedy else r.min_p or 0., want=r.logprobs, greedy=r.greedy, stop=r.stop_at_eos,
@@ -267,8 +280,20 @@ class RunningBatch:
             V = len(self.info.vocab)
             old = self.seen if self.seen is not None else torch.zeros(len(nxt), V, dtype=torch.bool, device=self.dev)
             self.seen = torch.cat([old, torch.zeros(sum(ns), V, dtype=torch.bool, device=self.dev)])
+        if self.ban is not None or any(r.bans for r,*_ in P):
+            V = len(self.info.vocab)
+            old = self.ban if self.ban is not None else torch.zeros(len(nxt), V, dtype=torch.bool, device=self.dev)
+            new = [torch.zeros(n, V, dtype=torch.bool, device=self.dev) for n in ns]
+            for b, (r,*_) in zip(new, P):
+                if r.bans: b[:, r.bans] = True
+            self.ban = torch.cat([old] + new)
         self._regroup()
         self.logits, self.hidden = self.advance(x, self.hidden)
+        o = len(nxt)
+        for n, (r,*_) in zip(ns, P): # where a redrawn row starts again: the state after its whole prompt
+            if r.watch is not None:
+                r.start = ([tuple(t[o:o+1].clone() for t in hc) for hc in self.hidden], self.logits[o:o+1].clone())
+            o += n
 
     def _regroup(self):
         """After rows join or leave: the requests in row order with their running rows (each request's rows stay
@@ -282,6 +307,7 @@ class RunningBatch:
         self.filtered, self.plain = filt.nonzero().squeeze(1), (~filt).nonzero().squeeze(1) # top-k / min-p rows, the rest
         self.nucleus = (R['top_p'].isfinite() & ~filt).nonzero().squeeze(1) # rows whose draws top-p checks
         self.want, self.temp = bool(R['want'].any()), None if bool((R['temp'] == 1).all()) else R['temp'][:, None]
+        self.watched = bool(R['watch'].any())
         self.one = len(self.groups) == 1
 
     def _keep(self, keep:torch.Tensor, logits:bool=True):
@@ -291,6 +317,7 @@ class RunningBatch:
         if logits: self.logits = self.logits[keep]
         self.hidden = [tuple(t[keep] for t in hc) for hc in self.hidden]
         if self.seen is not None: self.seen = self.seen[keep]
+        if self.ban is not None: self.ban = self.ban[keep]
         live = set(self.rows['req'].tolist()) | {int(new['req'][0]) for _,new,_,_ in self.pending}
         self.reqs = {k: r for k,r in self.reqs.items() if k in live}
         self._regroup()
@@ -354,6 +381,7 @@ class RunningBatch:
         words = R['words'].clamp(max=self.wtab.shape[1] - 1)
         code = self.relax[R['form'] | self.wtab[self._ar, words]] # the row's rules: one mask of the table
         lg = logits.masked_fill(self.table[code], -math.inf)
+        if self.ban is not None: lg = lg.masked_fill(self.ban, -math.inf)
         if self.seen is not None:
             pen = R['penalty'][:, None]
             lg = torch.where(self.seen, torch.where(lg > 0, lg/pen, lg*pen), lg)
@@ -364,22 +392,51 @@ class RunningBatch:
         self.hist[self._ar, L] = nxt.int()
         L += ~ended
         done, finished = ended | (L >= R['max_tokens']), []
+        restart = self._watch(done, L, finished) if self.watched else None
         if bool(done.any()):
             reqs = dict(self.reqs)
             for i in done.nonzero().squeeze(1).tolist():
-                finished.append((reqs[int(R['req'][i])], int(R['local'][i]), self.hist[i, :int(L[i])].tolist(),
-                                 float(R['score'][i])))
+                finished.append((reqs[int(R['req'][i])], int(R['local'][i]),
+                                 None if int(L[i]) < 0 else self.hist[i, :int(L[i])].tolist(), float(R['score'][i])))
             keep = (~done).nonzero().squeeze(1)
             nxt = nxt[keep]
+            if restart is not None: restart = restart[keep]
             self._keep(keep, logits=False)
             R = self.rows
         if len(nxt):
             if self.seen is not None: self.seen[self._ar, nxt] = True
             R['words'] += self.word_start[nxt]
             R['form'] = self.form[nxt]
+        rs = None if restart is None or not bool(restart.any()) else restart.nonzero().squeeze(1)
+        if rs is not None: # thrown-away rows start again after their prompt
+            for k, v in (('words', R['words0']), ('form', R['form0']), ('length', 0), ('score', 0.)):
+                R[k][rs] = v[rs] if isinstance(v, torch.Tensor) else v
+            if self.seen is not None: self.seen[rs] = False
         if self.pending: self._join(nxt) # waiting requests join: one pass of the model for all rows
         elif len(nxt): self.logits, self.hidden = self.advance(nxt, self.hidden)
+        if rs is not None:
+            reqs = [self.reqs[int(q)] for q in R['req'][rs].tolist()]
+            self.logits[rs] = torch.cat([r.start[1] for r in reqs])
+            self.hidden = [tuple(t.index_put((rs,), torch.cat([r.start[0][l][j] for r in reqs])) for j,t in enumerate(hc))
+                           for l, hc in enumerate(self.hidden)]
         return finished
+
+    def _watch(self, done:torch.Tensor, L:torch.Tensor, finished:list)->torch.Tensor:
+        """Ask the watches of the rows that have one (every step, or as the row ends): a row told to stop is done,
+        a row thrown away starts again (the rows returned), or fails past its request's `max_draws` (done, ids None)"""
+        R = self.rows
+        ask = (R['every'] | (done & R['watch'])).nonzero().squeeze(1).tolist()
+        restart = torch.zeros_like(done)
+        for i in ask:
+            r, j = self.reqs[int(R['req'][i])], int(R['local'][i])
+            verdict = r.watch(self.hist[i, :int(L[i])].tolist(), bool(done[i]))
+            if verdict == 'stop': done[i] = True
+            elif verdict == 'redraw':
+                r.redraws[j] += 1
+                if r.redraws[j] < r.max_draws: restart[i], done[i] = True, False
+                elif not done[i]: done[i] = True; R['length'][i] = -1 # failed: no ids
+                else: R['length'][i] = -1
+        return restart
 
 @torch.inference_mode()
 def sample(
@@ -552,7 +609,7 @@ def gen_request(
     prompt:str='', n:int=1, temperature:float=1.0, top_k:int|None=None, top_p:float|None=None, min_p:float|None=None,
     greedy:bool=False, min_words:int=0, max_words:int|None=None, max_tokens:int=200, stop_at_eos:bool=True,
     no_unk:bool=True, repetition_penalty:float=1.0, seed:int|None=None, category:str|None=None,
-    return_logprobs:bool=False,
+    return_logprobs:bool=False, novel:bool=False, stop:str|list[str]|None=None, bad_words:str|list[str]|None=None,
     on_row=None, # called as on_row(request, i, ids, logprob) as each row finishes
 )->GenRequest:
     "One `generate` call, checked, as the engine's request (its pieces and output form kept on it)"
@@ -565,17 +622,91 @@ def gen_request(
     if seed is not None: check_seed(seed)
     info = vocab_info(learn)
     pieces = prompt_pieces(learn, prompt, category)
+    stops, bad = _check_stops(stop), _check_bad_words(bad_words, prompt)
+    fp = getattr(learn.awd, 'fingerprint', None) if novel else None
+    if novel and fp is None:
+        raise ValueError("this model was saved without a fingerprint of its training texts, so novel=True cannot tell "
+                         "a copy from a new text: train it again with this version of awd-toolkit, or leave novel off")
     r = GenRequest(info.ids(pieces), int(n), int(max_tokens), float(temperature), top_k, top_p, min_p, greedy,
                    min_words, max_words, stop_at_eos, no_unk, repetition_penalty, _generator(learn.model, seed),
-                   bool(prompt) and prompt[-1].isspace(), get_start_state(learn), on_row, return_logprobs)
-    r.pieces, r.return_logprobs, r.vocab = pieces, return_logprobs, info.vocab
+                   bool(prompt) and prompt[-1].isspace(), get_start_state(learn), on_row, return_logprobs,
+                   bans=_bad_pieces(info, bad) or None)
+    r.pieces, r.return_logprobs, r.vocab, r.stops = pieces, return_logprobs, info.vocab, stops
+    if stops or bad or fp is not None: r.watch, r.every_step = _Watch(r, stops, bad, fp), bool(stops or bad)
     return r
+
+MAX_STOPS, MAX_STOP_CHARS = 16, 200 # stop strings per call, and characters of each
+
+def _listify(o, what:str)->list[str]:
+    "`o` (None, a string, or a list of strings) as a list, each a non-empty string"
+    if o is None: return []
+    if isinstance(o, str): o = [o]
+    if not isinstance(o, (list, tuple)) or not all(isinstance(s, str) for s in o):
+        raise ValueError(f"{what} must be a string or a list of strings, got {type(o).__name__}")
+    if any(not s.strip() for s in o): raise ValueError(f"{what} must not hold an empty string")
+    if len(o) > MAX_STOPS: raise ValueError(f"{what}: at most {MAX_STOPS} strings, got {len(o)}")
+    if any(len(s) > MAX_STOP_CHARS for s in o): raise ValueError(f"{what}: each at most {MAX_STOP_CHARS} characters")
+    return list(o)
+
+def _check_stops(stop)->list[str]:
+    "The stop strings, checked"
+    return _listify(stop, 'stop')
+
+def _check_bad_words(bad_words, prompt:str)->set[str]:
+    "The bad words, checked, lower-cased: each one word, none of them in the prompt"
+    bad = set()
+    for w in _listify(bad_words, 'bad_words'):
+        ws = words_of(w)
+        if len(ws) != 1: raise ValueError(f"bad_words: {w!r} is not one word (letters and digits)")
+        bad.add(ws[0])
+    if (clash := sorted(bad & set(words_of(prompt)))):
+        raise ValueError(f"the prompt has the bad word {clash[0]!r}: no sample that starts with it can be without it")
+    return bad
+
+def _bad_pieces(info:VocabInfo, bad:set[str])->list[int]:
+    "The pieces that are a whole bad word by themselves (longer spellings are caught as the word completes)"
+    return sorted({info.o2i[p] for w in bad for p in ('▁' + w, '▁' + w.capitalize(), '▁' + w.upper()) if p in info.o2i})
+
+def _cut_stop(text:str, start:int, stops:list[str])->int|None:
+    "Where the first stop string found in `text` after `start` begins, None if there is none"
+    at = [i for s in stops if (i := text.find(s, start)) >= 0]
+    return min(at) if at else None
+
+class _Watch:
+    "A request's watch over its rows: cut at stop strings, throw away rows with a bad word or that copy a training text"
+    def __init__(self, r:GenRequest, stops:list[str], bad:set[str], fp):
+        self.r, self.stops, self.bad, self.fp = r, stops, bad, fp
+        self.start = len(_clean(r.pieces))
+
+    def __call__(self, ids:list[int], done:bool)->str|None:
+        r = self.r
+        text = _clean(r.pieces + [r.vocab[t] for t in ids])
+        stopped = False
+        if self.stops and (cut := _cut_stop(text, self.start, self.stops)) is not None:
+            text, stopped = text[:cut], True
+        if self.bad:
+            ws = words_of(text[self.start:])
+            if not (done or stopped) and text[-1:].isalnum(): ws = ws[:-1] # the last word may go on
+            if (hit := next((w for w in ws if w in self.bad), None)) is not None:
+                self._why(ids, f'the bad word {hit!r}'); return 'redraw'
+        if (done or stopped) and self.fp is not None and (how := self.fp.copies(text)) is not None:
+            self._why(ids, f'a copy of {how}'); return 'redraw'
+        return 'stop' if stopped else None
+
+    def _why(self, ids, reason): self.r.last_reason = reason
+
+def _fail_message(r:GenRequest)->str:
+    return (f"no sample without {getattr(r, 'last_reason', 'a problem')} in {r.max_draws} draws: these settings may be "
+            "impossible together (drop a bad word, raise the temperature, or turn novel off)")
 
 def row_output(r:GenRequest, i:int)->str|Sample:
     "Row `i` of a finished row of `r` as `generate` returns it: a clean text, or a `Sample`"
     ids, lp = r.results[i]
+    if ids is None: raise ValueError(_fail_message(r))
     text = _clean(r.pieces + [r.vocab[t] for t in ids])
-    return Sample(text, lp, len(ids)) if r.return_logprobs else text
+    if getattr(r, 'stops', None) and (cut := _cut_stop(text, len(_clean(r.pieces)), r.stops)) is not None:
+        text = text[:cut].rstrip() # the stop string is not kept
+    return Sample(text, lp, len(ids), r.redraws[i]) if r.return_logprobs else text
 
 
 # %% ../nbs/05_generate.ipynb #c016b
@@ -597,7 +728,10 @@ def generate(
     repetition_penalty:float=1.0, # > 1 discourages repeating pieces
     seed:int|None=None, # same seed, same samples (on the same machine): an integer from 0 to `MAX_SEED`
     category:str|None=None, # for models trained with categories (e.g. a name's origin)
-    return_logprobs:bool=False, # return `Sample(text, logprob, n_tokens)` instead of plain texts
+    return_logprobs:bool=False, # return `Sample(text, logprob, n_tokens, redraws)` instead of plain texts
+    novel:bool=False, # throw away and draw again any sample that copies a training text (see `toolkit.novelty`)
+    stop:str|list[str]|None=None, # a sample ends where one of these strings appears (it is not kept)
+    bad_words:str|list[str]|None=None, # words no sample may hold (any case, however many pieces they take)
 )->list:
     "Generate `n` clean texts that start with `prompt`"
     kw = {k: v for k,v in locals().items() if k != 'self'}
@@ -702,3 +836,102 @@ def score(
     if isinstance(texts, str): return score_texts(self, [texts], category, bs)[0]
     return score_texts(self, texts, category, bs)
 
+
+# %% ../nbs/05_generate.ipynb #c044c
+def score_csv(
+    learn:LMLearner, # a forward language model the toolkit made
+    src:str|Path, # a .csv, .tsv or .jsonl file (optionally .gz)
+    out:str|Path, # where to write the copy with scores (CSV; TSV if it ends in .tsv)
+    text_col:str|None=None, # column of texts; guessed when there is one column or one named 'text'
+    category:str|None=None, # for models trained with categories
+)->Path:
+    "Write a copy of `src` with columns `bpc`, `ppl_word` and `logprob` for each text, atomically"
+    src, out = Path(src).expanduser(), Path(out).expanduser().absolute()
+    df, _ = read_table(src, no_txt="a .txt file has no columns to copy; use learn.score, or a CSV")
+    texts = df[pick_col(df, text_col, 'text', src)].astype(str)
+    res = score_texts(learn, texts.tolist(), category)
+    res = df.assign(bpc=[s.bpc for s in res], ppl_word=[s.ppl_word for s in res], logprob=[s.logprob for s in res])
+    if out.is_dir(): raise ValueError(f"{out} is a directory: give the file to write")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_file(out) as tmp: res.to_csv(tmp, index=False, sep='\t' if out.suffix.lower() == '.tsv' else ',')
+    return out
+
+
+# %% ../nbs/05_generate.ipynb #c045b
+class NextWord(NamedTuple):
+    "A word that may come next, with its probability (all its spellings, and its end, counted)"
+    word:str
+    prob:float
+
+def _word_masks(info:VocabInfo, dev)->tuple:
+    "Pieces that start a word (a space then a letter or digit), case marks, word ends, word continuations, a bare space"
+    if '_word_masks' not in info.__dict__:
+        alnum = lambda s: s[:1].isalnum()
+        v = info.vocab
+        first = info.word_start & torch.tensor([alnum(p[1:]) for p in v])
+        cont = torch.tensor([not p.startswith('▁') and alnum(p) and p.lstrip('▁') not in SPECIAL_TOKS for p in v])
+        bound = ~cont & ~info.never | info.end # anything else ends the word: a space, punctuation, the end
+        info._word_masks = (first, info.case.clone(), bound, cont, info.space.clone())
+    return tuple(m.to(dev) for m in info._word_masks)
+
+@torch.inference_mode()
+def next_words(
+    learn:LMLearner, # a forward language model the toolkit made
+    prompt:str='', # the text so far (the next word starts after it, with a space)
+    k:int=10, # how many words
+    category:str|None=None, # for models trained with categories
+    beam:int=64, # unfinished words kept at each step
+    max_pieces:int=24, # pieces of a word at most
+)->list[NextWord]:
+    "The `k` most likely next words after `prompt`, with their probabilities, most likely first"
+    _check_forward(learn)
+    check_text(prompt, 'prompt')
+    if len(prompt) > MAX_PROMPT_CHARS: raise ValueError(f"the prompt is {len(prompt):,} characters long; at most {MAX_PROMPT_CHARS:,}")
+    check_arg('k', k, is_int(k) and 1 <= k <= 100, 'an integer from 1 to 100')
+    info, model = vocab_info(learn), learn.model
+    dev, step = next(model.parameters()).device, _stepper(model)
+    first, case, bound, cont, space = _word_masks(info, dev)
+    follow = torch.stack([cont, first | space, cont]) # what may come next: in a word, after a case mark, after a bare space
+    ids = info.ids(prompt_pieces(learn, prompt, category))
+    with eval_mode(model):
+        hidden = _read_state(model, ids[:-1], get_start_state(learn))
+        logits, hidden = step(torch.tensor(ids[-1:], device=dev), hidden)
+        lp = logits.log_softmax(-1)
+        # the beam: each unfinished word's pieces, log-probability, and kind: 0 a word, 1 a case mark, 2 a bare space
+        # (a character model spells a word as a space, then its letters)
+        kind = lambda i: 1 if case[i] else 2 if space[i] else 0
+        can = first | case | space
+        top = lp[0].masked_fill(~can, -math.inf).topk(min(beam, int(can.sum())))
+        items = [([int(i)], float(s), kind(i)) for s, i in zip(top.values.tolist(), top.indices.tolist())]
+        parent = torch.zeros(len(items), dtype=torch.long, device=dev)
+        words = {}
+        for _ in range(max_pieces):
+            if not items: break
+            x = torch.tensor([it[0][-1] for it in items], device=dev)
+            logits, hidden = step(x, [tuple(t[parent] for t in hc) for hc in hidden])
+            lp = logits.log_softmax(-1)
+            ends = lp.masked_fill(~bound, -math.inf).logsumexp(-1).tolist()
+            for (pieces, s, k_), e in zip(items, ends):
+                if k_: continue # not a word yet
+                w = _clean([info.vocab[i] for i in pieces]).strip()
+                words[w] = words.get(w, 0.) + math.exp(s + e)
+            kth = sorted(words.values(), reverse=True)[k-1] if len(words) >= k else 0.
+            nxt = follow[torch.tensor([it[2] for it in items], device=dev)]
+            cand = (lp + torch.tensor([it[1] for it in items], device=dev)[:, None]).masked_fill(~nxt, -math.inf)
+            top = cand.flatten().topk(min(beam, cand.numel()))
+            keep = top.values > (math.log(kth) if kth > 0 else -math.inf)
+            rows, cols = top.indices[keep] // cand.shape[1], top.indices[keep] % cand.shape[1]
+            items = [(items[r][0] + [c], s, 2 if space[c] else 0) for r, c, s in zip(rows.tolist(), cols.tolist(), top.values[keep].tolist())]
+            parent = rows
+    best = sorted(words.items(), key=lambda kv: -kv[1])[:k]
+    return [NextWord(w, p) for w, p in best]
+
+@patch
+def next_words(
+    self:LMLearner,
+    prompt:str='', # the text so far
+    k:int=10, # how many words
+    category:str|None=None, # for models trained with categories
+)->list[NextWord]:
+    "The `k` most likely next whole words after `prompt`, with their probabilities"
+    return next_words(self, prompt, k, category)

@@ -27,6 +27,7 @@ from .data import split_df
 from .tokenize import SPTokenizer, make_tokenizer, text_tokenizer, MIN_VOCAB_SZ
 from .core import ModelInfo, DataInfo, model_info, atomic_dir, check_arg, is_int, is_num, check_seed, MAX_EPOCHS
 from .recipes import get_preset, PRETRAINED, PRETRAINED_PRESET
+from .novelty import Fingerprint
 
 # %% auto #0
 __all__ = ['PRETRAINED_FILES', 'REBUILD', 'lm_min_tokens', 'check_train_args', 'pretrained_dir', 'has_pretrained',
@@ -223,6 +224,7 @@ def lm_dls(
     seed:int=42, # seed of the split
     vocab:list|None=None, # a fixed vocabulary (an existing model's, to fine-tune it); default: built from the texts
     backwards:bool=False, # read every text from its end (a backward model, for a forward + backward ensemble)
+    fingerprint:bool=True, # keep a `Fingerprint` of the texts, for `generate(novel=True)`
 )->DataLoaders:
     "Language-model `DataLoaders` over `df[text_col]`, with a trained subword or character tokenizer"
     if text_col not in df.columns:
@@ -239,7 +241,8 @@ def lm_dls(
     _check_tokens(dsets, bs, seq_len)
     dls = dsets.dataloaders(after_item=dblock.item_tfms, after_batch=dblock.batch_tfms,
                             **{**dblock.dls_kwargs, 'bs': bs, 'seq_len': seq_len}) # what `DataBlock.dataloaders` does
-    dls.awd = DataInfo(backwards=backwards, valid_stats=_valid_stats(dls, df))
+    dls.awd = DataInfo(backwards=backwards, valid_stats=_valid_stats(dls, df),
+                       fingerprint=Fingerprint.build(df.text) if fingerprint else None)
     return dls
 
 # %% ../nbs/04_lm.ipynb #c012
@@ -312,7 +315,8 @@ def lm_learner(
     learn = language_model_learner(dls, AWD_LSTM, config={**p['config'], **(config or {})}, pretrained=False,
                                    drop_mult=ifnone(drop_mult, default_drop), metrics=metrics,
                                    cbs=GradientClip(clip), **kwargs)
-    learn.awd = ModelInfo(preset=preset, config=dict(config or {}), backwards=data.backwards)
+    learn.awd = ModelInfo(preset=preset, config=dict(config or {}), backwards=data.backwards,
+                          fingerprint=data.fingerprint)
     if pretrained:
         _start_from_pretrained(learn, preset, config)
     return learn
