@@ -20,17 +20,17 @@ from .tokenize import check_text
 from .classify import predict_texts
 from .batch import Batcher, ClassifyBatcher, JOINS
 from .generate import score_texts, next_words
-from .export import load_model, shipped_models
+from .export import load_model, shipped_models, model_card
 from .train import train_default
 from .lm import check_device
 from .recipes import DEFAULT_MODELS, APP_MODELS, TINY_APP
 
 # %% auto #0
 __all__ = ['MAX_APP_PROMPT', 'MAX_APP_N', 'MAX_TEXT_CHARS', 'MAX_QUEUE', 'MAX_UPLOAD', 'ORIGIN_COLS', 'MAX_WAITING',
-           'STREAM_EVERY', 'SUGGESTIONS', 'GEN_CONCURRENCY', 'HEADLINE_EXAMPLES', 'NAME_EXAMPLES', 'SCORE_EXAMPLES',
-           'CLASSIFY_EXAMPLES', 'app_device', 'ensure_models', 'load_models', 'tiny_models', 'user_errors',
-           'public_card', 'shown_pieces', 'settings_markdown', 'Handlers', 'card_markdown', 'card_summary', 'build_app',
-           'app_models', 'start_app', 'launch', 'serve']
+           'STREAM_EVERY', 'SUGGESTIONS', 'ANY_STYLE', 'GEN_CONCURRENCY', 'HEADLINE_EXAMPLES', 'NAME_EXAMPLES',
+           'SCORE_EXAMPLES', 'CLASSIFY_EXAMPLES', 'app_device', 'ensure_models', 'load_models', 'tiny_models',
+           'user_errors', 'public_card', 'learner_card', 'shown_pieces', 'settings_markdown', 'Handlers',
+           'card_markdown', 'card_summary', 'build_app', 'app_models', 'start_app', 'launch', 'serve']
 
 # %% ../nbs/10_app.ipynb #c005
 def app_device()->str:
@@ -174,6 +174,11 @@ def public_card(
 
 _PROSE = ('rebuild', 'data') # fields of the shipped models' cards that name repository files in sentences
 
+def learner_card(learn:Learner)->dict:
+    "`learn`'s model card: the one it was saved with, or for a learner trained in this session one made now"
+    card = learn.awd.card
+    return card if card.get('tokenizer') else {**card, **model_card(learn)}
+
 # %% ../nbs/10_app.ipynb #c026s
 def shown_pieces(
     pieces:list, # [(piece, probability)] as `LMLearner.score` gives them
@@ -209,6 +214,7 @@ def _last(gen):
     return out
 
 SUGGESTIONS = 10 # next words the Write tab offers
+ANY_STYLE = '(any outlet)' # the Headlines tab's style choice for no category
 _FLAGS = dict(prompt='--prompt', n='-n', temperature='--temperature', top_p='--top-p', min_words='--min-words',
               max_words='--max-words', max_tokens='--max-tokens', category='--category', seed='--seed')
 
@@ -265,27 +271,29 @@ class Handlers:
         "`novel` as asked (None: on when the model can tell copies)"
         return self.has_fingerprint(kind) if novel is None else bool(novel)
 
-    def _headline_args(self, prompt, n, temperature, top_p, min_words, max_words, seed, novel)->dict:
-        return dict(_gen_args(prompt, n, temperature, top_p, min_words, max_words, seed), max_tokens=80,
-                    novel=self._novel('headlines', novel))
+    def _headline_args(self, prompt, n, temperature, top_p, min_words, max_words, seed, novel, style=None)->dict:
+        kw = dict(_gen_args(prompt, n, temperature, top_p, min_words, max_words, seed), max_tokens=80,
+                  novel=self._novel('headlines', novel))
+        if style not in (None, '', ANY_STYLE): kw['category'] = str(style) # checked by `generate`
+        return kw
 
     @user_errors
     def headlines_stream(self, prompt='', n=10, temperature=0.8, top_p=0.9, min_words=4, max_words=15, seed=None,
-                         novel=None):
+                         novel=None, style=None):
         "Generate headlines, one per line: the finished ones as they come, then all of them in order"
-        kw = self._headline_args(prompt, n, temperature, top_p, min_words, max_words, seed, novel)
+        kw = self._headline_args(prompt, n, temperature, top_p, min_words, max_words, seed, novel, style)
         for texts in self._stream('headlines', **kw): yield '\n'.join(texts)
 
     def headlines(self, prompt='', n=10, temperature=0.8, top_p=0.9, min_words=4, max_words=15, seed=None,
-                  novel=None)->str:
-        "Generate headlines, one per line (`headlines_stream`'s last value)"
-        return _last(self.headlines_stream(prompt, n, temperature, top_p, min_words, max_words, seed, novel))
+                  novel=None, style=None)->str:
+        "Generate headlines, one per line (`headlines_stream`'s last value); `style`: an outlet, for a conditioned model"
+        return _last(self.headlines_stream(prompt, n, temperature, top_p, min_words, max_words, seed, novel, style))
 
     @user_errors
     def headlines_settings(self, prompt='', n=10, temperature=0.8, top_p=0.9, min_words=4, max_words=15, seed=None,
-                           novel=None)->tuple[int, str]:
+                           novel=None, style=None)->tuple[int, str]:
         "The seed a request will use (a random one drawn now) and how to make the same headlines again"
-        kw = self._headline_args(prompt, n, temperature, top_p, min_words, max_words, seed, novel)
+        kw = self._headline_args(prompt, n, temperature, top_p, min_words, max_words, seed, novel, style)
         kw['seed'] = random.randrange(MAX_SEED) if kw['seed'] is None else kw['seed']
         return kw['seed'], settings_markdown('headlines', kw)
 
@@ -372,7 +380,7 @@ class Handlers:
 
     def cards(self)->dict:
         "Each loaded model's card, as the app shows it"
-        return {k: public_card(m.awd.card) for k,m in self.models.items()}
+        return {k: public_card(learner_card(m)) for k,m in self.models.items()}
 
     def close(self):
         "Stop the batchers' threads"
@@ -384,7 +392,8 @@ def _card_rows(card:dict)->list[tuple]:
     "The rows of a model card's table, as (name, value)"
     what = card.get('title') or ('a language model' if card.get('task') == 'generate' else 'a classifier')
     tok = card['tokenizer']
-    trained = f"{card.get('n_texts', '?'):,} texts, {card.get('epochs')} epochs, {card.get('train_minutes')} min"
+    n = card.get('n_texts')
+    trained = f"{'?' if n is None else f'{n:,}'} texts, {card.get('epochs')} epochs, {card.get('train_minutes')} min"
     rows = [('what', what), ('corpus', card.get('corpus')), ('preset', card.get('preset')),
             ('architecture', json.dumps(card.get('arch'))),
             ('tokenizer', f"{tok['model_type']}, {tok['vocab_sz']:,} pieces"),
@@ -395,7 +404,8 @@ def _card_rows(card:dict)->list[tuple]:
                                                if isinstance(v, (int, float)))))
     if card.get('rebuild'): rows.append(('rebuild', f"`{card['rebuild']}`"))
     if card.get('classes'): rows.append(('classes', ', '.join(card['classes'])))
-    if card.get('categories'): rows.append(('origins', ', '.join(card['categories'])))
+    if card.get('categories'):
+        rows.append(('origins' if card.get('corpus') == 'names' else 'categories', ', '.join(card['categories'])))
     if card.get('size_mb'): rows.append(('size on disk', f"{card['size_mb']:.1f} MB"))
     versions = ', '.join(f'{k} {v}' for k,v in card.get('versions', {}).items())
     return rows + [('versions', versions), ('created', card.get('created'))]
@@ -442,7 +452,7 @@ CLASSIFY_EXAMPLES = ['A gripping, beautifully acted film that stays with you', '
 
 def _summary(h:Handlers, kind:str):
     "The model `kind`'s one-line summary (`card_summary`), under its output"
-    gr.Markdown(card_summary(h.models[kind].awd.card), elem_id=f'{kind}-card')
+    gr.Markdown(card_summary(learner_card(h.models[kind])), elem_id=f'{kind}-card')
 
 def _headlines_tab(h:Handlers):
     "The Headlines tab: a prompt and the sampling controls; the headlines as a list to copy"
@@ -459,6 +469,7 @@ def _headlines_tab(h:Handlers):
                     max_w = gr.Number(value=15, precision=0, label='Max words')
                 seed = gr.Number(value=-1, precision=0, label='Seed (-1: random)')
                 novel = _novel_box(h, 'headlines', 'Only new headlines (redraw any that copies a training headline)')
+                style = _style_input(h.models['headlines'].awd.categories)
                 with gr.Row():
                     btn = gr.Button('Generate', variant='primary', elem_id='headlines-generate', scale=3)
                     stop = gr.Button('Stop', variant='stop', elem_id='headlines-stop', scale=1)
@@ -468,11 +479,16 @@ def _headlines_tab(h:Handlers):
                 _summary(h, 'headlines')
         gr.Examples([[e] for e in HEADLINE_EXAMPLES], [prompt], label='Starts to try')
         used = gr.Number(value=-1, precision=0, label='Seed', visible=False) # the seed a request runs with
-        ev = btn.click(h.headlines_settings, [prompt, n, temp, top_p, min_w, max_w, seed, novel], [used, settings],
+        ev = btn.click(h.headlines_settings, [prompt, n, temp, top_p, min_w, max_w, seed, novel, style], [used, settings],
                        api_name=False, concurrency_id='settings', concurrency_limit=GEN_CONCURRENCY
-                       ).success(h.headlines_stream, [prompt, n, temp, top_p, min_w, max_w, used, novel], out,
+                       ).success(h.headlines_stream, [prompt, n, temp, top_p, min_w, max_w, used, novel, style], out,
                                  api_name='headlines', concurrency_id='headlines', concurrency_limit=GEN_CONCURRENCY)
         stop.click(None, None, None, cancels=[ev], api_name=False)
+
+def _style_input(cats:list|None):
+    "An outlet dropdown for a headlines model trained with categories (`awd train headlines --category-col source`)"
+    if not cats: return gr.State(None)
+    return gr.Dropdown([ANY_STYLE] + list(cats), value=ANY_STYLE, label='In the style of', elem_id='headlines-style')
 
 def _novel_box(h:Handlers, kind:str, label:str):
     "The novelty filter's box: on, or off and greyed for a model saved without a fingerprint of its training texts"
@@ -542,7 +558,7 @@ def _classify_tab(h:Handlers):
             labels = []
             for kind, m in h.classifiers.items():
                 with gr.Column():
-                    labels.append(gr.Label(num_top_classes=5, label=m.awd.card.get('title') or kind,
+                    labels.append(gr.Label(num_top_classes=5, label=learner_card(m).get('title') or kind,
                                            elem_id=f'classify-{kind}'))
                     _summary(h, kind)
         gr.Examples([[e] for e in CLASSIFY_EXAMPLES], [text], label='Texts to try')
@@ -569,7 +585,7 @@ def _score_tab(h:Handlers):
 def _models_tab(h:Handlers):
     "The Models tab: each model's card, and all of them as JSON"
     with gr.Tab('Models'):
-        for kind, learn in h.models.items(): gr.Markdown(card_markdown(kind, learn.awd.card))
+        for kind, learn in h.models.items(): gr.Markdown(card_markdown(kind, learner_card(learn)))
         btn = gr.Button('Cards as JSON')
         out = gr.JSON(label='Model cards')
         btn.click(h.cards, None, out, api_name='cards')

@@ -68,7 +68,7 @@ def _lm_options(a, cat_col:str|None, tokenizer:str, pre:bool)->dict:
                 vocab_sz=a.vocab_sz, bs=a.bs, seq_len=a.seq_len, drop_mult=a.drop_mult, valid_pct=a.valid_pct,
                 show_progress=not a.quiet and is_rank0(), resume=a.resume, device=a.device, precision=a.precision,
                 distributed=a.distributed, **({'minutes': a.minutes} if a.minutes else {}),
-                **({'backwards': True} if a.backwards else {}), **({} if cat_col else {'pretrained': pre}))
+                **({'backwards': True} if a.backwards else {}), **({} if tokenizer == 'char' else {'pretrained': pre}))
 
 def _say_interrupted(out):
     "How to go on after Ctrl-C, when a checkpoint was written"
@@ -85,7 +85,7 @@ def cmd_train(a):
     corpus = CORPORA.get(corpus_name(a.data), {})
     cat_col = None if a.no_categories else (a.category_col or corpus.get('category_col'))
     df = _training_texts(a, label_col=cat_col)
-    tokenizer = 'char' if cat_col else a.tokenizer or corpus.get('tokenizer', 'subword')
+    tokenizer = a.tokenizer or corpus.get('tokenizer') or ('char' if cat_col and not corpus else 'subword')
     dev = check_device(a.device, a.precision)
     if a.distributed: check_distributed()
     say = print if is_rank0() else (lambda *args, **kw: None) # one voice per distributed run
@@ -313,8 +313,9 @@ def _add_train(sub, ps:dict):
     t.add_argument('--drop-mult', type=float, help="scales every dropout (default: the preset's)")
     t.add_argument('--out', default='model', help='where to write the model: a directory (portable), or a .pkl file '
                    '(default: %(default)s)')
-    t.add_argument('--category-col', help="condition a character-level model on this column (default for names: "
-                   "origin)")
+    t.add_argument('--category-col', help="condition the model on this column: `generate --category` then writes in "
+                   "the style of one (default for names: origin). A bundled corpus keeps its tokenizer (headlines: "
+                   "subword, from the pretrained model); your own file gets characters unless --tokenizer subword")
     t.add_argument('--no-categories', action='store_true', help='names: train an unconditioned model')
     t.add_argument('--precision', choices=['fp16', 'bf16'], help='mixed precision, on CUDA only (default: full '
                    'precision)')

@@ -34,7 +34,7 @@ __all__ = ['PRETRAINED_FILES', 'REBUILD', 'lm_min_tokens', 'check_train_args', '
            'load_pretrained', 'pretrained_info', 'use_pretrained', 'lm_dls', 'get_tokenizer', 'TokenLoss',
            'BitsPerChar', 'WordPerplexity', 'lm_learner', 'quiet', 'check_device', 'is_rank0', 'world_size',
            'check_distributed', 'RowShard', 'distributed_ctx', 'TimeBudget', 'KeepBest', 'EpochCheckpoint',
-           'save_checkpoint', 'read_checkpoint', 'train_lm']
+           'save_checkpoint', 'read_checkpoint', 'category_mark', 'category_frame', 'train_lm']
 
 # %% ../nbs/04_lm.ipynb #c022b
 def lm_min_tokens(bs:int, seq_len:int)->tuple[int, int]:
@@ -234,6 +234,9 @@ def lm_dls(
     if 'is_valid' not in df.columns: df = split_df(df, valid_pct=valid_pct, seed=seed)
     df = df[[text_col, 'is_valid']].rename(columns={text_col: 'text'}).reset_index(drop=True)
     tok, vocab = _dls_tokenizer(tokenizer, vocab_sz, vocab)
+    if vocab is not None: # a fixed vocabulary (the pretrained one) gets the texts' category marks, one piece each
+        marks = df.text.astype(str).str.extract(r'^(xxcat_\S+) ', expand=False).dropna().unique()
+        vocab = list(vocab) + sorted({'▁' + m for m in marks} - set(vocab))
     block = TextBlock(text_tokenizer(tok), vocab=vocab, is_lm=True, seq_len=seq_len, min_freq=1, max_vocab=60000,
                       backwards=backwards)
     dblock = DataBlock(blocks=block, get_x=ColReader('text'), splitter=ColSplitter('is_valid'))
@@ -286,11 +289,20 @@ def _start_from_pretrained(learn:LMLearner, preset:str, config:dict|None):
     if why:
         raise ValueError(f"pretrained=True cannot apply: {why}; pass pretrained=False to train from scratch")
     pre = load_pretrained()
-    if list(learn.dls.vocab) != pre['vocab']:
+    vocab, pv = list(learn.dls.vocab), pre['vocab']
+    extra = vocab[len(pv):]
+    if vocab[:len(pv)] != pv or not all(t.startswith('▁xxcat_') for t in extra):
         raise ValueError("pretrained=True needs the pretrained model's vocabulary: build the DataLoaders with "
                          "lm_dls(df, tokenizer='pretrained')")
+    w = dict(pre['weights'])
+    if extra: # category marks the pretrained model never saw: the mean embedding, and never predicted as output
+        for k, t in w.items():
+            if k.endswith(('encoder.weight', 'emb.weight', 'decoder.weight')) and t.shape[0] == len(pv):
+                w[k] = torch.cat([t, t.float().mean(0, keepdim=True).to(t.dtype).expand(len(extra), -1)])
+            elif k.endswith('decoder.bias') and t.shape[0] == len(pv):
+                w[k] = torch.cat([t, t.new_full((len(extra),), float(t.min()))])
     try:
-        learn.model.load_state_dict(pre['weights']) # copied into the model's dtype (the file holds fp16)
+        learn.model.load_state_dict(w) # copied into the model's dtype (the file holds fp16)
     except RuntimeError as e:
         raise _damaged(pre['path'], f"its weights do not fit the {preset!r} preset: {str(e)[:200]}") from None
     learn.awd.pretrained = pre['info'] # `model_card` records it
@@ -537,6 +549,34 @@ def _fit_lm(learn:LMLearner, epochs:int, lr:float, minutes:float|None, start:int
         learn.validate()
         learn.n_epoch = epochs
 
+# %% ../nbs/04_lm.ipynb #c024m2
+def category_mark(category:str)->str:
+    "The mark in front of a training text of `category` (its piece, with '▁' in front, is `generate`'s `category_token`)"
+    return 'xxcat_' + '_'.join(str(category).lower().split())
+
+def category_frame(
+    df:pd.DataFrame, # texts and their categories
+    text_col:str, # column of texts
+    category_col:str, # column of categories (an outlet, an author, a sentiment, ...)
+)->pd.DataFrame: # column `text` with each text's mark in front (and `is_valid` if `df` has it); `attrs['categories']`
+    "The texts of `df` as a conditioned language model trains on them: `xxcat_nprhealth Flu season is here`"
+    for c, what in ((text_col, 'text'), (category_col, 'category')):
+        if c not in df.columns: raise ValueError(f"no {what} column {c!r}; the columns are {', '.join(map(repr, df.columns))}")
+    cat = df[category_col].astype(str).str.strip()
+    if (bad := (cat == '') | df[category_col].isna()).any():
+        raise ValueError(f"row {int(bad.values.argmax())} has no {category_col!r}: every text needs its category")
+    cats = sorted(cat.unique())
+    marks = [category_mark(c) for c in cats]
+    if len(set(marks)) < len(marks):
+        clash = [c for c, m in zip(cats, marks) if marks.count(m) > 1]
+        raise ValueError(f"categories {clash} differ only in case or spacing; merge them")
+    res = pd.DataFrame({'text': cat.map(category_mark) + ' ' + df[text_col].astype(str)}, index=df.index)
+    if 'is_valid' in df.columns: res['is_valid'] = df.is_valid
+    res = res[df[text_col].astype(str).str.strip().str.len() > 0]
+    res.attrs['categories'] = cats
+    return res
+
+
 # %% ../nbs/04_lm.ipynb #c024n
 def train_lm(
     df:pd.DataFrame, # the texts
@@ -561,8 +601,10 @@ def train_lm(
     minutes:float|None=None, # a training-time budget instead of `epochs`: the one-cycle schedule is fitted to it
     backwards:bool=False, # model the texts from end to start (for a classifier's forward + backward ensemble)
     pretrained:bool|None=None, # start from the shipped English model; None: when it applies (see `use_pretrained`)
+    category_col:str|None=None, # condition the model on this column: `generate(category=...)` writes in its style
 )->LMLearner:
     "Train an AWD-LSTM language model on `df[text_col]` with the preset's recipe (from the pretrained model if it can)"
+    if category_col is not None: df, text_col = category_frame(df, text_col, category_col), 'text'
     meta, pre = _lm_plan(df, text_col, preset, epochs, lr, tokenizer, vocab_sz, bs, seq_len, valid_pct, seed, config,
                          drop_mult, checkpoint, resume, minutes, backwards, pretrained)
     device = check_device(device, precision)
@@ -582,4 +624,5 @@ def train_lm(
     cbs = [EpochCheckpoint(Path(checkpoint), meta, start)] if checkpoint is not None and is_rank0() else []
     with quiet(learn, not show_progress), distributed_ctx(learn, distributed):
         _fit_lm(learn, epochs, meta['lr'], minutes, start, cbs)
+    if category_col is not None: learn.awd.categories = df.attrs['categories']
     return learn

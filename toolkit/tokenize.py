@@ -40,6 +40,7 @@ def check_text(
 _SPECIAL = sorted({t[2:] for t in SPECIAL_TOKS} | {'fake', 'cat_'})
 _SPECIAL_RE = re.compile('xx(?=' + '|'.join(_SPECIAL) + ')', re.IGNORECASE)
 _CAT_MARK = re.compile(r'xxcat_\S+ ') # a category mark, as `category_texts` puts it in front of a training text
+_BOS_CAT = re.compile(r'(xxbos) (xxcat_\S+)(?: |$)') # a training text after the rules: its start and category mark
 
 def escape_special(
     t:str, # a text
@@ -127,6 +128,16 @@ class SPTokenizer(SentencePieceTokenizer):
             raise ValueError(f"vocab_sz {m[1]} is too small for these texts: SentencePiece needs at least {m[2]} "
                              f"pieces (the special tokens and every character of the texts); give vocab_sz >= {m[2]}"
                              ) from None
+
+    def __call__(self, items):
+        "Pieces of each text (after the rules); a category mark the SentencePiece model lacks stays one piece"
+        if self.tok is None: self.setup(items)
+        for t in items:
+            m = _BOS_CAT.match(t)
+            if m and self.tok.PieceToId('▁' + m[2]) == self.tok.unk_id(): # a model trained without the mark (the
+                p = self.tok.EncodeAsPieces(f'{m[1]} {t[m.end():]}'.rstrip()) # pretrained one): the mark as one piece
+                yield p[:1] + ['▁' + m[2]] + p[1:]
+            else: yield self.tok.EncodeAsPieces(t)
 
     def encode(self, text:str)->list[str]:
         "The pieces of a user's `text`, after `RULES`: special tokens in it (`xxbos`, `xxcat_...`) are plain text"

@@ -35,10 +35,11 @@ def _minutes_since(t0:float)->float: return round((time.time()-t0)/60, 2)
 
 def _fit_lm(df, text_col:str, epochs:int|None, seed:int, category_col:str|None, ck:Path, resume:bool,
             **kwargs)->LMLearner:
-    "A language model trained with `train_lm`, or `names_lm` when there is a `category_col`"
-    if category_col is None:
+    "A language model trained with `train_lm` (conditioned on `category_col` if given), or `names_lm` for characters"
+    if category_col is None or (kwargs.get('tokenizer') or 'char') != 'char': # categories: characters unless told
         given = {} if epochs is None else dict(epochs=epochs) # None: train_lm's default
-        return train_lm(df, text_col, seed=seed, checkpoint=ck, resume=resume, **given, **kwargs)
+        return train_lm(df, text_col, seed=seed, checkpoint=ck, resume=resume, category_col=category_col, **given,
+                        **kwargs)
     kwargs = {k:v for k,v in kwargs.items() if k not in ('tokenizer', 'vocab_sz')} # always characters
     return names_lm(df, text_col, category_col, epochs=epochs, seed=seed, checkpoint=ck, resume=resume, **kwargs)
 
@@ -50,7 +51,7 @@ def train_and_export(
     epochs:int|None=None, # passes over the training texts; default: `train_lm`'s (names: the recipe's)
     seed:int=42, # seeds the split, the initialisation and the batch order
     card:dict|None=None, # extra model-card fields (corpus, ...)
-    category_col:str|None=None, # condition a character-level model on this column (`names_lm`)
+    category_col:str|None=None, # condition the model on this column (`names_lm` for characters, else `train_lm`)
     resume:bool=False, # continue an interrupted run from `checkpoint_path(path)` (same data and arguments)
     half:bool=False, # save the weights as fp16 (half the size)
     **kwargs, # passed to `train_lm` (or `names_lm`)
@@ -130,5 +131,6 @@ def train_default(
                                            **common, **recipe)
     budget = {k: spec[k] for k in ('minutes', 'drop_mult', 'lr') if spec.get(k) is not None}
     return train_and_export(df, path, text_col, epochs=spec.get('epochs'), category_col=spec.get('category_col'),
-                            tokenizer=spec.get('tokenizer', 'subword'), **common, **budget)
+                            tokenizer=spec.get('tokenizer') or CORPORA[spec['corpus']].get('tokenizer', 'subword'),
+                            **common, **budget)
 
