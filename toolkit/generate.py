@@ -15,7 +15,7 @@ from fastai.text.models.awdlstm import AWD_LSTM
 from .tokenize import SPECIAL_TOKS, detokenize, check_text
 from .core import model_info, eval_mode, check_arg, is_int, is_num, check_seed, atomic_file
 from .data import read_table, pick_col
-from .lm import get_tokenizer
+from .lm import get_tokenizer, category_mark
 from .novelty import words_of
 
 # %% auto #0
@@ -558,7 +558,7 @@ def check_generate_args(n, temperature, top_k, top_p, min_p, greedy, min_words, 
 # %% ../nbs/05_generate.ipynb #c015
 def category_token(category:str)->str:
     "The piece that marks `category` at the start of a text"
-    return '▁xxcat_' + '_'.join(category.lower().split())
+    return '▁' + category_mark(category)
 
 def prompt_pieces(
     learn, # a language model the toolkit made

@@ -16,7 +16,7 @@ from .data import load_corpus, split_df
 from .tokenize import SPECIAL_TOKS, make_tokenizer
 from .core import require_info, eval_mode
 from .recipes import NAMES_RECIPE, NAMES_LR, ORIGIN_RECIPE
-from .lm import train_lm, get_tokenizer
+from .lm import train_lm, get_tokenizer, category_mark
 from .generate import category_token, vocab_info, get_start_state, awd_step
 from .classify import train_classifier, Ensemble, has_categories
 
@@ -58,7 +58,7 @@ def category_texts(
     categories:pd.Series, # the category of each
 )->pd.Series:
     "Each text with its category's token in front: `xxcat_russian Ivanov`"
-    return categories.map(lambda c: category_token(c)[1:]) + ' ' + names
+    return categories.map(category_mark) + ' ' + names
 
 # %% ../nbs/07_names.ipynb #c009
 def _names_settings(preset:str, epochs:int|None, minutes:float|None)->tuple[int, dict]:
@@ -85,7 +85,7 @@ def names_lm(
     "A character-level language model of names conditioned on their origin: one model for every origin"
     names = names_frame(df, name_col, origin_col, valid_pct, seed)
     cats = sorted(names.origin.unique())
-    toks = [category_token(c)[1:] for c in cats]
+    toks = [category_mark(c) for c in cats]
     if len(set(toks)) < len(toks):
         clash = [c for c,t in zip(cats, toks) if toks.count(t) > 1]
         raise ValueError(f"origins {clash} differ only in case or spacing; merge them")
