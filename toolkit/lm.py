@@ -22,7 +22,7 @@ from fastai.callback.training import GradientClip
 import fastai.callback.schedule, fastai.callback.progress # fit_one_cycle, lr_find, progress bars
 from fastai.text.data import TextBlock
 from fastai.text.models.awdlstm import AWD_LSTM
-from fastai.text.learner import language_model_learner, LMLearner
+from fastai.text.learner import language_model_learner, LMLearner, match_embeds
 from .data import split_df
 from .tokenize import SPTokenizer, make_tokenizer, text_tokenizer, MIN_VOCAB_SZ
 from .core import ModelInfo, DataInfo, model_info, atomic_dir, check_arg, is_int, is_num, check_seed, MAX_EPOCHS
@@ -294,13 +294,8 @@ def _start_from_pretrained(learn:LMLearner, preset:str, config:dict|None):
     if vocab[:len(pv)] != pv or not all(t.startswith('▁xxcat_') for t in extra):
         raise ValueError("pretrained=True needs the pretrained model's vocabulary: build the DataLoaders with "
                          "lm_dls(df, tokenizer='pretrained')")
-    w = dict(pre['weights'])
-    if extra: # category marks the pretrained model never saw: the mean embedding, and never predicted as output
-        for k, t in w.items():
-            if k.endswith(('encoder.weight', 'emb.weight', 'decoder.weight')) and t.shape[0] == len(pv):
-                w[k] = torch.cat([t, t.float().mean(0, keepdim=True).to(t.dtype).expand(len(extra), -1)])
-            elif k.endswith('decoder.bias') and t.shape[0] == len(pv):
-                w[k] = torch.cat([t, t.new_full((len(extra),), float(t.min()))])
+    w = pre['weights'] # category marks the pretrained model never saw: fastai's mean embedding and bias
+    if extra: w = match_embeds({k: v.float() for k,v in w.items()}, pv, vocab)
     try:
         learn.model.load_state_dict(w) # copied into the model's dtype (the file holds fp16)
     except RuntimeError as e:
