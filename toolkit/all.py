@@ -6,6 +6,7 @@ from .data import *
 from .tokenize import *
 from .lm import *
 from .classify import *
+from .tagger import *
 from .export import *
 from .train import *
 from .generate import *

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import os
 os.environ.setdefault('GRADIO_ANALYTICS_ENABLED', 'False') # before gradio is imported: the app never phones home
-import functools, hashlib, inspect, json, math, random, shlex, time
+import functools, hashlib, inspect, json, math, random, shlex, threading, time
 from pathlib import Path
 import torch
 import gradio as gr
@@ -18,6 +18,7 @@ from .core import file_lock, members, check_arg, MAX_SEED
 from .data import load_corpus
 from .tokenize import check_text
 from .classify import predict_texts
+from .tagger import is_tagger
 from .batch import Batcher, ClassifyBatcher, JOINS
 from .generate import score_texts, next_words
 from .export import load_model, shipped_models, model_card
@@ -26,11 +27,12 @@ from .lm import check_device
 from .recipes import DEFAULT_MODELS, APP_MODELS, TINY_APP
 
 # %% auto #0
-__all__ = ['MAX_APP_PROMPT', 'MAX_APP_N', 'MAX_TEXT_CHARS', 'MAX_QUEUE', 'MAX_UPLOAD', 'ORIGIN_COLS', 'MAX_WAITING',
-           'STREAM_EVERY', 'SUGGESTIONS', 'ANY_STYLE', 'GEN_CONCURRENCY', 'HEADLINE_EXAMPLES', 'NAME_EXAMPLES',
-           'SCORE_EXAMPLES', 'CLASSIFY_EXAMPLES', 'app_device', 'ensure_models', 'load_models', 'tiny_models',
-           'user_errors', 'public_card', 'learner_card', 'shown_pieces', 'settings_markdown', 'Handlers',
-           'card_markdown', 'card_summary', 'build_app', 'app_models', 'start_app', 'launch', 'serve']
+__all__ = ['MAX_APP_PROMPT', 'MAX_APP_N', 'MAX_TEXT_CHARS', 'MAX_QUEUE', 'MAX_UPLOAD', 'TAG_NAMES', 'TAG_COLORS', 'ORIGIN_COLS',
+           'MAX_WAITING', 'STREAM_EVERY', 'SUGGESTIONS', 'ANY_STYLE', 'GEN_CONCURRENCY', 'HEADLINE_EXAMPLES',
+           'NAME_EXAMPLES', 'SCORE_EXAMPLES', 'CLASSIFY_EXAMPLES', 'TAG_EXAMPLES', 'app_device', 'ensure_models',
+           'load_models', 'tiny_models', 'user_errors', 'public_card', 'learner_card', 'shown_pieces',
+           'settings_markdown', 'Handlers', 'card_markdown', 'card_summary', 'build_app', 'app_models', 'start_app',
+           'launch', 'serve']
 
 # %% ../nbs/10_app.ipynb #c005
 def app_device()->str:
@@ -203,6 +205,12 @@ def shown_pieces(
 
 
 # %% ../nbs/10_app.ipynb #c028
+TAG_NAMES = {'NOUN': 'noun', 'VERB': 'verb', 'ADJ': 'adjective', 'ADV': 'adverb', 'PRON': 'pronoun',
+             'DET': 'determiner or article', 'ADP': 'preposition', 'NUM': 'number', 'CONJ': 'conjunction',
+             'PRT': 'particle', '.': 'punctuation', 'X': 'other'} # the universal tags (`brown_universal`)
+TAG_COLORS = {'NOUN': '#4e79a7', 'VERB': '#e15759', 'ADJ': '#f28e2b', 'ADV': '#edc948', 'PRON': '#76b7b2',
+              'DET': '#b07aa1', 'ADP': '#59a14f', 'NUM': '#9c755f', 'CONJ': '#ff9da7', 'PRT': '#bab0ac',
+              '.': '#d4d4d4', 'X': '#d4d4d4'}
 ORIGIN_COLS = ['name', 'P(chosen origin)', 'classifier says', 'P(classifier says)']
 MAX_WAITING = 64 # requests waiting for one model at most; more get "busy, try again in a moment"
 STREAM_EVERY = 0.1 # seconds between two partial results of a request, at least
@@ -240,10 +248,12 @@ class Handlers:
     ):
         check_arg('join', join, join in JOINS, f"one of {', '.join(JOINS)}")
         self.models, self.join = models, join
-        self.classifiers = {k: m for k,m in models.items() if not isinstance(m, LMLearner)}
-        self.lms = {k: m for k,m in models.items() if k not in self.classifiers} # the language models, to score with
+        self.taggers = {k: m for k,m in models.items() if is_tagger(m)}
+        self.tag_locks = {k: threading.Lock() for k in self.taggers} # a tagger's encoder keeps state while it runs
+        self.classifiers = {k: m for k,m in models.items() if not isinstance(m, LMLearner) and k not in self.taggers}
+        self.lms = {k: m for k,m in models.items() if isinstance(m, LMLearner)} # the language models, to score with
         self.batchers = {k: Batcher(m, join=join, max_waiting=MAX_WAITING, name=f'the {k} model')
-                         for k,m in models.items() if k not in self.classifiers}
+                         for k,m in self.lms.items()}
         self.batchers.update({k: ClassifyBatcher(m, join='none' if join == 'none' else 'pass', max_waiting=MAX_WAITING,
                                                  name=f'the {k} classifier') for k,m in self.classifiers.items()})
 
@@ -378,6 +388,25 @@ class Handlers:
                    "more it surprised the model.")
         return shown_pieces(s.pieces), summary
 
+    @user_errors
+    def tag(self, text='', model=None)->tuple[list, pd.DataFrame]:
+        "The words of `text` with their tags: spans for `gr.HighlightedText` (the text between words untagged), a table"
+        text = _text(text, 'text', MAX_TEXT_CHARS)
+        if not text.strip(): raise ValueError('enter a sentence to tag')
+        kind = model or next(iter(self.taggers), None)
+        if kind not in self.taggers: raise ValueError(f"unknown tagger {kind!r}: one of {', '.join(self.taggers)}")
+        with self.tag_locks[kind]: res = self.taggers[kind].predict(text)
+        spans, at = [], 0
+        for t in res:
+            if t.start > at: spans.append((text[at:t.start], None))
+            spans.append((text[t.start:t.end], t.tag))
+            at = t.end
+        if at < len(text): spans.append((text[at:], None))
+        table = pd.DataFrame({'word': [t.word for t in res], 'tag': [t.tag for t in res],
+                              'meaning': [TAG_NAMES.get(t.tag, '') for t in res],
+                              'probability': [round(t.prob, 3) for t in res]})
+        return spans, table
+
     def cards(self)->dict:
         "Each loaded model's card, as the app shows it"
         return {k: public_card(learner_card(m)) for k,m in self.models.items()}
@@ -390,10 +419,11 @@ class Handlers:
 # %% ../nbs/10_app.ipynb #c038
 def _card_rows(card:dict)->list[tuple]:
     "The rows of a model card's table, as (name, value)"
-    what = card.get('title') or ('a language model' if card.get('task') == 'generate' else 'a classifier')
+    task = card.get('task')
+    what = card.get('title') or {'generate': 'a language model', 'tag': 'a tagger'}.get(task, 'a classifier')
     tok = card['tokenizer']
-    n = card.get('n_texts')
-    trained = f"{'?' if n is None else f'{n:,}'} texts, {card.get('epochs')} epochs, {card.get('train_minutes')} min"
+    n, unit = card.get('n_texts', card.get('n_sents')), 'sentences' if task == 'tag' else 'texts'
+    trained = f"{'?' if n is None else f'{n:,}'} {unit}, {card.get('epochs')} epochs, {card.get('train_minutes')} min"
     rows = [('what', what), ('corpus', card.get('corpus')), ('preset', card.get('preset')),
             ('architecture', json.dumps(card.get('arch'))),
             ('tokenizer', f"{tok['model_type']}, {tok['vocab_sz']:,} pieces"),
@@ -404,6 +434,9 @@ def _card_rows(card:dict)->list[tuple]:
                                                if isinstance(v, (int, float)))))
     if card.get('rebuild'): rows.append(('rebuild', f"`{card['rebuild']}`"))
     if card.get('classes'): rows.append(('classes', ', '.join(card['classes'])))
+    if card.get('tags'):
+        tags = card['tags']
+        rows.append(('tags', ', '.join(tags[:30]) + (f' and {len(tags) - 30} more' if len(tags) > 30 else '')))
     if card.get('categories'):
         rows.append(('origins' if card.get('corpus') == 'names' else 'categories', ', '.join(card['categories'])))
     if card.get('size_mb'): rows.append(('size on disk', f"{card['size_mb']:.1f} MB"))
@@ -429,11 +462,12 @@ def card_summary(
 )->str:
     "A line of Markdown for beside a model's tab: what it is, what it learnt from, and how good it is"
     card = public_card(card)
-    what = card.get('title') or ('Language model' if card.get('task') == 'generate' else 'Classifier')
+    what = card.get('title') or {'generate': 'Language model', 'tag': 'Tagger'}.get(card.get('task'), 'Classifier')
     pre = card.get('pretrained') or {}
     start = (f"fine-tuned from the pretrained English model ({pre['tokens_seen']/1e6:.0f}M tokens of English)"
              if pre.get('tokens_seen') else 'trained from scratch')
-    data = f" on {card['n_texts']:,} texts of `{card['corpus']}`" if card.get('n_texts') and card.get('corpus') else ''
+    n, unit = card.get('n_texts', card.get('n_sents')), 'sentences' if card.get('task') == 'tag' else 'texts'
+    data = f" on {n:,} {unit} of `{card['corpus']}`" if n and card.get('corpus') else ''
     m = card.get('train_minutes')
     took = f" in {m:.0f} min" if m and m >= 1 else f" in {m:.1f} min" if m else ''
     test = _figures(card.get('test_metrics') or {})
@@ -449,6 +483,8 @@ SCORE_EXAMPLES = ['New study finds coffee may help your heart', 'Heart your help
                   'Scientists say the moon is made of cheese']
 CLASSIFY_EXAMPLES = ['A gripping, beautifully acted film that stays with you', 'Dull, overlong and never once funny',
                      'Kowalczyk', 'Scientists say coffee may help you live longer']
+TAG_EXAMPLES = ['The old man the boat.', 'Time flies like an arrow; fruit flies like a banana.',
+                "She didn't book the flight, but he'll book it tomorrow.", 'Scientists say coffee may help you live longer.']
 
 def _summary(h:Handlers, kind:str):
     "The model `kind`'s one-line summary (`card_summary`), under its output"
@@ -582,6 +618,28 @@ def _score_tab(h:Handlers):
         btn.click(h.score, [text, model], [marks, summary], api_name='score', concurrency_id='score',
                   concurrency_limit=GEN_CONCURRENCY)
 
+def _tag_tab(h:Handlers):
+    "The Tag tab: a sentence; its words coloured by part of speech, and a table with each tag's probability"
+    first = next(iter(h.taggers))
+    with gr.Tab('Tag'):
+        with gr.Row():
+            with gr.Column():
+                text = gr.Textbox(label='Sentence', lines=2, placeholder='a sentence in English', elem_id='tag-text')
+                model = gr.Dropdown(list(h.taggers), value=first, label='Tagger', elem_id='tag-model',
+                                    visible=len(h.taggers) > 1)
+                btn = gr.Button('Tag', variant='primary', elem_id='tag-button')
+                _summary(h, first)
+                gr.Markdown(' · '.join(f'**{t}** {n}' for t, n in TAG_NAMES.items()), elem_id='tag-legend')
+            with gr.Column():
+                marks = gr.HighlightedText(label='Parts of speech', show_legend=False, color_map=TAG_COLORS,
+                                           combine_adjacent=False, elem_id='tag-words')
+                table = gr.Dataframe(label='Each word, its tag and how sure the tagger is', elem_id='tag-table',
+                                     interactive=False)
+        gr.Examples([[e] for e in TAG_EXAMPLES], [text], label='Sentences to try')
+        kw = dict(concurrency_id='tag', concurrency_limit=GEN_CONCURRENCY)
+        btn.click(h.tag, [text, model], [marks, table], api_name='tag', **kw)
+        text.submit(h.tag, [text, model], [marks, table], api_name=False, **kw)
+
 def _models_tab(h:Handlers):
     "The Models tab: each model's card, and all of them as JSON"
     with gr.Tab('Models'):
@@ -605,6 +663,7 @@ def build_app(
         if h.classifiers: _classify_tab(h)
         if h.lms: _write_tab(h)
         if h.lms: _score_tab(h)
+        if h.taggers: _tag_tab(h)
         _models_tab(h)
     demo.queue(default_concurrency_limit=4, api_open=False, max_size=MAX_QUEUE) # every route goes through the queue
     demo.models, demo.handlers = list(models), h # what it serves, by name; its handlers (and their batchers)
@@ -625,10 +684,12 @@ def _saved_models(
 
 def _check_kind(kind:str, path:Path, learn:Learner):
     "A `ValueError` unless the default model `kind` at `path` is the kind of model the app serves under that name"
-    lm = isinstance(learn, LMLearner)
-    if lm != ('label_col' not in DEFAULT_MODELS[kind]):
-        raise ValueError(f"{path} holds a {'language model' if lm else 'classifier'}, but the app serves {kind!r} as "
-                         f"a {'classifier' if lm else 'language model'}: move it or give it another name")
+    spec = DEFAULT_MODELS[kind]
+    want = 'tagger' if 'tags_col' in spec else 'classifier' if 'label_col' in spec else 'language model'
+    have = 'language model' if isinstance(learn, LMLearner) else 'tagger' if is_tagger(learn) else 'classifier'
+    if have != want:
+        raise ValueError(f"{path} holds a {have}, but the app serves {kind!r} as a {want}: move it or give it another "
+                         "name")
 
 def app_models(
     models_dir:str|Path='models', # where the exported learners live (and the defaults are cached)

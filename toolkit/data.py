@@ -12,8 +12,8 @@ import pandas as pd
 from fastcore.basics import ifnone
 
 # %% auto #0
-__all__ = ['DATA_DIR', 'CORPORA', 'TEXT_SUFFIXES', 'load_corpus', 'format_of', 'read_utf8', 'parse_table', 'pick_col',
-           'read_table', 'read_texts', 'split_df', 'corpus_name', 'load_texts']
+__all__ = ['DATA_DIR', 'CORPORA', 'UNIVERSAL_TAGS', 'TEXT_SUFFIXES', 'brown_universal', 'load_corpus', 'format_of', 'read_utf8',
+           'parse_table', 'pick_col', 'read_table', 'read_texts', 'split_df', 'corpus_name', 'load_texts']
 
 # %% ../nbs/01_data.ipynb #c005
 DATA_DIR = Path(toolkit.__file__).parent/'data' # the bundled corpora
@@ -26,11 +26,50 @@ CORPORA = {
     'reviews':     dict(text_col='text', label_col='label', group_col='movie',
                         doc="Rotten Tomatoes critic snippets; label: fresh/rotten; `movie` for grouped splits"),
     'shakespeare': dict(text_col='text', label_col='work', doc="paragraphs of Shakespeare's works; label: the work"),
+    'pos':         dict(text_col='words', label_col='genre', words_col='words', tags_col='upos', split_col='part',
+                        doc="Brown corpus sentences: `words` with universal (`upos`) and original Brown (`tags`) "
+                            "part-of-speech tags; `part`: train/valid/test"),
 }
 
+
+# %% ../nbs/01_data.ipynb #c005b
+_BROWN_UNIVERSAL = {
+    **dict.fromkeys(['.', ',', ':', '--', '(', ')', "''", '``', "'", '`'], '.'),
+    **dict.fromkeys(['ABX', 'AT', 'DT', 'DTI', 'DTS', 'DTX', 'WDT', 'EX', 'PP$'], 'DET'),
+    **dict.fromkeys(['QL', 'QLP', 'RB', 'RBR', 'RBT', 'RN', 'WQL', 'WRB'], 'ADV'),
+    **dict.fromkeys(['ABL', 'ABN', '*', 'RP', 'TO'], 'PRT'),
+    **dict.fromkeys(['BE', 'BED', 'BEDZ', 'BEG', 'BEM', 'BEN', 'BER', 'BEZ', 'DO', 'DOD', 'DOZ', 'HV', 'HVD', 'HVG',
+                     'HVN', 'HVZ', 'MD', 'VB', 'VBD', 'VBG', 'VBN', 'VBZ'], 'VERB'),
+    'CC': 'CONJ', 'CS': 'ADP', 'IN': 'ADP', 'CD': 'NUM', 'OD': 'ADJ', 'AP': 'ADJ',
+    **dict.fromkeys(['JJ', 'JJR', 'JJS', 'JJT'], 'ADJ'),
+    **dict.fromkeys(['NN', 'NN$', 'NNS', 'NNS$', 'NP', 'NP$', 'NPS', 'NPS$', 'NR', 'NR$', 'NRS', 'NRS$'], 'NOUN'),
+    **dict.fromkeys(['PN', 'PN$', 'PP$$', 'PPL', 'PPLS', 'PPO', 'PPS', 'PPSS', 'WP$', 'WPO', 'WPS'], 'PRON'),
+    'UH': 'X', 'NIL': 'X', 'FW': 'X',
+}
+UNIVERSAL_TAGS = ['ADJ', 'ADP', 'ADV', 'CONJ', 'DET', 'NOUN', 'NUM', 'PRON', 'PRT', 'VERB', '.', 'X']
+
+def brown_universal(
+    tag:str, # a Brown corpus tag: `NN`, `NNS$`, `BEDZ*`, `PPS+BEZ`, `NP-TL`, `FW-IN`...
+)->str:
+    "The universal tag (Petrov, Das and McDonald's 12) of a Brown tag: see `toolkit/data/README.md` for the rules"
+    t = str(tag).upper()
+    if t == 'FW' or t.startswith('FW-'): return 'X' # a foreign word, whatever it is in its language
+    t = t.split('+')[0] # a contraction (PPS+BEZ: it's) takes its first part's tag
+    for suf in ('-HL', '-TL', '-NC'): t = t.replace(suf, '') # in a headline, a title, cited: not parts of speech
+    if t in _BROWN_UNIVERSAL: return _BROWN_UNIVERSAL[t]
+    if t.endswith('*') and t[:-1] in _BROWN_UNIVERSAL: return _BROWN_UNIVERSAL[t[:-1]] # a negated verb: BEDZ* (wasn't)
+    return 'X'
+
+
 # %% ../nbs/01_data.ipynb #c006
+def _add_universal(df:pd.DataFrame)->pd.DataFrame:
+    "`df` (the `pos` corpus) with `upos`, the universal tags of its Brown `tags`, after the words and tags"
+    m = {t: brown_universal(t) for s in df.tags for t in s.split()}
+    upos = [' '.join(m[t] for t in s.split()) for s in df.tags]
+    return df.assign(upos=upos)
+
 def load_corpus(
-    name:str, # one of `CORPORA`: 'headlines', 'names', 'reviews' or 'shakespeare'
+    name:str, # one of `CORPORA`: 'headlines', 'names', 'reviews', 'shakespeare' or 'pos'
 )->pd.DataFrame:
     "Load a bundled corpus as a DataFrame (columns: see `CORPORA`)"
     if name not in CORPORA:
@@ -38,7 +77,9 @@ def load_corpus(
     fn = DATA_DIR/f'{name}.csv.gz'
     if not fn.exists():
         raise FileNotFoundError(f"Bundled corpus file {fn} is missing: rebuild it with scripts/build_corpora.py")
-    return pd.read_csv(fn, keep_default_na=False, dtype=str)
+    df = pd.read_csv(fn, keep_default_na=False, dtype=str)
+    return _add_universal(df) if name == 'pos' else df
+
 
 # %% ../nbs/01_data.ipynb #c012
 TEXT_SUFFIXES = {'.csv': 'csv', '.tsv': 'tsv', '.txt': 'txt', '.jsonl': 'jsonl', '.ndjson': 'jsonl'}

@@ -19,6 +19,7 @@ from .recipes import PRESETS
 from .lm import get_tokenizer, lm_dls, lm_learner, check_device, pretrained_dir
 from .generate import get_start_state, weights_key # a loaded LMLearner gets `generate` and the fast `predict`
 from .classify import classifier_dls, classifier_learner, classes_of, Ensemble
+from .tagger import tagger_dls, tagger_learner, is_tagger
 from .novelty import Fingerprint
 
 # %% auto #0
@@ -67,10 +68,14 @@ _CARD_MADE = {'kind', 'task', 'preset', 'arch', 'tokenizer', 'n_params', 'metric
               'classes', 'categories', 'backwards'} # what `model_card` computes afresh on every save
 
 def _sizes(learn:Learner)->dict:
-    "The sizes of `learn`'s AWD-LSTM, read from the model (a classifier's encoder wraps it)"
-    enc = learn.model[0]
+    "The sizes of `learn`'s AWD-LSTM, read from the model (a classifier's encoder wraps it; a tagger's is `encoder`)"
+    enc = learn.model.encoder if is_tagger(learn) else learn.model[0]
     enc = getattr(enc, 'module', enc)
     return {k: getattr(enc, k) for k in ('emb_sz', 'n_hid', 'n_layers') if hasattr(enc, k)}
+
+def _task(learn:Learner)->str:
+    "What `learn` does: 'generate' (a language model), 'tag' (a tagger) or 'classify'"
+    return 'generate' if isinstance(learn, LMLearner) else 'tag' if is_tagger(learn) else 'classify'
 
 def _vocab(learn:Learner)->list:
     "The pieces `learn` reads (a classifier's vocab is the pair (pieces, classes))"
@@ -80,7 +85,8 @@ def _card_extra(learn:Learner, extra:dict)->dict:
     "`extra` over what an earlier card said, with what `learn` records about itself (classes, categories, ...)"
     info = learn.awd
     extra = {**{k: v for k,v in info.card.items() if k not in _CARD_MADE}, **extra}
-    if not isinstance(learn, LMLearner): extra = {'classes': classes_of(learn), **extra}
+    if is_tagger(learn): extra = {'tags': learn.tags, **extra}
+    elif not isinstance(learn, LMLearner): extra = {'classes': classes_of(learn), **extra}
     elif info.categories: extra = {'categories': list(info.categories), **extra}
     if info.backwards: extra = {'backwards': True, **extra} # reads texts from the end
     if info.pretrained: extra = {'pretrained': info.pretrained, **extra} # what it started from
@@ -94,7 +100,7 @@ def model_card(
     info = require_info(learn)
     lm, tok = isinstance(learn, LMLearner), get_tokenizer(learn)
     extra = _card_extra(learn, extra)
-    return dict(kind=type(learn).__name__, task='generate' if lm else 'classify', preset=info.preset,
+    return dict(kind=type(learn).__name__, task=_task(learn), preset=info.preset,
                 arch=_sizes(learn),
                 tokenizer=dict(model_type=tok.model_type if tok else None, vocab_sz=len(_vocab(learn))),
                 n_params=sum(p.numel() for p in learn.model.parameters()),
@@ -103,7 +109,7 @@ def model_card(
                 created=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'), **extra)
 
 # %% ../nbs/08_export.ipynb #c019
-PORTABLE_FORMAT, PORTABLE_VERSION = 'awd-toolkit-portable', 3 # the newest version this toolkit reads and writes
+PORTABLE_FORMAT, PORTABLE_VERSION = 'awd-toolkit-portable', 4 # the newest version this toolkit reads and writes
 PORTABLE_FILES = {'config.json': 'the architecture, vocabulary and classes', 'weights.pt': 'the weights',
                   'tokenizer.model': 'the SentencePiece model', 'card.json': 'the model card'}
 
@@ -133,17 +139,19 @@ def _replace_dir(tmp:Path, path:Path):
 def _arch(learn:Learner)->dict:
     "The full architecture config of `learn`'s AWD-LSTM (sizes read from the model itself)"
     info = learn.awd
-    if isinstance(learn, LMLearner): base = PRESETS.get(info.preset, PRESETS['small'])['config']
+    if isinstance(learn, LMLearner) or is_tagger(learn): base = PRESETS.get(info.preset, PRESETS['small'])['config']
     else: base = awd_lstm_clas_config
     return {**base, **info.config, **_sizes(learn)}
 
 def _portable_config(learn:Learner, tok:SPTokenizer)->dict:
     "The config.json of `learn`: what `load_portable` rebuilds it from"
     info, lm = learn.awd, isinstance(learn, LMLearner)
-    return dict(format=PORTABLE_FORMAT, version=2 if info.backwards else 1, # forward models stay readable by 1
-                task='generate' if lm else 'classify', preset=info.preset, arch=_arch(learn),
+    version = 4 if is_tagger(learn) else 2 if info.backwards else 1 # forward models stay readable by 1; 4: taggers
+    return dict(format=PORTABLE_FORMAT, version=version,
+                task=_task(learn), preset=info.preset, arch=_arch(learn),
                 tokenizer=dict(model_type=tok.model_type, special_toks=list(tok.special_toks)),
-                vocab=list(_vocab(learn)), classes=None if lm else classes_of(learn),
+                vocab=list(_vocab(learn)), classes=None if lm or is_tagger(learn) else classes_of(learn),
+                **({'tags': learn.tags} if is_tagger(learn) else {}),
                 categories=list(info.categories or []) or None, names_split=info.names_split,
                 backwards=info.backwards, toolkit=toolkit.__version__)
 
@@ -232,6 +240,8 @@ def export_learner(
             raise ValueError(f"{path}: an ensemble saves as a portable directory (one model per member); "
                              "give a path without .pkl")
         return save_ensemble(learn, path, half=half, **card)
+    if is_tagger(learn) and path.suffix == '.pkl':
+        raise ValueError(f"{path}: a tagger saves as a portable directory only; give a path without .pkl")
     path.parent.mkdir(parents=True, exist_ok=True)
     return _export_pickle(learn, path, card) if path.suffix == '.pkl' else save_portable(learn, path, half=half, **card)
 
@@ -248,6 +258,10 @@ def disk_mb(
 def _stub_dls(config:dict, tok:SPTokenizer):
     "DataLoaders over two placeholder texts with the saved vocabulary (and classes): what predict and generate need"
     vocab, classes, back = config['vocab'], config.get('classes'), bool(config.get('backwards', False))
+    if config.get('task') == 'tag':
+        tags = list(config['tags'])
+        df = pd.DataFrame({'words': ['a', 'a'], 'tags': [tags[0]]*2, 'is_valid': [False, True]})
+        return tagger_dls(df, tokenizer=tok, vocab=vocab, tags=tags, bs=1)
     if classes is None:
         texts = ['a a a a', 'a a a a'] # a few pieces each: every tokenizer makes at least one batch of them
         return lm_dls(pd.DataFrame({'text': texts, 'is_valid': [False, True]}), tokenizer=tok, vocab=vocab, bs=1,
@@ -307,6 +321,7 @@ def _rebuild(path:Path, config:dict, tok:SPTokenizer, weights:dict)->Learner:
     try:
         dls = _stub_dls(config, tok)
         if config.get('task') == 'classify': learn = classifier_learner(dls, preset=preset, config=arch)
+        elif config.get('task') == 'tag': learn = tagger_learner(dls, pretrained=False, preset=preset, config=arch, head_hid=arch.get('head_hid', 0))
         else: learn = lm_learner(dls, preset, config={k: v for k,v in arch.items() if k in PRESETS[preset]['config']})
         learn.model.load_state_dict(weights['model'])
     except (KeyError, TypeError, ValueError, RuntimeError) as e:

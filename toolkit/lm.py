@@ -254,7 +254,8 @@ def get_tokenizer(
 )->SPTokenizer|None:
     "The SentencePiece tokenizer in the text transforms of `o`"
     dls = getattr(o, 'dls', o)
-    tok = getattr(getattr(dls.train_ds, 'tokenizer', None), 'tok', None)
+    tok = vars(dls).get('tok') if hasattr(dls, '__dict__') else None # a tagger's DataLoaders carry it
+    if tok is None: tok = getattr(getattr(dls.train_ds, 'tokenizer', None), 'tok', None)
     return tok if isinstance(tok, SPTokenizer) else None
 
 # %% ../nbs/04_lm.ipynb #c017

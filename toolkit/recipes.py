@@ -9,7 +9,8 @@ from fastai.text.models.awdlstm import awd_lstm_lm_config
 
 # %% auto #0
 __all__ = ['PRESETS', 'PRETRAINED', 'PRETRAINED_PRESET', 'NAMES_RECIPE', 'NAMES_LR', 'CLASSIFIER_RECIPE', 'ORIGIN_RECIPE',
-           'OUTLET_RECIPE', 'DEFAULT_MODELS', 'APP_MODELS', 'SHIPPED', 'SHIPPED_MB', 'TINY_APP', 'get_preset']
+           'OUTLET_RECIPE', 'TAGGER_RECIPE', 'DEFAULT_MODELS', 'APP_MODELS', 'SHIPPED', 'SHIPPED_MB', 'TINY_APP',
+           'get_preset']
 
 # %% ../nbs/03_recipes.ipynb #c005
 def _config(**kw):
@@ -48,6 +49,7 @@ NAMES_LR = 1e-2 # characters take a higher learning rate than subwords
 CLASSIFIER_RECIPE = dict(epochs=6, lr=1e-2, scratch_lr=2e-3, lm_epochs=3, stages=1, members=1)
 ORIGIN_RECIPE = dict(epochs=9, lr=1e-2, lm_epochs=0, stages=1) # a classifier on a names model
 OUTLET_RECIPE = dict(epochs=2, lm_epochs=0) # a classifier on the headlines model
+TAGGER_RECIPE = dict(epochs=2, lr=5e-3, head_lr=1e-2, bs=32) # `fit_tagger`: the head for an epoch, then `epochs` of all (bench/tagging.py)
 
 # %% ../nbs/03_recipes.ipynb #c014
 DEFAULT_MODELS = {
@@ -58,6 +60,7 @@ DEFAULT_MODELS = {
     'sentiment': dict(corpus='reviews', label_col='label', group_col='movie', title='Review sentiment',
                       **{k: CLASSIFIER_RECIPE[k] for k in ('epochs', 'lm_epochs')}),
     'outlet':    dict(corpus='headlines', label_col='source', lm='headlines', title='Headline outlet', **OUTLET_RECIPE),
+    'tagger':    dict(corpus='pos', tags_col='upos', title='Part-of-speech tagger', epochs=TAGGER_RECIPE['epochs']),
 }
 APP_MODELS = ['headlines', 'names', 'origin'] # trained on a first start; about 10 minutes on 2 CPU cores
 
@@ -68,6 +71,7 @@ SHIPPED = { # scripts/build_models.py: changes to `DEFAULT_MODELS` for the model
     'origin':    {}, # on the shipped names model, which votes (`lm_vote`)
     'sentiment': {}, # ULMFiT from the pretrained model (3 classifiers averaged: no better, 3x the size)
     'outlet':    {}, # on the shipped headlines model
+    'tagger':    dict(minutes=20), # from the pretrained model, on the pos corpus's train part: 20 min, not 3 epochs
 }
 SHIPPED_MB = 60 # the most the package's models may take on disk, the pretrained model's included
 

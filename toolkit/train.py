@@ -12,15 +12,17 @@ from fastcore.meta import delegates
 from fastai.learner import Learner
 from fastai.text.learner import LMLearner
 from .core import require_info
-from .recipes import CLASSIFIER_RECIPE, ORIGIN_RECIPE, DEFAULT_MODELS
+from .recipes import CLASSIFIER_RECIPE, ORIGIN_RECIPE, DEFAULT_MODELS, TAGGER_RECIPE, PRETRAINED_PRESET
 from .data import load_corpus, CORPORA
-from .lm import train_lm, is_rank0, world_size
+from .lm import train_lm, is_rank0, world_size, has_pretrained
 from .classify import train_classifier
+from .tagger import train_tagger
 from .names import names_lm
 from .export import export_learner, last_metrics
 
 # %% auto #0
-__all__ = ['checkpoint_path', 'train_and_export', 'classifier_recipe', 'train_classifier_and_export', 'train_default']
+__all__ = ['checkpoint_path', 'train_and_export', 'classifier_recipe', 'train_classifier_and_export', 'tagged_split',
+           'train_tagger_and_export', 'train_default']
 
 # %% ../nbs/09_train.ipynb #c006
 def checkpoint_path(
@@ -104,9 +106,39 @@ def train_classifier_and_export(
                    train_minutes=_minutes_since(t0))
     return learn
 
+# %% ../nbs/09_train.ipynb #c031b
+def tagged_split(
+    df:pd.DataFrame, # sentences of a tagged corpus
+    split_col:str='part', # its fixed split: 'train', 'valid' and 'test' (the test rows are dropped)
+)->pd.DataFrame:
+    "`df` without its test sentences, with `is_valid` from `split_col` (none when one side is empty: a seeded split)"
+    if split_col not in df.columns: return df
+    df = df[df[split_col] != 'test']
+    valid = df[split_col] == 'valid'
+    return df.assign(is_valid=valid) if valid.any() and not valid.all() else df
+
+def train_tagger_and_export(
+    df:pd.DataFrame, # sentences: words and tags
+    path:str|Path, # where to write the tagger
+    words_col:str='words', # column of words
+    tags_col:str='tags', # column of tags
+    seed:int=42, # seeds the split and the training
+    card:dict|None=None, # extra model-card fields (corpus, ...)
+    half:bool=False, # save the weights as fp16 (half the size)
+    **kwargs, # passed to `train_tagger`
+)->Learner:
+    "Train a tagger with `train_tagger` and save it to `path` with its card"
+    t0 = time.time()
+    learn = train_tagger(df, words_col, tags_col, seed=seed, **kwargs)
+    export_learner(learn, path, half=half, **{'words_col': words_col, 'tags_col': tags_col, **(card or {})},
+                   n_sents=len(df), epochs=kwargs.get('epochs', TAGGER_RECIPE['epochs']), seed=seed,
+                   train_minutes=_minutes_since(t0))
+    return learn
+
+
 # %% ../nbs/09_train.ipynb #c033
 def train_default(
-    kind:str, # a key of `DEFAULT_MODELS`: 'headlines', 'names', 'origin', 'sentiment' or 'outlet'
+    kind:str, # a key of `DEFAULT_MODELS`: 'headlines', 'names', 'origin', 'sentiment', 'outlet' or 'tagger'
     path:str|Path, # where to write the model
     df:pd.DataFrame|None=None, # its texts (an `is_valid` column, if any, is the split); default: the whole corpus
     preset:str='small', # a key of `PRESETS`
@@ -124,6 +156,12 @@ def train_default(
     card = dict(corpus=spec['corpus'], title=spec.get('title'), **(card or {}))
     common = dict(card=card, preset=preset, show_progress=show_progress, half=half)
     text_col = CORPORA[spec['corpus']]['text_col']
+    if 'tags_col' in spec: # from the pretrained model when the preset is its
+        c = CORPORA[spec['corpus']]
+        pre = preset == PRETRAINED_PRESET and has_pretrained()
+        return train_tagger_and_export(tagged_split(df, c.get('split_col', 'part')), path, c['words_col'], spec['tags_col'],
+                                       epochs=spec['epochs'], pretrained=pre,
+                                       **{k: spec[k] for k in ('minutes', 'lr') if spec.get(k) is not None}, **common)
     if 'label_col' in spec:
         recipe = {k: spec[k] for k in ('lr', 'stages', 'lm_vote', 'members') if k in spec}
         return train_classifier_and_export(df, path, text_col, spec['label_col'], epochs=spec['epochs'], lm=lm,

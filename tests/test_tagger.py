@@ -1,0 +1,134 @@
+"""The part-of-speech tagger: it learns, its tags line up with the words of the text, it exports and loads, and bad
+input gets a clear error from the API, the command line and the app alike."""
+import json, subprocess, sys
+import pandas as pd
+import pytest
+from toolkit.tagger import (train_tagger, tagger_dls, synthetic_tagged, split_words, predict_words, tag_csv,
+                            check_tagged, IGNORE)
+from toolkit.export import export_learner, load_model
+from toolkit.data import load_corpus, brown_universal
+from toolkit.lm import has_pretrained
+
+@pytest.fixture(scope='module')
+def tagger():
+    "A tiny tagger from scratch that has learnt the synthetic rule (NUM: a number, CAP: a capital, LOW: the rest)"
+    return train_tagger(synthetic_tagged(800), pretrained=False, preset='tiny', epochs=6, lr=2e-2, vocab_sz=60, bs=16,
+                        show_progress=False)
+
+def test_learns_a_rule(tagger):
+    "Validation accuracy reaches 100% on the rule, and new sentences of known words are tagged by it"
+    assert tagger.recorder.values[-1][2] == 1.0
+    words = 'London Anna 1961 the cat sat home 42 Rome'.split()
+    assert predict_words(tagger, [words]) == [['CAP', 'CAP', 'NUM', 'LOW', 'LOW', 'LOW', 'LOW', 'NUM', 'CAP']]
+
+@pytest.mark.parametrize('text', [
+    "Don't  underestimate Mrs. O'Hara's un-be-liev-able “Zanzibarian” stamina!",
+    'He paid $4,000 (about 25%) -- in the U.S., in 1961.',
+    'ALL CAPS and MiXeD case, tabs\tand\nnew lines...',
+    'Émigrés’ cafés: naïve? Ja!'])
+def test_tags_line_up_with_the_text(tagger, text):
+    "Each tag belongs to a word of the original text: its span in the text is the word, punctuation apart"
+    res = tagger.predict(text)
+    assert [text[t.start:t.end] for t in res] == [t.word for t in res] == [w.text for w in split_words(text)]
+    assert all(t.tag in ('CAP', 'LOW', 'NUM') and 0 < t.prob <= 1 for t in res)
+    assert ''.join(text[t.start:t.end] for t in res) == ''.join(text.split()) # every character of every word
+
+def test_one_target_per_word():
+    "Exactly one target a word (at its first piece), whatever the number of pieces"
+    df = pd.DataFrame({'words': ['Supercalifragilistic words', 'A B C'], 'tags': ['X Y', 'Y Y X']})
+    dls = tagger_dls(df.assign(is_valid=[False, True]), tokenizer='subword', vocab_sz=40, bs=2)
+    for ds, n in ((dls.train_ds, 2), (dls.valid_ds, 3)):
+        x, y = ds[0]
+        assert int((y != IGNORE).sum()) == n and len(x) > n
+
+def test_export_and_load_in_a_fresh_process(tagger, tmp_path):
+    "A saved tagger, loaded in another process, gives the same tags; a damaged one is a clear error"
+    texts = ['Anna ran 7 cat home Rome.', "Paris, London and 1961: the dog's home!"]
+    export_learner(tagger, tmp_path/'t', corpus='synthetic')
+    want = [[(t.word, t.tag) for t in r] for r in tagger.predict_texts(texts)]
+    code = ("import json, sys; from toolkit.export import load_model; t = load_model(sys.argv[1]); "
+            "print(json.dumps([[(w.word, w.tag) for w in r] for r in t.predict_texts(json.loads(sys.argv[2]))]))")
+    r = subprocess.run([sys.executable, '-c', code, str(tmp_path/'t'), json.dumps(texts)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert json.loads(r.stdout) == [[list(p) for p in s] for s in want]
+    card = load_model(tmp_path/'t').awd.card
+    assert card['task'] == 'tag' and card['tags'] == ['CAP', 'LOW', 'NUM'] and card['kind'] == 'TaggerLearner'
+    (tmp_path/'t'/'weights.pt').write_bytes(b'not torch')
+    with pytest.raises(ValueError, match='weights.pt is damaged'): load_model(tmp_path/'t')
+    with pytest.raises(ValueError, match='a tagger saves as a portable directory'): export_learner(tagger, tmp_path/'t.pkl')
+
+BAD = [({'words': ['The jury said', 'It rained'], 'tags': ['DET NOUN VERB', 'PRON']}, 'row 1: 2 words but 1 tags'),
+       ({'words': ['The jury', '   '], 'tags': ['DET NOUN', '']}, 'row 1: the sentence is empty'),
+       ({'words': ['It rained'], 'tags': [3.5]}, 'row 0: the tags must be a list of tags'),
+       ({'words': ['It rained'], 'tags': ["['PRON', 'VERB'"]}, 'look like a list but do not parse')]
+
+@pytest.mark.parametrize('data, msg', BAD)
+def test_bad_sentences_api(data, msg):
+    with pytest.raises(ValueError, match=msg): check_tagged(pd.DataFrame(data))
+    with pytest.raises(ValueError, match=msg): train_tagger(pd.DataFrame(data), pretrained=False, preset='tiny')
+
+@pytest.mark.slow
+@pytest.mark.parametrize('data, msg', BAD[:2] + [({'words': ['It rained'], 'tags': [3.5]}, 'row 0: 2 words but 1 tags')] + BAD[3:])
+def test_bad_sentences_cli(awd, tmp_path, data, msg):
+    "The command line says the same (in a file every value is text: 3.5 is one tag), in one line, and writes nothing"
+    pd.DataFrame(data).to_csv(tmp_path/'bad.csv', index=False)
+    r = subprocess.run([awd, 'train-tagger', tmp_path/'bad.csv', '--no-pretrained', '--preset', 'tiny', '--out',
+                        tmp_path/'t'], capture_output=True, text=True)
+    assert r.returncode == 2 and msg in r.stderr and 'Traceback' not in r.stderr
+    assert not (tmp_path/'t').exists()
+
+@pytest.mark.slow
+def test_cli_train_tag_and_csv(awd, tmp_path):
+    "`awd train-tagger` on a file, then `awd tag` on texts and on a CSV file"
+    df = synthetic_tagged(600)
+    df.to_csv(tmp_path/'tagged.csv', index=False)
+    r = subprocess.run([awd, 'train-tagger', tmp_path/'tagged.csv', '--no-pretrained', '--preset', 'tiny', '--epochs', '6',
+                        '--lr', '0.02', '--vocab-sz', '60', '--bs', '16', '--quiet', '--out', tmp_path/'t'],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert 'accuracy' in r.stdout and 'saved' in r.stdout
+    r = subprocess.run([awd, 'tag', tmp_path/'t', 'Anna ran 7 cat home Rome'], capture_output=True, text=True)
+    assert r.stdout.strip() == 'Anna/CAP ran/LOW 7/NUM cat/LOW home/LOW Rome/CAP'
+    pd.DataFrame({'text': ['Anna sat', '', 'Rome 42']}).to_csv(tmp_path/'in.csv', index=False)
+    r = subprocess.run([awd, 'tag', tmp_path/'t', '--csv', tmp_path/'in.csv'], capture_output=True, text=True)
+    out = pd.read_csv(tmp_path/'in.tags.csv', keep_default_na=False)
+    assert r.returncode == 0 and list(out.pred_tags) == ['CAP LOW', '', 'CAP NUM']
+    r = subprocess.run([awd, 'tag', tmp_path/'t'], capture_output=True, text=True)
+    assert r.returncode == 2 and 'give texts to tag' in r.stderr
+
+def test_app_tag_handler(app_models):
+    "The Tag tab's handler: spans that rebuild the text, a table of words and tags; bad input is a clear error"
+    from toolkit.app import Handlers
+    h = Handlers(app_models)
+    text = 'The old man  the boat.'
+    spans, table = h.tag(text)
+    assert ''.join(s for s, _ in spans) == text
+    assert [s for s, t in spans if t is not None] == list(table.word) == ['The', 'old', 'man', 'the', 'boat', '.']
+    assert set(table.tag) <= set(load_model_tags(app_models['tagger']))
+    for bad, msg in (('   ', 'enter a sentence to tag'), ('x'*10_000, 'the text is 10,000 characters long')):
+        with pytest.raises(Exception, match=msg): h.tag(bad)
+    with pytest.raises(Exception, match="unknown tagger 'nope'"): h.tag('Hi', 'nope')
+    h.close()
+
+def load_model_tags(learn): return learn.tags
+
+def test_universal_mapping_on_the_corpus():
+    "The pos corpus: universal tags for every word, every Brown tag mapped, the test part from held-out files"
+    df = load_corpus('pos')
+    assert (df.words.str.split().str.len() == df.upos.str.split().str.len()).all()
+    assert set(t for s in df.upos for t in s.split()) == {'ADJ', 'ADP', 'ADV', 'CONJ', 'DET', 'NOUN', 'NUM', 'PRON',
+                                                          'PRT', 'VERB', '.', 'X'}
+    assert brown_universal('NNS$-TL') == 'NOUN' and brown_universal('BEDZ*') == 'VERB'
+    assert not set(df[df.part == 'test'].file) & set(df[df.part == 'train'].file)
+
+@pytest.mark.skipif(not has_pretrained(), reason='the pretrained English model is not in the package')
+def test_pretrained_start_beats_scratch():
+    "The same recipe on 400 sentences reaches a lower validation loss from the pretrained English model than from scratch"
+    df = load_corpus('pos')
+    df = pd.concat([df[df.part == 'train'].head(400), df[df.part == 'valid'].head(100)])
+    df['is_valid'] = df.part == 'valid'
+    losses = {}
+    for pre in (True, False):
+        learn = train_tagger(df, 'words', 'upos', pretrained=pre, epochs=1, seed=0, show_progress=False)
+        losses[pre] = learn.recorder.values[-1][1]
+    assert losses[True] < losses[False], losses
