@@ -145,6 +145,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                              'toolkit.cli._classifier_lms': ('cli.html#_classifier_lms', 'toolkit/cli.py'),
                              'toolkit.cli._command': ('cli.html#_command', 'toolkit/cli.py'),
                              'toolkit.cli._corpus_name': ('cli.html#_corpus_name', 'toolkit/cli.py'),
+                             'toolkit.cli._end_distributed': ('cli.html#_end_distributed', 'toolkit/cli.py'),
                              'toolkit.cli._fmt_metrics': ('cli.html#_fmt_metrics', 'toolkit/cli.py'),
                              'toolkit.cli._lm_options': ('cli.html#_lm_options', 'toolkit/cli.py'),
                              'toolkit.cli._parents': ('cli.html#_parents', 'toolkit/cli.py'),

@@ -58,6 +58,16 @@ def _training_texts(a, **cols)->pd.DataFrame:
     return df if a.max_rows is None else df.sample(min(a.max_rows, len(df)), random_state=a.seed)
 
 # %% ../nbs/11_cli.ipynb #c008
+def _end_distributed():
+    "End a distributed run once every process is done: leave the process group and exit without the interpreter's teardown"
+    import os, torch.distributed as dist
+    if dist.is_available() and dist.is_initialized():
+        dist.barrier() # the first process has written the model and said so
+        dist.destroy_process_group()
+    sys.stdout.flush(); sys.stderr.flush()
+    os._exit(0) # the teardown can abort in gloo's threads ("terminate called without an active exception"): 1 run in 3
+
+
 def _say_distributed(say, a, dev, names:bool):
     "The line a distributed run adds: processes, the batch per process and in all, the learning rate"
     bs = a.bs or (NAMES_RECIPE.get(a.preset, {}).get('bs') if names else None) or PRESETS[a.preset]['bs']
@@ -105,6 +115,7 @@ def cmd_train(a):
         _say_interrupted(a.out)
         raise
     if is_rank0(): _saved(learn, a.out)
+    if a.distributed: _end_distributed()
 
 # %% ../nbs/11_cli.ipynb #c011
 def load_lm(
