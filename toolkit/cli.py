@@ -216,27 +216,25 @@ def _print_predictions(texts:list[str], res:pd.DataFrame, probs:bool):
                                                                              for c in res.columns[2:]}}))
         else: print(f"{r.label}\t{r.prob:.3f}\t{t}")
 
+def _copy_to_write(a, what:str, suffix:str)->str|None:
+    "For a command of texts or `--csv FILE`, after checking which: the copy of FILE to write, or None for the texts"
+    if bool(a.texts) == bool(a.csv): raise ValueError(f"give texts to {what}, or --csv FILE (not both)")
+    if a.out and not a.csv: raise ValueError("--out goes with --csv")
+    if a.csv: return a.out or str(Path(a.csv).with_name(Path(a.csv).name.split('.')[0] + suffix))
+    if any(len(t) > MAX_CHARS for t in a.texts): raise ValueError(f"a text is longer than {MAX_CHARS:,} characters")
+
 def cmd_classify(a):
     "Classify texts: print label, probability and text per line, or write a copy of a CSV with predictions"
-    if bool(a.texts) == bool(a.csv): raise ValueError("give texts to classify, or --csv FILE (not both)")
-    if a.out and not a.csv: raise ValueError("--out goes with --csv")
+    out = _copy_to_write(a, 'classify', '.pred.csv')
     learn = load_classifier(a.model, a.trust_pickle, a.device)
-    if a.csv:
-        out = a.out or str(Path(a.csv).with_name(Path(a.csv).name.split('.')[0] + '.pred.csv'))
-        print(f"wrote {predict_csv(learn, a.csv, out, text_col=a.text_col)}")
-        return
-    if any(len(t) > MAX_CHARS for t in a.texts): raise ValueError(f"a text is longer than {MAX_CHARS:,} characters")
+    if out: return print(f"wrote {predict_csv(learn, a.csv, out, text_col=a.text_col)}")
     _print_predictions(a.texts, predict_texts(learn, a.texts), a.probs)
 
 def cmd_score(a):
     "Score texts with a language model: bits per character, perplexity per word and log-probability, or a copy of a CSV"
-    if bool(a.texts) == bool(a.csv): raise ValueError("give texts to score, or --csv FILE (not both)")
-    if a.out and not a.csv: raise ValueError("--out goes with --csv")
+    out = _copy_to_write(a, 'score', '.scored.csv')
     learn = load_lm(a.model, a.trust_pickle, a.device)
-    if a.csv:
-        out = a.out or str(Path(a.csv).with_name(Path(a.csv).name.split('.')[0] + '.scored.csv'))
-        print(f"wrote {score_csv(learn, a.csv, out, text_col=a.text_col, category=a.category)}")
-        return
+    if out: return print(f"wrote {score_csv(learn, a.csv, out, text_col=a.text_col, category=a.category)}")
     res = score_texts(learn, a.texts, a.category)
     if a.pieces:
         for s in res: print(json.dumps(s._asdict(), ensure_ascii=False))
@@ -297,14 +295,9 @@ def load_tagger(
 
 def cmd_tag(a):
     "Tag the words of texts: `word/TAG` per word, one line per text, or a copy of a CSV with the tags"
-    if bool(a.texts) == bool(a.csv): raise ValueError("give texts to tag, or --csv FILE (not both)")
-    if a.out and not a.csv: raise ValueError("--out goes with --csv")
+    out = _copy_to_write(a, 'tag', '.tags.csv')
     learn = load_tagger(a.model, a.trust_pickle, a.device)
-    if a.csv:
-        out = a.out or str(Path(a.csv).with_name(Path(a.csv).name.split('.')[0] + '.tags.csv'))
-        print(f"wrote {tag_csv(learn, a.csv, out, text_col=a.text_col)}")
-        return
-    if any(len(t) > MAX_CHARS for t in a.texts): raise ValueError(f"a text is longer than {MAX_CHARS:,} characters")
+    if out: return print(f"wrote {tag_csv(learn, a.csv, out, text_col=a.text_col)}")
     for t, res in zip(a.texts, learn.predict_texts(a.texts)):
         if a.probs: print(json.dumps({'text': t, 'words': [r.word for r in res], 'tags': [r.tag for r in res],
                                       'probs': [r.prob for r in res]}, ensure_ascii=False))
