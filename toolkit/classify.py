@@ -21,9 +21,9 @@ import fastai.callback.schedule, fastai.callback.progress # fit_one_cycle, progr
 from fastai.text.data import TextBlock
 from fastai.text.models.awdlstm import AWD_LSTM, awd_lstm_clas_config
 from fastai.text.learner import text_classifier_learner, TextLearner, LMLearner, clean_raw_keys
-from .data import split_df, read_table, pick_col
+from .data import split_df, read_table, pick_col, write_table
 from .tokenize import SPTokenizer, make_tokenizer, text_tokenizer, check_text, escape_special
-from .core import ModelInfo, DataInfo, model_info, require_info, atomic_file, check_arg, is_int, MAX_EPOCHS
+from .core import ModelInfo, DataInfo, model_info, require_info, check_arg, is_int, MAX_EPOCHS
 from .recipes import get_preset, CLASSIFIER_RECIPE
 from .lm import get_tokenizer, lm_dls, lm_learner, train_lm, quiet, check_device, check_train_args
 
@@ -486,12 +486,7 @@ def predict_csv(
     pred = predict_texts(learn, texts[keep].tolist(), bs=bs)
     pred.index = texts.index[keep]
     res = df.assign(pred_label=pred.label, pred_prob=pred.prob, **{f'prob_{c}': pred[f'prob_{c}'] for c in classes})
-    if out.is_dir():
-        example = out/(src.name.split('.')[0] + '.pred.csv')
-        raise ValueError(f"{out} is a directory: give the file to write, such as {example}")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_file(out) as tmp: res.to_csv(tmp, index=False, sep='\t' if out.suffix.lower() == '.tsv' else ',')
-    return out
+    return write_table(res, out, src.name.split('.')[0] + '.pred.csv')
 
 # %% ../nbs/06_classify.ipynb #c031
 def _lm_votes(lm:LMLearner, texts:list)->torch.Tensor:

@@ -10,10 +10,12 @@ import toolkit
 import numpy as np
 import pandas as pd
 from fastcore.basics import ifnone
+from .core import atomic_file
 
 # %% auto #0
 __all__ = ['DATA_DIR', 'CORPORA', 'UNIVERSAL_TAGS', 'TEXT_SUFFIXES', 'brown_universal', 'load_corpus', 'format_of', 'read_utf8',
-           'parse_table', 'pick_col', 'read_table', 'read_texts', 'split_df', 'corpus_name', 'load_texts']
+           'parse_table', 'pick_col', 'read_table', 'write_table', 'read_texts', 'split_df', 'corpus_name',
+           'load_texts']
 
 # %% ../nbs/01_data.ipynb #c005
 DATA_DIR = Path(toolkit.__file__).parent/'data' # the bundled corpora
@@ -152,6 +154,21 @@ def read_table(
     df = parse_table(read_utf8(path), fmt, path)
     if not len(df.columns) or not len(df): raise ValueError(f"{path} has no rows")
     return df, fmt
+
+# %% ../nbs/01_data.ipynb #s003b
+def write_table(
+    df:pd.DataFrame, # the table to write (a copy of a user's file with new columns)
+    out:str|Path, # where: TSV if it ends in .tsv, else CSV
+    example:str|None=None, # a file name to suggest when `out` is a directory
+)->Path:
+    "Write `df` to `out` atomically (a stopped run leaves nothing half-written), with a clear error for a directory"
+    out = Path(out).expanduser().absolute()
+    if out.is_dir():
+        raise ValueError(f"{out} is a directory: give the file to write" + (f", such as {out/example}" if example else ''))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_file(out) as tmp: df.to_csv(tmp, index=False, sep='\t' if out.suffix.lower() == '.tsv' else ',')
+    return out
+
 
 # %% ../nbs/01_data.ipynb #c014
 def read_texts(

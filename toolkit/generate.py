@@ -13,8 +13,8 @@ from fastcore.basics import patch, ifnone, store_attr
 from fastai.text.learner import LMLearner, decode_spec_tokens
 from fastai.text.models.awdlstm import AWD_LSTM
 from .tokenize import SPECIAL_TOKS, detokenize, check_text
-from .core import model_info, eval_mode, check_arg, is_int, is_num, check_seed, atomic_file
-from .data import read_table, pick_col
+from .core import model_info, eval_mode, check_arg, is_int, is_num, check_seed
+from .data import read_table, pick_col, write_table
 from .lm import get_tokenizer, category_mark
 from .novelty import words_of
 
@@ -851,10 +851,7 @@ def score_csv(
     texts = df[pick_col(df, text_col, 'text', src)].astype(str)
     res = score_texts(learn, texts.tolist(), category)
     res = df.assign(bpc=[s.bpc for s in res], ppl_word=[s.ppl_word for s in res], logprob=[s.logprob for s in res])
-    if out.is_dir(): raise ValueError(f"{out} is a directory: give the file to write")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_file(out) as tmp: res.to_csv(tmp, index=False, sep='\t' if out.suffix.lower() == '.tsv' else ',')
-    return out
+    return write_table(res, out, src.name.split('.')[0] + '.scored.csv')
 
 
 # %% ../nbs/05_generate.ipynb #c045b

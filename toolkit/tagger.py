@@ -23,9 +23,9 @@ from fastai.callback.training import GradientClip
 import fastai.callback.schedule, fastai.callback.progress # fit_one_cycle, progress bars
 from fastai.text.models.awdlstm import AWD_LSTM
 from fastai.text.learner import LMLearner
-from .data import read_table, pick_col
+from .data import read_table, pick_col, write_table
 from .tokenize import SPTokenizer, make_tokenizer, escape_special, replace_case, check_text
-from .core import ModelInfo, DataInfo, require_info, atomic_file, check_arg, is_int, is_num, check_seed, MAX_EPOCHS, eval_mode
+from .core import ModelInfo, DataInfo, check_arg, is_int, is_num, check_seed, MAX_EPOCHS, eval_mode
 from .recipes import get_preset, TAGGER_RECIPE
 from .lm import get_tokenizer, load_pretrained, has_pretrained, use_pretrained, check_device, quiet, TimeBudget
 
@@ -503,8 +503,4 @@ def tag_csv(
     col = lambda f: pd.Series([f(r) for r in res], index=texts.index[keep], dtype=object)
     df = df.assign(pred_words=col(lambda r: ' '.join(t.word for t in r)), pred_tags=col(lambda r: ' '.join(t.tag for t in r)),
                    pred_min_prob=col(lambda r: min(t.prob for t in r)))
-    if out.is_dir():
-        raise ValueError(f"{out} is a directory: give the file to write, such as {out/(src.name.split('.')[0] + '.tags.csv')}")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_file(out) as tmp: df.to_csv(tmp, index=False, sep='\t' if out.suffix.lower() == '.tsv' else ',')
-    return out
+    return write_table(df, out, src.name.split('.')[0] + '.tags.csv')
