@@ -430,6 +430,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                 'toolkit.tagger.Word': ('tagger.html#word', 'toolkit/tagger.py'),
                                 'toolkit.tagger._as_list': ('tagger.html#_as_list', 'toolkit/tagger.py'),
                                 'toolkit.tagger._check_tagger_args': ('tagger.html#_check_tagger_args', 'toolkit/tagger.py'),
+                                'toolkit.tagger._coarse_matrix': ('tagger.html#_coarse_matrix', 'toolkit/tagger.py'),
                                 'toolkit.tagger._encoder': ('tagger.html#_encoder', 'toolkit/tagger.py'),
                                 'toolkit.tagger._rule_tag': ('tagger.html#_rule_tag', 'toolkit/tagger.py'),
                                 'toolkit.tagger._tag_batches': ('tagger.html#_tag_batches', 'toolkit/tagger.py'),

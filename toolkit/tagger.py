@@ -7,7 +7,7 @@ states and a linear head label each word on its first piece; gradual unfreezing,
 from __future__ import annotations
 import ast, re
 from pathlib import Path
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 import numpy as np
 import pandas as pd
 import torch
@@ -304,22 +304,40 @@ class Tagged(NamedTuple):
     start:int|None=None
     end:int|None=None
 
-def _tag_batches(learn, sents:list[list[str]], bs:int)->list[tuple[list[str], list[float]]]:
+def _coarse_matrix(tags:list[str], coarse)->tuple[list[str], torch.Tensor]:
+    "The coarse tags and a (tags x coarse tags) 0/1 matrix that adds up each coarse tag's probability"
+    if isinstance(coarse, dict):
+        missing = [t for t in tags if t not in coarse]
+        if missing: raise ValueError(f"coarse has no entry for {len(missing)} of the tagger's tags (first: {missing[:5]})")
+        to = [coarse[t] for t in tags]
+    elif callable(coarse): to = [coarse(t) for t in tags]
+    else: raise ValueError(f"coarse must be a dict or a function from tag to coarse tag, got {type(coarse).__name__}")
+    bad = [t for t, c in zip(tags, to) if not isinstance(c, str) or not c]
+    if bad: raise ValueError(f"coarse maps {len(bad)} tags to no tag (first: {bad[:5]})")
+    names = sorted(set(to))
+    m = torch.zeros(len(tags), len(names))
+    m[torch.arange(len(tags)), torch.tensor([names.index(c) for c in to])] = 1.
+    return names, m
+
+def _tag_batches(learn, sents:list[list[str]], bs:int, coarse=None)->list[tuple[list[str], list[float]]]:
     "Tags and their probabilities for each sentence of words, in batches of sentences of similar length"
     tok, (vocab, tags) = learn.dls.tok, learn.dls.vocab
+    dev = next(learn.model.parameters()).device
+    if coarse is not None:
+        tags, m = _coarse_matrix(list(tags), coarse)
+        m = m.to(dev)
     o2i = {p: i for i, p in enumerate(vocab)}
     ds = TaggedSents(sents, None, tok, o2i, None)
     dl = TaggerDL(ds, pad_idx=learn.dls.train.pad_idx, bs=bs, shuffle=False)
-    dev = next(learn.model.parameters()).device
     res = [None]*len(sents)
     order = iter(dl.get_idxs())
     with torch.no_grad(), eval_mode(learn.model):
         for x, y in dl:
             x, y = x.to(dev), y.to(dev)
             probs = learn.model(x).float().softmax(-1)
+            if coarse is not None: probs = probs @ m # each coarse tag's probability: the sum of its tags'
             for b in range(len(x)):
-                m = y[b] != IGNORE
-                p, i = probs[b][m].max(-1)
+                p, i = probs[b][y[b] != IGNORE].max(-1)
                 res[next(order)] = ([tags[j] for j in i.tolist()], [round(v, 4) for v in p.tolist()])
     return res
 
@@ -331,13 +349,15 @@ class TaggerLearner(Learner):
 
     def predict(self,
         text:str|list, # a text (split into words as the Brown corpus splits them), or a list of words
+        coarse:dict|Callable|None=None, # each tag's coarser tag (e.g. `brown_universal`): tag in the coarse tagset
     )->list[Tagged]:
         "Each word of `text` with its tag and the tag's probability, and where the word is in `text`"
-        return self.predict_texts([text])[0]
+        return self.predict_texts([text], coarse=coarse)[0]
 
     def predict_texts(self,
         texts:list, # texts (or lists of words)
         bs:int=64, # sentences a batch
+        coarse:dict|Callable|None=None, # each tag's coarser tag: each word gets the coarse tag whose tags' probabilities add up highest
     )->list[list[Tagged]]:
         "Tag `texts` in one batched pass: for each, its words with their tags and probabilities"
         words = []
@@ -350,7 +370,7 @@ class TaggerLearner(Learner):
             else: raise ValueError(f"text {i} must be a text or a list of words, got {type(t).__name__}")
             if not ws: raise ValueError(f"text {i} is empty: enter a sentence to tag")
             words.append(ws)
-        out = _tag_batches(self, [[w.form for w in ws] for ws in words], bs) if words else []
+        out = _tag_batches(self, [[w.form for w in ws] for ws in words], bs, coarse) if words else []
         return [[Tagged(w.text, t, p, w.start, w.end) for w, t, p in zip(ws, *o)] for ws, o in zip(words, out)]
 
 # %% ../nbs/06b_tagger.ipynb #t040
@@ -365,9 +385,10 @@ def predict_words(
     learn:TaggerLearner, # a trained (or loaded) tagger
     sents:list[list[str]], # sentences, each a list of words (as the training corpus split them)
     bs:int=64, # sentences a batch
+    coarse:dict|Callable|None=None, # each tag's coarser tag (see `TaggerLearner.predict_texts`)
 )->list[list[str]]:
     "The tag of every word of `sents`, in one batched pass: for scoring against a corpus's own words"
-    return [[t.tag for t in r] for r in learn.predict_texts(list(sents), bs=bs)]
+    return [[t.tag for t in r] for r in learn.predict_texts(list(sents), bs=bs, coarse=coarse)]
 
 # %% ../nbs/06b_tagger.ipynb #t026
 def _encoder(lm, pretrained:bool, vocab:list):
