@@ -402,14 +402,17 @@ def distributed_ctx(learn, on:bool=True):
 
 # %% ../nbs/04_lm.ipynb #c024h
 class TimeBudget(Callback):
-    "Fit the one-cycle schedule to `minutes` of training: time the first batches, set its length to fit, stop there"
+    """Fit the one-cycle schedule to `minutes` of training: time the first batches, set its length to fit, stop there.
+    Fit with more epochs than the budget can hold (`fit_one_cycle(10_000, ...)`): fastai's loop stops after the epochs
+    it was given, wherever the schedule is; `max_epochs` caps the schedule instead (a phase of at most that many)."""
     order = -10 # before the scheduler reads the schedule's length
-    def __init__(self, minutes:float, skip:int=3, measure:int=20): store_attr()
+    def __init__(self, minutes:float, skip:int=3, measure:int=20, max_epochs:float|None=None): store_attr()
     def before_fit(self): self.total, self.t_fit = None, time.perf_counter()
     def plan(self, per:float):
         "Set the schedule's length so that the batches left, at `per` seconds each, fill the time left"
         it, left = self.train_iter, self.minutes*60 - (time.perf_counter() - self.t_fit)
         self.total = max(it + 1, it + int(left/per))
+        if self.max_epochs: self.total = min(self.total, max(it + 1, int(self.max_epochs*self.n_train)))
         self.learn.n_epoch = self.total/self.n_train # the one-cycle schedule now ends at `total` batches
     def after_batch(self):
         if not self.training: return

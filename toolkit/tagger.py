@@ -454,12 +454,12 @@ def fit_tagger(
     with quiet(learn, not show_progress):
         if learn.opt is None: learn.create_opt()
         if learn.opt.frozen_idx > 0: # an encoder from a language model: the head first
-            if minutes: learn.fit_one_cycle(1, head_lr, cbs=TimeBudget(minutes*0.1))
+            if minutes: learn.fit_one_cycle(1, head_lr, cbs=TimeBudget(minutes*0.1, max_epochs=1)) # an epoch at most
             else: learn.fit_one_cycle(1, head_lr)
             minutes = minutes*0.9 if minutes else None
         learn.unfreeze()
         lrs = slice(lr/2.6**4, lr)
-        if minutes: learn.fit_one_cycle(max(1, epochs), lrs, cbs=TimeBudget(minutes))
+        if minutes: learn.fit_one_cycle(10_000, lrs, cbs=TimeBudget(minutes)) # the budget sets the epochs and ends it
         else: learn.fit_one_cycle(epochs, lrs)
     return learn
 
