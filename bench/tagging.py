@@ -166,9 +166,8 @@ def course_bilstm(data, cfg, seed=0):
     model = BiLSTMTagger(len(w2i) + 2, len(tags))
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
 
-    unis = sorted({brown_universal(t) for t in tags})
-    to_uni = torch.zeros(len(tags), len(unis)) # adds up each universal tag's Brown tags' probabilities
-    for i, t in enumerate(tags): to_uni[i, unis.index(brown_universal(t))] = 1.
+    from toolkit.tagger import _coarse_matrix # the sum ours uses for `coarse=`
+    unis, to_uni = _coarse_matrix(tags, brown_universal) # adds up each universal tag's Brown tags' probabilities
 
     def predict(ids, universal=False):
         "Brown tags (argmax), and with `universal` the universal tags of the summed probabilities"
