@@ -1,6 +1,6 @@
 """Shared fixtures: a tiny headlines model trained once per session, the app's tiny models trained once per version
 of the code (shared with the app notebook), and the venv's `awd` command."""
-import os, shutil, socket, subprocess, sys, sysconfig
+import os, shutil, signal, socket, subprocess, sys, sysconfig
 from types import SimpleNamespace
 from pathlib import Path
 import pytest
@@ -12,6 +12,10 @@ os.environ.setdefault('GRADIO_ANALYTICS_ENABLED', 'False')
 # slower (the threads spin waiting for each other); one thread gives the same numbers. Set before torch is imported,
 # so it holds for this process and for every subprocess a test starts (`awd train`, the fresh-process round trip).
 os.environ.setdefault('OMP_NUM_THREADS', '1')
+# Tests press Ctrl-C (SIGINT) on the processes they start, as a terminal does. A test run started with SIGINT ignored
+# (a background job of a shell without job control, `nohup`-style wrappers) hands that to every child, which then
+# trains on through the key press; give the children the terminal's default back.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN: signal.signal(signal.SIGINT, signal.default_int_handler)
 
 @pytest.fixture(scope='session')
 def awd():
