@@ -277,7 +277,7 @@ def cmd_train_tagger(a):
     print(f"training a tagger of {tags_col!r} on {len(df):,} sentences from {a.data}, {how}, {budget}", flush=True)
     learn = train_tagger_and_export(df, a.out, words_col, tags_col, seed=a.seed, card=dict(corpus=_corpus_name(a.data),
                                     lm=a.lm), lm=lm, pretrained=pre, preset=a.preset, epochs=n, lr=a.lr,
-                                    minutes=a.minutes, bs=a.bs, head_hid=a.head_hid, vocab_sz=a.vocab_sz,
+                                    minutes=a.minutes, bs=a.bs, head_hid=a.head_hid, tag_weight=a.tag_weight, vocab_sz=a.vocab_sz,
                                     valid_pct=a.valid_pct, show_progress=not a.quiet, device=a.device)
     _saved(learn, a.out)
 
@@ -499,6 +499,8 @@ def _add_train_tagger(sub, ps:dict):
     t.add_argument('--bs', type=int, help=f"sentences a batch (default: {TAGGER_RECIPE['bs']})")
     t.add_argument('--head-hid', type=int, default=256, help='units each way of the BiLSTM over the encoder; 0: none '
                    '(default: %(default)s)')
+    t.add_argument('--tag-weight', type=float, default=TAGGER_RECIPE['tag_weight'], help='rare tags count more in the '
+                   "loss: each tag's weight is its count to the power -this; 0: plain cross-entropy (default: %(default)s)")
     t.add_argument('--vocab-sz', type=int, help="from scratch: the subword vocabulary's size (default: the preset's)")
     t.add_argument('--max-rows', type=int, help='train on a random sample of this many sentences')
     t.add_argument('--valid-pct', type=float, default=0.1, help='share of sentences held out, for a file (default: '

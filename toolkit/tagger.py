@@ -12,13 +12,13 @@ import numpy as np
 import pandas as pd
 import torch
 from torch import nn
+import torch.nn.functional as F
 from fastcore.basics import ifnone, store_attr
 from fastcore.foundation import L
 from fastai.torch_core import Module, params, set_seed
 from fastai.data.load import DataLoader
 from fastai.data.core import DataLoaders
 from fastai.learner import Learner, Metric
-from fastai.losses import CrossEntropyLossFlat
 from fastai.callback.training import GradientClip
 import fastai.callback.schedule, fastai.callback.progress # fit_one_cycle, progress bars
 from fastai.text.models.awdlstm import AWD_LSTM
@@ -31,8 +31,8 @@ from .lm import get_tokenizer, load_pretrained, has_pretrained, use_pretrained, 
 
 # %% auto #0
 __all__ = ['WORD_RE', 'IGNORE', 'Word', 'split_words', 'word_pieces', 'check_tagged', 'TaggedSents', 'TaggerDL', 'tagger_dls',
-           'synthetic_tagged', 'AWDTagger', 'tagger_split', 'TagAccuracy', 'TagF1', 'Tagged', 'TaggerLearner',
-           'is_tagger', 'predict_words', 'tagger_learner', 'fit_tagger', 'train_tagger', 'tag_csv']
+           'synthetic_tagged', 'AWDTagger', 'tagger_split', 'TagAccuracy', 'TagF1', 'tag_weights', 'TagLoss', 'Tagged',
+           'TaggerLearner', 'is_tagger', 'predict_words', 'tagger_learner', 'fit_tagger', 'train_tagger', 'tag_csv']
 
 # %% ../nbs/06b_tagger.ipynb #t005
 _ABBR = ("Mr|Mrs|Ms|Dr|St|Jr|Sr|Mt|Ft|Co|Corp|Inc|Ltd|Bros|Gen|Gov|Sen|Rep|Rev|Prof|Lt|Col|Capt|Sgt|Maj|vs|etc|"
@@ -295,6 +295,29 @@ class TagF1(Metric):
     @property
     def name(self): return 'f1_score'
 
+# %% ../nbs/06b_tagger.ipynb #t023d
+def tag_weights(
+    dls:DataLoaders, # from `tagger_dls`
+    power:float=TAGGER_RECIPE['tag_weight'], # 0: every tag weighs 1; 1: inversely to its count
+)->torch.Tensor:
+    "Each tag's weight in the loss: its count among the training words to the power `-power`, an average word weighing 1"
+    check_arg('power', power, is_num(power) and 0 <= power <= 1, 'a number from 0 to 1')
+    y = torch.cat([y for _, y in dls.train_ds]) if len(dls.train_ds) else torch.zeros(0, dtype=torch.long)
+    y = y[y != IGNORE]
+    n = torch.bincount(y, minlength=len(dls.vocab[1])).float().clamp(min=1) # a tag never seen weighs as one seen once
+    w = n.pow(-float(power))
+    return w / w[y].mean() if len(y) else w
+
+class TagLoss:
+    "Cross-entropy over the words' tags (padding and inner pieces ignored), each tag's term weighted by `weight`"
+    def __init__(self, weight:torch.Tensor|None=None): self.weight = weight
+    def __call__(self, pred, targ):
+        w = None if self.weight is None else self.weight.to(pred.device)
+        return F.cross_entropy(pred.flatten(0, 1).float(), targ.flatten(), weight=w, ignore_index=IGNORE)
+    def activation(self, x): return F.softmax(x, dim=-1)
+    def decodes(self, x): return x.argmax(-1)
+
+
 # %% ../nbs/06b_tagger.ipynb #t025
 class Tagged(NamedTuple):
     "A word of a tagged text, its tag and the tag's probability; `start`/`end`: where the word is in the text"
@@ -419,6 +442,7 @@ def tagger_learner(
     head_p:float=0.25, # dropout before and after the BiLSTM
     clip:float=0.25, # gradient-norm clipping
     config:dict|None=None, # changes to the encoder's architecture (a saved tagger's)
+    tag_weight:float=TAGGER_RECIPE['tag_weight'], # rare tags count more in the loss (`tag_weights`); 0: plain cross-entropy
 )->TaggerLearner:
     "An AWD-LSTM tagger: the encoder (from `lm` or the pretrained model, frozen but for the head) and its head"
     vocab, tags = dls.vocab
@@ -434,7 +458,8 @@ def tagger_learner(
         except RuntimeError as e:
             raise ValueError(f"the language model's encoder does not fit this tagger ({str(e)[:200]})") from None
     model = AWDTagger(enc, len(tags), head_hid=head_hid, head_p=head_p, pad_idx=dls.train.pad_idx)
-    learn = TaggerLearner(dls, model, loss_func=CrossEntropyLossFlat(ignore_index=IGNORE), splitter=tagger_split,
+    loss = TagLoss(tag_weights(dls, tag_weight) if tag_weight else None)
+    learn = TaggerLearner(dls, model, loss_func=loss, splitter=tagger_split,
                           metrics=[TagAccuracy(), TagF1()], cbs=GradientClip(clip))
     learn.awd = ModelInfo(preset=preset, config={k: cfg[k] for k in ('emb_sz', 'n_hid', 'n_layers')} | dict(head_hid=head_hid),
                           pretrained=record)
@@ -464,7 +489,7 @@ def fit_tagger(
     return learn
 
 # %% ../nbs/06b_tagger.ipynb #t029
-def _check_tagger_args(epochs, lr, minutes, bs, seed, head_hid):
+def _check_tagger_args(epochs, lr, minutes, bs, seed, head_hid, tag_weight=0):
     "Errors for arguments of `train_tagger` that cannot train, before any work"
     check_arg('epochs', epochs, is_int(epochs) and 1 <= epochs <= MAX_EPOCHS, f'an integer from 1 to {MAX_EPOCHS:,}')
     check_arg('lr', lr, lr is None or is_num(lr) and 0 < lr <= 10, 'a number above 0 and at most 10')
@@ -472,6 +497,7 @@ def _check_tagger_args(epochs, lr, minutes, bs, seed, head_hid):
               'a positive number of minutes (at most a week)')
     check_arg('bs', bs, bs is None or is_int(bs) and 1 <= bs <= 4096, 'an integer from 1 to 4096')
     check_arg('head_hid', head_hid, is_int(head_hid) and 0 <= head_hid <= 4096, 'an integer from 0 to 4096')
+    check_arg('tag_weight', tag_weight, is_num(tag_weight) and 0 <= tag_weight <= 1, 'a number from 0 to 1')
     check_seed(seed)
 
 def train_tagger(
@@ -486,6 +512,7 @@ def train_tagger(
     minutes:float|None=None, # a training-time budget instead of `epochs`
     bs:int|None=None, # sentences a batch; default: the recipe's
     head_hid:int=256, # units each way of the BiLSTM over the encoder's states; 0: none (forward only)
+    tag_weight:float=TAGGER_RECIPE['tag_weight'], # rare tags count more in the loss (`tag_weights`); 0: plain cross-entropy
     vocab_sz:int|None=None, # from scratch: the subword vocabulary's size; default: the preset's
     valid_pct:float=0.1, # share of sentences held out, when `df` has no `is_valid` column
     seed:int=42, # seeds the split, the initialisation and the batch order
@@ -493,7 +520,7 @@ def train_tagger(
     device:str|None=None, # 'cpu', 'cuda' or 'cuda:N'; default: CUDA when there is a GPU, else the CPU
 )->TaggerLearner:
     "Train a part-of-speech (or any per-word) tagger on `df`, ULMFiT style from the pretrained English model"
-    _check_tagger_args(epochs, lr, minutes, bs, seed, head_hid)
+    _check_tagger_args(epochs, lr, minutes, bs, seed, head_hid, tag_weight)
     if lm is not None and pretrained: raise ValueError("pretrained=True and lm: the tagger starts from lm (leave pretrained out)")
     pretrained = lm is None and use_pretrained(pretrained, preset, 'subword', vocab_sz)
     dev = check_device(device)
@@ -503,7 +530,8 @@ def train_tagger(
     dls = tagger_dls(df, words_col, tags_col, lm=lm, tokenizer=tokenizer, vocab_sz=vsz,
                      bs=ifnone(bs, TAGGER_RECIPE['bs']), valid_pct=valid_pct, seed=seed)
     dls.to(dev)
-    learn = tagger_learner(dls, lm=lm, pretrained=bool(pretrained) and lm is None, preset=preset, head_hid=head_hid)
+    learn = tagger_learner(dls, lm=lm, pretrained=bool(pretrained) and lm is None, preset=preset, head_hid=head_hid,
+                           tag_weight=tag_weight)
     learn.model.to(dev)
     return fit_tagger(learn, epochs, ifnone(lr, TAGGER_RECIPE['lr']), minutes=minutes, show_progress=show_progress)
 
