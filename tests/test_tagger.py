@@ -78,6 +78,17 @@ def test_bad_sentences_cli(awd, tmp_path, data, msg):
     assert not (tmp_path/'t').exists()
 
 @pytest.mark.slow
+def test_tag_weight_out_of_range(awd, tmp_path):
+    "A tag weight outside 0-1 is refused before any work, by the API and by the command line, which writes nothing"
+    with pytest.raises(ValueError, match='tag_weight must be a number from 0 to 1'):
+        train_tagger(synthetic_tagged(50), pretrained=False, preset='tiny', tag_weight=1.5)
+    synthetic_tagged(50).to_csv(tmp_path/'tagged.csv', index=False)
+    r = subprocess.run([awd, 'train-tagger', tmp_path/'tagged.csv', '--no-pretrained', '--preset', 'tiny', '--tag-weight',
+                        '-1', '--out', tmp_path/'t'], capture_output=True, text=True)
+    assert r.returncode == 2 and 'tag_weight must be a number from 0 to 1, got -1.0' in r.stderr and 'Traceback' not in r.stderr
+    assert not (tmp_path/'t').exists()
+
+@pytest.mark.slow
 def test_cli_train_tag_and_csv(awd, tmp_path):
     "`awd train-tagger` on a file, then `awd tag` on texts and on a CSV file"
     df = synthetic_tagged(600)
