@@ -333,7 +333,7 @@ def ours(data, cfg, seed=0):
     t = time.perf_counter()
     test = sents(data['test'], 'words')
     pred, uni = predict_words(learn, test), predict_words(learn, test, coarse=brown_universal) # two passes, both timed
-    return ([list(p) for p in pred], uni), train_s, time.perf_counter() - t, f"train_tagger(minutes={cfg['minutes']:g}, seed={seed}, tag_weight={learn.loss_func.weight is not None and TAGGER_RECIPE['tag_weight']})"
+    return ([list(p) for p in pred], uni), train_s, time.perf_counter() - t, f"train_tagger(minutes={cfg['minutes']:g}, seed={seed}, tag_weight={TAGGER_RECIPE['tag_weight']})"
 
 # ---------------------------------------------------------------- the run
 

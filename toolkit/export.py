@@ -321,7 +321,8 @@ def _rebuild(path:Path, config:dict, tok:SPTokenizer, weights:dict)->Learner:
     try:
         dls = _stub_dls(config, tok)
         if config.get('task') == 'classify': learn = classifier_learner(dls, preset=preset, config=arch)
-        elif config.get('task') == 'tag': learn = tagger_learner(dls, pretrained=False, preset=preset, config=arch, head_hid=arch.get('head_hid', 0))
+        elif config.get('task') == 'tag': learn = tagger_learner(dls, pretrained=False, preset=preset, config=arch, head_hid=arch.get('head_hid', 0),
+                                                                 tag_weight=0) # the loss's tag weights are for training
         else: learn = lm_learner(dls, preset, config={k: v for k,v in arch.items() if k in PRESETS[preset]['config']})
         learn.model.load_state_dict(weights['model'])
     except (KeyError, TypeError, ValueError, RuntimeError) as e:
