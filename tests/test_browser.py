@@ -1,6 +1,6 @@
 "The app in a real browser: Playwright driving Debian's chromium (installed by .ci/run with apt-get)."
 from pathlib import Path
-import pytest
+import re, pytest
 
 CHROMIUM = Path('/usr/bin/chromium')
 NO_CHROMIUM = 'no /usr/bin/chromium: apt-get install chromium (as .ci/run does)'
@@ -27,7 +27,8 @@ def generate(page, tab:str, prompt_id:str, prompt:str, n:int)->list[str]:
     count.press('Enter')
     page.locator(f'#{tab}-generate').click()
     out = page.locator(f'#{tab}-out textarea')
-    expect(out).not_to_have_value('')
+    # the texts stream in as they finish (fewer lines), then all `n` in order: wait for the last value, not the first
+    expect(out).to_have_value(re.compile(rf'^[^\n]+(\n[^\n]+){{{n-1}}}$'), timeout=60_000)
     return out.input_value().splitlines()
 
 def test_generate_headlines_in_browser(page, app_url, tmp_path):
