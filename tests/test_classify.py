@@ -13,7 +13,7 @@ from toolkit.export import export_learner, load_model
 TEXTS = ['A triumph of acting and direction.', 'Dull, overlong and badly written.', 'Fine.', '']
 
 @pytest.fixture(scope='module')
-def reviews(): return load_corpus('reviews').sample(2500, random_state=3)
+def reviews(): return load_corpus('reviews').sample(1200, random_state=3)
 
 @pytest.fixture(scope='module')
 def clf(reviews):
@@ -141,7 +141,7 @@ def test_round_trip_fresh_process(clf, tmp_path):
 def test_cli_classifier(awd, tmp_path):
     "awd train-classifier reviews (split by movie), awd classify texts and --csv; a language model is refused"
     run = lambda *a: subprocess.run([awd, *map(str, a)], capture_output=True, text=True, timeout=600)
-    r = run('train-classifier', 'reviews', '--preset', 'tiny', '--vocab-sz', '300', '--max-rows', '2000',
+    r = run('train-classifier', 'reviews', '--preset', 'tiny', '--vocab-sz', '300', '--max-rows', '800',
             '--epochs', '2', '--quiet', '--out', tmp_path/'sentiment')
     assert r.returncode == 0, r.stderr
     assert "split by 'movie'" in r.stdout and 'accuracy' in r.stdout

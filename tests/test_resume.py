@@ -6,7 +6,7 @@ import pytest
 
 pytestmark = pytest.mark.slow # subprocesses, servers, or training for a while
 
-ARGS = ['train', 'headlines', '--preset', 'tiny', '--max-rows', '4000', '--vocab-sz', '300', '--epochs', '4', '--quiet']
+ARGS = ['train', 'headlines', '--preset', 'tiny', '--max-rows', '2500', '--vocab-sz', '300', '--epochs', '4', '--quiet']
 
 def card(path): return json.loads((Path(path)/'card.json').read_text())
 
