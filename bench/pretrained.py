@@ -179,7 +179,8 @@ def row_b(cfg, a, summary):
     mine = sample_stats(user.text.sample(min(len(user), cfg['samples']), random_state=0).tolist(), real_a, seen, False)
     rows.append([f'the {len(user):,} training headlines themselves (what the models learn from)', '', '', '', '', '',
                  *fmt_samples(mine)])
-    rows.append(['held-out real texts (the ceiling)', '', '', '', '', '', *fmt_samples(sample_stats(real_b, real_a, seen, False))])
+    real = sample_stats(real_b, real_a, seen, False)
+    rows.append(['held-out real texts (the ceiling)', '', '', '', '', '', *fmt_samples(real)])
     (pb, ps), (sb, ss) = got['pretrained'], got['scratch']
     table(f"(b) a small user data set: {len(user):,} headlines of (a)'s training split (`sample(random_state=0)`; "
           f"train_lm holds out 10% of them) | {cfg['b_minutes']:g} minutes per model | held-out BPC on {len(held):,} headlines "
