@@ -112,27 +112,6 @@ def test_names_lm_round_trip_keeps_categories(lm, tmp_path):
     greek = dict(category='Greek', prompt='Pa', n=5, seed=2)
     assert loaded.generate(**greek) == lm.generate(**greek)
 
-@pytest.mark.slow # a fresh process or long training: `make test`, not `make test-fast`
-def test_cli_names(awd, tmp_path):
-    "awd train names (conditioned on origin), awd generate --category, awd train-classifier --lm, awd classify"
-    run = lambda *a: subprocess.run([awd, *map(str, a)], capture_output=True, text=True, timeout=600)
-    r = run('train', 'names', '--preset', 'tiny', '--max-rows', '3000', '--epochs', '2', '--quiet',
-            '--out', tmp_path/'names')
-    assert r.returncode == 0, r.stderr
-    assert "conditioned on 'origin' (17 categories)" in r.stdout
-    r = run('generate', tmp_path/'names', '--category', 'Russian', '--prompt', 'K', '-n', '10', '--seed', '0')
-    assert r.returncode == 0, r.stderr
-    assert len(r.stdout.splitlines()) == 10 and all(l.startswith('K') for l in r.stdout.splitlines())
-    r = run('generate', tmp_path/'names', '--category', 'Martian')
-    assert r.returncode == 2 and "unknown category 'Martian': expected one of Arabic" in r.stderr
-    r = run('train-classifier', 'names', '--lm', tmp_path/'names', '--max-rows', '3000', '--epochs', '2', '--quiet',
-            '--out', tmp_path/'origin')
-    assert r.returncode == 0, r.stderr
-    r = run('classify', tmp_path/'origin', 'Nakamura', 'Schmidt', '--probs')
-    assert r.returncode == 0, r.stderr
-    rows = [json.loads(l) for l in r.stdout.splitlines()]
-    assert [x['text'] for x in rows] == ['Nakamura', 'Schmidt'] and all(len(x['probs']) == 17 for x in rows)
-
 def _brute_posterior(lm, name):
     """p(origin | name) for a forward names model the slow way: fastai's own forward over
     `xxbos xxcat_<origin> name xxbos`, per origin"""

@@ -143,10 +143,10 @@ def test_wrong_kind_of_model(lm_and_dir, clf_and_dir, awd, tmp_path):
     from toolkit.app import app_models
     shutil.copytree(clf_and_dir[1], tmp_path/'m'/'headlines')
     with pytest.raises(ValueError, match="holds a classifier, but the app serves 'headlines' as a language model"):
-        app_models(tmp_path/'m', train_missing=False)
+        app_models(tmp_path/'m', train_missing=False, shipped=False)
     shutil.rmtree(tmp_path/'m'/'headlines'); shutil.copytree(lm_and_dir[1], tmp_path/'m'/'sentiment')
     with pytest.raises(ValueError, match="holds a language model, but the app serves 'sentiment' as a classifier"):
-        app_models(tmp_path/'m', train_missing=False)
+        app_models(tmp_path/'m', train_missing=False, shipped=False)
 
 # ---------------------------------------------------------------- pickles only when trusted
 

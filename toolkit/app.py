@@ -775,8 +775,12 @@ def launch(
     took = f" (ready in {time.time()-t0:.1f} s)" if t0 else ''
     print(f"serving {', '.join(demo.models)} at http://{host}:{port} on {app_device()}{took}", flush=True)
     if not block: return demo
-    try: demo.block_thread()
-    except KeyboardInterrupt: demo.close()
+    # not Gradio's `block_thread`: on Ctrl-C it leaves the pages' heartbeats running, and the server waits 5 s for them
+    try:
+        while demo.is_running: time.sleep(0.1)
+    except KeyboardInterrupt:
+        print('stopping (Ctrl-C)', flush=True)
+        demo.close() # ends the heartbeats first, then the server
 
 def serve(
     models_dir:str|Path|None=None, # where the exported learners live; default: $AWD_MODELS_DIR, else `models`
