@@ -193,7 +193,7 @@ def shown_pieces(
         if bare == 'xxbos': text = ' ⏎'
         else:
             text = (' ' if new_word and out else '') + bare
-            if new_word and bare: upper = False
+            if new_word: upper = False # a word that starts with a bare '▁' ends the upper-case word before it too
             if case == 'xxup': upper = True
             if upper: text = text.upper()
             elif case == 'xxmaj' and bare: text = text.replace(bare, bare[:1].upper() + bare[1:], 1)

@@ -79,4 +79,4 @@ SHIPPED_MB = 60 # the most the package's models may take on disk, the pretrained
 
 
 # %% ../nbs/03_recipes.ipynb #c019
-TINY_APP = dict(preset='tiny', max_rows=2000, lm_epochs=1) # `ensure_models`' arguments for the tiny app models
+TINY_APP = dict(preset='tiny', max_rows=1000, lm_epochs=1) # `ensure_models`' arguments for the tiny app models
