@@ -1,6 +1,6 @@
 """Shared fixtures: a tiny headlines model trained once per session, the app's tiny models trained once per version
 of the code (shared with the app notebook), and the venv's `awd` command."""
-import os, shutil, signal, socket, subprocess, sys, sysconfig
+import contextlib, io, os, shutil, signal, socket, subprocess, sys, sysconfig
 from types import SimpleNamespace
 from pathlib import Path
 import pytest
@@ -22,6 +22,18 @@ def awd():
     "The `awd` console script installed beside this Python"
     exe = Path(sys.executable).parent/'awd'
     return str(exe) if exe.exists() else shutil.which('awd')
+
+def awd_here(*argv)->subprocess.CompletedProcess:
+    """`awd ARGV` run in this process through the console script's own entry point (`toolkit.cli.main`): the exit
+    status, stdout and stderr a shell would see. For error messages and quick commands, each of which would otherwise
+    pay a fresh process's ~5 s of imports (torch, fastai); the README's commands and the fresh-process tests still
+    start real processes"""
+    from toolkit.cli import main
+    out, err, code = io.StringIO(), io.StringIO(), 0
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try: main([str(a) for a in argv])
+        except SystemExit as e: code = e.code if isinstance(e.code, int) else (e.code is not None)
+    return subprocess.CompletedProcess(['awd', *map(str, argv)], code, out.getvalue(), err.getvalue())
 
 @pytest.fixture(scope='session')
 def tiny_lm_path(tmp_path_factory):

@@ -1,11 +1,11 @@
 """Issue 23: every input a user can reach gets a clear answer, in the API and in `awd` alike; and a hypothesis fuzz of
 the CLI, run in-process: each run ends with exit 0, or one `awd: error:` line and exit 2, and leaves no half-written
 file."""
-import contextlib, io, json
+import json
 import pandas as pd
 import pytest
 from hypothesis import given, settings, strategies as st, HealthCheck
-from toolkit.cli import main
+from conftest import awd_here
 from toolkit.core import MAX_SEED
 from toolkit.lm import check_train_args, train_lm
 from toolkit.export import load_model, export_learner
@@ -14,14 +14,8 @@ from toolkit.tokenize import make_tokenizer, detokenize, RULES
 
 def awd(*argv):
     "Run `awd argv` in-process: (exit code, stdout, stderr)"
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            main([str(a) for a in argv])
-        except SystemExit as e:
-            code = e.code or 0
-    return code, out.getvalue(), err.getvalue()
+    r = awd_here(*argv)
+    return r.returncode, r.stdout, r.stderr
 
 def refused(argv, msg):
     code, _, err = awd(*argv)

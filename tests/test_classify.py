@@ -9,6 +9,7 @@ from toolkit.lm import train_lm
 from toolkit.classify import (classifier_dls, classifier_learner, fit_ulmfit, train_classifier, finetune_lm,
                               predict_texts, predict_csv)
 from toolkit.export import export_learner, load_model
+from conftest import awd_here
 
 TEXTS = ['A triumph of acting and direction.', 'Dull, overlong and badly written.', 'Fine.', '']
 
@@ -147,9 +148,9 @@ def test_cli_classifier(awd, app_models_dir, tmp_path):
     r = run('classify', app_models_dir/'sentiment', '--csv', tmp_path/'in.csv')
     assert r.returncode == 0, r.stderr
     assert len(pd.read_csv(tmp_path/'in.pred.csv')) == 3
-    r = run('classify', app_models_dir/'sentiment')
+    r = awd_here('classify', app_models_dir/'sentiment')
     assert r.returncode == 2 and 'give texts to classify, or --csv FILE' in r.stderr
-    r = run('train-classifier', 'reviews', '--label-col', 'stars', '--preset', 'tiny', '--max-rows', '500')
+    r = awd_here('train-classifier', 'reviews', '--label-col', 'stars', '--preset', 'tiny', '--max-rows', '500')
     assert r.returncode == 2 and "no column 'stars'" in r.stderr
 
 @pytest.mark.slow # a fresh process or long training: `make test`, not `make test-fast`
@@ -170,7 +171,7 @@ def test_ensemble_cli_fresh_process(awd, reviews, tmp_path):
     got = [json.loads(l)['probs']['fresh'] for l in r.stdout.splitlines()]
     want = predict_texts(ens, TEXTS[:3]).prob_fresh.tolist()
     assert got == pytest.approx(want, abs=1e-4)
-    r = run('train-classifier', tmp_path/'reviews.csv', '--label-col', 'label', '--lm', tmp_path/'models'/'ens',
+    r = awd_here('train-classifier', tmp_path/'reviews.csv', '--label-col', 'label', '--lm', tmp_path/'models'/'ens',
             '--out', tmp_path/'x')
     assert r.returncode == 2 and 'not a language model' in r.stderr and not (tmp_path/'x').exists()
     from toolkit.app import app_models
@@ -195,7 +196,7 @@ def test_members_cli_fresh_process(awd, reviews, tmp_path):
     r = run('classify', tmp_path/'ens', *TEXTS[:3], '--probs')
     assert r.returncode == 0, r.stderr
     assert [json.loads(l)['probs']['fresh'] for l in r.stdout.splitlines()] == pytest.approx(mean.tolist(), abs=1e-4)
-    r = run('train-classifier', tmp_path/'reviews.csv', '--label-col', 'label', '--members', '0', '--out', tmp_path/'x')
+    r = awd_here('train-classifier', tmp_path/'reviews.csv', '--label-col', 'label', '--members', '0', '--out', tmp_path/'x')
     assert r.returncode == 2 and 'members must be a whole number from 1 to 20, got 0' in r.stderr
     assert not (tmp_path/'x').exists()
 

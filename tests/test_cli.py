@@ -1,6 +1,7 @@
 "The `awd` command end to end, as a user runs it."
 import contextlib, inspect, io, json, subprocess
 import pytest
+from conftest import awd_here
 
 def run(*args, check=False):
     return subprocess.run(list(args), capture_output=True, text=True, timeout=600, check=check)
@@ -13,38 +14,34 @@ def test_train_then_info(awd, tmp_path):
     assert r.returncode == 0, r.stderr
     last = r.stdout.strip().splitlines()[-1]
     assert 'bpc' in last and f'saved {out}' in last
-    card = json.loads(run(awd, 'info', str(out), check=True).stdout)
+    card = json.loads(awd_here('info', out).stdout)
     assert card['corpus'] == 'headlines' and card['preset'] == 'tiny' and card['tokenizer']['model_type'] == 'unigram'
     assert {'valid_loss', 'bpc', 'accuracy'} <= set(card['metrics']) and card['versions']['fastai'] == '2.8.12'
     assert [p.name for p in tmp_path.iterdir()] == ['m']
 
-@pytest.mark.slow # a fresh process or long training: `make test`, not `make test-fast`
-def test_train_missing_file(awd, tmp_path):
-    r = run(awd, 'train', str(tmp_path/'nope.csv'))
+def test_train_missing_file(tmp_path):
+    r = awd_here('train', tmp_path/'nope.csv')
     assert r.returncode == 2 and 'nope.csv: no such file' in r.stderr and 'Traceback' not in r.stderr
 
-@pytest.mark.slow # a fresh process or long training: `make test`, not `make test-fast`
-def test_train_missing_column(awd, tmp_path):
+def test_train_missing_column(tmp_path):
     f = tmp_path/'t.csv'; f.write_text('id,title\n1,a b c\n2,d e f\n')
-    r = run(awd, 'train', str(f), '--text-col', 'body', '--out', str(tmp_path/'m.pkl'))
+    r = awd_here('train', f, '--text-col', 'body', '--out', tmp_path/'m.pkl')
     assert r.returncode == 2 and "no text column 'body'; the columns are 'id', 'title'" in r.stderr
     assert not (tmp_path/'m.pkl').exists()
 
-@pytest.mark.slow # a fresh process or long training: `make test`, not `make test-fast`
-def test_info_corrupt_model(awd, tmp_path):
+def test_info_corrupt_model(tmp_path):
     f = tmp_path/'bad.pkl'; f.write_bytes(b'not a model at all')
-    r = run(awd, 'info', str(f))
+    r = awd_here('info', f)
     assert r.returncode == 2 and 'bad.pkl is a pickle' in r.stderr and '--trust-pickle' in r.stderr
-    r = run(awd, 'info', str(f), '--trust-pickle')
+    r = awd_here('info', f, '--trust-pickle')
     assert r.returncode == 2 and 'bad.pkl: not a loadable awd-toolkit model' in r.stderr
 
-@pytest.mark.slow # a fresh process or long training: `make test`, not `make test-fast`
-def test_generate_limits(awd, tiny_lm_path):
+def test_generate_limits(tiny_lm_path):
     "The CLI bounds the number of samples, new tokens and the prompt, with messages that give the limit"
     for args, msg in [(['-n', '5000'], 'n must be an integer from 1 to 1000'),
                       (['--max-tokens', '100000'], 'max_tokens must be an integer from 1 to 5000'),
                       (['--prompt', 'x'*20_000], 'the prompt is 20,000 characters long; at most 10,000')]:
-        r = run(awd, 'generate', str(tiny_lm_path), *args)
+        r = awd_here('generate', tiny_lm_path, *args)
         assert r.returncode == 2 and msg in r.stderr and 'Traceback' not in r.stderr, r.stderr
 
 @pytest.mark.slow # a fresh process or long training: `make test`, not `make test-fast`
@@ -56,12 +53,11 @@ def test_train_minutes(awd, tmp_path):
     assert r.returncode == 0, r.stderr
     card = json.loads((tmp_path/'m'/'card.json').read_text())
     assert card['epochs'] > 0 and card['train_minutes'] < 1.0 and 'bpc' in card['metrics']
-    r = run(awd, 'train', 'headlines', '--minutes', '1', '--epochs', '2', '--out', str(tmp_path/'x'))
+    r = awd_here('train', 'headlines', '--minutes', '1', '--epochs', '2', '--out', tmp_path/'x')
     assert r.returncode == 2 and 'give --epochs or --minutes, not both' in r.stderr
 
-@pytest.mark.slow # a fresh process or long training: `make test`, not `make test-fast`
-def test_train_bad_drop_mult(awd, tmp_path):
-    r = run(awd, 'train', 'headlines', '--drop-mult', '-1', '--out', str(tmp_path/'m'))
+def test_train_bad_drop_mult(tmp_path):
+    r = awd_here('train', 'headlines', '--drop-mult', '-1', '--out', tmp_path/'m')
     assert r.returncode == 2 and 'Traceback' not in r.stderr
     assert 'drop_mult must be a number in (0, 10] (0.01 for almost no dropout), got -1.0' in r.stderr
     assert not (tmp_path/'m').exists()
@@ -100,8 +96,7 @@ def test_defaults_from_recipes(monkeypatch):
     assert '8 for small' in help_of('train')
     assert classifier_recipe()['epochs'] == 7 # what `awd train-classifier` trains with when --epochs is not given
 
-@pytest.mark.slow # a fresh process or long training: `make test`, not `make test-fast`
-def test_serve_retrain_or_no_train(awd):
+def test_serve_retrain_or_no_train():
     "--retrain trains fresh defaults, --no-train never trains: asking for both is an error that names them"
-    r = run(awd, 'serve', '--retrain', '--no-train')
+    r = awd_here('serve', '--retrain', '--no-train')
     assert r.returncode == 2 and 'argument --no-train: not allowed with argument --retrain' in r.stderr, r.stderr

@@ -7,6 +7,7 @@ import pytest
 import torch
 from toolkit.all import load_corpus, train_lm, train_classifier, predict_texts
 from toolkit.export import export_learner, save_portable, load_model, PORTABLE_FILES, PORTABLE_VERSION
+from conftest import awd_here
 
 ROOT = Path(__file__).parent.parent
 
@@ -118,11 +119,10 @@ def test_damaged_model_api(damaged, kind):
 
 @pytest.mark.parametrize('kind', ['missing weights', 'truncated weights', 'junk tokenizer', 'newer version',
                                   'vocab does not fit'])
-@pytest.mark.slow # a fresh process or long training: `make test`, not `make test-fast`
-def test_damaged_model_cli(damaged, awd, kind):
+def test_damaged_model_cli(damaged, kind):
     "awd generate: one line naming the model and what is wrong, exit status 2, no traceback"
     d = damaged(kind)
-    r = run(awd, 'generate', d, '-n', '1')
+    r = awd_here('generate', d, '-n', '1')
     assert r.returncode == 2 and DAMAGE[kind][1] in r.stderr and str(d) in r.stderr and 'Traceback' not in r.stderr
 
 @pytest.mark.parametrize('kind', ['missing tokenizer', 'truncated config', 'architecture does not fit'])
@@ -134,11 +134,11 @@ def test_damaged_model_app(damaged, kind):
     assert str(d) in str(e.value)
 
 @pytest.mark.slow # a fresh process or long training: `make test`, not `make test-fast`
-def test_wrong_kind_of_model(lm_and_dir, clf_and_dir, awd, tmp_path):
+def test_wrong_kind_of_model(lm_and_dir, clf_and_dir, tmp_path):
     "A classifier where a language model is expected, and the reverse: the CLI and the app say which is which"
-    r = run(awd, 'generate', clf_and_dir[1])
+    r = awd_here('generate', clf_and_dir[1])
     assert r.returncode == 2 and 'not a language model' in r.stderr
-    r = run(awd, 'classify', lm_and_dir[1], 'text')
+    r = awd_here('classify', lm_and_dir[1], 'text')
     assert r.returncode == 2 and 'holds a language model, not a classifier' in r.stderr
     from toolkit.app import app_models
     shutil.copytree(clf_and_dir[1], tmp_path/'m'/'headlines')
@@ -161,7 +161,7 @@ def test_pickle_refused_without_trust(tmp_path, awd):
     evil, mark = tmp_path/'evil.pkl', tmp_path/'pwned'
     torch.save({'payload': Evil(mark)}, evil)
     with pytest.raises(ValueError, match='is a pickle .* can run any code'): load_model(evil)
-    r = run(awd, 'classify', evil, 'x')
+    r = awd_here('classify', evil, 'x')
     assert r.returncode == 2 and '--trust-pickle' in r.stderr and 'awd convert' in r.stderr
     from toolkit.app import app_models
     with pytest.raises(FileNotFoundError, match='no models'): app_models(tmp_path, train_missing=False, shipped=False)
@@ -174,7 +174,7 @@ def test_convert_cli(lm_and_dir, awd, tmp_path):
     "awd convert: needs --trust-pickle; the portable copy generates what the pickle did"
     learn, _ = lm_and_dir
     pkl = export_learner(learn, tmp_path/'lm.pkl', corpus='headlines')
-    r = run(awd, 'convert', pkl)
+    r = awd_here('convert', pkl)
     assert r.returncode == 2 and 'pass --trust-pickle' in r.stderr and not (tmp_path/'lm').exists()
     r = run(awd, 'convert', pkl, '--trust-pickle')
     assert r.returncode == 0, r.stderr

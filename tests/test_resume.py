@@ -3,6 +3,7 @@
 import json, signal, subprocess, time
 from pathlib import Path
 import pytest
+from conftest import awd_here
 
 pytestmark = pytest.mark.slow # subprocesses, servers, or training for a while
 
@@ -45,15 +46,13 @@ def test_killed_then_resumed(awd, tmp_path):
 
 def test_resume_refuses_other_run(awd, tmp_path):
     "--resume with other arguments, or with no checkpoint, says so and trains nothing"
-    r = subprocess.run([awd, *ARGS, '--out', str(tmp_path/'m'), '--resume'], capture_output=True, text=True,
-                       timeout=600)
+    r = awd_here(*ARGS, '--out', tmp_path/'m', '--resume')
     assert r.returncode == 2 and 'no checkpoint to resume from' in r.stderr
     p = start(awd, tmp_path/'m')
     wait_for_epoch(p, tmp_path/'m.checkpoint', 1)
     p.kill(); p.wait()
     args = [a if a != '4' else '5' for a in ARGS]
-    r = subprocess.run([awd, *args, '--out', str(tmp_path/'m'), '--resume'], capture_output=True, text=True,
-                       timeout=600)
+    r = awd_here(*args, '--out', tmp_path/'m', '--resume')
     assert r.returncode == 2 and 'is a checkpoint of another run (epochs: 4 there, 5 now)' in r.stderr
     assert not (tmp_path/'m').exists()
 

@@ -6,6 +6,7 @@ import pytest
 import torch
 from toolkit.all import load_corpus, train_lm, train_classifier, names_lm, names_classifier, load_model, predict_texts
 from toolkit.export import export_learner
+from conftest import awd_here
 
 pytestmark = pytest.mark.slow # subprocesses, servers, or training for a while
 
@@ -41,21 +42,19 @@ def test_device_cpu_everywhere(heads, tmp_path, awd):
                        timeout=300)
     assert r.returncode == 0 and len(r.stdout.splitlines()) == 2, r.stderr
 
-def test_precision_needs_cuda(heads, awd):
+def test_precision_needs_cuda(heads):
     "Mixed precision is refused on the CPU, with a message that says why"
     with pytest.raises(ValueError, match=r'mixed precision \(fp16\) is for CUDA GPUs'):
         train_lm(heads, preset='tiny', device='cpu', precision='fp16')
-    r = subprocess.run([awd, *TRAIN, '--device', 'cpu', '--precision', 'bf16'], capture_output=True, text=True,
-                       timeout=300)
+    r = awd_here(*TRAIN, '--device', 'cpu', '--precision', 'bf16')
     assert r.returncode == 2 and 'mixed precision (bf16) is for CUDA GPUs' in r.stderr
 
 @NO_CUDA
-def test_cuda_refused_without_gpu(heads, awd, tiny_lm_path):
+def test_cuda_refused_without_gpu(heads, tiny_lm_path):
     "Asking for CUDA on a machine without a GPU is a clear error, not a crash"
     with pytest.raises(ValueError, match='this machine has no CUDA GPU'): train_lm(heads, preset='tiny', device='cuda')
     with pytest.raises(ValueError, match='this machine has no CUDA GPU'): load_model(tiny_lm_path, device='cuda')
-    r = subprocess.run([awd, 'generate', str(tiny_lm_path), '--device', 'cuda'], capture_output=True, text=True,
-                       timeout=300)
+    r = awd_here('generate', tiny_lm_path, '--device', 'cuda')
     assert r.returncode == 2 and 'no CUDA GPU' in r.stderr
 
 @CUDA
@@ -68,10 +67,9 @@ def test_cuda_fp16_train_then_cpu_generate(heads, tmp_path):
     assert on(cpu) == 'cpu' and len(cpu.generate(n=3, seed=0)) == 3
     assert on(load_model(d, device='cuda')) == 'cuda'
 
-def test_distributed_needs_launcher(awd, tmp_path):
+def test_distributed_needs_launcher(tmp_path):
     "--distributed in a process no launcher started says how to launch it"
-    r = subprocess.run([awd, *TRAIN, '--distributed', '--out', str(tmp_path/'m')], capture_output=True, text=True,
-                       timeout=300)
+    r = awd_here(*TRAIN, '--distributed', '--out', tmp_path/'m')
     assert r.returncode == 2 and 'torchrun --nproc_per_node N' in r.stderr and not (tmp_path/'m').exists()
 
 def test_two_processes_gloo(tmp_path, awd):

@@ -8,6 +8,7 @@ from toolkit.tagger import (train_tagger, tagger_dls, synthetic_tagged, split_wo
 from toolkit.export import export_learner, load_model
 from toolkit.data import load_corpus, brown_universal
 from toolkit.lm import has_pretrained
+from conftest import awd_here
 
 @pytest.fixture(scope='module')
 def tagger():
@@ -67,24 +68,21 @@ def test_bad_sentences_api(data, msg):
     with pytest.raises(ValueError, match=msg): check_tagged(pd.DataFrame(data))
     with pytest.raises(ValueError, match=msg): train_tagger(pd.DataFrame(data), pretrained=False, preset='tiny')
 
-@pytest.mark.slow
 @pytest.mark.parametrize('data, msg', BAD[:2] + [({'words': ['It rained'], 'tags': [3.5]}, 'row 0: 2 words but 1 tags')] + BAD[3:])
-def test_bad_sentences_cli(awd, tmp_path, data, msg):
+def test_bad_sentences_cli(tmp_path, data, msg):
     "The command line says the same (in a file every value is text: 3.5 is one tag), in one line, and writes nothing"
     pd.DataFrame(data).to_csv(tmp_path/'bad.csv', index=False)
-    r = subprocess.run([awd, 'train-tagger', tmp_path/'bad.csv', '--no-pretrained', '--preset', 'tiny', '--out',
-                        tmp_path/'t'], capture_output=True, text=True)
+    r = awd_here('train-tagger', tmp_path/'bad.csv', '--no-pretrained', '--preset', 'tiny', '--out', tmp_path/'t')
     assert r.returncode == 2 and msg in r.stderr and 'Traceback' not in r.stderr
     assert not (tmp_path/'t').exists()
 
-@pytest.mark.slow
-def test_tag_weight_out_of_range(awd, tmp_path):
+def test_tag_weight_out_of_range(tmp_path):
     "A tag weight outside 0-1 is refused before any work, by the API and by the command line, which writes nothing"
     with pytest.raises(ValueError, match='tag_weight must be a number from 0 to 1'):
         train_tagger(synthetic_tagged(50), pretrained=False, preset='tiny', tag_weight=1.5)
     synthetic_tagged(50).to_csv(tmp_path/'tagged.csv', index=False)
-    r = subprocess.run([awd, 'train-tagger', tmp_path/'tagged.csv', '--no-pretrained', '--preset', 'tiny', '--tag-weight',
-                        '-1', '--out', tmp_path/'t'], capture_output=True, text=True)
+    r = awd_here('train-tagger', tmp_path/'tagged.csv', '--no-pretrained', '--preset', 'tiny', '--tag-weight', '-1',
+                 '--out', tmp_path/'t')
     assert r.returncode == 2 and 'tag_weight must be a number from 0 to 1, got -1.0' in r.stderr and 'Traceback' not in r.stderr
     assert not (tmp_path/'t').exists()
 
