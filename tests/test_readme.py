@@ -92,7 +92,7 @@ def check_endpoints(url:str):
     from gradio_client import Client
     c = Client(url, verbose=False)
     try: return _check_endpoints(c)
-    finally: c.close() # an open client keeps the server's shutdown waiting (Gradio waits 5 s for it)
+    finally: c.close() # its connections and heartbeat thread end here, not at the test session's end
 
 def _check_endpoints(c):
     cards = c.predict(api_name='/cards')
