@@ -1,6 +1,6 @@
 """Shared fixtures: a tiny headlines model trained once per session, the app's tiny models trained once per version
 of the code (shared with the app notebook), and the venv's `awd` command."""
-import contextlib, io, os, shutil, signal, socket, subprocess, sys, sysconfig
+import contextlib, io, json, os, shutil, signal, socket, subprocess, sys, sysconfig, tempfile
 from types import SimpleNamespace
 from pathlib import Path
 import pytest
@@ -34,6 +34,59 @@ def awd_here(*argv)->subprocess.CompletedProcess:
         try: main([str(a) for a in argv])
         except SystemExit as e: code = e.code if isinstance(e.code, int) else (e.code is not None)
     return subprocess.CompletedProcess(['awd', *map(str, argv)], code, out.getvalue(), err.getvalue())
+
+# A process that has imported what every `awd` process imports first (torch, fastai, pandas, the toolkit: ~5 s) and
+# nothing else, and forks a child for each command: the child runs `sys.exit(main())` as the console script does, in
+# its own process, directory, environment and files. Only the imports are shared, and they load no model and start
+# no thread (with OMP_NUM_THREADS=1 the server has one thread, so the fork is safe).
+FORK_SERVER = r"""
+import json, os, sys, time, signal
+import toolkit.cli
+def serve():
+    for line in sys.stdin:
+        req = json.loads(line)
+        pid = os.fork()
+        if pid == 0: return req
+        t0 = time.time()
+        while not (done := os.waitpid(pid, os.WNOHANG))[0]:
+            if time.time() - t0 > req['timeout']:
+                os.kill(pid, signal.SIGKILL); done = os.waitpid(pid, 0); print('timeout', end=' ')
+                break
+            time.sleep(0.02)
+        print(os.waitstatus_to_exitcode(done[1]), flush=True)
+    sys.exit(0)
+req = serve()
+os.chdir(req['cwd'])
+os.environ.clear(); os.environ.update(req['env'])
+for fd, path in ((0, os.devnull), (1, req['out']), (2, req['err'])):
+    f = os.open(path, os.O_RDONLY if fd == 0 else os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+    os.dup2(f, fd); os.close(f)
+sys.stdin = open(0, closefd=False)
+sys.argv = ['awd', *req['argv']]
+from toolkit.cli import main
+sys.exit(main())
+"""
+_fork_server = None
+
+def awd_fresh(*argv, cwd:Path|str|None=None, env:dict|None=None, timeout:float=600)->subprocess.CompletedProcess:
+    """`awd ARGV` in a fresh process, as a shell runs it, without paying the ~5 s of imports again: the process is
+    forked from `FORK_SERVER`, which imported the toolkit once and has run nothing. What a user sees (exit status,
+    stdout, stderr, files written) is what `subprocess.run(['awd', ...])` gives; the README's app commands, Ctrl-C
+    and the installed-wheel tests still start the real `awd` script"""
+    global _fork_server
+    if _fork_server is None or _fork_server.poll() is not None:
+        _fork_server = subprocess.Popen([sys.executable, '-c', FORK_SERVER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        text=True, cwd=REPO)
+    argv = [str(a) for a in argv]
+    with tempfile.TemporaryDirectory() as d:
+        out, err = Path(d)/'stdout', Path(d)/'stderr'
+        req = dict(argv=argv, cwd=str(cwd or os.getcwd()), env={**os.environ, **(env or {})}, out=str(out), err=str(err),
+                   timeout=timeout)
+        _fork_server.stdin.write(json.dumps(req) + '\n'); _fork_server.stdin.flush()
+        status = _fork_server.stdout.readline().split()
+        assert status, 'the fork server died'
+        if status[0] == 'timeout': raise subprocess.TimeoutExpired(['awd', *argv], timeout, out.read_text(), err.read_text())
+        return subprocess.CompletedProcess(['awd', *argv], int(status[0]), out.read_text(), err.read_text())
 
 @pytest.fixture(scope='session')
 def tiny_lm_path(tmp_path_factory):

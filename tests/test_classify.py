@@ -9,7 +9,7 @@ from toolkit.lm import train_lm
 from toolkit.classify import (classifier_dls, classifier_learner, fit_ulmfit, train_classifier, finetune_lm,
                               predict_texts, predict_csv)
 from toolkit.export import export_learner, load_model
-from conftest import awd_here
+from conftest import awd_here, awd_fresh
 
 TEXTS = ['A triumph of acting and direction.', 'Dull, overlong and badly written.', 'Fine.', '']
 
@@ -143,7 +143,7 @@ def test_round_trip_fresh_process(clf, tmp_path):
 def test_cli_classifier(awd, app_models_dir, tmp_path):
     """awd classify --csv writes a copy beside the input; no texts, or a label column the data lacks, is an error (the
     README's lines train, classify texts and a CSV: `test_use_it_commands`)"""
-    run = lambda *a: subprocess.run([awd, *map(str, a)], capture_output=True, text=True, timeout=600)
+    run = awd_fresh
     pd.DataFrame({'text': TEXTS[:3]}).to_csv(tmp_path/'in.csv', index=False)
     r = run('classify', app_models_dir/'sentiment', '--csv', tmp_path/'in.csv')
     assert r.returncode == 0, r.stderr
@@ -157,7 +157,7 @@ def test_cli_classifier(awd, app_models_dir, tmp_path):
 def test_ensemble_cli_fresh_process(awd, reviews, tmp_path):
     """awd train-classifier --bidirectional: a forward + backward ensemble, saved as one directory; awd classify in a
     fresh process gives the probabilities the trained ensemble gives; the app serves it like any classifier"""
-    run = lambda *a: subprocess.run([awd, *map(str, a)], capture_output=True, text=True, timeout=600)
+    run = awd_fresh
     reviews.sample(500, random_state=0).to_csv(tmp_path/'reviews.csv', index=False)
     r = run('train-classifier', tmp_path/'reviews.csv', '--label-col', 'label', '--group-col', 'movie',
             '--bidirectional', '--preset', 'tiny', '--vocab-sz', '300', '--epochs', '1', '--lm-epochs', '1', '--quiet',
@@ -182,7 +182,7 @@ def test_ensemble_cli_fresh_process(awd, reviews, tmp_path):
 def test_members_cli_fresh_process(awd, reviews, tmp_path):
     """awd train-classifier --members 2: two classifiers on one language model, saved as one ensemble; awd classify in a
     fresh process gives the probabilities the loaded ensemble gives, which are the mean of its members'"""
-    run = lambda *a: subprocess.run([awd, *map(str, a)], capture_output=True, text=True, timeout=600)
+    run = awd_fresh
     reviews.sample(500, random_state=0).to_csv(tmp_path/'reviews.csv', index=False)
     r = run('train-classifier', tmp_path/'reviews.csv', '--label-col', 'label', '--group-col', 'movie',
             '--members', '2', '--preset', 'tiny', '--vocab-sz', '300', '--epochs', '1', '--lm-epochs', '1', '--quiet',

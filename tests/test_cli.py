@@ -1,16 +1,14 @@
 "The `awd` command end to end, as a user runs it."
 import contextlib, inspect, io, json, subprocess
 import pytest
-from conftest import awd_here
+from conftest import awd_here, awd_fresh
 
-def run(*args, check=False):
-    return subprocess.run(list(args), capture_output=True, text=True, timeout=600, check=check)
 
 @pytest.mark.slow # a fresh process or long training: `make test`, not `make test-fast`
 def test_train_then_info(awd, tmp_path):
     out = tmp_path/'m'
-    r = run(awd, 'train', 'headlines', '--preset', 'tiny', '--max-rows', '1500', '--vocab-sz', '300', '--quiet',
-            '--out', str(out))
+    r = awd_fresh('train', 'headlines', '--preset', 'tiny', '--max-rows', '1500', '--vocab-sz', '300', '--quiet',
+                  '--out', out)
     assert r.returncode == 0, r.stderr
     last = r.stdout.strip().splitlines()[-1]
     assert 'bpc' in last and f'saved {out}' in last
@@ -47,9 +45,8 @@ def test_generate_limits(tiny_lm_path):
 @pytest.mark.slow # a fresh process or long training: `make test`, not `make test-fast`
 def test_train_minutes(awd, tmp_path):
     "--minutes fits training to a time budget: it ends near the budget, with a fractional number of epochs on the card"
-    r = run(awd, 'train', 'headlines', '--preset', 'tiny', '--max-rows', '4000', '--vocab-sz', '300',
-            '--minutes', '0.3',
-            '--drop-mult', '0.2', '--quiet', '--out', str(tmp_path/'m'))
+    r = awd_fresh('train', 'headlines', '--preset', 'tiny', '--max-rows', '4000', '--vocab-sz', '300', '--minutes', '0.3',
+                  '--drop-mult', '0.2', '--quiet', '--out', tmp_path/'m')
     assert r.returncode == 0, r.stderr
     card = json.loads((tmp_path/'m'/'card.json').read_text())
     assert card['epochs'] > 0 and card['train_minutes'] < 1.0 and 'bpc' in card['metrics']

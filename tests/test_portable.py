@@ -7,7 +7,7 @@ import pytest
 import torch
 from toolkit.all import load_corpus, train_lm, train_classifier, predict_texts
 from toolkit.export import export_learner, save_portable, load_model, PORTABLE_FILES, PORTABLE_VERSION
-from conftest import awd_here
+from conftest import awd_here, awd_fresh
 
 ROOT = Path(__file__).parent.parent
 
@@ -176,11 +176,11 @@ def test_convert_cli(lm_and_dir, awd, tmp_path):
     pkl = export_learner(learn, tmp_path/'lm.pkl', corpus='headlines')
     r = awd_here('convert', pkl)
     assert r.returncode == 2 and 'pass --trust-pickle' in r.stderr and not (tmp_path/'lm').exists()
-    r = run(awd, 'convert', pkl, '--trust-pickle')
+    r = awd_fresh('convert', pkl, '--trust-pickle', cwd=ROOT)
     assert r.returncode == 0, r.stderr
     assert (tmp_path/'lm'/'config.json').exists() and load_model(tmp_path/'lm').awd.card['corpus'] == 'headlines'
-    a = run(awd, 'generate', tmp_path/'lm', '-n', '3', '--seed', '0').stdout
-    b = run(awd, 'generate', pkl, '-n', '3', '--seed', '0', '--trust-pickle').stdout
+    a = awd_fresh('generate', tmp_path/'lm', '-n', '3', '--seed', '0').stdout
+    b = awd_fresh('generate', pkl, '-n', '3', '--seed', '0', '--trust-pickle').stdout
     assert a == b and len(a.splitlines()) == 3
 
 def test_shipped_pretrained_model_loads():

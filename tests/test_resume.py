@@ -3,7 +3,7 @@
 import json, signal, subprocess, time
 from pathlib import Path
 import pytest
-from conftest import awd_here
+from conftest import awd_here, awd_fresh
 
 pytestmark = pytest.mark.slow # subprocesses, servers, or training for a while
 
@@ -27,7 +27,7 @@ def wait_for_epoch(proc, ck:Path, epoch:int, timeout=300):
 
 def test_killed_then_resumed(awd, tmp_path):
     "SIGKILL in epoch 3 of 4: no model, a checkpoint of epoch 2; --resume finishes within noise of an uninterrupted run"
-    full = subprocess.run([awd, *ARGS, '--out', str(tmp_path/'full')], capture_output=True, text=True, timeout=600)
+    full = awd_fresh(*ARGS, '--out', tmp_path/'full')
     assert full.returncode == 0, full.stderr
     assert not (tmp_path/'full.checkpoint').exists() # removed once the model is in place
     out, ck = tmp_path/'m', tmp_path/'m.checkpoint'
@@ -37,7 +37,7 @@ def test_killed_then_resumed(awd, tmp_path):
     p.kill(); p.wait()
     assert not out.exists() and json.loads((ck/'checkpoint.json').read_text())['epoch'] == 2
     assert not [f for f in tmp_path.iterdir() if f.name.startswith('.')] # no half-written temporary files left
-    r = subprocess.run([awd, *ARGS, '--out', str(out), '--resume'], capture_output=True, text=True, timeout=600)
+    r = awd_fresh(*ARGS, '--out', out, '--resume')
     assert r.returncode == 0, r.stderr
     assert 'resuming from' in r.stdout and not ck.exists()
     a, b = card(out), card(tmp_path/'full')

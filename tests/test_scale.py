@@ -6,7 +6,7 @@ import pytest
 import torch
 from toolkit.all import load_corpus, train_lm, train_classifier, names_lm, names_classifier, load_model, predict_texts
 from toolkit.export import export_learner
-from conftest import awd_here
+from conftest import awd_here, awd_fresh
 
 pytestmark = pytest.mark.slow # subprocesses, servers, or training for a while
 
@@ -38,8 +38,7 @@ def test_device_cpu_everywhere(heads, tmp_path, awd):
     assert on(nlm) == on(nclf) == 'cpu'
     d = export_learner(lm, tmp_path/'lm')
     assert on(load_model(d, device='cpu')) == 'cpu'
-    r = subprocess.run([awd, 'generate', str(d), '--device', 'cpu', '-n', '2'], capture_output=True, text=True,
-                       timeout=300)
+    r = awd_fresh('generate', d, '--device', 'cpu', '-n', '2')
     assert r.returncode == 0 and len(r.stdout.splitlines()) == 2, r.stderr
 
 def test_precision_needs_cuda(heads):
@@ -81,8 +80,7 @@ def test_two_processes_gloo(tmp_path, awd):
     assert r.returncode == 0, r.stderr[-3000:]
     assert 'distributed over 2 processes (gloo): batch 16 per process, effective batch 32' in r.stdout
     assert r.stdout.count('saved ') == 1 # one process reports and writes
-    one = subprocess.run([awd, *TRAIN, '--bs', '32', '--out', str(tmp_path/'one')], capture_output=True, text=True,
-                         timeout=900, env=env)
+    one = awd_fresh(*TRAIN, '--bs', '32', '--out', tmp_path/'one', env=env, timeout=900)
     assert one.returncode == 0, one.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ['ddp', 'one'] # no checkpoints or temporary files left
     ddp, single = (json.loads((tmp_path/k/'card.json').read_text()) for k in ('ddp', 'one'))

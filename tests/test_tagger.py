@@ -8,7 +8,7 @@ from toolkit.tagger import (train_tagger, tagger_dls, synthetic_tagged, split_wo
 from toolkit.export import export_learner, load_model
 from toolkit.data import load_corpus, brown_universal
 from toolkit.lm import has_pretrained
-from conftest import awd_here
+from conftest import awd_here, awd_fresh
 
 @pytest.fixture(scope='module')
 def tagger():
@@ -91,18 +91,17 @@ def test_cli_train_tag_and_csv(awd, tmp_path):
     "`awd train-tagger` on a file, then `awd tag` on texts and on a CSV file"
     df = synthetic_tagged(600)
     df.to_csv(tmp_path/'tagged.csv', index=False)
-    r = subprocess.run([awd, 'train-tagger', tmp_path/'tagged.csv', '--no-pretrained', '--preset', 'tiny', '--epochs', '6',
-                        '--lr', '0.02', '--vocab-sz', '60', '--bs', '16', '--quiet', '--out', tmp_path/'t'],
-                       capture_output=True, text=True)
+    r = awd_fresh('train-tagger', tmp_path/'tagged.csv', '--no-pretrained', '--preset', 'tiny', '--epochs', '6',
+                  '--lr', '0.02', '--vocab-sz', '60', '--bs', '16', '--quiet', '--out', tmp_path/'t')
     assert r.returncode == 0, r.stderr[-2000:]
     assert 'accuracy' in r.stdout and 'saved' in r.stdout
-    r = subprocess.run([awd, 'tag', tmp_path/'t', 'Anna ran 7 cat home Rome'], capture_output=True, text=True)
+    r = awd_fresh('tag', tmp_path/'t', 'Anna ran 7 cat home Rome')
     assert r.stdout.strip() == 'Anna/CAP ran/LOW 7/NUM cat/LOW home/LOW Rome/CAP'
     pd.DataFrame({'text': ['Anna sat', '', 'Rome 42']}).to_csv(tmp_path/'in.csv', index=False)
-    r = subprocess.run([awd, 'tag', tmp_path/'t', '--csv', tmp_path/'in.csv'], capture_output=True, text=True)
+    r = awd_fresh('tag', tmp_path/'t', '--csv', tmp_path/'in.csv')
     out = pd.read_csv(tmp_path/'in.tags.csv', keep_default_na=False)
     assert r.returncode == 0 and list(out.pred_tags) == ['CAP LOW', '', 'CAP NUM']
-    r = subprocess.run([awd, 'tag', tmp_path/'t'], capture_output=True, text=True)
+    r = awd_here('tag', tmp_path/'t')
     assert r.returncode == 2 and 'give texts to tag' in r.stderr
 
 def test_app_tag_handler(app_models):

@@ -5,7 +5,7 @@
 
 # %% ../nbs/11_cli.ipynb #c002
 from __future__ import annotations
-import argparse, inspect, json, sys
+import argparse, atexit, gc, inspect, json, sys
 from pathlib import Path
 from fastcore.basics import ifnone
 import pandas as pd
@@ -568,6 +568,9 @@ def main(
     argv:list[str]|None=None, # the arguments; default: the command line's
 ):
     "Entry point of the `awd` command"
+    # At exit, Python's last garbage collections walk every object torch and fastai made: ~1 s of each command.
+    # Frozen, they are freed with the process (an exit hook: also when a command fails)
+    atexit.register(gc.freeze)
     p = get_parser()
     a = p.parse_args(argv)
     try: a.func(a)
