@@ -328,12 +328,14 @@ def ours(data, cfg, seed=0):
     from toolkit.recipes import TAGGER_RECIPE
     tr = pd.concat([data['train'].assign(is_valid=False), data['valid'].assign(is_valid=True)], ignore_index=True)
     t = time.perf_counter()
-    learn = train_tagger(tr, words_col='words', tags_col='tags', minutes=cfg['minutes'], seed=seed, show_progress=False)
+    at = cfg.get('label_at') or TAGGER_RECIPE['label_at']
+    learn = train_tagger(tr, words_col='words', tags_col='tags', minutes=cfg['minutes'], seed=seed, show_progress=False,
+                         label_at=at)
     train_s = time.perf_counter() - t
     t = time.perf_counter()
     test = sents(data['test'], 'words')
     pred, uni = predict_words(learn, test), predict_words(learn, test, coarse=brown_universal) # two passes, both timed
-    return ([list(p) for p in pred], uni), train_s, time.perf_counter() - t, f"train_tagger(minutes={cfg['minutes']:g}, seed={seed}, tag_weight={TAGGER_RECIPE['tag_weight']})"
+    return ([list(p) for p in pred], uni), train_s, time.perf_counter() - t, f"train_tagger(minutes={cfg['minutes']:g}, seed={seed}, tag_weight={TAGGER_RECIPE['tag_weight']}, label_at={at!r})"
 
 # ---------------------------------------------------------------- the run
 
@@ -385,6 +387,8 @@ def main():
     p.add_argument('--minutes', type=float, help=f"training budget of (b) and (d) (default {FULL['minutes']:g}; --quick: "
                    f"{QUICK['minutes']:g})")
     p.add_argument('--threads', type=int, default=2, help='torch threads (default 2)')
+    p.add_argument('--label-at', choices=('last', 'first'), help="the piece of each word (d) reads its tag at (default: "
+                   "the recipe's, TAGGER_RECIPE['label_at'])")
     p.add_argument('--quick', action='store_true', help='2,000 train / 300 valid / 300 test sentences, 0.3-minute budgets: '
                    'a smoke test of a couple of minutes')
     a = p.parse_args()
@@ -394,6 +398,7 @@ def main():
     torch.set_num_threads(a.threads)
     cfg = dict(QUICK if a.quick else FULL)
     if a.minutes is not None: cfg['minutes'] = a.minutes
+    cfg['label_at'] = a.label_at
     data = load_parts(cfg)
     tr_w, te_w, te_t = sents(data['train'], 'words'), sents(data['test'], 'words'), sents(data['test'], 'tags')
     score = Scorer(tr_w, te_w, te_t)

@@ -261,7 +261,8 @@ def _stub_dls(config:dict, tok:SPTokenizer):
     if config.get('task') == 'tag':
         tags = list(config['tags'])
         df = pd.DataFrame({'words': ['a', 'a'], 'tags': [tags[0]]*2, 'is_valid': [False, True]})
-        return tagger_dls(df, tokenizer=tok, vocab=vocab, tags=tags, bs=1)
+        return tagger_dls(df, tokenizer=tok, vocab=vocab, tags=tags, bs=1,
+                          label_at=config['arch'].get('label_at', 'first')) # older taggers: first pieces
     if classes is None:
         texts = ['a a a a', 'a a a a'] # a few pieces each: every tokenizer makes at least one batch of them
         return lm_dls(pd.DataFrame({'text': texts, 'is_valid': [False, True]}), tokenizer=tok, vocab=vocab, bs=1,
