@@ -126,7 +126,7 @@ def check_tagged(
     return words, tags
 
 # %% ../nbs/06b_tagger.ipynb #t015
-IGNORE = -100 # the target of padding and of every piece but a word's first: no loss, no score
+IGNORE = -100 # the target of padding and of every piece a word's tag is not read at: no loss, no score
 
 class TaggedSents(torch.utils.data.Dataset):
     "Sentences as piece ids, and the tag id of each word at its first (or last: `at`) piece (`IGNORE` elsewhere)"
