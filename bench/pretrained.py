@@ -8,6 +8,8 @@ Rows, as issue 25 lists them:
       judge on `--samples` (500) samples at T 0.8 (lm_quality's `lm_samples` and `sample_stats`), with a markovify
       row (a word-pair chain, `markovify.NewlineText(state_size=2)`, on the same training texts; it stitches real
       word pairs together) and the held-out real texts (the ceiling). Goals: BPC <= 1.80, judge <= 62%.
+      `--also "T=1.0;T=1.0,top_p=0.95"` samples the same two trained models again at other settings (the same seed and
+      count) and judges each: a second table, to see what the sampling setting does to the judge.
   (b) a small user data set: 2,000 headlines sampled from (a)'s training split (`random_state=0`), 3 minutes of
       `train_lm` each (its own 10% split of the 2,000 for validation); held-out BPC on 2,000 headlines of (a)'s held-out
       split and the share of samples 4-15 words long. Goals: BPC >= 15% lower than from scratch, >= 90% of samples.
@@ -114,7 +116,7 @@ def timed_lm(what, df, minutes, pre, seed):
 def row_a(cfg, a, summary):
     df, real_valid, train_set = lm_frame(cfg, a.seed)
     real_a, real_b, cats = judge_sets(real_valid, None, cfg['samples'])
-    rows, got = [], {}
+    rows, got, also = [], {}, []
     for name, pre in STARTS:
         log(f"(a) {name}: train_lm(minutes={cfg['a_minutes']:g}) on {(~df.is_valid).sum():,} headlines")
         learn, wall = timed_lm('(a)', df, cfg['a_minutes'], pre, a.seed)
@@ -125,6 +127,11 @@ def row_a(cfg, a, summary):
         rows.append([f"ours from {name}: train_lm(preset='small', minutes={cfg['a_minutes']:g}, pretrained={pre})",
                      f'{len(learn.dls.vocab):,}', f'{learn.n_epoch:.2f}', mins(wall), f'{bpc:.3f}', *fmt_samples(s)])
         log(f"    BPC {bpc:.3f}, judge {s['real_vs_gen']:.1%}, {mins(wall)}; first samples: {' / '.join(texts[:3])}")
+        for kw in a.also: # the same model, other sampling settings
+            texts = learn.generate(n=len(cats), max_tokens=MAX_TOKENS['headlines'], seed=a.seed, **kw)
+            s = sample_stats(texts, real_a, train_set, False)
+            also.append([f"ours from {name}", setting_str(kw), *fmt_samples(s)])
+            log(f"    {setting_str(kw)}: judge {s['real_vs_gen']:.1%}; first samples: {' / '.join(texts[:3])}")
         del learn; gc.collect()
     try:
         t = time.perf_counter()
@@ -137,6 +144,10 @@ def row_a(cfg, a, summary):
     except ImportError: rows.append(['markovify: not installed (pip install markovify)', '', '', '', '', '', '', '', '', ''])
     real = sample_stats(real_b, real_a, train_set, False)
     rows.append(['held-out real texts (the ceiling)', '', '', '', '', *fmt_samples(real)])
+    if also:
+        table(f"(a), the same two models at other sampling settings ({cfg['samples']} samples each, seed {a.seed}, the same "
+              f"judge and real set)", ['model', 'sampling', '% 4-15 words', '% real-like length', '% novel', 'distinct-2',
+              'real-vs-generated acc'], also)
     (pb, ps), (sb, ss) = got['pretrained'], got['scratch']
     table(f"(a) headlines: {(~df.is_valid).sum():,} training texts, {df.is_valid.sum():,} held out (lm_quality's split, seed "
           f"{a.seed}) | {cfg['a_minutes']:g} minutes per model | {cfg['samples']} samples at T {a.temperature:g}",
@@ -149,6 +160,16 @@ def row_a(cfg, a, summary):
                 ('(a)', 'real-vs-generated acc', f"{ps['real_vs_gen']:.1%}", f"{ss['real_vs_gen']:.1%}",
                  f"markovify {mk['real_vs_gen']:.1%}" if mk else '', f"<= {GOALS['a_judge']:.0%}",
                  ps['real_vs_gen'] <= GOALS['a_judge'])]
+
+def parse_setting(text):
+    "'T=1.0,top_p=0.95' -> dict(temperature=1.0, top_p=0.95): generate's keyword arguments, T short for temperature"
+    kw = {}
+    for part in filter(None, (x.strip() for x in text.split(','))):
+        k, _, v = part.partition('=')
+        kw[{'T': 'temperature'}.get(k.strip(), k.strip())] = float(v) if '.' in v else int(v)
+    return kw
+
+def setting_str(kw): return ', '.join(f"{'T' if k == 'temperature' else k} {v:g}" for k,v in kw.items())
 
 def fmt_samples(s):
     return [f"{s['words']:.0%}", f"{s['length']:.0%}", f"{s['novel']:.0%}", f"{s['distinct2']:.2f}", f"{s['real_vs_gen']:.1%}"]
@@ -263,10 +284,13 @@ def main():
     p.add_argument('--samples', type=int, help=f"samples per model for the judge of (a) and (b) (default {FULL['samples']}; "
                    f"--quick: {QUICK['samples']})")
     p.add_argument('--temperature', type=float, default=0.8)
+    p.add_argument('--also', default='', help='row (a): more sampling settings for the same models, `;`-separated, '
+                   'each `T=1.0,top_p=0.95` (generate\'s keyword arguments; T is temperature)')
     p.add_argument('--seed', type=int, default=42, help="lm_quality's split and the training seed (the classifier rows use "
                    "classify.py's split, seed 0)")
     p.add_argument('--quick', action='store_true', help='tiny budgets and data, every row: a smoke test of a few minutes')
     a = p.parse_args()
+    a.also = [parse_setting(x) for x in a.also.split(';') if x.strip()]
     rows = [r.strip() for r in a.rows.split(',') if r.strip()]
     bad = [r for r in rows if r not in ROWS]
     if bad: p.error(f"unknown rows {bad}: expected some of {', '.join(ROWS)}")
