@@ -356,7 +356,7 @@ def _tag_batches(learn, sents:list[list[str]], bs:int, coarse=None)->list[tuple[
         tags, m = _coarse_matrix(list(tags), coarse)
         m = m.to(dev)
     o2i = {p: i for i, p in enumerate(vocab)}
-    ds = TaggedSents(sents, None, tok, o2i, None, getattr(learn.dls, 'label_at', 'first'))
+    ds = TaggedSents(sents, None, tok, o2i, None, learn.dls.label_at)
     dl = TaggerDL(ds, pad_idx=learn.dls.train.pad_idx, bs=bs, shuffle=False)
     res = [None]*len(sents)
     order = iter(dl.get_idxs())
@@ -468,7 +468,7 @@ def tagger_learner(
     learn = TaggerLearner(dls, model, loss_func=loss, splitter=tagger_split,
                           metrics=[TagAccuracy(), TagF1()], cbs=GradientClip(clip))
     arch = {k: cfg[k] for k in ('emb_sz', 'n_hid', 'n_layers')}
-    arch |= dict(head_hid=head_hid, label_at=getattr(dls, 'label_at', 'first')) # where its tags are read: saved with it
+    arch |= dict(head_hid=head_hid, label_at=dls.label_at) # where its tags are read: saved with it
     learn.awd = ModelInfo(preset=preset, config=arch, pretrained=record)
     if w is not None: learn.freeze() # the head trains first (`fit_tagger`)
     return learn
