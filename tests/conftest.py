@@ -35,13 +35,14 @@ def awd_here(*argv)->subprocess.CompletedProcess:
         except SystemExit as e: code = e.code if isinstance(e.code, int) else (e.code is not None)
     return subprocess.CompletedProcess(['awd', *map(str, argv)], code, out.getvalue(), err.getvalue())
 
-# A process that has imported what every `awd` process imports first (torch, fastai, pandas, the toolkit: ~5 s) and
-# nothing else, and forks a child for each command: the child runs `sys.exit(main())` as the console script does, in
-# its own process, directory, environment and files. Only the imports are shared, and they load no model and start
-# no thread (with OMP_NUM_THREADS=1 the server has one thread, so the fork is safe).
+# A process that has imported what `awd`'s commands import (torch, fastai, pandas, the toolkit: ~5 s; `toolkit.cli`
+# alone imports none of the heavy ones, so that `awd --help` is quick) and nothing else, and forks a child for each
+# command: the child runs `sys.exit(main())` as the console script does, in its own process, directory, environment
+# and files. Only the imports are shared, and they load no model and start no thread (with OMP_NUM_THREADS=1 the server
+# has one thread, so the fork is safe).
 FORK_SERVER = r"""
 import json, os, sys, time, signal
-import toolkit.cli
+import toolkit.cli, toolkit.lm, toolkit.train, toolkit.export, toolkit.generate, toolkit.classify, toolkit.tagger
 def serve():
     for line in sys.stdin:
         req = json.loads(line)

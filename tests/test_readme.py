@@ -186,6 +186,8 @@ def check_output(argv:list[str], r:subprocess.CompletedProcess, cwd:Path):
         texts = [a for a in argv[3:] if not a.startswith('-')]
         assert out[0] == 'bpc\tppl/word\tlogprob\ttext' and [l.split('\t')[3] for l in out[1:]] == texts, out
         assert all(float(l.split('\t')[0]) > 0 for l in out[1:]), out
+    elif cmd == '--help':
+        assert all(c in r.stdout for c in ('train', 'generate', 'classify', 'tag', 'serve')), r.stdout
     elif cmd == 'info':
         card = json.loads(r.stdout)
         assert {'corpus', 'preset', 'metrics', 'versions'} <= set(card) and card['corpus'] == 'headlines'

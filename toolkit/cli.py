@@ -10,17 +10,11 @@ from pathlib import Path
 from fastcore.basics import ifnone
 import pandas as pd
 from .data import CORPORA, load_texts, corpus_name, load_corpus, read_table
-from .core import check_arg, is_int
+from .core import check_arg, is_int, MAX_N, MAX_TOKENS
 from .recipes import PRESETS, PRETRAINED_PRESET, NAMES_RECIPE, NAMES_LR, CLASSIFIER_RECIPE, ORIGIN_RECIPE
-from .recipes import DEFAULT_MODELS, APP_MODELS
-from .lm import train_lm, check_device, check_distributed, is_rank0, world_size, check_train_args
-from .lm import use_pretrained, load_pretrained
-from .export import load_model, export_learner, to_json, disk_mb
-from .train import train_and_export, train_classifier_and_export, checkpoint_path, classifier_recipe
-from .train import train_tagger_and_export, tagged_split
-from .generate import LMLearner, MAX_N, MAX_TOKENS, score_texts, score_csv
-from .classify import predict_texts, predict_csv, classes_of
-from .tagger import tag_csv, is_tagger, TAGGER_RECIPE
+from .recipes import DEFAULT_MODELS, APP_MODELS, TAGGER_RECIPE
+# The modules that train and load models (torch, fastai: ~4 s) are imported by the commands that need them, so that
+# `awd --help` and a mistyped option answer at once
 
 # %% auto #0
 __all__ = ['MAX_CHARS', 'cmd_train', 'load_lm', 'cmd_generate', 'cmd_train_classifier', 'load_classifier', 'cmd_classify',
@@ -34,6 +28,7 @@ def _fmt_metrics(m:dict)->str: return ' | '.join(f"{k} {v:.4g}" for k,v in m.ite
 
 def _saved(learn, out):
     "The last line of a training run: metrics, minutes, and where the model is"
+    from toolkit.export import disk_mb
     path, card = Path(out).expanduser().absolute(), learn.awd.card
     pkl = ', a pickle: load it with --trust-pickle' if path.suffix == '.pkl' else ''
     print(f"{_fmt_metrics(card['metrics'])} | {card['train_minutes']:.1f} min | saved {path} "
@@ -47,6 +42,7 @@ def _starts_from(pre:bool)->str:
     "How a training run starts, for its first progress line: from the pretrained English model, or from scratch"
     if not pre:
         return 'from scratch'
+    from toolkit.lm import load_pretrained
     info = load_pretrained(weights=False)['info']
     seen = f", {info['tokens_seen']/1e6:.1f}M tokens" if info.get('tokens_seen') else ''
     chunks = info.get('chunks')
@@ -70,6 +66,7 @@ def _end_distributed():
 
 def _say_distributed(say, a, dev, names:bool):
     "The line a distributed run adds: processes, the batch per process and in all, the learning rate"
+    from toolkit.lm import world_size
     bs = a.bs or (NAMES_RECIPE.get(a.preset, {}).get('bs') if names else None) or PRESETS[a.preset]['bs']
     lr = a.lr or (NAMES_LR if names else PRESETS[a.preset]['lr'])
     backend = 'nccl' if dev.type == 'cuda' else 'gloo'
@@ -78,6 +75,7 @@ def _say_distributed(say, a, dev, names:bool):
 
 def _lm_options(a, cat_col:str|None, tokenizer:str, pre:bool)->dict:
     "What `awd train`'s options ask of `train_and_export`"
+    from toolkit.lm import is_rank0
     return dict(category_col='label' if cat_col else None, preset=a.preset, lr=a.lr, tokenizer=tokenizer,
                 vocab_sz=a.vocab_sz, bs=a.bs, seq_len=a.seq_len, drop_mult=a.drop_mult, valid_pct=a.valid_pct,
                 show_progress=not a.quiet and is_rank0(), resume=a.resume, device=a.device, precision=a.precision,
@@ -86,6 +84,7 @@ def _lm_options(a, cat_col:str|None, tokenizer:str, pre:bool)->dict:
 
 def _say_interrupted(out):
     "How to go on after Ctrl-C, when a checkpoint was written"
+    from toolkit.train import checkpoint_path
     ck = checkpoint_path(out)
     if ck.exists():
         print(f"\ninterrupted: the last finished epoch is in {ck}; the same command with --resume continues from it",
@@ -93,6 +92,8 @@ def _say_interrupted(out):
 
 def cmd_train(a):
     "Train a language model on a bundled corpus or a file and export it (names: conditioned on their origin)"
+    from toolkit.lm import check_train_args, check_device, check_distributed, is_rank0, use_pretrained
+    from toolkit.train import train_and_export, checkpoint_path
     check_train_args(lr=a.lr, epochs=a.epochs, bs=a.bs, seq_len=a.seq_len, vocab_sz=a.vocab_sz, seed=a.seed,
                      max_rows=a.max_rows)
     if a.minutes and a.epochs: raise ValueError("give --epochs or --minutes, not both")
@@ -122,8 +123,10 @@ def load_lm(
     path, # a saved model
     trust_pickle:bool=False, # allow a pickle
     device:str|None=None, # 'cpu', 'cuda' or 'cuda:N'; default: the CPU
-)->LMLearner:
+): # a fastai `LMLearner`
     "Load a saved language model, with an error if the path holds another kind of learner"
+    from toolkit.export import load_model
+    from toolkit.generate import LMLearner
     learn = load_model(path, trust_pickle=trust_pickle, device=device)
     if not isinstance(learn, LMLearner):
         raise ValueError(f"{path} holds a {type(learn).__name__}, not a language model: `awd generate` needs one made "
@@ -169,6 +172,8 @@ def _classifier_how(a, lms:list, lm_epochs:int, pre:bool)->str:
 
 def cmd_train_classifier(a):
     "Train a classifier (ULMFiT: a language model first, or fine-tune --lm) on a corpus or a file and export it"
+    from toolkit.lm import check_train_args, use_pretrained
+    from toolkit.train import classifier_recipe, train_classifier_and_export
     check_train_args(lr=a.lr, epochs=a.epochs, bs=a.bs, vocab_sz=a.vocab_sz, seed=a.seed, max_rows=a.max_rows)
     corpus = CORPORA.get(corpus_name(a.data), {})
     label_col = a.label_col or corpus.get('label_col')
@@ -201,6 +206,10 @@ def load_classifier(
     device:str|None=None, # 'cpu', 'cuda' or 'cuda:N'; default: the CPU
 ):
     "Load a saved classifier, with an error if the path holds a language model"
+    from toolkit.export import load_model
+    from toolkit.generate import LMLearner
+    from toolkit.classify import classes_of
+    from toolkit.tagger import is_tagger
     learn = load_model(path, trust_pickle=trust_pickle, device=device)
     if isinstance(learn, LMLearner):
         raise ValueError(f"{path} holds a language model, not a classifier: `awd classify` needs one made by "
@@ -225,6 +234,7 @@ def _copy_to_write(a, what:str, suffix:str)->str|None:
 
 def cmd_classify(a):
     "Classify texts: print label, probability and text per line, or write a copy of a CSV with predictions"
+    from toolkit.classify import predict_texts, predict_csv
     out = _copy_to_write(a, 'classify', '.pred.csv')
     learn = load_classifier(a.model, a.trust_pickle, a.device)
     if out: return print(f"wrote {predict_csv(learn, a.csv, out, text_col=a.text_col)}")
@@ -232,6 +242,7 @@ def cmd_classify(a):
 
 def cmd_score(a):
     "Score texts with a language model: bits per character, perplexity per word and log-probability, or a copy of a CSV"
+    from toolkit.generate import score_texts, score_csv
     out = _copy_to_write(a, 'score', '.scored.csv')
     learn = load_lm(a.model, a.trust_pickle, a.device)
     if out: return print(f"wrote {score_csv(learn, a.csv, out, text_col=a.text_col, category=a.category)}")
@@ -253,6 +264,7 @@ def _tagged_data(a)->tuple[pd.DataFrame, str, str]:
                          "a column of words and one of tags")
     words_col, tags_col = a.words_col or corpus.get('words_col', 'words'), a.tags_col or corpus.get('tags_col', 'tags')
     if name:
+        from toolkit.train import tagged_split
         df = tagged_split(load_corpus(name), corpus['split_col']) # the test sentences stay unseen
     else:
         path = Path(a.data).expanduser()
@@ -268,6 +280,8 @@ def _tagged_data(a)->tuple[pd.DataFrame, str, str]:
 
 def cmd_train_tagger(a):
     "Train a part-of-speech (or any per-word) tagger on the bundled pos corpus or a file, and export it"
+    from toolkit.lm import use_pretrained
+    from toolkit.train import train_tagger_and_export
     df, words_col, tags_col = _tagged_data(a)
     lm = load_lm(a.lm, a.trust_pickle) if a.lm else None
     pre = lm is None and use_pretrained(False if a.no_pretrained else None, a.preset, 'subword', a.vocab_sz)
@@ -287,6 +301,9 @@ def load_tagger(
     device:str|None=None, # 'cpu', 'cuda' or 'cuda:N'; default: the CPU
 ):
     "Load a saved tagger, with an error if the path holds another kind of model"
+    from toolkit.export import load_model
+    from toolkit.generate import LMLearner
+    from toolkit.tagger import is_tagger
     learn = load_model(path, trust_pickle=trust_pickle, device=device)
     if not is_tagger(learn):
         what = 'a language model' if isinstance(learn, LMLearner) else 'a classifier'
@@ -295,6 +312,7 @@ def load_tagger(
 
 def cmd_tag(a):
     "Tag the words of texts: `word/TAG` per word, one line per text, or a copy of a CSV with the tags"
+    from toolkit.tagger import tag_csv
     out = _copy_to_write(a, 'tag', '.tags.csv')
     learn = load_tagger(a.model, a.trust_pickle, a.device)
     if out: return print(f"wrote {tag_csv(learn, a.csv, out, text_col=a.text_col)}")
@@ -314,6 +332,7 @@ def cmd_serve(a):
 
 def cmd_info(a):
     "Print a model's card as JSON"
+    from toolkit.export import load_model, to_json
     print(to_json(load_model(a.model, trust_pickle=a.trust_pickle).awd.card, indent=2))
 
 def cmd_convert(a):
@@ -321,6 +340,7 @@ def cmd_convert(a):
     if not a.trust_pickle:
         raise ValueError(f"converting {a.model} means loading a pickle, which can run any code it holds: "
                          "pass --trust-pickle if you made it or trust who did")
+    from toolkit.export import load_model, export_learner, disk_mb
     out = Path(a.out) if a.out else Path(a.model).with_suffix('')
     if out.suffix == '.pkl': raise ValueError(f"--out {out}: a portable model is a directory; give a path without .pkl")
     export_learner(load_model(a.model, trust_pickle=True), out) # the card's fields come along
@@ -332,9 +352,11 @@ class AwdParser(argparse.ArgumentParser):
     def error(self, message):
         self.exit(2, f"awd: error: {message} (see `{self.prog} --help`)\n")
 
+_API_DEFAULTS = dict(preset='small', epochs=1, valid_pct=0.1, seed=42) # train_lm's (a test checks), without importing it
+
 def _api_default(name:str):
     "The default of `train_lm`'s parameter `name`: the command line starts from the API's defaults"
-    return inspect.signature(train_lm).parameters[name].default
+    return _API_DEFAULTS[name]
 
 def _recipes_say(k:str, fmt=str)->str:
     "What the classifier recipes give for `k`: 'X', or 'X; Y on a names model' when they differ"

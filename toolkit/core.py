@@ -8,11 +8,11 @@ from __future__ import annotations
 import contextlib, math, numbers, os, shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-import torch
 
 # %% auto #0
-__all__ = ['MAX_SEED', 'MAX_EPOCHS', 'ModelInfo', 'DataInfo', 'model_info', 'require_info', 'members', 'replace_dir',
-           'atomic_dir', 'atomic_file', 'file_lock', 'eval_mode', 'check_arg', 'is_int', 'is_num', 'check_seed']
+__all__ = ['MAX_SEED', 'MAX_EPOCHS', 'MAX_N', 'MAX_TOKENS', 'MAX_PROMPT_CHARS', 'ModelInfo', 'DataInfo', 'model_info',
+           'require_info', 'members', 'replace_dir', 'atomic_dir', 'atomic_file', 'file_lock', 'eval_mode', 'check_arg',
+           'is_int', 'is_num', 'check_seed']
 
 # %% ../nbs/00_core.ipynb #c005
 @dataclass
@@ -137,6 +137,7 @@ def eval_mode(
 # %% ../nbs/00_core.ipynb #c015
 MAX_SEED = 2**32 - 1 # seeds are integers from 0 to MAX_SEED (numpy takes 32 bits: seeds 2**32 apart would repeat)
 MAX_EPOCHS = 10_000 # passes over the texts in one run
+MAX_N, MAX_TOKENS, MAX_PROMPT_CHARS = 1000, 5000, 10_000 # generation: samples per call, new pieces per sample, prompt length
 
 def check_arg(
     name:str, # the argument's name, as the user wrote it

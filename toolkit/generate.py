@@ -14,15 +14,16 @@ from fastai.text.learner import LMLearner, decode_spec_tokens
 from fastai.text.models.awdlstm import AWD_LSTM
 from .tokenize import SPECIAL_TOKS, detokenize, check_text
 from .core import model_info, eval_mode, check_arg, is_int, is_num, check_seed
+from .core import MAX_N, MAX_TOKENS, MAX_PROMPT_CHARS # the limits of `generate` (the CLI reads them without torch)
 from .data import read_table, pick_col, write_table
 from .lm import get_tokenizer, category_mark
 from .novelty import words_of
 
 # %% auto #0
-__all__ = ['MAX_N', 'MAX_TOKENS', 'MAX_PROMPT_CHARS', 'MAX_STOPS', 'MAX_STOP_CHARS', 'MAX_SCORE_CHARS', 'VocabInfo', 'vocab_info',
-           'Sample', 'awd_step', 'GenRequest', 'RunningBatch', 'sample', 'run_requests', 'start_state', 'weights_key',
-           'get_start_state', 'check_generate_args', 'category_token', 'prompt_pieces', 'gen_request', 'row_output',
-           'generate_many', 'Score', 'score_texts', 'score_csv', 'NextWord', 'next_words']
+__all__ = ['MAX_STOPS', 'MAX_STOP_CHARS', 'MAX_SCORE_CHARS', 'VocabInfo', 'vocab_info', 'Sample', 'awd_step', 'GenRequest',
+           'RunningBatch', 'sample', 'run_requests', 'start_state', 'weights_key', 'get_start_state',
+           'check_generate_args', 'category_token', 'prompt_pieces', 'gen_request', 'row_output', 'generate_many',
+           'Score', 'score_texts', 'score_csv', 'NextWord', 'next_words']
 
 # %% ../nbs/05_generate.ipynb #c005
 _ENDS = {'xxbos', 'xxeos'}
@@ -532,8 +533,6 @@ def get_start_state(learn)->list|None:
     return awd.start_state
 
 # %% ../nbs/05_generate.ipynb #c014
-MAX_N, MAX_TOKENS, MAX_PROMPT_CHARS = 1000, 5000, 10_000 # samples per call, new pieces per sample, prompt length
-
 def check_generate_args(n, temperature, top_k, top_p, min_p, greedy, min_words, max_words, max_tokens,
                         repetition_penalty):
     "Raise a `ValueError` naming the first argument of `generate` that is out of range"

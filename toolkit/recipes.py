@@ -5,17 +5,20 @@ models the app serves. The API, the CLI and the app all read them from here."""
 
 # %% ../nbs/03_recipes.ipynb #c002
 from __future__ import annotations
-from fastai.text.models.awdlstm import awd_lstm_lm_config
 
 # %% auto #0
-__all__ = ['PRESETS', 'PRETRAINED', 'PRETRAINED_PRESET', 'NAMES_RECIPE', 'NAMES_LR', 'CLASSIFIER_RECIPE', 'ORIGIN_RECIPE',
-           'OUTLET_RECIPE', 'TAGGER_RECIPE', 'DEFAULT_MODELS', 'APP_MODELS', 'SHIPPED', 'SHIPPED_MB', 'TINY_APP',
-           'get_preset']
+__all__ = ['AWD_LSTM_CONFIG', 'PRESETS', 'PRETRAINED', 'PRETRAINED_PRESET', 'NAMES_RECIPE', 'NAMES_LR', 'CLASSIFIER_RECIPE',
+           'ORIGIN_RECIPE', 'OUTLET_RECIPE', 'TAGGER_RECIPE', 'DEFAULT_MODELS', 'APP_MODELS', 'SHIPPED', 'SHIPPED_MB',
+           'TINY_APP', 'get_preset']
 
 # %% ../nbs/03_recipes.ipynb #c005
+# fastai's `awd_lstm_lm_config`, as fastai 2.8 has it (a test checks): the recipes load without importing fastai
+AWD_LSTM_CONFIG = dict(emb_sz=400, n_hid=1152, n_layers=3, pad_token=1, bidir=False, output_p=0.1, hidden_p=0.15,
+                       input_p=0.25, embed_p=0.02, weight_p=0.2, tie_weights=True, out_bias=True)
+
 def _config(**kw):
     "fastai's AWD-LSTM configuration with the changes `kw`"
-    return {**awd_lstm_lm_config, **kw}
+    return {**AWD_LSTM_CONFIG, **kw}
 
 PRESETS = {
     'tiny':  dict(config=_config(emb_sz=32, n_hid=64, n_layers=2), vocab_sz=300, bs=16, seq_len=32, lr=1e-2,
