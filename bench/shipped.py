@@ -13,6 +13,8 @@ Rows:
   origin, sentiment, outlet: test accuracy and macro-F1, with TF-IDF + logistic regression on the same split (goals: the
              shipped origin model above TF-IDF's 0.692, sentiment above 0.775).
     python bench/shipped.py [--threads 2] [--first-start DIR]   # DIR keeps the first-start models between runs
+    python bench/shipped.py --models headlines --candidate DIR  # a rebuilt model (DIR/headlines) against the shipped
+                                                                # one, before it replaces it (no first-start training)
 """
 import argparse, datetime, platform, random, sys, time
 from pathlib import Path
@@ -92,6 +94,9 @@ def main():
     p.add_argument('--samples', type=int, default=500, help='headline samples per model (default 500)')
     p.add_argument('--name-samples', type=int, default=100, help='name samples per origin (default 100)')
     p.add_argument('--seed', type=int, default=42)
+    p.add_argument('--models', default=','.join(ORDER), help=f"comma-separated, some of {', '.join(ORDER)} (default: all)")
+    p.add_argument('--candidate', help='compare the shipped models with the ones in this directory (e.g. scripts/'
+                   'build_models.py --out DIR) instead of first-start models')
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     shipped, d = shipped_models(), Path(a.first_start)
@@ -101,18 +106,23 @@ def main():
     print(f"# bench/shipped.py, {datetime.date.today()}\n\n```\n{platform.node()} | {platform.machine()} | "
           f"{a.threads} threads | torch {torch.__version__}\n```")
     lms, rows = {}, []
-    for kind in ORDER:
+    kinds = [k.strip() for k in a.models.split(',') if k.strip()]
+    if bad := [k for k in kinds if k not in ORDER]: p.error(f"unknown models {bad}: expected some of {', '.join(ORDER)}")
+    other = 'candidate' if a.candidate else 'first start'
+    if a.candidate: d = Path(a.candidate)
+    for kind in [k for k in ORDER if k in kinds]:
         spec = DEFAULT_MODELS[kind]
         df = parts(spec['corpus'])
         fit = df[df.part != 'test'].assign(is_valid=lambda x: x.part == 'valid').drop(columns='part')
         test = df[df.part == 'test']
-        m = {'shipped': load_model(shipped[kind]), 'first start': first_start(kind, d, fit, lms)}
-        if 'label_col' not in spec: lms[kind] = m['first start']
+        m = {'shipped': load_model(shipped[kind]),
+             other: load_model(d/kind) if a.candidate else first_start(kind, d, fit, lms)}
+        if 'label_col' not in spec: lms[kind] = m[other]
         cards = {s: l.awd.card for s, l in m.items()}
         fig = {s: test_figures(l, kind, test, spec) for s, l in m.items()}
         log(f"{kind}: {fig}")
         budget = {s: f"{c.get('train_minutes', 0):.1f} min, {c.get('threads', a.threads)} thread(s)" for s,c in cards.items()}
-        size = {'shipped': f'{disk_mb(shipped[kind]):.1f} MB', 'first start': f'{disk_mb(d/kind):.1f} MB'}
+        size = {'shipped': f'{disk_mb(shipped[kind]):.1f} MB', other: f'{disk_mb(d/kind):.1f} MB'}
         if kind == 'headlines':
             g = headline_rows(m, fit, test, a.samples, a.seed)
             for s in m: rows.append([kind, s, budget[s], size[s], f"BPC {fig[s]['bpc']:.3f}",
