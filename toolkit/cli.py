@@ -5,7 +5,7 @@
 
 # %% ../nbs/11_cli.ipynb #c002
 from __future__ import annotations
-import argparse, atexit, gc, inspect, json, sys
+import argparse, atexit, gc, json, sys
 from pathlib import Path
 from fastcore.basics import ifnone
 import pandas as pd
