@@ -171,6 +171,19 @@ def keep_weights(out:Path, card:dict):
     old = json.loads((out/'card.json').read_text())
     with atomic_file(out/'card.json') as tmp: Path(tmp).write_text(to_json({**old, 'pretraining': card['pretraining']}, indent=2))
 
+def shipped_record(progress:dict)->dict|None:
+    "Chunks, tokens seen and CPU hours of the chunk whose weights are committed, from the card's `pretraining`"
+    if progress.get('shipped'): return progress['shipped']
+    # cards written before this was carried over lost it after a chunk that did not improve: rebuild it from the history
+    hist, last = progress.get('history', []), None
+    for i, h in enumerate(hist):
+        if h.get('shipped', True): last = i # chunks from before the flag existed all shipped
+    if last is None: return None
+    later = hist[last+1:] # the totals, less what the chunks after it added
+    return dict(chunks=progress['chunks'] - len(later),
+                tokens_seen=progress['tokens_seen'] - sum(h.get('tokens') or 0 for h in later),
+                cpu_hours=round(progress['cpu_hours'] - sum(h.get('cpu_hours') or 0 for h in later), 3))
+
 def main(argv=None):
     args = get_args(argv)
     import torch
@@ -209,6 +222,7 @@ def main(argv=None):
     mets = last_metrics(learn)
     evals = corpus_bpcs(learn, tok, vocab, args.eval_texts)
     sources = json.loads((corpus/'sources.json').read_text()) if (corpus/'sources.json').is_file() else {}
+    shipped_before = shipped_record(progress) # what made the committed weights, before this chunk
     progress = dict(chunks=progress['chunks'] + 1, tokens_seen=progress['tokens_seen'] + seen, stream_offset=offset + seen,
                     cpu_hours=round(progress['cpu_hours'] + cpu_hours, 3),
                     history=progress['history'] + [dict(minutes=round(minutes, 1), tokens=seen, lr=args.lr,
@@ -218,7 +232,7 @@ def main(argv=None):
     improved = shipped_bpc is None or mets.get('bpc') is not None and mets['bpc'] < shipped_bpc
     progress['history'][-1]['shipped'] = improved
     progress['shipped'] = ({k: progress[k] for k in ('chunks', 'tokens_seen', 'cpu_hours')} if improved else
-                           progress.get('shipped')) # what made the committed weights
+                           shipped_before) # what made the committed weights
     card = dict(title='Pretrained English AWD-LSTM', corpus='pretrain (scripts/build_pretrain_corpus.py)',
                 pretraining=progress, corpus_tokens=dict(train=int(len(train)), valid=int(len(valid))),
                 corpus_bpc=evals, sources=sources,

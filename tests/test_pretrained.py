@@ -24,6 +24,28 @@ def test_shipped_in_the_package():
     pre = load_pretrained()
     assert pre['info']['name'] == 'english' and pre['info']['chunks'] >= 1
 
+def test_card_names_the_shipped_chunk():
+    "The card's `pretraining.shipped` is the chunk whose weights ship: what `info` reports and models trained on it record"
+    pre = load_pretrained(weights=False)
+    run = pre['card']['pretraining']
+    assert run.get('shipped'), "the card lost which chunk ships (scripts/pretrain.py carries it over a chunk that did no better)"
+    k = run['shipped']['chunks']
+    assert run['history'][k-1].get('shipped', True) and not any(h.get('shipped') for h in run['history'][k:]), run['history']
+    assert pre['card']['metrics']['bpc'] == pytest.approx(run['history'][k-1]['bpc'], abs=1e-3) # the weights' own figure
+    assert pre['info']['chunks'] == k and pre['info']['tokens_seen'] == run['shipped']['tokens_seen']
+
+def test_pretrain_keeps_the_shipped_record():
+    "A chunk that did no better keeps the record of the shipped one; a card that lost it gets it back from its history"
+    sys.path.insert(0, str(REPO/'scripts'))
+    from pretrain import shipped_record
+    hist = [dict(tokens=10, cpu_hours=1.0, shipped=True), dict(tokens=20, cpu_hours=2.0, shipped=True),
+            dict(tokens=30, cpu_hours=3.0, shipped=False)]
+    lost = dict(chunks=3, tokens_seen=60, cpu_hours=6.0, history=hist, shipped=None)
+    assert shipped_record(lost) == dict(chunks=2, tokens_seen=30, cpu_hours=3.0)
+    kept = {**lost, 'shipped': dict(chunks=2, tokens_seen=30, cpu_hours=3.0)}
+    assert shipped_record(kept) is kept['shipped']
+    assert shipped_record(dict(chunks=1, tokens_seen=5, cpu_hours=1.0, history=[dict(tokens=5, cpu_hours=1.0, shipped=False)])) is None
+
 FRESH = r"""
 import sys
 from pathlib import Path
