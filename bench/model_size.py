@@ -1,0 +1,102 @@
+"""Would a larger pretrained model help, and what may it cost? Two measurements for issue 25's next model.
+
+ (a) Does the shipped pretrained model fit its corpus or overfit it? Bits per character on a seeded sample of the
+     pretraining corpus's training texts (every one seen several times) against the held-out valid slice that
+     `scripts/pretrain.py` scores, the same stream scoring (`stream_bpc`). Training text scoring no better than
+     held-out text means the model has room to learn more, but no capacity to spare: more of the same data will not
+     make it overfit, and a larger model is what can learn more per pass.
+ (b) What the app's batched 20-headline call costs per architecture: random weights on the pretrained vocabulary
+     (the cost per piece does not depend on the weights), 20 samples of 24 new pieces each without stopping, best and
+     median of `--repeats`, one torch thread; parameters and fp16 size. Issue 25's limits: at most 2x today's call,
+     at most 25 MB in the package.
+Needs the pretraining corpus for (a): `python scripts/build_pretrain_corpus.py`.
+    python bench/model_size.py [--only a,b] [--repeats 7]
+"""
+import argparse, datetime, json, os, platform, random, statistics, sys, time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO/'scripts')); sys.path.insert(0, str(REPO))
+CANDIDATES = {'small (the shipped architecture)': dict(emb_sz=256, n_hid=512, n_layers=2),
+              'emb 320, hid 768, 2 layers': dict(emb_sz=320, n_hid=768, n_layers=2),
+              'emb 256, hid 768, 3 layers': dict(emb_sz=256, n_hid=768, n_layers=3),
+              'emb 400, hid 1024, 2 layers': dict(emb_sz=400, n_hid=1024, n_layers=2),
+              "emb 400, hid 1152, 3 layers (fastai's AWD_LSTM)": dict(emb_sz=400, n_hid=1152, n_layers=3)}
+
+def fit(a):
+    from pretrain import stream_bpc, read_lines
+    from fastai.text.models.core import get_language_model
+    from fastai.text.models.awdlstm import AWD_LSTM
+    from toolkit.all import load_pretrained, get_preset
+    pre = load_pretrained()
+    tok, vocab = pre['tokenizer'], pre['vocab']
+    index = {p: i for i, p in enumerate(vocab)}
+    unk = index['xxunk']
+    model = get_language_model(AWD_LSTM, len(vocab), config=dict(get_preset('small')['config']))
+    model.load_state_dict(pre['weights']); model.float()
+    def ids_chars(texts, n):
+        "The first `n` tokens of `texts`, whole texts only, and their characters (each text's end counts once)"
+        ids, chars = [], 0
+        for t in texts:
+            p = tok.encode(t)
+            if len(ids) + len(p) > n: break
+            ids += [index.get(x, unk) for x in p]; chars += len(t) + 1
+        return ids, chars
+    corpus = Path(a.corpus)
+    if not (corpus/'train.txt').is_file(): sys.exit(f'{corpus}/train.txt is missing: run scripts/build_pretrain_corpus.py')
+    train, valid = read_lines(corpus/'train.txt'), read_lines(corpus/'valid.txt')
+    sources = json.loads((corpus/'sources.json').read_text())['sources'] # in the order the texts are written
+    rows, streams, rng, i, j = [], {'train': ([], 0), 'valid': ([], 0)}, random.Random(1), 0, 0
+    for name, src in sources.items():
+        tr, va = train[i:i + src['train']['texts']], valid[j:j + src['valid']['texts']]
+        i, j = i + len(tr), j + len(va)
+        v_ids, v_chars = ids_chars(va, 10**9)
+        t_ids, t_chars = ids_chars(rng.sample(tr, len(tr)), len(v_ids)) # as many training tokens, sampled
+        rows.append((name, len(v_ids), stream_bpc(model, t_ids, t_chars), stream_bpc(model, v_ids, v_chars)))
+        for k, (ids, chars) in (('train', (t_ids, t_chars)), ('valid', (v_ids, v_chars))):
+            streams[k] = (streams[k][0] + ids, streams[k][1] + chars)
+    assert i == len(train) and j == len(valid), 'sources.json does not describe these train.txt / valid.txt'
+    run = pre['info']
+    passes = run['tokens_seen']/pre['card']['corpus_tokens']['train']
+    print(f"(a) the shipped pretrained model (chunk {run['chunks']}: {run['tokens_seen']/1e6:.1f}M tokens seen, about "
+          f"{passes:.1f} passes over the corpus; {run['cpu_hours']} CPU hours): each source's held-out texts, and as many "
+          "tokens of its training texts, seeded\n")
+    print('| source | tokens | BPC on training texts | BPC held out | held out - training |\n|---|---|---|---|---|')
+    for name, n, t, v in rows: print(f'| {name} | {n:,} | {t:.3f} | {v:.3f} | {v - t:+.3f} |')
+    t, v = (stream_bpc(model, *streams[k]) for k in ('train', 'valid'))
+    print(f"| **all** | {len(streams['valid'][0]):,} | **{t:.4f}** | **{v:.4f}** | {v - t:+.4f} |", flush=True)
+
+def cost(a):
+    import torch
+    from toolkit.all import load_corpus, lm_dls, lm_learner
+    dls = lm_dls(load_corpus('headlines').head(400), 'text', tokenizer='pretrained', bs=16, seq_len=32)
+    print(f"\n(b) 20 headlines of 24 new pieces in one batched `generate` call, random weights, one torch thread, "
+          f"best of {a.repeats}\n")
+    print('| architecture | parameters | fp16 size | best | median | best / today |\n|---|---|---|---|---|---|')
+    base = None
+    for name, cfg in CANDIDATES.items():
+        learn = lm_learner(dls, 'small', config=cfg, pretrained=False)
+        n = sum(p.numel() for p in learn.model.parameters())
+        learn.generate(n=20, max_tokens=24, stop_at_eos=False, seed=0) # warm up
+        ts = []
+        for i in range(a.repeats):
+            t = time.perf_counter(); learn.generate(n=20, max_tokens=24, stop_at_eos=False, seed=i)
+            ts.append(time.perf_counter() - t)
+        base = base or min(ts)
+        print(f"| {name} | {n/1e6:.1f}M | {n*2/2**20:.1f} MB | {min(ts)*1000:.0f} ms | {statistics.median(ts)*1000:.0f} ms "
+              f"| {min(ts)/base:.2f}x |", flush=True)
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('--only', default='a,b', help='comma-separated, of a, b')
+    p.add_argument('--corpus', default=str(REPO/'build'/'pretrain'), help='the pretraining corpus (train.txt, valid.txt)')
+    p.add_argument('--repeats', type=int, default=7, help='(b): timed calls per architecture')
+    a = p.parse_args()
+    import torch, fastai
+    torch.set_num_threads(1)
+    print(f"{datetime.date.today()} | {platform.node()} | {os.cpu_count()} CPUs | one torch thread | "
+          f"torch {torch.__version__} | fastai {fastai.__version__}\n")
+    if 'a' in a.only: fit(a)
+    if 'b' in a.only: cost(a)
+
+if __name__ == '__main__': main()
