@@ -17,6 +17,13 @@ it was.
 
 The tokenizer (SentencePiece unigram on a sample of the corpus, with the toolkit's rules) and the vocabulary (fastai's
 `make_vocab` over the whole tokenized corpus) are made by the first chunk and kept with the model from then on.
+
+A candidate architecture trains beside the shipped model in its own directories, and can start from the shipped
+weights grown to its size so that none of their CPU hours are lost (`widen`: the wider model computes the same
+function at the start):
+
+    python scripts/pretrain.py --minutes 30 --lr 1e-3 --config '{"emb_sz": 320, "n_hid": 768}' \
+        --widen-from toolkit/models/english --out build/english-320-768 --state build/pretrain-state-320-768
 """
 import argparse, json, math, os, shutil, subprocess, sys, time
 from collections import Counter
@@ -42,6 +49,10 @@ def get_args(argv=None):
     p.add_argument('--valid-tokens', type=int, default=250_000, help='held-out tokens scored after each chunk')
     p.add_argument('--eval-texts', type=int, default=2000, help="texts of each bundled corpus's validation split scored")
     p.add_argument('--commit', action='store_true', help='git-commit the model directory after the chunk')
+    p.add_argument('--config', type=json.loads, default={}, help='changes to the preset\'s architecture, JSON '
+                   '(e.g. \'{"emb_sz": 320, "n_hid": 768}\'): a candidate model, written to its own --out and --state')
+    p.add_argument('--widen-from', help="the first chunk of a candidate with a wider --config starts from this model "
+                   "directory's weights, widened so that it computes the same function (and takes its tokenizer and vocabulary)")
     return p.parse_args(argv)
 
 def read_lines(path:Path)->list[str]:
@@ -171,6 +182,41 @@ def keep_weights(out:Path, card:dict):
     old = json.loads((out/'card.json').read_text())
     with atomic_file(out/'card.json') as tmp: Path(tmp).write_text(to_json({**old, 'pretraining': card['pretraining']}, indent=2))
 
+def widen(sd:dict, old:dict, new:dict, seed:int=0)->dict:
+    """AWD-LSTM weights `sd` of architecture `old` (emb_sz, n_hid, n_layers; tied) grown to the wider `new`, computing
+    the same function: new embedding columns are zero; each new unit's incoming weights and bias are small and random,
+    and its outgoing weights (to the units that were there, the next layer and the decoder) are zero, so the old units
+    see nothing of it until training grows those weights. Layer 0's weights from the new (zero) embedding dimensions are
+    small and random, so that the embedding's new columns get a gradient."""
+    import torch
+    if old['n_layers'] != new['n_layers'] or new['emb_sz'] < old['emb_sz'] or new['n_hid'] < old['n_hid']:
+        raise ValueError(f"widen grows emb_sz and n_hid with the same n_layers: {old} -> {new}")
+    g = torch.Generator().manual_seed(seed)
+    def rand(*shape, k): return (torch.rand(*shape, generator=g)*2 - 1)*k
+    res, n = dict(sd), old['n_layers']
+    E0, E1 = old['emb_sz'], new['emb_sz']
+    for key in ('0.encoder.weight', '0.encoder_dp.emb.weight', '1.decoder.weight'):
+        w = sd[key].float()
+        res[key] = torch.cat([w, torch.zeros(w.shape[0], E1 - E0)], 1)
+    for l in range(n):
+        i0, i1 = (E0, E1) if l == 0 else (old['n_hid'], new['n_hid'])
+        o0, o1 = (old['n_hid'], new['n_hid']) if l < n - 1 else (E0, E1)
+        k = 1/o1**0.5 # PyTorch's LSTM initialisation scale, for the new weights
+        pre = f'0.rnns.{l}.'
+        ih, hh = sd[pre + 'module.weight_ih_l0'].float().view(4, o0, i0), sd[pre + 'weight_hh_l0_raw'].float().view(4, o0, o0)
+        new_ih = rand(4, o1, i1, k=k)
+        new_ih[:, :o0, :i0] = ih
+        if l > 0: new_ih[:, :o0, i0:] = 0 # the units that were there do not read the layer below's new units
+        new_hh = rand(4, o1, o1, k=k)
+        new_hh[:, :o0, :o0] = hh
+        new_hh[:, :o0, o0:] = 0 # nor this layer's new units
+        res[pre + 'module.weight_ih_l0'], res[pre + 'weight_hh_l0_raw'] = new_ih.view(4*o1, i1), new_hh.view(4*o1, o1)
+        for b in ('bias_ih_l0', 'bias_hh_l0'):
+            new_b = rand(4, o1, k=k)
+            new_b[:, :o0] = sd[pre + 'module.' + b].float().view(4, o0)
+            res[pre + 'module.' + b] = new_b.view(4*o1)
+    return res
+
 def shipped_record(progress:dict)->dict|None:
     "Chunks, tokens seen and CPU hours of the chunk whose weights are committed, from the card's `pretraining`"
     if progress.get('shipped'): return progress['shipped']
@@ -193,15 +239,16 @@ def main(argv=None):
     state, out, corpus = Path(args.state), Path(args.out), Path(args.corpus)
     if not (corpus/'train.txt').is_file():
         sys.exit(f'{corpus}/train.txt is missing: build the corpus first with scripts/build_pretrain_corpus.py')
-    tok = tokenizer(args, state, out)
-    vocab, train, valid = token_ids(args, tok, state, out)
+    src = Path(args.widen_from) if args.widen_from and not (out/'config.json').is_file() else out # tokenizer, vocabulary
+    tok = tokenizer(args, state, src)
+    vocab, train, valid = token_ids(args, tok, state, src)
     card = json.loads((out/'card.json').read_text()) if (out/'card.json').is_file() else {}
     progress = card.get('pretraining', dict(chunks=0, tokens_seen=0, cpu_hours=0.0, history=[]))
     offset = progress.get('stream_offset', progress['tokens_seen']) % len(train)
     dls = dataloaders(train, valid, vocab, tok, args, offset=offset)
     from toolkit.core import DataInfo
     dls.awd = DataInfo(valid_stats=valid_stats(tok, args, corpus))
-    learn = lm_learner(dls, args.preset, drop_mult=args.drop_mult)
+    learn = lm_learner(dls, args.preset, drop_mult=args.drop_mult, config=args.config or None)
     if (state/'model.pt').is_file() and (state/'progress.json').is_file() and \
             json.loads((state/'progress.json').read_text())['chunks'] == progress['chunks']:
         learn.model.load_state_dict(torch.load(state/'model.pt', weights_only=True)) # this machine's full precision
@@ -209,6 +256,12 @@ def main(argv=None):
     elif (out/'weights.pt').is_file():
         learn.model.load_state_dict(torch.load(out/'weights.pt', weights_only=True)['model'])
         how = f'the shipped model ({progress["chunks"]} chunks)'
+    elif args.widen_from:
+        from toolkit.recipes import get_preset
+        old = json.loads((src/'config.json').read_text())['arch']
+        new = {**get_preset(args.preset)['config'], **args.config}
+        learn.model.load_state_dict(widen(torch.load(src/'weights.pt', weights_only=True)['model'], old, new))
+        how = f'{src}, widened from {old["emb_sz"]}/{old["n_hid"]} to {new["emb_sz"]}/{new["n_hid"]}'
     else: how = 'scratch'
     print(f'chunk {progress["chunks"]+1}: {args.minutes:g} minutes from {how}, at token {offset:,} of '
           f'{len(train):,}', flush=True)

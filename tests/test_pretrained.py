@@ -46,6 +46,31 @@ def test_pretrain_keeps_the_shipped_record():
     assert shipped_record(kept) is kept['shipped']
     assert shipped_record(dict(chunks=1, tokens_seen=5, cpu_hours=1.0, history=[dict(tokens=5, cpu_hours=1.0, shipped=False)])) is None
 
+def test_widen_keeps_the_function():
+    "pretrain.py --widen-from: the wider model computes what the narrower one did, and its new units can learn"
+    import torch
+    sys.path.insert(0, str(REPO/'scripts'))
+    from pretrain import widen
+    from fastai.text.models.core import get_language_model
+    from fastai.text.models.awdlstm import AWD_LSTM, awd_lstm_lm_config
+    old = {**awd_lstm_lm_config, 'emb_sz': 8, 'n_hid': 16, 'n_layers': 3}
+    new = {**old, 'emb_sz': 12, 'n_hid': 24}
+    torch.manual_seed(0)
+    a = get_language_model(AWD_LSTM, 50, config=old).eval()
+    b = get_language_model(AWD_LSTM, 50, config=new)
+    b.load_state_dict(widen(a.state_dict(), old, new))
+    b.eval()
+    x = torch.randint(0, 50, (3, 20))
+    with torch.no_grad():
+        a.reset(); b.reset()
+        assert torch.allclose(a(x)[0], b(x)[0], atol=1e-5)
+    b.train(); b.reset()
+    b(x)[0].logsumexp(-1).mean().backward()
+    assert b[0].encoder.weight.grad[:, 8:].abs().sum() > 0 # the new embedding columns learn
+    assert b[0].rnns[1].module.weight_ih_l0.grad is not None
+    with pytest.raises(ValueError, match='widen grows'):
+        widen(a.state_dict(), old, {**old, 'n_layers': 2})
+
 FRESH = r"""
 import sys
 from pathlib import Path
