@@ -237,6 +237,10 @@ def main(argv=None):
     import toolkit.all # every toolkit module this run uses, loaded now: the code may change on disk while it trains
     from toolkit.lm import lm_learner, quiet
     state, out, corpus = Path(args.state), Path(args.out), Path(args.corpus)
+    default = get_args([])
+    if (args.config or args.widen_from) and (out.resolve() == Path(default.out).resolve() or
+                                             state.resolve() == Path(default.state).resolve()):
+        sys.exit('a candidate (--config, --widen-from) needs its own --out and --state: the defaults are the shipped model\'s')
     if not (corpus/'train.txt').is_file():
         sys.exit(f'{corpus}/train.txt is missing: build the corpus first with scripts/build_pretrain_corpus.py')
     src = Path(args.widen_from) if args.widen_from and not (out/'config.json').is_file() else out # tokenizer, vocabulary
@@ -262,6 +266,9 @@ def main(argv=None):
         new = {**get_preset(args.preset)['config'], **args.config}
         learn.model.load_state_dict(widen(torch.load(src/'weights.pt', weights_only=True)['model'], old, new))
         how = f'{src}, widened from {old["emb_sz"]}/{old["n_hid"]} to {new["emb_sz"]}/{new["n_hid"]}'
+        # what the widened weights already learnt: the card keeps it, and counts this model's own chunks from zero
+        progress['widened_from'] = dict(model=str(src), arch={k: old[k] for k in ('emb_sz', 'n_hid', 'n_layers')},
+                                        **(shipped_record(json.loads((src/'card.json').read_text())['pretraining']) or {}))
     else: how = 'scratch'
     print(f'chunk {progress["chunks"]+1}: {args.minutes:g} minutes from {how}, at token {offset:,} of '
           f'{len(train):,}', flush=True)
@@ -278,6 +285,7 @@ def main(argv=None):
     shipped_before = shipped_record(progress) # what made the committed weights, before this chunk
     progress = dict(chunks=progress['chunks'] + 1, tokens_seen=progress['tokens_seen'] + seen, stream_offset=offset + seen,
                     cpu_hours=round(progress['cpu_hours'] + cpu_hours, 3),
+                    **{k: progress[k] for k in ('widened_from',) if k in progress},
                     history=progress['history'] + [dict(minutes=round(minutes, 1), tokens=seen, lr=args.lr,
                                                         cpu_hours=round(cpu_hours, 3), bpc=mets.get('bpc'),
                                                         corpus_bpc=evals)])
