@@ -116,6 +116,8 @@ def _check_endpoints(c):
     if clfs:
         labels = c.predict('Nakamura', api_name='/classify')
         assert len(labels) == len(clfs) if len(clfs) > 1 else labels['label']
+        with pytest.raises(Exception, match='enter a text to classify'): # the page's message; no traceback in the console
+            c.predict('', api_name='/classify')
     return cards
 
 def serve_and_check(argv:list[str], cwd:Path, url:str, env:dict|None=None, linger:float=5, models=None):

@@ -149,7 +149,8 @@ def _gen_args(prompt, n, temperature, top_p=None, min_words=0, max_words=None, s
 
 # %% ../nbs/10_app.ipynb #c022
 def _user_error(e:Exception)->gr.Error:
-    return gr.Error(str(e).encode('utf-8', 'replace').decode('utf-8'))
+    # the page shows it; the server's console gets no traceback (bad input is the user's to fix, not a fault)
+    return gr.Error(str(e).encode('utf-8', 'replace').decode('utf-8'), print_exception=False)
 
 def user_errors(f):
     "Turn the `ValueError`s of a handler (a generator too) into a `gr.Error` the page shows (valid UTF-8 always)"
