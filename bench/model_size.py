@@ -68,7 +68,6 @@ def fit(a):
     print(f"| **all** | {len(streams['valid'][0]):,} | **{t:.4f}** | **{v:.4f}** | {v - t:+.4f} |", flush=True)
 
 def cost(a):
-    import torch
     from toolkit.all import load_corpus, lm_dls, lm_learner
     dls = lm_dls(load_corpus('headlines').head(400), 'text', tokenizer='pretrained', bs=16, seq_len=32)
     print(f"\n(b) 20 headlines of 24 new pieces in one batched `generate` call, random weights, one torch thread, "
