@@ -1,10 +1,10 @@
 """Would a larger pretrained model help, and what may it cost? Two measurements for issue 25's next model.
 
- (a) Does the shipped pretrained model fit its corpus or overfit it? Bits per character on a seeded sample of the
-     pretraining corpus's training texts (every one seen several times) against the held-out valid slice that
-     `scripts/pretrain.py` scores, the same stream scoring (`stream_bpc`). Training text scoring no better than
-     held-out text means the model has room to learn more, but no capacity to spare: more of the same data will not
-     make it overfit, and a larger model is what can learn more per pass.
+ (a) Does the shipped pretrained model fit its corpus or overfit it? Per source, bits per character on its held-out
+     texts (the valid slice `scripts/pretrain.py` scores) against as many tokens of its training texts (each seen
+     several times), seeded, with the same stream scoring (`stream_bpc`). A small gap means the model has room to
+     learn more but no capacity to spare: more passes over the same data will not make it overfit, and a larger model
+     is what can learn more per pass.
  (b) What the app's batched 20-headline call costs per architecture: random weights on the pretrained vocabulary
      (the cost per piece does not depend on the weights), 20 samples of 24 new pieces each without stopping, best and
      median of `--repeats`, one torch thread; parameters and fp16 size. Issue 25's limits: at most 2x today's call,
@@ -24,6 +24,9 @@ CANDIDATES = {'small (the shipped architecture)': dict(emb_sz=256, n_hid=512, n_
               "emb 400, hid 1152, 3 layers (fastai's AWD_LSTM)": dict(emb_sz=400, n_hid=1152, n_layers=3)}
 
 def fit(a):
+    corpus = Path(a.corpus)
+    if not (corpus/'train.txt').is_file(): # `make bench` runs every bench: (b) needs no corpus
+        return print(f'(a) skipped: {corpus}/train.txt is missing (build it with scripts/build_pretrain_corpus.py)')
     from pretrain import stream_bpc, read_lines
     from fastai.text.models.core import get_language_model
     from fastai.text.models.awdlstm import AWD_LSTM
@@ -42,9 +45,6 @@ def fit(a):
             if len(ids) + len(p) > n: break
             ids += [index.get(x, unk) for x in p]; chars += len(t) + 1
         return ids, chars
-    corpus = Path(a.corpus)
-    if not (corpus/'train.txt').is_file(): # `make bench` runs every bench: (b) needs no corpus
-        return print(f'(a) skipped: {corpus}/train.txt is missing (build it with scripts/build_pretrain_corpus.py)')
     train, valid = read_lines(corpus/'train.txt'), read_lines(corpus/'valid.txt')
     sources = json.loads((corpus/'sources.json').read_text())['sources'] # in the order the texts are written
     rows, streams, rng, i, j = [], {'train': ([], 0), 'valid': ([], 0)}, random.Random(1), 0, 0
