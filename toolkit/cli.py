@@ -9,7 +9,7 @@ import argparse, atexit, gc, json, sys
 from pathlib import Path
 from fastcore.basics import ifnone
 import pandas as pd
-from .data import CORPORA, load_texts, corpus_name, load_corpus, read_table
+from .data import CORPORA, load_texts, corpus_name, load_corpus, read_table, check_out
 from .core import check_arg, is_int, MAX_N, MAX_TOKENS
 from .recipes import PRESETS, PRETRAINED_PRESET, NAMES_RECIPE, NAMES_LR, CLASSIFIER_RECIPE, ORIGIN_RECIPE
 from .recipes import DEFAULT_MODELS, APP_MODELS, TAGGER_RECIPE
@@ -229,7 +229,11 @@ def _copy_to_write(a, what:str, suffix:str)->str|None:
     "For a command of texts or `--csv FILE`, after checking which: the copy of FILE to write, or None for the texts"
     if bool(a.texts) == bool(a.csv): raise ValueError(f"give texts to {what}, or --csv FILE (not both)")
     if a.out and not a.csv: raise ValueError("--out goes with --csv")
-    if a.csv: return a.out or str(Path(a.csv).with_name(Path(a.csv).name.split('.')[0] + suffix))
+    if a.csv:
+        example = Path(a.csv).name.split('.')[0] + suffix
+        out = a.out or str(Path(a.csv).with_name(example))
+        check_out(out, a.csv, example) # before the model loads: not the input file, and a place that can be written
+        return out
     if any(len(t) > MAX_CHARS for t in a.texts): raise ValueError(f"a text is longer than {MAX_CHARS:,} characters")
 
 def cmd_classify(a):

@@ -5,14 +5,14 @@ an evaluation-mode context and argument checks."""
 
 # %% ../nbs/00_core.ipynb #c002
 from __future__ import annotations
-import contextlib, math, numbers, os, shutil
+import contextlib, errno, math, numbers, os, shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 # %% auto #0
 __all__ = ['MAX_SEED', 'MAX_EPOCHS', 'MAX_N', 'MAX_TOKENS', 'MAX_PROMPT_CHARS', 'ModelInfo', 'DataInfo', 'model_info',
-           'require_info', 'members', 'replace_dir', 'atomic_dir', 'atomic_file', 'file_lock', 'eval_mode', 'check_arg',
-           'is_int', 'is_num', 'check_seed']
+           'require_info', 'members', 'replace_dir', 'unwritable', 'atomic_dir', 'atomic_file', 'check_writable',
+           'file_lock', 'eval_mode', 'check_arg', 'is_int', 'is_num', 'check_seed']
 
 # %% ../nbs/00_core.ipynb #c005
 @dataclass
@@ -77,32 +77,92 @@ def replace_dir(
 
 def _tmp_path(path:Path)->Path: return path.with_name(f'.{path.name}.{os.getpid()}.tmp')
 
+def _why_unwritable(path:Path, e:OSError)->str:
+    "Why `path` could not be written, in words: a parent that is not a directory, or the system's reason"
+    for p in path.parents: # the nearest that exists
+        if p.exists():
+            if not p.is_dir(): return f"{p} is not a directory"
+            break
+    if e.errno == errno.EISDIR and path.is_dir(): return f"{path} is a directory"
+    if e.errno == errno.ENOENT and path.parent.is_dir(): return f"{path.parent} does not take new files" # /proc
+    return (e.strerror or str(e)).lower()
+
+def unwritable(
+    e:OSError, # what the system said, naming a temporary file (or a parent) of `path`
+    path:str|Path, # what could not be written
+    name:str|Path|None=None, # what to call it (as the user gave it); default: `path`
+)->OSError:
+    "`e` said again as `cannot write NAME: why`, naming the path the user gave, not a temporary file beside it"
+    name = Path(path) if name is None else name
+    err = type(e)(f"cannot write {name}: {_why_unwritable(Path(name).expanduser(), e)}")
+    err.errno, err.unwritable = e.errno, Path(path).expanduser().absolute()
+    return err
+
+def _about(e:OSError, path:Path, tmp:Path)->bool:
+    "Whether the system error `e` is about `path`, `tmp` (or a file inside it), a parent or a file beside `path`"
+    path, tmp = path.absolute(), tmp.absolute()
+    for f in (e.filename, e.filename2, getattr(e, 'unwritable', None)):
+        if f is None or isinstance(f, int): continue
+        f = Path(os.fsdecode(f)).absolute()
+        if f == path or f == tmp or tmp in f.parents or f in path.parents: return True
+        if f.parent == path.parent and f.name.startswith(f'.{path.name}.'): return True
+    return False
+
+@contextlib.contextmanager
+def _saying_unwritable(path:Path, tmp:Path, name):
+    "Re-raise a system error about `path` or `tmp` as `unwritable`'s; other errors (ours, for people) go as they are"
+    try: yield
+    except OSError as e:
+        if not _about(e, path, tmp): raise
+        raise unwritable(e, path, name) from e
+
 @contextlib.contextmanager
 def atomic_dir(
-    path:str|Path, # the directory to write
+    path:str|Path, # the directory to write (its parents are made)
     replace=replace_dir, # how the finished directory takes `path`'s place
+    name:str|Path|None=None, # what to call `path` in errors (as the user gave it); default: `path`
 ):
     "A fresh temporary directory beside `path` to write into; it becomes `path` only if the block succeeds"
     path = Path(path)
     tmp = _tmp_path(path)
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
     try:
-        yield tmp
-        replace(tmp, path)
+        with _saying_unwritable(path, tmp, name):
+            shutil.rmtree(tmp, ignore_errors=True)
+            tmp.mkdir(parents=True)
+            yield tmp
+            replace(tmp, path)
     finally: shutil.rmtree(tmp, ignore_errors=True)
 
 @contextlib.contextmanager
 def atomic_file(
-    path:str|Path, # the file to write
+    path:str|Path, # the file to write (its parents are made)
+    name:str|Path|None=None, # what to call `path` in errors (as the user gave it); default: `path`
 ):
     "A temporary path beside `path` to write to; it becomes `path` only if the block succeeds"
     path = Path(path)
     tmp = _tmp_path(path)
     try:
-        yield tmp
-        os.replace(tmp, path)
-    finally: tmp.unlink(missing_ok=True)
+        with _saying_unwritable(path, tmp, name):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.open('wb').close() # can a file be made here? (else the error names `path`, not what the block calls)
+            yield tmp
+            os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(OSError): tmp.unlink(missing_ok=True) # (no directory to hold it: nothing to remove)
+
+def check_writable(
+    path:str|Path, # a file or directory about to be written (after a long computation)
+    name:str|Path|None=None, # what to call it in the error (as the user gave it); default: `path`
+):
+    "Check that `path` can be written (a file can be made where it goes), leaving nothing behind, else `unwritable`'s error"
+    path = Path(path).expanduser().absolute()
+    d = next(p for p in path.parents if p.exists()) # its parents are made when it is written
+    probe = d/f'.{path.name}.{os.getpid()}.probe'
+    try:
+        if not d.is_dir(): raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(d))
+        probe.open('wb').close()
+        probe.unlink()
+    except OSError as e: raise unwritable(e, path, name) from e
 
 # %% ../nbs/00_core.ipynb #c024
 @contextlib.contextmanager

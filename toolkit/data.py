@@ -4,17 +4,17 @@
 
 # %% ../nbs/01_data.ipynb #c002
 from __future__ import annotations
-import csv, io, json
+import csv, io, json, os
 from pathlib import Path
 import toolkit
 import numpy as np
 import pandas as pd
 from fastcore.basics import ifnone
-from .core import atomic_file
+from .core import atomic_file, check_writable
 
 # %% auto #0
 __all__ = ['DATA_DIR', 'CORPORA', 'UNIVERSAL_TAGS', 'TEXT_SUFFIXES', 'brown_universal', 'load_corpus', 'format_of', 'read_utf8',
-           'parse_table', 'pick_col', 'read_table', 'write_table', 'read_texts', 'split_df', 'corpus_name',
+           'parse_table', 'pick_col', 'read_table', 'check_out', 'write_table', 'read_texts', 'split_df', 'corpus_name',
            'load_texts']
 
 # %% ../nbs/01_data.ipynb #c005
@@ -156,17 +156,47 @@ def read_table(
     return df, fmt
 
 # %% ../nbs/01_data.ipynb #s003b
-def write_table(
-    df:pd.DataFrame, # the table to write (a copy of a user's file with new columns)
-    out:str|Path, # where: TSV if it ends in .tsv, else CSV
-    example:str|None=None, # a file name to suggest when `out` is a directory
-)->Path:
-    "Write `df` to `out` atomically (a stopped run leaves nothing half-written), with a clear error for a directory"
-    out = Path(out).expanduser().absolute()
+def _out_format(out:Path)->tuple[str, bool]:
+    "The format to write `out` in ('jsonl', 'tsv', else 'csv') from its suffix, and whether to gzip it (a final .gz)"
+    sufs = [s.lower() for s in out.suffixes]
+    gz = sufs[-1:] == ['.gz']
+    if gz: sufs = sufs[:-1]
+    fmt = TEXT_SUFFIXES.get(sufs[-1] if sufs else '')
+    return fmt if fmt in ('jsonl', 'tsv') else 'csv', gz
+
+def _not_a_dir(out:Path, example:str|None):
+    "A clear error when `out` is a directory"
     if out.is_dir():
         raise ValueError(f"{out} is a directory: give the file to write" + (f", such as {out/example}" if example else ''))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_file(out) as tmp: df.to_csv(tmp, index=False, sep='\t' if out.suffix.lower() == '.tsv' else ',')
+
+def check_out(
+    out:str|Path, # the file a command will write (with `write_table`)
+    src:str|Path|None=None, # the file it reads
+    example:str|None=None, # a file name to suggest when `out` is a directory
+):
+    "Before any work: a clear error if `out` is `src` (writing would replace it), a directory, or cannot be written"
+    path = Path(out).expanduser().absolute()
+    if src is not None:
+        s = Path(src).expanduser()
+        if path.resolve() == s.resolve() or path.exists() and s.exists() and os.path.samefile(path, s):
+            also = '' if str(out) == str(src) else f" ({src})"
+            raise ValueError(f"cannot write {out}: it is the file being read{also}; write the copy to another file (--out)")
+    _not_a_dir(path, example)
+    check_writable(path, out)
+
+def write_table(
+    df:pd.DataFrame, # the table to write (a copy of a user's file with new columns)
+    out:str|Path, # where: JSON lines if it ends in .jsonl (or .ndjson), TSV in .tsv, else CSV; gzipped if then .gz
+    example:str|None=None, # a file name to suggest when `out` is a directory
+)->Path:
+    "Write `df` to `out` atomically (a stopped run leaves nothing half-written), with clear errors when it cannot be"
+    name, out = out, Path(out).expanduser().absolute()
+    _not_a_dir(out, example)
+    fmt, gz = _out_format(out)
+    with atomic_file(out, name) as tmp: # the format from `out`'s name, not the temporary one's
+        kw = dict(compression='gzip' if gz else None)
+        if fmt == 'jsonl': df.to_json(tmp, orient='records', lines=True, force_ascii=False, **kw)
+        else: df.to_csv(tmp, index=False, sep='\t' if fmt == 'tsv' else ',', **kw)
     return out
 
 

@@ -15,6 +15,7 @@ from fastai.text.models.awdlstm import awd_lstm_clas_config
 import toolkit
 from .tokenize import SPTokenizer
 from .core import ModelInfo, model_info, require_info, members, replace_dir, atomic_dir, atomic_file
+from .core import check_writable
 from .recipes import PRESETS
 from .lm import get_tokenizer, lm_dls, lm_learner, check_device, pretrained_dir
 from .generate import get_start_state, weights_key # a loaded LMLearner gets `generate` and the fast `predict`
@@ -24,8 +25,8 @@ from .novelty import Fingerprint
 
 # %% auto #0
 __all__ = ['PORTABLE_FORMAT', 'PORTABLE_VERSION', 'PORTABLE_FILES', 'package_versions', 'last_metrics', 'to_json', 'model_card',
-           'cpu_weights', 'save_portable', 'save_ensemble', 'export_learner', 'disk_mb', 'load_portable',
-           'shipped_models', 'load_model']
+           'cpu_weights', 'save_portable', 'save_ensemble', 'export_learner', 'check_export_path', 'disk_mb',
+           'load_portable', 'shipped_models', 'load_model']
 
 # %% ../nbs/08_export.ipynb #c006
 def package_versions()->dict:
@@ -129,11 +130,15 @@ def cpu_weights(
     return res
 
 # %% ../nbs/08_export.ipynb #c024
-def _replace_dir(tmp:Path, path:Path):
-    "`replace_dir`, refusing to replace anything but a portable model (or an empty directory)"
+def _refuse_to_replace(path:Path):
+    "A `FileExistsError` if something is at `path` that is not a portable model (or an empty directory)"
     if (path.exists() or path.is_symlink()) and (
             not path.is_dir() or not (path/'config.json').exists() and any(path.iterdir())):
         raise FileExistsError(f"{path} exists and is not a portable model: not overwriting it")
+
+def _replace_dir(tmp:Path, path:Path):
+    "`replace_dir`, refusing to replace anything but a portable model (or an empty directory)"
+    _refuse_to_replace(path)
     replace_dir(tmp, path)
 
 def _arch(learn:Learner)->dict:
@@ -177,7 +182,6 @@ def save_portable(
     weights = {'model': cpu_weights(learn.model, half),
                'start_state': None if state is None else [[h.detach().cpu(), c.detach().cpu()] for h,c in state]}
     if getattr(learn.awd, 'fingerprint', None) is not None: weights['fingerprint'] = learn.awd.fingerprint.state()
-    path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_dir(path, replace=_replace_dir) as tmp:
         torch.save(weights, tmp/'weights.pt')
         (tmp/'tokenizer.model').write_bytes(tok.tok.serialized_model_proto())
@@ -217,7 +221,6 @@ def save_ensemble(
     path = Path(path).expanduser().absolute()
     members = [f'{i}-{d}' for i,d in enumerate(ens.directions)]
     version = 3 if any(d.endswith('-lm') for d in ens.directions) else 2 # 3: language models vote too
-    path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_dir(path, replace=_replace_dir) as tmp:
         for m, l in zip(members, ens.learners): save_portable(l, tmp/m, half=half, **card)
         ens.awd.card = _ensemble_card(ens, members, card)
@@ -242,8 +245,20 @@ def export_learner(
         return save_ensemble(learn, path, half=half, **card)
     if is_tagger(learn) and path.suffix == '.pkl':
         raise ValueError(f"{path}: a tagger saves as a portable directory only; give a path without .pkl")
-    path.parent.mkdir(parents=True, exist_ok=True)
     return _export_pickle(learn, path, card) if path.suffix == '.pkl' else save_portable(learn, path, half=half, **card)
+
+# %% ../nbs/08_export.ipynb #c037x
+def check_export_path(
+    path:str|Path, # where a model is to be saved with `export_learner`, once trained
+    portable_only:str|None=None, # why this model cannot be a pickle (an ensemble, a tagger): then a .pkl `path` is refused
+):
+    "Before training: the error `export_learner` would raise at `path` (it cannot be written, or holds something else)"
+    name, path = path, Path(path).expanduser().absolute()
+    if path.suffix != '.pkl': _refuse_to_replace(path)
+    elif portable_only: raise ValueError(f"{path}: {portable_only}; give a path without .pkl")
+    elif path.is_dir(): raise ValueError(f"cannot write {name}: it is a directory (a .pkl model is a file)")
+    check_writable(path, name)
+
 
 # %% ../nbs/08_export.ipynb #c042
 def disk_mb(

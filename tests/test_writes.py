@@ -1,0 +1,103 @@
+"""Where a command writes (`--out`): the format its name says, never the file being read, and a place that cannot be
+written is one `awd: error:` line naming the path given and why (never a temporary file beside it), before any work."""
+import gzip, json, os, re
+from pathlib import Path
+import pandas as pd
+import pytest
+from conftest import awd_here
+from toolkit.data import read_table, write_table
+from toolkit.export import export_learner
+
+LINUX = Path('/proc/self').is_dir() # /proc takes no new files, even from root
+
+def refused(argv, msg):
+    r = awd_here(*argv)
+    assert r.returncode == 2 and r.stderr.startswith('awd: error: ') and msg in r.stderr, r.stderr
+    assert r.stderr.count('\n') == 1 and '.tmp' not in r.stderr and 'Errno' not in r.stderr, r.stderr
+    return r
+
+@pytest.fixture
+def ok_csv(tmp_path, monkeypatch):
+    "A small CSV of texts in the current directory (relative paths are the user's)"
+    monkeypatch.chdir(tmp_path)
+    Path('ok.csv').write_text('text,id\nNew study finds cats rule,1\nMarkets fall again,2\n')
+    return Path('ok.csv')
+
+@pytest.mark.parametrize('name', ['t.csv', 't.tsv', 't.jsonl', 't.ndjson', 't.csv.gz', 't.tsv.gz', 't.jsonl.gz'])
+def test_write_table_format_of_name(tmp_path, name):
+    "The copy is in the format its name says (gzipped for .gz), and reads back as it was"
+    quote = '' if '.tsv' in name else '"' # (a TSV has no quoting: the reader takes quotes as they are)
+    df = pd.DataFrame({'text': [f'Ça va, {quote}hi{quote}', 'two, commas'], 'score': [0.5, 1.25]})
+    out = write_table(df, tmp_path/name)
+    raw = out.read_bytes()
+    if name.endswith('.gz'): raw = gzip.decompress(raw)
+    if '.jsonl' in name or '.ndjson' in name:
+        assert [json.loads(l) for l in raw.decode().splitlines()] == df.to_dict('records')
+    back, _ = read_table(out)
+    assert back.text.tolist() == df.text.tolist() and back.score.astype(float).tolist() == [0.5, 1.25]
+    assert [p.name for p in tmp_path.iterdir()] == [name]
+
+def test_score_out_jsonl(tiny_lm_path, ok_csv):
+    "`awd score --csv ok.csv --out out.jsonl` writes JSON lines, not CSV text"
+    r = awd_here('score', tiny_lm_path, '--csv', ok_csv, '--out', 'out.jsonl')
+    assert r.returncode == 0, r.stderr
+    rows = [json.loads(l) for l in Path('out.jsonl').read_text().splitlines()]
+    assert [r['text'] for r in rows] == ['New study finds cats rule', 'Markets fall again']
+    assert all(isinstance(r['bpc'], float) for r in rows) and [r['id'] for r in rows] == ['1', '2']
+
+@pytest.mark.parametrize('cmd', ['score', 'classify', 'tag'])
+def test_out_is_the_input_refused(ok_csv, cmd):
+    "--out the file being read (by another name, or the default copy's name) is refused before the model loads"
+    before = ok_csv.read_text()
+    os.link('ok.csv', 'hard.csv')
+    for out in ['ok.csv', './ok.csv', str(ok_csv.absolute()), 'hard.csv']:
+        refused([cmd, 'no-such-model', '--csv', 'ok.csv', '--out', out], f'cannot write {out}: it is the file being read')
+    suffix = {'score': '.scored.csv', 'classify': '.pred.csv', 'tag': '.tags.csv'}[cmd]
+    Path(f'ok{suffix}').write_text(before) # no --out: the copy's default name is the input's
+    refused([cmd, 'no-such-model', '--csv', f'ok{suffix}'], f'cannot write ok{suffix}: it is the file being read')
+    assert ok_csv.read_text() == before and sorted(os.listdir()) == sorted(['ok.csv', 'hard.csv', f'ok{suffix}'])
+
+@pytest.mark.parametrize('cmd', ['score', 'classify', 'tag'])
+def test_unwritable_out_before_the_model(ok_csv, cmd):
+    "An --out that cannot be written is refused before the model loads, naming the path given and why"
+    refused([cmd, 'no-such-model', '--csv', 'ok.csv', '--out', 'ok.csv/x.csv'],
+            'cannot write ok.csv/x.csv: ok.csv is not a directory')
+    if LINUX:
+        refused([cmd, 'no-such-model', '--csv', 'ok.csv', '--out', '/proc/x.csv'],
+                'cannot write /proc/x.csv: /proc does not take new files')
+    assert os.listdir() == ['ok.csv']
+
+def test_unwritable_errors_name_the_path(tiny_lm, ok_csv):
+    "The atomic writers say which path could not be written and why, whoever calls them"
+    df = pd.DataFrame({'text': ['a']})
+    with pytest.raises(OSError, match='^cannot write ok.csv/x.csv: ok.csv is not a directory$'):
+        write_table(df, 'ok.csv/x.csv')
+    here = Path.cwd() # (export_learner names the absolute path)
+    with pytest.raises(OSError, match=re.escape(f'cannot write {here}/ok.csv/m: {here}/ok.csv is not a directory')):
+        export_learner(tiny_lm, 'ok.csv/m')
+    with pytest.raises(OSError, match='ok.csv is not a directory'): export_learner(tiny_lm, 'ok.csv/m.pkl')
+    if LINUX:
+        with pytest.raises(OSError, match='^cannot write /proc/x.csv: /proc does not take new files$'):
+            write_table(df, '/proc/x.csv')
+        with pytest.raises(OSError, match='^cannot write /proc/xx: /proc does not take new files$'):
+            export_learner(tiny_lm, '/proc/xx')
+    assert os.listdir() == ['ok.csv']
+
+def test_train_checks_out_before_training(ok_csv, monkeypatch, tmp_path):
+    "`awd train` (and train-classifier, train-tagger) refuse an --out they could not save to before training, not after"
+    import toolkit.train
+    def no(*a, **kw): raise AssertionError('training started')
+    for f in ('_fit_lm', 'train_classifier', 'train_tagger'): monkeypatch.setattr(toolkit.train, f, no)
+    texts = pd.DataFrame({'text': ['the cat sat on the mat'] * 50})
+    texts.to_csv('small.csv', index=False)
+    outs = [('ok.csv/m', 'cannot write ok.csv/m: ok.csv is not a directory'),
+            ('ok.csv', 'ok.csv exists and is not a portable model: not overwriting it')]
+    if LINUX: outs.append(('/proc/t3', 'cannot write /proc/t3: /proc does not take new files'))
+    for out, msg in outs:
+        refused(['train', 'small.csv', '--preset', 'tiny', '--epochs', '1', '--quiet', '--out', out], msg)
+        refused(['train-classifier', 'reviews', '--preset', 'tiny', '--max-rows', '100', '--quiet', '--out', out], msg)
+        refused(['train-tagger', 'pos', '--preset', 'tiny', '--max-rows', '100', '--quiet', '--out', out], msg)
+    refused(['train-tagger', 'pos', '--max-rows', '100', '--quiet', '--out', 'm.pkl'], 'a tagger saves as a portable')
+    refused(['train-classifier', 'reviews', '--bidirectional', '--max-rows', '100', '--quiet', '--out', 'm.pkl'],
+            'an ensemble saves as a portable directory')
+    assert sorted(os.listdir()) == ['ok.csv', 'small.csv']
