@@ -9,7 +9,7 @@ from conftest import awd_here
 from toolkit.core import MAX_SEED
 from toolkit.lm import check_train_args, train_lm
 from toolkit.export import load_model, export_learner
-from toolkit.classify import predict_texts, train_classifier
+from toolkit.classify import predict_texts, train_classifier, classes_of
 from toolkit.tokenize import make_tokenizer, detokenize, RULES
 
 def awd(*argv):
@@ -200,3 +200,81 @@ def test_cli_fuzz(data, tiny_lm_path, tiny_clf, fuzz_dir, texts_csv):
     assert not leftovers, (argv, leftovers)
     model = fuzz_dir/'sub'/'model'
     assert not model.exists() or (model/'card.json').is_file(), argv # a model directory is whole, or not there
+
+# the bug hunt of 2026-12-04: each of these reached the user as a library's error, or not at all
+def test_minutes_zero_refused(texts_csv, tmp_path):
+    "--minutes 0 was read as no budget and trained an epoch"
+    refused(['train', texts_csv, '--preset', 'tiny', '--minutes', '0', '--out', tmp_path/'m'],
+            'minutes must be a number in (0, 10080], got 0.0')
+    assert not (tmp_path/'m').exists()
+
+def test_damaged_weights_one_clear_line(tiny_lm_path, tmp_path):
+    "A weights.pt torch will not load safely: no PyTorch advice to load it unsafely, one line naming the file"
+    import argparse, pickle, shutil
+    for name, data in [('objects', pickle.dumps(argparse.Namespace(model={}))),
+                       ('truncated', (tiny_lm_path/'weights.pt').read_bytes()[:5000])]:
+        m = shutil.copytree(tiny_lm_path, tmp_path/name)
+        (m/'weights.pt').write_bytes(data)
+        with pytest.raises(ValueError, match=r'weights.pt is damaged \(') as e: load_model(m)
+        msg = str(e.value)
+        assert '\n' not in msg and 'weights_only' not in msg and 'trust the source' not in msg, msg
+        refused(['generate', m], 'weights.pt is damaged (')
+        if name == 'objects': assert 'it holds something other than tensors and numbers, or it is damaged' in msg
+
+def test_load_model_not_a_path():
+    for bad in (None, 3):
+        with pytest.raises(TypeError, match="path must be a model directory or file, or a shipped model's name"):
+            load_model(bad)
+
+def test_score_nothing(tiny_lm, tiny_lm_path):
+    "An empty text has no characters to score per; None is not a list of texts"
+    for bad in ('', '   '):
+        with pytest.raises(ValueError, match='text 0 is empty: there is nothing to score'): tiny_lm.score(bad)
+    refused(['score', tiny_lm_path, 'fine text', ''], 'text 1 is empty: there is nothing to score')
+    with pytest.raises(TypeError, match='texts must be a text or a list of texts, got NoneType'): tiny_lm.score(None)
+
+def test_classifier_text_checks(tiny_clf):
+    "fastai's predict on None or '', and a string where a list is expected"
+    clf = load_model(tiny_clf)
+    with pytest.raises(ValueError, match='text must be a string, got NoneType'): clf.predict(None)
+    with pytest.raises(ValueError, match='the text is empty: enter a text to classify'): clf.predict('  ')
+    with pytest.raises(ValueError, match=r'texts must be a list of strings \(for one text: learn.predict'):
+        predict_texts(clf, 'A joy')
+    with pytest.raises(TypeError, match='texts must be a list of texts'): predict_texts(clf, None)
+    assert clf.predict('A joy')[0] in classes_of(clf) # fastai's predict still answers
+
+def test_min_words_out_of_reach(tiny_lm, tiny_lm_path):
+    "min_words that max_tokens cannot reach was silently not met"
+    with pytest.raises(ValueError, match=r'min_words \(100\) cannot be reached: the prompt has 0 words and max_tokens \(20\)'):
+        tiny_lm.generate(n=1, min_words=100, max_tokens=20)
+    refused(['generate', tiny_lm_path, '--min-words', '100', '--max-tokens', '20'], 'min_words (100) cannot be reached')
+    assert len(tiny_lm.generate('one two three', n=1, min_words=5, max_tokens=2, seed=0)) == 1 # the prompt's words count
+
+def test_not_a_language_model_names_no_command(tiny_clf):
+    refused(['generate', tiny_clf], 'holds a TextLearner, not a language model (one made by `awd train`)')
+    refused(['score', tiny_clf, 'a text'], 'not a language model (one made by `awd train`)')
+
+def test_empty_name_posterior(app_models_dir):
+    from toolkit.all import category_posterior
+    with pytest.raises(ValueError, match='text 1 is empty: enter a name to classify'):
+        category_posterior(load_model(app_models_dir/'names'), ['Nakamura', ' '])
+
+def test_no_stop_texts_apart(tiny_lm, tiny_lm_path):
+    "Texts that go past their end span lines: the CLI puts a blank line between them, so each can be told apart"
+    code, out, err = awd('generate', tiny_lm_path, '-n', '3', '--no-stop', '--max-tokens', '200', '--seed', '1')
+    texts = tiny_lm.generate(n=3, temperature=0.8, stop_at_eos=False, max_tokens=200, seed=1) # the CLI's defaults
+    assert code == 0 and any('\n' in t for t in texts), err
+    assert out == ''.join(t + '\n\n' for t in texts)
+    code, out, _ = awd('generate', tiny_lm_path, '-n', '3', '--seed', '1')
+    assert out.count('\n') == 3 and '\n\n' not in out
+
+def test_csv_copies_from_python(tiny_lm, tiny_clf, tmp_path):
+    "score_csv and predict_csv, called from Python, never write over the file they read; a blank row keeps empty scores"
+    from toolkit.generate import score_csv
+    from toolkit.classify import predict_csv
+    f = tmp_path/'in.csv'; f.write_text('id,text\n1,New study finds\n2,\n3,   \n4,Flu season\n')
+    for call in (lambda: score_csv(tiny_lm, f, f), lambda: predict_csv(load_model(tiny_clf), f, f)):
+        with pytest.raises(ValueError, match='it is the file being read'): call()
+    assert f.read_text() == 'id,text\n1,New study finds\n2,\n3,   \n4,Flu season\n'
+    got = pd.read_csv(score_csv(tiny_lm, f, tmp_path/'out.csv'), keep_default_na=False)
+    assert len(got) == 4 and got.bpc.tolist()[1:3] == ['', ''] and all(float(got.bpc[i]) > 0 for i in (0, 3)), got

@@ -285,7 +285,7 @@ def test_split_both_sides_non_empty(n, pct):
 @pytest.mark.parametrize('pct', [0, 1, -0.1, 1.5, float('nan')])
 def test_split_bad_valid_pct(pct):
     "valid_pct outside (0, 1) is a ValueError naming valid_pct"
-    with pytest.raises(ValueError, match='valid_pct must be between 0 and 1'):
+    with pytest.raises(ValueError, match='valid_pct must be strictly between 0 and 1'):
         split_df(pd.DataFrame({'x': range(10)}), valid_pct=pct)
 
 def test_split_too_few_rows():

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 import torch
 import pandas as pd
-from fastcore.basics import ifnone
+from fastcore.basics import ifnone, patch
 from fastai.torch_core import set_seed, get_model
 from fastai.learner import Learner
 from fastai.data.block import DataBlock, CategoryBlock
@@ -21,7 +21,7 @@ import fastai.callback.schedule, fastai.callback.progress # fit_one_cycle, progr
 from fastai.text.data import TextBlock
 from fastai.text.models.awdlstm import AWD_LSTM, awd_lstm_clas_config
 from fastai.text.learner import text_classifier_learner, TextLearner, LMLearner, clean_raw_keys
-from .data import split_df, read_table, pick_col, write_table
+from .data import split_df, read_table, pick_col, write_table, check_out
 from .tokenize import SPTokenizer, make_tokenizer, text_tokenizer, check_text, escape_special
 from .core import ModelInfo, DataInfo, model_info, require_info, check_arg, is_int, MAX_EPOCHS
 from .recipes import get_preset, CLASSIFIER_RECIPE
@@ -251,6 +251,7 @@ class Ensemble:
     def predict(self, text:str):
         "Like a fastai classifier's `predict`: the label, its index, and the members' averaged class probabilities"
         check_text(text)
+        if not text.strip(): raise ValueError("the text is empty: enter a text to classify")
         probs = _probs(self, [text], 1)[0]
         i = int(probs.argmax())
         return self.classes[i], torch.tensor(i), probs
@@ -457,6 +458,9 @@ def predict_texts(
 )->pd.DataFrame: # `label`, `prob` (of that label), and `prob_<class>` for each class, one row per text
     "Classify `texts` in one batched pass"
     classes = classes_of(learn)
+    if isinstance(texts, str): raise ValueError("texts must be a list of strings (for one text: learn.predict(text))")
+    if texts is None or not hasattr(texts, '__iter__'):
+        raise TypeError(f"texts must be a list of texts, got {type(texts).__name__}")
     texts = list(texts)
     for i, t in enumerate(texts):
         check_text(t, f'text {i}')
@@ -469,6 +473,15 @@ def predict_texts(
     res.insert(0, 'label', [classes[i] for i in probs.argmax(1).tolist()])
     return res
 
+if not hasattr(TextLearner, '_fastai_predict'): TextLearner._fastai_predict = TextLearner.predict # the language
+                                                                                # models and taggers have their own
+@patch
+def predict(self:TextLearner, item, rm_type_tfms=None, with_input=False):
+    "fastai's `predict` for a classifier, with a clear error for an item that is not a text, or an empty one"
+    check_text(item)
+    if not item.strip(): raise ValueError("the text is empty: enter a text to classify")
+    return self._fastai_predict(item, rm_type_tfms=rm_type_tfms, with_input=with_input)
+
 # %% ../nbs/06_classify.ipynb #c024c
 def predict_csv(
     learn:TextLearner, # a trained (or loaded) classifier, or an `Ensemble`
@@ -478,6 +491,7 @@ def predict_csv(
     bs:int=128, # texts per batch
 )->Path:
     "Write a copy of `src` with columns `pred_label`, `pred_prob` and `prob_<class>`, atomically"
+    check_out(out, src, Path(src).name.split('.')[0] + '.pred.csv') # not the file being read, and a place to write
     src, out = Path(src).expanduser(), Path(out).expanduser().absolute()
     classes = classes_of(learn)
     df, _ = read_table(src, no_txt="a .txt file has no columns to copy; use predict_texts, or a CSV")

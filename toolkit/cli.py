@@ -79,7 +79,7 @@ def _lm_options(a, cat_col:str|None, tokenizer:str, pre:bool)->dict:
     return dict(category_col='label' if cat_col else None, preset=a.preset, lr=a.lr, tokenizer=tokenizer,
                 vocab_sz=a.vocab_sz, bs=a.bs, seq_len=a.seq_len, drop_mult=a.drop_mult, valid_pct=a.valid_pct,
                 show_progress=not a.quiet and is_rank0(), resume=a.resume, device=a.device, precision=a.precision,
-                distributed=a.distributed, **({'minutes': a.minutes} if a.minutes else {}),
+                distributed=a.distributed, **({'minutes': a.minutes} if a.minutes is not None else {}),
                 **({'backwards': True} if a.backwards else {}), **({} if tokenizer == 'char' else {'pretrained': pre}))
 
 def _say_interrupted(out):
@@ -96,7 +96,7 @@ def cmd_train(a):
     from toolkit.train import train_and_export, checkpoint_path
     check_train_args(lr=a.lr, epochs=a.epochs, bs=a.bs, seq_len=a.seq_len, vocab_sz=a.vocab_sz, seed=a.seed,
                      max_rows=a.max_rows)
-    if a.minutes and a.epochs: raise ValueError("give --epochs or --minutes, not both")
+    if a.minutes is not None and a.epochs: raise ValueError("give --epochs or --minutes, not both")
     corpus = CORPORA.get(corpus_name(a.data), {})
     cat_col = None if a.no_categories else (a.category_col or corpus.get('category_col'))
     df = _training_texts(a, label_col=cat_col)
@@ -109,7 +109,7 @@ def cmd_train(a):
     say(f"training a {a.preset} AWD-LSTM on {len(df):,} texts from {a.data} ({tokenizer} tokenizer{what}) on {dev}"
         + (f" in {a.precision}" if a.precision else '') + f", {_starts_from(pre)}", flush=True)
     if a.distributed: _say_distributed(say, a, dev, bool(cat_col))
-    if a.resume: say(f"resuming from {checkpoint_path(a.out)}", flush=True)
+    if a.resume and checkpoint_path(a.out).exists(): say(f"resuming from {checkpoint_path(a.out)}", flush=True)
     card, opts = dict(corpus=_corpus_name(a.data), text_col=a.text_col), _lm_options(a, cat_col, tokenizer, pre)
     try: learn = train_and_export(df, a.out, epochs=a.epochs, seed=a.seed, card=card, **opts)
     except KeyboardInterrupt:
@@ -129,8 +129,9 @@ def load_lm(
     from toolkit.generate import LMLearner
     learn = load_model(path, trust_pickle=trust_pickle, device=device)
     if not isinstance(learn, LMLearner):
-        raise ValueError(f"{path} holds a {type(learn).__name__}, not a language model: `awd generate` needs one made "
-                         "by `awd train`")
+        what = type(learn).__name__
+        raise ValueError(f"{path} holds {'an' if what[0] in 'AEIOU' else 'a'} {what}, not a language model (one made "
+                         "by `awd train`)")
     return learn
 
 def cmd_generate(a):
@@ -141,7 +142,10 @@ def cmd_generate(a):
                          stop_at_eos=not a.no_stop, repetition_penalty=a.repetition_penalty, seed=a.seed,
                          category=a.category, return_logprobs=True, novel=a.novel, stop=a.stop, bad_words=a.bad_word)
     if a.sort: res = sorted(res, key=lambda s: -s.logprob/(s.n_tokens+1))
-    for s in res: print(f"{s.logprob/(s.n_tokens+1):7.3f}\t{s.text}" if a.scores else s.text)
+    apart = any('\n' in s.text for s in res) # texts past their end (--no-stop) span lines: a blank line between them
+    for s in res:
+        print(f"{s.logprob/(s.n_tokens+1):7.3f}\t{s.text}" if a.scores else s.text)
+        if apart: print()
 
 # %% ../nbs/11_cli.ipynb #c015
 def _classifier_lms(a)->list:
@@ -188,7 +192,8 @@ def cmd_train_classifier(a):
     pre = lm is None and not a.no_pretrain and use_pretrained(False if a.no_pretrained else None, a.preset, tokenizer,
                                                               a.vocab_sz)
     split = f", split by {group_col!r}" if group_col else ''
-    print(f"training a classifier of {label_col!r} ({df.label[df.label != ''].nunique()} classes) on {len(df):,} texts "
+    k = df.label[df.label != ''].nunique()
+    print(f"training a classifier of {label_col!r} ({k} class{'' if k == 1 else 'es'}) on {len(df):,} texts "
           f"from {a.data}, {_classifier_how(a, lms, lm_epochs, pre)}{split}", flush=True)
     card = dict(corpus=_corpus_name(a.data), text_col=a.text_col, label_col=label_col,
                 lm=' and '.join(a.lm or []) or None)
@@ -444,7 +449,7 @@ def _add_generate(sub, ps:dict):
     g.add_argument('--max-words', type=int, help='at most this many words (prompt included)')
     g.add_argument('--max-tokens', type=int, default=200,
                    help=f'hard cap on new pieces, up to {MAX_TOKENS} (default: %(default)s)')
-    g.add_argument('--no-stop', action='store_true', help='go on past the end of a text up to --max-tokens')
+    g.add_argument('--no-stop', action='store_true', help='go on past the end of a text up to --max-tokens (texts that then span lines are printed with a blank line between them)')
     g.add_argument('--repetition-penalty', type=float, default=1.0,
                    help='> 1 discourages repeating pieces (default: %(default)s)')
     g.add_argument('--category', help="for models trained with categories (a name's origin)")

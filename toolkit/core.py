@@ -12,7 +12,7 @@ from pathlib import Path
 # %% auto #0
 __all__ = ['MAX_SEED', 'MAX_EPOCHS', 'MAX_N', 'MAX_TOKENS', 'MAX_PROMPT_CHARS', 'ModelInfo', 'DataInfo', 'model_info',
            'require_info', 'members', 'replace_dir', 'unwritable', 'atomic_dir', 'atomic_file', 'check_writable',
-           'file_lock', 'eval_mode', 'check_arg', 'is_int', 'is_num', 'check_seed']
+           'file_lock', 'eval_mode', 'check_arg', 'load_error', 'is_int', 'is_num', 'check_seed']
 
 # %% ../nbs/00_core.ipynb #c005
 @dataclass
@@ -207,6 +207,15 @@ def check_arg(
 ):
     "A `ValueError` naming `name`, its `expected` range and the `value` given, unless `ok`"
     if not ok: raise ValueError(f"{name} must be {expected}, got {value!r}")
+
+def load_error(
+    e:Exception, # what `torch.load(..., weights_only=True)` raised
+)->str:
+    "What was wrong with a file `torch.load` refused, in one line, without PyTorch's advice to load it unsafely"
+    msg = str(e).strip()
+    if 'weights only load failed' in msg.lower() or type(e).__name__ == 'UnpicklingError':
+        return "it holds something other than tensors and numbers, or it is damaged"
+    return f"{type(e).__name__}: {msg.splitlines()[0][:200]}" if msg else type(e).__name__
 
 def is_int(v)->bool:
     "An integer, and not a bool"

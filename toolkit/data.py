@@ -227,7 +227,8 @@ def split_df(
     group_col:str|None=None, # keep rows with the same value of this column on one side
 )->pd.DataFrame: # a copy of `df` with an `is_valid` column
     "Add a seeded random (or grouped) train/valid split as column `is_valid`"
-    if not 0 < valid_pct < 1: raise ValueError(f"valid_pct must be between 0 and 1, got {valid_pct}")
+    if not 0 < valid_pct < 1:
+        raise ValueError(f"valid_pct must be strictly between 0 and 1 (the share of texts held out), got {valid_pct}")
     if len(df) < 2: raise ValueError(f"need at least 2 rows to split into train and valid, got {len(df)}")
     if group_col is not None and group_col not in df.columns:
         raise ValueError(f"no group column {group_col!r}; the columns are {', '.join(map(repr, df.columns))}")

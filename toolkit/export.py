@@ -14,7 +14,7 @@ from fastai.text.learner import LMLearner
 from fastai.text.models.awdlstm import awd_lstm_clas_config
 import toolkit
 from .tokenize import SPTokenizer
-from .core import ModelInfo, model_info, require_info, members, replace_dir, atomic_dir, atomic_file
+from .core import ModelInfo, model_info, require_info, members, replace_dir, atomic_dir, atomic_file, load_error
 from .core import check_writable
 from .recipes import PRESETS
 from .lm import get_tokenizer, lm_dls, lm_learner, check_device, pretrained_dir
@@ -324,7 +324,7 @@ def _read_tokenizer(path:Path, config:dict)->SPTokenizer:
 def _read_weights(path:Path)->dict:
     "The weights (and start state) of the portable model at `path`, loaded without unpickling anything"
     try: weights = torch.load(path/'weights.pt', map_location='cpu', weights_only=True)
-    except Exception as e: raise ValueError(f"{path/'weights.pt'} is damaged ({type(e).__name__}: {e})") from None
+    except Exception as e: raise ValueError(f"{path/'weights.pt'} is damaged ({load_error(e)})") from None
     if not isinstance(weights, dict) or not isinstance(weights.get('model'), dict):
         raise ValueError(f"{path/'weights.pt'} holds no model weights")
     return weights
@@ -449,6 +449,8 @@ def shipped_models()->dict[str, Path]:
 
 def _resolve(path:str|Path)->Path:
     "`path` if it exists, else the shipped model of that name (`load_model('headlines')`), else a clear error"
+    if not isinstance(path, (str, Path)):
+        raise TypeError(f"path must be a model directory or file, or a shipped model's name, got {path!r}")
     p = Path(path).expanduser()
     if p.exists(): return p
     shipped = shipped_models()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import inspect, math
 from pathlib import Path
 from typing import NamedTuple
+import pandas as pd
 import torch
 from fastcore.basics import patch, ifnone, store_attr
 from fastai.text.learner import LMLearner, decode_spec_tokens
@@ -15,7 +16,7 @@ from fastai.text.models.awdlstm import AWD_LSTM
 from .tokenize import SPECIAL_TOKS, detokenize, check_text
 from .core import model_info, eval_mode, check_arg, is_int, is_num, check_seed
 from .core import MAX_N, MAX_TOKENS, MAX_PROMPT_CHARS # the limits of `generate` (the CLI reads them without torch)
-from .data import read_table, pick_col, write_table
+from .data import read_table, pick_col, write_table, check_out
 from .lm import get_tokenizer, category_mark
 from .novelty import words_of
 
@@ -619,6 +620,9 @@ def gen_request(
     check_generate_args(n, temperature, top_k, top_p, min_p, greedy, min_words, max_words, max_tokens,
                         repetition_penalty)
     if seed is not None: check_seed(seed)
+    if stop_at_eos and min_words > len(prompt.split()) + max_tokens: # each new word takes at least one piece
+        raise ValueError(f"min_words ({min_words}) cannot be reached: the prompt has {len(prompt.split())} words and "
+                         f"max_tokens ({max_tokens}) pieces add at most {max_tokens} more; raise max_tokens or lower min_words")
     info = vocab_info(learn)
     pieces = prompt_pieces(learn, prompt, category)
     stops, bad = _check_stops(stop), _check_bad_words(bad_words, prompt)
@@ -792,9 +796,12 @@ def score_texts(
     "How likely `learn` finds each of `texts`: bits per character, perplexity per word, log-probability, pieces"
     _check_forward(learn)
     if isinstance(texts, str): raise ValueError("texts must be a list of strings (for one text: learn.score(text))")
+    if texts is None or not hasattr(texts, '__iter__'):
+        raise TypeError(f"texts must be a text or a list of texts, got {type(texts).__name__}")
     texts = list(texts)
     for i, t in enumerate(texts):
         check_text(t, f'text {i}')
+        if not t.strip(): raise ValueError(f"text {i} is empty: there is nothing to score")
         if len(t) > MAX_SCORE_CHARS: raise ValueError(f"text {i} is {len(t):,} characters long; at most {MAX_SCORE_CHARS:,}")
     info, model = vocab_info(learn), learn.model
     enc, dec, dev, end = model[0], model[1], next(model.parameters()).device, vocab_info(learn).end_id
@@ -845,11 +852,14 @@ def score_csv(
     category:str|None=None, # for models trained with categories
 )->Path:
     "Write a copy of `src` with columns `bpc`, `ppl_word` and `logprob` for each text, atomically"
+    check_out(out, src, Path(src).name.split('.')[0] + '.scored.csv') # not the file being read, and a place to write
     src, out = Path(src).expanduser(), Path(out).expanduser().absolute()
     df, _ = read_table(src, no_txt="a .txt file has no columns to copy; use learn.score, or a CSV")
     texts = df[pick_col(df, text_col, 'text', src)].astype(str)
-    res = score_texts(learn, texts.tolist(), category)
-    res = df.assign(bpc=[s.bpc for s in res], ppl_word=[s.ppl_word for s in res], logprob=[s.logprob for s in res])
+    keep = texts.str.strip().str.len() > 0 # a blank row keeps empty scores, as predict_csv keeps it unlabelled
+    res = score_texts(learn, texts[keep].tolist(), category)
+    res = df.assign(**{k: pd.Series([getattr(s, k) for s in res], index=texts.index[keep], dtype=float)
+                       for k in ('bpc', 'ppl_word', 'logprob')})
     return write_table(res, out, src.name.split('.')[0] + '.scored.csv')
 
 

@@ -26,6 +26,7 @@ from fastai.text.learner import language_model_learner, LMLearner, match_embeds
 from .data import split_df
 from .tokenize import SPTokenizer, make_tokenizer, text_tokenizer, MIN_VOCAB_SZ
 from .core import ModelInfo, DataInfo, model_info, atomic_dir, check_arg, is_int, is_num, check_seed, MAX_EPOCHS
+from .core import load_error
 from .recipes import get_preset, PRETRAINED, PRETRAINED_PRESET
 from .novelty import Fingerprint
 
@@ -135,7 +136,7 @@ def load_pretrained(
         try:
             res['weights'] = torch.load(path/'weights.pt', map_location='cpu', weights_only=True)['model']
         except Exception as e:
-            raise _damaged(path, f"weights.pt: {type(e).__name__}: {e}") from None
+            raise _damaged(path, f"weights.pt: {load_error(e)}") from None
     return res
 
 def pretrained_info(
@@ -486,8 +487,7 @@ def read_checkpoint(path:str|Path, meta:dict)->dict:
         state = torch.load(path/'state.pt', map_location='cpu', weights_only=True)
         tok = SPTokenizer.from_proto((path/'tokenizer.model').read_bytes(), **ck['tokenizer'])
     except Exception as e:
-        what = f'{type(e).__name__}: {e}'
-        raise ValueError(f"{path}: the checkpoint is damaged ({what}); delete it to start over") from None
+        raise ValueError(f"{path}: the checkpoint is damaged ({load_error(e)}); delete it to start over") from None
     diff = [f"{k}: {ck['meta'].get(k)!r} there, {meta.get(k)!r} now" for k in sorted(set(meta) | set(ck['meta']))
             if meta.get(k) != ck['meta'].get(k)]
     if diff:

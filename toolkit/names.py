@@ -135,6 +135,8 @@ def _posterior_ids(lm:LMLearner, texts:list)->tuple[list, list]:
     is_pieces = lambda t: isinstance(t, (list, tuple, L)) and all(isinstance(p, str) for p in t)
     bad = [i for i,t in enumerate(texts) if not (isinstance(t, str) or is_pieces(t))]
     if bad: raise ValueError(f"texts must be strings; item {bad[0]} is a {type(texts[bad[0]]).__name__}")
+    empty = [i for i,t in enumerate(texts) if not (t.strip() if isinstance(t, str) else len(t))]
+    if empty: raise ValueError(f"text {empty[0]} is empty: enter a name to classify")
     tok, info = get_tokenizer(lm), vocab_info(lm)
     def body(t):
         if isinstance(t, str): return info.ids(tok.encode(t))[1:] # the category's piece stands alone: the same follow

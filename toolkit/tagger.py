@@ -23,7 +23,7 @@ from fastai.callback.training import GradientClip
 import fastai.callback.schedule, fastai.callback.progress # fit_one_cycle, progress bars
 from fastai.text.models.awdlstm import AWD_LSTM
 from fastai.text.learner import LMLearner
-from .data import read_table, pick_col, write_table
+from .data import read_table, pick_col, write_table, check_out
 from .tokenize import SPTokenizer, make_tokenizer, escape_special, replace_case, check_text
 from .core import ModelInfo, DataInfo, check_arg, is_int, is_num, check_seed, MAX_EPOCHS, eval_mode
 from .recipes import get_preset, TAGGER_RECIPE
@@ -396,6 +396,7 @@ class TaggerLearner(Learner):
                 ws = split_words(t)
             elif isinstance(t, (list, tuple)) and all(isinstance(w, str) and w.strip() for w in t):
                 ws = [Word(w, None, None, w.strip()) for w in t]
+            elif isinstance(t, (list, tuple)): raise ValueError(f"text {i} is a list of words with an empty word or one that is not a string")
             else: raise ValueError(f"text {i} must be a text or a list of words, got {type(t).__name__}")
             if not ws: raise ValueError(f"text {i} is empty: enter a sentence to tag")
             words.append(ws)
@@ -552,6 +553,7 @@ def tag_csv(
     bs:int=64, # sentences a batch
 )->Path:
     "Write a copy of `src` with columns `pred_words`, `pred_tags` and `pred_min_prob`, atomically"
+    check_out(out, src, Path(src).name.split('.')[0] + '.tags.csv') # not the file being read, and a place to write
     src, out = Path(src).expanduser(), Path(out).expanduser().absolute()
     df, _ = read_table(src, no_txt="a .txt file has no columns to copy; use predict_texts, or a CSV")
     texts = df[pick_col(df, text_col, 'text', src)].astype(str)
