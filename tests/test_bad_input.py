@@ -278,3 +278,22 @@ def test_csv_copies_from_python(tiny_lm, tiny_clf, tmp_path):
     assert f.read_text() == 'id,text\n1,New study finds\n2,\n3,   \n4,Flu season\n'
     got = pd.read_csv(score_csv(tiny_lm, f, tmp_path/'out.csv'), keep_default_na=False)
     assert len(got) == 4 and got.bpc.tolist()[1:3] == ['', ''] and all(float(got.bpc[i]) > 0 for i in (0, 3)), got
+
+def test_cli_errors_in_flags(tiny_lm_path, tmp_path):
+    "The CLI passes the API's errors on in its own words: --greedy, --text-col, not greedy=True, text_col=..."
+    refused(['generate', tiny_lm_path, '--temperature', '0'], '(or pass --greedy for greedy decoding)')
+    refused(['generate', tiny_lm_path, '--category', 'x'], 'leave out --category')
+    f = tmp_path/'two.csv'; f.write_text('a,b\nx,y\n')
+    refused(['score', tiny_lm_path, '--csv', f], 'Pass --text-col')
+    t = tmp_path/'t.txt'; t.write_text('one text\n')
+    refused(['score', tiny_lm_path, '--csv', t], 'give the texts as arguments, or a CSV')
+
+def test_config_task_and_shapes(tiny_lm_path, tmp_path):
+    "A config.json naming a task the toolkit does not make, or sizes the weights do not have: one line saying so"
+    import shutil
+    m = shutil.copytree(tiny_lm_path, tmp_path/'wizard')
+    cfg = json.loads((m/'config.json').read_text()); (m/'config.json').write_text(json.dumps({**cfg, 'task': 'wizard'}))
+    refused(['generate', m], "config.json's task 'wizard' is not one this toolkit makes")
+    m = shutil.copytree(tiny_lm_path, tmp_path/'wide')
+    (m/'config.json').write_text(json.dumps({**cfg, 'arch': {**cfg['arch'], 'n_hid': cfg['arch']['n_hid'] + 1}}))
+    refused(['generate', m], 'the weights do not fit the architecture and vocabulary in config.json (RuntimeError:')

@@ -17,9 +17,9 @@ from .recipes import DEFAULT_MODELS, APP_MODELS, TAGGER_RECIPE
 # `awd --help` and a mistyped option answer at once
 
 # %% auto #0
-__all__ = ['MAX_CHARS', 'cmd_train', 'load_lm', 'cmd_generate', 'cmd_train_classifier', 'load_classifier', 'cmd_classify',
-           'cmd_score', 'cmd_train_tagger', 'load_tagger', 'cmd_tag', 'cmd_serve', 'cmd_info', 'cmd_convert',
-           'AwdParser', 'get_parser', 'main']
+__all__ = ['MAX_CHARS', 'CLI_WORDS', 'cmd_train', 'load_lm', 'cmd_generate', 'cmd_train_classifier', 'load_classifier',
+           'cmd_classify', 'cmd_score', 'cmd_train_tagger', 'load_tagger', 'cmd_tag', 'cmd_serve', 'cmd_info',
+           'cmd_convert', 'AwdParser', 'get_parser', 'cli_words', 'main']
 
 # %% ../nbs/11_cli.ipynb #c006
 MAX_CHARS = 100_000 # longest text `awd classify` takes on its command line
@@ -595,6 +595,25 @@ def get_parser()->argparse.ArgumentParser:
         add(sub, ps)
     return p
 
+CLI_WORDS = [ # the Python API's words in the errors `awd` passes on, and what a shell user types instead
+    ('(or pass greedy=True for greedy decoding)', '(or pass --greedy for greedy decoding)'),
+    ('Pass text_col=...', 'Pass --text-col'),
+    ('leave category=None', 'leave out --category'),
+    ('use learn.score, or a CSV', 'give the texts as arguments, or a CSV'),
+    ('use predict_texts, or a CSV', 'give the texts as arguments, or a CSV'),
+    ('(train_lm(..., backwards=True))', '(`awd train ... --backwards`)'),
+    ('lm_vote=True needs lm: language models trained with the labels as categories (names_lm)',
+     '--lm-vote needs --lm: language models trained with the labels as categories (`awd train names`, or --category-col)'),
+    ("with trust_pickle=True (the CLI's --trust-pickle)", 'with --trust-pickle'),
+]
+
+def cli_words(
+    msg:str, # an error of the Python API
+)->str:
+    "`msg` in the command line's words: `greedy=True` becomes `--greedy`, and so on (`CLI_WORDS`)"
+    for api, cli in CLI_WORDS: msg = msg.replace(api, cli)
+    return msg
+
 def main(
     argv:list[str]|None=None, # the arguments; default: the command line's
 ):
@@ -605,7 +624,7 @@ def main(
     p = get_parser()
     a = p.parse_args(argv)
     try: a.func(a)
-    except (ValueError, OSError) as e: p.exit(2, f"awd: error: {e}\n") # OSError: a file that cannot be read or written
+    except (ValueError, OSError) as e: p.exit(2, f"awd: error: {cli_words(str(e))}\n") # OSError: a file that cannot be read or written
     except KeyboardInterrupt: p.exit(130, "awd: interrupted; nothing was written\n")
 
 # %% ../nbs/11_cli.ipynb #c035

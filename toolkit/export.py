@@ -334,6 +334,9 @@ def _rebuild(path:Path, config:dict, tok:SPTokenizer, weights:dict)->Learner:
     "A learner with the architecture, vocabulary and weights of the portable model at `path`"
     arch = config['arch']
     preset = config.get('preset') if config.get('preset') in PRESETS else 'small' # the sizes come from `arch`
+    if config.get('task', 'generate') not in ('generate', 'classify', 'tag'):
+        raise ValueError(f"{path}: config.json's task {config.get('task')!r} is not one this toolkit makes "
+                         "('generate', 'classify' or 'tag'): the file is damaged or from another program")
     try:
         dls = _stub_dls(config, tok)
         if config.get('task') == 'classify': learn = classifier_learner(dls, preset=preset, config=arch)
@@ -343,7 +346,7 @@ def _rebuild(path:Path, config:dict, tok:SPTokenizer, weights:dict)->Learner:
         learn.model.load_state_dict(weights['model'])
     except (KeyError, TypeError, ValueError, RuntimeError) as e:
         raise ValueError(f"{path}: the weights do not fit the architecture and vocabulary in config.json "
-                         f"({type(e).__name__}: {str(e)[:300]})") from None
+                         f"({type(e).__name__}: {' '.join(str(e).split())[:300]})") from None # PyTorch's list, on one line
     return learn
 
 def _restore_info(learn:Learner, path:Path, config:dict, card:dict, weights:dict):
