@@ -101,3 +101,10 @@ def test_train_checks_out_before_training(ok_csv, monkeypatch, tmp_path):
     refused(['train-classifier', 'reviews', '--bidirectional', '--max-rows', '100', '--quiet', '--out', 'm.pkl'],
             'an ensemble saves as a portable directory')
     assert sorted(os.listdir()) == ['ok.csv', 'small.csv']
+
+@pytest.mark.parametrize('name', ['x.tsv', 'x.tsv.gz'])
+def test_tsv_reads_back(tmp_path, name):
+    "A TSV copy reads back as it was written: quotes as they are (the reader takes them literally), a tab or line break in a field a space"
+    df = pd.DataFrame({'text': ['a "quoted" text', "it's", 'tab\there', 'two\nlines'], 'n': [1, 2, 3, 4]})
+    back, fmt = read_table(write_table(df, tmp_path/name))
+    assert fmt == 'tsv' and back.text.tolist() == ['a "quoted" text', "it's", 'tab here', 'two lines'], back

@@ -199,6 +199,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
             'toolkit.data': { 'toolkit.data._add_universal': ('data.html#_add_universal', 'toolkit/data.py'),
                               'toolkit.data._not_a_dir': ('data.html#_not_a_dir', 'toolkit/data.py'),
                               'toolkit.data._out_format': ('data.html#_out_format', 'toolkit/data.py'),
+                              'toolkit.data._tsv_fields': ('data.html#_tsv_fields', 'toolkit/data.py'),
                               'toolkit.data.brown_universal': ('data.html#brown_universal', 'toolkit/data.py'),
                               'toolkit.data.check_out': ('data.html#check_out', 'toolkit/data.py'),
                               'toolkit.data.corpus_name': ('data.html#corpus_name', 'toolkit/data.py'),

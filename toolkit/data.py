@@ -184,6 +184,11 @@ def check_out(
     _not_a_dir(path, example)
     check_writable(path, out)
 
+def _tsv_fields(df:pd.DataFrame)->pd.DataFrame:
+    "`df` as `read_table` reads TSV back: one row a line, quotes as they are, a tab or line break in a field a space"
+    flat = lambda v: ' '.join(v.replace('\t', '\n').splitlines()) if isinstance(v, str) else v
+    return df.apply(lambda c: c.map(flat) if c.dtype == object or pd.api.types.is_string_dtype(c) else c)
+
 def write_table(
     df:pd.DataFrame, # the table to write (a copy of a user's file with new columns)
     out:str|Path, # where: JSON lines if it ends in .jsonl (or .ndjson), TSV in .tsv, else CSV; gzipped if then .gz
@@ -196,7 +201,8 @@ def write_table(
     with atomic_file(out, name) as tmp: # the format from `out`'s name, not the temporary one's
         kw = dict(compression='gzip' if gz else None)
         if fmt == 'jsonl': df.to_json(tmp, orient='records', lines=True, force_ascii=False, **kw)
-        else: df.to_csv(tmp, index=False, sep='\t' if fmt == 'tsv' else ',', **kw)
+        elif fmt == 'tsv': _tsv_fields(df).to_csv(tmp, index=False, sep='\t', quoting=csv.QUOTE_NONE, **kw)
+        else: df.to_csv(tmp, index=False, sep=',', **kw)
     return out
 
 
