@@ -17,7 +17,7 @@ from .tokenize import SPECIAL_TOKS, make_tokenizer
 from .core import require_info, eval_mode
 from .recipes import NAMES_RECIPE, NAMES_LR, ORIGIN_RECIPE
 from .lm import train_lm, get_tokenizer, category_mark
-from .generate import category_token, vocab_info, get_start_state, awd_step
+from .generate import category_token, vocab_info, get_start_state
 from .classify import train_classifier, Ensemble, has_categories
 
 # %% auto #0
@@ -149,6 +149,8 @@ def _start_hidden(lm:LMLearner, start:list|None, n:int, dev)->list:
     if start: return [(h.to(dev).expand(n, -1).contiguous(), c.to(dev).expand(n, -1).contiguous()) for h,c in start]
     return [(torch.zeros(n, r.module.hidden_size, device=dev),)*2 for r in lm.model[0].rnns]
 
+_SCORE_LOGITS = 2**23 # logits computed at once by `category_posterior` (32 MB in fp32)
+
 def _score_batch(lm:LMLearner, seqs:list, cat_ids:list, start:list|None)->torch.Tensor:
     "Forward `lm`: the log-probability of each of `seqs` after its first piece. Backward: p(category) after each one"
     model, end = lm.model, vocab_info(lm).end_id
@@ -158,13 +160,22 @@ def _score_batch(lm:LMLearner, seqs:list, cat_ids:list, start:list|None)->torch.
     n = torch.tensor([len(q) for q in seqs], device=dev)
     hidden, total = _start_hidden(lm, start, len(x), dev), torch.zeros(len(x), device=dev)
     votes, cats = torch.empty(len(x), len(cat_ids)), torch.tensor(cat_ids, device=dev)
-    for t in range(T if back else T - 1):
-        logits, hidden = awd_step(model[0], model[1], x[:, t], hidden)
+    enc, dec = model[0], model[1]
+    steps = T if back else T - 1 # forward: each piece predicts the next; backward: the category follows the last
+    span = max(1, _SCORE_LOGITS // (len(x)*dec.decoder.out_features)) # pieces a pass: the logits stay within budget
+    for s in range(0, steps, span):
+        e = min(steps, s + span)
+        out, new = enc.encoder(x[:, s:e]), []
+        for rnn, (h, c) in zip(enc.rnns, hidden): # a layer over the whole span in one call (a long text: seconds, not minutes)
+            out, (h, c) = rnn(out, (h[None], c[None]))
+            new.append((h[0], c[0]))
+        hidden = new
         if back: # the category follows the last piece read: the text's first
-            last = n - 1 == t
-            if last.any(): votes[last.cpu()] = logits[last][:, cats].softmax(-1).float().cpu()
+            last = ((n - 1 >= s) & (n - 1 < e)).nonzero()[:, 0]
+            if len(last): votes[last.cpu()] = dec.decoder(out[last, n[last] - 1 - s])[:, cats].float().softmax(-1).cpu()
         else:
-            total += logits.log_softmax(-1).gather(1, x[:, t+1:t+2])[:, 0].masked_fill(t + 1 >= n, 0.)
+            lp = dec.decoder(out).float().log_softmax(-1).gather(2, x[:, s+1:e+1, None])[..., 0]
+            total += lp.masked_fill(torch.arange(s + 1, e + 1, device=dev) >= n[:, None], 0.).sum(1)
     return votes if back else total
 
 # %% ../nbs/07_names.ipynb #c024f
