@@ -194,3 +194,19 @@ def test_tag_endpoint(client):
                                        ('x'*10_000, 'the text is 10,000 characters long')])
 def test_tag_bad_input(client, text, msg):
     with pytest.raises(Exception, match=msg): client.predict(text, 'tagger', api_name='/tag')
+
+def test_score_beyond_float_and_line_breaks(app_models):
+    "A long run of unlikely pieces has a perplexity past float's range: the summary says so (it was 'math range error'); "
+    "a line break shows as ↵, and the count is of the pieces shown"
+    from toolkit.app import Handlers
+    h = Handlers(app_models)
+    marks, summary = h.score('zq'*400, 'headlines')
+    assert 'perplexity per word beyond 10^300' in summary and f'({len(marks)} pieces' in summary, summary
+    marks, summary = h.score('Line one\n\nLine two', 'headlines')
+    assert [t for t, _ in marks].count(' ↵') == 2 and 'xxnl' not in ''.join(t for t, _ in marks)
+    assert f'({len(marks)} pieces' in summary
+
+def test_write_offers_word_models(app_models):
+    "The Write tab adds whole words: it offers the headlines model, not the names model (one word, letter by letter)"
+    from toolkit.app import Handlers, write_models
+    assert write_models(Handlers(app_models).lms) == ['headlines']

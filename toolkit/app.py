@@ -16,14 +16,14 @@ from fastai.text.learner import LMLearner
 import toolkit
 from .core import file_lock, members, check_arg, MAX_SEED
 from .data import load_corpus
-from .tokenize import check_text
+from .tokenize import check_text, TK_NL
 from .classify import predict_texts
 from .tagger import is_tagger
 from .batch import Batcher, ClassifyBatcher, JOINS
 from .generate import score_texts, next_words
 from .export import load_model, shipped_models, model_card
 from .train import train_default
-from .lm import check_device
+from .lm import check_device, get_tokenizer
 from .recipes import DEFAULT_MODELS, APP_MODELS, TINY_APP
 
 # %% auto #0
@@ -31,8 +31,8 @@ __all__ = ['MAX_APP_PROMPT', 'MAX_APP_N', 'MAX_TEXT_CHARS', 'MAX_QUEUE', 'MAX_UP
            'MAX_WAITING', 'STREAM_EVERY', 'SUGGESTIONS', 'ANY_STYLE', 'GEN_CONCURRENCY', 'HEADLINE_EXAMPLES',
            'NAME_EXAMPLES', 'SCORE_EXAMPLES', 'CLASSIFY_EXAMPLES', 'TAG_EXAMPLES', 'app_device', 'ensure_models',
            'load_models', 'tiny_models', 'user_errors', 'public_card', 'learner_card', 'shown_pieces',
-           'settings_markdown', 'Handlers', 'card_markdown', 'card_summary', 'build_app', 'app_models', 'start_app',
-           'launch', 'serve']
+           'settings_markdown', 'Handlers', 'card_markdown', 'card_summary', 'write_models', 'build_app', 'app_models',
+           'start_app', 'launch', 'serve']
 
 # %% ../nbs/10_app.ipynb #c005
 def app_device()->str:
@@ -192,6 +192,7 @@ def shown_pieces(
         bare, new_word = piece.lstrip('▁'), piece.startswith('▁')
         if bare in ('xxmaj', 'xxup'): case, carry = bare, carry*p; continue
         if bare == 'xxbos': text = ' ⏎'
+        elif bare == TK_NL: text, case = ' ↵', None # a line break inside the text
         else:
             text = (' ' if new_word and out else '') + bare
             if new_word: upper = False # a word that starts with a bare '▁' ends the upper-case word before it too
@@ -384,10 +385,13 @@ class Handlers:
         kind = model or next(iter(self.lms), None)
         if kind not in self.lms: raise ValueError(f"unknown model {kind!r}: one of {', '.join(self.lms)}")
         s = score_texts(self.lms[kind], [text])[0]
-        summary = (f"**{s.bpc:.2f} bits per character**, perplexity per word {s.ppl_word:,.0f}, log-probability "
-                   f"{s.logprob:.1f} ({len(s.pieces)} pieces, the end of the text included). The darker a piece, the "
+        shown = shown_pieces(s.pieces)
+        ppl = (f'{s.ppl_word:,.0f}' if s.ppl_word < 1e9 else f'{s.ppl_word:.2e}' if math.isfinite(s.ppl_word)
+               else 'beyond 10^300')
+        summary = (f"**{s.bpc:.2f} bits per character**, perplexity per word {ppl}, log-probability "
+                   f"{s.logprob:.1f} ({len(shown)} pieces, the end of the text included). The darker a piece, the "
                    "more it surprised the model.")
-        return shown_pieces(s.pieces), summary
+        return shown, summary
 
     @user_errors
     def tag(self, text='', model=None)->tuple[list, pd.DataFrame]:
@@ -569,6 +573,12 @@ def _names_tab(h:Handlers):
                                  concurrency_id='names', concurrency_limit=GEN_CONCURRENCY)
         stop.click(None, None, None, cancels=[ev], api_name=False)
 
+def write_models(
+    lms:dict, # the app's language models by name
+)->list[str]:
+    "The language models the Write tab offers: those whose texts are words (a names model spells one word, letter by letter)"
+    return [k for k, m in lms.items() if getattr(get_tokenizer(m), 'model_type', None) != 'char']
+
 def _write_tab(h:Handlers):
     "The Write tab: a text grows a word at a time, the person clicking one of the model's likeliest next words"
     with gr.Tab('Write') as tab:
@@ -576,8 +586,8 @@ def _write_tab(h:Handlers):
                     "their probabilities), or type your own.")
         with gr.Row():
             text = gr.Textbox(label='Your text', placeholder='e.g. New study', elem_id='write-text', scale=4)
-            model = gr.Dropdown(list(h.lms), value=next(iter(h.lms)), label='Language model', elem_id='write-model',
-                                scale=1)
+            kinds = write_models(h.lms)
+            model = gr.Dropdown(kinds, value=kinds[0], label='Language model', elem_id='write-model', scale=1)
         words = gr.Radio(choices=[], label='Next word: click to add it', elem_id='write-words')
         btn = gr.Button('Suggest next words', elem_id='write-suggest')
         kw = dict(concurrency_id='write', concurrency_limit=GEN_CONCURRENCY)
@@ -662,7 +672,7 @@ def build_app(
         if 'headlines' in models: _headlines_tab(h)
         if 'names' in models: _names_tab(h)
         if h.classifiers: _classify_tab(h)
-        if h.lms: _write_tab(h)
+        if write_models(h.lms): _write_tab(h)
         if h.lms: _score_tab(h)
         if h.taggers: _tag_tab(h)
         _models_tab(h)

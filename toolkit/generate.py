@@ -826,8 +826,9 @@ def score_texts(
                 steps = lp[j, skip:len(seqs[i])].double().cpu()
                 total = float(steps.sum())
                 shown = pieces[i][skip:] + [info.vocab[end]]
+                nll_word = -total/(len(texts[i].split()) + 1) # a long run of unlikely pieces: past float's range
                 out[i] = Score(texts[i], -total/math.log(2)/(len(texts[i]) + 1),
-                               math.exp(-total/(len(texts[i].split()) + 1)), total,
+                               math.exp(nll_word) if nll_word < 709 else math.inf, total,
                                [(p, float(v)) for p, v in zip(shown, steps.exp().tolist())])
     return out
 
