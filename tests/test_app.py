@@ -210,3 +210,15 @@ def test_write_offers_word_models(app_models):
     "The Write tab adds whole words: it offers the headlines model, not the names model (one word, letter by letter)"
     from toolkit.app import Handlers, write_models
     assert write_models(Handlers(app_models).lms) == ['headlines']
+
+@pytest.mark.parametrize('kw, msg', [(dict(seed=99_999_999_999), 'seed must be an integer from 0 to'),
+                                     (dict(min_words=20, max_words=5), 'min_words (20) must not exceed max_words (5)')])
+def test_settings_refuse_what_generate_refuses(app_models, kw, msg):
+    "The settings panel shows a seed and a command only for a request generate accepts (it showed them for a failed one)"
+    from toolkit.app import Handlers
+    h = Handlers(app_models)
+    with pytest.raises(Exception, match=msg.replace('(', r'\(').replace(')', r'\)')):
+        h.headlines_settings('New study', 3, 0.8, 0.9, **{'min_words': 0, 'max_words': 15, 'seed': 1, **kw})
+    if 'seed' in kw:
+        with pytest.raises(Exception, match=msg): h.names_settings('K', 3, 0.8, kw['seed'], 'Russian')
+    assert h.headlines_settings('New study', 3, 0.8, 0.9, 0, 15, 7)[0] == 7

@@ -20,7 +20,7 @@ from .tokenize import check_text, TK_NL
 from .classify import predict_texts
 from .tagger import is_tagger
 from .batch import Batcher, ClassifyBatcher, JOINS
-from .generate import score_texts, next_words
+from .generate import score_texts, next_words, gen_request
 from .export import load_model, shipped_models, model_card
 from .train import train_default
 from .lm import check_device, get_tokenizer
@@ -307,6 +307,7 @@ class Handlers:
         "The seed a request will use (a random one drawn now) and how to make the same headlines again"
         kw = self._headline_args(prompt, n, temperature, top_p, min_words, max_words, seed, novel, style)
         kw['seed'] = random.randrange(MAX_SEED) if kw['seed'] is None else kw['seed']
+        gen_request(self.lms['headlines'], **kw) # every check `generate` makes, before the page shows a command for it
         return kw['seed'], settings_markdown('headlines', kw)
 
     def _origin_table(self, names:list[str], origin:str|None)->pd.DataFrame:
@@ -346,6 +347,7 @@ class Handlers:
         "The seed a request will use (a random one drawn now) and how to make the same names again"
         kw = self._name_args(start, n, temperature, seed, origin, novel)
         kw['seed'] = random.randrange(MAX_SEED) if kw['seed'] is None else kw['seed']
+        gen_request(self.lms['names'], **kw) # every check `generate` makes, before the page shows a command for it
         return kw['seed'], settings_markdown('names', kw)
 
     @user_errors
@@ -503,7 +505,7 @@ def _headlines_tab(h:Handlers):
                 prompt = gr.Textbox(label='Start with (optional)', placeholder='e.g. New study',
                                     elem_id='headlines-prompt')
                 n = gr.Slider(1, MAX_APP_N, value=10, step=1, label='How many', elem_id='headlines-n')
-                temp = gr.Slider(0.0, 2.0, value=0.8, step=0.05, label='Temperature')
+                temp = gr.Slider(0.05, 2.0, value=0.8, step=0.05, label='Temperature')
                 top_p = gr.Slider(0.05, 1.0, value=0.9, step=0.05, label='Top-p')
                 with gr.Row():
                     min_w = gr.Number(value=4, precision=0, label='Min words')
@@ -551,7 +553,7 @@ def _names_tab(h:Handlers):
                 origin = _origin_input(h.models['names'].awd.categories)
                 start = gr.Textbox(label='Starting letters (optional)', placeholder='e.g. K', elem_id='names-start')
                 n = gr.Slider(1, MAX_APP_N, value=10, step=1, label='How many', elem_id='names-n')
-                temp = gr.Slider(0.0, 2.0, value=0.8, step=0.05, label='Temperature')
+                temp = gr.Slider(0.05, 2.0, value=0.8, step=0.05, label='Temperature')
                 seed = gr.Number(value=-1, precision=0, label='Seed (-1: random)')
                 novel = _novel_box(h, 'names', 'Only new names (redraw any that is a training name)')
                 with gr.Row():
