@@ -222,3 +222,12 @@ def test_settings_refuse_what_generate_refuses(app_models, kw, msg):
     if 'seed' in kw:
         with pytest.raises(Exception, match=msg): h.names_settings('K', 3, 0.8, kw['seed'], 'Russian')
     assert h.headlines_settings('New study', 3, 0.8, 0.9, 0, 15, 7)[0] == 7
+
+def test_gradio_checks_print_no_traceback(client, capfd):
+    "A value outside a slider's range or a dropdown's choices, sent through the API: the message, and no traceback"
+    capfd.readouterr()
+    with pytest.raises(Exception, match='greater than maximum value'):
+        client.predict('New study', 10_000, 0.8, 0.9, 4, 15, 0, api_name='/headlines')
+    with pytest.raises(Exception, match='not in the list of choices'):
+        client.predict('K', 3, 0.8, 1, 'Klingon', api_name='/names')
+    assert 'Traceback' not in capfd.readouterr().err

@@ -59,6 +59,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                              'toolkit.app.learner_card': ('app.html#learner_card', 'toolkit/app.py'),
                              'toolkit.app.load_models': ('app.html#load_models', 'toolkit/app.py'),
                              'toolkit.app.public_card': ('app.html#public_card', 'toolkit/app.py'),
+                             'toolkit.app.quiet_checks': ('app.html#quiet_checks', 'toolkit/app.py'),
                              'toolkit.app.serve': ('app.html#serve', 'toolkit/app.py'),
                              'toolkit.app.settings_markdown': ('app.html#settings_markdown', 'toolkit/app.py'),
                              'toolkit.app.shown_pieces': ('app.html#shown_pieces', 'toolkit/app.py'),

@@ -31,8 +31,8 @@ __all__ = ['MAX_APP_PROMPT', 'MAX_APP_N', 'MAX_TEXT_CHARS', 'MAX_QUEUE', 'MAX_UP
            'MAX_WAITING', 'STREAM_EVERY', 'SUGGESTIONS', 'ANY_STYLE', 'GEN_CONCURRENCY', 'HEADLINE_EXAMPLES',
            'NAME_EXAMPLES', 'SCORE_EXAMPLES', 'CLASSIFY_EXAMPLES', 'TAG_EXAMPLES', 'app_device', 'ensure_models',
            'load_models', 'tiny_models', 'user_errors', 'public_card', 'learner_card', 'shown_pieces',
-           'settings_markdown', 'Handlers', 'card_markdown', 'card_summary', 'write_models', 'build_app', 'app_models',
-           'start_app', 'launch', 'serve']
+           'settings_markdown', 'Handlers', 'card_markdown', 'card_summary', 'write_models', 'quiet_checks',
+           'build_app', 'app_models', 'start_app', 'launch', 'serve']
 
 # %% ../nbs/10_app.ipynb #c005
 def app_device()->str:
@@ -662,6 +662,18 @@ def _models_tab(h:Handlers):
         btn.click(h.cards, None, out, api_name='cards')
 
 # %% ../nbs/10_app.ipynb #c043
+def quiet_checks(
+    demo:gr.Blocks, # the app, built
+):
+    """Gradio's own checks of an input (a slider's range, a dropdown's choices: reached through the API) fail as the
+    app's do: the caller gets the message, the server's console no traceback"""
+    for c in demo.blocks.values():
+        if not isinstance(c, gr.components.Component): continue
+        def pre(payload, _pre=c.preprocess):
+            try: return _pre(payload)
+            except gr.Error as e: raise _user_error(ValueError(e.message)) from None
+        c.preprocess = pre
+
 def build_app(
     models:dict[str, Learner], # loaded learners by kind: 'headlines', 'names', and classifiers
     batching:str='step', # how concurrent requests share a model (`Batcher`'s join): 'step', 'pass' or 'none'
@@ -678,6 +690,7 @@ def build_app(
         if h.lms: _score_tab(h)
         if h.taggers: _tag_tab(h)
         _models_tab(h)
+    quiet_checks(demo)
     demo.queue(default_concurrency_limit=4, api_open=False, max_size=MAX_QUEUE) # every route goes through the queue
     demo.models, demo.handlers = list(models), h # what it serves, by name; its handlers (and their batchers)
     return demo
