@@ -231,3 +231,13 @@ def test_gradio_checks_print_no_traceback(client, capfd):
     with pytest.raises(Exception, match='not in the list of choices'):
         client.predict('K', 3, 0.8, 1, 'Klingon', api_name='/names')
     assert 'Traceback' not in capfd.readouterr().err
+
+def test_card_table_reads_well():
+    "A card's table: no blank head row, counts as 5,010 not 5.01e+03, the architecture in words, figures by name"
+    from toolkit.app import card_markdown, learner_card
+    from toolkit.export import load_model
+    md = card_markdown('tagger', learner_card(load_model('tagger')))
+    lines = md.splitlines()
+    assert lines[2].startswith('| what | ') and '| | |' not in md
+    assert 'e+0' not in md and 'embeddings 256, 2 LSTM layers of 512' in md and '{' not in md
+    assert 'sentences 2,859, words 57,498' in md and 'macro-F1' in md and 'f1_score' not in md

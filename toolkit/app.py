@@ -424,6 +424,22 @@ class Handlers:
 
 
 # %% ../nbs/10_app.ipynb #c038
+_NAMES = dict(valid_loss='loss', bpc='bits per character', f1_score='macro-F1', perplexity='perplexity',
+              word_ppl='perplexity per word', n_test='texts', n_test_words='words') # a card's figures, as the page says them
+
+def _num(v)->str:
+    "A figure as a reader reads it: 5,010 and 14,812, not 5.01e+03; 0.768, 1.68"
+    if isinstance(v, bool) or not isinstance(v, (int, float)): return str(v)
+    return f'{v:,}' if isinstance(v, int) else f'{v:,.0f}' if abs(v) >= 1000 else f'{v:.3g}'
+
+def _arch(a:dict)->str:
+    "An architecture in words: embeddings 256, 2 LSTM layers of 512, tied"
+    if not isinstance(a, dict) or 'n_hid' not in a: return json.dumps(a)
+    s = f"embeddings {a.get('emb_sz')}, {a.get('n_layers')} LSTM layers of {a['n_hid']}"
+    if a.get('tie_weights'): s += ', input and output embeddings tied'
+    if a.get('head_hid'): s += f", a bidirectional LSTM of {a['head_hid']} over them"
+    return s
+
 def _card_rows(card:dict)->list[tuple]:
     "The rows of a model card's table, as (name, value)"
     task = card.get('task')
@@ -432,17 +448,19 @@ def _card_rows(card:dict)->list[tuple]:
     n, unit = card.get('n_texts', card.get('n_sents')), 'sentences' if task == 'tag' else 'texts'
     trained = f"{'?' if n is None else f'{n:,}'} {unit}, {card.get('epochs')} epochs, {card.get('train_minutes')} min"
     rows = [('what', what), ('corpus', card.get('corpus')), ('preset', card.get('preset')),
-            ('architecture', json.dumps(card.get('arch'))),
+            ('architecture', _arch(card.get('arch'))),
             ('tokenizer', f"{tok['model_type']}, {tok['vocab_sz']:,} pieces"),
             ('parameters', f"{card.get('n_params', 0)/1e6:.1f}M"), ('trained on', trained),
-            ('validation', ', '.join(f'{k} {v:.3g}' for k,v in card.get('metrics', {}).items()))]
+            ('validation', ', '.join(f'{_NAMES.get(k, k)} {_num(v)}' for k,v in card.get('metrics', {}).items()))]
     if card.get('test_metrics'):
-        rows.append(('held-out test', ', '.join(f'{k} {v:.3g}' for k,v in card['test_metrics'].items()
+        names = {**_NAMES, 'n_test': unit} # how many texts (or sentences) the test part holds
+        rows.append(('held-out test', ', '.join(f'{names.get(k, k)} {_num(v)}' for k,v in card['test_metrics'].items()
                                                if isinstance(v, (int, float)))))
     if card.get('rebuild'): rows.append(('rebuild', f"`{card['rebuild']}`"))
     if card.get('classes'): rows.append(('classes', ', '.join(card['classes'])))
     if card.get('tags'):
         tags = card['tags']
+        tags = [f'`{t}`' for t in tags] # '.' (punctuation) is a tag too
         rows.append(('tags', ', '.join(tags[:30]) + (f' and {len(tags) - 30} more' if len(tags) > 30 else '')))
     if card.get('categories'):
         rows.append(('origins' if card.get('corpus') == 'names' else 'categories', ', '.join(card['categories'])))
@@ -455,8 +473,8 @@ def card_markdown(
     card:dict, # its model card
 )->str:
     "A model card as a short Markdown table"
-    rows = _card_rows(public_card(card))
-    return f"### {kind}\n\n| | |\n|---|---|\n" + '\n'.join(f'| {k} | {v} |' for k,v in rows)
+    (k0, v0), *rows = _card_rows(public_card(card)) # its first row heads the table (an empty head showed as a blank row)
+    return f"### {kind}\n\n| {k0} | {v0} |\n|---|---|\n" + '\n'.join(f'| {k} | {v} |' for k,v in rows)
 
 _SAY = dict(bpc='bits per character', accuracy='accuracy', f1_score='macro-F1') # the figures cards hold
 
