@@ -241,3 +241,10 @@ def test_card_table_reads_well():
     assert lines[2].startswith('| what | ') and '| | |' not in md
     assert 'e+0' not in md and 'embeddings 256, 2 LSTM layers of 512' in md and '{' not in md
     assert 'sentences 2,859, words 57,498' in md and 'macro-F1' in md and 'f1_score' not in md
+
+@pytest.mark.parametrize('start', ['7', 'Ал', '!?'])
+def test_names_start_the_model_never_saw(app_models, start):
+    "Starting letters the names model never saw were glued onto its names ('7omanover'): now a clear error"
+    from toolkit.app import Handlers
+    with pytest.raises(Exception, match='the names model has never seen'):
+        Handlers(app_models).names_settings(start, 3, 0.8, 1, 'Russian')

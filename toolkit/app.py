@@ -323,6 +323,12 @@ class Handlers:
         kw = {**_gen_args(start, n, temperature, seed=seed), 'max_words': 3, 'max_tokens': 30,
               'novel': self._novel('names', novel)}
         del kw['top_p']
+        known = {p.lstrip('▁') for p in self.models['names'].dls.vocab} # the letters of the names it learnt from
+        bad = sorted({ch for ch in kw['prompt'] if not ch.isspace() and ch not in known and ch.lower() not in known})
+        if bad:
+            letters = ''.join(sorted((k for k in known if len(k) == 1 and not k.isupper()), key=lambda c: (not c.isalpha(), c)))
+            raise ValueError(f"the names model has never seen {', '.join(map(repr, bad))} in a name: start with the "
+                             f"letters it knows ({letters})")
         cats = self.models['names'].awd.categories
         if cats:
             if not origin: raise ValueError(f"choose an origin: one of {', '.join(cats)}")
@@ -614,6 +620,7 @@ def _write_tab(h:Handlers):
         btn.click(h.suggest, [text, model], words, api_name=False, **kw)
         for ev in (text.submit, model.change, tab.select): ev(h.suggest, [text, model], words, api_name=False, **kw)
         words.input(h.pick, [text, words, model], [text, words], api_name=False, **kw)
+        text.input(lambda: gr.Radio(choices=[], value=None), None, words, api_name=False, queue=False) # typed: stale
 
 def _classify_tab(h:Handlers):
     "The Classify tab: a text; the label probabilities of every loaded classifier"
