@@ -62,9 +62,9 @@ def test_cards_endpoint(client):
 
 @pytest.mark.parametrize('args, msg', [
     (('x'*10_000, 5, 0.8, 0.9, 4, 15, 0), 'the prompt is 10,000 characters long; the app takes at most 200'),
-    (('', 0, 0.8, 0.9, 4, 15, 0), 'Value 0 is less than minimum value 1'),   # the slider's own bound
+    (('', 0, 0.8, 0.9, 4, 15, 0), 'How many: Value 0 is less than minimum value 1'),   # the slider's own bound
     (('', MAX_APP_N+1, 0.8, 0.9, 4, 15, 0), f'Value {MAX_APP_N+1} is greater than maximum value {MAX_APP_N}'),
-    (('', 5, 0.0, 0.9, 4, 15, 0), 'temperature must be above 0'),
+    (('', 5, 0.0, 0.9, 4, 15, 0), 'Temperature: Value 0.0 is less than minimum value 0.05'),
     (('', 5, 0.8, 0.9, 9, 3, 0), r'min_words \(9\) must not exceed max_words \(3\)'),
 ])
 def test_bad_input_is_a_clear_error(client, args, msg):

@@ -694,9 +694,9 @@ def quiet_checks(
     app's do: the caller gets the message, the server's console no traceback"""
     for c in demo.blocks.values():
         if not isinstance(c, gr.components.Component): continue
-        def pre(payload, _pre=c.preprocess):
+        def pre(payload, _pre=c.preprocess, _label=getattr(c, 'label', None)): # the field's name, then the check's message
             try: return _pre(payload)
-            except gr.Error as e: raise _user_error(ValueError(e.message)) from None
+            except gr.Error as e: raise _user_error(ValueError(f'{_label}: {e.message}' if _label else e.message)) from None
         c.preprocess = pre
 
 def build_app(

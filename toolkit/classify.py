@@ -477,9 +477,10 @@ if not hasattr(TextLearner, '_fastai_predict'): TextLearner._fastai_predict = Te
                                                                                 # models and taggers have their own
 @patch
 def predict(self:TextLearner, item, rm_type_tfms=None, with_input=False):
-    "fastai's `predict` for a classifier, with a clear error for an item that is not a text, or an empty one"
-    check_text(item)
-    if not item.strip(): raise ValueError("the text is empty: enter a text to classify")
+    "fastai's `predict` for a classifier, with a clear error for an item that is not a text (None), or an empty one"
+    if item is None or isinstance(item, str): # fastai's classifiers take a DataFrame row too
+        check_text(item)
+        if not item.strip(): raise ValueError("the text is empty: enter a text to classify")
     return self._fastai_predict(item, rm_type_tfms=rm_type_tfms, with_input=with_input)
 
 # %% ../nbs/06_classify.ipynb #c024c
