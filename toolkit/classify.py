@@ -250,8 +250,7 @@ class Ensemble:
 
     def predict(self, text:str):
         "Like a fastai classifier's `predict`: the label, its index, and the members' averaged class probabilities"
-        check_text(text)
-        if not text.strip(): raise ValueError("the text is empty: enter a text to classify")
+        check_text(text, 'the text', empty='enter a text to classify')
         probs = _probs(self, [text], 1)[0]
         i = int(probs.argmax())
         return self.classes[i], torch.tensor(i), probs
@@ -463,8 +462,7 @@ def predict_texts(
         raise TypeError(f"texts must be a list of texts, got {type(texts).__name__}")
     texts = list(texts)
     for i, t in enumerate(texts):
-        check_text(t, f'text {i}')
-        if not t.strip(): raise ValueError(f"text {i} is empty: enter a text to classify")
+        check_text(t, f'text {i}', empty='enter a text to classify')
     cols = ['label', 'prob'] + [f'prob_{c}' for c in classes]
     if not texts: return pd.DataFrame(columns=cols)
     probs = _probs(learn, texts, bs)
@@ -479,8 +477,7 @@ if not hasattr(TextLearner, '_fastai_predict'): TextLearner._fastai_predict = Te
 def predict(self:TextLearner, item, rm_type_tfms=None, with_input=False):
     "fastai's `predict` for a classifier, with a clear error for an item that is not a text (None), or an empty one"
     if item is None or isinstance(item, str): # fastai's classifiers take a DataFrame row too
-        check_text(item)
-        if not item.strip(): raise ValueError("the text is empty: enter a text to classify")
+        check_text(item, 'the text', empty='enter a text to classify')
     return self._fastai_predict(item, rm_type_tfms=rm_type_tfms, with_input=with_input)
 
 # %% ../nbs/06_classify.ipynb #c024c

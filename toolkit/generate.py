@@ -800,8 +800,7 @@ def score_texts(
         raise TypeError(f"texts must be a text or a list of texts, got {type(texts).__name__}")
     texts = list(texts)
     for i, t in enumerate(texts):
-        check_text(t, f'text {i}')
-        if not t.strip(): raise ValueError(f"text {i} is empty: there is nothing to score")
+        check_text(t, f'text {i}', empty='there is nothing to score')
         if len(t) > MAX_SCORE_CHARS: raise ValueError(f"text {i} is {len(t):,} characters long; at most {MAX_SCORE_CHARS:,}")
     info, model = vocab_info(learn), learn.model
     enc, dec, dev, end = model[0], model[1], next(model.parameters()).device, vocab_info(learn).end_id

@@ -25,6 +25,7 @@ TK_ESC = '\ue000' # splits the letters of a special token typed by a user (`x\ue
 def check_text(
     t:str, # a text from a user
     name:str='text', # what to call it in the error
+    empty:str|None=None, # if given, a blank `t` is an error too, saying this (e.g. 'enter a text to classify')
 )->str:
     "`t`, or a `ValueError` if it is not a string SentencePiece can read (a lone surrogate: bytes that are not UTF-8)"
     if not isinstance(t, str):
@@ -34,6 +35,7 @@ def check_text(
     except UnicodeEncodeError as e:
         raise ValueError(f"{name} is not valid UTF-8 text: character {e.start+1} is {t[e.start]!r}, a lone surrogate "
                          "(bytes that are not UTF-8 in a file or on the command line?)") from None
+    if empty is not None and not t.strip(): raise ValueError(f"{name} is empty: {empty}")
     return t
 
 # %% ../nbs/02_tokenize.ipynb #c026
