@@ -297,3 +297,19 @@ def test_config_task_and_shapes(tiny_lm_path, tmp_path):
     m = shutil.copytree(tiny_lm_path, tmp_path/'wide')
     (m/'config.json').write_text(json.dumps({**cfg, 'arch': {**cfg['arch'], 'n_hid': cfg['arch']['n_hid'] + 1}}))
     refused(['generate', m], 'the weights do not fit the architecture and vocabulary in config.json (RuntimeError:')
+
+def test_names_start_unknown_characters(app_models_dir):
+    "A character the names model never saw was glued onto its names by the API and the CLI ('7Kunakiki-Ghanet')"
+    names = app_models_dir/'names'
+    with pytest.raises(ValueError, match=r"this model has never seen '7' in its training texts: start with the characters it knows \(abc"):
+        load_model(names).generate('7K', n=2, category='Russian')
+    refused(['generate', names, '--prompt', 'Кар', '--category', 'Russian'], 'this model has never seen')
+    assert load_model(names).generate('Ka', n=2, category='Russian', seed=0)[0].startswith('Ka') # known letters, any case
+
+def test_distinct(tiny_lm, tiny_lm_path):
+    "distinct: no two samples of a call the same; impossible with greedy decoding"
+    res = tiny_lm.generate(n=40, temperature=0.3, max_tokens=4, seed=0, distinct=True)
+    assert len({' '.join(t.split()).casefold() for t in res}) == 40
+    refused(['generate', tiny_lm_path, '-n', '3', '--greedy', '--distinct'], '--distinct with --greedy: greedy decoding writes the same text every time; sample (leave out --greedy)')
+    out = awd_here('generate', tiny_lm_path, '-n', '10', '--temperature', '0.3', '--max-tokens', '4', '--seed', '1', '--distinct')
+    assert out.returncode == 0 and len(set(out.stdout.splitlines())) == 10, out

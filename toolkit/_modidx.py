@@ -293,6 +293,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'toolkit.generate._Watch._why': ('generate.html#_watch._why', 'toolkit/generate.py'),
                                   'toolkit.generate._bad_pieces': ('generate.html#_bad_pieces', 'toolkit/generate.py'),
                                   'toolkit.generate._check_bad_words': ('generate.html#_check_bad_words', 'toolkit/generate.py'),
+                                  'toolkit.generate._check_chars': ('generate.html#_check_chars', 'toolkit/generate.py'),
                                   'toolkit.generate._check_forward': ('generate.html#_check_forward', 'toolkit/generate.py'),
                                   'toolkit.generate._check_stops': ('generate.html#_check_stops', 'toolkit/generate.py'),
                                   'toolkit.generate._clean': ('generate.html#_clean', 'toolkit/generate.py'),

@@ -235,9 +235,9 @@ def settings_markdown(
     "How to make a result again: the `awd generate` command and the `generate` call, with the seed and every setting"
     used = {k: v for k,v in kw.items() if k in _FLAGS and v not in (None, '') and not (k == 'min_words' and not v)}
     cli = ['awd', 'generate', model] + [a for k,v in used.items() for a in (_FLAGS[k], f'{v:g}' if isinstance(v, float) else str(v))]
-    if kw.get('novel'): cli.append('--novel')
+    cli += [f for k, f in (('novel', '--novel'), ('distinct', '--distinct')) if kw.get(k)]
     args = ([repr(used.pop('prompt'))] if 'prompt' in used else []) + [f'{k}={v!r}' for k,v in used.items()]
-    if kw.get('novel'): args.append('novel=True')
+    args += [f'{k}=True' for k in ('novel', 'distinct') if kw.get(k)]
     return (f"Seed **{kw['seed']}**. The same {model} again, from a shell or a notebook:\n\n"
             f"```bash\n{shlex.join(cli)}\n```\n\n"
             f"```python\nload_model({model!r}).generate({', '.join(args)})\n```")
@@ -285,7 +285,7 @@ class Handlers:
 
     def _headline_args(self, prompt, n, temperature, top_p, min_words, max_words, seed, novel, style=None)->dict:
         kw = dict(_gen_args(prompt, n, temperature, top_p, min_words, max_words, seed), max_tokens=80,
-                  novel=self._novel('headlines', novel))
+                  novel=self._novel('headlines', novel), distinct=True) # ten headlines, ten different ones
         if style not in (None, '', ANY_STYLE): kw['category'] = str(style) # checked by `generate`
         return kw
 
@@ -323,12 +323,7 @@ class Handlers:
         kw = {**_gen_args(start, n, temperature, seed=seed), 'max_words': 3, 'max_tokens': 30,
               'novel': self._novel('names', novel)}
         del kw['top_p']
-        known = {p.lstrip('▁') for p in self.models['names'].dls.vocab} # the letters of the names it learnt from
-        bad = sorted({ch for ch in kw['prompt'] if not ch.isspace() and ch not in known and ch.lower() not in known})
-        if bad:
-            letters = ''.join(sorted((k for k in known if len(k) == 1 and not k.isupper()), key=lambda c: (not c.isalpha(), c)))
-            raise ValueError(f"the names model has never seen {', '.join(map(repr, bad))} in a name: start with the "
-                             f"letters it knows ({letters})")
+        kw['distinct'] = True # ten names, ten different ones
         cats = self.models['names'].awd.categories
         if cats:
             if not origin: raise ValueError(f"choose an origin: one of {', '.join(cats)}")

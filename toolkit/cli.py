@@ -140,7 +140,8 @@ def cmd_generate(a):
     res = learn.generate(a.prompt, n=a.n, temperature=a.temperature, top_k=a.top_k, top_p=a.top_p, greedy=a.greedy,
                          min_words=a.min_words, max_words=a.max_words, max_tokens=a.max_tokens,
                          stop_at_eos=not a.no_stop, repetition_penalty=a.repetition_penalty, seed=a.seed,
-                         category=a.category, return_logprobs=True, novel=a.novel, stop=a.stop, bad_words=a.bad_word)
+                         category=a.category, return_logprobs=True, novel=a.novel, stop=a.stop, bad_words=a.bad_word,
+                         distinct=a.distinct)
     if a.sort: res = sorted(res, key=lambda s: -s.logprob/(s.n_tokens+1))
     apart = any('\n' in s.text for s in res) # texts past their end (--no-stop) span lines: a blank line between them
     for s in res:
@@ -457,6 +458,7 @@ def _add_generate(sub, ps:dict):
     g.add_argument('--scores', action='store_true', help='print the mean log-probability per piece before each text')
     g.add_argument('--sort', action='store_true', help='most likely texts first')
     g.add_argument('--novel', action='store_true', help='draw again any text that copies a training text')
+    g.add_argument('--distinct', action='store_true', help='draw again any text that repeats another of this call')
     g.add_argument('--stop', action='append', metavar='STRING', help='end a text where this string appears (not kept); '
                    'repeat for several')
     g.add_argument('--bad-word', action='append', metavar='WORD', help='a word no text may hold; repeat for several')
@@ -605,6 +607,9 @@ CLI_WORDS = [ # the Python API's words in the errors `awd` passes on, and what a
     ('lm_vote=True needs lm: language models trained with the labels as categories (names_lm)',
      '--lm-vote needs --lm: language models trained with the labels as categories (`awd train names`, or --category-col)'),
     ("with trust_pickle=True (the CLI's --trust-pickle)", 'with --trust-pickle'),
+    ('distinct=True with greedy=True', '--distinct with --greedy'),
+    ('sample (greedy=False) or ask for one text', 'sample (leave out --greedy) or ask for one text (-n 1)'),
+    ('or turn novel or distinct off)', 'or leave out --novel and --distinct)'),
 ]
 
 def cli_words(

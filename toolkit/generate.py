@@ -604,13 +604,23 @@ def _continue(learn, text:str, category:str|None, **kwargs)->tuple[list[str], li
                  state=get_start_state(learn), **kwargs)
     return pieces, [([info.vocab[i] for i in ids], lp) for ids,lp in res]
 
+def _check_chars(learn, prompt:str, info:VocabInfo):
+    "A character model's prompt holds only characters its training texts had (an unknown one would be glued on as is)"
+    if getattr(get_tokenizer(learn), 'model_type', None) != 'char': return
+    known = {p.lstrip('▁') for p in info.vocab}
+    bad = sorted({ch for ch in prompt if not ch.isspace() and ch not in known and ch.lower() not in known})
+    if bad:
+        chars = ''.join(sorted((k for k in known if len(k) == 1 and not k.isupper()), key=lambda c: (not c.isalpha(), c)))
+        raise ValueError(f"this model has never seen {', '.join(map(repr, bad))} in its training texts: start with the "
+                         f"characters it knows ({chars})")
+
 def gen_request(
     learn, # a language model the toolkit made
     prompt:str='', n:int=1, temperature:float=1.0, top_k:int|None=None, top_p:float|None=None, min_p:float|None=None,
     greedy:bool=False, min_words:int=0, max_words:int|None=None, max_tokens:int=200, stop_at_eos:bool=True,
     no_unk:bool=True, repetition_penalty:float=1.0, seed:int|None=None, category:str|None=None,
     return_logprobs:bool=False, novel:bool=False, stop:str|list[str]|None=None, bad_words:str|list[str]|None=None,
-    on_row=None, # called as on_row(request, i, ids, logprob) as each row finishes
+    distinct:bool=False, on_row=None, # called as on_row(request, i, ids, logprob) as each row finishes
 )->GenRequest:
     "One `generate` call, checked, as the engine's request (its pieces and output form kept on it)"
     _check_forward(learn)
@@ -623,7 +633,11 @@ def gen_request(
     if stop_at_eos and min_words > len(prompt.split()) + max_tokens: # each new word takes at least one piece
         raise ValueError(f"min_words ({min_words}) cannot be reached: the prompt has {len(prompt.split())} words and "
                          f"max_tokens ({max_tokens}) pieces add at most {max_tokens} more; raise max_tokens or lower min_words")
+    if distinct and greedy and n > 1:
+        raise ValueError("distinct=True with greedy=True: greedy decoding writes the same text every time; sample "
+                         "(greedy=False) or ask for one text")
     info = vocab_info(learn)
+    _check_chars(learn, prompt, info)
     pieces = prompt_pieces(learn, prompt, category)
     stops, bad = _check_stops(stop), _check_bad_words(bad_words, prompt)
     fp = getattr(learn.awd, 'fingerprint', None) if novel else None
@@ -635,7 +649,8 @@ def gen_request(
                    bool(prompt) and prompt[-1].isspace(), get_start_state(learn), on_row, return_logprobs,
                    bans=_bad_pieces(info, bad) or None)
     r.pieces, r.return_logprobs, r.vocab, r.stops = pieces, return_logprobs, info.vocab, stops
-    if stops or bad or fp is not None: r.watch, r.every_step = _Watch(r, stops, bad, fp), bool(stops or bad)
+    if stops or bad or fp is not None or distinct:
+        r.watch, r.every_step = _Watch(r, stops, bad, fp, distinct), bool(stops or bad)
     return r
 
 MAX_STOPS, MAX_STOP_CHARS = 16, 200 # stop strings per call, and characters of each
@@ -676,9 +691,10 @@ def _cut_stop(text:str, start:int, stops:list[str])->int|None:
     return min(at) if at else None
 
 class _Watch:
-    "A request's watch over its rows: cut at stop strings, throw away rows with a bad word or that copy a training text"
-    def __init__(self, r:GenRequest, stops:list[str], bad:set[str], fp):
+    "A request's watch over its rows: cut at stop strings, throw away rows with a bad word, that copy a training text or repeat another row"
+    def __init__(self, r:GenRequest, stops:list[str], bad:set[str], fp, distinct:bool=False):
         self.r, self.stops, self.bad, self.fp = r, stops, bad, fp
+        self.seen = set() if distinct else None # the finished rows' texts, spaces and case aside
         self.start = len(_clean(r.pieces))
 
     def __call__(self, ids:list[int], done:bool)->str|None:
@@ -694,13 +710,17 @@ class _Watch:
                 self._why(ids, f'the bad word {hit!r}'); return 'redraw'
         if (done or stopped) and self.fp is not None and (how := self.fp.copies(text)) is not None:
             self._why(ids, f'a copy of {how}'); return 'redraw'
+        if (done or stopped) and self.seen is not None:
+            key = ' '.join(text.split()).casefold()
+            if key in self.seen: self._why(ids, 'a repeat of another sample'); return 'redraw'
+            self.seen.add(key)
         return 'stop' if stopped else None
 
     def _why(self, ids, reason): self.r.last_reason = reason
 
 def _fail_message(r:GenRequest)->str:
     return (f"no sample without {getattr(r, 'last_reason', 'a problem')} in {r.max_draws} draws: these settings may be "
-            "impossible together (drop a bad word, raise the temperature, or turn novel off)")
+            "impossible together (drop a bad word, raise the temperature, or turn novel or distinct off)")
 
 def row_output(r:GenRequest, i:int)->str|Sample:
     "Row `i` of a finished row of `r` as `generate` returns it: a clean text, or a `Sample`"
@@ -735,6 +755,7 @@ def generate(
     novel:bool=False, # throw away and draw again any sample that copies a training text (see `toolkit.novelty`)
     stop:str|list[str]|None=None, # a sample ends where one of these strings appears (it is not kept)
     bad_words:str|list[str]|None=None, # words no sample may hold (any case, however many pieces they take)
+    distinct:bool=False, # no two samples the same (spaces and case aside): a repeat is thrown away and drawn again
 )->list:
     "Generate `n` clean texts that start with `prompt`"
     kw = {k: v for k,v in locals().items() if k != 'self'}
