@@ -190,6 +190,12 @@ def test_tag_endpoint(client):
     assert table['headers'] == ['word', 'tag', 'meaning', 'probability'] and len(table['data']) == 6
     assert all(0 < r[3] <= 1 for r in table['data'])
 
+def test_tag_emoji_whole(app_models):
+    "An emoji's variation selector or skin tone was tagged as a word of its own ('❤', '\\ufe0f')"
+    from toolkit.app import Handlers
+    spans, table = Handlers(app_models).tag('I ❤️ it 👍🏽')
+    assert [t for t, tag in spans if tag] == ['I', '❤️', 'it', '👍🏽'] and len(table) == 4
+
 @pytest.mark.parametrize('text, msg', [('   ', 'enter a sentence to tag'),
                                        ('x'*10_000, 'the text is 10,000 characters long')])
 def test_tag_bad_input(client, text, msg):

@@ -38,13 +38,17 @@ __all__ = ['WORD_RE', 'LABEL_AT', 'IGNORE', 'Word', 'split_words', 'word_pieces'
 # %% ../nbs/06b_tagger.ipynb #t005
 _ABBR = ("Mr|Mrs|Ms|Dr|St|Jr|Sr|Mt|Ft|Co|Corp|Inc|Ltd|Bros|Gen|Gov|Sen|Rep|Rev|Prof|Lt|Col|Capt|Sgt|Maj|vs|etc|"
          "No|Nos|Jan|Feb|Mar|Apr|Aug|Sept|Sep|Oct|Nov|Dec")
+# what belongs to the character before it: combining accents, variation selectors (❤️), skin tones (👍🏽), emoji tags
+_MARK = r'[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe00-\ufe0f\ufe20-\ufe2f\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f]'
+_W = rf'(?:\w{_MARK}*)+' # letters and digits, each with its marks (an e and a combining accent are one letter)
 WORD_RE = re.compile(rf"""
     ``|''|-{{2,}}|\.{{3,}}                  # Brown's quotes, dashes and ellipses
   | (?:[A-Za-z]\.){{2,}}                   # initials and abbreviations: U.S., e.g.
   | (?:{_ABBR})\.(?!\w)                    # titles and short forms: Mr., Dr., Inc.
   | [$£€]?\d+(?:[.,:/]\d+)*(?:%|'?s\b)?    # numbers: 1,000  3.5  10:30  $45  1920's
-  | \w+(?:[-'’.&]\w+)*(?:'(?!\w))?         # words with inner hyphens and apostrophes (don't, o'clock); boys'
-  | \S                                     # any other character on its own
+  | {_W}(?:[-'’.&]{_W})*(?:'(?!\w))?         # words with inner hyphens and apostrophes (don't, o'clock); boys'
+  | [\U0001f1e6-\U0001f1ff]{{2}}             # a flag: two regional letters
+  | \S{_MARK}*(?:\u200d\S{_MARK}*)*          # any other character on its own, with its marks (an emoji sequence whole)
 """, re.X)
 
 class Word(NamedTuple):
