@@ -76,6 +76,7 @@ def test_train_refuses_before_work(tmp_path):
     f = tmp_path/'two.csv'; two[['text']].to_csv(f, index=False)
     refused(['train', f, '--preset', 'tiny', '--epochs', '1', '--out', tmp_path/'m'],
             'needs at least 513 tokens of training text')
+    assert awd('train', f, '--preset', 'tiny', '--out', tmp_path/'m')[1] == '' # refused before the start line
     for args, msg in [(['--bs', '0'], 'bs must be'), (['--seq-len', '0'], 'seq_len must be'),
                       (['--seq-len', '-1'], 'seq_len must'), (['--vocab-sz', '5'], 'vocab_sz must be'),
                       (['--lr', '-1'], 'lr must be'), (['--lr', 'nan'], 'lr must be'), (['--lr', '0'], 'lr must be'),
@@ -205,7 +206,7 @@ def test_cli_fuzz(data, tiny_lm_path, tiny_clf, fuzz_dir, texts_csv):
 def test_minutes_zero_refused(texts_csv, tmp_path):
     "--minutes 0 was read as no budget and trained an epoch"
     refused(['train', texts_csv, '--preset', 'tiny', '--minutes', '0', '--out', tmp_path/'m'],
-            'minutes must be a number in (0, 10080], got 0.0')
+            'minutes must be a number in (0, 10080] (at most a week), got 0.0')
     assert not (tmp_path/'m').exists()
 
 def test_damaged_weights_one_clear_line(tiny_lm_path, tmp_path):
@@ -313,3 +314,11 @@ def test_distinct(tiny_lm, tiny_lm_path):
     refused(['generate', tiny_lm_path, '-n', '3', '--greedy', '--distinct'], '--distinct with --greedy: greedy decoding writes the same text every time; sample (leave out --greedy)')
     out = awd_here('generate', tiny_lm_path, '-n', '10', '--temperature', '0.3', '--max-tokens', '4', '--seed', '1', '--distinct')
     assert out.returncode == 0 and len(set(out.stdout.splitlines())) == 10, out
+
+@pytest.mark.parametrize('flags, msg', [(['--epochs', '0'], 'epochs must be an integer from 1 to 10,000, got 0'),
+                                        (['--minutes', '99999'], 'minutes must be a number in (0, 10080] (at most a week)')])
+def test_train_tagger_refuses_before_work(flags, msg, tmp_path):
+    "`awd train-tagger --epochs 0` trained the recipe's epochs (0 read as not given); bad values printed the start line first"
+    code, out, err = awd('train-tagger', 'pos', '--preset', 'tiny', '--out', tmp_path/'t', *flags)
+    assert code == 2 and out == '' and msg in err and err.count('\n') == 1, (out, err)
+    assert not (tmp_path/'t').exists()

@@ -64,10 +64,15 @@ def _end_distributed():
     os._exit(0) # the teardown can abort in gloo's threads ("terminate called without an active exception"): 1 run in 3
 
 
+def _batch_shape(a, names:bool)->tuple[int, int]:
+    "The batch size and sequence length a run uses: the flags', else the names recipe's (`names`), else the preset's"
+    r = NAMES_RECIPE.get(a.preset, {}) if names else {}
+    return tuple(getattr(a, k) or r.get(k) or PRESETS[a.preset][k] for k in ('bs', 'seq_len'))
+
 def _say_distributed(say, a, dev, names:bool):
     "The line a distributed run adds: processes, the batch per process and in all, the learning rate"
     from toolkit.lm import world_size
-    bs = a.bs or (NAMES_RECIPE.get(a.preset, {}).get('bs') if names else None) or PRESETS[a.preset]['bs']
+    bs = _batch_shape(a, names)[0]
     lr = a.lr or (NAMES_LR if names else PRESETS[a.preset]['lr'])
     backend = 'nccl' if dev.type == 'cuda' else 'gloo'
     say(f"distributed over {world_size()} processes ({backend}): batch {bs} per process, effective batch "
@@ -101,6 +106,9 @@ def cmd_train(a):
     cat_col = None if a.no_categories else (a.category_col or corpus.get('category_col'))
     df = _training_texts(a, label_col=cat_col)
     tokenizer = a.tokenizer or corpus.get('tokenizer') or ('char' if cat_col and not corpus else 'subword')
+    names = bool(cat_col) and tokenizer == 'char' # `names_lm` and its recipe
+    bs, seq_len = _batch_shape(a, names)
+    check_train_args(texts=df.text, bs=bs, seq_len=seq_len) # too little text to fill a batch: said before the start line
     dev = check_device(a.device, a.precision)
     if a.distributed: check_distributed()
     say = print if is_rank0() else (lambda *args, **kw: None) # one voice per distributed run
@@ -108,7 +116,7 @@ def cmd_train(a):
     what = f", conditioned on {cat_col!r} ({df.label.nunique()} categories)" if cat_col else ''
     say(f"training a {a.preset} AWD-LSTM on {len(df):,} texts from {a.data} ({tokenizer} tokenizer{what}) on {dev}"
         + (f" in {a.precision}" if a.precision else '') + f", {_starts_from(pre)}", flush=True)
-    if a.distributed: _say_distributed(say, a, dev, bool(cat_col))
+    if a.distributed: _say_distributed(say, a, dev, names)
     if a.resume and checkpoint_path(a.out).exists(): say(f"resuming from {checkpoint_path(a.out)}", flush=True)
     card, opts = dict(corpus=_corpus_name(a.data), text_col=a.text_col), _lm_options(a, cat_col, tokenizer, pre)
     try: learn = train_and_export(df, a.out, epochs=a.epochs, seed=a.seed, card=card, **opts)
@@ -292,11 +300,13 @@ def cmd_train_tagger(a):
     "Train a part-of-speech (or any per-word) tagger on the bundled pos corpus or a file, and export it"
     from toolkit.lm import use_pretrained
     from toolkit.train import train_tagger_and_export
+    from toolkit.tagger import _check_tagger_args
+    n = TAGGER_RECIPE['epochs'] if a.epochs is None else a.epochs
+    _check_tagger_args(n, a.lr, a.minutes, a.bs, a.seed, a.head_hid, a.tag_weight) # before the start line: no work done
     df, words_col, tags_col = _tagged_data(a)
     lm = load_lm(a.lm, a.trust_pickle) if a.lm else None
     pre = lm is None and use_pretrained(False if a.no_pretrained else None, a.preset, 'subword', a.vocab_sz)
     how = f"from {a.lm}" if lm is not None else _starts_from(pre)
-    n = a.epochs or TAGGER_RECIPE['epochs']
     budget = f"{a.minutes:g} minutes" if a.minutes else f"the head for an epoch, then {n} epoch{'' if n == 1 else 's'}"
     print(f"training a tagger of {tags_col!r} on {len(df):,} sentences from {a.data}, {how}, {budget}", flush=True)
     learn = train_tagger_and_export(df, a.out, words_col, tags_col, seed=a.seed, card=dict(corpus=_corpus_name(a.data),

@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['MAX_SEED', 'MAX_EPOCHS', 'MAX_N', 'MAX_TOKENS', 'MAX_PROMPT_CHARS', 'ModelInfo', 'DataInfo', 'model_info',
-           'require_info', 'members', 'replace_dir', 'unwritable', 'atomic_dir', 'atomic_file', 'check_writable',
-           'file_lock', 'eval_mode', 'check_arg', 'load_error', 'is_int', 'is_num', 'check_seed']
+__all__ = ['MAX_SEED', 'MAX_EPOCHS', 'MAX_N', 'MAX_TOKENS', 'MAX_PROMPT_CHARS', 'MAX_MINUTES', 'ModelInfo', 'DataInfo',
+           'model_info', 'require_info', 'members', 'replace_dir', 'unwritable', 'atomic_dir', 'atomic_file',
+           'check_writable', 'file_lock', 'eval_mode', 'check_arg', 'load_error', 'is_int', 'is_num', 'check_seed',
+           'check_minutes']
 
 # %% ../nbs/00_core.ipynb #c005
 @dataclass
@@ -231,3 +232,12 @@ def check_seed(
 ):
     "Raise a `ValueError` unless `seed` is an integer from 0 to `MAX_SEED`"
     check_arg(name, seed, is_int(seed) and 0 <= seed <= MAX_SEED, f'an integer from 0 to {MAX_SEED:,} (2**32-1)')
+
+MAX_MINUTES = 7*24*60 # a training run's time budget: at most a week
+
+def check_minutes(
+    minutes, # a time budget in minutes, or None (none)
+):
+    "Raise a `ValueError` unless `minutes` is None or a number in (0, `MAX_MINUTES`]"
+    check_arg('minutes', minutes, minutes is None or is_num(minutes) and 0 < minutes <= MAX_MINUTES,
+              f'a number in (0, {MAX_MINUTES}] (at most a week)')

@@ -26,7 +26,7 @@ from fastai.text.learner import language_model_learner, LMLearner, match_embeds
 from .data import split_df
 from .tokenize import SPTokenizer, make_tokenizer, text_tokenizer, MIN_VOCAB_SZ
 from .core import ModelInfo, DataInfo, model_info, atomic_dir, check_arg, is_int, is_num, check_seed, MAX_EPOCHS
-from .core import load_error
+from .core import load_error, check_minutes
 from .recipes import get_preset, PRETRAINED, PRETRAINED_PRESET
 from .novelty import Fingerprint
 
@@ -502,9 +502,8 @@ def _fingerprint(texts:pd.Series)->str:
 def _check_run(resume:bool, checkpoint, minutes, drop_mult):
     "Check the arguments only `train_lm` takes: what a resume needs, the time budget and `drop_mult`"
     if resume and checkpoint is None: raise ValueError("resume=True needs the checkpoint directory to resume from")
+    check_minutes(minutes)
     if minutes is not None:
-        check_arg('minutes', minutes, isinstance(minutes, (int, float)) and 0 < minutes <= 7*24*60,
-                  'a number in (0, 10080]')
         if resume:
             raise ValueError("a time budget (minutes) cannot resume a run; resume runs the epochs it was started with")
     ok = drop_mult is None or (isinstance(drop_mult, (int, float)) and 0 < drop_mult <= 10) # dropout fails at 0

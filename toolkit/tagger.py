@@ -25,7 +25,7 @@ from fastai.text.models.awdlstm import AWD_LSTM
 from fastai.text.learner import LMLearner
 from .data import read_table, pick_col, write_table, check_out
 from .tokenize import SPTokenizer, make_tokenizer, escape_special, replace_case, check_text
-from .core import ModelInfo, DataInfo, check_arg, is_int, is_num, check_seed, MAX_EPOCHS, eval_mode
+from .core import ModelInfo, DataInfo, check_arg, is_int, is_num, check_seed, check_minutes, MAX_EPOCHS, eval_mode
 from .recipes import get_preset, TAGGER_RECIPE
 from .lm import get_tokenizer, load_pretrained, has_pretrained, use_pretrained, check_device, quiet, TimeBudget
 
@@ -505,8 +505,7 @@ def _check_tagger_args(epochs, lr, minutes, bs, seed, head_hid, tag_weight=0):
     "Errors for arguments of `train_tagger` that cannot train, before any work"
     check_arg('epochs', epochs, is_int(epochs) and 1 <= epochs <= MAX_EPOCHS, f'an integer from 1 to {MAX_EPOCHS:,}')
     check_arg('lr', lr, lr is None or is_num(lr) and 0 < lr <= 10, 'a number above 0 and at most 10')
-    check_arg('minutes', minutes, minutes is None or is_num(minutes) and 0 < minutes <= 60*24*7,
-              'a positive number of minutes (at most a week)')
+    check_minutes(minutes)
     check_arg('bs', bs, bs is None or is_int(bs) and 1 <= bs <= 4096, 'an integer from 1 to 4096')
     check_arg('head_hid', head_hid, is_int(head_hid) and 0 <= head_hid <= 4096, 'an integer from 0 to 4096')
     check_arg('tag_weight', tag_weight, is_num(tag_weight) and 0 <= tag_weight <= 1, 'a number from 0 to 1')
