@@ -21,8 +21,8 @@ import fastai.callback.schedule, fastai.callback.progress # fit_one_cycle, progr
 from fastai.text.data import TextBlock
 from fastai.text.models.awdlstm import AWD_LSTM, awd_lstm_clas_config
 from fastai.text.learner import text_classifier_learner, TextLearner, LMLearner, clean_raw_keys
-from .data import split_df, read_table, pick_col, write_table, check_out
-from .tokenize import SPTokenizer, make_tokenizer, text_tokenizer, check_text, escape_special
+from .data import split_df, write_table, read_to_copy
+from .tokenize import SPTokenizer, make_tokenizer, text_tokenizer, check_text, check_texts, escape_special
 from .core import ModelInfo, DataInfo, model_info, require_info, check_arg, is_int, MAX_EPOCHS
 from .recipes import get_preset, CLASSIFIER_RECIPE
 from .lm import get_tokenizer, lm_dls, lm_learner, train_lm, quiet, check_device, check_train_args
@@ -457,12 +457,7 @@ def predict_texts(
 )->pd.DataFrame: # `label`, `prob` (of that label), and `prob_<class>` for each class, one row per text
     "Classify `texts` in one batched pass"
     classes = classes_of(learn)
-    if isinstance(texts, str): raise ValueError("texts must be a list of strings (for one text: learn.predict(text))")
-    if texts is None or not hasattr(texts, '__iter__'):
-        raise TypeError(f"texts must be a list of texts, got {type(texts).__name__}")
-    texts = list(texts)
-    for i, t in enumerate(texts):
-        check_text(t, f'text {i}', empty='enter a text to classify')
+    texts = check_texts(texts, 'learn.predict(text)', empty='enter a text to classify')
     cols = ['label', 'prob'] + [f'prob_{c}' for c in classes]
     if not texts: return pd.DataFrame(columns=cols)
     probs = _probs(learn, texts, bs)
@@ -489,16 +484,12 @@ def predict_csv(
     bs:int=128, # texts per batch
 )->Path:
     "Write a copy of `src` with columns `pred_label`, `pred_prob` and `prob_<class>`, atomically"
-    check_out(out, src, Path(src).name.split('.')[0] + '.pred.csv') # not the file being read, and a place to write
-    src, out = Path(src).expanduser(), Path(out).expanduser().absolute()
     classes = classes_of(learn)
-    df, _ = read_table(src, no_txt="a .txt file has no columns to copy; use predict_texts, or a CSV")
-    texts = df[pick_col(df, text_col, 'text', src)].astype(str).str.strip()
-    keep = texts.str.len() > 0
-    pred = predict_texts(learn, texts[keep].tolist(), bs=bs)
-    pred.index = texts.index[keep]
-    res = df.assign(pred_label=pred.label, pred_prob=pred.prob, **{f'prob_{c}': pred[f'prob_{c}'] for c in classes})
-    return write_table(res, out, src.name.split('.')[0] + '.pred.csv')
+    c = read_to_copy(src, out, text_col, '.pred.csv', 'predict_texts')
+    pred = predict_texts(learn, c.texts[c.keep].str.strip().tolist(), bs=bs)
+    pred.index = c.texts.index[c.keep] # a blank row stays unlabelled
+    res = c.df.assign(pred_label=pred.label, pred_prob=pred.prob, **{f'prob_{k}': pred[f'prob_{k}'] for k in classes})
+    return write_table(res, c.out, c.example)
 
 # %% ../nbs/06_classify.ipynb #c031
 def _lm_votes(lm:LMLearner, texts:list)->torch.Tensor:

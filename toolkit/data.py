@@ -6,6 +6,7 @@
 from __future__ import annotations
 import csv, io, json, os
 from pathlib import Path
+from typing import NamedTuple
 import toolkit
 import numpy as np
 import pandas as pd
@@ -14,8 +15,8 @@ from .core import atomic_file, check_writable
 
 # %% auto #0
 __all__ = ['DATA_DIR', 'CORPORA', 'UNIVERSAL_TAGS', 'TEXT_SUFFIXES', 'brown_universal', 'load_corpus', 'format_of', 'read_utf8',
-           'parse_table', 'pick_col', 'read_table', 'check_out', 'write_table', 'read_texts', 'split_df', 'corpus_name',
-           'load_texts']
+           'parse_table', 'pick_col', 'read_table', 'check_out', 'write_table', 'ToCopy', 'read_to_copy', 'read_texts',
+           'split_df', 'corpus_name', 'load_texts']
 
 # %% ../nbs/01_data.ipynb #c005
 DATA_DIR = Path(toolkit.__file__).parent/'data' # the bundled corpora
@@ -205,6 +206,30 @@ def write_table(
         else: df.to_csv(tmp, index=False, sep=',', **kw)
     return out
 
+
+# %% ../nbs/01_data.ipynb #s003e
+class ToCopy(NamedTuple):
+    "What a writer of an annotated copy (`predict_csv`, `score_csv`, `tag_csv`) reads, checked before any work"
+    df:pd.DataFrame # the rows of the source, as strings
+    texts:pd.Series # their texts
+    keep:pd.Series # which texts are not blank (a blank row keeps empty columns in the copy)
+    out:Path # where the copy goes
+    example:str # the copy's file name to suggest when `out` is a directory
+
+def read_to_copy(
+    src:str|Path, # a .csv, .tsv or .jsonl file (optionally .gz)
+    out:str|Path, # where the copy will go
+    text_col:str|None, # column of texts; guessed when there is one column or one named 'text'
+    suffix:str, # the copy's name after the source's stem, to suggest for a directory (e.g. '.pred.csv')
+    use:str, # what to use instead for a .txt file, which has no columns to copy (e.g. 'predict_texts')
+)->ToCopy:
+    "The rows and texts of `src` for an annotated copy at `out`: not the file being read, a place to write, a text column"
+    example = Path(src).name.split('.')[0] + suffix
+    check_out(out, src, example)
+    src = Path(src).expanduser()
+    df, _ = read_table(src, no_txt=f"a .txt file has no columns to copy; use {use}, or a CSV")
+    texts = df[pick_col(df, text_col, 'text', src)].astype(str)
+    return ToCopy(df, texts, texts.str.strip().str.len() > 0, Path(out).expanduser().absolute(), example)
 
 # %% ../nbs/01_data.ipynb #c014
 def read_texts(

@@ -13,10 +13,10 @@ import torch
 from fastcore.basics import patch, ifnone, store_attr
 from fastai.text.learner import LMLearner, decode_spec_tokens
 from fastai.text.models.awdlstm import AWD_LSTM
-from .tokenize import SPECIAL_TOKS, detokenize, check_text
+from .tokenize import SPECIAL_TOKS, detokenize, check_text, check_texts
 from .core import model_info, eval_mode, check_arg, is_int, is_num, check_seed
 from .core import MAX_N, MAX_TOKENS, MAX_PROMPT_CHARS # the limits of `generate` (the CLI reads them without torch)
-from .data import read_table, pick_col, write_table, check_out
+from .data import write_table, read_to_copy
 from .lm import get_tokenizer, category_mark
 from .novelty import words_of
 
@@ -816,12 +816,8 @@ def score_texts(
 )->list[Score]:
     "How likely `learn` finds each of `texts`: bits per character, perplexity per word, log-probability, pieces"
     _check_forward(learn)
-    if isinstance(texts, str): raise ValueError("texts must be a list of strings (for one text: learn.score(text))")
-    if texts is None or not hasattr(texts, '__iter__'):
-        raise TypeError(f"texts must be a text or a list of texts, got {type(texts).__name__}")
-    texts = list(texts)
+    texts = check_texts(texts, 'learn.score(text)', empty='there is nothing to score', what='a text or a list of texts')
     for i, t in enumerate(texts):
-        check_text(t, f'text {i}', empty='there is nothing to score')
         if len(t) > MAX_SCORE_CHARS: raise ValueError(f"text {i} is {len(t):,} characters long; at most {MAX_SCORE_CHARS:,}")
     info, model = vocab_info(learn), learn.model
     enc, dec, dev, end = model[0], model[1], next(model.parameters()).device, vocab_info(learn).end_id
@@ -873,15 +869,11 @@ def score_csv(
     category:str|None=None, # for models trained with categories
 )->Path:
     "Write a copy of `src` with columns `bpc`, `ppl_word` and `logprob` for each text, atomically"
-    check_out(out, src, Path(src).name.split('.')[0] + '.scored.csv') # not the file being read, and a place to write
-    src, out = Path(src).expanduser(), Path(out).expanduser().absolute()
-    df, _ = read_table(src, no_txt="a .txt file has no columns to copy; use learn.score, or a CSV")
-    texts = df[pick_col(df, text_col, 'text', src)].astype(str)
-    keep = texts.str.strip().str.len() > 0 # a blank row keeps empty scores, as predict_csv keeps it unlabelled
-    res = score_texts(learn, texts[keep].tolist(), category)
-    res = df.assign(**{k: pd.Series([getattr(s, k) for s in res], index=texts.index[keep], dtype=float)
-                       for k in ('bpc', 'ppl_word', 'logprob')})
-    return write_table(res, out, src.name.split('.')[0] + '.scored.csv')
+    c = read_to_copy(src, out, text_col, '.scored.csv', 'learn.score')
+    res = score_texts(learn, c.texts[c.keep].tolist(), category) # a blank row keeps empty scores
+    res = c.df.assign(**{k: pd.Series([getattr(s, k) for s in res], index=c.texts.index[c.keep], dtype=float)
+                         for k in ('bpc', 'ppl_word', 'logprob')})
+    return write_table(res, c.out, c.example)
 
 
 # %% ../nbs/05_generate.ipynb #c045b

@@ -23,7 +23,7 @@ from fastai.callback.training import GradientClip
 import fastai.callback.schedule, fastai.callback.progress # fit_one_cycle, progress bars
 from fastai.text.models.awdlstm import AWD_LSTM
 from fastai.text.learner import LMLearner
-from .data import read_table, pick_col, write_table, check_out
+from .data import write_table, read_to_copy
 from .tokenize import SPTokenizer, make_tokenizer, escape_special, replace_case, check_text
 from .core import ModelInfo, DataInfo, check_arg, is_int, is_num, check_seed, check_minutes, MAX_EPOCHS, eval_mode
 from .recipes import get_preset, TAGGER_RECIPE
@@ -556,13 +556,9 @@ def tag_csv(
     bs:int=64, # sentences a batch
 )->Path:
     "Write a copy of `src` with columns `pred_words`, `pred_tags` and `pred_min_prob`, atomically"
-    check_out(out, src, Path(src).name.split('.')[0] + '.tags.csv') # not the file being read, and a place to write
-    src, out = Path(src).expanduser(), Path(out).expanduser().absolute()
-    df, _ = read_table(src, no_txt="a .txt file has no columns to copy; use predict_texts, or a CSV")
-    texts = df[pick_col(df, text_col, 'text', src)].astype(str)
-    keep = texts.str.strip().str.len() > 0
-    res = learn.predict_texts(texts[keep].tolist(), bs=bs)
-    col = lambda f: pd.Series([f(r) for r in res], index=texts.index[keep], dtype=object)
-    df = df.assign(pred_words=col(lambda r: ' '.join(t.word for t in r)), pred_tags=col(lambda r: ' '.join(t.tag for t in r)),
+    c = read_to_copy(src, out, text_col, '.tags.csv', 'predict_texts')
+    res = learn.predict_texts(c.texts[c.keep].tolist(), bs=bs) # a blank row keeps empty columns
+    col = lambda f: pd.Series([f(r) for r in res], index=c.texts.index[c.keep], dtype=object)
+    df = c.df.assign(pred_words=col(lambda r: ' '.join(t.word for t in r)), pred_tags=col(lambda r: ' '.join(t.tag for t in r)),
                    pred_min_prob=col(lambda r: min(t.prob for t in r)))
-    return write_table(df, out, src.name.split('.')[0] + '.tags.csv')
+    return write_table(df, c.out, c.example)

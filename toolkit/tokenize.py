@@ -12,9 +12,9 @@ from fastai.text.core import (Tokenizer, SentencePieceTokenizer, tokenize1, defa
                               UNK, PAD, BOS, EOS, FLD, TK_REP, TK_WREP, TK_UP, TK_MAJ)
 
 # %% auto #0
-__all__ = ['TK_NL', 'SPECIAL_TOKS', 'MIN_VOCAB_SZ', 'TK_ESC', 'RULES', 'TOKENIZERS', 'check_text', 'escape_special',
-           'replace_case', 'replace_lines', 'add_bos', 'SPTokenizer', 'make_tokenizer', 'text_tokenizer', 'detokenize',
-           'round_trip_share']
+__all__ = ['TK_NL', 'SPECIAL_TOKS', 'MIN_VOCAB_SZ', 'TK_ESC', 'RULES', 'TOKENIZERS', 'check_text', 'check_texts',
+           'escape_special', 'replace_case', 'replace_lines', 'add_bos', 'SPTokenizer', 'make_tokenizer',
+           'text_tokenizer', 'detokenize', 'round_trip_share']
 
 # %% ../nbs/02_tokenize.ipynb #c005
 TK_NL = 'xxnl' # a line break inside a text
@@ -37,6 +37,19 @@ def check_text(
                          "(bytes that are not UTF-8 in a file or on the command line?)") from None
     if empty is not None and not t.strip(): raise ValueError(f"{name} is empty: {empty}")
     return t
+
+def check_texts(
+    texts:list[str], # texts from a user
+    one:str, # how to pass one text instead (e.g. 'learn.predict(text)'), for the error a single string gets
+    empty:str|None=None, # if given, a blank text is an error too, saying this
+    what:str='a list of texts', # what `texts` may be, for the error a non-list gets
+)->list[str]:
+    "`texts` as a list, each checked by `check_text` and named by its place ('text 3 is empty: ...')"
+    if isinstance(texts, str): raise ValueError(f"texts must be a list of strings (for one text: {one})")
+    if texts is None or not hasattr(texts, '__iter__'): raise TypeError(f"texts must be {what}, got {type(texts).__name__}")
+    texts = list(texts)
+    for i, t in enumerate(texts): check_text(t, f'text {i}', empty=empty)
+    return texts
 
 # %% ../nbs/02_tokenize.ipynb #c026
 _SPECIAL = sorted({t[2:] for t in SPECIAL_TOKS} | {'fake', 'cat_'})
