@@ -254,3 +254,16 @@ def test_names_start_the_model_never_saw(app_models, start):
     from toolkit.app import Handlers
     with pytest.raises(Exception, match='this model has never seen .* start with the characters it knows'):
         Handlers(app_models).names_settings(start, 3, 0.8, 1, 'Russian')
+
+def test_settings_command_prompt_starting_with_dash(app_models, app_models_dir):
+    "A prompt that starts with '-' (a names model knows the hyphen) made `--prompt -al`, which argparse refuses"
+    import shlex
+    from toolkit.app import Handlers
+    from conftest import awd_here
+    h = Handlers(app_models)
+    seed, md = h.names_settings('-al', 3, 0.8, 4, 'Arabic')
+    argv = shlex.split(md.split('```bash\n')[1].split('\n```')[0])[1:]
+    assert '--prompt=-al' in argv
+    argv[1] = str(app_models_dir/'names')
+    out = awd_here(*argv)
+    assert out.returncode == 0 and out.stdout.splitlines() == h.names('-al', 3, 0.8, 4, 'Arabic')[0].splitlines(), out

@@ -248,7 +248,7 @@ def test_min_words_out_of_reach(tiny_lm, tiny_lm_path):
     "min_words that max_tokens cannot reach was silently not met"
     with pytest.raises(ValueError, match=r'min_words \(100\) cannot be reached: the prompt has 0 words and max_tokens \(20\)'):
         tiny_lm.generate(n=1, min_words=100, max_tokens=20)
-    refused(['generate', tiny_lm_path, '--min-words', '100', '--max-tokens', '20'], 'min_words (100) cannot be reached')
+    refused(['generate', tiny_lm_path, '--min-words', '100', '--max-tokens', '20'], '--min-words (100) cannot be reached')
     assert len(tiny_lm.generate('one two three', n=1, min_words=5, max_tokens=2, seed=0)) == 1 # the prompt's words count
 
 def test_not_a_language_model_names_no_command(tiny_clf):
@@ -306,12 +306,14 @@ def test_names_start_unknown_characters(app_models_dir):
         load_model(names).generate('7K', n=2, category='Russian')
     refused(['generate', names, '--prompt', 'Кар', '--category', 'Russian'], 'this model has never seen')
     assert load_model(names).generate('Ka', n=2, category='Russian', seed=0)[0].startswith('Ka') # known letters, any case
+    with pytest.raises(ValueError, match=r"never seen '\\n'"): load_model(names).generate('A\nB', category='Russian')
+    assert len(load_model(names).generate('\uff21b', n=2, category='Russian', seed=0)) == 2 # a full-width A reads as A
 
 def test_distinct(tiny_lm, tiny_lm_path):
     "distinct: no two samples of a call the same; impossible with greedy decoding"
     res = tiny_lm.generate(n=40, temperature=0.3, max_tokens=4, seed=0, distinct=True)
     assert len({' '.join(t.split()).casefold() for t in res}) == 40
-    refused(['generate', tiny_lm_path, '-n', '3', '--greedy', '--distinct'], '--distinct with --greedy: greedy decoding writes the same text every time; sample (leave out --greedy)')
+    refused(['generate', tiny_lm_path, '-n', '3', '--greedy', '--distinct'], '--distinct with --greedy: --greedy writes the same text every time; sample (no --greedy, --top-k above 1) or ask for one text (-n 1)')
     out = awd_here('generate', tiny_lm_path, '-n', '10', '--temperature', '0.3', '--max-tokens', '4', '--seed', '1', '--distinct')
     assert out.returncode == 0 and len(set(out.stdout.splitlines())) == 10, out
 
@@ -322,3 +324,27 @@ def test_train_tagger_refuses_before_work(flags, msg, tmp_path):
     code, out, err = awd('train-tagger', 'pos', '--preset', 'tiny', '--out', tmp_path/'t', *flags)
     assert code == 2 and out == '' and msg in err and err.count('\n') == 1, (out, err)
     assert not (tmp_path/'t').exists()
+
+def test_impossible_distinct_fails_soon(tiny_lm, tiny_lm_path):
+    "Each row spent its own 50 draws on repeats: 200 names at temperature 0.05 took 29 s and 9,639 redraws to fail; "
+    "now the request fails once 50 samples in a row were thrown away"
+    from toolkit.generate import gen_request, run_requests, vocab_info, row_output
+    r = gen_request(tiny_lm, n=200, temperature=0.05, max_tokens=6, distinct=True, seed=0)
+    run_requests(tiny_lm.model, vocab_info(tiny_lm), [r])
+    assert any(x[0] is None for x in r.results) and sum(r.redraws) < r.n + 10*r.max_draws, sum(r.redraws)
+    with pytest.raises(ValueError, match=r'no sample without a repeat of another sample in 50 draws: .*\(raise the '
+                       r'temperature, or ask for fewer samples or turn distinct off\)'):
+        row_output(r, next(i for i, x in enumerate(r.results) if x[0] is None))
+    refused(['generate', tiny_lm_path, '-n', '200', '--temperature', '0.05', '--max-tokens', '6', '--distinct',
+             '--top-k', '5'], '(raise --temperature or --top-k, or ask for fewer samples or leave out --distinct)')
+    with pytest.raises(ValueError, match='distinct=True with top_k=1: top_k=1 writes the same text every time'):
+        tiny_lm.generate(n=2, top_k=1, distinct=True)
+
+@pytest.mark.parametrize('flags, msg', [
+    (['--min-words', '5', '--max-words', '2'], '--min-words (5) must not exceed --max-words (2)'),
+    (['--min-words', '50', '--max-tokens', '3'], 'raise --max-tokens or lower --min-words'),
+    (['--stop', ''], '--stop must not be an empty string'),
+    (['--bad-word', 'a b'], "--bad-word 'a b' is not one word"),
+    (['--top-p', '2'], 'top_p must be a number in (0, 1], got 2.0')])
+def test_generate_errors_in_flag_words(tiny_lm_path, flags, msg):
+    refused(['generate', tiny_lm_path, *flags], msg)

@@ -297,3 +297,27 @@ def test_generate_refuses_stock_learner():
     learn = language_model_learner(dls, AWD_LSTM, pretrained=False,
                                    config={**awd_lstm_lm_config, 'emb_sz': 8, 'n_hid': 8, 'n_layers': 1})
     with pytest.raises(ValueError, match='not made by awd-toolkit'): learn.generate('the')
+
+def _run(b, reqs):
+    "Step `b` until every request in `reqs` is done"
+    while not all(r.done for r in reqs):
+        for r, i, ids, lp in b.step(): r.finish(i, ids, lp)
+
+@pytest.mark.parametrize('penalty', [1.0, 1.2])
+def test_cancel_while_a_request_waits(tiny_lm, penalty):
+    "A request dropped (cancelled) while another waited to join, or rows ending as one waits (with a repetition penalty), "
+    "made the next step fail for every request ('shape mismatch: indexing tensors could not be broadcast')"
+    from toolkit.core import eval_mode
+    from toolkit.generate import RunningBatch, gen_request, vocab_info, row_output
+    mk = lambda n, seed, **kw: gen_request(tiny_lm, prompt='New', n=n, seed=seed, min_words=4, max_tokens=12, **kw)
+    alone = mk(7, 2, repetition_penalty=penalty)
+    with torch.inference_mode(), eval_mode(tiny_lm.model):
+        b = RunningBatch(tiny_lm.model, vocab_info(tiny_lm)); b.add(alone); _run(b, [alone])
+        A, B, C = mk(5, 1, repetition_penalty=penalty), mk(7, 2, repetition_penalty=penalty), mk(3, 3)
+        b = RunningBatch(tiny_lm.model, vocab_info(tiny_lm))
+        b.add(A); b.add(C); b.step(); b.step()
+        b.add(B); b.drop(A) # a request arrives and another is cancelled in the same turn of the server's loop
+        for s in range(6): # and new ones keep arriving before steps in which rows end
+            b.add(extra := mk(2, 10 + s)); b.step()
+        _run(b, [B, C])
+    assert [row_output(B, i) for i in range(7)] == [row_output(alone, i) for i in range(7)] # B as if alone

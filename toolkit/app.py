@@ -234,7 +234,9 @@ def settings_markdown(
 )->str:
     "How to make a result again: the `awd generate` command and the `generate` call, with the seed and every setting"
     used = {k: v for k,v in kw.items() if k in _FLAGS and v not in (None, '') and not (k == 'min_words' and not v)}
-    cli = ['awd', 'generate', model] + [a for k,v in used.items() for a in (_FLAGS[k], f'{v:g}' if isinstance(v, float) else str(v))]
+    val = lambda v: f'{v:g}' if isinstance(v, float) else str(v)
+    cli = ['awd', 'generate', model] + [a for k,v in used.items() # a value that starts with '-' is joined to its flag
+                                        for a in ([f'{_FLAGS[k]}={val(v)}'] if val(v).startswith('-') else [_FLAGS[k], val(v)])]
     cli += [f for k, f in (('novel', '--novel'), ('distinct', '--distinct')) if kw.get(k)]
     args = ([repr(used.pop('prompt'))] if 'prompt' in used else []) + [f'{k}={v!r}' for k,v in used.items()]
     args += [f'{k}=True' for k in ('novel', 'distinct') if kw.get(k)]

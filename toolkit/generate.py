@@ -5,7 +5,7 @@ with the hidden state carried), with the controls users expect, linear in length
 
 # %% ../nbs/05_generate.ipynb #c002
 from __future__ import annotations
-import inspect, math
+import inspect, math, unicodedata
 from pathlib import Path
 from typing import NamedTuple
 import pandas as pd
@@ -184,11 +184,13 @@ class GenRequest:
         watch=None, # called as watch(ids, done) on a row: None (go on), 'stop' (end it here) or 'redraw' (throw it away)
         every_step:bool=False, # call `watch` at every step (stop strings, bad words), else only as a row ends
         bans:list[int]|None=None, # piece ids never produced
-        max_draws:int=50, # a row thrown away this many times fails (`results[i]` is None)
+        max_draws:int=50, # a row thrown away this many times fails (`results[i]` is None), and so does the request
+                          # once this many of its samples in a row were thrown away (no row can hope for better)
     ):
         store_attr()
         self.results, self.n_done, self.cancelled = [None]*n, 0, False
         self.redraws, self.reasons = [0]*n, [None]*n # per row: samples thrown away, and why the last one was
+        self.streak = 0 # samples thrown away since the last one kept, over all rows
 
     def finish(self, i:int, ids:list[int], logprob:float):
         self.results[i] = (ids, logprob)
@@ -303,7 +305,7 @@ class RunningBatch:
         R = self.rows
         ids, counts = torch.unique_consecutive(R['req'], return_counts=True)
         self.groups = [(self.reqs[i], c) for i,c in zip(ids.tolist(), counts.tolist())]
-        self._ar = torch.arange(len(self), device=self.dev)
+        self._ar = torch.arange(len(R['req']), device=self.dev) # the running rows (not those waiting to join)
         greedy, filt = R['greedy'], (R['top_k'] > 0) | (R['min_p'] > 0)
         self.all_greedy, self.any_greedy = bool(greedy.all()), bool(greedy.any())
         self.filtered, self.plain = filt.nonzero().squeeze(1), (~filt).nonzero().squeeze(1) # top-k / min-p rows, the rest
@@ -432,10 +434,12 @@ class RunningBatch:
         for i in ask:
             r, j = self.reqs[int(R['req'][i])], int(R['local'][i])
             verdict = r.watch(self.hist[i, :int(L[i])].tolist(), bool(done[i]))
-            if verdict == 'stop': done[i] = True
+            if verdict == 'stop': done[i], r.streak = True, 0
+            elif verdict is None and done[i]: r.streak = 0 # a sample kept
             elif verdict == 'redraw':
                 r.redraws[j] += 1
-                if r.redraws[j] < r.max_draws: restart[i], done[i] = True, False
+                r.streak += 1
+                if r.redraws[j] < r.max_draws and r.streak < r.max_draws: restart[i], done[i] = True, False
                 elif not done[i]: done[i] = True; R['length'][i] = -1 # failed: no ids
                 else: R['length'][i] = -1
         return restart
@@ -607,10 +611,11 @@ def _continue(learn, text:str, category:str|None, **kwargs)->tuple[list[str], li
 def _check_chars(learn, prompt:str, info:VocabInfo):
     "A character model's prompt holds only characters its training texts had (an unknown one would be glued on as is)"
     if getattr(get_tokenizer(learn), 'model_type', None) != 'char': return
-    known = {p.lstrip('▁') for p in info.vocab}
-    bad = sorted({ch for ch in prompt if not ch.isspace() and ch not in known and ch.lower() not in known})
+    known = {p.lstrip('▁') for p in info.vocab} | {' '}
+    seen = lambda ch: all(c in known or c.lower() in known for c in unicodedata.normalize('NFKC', ch)) # as tokenized
+    bad = sorted({ch for ch in prompt if not seen(ch)})
     if bad:
-        chars = ''.join(sorted((k for k in known if len(k) == 1 and not k.isupper()), key=lambda c: (not c.isalpha(), c)))
+        chars = ''.join(sorted((k for k in known if len(k) == 1 and not k.isupper() and k != ' '), key=lambda c: (not c.isalpha(), c)))
         raise ValueError(f"this model has never seen {', '.join(map(repr, bad))} in its training texts: start with the "
                          f"characters it knows ({chars})")
 
@@ -633,9 +638,10 @@ def gen_request(
     if stop_at_eos and min_words > len(prompt.split()) + max_tokens: # each new word takes at least one piece
         raise ValueError(f"min_words ({min_words}) cannot be reached: the prompt has {len(prompt.split())} words and "
                          f"max_tokens ({max_tokens}) pieces add at most {max_tokens} more; raise max_tokens or lower min_words")
-    if distinct and greedy and n > 1:
-        raise ValueError("distinct=True with greedy=True: greedy decoding writes the same text every time; sample "
-                         "(greedy=False) or ask for one text")
+    if distinct and (greedy or top_k == 1) and n > 1:
+        how = 'greedy=True' if greedy else 'top_k=1'
+        raise ValueError(f"distinct=True with {how}: {how} writes the same text every time; sample "
+                         "(greedy=False, top_k above 1) or ask for one text")
     info = vocab_info(learn)
     _check_chars(learn, prompt, info)
     pieces = prompt_pieces(learn, prompt, category)
@@ -719,8 +725,15 @@ class _Watch:
     def _why(self, ids, reason): self.r.last_reason = reason
 
 def _fail_message(r:GenRequest)->str:
+    "Why a request failed, and what of its own settings may help"
+    w = r.watch
+    hints = ['raise the temperature' + ''.join(f' or {k}' for k in ('top_k', 'top_p') if getattr(r, k))]
+    if getattr(w, 'bad', None): hints.append('drop a bad word')
+    if getattr(w, 'fp', None) is not None: hints.append('turn novel off')
+    if getattr(w, 'seen', None) is not None: hints.append('ask for fewer samples or turn distinct off')
+    hint = hints[0] if len(hints) == 1 else ', '.join(hints[:-1]) + ', or ' + hints[-1]
     return (f"no sample without {getattr(r, 'last_reason', 'a problem')} in {r.max_draws} draws: these settings may be "
-            "impossible together (drop a bad word, raise the temperature, or turn novel or distinct off)")
+            f"impossible together ({hint})")
 
 def row_output(r:GenRequest, i:int)->str|Sample:
     "Row `i` of a finished row of `r` as `generate` returns it: a clean text, or a `Sample`"
