@@ -4,10 +4,12 @@ Row (e) of `bench/pretrained.py` (3,000 review snippets, a seeded sample of (c)'
 movie as train_classifier does by default, scored on (c)'s 1,303 test texts), run once per seed and recipe change,
 each run in its own process with one torch thread, `--jobs` at a time. A recipe change is JSON: arguments of
 `train_classifier` (`{"lm_epochs": 8}`, `{"stages": 3}`), or `clf_drop_mult` / `pretrained_drop_mult` (the `small`
-preset's classifier and fine-tuning dropout). Prints one line per run as it ends, then the mean (sd) of validation
+preset's classifier and fine-tuning dropout), or `pretrained_dir`: a candidate pretrained model's directory (as
+`scripts/pretrain.py --out` writes it) read instead of the shipped one, to compare pretrained models. Prints one line per run as it ends, then the mean (sd) of validation
 accuracy and of test accuracy and macro-F1 per recipe, beside TF-IDF + logistic regression on the same 2,700 texts
 (deterministic). Choose on the validation column: the test columns are what the issue reads.
     python bench/small_labelled.py --seeds 0,1,2,3 --jobs 2 '{}' '{"lm_epochs": 8}' '{"stages": 3}' '{"clf_drop_mult": 0.5}'
+    python bench/small_labelled.py --seeds 0,1 --jobs 1 '{}' '{"pretrained_dir": "build/english-candidate"}'
     python bench/small_labelled.py --quick          # 400 texts, one epoch each, two recipes: a smoke test
 """
 import argparse, datetime, json, os, platform, statistics, subprocess, sys, time
@@ -35,6 +37,10 @@ def worker(seed:int, recipe:str, n_texts:int, max_rows:int|None, quick:bool=Fals
     from toolkit.all import train_classifier, predict_texts, PRESETS
     kw = {**(dict(epochs=1, lm_epochs=1) if quick else {}), **json.loads(recipe)}
     PRESETS['small'].update({k: kw.pop(k) for k in PRESET_KEYS if k in kw})
+    if 'pretrained_dir' in kw: # a candidate pretrained model, where the package's would be
+        import toolkit.lm
+        cand = Path(kw.pop('pretrained_dir')).resolve()
+        toolkit.lm.pretrained_dir = lambda name='english': cand
     small, te = data(n_texts, max_rows)
     t = time.time()
     learn = train_classifier(small, 'text', 'y', show_progress=False, pretrained=True, seed=seed, **kw)
