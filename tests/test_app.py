@@ -267,3 +267,9 @@ def test_settings_command_prompt_starting_with_dash(app_models, app_models_dir):
     argv[1] = str(app_models_dir/'names')
     out = awd_here(*argv)
     assert out.returncode == 0 and out.stdout.splitlines() == h.names('-al', 3, 0.8, 4, 'Arabic')[0].splitlines(), out
+
+def test_impossible_request_in_the_pages_words(app_models):
+    "The page has no 'distinct' to turn off (it is always on) and calls novel 'Only new': the error says what to change there"
+    from toolkit.app import Handlers
+    with pytest.raises(Exception, match=r"impossible together \(raise the temperature, untick 'Only new', or ask for fewer \('How many'\)\)"):
+        Handlers(app_models).names('K', 100, 0.05, 1, 'Russian', True)

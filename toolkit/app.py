@@ -27,10 +27,10 @@ from .lm import check_device, get_tokenizer
 from .recipes import DEFAULT_MODELS, APP_MODELS, TINY_APP
 
 # %% auto #0
-__all__ = ['MAX_APP_PROMPT', 'MAX_APP_N', 'MAX_TEXT_CHARS', 'MAX_QUEUE', 'MAX_UPLOAD', 'TAG_NAMES', 'TAG_COLORS', 'ORIGIN_COLS',
-           'MAX_WAITING', 'STREAM_EVERY', 'SUGGESTIONS', 'ANY_STYLE', 'GEN_CONCURRENCY', 'HEADLINE_EXAMPLES',
-           'NAME_EXAMPLES', 'SCORE_EXAMPLES', 'CLASSIFY_EXAMPLES', 'TAG_EXAMPLES', 'app_device', 'ensure_models',
-           'load_models', 'tiny_models', 'user_errors', 'public_card', 'learner_card', 'shown_pieces',
+__all__ = ['MAX_APP_PROMPT', 'MAX_APP_N', 'MAX_TEXT_CHARS', 'MAX_QUEUE', 'MAX_UPLOAD', 'APP_WORDS', 'TAG_NAMES', 'TAG_COLORS',
+           'ORIGIN_COLS', 'MAX_WAITING', 'STREAM_EVERY', 'SUGGESTIONS', 'ANY_STYLE', 'GEN_CONCURRENCY',
+           'HEADLINE_EXAMPLES', 'NAME_EXAMPLES', 'SCORE_EXAMPLES', 'CLASSIFY_EXAMPLES', 'TAG_EXAMPLES', 'app_device',
+           'ensure_models', 'load_models', 'tiny_models', 'user_errors', 'public_card', 'learner_card', 'shown_pieces',
            'settings_markdown', 'Handlers', 'card_markdown', 'card_summary', 'write_models', 'quiet_checks',
            'build_app', 'app_models', 'start_app', 'launch', 'serve']
 
@@ -148,9 +148,17 @@ def _gen_args(prompt, n, temperature, top_p=None, min_words=0, max_words=None, s
                 max_words=max_words, seed=None if seed is None or seed < 0 else seed) # a negative seed: random
 
 # %% ../nbs/10_app.ipynb #c022
+APP_WORDS = [ # the API's words in the errors the page shows, and what the page calls them (distinct is always on)
+    ('raise the temperature or top_p', 'raise the temperature or Top-p'),
+    ('ask for fewer samples or turn distinct off', "ask for fewer ('How many')"),
+    ('turn novel off', "untick 'Only new'"),
+]
+
 def _user_error(e:Exception)->gr.Error:
     # the page shows it; the server's console gets no traceback (bad input is the user's to fix, not a fault)
-    return gr.Error(str(e).encode('utf-8', 'replace').decode('utf-8'), print_exception=False)
+    msg = str(e)
+    for api, page in APP_WORDS: msg = msg.replace(api, page)
+    return gr.Error(msg.encode('utf-8', 'replace').decode('utf-8'), print_exception=False)
 
 def user_errors(f):
     "Turn the `ValueError`s of a handler (a generator too) into a `gr.Error` the page shows (valid UTF-8 always)"
