@@ -273,3 +273,21 @@ def test_impossible_request_in_the_pages_words(app_models):
     from toolkit.app import Handlers
     with pytest.raises(Exception, match=r"impossible together \(raise the temperature, untick 'Only new', or ask for fewer \('How many'\)\)"):
         Handlers(app_models).names('K', 100, 0.05, 1, 'Russian', True)
+
+def test_stop_frees_the_batch_at_once():
+    "The page's Stop (or a client that left) closes the handler's generator, which a web server can do only when it "
+    "yields: a request waiting for its first row yielded nothing, so its rows ran on to that row, or to the end"
+    import time
+    from toolkit.app import Handlers
+    from toolkit.export import load_model
+    h = Handlers({'headlines': load_model('headlines')}) # the shipped model: its rows take a while
+    try:
+        gen = h.headlines_stream('', 100, 2.0, 1.0, 14, 15, 7, False) # 100 long rows: none is done for a while
+        first = next(gen)
+        assert first == '' and h.batchers['headlines'].running == 100, first # a tick (no row yet), not the first row
+        gen.close()
+        for _ in range(50):
+            if h.batchers['headlines'].running == 0: break
+            time.sleep(0.1)
+        assert h.batchers['headlines'].running == 0
+    finally: h.close()

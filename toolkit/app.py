@@ -277,8 +277,9 @@ class Handlers:
         job = self.batchers[kind].submit(**kw)
         try:
             done, last = [], time.monotonic()
-            for _, text in job.stream():
-                done.append(text)
+            for got in job.stream(tick=STREAM_EVERY):
+                if got is None: yield list(done); continue # nothing new: the same again, a yield where Stop can end it
+                done.append(got[1])
                 if len(done) < job.n and time.monotonic() - last >= STREAM_EVERY:
                     last = time.monotonic()
                     yield list(done)

@@ -49,17 +49,24 @@ class Job:
         "Row `i` as `generate` returns it (once finished)"
         return row_output(self.request, i)
 
-    def stream(self, timeout:float|None=None):
-        "Yield `(row, output)` as rows finish; raises the batch's error, `TimeoutError` past `timeout` seconds"
+    def stream(self, timeout:float|None=None, tick:float|None=None):
+        """Yield `(row, output)` as rows finish, and `None` after each `tick` seconds without one (a chance for the
+        caller to stop: a web server can close a generator only when it yields); raises the batch's error, and
+        `TimeoutError` past `timeout` seconds"""
         end, k = None if timeout is None else time.monotonic() + timeout, 0
         while True:
             with self._cv:
+                t0 = time.monotonic()
                 while k == len(self._order) and not self.done:
-                    left = None if end is None else end - time.monotonic()
-                    if left is not None and left <= 0: raise TimeoutError(f"no result after {timeout} seconds")
-                    self._cv.wait(left)
+                    now = time.monotonic()
+                    if end is not None and now >= end: raise TimeoutError(f"no result after {timeout} seconds")
+                    if tick is not None and now - t0 >= tick: break
+                    waits = [w for w in (None if end is None else end - now, None if tick is None else t0 + tick - now)
+                             if w is not None]
+                    self._cv.wait(min(waits) if waits else None)
                 if self.error is not None: raise self.error
                 new, k = self._order[k:], len(self._order)
+            if not new and not self.done: yield None; continue # a tick without a finished row
             for i in new: yield i, self.output(i)
             if self.cancelled or k == self.n: return
 
