@@ -148,8 +148,13 @@ def raw_call(app_url:str, api:str, data:list)->str:
 ])
 def test_lone_surrogate_is_a_clear_error(app_url, client, api, data, msg):
     "A raw client's lone surrogate gets the app's message (not `{\"error\": null}`), and the app keeps serving"
-    out = raw_call(app_url, api, data)
-    assert 'event: error' in out and msg in out, out
+    import urllib.error
+    try: out = raw_call(app_url, api, data)
+    except urllib.error.HTTPError as e: # refused by the event's validator, before the queue: 422, the field and message
+        assert e.code == 422 and api == 'classify', e
+        out = e.read().decode()
+        assert '"parameter_name":"text"' in out and msg in out, out
+    else: assert 'event: error' in out and msg in out, out
     assert client.predict('Nakamura', api_name='/classify')
 
 def test_cards_show_no_local_paths(app_models):
@@ -236,7 +241,33 @@ def test_gradio_checks_print_no_traceback(client, capfd):
         client.predict('New study', 10_000, 0.8, 0.9, 4, 15, 0, api_name='/headlines')
     with pytest.raises(Exception, match='not in the list of choices'):
         client.predict('K', 3, 0.8, 1, 'Klingon', api_name='/names')
+    with pytest.raises(Exception, match="Language model: Value: Klingon is not in the list of choices"):
+        client.predict('New study', 'Klingon', api_name='/score') # an event with a validator: not a bare "400 Bad Request"
     assert 'Traceback' not in capfd.readouterr().err
+
+def test_validators_refuse_before_the_queue(client):
+    "Bad input to an event with a validator is refused before the request joins the queue, the message naming the field"
+    from gradio_client.exceptions import ValidationError
+    for args, api, msg in [(('  ',), '/classify', 'text: enter a text to classify'),
+                           (('', 'tagger'), '/tag', 'text: enter a sentence to tag'),
+                           (('x'*10_000, 'headlines'), '/score', 'text: the text is 10,000 characters long')]:
+        with pytest.raises(ValidationError, match=msg): client.predict(*args, api_name=api)
+
+def test_validator_names_the_field():
+    "A validator puts a check's message under the field the message names (by its label), else under the first text box"
+    import gradio as gr
+    from toolkit.app import validator
+    form = [gr.Number(label='How many'), gr.Textbox(label='Start with (optional)'), gr.Number(label='Min words'),
+            gr.Number(label='Max words'), gr.Number(label='Seed (-1: random)'), gr.State(None)]
+    def check(n, prompt, lo, hi, seed, style):
+        if lo > hi: raise ValueError(f'min_words ({lo}) must not exceed max_words ({hi})')
+        if seed > 9: raise gr.Error('seed must be an integer from 0 to 9')
+        if prompt.startswith('7'): raise ValueError("this model has never seen '7'")
+    bad = lambda *a: [i for i, v in enumerate(validator(check, form)(*a)) if not v['is_valid']]
+    assert bad(1, 'K', 9, 3, 0, None) == [2] and bad(1, 'K', 0, 3, 10, None) == [4] and bad(1, '7', 0, 3, 0, None) == [1]
+    assert bad(1, 'K', 0, 3, 0, None) == []
+    one = validator(lambda t: check(1, t, 0, 3, 0, None), form[1:2])('7') # one field: one value, not a list of one
+    assert one == {'__type__': 'validate', 'is_valid': False, 'message': "this model has never seen '7'"}
 
 def test_card_table_reads_well():
     "A card's table: no blank head row, counts as 5,010 not 5.01e+03, the architecture in words, figures by name"

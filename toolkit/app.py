@@ -6,7 +6,7 @@
 from __future__ import annotations
 import os
 os.environ.setdefault('GRADIO_ANALYTICS_ENABLED', 'False') # before gradio is imported: the app never phones home
-import functools, hashlib, inspect, json, math, random, shlex, threading, time
+import functools, hashlib, inspect, json, math, random, re, shlex, threading, time
 from pathlib import Path
 import torch
 import gradio as gr
@@ -27,12 +27,12 @@ from .lm import check_device, get_tokenizer
 from .recipes import DEFAULT_MODELS, APP_MODELS, TINY_APP
 
 # %% auto #0
-__all__ = ['MAX_APP_PROMPT', 'MAX_APP_N', 'MAX_TEXT_CHARS', 'MAX_QUEUE', 'MAX_UPLOAD', 'APP_WORDS', 'TAG_NAMES', 'TAG_COLORS',
-           'ORIGIN_COLS', 'MAX_WAITING', 'STREAM_EVERY', 'SUGGESTIONS', 'ANY_STYLE', 'GEN_CONCURRENCY',
+__all__ = ['MAX_APP_PROMPT', 'MAX_APP_N', 'MAX_TEXT_CHARS', 'MAX_QUEUE', 'MAX_UPLOAD', 'APP_WORDS', 'UNCHECKED', 'TAG_NAMES',
+           'TAG_COLORS', 'ORIGIN_COLS', 'MAX_WAITING', 'STREAM_EVERY', 'SUGGESTIONS', 'ANY_STYLE', 'GEN_CONCURRENCY',
            'HEADLINE_EXAMPLES', 'NAME_EXAMPLES', 'SCORE_EXAMPLES', 'CLASSIFY_EXAMPLES', 'TAG_EXAMPLES', 'app_device',
-           'ensure_models', 'load_models', 'tiny_models', 'user_errors', 'public_card', 'learner_card', 'shown_pieces',
-           'settings_markdown', 'Handlers', 'card_markdown', 'card_summary', 'write_models', 'quiet_checks',
-           'build_app', 'app_models', 'start_app', 'launch', 'serve']
+           'ensure_models', 'load_models', 'tiny_models', 'user_errors', 'validator', 'open_validators', 'public_card',
+           'learner_card', 'shown_pieces', 'settings_markdown', 'Handlers', 'card_markdown', 'card_summary',
+           'write_models', 'quiet_checks', 'build_app', 'app_models', 'start_app', 'launch', 'serve']
 
 # %% ../nbs/10_app.ipynb #c005
 def app_device()->str:
@@ -173,6 +173,45 @@ def user_errors(f):
         try: return f(*args, **kwargs)
         except (ValueError, OverflowError) as e: raise _user_error(e) from None
     return _f
+
+def _field(label)->str:
+    "A field's label as an error message names it: 'Seed (-1: random)' -> 'seed', 'Top-p' -> 'top p'"
+    return re.sub(r'[\s_-]+', ' ', re.sub(r'\s*\(.*', '', str(label or ''))).strip().lower()
+
+def validator(
+    check, # a handler's checks alone: raises a `ValueError` (or `gr.Error`) on bad input, and does no work
+    inputs:list, # the event's input components
+):
+    """A Gradio event's `validator` from `check`: bad input is refused before the request joins the queue, its message
+    shown under the field it names (by its label), else under the first text box, and the outputs keep their values"""
+    names = [_field(getattr(c, 'label', None)) if not isinstance(c, gr.State) else '' for c in inputs]
+    first = next((i for i, c in enumerate(inputs) if isinstance(c, gr.Textbox)), 0)
+    def _check(*args):
+        oks = [gr.validate(True, '') for _ in inputs]
+        if args and args[0] is UNCHECKED: return oks if len(inputs) > 1 else oks[0] # `open_validators`
+        try: check(*args)
+        except (ValueError, OverflowError, gr.Error) as e:
+            msg = e.message if isinstance(e, gr.Error) else _user_error(e).message
+            said = re.sub(r'[_-]+', ' ', msg.lower())
+            at = next((i for i, n in enumerate(names) if n and re.search(rf'\b{re.escape(n)}\b', said)), first)
+            oks[at] = gr.validate(False, msg)
+        return oks if len(inputs) > 1 else oks[0] # Gradio reads a one-input validator's value whole
+    return _check
+
+UNCHECKED = object() # what a validator gets when Gradio's own checks of a field failed: `open_validators`
+
+def open_validators(
+    demo:gr.Blocks, # the app, built
+):
+    """Gradio's own checks of a field (a slider's range, a dropdown's choices: reached through the API only) fail in
+    the request itself, not in its validator: there an API client would get a bare "400 Bad Request", here the message"""
+    pre = demo.preprocess_data
+    async def preprocess_data(block_fn, inputs, state, explicit_call=False):
+        try: return await pre(block_fn, inputs, state, explicit_call)
+        except gr.Error:
+            if not getattr(block_fn, 'is_validator_function', False): raise
+            return [UNCHECKED] * len(inputs)
+    demo.preprocess_data = preprocess_data
 
 
 # %% ../nbs/10_app.ipynb #c025
@@ -379,11 +418,16 @@ class Handlers:
         text = f'{text} {word}' if text else word
         return text, self.suggest(text, model)
 
+    def classify_check(self, text='')->str:
+        "`classify`'s checks alone: the text it classifies"
+        text = _text(text, 'text', MAX_TEXT_CHARS).strip()
+        if not text: raise ValueError('enter a text to classify')
+        return text
+
     @user_errors
     def classify(self, text='')->dict|tuple:
         "Each loaded classifier's label probabilities for `text` (one dict per classifier)"
-        text = _text(text, 'text', MAX_TEXT_CHARS).strip()
-        if not text: raise ValueError('enter a text to classify')
+        text = self.classify_check(text)
         futs = [self.batchers[kind].submit([text]) for kind in self.classifiers] # all at once
         out = []
         for fut in futs:
@@ -391,13 +435,18 @@ class Handlers:
             out.append({c[5:]: float(res[c].iloc[0]) for c in res.columns[2:]})
         return out[0] if len(out) == 1 else tuple(out)
 
-    @user_errors
-    def score(self, text='', model=None)->tuple[list, str]:
-        "How surprising a language model finds each piece of `text`: the pieces with their surprise, and a summary"
+    def score_check(self, text='', model=None)->tuple[str, str]:
+        "`score`'s checks alone: the text it scores, and with which language model"
         text = _text(text, 'text', MAX_TEXT_CHARS).strip()
         if not text: raise ValueError('enter a text to score')
         kind = model or next(iter(self.lms), None)
         if kind not in self.lms: raise ValueError(f"unknown model {kind!r}: one of {', '.join(self.lms)}")
+        return text, kind
+
+    @user_errors
+    def score(self, text='', model=None)->tuple[list, str]:
+        "How surprising a language model finds each piece of `text`: the pieces with their surprise, and a summary"
+        text, kind = self.score_check(text, model)
         s = score_texts(self.lms[kind], [text])[0]
         shown = shown_pieces(s.pieces)
         ppl = (f'{s.ppl_word:,.0f}' if s.ppl_word < 1e9 else f'{s.ppl_word:.2e}' if math.isfinite(s.ppl_word)
@@ -407,13 +456,18 @@ class Handlers:
                    "more it surprised the model.")
         return shown, summary
 
-    @user_errors
-    def tag(self, text='', model=None)->tuple[list, pd.DataFrame]:
-        "The words of `text` with their tags: spans for `gr.HighlightedText` (the text between words untagged), a table"
+    def tag_check(self, text='', model=None)->tuple[str, str]:
+        "`tag`'s checks alone: the text it tags, and with which tagger"
         text = _text(text, 'text', MAX_TEXT_CHARS)
         if not text.strip(): raise ValueError('enter a sentence to tag')
         kind = model or next(iter(self.taggers), None)
         if kind not in self.taggers: raise ValueError(f"unknown tagger {kind!r}: one of {', '.join(self.taggers)}")
+        return text, kind
+
+    @user_errors
+    def tag(self, text='', model=None)->tuple[list, pd.DataFrame]:
+        "The words of `text` with their tags: spans for `gr.HighlightedText` (the text between words untagged), a table"
+        text, kind = self.tag_check(text, model)
         with self.tag_locks[kind]: res = self.taggers[kind].predict(text)
         spans, at = [], 0
         for t in res:
@@ -552,7 +606,8 @@ def _headlines_tab(h:Handlers):
                 _summary(h, 'headlines')
         gr.Examples([[e] for e in HEADLINE_EXAMPLES], [prompt], label='Starts to try')
         used = gr.Number(value=-1, precision=0, label='Seed', visible=False) # the seed a request runs with
-        ev = btn.click(h.headlines_settings, [prompt, n, temp, top_p, min_w, max_w, seed, novel, style], [used, settings],
+        form = [prompt, n, temp, top_p, min_w, max_w, seed, novel, style]
+        ev = btn.click(h.headlines_settings, form, [used, settings], validator=validator(h.headlines_settings, form),
                        api_name=False, concurrency_id='settings', concurrency_limit=GEN_CONCURRENCY
                        ).success(h.headlines_stream, [prompt, n, temp, top_p, min_w, max_w, used, novel, style], out,
                                  api_name='headlines', concurrency_id='headlines', concurrency_limit=GEN_CONCURRENCY)
@@ -599,8 +654,9 @@ def _names_tab(h:Handlers):
         if cats: gr.Examples([[o, s] for o,s in NAME_EXAMPLES if o in cats], [origin, start], label='Origins to try')
         else: gr.Examples([[s] for _,s in NAME_EXAMPLES], [start], label='Starts to try')
         used = gr.Number(value=-1, precision=0, label='Seed', visible=False)
-        ev = btn.click(h.names_settings, [start, n, temp, seed, origin, novel], [used, settings], api_name=False,
-                       concurrency_id='settings', concurrency_limit=GEN_CONCURRENCY
+        form = [start, n, temp, seed, origin, novel]
+        ev = btn.click(h.names_settings, form, [used, settings], validator=validator(h.names_settings, form),
+                       api_name=False, concurrency_id='settings', concurrency_limit=GEN_CONCURRENCY
                        ).success(h.names_stream, [start, n, temp, used, origin, novel], [out, table], api_name='names',
                                  concurrency_id='names', concurrency_limit=GEN_CONCURRENCY)
         stop.click(None, None, None, cancels=[ev], api_name=False)
@@ -642,9 +698,10 @@ def _classify_tab(h:Handlers):
                                            elem_id=f'classify-{kind}'))
                     _summary(h, kind)
         gr.Examples([[e] for e in CLASSIFY_EXAMPLES], [text], label='Texts to try')
-        btn.click(h.classify, text, labels, api_name='classify', concurrency_id='classify',
+        kw = dict(validator=validator(h.classify_check, [text]), concurrency_id='classify',
                   concurrency_limit=GEN_CONCURRENCY)
-        text.submit(h.classify, text, labels, api_name=False, concurrency_id='classify', concurrency_limit=GEN_CONCURRENCY)
+        btn.click(h.classify, text, labels, api_name='classify', **kw)
+        text.submit(h.classify, text, labels, api_name=False, **kw)
 
 def _score_tab(h:Handlers):
     "The Score tab: a text and a language model; each piece coloured by how surprising the model found it"
@@ -659,8 +716,10 @@ def _score_tab(h:Handlers):
                                            elem_id='score-pieces')
                 summary = gr.Markdown(elem_id='score-summary')
         gr.Examples([[e] for e in SCORE_EXAMPLES], [text], label='Texts to try')
-        btn.click(h.score, [text, model], [marks, summary], api_name='score', concurrency_id='score',
+        kw = dict(validator=validator(h.score_check, [text, model]), concurrency_id='score',
                   concurrency_limit=GEN_CONCURRENCY)
+        btn.click(h.score, [text, model], [marks, summary], api_name='score', **kw)
+        text.submit(h.score, [text, model], [marks, summary], api_name=False, **kw)
 
 def _tag_tab(h:Handlers):
     "The Tag tab: a sentence; its words coloured by part of speech, and a table with each tag's probability"
@@ -680,7 +739,8 @@ def _tag_tab(h:Handlers):
                 table = gr.Dataframe(label='Each word, its tag and how sure the tagger is', elem_id='tag-table',
                                      interactive=False)
         gr.Examples([[e] for e in TAG_EXAMPLES], [text], label='Sentences to try')
-        kw = dict(concurrency_id='tag', concurrency_limit=GEN_CONCURRENCY)
+        kw = dict(validator=validator(h.tag_check, [text, model]), concurrency_id='tag',
+                  concurrency_limit=GEN_CONCURRENCY)
         btn.click(h.tag, [text, model], [marks, table], api_name='tag', **kw)
         text.submit(h.tag, [text, model], [marks, table], api_name=False, **kw)
 
@@ -722,6 +782,7 @@ def build_app(
         if h.taggers: _tag_tab(h)
         _models_tab(h)
     quiet_checks(demo)
+    open_validators(demo)
     demo.queue(default_concurrency_limit=4, api_open=False, max_size=MAX_QUEUE) # every route goes through the queue
     demo.models, demo.handlers = list(models), h # what it serves, by name; its handlers (and their batchers)
     return demo
