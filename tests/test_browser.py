@@ -82,6 +82,10 @@ def test_write_tab_grows_the_text(page, app_url):
     first.click()
     expect(page.locator('#write-text textarea')).to_have_value(f'New study {word}')
     expect(page.locator('#write-words label').first).to_contain_text('%')
+    page.locator('#write-text textarea').fill('x'*300) # too long: the reason under the text box, no error badge
+    page.locator('#write-suggest').click()
+    expect(page.locator('#write-text')).to_contain_text('the text is 300 characters long; the app takes at most 200')
+    assert page.get_by_text('Error', exact=True).count() == 0
 
 def test_settings_shown_and_score_in_browser(page, app_url):
     "Headlines show the seed and the command that makes them again; the Score tab colours a text's pieces"

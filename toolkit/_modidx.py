@@ -24,6 +24,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                              'toolkit.app.Handlers.score': ('app.html#handlers.score', 'toolkit/app.py'),
                              'toolkit.app.Handlers.score_check': ('app.html#handlers.score_check', 'toolkit/app.py'),
                              'toolkit.app.Handlers.suggest': ('app.html#handlers.suggest', 'toolkit/app.py'),
+                             'toolkit.app.Handlers.suggest_check': ('app.html#handlers.suggest_check', 'toolkit/app.py'),
                              'toolkit.app.Handlers.tag': ('app.html#handlers.tag', 'toolkit/app.py'),
                              'toolkit.app.Handlers.tag_check': ('app.html#handlers.tag_check', 'toolkit/app.py'),
                              'toolkit.app._arch': ('app.html#_arch', 'toolkit/app.py'),

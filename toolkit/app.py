@@ -401,12 +401,17 @@ class Handlers:
         gen_request(self.lms['names'], **kw) # every check `generate` makes, before the page shows a command for it
         return kw['seed'], settings_markdown('names', kw)
 
-    @user_errors
-    def suggest(self, text='', model=None)->dict:
-        "The words a language model finds likeliest after `text`, as the Write tab's choices (label, word)"
+    def suggest_check(self, text='', model=None)->tuple[str, str]:
+        "`suggest`'s checks alone: the text it continues, and with which language model"
         text = _text(text, 'text', MAX_APP_PROMPT)
         kind = model or next(iter(self.lms), None)
         if kind not in self.lms: raise ValueError(f"unknown model {kind!r}: one of {', '.join(self.lms)}")
+        return text, kind
+
+    @user_errors
+    def suggest(self, text='', model=None)->dict:
+        "The words a language model finds likeliest after `text`, as the Write tab's choices (label, word)"
+        text, kind = self.suggest_check(text, model)
         words = next_words(self.lms[kind], text.strip(), k=SUGGESTIONS) # read-only on the weights, as `score`: safe beside the batcher
         return gr.Radio(choices=[(f'{w}  ·  {p:.1%}', w) for w, p in words], value=None)
 
@@ -679,8 +684,10 @@ def _write_tab(h:Handlers):
         words = gr.Radio(choices=[], label='Next word: click to add it', elem_id='write-words')
         btn = gr.Button('Suggest next words', elem_id='write-suggest')
         kw = dict(concurrency_id='write', concurrency_limit=GEN_CONCURRENCY)
-        btn.click(h.suggest, [text, model], words, api_name=False, **kw)
-        for ev in (text.submit, model.change, tab.select): ev(h.suggest, [text, model], words, api_name=False, **kw)
+        check = validator(h.suggest_check, [text, model])
+        btn.click(h.suggest, [text, model], words, api_name=False, validator=check, **kw)
+        for ev in (text.submit, model.change, tab.select):
+            ev(h.suggest, [text, model], words, api_name=False, validator=check, **kw)
         words.input(h.pick, [text, words, model], [text, words], api_name=False, **kw)
         text.input(lambda: gr.Radio(choices=[], value=None), None, words, api_name=False, queue=False) # typed: stale
 
