@@ -322,3 +322,14 @@ def test_stop_frees_the_batch_at_once():
             time.sleep(0.1)
         assert h.batchers['headlines'].running == 0
     finally: h.close()
+
+def test_models_tab_escapes_cards():
+    "A model's directory name or card value is text on the Models tab: no HTML of its own, no '|' breaking the table"
+    from toolkit.app import card_markdown
+    import re
+    card = {'task': 'classify', 'title': 'Tickets | <b>team', 'tokenizer': {'model_type': 'unigram', 'vocab_sz': 9},
+            'corpus': 'a|b.csv', 'classes': ['<img src=x onerror=alert(1)>', 'ok']}
+    md = card_markdown('<img src=x>', card)
+    assert '<img' not in md and '<b>' not in md and '&lt;img src=x&gt;' in md and 'a\\|b.csv' in md
+    assert 'Tickets \\| &lt;b&gt;team' in md
+    assert all(len(re.split(r'(?<!\\)\|', line)) == 4 for line in md.splitlines() if line.startswith('| ')) # two cells

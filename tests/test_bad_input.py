@@ -77,10 +77,10 @@ def test_train_refuses_before_work(tmp_path):
     refused(['train', f, '--preset', 'tiny', '--epochs', '1', '--out', tmp_path/'m'],
             'needs at least 513 tokens of training text')
     assert awd('train', f, '--preset', 'tiny', '--out', tmp_path/'m')[1] == '' # refused before the start line
-    for args, msg in [(['--bs', '0'], 'bs must be'), (['--seq-len', '0'], 'seq_len must be'),
-                      (['--seq-len', '-1'], 'seq_len must'), (['--vocab-sz', '5'], 'vocab_sz must be'),
-                      (['--lr', '-1'], 'lr must be'), (['--lr', 'nan'], 'lr must be'), (['--lr', '0'], 'lr must be'),
-                      (['--epochs', '0'], 'epochs must be'), (['--max-rows', '0'], 'max_rows must be')]:
+    for args, msg in [(['--bs', '0'], '--bs must be'), (['--seq-len', '0'], '--seq-len must be'), # the flags' names
+                      (['--seq-len', '-1'], '--seq-len must'), (['--vocab-sz', '5'], '--vocab-sz must be'),
+                      (['--lr', '-1'], '--lr must be'), (['--lr', 'nan'], '--lr must be'), (['--lr', '0'], '--lr must be'),
+                      (['--epochs', '0'], '--epochs must be'), (['--max-rows', '0'], '--max-rows must be')]:
         refused(['train', f, '--out', tmp_path/'m', *args], msg)
     assert [p.name for p in tmp_path.iterdir()] == ['two.csv']
 
@@ -252,7 +252,7 @@ def test_min_words_out_of_reach(tiny_lm, tiny_lm_path):
     assert len(tiny_lm.generate('one two three', n=1, min_words=5, max_tokens=2, seed=0)) == 1 # the prompt's words count
 
 def test_not_a_language_model_names_no_command(tiny_clf):
-    refused(['generate', tiny_clf], 'holds a TextLearner, not a language model (one made by `awd train`)')
+    refused(['generate', tiny_clf], 'holds a classifier, not a language model (one made by `awd train`)')
     refused(['score', tiny_clf, 'a text'], 'not a language model (one made by `awd train`)')
 
 def test_empty_name_posterior(app_models_dir):
@@ -348,3 +348,111 @@ def test_impossible_distinct_fails_soon(tiny_lm, tiny_lm_path):
     (['--top-p', '2'], 'top_p must be a number in (0, 1], got 2.0')])
 def test_generate_errors_in_flag_words(tiny_lm_path, flags, msg):
     refused(['generate', tiny_lm_path, *flags], msg)
+
+def test_serve_models_dir_that_cannot_be_one(tmp_path, tiny_lm_path):
+    "awd serve --models-dir: a typo, a file, or one model instead of the directory holding it served the shipped "
+    "models without a word"
+    refused(['serve', '--models-dir', tmp_path/'typo', '--no-train'], f'{tmp_path/"typo"}: no such models directory')
+    (tmp_path/'m.pkl').write_bytes(b'x')
+    refused(['serve', '--models-dir', tmp_path/'m.pkl'], 'm.pkl is a file: the models directory holds models')
+    refused(['serve', '--models-dir', tiny_lm_path], f'is a model, not a directory of models: give the directory that holds '
+            f'it ({tiny_lm_path.parent})')
+
+def test_hidden_entries_are_not_served(tmp_path, tiny_lm_path):
+    "A hidden directory in the models directory (a save's leftover '.NAME.PID.old', '.git', ...) is not a model to serve"
+    import shutil
+    from toolkit.app import _saved_models
+    shutil.copytree(tiny_lm_path, tmp_path/'.mine.123.old'); shutil.copytree(tiny_lm_path, tmp_path/'mine')
+    assert list(_saved_models(tmp_path)) == ['mine']
+
+# ---------------------------------------------------------------- a user's own training files (a bug hunt's finds)
+
+def test_pretrained_does_not_apply_to_texts_it_cannot_read():
+    "Chinese, Arabic or Hebrew texts are runs of unknown pieces to the English model: it learned nothing from them and "
+    "reported accuracy 1 (it predicted xxunk); from scratch instead, or an error when pretrained=True was asked for"
+    from toolkit.lm import use_pretrained, unknown_reason, has_pretrained
+    from toolkit.cli import _starts_from
+    if not has_pretrained(): pytest.skip('no pretrained model in the package')
+    cjk = ['新しい研究 コーヒー 健康', '睡眠 医者 癌のリスク'] * 50
+    english = ['New study finds coffee may help 😀', 'Café owners say naïve résumé rules'] * 50
+    assert use_pretrained(None, texts=english) and unknown_reason(english) is None
+    assert not use_pretrained(None, texts=cjk)
+    with pytest.raises(ValueError, match=r"pretrained=True cannot apply: 100% of the characters of these texts are "
+                                         r"unknown to it \('"): use_pretrained(True, texts=cjk)
+    assert _starts_from(False, cjk, refused=False).startswith('from scratch (not from the pretrained English model: 100%')
+    assert _starts_from(False, cjk, refused=True) == 'from scratch' # --no-pretrained: the user's choice, no reason
+
+def test_missing_texts_in_a_dataframe_are_dropped():
+    "train_lm on a DataFrame with missing texts (NaN): a TypeError from the run's fingerprint; lm_dls drops them"
+    from toolkit.data import load_corpus
+    df = load_corpus('headlines').sample(400, random_state=0)[['text']].reset_index(drop=True)
+    df.loc[::7, 'text'] = None
+    learn = train_lm(df, preset='tiny', vocab_sz=200, epochs=1, show_progress=False)
+    assert len(learn.dls.train_ds) + len(learn.dls.valid_ds) > 0
+
+def test_time_budget_writes_no_checkpoint(tmp_path):
+    "A --minutes run cannot resume, so it writes no checkpoint: Ctrl-C said '--resume continues from it', and a plain "
+    "--resume then saved its mid-schedule weights as a finished run"
+    from toolkit.data import load_corpus
+    df = load_corpus('headlines').sample(300, random_state=0)
+    train_lm(df, preset='tiny', vocab_sz=200, minutes=0.05, checkpoint=tmp_path/'ck', show_progress=False)
+    assert not (tmp_path/'ck').exists()
+
+def test_tagger_vocab_sz_checked():
+    "train_tagger(vocab_sz=3) ended in SentencePiece's RuntimeError; `awd train-tagger --vocab-sz 3` printed a traceback"
+    from toolkit.tagger import _check_tagger_args
+    with pytest.raises(ValueError, match='vocab_sz must be'): _check_tagger_args(1, None, None, None, 42, 0, 0, vocab_sz=3)
+    refused(['train-tagger', 'pos', '--no-pretrained', '--preset', 'tiny', '--vocab-sz', '3'], '--vocab-sz must be')
+
+def test_tags_written_as_numbers():
+    "Tags given as a list of numbers ([0, 3, 1], from JSON lines) were split as text: '[0,', '3,', '1]'"
+    from toolkit.tagger import _as_list
+    assert _as_list('[0, 3, 1]', 'tags', 0) == ['0', '3', '1'] and _as_list([0, 3], 'tags', 0) == ['0', '3']
+    assert _as_list("['The', 'jury']", 'words', 0) == ['The', 'jury']
+    assert _as_list('[ The jury ]', 'words', 0) == ['[', 'The', 'jury', ']'] # words between brackets stay words
+
+def test_lines_break_only_at_line_breaks(tmp_path):
+    "A U+2028 or form feed inside a JSON string or a line is text: JSON lines that Python reads were refused, and a "
+    ".txt line was split in two (str.splitlines breaks at both)"
+    from toolkit.data import read_table
+    (tmp_path/'a.jsonl').write_text('{"text": "one\u2028two"}\n{"text": "three"}\r\n', encoding='utf-8')
+    df, _ = read_table(tmp_path/'a.jsonl')
+    assert df.text.tolist() == ['one\u2028two', 'three']
+    (tmp_path/'a.txt').write_text('one\x0ctwo\nthree\r\nfour\n', encoding='utf-8')
+    assert read_table(tmp_path/'a.txt')[0].text.tolist() == ['one\x0ctwo', 'three', 'four']
+
+def test_semicolon_csv_refused(tmp_path):
+    "A CSV separated by ';' read as one column 'text;label': it trained on the labels too, without a word"
+    (tmp_path/'semi.csv').write_text('text;label\nGood film;pos\nBad film;neg\n')
+    refused(['train', tmp_path/'semi.csv', '--preset', 'tiny'], "has one column, 'text;label': is it separated by ';'?")
+
+def test_category_col_named_in_errors(tmp_path, texts_csv):
+    "Errors about --category-col named 'label', the column it was renamed to inside"
+    df = pd.read_csv(texts_csv); df['outlet'] = ['a', None, 'b'] * (len(df)//3) + ['a'] * (len(df) % 3)
+    df.to_csv(tmp_path/'cat.csv', index=False)
+    code, _, err = awd('train', tmp_path/'cat.csv', '--category-col', 'outlet', '--preset', 'tiny', '--quiet')
+    assert code == 2 and "'outlet'" in err and "'label'" not in err, err
+
+def test_cli_says_flags():
+    "The command line's errors name flags (--valid-pct), not the Python API's arguments (valid_pct)"
+    from toolkit.cli import cli_words
+    assert cli_words('valid_pct must be a number in (0, 1)') == '--valid-pct must be a number in (0, 1)'
+    assert cli_words('vocab_sz 20 is too small for these texts; give vocab_sz >= 31') == \
+        '--vocab-sz 20 is too small for these texts; give --vocab-sz >= 31'
+    assert cli_words('pretrain=True needs lm_epochs >= 1 (or pass pretrain=False)') == \
+        'the language-model stage needs --lm-epochs >= 1 (or pass --no-pretrain)'
+    assert cli_words('trained for 3 epochs in 2 minutes') == 'trained for 3 epochs in 2 minutes'
+
+def test_backward_model_says_what_it_cannot_do():
+    "A backward model asked to score said it 'cannot continue a prompt; generate with a forward model'"
+    from toolkit.data import load_corpus
+    bwd = train_lm(load_corpus('headlines').sample(300, random_state=0), preset='tiny', vocab_sz=200, backwards=True,
+                   show_progress=False)
+    with pytest.raises(ValueError, match='cannot score texts as they are written; score with a forward model'):
+        bwd.score('New study')
+    with pytest.raises(ValueError, match='cannot continue a prompt; generate with a forward model'): bwd.generate('New')
+
+def test_classifier_options_moot_with_lm(tiny_lm_path):
+    "train-classifier --lm M --no-pretrained (or --tokenizer, --no-pretrain, --vocab-sz) ran as if they were not there"
+    refused(['train-classifier', 'reviews', '--lm', tiny_lm_path, '--no-pretrained', '--tokenizer', 'char'],
+            "--no-pretrained and --tokenizer with --lm: the classifier starts from --lm's language model")

@@ -197,7 +197,7 @@ def test_members_cli_fresh_process(awd, reviews, tmp_path):
     assert r.returncode == 0, r.stderr
     assert [json.loads(l)['probs']['fresh'] for l in r.stdout.splitlines()] == pytest.approx(mean.tolist(), abs=1e-4)
     r = awd_here('train-classifier', tmp_path/'reviews.csv', '--label-col', 'label', '--members', '0', '--out', tmp_path/'x')
-    assert r.returncode == 2 and 'members must be a whole number from 1 to 20, got 0' in r.stderr
+    assert r.returncode == 2 and '--members must be a whole number from 1 to 20, got 0' in r.stderr
     assert not (tmp_path/'x').exists()
 
 @pytest.mark.slow # a fresh process or long training: `make test`, not `make test-fast`

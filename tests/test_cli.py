@@ -56,7 +56,7 @@ def test_train_minutes(awd, tmp_path):
 def test_train_bad_drop_mult(tmp_path):
     r = awd_here('train', 'headlines', '--drop-mult', '-1', '--out', tmp_path/'m')
     assert r.returncode == 2 and 'Traceback' not in r.stderr
-    assert 'drop_mult must be a number in (0, 10] (0.01 for almost no dropout), got -1.0' in r.stderr
+    assert '--drop-mult must be a number in (0, 10] (0.01 for almost no dropout), got -1.0' in r.stderr
     assert not (tmp_path/'m').exists()
 
 def help_of(command:str)->str:

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import torch
 from toolkit.all import load_corpus, train_lm, train_classifier, predict_texts
-from toolkit.export import export_learner, save_portable, load_model, PORTABLE_FILES, PORTABLE_VERSION
+from toolkit.export import export_learner, save_portable, load_model, shipped_models, PORTABLE_FILES, PORTABLE_VERSION
 from conftest import awd_here, awd_fresh
 
 ROOT = Path(__file__).parent.parent
@@ -99,7 +99,29 @@ DAMAGE = {
     'architecture does not fit': (lambda d: _rewrite_config(arch={**json.loads((d/'config.json').read_text())['arch'],
                                                                   'n_hid': 99})(d),
                                   'the weights do not fit the architecture'),
+    # bytes changed inside the weights: torch loads them (it checks no checksum) and the model wrote garbage
+    'bytes changed in weights': (lambda d: _scramble(d/'weights.pt'), 'weights.pt is damaged or was replaced'),
+    "another model's tokenizer": (lambda d: shutil.copy(shipped_models()['names']/'tokenizer.model', d),
+                                  'tokenizer.model is damaged or was replaced'),
+    'empty tokenizer': (lambda d: (d/'tokenizer.model').write_bytes(b''), 'tokenizer.model holds no pieces'),
+    'NaN weights, no checksums': (lambda d: _nan_weights(d), 'holds weights that are not finite numbers'),
+    'card not an object': (lambda d: (d/'card.json').write_text('[]'), 'card.json is damaged: not a JSON object'),
+    'card metrics null': (lambda d: (d/'card.json').write_text('{"metrics": null}'), 'its metrics are not a set'),
 }
+
+def _scramble(f:Path):
+    "64 bytes in the middle of `f` changed, as a bad disk or copy changes them"
+    import random
+    b = bytearray(f.read_bytes()); r = random.Random(0)
+    for i in range(len(b)//2, len(b)//2 + 64): b[i] = r.randrange(256)
+    f.write_bytes(bytes(b))
+
+def _nan_weights(d:Path):
+    "A model saved before checksums were recorded, whose weights hold a NaN (a diverged training, or damage)"
+    w = torch.load(d/'weights.pt', weights_only=True)
+    next(v for v in w['model'].values() if v.is_floating_point())[0] = float('nan')
+    torch.save(w, d/'weights.pt')
+    c = json.loads((d/'config.json').read_text()); del c['sha256']; (d/'config.json').write_text(json.dumps(c))
 
 @pytest.fixture
 def damaged(lm_and_dir, tmp_path):
@@ -118,7 +140,7 @@ def test_damaged_model_api(damaged, kind):
     assert str(d) in str(e.value)
 
 @pytest.mark.parametrize('kind', ['missing weights', 'truncated weights', 'junk tokenizer', 'newer version',
-                                  'vocab does not fit'])
+                                  'vocab does not fit', 'bytes changed in weights', 'card not an object'])
 def test_damaged_model_cli(damaged, kind):
     "awd generate: one line naming the model and what is wrong, exit status 2, no traceback"
     d = damaged(kind)
@@ -189,3 +211,50 @@ def test_shipped_pretrained_model_loads():
     from toolkit.export import load_model
     learn = load_model(Path(toolkit.__file__).parent/'models'/'english')
     assert len(learn.generate('The', n=2, seed=0, max_words=6)) == 2
+
+
+def test_save_through_a_symlink(lm_and_dir, tmp_path):
+    "Saving over a model directory that is a symbolic link writes where it points, and the link stays: it was moved "
+    "aside as a hidden '.NAME.PID.old' link that `awd serve` then served as a model of its own"
+    learn, d = lm_and_dir
+    store, models = tmp_path/'store', tmp_path/'models'
+    shutil.copytree(d, store); models.mkdir(); (models/'mine').symlink_to(store)
+    export_learner(learn, models/'mine', corpus='again')
+    assert (models/'mine').is_symlink() and sorted(p.name for p in models.iterdir()) == ['mine']
+    assert sorted(p.name for p in tmp_path.iterdir()) == ['models', 'store'] # nothing left beside the target either
+    assert load_model(models/'mine').awd.card['corpus'] == 'again'
+
+def test_damaged_ensemble_config_named(tmp_path):
+    "An ensemble whose config.json does not parse: that is the error, not files an ensemble never has"
+    d = tmp_path/'origin'
+    shutil.copytree(shipped_models()['origin'], d)
+    (d/'config.json').write_text((d/'config.json').read_text()[:60])
+    with pytest.raises(ValueError, match='config.json is damaged'): load_model(d)
+
+@pytest.mark.parametrize('change, msg', [
+    (dict(vocab=[1, 2, 3]), 'the vocabulary is not a list of pieces'),
+    (dict(task='classify', classes=None), "a classifier's config needs its list of classes"),
+    (dict(task='tag', tags=[]), "a tagger's config needs its list of tags"),
+])
+def test_hand_edited_config(lm_and_dir, tmp_path, change, msg):
+    "A config.json edited by hand: a clear error, not an AttributeError, AssertionError or IndexError from deep inside"
+    d = tmp_path/'m'
+    shutil.copytree(lm_and_dir[1], d)
+    _rewrite_config(**change)(d)
+    with pytest.raises(ValueError, match=msg): load_model(d)
+
+def test_no_model_inside_a_model(lm_and_dir, tmp_path):
+    "--out inside another model's directory: saving over that model, or deleting it, would take the new one with it"
+    from toolkit.export import check_export_path
+    shutil.copytree(lm_and_dir[1], tmp_path/'m')
+    with pytest.raises(ValueError, match=r"it is inside the model .*m; save it beside that model"):
+        check_export_path(tmp_path/'m'/'sub')
+    check_export_path(tmp_path/'other') # beside it: fine
+
+def test_app_skips_a_model_it_cannot_load(lm_and_dir, tmp_path, capsys):
+    "Another program's directory with a config.json (a Hugging Face model) beside yours stopped the whole app"
+    from toolkit.app import app_models
+    (tmp_path/'bert').mkdir(); (tmp_path/'bert'/'config.json').write_text('{"model_type": "bert"}')
+    models = app_models(tmp_path, train_missing=False)
+    assert 'bert' not in models and 'headlines' in models # the shipped ones
+    assert f"not serving {tmp_path/'bert'}: " in capsys.readouterr().out

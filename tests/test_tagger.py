@@ -106,7 +106,7 @@ def test_tag_weight_out_of_range(tmp_path):
     synthetic_tagged(50).to_csv(tmp_path/'tagged.csv', index=False)
     r = awd_here('train-tagger', tmp_path/'tagged.csv', '--no-pretrained', '--preset', 'tiny', '--tag-weight', '-1',
                  '--out', tmp_path/'t')
-    assert r.returncode == 2 and 'tag_weight must be a number from 0 to 1, got -1.0' in r.stderr and 'Traceback' not in r.stderr
+    assert r.returncode == 2 and '--tag-weight must be a number from 0 to 1, got -1.0' in r.stderr and 'Traceback' not in r.stderr
     assert not (tmp_path/'t').exists()
 
 @pytest.mark.slow

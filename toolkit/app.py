@@ -6,7 +6,7 @@
 from __future__ import annotations
 import os
 os.environ.setdefault('GRADIO_ANALYTICS_ENABLED', 'False') # before gradio is imported: the app never phones home
-import functools, hashlib, inspect, json, math, random, re, shlex, threading, time
+import functools, hashlib, html, inspect, json, math, random, re, shlex, threading, time
 from pathlib import Path
 import torch
 import gradio as gr
@@ -32,7 +32,8 @@ __all__ = ['MAX_APP_PROMPT', 'MAX_APP_N', 'MAX_TEXT_CHARS', 'MAX_QUEUE', 'MAX_UP
            'HEADLINE_EXAMPLES', 'NAME_EXAMPLES', 'SCORE_EXAMPLES', 'CLASSIFY_EXAMPLES', 'TAG_EXAMPLES', 'app_device',
            'ensure_models', 'load_models', 'tiny_models', 'user_errors', 'validator', 'open_validators', 'public_card',
            'learner_card', 'shown_pieces', 'settings_markdown', 'Handlers', 'card_markdown', 'card_summary',
-           'write_models', 'quiet_checks', 'build_app', 'app_models', 'start_app', 'launch', 'serve']
+           'write_models', 'quiet_checks', 'build_app', 'check_models_dir', 'app_models', 'start_app', 'launch',
+           'serve']
 
 # %% ../nbs/10_app.ipynb #c005
 def app_device()->str:
@@ -539,13 +540,17 @@ def _card_rows(card:dict)->list[tuple]:
     versions = ', '.join(f'{k} {v}' for k,v in card.get('versions', {}).items())
     return rows + [('versions', versions), ('created', card.get('created'))]
 
+def _md(v)->str:
+    "A value from a card or a directory's name, as Markdown text: no HTML of its own, no `|` that ends a table cell"
+    return html.escape(str(v), quote=False).replace('|', '\\|')
+
 def card_markdown(
     kind:str, # the model's name in the app
     card:dict, # its model card
 )->str:
     "A model card as a short Markdown table"
     (k0, v0), *rows = _card_rows(public_card(card)) # its first row heads the table (an empty head showed as a blank row)
-    return f"### {kind}\n\n| {k0} | {v0} |\n|---|---|\n" + '\n'.join(f'| {k} | {v} |' for k,v in rows)
+    return f"### {_md(kind)}\n\n| {k0} | {_md(v0)} |\n|---|---|\n" + '\n'.join(f'| {k} | {_md(v)} |' for k,v in rows)
 
 _SAY = dict(bpc='bits per character', accuracy='accuracy', f1_score='macro-F1') # the figures cards hold
 
@@ -558,7 +563,7 @@ def card_summary(
 )->str:
     "A line of Markdown for beside a model's tab: what it is, what it learnt from, and how good it is"
     card = public_card(card)
-    what = card.get('title') or {'generate': 'Language model', 'tag': 'Tagger'}.get(card.get('task'), 'Classifier')
+    what = _md(card.get('title') or {'generate': 'Language model', 'tag': 'Tagger'}.get(card.get('task'), 'Classifier'))
     pre = card.get('pretrained') or {}
     start = (f"fine-tuned from the pretrained English model ({pre['tokens_seen']/1e6:.0f}M tokens of English)"
              if pre.get('tokens_seen') else 'trained from scratch')
@@ -800,12 +805,25 @@ def _saved_models(
     trust_pickle:bool=False, # count pickles (`NAME.pkl`) too
 )->dict[str, Path]:
     "The models saved in `models_dir` by name: portable ones, and pickles only when trusted (else a note)"
-    found = {p.name: p for p in sorted(models_dir.glob('*')) if (p/'config.json').is_file()}
-    pickles = {p.stem: p for p in sorted(models_dir.glob('*.pkl')) if p.stem not in found}
+    seen = [p for p in sorted(models_dir.glob('*')) if not p.name.startswith('.')] # hidden: a save's leftovers, ...
+    found = {p.name: p for p in seen if (p/'config.json').is_file()}
+    pickles = {p.stem: p for p in seen if p.suffix == '.pkl' and p.stem not in found}
     if trust_pickle: return {**pickles, **found}
     if pickles: print(f"not serving {', '.join(p.name for p in pickles.values())}: pickles can run any code when "
                       "loaded; pass --trust-pickle if you trust them, or convert them with `awd convert`", flush=True)
     return found
+
+def check_models_dir(
+    models_dir:Path, # where the app looks for models
+    must_exist:bool=False, # the user named it, and nothing will be trained into it
+):
+    "An error when `models_dir` cannot be a directory of models: a file, a model itself, or (`must_exist`) missing"
+    if models_dir.is_file():
+        raise ValueError(f"{models_dir} is a file: the models directory holds models (each a directory, or NAME.pkl)")
+    if (models_dir/'config.json').is_file():
+        raise ValueError(f"{models_dir} is a model, not a directory of models: give the directory that holds it "
+                         f"({models_dir.parent}); the app serves it by its name, {models_dir.name!r}")
+    if must_exist and not models_dir.exists(): raise FileNotFoundError(f"{models_dir}: no such models directory")
 
 def _check_kind(kind:str, path:Path, learn:Learner):
     "A `ValueError` unless the default model `kind` at `path` is the kind of model the app serves under that name"
@@ -826,6 +844,7 @@ def app_models(
 )->dict[str, Learner]:
     "The models the app serves, loaded: each default from `models_dir`, else shipped, else trained; other classifiers"
     models_dir = Path(models_dir).expanduser()
+    check_models_dir(models_dir)
     found = _saved_models(models_dir, trust_pickle) if models_dir.is_dir() else {}
     paths = {k: found[k] for k in DEFAULT_MODELS if k in found}
     ours = {k: p for k,p in shipped_models().items() if k in DEFAULT_MODELS} if shipped else {}
@@ -842,10 +861,14 @@ def app_models(
     extra = {k: p for k,p in found.items() if k not in paths} # the user's own classifiers
     if not paths and not extra:
         raise FileNotFoundError(f"{models_dir}: no models ({', '.join(DEFAULT_MODELS)}) to serve")
-    models = load_models({**paths, **extra}, trust_pickle=trust_pickle)
+    models = load_models(paths, trust_pickle=trust_pickle)
     for k in paths: _check_kind(k, paths[k], models[k])
+    for k, p in extra.items(): # another program's directory, or a damaged model, beside yours: the rest are served
+        try: models.update(load_models({k: p}, trust_pickle=trust_pickle))
+        except ValueError as e: print(f"not serving {p}: {e}", flush=True)
+    if not models: raise FileNotFoundError(f"{models_dir}: no models that load ({', '.join(map(str, extra.values()))})")
     for k in extra:
-        if isinstance(models[k], LMLearner):
+        if isinstance(models.get(k), LMLearner):
             print(f"not serving {extra[k]}: a language model gets a tab only as headlines or names", flush=True)
             del models[k]
     return models
@@ -878,10 +901,12 @@ def start_app(
     batching:str='step', # how concurrent requests share a model: 'step' (join the running batch), 'pass', 'none'
 )->gr.Blocks:
     "The app, not yet launched: the one start-up path of `awd serve`, `make app` and `apps/app.py`"
+    named = models_dir is not None or bool(os.environ.get('AWD_MODELS_DIR')) # not the default, which may not exist
+    models_dir = _setting(models_dir, 'AWD_MODELS_DIR', 'models')
+    check_models_dir(Path(models_dir).expanduser(), must_exist=named and not (train_missing and not shipped))
     if device is not None: os.environ['AWD_DEVICE'] = str(check_device(device))
     _limit_malloc_arenas()
     _leave_a_core()
-    models_dir = _setting(models_dir, 'AWD_MODELS_DIR', 'models')
     check_arg('batching', batching, batching in JOINS, f"one of {', '.join(JOINS)}")
     return build_app(app_models(models_dir, preset, train_missing, all_models, trust_pickle, shipped), batching)
 

@@ -5,7 +5,7 @@
 
 # %% ../nbs/11_cli.ipynb #c002
 from __future__ import annotations
-import argparse, atexit, gc, json, sys
+import argparse, atexit, gc, json, re, sys
 from pathlib import Path
 from fastcore.basics import ifnone
 import pandas as pd
@@ -17,9 +17,9 @@ from .recipes import DEFAULT_MODELS, APP_MODELS, TAGGER_RECIPE
 # `awd --help` and a mistyped option answer at once
 
 # %% auto #0
-__all__ = ['MAX_CHARS', 'CLI_WORDS', 'cmd_train', 'load_lm', 'cmd_generate', 'cmd_train_classifier', 'load_classifier',
-           'cmd_classify', 'cmd_score', 'cmd_train_tagger', 'load_tagger', 'cmd_tag', 'cmd_serve', 'cmd_info',
-           'cmd_convert', 'AwdParser', 'get_parser', 'cli_words', 'main']
+__all__ = ['MAX_CHARS', 'CLI_WORDS', 'CLI_ARGS', 'cmd_train', 'load_lm', 'cmd_generate', 'cmd_train_classifier',
+           'load_classifier', 'cmd_classify', 'cmd_score', 'cmd_train_tagger', 'load_tagger', 'cmd_tag', 'cmd_serve',
+           'cmd_info', 'cmd_convert', 'AwdParser', 'get_parser', 'cli_words', 'main']
 
 # %% ../nbs/11_cli.ipynb #c006
 MAX_CHARS = 100_000 # longest text `awd classify` takes on its command line
@@ -38,10 +38,12 @@ def _corpus_name(data:str)->str:
     "What a model card records of the training data: a bundled corpus's name, or only a file's name (no local path)"
     return Path(data).name if Path(data).exists() else data
 
-def _starts_from(pre:bool)->str:
-    "How a training run starts, for its first progress line: from the pretrained English model, or from scratch"
+def _starts_from(pre:bool, texts=None, refused:bool=True)->str:
+    "How a training run starts, for its first progress line: from the pretrained English model, or from scratch (why)"
     if not pre:
-        return 'from scratch'
+        from toolkit.lm import unknown_reason
+        why = None if refused or texts is None else unknown_reason(texts) # the texts' script, not the user's choice
+        return 'from scratch' + (f" (not from the pretrained English model: {why})" if why else '')
     from toolkit.lm import load_pretrained
     info = load_pretrained(weights=False)['info']
     seen = f", {info['tokens_seen']/1e6:.1f}M tokens" if info.get('tokens_seen') else ''
@@ -81,7 +83,7 @@ def _say_distributed(say, a, dev, names:bool):
 def _lm_options(a, cat_col:str|None, tokenizer:str, pre:bool)->dict:
     "What `awd train`'s options ask of `train_and_export`"
     from toolkit.lm import is_rank0
-    return dict(category_col='label' if cat_col else None, preset=a.preset, lr=a.lr, tokenizer=tokenizer,
+    return dict(category_col=cat_col, preset=a.preset, lr=a.lr, tokenizer=tokenizer,
                 vocab_sz=a.vocab_sz, bs=a.bs, seq_len=a.seq_len, drop_mult=a.drop_mult, valid_pct=a.valid_pct,
                 show_progress=not a.quiet and is_rank0(), resume=a.resume, device=a.device, precision=a.precision,
                 distributed=a.distributed, **({'minutes': a.minutes} if a.minutes is not None else {}),
@@ -105,6 +107,7 @@ def cmd_train(a):
     corpus = CORPORA.get(corpus_name(a.data), {})
     cat_col = None if a.no_categories else (a.category_col or corpus.get('category_col'))
     df = _training_texts(a, label_col=cat_col)
+    if cat_col: df = df.rename(columns={'label': cat_col}) # errors and the card name the user's column
     tokenizer = a.tokenizer or corpus.get('tokenizer') or ('char' if cat_col and not corpus else 'subword')
     names = bool(cat_col) and tokenizer == 'char' # `names_lm` and its recipe
     bs, seq_len = _batch_shape(a, names)
@@ -112,10 +115,11 @@ def cmd_train(a):
     dev = check_device(a.device, a.precision)
     if a.distributed: check_distributed()
     say = print if is_rank0() else (lambda *args, **kw: None) # one voice per distributed run
-    pre = use_pretrained(False if a.no_pretrained else None, a.preset, tokenizer, a.vocab_sz, None, a.backwards)
-    what = f", conditioned on {cat_col!r} ({df.label.nunique()} categories)" if cat_col else ''
+    pre = use_pretrained(False if a.no_pretrained else None, a.preset, tokenizer, a.vocab_sz, None, a.backwards,
+                         texts=df.text)
+    what = f", conditioned on {cat_col!r} ({df[cat_col].nunique()} categories)" if cat_col else ''
     say(f"training a {a.preset} AWD-LSTM on {len(df):,} texts from {a.data} ({tokenizer} tokenizer{what}) on {dev}"
-        + (f" in {a.precision}" if a.precision else '') + f", {_starts_from(pre)}", flush=True)
+        + (f" in {a.precision}" if a.precision else '') + f", {_starts_from(pre, df.text, a.no_pretrained)}", flush=True)
     if a.distributed: _say_distributed(say, a, dev, names)
     if a.resume and checkpoint_path(a.out).exists(): say(f"resuming from {checkpoint_path(a.out)}", flush=True)
     card, opts = dict(corpus=_corpus_name(a.data), text_col=a.text_col), _lm_options(a, cat_col, tokenizer, pre)
@@ -137,9 +141,9 @@ def load_lm(
     from toolkit.generate import LMLearner
     learn = load_model(path, trust_pickle=trust_pickle, device=device)
     if not isinstance(learn, LMLearner):
-        what = type(learn).__name__
-        raise ValueError(f"{path} holds {'an' if what[0] in 'AEIOU' else 'a'} {what}, not a language model (one made "
-                         "by `awd train`)")
+        from toolkit.tagger import is_tagger
+        what = 'a tagger' if is_tagger(learn) else 'a classifier'
+        raise ValueError(f"{path} holds {what}, not a language model (one made by `awd train`)")
     return learn
 
 def cmd_generate(a):
@@ -192,6 +196,11 @@ def cmd_train_classifier(a):
     label_col = a.label_col or corpus.get('label_col')
     if not label_col: raise ValueError("which column holds the labels? pass --label-col")
     group_col = a.group_col or corpus.get('group_col')
+    if a.lm: # the classifier starts from --lm: how a language model would be made does not apply
+        moot = [f for f, on in (('--no-pretrained', a.no_pretrained), ('--no-pretrain', a.no_pretrain),
+                                ('--tokenizer', a.tokenizer), ('--vocab-sz', a.vocab_sz)) if on]
+        if moot: raise ValueError(f"{' and '.join(moot)} with --lm: the classifier starts from --lm's language model "
+                                  "(its tokenizer, vocabulary and weights); leave them out, or --lm")
     df = _training_texts(a, label_col=label_col, group_col=group_col)
     lms = _classifier_lms(a)
     lm = lms if len(lms) == 2 else lms[0] if lms else None
@@ -199,7 +208,7 @@ def cmd_train_classifier(a):
     epochs, lr, stages, lm_epochs = (ifnone(getattr(a, k), recipe[k]) for k in ('epochs', 'lr', 'stages', 'lm_epochs'))
     tokenizer = a.tokenizer or corpus.get('tokenizer', 'subword')
     pre = lm is None and not a.no_pretrain and use_pretrained(False if a.no_pretrained else None, a.preset, tokenizer,
-                                                              a.vocab_sz)
+                                                              a.vocab_sz, texts=df.text)
     split = f", split by {group_col!r}" if group_col else ''
     k = df.label[df.label != ''].nunique()
     print(f"training a classifier of {label_col!r} ({k} class{'' if k == 1 else 'es'}) on {len(df):,} texts "
@@ -302,10 +311,11 @@ def cmd_train_tagger(a):
     from toolkit.train import train_tagger_and_export
     from toolkit.tagger import _check_tagger_args
     n = TAGGER_RECIPE['epochs'] if a.epochs is None else a.epochs
-    _check_tagger_args(n, a.lr, a.minutes, a.bs, a.seed, a.head_hid, a.tag_weight) # before the start line: no work done
+    _check_tagger_args(n, a.lr, a.minutes, a.bs, a.seed, a.head_hid, a.tag_weight, a.vocab_sz) # before the start line
     df, words_col, tags_col = _tagged_data(a)
     lm = load_lm(a.lm, a.trust_pickle) if a.lm else None
-    pre = lm is None and use_pretrained(False if a.no_pretrained else None, a.preset, 'subword', a.vocab_sz)
+    pre = lm is None and use_pretrained(False if a.no_pretrained else None, a.preset, 'subword', a.vocab_sz,
+                                        texts=df[words_col].astype(str) if words_col in df.columns else None)
     how = f"from {a.lm}" if lm is not None else _starts_from(pre)
     budget = f"{a.minutes:g} minutes" if a.minutes else f"the head for an epoch, then {n} epoch{'' if n == 1 else 's'}"
     print(f"training a tagger of {tags_col!r} on {len(df):,} sentences from {a.data}, {how}, {budget}", flush=True)
@@ -629,14 +639,19 @@ CLI_WORDS = [ # the Python API's words in the errors `awd` passes on, and what a
     ('stop must not hold an empty string', '--stop must not be an empty string'),
     ('min_words (', '--min-words ('), ('max_words (', '--max-words ('), ('max_tokens (', '--max-tokens ('),
     ('raise max_tokens or lower min_words', 'raise --max-tokens or lower --min-words'),
+    ('pretrain=True needs', 'the language-model stage needs'), ('(or pass pretrain=False)', '(or pass --no-pretrain)'),
+    ('(trained with backwards=True)', '(trained with --backwards)'),
 ]
+CLI_ARGS = ('valid_pct', 'bs', 'seq_len', 'drop_mult', 'max_rows', 'lm_epochs', 'lm_lr', 'members', 'vocab_sz', 'lr',
+            'epochs', 'seed', 'head_hid', 'tag_weight', 'minutes', 'text_col', 'label_col', 'group_col') # flags' names
+_ARG_RE = re.compile(rf"\b({'|'.join(CLI_ARGS)})(?=( must| >= | \d|=))") # an argument named as the subject of a check
 
 def cli_words(
     msg:str, # an error of the Python API
 )->str:
     "`msg` in the command line's words: `greedy=True` becomes `--greedy`, and so on (`CLI_WORDS`)"
     for api, cli in CLI_WORDS: msg = msg.replace(api, cli)
-    return msg
+    return _ARG_RE.sub(lambda m: '--' + m[1].replace('_', '-'), msg) # valid_pct must be -> --valid-pct must be
 
 def main(
     argv:list[str]|None=None, # the arguments; default: the command line's
@@ -649,7 +664,7 @@ def main(
     a = p.parse_args(argv)
     try: a.func(a)
     except (ValueError, OSError) as e: p.exit(2, f"awd: error: {cli_words(str(e))}\n") # OSError: a file that cannot be read or written
-    except KeyboardInterrupt: p.exit(130, "awd: interrupted; nothing was written\n")
+    except KeyboardInterrupt: p.exit(130, "awd: interrupted; no model or output file was written\n")
 
 # %% ../nbs/11_cli.ipynb #c035
 if __name__ == '__main__': main()

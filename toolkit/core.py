@@ -78,6 +78,10 @@ def replace_dir(
 
 def _tmp_path(path:Path)->Path: return path.with_name(f'.{path.name}.{os.getpid()}.tmp')
 
+def _through_link(path:Path)->Path:
+    "Where a symbolic link `path` points (what is written goes there, and the link stays), else `path`"
+    return path.resolve() if path.is_symlink() else path
+
 def _why_unwritable(path:Path, e:OSError)->str:
     "Why `path` could not be written, in words: a parent that is not a directory, or the system's reason"
     for p in path.parents: # the nearest that exists
@@ -124,7 +128,7 @@ def atomic_dir(
     name:str|Path|None=None, # what to call `path` in errors (as the user gave it); default: `path`
 ):
     "A fresh temporary directory beside `path` to write into; it becomes `path` only if the block succeeds"
-    path = Path(path)
+    path = _through_link(Path(path))
     tmp = _tmp_path(path)
     try:
         with _saying_unwritable(path, tmp, name):
@@ -140,7 +144,7 @@ def atomic_file(
     name:str|Path|None=None, # what to call `path` in errors (as the user gave it); default: `path`
 ):
     "A temporary path beside `path` to write to; it becomes `path` only if the block succeeds"
-    path = Path(path)
+    path = _through_link(Path(path))
     tmp = _tmp_path(path)
     try:
         with _saying_unwritable(path, tmp, name):

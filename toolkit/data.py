@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_data.ipynb #c002
 from __future__ import annotations
-import csv, io, json, os
+import csv, io, json, os, re
 from pathlib import Path
 from typing import NamedTuple
 import toolkit
@@ -15,8 +15,8 @@ from .core import atomic_file, check_writable
 
 # %% auto #0
 __all__ = ['DATA_DIR', 'CORPORA', 'UNIVERSAL_TAGS', 'TEXT_SUFFIXES', 'brown_universal', 'load_corpus', 'format_of', 'read_utf8',
-           'parse_table', 'pick_col', 'read_table', 'check_out', 'write_table', 'ToCopy', 'read_to_copy', 'read_texts',
-           'split_df', 'corpus_name', 'load_texts']
+           'lines', 'parse_table', 'pick_col', 'read_table', 'check_out', 'write_table', 'ToCopy', 'read_to_copy',
+           'read_texts', 'split_df', 'corpus_name', 'load_texts']
 
 # %% ../nbs/01_data.ipynb #c005
 DATA_DIR = Path(toolkit.__file__).parent/'data' # the bundled corpora
@@ -113,12 +113,16 @@ def read_utf8(path:Path)->str:
     return text
 
 # %% ../nbs/01_data.ipynb #c013
+def lines(text:str)->list[str]:
+    "The lines of `text`, broken at a line feed, CR LF or CR only: a U+2028, form feed or NEL inside a line is text (and JSON)"
+    return re.split(r'\r\n|\r|\n', text[:-1] if text.endswith('\n') else text)
+
 def parse_table(text:str, fmt:str, path:Path)->pd.DataFrame:
     "Parse `text` in format `fmt` into a DataFrame of strings"
-    if fmt == 'txt': return pd.DataFrame({'text': text.splitlines()})
+    if fmt == 'txt': return pd.DataFrame({'text': lines(text)})
     if fmt == 'jsonl':
         rows = []
-        for i,line in enumerate(text.splitlines(), 1):
+        for i,line in enumerate(lines(text), 1):
             if not line.strip(): continue
             try: row = json.loads(line)
             except json.JSONDecodeError as e:
@@ -138,7 +142,11 @@ def pick_col(df:pd.DataFrame, col:str|None, what:str, path:Path)->str:
     if col is not None:
         if col not in df.columns: raise ValueError(f"{path}: no {what} column {col!r}; the columns are {cols}")
         return col
-    if len(df.columns) == 1: return df.columns[0]
+    if len(df.columns) == 1:
+        if ';' in df.columns[0]: # `text;label`: one column to pandas (a .txt file's column is 'text')
+            raise ValueError(f"{path} has one column, {df.columns[0]!r}: is it separated by ';'? Save it with commas "
+                             "between fields (CSV) or tabs (.tsv)")
+        return df.columns[0]
     if 'text' in df.columns: return 'text'
     raise ValueError(f"{path}: which column holds the texts? Pass text_col=...; the columns are {cols}")
 
@@ -187,7 +195,7 @@ def check_out(
 
 def _tsv_fields(df:pd.DataFrame)->pd.DataFrame:
     "`df` as `read_table` reads TSV back: one row a line, quotes as they are, a tab or line break in a field a space"
-    flat = lambda v: ' '.join(v.replace('\t', '\n').splitlines()) if isinstance(v, str) else v
+    flat = lambda v: ' '.join(lines(v.replace('\t', '\n'))) if isinstance(v, str) else v
     return df.apply(lambda c: c.map(flat) if c.dtype == object or pd.api.types.is_string_dtype(c) else c)
 
 def write_table(

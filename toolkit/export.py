@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_export.ipynb #c002
 from __future__ import annotations
-import json, math, platform, pickle, zipfile, datetime
+import hashlib, json, math, platform, pickle, zipfile, datetime
 from pathlib import Path
 import pandas as pd
 import torch
@@ -24,9 +24,9 @@ from .tagger import tagger_dls, tagger_learner, is_tagger
 from .novelty import Fingerprint
 
 # %% auto #0
-__all__ = ['PORTABLE_FORMAT', 'PORTABLE_VERSION', 'PORTABLE_FILES', 'package_versions', 'last_metrics', 'to_json', 'model_card',
-           'cpu_weights', 'save_portable', 'save_ensemble', 'export_learner', 'check_export_path', 'disk_mb',
-           'load_portable', 'shipped_models', 'load_model']
+__all__ = ['PORTABLE_FORMAT', 'PORTABLE_VERSION', 'PORTABLE_FILES', 'CHECKED_FILES', 'package_versions', 'last_metrics',
+           'to_json', 'model_card', 'cpu_weights', 'save_portable', 'save_ensemble', 'export_learner',
+           'check_export_path', 'disk_mb', 'load_portable', 'shipped_models', 'load_model']
 
 # %% ../nbs/08_export.ipynb #c006
 def package_versions()->dict:
@@ -105,7 +105,7 @@ def model_card(
                 arch=_sizes(learn),
                 tokenizer=dict(model_type=tok.model_type if tok else None, vocab_sz=len(_vocab(learn))),
                 n_params=sum(p.numel() for p in learn.model.parameters()),
-                metrics=last_metrics(learn) or dict(info.card.get('metrics', {})), # a loaded model keeps its figures
+                metrics=last_metrics(learn) or dict(info.card.get('metrics') or {}), # a loaded model keeps its figures
                 versions=package_versions(),
                 created=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'), **extra)
 
@@ -160,6 +160,12 @@ def _portable_config(learn:Learner, tok:SPTokenizer)->dict:
                 categories=list(info.categories or []) or None, names_split=info.names_split,
                 backwards=info.backwards, toolkit=toolkit.__version__)
 
+CHECKED_FILES = ('weights.pt', 'tokenizer.model') # config.json records their SHA-256: damage inside them is found
+
+def _sha256(f:Path)->str:
+    "The SHA-256 of the file `f`, in hex"
+    return hashlib.sha256(f.read_bytes()).hexdigest()
+
 def _write_config_card(d:Path, config:dict, card:dict):
     "config.json and card.json in the directory `d` (the card indented: people read it)"
     (d/'config.json').write_text(to_json(config))
@@ -185,7 +191,8 @@ def save_portable(
     with atomic_dir(path, replace=_replace_dir) as tmp:
         torch.save(weights, tmp/'weights.pt')
         (tmp/'tokenizer.model').write_bytes(tok.tok.serialized_model_proto())
-        _write_config_card(tmp, _portable_config(learn, tok), learn.awd.card)
+        config = {**_portable_config(learn, tok), 'sha256': {f: _sha256(tmp/f) for f in CHECKED_FILES}}
+        _write_config_card(tmp, config, learn.awd.card)
     return path
 
 # %% ../nbs/08_export.ipynb #c028
@@ -258,6 +265,9 @@ def check_export_path(
     elif portable_only: raise ValueError(f"{path}: {portable_only}; give a path without .pkl")
     elif path.is_dir(): raise ValueError(f"cannot write {name}: it is a directory (a .pkl model is a file)")
     check_writable(path, name)
+    inside = next((p for p in path.parents if (p/'config.json').is_file()), None)
+    if inside is not None: # saving over that model, or deleting it, would take this one with it
+        raise ValueError(f"cannot write {name}: it is inside the model {inside}; save it beside that model instead")
 
 
 # %% ../nbs/08_export.ipynb #c042
@@ -308,14 +318,37 @@ def _read_parts(path:Path)->tuple[dict, dict]:
     if not isinstance(config, dict) or config.get('format') != PORTABLE_FORMAT:
         raise ValueError(f"{path/'config.json'} is not an awd-toolkit portable model config")
     _check_version(path, config)
-    return config, _read_json(path/'card.json')
+    return config, _read_card(path)
+
+def _check_sums(path:Path, config:dict):
+    "An error if a file of the model at `path` is not the one saved with it: damaged inside, or another model's"
+    sums = config.get('sha256') or {} # models saved before the toolkit recorded them have none
+    if not isinstance(sums, dict): raise ValueError(f"{path/'config.json'} is damaged: its sha256 is not a set of checksums")
+    for f in CHECKED_FILES:
+        if f in sums and _sha256(path/f) != sums[f]:
+            raise ValueError(f"{path/f} is damaged or was replaced: it is not the file saved with this model (its "
+                             "checksum differs from the one config.json recorded)")
+
+def _read_card(path:Path)->dict:
+    "The model card of the model at `path`: a JSON object, its metrics a set of named figures"
+    card = _read_json(path/'card.json')
+    if not isinstance(card, dict): raise ValueError(f"{path/'card.json'} is damaged: not a JSON object")
+    if not isinstance(card.get('metrics', {}), dict):
+        raise ValueError(f"{path/'card.json'} is damaged: its metrics are not a set of named figures")
+    return card
 
 def _read_tokenizer(path:Path, config:dict)->SPTokenizer:
     "The tokenizer of the portable model at `path`, once its config has a vocabulary and an architecture"
     try:
         tok = SPTokenizer.from_proto((path/'tokenizer.model').read_bytes(), **config['tokenizer'])
+        if not tok.tok.get_piece_size(): raise ValueError("tokenizer.model holds no pieces")
         vocab, arch = config['vocab'], config['arch']
         if not isinstance(vocab, list) or not vocab: raise ValueError("the vocabulary is empty")
+        if not all(isinstance(p, str) for p in vocab): raise ValueError("the vocabulary is not a list of pieces")
+        for task, key, what in (('classify', 'classes', 'classifier'), ('tag', 'tags', 'tagger')):
+            got = config.get(key)
+            if config.get('task') == task and not (isinstance(got, list) and got and all(isinstance(c, str) for c in got)):
+                raise ValueError(f"a {what}'s config needs its list of {key}")
         if not isinstance(arch, dict): raise ValueError("the architecture is not a set of named sizes")
     except (KeyError, TypeError, ValueError) as e:
         raise ValueError(f"{path}: the config or tokenizer is damaged ({e})") from None
@@ -327,6 +360,9 @@ def _read_weights(path:Path)->dict:
     except Exception as e: raise ValueError(f"{path/'weights.pt'} is damaged ({load_error(e)})") from None
     if not isinstance(weights, dict) or not isinstance(weights.get('model'), dict):
         raise ValueError(f"{path/'weights.pt'} holds no model weights")
+    bad = [k for k, t in weights['model'].items() if torch.is_tensor(t) and t.is_floating_point() and not t.isfinite().all()]
+    if bad: raise ValueError(f"{path/'weights.pt'} holds weights that are not finite numbers ({bad[0]}): the file is "
+                             "damaged, or the training diverged")
     return weights
 
 # %% ../nbs/08_export.ipynb #c047
@@ -386,7 +422,7 @@ def _load_ensemble(path:Path, config:dict, cpu:bool)->Ensemble:
         raise ValueError(f"{path/'config.json'}: an ensemble config needs the list of its member directories")
     if not (path/'card.json').is_file():
         raise ValueError(f"{path}: not a complete ensemble, missing card.json (the model card)")
-    card = _read_json(path/'card.json')
+    card = _read_card(path)
     learners = []
     for m in members:
         if not (path/m).is_dir(): raise ValueError(f"{path}: not a complete ensemble, missing the member {m}/")
@@ -404,6 +440,7 @@ def load_portable(
     path = Path(path).expanduser()
     if not path.exists(): raise FileNotFoundError(f"{path}: no such model")
     if not path.is_dir(): raise ValueError(f"{path} is not a directory: a portable model is a directory")
+    if (path/'config.json').is_file(): _read_json(path/'config.json') # unreadable: say so, before anything it names
     config = _peek_config(path)
     if config and config.get('format') == PORTABLE_FORMAT and config.get('task') == 'ensemble':
         _check_version(path, config)
@@ -411,6 +448,7 @@ def load_portable(
     config, card = _read_parts(path)
     tok = _read_tokenizer(path, config)
     weights = _read_weights(path)
+    _check_sums(path, config) # after the checks that say more (a truncated file, a missing key)
     learn = _rebuild(path, config, tok, weights)
     _restore_info(learn, path, config, card, weights)
     learn.model.eval()

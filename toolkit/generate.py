@@ -582,16 +582,15 @@ def prompt_pieces(
     return pieces[:1] + [category_token(match)] + pieces[1:]
 
 # %% ../nbs/05_generate.ipynb #c016
-def _check_forward(learn):
-    "A language model made by the toolkit that reads forward (a backward one cannot continue a prompt)"
+def _check_forward(learn, task:str='continue a prompt; generate'):
+    "A language model made by the toolkit that reads forward (a backward one cannot continue a prompt, nor score)"
     info = model_info(learn)
     if info is None:
         raise ValueError("this learner was not made by awd-toolkit: train one with train_lm (or names_lm), or load one "
                          "with load_model")
     if info.backwards:
         raise ValueError("this language model reads texts backwards (trained with backwards=True): it is for a "
-                         "classifier's forward + backward ensemble and cannot continue a prompt; generate with a "
-                         "forward model")
+                         f"classifier's forward + backward ensemble and cannot {task} with a forward model")
 
 def _generator(model, seed:int|None)->torch.Generator:
     "A random source of its own on the model's device: seeded with `seed`, else from the operating system"
@@ -828,7 +827,7 @@ def score_texts(
     bs:int=256, # texts a batch
 )->list[Score]:
     "How likely `learn` finds each of `texts`: bits per character, perplexity per word, log-probability, pieces"
-    _check_forward(learn)
+    _check_forward(learn, 'score texts as they are written; score')
     texts = check_texts(texts, 'learn.score(text)', empty='there is nothing to score', what='a text or a list of texts')
     for i, t in enumerate(texts):
         if len(t) > MAX_SCORE_CHARS: raise ValueError(f"text {i} is {len(t):,} characters long; at most {MAX_SCORE_CHARS:,}")

@@ -5,7 +5,8 @@ gradients and reports bits per character."""
 
 # %% ../nbs/04_lm.ipynb #c002
 from __future__ import annotations
-import contextlib, hashlib, importlib.resources, json, math, os, time
+import contextlib, hashlib, importlib.resources, json, math, os, time, unicodedata
+from collections import Counter
 from pathlib import Path
 import pandas as pd
 import torch
@@ -31,11 +32,11 @@ from .recipes import get_preset, PRETRAINED, PRETRAINED_PRESET
 from .novelty import Fingerprint
 
 # %% auto #0
-__all__ = ['PRETRAINED_FILES', 'REBUILD', 'lm_min_tokens', 'check_train_args', 'pretrained_dir', 'has_pretrained',
-           'load_pretrained', 'pretrained_info', 'use_pretrained', 'lm_dls', 'get_tokenizer', 'TokenLoss',
-           'BitsPerChar', 'WordPerplexity', 'lm_learner', 'quiet', 'check_device', 'is_rank0', 'world_size',
-           'check_distributed', 'RowShard', 'distributed_ctx', 'TimeBudget', 'KeepBest', 'EpochCheckpoint',
-           'save_checkpoint', 'read_checkpoint', 'category_mark', 'category_frame', 'train_lm']
+__all__ = ['PRETRAINED_FILES', 'REBUILD', 'UNKNOWN_MAX', 'lm_min_tokens', 'check_train_args', 'pretrained_dir', 'has_pretrained',
+           'load_pretrained', 'pretrained_info', 'unknown_chars', 'unknown_reason', 'use_pretrained', 'lm_dls',
+           'get_tokenizer', 'TokenLoss', 'BitsPerChar', 'WordPerplexity', 'lm_learner', 'quiet', 'check_device',
+           'is_rank0', 'world_size', 'check_distributed', 'RowShard', 'distributed_ctx', 'TimeBudget', 'KeepBest',
+           'EpochCheckpoint', 'save_checkpoint', 'read_checkpoint', 'category_mark', 'category_frame', 'train_lm']
 
 # %% ../nbs/04_lm.ipynb #c022b
 def lm_min_tokens(bs:int, seq_len:int)->tuple[int, int]:
@@ -165,6 +166,33 @@ def _why_not_pretrained(preset, tokenizer, vocab_sz, config, backwards)->str|Non
         return "it reads texts forward, and backwards=True (a backward model starts from scratch)"
     return None
 
+UNKNOWN_MAX = 0.2 # the share of a user's characters the pretrained model may not know, and still apply (an emoji or
+                  # an accent here and there: yes; Chinese, Arabic or Hebrew text: no)
+
+def unknown_chars(
+    texts, # the texts of a run (a sample of 5,000 is read)
+    vocab:list[str], # a model's vocabulary
+)->tuple[float, list[str]]:
+    "The share of the characters of `texts` (spaces aside, as the tokenizer reads them) that `vocab` has no piece for, and the commonest"
+    known = {p.lstrip('▁') for p in vocab if len(p.lstrip('▁')) == 1}
+    s = pd.Series(list(texts) if not isinstance(texts, pd.Series) else texts).dropna().astype(str)
+    if len(s) > 5000: s = s.sample(5000, random_state=0)
+    chars = Counter(unicodedata.normalize('NFKC', '\n'.join(s)).lower()) # the rules lower-case; SentencePiece is NFKC
+    chars = {c: n for c, n in chars.items() if not c.isspace()}
+    bad = Counter({c: n for c, n in chars.items() if c not in known})
+    total = sum(chars.values())
+    return (sum(bad.values())/total if total else 0.0), [c for c, _ in bad.most_common(5)]
+
+def unknown_reason(
+    texts, # the texts of a run
+)->str|None:
+    "Why the pretrained English model does not apply to `texts` (too many characters it does not know), or None"
+    if not has_pretrained(): return None
+    share, top = unknown_chars(texts, load_pretrained(weights=False)['vocab'])
+    if share <= UNKNOWN_MAX: return None
+    return (f"{share:.0%} of the characters of these texts are unknown to it ({', '.join(map(repr, top))}: it "
+            "read English), and it would read each run of them as one unknown piece")
+
 def use_pretrained(
     pretrained:bool|None=None, # True, False, or None: True when it applies and the model is in the package
     preset:str='small', # the run's preset
@@ -172,6 +200,7 @@ def use_pretrained(
     vocab_sz:int|None=None, # a vocabulary size asked for (only a model from scratch has one)
     config:dict|None=None, # architecture changes asked for
     backwards:bool=False, # a backward model
+    texts=None, # the run's texts: it does not apply to texts in characters it does not know (`unknown_reason`)
 )->bool:
     "Whether a run with these arguments starts from the pretrained model (a `ValueError` if `pretrained=True` cannot)"
     if pretrained is False:
@@ -179,6 +208,7 @@ def use_pretrained(
     if pretrained not in (None, True):
         raise ValueError(f"pretrained must be True, False or None (when it applies), got {pretrained!r}")
     why = _why_not_pretrained(preset, tokenizer, vocab_sz, config, backwards)
+    if why is None and texts is not None: why = unknown_reason(texts)
     if pretrained is None:
         return why is None and has_pretrained()
     if why:
@@ -497,7 +527,7 @@ def read_checkpoint(path:str|Path, meta:dict)->dict:
 
 # %% ../nbs/04_lm.ipynb #c024m
 def _fingerprint(texts:pd.Series)->str:
-    return hashlib.md5('\n'.join(texts.astype(str)).encode()).hexdigest()
+    return hashlib.md5('\n'.join(texts.fillna('').astype(str)).encode()).hexdigest() # a missing text is dropped later
 
 def _check_run(resume:bool, checkpoint, minutes, drop_mult):
     "Check the arguments only `train_lm` takes: what a resume needs, the time budget and `drop_mult`"
@@ -519,7 +549,7 @@ def _lm_plan(df, text_col, preset, epochs, lr, tokenizer, vocab_sz, bs, seq_len,
     texts = df[text_col] if text_col in df.columns else None
     check_train_args(lr=lr, epochs=epochs, bs=bs, seq_len=seq_len, vocab_sz=vocab_sz if subword else None, seed=seed,
                      texts=texts)
-    pre = use_pretrained(pretrained, preset, tokenizer, vocab_sz, config, backwards)
+    pre = use_pretrained(pretrained, preset, tokenizer, vocab_sz, config, backwards, texts=texts)
     meta = dict(texts=None if texts is None else _fingerprint(texts), preset=preset, epochs=epochs, lr=lr, bs=bs,
                 seq_len=seq_len, vocab_sz=vocab_sz, valid_pct=valid_pct, seed=seed, config=config, drop_mult=drop_mult,
                 tokenizer=tokenizer if isinstance(tokenizer, str) else tokenizer.model_type,
@@ -619,7 +649,8 @@ def train_lm(
     dls.to(device)
     if precision == 'fp16': learn.to_fp16()
     elif precision == 'bf16': learn.to_bf16()
-    cbs = [EpochCheckpoint(Path(checkpoint), meta, start)] if checkpoint is not None and is_rank0() else []
+    keep = checkpoint is not None and minutes is None and is_rank0() # a time budget's run cannot resume: no checkpoint
+    cbs = [EpochCheckpoint(Path(checkpoint), meta, start)] if keep else []
     with quiet(learn, not show_progress), distributed_ctx(learn, distributed):
         _fit_lm(learn, epochs, meta['lr'], minutes, start, cbs)
     if category_col is not None: learn.awd.categories = df.attrs['categories']

@@ -28,6 +28,7 @@ from .tokenize import SPTokenizer, make_tokenizer, escape_special, replace_case,
 from .core import ModelInfo, DataInfo, check_arg, is_int, is_num, check_seed, check_minutes, MAX_EPOCHS, eval_mode
 from .recipes import get_preset, TAGGER_RECIPE
 from .lm import get_tokenizer, load_pretrained, has_pretrained, use_pretrained, check_device, quiet, TimeBudget
+from .lm import check_train_args
 
 # %% auto #0
 __all__ = ['WORD_RE', 'LABEL_AT', 'IGNORE', 'Word', 'split_words', 'word_pieces', 'check_tagged', 'TaggedSents', 'TaggerDL',
@@ -99,12 +100,14 @@ def _as_list(v, what:str, row)->list[str]:
     "A row's words or tags as a list of strings, from a list, a space-separated string or a list written as text"
     if isinstance(v, str):
         s = v.strip()
-        if not re.match(r'\[\s*[\'"]', s): return s.split() # not a list written as text: ['The', 'jury']
+        quoted = re.match(r'\[\s*[\'"]', s) # a list of strings written as text: ['The', 'jury']
+        if not (quoted or s.startswith('[') and s.endswith(']')): return s.split()
         try: v = ast.literal_eval(s)
         except (ValueError, SyntaxError, MemoryError, RecursionError):
+            if not quoted: return s.split() # words between brackets: '[ The jury ]'
             raise ValueError(f"row {row}: the {what} {s[:60]!r} look like a list but do not parse") from None
-    if isinstance(v, (list, tuple, np.ndarray)) and all(isinstance(x, str) and x.strip() and x.split() == [x]
-                                                        for x in v):
+    word = lambda x: isinstance(x, str) and x.strip() and x.split() == [x] or isinstance(x, (int, np.integer))
+    if isinstance(v, (list, tuple, np.ndarray)) and all(word(x) for x in v): # tags may be numbers: [0, 3, 1]
         return [str(x) for x in v]
     raise ValueError(f"row {row}: the {what} must be a list of {what} without spaces (or one string of them "
                      f"separated by spaces), got {type(v).__name__} {str(v)[:60]!r}")
@@ -501,8 +504,9 @@ def fit_tagger(
     return learn
 
 # %% ../nbs/06b_tagger.ipynb #t029
-def _check_tagger_args(epochs, lr, minutes, bs, seed, head_hid, tag_weight=0):
+def _check_tagger_args(epochs, lr, minutes, bs, seed, head_hid, tag_weight=0, vocab_sz=None):
     "Errors for arguments of `train_tagger` that cannot train, before any work"
+    check_train_args(vocab_sz=vocab_sz)
     check_arg('epochs', epochs, is_int(epochs) and 1 <= epochs <= MAX_EPOCHS, f'an integer from 1 to {MAX_EPOCHS:,}')
     check_arg('lr', lr, lr is None or is_num(lr) and 0 < lr <= 10, 'a number above 0 and at most 10')
     check_minutes(minutes)
@@ -532,9 +536,10 @@ def train_tagger(
     device:str|None=None, # 'cpu', 'cuda' or 'cuda:N'; default: CUDA when there is a GPU, else the CPU
 )->TaggerLearner:
     "Train a part-of-speech (or any per-word) tagger on `df`, ULMFiT style from the pretrained English model"
-    _check_tagger_args(epochs, lr, minutes, bs, seed, head_hid, tag_weight)
+    _check_tagger_args(epochs, lr, minutes, bs, seed, head_hid, tag_weight, vocab_sz)
     if lm is not None and pretrained: raise ValueError("pretrained=True and lm: the tagger starts from lm (leave pretrained out)")
-    pretrained = lm is None and use_pretrained(pretrained, preset, 'subword', vocab_sz)
+    words = df[words_col].astype(str) if words_col in df.columns else None # to see that the pretrained model reads them
+    pretrained = lm is None and use_pretrained(pretrained, preset, 'subword', vocab_sz, texts=words)
     dev = check_device(device)
     set_seed(seed)
     tokenizer = 'pretrained' if pretrained and lm is None else 'subword'
