@@ -456,3 +456,22 @@ def test_classifier_options_moot_with_lm(tiny_lm_path):
     "train-classifier --lm M --no-pretrained (or --tokenizer, --no-pretrain, --vocab-sz) ran as if they were not there"
     refused(['train-classifier', 'reviews', '--lm', tiny_lm_path, '--no-pretrained', '--tokenizer', 'char'],
             "--no-pretrained and --tokenizer with --lm: the classifier starts from --lm's language model")
+
+def test_one_string_where_a_list_is_expected(app_models_dir):
+    "category_posterior(lm, 'Nakamura') read each letter as a name; a tagger's predict_texts('The dog') tagged letters"
+    from toolkit.names import category_posterior
+    with pytest.raises(ValueError, match=r'texts must be a list of names \(for one name: category_posterior\(lm, \[name\]\)\)'):
+        category_posterior(load_model(app_models_dir/'names'), 'Nakamura')
+    with pytest.raises(ValueError, match=r'texts must be a list of texts \(for one text: learn.predict\(text\)\)'):
+        load_model('tagger').predict_texts('The dog')
+
+def test_max_words_ends_the_text():
+    "At max_words the model's wish to start another word glued pieces onto the last one ('food-shlinging-need-to-to-"
+    "olds.'); now it ends the text. A prompt already over max_words is refused"
+    lm = load_model('headlines')
+    for mx in (4, 15):
+        texts = lm.generate('New study', n=40, temperature=0.8, top_p=0.9, min_words=min(4, mx), max_words=mx, seed=0)
+        assert all(len(t.split()) <= mx for t in texts)
+        longest = [t.split()[-1] for t in texts if len(t.split()) == mx]
+        assert max(map(len, longest)) < 20, longest # no glued tail
+    with pytest.raises(ValueError, match=r'the prompt has 2 words, more than max_words \(1\)'): lm.generate('New study', max_words=1)

@@ -209,3 +209,13 @@ def test_members_bidirectional(reviews):
     assert [m.awd.backwards for m in ens.awd.lm] == [False, True]
     assert ens[0].awd.lm is ens[1].awd.lm is ens.awd.lm[0] and ens[2].awd.lm is ens[3].awd.lm is ens.awd.lm[1]
     assert set(ens.metrics) == {'accuracy', 'f1_score'}
+
+def test_prediction_does_not_depend_on_the_batch():
+    "A short text beside one more than a chunk (72 pieces) longer was read at a padding position by fastai's pooling: "
+    "'short' was fresh 0.605 alone and rotten 0.941 beside a long review"
+    from toolkit.all import load_model, predict_texts
+    s = load_model('sentiment')
+    alone = predict_texts(s, ['short', 'A joy.'])
+    beside = predict_texts(s, ['short', 'A joy.', 'Bad, bad, bad movie. ' * 30])
+    assert (alone.label == beside.label[:2]).all()
+    assert abs(alone.iloc[:, 2:].values - beside.iloc[:2, 2:].values).max() < 1e-4

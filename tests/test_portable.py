@@ -258,3 +258,16 @@ def test_app_skips_a_model_it_cannot_load(lm_and_dir, tmp_path, capsys):
     models = app_models(tmp_path, train_missing=False)
     assert 'bert' not in models and 'headlines' in models # the shipped ones
     assert f"not serving {tmp_path/'bert'}: " in capsys.readouterr().out
+
+def test_loaded_model_refuses_to_train_on_placeholders(lm_and_dir):
+    "fit_one_cycle on a loaded model trained on its two placeholder texts and wrecked it ('a a a a ...'), silently"
+    from toolkit.all import load_corpus, lm_dls, get_tokenizer
+    learn, d = lm_and_dir
+    m = load_model(d)
+    before = m.generate(n=2, seed=3)
+    for call in (lambda: m.fit_one_cycle(1, 1e-2), lambda: m.lr_find(), lambda: m.validate()):
+        with pytest.raises(ValueError, match='this model was loaded without its training texts'): call()
+    assert m.generate(n=2, seed=3) == before # untouched
+    m.dls = lm_dls(load_corpus('headlines').sample(300, random_state=0), tokenizer=get_tokenizer(m), vocab=m.dls.vocab,
+                   bs=8, seq_len=16)
+    with m.no_bar(), m.no_logging(): m.fit(1, 1e-4) # given texts: it trains

@@ -28,8 +28,27 @@ from .recipes import get_preset, CLASSIFIER_RECIPE
 from .lm import get_tokenizer, lm_dls, lm_learner, train_lm, quiet, check_device, check_train_args
 
 # %% auto #0
-__all__ = ['classifier_dls', 'load_lm_encoder', 'classifier_learner', 'fit_ulmfit', 'finetune_lm', 'Ensemble', 'has_categories',
-           'train_classifier', 'classes_of', 'predict_texts', 'predict_csv']
+__all__ = ['masked_concat_pool', 'classifier_dls', 'load_lm_encoder', 'classifier_learner', 'fit_ulmfit', 'finetune_lm',
+           'Ensemble', 'has_categories', 'train_classifier', 'classes_of', 'predict_texts', 'predict_csv']
+
+# %% ../nbs/06_classify.ipynb #c003q
+def masked_concat_pool(
+    output:torch.Tensor, # the encoder's outputs (bs, sl, n_hid)
+    mask:torch.Tensor, # True at padding (bs, sl)
+    bptt:int, # the chunk length (unused: each text's last piece is found from `mask`)
+)->torch.Tensor:
+    "fastai's concat pooling [last hidden state, max, mean] with the last state read at each text's own last piece"
+    lens = output.shape[1] - mask.long().sum(dim=1)
+    avg_pool = output.masked_fill(mask[:, :, None], 0).sum(dim=1)
+    avg_pool.div_(lens.type(avg_pool.dtype)[:, None])
+    max_pool = output.masked_fill(mask[:, :, None], -float('inf')).max(dim=1)[0]
+    pos = torch.arange(mask.shape[1], device=mask.device)
+    last = torch.where(mask, -1, pos).max(dim=1).values # each text's last piece, wherever the padding is
+    return torch.cat([output[torch.arange(output.shape[0], device=output.device), last], max_pool, avg_pool], 1)
+
+import fastai.text.models.core as _core
+_fastai_pool = getattr(_core, '_fastai_pool', _core.masked_concat_pool) # fastai's own, kept (for the comparison below)
+_core._fastai_pool, _core.masked_concat_pool = _fastai_pool, masked_concat_pool # what `PoolingLinearClassifier` calls
 
 # %% ../nbs/06_classify.ipynb #c005
 def _check_cols(df:pd.DataFrame, cols:list, what:str=''):

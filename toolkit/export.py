@@ -26,7 +26,7 @@ from .novelty import Fingerprint
 # %% auto #0
 __all__ = ['PORTABLE_FORMAT', 'PORTABLE_VERSION', 'PORTABLE_FILES', 'CHECKED_FILES', 'package_versions', 'last_metrics',
            'to_json', 'model_card', 'cpu_weights', 'save_portable', 'save_ensemble', 'export_learner',
-           'check_export_path', 'disk_mb', 'load_portable', 'shipped_models', 'load_model']
+           'check_export_path', 'disk_mb', 'PlaceholderData', 'load_portable', 'shipped_models', 'load_model']
 
 # %% ../nbs/08_export.ipynb #c006
 def package_versions()->dict:
@@ -280,20 +280,41 @@ def disk_mb(
     return sum(f.stat().st_size for f in files)/2**20
 
 # %% ../nbs/08_export.ipynb #c044
+from fastai.callback.core import Callback
+
+class PlaceholderData(Callback):
+    "A loaded model's DataLoaders hold two placeholder texts: training or validating on them is refused, not done"
+    order = -100
+    def before_train(self): self._refuse('train it') # (before_fit comes in get_preds too)
+    def before_validate(self):
+        if getattr(self.dl, 'placeholder', False): self._refuse('validate it')
+    def _refuse(self, what:str):
+        if getattr(self.learn.dls, 'placeholder', False):
+            raise ValueError(f"this model was loaded without its training texts (its DataLoaders hold two placeholder "
+                             f"texts, and would wreck it): to {what}, give it DataLoaders of your texts first "
+                             "(learn.dls = lm_dls(df, tokenizer=get_tokenizer(learn), vocab=learn.dls.vocab) for a "
+                             "language model), or fine-tune it with train_lm / train_classifier")
+
+def _placeholder(dls):
+    "`dls`, marked as placeholders (see `PlaceholderData`)"
+    dls.placeholder = True
+    for dl in dls.loaders: dl.placeholder = True
+    return dls
+
 def _stub_dls(config:dict, tok:SPTokenizer):
     "DataLoaders over two placeholder texts with the saved vocabulary (and classes): what predict and generate need"
     vocab, classes, back = config['vocab'], config.get('classes'), bool(config.get('backwards', False))
     if config.get('task') == 'tag':
         tags = list(config['tags'])
         df = pd.DataFrame({'words': ['a', 'a'], 'tags': [tags[0]]*2, 'is_valid': [False, True]})
-        return tagger_dls(df, tokenizer=tok, vocab=vocab, tags=tags, bs=1,
-                          label_at=config['arch'].get('label_at', 'first')) # older taggers: first pieces
+        return _placeholder(tagger_dls(df, tokenizer=tok, vocab=vocab, tags=tags, bs=1,
+                                       label_at=config['arch'].get('label_at', 'first'))) # older taggers: first pieces
     if classes is None:
         texts = ['a a a a', 'a a a a'] # a few pieces each: every tokenizer makes at least one batch of them
-        return lm_dls(pd.DataFrame({'text': texts, 'is_valid': [False, True]}), tokenizer=tok, vocab=vocab, bs=1,
-                      seq_len=2, backwards=back, fingerprint=False)
+        return _placeholder(lm_dls(pd.DataFrame({'text': texts, 'is_valid': [False, True]}), tokenizer=tok, vocab=vocab,
+                                   bs=1, seq_len=2, backwards=back, fingerprint=False))
     df = pd.DataFrame({'text': 'a', 'label': list(classes) + [classes[0]], 'is_valid': [False]*len(classes) + [True]})
-    return classifier_dls(df, tokenizer=tok, vocab=vocab, classes=list(classes), bs=1, backwards=back)
+    return _placeholder(classifier_dls(df, tokenizer=tok, vocab=vocab, classes=list(classes), bs=1, backwards=back))
 
 def _read_json(f:Path):
     "The JSON in the file `f`, with an error naming it when it does not parse"
@@ -451,6 +472,7 @@ def load_portable(
     _check_sums(path, config) # after the checks that say more (a truncated file, a missing key)
     learn = _rebuild(path, config, tok, weights)
     _restore_info(learn, path, config, card, weights)
+    learn.add_cb(PlaceholderData())
     learn.model.eval()
     if not cpu: _to_device(learn, default_device())
     return learn

@@ -237,6 +237,7 @@ class RunningBatch:
         self.wtab = torch.zeros(0, 1, dtype=torch.long, device=self.dev)
         self.reqs, self.groups, self._next, self.pending, self.n_pending = {}, [], 0, [], 0
         self.ban = None # (rows, V) pieces each row may never produce, when a request has bans
+        self.capped = None # the pieces that start a word, once a request with max_words has joined
 
     def __len__(self): return len(self.rows['req']) + self.n_pending # rows running and rows about to join
 
@@ -250,6 +251,7 @@ class RunningBatch:
         rid, self._next, n, last = self._next, self._next + 1, r.n, r.prompt_ids[-1]
         self.reqs[rid] = r
         I = self.info
+        if r.max_words is not None and self.capped is None: self.capped = (self.word_start | I.marker.to(self.dev)) & ~self.end
         words = int(I.word_start[torch.tensor(r.prompt_ids)].sum())
         form = int(r.first_word_start or bool(I.marker[last])) | int(I.case[last]) << 1 \
                | int(bool(I.space[last]) and not r.first_word_start) << 2
@@ -377,6 +379,15 @@ class RunningBatch:
             if len(p): nxt[p] = self._draw_plain(t[p], u[p], p)
         return torch.where(R['greedy'], lg.argmax(-1), nxt) if self.any_greedy else nxt
 
+    def _end_at_cap(self, logits:torch.Tensor, code:torch.Tensor)->torch.Tensor:
+        "`logits` masked by the rows' rules, where a row at its `max_words` that would start a word ends instead"
+        at = ((code & 16) > 0) & self.rows['stop'] # at the limit (a row that never stops has no end to take)
+        if bool(at.any()): # else the mass of a new word went to pieces glued onto the last one ('food-shlinging-...')
+            both = torch.where(self.capped | self.end, logits[at], -math.inf).logsumexp(-1) # a new word, or the end
+            logits = logits.clone()
+            logits[at] = torch.where(self.end, both[:, None] - math.log(int(self.end.sum())), logits[at])
+        return logits.masked_fill(self.table[code], -math.inf)
+
     def step(self)->list[tuple]:
         "One new piece for every row; the rows that finished, as (request, row, ids, logprob)"
         if not len(self.rows['req']): # only rows about to join: their prompts' last pieces first
@@ -384,7 +395,7 @@ class RunningBatch:
         R, logits = self.rows, self.logits
         words = R['words'].clamp(max=self.wtab.shape[1] - 1)
         code = self.relax[R['form'] | self.wtab[self._ar, words]] # the row's rules: one mask of the table
-        lg = logits.masked_fill(self.table[code], -math.inf)
+        lg = logits.masked_fill(self.table[code], -math.inf) if self.capped is None else self._end_at_cap(logits, code)
         if self.ban is not None: lg = lg.masked_fill(self.ban, -math.inf)
         if self.seen is not None:
             pen = R['penalty'][:, None]
@@ -634,6 +645,9 @@ def gen_request(
     check_generate_args(n, temperature, top_k, top_p, min_p, greedy, min_words, max_words, max_tokens,
                         repetition_penalty)
     if seed is not None: check_seed(seed)
+    if max_words is not None and len(prompt.split()) > max_words:
+        raise ValueError(f"the prompt has {len(prompt.split())} words, more than max_words ({max_words}): raise max_words "
+                         "or shorten the prompt")
     if stop_at_eos and min_words > len(prompt.split()) + max_tokens: # each new word takes at least one piece
         raise ValueError(f"min_words ({min_words}) cannot be reached: the prompt has {len(prompt.split())} words and "
                          f"max_tokens ({max_tokens}) pieces add at most {max_tokens} more; raise max_tokens or lower min_words")

@@ -132,6 +132,8 @@ def _posterior_ids(lm:LMLearner, texts:list)->tuple[list, list]:
     "The ids of `lm`'s category tokens, and of each text's pieces as in training after `xxbos` and the category"
     if not has_categories(lm):
         raise ValueError("category_posterior needs a language model trained with categories (names_lm)")
+    if isinstance(texts, str): # its characters would be read as names, one each
+        raise ValueError("texts must be a list of names (for one name: category_posterior(lm, [name]))")
     is_pieces = lambda t: isinstance(t, (list, tuple, L)) and all(isinstance(p, str) for p in t)
     bad = [i for i,t in enumerate(texts) if not (isinstance(t, str) or is_pieces(t))]
     if bad: raise ValueError(f"texts must be strings; item {bad[0]} is a {type(texts[bad[0]]).__name__}")

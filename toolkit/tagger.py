@@ -396,6 +396,8 @@ class TaggerLearner(Learner):
         coarse:dict|Callable|None=None, # each tag's coarser tag: each word gets the coarse tag whose tags' probabilities add up highest
     )->list[list[Tagged]]:
         "Tag `texts` in one batched pass: for each, its words with their tags and probabilities"
+        if isinstance(texts, str): # its characters would be tagged as texts, one each
+            raise ValueError("texts must be a list of texts (for one text: learn.predict(text))")
         words = []
         for i, t in enumerate(texts):
             if isinstance(t, str):
