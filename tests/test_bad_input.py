@@ -343,7 +343,7 @@ def test_impossible_distinct_fails_soon(tiny_lm, tiny_lm_path):
 @pytest.mark.parametrize('flags, msg', [
     (['--min-words', '5', '--max-words', '2'], '--min-words (5) must not exceed --max-words (2)'),
     (['--min-words', '50', '--max-tokens', '3'], 'raise --max-tokens or lower --min-words'),
-    (['--stop', ''], '--stop must not be an empty string'),
+    (['--stop', ''], '--stop must not be an empty or blank string'),
     (['--bad-word', 'a b'], "--bad-word 'a b' is not one word"),
     (['--top-p', '2'], 'top_p must be a number in (0, 1], got 2.0')])
 def test_generate_errors_in_flag_words(tiny_lm_path, flags, msg):
@@ -475,3 +475,10 @@ def test_max_words_ends_the_text():
         longest = [t.split()[-1] for t in texts if len(t.split()) == mx]
         assert max(map(len, longest)) < 20, longest # no glued tail
     with pytest.raises(ValueError, match=r'the prompt has 2 words, more than max_words \(1\)'): lm.generate('New study', max_words=1)
+
+def test_stop_strings_wait_for_min_words():
+    "A stop string cut a sample before min_words: generate('New study', min_words=8, stop='s') gave 'New study find'"
+    lm = load_model('headlines')
+    texts = lm.generate('New study', n=12, min_words=8, stop='s', seed=0, max_tokens=60)
+    assert all(len(t.split()) >= 8 for t in texts), texts
+    with pytest.raises(ValueError, match='stop must not hold an empty or blank string'): lm.generate(stop=' ')

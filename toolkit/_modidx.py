@@ -333,6 +333,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'toolkit.generate._generator': ('generate.html#_generator', 'toolkit/generate.py'),
                                   'toolkit.generate._listify': ('generate.html#_listify', 'toolkit/generate.py'),
                                   'toolkit.generate._mask_table': ('generate.html#_mask_table', 'toolkit/generate.py'),
+                                  'toolkit.generate._min_words': ('generate.html#_min_words', 'toolkit/generate.py'),
                                   'toolkit.generate._model_step': ('generate.html#_model_step', 'toolkit/generate.py'),
                                   'toolkit.generate._outside_nucleus': ('generate.html#_outside_nucleus', 'toolkit/generate.py'),
                                   'toolkit.generate._read_state': ('generate.html#_read_state', 'toolkit/generate.py'),

@@ -636,7 +636,7 @@ CLI_WORDS = [ # the Python API's words in the errors `awd` passes on, and what a
     ('turn distinct off', 'leave out --distinct'),
     ('must be None or a number', 'must be a number'),
     ('bad_words: ', '--bad-word '),
-    ('stop must not hold an empty string', '--stop must not be an empty string'),
+    ('stop must not hold an empty or blank string', '--stop must not be an empty or blank string'),
     ('min_words (', '--min-words ('), ('max_words (', '--max-words ('), ('max_tokens (', '--max-tokens ('),
     ('raise max_tokens or lower min_words', 'raise --max-tokens or lower --min-words'),
     ('pretrain=True needs', 'the language-model stage needs'), ('(or pass pretrain=False)', '(or pass --no-pretrain)'),

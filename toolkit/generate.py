@@ -680,7 +680,7 @@ def _listify(o, what:str)->list[str]:
     if isinstance(o, str): o = [o]
     if not isinstance(o, (list, tuple)) or not all(isinstance(s, str) for s in o):
         raise ValueError(f"{what} must be a string or a list of strings, got {type(o).__name__}")
-    if any(not s.strip() for s in o): raise ValueError(f"{what} must not hold an empty string")
+    if any(not s.strip() for s in o): raise ValueError(f"{what} must not hold an empty or blank string")
     if len(o) > MAX_STOPS: raise ValueError(f"{what}: at most {MAX_STOPS} strings, got {len(o)}")
     if any(len(s) > MAX_STOP_CHARS for s in o): raise ValueError(f"{what}: each at most {MAX_STOP_CHARS} characters")
     return list(o)
@@ -704,10 +704,18 @@ def _bad_pieces(info:VocabInfo, bad:set[str])->list[int]:
     "The pieces that are a whole bad word by themselves (longer spellings are caught as the word completes)"
     return sorted({info.o2i[p] for w in bad for p in ('▁' + w, '▁' + w.capitalize(), '▁' + w.upper()) if p in info.o2i})
 
-def _cut_stop(text:str, start:int, stops:list[str])->int|None:
-    "Where the first stop string found in `text` after `start` begins, None if there is none"
-    at = [i for s in stops if (i := text.find(s, start)) >= 0]
+def _cut_stop(text:str, start:int, stops:list[str], min_words:int=0)->int|None:
+    "Where the first stop string in `text` after `start` begins with `min_words` words before it, None if there is none"
+    at = []
+    for s in stops:
+        i = text.find(s, start)
+        while i >= 0 and len(text[:i].split()) < min_words: i = text.find(s, i + 1) # too soon: min_words comes first
+        if i >= 0: at.append(i)
     return min(at) if at else None
+
+def _min_words(r:GenRequest)->int:
+    "The words a row of `r` must have before a stop string may end it (as before the end piece may)"
+    return r.min_words if r.stop_at_eos else 0
 
 class _Watch:
     "A request's watch over its rows: cut at stop strings, throw away rows with a bad word, that copy a training text or repeat another row"
@@ -720,7 +728,7 @@ class _Watch:
         r = self.r
         text = _clean(r.pieces + [r.vocab[t] for t in ids])
         stopped = False
-        if self.stops and (cut := _cut_stop(text, self.start, self.stops)) is not None:
+        if self.stops and (cut := _cut_stop(text, self.start, self.stops, _min_words(r))) is not None:
             text, stopped = text[:cut], True
         if self.bad:
             ws = words_of(text[self.start:])
@@ -753,7 +761,7 @@ def row_output(r:GenRequest, i:int)->str|Sample:
     ids, lp = r.results[i]
     if ids is None: raise ValueError(_fail_message(r))
     text = _clean(r.pieces + [r.vocab[t] for t in ids])
-    if getattr(r, 'stops', None) and (cut := _cut_stop(text, len(_clean(r.pieces)), r.stops)) is not None:
+    if getattr(r, 'stops', None) and (cut := _cut_stop(text, len(_clean(r.pieces)), r.stops, _min_words(r))) is not None:
         text = text[:cut].rstrip() # the stop string is not kept
     return Sample(text, lp, len(ids), r.redraws[i]) if r.return_logprobs else text
 
