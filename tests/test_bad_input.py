@@ -482,3 +482,12 @@ def test_stop_strings_wait_for_min_words():
     texts = lm.generate('New study', n=12, min_words=8, stop='s', seed=0, max_tokens=60)
     assert all(len(t.split()) >= 8 for t in texts), texts
     with pytest.raises(ValueError, match='stop must not hold an empty or blank string'): lm.generate(stop=' ')
+
+def test_fastai_export_of_what_cannot_pickle(tmp_path):
+    "learn.export on a tagger or an ensemble ended in an AttributeError; a numpy seed in a TypeError"
+    import numpy as np
+    for name, msg in (('tagger', 'a tagger saves as a portable directory only'), ('origin', 'an ensemble saves as a')):
+        with pytest.raises(ValueError, match=msg): load_model(name).export(tmp_path/'x.pkl')
+    assert not (tmp_path/'x.pkl').exists()
+    lm = load_model('headlines')
+    assert lm.generate('New', n=2, seed=np.int64(3)) == lm.generate('New', n=2, seed=3)

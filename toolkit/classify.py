@@ -259,6 +259,10 @@ class Ensemble:
 
     def __len__(self): return len(self.learners)
     def __getitem__(self, i): return self.learners[i]
+    def export(self, fname='export.pkl', **kwargs):
+        "fastai's `Learner.export`, which an ensemble has not: it saves as a directory with `export_learner`"
+        raise ValueError(f"an ensemble saves as a portable directory, one model per member: export_learner(ens, DIR) "
+                         f"(fastai's export writes one learner to one pickle; {fname} was not written)")
     def __repr__(self): return f"Ensemble({' + '.join(self.directions)}, {len(self.classes)} classes)"
 
     @property

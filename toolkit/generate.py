@@ -644,7 +644,7 @@ def gen_request(
         raise ValueError(f"the prompt is {len(prompt):,} characters long; at most {MAX_PROMPT_CHARS:,}")
     check_generate_args(n, temperature, top_k, top_p, min_p, greedy, min_words, max_words, max_tokens,
                         repetition_penalty)
-    if seed is not None: check_seed(seed)
+    if seed is not None: check_seed(seed); seed = int(seed) # a numpy integer too
     if max_words is not None and len(prompt.split()) > max_words:
         raise ValueError(f"the prompt has {len(prompt.split())} words, more than max_words ({max_words}): raise max_words "
                          "or shorten the prompt")

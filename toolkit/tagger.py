@@ -383,6 +383,11 @@ class TaggerLearner(Learner):
     @property
     def tags(self)->list[str]: return list(self.dls.vocab[1])
 
+    def export(self, fname='export.pkl', **kwargs):
+        "fastai's pickle export, which a tagger's data cannot take: it saves as a directory with `export_learner`"
+        raise ValueError(f"a tagger saves as a portable directory only: export_learner(learn, DIR) ({fname} was not "
+                         "written)")
+
     def predict(self,
         text:str|list, # a text (split into words as the Brown corpus splits them), or a list of words
         coarse:dict|Callable|None=None, # each tag's coarser tag (e.g. `brown_universal`): tag in the coarse tagset
