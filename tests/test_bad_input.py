@@ -491,3 +491,13 @@ def test_fastai_export_of_what_cannot_pickle(tmp_path):
     assert not (tmp_path/'x.pkl').exists()
     lm = load_model('headlines')
     assert lm.generate('New', n=2, seed=np.int64(3)) == lm.generate('New', n=2, seed=3)
+
+def test_jsonl_copy_keeps_json_types(tmp_path):
+    "A JSON-lines copy turned numbers into strings ('id': '0') and a null text into ''"
+    src = tmp_path/'in.jsonl'
+    src.write_text('{"id": 0, "text": "A joy.", "num": 1.5, "tags": [1, 2]}\n{"id": 1, "text": null, "num": 2}\n')
+    code, _, err = awd('classify', 'sentiment', '--csv', src, '--out', tmp_path/'out.jsonl')
+    assert code == 0, err
+    rows = [json.loads(l) for l in (tmp_path/'out.jsonl').read_text().splitlines()]
+    assert [r['id'] for r in rows] == [0, 1] and rows[0]['num'] == 1.5 and rows[0]['tags'] == [1, 2]
+    assert rows[1]['text'] is None and rows[1]['pred_label'] is None and rows[0]['pred_label'] == 'fresh'

@@ -216,6 +216,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                               'toolkit.core.unwritable': ('core.html#unwritable', 'toolkit/core.py')},
             'toolkit.data': { 'toolkit.data.ToCopy': ('data.html#tocopy', 'toolkit/data.py'),
                               'toolkit.data._add_universal': ('data.html#_add_universal', 'toolkit/data.py'),
+                              'toolkit.data._as_text': ('data.html#_as_text', 'toolkit/data.py'),
                               'toolkit.data._not_a_dir': ('data.html#_not_a_dir', 'toolkit/data.py'),
                               'toolkit.data._out_format': ('data.html#_out_format', 'toolkit/data.py'),
                               'toolkit.data._tsv_fields': ('data.html#_tsv_fields', 'toolkit/data.py'),

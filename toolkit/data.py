@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_data.ipynb #c002
 from __future__ import annotations
-import csv, io, json, os, re
+import csv, io, json, math, os, re
 from pathlib import Path
 from typing import NamedTuple
 import toolkit
@@ -117,8 +117,13 @@ def lines(text:str)->list[str]:
     "The lines of `text`, broken at a line feed, CR LF or CR only: a U+2028, form feed or NEL inside a line is text (and JSON)"
     return re.split(r'\r\n|\r|\n', text[:-1] if text.endswith('\n') else text)
 
-def parse_table(text:str, fmt:str, path:Path)->pd.DataFrame:
-    "Parse `text` in format `fmt` into a DataFrame of strings"
+def parse_table(
+    text:str, # the file's text
+    fmt:str, # its format: 'csv', 'tsv', 'txt' or 'jsonl'
+    path:Path, # the file, to name in errors
+    typed:bool=False, # JSON lines keep each value's JSON type (numbers, null, lists): for a copy of the rows
+)->pd.DataFrame:
+    "Parse `text` in format `fmt` into a DataFrame of strings (`typed`: of JSON values, for JSON lines)"
     if fmt == 'txt': return pd.DataFrame({'text': lines(text)})
     if fmt == 'jsonl':
         rows = []
@@ -129,6 +134,7 @@ def parse_table(text:str, fmt:str, path:Path)->pd.DataFrame:
                 raise ValueError(f"{path}: line {i} is not valid JSON ({e.msg})") from None
             if not isinstance(row, dict): raise ValueError(f"{path}: line {i} is not a JSON object")
             rows.append(row)
+        if typed: return pd.DataFrame(rows, dtype=object) # a key a row lacks: NaN, written back as null
         rows = [{k: '' if v is None else v if isinstance(v, str) else json.dumps(v) for k,v in r.items()} for r in rows]
         return pd.DataFrame(rows, dtype=str).fillna('')
     kw = dict(sep='\t', quoting=csv.QUOTE_NONE) if fmt == 'tsv' else dict(sep=',')
@@ -153,6 +159,7 @@ def pick_col(df:pd.DataFrame, col:str|None, what:str, path:Path)->str:
 def read_table(
     path:str|Path, # a .csv, .tsv, .txt (one text a line) or .jsonl file, optionally .gz
     no_txt:str|None=None, # refuse a .txt file with this reason (a reader that needs columns)
+    typed:bool=False, # JSON lines as JSON values, not strings (`parse_table`)
 )->tuple[pd.DataFrame, str]: # the rows as strings, and the format ('csv', 'tsv', 'txt' or 'jsonl')
     "Read a file of texts into a DataFrame of strings, with errors that name what is wrong"
     path = Path(path).expanduser()
@@ -160,7 +167,7 @@ def read_table(
     if path.is_dir(): raise ValueError(f"{path} is a directory: expected a CSV, TSV, TXT or JSONL file")
     fmt = format_of(path)
     if fmt == 'txt' and no_txt: raise ValueError(f"{path}: {no_txt}")
-    df = parse_table(read_utf8(path), fmt, path)
+    df = parse_table(read_utf8(path), fmt, path, typed=typed)
     if not len(df.columns) or not len(df): raise ValueError(f"{path} has no rows")
     return df, fmt
 
@@ -224,6 +231,11 @@ class ToCopy(NamedTuple):
     out:Path # where the copy goes
     example:str # the copy's file name to suggest when `out` is a directory
 
+def _as_text(v)->str:
+    "A value of a row as text: a JSON null or a missing key is empty, a number or list its JSON"
+    if v is None or isinstance(v, float) and math.isnan(v): return ''
+    return v if isinstance(v, str) else json.dumps(v)
+
 def read_to_copy(
     src:str|Path, # a .csv, .tsv or .jsonl file (optionally .gz)
     out:str|Path, # where the copy will go
@@ -235,8 +247,8 @@ def read_to_copy(
     example = Path(src).name.split('.')[0] + suffix
     check_out(out, src, example)
     src = Path(src).expanduser()
-    df, _ = read_table(src, no_txt=f"a .txt file has no columns to copy; use {use}, or a CSV")
-    texts = df[pick_col(df, text_col, 'text', src)].astype(str)
+    df, _ = read_table(src, no_txt=f"a .txt file has no columns to copy; use {use}, or a CSV", typed=True)
+    texts = df[pick_col(df, text_col, 'text', src)].map(_as_text) # the copy keeps the rows' values as they were
     return ToCopy(df, texts, texts.str.strip().str.len() > 0, Path(out).expanduser().absolute(), example)
 
 # %% ../nbs/01_data.ipynb #c014
