@@ -253,7 +253,6 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                 'toolkit.export._load_ensemble': ('export.html#_load_ensemble', 'toolkit/export.py'),
                                 'toolkit.export._load_pickle': ('export.html#_load_pickle', 'toolkit/export.py'),
                                 'toolkit.export._member_ok': ('export.html#_member_ok', 'toolkit/export.py'),
-                                'toolkit.export._peek_config': ('export.html#_peek_config', 'toolkit/export.py'),
                                 'toolkit.export._placeholder': ('export.html#_placeholder', 'toolkit/export.py'),
                                 'toolkit.export._portable_config': ('export.html#_portable_config', 'toolkit/export.py'),
                                 'toolkit.export._read_card': ('export.html#_read_card', 'toolkit/export.py'),

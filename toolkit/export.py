@@ -426,12 +426,6 @@ def _to_device(learn:Learner, device):
     learn.model.to(device)
 
 # %% ../nbs/08_export.ipynb #c049
-def _peek_config(path:Path)->dict|None:
-    "config.json of the directory `path`, or None when there is none or it does not parse (`load_portable` says so)"
-    try: config = json.loads((path/'config.json').read_text())
-    except (OSError, ValueError, UnicodeDecodeError): return None
-    return config if isinstance(config, dict) else None
-
 def _member_ok(m)->bool:
     "Whether `m` is a safe name for an ensemble member's directory (no path, nothing hidden)"
     return isinstance(m, str) and bool(m) and '/' not in m and not m.startswith('.')
@@ -461,9 +455,8 @@ def load_portable(
     path = Path(path).expanduser()
     if not path.exists(): raise FileNotFoundError(f"{path}: no such model")
     if not path.is_dir(): raise ValueError(f"{path} is not a directory: a portable model is a directory")
-    if (path/'config.json').is_file(): _read_json(path/'config.json') # unreadable: say so, before anything it names
-    config = _peek_config(path)
-    if config and config.get('format') == PORTABLE_FORMAT and config.get('task') == 'ensemble':
+    config = _read_json(path/'config.json') if (path/'config.json').is_file() else None # unreadable: said first
+    if isinstance(config, dict) and config.get('format') == PORTABLE_FORMAT and config.get('task') == 'ensemble':
         _check_version(path, config)
         return _load_ensemble(path, config, cpu)
     config, card = _read_parts(path)

@@ -175,13 +175,12 @@ def unknown_chars(
 )->tuple[float, list[str]]:
     "The share of the characters of `texts` (spaces aside, as the tokenizer reads them) that `vocab` has no piece for, and the commonest"
     known = {p.lstrip('▁') for p in vocab if len(p.lstrip('▁')) == 1}
-    s = pd.Series(list(texts) if not isinstance(texts, pd.Series) else texts).dropna().astype(str)
+    s = pd.Series(list(texts)).dropna().astype(str)
     if len(s) > 5000: s = s.sample(5000, random_state=0)
-    chars = Counter(unicodedata.normalize('NFKC', '\n'.join(s)).lower()) # the rules lower-case; SentencePiece is NFKC
-    chars = {c: n for c, n in chars.items() if not c.isspace()}
+    text = unicodedata.normalize('NFKC', '\n'.join(s)).lower() # the rules lower-case; SentencePiece is NFKC
+    chars = Counter(c for c in text if not c.isspace())
     bad = Counter({c: n for c, n in chars.items() if c not in known})
-    total = sum(chars.values())
-    return (sum(bad.values())/total if total else 0.0), [c for c, _ in bad.most_common(5)]
+    return (bad.total()/chars.total() if chars else 0.0), [c for c, _ in bad.most_common(5)]
 
 def unknown_reason(
     texts, # the texts of a run
