@@ -285,6 +285,8 @@ def test_names_start_the_model_never_saw(app_models, start):
     from toolkit.app import Handlers
     with pytest.raises(Exception, match='this model has never seen .* start with the characters it knows'):
         Handlers(app_models).names_settings(start, 3, 0.8, 1, 'Russian')
+    with pytest.raises(ValueError, match='this model has never seen .* score texts of the characters it knows'):
+        Handlers(app_models).score_check(start + 'ov', 'names') # the Score tab refuses it too, before the queue
 
 def test_settings_command_prompt_starting_with_dash(app_models, app_models_dir):
     "A prompt that starts with '-' (a names model knows the hyphen) made `--prompt -al`, which argparse refuses"

@@ -308,6 +308,11 @@ def test_names_start_unknown_characters(app_models_dir):
     assert load_model(names).generate('Ka', n=2, category='Russian', seed=0)[0].startswith('Ka') # known letters, any case
     with pytest.raises(ValueError, match=r"never seen '\\n'"): load_model(names).generate('A\nB', category='Russian')
     assert len(load_model(names).generate('\uff21b', n=2, category='Russian', seed=0)) == 2 # a full-width A reads as A
+    # scoring such a text gave a figure for a text the model cannot read (its xxunk): refused the same way
+    with pytest.raises(ValueError, match=r"text 1: this model has never seen '7' in its training texts: score texts of the characters it knows"):
+        load_model(names).score(['Kovalev', 'Ko7alev'])
+    assert load_model(names).score('Kovalev').bpc > 0
+    refused(['score', names, 'Ko7alev'], "this model has never seen '7'")
 
 def test_distinct(tiny_lm, tiny_lm_path):
     "distinct: no two samples of a call the same; impossible with greedy decoding"

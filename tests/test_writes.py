@@ -100,7 +100,17 @@ def test_train_checks_out_before_training(ok_csv, monkeypatch, tmp_path):
     refused(['train-tagger', 'pos', '--max-rows', '100', '--quiet', '--out', 'm.pkl'], 'a tagger saves as a portable')
     refused(['train-classifier', 'reviews', '--bidirectional', '--max-rows', '100', '--quiet', '--out', 'm.pkl'],
             'an ensemble saves as a portable directory')
-    assert sorted(os.listdir()) == ['ok.csv', 'small.csv']
+    # a model of another kind at --out was replaced without a word (a week's classifier lost to a typo)
+    for d, task in (('lm', 'generate'), ('clf', 'classify'), ('tg', 'tag')):
+        os.mkdir(d); Path(d, 'config.json').write_text(json.dumps({'task': task}))
+    refused(['train', 'small.csv', '--preset', 'tiny', '--quiet', '--out', 'clf'],
+            'clf holds a classifier: not replacing it with a language model; remove it first or save somewhere else')
+    refused(['train-classifier', 'reviews', '--max-rows', '100', '--quiet', '--out', 'tg'],
+            'tg holds a tagger: not replacing it with a classifier')
+    refused(['train-tagger', 'pos', '--max-rows', '100', '--quiet', '--out', 'lm'],
+            'lm holds a language model: not replacing it with a tagger')
+    assert sorted(os.listdir()) == ['clf', 'lm', 'ok.csv', 'small.csv', 'tg']
+    assert all(os.listdir(d) == ['config.json'] for d in ('lm', 'clf', 'tg'))
 
 @pytest.mark.parametrize('name', ['x.tsv', 'x.tsv.gz'])
 def test_tsv_reads_back(tmp_path, name):

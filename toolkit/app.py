@@ -20,7 +20,7 @@ from .tokenize import check_text, TK_NL
 from .classify import predict_texts
 from .tagger import is_tagger
 from .batch import Batcher, ClassifyBatcher, JOINS
-from .generate import score_texts, next_words, gen_request
+from .generate import score_texts, next_words, gen_request, check_chars
 from .export import load_model, shipped_models, model_card
 from .train import train_default
 from .lm import check_device, get_tokenizer
@@ -447,6 +447,7 @@ class Handlers:
         if not text: raise ValueError('enter a text to score')
         kind = model or next(iter(self.lms), None)
         if kind not in self.lms: raise ValueError(f"unknown model {kind!r}: one of {', '.join(self.lms)}")
+        check_chars(self.lms[kind], text, todo='score texts of')
         return text, kind
 
     @user_errors

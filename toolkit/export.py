@@ -130,6 +130,9 @@ def cpu_weights(
     return res
 
 # %% ../nbs/08_export.ipynb #c024
+_KINDS = {'generate': 'a language model', 'classify': 'a classifier', 'ensemble': 'a classifier',
+          'tag': 'a tagger'} # config.json's task: what it holds
+
 def _refuse_to_replace(path:Path):
     "A `FileExistsError` if something is at `path` that is not a portable model (or an empty directory)"
     if (path.exists() or path.is_symlink()) and (
@@ -258,6 +261,7 @@ def export_learner(
 def check_export_path(
     path:str|Path, # where a model is to be saved with `export_learner`, once trained
     portable_only:str|None=None, # why this model cannot be a pickle (an ensemble, a tagger): then a .pkl `path` is refused
+    task:str|None=None, # the kind of model to be saved ('generate', 'classify', 'tag'): another kind at `path` is kept
 ):
     "Before training: the error `export_learner` would raise at `path` (it cannot be written, or holds something else)"
     name, path = path, Path(path).expanduser().absolute()
@@ -265,6 +269,12 @@ def check_export_path(
     elif portable_only: raise ValueError(f"{path}: {portable_only}; give a path without .pkl")
     elif path.is_dir(): raise ValueError(f"cannot write {name}: it is a directory (a .pkl model is a file)")
     check_writable(path, name)
+    if task is not None and (path/'config.json').is_file():
+        try: had = json.loads((path/'config.json').read_text()).get('task', 'generate')
+        except (OSError, ValueError, AttributeError): had = None # a damaged model: replacing it is fine
+        if had in _KINDS and had != task and {had, task} != {'classify', 'ensemble'}:
+            raise FileExistsError(f"{name} holds {_KINDS[had]}: not replacing it with {_KINDS[task]}; "
+                                  "remove it first or save somewhere else")
     inside = next((p for p in path.parents if (p/'config.json').is_file()), None)
     if inside is not None: # saving over that model, or deleting it, would take this one with it
         raise ValueError(f"cannot write {name}: it is inside the model {inside}; save it beside that model instead")

@@ -23,8 +23,8 @@ from .novelty import words_of
 # %% auto #0
 __all__ = ['MAX_STOPS', 'MAX_STOP_CHARS', 'MAX_SCORE_CHARS', 'VocabInfo', 'vocab_info', 'Sample', 'awd_step', 'GenRequest',
            'RunningBatch', 'sample', 'run_requests', 'start_state', 'weights_key', 'get_start_state',
-           'check_generate_args', 'category_token', 'prompt_pieces', 'gen_request', 'row_output', 'generate_many',
-           'Score', 'score_texts', 'score_csv', 'NextWord', 'next_words']
+           'check_generate_args', 'category_token', 'prompt_pieces', 'check_chars', 'gen_request', 'row_output',
+           'generate_many', 'Score', 'score_texts', 'score_csv', 'NextWord', 'next_words']
 
 # %% ../nbs/05_generate.ipynb #c005
 _ENDS = {'xxbos', 'xxeos'}
@@ -618,15 +618,21 @@ def _continue(learn, text:str, category:str|None, **kwargs)->tuple[list[str], li
                  state=get_start_state(learn), **kwargs)
     return pieces, [([info.vocab[i] for i in ids], lp) for ids,lp in res]
 
-def _check_chars(learn, prompt:str, info:VocabInfo):
-    "A character model's prompt holds only characters its training texts had (an unknown one would be glued on as is)"
+def check_chars(
+    learn, # a language model the toolkit made (only a character model is checked)
+    text:str, # a prompt, or a text to score
+    what:str='', # put before the message: which text it is
+    todo:str='start with', # what to do with the characters the model knows
+):
+    "A character model's `text` holds only characters its training texts had (an unknown one would be read as `xxunk`)"
     if getattr(get_tokenizer(learn), 'model_type', None) != 'char': return
+    info = vocab_info(learn)
     known = {p.lstrip('▁') for p in info.vocab} | {' '}
     seen = lambda ch: all(c in known or c.lower() in known for c in unicodedata.normalize('NFKC', ch)) # as tokenized
-    bad = sorted({ch for ch in prompt if not seen(ch)})
+    bad = sorted({ch for ch in text if not seen(ch)})
     if bad:
         chars = ''.join(sorted((k for k in known if len(k) == 1 and not k.isupper() and k != ' '), key=lambda c: (not c.isalpha(), c)))
-        raise ValueError(f"this model has never seen {', '.join(map(repr, bad))} in its training texts: start with the "
+        raise ValueError(f"{what}this model has never seen {', '.join(map(repr, bad))} in its training texts: {todo} the "
                          f"characters it knows ({chars})")
 
 def gen_request(
@@ -656,7 +662,7 @@ def gen_request(
         raise ValueError(f"distinct=True with {how}: {how} writes the same text every time; sample "
                          "(greedy=False, top_k above 1) or ask for one text")
     info = vocab_info(learn)
-    _check_chars(learn, prompt, info)
+    check_chars(learn, prompt)
     pieces = prompt_pieces(learn, prompt, category)
     stops, bad = _check_stops(stop), _check_bad_words(bad_words, prompt)
     fp = getattr(learn.awd, 'fingerprint', None) if novel else None
@@ -854,6 +860,7 @@ def score_texts(
     for i, t in enumerate(texts):
         if len(t) > MAX_SCORE_CHARS: raise ValueError(f"text {i} is {len(t):,} characters long; at most {MAX_SCORE_CHARS:,}")
     info, model = vocab_info(learn), learn.model
+    for i, t in enumerate(texts): check_chars(learn, t, f"text {i}: " if len(texts) > 1 else '', 'score texts of')
     enc, dec, dev, end = model[0], model[1], next(model.parameters()).device, vocab_info(learn).end_id
     pieces = [prompt_pieces(learn, t, category) for t in texts]
     skip = 2 if category is not None else 1 # xxbos (and the category) are given, not scored

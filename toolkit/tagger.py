@@ -64,15 +64,22 @@ def split_words(
 )->list[Word]:
     "The words of `text` as the Brown corpus splits them (punctuation apart, contractions whole), with their places"
     check_text(text)
-    res, quote_open = [], False
+    res, quote_open, single_open = [], False, False
     for m in WORD_RE.finditer(text):
         w = form = m.group()
+        s, e = m.span()
         if w in ('"', '“', '”'): # Brown writes `` to open a quote and '' to close it
             form = "''" if w == '”' or (w == '"' and quote_open) else '``'
             quote_open = form == '``'
-        elif w == '‘': form = '`'
-        else: form = w.replace('’', "'")
-        res.append(Word(w, m.start(), m.end(), form))
+        elif w == '‘' or w == "'" and (s == 0 or not text[s-1].isalnum()) and text[s+1:s+2].isalpha():
+            form, single_open = '`', True # a single quote opening before a word: Brown's `
+        elif single_open and len(w) > 1 and w[-1] in "'’" and not w[0].isdigit(): # 'yes': the quote closes
+            res.append(Word(w[:-1], s, e - 1, w[:-1].replace('’', "'")))
+            w, s, form, single_open = w[-1], e - 1, "'", False
+        else:
+            form = w.replace('’', "'")
+            if w in ("'", '’'): single_open = False
+        res.append(Word(w, s, e, form))
     return res
 
 # %% ../nbs/06b_tagger.ipynb #t009

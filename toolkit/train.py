@@ -59,7 +59,7 @@ def train_and_export(
     **kwargs, # passed to `train_lm` (or `names_lm`)
 )->LMLearner:
     "Train a language model with `train_lm` (or `names_lm`), checkpointing each epoch; save it to `path` with its card"
-    check_export_path(path) # now, not after training: a run is not lost to a path that cannot be written
+    check_export_path(path, task='generate') # now, not after training: a run is not lost to a path that cannot be written
     t0, ck = time.time(), checkpoint_path(path)
     learn = _fit_lm(df, text_col, epochs, seed, category_col, ck, resume, **kwargs)
     if not is_rank0(): return learn # one model and card per run: the first process writes them
@@ -102,7 +102,8 @@ def train_classifier_and_export(
     lm = kwargs.get('lm')
     ensemble = (kwargs.get('bidirectional') or (kwargs.get('members') or CLASSIFIER_RECIPE['members']) > 1
                 or kwargs.get('lm_vote') or isinstance(lm, (list, tuple)) and len(lm) > 1)
-    check_export_path(path, 'an ensemble saves as a portable directory (one model per member)' if ensemble else None)
+    check_export_path(path, 'an ensemble saves as a portable directory (one model per member)' if ensemble else None,
+                      task='classify')
     epochs = CLASSIFIER_RECIPE['epochs'] if epochs is None else epochs
     t0 = time.time()
     learn = train_classifier(df, text_col, label_col, epochs=epochs, seed=seed, **kwargs)
@@ -133,7 +134,7 @@ def train_tagger_and_export(
     **kwargs, # passed to `train_tagger`
 )->Learner:
     "Train a tagger with `train_tagger` and save it to `path` with its card"
-    check_export_path(path, 'a tagger saves as a portable directory only')
+    check_export_path(path, 'a tagger saves as a portable directory only', task='tag')
     t0 = time.time()
     learn = train_tagger(df, words_col, tags_col, seed=seed, **kwargs)
     export_learner(learn, path, half=half, **{'words_col': words_col, 'tags_col': tags_col, **(card or {})},
