@@ -313,6 +313,10 @@ def test_names_start_unknown_characters(app_models_dir):
         load_model(names).score(['Kovalev', 'Ko7alev'])
     assert load_model(names).score('Kovalev').bpc > 0
     refused(['score', names, 'Ko7alev'], "this model has never seen '7'")
+    # without an origin a names model wrote junk ('m anstant', 'dain-Gorning'): every training name came after one
+    with pytest.raises(ValueError, match=r'trained with a category before every text: choose category \(one of Arabic, '):
+        load_model(names).generate('K', n=2)
+    refused(['generate', names, '-n', '2'], 'choose --category (one of Arabic, ')
 
 def test_distinct(tiny_lm, tiny_lm_path):
     "distinct: no two samples of a call the same; impossible with greedy decoding"

@@ -97,3 +97,17 @@ def test_serve_retrain_or_no_train():
     "--retrain trains fresh defaults, --no-train never trains: asking for both is an error that names them"
     r = awd_here('serve', '--retrain', '--no-train')
     assert r.returncode == 2 and 'argument --no-train: not allowed with argument --retrain' in r.stderr, r.stderr
+
+def test_texts_after_an_option():
+    "`awd classify origin --probs Nakamura`: argparse left the text over ('unrecognized arguments: Nakamura')"
+    r = awd_here('classify', 'origin', '--probs', 'Nakamura', 'Ivanov')
+    assert r.returncode == 0, r.stderr
+    assert [json.loads(l)['text'] for l in r.stdout.splitlines()] == ['Nakamura', 'Ivanov']
+    r = awd_here('classify', 'origin', 'Nakamura', '--bogus')
+    assert r.returncode == 2 and 'unrecognized arguments: --bogus' in r.stderr
+
+def test_output_into_head(awd):
+    "`awd generate ... | head -1` printed 'awd: error: [Errno 32] Broken pipe' once head had its line"
+    r = subprocess.run(f"'{awd}' generate names --category Russian -n 300 --seed 3 | head -1", shell=True,
+                       capture_output=True, text=True, timeout=300)
+    assert len(r.stdout.splitlines()) == 1 and r.stderr == '', r.stderr

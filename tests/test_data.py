@@ -296,3 +296,27 @@ def test_split_single_group():
     "A grouped split with only one group cannot have both sides: a ValueError, not an empty validation set"
     with pytest.raises(ValueError):
         split_df(pd.DataFrame({'g': ['a']*5, 'x': range(5)}), group_col='g')
+
+def test_split_column_read_from_a_file(tmp_path):
+    "An is_valid column read from a file is text: 'False' and '0' were True under astype(bool), every row validation"
+    from toolkit.data import split_mask, read_table
+    from toolkit.lm import lm_dls
+    from toolkit.classify import classifier_dls
+    from toolkit.tagger import tagger_dls, synthetic_tagged
+    assert split_mask(pd.Series(['False', 'TRUE', ' 1', '0', 'no'])).tolist() == [False, True, True, False, False]
+    assert split_mask(pd.Series([0, 1, 1.0])).tolist() == [False, True, True]
+    for bad, shown in ((['True', 'maybe'], "'maybe'"), ([True, None], 'nothing'), ([0, 2], '2')):
+        with pytest.raises(ValueError, match=f"column 'is_valid' must be True or False \\(or 1 or 0\\) on every row: row 1 has {shown}"):
+            split_mask(pd.Series(bad))
+    valid = ['True' if i % 5 == 0 else 'False' for i in range(40)] # 8 of 40
+    words = synthetic_tagged(40).assign(is_valid=valid)
+    words.to_csv(tmp_path/'tagged.csv', index=False)
+    df, _ = read_table(tmp_path/'tagged.csv')
+    dls = tagger_dls(df, tokenizer='char', bs=4)
+    assert (len(dls.train_ds), len(dls.valid_ds)) == (32, 8)
+    texts = pd.DataFrame({'text': df.words.str.replace(r"[\[\]',]", '', regex=True), 'label': ['a', 'b'] * 20,
+                          'is_valid': [v.replace('True', '1').replace('False', '0') for v in valid]})
+    dls = lm_dls(texts, tokenizer='char', bs=4, seq_len=8, fingerprint=False)
+    assert (len(dls.train_ds), len(dls.valid_ds)) == (32, 8)
+    dls = classifier_dls(texts, tokenizer='char', bs=4)
+    assert (len(dls.train_ds), len(dls.valid_ds)) == (32, 8)

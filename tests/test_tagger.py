@@ -163,3 +163,45 @@ def test_pretrained_start_beats_scratch():
         learn = train_tagger(df, 'words', 'upos', pretrained=pre, epochs=1, seed=0, show_progress=False)
         losses[pre] = learn.recorder.values[-1][1]
     assert losses[True] < losses[False], losses
+
+def test_lists_written_without_quotes():
+    "[cat, Rome, home] in a CSV (a list written without quotes) trained on tags '[CAP,' and 'LOW]' without a word"
+    words, tags = check_tagged(pd.DataFrame({'words': ['[cat, Rome, home]', '(the, dog)', '[ The jury ]'],
+                                             'tags': ['[LOW, CAP, LOW]', '(LOW,LOW)', '. X Y .']}))
+    assert words == [['cat', 'Rome', 'home'], ['the', 'dog'], ['[', 'The', 'jury', ']']] # words between brackets stay words
+    assert tags[:2] == [['LOW', 'CAP', 'LOW'], ['LOW', 'LOW']]
+
+def test_words_sentencepiece_drops():
+    "A zero-width space or a BOM is a word SentencePiece reads as nothing: the tagger crashed (IndexError) or shifted every later tag"
+    from toolkit.tagger import word_pieces
+    from toolkit.lm import load_pretrained
+    tok = load_pretrained(weights=False)['tokenizer']
+    pieces, idx = word_pieces(tok, ['hello', '\u200b', 'world', '\ufeff'])
+    assert len(idx) == 4 and len(set(idx)) == 4 and max(idx) < len(pieces) and pieces[idx[1]] == pieces[idx[3]] == 'xxunk'
+    res = load_model('tagger').predict('Hello\u200b world again')
+    assert [t.word for t in res] == ['Hello', '\u200b', 'world', 'again'] and res[2].tag == 'NOUN'
+
+def test_backward_lm_refused():
+    "A backward language model's encoder read texts from their end: a tagger trained from it without a word"
+    from toolkit.lm import train_lm
+    from toolkit.tagger import tagger_learner
+    df = synthetic_tagged(40)
+    texts = pd.DataFrame({'text': [' '.join(w) if isinstance(w, list) else w for w in df.words]})
+    lm = train_lm(texts, preset='tiny', epochs=1, backwards=True, pretrained=False, tokenizer='char', show_progress=False)
+    with pytest.raises(ValueError, match='reads texts from their end .* start it from a forward model'):
+        tagger_learner(tagger_dls(df, lm=lm), lm=lm)
+
+def test_quotes_as_the_tagger_was_trained(tmp_path, monkeypatch):
+    "A tagger trained on plain quotes (\") was given Brown's `` and '' by predict: 245 of 400 quotes tagged wrong"
+    import toolkit.tagger
+    rows = [{'words': ['"', 'cat', '"', 'ran'], 'tags': ['Q', 'LOW', 'Q', 'LOW']}, {'words': ['Rome', 'sat'], 'tags': ['CAP', 'LOW']}]
+    t = train_tagger(pd.DataFrame(rows * 20), pretrained=False, preset='tiny', epochs=1, show_progress=False, vocab_sz=40)
+    assert t.dls.quotes == 'plain'
+    export_learner(t, tmp_path/'t')
+    seen = []
+    real = toolkit.tagger._tag_batches
+    monkeypatch.setattr(toolkit.tagger, '_tag_batches', lambda learn, sents, *a: seen.append(sents) or real(learn, sents, *a))
+    assert [w.word for w in load_model(tmp_path/'t').predict('“cat” ran "fast"')] == ['“', 'cat', '”', 'ran', '"', 'fast', '"']
+    assert seen[-1] == [['“', 'cat', '”', 'ran', '"', 'fast', '"']]
+    load_model('tagger').predict('“cat” ran "fast"') # the shipped tagger, trained on Brown: its `` and ''
+    assert seen[-1] == [['``', 'cat', "''", 'ran', '``', 'fast', "''"]]

@@ -21,7 +21,7 @@ import fastai.callback.schedule, fastai.callback.progress # fit_one_cycle, progr
 from fastai.text.data import TextBlock
 from fastai.text.models.awdlstm import AWD_LSTM, awd_lstm_clas_config
 from fastai.text.learner import text_classifier_learner, TextLearner, LMLearner, clean_raw_keys
-from .data import split_df, write_table, read_to_copy
+from .data import split_df, split_mask, write_table, read_to_copy
 from .tokenize import SPTokenizer, make_tokenizer, text_tokenizer, check_text, check_texts, escape_special
 from .core import ModelInfo, DataInfo, model_info, require_info, check_arg, is_int, MAX_EPOCHS
 from .recipes import get_preset, CLASSIFIER_RECIPE
@@ -126,7 +126,7 @@ def classifier_dls(
     df = df[df[text_col].astype(str).str.strip().str.len() > 0]
     if 'is_valid' not in df.columns: df = split_df(df, valid_pct=valid_pct, seed=seed, group_col=group_col)
     df = pd.DataFrame({'text': df[text_col].astype(str).to_numpy(), 'label': df[label_col].to_numpy(),
-                       'is_valid': df['is_valid'].astype(bool).to_numpy()})
+                       'is_valid': split_mask(df['is_valid'])})
     _check_split(df, bs)
     if lm is not None: tok, vocab, backwards = _lm_text(lm, backwards)
     else: tok = tokenizer if isinstance(tokenizer, SPTokenizer) else make_tokenizer(tokenizer, vocab_sz=vocab_sz)
@@ -402,6 +402,15 @@ def _vote_lms(lm)->list:
         raise ValueError("lm_vote=True needs lm: language models trained with the labels as categories (names_lm)")
     return sorted(lms, key=lambda m: m.awd.backwards)
 
+def _check_vote(labels:pd.Series, lm):
+    "The labels are the voting language model's categories (an `Ensemble` of them needs the same classes)"
+    got = sorted({s for s in labels.dropna().astype(str).str.strip() if s})
+    cats = sorted(lm.awd.categories)
+    if got != cats:
+        show = lambda c: ', '.join(map(str, c[:8])) + (', ...' if len(c) > 8 else '')
+        raise ValueError(f"lm_vote=True needs the labels to be the language model's categories: the labels are "
+                         f"{show(got)}; its categories {show(cats)}")
+
 def _members(learn)->list:
     "The classifiers of `learn`: an `Ensemble`'s members, or `learn` itself"
     return list(learn.learners) if isinstance(learn, Ensemble) else [learn]
@@ -445,6 +454,7 @@ def train_classifier(
                         lm_epochs=lm_epochs, stages=stages, lm_lr=lm_lr, tokenizer=tokenizer, vocab_sz=vocab_sz, bs=bs,
                         seed=seed, show_progress=show_progress, device=device, members=members)
     _check_classifier_args(df, lm, a, pretrained)
+    if vote: _check_vote(df[label_col], vote[0]) # now, not after training the classifiers
     directions = _directions(lm, backwards, bidirectional, pretrained)
     if 'is_valid' not in df.columns: # one split for every direction and member
         df = split_df(df, valid_pct=valid_pct, seed=seed, group_col=group_col)
@@ -481,6 +491,7 @@ def predict_texts(
     "Classify `texts` in one batched pass"
     classes = classes_of(learn)
     texts = check_texts(texts, 'learn.predict(text)', empty='enter a text to classify')
+    check_arg('bs', bs, is_int(bs) and 1 <= bs <= 4096, 'an integer from 1 to 4096')
     cols = ['label', 'prob'] + [f'prob_{c}' for c in classes]
     if not texts: return pd.DataFrame(columns=cols)
     probs = _probs(learn, texts, bs)

@@ -317,7 +317,8 @@ def cmd_train_tagger(a):
     pre = lm is None and use_pretrained(False if a.no_pretrained else None, a.preset, 'subword', a.vocab_sz,
                                         texts=df[words_col].astype(str) if words_col in df.columns else None)
     how = f"from {a.lm}" if lm is not None else _starts_from(pre)
-    budget = f"{a.minutes:g} minutes" if a.minutes else f"the head for an epoch, then {n} epoch{'' if n == 1 else 's'}"
+    epochs = f"{n} epoch{'' if n == 1 else 's'}"
+    budget = f"{a.minutes:g} minutes" if a.minutes else f"the head for an epoch, then {epochs}" if lm or pre else epochs
     print(f"training a tagger of {tags_col!r} on {len(df):,} sentences from {a.data}, {how}, {budget}", flush=True)
     learn = train_tagger_and_export(df, a.out, words_col, tags_col, seed=a.seed, card=dict(corpus=_corpus_name(a.data),
                                     lm=a.lm), lm=lm, pretrained=pre, preset=a.preset, epochs=n, lr=a.lr,
@@ -640,7 +641,7 @@ CLI_WORDS = [ # the Python API's words in the errors `awd` passes on, and what a
     ('min_words (', '--min-words ('), ('max_words (', '--max-words ('), ('max_tokens (', '--max-tokens ('),
     ('raise max_tokens or lower min_words', 'raise --max-tokens or lower --min-words'),
     ('pretrain=True needs', 'the language-model stage needs'), ('(or pass pretrain=False)', '(or pass --no-pretrain)'),
-    ('(trained with backwards=True)', '(trained with --backwards)'),
+    ('(trained with backwards=True)', '(trained with --backwards)'), ('choose category (', 'choose --category ('),
 ]
 CLI_ARGS = ('valid_pct', 'bs', 'seq_len', 'drop_mult', 'max_rows', 'lm_epochs', 'lm_lr', 'members', 'vocab_sz', 'lr',
             'epochs', 'seed', 'head_hid', 'tag_weight', 'minutes', 'text_col', 'label_col', 'group_col') # flags' names
@@ -661,8 +662,17 @@ def main(
     # Frozen, they are freed with the process (an exit hook: also when a command fails)
     atexit.register(gc.freeze)
     p = get_parser()
-    a = p.parse_args(argv)
-    try: a.func(a)
+    a, extra = p.parse_known_args(argv)
+    if extra and isinstance(getattr(a, 'texts', None), list) and not any(x.startswith('-') for x in extra):
+        a.texts += extra # texts after an option (`awd classify origin --probs Nakamura`): argparse leaves them over
+    elif extra: p.error(f"unrecognized arguments: {' '.join(extra)}")
+    try:
+        a.func(a)
+        sys.stdout.flush() # now, where a closed pipe is caught, not at exit
+    except BrokenPipeError: # `awd generate ... | head -1`: the reader has what it wanted
+        import os
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno()) # nothing more to flush at exit
+        sys.exit(1)
     except (ValueError, OSError) as e: p.exit(2, f"awd: error: {cli_words(str(e))}\n") # OSError: a file that cannot be read or written
     except KeyboardInterrupt: p.exit(130, "awd: interrupted; no model or output file was written\n")
 

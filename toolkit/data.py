@@ -16,7 +16,7 @@ from .core import atomic_file, check_writable
 # %% auto #0
 __all__ = ['DATA_DIR', 'CORPORA', 'UNIVERSAL_TAGS', 'TEXT_SUFFIXES', 'brown_universal', 'load_corpus', 'format_of', 'read_utf8',
            'lines', 'parse_table', 'pick_col', 'read_table', 'check_out', 'write_table', 'ToCopy', 'read_to_copy',
-           'read_texts', 'split_df', 'corpus_name', 'load_texts']
+           'read_texts', 'split_df', 'split_mask', 'corpus_name', 'load_texts']
 
 # %% ../nbs/01_data.ipynb #c005
 DATA_DIR = Path(toolkit.__file__).parent/'data' # the bundled corpora
@@ -291,6 +291,26 @@ def split_df(
     n_valid = min(max(1, round(len(uniq)*valid_pct)), len(uniq)-1)
     valid = set(rng.choice(uniq, n_valid, replace=False).tolist())
     return df.assign(is_valid=[k in valid for k in keys.tolist()])
+
+_SPLIT_WORDS = {**dict.fromkeys(('true', '1', '1.0', 'yes', 't', 'y'), True),
+                **dict.fromkeys(('false', '0', '0.0', 'no', 'f', 'n'), False)}
+
+def split_mask(
+    s:pd.Series, # a split column (`is_valid`): booleans, 1/0, or their text as a CSV file gives them
+    col:str='is_valid', # its name, for the error
+)->np.ndarray: # True for the validation rows
+    "A split column as booleans: 'False' and '0' read from a file mean False (`astype(bool)` made them True)"
+    if s.dtype == bool: return s.to_numpy()
+    def one(v):
+        if isinstance(v, (bool, np.bool_)) or isinstance(v, (int, float, np.integer, np.floating)) and v in (0, 1): return bool(v)
+        return _SPLIT_WORDS.get(v.strip().lower()) if isinstance(v, str) else None
+    vals = s.tolist()
+    res = [one(v) for v in vals]
+    bad = next((k for k, r in enumerate(res) if r is None), None)
+    if bad is not None:
+        got = 'nothing' if pd.isna(vals[bad]) else repr(vals[bad])
+        raise ValueError(f"column {col!r} must be True or False (or 1 or 0) on every row: row {s.index[bad]} has {got}")
+    return np.array(res, dtype=bool)
 
 # %% ../nbs/01_data.ipynb #c024
 def corpus_name(

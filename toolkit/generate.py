@@ -635,6 +635,26 @@ def check_chars(
         raise ValueError(f"{what}this model has never seen {', '.join(map(repr, bad))} in its training texts: {todo} the "
                          f"characters it knows ({chars})")
 
+def _logprob(learn, ids:list[int])->float:
+    "The log-probability of `ids[1:]` after `ids[0]`, read from the start state (a short prompt, piece by piece)"
+    model, dev = learn.model, next(learn.model.parameters()).device
+    step, lp = _stepper(model), 0.
+    with eval_mode(model), torch.inference_mode():
+        hidden = _read_state(model, [], get_start_state(learn))
+        for t in range(len(ids) - 1):
+            logits, hidden = step(torch.tensor(ids[t:t+1], device=dev), hidden)
+            lp += float(logits[0].log_softmax(-1)[ids[t+1]])
+    return lp
+
+def _case_of_prefix(learn, prompt:str, category:str|None, pieces:list[str])->list[str]:
+    """A character model's prompt that ends inside a name, in the likelier of its two spellings: as the tokenizer marks
+    a whole word ('Mc': `xxmaj m c`, as in Mcallen) or letter by letter ('M c', as McAlpin and McCarthy are spelled)"""
+    if not prompt or prompt[-1].isspace() or getattr(get_tokenizer(learn), 'model_type', None) != 'char': return pieces
+    raw = prompt_pieces(learn, prompt + 'aA', category)[:-2] # a word that is not Title or UPPER case: kept as written
+    if raw == pieces: return pieces
+    info = vocab_info(learn)
+    return raw if _logprob(learn, info.ids(raw)) > _logprob(learn, info.ids(pieces)) else pieces
+
 def gen_request(
     learn, # a language model the toolkit made
     prompt:str='', n:int=1, temperature:float=1.0, top_k:int|None=None, top_p:float|None=None, min_p:float|None=None,
@@ -663,7 +683,10 @@ def gen_request(
                          "(greedy=False, top_k above 1) or ask for one text")
     info = vocab_info(learn)
     check_chars(learn, prompt)
-    pieces = prompt_pieces(learn, prompt, category)
+    if category is None and learn.awd.categories: # every text it saw began with one: without it, it writes junk
+        raise ValueError(f"this model was trained with a category before every text: choose category (one of "
+                         f"{', '.join(learn.awd.categories)})")
+    pieces = _case_of_prefix(learn, prompt, category, prompt_pieces(learn, prompt, category))
     stops, bad = _check_stops(stop), _check_bad_words(bad_words, prompt)
     fp = getattr(learn.awd, 'fingerprint', None) if novel else None
     if novel and fp is None:
@@ -857,6 +880,7 @@ def score_texts(
     "How likely `learn` finds each of `texts`: bits per character, perplexity per word, log-probability, pieces"
     _check_forward(learn, 'score texts as they are written; score')
     texts = check_texts(texts, 'learn.score(text)', empty='there is nothing to score', what='a text or a list of texts')
+    check_arg('bs', bs, is_int(bs) and 1 <= bs <= 4096, 'an integer from 1 to 4096')
     for i, t in enumerate(texts):
         if len(t) > MAX_SCORE_CHARS: raise ValueError(f"text {i} is {len(t):,} characters long; at most {MAX_SCORE_CHARS:,}")
     info, model = vocab_info(learn), learn.model

@@ -24,7 +24,7 @@ import fastai.callback.schedule, fastai.callback.progress # fit_one_cycle, lr_fi
 from fastai.text.data import TextBlock
 from fastai.text.models.awdlstm import AWD_LSTM
 from fastai.text.learner import language_model_learner, LMLearner, match_embeds
-from .data import split_df
+from .data import split_df, split_mask
 from .tokenize import SPTokenizer, make_tokenizer, text_tokenizer, MIN_VOCAB_SZ
 from .core import ModelInfo, DataInfo, model_info, atomic_dir, check_arg, is_int, is_num, check_seed, MAX_EPOCHS
 from .core import load_error, check_minutes
@@ -262,7 +262,7 @@ def lm_dls(
     df = df[df[text_col].astype(str).str.strip().str.len() > 0]
     if len(df) < 2: raise ValueError(f"need at least 2 non-empty texts in column {text_col!r}, got {len(df)}")
     if 'is_valid' not in df.columns: df = split_df(df, valid_pct=valid_pct, seed=seed)
-    df = df[[text_col, 'is_valid']].rename(columns={text_col: 'text'}).reset_index(drop=True)
+    df = df[[text_col]].rename(columns={text_col: 'text'}).assign(is_valid=split_mask(df['is_valid'])).reset_index(drop=True)
     tok, vocab = _dls_tokenizer(tokenizer, vocab_sz, vocab)
     if vocab is not None: # a fixed vocabulary (the pretrained one) gets the texts' category marks, one piece each
         marks = df.text.astype(str).str.extract(r'^(xxcat_\S+) ', expand=False).dropna().unique()

@@ -12,7 +12,7 @@ import pandas as pd
 from fastcore.basics import ifnone
 from fastcore.foundation import L
 from fastai.text.learner import LMLearner, TextLearner
-from .data import load_corpus, split_df
+from .data import load_corpus, split_df, split_mask
 from .tokenize import SPECIAL_TOKS, make_tokenizer
 from .core import require_info, eval_mode
 from .recipes import NAMES_RECIPE, NAMES_LR, ORIGIN_RECIPE
@@ -38,7 +38,7 @@ def names_frame(
             raise ValueError(f"no column {col!r}; the columns are {', '.join(map(repr, df.columns))}")
     res = pd.DataFrame({'name': df[name_col].fillna('').astype(str).str.strip(),
                         'origin': df[origin_col].fillna('').astype(str).str.strip()}, index=df.index)
-    if 'is_valid' in df.columns: res['is_valid'] = df['is_valid'].astype(bool)
+    if 'is_valid' in df.columns: res['is_valid'] = split_mask(df['is_valid'])
     res = res[res.name.str.len() > 0]
     if not len(res): raise ValueError(f"every name in column {name_col!r} is empty")
     if (res.origin == '').any():

@@ -23,7 +23,7 @@ from fastai.callback.training import GradientClip
 import fastai.callback.schedule, fastai.callback.progress # fit_one_cycle, progress bars
 from fastai.text.models.awdlstm import AWD_LSTM
 from fastai.text.learner import LMLearner
-from .data import write_table, read_to_copy
+from .data import write_table, read_to_copy, split_mask
 from .tokenize import SPTokenizer, make_tokenizer, escape_special, replace_case, check_text
 from .core import ModelInfo, DataInfo, check_arg, is_int, is_num, check_seed, check_minutes, MAX_EPOCHS, eval_mode
 from .recipes import get_preset, TAGGER_RECIPE
@@ -31,26 +31,32 @@ from .lm import get_tokenizer, load_pretrained, has_pretrained, use_pretrained, 
 from .lm import check_train_args
 
 # %% auto #0
-__all__ = ['WORD_RE', 'LABEL_AT', 'IGNORE', 'Word', 'split_words', 'word_pieces', 'check_tagged', 'TaggedSents', 'TaggerDL',
-           'tagger_dls', 'synthetic_tagged', 'AWDTagger', 'tagger_split', 'TagAccuracy', 'TagF1', 'tag_weights',
-           'TagLoss', 'Tagged', 'TaggerLearner', 'is_tagger', 'predict_words', 'tagger_learner', 'fit_tagger',
-           'train_tagger', 'tag_csv']
+__all__ = ['WORD_RE', 'QUOTES', 'LABEL_AT', 'IGNORE', 'Word', 'split_words', 'word_pieces', 'check_tagged', 'TaggedSents',
+           'TaggerDL', 'tagger_dls', 'synthetic_tagged', 'AWDTagger', 'tagger_split', 'TagAccuracy', 'TagF1',
+           'tag_weights', 'TagLoss', 'Tagged', 'TaggerLearner', 'is_tagger', 'predict_words', 'tagger_learner',
+           'fit_tagger', 'train_tagger', 'tag_csv']
 
 # %% ../nbs/06b_tagger.ipynb #t005
 _ABBR = ("Mr|Mrs|Ms|Dr|St|Jr|Sr|Mt|Ft|Co|Corp|Inc|Ltd|Bros|Gen|Gov|Sen|Rep|Rev|Prof|Lt|Col|Capt|Sgt|Maj|vs|etc|"
-         "No|Nos|Jan|Feb|Mar|Apr|Aug|Sept|Sep|Oct|Nov|Dec")
+         "No|Nos|Jan|Feb|Mar|Apr|Aug|Sept|Sep|Oct|Nov|Dec|Ave|Av|Rd|Blvd|Atty|Dept|Univ|"
+         "Ala|Ariz|Ark|Calif|Colo|Conn|Del|Fla|Ga|Ill|Ind|Kan|Ky|La|Mass|Md|Mich|Minn|Mo|Neb|Nev|Okla|Ore|Pa|Tenn|Tex|"
+         "Va|Vt|Wash|Wis|Wyo") # titles, months, streets and US states, as Brown writes them
 # what belongs to the character before it: combining accents, variation selectors (❤️), skin tones (👍🏽), emoji tags
 _MARK = r'[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe00-\ufe0f\ufe20-\ufe2f\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f]'
 _W = rf'(?:\w{_MARK}*)+' # letters and digits, each with its marks (an e and a combining accent are one letter)
 WORD_RE = re.compile(rf"""
     ``|''|-{{2,}}|\.{{3,}}                  # Brown's quotes, dashes and ellipses
   | (?:[A-Za-z]\.){{2,}}                   # initials and abbreviations: U.S., e.g.
+  | [A-Z]\.(?=\s+[A-Z])                    # an initial before a name: John F. Kennedy, U. S.
   | (?:{_ABBR})\.(?!\w)                    # titles and short forms: Mr., Dr., Inc.
-  | [$£€]?\d+(?:[.,:/]\d+)*(?:%|'?s\b)?    # numbers: 1,000  3.5  10:30  $45  1920's
+  | [$£€]?\d+(?:[.,:/]\d+)*(?:%|'?s\b|(?:st|nd|rd|th|d)\b)?(?:-{_W}(?:[.,:/]\d+)*)*  # 1,000 3.5 10:30 $45 1920's 19th 10-year
+  | ['’]\d\ds?\b                             # a year or decade cut short: '61, '60s
   | {_W}(?:[-'’.&]{_W})*(?:'(?!\w))?         # words with inner hyphens and apostrophes (don't, o'clock); boys'
   | [\U0001f1e6-\U0001f1ff]{{2}}             # a flag: two regional letters
   | \S{_MARK}*(?:\u200d\S{_MARK}*)*          # any other character on its own, with its marks (an emoji sequence whole)
 """, re.X)
+
+QUOTES = ('brown', 'plain') # how a tagger's training words write quotes: Brown's `` and '', or as typed
 
 class Word(NamedTuple):
     "A word of a text: as written, where it is (`text[start:end]`), and the form the tagger reads"
@@ -71,7 +77,7 @@ def split_words(
         if w in ('"', '“', '”'): # Brown writes `` to open a quote and '' to close it
             form = "''" if w == '”' or (w == '"' and quote_open) else '``'
             quote_open = form == '``'
-        elif w == '‘' or w == "'" and (s == 0 or not text[s-1].isalnum()) and text[s+1:s+2].isalpha():
+        elif w == '‘' or w == "'" and (s == 0 or text[s-1].isspace() or text[s-1] in '([{"“') and text[s+1:s+2].isalpha():
             form, single_open = '`', True # a single quote opening before a word: Brown's `
         elif single_open and len(w) > 1 and w[-1] in "'’" and not w[0].isdigit(): # 'yes': the quote closes
             res.append(Word(w[:-1], s, e - 1, w[:-1].replace('’', "'")))
@@ -96,6 +102,7 @@ def word_pieces(
     pieces, idx = [tok.tok.EncodeAsPieces('xxbos')[0]], []
     for w in words:
         p = tok.tok.EncodeAsPieces(replace_case(escape_special(w, keep_category=False)))
+        if not p: p = ['xxunk'] # a word SentencePiece drops whole (a zero-width space, a BOM): still a word, with a tag
         i = 0
         while i < len(p) - 1 and (p[i] in _MARKS or p[i] == '▁'): i += 1 # past a case mark and a bare space
         idx.append(len(pieces) + (i if at == 'first' else len(p) - 1))
@@ -107,12 +114,15 @@ def _as_list(v, what:str, row)->list[str]:
     "A row's words or tags as a list of strings, from a list, a space-separated string or a list written as text"
     if isinstance(v, str):
         s = v.strip()
-        quoted = re.match(r'\[\s*[\'"]', s) # a list of strings written as text: ['The', 'jury']
-        if not (quoted or s.startswith('[') and s.endswith(']')): return s.split()
+        quoted = re.match(r'[\[(]\s*[\'"]', s) # a list (or tuple) of strings written as text: ['The', 'jury']
+        if not (quoted or s[:1] + s[-1:] in ('[]', '()')): return s.split()
         try: v = ast.literal_eval(s)
         except (ValueError, SyntaxError, MemoryError, RecursionError):
-            if not quoted: return s.split() # words between brackets: '[ The jury ]'
-            raise ValueError(f"row {row}: the {what} {s[:60]!r} look like a list but do not parse") from None
+            if quoted: raise ValueError(f"row {row}: the {what} {s[:60]!r} look like a list but do not parse") from None
+            items = [x.strip() for x in s[1:-1].split(',')] if ',' in s else []
+            if items and all(x and x.split() == [x] for x in items): return items # unquoted: [The, jury]
+            return s.split() # words between brackets: '[ The jury ]'
+        if not quoted and not isinstance(v, (list, tuple)): return s.split() # '(2)': a word, not a number
     word = lambda x: isinstance(x, str) and x.strip() and x.split() == [x] or isinstance(x, (int, np.integer))
     if isinstance(v, (list, tuple, np.ndarray)) and all(word(x) for x in v): # tags may be numbers: [0, 3, 1]
         return [str(x) for x in v]
@@ -212,13 +222,14 @@ def tagger_dls(
     vocab:list|None=None, # a fixed vocabulary of pieces (a saved tagger's), for a trained `tokenizer`
     tags:list|None=None, # a fixed list of tags (a saved tagger's); default: the tags of `df`, sorted
     label_at:str=TAGGER_RECIPE['label_at'], # the piece of each word its tag is read at: 'last' or 'first' (`word_pieces`)
+    quotes:str|None=None, # how its words write quotes: 'brown' (`` and ''), 'plain' (as typed); default: as `df`'s do
 )->DataLoaders:
     "Tagger `DataLoaders` over the sentences of `df`: piece ids, and each word's tag at its last (or first) piece"
     check_arg('label_at', label_at, label_at in LABEL_AT, f"one of {', '.join(map(repr, LABEL_AT))}")
     words, tg = check_tagged(df, words_col, tags_col)
     check_arg('bs', bs, is_int(bs) and bs >= 1, 'an integer >= 1')
     tok, vocab = _tagger_text(lm, tokenizer, vocab_sz, vocab, words)
-    if 'is_valid' in df.columns: valid = df['is_valid'].astype(bool).to_numpy()
+    if 'is_valid' in df.columns: valid = split_mask(df['is_valid'])
     else:
         check_arg('valid_pct', valid_pct, is_num(valid_pct) and 0 < valid_pct < 1, 'between 0 and 1')
         if len(df) < 2: raise ValueError(f"need at least 2 sentences to split into train and valid, got {len(df)}")
@@ -237,7 +248,9 @@ def tagger_dls(
     pad = o2i.get('xxpad', 1)
     dls = DataLoaders(TaggerDL(dsets[0], pad_idx=pad, bs=bs, shuffle=True, seed=seed),
                       TaggerDL(dsets[1], pad_idx=pad, bs=bs*2, shuffle=False))
-    dls.vocab, dls.tok, dls.label_at = [vocab, tags], tok, label_at
+    if quotes is None: quotes = 'brown' if any(w in ('``', "''") for ws in words for w in ws) else 'plain'
+    check_arg('quotes', quotes, quotes in QUOTES, f"one of {', '.join(map(repr, QUOTES))}")
+    dls.vocab, dls.tok, dls.label_at, dls.quotes = [vocab, tags], tok, label_at, quotes
     dls.awd = DataInfo()
     return dls
 
@@ -410,6 +423,7 @@ class TaggerLearner(Learner):
         "Tag `texts` in one batched pass: for each, its words with their tags and probabilities"
         if isinstance(texts, str): # its characters would be tagged as texts, one each
             raise ValueError("texts must be a list of texts (for one text: learn.predict(text))")
+        check_arg('bs', bs, is_int(bs) and 1 <= bs <= 4096, 'an integer from 1 to 4096')
         words = []
         for i, t in enumerate(texts):
             if isinstance(t, str):
@@ -421,7 +435,8 @@ class TaggerLearner(Learner):
             else: raise ValueError(f"text {i} must be a text or a list of words, got {type(t).__name__}")
             if not ws: raise ValueError(f"text {i} is empty: enter a sentence to tag")
             words.append(ws)
-        out = _tag_batches(self, [[w.form for w in ws] for ws in words], bs, coarse) if words else []
+        brown = getattr(self.dls, 'quotes', 'brown') == 'brown' # a tagger trained on Brown reads its `` and ''
+        out = _tag_batches(self, [[w.form if brown or w.start is None else w.text for w in ws] for ws in words], bs, coarse) if words else []
         return [[Tagged(w.text, t, p, w.start, w.end) for w, t, p in zip(ws, *o)] for ws, o in zip(words, out)]
 
 # %% ../nbs/06b_tagger.ipynb #t040
@@ -445,6 +460,9 @@ def predict_words(
 def _encoder(lm, pretrained:bool, vocab:list):
     "The encoder weights and record to start from: `lm`'s, the pretrained model's, or none"
     if lm is not None:
+        if lm.awd.backwards:
+            raise ValueError("this language model reads texts from their end (a backward model); a tagger reads them "
+                             "forward: start it from a forward model")
         if list(lm.dls.vocab) != list(vocab):
             raise ValueError("the tagger's vocabulary is not the language model's: build its DataLoaders with "
                              "tagger_dls(..., lm=lm)")
@@ -490,7 +508,7 @@ def tagger_learner(
     learn = TaggerLearner(dls, model, loss_func=loss, splitter=tagger_split,
                           metrics=[TagAccuracy(), TagF1()], cbs=GradientClip(clip))
     arch = {k: cfg[k] for k in ('emb_sz', 'n_hid', 'n_layers')}
-    arch |= dict(head_hid=head_hid, label_at=dls.label_at) # where its tags are read: saved with it
+    arch |= dict(head_hid=head_hid, label_at=dls.label_at, quotes=dls.quotes) # how it reads a text: saved with it
     learn.awd = ModelInfo(preset=preset, config=arch, pretrained=record)
     if w is not None: learn.freeze() # the head trains first (`fit_tagger`)
     return learn
