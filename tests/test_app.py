@@ -66,6 +66,10 @@ def test_cards_endpoint(client):
     (('', MAX_APP_N+1, 0.8, 0.9, 4, 15, 0), f'Value {MAX_APP_N+1} is greater than maximum value {MAX_APP_N}'),
     (('', 5, 0.0, 0.9, 4, 15, 0), 'Temperature: Value 0.0 is less than minimum value 0.05'),
     (('', 5, 0.8, 0.9, 9, 3, 0), r'min_words \(9\) must not exceed max_words \(3\)'),
+    (('', 5, 0.8, None, 4, 15, 1), 'Top-p: None is not a value it takes'), # a bare 'Error' and a server traceback
+    (('', 5, 'hot', 0.9, 4, 15, 1), "Temperature: 'hot' is not a value it takes"),
+    (('New\nstudy', 2, 0.8, 0.9, 4, 15, 0), 'the prompt must be one line'), # one headline a line
+    (('Why you should ', 2, 0.8, 0.9, 0, 3, 0), 'the prompt has 3 words and ends with a space'),
 ])
 def test_bad_input_is_a_clear_error(client, args, msg):
     "Bad form values come back as the app's error message, not a traceback, and the server keeps serving"
@@ -335,3 +339,12 @@ def test_models_tab_escapes_cards():
     assert '<img' not in md and '<b>' not in md and '&lt;img src=x&gt;' in md and 'a\\|b.csv' in md
     assert 'Tickets \\| &lt;b&gt;team' in md
     assert all(len(re.split(r'(?<!\\)\|', line)) == 4 for line in md.splitlines() if line.startswith('| ')) # two cells
+
+def test_names_lowercase_start():
+    "Starting letters 'k' made 'krachev-Torsky' (a lowercase start is how the model spells 'van', not 'K'): the likelier spelling is used"
+    from toolkit.app import Handlers
+    from toolkit.export import load_model
+    h = Handlers({'names': load_model('names')})
+    names = h.names('k', 5, 0.8, 0, 'Russian')[0].splitlines()
+    assert len(names) == 5 and all(n.startswith('K') and '-' not in n[:3] for n in names), names
+    assert 'awd generate names --prompt K -n 5 ' in h.names_settings('k', 5, 0.8, 0, 'Russian')[1] # the same names again

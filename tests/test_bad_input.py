@@ -354,7 +354,7 @@ def test_impossible_distinct_fails_soon(tiny_lm, tiny_lm_path):
     (['--min-words', '50', '--max-tokens', '3'], 'raise --max-tokens or lower --min-words'),
     (['--stop', ''], '--stop must not be an empty or blank string'),
     (['--bad-word', 'a b'], "--bad-word 'a b' is not one word"),
-    (['--top-p', '2'], 'top_p must be a number in (0, 1], got 2.0')])
+    (['--top-p', '2'], '--top-p must be a number in (0, 1], got 2.0')])
 def test_generate_errors_in_flag_words(tiny_lm_path, flags, msg):
     refused(['generate', tiny_lm_path, *flags], msg)
 

@@ -36,8 +36,8 @@ def test_info_corrupt_model(tmp_path):
 
 def test_generate_limits(tiny_lm_path):
     "The CLI bounds the number of samples, new tokens and the prompt, with messages that give the limit"
-    for args, msg in [(['-n', '5000'], 'n must be an integer from 1 to 1000'),
-                      (['--max-tokens', '100000'], 'max_tokens must be an integer from 1 to 5000'),
+    for args, msg in [(['-n', '5000'], '-n must be an integer from 1 to 1000'),
+                      (['--max-tokens', '100000'], '--max-tokens must be an integer from 1 to 5000'),
                       (['--prompt', 'x'*20_000], 'the prompt is 20,000 characters long; at most 10,000')]:
         r = awd_here('generate', tiny_lm_path, *args)
         assert r.returncode == 2 and msg in r.stderr and 'Traceback' not in r.stderr, r.stderr
@@ -111,3 +111,26 @@ def test_output_into_head(awd):
     r = subprocess.run(f"'{awd}' generate names --category Russian -n 300 --seed 3 | head -1", shell=True,
                        capture_output=True, text=True, timeout=300)
     assert len(r.stdout.splitlines()) == 1 and r.stderr == '', r.stderr
+
+@pytest.mark.parametrize('argv, msg', [
+    (['generate', 'headlines', '--top-p', '0'], '--top-p must be a number in (0, 1], got 0.0'),
+    (['generate', 'headlines', '--top-k', '0'], '--top-k must be an integer >= 1, got 0'),
+    (['generate', 'headlines', '-n', '0'], '-n must be an integer from 1 to 1000, got 0'),
+    (['generate', 'headlines', '--max-tokens', '0'], '--max-tokens must be an integer from 1 to 5000, got 0'),
+    (['generate', 'headlines', '--prompt', 'New study ', '--max-words', '2'], 'ends with a space, which starts word 3: raise --max-words'),
+    (['generate', 'headlines', '--no-stop', '--min-words', '3'], '--min-words cannot go with --no-stop: with it every text runs to --max-tokens'),
+    (['convert', 'headlines', 'copy', '--trust-pickle'], "headlines is not a .pkl file: convert reads fastai's pickles"),
+])
+def test_generate_and_convert_errors_in_flags(argv, msg):
+    "The API's names (top_p, n, max_tokens) in errors of the command line; convert rewrote a portable model as fp32"
+    r = awd_here(*argv)
+    assert r.returncode == 2 and msg in r.stderr, r.stderr
+
+def test_directory_of_models(tmp_path):
+    "awd info DIR on a directory of portable models said it was an incomplete model, missing its four files"
+    from toolkit.export import shipped_models
+    import shutil
+    shutil.copytree(shipped_models()['names'], tmp_path/'names')
+    (tmp_path/'old.pkl').write_bytes(b'')
+    r = awd_here('info', tmp_path)
+    assert r.returncode == 2 and 'is a directory of models, not a model: name one of names, old.pkl' in r.stderr, r.stderr

@@ -321,3 +321,36 @@ def test_cancel_while_a_request_waits(tiny_lm, penalty):
             b.add(extra := mk(2, 10 + s)); b.step()
         _run(b, [B, C])
     assert [row_output(B, i) for i in range(7)] == [row_output(alone, i) for i in range(7)] # B as if alone
+
+# ---------------------------------------------------------------- a second API bug hunt
+
+def test_prompt_ending_in_a_space_at_max_words(tiny_lm):
+    "'New study ' with max_words 2 gave 3-word texts (the space starts a word, and the limit gave way)"
+    with pytest.raises(ValueError, match=r'the prompt has 2 words and ends with a space, which starts word 3: raise max_words'):
+        tiny_lm.generate('New study ', max_words=2)
+    assert all(len(t.split()) <= 3 for t in tiny_lm.generate('New study ', n=10, max_words=3, seed=0))
+
+def test_max_words_without_stop_at_eos(tiny_lm):
+    "With stop_at_eos=False a row at max_words glued pieces onto its last word past the limit: it ends there"
+    res = tiny_lm.generate(n=20, seed=0, stop_at_eos=False, max_tokens=40, max_words=3, return_logprobs=True)
+    assert all(len(s.text.split()) <= 3 for s in res), [s.text for s in res]
+    with pytest.raises(ValueError, match='min_words needs stop_at_eos=True'):
+        tiny_lm.generate(stop_at_eos=False, min_words=5, max_tokens=3)
+
+def test_bad_word_completing_the_prompt():
+    "'Kowal' + 'ski' made the bad word 'kowalski' five times in 30: the watch read only the new text"
+    names = load_model('names')
+    res = names.generate('Kowal', category='Polish', n=30, seed=0, bad_words='kowalski')
+    assert len(res) == 30 and 'kowalski' not in [r.lower() for r in res]
+
+@pytest.mark.parametrize('kw, name', [(dict(greedy='False'), 'greedy'), (dict(stop_at_eos='no'), 'stop_at_eos'),
+    (dict(return_logprobs=None), 'return_logprobs'), (dict(no_unk='x'), 'no_unk'), (dict(novel='x'), 'novel'),
+    (dict(distinct=None), 'distinct')])
+def test_flags_must_be_bools(tiny_lm, kw, name):
+    "A string where True/False goes was a TypeError from torch.full, or accepted ('novel=\"x\"')"
+    with pytest.raises(ValueError, match=f'^{name} must be True or False, got '): tiny_lm.generate(**kw)
+
+def test_greedy_temperature_and_predict_flags(tiny_lm):
+    with pytest.raises(ValueError, match="temperature must be a number, got 'x'"): tiny_lm.generate(greedy=True, temperature='x')
+    with pytest.raises(ValueError, match="no_unk must be True or False, got 'no'"): tiny_lm.predict('New', 2, no_unk='no')
+    assert len(tiny_lm.generate(greedy=np.bool_(True), max_tokens=3)) == 1

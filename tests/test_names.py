@@ -1,5 +1,6 @@
 "Names by origin (issue 4): one conditional character model, category tokens, the origin classifier, and their CLI."
-import json, subprocess, sys
+import json, math, subprocess, sys
+import torch
 import numpy as np
 import pandas as pd
 import pytest
@@ -184,3 +185,17 @@ def test_prompt_ending_inside_a_name():
     assert sum(n[:2] == "O'" and n[2:3].isupper() for n in names.generate("O'", n=10, category='Irish', seed=0)) >= 8
     ka = names.generate('Ka', n=10, category='Russian', seed=0) # a Title-case start stays one: Kalimov
     assert all(n[:2] == 'Ka' and n[2:3].islower() for n in ka), ka
+
+def test_score_without_an_origin_is_the_marginal():
+    "Scoring a name with a names model and no origin read it after xxbos where every training name had its origin: 7.1 bits a character for Ivanov"
+    from toolkit.generate import _seq_logprobs, vocab_info
+    names = load_model('names')
+    info, cats = vocab_info(names), names.awd.categories
+    bos = info.ids(['▁xxbos'])[0]
+    prior = torch.tensor([float(_seq_logprobs(names, [[bos] + info.ids([category_token(c)])], 1)[0][1]) for c in cats])
+    given = torch.tensor([names.score('Ivanov', category=c).logprob for c in cats])
+    s = names.score('Ivanov')
+    assert s.logprob == pytest.approx(float(torch.logsumexp(prior.log_softmax(0) + given, 0)), abs=1e-4)
+    assert sum(math.log(p) for _, p in s.pieces) == pytest.approx(s.logprob, abs=1e-6)
+    assert s.bpc < names.score('Ivanov', category='Japanese').bpc and s.bpc < 3.5
+    assert [x.bpc for x in names.score(['Smith', 'Ivanov'])] == pytest.approx([names.score('Smith').bpc, s.bpc])

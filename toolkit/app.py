@@ -20,7 +20,7 @@ from .tokenize import check_text, TK_NL
 from .classify import predict_texts
 from .tagger import is_tagger
 from .batch import Batcher, ClassifyBatcher, JOINS
-from .generate import score_texts, next_words, gen_request, check_chars
+from .generate import score_texts, next_words, gen_request, check_chars, likelier_prompt
 from .export import load_model, shipped_models, model_card
 from .train import train_default
 from .lm import check_device, get_tokenizer
@@ -337,6 +337,8 @@ class Handlers:
     def _headline_args(self, prompt, n, temperature, top_p, min_words, max_words, seed, novel, style=None)->dict:
         kw = dict(_gen_args(prompt, n, temperature, top_p, min_words, max_words, seed), max_tokens=80,
                   novel=self._novel('headlines', novel), distinct=True) # ten headlines, ten different ones
+        if '\n' in kw['prompt'] or '\r' in kw['prompt']: # the headlines are shown one a line
+            raise ValueError('the prompt must be one line: a headline is')
         if style not in (None, '', ANY_STYLE): kw['category'] = str(style) # checked by `generate`
         return kw
 
@@ -379,6 +381,10 @@ class Handlers:
         if cats:
             if not origin: raise ValueError(f"choose an origin: one of {', '.join(cats)}")
             kw['category'] = {c.lower(): c for c in cats}.get(str(origin).strip().lower(), origin)
+        p = kw['prompt']
+        if p[:1].islower() and kw.get('category') in cats: # 'k' for K-names, 'van' for van Dijk: as the model has them
+            check_chars(self.lms['names'], p)
+            kw['prompt'] = likelier_prompt(self.lms['names'], [p, p[0].upper() + p[1:]], kw['category'])
         return kw
 
     @user_errors
@@ -776,6 +782,9 @@ def quiet_checks(
         def pre(payload, _pre=c.preprocess, _label=getattr(c, 'label', None)): # the field's name, then the check's message
             try: return _pre(payload)
             except gr.Error as e: raise _user_error(ValueError(f'{_label}: {e.message}' if _label else e.message)) from None
+            except (TypeError, ValueError, OverflowError): # None for a slider, NaN or infinity for a number, 'hot'...
+                shown = repr(payload) if len(repr(payload)) <= 60 else repr(payload)[:57] + '...'
+                raise _user_error(ValueError(f"{_label or 'a field'}: {shown} is not a value it takes")) from None
         c.preprocess = pre
 
 def build_app(

@@ -219,7 +219,7 @@ def cmd_train_classifier(a):
         df, a.out, epochs=epochs, seed=a.seed, card=card, lm=lm, pretrain=not a.no_pretrain, preset=a.preset, lr=lr,
         stages=stages, lm_epochs=lm_epochs, tokenizer=tokenizer, pretrained=pre, vocab_sz=a.vocab_sz, bs=a.bs,
         valid_pct=a.valid_pct, group_col='group' if group_col else None, show_progress=not a.quiet,
-        bidirectional=a.bidirectional, members=a.members, lm_vote=a.lm_vote)
+        bidirectional=a.bidirectional, members=a.members, lm_vote=a.lm_vote, device=a.device)
     _saved(learn, a.out)
 
 # %% ../nbs/11_cli.ipynb #c018
@@ -368,6 +368,9 @@ def cmd_info(a):
 
 def cmd_convert(a):
     "Convert a model you trust (a fastai pickle, .pkl) to the portable format, which loads without running code"
+    if not str(a.model).endswith('.pkl'):
+        raise ValueError(f"{a.model} is not a .pkl file: convert reads fastai's pickles (a portable model needs no "
+                         "converting; to copy one, copy its directory)")
     if not a.trust_pickle:
         raise ValueError(f"converting {a.model} means loading a pickle, which can run any code it holds: "
                          "pass --trust-pickle if you made it or trust who did")
@@ -500,7 +503,7 @@ def _add_score(sub, ps:dict):
 def _add_train_classifier(sub, ps:dict):
     "`awd train-classifier`: its defaults are the classifier recipes'"
     c = _command(sub, 'train-classifier', cmd_train_classifier, 'train a text classifier (ULMFiT)',
-                 [ps['train'], ps['preset'], ps['pickle']])
+                 [ps['train'], ps['preset'], ps['pickle'], ps['device']])
     c.add_argument('--label-col', help="column of labels (default: the corpus's: source, origin, label, work)")
     c.add_argument('--group-col', help="keep rows with the same value on one side of the split (default for reviews: "
                    "movie)")
@@ -635,15 +638,19 @@ CLI_WORDS = [ # the Python API's words in the errors `awd` passes on, and what a
     ('drop a bad word', 'drop a --bad-word'),
     ('turn novel off', 'leave out --novel'),
     ('turn distinct off', 'leave out --distinct'),
-    ('must be None or a number', 'must be a number'),
+    ('must be None or a number', 'must be a number'), ('must be None or an integer', 'must be an integer'),
     ('bad_words: ', '--bad-word '),
     ('stop must not hold an empty or blank string', '--stop must not be an empty or blank string'),
     ('min_words (', '--min-words ('), ('max_words (', '--max-words ('), ('max_tokens (', '--max-tokens ('),
     ('raise max_tokens or lower min_words', 'raise --max-tokens or lower --min-words'),
     ('pretrain=True needs', 'the language-model stage needs'), ('(or pass pretrain=False)', '(or pass --no-pretrain)'),
     ('(trained with backwards=True)', '(trained with --backwards)'), ('choose category (', 'choose --category ('),
+    ('novel=True cannot tell', '--novel cannot tell'), ('or leave novel off', 'or leave out --novel'),
+    ('n must be an integer from 1 to', '-n must be an integer from 1 to'), ('raise max_words', 'raise --max-words'),
+    ('min_words needs stop_at_eos=True: without it every text runs to max_tokens',
+     '--min-words cannot go with --no-stop: with it every text runs to --max-tokens'),
 ]
-CLI_ARGS = ('valid_pct', 'bs', 'seq_len', 'drop_mult', 'max_rows', 'lm_epochs', 'lm_lr', 'members', 'vocab_sz', 'lr',
+CLI_ARGS = ('top_p', 'top_k', 'min_p', 'max_tokens', 'temperature', 'repetition_penalty', 'valid_pct', 'bs', 'seq_len', 'drop_mult', 'max_rows', 'lm_epochs', 'lm_lr', 'members', 'vocab_sz', 'lr',
             'epochs', 'seed', 'head_hid', 'tag_weight', 'minutes', 'text_col', 'label_col', 'group_col') # flags' names
 _ARG_RE = re.compile(rf"\b({'|'.join(CLI_ARGS)})(?=( must| >= | \d|=))") # an argument named as the subject of a check
 

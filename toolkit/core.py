@@ -12,8 +12,8 @@ from pathlib import Path
 # %% auto #0
 __all__ = ['MAX_SEED', 'MAX_EPOCHS', 'MAX_N', 'MAX_TOKENS', 'MAX_PROMPT_CHARS', 'MAX_MINUTES', 'ModelInfo', 'DataInfo',
            'model_info', 'require_info', 'members', 'replace_dir', 'unwritable', 'atomic_dir', 'atomic_file',
-           'check_writable', 'file_lock', 'eval_mode', 'check_arg', 'load_error', 'is_int', 'is_num', 'check_seed',
-           'check_minutes']
+           'check_writable', 'file_lock', 'eval_mode', 'check_arg', 'load_error', 'is_int', 'is_bool', 'is_num',
+           'check_seed', 'check_minutes']
 
 # %% ../nbs/00_core.ipynb #c005
 @dataclass
@@ -225,6 +225,10 @@ def load_error(
 def is_int(v)->bool:
     "An integer, and not a bool"
     return isinstance(v, numbers.Integral) and not isinstance(v, bool)
+
+def is_bool(v)->bool:
+    "True or False (a numpy bool too)"
+    return isinstance(v, bool) or type(v).__name__ in ('bool', 'bool_') and type(v).__module__ == 'numpy'
 
 def is_num(v)->bool:
     "A finite real number, and not a bool"

@@ -550,10 +550,11 @@ def load_model(
     path = _resolve(path)
     if path.name in PORTABLE_FILES and path.parent.joinpath('config.json').is_file(): path = path.parent # a file of it
     if path.is_dir():
-        pickles = sorted(path.glob('*.pkl'))
-        if not (path/'config.json').exists() and pickles:
-            raise ValueError(f"{path} is a directory of models, not a model: name one of "
-                             f"{', '.join(p.name for p in pickles)}")
+        inside = sorted([p.name for p in path.glob('*.pkl')] +
+                        [d.name for d in path.iterdir() if d.is_dir() and (d/'config.json').is_file()])
+        if not (path/'config.json').exists() and inside:
+            raise ValueError(f"{path} is a directory of models, not a model: name one of {', '.join(inside[:10])}"
+                             f"{', ...' if len(inside) > 10 else ''}")
         return load_portable(path, cpu)
     _check_file(path, trust_pickle)
     return _load_pickle(path, cpu)

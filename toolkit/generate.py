@@ -14,7 +14,7 @@ from fastcore.basics import patch, ifnone, store_attr
 from fastai.text.learner import LMLearner, decode_spec_tokens
 from fastai.text.models.awdlstm import AWD_LSTM
 from .tokenize import SPECIAL_TOKS, detokenize, check_text, check_texts
-from .core import model_info, eval_mode, check_arg, is_int, is_num, check_seed
+from .core import model_info, eval_mode, check_arg, is_int, is_bool, is_num, check_seed
 from .core import MAX_N, MAX_TOKENS, MAX_PROMPT_CHARS # the limits of `generate` (the CLI reads them without torch)
 from .data import write_table, read_to_copy
 from .lm import get_tokenizer, category_mark
@@ -23,8 +23,8 @@ from .novelty import words_of
 # %% auto #0
 __all__ = ['MAX_STOPS', 'MAX_STOP_CHARS', 'MAX_SCORE_CHARS', 'VocabInfo', 'vocab_info', 'Sample', 'awd_step', 'GenRequest',
            'RunningBatch', 'sample', 'run_requests', 'start_state', 'weights_key', 'get_start_state',
-           'check_generate_args', 'category_token', 'prompt_pieces', 'check_chars', 'gen_request', 'row_output',
-           'generate_many', 'Score', 'score_texts', 'score_csv', 'NextWord', 'next_words']
+           'check_generate_args', 'category_token', 'prompt_pieces', 'check_chars', 'likelier_prompt', 'gen_request',
+           'row_output', 'generate_many', 'Score', 'score_texts', 'score_csv', 'NextWord', 'next_words']
 
 # %% ../nbs/05_generate.ipynb #c005
 _ENDS = {'xxbos', 'xxeos'}
@@ -379,9 +379,9 @@ class RunningBatch:
             if len(p): nxt[p] = self._draw_plain(t[p], u[p], p)
         return torch.where(R['greedy'], lg.argmax(-1), nxt) if self.any_greedy else nxt
 
-    def _end_at_cap(self, logits:torch.Tensor, code:torch.Tensor)->torch.Tensor:
-        "`logits` masked by the rows' rules, where a row at its `max_words` that would start a word ends instead"
-        at = ((code & 16) > 0) & self.rows['stop'] # at the limit (a row that never stops has no end to take)
+    def _end_at_cap(self, logits:torch.Tensor, code:torch.Tensor, at:torch.Tensor)->torch.Tensor:
+        """`logits` masked by the rows' rules, where a row at its `max_words` (`at`) that would start a word ends
+        instead (one that does not stop at the model's end too: `max_words` is a limit, as `max_tokens` is)"""
         if bool(at.any()): # else the mass of a new word went to pieces glued onto the last one ('food-shlinging-...')
             both = torch.where(self.capped | self.end, logits[at], -math.inf).logsumexp(-1) # a new word, or the end
             logits = logits.clone()
@@ -395,7 +395,8 @@ class RunningBatch:
         R, logits = self.rows, self.logits
         words = R['words'].clamp(max=self.wtab.shape[1] - 1)
         code = self.relax[R['form'] | self.wtab[self._ar, words]] # the row's rules: one mask of the table
-        lg = logits.masked_fill(self.table[code], -math.inf) if self.capped is None else self._end_at_cap(logits, code)
+        at = None if self.capped is None else (code & 16) > 0 # rows at their max_words
+        lg = logits.masked_fill(self.table[code], -math.inf) if at is None else self._end_at_cap(logits, code, at)
         if self.ban is not None: lg = lg.masked_fill(self.ban, -math.inf)
         if self.seen is not None:
             pen = R['penalty'][:, None]
@@ -403,7 +404,7 @@ class RunningBatch:
         nxt = self._pick(lg)
         if self.want: # the log-probability under the model, for the requests that asked for it
             R['score'] += (logits.gather(1, nxt[:, None]).squeeze(1) - logits.logsumexp(-1)).double()
-        ended, L = R['stop'] & self.end[nxt], R['length']
+        ended, L = (R['stop'] if at is None else R['stop'] | at) & self.end[nxt], R['length']
         self.hist[self._ar, L] = nxt.int()
         L += ~ended
         done, finished = ended | (L >= R['max_tokens']), []
@@ -553,6 +554,8 @@ def check_generate_args(n, temperature, top_k, top_p, min_p, greedy, min_words, 
                         repetition_penalty):
     "Raise a `ValueError` naming the first argument of `generate` that is out of range"
     check_arg('n', n, is_int(n) and 1 <= n <= MAX_N, f'an integer from 1 to {MAX_N}')
+    check_arg('greedy', greedy, is_bool(greedy), 'True or False')
+    check_arg('temperature', temperature, is_num(temperature), 'a number')
     if not greedy:
         check_arg('temperature', temperature, is_num(temperature) and 0 < temperature <= 100,
                   'a number in (0, 100] (or pass greedy=True for greedy decoding)')
@@ -655,6 +658,17 @@ def _case_of_prefix(learn, prompt:str, category:str|None, pieces:list[str])->lis
     info = vocab_info(learn)
     return raw if _logprob(learn, info.ids(raw)) > _logprob(learn, info.ids(pieces)) else pieces
 
+def likelier_prompt(
+    learn, # a language model the toolkit made
+    prompts:list[str], # spellings of one start ('k', 'K'), the first the one typed
+    category:str|None=None, # for models trained with categories
+)->str:
+    "The one of `prompts` the model finds likeliest as the start of a text (the first on a tie)"
+    info = vocab_info(learn)
+    lp = [_logprob(learn, info.ids(_case_of_prefix(learn, p, category, prompt_pieces(learn, p, category))))
+          for p in prompts]
+    return prompts[max(range(len(prompts)), key=lambda i: (lp[i], -i))]
+
 def gen_request(
     learn, # a language model the toolkit made
     prompt:str='', n:int=1, temperature:float=1.0, top_k:int|None=None, top_p:float|None=None, min_p:float|None=None,
@@ -671,9 +685,17 @@ def gen_request(
     check_generate_args(n, temperature, top_k, top_p, min_p, greedy, min_words, max_words, max_tokens,
                         repetition_penalty)
     if seed is not None: check_seed(seed); seed = int(seed) # a numpy integer too
-    if max_words is not None and len(prompt.split()) > max_words:
-        raise ValueError(f"the prompt has {len(prompt.split())} words, more than max_words ({max_words}): raise max_words "
+    for name, v in (('stop_at_eos', stop_at_eos), ('no_unk', no_unk), ('return_logprobs', return_logprobs),
+                    ('novel', novel), ('distinct', distinct)): check_arg(name, v, is_bool(v), 'True or False')
+    words = len(prompt.split())
+    if max_words is not None and words > max_words:
+        raise ValueError(f"the prompt has {words} words, more than max_words ({max_words}): raise max_words "
                          "or shorten the prompt")
+    if max_words is not None and words == max_words and prompt[-1:].isspace(): # the space starts one more word
+        raise ValueError(f"the prompt has {words} words and ends with a space, which starts word {words + 1}: "
+                         f"raise max_words above {max_words} or drop the space")
+    if min_words and not stop_at_eos:
+        raise ValueError("min_words needs stop_at_eos=True: without it every text runs to max_tokens")
     if stop_at_eos and min_words > len(prompt.split()) + max_tokens: # each new word takes at least one piece
         raise ValueError(f"min_words ({min_words}) cannot be reached: the prompt has {len(prompt.split())} words and "
                          f"max_tokens ({max_tokens}) pieces add at most {max_tokens} more; raise max_tokens or lower min_words")
@@ -751,7 +773,9 @@ class _Watch:
     def __init__(self, r:GenRequest, stops:list[str], bad:set[str], fp, distinct:bool=False):
         self.r, self.stops, self.bad, self.fp = r, stops, bad, fp
         self.seen = set() if distinct else None # the finished rows' texts, spaces and case aside
-        self.start = len(_clean(r.pieces))
+        prompt = _clean(r.pieces)
+        self.start = self.word = len(prompt)
+        while self.word and prompt[self.word - 1].isalnum(): self.word -= 1 # the prompt's last word may go on
 
     def __call__(self, ids:list[int], done:bool)->str|None:
         r = self.r
@@ -760,7 +784,7 @@ class _Watch:
         if self.stops and (cut := _cut_stop(text, self.start, self.stops, _min_words(r))) is not None:
             text, stopped = text[:cut], True
         if self.bad:
-            ws = words_of(text[self.start:])
+            ws = words_of(text[self.word:]) # 'Kowal' + 'ski': the bad word 'kowalski'
             if not (done or stopped) and text[-1:].isalnum(): ws = ws[:-1] # the last word may go on
             if (hit := next((w for w in ws if w in self.bad), None)) is not None:
                 self._why(ids, f'the bad word {hit!r}'); return 'redraw'
@@ -852,6 +876,7 @@ def predict(self:LMLearner, text, n_words=1, no_unk=True, temperature=1., min_p=
     _check_forward(self)
     check_arg('n_words', n_words, is_int(n_words) and 0 <= n_words <= MAX_TOKENS, f'an integer from 0 to {MAX_TOKENS}')
     check_generate_args(1, temperature, None, None, min_p, False, 0, None, 1, 1.0)
+    check_arg('no_unk', no_unk, is_bool(no_unk), 'True or False')
     check_text(text)
     pieces, ((new, _),) = _continue(self, text, None, n=1, max_tokens=int(n_words), temperature=float(temperature),
                                     min_p=min_p, stop_at_eos=False, no_unk=no_unk, generator=None)
@@ -874,7 +899,7 @@ class Score(NamedTuple):
 def score_texts(
     learn:LMLearner, # a forward language model the toolkit made
     texts:list[str], # the texts to score
-    category:str|None=None, # for models trained with categories: the category each text is read under
+    category:str|None=None, # for models trained with categories: the category each text is read under (None: any)
     bs:int=256, # texts a batch
 )->list[Score]:
     "How likely `learn` finds each of `texts`: bits per character, perplexity per word, log-probability, pieces"
@@ -885,12 +910,29 @@ def score_texts(
         if len(t) > MAX_SCORE_CHARS: raise ValueError(f"text {i} is {len(t):,} characters long; at most {MAX_SCORE_CHARS:,}")
     info, model = vocab_info(learn), learn.model
     for i, t in enumerate(texts): check_chars(learn, t, f"text {i}: " if len(texts) > 1 else '', 'score texts of')
-    enc, dec, dev, end = model[0], model[1], next(model.parameters()).device, vocab_info(learn).end_id
+    end, cats = info.end_id, learn.awd.categories if category is None else None
     pieces = [prompt_pieces(learn, t, category) for t in texts]
-    skip = 2 if category is not None else 1 # xxbos (and the category) are given, not scored
-    seqs = [info.ids(p) + [end] for p in pieces]
-    start, out = get_start_state(learn), [None]*len(texts)
-    order = sorted(range(len(texts)), key=lambda i: len(seqs[i]))
+    if cats: # every training text began with its category: the text under each, weighed by how likely each is
+        per = [[info.ids(p[:1] + [category_token(c)] + p[1:]) + [end] for c in cats] for p in pieces]
+        lps = _seq_logprobs(learn, [s for ss in per for s in ss], bs)
+        steps = [_marginal(torch.stack(lps[i*len(cats):(i+1)*len(cats)])) for i in range(len(texts))]
+    else:
+        lps = _seq_logprobs(learn, [info.ids(p) + [end] for p in pieces], bs)
+        steps = [lp[2:] if category is not None else lp[1:] for lp in lps] # xxbos (and the category) are given
+    out = []
+    for text, p, st in zip(texts, pieces, steps):
+        total = float(st.sum())
+        nll_word = -total/(len(text.split()) + 1) # a long run of unlikely pieces: past float's range
+        out.append(Score(text, -total/math.log(2)/(len(text) + 1), math.exp(nll_word) if nll_word < 709 else math.inf,
+                         total, [(q, float(v)) for q, v in zip(p[1:] + [info.vocab[end]], st.exp().tolist())]))
+    return out
+
+def _seq_logprobs(learn, seqs:list[list[int]], bs:int)->list[torch.Tensor]:
+    "The log-probability of each id of each of `seqs` after those before it (the first: 0), in batches of similar length"
+    model, info = learn.model, vocab_info(learn)
+    enc, dec, dev, end = model[0], model[1], next(model.parameters()).device, info.end_id
+    start, out = get_start_state(learn), [None]*len(seqs)
+    order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
     with eval_mode(model):
         for s in range(0, len(order), bs):
             idx = order[s:s+bs]
@@ -903,15 +945,15 @@ def score_texts(
             for t in range(T - 1):
                 logits, hidden = awd_step(enc, dec, x[:, t], hidden)
                 lp[:, t+1] = logits.log_softmax(-1).gather(1, x[:, t+1:t+2])[:, 0]
-            for j, i in enumerate(idx):
-                steps = lp[j, skip:len(seqs[i])].double().cpu()
-                total = float(steps.sum())
-                shown = pieces[i][skip:] + [info.vocab[end]]
-                nll_word = -total/(len(texts[i].split()) + 1) # a long run of unlikely pieces: past float's range
-                out[i] = Score(texts[i], -total/math.log(2)/(len(texts[i]) + 1),
-                               math.exp(nll_word) if nll_word < 709 else math.inf, total,
-                               [(p, float(v)) for p, v in zip(shown, steps.exp().tolist())])
+            for j, i in enumerate(idx): out[i] = lp[j, :len(seqs[i])].double().cpu()
     return out
+
+def _marginal(lp:torch.Tensor)->torch.Tensor:
+    """Each piece's log-probability given the pieces before it, whatever the category, from `lp` (categories x pieces:
+    `xxbos`, the category, the text): sum over c of P(c | text so far) P(piece | c, text so far)"""
+    joint = lp[:, 1].log_softmax(0)[:, None] + lp[:, 2:].cumsum(1) # log P(c, text up to each piece)
+    seen = torch.logsumexp(joint, 0)
+    return seen - torch.cat([seen.new_zeros(1), seen[:-1]])
 
 @patch
 def score(
