@@ -244,6 +244,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                                                                  'toolkit/export.py'),
                                 'toolkit.export.PlaceholderData.before_validate': ( 'export.html#placeholderdata.before_validate',
                                                                                     'toolkit/export.py'),
+                                'toolkit.export.Refusal': ('export.html#refusal', 'toolkit/export.py'),
+                                'toolkit.export.Refusal.args': ('export.html#refusal.args', 'toolkit/export.py'),
                                 'toolkit.export._arch': ('export.html#_arch', 'toolkit/export.py'),
                                 'toolkit.export._card_extra': ('export.html#_card_extra', 'toolkit/export.py'),
                                 'toolkit.export._check_file': ('export.html#_check_file', 'toolkit/export.py'),

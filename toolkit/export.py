@@ -26,7 +26,8 @@ from .novelty import Fingerprint
 # %% auto #0
 __all__ = ['PORTABLE_FORMAT', 'PORTABLE_VERSION', 'PORTABLE_FILES', 'CHECKED_FILES', 'package_versions', 'last_metrics',
            'to_json', 'model_card', 'cpu_weights', 'save_portable', 'save_ensemble', 'export_learner',
-           'check_export_path', 'disk_mb', 'PlaceholderData', 'load_portable', 'shipped_models', 'load_model']
+           'check_export_path', 'disk_mb', 'Refusal', 'PlaceholderData', 'load_portable', 'shipped_models',
+           'load_model']
 
 # %% ../nbs/08_export.ipynb #c006
 def package_versions()->dict:
@@ -292,6 +293,13 @@ def disk_mb(
 # %% ../nbs/08_export.ipynb #c044
 from fastai.callback.core import Callback
 
+class Refusal(ValueError):
+    "A `ValueError` whose message stays as written when fastai's callback wrapper prefixes it ('Exception occured in ...')"
+    @property
+    def args(self): return super().args
+    @args.setter
+    def args(self, v): pass # `modify_exception` sets `args`; `str(e)` keeps the message the error was made with
+
 class PlaceholderData(Callback):
     "A loaded model's DataLoaders hold two placeholder texts: training or validating on them is refused, not done"
     order = -100
@@ -300,7 +308,7 @@ class PlaceholderData(Callback):
         if getattr(self.dl, 'placeholder', False): self._refuse('validate it')
     def _refuse(self, what:str):
         if getattr(self.learn.dls, 'placeholder', False):
-            raise ValueError(f"this model was loaded without its training texts (its DataLoaders hold two placeholder "
+            raise Refusal(f"this model was loaded without its training texts (its DataLoaders hold two placeholder "
                              f"texts, and would wreck it): to {what}, give it DataLoaders of your texts first "
                              "(learn.dls = lm_dls(df, tokenizer=get_tokenizer(learn), vocab=learn.dls.vocab) for a "
                              "language model), or fine-tune it with train_lm / train_classifier")
