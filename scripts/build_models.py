@@ -43,6 +43,14 @@ def get_args(argv=None):
     a.models = [m.strip() for m in a.models.split(',') if m.strip()]
     bad = [m for m in a.models if m not in DEFAULT_MODELS]
     if bad: p.error(f"unknown models {bad}: expected some of {', '.join(DEFAULT_MODELS)}")
+    if not a.models: p.error(f"--models names none: give some of {', '.join(DEFAULT_MODELS)}")
+    if a.threads < 1: p.error(f"--threads must be 1 or more, got {a.threads}")
+    if a.quick and Path(a.out).expanduser().resolve() == (REPO/'toolkit'/'models').resolve():
+        p.error("--quick builds smoke-test models, not ones to ship: give them an --out of their own")
+    from toolkit.export import check_export_path
+    for m in a.models: # a file, or a directory that is not a model, where a model goes: refused before any training
+        try: check_export_path(Path(a.out).expanduser()/m)
+        except (ValueError, OSError) as e: p.error(str(e))
     return a
 
 def parts(corpus:str):
@@ -138,6 +146,8 @@ def main(argv=None):
     from toolkit.all import SHIPPED_MB, disk_mb
     out = Path(a.out).expanduser().absolute()
     staging = REPO/'build'/'shipped' # on the repository's file system, so a finished model moves into place at once
+    out.mkdir(parents=True, exist_ok=True)
+    if os.stat(out).st_dev != os.stat(REPO).st_dev: staging = out.parent/f'.{out.name}.staging' # else: on out's
     for d in (staging, out): d.mkdir(parents=True, exist_ok=True)
     for kind in a.models:
         if a.fingerprint_only: add_fingerprint(kind, staging, out)

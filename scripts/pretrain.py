@@ -1,10 +1,10 @@
-"""Pretrain the English AWD-LSTM that ships inside the package (`toolkit/pretrained/`), in chunks that add up.
+"""Pretrain the English AWD-LSTM that ships inside the package (`toolkit/models/english/`), in chunks that add up.
 
     python scripts/build_pretrain_corpus.py            # once per machine: build/pretrain/{train,valid}.txt
     python scripts/pretrain.py --minutes 30 --commit   # one chunk; run it again to go on
 
 Each chunk continues from the last saved model: the full-precision weights and optimizer state of this machine's
-previous chunk (`build/pretrain-state/`, never committed), else the committed fp16 model in `toolkit/pretrained/`
+previous chunk (`build/pretrain-state/`, never committed), else the committed fp16 model in `toolkit/models/english/`
 (a fresh machine, a later session). A chunk is one one-cycle schedule fitted to `--minutes` (fastai's
 `fit_one_cycle` with the toolkit's `TimeBudget`), over the token stream from where the last chunk stopped. It ends by
 measuring held-out bits per character (the corpus's valid slice and each bundled corpus's validation split) and
@@ -53,7 +53,19 @@ def get_args(argv=None):
                    '(e.g. \'{"emb_sz": 320, "n_hid": 768}\'): a candidate model, written to its own --out and --state')
     p.add_argument('--widen-from', help="the first chunk of a candidate with a wider --config starts from this model "
                    "directory's weights, widened so that it computes the same function (and takes its tokenizer and vocabulary)")
-    return p.parse_args(argv)
+    a = p.parse_args(argv)
+    checks = [('--minutes', a.minutes > 0, 'above 0'), ('--lr', 0 < a.lr <= 1, 'in (0, 1]'), ('--bs', a.bs >= 1, '1 or more'),
+              ('--seq-len', a.seq_len >= 2, '2 or more'), ('--drop-mult', 0 <= a.drop_mult < 1, 'in [0, 1)'),
+              ('--threads', a.threads >= 1, '1 or more'), ('--valid-tokens', a.valid_tokens >= 1000, '1000 or more'),
+              ('--eval-texts', a.eval_texts >= 1, '1 or more'), ('--vocab-sz', a.vocab_sz >= 100, '100 or more')]
+    for flag, ok, what in checks:
+        if not ok: p.error(f"{flag} must be {what}, got {getattr(a, flag[2:].replace('-', '_'))}")
+    if a.widen_from and not (Path(a.widen_from)/'config.json').is_file():
+        p.error(f"--widen-from {a.widen_from}: not a model directory (no config.json)")
+    from toolkit.export import check_export_path
+    try: check_export_path(Path(a.out).expanduser()) # a file, or a directory that is not a model: never replaced
+    except (ValueError, OSError) as e: p.error(str(e))
+    return a
 
 def read_lines(path:Path)->list[str]:
     return [l for l in path.read_text(encoding='utf-8').split('\n') if l.strip()]
@@ -72,7 +84,7 @@ def tokenizer(args, state:Path, out:Path):
     tok.setup(texts[:300_000])
     state.mkdir(parents=True, exist_ok=True)
     (state/'tokenizer.model').write_bytes(tok.tok.serialized_model_proto())
-    print(f'trained the tokenizer ({args.vocab_sz:,} pieces) on 300,000 texts in {time.time()-t0:.0f} s', flush=True)
+    print(f'trained the tokenizer ({args.vocab_sz:,} pieces) on {min(len(texts), 300_000):,} texts in {time.time()-t0:.0f} s', flush=True)
     return tok
 
 def token_ids(args, tok, state:Path, out:Path):

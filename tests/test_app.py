@@ -348,3 +348,36 @@ def test_names_lowercase_start():
     names = h.names('k', 5, 0.8, 0, 'Russian')[0].splitlines()
     assert len(names) == 5 and all(n.startswith('K') and '-' not in n[:3] for n in names), names
     assert 'awd generate names --prompt K -n 5 ' in h.names_settings('k', 5, 0.8, 0, 'Russian')[1] # the same names again
+
+def test_conditioned_headlines_any_outlet():
+    "A headlines model trained with outlets: 'any outlet' draws one from the seed (the command shown makes the same "
+    "headlines); the Write tab, which has no outlet to choose, leaves it out; Score reads it under any outlet"
+    import random
+    from toolkit.app import Handlers, ANY_STYLE, write_models
+    from toolkit.data import load_corpus
+    from toolkit.lm import train_lm
+    from toolkit.generate import next_words
+    df = load_corpus('headlines').sample(1500, random_state=0)
+    m = train_lm(df, 'text', preset='tiny', epochs=1, category_col='source', show_progress=False)
+    h, cats = Handlers({'headlines': m}), m.awd.categories
+    out = h.headlines('', 3, 0.8, 0.9, 2, 12, 7, None, ANY_STYLE).splitlines()
+    seed, md = h.headlines_settings('', 3, 0.8, 0.9, 2, 12, 7, None, ANY_STYLE)
+    drawn = random.Random(7).choice(list(cats))
+    assert len(out) == 3 and seed == 7 and (f"--category '{drawn}'" in md or f'--category {drawn}' in md), md
+    assert out == m.generate(**{**h._headline_args('', 3, 0.8, 0.9, 2, 12, 7, None, ANY_STYLE), 'category': drawn})
+    assert write_models(h.lms) == []
+    with pytest.raises(ValueError, match='trained with a category before every text: choose category'): next_words(m, 'New')
+    assert h.score('New study finds', 'headlines')[1].startswith('**')
+
+def test_default_names_of_the_wrong_shape(tmp_path):
+    "A word-level model served as `names` wrote 'Kp ering h' for Russian K-names; a sentiment classifier as `origin` said 'fresh 0.758' about surnames"
+    import shutil
+    from toolkit.app import app_models
+    from toolkit.export import shipped_models
+    ship = shipped_models()
+    shutil.copytree(ship['headlines'], tmp_path/'a'/'names')
+    with pytest.raises(ValueError, match="names was trained without categories, but the app serves 'names' as a model of names"):
+        app_models(tmp_path/'a', train_missing=False)
+    shutil.copytree(ship['sentiment'], tmp_path/'b'/'origin')
+    with pytest.raises(ValueError, match=r"origin classifies into fresh, rotten, not the names model's origins \(Arabic, "):
+        app_models(tmp_path/'b', train_missing=False)

@@ -134,3 +134,16 @@ def test_directory_of_models(tmp_path):
     (tmp_path/'old.pkl').write_bytes(b'')
     r = awd_here('info', tmp_path)
     assert r.returncode == 2 and 'is a directory of models, not a model: name one of names, old.pkl' in r.stderr, r.stderr
+
+def test_serve_address_checked_first(monkeypatch):
+    "--port -1 or 70000 was a traceback, --port 0 an httpx one, a bad host blamed the port, GRADIO_SERVER_PORT=abc broke even --port"
+    for args, msg in ((['--port', '-1'], '--port -1: the port must be a number from 1 to 65535'),
+                      (['--port', '0'], '--port 0: the port must be'),
+                      (['--host', 'nonexistent.invalid'], '--host nonexistent.invalid: no such address here')):
+        r = awd_here('serve', '--no-train', *args)
+        assert r.returncode == 2 and msg in r.stderr, r.stderr
+    monkeypatch.setenv('GRADIO_SERVER_PORT', 'abc')
+    r = awd_here('serve', '--no-train')
+    assert r.returncode == 2 and 'GRADIO_SERVER_PORT=abc: the port must be a number from 1 to 65535' in r.stderr, r.stderr
+    from toolkit.core import serve_address
+    assert serve_address(None, 7911) == ('127.0.0.1', 7911) # a flag wins over the variable

@@ -201,3 +201,24 @@ def test_cli_says_how_it_starts(tmp_path):
     line = _first_line(['train-classifier', 'reviews', *base, '--epochs', '1', '--lm-epochs', '1', '--preset', 'tiny',
                         '--out', str(tmp_path/'clf-tiny')])
     assert line.endswith('on the texts, from scratch') or ', from scratch, split by' in line, line
+
+def test_scripts_refuse_what_they_would_destroy(tmp_path, capsys):
+    "pretrain.py --out DIR deleted a directory that was not a model (and hid a file as .NAME.PID.old); bad values were "
+    "tracebacks after the chunk's training (--eval-texts 0) or trained on (--lr -1, --minutes 0)"
+    sys.path.insert(0, str(REPO/'scripts'))
+    import pretrain, build_models
+    (tmp_path/'mine').mkdir(); (tmp_path/'mine'/'notes.txt').write_text('important')
+    (tmp_path/'afile').write_text('x')
+    for argv, msg in ((['--out', str(tmp_path/'mine')], 'mine exists and is not a portable model: not overwriting it'),
+                      (['--out', str(tmp_path/'afile')], 'afile exists and is not a portable model'),
+                      (['--minutes', '0'], '--minutes must be above 0'), (['--lr', '-1'], '--lr must be in (0, 1]'),
+                      (['--eval-texts', '0'], '--eval-texts must be 1 or more'),
+                      (['--widen-from', str(tmp_path/'nowhere')], 'nowhere: not a model directory')):
+        with pytest.raises(SystemExit): pretrain.get_args(argv)
+        assert msg in capsys.readouterr().err
+    for argv, msg in ((['--models', ','], '--models names none'), (['--quick'], '--quick builds smoke-test models'),
+                      (['--out', str(tmp_path/'afile'), '--models', 'names'], 'is not a directory'),
+                      (['--threads', '0'], '--threads must be 1 or more')):
+        with pytest.raises(SystemExit): build_models.get_args(argv)
+        assert msg in capsys.readouterr().err
+    assert (tmp_path/'mine'/'notes.txt').read_text() == 'important' and (tmp_path/'afile').read_text() == 'x'

@@ -14,10 +14,10 @@ import pandas as pd
 from fastai.learner import Learner
 from fastai.text.learner import LMLearner
 import toolkit
-from .core import file_lock, members, check_arg, MAX_SEED
+from .core import file_lock, members, check_arg, serve_address, MAX_SEED
 from .data import load_corpus
 from .tokenize import check_text, TK_NL
-from .classify import predict_texts
+from .classify import predict_texts, classes_of
 from .tagger import is_tagger
 from .batch import Batcher, ClassifyBatcher, JOINS
 from .generate import score_texts, next_words, gen_request, check_chars, likelier_prompt
@@ -339,7 +339,10 @@ class Handlers:
                   novel=self._novel('headlines', novel), distinct=True) # ten headlines, ten different ones
         if '\n' in kw['prompt'] or '\r' in kw['prompt']: # the headlines are shown one a line
             raise ValueError('the prompt must be one line: a headline is')
+        cats = self.models['headlines'].awd.categories
         if style not in (None, '', ANY_STYLE): kw['category'] = str(style) # checked by `generate`
+        elif cats: # any outlet: one drawn at random (from the seed, so the command shown makes the same headlines)
+            kw['category'] = (random if kw['seed'] is None else random.Random(kw['seed'])).choice(list(cats))
         return kw
 
     @user_errors
@@ -359,7 +362,9 @@ class Handlers:
                            novel=None, style=None)->tuple[int, str]:
         "The seed a request will use (a random one drawn now) and how to make the same headlines again"
         kw = self._headline_args(prompt, n, temperature, top_p, min_words, max_words, seed, novel, style)
-        kw['seed'] = random.randrange(MAX_SEED) if kw['seed'] is None else kw['seed']
+        if kw['seed'] is None: # a random seed, drawn now (any outlet's is drawn from it)
+            kw = self._headline_args(prompt, n, temperature, top_p, min_words, max_words, random.randrange(MAX_SEED),
+                                     novel, style)
         gen_request(self.lms['headlines'], **kw) # every check `generate` makes, before the page shows a command for it
         return kw['seed'], settings_markdown('headlines', kw)
 
@@ -682,7 +687,8 @@ def write_models(
     lms:dict, # the app's language models by name
 )->list[str]:
     "The language models the Write tab offers: those whose texts are words (a names model spells one word, letter by letter)"
-    return [k for k, m in lms.items() if getattr(get_tokenizer(m), 'model_type', None) != 'char']
+    return [k for k, m in lms.items() if getattr(get_tokenizer(m), 'model_type', None) != 'char'
+            and not m.awd.categories] # (a model trained with categories writes after one; the tab has none to choose)
 
 def _write_tab(h:Handlers):
     "The Write tab: a text grows a word at a time, the person clicking one of the model's likeliest next words"
@@ -843,6 +849,19 @@ def _check_kind(kind:str, path:Path, learn:Learner):
     if have != want:
         raise ValueError(f"{path} holds a {have}, but the app serves {kind!r} as a {want}: move it or give it another "
                          "name")
+    if spec.get('category_col') and not learn.awd.categories: # the Names tab asks for a name of an origin
+        raise ValueError(f"{path} was trained without categories, but the app serves {kind!r} as a model of names by "
+                         f"their {spec['category_col']} (`awd train names`, or --category-col): move it or give it "
+                         "another name")
+
+def _check_origin(models:dict, paths:dict):
+    "The origin classifier's classes are the names model's origins (the Names tab asks it about each name it makes)"
+    if 'origin' not in models or 'names' not in models: return
+    classes, cats = classes_of(models['origin']), list(models['names'].awd.categories)
+    if sorted(classes) != sorted(cats):
+        show = lambda c: ', '.join(map(str, c[:6])) + (', ...' if len(c) > 6 else '')
+        raise ValueError(f"{paths['origin']} classifies into {show(classes)}, not the names model's origins "
+                         f"({show(cats)}): the Names tab asks it about each name; move it or give it another name")
 
 def app_models(
     models_dir:str|Path='models', # where the exported learners live (and the defaults are cached)
@@ -873,6 +892,7 @@ def app_models(
         raise FileNotFoundError(f"{models_dir}: no models ({', '.join(DEFAULT_MODELS)}) to serve")
     models = load_models(paths, trust_pickle=trust_pickle)
     for k in paths: _check_kind(k, paths[k], models[k])
+    _check_origin(models, paths)
     for k, p in extra.items(): # another program's directory, or a damaged model, beside yours: the rest are served
         try: models.update(load_models({k: p}, trust_pickle=trust_pickle))
         except ValueError as e: print(f"not serving {p}: {e}", flush=True)
@@ -928,9 +948,7 @@ def launch(
     t0:float|None=None, # when start-up began, to say how long it took
 ):
     "Launch `demo` and say where it listens"
-    host, port = _setting(host, 'GRADIO_SERVER_NAME', '127.0.0.1'), _setting(port, 'GRADIO_SERVER_PORT', 7860)
-    try: port = int(port)
-    except ValueError: raise ValueError(f"the port must be a number, got {port!r}") from None
+    host, port = serve_address(host, port)
     demo.launch(server_name=host, server_port=port, prevent_thread_lock=True, quiet=True, max_file_size=MAX_UPLOAD)
     took = f" (ready in {time.time()-t0:.1f} s)" if t0 else ''
     print(f"serving {', '.join(demo.models)} at http://{host}:{port} on {app_device()}{took}", flush=True)
@@ -957,5 +975,6 @@ def serve(
 ):
     "Start the app over the models in `models_dir` and launch it: what `awd serve` and `make app` run"
     t0 = time.time()
+    host, port = serve_address(host, port) # before the models load
     demo = start_app(models_dir, preset, train_missing, all_models, trust_pickle, device, shipped, batching)
     return launch(demo, host, port, block, t0)

@@ -10,7 +10,7 @@ from pathlib import Path
 from fastcore.basics import ifnone
 import pandas as pd
 from .data import CORPORA, load_texts, corpus_name, load_corpus, read_table, check_out
-from .core import check_arg, is_int, MAX_N, MAX_TOKENS
+from .core import check_arg, is_int, serve_address, MAX_N, MAX_TOKENS
 from .recipes import PRESETS, PRETRAINED_PRESET, NAMES_RECIPE, NAMES_LR, CLASSIFIER_RECIPE, ORIGIN_RECIPE
 from .recipes import DEFAULT_MODELS, APP_MODELS, TAGGER_RECIPE
 # The modules that train and load models (torch, fastai: ~4 s) are imported by the commands that need them, so that
@@ -356,8 +356,11 @@ def cmd_tag(a):
 # %% ../nbs/11_cli.ipynb #c021
 def cmd_serve(a):
     "Serve the Gradio app: the models in --models-dir, and the shipped ones for the defaults it lacks"
+    import os
+    host, port = serve_address(a.host, a.port) # before Gradio is imported: it reads $GRADIO_SERVER_PORT then
+    os.environ['GRADIO_SERVER_PORT'] = str(port)
     from toolkit.app import serve # imports gradio: only for this command
-    serve(a.models_dir, host=a.host, port=a.port, preset=a.preset, train_missing=not a.no_train,
+    serve(a.models_dir, host=host, port=port, preset=a.preset, train_missing=not a.no_train,
           all_models=a.all_models, trust_pickle=a.trust_pickle, device=a.device, shipped=not a.retrain,
           batching=a.batching)
 

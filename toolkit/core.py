@@ -12,8 +12,8 @@ from pathlib import Path
 # %% auto #0
 __all__ = ['MAX_SEED', 'MAX_EPOCHS', 'MAX_N', 'MAX_TOKENS', 'MAX_PROMPT_CHARS', 'MAX_MINUTES', 'ModelInfo', 'DataInfo',
            'model_info', 'require_info', 'members', 'replace_dir', 'unwritable', 'atomic_dir', 'atomic_file',
-           'check_writable', 'file_lock', 'eval_mode', 'check_arg', 'load_error', 'is_int', 'is_bool', 'is_num',
-           'check_seed', 'check_minutes']
+           'check_writable', 'file_lock', 'eval_mode', 'check_arg', 'load_error', 'is_int', 'serve_address', 'is_bool',
+           'is_num', 'check_seed', 'check_minutes']
 
 # %% ../nbs/00_core.ipynb #c005
 @dataclass
@@ -225,6 +225,27 @@ def load_error(
 def is_int(v)->bool:
     "An integer, and not a bool"
     return isinstance(v, numbers.Integral) and not isinstance(v, bool)
+
+def serve_address(
+    host:str|None=None, # address to bind; default: $GRADIO_SERVER_NAME, else 127.0.0.1
+    port:int|str|None=None, # port; default: $GRADIO_SERVER_PORT, else 7860
+)->tuple[str, int]:
+    "Where the app is to listen, checked before anything is loaded: a port from 1 to 65535, a host this machine has"
+    import socket
+    def given(value, var:str, flag:str, default):
+        "The value and how the user gave it: a flag, the environment variable, or neither (the default)"
+        if value is not None: return value, f'{flag} {value}'
+        if os.environ.get(var): return os.environ[var], f'{var}={os.environ[var]}'
+        return default, None
+    host, host_said = given(host, 'GRADIO_SERVER_NAME', '--host', '127.0.0.1')
+    port, port_said = given(port, 'GRADIO_SERVER_PORT', '--port', 7860)
+    try: port = int(str(port).strip())
+    except ValueError: port = 0
+    if not 1 <= port <= 65535: raise ValueError(f"{port_said}: the port must be a number from 1 to 65535")
+    try: socket.getaddrinfo(host, port)
+    except (socket.gaierror, UnicodeError):
+        raise ValueError(f"{host_said}: no such address here (127.0.0.1 serves this machine, 0.0.0.0 your network)") from None
+    return host, port
 
 def is_bool(v)->bool:
     "True or False (a numpy bool too)"

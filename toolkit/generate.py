@@ -1014,6 +1014,9 @@ def next_words(
     check_text(prompt, 'prompt')
     if len(prompt) > MAX_PROMPT_CHARS: raise ValueError(f"the prompt is {len(prompt):,} characters long; at most {MAX_PROMPT_CHARS:,}")
     check_arg('k', k, is_int(k) and 1 <= k <= 100, 'an integer from 1 to 100')
+    if category is None and learn.awd.categories:
+        raise ValueError(f"this model was trained with a category before every text: choose category (one of "
+                         f"{', '.join(learn.awd.categories)})")
     info, model = vocab_info(learn), learn.model
     dev, step = next(model.parameters()).device, _stepper(model)
     first, case, bound, cont, space = _word_masks(info, dev)
