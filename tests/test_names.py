@@ -199,3 +199,10 @@ def test_score_without_an_origin_is_the_marginal():
     assert sum(math.log(p) for _, p in s.pieces) == pytest.approx(s.logprob, abs=1e-6)
     assert s.bpc < names.score('Ivanov', category='Japanese').bpc and s.bpc < 3.5
     assert [x.bpc for x in names.score(['Smith', 'Ivanov'])] == pytest.approx([names.score('Smith').bpc, s.bpc])
+
+def test_score_pieces_under_a_category():
+    "Each piece of a text scored under a category sits beside its own probability, the end last"
+    names = load_model('names')
+    s = names.score('Ivanov', category='Russian')
+    assert [p for p, _ in s.pieces] == ['▁xxmaj', '▁', 'i', 'v', 'a', 'n', 'o', 'v', '▁xxbos']
+    assert sum(math.log(p) for _, p in s.pieces) == pytest.approx(s.logprob, abs=1e-6)

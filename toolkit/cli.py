@@ -653,7 +653,8 @@ CLI_WORDS = [ # the Python API's words in the errors `awd` passes on, and what a
     ('min_words needs stop_at_eos=True: without it every text runs to max_tokens',
      '--min-words cannot go with --no-stop: with it every text runs to --max-tokens'),
 ]
-CLI_ARGS = ('top_p', 'top_k', 'min_p', 'max_tokens', 'temperature', 'repetition_penalty', 'valid_pct', 'bs', 'seq_len', 'drop_mult', 'max_rows', 'lm_epochs', 'lm_lr', 'members', 'vocab_sz', 'lr',
+CLI_ARGS = ('top_p', 'top_k', 'min_p', 'max_tokens', 'temperature', 'repetition_penalty',
+            'valid_pct', 'bs', 'seq_len', 'drop_mult', 'max_rows', 'lm_epochs', 'lm_lr', 'members', 'vocab_sz', 'lr',
             'epochs', 'seed', 'head_hid', 'tag_weight', 'minutes', 'text_col', 'label_col', 'group_col') # flags' names
 _ARG_RE = re.compile(rf"\b({'|'.join(CLI_ARGS)})(?=( must| >= | \d|=))") # an argument named as the subject of a check
 

@@ -919,12 +919,13 @@ def score_texts(
     else:
         lps = _seq_logprobs(learn, [info.ids(p) + [end] for p in pieces], bs)
         steps = [lp[2:] if category is not None else lp[1:] for lp in lps] # xxbos (and the category) are given
+    given = 2 if category is not None else 1
     out = []
     for text, p, st in zip(texts, pieces, steps):
         total = float(st.sum())
         nll_word = -total/(len(text.split()) + 1) # a long run of unlikely pieces: past float's range
         out.append(Score(text, -total/math.log(2)/(len(text) + 1), math.exp(nll_word) if nll_word < 709 else math.inf,
-                         total, [(q, float(v)) for q, v in zip(p[1:] + [info.vocab[end]], st.exp().tolist())]))
+                         total, [(q, float(v)) for q, v in zip(p[given:] + [info.vocab[end]], st.exp().tolist())]))
     return out
 
 def _seq_logprobs(learn, seqs:list[list[int]], bs:int)->list[torch.Tensor]:

@@ -436,7 +436,8 @@ class TaggerLearner(Learner):
             if not ws: raise ValueError(f"text {i} is empty: enter a sentence to tag")
             words.append(ws)
         brown = getattr(self.dls, 'quotes', 'brown') == 'brown' # a tagger trained on Brown reads its `` and ''
-        out = _tag_batches(self, [[w.form if brown or w.start is None else w.text for w in ws] for ws in words], bs, coarse) if words else []
+        sents = [[w.form if brown or w.start is None else w.text for w in ws] for ws in words]
+        out = _tag_batches(self, sents, bs, coarse) if words else []
         return [[Tagged(w.text, t, p, w.start, w.end) for w, t, p in zip(ws, *o)] for ws, o in zip(words, out)]
 
 # %% ../nbs/06b_tagger.ipynb #t040
