@@ -39,6 +39,7 @@ import random
 import re
 import struct
 import subprocess
+import os
 import sys
 import tarfile
 import time
@@ -861,7 +862,21 @@ def build(out: Path, cache: Path, only: list[str] | None) -> dict:
     guard = ValidGuard()
     seen: set[str] = set()  # exact duplicates (normalised) across the whole corpus: keep the first
     stats, t_all = {}, time.time()
-    with open(out / "train.txt", "w", encoding="utf-8") as ftr, open(out / "valid.txt", "w", encoding="utf-8") as fva:
+    part = lambda name: out / f".{name}.part"  # written aside, moved into place once every source is in
+    files = ["train.txt", "valid.txt", "sources.json"] + (["brown_heldout.txt"] if "brown" in names else [])
+    try:
+        meta = _write(out, cache, names, part, guard, seen, stats, t_all)
+    except BaseException:  # a source that fails, Ctrl-C: the corpus that was there stays as it was
+        for name in files: part(name).unlink(missing_ok=True)
+        raise
+    for name in files: os.replace(part(name), out / name)
+    print_table(stats)
+    return meta
+
+
+def _write(out: Path, cache: Path, names: list[str], part, guard, seen: set, stats: dict, t_all: float) -> dict:
+    "Every source's texts into `part('train.txt')` and `part('valid.txt')`, with their statistics"
+    with open(part("train.txt"), "w", encoding="utf-8") as ftr, open(part("valid.txt"), "w", encoding="utf-8") as fva:
         for name in names:
             t0 = time.time()
             src = SOURCES[name]
@@ -896,12 +911,11 @@ def build(out: Path, cache: Path, only: list[str] | None) -> dict:
                   f"{st['seconds']}s", flush=True)
     if "brown" in names:
         held = brown_heldout([n for n, _ in brown_files(cache)])
-        (out / "brown_heldout.txt").write_text("\n".join(held) + "\n", encoding="utf-8")
+        part("brown_heldout.txt").write_text("\n".join(held) + "\n", encoding="utf-8")
         stats["brown"]["heldout_files"] = held
     meta = {"seed": SEED, "valid_pct": VALID_PCT, "max_words": MAX_WORDS, "sources": stats,
             "seconds": round(time.time() - t_all, 1)}
-    (out / "sources.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
-    print_table(stats)
+    part("sources.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
     return meta
 
 
@@ -929,6 +943,7 @@ def main(argv=None):
     ap.add_argument("--only", nargs="+", choices=sorted(SOURCES), metavar="SOURCE",
                     help=f"build only these sources (of: {', '.join(sorted(SOURCES))})")
     args = ap.parse_args(argv)
+    if args.out.exists() and not args.out.is_dir(): ap.error(f"--out {args.out}: a file, not a folder")
     sys.path.insert(0, str(REPO_ROOT))
     build(args.out, args.cache, args.only)
 
