@@ -222,3 +222,16 @@ def test_scripts_refuse_what_they_would_destroy(tmp_path, capsys):
         with pytest.raises(SystemExit): build_models.get_args(argv)
         assert msg in capsys.readouterr().err
     assert (tmp_path/'mine'/'notes.txt').read_text() == 'important' and (tmp_path/'afile').read_text() == 'x'
+
+def test_corpus_build_is_all_or_nothing(tmp_path, monkeypatch):
+    "build_pretrain_corpus.py wrote train.txt in place: a source that failed left half a corpus (no sources.json) that pretrain.py trained on"
+    sys.path.insert(0, str(REPO/'scripts'))
+    import build_pretrain_corpus as bpc
+    out = tmp_path/'corpus'
+    bpc.build(out, tmp_path/'cache', ['shakespeare'])
+    before = {f.name: f.read_bytes() for f in out.iterdir()}
+    assert sorted(before) == ['sources.json', 'train.txt', 'valid.txt'] and len(before['train.txt']) > 1_000_000
+    def broken(cache): raise ValueError('a damaged package')
+    monkeypatch.setattr(bpc.SOURCES['shakespeare'], 'build', broken)
+    with pytest.raises(ValueError, match='a damaged package'): bpc.build(out, tmp_path/'cache', ['shakespeare'])
+    assert {f.name: f.read_bytes() for f in out.iterdir()} == before # as it was, and nothing half-written beside it
