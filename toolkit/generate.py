@@ -638,16 +638,33 @@ def check_chars(
         raise ValueError(f"{what}this model has never seen {', '.join(map(repr, bad))} in its training texts: {todo} the "
                          f"characters it knows ({chars})")
 
-def _logprob(learn, ids:list[int])->float:
-    "The log-probability of `ids[1:]` after `ids[0]`, read from the start state (a short prompt, piece by piece)"
-    model, dev = learn.model, next(learn.model.parameters()).device
-    step, lp = _stepper(model), 0.
-    with eval_mode(model), torch.inference_mode():
-        hidden = _read_state(model, [], get_start_state(learn))
-        for t in range(len(ids) - 1):
-            logits, hidden = step(torch.tensor(ids[t:t+1], device=dev), hidden)
-            lp += float(logits[0].log_softmax(-1)[ids[t+1]])
-    return lp
+@torch.inference_mode()
+def _seq_logprobs(learn, seqs:list[list[int]], bs:int)->list[torch.Tensor]:
+    "The log-probability of each id of each of `seqs` after those before it (the first: 0), in batches of similar length"
+    model, info = learn.model, vocab_info(learn)
+    enc, dec, dev, end = model[0], model[1], next(model.parameters()).device, info.end_id
+    start, out = get_start_state(learn), [None]*len(seqs)
+    order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
+    with eval_mode(model):
+        for s in range(0, len(order), bs):
+            idx = order[s:s+bs]
+            T = max(len(seqs[i]) for i in idx)
+            x = torch.tensor([seqs[i] + [end]*(T - len(seqs[i])) for i in idx], device=dev)
+            hidden = [tuple(t.as_subclass(torch.Tensor).to(dev).expand(len(idx), -1).contiguous() for t in hc)
+                      for hc in start] if start is not None else \
+                     [(torch.zeros(len(idx), r.module.hidden_size, device=dev),)*2 for r in enc.rnns]
+            lp = torch.zeros(len(idx), T, device=dev)
+            for t in range(T - 1):
+                logits, hidden = awd_step(enc, dec, x[:, t], hidden)
+                lp[:, t+1] = logits.log_softmax(-1).gather(1, x[:, t+1:t+2])[:, 0]
+            for j, i in enumerate(idx): out[i] = lp[j, :len(seqs[i])].double().cpu()
+    return out
+
+def _need_category(learn, category:str|None):
+    "A model trained with a category before every text writes junk without one (`generate`, `next_words`)"
+    if category is None and learn.awd.categories:
+        raise ValueError(f"this model was trained with a category before every text: choose category (one of "
+                         f"{', '.join(learn.awd.categories)})")
 
 def _case_of_prefix(learn, prompt:str, category:str|None, pieces:list[str])->list[str]:
     """A character model's prompt that ends inside a name, in the likelier of its two spellings: as the tokenizer marks
@@ -656,7 +673,8 @@ def _case_of_prefix(learn, prompt:str, category:str|None, pieces:list[str])->lis
     raw = prompt_pieces(learn, prompt + 'aA', category)[:-2] # a word that is not Title or UPPER case: kept as written
     if raw == pieces: return pieces
     info = vocab_info(learn)
-    return raw if _logprob(learn, info.ids(raw)) > _logprob(learn, info.ids(pieces)) else pieces
+    lp_raw, lp_cased = (float(lp.sum()) for lp in _seq_logprobs(learn, [info.ids(raw), info.ids(pieces)], 2))
+    return raw if lp_raw > lp_cased else pieces
 
 def likelier_prompt(
     learn, # a language model the toolkit made
@@ -665,8 +683,8 @@ def likelier_prompt(
 )->str:
     "The one of `prompts` the model finds likeliest as the start of a text (the first on a tie)"
     info = vocab_info(learn)
-    lp = [_logprob(learn, info.ids(_case_of_prefix(learn, p, category, prompt_pieces(learn, p, category))))
-          for p in prompts]
+    seqs = [info.ids(_case_of_prefix(learn, p, category, prompt_pieces(learn, p, category))) for p in prompts]
+    lp = [float(l.sum()) for l in _seq_logprobs(learn, seqs, len(seqs))]
     return prompts[max(range(len(prompts)), key=lambda i: (lp[i], -i))]
 
 def gen_request(
@@ -705,9 +723,7 @@ def gen_request(
                          "(greedy=False, top_k above 1) or ask for one text")
     info = vocab_info(learn)
     check_chars(learn, prompt)
-    if category is None and learn.awd.categories: # every text it saw began with one: without it, it writes junk
-        raise ValueError(f"this model was trained with a category before every text: choose category (one of "
-                         f"{', '.join(learn.awd.categories)})")
+    _need_category(learn, category)
     pieces = _case_of_prefix(learn, prompt, category, prompt_pieces(learn, prompt, category))
     stops, bad = _check_stops(stop), _check_bad_words(bad_words, prompt)
     fp = getattr(learn.awd, 'fingerprint', None) if novel else None
@@ -928,27 +944,6 @@ def score_texts(
                          total, [(q, float(v)) for q, v in zip(p[given:] + [info.vocab[end]], st.exp().tolist())]))
     return out
 
-def _seq_logprobs(learn, seqs:list[list[int]], bs:int)->list[torch.Tensor]:
-    "The log-probability of each id of each of `seqs` after those before it (the first: 0), in batches of similar length"
-    model, info = learn.model, vocab_info(learn)
-    enc, dec, dev, end = model[0], model[1], next(model.parameters()).device, info.end_id
-    start, out = get_start_state(learn), [None]*len(seqs)
-    order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
-    with eval_mode(model):
-        for s in range(0, len(order), bs):
-            idx = order[s:s+bs]
-            T = max(len(seqs[i]) for i in idx)
-            x = torch.tensor([seqs[i] + [end]*(T - len(seqs[i])) for i in idx], device=dev)
-            hidden = [tuple(t.as_subclass(torch.Tensor).to(dev).expand(len(idx), -1).contiguous() for t in hc)
-                      for hc in start] if start is not None else \
-                     [(torch.zeros(len(idx), r.module.hidden_size, device=dev),)*2 for r in enc.rnns]
-            lp = torch.zeros(len(idx), T, device=dev)
-            for t in range(T - 1):
-                logits, hidden = awd_step(enc, dec, x[:, t], hidden)
-                lp[:, t+1] = logits.log_softmax(-1).gather(1, x[:, t+1:t+2])[:, 0]
-            for j, i in enumerate(idx): out[i] = lp[j, :len(seqs[i])].double().cpu()
-    return out
-
 def _marginal(lp:torch.Tensor)->torch.Tensor:
     """Each piece's log-probability given the pieces before it, whatever the category, from `lp` (categories x pieces:
     `xxbos`, the category, the text): sum over c of P(c | text so far) P(piece | c, text so far)"""
@@ -1015,9 +1010,7 @@ def next_words(
     check_text(prompt, 'prompt')
     if len(prompt) > MAX_PROMPT_CHARS: raise ValueError(f"the prompt is {len(prompt):,} characters long; at most {MAX_PROMPT_CHARS:,}")
     check_arg('k', k, is_int(k) and 1 <= k <= 100, 'an integer from 1 to 100')
-    if category is None and learn.awd.categories:
-        raise ValueError(f"this model was trained with a category before every text: choose category (one of "
-                         f"{', '.join(learn.awd.categories)})")
+    _need_category(learn, category)
     info, model = vocab_info(learn), learn.model
     dev, step = next(model.parameters()).device, _stepper(model)
     first, case, bound, cont, space = _word_masks(info, dev)
