@@ -77,6 +77,29 @@ def test_no_stop_at_eos(tiny_lm):
     assert [s.n_tokens for s in res] == [40]*3
     assert all(s.text.strip() and clean(s.text) for s in res)
 
+def test_sample_says_whether_the_model_ended_it():
+    """`awd generate --scores` divided every sample's log-probability by its pieces + 1, one too many for a sample cut
+    at max_tokens (no end piece drawn): `Sample.ended` says which, and `mean_logprob` counts what was scored"""
+    from toolkit.export import load_model
+    from toolkit.generate import score_texts
+    lm = load_model('headlines')
+    res = lm.generate(n=20, max_tokens=14, seed=0, return_logprobs=True)
+    cut, natural = [s for s in res if not s.ended], [s for s in res if s.ended]
+    assert cut and natural and all(s.n_tokens == 14 for s in cut) and all(s.n_tokens < 14 for s in natural)
+    assert all(s.mean_logprob == s.logprob/(s.n_tokens + s.ended) for s in res)
+    # an ended sample's log-probability is the text's, its end included, as `score` reads it
+    for s, t in zip(natural, score_texts(lm, [s.text for s in natural])): assert math.isclose(s.logprob, t.logprob, abs_tol=1e-3)
+    stopped = lm.generate(n=20, stop='e', max_tokens=60, seed=1, return_logprobs=True) # most cut at an 'e'
+    assert sum(not s.ended for s in stopped) >= 15 # a sample cut at its stop string did not end by itself
+
+def test_stop_string_never_gives_an_empty_sample():
+    "A stop string matching a sample's first character cut it to nothing: a sample has a word before its stop"
+    from toolkit.export import load_model
+    lm = load_model('headlines')
+    texts = lm.generate(n=40, stop='T', seed=0)
+    assert all(t.strip() for t in texts), texts
+    assert sum(t.startswith('T') for t in texts) >= 3, texts # the first word may start with the stop string
+
 # ---------------------------------------------------------------- prompts
 
 @pytest.mark.parametrize('prompt', ['Why', 'NASA says', 'the flu', 'Ebola:'])

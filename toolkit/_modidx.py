@@ -318,6 +318,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'toolkit.generate.RunningBatch.drop': ('generate.html#runningbatch.drop', 'toolkit/generate.py'),
                                   'toolkit.generate.RunningBatch.step': ('generate.html#runningbatch.step', 'toolkit/generate.py'),
                                   'toolkit.generate.Sample': ('generate.html#sample', 'toolkit/generate.py'),
+                                  'toolkit.generate.Sample.mean_logprob': ('generate.html#sample.mean_logprob', 'toolkit/generate.py'),
                                   'toolkit.generate.Score': ('generate.html#score', 'toolkit/generate.py'),
                                   'toolkit.generate.VocabInfo': ('generate.html#vocabinfo', 'toolkit/generate.py'),
                                   'toolkit.generate.VocabInfo.__init__': ('generate.html#vocabinfo.__init__', 'toolkit/generate.py'),

@@ -154,10 +154,10 @@ def cmd_generate(a):
                          stop_at_eos=not a.no_stop, repetition_penalty=a.repetition_penalty, seed=a.seed,
                          category=a.category, return_logprobs=True, novel=a.novel, stop=a.stop, bad_words=a.bad_word,
                          distinct=a.distinct)
-    if a.sort: res = sorted(res, key=lambda s: -s.logprob/(s.n_tokens+1))
+    if a.sort: res = sorted(res, key=lambda s: -s.mean_logprob)
     apart = any('\n' in s.text for s in res) # texts past their end (--no-stop) span lines: a blank line between them
     for s in res:
-        print(f"{s.logprob/(s.n_tokens+1):7.3f}\t{s.text}" if a.scores else s.text)
+        print(f"{s.mean_logprob:7.3f}\t{s.text}" if a.scores else s.text)
         if apart: print()
 
 # %% ../nbs/11_cli.ipynb #c015

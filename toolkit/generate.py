@@ -70,6 +70,12 @@ class Sample(NamedTuple):
     logprob:float
     n_tokens:int
     redraws:int=0 # samples drawn and thrown away before this one (a copy of a training text, a bad word)
+    ended:bool=False # the model ended the text: its end piece's log-probability is in `logprob` too
+
+    @property
+    def mean_logprob(self)->float:
+        "The log-probability per scored piece (the end piece counts when the model drew it): comparable across lengths"
+        return self.logprob / max(1, self.n_tokens + self.ended)
 
 _NUCLEUS_K = 256 # a nucleus (top-p) is looked for among this many most likely pieces first, among all if it is wider
 
@@ -781,8 +787,8 @@ def _cut_stop(text:str, start:int, stops:list[str], min_words:int=0)->int|None:
     return min(at) if at else None
 
 def _min_words(r:GenRequest)->int:
-    "The words a row of `r` must have before a stop string may end it (as before the end piece may)"
-    return r.min_words if r.stop_at_eos else 0
+    "The words a row of `r` must have before a stop string may end it (as before the end piece may); one at least"
+    return max(1, r.min_words if r.stop_at_eos else 0)
 
 class _Watch:
     "A request's watch over its rows: cut at stop strings, throw away rows with a bad word, that copy a training text or repeat another row"
@@ -830,9 +836,10 @@ def row_output(r:GenRequest, i:int)->str|Sample:
     ids, lp = r.results[i]
     if ids is None: raise ValueError(_fail_message(r))
     text = _clean(r.pieces + [r.vocab[t] for t in ids])
-    if getattr(r, 'stops', None) and (cut := _cut_stop(text, len(_clean(r.pieces)), r.stops, _min_words(r))) is not None:
-        text = text[:cut].rstrip() # the stop string is not kept
-    return Sample(text, lp, len(ids), r.redraws[i]) if r.return_logprobs else text
+    cut = _cut_stop(text, len(_clean(r.pieces)), r.stops, _min_words(r)) if getattr(r, 'stops', None) else None
+    if cut is not None: text = text[:cut].rstrip() # the stop string is not kept
+    # the end piece was drawn (and scored) unless the row was cut at max_tokens or at a stop string
+    return Sample(text, lp, len(ids), r.redraws[i], cut is None and len(ids) < r.max_tokens) if r.return_logprobs else text
 
 
 # %% ../nbs/05_generate.ipynb #c016b
@@ -854,7 +861,7 @@ def generate(
     repetition_penalty:float=1.0, # > 1 discourages repeating pieces
     seed:int|None=None, # same seed, same samples (on the same machine): an integer from 0 to `MAX_SEED`
     category:str|None=None, # for models trained with categories (e.g. a name's origin)
-    return_logprobs:bool=False, # return `Sample(text, logprob, n_tokens, redraws)` instead of plain texts
+    return_logprobs:bool=False, # return `Sample(text, logprob, n_tokens, redraws, ended)` instead of plain texts
     novel:bool=False, # throw away and draw again any sample that copies a training text (see `toolkit.novelty`)
     stop:str|list[str]|None=None, # a sample ends where one of these strings appears (it is not kept)
     bad_words:str|list[str]|None=None, # words no sample may hold (any case, however many pieces they take)
