@@ -13,10 +13,12 @@ hours over all chunks (CPU time the process used, not the wall clock). A chunk t
 model on the held-out slice (a short chunk on a busy machine restarts its one cycle at the peak learning rate and may
 not come back down) is kept for the next chunk to continue from, but not shipped: the card counts it, the committed
 weights stay the best chunk's (`pretraining.shipped` says which). A chunk killed half way leaves the saved model as
-it was.
+it was; a chunk that diverged (a nan or infinite loss or weight) is thrown away: nothing is saved, and the next chunk
+starts again from the committed weights.
 
 The tokenizer (SentencePiece unigram on a sample of the corpus, with the toolkit's rules) and the vocabulary (fastai's
-`make_vocab` over the whole tokenized corpus) are made by the first chunk and kept with the model from then on.
+`make_vocab` over the whole tokenized corpus) are made by the first chunk and kept with the model from then on; the
+corpus's ids are kept in `--state` while the corpus's text, the tokenizer and the vocabulary stay the same (by content).
 
 A candidate architecture trains beside the shipped model in its own directories, and can start from the shipped
 weights grown to its size so that none of their CPU hours are lost (`widen`: the wider model computes the same
@@ -87,17 +89,36 @@ def tokenizer(args, state:Path, out:Path):
     print(f'trained the tokenizer ({args.vocab_sz:,} pieces) on {min(len(texts), 300_000):,} texts in {time.time()-t0:.0f} s', flush=True)
     return tok
 
+def ids_key(corpus:Path, tok, shipped:Path)->str:
+    """What the cached ids were made from: the corpus's text, the tokenizer and the vocabulary's source, by content
+    (file times lie: a corpus copied with its times kept, or rebuilt from a cache, looked older than stale ids)"""
+    import hashlib
+    h = hashlib.sha256()
+    for f in (corpus/'train.txt', corpus/'valid.txt'):
+        with open(f, 'rb') as fh:
+            while b := fh.read(1 << 24): h.update(b)
+        h.update(b'\0')
+    h.update(tok.tok.serialized_model_proto())
+    h.update(json.dumps(json.loads(shipped.read_text())['vocab']).encode() if shipped.is_file() else b'own vocab')
+    return h.hexdigest()
+
+def finite(model, bpc)->bool:
+    "A chunk that did not diverge: a held-out bits per character, a finite one, and finite weights"
+    import torch
+    return bpc is not None and math.isfinite(bpc) and all(bool(torch.isfinite(p).all()) for p in model.parameters())
+
 def token_ids(args, tok, state:Path, out:Path):
     "The vocabulary and the corpus as one stream of ids per split, tokenized once per machine and kept in `state`"
     import numpy as np
     from fastai.text.data import make_vocab
     corpus = Path(args.corpus)
     cached = [state/f for f in ('train.npy', 'valid.npy', 'vocab.json')]
-    if all(f.is_file() for f in cached) and min(f.stat().st_mtime for f in cached) > (corpus/'train.txt').stat().st_mtime:
-        return json.loads((state/'vocab.json').read_text()), np.load(state/'train.npy'), np.load(state/'valid.npy')
-    t0 = time.time() # no ids yet, or the corpus was rebuilt since: tokenize it (again)
-    pieces = {s: [tok.encode(t) for t in read_lines(corpus/f'{s}.txt')] for s in ('train', 'valid')}
     shipped = out/'config.json'
+    key = ids_key(corpus, tok, shipped)
+    if all(f.is_file() for f in cached) and (state/'ids.key').is_file() and (state/'ids.key').read_text() == key:
+        return json.loads((state/'vocab.json').read_text()), np.load(state/'train.npy'), np.load(state/'valid.npy')
+    t0 = time.time() # no ids yet, or the corpus, tokenizer or vocabulary changed since: tokenize it (again)
+    pieces = {s: [tok.encode(t) for t in read_lines(corpus/f'{s}.txt')] for s in ('train', 'valid')}
     if shipped.is_file(): vocab = json.loads(shipped.read_text())['vocab'] # the committed model's, so its weights fit
     else: vocab = make_vocab(Counter(p for t in pieces['train'] for p in t), min_freq=1, max_vocab=60_000)
     index = {p: i for i,p in enumerate(vocab)}
@@ -106,6 +127,7 @@ def token_ids(args, tok, state:Path, out:Path):
     state.mkdir(parents=True, exist_ok=True)
     for s, a in ids.items(): np.save(state/f'{s}.npy', a)
     (state/'vocab.json').write_text(json.dumps(vocab))
+    (state/'ids.key').write_text(key) # last: ids without their key are made again
     print(f"tokenized the corpus in {time.time()-t0:.0f} s: {len(ids['train']):,} train and {len(ids['valid']):,} valid "
           f"tokens, {len(vocab):,} in the vocabulary", flush=True)
     return vocab, ids['train'], ids['valid']
@@ -292,6 +314,11 @@ def main(argv=None):
         learn.validate()
     from toolkit.export import last_metrics
     mets = last_metrics(learn)
+    if not finite(learn.model, mets.get('bpc')): # nan or inf: thrown away, not continued from (nor shipped)
+        (state/'model.pt').unlink(missing_ok=True)
+        sys.exit(f"chunk {progress['chunks']+1} diverged after {minutes:.1f} min (held-out bpc {mets.get('bpc')}): its "
+                 f"weights are thrown away and nothing was saved; the next chunk starts again from "
+                 f"{'the committed model' if (out/'weights.pt').is_file() else 'scratch'}. Try a lower --lr than {args.lr:g}")
     evals = corpus_bpcs(learn, tok, vocab, args.eval_texts)
     sources = json.loads((corpus/'sources.json').read_text()) if (corpus/'sources.json').is_file() else {}
     shipped_before = shipped_record(progress) # what made the committed weights, before this chunk

@@ -235,3 +235,32 @@ def test_corpus_build_is_all_or_nothing(tmp_path, monkeypatch):
     monkeypatch.setattr(bpc.SOURCES['shakespeare'], 'build', broken)
     with pytest.raises(ValueError, match='a damaged package'): bpc.build(out, tmp_path/'cache', ['shakespeare'])
     assert {f.name: f.read_bytes() for f in out.iterdir()} == before # as it was, and nothing half-written beside it
+
+def test_pretrain_ids_follow_the_corpus_not_its_file_times(tmp_path):
+    """pretrain.py kept its tokenized corpus while it looked newer than train.txt: a corpus copied with its file times
+    kept (or rebuilt from a cache) trained on the old ids without a word. The ids now follow the text's content"""
+    sys.path.insert(0, str(REPO/'scripts'))
+    import os, pretrain
+    from toolkit.data import load_corpus
+    corpus, state, out = tmp_path/'corpus', tmp_path/'state', tmp_path/'english'
+    corpus.mkdir()
+    texts = load_corpus('headlines').text.tolist()
+    (corpus/'train.txt').write_text('\n'.join(texts[:1500])); (corpus/'valid.txt').write_text('\n'.join(texts[1500:1600]))
+    args = pretrain.get_args(['--corpus', str(corpus), '--state', str(state), '--out', str(out), '--vocab-sz', '300'])
+    tok = pretrain.tokenizer(args, state, out)
+    _, train, _ = pretrain.token_ids(args, tok, state, out)
+    assert len(pretrain.token_ids(args, tok, state, out)[1]) == len(train) # cached
+    old = (corpus/'train.txt').stat().st_mtime - 3600
+    (corpus/'train.txt').write_text('\n'.join(texts[:500])); os.utime(corpus/'train.txt', (old, old)) # older than the ids
+    _, fewer, _ = pretrain.token_ids(args, tok, state, out)
+    assert len(fewer) < len(train) / 2
+
+def test_pretrain_throws_a_diverged_chunk_away():
+    "A chunk whose loss went to nan was saved for the next chunk to continue from (and shipped, were it the first)"
+    sys.path.insert(0, str(REPO/'scripts'))
+    import pretrain, torch
+    m = torch.nn.Linear(2, 2)
+    assert pretrain.finite(m, 1.7)
+    assert not pretrain.finite(m, float('nan')) and not pretrain.finite(m, None) and not pretrain.finite(m, float('inf'))
+    with torch.no_grad(): m.weight[0, 0] = float('nan')
+    assert not pretrain.finite(m, 1.7)
