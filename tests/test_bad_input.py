@@ -510,3 +510,25 @@ def test_jsonl_copy_keeps_json_types(tmp_path):
     rows = [json.loads(l) for l in (tmp_path/'out.jsonl').read_text().splitlines()]
     assert [r['id'] for r in rows] == [0, 1] and rows[0]['num'] == 1.5 and rows[0]['tags'] == [1, 2]
     assert rows[1]['text'] is None and rows[1]['pred_label'] is None and rows[0]['pred_label'] == 'fresh'
+
+def test_classifier_refuses_a_text_it_cannot_read(tmp_path):
+    """The origin classifier called 'Жуков' Chinese (0.36), and the sentiment model a Chinese review rotten (0.998): each
+    read a text of characters it never saw as unknown pieces, and guessed. A text mostly of such characters is refused,
+    in the API, `awd classify` (naming the file's row, writing nothing) and the app; a few (an accent, an emoji) pass"""
+    from toolkit.app import Handlers
+    origin, sentiment = load_model('origin'), load_model('sentiment')
+    msg = r"'Жуков': 100% of its characters are unknown to this model \('ж', 'у', 'к', 'о', 'в'\): it could only guess"
+    with pytest.raises(ValueError, match=msg): origin.predict('Жуков')
+    with pytest.raises(ValueError, match="text 2 '这部电影很好看': 100%"): predict_texts(sentiment, ['A joy.', '这部电影很好看'])
+    assert predict_texts(origin, ['Müller', "O'Brien"]).label.tolist() == ['German', 'Irish']
+    assert predict_texts(sentiment, ['A gripping film 😀😀']).label[0] == 'fresh'
+    src = tmp_path/'names.csv'
+    src.write_text('name,id\nIvanov,1\n,2\nЖуков,3\n') # rows 0, 1 (blank: stays unlabelled) and 2
+    refused(['classify', 'origin', '--csv', src, '--text-col', 'name', '--out', tmp_path/'out.csv'], "row 2 'Жуков': 100%")
+    assert not (tmp_path/'out.csv').exists()
+    refused(['classify', 'origin', 'Ivanov', 'Жуков'], "text 2 'Жуков'")
+    # the app: a classifier that cannot read the text says so in its place, the others answer
+    h = Handlers({'sentiment': sentiment, 'origin': origin})
+    sent, orig = h.classify('10/10!!! Loved it.')
+    assert set(sent) == {'fresh', 'rotten'} and 'unknown to this model' in orig
+    with pytest.raises(Exception, match='unknown to this model'): Handlers({'origin': origin}).classify('Жуков')

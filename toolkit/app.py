@@ -19,7 +19,7 @@ from .data import load_corpus
 from .tokenize import check_text, TK_NL
 from .classify import predict_texts, classes_of
 from .tagger import is_tagger
-from .batch import Batcher, ClassifyBatcher, JOINS
+from .batch import Batcher, ClassifyBatcher, JOINS, Busy
 from .generate import score_texts, next_words, gen_request, check_chars, likelier_prompt
 from .export import load_model, shipped_models, model_card
 from .train import train_default
@@ -445,9 +445,15 @@ class Handlers:
     def classify(self, text='')->dict|tuple:
         "Each loaded classifier's label probabilities for `text` (one dict per classifier)"
         text = self.classify_check(text)
-        futs = [self.batchers[kind].submit([text]) for kind in self.classifiers] # all at once
+        futs = {} # all at once; a classifier that cannot read the text says so in its place (the others answer)
+        for kind in self.classifiers:
+            try: futs[kind] = self.batchers[kind].submit([text])
+            except ValueError as e:
+                if len(self.classifiers) == 1 or isinstance(e, Busy): raise
+                futs[kind] = e
         out = []
-        for fut in futs:
+        for kind, fut in futs.items():
+            if isinstance(fut, ValueError): out.append('(most of these characters are unknown to this model)'); continue
             res = fut.result()
             out.append({c[5:]: float(res[c].iloc[0]) for c in res.columns[2:]})
         return out[0] if len(out) == 1 else tuple(out)

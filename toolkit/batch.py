@@ -13,7 +13,7 @@ from fastai.learner import Learner
 from .core import check_arg, is_int
 from .tokenize import check_text
 from .generate import gen_request, row_output, vocab_info, RunningBatch, _check_forward
-from .classify import predict_texts
+from .classify import predict_texts, check_readable
 
 
 # %% auto #0
@@ -211,6 +211,7 @@ class ClassifyBatcher:
         for i, t in enumerate(texts):
             check_text(t, f'text {i}')
             if not t.strip(): raise ValueError(f"text {i} is empty: enter a text to classify")
+        check_readable(self.learn, texts) # here, not in the pass: one request's text must not fail the others
         fut = Future()
         with self._cv:
             if self._closed: raise RuntimeError(f"the batcher of {self.name} is closed")

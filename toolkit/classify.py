@@ -25,11 +25,12 @@ from .data import split_df, split_mask, write_table, read_to_copy
 from .tokenize import SPTokenizer, make_tokenizer, text_tokenizer, check_text, check_texts, escape_special
 from .core import ModelInfo, DataInfo, model_info, require_info, check_arg, is_int, MAX_EPOCHS
 from .recipes import get_preset, CLASSIFIER_RECIPE
-from .lm import get_tokenizer, lm_dls, lm_learner, train_lm, quiet, check_device, check_train_args
+from .lm import get_tokenizer, unknown_chars, lm_dls, lm_learner, train_lm, quiet, check_device, check_train_args
 
 # %% auto #0
-__all__ = ['masked_concat_pool', 'classifier_dls', 'load_lm_encoder', 'classifier_learner', 'fit_ulmfit', 'finetune_lm',
-           'Ensemble', 'has_categories', 'train_classifier', 'classes_of', 'predict_texts', 'predict_csv']
+__all__ = ['UNREADABLE', 'masked_concat_pool', 'classifier_dls', 'load_lm_encoder', 'classifier_learner', 'fit_ulmfit',
+           'finetune_lm', 'Ensemble', 'has_categories', 'train_classifier', 'classes_of', 'check_readable',
+           'predict_texts', 'predict_csv']
 
 # %% ../nbs/06_classify.ipynb #c003q
 def masked_concat_pool(
@@ -274,6 +275,7 @@ class Ensemble:
     def predict(self, text:str):
         "Like a fastai classifier's `predict`: the label, its index, and the members' averaged class probabilities"
         check_text(text, 'the text', empty='enter a text to classify')
+        check_readable(self, [text])
         probs = _probs(self, [text], 1)[0]
         i = int(probs.argmax())
         return self.classes[i], torch.tensor(i), probs
@@ -476,6 +478,28 @@ def classes_of(
     return [str(c) for c in vocab[1]]
 
 # %% ../nbs/06_classify.ipynb #c024b
+UNREADABLE = 0.5 # a character model's classifier refuses a text more than this share of whose characters it never saw
+
+def check_readable(
+    learn, # a classifier, an `Ensemble`, or a names model that votes
+    texts:list[str], # the texts it is to classify
+    rows:list|None=None, # what to call each text in an error (a file's row numbers); default: 'text 1', 'text 2'...
+):
+    """A classifier refuses a text most of whose characters its training texts never had: it would read them as
+    `xxunk` and guess ('Жуков' to a classifier of Latin-letter surnames, Chinese to an English sentiment model)"""
+    l = learn.learners[0] if isinstance(learn, Ensemble) else learn
+    vocab = getattr(getattr(l, 'dls', None), 'vocab', None)
+    if not texts or vocab is None: return
+    if len(vocab) == 2 and isinstance(vocab[1], CategoryMap): vocab = vocab[0]
+    if unknown_chars(texts, vocab, sample=None)[0] == 0: return # all known: one look at all the texts
+    for i, t in enumerate(texts):
+        share, top = unknown_chars([t], vocab)
+        if share > UNREADABLE:
+            letters = ''.join(sorted({p.lstrip('▁').lower() for p in vocab if len(p.lstrip('▁')) == 1 and p.lstrip('▁').isalpha()}))
+            raise ValueError(f"{f'row {rows[i]} ' if rows is not None else f'text {i+1} ' if len(texts) > 1 else ''}{t[:40]!r}: {share:.0%} of its characters are "
+                             f"unknown to this model ({', '.join(map(repr, top))}): it could only guess; it reads "
+                             + (letters if len(letters) <= 30 else 'the characters of its training texts'))
+
 def _probs(learn, texts:list[str], bs:int)->torch.Tensor:
     "Class probabilities of `texts`, one batched pass per classifier (an `Ensemble` averages its members')"
     if isinstance(learn, Ensemble): return torch.stack([_probs(l, texts, bs) for l in learn.learners]).mean(0)
@@ -494,6 +518,7 @@ def predict_texts(
     check_arg('bs', bs, is_int(bs) and 1 <= bs <= 4096, 'an integer from 1 to 4096')
     cols = ['label', 'prob'] + [f'prob_{c}' for c in classes]
     if not texts: return pd.DataFrame(columns=cols)
+    check_readable(learn, texts)
     probs = _probs(learn, texts, bs)
     res = pd.DataFrame(probs.numpy(), columns=cols[2:])
     res.insert(0, 'prob', probs.max(1).values.numpy())
@@ -507,6 +532,7 @@ def predict(self:TextLearner, item, rm_type_tfms=None, with_input=False):
     "fastai's `predict` for a classifier, with a clear error for an item that is not a text (None), or an empty one"
     if item is None or isinstance(item, str): # fastai's classifiers take a DataFrame row too
         check_text(item, 'the text', empty='enter a text to classify')
+        check_readable(self, [item])
     return self._fastai_predict(item, rm_type_tfms=rm_type_tfms, with_input=with_input)
 
 # %% ../nbs/06_classify.ipynb #c024c
@@ -520,7 +546,9 @@ def predict_csv(
     "Write a copy of `src` with columns `pred_label`, `pred_prob` and `prob_<class>`, atomically"
     classes = classes_of(learn)
     c = read_to_copy(src, out, text_col, '.pred.csv', 'predict_texts')
-    pred = predict_texts(learn, c.texts[c.keep].str.strip().tolist(), bs=bs)
+    texts = c.texts[c.keep].str.strip().tolist()
+    check_readable(learn, texts, rows=c.texts.index[c.keep].tolist()) # an error names the file's row
+    pred = predict_texts(learn, texts, bs=bs)
     pred.index = c.texts.index[c.keep] # a blank row stays unlabelled
     res = c.df.assign(pred_label=pred.label, pred_prob=pred.prob, **{f'prob_{k}': pred[f'prob_{k}'] for k in classes})
     return write_table(res, c.out, c.example)
