@@ -532,3 +532,66 @@ def test_classifier_refuses_a_text_it_cannot_read(tmp_path):
     sent, orig = h.classify('10/10!!! Loved it.')
     assert set(sent) == {'fresh', 'rotten'} and 'unknown to this model' in orig
     with pytest.raises(Exception, match='unknown to this model'): Handlers({'origin': origin}).classify('Жуков')
+
+# ---------------------------------------------------------------- a fastai user's calls (helper 23's hunt)
+
+def test_loaded_model_given_other_weights_drops_its_old_start_state():
+    "`load_model(v1)` then `learn.load(v2)`: generation started from v1's start-of-text state, silently"
+    import torch, warnings
+    lm = load_model('headlines')
+    before = [h.clone() for h, _ in lm.awd.start_state]
+    with torch.no_grad(): lm.model[0].encoder.weight[:8] += 0.01 # as learn.load('v2') would
+    with pytest.warns(UserWarning, match="weights changed since it was loaded"): lm.generate(n=1, seed=0)
+    assert lm.awd.start_state is None # the zero state, as fastai's predict starts from
+    with warnings.catch_warnings(): warnings.simplefilter('error'); lm.generate(n=1, seed=0) # said once
+    assert before[0].abs().sum() > 0
+
+def test_loaded_model_refuses_get_preds_on_its_placeholders():
+    "`validate()` was refused on a loaded model, but `get_preds()` (a copy of the loader) ran on the placeholder texts"
+    for name in ('sentiment', 'tagger', 'headlines'):
+        with pytest.raises(Exception, match='loaded without its training texts'): load_model(name).get_preds()
+    clf = load_model('sentiment') # a test set of the user's own, labelled, still validates
+    df = pd.DataFrame({'text': ['A joy from start to end.', 'Dull and overlong.'], 'label': ['fresh', 'rotten']})
+    assert len(clf.validate(dl=clf.dls.test_dl(df, with_labels=True))) == 3
+
+def test_learner_pickles_after_generate(tmp_path):
+    "After the first generate, `pickle.dumps(learn)` failed: the start state's loop left a live generator on dls.valid"
+    import pickle, copy
+    from toolkit.data import load_corpus
+    learn = train_lm(load_corpus('headlines').sample(300, random_state=0), preset='tiny', epochs=1, vocab_sz=200,
+                     show_progress=False)
+    learn.generate(n=2, seed=0)
+    assert pickle.dumps(learn) and copy.deepcopy(learn).generate(n=2, seed=0) == learn.generate(n=2, seed=0)
+
+def test_finetuned_model_stays_novel_to_its_first_texts():
+    "`finetune_lm` kept only the new texts' fingerprint: novel=True let copies of the original training headlines through"
+    from toolkit.classify import finetune_lm
+    from toolkit.data import load_corpus
+    lm = load_model('headlines')
+    new = load_corpus('reviews').sample(200, random_state=0)
+    ft = finetune_lm(lm, new, epochs=1, show_progress=False)
+    fp = ft.awd.fingerprint
+    assert fp.n_texts == lm.awd.fingerprint.n_texts + 200
+    assert fp.copies('Lifestyle Can Help You Live Longer') and fp.copies(new.text.iloc[0])
+
+def test_universal_tagger_refuses_brown_coarse():
+    "`coarse=brown_universal` on a universal tagger tagged every word 'X' with probability 1"
+    from toolkit.data import brown_universal
+    with pytest.raises(ValueError, match="this tagger's tags are universal tags already"):
+        load_model('tagger').predict('The old man the boat.', coarse=brown_universal)
+
+def test_lm_learner_refuses_dls_without_sentencepiece():
+    "`lm_learner` trained on fastai's own TextDataLoaders, then predict, generate and export all refused it"
+    from fastai.text.all import TextDataLoaders
+    from toolkit.data import load_corpus
+    from toolkit.lm import lm_learner
+    dls = TextDataLoaders.from_df(load_corpus('headlines').sample(60, random_state=0), text_col='text', is_lm=True,
+                                  bs=4, seq_len=16, valid_pct=0.2)
+    with pytest.raises(ValueError, match="these DataLoaders have no SentencePiece tokenizer: make them with lm_dls"):
+        lm_learner(dls, 'tiny')
+
+def test_tiny_temperature_is_greedy_not_garbage():
+    "temperature=1e-38 overflowed the scaled logits: 'Newxxfakexxfake...'"
+    lm = load_model('headlines')
+    assert lm.generate('New', n=2, temperature=1e-38, max_words=8) == lm.generate('New', n=2, greedy=True, max_words=8)
+    assert 'xx' not in lm.predict('New', n_words=5, temperature=1e-38)

@@ -450,6 +450,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                  'toolkit.novelty.Fingerprint.__init__': ('novelty.html#fingerprint.__init__', 'toolkit/novelty.py'),
                                  'toolkit.novelty.Fingerprint.__repr__': ('novelty.html#fingerprint.__repr__', 'toolkit/novelty.py'),
                                  'toolkit.novelty.Fingerprint._positions': ('novelty.html#fingerprint._positions', 'toolkit/novelty.py'),
+                                 'toolkit.novelty.Fingerprint.add': ('novelty.html#fingerprint.add', 'toolkit/novelty.py'),
                                  'toolkit.novelty.Fingerprint.build': ('novelty.html#fingerprint.build', 'toolkit/novelty.py'),
                                  'toolkit.novelty.Fingerprint.copies': ('novelty.html#fingerprint.copies', 'toolkit/novelty.py'),
                                  'toolkit.novelty.Fingerprint.fpr': ('novelty.html#fingerprint.fpr', 'toolkit/novelty.py'),

@@ -234,6 +234,8 @@ def finetune_lm(
     learn = lm_learner(dls, preset, config=lm.awd.config)
     learn.model.load_state_dict(lm.model.state_dict())
     _carry_pretrained(learn, lm)
+    if getattr(lm.awd, 'fingerprint', None) is not None and learn.awd.fingerprint is not None: # novel=True: neither
+        learn.awd.fingerprint = lm.awd.fingerprint.add(df[text_col]) # the old texts nor the new ones
     with quiet(learn, not show_progress): learn.fit_one_cycle(epochs, ifnone(lr, p['lr']/2))
     return learn
 
@@ -533,7 +535,7 @@ def predict(self:TextLearner, item, rm_type_tfms=None, with_input=False):
     if item is None or isinstance(item, str): # fastai's classifiers take a DataFrame row too
         check_text(item, 'the text', empty='enter a text to classify')
         check_readable(self, [item])
-    return self._fastai_predict(item, rm_type_tfms=rm_type_tfms, with_input=with_input)
+    with self.no_bar(): return self._fastai_predict(item, rm_type_tfms=rm_type_tfms, with_input=with_input) # one text
 
 # %% ../nbs/06_classify.ipynb #c024c
 def predict_csv(

@@ -304,8 +304,11 @@ class PlaceholderData(Callback):
     "A loaded model's DataLoaders hold two placeholder texts: training or validating on them is refused, not done"
     order = -100
     def before_train(self): self._refuse('train it') # (before_fit comes in get_preds too)
-    def before_validate(self):
-        if getattr(self.dl, 'placeholder', False): self._refuse('validate it')
+    def before_validate(self): # `get_preds` validates a copy of a loader (`dl.new()`): the same placeholder texts
+        dls = self.learn.dls
+        if getattr(self.dl, 'placeholder', False) or getattr(dls, 'placeholder', False) and any(
+                getattr(self.dl, 'dataset', None) is getattr(d, 'dataset', False) for d in dls.loaders):
+            self._refuse('validate it or get its predictions')
     def _refuse(self, what:str):
         if getattr(self.learn.dls, 'placeholder', False):
             raise Refusal(f"this model was loaded without its training texts (its DataLoaders hold two placeholder "

@@ -5,7 +5,7 @@ with the hidden state carried), with the controls users expect, linear in length
 
 # %% ../nbs/05_generate.ipynb #c002
 from __future__ import annotations
-import inspect, math, unicodedata
+import inspect, itertools, math, unicodedata, warnings
 from pathlib import Path
 from typing import NamedTuple
 import pandas as pd
@@ -21,8 +21,8 @@ from .lm import get_tokenizer, category_mark
 from .novelty import words_of
 
 # %% auto #0
-__all__ = ['MAX_STOPS', 'MAX_STOP_CHARS', 'MAX_SCORE_CHARS', 'VocabInfo', 'vocab_info', 'Sample', 'awd_step', 'GenRequest',
-           'RunningBatch', 'sample', 'run_requests', 'start_state', 'weights_key', 'get_start_state',
+__all__ = ['MIN_TEMP', 'MAX_STOPS', 'MAX_STOP_CHARS', 'MAX_SCORE_CHARS', 'VocabInfo', 'vocab_info', 'Sample', 'awd_step',
+           'GenRequest', 'RunningBatch', 'sample', 'run_requests', 'start_state', 'weights_key', 'get_start_state',
            'check_generate_args', 'category_token', 'prompt_pieces', 'check_chars', 'likelier_prompt', 'gen_request',
            'row_output', 'generate_many', 'Score', 'score_texts', 'score_csv', 'NextWord', 'next_words']
 
@@ -149,6 +149,7 @@ def _stepper(model):
 
 # %% ../nbs/05_generate.ipynb #c009d
 _SHORT_PROMPT = 16 # prompts of at most this many pieces are read cell by cell
+MIN_TEMP = 1e-6 # a lower temperature samples as this one does (the most likely piece; 1e-38 overflowed float32 logits)
 
 def _read_state(model, ids:list[int], state:list|None)->list:
     "The LSTM state after reading `ids` from `state` (else zeros), in one forward pass: [(h, c)] per layer, each (1, n_hid)"
@@ -263,7 +264,7 @@ class RunningBatch:
                | int(bool(I.space[last]) and not r.first_word_start) << 2
         vals = dict(req=rid, local=torch.arange(n), words=words, form=form, words0=words, form0=form,
                     watch=r.watch is not None, every=r.watch is not None and r.every_step,
-                    temp=1. if r.greedy else r.temperature, top_k=0 if r.greedy else r.top_k or 0,
+                    temp=1. if r.greedy else max(r.temperature, MIN_TEMP), top_k=0 if r.greedy else r.top_k or 0,
                     top_p=math.inf if r.greedy or r.top_p is None or r.top_p >= 1 else r.top_p,
                     min_p=0. if r.greedy else r.min_p or 0., want=r.logprobs, greedy=r.greedy, stop=r.stop_at_eos,
                     penalty=r.repetition_penalty, max_tokens=r.max_tokens, length=0, score=0.)
@@ -524,10 +525,13 @@ def start_state(
     enc, dec = model[0], model[1]
     if not isinstance(enc, AWD_LSTM) or enc.n_dir != 1 or not len(learn.dls.valid): return None
     bos, dev = vocab_info(learn).end_id, next(model.parameters()).device
+    dl = learn.dls.valid
     with eval_mode(model):
         sums, count, hidden = None, 0, None
-        for i, (xb, _) in enumerate(learn.dls.valid):
-            if i == n_batches: break
+        try: batches = list(itertools.islice(dl, n_batches)) # the loader's iterator is done with here
+        finally:
+            if hasattr(dl, 'it'): delattr(dl, 'it') # as fastai's `one_batch`: a live generator would not pickle
+        for i, (xb, _) in enumerate(batches):
             xb = xb.as_subclass(torch.Tensor).to(dev) # plain tensors: fastai's subclass costs per operation
             if hidden is None:
                 hidden = [(xb.new_zeros(len(xb), r.module.hidden_size, dtype=torch.float),)*2 for r in enc.rnns]
@@ -551,7 +555,10 @@ def get_start_state(learn)->list|None:
     key, awd = weights_key(learn), learn.awd
     if awd.start_state_key != key:
         state = start_state(learn)
-        if state is None and awd.start_state is not None: return awd.start_state # loaded, no data
+        if state is None and awd.start_state is not None: # loaded without its texts, then given other weights
+            warnings.warn("this model's weights changed since it was loaded (learn.load?), and it holds no texts to "
+                          "find its start-of-text state with: generating from the zero state, as fastai's predict "
+                          "does; give it DataLoaders of your texts (learn.dls = lm_dls(...)) for its own")
         awd.start_state, awd.start_state_key = state, key
     return awd.start_state
 

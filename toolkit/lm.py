@@ -347,6 +347,10 @@ def lm_learner(
     p = get_preset(preset)
     bad = set(config or {}) - set(p['config'])
     if bad: raise ValueError(f"unknown config keys {sorted(bad)}: expected keys of fastai's awd_lstm_lm_config")
+    if get_tokenizer(dls) is None: # it would train, then neither predict nor generate nor export
+        raise ValueError("these DataLoaders have no SentencePiece tokenizer: make them with lm_dls(df) (or "
+                         "lm_dls(df, tokenizer='pretrained')); for fastai's own TextDataLoaders, use fastai's "
+                         "language_model_learner")
     data = model_info(dls) or DataInfo()
     stats = data.valid_stats
     metrics = [accuracy, Perplexity()] + ([BitsPerChar(stats), WordPerplexity(stats)] if stats else [])

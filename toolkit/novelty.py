@@ -52,6 +52,23 @@ class Fingerprint:
             np.bitwise_or.at(fp.bits, pos >> 3, (1 << (pos & 7)).astype(np.uint8))
         return fp
 
+    def add(self,
+        texts, # more texts (an iterable of strings)
+    )->Fingerprint:
+        "A copy of this fingerprint with `texts` added, in a filter of the same size (`fpr` says what that costs)"
+        keys, n = set(), 0
+        for t in texts:
+            w = words_of(str(t))
+            if w: keys.update(_keys(w, self.k)); n += 1
+        keys = list(keys)
+        new = [k for k, seen in zip(keys, self.has(keys)) if not seen]
+        fp = Fingerprint(self.bits.copy(), self.n_hashes, self.k, self.n_items + len(new), self.n_texts + n,
+                         self.max_overlap_ratio, self.max_overlap_total)
+        if new:
+            pos = fp._positions(new).ravel()
+            np.bitwise_or.at(fp.bits, pos >> 3, (1 << (pos & 7)).astype(np.uint8))
+        return fp
+
     @property
     def m(self)->int: return len(self.bits)*8
 

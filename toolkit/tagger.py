@@ -23,7 +23,7 @@ from fastai.callback.training import GradientClip
 import fastai.callback.schedule, fastai.callback.progress # fit_one_cycle, progress bars
 from fastai.text.models.awdlstm import AWD_LSTM
 from fastai.text.learner import LMLearner
-from .data import write_table, read_to_copy, split_mask
+from .data import write_table, read_to_copy, split_mask, brown_universal, UNIVERSAL_TAGS
 from .tokenize import SPTokenizer, make_tokenizer, escape_special, replace_case, check_text
 from .core import ModelInfo, DataInfo, check_arg, is_int, is_num, check_seed, check_minutes, MAX_EPOCHS, eval_mode
 from .recipes import get_preset, TAGGER_RECIPE
@@ -368,6 +368,9 @@ def _coarse_matrix(tags:list[str], coarse)->tuple[list[str], torch.Tensor]:
         to = [coarse[t] for t in tags]
     elif callable(coarse): to = [coarse(t) for t in tags]
     else: raise ValueError(f"coarse must be a dict or a function from tag to coarse tag, got {type(coarse).__name__}")
+    if coarse is brown_universal and set(tags) <= set(UNIVERSAL_TAGS): # every tag would become 'X', with certainty
+        raise ValueError(f"this tagger's tags are universal tags already ({', '.join(tags[:6])}...): brown_universal "
+                         "maps Brown's tags to them; tag without coarse")
     bad = [t for t, c in zip(tags, to) if not isinstance(c, str) or not c]
     if bad: raise ValueError(f"coarse maps {len(bad)} tags to no tag (first: {bad[:5]})")
     names = sorted(set(to))
