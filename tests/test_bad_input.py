@@ -513,25 +513,34 @@ def test_jsonl_copy_keeps_json_types(tmp_path):
 
 def test_classifier_refuses_a_text_it_cannot_read(tmp_path):
     """The origin classifier called 'Жуков' Chinese (0.36), and the sentiment model a Chinese review rotten (0.998): each
-    read a text of characters it never saw as unknown pieces, and guessed. A text mostly of such characters is refused,
-    in the API, `awd classify` (naming the file's row, writing nothing) and the app; a few (an accent, an emoji) pass"""
+    read a text of pieces it never saw as `xxunk`, and guessed. A text read mostly as unknown pieces is refused in the
+    API, `awd classify` and the app; a file's such rows are left unlabelled, as blank rows are, and counted; an accent
+    or an emoji in a text passes, and so does a model from scratch whose vocabulary holds whole words only"""
     from toolkit.app import Handlers
     origin, sentiment = load_model('origin'), load_model('sentiment')
-    msg = r"'Жуков': 100% of its characters are unknown to this model \('ж', 'у', 'к', 'о', 'в'\): it could only guess"
+    msg = r"'Жуков': this model reads 100% of it as unknown pieces \('жуков'\): it could only guess"
     with pytest.raises(ValueError, match=msg): origin.predict('Жуков')
-    with pytest.raises(ValueError, match="text 2 '这部电影很好看': 100%"): predict_texts(sentiment, ['A joy.', '这部电影很好看'])
+    with pytest.raises(ValueError, match="text 1 '这部电影很好看': this model reads 100%"):
+        predict_texts(sentiment, ['A joy.', '这部电影很好看'])
     assert predict_texts(origin, ['Müller', "O'Brien"]).label.tolist() == ['German', 'Irish']
     assert predict_texts(sentiment, ['A gripping film 😀😀']).label[0] == 'fresh'
     src = tmp_path/'names.csv'
-    src.write_text('name,id\nIvanov,1\n,2\nЖуков,3\n') # rows 0, 1 (blank: stays unlabelled) and 2
-    refused(['classify', 'origin', '--csv', src, '--text-col', 'name', '--out', tmp_path/'out.csv'], "row 2 'Жуков': 100%")
-    assert not (tmp_path/'out.csv').exists()
-    refused(['classify', 'origin', 'Ivanov', 'Жуков'], "text 2 'Жуков'")
+    src.write_text('name,id\nIvanov,1\n,2\nЖуков,3\n😀😀,4\nNakamura,5\n') # row 1 is blank
+    code, out, err = awd('classify', 'origin', '--csv', src, '--text-col', 'name', '--out', tmp_path/'out.csv')
+    assert code == 0 and err == 'awd: 2 rows left unlabelled, read mostly as unknown pieces by this model (rows 2, 3)\n', err
+    got = pd.read_csv(tmp_path/'out.csv', keep_default_na=False)
+    assert got.pred_label.tolist() == ['Russian', '', '', '', 'Japanese'] and got.id.tolist() == [1, 2, 3, 4, 5]
+    refused(['classify', 'origin', 'Ivanov', 'Жуков'], "text 1 'Жуков'")
     # the app: a classifier that cannot read the text says so in its place, the others answer
     h = Handlers({'sentiment': sentiment, 'origin': origin})
     sent, orig = h.classify('10/10!!! Loved it.')
     assert set(sent) == {'fresh', 'rotten'} and 'unknown to this model' in orig
-    with pytest.raises(Exception, match='unknown to this model'): Handlers({'origin': origin}).classify('Жуков')
+    with pytest.raises(Exception, match='unknown pieces'): Handlers({'origin': origin}).classify('Жуков')
+    # a model from scratch on a few words has whole-word pieces only: its own words are read, a new one is not
+    df = pd.DataFrame({'text': ['terrible cat movie', 'great dog film', 'terrible dog movie', 'great cat film']*40,
+                       'label': ['neg', 'pos', 'neg', 'pos']*40})
+    clf = train_classifier(df, preset='tiny', epochs=1, lm_epochs=1, pretrained=False, show_progress=False)
+    assert len(predict_texts(clf, ['terrible cat movie', 'great film'])) == 2
 
 # ---------------------------------------------------------------- a fastai user's calls (helper 23's hunt)
 
@@ -595,3 +604,55 @@ def test_tiny_temperature_is_greedy_not_garbage():
     lm = load_model('headlines')
     assert lm.generate('New', n=2, temperature=1e-38, max_words=8) == lm.generate('New', n=2, greedy=True, max_words=8)
     assert 'xx' not in lm.predict('New', n_words=5, temperature=1e-38)
+
+# ---------------------------------------------------------------- a user's own files (helper 22's hunt)
+
+def test_trailing_separators_and_ragged_rows(tmp_path):
+    """A CSV whose rows end in a comma (as some exports write) was read with its texts as the row names: the labels
+    became the texts, trained on and copied without a word. A row with more fields than the header is refused"""
+    from toolkit.data import read_texts
+    (tmp_path/'trail.csv').write_text('text,label\ngreat movie loved it,pos,\nawful film,neg,\n')
+    df = read_texts(tmp_path/'trail.csv', label_col='label')
+    assert df.text.tolist() == ['great movie loved it', 'awful film'] and df.label.tolist() == ['pos', 'neg']
+    code, _, err = awd('classify', 'sentiment', '--csv', tmp_path/'trail.csv', '--out', tmp_path/'trail.pred.csv')
+    assert code == 0, err
+    assert pd.read_csv(tmp_path/'trail.pred.csv').text.tolist() == ['great movie loved it', 'awful film']
+    (tmp_path/'ragged.csv').write_text('text,label\ngreat movie, loved it,pos\nawful film,neg\n')
+    with pytest.raises(ValueError, match=r"row 0 has 3 fields, more than the header's 2 \('pos' after the last column\): "
+                                         "a text with a comma in it must be in double quotes"):
+        read_texts(tmp_path/'ragged.csv', label_col='label')
+    refused(['classify', 'sentiment', '--csv', tmp_path/'ragged.csv', '--out', tmp_path/'r.csv'], 'row 0 has 3 fields')
+    assert not (tmp_path/'r.csv').exists()
+
+def test_copy_names_keep_the_whole_stem(tmp_path):
+    "rev.train.csv and rev.test.csv both wrote rev.pred.csv, the second over the first"
+    from toolkit.data import copy_name
+    assert [copy_name(n, '.pred.csv') for n in ('rev.train.csv', 'rev.test.csv', 'x.jsonl.gz', 'notes', 'a.b.tsv')] == \
+        ['rev.train.pred.csv', 'rev.test.pred.csv', 'x.pred.csv', 'notes.pred.csv', 'a.b.pred.csv']
+    for part in ('train', 'test'): (tmp_path/f'rev.{part}.csv').write_text('text\nA joy.\n')
+    for part in ('train', 'test'): assert awd('classify', 'sentiment', '--csv', tmp_path/f'rev.{part}.csv')[0] == 0
+    assert (tmp_path/'rev.train.pred.csv').is_file() and (tmp_path/'rev.test.pred.csv').is_file()
+
+def test_a_files_is_valid_column_is_the_split(tmp_path):
+    """`awd train` and `train-classifier` split a file at random, ignoring its is_valid column (train-tagger used it); a
+    column putting every row in validation was an IndexError deep in fastai"""
+    from toolkit.data import load_corpus, split_mask
+    df = load_corpus('headlines').sample(300, random_state=0)[['text']].reset_index(drop=True)
+    df['is_valid'] = ['True' if i % 5 == 0 else 'False' for i in range(len(df))]
+    df.to_csv(tmp_path/'split.csv', index=False)
+    code, out, err = awd('train', tmp_path/'split.csv', '--preset', 'tiny', '--epochs', '1', '--out', tmp_path/'m', '--quiet')
+    assert code == 0 and "split by the file's is_valid column" in out.splitlines()[0], err
+    df.assign(is_valid='True').to_csv(tmp_path/'allvalid.csv', index=False)
+    refused(['train', tmp_path/'allvalid.csv', '--preset', 'tiny', '--epochs', '1', '--out', tmp_path/'m2'],
+            "column 'is_valid' puts every row in the validation split")
+    with pytest.raises(ValueError, match="column 'is_valid' puts no row in the validation split"):
+        split_mask(pd.Series(['0', '0']))
+
+def test_integer_categories_and_tagger_budget(tmp_path):
+    "generate(category=1) on a model trained with a 0/1 column: 'unknown category 1: expected one of 0, 1'"
+    df = pd.DataFrame({'text': ['a good day', 'a bad day', 'so good', 'so bad'] * 30, 'label': [1, 0, 1, 0] * 30})
+    lm = train_lm(df, preset='tiny', epochs=1, category_col='label', show_progress=False)
+    assert lm.generate(n=2, category=1, seed=0) == lm.generate(n=2, category='1', seed=0)
+    with pytest.raises(ValueError, match='unknown category True'): lm.generate(category=True)
+    refused(['train-tagger', 'pos', '--minutes', '0.01', '--epochs', '3', '--out', tmp_path/'t'],
+            'give --epochs or --minutes, not both')

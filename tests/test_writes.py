@@ -53,8 +53,8 @@ def test_out_is_the_input_refused(ok_csv, cmd):
     for out in ['ok.csv', './ok.csv', str(ok_csv.absolute()), 'hard.csv']:
         refused([cmd, 'no-such-model', '--csv', 'ok.csv', '--out', out], f'cannot write {out}: it is the file being read')
     suffix = {'score': '.scored.csv', 'classify': '.pred.csv', 'tag': '.tags.csv'}[cmd]
-    Path(f'ok{suffix}').write_text(before) # no --out: the copy's default name is the input's
-    refused([cmd, 'no-such-model', '--csv', f'ok{suffix}'], f'cannot write ok{suffix}: it is the file being read')
+    Path(f'ok{suffix}').write_text(before) # no --out: the copy's default name (ok.pred.pred.csv) is never the input's
+    refused([cmd, 'no-such-model', '--csv', f'ok{suffix}'], 'no-such-model: no such model file or directory')
     assert ok_csv.read_text() == before and sorted(os.listdir()) == sorted(['ok.csv', 'hard.csv', f'ok{suffix}'])
 
 @pytest.mark.parametrize('cmd', ['score', 'classify', 'tag'])

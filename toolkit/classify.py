@@ -5,6 +5,7 @@ unfreezing; `predict` with probabilities, and batched prediction over a list or 
 
 # %% ../nbs/06_classify.ipynb #c002
 from __future__ import annotations
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 import torch
@@ -22,15 +23,15 @@ from fastai.text.data import TextBlock
 from fastai.text.models.awdlstm import AWD_LSTM, awd_lstm_clas_config
 from fastai.text.learner import text_classifier_learner, TextLearner, LMLearner, clean_raw_keys
 from .data import split_df, split_mask, write_table, read_to_copy
-from .tokenize import SPTokenizer, make_tokenizer, text_tokenizer, check_text, check_texts, escape_special
+from .tokenize import SPTokenizer, SPECIAL_TOKS, make_tokenizer, text_tokenizer, check_text, check_texts, escape_special
 from .core import ModelInfo, DataInfo, model_info, require_info, check_arg, is_int, MAX_EPOCHS
 from .recipes import get_preset, CLASSIFIER_RECIPE
-from .lm import get_tokenizer, unknown_chars, lm_dls, lm_learner, train_lm, quiet, check_device, check_train_args
+from .lm import get_tokenizer, lm_dls, lm_learner, train_lm, quiet, check_device, check_train_args
 
 # %% auto #0
 __all__ = ['UNREADABLE', 'masked_concat_pool', 'classifier_dls', 'load_lm_encoder', 'classifier_learner', 'fit_ulmfit',
-           'finetune_lm', 'Ensemble', 'has_categories', 'train_classifier', 'classes_of', 'check_readable',
-           'predict_texts', 'predict_csv']
+           'finetune_lm', 'Ensemble', 'has_categories', 'train_classifier', 'classes_of', 'unreadable',
+           'check_readable', 'predict_texts', 'predict_csv']
 
 # %% ../nbs/06_classify.ipynb #c003q
 def masked_concat_pool(
@@ -480,27 +481,43 @@ def classes_of(
     return [str(c) for c in vocab[1]]
 
 # %% ../nbs/06_classify.ipynb #c024b
-UNREADABLE = 0.5 # a character model's classifier refuses a text more than this share of whose characters it never saw
+UNREADABLE = 0.5 # a classifier refuses a text more than this share of whose characters it reads as unknown pieces
+
+def unreadable(
+    learn, # a classifier, an `Ensemble`, or a names model that votes
+    texts:list[str], # texts to classify
+)->list[tuple[float, list[str]]]: # per text: the share of its characters in unknown pieces, and those pieces
+    "How much of each text the classifier reads as unknown pieces (`xxunk`): characters or words its training texts never had"
+    l = learn.learners[0] if isinstance(learn, Ensemble) else learn
+    tok, vocab = get_tokenizer(l), getattr(getattr(l, 'dls', None), 'vocab', None)
+    if tok is None or vocab is None: return [(0., [])]*len(texts)
+    if len(vocab) == 2 and isinstance(vocab[1], CategoryMap): vocab = vocab[0]
+    known, res = set(vocab) - {'xxunk'}, []
+    for t in texts:
+        total, bad = 0, []
+        for p in tok.encode(t):
+            s = p.lstrip('▁')
+            if not s or s in SPECIAL_TOKS: continue
+            total += len(s)
+            if p not in known: bad.append(s)
+        res.append((sum(map(len, bad))/total if total else 0., bad))
+    return res
+
+def _unreadable_message(text:str, share:float, bad:list[str])->str:
+    shown = ', '.join(map(repr, list(dict.fromkeys(bad))[:5]))
+    return f"{text[:40]!r}: this model reads {share:.0%} of it as unknown pieces ({shown}): it could only guess"
 
 def check_readable(
     learn, # a classifier, an `Ensemble`, or a names model that votes
     texts:list[str], # the texts it is to classify
-    rows:list|None=None, # what to call each text in an error (a file's row numbers); default: 'text 1', 'text 2'...
+    rows:list|None=None, # what to call each text in an error (a file's row numbers); default: 'text 0', 'text 1'...
 ):
-    """A classifier refuses a text most of whose characters its training texts never had: it would read them as
-    `xxunk` and guess ('Жуков' to a classifier of Latin-letter surnames, Chinese to an English sentiment model)"""
-    l = learn.learners[0] if isinstance(learn, Ensemble) else learn
-    vocab = getattr(getattr(l, 'dls', None), 'vocab', None)
-    if not texts or vocab is None: return
-    if len(vocab) == 2 and isinstance(vocab[1], CategoryMap): vocab = vocab[0]
-    if unknown_chars(texts, vocab, sample=None)[0] == 0: return # all known: one look at all the texts
-    for i, t in enumerate(texts):
-        share, top = unknown_chars([t], vocab)
+    """A classifier refuses a text most of which it would read as unknown pieces, and guess at ('Жуков' to a
+    classifier of Latin-letter surnames, Chinese to an English sentiment model); an accent or an emoji passes"""
+    for i, (share, bad) in enumerate(unreadable(learn, texts)):
         if share > UNREADABLE:
-            letters = ''.join(sorted({p.lstrip('▁').lower() for p in vocab if len(p.lstrip('▁')) == 1 and p.lstrip('▁').isalpha()}))
-            raise ValueError(f"{f'row {rows[i]} ' if rows is not None else f'text {i+1} ' if len(texts) > 1 else ''}{t[:40]!r}: {share:.0%} of its characters are "
-                             f"unknown to this model ({', '.join(map(repr, top))}): it could only guess; it reads "
-                             + (letters if len(letters) <= 30 else 'the characters of its training texts'))
+            where = f'row {rows[i]} ' if rows is not None else f'text {i} ' if len(texts) > 1 else ''
+            raise ValueError(where + _unreadable_message(texts[i], share, bad))
 
 def _probs(learn, texts:list[str], bs:int)->torch.Tensor:
     "Class probabilities of `texts`, one batched pass per classifier (an `Ensemble` averages its members')"
@@ -548,10 +565,16 @@ def predict_csv(
     "Write a copy of `src` with columns `pred_label`, `pred_prob` and `prob_<class>`, atomically"
     classes = classes_of(learn)
     c = read_to_copy(src, out, text_col, '.pred.csv', 'predict_texts')
-    texts = c.texts[c.keep].str.strip().tolist()
-    check_readable(learn, texts, rows=c.texts.index[c.keep].tolist()) # an error names the file's row
-    pred = predict_texts(learn, texts, bs=bs)
-    pred.index = c.texts.index[c.keep] # a blank row stays unlabelled
+    keep = c.keep.copy()
+    texts, rows = c.texts[keep].str.strip().tolist(), c.texts.index[keep]
+    gone = [r for r, (share, _) in zip(rows, unreadable(learn, texts)) if share > UNREADABLE]
+    if gone: # like a blank row, left unlabelled: one row of emoji must not stop a file of thousands
+        keep[gone] = False
+        s = 's'[:len(gone) > 1]
+        warnings.warn(f"{len(gone)} row{s} left unlabelled, read mostly as unknown pieces by this model (row{s} "
+                      f"{', '.join(map(str, gone[:10]))}{', ...' if len(gone) > 10 else ''})")
+    pred = predict_texts(learn, c.texts[keep].str.strip().tolist(), bs=bs)
+    pred.index = c.texts.index[keep] # a blank row stays unlabelled
     res = c.df.assign(pred_label=pred.label, pred_prob=pred.prob, **{f'prob_{k}': pred[f'prob_{k}'] for k in classes})
     return write_table(res, c.out, c.example)
 

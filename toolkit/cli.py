@@ -9,7 +9,7 @@ import argparse, atexit, gc, json, re, sys
 from pathlib import Path
 from fastcore.basics import ifnone
 import pandas as pd
-from .data import CORPORA, load_texts, corpus_name, load_corpus, read_table, check_out
+from .data import CORPORA, load_texts, corpus_name, load_corpus, read_table, check_out, copy_name
 from .core import check_arg, is_int, serve_address, MAX_N, MAX_TOKENS
 from .recipes import PRESETS, PRETRAINED_PRESET, NAMES_RECIPE, NAMES_LR, CLASSIFIER_RECIPE, ORIGIN_RECIPE
 from .recipes import DEFAULT_MODELS, APP_MODELS, TAGGER_RECIPE
@@ -53,7 +53,14 @@ def _starts_from(pre:bool, texts=None, refused:bool=True)->str:
 def _training_texts(a, **cols)->pd.DataFrame:
     "The texts of `a.data` (a bundled corpus or a file) with the columns `cols`, sampled down to `--max-rows`"
     df = load_texts(a.data, text_col=a.text_col, **cols)
-    return df if a.max_rows is None else df.sample(min(a.max_rows, len(df)), random_state=a.seed)
+    if a.max_rows is None: return df
+    df = df.sample(min(a.max_rows, len(df)), random_state=a.seed)
+    if 'is_valid' in df and df.is_valid.nunique() < 2: df = df.drop(columns='is_valid') # the sample: by --valid-pct
+    return df
+
+def _split_said(df:pd.DataFrame, group_col:str|None=None)->str:
+    "How the start line says the texts are split, when not at random by --valid-pct"
+    return ", split by the file's is_valid column" if 'is_valid' in df else f", split by {group_col!r}" if group_col else ''
 
 # %% ../nbs/11_cli.ipynb #c008
 def _end_distributed():
@@ -117,9 +124,10 @@ def cmd_train(a):
     say = print if is_rank0() else (lambda *args, **kw: None) # one voice per distributed run
     pre = use_pretrained(False if a.no_pretrained else None, a.preset, tokenizer, a.vocab_sz, None, a.backwards,
                          texts=df.text)
-    what = f", conditioned on {cat_col!r} ({df[cat_col].nunique()} categories)" if cat_col else ''
+    what = f", conditioned on {cat_col!r} ({df[cat_col][df[cat_col] != ''].nunique()} categories)" if cat_col else ''
     say(f"training a {a.preset} AWD-LSTM on {len(df):,} texts from {a.data} ({tokenizer} tokenizer{what}) on {dev}"
-        + (f" in {a.precision}" if a.precision else '') + f", {_starts_from(pre, df.text, a.no_pretrained)}", flush=True)
+        + (f" in {a.precision}" if a.precision else '') + f", {_starts_from(pre, df.text, a.no_pretrained)}"
+        + _split_said(df), flush=True)
     if a.distributed: _say_distributed(say, a, dev, names)
     if a.resume and checkpoint_path(a.out).exists(): say(f"resuming from {checkpoint_path(a.out)}", flush=True)
     card, opts = dict(corpus=_corpus_name(a.data), text_col=a.text_col), _lm_options(a, cat_col, tokenizer, pre)
@@ -209,7 +217,7 @@ def cmd_train_classifier(a):
     tokenizer = a.tokenizer or corpus.get('tokenizer', 'subword')
     pre = lm is None and not a.no_pretrain and use_pretrained(False if a.no_pretrained else None, a.preset, tokenizer,
                                                               a.vocab_sz, texts=df.text)
-    split = f", split by {group_col!r}" if group_col else ''
+    split = _split_said(df, group_col)
     k = df.label[df.label != ''].nunique()
     print(f"training a classifier of {label_col!r} ({k} class{'' if k == 1 else 'es'}) on {len(df):,} texts "
           f"from {a.data}, {_classifier_how(a, lms, lm_epochs, pre)}{split}", flush=True)
@@ -253,7 +261,7 @@ def _copy_to_write(a, what:str, suffix:str)->str|None:
     if bool(a.texts) == bool(a.csv): raise ValueError(f"give texts to {what}, or --csv FILE (not both)")
     if a.out and not a.csv: raise ValueError("--out goes with --csv")
     if a.csv:
-        example = Path(a.csv).name.split('.')[0] + suffix
+        example = copy_name(a.csv, suffix)
         out = a.out or str(Path(a.csv).with_name(example))
         check_out(out, a.csv, example) # before the model loads: not the input file, and a place that can be written
         return out
@@ -264,7 +272,15 @@ def cmd_classify(a):
     from toolkit.classify import predict_texts, predict_csv
     out = _copy_to_write(a, 'classify', '.pred.csv')
     learn = load_classifier(a.model, a.trust_pickle, a.device)
-    if out: return print(f"wrote {predict_csv(learn, a.csv, out, text_col=a.text_col)}")
+    if out:
+        import warnings
+        with warnings.catch_warnings(record=True) as said:
+            warnings.simplefilter('always')
+            path = predict_csv(learn, a.csv, out, text_col=a.text_col)
+        for w in said: # rows left unlabelled: one line, as awd says things (others as Python would)
+            if 'left unlabelled' in str(w.message): print(f"awd: {w.message}", file=sys.stderr)
+            else: warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+        return print(f"wrote {path}")
     _print_predictions(a.texts, predict_texts(learn, a.texts), a.probs)
 
 def cmd_score(a):
@@ -310,6 +326,7 @@ def cmd_train_tagger(a):
     from toolkit.lm import use_pretrained
     from toolkit.train import train_tagger_and_export
     from toolkit.tagger import _check_tagger_args
+    if a.minutes is not None and a.epochs: raise ValueError("give --epochs or --minutes, not both")
     n = TAGGER_RECIPE['epochs'] if a.epochs is None else a.epochs
     _check_tagger_args(n, a.lr, a.minutes, a.bs, a.seed, a.head_hid, a.tag_weight, a.vocab_sz) # before the start line
     df, words_col, tags_col = _tagged_data(a)

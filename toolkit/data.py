@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_data.ipynb #c002
 from __future__ import annotations
-import csv, io, json, math, os, re
+import csv, io, json, math, os, re, warnings
 from pathlib import Path
 from typing import NamedTuple
 import toolkit
@@ -15,8 +15,8 @@ from .core import atomic_file, check_writable
 
 # %% auto #0
 __all__ = ['DATA_DIR', 'CORPORA', 'UNIVERSAL_TAGS', 'TEXT_SUFFIXES', 'brown_universal', 'load_corpus', 'format_of', 'read_utf8',
-           'lines', 'parse_table', 'pick_col', 'read_table', 'check_out', 'write_table', 'ToCopy', 'read_to_copy',
-           'read_texts', 'split_df', 'split_mask', 'corpus_name', 'load_texts']
+           'lines', 'parse_table', 'pick_col', 'read_table', 'check_out', 'write_table', 'ToCopy', 'copy_name',
+           'read_to_copy', 'read_texts', 'split_df', 'split_mask', 'corpus_name', 'load_texts']
 
 # %% ../nbs/01_data.ipynb #c005
 DATA_DIR = Path(toolkit.__file__).parent/'data' # the bundled corpora
@@ -138,8 +138,34 @@ def parse_table(
         rows = [{k: '' if v is None else v if isinstance(v, str) else json.dumps(v) for k,v in r.items()} for r in rows]
         return pd.DataFrame(rows, dtype=str).fillna('')
     kw = dict(sep='\t', quoting=csv.QUOTE_NONE) if fmt == 'tsv' else dict(sep=',')
-    try: return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, **kw)
-    except pd.errors.ParserError as e: raise ValueError(f"{path}: not a valid {fmt.upper()} file ({e})") from None
+    with warnings.catch_warnings(record=True) as said: # pandas' word for a row with more fields than the header
+        warnings.simplefilter('always', pd.errors.ParserWarning)
+        try: df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, index_col=False, **kw)
+        except pd.errors.ParserError as e: raise ValueError(f"{path}: not a valid {fmt.upper()} file ({e})") from None
+    for w in said:
+        if issubclass(w.category, pd.errors.ParserWarning): _check_extra_fields(text, kw, path)
+        else: warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return df
+
+def _rows(rows, path:Path):
+    "The rows of a `csv.reader`, with its error as ours"
+    try: yield from rows
+    except csv.Error as e: raise ValueError(f"{path}: not a valid file ({e})") from None
+
+def _check_extra_fields(text:str, kw:dict, path:Path):
+    """Refuse a row with something in fields past the header's (a text with an unquoted comma: pandas would read
+    the first field as the row's name, or drop the last); empty ones, a separator ending every row as some
+    exports write, are dropped"""
+    rows = csv.reader(io.StringIO(text, newline=''), delimiter=kw['sep'], quoting=kw.get('quoting', csv.QUOTE_MINIMAL))
+    try: n, i = len(next(rows, [])), 0
+    except csv.Error as e: raise ValueError(f"{path}: not a valid file ({e})") from None
+    for r in _rows(rows, path):
+        if not r: continue # a blank line is no row (pandas skips it too)
+        if any(f.strip() for f in r[n:]):
+            sep = 'a tab' if kw['sep'] == '\t' else 'a comma'
+            raise ValueError(f"{path}: row {i} has {len(r)} fields, more than the header's {n} ({r[n][:30]!r} after "
+                             f"the last column): a text with {sep} in it must be in double quotes")
+        i += 1
 
 # %% ../nbs/01_data.ipynb #c029
 def pick_col(df:pd.DataFrame, col:str|None, what:str, path:Path)->str:
@@ -236,6 +262,16 @@ def _as_text(v)->str:
     if v is None or isinstance(v, float) and math.isnan(v): return ''
     return v if isinstance(v, str) else json.dumps(v)
 
+def copy_name(
+    src:str|Path, # the file a copy is made of
+    suffix:str, # what the copy's name ends with instead of the source's suffix (e.g. '.pred.csv')
+)->str:
+    "The name of a copy of `src`: its name without its format's suffix (and .gz), then `suffix` (rev.test.csv: rev.test.pred.csv)"
+    name = Path(src).name
+    if name.lower().endswith('.gz'): name = name[:-3]
+    stem, dot, ext = name.rpartition('.')
+    return (stem if dot and stem else name) + suffix
+
 def read_to_copy(
     src:str|Path, # a .csv, .tsv or .jsonl file (optionally .gz)
     out:str|Path, # where the copy will go
@@ -244,7 +280,7 @@ def read_to_copy(
     use:str, # what to use instead for a .txt file, which has no columns to copy (e.g. 'predict_texts')
 )->ToCopy:
     "The rows and texts of `src` for an annotated copy at `out`: not the file being read, a place to write, a text column"
-    example = Path(src).name.split('.')[0] + suffix
+    example = copy_name(src, suffix)
     check_out(out, src, example)
     src = Path(src).expanduser()
     df, _ = read_table(src, no_txt=f"a .txt file has no columns to copy; use {use}, or a CSV", typed=True)
@@ -257,7 +293,7 @@ def read_texts(
     text_col:str|None=None, # the column of texts; guessed when there is one column or one named 'text'
     label_col:str|None=None, # an optional column of labels, returned as `label`
     group_col:str|None=None, # an optional column of groups for grouped splits, returned as `group`
-)->pd.DataFrame: # columns `text` (and `label`, `group`), one row per non-empty text
+)->pd.DataFrame: # columns `text` (and `label`, `group`, and the file's `is_valid`: the split), one row per non-empty text
     "Read the user's texts (and labels) from a file, with errors that name what is wrong"
     path = Path(path).expanduser()
     txt = "a .txt file has one text a line and no columns; drop text_col/label_col/group_col or use a CSV"
@@ -266,6 +302,7 @@ def read_texts(
     res = pd.DataFrame({'text': df[tcol].astype(str).str.strip()})
     if label_col is not None: res['label'] = df[pick_col(df, label_col, 'label', path)].astype(str).str.strip()
     if group_col is not None: res['group'] = df[pick_col(df, group_col, 'group', path)].astype(str).str.strip()
+    if 'is_valid' in df.columns and 'is_valid' not in (tcol, label_col, group_col): res['is_valid'] = df['is_valid']
     res = res[res.text.str.len() > 0].reset_index(drop=True)
     if not len(res): raise ValueError(f"{path}: every text in column {tcol!r} is empty")
     return res
@@ -300,7 +337,13 @@ def split_mask(
     col:str='is_valid', # its name, for the error
 )->np.ndarray: # True for the validation rows
     "A split column as booleans: 'False' and '0' read from a file mean False (`astype(bool)` made them True)"
-    if s.dtype == bool: return s.to_numpy()
+    res = s.to_numpy() if s.dtype == bool else _split_values(s, col)
+    if len(res) and (res.all() or not res.any()): # fastai's loaders fail far from the cause (an IndexError)
+        raise ValueError(f"column {col!r} puts {'every' if res.all() else 'no'} row in the validation split: the model "
+                         "needs rows to train on and rows to measure it with (drop the column to split at random)")
+    return res
+
+def _split_values(s:pd.Series, col:str)->np.ndarray:
     def one(v):
         if isinstance(v, (bool, np.bool_)) or isinstance(v, (int, float, np.integer, np.floating)) and v in (0, 1): return bool(v)
         return _SPLIT_WORDS.get(v.strip().lower()) if isinstance(v, str) else None

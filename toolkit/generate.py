@@ -5,7 +5,7 @@ with the hidden state carried), with the controls users expect, linear in length
 
 # %% ../nbs/05_generate.ipynb #c002
 from __future__ import annotations
-import inspect, itertools, math, unicodedata, warnings
+import inspect, itertools, math, numbers, unicodedata, warnings
 from pathlib import Path
 from typing import NamedTuple
 import pandas as pd
@@ -604,6 +604,7 @@ def prompt_pieces(
     if category is None: return pieces
     cats = learn.awd.categories
     if not cats: raise ValueError("this model was not trained with categories; leave category=None")
+    if isinstance(category, numbers.Integral) and not isinstance(category, bool): category = str(category) # a 0/1 column
     match = {c.lower(): c for c in cats}.get(category.strip().lower()) if isinstance(category, str) else None
     if match is None: raise ValueError(f"unknown category {category!r}: expected one of {', '.join(cats)}")
     return pieces[:1] + [category_token(match)] + pieces[1:]

@@ -170,14 +170,13 @@ UNKNOWN_MAX = 0.2 # the share of a user's characters the pretrained model may no
                   # an accent here and there: yes; Chinese, Arabic or Hebrew text: no)
 
 def unknown_chars(
-    texts, # the texts of a run
+    texts, # the texts of a run (a sample of 5,000 is read)
     vocab:list[str], # a model's vocabulary
-    sample:int|None=5000, # read a seeded sample of this many texts at most (None: every one)
 )->tuple[float, list[str]]:
     "The share of the characters of `texts` (spaces aside, as the tokenizer reads them) that `vocab` has no piece for, and the commonest"
     known = {p.lstrip('▁') for p in vocab if len(p.lstrip('▁')) == 1}
     s = pd.Series(list(texts)).dropna().astype(str)
-    if sample is not None and len(s) > sample: s = s.sample(sample, random_state=0)
+    if len(s) > 5000: s = s.sample(5000, random_state=0)
     text = unicodedata.normalize('NFKC', '\n'.join(s)).lower() # the rules lower-case; SentencePiece is NFKC
     chars = Counter(c for c in text if not c.isspace())
     bad = Counter({c: n for c, n in chars.items() if c not in known})
