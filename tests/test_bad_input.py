@@ -656,3 +656,36 @@ def test_integer_categories_and_tagger_budget(tmp_path):
     with pytest.raises(ValueError, match='unknown category True'): lm.generate(category=True)
     refused(['train-tagger', 'pos', '--minutes', '0.01', '--epochs', '3', '--out', tmp_path/'t'],
             'give --epochs or --minutes, not both')
+
+def test_tagger_takes_fastais_habits(tmp_path):
+    """A fastai user's calls on a tagger: dls.show_batch and show_results were AttributeErrors, get_preds(with_loss=True)
+    a TypeError, summary an AssertionError, and dls.test_dl an AttributeError"""
+    from fastai.interpret import ClassificationInterpretation
+    from toolkit.tagger import train_tagger, synthetic_tagged
+    tg = train_tagger(synthetic_tagged(200), preset='tiny', pretrained=False, epochs=1, show_progress=False)
+    shown = tg.dls.show_batch(max_n=2, show=False)
+    assert len(shown) == 2 and all('/' in w for w in shown.iloc[0, 0].split())
+    with tg.no_bar():
+        preds, targs, losses = tg.get_preds(with_loss=True)
+        assert losses.shape == (len(tg.dls.valid_ds),) and bool((losses > 0).all())
+        cm = ClassificationInterpretation.from_learner(tg).confusion_matrix()
+        assert cm.shape == (len(tg.tags),)*2 and cm.sum() == int((targs != -100).sum())
+        dl = tg.dls.test_dl(['The cat sat', ['Rome', 'is', '42']])
+        p, _ = tg.get_preds(dl=dl)
+    assert [ws for ws in dl.dataset.words] == [['The', 'cat', 'sat'], ['Rome', 'is', '42']]
+    by_predict = [t.tag for t in tg.predict(['Rome', 'is', '42'])]
+    first = [i for i, y in enumerate(dl.dataset.y[1].tolist()) if y != -100] # each word's piece
+    assert [tg.tags[int(p[1, i].argmax())] for i in first] == by_predict
+    for call, msg in ((tg.summary, "fastai's summary cannot follow a tagger's packed sequences"),
+                      (tg.show_results, 'a tagger shows its tags with learn.predict')):
+        with pytest.raises(ValueError, match=msg): call()
+
+def test_classifier_split_checked_before_the_language_model():
+    "train_classifier trained the language model first, then found a class only in the validation split"
+    df = pd.DataFrame({'text': [f'text number {i}' for i in range(60)], 'label': ['a', 'b'] * 29 + ['rare', 'rare'],
+                       'is_valid': [False] * 58 + [True, True]})
+    import time
+    t0 = time.time()
+    with pytest.raises(ValueError, match=r"labels \['rare'\] appear only in the validation split"):
+        train_classifier(df, preset='tiny', epochs=1, lm_epochs=50, pretrained=False, show_progress=False)
+    assert time.time() - t0 < 10 # no 50 epochs of language model first

@@ -105,6 +105,16 @@ def _lm_text(lm, backwards:bool|None)->tuple:
     return tok, vocab, lm_back
 
 # %% ../nbs/06_classify.ipynb #c006
+def _labelled_split(df:pd.DataFrame, text_col:str, label_col:str, unlabelled:str='error', valid_pct:float=0.1,
+                    seed:int=42, group_col:str|None=None)->pd.DataFrame:
+    "The labelled rows of `df` with a text, as columns `text`, `label` and `is_valid` (its split, else one made now)"
+    _check_cols(df, [text_col], 'text ')
+    df = _check_labels(df, label_col, unlabelled)
+    df = df[df[text_col].astype(str).str.strip().str.len() > 0]
+    if 'is_valid' not in df.columns: df = split_df(df, valid_pct=valid_pct, seed=seed, group_col=group_col)
+    return pd.DataFrame({'text': df[text_col].astype(str).to_numpy(), 'label': df[label_col].to_numpy(),
+                         'is_valid': split_mask(df['is_valid'])})
+
 def classifier_dls(
     df:pd.DataFrame, # texts and labels, one per row (an `is_valid` column, if any, is the split)
     text_col:str='text', # column of texts
@@ -123,12 +133,7 @@ def classifier_dls(
     backwards:bool|None=None, # read texts from the end (for a backward `lm`); default: as `lm` reads them, else forward
 )->DataLoaders:
     "Classifier `DataLoaders` over `df`, with the tokenizer and vocabulary of the language model `lm`"
-    _check_cols(df, [text_col], 'text ')
-    df = _check_labels(df, label_col, unlabelled)
-    df = df[df[text_col].astype(str).str.strip().str.len() > 0]
-    if 'is_valid' not in df.columns: df = split_df(df, valid_pct=valid_pct, seed=seed, group_col=group_col)
-    df = pd.DataFrame({'text': df[text_col].astype(str).to_numpy(), 'label': df[label_col].to_numpy(),
-                       'is_valid': split_mask(df['is_valid'])})
+    df = _labelled_split(df, text_col, label_col, unlabelled, valid_pct, seed, group_col)
     _check_split(df, bs)
     if lm is not None: tok, vocab, backwards = _lm_text(lm, backwards)
     else: tok = tokenizer if isinstance(tokenizer, SPTokenizer) else make_tokenizer(tokenizer, vocab_sz=vocab_sz)
@@ -463,6 +468,8 @@ def train_classifier(
     directions = _directions(lm, backwards, bidirectional, pretrained)
     if 'is_valid' not in df.columns: # one split for every direction and member
         df = split_df(df, valid_pct=valid_pct, seed=seed, group_col=group_col)
+    # the classes of each side of the split, and the batch (of a preset's own), now: not after the language model
+    _check_split(_labelled_split(df, text_col, label_col, 'drop'), ifnone(bs, 1 if lm is not None else get_preset(preset)['bs']))
     res = [_train_direction(df, a, **d) for d in directions]
     res = res[0] if len(res) == 1 else _ensemble([l for r in res for l in _members(r)], [r.awd.lm for r in res])
     return _ensemble(_members(res) + vote, vote) if vote else res

@@ -18,6 +18,7 @@ from fastcore.foundation import L
 from fastai.torch_core import Module, params, set_seed
 from fastai.data.load import DataLoader
 from fastai.data.core import DataLoaders
+from fastai.torch_core import display_df
 from fastai.learner import Learner, Metric
 from fastai.callback.training import GradientClip
 import fastai.callback.schedule, fastai.callback.progress # fit_one_cycle, progress bars
@@ -32,9 +33,9 @@ from .lm import check_train_args
 
 # %% auto #0
 __all__ = ['WORD_RE', 'QUOTES', 'LABEL_AT', 'IGNORE', 'Word', 'split_words', 'word_pieces', 'check_tagged', 'TaggedSents',
-           'TaggerDL', 'tagger_dls', 'synthetic_tagged', 'AWDTagger', 'tagger_split', 'TagAccuracy', 'TagF1',
-           'tag_weights', 'TagLoss', 'Tagged', 'TaggerLearner', 'is_tagger', 'predict_words', 'tagger_learner',
-           'fit_tagger', 'train_tagger', 'tag_csv']
+           'TaggerDL', 'TaggerDataLoaders', 'tagger_dls', 'synthetic_tagged', 'AWDTagger', 'tagger_split',
+           'TagAccuracy', 'TagF1', 'tag_weights', 'TagLoss', 'Tagged', 'TaggerLearner', 'is_tagger', 'predict_words',
+           'tagger_learner', 'fit_tagger', 'train_tagger', 'tag_csv']
 
 # %% ../nbs/06b_tagger.ipynb #t005
 _ABBR = ("Mr|Mrs|Ms|Dr|St|Jr|Sr|Mt|Ft|Co|Corp|Inc|Ltd|Bros|Gen|Gov|Sen|Rep|Rev|Prof|Lt|Col|Capt|Sgt|Maj|vs|etc|"
@@ -156,6 +157,7 @@ class TaggedSents(torch.utils.data.Dataset):
     "Sentences as piece ids, and the tag id of each word at its first (or last: `at`) piece (`IGNORE` elsewhere)"
     def __init__(self, words:list, tags:list|None, tok:SPTokenizer, o2i:dict, t2i:dict|None, at:str='first'):
         unk = o2i.get('xxunk', 0)
+        self.words, self.tags = words, tags # as given: what `show_batch` shows
         self.x, self.y = [], []
         for i, ws in enumerate(words):
             pieces, idx = word_pieces(tok, ws, at)
@@ -169,9 +171,9 @@ class TaggedSents(torch.utils.data.Dataset):
 
 class TaggerDL(DataLoader):
     "Batches of sentences of similar length, padded at the end; shuffled in buckets when training"
-    def __init__(self, dataset=None, pad_idx:int=1, **kwargs):
+    def __init__(self, dataset=None, pad_idx:int=1, vocab:list|None=None, **kwargs):
         super().__init__(dataset, **kwargs)
-        self.pad_idx = pad_idx
+        self.pad_idx, self.vocab = pad_idx, vocab # [pieces, tags], as fastai's loaders carry (Interpretation reads it)
     def get_idxs(self):
         lens, idxs = self.dataset.lens, list(range(self.n))
         if not self.shuffle: return sorted(idxs, key=lambda i: -lens[i])
@@ -190,8 +192,17 @@ class TaggerDL(DataLoader):
         return x, y
     def new(self, dataset=None, **kwargs):
         res = super().new(dataset, **kwargs)
-        res.pad_idx = self.pad_idx
+        res.pad_idx, res.vocab = self.pad_idx, self.vocab
         return res
+    def show_batch(self, b=None, max_n:int=4, show:bool=True, **kwargs)->pd.DataFrame|None:
+        "The first `max_n` sentences this loader would batch, each word with its tag (`word/TAG`), as a table"
+        ds = self.dataset
+        idxs = list(self.get_idxs())[:max_n]
+        tags = getattr(ds, 'tags', None)
+        df = pd.DataFrame({'words/tags' if tags is not None else 'words':
+                           [' '.join(ds.words[i] if tags is None else map('/'.join, zip(ds.words[i], tags[i]))) for i in idxs]})
+        if not show: return df
+        display_df(df)
 
 # %% ../nbs/06b_tagger.ipynb #t016
 def _tagger_text(lm, tokenizer, vocab_sz, vocab, words)->tuple[SPTokenizer, list[str]]:
@@ -208,6 +219,37 @@ def _tagger_text(lm, tokenizer, vocab_sz, vocab, words)->tuple[SPTokenizer, list
     if tok.tok is None: tok.setup([' '.join(w) for w in words])
     if vocab is None: vocab = [tok.tok.IdToPiece(i) for i in range(tok.tok.GetPieceSize())]
     return tok, list(vocab)
+
+def _text_words(texts:list)->list[list[Word]]:
+    "The words of each text (split as the Brown corpus splits them) or list of words, with a clear error for anything else"
+    if isinstance(texts, str): # its characters would be tagged as texts, one each
+        raise ValueError("texts must be a list of texts (for one text: learn.predict(text))")
+    words = []
+    for i, t in enumerate(texts):
+        if isinstance(t, str):
+            check_text(t, f'text {i}')
+            ws = split_words(t)
+        elif isinstance(t, (list, tuple)) and all(isinstance(w, str) and w.strip() for w in t):
+            ws = [Word(w, None, None, w.strip()) for w in t]
+        elif isinstance(t, (list, tuple)): raise ValueError(f"text {i} is a list of words with an empty word or one that is not a string")
+        else: raise ValueError(f"text {i} must be a text or a list of words, got {type(t).__name__}")
+        if not ws: raise ValueError(f"text {i} is empty: enter a sentence to tag")
+        words.append(ws)
+    return words
+
+def _forms(words:list[list[Word]], quotes:str)->list[list[str]]:
+    "Each word as the tagger read its training words: Brown's `` and '' for quotes, or as typed"
+    return [[w.form if quotes == 'brown' or w.start is None else w.text for w in ws] for ws in words]
+
+class TaggerDataLoaders(DataLoaders):
+    "A tagger's `DataLoaders`: fastai's, whose `test_dl` takes texts (or lists of words) to tag with `get_preds`"
+    def test_dl(self, test_items:list, rm_type_tfms=None, with_labels:bool=False, bs:int|None=None, **kwargs)->TaggerDL:
+        "A loader of `test_items` for `learn.get_preds(dl=...)`: each text's words as `dl.dataset.words`, in their order"
+        if with_labels: raise ValueError("a tagger's test_dl takes texts or lists of words; for tagged sentences, make "
+                                         "DataLoaders with tagger_dls(df, tokenizer=..., vocab=..., tags=...)")
+        ds = TaggedSents(_forms(_text_words(test_items), getattr(self, 'quotes', 'brown')), None, self.tok,
+                         {p: i for i, p in enumerate(self.vocab[0])}, None, self.label_at)
+        return TaggerDL(ds, pad_idx=self.train.pad_idx, vocab=self.vocab, bs=ifnone(bs, self.valid.bs), shuffle=False)
 
 def tagger_dls(
     df:pd.DataFrame, # sentences: words and tags, one sentence a row (an `is_valid` column, if any, is the split)
@@ -246,8 +288,8 @@ def tagger_dls(
     pick = lambda l, keep: [x for x, k in zip(l, keep) if k]
     dsets = [TaggedSents(pick(words, v), pick(tg, v), tok, o2i, t2i, label_at) for v in (~valid, valid)]
     pad = o2i.get('xxpad', 1)
-    dls = DataLoaders(TaggerDL(dsets[0], pad_idx=pad, bs=bs, shuffle=True, seed=seed),
-                      TaggerDL(dsets[1], pad_idx=pad, bs=bs*2, shuffle=False))
+    dls = TaggerDataLoaders(TaggerDL(dsets[0], pad_idx=pad, vocab=[vocab, tags], bs=bs, shuffle=True, seed=seed),
+                            TaggerDL(dsets[1], pad_idx=pad, vocab=[vocab, tags], bs=bs*2, shuffle=False))
     if quotes is None: quotes = 'brown' if any(w in ('``', "''") for ws in words for w in ws) else 'plain'
     check_arg('quotes', quotes, quotes in QUOTES, f"one of {', '.join(map(repr, QUOTES))}")
     dls.vocab, dls.tok, dls.label_at, dls.quotes = [vocab, tags], tok, label_at, quotes
@@ -344,9 +386,14 @@ def tag_weights(
 class TagLoss:
     "Cross-entropy over the words' tags (padding and inner pieces ignored), each tag's term weighted by `weight`"
     def __init__(self, weight:torch.Tensor|None=None): self.weight = weight
-    def __call__(self, pred, targ):
+    def __call__(self, pred, targ, reduction:str='mean'):
+        "The loss; `reduction='none'` (fastai's `get_preds(with_loss=True)`): each sentence's, the mean over its words"
         w = None if self.weight is None else self.weight.to(pred.device)
-        return F.cross_entropy(pred.flatten(0, 1).float(), targ.flatten(), weight=w, ignore_index=IGNORE)
+        if reduction != 'none':
+            return F.cross_entropy(pred.flatten(0, 1).float(), targ.flatten(), weight=w, ignore_index=IGNORE, reduction=reduction)
+        l = F.cross_entropy(pred.flatten(0, 1).float(), targ.flatten(), weight=w, ignore_index=IGNORE,
+                            reduction='none').view(targ.shape)
+        return l.sum(1) / (targ != IGNORE).sum(1).clamp(min=1)
     def activation(self, x): return F.softmax(x, dim=-1)
     def decodes(self, x): return x.argmax(-1)
 
@@ -406,6 +453,16 @@ class TaggerLearner(Learner):
     @property
     def tags(self)->list[str]: return list(self.dls.vocab[1])
 
+    def summary(self):
+        "fastai's `summary` cannot follow the packed sequences a tagger's encoder reads: said, not an AssertionError"
+        raise ValueError("fastai's summary cannot follow a tagger's packed sequences: print(learn.model) shows its "
+                         "layers, and learn.dls.show_batch() its sentences")
+
+    def show_results(self, *args, **kwargs):
+        "A tagger shows its tags with `predict`: said, not an AttributeError"
+        raise ValueError("a tagger shows its tags with learn.predict(text) (each word, its tag and probability) or "
+                         "learn.predict_texts(texts); learn.dls.show_batch() shows the training sentences")
+
     def export(self, fname='export.pkl', **kwargs):
         "fastai's pickle export, which a tagger's data cannot take: it saves as a directory with `export_learner`"
         raise ValueError(f"a tagger saves as a portable directory only: export_learner(learn, DIR) ({fname} was not "
@@ -424,22 +481,10 @@ class TaggerLearner(Learner):
         coarse:dict|Callable|None=None, # each tag's coarser tag: each word gets the coarse tag whose tags' probabilities add up highest
     )->list[list[Tagged]]:
         "Tag `texts` in one batched pass: for each, its words with their tags and probabilities"
-        if isinstance(texts, str): # its characters would be tagged as texts, one each
-            raise ValueError("texts must be a list of texts (for one text: learn.predict(text))")
+        if isinstance(texts, str): _text_words(texts) # the error, before the others
         check_arg('bs', bs, is_int(bs) and 1 <= bs <= 4096, 'an integer from 1 to 4096')
-        words = []
-        for i, t in enumerate(texts):
-            if isinstance(t, str):
-                check_text(t, f'text {i}')
-                ws = split_words(t)
-            elif isinstance(t, (list, tuple)) and all(isinstance(w, str) and w.strip() for w in t):
-                ws = [Word(w, None, None, w.strip()) for w in t]
-            elif isinstance(t, (list, tuple)): raise ValueError(f"text {i} is a list of words with an empty word or one that is not a string")
-            else: raise ValueError(f"text {i} must be a text or a list of words, got {type(t).__name__}")
-            if not ws: raise ValueError(f"text {i} is empty: enter a sentence to tag")
-            words.append(ws)
-        brown = getattr(self.dls, 'quotes', 'brown') == 'brown' # a tagger trained on Brown reads its `` and ''
-        sents = [[w.form if brown or w.start is None else w.text for w in ws] for ws in words]
+        words = _text_words(texts)
+        sents = _forms(words, getattr(self.dls, 'quotes', 'brown')) # a tagger trained on Brown reads its `` and ''
         out = _tag_batches(self, sents, bs, coarse) if words else []
         return [[Tagged(w.text, t, p, w.start, w.end) for w, t, p in zip(ws, *o)] for ws, o in zip(words, out)]
 
