@@ -689,3 +689,11 @@ def test_classifier_split_checked_before_the_language_model():
     with pytest.raises(ValueError, match=r"labels \['rare'\] appear only in the validation split"):
         train_classifier(df, preset='tiny', epochs=1, lm_epochs=50, pretrained=False, show_progress=False)
     assert time.time() - t0 < 10 # no 50 epochs of language model first
+
+def test_a_copy_of_a_copy_replaces_the_earlier_predictions(tmp_path):
+    "Classifying a file that holds another model's predictions kept its prob_ columns beside the new ones: two models mixed"
+    (tmp_path/'in.csv').write_text('text\nIvanov\nNakamura\n')
+    assert awd('classify', 'sentiment', '--csv', tmp_path/'in.csv', '--out', tmp_path/'a.csv')[0] == 0
+    assert awd('classify', 'origin', '--csv', tmp_path/'a.csv', '--out', tmp_path/'b.csv')[0] == 0
+    cols = pd.read_csv(tmp_path/'b.csv').columns.tolist()
+    assert 'prob_fresh' not in cols and 'prob_Russian' in cols and cols.count('pred_label') == 1

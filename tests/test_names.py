@@ -60,7 +60,7 @@ def test_unknown_category_lists_them(lm):
 
 @pytest.mark.parametrize('df, msg', [
     (pd.DataFrame({'name': ['A', 'B']}), "no column 'origin'"),
-    (pd.DataFrame({'name': ['Abe', 'Bo'], 'origin': ['X', '']}), '1 names have no origin'),
+    (pd.DataFrame({'name': ['Abe', 'Bo'], 'origin': ['X', '']}), r"1 name has no origin in column 'origin' \(row 1\)"),
     (pd.DataFrame({'name': ['Abe', 'Bo'], 'origin': ['X', 'X']}), 'has one origin'),
     (pd.DataFrame({'name': ['', ' '], 'origin': ['X', 'Y']}), 'every name'),
     (pd.DataFrame({'name': ['Abe', 'Bo'], 'origin': ['New York', 'new  york']}), 'differ only in case or spacing'),

@@ -582,7 +582,10 @@ def predict_csv(
                       f"{', '.join(map(str, gone[:10]))}{', ...' if len(gone) > 10 else ''})")
     pred = predict_texts(learn, c.texts[keep].str.strip().tolist(), bs=bs)
     pred.index = c.texts.index[keep] # a blank row stays unlabelled
-    res = c.df.assign(pred_label=pred.label, pred_prob=pred.prob, **{f'prob_{k}': pred[f'prob_{k}'] for k in classes})
+    df = c.df
+    if 'pred_label' in df.columns: # a copy of a copy: the earlier predictions go (another model's prob_ columns too)
+        df = df.drop(columns=[k for k in df.columns if k in ('pred_label', 'pred_prob') or str(k).startswith('prob_')])
+    res = df.assign(pred_label=pred.label, pred_prob=pred.prob, **{f'prob_{k}': pred[f'prob_{k}'] for k in classes})
     return write_table(res, c.out, c.example)
 
 # %% ../nbs/06_classify.ipynb #c031

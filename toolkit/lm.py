@@ -595,7 +595,7 @@ def category_frame(
         if c not in df.columns: raise ValueError(f"no {what} column {c!r}; the columns are {', '.join(map(repr, df.columns))}")
     cat = df[category_col].astype(str).str.strip()
     if (bad := (cat == '') | df[category_col].isna()).any():
-        raise ValueError(f"row {int(bad.values.argmax())} has no {category_col!r}: every text needs its category")
+        raise ValueError(f"row {df.index[int(bad.values.argmax())]} has no {category_col!r}: every text needs its category")
     cats = sorted(cat.unique())
     marks = [category_mark(c) for c in cats]
     if len(set(marks)) < len(marks):

@@ -41,9 +41,11 @@ def names_frame(
     if 'is_valid' in df.columns: res['is_valid'] = split_mask(df['is_valid'])
     res = res[res.name.str.len() > 0]
     if not len(res): raise ValueError(f"every name in column {name_col!r} is empty")
-    if (res.origin == '').any():
-        raise ValueError(f"{(res.origin == '').sum():,} names have no origin in column {origin_col!r}; drop them or "
-                         "fill them in")
+    if (none := res.origin == '').any():
+        n = int(none.sum())
+        raise ValueError(f"{n:,} name{'s have' if n > 1 else ' has'} no origin in column {origin_col!r} (row "
+                         f"{res.index[none.to_numpy()][0]}{', ...' if n > 1 else ''}): drop {'them' if n > 1 else 'it'} or fill "
+                         f"{'them' if n > 1 else 'it'} in")
     if res.origin.nunique() < 2:
         raise ValueError(f"column {origin_col!r} has one origin ({res.origin.iloc[0]!r}): nothing to condition on")
     return res if 'is_valid' in res.columns else split_df(res, valid_pct=valid_pct, seed=seed)
