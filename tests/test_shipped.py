@@ -65,3 +65,16 @@ def test_wheel_generates(installed_wheel):
     where, names = r.stdout.strip().splitlines()[-2:]
     assert Path(where).resolve().is_relative_to(installed_wheel.env_dir.resolve()), where
     assert names.startswith("['K") and names.count("'K") == 5, names
+
+def test_shipped_models_record_their_checksums():
+    "The README says config.json records the SHA-256 of weights.pt and tokenizer.model: the shipped models had none"
+    import json, hashlib
+    from pathlib import Path
+    import toolkit
+    root = Path(toolkit.__file__).parent/'models'
+    dirs = [c.parent for c in root.rglob('config.json') if (c.parent/'weights.pt').is_file()]
+    assert len(dirs) >= 8
+    for d in dirs:
+        sums = json.loads((d/'config.json').read_text()).get('sha256')
+        assert sums and set(sums) == {'weights.pt', 'tokenizer.model'}, d
+        assert all(hashlib.sha256((d/f).read_bytes()).hexdigest() == h for f, h in sums.items()), d
