@@ -65,7 +65,7 @@ def test_cards_endpoint(client):
     (('', 0, 0.8, 0.9, 4, 15, 0), 'How many: Value 0 is less than minimum value 1'),   # the slider's own bound
     (('', MAX_APP_N+1, 0.8, 0.9, 4, 15, 0), f'Value {MAX_APP_N+1} is greater than maximum value {MAX_APP_N}'),
     (('', 5, 0.0, 0.9, 4, 15, 0), 'Temperature: Value 0.0 is less than minimum value 0.05'),
-    (('', 5, 0.8, 0.9, 9, 3, 0), r'min_words \(9\) must not exceed max_words \(3\)'),
+    (('', 5, 0.8, 0.9, 9, 3, 0), r'Min words \(9\) must not exceed Max words \(3\)'), # the page's names
     (('', 5, 0.8, None, 4, 15, 1), 'Top-p: None is not a value it takes'), # a bare 'Error' and a server traceback
     (('', 5, 'hot', 0.9, 4, 15, 1), "Temperature: 'hot' is not a value it takes"),
     (('New\nstudy', 2, 0.8, 0.9, 4, 15, 0), 'the prompt must be one line'), # one headline a line
@@ -130,7 +130,7 @@ def test_uploads_are_capped(app_url):
     assert e.value.code in (400, 413), e.value.code
 
 @pytest.mark.parametrize('args, msg', [
-    (('New', 3, 0.8, 0.9, 0, 0, 0), 'max_words must be None or an integer from 1'), # 0 is not "no limit": as in the CLI
+    (('New', 3, 0.8, 0.9, 0, 0, 0), 'Max words must be empty or an integer from 1'), # 0 is not "no limit": as in the CLI
     (('New', 3, 0.8, 0.9, 0, 10, 1e20), 'seed must be an integer from 0 to 4,294,967,295'),
     (('New', 3, 0.8, 0.9, 0, 10, 2**64), 'seed must be an integer from 0 to 4,294,967,295'),
 ])
@@ -227,7 +227,7 @@ def test_write_offers_word_models(app_models):
     assert write_models(Handlers(app_models).lms) == ['headlines']
 
 @pytest.mark.parametrize('kw, msg', [(dict(seed=99_999_999_999), 'seed must be an integer from 0 to'),
-                                     (dict(min_words=20, max_words=5), 'min_words (20) must not exceed max_words (5)')])
+                                     (dict(min_words=20, max_words=5), 'Min words (20) must not exceed Max words (5)')])
 def test_settings_refuse_what_generate_refuses(app_models, kw, msg):
     "The settings panel shows a seed and a command only for a request generate accepts (it showed them for a failed one)"
     from toolkit.app import Handlers

@@ -109,3 +109,23 @@ def test_tag_tab_in_browser(page, app_url, tmp_path):
     expect(page.locator('#tag-table')).to_contain_text('boat')
     expect(page.locator('#tag-words')).to_contain_text('boat')
     page.screenshot(path=tmp_path/'tag.png', full_page=True)
+
+def test_generate_again_while_generating(page, app_url):
+    """Generate clicked again while a request ran: the page showed the second request's seed and command over the first
+    request's headlines, and the second's never came. The page ends showing the texts its command makes"""
+    from gradio_client import Client
+    from playwright.sync_api import expect
+    page.goto(app_url)
+    count = page.locator('#headlines-n input[type=number]')
+    count.fill('100'); count.press('Enter')
+    page.locator('#headlines-generate').click()
+    page.wait_for_timeout(150)
+    page.locator('#headlines-generate').click()
+    out = page.locator('#headlines-out textarea')
+    expect(out).to_have_value(re.compile(r'^[^\n]+(\n[^\n]+){99}$'), timeout=60_000)
+    page.wait_for_timeout(3000) # the second request, if any, has run
+    seed = int(re.search(r'Seed (\d+)', page.locator('#headlines-settings').inner_text()).group(1))
+    c = Client(app_url, verbose=False)
+    try: again = c.predict('', 100, 0.8, 0.9, 4, 15, seed, True, api_name='/headlines')
+    finally: c.close()
+    assert out.input_value() == again

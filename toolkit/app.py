@@ -153,13 +153,14 @@ APP_WORDS = [ # the API's words in the errors the page shows, and what the page 
     ('raise the temperature or top_p', 'raise the temperature or Top-p'),
     ('ask for fewer samples or turn distinct off', "ask for fewer ('How many')"),
     ('turn novel off', "untick 'Only new'"),
+    ('min_words', 'Min words'), ('max_words', 'Max words'), ('must be None or an integer', 'must be empty or an integer'),
 ]
 
 def _user_error(e:Exception)->gr.Error:
     # the page shows it; the server's console gets no traceback (bad input is the user's to fix, not a fault)
     msg = str(e)
     for api, page in APP_WORDS: msg = msg.replace(api, page)
-    return gr.Error(msg.encode('utf-8', 'replace').decode('utf-8'), print_exception=False)
+    return gr.Error(msg.encode('utf-8', 'replace').decode('utf-8'), print_exception=False, duration=None) # until closed
 
 def user_errors(f):
     "Turn the `ValueError`s of a handler (a generator too) into a `gr.Error` the page shows (valid UTF-8 always)"
@@ -583,7 +584,8 @@ def card_summary(
     card = public_card(card)
     what = _md(card.get('title') or {'generate': 'Language model', 'tag': 'Tagger'}.get(card.get('task'), 'Classifier'))
     pre = card.get('pretrained') or {}
-    start = (f"fine-tuned from the pretrained English model ({pre['tokens_seen']/1e6:.0f}M tokens of English)"
+    chunks = f"after {pre['chunks']} pretraining chunks, " if pre.get('chunks') else ''
+    start = (f"fine-tuned from the pretrained English model ({chunks}{pre['tokens_seen']/1e6:.0f}M tokens of English)"
              if pre.get('tokens_seen') else 'trained from scratch')
     n, unit = card.get('n_texts', card.get('n_sents')), 'sentences' if card.get('task') == 'tag' else 'texts'
     data = f" on {n:,} {unit} of `{card['corpus']}`" if n and card.get('corpus') else ''
@@ -602,8 +604,8 @@ SCORE_EXAMPLES = ['New study finds coffee may help your heart', 'Heart your help
                   'Scientists say the moon is made of cheese']
 CLASSIFY_EXAMPLES = ['A gripping, beautifully acted film that stays with you', 'Dull, overlong and never once funny',
                      'Kowalczyk', 'Scientists say coffee may help you live longer']
-TAG_EXAMPLES = ['The old man the boat.', 'Time flies like an arrow; fruit flies like a banana.',
-                "She didn't book the flight, but he'll book it tomorrow.", 'Scientists say coffee may help you live longer.']
+TAG_EXAMPLES = ['Scientists say coffee may help you live longer.', "She didn't book the flight, but he'll book it tomorrow.",
+                'Time flies like an arrow; fruit flies like a banana.', 'The old man the boat.'] # a garden path: hard
 
 def _summary(h:Handlers, kind:str):
     "The model `kind`'s one-line summary (`card_summary`), under its output"
@@ -635,10 +637,14 @@ def _headlines_tab(h:Handlers):
         gr.Examples([[e] for e in HEADLINE_EXAMPLES], [prompt], label='Starts to try')
         used = gr.Number(value=-1, precision=0, label='Seed', visible=False) # the seed a request runs with
         form = [prompt, n, temp, top_p, min_w, max_w, seed, novel, style]
-        ev = btn.click(h.headlines_settings, form, [used, settings], validator=validator(h.headlines_settings, form),
-                       api_name=False, concurrency_id='settings', concurrency_limit=GEN_CONCURRENCY
-                       ).success(h.headlines_stream, [prompt, n, temp, top_p, min_w, max_w, used, novel, style], out,
-                                 api_name='headlines', concurrency_id='headlines', concurrency_limit=GEN_CONCURRENCY)
+        # Generate (or Enter in the prompt) again while one runs: the last request's headlines follow the first's
+        # (Gradio's default drops a trigger while the event runs, and the page showed the command of texts never made)
+        ev = gr.on([btn.click, prompt.submit], h.headlines_settings, form, [used, settings],
+                   validator=validator(h.headlines_settings, form), api_name=False, concurrency_id='settings',
+                   concurrency_limit=GEN_CONCURRENCY
+                   ).success(h.headlines_stream, [prompt, n, temp, top_p, min_w, max_w, used, novel, style], out,
+                             api_name='headlines', concurrency_id='headlines', concurrency_limit=GEN_CONCURRENCY,
+                             trigger_mode='always_last')
         stop.click(None, None, None, cancels=[ev], api_name=False)
 
 def _style_input(cats:list|None):
@@ -683,10 +689,11 @@ def _names_tab(h:Handlers):
         else: gr.Examples([[s] for _,s in NAME_EXAMPLES], [start], label='Starts to try')
         used = gr.Number(value=-1, precision=0, label='Seed', visible=False)
         form = [start, n, temp, seed, origin, novel]
-        ev = btn.click(h.names_settings, form, [used, settings], validator=validator(h.names_settings, form),
-                       api_name=False, concurrency_id='settings', concurrency_limit=GEN_CONCURRENCY
-                       ).success(h.names_stream, [start, n, temp, used, origin, novel], [out, table], api_name='names',
-                                 concurrency_id='names', concurrency_limit=GEN_CONCURRENCY)
+        ev = gr.on([btn.click, start.submit], h.names_settings, form, [used, settings],
+                   validator=validator(h.names_settings, form), api_name=False, concurrency_id='settings',
+                   concurrency_limit=GEN_CONCURRENCY
+                   ).success(h.names_stream, [start, n, temp, used, origin, novel], [out, table], api_name='names',
+                             concurrency_id='names', concurrency_limit=GEN_CONCURRENCY, trigger_mode='always_last')
         stop.click(None, None, None, cancels=[ev], api_name=False)
 
 def write_models(
@@ -745,7 +752,7 @@ def _score_tab(h:Handlers):
             with gr.Column():
                 marks = gr.HighlightedText(label='How surprising each piece was (darker: more)', show_legend=False,
                                            elem_id='score-pieces')
-                summary = gr.Markdown(elem_id='score-summary')
+                summary = gr.Markdown(label='summary', elem_id='score-summary')
         gr.Examples([[e] for e in SCORE_EXAMPLES], [text], label='Texts to try')
         kw = dict(validator=validator(h.score_check, [text, model]), concurrency_id='score',
                   concurrency_limit=GEN_CONCURRENCY)
@@ -768,7 +775,7 @@ def _tag_tab(h:Handlers):
                 marks = gr.HighlightedText(label='Parts of speech', show_legend=False, color_map=TAG_COLORS,
                                            combine_adjacent=False, elem_id='tag-words')
                 table = gr.Dataframe(label='Each word, its tag and how sure the tagger is', elem_id='tag-table',
-                                     interactive=False)
+                                     headers=['word', 'tag', 'meaning', 'probability'], interactive=False)
         gr.Examples([[e] for e in TAG_EXAMPLES], [text], label='Sentences to try')
         kw = dict(validator=validator(h.tag_check, [text, model]), concurrency_id='tag',
                   concurrency_limit=GEN_CONCURRENCY)
