@@ -697,3 +697,15 @@ def test_a_copy_of_a_copy_replaces_the_earlier_predictions(tmp_path):
     assert awd('classify', 'origin', '--csv', tmp_path/'a.csv', '--out', tmp_path/'b.csv')[0] == 0
     cols = pd.read_csv(tmp_path/'b.csv').columns.tolist()
     assert 'prob_fresh' not in cols and 'prob_Russian' in cols and cols.count('pred_label') == 1
+
+def test_write_offers_punctuation_glued_to_the_last_word():
+    """The Write tab offered only whole words after a space: after 'The New Old Age Blog' (':' in 5 of 5 samples) every
+    choice was under 0.1%, a dead end"""
+    from toolkit.app import Handlers
+    lm = load_model('headlines')
+    (w, p), *_ = lm.next_words('The New Old Age Blog', k=5)
+    assert w == ':' and p > 0.5
+    assert all(x.word[0].isalnum() for x in lm.next_words('The New Old Age Blog ', k=5)) # after a space: words only
+    assert [x.word for x in lm.next_words('Why you should', k=3)] == ['be', 'have', 'get'] # as the README shows
+    text, _ = Handlers({'headlines': lm}).pick('The New Old Age Blog', ':', 'headlines')
+    assert text == 'The New Old Age Blog:'

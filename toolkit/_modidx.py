@@ -44,6 +44,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                              'toolkit.app._md': ('app.html#_md', 'toolkit/app.py'),
                              'toolkit.app._models_tab': ('app.html#_models_tab', 'toolkit/app.py'),
                              'toolkit.app._names_tab': ('app.html#_names_tab', 'toolkit/app.py'),
+                             'toolkit.app._no_command': ('app.html#_no_command', 'toolkit/app.py'),
                              'toolkit.app._novel_box': ('app.html#_novel_box', 'toolkit/app.py'),
                              'toolkit.app._num': ('app.html#_num', 'toolkit/app.py'),
                              'toolkit.app._origin_input': ('app.html#_origin_input', 'toolkit/app.py'),

@@ -433,7 +433,7 @@ class Handlers:
         "The text with the clicked word added, and the choices after it"
         if not word: return gr.skip(), gr.skip()
         text = _text(text, 'text', MAX_APP_PROMPT).strip()
-        text = f'{text} {word}' if text else word
+        text = f'{text}{"" if not word[0].isalnum() else " "}{word}' if text else word # ':' is glued to the word before
         return text, self.suggest(text, model)
 
     def classify_check(self, text='')->str:
@@ -645,7 +645,12 @@ def _headlines_tab(h:Handlers):
                    ).success(h.headlines_stream, [prompt, n, temp, top_p, min_w, max_w, used, novel, style], out,
                              api_name='headlines', concurrency_id='headlines', concurrency_limit=GEN_CONCURRENCY,
                              trigger_mode='always_last')
+        ev.failure(_no_command, None, settings, api_name=False) # no 'same headlines again' for headlines never made
         stop.click(None, None, None, cancels=[ev], api_name=False)
+
+def _no_command()->str:
+    "What the settings panel says after a request that failed: nothing to make again"
+    return '*Nothing was made: the message at the top right says why.*'
 
 def _style_input(cats:list|None):
     "An outlet dropdown for a headlines model trained with categories (`awd train headlines --category-col source`)"
@@ -694,6 +699,7 @@ def _names_tab(h:Handlers):
                    concurrency_limit=GEN_CONCURRENCY
                    ).success(h.names_stream, [start, n, temp, used, origin, novel], [out, table], api_name='names',
                              concurrency_id='names', concurrency_limit=GEN_CONCURRENCY, trigger_mode='always_last')
+        ev.failure(_no_command, None, settings, api_name=False)
         stop.click(None, None, None, cancels=[ev], api_name=False)
 
 def write_models(

@@ -1008,7 +1008,9 @@ def _word_masks(info:VocabInfo, dev)->tuple:
         first = info.word_start & torch.tensor([alnum(p[1:]) for p in v])
         cont = torch.tensor([not p.startswith('▁') and alnum(p) and p.lstrip('▁') not in SPECIAL_TOKS for p in v])
         bound = ~cont & ~info.never | info.end # anything else ends the word: a space, punctuation, the end
-        info._word_masks = (first, info.case.clone(), bound, cont, info.space.clone())
+        glued = torch.tensor([not p.startswith('▁') and bool(p) and not p[0].isalnum() and not p[0].isspace()
+                              and p not in SPECIAL_TOKS for p in v]) & ~info.never # ':' after 'Blog', ',' '?' '.'
+        info._word_masks = (first, info.case.clone(), bound, cont, info.space.clone(), glued)
     return tuple(m.to(dev) for m in info._word_masks)
 
 @torch.inference_mode()
@@ -1020,7 +1022,7 @@ def next_words(
     beam:int=64, # unfinished words kept at each step
     max_pieces:int=24, # pieces of a word at most
 )->list[NextWord]:
-    "The `k` most likely next words after `prompt`, with their probabilities, most likely first"
+    "The `k` most likely next words after `prompt` (or punctuation glued to its last word), with their probabilities, most likely first"
     _check_forward(learn)
     check_text(prompt, 'prompt')
     if len(prompt) > MAX_PROMPT_CHARS: raise ValueError(f"the prompt is {len(prompt):,} characters long; at most {MAX_PROMPT_CHARS:,}")
@@ -1028,13 +1030,18 @@ def next_words(
     _need_category(learn, category)
     info, model = vocab_info(learn), learn.model
     dev, step = next(model.parameters()).device, _stepper(model)
-    first, case, bound, cont, space = _word_masks(info, dev)
+    first, case, bound, cont, space, glued = _word_masks(info, dev)
     follow = torch.stack([cont, first | space, cont]) # what may come next: in a word, after a case mark, after a bare space
     ids = info.ids(prompt_pieces(learn, prompt, category))
     with eval_mode(model):
         hidden = _read_state(model, ids[:-1], get_start_state(learn))
         logits, hidden = step(torch.tensor(ids[-1:], device=dev), hidden)
         lp = logits.log_softmax(-1)
+        words = {} # punctuation glued to the prompt's last word (no space before it) is a next "word" too: 'Blog' -> ':'
+        if prompt and not prompt[-1].isspace() and bool(glued.any()):
+            for i in lp[0].masked_fill(~glued, -math.inf).topk(min(k, int(glued.sum()))).indices.tolist():
+                w = _clean([info.vocab[i]]).strip()
+                if w: words[w] = words.get(w, 0.) + math.exp(float(lp[0, i]))
         # the beam: each unfinished word's pieces, log-probability, and kind: 0 a word, 1 a case mark, 2 a bare space
         # (a character model spells a word as a space, then its letters)
         kind = lambda i: 1 if case[i] else 2 if space[i] else 0
@@ -1042,7 +1049,6 @@ def next_words(
         top = lp[0].masked_fill(~can, -math.inf).topk(min(beam, int(can.sum())))
         items = [([int(i)], float(s), kind(i)) for s, i in zip(top.values.tolist(), top.indices.tolist())]
         parent = torch.zeros(len(items), dtype=torch.long, device=dev)
-        words = {}
         for _ in range(max_pieces):
             if not items: break
             x = torch.tensor([it[0][-1] for it in items], device=dev)
