@@ -536,6 +536,7 @@ def test_classifier_refuses_a_text_it_cannot_read(tmp_path):
     sent, orig = h.classify('10/10!!! Loved it.')
     assert set(sent) == {'fresh', 'rotten'} and 'unknown to this model' in orig
     with pytest.raises(Exception, match='unknown pieces'): Handlers({'origin': origin}).classify('Жуков')
+    with pytest.raises(Exception, match='unknown pieces'): h.classify('这部电影很好看') # none can: said once
     # a model from scratch on a few words has whole-word pieces only: its own words are read, a new one is not
     df = pd.DataFrame({'text': ['terrible cat movie', 'great dog film', 'terrible dog movie', 'great cat film']*40,
                        'label': ['neg', 'pos', 'neg', 'pos']*40})

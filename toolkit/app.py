@@ -452,6 +452,8 @@ class Handlers:
             except ValueError as e:
                 if len(self.classifiers) == 1 or isinstance(e, Busy): raise
                 futs[kind] = e
+        refused = [f for f in futs.values() if isinstance(f, ValueError)]
+        if len(refused) == len(futs): raise refused[0] # no classifier can read it: the reason, once
         out = []
         for kind, fut in futs.items():
             if isinstance(fut, ValueError): out.append('(most of these characters are unknown to this model)'); continue
