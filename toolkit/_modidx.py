@@ -133,6 +133,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'toolkit.classify._lm_votes': ('classify.html#_lm_votes', 'toolkit/classify.py'),
                                   'toolkit.classify._members': ('classify.html#_members', 'toolkit/classify.py'),
                                   'toolkit.classify._probs': ('classify.html#_probs', 'toolkit/classify.py'),
+                                  'toolkit.classify._table': ('classify.html#_table', 'toolkit/classify.py'),
                                   'toolkit.classify._task_lm': ('classify.html#_task_lm', 'toolkit/classify.py'),
                                   'toolkit.classify._train_direction': ('classify.html#_train_direction', 'toolkit/classify.py'),
                                   'toolkit.classify._unreadable_message': ('classify.html#_unreadable_message', 'toolkit/classify.py'),

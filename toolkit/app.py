@@ -450,7 +450,7 @@ class Handlers:
         for kind in self.classifiers:
             try: futs[kind] = self.batchers[kind].submit([text])
             except ValueError as e:
-                if len(self.classifiers) == 1 or isinstance(e, Busy): raise
+                if isinstance(e, Busy): raise
                 futs[kind] = e
         refused = [f for f in futs.values() if isinstance(f, ValueError)]
         if len(refused) == len(futs): raise refused[0] # no classifier can read it: the reason, once

@@ -13,7 +13,7 @@ from fastai.learner import Learner
 from .core import check_arg, is_int
 from .tokenize import check_text
 from .generate import gen_request, row_output, vocab_info, RunningBatch, _check_forward
-from .classify import predict_texts, check_readable
+from .classify import check_readable, _table
 
 
 # %% auto #0
@@ -241,7 +241,7 @@ class ClassifyBatcher:
             take = [(t, f) for t, f in take if f.set_running_or_notify_cancel()]
             if not take: continue
             self.stats['passes'] += 1; self.stats['requests'] += len(take); self.stats['texts'] += n
-            try: res = predict_texts(self.learn, [t for ts,_ in take for t in ts])
+            try: res = _table(self.learn, [t for ts,_ in take for t in ts]) # each request's texts checked at submit
             except Exception as e:
                 for _, f in take: f.set_exception(e)
                 continue

@@ -469,7 +469,8 @@ def train_classifier(
     if 'is_valid' not in df.columns: # one split for every direction and member
         df = split_df(df, valid_pct=valid_pct, seed=seed, group_col=group_col)
     # the classes of each side of the split, and the batch (of a preset's own), now: not after the language model
-    _check_split(_labelled_split(df, text_col, label_col, 'drop'), ifnone(bs, 1 if lm is not None else get_preset(preset)['bs']))
+    _check_split(_labelled_split(df, text_col, label_col, 'drop'),
+                 ifnone(bs, 1 if lm is not None else get_preset(preset)['bs']))
     res = [_train_direction(df, a, **d) for d in directions]
     res = res[0] if len(res) == 1 else _ensemble([l for r in res for l in _members(r)], [r.awd.lm for r in res])
     return _ensemble(_members(res) + vote, vote) if vote else res
@@ -539,12 +540,17 @@ def predict_texts(
     bs:int=128, # texts per batch
 )->pd.DataFrame: # `label`, `prob` (of that label), and `prob_<class>` for each class, one row per text
     "Classify `texts` in one batched pass"
-    classes = classes_of(learn)
+    classes_of(learn) # not a classifier: said first
     texts = check_texts(texts, 'learn.predict(text)', empty='enter a text to classify')
     check_arg('bs', bs, is_int(bs) and 1 <= bs <= 4096, 'an integer from 1 to 4096')
+    check_readable(learn, texts)
+    return _table(learn, texts, bs)
+
+def _table(learn, texts:list[str], bs:int=128)->pd.DataFrame:
+    "`predict_texts`'s table for texts already checked (a file's rows, a batcher's requests: each checked once)"
+    classes = classes_of(learn)
     cols = ['label', 'prob'] + [f'prob_{c}' for c in classes]
     if not texts: return pd.DataFrame(columns=cols)
-    check_readable(learn, texts)
     probs = _probs(learn, texts, bs)
     res = pd.DataFrame(probs.numpy(), columns=cols[2:])
     res.insert(0, 'prob', probs.max(1).values.numpy())
@@ -571,6 +577,7 @@ def predict_csv(
 )->Path:
     "Write a copy of `src` with columns `pred_label`, `pred_prob` and `prob_<class>`, atomically"
     classes = classes_of(learn)
+    check_arg('bs', bs, is_int(bs) and 1 <= bs <= 4096, 'an integer from 1 to 4096')
     c = read_to_copy(src, out, text_col, '.pred.csv', 'predict_texts')
     keep = c.keep.copy()
     texts, rows = c.texts[keep].str.strip().tolist(), c.texts.index[keep]
@@ -580,7 +587,7 @@ def predict_csv(
         s = 's'[:len(gone) > 1]
         warnings.warn(f"{len(gone)} row{s} left unlabelled, read mostly as unknown pieces by this model (row{s} "
                       f"{', '.join(map(str, gone[:10]))}{', ...' if len(gone) > 10 else ''})")
-    pred = predict_texts(learn, c.texts[keep].str.strip().tolist(), bs=bs)
+    pred = _table(learn, c.texts[keep].str.strip().tolist(), bs) # read and checked above
     pred.index = c.texts.index[keep] # a blank row stays unlabelled
     df = c.df
     if 'pred_label' in df.columns: # a copy of a copy: the earlier predictions go (another model's prob_ columns too)

@@ -156,10 +156,10 @@ def _check_extra_fields(text:str, kw:dict, path:Path):
     """Refuse a row with something in fields past the header's (a text with an unquoted comma: pandas would read
     the first field as the row's name, or drop the last); empty ones, a separator ending every row as some
     exports write, are dropped"""
-    rows = csv.reader(io.StringIO(text, newline=''), delimiter=kw['sep'], quoting=kw.get('quoting', csv.QUOTE_MINIMAL))
-    try: n, i = len(next(rows, [])), 0
-    except csv.Error as e: raise ValueError(f"{path}: not a valid file ({e})") from None
-    for r in _rows(rows, path):
+    rows = _rows(csv.reader(io.StringIO(text, newline=''), delimiter=kw['sep'],
+                            quoting=kw.get('quoting', csv.QUOTE_MINIMAL)), path)
+    n, i = len(next(rows, [])), 0
+    for r in rows:
         if not r: continue # a blank line is no row (pandas skips it too)
         if any(f.strip() for f in r[n:]):
             sep = 'a tab' if kw['sep'] == '\t' else 'a comma'

@@ -481,9 +481,8 @@ class TaggerLearner(Learner):
         coarse:dict|Callable|None=None, # each tag's coarser tag: each word gets the coarse tag whose tags' probabilities add up highest
     )->list[list[Tagged]]:
         "Tag `texts` in one batched pass: for each, its words with their tags and probabilities"
-        if isinstance(texts, str): _text_words(texts) # the error, before the others
-        check_arg('bs', bs, is_int(bs) and 1 <= bs <= 4096, 'an integer from 1 to 4096')
         words = _text_words(texts)
+        check_arg('bs', bs, is_int(bs) and 1 <= bs <= 4096, 'an integer from 1 to 4096')
         sents = _forms(words, getattr(self.dls, 'quotes', 'brown')) # a tagger trained on Brown reads its `` and ''
         out = _tag_batches(self, sents, bs, coarse) if words else []
         return [[Tagged(w.text, t, p, w.start, w.end) for w, t, p in zip(ws, *o)] for ws, o in zip(words, out)]
