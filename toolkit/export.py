@@ -304,10 +304,9 @@ class PlaceholderData(Callback):
     "A loaded model's DataLoaders hold two placeholder texts: training or validating on them is refused, not done"
     order = -100
     def before_train(self): self._refuse('train it') # (before_fit comes in get_preds too)
-    def before_validate(self): # `get_preds` validates a copy of a loader (`dl.new()`): the same placeholder texts
+    def before_validate(self): # a loader over the placeholder texts: `validate`'s, or `get_preds`'s copy (`dl.new()`)
         dls = self.learn.dls
-        if getattr(self.dl, 'placeholder', False) or getattr(dls, 'placeholder', False) and any(
-                getattr(self.dl, 'dataset', None) is getattr(d, 'dataset', False) for d in dls.loaders):
+        if getattr(dls, 'placeholder', False) and any(getattr(self.dl, 'dataset', None) is d.dataset for d in dls.loaders):
             self._refuse('validate it or get its predictions')
     def _refuse(self, what:str):
         if getattr(self.learn.dls, 'placeholder', False):
@@ -318,8 +317,7 @@ class PlaceholderData(Callback):
 
 def _placeholder(dls):
     "`dls`, marked as placeholders (see `PlaceholderData`)"
-    dls.placeholder = True
-    for dl in dls.loaders: dl.placeholder = True
+    dls.placeholder = True # (its loaders are known by their datasets: a copy of one keeps it)
     return dls
 
 def _stub_dls(config:dict, tok:SPTokenizer):

@@ -24,6 +24,14 @@ def _keys(words:list[str], k:int)->list[str]:
     "What a text adds to the fingerprint: its whole word sequence, and its k-word windows"
     return ['T ' + ' '.join(words)] + ['G ' + ' '.join(words[i:i+k]) for i in range(len(words) - k + 1)]
 
+def _text_keys(texts, k:int)->tuple[set, int]:
+    "The keys of `texts` (each whole text and its `k`-word windows), and how many texts had words"
+    keys, n = set(), 0
+    for t in texts:
+        w = words_of(str(t))
+        if w: keys.update(_keys(w, k)); n += 1
+    return keys, n
+
 class Fingerprint:
     "Hashed word n-grams of training texts in a Bloom filter: which generated texts copy them"
     def __init__(self, bits:np.ndarray, n_hashes:int, k:int=4, n_items:int=0, n_texts:int=0,
@@ -40,34 +48,30 @@ class Fingerprint:
         max_overlap_ratio:float=0.7, max_overlap_total:int=15, # markovify's limits on a copied run
     )->Fingerprint:
         "The fingerprint of `texts`"
-        keys, n = set(), 0
-        for t in texts:
-            w = words_of(str(t))
-            if w: keys.update(_keys(w, k)); n += 1
+        keys, n = _text_keys(texts, k)
         m = int(min(max_bytes*8, max(2**13, 2**math.ceil(math.log2(max(1, len(keys))*bits_per_item)))))
         fp = cls(np.zeros(m//8, dtype=np.uint8), max(1, round(bits_per_item*math.log(2))), k, len(keys), n,
                  max_overlap_ratio, max_overlap_total)
-        if keys:
-            pos = fp._positions(list(keys)).ravel()
-            np.bitwise_or.at(fp.bits, pos >> 3, (1 << (pos & 7)).astype(np.uint8))
+        fp._set(list(keys))
         return fp
 
     def add(self,
         texts, # more texts (an iterable of strings)
     )->Fingerprint:
         "A copy of this fingerprint with `texts` added, in a filter of the same size (`fpr` says what that costs)"
-        keys, n = set(), 0
-        for t in texts:
-            w = words_of(str(t))
-            if w: keys.update(_keys(w, self.k)); n += 1
+        keys, n = _text_keys(texts, self.k)
         keys = list(keys)
         new = [k for k, seen in zip(keys, self.has(keys)) if not seen]
         fp = Fingerprint(self.bits.copy(), self.n_hashes, self.k, self.n_items + len(new), self.n_texts + n,
                          self.max_overlap_ratio, self.max_overlap_total)
-        if new:
-            pos = fp._positions(new).ravel()
-            np.bitwise_or.at(fp.bits, pos >> 3, (1 << (pos & 7)).astype(np.uint8))
+        fp._set(new)
         return fp
+
+    def _set(self, keys:list[str]):
+        "Add `keys` to the filter, in place"
+        if not keys: return
+        pos = self._positions(keys).ravel()
+        np.bitwise_or.at(self.bits, pos >> 3, (1 << (pos & 7)).astype(np.uint8))
 
     @property
     def m(self)->int: return len(self.bits)*8
