@@ -32,7 +32,7 @@ def test_names_endpoint(client):
     assert all(0 <= r[1] <= 1 and 0 < r[3] <= 1 and r[2] in CATS for r in table['data'])
 
 @pytest.mark.parametrize('origin, msg', [('', 'choose an origin: one of Arabic'),
-                                         ('Klingon', "unknown category 'Klingon'")])
+                                         ('Klingon', "unknown origin 'Klingon': one of Arabic")])
 def test_names_bad_origin(origin, msg, app_models):
     "An empty or unknown origin is a clear error (through the handler: the dropdown itself only offers the origins)"
     from toolkit.app import Handlers
@@ -381,3 +381,16 @@ def test_default_names_of_the_wrong_shape(tmp_path):
     shutil.copytree(ship['sentiment'], tmp_path/'b'/'origin')
     with pytest.raises(ValueError, match=r"origin classifies into fresh, rotten, not the names model's origins \(Arabic, "):
         app_models(tmp_path/'b', train_missing=False)
+
+def test_names_errors_name_the_starting_letters(app_models):
+    "The Names tab's errors said 'the prompt' (its field is 'Starting letters') and took 200 of them (names have 20 at most)"
+    from toolkit.app import Handlers, validator
+    h = Handlers(app_models)
+    msg = 'the starting letters are 21 characters long; the app takes at most 20'
+    with pytest.raises(Exception, match=msg): h.names_settings('K'*21, 3, 0.8, 1, 'Russian')
+    import gradio as gr
+    start = gr.Textbox(label='Starting letters (optional)')
+    with gr.Blocks(): form = [gr.Number(label='How many'), start]
+    checks = validator(lambda n, s: h.names_settings(s, n, 0.8, 1, 'Russian'), form)(3, 'K'*21)
+    assert [c['is_valid'] for c in checks] == [True, False] and msg in checks[1]['message'] # shown under its field
+    assert h.names('k', 3, 0.8, 1, ' russian ')[0].count('\n') == 2 # an origin's case and spaces do not matter

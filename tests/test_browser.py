@@ -130,3 +130,44 @@ def test_generate_again_while_generating(page, app_url):
     try: again = c.predict('', 100, 0.8, 0.9, 4, 15, seed, True, api_name='/headlines')
     finally: c.close()
     assert out.input_value() == again
+
+def test_stop_says_the_list_is_short(page, app_url, monkeypatch):
+    """Stop in the middle of 100 headlines: the settings panel said "Nothing was made: the message at the top right says
+    why" (Gradio ends a cancelled event as a failed one), and there was no message"""
+    import time
+    from playwright.sync_api import expect
+    from toolkit.app import Handlers
+    stream = Handlers._stream
+    def slow(self, kind, **kw): # the tiny test models make 100 headlines faster than a click: one every 0.1 s here
+        for texts in stream(self, kind, **kw): pass
+        for i in range(1, len(texts) + 1):
+            time.sleep(0.1)
+            yield texts[:i]
+    monkeypatch.setattr(Handlers, '_stream', slow) # the app is served from this process
+    page.goto(app_url)
+    count = page.locator('#headlines-n input[type=number]')
+    count.fill('100'); count.press('Enter')
+    page.locator('#headlines-generate').click()
+    out = page.locator('#headlines-out textarea')
+    expect(out).to_have_value(re.compile(r'^[^\n]+\n'), timeout=60_000) # the first headlines have come
+    page.locator('#headlines-stop').click()
+    settings = page.locator('#headlines-settings')
+    expect(settings).to_contain_text('Stopped before all 100 were made: the command below makes them all')
+    assert len(out.input_value().splitlines()) < 100
+    expect(settings).to_contain_text('awd generate headlines -n 100')
+    page.locator('#headlines-generate').click() # a new request: its own settings, without the note
+    expect(settings).not_to_contain_text('Stopped', timeout=60_000)
+
+def test_names_that_cannot_be_made_say_so(page, app_url):
+    "A request that fails after its command was shown (100 new names at temperature 0.05): no command, and why"
+    from playwright.sync_api import expect
+    page.goto(app_url)
+    page.get_by_role('tab', name='Names').click()
+    for field, value in (('names-n', '100'), ('names-temp', '0.05')):
+        box = page.locator(f'#{field} input[type=number]')
+        box.fill(value); box.press('Enter')
+    page.locator('#names-start textarea').fill('K')
+    page.locator('#names-generate').click()
+    expect(page.locator('#names-settings')).to_contain_text('Nothing was made: the message at the top right says why',
+                                                            timeout=60_000)
+    expect(page.get_by_text('no sample without a repeat of another sample')).to_be_visible()

@@ -27,13 +27,13 @@ from .lm import check_device, get_tokenizer
 from .recipes import DEFAULT_MODELS, APP_MODELS, TINY_APP
 
 # %% auto #0
-__all__ = ['MAX_APP_PROMPT', 'MAX_APP_N', 'MAX_TEXT_CHARS', 'MAX_QUEUE', 'MAX_UPLOAD', 'APP_WORDS', 'UNCHECKED', 'TAG_NAMES',
-           'TAG_COLORS', 'ORIGIN_COLS', 'MAX_WAITING', 'STREAM_EVERY', 'SUGGESTIONS', 'ANY_STYLE', 'GEN_CONCURRENCY',
-           'HEADLINE_EXAMPLES', 'NAME_EXAMPLES', 'SCORE_EXAMPLES', 'CLASSIFY_EXAMPLES', 'TAG_EXAMPLES', 'app_device',
-           'ensure_models', 'load_models', 'tiny_models', 'user_errors', 'validator', 'open_validators', 'public_card',
-           'learner_card', 'shown_pieces', 'settings_markdown', 'Handlers', 'card_markdown', 'card_summary',
-           'write_models', 'quiet_checks', 'build_app', 'check_models_dir', 'app_models', 'start_app', 'launch',
-           'serve']
+__all__ = ['MAX_APP_PROMPT', 'MAX_APP_N', 'MAX_NAME_START', 'MAX_TEXT_CHARS', 'MAX_QUEUE', 'MAX_UPLOAD', 'APP_WORDS', 'UNCHECKED',
+           'TAG_NAMES', 'TAG_COLORS', 'ORIGIN_COLS', 'MAX_WAITING', 'STREAM_EVERY', 'SUGGESTIONS', 'ANY_STYLE',
+           'GEN_CONCURRENCY', 'HEADLINE_EXAMPLES', 'NAME_EXAMPLES', 'SCORE_EXAMPLES', 'CLASSIFY_EXAMPLES',
+           'TAG_EXAMPLES', 'app_device', 'ensure_models', 'load_models', 'tiny_models', 'user_errors', 'validator',
+           'open_validators', 'public_card', 'learner_card', 'shown_pieces', 'settings_markdown', 'Handlers',
+           'card_markdown', 'card_summary', 'write_models', 'quiet_checks', 'build_app', 'check_models_dir',
+           'app_models', 'start_app', 'launch', 'serve']
 
 # %% ../nbs/10_app.ipynb #c005
 def app_device()->str:
@@ -118,6 +118,7 @@ def tiny_models(
 
 # %% ../nbs/10_app.ipynb #c018
 MAX_APP_PROMPT, MAX_APP_N = 200, 100 # characters of a prompt typed in the app; samples per request
+MAX_NAME_START = 20 # starting letters of a name (the longest names in the names corpus have 20)
 MAX_TEXT_CHARS = 5000 # characters of a text to classify
 MAX_QUEUE, MAX_UPLOAD = 256, '1kb' # requests waiting in the queue; uploads (the app has no file input)
 
@@ -129,17 +130,18 @@ def _int(v, name):
 
 def _text(v, name:str, limit:int)->str:
     "A text field's value: a string that SentencePiece can read (`check_text`), of at most `limit` characters"
-    v = '' if v is None else v
+    v, be = '' if v is None else v, 'are' if name.endswith('s') else 'is' # the prompt is; the starting letters are
     if isinstance(v, str) and len(v) > limit:
-        raise ValueError(f"the {name} is {len(v):,} characters long; the app takes at most {limit:,}")
+        raise ValueError(f"the {name} {be} {len(v):,} characters long; the app takes at most {limit:,}")
     try: return check_text(v, name)
     except ValueError:
         if not isinstance(v, str): raise # `check_text`'s own words: `name` must be a string
-        raise ValueError(f"the {name} is not valid text (it holds an unpaired surrogate)") from None
+        raise ValueError(f"the {name} {be} not valid text (it holds an unpaired surrogate)") from None
 
-def _gen_args(prompt, n, temperature, top_p=None, min_words=0, max_words=None, seed=None)->dict:
+def _gen_args(prompt, n, temperature, top_p=None, min_words=0, max_words=None, seed=None,
+              what:str='prompt', limit:int=MAX_APP_PROMPT)->dict:
     "Check a form's generation values and convert them; the rest is checked by `generate`, as for the API and CLI"
-    prompt, n = _text(prompt, 'prompt', MAX_APP_PROMPT), _int(n, 'how many')
+    prompt, n = _text(prompt, what, limit), _int(n, 'how many') # `what`: the prompt's field, as its errors name it
     if n is None or not 1 <= n <= MAX_APP_N: raise ValueError(f"how many must be from 1 to {MAX_APP_N}, got {n}")
     if temperature is None or temperature <= 0: raise ValueError(f"temperature must be above 0, got {temperature}")
     top_p = None if top_p is None or top_p >= 1 else float(top_p)
@@ -379,14 +381,16 @@ class Handlers:
                              ORIGIN_COLS[2]: res.label, ORIGIN_COLS[3]: p('prob')})
 
     def _name_args(self, start, n, temperature, seed, origin, novel)->dict:
-        kw = {**_gen_args(start, n, temperature, seed=seed), 'max_words': 3, 'max_tokens': 30,
+        kw = {**_gen_args(start, n, temperature, seed=seed, what='starting letters', limit=MAX_NAME_START),
+              'max_words': 3, 'max_tokens': 30,
               'novel': self._novel('names', novel)}
         del kw['top_p']
         kw['distinct'] = True # ten names, ten different ones
         cats = self.models['names'].awd.categories
         if cats:
             if not origin: raise ValueError(f"choose an origin: one of {', '.join(cats)}")
-            kw['category'] = {c.lower(): c for c in cats}.get(str(origin).strip().lower(), origin)
+            kw['category'] = {c.lower(): c for c in cats}.get(str(origin).strip().lower())
+            if kw['category'] is None: raise ValueError(f"unknown origin {origin!r}: one of {', '.join(cats)}")
         p = kw['prompt']
         if p[:1].islower() and kw.get('category') in cats: # 'k' for K-names, 'van' for van Dijk: as the model has them
             check_chars(self.lms['names'], p)
@@ -621,7 +625,7 @@ def _headlines_tab(h:Handlers):
                 prompt = gr.Textbox(label='Start with (optional)', placeholder='e.g. New study',
                                     elem_id='headlines-prompt')
                 n = gr.Slider(1, MAX_APP_N, value=10, step=1, label='How many', elem_id='headlines-n')
-                temp = gr.Slider(0.05, 2.0, value=0.8, step=0.05, label='Temperature')
+                temp = gr.Slider(0.05, 2.0, value=0.8, step=0.05, label='Temperature', elem_id='headlines-temp')
                 top_p = gr.Slider(0.05, 1.0, value=0.9, step=0.05, label='Top-p')
                 with gr.Row():
                     min_w = gr.Number(value=4, precision=0, label='Min words')
@@ -647,12 +651,24 @@ def _headlines_tab(h:Handlers):
                    ).success(h.headlines_stream, [prompt, n, temp, top_p, min_w, max_w, used, novel, style], out,
                              api_name='headlines', concurrency_id='headlines', concurrency_limit=GEN_CONCURRENCY,
                              trigger_mode='always_last')
-        ev.failure(_no_command, None, settings, api_name=False) # no 'same headlines again' for headlines never made
-        stop.click(None, None, None, cancels=[ev], api_name=False)
+        _stop_button(stop, [btn.click, prompt.submit], ev, n, settings)
 
 def _no_command()->str:
     "What the settings panel says after a request that failed: nothing to make again"
     return '*Nothing was made: the message at the top right says why.*'
+
+def _failed(stopped, n, settings:str):
+    "What the settings panel says after a request ended early: stopped (the command makes them all), or failed"
+    if not stopped: return _no_command()
+    if not settings or 'Stopped' in settings: return gr.skip()
+    return f'*Stopped before all {int(n)} were made: the command below makes them all.*\n\n{settings}'
+
+def _stop_button(stop, triggers:list, ev, n, settings):
+    "Stop cancels `ev`; the settings panel then says the list is short (Stop ends `ev` as a failure would)"
+    stopped = gr.Number(value=0, visible=False) # set in the page, at once: 1 by Stop, 0 by a new request
+    gr.on(triggers, None, None, stopped, js='() => 0', api_name=False, queue=False)
+    stop.click(None, None, stopped, js='() => 1', cancels=[ev], api_name=False, queue=False)
+    ev.failure(_failed, [stopped, n, settings], settings, api_name=False) # no command for texts never made
 
 def _style_input(cats:list|None):
     "An outlet dropdown for a headlines model trained with categories (`awd train headlines --category-col source`)"
@@ -679,7 +695,7 @@ def _names_tab(h:Handlers):
                 origin = _origin_input(h.models['names'].awd.categories)
                 start = gr.Textbox(label='Starting letters (optional)', placeholder='e.g. K', elem_id='names-start')
                 n = gr.Slider(1, MAX_APP_N, value=10, step=1, label='How many', elem_id='names-n')
-                temp = gr.Slider(0.05, 2.0, value=0.8, step=0.05, label='Temperature')
+                temp = gr.Slider(0.05, 2.0, value=0.8, step=0.05, label='Temperature', elem_id='names-temp')
                 seed = gr.Number(value=-1, precision=0, label='Seed (-1: random)')
                 novel = _novel_box(h, 'names', 'Only new names (redraw any that is a training name)')
                 with gr.Row():
@@ -701,8 +717,7 @@ def _names_tab(h:Handlers):
                    concurrency_limit=GEN_CONCURRENCY
                    ).success(h.names_stream, [start, n, temp, used, origin, novel], [out, table], api_name='names',
                              concurrency_id='names', concurrency_limit=GEN_CONCURRENCY, trigger_mode='always_last')
-        ev.failure(_no_command, None, settings, api_name=False)
-        stop.click(None, None, None, cancels=[ev], api_name=False)
+        _stop_button(stop, [btn.click, start.submit], ev, n, settings)
 
 def write_models(
     lms:dict, # the app's language models by name
