@@ -394,3 +394,15 @@ def test_names_errors_name_the_starting_letters(app_models):
     checks = validator(lambda n, s: h.names_settings(s, n, 0.8, 1, 'Russian'), form)(3, 'K'*21)
     assert [c['is_valid'] for c in checks] == [True, False] and msg in checks[1]['message'] # shown under its field
     assert h.names('k', 3, 0.8, 1, ' russian ')[0].count('\n') == 2 # an origin's case and spaces do not matter
+
+def test_api_page_examples(app_models):
+    "Gradio's API page showed /names called with 'Hello!!', which the names model refuses: each text field has its own"
+    from toolkit.app import build_app
+    demo = build_app(app_models)
+    try:
+        eps = demo.get_api_info()['named_endpoints']
+        ex = {name: [p['example_input'] for p in eps[name]['parameters'] if p['component'] == 'Textbox']
+              for name in ('/headlines', '/names', '/classify', '/score', '/tag')}
+    finally: demo.close()
+    assert ex == {'/headlines': ['New study'], '/names': ['K'], '/classify': ['Nakamura'], '/score': ['New study'],
+                  '/tag': ['The old man the boat']}, ex

@@ -61,6 +61,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                              'toolkit.app._user_error': ('app.html#_user_error', 'toolkit/app.py'),
                              'toolkit.app._with_lms': ('app.html#_with_lms', 'toolkit/app.py'),
                              'toolkit.app._write_tab': ('app.html#_write_tab', 'toolkit/app.py'),
+                             'toolkit.app.api_examples': ('app.html#api_examples', 'toolkit/app.py'),
                              'toolkit.app.app_device': ('app.html#app_device', 'toolkit/app.py'),
                              'toolkit.app.app_models': ('app.html#app_models', 'toolkit/app.py'),
                              'toolkit.app.build_app': ('app.html#build_app', 'toolkit/app.py'),

@@ -30,10 +30,10 @@ from .recipes import DEFAULT_MODELS, APP_MODELS, TINY_APP
 __all__ = ['MAX_APP_PROMPT', 'MAX_APP_N', 'MAX_NAME_START', 'MAX_TEXT_CHARS', 'MAX_QUEUE', 'MAX_UPLOAD', 'APP_WORDS', 'UNCHECKED',
            'TAG_NAMES', 'TAG_COLORS', 'ORIGIN_COLS', 'MAX_WAITING', 'STREAM_EVERY', 'SUGGESTIONS', 'ANY_STYLE',
            'GEN_CONCURRENCY', 'HEADLINE_EXAMPLES', 'NAME_EXAMPLES', 'SCORE_EXAMPLES', 'CLASSIFY_EXAMPLES',
-           'TAG_EXAMPLES', 'app_device', 'ensure_models', 'load_models', 'tiny_models', 'user_errors', 'validator',
-           'open_validators', 'public_card', 'learner_card', 'shown_pieces', 'settings_markdown', 'Handlers',
-           'card_markdown', 'card_summary', 'write_models', 'quiet_checks', 'build_app', 'check_models_dir',
-           'app_models', 'start_app', 'launch', 'serve']
+           'TAG_EXAMPLES', 'API_EXAMPLES', 'app_device', 'ensure_models', 'load_models', 'tiny_models', 'user_errors',
+           'validator', 'open_validators', 'public_card', 'learner_card', 'shown_pieces', 'settings_markdown',
+           'Handlers', 'card_markdown', 'card_summary', 'write_models', 'quiet_checks', 'api_examples', 'build_app',
+           'check_models_dir', 'app_models', 'start_app', 'launch', 'serve']
 
 # %% ../nbs/10_app.ipynb #c005
 def app_device()->str:
@@ -829,6 +829,17 @@ def quiet_checks(
                 raise _user_error(ValueError(f"{_label or 'a field'}: {shown} is not a value it takes")) from None
         c.preprocess = pre
 
+API_EXAMPLES = {'headlines-prompt': 'New study', 'names-start': 'K', 'write-text': 'New study', 'score-text': 'New study',
+                'classify-text': 'Nakamura', 'tag-text': 'The old man the boat'} # what the API page shows to send
+
+def api_examples(
+    demo:gr.Blocks, # the app, built
+):
+    "Each text field's example on Gradio's API page (Gradio's own, 'Hello!!', is no start of a name, which refuses '!')"
+    for c in demo.blocks.values():
+        if getattr(c, 'elem_id', None) in API_EXAMPLES:
+            c.example_payload = c.example_value = lambda v=API_EXAMPLES[c.elem_id]: v
+
 def build_app(
     models:dict[str, Learner], # loaded learners by kind: 'headlines', 'names', and classifiers
     batching:str='step', # how concurrent requests share a model (`Batcher`'s join): 'step', 'pass' or 'none'
@@ -846,6 +857,7 @@ def build_app(
         if h.taggers: _tag_tab(h)
         _models_tab(h)
     quiet_checks(demo)
+    api_examples(demo)
     open_validators(demo)
     demo.queue(default_concurrency_limit=4, api_open=False, max_size=MAX_QUEUE) # every route goes through the queue
     demo.models, demo.handlers = list(models), h # what it serves, by name; its handlers (and their batchers)
