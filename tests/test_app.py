@@ -396,13 +396,15 @@ def test_names_errors_name_the_starting_letters(app_models):
     assert h.names('k', 3, 0.8, 1, ' russian ')[0].count('\n') == 2 # an origin's case and spaces do not matter
 
 def test_api_page_examples(app_models):
-    "Gradio's API page showed /names called with 'Hello!!', which the names model refuses: each text field has its own"
+    "Gradio's API page showed /names called with 'Hello!!' (the names model refuses it), and never said a seed below 0 is not returned"
     from toolkit.app import build_app
     demo = build_app(app_models)
     try:
         eps = demo.get_api_info()['named_endpoints']
         ex = {name: [p['example_input'] for p in eps[name]['parameters'] if p['component'] == 'Textbox']
               for name in ('/headlines', '/names', '/classify', '/score', '/tag')}
+        said = {name: eps[name]['description'] for name in ('/headlines', '/names')}
     finally: demo.close()
+    assert all('A seed below 0 draws a random one, which is not returned' in d for d in said.values()), said
     assert ex == {'/headlines': ['New study'], '/names': ['K'], '/classify': ['Nakamura'], '/score': ['New study'],
                   '/tag': ['The old man the boat']}, ex

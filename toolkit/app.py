@@ -351,7 +351,8 @@ class Handlers:
     @user_errors
     def headlines_stream(self, prompt='', n=10, temperature=0.8, top_p=0.9, min_words=4, max_words=15, seed=None,
                          novel=None, style=None):
-        "Generate headlines, one per line: the finished ones as they come, then all of them in order"
+        """Generate headlines, one per line: the finished ones as they come, then all of them in order. A seed below 0
+        draws a random one, which is not returned: send your own seed to make the same headlines again"""
         kw = self._headline_args(prompt, n, temperature, top_p, min_words, max_words, seed, novel, style)
         for texts in self._stream('headlines', **kw): yield '\n'.join(texts)
 
@@ -399,7 +400,8 @@ class Handlers:
 
     @user_errors
     def names_stream(self, start='', n=10, temperature=0.8, seed=None, origin=None, novel=None):
-        "Names of `origin` that begin with `start`, as they come; at the end, the origin classifier's view of each"
+        """Names of `origin` that begin with `start`, as they come; at the end, the origin classifier's view of each.
+        A seed below 0 draws a random one, which is not returned: send your own seed to make the same names again"""
         kw = self._name_args(start, n, temperature, seed, origin, novel)
         names = []
         for names in self._stream('names', **kw):
