@@ -377,3 +377,16 @@ def test_greedy_temperature_and_predict_flags(tiny_lm):
     with pytest.raises(ValueError, match="temperature must be a number, got 'x'"): tiny_lm.generate(greedy=True, temperature='x')
     with pytest.raises(ValueError, match="no_unk must be True or False, got 'no'"): tiny_lm.predict('New', 2, no_unk='no')
     assert len(tiny_lm.generate(greedy=np.bool_(True), max_tokens=3)) == 1
+
+def test_text_a_subword_model_cannot_read_is_refused():
+    """Japanese scored by the English headlines model came out likelier per character (0.92 bits) than an English
+    headline (1.22): it was one unknown piece spread over 37 characters. As a prompt, any such text continued alike"""
+    from conftest import awd_here
+    lm = load_model('headlines')
+    ja = '日本語の新しい研究によるとコーヒーは健康に良いかもしれません'
+    for f in (lm.score, lm.generate):
+        with pytest.raises(ValueError, match="this model reads 100% of it as unknown pieces .*: it could only guess"): f(ja)
+    with pytest.raises(ValueError, match="text 1: '😀😀😀': this model reads 100%"): lm.score(['New study', '😀'*3])
+    assert lm.score('Café owner 😀 wins award').bpc > 0 and lm.generate('Café owner 😀', seed=0) # an emoji among words
+    out = awd_here('score', 'headlines', ja)
+    assert out.returncode == 2 and 'reads 100% of it as unknown pieces' in out.stderr and 'Traceback' not in out.stderr

@@ -24,14 +24,15 @@ from fastai.text.models.awdlstm import AWD_LSTM, awd_lstm_clas_config
 from fastai.text.learner import text_classifier_learner, TextLearner, LMLearner, clean_raw_keys
 from .data import split_df, split_mask, write_table, read_to_copy
 from .tokenize import SPTokenizer, SPECIAL_TOKS, make_tokenizer, text_tokenizer, check_text, check_texts, escape_special
+from .tokenize import UNREADABLE, unknown_pieces, unknown_message
 from .core import ModelInfo, DataInfo, model_info, require_info, check_arg, is_int, MAX_EPOCHS
 from .recipes import get_preset, CLASSIFIER_RECIPE
 from .lm import get_tokenizer, lm_dls, lm_learner, train_lm, quiet, check_device, check_train_args
 
 # %% auto #0
-__all__ = ['UNREADABLE', 'masked_concat_pool', 'classifier_dls', 'load_lm_encoder', 'classifier_learner', 'fit_ulmfit',
-           'finetune_lm', 'Ensemble', 'has_categories', 'train_classifier', 'classes_of', 'unreadable',
-           'check_readable', 'predict_texts', 'predict_csv']
+__all__ = ['masked_concat_pool', 'classifier_dls', 'load_lm_encoder', 'classifier_learner', 'fit_ulmfit', 'finetune_lm',
+           'Ensemble', 'has_categories', 'train_classifier', 'classes_of', 'unreadable', 'check_readable',
+           'predict_texts', 'predict_csv']
 
 # %% ../nbs/06_classify.ipynb #c003q
 def masked_concat_pool(
@@ -489,8 +490,6 @@ def classes_of(
     return [str(c) for c in vocab[1]]
 
 # %% ../nbs/06_classify.ipynb #c024b
-UNREADABLE = 0.5 # a classifier refuses a text more than this share of whose characters it reads as unknown pieces
-
 def unreadable(
     learn, # a classifier, an `Ensemble`, or a names model that votes
     texts:list[str], # texts to classify
@@ -500,20 +499,8 @@ def unreadable(
     tok, vocab = get_tokenizer(l), getattr(getattr(l, 'dls', None), 'vocab', None)
     if tok is None or vocab is None: return [(0., [])]*len(texts)
     if len(vocab) == 2 and isinstance(vocab[1], CategoryMap): vocab = vocab[0]
-    known, res = set(vocab) - {'xxunk'}, []
-    for t in texts:
-        total, bad = 0, []
-        for p in tok.encode(t):
-            s = p.lstrip('▁')
-            if not s or s in SPECIAL_TOKS: continue
-            total += len(s)
-            if p not in known: bad.append(s)
-        res.append((sum(map(len, bad))/total if total else 0., bad))
-    return res
-
-def _unreadable_message(text:str, share:float, bad:list[str])->str:
-    shown = ', '.join(map(repr, list(dict.fromkeys(bad))[:5]))
-    return f"{text[:40]!r}: this model reads {share:.0%} of it as unknown pieces ({shown}): it could only guess"
+    known = set(vocab) - {'xxunk'}
+    return [unknown_pieces(tok, known, t) for t in texts]
 
 def check_readable(
     learn, # a classifier, an `Ensemble`, or a names model that votes
@@ -525,7 +512,7 @@ def check_readable(
     for i, (share, bad) in enumerate(unreadable(learn, texts)):
         if share > UNREADABLE:
             where = f'row {rows[i]} ' if rows is not None else f'text {i} ' if len(texts) > 1 else ''
-            raise ValueError(where + _unreadable_message(texts[i], share, bad))
+            raise ValueError(where + unknown_message(texts[i], share, bad))
 
 def _probs(learn, texts:list[str], bs:int)->torch.Tensor:
     "Class probabilities of `texts`, one batched pass per classifier (an `Ensemble` averages its members')"

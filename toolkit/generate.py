@@ -13,7 +13,7 @@ import torch
 from fastcore.basics import patch, ifnone, store_attr
 from fastai.text.learner import LMLearner, decode_spec_tokens
 from fastai.text.models.awdlstm import AWD_LSTM
-from .tokenize import SPECIAL_TOKS, detokenize, check_text, check_texts
+from .tokenize import SPECIAL_TOKS, detokenize, check_text, check_texts, UNREADABLE, unknown_pieces, unknown_message
 from .core import model_info, eval_mode, check_arg, is_int, is_bool, is_num, check_seed
 from .core import MAX_N, MAX_TOKENS, MAX_PROMPT_CHARS # the limits of `generate` (the CLI reads them without torch)
 from .data import write_table, read_to_copy
@@ -46,6 +46,7 @@ class VocabInfo:
         self.space = torch.tensor([t == '▁' for t in self.vocab])
         self.case = torch.tensor([b in ('xxmaj', 'xxup') and t.startswith('▁') for t,b in pieces])
         self.end_id = self.o2i.get('▁xxbos', self.o2i.get('xxbos'))
+        self.known = set(self.vocab) - {'xxunk'} # the pieces it reads (`unknown_pieces`)
 
     def ids(self, pieces:list[str])->list[int]:
         "Numericalise `pieces` (unknown ones to `xxunk`)"
@@ -641,9 +642,15 @@ def check_chars(
     what:str='', # put before the message: which text it is
     todo:str='start with', # what to do with the characters the model knows
 ):
-    "A character model's `text` holds only characters its training texts had (an unknown one would be read as `xxunk`)"
-    if getattr(get_tokenizer(learn), 'model_type', None) != 'char': return
-    info = vocab_info(learn)
+    """A character model's `text` holds only characters its training texts had (an unknown one would be read as `xxunk`);
+    a subword model's, mostly pieces it has (a text it reads as unknown pieces would get a guess: Japanese continued
+    as any unknown piece is, and scored as likelier English than English)"""
+    tok, info = get_tokenizer(learn), vocab_info(learn)
+    if getattr(tok, 'model_type', None) != 'char':
+        if tok is None: return
+        share, bad = unknown_pieces(tok, info.known, text)
+        if share > UNREADABLE: raise ValueError(what + unknown_message(text, share, bad))
+        return
     known = {p.lstrip('▁') for p in info.vocab} | {' '}
     seen = lambda ch: all(c in known or c.lower() in known for c in unicodedata.normalize('NFKC', ch)) # as tokenized
     bad = sorted({ch for ch in text if not seen(ch)})

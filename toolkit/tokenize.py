@@ -12,9 +12,9 @@ from fastai.text.core import (Tokenizer, SentencePieceTokenizer, tokenize1, defa
                               UNK, PAD, BOS, EOS, FLD, TK_REP, TK_WREP, TK_UP, TK_MAJ)
 
 # %% auto #0
-__all__ = ['TK_NL', 'SPECIAL_TOKS', 'MIN_VOCAB_SZ', 'TK_ESC', 'RULES', 'TOKENIZERS', 'check_text', 'check_texts',
-           'escape_special', 'replace_case', 'replace_lines', 'add_bos', 'SPTokenizer', 'make_tokenizer',
-           'text_tokenizer', 'detokenize', 'round_trip_share']
+__all__ = ['TK_NL', 'SPECIAL_TOKS', 'MIN_VOCAB_SZ', 'TK_ESC', 'UNREADABLE', 'RULES', 'TOKENIZERS', 'check_text', 'check_texts',
+           'unknown_pieces', 'unknown_message', 'escape_special', 'replace_case', 'replace_lines', 'add_bos',
+           'SPTokenizer', 'make_tokenizer', 'text_tokenizer', 'detokenize', 'round_trip_share']
 
 # %% ../nbs/02_tokenize.ipynb #c005
 TK_NL = 'xxnl' # a line break inside a text
@@ -50,6 +50,27 @@ def check_texts(
     texts = list(texts)
     for i, t in enumerate(texts): check_text(t, f'text {i}', empty=empty)
     return texts
+
+UNREADABLE = 0.5 # a model refuses a text more than this share of whose characters it reads as unknown pieces
+
+def unknown_pieces(
+    tok, # a tokenizer with `encode` (an `SPTokenizer`)
+    known:set, # the pieces a model has (its vocabulary, without its unknown piece)
+    text:str,
+)->tuple[float, list[str]]: # the share of the text's characters in pieces outside `known`, and those pieces
+    "How much of `text` a model of vocabulary `known` would read as its unknown piece (`xxunk`): it can only guess at it"
+    total, bad = 0, []
+    for p in tok.encode(text):
+        s = p.lstrip('▁')
+        if not s or s in SPECIAL_TOKS: continue
+        total += len(s)
+        if p not in known: bad.append(s)
+    return (sum(map(len, bad))/total if total else 0., bad)
+
+def unknown_message(text:str, share:float, bad:list[str])->str:
+    "What a model says of a text `unknown_pieces` finds it cannot read"
+    shown = ', '.join(map(repr, list(dict.fromkeys(bad))[:5]))
+    return f"{text[:40]!r}: this model reads {share:.0%} of it as unknown pieces ({shown}): it could only guess"
 
 # %% ../nbs/02_tokenize.ipynb #c026
 _SPECIAL = sorted({t[2:] for t in SPECIAL_TOKS} | {'fake', 'cat_'})
