@@ -239,7 +239,7 @@ def test_bad_predict_temperature(tiny_lm):
 
 def test_edge_arguments_accepted(tiny_lm):
     "The limits themselves are accepted: top_p=1, min_p=0, n=1, max_tokens=1, min_words=max_words"
-    assert len(tiny_lm.generate(top_p=1, min_p=0, n=1, max_tokens=1, seed=0)) == 1
+    assert len(tiny_lm.generate('The', top_p=1, min_p=0, n=1, max_tokens=1, seed=0)) == 1 # (no prompt: maybe no word)
     assert len(tiny_lm.generate(min_words=4, max_words=4, n=3, seed=0)) == 3
 
 def test_bool_n(tiny_lm):
@@ -331,7 +331,7 @@ def test_cancel_while_a_request_waits(tiny_lm, penalty):
     "A request dropped (cancelled) while another waited to join, or rows ending as one waits (with a repetition penalty), "
     "made the next step fail for every request ('shape mismatch: indexing tensors could not be broadcast')"
     from toolkit.core import eval_mode
-    from toolkit.generate import RunningBatch, gen_request, vocab_info, row_output
+    from toolkit.generate import RunningBatch, gen_request, vocab_info
     mk = lambda n, seed, **kw: gen_request(tiny_lm, prompt='New', n=n, seed=seed, min_words=4, max_tokens=12, **kw)
     alone = mk(7, 2, repetition_penalty=penalty)
     with torch.inference_mode(), eval_mode(tiny_lm.model):
@@ -343,7 +343,7 @@ def test_cancel_while_a_request_waits(tiny_lm, penalty):
         for s in range(6): # and new ones keep arriving before steps in which rows end
             b.add(extra := mk(2, 10 + s)); b.step()
         _run(b, [B, C])
-    assert [row_output(B, i) for i in range(7)] == [row_output(alone, i) for i in range(7)] # B as if alone
+    assert [B.results[i] for i in range(7)] == [alone.results[i] for i in range(7)] # B as if alone (its pieces, scores)
 
 # ---------------------------------------------------------------- a second API bug hunt
 
@@ -390,3 +390,52 @@ def test_text_a_subword_model_cannot_read_is_refused():
     assert lm.score('Café owner 😀 wins award').bpc > 0 and lm.generate('Café owner 😀', seed=0) # an emoji among words
     out = awd_here('score', 'headlines', ja)
     assert out.returncode == 2 and 'reads 100% of it as unknown pieces' in out.stderr and 'Traceback' not in out.stderr
+
+def test_samples_cut_short_are_errors():
+    """A sample cut at max_tokens before its first word came back empty (max_tokens=1 drew only the capital mark), and
+    one short of min_words came back anyway ('Kotovskiikhodonevankitosakesska...' for two words of a names model)"""
+    lm, names = load_model('headlines'), load_model('names')
+    with pytest.raises(ValueError, match=r"max_tokens \(1\) ran out before a sample's first word: raise max_tokens"):
+        lm.generate(max_tokens=1, n=3, seed=0)
+    with pytest.raises(ValueError, match=r"a sample reached max_tokens \(30\) with 1 of its min_words \(2\) words"):
+        names.generate('K', category='Russian', n=5, seed=0, min_words=2, max_tokens=30)
+    assert all(s.startswith('New') for s in lm.generate('New', max_tokens=1, n=2, seed=0)) # a word, or its end
+
+def test_novel_with_a_prompt_that_copies_too_much():
+    "A prompt that is itself a run of a training headline longer than a sample may copy: every draw failed, the advice wrong"
+    lm = load_model('headlines')
+    with pytest.raises(ValueError, match=r"the prompt copies a run of 5 words of the training texts, and a sample of at "
+                       r"most 6 words may copy 4 at most: shorten the prompt, raise max_words, or turn novel off"):
+        lm.generate('The New Old Age Blog: ', novel=True, max_words=6)
+    with pytest.raises(ValueError, match=r"shorten the prompt \(it copies a run of 5 words itself\), or turn novel off"):
+        lm.generate('The New Old Age Blog', n=3, seed=0, novel=True, max_words=6) # 'Blog' might have gone on: drawn
+    assert len(lm.generate('The New Old Age Blog: ', n=2, seed=0, novel=True, max_words=15)) == 2
+
+def test_helpers_check_their_arguments():
+    "Public helpers took a string for a list, a generator once, a misspelt argument as a TypeError"
+    from toolkit.generate import generate_many, likelier_prompt
+    from toolkit.batch import Batcher, ClassifyBatcher
+    from toolkit.novelty import Fingerprint
+    lm, names, origin = load_model('headlines'), load_model('names'), load_model('origin')
+    assert generate_many(lm, (kw for kw in [dict(seed=0)])) == [lm.generate(seed=0)] # was [] (read twice)
+    b, cb = Batcher(lm), ClassifyBatcher(origin)
+    try:
+        with pytest.raises(ValueError, match=r'unknown argument\(s\) nn'): b.generate(nn=1)
+        with pytest.raises(ValueError, match=r'texts must be a list of strings \(for one text: predict\(\[text\]\)\)'):
+            cb.predict('Nakamura') # it classified each letter
+    finally: b.close(); cb.close()
+    with pytest.raises(ValueError, match='max_texts must be an integer >= 1, got 0'): ClassifyBatcher(origin, max_texts=0)
+    for args, msg in [(([], 'Russian'), 'prompts is empty'), (('kK', 'Russian'), 'texts must be a list of strings'),
+                      ((['k', 'K'],), 'choose category'), ((['ж', 'Ж'], 'Russian'), "never seen 'ж'")]:
+        with pytest.raises(ValueError, match=msg): likelier_prompt(names, *args)
+    with pytest.raises(TypeError, match='text must be a string, got NoneType'): lm.awd.fingerprint.copies(None)
+    with pytest.raises(ValueError, match=r'texts must be a list of texts \(for one text: \[text\]\)'): Fingerprint.build('a b')
+    with pytest.raises(ValueError, match='k must be an integer >= 1, got 0'): Fingerprint.build(['a b c d'], k=0)
+    assert Fingerprint.build(['a b c d e', None, float('nan')]).n_texts == 1 # a missing text is not the word 'None'
+
+def test_cli_names_lowercase_start():
+    "`awd generate names --prompt k` made 'krokov-Sakeyev' where the app made K-names: both read 'k' as the model has it"
+    from conftest import awd_here
+    out = awd_here('generate', 'names', '--category', 'Russian', '--prompt', 'k', '-n', '5', '--seed', '0')
+    names = out.stdout.splitlines()
+    assert out.returncode == 0 and len(names) == 5 and all(n.startswith('K') for n in names), names

@@ -20,7 +20,7 @@ from .tokenize import check_text, TK_NL
 from .classify import predict_texts, classes_of
 from .tagger import is_tagger
 from .batch import Batcher, ClassifyBatcher, JOINS, Busy
-from .generate import score_texts, next_words, gen_request, check_chars, likelier_prompt
+from .generate import score_texts, next_words, gen_request, check_chars, name_start
 from .export import load_model, shipped_models, model_card
 from .train import train_default
 from .lm import check_device, get_tokenizer
@@ -392,10 +392,7 @@ class Handlers:
             if not origin: raise ValueError(f"choose an origin: one of {', '.join(cats)}")
             kw['category'] = {c.lower(): c for c in cats}.get(str(origin).strip().lower())
             if kw['category'] is None: raise ValueError(f"unknown origin {origin!r}: one of {', '.join(cats)}")
-        p = kw['prompt']
-        if p[:1].islower() and kw.get('category') in cats: # 'k' for K-names, 'van' for van Dijk: as the model has them
-            check_chars(self.lms['names'], p)
-            kw['prompt'] = likelier_prompt(self.lms['names'], [p, p[0].upper() + p[1:]], kw['category'])
+        kw['prompt'] = name_start(self.lms['names'], kw['prompt'], kw.get('category')) # 'k' for K-names, as `awd generate`
         return kw
 
     @user_errors

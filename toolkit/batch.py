@@ -11,8 +11,8 @@ import pandas as pd
 import torch
 from fastai.learner import Learner
 from .core import check_arg, is_int
-from .tokenize import check_text
-from .generate import gen_request, row_output, vocab_info, RunningBatch, _check_forward
+from .tokenize import check_text, check_texts
+from .generate import gen_request, check_gen_kwargs, row_output, vocab_info, RunningBatch, _check_forward
 from .classify import check_readable, _table
 
 
@@ -111,6 +111,7 @@ class Batcher:
 
     def submit(self, **kwargs)->Job:
         "Queue one `generate` call (its keyword arguments): a `Job` at once, `Busy` if too many wait"
+        check_gen_kwargs(kwargs)
         job = Job(self)
         job.request = gen_request(self.learn, **kwargs, on_row=job._row) # the arguments' errors, in the caller's thread
         with self._cv:
@@ -198,6 +199,8 @@ class ClassifyBatcher:
         name:str='the classifier', # what `Busy` calls it
     ):
         check_arg('join', join, join in JOINS, f"one of {', '.join(JOINS)}")
+        check_arg('max_texts', max_texts, is_int(max_texts) and max_texts >= 1, 'an integer >= 1')
+        check_arg('max_waiting', max_waiting, is_int(max_waiting) and max_waiting >= 1, 'an integer >= 1')
         self.learn, self.max_texts, self.max_waiting, self.join, self.name = learn, max_texts, max_waiting, join, name
         self._cv, self._waiting, self._closed = threading.Condition(), collections.deque(), False
         self.stats = collections.Counter() # requests, texts, passes
@@ -207,10 +210,7 @@ class ClassifyBatcher:
 
     def submit(self, texts:list[str])->Future:
         "Queue `texts` for classification: a `Future` of `predict_texts`'s table, `Busy` if too many wait"
-        texts = list(texts)
-        for i, t in enumerate(texts):
-            check_text(t, f'text {i}')
-            if not t.strip(): raise ValueError(f"text {i} is empty: enter a text to classify")
+        texts = check_texts(texts, 'predict([text])', empty='enter a text to classify')
         check_readable(self.learn, texts) # here, not in the pass: one request's text must not fail the others
         fut = Future()
         with self._cv:

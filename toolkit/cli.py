@@ -156,8 +156,10 @@ def load_lm(
 
 def cmd_generate(a):
     "Generate texts from a language model, one per line"
+    from toolkit.generate import name_start
     learn = load_lm(a.model, a.trust_pickle, a.device)
-    res = learn.generate(a.prompt, n=a.n, temperature=a.temperature, top_k=a.top_k, top_p=a.top_p, greedy=a.greedy,
+    prompt = name_start(learn, a.prompt, a.category) # 'k' for K-names, as the app has it
+    res = learn.generate(prompt, n=a.n, temperature=a.temperature, top_k=a.top_k, top_p=a.top_p, greedy=a.greedy,
                          min_words=a.min_words, max_words=a.max_words, max_tokens=a.max_tokens,
                          stop_at_eos=not a.no_stop, repetition_penalty=a.repetition_penalty, seed=a.seed,
                          category=a.category, return_logprobs=True, novel=a.novel, stop=a.stop, bad_words=a.bad_word,

@@ -5,7 +5,7 @@ with the hidden state carried), with the controls users expect, linear in length
 
 # %% ../nbs/05_generate.ipynb #c002
 from __future__ import annotations
-import inspect, itertools, math, numbers, unicodedata, warnings
+import inspect, itertools, math, numbers, re, unicodedata, warnings
 from pathlib import Path
 from typing import NamedTuple
 import pandas as pd
@@ -23,8 +23,9 @@ from .novelty import words_of
 # %% auto #0
 __all__ = ['MIN_TEMP', 'MAX_STOPS', 'MAX_STOP_CHARS', 'MAX_SCORE_CHARS', 'VocabInfo', 'vocab_info', 'Sample', 'awd_step',
            'GenRequest', 'RunningBatch', 'sample', 'run_requests', 'start_state', 'weights_key', 'get_start_state',
-           'check_generate_args', 'category_token', 'prompt_pieces', 'check_chars', 'likelier_prompt', 'gen_request',
-           'row_output', 'generate_many', 'Score', 'score_texts', 'score_csv', 'NextWord', 'next_words']
+           'check_generate_args', 'category_token', 'prompt_pieces', 'check_chars', 'likelier_prompt', 'name_start',
+           'check_gen_kwargs', 'gen_request', 'row_output', 'generate_many', 'Score', 'score_texts', 'score_csv',
+           'NextWord', 'next_words']
 
 # %% ../nbs/05_generate.ipynb #c005
 _ENDS = {'xxbos', 'xxeos'}
@@ -703,10 +704,33 @@ def likelier_prompt(
     category:str|None=None, # for models trained with categories
 )->str:
     "The one of `prompts` the model finds likeliest as the start of a text (the first on a tie)"
+    prompts = check_texts(prompts, "likelier_prompt(learn, [prompt])", what='a list of spellings of one start')
+    if not prompts: raise ValueError("prompts is empty: give one spelling or more")
+    _need_category(learn, category)
+    for p in prompts: check_chars(learn, p)
     info = vocab_info(learn)
     seqs = [info.ids(_case_of_prefix(learn, p, category, prompt_pieces(learn, p, category))) for p in prompts]
     lp = [float(l.sum()) for l in _seq_logprobs(learn, seqs, len(seqs))]
     return prompts[max(range(len(prompts)), key=lambda i: (lp[i], -i))]
+
+def name_start(
+    learn, # a language model the toolkit made
+    prompt:str, # starting letters, as typed
+    category:str|None=None,
+)->str:
+    """A character model's lowercase start, for a model trained with categories (names by origin), in the likelier of
+    its spelling and its capitalised one: 'k' -> 'K' ('krokov-Sakeyev' otherwise), 'van' (van Dijk) stays; else `prompt`"""
+    if not (prompt[:1].islower() and learn.awd.categories and category is not None and
+            getattr(get_tokenizer(learn), 'model_type', None) == 'char'): return prompt
+    return likelier_prompt(learn, [prompt, prompt[0].upper() + prompt[1:]], category)
+
+def check_gen_kwargs(
+    kw:dict, # the keyword arguments of a `generate` call
+    where:str='', # put before the message (which request)
+):
+    "`kw` names only `generate`'s arguments (a misspelt one is named, not a TypeError)"
+    known = set(inspect.signature(gen_request).parameters) - {'learn', 'on_row'}
+    if set(kw) - known: raise ValueError(f"{where}unknown argument(s) {', '.join(sorted(set(kw) - known))}")
 
 def gen_request(
     learn, # a language model the toolkit made
@@ -751,6 +775,7 @@ def gen_request(
     if novel and fp is None:
         raise ValueError("this model was saved without a fingerprint of its training texts, so novel=True cannot tell "
                          "a copy from a new text: train it again with this version of awd-toolkit, or leave novel off")
+    if fp is not None: _check_novel_prompt(fp, prompt, max_words)
     r = GenRequest(info.ids(pieces), int(n), int(max_tokens), float(temperature), top_k, top_p, min_p, greedy,
                    min_words, max_words, stop_at_eos, no_unk, repetition_penalty, _generator(learn.model, seed),
                    bool(prompt) and prompt[-1].isspace(), get_start_state(learn), on_row, return_logprobs,
@@ -759,6 +784,16 @@ def gen_request(
     if stops or bad or fp is not None or distinct:
         r.watch, r.every_step = _Watch(r, stops, bad, fp, distinct), bool(stops or bad)
     return r
+
+def _check_novel_prompt(fp, prompt:str, max_words:int|None):
+    "novel=True with a prompt that already copies a longer run of a training text than any sample may: every draw fails"
+    words = prompt if not prompt[-1:].isalnum() else prompt[:len(prompt) - len(re.search(r'\w*$', prompt)[0])]
+    run, most = fp.longest_run(words), fp.limit(max_words or fp.max_overlap_total*2) # its last word may go on
+    if run > most:
+        longer = 'raise max_words, ' if max_words and fp.limit(10**6) >= run else ''
+        raise ValueError(f"the prompt copies a run of {run} words of the training texts, and a sample of "
+                         f"{f'at most {max_words} words' if max_words else 'any length'} may copy {most} at most: "
+                         f"shorten the prompt, {longer}or turn novel off")
 
 MAX_STOPS, MAX_STOP_CHARS = 16, 200 # stop strings per call, and characters of each
 
@@ -840,7 +875,11 @@ def _fail_message(r:GenRequest)->str:
     w = r.watch
     hints = ['raise the temperature' + ''.join(f' or {k}' for k in ('top_k', 'top_p') if getattr(r, k))]
     if getattr(w, 'bad', None): hints.append('drop a bad word')
-    if getattr(w, 'fp', None) is not None: hints.append('turn novel off')
+    if getattr(w, 'fp', None) is not None:
+        run = w.fp.longest_run(_clean(r.pieces)) # the prompt, whole: a copy itself unless its last word goes on
+        if run > w.fp.limit(r.max_words or 2*w.fp.max_overlap_total):
+            hints.append(f'shorten the prompt (it copies a run of {run} words itself)')
+        hints.append('turn novel off')
     if getattr(w, 'seen', None) is not None: hints.append('ask for fewer samples or turn distinct off')
     hint = hints[0] if len(hints) == 1 else ', '.join(hints[:-1]) + ', or ' + hints[-1]
     return (f"no sample without {getattr(r, 'last_reason', 'a problem')} in {r.max_draws} draws: these settings may be "
@@ -853,8 +892,17 @@ def row_output(r:GenRequest, i:int)->str|Sample:
     text = _clean(r.pieces + [r.vocab[t] for t in ids])
     cut = _cut_stop(text, len(_clean(r.pieces)), r.stops, _min_words(r)) if getattr(r, 'stops', None) else None
     if cut is not None: text = text[:cut].rstrip() # the stop string is not kept
+    if cut is None and r.max_tokens and len(ids) >= r.max_tokens: _check_cut_short(r, text)
     # the end piece was drawn (and scored) unless the row was cut at max_tokens or at a stop string
     return Sample(text, lp, len(ids), r.redraws[i], cut is None and len(ids) < r.max_tokens) if r.return_logprobs else text
+
+def _check_cut_short(r:GenRequest, text:str):
+    "A sample `max_tokens` cut before its first word, or short of `min_words`: an error, not a text that is not one"
+    if not text.strip(): # (with a prompt, the prompt alone: as fastai's `predict` may give)
+        raise ValueError(f"max_tokens ({r.max_tokens}) ran out before a sample's first word: raise max_tokens")
+    if r.stop_at_eos and len(text.split()) < r.min_words:
+        raise ValueError(f"a sample reached max_tokens ({r.max_tokens}) with {len(text.split())} of its min_words "
+                         f"({r.min_words}) words: raise max_tokens or lower min_words")
 
 
 # %% ../nbs/05_generate.ipynb #c016b
@@ -874,7 +922,7 @@ def generate(
     stop_at_eos:bool=True, # stop each sample at the end of its text
     no_unk:bool=True, # never produce the unknown token
     repetition_penalty:float=1.0, # > 1 discourages repeating pieces
-    seed:int|None=None, # same seed, same samples (on the same machine): an integer from 0 to `MAX_SEED`
+    seed:int|None=None, # same seed and n, same samples (on the same machine; another n draws others): 0 to `MAX_SEED`
     category:str|None=None, # for models trained with categories (e.g. a name's origin)
     return_logprobs:bool=False, # return `Sample(text, logprob, n_tokens, redraws, ended)` instead of plain texts
     novel:bool=False, # throw away and draw again any sample that copies a training text (see `toolkit.novelty`)
@@ -891,11 +939,11 @@ def generate_many(
     requests:list[dict], # each the keyword arguments of one `generate` call
 )->list[list]: # per request, what `generate` would return for it
     "Many `generate` calls in one batch: every row keeps its request's controls and random stream"
-    if isinstance(requests, dict) or not all(isinstance(r, dict) for r in requests):
+    ok = not isinstance(requests, (dict, str)) and hasattr(requests, '__iter__')
+    requests = list(requests) if ok else None # a generator is read once
+    if requests is None or not all(isinstance(r, dict) for r in requests):
         raise ValueError("requests must be a list of dicts, each the keyword arguments of one generate call")
-    known = set(inspect.signature(gen_request).parameters) - {'learn', 'on_row'}
-    for j, kw in enumerate(requests):
-        if set(kw) - known: raise ValueError(f"request {j}: unknown argument(s) {', '.join(sorted(set(kw) - known))}")
+    for j, kw in enumerate(requests): check_gen_kwargs(kw, f"request {j}: ")
     rs = [gen_request(learn, **kw) for kw in requests]
     run_requests(learn.model, vocab_info(learn), rs)
     return [[row_output(r, i) for i in range(r.n)] for r in rs]

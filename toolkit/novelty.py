@@ -26,8 +26,10 @@ def _keys(words:list[str], k:int)->list[str]:
 
 def _text_keys(texts, k:int)->tuple[set, int]:
     "The keys of `texts` (each whole text and its `k`-word windows), and how many texts had words"
+    if isinstance(texts, str): raise ValueError("texts must be a list of texts (for one text: [text])")
     keys, n = set(), 0
     for t in texts:
+        if t is None or (isinstance(t, float) and math.isnan(t)): continue # a missing text (pandas' NaN): no words
         w = words_of(str(t))
         if w: keys.update(_keys(w, k)); n += 1
     return keys, n
@@ -48,6 +50,7 @@ class Fingerprint:
         max_overlap_ratio:float=0.7, max_overlap_total:int=15, # markovify's limits on a copied run
     )->Fingerprint:
         "The fingerprint of `texts`"
+        if not (isinstance(k, int) and k >= 1): raise ValueError(f"k must be an integer >= 1, got {k!r}")
         keys, n = _text_keys(texts, k)
         m = int(min(max_bytes*8, max(2**13, 2**math.ceil(math.log2(max(1, len(keys))*bits_per_item)))))
         fp = cls(np.zeros(m//8, dtype=np.uint8), max(1, round(bits_per_item*math.log(2))), k, len(keys), n,
@@ -100,17 +103,26 @@ class Fingerprint:
         "The longest run of a training text's words a sample of `n_words` words may share"
         return min(self.max_overlap_total, max(self.k, round(self.max_overlap_ratio*n_words)))
 
-    def copies(self, text:str)->str|None:
-        "How `text` copies the training texts ('a training text', or 'a run of N words'), None when it is novel"
+    def _runs(self, text:str)->tuple[list[str], bool, int]:
+        "`text`'s words, whether it is a whole training text, and its longest run of a training text's words (0: none)"
+        if not isinstance(text, str): raise TypeError(f"text must be a string, got {type(text).__name__}")
         w = words_of(text)
-        if not w: return None
-        found = self.has(_keys(w, self.k))
-        if found[0]: return 'a training text'
-        L, run, longest = self.limit(len(w)), 0, 0
+        if not w: return w, False, 0
+        found, run, longest = self.has(_keys(w, self.k)), 0, 0
         for f in found[1:]:
             run = run + 1 if f else 0
             longest = max(longest, run)
-        if longest and longest + self.k - 1 > L: return f'a run of {longest + self.k - 1} words of the training texts'
+        return w, bool(found[0]), longest + self.k - 1 if longest else 0
+
+    def longest_run(self, text:str)->int:
+        "The most words in a row `text` shares with a training text (0: fewer than `k`)"
+        return self._runs(text)[2]
+
+    def copies(self, text:str)->str|None:
+        "How `text` copies the training texts ('a training text', or 'a run of N words'), None when it is novel"
+        w, whole, longest = self._runs(text)
+        if whole: return 'a training text'
+        if longest > self.limit(len(w)): return f'a run of {longest} words of the training texts'
         return None
 
     def is_novel(self, text:str)->bool: return self.copies(text) is None
