@@ -408,3 +408,45 @@ def test_api_page_examples(app_models):
     assert all('A seed below 0 draws a random one, which is not returned' in d for d in said.values()), said
     assert ex == {'/headlines': ['New study'], '/names': ['K'], '/classify': ['Nakamura'], '/score': ['New study'],
                   '/tag': ['The old man the boat']}, ex
+
+def test_users_own_names_model_is_served(tmp_path, capsys):
+    """A user's names model of other origins stopped `awd serve` (the shipped origin classifier did not match it: 'move
+    it', inside site-packages); the page's 'same names again' command named the shipped model, not the one served"""
+    from toolkit.app import app_models, Handlers
+    from toolkit.data import load_corpus
+    from toolkit.lm import train_lm
+    from toolkit.export import export_learner
+    df = load_corpus('headlines').sample(600, random_state=0)
+    m = train_lm(df, 'text', preset='tiny', epochs=1, category_col='source', show_progress=False)
+    export_learner(m, tmp_path/'names')
+    capsys.readouterr()
+    models = app_models(tmp_path, train_missing=False)
+    said = capsys.readouterr().out
+    assert 'origin' not in models and 'names' in models and 'sentiment' in models, list(models)
+    assert 'not serving the shipped origin classifier: it classifies into Arabic' in said, said
+    assert f"a classifier of those, saved as {tmp_path/'origin'}, would tell the Names tab each name's origin" in said
+    h = Handlers(models)
+    seed, md = h.names_settings('', 2, 0.8, 3, m.awd.categories[0])
+    assert f"awd generate {tmp_path/'names'} " in md and f"load_model('{tmp_path/'names'}')" in md, md
+    assert 'awd generate headlines ' in h.headlines_settings('New', 2, 0.8, 0.9, 2, 10, 1)[1] # shipped: by its name
+
+def test_a_language_model_as_the_models_directory(tmp_path, tiny_lm_path):
+    "`--models-dir titles` said 'give the directory that holds it', which then said it does not serve that model"
+    import shutil
+    from toolkit.app import app_models
+    shutil.copytree(tiny_lm_path, tmp_path/'titles')
+    with pytest.raises(ValueError, match=r"titles is a language model, and the app serves one as its headlines or names "
+                       r"model: copy it to DIR/headlines \(or DIR/names\)"):
+        app_models(tmp_path/'titles', train_missing=False)
+
+def test_port_in_use(capsys):
+    "A port another program listens at: Gradio's 'Cannot find empty port in range: 7872-7872', after the models loaded"
+    import socket
+    from toolkit.app import serve
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0)); s.listen()
+        port = s.getsockname()[1]
+        with pytest.raises(ValueError, match=f'port {port} is in use \\(another program listens there\\): choose another '
+                           'with --port'):
+            serve(port=port, models_dir='no-such-dir-here', train_missing=False)
+    assert 'shipped' not in capsys.readouterr().out # refused before any model loaded

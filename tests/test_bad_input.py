@@ -365,8 +365,8 @@ def test_serve_models_dir_that_cannot_be_one(tmp_path, tiny_lm_path):
     refused(['serve', '--models-dir', tmp_path/'typo', '--no-train'], f'{tmp_path/"typo"}: no such models directory')
     (tmp_path/'m.pkl').write_bytes(b'x')
     refused(['serve', '--models-dir', tmp_path/'m.pkl'], 'm.pkl is a file: the models directory holds models')
-    refused(['serve', '--models-dir', tiny_lm_path], f'is a model, not a directory of models: give the directory that holds '
-            f'it ({tiny_lm_path.parent})')
+    refused(['serve', '--models-dir', tiny_lm_path], f'{tiny_lm_path} is a language model, and the app serves one as its '
+            'headlines or names model: copy it to DIR/headlines (or DIR/names)') # (a classifier: 'is a model, not a directory')
 
 def test_hidden_entries_are_not_served(tmp_path, tiny_lm_path):
     "A hidden directory in the models directory (a save's leftover '.NAME.PID.old', '.git', ...) is not a model to serve"

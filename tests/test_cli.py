@@ -147,3 +147,21 @@ def test_serve_address_checked_first(monkeypatch):
     assert r.returncode == 2 and 'GRADIO_SERVER_PORT=abc: the port must be a number from 1 to 65535' in r.stderr, r.stderr
     from toolkit.core import serve_address
     assert serve_address(None, 7911) == ('127.0.0.1', 7911) # a flag wins over the variable
+
+def test_cli_small_things(tmp_path):
+    "--version; an --out that ends in '/' wrote a file of that name; a damaged weights file's message ended mid-sentence"
+    import shutil
+    from conftest import awd_here
+    from toolkit import __version__
+    out = awd_here('--version')
+    assert out.returncode == 0 and out.stdout.strip() == f'awd-toolkit {__version__}'
+    (tmp_path/'n.csv').write_text('name\nNakamura\n')
+    out = awd_here('classify', 'origin', '--csv', str(tmp_path/'n.csv'), '--out', f'{tmp_path}/new/')
+    assert out.returncode == 2 and f'{tmp_path}/new/ is a directory: give the file to write' in out.stderr, out.stderr
+    assert not (tmp_path/'new').exists()
+    from toolkit.export import shipped_models
+    shutil.copytree(shipped_models()['names'], tmp_path/'dmg')
+    w = tmp_path/'dmg'/'weights.pt'
+    w.write_bytes(w.read_bytes()[:1000])
+    out = awd_here('generate', str(tmp_path/'dmg'))
+    assert out.returncode == 2 and out.stderr.rstrip().endswith('failed finding central directory.)'), out.stderr

@@ -163,7 +163,7 @@ def test_vote_needs_names_models(names_df, tiny_lm):
     from toolkit.classify import train_classifier, Ensemble
     with pytest.raises(ValueError, match='lm_vote=True needs lm'):
         train_classifier(names_df, 'name', 'origin', lm_vote=True)
-    with pytest.raises(ValueError, match='lm_vote=True needs lm'):
+    with pytest.raises(ValueError, match='lm_vote=True: lm was trained without categories; a language model votes when'):
         train_classifier(names_df, 'name', 'origin', lm=tiny_lm, lm_vote=True)
     with pytest.raises(ValueError, match='must be classifiers'): Ensemble([tiny_lm, tiny_lm])
 

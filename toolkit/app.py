@@ -6,7 +6,7 @@
 from __future__ import annotations
 import os
 os.environ.setdefault('GRADIO_ANALYTICS_ENABLED', 'False') # before gradio is imported: the app never phones home
-import functools, hashlib, html, inspect, json, math, random, re, shlex, threading, time
+import errno, functools, hashlib, html, inspect, json, math, random, re, shlex, socket, threading, time
 from pathlib import Path
 import torch
 import gradio as gr
@@ -30,10 +30,10 @@ from .recipes import DEFAULT_MODELS, APP_MODELS, TINY_APP
 __all__ = ['MAX_APP_PROMPT', 'MAX_APP_N', 'MAX_NAME_START', 'MAX_TEXT_CHARS', 'MAX_QUEUE', 'MAX_UPLOAD', 'APP_WORDS', 'UNCHECKED',
            'TAG_NAMES', 'TAG_COLORS', 'ORIGIN_COLS', 'MAX_WAITING', 'STREAM_EVERY', 'SUGGESTIONS', 'ANY_STYLE',
            'GEN_CONCURRENCY', 'HEADLINE_EXAMPLES', 'NAME_EXAMPLES', 'SCORE_EXAMPLES', 'CLASSIFY_EXAMPLES',
-           'TAG_EXAMPLES', 'API_EXAMPLES', 'app_device', 'ensure_models', 'load_models', 'tiny_models', 'user_errors',
-           'validator', 'open_validators', 'public_card', 'learner_card', 'shown_pieces', 'settings_markdown',
-           'Handlers', 'card_markdown', 'card_summary', 'write_models', 'quiet_checks', 'api_examples', 'build_app',
-           'check_models_dir', 'app_models', 'start_app', 'launch', 'serve']
+           'TAG_EXAMPLES', 'API_EXAMPLES', 'APP_LMS', 'app_device', 'ensure_models', 'load_models', 'tiny_models',
+           'user_errors', 'validator', 'open_validators', 'public_card', 'learner_card', 'shown_pieces',
+           'settings_markdown', 'Handlers', 'card_markdown', 'card_summary', 'write_models', 'quiet_checks',
+           'api_examples', 'build_app', 'check_models_dir', 'app_models', 'start_app', 'launch', 'check_port', 'serve']
 
 # %% ../nbs/10_app.ipynb #c005
 def app_device()->str:
@@ -329,6 +329,10 @@ class Handlers:
             yield job.result()
         finally: job.cancel() # the page's stop button, or a client that left: the rows leave the batch
 
+    def command_name(self, kind:str)->str:
+        "How the page's commands name the model `kind`: the path it was served from, or a shipped model's name"
+        return getattr(self.models[kind].awd, 'source', None) or kind
+
     def has_fingerprint(self, kind:str)->bool:
         "Whether the model `kind` was saved with the fingerprint of its training texts (what `novel` needs)"
         return getattr(self.models[kind].awd, 'fingerprint', None) is not None
@@ -370,7 +374,7 @@ class Handlers:
             kw = self._headline_args(prompt, n, temperature, top_p, min_words, max_words, random.randrange(MAX_SEED),
                                      novel, style)
         gen_request(self.lms['headlines'], **kw) # every check `generate` makes, before the page shows a command for it
-        return kw['seed'], settings_markdown('headlines', kw)
+        return kw['seed'], settings_markdown(self.command_name('headlines'), kw)
 
     def _origin_table(self, names:list[str], origin:str|None)->pd.DataFrame:
         "What the origin classifier says about each name: its probability of `origin`, and its own best guess"
@@ -415,7 +419,7 @@ class Handlers:
         kw = self._name_args(start, n, temperature, seed, origin, novel)
         kw['seed'] = random.randrange(MAX_SEED) if kw['seed'] is None else kw['seed']
         gen_request(self.lms['names'], **kw) # every check `generate` makes, before the page shows a command for it
-        return kw['seed'], settings_markdown('names', kw)
+        return kw['seed'], settings_markdown(self.command_name('names'), kw)
 
     def suggest_check(self, text='', model=None)->tuple[str, str]:
         "`suggest`'s checks alone: the text it continues, and with which language model"
@@ -876,6 +880,13 @@ def _saved_models(
                       "loaded; pass --trust-pickle if you trust them, or convert them with `awd convert`", flush=True)
     return found
 
+APP_LMS = ('headlines', 'names') # the language models the app has tabs for
+
+def _task(path:Path)->str|None:
+    "What a saved portable model does, from its config ('generate': a language model); None if it cannot tell"
+    try: return json.loads((path/'config.json').read_text()).get('task')
+    except (OSError, ValueError, AttributeError): return None
+
 def check_models_dir(
     models_dir:Path, # where the app looks for models
     must_exist:bool=False, # the user named it, and nothing will be trained into it
@@ -884,6 +895,9 @@ def check_models_dir(
     if models_dir.is_file():
         raise ValueError(f"{models_dir} is a file: the models directory holds models (each a directory, or NAME.pkl)")
     if (models_dir/'config.json').is_file():
+        if _task(models_dir) == 'generate' and models_dir.name not in APP_LMS:
+            raise ValueError(f"{models_dir} is a language model, and the app serves one as its headlines or names model: "
+                             f"copy it to DIR/headlines (or DIR/names) and give that directory (--models-dir DIR)")
         raise ValueError(f"{models_dir} is a model, not a directory of models: give the directory that holds it "
                          f"({models_dir.parent}); the app serves it by its name, {models_dir.name!r}")
     if must_exist and not models_dir.exists(): raise FileNotFoundError(f"{models_dir}: no such models directory")
@@ -901,12 +915,19 @@ def _check_kind(kind:str, path:Path, learn:Learner):
                          f"their {spec['category_col']} (`awd train names`, or --category-col): move it or give it "
                          "another name")
 
-def _check_origin(models:dict, paths:dict):
-    "The origin classifier's classes are the names model's origins (the Names tab asks it about each name it makes)"
+def _check_origin(models:dict, paths:dict, shipped:list=()):
+    """The origin classifier's classes are the names model's origins (the Names tab asks it about each name it makes):
+    a shipped one that does not match the user's names model is not served (a note says so); the user's own, an error"""
     if 'origin' not in models or 'names' not in models: return
     classes, cats = classes_of(models['origin']), list(models['names'].awd.categories)
     if sorted(classes) != sorted(cats):
         show = lambda c: ', '.join(map(str, c[:6])) + (', ...' if len(c) > 6 else '')
+        if 'origin' in shipped:
+            del models['origin']
+            print(f"not serving the shipped origin classifier: it classifies into {show(classes)}, not the origins of "
+                  f"{paths['names']} ({show(cats)}); a classifier of those, saved as {paths['names'].parent/'origin'}, "
+                  "would tell the Names tab each name's origin", flush=True)
+            return
         raise ValueError(f"{paths['origin']} classifies into {show(classes)}, not the names model's origins "
                          f"({show(cats)}): the Names tab asks it about each name; move it or give it another name")
 
@@ -935,11 +956,16 @@ def app_models(
                    " (a model of a default's name in the models directory is served instead of the shipped one)",
                    flush=True)
     extra = {k: p for k,p in found.items() if k not in paths} # the user's own classifiers
+    for k, p in list(extra.items()):
+        if _task(p) == 'generate': # told before it is loaded (a language model can be large)
+            print(f"not serving {p}: a language model gets a tab only as headlines or names", flush=True)
+            del extra[k]
     if not paths and not extra:
         raise FileNotFoundError(f"{models_dir}: no models ({', '.join(DEFAULT_MODELS)}) to serve")
     models = load_models(paths, trust_pickle=trust_pickle)
     for k in paths: _check_kind(k, paths[k], models[k])
-    _check_origin(models, paths)
+    for k in yours: models[k].awd.source = str(paths[k]) # the page's commands name it (`awd generate models/headlines`)
+    _check_origin(models, paths, ours)
     for k, p in extra.items(): # another program's directory, or a damaged model, beside yours: the rest are served
         try: models.update(load_models({k: p}, trust_pickle=trust_pickle))
         except ValueError as e: print(f"not serving {p}: {e}", flush=True)
@@ -1007,6 +1033,20 @@ def launch(
         print('stopping (Ctrl-C)', flush=True)
         demo.close() # ends the heartbeats first, then the server
 
+def check_port(
+    host:str, port:int, # where the app is to listen (`serve_address`)
+):
+    "A clear error, before the models load, when another program listens there (Gradio's: 'Cannot find empty port')"
+    family = socket.AF_INET6 if ':' in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1) # as the server binds: a port in TIME_WAIT is free
+        try: s.bind((host, port))
+        except OSError as e:
+            if e.errno == errno.EADDRINUSE:
+                raise ValueError(f"port {port} is in use (another program listens there): choose another with --port "
+                                 "(or $GRADIO_SERVER_PORT)") from None
+            raise ValueError(f"cannot listen at {host}:{port}: {e.strerror or e}") from None
+
 def serve(
     models_dir:str|Path|None=None, # where the exported learners live; default: $AWD_MODELS_DIR, else `models`
     host:str|None=None, # address to bind; default: $GRADIO_SERVER_NAME, else 127.0.0.1 (0.0.0.0 serves your network)
@@ -1023,5 +1063,6 @@ def serve(
     "Start the app over the models in `models_dir` and launch it: what `awd serve` and `make app` run"
     t0 = time.time()
     host, port = serve_address(host, port) # before the models load
+    check_port(host, port)
     demo = start_app(models_dir, preset, train_missing, all_models, trust_pickle, device, shipped, batching)
     return launch(demo, host, port, block, t0)

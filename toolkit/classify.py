@@ -409,8 +409,10 @@ def has_categories(learn)->bool:
 def _vote_lms(lm)->list:
     "The language models `lm` that vote with `lm_vote=True`, forward first, each trained with the labels as categories"
     lms = list(lm) if isinstance(lm, (list, tuple)) else [lm] if lm is not None else []
-    if not lms or not all(has_categories(m) for m in lms):
-        raise ValueError("lm_vote=True needs lm: language models trained with the labels as categories (names_lm)")
+    if not lms: raise ValueError("lm_vote=True needs lm: language models trained with the labels as categories (names_lm)")
+    if not all(has_categories(m) for m in lms):
+        raise ValueError("lm_vote=True: lm was trained without categories; a language model votes when it was trained "
+                         "with the labels as categories (names_lm)")
     return sorted(lms, key=lambda m: m.awd.backwards)
 
 def _check_vote(labels:pd.Series, lm):

@@ -13,6 +13,7 @@ from .data import CORPORA, load_texts, corpus_name, load_corpus, read_table, che
 from .core import check_arg, is_int, serve_address, MAX_N, MAX_TOKENS
 from .recipes import PRESETS, PRETRAINED_PRESET, NAMES_RECIPE, NAMES_LR, CLASSIFIER_RECIPE, ORIGIN_RECIPE
 from .recipes import DEFAULT_MODELS, APP_MODELS, TAGGER_RECIPE
+from . import __version__
 # The modules that train and load models (torch, fastai: ~4 s) are imported by the commands that need them, so that
 # `awd --help` and a mistyped option answer at once
 
@@ -187,7 +188,7 @@ def _classifier_lms(a)->list:
 def _classifier_how(a, lms:list, lm_epochs:int, pre:bool)->str:
     "How `awd train-classifier` trains, for its first line"
     lm_name = ' and '.join(a.lm or [])
-    if lms and lm_epochs: how = f"fine-tuning {lm_name} for {lm_epochs} epochs"
+    if lms and lm_epochs: how = f"fine-tuning {lm_name} for {lm_epochs} epoch{'s' if lm_epochs != 1 else ''}"
     elif lms: how = f"on the encoder of {lm_name}"
     elif a.no_pretrain: how = "from scratch"
     else: how = f"after a {a.preset} language model on the texts, {_starts_from(pre)}"
@@ -338,7 +339,8 @@ def cmd_train_tagger(a):
     how = f"from {a.lm}" if lm is not None else _starts_from(pre)
     epochs = f"{n} epoch{'' if n == 1 else 's'}"
     budget = f"{a.minutes:g} minutes" if a.minutes else f"the head for an epoch, then {epochs}" if lm or pre else epochs
-    print(f"training a tagger of {tags_col!r} on {len(df):,} sentences from {a.data}, {how}, {budget}", flush=True)
+    print(f"training a tagger of {tags_col!r} on {len(df):,} sentence{'s' if len(df) != 1 else ''} from {a.data}, {how}, "
+          f"{budget}", flush=True)
     learn = train_tagger_and_export(df, a.out, words_col, tags_col, seed=a.seed, card=dict(corpus=_corpus_name(a.data),
                                     lm=a.lm), lm=lm, pretrained=pre, preset=a.preset, epochs=n, lr=a.lr,
                                     minutes=a.minutes, bs=a.bs, head_hid=a.head_hid, tag_weight=a.tag_weight, vocab_sz=a.vocab_sz,
@@ -479,7 +481,7 @@ def _add_train(sub, ps:dict):
                    "a classifier's backward half (`awd train-classifier --bidirectional --lm FWD BWD`); it cannot "
                    "generate")
     t.add_argument('--resume', action='store_true', help='continue an interrupted run (same arguments) from '
-                   'OUT.checkpoint, which every finished epoch writes')
+                   'OUT.checkpoint, which every finished epoch writes (not a --minutes run: its epochs are its time)')
 
 def _add_generate(sub, ps:dict):
     "`awd generate`"
@@ -637,6 +639,7 @@ def _add_convert(sub, ps:dict):
 def get_parser()->argparse.ArgumentParser:
     "The `awd` argument parser"
     p = AwdParser(prog='awd', description='Train small AWD-LSTM language models on your texts and generate from them.')
+    p.add_argument('--version', action='version', version=f'awd-toolkit {__version__}')
     sub = p.add_subparsers(dest='command', required=True, metavar='COMMAND')
     ps = _parents()
     for add in (_add_train, _add_generate, _add_score, _add_train_classifier, _add_classify, _add_train_tagger, _add_tag,
@@ -653,6 +656,9 @@ CLI_WORDS = [ # the Python API's words in the errors `awd` passes on, and what a
     ('(train_lm(..., backwards=True))', '(`awd train ... --backwards`)'),
     ('lm_vote=True needs lm: language models trained with the labels as categories (names_lm)',
      '--lm-vote needs --lm: language models trained with the labels as categories (`awd train names`, or --category-col)'),
+    ('lm_vote=True: lm was trained without categories; a language model votes when it was trained with the labels as '
+     'categories (names_lm)', '--lm-vote: the --lm model was trained without categories; a language model votes when it '
+     'was trained with the labels as categories (`awd train names`, or --category-col)'),
     ("with trust_pickle=True (the CLI's --trust-pickle)", 'with --trust-pickle'),
     ('distinct=True with greedy=True: greedy=True', '--distinct with --greedy: --greedy'),
     ('distinct=True with top_k=1: top_k=1', '--distinct with --top-k 1: --top-k 1'),

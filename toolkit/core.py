@@ -5,7 +5,7 @@ an evaluation-mode context and argument checks."""
 
 # %% ../nbs/00_core.ipynb #c002
 from __future__ import annotations
-import contextlib, errno, math, numbers, os, shutil
+import contextlib, errno, math, numbers, os, re, shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +31,7 @@ class ModelInfo:
     start_state_key:float|None=None # the weights `start_state` was computed for
     vocab_info:object=None # a language model's sampler masks, built once per vocabulary
     fingerprint:object=None # a language model's `Fingerprint` of its training texts (for `generate(novel=True)`)
+    source:str|None=None # how the app's commands name it when it is not a shipped model: the path it was served from
 
 @dataclass
 class DataInfo:
@@ -220,7 +221,9 @@ def load_error(
     msg = str(e).strip()
     if 'weights only load failed' in msg.lower() or type(e).__name__ == 'UnpicklingError':
         return "it holds something other than tensors and numbers, or it is damaged"
-    return f"{type(e).__name__}: {msg.splitlines()[0][:200]}" if msg else type(e).__name__
+    if not msg: return type(e).__name__
+    first = re.split(r'(?<=\.)\s', msg.splitlines()[0])[0] # its first sentence: PyTorch's advice follows
+    return f"{type(e).__name__}: {first if len(first) <= 200 else first[:197].rsplit(' ', 1)[0] + '...'}"
 
 def is_int(v)->bool:
     "An integer, and not a bool"

@@ -206,10 +206,11 @@ def _out_format(out:Path)->tuple[str, bool]:
     fmt = TEXT_SUFFIXES.get(sufs[-1] if sufs else '')
     return fmt if fmt in ('jsonl', 'tsv') else 'csv', gz
 
-def _not_a_dir(out:Path, example:str|None):
-    "A clear error when `out` is a directory"
-    if out.is_dir():
-        raise ValueError(f"{out} is a directory: give the file to write" + (f", such as {out/example}" if example else ''))
+def _not_a_dir(out:Path, example:str|None, given=None):
+    "A clear error when `out` is a directory, or `given` (`out` as typed) names one ('new/': a file 'new' was written)"
+    if out.is_dir() or str(given or '').endswith(('/', os.sep)):
+        raise ValueError(f"{given if given is not None else out} is a directory: give the file to write" +
+                         (f", such as {out/example}" if example else ''))
 
 def check_out(
     out:str|Path, # the file a command will write (with `write_table`)
@@ -223,7 +224,7 @@ def check_out(
         if path.resolve() == s.resolve() or path.exists() and s.exists() and os.path.samefile(path, s):
             also = '' if str(out) == str(src) else f" ({src})"
             raise ValueError(f"cannot write {out}: it is the file being read{also}; write the copy to another file (--out)")
-    _not_a_dir(path, example)
+    _not_a_dir(path, example, out)
     check_writable(path, out)
 
 def _tsv_fields(df:pd.DataFrame)->pd.DataFrame:
@@ -238,7 +239,7 @@ def write_table(
 )->Path:
     "Write `df` to `out` atomically (a stopped run leaves nothing half-written), with clear errors when it cannot be"
     name, out = out, Path(out).expanduser().absolute()
-    _not_a_dir(out, example)
+    _not_a_dir(out, example, name)
     fmt, gz = _out_format(out)
     with atomic_file(out, name) as tmp: # the format from `out`'s name, not the temporary one's
         kw = dict(compression='gzip' if gz else None)

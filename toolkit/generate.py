@@ -657,8 +657,9 @@ def check_chars(
     bad = sorted({ch for ch in text if not seen(ch)})
     if bad:
         chars = ''.join(sorted((k for k in known if len(k) == 1 and not k.isupper() and k != ' '), key=lambda c: (not c.isalpha(), c)))
+        caps = ', capitals too' if {'xxmaj', 'xxup'} & {p.lstrip('▁') for p in info.vocab} else '' # as marks
         raise ValueError(f"{what}this model has never seen {', '.join(map(repr, bad))} in its training texts: {todo} the "
-                         f"characters it knows ({chars})")
+                         f"characters it knows ({chars}{caps})")
 
 @torch.inference_mode()
 def _seq_logprobs(learn, seqs:list[list[int]], bs:int)->list[torch.Tensor]:
