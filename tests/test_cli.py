@@ -165,3 +165,17 @@ def test_cli_small_things(tmp_path):
     w.write_bytes(w.read_bytes()[:1000])
     out = awd_here('generate', str(tmp_path/'dmg'))
     assert out.returncode == 2 and out.stderr.rstrip().endswith('failed finding central directory.)'), out.stderr
+
+def test_a_folder_named_like_a_shipped_model(tmp_path, monkeypatch):
+    "A folder of notes called 'headlines' in the working directory hid the shipped model ('not a complete portable model')"
+    from conftest import awd_here
+    monkeypatch.chdir(tmp_path)
+    (tmp_path/'headlines').mkdir(); (tmp_path/'headlines'/'notes.txt').write_text('x')
+    out = awd_here('generate', 'headlines', '-n', '2', '--seed', '1')
+    assert out.returncode == 0 and len(out.stdout.splitlines()) == 2, out.stderr
+    (tmp_path/'names').mkdir(); (tmp_path/'names'/'weights.pt').write_bytes(b'x') # a model's file: a damaged model
+    out = awd_here('generate', 'names', '--category', 'Irish')
+    assert out.returncode == 2 and 'names: not a complete portable model, missing config.json' in out.stderr
+    out = awd_here('classify')
+    assert 'required: model (then texts, or --csv FILE) (see `awd classify --help`)' in out.stderr
+    assert '(see `awd convert --help`)' in awd_here('convert', 'p.pkl', '--out', 'x', '--nope').stderr

@@ -275,6 +275,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                 'toolkit.export._legacy_info': ('export.html#_legacy_info', 'toolkit/export.py'),
                                 'toolkit.export._load_ensemble': ('export.html#_load_ensemble', 'toolkit/export.py'),
                                 'toolkit.export._load_pickle': ('export.html#_load_pickle', 'toolkit/export.py'),
+                                'toolkit.export._may_be_model': ('export.html#_may_be_model', 'toolkit/export.py'),
                                 'toolkit.export._member_ok': ('export.html#_member_ok', 'toolkit/export.py'),
                                 'toolkit.export._placeholder': ('export.html#_placeholder', 'toolkit/export.py'),
                                 'toolkit.export._portable_config': ('export.html#_portable_config', 'toolkit/export.py'),

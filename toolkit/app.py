@@ -556,7 +556,7 @@ def _card_rows(card:dict)->list[tuple]:
         names = {**_NAMES, 'n_test': unit} # how many texts (or sentences) the test part holds
         rows.append(('held-out test', ', '.join(f'{names.get(k, k)} {_num(v)}' for k,v in card['test_metrics'].items()
                                                if isinstance(v, (int, float)))))
-    if card.get('rebuild'): rows.append(('rebuild', f"`{card['rebuild']}`"))
+    if card.get('rebuild'): rows.append(('rebuild (in a clone of the repository)', f"`{card['rebuild']}`"))
     if card.get('classes'): rows.append(('classes', ', '.join(card['classes'])))
     if card.get('tags'):
         tags = card['tags']

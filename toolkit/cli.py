@@ -408,6 +408,7 @@ def cmd_convert(a):
 class AwdParser(argparse.ArgumentParser):
     "argparse, with its errors on one line as `awd: error: ...`, the same as every other error of `awd`"
     def error(self, message):
+        if message.endswith('required: model, texts'): message = message[:-len(', texts')] + ' (then texts, or --csv FILE)'
         self.exit(2, f"awd: error: {message} (see `{self.prog} --help`)\n")
 
 _API_DEFAULTS = dict(preset='small', epochs=1, valid_pct=0.1, seed=42) # train_lm's (a test checks), without importing it
@@ -702,7 +703,7 @@ def main(
     a, extra = p.parse_known_args(argv)
     if extra and isinstance(getattr(a, 'texts', None), list) and not any(x.startswith('-') for x in extra):
         a.texts += extra # texts after an option (`awd classify origin --probs Nakamura`): argparse leaves them over
-    elif extra: p.error(f"unrecognized arguments: {' '.join(extra)}")
+    elif extra: p.exit(2, f"awd: error: unrecognized arguments: {' '.join(extra)} (see `awd {a.command} --help`)\n")
     try:
         a.func(a)
         sys.stdout.flush() # now, where a closed pipe is caught, not at exit

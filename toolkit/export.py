@@ -523,14 +523,18 @@ def shipped_models()->dict[str, Path]:
     root = pretrained_dir().parent
     return {p.name: p for p in sorted(root.iterdir()) if (p/'config.json').is_file()} if root.is_dir() else {}
 
+def _may_be_model(p:Path)->bool:
+    "Whether `p` is, or may be meant as, a saved model (a damaged one too): a .pkl, a model's file, a folder with one"
+    if p.is_file(): return p.suffix.lower() == '.pkl' or p.name in PORTABLE_FILES
+    return any((p/f).exists() for f in PORTABLE_FILES) or any(p.glob('*.pkl')) or any(p.glob('*/config.json'))
+
 def _resolve(path:str|Path)->Path:
     "`path` if it exists, else the shipped model of that name (`load_model('headlines')`), else a clear error"
     if not isinstance(path, (str, Path)):
         raise TypeError(f"path must be a model directory or file, or a shipped model's name, got {path!r}")
-    p = Path(path).expanduser()
-    if p.exists(): return p
-    shipped = shipped_models()
-    if isinstance(path, str) and path in shipped: return shipped[path]
+    p, shipped = Path(path).expanduser(), shipped_models()
+    if p.exists() and not (isinstance(path, str) and path in shipped and not _may_be_model(p)): return p
+    if isinstance(path, str) and path in shipped: return shipped[path] # (a folder of notes named 'headlines' too)
     names = f"; the shipped models are {', '.join(shipped)}" if shipped else ''
     raise FileNotFoundError(f"{p}: no such model file or directory{names}")
 
