@@ -711,3 +711,13 @@ def test_write_offers_punctuation_glued_to_the_last_word():
     assert [x.word for x in lm.next_words('Why you should', k=3)] == ['be', 'have', 'get'] # as the README shows
     text, _ = Handlers({'headlines': lm}).pick('The New Old Age Blog', ':', 'headlines')
     assert text == 'The New Old Age Blog:'
+
+def test_budget_and_split_refused_before_the_start_line(texts_csv, tmp_path):
+    "--minutes 0 and --valid-pct 1 were refused after 'training a tiny AWD-LSTM on 300 texts ...' was printed"
+    from conftest import awd_here
+    for argv, msg in ((['train', texts_csv, '--minutes', '0'], '--minutes must be a number in (0, 10080]'),
+                      (['train', texts_csv, '--valid-pct', '1'], '--valid-pct must be strictly between 0 and 1'),
+                      (['train-classifier', texts_csv, '--label-col', 'source', '--valid-pct', '0'],
+                       '--valid-pct must be strictly between 0 and 1')):
+        out = awd_here(*map(str, argv), '--preset', 'tiny', '--out', str(tmp_path/'m'))
+        assert out.returncode == 2 and msg in out.stderr and out.stdout == '', (out.stdout, out.stderr)

@@ -241,6 +241,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                               'toolkit.data._tsv_fields': ('data.html#_tsv_fields', 'toolkit/data.py'),
                               'toolkit.data.brown_universal': ('data.html#brown_universal', 'toolkit/data.py'),
                               'toolkit.data.check_out': ('data.html#check_out', 'toolkit/data.py'),
+                              'toolkit.data.check_valid_pct': ('data.html#check_valid_pct', 'toolkit/data.py'),
                               'toolkit.data.copy_name': ('data.html#copy_name', 'toolkit/data.py'),
                               'toolkit.data.corpus_name': ('data.html#corpus_name', 'toolkit/data.py'),
                               'toolkit.data.format_of': ('data.html#format_of', 'toolkit/data.py'),

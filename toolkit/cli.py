@@ -110,7 +110,7 @@ def cmd_train(a):
     from toolkit.lm import check_train_args, check_device, check_distributed, is_rank0, use_pretrained
     from toolkit.train import train_and_export, checkpoint_path
     check_train_args(lr=a.lr, epochs=a.epochs, bs=a.bs, seq_len=a.seq_len, vocab_sz=a.vocab_sz, seed=a.seed,
-                     max_rows=a.max_rows)
+                     max_rows=a.max_rows, minutes=a.minutes, valid_pct=a.valid_pct) # before the start line
     if a.minutes is not None and a.epochs: raise ValueError("give --epochs or --minutes, not both")
     corpus = CORPORA.get(corpus_name(a.data), {})
     cat_col = None if a.no_categories else (a.category_col or corpus.get('category_col'))
@@ -202,7 +202,8 @@ def cmd_train_classifier(a):
     "Train a classifier (ULMFiT: a language model first, or fine-tune --lm) on a corpus or a file and export it"
     from toolkit.lm import check_train_args, use_pretrained
     from toolkit.train import classifier_recipe, train_classifier_and_export
-    check_train_args(lr=a.lr, epochs=a.epochs, bs=a.bs, vocab_sz=a.vocab_sz, seed=a.seed, max_rows=a.max_rows)
+    check_train_args(lr=a.lr, epochs=a.epochs, bs=a.bs, vocab_sz=a.vocab_sz, seed=a.seed, max_rows=a.max_rows,
+                     valid_pct=a.valid_pct) # before the start line
     corpus = CORPORA.get(corpus_name(a.data), {})
     label_col = a.label_col or corpus.get('label_col')
     if not label_col: raise ValueError("which column holds the labels? pass --label-col")

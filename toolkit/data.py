@@ -11,12 +11,12 @@ import toolkit
 import numpy as np
 import pandas as pd
 from fastcore.basics import ifnone
-from .core import atomic_file, check_writable
+from .core import atomic_file, check_writable, is_num
 
 # %% auto #0
 __all__ = ['DATA_DIR', 'CORPORA', 'UNIVERSAL_TAGS', 'TEXT_SUFFIXES', 'brown_universal', 'load_corpus', 'format_of', 'read_utf8',
            'lines', 'parse_table', 'pick_col', 'read_table', 'check_out', 'write_table', 'ToCopy', 'copy_name',
-           'read_to_copy', 'read_texts', 'split_df', 'split_mask', 'corpus_name', 'load_texts']
+           'read_to_copy', 'read_texts', 'check_valid_pct', 'split_df', 'split_mask', 'corpus_name', 'load_texts']
 
 # %% ../nbs/01_data.ipynb #c005
 DATA_DIR = Path(toolkit.__file__).parent/'data' # the bundled corpora
@@ -309,6 +309,11 @@ def read_texts(
     return res
 
 # %% ../nbs/01_data.ipynb #c021
+def check_valid_pct(valid_pct):
+    "A `ValueError` unless `valid_pct` is a share of the texts to hold out: strictly between 0 and 1"
+    if not (is_num(valid_pct) and 0 < valid_pct < 1):
+        raise ValueError(f"valid_pct must be strictly between 0 and 1 (the share of texts held out), got {valid_pct}")
+
 def split_df(
     df:pd.DataFrame, # the texts
     valid_pct:float=0.1, # share of rows (or groups) for validation
@@ -316,8 +321,7 @@ def split_df(
     group_col:str|None=None, # keep rows with the same value of this column on one side
 )->pd.DataFrame: # a copy of `df` with an `is_valid` column
     "Add a seeded random (or grouped) train/valid split as column `is_valid`"
-    if not 0 < valid_pct < 1:
-        raise ValueError(f"valid_pct must be strictly between 0 and 1 (the share of texts held out), got {valid_pct}")
+    check_valid_pct(valid_pct)
     if len(df) < 2: raise ValueError(f"need at least 2 rows to split into train and valid, got {len(df)}")
     if group_col is not None and group_col not in df.columns:
         raise ValueError(f"no group column {group_col!r}; the columns are {', '.join(map(repr, df.columns))}")

@@ -24,7 +24,7 @@ import fastai.callback.schedule, fastai.callback.progress # fit_one_cycle, lr_fi
 from fastai.text.data import TextBlock
 from fastai.text.models.awdlstm import AWD_LSTM
 from fastai.text.learner import language_model_learner, LMLearner, match_embeds
-from .data import split_df, split_mask
+from .data import split_df, split_mask, check_valid_pct
 from .tokenize import SPTokenizer, make_tokenizer, text_tokenizer, MIN_VOCAB_SZ
 from .core import ModelInfo, DataInfo, model_info, atomic_dir, check_arg, is_int, is_num, check_seed, MAX_EPOCHS
 from .core import load_error, check_minutes
@@ -71,6 +71,8 @@ def check_train_args(
     max_rows:int|None=None, # train on a sample of this many texts (the CLI's --max-rows); None: all
     texts:pd.Series|None=None, # a language model's texts: checked to fill a batch of `bs` x `seq_len` (both given)
     n_labelled:int|None=None, # a classifier's labelled texts: checked to fill a batch of `bs` and validate (with `bs`)
+    minutes:float|None=None, # a time budget instead of epochs; None: none
+    valid_pct:float|None=None, # the share of texts held out; None: not checked here
 ):
     "Raise a `ValueError` naming the first training argument out of range, or saying how much data is missing"
     for name, v in (('lr', lr), ('lm_lr', lm_lr)):
@@ -84,6 +86,8 @@ def check_train_args(
               "character) to 1,000,000")
     check_arg('max_rows', max_rows, max_rows is None or (is_int(max_rows) and max_rows >= 1), 'an integer >= 1')
     check_seed(seed)
+    check_minutes(minutes)
+    if valid_pct is not None: check_valid_pct(valid_pct)
     if texts is not None and bs is not None and seq_len is not None:
         _check_lm_data(pd.Series(texts), bs, seq_len)
     if n_labelled is not None and bs is not None and n_labelled < bs + 1:
