@@ -450,3 +450,15 @@ def test_port_in_use(capsys):
                            'with --port'):
             serve(port=port, models_dir='no-such-dir-here', train_missing=False)
     assert 'shipped' not in capsys.readouterr().out # refused before any model loaded
+
+def test_too_few_values_over_plain_http(app_models):
+    "A plain HTTP request with 8 of /headlines' 9 values (its hidden outlet state) got no message and left a traceback"
+    import asyncio
+    import gradio as gr
+    from toolkit.app import build_app
+    demo = build_app(app_models)
+    try:
+        fn = next(f for f in demo.fns.values() if f.api_name == 'headlines')
+        with pytest.raises(gr.Error, match=r'this endpoint takes 9 values, got 8: the API page lists the ones to set'):
+            asyncio.run(demo.preprocess_data(fn, ['', 3, 0.8, 0.9, 4, 15, 1, True], None))
+    finally: demo.close()

@@ -439,3 +439,21 @@ def test_cli_names_lowercase_start():
     out = awd_here('generate', 'names', '--category', 'Russian', '--prompt', 'k', '-n', '5', '--seed', '0')
     names = out.stdout.splitlines()
     assert out.returncode == 0 and len(names) == 5 and all(n.startswith('K') for n in names), names
+
+@pytest.mark.parametrize('pass_for', [2.0, 0.0])
+def test_small_request_passes_one_that_does_not_fit(tiny_lm, monkeypatch, pass_for):
+    """Ten headlines waited 10.6 s behind thirty requests of a hundred (0.18 s alone): the batcher admitted waiting
+    requests strictly in order, stopping at the first that did not fit. A smaller one may pass it for PASS_FOR seconds"""
+    import time
+    import toolkit.batch as B
+    monkeypatch.setattr(B, 'PASS_FOR', pass_for)
+    b = B.Batcher(tiny_lm, max_rows=10)
+    try:
+        a = b.submit(n=8, max_tokens=2000, stop_at_eos=False, seed=0) # fills the batch for a while
+        while not b.stats['requests']: time.sleep(0.001)
+        big = b.submit(n=8, max_tokens=5, stop_at_eos=False, seed=1) # 8 + 8 rows > 10: waits for `a`
+        small = b.submit(n=2, max_tokens=5, stop_at_eos=False, seed=2) # 8 + 2 fit
+        assert len(small.result(timeout=120)) == 2
+        assert a.done == (pass_for == 0) # passed `big` and finished while `a` ran; strictly in order, only after `a`
+        assert len(big.result(timeout=120)) == 8 and len(a.result(timeout=120)) == 8
+    finally: b.close()

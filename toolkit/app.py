@@ -215,6 +215,11 @@ def open_validators(
         except gr.Error:
             if not getattr(block_fn, 'is_validator_function', False): raise
             return [UNCHECKED] * len(inputs)
+        except ValueError as e: # a plain HTTP caller's request with too few values: a traceback in the log, no message
+            if not (m := re.search(r"didn't receive enough input values \(needed: (\d+), got: (\d+)\)", str(e))): raise
+            raise _user_error(ValueError(
+                f"this endpoint takes {m[1]} values, got {m[2]}: the API page lists the ones to set, and gradio_client "
+                "adds the rest; over plain HTTP send null for those")) from None
     demo.preprocess_data = preprocess_data
 
 

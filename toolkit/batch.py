@@ -17,7 +17,7 @@ from .classify import check_readable, _table
 
 
 # %% auto #0
-__all__ = ['JOINS', 'Busy', 'Job', 'Batcher', 'ClassifyBatcher']
+__all__ = ['JOINS', 'PASS_FOR', 'Busy', 'Job', 'Batcher', 'ClassifyBatcher']
 
 # %% ../nbs/05b_batch.ipynb #b005
 class Busy(ValueError):
@@ -29,6 +29,7 @@ class Job:
     "A submitted request: its rows as they finish (`stream`), all of them in order (`result`), or stop it (`cancel`)"
     def __init__(self, batcher, request=None):
         self.batcher, self.request, self.error, self.cancelled = batcher, request, None, False
+        self.t0 = time.monotonic() # when it was submitted
         self._cv, self._order, self.steps = threading.Condition(), [], [] # rows in the order they finished, and when
 
     def _row(self, r, i:int, ids, lp):
@@ -84,6 +85,7 @@ class Job:
 
 # %% ../nbs/05b_batch.ipynb #b006
 _LIVE = weakref.WeakSet() # running batchers, closed at exit (a thread killed inside torch aborts the process)
+PASS_FOR = 2.0 # seconds a request that does not fit the batch yet may be passed by smaller ones behind it
 
 @atexit.register
 def _close_all():
@@ -141,15 +143,20 @@ class Batcher:
         self._thread.join()
 
     def _admit(self, batch:RunningBatch)->list[Job]:
-        "Waiting jobs that join now, by `join` and `max_rows`"
+        """Waiting jobs that join now, by `join` and `max_rows`: in the order they came, a smaller one passing one that
+        does not fit yet (ten headlines waited behind thirty requests of a hundred), for `PASS_FOR` seconds at most"""
         if self.join != 'step' and len(batch): return []
-        take, rows = [], len(batch)
+        take, rows, passed, now = [], len(batch), [], time.monotonic()
         while self._waiting:
-            job = self._waiting[0]
-            if job.cancelled: self._waiting.popleft(); continue
-            if rows and rows + job.n > self.max_rows: break
-            take.append(self._waiting.popleft()); rows += job.n
+            job = self._waiting.popleft()
+            if job.cancelled: continue
+            if rows and rows + job.n > self.max_rows:
+                passed.append(job)
+                if now - passed[0].t0 > PASS_FOR: break # it has waited long enough: the rest wait for it to join
+                continue
+            take.append(job); rows += job.n
             if self.join == 'none': break
+        self._waiting.extendleft(reversed(passed))
         return take
 
     def _loop(self):
