@@ -202,8 +202,8 @@ def test_tag_endpoint(client):
 def test_tag_emoji_whole(app_models):
     "An emoji's variation selector or skin tone was tagged as a word of its own ('❤', '\\ufe0f')"
     from toolkit.app import Handlers
-    spans, table = Handlers(app_models).tag('I ❤️ it 👍🏽')
-    assert [t for t, tag in spans if tag] == ['I', '❤️', 'it', '👍🏽'] and len(table) == 4
+    spans, table = Handlers(app_models).tag('I really ❤️ it so much 👍🏽') # (mostly emoji: refused, as unreadable)
+    assert [t for t, tag in spans if tag] == ['I', 'really', '❤️', 'it', 'so', 'much', '👍🏽'] and len(table) == 7
 
 @pytest.mark.parametrize('text, msg', [('   ', 'enter a sentence to tag'),
                                        ('x'*10_000, 'the text is 10,000 characters long')])

@@ -205,3 +205,18 @@ def test_quotes_as_the_tagger_was_trained(tmp_path, monkeypatch):
     assert seen[-1] == [['“', 'cat', '”', 'ran', '"', 'fast', '"']]
     load_model('tagger').predict('“cat” ran "fast"') # the shipped tagger, trained on Brown: its `` and ''
     assert seen[-1] == [['``', 'cat', "''", 'ran', '``', 'fast', "''"]]
+
+def test_text_the_tagger_cannot_read(tmp_path):
+    "'東京の新しい研究' came back as one word tagged '.' (punctuation); the classifiers and language models refuse it"
+    from conftest import awd_here
+    tagger = load_model('tagger')
+    with pytest.raises(ValueError, match="'東京の新しい研究': this model reads 100% of it as unknown pieces"):
+        tagger.predict('東京の新しい研究')
+    with pytest.raises(ValueError, match='text 1: '): tagger.predict_texts(['A cat sat.', ['東京', '研究']])
+    assert [t.word for t in tagger.predict('The 東京 boat')] == ['The', '東京', 'boat'] # a word it cannot read, among others
+    (tmp_path/'t.csv').write_text('text\nA cat sat.\n東京の新しい研究\nThe dog ran.\n')
+    out = awd_here('tag', 'tagger', '--csv', str(tmp_path/'t.csv'), '--out', str(tmp_path/'o.csv'))
+    assert out.returncode == 0 and 'awd: 1 row left untagged, read mostly as unknown pieces by this model (row 1)' in out.stderr
+    import pandas as pd
+    df = pd.read_csv(tmp_path/'o.csv')
+    assert df.pred_tags.isna().tolist() == [False, True, False] and df.pred_tags[2] == 'DET NOUN VERB .'

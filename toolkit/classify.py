@@ -24,7 +24,7 @@ from fastai.text.models.awdlstm import AWD_LSTM, awd_lstm_clas_config
 from fastai.text.learner import text_classifier_learner, TextLearner, LMLearner, clean_raw_keys
 from .data import split_df, split_mask, write_table, read_to_copy
 from .tokenize import SPTokenizer, SPECIAL_TOKS, make_tokenizer, text_tokenizer, check_text, check_texts, escape_special
-from .tokenize import UNREADABLE, unknown_pieces, unknown_message
+from .tokenize import UNREADABLE, unknown_pieces, unknown_message, unreadable_rows
 from .core import ModelInfo, DataInfo, model_info, require_info, check_arg, is_int, MAX_EPOCHS
 from .recipes import get_preset, CLASSIFIER_RECIPE
 from .lm import get_tokenizer, lm_dls, lm_learner, train_lm, quiet, check_device, check_train_args
@@ -421,8 +421,10 @@ def _check_vote(labels:pd.Series, lm):
     cats = sorted(lm.awd.categories)
     if got != cats:
         show = lambda c: ', '.join(map(str, c[:8])) + (', ...' if len(c) > 8 else '')
-        raise ValueError(f"lm_vote=True needs the labels to be the language model's categories: the labels are "
-                         f"{show(got)}; its categories {show(cats)}")
+        odd = [f'labels it has no category for: {show(sorted(set(got) - set(cats)))}' if set(got) - set(cats) else '',
+               f'categories no label has: {show(sorted(set(cats) - set(got)))}' if set(cats) - set(got) else '']
+        raise ValueError(f"lm_vote=True needs the labels to be the language model's categories (" +
+                         '; '.join(o for o in odd if o) + ')') # (the two lists alone, cut at 8, looked the same)
 
 def _members(learn)->list:
     "The classifiers of `learn`: an `Ensemble`'s members, or `learn` itself"
@@ -570,12 +572,8 @@ def predict_csv(
     c = read_to_copy(src, out, text_col, '.pred.csv', 'predict_texts')
     keep = c.keep.copy()
     texts, rows = c.texts[keep].str.strip().tolist(), c.texts.index[keep]
-    gone = [r for r, (share, _) in zip(rows, unreadable(learn, texts)) if share > UNREADABLE]
-    if gone: # like a blank row, left unlabelled: one row of emoji must not stop a file of thousands
-        keep[gone] = False
-        s = 's'[:len(gone) > 1]
-        warnings.warn(f"{len(gone)} row{s} left unlabelled, read mostly as unknown pieces by this model (row{s} "
-                      f"{', '.join(map(str, gone[:10]))}{', ...' if len(gone) > 10 else ''})")
+    gone = unreadable_rows(rows, [share for share, _ in unreadable(learn, texts)]) # one row of emoji must not stop
+    keep[gone] = False # a file of thousands: like a blank row, left unlabelled
     pred = _table(learn, c.texts[keep].str.strip().tolist(), bs) # read and checked above
     pred.index = c.texts.index[keep] # a blank row stays unlabelled
     df = c.df

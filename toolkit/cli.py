@@ -271,20 +271,23 @@ def _copy_to_write(a, what:str, suffix:str)->str|None:
         return out
     if any(len(t) > MAX_CHARS for t in a.texts): raise ValueError(f"a text is longer than {MAX_CHARS:,} characters")
 
+def _rows_said(f, *args, **kwargs):
+    "`f(*args, **kwargs)`, its note of rows left out of a file's copy said in one line, as awd says things"
+    import warnings
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter('always')
+        res = f(*args, **kwargs)
+    for w in said: # (other warnings as Python shows them)
+        if 'read mostly as unknown pieces' in str(w.message): print(f"awd: {w.message}", file=sys.stderr)
+        else: warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+    return res
+
 def cmd_classify(a):
     "Classify texts: print label, probability and text per line, or write a copy of a CSV with predictions"
     from toolkit.classify import predict_texts, predict_csv
     out = _copy_to_write(a, 'classify', '.pred.csv')
     learn = load_classifier(a.model, a.trust_pickle, a.device)
-    if out:
-        import warnings
-        with warnings.catch_warnings(record=True) as said:
-            warnings.simplefilter('always')
-            path = predict_csv(learn, a.csv, out, text_col=a.text_col)
-        for w in said: # rows left unlabelled: one line, as awd says things (others as Python would)
-            if 'left unlabelled' in str(w.message): print(f"awd: {w.message}", file=sys.stderr)
-            else: warnings.showwarning(w.message, w.category, w.filename, w.lineno)
-        return print(f"wrote {path}")
+    if out: return print(f"wrote {_rows_said(predict_csv, learn, a.csv, out, text_col=a.text_col)}")
     _print_predictions(a.texts, predict_texts(learn, a.texts), a.probs)
 
 def cmd_score(a):
@@ -368,7 +371,7 @@ def cmd_tag(a):
     from toolkit.tagger import tag_csv
     out = _copy_to_write(a, 'tag', '.tags.csv')
     learn = load_tagger(a.model, a.trust_pickle, a.device)
-    if out: return print(f"wrote {tag_csv(learn, a.csv, out, text_col=a.text_col)}")
+    if out: return print(f"wrote {_rows_said(tag_csv, learn, a.csv, out, text_col=a.text_col)}")
     for t, res in zip(a.texts, learn.predict_texts(a.texts)):
         if a.probs: print(json.dumps({'text': t, 'words': [r.word for r in res], 'tags': [r.tag for r in res],
                                       'probs': [r.prob for r in res]}, ensure_ascii=False))

@@ -26,6 +26,7 @@ from fastai.text.models.awdlstm import AWD_LSTM
 from fastai.text.learner import LMLearner
 from .data import write_table, read_to_copy, split_mask, brown_universal, UNIVERSAL_TAGS
 from .tokenize import SPTokenizer, make_tokenizer, escape_special, replace_case, check_text
+from .tokenize import UNREADABLE, unknown_pieces, unknown_message, unreadable_rows
 from .core import ModelInfo, DataInfo, check_arg, is_int, is_num, check_seed, check_minutes, MAX_EPOCHS, eval_mode
 from .recipes import get_preset, TAGGER_RECIPE
 from .lm import get_tokenizer, load_pretrained, has_pretrained, use_pretrained, check_device, quiet, TimeBudget
@@ -236,6 +237,13 @@ def _text_words(texts:list)->list[list[Word]]:
         if not ws: raise ValueError(f"text {i} is empty: enter a sentence to tag")
         words.append(ws)
     return words
+
+def _joined(t)->str: return t if isinstance(t, str) else ' '.join(t) # a text, or a list of words
+
+def _unreadable(learn, texts:list)->list[tuple[float, list[str]]]:
+    "How much of each text (or list of words) the tagger reads as unknown pieces (`unknown_pieces`)"
+    known = set(learn.dls.vocab[0]) - {'xxunk'}
+    return [unknown_pieces(learn.dls.tok, known, _joined(t)) for t in texts]
 
 def _forms(words:list[list[Word]], quotes:str)->list[list[str]]:
     "Each word as the tagger read its training words: Brown's `` and '' for quotes, or as typed"
@@ -482,6 +490,13 @@ class TaggerLearner(Learner):
     )->list[list[Tagged]]:
         "Tag `texts` in one batched pass: for each, its words with their tags and probabilities"
         words = _text_words(texts)
+        for i, (share, bad) in enumerate(_unreadable(self, texts)): # ('東京の新しい研究': one word, tagged '.')
+            if share > UNREADABLE:
+                raise ValueError(('' if len(texts) == 1 else f'text {i}: ') + unknown_message(_joined(texts[i]), share, bad))
+        return self._tag(words, bs, coarse)
+
+    def _tag(self, words:list[list[Word]], bs:int=64, coarse=None)->list[list[Tagged]]:
+        "`predict_texts` without its readability check (`tag_csv` has made it)"
         check_arg('bs', bs, is_int(bs) and 1 <= bs <= 4096, 'an integer from 1 to 4096')
         sents = _forms(words, getattr(self.dls, 'quotes', 'brown')) # a tagger trained on Brown reads its `` and ''
         out = _tag_batches(self, sents, bs, coarse) if words else []
@@ -642,8 +657,11 @@ def tag_csv(
 )->Path:
     "Write a copy of `src` with columns `pred_words`, `pred_tags` and `pred_min_prob`, atomically"
     c = read_to_copy(src, out, text_col, '.tags.csv', 'predict_texts')
-    res = learn.predict_texts(c.texts[c.keep].tolist(), bs=bs) # a blank row keeps empty columns
-    col = lambda f: pd.Series([f(r) for r in res], index=c.texts.index[c.keep], dtype=object)
+    keep = c.keep.copy()
+    gone = unreadable_rows(c.texts.index[keep], [s for s, _ in _unreadable(learn, c.texts[keep].tolist())], 'untagged')
+    keep[gone] = False # as a blank row: empty columns
+    res = learn._tag(_text_words(c.texts[keep].tolist()), bs) # read and checked above
+    col = lambda f: pd.Series([f(r) for r in res], index=c.texts.index[keep], dtype=object)
     df = c.df.assign(pred_words=col(lambda r: ' '.join(t.word for t in r)), pred_tags=col(lambda r: ' '.join(t.tag for t in r)),
                    pred_min_prob=col(lambda r: min(t.prob for t in r)))
     return write_table(df, c.out, c.example)

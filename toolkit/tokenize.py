@@ -5,7 +5,7 @@ and lines, and `detokenize`, which turns pieces back into clean text."""
 
 # %% ../nbs/02_tokenize.ipynb #c002
 from __future__ import annotations
-import contextlib, os, re, shutil, sys, tempfile
+import contextlib, os, re, shutil, sys, tempfile, warnings
 from pathlib import Path
 from fastcore.basics import ifnone
 from fastai.text.core import (Tokenizer, SentencePieceTokenizer, tokenize1, defaults,
@@ -13,8 +13,8 @@ from fastai.text.core import (Tokenizer, SentencePieceTokenizer, tokenize1, defa
 
 # %% auto #0
 __all__ = ['TK_NL', 'SPECIAL_TOKS', 'MIN_VOCAB_SZ', 'TK_ESC', 'UNREADABLE', 'RULES', 'TOKENIZERS', 'check_text', 'check_texts',
-           'unknown_pieces', 'unknown_message', 'escape_special', 'replace_case', 'replace_lines', 'add_bos',
-           'SPTokenizer', 'make_tokenizer', 'text_tokenizer', 'detokenize', 'round_trip_share']
+           'unknown_pieces', 'unreadable_rows', 'unknown_message', 'escape_special', 'replace_case', 'replace_lines',
+           'add_bos', 'SPTokenizer', 'make_tokenizer', 'text_tokenizer', 'detokenize', 'round_trip_share']
 
 # %% ../nbs/02_tokenize.ipynb #c005
 TK_NL = 'xxnl' # a line break inside a text
@@ -66,6 +66,19 @@ def unknown_pieces(
         total += len(s)
         if p not in known: bad.append(s)
     return (sum(map(len, bad))/total if total else 0., bad)
+
+def unreadable_rows(
+    rows:list, # a file's row numbers
+    shares:list[float], # each row's share of characters in unknown pieces (`unknown_pieces`)
+    left:str='unlabelled', # what a row the model cannot read is left ('untagged')
+)->list: # the rows left
+    "The rows a model reads mostly as unknown pieces, said in one warning: a file's copy leaves them blank"
+    gone = [r for r, s in zip(rows, shares) if s > UNREADABLE]
+    if gone:
+        s = 's'[:len(gone) > 1]
+        warnings.warn(f"{len(gone)} row{s} left {left}, read mostly as unknown pieces by this model (row{s} "
+                      f"{', '.join(map(str, gone[:10]))}{', ...' if len(gone) > 10 else ''})")
+    return gone
 
 def unknown_message(text:str, share:float, bad:list[str])->str:
     "What a model says of a text `unknown_pieces` finds it cannot read"
