@@ -1,9 +1,9 @@
 """The app on this machine: start-up time with cached models, and p50/p95 latency of "10 headlines" and "10 names".
 
 Starts `awd serve --no-train` on a free port as a user would (a new process), waits until the page answers, then
-sends `--requests` requests of each kind, one at a time, through gradio_client. Needs models/headlines and
-models/names (`make app` caches them). Goals (issue 6): start-up under 15 s, p95 under 1 s.
-    python bench/app_latency.py [--models-dir models] [--requests 50]
+sends `--requests` requests of each kind, one at a time, through gradio_client: the models of `--models-dir` (a
+directory with headlines/ and names/), by default the shipped ones. Goals (issue 6): start-up under 15 s, p95 under 1 s.
+    python bench/app_latency.py [--models-dir DIR] [--requests 50]
 """
 import argparse, os, platform, socket, statistics, subprocess, sys, time, urllib.request
 from pathlib import Path
@@ -16,9 +16,13 @@ def pct(xs, q): return sorted(xs)[min(len(xs)-1, int(round(q*(len(xs)-1))))]
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('--models-dir', default='models')
+    p.add_argument('--models-dir', default=None, help='a directory with headlines/ and names/ (default: the shipped models)')
     p.add_argument('--requests', type=int, default=50)
     a = p.parse_args()
+    if a.models_dir is None: # the shipped models (`make app` no longer caches them in models/)
+        from toolkit.export import shipped_models
+        a.models_dir = str(shipped_models()['headlines'].parent)
+    if a.requests < 1: p.error('--requests must be 1 or more')
     for k in ('headlines', 'names'):
         if not (Path(a.models_dir)/k/'config.json').exists(): sys.exit(f"{a.models_dir}/{k} is missing: run `make app` once first")
     port, url = free_port(), None

@@ -131,7 +131,7 @@ def run_task(task, a):
                  f'{ep_b} epochs'))
     rows.append(('ours: from scratch (no language model)', *scores(te.y, pred_s), secs_s, f'{1 + extra} epochs'))
     mpred, msecs, mens = ours(tr, va, te, members=a.members, **kw)
-    alone = ', '.join(f'{scores(te.y, predict_texts(m, te.text.tolist()).label)[0]:.3f}' for m in mens.learners)
+    alone = ', '.join(f'{scores(te.y, predict_texts(m, te.text.tolist()).label)[0]:.3f}' for m in getattr(mens, 'learners', [mens]))
     many = (f'ours: ULMFiT, {a.members} classifiers on one language model, averaged', *scores(te.y, mpred), msecs, f'members alone {alone}')
     rows += [ulm, both, many]
     print(f"\n### {task}: {len(tr):,} train / {len(va):,} valid / {len(te):,} test, {tr.y.nunique()} classes"
@@ -152,6 +152,7 @@ def main():
     p.add_argument('--members', type=int, default=3, help='classifiers on one language model in the last row (default: 3)')
     p.add_argument('--seed', type=int, default=0)
     a = p.parse_args()
+    if a.members < 1: p.error('--members must be 1 or more')
     print(f"{platform.node()} | {platform.machine()} | {torch.get_num_threads()} threads | torch {torch.__version__}")
     for task in a.tasks: run_task(task, a)
 

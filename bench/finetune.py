@@ -49,7 +49,8 @@ def run(user, ev, minutes, pre=True, lr=5e-3, drop_mult=None, freeze=0, best=Fal
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('variants', nargs='+', help='e.g. "pre=True,drop_mult=0.3,best=True"')
+    p.add_argument('variants', nargs='*', default=['pre=False', 'pre=True'],
+                   help='e.g. "pre=True,drop_mult=0.3,best=True" (default: from scratch, then from the pretrained model)')
     p.add_argument('--minutes', type=float, default=3.)
     p.add_argument('--threads', type=int, default=1)
     a = p.parse_args()

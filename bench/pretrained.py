@@ -61,10 +61,11 @@ def card_lines():
     src = (card.get('sources') or {}).get('sources') or {}
     words = {k: v['train']['words'] for k, v in src.items()}
     regs = pd.Series([v.get('registry') for v in src.values()]).value_counts()
-    seen = run.get('tokens_seen')
+    ship = run.get('shipped') or run # the chunk whose weights ship (later chunks that did no better are not in them)
+    seen, ran = ship.get('tokens_seen'), (f" (of {run.get('chunks')} run)" if ship is not run else '')
     lines = [f"pretrained model: {pre['path']} | {card.get('preset')} preset, {card.get('n_params', 0)/1e6:.1f}M parameters, "
-             f"vocabulary {len(pre['vocab']):,} pieces | {run.get('chunks')} chunks, "
-             f"{seen/1e6:.2f}M tokens seen | {run.get('cpu_hours')} CPU hours | "
+             f"vocabulary {len(pre['vocab']):,} pieces | {ship.get('chunks')} chunks{ran}, "
+             f"{seen/1e6:.2f}M tokens seen | {ship.get('cpu_hours')} CPU hours | "
              f"held-out BPC on its corpus {card.get('metrics', {}).get('bpc')} | card of {card.get('created', '?')[:16]}",
              f"its corpus: {len(src)} sources ({', '.join(f'{n} {r}' for r, n in regs.items())}), "
              f"{(card.get('corpus_tokens') or {}).get('train', 0)/1e6:.1f}M training tokens, {sum(words.values())/1e6:.1f}M words: "

@@ -62,6 +62,10 @@ def get_args(argv=None):
               ('--eval-texts', a.eval_texts >= 1, '1 or more'), ('--vocab-sz', a.vocab_sz >= 100, '100 or more')]
     for flag, ok, what in checks:
         if not ok: p.error(f"{flag} must be {what}, got {getattr(a, flag[2:].replace('-', '_'))}")
+    if not isinstance(a.config, dict): p.error(f"--config must be a JSON object such as '{{\"emb_sz\": 320}}', got {a.config!r}")
+    from toolkit.recipes import get_preset
+    if (bad := sorted(set(a.config) - set(get_preset(a.preset)['config']))): # before the corpus is tokenized
+        p.error(f"--config: unknown keys {bad}: expected keys of fastai's awd_lstm_lm_config")
     if a.widen_from and not (Path(a.widen_from)/'config.json').is_file():
         p.error(f"--widen-from {a.widen_from}: not a model directory (no config.json)")
     from toolkit.export import check_export_path
@@ -165,6 +169,8 @@ def stream_bpc(model, ids, chars:int, bs:int=32, seq_len:int=128)->float:
     import torch
     import torch.nn.functional as F
     x = torch.tensor(ids, dtype=torch.long)
+    if len(x) < 2: return float('nan') # nothing to predict
+    bs = min(bs, len(x) - 1) # a few texts (--eval-texts 2): fewer rows, not none (a division by zero after the chunk)
     n = (len(x) - 1)//bs
     inp, tgt = x[:n*bs].view(bs, n), x[1:n*bs+1].view(bs, n)
     model.eval(); model.reset()
@@ -264,6 +270,19 @@ def shipped_record(progress:dict)->dict|None:
                 tokens_seen=progress['tokens_seen'] - sum(h.get('tokens') or 0 for h in later),
                 cpu_hours=round(progress['cpu_hours'] - sum(h.get('cpu_hours') or 0 for h in later), 3))
 
+def state_weights(state:Path, progress:dict)->dict|None:
+    "This machine's full-precision weights of the last chunk, if they are the committed card's (and can be read)"
+    import torch
+    try:
+        if json.loads((state/'progress.json').read_text())['chunks'] != progress['chunks']: return None
+        return torch.load(state/'model.pt', weights_only=True)
+    except FileNotFoundError: return None
+    except Exception as e: # a stop while it was written (before it was written whole and put in place)
+        from toolkit.core import load_error
+        print(f"{state}: this machine's last chunk cannot be read ({load_error(e)}): starting from the committed model",
+              flush=True)
+        return None
+
 def main(argv=None):
     args = get_args(argv)
     import torch
@@ -287,9 +306,8 @@ def main(argv=None):
     from toolkit.core import DataInfo
     dls.awd = DataInfo(valid_stats=valid_stats(tok, args, corpus))
     learn = lm_learner(dls, args.preset, drop_mult=args.drop_mult, config=args.config or None)
-    if (state/'model.pt').is_file() and (state/'progress.json').is_file() and \
-            json.loads((state/'progress.json').read_text())['chunks'] == progress['chunks']:
-        learn.model.load_state_dict(torch.load(state/'model.pt', weights_only=True)) # this machine's full precision
+    if (mine := state_weights(state, progress)) is not None:
+        learn.model.load_state_dict(mine) # this machine's full precision
         how = 'this machine\'s last chunk'
     elif (out/'weights.pt').is_file():
         learn.model.load_state_dict(torch.load(out/'weights.pt', weights_only=True)['model'])
@@ -336,14 +354,16 @@ def main(argv=None):
     card = dict(title='Pretrained English AWD-LSTM', corpus='pretrain (scripts/build_pretrain_corpus.py)',
                 pretraining=progress, corpus_tokens=dict(train=int(len(train)), valid=int(len(valid))),
                 corpus_bpc=evals, sources=sources,
-                rebuild='python scripts/build_pretrain_corpus.py && python scripts/pretrain.py --minutes 30 (repeat; '
-                        'the card says how many chunks and CPU hours made this model)',
+                rebuild='python scripts/build_pretrain_corpus.py && python scripts/pretrain.py --minutes 30 --out '
+                        'build/english --state build/english-state (repeat; the card says how many chunks and CPU hours '
+                        'made this model; the default --out, the shipped model, continues it instead)',
                 weights='fp16', train_minutes=round(progress['cpu_hours']*60/args.threads, 1))
-    state.mkdir(parents=True, exist_ok=True)
-    torch.save(learn.model.state_dict(), state/'model.pt')
+    state.mkdir(parents=True, exist_ok=True) # the state as a pair, written whole and put in place after the model:
+    torch.save(learn.model.state_dict(), state/'model.pt.tmp') # a stop half way leaves the last pair, or a pair
+    (state/'progress.json.tmp').write_text(json.dumps(progress)) # that does not match the card (then: the model's)
     if improved: save(learn, out, card)
     else: keep_weights(out, card) # the committed weights stay the best chunk's; the card counts this chunk too
-    (state/'progress.json').write_text(json.dumps(progress))
+    os.replace(state/'model.pt.tmp', state/'model.pt'); os.replace(state/'progress.json.tmp', state/'progress.json')
     size = sum(f.stat().st_size for f in out.iterdir())/2**20
     what = f'saved {out} ({size:.1f} MB)' if improved else f'not shipped: no better than the committed {shipped_bpc}'
     print(f"chunk {progress['chunks']}: {minutes:.1f} min, {seen:,} tokens (in all {progress['tokens_seen']:,}, "
