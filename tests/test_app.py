@@ -462,3 +462,11 @@ def test_too_few_values_over_plain_http(app_models):
         with pytest.raises(gr.Error, match=r'this endpoint takes 9 values, got 8: the API page lists the ones to set'):
             asyncio.run(demo.preprocess_data(fn, ['', 3, 0.8, 0.9, 4, 15, 1, True], None))
     finally: demo.close()
+
+def test_stop_as_the_last_text_came():
+    "Stop clicked as the hundredth headline arrived said 'Stopped before all 100 were made' over all 100"
+    from toolkit.app import _failed, _no_command
+    md = 'Seed **1**. The same headlines again'
+    assert _failed(0, 'a\nb', 5, md) == _no_command() # a failure, not a stop
+    assert _failed(1, 'a\nb', 5, md) == f'*Stopped before all 5 were made: the command below makes them all.*\n\n{md}'
+    assert not isinstance(_failed(1, 'a\nb\nc\nd\ne', 5, md), str) # all came: the panel is left as it is

@@ -659,24 +659,24 @@ def _headlines_tab(h:Handlers):
                    ).success(h.headlines_stream, [prompt, n, temp, top_p, min_w, max_w, used, novel, style], out,
                              api_name='headlines', concurrency_id='headlines', concurrency_limit=GEN_CONCURRENCY,
                              trigger_mode='always_last')
-        _stop_button(stop, [btn.click, prompt.submit], ev, n, settings)
+        _stop_button(stop, [btn.click, prompt.submit], ev, out, n, settings)
 
 def _no_command()->str:
     "What the settings panel says after a request that failed: nothing to make again"
     return '*Nothing was made: the message at the top right says why.*'
 
-def _failed(stopped, n, settings:str):
+def _failed(stopped, out:str, n, settings:str):
     "What the settings panel says after a request ended early: stopped (the command makes them all), or failed"
     if not stopped: return _no_command()
-    if not settings or 'Stopped' in settings: return gr.skip()
+    if not settings or 'Stopped' in settings or len((out or '').splitlines()) >= int(n): return gr.skip() # all came
     return f'*Stopped before all {int(n)} were made: the command below makes them all.*\n\n{settings}'
 
-def _stop_button(stop, triggers:list, ev, n, settings):
+def _stop_button(stop, triggers:list, ev, out, n, settings):
     "Stop cancels `ev`; the settings panel then says the list is short (Stop ends `ev` as a failure would)"
     stopped = gr.Number(value=0, visible=False) # set in the page, at once: 1 by Stop, 0 by a new request
     gr.on(triggers, None, None, stopped, js='() => 0', api_name=False, queue=False)
     stop.click(None, None, stopped, js='() => 1', cancels=[ev], api_name=False, queue=False)
-    ev.failure(_failed, [stopped, n, settings], settings, api_name=False) # no command for texts never made
+    ev.failure(_failed, [stopped, out, n, settings], settings, api_name=False) # no command for texts never made
 
 def _style_input(cats:list|None):
     "An outlet dropdown for a headlines model trained with categories (`awd train headlines --category-col source`)"
@@ -725,7 +725,7 @@ def _names_tab(h:Handlers):
                    concurrency_limit=GEN_CONCURRENCY
                    ).success(h.names_stream, [start, n, temp, used, origin, novel], [out, table], api_name='names',
                              concurrency_id='names', concurrency_limit=GEN_CONCURRENCY, trigger_mode='always_last')
-        _stop_button(stop, [btn.click, start.submit], ev, n, settings)
+        _stop_button(stop, [btn.click, start.submit], ev, out, n, settings)
 
 def write_models(
     lms:dict, # the app's language models by name
