@@ -356,6 +356,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'toolkit.generate._check_stops': ('generate.html#_check_stops', 'toolkit/generate.py'),
                                   'toolkit.generate._clean': ('generate.html#_clean', 'toolkit/generate.py'),
                                   'toolkit.generate._continue': ('generate.html#_continue', 'toolkit/generate.py'),
+                                  'toolkit.generate._copied_run': ('generate.html#_copied_run', 'toolkit/generate.py'),
                                   'toolkit.generate._cut_stop': ('generate.html#_cut_stop', 'toolkit/generate.py'),
                                   'toolkit.generate._draw': ('generate.html#_draw', 'toolkit/generate.py'),
                                   'toolkit.generate._fail_message': ('generate.html#_fail_message', 'toolkit/generate.py'),

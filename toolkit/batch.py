@@ -11,7 +11,7 @@ import pandas as pd
 import torch
 from fastai.learner import Learner
 from .core import check_arg, is_int
-from .tokenize import check_text, check_texts
+from .tokenize import check_texts
 from .generate import gen_request, check_gen_kwargs, row_output, vocab_info, RunningBatch, _check_forward
 from .classify import check_readable, _table
 

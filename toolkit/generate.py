@@ -657,7 +657,7 @@ def check_chars(
     bad = sorted({ch for ch in text if not seen(ch)})
     if bad:
         chars = ''.join(sorted((k for k in known if len(k) == 1 and not k.isupper() and k != ' '), key=lambda c: (not c.isalpha(), c)))
-        caps = ', capitals too' if {'xxmaj', 'xxup'} & {p.lstrip('▁') for p in info.vocab} else '' # as marks
+        caps = ', capitals too' if {'xxmaj', 'xxup'} & known else '' # (written as marks)
         raise ValueError(f"{what}this model has never seen {', '.join(map(repr, bad))} in its training texts: {todo} the "
                          f"characters it knows ({chars}{caps})")
 
@@ -786,10 +786,14 @@ def gen_request(
         r.watch, r.every_step = _Watch(r, stops, bad, fp, distinct), bool(stops or bad)
     return r
 
+def _copied_run(fp, text:str, max_words:int|None)->tuple[int, int]:
+    "The longest run of a training text's words in `text`, and the most a sample of at most `max_words` words may copy"
+    return fp.longest_run(text), fp.limit(max_words or 2*fp.max_overlap_total)
+
 def _check_novel_prompt(fp, prompt:str, max_words:int|None):
     "novel=True with a prompt that already copies a longer run of a training text than any sample may: every draw fails"
     words = prompt if not prompt[-1:].isalnum() else prompt[:len(prompt) - len(re.search(r'\w*$', prompt)[0])]
-    run, most = fp.longest_run(words), fp.limit(max_words or fp.max_overlap_total*2) # its last word may go on
+    run, most = _copied_run(fp, words, max_words) # (its last word may go on)
     if run > most:
         longer = 'raise max_words, ' if max_words and fp.limit(10**6) >= run else ''
         raise ValueError(f"the prompt copies a run of {run} words of the training texts, and a sample of "
@@ -877,8 +881,8 @@ def _fail_message(r:GenRequest)->str:
     hints = ['raise the temperature' + ''.join(f' or {k}' for k in ('top_k', 'top_p') if getattr(r, k))]
     if getattr(w, 'bad', None): hints.append('drop a bad word')
     if getattr(w, 'fp', None) is not None:
-        run = w.fp.longest_run(_clean(r.pieces)) # the prompt, whole: a copy itself unless its last word goes on
-        if run > w.fp.limit(r.max_words or 2*w.fp.max_overlap_total):
+        run, most = _copied_run(w.fp, _clean(r.pieces), r.max_words) # the prompt, whole (unless its last word goes on)
+        if run > most:
             hints.append(f'shorten the prompt (it copies a run of {run} words itself)')
         hints.append('turn novel off')
     if getattr(w, 'seen', None) is not None: hints.append('ask for fewer samples or turn distinct off')
