@@ -33,6 +33,7 @@ def main():
     p.add_argument('--only', help='comma-separated parts to run: a-d (one part), e, f (default: all)')
     a = p.parse_args()
     only = set((a.only or 'a-d,e,f').split(','))
+    if only - {'a-d', 'e', 'f'}: p.error(f"--only: unknown parts {', '.join(sorted(only - {'a-d', 'e', 'f'}))} (a-d, e, f)")
     learn = load_model(a.model)
     learn.generate(n=4, max_tokens=20, seed=0)  # warm up
     mem0 = peak_mb()

@@ -212,6 +212,8 @@ def main():
     a = p.parse_args()
     if a.rejudge: return rejudge(a.rejudge, a.corpus)
     rows_wanted = a.rows.split(',')
+    if set(rows_wanted) - {'plain', 'stock', 'ours'}:
+        p.error(f"--rows: unknown rows {', '.join(sorted(set(rows_wanted) - {'plain', 'stock', 'ours'}))} (plain, stock, ours)")
     char_level = a.corpus == 'names'
     df, real_valid, train_set, valid_cats = corpus(a.corpus, a.seed)
     real_a, real_b, cats = judge_sets(real_valid, valid_cats, a.samples)

@@ -37,6 +37,7 @@ import collections
 import gzip
 import html
 import io
+import os
 import pickle
 import re
 import subprocess
@@ -104,7 +105,9 @@ def write_csv_gz(df: pd.DataFrame, path: Path) -> None:
     # filename="" and mtime=0 keep the gzip header free of anything run-specific.
     with gzip.GzipFile(filename="", mode="wb", fileobj=buf, mtime=0, compresslevel=9) as gz:
         gz.write(text.encode("utf-8"))
-    path.write_bytes(buf.getvalue())
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp") # whole or not at all: a stop leaves the old file
+    tmp.write_bytes(buf.getvalue())
+    os.replace(tmp, path)
 
 
 def normalise_space(s: str) -> str:
@@ -546,6 +549,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cache", type=Path, default=None, help="download folder (default: a temporary folder)")
     parser.add_argument("--only", nargs="+", choices=sorted(BUILDERS), help="build only these corpora")
     args = parser.parse_args(argv)
+    if args.out.exists() and not args.out.is_dir(): parser.error(f"--out {args.out}: a file, not a folder")
 
     tmp = None
     if args.cache is None:

@@ -944,6 +944,9 @@ def main(argv=None):
                     help=f"build only these sources (of: {', '.join(sorted(SOURCES))})")
     args = ap.parse_args(argv)
     if args.out.exists() and not args.out.is_dir(): ap.error(f"--out {args.out}: a file, not a folder")
+    if args.only and args.out.resolve() == Path(DEFAULT_OUT).resolve(): # it would replace the whole corpus with a part
+        ap.error(f"--only builds a corpus of those sources alone: give it its own --out (not {DEFAULT_OUT}, the corpus "
+                 "scripts/pretrain.py trains on)")
     sys.path.insert(0, str(REPO_ROOT))
     build(args.out, args.cache, args.only)
 
