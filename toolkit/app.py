@@ -21,7 +21,7 @@ from .classify import predict_texts, classes_of
 from .tagger import is_tagger
 from .batch import Batcher, ClassifyBatcher, JOINS, Busy
 from .generate import score_texts, next_words, gen_request, check_chars, name_start
-from .export import load_model, shipped_models, model_card
+from .export import load_model, shipped_models, model_card, saved_task
 from .train import train_default
 from .lm import check_device, get_tokenizer
 from .recipes import DEFAULT_MODELS, APP_MODELS, TINY_APP
@@ -887,11 +887,6 @@ def _saved_models(
 
 APP_LMS = ('headlines', 'names') # the language models the app has tabs for
 
-def _task(path:Path)->str|None:
-    "What a saved portable model does, from its config ('generate': a language model); None if it cannot tell"
-    try: return json.loads((path/'config.json').read_text()).get('task')
-    except (OSError, ValueError, AttributeError): return None
-
 def check_models_dir(
     models_dir:Path, # where the app looks for models
     must_exist:bool=False, # the user named it, and nothing will be trained into it
@@ -900,7 +895,7 @@ def check_models_dir(
     if models_dir.is_file():
         raise ValueError(f"{models_dir} is a file: the models directory holds models (each a directory, or NAME.pkl)")
     if (models_dir/'config.json').is_file():
-        if _task(models_dir) == 'generate' and models_dir.name not in APP_LMS:
+        if saved_task(models_dir) == 'generate' and models_dir.name not in APP_LMS:
             raise ValueError(f"{models_dir} is a language model, and the app serves one as its headlines or names model: "
                              f"copy it to DIR/headlines (or DIR/names) and give that directory (--models-dir DIR)")
         raise ValueError(f"{models_dir} is a model, not a directory of models: give the directory that holds it "
@@ -962,7 +957,7 @@ def app_models(
                    flush=True)
     extra = {k: p for k,p in found.items() if k not in paths} # the user's own classifiers
     for k, p in list(extra.items()):
-        if _task(p) == 'generate': # told before it is loaded (a language model can be large)
+        if saved_task(p) == 'generate': # told before it is loaded (a language model can be large)
             print(f"not serving {p}: a language model gets a tab only as headlines or names", flush=True)
             del extra[k]
     if not paths and not extra:

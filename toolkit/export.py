@@ -25,7 +25,7 @@ from .novelty import Fingerprint
 
 # %% auto #0
 __all__ = ['PORTABLE_FORMAT', 'PORTABLE_VERSION', 'PORTABLE_FILES', 'CHECKED_FILES', 'package_versions', 'last_metrics',
-           'to_json', 'model_card', 'cpu_weights', 'save_portable', 'save_ensemble', 'export_learner',
+           'to_json', 'model_card', 'cpu_weights', 'save_portable', 'save_ensemble', 'export_learner', 'saved_task',
            'check_export_path', 'disk_mb', 'Refusal', 'PlaceholderData', 'load_portable', 'shipped_models',
            'load_model']
 
@@ -259,6 +259,13 @@ def export_learner(
     return _export_pickle(learn, path, card) if path.suffix == '.pkl' else save_portable(learn, path, half=half, **card)
 
 # %% ../nbs/08_export.ipynb #c037x
+def saved_task(
+    path:Path, # a portable model's directory
+)->str|None:
+    "What the portable model at `path` does, from its config ('generate': a language model); None if it has none to read"
+    try: return json.loads((path/'config.json').read_text()).get('task', 'generate') # (the first configs: language models)
+    except (OSError, ValueError, AttributeError): return None
+
 def check_export_path(
     path:str|Path, # where a model is to be saved with `export_learner`, once trained
     portable_only:str|None=None, # why this model cannot be a pickle (an ensemble, a tagger): then a .pkl `path` is refused
@@ -270,9 +277,7 @@ def check_export_path(
     elif portable_only: raise ValueError(f"{path}: {portable_only}; give a path without .pkl")
     elif path.is_dir(): raise ValueError(f"cannot write {name}: it is a directory (a .pkl model is a file)")
     check_writable(path, name)
-    if task is not None and (path/'config.json').is_file():
-        try: had = json.loads((path/'config.json').read_text()).get('task', 'generate')
-        except (OSError, ValueError, AttributeError): had = None # a damaged model: replacing it is fine
+    if task is not None and (had := saved_task(path)) is not None: # (a damaged model: replacing it is fine)
         if had in _KINDS and had != task and {had, task} != {'classify', 'ensemble'}:
             raise FileExistsError(f"{name} holds {_KINDS[had]}: not replacing it with {_KINDS[task]}; "
                                   "remove it first or save somewhere else")
@@ -532,9 +537,11 @@ def _resolve(path:str|Path)->Path:
     "`path` if it exists, else the shipped model of that name (`load_model('headlines')`), else a clear error"
     if not isinstance(path, (str, Path)):
         raise TypeError(f"path must be a model directory or file, or a shipped model's name, got {path!r}")
-    p, shipped = Path(path).expanduser(), shipped_models()
-    if p.exists() and not (isinstance(path, str) and path in shipped and not _may_be_model(p)): return p
-    if isinstance(path, str) and path in shipped: return shipped[path] # (a folder of notes named 'headlines' too)
+    p = Path(path).expanduser()
+    if p.exists() and (not isinstance(path, str) or _may_be_model(p)): return p
+    shipped = shipped_models() # (looked at only for a name: a folder of notes named 'headlines' does not hide it)
+    if isinstance(path, str) and path in shipped: return shipped[path]
+    if p.exists(): return p
     names = f"; the shipped models are {', '.join(shipped)}" if shipped else ''
     raise FileNotFoundError(f"{p}: no such model file or directory{names}")
 
