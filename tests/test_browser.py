@@ -171,3 +171,16 @@ def test_names_that_cannot_be_made_say_so(page, app_url):
     expect(page.locator('#names-settings')).to_contain_text('Nothing was made: the message at the top right says why',
                                                             timeout=60_000)
     expect(page.get_by_text('no sample without a repeat of another sample')).to_be_visible()
+
+def test_screenshot_script_pictures_the_app(tmp_path):
+    "scripts/screenshot_app.py (which makes the README's docs/app.png) starts the app, asks for ten seeded headlines, saves the page"
+    import subprocess, sys
+    from PIL import Image
+    out = tmp_path/'app.png'
+    r = subprocess.run([sys.executable, 'scripts/screenshot_app.py', '--out', str(out)], capture_output=True, text=True,
+                       timeout=300, cwd=Path(__file__).parent.parent)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert Image.open(out).size == (1280, 860)
+    r = subprocess.run([sys.executable, 'scripts/screenshot_app.py', '--out', str(tmp_path/'app.jpg')], capture_output=True,
+                       text=True, cwd=Path(__file__).parent.parent)
+    assert r.returncode == 2 and "--out must be a .png file" in r.stderr and not (tmp_path/'app.jpg').exists()
