@@ -434,7 +434,8 @@ def test_lines_break_only_at_line_breaks(tmp_path):
 def test_semicolon_csv_refused(tmp_path):
     "A CSV separated by ';' read as one column 'text;label': it trained on the labels too, without a word"
     (tmp_path/'semi.csv').write_text('text;label\nGood film;pos\nBad film;neg\n')
-    refused(['train', tmp_path/'semi.csv', '--preset', 'tiny'], "has one column, 'text;label': is it separated by ';'?")
+    refused(['train', tmp_path/'semi.csv', '--preset', 'tiny'],
+            "semi.csv: its first line 'text;label' is separated by semicolons, not commas as a .csv file is")
 
 def test_category_col_named_in_errors(tmp_path, texts_csv):
     "Errors about --category-col named 'label', the column it was renamed to inside"
@@ -721,3 +722,44 @@ def test_budget_and_split_refused_before_the_start_line(texts_csv, tmp_path):
                        '--valid-pct must be strictly between 0 and 1')):
         out = awd_here(*map(str, argv), '--preset', 'tiny', '--out', str(tmp_path/'m'))
         assert out.returncode == 2 and msg in out.stderr and out.stdout == '', (out.stdout, out.stderr)
+
+# ---------------------------------------------------------------- files as spreadsheets and other programs write them (helper 30's hunt)
+
+def test_labels_as_spreadsheets_write_them():
+    "'NA', 'NaN', 'null'... mark a missing label (R writes NA): no class of their own; 0/1 with a blank (floats) stay 0/1"
+    from toolkit.classify import _check_labels
+    df = pd.DataFrame({'y': ['pos', 'NA', 'neg', 'NaN', ' null ', 'pos']})
+    with pytest.raises(ValueError, match=r"3 of 6 rows have no label in column 'y' \(rows 1, 3, 4: empty, or a mark of a "
+                                         r"missing value such as 'NA'\)"):
+        _check_labels(df, 'y')
+    assert _check_labels(df, 'y', 'drop').y.tolist() == ['pos', 'neg', 'pos']
+    floats = pd.DataFrame({'y': [1.0, 0.0, None, 1.0]})
+    assert _check_labels(floats, 'y', 'drop').y.tolist() == ['1', '0', '1']
+    assert _check_labels(pd.DataFrame({'y': [0.5, 1.0]}), 'y').y.tolist() == ['0.5', '1.0'] # not integers: as they are
+
+def test_file_errors_name_the_users_words(tmp_path):
+    """`awd train-classifier --label-col y` with one class named 'label' after its start line; a tagger's bad row named
+    no file, after its start line; a .txt file with --text-col said 'drop text_col/label_col/group_col'"""
+    (tmp_path/'one.csv').write_text('text,y\n' + 'a good film,a\n'*30)
+    code, out, err = awd('train-classifier', tmp_path/'one.csv', '--label-col', 'y', '--preset', 'tiny', '--out', tmp_path/'m')
+    assert code == 2 and out == '' and "column 'y' has 1 class ('a'): a classifier needs at least 2" in err, (out, err)
+    (tmp_path/'tags.csv').write_text('words,tags\nThe jury said,DET NOUN VERB\nIt rained,PRON VERB .\n')
+    code, out, err = awd('train-tagger', tmp_path/'tags.csv', '--preset', 'tiny', '--out', tmp_path/'t')
+    assert code == 2 and out == '' and f"{tmp_path/'tags.csv'}: row 1: 2 words but 3 tags" in err, (out, err)
+    (tmp_path/'t.txt').write_text('a\nb\n')
+    refused(['train-classifier', tmp_path/'t.txt', '--text-col', 'text', '--label-col', 'y', '--out', tmp_path/'m'],
+            'a .txt file has one text a line and no columns; drop --text-col and --label-col or use a CSV')
+    assert not (tmp_path/'m').exists() and not (tmp_path/'t').exists()
+
+def test_copies_of_spreadsheet_files(tmp_path):
+    "`awd tag --csv` of JSON lines tags a list of words as its words (it tagged the brackets and quotes); a copy of "
+    "Excel's 'CSV UTF-8' keeps the byte-order mark Excel needs to read it as UTF-8"
+    src = tmp_path/'w.jsonl'; src.write_text('{"words": ["The", "old", "man", "the", "boat", "."]}\n')
+    code, _, err = awd('tag', 'tagger', '--csv', src, '--text-col', 'words', '--out', tmp_path/'w.tags.jsonl')
+    assert code == 0, err
+    row = json.loads((tmp_path/'w.tags.jsonl').read_text())
+    assert row['words'] == ['The', 'old', 'man', 'the', 'boat', '.'] and row['pred_words'] == 'The old man the boat .'
+    assert len(row['pred_tags'].split()) == 6
+    xl = tmp_path/'xl.csv'; xl.write_bytes('text\r\nCafé “new” branch opens\r\n'.encode('utf-8-sig'))
+    code, _, err = awd('classify', 'sentiment', '--csv', xl, '--out', tmp_path/'xl.pred.csv')
+    assert code == 0 and (tmp_path/'xl.pred.csv').read_bytes().startswith('\ufefftext,pred_label'.encode('utf-8')), err

@@ -320,3 +320,82 @@ def test_split_column_read_from_a_file(tmp_path):
     assert (len(dls.train_ds), len(dls.valid_ds)) == (32, 8)
     dls = classifier_dls(texts, tokenizer='char', bs=4)
     assert (len(dls.train_ds), len(dls.valid_ds)) == (32, 8)
+
+# ---------------------------------------------------------------- files as spreadsheets and other programs write them (helper 30's hunt)
+
+def test_extra_fields_on_a_later_row(tmp_path):
+    "A comma in an unquoted text past the first row was pandas' own two-line message: ours, naming the row, on any row"
+    f = tmp_path/'t.csv'; f.write_text('text,label\nhi,pos\nhello, world,pos\n')
+    msg = _err(ValueError, f, label_col='label')
+    assert "row 1 has 3 fields, more than the header's 2 ('pos' after the last column): a text with a comma" in msg
+    assert '\n' not in msg
+
+def test_unclosed_quote(tmp_path):
+    "A quote that never closes says so, on one line"
+    f = tmp_path/'t.csv'; f.write_text('text,label\n"hi,pos\nbye,neg\n')
+    msg = _err(ValueError, f)
+    assert 'not a valid CSV file' in msg and 'a double quote opens a text that never closes' in msg and '\n' not in msg
+
+@pytest.mark.parametrize('name,body,said', [
+    ('t.csv', 'name\torigin\nSmith\tEnglish\nSmith, Jr.\tEnglish\n', 'separated by tabs, not commas as a .csv file is: name it .tsv'),
+    ('t.csv', 'text;label\nGuten Tag, Welt;pos\nNein;neg\n', 'separated by semicolons, not commas as a .csv file is: save it '
+              'with commas between fields (in Excel: CSV UTF-8), or make its first line sep=; as Excel does'),
+    ('t.tsv', 'text,label\nhi,pos\n', 'separated by commas, not tabs as a .tsv file is: name it .csv'),
+])
+def test_another_separator(tmp_path, name, body, said):
+    "A file split by another separator than its suffix says was read as one column (labels glued to texts): refused"
+    f = tmp_path/name; f.write_text(body)
+    assert said in _err(ValueError, f)
+
+def test_excel_separator_line(tmp_path):
+    "Excel's `sep=;` first line names the separator: the file is read with it"
+    f = tmp_path/'t.csv'; f.write_text('sep=;\r\ntext;label\r\n"Guten Tag; Welt";pos\r\nNein, danke;neg\r\n')
+    df = read_texts(f, label_col='label')
+    assert df.text.tolist() == ['Guten Tag; Welt', 'Nein, danke'] and df.label.tolist() == ['pos', 'neg']
+
+def test_utf16_with_bom(tmp_path):
+    "Excel's 'Unicode Text' (UTF-16 with its byte-order mark, tabs between fields) is read"
+    f = tmp_path/'t.tsv'; f.write_bytes('text\tlabel\r\nCafé “new”\tpos\r\nBad day\tneg\r\n'.encode('utf-16'))
+    df = read_texts(f, label_col='label')
+    assert df.text.tolist() == ['Café “new”', 'Bad day'] and df.label.tolist() == ['pos', 'neg']
+
+@pytest.mark.parametrize('name,raw,said', [
+    ('t.csv', 'text\nCafé “new”\n'.encode('cp1252'), "line 2 is not valid UTF-8 (byte 0xe9 at offset 8); it looks like "
+     "Windows-1252 or Latin-1, as Excel saves a plain 'CSV' on Windows; save the file as UTF-8 (in Excel: 'CSV UTF-8')"),
+    ('t.csv', b'\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR', 'it holds NUL bytes: it is not a text file'),
+    ('t.csv', gzip.compress(b'text\nhi\n'), 't.csv is gzipped: name it t.csv.gz'),
+])
+def test_what_a_file_looks_like(tmp_path, name, raw, said):
+    "A file that is not UTF-8 text: the error says what it looks like instead"
+    f = tmp_path/name; f.write_bytes(raw)
+    assert said in _err(ValueError, f)
+
+def test_column_names_as_typed_in_spreadsheets(tmp_path):
+    "'Text' is found as the text column; a name in another case is suggested; spaces around a header's names are dropped"
+    f = tmp_path/'t.csv'; f.write_text('Text,Label\nhello,pos\nbye,neg\n')
+    assert read_texts(f).text.tolist() == ['hello', 'bye']
+    assert "no text column 'text' (did you mean 'Text'?); the columns are 'Text', 'Label'" in _err(ValueError, f, text_col='text')
+    g = tmp_path/'s.csv'; g.write_text('text, label\nhello, pos\nbye, neg\n')
+    assert read_texts(g, label_col='label').label.tolist() == ['pos', 'neg']
+
+def test_json_values_as_texts(tmp_path):
+    "JSON lines: a list of words is its words, a number its JSON (1.0 as 1); an object is no text and is refused"
+    f = tmp_path/'t.jsonl'
+    f.write_text('{"text": ["The", "jury"], "label": 1.0}\n{"text": 42, "label": 1}\n{"text": "ok", "label": true}\n')
+    df = read_texts(f, label_col='label')
+    assert df.text.tolist() == ['The jury', '42', 'ok'] and df.label.tolist() == ['1', '1', 'true']
+    g = tmp_path/'o.jsonl'; g.write_text('{"text": "hi"}\n{"text": {"title": "x"}}\n')
+    assert 'o.jsonl: row 1: column \'text\' holds an object ({"title": "x"}), not a text' in _err(ValueError, g)
+
+def test_copies_keep_json_and_the_byte_order_mark(tmp_path):
+    "A CSV copy of JSON lines holds JSON, not Python's repr; a copy of Excel's 'CSV UTF-8' keeps its byte-order mark"
+    from toolkit.data import write_table, read_to_copy
+    src = tmp_path/'t.jsonl'; src.write_text('{"text": "hi", "meta": {"a": 1}, "ok": true, "tags": ["x", "y"]}\n')
+    c = read_to_copy(src, tmp_path/'c.csv', None, '.c.csv', 'x')
+    write_table(c.df, c.out, bom=c.bom)
+    assert (tmp_path/'c.csv').read_text() == 'text,meta,ok,tags\nhi,"{""a"": 1}",true,"[""x"", ""y""]"\n'
+    xl = tmp_path/'x.csv'; xl.write_bytes('text\nCafé\n'.encode('utf-8-sig'))
+    c = read_to_copy(xl, tmp_path/'x2.csv', None, '.c.csv', 'x')
+    assert c.bom and not read_to_copy(tmp_path/'c.csv', tmp_path/'c2.csv', None, '.c.csv', 'x').bom
+    write_table(c.df, c.out, bom=c.bom)
+    assert (tmp_path/'x2.csv').read_bytes() == 'text\nCafé\n'.encode('utf-8-sig')

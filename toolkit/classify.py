@@ -30,9 +30,9 @@ from .recipes import get_preset, CLASSIFIER_RECIPE
 from .lm import get_tokenizer, lm_dls, lm_learner, train_lm, quiet, check_device, check_train_args
 
 # %% auto #0
-__all__ = ['masked_concat_pool', 'classifier_dls', 'load_lm_encoder', 'classifier_learner', 'fit_ulmfit', 'finetune_lm',
-           'Ensemble', 'has_categories', 'train_classifier', 'classes_of', 'unreadable', 'check_readable',
-           'predict_texts', 'predict_csv']
+__all__ = ['NO_LABEL', 'masked_concat_pool', 'classifier_dls', 'load_lm_encoder', 'classifier_learner', 'fit_ulmfit',
+           'finetune_lm', 'Ensemble', 'has_categories', 'train_classifier', 'classes_of', 'unreadable',
+           'check_readable', 'predict_texts', 'predict_csv']
 
 # %% ../nbs/06_classify.ipynb #c003q
 def masked_concat_pool(
@@ -60,20 +60,28 @@ def _check_cols(df:pd.DataFrame, cols:list, what:str=''):
         if col not in df.columns:
             raise ValueError(f"no {what}column {col!r}; the columns are {', '.join(map(repr, df.columns))}")
 
+NO_LABEL = {'', 'NA', 'N/A', 'n/a', '#N/A', 'NaN', 'nan', '<NA>', 'NULL', 'null'} # how spreadsheets, R and pandas write "no value"
+
+def _label_texts(lab:pd.Series)->tuple: # the labels, and a boolean array: no label
+    "Labels as stripped strings (1.0 as 1: a blank among 0/1 makes pandas read floats), and which rows have none"
+    if pd.api.types.is_float_dtype(lab) and (lab.dropna() % 1 == 0).all(): lab = lab.astype('Int64')
+    text = lab.astype(str).str.strip()
+    return text, (lab.isna() | text.isin(NO_LABEL)).to_numpy()
+
 def _check_labels(df:pd.DataFrame, label_col:str, unlabelled:str='error')->pd.DataFrame:
     "`df` with its labels as stripped strings, after checking they make a classification task"
     if unlabelled not in ('error', 'drop'):
         raise ValueError(f"unlabelled must be 'error' or 'drop', got {unlabelled!r}")
     _check_cols(df, [label_col], 'label ')
-    lab = df[label_col]
-    missing = (lab.isna() | (lab.astype(str).str.strip() == '')).to_numpy()
+    text, missing = _label_texts(df[label_col])
     if missing.any():
         if unlabelled == 'error':
             rows = ', '.join(map(str, df.index[missing][:5].tolist()))
             raise ValueError(f"{missing.sum():,} of {len(df):,} rows have no label in column {label_col!r} (rows {rows}"
-                             f"{', ...' if missing.sum() > 5 else ''}); drop them or pass unlabelled='drop'")
-        df = df[~missing]
-    df = df.assign(**{label_col: df[label_col].astype(str).str.strip()})
+                             f"{', ...' if missing.sum() > 5 else ''}: empty, or a mark of a missing value such as "
+                             "'NA'); drop them or pass unlabelled='drop'")
+        df, text = df[~missing], text[~missing]
+    df = df.assign(**{label_col: text})
     classes = sorted(df[label_col].unique())
     if len(classes) < 2:
         raise ValueError(f"column {label_col!r} has {len(classes)} class{'' if len(classes) == 1 else 'es'} "
@@ -334,7 +342,7 @@ def _check_classifier_args(df:pd.DataFrame, lm, a:_ClassifierArgs, pretrained:bo
     one = lm[0] if isinstance(lm, (list, tuple)) and lm else lm
     p = get_preset(require_info(one, 'lm').preset if one is not None else a.preset)
     labels = df[a.label_col]
-    n_labelled = int((labels.notna() & (labels.astype(str).str.strip() != '')).sum())
+    n_labelled = int((~_label_texts(labels)[1]).sum())
     pre = lm is None and a.pretrain # a language model is trained here first, on all the texts
     if pretrained and not pre:
         raise ValueError("pretrained=True starts the language model trained here from the pretrained model: "
@@ -580,7 +588,7 @@ def predict_csv(
     if 'pred_label' in df.columns: # a copy of a copy: the earlier predictions go (another model's prob_ columns too)
         df = df.drop(columns=[k for k in df.columns if k in ('pred_label', 'pred_prob') or str(k).startswith('prob_')])
     res = df.assign(pred_label=pred.label, pred_prob=pred.prob, **{f'prob_{k}': pred[f'prob_{k}'] for k in classes})
-    return write_table(res, c.out, c.example)
+    return write_table(res, c.out, c.example, c.bom)
 
 # %% ../nbs/06_classify.ipynb #c031
 def _lm_votes(lm:LMLearner, texts:list)->torch.Tensor:

@@ -222,7 +222,8 @@ def cmd_train_classifier(a):
     pre = lm is None and not a.no_pretrain and use_pretrained(False if a.no_pretrained else None, a.preset, tokenizer,
                                                               a.vocab_sz, texts=df.text)
     split = _split_said(df, group_col)
-    k = df.label[df.label != ''].nunique()
+    from toolkit.classify import _check_labels # the user's column named, before the start line
+    k = _check_labels(pd.DataFrame({label_col: df.label}), label_col, unlabelled='drop')[label_col].nunique()
     print(f"training a classifier of {label_col!r} ({k} class{'' if k == 1 else 'es'}) on {len(df):,} texts "
           f"from {a.data}, {_classifier_how(a, lms, lm_epochs, pre)}{split}", flush=True)
     card = dict(corpus=_corpus_name(a.data), text_col=a.text_col, label_col=label_col,
@@ -322,6 +323,9 @@ def _tagged_data(a)->tuple[pd.DataFrame, str, str]:
             raise FileNotFoundError(f"{a.data}: no such file or bundled corpus (the tagged corpus is pos)")
         df, _ = read_table(path, no_txt="a .txt file has no columns: a tagger needs a column of words and one of tags "
                                         "(a .csv, .tsv or .jsonl file)")
+        from toolkit.tagger import check_tagged
+        try: check_tagged(df, words_col, tags_col) # before the start line, naming the file
+        except ValueError as e: raise ValueError(f"{a.data}: {e}") from None
     if a.max_rows is not None:
         check_arg('--max-rows', a.max_rows, is_int(a.max_rows) and a.max_rows >= 2, 'an integer >= 2')
         df = df.sample(min(a.max_rows, len(df)), random_state=a.seed)
@@ -687,7 +691,7 @@ CLI_WORDS = [ # the Python API's words in the errors `awd` passes on, and what a
 CLI_ARGS = ('top_p', 'top_k', 'min_p', 'max_tokens', 'temperature', 'repetition_penalty',
             'valid_pct', 'bs', 'seq_len', 'drop_mult', 'max_rows', 'lm_epochs', 'lm_lr', 'members', 'vocab_sz', 'lr',
             'epochs', 'seed', 'head_hid', 'tag_weight', 'minutes', 'text_col', 'label_col', 'group_col') # flags' names
-_ARG_RE = re.compile(rf"\b({'|'.join(CLI_ARGS)})(?=( must| >= | \d|=))") # an argument named as the subject of a check
+_ARG_RE = re.compile(rf"(?<!-)\b({'|'.join(CLI_ARGS)})(?=( must| >= | \d|=| and | or ))") # an argument named as the subject of a check
 
 def cli_words(
     msg:str, # an error of the Python API

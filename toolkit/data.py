@@ -14,9 +14,10 @@ from fastcore.basics import ifnone
 from .core import atomic_file, check_writable, is_num
 
 # %% auto #0
-__all__ = ['DATA_DIR', 'CORPORA', 'UNIVERSAL_TAGS', 'TEXT_SUFFIXES', 'brown_universal', 'load_corpus', 'format_of', 'read_utf8',
-           'lines', 'parse_table', 'pick_col', 'read_table', 'check_out', 'write_table', 'ToCopy', 'copy_name',
-           'read_to_copy', 'read_texts', 'check_valid_pct', 'split_df', 'split_mask', 'corpus_name', 'load_texts']
+__all__ = ['DATA_DIR', 'CORPORA', 'UNIVERSAL_TAGS', 'TEXT_SUFFIXES', 'UTF16_BOMS', 'SEPARATORS', 'brown_universal', 'load_corpus',
+           'format_of', 'read_utf8', 'lines', 'parse_table', 'pick_col', 'read_table', 'check_out', 'write_table',
+           'ToCopy', 'as_texts', 'starts_with_bom', 'copy_name', 'read_to_copy', 'read_texts', 'check_valid_pct',
+           'split_df', 'split_mask', 'corpus_name', 'load_texts']
 
 # %% ../nbs/01_data.ipynb #c005
 DATA_DIR = Path(toolkit.__file__).parent/'data' # the bundled corpora
@@ -97,18 +98,33 @@ def format_of(path:Path)->str:
                          f"expected one of {', '.join(TEXT_SUFFIXES)} (optionally .gz)")
     return fmt
 
+UTF16_BOMS = (b'\xff\xfe', b'\xfe\xff') # how UTF-16 text starts (Excel's 'Unicode Text' is UTF-16 with tabs)
+
+def _not_utf8(raw:bytes)->str:
+    "What a file that is not UTF-8 looks like instead, said before the advice (empty when nothing is likely)"
+    if b'\x00' in raw[:4096]: return "it holds NUL bytes: it is not a text file, or it is UTF-16 without its byte-order mark; "
+    try: raw.decode('cp1252')
+    except UnicodeDecodeError: return ''
+    return "it looks like Windows-1252 or Latin-1, as Excel saves a plain 'CSV' on Windows; "
+
 def read_utf8(path:Path)->str:
-    "The text of `path` (gunzipped if `.gz`), with an error naming the line of the first undecodable byte"
+    """The text of `path` (gunzipped if `.gz`), its byte-order mark dropped; UTF-16 with one is read too. An error
+    names the line of the first undecodable byte and the encoding the file looks like"""
     raw = path.read_bytes()
     if path.suffix.lower() == '.gz':
         import gzip
         try: raw = gzip.decompress(raw)
         except (OSError, EOFError) as e: raise ValueError(f"{path}: not a valid gzip file ({e})") from None
-    try: text = raw.decode('utf-8-sig')
-    except UnicodeDecodeError as e:
-        line = raw[:e.start].count(b'\n') + 1
-        raise ValueError(f"{path}: line {line} is not valid UTF-8 (byte {raw[e.start]:#04x} at offset {e.start}); "
-                         "save the file as UTF-8") from None
+    elif raw[:2] == b'\x1f\x8b': raise ValueError(f"{path} is gzipped: name it {path.name}.gz")
+    if raw[:2] in UTF16_BOMS:
+        try: text = raw.decode('utf-16')
+        except UnicodeDecodeError: raise ValueError(f"{path} starts as UTF-16 but is not valid UTF-16; save the file as UTF-8") from None
+    else:
+        try: text = raw.decode('utf-8-sig')
+        except UnicodeDecodeError as e:
+            line = raw[:e.start].count(b'\n') + 1
+            raise ValueError(f"{path}: line {line} is not valid UTF-8 (byte {raw[e.start]:#04x} at offset {e.start}); "
+                             f"{_not_utf8(raw)}save the file as UTF-8 (in Excel: 'CSV UTF-8')") from None
     if not text.strip(): raise ValueError(f"{path} is empty")
     return text
 
@@ -138,14 +154,36 @@ def parse_table(
         rows = [{k: '' if v is None else v if isinstance(v, str) else json.dumps(v) for k,v in r.items()} for r in rows]
         return pd.DataFrame(rows, dtype=str).fillna('')
     kw = dict(sep='\t', quoting=csv.QUOTE_NONE) if fmt == 'tsv' else dict(sep=',')
+    if m := re.match(r'sep=([^\r\n])(\r\n|\r|\n)', text): # Excel's first line naming the separator
+        text, kw = text[m.end():], dict(sep=m[1])
+    else: _check_separator(text, fmt, path)
     with warnings.catch_warnings(record=True) as said: # pandas' word for a row with more fields than the header
         warnings.simplefilter('always', pd.errors.ParserWarning)
         try: df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, index_col=False, **kw)
-        except pd.errors.ParserError as e: raise ValueError(f"{path}: not a valid {fmt.upper()} file ({e})") from None
+        except pd.errors.ParserError as e:
+            _check_extra_fields(text, kw, path) # pandas stops at a row with more fields past the first: say why
+            msg = ' '.join(str(e).replace('Error tokenizing data. C error: ', '').split())
+            if 'EOF inside string' in msg: msg += ': a double quote opens a text that never closes (a quote inside a quoted text is written twice: "")'
+            raise ValueError(f"{path}: not a valid {fmt.upper()} file ({msg})") from None
     for w in said:
         if issubclass(w.category, pd.errors.ParserWarning): _check_extra_fields(text, kw, path)
         else: warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    return df
+    names = [c.strip() if isinstance(c, str) else c for c in df.columns] # 'text, label': ' label' is 'label'
+    return df.set_axis(names, axis=1) if len(set(names)) == len(names) else df
+
+SEPARATORS = {',': 'commas', '\t': 'tabs', ';': 'semicolons'}
+
+def _check_separator(text:str, fmt:str, path:Path):
+    "Refuse a CSV (TSV) whose header line has no comma (tab) but another separator: read as one column, each row whole"
+    own = '\t' if fmt == 'tsv' else ','
+    head = next((l for l in lines(text) if l.strip()), '')
+    other = next((s for s in SEPARATORS if s != own and s in head), None)
+    if own in head or other is None: return
+    fix = ("name it .tsv" if other == '\t' else "name it .csv" if other == ',' else
+           f"save it with {SEPARATORS[own]} between fields{' (in Excel: CSV UTF-8)' if own == ',' else ''}, or make its first "
+           f"line sep={other} as Excel does")
+    raise ValueError(f"{path}: its first line {head[:60]!r} is separated by {SEPARATORS[other]}, not "
+                     f"{SEPARATORS[own]} as a .{fmt} file is: {fix}")
 
 def _rows(rows, path:Path):
     "The rows of a `csv.reader`, with its error as ours"
@@ -171,15 +209,15 @@ def _check_extra_fields(text:str, kw:dict, path:Path):
 def pick_col(df:pd.DataFrame, col:str|None, what:str, path:Path)->str:
     "Check that `col` is a column of `df`, or guess the text column when `col` is None"
     cols = ', '.join(map(repr, df.columns))
+    near = lambda name: [c for c in df.columns if str(c).strip().lower() == name.strip().lower()] # 'Text' for 'text'
     if col is not None:
-        if col not in df.columns: raise ValueError(f"{path}: no {what} column {col!r}; the columns are {cols}")
-        return col
-    if len(df.columns) == 1:
-        if ';' in df.columns[0]: # `text;label`: one column to pandas (a .txt file's column is 'text')
-            raise ValueError(f"{path} has one column, {df.columns[0]!r}: is it separated by ';'? Save it with commas "
-                             "between fields (CSV) or tabs (.tsv)")
-        return df.columns[0]
+        if col in df.columns: return col
+        like = near(col)
+        hint = f" (did you mean {like[0]!r}?)" if len(like) == 1 else ''
+        raise ValueError(f"{path}: no {what} column {col!r}{hint}; the columns are {cols}")
+    if len(df.columns) == 1: return df.columns[0]
     if 'text' in df.columns: return 'text'
+    if len(near('text')) == 1: return near('text')[0]
     raise ValueError(f"{path}: which column holds the texts? Pass text_col=...; the columns are {cols}")
 
 def read_table(
@@ -232,10 +270,16 @@ def _tsv_fields(df:pd.DataFrame)->pd.DataFrame:
     flat = lambda v: ' '.join(lines(v.replace('\t', '\n'))) if isinstance(v, str) else v
     return df.apply(lambda c: c.map(flat) if c.dtype == object or pd.api.types.is_string_dtype(c) else c)
 
+def _json_cells(df:pd.DataFrame)->pd.DataFrame:
+    "`df` with the lists, objects and true/false of JSON lines as their JSON in a CSV or TSV cell, not Python's repr"
+    js = lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict, bool)) else v
+    return df.apply(lambda c: c.map(js) if c.dtype == object else c)
+
 def write_table(
     df:pd.DataFrame, # the table to write (a copy of a user's file with new columns)
     out:str|Path, # where: JSON lines if it ends in .jsonl (or .ndjson), TSV in .tsv, else CSV; gzipped if then .gz
     example:str|None=None, # a file name to suggest when `out` is a directory
+    bom:bool=False, # start a CSV or TSV with UTF-8's byte-order mark, as Excel's 'CSV UTF-8' (else Excel reads it as ANSI)
 )->Path:
     "Write `df` to `out` atomically (a stopped run leaves nothing half-written), with clear errors when it cannot be"
     name, out = out, Path(out).expanduser().absolute()
@@ -244,8 +288,10 @@ def write_table(
     with atomic_file(out, name) as tmp: # the format from `out`'s name, not the temporary one's
         kw = dict(compression='gzip' if gz else None)
         if fmt == 'jsonl': df.to_json(tmp, orient='records', lines=True, force_ascii=False, **kw)
-        elif fmt == 'tsv': _tsv_fields(df).to_csv(tmp, index=False, sep='\t', quoting=csv.QUOTE_NONE, **kw)
-        else: df.to_csv(tmp, index=False, sep=',', **kw)
+        else:
+            kw['encoding'] = 'utf-8-sig' if bom else 'utf-8'
+            if fmt == 'tsv': _tsv_fields(_json_cells(df)).to_csv(tmp, index=False, sep='\t', quoting=csv.QUOTE_NONE, **kw)
+            else: _json_cells(df).to_csv(tmp, index=False, sep=',', **kw)
     return out
 
 
@@ -257,11 +303,33 @@ class ToCopy(NamedTuple):
     keep:pd.Series # which texts are not blank (a blank row keeps empty columns in the copy)
     out:Path # where the copy goes
     example:str # the copy's file name to suggest when `out` is a directory
+    col:str # the column of texts
+    bom:bool # the source starts with a byte-order mark (Excel's 'CSV UTF-8'): so does the copy (`write_table`)
 
 def _as_text(v)->str:
-    "A value of a row as text: a JSON null or a missing key is empty, a number or list its JSON"
+    "A value of a row as text: a JSON null or a missing key is empty, a number its JSON (1.0 as 1), a list of words joined"
     if v is None or isinstance(v, float) and math.isnan(v): return ''
+    if isinstance(v, float) and v.is_integer(): return str(int(v)) # a label 1 written as 1.0 is the label 1
+    if isinstance(v, list): return ' '.join(_as_text(x) for x in v) # ["The", "jury"]: the words
     return v if isinstance(v, str) else json.dumps(v)
+
+def as_texts(
+    s:pd.Series, # a column of a file `read_table` read (JSON lines `typed`: their values)
+    path:Path, # the file, to name in errors
+)->pd.Series:
+    "A column's values as texts (`_as_text`); an object or a list of lists, which is no text, is refused naming its row"
+    def one(i, v):
+        if isinstance(v, dict) or isinstance(v, list) and any(isinstance(x, (list, dict)) for x in v):
+            what = 'an object' if isinstance(v, dict) else 'a list of lists'
+            raise ValueError(f"{path}: row {i}: column {s.name!r} holds {what} ({json.dumps(v)[:40]}), not a text")
+        return _as_text(v)
+    return pd.Series([one(i, v) for i, v in s.items()], index=s.index, dtype=object, name=s.name)
+
+def starts_with_bom(path:Path)->bool:
+    "Whether `path` (gunzipped if `.gz`) starts with a byte-order mark: UTF-8's, as Excel's 'CSV UTF-8', or UTF-16's"
+    import gzip
+    with (gzip.open if path.suffix.lower() == '.gz' else open)(path, 'rb') as f: head = f.read(3)
+    return head == b'\xef\xbb\xbf' or head[:2] in UTF16_BOMS
 
 def copy_name(
     src:str|Path, # the file a copy is made of
@@ -285,8 +353,10 @@ def read_to_copy(
     check_out(out, src, example)
     src = Path(src).expanduser()
     df, _ = read_table(src, no_txt=f"a .txt file has no columns to copy; use {use}, or a CSV", typed=True)
-    texts = df[pick_col(df, text_col, 'text', src)].map(_as_text) # the copy keeps the rows' values as they were
-    return ToCopy(df, texts, texts.str.strip().str.len() > 0, Path(out).expanduser().absolute(), example)
+    col = pick_col(df, text_col, 'text', src)
+    texts = as_texts(df[col], src) # the copy keeps the rows' values as they were
+    return ToCopy(df, texts, texts.str.strip().str.len() > 0, Path(out).expanduser().absolute(), example, col,
+                  starts_with_bom(src))
 
 # %% ../nbs/01_data.ipynb #c014
 def read_texts(
@@ -297,12 +367,13 @@ def read_texts(
 )->pd.DataFrame: # columns `text` (and `label`, `group`, and the file's `is_valid`: the split), one row per non-empty text
     "Read the user's texts (and labels) from a file, with errors that name what is wrong"
     path = Path(path).expanduser()
-    txt = "a .txt file has one text a line and no columns; drop text_col/label_col/group_col or use a CSV"
-    df, fmt = read_table(path, no_txt=txt if text_col or label_col or group_col else None)
+    given = [k for k, v in (('text_col', text_col), ('label_col', label_col), ('group_col', group_col)) if v is not None]
+    txt = f"a .txt file has one text a line and no columns; drop {' and '.join(given)} or use a CSV"
+    df, fmt = read_table(path, no_txt=txt if given else None, typed=True) # JSON lines: a list of words, an object...
     tcol = pick_col(df, text_col, 'text', path)
-    res = pd.DataFrame({'text': df[tcol].astype(str).str.strip()})
-    if label_col is not None: res['label'] = df[pick_col(df, label_col, 'label', path)].astype(str).str.strip()
-    if group_col is not None: res['group'] = df[pick_col(df, group_col, 'group', path)].astype(str).str.strip()
+    res = pd.DataFrame({'text': as_texts(df[tcol], path).str.strip()})
+    if label_col is not None: res['label'] = as_texts(df[pick_col(df, label_col, 'label', path)], path).str.strip()
+    if group_col is not None: res['group'] = as_texts(df[pick_col(df, group_col, 'group', path)], path).str.strip()
     if 'is_valid' in df.columns and 'is_valid' not in (tcol, label_col, group_col): res['is_valid'] = df['is_valid']
     res = res[res.text.str.len() > 0].reset_index(drop=True)
     if not len(res): raise ValueError(f"{path}: every text in column {tcol!r} is empty")

@@ -1051,7 +1051,7 @@ def score_csv(
     res = score_texts(learn, c.texts[c.keep].tolist(), category) # a blank row keeps empty scores
     res = c.df.assign(**{k: pd.Series([getattr(s, k) for s in res], index=c.texts.index[c.keep], dtype=float)
                          for k in ('bpc', 'ppl_word', 'logprob')})
-    return write_table(res, c.out, c.example)
+    return write_table(res, c.out, c.example, c.bom)
 
 
 # %% ../nbs/05_generate.ipynb #c045b

@@ -660,8 +660,9 @@ def tag_csv(
     keep = c.keep.copy()
     gone = unreadable_rows(c.texts.index[keep], [s for s, _ in _unreadable(learn, c.texts[keep].tolist())], 'untagged')
     keep[gone] = False # as a blank row: empty columns
-    res = learn._tag(_text_words(c.texts[keep].tolist()), bs) # read and checked above
+    items = [v if isinstance(v, list) else t for v, t in zip(c.df[c.col][keep], c.texts[keep])] # JSON lines: words as listed
+    res = learn._tag(_text_words(items), bs) # read and checked above
     col = lambda f: pd.Series([f(r) for r in res], index=c.texts.index[keep], dtype=object)
     df = c.df.assign(pred_words=col(lambda r: ' '.join(t.word for t in r)), pred_tags=col(lambda r: ' '.join(t.tag for t in r)),
                    pred_min_prob=col(lambda r: min(t.prob for t in r)))
-    return write_table(df, c.out, c.example)
+    return write_table(df, c.out, c.example, c.bom)
