@@ -24,3 +24,32 @@ def test_render_rules(tmp_path):
              dict(cell_type='raw', source=['raw'])]
     (tmp_path/'index.ipynb').write_text(json.dumps(dict(cells=cells)))
     assert mr.render(tmp_path/'index.ipynb') == '# Title\n\nText.\n\n```python\nx = 1\n```\n'
+
+def _script(name):
+    spec = importlib.util.spec_from_file_location(name, REPO/'scripts'/f'{name}.py')
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+def test_show_doc_outputs_match_the_code():
+    """The notebooks' `show_doc` outputs are the API documentation: they showed signatures without arguments added
+    since (`generate`'s `distinct`, `TimeBudget`'s `max_epochs`...). Each is what the code renders now"""
+    rd = _script('refresh_docs')
+    stale = {nb.name: ids for nb in sorted((REPO/'nbs').glob('*.ipynb')) if (ids := rd.stale_cells(nb))}
+    assert not stale, f"stale show_doc outputs {stale}: run `python scripts/refresh_docs.py`, then commit the notebooks"
+
+def test_refresh_docs_rewrites_a_stale_output(tmp_path):
+    "The script puts the rendered signature in place of an old one, and --check leaves the file alone"
+    import shutil, subprocess, sys
+    nb = tmp_path/'03_recipes.ipynb'
+    shutil.copy(REPO/'nbs'/'03_recipes.ipynb', nb)
+    d = json.loads(nb.read_text())
+    cell = next(c for c in d['cells'] if ''.join(c['source']).startswith('show_doc('))
+    cell['outputs'][0]['data']['text/markdown'] = ['an old signature']
+    nb.write_text(json.dumps(d, indent=1, ensure_ascii=False) + '\n')
+    run = lambda *a: subprocess.run([sys.executable, REPO/'scripts'/'refresh_docs.py', *a, nb], capture_output=True, text=True)
+    r = run('--check')
+    assert r.returncode == 1 and f'1 stale show_doc output ({cell["id"]})' in r.stdout and 'an old signature' in nb.read_text()
+    r = run()
+    assert r.returncode == 0 and 'rewritten' in r.stdout and 'an old signature' not in nb.read_text()
+    assert run('--check').returncode == 0

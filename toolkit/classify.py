@@ -186,8 +186,8 @@ def classifier_learner(
     metrics=None, # default: accuracy and macro-F1
     config:dict|None=None, # changes to the architecture (keys of fastai's `awd_lstm_clas_config`; a saved classifier's)
     **kwargs, # passed to fastai's `text_classifier_learner`
-)->TextLearner:
-    "An AWD-LSTM classifier of size `preset`, its encoder from `lm` when given"
+)->TextLearner: # fastai's learner, untrained
+    "An AWD-LSTM classifier of size `preset`, its encoder from `lm` when given; `kwargs` go to fastai's `text_classifier_learner`"
     if lm is not None: preset = require_info(lm, 'lm').preset or preset
     p = get_preset(preset)
     size = {**p['config'], **(lm.awd.config if lm is not None else {})} # the language model's own size, if it changed

@@ -495,7 +495,7 @@ def _add_train(sub, ps:dict):
 def _add_generate(sub, ps:dict):
     "`awd generate`"
     g = _command(sub, 'generate', cmd_generate, 'generate texts from a language model', [ps['pickle'], ps['device']])
-    g.add_argument('model', help='a language model made by `awd train`')
+    g.add_argument('model', help='a language model: a shipped one by name (headlines, names) or one made by `awd train`')
     g.add_argument('--prompt', default='', help='every text starts with this (default: empty)')
     g.add_argument('-n', type=int, default=10, help=f'how many texts, 1 to {MAX_N} (default: %(default)s)')
     g.add_argument('--temperature', type=float, default=0.8,
@@ -524,7 +524,7 @@ def _add_generate(sub, ps:dict):
 def _add_score(sub, ps:dict):
     "`awd score`"
     s = _command(sub, 'score', cmd_score, 'how likely a language model finds texts', [ps['pickle'], ps['device']])
-    s.add_argument('model', help='a language model made by `awd train`')
+    s.add_argument('model', help='a language model: a shipped one by name (headlines, names) or one made by `awd train`')
     s.add_argument('texts', nargs='*', help='texts to score')
     s.add_argument('--csv', help='score a column of this .csv/.tsv/.jsonl file instead')
     s.add_argument('--text-col', help='the column of texts in --csv (default: guessed)')
@@ -565,7 +565,8 @@ def _add_train_classifier(sub, ps:dict):
 def _add_classify(sub, ps:dict):
     "`awd classify`"
     k = _command(sub, 'classify', cmd_classify, 'classify texts with a classifier', [ps['pickle'], ps['device']])
-    k.add_argument('model', help='a classifier made by `awd train-classifier`')
+    k.add_argument('model', help='a classifier: a shipped one by name (origin, sentiment, outlet) or one made by '
+                   '`awd train-classifier`')
     k.add_argument('texts', nargs='*', help='texts to classify')
     k.add_argument('--csv', help='classify a column of this .csv/.tsv/.jsonl file instead')
     k.add_argument('--text-col', help='the column of texts in --csv (default: guessed)')
@@ -603,7 +604,7 @@ def _add_train_tagger(sub, ps:dict):
 def _add_tag(sub, ps:dict):
     "`awd tag`"
     k = _command(sub, 'tag', cmd_tag, 'tag the words of texts with a tagger', [ps['pickle'], ps['device']])
-    k.add_argument('model', help='a tagger made by `awd train-tagger`')
+    k.add_argument('model', help='a tagger: the shipped one by name (tagger) or one made by `awd train-tagger`')
     k.add_argument('texts', nargs='*', help='texts to tag')
     k.add_argument('--csv', help='tag a column of this .csv/.tsv/.jsonl file instead')
     k.add_argument('--text-col', help='the column of texts in --csv (default: guessed)')
@@ -626,8 +627,8 @@ def _add_serve(sub, ps:dict):
     how.add_argument('--no-train', action='store_true', help='never train: serve --models-dir and the shipped models')
     how.add_argument('--retrain', action='store_true', help=f"train fresh defaults ({', '.join(APP_MODELS)}) into "
                      "--models-dir, at --preset size, where it lacks them, instead of serving the shipped ones")
-    s.add_argument('--all-models', action='store_true', help=f"with --retrain, also train the {' and '.join(more)} "
-                   "classifiers")
+    s.add_argument('--all-models', action='store_true', help=f"with --retrain, also train the {', '.join(more[:-1])} and {more[-1]} "
+                   "models")
     s.add_argument('--batching', choices=['step', 'pass', 'none'], default='step',
                    help="how concurrent requests share a model: 'step' joins a request to the running batch at the "
                    "next step (default), 'pass' when the batch is done, 'none' serves one request at a time")
@@ -635,7 +636,8 @@ def _add_serve(sub, ps:dict):
 def _add_info(sub, ps:dict):
     "`awd info`"
     i = _command(sub, 'info', cmd_info, "print a model's card", [ps['pickle']])
-    i.add_argument('model', help='a saved model')
+    i.add_argument('model', help='a saved model, or a shipped one by name (headlines, names, origin, sentiment, outlet, '
+                   'tagger, english)')
 
 def _add_convert(sub, ps:dict):
     "`awd convert`"

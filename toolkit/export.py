@@ -61,8 +61,8 @@ def _finite(o):
 def to_json(
     o, # what a card or config holds: dicts, lists, numbers, strings
     **kwargs, # passed to `json.dumps` (`indent`, ...)
-)->str:
-    "`o` as strict JSON: numbers that are not finite become null, anything JSON does not know a string"
+)->str: # the JSON text
+    "`o` as strict JSON: numbers that are not finite become null, anything JSON does not know a string; `kwargs` go to `json.dumps`"
     return json.dumps(_finite(o), allow_nan=False, default=str, **kwargs)
 
 # %% ../nbs/08_export.ipynb #c016
@@ -97,8 +97,8 @@ def _card_extra(learn:Learner, extra:dict)->dict:
 def model_card(
     learn:Learner, # a learner made by the toolkit
     **extra, # more fields: corpus, text_col, epochs, ...
-)->dict:
-    "A model card for `learn`: kind, preset, architecture, tokenizer, size, metrics and versions, plus `extra`"
+)->dict: # the card, as `card.json` holds it
+    "A model card for `learn`: kind, preset, architecture, tokenizer, size, metrics and versions, plus the fields in `extra`"
     info = require_info(learn)
     lm, tok = isinstance(learn, LMLearner), get_tokenizer(learn)
     extra = _card_extra(learn, extra)
@@ -181,8 +181,8 @@ def save_portable(
     path:str|Path, # the directory to write (replaced if it holds a portable model)
     half:bool=False, # store the weights as fp16: half the size, the same model once loaded (within fp16 rounding)
     **card, # extra model-card fields
-)->Path:
-    "Write `learn` as a pickle-free directory: weights, architecture, vocabulary, tokenizer and card"
+)->Path: # the directory written
+    "Write `learn` as a pickle-free directory: weights, architecture, vocabulary, tokenizer and card (with the fields in `card`)"
     path = Path(path).expanduser().absolute()
     tok = get_tokenizer(learn)
     if tok is None or tok.tok is None:
@@ -227,8 +227,8 @@ def save_ensemble(
     path:str|Path, # the directory to write (replaced if it holds a portable model)
     half:bool=False, # store each member's weights as fp16 (see `save_portable`)
     **card, # extra model-card fields
-)->Path:
-    "Write `ens` as a directory: its config and card, and one portable model per member (`0-forward`, `1-backward`)"
+)->Path: # the directory written
+    "Write `ens` as a directory: its config and card (with the fields in `card`), and one portable model per member (`0-forward`, `1-backward`)"
     path = Path(path).expanduser().absolute()
     members = [f'{i}-{d}' for i,d in enumerate(ens.directions)]
     version = 3 if any(d.endswith('-lm') for d in ens.directions) else 2 # 3: language models vote too
@@ -246,8 +246,8 @@ def export_learner(
     path:str|Path, # where to write it: a directory (portable, the default) or a `.pkl` file (fastai's pickle)
     half:bool=False, # a portable model's weights as fp16: half the size (the shipped models are saved so)
     **card, # extra model-card fields: corpus, text_col, epochs, ...
-)->Path:
-    "Save `learn` with its model card to `path`, atomically: a portable directory, or a pickle if `path` ends in `.pkl`"
+)->Path: # where the model went
+    "Save `learn` with its model card (and the fields in `card`) to `path`, atomically: a portable directory, or a pickle if `path` ends in `.pkl`"
     path = Path(path).expanduser().absolute()
     if isinstance(learn, Ensemble):
         if path.suffix == '.pkl':

@@ -345,8 +345,8 @@ def lm_learner(
     config:dict|None=None, # changes to the preset's architecture (keys of fastai's `awd_lstm_lm_config`)
     pretrained:bool=False, # start from the shipped English model (with `lm_dls(df, tokenizer='pretrained')`)
     **kwargs, # passed to fastai's `language_model_learner`
-)->LMLearner:
-    "An AWD-LSTM language-model learner of size `preset`, from scratch or from the pretrained English model"
+)->LMLearner: # untrained on `dls` (fit it)
+    "An AWD-LSTM language-model learner of size `preset`, from scratch or from the pretrained English model; `kwargs` go to fastai's `language_model_learner`"
     p = get_preset(preset)
     bad = set(config or {}) - set(p['config'])
     if bad: raise ValueError(f"unknown config keys {sorted(bad)}: expected keys of fastai's awd_lstm_lm_config")

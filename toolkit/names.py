@@ -83,8 +83,8 @@ def names_lm(
     seed:int=42, # seeds the split, the initialisation and the batch order
     show_progress:bool=True, # fastai's progress bars and per-epoch table
     **kwargs, # passed to `train_lm` (bs, seq_len, ...)
-)->LMLearner:
-    "A character-level language model of names conditioned on their origin: one model for every origin"
+)->LMLearner: # trained
+    "A character-level language model of names conditioned on their origin: one model for every origin; `kwargs` go to `train_lm`"
     names = names_frame(df, name_col, origin_col, valid_pct, seed)
     cats = sorted(names.origin.unique())
     toks = [category_mark(c) for c in cats]
@@ -114,8 +114,8 @@ def names_classifier(
     bidirectional:bool=False, # a forward and a backward classifier, averaged (an `Ensemble`)
     lm_vote:bool=False, # the language models vote too, with their `category_posterior` (no training; an `Ensemble`)
     **kwargs, # passed to `train_classifier` (bs, ...)
-)->TextLearner|Ensemble:
-    "An origin classifier for names, ULMFiT style, on the encoder of the names language model"
+)->TextLearner|Ensemble: # trained (an `Ensemble` with `bidirectional` or `lm_vote`)
+    "An origin classifier for names, ULMFiT style, on the encoder of the names language model; `kwargs` go to `train_classifier`"
     names = names_frame(df, name_col, origin_col, valid_pct, seed)
     if lm is None:
         directions = (False, True) if bidirectional else (False,)

@@ -224,8 +224,8 @@ def make_tokenizer(
     kind:str='subword', # 'subword' (SentencePiece unigram) or 'char' (one piece per character)
     vocab_sz:int|None=None, # subword vocabulary size; ignored for 'char'
     **kwargs, # passed to `SPTokenizer`
-)->SPTokenizer:
-    "A fresh (untrained) subword or character tokenizer"
+)->SPTokenizer: # untrained: `setup` trains it on texts
+    "A fresh (untrained) subword or character tokenizer; `kwargs` go to `SPTokenizer`"
     if kind not in TOKENIZERS: raise ValueError(f"Unknown tokenizer {kind!r}: expected one of {', '.join(TOKENIZERS)}")
     if kind == 'char': vocab_sz, kwargs = 1000, {'char_coverage': 1.0, **kwargs}
     return SPTokenizer(vocab_sz=vocab_sz, model_type=TOKENIZERS[kind], **kwargs)

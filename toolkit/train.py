@@ -57,8 +57,8 @@ def train_and_export(
     resume:bool=False, # continue an interrupted run from `checkpoint_path(path)` (same data and arguments)
     half:bool=False, # save the weights as fp16 (half the size)
     **kwargs, # passed to `train_lm` (or `names_lm`)
-)->LMLearner:
-    "Train a language model with `train_lm` (or `names_lm`), checkpointing each epoch; save it to `path` with its card"
+)->LMLearner: # trained, and saved
+    "Train a language model with `train_lm` (or `names_lm`: `kwargs` go to it), checkpointing each epoch; save it to `path` with its card"
     check_export_path(path, task='generate') # now, not after training: a run is not lost to a path that cannot be written
     t0, ck = time.time(), checkpoint_path(path)
     learn = _fit_lm(df, text_col, epochs, seed, category_col, ck, resume, **kwargs)
@@ -97,8 +97,8 @@ def train_classifier_and_export(
     card:dict|None=None, # extra model-card fields (corpus, task, ...)
     half:bool=False, # save the weights as fp16 (half the size)
     **kwargs, # passed to `train_classifier`
-)->Learner:
-    "Train a classifier with `train_classifier`; save it to `path` with its card (and its language model's metrics)"
+)->Learner: # trained, and saved
+    "Train a classifier with `train_classifier` (`kwargs` go to it); save it to `path` with its card (and its language model's metrics)"
     lm = kwargs.get('lm')
     ensemble = (kwargs.get('bidirectional') or (kwargs.get('members') or CLASSIFIER_RECIPE['members']) > 1
                 or kwargs.get('lm_vote') or isinstance(lm, (list, tuple)) and len(lm) > 1)
@@ -132,8 +132,8 @@ def train_tagger_and_export(
     card:dict|None=None, # extra model-card fields (corpus, ...)
     half:bool=False, # save the weights as fp16 (half the size)
     **kwargs, # passed to `train_tagger`
-)->Learner:
-    "Train a tagger with `train_tagger` and save it to `path` with its card"
+)->Learner: # trained, and saved
+    "Train a tagger with `train_tagger` (`kwargs` go to it) and save it to `path` with its card"
     check_export_path(path, 'a tagger saves as a portable directory only', task='tag')
     t0 = time.time()
     learn = train_tagger(df, words_col, tags_col, seed=seed, **kwargs)
@@ -154,7 +154,7 @@ def train_default(
     half:bool=False, # save the weights as fp16 (the shipped models are)
     card:dict|None=None, # extra model-card fields
     **changes, # changes to the recipe: `minutes`, `epochs`, `drop_mult`, ...
-)->Learner:
+)->Learner: # trained, and saved
     "Train the default model `kind` with its recipe (`DEFAULT_MODELS`, with `changes`) and save it to `path`"
     if kind not in DEFAULT_MODELS:
         raise ValueError(f"unknown default model {kind!r}: expected one of {', '.join(DEFAULT_MODELS)}")
