@@ -66,7 +66,7 @@ def test_check_train_args(kw, msg):
 
 def test_train_refuses_before_work(tmp_path):
     two = pd.DataFrame({'text': ['hi', 'yo'], 'label': ['a', 'b']})
-    with pytest.raises(ValueError, match='needs at least 513 tokens of training text'): train_lm(two, preset='tiny')
+    with pytest.raises(ValueError, match='needs at least 65 tokens of training text'): train_lm(two, preset='tiny')
     with pytest.raises(ValueError, match='lr must be'): train_lm(two, preset='tiny', lr=float('nan'))
     with pytest.raises(ValueError, match='too few labelled texts for a classifier with batch size 16'):
         train_classifier(two, pretrain=False, preset='tiny')
@@ -74,8 +74,9 @@ def test_train_refuses_before_work(tmp_path):
     from toolkit.names import names_lm
     with pytest.raises(ValueError, match='epochs must be'): names_lm(preset='tiny', epochs=0)
     f = tmp_path/'two.csv'; two[['text']].to_csv(f, index=False)
-    refused(['train', f, '--preset', 'tiny', '--epochs', '1', '--out', tmp_path/'m'],
-            'needs at least 513 tokens of training text')
+    refused(['train', f, '--preset', 'tiny', '--epochs', '1', '--out', tmp_path/'m'], # no --bs: a batch of 2 is tried
+            'needs at least 65 tokens of training text')
+    refused(['train', f, '--preset', 'tiny', '--bs', '16', '--out', tmp_path/'m'], 'needs at least 513 tokens of training text')
     assert awd('train', f, '--preset', 'tiny', '--out', tmp_path/'m')[1] == '' # refused before the start line
     for args, msg in [(['--bs', '0'], '--bs must be'), (['--seq-len', '0'], '--seq-len must be'), # the flags' names
                       (['--seq-len', '-1'], '--seq-len must'), (['--vocab-sz', '5'], '--vocab-sz must be'),
@@ -763,3 +764,20 @@ def test_copies_of_spreadsheet_files(tmp_path):
     xl = tmp_path/'xl.csv'; xl.write_bytes('text\r\nCafé “new” branch opens\r\n'.encode('utf-8-sig'))
     code, _, err = awd('classify', 'sentiment', '--csv', xl, '--out', tmp_path/'xl.pred.csv')
     assert code == 0 and (tmp_path/'xl.pred.csv').read_bytes().startswith('\ufefftext,pred_label'.encode('utf-8')), err
+
+def test_one_word_sentences_refused():
+    "A CoNLL file (a word and its tag a line) read as a table trained on 8,297 one-word 'sentences' without a word"
+    from toolkit.tagger import check_tagged, check_training_sentences, train_tagger
+    df = pd.DataFrame({'words': ['The', 'jury', 'said'], 'tags': ['DET', 'NOUN', 'VERB']})
+    with pytest.raises(ValueError, match="every sentence is one word: a tagger reads a sentence a row"):
+        check_training_sentences(df)
+    with pytest.raises(ValueError, match="every sentence is one word"): train_tagger(df, preset='tiny', pretrained=False)
+    assert check_tagged(df)[0] == [['The'], ['jury'], ['said']] # words to tag, one each (a saved tagger's own): fine
+
+def test_class_only_in_validation_says_what_to_do():
+    "A random split of few texts put a class's only rows in validation: the error says how to split otherwise"
+    from toolkit.classify import _check_split
+    df = pd.DataFrame({'label': ['a', 'b', 'a', 'b', 'c'], 'is_valid': [False, False, False, False, True]})
+    with pytest.raises(ValueError, match=r"labels \['c'\] appear only in the validation split; .*another seed or a smaller "
+                                         r"valid_pct or an is_valid column"):
+        _check_split(df, bs=2)

@@ -10,8 +10,8 @@ def test_train_then_info(awd, tmp_path):
     r = awd_fresh('train', 'headlines', '--preset', 'tiny', '--max-rows', '1500', '--vocab-sz', '300', '--quiet',
                   '--out', out)
     assert r.returncode == 0, r.stderr
-    last = r.stdout.strip().splitlines()[-1]
-    assert 'bpc' in last and f'saved {out}' in last
+    last, use = r.stdout.strip().splitlines()[-2:]
+    assert 'bpc' in last and f'saved {out}' in last and use == f'try it: awd generate {out} -n 5', r.stdout
     card = json.loads(awd_here('info', out).stdout)
     assert card['corpus'] == 'headlines' and card['preset'] == 'tiny' and card['tokenizer']['model_type'] == 'unigram'
     assert {'valid_loss', 'bpc', 'accuracy'} <= set(card['metrics']) and card['versions']['fastai'] == '2.8.12'
@@ -179,3 +179,56 @@ def test_a_folder_named_like_a_shipped_model(tmp_path, monkeypatch):
     out = awd_here('classify')
     assert 'required: model (then texts, or --csv FILE) (see `awd classify --help`)' in out.stderr
     assert '(see `awd convert --help`)' in awd_here('convert', 'p.pkl', '--out', 'x', '--nope').stderr
+
+# ---------------------------------------------------------------- a user's own small data (helper 31's hunt)
+
+@pytest.fixture
+def products(tmp_path):
+    "300 short product names, as a user brings them: one a line"
+    import random
+    rng = random.Random(0)
+    a, b, c = (['Smart', 'Mini', 'Bright', 'Zen', 'Urban', 'Fresh'], ['Kettle', 'Lamp', 'Watch', 'Pillow', 'Desk', 'Toaster'],
+               ['Pro', 'Duo', 'X', 'Plus', 'S', 'Max'])
+    f = tmp_path/'products.txt'
+    f.write_text('\n'.join(f'{rng.choice(a)} {rng.choice(b)} {rng.choice(c)}' for _ in range(300)) + '\n')
+    return f
+
+@pytest.mark.slow
+def test_small_data_gets_a_fitting_batch_and_epochs(products, tmp_path):
+    """`awd train products.txt` (300 names, 2,000 tokens) was refused: the preset's batch of 64 x 64 tokens did not fill
+    once. 1,000 headlines trained 5 steps in one epoch and wrote generic English. Without --bs and --epochs, small data
+    gets a smaller batch (8 batches an epoch) and about 60 steps; the last line says how to use the model"""
+    r = awd_here('train', products, '--out', tmp_path/'p') # the small preset, from the pretrained model: about 15 s
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.strip().splitlines()
+    import re
+    from toolkit.lm import fit_epochs
+    sized = next(l for l in lines if re.match(r'\d+ epochs? of \d+ batch', l))
+    epochs, batches, bs = map(int, re.match(r'(\d+) epochs? of (\d+) batch(?:es)? of (\d+) x 64 tokens', sized).groups())
+    assert bs == 8 and '(batches of 64: fewer than 8 an epoch)' in sized and epochs == fit_epochs(batches) > 1, sized
+    assert lines[-1] == f"try it: awd generate {tmp_path/'p'} -n 5"
+    assert json.loads((tmp_path/'p'/'card.json').read_text())['epochs'] == epochs
+    r = awd_here('train', products, '--bs', '64', '--out', tmp_path/'q')
+    assert r.returncode == 2 and 'too little text for a language model with batch size 64' in r.stderr # asked for: kept
+
+@pytest.mark.slow
+def test_an_interrupted_runs_checkpoint_is_not_written_over(products, tmp_path):
+    "The same command again without --resume silently replaced an interrupted run's checkpoint (3 epochs lost)"
+    from toolkit.train import checkpoint_path, check_checkpoint
+    ck = checkpoint_path(tmp_path/'p'); ck.mkdir()
+    (ck/'checkpoint.json').write_text(json.dumps(dict(epoch=3)))
+    r = awd_here('train', products, '--preset', 'tiny', '--epochs', '5', '--out', tmp_path/'p')
+    assert r.returncode == 2 and r.stdout == '' and (f"{ck} holds epoch 3 of an interrupted run of this model: resume it "
+                                                     "(--resume), or delete it to start afresh") in r.stderr, r
+    check_checkpoint(tmp_path/'p', resume=True) # resuming is what it is for
+    assert (ck/'checkpoint.json').is_file()
+
+def test_classifier_labels_guessed_and_named(tmp_path):
+    "A column named 'label' is the labels, as 'text' is the texts; the start line names few classes, and case twins"
+    from toolkit.cli import _classes_said
+    import pandas as pd
+    (tmp_path/'t.csv').write_text('text,sentiment\ngood,pos\nbad,neg\n')
+    r = awd_here('train-classifier', tmp_path/'t.csv', '--out', tmp_path/'c')
+    assert r.returncode == 2 and "which column holds the labels? pass --label-col; the columns are 'text', 'sentiment'" in r.stderr
+    assert _classes_said(pd.Series(['yes', 'No', 'no', 'yes'])) == "3 classes: No, no, yes; note 'No' and 'no' differ only in case"
+    assert _classes_said(pd.Series([str(i) for i in range(9)])) == '9 classes'

@@ -399,3 +399,13 @@ def test_copies_keep_json_and_the_byte_order_mark(tmp_path):
     assert c.bom and not read_to_copy(tmp_path/'c.csv', tmp_path/'c2.csv', None, '.c.csv', 'x').bom
     write_table(c.df, c.out, bom=c.bom)
     assert (tmp_path/'x2.csv').read_bytes() == 'text\nCafé\n'.encode('utf-8-sig')
+
+def test_split_keeps_copies_of_a_text_together():
+    "A file of texts repeated five times put every validation text in training too: validation rewarded copying"
+    df = pd.DataFrame({'text': [f'name {i}' for i in range(60)]*5})
+    s = split_df(df, valid_pct=0.1, seed=42)
+    assert not set(s.text[s.is_valid]) & set(s.text[~s.is_valid]) and s.is_valid.sum() == 30 # 6 of 60 texts, 5 copies each
+    one = pd.DataFrame({'text': [f't{i}' for i in range(50)]}) # no copies: the split by row as before
+    np.testing.assert_array_equal(split_df(one, seed=3).is_valid, split_df(one.rename(columns={'text': 'x'}), seed=3).is_valid)
+    with pytest.raises(ValueError, match='need at least 2 different texts to split into train and valid, got 1'):
+        split_df(pd.DataFrame({'text': ['same']*5}))

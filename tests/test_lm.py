@@ -304,3 +304,23 @@ def test_fastai_export_load_learner_fresh_process(tmp_path):
     assert r.returncode == 0, r.stderr
     fresh = json.loads(r.stdout.strip().splitlines()[-1])
     assert fresh == pytest.approx(here, rel=1e-6) and math.isfinite(here[0])
+
+def test_ctrl_c_ends_a_time_budget_keeping_the_best_epoch():
+    "Ctrl-C in a --minutes run threw everything away: a time budget stops early instead, with its best finished epoch"
+    from fastai.callback.core import Callback
+    from toolkit.lm import _fit_lm
+    class CtrlC(Callback):
+        order = 99 # after KeepBest has the epoch
+        def __init__(self, at): self.at = at
+        def after_epoch(self):
+            if self.epoch + 1 == self.at: raise KeyboardInterrupt
+        def before_batch(self):
+            if self.at == 0: raise KeyboardInterrupt # before any epoch finished
+    df = load_corpus('headlines').sample(300, random_state=0)
+    learn = train_lm(df, preset='tiny', vocab_sz=200, epochs=1, show_progress=False)
+    learn.recorder.silent, learn.logger = True, (lambda *a: None)
+    _fit_lm(learn, 1, 1e-2, 5, 0, [CtrlC(2)])
+    assert learn.stopped_early and 1.9 < learn.n_epoch <= 2.0 and math.isfinite(learn.validate()[0])
+    fresh = train_lm(df, preset='tiny', vocab_sz=200, epochs=1, show_progress=False)
+    fresh.recorder.silent, fresh.logger = True, (lambda *a: None)
+    with pytest.raises(KeyboardInterrupt): _fit_lm(fresh, 1, 1e-2, 5, 0, [CtrlC(0)])

@@ -95,7 +95,8 @@ def _check_split(df:pd.DataFrame, bs:int):
     if len(train) < 2: raise ValueError(f"the training split has {len(train)} class: a classifier needs at least 2")
     if valid - train:
         raise ValueError(f"labels {sorted(valid - train)} appear only in the validation split; give every class "
-                         "training rows")
+                         "training rows (a random split of few texts of a class can put them all in validation: another "
+                         "seed or a smaller valid_pct or an is_valid column splits them otherwise)")
     n_train, n_valid = int((~df.is_valid).sum()), int(df.is_valid.sum())
     if n_train < bs or not n_valid:
         raise ValueError(f"too few texts for a classifier with batch size {bs}: the training split has {n_train:,} "
@@ -120,7 +121,7 @@ def _labelled_split(df:pd.DataFrame, text_col:str, label_col:str, unlabelled:str
     _check_cols(df, [text_col], 'text ')
     df = _check_labels(df, label_col, unlabelled)
     df = df[df[text_col].astype(str).str.strip().str.len() > 0]
-    if 'is_valid' not in df.columns: df = split_df(df, valid_pct=valid_pct, seed=seed, group_col=group_col)
+    if 'is_valid' not in df.columns: df = split_df(df, valid_pct=valid_pct, seed=seed, group_col=group_col, text_col=text_col)
     return pd.DataFrame({'text': df[text_col].astype(str).to_numpy(), 'label': df[label_col].to_numpy(),
                          'is_valid': split_mask(df['is_valid'])})
 
@@ -480,7 +481,7 @@ def train_classifier(
     if vote: _check_vote(df[label_col], vote[0]) # now, not after training the classifiers
     directions = _directions(lm, backwards, bidirectional, pretrained)
     if 'is_valid' not in df.columns: # one split for every direction and member
-        df = split_df(df, valid_pct=valid_pct, seed=seed, group_col=group_col)
+        df = split_df(df, valid_pct=valid_pct, seed=seed, group_col=group_col, text_col=text_col)
     # the classes of each side of the split, and the batch (of a preset's own), now: not after the language model
     _check_split(_labelled_split(df, text_col, label_col, 'drop'),
                  ifnone(bs, 1 if lm is not None else get_preset(preset)['bs']))

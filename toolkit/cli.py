@@ -5,13 +5,14 @@
 
 # %% ../nbs/11_cli.ipynb #c002
 from __future__ import annotations
-import argparse, atexit, gc, json, re, sys
+import argparse, atexit, gc, json, re, shlex, sys
 from pathlib import Path
 from fastcore.basics import ifnone
 import pandas as pd
 from .data import CORPORA, load_texts, corpus_name, load_corpus, read_table, check_out, copy_name
 from .core import check_arg, is_int, serve_address, MAX_N, MAX_TOKENS
 from .recipes import PRESETS, PRETRAINED_PRESET, NAMES_RECIPE, NAMES_LR, CLASSIFIER_RECIPE, ORIGIN_RECIPE
+from .recipes import FIT_BATCHES, FIT_STEPS, FIT_MAX_EPOCHS
 from .recipes import DEFAULT_MODELS, APP_MODELS, TAGGER_RECIPE
 from . import __version__
 # The modules that train and load models (torch, fastai: ~4 s) are imported by the commands that need them, so that
@@ -34,6 +35,9 @@ def _saved(learn, out):
     pkl = ', a pickle: load it with --trust-pickle' if path.suffix == '.pkl' else ''
     print(f"{_fmt_metrics(card['metrics'])} | {card['train_minutes']:.1f} min | saved {path} "
           f"({disk_mb(path):.1f} MB{pkl})")
+    use = {'generate': 'generate {} -n 5', 'classify': 'classify {} "a text to classify"',
+           'tag': 'tag {} "The old man the boat."'}.get(card.get('task'))
+    if use: print(f"try it: awd {use.format(shlex.quote(str(out)))}{' --trust-pickle' if pkl else ''}")
 
 def _corpus_name(data:str)->str:
     "What a model card records of the training data: a bundled corpus's name, or only a file's name (no local path)"
@@ -108,7 +112,7 @@ def _say_interrupted(out):
 def cmd_train(a):
     "Train a language model on a bundled corpus or a file and export it (names: conditioned on their origin)"
     from toolkit.lm import check_train_args, check_device, check_distributed, is_rank0, use_pretrained
-    from toolkit.train import train_and_export, checkpoint_path
+    from toolkit.train import train_and_export, checkpoint_path, check_checkpoint
     check_train_args(lr=a.lr, epochs=a.epochs, bs=a.bs, seq_len=a.seq_len, vocab_sz=a.vocab_sz, seed=a.seed,
                      max_rows=a.max_rows, minutes=a.minutes, valid_pct=a.valid_pct) # before the start line
     if a.minutes is not None and a.epochs: raise ValueError("give --epochs or --minutes, not both")
@@ -119,12 +123,14 @@ def cmd_train(a):
     tokenizer = a.tokenizer or corpus.get('tokenizer') or ('char' if cat_col and not corpus else 'subword')
     names = bool(cat_col) and tokenizer == 'char' # `names_lm` and its recipe
     bs, seq_len = _batch_shape(a, names)
-    check_train_args(texts=df.text, bs=bs, seq_len=seq_len) # too little text to fill a batch: said before the start line
+    check_train_args(texts=df.text, bs=bs if a.bs or names else 2, seq_len=seq_len) # too little text even for a batch
+    # of 2 (small data gets a smaller batch than the preset's): said before the start line
     dev = check_device(a.device, a.precision)
     if a.distributed: check_distributed()
     say = print if is_rank0() else (lambda *args, **kw: None) # one voice per distributed run
     pre = use_pretrained(False if a.no_pretrained else None, a.preset, tokenizer, a.vocab_sz, None, a.backwards,
                          texts=df.text)
+    check_checkpoint(a.out, a.resume) # an interrupted run's epochs are not written over: said before the start line
     what = f", conditioned on {cat_col!r} ({df[cat_col][df[cat_col] != ''].nunique()} categories)" if cat_col else ''
     say(f"training a {a.preset} AWD-LSTM on {len(df):,} texts from {a.data} ({tokenizer} tokenizer{what}) on {dev}"
         + (f" in {a.precision}" if a.precision else '') + f", {_starts_from(pre, df.text, a.no_pretrained)}"
@@ -136,6 +142,8 @@ def cmd_train(a):
     except KeyboardInterrupt:
         _say_interrupted(a.out)
         raise
+    if getattr(learn, 'stopped_early', False):
+        say(f"\nstopped by Ctrl-C after {learn.n_epoch:g} epochs: the best finished epoch is the model", flush=True)
     if is_rank0(): _saved(learn, a.out)
     if a.distributed: _end_distributed()
 
@@ -198,6 +206,24 @@ def _classifier_how(a, lms:list, lm_epochs:int, pre:bool)->str:
     if a.lm_vote: how += ", the language model" + ("s" if len(lms) > 1 else "") + " voting too"
     return how
 
+def _label_col_of(data:str)->str:
+    "A file's column of labels when --label-col is not given: one named 'label' (as 'text' is guessed), else an error"
+    path = Path(data).expanduser()
+    if not path.is_file(): raise ValueError("which column holds the labels? pass --label-col")
+    cols = list(read_table(path, no_txt="a .txt file has no labels: give a CSV, TSV or JSONL file with a column of "
+                                        "them (--label-col)")[0].columns)
+    if 'label' in cols: return 'label'
+    raise ValueError(f"which column holds the labels? pass --label-col; the columns are {', '.join(map(repr, cols))}")
+
+def _classes_said(labels:pd.Series)->str:
+    "The classes for the start line: named when few, and a warning when two differ only in case ('Yes' and 'yes')"
+    classes = sorted(labels.unique())
+    said = f"{len(classes)} class{'' if len(classes) == 1 else 'es'}" + (f": {', '.join(classes)}" if len(classes) <= 8 else '')
+    folded = pd.Series(classes).str.casefold()
+    twins = folded[folded.duplicated(keep=False)]
+    if len(twins): said += f"; note {' and '.join(repr(c) for c in classes if c.casefold() == twins.iloc[0])} differ only in case"
+    return said
+
 def cmd_train_classifier(a):
     "Train a classifier (ULMFiT: a language model first, or fine-tune --lm) on a corpus or a file and export it"
     from toolkit.lm import check_train_args, use_pretrained
@@ -205,8 +231,7 @@ def cmd_train_classifier(a):
     check_train_args(lr=a.lr, epochs=a.epochs, bs=a.bs, vocab_sz=a.vocab_sz, seed=a.seed, max_rows=a.max_rows,
                      valid_pct=a.valid_pct) # before the start line
     corpus = CORPORA.get(corpus_name(a.data), {})
-    label_col = a.label_col or corpus.get('label_col')
-    if not label_col: raise ValueError("which column holds the labels? pass --label-col")
+    label_col = a.label_col or corpus.get('label_col') or _label_col_of(a.data)
     group_col = a.group_col or corpus.get('group_col')
     if a.lm: # the classifier starts from --lm: how a language model would be made does not apply
         moot = [f for f, on in (('--no-pretrained', a.no_pretrained), ('--no-pretrain', a.no_pretrain),
@@ -223,8 +248,8 @@ def cmd_train_classifier(a):
                                                               a.vocab_sz, texts=df.text)
     split = _split_said(df, group_col)
     from toolkit.classify import _check_labels # the user's column named, before the start line
-    k = _check_labels(pd.DataFrame({label_col: df.label}), label_col, unlabelled='drop')[label_col].nunique()
-    print(f"training a classifier of {label_col!r} ({k} class{'' if k == 1 else 'es'}) on {len(df):,} texts "
+    said = _classes_said(_check_labels(pd.DataFrame({label_col: df.label}), label_col, unlabelled='drop')[label_col])
+    print(f"training a classifier of {label_col!r} ({said}) on {len(df):,} texts "
           f"from {a.data}, {_classifier_how(a, lms, lm_epochs, pre)}{split}", flush=True)
     card = dict(corpus=_corpus_name(a.data), text_col=a.text_col, label_col=label_col,
                 lm=' and '.join(a.lm or []) or None)
@@ -323,8 +348,8 @@ def _tagged_data(a)->tuple[pd.DataFrame, str, str]:
             raise FileNotFoundError(f"{a.data}: no such file or bundled corpus (the tagged corpus is pos)")
         df, _ = read_table(path, no_txt="a .txt file has no columns: a tagger needs a column of words and one of tags "
                                         "(a .csv, .tsv or .jsonl file)")
-        from toolkit.tagger import check_tagged
-        try: check_tagged(df, words_col, tags_col) # before the start line, naming the file
+        from toolkit.tagger import check_training_sentences
+        try: check_training_sentences(df, words_col, tags_col) # before the start line, naming the file
         except ValueError as e: raise ValueError(f"{a.data}: {e}") from None
     if a.max_rows is not None:
         check_arg('--max-rows', a.max_rows, is_int(a.max_rows) and a.max_rows >= 2, 'an integer >= 2')
@@ -468,10 +493,12 @@ def _add_train(sub, ps:dict):
     "`awd train`"
     t = _command(sub, 'train', cmd_train, 'train a language model', [ps['train'], ps['preset'], ps['device']])
     names = ', '.join(f"{r['epochs']} for {k}" for k,r in NAMES_RECIPE.items())
-    t.add_argument('--epochs', type=int, help=f"passes over the training texts (default: {_api_default('epochs')}; "
-                   f"names: {names})")
+    t.add_argument('--epochs', type=int, help=f"passes over the training texts (default: sized to the data: about "
+                   f"{FIT_STEPS} steps, at most {FIT_MAX_EPOCHS} epochs, 1 on a large corpus, with a smaller batch than "
+                   f"the preset's when an epoch would have fewer than {FIT_BATCHES}; names: {names})")
     t.add_argument('--minutes', type=float, help='train for this long instead of --epochs: the one-cycle schedule is '
-                   'fitted to the time')
+                   'fitted to the time (Ctrl-C ends it early, keeping the best finished epoch; a run of the same '
+                   '--seed goes as far as the machine allows, so two runs differ)')
     t.add_argument('--lr', type=float, help=f"peak learning rate (default: the preset's; names: {NAMES_LR:g})")
     t.add_argument('--seq-len', type=int, help="BPTT sequence length (default: the preset's)")
     t.add_argument('--drop-mult', type=float, help="scales every dropout (default: the preset's, x0.3 from the pretrained "
@@ -687,6 +714,7 @@ CLI_WORDS = [ # the Python API's words in the errors `awd` passes on, and what a
     ('(trained with backwards=True)', '(trained with --backwards)'), ('choose category (', 'choose --category ('),
     ('novel=True cannot tell', '--novel cannot tell'), ('or leave novel off', 'or leave out --novel'),
     ('n must be an integer from 1 to', '-n must be an integer from 1 to'), ('raise max_words', 'raise --max-words'),
+    ('(resume=True)', '(--resume)'),
     ('min_words needs stop_at_eos=True: without it every text runs to max_tokens',
      '--min-words cannot go with --no-stop: with it every text runs to --max-tokens'),
 ]

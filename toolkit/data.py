@@ -390,6 +390,7 @@ def split_df(
     valid_pct:float=0.1, # share of rows (or groups) for validation
     seed:int=42, # seed of the split
     group_col:str|None=None, # keep rows with the same value of this column on one side
+    text_col:str|None='text', # without `group_col`: copies of a text stay on one side (validation does not reward copying)
 )->pd.DataFrame: # a copy of `df` with an `is_valid` column
     "Add a seeded random (or grouped) train/valid split as column `is_valid`"
     check_valid_pct(valid_pct)
@@ -397,9 +398,12 @@ def split_df(
     if group_col is not None and group_col not in df.columns:
         raise ValueError(f"no group column {group_col!r}; the columns are {', '.join(map(repr, df.columns))}")
     rng = np.random.default_rng(seed)
-    keys = df[group_col].astype(str).to_numpy() if group_col else np.arange(len(df))
+    if group_col: keys = df[group_col].astype(str).to_numpy()
+    elif text_col in df.columns: keys = pd.factorize(df[text_col].astype(str).str.strip())[0] # distinct texts: 0, 1, ... as rows
+    else: keys = np.arange(len(df))
     uniq = np.unique(keys)
     if len(uniq) < 2:
+        if not group_col: raise ValueError(f"need at least 2 different texts to split into train and valid, got {len(uniq)}")
         raise ValueError(f"need at least 2 groups in column {group_col!r} to split by group, got {len(uniq)}")
     n_valid = min(max(1, round(len(uniq)*valid_pct)), len(uniq)-1)
     valid = set(rng.choice(uniq, n_valid, replace=False).tolist())

@@ -28,17 +28,24 @@ from .data import split_df, split_mask, check_valid_pct
 from .tokenize import SPTokenizer, make_tokenizer, text_tokenizer, MIN_VOCAB_SZ
 from .core import ModelInfo, DataInfo, model_info, atomic_dir, check_arg, is_int, is_num, check_seed, MAX_EPOCHS
 from .core import load_error, check_minutes
-from .recipes import get_preset, PRETRAINED, PRETRAINED_PRESET
+from .recipes import get_preset, PRETRAINED, PRETRAINED_PRESET, FIT_BATCHES, FIT_STEPS, FIT_MAX_EPOCHS
 from .novelty import Fingerprint
 
 # %% auto #0
-__all__ = ['PRETRAINED_FILES', 'REBUILD', 'UNKNOWN_MAX', 'lm_min_tokens', 'check_train_args', 'pretrained_dir', 'has_pretrained',
-           'load_pretrained', 'pretrained_info', 'unknown_chars', 'unknown_reason', 'use_pretrained', 'lm_dls',
-           'get_tokenizer', 'TokenLoss', 'BitsPerChar', 'WordPerplexity', 'lm_learner', 'quiet', 'check_device',
-           'is_rank0', 'world_size', 'check_distributed', 'RowShard', 'distributed_ctx', 'TimeBudget', 'KeepBest',
-           'EpochCheckpoint', 'save_checkpoint', 'read_checkpoint', 'category_mark', 'category_frame', 'train_lm']
+__all__ = ['PRETRAINED_FILES', 'REBUILD', 'UNKNOWN_MAX', 'fit_epochs', 'lm_min_tokens', 'check_train_args', 'pretrained_dir',
+           'has_pretrained', 'load_pretrained', 'pretrained_info', 'unknown_chars', 'unknown_reason', 'use_pretrained',
+           'lm_dls', 'get_tokenizer', 'TokenLoss', 'BitsPerChar', 'WordPerplexity', 'lm_learner', 'quiet',
+           'check_device', 'is_rank0', 'world_size', 'check_distributed', 'RowShard', 'distributed_ctx', 'TimeBudget',
+           'KeepBest', 'EpochCheckpoint', 'save_checkpoint', 'read_checkpoint', 'category_mark', 'category_frame',
+           'train_lm']
 
 # %% ../nbs/04_lm.ipynb #c022b
+def fit_epochs(
+    n_batches:int, # batches in an epoch
+)->int:
+    "Epochs of `train_lm(epochs=None)`: enough for `FIT_STEPS` steps, at most `FIT_MAX_EPOCHS` (one on a large corpus)"
+    return min(FIT_MAX_EPOCHS, max(1, math.ceil(FIT_STEPS/max(1, n_batches))))
+
 def lm_min_tokens(bs:int, seq_len:int)->tuple[int, int]:
     "Tokens a language model's training and validation texts need at least: a `bs` x `seq_len` batch, a token a row"
     return bs*seq_len + 1, bs + 1
@@ -230,6 +237,14 @@ def _check_tokens(dsets, bs:int, seq_len:int):
                              f"(training: one batch, {bs} x {seq_len} + 1; validation: {bs} + 1). Give more texts, "
                              "or a smaller batch size or sequence length")
 
+def _fitted_bs(dsets, bs:int, seq_len:int)->int:
+    "`bs` halved for small data: until an epoch has `FIT_BATCHES` batches (not below 8), then until one batch fills (not below 2)"
+    n_train, n_valid = (int(d.items.text_length.sum()) for d in (dsets.train, dsets.valid))
+    fits = lambda b, k: n_train >= k*b*seq_len + 1 and n_valid >= b + 1
+    while bs > 8 and not fits(bs, FIT_BATCHES): bs //= 2
+    while bs > 2 and not fits(bs, 1): bs //= 2
+    return bs
+
 def _dls_tokenizer(tokenizer, vocab_sz, vocab)->tuple[SPTokenizer, list|None]:
     "The tokenizer and fixed vocabulary (None: built from the texts) that `lm_dls` asks for"
     if isinstance(tokenizer, SPTokenizer):
@@ -259,13 +274,14 @@ def lm_dls(
     vocab:list|None=None, # a fixed vocabulary (an existing model's, to fine-tune it); default: built from the texts
     backwards:bool=False, # read every text from its end (a backward model, for a forward + backward ensemble)
     fingerprint:bool=True, # keep a `Fingerprint` of the texts, for `generate(novel=True)`
+    fit_bs:bool=False, # small data: halve `bs` until an epoch has several batches (`_fitted_bs`)
 )->DataLoaders:
     "Language-model `DataLoaders` over `df[text_col]`, with a trained subword or character tokenizer"
     if text_col not in df.columns:
         raise ValueError(f"no text column {text_col!r}; the columns are {', '.join(map(repr, df.columns))}")
     df = df[df[text_col].astype(str).str.strip().str.len() > 0]
     if len(df) < 2: raise ValueError(f"need at least 2 non-empty texts in column {text_col!r}, got {len(df)}")
-    if 'is_valid' not in df.columns: df = split_df(df, valid_pct=valid_pct, seed=seed)
+    if 'is_valid' not in df.columns: df = split_df(df, valid_pct=valid_pct, seed=seed, text_col=text_col)
     df = df[[text_col]].rename(columns={text_col: 'text'}).assign(is_valid=split_mask(df['is_valid'])).reset_index(drop=True)
     tok, vocab = _dls_tokenizer(tokenizer, vocab_sz, vocab)
     if vocab is not None: # a fixed vocabulary (the pretrained one) gets the texts' category marks, one piece each
@@ -275,6 +291,7 @@ def lm_dls(
                       backwards=backwards)
     dblock = DataBlock(blocks=block, get_x=ColReader('text'), splitter=ColSplitter('is_valid'))
     dsets = dblock.datasets(df)
+    if fit_bs: bs = _fitted_bs(dsets, bs, seq_len)
     _check_tokens(dsets, bs, seq_len)
     dls = dsets.dataloaders(after_item=dblock.item_tfms, after_batch=dblock.batch_tfms,
                             **{**dblock.dls_kwargs, 'bs': bs, 'seq_len': seq_len}) # what `DataBlock.dataloaders` does
@@ -551,11 +568,12 @@ def _lm_plan(df, text_col, preset, epochs, lr, tokenizer, vocab_sz, bs, seq_len,
     "A checked `train_lm` run: its `meta` (the preset's defaults filled in), and whether it starts from pretrained"
     _check_run(resume, checkpoint, minutes, drop_mult)
     p = get_preset(preset)
+    fit = bs is None # small data may get a smaller batch (`lm_dls(fit_bs=True)`): down to 2 rows
     lr, bs, seq_len = ifnone(lr, p['lr']), ifnone(bs, p['bs']), ifnone(seq_len, p['seq_len'])
     subword = isinstance(tokenizer, str) and tokenizer != 'char' # a character tokenizer ignores vocab_sz
     texts = df[text_col] if text_col in df.columns else None
-    check_train_args(lr=lr, epochs=epochs, bs=bs, seq_len=seq_len, vocab_sz=vocab_sz if subword else None, seed=seed,
-                     texts=texts)
+    check_train_args(lr=lr, epochs=epochs, bs=2 if fit else bs, seq_len=seq_len, vocab_sz=vocab_sz if subword else None,
+                     seed=seed, texts=texts)
     pre = use_pretrained(pretrained, preset, tokenizer, vocab_sz, config, backwards, texts=texts)
     meta = dict(texts=None if texts is None else _fingerprint(texts), preset=preset, epochs=epochs, lr=lr, bs=bs,
                 seq_len=seq_len, vocab_sz=vocab_sz, valid_pct=valid_pct, seed=seed, config=config, drop_mult=drop_mult,
@@ -575,7 +593,10 @@ def _fit_lm(learn:LMLearner, epochs:int, lr:float, minutes:float|None, start:int
     "One cycle over `epochs` from `start`, or fitted to `minutes`; a finished checkpoint's model is only validated"
     if minutes is not None:
         best = KeepBest()
-        learn.fit_one_cycle(10_000, lr, cbs=cbs + [TimeBudget(minutes), best]) # the budget ends it
+        try: learn.fit_one_cycle(10_000, lr, cbs=cbs + [TimeBudget(minutes), best]) # the budget ends it
+        except KeyboardInterrupt: # Ctrl-C ends a time budget early: the best finished epoch is the model
+            if best.state is None: raise # none finished
+            learn.stopped_early, learn.n_epoch = True, len(learn.recorder.values) # the epochs that finished
         best.restore(learn) # the best epoch's weights, if the last (often partial) epoch did worse; their metrics
         learn.n_epoch = round(learn.n_epoch, 2)
     elif start < epochs:
@@ -617,11 +638,11 @@ def train_lm(
     df:pd.DataFrame, # the texts
     text_col:str='text', # column of texts
     preset:str='small', # a key of `PRESETS`
-    epochs:int=1, # passes over the training texts
+    epochs:int|None=1, # passes over the training texts; None: sized to the data (`fit_epochs`: about 60 steps, at most 10)
     lr:float|None=None, # peak learning rate of the one-cycle schedule; default: the preset's
     tokenizer:str|SPTokenizer='subword', # 'subword', 'char' or a tokenizer
     vocab_sz:int|None=None, # subword vocabulary size; default: the preset's (a pretrained run has the model's)
-    bs:int|None=None, # batch size; default: the preset's
+    bs:int|None=None, # batch size; default: the preset's, halved for small data until an epoch has 8 batches
     seq_len:int|None=None, # BPTT length; default: the preset's
     valid_pct:float=0.1, # share of texts held out
     seed:int=42, # seeds the split, the initialisation and the batch order
@@ -650,7 +671,12 @@ def train_lm(
     dls = lm_dls(df, text_col, tokenizer=ck['tokenizer'] if ck else 'pretrained' if pre else tokenizer,
                  vocab_sz=None if pre else ifnone(vocab_sz, get_preset(preset)['vocab_sz']), bs=rows,
                  seq_len=meta['seq_len'], valid_pct=valid_pct, seed=seed, vocab=ck['vocab'] if ck else None,
-                 backwards=backwards)
+                 backwards=backwards, fit_bs=bs is None and not distributed)
+    n_epochs = ifnone(epochs, fit_epochs(len(dls.train)))
+    if show_progress and is_rank0() and minutes is None and (epochs is None or dls.bs < rows): # said: it was sized
+        small = f" (batches of {rows}: fewer than {FIT_BATCHES} an epoch)" if dls.bs < rows else ''
+        print(f"{n_epochs} epoch{'' if n_epochs == 1 else 's'} of {len(dls.train)} batch{'' if len(dls.train) == 1 else 'es'} "
+              f"of {dls.bs} x {meta['seq_len']} tokens{small}", flush=True)
     learn = lm_learner(dls, preset, config=config, drop_mult=drop_mult, pretrained=pre)
     start = _resume(learn, ck, seed) if ck else 0
     dls.to(device)
@@ -659,6 +685,6 @@ def train_lm(
     keep = checkpoint is not None and minutes is None and is_rank0() # a time budget's run cannot resume: no checkpoint
     cbs = [EpochCheckpoint(Path(checkpoint), meta, start)] if keep else []
     with quiet(learn, not show_progress), distributed_ctx(learn, distributed):
-        _fit_lm(learn, epochs, meta['lr'], minutes, start, cbs)
+        _fit_lm(learn, n_epochs, meta['lr'], minutes, start, cbs)
     if category_col is not None: learn.awd.categories = df.attrs['categories']
     return learn

@@ -33,10 +33,10 @@ from .lm import get_tokenizer, load_pretrained, has_pretrained, use_pretrained, 
 from .lm import check_train_args
 
 # %% auto #0
-__all__ = ['WORD_RE', 'QUOTES', 'LABEL_AT', 'IGNORE', 'Word', 'split_words', 'word_pieces', 'check_tagged', 'TaggedSents',
-           'TaggerDL', 'TaggerDataLoaders', 'tagger_dls', 'synthetic_tagged', 'AWDTagger', 'tagger_split',
-           'TagAccuracy', 'TagF1', 'tag_weights', 'TagLoss', 'Tagged', 'TaggerLearner', 'is_tagger', 'predict_words',
-           'tagger_learner', 'fit_tagger', 'train_tagger', 'tag_csv']
+__all__ = ['WORD_RE', 'QUOTES', 'LABEL_AT', 'IGNORE', 'Word', 'split_words', 'word_pieces', 'check_tagged',
+           'check_training_sentences', 'TaggedSents', 'TaggerDL', 'TaggerDataLoaders', 'tagger_dls', 'synthetic_tagged',
+           'AWDTagger', 'tagger_split', 'TagAccuracy', 'TagF1', 'tag_weights', 'TagLoss', 'Tagged', 'TaggerLearner',
+           'is_tagger', 'predict_words', 'tagger_learner', 'fit_tagger', 'train_tagger', 'tag_csv']
 
 # %% ../nbs/06b_tagger.ipynb #t005
 _ABBR = ("Mr|Mrs|Ms|Dr|St|Jr|Sr|Mt|Ft|Co|Corp|Inc|Ltd|Bros|Gen|Gov|Sen|Rep|Rev|Prof|Lt|Col|Capt|Sgt|Maj|vs|etc|"
@@ -150,6 +150,18 @@ def check_tagged(
         if len(t) != len(w): raise ValueError(f"row {r}: {len(w)} words but {len(t)} tags; every word needs one tag")
         tags.append(t)
     return words, tags
+
+def check_training_sentences(
+    df:pd.DataFrame, # sentences to train a tagger on, one a row
+    words_col:str='words', # column of words
+    tags_col:str='tags', # column of tags
+):
+    "`check_tagged`, and an error when every sentence is one word: a file of a word a line (CoNLL's) read as a table"
+    words, _ = check_tagged(df, words_col, tags_col)
+    if len(words) > 1 and all(len(w) == 1 for w in words):
+        raise ValueError(f"every sentence is one word: a tagger reads a sentence a row, its words in column {words_col!r} "
+                         f"and their tags in {tags_col!r}, separated by spaces (a file of one word a line, CoNLL's, "
+                         "is not read)")
 
 # %% ../nbs/06b_tagger.ipynb #t015
 IGNORE = -100 # the target of padding and of every piece a word's tag is not read at: no loss, no score
@@ -632,6 +644,7 @@ def train_tagger(
 )->TaggerLearner:
     "Train a part-of-speech (or any per-word) tagger on `df`, ULMFiT style from the pretrained English model"
     _check_tagger_args(epochs, lr, minutes, bs, seed, head_hid, tag_weight, vocab_sz)
+    check_training_sentences(df, words_col, tags_col)
     if lm is not None and pretrained: raise ValueError("pretrained=True and lm: the tagger starts from lm (leave pretrained out)")
     words = df[words_col].astype(str) if words_col in df.columns else None # to see that the pretrained model reads them
     pretrained = lm is None and use_pretrained(pretrained, preset, 'subword', vocab_sz, texts=words)

@@ -5,7 +5,7 @@
 
 # %% ../nbs/09_train.ipynb #c002
 from __future__ import annotations
-import shutil, time
+import json, shutil, time
 from pathlib import Path
 import pandas as pd
 from fastcore.meta import delegates
@@ -21,8 +21,8 @@ from .names import names_lm
 from .export import export_learner, last_metrics, check_export_path
 
 # %% auto #0
-__all__ = ['checkpoint_path', 'train_and_export', 'classifier_recipe', 'train_classifier_and_export', 'tagged_split',
-           'train_tagger_and_export', 'train_default']
+__all__ = ['checkpoint_path', 'check_checkpoint', 'train_and_export', 'classifier_recipe', 'train_classifier_and_export',
+           'tagged_split', 'train_tagger_and_export', 'train_default']
 
 # %% ../nbs/09_train.ipynb #c006
 def checkpoint_path(
@@ -32,6 +32,18 @@ def checkpoint_path(
     path = Path(path).expanduser().absolute()
     return path.with_name(path.name + '.checkpoint')
 
+def check_checkpoint(
+    path:str|Path, # where the model is to be saved
+    resume:bool, # the run continues the checkpoint
+):
+    "Before a run: an error if it would write over an interrupted run's checkpoint (`checkpoint_path(path)`) unasked"
+    ck = checkpoint_path(path)
+    if resume or not (ck/'checkpoint.json').is_file(): return
+    try: done = f"epoch {json.loads((ck/'checkpoint.json').read_text())['epoch']}"
+    except (OSError, ValueError, KeyError, TypeError): done = 'the epochs'
+    raise ValueError(f"{ck} holds {done} of an interrupted run of this model: resume it (resume=True), or delete it "
+                     "to start afresh")
+
 # %% ../nbs/09_train.ipynb #c010
 def _minutes_since(t0:float)->float: return round((time.time()-t0)/60, 2)
 
@@ -39,9 +51,8 @@ def _fit_lm(df, text_col:str, epochs:int|None, seed:int, category_col:str|None, 
             **kwargs)->LMLearner:
     "A language model trained with `train_lm` (conditioned on `category_col` if given), or `names_lm` for characters"
     if category_col is None or (kwargs.get('tokenizer') or 'char') != 'char': # categories: characters unless told
-        given = {} if epochs is None else dict(epochs=epochs) # None: train_lm's default
-        return train_lm(df, text_col, seed=seed, checkpoint=ck, resume=resume, category_col=category_col, **given,
-                        **kwargs)
+        return train_lm(df, text_col, epochs=epochs, seed=seed, checkpoint=ck, resume=resume, category_col=category_col,
+                        **kwargs) # epochs None: sized to the data
     kwargs = {k:v for k,v in kwargs.items() if k not in ('tokenizer', 'vocab_sz')} # always characters
     return names_lm(df, text_col, category_col, epochs=epochs, seed=seed, checkpoint=ck, resume=resume, **kwargs)
 
@@ -50,7 +61,7 @@ def train_and_export(
     df, # the texts
     path:str|Path, # where to write the model
     text_col:str='text', # column of texts
-    epochs:int|None=None, # passes over the training texts; default: `train_lm`'s (names: the recipe's)
+    epochs:int|None=None, # passes over the training texts; None: sized to the data (`train_lm(epochs=None)`; names: the recipe's)
     seed:int=42, # seeds the split, the initialisation and the batch order
     card:dict|None=None, # extra model-card fields (corpus, ...)
     category_col:str|None=None, # condition the model on this column (`names_lm` for characters, else `train_lm`)
@@ -61,10 +72,12 @@ def train_and_export(
     "Train a language model with `train_lm` (or `names_lm`: `kwargs` go to it), checkpointing each epoch; save it to `path` with its card"
     check_export_path(path, task='generate') # now, not after training: a run is not lost to a path that cannot be written
     t0, ck = time.time(), checkpoint_path(path)
+    check_checkpoint(path, resume)
     learn = _fit_lm(df, text_col, epochs, seed, category_col, ck, resume, **kwargs)
     if not is_rank0(): return learn # one model and card per run: the first process writes them
     cat = {'category_col': category_col} if category_col else {}
     run = dict(n_texts=len(df), epochs=learn.n_epoch, seed=seed, resumed=resume or None,
+               **({'stopped': 'Ctrl-C; the best finished epoch'} if getattr(learn, 'stopped_early', False) else {}),
                processes=world_size() if kwargs.get('distributed') else None, train_minutes=_minutes_since(t0))
     export_learner(learn, path, half=half, **{'text_col': text_col, **(card or {})}, **cat, **run)
     shutil.rmtree(ck, ignore_errors=True) # the model is in place: the checkpoint has done its job
