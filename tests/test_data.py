@@ -336,15 +336,20 @@ def test_unclosed_quote(tmp_path):
     msg = _err(ValueError, f)
     assert 'not a valid CSV file' in msg and 'a double quote opens a text that never closes' in msg and '\n' not in msg
 
-@pytest.mark.parametrize('name,body,said', [
-    ('t.csv', 'name\torigin\nSmith\tEnglish\nSmith, Jr.\tEnglish\n', 'separated by tabs, not commas as a .csv file is: name it .tsv'),
-    ('t.csv', 'text;label\nGuten Tag, Welt;pos\nNein;neg\n', 'separated by semicolons, not commas as a .csv file is: save it '
-              'with commas between fields (in Excel: CSV UTF-8), or make its first line sep=; as Excel does'),
-    ('t.tsv', 'text,label\nhi,pos\n', 'separated by commas, not tabs as a .tsv file is: name it .csv'),
-])
-def test_another_separator(tmp_path, name, body, said):
-    "A file split by another separator than its suffix says was read as one column (labels glued to texts): refused"
-    f = tmp_path/name; f.write_text(body)
+@pytest.mark.parametrize('name,raw,said', [
+    ('t.csv', b'name\torigin\nSmith\tEnglish\nSmith, Jr.\tEnglish\n', 'separated by tabs, not commas as a .csv file is: name it .tsv'),
+    ('t.csv', b'text;label\nGuten Tag, Welt;pos\nNein;neg\n', 'separated by semicolons, not commas as a .csv file is: save '
+              'it with commas between fields (in Excel: CSV UTF-8), or make its first line sep=; as Excel does'),
+    ('t.tsv', b'text,label\nhi,pos\n', 'separated by commas, not tabs as a .tsv file is: name it .csv'),
+    ('t.csv', 'text\nCafé “new”\n'.encode('cp1252'), "line 2 is not valid UTF-8 (byte 0xe9 at offset 8); it looks like "
+     "Windows-1252 or Latin-1, as Excel saves a plain 'CSV' on Windows; save the file as UTF-8 (in Excel: 'CSV UTF-8')"),
+    ('t.csv', b'\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR', 'it holds NUL bytes: it is not a text file'),
+    ('t.csv', gzip.compress(b'text\nhi\n'), 't.csv is gzipped: name it t.csv.gz'),
+], ids=['tabs', 'semicolons', 'commas', 'cp1252', 'binary', 'gzip'])
+def test_what_a_file_looks_like(tmp_path, name, raw, said):
+    """A file split by another separator than its suffix says was read as one column (labels glued to texts), and one
+    that is not UTF-8 was 'not valid UTF-8': each is refused saying what it looks like and what to do"""
+    f = tmp_path/name; f.write_bytes(raw)
     assert said in _err(ValueError, f)
 
 def test_excel_separator_line(tmp_path):
@@ -358,17 +363,6 @@ def test_utf16_with_bom(tmp_path):
     f = tmp_path/'t.tsv'; f.write_bytes('text\tlabel\r\nCafé “new”\tpos\r\nBad day\tneg\r\n'.encode('utf-16'))
     df = read_texts(f, label_col='label')
     assert df.text.tolist() == ['Café “new”', 'Bad day'] and df.label.tolist() == ['pos', 'neg']
-
-@pytest.mark.parametrize('name,raw,said', [
-    ('t.csv', 'text\nCafé “new”\n'.encode('cp1252'), "line 2 is not valid UTF-8 (byte 0xe9 at offset 8); it looks like "
-     "Windows-1252 or Latin-1, as Excel saves a plain 'CSV' on Windows; save the file as UTF-8 (in Excel: 'CSV UTF-8')"),
-    ('t.csv', b'\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR', 'it holds NUL bytes: it is not a text file'),
-    ('t.csv', gzip.compress(b'text\nhi\n'), 't.csv is gzipped: name it t.csv.gz'),
-])
-def test_what_a_file_looks_like(tmp_path, name, raw, said):
-    "A file that is not UTF-8 text: the error says what it looks like instead"
-    f = tmp_path/name; f.write_bytes(raw)
-    assert said in _err(ValueError, f)
 
 def test_column_names_as_typed_in_spreadsheets(tmp_path):
     "'Text' is found as the text column; a name in another case is suggested; spaces around a header's names are dropped"
