@@ -324,3 +324,10 @@ def test_ctrl_c_ends_a_time_budget_keeping_the_best_epoch():
     fresh = train_lm(df, preset='tiny', vocab_sz=200, epochs=1, show_progress=False)
     fresh.recorder.silent, fresh.logger = True, (lambda *a: None)
     with pytest.raises(KeyboardInterrupt): _fit_lm(fresh, 1, 1e-2, 5, 0, [CtrlC(0)])
+    class Spoil(Callback): # the third epoch starts from ruined weights: the second is the best, and is kept
+        def before_epoch(self):
+            if self.epoch == 2:
+                with torch.no_grad():
+                    for p in self.learn.model.parameters(): p.add_(torch.randn_like(p)*3)
+    _fit_lm(fresh, 1, 1e-2, 5, 0, [Spoil(), CtrlC(3)])
+    assert fresh.stopped_early and fresh.n_epoch == 3 and fresh.kept_epoch == 2

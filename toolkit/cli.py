@@ -33,7 +33,8 @@ def _saved(learn, out):
     from toolkit.export import disk_mb
     path, card = Path(out).expanduser().absolute(), learn.awd.card
     pkl = ', a pickle: load it with --trust-pickle' if path.suffix == '.pkl' else ''
-    print(f"{_fmt_metrics(card['metrics'])} | {card['train_minutes']:.1f} min | saved {path} "
+    kept = f" | epoch {card['kept_epoch']}'s weights (the best)" if card.get('kept_epoch') else ''
+    print(f"{_fmt_metrics(card['metrics'])}{kept} | {card['train_minutes']:.1f} min | saved {path} "
           f"({disk_mb(path):.1f} MB{pkl})")
     use = {'generate': 'generate {} -n 5', 'classify': 'classify {} "a text to classify"',
            'tag': 'tag {} "The old man the boat."'}.get(card.get('task'))

@@ -487,11 +487,11 @@ class TimeBudget(Callback):
 class KeepBest(Callback):
     "Remember the weights of the epoch with the lowest validation loss; `restore` loads them back if they beat the last"
     order = 90 # after the recorder has the epoch's validation loss
-    def before_fit(self): self.best, self.state = math.inf, None
+    def before_fit(self): self.best, self.state, self.best_epoch = math.inf, None, None
     def after_epoch(self):
         vals = self.recorder.values[-1] if self.recorder.values else [] # train loss, valid loss, metrics
         if len(vals) > 1 and vals[1] < self.best:
-            self.best = vals[1]
+            self.best, self.best_epoch = vals[1], self.epoch + 1
             self.state = {k: v.detach().clone() for k,v in self.learn.model.state_dict().items()}
     def restore(self, learn)->bool:
         "After the fit: validate the final weights and load the best epoch's instead if they did better (validated too)"
@@ -597,7 +597,8 @@ def _fit_lm(learn:LMLearner, epochs:int, lr:float, minutes:float|None, start:int
         except KeyboardInterrupt: # Ctrl-C ends a time budget early: the best finished epoch is the model
             if best.state is None: raise # none finished
             learn.stopped_early, learn.n_epoch = True, len(learn.recorder.values) # the epochs that finished
-        best.restore(learn) # the best epoch's weights, if the last (often partial) epoch did worse; their metrics
+        if best.restore(learn): learn.kept_epoch = best.best_epoch # the best epoch's weights, if the last (often
+        # partial) epoch did worse, and their metrics
         learn.n_epoch = round(learn.n_epoch, 2)
     elif start < epochs:
         learn.fit_one_cycle(epochs, lr, cbs=cbs, start_epoch=start)
