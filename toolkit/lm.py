@@ -469,6 +469,8 @@ class TimeBudget(Callback):
         self.total = max(it + 1, it + int(left/per))
         if self.max_epochs: self.total = min(self.total, max(it + 1, int(self.max_epochs*self.n_train)))
         self.learn.n_epoch = self.total/self.n_train # the one-cycle schedule now ends at `total` batches
+        bar = getattr(getattr(self.learn, 'progress', None), 'mbar', None) # its bars said "Epoch 13/10000"
+        if bar is not None: bar.main_bar.total = math.ceil(self.learn.n_epoch)
     def after_batch(self):
         if not self.training: return
         self.n_train = self.n_iter # training batches an epoch (after validation, `n_iter` counts the validation's)
