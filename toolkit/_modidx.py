@@ -121,6 +121,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'toolkit.classify.Ensemble.directions': ('classify.html#ensemble.directions', 'toolkit/classify.py'),
                                   'toolkit.classify.Ensemble.export': ('classify.html#ensemble.export', 'toolkit/classify.py'),
                                   'toolkit.classify.Ensemble.predict': ('classify.html#ensemble.predict', 'toolkit/classify.py'),
+                                  'toolkit.classify.PadChunks': ('classify.html#padchunks', 'toolkit/classify.py'),
+                                  'toolkit.classify.PadChunks.before_call': ('classify.html#padchunks.before_call', 'toolkit/classify.py'),
                                   'toolkit.classify.TextLearner.predict': ('classify.html#textlearner.predict', 'toolkit/classify.py'),
                                   'toolkit.classify._ClassifierArgs': ('classify.html#_classifierargs', 'toolkit/classify.py'),
                                   'toolkit.classify._carry_pretrained': ('classify.html#_carry_pretrained', 'toolkit/classify.py'),

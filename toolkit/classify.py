@@ -5,7 +5,7 @@ unfreezing; `predict` with probabilities, and batched prediction over a list or 
 
 # %% ../nbs/06_classify.ipynb #c002
 from __future__ import annotations
-import warnings
+import math, warnings
 from dataclasses import dataclass
 from pathlib import Path
 import torch
@@ -19,7 +19,7 @@ from fastai.data.transforms import ColReader, ColSplitter, CategoryMap
 from fastai.metrics import accuracy, F1Score
 from fastai.callback.training import GradientClip
 import fastai.callback.schedule, fastai.callback.progress # fit_one_cycle, progress bars
-from fastai.text.data import TextBlock
+from fastai.text.data import TextBlock, Pad_Chunk
 from fastai.text.models.awdlstm import AWD_LSTM, awd_lstm_clas_config
 from fastai.text.learner import text_classifier_learner, TextLearner, LMLearner, clean_raw_keys
 from .data import split_df, split_mask, write_table, read_to_copy
@@ -30,7 +30,7 @@ from .recipes import get_preset, CLASSIFIER_RECIPE
 from .lm import get_tokenizer, lm_dls, lm_learner, train_lm, quiet, check_device, check_train_args
 
 # %% auto #0
-__all__ = ['NO_LABEL', 'masked_concat_pool', 'classifier_dls', 'load_lm_encoder', 'classifier_learner', 'fit_ulmfit',
+__all__ = ['NO_LABEL', 'masked_concat_pool', 'PadChunks', 'classifier_dls', 'load_lm_encoder', 'classifier_learner', 'fit_ulmfit',
            'finetune_lm', 'Ensemble', 'has_categories', 'train_classifier', 'classes_of', 'unreadable',
            'check_readable', 'predict_texts', 'predict_csv']
 
@@ -52,6 +52,13 @@ def masked_concat_pool(
 import fastai.text.models.core as _core
 _fastai_pool = getattr(_core, '_fastai_pool', _core.masked_concat_pool) # fastai's own, kept (for the comparison below)
 _core._fastai_pool, _core.masked_concat_pool = _fastai_pool, masked_concat_pool # what `PoolingLinearClassifier` calls
+
+# %% ../nbs/06_classify.ipynb #c003t
+class PadChunks(Pad_Chunk):
+    "fastai's `Pad_Chunk`, with a batch longer than one chunk padded to whole chunks: every text ends in the last chunk"
+    def before_call(self, b):
+        super().before_call(b)
+        if self.max_len > self.seq_len: self.max_len = math.ceil(self.max_len/self.seq_len)*self.seq_len
 
 # %% ../nbs/06_classify.ipynb #c005
 def _check_cols(df:pd.DataFrame, cols:list, what:str=''):
@@ -151,7 +158,8 @@ def classifier_dls(
     blocks = (TextBlock(text_tokenizer(tok), vocab=vocab, seq_len=seq_len, min_freq=1, max_vocab=60000,
                         backwards=backwards), CategoryBlock(vocab=classes))
     dls = DataBlock(blocks=blocks, get_x=ColReader('text'), get_y=ColReader('label'),
-                    splitter=ColSplitter('is_valid')).dataloaders(df, bs=bs, seq_len=seq_len)
+                    splitter=ColSplitter('is_valid')).dataloaders(df, bs=bs, seq_len=seq_len,
+                                                                  before_batch=PadChunks(seq_len=seq_len))
     dls.awd = DataInfo(backwards=backwards)
     return dls
 
