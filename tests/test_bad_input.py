@@ -781,3 +781,27 @@ def test_class_only_in_validation_says_what_to_do():
     with pytest.raises(ValueError, match=r"labels \['c'\] appear only in the validation split; .*another seed or a smaller "
                                          r"valid_pct or an is_valid column"):
         _check_split(df, bs=2)
+
+def test_fastai_habits_on_loaded_models():
+    "A fastai user's idioms on the shipped models (helper 34): each works or says what to do instead"
+    from toolkit.all import load_model, predict_texts, classifier_dls, get_tokenizer, lm_dls, load_corpus
+    from toolkit.classify import _check_labels
+    s, o, t = load_model('sentiment'), load_model('origin'), load_model('tagger')
+    with pytest.raises(ValueError, match=r"predict classifies one text, got a list of 2: for several, predict_texts"):
+        s.predict(['Dull.', 'A gripping film'])
+    assert s.predict_texts(['A gripping film']).label.tolist() == predict_texts(s, ['A gripping film']).label.tolist()
+    assert [w.word for w in predict_texts(t, ['The old man the boat.'])[0]] == ['The', 'old', 'man', 'the', 'boat', '.']
+    with pytest.raises(AttributeError, match=r"an Ensemble has no 'dls': .* ens\[0\]\.dls"): o.dls
+    df = pd.DataFrame({'text': [f'good {i}' for i in range(20)] + [f'bad {i}' for i in range(20)], 'label': ['fresh', 'rotten']*20})
+    with pytest.raises(ValueError, match=r"lm is a classifier: .*classifier_dls\(df, tokenizer=get_tokenizer\(clf\)"):
+        classifier_dls(df, lm=s)
+    dls = classifier_dls(df, tokenizer=get_tokenizer(s), vocab=s.dls.vocab[0], classes=list(s.dls.vocab[1]), bs=8)
+    assert list(dls.vocab[1]) == ['fresh', 'rotten']
+    assert _check_labels(pd.DataFrame({'y': ['1.0', '0.0', 'NA', '1.0']}), 'y', 'drop').y.tolist() == ['1', '0', '1']
+    h = load_model('headlines')
+    assert len(repr(h.awd)) < 1000 # its start state and sampler masks are tensors: not shown
+    h.dls = lm_dls(load_corpus('headlines').sample(400, random_state=0), tokenizer=get_tokenizer(h), vocab=h.dls.vocab,
+                   bs=16, seq_len=32)
+    loss, _, _, bpc, _ = h.validate()
+    st = h.dls.awd.valid_stats # bits per character of the texts validated now, not of the placeholder it was loaded with
+    assert abs(bpc - loss*st['tokens']/st['chars']/__import__('math').log(2)) < 1e-3

@@ -232,3 +232,22 @@ def test_classifier_labels_guessed_and_named(tmp_path):
     assert r.returncode == 2 and "which column holds the labels? pass --label-col; the columns are 'text', 'sentiment'" in r.stderr
     assert _classes_said(pd.Series(['yes', 'No', 'no', 'yes'])) == "3 classes: No, no, yes; note 'No' and 'no' differ only in case"
     assert _classes_said(pd.Series([str(i) for i in range(9)])) == '9 classes'
+
+def test_try_it_names_a_category_and_label_is_found(tmp_path):
+    "The try-it line of a names model gave a command that fails (it needs a category); 'Label' was not found"
+    from toolkit.cli import _label_col_of
+    (tmp_path/'t.csv').write_text('text,Label\ngood,pos\n')
+    assert _label_col_of(str(tmp_path/'t.csv')) == 'Label'
+    r = awd_here('train', 'names', '--preset', 'tiny', '--max-rows', '300', '--epochs', '1', '--quiet', '--out', tmp_path/'n')
+    assert r.returncode == 0, r.stderr
+    use = r.stdout.strip().splitlines()[-1]
+    assert use.startswith(f"try it: awd generate {tmp_path/'n'} --category ") and use.endswith(' -n 5'), use
+    assert awd_here(*use[len('try it: awd '):].split()).returncode == 0
+
+def test_a_time_budget_is_told_to_delete_a_checkpoint(tmp_path):
+    "A --minutes run over an interrupted --epochs run's checkpoint was told to --resume, which a time budget cannot"
+    from toolkit.train import checkpoint_path
+    ck = checkpoint_path(tmp_path/'m'); ck.mkdir(); (ck/'checkpoint.json').write_text('{"epoch": 2}')
+    r = awd_here('train', 'headlines', '--preset', 'tiny', '--minutes', '1', '--out', tmp_path/'m')
+    assert r.returncode == 2 and 'holds epoch 2 of an interrupted run of this model: a run with a time budget cannot ' \
+                                  'resume it: delete it to start afresh' in r.stderr, r.stderr

@@ -403,3 +403,32 @@ def test_split_keeps_copies_of_a_text_together():
     np.testing.assert_array_equal(split_df(one, seed=3).is_valid, split_df(one.rename(columns={'text': 'x'}), seed=3).is_valid)
     with pytest.raises(ValueError, match='need at least 2 different texts to split into train and valid, got 1'):
         split_df(pd.DataFrame({'text': ['same']*5}))
+
+@pytest.mark.parametrize('name,raw,said', [
+    ('t.csv', 'text,label\nhello,pos\n'.encode('utf-16-le'), 'holds NUL bytes between its characters: it is UTF-16 without its byte-order mark'),
+    ('t.txt', 'text\tlabel\r\nhéllo\tpos\r\n'.encode('utf-16'), "looks like Excel's 'Unicode Text' (UTF-16, a tab between fields): name it .tsv"),
+    ('t.csv', b'text|label\nhi|pos\n', 'separated by bars (|), not commas as a .csv file is'),
+], ids=['utf16-no-bom', 'unicode-text-as-txt', 'bars'])
+def test_more_files_said_for_what_they_are(tmp_path, name, raw, said):
+    "UTF-16 without a BOM decoded as UTF-8 with NULs; Excel's Unicode Text named .txt trained on its header and tabs"
+    f = tmp_path/name; f.write_bytes(raw)
+    assert said in _err(ValueError, f)
+
+@pytest.mark.parametrize('first', ['SEP=;', '"sep=;"', 'sep=;;'])
+def test_excel_separator_line_as_written(tmp_path, first):
+    "Excel's separator line in capitals, quoted, or with the separator after it"
+    f = tmp_path/'t.csv'; f.write_text(f'{first}\ntext;label\na, b;pos\n')
+    assert read_texts(f, label_col='label').to_dict('list') == {'text': ['a, b'], 'label': ['pos']}
+
+def test_tsv_separator_line_keeps_quotes(tmp_path):
+    "A .tsv keeps quotes as typed, with or without a `sep=\\t` line"
+    for body in ('sep=\t\ntext\tlabel\n"quoted" text\tpos\n', 'text\tlabel\n"quoted" text\tpos\n'):
+        f = tmp_path/'t.tsv'; f.write_text(body)
+        assert read_texts(f).text.tolist() == ['"quoted" text']
+
+def test_a_text_copied_many_times_does_not_take_the_validation_split():
+    "One text 200 times among 100: keeping copies together put 209 of 300 rows in validation; the share is of rows"
+    df = pd.DataFrame({'text': [f'headline {i}' for i in range(100)] + ['Click here to subscribe']*200})
+    for seed in (45, 50, 0, 1):
+        s = split_df(df.sample(frac=1, random_state=seed), valid_pct=0.1, seed=seed)
+        assert s.is_valid.sum() <= 60 and not set(s.text[s.is_valid]) & set(s.text[~s.is_valid]), (seed, s.is_valid.sum())

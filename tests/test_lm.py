@@ -331,3 +331,15 @@ def test_ctrl_c_ends_a_time_budget_keeping_the_best_epoch():
                     for p in self.learn.model.parameters(): p.add_(torch.randn_like(p)*3)
     _fit_lm(fresh, 1, 1e-2, 5, 0, [Spoil(), CtrlC(3)])
     assert fresh.stopped_early and fresh.n_epoch == 3 and fresh.kept_epoch == 2
+    class CtrlCMidEpoch(Callback): # in the third epoch's fifth batch: its half-trained weights are not the model
+        def before_batch(self):
+            if self.training and self.epoch == 2 and self.iter == 4: raise KeyboardInterrupt
+    class Losses(Callback):
+        order = 95
+        def before_fit(self): self.seen = []
+        def after_epoch(self): self.seen.append(self.recorder.values[-1][1])
+    again, log = train_lm(df, preset='tiny', vocab_sz=200, epochs=1, show_progress=False), Losses()
+    again.recorder.silent, again.logger = True, (lambda *a: None)
+    _fit_lm(again, 1, 1e-2, 5, 0, [CtrlCMidEpoch(), log])
+    assert again.n_epoch == 2 and len(log.seen) == 2 and again.kept_epoch == 1 + log.seen.index(min(log.seen))
+    assert abs(again.validate()[0] - min(log.seen)) < 1e-4 # the best finished epoch's weights

@@ -67,13 +67,16 @@ def _check_cols(df:pd.DataFrame, cols:list, what:str=''):
         if col not in df.columns:
             raise ValueError(f"no {what}column {col!r}; the columns are {', '.join(map(repr, df.columns))}")
 
-NO_LABEL = {'', 'NA', 'N/A', 'n/a', '#N/A', 'NaN', 'nan', '<NA>', 'NULL', 'null'} # how spreadsheets, R and pandas write "no value"
+NO_LABEL = {'', 'NA', 'N/A', 'n/a', '#N/A', 'NaN', 'nan', '<NA>', 'NULL', 'null'} # how spreadsheets, R and pandas write "no
+# value" (not 'None', which pandas reads as missing too: a class can be called that)
 
 def _label_texts(lab:pd.Series)->tuple: # the labels, and a boolean array: no label
     "Labels as stripped strings (1.0 as 1: a blank among 0/1 makes pandas read floats), and which rows have none"
     if pd.api.types.is_float_dtype(lab) and (lab.dropna() % 1 == 0).all(): lab = lab.astype('Int64')
     text = lab.astype(str).str.strip()
-    return text, (lab.isna() | text.isin(NO_LABEL)).to_numpy()
+    missing = (lab.isna() | text.isin(NO_LABEL)).to_numpy()
+    if text[~missing].str.fullmatch(r'-?\d+\.0+').all(): text = text.str.replace(r'\.0+$', '', regex=True) # a file's 1.0
+    return text, missing
 
 def _check_labels(df:pd.DataFrame, label_col:str, unlabelled:str='error')->pd.DataFrame:
     "`df` with its labels as stripped strings, after checking they make a classification task"
@@ -113,6 +116,10 @@ def _check_split(df:pd.DataFrame, bs:int):
 def _lm_text(lm, backwards:bool|None)->tuple:
     "The tokenizer, vocabulary and reading direction of `lm` (a language-model learner or its `DataLoaders`)"
     ldls = lm.dls if isinstance(lm, Learner) else lm
+    if hasattr(lm, 'learners') or len(getattr(ldls, 'vocab', [])) == 2 and not isinstance(ldls.vocab[0], str): # an Ensemble
+        raise ValueError("lm is a classifier: it needs a language model (its tokenizer and vocabulary). To train a loaded "
+                         "classifier on new texts: classifier_dls(df, tokenizer=get_tokenizer(clf), vocab=clf.dls.vocab[0], "
+                         "classes=list(clf.dls.vocab[1]))")
     tok, vocab = get_tokenizer(ldls), list(ldls.vocab)
     if tok is None: raise ValueError("lm has no SentencePiece tokenizer: make it with toolkit's lm_dls/train_lm")
     lm_back = model_info(lm).backwards
@@ -150,10 +157,10 @@ def classifier_dls(
     backwards:bool|None=None, # read texts from the end (for a backward `lm`); default: as `lm` reads them, else forward
 )->DataLoaders:
     "Classifier `DataLoaders` over `df`, with the tokenizer and vocabulary of the language model `lm`"
+    if lm is not None: tok, vocab, backwards = _lm_text(lm, backwards) # (a classifier given as lm: said first)
+    else: tok = tokenizer if isinstance(tokenizer, SPTokenizer) else make_tokenizer(tokenizer, vocab_sz=vocab_sz)
     df = _labelled_split(df, text_col, label_col, unlabelled, valid_pct, seed, group_col)
     _check_split(df, bs)
-    if lm is not None: tok, vocab, backwards = _lm_text(lm, backwards)
-    else: tok = tokenizer if isinstance(tokenizer, SPTokenizer) else make_tokenizer(tokenizer, vocab_sz=vocab_sz)
     backwards = bool(backwards)
     blocks = (TextBlock(text_tokenizer(tok), vocab=vocab, seq_len=seq_len, min_freq=1, max_vocab=60000,
                         backwards=backwards), CategoryBlock(vocab=classes))
@@ -291,6 +298,11 @@ class Ensemble:
         raise ValueError(f"an ensemble saves as a portable directory, one model per member: export_learner(ens, DIR) "
                          f"(fastai's export writes one learner to one pickle; {fname} was not written)")
     def __repr__(self): return f"Ensemble({' + '.join(self.directions)}, {len(self.classes)} classes)"
+    def __getattr__(self, name):
+        "A fastai learner's attribute an ensemble has not (`dls`, `model`, `get_preds`...): an error that says what it has"
+        if name.startswith('__') or name in ('learners', 'card', 'classes'): raise AttributeError(name)
+        raise AttributeError(f"an Ensemble has no {name!r}: it averages its members' predictions (predict, or "
+                             f"predict_texts(ens, texts)); each member is a fastai learner that has one: ens[0].{name}")
 
     @property
     def directions(self)->list[str]:
@@ -547,7 +559,8 @@ def predict_texts(
     texts:list[str], # the texts to classify
     bs:int=128, # texts per batch
 )->pd.DataFrame: # `label`, `prob` (of that label), and `prob_<class>` for each class, one row per text
-    "Classify `texts` in one batched pass"
+    "Classify `texts` in one batched pass (a tagger: its own `predict_texts`)"
+    if getattr(learn, 'is_tagger', False): return learn.predict_texts(texts, bs=bs)
     classes_of(learn) # not a classifier: said first
     texts = check_texts(texts, 'learn.predict(text)', empty='enter a text to classify')
     check_arg('bs', bs, is_int(bs) and 1 <= bs <= 4096, 'an integer from 1 to 4096')
@@ -565,11 +578,19 @@ def _table(learn, texts:list[str], bs:int=128)->pd.DataFrame:
     res.insert(0, 'label', [classes[i] for i in probs.argmax(1).tolist()])
     return res
 
+@patch
+def predict_texts(self:TextLearner, texts:list[str], bs:int=128)->pd.DataFrame:
+    "`predict_texts(learn, texts)` as a method, as a tagger has it"
+    return predict_texts(self, texts, bs)
+
 if not hasattr(TextLearner, '_fastai_predict'): TextLearner._fastai_predict = TextLearner.predict # the language
                                                                                 # models and taggers have their own
 @patch
 def predict(self:TextLearner, item, rm_type_tfms=None, with_input=False):
     "fastai's `predict` for a classifier, with a clear error for an item that is not a text (None), or an empty one"
+    if isinstance(item, (list, tuple)): # fastai would classify one mixture of them
+        raise ValueError(f"predict classifies one text, got a {type(item).__name__} of {len(item)}: for several, "
+                         "predict_texts(learn, texts)")
     if item is None or isinstance(item, str): # fastai's classifiers take a DataFrame row too
         check_text(item, 'the text', empty='enter a text to classify')
         check_readable(self, [item])

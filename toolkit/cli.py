@@ -36,7 +36,9 @@ def _saved(learn, out):
     kept = f" | epoch {card['kept_epoch']}'s weights (the best)" if card.get('kept_epoch') else ''
     print(f"{_fmt_metrics(card['metrics'])}{kept} | {card['train_minutes']:.1f} min | saved {path} "
           f"({disk_mb(path):.1f} MB{pkl})")
-    use = {'generate': 'generate {} -n 5', 'classify': 'classify {} "a text to classify"',
+    cats = getattr(getattr(learn, 'awd', None), 'categories', None) # a conditioned model generates a category's texts
+    cat = f" --category {shlex.quote(str(cats[0]))}" if cats and card.get('task') == 'generate' else ''
+    use = {'generate': 'generate {}' + cat + ' -n 5', 'classify': 'classify {} "a text to classify"',
            'tag': 'tag {} "The old man the boat."'}.get(card.get('task'))
     if use: print(f"try it: awd {use.format(shlex.quote(str(out)))}{' --trust-pickle' if pkl else ''}")
 
@@ -131,7 +133,7 @@ def cmd_train(a):
     say = print if is_rank0() else (lambda *args, **kw: None) # one voice per distributed run
     pre = use_pretrained(False if a.no_pretrained else None, a.preset, tokenizer, a.vocab_sz, None, a.backwards,
                          texts=df.text)
-    check_checkpoint(a.out, a.resume) # an interrupted run's epochs are not written over: said before the start line
+    check_checkpoint(a.out, a.resume, a.minutes) # an interrupted run's epochs are not written over: said before the start line
     what = f", conditioned on {cat_col!r} ({df[cat_col][df[cat_col] != ''].nunique()} categories)" if cat_col else ''
     say(f"training a {a.preset} AWD-LSTM on {len(df):,} texts from {a.data} ({tokenizer} tokenizer{what}) on {dev}"
         + (f" in {a.precision}" if a.precision else '') + f", {_starts_from(pre, df.text, a.no_pretrained)}"
@@ -213,7 +215,8 @@ def _label_col_of(data:str)->str:
     if not path.is_file(): raise ValueError("which column holds the labels? pass --label-col")
     cols = list(read_table(path, no_txt="a .txt file has no labels: give a CSV, TSV or JSONL file with a column of "
                                         "them (--label-col)")[0].columns)
-    if 'label' in cols: return 'label'
+    like = [c for c in cols if str(c).strip().casefold() == 'label'] # 'label', 'Label'
+    if len(like) == 1: return like[0]
     raise ValueError(f"which column holds the labels? pass --label-col; the columns are {', '.join(map(repr, cols))}")
 
 def _classes_said(labels:pd.Series)->str:
@@ -249,7 +252,9 @@ def cmd_train_classifier(a):
                                                               a.vocab_sz, texts=df.text)
     split = _split_said(df, group_col)
     from toolkit.classify import _check_labels # the user's column named, before the start line
-    said = _classes_said(_check_labels(pd.DataFrame({label_col: df.label}), label_col, unlabelled='drop')[label_col])
+    labelled = _check_labels(pd.DataFrame({label_col: df.label}), label_col, unlabelled='drop')[label_col]
+    said = _classes_said(labelled) + (f"; {len(df) - len(labelled):,} without a label (the language model reads them)"
+                                      if len(labelled) < len(df) else '')
     print(f"training a classifier of {label_col!r} ({said}) on {len(df):,} texts "
           f"from {a.data}, {_classifier_how(a, lms, lm_epochs, pre)}{split}", flush=True)
     card = dict(corpus=_corpus_name(a.data), text_col=a.text_col, label_col=label_col,
@@ -566,7 +571,8 @@ def _add_train_classifier(sub, ps:dict):
     "`awd train-classifier`: its defaults are the classifier recipes'"
     c = _command(sub, 'train-classifier', cmd_train_classifier, 'train a text classifier (ULMFiT)',
                  [ps['train'], ps['preset'], ps['pickle'], ps['device']])
-    c.add_argument('--label-col', help="column of labels (default: the corpus's: source, origin, label, work)")
+    c.add_argument('--label-col', help="column of labels (default: the corpus's: source, origin, label, work; in a file, a "
+                   "column named label)")
     c.add_argument('--group-col', help="keep rows with the same value on one side of the split (default for reviews: "
                    "movie)")
     c.add_argument('--lm', nargs='+', metavar='LM', help='a language model to start from, its size not --preset\'s '
@@ -715,7 +721,7 @@ CLI_WORDS = [ # the Python API's words in the errors `awd` passes on, and what a
     ('(trained with backwards=True)', '(trained with --backwards)'), ('choose category (', 'choose --category ('),
     ('novel=True cannot tell', '--novel cannot tell'), ('or leave novel off', 'or leave out --novel'),
     ('n must be an integer from 1 to', '-n must be an integer from 1 to'), ('raise max_words', 'raise --max-words'),
-    ('(resume=True)', '(--resume)'),
+    ('(resume=True)', '(--resume)'), ('a time budget (minutes) cannot', 'a time budget (--minutes) cannot'),
     ('min_words needs stop_at_eos=True: without it every text runs to max_tokens',
      '--min-words cannot go with --no-stop: with it every text runs to --max-tokens'),
 ]
@@ -751,7 +757,8 @@ def main(
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno()) # nothing more to flush at exit
         sys.exit(1)
     except (ValueError, OSError) as e: p.exit(2, f"awd: error: {cli_words(str(e))}\n") # OSError: a file that cannot be read or written
-    except KeyboardInterrupt: p.exit(130, "awd: interrupted; no model or output file was written\n")
+    except KeyboardInterrupt: p.exit(130, "awd: interrupted; nothing was left half-written\n") # (a model whose export
+    # had ended is whole: a second Ctrl-C can come after it)
 
 # %% ../nbs/11_cli.ipynb #c035
 if __name__ == '__main__': main()

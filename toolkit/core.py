@@ -25,12 +25,12 @@ class ModelInfo:
     categories:list|None=None # the categories a language model was conditioned on (names by origin)
     names_split:str|None=None # a fingerprint of the held-out names (see `names_lm`)
     pretrained:dict|None=None # the record of the shipped pretrained model it started from
-    card:dict=field(default_factory=dict) # its model card (`model_card`)
-    lm:object=None # a classifier's language model (not saved)
-    start_state:list|None=None # a language model's mean LSTM state at the start of a text
+    card:dict=field(default_factory=dict, repr=False) # its model card (`model_card`)
+    lm:object=field(default=None, repr=False) # a classifier's language model (not saved)
+    start_state:list|None=field(default=None, repr=False) # a language model's mean LSTM state at the start of a text
     start_state_key:float|None=None # the weights `start_state` was computed for
-    vocab_info:object=None # a language model's sampler masks, built once per vocabulary
-    fingerprint:object=None # a language model's `Fingerprint` of its training texts (for `generate(novel=True)`)
+    vocab_info:object=field(default=None, repr=False) # a language model's sampler masks, built once per vocabulary
+    fingerprint:object=field(default=None, repr=False) # a language model's `Fingerprint` of its training texts (for `generate(novel=True)`)
     source:str|None=None # how the app's commands name it when it is not a shipped model: the path it was served from
 
 @dataclass

@@ -125,8 +125,16 @@ def read_utf8(path:Path)->str:
             line = raw[:e.start].count(b'\n') + 1
             raise ValueError(f"{path}: line {line} is not valid UTF-8 (byte {raw[e.start]:#04x} at offset {e.start}); "
                              f"{_not_utf8(raw)}save the file as UTF-8 (in Excel: 'CSV UTF-8')") from None
+    if '\x00' in text[:4096]: # valid UTF-8, but text has no NUL: UTF-16 without its mark (ASCII every other byte)
+        raise ValueError(f"{path} holds NUL bytes between its characters: it is UTF-16 without its byte-order mark, or "
+                         "not a text file; save the file as UTF-8 (in Excel: 'CSV UTF-8')")
     if not text.strip(): raise ValueError(f"{path} is empty")
     return text
+
+def _head(path:Path, n:int=3)->bytes:
+    "The first `n` bytes of `path` (gunzipped if `.gz`)"
+    import gzip
+    with (gzip.open if path.suffix.lower() == '.gz' else open)(path, 'rb') as f: return f.read(n)
 
 # %% ../nbs/01_data.ipynb #c013
 def lines(text:str)->list[str]:
@@ -154,8 +162,8 @@ def parse_table(
         rows = [{k: '' if v is None else v if isinstance(v, str) else json.dumps(v) for k,v in r.items()} for r in rows]
         return pd.DataFrame(rows, dtype=str).fillna('')
     kw = dict(sep='\t', quoting=csv.QUOTE_NONE) if fmt == 'tsv' else dict(sep=',')
-    if m := re.match(r'sep=([^\r\n])(\r\n|\r|\n)', text): # Excel's first line naming the separator
-        text, kw = text[m.end():], dict(sep=m[1])
+    if m := re.match(r'"?sep=([^\r\n"])"?[,;\t]*(\r\n|\r|\n)', text, re.I): # Excel's first line naming the separator
+        text, kw = text[m.end():], dict(sep=m[1], **({'quoting': csv.QUOTE_NONE} if m[1] == '\t' and fmt == 'tsv' else {}))
     else: _check_separator(text, fmt, path)
     with warnings.catch_warnings(record=True) as said: # pandas' word for a row with more fields than the header
         warnings.simplefilter('always', pd.errors.ParserWarning)
@@ -171,7 +179,7 @@ def parse_table(
     names = [c.strip() if isinstance(c, str) else c for c in df.columns] # 'text, label': ' label' is 'label'
     return df.set_axis(names, axis=1) if len(set(names)) == len(names) else df
 
-SEPARATORS = {',': 'commas', '\t': 'tabs', ';': 'semicolons'}
+SEPARATORS = {',': 'commas', '\t': 'tabs', ';': 'semicolons', '|': 'bars (|)'}
 
 def _check_separator(text:str, fmt:str, path:Path):
     "Refuse a CSV (TSV) whose header line has no comma (tab) but another separator: read as one column, each row whole"
@@ -231,7 +239,10 @@ def read_table(
     if path.is_dir(): raise ValueError(f"{path} is a directory: expected a CSV, TSV, TXT or JSONL file")
     fmt = format_of(path)
     if fmt == 'txt' and no_txt: raise ValueError(f"{path}: {no_txt}")
-    df = parse_table(read_utf8(path), fmt, path, typed=typed)
+    text = read_utf8(path)
+    if fmt == 'txt' and _head(path, 2) in UTF16_BOMS and '\t' in lines(text)[0]: # read as one text a line: the header too
+        raise ValueError(f"{path} looks like Excel's 'Unicode Text' (UTF-16, a tab between fields): name it .tsv")
+    df = parse_table(text, fmt, path, typed=typed)
     if not len(df.columns) or not len(df): raise ValueError(f"{path} has no rows")
     return df, fmt
 
@@ -327,8 +338,7 @@ def as_texts(
 
 def starts_with_bom(path:Path)->bool:
     "Whether `path` (gunzipped if `.gz`) starts with a byte-order mark: UTF-8's, as Excel's 'CSV UTF-8', or UTF-16's"
-    import gzip
-    with (gzip.open if path.suffix.lower() == '.gz' else open)(path, 'rb') as f: head = f.read(3)
+    head = _head(path, 3)
     return head == b'\xef\xbb\xbf' or head[:2] in UTF16_BOMS
 
 def copy_name(
@@ -405,8 +415,16 @@ def split_df(
     if len(uniq) < 2:
         if not group_col: raise ValueError(f"need at least 2 different texts to split into train and valid, got {len(uniq)}")
         raise ValueError(f"need at least 2 groups in column {group_col!r} to split by group, got {len(uniq)}")
-    n_valid = min(max(1, round(len(uniq)*valid_pct)), len(uniq)-1)
-    valid = set(rng.choice(uniq, n_valid, replace=False).tolist())
+    if group_col or len(uniq) == len(keys): # groups (or rows, every text once): that share of them
+        n_valid = min(max(1, round(len(uniq)*valid_pct)), len(uniq)-1)
+        valid = set(rng.choice(uniq, n_valid, replace=False).tolist())
+    else: # copies of a text: texts in a random order until their rows make the share (a text 200 times is not 70%)
+        order, counts = rng.permutation(uniq), np.bincount(keys)
+        rows = np.cumsum(counts[order])
+        n_valid = min(max(1, int(np.searchsorted(rows, len(keys)*valid_pct)) + 1), len(uniq)-1)
+        if rows[n_valid-1] > len(keys)*valid_pct and n_valid > 1 and rows[n_valid-1] - len(keys)*valid_pct > len(keys)*valid_pct - rows[n_valid-2]:
+            n_valid -= 1 # the nearer of the two totals around the share
+        valid = set(order[:n_valid].tolist())
     return df.assign(is_valid=[k in valid for k in keys.tolist()])
 
 _SPLIT_WORDS = {**dict.fromkeys(('true', '1', '1.0', 'yes', 't', 'y'), True),

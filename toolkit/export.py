@@ -318,7 +318,9 @@ class PlaceholderData(Callback):
             raise Refusal(f"this model was loaded without its training texts (its DataLoaders hold two placeholder "
                              f"texts, and would wreck it): to {what}, give it DataLoaders of your texts first "
                              "(learn.dls = lm_dls(df, tokenizer=get_tokenizer(learn), vocab=learn.dls.vocab) for a "
-                             "language model), or fine-tune it with train_lm / train_classifier")
+                             "language model; classifier_dls(df, tokenizer=get_tokenizer(learn), vocab=learn.dls.vocab[0], "
+                             "classes=list(learn.dls.vocab[1])) for a classifier), or fine-tune it with train_lm / "
+                             "train_classifier")
 
 def _placeholder(dls):
     "`dls`, marked as placeholders (see `PlaceholderData`)"

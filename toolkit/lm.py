@@ -314,6 +314,7 @@ class TokenLoss(AvgLoss):
     "Total validation loss over all predicted tokens, rescaled to another unit by `value`"
     def __init__(self, stats:dict): store_attr()
     def accumulate(self, learn):
+        self.stats = getattr(getattr(learn.dls, 'awd', None), 'valid_stats', None) or self.stats # `learn.dls = ...`: its texts
         n = learn.yb[0].numel()
         self.total += learn.to_detach(learn.loss.mean()).item()*n
         self.count += n
@@ -544,7 +545,8 @@ def read_checkpoint(path:str|Path, meta:dict)->dict:
         tok = SPTokenizer.from_proto((path/'tokenizer.model').read_bytes(), **ck['tokenizer'])
     except Exception as e:
         raise ValueError(f"{path}: the checkpoint is damaged ({load_error(e)}); delete it to start over") from None
-    diff = [f"{k}: {ck['meta'].get(k)!r} there, {meta.get(k)!r} now" for k in sorted(set(meta) | set(ck['meta']))
+    said = lambda k, v: 'sized to the data' if v is None and k in ('epochs', 'bs') else repr(v) # `train_lm`'s None
+    diff = [f"{k}: {said(k, ck['meta'].get(k))} there, {said(k, meta.get(k))} now" for k in sorted(set(meta) | set(ck['meta']))
             if meta.get(k) != ck['meta'].get(k)]
     if diff:
         raise ValueError(f"{path} is a checkpoint of another run ({'; '.join(diff)}); resume with the same data and "
@@ -577,7 +579,7 @@ def _lm_plan(df, text_col, preset, epochs, lr, tokenizer, vocab_sz, bs, seq_len,
     check_train_args(lr=lr, epochs=epochs, bs=2 if fit else bs, seq_len=seq_len, vocab_sz=vocab_sz if subword else None,
                      seed=seed, texts=texts)
     pre = use_pretrained(pretrained, preset, tokenizer, vocab_sz, config, backwards, texts=texts)
-    meta = dict(texts=None if texts is None else _fingerprint(texts), preset=preset, epochs=epochs, lr=lr, bs=bs,
+    meta = dict(texts=None if texts is None else _fingerprint(texts), preset=preset, epochs=epochs, lr=lr, bs=None if fit else bs,
                 seq_len=seq_len, vocab_sz=vocab_sz, valid_pct=valid_pct, seed=seed, config=config, drop_mult=drop_mult,
                 tokenizer=tokenizer if isinstance(tokenizer, str) else tokenizer.model_type,
                 **({'backwards': True} if backwards else {}), **({'pretrained': True} if pre else {}))
@@ -598,8 +600,11 @@ def _fit_lm(learn:LMLearner, epochs:int, lr:float, minutes:float|None, start:int
         try: learn.fit_one_cycle(10_000, lr, cbs=cbs + [TimeBudget(minutes), best]) # the budget ends it
         except KeyboardInterrupt: # Ctrl-C ends a time budget early: the best finished epoch is the model
             if best.state is None: raise # none finished
-            learn.stopped_early, learn.n_epoch = True, len(learn.recorder.values) # the epochs that finished
-        if best.restore(learn): learn.kept_epoch = best.best_epoch # the best epoch's weights, if the last (often
+            learn.stopped_early, learn.n_epoch, learn.kept_epoch = True, len(learn.recorder.values), best.best_epoch
+            learn.model.load_state_dict(best.state) # not the interrupted epoch's half-trained weights
+            learn.validate()
+            best.state = None
+        if best.state is not None and best.restore(learn): learn.kept_epoch = best.best_epoch # the best epoch's weights, if the last (often
         # partial) epoch did worse, and their metrics
         learn.n_epoch = round(learn.n_epoch, 2)
     elif start < epochs:
@@ -670,16 +675,17 @@ def train_lm(
     if distributed: check_distributed()
     ck = read_checkpoint(checkpoint, json.loads(json.dumps(meta))) if resume else None
     set_seed(seed)
-    rows = meta['bs']*(world_size() if distributed else 1) # distributed: each process trains on `bs` rows of a batch
+    rows = ifnone(bs, get_preset(preset)['bs'])*(world_size() if distributed else 1) # distributed: `bs` rows a process
     dls = lm_dls(df, text_col, tokenizer=ck['tokenizer'] if ck else 'pretrained' if pre else tokenizer,
                  vocab_sz=None if pre else ifnone(vocab_sz, get_preset(preset)['vocab_sz']), bs=rows,
                  seq_len=meta['seq_len'], valid_pct=valid_pct, seed=seed, vocab=ck['vocab'] if ck else None,
                  backwards=backwards, fit_bs=bs is None and not distributed)
     n_epochs = ifnone(epochs, fit_epochs(len(dls.train)))
-    if show_progress and is_rank0() and minutes is None and (epochs is None or dls.bs < rows): # said: it was sized
+    if show_progress and is_rank0() and ((epochs is None and minutes is None) or dls.bs < rows): # said: it was sized
         small = f" (batches of {rows}: fewer than {FIT_BATCHES} an epoch)" if dls.bs < rows else ''
-        print(f"{n_epochs} epoch{'' if n_epochs == 1 else 's'} of {len(dls.train)} batch{'' if len(dls.train) == 1 else 'es'} "
-              f"of {dls.bs} x {meta['seq_len']} tokens{small}", flush=True)
+        n, shape = len(dls.train), f"{dls.bs} x {meta['seq_len']} tokens"
+        print(f"{n_epochs} epoch{'' if n_epochs == 1 else 's'} of {n} batch{'' if n == 1 else 'es'} of {shape}{small}"
+              if minutes is None else f"batches of {shape}, {n} an epoch{small}", flush=True)
     learn = lm_learner(dls, preset, config=config, drop_mult=drop_mult, pretrained=pre)
     start = _resume(learn, ck, seed) if ck else 0
     dls.to(device)

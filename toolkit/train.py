@@ -35,14 +35,16 @@ def checkpoint_path(
 def check_checkpoint(
     path:str|Path, # where the model is to be saved
     resume:bool, # the run continues the checkpoint
+    minutes:float|None=None, # the run has a time budget (which cannot resume a checkpoint)
 ):
     "Before a run: an error if it would write over an interrupted run's checkpoint (`checkpoint_path(path)`) unasked"
     ck = checkpoint_path(path)
     if resume or not (ck/'checkpoint.json').is_file(): return
     try: done = f"epoch {json.loads((ck/'checkpoint.json').read_text())['epoch']}"
     except (OSError, ValueError, KeyError, TypeError): done = 'the epochs'
-    raise ValueError(f"{ck} holds {done} of an interrupted run of this model: resume it (resume=True), or delete it "
-                     "to start afresh")
+    how = "a run with a time budget cannot resume it: delete it" if minutes is not None else \
+          "resume it (resume=True), or delete it"
+    raise ValueError(f"{ck} holds {done} of an interrupted run of this model: {how} to start afresh")
 
 # %% ../nbs/09_train.ipynb #c010
 def _minutes_since(t0:float)->float: return round((time.time()-t0)/60, 2)
@@ -72,7 +74,7 @@ def train_and_export(
     "Train a language model with `train_lm` (or `names_lm`: `kwargs` go to it), checkpointing each epoch; save it to `path` with its card"
     check_export_path(path, task='generate') # now, not after training: a run is not lost to a path that cannot be written
     t0, ck = time.time(), checkpoint_path(path)
-    check_checkpoint(path, resume)
+    check_checkpoint(path, resume, kwargs.get('minutes'))
     learn = _fit_lm(df, text_col, epochs, seed, category_col, ck, resume, **kwargs)
     if not is_rank0(): return learn # one model and card per run: the first process writes them
     cat = {'category_col': category_col} if category_col else {}
