@@ -343,3 +343,22 @@ def test_ctrl_c_ends_a_time_budget_keeping_the_best_epoch():
     _fit_lm(again, 1, 1e-2, 5, 0, [CtrlCMidEpoch(), log])
     assert again.n_epoch == 2 and len(log.seen) == 2 and again.kept_epoch == 1 + log.seen.index(min(log.seen))
     assert abs(again.validate()[0] - min(log.seen)) < 1e-4 # the best finished epoch's weights
+
+def test_sized_epochs_keep_the_best_one():
+    "Epochs sized to a small file (up to 10) may overfit it: as a time budget does, the run keeps its best epoch"
+    from fastai.callback.core import Callback
+    from toolkit.lm import _fit_lm
+    class Spoil(Callback): # the last epoch starts from ruined weights: an earlier one validates better
+        def before_epoch(self):
+            if self.epoch == 2:
+                with torch.no_grad():
+                    for p in self.learn.model.parameters(): p.add_(torch.randn_like(p)*3)
+    df = load_corpus('headlines').sample(300, random_state=0)
+    learn = train_lm(df, preset='tiny', vocab_sz=200, epochs=1, show_progress=False)
+    learn.recorder.silent, learn.logger = True, (lambda *a: None)
+    _fit_lm(learn, 3, 1e-2, None, 0, [Spoil()], keep_best=True)
+    assert learn.kept_epoch == 2
+    plain = train_lm(df, preset='tiny', vocab_sz=200, epochs=1, show_progress=False)
+    plain.recorder.silent, plain.logger = True, (lambda *a: None)
+    _fit_lm(plain, 3, 1e-2, None, 0, [Spoil()]) # epochs asked for: the last one, as fastai gives it
+    assert getattr(plain, 'kept_epoch', None) is None and plain.validate()[0] > learn.validate()[0]

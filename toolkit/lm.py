@@ -593,7 +593,7 @@ def _resume(learn:LMLearner, ck:dict, seed:int)->int:
     set_seed(seed + ck['epoch']) # a fresh batch order for the remaining epochs
     return ck['epoch']
 
-def _fit_lm(learn:LMLearner, epochs:int, lr:float, minutes:float|None, start:int, cbs:list):
+def _fit_lm(learn:LMLearner, epochs:int, lr:float, minutes:float|None, start:int, cbs:list, keep_best:bool=False):
     "One cycle over `epochs` from `start`, or fitted to `minutes`; a finished checkpoint's model is only validated"
     if minutes is not None:
         best = KeepBest()
@@ -607,8 +607,10 @@ def _fit_lm(learn:LMLearner, epochs:int, lr:float, minutes:float|None, start:int
         if best.state is not None and best.restore(learn): learn.kept_epoch = best.best_epoch # the best epoch's weights, if the last (often
         # partial) epoch did worse, and their metrics
         learn.n_epoch = round(learn.n_epoch, 2)
-    elif start < epochs:
-        learn.fit_one_cycle(epochs, lr, cbs=cbs, start_epoch=start)
+    elif start < epochs: # `keep_best` (epochs sized to small data, which may overfit): the best epoch, as a time budget
+        best = KeepBest() if keep_best else None
+        learn.fit_one_cycle(epochs, lr, cbs=cbs + ([best] if best else []), start_epoch=start)
+        if best is not None and best.state is not None and best.restore(learn): learn.kept_epoch = best.best_epoch
     else: # the checkpoint holds the finished model: its metrics, for the card
         learn.validate()
         learn.n_epoch = epochs
@@ -694,6 +696,6 @@ def train_lm(
     keep = checkpoint is not None and minutes is None and is_rank0() # a time budget's run cannot resume: no checkpoint
     cbs = [EpochCheckpoint(Path(checkpoint), meta, start)] if keep else []
     with quiet(learn, not show_progress), distributed_ctx(learn, distributed):
-        _fit_lm(learn, n_epochs, meta['lr'], minutes, start, cbs)
+        _fit_lm(learn, n_epochs, meta['lr'], minutes, start, cbs, keep_best=epochs is None)
     if category_col is not None: learn.awd.categories = df.attrs['categories']
     return learn
