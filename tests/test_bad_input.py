@@ -805,3 +805,10 @@ def test_fastai_habits_on_loaded_models():
     loss, _, _, bpc, _ = h.validate()
     st = h.dls.awd.valid_stats # bits per character of the texts validated now, not of the placeholder it was loaded with
     assert abs(bpc - loss*st['tokens']/st['chars']/__import__('math').log(2)) < 1e-3
+
+def test_predict_temperature_advice_fits_predict():
+    "LMLearner.predict(temperature=0) advised greedy=True, which predict has not: it names generate's"
+    from toolkit.all import load_model
+    with pytest.raises(ValueError, match=r"temperature must be a number in \(0, 100\] \(for the likeliest pieces: "
+                                         r"learn.generate\(text, greedy=True\)\), got 0"):
+        load_model('headlines').predict('New study', 5, temperature=0)

@@ -966,7 +966,10 @@ def predict(self:LMLearner, text, n_words=1, no_unk=True, temperature=1., min_p=
                               ifnone(decoder, decode_spec_tokens), only_last_word)
     _check_forward(self)
     check_arg('n_words', n_words, is_int(n_words) and 0 <= n_words <= MAX_TOKENS, f'an integer from 0 to {MAX_TOKENS}')
-    check_generate_args(1, temperature, None, None, min_p, False, 0, None, 1, 1.0)
+    try: check_generate_args(1, temperature, None, None, min_p, False, 0, None, 1, 1.0)
+    except ValueError as e: # predict has no greedy
+        raise ValueError(str(e).replace('(or pass greedy=True for greedy decoding)',
+                                        '(for the likeliest pieces: learn.generate(text, greedy=True))')) from None
     check_arg('no_unk', no_unk, is_bool(no_unk), 'True or False')
     check_text(text)
     pieces, ((new, _),) = _continue(self, text, None, n=1, max_tokens=int(n_words), temperature=float(temperature),
