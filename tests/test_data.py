@@ -429,6 +429,6 @@ def test_tsv_separator_line_keeps_quotes(tmp_path):
 def test_a_text_copied_many_times_does_not_take_the_validation_split():
     "One text 200 times among 100: keeping copies together put 209 of 300 rows in validation; the share is of rows"
     df = pd.DataFrame({'text': [f'headline {i}' for i in range(100)] + ['Click here to subscribe']*200})
-    for seed in (45, 50, 0, 1):
+    for seed in range(30):
         s = split_df(df.sample(frac=1, random_state=seed), valid_pct=0.1, seed=seed)
-        assert s.is_valid.sum() <= 60 and not set(s.text[s.is_valid]) & set(s.text[~s.is_valid]), (seed, s.is_valid.sum())
+        assert 20 <= s.is_valid.sum() <= 30 and not set(s.text[s.is_valid]) & set(s.text[~s.is_valid]), (seed, s.is_valid.sum())

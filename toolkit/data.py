@@ -419,12 +419,10 @@ def split_df(
         n_valid = min(max(1, round(len(uniq)*valid_pct)), len(uniq)-1)
         valid = set(rng.choice(uniq, n_valid, replace=False).tolist())
     else: # copies of a text: texts in a random order until their rows make the share (a text 200 times is not 70%)
-        order, counts = rng.permutation(uniq), np.bincount(keys)
-        rows = np.cumsum(counts[order])
-        n_valid = min(max(1, int(np.searchsorted(rows, len(keys)*valid_pct)) + 1), len(uniq)-1)
-        if rows[n_valid-1] > len(keys)*valid_pct and n_valid > 1 and rows[n_valid-1] - len(keys)*valid_pct > len(keys)*valid_pct - rows[n_valid-2]:
-            n_valid -= 1 # the nearer of the two totals around the share
-        valid = set(order[:n_valid].tolist())
+        counts, target, valid, total = np.bincount(keys), len(keys)*valid_pct, [], 0
+        for k in rng.permutation(uniq).tolist(): # each text whose rows still fit in the share
+            if total + counts[k] <= target: valid.append(k); total += counts[k]
+        valid = set(valid[:len(uniq)-1] or [int(counts.argmin())]) # none fits: the rarest text
     return df.assign(is_valid=[k in valid for k in keys.tolist()])
 
 _SPLIT_WORDS = {**dict.fromkeys(('true', '1', '1.0', 'yes', 't', 'y'), True),

@@ -496,13 +496,14 @@ class KeepBest(Callback):
         if len(vals) > 1 and vals[1] < self.best:
             self.best, self.best_epoch = vals[1], self.epoch + 1
             self.state = {k: v.detach().clone() for k,v in self.learn.model.state_dict().items()}
-    def restore(self, learn)->bool:
-        "After the fit: validate the final weights and load the best epoch's instead if they did better (validated too)"
-        last, better = learn.validate()[0], False # (fastai detaches a fit's callbacks from the learner when it ends)
-        if self.state is not None and self.best < last:
+    def restore(self, learn, always:bool=False)->bool:
+        """After the fit: validate the final weights and load the best epoch's instead if they did better (validated too;
+        `learn.kept_epoch` says which); `always`: load them whatever the last weights do (an interrupted epoch's)"""
+        last, better = None if always else learn.validate()[0], False # (a fit's callbacks are detached when it ends)
+        if self.state is not None and (always or self.best < last):
             learn.model.load_state_dict(self.state)
             learn.validate()
-            better = True
+            learn.kept_epoch, better = self.best_epoch, True
         self.state = None # a few MB of weights, not kept with the learner
         return better
 
@@ -600,17 +601,15 @@ def _fit_lm(learn:LMLearner, epochs:int, lr:float, minutes:float|None, start:int
         try: learn.fit_one_cycle(10_000, lr, cbs=cbs + [TimeBudget(minutes), best]) # the budget ends it
         except KeyboardInterrupt: # Ctrl-C ends a time budget early: the best finished epoch is the model
             if best.state is None: raise # none finished
-            learn.stopped_early, learn.n_epoch, learn.kept_epoch = True, len(learn.recorder.values), best.best_epoch
-            learn.model.load_state_dict(best.state) # not the interrupted epoch's half-trained weights
-            learn.validate()
-            best.state = None
-        if best.state is not None and best.restore(learn): learn.kept_epoch = best.best_epoch # the best epoch's weights, if the last (often
-        # partial) epoch did worse, and their metrics
+            learn.stopped_early, learn.n_epoch = True, len(learn.recorder.values) # (validating resets the recorder)
+            best.restore(learn, always=True) # not the interrupted epoch's half-trained weights
+            return
+        best.restore(learn) # the best epoch's weights, if the last (often partial) epoch did worse; their metrics
         learn.n_epoch = round(learn.n_epoch, 2)
     elif start < epochs: # `keep_best` (epochs sized to small data, which may overfit): the best epoch, as a time budget
         best = KeepBest() if keep_best else None
         learn.fit_one_cycle(epochs, lr, cbs=cbs + ([best] if best else []), start_epoch=start)
-        if best is not None and best.state is not None and best.restore(learn): learn.kept_epoch = best.best_epoch
+        if best is not None: best.restore(learn)
     else: # the checkpoint holds the finished model: its metrics, for the card
         learn.validate()
         learn.n_epoch = epochs
