@@ -556,6 +556,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                 'toolkit.tagger._encoder': ('tagger.html#_encoder', 'toolkit/tagger.py'),
                                 'toolkit.tagger._forms': ('tagger.html#_forms', 'toolkit/tagger.py'),
                                 'toolkit.tagger._joined': ('tagger.html#_joined', 'toolkit/tagger.py'),
+                                'toolkit.tagger._one_word_rows': ('tagger.html#_one_word_rows', 'toolkit/tagger.py'),
                                 'toolkit.tagger._rule_tag': ('tagger.html#_rule_tag', 'toolkit/tagger.py'),
                                 'toolkit.tagger._tag_batches': ('tagger.html#_tag_batches', 'toolkit/tagger.py'),
                                 'toolkit.tagger._tagger_text': ('tagger.html#_tagger_text', 'toolkit/tagger.py'),

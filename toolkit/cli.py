@@ -450,7 +450,7 @@ class AwdParser(argparse.ArgumentParser):
         if message.endswith('required: model, texts'): message = message[:-len(', texts')] + ' (then texts, or --csv FILE)'
         self.exit(2, f"awd: error: {message} (see `{self.prog} --help`)\n")
 
-_API_DEFAULTS = dict(preset='small', epochs=1, valid_pct=0.1, seed=42) # train_lm's (a test checks), without importing it
+_API_DEFAULTS = dict(preset='small', valid_pct=0.1, seed=42) # train_lm's (a test checks), without importing it
 
 def _api_default(name:str):
     "The default of `train_lm`'s parameter `name`: the command line starts from the API's defaults"

@@ -335,7 +335,8 @@ def _stub_dls(config:dict, tok:SPTokenizer):
         df = pd.DataFrame({'words': ['a', 'a'], 'tags': [tags[0]]*2, 'is_valid': [False, True]})
         return _placeholder(tagger_dls(df, tokenizer=tok, vocab=vocab, tags=tags, bs=1,
                                        label_at=config['arch'].get('label_at', 'first'), # older taggers: first pieces
-                                       quotes=config['arch'].get('quotes', 'brown'))) # and Brown's quotes
+                                       quotes=config['arch'].get('quotes', 'brown'), # and Brown's quotes
+                                       sentences=False)) # two one-word placeholder sentences
     if classes is None:
         texts = ['a a a a', 'a a a a'] # a few pieces each: every tokenizer makes at least one batch of them
         return _placeholder(lm_dls(pd.DataFrame({'text': texts, 'is_valid': [False, True]}), tokenizer=tok, vocab=vocab,

@@ -157,7 +157,9 @@ def check_training_sentences(
     tags_col:str='tags', # column of tags
 ):
     "`check_tagged`, and an error when every sentence is one word: a file of a word a line (CoNLL's) read as a table"
-    words, _ = check_tagged(df, words_col, tags_col)
+    _one_word_rows(check_tagged(df, words_col, tags_col)[0], words_col, tags_col)
+
+def _one_word_rows(words:list, words_col:str, tags_col:str):
     if len(words) > 1 and all(len(w) == 1 for w in words):
         raise ValueError(f"every sentence is one word: a tagger reads a sentence a row, its words in column {words_col!r} "
                          f"and their tags in {tags_col!r}, separated by spaces (a file of one word a line, CoNLL's, "
@@ -285,10 +287,12 @@ def tagger_dls(
     tags:list|None=None, # a fixed list of tags (a saved tagger's); default: the tags of `df`, sorted
     label_at:str=TAGGER_RECIPE['label_at'], # the piece of each word its tag is read at: 'last' or 'first' (`word_pieces`)
     quotes:str|None=None, # how its words write quotes: 'brown' (`` and ''), 'plain' (as typed); default: as `df`'s do
+    sentences:bool=True, # refuse rows that are all one word (a file of a word a line); a loaded tagger's placeholder is
 )->DataLoaders:
     "Tagger `DataLoaders` over the sentences of `df`: piece ids, and each word's tag at its last (or first) piece"
     check_arg('label_at', label_at, label_at in LABEL_AT, f"one of {', '.join(map(repr, LABEL_AT))}")
     words, tg = check_tagged(df, words_col, tags_col)
+    if sentences: _one_word_rows(words, words_col, tags_col)
     check_arg('bs', bs, is_int(bs) and bs >= 1, 'an integer >= 1')
     tok, vocab = _tagger_text(lm, tokenizer, vocab_sz, vocab, words)
     if 'is_valid' in df.columns: valid = split_mask(df['is_valid'])
@@ -644,7 +648,6 @@ def train_tagger(
 )->TaggerLearner:
     "Train a part-of-speech (or any per-word) tagger on `df`, ULMFiT style from the pretrained English model"
     _check_tagger_args(epochs, lr, minutes, bs, seed, head_hid, tag_weight, vocab_sz)
-    check_training_sentences(df, words_col, tags_col)
     if lm is not None and pretrained: raise ValueError("pretrained=True and lm: the tagger starts from lm (leave pretrained out)")
     words = df[words_col].astype(str) if words_col in df.columns else None # to see that the pretrained model reads them
     pretrained = lm is None and use_pretrained(pretrained, preset, 'subword', vocab_sz, texts=words)
