@@ -63,6 +63,9 @@ def user_files(d:Path, models_dir:Path):
     pd.DataFrame({'body': heads.text, 'team': heads.source}).to_csv(d/'my_tickets.csv', index=False)
     pd.DataFrame({'text': load_corpus('reviews').text.sample(50, random_state=1)}).to_csv(d/'reviews.csv', index=False)
     pd.DataFrame({'text': ['A joy.', 'Dull and long.']}).to_csv(d/'in.csv', index=False)
+    pos = load_corpus('pos').sample(200, random_state=1) # CoNLL-2000's layout: a word, its tag and its chunk a line
+    (d/'train.txt').write_text(''.join(''.join(f'{w} {t} {u}\n' for w, t, u in zip(*(r.split() for r in row))) + '\n'
+                                       for row in zip(pos.words, pos.tags, pos.upos)))
     shutil.copytree(models_dir, d/'models')
 
 # --- the app, started as the README starts it -------------------------------------------------------------------

@@ -220,3 +220,21 @@ def test_text_the_tagger_cannot_read(tmp_path):
     import pandas as pd
     df = pd.read_csv(tmp_path/'o.csv')
     assert df.pred_tags.isna().tolist() == [False, True, False] and df.pred_tags[2] == 'DET NOUN VERB .'
+
+def test_conll_files(tmp_path):
+    "CoNLL files as users have them (helper 31 found them refused): CoNLL-2003's document lines, gzip, and a .txt of sentences"
+    import gzip
+    from toolkit.tagger import read_conll
+    ner = '-DOCSTART- -X- -X- O\n\nEU NNP B-NP B-ORG\nrejects VBZ B-VP O\n\nPeter NNP B-NP B-PER\nBlackburn NNP I-NP I-PER\n'
+    (tmp_path/'ner.conll.gz').write_bytes(gzip.compress(ner.encode()))
+    df = read_conll(tmp_path/'ner.conll.gz')
+    assert df.columns.tolist() == ['words', 'tags', 'col3', 'col4']
+    assert check_tagged(df, tags_col='col4') == ([['EU', 'rejects'], ['Peter', 'Blackburn']], [['B-ORG', 'O'], ['B-PER', 'I-PER']])
+    (tmp_path/'sents.txt').write_text('The jury said it.\nIt rained.\n')
+    r = awd_here('train-tagger', tmp_path/'sents.txt', '--no-pretrained', '--preset', 'tiny', '--out', tmp_path/'t')
+    assert r.returncode == 2 and 'Traceback' not in r.stderr, r.stderr
+    assert "sents.txt, line 2: 2 fields where the first line of a word has 4" in r.stderr and 'a table of sentences is a .csv' in r.stderr
+    r = awd_here('train-tagger', tmp_path/'ner.conll.gz', '--tags-col', 'ner', '--no-pretrained', '--preset', 'tiny',
+                 '--out', tmp_path/'t')
+    assert r.returncode == 2 and "no column 'ner'; the columns are 'words', 'tags', 'col3', 'col4'" in r.stderr
+    assert not (tmp_path/'t').exists()

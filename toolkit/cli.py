@@ -9,7 +9,7 @@ import argparse, atexit, gc, json, re, shlex, sys
 from pathlib import Path
 from fastcore.basics import ifnone
 import pandas as pd
-from .data import CORPORA, load_texts, corpus_name, load_corpus, read_table, check_out, copy_name
+from .data import CORPORA, load_texts, corpus_name, load_corpus, read_table, check_out, copy_name, format_of
 from .core import check_arg, is_int, serve_address, MAX_N, MAX_TOKENS
 from .recipes import PRESETS, PRETRAINED_PRESET, NAMES_RECIPE, NAMES_LR, CLASSIFIER_RECIPE, ORIGIN_RECIPE
 from .recipes import FIT_BATCHES, FIT_STEPS, FIT_MAX_EPOCHS
@@ -343,7 +343,7 @@ def _tagged_data(a)->tuple[pd.DataFrame, str, str]:
     corpus = CORPORA.get(name, {}) if name else {}
     if name and 'words_col' not in corpus:
         raise ValueError(f"{name} is not a tagged corpus: the bundled one is pos; or give a .csv/.tsv/.jsonl file with "
-                         "a column of words and one of tags")
+                         "a column of words and one of tags, or a CoNLL file")
     words_col, tags_col = a.words_col or corpus.get('words_col', 'words'), a.tags_col or corpus.get('tags_col', 'tags')
     if name:
         from toolkit.train import tagged_split
@@ -352,9 +352,16 @@ def _tagged_data(a)->tuple[pd.DataFrame, str, str]:
         path = Path(a.data).expanduser()
         if not path.is_file():
             raise FileNotFoundError(f"{a.data}: no such file or bundled corpus (the tagged corpus is pos)")
-        df, _ = read_table(path, no_txt="a .txt file has no columns: a tagger needs a column of words and one of tags "
-                                        "(a .csv, .tsv or .jsonl file)")
-        from toolkit.tagger import check_training_sentences
+        from toolkit.tagger import check_training_sentences, is_conll, read_conll, CONLL_SUFFIXES
+        try: conll = is_conll(path) or format_of(path) == 'txt' # a tagger's .txt: CoNLL-2000's train.txt
+        except ValueError as e: raise ValueError(f"{e}, or a CoNLL file ({', '.join(CONLL_SUFFIXES)})") from None
+        if not conll: df, _ = read_table(path)
+        else:
+            try: df = read_conll(path)
+            except ValueError as e: # a .txt of sentences, one a line, is not a tagger's
+                if is_conll(path): raise
+                raise ValueError(f"{e} (a tagger reads a .txt file as CoNLL's; a table of sentences is a .csv, .tsv or "
+                                 ".jsonl file with a column of words and one of tags)") from None
         try: check_training_sentences(df, words_col, tags_col) # before the start line, naming the file
         except ValueError as e: raise ValueError(f"{a.data}: {e}") from None
     if a.max_rows is not None:
@@ -611,10 +618,11 @@ def _add_classify(sub, ps:dict):
 def _add_train_tagger(sub, ps:dict):
     "`awd train-tagger`"
     t = _command(sub, 'train-tagger', cmd_train_tagger, 'train a part-of-speech tagger', [ps['pickle'], ps['device']])
-    t.add_argument('data', help="the bundled tagged corpus (pos) or a .csv/.tsv/.jsonl file of sentences")
+    t.add_argument('data', help="the bundled tagged corpus (pos), a .csv/.tsv/.jsonl file of sentences, or a CoNLL "
+                   "file (.conll, .conllu, .txt: a word and its tags a line)")
     t.add_argument('--words-col', help="column of words (default: the corpus's, else words)")
     t.add_argument('--tags-col', help="column of tags, one per word (default: pos's upos, the universal tags; tags: "
-                   "Brown's own; a file's: tags)")
+                   "Brown's own; a file's: tags; a CoNLL file's third column: col3)")
     t.add_argument('--lm', help='a language model to start from (its tokenizer, vocabulary and encoder)')
     t.add_argument('--no-pretrained', action='store_true', help='from scratch, not from the pretrained English model')
     t.add_argument('--preset', default='small', choices=list(PRESETS), help='from scratch: the size (default: %(default)s)')

@@ -35,9 +35,9 @@ from .novelty import Fingerprint
 __all__ = ['PRETRAINED_FILES', 'REBUILD', 'UNKNOWN_MAX', 'fit_epochs', 'lm_min_tokens', 'check_train_args', 'pretrained_dir',
            'has_pretrained', 'load_pretrained', 'pretrained_info', 'unknown_chars', 'unknown_reason', 'use_pretrained',
            'lm_dls', 'get_tokenizer', 'TokenLoss', 'BitsPerChar', 'WordPerplexity', 'lm_learner', 'quiet',
-           'check_device', 'is_rank0', 'world_size', 'check_distributed', 'RowShard', 'distributed_ctx', 'TimeBudget',
-           'KeepBest', 'EpochCheckpoint', 'save_checkpoint', 'read_checkpoint', 'category_mark', 'category_frame',
-           'train_lm']
+           'ProgressCallback', 'check_device', 'is_rank0', 'world_size', 'check_distributed', 'RowShard',
+           'distributed_ctx', 'TimeBudget', 'KeepBest', 'EpochCheckpoint', 'save_checkpoint', 'read_checkpoint',
+           'category_mark', 'category_frame', 'train_lm']
 
 # %% ../nbs/04_lm.ipynb #c022b
 def fit_epochs(
@@ -393,6 +393,29 @@ def quiet(learn, on:bool=True):
         stack.enter_context(learn.no_bar())
         stack.enter_context(learn.no_logging())
     return stack
+
+# %% ../nbs/04_lm.ipynb #c024y
+import fastai.learner
+
+def _fit_col(v:float, width:int)->str:
+    "`v` as fastai writes it (6 decimals), with fewer when it would be wider than `width` (its column's name)"
+    for d in range(6, -1, -1):
+        s = f'{v:.{d}f}'
+        if len(s) <= width: return s
+    return f'{v:.2e}'
+
+class ProgressCallback(fastai.callback.progress.ProgressCallback):
+    "fastai's progress bars, whose table in a terminal keeps its columns apart and prints no row for a skipped epoch"
+    order = fastai.callback.progress.ProgressCallback.order
+    def _write_stats(self, log):
+        widths = getattr(getattr(self, 'mbar', None), 'names', None) # the console's columns, once it wrote them
+        if widths is None: return super()._write_stats(log)
+        if len(log) < len(widths): return # an epoch skipped on resume: no losses
+        self.mbar.write([_fit_col(v, len(n)) if isinstance(v, float) else str(v) for v, n in zip(log, widths)], table=True)
+
+fastai.learner.defaults.callbacks = [ProgressCallback if c is fastai.callback.progress.ProgressCallback else c
+                                     for c in fastai.learner.defaults.callbacks]
+
 
 # %% ../nbs/04_lm.ipynb #c024b
 def check_device(

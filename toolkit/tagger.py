@@ -24,7 +24,7 @@ from fastai.callback.training import GradientClip
 import fastai.callback.schedule, fastai.callback.progress # fit_one_cycle, progress bars
 from fastai.text.models.awdlstm import AWD_LSTM
 from fastai.text.learner import LMLearner
-from .data import write_table, read_to_copy, split_mask, brown_universal, UNIVERSAL_TAGS
+from .data import read_utf8, lines, write_table, read_to_copy, split_mask, brown_universal, UNIVERSAL_TAGS
 from .tokenize import SPTokenizer, make_tokenizer, escape_special, replace_case, check_text
 from .tokenize import UNREADABLE, unknown_pieces, unknown_message, unreadable_rows
 from .core import ModelInfo, DataInfo, check_arg, is_int, is_num, check_seed, check_minutes, MAX_EPOCHS, eval_mode
@@ -33,10 +33,11 @@ from .lm import get_tokenizer, load_pretrained, has_pretrained, use_pretrained, 
 from .lm import check_train_args
 
 # %% auto #0
-__all__ = ['WORD_RE', 'QUOTES', 'LABEL_AT', 'IGNORE', 'Word', 'split_words', 'word_pieces', 'check_tagged',
-           'check_training_sentences', 'TaggedSents', 'TaggerDL', 'TaggerDataLoaders', 'tagger_dls', 'synthetic_tagged',
-           'AWDTagger', 'tagger_split', 'TagAccuracy', 'TagF1', 'tag_weights', 'TagLoss', 'Tagged', 'TaggerLearner',
-           'is_tagger', 'predict_words', 'tagger_learner', 'fit_tagger', 'train_tagger', 'tag_csv']
+__all__ = ['WORD_RE', 'QUOTES', 'LABEL_AT', 'CONLL_SUFFIXES', 'IGNORE', 'Word', 'split_words', 'word_pieces', 'check_tagged',
+           'check_training_sentences', 'is_conll', 'read_conll', 'TaggedSents', 'TaggerDL', 'TaggerDataLoaders',
+           'tagger_dls', 'synthetic_tagged', 'AWDTagger', 'tagger_split', 'TagAccuracy', 'TagF1', 'tag_weights',
+           'TagLoss', 'Tagged', 'TaggerLearner', 'is_tagger', 'predict_words', 'tagger_learner', 'fit_tagger',
+           'train_tagger', 'tag_csv']
 
 # %% ../nbs/06b_tagger.ipynb #t005
 _ABBR = ("Mr|Mrs|Ms|Dr|St|Jr|Sr|Mt|Ft|Co|Corp|Inc|Ltd|Bros|Gen|Gov|Sen|Rep|Rev|Prof|Lt|Col|Capt|Sgt|Maj|vs|etc|"
@@ -162,8 +163,58 @@ def check_training_sentences(
 def _one_word_rows(words:list, words_col:str, tags_col:str):
     if len(words) > 1 and all(len(w) == 1 for w in words):
         raise ValueError(f"every sentence is one word: a tagger reads a sentence a row, its words in column {words_col!r} "
-                         f"and their tags in {tags_col!r}, separated by spaces (a file of one word a line, CoNLL's, "
-                         "is not read)")
+                         f"and their tags in {tags_col!r}, separated by spaces (a file of a word and its tags a line, CoNLL's, "
+                         "is read by `read_conll`, and by `awd train-tagger` when named .conll or .txt)")
+
+# %% ../nbs/06b_tagger.ipynb #t013c
+CONLL_SUFFIXES = ('.conll', '.conllu', '.conllx', '.iob', '.bio') # read as CoNLL files (a .txt file too, by a tagger's trainer)
+
+def is_conll(path)->bool:
+    "Whether `path` is named as a CoNLL file (`CONLL_SUFFIXES`, looking through a final .gz)"
+    sufs = [s.lower() for s in Path(path).suffixes]
+    if sufs[-1:] == ['.gz']: sufs = sufs[:-1]
+    return bool(sufs) and sufs[-1] in CONLL_SUFFIXES
+
+def _conllu(path:Path, first:str)->bool:
+    "Whether a file is CoNLL-U: so named, or its first line of a word is ten tab-separated fields starting with a number"
+    f, sufs = first.split('\t'), [s.lower() for s in path.suffixes if s.lower() != '.gz']
+    return sufs[-1:] == ['.conllu'] or len(f) == 10 and f[0].isdigit()
+
+def read_conll(
+    path:str|Path, # a word a line, its tags in the columns after it, a blank line between sentences (optionally .gz)
+)->pd.DataFrame: # a sentence a row: `words`, `tags` and `col3`... (CoNLL-U: `xpos`), as strings separated by spaces
+    "Read a CoNLL file (CoNLL-2000 chunks, CoNLL-2003 entities, a CoNLL-U treebank) into a sentence a row"
+    path = Path(path).expanduser()
+    if not path.is_file(): raise FileNotFoundError(f"{path}: no such file")
+    rows, sent, width, conllu = [], [], None, None
+    def end():
+        if sent: rows.append([' '.join(c) for c in zip(*sent)]); sent.clear()
+    for n, line in enumerate(lines(read_utf8(path)), 1):
+        if not line.strip() or line.split()[0] == '-DOCSTART-': end(); continue # CoNLL-2003 starts each document so
+        if conllu is None: conllu = _conllu(path, line)
+        if conllu:
+            if line.startswith('#'): continue # sentence ids and texts
+            f = line.split('\t')
+            if len(f) != 10: raise ValueError(f"{path}, line {n}: {len(f)} fields separated by tabs, not CoNLL-U's 10")
+            if not f[0].isdigit(): continue # a word of several (1-2) and empty nodes (1.1): their parts are lines too
+            if len(f[1].split()) != 1: raise ValueError(f"{path}, line {n}: the word {f[1]!r} holds a space")
+            sent.append((f[1], f[3], f[4])); continue
+        f = line.split()
+        if width is None:
+            if len(f) < 2: raise ValueError(f"{path}, line {n} holds one field, {f[0][:40]!r}: a CoNLL file has a word and "
+                                            "its tag on each line (and a blank line between sentences)")
+            width = len(f)
+        if len(f) != width:
+            if line.startswith('#'): continue # a comment
+            raise ValueError(f"{path}, line {n}: {len(f)} fields where the first line of a word has {width}: a CoNLL file "
+                             "has a word and its tags on each line, the same columns on every line, and a blank line "
+                             "between sentences")
+        sent.append(f)
+    end()
+    if not rows: raise ValueError(f"{path} has no sentences")
+    cols = ['words', 'tags', 'xpos'] if conllu else ['words', 'tags'] + [f'col{i}' for i in range(3, width+1)]
+    return pd.DataFrame(rows, columns=cols)
+
 
 # %% ../nbs/06b_tagger.ipynb #t015
 IGNORE = -100 # the target of padding and of every piece a word's tag is not read at: no loss, no score
