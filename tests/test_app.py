@@ -467,6 +467,28 @@ def test_stop_as_the_last_text_came():
     "Stop clicked as the hundredth headline arrived said 'Stopped before all 100 were made' over all 100"
     from toolkit.app import _failed, _no_command
     md = 'Seed **1**. The same headlines again'
-    assert _failed(0, 'a\nb', 5, md) == _no_command() # a failure, not a stop
-    assert _failed(1, 'a\nb', 5, md) == f'*Stopped before all 5 were made: the command below makes them all.*\n\n{md}'
-    assert not isinstance(_failed(1, 'a\nb\nc\nd\ne', 5, md), str) # all came: the panel is left as it is
+    assert _failed(0, 'a\nb', 5, md) == (_no_command(), '') # a failure, not a stop: the texts shown go (helper 35)
+    assert _failed(1, 'a\nb', 5, md)[0] == f'*Stopped before all 5 were made: the command below makes them all.*\n\n{md}'
+    assert not any(isinstance(v, str) for v in _failed(1, 'a\nb\nc\nd\ne', 5, md)) # all came: left as they are
+
+def test_app_page_habits():
+    """helper 35: a click on a suggestion the text no longer had (the box was changed meanwhile) was a traceback in the
+    console and a raw Gradio error; a text's HTML was rendered in an error toast; Min words 22 or more failed at max_tokens
+    80 after seconds; a prompt of Max words words failed late, with a misleading message"""
+    import gradio as gr
+    import asyncio
+    from toolkit.app import Handlers, build_app, _user_error
+    from toolkit.export import load_model
+    demo = build_app({'headlines': load_model('headlines')}) # the Write tab's choices are empty, as after typing
+    try:
+        fn = next(f for f in demo.fns.values() if getattr(f.fn, '__name__', '') == 'pick')
+        assert asyncio.run(demo.preprocess_data(fn, ['New study', 'finds', 'headlines'], None))[1] == 'finds'
+        assert fn.fn('New study', 'finds', 'headlines')[0] == 'New study finds'
+    finally: demo.close()
+    assert _user_error(ValueError("can't read <img src=x> & more")).message == "can't read &lt;img src=x&gt; &amp; more"
+    h = Handlers({'headlines': load_model('headlines')})
+    assert h._headline_args('', 3, 0.8, 0.9, 4, 15, 0, None)['max_tokens'] == 80
+    assert h._headline_args('', 3, 0.8, 0.9, 30, 40, 0, None)['max_tokens'] == 160
+    assert len(h.headlines('', 2, 0.8, 0.9, 30, 40, 0, None).splitlines()) == 2
+    with pytest.raises(gr.Error, match=r"the prompt has 4 words, as many as Max words \(4\): 3 different texts need room"):
+        h.headlines_settings('New study finds that', 3, 0.8, 0.9, 2, 4, 0, None)

@@ -713,6 +713,10 @@ def test_write_offers_punctuation_glued_to_the_last_word():
     assert [x.word for x in lm.next_words('Why you should', k=3)] == ['be', 'have', 'get'] # as the README shows
     text, _ = Handlers({'headlines': lm}).pick('The New Old Age Blog', ':', 'headlines')
     assert text == 'The New Old Age Blog:'
+    # helper 35: after 'Obama' the top choice was "'" alone, and nothing then went on with it (no 's): a dead end
+    assert lm.next_words('Why you shouldn', k=1)[0].word == "'t" and "'s" in [x.word for x in lm.next_words('Obama', k=3)]
+    text, _ = Handlers({'headlines': lm}).pick('Obama', "'s", 'headlines')
+    assert text == "Obama's"
 
 def test_budget_and_split_refused_before_the_start_line(texts_csv, tmp_path):
     "--minutes 0 and --valid-pct 1 were refused after 'training a tiny AWD-LSTM on 300 texts ...' was printed"

@@ -28,8 +28,6 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                              'toolkit.app.Handlers.suggest_check': ('app.html#handlers.suggest_check', 'toolkit/app.py'),
                              'toolkit.app.Handlers.tag': ('app.html#handlers.tag', 'toolkit/app.py'),
                              'toolkit.app.Handlers.tag_check': ('app.html#handlers.tag_check', 'toolkit/app.py'),
-                             'toolkit.app.Suggestions': ('app.html#suggestions', 'toolkit/app.py'),
-                             'toolkit.app.Suggestions.preprocess': ('app.html#suggestions.preprocess', 'toolkit/app.py'),
                              'toolkit.app._arch': ('app.html#_arch', 'toolkit/app.py'),
                              'toolkit.app._card_rows': ('app.html#_card_rows', 'toolkit/app.py'),
                              'toolkit.app._check_kind': ('app.html#_check_kind', 'toolkit/app.py'),

@@ -14,7 +14,7 @@ import pandas as pd
 from fastai.learner import Learner
 from fastai.text.learner import LMLearner
 import toolkit
-from .core import file_lock, members, check_arg, serve_address, MAX_SEED
+from .core import file_lock, members, check_arg, serve_address, MAX_SEED, MAX_TOKENS
 from .data import load_corpus
 from .tokenize import check_text, TK_NL
 from .classify import predict_texts, classes_of
@@ -162,7 +162,8 @@ def _user_error(e:Exception)->gr.Error:
     # the page shows it; the server's console gets no traceback (bad input is the user's to fix, not a fault)
     msg = str(e)
     for api, page in APP_WORDS: msg = msg.replace(api, page)
-    return gr.Error(msg.encode('utf-8', 'replace').decode('utf-8'), print_exception=False, duration=None) # until closed
+    msg = html.escape(msg.encode('utf-8', 'replace').decode('utf-8'), quote=False) # the toast renders HTML: a text's <b> is shown
+    return gr.Error(msg, print_exception=False, duration=None) # until closed
 
 def user_errors(f):
     "Turn the `ValueError`s of a handler (a generator too) into a `gr.Error` the page shows (valid UTF-8 always)"
@@ -347,8 +348,10 @@ class Handlers:
         return self.has_fingerprint(kind) if novel is None else bool(novel)
 
     def _headline_args(self, prompt, n, temperature, top_p, min_words, max_words, seed, novel, style=None)->dict:
-        kw = dict(_gen_args(prompt, n, temperature, top_p, min_words, max_words, seed), max_tokens=80,
+        kw = dict(_gen_args(prompt, n, temperature, top_p, min_words, max_words, seed),
                   novel=self._novel('headlines', novel), distinct=True) # ten headlines, ten different ones
+        # pieces enough for Max words (a title-case word takes a case mark and a piece or two): 80 up to 20 words
+        kw['max_tokens'] = min(MAX_TOKENS, max(80, 4*(kw['max_words'] or 0)))
         if '\n' in kw['prompt'] or '\r' in kw['prompt']: # the headlines are shown one a line
             raise ValueError('the prompt must be one line: a headline is')
         cats = self.models['headlines'].awd.categories
@@ -438,6 +441,7 @@ class Handlers:
         "The words a language model finds likeliest after `text`, as the Write tab's choices (label, word)"
         text, kind = self.suggest_check(text, model)
         words = next_words(self.lms[kind], text.strip(), k=SUGGESTIONS) # read-only on the weights, as `score`: safe beside the batcher
+        words = [(w, p) for w, p in words if p >= words[0][1]/100] # not the beam's strays ("shouldn" -> "'tmorrow", 0.0%)
         return gr.Radio(choices=[(f'{w}  ·  {p:.1%}', w) for w, p in words], value=None)
 
     @user_errors
@@ -665,18 +669,25 @@ def _no_command()->str:
     "What the settings panel says after a request that failed: nothing to make again"
     return '*Nothing was made: the message at the top right says why.*'
 
-def _failed(stopped, out:str, n, settings:str):
-    "What the settings panel says after a request ended early: stopped (the command makes them all), or failed"
-    if not stopped: return _no_command()
-    if not settings or 'Stopped' in settings or len((out or '').splitlines()) >= int(n): return gr.skip() # all came
-    return f'*Stopped before all {int(n)} were made: the command below makes them all.*\n\n{settings}'
+def _failed(stopped, out:str, n, settings:str)->tuple:
+    """What the settings panel and the output box show after a request ended early: stopped (the texts made stay; the
+    command makes them all), or failed (nothing: a request that failed half way, or the last request's texts, would
+    sit beside "Nothing was made")"""
+    if not stopped: return _no_command(), ''
+    if not settings or 'Stopped' in settings or len((out or '').splitlines()) >= int(n): return gr.skip(), gr.skip() # all came
+    return f'*Stopped before all {int(n)} were made: the command below makes them all.*\n\n{settings}', gr.skip()
 
-def _stop_button(stop, triggers:list, ev, out, n, settings):
-    "Stop cancels `ev`; the settings panel then says the list is short (Stop ends `ev` as a failure would)"
+def _stop_button(stop, triggers:list, ev, out, n, settings, table=None):
+    """Stop cancels `ev`; the settings panel then says the list is short (Stop ends `ev` as a failure would). `table`
+    (the names' origins, made once all the names came) is emptied unless they all came"""
     stopped = gr.Number(value=0, visible=False) # set in the page, at once: 1 by Stop, 0 by a new request
     gr.on(triggers, None, None, stopped, js='() => 0', api_name=False, queue=False)
     stop.click(None, None, stopped, js='() => 1', cancels=[ev], api_name=False, queue=False)
-    ev.failure(_failed, [stopped, out, n, settings], settings, api_name=False) # no command for texts never made
+    def failed(*args):
+        panel, text = _failed(*args)
+        return (panel, text) + (() if table is None else (pd.DataFrame(columns=ORIGIN_COLS) if isinstance(panel, str) else gr.skip(),))
+    ev.failure(failed, [stopped, out, n, settings], [settings, out] + ([table] if table is not None else []),
+               api_name=False) # no command for texts never made
 
 def _style_input(cats:list|None):
     "An outlet dropdown for a headlines model trained with categories (`awd train headlines --category-col source`)"
@@ -725,7 +736,7 @@ def _names_tab(h:Handlers):
                    concurrency_limit=GEN_CONCURRENCY
                    ).success(h.names_stream, [start, n, temp, used, origin, novel], [out, table], api_name='names',
                              concurrency_id='names', concurrency_limit=GEN_CONCURRENCY, trigger_mode='always_last')
-        _stop_button(stop, [btn.click, start.submit], ev, out, n, settings)
+        _stop_button(stop, [btn.click, start.submit], ev, out, n, settings, table)
 
 def write_models(
     lms:dict, # the app's language models by name
@@ -750,7 +761,9 @@ def _write_tab(h:Handlers):
         btn.click(h.suggest, [text, model], words, api_name=False, validator=check, **kw)
         for ev in (text.submit, model.change, tab.select):
             ev(h.suggest, [text, model], words, api_name=False, validator=check, **kw)
-        words.input(h.pick, [text, words, model], [text, words], api_name=False, **kw)
+        # a word clicked as the text changed (which empties the choices) is added, not refused with a traceback in the
+        # console: Gradio checks a Radio's value against the choices it last sent (`pick` checks the text and model)
+        words.input(h.pick, [text, words, model], [text, words], api_name=False, preprocess=False, **kw)
         text.input(lambda: gr.Radio(choices=[], value=None), None, words, api_name=False, queue=False) # typed: stale
 
 def _classify_tab(h:Handlers):

@@ -758,6 +758,9 @@ def gen_request(
     if max_words is not None and words == max_words and prompt[-1:].isspace(): # the space starts one more word
         raise ValueError(f"the prompt has {words} words and ends with a space, which starts word {words + 1}: "
                          f"raise max_words above {max_words} or drop the space")
+    if distinct and n > 1 and max_words is not None and words >= max_words: # every text would be the prompt
+        raise ValueError(f"the prompt has {words} words, as many as max_words ({max_words}): {n} different texts need "
+                         "room for more words; raise max_words or shorten the prompt")
     if min_words and not stop_at_eos:
         raise ValueError("min_words needs stop_at_eos=True: without it every text runs to max_tokens")
     if stop_at_eos and min_words > len(prompt.split()) + max_tokens: # each new word takes at least one piece
@@ -1095,20 +1098,29 @@ def next_words(
     dev, step = next(model.parameters()).device, _stepper(model)
     first, case, bound, cont, space, glued = _word_masks(info, dev)
     follow = torch.stack([cont, first | space, cont]) # what may come next: in a word, after a case mark, after a bare space
-    ids = info.ids(prompt_pieces(learn, prompt, category))
+    pieces = prompt_pieces(learn, prompt, category)
+    ids = info.ids(pieces)
+    # the prompt's last word (with its case mark), which punctuation glued to it continues: "Obama" + "'s", "U" + ".S"
+    at = max((j for j, p in enumerate(pieces) if p.startswith('▁') and p.lstrip('▁') not in SPECIAL_TOKS), default=len(pieces))
+    while at and pieces[at-1].lstrip('▁') in ('xxmaj', 'xxup'): at -= 1
+    last, gl = pieces[at:], set(glued.nonzero().flatten().tolist())
+    def spell(ps:list[int])->str:
+        "A next word's text: glued to the last word, as the two read together (xxup's capitals go on: 'U' '.S')"
+        if ps[0] in gl and last and (full := detokenize(last + [info.vocab[i] for i in ps])).startswith(base := detokenize(last)):
+            return full[len(base):].strip()
+        return _clean([info.vocab[i] for i in ps]).strip()
     with eval_mode(model):
         hidden = _read_state(model, ids[:-1], get_start_state(learn))
         logits, hidden = step(torch.tensor(ids[-1:], device=dev), hidden)
         lp = logits.log_softmax(-1)
-        words = {} # punctuation glued to the prompt's last word (no space before it) is a next "word" too: 'Blog' -> ':'
-        if prompt and not prompt[-1].isspace() and bool(glued.any()):
-            for i in lp[0].masked_fill(~glued, -math.inf).topk(min(k, int(glued.sum()))).indices.tolist():
-                w = _clean([info.vocab[i]]).strip()
-                if w: words[w] = words.get(w, 0.) + math.exp(float(lp[0, i]))
+        words = {}
         # the beam: each unfinished word's pieces, log-probability, and kind: 0 a word, 1 a case mark, 2 a bare space
         # (a character model spells a word as a space, then its letters)
         kind = lambda i: 1 if case[i] else 2 if space[i] else 0
         can = first | case | space
+        # punctuation glued to the prompt's last word (no space before it) is a next "word" too, with the letters that
+        # follow it: 'Blog' -> ':', 'Obama' -> "'s", 'shouldn' -> "'t"
+        if prompt and not prompt[-1].isspace(): can = can | glued
         top = lp[0].masked_fill(~can, -math.inf).topk(min(beam, int(can.sum())))
         items = [([int(i)], float(s), kind(i)) for s, i in zip(top.values.tolist(), top.indices.tolist())]
         parent = torch.zeros(len(items), dtype=torch.long, device=dev)
@@ -1120,7 +1132,7 @@ def next_words(
             ends = lp.masked_fill(~bound, -math.inf).logsumexp(-1).tolist()
             for (pieces, s, k_), e in zip(items, ends):
                 if k_: continue # not a word yet
-                w = _clean([info.vocab[i] for i in pieces]).strip()
+                w = spell(pieces)
                 words[w] = words.get(w, 0.) + math.exp(s + e)
             kth = sorted(words.values(), reverse=True)[k-1] if len(words) >= k else 0.
             nxt = follow[torch.tensor([it[2] for it in items], device=dev)]
