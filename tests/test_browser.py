@@ -101,12 +101,14 @@ def test_settings_shown_and_score_in_browser(page, app_url):
     expect(page.locator('#score-summary')).to_contain_text('bits per character')
 
 def test_tag_tab_in_browser(page, app_url, tmp_path):
-    "The Tag tab colours each word of a sentence by its part of speech and lists the words with their tags"
+    "The Tag tab (Shift+Enter, as its box says) colours each word of a sentence by its part of speech and lists the words with their tags"
     from playwright.sync_api import expect
     page.goto(app_url)
     page.get_by_role('tab', name='Tag').click()
-    page.locator('#tag-text textarea').fill('The old man the boat.')
-    page.locator('#tag-button').click()
+    box = page.locator('#tag-text textarea')
+    box.fill('The old man the boat.')
+    assert 'Shift+Enter tags' in box.get_attribute('placeholder') # a box of several lines: Enter is a new line
+    box.press('Shift+Enter')
     expect(page.locator('#tag-table')).to_contain_text('boat')
     expect(page.locator('#tag-words')).to_contain_text('boat')
     page.screenshot(path=tmp_path/'tag.png', full_page=True)

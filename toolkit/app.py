@@ -769,7 +769,7 @@ def _write_tab(h:Handlers):
 def _classify_tab(h:Handlers):
     "The Classify tab: a text; the label probabilities of every loaded classifier"
     with gr.Tab('Classify'):
-        text = gr.Textbox(label='Text', lines=3, placeholder='a headline, a review snippet or a surname',
+        text = gr.Textbox(label='Text', lines=3, placeholder='a headline, a review snippet or a surname (Shift+Enter classifies)',
                           elem_id='classify-text')
         btn = gr.Button('Classify', variant='primary', elem_id='classify-button')
         with gr.Row():
@@ -790,7 +790,7 @@ def _score_tab(h:Handlers):
     with gr.Tab('Score'):
         with gr.Row():
             with gr.Column():
-                text = gr.Textbox(label='Text', lines=3, placeholder='a headline or a name', elem_id='score-text')
+                text = gr.Textbox(label='Text', lines=3, placeholder='a headline or a name (Shift+Enter scores)', elem_id='score-text')
                 model = gr.Dropdown(list(h.lms), value=next(iter(h.lms)), label='Language model', elem_id='score-model')
                 btn = gr.Button('Score', variant='primary', elem_id='score-button')
             with gr.Column():
@@ -809,7 +809,7 @@ def _tag_tab(h:Handlers):
     with gr.Tab('Tag'):
         with gr.Row():
             with gr.Column():
-                text = gr.Textbox(label='Sentence', lines=2, placeholder='a sentence in English', elem_id='tag-text')
+                text = gr.Textbox(label='Sentence', lines=2, placeholder='a sentence in English (Shift+Enter tags)', elem_id='tag-text')
                 model = gr.Dropdown(list(h.taggers), value=first, label='Tagger', elem_id='tag-model',
                                     visible=len(h.taggers) > 1)
                 btn = gr.Button('Tag', variant='primary', elem_id='tag-button')
