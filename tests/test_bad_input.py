@@ -816,3 +816,13 @@ def test_predict_temperature_advice_fits_predict():
     with pytest.raises(ValueError, match=r"temperature must be a number in \(0, 100\] \(for the likeliest pieces: "
                                          r"learn.generate\(text, greedy=True\)\), got 0"):
         load_model('headlines').predict('New study', 5, temperature=0)
+
+def test_lm_predict_checks_as_generate():
+    """helper 36: learn.predict ran a Cyrillic prompt and a digit through models that never saw them, the names model
+    without an origin, and a million characters (68 s, 3 GB), where generate refuses each"""
+    h, n = load_model('headlines'), load_model('names')
+    with pytest.raises(ValueError, match='unknown'): h.predict('Новое исследование', n_words=3)
+    with pytest.raises(ValueError, match='choose category'): n.predict('K', n_words=3)
+    with pytest.raises(ValueError, match='the text is 20,000 characters long; at most 10,000'): h.predict('a'*20_000)
+    out = n.predict('K', n_words=8, category='Russian')
+    assert out.startswith('K') and not out.endswith('\n')

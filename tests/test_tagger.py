@@ -179,7 +179,7 @@ def test_words_sentencepiece_drops():
     pieces, idx = word_pieces(tok, ['hello', '\u200b', 'world', '\ufeff'])
     assert len(idx) == 4 and len(set(idx)) == 4 and max(idx) < len(pieces) and pieces[idx[1]] == pieces[idx[3]] == 'xxunk'
     res = load_model('tagger').predict('Hello\u200b world again')
-    assert [t.word for t in res] == ['Hello', '\u200b', 'world', 'again'] and res[2].tag == 'NOUN'
+    assert [t.word for t in res] == ['Hello\u200b', 'world', 'again'] and res[1].tag == 'NOUN' # part of its word (helper 37)
 
 def test_backward_lm_refused():
     "A backward language model's encoder read texts from their end: a tagger trained from it without a word"
@@ -238,3 +238,60 @@ def test_conll_files(tmp_path):
                  '--out', tmp_path/'t')
     assert r.returncode == 2 and "no column 'ner'; the columns are 'words', 'tags', 'col3', 'col4'" in r.stderr
     assert not (tmp_path/'t').exists()
+
+def test_words_of_pasted_text():
+    """helper 37: invisible characters pasted from web pages became words and split words (infor / soft hyphen /
+    mation), a non-breaking hyphen split co-operate, a sentence's last 'No.' swallowed its full stop, 'home.Then' was one word"""
+    cases = {'infor\xadmation is key': (['infor\xadmation', 'is', 'key'], 'information'),
+             '\ufeffHe said \u200bno\u200e.': (['He', 'said', 'no\u200e', '.'], 'He'),
+             'co\u2011operate now': (['co\u2011operate', 'now'], 'co-operate'),
+             'Did you go? No.': (['Did', 'you', 'go', '?', 'No', '.'], 'Did'),
+             'See No. 5 today': (['See', 'No.', '5', 'today'], 'See'),
+             'I went home.Then I slept.': (['I', 'went', 'home', '.', 'Then', 'I', 'slept', '.'], 'I'),
+             'U.S. and example.com': (['U.S.', 'and', 'example.com'], 'U.S.')}
+    for text, (words, form) in cases.items():
+        ws = split_words(text)
+        assert [w.text for w in ws] == words and all(text[w.start:w.end] == w.text for w in ws), (text, ws)
+        assert form in [w.form for w in ws]
+    assert split_words('\u200b') == []
+
+def test_tagged_data_users_bring(tmp_path):
+    "helper 37: spaced brackets lost their brackets, one column as words and tags, one tag, a listed word with a space"
+    from toolkit.tagger import check_training_sentences
+    assert check_tagged(pd.DataFrame({'words': ['( a , b )'], 'tags': ['( X , X )']}))[0] == [['(', 'a', ',', 'b', ')']]
+    slash = pd.DataFrame({'text': ['The/DT dog/NN barks/VBZ', 'It/PPS rains/VBZ']})
+    with pytest.raises(ValueError, match=r"no column 'words'.*column 'text' holds word/TAG tokens .*split them"):
+        check_tagged(slash)
+    with pytest.raises(ValueError, match="the words and the tags are the same column, 'text'"):
+        check_tagged(slash, 'text', 'text')
+    with pytest.raises(ValueError, match="every word has the tag 'X' .*two tags or more"):
+        check_training_sentences(pd.DataFrame({'words': ['a b', 'c d'], 'tags': ['X X', 'X X']}))
+    pd.DataFrame({'words': ['a b']*3, 'tags': ['X X']*3}).to_csv(tmp_path/'one.csv', index=False)
+    r = awd_here('train-tagger', tmp_path/'one.csv', '--no-pretrained', '--preset', 'tiny', '--out', tmp_path/'t')
+    assert r.returncode == 2 and 'a tagger needs two tags or more' in r.stderr and 'training a tagger' not in r.stdout
+    pd.DataFrame({'words': ['a b'], 'tags': ['X Y']}).to_csv(tmp_path/'single.csv', index=False)
+    r = awd_here('train-tagger', tmp_path/'single.csv', '--no-pretrained', '--preset', 'tiny', '--out', tmp_path/'t')
+    assert r.returncode == 2 and 'single.csv holds one sentence' in r.stderr and 'training a tagger' not in r.stdout
+
+def test_tagger_lists_get_preds_and_threads(tagger, tmp_path):
+    """helper 37: get_preds failed with more than one batch ('list' has no 'softmax'); a listed word with a space was
+    tagged as one, its CSV copy's words and tags then disagreeing; a JSON line's bad list named the wrong row and no
+    file; one tagger used from several threads crossed their encoder states"""
+    import threading
+    with pytest.raises(ValueError, match="text 0: the word 'New York' holds a space"): tagger.predict(['New York', 'is'])
+    assert [w.word for w in tagger.predict([' padded ', 'Rome'])] == ['padded', 'Rome']
+    (tmp_path/'w.jsonl').write_text('{"words": ["Anna", "sat"]}\n{"words": ""}\n{"words": ["Rome", ""]}\n')
+    with pytest.raises(ValueError, match=r"w.jsonl: row 2 is a list of words with an empty word"):
+        tag_csv(tagger, tmp_path/'w.jsonl', tmp_path/'w.tags.csv')
+    assert not (tmp_path/'w.tags.csv').exists()
+    texts = ['Anna ran 7 cat home Rome', 'Rome 42', 'the cat sat on a mat in Rome today', 'Anna']
+    p, y = tagger.get_preds(dl=tagger.dls.test_dl(texts, bs=2))
+    assert p.shape[:2] == y.shape and p.shape[0] == len(texts)
+    got = [[tagger.tags[j] for j in p[k][y[k] != IGNORE].argmax(-1).tolist()] for k in range(len(texts))]
+    assert got == [[w.tag for w in s] for s in tagger.predict_texts(texts)]
+    alone, res = [[w.tag for w in s] for s in tagger.predict_texts(texts*10)], {}
+    def run(i): res[i] = [[w.tag for w in s] for s in tagger.predict_texts(texts*10, bs=2 + i)]
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(4)]
+    for t in threads: t.start()
+    for t in threads: t.join()
+    assert all(v == alone for v in res.values()) and len(res) == 4

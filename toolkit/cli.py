@@ -364,6 +364,8 @@ def _tagged_data(a)->tuple[pd.DataFrame, str, str]:
                                  ".jsonl file with a column of words and one of tags)") from None
         try: check_training_sentences(df, words_col, tags_col) # before the start line, naming the file
         except ValueError as e: raise ValueError(f"{a.data}: {e}") from None
+        if len(df) < 2 and 'is_valid' not in df.columns:
+            raise ValueError(f"{a.data} holds one sentence: a tagger needs two or more (some are held out to score it)")
     if a.max_rows is not None:
         check_arg('--max-rows', a.max_rows, is_int(a.max_rows) and a.max_rows >= 2, 'an integer >= 2')
         df = df.sample(min(a.max_rows, len(df)), random_state=a.seed)
@@ -384,7 +386,7 @@ def cmd_train_tagger(a):
                                         texts=df[words_col].astype(str) if words_col in df.columns else None)
     how = f"from {a.lm}" if lm is not None else _starts_from(pre)
     epochs = f"{n} epoch{'' if n == 1 else 's'}"
-    budget = f"{a.minutes:g} minutes" if a.minutes else f"the head for an epoch, then {epochs}" if lm or pre else epochs
+    budget = f"{a.minutes:g} minute{'' if a.minutes == 1 else 's'}" if a.minutes else f"the head for an epoch, then {epochs}" if lm or pre else epochs
     print(f"training a tagger of {tags_col!r} on {len(df):,} sentence{'s' if len(df) != 1 else ''} from {a.data}, {how}, "
           f"{budget}", flush=True)
     learn = train_tagger_and_export(df, a.out, words_col, tags_col, seed=a.seed, card=dict(corpus=_corpus_name(a.data),
@@ -721,7 +723,9 @@ CLI_WORDS = [ # the Python API's words in the errors `awd` passes on, and what a
     ('turn novel off', 'leave out --novel'),
     ('turn distinct off', 'leave out --distinct'),
     ('must be None or a number', 'must be a number'), ('must be None or an integer', 'must be an integer'),
-    ('bad_words: ', '--bad-word '),
+    ('bad_words: ', '--bad-word '), ('bad_words must not hold an empty', '--bad-word must not be an empty'),
+    ('stop: at most', '--stop: at most'), ('ran out before a sample\'s first word: raise max_tokens',
+     'ran out before a sample\'s first word: raise --max-tokens'),
     ('stop must not hold an empty or blank string', '--stop must not be an empty or blank string'),
     ('min_words (', '--min-words ('), ('max_words (', '--max-words ('), ('max_tokens (', '--max-tokens ('),
     ('raise max_tokens or lower min_words', 'raise --max-tokens or lower --min-words'),
@@ -735,7 +739,8 @@ CLI_WORDS = [ # the Python API's words in the errors `awd` passes on, and what a
 ]
 CLI_ARGS = ('top_p', 'top_k', 'min_p', 'max_tokens', 'temperature', 'repetition_penalty',
             'valid_pct', 'bs', 'seq_len', 'drop_mult', 'max_rows', 'lm_epochs', 'lm_lr', 'members', 'vocab_sz', 'lr',
-            'epochs', 'seed', 'head_hid', 'tag_weight', 'minutes', 'text_col', 'label_col', 'group_col') # flags' names
+            'epochs', 'seed', 'head_hid', 'tag_weight', 'minutes', 'text_col', 'label_col', 'group_col', 'min_words',
+            'max_words') # flags' names
 _ARG_RE = re.compile(rf"(?<!-)\b({'|'.join(CLI_ARGS)})(?=( must| >= | \d|=| and | or ))") # an argument named as the subject of a check
 
 def cli_words(

@@ -962,8 +962,9 @@ if LMLearner.predict.__module__ != __name__: fastai_predict = LMLearner.predict 
 
 @patch
 def predict(self:LMLearner, text, n_words=1, no_unk=True, temperature=1., min_p=None, no_bar=False,
-            decoder=None, only_last_word=False):
-    "`text` and the `n_words` pieces after it, in linear time (fastai's own for a learner the toolkit did not make)"
+            decoder=None, only_last_word=False, category=None):
+    """`text` and the `n_words` pieces after it, in linear time (fastai's own for a learner the toolkit did not make);
+    `category`: for a model trained with categories, as `generate`, whose checks of the text it makes"""
     if model_info(self) is None:
         return fastai_predict(self, text, n_words, no_unk, temperature, min_p, no_bar,
                               ifnone(decoder, decode_spec_tokens), only_last_word)
@@ -975,11 +976,14 @@ def predict(self:LMLearner, text, n_words=1, no_unk=True, temperature=1., min_p=
                                         '(for the likeliest pieces: learn.generate(text, greedy=True))')) from None
     check_arg('no_unk', no_unk, is_bool(no_unk), 'True or False')
     check_text(text)
-    pieces, ((new, _),) = _continue(self, text, None, n=1, max_tokens=int(n_words), temperature=float(temperature),
+    if len(text) > MAX_PROMPT_CHARS: raise ValueError(f"the text is {len(text):,} characters long; at most {MAX_PROMPT_CHARS:,}")
+    check_chars(self, text)
+    _need_category(self, category)
+    pieces, ((new, _),) = _continue(self, text, category, n=1, max_tokens=int(n_words), temperature=float(temperature),
                                     min_p=min_p, stop_at_eos=False, no_unk=no_unk, generator=None)
     toks = pieces + new
     if decoder is not None: return ' '.join(decoder([t for t in toks if t.lstrip('▁') not in ('xxbos', 'xxpad')]))
-    return _clean(toks)
+    return _clean(toks).rstrip('\n') # a last piece that ends a text starts no line
 
 # %% ../nbs/05_generate.ipynb #c041
 MAX_SCORE_CHARS = 100_000 # characters of one text to score

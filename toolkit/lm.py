@@ -500,13 +500,16 @@ class TimeBudget(Callback):
         self.n_train = self.n_iter # training batches an epoch (after validation, `n_iter` counts the validation's)
         it = self.train_iter # batches done, over all epochs, counting this one
         if it == self.skip: self.t0 = time.perf_counter() # the first batches are slow: time from here
-        if self.total is None and it == self.skip + self.measure:
-            per = (time.perf_counter() - self.t0)/self.measure
-            self.plan(per*(1 + 0.35*len(self.dls.valid)/max(1, self.n_train))) # validation: forward passes
+        if self.total is None and it > self.skip: # planned after `measure` batches, or a tenth of the budget if sooner
+            spent = time.perf_counter() - self.t0 # (slow batches: 20 of them overran a half-minute budget 4 times)
+            if it == self.skip + self.measure or spent > 6*self.minutes:
+                per = spent/(it - self.skip)
+                self.plan(per*(1 + 0.35*len(self.dls.valid)/max(1, self.n_train))) # validation: forward passes
         if self.total is not None and it >= self.total: raise CancelFitException()
     def after_epoch(self):
-        "Plan again from the whole epochs so far: their validation and data work are hard to guess from 20 batches"
-        if self.total is not None and self.train_iter > self.skip:
+        """Plan (again) from the whole epochs so far: their validation and data work are hard to guess from 20 batches;
+        an epoch shorter than the batches measured is planned here, not after a second one on the 10,000-epoch schedule"""
+        if self.train_iter > self.skip:
             self.plan((time.perf_counter() - self.t0)/(self.train_iter - self.skip))
 
 # %% ../nbs/04_lm.ipynb #c024i3

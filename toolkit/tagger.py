@@ -5,7 +5,7 @@ states and a linear head label each word on its last piece; gradual unfreezing, 
 
 # %% ../nbs/06b_tagger.ipynb #t002
 from __future__ import annotations
-import ast, re
+import ast, re, threading, time
 from pathlib import Path
 from typing import Callable, NamedTuple
 import numpy as np
@@ -13,7 +13,7 @@ import pandas as pd
 import torch
 from torch import nn
 import torch.nn.functional as F
-from fastcore.basics import ifnone, store_attr
+from fastcore.basics import ifnone, store_attr, noop
 from fastcore.foundation import L
 from fastai.torch_core import Module, params, set_seed
 from fastai.data.load import DataLoader
@@ -41,22 +41,27 @@ __all__ = ['WORD_RE', 'QUOTES', 'LABEL_AT', 'CONLL_SUFFIXES', 'IGNORE', 'Word', 
 
 # %% ../nbs/06b_tagger.ipynb #t005
 _ABBR = ("Mr|Mrs|Ms|Dr|St|Jr|Sr|Mt|Ft|Co|Corp|Inc|Ltd|Bros|Gen|Gov|Sen|Rep|Rev|Prof|Lt|Col|Capt|Sgt|Maj|vs|etc|"
-         "No|Nos|Jan|Feb|Mar|Apr|Aug|Sept|Sep|Oct|Nov|Dec|Ave|Av|Rd|Blvd|Atty|Dept|Univ|"
+         "Jan|Feb|Mar|Apr|Aug|Sept|Sep|Oct|Nov|Dec|Ave|Av|Rd|Blvd|Atty|Dept|Univ|"
          "Ala|Ariz|Ark|Calif|Colo|Conn|Del|Fla|Ga|Ill|Ind|Kan|Ky|La|Mass|Md|Mich|Minn|Mo|Neb|Nev|Okla|Ore|Pa|Tenn|Tex|"
          "Va|Vt|Wash|Wis|Wyo") # titles, months, streets and US states, as Brown writes them
 # what belongs to the character before it: combining accents, variation selectors (❤️), skin tones (👍🏽), emoji tags
 _MARK = r'[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe00-\ufe0f\ufe20-\ufe2f\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f]'
+# invisible characters pasted from web pages and word processors: a soft hyphen, zero-width space, direction marks, word
+# joiner, byte-order mark. Inside a word they are part of it (the tagger reads the word without them); alone, nothing
+_INVISIBLE = r'\u00ad\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff'
+_MARK = _MARK[:-1] + _INVISIBLE + ']'
 _W = rf'(?:\w{_MARK}*)+' # letters and digits, each with its marks (an e and a combining accent are one letter)
 WORD_RE = re.compile(rf"""
     ``|''|-{{2,}}|\.{{3,}}                  # Brown's quotes, dashes and ellipses
   | (?:[A-Za-z]\.){{2,}}                   # initials and abbreviations: U.S., e.g.
   | [A-Z]\.(?=\s+[A-Z])                    # an initial before a name: John F. Kennedy, U. S.
   | (?:{_ABBR})\.(?!\w)                    # titles and short forms: Mr., Dr., Inc.
+  | Nos?\.(?=\s*\d)                        # No. 5 (a sentence's last No. is a word and a full stop)
   | [$£€]?\d+(?:[.,:/]\d+)*(?:%|'?s\b|(?:st|nd|rd|th|d)\b)?(?:-{_W}(?:[.,:/]\d+)*)*  # 1,000 3.5 10:30 $45 1920's 19th 10-year
   | ['’]\d\ds?\b                             # a year or decade cut short: '61, '60s
-  | {_W}(?:[-'’.&]{_W})*(?:'(?!\w))?         # words with inner hyphens and apostrophes (don't, o'clock); boys'
+  | {_W}(?:(?:[-‐‑'’&]|\.(?![A-Z][a-z])){_W})*(?:'(?!\w))?  # inner hyphens, apostrophes (don't, o'clock); boys'; not home.Then
   | [\U0001f1e6-\U0001f1ff]{{2}}             # a flag: two regional letters
-  | \S{_MARK}*(?:\u200d\S{_MARK}*)*          # any other character on its own, with its marks (an emoji sequence whole)
+  | [^\s{_INVISIBLE}]{_MARK}*(?:\u200d\S{_MARK}*)*  # any other character on its own, with its marks (an emoji sequence whole)
 """, re.X)
 
 QUOTES = ('brown', 'plain') # how a tagger's training words write quotes: Brown's `` and '', or as typed
@@ -89,7 +94,10 @@ def split_words(
             form = w.replace('’', "'")
             if w in ("'", '’'): single_open = False
         res.append(Word(w, s, e, form))
-    return res
+    return [r._replace(form=_plain(r.form)) for r in res]
+
+_INVISIBLE_RE = re.compile(f'[{_INVISIBLE}]')
+def _plain(form:str)->str: return _INVISIBLE_RE.sub('', form).replace('‑', '-').replace('‐', '-') # as Brown writes it
 
 # %% ../nbs/06b_tagger.ipynb #t009
 _MARKS = ('▁xxmaj', '▁xxup') # case marks, which come before the word they mark
@@ -118,7 +126,8 @@ def _as_list(v, what:str, row)->list[str]:
     if isinstance(v, str):
         s = v.strip()
         quoted = re.match(r'[\[(]\s*[\'"]', s) # a list (or tuple) of strings written as text: ['The', 'jury']
-        if not (quoted or s[:1] + s[-1:] in ('[]', '()')): return s.split()
+        spaced = re.match(r'[\[(]\s', s) or re.search(r'\s,', s) # '( a , b )': words and commas, as Brown writes them
+        if not (quoted or s[:1] + s[-1:] in ('[]', '()')) or spaced and not quoted: return s.split()
         try: v = ast.literal_eval(s)
         except (ValueError, SyntaxError, MemoryError, RecursionError):
             if quoted: raise ValueError(f"row {row}: the {what} {s[:60]!r} look like a list but do not parse") from None
@@ -139,7 +148,9 @@ def check_tagged(
 )->tuple[list, list|None]:
     "The words (and tags) of every row of `df` as lists, or an error naming the first row that is wrong"
     for c in [words_col] + ([tags_col] if tags_col else []):
-        if c not in df.columns: raise ValueError(f"no column {c!r}; the columns are {', '.join(map(repr, df.columns))}")
+        if c not in df.columns: raise ValueError(f"no column {c!r}; the columns are {', '.join(map(repr, df.columns))}"
+                                                 + _slash_hint(df))
+    if tags_col == words_col: raise ValueError(f"the words and the tags are the same column, {words_col!r}" + _slash_hint(df))
     if not len(df): raise ValueError("no sentences: the data has no rows")
     words, tags = [], [] if tags_col else None
     for r, w, t in zip(df.index, df[words_col], df[tags_col] if tags_col else [None]*len(df)):
@@ -152,13 +163,28 @@ def check_tagged(
         tags.append(t)
     return words, tags
 
+def _slash_hint(df:pd.DataFrame)->str:
+    "Advice for a column of word/TAG tokens ('The/DT jury/NN'), which a tagger reads as two columns"
+    for c in df.columns:
+        v = next((x for x in df[c] if isinstance(x, str) and x.strip()), '')
+        if re.fullmatch(r'\S+/\S+(?:\s+\S+/\S+)+', v.strip()):
+            return (f"; column {c!r} holds word/TAG tokens ({v.strip()[:30]!r}...): split them into a column of words and "
+                    "one of their tags")
+    return ''
+
 def check_training_sentences(
     df:pd.DataFrame, # sentences to train a tagger on, one a row
     words_col:str='words', # column of words
     tags_col:str='tags', # column of tags
 ):
-    "`check_tagged`, and an error when every sentence is one word: a file of a word a line (CoNLL's) read as a table"
-    _one_word_rows(check_tagged(df, words_col, tags_col)[0], words_col, tags_col)
+    "`check_tagged`, and an error when every sentence is one word (a file of a word a line read as a table) or every word has one tag"
+    words, tags = check_tagged(df, words_col, tags_col)
+    _one_word_rows(words, words_col, tags_col)
+    _one_tag(tags, tags_col)
+
+def _one_tag(tags:list, tags_col:str):
+    if len(set(t for ts in tags for t in ts)) == 1:
+        raise ValueError(f"every word has the tag {tags[0][0]!r} (column {tags_col!r}): a tagger needs two tags or more")
 
 def _one_word_rows(words:list, words_col:str, tags_col:str):
     if len(words) > 1 and all(len(w) == 1 for w in words):
@@ -296,7 +322,10 @@ def _text_words(texts:list)->list[list[Word]]:
             check_text(t, f'text {i}')
             ws = split_words(t)
         elif isinstance(t, (list, tuple)) and all(isinstance(w, str) and w.strip() for w in t):
-            ws = [Word(w, None, None, w.strip()) for w in t]
+            if any(len(w.split()) > 1 for w in t): # as training refuses them: a copy's words, joined by spaces, would not line up
+                raise ValueError(f"text {i}: the word {next(w for w in t if len(w.split()) > 1)!r} holds a space; a list "
+                                 "gives a word an item")
+            ws = [Word(w.strip(), None, None, w.strip()) for w in t]
         elif isinstance(t, (list, tuple)): raise ValueError(f"text {i} is a list of words with an empty word or one that is not a string")
         else: raise ValueError(f"text {i} must be a text or a list of words, got {type(t).__name__}")
         if not ws: raise ValueError(f"text {i} is empty: enter a sentence to tag")
@@ -343,7 +372,7 @@ def tagger_dls(
     "Tagger `DataLoaders` over the sentences of `df`: piece ids, and each word's tag at its last (or first) piece"
     check_arg('label_at', label_at, label_at in LABEL_AT, f"one of {', '.join(map(repr, LABEL_AT))}")
     words, tg = check_tagged(df, words_col, tags_col)
-    if sentences: _one_word_rows(words, words_col, tags_col)
+    if sentences: _one_word_rows(words, words_col, tags_col); _one_tag(tg, tags_col)
     check_arg('bs', bs, is_int(bs) and bs >= 1, 'an integer >= 1')
     tok, vocab = _tagger_text(lm, tokenizer, vocab_sz, vocab, words)
     if 'is_valid' in df.columns: valid = split_mask(df['is_valid'])
@@ -500,6 +529,14 @@ def _coarse_matrix(tags:list[str], coarse)->tuple[list[str], torch.Tensor]:
     m[torch.arange(len(tags)), torch.tensor([names.index(c) for c in to])] = 1.
     return names, m
 
+_TAG_LOCK = threading.RLock() # a tagger used from several threads (a web server's) tags a batch at a time
+
+def _pad_rows(xs, value):
+    "fastai's joined predictions (or targets, inputs): a tensor, or each row apart when batches differ in length, padded"
+    if xs is None or isinstance(xs, torch.Tensor): return xs
+    n = max(x.shape[0] for x in xs)
+    return torch.stack([F.pad(x, (0, 0)*(x.dim() - 1) + (0, n - x.shape[0]), value=value) for x in xs])
+
 def _tag_batches(learn, sents:list[list[str]], bs:int, coarse=None)->list[tuple[list[str], list[float]]]:
     "Tags and their probabilities for each sentence of words, in batches of sentences of similar length"
     tok, (vocab, tags) = learn.dls.tok, learn.dls.vocab
@@ -512,7 +549,7 @@ def _tag_batches(learn, sents:list[list[str]], bs:int, coarse=None)->list[tuple[
     dl = TaggerDL(ds, pad_idx=learn.dls.train.pad_idx, bs=bs, shuffle=False)
     res = [None]*len(sents)
     order = iter(dl.get_idxs())
-    with torch.no_grad(), eval_mode(learn.model):
+    with _TAG_LOCK, torch.no_grad(), eval_mode(learn.model): # one at a time: the encoder keeps its state on itself
         for x, y in dl:
             x, y = x.to(dev), y.to(dev)
             probs = learn.model(x).float().softmax(-1)
@@ -537,6 +574,23 @@ class TaggerLearner(Learner):
         "A tagger shows its tags with `predict`: said, not an AttributeError"
         raise ValueError("a tagger shows its tags with learn.predict(text) (each word, its tag and probability) or "
                          "learn.predict_texts(texts); learn.dls.show_batch() shows the training sentences")
+
+    def get_preds(self, ds_idx:int=1, dl=None, with_input:bool=False, with_decoded:bool=False, with_loss:bool=False,
+                  act=None, reorder:bool=True, **kwargs)->tuple:
+        """fastai's `get_preds`, whose batches of sentences differ in length: each padded to the longest (the targets
+        with `IGNORE`, which marks what is not a word's tag), so the tag probabilities are (sentences, pieces, tags)"""
+        if dl is None: dl = self.dls[ds_idx].new(shuffle=False, drop_last=False)
+        with _TAG_LOCK:
+            res = list(super().get_preds(dl=dl, with_input=with_input, with_loss=with_loss, act=noop, reorder=False, **kwargs))
+        i = 1 if with_input else 0
+        pads = [dl.pad_idx]*i + [0., IGNORE] + [None]*with_loss
+        res = [_pad_rows(r, v) if v is not None else r for r, v in zip(res, pads)]
+        if reorder: # the loader reads the sentences longest first: back to their order
+            order = torch.tensor(list(dl.get_idxs())).argsort()
+            res = [r[order] if isinstance(r, torch.Tensor) else r for r in res]
+        if res[i] is not None: res[i] = ifnone(act, self.loss_func.activation)(res[i]) # None: with_preds=False (Interpretation's)
+        if with_decoded: res.insert(i + 2, None if res[i] is None else self.loss_func.decodes(res[i]))
+        return tuple(res)
 
     def export(self, fname='export.pkl', **kwargs):
         "fastai's pickle export, which a tagger's data cannot take: it saves as a directory with `export_learner`"
@@ -656,9 +710,10 @@ def fit_tagger(
     with quiet(learn, not show_progress):
         if learn.opt is None: learn.create_opt()
         if learn.opt.frozen_idx > 0: # an encoder from a language model: the head first
+            t = time.perf_counter()
             if minutes: learn.fit_one_cycle(1, head_lr, cbs=TimeBudget(minutes*0.1, max_epochs=1)) # an epoch at most
             else: learn.fit_one_cycle(1, head_lr)
-            minutes = minutes*0.9 if minutes else None
+            if minutes: minutes = max(minutes - (time.perf_counter() - t)/60, minutes*0.05) # the time the head took
         learn.unfreeze()
         lrs = slice(lr/2.6**4, lr)
         if minutes: learn.fit_one_cycle(10_000, lrs, cbs=TimeBudget(minutes)) # the budget sets the epochs and ends it
@@ -728,7 +783,11 @@ def tag_csv(
     gone = unreadable_rows(c.texts.index[keep], [s for s, _ in _unreadable(learn, c.texts[keep].tolist())], 'untagged')
     keep[gone] = False # as a blank row: empty columns
     items = [v if isinstance(v, list) else t for v, t in zip(c.df[c.col][keep], c.texts[keep])] # JSON lines: words as listed
-    res = learn._tag(_text_words(items), bs) # read and checked above
+    words = []
+    for r, it in zip(c.texts.index[keep], items): # a JSON line's list of words, checked: its error names its row
+        try: words += _text_words([it])
+        except ValueError as e: raise ValueError(f"{src}: {str(e).replace('text 0', f'row {r}', 1)}") from None
+    res = learn._tag(words, bs) # read and checked above
     col = lambda f: pd.Series([f(r) for r in res], index=c.texts.index[keep], dtype=object)
     df = c.df.assign(pred_words=col(lambda r: ' '.join(t.word for t in r)), pred_tags=col(lambda r: ' '.join(t.tag for t in r)),
                    pred_min_prob=col(lambda r: min(t.prob for t in r)))
