@@ -826,3 +826,10 @@ def test_lm_predict_checks_as_generate():
     with pytest.raises(ValueError, match='the text is 20,000 characters long; at most 10,000'): h.predict('a'*20_000)
     out = n.predict('K', n_words=8, category='Russian')
     assert out.startswith('K') and not out.endswith('\n')
+
+def test_empty_model_name(tmp_path):
+    "helper 36: `awd generate \"\"` said '.: not a complete portable model' (an empty path is the current directory)"
+    with pytest.raises(ValueError, match="no model named: give a model directory or file, or a shipped model's name"):
+        load_model('')
+    r = awd_here('generate', '', '-n', '1')
+    assert r.returncode == 2 and 'no model named' in r.stderr and 'Traceback' not in r.stderr

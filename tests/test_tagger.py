@@ -230,6 +230,8 @@ def test_conll_files(tmp_path):
     df = read_conll(tmp_path/'ner.conll.gz')
     assert df.columns.tolist() == ['words', 'tags', 'col3', 'col4']
     assert check_tagged(df, tags_col='col4') == ([['EU', 'rejects'], ['Peter', 'Blackburn']], [['B-ORG', 'O'], ['B-PER', 'I-PER']])
+    (tmp_path/'head.conll').write_text('word\tpos\nThe\tDT\ndog\tNN\n\nIt\tPRP\n') # a header line (helper 37)
+    assert read_conll(tmp_path/'head.conll').words.tolist() == ['The dog', 'It']
     (tmp_path/'sents.txt').write_text('The jury said it.\nIt rained.\n')
     r = awd_here('train-tagger', tmp_path/'sents.txt', '--no-pretrained', '--preset', 'tiny', '--out', tmp_path/'t')
     assert r.returncode == 2 and 'Traceback' not in r.stderr, r.stderr

@@ -540,6 +540,9 @@ def _resolve(path:str|Path)->Path:
     "`path` if it exists, else the shipped model of that name (`load_model('headlines')`), else a clear error"
     if not isinstance(path, (str, Path)):
         raise TypeError(f"path must be a model directory or file, or a shipped model's name, got {path!r}")
+    if isinstance(path, str) and not path.strip(): # Path('') is the current directory ("not a complete model")
+        raise ValueError(f"no model named: give a model directory or file, or a shipped model's name "
+                         f"({', '.join(shipped_models())})")
     p = Path(path).expanduser()
     if p.exists() and (not isinstance(path, str) or _may_be_model(p)): return p
     shipped = shipped_models() # (looked at only for a name: a folder of notes named 'headlines' does not hide it)

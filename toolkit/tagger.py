@@ -206,6 +206,9 @@ def _conllu(path:Path, first:str)->bool:
     f, sufs = first.split('\t'), [s.lower() for s in path.suffixes if s.lower() != '.gz']
     return sufs[-1:] == ['.conllu'] or len(f) == 10 and f[0].isdigit()
 
+_CONLL_HEADS = {'word', 'words', 'token', 'tokens', 'form', 'tag', 'tags', 'pos', 'upos', 'xpos', 'chunk', 'chunks',
+                'ner', 'label', 'labels', 'lemma'} # a first line of these names is a header, not a word
+
 def read_conll(
     path:str|Path, # a word a line, its tags in the columns after it, a blank line between sentences (optionally .gz)
 )->pd.DataFrame: # a sentence a row: `words`, `tags` and `col3`... (CoNLL-U: `xpos`), as strings separated by spaces
@@ -226,6 +229,7 @@ def read_conll(
             if len(f[1].split()) != 1: raise ValueError(f"{path}, line {n}: the word {f[1]!r} holds a space")
             sent.append((f[1], f[3], f[4])); continue
         f = line.split()
+        if width is None and not rows and not sent and {x.lower() for x in f} <= _CONLL_HEADS: continue # a header line
         if width is None:
             if len(f) < 2: raise ValueError(f"{path}, line {n} holds one field, {f[0][:40]!r}: a CoNLL file has a word and "
                                             "its tag on each line (and a blank line between sentences)")
