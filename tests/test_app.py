@@ -492,3 +492,6 @@ def test_app_page_habits():
     assert len(h.headlines('', 2, 0.8, 0.9, 30, 40, 0, None).splitlines()) == 2
     with pytest.raises(gr.Error, match=r"the prompt has 4 words, as many as Max words \(4\): 3 different texts need room"):
         h.headlines_settings('New study finds that', 3, 0.8, 0.9, 2, 4, 0, None)
+    with pytest.raises(gr.Error, match='the word must be a text, got int'): h.pick('Obama', 123, 'headlines') # unchecked by Gradio
+    names = Handlers({'names': load_model('names')})
+    assert len(names.names('de la Cruz', 3, 0.8, 5, 'Spanish')[0].splitlines()) == 3 # the Names tab has no Max words to raise

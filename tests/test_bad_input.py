@@ -715,6 +715,7 @@ def test_write_offers_punctuation_glued_to_the_last_word():
     assert text == 'The New Old Age Blog:'
     # helper 35: after 'Obama' the top choice was "'" alone, and nothing then went on with it (no 's): a dead end
     assert lm.next_words('Why you shouldn', k=1)[0].word == "'t" and "'s" in [x.word for x in lm.next_words('Obama', k=3)]
+    assert lm.next_words('in the U', k=1)[0].word == '.S' # 'U' read as U.S. is: 'U.s' otherwise (helper 38)
     text, _ = Handlers({'headlines': lm}).pick('Obama', "'s", 'headlines')
     assert text == "Obama's"
 
@@ -833,3 +834,12 @@ def test_empty_model_name(tmp_path):
         load_model('')
     r = awd_here('generate', '', '-n', '1')
     assert r.returncode == 2 and 'no model named' in r.stderr and 'Traceback' not in r.stderr
+
+@pytest.mark.parametrize('argv, msg', [
+    (['--max-words', '0'], '--max-words must be an integer from 1 to 5000, got 0'),
+    (['--min-words', '-1'], '--min-words must be an integer from 0 to 5000, got -1'),
+    (['--max-tokens', '1'], 'raise --max-tokens'), (['--bad-word', ''], '--bad-word must not be an empty or blank string'),
+    (['--stop', 'x'*300], '--stop: each at most 200 characters'), (['--bad-word', 'x'*300], '--bad-word: each at most 200')])
+def test_generate_messages_name_flags(argv, msg):
+    "helpers 36 and 38: these said max_words, min_words, raise max_tokens, bad_words and 'stop:' (the API's names)"
+    refused(['generate', 'headlines', '-n', '2', *argv], msg)

@@ -232,6 +232,9 @@ def test_conll_files(tmp_path):
     assert check_tagged(df, tags_col='col4') == ([['EU', 'rejects'], ['Peter', 'Blackburn']], [['B-ORG', 'O'], ['B-PER', 'I-PER']])
     (tmp_path/'head.conll').write_text('word\tpos\nThe\tDT\ndog\tNN\n\nIt\tPRP\n') # a header line (helper 37)
     assert read_conll(tmp_path/'head.conll').words.tolist() == ['The dog', 'It']
+    (tmp_path/'ud.txt').write_text('# sent_id = 1\n# text = I do.\n1\tI\tI\tPRON\tPRP\t_\t2\tnsubj\t_\t_\n'
+                                   '2\tdo\tdo\tAUX\tVBP\t_\t0\troot\t_\t_\n3\t.\t.\tPUNCT\t.\t_\t2\tpunct\t_\t_\n')
+    assert read_conll(tmp_path/'ud.txt').tags.tolist() == ['PRON AUX PUNCT'] # CoNLL-U by its lines, not only its name (helper 38)
     (tmp_path/'sents.txt').write_text('The jury said it.\nIt rained.\n')
     r = awd_here('train-tagger', tmp_path/'sents.txt', '--no-pretrained', '--preset', 'tiny', '--out', tmp_path/'t')
     assert r.returncode == 2 and 'Traceback' not in r.stderr, r.stderr
@@ -250,7 +253,8 @@ def test_words_of_pasted_text():
              'Did you go? No.': (['Did', 'you', 'go', '?', 'No', '.'], 'Did'),
              'See No. 5 today': (['See', 'No.', '5', 'today'], 'See'),
              'I went home.Then I slept.': (['I', 'went', 'home', '.', 'Then', 'I', 'slept', '.'], 'I'),
-             'U.S. and example.com': (['U.S.', 'and', 'example.com'], 'U.S.')}
+             'U.S. and example.com': (['U.S.', 'and', 'example.com'], 'U.S.'),
+             'www.Google.com \u200d ok': (['www.Google.com', 'ok'], 'ok')} # helper 38: a lone zero-width joiner
     for text, (words, form) in cases.items():
         ws = split_words(text)
         assert [w.text for w in ws] == words and all(text[w.start:w.end] == w.text for w in ws), (text, ws)
@@ -286,6 +290,8 @@ def test_tagger_lists_get_preds_and_threads(tagger, tmp_path):
     with pytest.raises(ValueError, match=r"w.jsonl: row 2 is a list of words with an empty word"):
         tag_csv(tagger, tmp_path/'w.jsonl', tmp_path/'w.tags.csv')
     assert not (tmp_path/'w.tags.csv').exists()
+    with pytest.raises(ValueError, match=r"not a DataFrame: pass a column, df\[col\]\.tolist\(\)"): # its column names were tagged
+        tagger.dls.test_dl(pd.DataFrame({'text': ['Anna sat']}))
     texts = ['Anna ran 7 cat home Rome', 'Rome 42', 'the cat sat on a mat in Rome today', 'Anna']
     p, y = tagger.get_preds(dl=tagger.dls.test_dl(texts, bs=2))
     assert p.shape[:2] == y.shape and p.shape[0] == len(texts)

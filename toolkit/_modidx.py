@@ -419,6 +419,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                             'toolkit.lm.KeepBest.before_fit': ('lm.html#keepbest.before_fit', 'toolkit/lm.py'),
                             'toolkit.lm.KeepBest.restore': ('lm.html#keepbest.restore', 'toolkit/lm.py'),
                             'toolkit.lm.ProgressCallback': ('lm.html#progresscallback', 'toolkit/lm.py'),
+                            'toolkit.lm.ProgressCallback.__reduce__': ('lm.html#progresscallback.__reduce__', 'toolkit/lm.py'),
                             'toolkit.lm.ProgressCallback._write_stats': ('lm.html#progresscallback._write_stats', 'toolkit/lm.py'),
                             'toolkit.lm.RowShard': ('lm.html#rowshard', 'toolkit/lm.py'),
                             'toolkit.lm.RowShard.before_batch': ('lm.html#rowshard.before_batch', 'toolkit/lm.py'),

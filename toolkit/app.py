@@ -395,9 +395,10 @@ class Handlers:
 
     def _name_args(self, start, n, temperature, seed, origin, novel)->dict:
         kw = {**_gen_args(start, n, temperature, seed=seed, what='starting letters', limit=MAX_NAME_START),
-              'max_words': 3, 'max_tokens': 30,
+              'max_tokens': 30,
               'novel': self._novel('names', novel)}
         del kw['top_p']
+        kw['max_words'] = max(3, len(kw['prompt'].split()) + 1) # a name of three words, or one more than 'de la Cruz'
         kw['distinct'] = True # ten names, ten different ones
         cats = self.models['names'].awd.categories
         if cats:
@@ -448,6 +449,7 @@ class Handlers:
     def pick(self, text='', word=None, model=None)->tuple[str, dict]:
         "The text with the clicked word added, and the choices after it"
         if not word: return gr.skip(), gr.skip()
+        if not isinstance(word, str): raise ValueError(f"the word must be a text, got {type(word).__name__}") # unchecked by Gradio
         text = _text(text, 'text', MAX_APP_PROMPT).strip()
         text = f'{text}{"" if not word[0].isalnum() else " "}{word}' if text else word # ':' is glued to the word before
         return text, self.suggest(text, model)

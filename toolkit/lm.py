@@ -412,6 +412,7 @@ class ProgressCallback(fastai.callback.progress.ProgressCallback):
         if widths is None: return super()._write_stats(log)
         if len(log) < len(widths): return # an epoch skipped on resume: no losses
         self.mbar.write([_fit_col(v, len(n)) if isinstance(v, float) else str(v) for v, n in zip(log, widths)], table=True)
+    def __reduce__(self): return (fastai.callback.progress.ProgressCallback, ()) # a pickled learner (`learn.export`) needs no toolkit
 
 fastai.learner.defaults.callbacks = [ProgressCallback if c is fastai.callback.progress.ProgressCallback else c
                                      for c in fastai.learner.defaults.callbacks]

@@ -59,9 +59,9 @@ WORD_RE = re.compile(rf"""
   | Nos?\.(?=\s*\d)                        # No. 5 (a sentence's last No. is a word and a full stop)
   | [$£€]?\d+(?:[.,:/]\d+)*(?:%|'?s\b|(?:st|nd|rd|th|d)\b)?(?:-{_W}(?:[.,:/]\d+)*)*  # 1,000 3.5 10:30 $45 1920's 19th 10-year
   | ['’]\d\ds?\b                             # a year or decade cut short: '61, '60s
-  | {_W}(?:(?:[-‐‑'’&]|\.(?![A-Z][a-z])){_W})*(?:'(?!\w))?  # inner hyphens, apostrophes (don't, o'clock); boys'; not home.Then
+  | {_W}(?:(?:[-‐‑'’&]|\.(?![A-Z][a-z]+(?![.\w]))){_W})*(?:'(?!\w))?  # inner hyphens, apostrophes (don't); boys'; not home.Then
   | [\U0001f1e6-\U0001f1ff]{{2}}             # a flag: two regional letters
-  | [^\s{_INVISIBLE}]{_MARK}*(?:\u200d\S{_MARK}*)*  # any other character on its own, with its marks (an emoji sequence whole)
+  | [^\s{_INVISIBLE}\u200d]{_MARK}*(?:\u200d\S{_MARK}*)*  # any other character on its own, with its marks (an emoji sequence whole)
 """, re.X)
 
 QUOTES = ('brown', 'plain') # how a tagger's training words write quotes: Brown's `` and '', or as typed
@@ -220,6 +220,7 @@ def read_conll(
         if sent: rows.append([' '.join(c) for c in zip(*sent)]); sent.clear()
     for n, line in enumerate(lines(read_utf8(path)), 1):
         if not line.strip() or line.split()[0] == '-DOCSTART-': end(); continue # CoNLL-2003 starts each document so
+        if re.match(r'#\s*[\w.-]+\s*=', line): continue # '# sent_id = 1', '# text = ...': CoNLL-U's comments, anywhere
         if conllu is None: conllu = _conllu(path, line)
         if conllu:
             if line.startswith('#'): continue # sentence ids and texts
@@ -320,6 +321,10 @@ def _text_words(texts:list)->list[list[Word]]:
     "The words of each text (split as the Brown corpus splits them) or list of words, with a clear error for anything else"
     if isinstance(texts, str): # its characters would be tagged as texts, one each
         raise ValueError("texts must be a list of texts (for one text: learn.predict(text))")
+    if isinstance(texts, pd.DataFrame): # its column names would be tagged
+        raise ValueError("texts must be a list of texts (or lists of words), not a DataFrame: pass a column, "
+                         "df[col].tolist()")
+    if isinstance(texts, pd.Series): texts = texts.tolist()
     words = []
     for i, t in enumerate(texts):
         if isinstance(t, str):
