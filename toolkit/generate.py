@@ -1109,9 +1109,10 @@ def next_words(
     while at and pieces[at-1].lstrip('▁') in ('xxmaj', 'xxup'): at -= 1
     last, gl = pieces[at:], set(glued.nonzero().flatten().tolist())
     if len(last) == 2 and last[0] == '▁xxmaj' and len(last[1].lstrip('▁')) == 1: last = ['▁xxup', last[1]] # 'U' + '.S'
+    base = detokenize(last) if last else ''
     def spell(ps:list[int])->str:
         "A next word's text: glued to the last word, as the two read together (xxup's capitals go on: 'U' '.S')"
-        if ps[0] in gl and last and (full := detokenize(last + [info.vocab[i] for i in ps])).startswith(base := detokenize(last)):
+        if ps[0] in gl and last and (full := detokenize(last + [info.vocab[i] for i in ps])).startswith(base):
             return full[len(base):].strip()
         return _clean([info.vocab[i] for i in ps]).strip()
     with eval_mode(model):

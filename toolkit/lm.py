@@ -503,7 +503,7 @@ class TimeBudget(Callback):
         if it == self.skip: self.t0 = time.perf_counter() # the first batches are slow: time from here
         if self.total is None and it > self.skip: # planned after `measure` batches, or a tenth of the budget if sooner
             spent = time.perf_counter() - self.t0 # (slow batches: 20 of them overran a half-minute budget 4 times)
-            if it == self.skip + self.measure or spent > 6*self.minutes:
+            if it == self.skip + self.measure or spent > 0.1*self.minutes*60:
                 per = spent/(it - self.skip)
                 self.plan(per*(1 + 0.35*len(self.dls.valid)/max(1, self.n_train))) # validation: forward passes
         if self.total is not None and it >= self.total: raise CancelFitException()

@@ -178,19 +178,16 @@ def check_training_sentences(
     tags_col:str='tags', # column of tags
 ):
     "`check_tagged`, and an error when every sentence is one word (a file of a word a line read as a table) or every word has one tag"
-    words, tags = check_tagged(df, words_col, tags_col)
-    _one_word_rows(words, words_col, tags_col)
-    _one_tag(tags, tags_col)
+    _trainable(*check_tagged(df, words_col, tags_col), words_col, tags_col)
 
-def _one_tag(tags:list, tags_col:str):
-    if len(set(t for ts in tags for t in ts)) == 1:
-        raise ValueError(f"every word has the tag {tags[0][0]!r} (column {tags_col!r}): a tagger needs two tags or more")
-
-def _one_word_rows(words:list, words_col:str, tags_col:str):
+def _trainable(words:list, tags:list, words_col:str, tags_col:str):
+    "Checked sentences a tagger can learn from: not every one a word (a file of a word a line), nor one tag for all"
     if len(words) > 1 and all(len(w) == 1 for w in words):
         raise ValueError(f"every sentence is one word: a tagger reads a sentence a row, its words in column {words_col!r} "
                          f"and their tags in {tags_col!r}, separated by spaces (a file of a word and its tags a line, CoNLL's, "
                          "is read by `read_conll`, and by `awd train-tagger` when named .conll or .txt)")
+    if len(set(t for ts in tags for t in ts)) == 1:
+        raise ValueError(f"every word has the tag {tags[0][0]!r} (column {tags_col!r}): a tagger needs two tags or more")
 
 # %% ../nbs/06b_tagger.ipynb #t013c
 CONLL_SUFFIXES = ('.conll', '.conllu', '.conllx', '.iob', '.bio') # read as CoNLL files (a .txt file too, by a tagger's trainer)
@@ -317,8 +314,9 @@ def _tagger_text(lm, tokenizer, vocab_sz, vocab, words)->tuple[SPTokenizer, list
     if vocab is None: vocab = [tok.tok.IdToPiece(i) for i in range(tok.tok.GetPieceSize())]
     return tok, list(vocab)
 
-def _text_words(texts:list)->list[list[Word]]:
-    "The words of each text (split as the Brown corpus splits them) or list of words, with a clear error for anything else"
+def _text_words(texts:list, names:list|None=None)->list[list[Word]]:
+    """The words of each text (split as the Brown corpus splits them) or list of words, with a clear error for anything
+    else, naming the text as `names` do (a file's rows), else 'text i'"""
     if isinstance(texts, str): # its characters would be tagged as texts, one each
         raise ValueError("texts must be a list of texts (for one text: learn.predict(text))")
     if isinstance(texts, pd.DataFrame): # its column names would be tagged
@@ -327,17 +325,18 @@ def _text_words(texts:list)->list[list[Word]]:
     if isinstance(texts, pd.Series): texts = texts.tolist()
     words = []
     for i, t in enumerate(texts):
+        i = names[i] if names is not None else f'text {i}'
         if isinstance(t, str):
-            check_text(t, f'text {i}')
+            check_text(t, i)
             ws = split_words(t)
         elif isinstance(t, (list, tuple)) and all(isinstance(w, str) and w.strip() for w in t):
             if any(len(w.split()) > 1 for w in t): # as training refuses them: a copy's words, joined by spaces, would not line up
-                raise ValueError(f"text {i}: the word {next(w for w in t if len(w.split()) > 1)!r} holds a space; a list "
+                raise ValueError(f"{i}: the word {next(w for w in t if len(w.split()) > 1)!r} holds a space; a list "
                                  "gives a word an item")
             ws = [Word(w.strip(), None, None, w.strip()) for w in t]
-        elif isinstance(t, (list, tuple)): raise ValueError(f"text {i} is a list of words with an empty word or one that is not a string")
-        else: raise ValueError(f"text {i} must be a text or a list of words, got {type(t).__name__}")
-        if not ws: raise ValueError(f"text {i} is empty: enter a sentence to tag")
+        elif isinstance(t, (list, tuple)): raise ValueError(f"{i} is a list of words with an empty word or one that is not a string")
+        else: raise ValueError(f"{i} must be a text or a list of words, got {type(t).__name__}")
+        if not ws: raise ValueError(f"{i} is empty: enter a sentence to tag")
         words.append(ws)
     return words
 
@@ -381,7 +380,7 @@ def tagger_dls(
     "Tagger `DataLoaders` over the sentences of `df`: piece ids, and each word's tag at its last (or first) piece"
     check_arg('label_at', label_at, label_at in LABEL_AT, f"one of {', '.join(map(repr, LABEL_AT))}")
     words, tg = check_tagged(df, words_col, tags_col)
-    if sentences: _one_word_rows(words, words_col, tags_col); _one_tag(tg, tags_col)
+    if sentences: _trainable(words, tg, words_col, tags_col)
     check_arg('bs', bs, is_int(bs) and bs >= 1, 'an integer >= 1')
     tok, vocab = _tagger_text(lm, tokenizer, vocab_sz, vocab, words)
     if 'is_valid' in df.columns: valid = split_mask(df['is_valid'])
@@ -792,10 +791,8 @@ def tag_csv(
     gone = unreadable_rows(c.texts.index[keep], [s for s, _ in _unreadable(learn, c.texts[keep].tolist())], 'untagged')
     keep[gone] = False # as a blank row: empty columns
     items = [v if isinstance(v, list) else t for v, t in zip(c.df[c.col][keep], c.texts[keep])] # JSON lines: words as listed
-    words = []
-    for r, it in zip(c.texts.index[keep], items): # a JSON line's list of words, checked: its error names its row
-        try: words += _text_words([it])
-        except ValueError as e: raise ValueError(f"{src}: {str(e).replace('text 0', f'row {r}', 1)}") from None
+    try: words = _text_words(items, [f'row {r}' for r in c.texts.index[keep]]) # a JSON line's list of words: checked here
+    except ValueError as e: raise ValueError(f"{src}: {e}") from None
     res = learn._tag(words, bs) # read and checked above
     col = lambda f: pd.Series([f(r) for r in res], index=c.texts.index[keep], dtype=object)
     df = c.df.assign(pred_words=col(lambda r: ' '.join(t.word for t in r)), pred_tags=col(lambda r: ' '.join(t.tag for t in r)),
