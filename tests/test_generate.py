@@ -113,6 +113,32 @@ def test_prompt_ending_with_space(tiny_lm):
     res = tiny_lm.generate('The ', n=20, seed=0)
     assert all(s.startswith('The ') and len(s) > 4 and not s[4].isspace() for s in res), res
 
+def test_prompt_ending_inside_a_word_is_healed():
+    """'How to ma' ended in the piece '▁ma' and the model glued pieces onto it (mam, masper, mabiiseria: no 'make' in 5
+    samples): the last word is left out of what the model reads and the first pieces spell it again (token healing)"""
+    lm = load_model('headlines')
+    res = lm.generate('How to ma', n=20, seed=0, temperature=0.8, max_words=6)
+    assert all(t.startswith('How to ma') for t in res), res
+    assert sum(t.split()[2] == 'make' for t in res) >= 12, res
+    # 'New stud' is cut '▁', 'st', 'ud': 'studio' every time before, 'study' now
+    assert sum(t.split()[1] == 'study' for t in lm.generate('New stud', n=10, seed=0, max_words=4)) >= 6
+    # max_tokens counts the pieces after the word; a stop string is looked for after the prompt as typed
+    one, = lm.generate('New stud', greedy=True, max_tokens=1, return_logprobs=True)
+    assert one.text.split()[:2] == ['New', 'study'] and len(one.text.split()) == 3 and not one.ended, one
+    assert all(t.startswith('New stud') and len(t) > 9 for t in lm.generate('New stud', n=5, seed=0, stop='ud'))
+    # in a batch with other requests, each request gets what it gets alone
+    from toolkit.generate import generate_many
+    reqs = [dict(prompt='How to ma', n=3, seed=0), dict(prompt='New study ', n=2, seed=1), dict(prompt='Obama', n=2, seed=2)]
+    assert generate_many(lm, reqs) == [lm.generate(**kw) for kw in reqs]
+
+def test_prompts_read_as_typed():
+    "A prompt that ends with a space or punctuation is not healed, nor a character model's (its pieces are letters)"
+    from toolkit.generate import _heal_split, prompt_pieces
+    lm, names = load_model('headlines'), load_model('names')
+    for p in ('How to ', 'Flu:', 'Is it?'): assert _heal_split(lm, p, prompt_pieces(lm, p)) == (prompt_pieces(lm, p), None)
+    assert _heal_split(lm, 'How to ma', prompt_pieces(lm, 'How to ma'))[1] == '▁ma'
+    assert _heal_split(names, 'Mc', prompt_pieces(names, 'Mc', 'Irish'))[1] is None
+
 def test_empty_prompt(tiny_lm):
     "An empty prompt gives clean, non-empty texts with no leading space"
     res = tiny_lm.generate('', n=5, seed=0, min_words=1)

@@ -49,6 +49,16 @@ class VocabInfo:
         self.end_id = self.o2i.get('▁xxbos', self.o2i.get('xxbos'))
         self.known = set(self.vocab) - {'xxunk'} # the pieces it reads (`unknown_pieces`)
 
+    def spelling(self, rest:str, device)->torch.Tensor:
+        "The pieces that go on spelling `rest` (the rest of a healed prompt's last word): it starts with them, or they with it"
+        cache = self.__dict__.setdefault('_spell', {}) # a word's few spellings, asked at every step until it is spelled
+        if (key := (rest, str(device))) not in cache:
+            if len(cache) > 4096: cache.clear()
+            never = self.never.tolist()
+            cache[key] = torch.tensor([not nv and bool(t) and (t.startswith(rest) or rest.startswith(t))
+                                       for t,nv in zip(self.vocab, never)], device=device)
+        return cache[key]
+
     def ids(self, pieces:list[str])->list[int]:
         "Numericalise `pieces` (unknown ones to `xxunk`)"
         return [self.o2i.get(p, 0) for p in pieces]
@@ -195,6 +205,7 @@ class GenRequest:
         bans:list[int]|None=None, # piece ids never produced
         max_draws:int=50, # a row thrown away this many times fails (`results[i]` is None), and so does the request
                           # once this many of its samples in a row were thrown away (no row can hope for better)
+        heal:str|None=None, # the prompt's last word, its pieces left out of `prompt_ids`: each row's first pieces spell it
     ):
         store_attr()
         self.results, self.n_done, self.cancelled = [None]*n, 0, False
@@ -324,6 +335,7 @@ class RunningBatch:
         self.want, self.temp = bool(R['want'].any()), None if bool((R['temp'] == 1).all()) else R['temp'][:, None]
         self.watched = bool(R['watch'].any())
         self.one = len(self.groups) == 1
+        self.healing = any(r.heal for r,_ in self.groups)
 
     def _keep(self, keep:torch.Tensor, logits:bool=True):
         "Keep only the rows at `keep` (and their logits, unless the step is about to replace them)"
@@ -397,6 +409,25 @@ class RunningBatch:
             logits[at] = torch.where(self.end, both[:, None] - math.log(int(self.end.sum())), logits[at])
         return logits.masked_fill(self.table[code], -math.inf)
 
+    def _heal(self, lg:torch.Tensor)->torch.Tensor:
+        """`lg` where the rows of requests that heal their prompt's last word have not spelled it out yet: only the
+        pieces that go on spelling it (a row whose rules leave none of them is left as it is)"""
+        L, o, rows, masks = self.rows['length'], 0, [], []
+        for r, c in self.groups:
+            if r.heal:
+                for j, n in enumerate(L[o:o+c].tolist(), o):
+                    if n > len(r.heal): continue # each piece spells a character at least
+                    done = ''.join(r.vocab[t] for t in self.hist[j, :n].tolist()) if n else ''
+                    if len(done) < len(r.heal): rows.append(j); masks.append(self.info.spelling(r.heal[len(done):], self.dev))
+                    # `max_tokens` counts the pieces after the word (a row drawn again spells it again)
+                    self.rows['max_tokens'][j] = r.asked_tokens + (len(r.heal) if len(done) < len(r.heal) else n)
+            o += c
+        if rows:
+            m = torch.stack(masks) & (lg[rows] > -math.inf)
+            m[~m.any(-1)] = True # (never seen: the word's own pieces are always there)
+            lg[rows] = lg[rows].masked_fill(~m, -math.inf)
+        return lg
+
     def step(self)->list[tuple]:
         "One new piece for every row; the rows that finished, as (request, row, ids, logprob)"
         if not len(self.rows['req']): # only rows about to join: their prompts' last pieces first
@@ -407,6 +438,7 @@ class RunningBatch:
         at = None if self.capped is None else (code & 16) > 0 # rows at their max_words
         lg = logits.masked_fill(self.table[code], -math.inf) if at is None else self._end_at_cap(logits, code, at)
         if self.ban is not None: lg = lg.masked_fill(self.ban, -math.inf)
+        if self.healing: lg = self._heal(lg)
         if self.seen is not None:
             pen = R['penalty'][:, None]
             lg = torch.where(self.seen, torch.where(lg > 0, lg/pen, lg*pen), lg)
@@ -774,20 +806,36 @@ def gen_request(
     check_chars(learn, prompt)
     _need_category(learn, category)
     pieces = _case_of_prefix(learn, prompt, category, prompt_pieces(learn, prompt, category))
+    base, heal = _heal_split(learn, prompt, pieces)
     stops, bad = _check_stops(stop), _check_bad_words(bad_words, prompt)
     fp = getattr(learn.awd, 'fingerprint', None) if novel else None
     if novel and fp is None:
         raise ValueError("this model was saved without a fingerprint of its training texts, so novel=True cannot tell "
                          "a copy from a new text: train it again with this version of awd-toolkit, or leave novel off")
     if fp is not None: _check_novel_prompt(fp, prompt, max_words)
-    r = GenRequest(info.ids(pieces), int(n), int(max_tokens), float(temperature), top_k, top_p, min_p, greedy,
-                   min_words, max_words, stop_at_eos, no_unk, repetition_penalty, _generator(learn.model, seed),
+    r = GenRequest(info.ids(base), int(n), int(max_tokens) + len(heal or ''), float(temperature), top_k, top_p,
+                   min_p, greedy, min_words, max_words, stop_at_eos, no_unk, repetition_penalty, _generator(learn.model, seed),
                    bool(prompt) and prompt[-1].isspace(), get_start_state(learn), on_row, return_logprobs,
-                   bans=_bad_pieces(info, bad) or None)
-    r.pieces, r.return_logprobs, r.vocab, r.stops = pieces, return_logprobs, info.vocab, stops
+                   bans=_bad_pieces(info, bad) or None, heal=heal) # the healed word's pieces are not counted in max_tokens
+                   # (`RunningBatch._heal` sets a row's limit once it has spelled the word, in a piece a character at most)
+    r.pieces, r.return_logprobs, r.vocab, r.stops = base, return_logprobs, info.vocab, stops
+    r.prompt, r.asked_tokens = _clean(pieces), int(max_tokens) # the prompt as samples start with it; max_tokens as asked
     if stops or bad or fp is not None or distinct:
         r.watch, r.every_step = _Watch(r, stops, bad, fp, distinct), bool(stops or bad)
     return r
+
+def _heal_split(learn, prompt:str, pieces:list[str])->tuple[list[str], str|None]:
+    """A subword prompt that may end inside a word ('How to ma'): its pieces without the last word's, and that word's
+    spelling ('▁ma'), which every sample's first pieces spell out again (token healing: 'How to make', where the pieces
+    as typed gave 'How to mam', a piece glued onto '▁ma'); else `pieces` and None"""
+    if not prompt[-1:].isalnum() or getattr(get_tokenizer(learn), 'model_type', None) == 'char': return pieces, None
+    info = vocab_info(learn)
+    k = len(pieces) - 1
+    while k > 0 and not info.word_start[info.o2i.get(pieces[k], 0)]: k -= 1
+    tail = pieces[k:]
+    if k < 1 or not info.word_start[info.o2i.get(pieces[k], 0)] or any(p not in info.known or p.lstrip('▁').startswith('xx')
+                                                                       for p in tail): return pieces, None
+    return pieces[:k], ''.join(tail)
 
 def _copied_run(fp, text:str, max_words:int|None)->tuple[int, int]:
     "The longest run of a training text's words in `text`, and the most a sample of at most `max_words` words may copy"
@@ -853,7 +901,7 @@ class _Watch:
     def __init__(self, r:GenRequest, stops:list[str], bad:set[str], fp, distinct:bool=False):
         self.r, self.stops, self.bad, self.fp = r, stops, bad, fp
         self.seen = set() if distinct else None # the finished rows' texts, spaces and case aside
-        prompt = _clean(r.pieces)
+        prompt = r.prompt
         self.start = self.word = len(prompt)
         while self.word and prompt[self.word - 1].isalnum(): self.word -= 1 # the prompt's last word may go on
 
@@ -884,7 +932,7 @@ def _fail_message(r:GenRequest)->str:
     hints = ['raise the temperature' + ''.join(f' or {k}' for k in ('top_k', 'top_p') if getattr(r, k))]
     if getattr(w, 'bad', None): hints.append('drop a bad word')
     if getattr(w, 'fp', None) is not None:
-        run, most = _copied_run(w.fp, _clean(r.pieces), r.max_words) # the prompt, whole (unless its last word goes on)
+        run, most = _copied_run(w.fp, r.prompt, r.max_words) # the prompt, whole (unless its last word goes on)
         if run > most:
             hints.append(f'shorten the prompt (it copies a run of {run} words itself)')
         hints.append('turn novel off')
@@ -898,18 +946,26 @@ def row_output(r:GenRequest, i:int)->str|Sample:
     ids, lp = r.results[i]
     if ids is None: raise ValueError(_fail_message(r))
     text = _clean(r.pieces + [r.vocab[t] for t in ids])
-    cut = _cut_stop(text, len(_clean(r.pieces)), r.stops, _min_words(r)) if getattr(r, 'stops', None) else None
+    cut = _cut_stop(text, len(r.prompt), r.stops, _min_words(r)) if getattr(r, 'stops', None) else None
     if cut is not None: text = text[:cut].rstrip() # the stop string is not kept
-    if cut is None and r.max_tokens and len(ids) >= r.max_tokens: _check_cut_short(r, text)
+    full = len(ids) - _healed(r, ids) >= r.asked_tokens # cut at max_tokens
+    if cut is None and r.asked_tokens and full: _check_cut_short(r, text)
     # the end piece was drawn (and scored) unless the row was cut at max_tokens or at a stop string
-    return Sample(text, lp, len(ids), r.redraws[i], cut is None and len(ids) < r.max_tokens) if r.return_logprobs else text
+    return Sample(text, lp, len(ids), r.redraws[i], cut is None and not full) if r.return_logprobs else text
+
+def _healed(r:GenRequest, ids:list[int])->int:
+    "How many of a row's pieces spell its prompt's healed last word (0 without one)"
+    if not r.heal: return 0
+    n, k = 0, 0
+    while n < len(r.heal) and k < len(ids): n, k = n + len(r.vocab[ids[k]]), k + 1
+    return k
 
 def _check_cut_short(r:GenRequest, text:str):
     "A sample `max_tokens` cut before its first word, or short of `min_words`: an error, not a text that is not one"
     if not text.strip(): # (with a prompt, the prompt alone: as fastai's `predict` may give)
-        raise ValueError(f"max_tokens ({r.max_tokens}) ran out before a sample's first word: raise max_tokens")
+        raise ValueError(f"max_tokens ({r.asked_tokens}) ran out before a sample's first word: raise max_tokens")
     if r.stop_at_eos and len(text.split()) < r.min_words:
-        raise ValueError(f"a sample reached max_tokens ({r.max_tokens}) with {len(text.split())} of its min_words "
+        raise ValueError(f"a sample reached max_tokens ({r.asked_tokens}) with {len(text.split())} of its min_words "
                          f"({r.min_words}) words: raise max_tokens or lower min_words")
 
 
@@ -917,7 +973,7 @@ def _check_cut_short(r:GenRequest, text:str):
 @patch
 def generate(
     self:LMLearner,
-    prompt:str='', # the text every sample starts with (may be empty)
+    prompt:str='', # the text every sample starts with (may be empty; an unfinished last word is finished: 'How to ma')
     n:int=1, # how many samples
     temperature:float=1.0, # < 1: safer, > 1: more surprising
     top_k:int|None=None, # keep only the k most likely pieces at each step
