@@ -79,7 +79,9 @@ def test_defaults_from_recipes(monkeypatch):
     assert f"(default: {CLASSIFIER_RECIPE['scratch_lr']:g} from scratch, else {CLASSIFIER_RECIPE['lr']:g})" in h
     assert parse('train-classifier', 'reviews').members == CLASSIFIER_RECIPE['members']
     names = ', '.join(f"{r['epochs']} for {k}" for k,r in NAMES_RECIPE.items())
-    assert f"names: {names})" in help_of('train')
+    assert f"names: {names}, or as many as a smaller file needs)" in help_of('train')
+    from toolkit.recipes import FIT_STEPS, SCRATCH_STEPS
+    assert f"about {FIT_STEPS} steps from the pretrained model" in help_of('train') and f"{SCRATCH_STEPS} steps from scratch" in help_of('train')
     assert f"names: {NAMES_LR:g})" in help_of('train') and f"train fresh defaults ({', '.join(APP_MODELS)})" in help_of('serve')
     a = parse('train', 'headlines') # the defaults the CLI shares with the API are the API's
     assert (a.preset, a.seed, a.valid_pct) == tuple(inspect.signature(train_lm).parameters[k].default

@@ -86,6 +86,24 @@ def test_train_lm_epochs():
     with pytest.raises(ValueError, match='epochs must be an integer from 1 to 10,000, got 0'):
         train_lm(pd.DataFrame({'text': ['a', 'b']}), preset='tiny', epochs=0)
 
+def test_from_scratch_small_data_gets_more_steps(texts, monkeypatch):
+    """A run from zero on a small file was sized like one from the pretrained model (about 60 steps) and wrote noise
+    (bench/small_data.py): it gets about `SCRATCH_STEPS` steps, the epoch of lowest validation loss kept"""
+    import toolkit.lm as tlm
+    from toolkit.recipes import SCRATCH_STEPS, FIT_STEPS
+    kept, restore = [], tlm.KeepBest.restore
+    def spy(self, learn, always=False):
+        kept.append(self.best_epoch); return restore(self, learn, always)
+    monkeypatch.setattr(tlm.KeepBest, 'restore', spy)
+    kw = dict(preset='tiny', pretrained=False, vocab_sz=200, show_progress=False, seed=0)
+    sized = train_lm(texts, epochs=None, **kw)
+    nb = len(sized.dls.train)
+    assert sized.n_epoch == tlm.fit_epochs(nb, pretrained=False) and sized.n_epoch*nb >= SCRATCH_STEPS > 2*FIT_STEPS
+    assert len(kept) == 1 and 1 <= kept[0] <= sized.n_epoch # the best epoch was looked for
+    as_before = train_lm(texts, epochs=tlm.fit_epochs(nb), **kw) # the old sizing: about 60 steps
+    assert len(kept) == 1 # epochs asked for: the last epoch is the model
+    assert sized.validate()[0] < 0.95*as_before.validate()[0]
+
 def test_presets():
     "Every preset is an AWD-LSTM config plus the data and training defaults; get_preset returns it"
     for name, p in PRESETS.items():

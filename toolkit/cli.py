@@ -12,7 +12,7 @@ import pandas as pd
 from .data import CORPORA, load_texts, corpus_name, load_corpus, read_table, check_out, copy_name, format_of
 from .core import check_arg, is_int, serve_address, MAX_N, MAX_TOKENS
 from .recipes import PRESETS, PRETRAINED_PRESET, NAMES_RECIPE, NAMES_LR, CLASSIFIER_RECIPE, ORIGIN_RECIPE
-from .recipes import FIT_BATCHES, FIT_STEPS, FIT_MAX_EPOCHS
+from .recipes import FIT_BATCHES, FIT_STEPS, FIT_MAX_EPOCHS, SCRATCH_STEPS, SCRATCH_MAX_EPOCHS
 from .recipes import DEFAULT_MODELS, APP_MODELS, TAGGER_RECIPE
 from . import __version__
 # The modules that train and load models (torch, fastai: ~4 s) are imported by the commands that need them, so that
@@ -509,8 +509,10 @@ def _add_train(sub, ps:dict):
     t = _command(sub, 'train', cmd_train, 'train a language model', [ps['train'], ps['preset'], ps['device']])
     names = ', '.join(f"{r['epochs']} for {k}" for k,r in NAMES_RECIPE.items())
     t.add_argument('--epochs', type=int, help=f"passes over the training texts (default: sized to the data: about "
-                   f"{FIT_STEPS} steps, at most {FIT_MAX_EPOCHS} epochs, 1 on a large corpus, with a smaller batch than "
-                   f"the preset's when an epoch would have fewer than {FIT_BATCHES}; names: {names})")
+                   f"{FIT_STEPS} steps from the pretrained model, at most {FIT_MAX_EPOCHS} epochs, and {SCRATCH_STEPS} "
+                   f"steps from scratch, at most {SCRATCH_MAX_EPOCHS}; 1 on a large corpus; the best epoch kept; with a "
+                   f"smaller batch than the preset's when an epoch would have fewer than {FIT_BATCHES}; names: {names}, "
+                   "or as many as a smaller file needs)")
     t.add_argument('--minutes', type=float, help='train for this long instead of --epochs: the one-cycle schedule is '
                    'fitted to the time (Ctrl-C ends it early, keeping the best finished epoch; a run of the same '
                    '--seed goes as far as the machine allows, so two runs differ)')

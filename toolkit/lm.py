@@ -28,7 +28,8 @@ from .data import split_df, split_mask, check_valid_pct
 from .tokenize import SPTokenizer, make_tokenizer, text_tokenizer, MIN_VOCAB_SZ
 from .core import ModelInfo, DataInfo, model_info, atomic_dir, check_arg, is_int, is_num, check_seed, MAX_EPOCHS
 from .core import load_error, check_minutes
-from .recipes import get_preset, PRETRAINED, PRETRAINED_PRESET, FIT_BATCHES, FIT_STEPS, FIT_MAX_EPOCHS
+from .recipes import get_preset, PRETRAINED, PRETRAINED_PRESET, FIT_BATCHES, FIT_STEPS, FIT_MAX_EPOCHS, \
+                            SCRATCH_STEPS, SCRATCH_MAX_EPOCHS
 from .novelty import Fingerprint
 
 # %% auto #0
@@ -42,9 +43,11 @@ __all__ = ['PRETRAINED_FILES', 'REBUILD', 'UNKNOWN_MAX', 'fit_epochs', 'lm_min_t
 # %% ../nbs/04_lm.ipynb #c022b
 def fit_epochs(
     n_batches:int, # batches in an epoch
+    pretrained:bool=True, # the run starts from the pretrained model; False: from zero, which has more to learn
 )->int:
-    "Epochs of `train_lm(epochs=None)`: enough for `FIT_STEPS` steps, at most `FIT_MAX_EPOCHS` (one on a large corpus)"
-    return min(FIT_MAX_EPOCHS, max(1, math.ceil(FIT_STEPS/max(1, n_batches))))
+    "Epochs of `train_lm(epochs=None)`: enough for `FIT_STEPS` steps (`SCRATCH_STEPS` from zero), at most `FIT_MAX_EPOCHS` (`SCRATCH_MAX_EPOCHS`); one on a large corpus"
+    steps, most = (FIT_STEPS, FIT_MAX_EPOCHS) if pretrained else (SCRATCH_STEPS, SCRATCH_MAX_EPOCHS)
+    return min(most, max(1, math.ceil(steps/max(1, n_batches))))
 
 def lm_min_tokens(bs:int, seq_len:int)->tuple[int, int]:
     "Tokens a language model's training and validation texts need at least: a `bs` x `seq_len` batch, a token a row"
@@ -674,7 +677,7 @@ def train_lm(
     df:pd.DataFrame, # the texts
     text_col:str='text', # column of texts
     preset:str='small', # a key of `PRESETS`
-    epochs:int|None=1, # passes over the training texts; None: sized to the data (`fit_epochs`: about 60 steps, at most 10)
+    epochs:int|None=1, # passes over the training texts; None: sized to the data (`fit_epochs`: about 60 steps, 500 from zero)
     lr:float|None=None, # peak learning rate of the one-cycle schedule; default: the preset's
     tokenizer:str|SPTokenizer='subword', # 'subword', 'char' or a tokenizer
     vocab_sz:int|None=None, # subword vocabulary size; default: the preset's (a pretrained run has the model's)
@@ -694,6 +697,7 @@ def train_lm(
     backwards:bool=False, # model the texts from end to start (for a classifier's forward + backward ensemble)
     pretrained:bool|None=None, # start from the shipped English model; None: when it applies (see `use_pretrained`)
     category_col:str|None=None, # condition the model on this column: `generate(category=...)` writes in its style
+    keep_best:bool|None=None, # end with the epoch of lowest validation loss; None: when `epochs` is sized (None)
 )->LMLearner:
     "Train an AWD-LSTM language model on `df[text_col]` with the preset's recipe (from the pretrained model if it can)"
     if category_col is not None: df, text_col = category_frame(df, text_col, category_col), 'text'
@@ -708,8 +712,8 @@ def train_lm(
                  vocab_sz=None if pre else ifnone(vocab_sz, get_preset(preset)['vocab_sz']), bs=rows,
                  seq_len=meta['seq_len'], valid_pct=valid_pct, seed=seed, vocab=ck['vocab'] if ck else None,
                  backwards=backwards, fit_bs=bs is None and not distributed)
-    n_epochs = ifnone(epochs, fit_epochs(len(dls.train)))
-    if show_progress and is_rank0() and ((epochs is None and minutes is None) or dls.bs < rows): # said: it was sized
+    n_epochs, keep_best = ifnone(epochs, fit_epochs(len(dls.train), pretrained=bool(pre))), ifnone(keep_best, epochs is None)
+    if show_progress and is_rank0() and ((keep_best and minutes is None) or dls.bs < rows): # said: it was sized
         small = f" (batches of {rows}: fewer than {FIT_BATCHES} an epoch)" if dls.bs < rows else ''
         n, shape = len(dls.train), f"{dls.bs} x {meta['seq_len']} tokens"
         print(f"{n_epochs} epoch{'' if n_epochs == 1 else 's'} of {n} batch{'' if n == 1 else 'es'} of {shape}{small}"
@@ -722,6 +726,6 @@ def train_lm(
     keep = checkpoint is not None and minutes is None and is_rank0() # a time budget's run cannot resume: no checkpoint
     cbs = [EpochCheckpoint(Path(checkpoint), meta, start)] if keep else []
     with quiet(learn, not show_progress), distributed_ctx(learn, distributed):
-        _fit_lm(learn, n_epochs, meta['lr'], minutes, start, cbs, keep_best=epochs is None)
+        _fit_lm(learn, n_epochs, meta['lr'], minutes, start, cbs, keep_best=keep_best)
     if category_col is not None: learn.awd.categories = df.attrs['categories']
     return learn

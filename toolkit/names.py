@@ -15,8 +15,8 @@ from fastai.text.learner import LMLearner, TextLearner
 from .data import load_corpus, split_df, split_mask
 from .tokenize import SPECIAL_TOKS, make_tokenizer
 from .core import require_info, eval_mode
-from .recipes import NAMES_RECIPE, NAMES_LR, ORIGIN_RECIPE
-from .lm import train_lm, get_tokenizer, category_mark
+from .recipes import NAMES_RECIPE, NAMES_LR, ORIGIN_RECIPE, get_preset
+from .lm import train_lm, get_tokenizer, category_mark, fit_epochs
 from .generate import category_token, vocab_info, get_start_state
 from .classify import train_classifier, Ensemble, has_categories
 
@@ -63,21 +63,29 @@ def category_texts(
     return categories.map(category_mark) + ' ' + names
 
 # %% ../nbs/07_names.ipynb #c009
-def _names_settings(preset:str, epochs:int|None, minutes:float|None)->tuple[int, dict]:
-    "The epochs and `train_lm`'s settings for names from `NAMES_RECIPE`, with more dropout for long runs"
+def _names_batches(names:pd.DataFrame, bs:int, seq_len:int)->int:
+    "About how many batches of `bs` x `seq_len` pieces an epoch over the training names makes (a letter a piece, and 4 marks)"
+    train = names.name[~names.is_valid].astype(str)
+    return max(1, int(train.str.len().sum() + 4*len(train)) // (bs*seq_len))
+
+def _names_settings(preset:str, epochs:int|None, minutes:float|None, n_batches:int=10**9)->tuple[int, dict]:
+    """The epochs and `train_lm`'s settings for names from `NAMES_RECIPE`, with more dropout for long runs. The recipe's
+    epochs were measured on the bundled names; a smaller file of `n_batches` an epoch gets `fit_epochs`' from zero
+    (about `SCRATCH_STEPS` steps), the epoch of lowest validation loss kept"""
     r = NAMES_RECIPE.get(preset, {})
-    epochs = ifnone(epochs, r.get('epochs', 4)) # 0 stays 0: train_lm refuses it
+    sized = epochs is None and minutes is None and fit_epochs(n_batches, pretrained=False) > r.get('epochs', 4)
+    epochs = fit_epochs(n_batches, pretrained=False) if sized else ifnone(epochs, r.get('epochs', 4)) # 0 stays 0: refused
     res = {k: r.get(k) for k in ('bs', 'seq_len', 'config', 'drop_mult')}
     if 'long_drop_mult' in r and (minutes is not None or epochs > r['long_epochs']):
         res['drop_mult'] = r['long_drop_mult']
-    return epochs, res
+    return epochs, {**res, **({'keep_best': True} if sized else {})}
 
 def names_lm(
     df:pd.DataFrame|None=None, # names and origins; default: the bundled `names` corpus
     name_col:str='name', # column of names
     origin_col:str='origin', # column of origins (the categories)
     preset:str='small', # a key of `PRESETS` (see `NAMES_RECIPE` for what changes for names)
-    epochs:int|None=None, # passes over the training names; default: the recipe's
+    epochs:int|None=None, # passes over the training names; default: the recipe's (a small file: more, the best kept)
     lr:float|None=None, # peak learning rate; default `NAMES_LR` (characters take a higher one than subwords)
     valid_pct:float=0.1, # share of names held out, when `df` has no `is_valid` column
     seed:int=42, # seeds the split, the initialisation and the batch order
@@ -93,7 +101,9 @@ def names_lm(
         raise ValueError(f"origins {clash} differ only in case or spacing; merge them")
     tok = make_tokenizer('char', special_toks=SPECIAL_TOKS + toks)
     texts = pd.DataFrame({'text': category_texts(names.name, names.origin), 'is_valid': names.is_valid})
-    epochs, settings = _names_settings(preset, epochs, kwargs.get('minutes'))
+    p, r = get_preset(preset), NAMES_RECIPE.get(preset, {})
+    bs, seq_len = (kwargs.get(k) or r.get(k) or p[k] for k in ('bs', 'seq_len')) # (None, as the CLI passes: the recipe's)
+    epochs, settings = _names_settings(preset, epochs, kwargs.get('minutes'), _names_batches(names, bs, seq_len))
     kwargs = {**settings, **{k: v for k,v in kwargs.items() if v is not None}} # None (as the CLI passes): the recipe's
     learn = train_lm(texts, 'text', preset, epochs=epochs, lr=ifnone(lr, NAMES_LR), tokenizer=tok,
                      seed=seed, show_progress=show_progress, **kwargs)
