@@ -437,6 +437,18 @@ def test_novel_with_a_prompt_that_copies_too_much():
         lm.generate('The New Old Age Blog', n=3, seed=0, novel=True, max_words=6) # 'Blog' might have gone on: drawn
     assert len(lm.generate('The New Old Age Blog: ', n=2, seed=0, novel=True, max_words=15)) == 2
 
+def test_generate_many_names_the_request_that_failed():
+    "generate_many's errors did not say which request they were about ('the prompt has 3 words...' of which of 40?)"
+    from toolkit.generate import generate_many
+    lm = load_model('headlines')
+    with pytest.raises(ValueError, match=r"^request 1: the prompt has 3 words, more than max_words \(2\)"):
+        generate_many(lm, [dict(n=2), dict(max_words=2, prompt='one two three')])
+    with pytest.raises(ValueError, match=r"^request 2: this model was not trained with categories"):
+        generate_many(lm, [dict(n=1), dict(n=1), dict(category='x')])
+    with pytest.raises(ValueError, match=r"^request 1: no sample without a repeat of another sample"): # while running
+        generate_many(lm, [dict(n=2, seed=0), dict(n=5, prompt='Ebola', max_words=2, distinct=True, temperature=0.05, seed=0)])
+    with pytest.raises(ValueError, match=r"^the prompt has 3 words"): lm.generate('one two three', max_words=2) # one call: as it was
+
 def test_helpers_check_their_arguments():
     "Public helpers took a string for a list, a generator once, a misspelt argument as a TypeError"
     from toolkit.generate import generate_many, likelier_prompt

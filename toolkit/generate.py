@@ -996,7 +996,7 @@ def generate(
 )->list:
     "Generate `n` clean texts that start with `prompt`"
     kw = {k: v for k,v in locals().items() if k != 'self'}
-    return generate_many(self, [kw])[0]
+    return _run_many(self, [kw], named=False)[0]
 
 def generate_many(
     learn, # a language model the toolkit made
@@ -1008,9 +1008,18 @@ def generate_many(
     if requests is None or not all(isinstance(r, dict) for r in requests):
         raise ValueError("requests must be a list of dicts, each the keyword arguments of one generate call")
     for j, kw in enumerate(requests): check_gen_kwargs(kw, f"request {j}: ")
-    rs = [gen_request(learn, **kw) for kw in requests]
+    return _run_many(learn, requests, named=len(requests) > 1)
+
+def _run_many(learn, requests:list[dict], named:bool)->list[list]:
+    "`requests` run in one batch; a request's error names it (`named`: 'request 1: the prompt has 3 words...')"
+    def checked(j, f):
+        try: return f()
+        except ValueError as e:
+            if not named: raise
+            raise ValueError(f"request {j}: {e}") from None
+    rs = [checked(j, lambda: gen_request(learn, **kw)) for j, kw in enumerate(requests)]
     run_requests(learn.model, vocab_info(learn), rs)
-    return [[row_output(r, i) for i in range(r.n)] for r in rs]
+    return [checked(j, lambda: [row_output(r, i) for i in range(r.n)]) for j, r in enumerate(rs)]
 
 
 # %% ../nbs/05_generate.ipynb #c018
