@@ -234,3 +234,24 @@ def test_every_text_of_a_mixed_batch_is_read():
         assert abs(got.iloc[batch.index(short), 2:].to_numpy(float) - alone.iloc[0, 2:].to_numpy(float)).max() < 1e-5, batch
     preds = s.get_preds(dl=s.dls.test_dl([short, mid, long], bs=3), reorder=True)[0]
     assert abs(preds[0].numpy() - alone.iloc[0, 2:].to_numpy(float)).max() < 1e-5 # fastai's own idiom too
+
+
+def test_a_users_table_habits(tmp_path):
+    """A user's own labelled table (helper 39): missing texts in a DataFrame crashed the split ('list' argument must have
+    no negative elements); predict_texts dropped a Series' index, so `df['pred'] = ...` filled NaN; rows without a group
+    were all one group (63% of rows in validation); an id column as labels listed 12,752 labels in one error"""
+    import numpy as np
+    from toolkit.data import split_df
+    df = load_corpus('reviews').sample(300, random_state=0)[['text', 'label']].reset_index(drop=True)
+    holes = df.copy(); holes.loc[::9, 'text'] = np.nan
+    learn = train_classifier(holes, 'text', 'label', preset='tiny', pretrain=False, epochs=1, show_progress=False)
+    test = df.sample(6, random_state=1)
+    test['pred'] = predict_texts(learn, test.text).label
+    assert test.pred.notna().all() and list(predict_texts(learn, test.text).index) == list(test.index)
+    assert list(predict_texts(learn, list(test.text)).index) == list(range(6)) # a list: numbered from 0, as before
+    g = df.assign(user=[f'u{i % 20}' if i % 5 < 2 else np.nan for i in range(len(df))])
+    for seed in range(6): assert split_df(g, 0.1, seed, group_col='user').is_valid.mean() < 0.2
+    with pytest.raises(ValueError, match=r"^300 different labels in 300 rows \('r\d+', .*, \.\.\.\): is that the column of labels"):
+        train_classifier(df.assign(id=[f'r{i}' for i in range(len(df))]), 'text', 'id', preset='tiny', pretrain=False)
+    r = awd_here('train-classifier', tmp_path/'nosuch.csv', '--out', tmp_path/'m') # not 'which column holds the labels?'
+    assert r.returncode == 2 and 'nosuch.csv: no such file or bundled corpus' in r.stderr, r.stderr

@@ -388,6 +388,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'toolkit.generate._need_category': ('generate.html#_need_category', 'toolkit/generate.py'),
                                   'toolkit.generate._outside_nucleus': ('generate.html#_outside_nucleus', 'toolkit/generate.py'),
                                   'toolkit.generate._read_state': ('generate.html#_read_state', 'toolkit/generate.py'),
+                                  'toolkit.generate._run_many': ('generate.html#_run_many', 'toolkit/generate.py'),
                                   'toolkit.generate._seq_logprobs': ('generate.html#_seq_logprobs', 'toolkit/generate.py'),
                                   'toolkit.generate._stepper': ('generate.html#_stepper', 'toolkit/generate.py'),
                                   'toolkit.generate._word_masks': ('generate.html#_word_masks', 'toolkit/generate.py'),

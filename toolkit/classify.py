@@ -104,7 +104,12 @@ def _check_split(df:pd.DataFrame, bs:int):
     train, valid = set(df.label[~df.is_valid]), set(df.label[df.is_valid])
     if len(train) < 2: raise ValueError(f"the training split has {len(train)} class: a classifier needs at least 2")
     if valid - train:
-        raise ValueError(f"labels {sorted(valid - train)} appear only in the validation split; give every class "
+        only = sorted(valid - train)
+        if len(set(df.label)) > max(50, len(df)/2): # an id or a text column
+            raise ValueError(f"{len(set(df.label)):,} different labels in {len(df):,} rows ({', '.join(map(repr, only[:5]))}, ...): "
+                             "is that the column of labels? A class needs texts to learn it from")
+        said = ', '.join(map(repr, only[:8])) + (f' and {len(only) - 8:,} more' if len(only) > 8 else '')
+        raise ValueError(f"labels [{said}] appear only in the validation split; give every class "
                          "training rows (a random split of few texts of a class can put them all in validation: another "
                          "seed or a smaller valid_pct or an is_valid column splits them otherwise)")
     n_train, n_valid = int((~df.is_valid).sum()), int(df.is_valid.sum())
@@ -556,16 +561,19 @@ def _probs(learn, texts:list[str], bs:int)->torch.Tensor:
 
 def predict_texts(
     learn:TextLearner, # a trained (or loaded) classifier, or an `Ensemble`
-    texts:list[str], # the texts to classify
+    texts:list[str], # the texts to classify (a Series: the table keeps its index)
     bs:int=128, # texts per batch
 )->pd.DataFrame: # `label`, `prob` (of that label), and `prob_<class>` for each class, one row per text
     "Classify `texts` in one batched pass (a tagger: its own `predict_texts`)"
     if getattr(learn, 'is_tagger', False): return learn.predict_texts(texts, bs=bs)
     classes_of(learn) # not a classifier: said first
+    index = texts.index if isinstance(texts, pd.Series) else None # `df['pred'] = predict_texts(learn, df.text).label`
     texts = check_texts(texts, 'learn.predict(text)', empty='enter a text to classify')
     check_arg('bs', bs, is_int(bs) and 1 <= bs <= 4096, 'an integer from 1 to 4096')
     check_readable(learn, texts)
-    return _table(learn, texts, bs)
+    res = _table(learn, texts, bs)
+    if index is not None: res.index = index
+    return res
 
 def _table(learn, texts:list[str], bs:int=128)->pd.DataFrame:
     "`predict_texts`'s table for texts already checked (a file's rows, a batcher's requests: each checked once)"

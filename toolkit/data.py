@@ -408,8 +408,12 @@ def split_df(
     if group_col is not None and group_col not in df.columns:
         raise ValueError(f"no group column {group_col!r}; the columns are {', '.join(map(repr, df.columns))}")
     rng = np.random.default_rng(seed)
-    if group_col: keys = df[group_col].astype(str).to_numpy()
-    elif text_col in df.columns: keys = pd.factorize(df[text_col].astype(str).str.strip())[0] # distinct texts: 0, 1, ... as rows
+    if group_col: # a row without a group is a group of its own (not one group of all of them)
+        g = df[group_col]
+        lone = (g.isna() | (g.astype(str).str.strip() == '')).to_numpy()
+        keys = np.where(lone, np.array([f'\0row {i}' for i in range(len(df))], dtype=object), g.astype(str).to_numpy(dtype=object))
+    elif text_col in df.columns: # distinct texts: 0, 1, ... as rows (a missing one as an empty one)
+        keys = pd.factorize(df[text_col].fillna('').astype(str).str.strip())[0]
     else: keys = np.arange(len(df))
     uniq = np.unique(keys)
     if len(uniq) < 2:
