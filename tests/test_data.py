@@ -432,3 +432,16 @@ def test_a_text_copied_many_times_does_not_take_the_validation_split():
     for seed in range(30):
         s = split_df(df.sample(frac=1, random_state=seed), valid_pct=0.1, seed=seed)
         assert 20 <= s.is_valid.sum() <= 30 and not set(s.text[s.is_valid]) & set(s.text[~s.is_valid]), (seed, s.is_valid.sum())
+
+
+def test_excel_text_exports_quote_their_fields(tmp_path):
+    """Excel's Text and Unicode Text exports put a cell with a quote or a line break in quotes, quotes doubled: read with
+    quotes as text, 'He said "wow"' trained as '"He said ""wow"" and left"' and a two-line cell became two rows, one
+    unlabelled (helper 39). Quotes in a TSV that does not quote its fields stay text, as this library writes them"""
+    from toolkit.data import read_table
+    rows = 'text\tlabel\n"He said ""wow"" and left"\tpos\n"two\nlines"\tneg\nplain text\tpos\n'
+    (tmp_path/'excel.tsv').write_bytes(('\ufeff' + rows.replace('\n', '\r\n')).encode('utf-16-le'))
+    df = read_table(tmp_path/'excel.tsv')[0]
+    assert df.text.tolist() == ['He said "wow" and left', 'two\r\nlines', 'plain text'] and df.label.tolist() == ['pos', 'neg', 'pos']
+    (tmp_path/'plain.tsv').write_text('text\tlabel\n"Wow" he said\tpos\n"Great"\tneg\nsay ""hi""\tpos\n')
+    assert read_table(tmp_path/'plain.tsv')[0].text.tolist() == ['"Wow" he said', '"Great"', 'say ""hi""']

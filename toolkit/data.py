@@ -141,6 +141,16 @@ def lines(text:str)->list[str]:
     "The lines of `text`, broken at a line feed, CR LF or CR only: a U+2028, form feed or NEL inside a line is text (and JSON)"
     return re.split(r'\r\n|\r|\n', text[:-1] if text.endswith('\n') else text)
 
+_QUOTED = re.compile(r'(?:^|(?<=[\t\n\r]))"((?:[^"]|"")*)"(?=[\t\r\n]|$)') # a whole field in quotes, "" inside
+
+def _excel_quoted(text:str)->bool:
+    """Whether a tab-separated `text` quotes its fields as Excel's Text and Unicode Text exports do: some field in
+    quotes holds what only quoting explains (a line break, a tab, a doubled quote), and every field that starts with a
+    quote is such a field. Else quotes are text, as in most TSV files ('"Wow" he said', and this library's own copies)"""
+    starts = len(re.findall(r'(?:^|(?<=[\t\n\r]))"', text))
+    fields = [m[1] for m in _QUOTED.finditer(text)]
+    return bool(starts) and len(fields) == starts and any(re.search(r'[\t\r\n]|""', f) for f in fields)
+
 def parse_table(
     text:str, # the file's text
     fmt:str, # its format: 'csv', 'tsv', 'txt' or 'jsonl'
@@ -161,7 +171,7 @@ def parse_table(
         if typed: return pd.DataFrame(rows, dtype=object) # a key a row lacks: NaN, written back as null
         rows = [{k: '' if v is None else v if isinstance(v, str) else json.dumps(v) for k,v in r.items()} for r in rows]
         return pd.DataFrame(rows, dtype=str).fillna('')
-    kw = dict(sep='\t', quoting=csv.QUOTE_NONE) if fmt == 'tsv' else dict(sep=',')
+    kw = dict(sep='\t', **({} if _excel_quoted(text) else {'quoting': csv.QUOTE_NONE})) if fmt == 'tsv' else dict(sep=',')
     if m := re.match(r'"?sep=([^\r\n"])"?[,;\t]*(\r\n|\r|\n)', text, re.I): # Excel's first line naming the separator
         text, kw = text[m.end():], dict(sep=m[1], **({'quoting': csv.QUOTE_NONE} if m[1] == '\t' and fmt == 'tsv' else {}))
     else: _check_separator(text, fmt, path)
