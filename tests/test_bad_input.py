@@ -843,3 +843,13 @@ def test_empty_model_name(tmp_path):
 def test_generate_messages_name_flags(argv, msg):
     "helpers 36 and 38: these said max_words, min_words, raise max_tokens, bad_words and 'stop:' (the API's names)"
     refused(['generate', 'headlines', '-n', '2', *argv], msg)
+
+
+def test_classifier_counts_refused_before_the_start_line():
+    "--lm-epochs -1 and --members 0 were refused after 'training a classifier...' had been printed (helper 39)"
+    for flag, v, msg in (('--lm-epochs', '-1', '--lm-epochs must be an integer from 0 to 10,000, got -1'),
+                         ('--members', '0', '--members must be a whole number from 1 to 20, got 0')):
+        code, out, err = awd('train-classifier', 'reviews', flag, v, '--preset', 'tiny', '--out', '/tmp/never-written')
+        assert code == 2 and out == '' and msg in err, (out, err)
+    from toolkit.cli import _classes_said
+    assert _classes_said(pd.Series([f'c{i}' for i in range(12_752)])) == '12,752 classes' # as '12,752 texts' is

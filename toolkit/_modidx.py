@@ -150,6 +150,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'toolkit.classify._valid_scores': ('classify.html#_valid_scores', 'toolkit/classify.py'),
                                   'toolkit.classify._vote_lms': ('classify.html#_vote_lms', 'toolkit/classify.py'),
                                   'toolkit.classify.check_readable': ('classify.html#check_readable', 'toolkit/classify.py'),
+                                  'toolkit.classify.check_recipe_counts': ('classify.html#check_recipe_counts', 'toolkit/classify.py'),
                                   'toolkit.classify.classes_of': ('classify.html#classes_of', 'toolkit/classify.py'),
                                   'toolkit.classify.classifier_dls': ('classify.html#classifier_dls', 'toolkit/classify.py'),
                                   'toolkit.classify.classifier_learner': ('classify.html#classifier_learner', 'toolkit/classify.py'),

@@ -31,8 +31,8 @@ from .lm import get_tokenizer, lm_dls, lm_learner, train_lm, quiet, check_device
 
 # %% auto #0
 __all__ = ['NO_LABEL', 'masked_concat_pool', 'PadChunks', 'classifier_dls', 'load_lm_encoder', 'classifier_learner', 'fit_ulmfit',
-           'finetune_lm', 'Ensemble', 'has_categories', 'train_classifier', 'classes_of', 'unreadable',
-           'check_readable', 'predict_texts', 'predict_csv']
+           'finetune_lm', 'Ensemble', 'check_recipe_counts', 'has_categories', 'train_classifier', 'classes_of',
+           'unreadable', 'check_readable', 'predict_texts', 'predict_csv']
 
 # %% ../nbs/06_classify.ipynb #c003q
 def masked_concat_pool(
@@ -376,10 +376,13 @@ def _check_classifier_args(df:pd.DataFrame, lm, a:_ClassifierArgs, pretrained:bo
     check_train_args(lr=a.lr, epochs=a.epochs, bs=ifnone(a.bs, p['bs']), seq_len=p['seq_len'], seed=a.seed,
                      lm_lr=a.lm_lr, vocab_sz=a.vocab_sz if pre and a.tokenizer == 'subword' else None,
                      texts=df[a.text_col] if pre else None, n_labelled=n_labelled)
-    check_arg('lm_epochs', a.lm_epochs, is_int(a.lm_epochs) and 0 <= a.lm_epochs <= MAX_EPOCHS,
-              f'an integer from 0 to {MAX_EPOCHS:,}')
-    check_arg('members', a.members, is_int(a.members) and 1 <= a.members <= 20, 'a whole number from 1 to 20')
+    check_recipe_counts(a.lm_epochs, a.members)
     _check_labels(df, a.label_col, 'drop')
+
+def check_recipe_counts(lm_epochs, members):
+    "The classifier recipe's counts: language-model epochs (0 skips) and classifiers per direction"
+    check_arg('lm_epochs', lm_epochs, is_int(lm_epochs) and 0 <= lm_epochs <= MAX_EPOCHS, f'an integer from 0 to {MAX_EPOCHS:,}')
+    check_arg('members', members, is_int(members) and 1 <= members <= 20, 'a whole number from 1 to 20')
 
 # %% ../nbs/06_classify.ipynb #c015b
 def _task_lm(df:pd.DataFrame, lm, backwards:bool, pretrained:bool|None, a:_ClassifierArgs)->LMLearner|None:

@@ -223,7 +223,7 @@ def _label_col_of(data:str)->str:
 def _classes_said(labels:pd.Series)->str:
     "The classes for the start line: named when few, and a warning when two differ only in case ('Yes' and 'yes')"
     classes = sorted(labels.unique())
-    said = f"{len(classes)} class{'' if len(classes) == 1 else 'es'}" + (f": {', '.join(classes)}" if len(classes) <= 8 else '')
+    said = f"{len(classes):,} class{'' if len(classes) == 1 else 'es'}" + (f": {', '.join(classes)}" if len(classes) <= 8 else '')
     folded = pd.Series(classes).str.casefold()
     twins = folded[folded.duplicated(keep=False)]
     if len(twins): said += f"; note {' and '.join(repr(c) for c in classes if c.casefold() == twins.iloc[0])} differ only in case"
@@ -248,6 +248,8 @@ def cmd_train_classifier(a):
     lm = lms if len(lms) == 2 else lms[0] if lms else None
     recipe = classifier_recipe(lm)
     epochs, lr, stages, lm_epochs = (ifnone(getattr(a, k), recipe[k]) for k in ('epochs', 'lr', 'stages', 'lm_epochs'))
+    from toolkit.classify import check_recipe_counts
+    check_recipe_counts(lm_epochs, a.members) # before the start line, as the other flags are
     tokenizer = a.tokenizer or corpus.get('tokenizer', 'subword')
     pre = lm is None and not a.no_pretrain and use_pretrained(False if a.no_pretrained else None, a.preset, tokenizer,
                                                               a.vocab_sz, texts=df.text)
