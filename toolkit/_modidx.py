@@ -518,6 +518,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                  'toolkit.novelty._text_keys': ('novelty.html#_text_keys', 'toolkit/novelty.py'),
                                  'toolkit.novelty.words_of': ('novelty.html#words_of', 'toolkit/novelty.py')},
             'toolkit.recipes': { 'toolkit.recipes._config': ('recipes.html#_config', 'toolkit/recipes.py'),
+                                 'toolkit.recipes.batch_shape': ('recipes.html#batch_shape', 'toolkit/recipes.py'),
                                  'toolkit.recipes.get_preset': ('recipes.html#get_preset', 'toolkit/recipes.py')},
             'toolkit.tagger': { 'toolkit.tagger.AWDTagger': ('tagger.html#awdtagger', 'toolkit/tagger.py'),
                                 'toolkit.tagger.AWDTagger.__init__': ('tagger.html#awdtagger.__init__', 'toolkit/tagger.py'),

@@ -12,7 +12,7 @@ import pandas as pd
 from .data import CORPORA, load_texts, corpus_name, load_corpus, read_table, check_out, copy_name, format_of
 from .core import check_arg, is_int, serve_address, MAX_N, MAX_TOKENS
 from .recipes import PRESETS, PRETRAINED_PRESET, NAMES_RECIPE, NAMES_LR, CLASSIFIER_RECIPE, ORIGIN_RECIPE
-from .recipes import FIT_BATCHES, FIT_STEPS, FIT_MAX_EPOCHS, SCRATCH_STEPS, SCRATCH_MAX_EPOCHS
+from .recipes import FIT_BATCHES, FIT_STEPS, FIT_MAX_EPOCHS, SCRATCH_STEPS, SCRATCH_MAX_EPOCHS, batch_shape
 from .recipes import DEFAULT_MODELS, APP_MODELS, TAGGER_RECIPE
 from . import __version__
 # The modules that train and load models (torch, fastai: ~4 s) are imported by the commands that need them, so that
@@ -83,8 +83,7 @@ def _end_distributed():
 
 def _batch_shape(a, names:bool)->tuple[int, int]:
     "The batch size and sequence length a run uses: the flags', else the names recipe's (`names`), else the preset's"
-    r = NAMES_RECIPE.get(a.preset, {}) if names else {}
-    return tuple(getattr(a, k) or r.get(k) or PRESETS[a.preset][k] for k in ('bs', 'seq_len'))
+    return batch_shape(a.preset, a.bs, a.seq_len, names)
 
 def _say_distributed(say, a, dev, names:bool):
     "The line a distributed run adds: processes, the batch per process and in all, the learning rate"

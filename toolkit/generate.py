@@ -833,8 +833,7 @@ def _heal_split(learn, prompt:str, pieces:list[str])->tuple[list[str], str|None]
     k = len(pieces) - 1
     while k > 0 and not info.word_start[info.o2i.get(pieces[k], 0)]: k -= 1
     tail = pieces[k:]
-    if k < 1 or not info.word_start[info.o2i.get(pieces[k], 0)] or any(p not in info.known or p.lstrip('▁').startswith('xx')
-                                                                       for p in tail): return pieces, None
+    if k < 1 or any(p not in info.known or p.lstrip('▁').startswith('xx') for p in tail): return pieces, None # (k > 0: a word's start)
     return pieces[:k], ''.join(tail)
 
 def _copied_run(fp, text:str, max_words:int|None)->tuple[int, int]:

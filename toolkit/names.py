@@ -15,7 +15,7 @@ from fastai.text.learner import LMLearner, TextLearner
 from .data import load_corpus, split_df, split_mask
 from .tokenize import SPECIAL_TOKS, make_tokenizer
 from .core import require_info, eval_mode
-from .recipes import NAMES_RECIPE, NAMES_LR, ORIGIN_RECIPE, get_preset
+from .recipes import NAMES_RECIPE, NAMES_LR, ORIGIN_RECIPE, batch_shape
 from .lm import train_lm, get_tokenizer, category_mark, fit_epochs
 from .generate import category_token, vocab_info, get_start_state
 from .classify import train_classifier, Ensemble, has_categories
@@ -73,8 +73,9 @@ def _names_settings(preset:str, epochs:int|None, minutes:float|None, n_batches:i
     epochs were measured on the bundled names; a smaller file of `n_batches` an epoch gets `fit_epochs`' from zero
     (about `SCRATCH_STEPS` steps), the epoch of lowest validation loss kept"""
     r = NAMES_RECIPE.get(preset, {})
-    sized = epochs is None and minutes is None and fit_epochs(n_batches, pretrained=False) > r.get('epochs', 4)
-    epochs = fit_epochs(n_batches, pretrained=False) if sized else ifnone(epochs, r.get('epochs', 4)) # 0 stays 0: refused
+    fit = fit_epochs(n_batches, pretrained=False)
+    sized = epochs is None and minutes is None and fit > r.get('epochs', 4)
+    epochs = fit if sized else ifnone(epochs, r.get('epochs', 4)) # 0 stays 0: train_lm refuses it
     res = {k: r.get(k) for k in ('bs', 'seq_len', 'config', 'drop_mult')}
     if 'long_drop_mult' in r and (minutes is not None or epochs > r['long_epochs']):
         res['drop_mult'] = r['long_drop_mult']
@@ -101,8 +102,7 @@ def names_lm(
         raise ValueError(f"origins {clash} differ only in case or spacing; merge them")
     tok = make_tokenizer('char', special_toks=SPECIAL_TOKS + toks)
     texts = pd.DataFrame({'text': category_texts(names.name, names.origin), 'is_valid': names.is_valid})
-    p, r = get_preset(preset), NAMES_RECIPE.get(preset, {})
-    bs, seq_len = (kwargs.get(k) or r.get(k) or p[k] for k in ('bs', 'seq_len')) # (None, as the CLI passes: the recipe's)
+    bs, seq_len = batch_shape(preset, kwargs.get('bs'), kwargs.get('seq_len'), names=True) # (None, as the CLI passes: the recipe's)
     epochs, settings = _names_settings(preset, epochs, kwargs.get('minutes'), _names_batches(names, bs, seq_len))
     kwargs = {**settings, **{k: v for k,v in kwargs.items() if v is not None}} # None (as the CLI passes): the recipe's
     learn = train_lm(texts, 'text', preset, epochs=epochs, lr=ifnone(lr, NAMES_LR), tokenizer=tok,

@@ -10,7 +10,7 @@ from __future__ import annotations
 __all__ = ['AWD_LSTM_CONFIG', 'PRESETS', 'PRETRAINED', 'PRETRAINED_PRESET', 'NAMES_RECIPE', 'NAMES_LR', 'CLASSIFIER_RECIPE',
            'ORIGIN_RECIPE', 'OUTLET_RECIPE', 'TAGGER_RECIPE', 'DEFAULT_MODELS', 'APP_MODELS', 'SHIPPED', 'SHIPPED_MB',
            'TINY_APP', 'FIT_BATCHES', 'FIT_STEPS', 'FIT_MAX_EPOCHS', 'SCRATCH_STEPS', 'SCRATCH_MAX_EPOCHS',
-           'get_preset']
+           'get_preset', 'batch_shape']
 
 # %% ../nbs/03_recipes.ipynb #c005
 # fastai's `awd_lstm_lm_config`, as fastai 2.8 has it (a test checks): the recipes load without importing fastai
@@ -48,6 +48,11 @@ NAMES_RECIPE = { # per preset: architecture changes and training defaults for na
     'base':  dict(config=dict(tie_weights=False), bs=32, seq_len=32, epochs=10),
 }
 NAMES_LR = 1e-2 # characters take a higher learning rate than subwords
+
+def batch_shape(preset:str, bs:int|None=None, seq_len:int|None=None, names:bool=False)->tuple[int, int]:
+    "The batch size and sequence length of a run: those given, else the names recipe's (`names`), else the preset's"
+    r, p = NAMES_RECIPE.get(preset, {}) if names else {}, get_preset(preset)
+    return bs or r.get('bs') or p['bs'], seq_len or r.get('seq_len') or p['seq_len']
 
 # %% ../nbs/03_recipes.ipynb #c012
 CLASSIFIER_RECIPE = dict(epochs=6, lr=1e-2, scratch_lr=2e-3, lm_epochs=3, stages=1, members=1)
