@@ -853,3 +853,12 @@ def test_classifier_counts_refused_before_the_start_line():
         assert code == 2 and out == '' and msg in err, (out, err)
     from toolkit.cli import _classes_said
     assert _classes_said(pd.Series([f'c{i}' for i in range(12_752)])) == '12,752 classes' # as '12,752 texts' is
+
+
+def test_classifier_predict_of_a_number():
+    "learn.predict(5) on a classifier raised fastai's AssertionError listing the types it takes (helper 39)"
+    from toolkit.all import load_model
+    s = load_model('sentiment')
+    for x, kind in ((5, 'int'), (3.5, 'float'), (b'abc', 'bytes')):
+        with pytest.raises(ValueError, match=f"^the text must be a string, got {kind}$"): s.predict(x)
+    assert s.predict(pd.Series({'text': 'A gripping film'}))[0] in ('fresh', 'rotten') # a DataFrame row, as fastai takes

@@ -602,8 +602,8 @@ def predict(self:TextLearner, item, rm_type_tfms=None, with_input=False):
     if isinstance(item, (list, tuple)): # fastai would classify one mixture of them
         raise ValueError(f"predict classifies one text, got a {type(item).__name__} of {len(item)}: for several, "
                          "predict_texts(learn, texts)")
-    if item is None or isinstance(item, str): # fastai's classifiers take a DataFrame row too
-        check_text(item, 'the text', empty='enter a text to classify')
+    if not isinstance(item, pd.Series): # fastai's classifiers take a DataFrame row too; anything else is a text (5: fastai's
+        check_text(item, 'the text', empty='enter a text to classify') # AssertionError listing the types it takes)
         check_readable(self, [item])
     with self.no_bar(): return self._fastai_predict(item, rm_type_tfms=rm_type_tfms, with_input=with_input) # one text
 
