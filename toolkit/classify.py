@@ -105,8 +105,8 @@ def _check_split(df:pd.DataFrame, bs:int):
     if len(train) < 2: raise ValueError(f"the training split has {len(train)} class: a classifier needs at least 2")
     if valid - train:
         only = sorted(valid - train)
-        if len(set(df.label)) > max(50, len(df)/2): # an id or a text column
-            raise ValueError(f"{len(set(df.label)):,} different labels in {len(df):,} rows ({', '.join(map(repr, only[:5]))}, ...): "
+        if (n := len(train | valid)) > max(50, len(df)/2): # an id or a text column
+            raise ValueError(f"{n:,} different labels in {len(df):,} rows ({', '.join(map(repr, only[:5]))}, ...): "
                              "is that the column of labels? A class needs texts to learn it from")
         said = ', '.join(map(repr, only[:8])) + (f' and {len(only) - 8:,} more' if len(only) > 8 else '')
         raise ValueError(f"labels [{said}] appear only in the validation split; give every class "

@@ -420,8 +420,9 @@ def split_df(
     rng = np.random.default_rng(seed)
     if group_col: # a row without a group is a group of its own (not one group of all of them)
         g = df[group_col]
-        lone = (g.isna() | (g.astype(str).str.strip() == '')).to_numpy()
-        keys = np.where(lone, np.array([f'\0row {i}' for i in range(len(df))], dtype=object), g.astype(str).to_numpy(dtype=object))
+        s = g.astype(str)
+        lone = (g.isna() | (s.str.strip() == '')).to_numpy()
+        keys = np.where(lone, np.array([f'\0row {i}' for i in range(len(df))], dtype=object), s.to_numpy(dtype=object))
     elif text_col in df.columns: # distinct texts: 0, 1, ... as rows (a missing one as an empty one)
         keys = pd.factorize(df[text_col].fillna('').astype(str).str.strip())[0]
     else: keys = np.arange(len(df))
