@@ -1,7 +1,7 @@
 """Issue 23: every input a user can reach gets a clear answer, in the API and in `awd` alike; and a hypothesis fuzz of
 the CLI, run in-process: each run ends with exit 0, or one `awd: error:` line and exit 2, and leaves no half-written
 file."""
-import json
+import json, re
 import pandas as pd
 import pytest
 from hypothesis import given, settings, strategies as st, HealthCheck
@@ -18,8 +18,9 @@ def awd(*argv):
     return r.returncode, r.stdout, r.stderr
 
 def refused(argv, msg):
-    code, _, err = awd(*argv)
+    code, out, err = awd(*argv)
     assert code == 2 and err.startswith('awd: error: ') and msg in err and err.count('\n') == 1, err
+    return code, out, err
 
 @pytest.fixture(scope='module')
 def texts_csv(tmp_path_factory):
@@ -93,7 +94,7 @@ def test_vocab_too_small_for_texts():
 def test_classify_out_dir_and_empty(tiny_clf, tmp_path):
     f = tmp_path/'in.csv'; pd.DataFrame({'text': ['great', 'awful']}).to_csv(f, index=False)
     refused(['classify', tiny_clf, '--csv', f, '--out', tmp_path], 'is a directory: give the file to write')
-    refused(['classify', tiny_clf, ''], 'text 0 is empty: enter a text to classify')
+    refused(['classify', tiny_clf, ''], 'the text is empty: nothing to classify')
     with pytest.raises(ValueError, match='empty'): predict_texts(load_model(tiny_clf), ['  '])
 
 # row 5: cards are strict JSON
@@ -232,7 +233,8 @@ def test_score_nothing(tiny_lm, tiny_lm_path):
     "An empty text has no characters to score per; None is not a list of texts"
     for bad in ('', '   '):
         with pytest.raises(ValueError, match='text 0 is empty: there is nothing to score'): tiny_lm.score(bad)
-    refused(['score', tiny_lm_path, 'fine text', ''], 'text 1 is empty: there is nothing to score')
+    code, out, _ = refused(['score', tiny_lm_path, 'fine text', ''], 'text 2 of 2 is empty: nothing to score')
+    assert out.startswith('bpc\t') and out.splitlines()[1].endswith('\tfine text') # the other text is scored
     with pytest.raises(TypeError, match='texts must be a text or a list of texts, got NoneType'): tiny_lm.score(None)
 
 def test_classifier_text_checks(tiny_clf):
@@ -504,6 +506,44 @@ def test_fastai_export_of_what_cannot_pickle(tmp_path):
     lm = load_model('headlines')
     assert lm.generate('New', n=2, seed=np.int64(3)) == lm.generate('New', n=2, seed=3)
 
+def test_cli_lines_of_texts_with_tabs_and_the_models_own_column(tmp_path, tiny_clf, tiny_lm_path):
+    """A tab or line break in a text split `awd classify`'s `label<TAB>prob<TAB>text` line (and `awd score`'s) in two;
+    `awd classify --csv` guessed the text column of a file like the one the model learnt from, whose column the card
+    names (`--text-col review` at training), and asked for --text-col"""
+    code, out, err = awd('classify', tiny_clf, 'a film\twith a tab', 'two\nlines')
+    assert code == 0 and [l.split('\t')[2] for l in out.splitlines()] == ['a film with a tab', 'two lines'], (out, err)
+    code, out, err = awd('classify', tiny_clf, 'two\nlines', '--probs') # JSON keeps the text as it was
+    assert code == 0 and json.loads(out)['text'] == 'two\nlines'
+    code, out, err = awd('score', tiny_lm_path, 'two\nlines')
+    assert code == 0 and out.splitlines()[1].endswith('\ttwo lines') and len(out.splitlines()) == 2, out
+    src = tmp_path/'new.csv'
+    pd.DataFrame({'id': [1, 2], 'review': ['A joy.', 'Dull.'], 'note': ['x', 'y']}).to_csv(src, index=False)
+    refused(['classify', tiny_clf, '--csv', src], 'which column holds the texts? Pass --text-col')
+    for path, cmd, suffix in ((tiny_clf, 'classify', 'pred'), (tiny_lm_path, 'score', 'scored')):
+        export_learner(load_model(path), tmp_path/cmd, text_col='review') # as `awd train... --text-col review` saves it
+        code, out, err = awd(cmd, tmp_path/cmd, '--csv', src)
+        got = pd.read_csv(tmp_path/f'new.{suffix}.csv')
+        assert code == 0 and got.columns[-1] != 'note' and got.notna().all().all(), (cmd, err, got)
+
+def test_columns_and_flags_named(tmp_path):
+    """`--text-col label --label-col label` trained on the labels as texts until 'the training split has 1 class';
+    `Text`/`Label` columns got no "did you mean" from `train_classifier`; --text-col without --csv was ignored; "a
+    smaller batch size" named no flag"""
+    src = tmp_path/'s.csv'
+    pd.DataFrame({'text': ['A joy', 'Dull', 'Good', 'Bad'], 'label': [1, 0, 1, 0]}).to_csv(src, index=False)
+    both = 'text_col and label_col must name two columns (the texts, and their labels), got {} for both'
+    for flags, col in ((['--text-col', 'label', '--label-col', 'label'], "'label'"), (['--label-col', 'text'], "'text'")):
+        code, out, _ = refused(['train-classifier', src, *flags, '--out', tmp_path/'m'],
+                               both.format(col).replace('text_col', '--text-col').replace('label_col', '--label-col'))
+        assert out == '' and not (tmp_path/'m').exists() # before the start line
+    df = pd.read_csv(src)
+    with pytest.raises(ValueError, match=re.escape(both.format("'label'"))): train_classifier(df, text_col='label', label_col='label')
+    with pytest.raises(ValueError, match=r"no column 'text' \(did you mean 'Text'\?\)"):
+        train_classifier(df.rename(columns={'text': 'Text', 'label': 'Label'}), label_col='Label')
+    refused(['classify', 'sentiment', 'A joy', '--text-col', 'x'], '--text-col goes with --csv')
+    refused(['train-classifier', src, '--preset', 'tiny', '--no-pretrained', '--out', tmp_path/'m'],
+            'Give more texts, or a smaller --bs or --seq-len (`awd train`)')
+
 def test_jsonl_copy_keeps_json_types(tmp_path):
     "A JSON-lines copy turned numbers into strings ('id': '0') and a null text into ''"
     src = tmp_path/'in.jsonl'
@@ -533,7 +573,9 @@ def test_classifier_refuses_a_text_it_cannot_read(tmp_path):
     assert code == 0 and err == 'awd: 2 rows left unlabelled, read mostly as unknown pieces by this model (rows 2, 3)\n', err
     got = pd.read_csv(tmp_path/'out.csv', keep_default_na=False)
     assert got.pred_label.tolist() == ['Russian', '', '', '', 'Japanese'] and got.id.tolist() == [1, 2, 3, 4, 5]
-    refused(['classify', 'origin', 'Ivanov', 'Жуков'], "text 1 'Жуков'")
+    code, out, err = refused(['classify', 'origin', 'Ivanov', 'Жуков', '', 'Nakamura'], "text 2 of 4: 'Жуков': this model")
+    assert 'text 3 of 4 is empty: nothing to classify' in err # the texts it could read are classified, in their order
+    assert [l.split('\t')[0::2] for l in out.splitlines()] == [['Russian', 'Ivanov'], ['Japanese', 'Nakamura']]
     # the app: a classifier that cannot read the text says so in its place, the others answer
     h = Handlers({'sentiment': sentiment, 'origin': origin})
     sent, orig = h.classify('10/10!!! Loved it.')

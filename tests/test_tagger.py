@@ -220,6 +220,10 @@ def test_text_the_tagger_cannot_read(tmp_path):
     import pandas as pd
     df = pd.read_csv(tmp_path/'o.csv')
     assert df.pred_tags.isna().tolist() == [False, True, False] and df.pred_tags[2] == 'DET NOUN VERB .'
+    out = awd_here('tag', 'tagger', 'A cat sat.', '東京の新しい研究', 'The dog ran.') # the others are tagged
+    assert out.returncode == 2 and out.stdout.splitlines() == ['A/DET cat/NOUN sat/VERB ./.', 'The/DET dog/NOUN ran/VERB ./.']
+    assert out.stderr == "awd: error: text 2 of 3: '東京の新しい研究': this model reads 100% of it as unknown pieces " \
+        "('東京の新しい研究'): it could only guess\n", out.stderr
 
 def test_conll_files(tmp_path):
     "CoNLL files as users have them (helper 31 found them refused): CoNLL-2003's document lines, gzip, and a .txt of sentences"

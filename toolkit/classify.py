@@ -65,7 +65,9 @@ def _check_cols(df:pd.DataFrame, cols:list, what:str=''):
     "Raise a `ValueError` naming the first of `cols` that `df` lacks, and the columns it has"
     for col in cols:
         if col not in df.columns:
-            raise ValueError(f"no {what}column {col!r}; the columns are {', '.join(map(repr, df.columns))}")
+            like = [c for c in df.columns if str(c).strip().lower() == str(col).strip().lower()] # 'Text' for 'text'
+            hint = f" (did you mean {like[0]!r}?)" if len(like) == 1 else ''
+            raise ValueError(f"no {what}column {col!r}{hint}; the columns are {', '.join(map(repr, df.columns))}")
 
 NO_LABEL = {'', 'NA', 'N/A', 'n/a', '#N/A', 'NaN', 'nan', '<NA>', 'NULL', 'null'} # how spreadsheets, R and pandas write "no
 # value" (not 'None', which pandas reads as missing too: a class can be called that)
@@ -365,6 +367,9 @@ class _ClassifierArgs:
 def _check_classifier_args(df:pd.DataFrame, lm, a:_ClassifierArgs, pretrained:bool|None):
     "Raise a `ValueError` for the first argument of `train_classifier` that cannot train, before any training"
     _check_cols(df, [a.text_col, a.label_col])
+    if a.text_col == a.label_col:
+        raise ValueError(f"text_col and label_col must name two columns (the texts, and their labels), got {a.text_col!r} "
+                         "for both")
     one = lm[0] if isinstance(lm, (list, tuple)) and lm else lm
     p = get_preset(require_info(one, 'lm').preset if one is not None else a.preset)
     labels = df[a.label_col]
@@ -612,13 +617,14 @@ def predict_csv(
     learn:TextLearner, # a trained (or loaded) classifier, or an `Ensemble`
     src:str|Path, # a .csv, .tsv or .jsonl file (optionally .gz)
     out:str|Path, # where to write the copy with predictions (CSV; TSV if it ends in .tsv)
-    text_col:str|None=None, # column of texts; guessed when there is one column or one named 'text'
+    text_col:str|None=None, # column of texts; default: the one the model was trained on, when `src` has it; else guessed
     bs:int=128, # texts per batch
 )->Path:
     "Write a copy of `src` with columns `pred_label`, `pred_prob` and `prob_<class>`, atomically"
     classes = classes_of(learn)
     check_arg('bs', bs, is_int(bs) and 1 <= bs <= 4096, 'an integer from 1 to 4096')
-    c = read_to_copy(src, out, text_col, '.pred.csv', 'predict_texts')
+    trained = getattr(model_info(learn), 'card', {}).get('text_col') # a CSV like the one it learnt from
+    c = read_to_copy(src, out, text_col, '.pred.csv', 'predict_texts', trained)
     keep = c.keep.copy()
     texts, rows = c.texts[keep].str.strip().tolist(), c.texts.index[keep]
     gone = unreadable_rows(rows, [share for share, _ in unreadable(learn, texts)]) # one row of emoji must not stop

@@ -287,17 +287,52 @@ def load_classifier(
     classes_of(learn)
     return learn
 
-def _print_predictions(texts:list[str], res:pd.DataFrame, probs:bool):
+def _one_line(t:str)->str:
+    "A text as the last field of a tab-separated output line: its tabs and line breaks as spaces (JSON keeps it exact)"
+    return re.sub(r'[\t\n\r\v\f\x1c-\x1e\x85\u2028\u2029]', ' ', t)
+
+def _print_predictions(done:list[tuple[str, pd.Series]], probs:bool):
     "One line per text: label, probability and text; or, with `probs`, a JSON line with every class's probability"
-    for t, (_, r) in zip(texts, res.iterrows()):
+    for t, r in done:
         if probs: print(json.dumps({'text': t, 'label': r.label, 'probs': {c[5:]: round(float(r[c]), 4)
-                                                                             for c in res.columns[2:]}}))
-        else: print(f"{r.label}\t{r.prob:.3f}\t{t}")
+                                                                             for c in r.index[2:]}}))
+        else: print(f"{r.label}\t{r.prob:.3f}\t{_one_line(t)}")
+
+def _each_text(
+    f, # f(texts) -> one result per text, or a ValueError naming what is wrong
+    texts:list[str], # the command line's texts
+    verb:str, # what the command does to a text, for an empty one's error ('classify')
+)->tuple[list[tuple[str, object]], list[str]]: # (text, result) for the texts that worked; an error per other text
+    """`f`'s result for each text, and when some fail (empty, or read as unknown pieces), the others' results and
+    an error for each that failed, numbered from 1 as typed: one unreadable text does not cost the others theirs"""
+    n = len(texts)
+    if all(t.strip() for t in texts):
+        try: return list(zip(texts, f(texts))), []
+        except ValueError:
+            if n == 1: raise
+    done, errors, why = [], [], []
+    for i, t in enumerate(texts):
+        where = f"text {i+1} of {n}" if n > 1 else 'the text'
+        if not t.strip():
+            errors.append(f"{where} is empty: nothing to {verb}"); why.append(None)
+            continue
+        try: done.append((t, f([t])[0]))
+        except ValueError as e: errors.append(f"{where}: {e}"); why.append(str(e))
+    if not done and len(set(why)) == 1 and why[0] is not None: raise ValueError(why[0]) # not the texts: an option
+    return done, errors
+
+def _say_failed(errors:list[str]):
+    "After the other texts' lines: the texts that failed, in the one error line every failing `awd` command ends with"
+    if not errors: return
+    sys.stdout.flush() # their lines first, on a terminal too
+    more = f"; and {len(errors) - 3} more" if len(errors) > 3 else ''
+    raise ValueError('; '.join(errors[:3]) + more)
 
 def _copy_to_write(a, what:str, suffix:str)->str|None:
     "For a command of texts or `--csv FILE`, after checking which: the copy of FILE to write, or None for the texts"
     if bool(a.texts) == bool(a.csv): raise ValueError(f"give texts to {what}, or --csv FILE (not both)")
     if a.out and not a.csv: raise ValueError("--out goes with --csv")
+    if a.text_col and not a.csv: raise ValueError("--text-col goes with --csv (the texts given as arguments are the texts)")
     if a.csv:
         example = copy_name(a.csv, suffix)
         out = a.out or str(Path(a.csv).with_name(example))
@@ -322,7 +357,9 @@ def cmd_classify(a):
     out = _copy_to_write(a, 'classify', '.pred.csv')
     learn = load_classifier(a.model, a.trust_pickle, a.device)
     if out: return print(f"wrote {_rows_said(predict_csv, learn, a.csv, out, text_col=a.text_col)}")
-    _print_predictions(a.texts, predict_texts(learn, a.texts), a.probs)
+    done, failed = _each_text(lambda ts: [r for _, r in predict_texts(learn, ts).iterrows()], a.texts, 'classify')
+    _print_predictions(done, a.probs)
+    _say_failed(failed)
 
 def cmd_score(a):
     "Score texts with a language model: bits per character, perplexity per word and log-probability, or a copy of a CSV"
@@ -330,12 +367,13 @@ def cmd_score(a):
     out = _copy_to_write(a, 'score', '.scored.csv')
     learn = load_lm(a.model, a.trust_pickle, a.device)
     if out: return print(f"wrote {score_csv(learn, a.csv, out, text_col=a.text_col, category=a.category)}")
-    res = score_texts(learn, a.texts, a.category)
+    done, failed = _each_text(lambda ts: score_texts(learn, ts, a.category), a.texts, 'score')
     if a.pieces:
-        for s in res: print(json.dumps(s._asdict(), ensure_ascii=False))
-        return
-    print('bpc\tppl/word\tlogprob\ttext')
-    for s in res: print(f"{s.bpc:.3f}\t{s.ppl_word:.1f}\t{s.logprob:.2f}\t{s.text}")
+        for _, s in done: print(json.dumps(s._asdict(), ensure_ascii=False))
+    elif done:
+        print('bpc\tppl/word\tlogprob\ttext')
+        for _, s in done: print(f"{s.bpc:.3f}\t{s.ppl_word:.1f}\t{s.logprob:.2f}\t{_one_line(s.text)}")
+    _say_failed(failed)
 
 
 # %% ../nbs/11_cli.ipynb #c020c
@@ -418,10 +456,12 @@ def cmd_tag(a):
     out = _copy_to_write(a, 'tag', '.tags.csv')
     learn = load_tagger(a.model, a.trust_pickle, a.device)
     if out: return print(f"wrote {_rows_said(tag_csv, learn, a.csv, out, text_col=a.text_col)}")
-    for t, res in zip(a.texts, learn.predict_texts(a.texts)):
+    done, failed = _each_text(learn.predict_texts, a.texts, 'tag')
+    for t, res in done:
         if a.probs: print(json.dumps({'text': t, 'words': [r.word for r in res], 'tags': [r.tag for r in res],
                                       'probs': [r.prob for r in res]}, ensure_ascii=False))
         else: print(' '.join(f"{r.word}/{r.tag}" for r in res))
+    _say_failed(failed)
 
 
 # %% ../nbs/11_cli.ipynb #c021
@@ -573,7 +613,8 @@ def _add_score(sub, ps:dict):
     s.add_argument('model', help='a language model: a shipped one by name (headlines, names) or one made by `awd train`')
     s.add_argument('texts', nargs='*', help='texts to score')
     s.add_argument('--csv', help='score a column of this .csv/.tsv/.jsonl file instead')
-    s.add_argument('--text-col', help='the column of texts in --csv (default: guessed)')
+    s.add_argument('--text-col', help="the column of texts in --csv (default: the model's, when the file has it; "
+                   'else guessed)')
     s.add_argument('--out', help='where to write the copy with scores (default: FILE.scored.csv beside --csv)')
     s.add_argument('--category', help="for models trained with categories: read each text as this one (a name's origin)")
     s.add_argument('--pieces', action='store_true', help="print each text's pieces with their probabilities, as JSON lines")
@@ -616,7 +657,8 @@ def _add_classify(sub, ps:dict):
                    '`awd train-classifier`')
     k.add_argument('texts', nargs='*', help='texts to classify')
     k.add_argument('--csv', help='classify a column of this .csv/.tsv/.jsonl file instead')
-    k.add_argument('--text-col', help='the column of texts in --csv (default: guessed)')
+    k.add_argument('--text-col', help="the column of texts in --csv (default: the model's, when the file has it; "
+                   'else guessed)')
     k.add_argument('--out', help='where to write the copy with predictions (default: FILE.pred.csv beside --csv)')
     k.add_argument('--probs', action='store_true', help='print every class probability, as JSON lines')
 
@@ -739,6 +781,8 @@ CLI_WORDS = [ # the Python API's words in the errors `awd` passes on, and what a
     ('novel=True cannot tell', '--novel cannot tell'), ('or leave novel off', 'or leave out --novel'),
     ('n must be an integer from 1 to', '-n must be an integer from 1 to'), ('raise max_words', 'raise --max-words'),
     ('(resume=True)', '(--resume)'), ('a time budget (minutes) cannot', 'a time budget (--minutes) cannot'),
+    ('or a smaller batch size or sequence length', 'or a smaller --bs or --seq-len (`awd train`)'),
+    ('or a smaller batch size', 'or a smaller --bs'),
     ('min_words needs stop_at_eos=True: without it every text runs to max_tokens',
      '--min-words cannot go with --no-stop: with it every text runs to --max-tokens'),
 ]

@@ -367,13 +367,14 @@ def read_to_copy(
     text_col:str|None, # column of texts; guessed when there is one column or one named 'text'
     suffix:str, # the copy's name after the source's stem, to suggest for a directory (e.g. '.pred.csv')
     use:str, # what to use instead for a .txt file, which has no columns to copy (e.g. 'predict_texts')
+    trained_col:str|None=None, # the column the model was trained on (its card's): the texts, without `text_col`, when `src` has it
 )->ToCopy:
     "The rows and texts of `src` for an annotated copy at `out`: not the file being read, a place to write, a text column"
     example = copy_name(src, suffix)
     check_out(out, src, example)
     src = Path(src).expanduser()
     df, _ = read_table(src, no_txt=f"a .txt file has no columns to copy; use {use}, or a CSV", typed=True)
-    col = pick_col(df, text_col, 'text', src)
+    col = pick_col(df, ifnone(text_col, trained_col if trained_col in df.columns else None), 'text', src)
     texts = as_texts(df[col], src) # the copy keeps the rows' values as they were
     return ToCopy(df, texts, texts.str.strip().str.len() > 0, Path(out).expanduser().absolute(), example, col,
                   starts_with_bom(src))
@@ -392,7 +393,11 @@ def read_texts(
     df, fmt = read_table(path, no_txt=txt if given else None, typed=True) # JSON lines: a list of words, an object...
     tcol = pick_col(df, text_col, 'text', path)
     res = pd.DataFrame({'text': as_texts(df[tcol], path).str.strip()})
-    if label_col is not None: res['label'] = as_texts(df[pick_col(df, label_col, 'label', path)], path).str.strip()
+    if label_col is not None:
+        lcol = pick_col(df, label_col, 'label', path)
+        if lcol == tcol: raise ValueError(f"{path}: text_col and label_col must name two columns (the texts, and their "
+                                          f"labels), got {tcol!r} for both")
+        res['label'] = as_texts(df[lcol], path).str.strip()
     if group_col is not None: res['group'] = as_texts(df[pick_col(df, group_col, 'group', path)], path).str.strip()
     if 'is_valid' in df.columns and 'is_valid' not in (tcol, label_col, group_col): res['is_valid'] = df['is_valid']
     res = res[res.text.str.len() > 0].reset_index(drop=True)

@@ -1117,11 +1117,12 @@ def score_csv(
     learn:LMLearner, # a forward language model the toolkit made
     src:str|Path, # a .csv, .tsv or .jsonl file (optionally .gz)
     out:str|Path, # where to write the copy with scores (CSV; TSV if it ends in .tsv)
-    text_col:str|None=None, # column of texts; guessed when there is one column or one named 'text'
+    text_col:str|None=None, # column of texts; default: the one the model was trained on, when `src` has it; else guessed
     category:str|None=None, # for models trained with categories
 )->Path:
     "Write a copy of `src` with columns `bpc`, `ppl_word` and `logprob` for each text, atomically"
-    c = read_to_copy(src, out, text_col, '.scored.csv', 'learn.score')
+    trained = getattr(model_info(learn), 'card', {}).get('text_col') # a CSV like the one it learnt from
+    c = read_to_copy(src, out, text_col, '.scored.csv', 'learn.score', trained)
     res = score_texts(learn, c.texts[c.keep].tolist(), category) # a blank row keeps empty scores
     res = c.df.assign(**{k: pd.Series([getattr(s, k) for s in res], index=c.texts.index[c.keep], dtype=float)
                          for k in ('bpc', 'ppl_word', 'logprob')})
