@@ -101,6 +101,16 @@ def test_label_only_in_valid(reviews):
     with pytest.raises(ValueError, match=r"labels \['meh'\] appear only in the validation split"):
         classifier_dls(df, vocab_sz=300)
 
+def test_numeric_labels_in_value_order(reviews):
+    """Star ratings 1 to 10 were classes 1, 10, 2, ... (labels are strings, sorted as text): the probability columns,
+    the start line and `awd classify --probs` listed them so. Numbers now sort by value (as fastai sorts ints)"""
+    df = reviews.head(200).assign(stars=[str(i % 12 - 1) for i in range(200)])
+    assert list(classifier_dls(df, label_col='stars', tokenizer='char', bs=8).vocab[1]) == [str(i) for i in range(-1, 11)]
+    mixed = df.assign(stars=[['b', 'a', 'C', '10'][i % 4] for i in range(200)]) # not all numbers: as text
+    assert list(classifier_dls(mixed, label_col='stars', tokenizer='char', bs=8).vocab[1]) == ['10', 'C', 'a', 'b']
+    from toolkit.cli import _classes_said # `awd train-classifier`'s start line
+    assert _classes_said(pd.Series(['2', '10', '9', '2'])) == '3 classes: 2, 9, 10'
+
 def test_not_a_classifier(clf):
     with pytest.raises(ValueError, match='not a classifier'): predict_texts(clf.awd.lm, ['x'])
     with pytest.raises(ValueError, match='text 1 must be a string, got int'): predict_texts(clf, ['x', 1])

@@ -138,6 +138,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'toolkit.classify._directions': ('classify.html#_directions', 'toolkit/classify.py'),
                                   'toolkit.classify._ensemble': ('classify.html#_ensemble', 'toolkit/classify.py'),
                                   'toolkit.classify._fit_member': ('classify.html#_fit_member', 'toolkit/classify.py'),
+                                  'toolkit.classify._label_order': ('classify.html#_label_order', 'toolkit/classify.py'),
                                   'toolkit.classify._label_texts': ('classify.html#_label_texts', 'toolkit/classify.py'),
                                   'toolkit.classify._labelled_split': ('classify.html#_labelled_split', 'toolkit/classify.py'),
                                   'toolkit.classify._lm_text': ('classify.html#_lm_text', 'toolkit/classify.py'),

@@ -80,6 +80,12 @@ def _label_texts(lab:pd.Series)->tuple: # the labels, and a boolean array: no la
     if text[~missing].str.fullmatch(r'-?\d+\.0+').all(): text = text.str.replace(r'\.0+$', '', regex=True) # a file's 1.0
     return text, missing
 
+def _label_order(labels)->list[str]:
+    "Classes of labels as strings in order: by value when all are numbers ('2' before '10', as fastai sorts ints), else as text"
+    classes = sorted(set(labels))
+    try: return sorted(classes, key=float)
+    except ValueError: return classes
+
 def _check_labels(df:pd.DataFrame, label_col:str, unlabelled:str='error')->pd.DataFrame:
     "`df` with its labels as stripped strings, after checking they make a classification task"
     if unlabelled not in ('error', 'drop'):
@@ -94,7 +100,7 @@ def _check_labels(df:pd.DataFrame, label_col:str, unlabelled:str='error')->pd.Da
                              "'NA'); drop them or pass unlabelled='drop'")
         df, text = df[~missing], text[~missing]
     df = df.assign(**{label_col: text})
-    classes = sorted(df[label_col].unique())
+    classes = _label_order(df[label_col])
     if len(classes) < 2:
         raise ValueError(f"column {label_col!r} has {len(classes)} class{'' if len(classes) == 1 else 'es'} "
                          f"({', '.join(map(repr, classes))}): a classifier needs at least 2")
@@ -160,7 +166,7 @@ def classifier_dls(
     group_col:str|None=None, # keep rows with the same value here on one side of the split (e.g. the movie)
     unlabelled:str='error', # rows without a label: 'error' or 'drop'
     vocab:list|None=None, # without `lm`: a fixed vocabulary of pieces (a saved classifier's), for a trained `tokenizer`
-    classes:list|None=None, # a fixed list of classes (a saved classifier's); default: the labels, sorted
+    classes:list|None=None, # a fixed list of classes (a saved classifier's); default: the training labels, sorted
     backwards:bool|None=None, # read texts from the end (for a backward `lm`); default: as `lm` reads them, else forward
 )->DataLoaders:
     "Classifier `DataLoaders` over `df`, with the tokenizer and vocabulary of the language model `lm`"
@@ -170,7 +176,8 @@ def classifier_dls(
     _check_split(df, bs)
     backwards = bool(backwards)
     blocks = (TextBlock(text_tokenizer(tok), vocab=vocab, seq_len=seq_len, min_freq=1, max_vocab=60000,
-                        backwards=backwards), CategoryBlock(vocab=classes))
+                        backwards=backwards),
+              CategoryBlock(vocab=ifnone(classes, _label_order(df.label[~df.is_valid])), sort=False)) # in that order
     dls = DataBlock(blocks=blocks, get_x=ColReader('text'), get_y=ColReader('label'),
                     splitter=ColSplitter('is_valid')).dataloaders(df, bs=bs, seq_len=seq_len,
                                                                   before_batch=PadChunks(seq_len=seq_len))
