@@ -495,3 +495,24 @@ def test_small_request_passes_one_that_does_not_fit(tiny_lm, monkeypatch, pass_f
         assert a.done == (pass_for == 0) # passed `big` and finished while `a` ran; strictly in order, only after `a`
         assert len(big.result(timeout=120)) == 8 and len(a.result(timeout=120)) == 8
     finally: b.close()
+
+def test_line_breaks_in_a_prompt(tmp_path):
+    """A character model trained on Shakespeare's paragraphs writes line breaks, but refused one in a prompt
+    ('HELENA.\\nMy lord': "never seen '\\n'", helper 40); a prompt ending in one lost it (no next line); a subword
+    model without line breaks read one as its unknown piece"""
+    from toolkit.data import load_corpus
+    from toolkit.lm import train_lm
+    from toolkit.export import export_learner
+    from toolkit.generate import prompt_pieces
+    from conftest import awd_here
+    lm = train_lm(load_corpus('shakespeare').iloc[:300], 'text', 'tiny', tokenizer='char', epochs=1, show_progress=False)
+    assert prompt_pieces(lm, 'HELENA.\n')[-2:] == ['.', '▁xxnl'] # the next line starts
+    assert all(t.startswith('HELENA.\n') for t in lm.generate('HELENA.\n', n=3, seed=0, max_tokens=20))
+    assert lm.generate('HELENA.\nMy lord', seed=0, max_tokens=10)[0].startswith('HELENA.\nMy lord')
+    assert lm.generate('HELENA.\tMy', seed=0, max_tokens=10)[0].startswith('HELENA. My') # a tab is a space
+    assert lm.predict('HELENA.\n', n_words=2).startswith('HELENA.\n') and lm.score('HELENA.\nMy lord').bpc > 0
+    out = awd_here('generate', export_learner(lm, tmp_path/'m'), '--prompt', 'HELENA.\n', '-n', '2', '--seed', '0',
+                   '--max-tokens', '10')
+    assert out.returncode == 0 and out.stdout.startswith('HELENA.\n') and '\n\nHELENA.\n' in out.stdout, out.stderr
+    h = load_model('headlines') # no line break in its texts: one is a space
+    assert prompt_pieces(h, 'New\nstudy\n') == prompt_pieces(h, 'New study')

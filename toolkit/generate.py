@@ -14,6 +14,7 @@ from fastcore.basics import patch, ifnone, store_attr
 from fastai.text.learner import LMLearner, decode_spec_tokens
 from fastai.text.models.awdlstm import AWD_LSTM
 from .tokenize import SPECIAL_TOKS, detokenize, check_text, check_texts, UNREADABLE, unknown_pieces, unknown_message
+from .tokenize import TK_NL
 from .core import model_info, eval_mode, check_arg, is_int, is_bool, is_num, check_seed
 from .core import MAX_N, MAX_TOKENS, MAX_PROMPT_CHARS # the limits of `generate` (the CLI reads them without torch)
 from .data import write_table, read_to_copy
@@ -48,6 +49,7 @@ class VocabInfo:
         self.case = torch.tensor([b in ('xxmaj', 'xxup') and t.startswith('▁') for t,b in pieces])
         self.end_id = self.o2i.get('▁xxbos', self.o2i.get('xxbos'))
         self.known = set(self.vocab) - {'xxunk'} # the pieces it reads (`unknown_pieces`)
+        self.line = next((p for p in ('▁' + TK_NL, TK_NL) if p in self.o2i), None) # its line break, if its texts had one
 
     def spelling(self, rest:str, device)->torch.Tensor:
         "The pieces that go on spelling `rest` (the rest of a healed prompt's last word): it starts with them, or they with it"
@@ -630,11 +632,14 @@ def prompt_pieces(
     prompt:str, # the text every sample starts with (may be empty)
     category:str|None=None, # one of the categories the model was trained with (any case), or None
 )->list[str]:
-    "The pieces that start every sample: `xxbos`, the category token if any, and the prompt"
+    """The pieces that start every sample: `xxbos`, the category token if any, and the prompt; its line breaks, those it
+    ends with too ('HELENA.\\n': the next line), for a model whose texts had them (else spaces, to a subword model)"""
     tok = get_tokenizer(learn)
     if tok is None:
         raise ValueError("this learner has no SentencePiece tokenizer: train it with toolkit's lm_dls/train_lm")
-    pieces = tok.encode(prompt)
+    line = vocab_info(learn).line
+    pieces = tok.encode(prompt if line else prompt.replace('\n', ' ')) # (the tokenizer strips the text's ends)
+    if line: pieces += [line]*prompt[len(prompt.rstrip()):].count('\n')
     if category is None: return pieces
     cats = learn.awd.categories
     if not cats: raise ValueError("this model was not trained with categories; leave category=None")
@@ -684,8 +689,10 @@ def check_chars(
         share, bad = unknown_pieces(tok, info.known, text)
         if share > UNREADABLE: raise ValueError(what + unknown_message(text, share, bad))
         return
-    known = {p.lstrip('▁') for p in info.vocab} | {' '}
-    seen = lambda ch: all(c in known or c.lower() in known for c in unicodedata.normalize('NFKC', ch)) # as tokenized
+    known = {p.lstrip('▁') for p in info.vocab}
+    seen = lambda ch: (ch.isspace() and (ch != '\n' or info.line)) or all(c in known or c.lower() in known
+                                                                         for c in unicodedata.normalize('NFKC', ch))
+    # (as tokenized: a tab is a space; a line break is one, for a model whose texts had them)
     bad = sorted({ch for ch in text if not seen(ch)})
     if bad:
         chars = ''.join(sorted((k for k in known if len(k) == 1 and not k.isupper() and k != ' '), key=lambda c: (not c.isalpha(), c)))
@@ -1076,7 +1083,7 @@ def score_texts(
     info, model = vocab_info(learn), learn.model
     for i, t in enumerate(texts): check_chars(learn, t, f"text {i}: " if len(texts) > 1 else '', 'score texts of')
     end, cats = info.end_id, learn.awd.categories if category is None else None
-    pieces = [prompt_pieces(learn, t, category) for t in texts]
+    pieces = [prompt_pieces(learn, t.rstrip(), category) for t in texts] # a text's end is its end, not a next line
     if cats: # every training text began with its category: the text under each, weighed by how likely each is
         per = [[info.ids(p[:1] + [category_token(c)] + p[1:]) + [end] for c in cats] for p in pieces]
         lps = _seq_logprobs(learn, [s for ss in per for s in ss], bs)
