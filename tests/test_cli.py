@@ -21,6 +21,32 @@ def test_train_missing_file(tmp_path):
     r = awd_here('train', tmp_path/'nope.csv')
     assert r.returncode == 2 and 'nope.csv: no such file' in r.stderr and 'Traceback' not in r.stderr
 
+def test_a_text_file_of_one_line(tmp_path):
+    """A .txt of one long line (a book without line breaks) printed 'training ... on 1 texts', then 'need at least 2
+    non-empty texts in column 'text'' (helper 40): now before the start line, saying how a .txt file is read"""
+    (tmp_path/'book.txt').write_text('It was a dark and stormy night. ' * 200)
+    r = awd_here('train', tmp_path/'book.txt', '--out', tmp_path/'m')
+    assert r.returncode == 2 and r.stdout == '' and not (tmp_path/'m').exists()
+    assert r.stderr == (f"awd: error: {tmp_path/'book.txt'} holds 1 text, and training needs at least 2 (to learn from, "
+                        "and to validate); a .txt file is read as one text a line: put each paragraph or sentence on a "
+                        "line of its own\n"), r.stderr
+
+def test_generate_says_where_texts_stopped(tiny_lm_path):
+    """Texts cut at --max-tokens (200 characters of a character model: mid-word) and texts the model ended right after
+    the prompt ('KING.' alone on a line of a play) came back without a word why (helper 40)"""
+    r = awd_here('generate', tiny_lm_path, '--prompt', 'New', '-n', '2', '--max-tokens', '2', '--seed', '0')
+    assert r.returncode == 0 and r.stderr == ("awd: 2 of 2 texts reached --max-tokens 2 before the model ended them "
+                                              "(raise --max-tokens for longer ones)\n"), r.stderr
+    assert awd_here('generate', tiny_lm_path, '--prompt', 'New', '--max-tokens', '2', '--no-stop').stderr == ''
+    from argparse import Namespace
+    from toolkit.cli import _said_ends
+    from toolkit.generate import Sample
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        _said_ends([Sample('KING.', -1., 0, ended=True)]*2, Namespace(no_stop=False, max_tokens=200, prompt='KING.'))
+    assert err.getvalue() == ("awd: the model ended every text right after the prompt, as its training texts often end "
+                              "there (--min-words makes it go on)\n")
+
 def test_train_missing_column(tmp_path):
     f = tmp_path/'t.csv'; f.write_text('id,title\n1,a b c\n2,d e f\n')
     r = awd_here('train', f, '--text-col', 'body', '--out', tmp_path/'m.pkl')

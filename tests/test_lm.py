@@ -65,6 +65,15 @@ def test_lm_dls_too_few_texts(col, n):
     with pytest.raises(ValueError, match=f"need at least 2 non-empty texts in column 'text', got {n}"):
         lm_dls(pd.DataFrame({'text': col}))
 
+def test_a_list_of_texts():
+    "`train_lm(['a b', 'c d'])` raised AttributeError: 'list' object has no attribute 'columns' (helper 40)"
+    texts = [f'text number {i} here' for i in range(60)]
+    for given in (texts, pd.Series(texts)):
+        assert len(lm_dls(given, tokenizer='char', bs=4, seq_len=8).train_ds) > 0
+    assert train_lm(texts, preset='tiny', tokenizer='char', epochs=1, show_progress=False).awd.preset == 'tiny'
+    for bad, msg in (('my.csv', r'got a str \(a file: load_texts\(path\)\)'), (5, 'got int')):
+        with pytest.raises(TypeError, match='df must be a DataFrame of texts or a list of texts, ' + msg): train_lm(bad)
+
 def test_lm_dls_unknown_tokenizer(texts):
     "An unknown tokenizer kind is a ValueError naming it"
     with pytest.raises(ValueError, match="Unknown tokenizer 'bpe'"): lm_dls(texts, tokenizer='bpe')

@@ -61,6 +61,10 @@ def _starts_from(pre:bool, texts=None, refused:bool=True)->str:
 def _training_texts(a, **cols)->pd.DataFrame:
     "The texts of `a.data` (a bundled corpus or a file) with the columns `cols`, sampled down to `--max-rows`"
     df = load_texts(a.data, text_col=a.text_col, **cols)
+    if len(df) < 2: # before the start line
+        lines = '; a .txt file is read as one text a line: put each paragraph or sentence on a line of its own' \
+                if str(a.data).lower().endswith(('.txt', '.txt.gz')) else ''
+        raise ValueError(f"{a.data} holds 1 text, and training needs at least 2 (to learn from, and to validate){lines}")
     if a.max_rows is None: return df
     df = df.sample(min(a.max_rows, len(df)), random_state=a.seed)
     if 'is_valid' in df and df.is_valid.nunique() < 2: df = df.drop(columns='is_valid') # the sample: by --valid-pct
@@ -180,6 +184,17 @@ def cmd_generate(a):
     for s in res:
         print(f"{s.mean_logprob:7.3f}\t{s.text}" if a.scores else s.text)
         if apart: print()
+    _said_ends(res, a)
+
+def _said_ends(res:list, a):
+    "A note on stderr when texts stopped where a user may not want them to: at --max-tokens, or right after the prompt"
+    if a.no_stop: return
+    cut = sum(not s.ended and s.n_tokens >= a.max_tokens for s in res)
+    if cut: print(f"awd: {cut} of {len(res)} texts reached --max-tokens {a.max_tokens} before the model ended them "
+                  "(raise --max-tokens for longer ones)", file=sys.stderr)
+    elif a.prompt.strip() and all(s.ended and s.n_tokens == 0 for s in res):
+        print("awd: the model ended every text right after the prompt, as its training texts often end there "
+              "(--min-words makes it go on)", file=sys.stderr)
 
 # %% ../nbs/11_cli.ipynb #c015
 def _classifier_lms(a)->list:
@@ -582,7 +597,8 @@ def _add_train(sub, ps:dict):
 def _add_generate(sub, ps:dict):
     "`awd generate`"
     g = _command(sub, 'generate', cmd_generate, 'generate texts from a language model', [ps['pickle'], ps['device']])
-    g.add_argument('model', help='a language model: a shipped one by name (headlines, names) or one made by `awd train`')
+    g.add_argument('model', help='a language model: a shipped one by name (english, headlines, names) or one made by '
+                   '`awd train`')
     g.add_argument('--prompt', default='', help='every text starts with this (default: empty)')
     g.add_argument('-n', type=int, default=10, help=f'how many texts, 1 to {MAX_N} (default: %(default)s)')
     g.add_argument('--temperature', type=float, default=0.8,
@@ -599,7 +615,7 @@ def _add_generate(sub, ps:dict):
     g.add_argument('--repetition-penalty', type=float, default=1.0,
                    help='> 1 discourages repeating pieces (default: %(default)s)')
     g.add_argument('--category', help="for models trained with categories (a name's origin)")
-    g.add_argument('--seed', type=int, help='same seed, same texts')
+    g.add_argument('--seed', type=int, help='the same seed (and -n) gives the same texts')
     g.add_argument('--scores', action='store_true', help='print the mean log-probability per piece before each text')
     g.add_argument('--sort', action='store_true', help='most likely texts first')
     g.add_argument('--novel', action='store_true', help='draw again any text that copies a training text')
@@ -611,7 +627,8 @@ def _add_generate(sub, ps:dict):
 def _add_score(sub, ps:dict):
     "`awd score`"
     s = _command(sub, 'score', cmd_score, 'how likely a language model finds texts', [ps['pickle'], ps['device']])
-    s.add_argument('model', help='a language model: a shipped one by name (headlines, names) or one made by `awd train`')
+    s.add_argument('model', help='a language model: a shipped one by name (english, headlines, names) or one made by '
+                   '`awd train`')
     s.add_argument('texts', nargs='*', help='texts to score')
     s.add_argument('--csv', help='score a column of this .csv/.tsv/.jsonl file instead')
     s.add_argument('--text-col', help="the column of texts in --csv (default: the model's, when the file has it; "

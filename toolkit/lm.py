@@ -265,8 +265,16 @@ def _valid_stats(dls:DataLoaders, df:pd.DataFrame)->dict:
     return dict(tokens=int(sum(dls.valid.lens.coll)), chars=int(valid.str.len().sum() + len(valid)),
                 words=int(valid.str.split().str.len().sum() + len(valid)))
 
+def _as_frame(df, text_col:str)->pd.DataFrame:
+    "`df`, or a list (or Series) of texts as a DataFrame with them in `text_col`"
+    if isinstance(df, pd.DataFrame): return df
+    if isinstance(df, str): raise TypeError("df must be a DataFrame of texts or a list of texts, got a str (a file: "
+                                            "load_texts(path))")
+    if isinstance(df, (list, tuple, pd.Series)): return pd.DataFrame({text_col: list(df)})
+    raise TypeError(f"df must be a DataFrame of texts or a list of texts, got {type(df).__name__}")
+
 def lm_dls(
-    df:pd.DataFrame, # the texts, one per row
+    df:pd.DataFrame|list, # the texts, one per row (or a list of texts)
     text_col:str='text', # column of `df` with the texts
     tokenizer:str|SPTokenizer='subword', # 'subword', 'char', 'pretrained' (with its vocabulary) or a tokenizer
     vocab_sz:int|None=4000, # subword vocabulary size (not for 'pretrained')
@@ -280,6 +288,7 @@ def lm_dls(
     fit_bs:bool=False, # small data: halve `bs` until an epoch has several batches (`_fitted_bs`)
 )->DataLoaders:
     "Language-model `DataLoaders` over `df[text_col]`, with a trained subword or character tokenizer"
+    df = _as_frame(df, text_col)
     if text_col not in df.columns:
         raise ValueError(f"no text column {text_col!r}; the columns are {', '.join(map(repr, df.columns))}")
     df = df[df[text_col].astype(str).str.strip().str.len() > 0]
@@ -674,7 +683,7 @@ def category_frame(
 
 # %% ../nbs/04_lm.ipynb #c024n
 def train_lm(
-    df:pd.DataFrame, # the texts
+    df:pd.DataFrame|list, # the texts (or a list of texts)
     text_col:str='text', # column of texts
     preset:str='small', # a key of `PRESETS`
     epochs:int|None=1, # passes over the training texts; None: sized to the data (`fit_epochs`: about 60 steps, 500 from zero)
@@ -700,6 +709,7 @@ def train_lm(
     keep_best:bool|None=None, # end with the epoch of lowest validation loss; None: when `epochs` is sized (None)
 )->LMLearner:
     "Train an AWD-LSTM language model on `df[text_col]` with the preset's recipe (from the pretrained model if it can)"
+    df = _as_frame(df, text_col)
     if category_col is not None: df, text_col = category_frame(df, text_col, category_col), 'text'
     meta, pre = _lm_plan(df, text_col, preset, epochs, lr, tokenizer, vocab_sz, bs, seq_len, valid_pct, seed, config,
                          drop_mult, checkpoint, resume, minutes, backwards, pretrained)
