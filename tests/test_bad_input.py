@@ -544,6 +544,21 @@ def test_columns_and_flags_named(tmp_path):
     refused(['train-classifier', src, '--preset', 'tiny', '--no-pretrained', '--out', tmp_path/'m'],
             'Give more texts, or a smaller --bs or --seq-len (`awd train`)')
 
+def test_start_lines_count_empty_rows_and_refuse_stages_without_epochs(tmp_path):
+    """Rows without a text were left out of training without a word (a user counting rows saw fewer texts); --stages 3
+    --epochs 2 trained one frozen stage (helper 39)"""
+    src = tmp_path/'e.csv'
+    src.write_text('text,label\nA joy,1\n,0\nGood,1\n  ,0\nBad,0\nfine,1\n')
+    code, out, err = awd('train-classifier', src, '--preset', 'tiny', '--no-pretrained', '--out', tmp_path/'m')
+    assert code == 2 and f'on 4 texts from {src} (2 rows without a text left out)' in out, (out, err) # too little text
+    lm_src = tmp_path/'lm.csv' # (the empty text is written as a blank line, which is no row: ' ' is the one left out)
+    pd.DataFrame({'text': [f'A text of some words, number {i}.' for i in range(60)] + ['', ' ']}).to_csv(lm_src, index=False)
+    code, out, err = awd('train', lm_src, '--preset', 'tiny', '--no-pretrained', '--epochs', '1', '--quiet', '--out', tmp_path/'lm')
+    assert code == 0 and f'on 60 texts from {lm_src} (1 row without a text left out)' in out, (out, err)
+    code, out, _ = refused(['train-classifier', src, '--stages', '3', '--epochs', '2', '--out', tmp_path/'m'],
+                           '--stages 3 needs --epochs 4 or more (a frozen epoch a stage, then the whole network), got 2')
+    assert out == '' and not (tmp_path/'m').exists()
+
 def test_jsonl_copy_keeps_json_types(tmp_path):
     "A JSON-lines copy turned numbers into strings ('id': '0') and a null text into ''"
     src = tmp_path/'in.jsonl'

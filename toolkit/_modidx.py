@@ -202,6 +202,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                              'toolkit.cli._split_said': ('cli.html#_split_said', 'toolkit/cli.py'),
                              'toolkit.cli._starts_from': ('cli.html#_starts_from', 'toolkit/cli.py'),
                              'toolkit.cli._tagged_data': ('cli.html#_tagged_data', 'toolkit/cli.py'),
+                             'toolkit.cli._texts_said': ('cli.html#_texts_said', 'toolkit/cli.py'),
                              'toolkit.cli._training_texts': ('cli.html#_training_texts', 'toolkit/cli.py'),
                              'toolkit.cli.cli_words': ('cli.html#cli_words', 'toolkit/cli.py'),
                              'toolkit.cli.cmd_classify': ('cli.html#cmd_classify', 'toolkit/cli.py'),

@@ -70,6 +70,11 @@ def _training_texts(a, **cols)->pd.DataFrame:
     if 'is_valid' in df and df.is_valid.nunique() < 2: df = df.drop(columns='is_valid') # the sample: by --valid-pct
     return df
 
+def _texts_said(df:pd.DataFrame, data:str, what:str='texts')->str:
+    "The start lines' '1,200 texts from FILE', with the rows of a file left out for an empty text"
+    n = df.attrs.get('empty_texts', 0)
+    return f"{len(df):,} {what} from {data}" + (f" ({n:,} row{'s' if n > 1 else ''} without a text left out)" if n else '')
+
 def _split_said(df:pd.DataFrame, group_col:str|None=None)->str:
     "How the start line says the texts are split, when not at random by --valid-pct"
     return ", split by the file's is_valid column" if 'is_valid' in df else f", split by {group_col!r}" if group_col else ''
@@ -138,7 +143,7 @@ def cmd_train(a):
                          texts=df.text)
     check_checkpoint(a.out, a.resume, a.minutes) # an interrupted run's epochs are not written over: said before the start line
     what = f", conditioned on {cat_col!r} ({df[cat_col][df[cat_col] != ''].nunique()} categories)" if cat_col else ''
-    say(f"training a {a.preset} AWD-LSTM on {len(df):,} texts from {a.data} ({tokenizer} tokenizer{what}) on {dev}"
+    say(f"training a {a.preset} AWD-LSTM on {_texts_said(df, a.data)} ({tokenizer} tokenizer{what}) on {dev}"
         + (f" in {a.precision}" if a.precision else '') + f", {_starts_from(pre, df.text, a.no_pretrained)}"
         + _split_said(df), flush=True)
     if a.distributed: _say_distributed(say, a, dev, names)
@@ -265,6 +270,9 @@ def cmd_train_classifier(a):
     epochs, lr, stages, lm_epochs = (ifnone(getattr(a, k), recipe[k]) for k in ('epochs', 'lr', 'stages', 'lm_epochs'))
     from toolkit.classify import check_recipe_counts
     check_recipe_counts(lm_epochs, a.members) # before the start line, as the other flags are
+    if a.stages and epochs is not None and a.stages > epochs - 1: # `fit_ulmfit` would run fewer
+        raise ValueError(f"--stages {a.stages} needs --epochs {a.stages + 1} or more (a frozen epoch a stage, then the "
+                         f"whole network), got {epochs}")
     tokenizer = a.tokenizer or corpus.get('tokenizer', 'subword')
     pre = lm is None and not a.no_pretrain and use_pretrained(False if a.no_pretrained else None, a.preset, tokenizer,
                                                               a.vocab_sz, texts=df.text)
@@ -273,8 +281,8 @@ def cmd_train_classifier(a):
     labelled = _check_labels(pd.DataFrame({label_col: df.label}), label_col, unlabelled='drop')[label_col]
     said = _classes_said(labelled) + (f"; {len(df) - len(labelled):,} without a label (the language model reads them)"
                                       if len(labelled) < len(df) else '')
-    print(f"training a classifier of {label_col!r} ({said}) on {len(df):,} texts "
-          f"from {a.data}, {_classifier_how(a, lms, lm_epochs, pre)}{split}", flush=True)
+    print(f"training a classifier of {label_col!r} ({said}) on {_texts_said(df, a.data)}, "
+          f"{_classifier_how(a, lms, lm_epochs, pre)}{split}", flush=True)
     card = dict(corpus=_corpus_name(a.data), text_col=a.text_col, label_col=label_col,
                 lm=' and '.join(a.lm or []) or None)
     learn = train_classifier_and_export(

@@ -400,8 +400,10 @@ def read_texts(
         res['label'] = as_texts(df[lcol], path).str.strip()
     if group_col is not None: res['group'] = as_texts(df[pick_col(df, group_col, 'group', path)], path).str.strip()
     if 'is_valid' in df.columns and 'is_valid' not in (tcol, label_col, group_col): res['is_valid'] = df['is_valid']
+    empty = int((res.text.str.len() == 0).sum())
     res = res[res.text.str.len() > 0].reset_index(drop=True)
     if not len(res): raise ValueError(f"{path}: every text in column {tcol!r} is empty")
+    res.attrs['empty_texts'] = empty # the rows left out, for `awd train`'s start line
     return res
 
 # %% ../nbs/01_data.ipynb #c021
