@@ -478,6 +478,14 @@ def test_cli_names_lowercase_start():
     names = out.stdout.splitlines()
     assert out.returncode == 0 and len(names) == 5 and all(n.startswith('K') for n in names), names
 
+def test_names_api_lowercase_start():
+    """`names.generate('k', category='Russian')` wrote 'kulov-Jussky', 'kabachev-Ghorlibova' where `awd generate` and the
+    app wrote K-names (helper 39): the API reads the start as the model has it too"""
+    names = load_model('names')
+    got = names.generate('k', category='Russian', n=5, seed=0)
+    assert len(got) == 5 and all(n.startswith('K') for n in got), got
+    assert names.generate('K', category='Russian', n=5, seed=0) == got # the same request
+
 @pytest.mark.parametrize('pass_for', [2.0, 0.0])
 def test_small_request_passes_one_that_does_not_fit(tiny_lm, monkeypatch, pass_for):
     """Ten headlines waited 10.6 s behind thirty requests of a hundred (0.18 s alone): the batcher admitted waiting

@@ -811,6 +811,7 @@ def gen_request(
                          "(greedy=False, top_k above 1) or ask for one text")
     info = vocab_info(learn)
     check_chars(learn, prompt)
+    prompt = name_start(learn, prompt, category) # a names model's 'k': 'K' (it wrote 'kulov-Jussky'), 'van' stays
     _need_category(learn, category)
     pieces = _case_of_prefix(learn, prompt, category, prompt_pieces(learn, prompt, category))
     base, heal = _heal_split(learn, prompt, pieces)
