@@ -100,12 +100,13 @@ def format_of(path:Path)->str:
 
 UTF16_BOMS = (b'\xff\xfe', b'\xfe\xff') # how UTF-16 text starts (Excel's 'Unicode Text' is UTF-16 with tabs)
 
-def _not_utf8(raw:bytes)->str:
+def _not_utf8(raw:bytes, excel:bool=True)->str:
     "What a file that is not UTF-8 looks like instead, said before the advice (empty when nothing is likely)"
     if b'\x00' in raw[:4096]: return "it holds NUL bytes: it is not a text file, or it is UTF-16 without its byte-order mark; "
     try: raw.decode('cp1252')
     except UnicodeDecodeError: return ''
-    return "it looks like Windows-1252 or Latin-1, as Excel saves a plain 'CSV' on Windows; "
+    return "it looks like Windows-1252 or Latin-1, " + ("as Excel saves a plain 'CSV' on Windows; " if excel else
+                                                       "as Windows editors save 'ANSI' text; ")
 
 def read_utf8(path:Path)->str:
     """The text of `path` (gunzipped if `.gz`), its byte-order mark dropped; UTF-16 with one is read too. An error
@@ -122,9 +123,10 @@ def read_utf8(path:Path)->str:
     else:
         try: text = raw.decode('utf-8-sig')
         except UnicodeDecodeError as e:
-            line = raw[:e.start].count(b'\n') + 1
+            line, excel = raw[:e.start].count(b'\n') + 1, any(s.lower() in ('.csv', '.tsv') for s in path.suffixes)
+            how = " (in Excel: 'CSV UTF-8')" if excel else ''
             raise ValueError(f"{path}: line {line} is not valid UTF-8 (byte {raw[e.start]:#04x} at offset {e.start}); "
-                             f"{_not_utf8(raw)}save the file as UTF-8 (in Excel: 'CSV UTF-8')") from None
+                             f"{_not_utf8(raw, excel)}save the file as UTF-8{how}") from None
     if '\x00' in text[:4096]: # valid UTF-8, but text has no NUL: UTF-16 without its mark (ASCII every other byte)
         raise ValueError(f"{path} holds NUL bytes between its characters: it is UTF-16 without its byte-order mark, or "
                          "not a text file; save the file as UTF-8 (in Excel: 'CSV UTF-8')")
