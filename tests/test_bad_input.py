@@ -559,6 +559,13 @@ def test_start_lines_count_empty_rows_and_refuse_stages_without_epochs(tmp_path)
                            '--stages 3 needs --epochs 4 or more (a frozen epoch a stage, then the whole network), got 2')
     assert out == '' and not (tmp_path/'m').exists()
 
+def test_classifier_start_line_says_why_from_scratch(tmp_path):
+    "`awd train-classifier` on Chinese texts said 'from scratch' without the reason `awd train` gives (helper 39)"
+    src = tmp_path/'zh.csv'
+    pd.DataFrame({'text': ['这部电影很好看', '非常无聊的电影'] * 20, 'label': [1, 0] * 20}).to_csv(src, index=False)
+    code, out, err = awd('train-classifier', src, '--bs', '1000', '--out', tmp_path/'m') # stops at 'too little text'
+    assert code == 2 and 'from scratch (not from the pretrained English model: 100% of the characters' in out, (out, err)
+
 def test_jsonl_copy_keeps_json_types(tmp_path):
     "A JSON-lines copy turned numbers into strings ('id': '0') and a null text into ''"
     src = tmp_path/'in.jsonl'

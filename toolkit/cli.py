@@ -215,13 +215,13 @@ def _classifier_lms(a)->list:
                          "(`awd train ... --backwards`): --lm FWD BWD")
     return [load_lm(p, a.trust_pickle) for p in paths]
 
-def _classifier_how(a, lms:list, lm_epochs:int, pre:bool)->str:
+def _classifier_how(a, lms:list, lm_epochs:int, pre:bool, texts=None)->str:
     "How `awd train-classifier` trains, for its first line"
     lm_name = ' and '.join(a.lm or [])
     if lms and lm_epochs: how = f"fine-tuning {lm_name} for {lm_epochs} epoch{'s' if lm_epochs != 1 else ''}"
     elif lms: how = f"on the encoder of {lm_name}"
     elif a.no_pretrain: how = "from scratch"
-    else: how = f"after a {a.preset} language model on the texts, {_starts_from(pre)}"
+    else: how = f"after a {a.preset} language model on the texts, {_starts_from(pre, texts, a.no_pretrained)}"
     if a.bidirectional: how += ", forward and backward" + (" (an ensemble of two)" if a.members == 1 else "")
     if a.bidirectional and pre: how += ", the backward language model from scratch"
     if a.members > 1: how += f", {a.members} classifiers{' per direction' if a.bidirectional else ''} averaged"
@@ -282,7 +282,7 @@ def cmd_train_classifier(a):
     said = _classes_said(labelled) + (f"; {len(df) - len(labelled):,} without a label (the language model reads them)"
                                       if len(labelled) < len(df) else '')
     print(f"training a classifier of {label_col!r} ({said}) on {_texts_said(df, a.data)}, "
-          f"{_classifier_how(a, lms, lm_epochs, pre)}{split}", flush=True)
+          f"{_classifier_how(a, lms, lm_epochs, pre, df.text)}{split}", flush=True)
     card = dict(corpus=_corpus_name(a.data), text_col=a.text_col, label_col=label_col,
                 lm=' and '.join(a.lm or []) or None)
     learn = train_classifier_and_export(
