@@ -76,6 +76,15 @@ def test_read_jsonl_integer_labels_with_a_gap(tmp_path):
     f = tmp_path/'t.jsonl'; f.write_text('{"text": "a", "y": 1}\n{"text": "b", "y": 2}\n{"text": "c"}\n')
     assert read_texts(f, label_col='y').label.tolist() == ['1', '2', '']
 
+def test_read_jsonl_list_labels(tmp_path):
+    "A JSON line's list of labels became one class ('pos fun', helper 39): several labels a text are refused"
+    f = tmp_path/'t.jsonl'
+    f.write_text('{"text": "a joy", "y": ["pos"]}\n{"text": "a romp", "y": ["pos", "fun"]}\n{"text": "dull", "y": "neg"}\n')
+    with pytest.raises(ValueError, match=r"""t.jsonl: row 1: column 'y' holds 2 labels \(\["pos", "fun"\]\): a classifier takes one label a text"""):
+        read_texts(f, label_col='y')
+    f.write_text('{"text": "a joy", "y": ["pos"]}\n{"text": "dull", "y": "neg"}\n')
+    assert read_texts(f, label_col='y').label.tolist() == ['pos', 'neg'] # a list of one is its label
+
 @pytest.mark.parametrize('name', ['t.csv.gz', 't.tsv.gz', 't.txt.gz', 't.jsonl.gz'])
 def test_read_gzip(tmp_path, name):
     "Every format can be gzipped; the format comes from the suffix before `.gz`"

@@ -339,12 +339,16 @@ def _as_text(v)->str:
 def as_texts(
     s:pd.Series, # a column of a file `read_table` read (JSON lines `typed`: their values)
     path:Path, # the file, to name in errors
+    labels:bool=False, # a column of labels: a list of several is refused too (one label a text)
 )->pd.Series:
     "A column's values as texts (`_as_text`); an object or a list of lists, which is no text, is refused naming its row"
     def one(i, v):
         if isinstance(v, dict) or isinstance(v, list) and any(isinstance(x, (list, dict)) for x in v):
             what = 'an object' if isinstance(v, dict) else 'a list of lists'
             raise ValueError(f"{path}: row {i}: column {s.name!r} holds {what} ({json.dumps(v)[:40]}), not a text")
+        if labels and isinstance(v, list) and len(v) > 1:
+            raise ValueError(f"{path}: row {i}: column {s.name!r} holds {len(v)} labels ({json.dumps(v)[:40]}): a "
+                             "classifier takes one label a text")
         return _as_text(v)
     return pd.Series([one(i, v) for i, v in s.items()], index=s.index, dtype=object, name=s.name)
 
@@ -399,7 +403,7 @@ def read_texts(
         lcol = pick_col(df, label_col, 'label', path)
         if lcol == tcol: raise ValueError(f"{path}: text_col and label_col must name two columns (the texts, and their "
                                           f"labels), got {tcol!r} for both")
-        res['label'] = as_texts(df[lcol], path).str.strip()
+        res['label'] = as_texts(df[lcol], path, labels=True).str.strip()
     if group_col is not None: res['group'] = as_texts(df[pick_col(df, group_col, 'group', path)], path).str.strip()
     if 'is_valid' in df.columns and 'is_valid' not in (tcol, label_col, group_col): res['is_valid'] = df['is_valid']
     empty = int((res.text.str.len() == 0).sum())
