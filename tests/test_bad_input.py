@@ -566,6 +566,18 @@ def test_classifier_start_line_says_why_from_scratch(tmp_path):
     code, out, err = awd('train-classifier', src, '--bs', '1000', '--out', tmp_path/'m') # stops at 'too little text'
     assert code == 2 and 'from scratch (not from the pretrained English model: 100% of the characters' in out, (out, err)
 
+def test_texts_from_standard_input(monkeypatch, tiny_clf, tiny_lm_path):
+    "`cat texts.txt | awd classify MODEL -` took '-' as a text to classify (helper 39): '-' reads one text a line"
+    import io
+    monkeypatch.setattr('sys.stdin', io.StringIO('A gripping film.\n\nDull and long.\n'))
+    code, out, err = awd('classify', tiny_clf, '-')
+    assert code == 0 and [l.split('\t')[2] for l in out.splitlines()] == ['A gripping film.', 'Dull and long.'], err
+    monkeypatch.setattr('sys.stdin', io.StringIO('New study\n'))
+    code, out, err = awd('score', tiny_lm_path, '-')
+    assert code == 0 and out.splitlines()[1].endswith('\tNew study'), err
+    monkeypatch.setattr('sys.stdin', io.StringIO('\n'))
+    refused(['classify', tiny_clf, '-'], 'no texts on standard input to classify (one a line)')
+
 def test_jsonl_copy_keeps_json_types(tmp_path):
     "A JSON-lines copy turned numbers into strings ('id': '0') and a null text into ''"
     src = tmp_path/'in.jsonl'

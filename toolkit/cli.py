@@ -354,6 +354,9 @@ def _say_failed(errors:list[str]):
 
 def _copy_to_write(a, what:str, suffix:str)->str|None:
     "For a command of texts or `--csv FILE`, after checking which: the copy of FILE to write, or None for the texts"
+    if a.texts == ['-']: # one a line from standard input: `cat texts.txt | awd classify sentiment -`
+        a.texts = [t for t in sys.stdin.read().splitlines() if t.strip()]
+        if not a.texts: raise ValueError(f"no texts on standard input to {what} (one a line)")
     if bool(a.texts) == bool(a.csv): raise ValueError(f"give texts to {what}, or --csv FILE (not both)")
     if a.out and not a.csv: raise ValueError("--out goes with --csv")
     if a.text_col and not a.csv: raise ValueError("--text-col goes with --csv (the texts given as arguments are the texts)")
@@ -637,7 +640,7 @@ def _add_score(sub, ps:dict):
     s = _command(sub, 'score', cmd_score, 'how likely a language model finds texts', [ps['pickle'], ps['device']])
     s.add_argument('model', help='a language model: a shipped one by name (english, headlines, names) or one made by '
                    '`awd train`')
-    s.add_argument('texts', nargs='*', help='texts to score')
+    s.add_argument('texts', nargs='*', help='texts to score (-: one a line from standard input)')
     s.add_argument('--csv', help='score a column of this .csv/.tsv/.jsonl file instead')
     s.add_argument('--text-col', help="the column of texts in --csv (default: the model's, when the file has it; "
                    'else guessed)')
@@ -681,7 +684,7 @@ def _add_classify(sub, ps:dict):
     k = _command(sub, 'classify', cmd_classify, 'classify texts with a classifier', [ps['pickle'], ps['device']])
     k.add_argument('model', help='a classifier: a shipped one by name (origin, sentiment, outlet) or one made by '
                    '`awd train-classifier`')
-    k.add_argument('texts', nargs='*', help='texts to classify')
+    k.add_argument('texts', nargs='*', help='texts to classify (-: one a line from standard input)')
     k.add_argument('--csv', help='classify a column of this .csv/.tsv/.jsonl file instead')
     k.add_argument('--text-col', help="the column of texts in --csv (default: the model's, when the file has it; "
                    'else guessed)')
@@ -721,7 +724,7 @@ def _add_tag(sub, ps:dict):
     "`awd tag`"
     k = _command(sub, 'tag', cmd_tag, 'tag the words of texts with a tagger', [ps['pickle'], ps['device']])
     k.add_argument('model', help='a tagger: the shipped one by name (tagger) or one made by `awd train-tagger`')
-    k.add_argument('texts', nargs='*', help='texts to tag')
+    k.add_argument('texts', nargs='*', help='texts to tag (-: one a line from standard input)')
     k.add_argument('--csv', help='tag a column of this .csv/.tsv/.jsonl file instead')
     k.add_argument('--text-col', help='the column of texts in --csv (default: guessed)')
     k.add_argument('--out', help='where to write the copy with tags (default: FILE.tags.csv beside --csv)')
