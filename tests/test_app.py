@@ -306,6 +306,22 @@ def test_settings_command_prompt_starting_with_dash(app_models, app_models_dir):
     out = awd_here(*argv)
     assert out.returncode == 0 and out.stdout.splitlines() == h.names('-al', 3, 0.8, 4, 'Arabic')[0].splitlines(), out
 
+def test_settings_command_reads_as_typed():
+    """The Irish example's command read `--prompt 'O'"'"''` (shlex's quoting: right, but hard to read, helper 41): a
+    word with a quote and nothing else a shell reads is double-quoted; the shell gets the same words"""
+    import shlex
+    from toolkit.app import settings_markdown
+    for prompt, shown in (("O'", '--prompt "O\'"'), ('K', '--prompt K'), ("O'$x", "--prompt 'O'\"'\"'$x'"),
+                          ('New study', "--prompt 'New study'")):
+        cmd = settings_markdown('names', dict(prompt=prompt, n=3, seed=1)).split('```bash\n')[1].split('\n```')[0]
+        assert shown in cmd and shlex.split(cmd)[3:5] == ['--prompt', prompt], cmd
+
+def test_whole_name_as_start_says_so(app_models):
+    "A whole surname as the starting letters failed with an error that blamed the sliders alone (helper 41)"
+    from toolkit.app import Handlers
+    with pytest.raises(Exception, match="The starting letters 'Kuznetsova' may make a whole name already: try fewer"):
+        Handlers(app_models).names('Kuznetsova', 20, 0.05, 1, 'Russian')
+
 def test_impossible_request_in_the_pages_words(app_models):
     "The page has no 'distinct' to turn off (it is always on) and calls novel 'Only new': the error says what to change there"
     from toolkit.app import Handlers

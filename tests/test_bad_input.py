@@ -616,6 +616,12 @@ def test_classifier_refuses_a_text_it_cannot_read(tmp_path):
     assert set(sent) == {'fresh', 'rotten'} and 'unknown to this model' in orig
     with pytest.raises(Exception, match='unknown pieces'): Handlers({'origin': origin}).classify('Жуков')
     with pytest.raises(Exception, match='unknown pieces'): h.classify('这部电影很好看') # none can: said once
+    # ...and before the request, under the field (the validator), not in a toast with Error badges (helper 41)
+    with pytest.raises(ValueError, match="'这部电影很好看': this model reads 100%"): h.classify_check('这部电影很好看')
+    assert h.classify_check('10/10!!! Loved it.') == '10/10!!! Loved it.' # one classifier can: it answers
+    tagger = Handlers({'tagger': load_model('tagger')})
+    with pytest.raises(ValueError, match="'Я люблю кофе': this model reads 100% of it as unknown pieces"):
+        tagger.tag_check('Я люблю кофе', 'tagger')
     # a model from scratch on a few words has whole-word pieces only: its own words are read, a new one is not
     df = pd.DataFrame({'text': ['terrible cat movie', 'great dog film', 'terrible dog movie', 'great cat film']*40,
                        'label': ['neg', 'pos', 'neg', 'pos']*40})

@@ -159,6 +159,21 @@ def test_stop_says_the_list_is_short(page, app_url, monkeypatch):
     expect(settings).to_contain_text('awd generate headlines -n 100')
     page.locator('#headlines-generate').click() # a new request: its own settings, without the note
     expect(settings).not_to_contain_text('Stopped', timeout=60_000)
+    # Generate, then Stop before its first headline: the last request's headlines stayed beside this one's seed and
+    # command (helper 41). Whatever the box shows now is the new seed's
+    first = out.input_value()
+    page.locator('#headlines-stop').click()
+    expect(settings).to_contain_text('Stopped', timeout=60_000)
+    page.locator('#headlines-generate').click()
+    page.locator('#headlines-stop').click()
+    page.wait_for_timeout(3000) # what was to come has come
+    seed = int(re.search(r'Seed \*{0,2}(\d+)', page.locator('#headlines-settings').inner_text()).group(1))
+    from gradio_client import Client
+    c = Client(app_url, verbose=False)
+    try: made = c.predict('', 100, 0.8, 0.9, 4, 15, seed, True, api_name='/headlines').splitlines()
+    finally: c.close()
+    shown = out.input_value().splitlines()
+    assert set(shown) <= set(made) and not set(shown) & (set(first.splitlines()) - set(made)), (shown, seed)
 
 def test_names_that_cannot_be_made_say_so(page, app_url):
     "A request that fails after its command was shown (100 new names at temperature 0.05): no command, and why"

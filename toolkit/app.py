@@ -16,9 +16,9 @@ from fastai.text.learner import LMLearner
 import toolkit
 from .core import file_lock, members, check_arg, serve_address, MAX_SEED, MAX_TOKENS
 from .data import load_corpus
-from .tokenize import check_text, TK_NL
-from .classify import predict_texts, classes_of
-from .tagger import is_tagger
+from .tokenize import check_text, TK_NL, UNREADABLE, unknown_message
+from .classify import predict_texts, classes_of, check_readable
+from .tagger import is_tagger, _unreadable as tag_unreadable
 from .batch import Batcher, ClassifyBatcher, JOINS, Busy
 from .generate import score_texts, next_words, gen_request, check_chars, name_start
 from .export import load_model, shipped_models, model_card, saved_task
@@ -285,6 +285,11 @@ ANY_STYLE = '(any outlet)' # the Headlines tab's style choice for no category
 _FLAGS = dict(prompt='--prompt', n='-n', temperature='--temperature', top_p='--top-p', min_words='--min-words',
               max_words='--max-words', max_tokens='--max-tokens', category='--category', seed='--seed')
 
+def _sh(a:str)->str:
+    "A shell word as a person types it: `\"O'\"` where `shlex.quote` writes `'O'\"'\"''` (the same word to a shell)"
+    q = shlex.quote(a)
+    return f'"{a}"' if q != a and "'" in a and not re.search(r'[$`"\\!]', a) else q
+
 def settings_markdown(
     model:str, # the model's name (a shipped model's name, or its directory)
     kw:dict, # the `generate` arguments a request used, its seed included
@@ -298,7 +303,7 @@ def settings_markdown(
     args = ([repr(used.pop('prompt'))] if 'prompt' in used else []) + [f'{k}={v!r}' for k,v in used.items()]
     args += [f'{k}=True' for k in ('novel', 'distinct') if kw.get(k)]
     return (f"Seed **{kw['seed']}**. The same {model} again, from a shell or a notebook:\n\n"
-            f"```bash\n{shlex.join(cli)}\n```\n\n"
+            f"```bash\n{' '.join(map(_sh, cli))}\n```\n\n"
             f"```python\nload_model({model!r}).generate({', '.join(args)})\n```")
 
 class Handlers:
@@ -414,8 +419,13 @@ class Handlers:
         A seed below 0 draws a random one, which is not returned: send your own seed to make the same names again"""
         kw = self._name_args(start, n, temperature, seed, origin, novel)
         names = []
-        for names in self._stream('names', **kw):
-            if len(names) < kw['n']: yield '\n'.join(names), gr.skip()
+        try:
+            for names in self._stream('names', **kw):
+                if len(names) < kw['n']: yield '\n'.join(names), gr.skip()
+        except ValueError as e: # 'Kuznetsov': a whole name already, and the error blamed the sliders alone
+            if 'no sample without' not in str(e) or len(kw['prompt']) < 4: raise
+            raise ValueError(f"{e}. The starting letters {kw['prompt']!r} may make a whole name already: try fewer"
+                             ) from None
         yield '\n'.join(names), self._origin_table(names, kw.get('category'))
 
     def names(self, start='', n=10, temperature=0.8, seed=None, origin=None, novel=None)->tuple[str, pd.DataFrame]:
@@ -458,6 +468,11 @@ class Handlers:
         "`classify`'s checks alone: the text it classifies"
         text = _text(text, 'text', MAX_TEXT_CHARS).strip()
         if not text: raise ValueError('enter a text to classify')
+        refused = [] # a text no classifier can read: its reason under the field (one that some can read is answered)
+        for kind in self.classifiers:
+            try: check_readable(self.batchers[kind].learn, [text])
+            except ValueError as e: refused.append(e)
+        if refused and len(refused) == len(self.classifiers): raise refused[0]
         return text
 
     @user_errors
@@ -507,6 +522,8 @@ class Handlers:
         if not text.strip(): raise ValueError('enter a sentence to tag')
         kind = model or next(iter(self.taggers), None)
         if kind not in self.taggers: raise ValueError(f"unknown tagger {kind!r}: one of {', '.join(self.taggers)}")
+        share, bad = tag_unreadable(self.taggers[kind], [text])[0] # ('Я люблю кофе': under the field, not a toast)
+        if share > UNREADABLE: raise ValueError(unknown_message(text, share, bad))
         return text, kind
 
     @user_errors
@@ -662,6 +679,8 @@ def _headlines_tab(h:Handlers):
         ev = gr.on([btn.click, prompt.submit], h.headlines_settings, form, [used, settings],
                    validator=validator(h.headlines_settings, form), api_name=False, concurrency_id='settings',
                    concurrency_limit=GEN_CONCURRENCY
+                   ).success(lambda: '', None, out, api_name=False, queue=False # the last request's texts go, not to sit
+                   # beside this one's command (Stop before its first headline)
                    ).success(h.headlines_stream, [prompt, n, temp, top_p, min_w, max_w, used, novel, style], out,
                              api_name='headlines', concurrency_id='headlines', concurrency_limit=GEN_CONCURRENCY,
                              trigger_mode='always_last')
@@ -736,6 +755,8 @@ def _names_tab(h:Handlers):
         ev = gr.on([btn.click, start.submit], h.names_settings, form, [used, settings],
                    validator=validator(h.names_settings, form), api_name=False, concurrency_id='settings',
                    concurrency_limit=GEN_CONCURRENCY
+                   ).success(lambda: ('', pd.DataFrame(columns=ORIGIN_COLS)), None, [out, table], api_name=False,
+                             queue=False # the last request's names go (as the headlines do)
                    ).success(h.names_stream, [start, n, temp, used, origin, novel], [out, table], api_name='names',
                              concurrency_id='names', concurrency_limit=GEN_CONCURRENCY, trigger_mode='always_last')
         _stop_button(stop, [btn.click, start.submit], ev, out, n, settings, table)
