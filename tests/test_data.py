@@ -85,6 +85,21 @@ def test_read_jsonl_list_labels(tmp_path):
     f.write_text('{"text": "a joy", "y": ["pos"]}\n{"text": "dull", "y": "neg"}\n')
     assert read_texts(f, label_col='y').label.tolist() == ['pos', 'neg'] # a list of one is its label
 
+def test_read_paragraphs(tmp_path):
+    """A book in a .txt file was one text a line, its paragraphs and the speakers' names on lines of their own lost
+    (helper 40): `paragraphs=True` reads one text a paragraph, blank lines between them, its line breaks kept"""
+    f = tmp_path/'book.txt'
+    f.write_text('HELENA.\r\nMy lord,  I am here.\r\n  \r\n\r\nKING.\nWhat news?\n\nExit.')
+    assert read_texts(f, paragraphs=True).text.tolist() == ['HELENA.\nMy lord,  I am here.', 'KING.\nWhat news?', 'Exit.']
+    assert len(read_texts(f)) == 5 and load_texts(f, paragraphs=True).text[1] == 'KING.\nWhat news?'
+    (tmp_path/'t.csv').write_text('text\na\n')
+    for src, msg in ((tmp_path/'t.csv', r'paragraphs=True reads a .txt file \(a text a paragraph\); .*t.csv is a CSV file'),
+                     ('headlines', "paragraphs=True reads a .txt file; 'headlines' is a bundled corpus"),
+                     (tmp_path/'nope.txt', 'nope.txt: no such file')):
+        with pytest.raises((ValueError, FileNotFoundError), match=msg): load_texts(src, paragraphs=True)
+    with pytest.raises(ValueError, match='a .txt file has paragraphs and no columns; drop text_col'):
+        read_texts(f, text_col='text', paragraphs=True)
+
 @pytest.mark.parametrize('name', ['t.csv.gz', 't.tsv.gz', 't.txt.gz', 't.jsonl.gz'])
 def test_read_gzip(tmp_path, name):
     "Every format can be gzipped; the format comes from the suffix before `.gz`"

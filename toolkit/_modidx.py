@@ -257,6 +257,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                               'toolkit.data._not_a_dir': ('data.html#_not_a_dir', 'toolkit/data.py'),
                               'toolkit.data._not_utf8': ('data.html#_not_utf8', 'toolkit/data.py'),
                               'toolkit.data._out_format': ('data.html#_out_format', 'toolkit/data.py'),
+                              'toolkit.data._paragraphs': ('data.html#_paragraphs', 'toolkit/data.py'),
                               'toolkit.data._rows': ('data.html#_rows', 'toolkit/data.py'),
                               'toolkit.data._split_values': ('data.html#_split_values', 'toolkit/data.py'),
                               'toolkit.data._tsv_fields': ('data.html#_tsv_fields', 'toolkit/data.py'),

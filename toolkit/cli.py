@@ -60,7 +60,7 @@ def _starts_from(pre:bool, texts=None, refused:bool=True)->str:
 
 def _training_texts(a, **cols)->pd.DataFrame:
     "The texts of `a.data` (a bundled corpus or a file) with the columns `cols`, sampled down to `--max-rows`"
-    df = load_texts(a.data, text_col=a.text_col, **cols)
+    df = load_texts(a.data, text_col=a.text_col, paragraphs=getattr(a, 'paragraphs', False), **cols)
     if len(df) < 2: # before the start line
         lines = '; a .txt file is read as one text a line: put each paragraph or sentence on a line of its own' \
                 if str(a.data).lower().endswith(('.txt', '.txt.gz')) else ''
@@ -582,6 +582,8 @@ def _add_train(sub, ps:dict):
                    f"steps from scratch, at most {SCRATCH_MAX_EPOCHS}; 1 on a large corpus; the best epoch kept; with a "
                    f"smaller batch than the preset's when an epoch would have fewer than {FIT_BATCHES}; names: {names}, "
                    "or as many as a smaller file needs)")
+    t.add_argument('--paragraphs', action='store_true', help='a .txt file (a book): one text a paragraph, blank lines '
+                   'between them, its line breaks kept (default: one text a line)')
     t.add_argument('--minutes', type=float, help='train for this long instead of --epochs: the one-cycle schedule is '
                    'fitted to the time (Ctrl-C ends it early, keeping the best finished epoch; a run of the same '
                    '--seed goes as far as the machine allows, so two runs differ)')
@@ -811,7 +813,7 @@ CLI_WORDS = [ # the Python API's words in the errors `awd` passes on, and what a
     ('n must be an integer from 1 to', '-n must be an integer from 1 to'), ('raise max_words', 'raise --max-words'),
     ('(resume=True)', '(--resume)'), ('a time budget (minutes) cannot', 'a time budget (--minutes) cannot'),
     ('or a smaller batch size or sequence length', 'or a smaller --bs or --seq-len (`awd train`)'),
-    ('or a smaller batch size', 'or a smaller --bs'),
+    ('or a smaller batch size', 'or a smaller --bs'), ('paragraphs=True reads', '--paragraphs reads'),
     ('min_words needs stop_at_eos=True: without it every text runs to max_tokens',
      '--min-words cannot go with --no-stop: with it every text runs to --max-tokens'),
 ]

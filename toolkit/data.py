@@ -386,16 +386,32 @@ def read_to_copy(
                   starts_with_bom(src))
 
 # %% ../nbs/01_data.ipynb #c014
+def _paragraphs(path:Path, given:list)->pd.DataFrame:
+    "The paragraphs of a .txt file (a book): its runs of non-blank lines, as texts with their line breaks"
+    if path.exists() and not path.is_dir() and format_of(path) != 'txt':
+        raise ValueError(f"paragraphs=True reads a .txt file (a text a paragraph); {path} is a {format_of(path).upper()} file")
+    if given: raise ValueError(f"a .txt file has paragraphs and no columns; drop {' and '.join(given)}")
+    read_table(path) # its checks: a file, UTF-8, not empty
+    paras, cur = [], []
+    for line in read_utf8(path).splitlines() + ['']:
+        if line.strip(): cur.append(line.rstrip())
+        elif cur: paras, cur = paras + ['\n'.join(cur)], []
+    res = pd.DataFrame({'text': [p.strip() for p in paras]}, dtype=object)
+    res.attrs['empty_texts'] = 0
+    return res
+
 def read_texts(
     path:str|Path, # a .csv, .tsv, .txt (one text a line) or .jsonl file, optionally .gz
     text_col:str|None=None, # the column of texts; guessed when there is one column or one named 'text'
     label_col:str|None=None, # an optional column of labels, returned as `label`
     group_col:str|None=None, # an optional column of groups for grouped splits, returned as `group`
+    paragraphs:bool=False, # a .txt file: one text a paragraph (blank lines between them), its line breaks kept
 )->pd.DataFrame: # columns `text` (and `label`, `group`, and the file's `is_valid`: the split), one row per non-empty text
     "Read the user's texts (and labels) from a file, with errors that name what is wrong"
     path = Path(path).expanduser()
     given = [k for k, v in (('text_col', text_col), ('label_col', label_col), ('group_col', group_col)) if v is not None]
     txt = f"a .txt file has one text a line and no columns; drop {' and '.join(given)} or use a CSV"
+    if paragraphs: return _paragraphs(path, given)
     df, fmt = read_table(path, no_txt=txt if given else None, typed=True) # JSON lines: a list of words, an object...
     tcol = pick_col(df, text_col, 'text', path)
     res = pd.DataFrame({'text': as_texts(df[tcol], path).str.strip()})
@@ -491,8 +507,11 @@ def load_texts(
     text_col:str|None=None, # column of texts; default: the corpus's, or guessed for a file
     label_col:str|None=None, # optional column of labels
     group_col:str|None=None, # optional column of groups (for grouped splits)
+    paragraphs:bool=False, # a .txt file: one text a paragraph (blank lines between them), its line breaks kept
 )->pd.DataFrame: # columns `text` (and `label`, `group`)
     "Texts from a bundled corpus or a user's file, as columns `text` (and `label`, `group`)"
+    if paragraphs and corpus_name(source):
+        raise ValueError(f"paragraphs=True reads a .txt file; {source!r} is a bundled corpus")
     if corpus_name(source):
         c, df = CORPORA[str(source)], load_corpus(str(source))
         cols = {ifnone(text_col, c['text_col']): 'text'}
@@ -505,4 +524,4 @@ def load_texts(
         return df[list(cols)].rename(columns=cols)
     if not Path(source).expanduser().exists():
         raise FileNotFoundError(f"{source}: no such file or bundled corpus (the corpora are {', '.join(CORPORA)})")
-    return read_texts(source, text_col=text_col, label_col=label_col, group_col=group_col)
+    return read_texts(source, text_col=text_col, label_col=label_col, group_col=group_col, paragraphs=paragraphs)
