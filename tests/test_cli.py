@@ -30,6 +30,9 @@ def test_a_text_file_of_one_line(tmp_path):
     assert r.stderr == (f"awd: error: {tmp_path/'book.txt'} holds 1 text, and training needs at least 2 (to learn from, "
                         "and to validate); a .txt file is read as one text a line: put each paragraph or sentence on a "
                         "line of its own\n"), r.stderr
+    r = awd_here('train', tmp_path/'book.txt', '--paragraphs', '--out', tmp_path/'m') # one paragraph: a blank line between
+    assert r.returncode == 2 and r.stderr.endswith('; --paragraphs reads one text a paragraph: put a blank line between '
+                                                   'them\n'), r.stderr
 
 def test_generate_says_where_texts_stopped(tiny_lm_path):
     """Texts cut at --max-tokens (200 characters of a character model: mid-word) and texts the model ended right after

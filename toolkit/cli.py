@@ -62,8 +62,10 @@ def _training_texts(a, **cols)->pd.DataFrame:
     "The texts of `a.data` (a bundled corpus or a file) with the columns `cols`, sampled down to `--max-rows`"
     df = load_texts(a.data, text_col=a.text_col, paragraphs=getattr(a, 'paragraphs', False), **cols)
     if len(df) < 2: # before the start line
-        lines = '; a .txt file is read as one text a line: put each paragraph or sentence on a line of its own' \
-                if str(a.data).lower().endswith(('.txt', '.txt.gz')) else ''
+        txt = str(a.data).lower().endswith(('.txt', '.txt.gz'))
+        lines = '' if not txt else '; --paragraphs reads one text a paragraph: put a blank line between them' \
+                if getattr(a, 'paragraphs', False) else \
+                '; a .txt file is read as one text a line: put each paragraph or sentence on a line of its own'
         raise ValueError(f"{a.data} holds 1 text, and training needs at least 2 (to learn from, and to validate){lines}")
     if a.max_rows is None: return df
     df = df.sample(min(a.max_rows, len(df)), random_state=a.seed)
