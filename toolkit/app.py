@@ -16,9 +16,9 @@ from fastai.text.learner import LMLearner
 import toolkit
 from .core import file_lock, members, check_arg, serve_address, MAX_SEED, MAX_TOKENS
 from .data import load_corpus
-from .tokenize import check_text, TK_NL, UNREADABLE, unknown_message
+from .tokenize import check_text, TK_NL
 from .classify import predict_texts, classes_of, check_readable
-from .tagger import is_tagger, _unreadable as tag_unreadable
+from .tagger import is_tagger, _check_readable as check_tag_readable
 from .batch import Batcher, ClassifyBatcher, JOINS, Busy
 from .generate import score_texts, next_words, gen_request, check_chars, name_start
 from .export import load_model, shipped_models, model_card, saved_task
@@ -522,8 +522,7 @@ class Handlers:
         if not text.strip(): raise ValueError('enter a sentence to tag')
         kind = model or next(iter(self.taggers), None)
         if kind not in self.taggers: raise ValueError(f"unknown tagger {kind!r}: one of {', '.join(self.taggers)}")
-        share, bad = tag_unreadable(self.taggers[kind], [text])[0] # ('Я люблю кофе': under the field, not a toast)
-        if share > UNREADABLE: raise ValueError(unknown_message(text, share, bad))
+        check_tag_readable(self.taggers[kind], [text]) # ('Я люблю кофе': under the field, not a toast)
         return text, kind
 
     @user_errors

@@ -347,6 +347,12 @@ def _unreadable(learn, texts:list)->list[tuple[float, list[str]]]:
     known = set(learn.dls.vocab[0]) - {'xxunk'}
     return [unknown_pieces(learn.dls.tok, known, _joined(t)) for t in texts]
 
+def _check_readable(learn, texts:list):
+    "A `ValueError` for the first text (or list of words) the tagger reads mostly as unknown pieces: it would only guess"
+    for i, (share, bad) in enumerate(_unreadable(learn, texts)): # ('東京の新しい研究': one word, tagged '.')
+        if share > UNREADABLE:
+            raise ValueError(('' if len(texts) == 1 else f'text {i}: ') + unknown_message(_joined(texts[i]), share, bad))
+
 def _forms(words:list[list[Word]], quotes:str)->list[list[str]]:
     "Each word as the tagger read its training words: Brown's `` and '' for quotes, or as typed"
     return [[w.form if quotes == 'brown' or w.start is None else w.text for w in ws] for ws in words]
@@ -619,9 +625,7 @@ class TaggerLearner(Learner):
     )->list[list[Tagged]]:
         "Tag `texts` in one batched pass: for each, its words with their tags and probabilities"
         words = _text_words(texts)
-        for i, (share, bad) in enumerate(_unreadable(self, texts)): # ('東京の新しい研究': one word, tagged '.')
-            if share > UNREADABLE:
-                raise ValueError(('' if len(texts) == 1 else f'text {i}: ') + unknown_message(_joined(texts[i]), share, bad))
+        _check_readable(self, texts)
         return self._tag(words, bs, coarse)
 
     def _tag(self, words:list[list[Word]], bs:int=64, coarse=None)->list[list[Tagged]]:
