@@ -687,7 +687,7 @@ def _headlines_tab(h:Handlers):
 
 def _no_command()->str:
     "What the settings panel says after a request that failed: nothing to make again"
-    return '*Nothing was made: the message at the top right says why.*'
+    return '*Nothing was made: the error message at the top of the page says why.*' # (a phone shows it across the top)
 
 def _failed(stopped, out:str, n, settings:str)->tuple:
     """What the settings panel and the output box show after a request ended early: stopped (the texts made stay; the
