@@ -87,6 +87,7 @@ def test_write_tab_grows_the_text(page, app_url):
     page.locator('#write-suggest').click()
     expect(page.locator('#write-text')).to_contain_text('the text is 300 characters long; the app takes at most 200')
     assert page.get_by_text('Error', exact=True).count() == 0
+    expect(page.locator('#write-model')).to_be_hidden() # one model to write with (names spell one word): no choice shown
 
 def test_settings_shown_and_score_in_browser(page, app_url):
     "Headlines show the seed and the command that makes them again; the Score tab colours a text's pieces"

@@ -775,7 +775,8 @@ def _write_tab(h:Handlers):
         with gr.Row():
             text = gr.Textbox(label='Your text', placeholder='e.g. New study', elem_id='write-text', scale=4)
             kinds = write_models(h.lms)
-            model = gr.Dropdown(kinds, value=kinds[0], label='Language model', elem_id='write-model', scale=1)
+            model = gr.Dropdown(kinds, value=kinds[0], label='Language model', elem_id='write-model', scale=1,
+                                visible=len(kinds) > 1) # a choice of one is no choice (the shipped app has headlines)
         words = gr.Radio(choices=[], label='Next word: click to add it', elem_id='write-words')
         btn = gr.Button('Suggest next words', elem_id='write-suggest')
         kw = dict(concurrency_id='write', concurrency_limit=GEN_CONCURRENCY)
