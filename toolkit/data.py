@@ -226,18 +226,24 @@ def _check_extra_fields(text:str, kw:dict, path:Path):
         i += 1
 
 # %% ../nbs/01_data.ipynb #c029
+def _near_cols(df:pd.DataFrame, name)->list:
+    "The columns of `df` that are `name` but for case and spaces ('Text' for 'text')"
+    return [c for c in df.columns if str(c).strip().lower() == str(name).strip().lower()]
+
+def _did_you_mean(df:pd.DataFrame, col)->str:
+    "' (did you mean 'Text'?)' for a column `df` lacks but has in another case, else ''"
+    like = _near_cols(df, col)
+    return f" (did you mean {like[0]!r}?)" if len(like) == 1 else ''
+
 def pick_col(df:pd.DataFrame, col:str|None, what:str, path:Path)->str:
     "Check that `col` is a column of `df`, or guess the text column when `col` is None"
     cols = ', '.join(map(repr, df.columns))
-    near = lambda name: [c for c in df.columns if str(c).strip().lower() == name.strip().lower()] # 'Text' for 'text'
     if col is not None:
         if col in df.columns: return col
-        like = near(col)
-        hint = f" (did you mean {like[0]!r}?)" if len(like) == 1 else ''
-        raise ValueError(f"{path}: no {what} column {col!r}{hint}; the columns are {cols}")
+        raise ValueError(f"{path}: no {what} column {col!r}{_did_you_mean(df, col)}; the columns are {cols}")
     if len(df.columns) == 1: return df.columns[0]
     if 'text' in df.columns: return 'text'
-    if len(near('text')) == 1: return near('text')[0]
+    if len(near := _near_cols(df, 'text')) == 1: return near[0]
     raise ValueError(f"{path}: which column holds the texts? Pass text_col=...; the columns are {cols}")
 
 def read_table(
