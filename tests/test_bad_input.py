@@ -604,7 +604,7 @@ def test_classifier_refuses_a_text_it_cannot_read(tmp_path):
     src = tmp_path/'names.csv'
     src.write_text('name,id\nIvanov,1\n,2\nЖуков,3\n😀😀,4\nNakamura,5\n') # row 1 is blank
     code, out, err = awd('classify', 'origin', '--csv', src, '--text-col', 'name', '--out', tmp_path/'out.csv')
-    assert code == 0 and err == 'awd: 2 rows left unlabelled, read mostly as unknown pieces by this model (rows 2, 3)\n', err
+    assert code == 0 and err == 'awd: 2 rows left unlabelled, read mostly as unknown pieces by this model (rows 4, 5)\n', err
     got = pd.read_csv(tmp_path/'out.csv', keep_default_na=False)
     assert got.pred_label.tolist() == ['Russian', '', '', '', 'Japanese'] and got.id.tolist() == [1, 2, 3, 4, 5]
     code, out, err = refused(['classify', 'origin', 'Ivanov', 'Жуков', '', 'Nakamura'], "text 2 of 4: 'Жуков': this model")
@@ -704,10 +704,10 @@ def test_trailing_separators_and_ragged_rows(tmp_path):
     assert code == 0, err
     assert pd.read_csv(tmp_path/'trail.pred.csv').text.tolist() == ['great movie loved it', 'awful film']
     (tmp_path/'ragged.csv').write_text('text,label\ngreat movie, loved it,pos\nawful film,neg\n')
-    with pytest.raises(ValueError, match=r"row 0 has 3 fields, more than the header's 2 \('pos' after the last column\): "
+    with pytest.raises(ValueError, match=r"row 2 has 3 fields, more than the header's 2 \('pos' after the last column\): "
                                          "a text with a comma in it must be in double quotes"):
         read_texts(tmp_path/'ragged.csv', label_col='label')
-    refused(['classify', 'sentiment', '--csv', tmp_path/'ragged.csv', '--out', tmp_path/'r.csv'], 'row 0 has 3 fields')
+    refused(['classify', 'sentiment', '--csv', tmp_path/'ragged.csv', '--out', tmp_path/'r.csv'], 'row 2 has 3 fields')
     assert not (tmp_path/'r.csv').exists()
 
 def test_copy_names_keep_the_whole_stem(tmp_path):
@@ -833,7 +833,7 @@ def test_file_errors_name_the_users_words(tmp_path):
     assert code == 2 and out == '' and "column 'y' has 1 class ('a'): a classifier needs at least 2" in err, (out, err)
     (tmp_path/'tags.csv').write_text('words,tags\nThe jury said,DET NOUN VERB\nIt rained,PRON VERB .\n')
     code, out, err = awd('train-tagger', tmp_path/'tags.csv', '--preset', 'tiny', '--out', tmp_path/'t')
-    assert code == 2 and out == '' and f"{tmp_path/'tags.csv'}: row 1: 2 words but 3 tags" in err, (out, err)
+    assert code == 2 and out == '' and f"{tmp_path/'tags.csv'}: row 3: 2 words but 3 tags" in err, (out, err)
     (tmp_path/'t.txt').write_text('a\nb\n')
     refused(['train-classifier', tmp_path/'t.txt', '--text-col', 'text', '--label-col', 'y', '--out', tmp_path/'m'],
             'a .txt file has one text a line and no columns; drop --text-col and --label-col or use a CSV')
@@ -944,3 +944,17 @@ def test_classifier_predict_of_a_number():
     for x, kind in ((5, 'int'), (3.5, 'float'), (b'abc', 'bytes')):
         with pytest.raises(ValueError, match=f"^the text must be a string, got {kind}$"): s.predict(x)
     assert s.predict(pd.Series({'text': 'A gripping film'}))[0] in ('fresh', 'rotten') # a DataFrame row, as fastai takes
+
+def test_duplicate_columns():
+    """A DataFrame with two columns named 'text' (pd.concat of two frames) failed deep inside with pandas' 'Cannot construct
+    a Series from a DataFrame' (helper 43): every trainer names the column, before any work"""
+    from toolkit.tagger import check_tagged
+    from toolkit.lm import category_frame
+    df = pd.DataFrame({'text': ['a b', 'c d', 'e f'], 'label': ['x', 'y', 'x']})
+    two = pd.concat([df[['text']], df], axis=1)
+    msg = r"2 columns are named 'text': a DataFrame's columns need names of their own \(keep one: df.loc"
+    with pytest.raises(ValueError, match=msg): train_lm(two, preset='tiny', pretrained=False)
+    with pytest.raises(ValueError, match=msg): train_classifier(two, 'text', 'label', preset='tiny', pretrained=False)
+    with pytest.raises(ValueError, match=msg): category_frame(two, 'text', 'label')
+    tagged = pd.DataFrame({'words': ['It rained'], 'tags': ['PRON VERB']})
+    with pytest.raises(ValueError, match="2 columns are named 'tags'"): check_tagged(pd.concat([tagged, tagged[['tags']]], axis=1))

@@ -80,7 +80,7 @@ def test_read_jsonl_list_labels(tmp_path):
     "A JSON line's list of labels became one class ('pos fun', helper 39): several labels a text are refused"
     f = tmp_path/'t.jsonl'
     f.write_text('{"text": "a joy", "y": ["pos"]}\n{"text": "a romp", "y": ["pos", "fun"]}\n{"text": "dull", "y": "neg"}\n')
-    with pytest.raises(ValueError, match=r"""t.jsonl: row 1: column 'y' holds 2 labels \(\["pos", "fun"\]\): a classifier takes one label a text"""):
+    with pytest.raises(ValueError, match=r"""t.jsonl: row 2: column 'y' holds 2 labels \(\["pos", "fun"\]\): a classifier takes one label a text"""):
         read_texts(f, label_col='y')
     f.write_text('{"text": "a joy", "y": ["pos"]}\n{"text": "dull", "y": "neg"}\n')
     assert read_texts(f, label_col='y').label.tolist() == ['pos', 'neg'] # a list of one is its label
@@ -351,7 +351,7 @@ def test_extra_fields_on_a_later_row(tmp_path):
     "A comma in an unquoted text past the first row was pandas' own two-line message: ours, naming the row, on any row"
     f = tmp_path/'t.csv'; f.write_text('text,label\nhi,pos\nhello, world,pos\n')
     msg = _err(ValueError, f, label_col='label')
-    assert "row 1 has 3 fields, more than the header's 2 ('pos' after the last column): a text with a comma" in msg
+    assert "row 3 has 3 fields, more than the header's 2 ('pos' after the last column): a text with a comma" in msg
     assert '\n' not in msg
 
 def test_unclosed_quote(tmp_path):
@@ -405,7 +405,7 @@ def test_json_values_as_texts(tmp_path):
     df = read_texts(f, label_col='label')
     assert df.text.tolist() == ['The jury', '42', 'ok'] and df.label.tolist() == ['1', '1', 'true']
     g = tmp_path/'o.jsonl'; g.write_text('{"text": "hi"}\n{"text": {"title": "x"}}\n')
-    assert 'o.jsonl: row 1: column \'text\' holds an object ({"title": "x"}), not a text' in _err(ValueError, g)
+    assert 'o.jsonl: row 2: column \'text\' holds an object ({"title": "x"}), not a text' in _err(ValueError, g)
 
 def test_copies_keep_json_and_the_byte_order_mark(tmp_path):
     "A CSV copy of JSON lines holds JSON, not Python's repr; a copy of Excel's 'CSV UTF-8' keeps its byte-order mark"
@@ -471,3 +471,25 @@ def test_excel_text_exports_quote_their_fields(tmp_path):
     assert df.text.tolist() == ['He said "wow" and left', 'two\r\nlines', 'plain text'] and df.label.tolist() == ['pos', 'neg', 'pos']
     (tmp_path/'plain.tsv').write_text('text\tlabel\n"Wow" he said\tpos\n"Great"\tneg\nsay ""hi""\tpos\n')
     assert read_table(tmp_path/'plain.tsv')[0].text.tolist() == ['"Wow" he said', '"Great"', 'say ""hi""']
+
+def test_errors_name_the_files_rows(tmp_path):
+    """An error named a CSV's rows counted from 0 after the header ('rows 2, 3' for a file's lines 4 and 5, helper 39):
+    a file's rows are numbered as a spreadsheet or an editor numbers them (the header is row 1; a blank line and a text
+    over two lines are rows too), in `read_table`, `read_texts(..., file_rows=True)` and the command line's messages;
+    `read_texts` and `load_texts` still index their texts 0, 1, ... by default, as pandas does"""
+    from toolkit.data import read_table
+    from conftest import awd_here
+    f = tmp_path/'t.csv'
+    f.write_text('text,label\nhello,pos\n\n"over\ntwo lines",neg\nno label,\nbye,pos\nagain,neg\nthen,\n')
+    assert read_table(f)[0].index.tolist() == [2, 4, 5, 6, 7, 8]
+    assert read_texts(f, label_col='label').index.tolist() == list(range(6))
+    assert load_texts(f, label_col='label', file_rows=True).index.tolist() == [2, 4, 5, 6, 7, 8]
+    (tmp_path/'t.jsonl').write_text('{"text": "a"}\n\n{"text": "b"}\n')
+    assert read_texts(tmp_path/'t.jsonl', file_rows=True).index.tolist() == [1, 3]
+    (tmp_path/'b.txt').write_text('first\n\nsecond\n')
+    assert read_texts(tmp_path/'b.txt', file_rows=True).index.tolist() == [1, 3]
+    assert read_texts(tmp_path/'b.txt', paragraphs=True, file_rows=True).index.tolist() == [1, 3]
+    (tmp_path/'o.jsonl').write_text('{"text": "a"}\n\n{"text": {"title": "b"}}\n')
+    r = awd_here('train', tmp_path/'o.jsonl', '--preset', 'tiny', '--no-pretrained', '--out', tmp_path/'m')
+    assert r.returncode == 2 and "o.jsonl: row 3: column 'text' holds an object" in r.stderr, r.stderr
+    assert not (tmp_path/'m').exists()

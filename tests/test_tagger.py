@@ -91,9 +91,14 @@ def test_bad_sentences_api(data, msg):
     with pytest.raises(ValueError, match=msg): check_tagged(pd.DataFrame(data))
     with pytest.raises(ValueError, match=msg): train_tagger(pd.DataFrame(data), pretrained=False, preset='tiny')
 
-@pytest.mark.parametrize('data, msg', BAD[:2] + [({'words': ['It rained'], 'tags': [3.5]}, 'row 0: 2 words but 1 tags')] + BAD[3:])
+CLI_BAD = [({'words': ['The jury said', 'It rained'], 'tags': ['DET NOUN VERB', 'PRON']}, 'bad.csv: row 3: 2 words but 1 tags'),
+           ({'words': ['The jury', '   '], 'tags': ['DET NOUN', '']}, 'bad.csv: row 3: the sentence is empty'),
+           ({'words': ['It rained'], 'tags': [3.5]}, 'bad.csv: row 2: 2 words but 1 tags')] + BAD[3:]
+
+@pytest.mark.parametrize('data, msg', CLI_BAD)
 def test_bad_sentences_cli(tmp_path, data, msg):
-    "The command line says the same (in a file every value is text: 3.5 is one tag), in one line, and writes nothing"
+    """The command line says the same (in a file every value is text: 3.5 is one tag), in one line, and writes nothing;
+    rows are the file's, as a spreadsheet numbers them (the header is row 1)"""
     pd.DataFrame(data).to_csv(tmp_path/'bad.csv', index=False)
     r = awd_here('train-tagger', tmp_path/'bad.csv', '--no-pretrained', '--preset', 'tiny', '--out', tmp_path/'t')
     assert r.returncode == 2 and msg in r.stderr and 'Traceback' not in r.stderr
@@ -216,7 +221,7 @@ def test_text_the_tagger_cannot_read(tmp_path):
     assert [t.word for t in tagger.predict('The 東京 boat')] == ['The', '東京', 'boat'] # a word it cannot read, among others
     (tmp_path/'t.csv').write_text('text\nA cat sat.\n東京の新しい研究\nThe dog ran.\n')
     out = awd_here('tag', 'tagger', '--csv', str(tmp_path/'t.csv'), '--out', str(tmp_path/'o.csv'))
-    assert out.returncode == 0 and 'awd: 1 row left untagged, read mostly as unknown pieces by this model (row 1)' in out.stderr
+    assert out.returncode == 0 and 'awd: 1 row left untagged, read mostly as unknown pieces by this model (row 3)' in out.stderr
     import pandas as pd
     df = pd.read_csv(tmp_path/'o.csv')
     assert df.pred_tags.isna().tolist() == [False, True, False] and df.pred_tags[2] == 'DET NOUN VERB .'
@@ -291,7 +296,7 @@ def test_tagger_lists_get_preds_and_threads(tagger, tmp_path):
     with pytest.raises(ValueError, match="text 0: the word 'New York' holds a space"): tagger.predict(['New York', 'is'])
     assert [w.word for w in tagger.predict([' padded ', 'Rome'])] == ['padded', 'Rome']
     (tmp_path/'w.jsonl').write_text('{"words": ["Anna", "sat"]}\n{"words": ""}\n{"words": ["Rome", ""]}\n')
-    with pytest.raises(ValueError, match=r"w.jsonl: row 2 is a list of words with an empty word"):
+    with pytest.raises(ValueError, match=r"w.jsonl: row 3 is a list of words with an empty word"):
         tag_csv(tagger, tmp_path/'w.jsonl', tmp_path/'w.tags.csv')
     assert not (tmp_path/'w.tags.csv').exists()
     with pytest.raises(ValueError, match=r"not a DataFrame: pass a column, df\[col\]\.tolist\(\)"): # its column names were tagged

@@ -22,7 +22,7 @@ import fastai.callback.schedule, fastai.callback.progress # fit_one_cycle, progr
 from fastai.text.data import TextBlock, Pad_Chunk
 from fastai.text.models.awdlstm import AWD_LSTM, awd_lstm_clas_config
 from fastai.text.learner import text_classifier_learner, TextLearner, LMLearner, clean_raw_keys
-from .data import split_df, split_mask, write_table, read_to_copy, _did_you_mean
+from .data import split_df, split_mask, write_table, read_to_copy, check_cols
 from .tokenize import SPTokenizer, SPECIAL_TOKS, make_tokenizer, text_tokenizer, check_text, check_texts, escape_special
 from .tokenize import UNREADABLE, unknown_pieces, unknown_message, unreadable_rows
 from .core import ModelInfo, DataInfo, model_info, require_info, check_arg, is_int, MAX_EPOCHS
@@ -61,12 +61,7 @@ class PadChunks(Pad_Chunk):
         if self.max_len > self.seq_len: self.max_len = math.ceil(self.max_len/self.seq_len)*self.seq_len
 
 # %% ../nbs/06_classify.ipynb #c005
-def _check_cols(df:pd.DataFrame, cols:list, what:str=''):
-    "Raise a `ValueError` naming the first of `cols` that `df` lacks, and the columns it has"
-    for col in cols:
-        if col not in df.columns:
-            raise ValueError(f"no {what}column {col!r}{_did_you_mean(df, col)}; the columns are "
-                             f"{', '.join(map(repr, df.columns))}")
+_check_cols = check_cols # (the name this module's callers know)
 
 NO_LABEL = {'', 'NA', 'N/A', 'n/a', '#N/A', 'NaN', 'nan', '<NA>', 'NULL', 'null'} # how spreadsheets, R and pandas write "no
 # value" (not 'None', which pandas reads as missing too: a class can be called that)

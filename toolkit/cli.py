@@ -60,7 +60,7 @@ def _starts_from(pre:bool, texts=None, refused:bool=True)->str:
 
 def _training_texts(a, **cols)->pd.DataFrame:
     "The texts of `a.data` (a bundled corpus or a file) with the columns `cols`, sampled down to `--max-rows`"
-    df = load_texts(a.data, text_col=a.text_col, paragraphs=getattr(a, 'paragraphs', False), **cols)
+    df = load_texts(a.data, text_col=a.text_col, paragraphs=getattr(a, 'paragraphs', False), file_rows=True, **cols)
     if len(df) < 2: # before the start line
         txt = str(a.data).lower().endswith(('.txt', '.txt.gz'))
         lines = '' if not txt else '; --paragraphs reads one text a paragraph: put a blank line between them' \

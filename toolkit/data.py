@@ -15,9 +15,9 @@ from .core import atomic_file, check_writable, is_num
 
 # %% auto #0
 __all__ = ['DATA_DIR', 'CORPORA', 'UNIVERSAL_TAGS', 'TEXT_SUFFIXES', 'UTF16_BOMS', 'SEPARATORS', 'brown_universal', 'load_corpus',
-           'format_of', 'read_utf8', 'lines', 'parse_table', 'pick_col', 'read_table', 'check_out', 'write_table',
-           'ToCopy', 'as_texts', 'starts_with_bom', 'copy_name', 'read_to_copy', 'read_texts', 'check_valid_pct',
-           'split_df', 'split_mask', 'corpus_name', 'load_texts']
+           'format_of', 'read_utf8', 'lines', 'parse_table', 'check_cols', 'pick_col', 'read_table', 'check_out',
+           'write_table', 'ToCopy', 'as_texts', 'starts_with_bom', 'copy_name', 'read_to_copy', 'read_texts',
+           'check_valid_pct', 'split_df', 'split_mask', 'corpus_name', 'load_texts']
 
 # %% ../nbs/01_data.ipynb #c005
 DATA_DIR = Path(toolkit.__file__).parent/'data' # the bundled corpora
@@ -159,35 +159,40 @@ def parse_table(
     path:Path, # the file, to name in errors
     typed:bool=False, # JSON lines keep each value's JSON type (numbers, null, lists): for a copy of the rows
 )->pd.DataFrame:
-    "Parse `text` in format `fmt` into a DataFrame of strings (`typed`: of JSON values, for JSON lines)"
-    if fmt == 'txt': return pd.DataFrame({'text': lines(text)})
+    """Parse `text` in format `fmt` into a DataFrame of strings (`typed`: of JSON values, for JSON lines), indexed by
+    the file's rows as an editor or a spreadsheet numbers them: a line of a .txt or .jsonl file, a row of a CSV (its
+    header is row 1), so that an error's 'row 4' is the one a user finds"""
+    if fmt == 'txt': return pd.DataFrame({'text': (ls := lines(text))}, index=range(1, len(ls)+1))
     if fmt == 'jsonl':
-        rows = []
+        rows, at = [], []
         for i,line in enumerate(lines(text), 1):
             if not line.strip(): continue
             try: row = json.loads(line)
             except json.JSONDecodeError as e:
                 raise ValueError(f"{path}: line {i} is not valid JSON ({e.msg})") from None
             if not isinstance(row, dict): raise ValueError(f"{path}: line {i} is not a JSON object")
-            rows.append(row)
-        if typed: return pd.DataFrame(rows, dtype=object) # a key a row lacks: NaN, written back as null
+            rows.append(row); at.append(i)
+        if typed: return pd.DataFrame(rows, dtype=object, index=at) # a key a row lacks: NaN, written back as null
         rows = [{k: '' if v is None else v if isinstance(v, str) else json.dumps(v) for k,v in r.items()} for r in rows]
-        return pd.DataFrame(rows, dtype=str).fillna('')
+        return pd.DataFrame(rows, dtype=str, index=at).fillna('')
     kw = dict(sep='\t', **({} if _excel_quoted(text) else {'quoting': csv.QUOTE_NONE})) if fmt == 'tsv' else dict(sep=',')
+    first = 2 # the first row after the header
     if m := re.match(r'"?sep=([^\r\n"])"?[,;\t]*(\r\n|\r|\n)', text, re.I): # Excel's first line naming the separator
         text, kw = text[m.end():], dict(sep=m[1], **({'quoting': csv.QUOTE_NONE} if m[1] == '\t' and fmt == 'tsv' else {}))
+        first = 3
     else: _check_separator(text, fmt, path)
     with warnings.catch_warnings(record=True) as said: # pandas' word for a row with more fields than the header
         warnings.simplefilter('always', pd.errors.ParserWarning)
         try: df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, index_col=False, **kw)
         except pd.errors.ParserError as e:
-            _check_extra_fields(text, kw, path) # pandas stops at a row with more fields past the first: say why
+            _check_extra_fields(text, kw, path, first) # pandas stops at a row with more fields past the first: say why
             msg = ' '.join(str(e).replace('Error tokenizing data. C error: ', '').split())
             if 'EOF inside string' in msg: msg += ': a double quote opens a text that never closes (a quote inside a quoted text is written twice: "")'
             raise ValueError(f"{path}: not a valid {fmt.upper()} file ({msg})") from None
     for w in said:
-        if issubclass(w.category, pd.errors.ParserWarning): _check_extra_fields(text, kw, path)
+        if issubclass(w.category, pd.errors.ParserWarning): _check_extra_fields(text, kw, path, first)
         else: warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    df.index = _row_numbers(text, kw, path, first, len(df))
     names = [c.strip() if isinstance(c, str) else c for c in df.columns] # 'text, label': ' label' is 'label'
     return df.set_axis(names, axis=1) if len(set(names)) == len(names) else df
 
@@ -210,20 +215,29 @@ def _rows(rows, path:Path):
     try: yield from rows
     except csv.Error as e: raise ValueError(f"{path}: not a valid file ({e})") from None
 
-def _check_extra_fields(text:str, kw:dict, path:Path):
+def _records(text:str, kw:dict, path:Path):
+    "The records of a CSV or TSV text as `csv.reader` reads them with `read_csv`'s `kw` (a blank line: [])"
+    return _rows(csv.reader(io.StringIO(text, newline=''), delimiter=kw['sep'], quoting=kw.get('quoting', csv.QUOTE_MINIMAL)),
+                 path)
+
+def _row_numbers(text:str, kw:dict, path:Path, first:int, n:int)->range|list[int]:
+    "The spreadsheet row of each of the `n` rows `read_csv` read (the header's row is `first`-1): a blank line is a row too"
+    if not re.search(r'(\r\n|\r|\n)[ \t]*(\r\n|\r|\n)', text): return range(first, first+n) # (no blank line: quick)
+    rows = [k for k, r in enumerate(_records(text, kw, path), first-1) if r][1:] # a record of fields, past the header
+    return rows if len(rows) == n else range(first, first+n) # (should the two readers differ: the rows in order)
+
+def _check_extra_fields(text:str, kw:dict, path:Path, first:int=2):
     """Refuse a row with something in fields past the header's (a text with an unquoted comma: pandas would read
     the first field as the row's name, or drop the last); empty ones, a separator ending every row as some
-    exports write, are dropped"""
-    rows = _rows(csv.reader(io.StringIO(text, newline=''), delimiter=kw['sep'],
-                            quoting=kw.get('quoting', csv.QUOTE_MINIMAL)), path)
-    n, i = len(next(rows, [])), 0
-    for r in rows:
+    exports write, are dropped. Rows are numbered as a spreadsheet does, from `first` after the header"""
+    rows = _records(text, kw, path)
+    n = len(next(rows, []))
+    for i, r in enumerate(rows, first):
         if not r: continue # a blank line is no row (pandas skips it too)
         if any(f.strip() for f in r[n:]):
             sep = 'a tab' if kw['sep'] == '\t' else 'a comma'
             raise ValueError(f"{path}: row {i} has {len(r)} fields, more than the header's {n} ({r[n][:30]!r} after "
                              f"the last column): a text with {sep} in it must be in double quotes")
-        i += 1
 
 # %% ../nbs/01_data.ipynb #c029
 def _near_cols(df:pd.DataFrame, name)->list:
@@ -234,6 +248,20 @@ def _did_you_mean(df:pd.DataFrame, col)->str:
     "' (did you mean 'Text'?)' for a column `df` lacks but has in another case, else ''"
     like = _near_cols(df, col)
     return f" (did you mean {like[0]!r}?)" if len(like) == 1 else ''
+
+def check_cols(
+    df:pd.DataFrame, # a user's texts
+    cols:list, # the columns a function reads
+    what:str='', # what they hold, for the error ('text ', 'label '...)
+):
+    "A `ValueError` naming the first of `cols` that `df` lacks (and the columns it has), or has twice"
+    for col in cols:
+        if col not in df.columns:
+            raise ValueError(f"no {what}column {col!r}{_did_you_mean(df, col)}; the columns are "
+                             f"{', '.join(map(repr, df.columns))}")
+        if (n := int((df.columns == col).sum())) > 1: # df[col] would be a DataFrame: pandas' own error, deep inside
+            raise ValueError(f"{n} columns are named {col!r}: a DataFrame's columns need names of their own (keep one: "
+                             "df.loc[:, ~df.columns.duplicated()])")
 
 def pick_col(df:pd.DataFrame, col:str|None, what:str, path:Path)->str:
     "Check that `col` is a column of `df`, or guess the text column when `col` is None"
@@ -392,17 +420,19 @@ def read_to_copy(
                   starts_with_bom(src))
 
 # %% ../nbs/01_data.ipynb #c014
-def _paragraphs(path:Path, given:list)->pd.DataFrame:
+def _paragraphs(path:Path, given:list, file_rows:bool=False)->pd.DataFrame:
     "The paragraphs of a .txt file (a book): its runs of non-blank lines, as texts with their line breaks"
     if path.exists() and not path.is_dir() and format_of(path) != 'txt':
         raise ValueError(f"paragraphs=True reads a .txt file (a text a paragraph); {path} is a {format_of(path).upper()} file")
     if given: raise ValueError(f"a .txt file has paragraphs and no columns; drop {' and '.join(given)}")
     read_table(path) # its checks: a file, UTF-8, not empty
-    paras, cur = [], []
-    for line in read_utf8(path).splitlines() + ['']:
-        if line.strip(): cur.append(line.rstrip())
+    paras, cur, at = [], [], []
+    for i, line in enumerate(read_utf8(path).splitlines() + [''], 1):
+        if line.strip():
+            if not cur: at.append(i) # a paragraph's row: its first line
+            cur.append(line.rstrip())
         elif cur: paras.append('\n'.join(cur)); cur = [] # (a list that grows: a book of 50,000 paragraphs is quick)
-    res = pd.DataFrame({'text': [p.strip() for p in paras]}, dtype=object)
+    res = pd.DataFrame({'text': [p.strip() for p in paras]}, dtype=object, index=at if file_rows else None)
     res.attrs['empty_texts'] = 0
     return res
 
@@ -412,12 +442,13 @@ def read_texts(
     label_col:str|None=None, # an optional column of labels, returned as `label`
     group_col:str|None=None, # an optional column of groups for grouped splits, returned as `group`
     paragraphs:bool=False, # a .txt file: one text a paragraph (blank lines between them), its line breaks kept
+    file_rows:bool=False, # index the texts by their rows in the file, as a spreadsheet or editor numbers them, not 0, 1, ...
 )->pd.DataFrame: # columns `text` (and `label`, `group`, and the file's `is_valid`: the split), one row per non-empty text
     "Read the user's texts (and labels) from a file, with errors that name what is wrong"
     path = Path(path).expanduser()
     given = [k for k, v in (('text_col', text_col), ('label_col', label_col), ('group_col', group_col)) if v is not None]
     txt = f"a .txt file has one text a line and no columns; drop {' and '.join(given)} or use a CSV"
-    if paragraphs: return _paragraphs(path, given)
+    if paragraphs: return _paragraphs(path, given, file_rows)
     df, fmt = read_table(path, no_txt=txt if given else None, typed=True) # JSON lines: a list of words, an object...
     tcol = pick_col(df, text_col, 'text', path)
     res = pd.DataFrame({'text': as_texts(df[tcol], path).str.strip()})
@@ -429,7 +460,8 @@ def read_texts(
     if group_col is not None: res['group'] = as_texts(df[pick_col(df, group_col, 'group', path)], path).str.strip()
     if 'is_valid' in df.columns and 'is_valid' not in (tcol, label_col, group_col): res['is_valid'] = df['is_valid']
     empty = int((res.text.str.len() == 0).sum())
-    res = res[res.text.str.len() > 0].reset_index(drop=True)
+    res = res[res.text.str.len() > 0]
+    if not file_rows: res = res.reset_index(drop=True)
     if not len(res): raise ValueError(f"{path}: every text in column {tcol!r} is empty")
     res.attrs['empty_texts'] = empty # the rows left out, for `awd train`'s start line
     return res
@@ -514,6 +546,7 @@ def load_texts(
     label_col:str|None=None, # optional column of labels
     group_col:str|None=None, # optional column of groups (for grouped splits)
     paragraphs:bool=False, # a .txt file: one text a paragraph (blank lines between them), its line breaks kept
+    file_rows:bool=False, # a file's texts indexed by their rows in it (as errors name them), not 0, 1, ...
 )->pd.DataFrame: # columns `text` (and `label`, `group`)
     "Texts from a bundled corpus or a user's file, as columns `text` (and `label`, `group`)"
     if paragraphs and corpus_name(source):
@@ -530,4 +563,5 @@ def load_texts(
         return df[list(cols)].rename(columns=cols)
     if not Path(source).expanduser().exists():
         raise FileNotFoundError(f"{source}: no such file or bundled corpus (the corpora are {', '.join(CORPORA)})")
-    return read_texts(source, text_col=text_col, label_col=label_col, group_col=group_col, paragraphs=paragraphs)
+    return read_texts(source, text_col=text_col, label_col=label_col, group_col=group_col, paragraphs=paragraphs,
+                      file_rows=file_rows)

@@ -598,6 +598,16 @@ def get_start_state(learn)->list|None:
         awd.start_state, awd.start_state_key = state, key
     return awd.start_state
 
+# %% ../nbs/05_generate.ipynb #c012f
+from fastai.learner import Learner
+_fastai_export = Learner.export # (LMLearner has none of its own)
+
+@patch
+def export(self:LMLearner, fname='export.pkl', **kwargs):
+    "fastai's `Learner.export`, with the language model's start-of-text state for its weights (found from its texts, which the export drops)"
+    if getattr(self, 'awd', None) is not None: get_start_state(self)
+    return _fastai_export(self, fname, **kwargs)
+
 # %% ../nbs/05_generate.ipynb #c014
 def check_generate_args(n, temperature, top_k, top_p, min_p, greedy, min_words, max_words, max_tokens,
                         repetition_penalty):

@@ -24,7 +24,7 @@ import fastai.callback.schedule, fastai.callback.progress # fit_one_cycle, lr_fi
 from fastai.text.data import TextBlock
 from fastai.text.models.awdlstm import AWD_LSTM
 from fastai.text.learner import language_model_learner, LMLearner, match_embeds
-from .data import split_df, split_mask, check_valid_pct
+from .data import split_df, split_mask, check_valid_pct, check_cols
 from .tokenize import SPTokenizer, make_tokenizer, text_tokenizer, MIN_VOCAB_SZ
 from .core import ModelInfo, DataInfo, model_info, atomic_dir, check_arg, is_int, is_num, check_seed, MAX_EPOCHS
 from .core import load_error, check_minutes
@@ -266,8 +266,10 @@ def _valid_stats(dls:DataLoaders, df:pd.DataFrame)->dict:
                 words=int(valid.str.split().str.len().sum() + len(valid)))
 
 def _as_frame(df, text_col:str)->pd.DataFrame:
-    "`df`, or a list (or Series) of texts as a DataFrame with them in `text_col`"
-    if isinstance(df, pd.DataFrame): return df
+    "`df` (checked to have `text_col`, once), or a list (or Series) of texts as a DataFrame with them in `text_col`"
+    if isinstance(df, pd.DataFrame):
+        check_cols(df, [text_col], 'text ')
+        return df
     if isinstance(df, str): raise TypeError("df must be a DataFrame of texts or a list of texts, got a str (a file: "
                                             "load_texts(path))")
     if isinstance(df, (list, tuple, pd.Series)): return pd.DataFrame({text_col: list(df)})
@@ -289,8 +291,6 @@ def lm_dls(
 )->DataLoaders:
     "Language-model `DataLoaders` over `df[text_col]`, with a trained subword or character tokenizer"
     df = _as_frame(df, text_col)
-    if text_col not in df.columns:
-        raise ValueError(f"no text column {text_col!r}; the columns are {', '.join(map(repr, df.columns))}")
     df = df[df[text_col].astype(str).str.strip().str.len() > 0]
     if len(df) < 2: raise ValueError(f"need at least 2 non-empty texts in column {text_col!r}, got {len(df)}")
     if 'is_valid' not in df.columns: df = split_df(df, valid_pct=valid_pct, seed=seed, text_col=text_col)
@@ -408,6 +408,7 @@ def quiet(learn, on:bool=True):
 
 # %% ../nbs/04_lm.ipynb #c024y
 import fastai.learner
+from fastprogress.fastprogress import ConsoleMasterBar
 
 def _fit_col(v:float, width:int)->str:
     "`v` as fastai writes it (6 decimals), with fewer when it would be wider than `width` (its column's name)"
@@ -419,10 +420,15 @@ def _fit_col(v:float, width:int)->str:
 class ProgressCallback(fastai.callback.progress.ProgressCallback):
     "fastai's progress bars, whose table in a terminal keeps its columns apart and prints no row for a skipped epoch"
     order = fastai.callback.progress.ProgressCallback.order
+    def before_fit(self):
+        self.ncols = None # the table's columns: its first row (the metrics' names) says how many
+        super().before_fit()
     def _write_stats(self, log):
-        widths = getattr(getattr(self, 'mbar', None), 'names', None) # the console's columns, once it wrote them
+        if getattr(self, 'ncols', None) is None: self.ncols = len(log)
+        elif len(log) < self.ncols: return # an epoch skipped on resume: no losses
+        bar = getattr(self, 'mbar', None) # a notebook's bar draws fastai's own HTML table (its `names` are its graph's)
+        widths = getattr(bar, 'names', None) if isinstance(bar, ConsoleMasterBar) else None # the console's columns, once written
         if widths is None: return super()._write_stats(log)
-        if len(log) < len(widths): return # an epoch skipped on resume: no losses
         self.mbar.write([_fit_col(v, len(n)) if isinstance(v, float) else str(v) for v, n in zip(log, widths)], table=True)
     def __reduce__(self): return (fastai.callback.progress.ProgressCallback, ()) # a pickled learner (`learn.export`) needs no toolkit
 
@@ -664,8 +670,8 @@ def category_frame(
     category_col:str, # column of categories (an outlet, an author, a sentiment, ...)
 )->pd.DataFrame: # column `text` with each text's mark in front (and `is_valid` if `df` has it); `attrs['categories']`
     "The texts of `df` as a conditioned language model trains on them: `xxcat_nprhealth Flu season is here`"
-    for c, what in ((text_col, 'text'), (category_col, 'category')):
-        if c not in df.columns: raise ValueError(f"no {what} column {c!r}; the columns are {', '.join(map(repr, df.columns))}")
+    check_cols(df, [text_col], 'text ')
+    check_cols(df, [category_col], 'category ')
     cat = df[category_col].astype(str).str.strip()
     if (bad := (cat == '') | df[category_col].isna()).any():
         raise ValueError(f"row {df.index[int(bad.values.argmax())]} has no {category_col!r}: every text needs its category")

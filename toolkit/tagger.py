@@ -24,7 +24,7 @@ from fastai.callback.training import GradientClip
 import fastai.callback.schedule, fastai.callback.progress # fit_one_cycle, progress bars
 from fastai.text.models.awdlstm import AWD_LSTM
 from fastai.text.learner import LMLearner
-from .data import read_utf8, lines, write_table, read_to_copy, split_mask, brown_universal, UNIVERSAL_TAGS
+from .data import read_utf8, lines, write_table, read_to_copy, split_mask, brown_universal, UNIVERSAL_TAGS, check_cols
 from .tokenize import SPTokenizer, make_tokenizer, escape_special, replace_case, check_text
 from .tokenize import UNREADABLE, unknown_pieces, unknown_message, unreadable_rows
 from .core import ModelInfo, DataInfo, check_arg, is_int, is_num, check_seed, check_minutes, MAX_EPOCHS, eval_mode
@@ -147,9 +147,8 @@ def check_tagged(
     tags_col:str|None='tags', # column of tags (None: words only, to tag)
 )->tuple[list, list|None]:
     "The words (and tags) of every row of `df` as lists, or an error naming the first row that is wrong"
-    for c in [words_col] + ([tags_col] if tags_col else []):
-        if c not in df.columns: raise ValueError(f"no column {c!r}; the columns are {', '.join(map(repr, df.columns))}"
-                                                 + _slash_hint(df))
+    try: check_cols(df, [words_col] + ([tags_col] if tags_col else []))
+    except ValueError as e: raise ValueError(f"{e}{_slash_hint(df)}") from None
     if tags_col == words_col: raise ValueError(f"the words and the tags are the same column, {words_col!r}" + _slash_hint(df))
     if not len(df): raise ValueError("no sentences: the data has no rows")
     words, tags = [], [] if tags_col else None
