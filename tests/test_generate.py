@@ -131,6 +131,19 @@ def test_prompt_ending_inside_a_word_is_healed():
     reqs = [dict(prompt='How to ma', n=3, seed=0), dict(prompt='New study ', n=2, seed=1), dict(prompt='Obama', n=2, seed=2)]
     assert generate_many(lm, reqs) == [lm.generate(**kw) for kw in reqs]
 
+def test_prompt_ending_with_a_whole_word_goes_on_with_a_new_word():
+    """'Why' was healed as '▁w h y' as often as '▁why', and the model went on in a word it never writes: 'Whyta Dirtty'
+    (16 of 40 samples), 'New studyl' (6), 'The besterte' (14), the README's own prompts among them (helper 43). The pieces
+    that spell the rest of the word whole come first; a word's parts only when there is none"""
+    from toolkit.generate import vocab_info
+    lm = load_model('headlines')
+    info = vocab_info(lm) # 'Why' is read '▁xxmaj ▁why'
+    whole, part = (sorted(info.vocab[i] for i in m.nonzero()[:, 0]) for m in info.spelling('▁why', 'cpu'))
+    assert whole == ['▁why'] and part == ['▁', '▁w'], (whole, part)
+    for prompt in ('Why', 'New study', 'The best'):
+        words = [t[len(prompt):].split(' ')[0] for t in lm.generate(prompt, n=40, seed=1)]
+        assert sum(w[:1].isalpha() for w in words) <= 2, (prompt, words)
+
 def test_prompts_read_as_typed():
     "A prompt that ends with a space or punctuation is not healed, nor a character model's (its pieces are letters)"
     from toolkit.generate import _heal_split, prompt_pieces

@@ -52,13 +52,15 @@ class VocabInfo:
         self.line = next((p for p in ('▁' + TK_NL, TK_NL) if p in self.o2i), None) # its line break, if its texts had one
 
     def spelling(self, rest:str, device)->torch.Tensor:
-        "The pieces that go on spelling `rest` (the rest of a healed prompt's last word): it starts with them, or they with it"
+        """The pieces that go on spelling `rest` (the rest of a healed prompt's last word), as two masks: those that
+        start with it (the word whole, or a longer one), and those it starts with (a part of it, spelt on)"""
         cache = self.__dict__.setdefault('_spell', {}) # a word's few spellings, asked at every step until it is spelled
         if (key := (rest, str(device))) not in cache:
             if len(cache) > 4096: cache.clear()
             never = self.never.tolist()
-            cache[key] = torch.tensor([not nv and bool(t) and (t.startswith(rest) or rest.startswith(t))
-                                       for t,nv in zip(self.vocab, never)], device=device)
+            cache[key] = torch.tensor([[not nv and bool(t) and t.startswith(rest) for t,nv in zip(self.vocab, never)],
+                                       [not nv and bool(t) and rest.startswith(t) and t != rest
+                                        for t,nv in zip(self.vocab, never)]], device=device)
         return cache[key]
 
     def ids(self, pieces:list[str])->list[int]:
@@ -413,7 +415,9 @@ class RunningBatch:
 
     def _heal(self, lg:torch.Tensor)->torch.Tensor:
         """`lg` where the rows of requests that heal their prompt's last word have not spelled it out yet: only the
-        pieces that go on spelling it (a row whose rules leave none of them is left as it is)"""
+        pieces that go on spelling it, those that spell the rest of it whole when the rules leave one ('▁Why' for
+        'Why'; a part of it, '▁W', led the model into a word it spelt as it never does: 'Whyta Dirtty'), else those
+        that spell a part of it (a row whose rules leave none of them is left as it is)"""
         L, o, rows, masks = self.rows['length'], 0, [], []
         for r, c in self.groups:
             if r.heal:
@@ -425,7 +429,8 @@ class RunningBatch:
                     self.rows['max_tokens'][j] = r.asked_tokens + (len(r.heal) if len(done) < len(r.heal) else n)
             o += c
         if rows:
-            m = torch.stack(masks) & (lg[rows] > -math.inf)
+            both = torch.stack(masks) & (lg[rows] > -math.inf)[:, None] # (rows, 2, pieces): whole, or a part
+            m = torch.where(both[:, 0].any(-1, keepdim=True), both[:, 0], both[:, 1])
             m[~m.any(-1)] = True # (never seen: the word's own pieces are always there)
             lg[rows] = lg[rows].masked_fill(~m, -math.inf)
         return lg
