@@ -512,3 +512,20 @@ def test_app_page_habits():
     with pytest.raises(gr.Error, match='the word must be a text, got int'): h.pick('Obama', 123, 'headlines') # unchecked by Gradio
     names = Handlers({'names': load_model('names')})
     assert len(names.names('de la Cruz', 3, 0.8, 5, 'Spanish')[0].splitlines()) == 3 # the Names tab has no Max words to raise
+
+def test_tag_tab_follows_the_chosen_tagger(app_models):
+    """With a tagger of the user's beside the shipped one, the Tag tab's dropdown chose the tagger, but its card and
+    legend stayed the first's (accuracy 0.986 and the 12 universal tags over a chunker, helper 42)"""
+    from toolkit.app import build_app, tag_legend
+    from toolkit.tagger import train_tagger, synthetic_tagged
+    rule = train_tagger(synthetic_tagged(60), pretrained=False, preset='tiny', epochs=1, show_progress=False, vocab_sz=40)
+    demo = build_app({**app_models, 'rule': rule})
+    try:
+        ids = lambda cs: [getattr(c, 'elem_id', None) for c in cs]
+        fn = next(f for f in demo.fns.values() if ids(f.inputs) == ['tag-model'] and 'tag-legend' in ids(f.outputs))
+        card, legend = fn.fn('rule')
+        back = fn.fn('tagger')
+    finally: demo.close()
+    assert legend == tag_legend(rule.tags) and '**CAP**' in legend and 'noun' not in legend, legend
+    assert back[1] == tag_legend(app_models['tagger'].tags) and '**NOUN** noun' in back[1] and card != back[0]
+    assert tag_legend(['B-NP', 'PROPN', 'O']) == '**PROPN** proper noun · **B-NP** · **O**' # Universal Dependencies' tags named

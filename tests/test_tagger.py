@@ -312,3 +312,46 @@ def test_tagger_lists_get_preds_and_threads(tagger, tmp_path):
     for t in threads: t.start()
     for t in threads: t.join()
     assert all(v == alone for v in res.values()) and len(res) == 4
+
+def test_loaded_tagger_refusal_says_how():
+    """`fit` on a loaded tagger said to give it `lm_dls` or `classifier_dls` (the classifier's failed: '392 different
+    labels in 400 rows', helper 42): a tagger's refusal names `tagger_dls` with its own reading, and that works"""
+    from toolkit.lm import get_tokenizer
+    learn = load_model('tagger')
+    with pytest.raises(ValueError, match=r"tagger_dls\(df, 'words', 'tags', tokenizer=get_tokenizer\(learn\), vocab=learn"
+                                         r"\.dls\.vocab\[0\], tags=learn\.tags, label_at=learn\.dls\.label_at, quotes="):
+        learn.fit(1)
+    df = load_corpus('pos').sample(48, random_state=0)[['words', 'upos']].rename(columns={'upos': 'tags'})
+    learn.dls = tagger_dls(df, 'words', 'tags', tokenizer=get_tokenizer(learn), vocab=learn.dls.vocab[0], tags=learn.tags,
+                           label_at=learn.dls.label_at, quotes=learn.dls.quotes)
+    with learn.no_bar(): learn.fit(1, 1e-6)
+    assert learn.validate()[1] > 0.9 # the shipped tagger's accuracy, kept
+
+def test_conllu_by_its_lines_with_a_word_of_several_first(tmp_path):
+    """A CoNLL-U file named .conll whose first word line is a word of several ('1-2 del', as Spanish, French, Italian
+    and German treebanks begin) was read as a word and its tags a line: the ids became the words and the forms the
+    tags, and a tagger trained on it without a word (helper 42). Its UPOS are `tags`, and `upos` too"""
+    from toolkit.tagger import read_conll
+    row = lambda *f: '\t'.join(f + ('_',) * (10 - len(f)))
+    ud = '\n'.join(['# text = Del mar.', row('1-2', 'Del'), row('1', 'De', 'de', 'ADP', 'SP'), row('2', 'el', 'el', 'DET', 'DA'),
+                    row('3', 'mar', 'mar', 'NOUN', 'NC'), row('3.1', 'x', 'x', 'X', 'X'), row('4', '.', '.', 'PUNCT', 'FP'), ''])
+    for name in ('es.conll', 'es.txt', 'es.conllu'):
+        (tmp_path/name).write_text(ud)
+        df = read_conll(tmp_path/name)
+        assert df.words.tolist() == ['De el mar .'] and df.tags.tolist() == ['ADP DET NOUN PUNCT'], (name, df)
+        assert df.upos.tolist() == df.tags.tolist() and df.xpos.tolist() == ['SP DA NC FP']
+
+def test_tag_csv_reads_listed_words(tmp_path):
+    """`awd tag --csv` tagged a column of word lists written as text (as `train-tagger` reads them) as a text: the
+    brackets, quotes and commas got tags of their own (helper 42). Such a cell is its words, as listed"""
+    learn = load_model('tagger')
+    src = tmp_path/'lists.csv'
+    pd.DataFrame({'words': ["['He', 'ordered', 'tea', '.']", 'He ordered tea.', "['Mr.', \"O'Neil\"]"]}).to_csv(src, index=False)
+    tag_csv(learn, src, tmp_path/'out.csv', text_col='words')
+    out = pd.read_csv(tmp_path/'out.csv')
+    assert out.pred_words.tolist() == ['He ordered tea .', 'He ordered tea .', "Mr. O'Neil"], out
+    assert out.pred_tags[0] == out.pred_tags[1] == 'PRON VERB NOUN .', out
+    pd.DataFrame({'words': ["['He', 'ran]"]}).to_csv(src, index=False)
+    with pytest.raises(ValueError, match=r"lists.csv: row 2: the words \"\['He', 'ran\]\" look like a list but do not parse"):
+        tag_csv(learn, src, tmp_path/'bad.csv', text_col='words')
+    assert not (tmp_path/'bad.csv').exists()

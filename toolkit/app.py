@@ -28,10 +28,10 @@ from .recipes import DEFAULT_MODELS, APP_MODELS, TINY_APP
 
 # %% auto #0
 __all__ = ['MAX_APP_PROMPT', 'MAX_APP_N', 'MAX_NAME_START', 'MAX_TEXT_CHARS', 'MAX_QUEUE', 'MAX_UPLOAD', 'APP_WORDS', 'UNCHECKED',
-           'TAG_NAMES', 'TAG_COLORS', 'ORIGIN_COLS', 'MAX_WAITING', 'STREAM_EVERY', 'SUGGESTIONS', 'ANY_STYLE',
-           'GEN_CONCURRENCY', 'HEADLINE_EXAMPLES', 'NAME_EXAMPLES', 'SCORE_EXAMPLES', 'CLASSIFY_EXAMPLES',
+           'TAG_NAMES', 'TAG_COLORS', 'UD_TAG_NAMES', 'ORIGIN_COLS', 'MAX_WAITING', 'STREAM_EVERY', 'SUGGESTIONS',
+           'ANY_STYLE', 'GEN_CONCURRENCY', 'HEADLINE_EXAMPLES', 'NAME_EXAMPLES', 'SCORE_EXAMPLES', 'CLASSIFY_EXAMPLES',
            'TAG_EXAMPLES', 'API_EXAMPLES', 'APP_LMS', 'app_device', 'ensure_models', 'load_models', 'tiny_models',
-           'user_errors', 'validator', 'open_validators', 'public_card', 'learner_card', 'shown_pieces',
+           'user_errors', 'validator', 'open_validators', 'public_card', 'learner_card', 'shown_pieces', 'tag_legend',
            'settings_markdown', 'Handlers', 'card_markdown', 'card_summary', 'write_models', 'quiet_checks',
            'api_examples', 'build_app', 'check_models_dir', 'app_models', 'start_app', 'launch', 'check_port', 'serve']
 
@@ -270,6 +270,20 @@ TAG_NAMES = {'NOUN': 'noun', 'VERB': 'verb', 'ADJ': 'adjective', 'ADV': 'adverb'
 TAG_COLORS = {'NOUN': '#4e79a7', 'VERB': '#e15759', 'ADJ': '#f28e2b', 'ADV': '#edc948', 'PRON': '#76b7b2',
               'DET': '#b07aa1', 'ADP': '#59a14f', 'NUM': '#9c755f', 'CONJ': '#ff9da7', 'PRT': '#bab0ac',
               '.': '#d4d4d4', 'X': '#d4d4d4'}
+UD_TAG_NAMES = {'PROPN': 'proper noun', 'AUX': 'auxiliary verb', 'CCONJ': 'coordinating conjunction', 'SCONJ':
+                'subordinating conjunction', 'PART': 'particle', 'INTJ': 'interjection', 'PUNCT': 'punctuation', 'SYM':
+                'symbol'} # Universal Dependencies' own tags (a CoNLL-U treebank's UPOS), beside those they share
+TAG_NAMES.update(UD_TAG_NAMES)
+TAG_COLORS.update({'PROPN': '#a0cbe8', 'AUX': '#ff9d9a', 'CCONJ': '#ff9da7', 'SCONJ': '#ffbfc6', 'PART': '#bab0ac',
+                   'INTJ': '#8cd17d', 'PUNCT': '#d4d4d4', 'SYM': '#d4d4d4'})
+
+def tag_legend(
+    tags:list[str], # a tagger's tags (`learn.tags`)
+)->str:
+    "The Tag tab's legend: the tagger's tags with their meanings, the universal ones in `TAG_NAMES`' order"
+    known = [t for t in TAG_NAMES if t in tags]
+    items = [f'**{t}** {TAG_NAMES[t]}' for t in known] + [f'**{t}**' for t in tags if t not in TAG_NAMES]
+    return ' · '.join(items[:40]) + (f' · and {len(items) - 40} more' if len(items) > 40 else '') # (Brown's own: 400)
 ORIGIN_COLS = ['name', 'P(chosen origin)', 'classifier says', 'P(classifier says)']
 MAX_WAITING = 64 # requests waiting for one model at most; more get "busy, try again in a moment"
 STREAM_EVERY = 0.1 # seconds between two partial results of a request, at least
@@ -836,8 +850,8 @@ def _tag_tab(h:Handlers):
                 model = gr.Dropdown(list(h.taggers), value=first, label='Tagger', elem_id='tag-model',
                                     visible=len(h.taggers) > 1)
                 btn = gr.Button('Tag', variant='primary', elem_id='tag-button')
-                _summary(h, first)
-                gr.Markdown(' · '.join(f'**{t}** {n}' for t, n in TAG_NAMES.items()), elem_id='tag-legend')
+                card = gr.Markdown(card_summary(learner_card(h.models[first])), elem_id=f'{first}-card')
+                legend = gr.Markdown(tag_legend(h.taggers[first].tags), elem_id='tag-legend')
             with gr.Column():
                 marks = gr.HighlightedText(label='Parts of speech', show_legend=False, color_map=TAG_COLORS,
                                            combine_adjacent=False, elem_id='tag-words')
@@ -847,6 +861,8 @@ def _tag_tab(h:Handlers):
         kw = dict(validator=validator(h.tag_check, [text, model]), concurrency_id='tag',
                   concurrency_limit=GEN_CONCURRENCY)
         btn.click(h.tag, [text, model], [marks, table], api_name='tag', **kw)
+        model.change(lambda k: (card_summary(learner_card(h.taggers[k])), tag_legend(h.taggers[k].tags)), model,
+                     [card, legend], api_name=False, queue=False) # the card and tags of the tagger chosen
         text.submit(h.tag, [text, model], [marks, table], api_name=False, **kw)
 
 def _models_tab(h:Handlers):

@@ -703,7 +703,8 @@ def _add_train_tagger(sub, ps:dict):
                    "file (.conll, .conllu, .txt: a word and its tags a line)")
     t.add_argument('--words-col', help="column of words (default: the corpus's, else words)")
     t.add_argument('--tags-col', help="column of tags, one per word (default: pos's upos, the universal tags; tags: "
-                   "Brown's own; a file's: tags; a CoNLL file's third column: col3)")
+                   "Brown's own; a file's: tags; a CoNLL file's second column: tags, its third: col3; a CoNLL-U file's "
+                   "UPOS: tags or upos, its XPOS: xpos)")
     t.add_argument('--lm', help='a language model to start from (its tokenizer, vocabulary and encoder)')
     t.add_argument('--no-pretrained', action='store_true', help='from scratch, not from the pretrained English model')
     t.add_argument('--preset', default='small', choices=list(PRESETS), help='from scratch: the size (default: %(default)s)')
@@ -742,7 +743,8 @@ def _add_serve(sub, ps:dict):
                  cmd_serve.__doc__ + ' (at --preset size)')
     more = [DEFAULT_MODELS[k].get('title', k).lower() for k in DEFAULT_MODELS if k not in APP_MODELS]
     s.add_argument('--models-dir', help=f"saved models: one named {', '.join(DEFAULT_MODELS)} overrides the shipped "
-                   "one; any other classifier joins the Classify tab (default: $AWD_MODELS_DIR, else models)")
+                   "one; any other classifier joins the Classify tab, any other tagger the Tag tab (default: $AWD_MODELS_DIR, "
+                   "else models)")
     s.add_argument('--host', help='address to bind (default: $GRADIO_SERVER_NAME, else 127.0.0.1; 0.0.0.0 serves your '
                    'network)')
     s.add_argument('--port', type=int, help='port (default: $GRADIO_SERVER_PORT, else 7860)')

@@ -314,13 +314,16 @@ class PlaceholderData(Callback):
         if getattr(dls, 'placeholder', False) and any(getattr(self.dl, 'dataset', None) is d.dataset for d in dls.loaders):
             self._refuse('validate it or get its predictions')
     def _refuse(self, what:str):
-        if getattr(self.learn.dls, 'placeholder', False):
-            raise Refusal(f"this model was loaded without its training texts (its DataLoaders hold two placeholder "
-                             f"texts, and would wreck it): to {what}, give it DataLoaders of your texts first "
-                             "(learn.dls = lm_dls(df, tokenizer=get_tokenizer(learn), vocab=learn.dls.vocab) for a "
-                             "language model; classifier_dls(df, tokenizer=get_tokenizer(learn), vocab=learn.dls.vocab[0], "
-                             "classes=list(learn.dls.vocab[1])) for a classifier), or fine-tune it with train_lm / "
-                             "train_classifier")
+        if not getattr(self.learn.dls, 'placeholder', False): return
+        if is_tagger(self.learn): # its own reading of words: where a word's tag is read, and how its quotes are written
+            how = ("learn.dls = tagger_dls(df, 'words', 'tags', tokenizer=get_tokenizer(learn), vocab=learn.dls.vocab[0], "
+                   "tags=learn.tags, label_at=learn.dls.label_at, quotes=learn.dls.quotes)")
+        elif isinstance(self.learn, LMLearner):
+            how = "learn.dls = lm_dls(df, tokenizer=get_tokenizer(learn), vocab=learn.dls.vocab); or fine-tune it with train_lm"
+        else: how = ("learn.dls = classifier_dls(df, tokenizer=get_tokenizer(learn), vocab=learn.dls.vocab[0], "
+                     "classes=list(learn.dls.vocab[1])); or fine-tune its language model with train_classifier")
+        raise Refusal(f"this model was loaded without its training texts (its DataLoaders hold two placeholder texts, "
+                      f"and would wreck it): to {what}, give it DataLoaders of your texts first: {how}")
 
 def _placeholder(dls):
     "`dls`, marked as placeholders (see `PlaceholderData`)"

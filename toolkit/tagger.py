@@ -198,9 +198,10 @@ def is_conll(path)->bool:
     return bool(sufs) and sufs[-1] in CONLL_SUFFIXES
 
 def _conllu(path:Path, first:str)->bool:
-    "Whether a file is CoNLL-U: so named, or its first line of a word is ten tab-separated fields starting with a number"
+    """Whether a file is CoNLL-U: so named, or its first line of a word is ten tab-separated fields starting with a word's
+    number (1), a word of several's (1-2: Spanish 'del', French 'au') or an empty node's (1.1)"""
     f, sufs = first.split('\t'), [s.lower() for s in path.suffixes if s.lower() != '.gz']
-    return sufs[-1:] == ['.conllu'] or len(f) == 10 and f[0].isdigit()
+    return sufs[-1:] == ['.conllu'] or len(f) == 10 and bool(re.fullmatch(r'\d+(?:[-.]\d+)?', f[0]))
 
 _CONLL_HEADS = {'word', 'words', 'token', 'tokens', 'form', 'tag', 'tags', 'pos', 'upos', 'xpos', 'chunk', 'chunks',
                 'ner', 'label', 'labels', 'lemma'} # a first line of these names is a header, not a word
@@ -240,7 +241,8 @@ def read_conll(
     end()
     if not rows: raise ValueError(f"{path} has no sentences")
     cols = ['words', 'tags', 'xpos'] if conllu else ['words', 'tags'] + [f'col{i}' for i in range(3, width+1)]
-    return pd.DataFrame(rows, columns=cols)
+    df = pd.DataFrame(rows, columns=cols)
+    return df.assign(upos=df.tags) if conllu else df # (CoNLL-U's tags are its UPOS: the name a user may ask for)
 
 
 # %% ../nbs/06b_tagger.ipynb #t015
@@ -781,6 +783,11 @@ def train_tagger(
     return fit_tagger(learn, epochs, ifnone(lr, TAGGER_RECIPE['lr']), minutes=minutes, show_progress=show_progress)
 
 # %% ../nbs/06b_tagger.ipynb #t036
+def _listed(text:str, row)->str|list[str]:
+    "A cell's list of words written as text (`['He', 'ran']`, as `train_tagger` reads one), else the text: words as listed"
+    s = text.strip()
+    return _as_list(s, 'words', row) if re.match(r'[\[(]\s*[\'"]', s) and s[-1:] in '])' else text
+
 def tag_csv(
     learn:TaggerLearner, # a trained (or loaded) tagger
     src:str|Path, # a .csv, .tsv or .jsonl file (optionally .gz)
@@ -793,8 +800,10 @@ def tag_csv(
     keep = c.keep.copy()
     gone = unreadable_rows(c.texts.index[keep], [s for s, _ in _unreadable(learn, c.texts[keep].tolist())], 'untagged')
     keep[gone] = False # as a blank row: empty columns
-    items = [v if isinstance(v, list) else t for v, t in zip(c.df[c.col][keep], c.texts[keep])] # JSON lines: words as listed
-    try: words = _text_words(items, [f'row {r}' for r in c.texts.index[keep]]) # a JSON line's list of words: checked here
+    rows = c.texts.index[keep]
+    try: # words as listed: a JSON line's list, or a CSV's written as text (checked here)
+        items = [v if isinstance(v, list) else _listed(t, r) for v, t, r in zip(c.df[c.col][keep], c.texts[keep], rows)]
+        words = _text_words(items, [f'row {r}' for r in rows])
     except ValueError as e: raise ValueError(f"{src}: {e}") from None
     res = learn._tag(words, bs) # read and checked above
     col = lambda f: pd.Series([f(r) for r in res], index=c.texts.index[keep], dtype=object)
