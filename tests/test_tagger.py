@@ -355,3 +355,16 @@ def test_tag_csv_reads_listed_words(tmp_path):
     with pytest.raises(ValueError, match=r"lists.csv: row 2: the words \"\['He', 'ran\]\" look like a list but do not parse"):
         tag_csv(learn, src, tmp_path/'bad.csv', text_col='words')
     assert not (tmp_path/'bad.csv').exists()
+
+def test_word_slash_tag_sentences(tmp_path):
+    """A .txt of NLTK's and the Brown corpus's own format (a sentence a line, 'The/DT dog/NN') said 'holds one sentence'
+    or 'line 2: 3 fields where the first line of a word has 4' (helper 42): it is read, and trained on"""
+    from toolkit.tagger import read_conll
+    f = tmp_path/'brown.txt'
+    f.write_text('The/DT dog/NN barked/VBD ./.\nA/DT cat/NN sat/VBD ./.\n\nIt/PRP ran/VBD ./.\nDogs/NNS run/VBP ./.\n')
+    assert read_conll(f).values.tolist()[:2] == [['The dog barked .', 'DT NN VBD .'], ['A cat sat .', 'DT NN VBD .']]
+    r = awd_here('train-tagger', f, '--no-pretrained', '--preset', 'tiny', '--epochs', '1', '--quiet', '--out', tmp_path/'t')
+    assert r.returncode == 0 and (tmp_path/'t').exists(), r.stderr
+    f.write_text('The/DT dog/NN\nIt ran/VBD\n')
+    r = awd_here('train-tagger', f, '--no-pretrained', '--preset', 'tiny', '--out', tmp_path/'u')
+    assert r.returncode == 2 and "brown.txt, line 2: 'It' has no tag after a slash" in r.stderr and not (tmp_path/'u').exists()

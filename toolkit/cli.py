@@ -700,7 +700,7 @@ def _add_train_tagger(sub, ps:dict):
     "`awd train-tagger`"
     t = _command(sub, 'train-tagger', cmd_train_tagger, 'train a part-of-speech tagger', [ps['pickle'], ps['device']])
     t.add_argument('data', help="the bundled tagged corpus (pos), a .csv/.tsv/.jsonl file of sentences, or a CoNLL "
-                   "file (.conll, .conllu, .txt: a word and its tags a line)")
+                   "file (.conll, .conllu, .txt: a word and its tags a line; or a .txt of a sentence a line of word/TAG tokens)")
     t.add_argument('--words-col', help="column of words (default: the corpus's, else words)")
     t.add_argument('--tags-col', help="column of tags, one per word (default: pos's upos, the universal tags; tags: "
                    "Brown's own; a file's: tags; a CoNLL file's second column: tags, its third: col3; a CoNLL-U file's "

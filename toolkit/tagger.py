@@ -209,10 +209,11 @@ _CONLL_HEADS = {'word', 'words', 'token', 'tokens', 'form', 'tag', 'tags', 'pos'
 def read_conll(
     path:str|Path, # a word a line, its tags in the columns after it, a blank line between sentences (optionally .gz)
 )->pd.DataFrame: # a sentence a row: `words`, `tags` and `col3`... (CoNLL-U: `xpos`), as strings separated by spaces
-    "Read a CoNLL file (CoNLL-2000 chunks, CoNLL-2003 entities, a CoNLL-U treebank) into a sentence a row"
+    """Read a CoNLL file (CoNLL-2000 chunks, CoNLL-2003 entities, a CoNLL-U treebank) into a sentence a row; or a file
+    of a sentence a line, each word with its tag after a slash (`The/DT jury/NN`, as NLTK and the Brown corpus write them)"""
     path = Path(path).expanduser()
     if not path.is_file(): raise FileNotFoundError(f"{path}: no such file")
-    rows, sent, width, conllu = [], [], None, None
+    rows, sent, width, conllu, slashed = [], [], None, None, None
     def end():
         if sent: rows.append([' '.join(c) for c in zip(*sent)]); sent.clear()
     for n, line in enumerate(lines(read_utf8(path)), 1):
@@ -228,6 +229,12 @@ def read_conll(
             sent.append((f[1], f[3], f[4])); continue
         f = line.split()
         if width is None and not rows and not sent and {x.lower() for x in f} <= _CONLL_HEADS: continue # a header line
+        if slashed is None: slashed = len(f) > 1 and all(re.fullmatch(r'.+/[^/]+', x) for x in f) # 'The/DT jury/NN ...'
+        if slashed: # NLTK's and Brown's own: a sentence a line, each word with its tag after a slash
+            if bad := next((x for x in f if not re.fullmatch(r'.+/[^/]+', x)), None):
+                raise ValueError(f"{path}, line {n}: {bad[:40]!r} has no tag after a slash, where the first sentence's "
+                                 "words all have one (The/DT jury/NN): every word needs its tag")
+            rows.append([' '.join(w) for w in zip(*(x.rsplit('/', 1) for x in f))]); continue
         if width is None:
             if len(f) < 2: raise ValueError(f"{path}, line {n} holds one field, {f[0][:40]!r}: a CoNLL file has a word and "
                                             "its tag on each line (and a blank line between sentences)")
@@ -240,7 +247,7 @@ def read_conll(
         sent.append(f)
     end()
     if not rows: raise ValueError(f"{path} has no sentences")
-    cols = ['words', 'tags', 'xpos'] if conllu else ['words', 'tags'] + [f'col{i}' for i in range(3, width+1)]
+    cols = ['words', 'tags', 'xpos'] if conllu else ['words', 'tags'] + [f'col{i}' for i in range(3, (width or 2)+1)]
     df = pd.DataFrame(rows, columns=cols)
     return df.assign(upos=df.tags) if conllu else df # (CoNLL-U's tags are its UPOS: the name a user may ask for)
 
