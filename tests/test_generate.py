@@ -132,24 +132,32 @@ def test_prompt_ending_inside_a_word_is_healed():
     assert generate_many(lm, reqs) == [lm.generate(**kw) for kw in reqs]
 
 def test_prompt_ending_with_a_whole_word_goes_on_with_a_new_word():
-    """'Why' was healed as '▁w h y' as often as '▁why', and the model went on in a word it never writes: 'Whyta Dirtty'
-    (16 of 40 samples), 'New studyl' (6), 'The besterte' (14), the README's own prompts among them (helper 43). The pieces
-    that spell the rest of the word whole come first; a word's parts only when there is none"""
-    from toolkit.generate import vocab_info
+    """Healing 'Why' let its first pieces spell a part of it ('▁w h y'), and the model went on inside a word it never
+    spells so: 'Whyta Dirtty' (16 of 40 samples), 'New studyl'; 'Kids' as '▁ k i d' gave 'Kidsule' (48 of 100), and 'I'
+    became 'In' or 'Is' (helpers 43, 44). A last word the model finds finished more likely than not is read as typed;
+    one it heals is spelt in the tokenizer's own pieces or with one that ends it ('Breakthr': 'Breakthree' every time)"""
+    from toolkit.generate import _heal_split, prompt_pieces, word_goes_on
     lm = load_model('headlines')
-    info = vocab_info(lm) # 'Why' is read '▁xxmaj ▁why'
-    whole, part = (sorted(info.vocab[i] for i in m.nonzero()[:, 0]) for m in info.spelling('▁why', 'cpu'))
-    assert whole == ['▁why'] and part == ['▁', '▁w'], (whole, part)
-    for prompt in ('Why', 'New study', 'The best'):
-        words = [t[len(prompt):].split(' ')[0] for t in lm.generate(prompt, n=40, seed=1)]
-        assert sum(w[:1].isalpha() for w in words) <= 2, (prompt, words)
+    for p in ('Why', 'I', 'Kids', 'Obama', 'New study', 'The best'):
+        assert _heal_split(lm, p, prompt_pieces(lm, p))[1] is None and word_goes_on(lm, prompt_pieces(lm, p)) < 0.1, p
+    assert _heal_split(lm, 'Breakthr', prompt_pieces(lm, 'Breakthr'))[1] == ['▁break', 'th', 'r']
+    app = dict(temperature=0.8, top_p=0.9, min_words=4, max_words=15)
+    for prompt in ('Why', 'I', 'Kids', 'New study', 'The best'):
+        words = [t[len(prompt):].split(' ')[0] for t in lm.generate(prompt, n=40, seed=1, **app)]
+        assert sum(w[:1].isalpha() and w not in ("'m", 's') for w in words) <= 2, (prompt, words)
+    assert sum(t.startswith('Breakthrough') for t in lm.generate('Breakthr', n=40, seed=0, **app)) >= 36
+    # max_tokens counts the pieces after the healed word (it gave 6 for 3), and so does n_tokens
+    res = lm.generate('Breakthr', n=10, seed=0, max_tokens=3, stop_at_eos=False, return_logprobs=True)
+    assert {s.n_tokens for s in res} == {3} and all(len(s.text.split()) <= 4 for s in res), res
+    # a stop string is looked for after the word the healed one became ('ke' cut 'How to ma|ke' to the prompt alone)
+    assert all(t.startswith('How to make') for t in lm.generate('How to ma', n=10, seed=0, stop='ke'))
 
 def test_prompts_read_as_typed():
     "A prompt that ends with a space or punctuation is not healed, nor a character model's (its pieces are letters)"
     from toolkit.generate import _heal_split, prompt_pieces
     lm, names = load_model('headlines'), load_model('names')
     for p in ('How to ', 'Flu:', 'Is it?'): assert _heal_split(lm, p, prompt_pieces(lm, p)) == (prompt_pieces(lm, p), None)
-    assert _heal_split(lm, 'How to ma', prompt_pieces(lm, 'How to ma'))[1] == '▁ma'
+    assert _heal_split(lm, 'How to ma', prompt_pieces(lm, 'How to ma'))[1] == ['▁ma']
     assert _heal_split(names, 'Mc', prompt_pieces(names, 'Mc', 'Irish'))[1] is None
 
 def test_empty_prompt(tiny_lm):

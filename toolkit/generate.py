@@ -22,11 +22,11 @@ from .lm import get_tokenizer, category_mark
 from .novelty import words_of
 
 # %% auto #0
-__all__ = ['MIN_TEMP', 'MAX_STOPS', 'MAX_STOP_CHARS', 'MAX_SCORE_CHARS', 'VocabInfo', 'vocab_info', 'Sample', 'awd_step',
-           'GenRequest', 'RunningBatch', 'sample', 'run_requests', 'start_state', 'weights_key', 'get_start_state',
-           'check_generate_args', 'category_token', 'prompt_pieces', 'check_chars', 'likelier_prompt', 'name_start',
-           'check_gen_kwargs', 'gen_request', 'row_output', 'generate_many', 'Score', 'score_texts', 'score_csv',
-           'NextWord', 'next_words']
+__all__ = ['MIN_TEMP', 'HEAL_AT', 'MAX_STOPS', 'MAX_STOP_CHARS', 'MAX_SCORE_CHARS', 'VocabInfo', 'vocab_info', 'Sample',
+           'awd_step', 'GenRequest', 'RunningBatch', 'sample', 'run_requests', 'start_state', 'weights_key',
+           'get_start_state', 'check_generate_args', 'category_token', 'prompt_pieces', 'check_chars',
+           'likelier_prompt', 'name_start', 'check_gen_kwargs', 'gen_request', 'word_goes_on', 'row_output',
+           'generate_many', 'Score', 'score_texts', 'score_csv', 'NextWord', 'next_words']
 
 # %% ../nbs/05_generate.ipynb #c005
 _ENDS = {'xxbos', 'xxeos'}
@@ -52,15 +52,13 @@ class VocabInfo:
         self.line = next((p for p in ('▁' + TK_NL, TK_NL) if p in self.o2i), None) # its line break, if its texts had one
 
     def spelling(self, rest:str, device)->torch.Tensor:
-        """The pieces that go on spelling `rest` (the rest of a healed prompt's last word), as two masks: those that
-        start with it (the word whole, or a longer one), and those it starts with (a part of it, spelt on)"""
+        "The pieces that spell `rest` (the rest of a healed prompt's last word) whole: they start with it ('▁make' for '▁ma')"
         cache = self.__dict__.setdefault('_spell', {}) # a word's few spellings, asked at every step until it is spelled
         if (key := (rest, str(device))) not in cache:
             if len(cache) > 4096: cache.clear()
             never = self.never.tolist()
-            cache[key] = torch.tensor([[not nv and bool(t) and t.startswith(rest) for t,nv in zip(self.vocab, never)],
-                                       [not nv and bool(t) and rest.startswith(t) and t != rest
-                                        for t,nv in zip(self.vocab, never)]], device=device)
+            cache[key] = torch.tensor([not nv and bool(t) and t.startswith(rest) for t,nv in zip(self.vocab, never)],
+                                      device=device)
         return cache[key]
 
     def ids(self, pieces:list[str])->list[int]:
@@ -209,9 +207,10 @@ class GenRequest:
         bans:list[int]|None=None, # piece ids never produced
         max_draws:int=50, # a row thrown away this many times fails (`results[i]` is None), and so does the request
                           # once this many of its samples in a row were thrown away (no row can hope for better)
-        heal:str|None=None, # the prompt's last word, its pieces left out of `prompt_ids`: each row's first pieces spell it
+        heal:list[str]|None=None, # the pieces of the prompt's last word, left out of `prompt_ids`: each row's first pieces spell it
     ):
         store_attr()
+        self.heal_text = ''.join(heal) if heal else None # the word they spell
         self.results, self.n_done, self.cancelled = [None]*n, 0, False
         self.redraws, self.reasons = [0]*n, [None]*n # per row: samples thrown away, and why the last one was
         self.streak = 0 # samples thrown away since the last one kept, over all rows
@@ -415,22 +414,27 @@ class RunningBatch:
 
     def _heal(self, lg:torch.Tensor)->torch.Tensor:
         """`lg` where the rows of requests that heal their prompt's last word have not spelled it out yet: only the
-        pieces that go on spelling it, those that spell the rest of it whole when the rules leave one ('▁Why' for
-        'Why'; a part of it, '▁W', led the model into a word it spelt as it never does: 'Whyta Dirtty'), else those
-        that spell a part of it (a row whose rules leave none of them is left as it is)"""
+        pieces that spell the rest of it whole (or a longer word: '▁make' for '▁ma') and the tokenizer's own next
+        piece of it, as guidance's token healing backs up a piece at a time ('Breakthr' is '▁break th r': '▁break',
+        then 'th' or 'three', then 'rough'). Any piece that spells a part of the word ('▁' for '▁kids') led the model
+        into words it never spells so, and on in them ('Kidsule'). A row whose rules leave none is left as it is"""
         L, o, rows, masks = self.rows['length'], 0, [], []
         for r, c in self.groups:
             if r.heal:
                 for j, n in enumerate(L[o:o+c].tolist(), o):
-                    if n > len(r.heal): continue # each piece spells a character at least
-                    done = ''.join(r.vocab[t] for t in self.hist[j, :n].tolist()) if n else ''
-                    if len(done) < len(r.heal): rows.append(j); masks.append(self.info.spelling(r.heal[len(done):], self.dev))
+                    if n > len(r.heal): continue # the word's own pieces, or fewer, spell it
+                    ids = self.hist[j, :n].tolist()
+                    done = ''.join(r.vocab[t] for t in ids)
+                    if len(done) < len(r.heal_text): # on the tokenizer's path so far: its next piece, or one that ends the word
+                        m = self.info.spelling(r.heal_text[len(done):], self.dev).clone()
+                        m[self.info.o2i[r.heal[n]]] = True
+                        rows.append(j); masks.append(m)
                     # `max_tokens` counts the pieces after the word (a row drawn again spells it again)
-                    self.rows['max_tokens'][j] = r.asked_tokens + (len(r.heal) if len(done) < len(r.heal) else n)
+                    self.rows['max_tokens'][j] = r.asked_tokens + (len(r.heal) if len(done) < len(r.heal_text) else
+                                                                   _healed(r, ids))
             o += c
         if rows:
-            both = torch.stack(masks) & (lg[rows] > -math.inf)[:, None] # (rows, 2, pieces): whole, or a part
-            m = torch.where(both[:, 0].any(-1, keepdim=True), both[:, 0], both[:, 1])
+            m = torch.stack(masks) & (lg[rows] > -math.inf)
             m[~m.any(-1)] = True # (never seen: the word's own pieces are always there)
             lg[rows] = lg[rows].masked_fill(~m, -math.inf)
         return lg
@@ -836,28 +840,47 @@ def gen_request(
         raise ValueError("this model was saved without a fingerprint of its training texts, so novel=True cannot tell "
                          "a copy from a new text: train it again with this version of awd-toolkit, or leave novel off")
     if fp is not None: _check_novel_prompt(fp, prompt, max_words)
-    r = GenRequest(info.ids(base), int(n), int(max_tokens) + len(heal or ''), float(temperature), top_k, top_p,
+    r = GenRequest(info.ids(base), int(n), int(max_tokens) + len(heal or []), float(temperature), top_k, top_p,
                    min_p, greedy, min_words, max_words, stop_at_eos, no_unk, repetition_penalty, _generator(learn.model, seed),
                    bool(prompt) and prompt[-1].isspace(), get_start_state(learn), on_row, return_logprobs,
                    bans=_bad_pieces(info, bad) or None, heal=heal) # the healed word's pieces are not counted in max_tokens
-                   # (`RunningBatch._heal` sets a row's limit once it has spelled the word, in a piece a character at most)
+                   # (`RunningBatch._heal` sets a row's limit once it has spelled the word, in its own pieces at most)
     r.pieces, r.return_logprobs, r.vocab, r.stops = base, return_logprobs, info.vocab, stops
     r.prompt, r.asked_tokens = _clean(pieces), int(max_tokens) # the prompt as samples start with it; max_tokens as asked
     if stops or bad or fp is not None or distinct:
         r.watch, r.every_step = _Watch(r, stops, bad, fp, distinct), bool(stops or bad)
     return r
 
-def _heal_split(learn, prompt:str, pieces:list[str])->tuple[list[str], str|None]:
-    """A subword prompt that may end inside a word ('How to ma'): its pieces without the last word's, and that word's
-    spelling ('▁ma'), which every sample's first pieces spell out again (token healing: 'How to make', where the pieces
-    as typed gave 'How to mam', a piece glued onto '▁ma'); else `pieces` and None"""
+HEAL_AT = 0.5 # heal a prompt's last word when the model, reading it as typed, finds it at least this likely to go on
+
+@torch.inference_mode()
+def word_goes_on(
+    learn, # a forward language model the toolkit made
+    pieces:list[str], # a prompt's pieces, from `xxbos`
+)->float:
+    "How likely the model, reading `pieces` as they are, finds it that the last word goes on: its next piece continues it"
+    info, model = vocab_info(learn), learn.model
+    dev, ids = next(model.parameters()).device, info.ids(pieces)
+    with eval_mode(model):
+        hidden = _read_state(model, ids[:-1], get_start_state(learn))
+        logits, _ = _stepper(model)(torch.tensor(ids[-1:], device=dev), hidden)
+    return float(logits[0].float().softmax(-1)[_word_masks(info, dev)[3]].sum())
+
+def _heal_split(learn, prompt:str, pieces:list[str])->tuple[list[str], list[str]|None]:
+    """A subword prompt whose last word may go on ('How to ma'): its pieces without the last word's, and that word's
+    pieces ('▁ma'), which every sample's first pieces spell out again (token healing: 'How to make', where the pieces
+    as typed gave 'How to mam', a piece glued onto '▁ma'); else `pieces` and None. A word the model, reading it as
+    typed, finds finished more likely than not (`word_goes_on` below `HEAL_AT`) is read as typed: 'Why' 0.01, 'I' 0.05,
+    'Kids' 0.01 ('How to ma' 0.99, 'New stud' 1.0): healed, a whole word became a longer one ('I': 'In', 'Is') or
+    went on in letters ('Kidsule')"""
     if not prompt[-1:].isalnum() or getattr(get_tokenizer(learn), 'model_type', None) == 'char': return pieces, None
     info = vocab_info(learn)
     k = len(pieces) - 1
     while k > 0 and not info.word_start[info.o2i.get(pieces[k], 0)]: k -= 1
     tail = pieces[k:]
     if k < 1 or any(p not in info.known or p.lstrip('▁').startswith('xx') for p in tail): return pieces, None # (k > 0: a word's start)
-    return pieces[:k], ''.join(tail)
+    if word_goes_on(learn, pieces) < HEAL_AT: return pieces, None
+    return pieces[:k], tail
 
 def _copied_run(fp, text:str, max_words:int|None)->tuple[int, int]:
     "The longest run of a training text's words in `text`, and the most a sample of at most `max_words` words may copy"
@@ -924,14 +947,14 @@ class _Watch:
         self.r, self.stops, self.bad, self.fp = r, stops, bad, fp
         self.seen = set() if distinct else None # the finished rows' texts, spaces and case aside
         prompt = r.prompt
-        self.start = self.word = len(prompt)
+        self.word = len(prompt)
         while self.word and prompt[self.word - 1].isalnum(): self.word -= 1 # the prompt's last word may go on
 
     def __call__(self, ids:list[int], done:bool)->str|None:
         r = self.r
         text = _clean(r.pieces + [r.vocab[t] for t in ids])
         stopped = False
-        if self.stops and (cut := _cut_stop(text, self.start, self.stops, _min_words(r))) is not None:
+        if self.stops and (cut := _cut_stop(text, _stop_from(r, text), self.stops, _min_words(r))) is not None:
             text, stopped = text[:cut], True
         if self.bad:
             ws = words_of(text[self.word:]) # 'Kowal' + 'ski': the bad word 'kowalski'
@@ -968,18 +991,24 @@ def row_output(r:GenRequest, i:int)->str|Sample:
     ids, lp = r.results[i]
     if ids is None: raise ValueError(_fail_message(r))
     text = _clean(r.pieces + [r.vocab[t] for t in ids])
-    cut = _cut_stop(text, len(r.prompt), r.stops, _min_words(r)) if getattr(r, 'stops', None) else None
+    cut = _cut_stop(text, _stop_from(r, text), r.stops, _min_words(r)) if getattr(r, 'stops', None) else None
     if cut is not None: text = text[:cut].rstrip() # the stop string is not kept
-    full = len(ids) - _healed(r, ids) >= r.asked_tokens # cut at max_tokens
+    new = len(ids) - _healed(r, ids) # the pieces after the prompt's healed word
+    full = new >= r.asked_tokens # cut at max_tokens
     if cut is None and r.asked_tokens and full: _check_cut_short(r, text)
     # the end piece was drawn (and scored) unless the row was cut at max_tokens or at a stop string
-    return Sample(text, lp, len(ids), r.redraws[i], cut is None and not full) if r.return_logprobs else text
+    return Sample(text, lp, new, r.redraws[i], cut is None and not full) if r.return_logprobs else text
+
+def _stop_from(r:GenRequest, text:str)->int:
+    "Where a row's stop strings are looked for: after the prompt, or after the word its healed last word became ('make')"
+    at = len(r.prompt)
+    return at + len(re.match(r'\w*', text[at:])[0]) if r.heal else at
 
 def _healed(r:GenRequest, ids:list[int])->int:
     "How many of a row's pieces spell its prompt's healed last word (0 without one)"
     if not r.heal: return 0
     n, k = 0, 0
-    while n < len(r.heal) and k < len(ids): n, k = n + len(r.vocab[ids[k]]), k + 1
+    while n < len(r.heal_text) and k < len(ids): n, k = n + len(r.vocab[ids[k]]), k + 1
     return k
 
 def _check_cut_short(r:GenRequest, text:str):
