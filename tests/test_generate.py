@@ -545,3 +545,12 @@ def test_line_breaks_in_a_prompt(tmp_path):
     assert out.returncode == 0 and out.stdout.startswith('HELENA.\n') and '\n\nHELENA.\n' in out.stdout, out.stderr
     h = load_model('headlines') # no line break in its texts: one is a space
     assert prompt_pieces(h, 'New\nstudy\n') == prompt_pieces(h, 'New study')
+
+def test_predict_heals_as_generate_does():
+    """fastai's `learn.predict('How to ma', n_words=3)` glued pieces onto '▁ma' ('How to mabi detective', 'How to
+    masthetic'; helper 44) where `generate` wrote 'How to make': it heals the word as generate does, n_words counting
+    the pieces after it; a whole word is read as typed, and n_words=0 gives the text back"""
+    lm = load_model('headlines')
+    outs = [lm.predict('How to ma', n_words=3) for _ in range(5)]
+    assert all(t.startswith('How to make') for t in outs), outs
+    assert lm.predict('How to ma', n_words=0) == 'How to ma' and lm.predict('Why', n_words=2).startswith('Why ')

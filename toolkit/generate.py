@@ -685,13 +685,17 @@ def _generator(model, seed:int|None)->torch.Generator:
     else: gen.manual_seed(seed)
     return gen
 
-def _continue(learn, text:str, category:str|None, **kwargs)->tuple[list[str], list]:
-    "`text`'s pieces, and `sample`'s rows after them from the start state: (new pieces, log-probability)"
+def _continue(learn, text:str, category:str|None, max_tokens:int=200, **kwargs)->tuple[list[str], list]:
+    """`text`'s pieces, and rows of `max_tokens` pieces after them from the start state: (new pieces, log-probability);
+    a last word that goes on is healed, as `generate` heals it (its pieces, spelt again, are among the new ones)"""
     info = vocab_info(learn)
     pieces = prompt_pieces(learn, text, category)
-    res = sample(learn.model, info.ids(pieces), info, first_word_start=bool(text) and text[-1].isspace(),
-                 state=get_start_state(learn), **kwargs)
-    return pieces, [([info.vocab[i] for i in ids], lp) for ids,lp in res]
+    base, heal = _heal_split(learn, text, pieces) if max_tokens else (pieces, None)
+    r = GenRequest(info.ids(base), max_tokens=max_tokens + len(heal or []), first_word_start=bool(text) and text[-1].isspace(),
+                   state=get_start_state(learn), heal=heal, **kwargs)
+    r.asked_tokens, r.vocab = max_tokens, info.vocab # (`RunningBatch._heal`: the pieces after the word)
+    res = run_requests(learn.model, info, [r])[0]
+    return base, [([info.vocab[i] for i in ids], lp) for ids,lp in res]
 
 def check_chars(
     learn, # a language model the toolkit made (only a character model is checked)
