@@ -199,3 +199,13 @@ def test_pickle_untrained():
     "An untrained tokenizer pickles and loads as untrained"
     tok = pickle.loads(pickle.dumps(make_tokenizer('char')))
     assert tok.tok is None and tok.model_type == 'char'
+
+def test_show_batch_reads_as_text():
+    """A language model's `dls.show_batch()` printed SentencePiece pieces ('▁xxbos ▁xxmaj ▁wh o ▁ k ne w ?', helper 43):
+    decoded batches read as clean text, each text's start kept as fastai shows it; the transform keeps its name"""
+    from toolkit.lm import lm_dls, get_tokenizer
+    from toolkit.data import load_corpus
+    dls = lm_dls(load_corpus('headlines').sample(300, random_state=0), bs=4, seq_len=32, vocab_sz=200)
+    (x, y), = dls.show_batch(max_n=1, show=False)[2][:1]
+    assert '▁' not in x and 'xxbos' in x and 'xxmaj' not in x, x
+    assert get_tokenizer(dls) is not None and type(dls.train_ds.tokenizer).__qualname__ == 'TextTokenizer'

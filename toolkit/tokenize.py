@@ -8,13 +8,14 @@ from __future__ import annotations
 import contextlib, os, re, shutil, sys, tempfile, warnings
 from pathlib import Path
 from fastcore.basics import ifnone
-from fastai.text.core import (Tokenizer, SentencePieceTokenizer, tokenize1, defaults,
+from fastai.text.core import (Tokenizer, SentencePieceTokenizer, tokenize1, defaults, TitledStr,
                               UNK, PAD, BOS, EOS, FLD, TK_REP, TK_WREP, TK_UP, TK_MAJ)
 
 # %% auto #0
 __all__ = ['TK_NL', 'SPECIAL_TOKS', 'MIN_VOCAB_SZ', 'TK_ESC', 'UNREADABLE', 'RULES', 'TOKENIZERS', 'check_text', 'check_texts',
            'unknown_pieces', 'unreadable_rows', 'unknown_message', 'escape_special', 'replace_case', 'replace_lines',
-           'add_bos', 'SPTokenizer', 'make_tokenizer', 'text_tokenizer', 'detokenize', 'round_trip_share']
+           'add_bos', 'SPTokenizer', 'make_tokenizer', 'TextTokenizer', 'readable', 'text_tokenizer', 'detokenize',
+           'round_trip_share']
 
 # %% ../nbs/02_tokenize.ipynb #c005
 TK_NL = 'xxnl' # a line break inside a text
@@ -230,12 +231,29 @@ def make_tokenizer(
     if kind == 'char': vocab_sz, kwargs = 1000, {'char_coverage': 1.0, **kwargs}
     return SPTokenizer(vocab_sz=vocab_sz, model_type=TOKENIZERS[kind], **kwargs)
 
+class TextTokenizer(Tokenizer):
+    "fastai's `Tokenizer`, whose decoded texts (`show_batch`, `show_results`, interpretation) read as clean text, not pieces"
+    def decodes(self, o): return TitledStr(readable(o))
+
+def readable(
+    pieces:list[str], # pieces as a batch holds them, one text after another
+)->str:
+    "Clean text of `pieces`, each text's start (`xxbos`) kept as fastai shows it: '▁xxbos ▁xxmaj ▁wh o ▁ k ne w ?' is 'xxbos Who knew?'"
+    out, cur = [], []
+    for p in list(pieces) + [None]:
+        if p is None or p.lstrip('▁') == BOS:
+            out += [detokenize(cur)] + ([BOS] if p is not None else []); cur = []
+        else: cur.append(p)
+    return ' '.join(t for t in out if t)
+
+TextTokenizer.__name__ = 'Tokenizer' # a pipeline names its transforms by class: `dls.train_ds.tokenizer`, as fastai's
+
 def text_tokenizer(
     tok:SPTokenizer, # a (possibly untrained) tokenizer
     text_col:str='text', # column of the DataFrame to tokenize
 )->Tokenizer:
-    "fastai's `Tokenizer` transform over `text_col` with our `RULES`, in the main process"
-    return Tokenizer.from_df(text_col, tok=tok, rules=RULES, n_workers=0)
+    "fastai's `Tokenizer` transform over `text_col` with our `RULES`, in the main process (its texts decoded as clean text)"
+    return TextTokenizer.from_df(text_col, tok=tok, rules=RULES, n_workers=0)
 
 # %% ../nbs/02_tokenize.ipynb #c011
 _DROP = {BOS, EOS, PAD, UNK, 'xxfake'}
