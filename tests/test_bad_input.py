@@ -958,3 +958,10 @@ def test_duplicate_columns():
     with pytest.raises(ValueError, match=msg): category_frame(two, 'text', 'label')
     tagged = pd.DataFrame({'words': ['It rained'], 'tags': ['PRON VERB']})
     with pytest.raises(ValueError, match="2 columns are named 'tags'"): check_tagged(pd.concat([tagged, tagged[['tags']]], axis=1))
+
+def test_unknown_model_names_the_shipped_models_of_its_kind():
+    "`awd classify m_nope` listed the shipped language models and the tagger too: each command names the models it takes"
+    refused(['classify', 'm_nope', 'x'], 'm_nope: no such model file or directory; the shipped classifiers are origin, outlet, sentiment')
+    refused(['tag', 'm_nope', 'x'], 'the shipped taggers are tagger')
+    refused(['generate', 'm_nope'], 'the shipped language models are english, headlines, names')
+    refused(['score', 'm_nope', 'x'], 'the shipped language models are english, headlines, names')

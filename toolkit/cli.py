@@ -161,6 +161,20 @@ def cmd_train(a):
     if a.distributed: _end_distributed()
 
 # %% ../nbs/11_cli.ipynb #c011
+def _kind_of(name:str)->str:
+    "What a shipped model is, by its name: a 'classifier', a 'tagger' or a 'language model' (the pretrained `english` too)"
+    d = DEFAULT_MODELS.get(name, {})
+    return 'classifier' if 'label_col' in d else 'tagger' if 'tags_col' in d else 'language model'
+
+def _no_such_model(path, kind:str):
+    """Before loading: an error for a name that is neither a file nor a shipped model, naming the shipped models a
+    command of `kind` takes (`awd classify m_nope` listed the language models and the tagger too)"""
+    from toolkit.export import shipped_models
+    shipped = shipped_models()
+    if not isinstance(path, str) or not path.strip() or Path(path).expanduser().exists() or path in shipped: return
+    names = [n for n in shipped if _kind_of(n) == kind]
+    raise FileNotFoundError(f"{path}: no such model file or directory; the shipped {kind}s are {', '.join(names)}")
+
 def load_lm(
     path, # a saved model
     trust_pickle:bool=False, # allow a pickle
@@ -169,6 +183,7 @@ def load_lm(
     "Load a saved language model, with an error if the path holds another kind of learner"
     from toolkit.export import load_model
     from toolkit.generate import LMLearner
+    _no_such_model(path, 'language model')
     learn = load_model(path, trust_pickle=trust_pickle, device=device)
     if not isinstance(learn, LMLearner):
         from toolkit.tagger import is_tagger
@@ -302,6 +317,7 @@ def load_classifier(
 ):
     "Load a saved classifier, with an error if the path holds a language model"
     from toolkit.export import load_model
+    _no_such_model(path, 'classifier')
     from toolkit.generate import LMLearner
     from toolkit.classify import classes_of
     from toolkit.tagger import is_tagger
@@ -471,6 +487,7 @@ def load_tagger(
 ):
     "Load a saved tagger, with an error if the path holds another kind of model"
     from toolkit.export import load_model
+    _no_such_model(path, 'tagger')
     from toolkit.generate import LMLearner
     from toolkit.tagger import is_tagger
     learn = load_model(path, trust_pickle=trust_pickle, device=device)
