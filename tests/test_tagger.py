@@ -368,3 +368,8 @@ def test_word_slash_tag_sentences(tmp_path):
     f.write_text('The/DT dog/NN\nIt ran/VBD\n')
     r = awd_here('train-tagger', f, '--no-pretrained', '--preset', 'tiny', '--out', tmp_path/'u')
     assert r.returncode == 2 and "brown.txt, line 2: 'It' has no tag after a slash" in r.stderr and not (tmp_path/'u').exists()
+
+def test_numbered_tags_in_value_order():
+    "Numbered tags (a dataset's ner_tags, 0-8 and more) were ordered as text, '10' before '2' (helper 42): by value, as classes are"
+    df = pd.DataFrame({'words': ['a b c', 'd e', 'f g h', 'i j'] * 5, 'tags': ['0 10 2', '1 11', '2 0 10', '1 3'] * 5})
+    assert list(tagger_dls(df, tokenizer='subword', vocab_sz=40, bs=4).vocab[1]) == ['0', '1', '2', '3', '10', '11']

@@ -22,7 +22,7 @@ import fastai.callback.schedule, fastai.callback.progress # fit_one_cycle, progr
 from fastai.text.data import TextBlock, Pad_Chunk
 from fastai.text.models.awdlstm import AWD_LSTM, awd_lstm_clas_config
 from fastai.text.learner import text_classifier_learner, TextLearner, LMLearner, clean_raw_keys
-from .data import split_df, split_mask, write_table, read_to_copy, check_cols
+from .data import split_df, split_mask, write_table, read_to_copy, check_cols, label_order
 from .tokenize import SPTokenizer, SPECIAL_TOKS, make_tokenizer, text_tokenizer, check_text, check_texts, escape_special
 from .tokenize import UNREADABLE, unknown_pieces, unknown_message, unreadable_rows
 from .core import ModelInfo, DataInfo, model_info, require_info, check_arg, is_int, MAX_EPOCHS
@@ -74,12 +74,6 @@ def _label_texts(lab:pd.Series)->tuple: # the labels, and a boolean array: no la
     if text[~missing].str.fullmatch(r'-?\d+\.0+').all(): text = text.str.replace(r'\.0+$', '', regex=True) # a file's 1.0
     return text, missing
 
-def _label_order(labels)->list[str]:
-    "Classes of labels as strings in order: by value when all are numbers ('2' before '10', as fastai sorts ints), else as text"
-    classes = sorted(set(labels))
-    try: return sorted(classes, key=float)
-    except ValueError: return classes
-
 def _check_labels(df:pd.DataFrame, label_col:str, unlabelled:str='error')->pd.DataFrame:
     "`df` with its labels as stripped strings, after checking they make a classification task"
     if unlabelled not in ('error', 'drop'):
@@ -94,7 +88,7 @@ def _check_labels(df:pd.DataFrame, label_col:str, unlabelled:str='error')->pd.Da
                              "'NA'); drop them or pass unlabelled='drop'")
         df, text = df[~missing], text[~missing]
     df = df.assign(**{label_col: text})
-    classes = _label_order(df[label_col])
+    classes = label_order(df[label_col])
     if len(classes) < 2:
         raise ValueError(f"column {label_col!r} has {len(classes)} class{'' if len(classes) == 1 else 'es'} "
                          f"({', '.join(map(repr, classes))}): a classifier needs at least 2")
@@ -171,7 +165,7 @@ def classifier_dls(
     backwards = bool(backwards)
     blocks = (TextBlock(text_tokenizer(tok), vocab=vocab, seq_len=seq_len, min_freq=1, max_vocab=60000,
                         backwards=backwards),
-              CategoryBlock(vocab=ifnone(classes, _label_order(df.label[~df.is_valid])), sort=False)) # in that order
+              CategoryBlock(vocab=ifnone(classes, label_order(df.label[~df.is_valid])), sort=False)) # in that order
     dls = DataBlock(blocks=blocks, get_x=ColReader('text'), get_y=ColReader('label'),
                     splitter=ColSplitter('is_valid')).dataloaders(df, bs=bs, seq_len=seq_len,
                                                                   before_batch=PadChunks(seq_len=seq_len))

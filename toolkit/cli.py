@@ -258,8 +258,8 @@ def _label_col_of(data:str)->str:
 
 def _classes_said(labels:pd.Series)->str:
     "The classes for the start line: named when few, and a warning when two differ only in case ('Yes' and 'yes')"
-    from toolkit.classify import _label_order
-    classes = _label_order(labels)
+    from toolkit.data import label_order
+    classes = label_order(labels)
     said = f"{len(classes):,} class{'' if len(classes) == 1 else 'es'}" + (f": {', '.join(classes)}" if len(classes) <= 8 else '')
     folded = pd.Series(classes).str.casefold()
     twins = folded[folded.duplicated(keep=False)]

@@ -15,9 +15,9 @@ from .core import atomic_file, check_writable, is_num
 
 # %% auto #0
 __all__ = ['DATA_DIR', 'CORPORA', 'UNIVERSAL_TAGS', 'TEXT_SUFFIXES', 'UTF16_BOMS', 'SEPARATORS', 'brown_universal', 'load_corpus',
-           'format_of', 'read_utf8', 'lines', 'parse_table', 'check_cols', 'pick_col', 'read_table', 'check_out',
-           'write_table', 'ToCopy', 'as_texts', 'starts_with_bom', 'copy_name', 'read_to_copy', 'read_texts',
-           'check_valid_pct', 'split_df', 'split_mask', 'corpus_name', 'load_texts']
+           'format_of', 'read_utf8', 'lines', 'parse_table', 'label_order', 'check_cols', 'pick_col', 'read_table',
+           'check_out', 'write_table', 'ToCopy', 'as_texts', 'starts_with_bom', 'copy_name', 'read_to_copy',
+           'read_texts', 'check_valid_pct', 'split_df', 'split_mask', 'corpus_name', 'load_texts']
 
 # %% ../nbs/01_data.ipynb #c005
 DATA_DIR = Path(toolkit.__file__).parent/'data' # the bundled corpora
@@ -248,6 +248,14 @@ def _did_you_mean(df:pd.DataFrame, col)->str:
     "' (did you mean 'Text'?)' for a column `df` lacks but has in another case, else ''"
     like = _near_cols(df, col)
     return f" (did you mean {like[0]!r}?)" if len(like) == 1 else ''
+
+def label_order(
+    labels, # a classifier's labels, or a tagger's tags (strings)
+)->list[str]:
+    "The distinct labels in order: by value when all are numbers ('2' before '10', as fastai sorts ints), else as text"
+    classes = sorted(set(labels))
+    try: return sorted(classes, key=float)
+    except ValueError: return classes
 
 def check_cols(
     df:pd.DataFrame, # a user's texts

@@ -24,7 +24,7 @@ from fastai.callback.training import GradientClip
 import fastai.callback.schedule, fastai.callback.progress # fit_one_cycle, progress bars
 from fastai.text.models.awdlstm import AWD_LSTM
 from fastai.text.learner import LMLearner
-from .data import read_utf8, lines, write_table, read_to_copy, split_mask, brown_universal, UNIVERSAL_TAGS, check_cols
+from .data import read_utf8, lines, write_table, read_to_copy, split_mask, brown_universal, UNIVERSAL_TAGS, check_cols, label_order
 from .tokenize import SPTokenizer, make_tokenizer, escape_special, replace_case, check_text
 from .tokenize import UNREADABLE, unknown_pieces, unknown_message, unreadable_rows
 from .core import ModelInfo, DataInfo, check_arg, is_int, is_num, check_seed, check_minutes, MAX_EPOCHS, eval_mode
@@ -407,7 +407,7 @@ def tagger_dls(
     if valid.all() or not valid.any():
         raise ValueError(f"the split has {int((~valid).sum())} training and {int(valid.sum())} validation sentences: "
                          "it needs at least one of each")
-    known = sorted({t for ts in tg for t in ts})
+    known = label_order(t for ts in tg for t in ts) # numbered tags (a dataset's ner_tags: 0-8) by value
     tags = list(ifnone(tags, known))
     if set(known) - set(tags): raise ValueError(f"tags {sorted(set(known) - set(tags))[:10]} are not among the tagger's")
     o2i, t2i = {p: i for i, p in enumerate(vocab)}, {t: i for i, t in enumerate(tags)}
