@@ -446,6 +446,11 @@ def test_users_own_names_model_is_served(tmp_path, capsys):
     seed, md = h.names_settings('', 2, 0.8, 3, m.awd.categories[0])
     assert f"awd generate {tmp_path/'names'} " in md and f"load_model('{tmp_path/'names'}')" in md, md
     assert 'awd generate headlines ' in h.headlines_settings('New', 2, 0.8, 0.9, 2, 10, 1)[1] # shipped: by its name
+    from toolkit.app import build_app # its origins to try are its own (the box was shown empty: helper 45)
+    demo = build_app(models)
+    try: tried = [b.samples for b in demo.blocks.values() if getattr(b, 'label', None) == 'Origins to try']
+    finally: demo.close()
+    assert tried and [o for o, _ in tried[0]] == m.awd.categories[:8], tried
 
 def test_a_language_model_as_the_models_directory(tmp_path, tiny_lm_path):
     "`--models-dir titles` said 'give the directory that holds it', which then said it does not serve that model"

@@ -265,3 +265,10 @@ def test_a_users_table_habits(tmp_path):
         train_classifier(df.assign(id=[f'r{i}' for i in range(len(df))]), 'text', 'id', preset='tiny', pretrain=False)
     r = awd_here('train-classifier', tmp_path/'nosuch.csv', '--out', tmp_path/'m') # not 'which column holds the labels?'
     assert r.returncode == 2 and 'nosuch.csv: no such file or bundled corpus' in r.stderr, r.stderr
+
+def test_csv_column_in_another_case(tmp_path):
+    "`awd classify origin --csv` on a file headed 'Name,Origin' asked which column holds the texts (the model's is 'name', helper 45)"
+    from toolkit.classify import predict_csv
+    (tmp_path/'caps.csv').write_text('Name,Origin\nNakamura,Japanese\nIvanov,Russian\n')
+    out = pd.read_csv(predict_csv(load_model('origin'), tmp_path/'caps.csv', tmp_path/'out.csv'))
+    assert out.pred_label.tolist() == ['Japanese', 'Russian'], out

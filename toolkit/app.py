@@ -761,7 +761,9 @@ def _names_tab(h:Handlers):
                 settings = gr.Markdown(elem_id='names-settings')
                 _summary(h, 'names')
         cats = h.models['names'].awd.categories
-        if cats: gr.Examples([[o, s] for o,s in NAME_EXAMPLES if o in cats], [origin, start], label='Origins to try')
+        if cats: # a user's model of other origins: its own, without a start (the box was shown empty)
+            gr.Examples([[o, s] for o,s in NAME_EXAMPLES if o in cats] or [[o, ''] for o in cats[:8]], [origin, start],
+                        label='Origins to try')
         else: gr.Examples([[s] for _,s in NAME_EXAMPLES], [start], label='Starts to try')
         used = gr.Number(value=-1, precision=0, label='Seed', visible=False)
         form = [start, n, temp, seed, origin, novel]

@@ -422,7 +422,9 @@ def read_to_copy(
     check_out(out, src, example)
     src = Path(src).expanduser()
     df, _ = read_table(src, no_txt=f"a .txt file has no columns to copy; use {use}, or a CSV", typed=True)
-    col = pick_col(df, ifnone(text_col, trained_col if trained_col in df.columns else None), 'text', src)
+    near = _near_cols(df, trained_col) if trained_col is not None else [] # 'Name' for a model trained on 'name'
+    col = pick_col(df, ifnone(text_col, trained_col if trained_col in df.columns else near[0] if len(near) == 1 else None),
+                   'text', src)
     texts = as_texts(df[col], src) # the copy keeps the rows' values as they were
     return ToCopy(df, texts, texts.str.strip().str.len() > 0, Path(out).expanduser().absolute(), example, col,
                   starts_with_bom(src))

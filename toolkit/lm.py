@@ -716,7 +716,9 @@ def train_lm(
 )->LMLearner:
     "Train an AWD-LSTM language model on `df[text_col]` with the preset's recipe (from the pretrained model if it can)"
     df = _as_frame(df, text_col)
-    if category_col is not None: df, text_col = category_frame(df, text_col, category_col), 'text'
+    if category_col is not None: # split by the texts alone, as a classifier on them splits (with --lm-vote, the model
+        if 'is_valid' not in df.columns: df = split_df(df, valid_pct=valid_pct, seed=seed, text_col=text_col) # never
+        df, text_col = category_frame(df, text_col, category_col), 'text' # trained on its validation texts' labels)
     meta, pre = _lm_plan(df, text_col, preset, epochs, lr, tokenizer, vocab_sz, bs, seq_len, valid_pct, seed, config,
                          drop_mult, checkpoint, resume, minutes, backwards, pretrained)
     device = check_device(device, precision)

@@ -48,7 +48,8 @@ def names_frame(
                          f"{'them' if n > 1 else 'it'} in")
     if res.origin.nunique() < 2:
         raise ValueError(f"column {origin_col!r} has one origin ({res.origin.iloc[0]!r}): nothing to condition on")
-    return res if 'is_valid' in res.columns else split_df(res, valid_pct=valid_pct, seed=seed)
+    # by distinct name, as a classifier on them splits: its validation names are the model's (--lm-vote: never trained on)
+    return res if 'is_valid' in res.columns else split_df(res, valid_pct=valid_pct, seed=seed, text_col='name')
 
 def _split_key(names:pd.DataFrame)->str:
     "A fingerprint of the held-out names, to tell whether two models were trained on the same split"
