@@ -493,3 +493,25 @@ def test_errors_name_the_files_rows(tmp_path):
     r = awd_here('train', tmp_path/'o.jsonl', '--preset', 'tiny', '--no-pretrained', '--out', tmp_path/'m')
     assert r.returncode == 2 and "o.jsonl: row 3: column 'text' holds an object" in r.stderr, r.stderr
     assert not (tmp_path/'m').exists()
+
+def test_a_folder_of_text_files_one_a_label(tmp_path, monkeypatch):
+    """The PyTorch names tutorial's layout (data/names/Arabic.txt, ...: a name a line) was refused, 'is a directory'
+    (helper 45): a folder of .txt files is read as texts and their file's name as `label`, rows named by file and line;
+    a folder called `names` is the user's, not the bundled corpus; a folder without .txt files says what it takes"""
+    from toolkit.data import read_table, corpus_name
+    d = tmp_path/'names'; d.mkdir()
+    (d/'Russian.txt').write_text('Ivanov\nPetrov\n'); (d/'Japanese.TXT').write_text('Sato\n\nTanaka\n')
+    (d/'.hidden.txt').write_text('x\n'); (d/'notes.md').write_text('not names\n')
+    df, fmt = read_table(d)
+    assert fmt == 'folder' and df.values.tolist() == [['Sato', 'Japanese'], ['', 'Japanese'], ['Tanaka', 'Japanese'],
+                                                     ['Ivanov', 'Russian'], ['Petrov', 'Russian']], df
+    assert read_texts(d, label_col='label').values.tolist() == [['Sato', 'Japanese'], ['Tanaka', 'Japanese'],
+                                                                ['Ivanov', 'Russian'], ['Petrov', 'Russian']]
+    assert load_texts(d, label_col='label', file_rows=True).index.tolist() == ['Japanese.TXT:1', 'Japanese.TXT:3',
+                                                                              'Russian.txt:1', 'Russian.txt:2']
+    monkeypatch.chdir(tmp_path)
+    assert corpus_name('names') is None and len(load_texts('names')) == 4
+    (tmp_path/'empty').mkdir()
+    assert _err(ValueError, tmp_path/'empty').endswith("empty is a directory without .txt files: expected a CSV, TSV, TXT "
+                                                        "or JSONL file, or a folder of .txt files, one a class (a text a "
+                                                        "line; the file's name is its label)")

@@ -67,6 +67,10 @@ def user_files(d:Path, models_dir:Path):
     (d/'train.txt').write_text(''.join(''.join(f'{w} {t} {u}\n' for w, t, u in zip(*(r.split() for r in row))) + '\n'
                                        for row in zip(pos.words, pos.tags, pos.upos)))
     (d/'my_book.txt').write_text('\n\n'.join(load_corpus('shakespeare').text.iloc[:150]) + '\n') # paragraphs
+    names = load_corpus('names') # the PyTorch names tutorial's layout: a .txt file of names an origin
+    (d/'my_names').mkdir()
+    for o in ('Russian', 'Japanese', 'Irish', 'Italian'):
+        (d/'my_names'/f'{o}.txt').write_text('\n'.join(names.name[names.origin == o].sample(80, random_state=1)) + '\n')
     shutil.copytree(models_dir, d/'models')
 
 # --- the app, started as the README starts it -------------------------------------------------------------------

@@ -261,6 +261,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                               'toolkit.data._not_utf8': ('data.html#_not_utf8', 'toolkit/data.py'),
                               'toolkit.data._out_format': ('data.html#_out_format', 'toolkit/data.py'),
                               'toolkit.data._paragraphs': ('data.html#_paragraphs', 'toolkit/data.py'),
+                              'toolkit.data._read_folder': ('data.html#_read_folder', 'toolkit/data.py'),
                               'toolkit.data._records': ('data.html#_records', 'toolkit/data.py'),
                               'toolkit.data._row_numbers': ('data.html#_row_numbers', 'toolkit/data.py'),
                               'toolkit.data._rows': ('data.html#_rows', 'toolkit/data.py'),

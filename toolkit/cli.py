@@ -248,8 +248,8 @@ def _classifier_how(a, lms:list, lm_epochs:int, pre:bool, texts=None)->str:
 def _label_col_of(data:str)->str:
     "A file's column of labels when --label-col is not given: one named 'label' (as 'text' is guessed), else an error"
     path = Path(data).expanduser()
-    if not path.is_file() and corpus_name(data) is None: load_texts(data) # no such file: said so, not 'pass --label-col'
-    if not path.is_file(): raise ValueError("which column holds the labels? pass --label-col")
+    if not path.exists() and corpus_name(data) is None: load_texts(data) # no such file: said so, not 'pass --label-col'
+    if not path.exists() or corpus_name(data): raise ValueError("which column holds the labels? pass --label-col")
     cols = list(read_table(path, no_txt="a .txt file has no labels: give a CSV, TSV or JSONL file with a column of "
                                         "them (--label-col)")[0].columns)
     like = [c for c in cols if str(c).strip().casefold() == 'label'] # 'label', 'Label'

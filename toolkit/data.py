@@ -282,15 +282,29 @@ def pick_col(df:pd.DataFrame, col:str|None, what:str, path:Path)->str:
     if len(near := _near_cols(df, 'text')) == 1: return near[0]
     raise ValueError(f"{path}: which column holds the texts? Pass text_col=...; the columns are {cols}")
 
+def _read_folder(path:Path)->pd.DataFrame:
+    """A folder of .txt files, one a class, as the PyTorch names tutorial has them (data/names/Arabic.txt, ...): a text a
+    line, and its file's name as its `label`; each row indexed by its file and line ('Arabic.txt:3')"""
+    txt = lambda p: p.name.lower().endswith(('.txt', '.txt.gz')) and not p.name.startswith('.')
+    files = sorted(p for p in path.iterdir() if p.is_file() and txt(p))
+    if not files: raise ValueError(f"{path} is a directory without .txt files: expected a CSV, TSV, TXT or JSONL file, "
+                                   "or a folder of .txt files, one a class (a text a line; the file's name is its label)")
+    rows, at = [], []
+    for f in files:
+        label = re.sub(r'\.txt(\.gz)?$', '', f.name, flags=re.I)
+        for i, line in enumerate(lines(read_utf8(f)), 1): rows.append((line, label)); at.append(f'{f.name}:{i}')
+    if not rows: raise ValueError(f"{path} has no rows: its .txt files are empty")
+    return pd.DataFrame(rows, columns=['text', 'label'], index=at, dtype=object)
+
 def read_table(
-    path:str|Path, # a .csv, .tsv, .txt (one text a line) or .jsonl file, optionally .gz
+    path:str|Path, # a .csv, .tsv, .txt (one text a line) or .jsonl file, optionally .gz; or a folder of .txt files, one a label
     no_txt:str|None=None, # refuse a .txt file with this reason (a reader that needs columns)
     typed:bool=False, # JSON lines as JSON values, not strings (`parse_table`)
 )->tuple[pd.DataFrame, str]: # the rows as strings, and the format ('csv', 'tsv', 'txt' or 'jsonl')
     "Read a file of texts into a DataFrame of strings, with errors that name what is wrong"
     path = Path(path).expanduser()
     if not path.exists(): raise FileNotFoundError(f"{path}: no such file")
-    if path.is_dir(): raise ValueError(f"{path} is a directory: expected a CSV, TSV, TXT or JSONL file")
+    if path.is_dir(): return _read_folder(path), 'folder'
     fmt = format_of(path)
     if fmt == 'txt' and no_txt: raise ValueError(f"{path}: {no_txt}")
     text = read_utf8(path)
@@ -421,6 +435,7 @@ def read_to_copy(
     example = copy_name(src, suffix)
     check_out(out, src, example)
     src = Path(src).expanduser()
+    if src.is_dir(): raise ValueError(f"{src} is a directory: give the CSV, TSV or JSONL file to copy with the new columns")
     df, _ = read_table(src, no_txt=f"a .txt file has no columns to copy; use {use}, or a CSV", typed=True)
     near = _near_cols(df, trained_col) if trained_col is not None else [] # 'Name' for a model trained on 'name'
     col = pick_col(df, ifnone(text_col, trained_col if trained_col in df.columns else near[0] if len(near) == 1 else None),
@@ -547,8 +562,11 @@ def _split_values(s:pd.Series, col:str)->np.ndarray:
 def corpus_name(
     source:str|Path, # what the user named: a bundled corpus or a path
 )->str|None:
-    "The bundled corpus `source` names, unless it is a file: a model directory called `names` does not hide the corpus"
-    return str(source) if str(source) in CORPORA and not Path(source).is_file() else None
+    """The bundled corpus `source` names, unless it is a file or a folder of .txt files (a user's data/names): a model
+    directory called `names` does not hide the corpus"""
+    p = Path(source)
+    mine = p.is_file() or p.is_dir() and any(f.name.lower().endswith(('.txt', '.txt.gz')) for f in p.iterdir())
+    return str(source) if str(source) in CORPORA and not mine else None
 
 def load_texts(
     source:str|Path, # a bundled corpus name (see `CORPORA`) or a path to the user's file
