@@ -61,8 +61,6 @@ class PadChunks(Pad_Chunk):
         if self.max_len > self.seq_len: self.max_len = math.ceil(self.max_len/self.seq_len)*self.seq_len
 
 # %% ../nbs/06_classify.ipynb #c005
-_check_cols = check_cols # (the name this module's callers know)
-
 NO_LABEL = {'', 'NA', 'N/A', 'n/a', '#N/A', 'NaN', 'nan', '<NA>', 'NULL', 'null'} # how spreadsheets, R and pandas write "no
 # value" (not 'None', which pandas reads as missing too: a class can be called that)
 
@@ -78,7 +76,7 @@ def _check_labels(df:pd.DataFrame, label_col:str, unlabelled:str='error')->pd.Da
     "`df` with its labels as stripped strings, after checking they make a classification task"
     if unlabelled not in ('error', 'drop'):
         raise ValueError(f"unlabelled must be 'error' or 'drop', got {unlabelled!r}")
-    _check_cols(df, [label_col], 'label ')
+    check_cols(df, [label_col], 'label ')
     text, missing = _label_texts(df[label_col])
     if missing.any():
         if unlabelled == 'error':
@@ -133,7 +131,7 @@ def _lm_text(lm, backwards:bool|None)->tuple:
 def _labelled_split(df:pd.DataFrame, text_col:str, label_col:str, unlabelled:str='error', valid_pct:float=0.1,
                     seed:int=42, group_col:str|None=None)->pd.DataFrame:
     "The labelled rows of `df` with a text, as columns `text`, `label` and `is_valid` (its split, else one made now)"
-    _check_cols(df, [text_col], 'text ')
+    check_cols(df, [text_col], 'text ')
     df = _check_labels(df, label_col, unlabelled)
     df = df[df[text_col].astype(str).str.strip().str.len() > 0]
     if 'is_valid' not in df.columns: df = split_df(df, valid_pct=valid_pct, seed=seed, group_col=group_col, text_col=text_col)
@@ -361,7 +359,7 @@ class _ClassifierArgs:
 
 def _check_classifier_args(df:pd.DataFrame, lm, a:_ClassifierArgs, pretrained:bool|None):
     "Raise a `ValueError` for the first argument of `train_classifier` that cannot train, before any training"
-    _check_cols(df, [a.text_col, a.label_col])
+    check_cols(df, [a.text_col, a.label_col])
     if a.text_col == a.label_col:
         raise ValueError(f"text_col and label_col must name two columns (the texts, and their labels), got {a.text_col!r} "
                          "for both")

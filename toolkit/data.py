@@ -282,11 +282,15 @@ def pick_col(df:pd.DataFrame, col:str|None, what:str, path:Path)->str:
     if len(near := _near_cols(df, 'text')) == 1: return near[0]
     raise ValueError(f"{path}: which column holds the texts? Pass text_col=...; the columns are {cols}")
 
+def _text_files(path:Path)->list[Path]:
+    "The .txt files of a folder (.txt.gz too; not hidden ones), sorted: a user's texts, one file a label"
+    return sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith('.')
+                  and p.name.lower().endswith(('.txt', '.txt.gz')))
+
 def _read_folder(path:Path)->pd.DataFrame:
     """A folder of .txt files, one a class, as the PyTorch names tutorial has them (data/names/Arabic.txt, ...): a text a
     line, and its file's name as its `label`; each row indexed by its file and line ('Arabic.txt:3')"""
-    txt = lambda p: p.name.lower().endswith(('.txt', '.txt.gz')) and not p.name.startswith('.')
-    files = sorted(p for p in path.iterdir() if p.is_file() and txt(p))
+    files = _text_files(path)
     if not files: raise ValueError(f"{path} is a directory without .txt files: expected a CSV, TSV, TXT or JSONL file, "
                                    "or a folder of .txt files, one a class (a text a line; the file's name is its label)")
     rows, at = [], []
@@ -565,7 +569,7 @@ def corpus_name(
     """The bundled corpus `source` names, unless it is a file or a folder of .txt files (a user's data/names): a model
     directory called `names` does not hide the corpus"""
     p = Path(source)
-    mine = p.is_file() or p.is_dir() and any(f.name.lower().endswith(('.txt', '.txt.gz')) for f in p.iterdir())
+    mine = p.is_file() or p.is_dir() and bool(_text_files(p))
     return str(source) if str(source) in CORPORA and not mine else None
 
 def load_texts(

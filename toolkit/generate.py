@@ -864,11 +864,14 @@ def word_goes_on(
 )->float:
     "How likely the model, reading `pieces` as they are, finds it that the last word goes on: its next piece continues it"
     info, model = vocab_info(learn), learn.model
-    dev, ids = next(model.parameters()).device, info.ids(pieces)
-    with eval_mode(model):
-        hidden = _read_state(model, ids[:-1], get_start_state(learn))
-        logits, _ = _stepper(model)(torch.tensor(ids[-1:], device=dev), hidden)
-    return float(logits[0].float().softmax(-1)[_word_masks(info, dev)[3]].sum())
+    with eval_mode(model): logits, _ = _read_prompt(learn, info.ids(pieces))
+    return float(logits[0].float().softmax(-1)[_word_masks(info, logits.device)[3]].sum())
+
+def _read_prompt(learn, ids:list[int], step=None)->tuple:
+    "The model's logits for the piece after `ids` (a prompt from `xxbos`), and its LSTM state there, from the start state"
+    model = learn.model
+    hidden = _read_state(model, ids[:-1], get_start_state(learn))
+    return (step or _stepper(model))(torch.tensor(ids[-1:], device=next(model.parameters()).device), hidden)
 
 def _heal_split(learn, prompt:str, pieces:list[str])->tuple[list[str], list[str]|None]:
     """A subword prompt whose last word may go on ('How to ma'): its pieces without the last word's, and that word's
@@ -1237,8 +1240,7 @@ def next_words(
             return full[len(base):].strip()
         return _clean([info.vocab[i] for i in ps]).strip()
     with eval_mode(model):
-        hidden = _read_state(model, ids[:-1], get_start_state(learn))
-        logits, hidden = step(torch.tensor(ids[-1:], device=dev), hidden)
+        logits, hidden = _read_prompt(learn, ids, step)
         lp = logits.log_softmax(-1)
         words = {}
         # the beam: each unfinished word's pieces, log-probability, and kind: 0 a word, 1 a case mark, 2 a bare space
