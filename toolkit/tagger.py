@@ -121,11 +121,13 @@ def word_pieces(
     return pieces, idx
 
 # %% ../nbs/06b_tagger.ipynb #t012
+_QUOTED_LIST = re.compile(r'[\[(]\s*[\'"]') # a list (or tuple) of strings written as text: ['The', 'jury']
+
 def _as_list(v, what:str, row)->list[str]:
     "A row's words or tags as a list of strings, from a list, a space-separated string or a list written as text"
     if isinstance(v, str):
         s = v.strip()
-        quoted = re.match(r'[\[(]\s*[\'"]', s) # a list (or tuple) of strings written as text: ['The', 'jury']
+        quoted = _QUOTED_LIST.match(s)
         spaced = re.match(r'[\[(]\s', s) or re.search(r'\s,', s) # '( a , b )': words and commas, as Brown writes them
         if not (quoted or s[:1] + s[-1:] in ('[]', '()')) or spaced and not quoted: return s.split()
         try: v = ast.literal_eval(s)
@@ -203,6 +205,7 @@ def _conllu(path:Path, first:str)->bool:
     f, sufs = first.split('\t'), [s.lower() for s in path.suffixes if s.lower() != '.gz']
     return sufs[-1:] == ['.conllu'] or len(f) == 10 and bool(re.fullmatch(r'\d+(?:[-.]\d+)?', f[0]))
 
+_SLASHED = re.compile(r'.+/[^/]+') # a word and its tag after a slash: 'The/DT'
 _CONLL_HEADS = {'word', 'words', 'token', 'tokens', 'form', 'tag', 'tags', 'pos', 'upos', 'xpos', 'chunk', 'chunks',
                 'ner', 'label', 'labels', 'lemma'} # a first line of these names is a header, not a word
 
@@ -229,9 +232,9 @@ def read_conll(
             sent.append((f[1], f[3], f[4])); continue
         f = line.split()
         if width is None and not rows and not sent and {x.lower() for x in f} <= _CONLL_HEADS: continue # a header line
-        if slashed is None: slashed = len(f) > 1 and all(re.fullmatch(r'.+/[^/]+', x) for x in f) # 'The/DT jury/NN ...'
+        if slashed is None: slashed = len(f) > 1 and all(map(_SLASHED.fullmatch, f)) # 'The/DT jury/NN ...'
         if slashed: # NLTK's and Brown's own: a sentence a line, each word with its tag after a slash
-            if bad := next((x for x in f if not re.fullmatch(r'.+/[^/]+', x)), None):
+            if bad := next((x for x in f if not _SLASHED.fullmatch(x)), None):
                 raise ValueError(f"{path}, line {n}: {bad[:40]!r} has no tag after a slash, where the first sentence's "
                                  "words all have one (The/DT jury/NN): every word needs its tag")
             rows.append([' '.join(w) for w in zip(*(x.rsplit('/', 1) for x in f))]); continue
@@ -793,7 +796,7 @@ def train_tagger(
 def _listed(text:str, row)->str|list[str]:
     "A cell's list of words written as text (`['He', 'ran']`, as `train_tagger` reads one), else the text: words as listed"
     s = text.strip()
-    return _as_list(s, 'words', row) if re.match(r'[\[(]\s*[\'"]', s) and s[-1:] in '])' else text
+    return _as_list(s, 'words', row) if _QUOTED_LIST.match(s) and s[-1:] in '])' else text
 
 def tag_csv(
     learn:TaggerLearner, # a trained (or loaded) tagger
