@@ -44,13 +44,14 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-import unicodedata
 import zipfile
 from pathlib import Path
 
 import pandas as pd
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+from toolkit.tokenize import romanise as to_ascii  # noqa: E402  (names are read as a names model's tokenizer reads them)
 DEFAULT_OUT = REPO_ROOT / "toolkit" / "data"
 
 SEED = 0  # every random choice in this script uses this seed
@@ -278,20 +279,8 @@ TITLES = {
     "shaikh", "sultan", "emir", "imam", "general", "father", "sister", "brother", "pope",
     "madame", "madam", "dowager", "thich", "master", "grand",
 }
-# Letters that NFKD does not decompose into ASCII + accents.
-EXTRA_ASCII = str.maketrans({
-    "Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d", "Ð": "D", "ð": "d",
-    "ß": "ss", "Æ": "Ae", "æ": "ae", "Œ": "Oe", "œ": "oe", "Þ": "Th", "þ": "th", "ı": "i",
-    "\u2019": "'", "\u02bc": "'", "`": "'", "\u2018": "'",
-})
 NAME_RE = re.compile(r"^[A-Za-z][A-Za-z' -]*$")
 SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "v", "vi", "junior", "senior"}
-
-
-def to_ascii(s: str) -> str:
-    """Romanise Latin-script text to ASCII: transliterate a few letters, drop accents."""
-    s = unicodedata.normalize("NFKD", s.translate(EXTRA_ASCII))
-    return "".join(ch for ch in s if not unicodedata.combining(ch))
 
 
 def tidy_surname(token: str) -> str | None:

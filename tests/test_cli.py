@@ -71,6 +71,16 @@ def test_generate_limits(tiny_lm_path):
         r = awd_here('generate', tiny_lm_path, *args)
         assert r.returncode == 2 and msg in r.stderr and 'Traceback' not in r.stderr, r.stderr
 
+@pytest.mark.slow # a fresh process
+def test_training_into_a_log_file(tmp_path):
+    """`awd train ... > train.log` (nohup, a CI log) wrote every update of every progress bar into the file, a carriage
+    return apart (fastprogress 1.1.6 asks `stdout.isatty` without calling it): a log gets the per-epoch table's rows"""
+    r = awd_fresh('train', 'headlines', '--preset', 'tiny', '--max-rows', '300', '--epochs', '2', '--out', tmp_path/'m')
+    assert r.returncode == 0, r.stderr
+    assert '\r' not in r.stdout and '█' not in r.stdout and '\r' not in r.stderr, r.stdout[:500]
+    lines = r.stdout.splitlines()
+    assert [l.split()[0] for l in lines[1:4]] == ['epoch', '0', '1'] and len(lines) == 6, lines
+
 @pytest.mark.slow # a fresh process or long training: `make test`, not `make test-fast`
 def test_train_minutes(awd, tmp_path):
     "--minutes fits training to a time budget: it ends near the budget, with a fractional number of epochs on the card"

@@ -104,6 +104,7 @@ def test_from_scratch_small_data_gets_more_steps(texts, monkeypatch):
     def spy(self, learn, always=False):
         kept.append(self.best_epoch); return restore(self, learn, always)
     monkeypatch.setattr(tlm.KeepBest, 'restore', spy)
+    monkeypatch.setattr(tlm, 'TINY_STEPS', SCRATCH_STEPS) # tiny stands in for a preset that gets SCRATCH_STEPS
     kw = dict(preset='tiny', pretrained=False, vocab_sz=200, show_progress=False, seed=0)
     sized = train_lm(texts, epochs=None, **kw)
     nb = len(sized.dls.train)

@@ -189,10 +189,10 @@ def _first_line(argv)->str:
 
 def test_cli_says_how_it_starts(tmp_path):
     base = ['--max-rows', '300', '--bs', '16', '--quiet']
-    line = _first_line(['train', 'headlines', *base, '--seq-len', '32', '--out', str(tmp_path/'lm')])
+    line = _first_line(['train', 'headlines', *base, '--seq-len', '32', '--epochs', '1', '--out', str(tmp_path/'lm')])
     assert 'on cpu, from the pretrained English model (' in line, line
     assert load_model(tmp_path/'lm').awd.pretrained['name'] == 'english'
-    line = _first_line(['train', 'headlines', *base, '--seq-len', '32', '--no-pretrained', '--vocab-sz', '300',
+    line = _first_line(['train', 'headlines', *base, '--seq-len', '32', '--epochs', '1', '--no-pretrained', '--vocab-sz', '300',
                         '--out', str(tmp_path/'scratch')])
     assert line.endswith(', from scratch'), line
     line = _first_line(['train-classifier', 'reviews', *base, '--epochs', '1', '--lm-epochs', '1', '--out', str(tmp_path/'clf')])

@@ -12,7 +12,8 @@ import pandas as pd
 from .data import CORPORA, load_texts, corpus_name, load_corpus, read_table, check_out, copy_name, format_of
 from .core import check_arg, is_int, serve_address, MAX_N, MAX_TOKENS
 from .recipes import PRESETS, PRETRAINED_PRESET, NAMES_RECIPE, NAMES_LR, CLASSIFIER_RECIPE, ORIGIN_RECIPE
-from .recipes import FIT_BATCHES, FIT_STEPS, FIT_MAX_EPOCHS, SCRATCH_STEPS, SCRATCH_MAX_EPOCHS, batch_shape
+from toolkit.recipes import FIT_BATCHES, FIT_STEPS, FIT_MAX_EPOCHS, SCRATCH_STEPS, SCRATCH_MAX_EPOCHS, TINY_STEPS, \
+    batch_shape
 from .recipes import DEFAULT_MODELS, APP_MODELS, TAGGER_RECIPE
 from . import __version__
 # The modules that train and load models (torch, fastai: ~4 s) are imported by the commands that need them, so that
@@ -598,7 +599,8 @@ def _add_train(sub, ps:dict):
     names = ', '.join(f"{r['epochs']} for {k}" for k,r in NAMES_RECIPE.items())
     t.add_argument('--epochs', type=int, help=f"passes over the training texts (default: sized to the data: about "
                    f"{FIT_STEPS} steps from the pretrained model, at most {FIT_MAX_EPOCHS} epochs, and {SCRATCH_STEPS} "
-                   f"steps from scratch, at most {SCRATCH_MAX_EPOCHS}; 1 on a large corpus; the best epoch kept; with a "
+                   f"steps from scratch, at most {SCRATCH_MAX_EPOCHS} ({TINY_STEPS} for --preset tiny); 1 on a large corpus; "
+                   f"the best epoch kept; with a "
                    f"smaller batch than the preset's when an epoch would have fewer than {FIT_BATCHES}; names: {names}, "
                    "or as many as a smaller file needs)")
     t.add_argument('--paragraphs', action='store_true', help='a .txt file (a book): one text a paragraph, blank lines '

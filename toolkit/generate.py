@@ -13,7 +13,8 @@ import torch
 from fastcore.basics import patch, ifnone, store_attr
 from fastai.text.learner import LMLearner, decode_spec_tokens
 from fastai.text.models.awdlstm import AWD_LSTM
-from .tokenize import SPECIAL_TOKS, detokenize, check_text, check_texts, UNREADABLE, unknown_pieces, unknown_message
+from toolkit.tokenize import SPECIAL_TOKS, detokenize, check_text, check_texts, UNREADABLE, unknown_pieces, unknown_message, \
+    romanise
 from .tokenize import TK_NL
 from .core import model_info, eval_mode, check_arg, is_int, is_bool, is_num, check_seed
 from .core import MAX_N, MAX_TOKENS, MAX_PROMPT_CHARS # the limits of `generate` (the CLI reads them without torch)
@@ -720,8 +721,10 @@ def check_chars(
     if bad:
         chars = ''.join(sorted((k for k in known if len(k) == 1 and not k.isupper() and k != ' '), key=lambda c: (not c.isalpha(), c)))
         caps = ', capitals too' if {'xxmaj', 'xxup'} & known else '' # (written as marks)
+        r = romanise(text) # the bundled names are romanised ('Dvořák' is 'Dvorak'): the letters a user can type instead
+        try_r = f"; romanised, as its texts were: {r!r}" if r != text and all(seen(ch) for ch in r) else ''
         raise ValueError(f"{what}this model has never seen {', '.join(map(repr, bad))} in its training texts: {todo} the "
-                         f"characters it knows ({chars}{caps})")
+                         f"characters it knows ({chars}{caps}){try_r}")
 
 @torch.inference_mode()
 def _seq_logprobs(learn, seqs:list[list[int]], bs:int)->list[torch.Tensor]:

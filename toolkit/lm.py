@@ -5,12 +5,12 @@ gradients and reports bits per character."""
 
 # %% ../nbs/04_lm.ipynb #c002
 from __future__ import annotations
-import contextlib, hashlib, importlib.resources, json, math, os, time, unicodedata
+import contextlib, hashlib, importlib.resources, json, math, os, sys, time, unicodedata
 from collections import Counter
 from pathlib import Path
 import pandas as pd
 import torch
-from fastcore.basics import store_attr, ifnone
+from fastcore.basics import store_attr, ifnone, noop
 from fastcore.foundation import L
 from fastai.torch_core import set_seed
 from fastai.data.block import DataBlock
@@ -29,7 +29,7 @@ from .tokenize import SPTokenizer, make_tokenizer, text_tokenizer, MIN_VOCAB_SZ
 from .core import ModelInfo, DataInfo, model_info, atomic_dir, check_arg, is_int, is_num, check_seed, MAX_EPOCHS
 from .core import load_error, check_minutes
 from .recipes import get_preset, PRETRAINED, PRETRAINED_PRESET, FIT_BATCHES, FIT_STEPS, FIT_MAX_EPOCHS, \
-                            SCRATCH_STEPS, SCRATCH_MAX_EPOCHS
+                            SCRATCH_STEPS, SCRATCH_MAX_EPOCHS, TINY_STEPS
 from .novelty import Fingerprint
 
 # %% auto #0
@@ -44,9 +44,11 @@ __all__ = ['PRETRAINED_FILES', 'REBUILD', 'UNKNOWN_MAX', 'fit_epochs', 'lm_min_t
 def fit_epochs(
     n_batches:int, # batches in an epoch
     pretrained:bool=True, # the run starts from the pretrained model; False: from zero, which has more to learn
+    preset:str|None=None, # the run's preset: `tiny` takes `TINY_STEPS` (a smoke test, not a model)
 )->int:
     "Epochs of `train_lm(epochs=None)`: enough for `FIT_STEPS` steps (`SCRATCH_STEPS` from zero), at most `FIT_MAX_EPOCHS` (`SCRATCH_MAX_EPOCHS`); one on a large corpus"
     steps, most = (FIT_STEPS, FIT_MAX_EPOCHS) if pretrained else (SCRATCH_STEPS, SCRATCH_MAX_EPOCHS)
+    if preset == 'tiny': steps = min(steps, TINY_STEPS)
     return min(most, max(1, math.ceil(steps/max(1, n_batches))))
 
 def lm_min_tokens(bs:int, seq_len:int)->tuple[int, int]:
@@ -408,7 +410,27 @@ def quiet(learn, on:bool=True):
 
 # %% ../nbs/04_lm.ipynb #c024y
 import fastai.learner
+import fastprogress.fastprogress
 from fastprogress.fastprogress import ConsoleMasterBar
+
+def _draws_bars()->bool:
+    "Output goes to a terminal or a notebook, which can draw a progress bar in place (not a file, a pipe or a log)"
+    if fastprogress.fastprogress.IN_NOTEBOOK or 'PYCHARM_HOSTED' in os.environ: return True
+    try: return bool(sys.stdout.isatty())
+    except (AttributeError, ValueError): return False # (no stdout, or a closed one)
+
+class _NoBar:
+    "A progress bar that draws nothing"
+    comment = ''
+    def update(self, val): pass
+    def on_iter_end(self): pass
+
+class _TableLines(_NoBar):
+    "The console's per-epoch table, written as lines, without its bars (a `ConsoleMasterBar` to the other callbacks)"
+    total_time, write = False, ConsoleMasterBar.write
+    def __init__(self): self.main_bar = _NoBar() # `TimeBudget` sets its total
+    def update_graph(self, *args, **kwargs): pass # `ShowGraphCallback`
+    def show_imgs(self, *args, **kwargs): pass
 
 def _fit_col(v:float, width:int)->str:
     "`v` as fastai writes it (6 decimals), with fewer when it would be wider than `width` (its column's name)"
@@ -418,16 +440,26 @@ def _fit_col(v:float, width:int)->str:
     return f'{v:.2e}'
 
 class ProgressCallback(fastai.callback.progress.ProgressCallback):
-    "fastai's progress bars, whose table in a terminal keeps its columns apart and prints no row for a skipped epoch"
+    """fastai's progress bars, whose table in a terminal keeps its columns apart and prints no row for a skipped epoch;
+    output that is not a terminal gets the table alone"""
     order = fastai.callback.progress.ProgressCallback.order
     def before_fit(self):
         self.ncols = None # the table's columns: its first row (the metrics' names) says how many
-        super().before_fit()
+        self.bars = _draws_bars()
+        if self.bars: return super().before_fit()
+        if self.create_mbar: self.mbar = _TableLines() # fastai's `before_fit`, with lines for its master bar
+        if self.learn.logger != noop:
+            self.old_logger, self.learn.logger = self.logger, self._write_stats
+            self._write_stats(self.recorder.metric_names)
+        else: self.old_logger = noop
+    def _launch_pbar(self):
+        if getattr(self, 'bars', True): return super()._launch_pbar()
+        self.pbar = _NoBar()
     def _write_stats(self, log):
         if getattr(self, 'ncols', None) is None: self.ncols = len(log)
         elif len(log) < self.ncols: return # an epoch skipped on resume: no losses
         bar = getattr(self, 'mbar', None) # a notebook's bar draws fastai's own HTML table (its `names` are its graph's)
-        widths = getattr(bar, 'names', None) if isinstance(bar, ConsoleMasterBar) else None # the console's columns, once written
+        widths = getattr(bar, 'names', None) if isinstance(bar, (ConsoleMasterBar, _TableLines)) else None # the console's columns, once written
         if widths is None: return super()._write_stats(log)
         self.mbar.write([_fit_col(v, len(n)) if isinstance(v, float) else str(v) for v, n in zip(log, widths)], table=True)
     def __reduce__(self): return (fastai.callback.progress.ProgressCallback, ()) # a pickled learner (`learn.export`) needs no toolkit
@@ -730,7 +762,7 @@ def train_lm(
                  vocab_sz=None if pre else ifnone(vocab_sz, get_preset(preset)['vocab_sz']), bs=rows,
                  seq_len=meta['seq_len'], valid_pct=valid_pct, seed=seed, vocab=ck['vocab'] if ck else None,
                  backwards=backwards, fit_bs=bs is None and not distributed)
-    n_epochs, keep_best = ifnone(epochs, fit_epochs(len(dls.train), pretrained=bool(pre))), ifnone(keep_best, epochs is None)
+    n_epochs, keep_best = ifnone(epochs, fit_epochs(len(dls.train), bool(pre), preset)), ifnone(keep_best, epochs is None)
     if show_progress and is_rank0() and ((keep_best and minutes is None) or dls.bs < rows): # said: it was sized
         small = f" (batches of {rows}: fewer than {FIT_BATCHES} an epoch)" if dls.bs < rows else ''
         n, shape = len(dls.train), f"{dls.bs} x {meta['seq_len']} tokens"

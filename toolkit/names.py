@@ -72,9 +72,9 @@ def _names_batches(names:pd.DataFrame, bs:int, seq_len:int)->int:
 def _names_settings(preset:str, epochs:int|None, minutes:float|None, n_batches:int=10**9)->tuple[int, dict]:
     """The epochs and `train_lm`'s settings for names from `NAMES_RECIPE`, with more dropout for long runs. The recipe's
     epochs were measured on the bundled names; a smaller file of `n_batches` an epoch gets `fit_epochs`' from zero
-    (about `SCRATCH_STEPS` steps), the epoch of lowest validation loss kept"""
+    (about `SCRATCH_STEPS` steps; `TINY_STEPS` for `tiny`), the epoch of lowest validation loss kept"""
     r = NAMES_RECIPE.get(preset, {})
-    fit = fit_epochs(n_batches, pretrained=False)
+    fit = fit_epochs(n_batches, pretrained=False, preset=preset)
     sized = epochs is None and minutes is None and fit > r.get('epochs', 4)
     epochs = fit if sized else ifnone(epochs, r.get('epochs', 4)) # 0 stays 0: train_lm refuses it
     res = {k: r.get(k) for k in ('bs', 'seq_len', 'config', 'drop_mult')}

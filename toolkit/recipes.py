@@ -10,7 +10,7 @@ from __future__ import annotations
 __all__ = ['AWD_LSTM_CONFIG', 'PRESETS', 'PRETRAINED', 'PRETRAINED_PRESET', 'NAMES_RECIPE', 'NAMES_LR', 'CLASSIFIER_RECIPE',
            'ORIGIN_RECIPE', 'OUTLET_RECIPE', 'TAGGER_RECIPE', 'DEFAULT_MODELS', 'APP_MODELS', 'SHIPPED', 'SHIPPED_MB',
            'TINY_APP', 'FIT_BATCHES', 'FIT_STEPS', 'FIT_MAX_EPOCHS', 'SCRATCH_STEPS', 'SCRATCH_MAX_EPOCHS',
-           'get_preset', 'batch_shape']
+           'TINY_STEPS', 'get_preset', 'batch_shape']
 
 # %% ../nbs/03_recipes.ipynb #c005
 # fastai's `awd_lstm_lm_config`, as fastai 2.8 has it (a test checks): the recipes load without importing fastai
@@ -93,3 +93,4 @@ SHIPPED_MB = 60 # the most the package's models may take on disk, the pretrained
 TINY_APP = dict(preset='tiny', max_rows=1000, lm_epochs=1) # `ensure_models`' arguments for the tiny app models
 FIT_BATCHES, FIT_STEPS, FIT_MAX_EPOCHS = 8, 60, 10 # `train_lm` on small data: batches an epoch, steps a run, most epochs
 SCRATCH_STEPS, SCRATCH_MAX_EPOCHS = 500, 100 # the same for a model that starts from zero (bench/small_data.py): more steps
+TINY_STEPS = 100 # the `tiny` preset's sized runs (always from zero): the whole path in seconds, for tests and examples

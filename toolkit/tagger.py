@@ -5,7 +5,8 @@ states and a linear head label each word on its last piece; gradual unfreezing, 
 
 # %% ../nbs/06b_tagger.ipynb #t002
 from __future__ import annotations
-import ast, re, threading, time
+import ast, re, threading, time, warnings
+from collections import Counter
 from pathlib import Path
 from typing import Callable, NamedTuple
 import numpy as np
@@ -310,6 +311,17 @@ class TaggerDL(DataLoader):
         display_df(df)
 
 # %% ../nbs/06b_tagger.ipynb #t016
+def _warn_unseen(train:list[list[str]], valid:list[list[str]]):
+    "A warning naming the tags only the validation sentences have: the tagger never learns them"
+    seen = {t for ts in train for t in ts}
+    only = Counter(t for ts in valid for t in ts if t not in seen)
+    if not only: return
+    said = ', '.join(f"{t!r} ({n} word{'s' if n > 1 else ''})" for t, n in only.most_common(8))
+    more = f" and {len(only) - 8} more" if len(only) > 8 else ''
+    warnings.warn(f"tags {said}{more} appear only in the validation sentences: the tagger never learns them, and counts "
+                  "them wrong there (a random split of a rare tag's few sentences; another seed or an is_valid column "
+                  "splits them otherwise)")
+
 def _tagger_text(lm, tokenizer, vocab_sz, vocab, words)->tuple[SPTokenizer, list[str]]:
     "The tokenizer and vocabulary the tagger reads with: `lm`'s, the pretrained model's, given, or trained on `words`"
     if lm is not None:
@@ -415,6 +427,7 @@ def tagger_dls(
     if set(known) - set(tags): raise ValueError(f"tags {sorted(set(known) - set(tags))[:10]} are not among the tagger's")
     o2i, t2i = {p: i for i, p in enumerate(vocab)}, {t: i for i, t in enumerate(tags)}
     pick = lambda l, keep: [x for x, k in zip(l, keep) if k]
+    _warn_unseen(pick(tg, ~valid), pick(tg, valid))
     dsets = [TaggedSents(pick(words, v), pick(tg, v), tok, o2i, t2i, label_at) for v in (~valid, valid)]
     pad = o2i.get('xxpad', 1)
     dls = TaggerDataLoaders(TaggerDL(dsets[0], pad_idx=pad, vocab=[vocab, tags], bs=bs, shuffle=True, seed=seed),

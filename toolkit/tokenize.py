@@ -5,17 +5,17 @@ and lines, and `detokenize`, which turns pieces back into clean text."""
 
 # %% ../nbs/02_tokenize.ipynb #c002
 from __future__ import annotations
-import contextlib, os, re, shutil, sys, tempfile, warnings
+import contextlib, os, re, shutil, sys, tempfile, unicodedata, warnings
 from pathlib import Path
 from fastcore.basics import ifnone
 from fastai.text.core import (Tokenizer, SentencePieceTokenizer, tokenize1, defaults, TitledStr,
                               UNK, PAD, BOS, EOS, FLD, TK_REP, TK_WREP, TK_UP, TK_MAJ)
 
 # %% auto #0
-__all__ = ['TK_NL', 'SPECIAL_TOKS', 'MIN_VOCAB_SZ', 'TK_ESC', 'UNREADABLE', 'RULES', 'TOKENIZERS', 'check_text', 'check_texts',
-           'unknown_pieces', 'unreadable_rows', 'unknown_message', 'escape_special', 'replace_case', 'replace_lines',
-           'add_bos', 'SPTokenizer', 'make_tokenizer', 'TextTokenizer', 'readable', 'text_tokenizer', 'detokenize',
-           'round_trip_share']
+__all__ = ['TK_NL', 'SPECIAL_TOKS', 'MIN_VOCAB_SZ', 'TK_ESC', 'UNREADABLE', 'RULES', 'ROMAN', 'TOKENIZERS', 'check_text',
+           'check_texts', 'unknown_pieces', 'unreadable_rows', 'unknown_message', 'escape_special', 'replace_case',
+           'replace_lines', 'add_bos', 'romanise', 'SPTokenizer', 'make_tokenizer', 'TextTokenizer', 'readable',
+           'text_tokenizer', 'detokenize', 'round_trip_share']
 
 # %% ../nbs/02_tokenize.ipynb #c005
 TK_NL = 'xxnl' # a line break inside a text
@@ -124,6 +124,20 @@ def add_bos(t:str)->str:
 
 RULES = [escape_special, replace_lines, replace_case, add_bos]
 
+# %% ../nbs/02_tokenize.ipynb #c006s
+ROMAN = str.maketrans({ # letters NFKD does not decompose into a base letter and accents (and apostrophes)
+    "Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d", "Ð": "D", "ð": "d",
+    "ß": "ss", "Æ": "Ae", "æ": "ae", "Œ": "Oe", "œ": "oe", "Þ": "Th", "þ": "th", "ı": "i",
+    "\u2019": "'", "\u02bc": "'", "`": "'", "\u2018": "'",
+})
+
+def romanise(
+    t:str, # a text
+)->str:
+    "`t` with Latin letters' accents dropped and a few letters spelled in ASCII (Ł: L, ß: ss), as the bundled names were"
+    t = unicodedata.normalize('NFKD', t.translate(ROMAN))
+    return ''.join(ch for ch in t if not unicodedata.combining(ch))
+
 # %% ../nbs/02_tokenize.ipynb #c008
 @contextlib.contextmanager
 def _quiet_stderr():
@@ -179,10 +193,29 @@ class SPTokenizer(SentencePieceTokenizer):
                              f"pieces (the special tokens and every character of the texts); give vocab_sz >= {m[2]}"
                              ) from None
 
+    def _lacks(self, ch:str)->bool:
+        "The SentencePiece model has no piece for `ch` (after its NFKC normalisation; a space is its `▁`)"
+        unk = self.tok.unk_id()
+        return any(self.tok.PieceToId(c) == unk for c in unicodedata.normalize('NFKC', ch) if not c.isspace())
+
+    def fold(self, t:str)->str:
+        """`t`, to a character model, with each character the model lacks as its romanisation (`romanise`) when the model
+        has that: 'Dvořák' is 'Dvorak' to a model of ASCII names; a character with no such stand-in stays (read as
+        `xxunk`). A subword model reads `t` as typed: its pieces spell the text back (a prompt, in generated text)"""
+        if self.model_type != 'char' or t.isascii(): return t
+        t = unicodedata.normalize('NFKC', t) # as SentencePiece reads it: a letter and its combining accent are one
+        folds = self.__dict__.setdefault('_folds', {}) # a character: what the model reads it as
+        chars = set(t)
+        for ch in chars.difference(folds):
+            r = romanise(ch) if self._lacks(ch) else ch
+            folds[ch] = r if not any(map(self._lacks, r)) else ch # (a lone accent it lacks: dropped)
+        return t if all(folds[ch] == ch for ch in chars) else ''.join(folds[ch] for ch in t)
+
     def __call__(self, items):
-        "Pieces of each text (after the rules); a category mark the SentencePiece model lacks stays one piece"
+        """Pieces of each text (after the rules), each character the model lacks read as its romanisation (`fold`); a
+        category mark the SentencePiece model lacks stays one piece"""
         if self.tok is None: self.setup(items)
-        for t in items:
+        for t in map(self.fold, items):
             m = _BOS_CAT.match(t)
             if m and self.tok.PieceToId('▁' + m[2]) == self.tok.unk_id(): # a model trained without the mark (the
                 p = self.tok.EncodeAsPieces(f'{m[1]} {t[m.end():]}'.rstrip()) # pretrained one): the mark as one piece
@@ -197,6 +230,7 @@ class SPTokenizer(SentencePieceTokenizer):
     def __getstate__(self):
         d = self.__dict__.copy()
         d['tok'] = None if self.tok is None else self.tok.serialized_model_proto()
+        d.pop('_folds', None) # a cache of `fold`'s
         return d
 
     def __setstate__(self, d):
