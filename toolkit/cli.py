@@ -12,8 +12,8 @@ import pandas as pd
 from .data import CORPORA, load_texts, corpus_name, load_corpus, read_table, check_out, copy_name, format_of
 from .core import check_arg, is_int, serve_address, MAX_N, MAX_TOKENS
 from .recipes import PRESETS, PRETRAINED_PRESET, NAMES_RECIPE, NAMES_LR, CLASSIFIER_RECIPE, ORIGIN_RECIPE
-from toolkit.recipes import FIT_BATCHES, FIT_STEPS, FIT_MAX_EPOCHS, SCRATCH_STEPS, SCRATCH_MAX_EPOCHS, TINY_STEPS, \
-    batch_shape
+from .recipes import FIT_BATCHES, FIT_STEPS, FIT_MAX_EPOCHS, SCRATCH_STEPS, SCRATCH_MAX_EPOCHS, batch_shape
+from .recipes import TINY_STEPS
 from .recipes import DEFAULT_MODELS, APP_MODELS, TAGGER_RECIPE
 from . import __version__
 # The modules that train and load models (torch, fastai: ~4 s) are imported by the commands that need them, so that

@@ -13,9 +13,8 @@ import torch
 from fastcore.basics import patch, ifnone, store_attr
 from fastai.text.learner import LMLearner, decode_spec_tokens
 from fastai.text.models.awdlstm import AWD_LSTM
-from toolkit.tokenize import SPECIAL_TOKS, detokenize, check_text, check_texts, UNREADABLE, unknown_pieces, unknown_message, \
-    romanise
-from .tokenize import TK_NL
+from .tokenize import SPECIAL_TOKS, detokenize, check_text, check_texts, UNREADABLE, unknown_pieces, unknown_message
+from .tokenize import TK_NL, romanise
 from .core import model_info, eval_mode, check_arg, is_int, is_bool, is_num, check_seed
 from .core import MAX_N, MAX_TOKENS, MAX_PROMPT_CHARS # the limits of `generate` (the CLI reads them without torch)
 from .data import write_table, read_to_copy
