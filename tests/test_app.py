@@ -338,7 +338,11 @@ def test_stop_frees_the_batch_at_once():
     try:
         gen = h.headlines_stream('', 100, 2.0, 1.0, 14, 15, 7, False) # 100 long rows: none is done for a while
         first = next(gen)
-        assert first == '' and h.batchers['headlines'].running == 100, first # a tick (no row yet), not the first row
+        assert first == '', first # a tick (no row yet), not the first row
+        for _ in range(50): # the batcher's thread takes the rows in (on a loaded machine, after the first tick)
+            if h.batchers['headlines'].running == 100: break
+            time.sleep(0.1)
+        assert h.batchers['headlines'].running == 100
         gen.close()
         for _ in range(50):
             if h.batchers['headlines'].running == 0: break
@@ -534,3 +538,67 @@ def test_tag_tab_follows_the_chosen_tagger(app_models):
     assert legend == tag_legend(rule.tags) and '**CAP**' in legend and 'noun' not in legend, legend
     assert back[1] == tag_legend(app_models['tagger'].tags) and '**NOUN** noun' in back[1] and card != back[0]
     assert tag_legend(['B-NP', 'PROPN', 'O']) == '**PROPN** proper noun · **B-NP** · **O**' # Universal Dependencies' tags named
+
+# --- a deployer's own models (helper 47) ---------------------------------------------------------------------------
+
+def test_examples_are_ones_the_models_read():
+    """A user's model of Russian headlines, served as headlines, offered the page's own examples and then refused them
+    ('New study': read 100% as unknown pieces): a tab offers only examples its models read, and no placeholder else"""
+    import pandas as pd
+    from toolkit.all import train_lm
+    from toolkit.app import build_app
+    cyr = str.maketrans('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ',
+                        'абцдефгхийклмнопярстуввхызАБЦДЕФГХИЙКЛМНОПЯРСТУВВХЫЗ')
+    texts = load_corpus('headlines').text.sample(400, random_state=0).str.translate(cyr)
+    ru = train_lm(pd.DataFrame({'text': texts}), preset='tiny', epochs=1, vocab_sz=200, show_progress=False)
+    demo = build_app({'headlines': ru})
+    try:
+        comps = {c['props'].get('elem_id'): c['props'] for c in demo.config['components']}
+        assert comps['headlines-prompt'].get('placeholder') is None and comps['write-text'].get('placeholder') is None
+        assert comps['score-text']['placeholder'] == 'a headline (Shift+Enter scores)'
+        assert not [c for c in demo.config['components'] if c['type'] == 'dataset'] # no examples it would refuse
+    finally: demo.close()
+
+def test_models_dir_entries_that_are_not_models(tmp_path, tiny_lm_path, capsys):
+    """A zipped model, a model one folder too deep (an unzip's) and another program's folder were left out without a
+    word: one note names each, and what to do; an interrupted training's checkpoint is not named"""
+    import shutil, zipfile
+    from toolkit.app import app_models
+    shutil.copytree(tiny_lm_path, tmp_path/'headlines')
+    shutil.copytree(tiny_lm_path, tmp_path/'unzipped'/'headlines')
+    (tmp_path/'notes').mkdir(); (tmp_path/'notes'/'readme.txt').write_text('x')
+    (tmp_path/'headlines.checkpoint').mkdir()
+    with zipfile.ZipFile(tmp_path/'names.zip', 'w') as z: z.writestr('names/config.json', '{}')
+    assert list(app_models(tmp_path, train_missing=False, shipped=False)) == ['headlines']
+    out = capsys.readouterr().out
+    assert (f"not serving names.zip (a zip file: unzip it here), notes/, unzipped (its model is one level down: move "
+            f"{tmp_path/'unzipped'/'headlines'} up here): not a model") in out, out
+    assert 'checkpoint' not in out
+
+@pytest.mark.slow # fresh processes
+def test_space_entry_point_says_a_bad_setting_in_one_line(tmp_path):
+    "python apps/app.py printed tracebacks where `awd serve` says one line: a models directory not there, a bad port"
+    import subprocess, sys
+    from pathlib import Path
+    app = Path(__file__).parent.parent/'apps'/'app.py'
+    for env, msg in (({'AWD_MODELS_DIR': 'nonexist'}, 'apps/app.py: error: nonexist: no such models directory'),
+                     ({'GRADIO_SERVER_PORT': 'abc'}, 'apps/app.py: error: GRADIO_SERVER_PORT=abc: the port must be a number')):
+        import os
+        r = subprocess.run([sys.executable, str(app)], cwd=tmp_path, env={**os.environ, **env}, capture_output=True,
+                           text=True, timeout=300)
+        assert r.returncode == 1 and r.stderr.strip().startswith(msg) and len(r.stderr.strip().splitlines()) == 1, r.stderr
+
+def test_card_of_a_tiny_model_counts_its_parameters():
+    "The Models tab said 'parameters 0.0M' and '1 epochs' for a small model of a user's"
+    from toolkit.app import _card_rows
+    card = dict(task='generate', tokenizer=dict(model_type='unigram', vocab_sz=300), n_params=45434, n_texts=400, epochs=1,
+                train_minutes=0.1)
+    rows = dict(_card_rows(card))
+    assert rows['parameters'] == '45,434' and rows['trained on'] == '400 texts, 1 epoch, 0.1 min', rows
+    assert dict(_card_rows({**card, 'n_params': 24_300_000, 'epochs': 3}))['parameters'] == '24.3M'
+
+def test_api_prompt_is_optional(client):
+    "gradio_client's view_api said the optional prompt and starting letters were required: predict without them failed"
+    assert len(client.predict(api_name='/headlines').splitlines()) == 10
+    names, _ = client.predict(api_name='/names')
+    assert len(names.splitlines()) == 10

@@ -94,6 +94,8 @@ DAMAGE = {
                        'not an awd-toolkit portable model config'),
     'junk tokenizer': (lambda d: (d/'tokenizer.model').write_bytes(b'\x00junk'), 'not a SentencePiece model'),
     'newer version': (_rewrite_config(version=PORTABLE_VERSION + 1, toolkit='9.0.0'), 'upgrade awd-toolkit'),
+    'version 0': (_rewrite_config(version=0), '0 is not a portable format version'), # it was served (helper 47)
+    'version as text': (_rewrite_config(version='1'), "'1' is not a portable format version"),
     'vocab does not fit': (lambda d: _rewrite_config(vocab=json.loads((d/'config.json').read_text())['vocab'][:50])(d),
                            'the weights do not fit the architecture and vocabulary'),
     'architecture does not fit': (lambda d: _rewrite_config(arch={**json.loads((d/'config.json').read_text())['arch'],

@@ -233,7 +233,8 @@ def test_use_it_commands(app_models_dir, tmp_path):
         try:
             if argv[:2] == ['awd', 'serve']: # the app: started, checked and stopped
                 port = argv[argv.index('--port')+1] if '--port' in argv else str(free_port()) # else Gradio's variable
-                models = [*DEFAULT_MODELS, 'tickets'] if '--no-train' in argv else None # the shipped ones too
+                models = ([*DEFAULT_MODELS, 'tickets'] if '--no-train' in argv else # the shipped ones too
+                          ['headlines', 'tickets'] if '--only' in argv else None) # the directory's alone
                 serve_and_check(argv, tmp_path, f'http://127.0.0.1:{port}/', env={'GRADIO_SERVER_PORT': port}, linger=0,
                                 models=models)
                 continue

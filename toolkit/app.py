@@ -573,6 +573,10 @@ def _num(v)->str:
     if isinstance(v, bool) or not isinstance(v, (int, float)): return str(v)
     return f'{v:,}' if isinstance(v, int) else f'{v:,.0f}' if abs(v) >= 1000 else f'{v:.3g}'
 
+def _params(n:int)->str:
+    "A model's size: 24.3M, 0.8M; 45,434 for a tiny one (not 0.0M)"
+    return f'{n/1e6:.1f}M' if n >= 1e5 else f'{n:,}'
+
 def _arch(a:dict)->str:
     "An architecture in words: embeddings 256, 2 LSTM layers of 512, tied"
     if not isinstance(a, dict) or 'n_hid' not in a: return json.dumps(a)
@@ -587,11 +591,12 @@ def _card_rows(card:dict)->list[tuple]:
     what = card.get('title') or {'generate': 'a language model', 'tag': 'a tagger'}.get(task, 'a classifier')
     tok = card['tokenizer']
     n, unit = card.get('n_texts', card.get('n_sents')), 'sentences' if task == 'tag' else 'texts'
-    trained = f"{'?' if n is None else f'{n:,}'} {unit}, {card.get('epochs')} epochs, {card.get('train_minutes')} min"
+    ep = card.get('epochs')
+    trained = f"{'?' if n is None else f'{n:,}'} {unit}, {ep} epoch{'' if ep == 1 else 's'}, {card.get('train_minutes')} min"
     rows = [('what', what), ('corpus', card.get('corpus')), ('preset', card.get('preset')),
             ('architecture', _arch(card.get('arch'))),
             ('tokenizer', f"{tok['model_type']}, {tok['vocab_sz']:,} pieces"),
-            ('parameters', f"{card.get('n_params', 0)/1e6:.1f}M"), ('trained on', trained),
+            ('parameters', _params(card.get('n_params', 0))), ('trained on', trained),
             ('validation', ', '.join(f'{_NAMES.get(k, k)} {_num(v)}' for k,v in card.get('metrics', {}).items()))]
     if card.get('test_metrics'):
         names = {**_NAMES, 'n_test': unit} # how many texts (or sentences) the test part holds
@@ -629,10 +634,11 @@ def _figures(m:dict)->str:
 
 def card_summary(
     card:dict, # a model card
+    name:str|None=None, # the model's name in the app, for one without a title (a user's `tickets`)
 )->str:
     "A line of Markdown for beside a model's tab: what it is, what it learnt from, and how good it is"
     card = public_card(card)
-    what = _md(card.get('title') or {'generate': 'Language model', 'tag': 'Tagger'}.get(card.get('task'), 'Classifier'))
+    what = _md(card.get('title') or name or {'generate': 'Language model', 'tag': 'Tagger'}.get(card.get('task'), 'Classifier'))
     pre = card.get('pretrained') or {}
     chunks = f"after {pre['chunks']} pretraining chunks, " if pre.get('chunks') else ''
     start = (f"fine-tuned from the pretrained English model ({chunks}{pre['tokens_seen']/1e6:.0f}M tokens of English)"
@@ -652,22 +658,47 @@ NAME_EXAMPLES = [('Russian', 'K'), ('Japanese', 'Ta'), ('Irish', "O'"), ('Italia
                  ('Polish', 'Kow')] # (origin, starting letters)
 SCORE_EXAMPLES = ['New study finds coffee may help your heart', 'Heart your help may coffee finds study new',
                   'Scientists say the moon is made of cheese']
-CLASSIFY_EXAMPLES = ['A gripping, beautifully acted film that stays with you', 'Dull, overlong and never once funny',
-                     'Kowalczyk', 'Scientists say coffee may help you live longer']
+CLASSIFY_EXAMPLES = {'sentiment': ['A gripping, beautifully acted film that stays with you', 'Dull, overlong and never once funny'],
+                     'origin': ['Kowalczyk'], 'outlet': ['Scientists say coffee may help you live longer']} # by classifier
+_WHAT = dict(headlines='a headline', names='a name', sentiment='a review snippet', outlet='a headline', origin='a surname')
 TAG_EXAMPLES = ['Scientists say coffee may help you live longer.', "She didn't book the flight, but he'll book it tomorrow.",
                 'Time flies like an arrow; fruit flies like a banana.', 'The old man the boat.'] # a garden path: hard
 
+def _passing(examples:list, check)->list:
+    """The examples `check` (a handler's own) lets through: a user's model of Russian headlines would refuse 'New study',
+    a names model of lowercase names 'K', so the page offers no example to click that it then refuses"""
+    ok = []
+    for e in examples:
+        try: check(e)
+        except (ValueError, OverflowError, gr.Error): continue
+        ok.append(e)
+    return ok
+
+def _examples(examples:list, inputs:list, label:str):
+    "Examples to click, if there are any"
+    if examples: gr.Examples([e if isinstance(e, list) else [e] for e in examples], inputs, label=label)
+
+def _what(kinds)->str:
+    "What a text box of these models' takes: 'a headline or a name', 'a text' for a user's own model"
+    said = list(dict.fromkeys(_WHAT.get(k, 'a text') for k in kinds))
+    return ', '.join(said[:-1]) + ' or ' + said[-1] if len(said) > 1 else said[0] if said else 'a text'
+
+def _eg(examples:list)->str|None:
+    "A text box's placeholder: the first example, if any"
+    return f'e.g. {examples[0]}' if examples else None
+
 def _summary(h:Handlers, kind:str):
     "The model `kind`'s one-line summary (`card_summary`), under its output"
-    gr.Markdown(card_summary(learner_card(h.models[kind])), elem_id=f'{kind}-card')
+    gr.Markdown(card_summary(learner_card(h.models[kind]), kind), elem_id=f'{kind}-card')
 
 def _headlines_tab(h:Handlers):
     "The Headlines tab: a prompt and the sampling controls; the headlines as a list to copy"
+    starts = _passing(HEADLINE_EXAMPLES, lambda p: check_chars(h.lms['headlines'], p))
     with gr.Tab('Headlines'):
         with gr.Row():
             with gr.Column():
-                prompt = gr.Textbox(label='Start with (optional)', placeholder='e.g. New study',
-                                    elem_id='headlines-prompt')
+                prompt = gr.Textbox('', label='Start with (optional)', placeholder=_eg(starts), elem_id='headlines-prompt')
+                # (a value, even empty, makes it optional to an API client: gradio_client's view_api said 'required')
                 n = gr.Slider(1, MAX_APP_N, value=10, step=1, label='How many', elem_id='headlines-n')
                 temp = gr.Slider(0.05, 2.0, value=0.8, step=0.05, label='Temperature', elem_id='headlines-temp')
                 top_p = gr.Slider(0.05, 1.0, value=0.9, step=0.05, label='Top-p')
@@ -684,7 +715,7 @@ def _headlines_tab(h:Handlers):
                 out = gr.Textbox(label='Headlines', lines=12, buttons=['copy'], elem_id='headlines-out')
                 settings = gr.Markdown(elem_id='headlines-settings')
                 _summary(h, 'headlines')
-        gr.Examples([[e] for e in HEADLINE_EXAMPLES], [prompt], label='Starts to try')
+        _examples(starts, [prompt], 'Starts to try')
         used = gr.Number(value=-1, precision=0, label='Seed', visible=False) # the seed a request runs with
         form = [prompt, n, temp, top_p, min_w, max_w, seed, novel, style]
         # Generate (or Enter in the prompt) again while one runs: the last request's headlines follow the first's
@@ -742,11 +773,14 @@ def _origin_input(cats:list|None):
 
 def _names_tab(h:Handlers):
     "The Names tab: origin, starting letters and controls; the names, and the origin classifier's view of each"
+    cats = h.models['names'].awd.categories
+    tries = _passing(NAME_EXAMPLES, lambda e: check_chars(h.lms['names'], e[1]))
     with gr.Tab('Names'):
         with gr.Row():
             with gr.Column():
-                origin = _origin_input(h.models['names'].awd.categories)
-                start = gr.Textbox(label='Starting letters (optional)', placeholder='e.g. K', elem_id='names-start')
+                origin = _origin_input(cats)
+                start = gr.Textbox('', label='Starting letters (optional)', placeholder=_eg([s for _,s in tries]),
+                                   elem_id='names-start')
                 n = gr.Slider(1, MAX_APP_N, value=10, step=1, label='How many', elem_id='names-n')
                 temp = gr.Slider(0.05, 2.0, value=0.8, step=0.05, label='Temperature', elem_id='names-temp')
                 seed = gr.Number(value=-1, precision=0, label='Seed (-1: random)')
@@ -760,11 +794,9 @@ def _names_tab(h:Handlers):
                                      visible='origin' in h.classifiers, interactive=False, elem_id='names-origins')
                 settings = gr.Markdown(elem_id='names-settings')
                 _summary(h, 'names')
-        cats = h.models['names'].awd.categories
         if cats: # a user's model of other origins: its own, without a start (the box was shown empty)
-            gr.Examples([[o, s] for o,s in NAME_EXAMPLES if o in cats] or [[o, ''] for o in cats[:8]], [origin, start],
-                        label='Origins to try')
-        else: gr.Examples([[s] for _,s in NAME_EXAMPLES], [start], label='Starts to try')
+            _examples([[o, s] for o,s in tries if o in cats] or [[o, ''] for o in cats[:8]], [origin, start], 'Origins to try')
+        else: _examples([s for _,s in tries], [start], 'Starts to try')
         used = gr.Number(value=-1, precision=0, label='Seed', visible=False)
         form = [start, n, temp, seed, origin, novel]
         ev = gr.on([btn.click, start.submit], h.names_settings, form, [used, settings],
@@ -789,8 +821,9 @@ def _write_tab(h:Handlers):
         gr.Markdown("Write with the model, a word at a time: click one of the words it finds likeliest next (with "
                     "their probabilities), or type your own.")
         with gr.Row():
-            text = gr.Textbox(label='Your text', placeholder='e.g. New study', elem_id='write-text', scale=4)
             kinds = write_models(h.lms)
+            text = gr.Textbox(label='Your text', placeholder=_eg(_passing(HEADLINE_EXAMPLES[:1], lambda p: check_chars(
+                h.lms[kinds[0]], p))), elem_id='write-text', scale=4)
             model = gr.Dropdown(kinds, value=kinds[0], label='Language model', elem_id='write-model', scale=1,
                                 visible=len(kinds) > 1) # a choice of one is no choice (the shipped app has headlines)
         words = gr.Radio(choices=[], label='Next word: click to add it', elem_id='write-words')
@@ -807,8 +840,9 @@ def _write_tab(h:Handlers):
 
 def _classify_tab(h:Handlers):
     "The Classify tab: a text; the label probabilities of every loaded classifier"
+    texts = _passing([e for k in h.classifiers for e in CLASSIFY_EXAMPLES.get(k, [])], h.classify_check)
     with gr.Tab('Classify'):
-        text = gr.Textbox(label='Text', lines=3, placeholder='a headline, a review snippet or a surname (Shift+Enter classifies)',
+        text = gr.Textbox(label='Text', lines=3, placeholder=f'{_what(h.classifiers)} (Shift+Enter classifies)',
                           elem_id='classify-text')
         btn = gr.Button('Classify', variant='primary', elem_id='classify-button')
         with gr.Row():
@@ -818,7 +852,7 @@ def _classify_tab(h:Handlers):
                     labels.append(gr.Label(num_top_classes=5, label=learner_card(m).get('title') or kind,
                                            elem_id=f'classify-{kind}'))
                     _summary(h, kind)
-        gr.Examples([[e] for e in CLASSIFY_EXAMPLES], [text], label='Texts to try')
+        _examples(texts, [text], 'Texts to try')
         kw = dict(validator=validator(h.classify_check, [text]), concurrency_id='classify',
                   concurrency_limit=GEN_CONCURRENCY)
         btn.click(h.classify, text, labels, api_name='classify', **kw)
@@ -826,17 +860,19 @@ def _classify_tab(h:Handlers):
 
 def _score_tab(h:Handlers):
     "The Score tab: a text and a language model; each piece coloured by how surprising the model found it"
+    texts = _passing(SCORE_EXAMPLES, lambda t: h.score_check(t, next(iter(h.lms)))) # the model chosen first
     with gr.Tab('Score'):
         with gr.Row():
             with gr.Column():
-                text = gr.Textbox(label='Text', lines=3, placeholder='a headline or a name (Shift+Enter scores)', elem_id='score-text')
+                text = gr.Textbox(label='Text', lines=3, placeholder=f'{_what(h.lms)} (Shift+Enter scores)',
+                                  elem_id='score-text')
                 model = gr.Dropdown(list(h.lms), value=next(iter(h.lms)), label='Language model', elem_id='score-model')
                 btn = gr.Button('Score', variant='primary', elem_id='score-button')
             with gr.Column():
                 marks = gr.HighlightedText(label='How surprising each piece was (darker: more)', show_legend=False,
                                            elem_id='score-pieces')
                 summary = gr.Markdown(label='summary', elem_id='score-summary')
-        gr.Examples([[e] for e in SCORE_EXAMPLES], [text], label='Texts to try')
+        _examples(texts, [text], 'Texts to try')
         kw = dict(validator=validator(h.score_check, [text, model]), concurrency_id='score',
                   concurrency_limit=GEN_CONCURRENCY)
         btn.click(h.score, [text, model], [marks, summary], api_name='score', **kw)
@@ -845,6 +881,7 @@ def _score_tab(h:Handlers):
 def _tag_tab(h:Handlers):
     "The Tag tab: a sentence; its words coloured by part of speech, and a table with each tag's probability"
     first = next(iter(h.taggers))
+    texts = _passing(TAG_EXAMPLES, lambda t: h.tag_check(t, first))
     with gr.Tab('Tag'):
         with gr.Row():
             with gr.Column():
@@ -852,18 +889,18 @@ def _tag_tab(h:Handlers):
                 model = gr.Dropdown(list(h.taggers), value=first, label='Tagger', elem_id='tag-model',
                                     visible=len(h.taggers) > 1)
                 btn = gr.Button('Tag', variant='primary', elem_id='tag-button')
-                card = gr.Markdown(card_summary(learner_card(h.models[first])), elem_id=f'{first}-card')
+                card = gr.Markdown(card_summary(learner_card(h.models[first]), first), elem_id=f'{first}-card')
                 legend = gr.Markdown(tag_legend(h.taggers[first].tags), elem_id='tag-legend')
             with gr.Column():
                 marks = gr.HighlightedText(label='Parts of speech', show_legend=False, color_map=TAG_COLORS,
                                            combine_adjacent=False, elem_id='tag-words')
                 table = gr.Dataframe(label='Each word, its tag and how sure the tagger is', elem_id='tag-table',
                                      headers=['word', 'tag', 'meaning', 'probability'], interactive=False)
-        gr.Examples([[e] for e in TAG_EXAMPLES], [text], label='Sentences to try')
+        _examples(texts, [text], 'Sentences to try')
         kw = dict(validator=validator(h.tag_check, [text, model]), concurrency_id='tag',
                   concurrency_limit=GEN_CONCURRENCY)
         btn.click(h.tag, [text, model], [marks, table], api_name='tag', **kw)
-        model.change(lambda k: (card_summary(learner_card(h.taggers[k])), tag_legend(h.taggers[k].tags)), model,
+        model.change(lambda k: (card_summary(learner_card(h.taggers[k]), k), tag_legend(h.taggers[k].tags)), model,
                      [card, legend], api_name=False, queue=False) # the card and tags of the tagger chosen
         text.submit(h.tag, [text, model], [marks, table], api_name=False, **kw)
 
@@ -934,10 +971,23 @@ def _saved_models(
     seen = [p for p in sorted(models_dir.glob('*')) if not p.name.startswith('.')] # hidden: a save's leftovers, ...
     found = {p.name: p for p in seen if (p/'config.json').is_file()}
     pickles = {p.stem: p for p in seen if p.suffix == '.pkl' and p.stem not in found}
+    _note_others([p for p in seen if p.name not in found and p.suffix != '.pkl'])
     if trust_pickle: return {**pickles, **found}
     if pickles: print(f"not serving {', '.join(p.name for p in pickles.values())}: pickles can run any code when "
                       "loaded; pass --trust-pickle if you trust them, or convert them with `awd convert`", flush=True)
     return found
+
+def _note_others(others:list[Path]):
+    "One note for the entries of a models directory that are not models: a zip, a model one level down, the rest"
+    said = []
+    for p in others:
+        if p.name.endswith('.checkpoint'): continue # an interrupted training's, for --resume
+        inner = next(iter(sorted(p.glob('*/config.json'))), None) if p.is_dir() else None
+        said.append(f"{p.name} (its model is one level down: move {inner.parent} up here)" if inner else
+                    f"{p.name} (a zip file: unzip it here)" if p.suffix == '.zip' else
+                    f"{p.name}/" if p.is_dir() else p.name)
+    if said: print(f"not serving {', '.join(said)}: not a model (a model is a directory with config.json, as "
+                   "`awd train` and `export_learner` write it)", flush=True)
 
 APP_LMS = ('headlines', 'names') # the language models the app has tabs for
 

@@ -518,8 +518,8 @@ def cmd_serve(a):
     host, port = serve_address(a.host, a.port) # before Gradio is imported: it reads $GRADIO_SERVER_PORT then
     os.environ['GRADIO_SERVER_PORT'] = str(port)
     from toolkit.app import serve # imports gradio: only for this command
-    serve(a.models_dir, host=host, port=port, preset=a.preset, train_missing=not a.no_train,
-          all_models=a.all_models, trust_pickle=a.trust_pickle, device=a.device, shipped=not a.retrain,
+    serve(a.models_dir, host=host, port=port, preset=a.preset, train_missing=not (a.no_train or a.only),
+          all_models=a.all_models, trust_pickle=a.trust_pickle, device=a.device, shipped=not (a.retrain or a.only),
           batching=a.batching)
 
 def cmd_info(a):
@@ -769,6 +769,8 @@ def _add_serve(sub, ps:dict):
     s.add_argument('--port', type=int, help='port (default: $GRADIO_SERVER_PORT, else 7860)')
     how = s.add_mutually_exclusive_group()
     how.add_argument('--no-train', action='store_true', help='never train: serve --models-dir and the shipped models')
+    how.add_argument('--only', action='store_true', help='serve only the models in --models-dir: none shipped, none '
+                     'trained (the tabs of the models it lacks are left out)')
     how.add_argument('--retrain', action='store_true', help=f"train fresh defaults ({', '.join(APP_MODELS)}) into "
                      "--models-dir, at --preset size, where it lacks them, instead of serving the shipped ones")
     s.add_argument('--all-models', action='store_true', help=f"with --retrain, also train the {', '.join(more[:-1])} and {more[-1]} "

@@ -355,7 +355,10 @@ def _read_json(f:Path):
 def _check_version(path:Path, config:dict):
     "An error that says to upgrade when `config` is a newer portable format than this awd-toolkit reads"
     version = config.get('version')
-    if not isinstance(version, int) or version > PORTABLE_VERSION:
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1: # (hunt 47: version 0 was served)
+        raise ValueError(f"{path/'config.json'}: {version!r} is not a portable format version (1 to {PORTABLE_VERSION}): "
+                         "the file is damaged or was edited; export the model again")
+    if version > PORTABLE_VERSION:
         raise ValueError(f"{path}: portable format version {version!r}, made by awd-toolkit "
                          f"{config.get('toolkit', '?')}; this awd-toolkit ({toolkit.__version__}) reads versions up "
                          f"to {PORTABLE_VERSION}: upgrade awd-toolkit")
