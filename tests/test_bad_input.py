@@ -965,3 +965,13 @@ def test_unknown_model_names_the_shipped_models_of_its_kind():
     refused(['tag', 'm_nope', 'x'], 'the shipped taggers are tagger')
     refused(['generate', 'm_nope'], 'the shipped language models are english, headlines, names')
     refused(['score', 'm_nope', 'x'], 'the shipped language models are english, headlines, names')
+
+def test_copy_in_a_format_not_written(texts_csv, tmp_path):
+    "`--out scored.xlsx` wrote CSV text under that name (a spreadsheet then refused to open it): refused before any work"
+    for out, suf in (('scored.xlsx', '.xlsx'), ('scored.json.gz', '.json'), ('tagged.txt', '.txt')):
+        cmd = ['tag', 'tagger'] if out.startswith('tagged') else ['classify', 'sentiment']
+        refused([*cmd, '--csv', texts_csv, '--text-col', 'text', '--out', tmp_path/out],
+                f'{out}: a copy is written as .csv, .tsv or .jsonl (each may end in .gz), not {suf}')
+        assert not (tmp_path/out).exists()
+    from toolkit.data import write_table
+    with pytest.raises(ValueError, match='not .xlsx'): write_table(pd.DataFrame({'a': [1]}), tmp_path/'t.xlsx')

@@ -373,3 +373,13 @@ def test_numbered_tags_in_value_order():
     "Numbered tags (a dataset's ner_tags, 0-8 and more) were ordered as text, '10' before '2' (helper 42): by value, as classes are"
     df = pd.DataFrame({'words': ['a b c', 'd e', 'f g h', 'i j'] * 5, 'tags': ['0 10 2', '1 11', '2 0 10', '1 3'] * 5})
     assert list(tagger_dls(df, tokenizer='subword', vocab_sz=40, bs=4).vocab[1]) == ['0', '1', '2', '3', '10', '11']
+
+def test_time_budget_ending_inside_an_epoch(tmp_path):
+    """`awd train-tagger --minutes` on a big file saved 'metrics': {} and 'epochs': 2 (the recipe's) when the budget
+    ended inside the first epoch, which never validated: the card has the validation and the epochs trained"""
+    import json
+    from toolkit.train import train_tagger_and_export
+    train_tagger_and_export(synthetic_tagged(3000), tmp_path/'t', preset='tiny', pretrained=False, minutes=0.005,
+                            show_progress=False)
+    card = json.loads((tmp_path/'t'/'card.json').read_text())
+    assert 0 < card['epochs'] < 1 and {'valid_loss', 'accuracy'} <= set(card['metrics']), card

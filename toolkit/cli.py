@@ -855,6 +855,11 @@ def cli_words(
     for api, cli in CLI_WORDS: msg = msg.replace(api, cli)
     return _ARG_RE.sub(lambda m: '--' + m[1].replace('_', '-'), msg) # valid_pct must be -> --valid-pct must be
 
+def _say_warning(message, category, filename, lineno, file=None, line=None, _python=None):
+    "A toolkit's warning as awd says things, one line on stderr ('awd: warning: ...'); another library's as Python shows it"
+    if Path(filename).parent.name == 'toolkit': print(f"awd: warning: {cli_words(str(message))}", file=sys.stderr, flush=True)
+    else: _python(message, category, filename, lineno, file, line)
+
 def main(
     argv:list[str]|None=None, # the arguments; default: the command line's
 ):
@@ -867,6 +872,9 @@ def main(
     if extra and isinstance(getattr(a, 'texts', None), list) and not any(x.startswith('-') for x in extra):
         a.texts += extra # texts after an option (`awd classify origin --probs Nakamura`): argparse leaves them over
     elif extra: p.exit(2, f"awd: error: unrecognized arguments: {' '.join(extra)} (see `awd {a.command} --help`)\n")
+    import functools, warnings
+    python_says = warnings.showwarning # (restored at the end: `main` runs in-process in tests and notebooks)
+    warnings.showwarning = functools.partial(_say_warning, _python=python_says)
     try:
         a.func(a)
         sys.stdout.flush() # now, where a closed pipe is caught, not at exit
@@ -877,6 +885,7 @@ def main(
     except (ValueError, OSError) as e: p.exit(2, f"awd: error: {cli_words(str(e))}\n") # OSError: a file that cannot be read or written
     except KeyboardInterrupt: p.exit(130, "awd: interrupted; nothing was left half-written\n") # (a model whose export
     # had ended is whole: a second Ctrl-C can come after it)
+    finally: warnings.showwarning = python_says
 
 # %% ../nbs/11_cli.ipynb #c035
 if __name__ == '__main__': main()

@@ -14,10 +14,10 @@ from fastcore.basics import ifnone
 from .core import atomic_file, check_writable, is_num
 
 # %% auto #0
-__all__ = ['DATA_DIR', 'CORPORA', 'UNIVERSAL_TAGS', 'TEXT_SUFFIXES', 'UTF16_BOMS', 'SEPARATORS', 'brown_universal', 'load_corpus',
-           'format_of', 'read_utf8', 'lines', 'parse_table', 'label_order', 'check_cols', 'pick_col', 'read_table',
-           'check_out', 'write_table', 'ToCopy', 'as_texts', 'starts_with_bom', 'copy_name', 'read_to_copy',
-           'read_texts', 'check_valid_pct', 'split_df', 'split_mask', 'corpus_name', 'load_texts']
+__all__ = ['DATA_DIR', 'CORPORA', 'UNIVERSAL_TAGS', 'TEXT_SUFFIXES', 'UTF16_BOMS', 'SEPARATORS', 'GIANT', 'brown_universal',
+           'load_corpus', 'format_of', 'read_utf8', 'lines', 'parse_table', 'label_order', 'check_cols', 'pick_col',
+           'read_table', 'check_out', 'write_table', 'ToCopy', 'as_texts', 'starts_with_bom', 'copy_name',
+           'read_to_copy', 'read_texts', 'check_valid_pct', 'split_df', 'split_mask', 'corpus_name', 'load_texts']
 
 # %% ../nbs/01_data.ipynb #c005
 DATA_DIR = Path(toolkit.__file__).parent/'data' # the bundled corpora
@@ -319,11 +319,17 @@ def read_table(
     return df, fmt
 
 # %% ../nbs/01_data.ipynb #s003b
+_NOT_WRITTEN = ('.xlsx', '.xls', '.xlsm', '.ods', '.json', '.parquet', '.feather', '.txt', '.pkl', '.zip', '.html', '.xml')
+
 def _out_format(out:Path)->tuple[str, bool]:
-    "The format to write `out` in ('jsonl', 'tsv', else 'csv') from its suffix, and whether to gzip it (a final .gz)"
+    """The format to write `out` in ('jsonl', 'tsv', else 'csv') from its suffix, and whether to gzip it (a final .gz); an
+    error for a suffix of another format (`out.xlsx` got CSV text, which a spreadsheet then refused to open)"""
     sufs = [s.lower() for s in out.suffixes]
     gz = sufs[-1:] == ['.gz']
     if gz: sufs = sufs[:-1]
+    if sufs and sufs[-1] in _NOT_WRITTEN:
+        raise ValueError(f"{out.name}: a copy is written as .csv, .tsv or .jsonl (each may end in .gz), not "
+                         f"{sufs[-1]}; a spreadsheet opens .csv")
     fmt = TEXT_SUFFIXES.get(sufs[-1] if sufs else '')
     return fmt if fmt in ('jsonl', 'tsv') else 'csv', gz
 
@@ -346,6 +352,7 @@ def check_out(
             also = '' if str(out) == str(src) else f" ({src})"
             raise ValueError(f"cannot write {out}: it is the file being read{also}; write the copy to another file (--out)")
     _not_a_dir(path, example, out)
+    _out_format(path) # a format it writes
     check_writable(path, out)
 
 def _tsv_fields(df:pd.DataFrame)->pd.DataFrame:
@@ -465,6 +472,18 @@ def _paragraphs(path:Path, given:list, file_rows:bool=False)->pd.DataFrame:
     res.attrs['empty_texts'] = 0
     return res
 
+GIANT = 100 # a text this many times the median's length, and 10,000 characters or more, is said
+
+def _warn_giant(texts:pd.Series, path:Path):
+    """A warning naming the texts far longer than the rest: a quote left open in a CSV makes the rows after it one cell
+    (helper 46: a 500,000-character cell took over a language model's training, and it wrote noise)"""
+    n, med = texts.str.len(), max(1, int(texts.str.len().median()))
+    big = n[(n >= 10_000) & (n >= GIANT*med)]
+    if not len(big): return
+    rows = ', '.join(f"{r} ({c:,} characters)" for r, c in big.head(3).items()) + (' and more' if len(big) > 3 else '')
+    warnings.warn(f"{path}: row{'s' if len(big) > 1 else ''} {rows}, where the median text has {med:,}: a quote left "
+                  "open, which makes the rows after it one text? It is used as it is")
+
 def read_texts(
     path:str|Path, # a .csv, .tsv, .txt (one text a line) or .jsonl file, optionally .gz
     text_col:str|None=None, # the column of texts; guessed when there is one column or one named 'text'
@@ -492,6 +511,7 @@ def read_texts(
     res = res[res.text.str.len() > 0]
     if not file_rows: res = res.reset_index(drop=True)
     if not len(res): raise ValueError(f"{path}: every text in column {tcol!r} is empty")
+    _warn_giant(res.text, path)
     res.attrs['empty_texts'] = empty # the rows left out, for `awd train`'s start line
     return res
 

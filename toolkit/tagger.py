@@ -752,7 +752,14 @@ def fit_tagger(
             if minutes: minutes = max(minutes - (time.perf_counter() - t)/60, minutes*0.05) # the time the head took
         learn.unfreeze()
         lrs = slice(lr/2.6**4, lr)
-        if minutes: learn.fit_one_cycle(10_000, lrs, cbs=TimeBudget(minutes)) # the budget sets the epochs and ends it
+        if minutes:
+            learn.fit_one_cycle(10_000, lrs, cbs=TimeBudget(minutes)) # the budget sets the epochs and ends it
+            learn.n_epoch = round(learn.n_epoch, 2)
+            if learn.n_epoch % 1: # ended inside an epoch, which never validated: the card's metrics
+                rec = learn.recorder
+                history = rec.values, rec.losses, rec.lrs, rec.iters # (validating starts the recorder afresh)
+                learn.validate()
+                rec.values, rec.losses, rec.lrs, rec.iters = history # plot_loss and the epochs' table as trained
         else: learn.fit_one_cycle(epochs, lrs)
     return learn
 

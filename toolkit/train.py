@@ -154,7 +154,8 @@ def train_tagger_and_export(
     t0 = time.time()
     learn = train_tagger(df, words_col, tags_col, seed=seed, **kwargs)
     export_learner(learn, path, half=half, **{'words_col': words_col, 'tags_col': tags_col, **(card or {})},
-                   n_sents=len(df), epochs=kwargs.get('epochs', TAGGER_RECIPE['epochs']), seed=seed,
+                   n_sents=len(df), seed=seed, # a time budget's epochs: those it trained
+                   epochs=learn.n_epoch if kwargs.get('minutes') else kwargs.get('epochs', TAGGER_RECIPE['epochs']),
                    train_minutes=_minutes_since(t0))
     return learn
 
