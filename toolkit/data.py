@@ -477,7 +477,8 @@ GIANT = 100 # a text this many times the median's length, and 10,000 characters 
 def _warn_giant(texts:pd.Series, path:Path):
     """A warning naming the texts far longer than the rest: a quote left open in a CSV makes the rows after it one cell
     (helper 46: a 500,000-character cell took over a language model's training, and it wrote noise)"""
-    n, med = texts.str.len(), max(1, int(texts.str.len().median()))
+    n = texts.str.len()
+    med = max(1, int(n.median()))
     big = n[(n >= 10_000) & (n >= GIANT*med)]
     if not len(big): return
     rows = ', '.join(f"{r} ({c:,} characters)" for r, c in big.head(3).items()) + (' and more' if len(big) > 3 else '')

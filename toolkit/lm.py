@@ -557,8 +557,9 @@ class TimeBudget(Callback):
                 per = spent/(it - self.skip)
                 # the last validation, whole, is kept out of the time: a run that ends inside its first epoch (a large
                 # file) validated after the budget (helper 46: 30 s of training, then 60 s validating 20,000 texts)
-                self.reserve = 0.35*len(self.dls.valid)*per
-                self.plan(per*(1 + 0.35*len(self.dls.valid)/max(1, self.n_train))) # validation: forward passes
+                valid = 0.35*len(self.dls.valid)*per # a validation: forward passes, about a third of a batch's time
+                self.reserve = valid
+                self.plan(per + valid/max(1, self.n_train)) # the epochs' validations, spread over their batches
         if self.total is not None and it >= self.total: raise CancelFitException()
     def after_epoch(self):
         """Plan (again) from the whole epochs so far: their validation and data work are hard to guess from 20 batches;
