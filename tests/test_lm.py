@@ -409,3 +409,12 @@ def test_time_budget_with_slow_batches():
     with learn.no_bar(), learn.no_logging(): learn.fit_one_cycle(10_000, 1e-2, cbs=[TimeBudget(0.05), Slow()])
     assert time.perf_counter() - t < 5.5 # a 3 s budget (23 batches alone took 5.75 s)
     assert max(learn.recorder.lrs) > 0.8e-2 # the one-cycle schedule's peak was reached
+
+def test_recorder_keeps_the_fit_after_a_budget(texts):
+    """After a time budget (or epochs sized to the data, which keep the best), `learn.recorder.plot_loss()` drew nothing:
+    validating the kept weights started fastai's recorder afresh (no losses, one row of values)"""
+    learn = train_lm(texts, preset='tiny', minutes=0.05, vocab_sz=200, show_progress=False, seed=0)
+    rec = learn.recorder
+    assert len(rec.losses) > 10 and len(rec.lrs) == len(rec.losses) and len(rec.values) >= int(learn.n_epoch), \
+        (len(rec.losses), len(rec.values), learn.n_epoch)
+    assert last_metrics(learn)['valid_loss'] > 0 # the card's figures: the kept weights' validation

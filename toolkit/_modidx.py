@@ -523,6 +523,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                             'toolkit.lm.unknown_chars': ('lm.html#unknown_chars', 'toolkit/lm.py'),
                             'toolkit.lm.unknown_reason': ('lm.html#unknown_reason', 'toolkit/lm.py'),
                             'toolkit.lm.use_pretrained': ('lm.html#use_pretrained', 'toolkit/lm.py'),
+                            'toolkit.lm.validate_keeping_history': ('lm.html#validate_keeping_history', 'toolkit/lm.py'),
                             'toolkit.lm.world_size': ('lm.html#world_size', 'toolkit/lm.py')},
             'toolkit.names': { 'toolkit.names._names_batches': ('names.html#_names_batches', 'toolkit/names.py'),
                                'toolkit.names._names_settings': ('names.html#_names_settings', 'toolkit/names.py'),

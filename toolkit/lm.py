@@ -37,8 +37,8 @@ __all__ = ['PRETRAINED_FILES', 'REBUILD', 'UNKNOWN_MAX', 'fit_epochs', 'lm_min_t
            'has_pretrained', 'load_pretrained', 'pretrained_info', 'unknown_chars', 'unknown_reason', 'use_pretrained',
            'lm_dls', 'get_tokenizer', 'TokenLoss', 'BitsPerChar', 'WordPerplexity', 'lm_learner', 'quiet',
            'ProgressCallback', 'check_device', 'is_rank0', 'world_size', 'check_distributed', 'RowShard',
-           'distributed_ctx', 'TimeBudget', 'KeepBest', 'EpochCheckpoint', 'save_checkpoint', 'read_checkpoint',
-           'category_mark', 'category_frame', 'train_lm']
+           'distributed_ctx', 'TimeBudget', 'validate_keeping_history', 'KeepBest', 'EpochCheckpoint',
+           'save_checkpoint', 'read_checkpoint', 'category_mark', 'category_frame', 'train_lm']
 
 # %% ../nbs/04_lm.ipynb #c022b
 def fit_epochs(
@@ -568,6 +568,14 @@ class TimeBudget(Callback):
             self.plan((time.perf_counter() - self.t0)/(self.train_iter - self.skip))
 
 # %% ../nbs/04_lm.ipynb #c024i3
+def validate_keeping_history(learn)->list:
+    """`learn.validate()`, the recorder's record of the fit kept: fastai's `validate` starts it afresh, so after a time
+    budget or a kept best epoch `learn.recorder.plot_loss()` drew nothing and `recorder.values` had one row"""
+    rec = learn.recorder
+    history = rec.values, rec.losses, rec.lrs, rec.iters
+    try: return learn.validate()
+    finally: rec.values, rec.losses, rec.lrs, rec.iters = history
+
 class KeepBest(Callback):
     "Remember the weights of the epoch with the lowest validation loss; `restore` loads them back if they beat the last"
     order = 90 # after the recorder has the epoch's validation loss
@@ -580,10 +588,10 @@ class KeepBest(Callback):
     def restore(self, learn, always:bool=False)->bool:
         """After the fit: validate the final weights and load the best epoch's instead if they did better (validated too;
         `learn.kept_epoch` says which); `always`: load them whatever the last weights do (an interrupted epoch's)"""
-        last, better = None if always else learn.validate()[0], False # (a fit's callbacks are detached when it ends)
+        last, better = None if always else validate_keeping_history(learn)[0], False # (the fit's callbacks are detached)
         if self.state is not None and (always or self.best < last):
             learn.model.load_state_dict(self.state)
-            learn.validate()
+            validate_keeping_history(learn)
             learn.kept_epoch, better = self.best_epoch, True
         self.state = None # a few MB of weights, not kept with the learner
         return better

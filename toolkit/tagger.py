@@ -31,7 +31,7 @@ from .tokenize import UNREADABLE, unknown_pieces, unknown_message, unreadable_ro
 from .core import ModelInfo, DataInfo, check_arg, is_int, is_num, check_seed, check_minutes, MAX_EPOCHS, eval_mode
 from .recipes import get_preset, TAGGER_RECIPE
 from .lm import get_tokenizer, load_pretrained, has_pretrained, use_pretrained, check_device, quiet, TimeBudget
-from .lm import check_train_args
+from .lm import check_train_args, validate_keeping_history
 
 # %% auto #0
 __all__ = ['WORD_RE', 'QUOTES', 'LABEL_AT', 'CONLL_SUFFIXES', 'IGNORE', 'Word', 'split_words', 'word_pieces', 'check_tagged',
@@ -755,11 +755,7 @@ def fit_tagger(
         if minutes:
             learn.fit_one_cycle(10_000, lrs, cbs=TimeBudget(minutes)) # the budget sets the epochs and ends it
             learn.n_epoch = round(learn.n_epoch, 2)
-            if learn.n_epoch % 1: # ended inside an epoch, which never validated: the card's metrics
-                rec = learn.recorder
-                history = rec.values, rec.losses, rec.lrs, rec.iters # (validating starts the recorder afresh)
-                learn.validate()
-                rec.values, rec.losses, rec.lrs, rec.iters = history # plot_loss and the epochs' table as trained
+            if learn.n_epoch % 1: validate_keeping_history(learn) # ended inside an epoch, never validated: the card's metrics
         else: learn.fit_one_cycle(epochs, lrs)
     return learn
 
