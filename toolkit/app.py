@@ -24,7 +24,7 @@ from .generate import score_texts, next_words, gen_request, check_chars, name_st
 from .export import load_model, shipped_models, model_card, saved_task
 from .train import train_default
 from .lm import check_device, get_tokenizer
-from .recipes import DEFAULT_MODELS, APP_MODELS, TINY_APP
+from .recipes import DEFAULT_MODELS, APP_MODELS, TINY_APP, model_kind
 
 # %% auto #0
 __all__ = ['MAX_APP_PROMPT', 'MAX_APP_N', 'MAX_NAME_START', 'MAX_TEXT_CHARS', 'MAX_QUEUE', 'MAX_UPLOAD', 'APP_WORDS', 'UNCHECKED',
@@ -1009,7 +1009,7 @@ def check_models_dir(
 def _check_kind(kind:str, path:Path, learn:Learner):
     "A `ValueError` unless the default model `kind` at `path` is the kind of model the app serves under that name"
     spec = DEFAULT_MODELS[kind]
-    want = 'tagger' if 'tags_col' in spec else 'classifier' if 'label_col' in spec else 'language model'
+    want = model_kind(kind)
     have = 'language model' if isinstance(learn, LMLearner) else 'tagger' if is_tagger(learn) else 'classifier'
     if have != want:
         raise ValueError(f"{path} holds a {have}, but the app serves {kind!r} as a {want}: move it or give it another "

@@ -14,7 +14,7 @@ from .core import check_arg, is_int, serve_address, MAX_N, MAX_TOKENS
 from .recipes import PRESETS, PRETRAINED_PRESET, NAMES_RECIPE, NAMES_LR, CLASSIFIER_RECIPE, ORIGIN_RECIPE
 from .recipes import FIT_BATCHES, FIT_STEPS, FIT_MAX_EPOCHS, SCRATCH_STEPS, SCRATCH_MAX_EPOCHS, batch_shape
 from .recipes import TINY_STEPS
-from .recipes import DEFAULT_MODELS, APP_MODELS, TAGGER_RECIPE
+from .recipes import DEFAULT_MODELS, APP_MODELS, TAGGER_RECIPE, model_kind
 from . import __version__
 # The modules that train and load models (torch, fastai: ~4 s) are imported by the commands that need them, so that
 # `awd --help` and a mistyped option answer at once
@@ -162,18 +162,13 @@ def cmd_train(a):
     if a.distributed: _end_distributed()
 
 # %% ../nbs/11_cli.ipynb #c011
-def _kind_of(name:str)->str:
-    "What a shipped model is, by its name: a 'classifier', a 'tagger' or a 'language model' (the pretrained `english` too)"
-    d = DEFAULT_MODELS.get(name, {})
-    return 'classifier' if 'label_col' in d else 'tagger' if 'tags_col' in d else 'language model'
-
 def _no_such_model(path, kind:str):
     """Before loading: an error for a name that is neither a file nor a shipped model, naming the shipped models a
     command of `kind` takes (`awd classify m_nope` listed the language models and the tagger too)"""
     from toolkit.export import shipped_models
     shipped = shipped_models()
     if not isinstance(path, str) or not path.strip() or Path(path).expanduser().exists() or path in shipped: return
-    names = [n for n in shipped if _kind_of(n) == kind]
+    names = [n for n in shipped if model_kind(n) == kind]
     raise FileNotFoundError(f"{path}: no such model file or directory; the shipped {kind}s are {', '.join(names)}")
 
 def load_lm(

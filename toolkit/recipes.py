@@ -10,7 +10,7 @@ from __future__ import annotations
 __all__ = ['AWD_LSTM_CONFIG', 'PRESETS', 'PRETRAINED', 'PRETRAINED_PRESET', 'NAMES_RECIPE', 'NAMES_LR', 'CLASSIFIER_RECIPE',
            'ORIGIN_RECIPE', 'OUTLET_RECIPE', 'TAGGER_RECIPE', 'DEFAULT_MODELS', 'APP_MODELS', 'SHIPPED', 'SHIPPED_MB',
            'TINY_APP', 'FIT_BATCHES', 'FIT_STEPS', 'FIT_MAX_EPOCHS', 'SCRATCH_STEPS', 'SCRATCH_MAX_EPOCHS',
-           'TINY_STEPS', 'get_preset', 'batch_shape']
+           'TINY_STEPS', 'get_preset', 'batch_shape', 'model_kind']
 
 # %% ../nbs/03_recipes.ipynb #c005
 # fastai's `awd_lstm_lm_config`, as fastai 2.8 has it (a test checks): the recipes load without importing fastai
@@ -74,6 +74,11 @@ DEFAULT_MODELS = {
     'tagger':    dict(corpus='pos', tags_col='upos', title='Part-of-speech tagger', epochs=TAGGER_RECIPE['epochs']),
 }
 APP_MODELS = ['headlines', 'names', 'origin'] # trained on a first start; about 10 minutes on 2 CPU cores
+
+def model_kind(name:str)->str:
+    "What the default (or shipped) model `name` is: a 'classifier', a 'tagger' or a 'language model' (`english` too)"
+    d = DEFAULT_MODELS.get(name, {})
+    return 'classifier' if 'label_col' in d else 'tagger' if 'tags_col' in d else 'language model'
 
 # %% ../nbs/03_recipes.ipynb #c015b
 SHIPPED = { # scripts/build_models.py: changes to `DEFAULT_MODELS` for the models that ship in toolkit/models/
