@@ -5,17 +5,20 @@ and lines, and `detokenize`, which turns pieces back into clean text."""
 
 # %% ../nbs/02_tokenize.ipynb #c002
 from __future__ import annotations
-import contextlib, os, re, shutil, sys, tempfile, unicodedata, warnings
+import contextlib, itertools, os, re, shutil, sys, tempfile, unicodedata, warnings
+from collections import Counter
 from pathlib import Path
+import pandas as pd
 from fastcore.basics import ifnone
-from fastai.text.core import (Tokenizer, SentencePieceTokenizer, tokenize1, defaults, TitledStr,
+from fastcore.foundation import L
+from fastai.text.core import (Tokenizer, SentencePieceTokenizer, tokenize1, defaults, TitledStr, _join_texts,
                               UNK, PAD, BOS, EOS, FLD, TK_REP, TK_WREP, TK_UP, TK_MAJ)
 
 # %% auto #0
 __all__ = ['TK_NL', 'SPECIAL_TOKS', 'MIN_VOCAB_SZ', 'TK_ESC', 'UNREADABLE', 'RULES', 'ROMAN', 'TOKENIZERS', 'check_text',
            'check_texts', 'unknown_pieces', 'unreadable_rows', 'unknown_message', 'escape_special', 'replace_case',
-           'replace_lines', 'add_bos', 'romanise', 'SPTokenizer', 'make_tokenizer', 'TextTokenizer', 'readable',
-           'text_tokenizer', 'detokenize', 'round_trip_share']
+           'replace_lines', 'add_bos', 'romanise', 'SPTokenizer', 'make_tokenizer', 'tokenize_frame', 'TextTokenizer',
+           'readable', 'text_tokenizer', 'detokenize', 'round_trip_share']
 
 # %% ../nbs/02_tokenize.ipynb #c005
 TK_NL = 'xxnl' # a line break inside a text
@@ -215,12 +218,13 @@ class SPTokenizer(SentencePieceTokenizer):
         """Pieces of each text (after the rules), each character the model lacks read as its romanisation (`fold`); a
         category mark the SentencePiece model lacks stays one piece"""
         if self.tok is None: self.setup(items)
-        for t in map(self.fold, items):
+        texts = [self.fold(t) for t in items]
+        for t, p in zip(texts, self.tok.encode(texts, out_type=str) if texts else []): # one call for all the texts
             m = _BOS_CAT.match(t)
             if m and self.tok.PieceToId('▁' + m[2]) == self.tok.unk_id(): # a model trained without the mark (the
                 p = self.tok.EncodeAsPieces(f'{m[1]} {t[m.end():]}'.rstrip()) # pretrained one): the mark as one piece
                 yield p[:1] + ['▁' + m[2]] + p[1:]
-            else: yield self.tok.EncodeAsPieces(t)
+            else: yield p
 
     def encode(self, text:str)->list[str]:
         "The pieces of a user's `text`, after `RULES`: special tokens in it (`xxbos`, `xxcat_...`) are plain text"
@@ -265,8 +269,36 @@ def make_tokenizer(
     if kind == 'char': vocab_sz, kwargs = 1000, {'char_coverage': 1.0, **kwargs}
     return SPTokenizer(vocab_sz=vocab_sz, model_type=TOKENIZERS[kind], **kwargs)
 
+def tokenize_frame(
+    df:pd.DataFrame, # the texts
+    text_cols:str|list, # their column (several are joined, fastai's `xxfld` marking each)
+    tok:SPTokenizer, # a tokenizer, trained here on the texts if it is not
+    rules:list|None=None, # applied to each text first; default `RULES`
+    tok_text_col:str='text', # the column of pieces in the result
+)->tuple[pd.DataFrame, Counter]: # the frame with pieces and lengths, and every piece's count
+    """fastai's `tokenize_df` in one pass: each rule over all the texts, then one SentencePiece call for all of them
+    (fastai calls its rules' and post-rules' functions row by row and piece by piece); the same pieces, several times
+    faster on a big file"""
+    text_cols = [df.columns[c] if isinstance(c, int) else c for c in L(text_cols)]
+    texts = list(_join_texts(df[text_cols], mark_fields=len(text_cols) > 1))
+    for f in ifnone(rules, RULES): texts = [f(t) for t in texts]
+    tok.setup(texts) # the rules applied already
+    outputs = L(L(p) for p in tok(texts)) # (fastai's post-rule puts '▁' for a space: SentencePiece pieces have none)
+    res = df[df.columns[~df.columns.isin(text_cols)]].copy()
+    res[tok_text_col] = outputs
+    res[f'{tok_text_col}_length'] = [len(o) for o in outputs]
+    return res, Counter(itertools.chain.from_iterable(outputs))
+
 class TextTokenizer(Tokenizer):
-    "fastai's `Tokenizer`, whose decoded texts (`show_batch`, `show_results`, interpretation) read as clean text, not pieces"
+    """fastai's `Tokenizer`, whose decoded texts (`show_batch`, `show_results`, interpretation) read as clean text, not
+    pieces, and which tokenizes a DataFrame in one pass (`tokenize_frame`)"""
+    def setups(self, dsets):
+        if self.mode != 'df' or not isinstance(dsets.items, pd.DataFrame): return
+        dsets.items, count = tokenize_frame(dsets.items, self.text_cols, self.tok, self.rules,
+                                            self.kwargs.get('tok_text_col', 'text'))
+        if self.counter is None: self.counter = count
+        if self.lengths is None: self.lengths = dsets.items[f'{self.tok_text_col}_length'].values
+        return dsets
     def decodes(self, o): return TitledStr(readable(o))
 
 def readable(
