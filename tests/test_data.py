@@ -515,3 +515,16 @@ def test_a_folder_of_text_files_one_a_label(tmp_path, monkeypatch):
     assert _err(ValueError, tmp_path/'empty').endswith("empty is a directory without .txt files: expected a CSV, TSV, TXT "
                                                         "or JSONL file, or a folder of .txt files, one a class (a text a "
                                                         "line; the file's name is its label)")
+
+@pytest.mark.parametrize('name', ['t.csv.gz', 't.tsv.gz', 't.jsonl.gz'])
+def test_gzipped_copy_names_itself(tmp_path, name):
+    """A gzipped copy carried its temporary file's name in its header (`gunzip -N` made '.t.csv.gz.<pid>.tmp' of it,
+    helper 46): the name inside is the copy's own, as gzip writes it; the text is as an uncompressed copy's"""
+    from toolkit.data import write_table
+    df = pd.DataFrame({'text': ['a "quoted", text', 'é'], 'n': [1, 2]})
+    out = write_table(df, tmp_path/name, bom=True)
+    raw = out.read_bytes()
+    assert raw[3] & 8 and raw[10:].split(b'\0')[0] == name[:-3].encode() # FNAME flag, then the name
+    plain = write_table(df, tmp_path/name[:-3], bom=True)
+    assert gzip.decompress(raw) == plain.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([name, name[:-3]]) # no temporary file left

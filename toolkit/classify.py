@@ -5,7 +5,7 @@ unfreezing; `predict` with probabilities, and batched prediction over a list or 
 
 # %% ../nbs/06_classify.ipynb #c002
 from __future__ import annotations
-import math, warnings
+import contextlib, math, warnings
 from dataclasses import dataclass
 from pathlib import Path
 import torch
@@ -553,12 +553,13 @@ def check_readable(
             where = f'row {rows[i]} ' if rows is not None else f'text {i} ' if len(texts) > 1 else ''
             raise ValueError(where + unknown_message(texts[i], share, bad))
 
-def _probs(learn, texts:list[str], bs:int)->torch.Tensor:
-    "Class probabilities of `texts`, one batched pass per classifier (an `Ensemble` averages its members')"
-    if isinstance(learn, Ensemble): return torch.stack([_probs(l, texts, bs) for l in learn.learners]).mean(0)
+def _probs(learn, texts:list[str], bs:int, progress:bool=False)->torch.Tensor:
+    """Class probabilities of `texts`, one batched pass per classifier (an `Ensemble` averages its members'); with
+    `progress`, fastai's bar over the batches (in a terminal or a notebook)"""
+    if isinstance(learn, Ensemble): return torch.stack([_probs(l, texts, bs, progress) for l in learn.learners]).mean(0)
     if isinstance(learn, LMLearner): return _lm_votes(learn, texts)
     dl = learn.dls.test_dl([escape_special(t, keep_category=False) for t in texts], bs=bs, num_workers=0)
-    with learn.no_bar(): return learn.get_preds(dl=dl, reorder=True)[0].float().cpu()
+    with contextlib.nullcontext() if progress else learn.no_bar(): return learn.get_preds(dl=dl, reorder=True)[0].float().cpu()
 
 def predict_texts(
     learn:TextLearner, # a trained (or loaded) classifier, or an `Ensemble`
@@ -576,12 +577,12 @@ def predict_texts(
     if index is not None: res.index = index
     return res
 
-def _table(learn, texts:list[str], bs:int=128)->pd.DataFrame:
+def _table(learn, texts:list[str], bs:int=128, progress:bool=False)->pd.DataFrame:
     "`predict_texts`'s table for texts already checked (a file's rows, a batcher's requests: each checked once)"
     classes = classes_of(learn)
     cols = ['label', 'prob'] + [f'prob_{c}' for c in classes]
     if not texts: return pd.DataFrame(columns=cols)
-    probs = _probs(learn, texts, bs)
+    probs = _probs(learn, texts, bs, progress)
     res = pd.DataFrame(probs.numpy(), columns=cols[2:])
     res.insert(0, 'prob', probs.max(1).values.numpy())
     res.insert(0, 'label', [classes[i] for i in probs.argmax(1).tolist()])
@@ -612,6 +613,7 @@ def predict_csv(
     out:str|Path, # where to write the copy with predictions (CSV; TSV if it ends in .tsv)
     text_col:str|None=None, # column of texts; default: the one the model was trained on, when `src` has it; else guessed
     bs:int=128, # texts per batch
+    progress:bool=False, # a progress bar over the batches, in a terminal or a notebook (`awd classify --csv` shows it)
 )->Path:
     "Write a copy of `src` with columns `pred_label`, `pred_prob` and `prob_<class>`, atomically"
     classes = classes_of(learn)
@@ -622,7 +624,7 @@ def predict_csv(
     texts, rows = c.texts[keep].str.strip().tolist(), c.texts.index[keep]
     gone = unreadable_rows(rows, [share for share, _ in unreadable(learn, texts)]) # one row of emoji must not stop
     keep[gone] = False # a file of thousands: like a blank row, left unlabelled
-    pred = _table(learn, c.texts[keep].str.strip().tolist(), bs) # read and checked above
+    pred = _table(learn, c.texts[keep].str.strip().tolist(), bs, progress) # read and checked above
     pred.index = c.texts.index[keep] # a blank row stays unlabelled
     df = c.df
     if 'pred_label' in df.columns: # a copy of a copy: the earlier predictions go (another model's prob_ columns too)

@@ -397,7 +397,7 @@ def cmd_classify(a):
     from toolkit.classify import predict_texts, predict_csv
     out = _copy_to_write(a, 'classify', '.pred.csv')
     learn = load_classifier(a.model, a.trust_pickle, a.device)
-    if out: return print(f"wrote {_rows_said(predict_csv, learn, a.csv, out, text_col=a.text_col)}")
+    if out: return print(f"wrote {_rows_said(predict_csv, learn, a.csv, out, text_col=a.text_col, progress=True)}")
     done, failed = _each_text(lambda ts: [r for _, r in predict_texts(learn, ts).iterrows()], a.texts, 'classify')
     _print_predictions(done, a.probs)
     _say_failed(failed)
@@ -497,7 +497,7 @@ def cmd_tag(a):
     from toolkit.tagger import tag_csv
     out = _copy_to_write(a, 'tag', '.tags.csv')
     learn = load_tagger(a.model, a.trust_pickle, a.device)
-    if out: return print(f"wrote {_rows_said(tag_csv, learn, a.csv, out, text_col=a.text_col)}")
+    if out: return print(f"wrote {_rows_said(tag_csv, learn, a.csv, out, text_col=a.text_col, progress=True)}")
     done, failed = _each_text(learn.predict_texts, a.texts, 'tag')
     for t, res in done:
         if a.probs: print(json.dumps({'text': t, 'words': [r.word for r in res], 'tags': [r.tag for r in res],

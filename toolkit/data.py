@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_data.ipynb #c002
 from __future__ import annotations
-import csv, io, json, math, os, re, warnings
+import csv, gzip, io, json, math, os, re, warnings
 from pathlib import Path
 from typing import NamedTuple
 import toolkit
@@ -376,12 +376,15 @@ def write_table(
     _not_a_dir(out, example, name)
     fmt, gz = _out_format(out)
     with atomic_file(out, name) as tmp: # the format from `out`'s name, not the temporary one's
-        kw = dict(compression='gzip' if gz else None)
-        if fmt == 'jsonl': df.to_json(tmp, orient='records', lines=True, force_ascii=False, **kw)
+        dest = None if gz else tmp # gzipped: the text, compressed below
+        if fmt == 'jsonl': text = df.to_json(dest, orient='records', lines=True, force_ascii=False)
         else:
-            kw['encoding'] = 'utf-8-sig' if bom else 'utf-8'
-            if fmt == 'tsv': _tsv_fields(_json_cells(df)).to_csv(tmp, index=False, sep='\t', quoting=csv.QUOTE_NONE, **kw)
-            else: _json_cells(df).to_csv(tmp, index=False, sep=',', **kw)
+            kw = dict(index=False, encoding='utf-8-sig' if bom else 'utf-8')
+            if fmt == 'tsv': text = _tsv_fields(_json_cells(df)).to_csv(dest, sep='\t', quoting=csv.QUOTE_NONE, **kw)
+            else: text = _json_cells(df).to_csv(dest, sep=',', **kw)
+        if gz: # the name inside the gzip file is `out`'s (as gzip writes it), not the temporary file's
+            with open(tmp, 'wb') as f, gzip.GzipFile(out.name, 'wb', fileobj=f) as g:
+                g.write((('\ufeff' if bom and fmt != 'jsonl' else '') + text).encode('utf-8'))
     return out
 
 

@@ -32,6 +32,8 @@ from .core import ModelInfo, DataInfo, check_arg, is_int, is_num, check_seed, ch
 from .recipes import get_preset, TAGGER_RECIPE
 from .lm import get_tokenizer, load_pretrained, has_pretrained, use_pretrained, check_device, quiet, TimeBudget
 from .lm import check_train_args, validate_keeping_history
+from .lm import _draws_bars
+from fastprogress.fastprogress import progress_bar
 
 # %% auto #0
 __all__ = ['WORD_RE', 'QUOTES', 'LABEL_AT', 'CONLL_SUFFIXES', 'IGNORE', 'Word', 'split_words', 'word_pieces', 'check_tagged',
@@ -575,8 +577,9 @@ def _pad_rows(xs, value):
     n = max(x.shape[0] for x in xs)
     return torch.stack([F.pad(x, (0, 0)*(x.dim() - 1) + (0, n - x.shape[0]), value=value) for x in xs])
 
-def _tag_batches(learn, sents:list[list[str]], bs:int, coarse=None)->list[tuple[list[str], list[float]]]:
-    "Tags and their probabilities for each sentence of words, in batches of sentences of similar length"
+def _tag_batches(learn, sents:list[list[str]], bs:int, coarse=None, progress:bool=False)->list[tuple[list[str], list[float]]]:
+    """Tags and their probabilities for each sentence of words, in batches of sentences of similar length; with
+    `progress`, a bar over the batches in a terminal or a notebook"""
     tok, (vocab, tags) = learn.dls.tok, learn.dls.vocab
     dev = next(learn.model.parameters()).device
     if coarse is not None:
@@ -588,7 +591,7 @@ def _tag_batches(learn, sents:list[list[str]], bs:int, coarse=None)->list[tuple[
     res = [None]*len(sents)
     order = iter(dl.get_idxs())
     with _TAG_LOCK, torch.no_grad(), eval_mode(learn.model): # one at a time: the encoder keeps its state on itself
-        for x, y in dl:
+        for x, y in progress_bar(dl, leave=False) if progress and _draws_bars() else dl:
             x, y = x.to(dev), y.to(dev)
             probs = learn.model(x).float().softmax(-1)
             if coarse is not None: probs = probs @ m # each coarse tag's probability: the sum of its tags'
@@ -652,11 +655,11 @@ class TaggerLearner(Learner):
         _check_readable(self, texts)
         return self._tag(words, bs, coarse)
 
-    def _tag(self, words:list[list[Word]], bs:int=64, coarse=None)->list[list[Tagged]]:
+    def _tag(self, words:list[list[Word]], bs:int=64, coarse=None, progress:bool=False)->list[list[Tagged]]:
         "`predict_texts` without its readability check (`tag_csv` has made it)"
         check_arg('bs', bs, is_int(bs) and 1 <= bs <= 4096, 'an integer from 1 to 4096')
         sents = _forms(words, getattr(self.dls, 'quotes', 'brown')) # a tagger trained on Brown reads its `` and ''
-        out = _tag_batches(self, sents, bs, coarse) if words else []
+        out = _tag_batches(self, sents, bs, coarse, progress) if words else []
         return [[Tagged(w.text, t, p, w.start, w.end) for w, t, p in zip(ws, *o)] for ws, o in zip(words, out)]
 
 # %% ../nbs/06b_tagger.ipynb #t040
@@ -820,6 +823,7 @@ def tag_csv(
     out:str|Path, # where to write the copy with tags (CSV; TSV if it ends in .tsv)
     text_col:str|None=None, # column of texts; guessed when there is one column or one named 'text'
     bs:int=64, # sentences a batch
+    progress:bool=False, # a progress bar over the batches, in a terminal or a notebook (`awd tag --csv` shows it)
 )->Path:
     "Write a copy of `src` with columns `pred_words`, `pred_tags` and `pred_min_prob`, atomically"
     c = read_to_copy(src, out, text_col, '.tags.csv', 'predict_texts')
@@ -831,7 +835,7 @@ def tag_csv(
         items = [v if isinstance(v, list) else _listed(t, r) for v, t, r in zip(c.df[c.col][keep], c.texts[keep], rows)]
         words = _text_words(items, [f'row {r}' for r in rows])
     except ValueError as e: raise ValueError(f"{src}: {e}") from None
-    res = learn._tag(words, bs) # read and checked above
+    res = learn._tag(words, bs, progress=progress) # read and checked above
     col = lambda f: pd.Series([f(r) for r in res], index=c.texts.index[keep], dtype=object)
     df = c.df.assign(pred_words=col(lambda r: ' '.join(t.word for t in r)), pred_tags=col(lambda r: ' '.join(t.tag for t in r)),
                    pred_min_prob=col(lambda r: min(t.prob for t in r)))
