@@ -102,7 +102,7 @@ def test_train_checks_out_before_training(ok_csv, monkeypatch, tmp_path):
             'an ensemble saves as a portable directory')
     # a model of another kind at --out was replaced without a word (a week's classifier lost to a typo)
     for d, task in (('lm', 'generate'), ('clf', 'classify'), ('tg', 'tag')):
-        os.mkdir(d); Path(d, 'config.json').write_text(json.dumps({'task': task}))
+        os.mkdir(d); Path(d, 'config.json').write_text(json.dumps({'format': 'awd-toolkit-portable', 'task': task}))
     refused(['train', 'small.csv', '--preset', 'tiny', '--quiet', '--out', 'clf'],
             'clf holds a classifier: not replacing it with a language model; remove it first or save somewhere else')
     refused(['train-classifier', 'reviews', '--max-rows', '100', '--quiet', '--out', 'tg'],
@@ -118,3 +118,72 @@ def test_tsv_reads_back(tmp_path, name):
     df = pd.DataFrame({'text': ['a "quoted" text', "it's", 'tab\there', 'two\nlines'], 'n': [1, 2, 3, 4]})
     back, fmt = read_table(write_table(df, tmp_path/name))
     assert fmt == 'tsv' and back.text.tolist() == ['a "quoted" text', "it's", 'tab here', 'two lines'], back
+
+
+# A user comes back to their models (helper 49): saving again over a model folder they added files to, a model they
+# write-protected, another kind of model, a model inside a model, and Ctrl-C between the two renames of a save.
+
+def test_saving_again_keeps_a_users_files(tiny_lm, tmp_path):
+    "Re-saving a model into its folder deleted the README and samples a user had put there, without a word"
+    m = export_learner(tiny_lm, tmp_path/'m')
+    (m/'README.md').write_text('notes'); (m/'samples').mkdir(); (m/'samples'/'a.txt').write_text('s')
+    (m/'.DS_Store').write_bytes(b'') # a file browser's: not the user's
+    with pytest.raises(FileExistsError, match=r"holds files besides its model \(README.md, samples/\): not replacing"):
+        export_learner(tiny_lm, m)
+    r = refused(['train', 'headlines', '--preset', 'tiny', '--out', m], 'holds files besides its model (README.md, samples/)')
+    assert (m/'README.md').read_text() == 'notes' and (m/'samples'/'a.txt').exists() and 'epoch' not in r.stdout # before training
+    (m/'README.md').unlink(); import shutil; shutil.rmtree(m/'samples')
+    assert export_learner(tiny_lm, m) == m and sorted(p.name for p in tmp_path.iterdir()) == ['m'] # a model alone: replaced
+
+def test_a_write_protected_model_is_kept(tiny_lm, tmp_path):
+    "A model the user made read-only (chmod -R a-w) was replaced anyway, its old copy left hidden beside it"
+    m = export_learner(tiny_lm, tmp_path/'m')
+    before = {p.name: p.stat().st_mtime_ns for p in m.iterdir()}
+    m.chmod(0o555)
+    try:
+        with pytest.raises(FileExistsError, match=r"is write-protected \(no write permission\): not replacing it"):
+            export_learner(tiny_lm, m)
+        assert {p.name: p.stat().st_mtime_ns for p in m.iterdir()} == before
+        assert sorted(p.name for p in tmp_path.iterdir()) == ['m']
+    finally: m.chmod(0o755)
+
+def test_the_api_keeps_another_kind_of_model(tiny_lm, tmp_path):
+    "`export_learner` replaced a language model with a classifier, and saved inside another model: `awd` refused both"
+    from toolkit.export import load_model
+    m = export_learner(tiny_lm, tmp_path/'m')
+    clas = load_model('sentiment')
+    with pytest.raises(FileExistsError, match="holds a language model: not replacing it with a classifier"):
+        export_learner(clas, m)
+    with pytest.raises(ValueError, match=f"it is inside the model {m}; save it beside that model instead"):
+        export_learner(clas, m/'inner')
+    assert load_model(m).dls.vocab == tiny_lm.dls.vocab and not (m/'inner').exists()
+
+def test_replace_dir_puts_the_old_copy_back(tmp_path, monkeypatch):
+    "Ctrl-C between a save's two renames left no model at its path, the one whole copy hidden as .m.PID.old"
+    import toolkit.core as core
+    new, path = tmp_path/'new', tmp_path/'m'
+    new.mkdir(); path.mkdir(); (path/'f').write_text('old'); (new/'f').write_text('new')
+    real, calls = os.replace, []
+    def interrupted(a, b):
+        calls.append(b)
+        if len(calls) == 2: raise KeyboardInterrupt
+        real(a, b)
+    monkeypatch.setattr(core.os, 'replace', interrupted)
+    with pytest.raises(KeyboardInterrupt): core.replace_dir(new, path)
+    monkeypatch.setattr(core.os, 'replace', real)
+    assert (path/'f').read_text() == 'old' and sorted(p.name for p in tmp_path.iterdir()) == ['m', 'new']
+    monkeypatch.setattr(core.shutil, 'rmtree', lambda p, ignore_errors=False: None) # an old copy that cannot go
+    with pytest.warns(UserWarning, match=r"replaced .*m, but its old copy could not be removed: .*\.m\.\d+\.old"):
+        core.replace_dir(new, path)
+    assert (path/'f').read_text() == 'new'
+
+def test_a_folder_with_its_own_config_json(tiny_lm, tmp_path):
+    """Any folder above --out with a config.json (a project's settings, a Hugging Face model) refused every save under
+    it as 'inside the model' (helper 48); a folder holding another program's config.json is still not replaced"""
+    (tmp_path/'config.json').write_text('{"theme": "dark"}')
+    m = export_learner(tiny_lm, tmp_path/'m')
+    assert (m/'weights.pt').exists()
+    (tmp_path/'hf').mkdir(); (tmp_path/'hf'/'config.json').write_text('{"model_type": "bert"}')
+    with pytest.raises(FileExistsError, match=r"hf exists and is not a portable model \(its config.json is not a toolkit"):
+        export_learner(tiny_lm, tmp_path/'hf')
+    assert sorted(p.name for p in (tmp_path/'hf').iterdir()) == ['config.json']

@@ -5,7 +5,7 @@ an evaluation-mode context and argument checks."""
 
 # %% ../nbs/00_core.ipynb #c002
 from __future__ import annotations
-import contextlib, errno, math, numbers, os, re, shutil
+import contextlib, errno, math, numbers, os, re, shutil, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,13 +69,20 @@ def replace_dir(
     tmp:Path, # a complete new directory
     path:Path, # where it goes
 ):
-    "Move the directory `tmp` to `path`, replacing what is there; the old one goes only once the new one is in place"
+    """Move the directory `tmp` to `path`, replacing what is there; the old one goes only once the new one is in place
+    (it is put back if that fails, Ctrl-C included), and an old one that cannot be removed is said, not left hidden"""
     old = None
     if path.exists() or path.is_symlink():
         old = path.with_name(f'.{path.name}.{os.getpid()}.old')
         os.replace(path, old)
-    os.replace(tmp, path)
-    if old is not None: shutil.rmtree(old, ignore_errors=True)
+    try: os.replace(tmp, path)
+    except BaseException: # (between the two renames nothing would be at `path`: the one whole copy hidden)
+        if old is not None: os.replace(old, path)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+        if old.exists() or old.is_symlink():
+            warnings.warn(f"replaced {path}, but its old copy could not be removed: {old} (remove it yourself)")
 
 def _tmp_path(path:Path)->Path: return path.with_name(f'.{path.name}.{os.getpid()}.tmp')
 

@@ -25,9 +25,8 @@ from .novelty import Fingerprint
 
 # %% auto #0
 __all__ = ['PORTABLE_FORMAT', 'PORTABLE_VERSION', 'PORTABLE_FILES', 'CHECKED_FILES', 'package_versions', 'last_metrics',
-           'to_json', 'model_card', 'cpu_weights', 'save_portable', 'save_ensemble', 'export_learner', 'saved_task',
-           'check_export_path', 'disk_mb', 'Refusal', 'PlaceholderData', 'load_portable', 'shipped_models',
-           'load_model']
+           'to_json', 'model_card', 'cpu_weights', 'save_portable', 'save_ensemble', 'saved_task', 'check_export_path',
+           'export_learner', 'disk_mb', 'Refusal', 'PlaceholderData', 'load_portable', 'shipped_models', 'load_model']
 
 # %% ../nbs/08_export.ipynb #c006
 def package_versions()->dict:
@@ -134,11 +133,38 @@ def cpu_weights(
 _KINDS = {'generate': 'a language model', 'classify': 'a classifier', 'ensemble': 'a classifier',
           'tag': 'a tagger'} # config.json's task: what it holds
 
+_SYSTEM_FILES = {'.DS_Store', 'Thumbs.db', 'desktop.ini', '.ipynb_checkpoints'} # put there by a file browser or Jupyter
+
+def _toolkit_config(path:Path)->dict|bool|None:
+    """The config.json of the directory `path` if it is a toolkit model's; False if it is another program's (an app's
+    settings, a Hugging Face model); None if it cannot be read (a damaged model's)"""
+    try: config = json.loads((path/'config.json').read_text())
+    except (OSError, ValueError): return None
+    return config if isinstance(config, dict) and config.get('format') == PORTABLE_FORMAT else False
+
+def _own_entries(config:dict)->set[str]:
+    "What a portable model with `config` is made of (an ensemble: its members too)"
+    members = config.get('members') if config.get('task') == 'ensemble' else None
+    return {'config.json', 'card.json', *(map(str, members) if isinstance(members, list) else CHECKED_FILES)}
+
 def _refuse_to_replace(path:Path):
-    "A `FileExistsError` if something is at `path` that is not a portable model (or an empty directory)"
+    """A `FileExistsError` if something is at `path` that is not a portable model (or an empty directory), a model
+    with a user's own files beside it (notes, samples, another model: replacing the directory would delete them), or a
+    write-protected one"""
     if (path.exists() or path.is_symlink()) and (
             not path.is_dir() or not (path/'config.json').exists() and any(path.iterdir())):
         raise FileExistsError(f"{path} exists and is not a portable model: not overwriting it")
+    if not (path.is_dir() and (path/'config.json').exists()): return
+    config = _toolkit_config(path) # (a damaged config: replacing the model is fine)
+    if config is False: raise FileExistsError(f"{path} exists and is not a portable model (its config.json is not a "
+                                              "toolkit model's): not overwriting it")
+    other = sorted(p.name + '/'*p.is_dir() for p in path.iterdir() if config and p.name not in _own_entries(config) | _SYSTEM_FILES)
+    if other:
+        raise FileExistsError(f"{path} holds files besides its model ({', '.join(other[:4])}{', ...' if other[4:] else ''}): "
+                              "not replacing them with the model; move them out, or save somewhere else")
+    if not path.stat().st_mode & 0o222:
+        raise FileExistsError(f"{path} is write-protected (no write permission): not replacing it; make it writable "
+                              "(chmod -R u+w) or save somewhere else")
 
 def _replace_dir(tmp:Path, path:Path):
     "`replace_dir`, refusing to replace anything but a portable model (or an empty directory)"
@@ -240,24 +266,6 @@ def save_ensemble(
         _write_config_card(tmp, config, ens.awd.card)
     return path
 
-# %% ../nbs/08_export.ipynb #c033
-def export_learner(
-    learn:Learner, # a trained learner, or an `Ensemble`
-    path:str|Path, # where to write it: a directory (portable, the default) or a `.pkl` file (fastai's pickle)
-    half:bool=False, # a portable model's weights as fp16: half the size (the shipped models are saved so)
-    **card, # extra model-card fields: corpus, text_col, epochs, ...
-)->Path: # where the model went
-    "Save `learn` with its model card (and the fields in `card`) to `path`, atomically: a portable directory, or a pickle if `path` ends in `.pkl`"
-    path = Path(path).expanduser().absolute()
-    if isinstance(learn, Ensemble):
-        if path.suffix == '.pkl':
-            raise ValueError(f"{path}: an ensemble saves as a portable directory (one model per member); "
-                             "give a path without .pkl")
-        return save_ensemble(learn, path, half=half, **card)
-    if is_tagger(learn) and path.suffix == '.pkl':
-        raise ValueError(f"{path}: a tagger saves as a portable directory only; give a path without .pkl")
-    return _export_pickle(learn, path, card) if path.suffix == '.pkl' else save_portable(learn, path, half=half, **card)
-
 # %% ../nbs/08_export.ipynb #c037x
 def saved_task(
     path:Path, # a portable model's directory
@@ -281,10 +289,31 @@ def check_export_path(
         if had in _KINDS and had != task and {had, task} != {'classify', 'ensemble'}:
             raise FileExistsError(f"{name} holds {_KINDS[had]}: not replacing it with {_KINDS[task]}; "
                                   "remove it first or save somewhere else")
-    inside = next((p for p in path.parents if (p/'config.json').is_file()), None)
+    inside = next((p for p in path.parents if (p/'config.json').is_file() and _toolkit_config(p)), None) # (a project's
+    # folder with a config.json of its own, an app's or a Hugging Face model's, is not a toolkit model)
     if inside is not None: # saving over that model, or deleting it, would take this one with it
         raise ValueError(f"cannot write {name}: it is inside the model {inside}; save it beside that model instead")
 
+
+# %% ../nbs/08_export.ipynb #c033
+def export_learner(
+    learn:Learner, # a trained learner, or an `Ensemble`
+    path:str|Path, # where to write it: a directory (portable, the default) or a `.pkl` file (fastai's pickle)
+    half:bool=False, # a portable model's weights as fp16: half the size (the shipped models are saved so)
+    **card, # extra model-card fields: corpus, text_col, epochs, ...
+)->Path: # where the model went
+    "Save `learn` with its model card (and the fields in `card`) to `path`, atomically: a portable directory, or a pickle if `path` ends in `.pkl`"
+    path = Path(path).expanduser().absolute()
+    if isinstance(learn, Ensemble):
+        if path.suffix == '.pkl':
+            raise ValueError(f"{path}: an ensemble saves as a portable directory (one model per member); "
+                             "give a path without .pkl")
+        check_export_path(path, task='ensemble') # another kind of model, or a model around `path`: kept (as `awd` has it)
+        return save_ensemble(learn, path, half=half, **card)
+    if is_tagger(learn) and path.suffix == '.pkl':
+        raise ValueError(f"{path}: a tagger saves as a portable directory only; give a path without .pkl")
+    check_export_path(path, task=_task(learn))
+    return _export_pickle(learn, path, card) if path.suffix == '.pkl' else save_portable(learn, path, half=half, **card)
 
 # %% ../nbs/08_export.ipynb #c042
 def disk_mb(
