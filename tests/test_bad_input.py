@@ -434,11 +434,17 @@ def test_lines_break_only_at_line_breaks(tmp_path):
     (tmp_path/'a.txt').write_text('one\x0ctwo\nthree\r\nfour\n', encoding='utf-8')
     assert read_table(tmp_path/'a.txt')[0].text.tolist() == ['one\x0ctwo', 'three', 'four']
 
-def test_semicolon_csv_refused(tmp_path):
-    "A CSV separated by ';' read as one column 'text;label': it trained on the labels too, without a word"
-    (tmp_path/'semi.csv').write_text('text;label\nGood film;pos\nBad film;neg\n')
-    refused(['train', tmp_path/'semi.csv', '--preset', 'tiny'],
-            "semi.csv: its first line 'text;label' is separated by semicolons, not commas as a .csv file is")
+def test_semicolon_csv_read(tmp_path):
+    """A CSV separated by ';' was read as one column 'text;label' (it trained on the labels too, without a word), then
+    refused with 'save it with commas (in Excel: CSV UTF-8)': Excel's CSV UTF-8 in a French, German or Spanish locale
+    writes semicolons (helper 48). A header with semicolons and no comma is read so; a bar (|) is still refused"""
+    from toolkit.data import read_texts
+    (tmp_path/'semi.csv').write_bytes('\ufefftitre;rubrique\n"Grève; manifestation";société\nLa Bourse, en hausse;économie\n'.encode())
+    df = read_texts(tmp_path/'semi.csv', text_col='titre', label_col='rubrique')
+    assert df.text.tolist() == ['Grève; manifestation', 'La Bourse, en hausse'] and df.label.tolist() == ['société', 'économie']
+    (tmp_path/'bars.csv').write_text('text|label\nGood film|pos\nBad film|neg\n')
+    refused(['train', tmp_path/'bars.csv', '--preset', 'tiny'],
+            "bars.csv: its first line 'text|label' is separated by bars (|), not commas as a .csv file is")
 
 def test_category_col_named_in_errors(tmp_path, texts_csv):
     "Errors about --category-col named 'label', the column it was renamed to inside"

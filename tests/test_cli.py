@@ -328,3 +328,12 @@ def test_csv_commands_show_progress_in_a_terminal(tmp_path, cmd, model, rows):
     assert '100.00% [' in said['terminal'] and said['terminal'].rstrip().endswith(f"wrote {tmp_path/'terminal.csv'}")
     assert said['log'] == f"wrote {tmp_path/'log.csv'}\n", said['log']
     assert pd.read_csv(tmp_path/'terminal.csv').equals(pd.read_csv(tmp_path/'log.csv'))
+
+def test_json_output_keeps_accents(tiny_lm, tmp_path):
+    "`awd classify --probs` and `awd info` wrote 'soci\\u00e9t\\u00e9' where `tag --probs` and `score` wrote 'société' (helper 48)"
+    from toolkit.export import export_learner
+    r = awd_here('classify', 'sentiment', 'Un film génial', '--probs')
+    assert r.returncode == 0 and json.loads(r.stdout)['text'] == 'Un film génial' and 'génial' in r.stdout, r.stdout
+    m = export_learner(tiny_lm, tmp_path/'m', corpus='données.csv')
+    r = awd_here('info', m)
+    assert json.loads(r.stdout)['corpus'] == 'données.csv' and '"données.csv"' in r.stdout, r.stdout

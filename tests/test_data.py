@@ -362,8 +362,8 @@ def test_unclosed_quote(tmp_path):
 
 @pytest.mark.parametrize('name,raw,said', [
     ('t.csv', b'name\torigin\nSmith\tEnglish\nSmith, Jr.\tEnglish\n', 'separated by tabs, not commas as a .csv file is: name it .tsv'),
-    ('t.csv', b'text;label\nGuten Tag, Welt;pos\nNein;neg\n', 'separated by semicolons, not commas as a .csv file is: save '
-              'it with commas between fields (in Excel: CSV UTF-8), or make its first line sep=; as Excel does'),
+    ('t.csv', b'text|label\nGuten Tag, Welt|pos\nNein|neg\n', 'separated by bars (|), not commas as a .csv file is: save '
+              'it with commas between fields (in Excel: CSV UTF-8), or make its first line sep=| as Excel does'),
     ('t.tsv', b'text,label\nhi,pos\n', 'separated by commas, not tabs as a .tsv file is: name it .csv'),
     ('t.csv', 'text\nCafé “new”\n'.encode('cp1252'), "line 2 is not valid UTF-8 (byte 0xe9 at offset 8); it looks like "
      "Windows-1252 or Latin-1, as Excel saves a plain 'CSV' on Windows; save the file as UTF-8 (in Excel: 'CSV UTF-8')"),
@@ -371,7 +371,7 @@ def test_unclosed_quote(tmp_path):
      "Windows-1252 or Latin-1, as Windows editors save 'ANSI' text; save the file as UTF-8"), # not Excel's advice
     ('t.csv', b'\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR', 'it holds NUL bytes: it is not a text file'),
     ('t.csv', gzip.compress(b'text\nhi\n'), 't.csv is gzipped: name it t.csv.gz'),
-], ids=['tabs', 'semicolons', 'commas', 'cp1252', 'cp1252-txt', 'binary', 'gzip'])
+], ids=['tabs', 'bars', 'commas', 'cp1252', 'cp1252-txt', 'binary', 'gzip'])
 def test_what_a_file_looks_like(tmp_path, name, raw, said):
     """A file split by another separator than its suffix says was read as one column (labels glued to texts), and one
     that is not UTF-8 was 'not valid UTF-8': each is refused saying what it looks like and what to do"""
@@ -528,3 +528,15 @@ def test_gzipped_copy_names_itself(tmp_path, name):
     plain = write_table(df, tmp_path/name[:-3], bom=True)
     assert gzip.decompress(raw) == plain.read_bytes()
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([name, name[:-3]]) # no temporary file left
+
+def test_labels_in_one_form_of_accents(tmp_path):
+    """'société' with its accent as a character of its own (NFD, as Macs write file names and some exports write text)
+    was a second class beside 'société'; a folder's 'Français.txt' a label that 'Français' typed did not match
+    (helper 48): labels are read in one form (NFC)"""
+    import unicodedata
+    nfd = lambda s: unicodedata.normalize('NFD', s)
+    (tmp_path/'t.csv').write_text(f"text,label\na,société\nb,{nfd('société')}\nc,{nfd('économie')}\n", encoding='utf-8')
+    assert read_texts(tmp_path/'t.csv', label_col='label').label.tolist() == ['société', 'société', 'économie']
+    d = tmp_path/'names'; d.mkdir()
+    (d/f"{nfd('Français')}.txt").write_text('Dupont\nMartin\n'); (d/'Deutsch.txt').write_text('Müller\n')
+    assert read_texts(d, label_col='label').label.tolist() == ['Deutsch', 'Français', 'Français']

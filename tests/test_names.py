@@ -260,3 +260,10 @@ def test_language_model_and_classifier_hold_out_the_same_names(monkeypatch):
     mine = pd.concat([df.sample(300, random_state=0), df.sample(5, random_state=1).assign(origin='Other')]) # copies too
     with pytest.raises(Seen) as e: L.train_lm(mine, 'name', category_col='origin', preset='tiny', pretrained=False)
     assert valid(e.value.args[0], 'name') == valid(_labelled_split(mine, 'name', 'origin'), 'text')
+
+def test_category_typed_with_a_combining_accent(lm, monkeypatch):
+    "`--category Français` typed with a combining cedilla (NFD) was 'unknown category', listing 'Français' (helper 48)"
+    import unicodedata
+    from toolkit.generate import prompt_pieces
+    monkeypatch.setattr(lm.awd, 'categories', lm.awd.categories + ['Français'])
+    assert prompt_pieces(lm, 'K', category=unicodedata.normalize('NFD', ' français'))[1] == category_token('Français')

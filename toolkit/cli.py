@@ -333,7 +333,7 @@ def _print_predictions(done:list[tuple[str, pd.Series]], probs:bool):
     "One line per text: label, probability and text; or, with `probs`, a JSON line with every class's probability"
     for t, r in done:
         if probs: print(json.dumps({'text': t, 'label': r.label, 'probs': {c[5:]: round(float(r[c]), 4)
-                                                                             for c in r.index[2:]}}))
+                                                                             for c in r.index[2:]}}, ensure_ascii=False))
         else: print(f"{r.label}\t{r.prob:.3f}\t{_one_line(t)}")
 
 def _each_text(
@@ -520,7 +520,7 @@ def cmd_serve(a):
 def cmd_info(a):
     "Print a model's card as JSON"
     from toolkit.export import load_model, to_json
-    print(to_json(load_model(a.model, trust_pickle=a.trust_pickle).awd.card, indent=2))
+    print(to_json(load_model(a.model, trust_pickle=a.trust_pickle).awd.card, indent=2, ensure_ascii=False)) # société, not \u00e9
 
 def cmd_convert(a):
     "Convert a model you trust (a fastai pickle, .pkl) to the portable format, which loads without running code"

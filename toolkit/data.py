@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_data.ipynb #c002
 from __future__ import annotations
-import csv, gzip, io, json, math, os, re, warnings
+import csv, gzip, io, json, math, os, re, unicodedata, warnings
 from pathlib import Path
 from typing import NamedTuple
 import toolkit
@@ -180,7 +180,7 @@ def parse_table(
     if m := re.match(r'"?sep=([^\r\n"])"?[,;\t]*(\r\n|\r|\n)', text, re.I): # Excel's first line naming the separator
         text, kw = text[m.end():], dict(sep=m[1], **({'quoting': csv.QUOTE_NONE} if m[1] == '\t' and fmt == 'tsv' else {}))
         first = 3
-    else: _check_separator(text, fmt, path)
+    elif sep := _check_separator(text, fmt, path): kw['sep'] = sep
     with warnings.catch_warnings(record=True) as said: # pandas' word for a row with more fields than the header
         warnings.simplefilter('always', pd.errors.ParserWarning)
         try: df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, index_col=False, **kw)
@@ -198,12 +198,15 @@ def parse_table(
 
 SEPARATORS = {',': 'commas', '\t': 'tabs', ';': 'semicolons', '|': 'bars (|)'}
 
-def _check_separator(text:str, fmt:str, path:Path):
-    "Refuse a CSV (TSV) whose header line has no comma (tab) but another separator: read as one column, each row whole"
+def _check_separator(text:str, fmt:str, path:Path)->str|None:
+    """Refuse a CSV (TSV) whose header line has no comma (tab) but another separator: read as one column, each row
+    whole. A CSV whose header has semicolons and no comma is what Excel's 'CSV UTF-8' writes in a French, German or
+    Spanish locale: its separator, ';', is returned"""
     own = '\t' if fmt == 'tsv' else ','
     head = next((l for l in lines(text) if l.strip()), '')
     other = next((s for s in SEPARATORS if s != own and s in head), None)
-    if own in head or other is None: return
+    if own in head or other is None: return None
+    if fmt == 'csv' and other == ';': return ';'
     fix = ("name it .tsv" if other == '\t' else "name it .csv" if other == ',' else
            f"save it with {SEPARATORS[own]} between fields{' (in Excel: CSV UTF-8)' if own == ',' else ''}, or make its first "
            f"line sep={other} as Excel does")
@@ -295,7 +298,8 @@ def _read_folder(path:Path)->pd.DataFrame:
                                    "or a folder of .txt files, one a class (a text a line; the file's name is its label)")
     rows, at = [], []
     for f in files:
-        label = re.sub(r'\.txt(\.gz)?$', '', f.name, flags=re.I)
+        label = unicodedata.normalize('NFC', re.sub(r'\.txt(\.gz)?$', '', f.name, flags=re.I)) # a Mac's 'Français.txt'
+        # is 'Franc' + a combining cedilla: one label with the 'Français' typed or read from a CSV
         for i, line in enumerate(lines(read_utf8(f)), 1): rows.append((line, label)); at.append(f'{f.name}:{i}')
     if not rows: raise ValueError(f"{path} has no rows: its .txt files are empty")
     return pd.DataFrame(rows, columns=['text', 'label'], index=at, dtype=object)
@@ -508,7 +512,8 @@ def read_texts(
         lcol = pick_col(df, label_col, 'label', path)
         if lcol == tcol: raise ValueError(f"{path}: text_col and label_col must name two columns (the texts, and their "
                                           f"labels), got {tcol!r} for both")
-        res['label'] = as_texts(df[lcol], path, labels=True).str.strip()
+        res['label'] = as_texts(df[lcol], path, labels=True).str.strip().str.normalize('NFC') # 'société' typed two
+        # ways (an accent as its own character, as Macs write it) is one label
     if group_col is not None: res['group'] = as_texts(df[pick_col(df, group_col, 'group', path)], path).str.strip()
     if 'is_valid' in df.columns and 'is_valid' not in (tcol, label_col, group_col): res['is_valid'] = df['is_valid']
     empty = int((res.text.str.len() == 0).sum())

@@ -663,7 +663,8 @@ def prompt_pieces(
     cats = learn.awd.categories
     if not cats: raise ValueError("this model was not trained with categories; leave category=None")
     if isinstance(category, numbers.Integral) and not isinstance(category, bool): category = str(category) # a 0/1 column
-    match = {c.lower(): c for c in cats}.get(category.strip().lower()) if isinstance(category, str) else None
+    key = lambda c: unicodedata.normalize('NFC', c.strip()).lower() # 'Français' with its accent typed either way
+    match = {key(c): c for c in cats}.get(key(category)) if isinstance(category, str) else None
     if match is None: raise ValueError(f"unknown category {category!r}: expected one of {', '.join(cats)}")
     return pieces[:1] + [category_token(match)] + pieces[1:]
 
