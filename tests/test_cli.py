@@ -337,3 +337,31 @@ def test_json_output_keeps_accents(tiny_lm, tmp_path):
     m = export_learner(tiny_lm, tmp_path/'m', corpus='données.csv')
     r = awd_here('info', m)
     assert json.loads(r.stdout)['corpus'] == 'données.csv' and '"données.csv"' in r.stdout, r.stdout
+
+def test_train_a_model_further(tiny_lm_path, tmp_path):
+    """A finished model could not be trained further on new texts: `--resume` said 'train without --resume', which
+    started afresh (helper 49). `awd train DATA --lm MODEL` goes on from MODEL's weights, tokenizer and vocabulary,
+    and its card says what it was trained on before"""
+    import pandas as pd, torch
+    from toolkit.data import load_corpus
+    from toolkit.export import load_model
+    pd.DataFrame({'title': load_corpus('headlines').text[5000:5400]}).to_csv(tmp_path/'more.csv', index=False)
+    out = tmp_path/'m2'
+    r = awd_here('train', tmp_path/'more.csv', '--lm', tiny_lm_path, '--epochs', '1', '--lr', '1e-9', '--out', out)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith(f"training {tiny_lm_path} further on 400 texts from {tmp_path/'more.csv'} (a tiny "
+                               "AWD-LSTM, its subword tokenizer) on cpu"), r.stdout
+    before, after = load_model(tiny_lm_path), load_model(out)
+    assert after.dls.vocab == before.dls.vocab # (a learning rate of 1e-9: the weights it started from, as they were)
+    assert all(torch.allclose(a, b, atol=1e-4) for a, b in zip(before.model.state_dict().values(),
+                                                                after.model.state_dict().values()))
+    card = json.loads(awd_here('info', out).stdout)
+    assert card['corpus'] == 'more.csv' and card['n_texts'] == 400 and card['lm'] == str(tiny_lm_path)
+    assert card['continued_from'][0]['corpus'] == before.awd.card['corpus']
+    r = awd_here('train', tmp_path/'more.csv', '--lm', tiny_lm_path, '--tokenizer', 'char', '--resume', '--out', out)
+    assert r.returncode == 2 and 'drop --tokenizer, --resume' in r.stderr, r.stderr
+    r = awd_here('train', tmp_path/'more.csv', '--lm', 'names', '--out', tmp_path/'n2')
+    assert r.returncode == 2 and 'names is conditioned on categories (Arabic, Chinese, Czech, ...): training it further ' \
+                                 'is not supported' in r.stderr, r.stderr
+    r = awd_here('train', tmp_path/'more.csv', '--resume', '--out', tmp_path/'m3')
+    assert r.returncode == 2 and 'to train a finished model further on new texts: --lm MODEL' in r.stderr, r.stderr

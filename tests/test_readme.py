@@ -60,6 +60,8 @@ def user_files(d:Path, models_dir:Path):
     from toolkit.data import load_corpus
     heads = load_corpus('headlines').sample(400, random_state=1)
     pd.DataFrame({'title': heads.text}).to_csv(d/'my_titles.csv', index=False)
+    more = load_corpus('headlines').drop(heads.index).sample(300, random_state=2) # new texts for a model of theirs
+    pd.DataFrame({'title': more.text}).to_csv(d/'more_titles.csv', index=False)
     pd.DataFrame({'body': heads.text, 'team': heads.source}).to_csv(d/'my_tickets.csv', index=False)
     pd.DataFrame({'text': load_corpus('reviews').text.sample(50, random_state=1)}).to_csv(d/'reviews.csv', index=False)
     pd.DataFrame({'text': ['A joy.', 'Dull and long.']}).to_csv(d/'in.csv', index=False)

@@ -28,6 +28,8 @@ from .tokenize import UNREADABLE, unknown_pieces, unknown_message, unreadable_ro
 from .core import ModelInfo, DataInfo, model_info, require_info, check_arg, is_int, MAX_EPOCHS
 from .recipes import get_preset, CLASSIFIER_RECIPE
 from .lm import get_tokenizer, lm_dls, lm_learner, train_lm, quiet, check_device, check_train_args
+from .lm import fit_epochs, _fit_lm
+from .core import check_minutes
 
 # %% auto #0
 __all__ = ['NO_LABEL', 'masked_concat_pool', 'PadChunks', 'classifier_dls', 'load_lm_encoder', 'classifier_learner', 'fit_ulmfit',
@@ -245,7 +247,7 @@ def finetune_lm(
     lm:LMLearner, # a language model made by toolkit (it knows its preset and tokenizer)
     df:pd.DataFrame, # the new texts (an `is_valid` column, if any, is the split)
     text_col:str='text', # column of texts
-    epochs:int=1, # passes over the new texts
+    epochs:int|None=1, # passes over the new texts; None: sized to them (`fit_epochs`), the best epoch kept
     lr:float|None=None, # peak learning rate; default: half the preset's
     bs:int|None=None, # batch size; default: the preset's
     seq_len:int|None=None, # BPTT length; default: the preset's
@@ -253,21 +255,29 @@ def finetune_lm(
     seed:int=42, # seed of the split
     show_progress:bool=True, # fastai's progress bars
     device:str|None=None, # 'cpu', 'cuda' or 'cuda:N'; default: CUDA when there is a GPU, else the CPU
+    minutes:float|None=None, # a training-time budget instead of `epochs` (`train_lm`'s)
 )->LMLearner:
-    "A copy of the language model `lm` fine-tuned on `df[text_col]`, with its tokenizer and vocabulary"
+    """A copy of the language model `lm` fine-tuned on `df[text_col]`, with its tokenizer and vocabulary: a model of
+    yours trained further on new texts (`awd train DATA --lm MODEL`), or ULMFiT's second stage"""
     tok, preset = get_tokenizer(lm), require_info(lm, 'lm').preset
     if tok is None or preset is None:
         raise ValueError("lm must be a language model made by toolkit (train_lm, lm_learner or load_model)")
+    check_arg('epochs', epochs, epochs is None or is_int(epochs) and 1 <= epochs <= MAX_EPOCHS,
+              f'an integer from 1 to {MAX_EPOCHS:,}, or None (sized to the texts)')
+    check_minutes(minutes)
     p = get_preset(preset)
+    sized = epochs is None and minutes is None # (ULMFiT's stage gives its epochs: its batches stay the preset's)
     dls = lm_dls(df, text_col, tokenizer=tok, vocab=list(lm.dls.vocab), bs=ifnone(bs, p['bs']),
-                 seq_len=ifnone(seq_len, p['seq_len']), valid_pct=valid_pct, seed=seed, backwards=lm.awd.backwards)
+                 seq_len=ifnone(seq_len, p['seq_len']), valid_pct=valid_pct, seed=seed, backwards=lm.awd.backwards,
+                 fit_bs=bs is None and (sized or minutes is not None)) # small data: smaller batches, as `train_lm`
     dls.to(check_device(device))
     learn = lm_learner(dls, preset, config=lm.awd.config)
     learn.model.load_state_dict(lm.model.state_dict())
     _carry_pretrained(learn, lm)
     if getattr(lm.awd, 'fingerprint', None) is not None and learn.awd.fingerprint is not None: # novel=True: neither
         learn.awd.fingerprint = lm.awd.fingerprint.add(df[text_col]) # the old texts nor the new ones
-    with quiet(learn, not show_progress): learn.fit_one_cycle(epochs, ifnone(lr, p['lr']/2))
+    n_epochs = ifnone(epochs, fit_epochs(len(dls.train), True, preset)) # from a trained model, as from the pretrained one
+    with quiet(learn, not show_progress): _fit_lm(learn, n_epochs, ifnone(lr, p['lr']/2), minutes, 0, [], keep_best=sized)
     return learn
 
 # %% ../nbs/06_classify.ipynb #c022

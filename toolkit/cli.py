@@ -123,6 +123,34 @@ def _say_interrupted(out):
         print(f"\ninterrupted: the last finished epoch is in {ck}; the same command with --resume continues from it",
               file=sys.stderr, flush=True)
 
+_NOT_WITH_LM = {'tokenizer': '--tokenizer', 'vocab_sz': '--vocab-sz', 'no_pretrained': '--no-pretrained', 'drop_mult': '--drop-mult',
+                'backwards': '--backwards', 'category_col': '--category-col', 'no_categories': '--no-categories',
+                'resume': '--resume', 'distributed': '--distributed', 'precision': '--precision'}
+
+def _train_further(a):
+    """`awd train DATA --lm MODEL`: MODEL trained further on DATA (`finetune_lm`), with its own tokenizer, vocabulary
+    and size; the card records what it was trained on before"""
+    from toolkit.lm import check_device, get_tokenizer
+    from toolkit.train import train_and_export
+    given = [flag for k, flag in _NOT_WITH_LM.items() if getattr(a, k, None)]
+    if given: raise ValueError(f"--lm trains that model further, with its own tokenizer, vocabulary and size: drop {', '.join(given)}")
+    lm = load_lm(a.lm)
+    if cats := lm.awd.categories:
+        raise ValueError(f"{a.lm} is conditioned on categories ({', '.join(cats[:3])}{', ...' if cats[3:] else ''}): training it "
+                         "further is not supported; train a new model on all its texts, old and new")
+    df = _training_texts(a)
+    dev = check_device(a.device)
+    kind = 'char' if get_tokenizer(lm).model_type == 'char' else 'subword'
+    print(f"training {a.lm} further on {_texts_said(df, a.data)} (a {lm.awd.preset} AWD-LSTM, its {kind} tokenizer) on "
+          f"{dev}" + _split_said(df), flush=True)
+    card = dict(corpus=_corpus_name(a.data), text_col=a.text_col, lm=str(a.lm))
+    opts = dict(lr=a.lr, bs=a.bs, seq_len=a.seq_len, valid_pct=a.valid_pct, show_progress=not a.quiet, device=a.device,
+                **({'minutes': a.minutes} if a.minutes is not None else {}))
+    learn = train_and_export(df, a.out, epochs=a.epochs, seed=a.seed, card=card, lm=lm, **opts)
+    if getattr(learn, 'stopped_early', False):
+        print(f"\nstopped by Ctrl-C after {learn.n_epoch:g} epochs: the best finished epoch is the model", flush=True)
+    _saved(learn, a.out)
+
 def cmd_train(a):
     "Train a language model on a bundled corpus or a file and export it (names: conditioned on their origin)"
     from toolkit.lm import check_train_args, check_device, check_distributed, is_rank0, use_pretrained
@@ -130,6 +158,7 @@ def cmd_train(a):
     check_train_args(lr=a.lr, epochs=a.epochs, bs=a.bs, seq_len=a.seq_len, vocab_sz=a.vocab_sz, seed=a.seed,
                      max_rows=a.max_rows, minutes=a.minutes, valid_pct=a.valid_pct) # before the start line
     if a.minutes is not None and a.epochs: raise ValueError("give --epochs or --minutes, not both")
+    if a.lm: return _train_further(a)
     corpus = CORPORA.get(corpus_name(a.data), {})
     cat_col = None if a.no_categories else (a.category_col or corpus.get('category_col'))
     df = _training_texts(a, label_col=cat_col)
@@ -622,6 +651,9 @@ def _add_train(sub, ps:dict):
                    "generate")
     t.add_argument('--resume', action='store_true', help='continue an interrupted run (same arguments) from '
                    'OUT.checkpoint, which every finished epoch writes (not a --minutes run: its epochs are its time)')
+    t.add_argument('--lm', metavar='MODEL', help="train this language model further on DATA (yours, or a shipped one: "
+                   "headlines, english), with its own tokenizer, vocabulary and size, not --preset's; epochs sized to "
+                   "the data as from the pretrained model, the best kept")
 
 def _add_generate(sub, ps:dict):
     "`awd generate`"

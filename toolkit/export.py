@@ -348,7 +348,7 @@ class PlaceholderData(Callback):
             how = ("learn.dls = tagger_dls(df, 'words', 'tags', tokenizer=get_tokenizer(learn), vocab=learn.dls.vocab[0], "
                    "tags=learn.tags, label_at=learn.dls.label_at, quotes=learn.dls.quotes)")
         elif isinstance(self.learn, LMLearner):
-            how = "learn.dls = lm_dls(df, tokenizer=get_tokenizer(learn), vocab=learn.dls.vocab); or fine-tune it with train_lm"
+            how = "learn.dls = lm_dls(df, tokenizer=get_tokenizer(learn), vocab=learn.dls.vocab); or train it further on new texts: finetune_lm(learn, df)"
         else: how = ("learn.dls = classifier_dls(df, tokenizer=get_tokenizer(learn), vocab=learn.dls.vocab[0], "
                      "classes=list(learn.dls.vocab[1])); or fine-tune its language model with train_classifier")
         raise Refusal(f"this model was loaded without its training texts (its DataLoaders hold two placeholder texts, "

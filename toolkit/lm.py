@@ -628,7 +628,8 @@ def read_checkpoint(path:str|Path, meta:dict)->dict:
     "The checkpoint at `path`, checked against the run's `meta` (same data and arguments), with clear errors"
     path = Path(path)
     if not (path/'checkpoint.json').is_file():
-        raise FileNotFoundError(f"{path}: no checkpoint to resume from; train without --resume")
+        raise FileNotFoundError(f"{path}: no checkpoint to resume from; train without --resume (to train a "
+                                f"finished model further on new texts: --lm MODEL)")
     try:
         ck = json.loads((path/'checkpoint.json').read_text())
         state = torch.load(path/'state.pt', map_location='cpu', weights_only=True)

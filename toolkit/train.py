@@ -15,7 +15,7 @@ from .core import require_info
 from .recipes import CLASSIFIER_RECIPE, ORIGIN_RECIPE, DEFAULT_MODELS, TAGGER_RECIPE, PRETRAINED_PRESET
 from .data import load_corpus, CORPORA
 from .lm import train_lm, is_rank0, world_size, has_pretrained
-from .classify import train_classifier
+from .classify import train_classifier, finetune_lm
 from .tagger import train_tagger
 from .names import names_lm
 from .export import export_learner, last_metrics, check_export_path
@@ -58,6 +58,22 @@ def _fit_lm(df, text_col:str, epochs:int|None, seed:int, category_col:str|None, 
     kwargs = {k:v for k,v in kwargs.items() if k not in ('tokenizer', 'vocab_sz')} # always characters
     return names_lm(df, text_col, category_col, epochs=epochs, seed=seed, checkpoint=ck, resume=resume, **kwargs)
 
+_FINETUNE = ('lr', 'bs', 'seq_len', 'valid_pct', 'show_progress', 'device', 'minutes') # what `finetune_lm` takes
+
+def _check_going_on(lm, category_col, resume:bool):
+    "Errors for going on training `lm` that cannot work: a model of categories, or a checkpoint to resume"
+    if resume: raise ValueError("resume=True goes on from an interrupted run's checkpoint; going on from lm starts afresh")
+    cats = require_info(lm, 'lm').categories
+    if cats or category_col:
+        raise ValueError("going on training a model conditioned on categories (" + (', '.join(cats[:3]) + ', ...' if cats
+                         else category_col) + ") is not supported: train a new one on all its texts, old and new")
+
+def _earlier(lm)->list[dict]:
+    "What the card of a model trained further records of the model it went on from, and of those before it"
+    card = getattr(lm.awd, 'card', {}) or {}
+    keep = ('corpus', 'n_texts', 'epochs', 'train_minutes', 'created')
+    return [{k: card[k] for k in keep if k in card}] + list(card.get('continued_from') or [])
+
 @delegates(train_lm, but=['df', 'text_col', 'epochs', 'seed', 'checkpoint', 'resume'])
 def train_and_export(
     df, # the texts
@@ -69,13 +85,18 @@ def train_and_export(
     category_col:str|None=None, # condition the model on this column (`names_lm` for characters, else `train_lm`)
     resume:bool=False, # continue an interrupted run from `checkpoint_path(path)` (same data and arguments)
     half:bool=False, # save the weights as fp16 (half the size)
-    **kwargs, # passed to `train_lm` (or `names_lm`)
+    lm:LMLearner|None=None, # a language model to go on training on `df` (`finetune_lm`: its size, tokenizer and weights)
+    **kwargs, # passed to `train_lm` (or `names_lm`; with `lm`, those `finetune_lm` takes)
 )->LMLearner: # trained, and saved
     "Train a language model with `train_lm` (or `names_lm`: `kwargs` go to it), checkpointing each epoch; save it to `path` with its card"
     check_export_path(path, task='generate') # now, not after training: a run is not lost to a path that cannot be written
     t0, ck = time.time(), checkpoint_path(path)
     check_checkpoint(path, resume, kwargs.get('minutes'))
-    learn = _fit_lm(df, text_col, epochs, seed, category_col, ck, resume, **kwargs)
+    if lm is not None:
+        _check_going_on(lm, category_col, resume)
+        learn = finetune_lm(lm, df, text_col, epochs=epochs, seed=seed, **{k: v for k, v in kwargs.items() if k in _FINETUNE})
+        card = {**(card or {}), 'continued_from': _earlier(lm)}
+    else: learn = _fit_lm(df, text_col, epochs, seed, category_col, ck, resume, **kwargs)
     if not is_rank0(): return learn # one model and card per run: the first process writes them
     cat = {'category_col': category_col} if category_col else {}
     run = dict(n_texts=len(df), epochs=learn.n_epoch, seed=seed, resumed=resume or None,
