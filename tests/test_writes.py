@@ -187,3 +187,21 @@ def test_a_folder_with_its_own_config_json(tiny_lm, tmp_path):
     with pytest.raises(FileExistsError, match=r"hf exists and is not a portable model \(its config.json is not a toolkit"):
         export_learner(tiny_lm, tmp_path/'hf')
     assert sorted(p.name for p in (tmp_path/'hf').iterdir()) == ['config.json']
+
+@pytest.mark.parametrize('how,written', [(['--epochs', '2'], 'm.checkpoint'), (['--minutes', '0.05'], 'm')])
+def test_a_full_disk_is_one_line(tmp_path, monkeypatch, how, written):
+    """A full disk during `awd train` ended in torch's C++ traceback from the epoch's checkpoint ('unexpected pos 359168
+    vs 359120'), or, at the export of a --minutes run, in '[Errno 28] No space left on device' naming nothing (helper
+    49): one line naming what could not be written, and nothing left half-written"""
+    import shutil, torch
+    import toolkit.core as core
+    from toolkit.data import load_corpus
+    monkeypatch.chdir(tmp_path)
+    pd.DataFrame({'text': load_corpus('headlines').text[:300]}).to_csv('t.csv', index=False)
+    def full(obj, f): # what torch does on a full disk: a file cut short, and its C++ writer's error
+        Path(f).write_bytes(b'PK'); raise RuntimeError('[enforce fail at inline_container.cc:672] . unexpected pos 359168 vs 359120')
+    monkeypatch.setattr(torch, 'save', full)
+    monkeypatch.setattr(core.shutil, 'disk_usage', lambda p: shutil._ntuple_diskusage(10**9, 10**9 - 4096, 4096))
+    r = refused(['train', 't.csv', '--preset', 'tiny', '--quiet', *how, '--out', 'm'],
+                f"cannot write {tmp_path/written}: no space left on device")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ['t.csv'], r.stderr

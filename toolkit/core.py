@@ -11,9 +11,9 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['MAX_SEED', 'MAX_EPOCHS', 'MAX_N', 'MAX_TOKENS', 'MAX_PROMPT_CHARS', 'MAX_MINUTES', 'ModelInfo', 'DataInfo',
-           'model_info', 'require_info', 'members', 'replace_dir', 'unwritable', 'atomic_dir', 'atomic_file',
-           'check_writable', 'file_lock', 'eval_mode', 'check_arg', 'load_error', 'is_int', 'serve_address', 'is_bool',
-           'is_num', 'check_seed', 'check_minutes']
+           'model_info', 'require_info', 'members', 'replace_dir', 'unwritable', 'save_tensors', 'atomic_dir',
+           'atomic_file', 'check_writable', 'file_lock', 'eval_mode', 'check_arg', 'load_error', 'is_int',
+           'serve_address', 'is_bool', 'is_num', 'check_seed', 'check_minutes']
 
 # %% ../nbs/00_core.ipynb #c005
 @dataclass
@@ -121,13 +121,28 @@ def _about(e:OSError, path:Path, tmp:Path)->bool:
         if f.parent == path.parent and f.name.startswith(f'.{path.name}.'): return True
     return False
 
+_FULL = (errno.ENOSPC, errno.EDQUOT) # a full disk or quota: what the block was writing, whatever file the error names
+
 @contextlib.contextmanager
 def _saying_unwritable(path:Path, tmp:Path, name):
-    "Re-raise a system error about `path` or `tmp` as `unwritable`'s; other errors (ours, for people) go as they are"
+    "Re-raise a system error about `path` or `tmp` (or a full disk) as `unwritable`'s; other errors (ours, for people) go as they are"
     try: yield
     except OSError as e:
-        if not _about(e, path, tmp): raise
+        if not (_about(e, path, tmp) or e.errno in _FULL): raise
         raise unwritable(e, path, name) from e
+
+def save_tensors(
+    obj, # what `torch.save` writes: a state dict, tensors, numbers
+    f:Path, # the file
+):
+    """`torch.save(obj, f)`, a write that fails as the `OSError` it is, naming `f`: torch says a full disk as a
+    `RuntimeError` from its C++ writer ('unexpected pos 359168 vs 359120', 'basic_ios::clear: iostream error')"""
+    import torch
+    try: torch.save(obj, f)
+    except RuntimeError as e:
+        full = shutil.disk_usage(Path(f).parent).free < 2**20 # (what is left after the failed write: crumbs)
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(f)) if full else \
+              OSError(errno.EIO, f"torch could not write it ({str(e).splitlines()[0][:120]})", str(f)) from None
 
 @contextlib.contextmanager
 def atomic_dir(

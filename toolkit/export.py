@@ -15,7 +15,7 @@ from fastai.text.models.awdlstm import awd_lstm_clas_config
 import toolkit
 from .tokenize import SPTokenizer
 from .core import ModelInfo, model_info, require_info, members, replace_dir, atomic_dir, atomic_file, load_error
-from .core import check_writable
+from .core import check_writable, save_tensors
 from .recipes import PRESETS
 from .lm import get_tokenizer, lm_dls, lm_learner, check_device, pretrained_dir
 from .generate import get_start_state, weights_key # a loaded LMLearner gets `generate` and the fast `predict`
@@ -219,7 +219,7 @@ def save_portable(
                'start_state': None if state is None else [[h.detach().cpu(), c.detach().cpu()] for h,c in state]}
     if getattr(learn.awd, 'fingerprint', None) is not None: weights['fingerprint'] = learn.awd.fingerprint.state()
     with atomic_dir(path, replace=_replace_dir) as tmp:
-        torch.save(weights, tmp/'weights.pt')
+        save_tensors(weights, tmp/'weights.pt')
         (tmp/'tokenizer.model').write_bytes(tok.tok.serialized_model_proto())
         config = {**_portable_config(learn, tok), 'sha256': {f: _sha256(tmp/f) for f in CHECKED_FILES}}
         _write_config_card(tmp, config, learn.awd.card)

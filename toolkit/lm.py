@@ -27,7 +27,7 @@ from fastai.text.learner import language_model_learner, LMLearner, match_embeds
 from .data import split_df, split_mask, check_valid_pct, check_cols
 from .tokenize import SPTokenizer, make_tokenizer, text_tokenizer, MIN_VOCAB_SZ
 from .core import ModelInfo, DataInfo, model_info, atomic_dir, check_arg, is_int, is_num, check_seed, MAX_EPOCHS
-from .core import load_error, check_minutes
+from .core import load_error, check_minutes, save_tensors
 from .recipes import get_preset, PRETRAINED, PRETRAINED_PRESET, FIT_BATCHES, FIT_STEPS, FIT_MAX_EPOCHS, \
                             SCRATCH_STEPS, SCRATCH_MAX_EPOCHS, TINY_STEPS
 from .novelty import Fingerprint
@@ -601,10 +601,14 @@ class KeepBest(Callback):
 class EpochCheckpoint(Callback):
     "After each epoch, write the weights, optimizer state and epoch number to the directory `path`, atomically"
     order = 95 # after the recorder has the epoch's metrics
-    def __init__(self, path:Path, meta:dict, start_epoch:int=0): store_attr()
+    def __init__(self, path:Path, meta:dict, start_epoch:int=0): store_attr(); self.error = None
+    def before_fit(self): self.error = None
     def after_epoch(self):
         if self.epoch < self.start_epoch: return # an epoch skipped on resume
-        save_checkpoint(self.learn, self.path, self.epoch + 1, self.meta)
+        try: save_checkpoint(self.learn, self.path, self.epoch + 1, self.meta)
+        except OSError as e: # a full disk: the run stops here and says why (`train_lm`), not in fastai's callback
+            self.error = e   # wrapper's words, nor after more epochs it could not keep
+            raise CancelFitException() from e
 
 def _plain(o):
     "fastai's optimizer state with its `L`s as lists: tensors, numbers and containers load with `weights_only=True`"
@@ -617,7 +621,7 @@ def save_checkpoint(learn, path:str|Path, epoch:int, meta:dict)->Path:
     path, tok = Path(path), get_tokenizer(learn)
     with atomic_dir(path) as tmp:
         opt = _plain(learn.opt.state_dict()) if learn.opt else None
-        torch.save({'model': learn.model.state_dict(), 'opt': opt}, tmp/'state.pt')
+        save_tensors({'model': learn.model.state_dict(), 'opt': opt}, tmp/'state.pt')
         (tmp/'tokenizer.model').write_bytes(tok.tok.serialized_model_proto())
         tok_info = dict(model_type=tok.model_type, special_toks=list(tok.special_toks))
         (tmp/'checkpoint.json').write_text(json.dumps(dict(epoch=epoch, meta=meta, vocab=list(learn.dls.vocab),
@@ -790,5 +794,6 @@ def train_lm(
     cbs = [EpochCheckpoint(Path(checkpoint), meta, start)] if keep else []
     with quiet(learn, not show_progress), distributed_ctx(learn, distributed):
         _fit_lm(learn, n_epochs, meta['lr'], minutes, start, cbs, keep_best=keep_best)
+    if cbs and cbs[0].error is not None: raise cbs[0].error # the checkpoint could not be written (a full disk)
     if category_col is not None: learn.awd.categories = df.attrs['categories']
     return learn
