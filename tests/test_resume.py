@@ -37,11 +37,13 @@ def test_killed_then_resumed(awd, tmp_path):
     p.kill(); p.wait()
     assert not out.exists() and json.loads((ck/'checkpoint.json').read_text())['epoch'] == 2
     assert not [f for f in tmp_path.iterdir() if f.name.startswith('.')] # no half-written temporary files left
+    before = json.loads((ck/'checkpoint.json').read_text())['minutes'] # two epochs' training time, kept with them
     r = awd_fresh(*ARGS, '--out', out, '--resume')
     assert r.returncode == 0, r.stderr
     assert 'resuming from' in r.stdout and not ck.exists()
     a, b = card(out), card(tmp_path/'full')
     assert a['epochs'] == b['epochs'] == 4 and a['resumed'] is True
+    assert 0 < before and a['train_minutes'] >= round(before, 2) # the card counted the resumed run alone (helper 49)
     assert a['metrics']['valid_loss'] == pytest.approx(b['metrics']['valid_loss'], rel=0.03)
 
 def test_resume_refuses_other_run(awd, tmp_path):

@@ -601,11 +601,12 @@ class KeepBest(Callback):
 class EpochCheckpoint(Callback):
     "After each epoch, write the weights, optimizer state and epoch number to the directory `path`, atomically"
     order = 95 # after the recorder has the epoch's metrics
-    def __init__(self, path:Path, meta:dict, start_epoch:int=0): store_attr(); self.error = None
-    def before_fit(self): self.error = None
+    def __init__(self, path:Path, meta:dict, start_epoch:int=0, minutes:float=0.): store_attr(); self.error = None
+    def before_fit(self): self.error, self.t0 = None, time.perf_counter()
     def after_epoch(self):
         if self.epoch < self.start_epoch: return # an epoch skipped on resume
-        try: save_checkpoint(self.learn, self.path, self.epoch + 1, self.meta)
+        try: save_checkpoint(self.learn, self.path, self.epoch + 1, self.meta,
+                             self.minutes + (time.perf_counter() - self.t0)/60) # (a resumed run: with the minutes before)
         except OSError as e: # a full disk: the run stops here and says why (`train_lm`), not in fastai's callback
             self.error = e   # wrapper's words, nor after more epochs it could not keep
             raise CancelFitException() from e
@@ -616,8 +617,9 @@ def _plain(o):
     if isinstance(o, (list, tuple, L)): return [_plain(v) for v in o]
     return o.item() if hasattr(o, 'item') and not isinstance(o, torch.Tensor) else o # numpy scalars (scheduled hypers)
 
-def save_checkpoint(learn, path:str|Path, epoch:int, meta:dict)->Path:
-    "Write `learn`'s weights, optimizer state, tokenizer, vocabulary and `epoch` to the directory `path` (no pickle)"
+def save_checkpoint(learn, path:str|Path, epoch:int, meta:dict, minutes:float|None=None)->Path:
+    """Write `learn`'s weights, optimizer state, tokenizer, vocabulary, `epoch` and the `minutes` of training so far to
+    the directory `path` (no pickle)"""
     path, tok = Path(path), get_tokenizer(learn)
     with atomic_dir(path) as tmp:
         opt = _plain(learn.opt.state_dict()) if learn.opt else None
@@ -625,7 +627,7 @@ def save_checkpoint(learn, path:str|Path, epoch:int, meta:dict)->Path:
         (tmp/'tokenizer.model').write_bytes(tok.tok.serialized_model_proto())
         tok_info = dict(model_type=tok.model_type, special_toks=list(tok.special_toks))
         (tmp/'checkpoint.json').write_text(json.dumps(dict(epoch=epoch, meta=meta, vocab=list(learn.dls.vocab),
-                                                           tokenizer=tok_info)))
+                                                           tokenizer=tok_info, minutes=minutes)))
     return path
 
 def read_checkpoint(path:str|Path, meta:dict)->dict:
@@ -646,7 +648,7 @@ def read_checkpoint(path:str|Path, meta:dict)->dict:
     if diff:
         raise ValueError(f"{path} is a checkpoint of another run ({'; '.join(diff)}); resume with the same data and "
                          "arguments, or delete it to start over")
-    return dict(epoch=ck['epoch'], vocab=ck['vocab'], tokenizer=tok, **state)
+    return dict(epoch=ck['epoch'], vocab=ck['vocab'], tokenizer=tok, minutes=ck.get('minutes') or 0., **state)
 
 # %% ../nbs/04_lm.ipynb #c024m
 def _fingerprint(texts:pd.Series)->str:
@@ -787,11 +789,12 @@ def train_lm(
               if minutes is None else f"batches of {shape}, {n} an epoch{small}", flush=True)
     learn = lm_learner(dls, preset, config=config, drop_mult=drop_mult, pretrained=pre)
     start = _resume(learn, ck, seed) if ck else 0
+    learn.minutes_before = ck['minutes'] if ck else 0. # a resumed run's card counts the interrupted run's minutes too
     dls.to(device)
     if precision == 'fp16': learn.to_fp16()
     elif precision == 'bf16': learn.to_bf16()
     keep = checkpoint is not None and minutes is None and is_rank0() # a time budget's run cannot resume: no checkpoint
-    cbs = [EpochCheckpoint(Path(checkpoint), meta, start)] if keep else []
+    cbs = [EpochCheckpoint(Path(checkpoint), meta, start, learn.minutes_before)] if keep else []
     with quiet(learn, not show_progress), distributed_ctx(learn, distributed):
         _fit_lm(learn, n_epochs, meta['lr'], minutes, start, cbs, keep_best=keep_best)
     if cbs and cbs[0].error is not None: raise cbs[0].error # the checkpoint could not be written (a full disk)

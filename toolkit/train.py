@@ -102,7 +102,8 @@ def train_and_export(
     run = dict(n_texts=len(df), epochs=learn.n_epoch, seed=seed, resumed=resume or None,
                **({'stopped': 'Ctrl-C; the best finished epoch'} if getattr(learn, 'stopped_early', False) else {}),
                **({'kept_epoch': learn.kept_epoch} if getattr(learn, 'kept_epoch', None) else {}), # a time budget's best
-               processes=world_size() if kwargs.get('distributed') else None, train_minutes=_minutes_since(t0))
+               processes=world_size() if kwargs.get('distributed') else None,
+               train_minutes=round(_minutes_since(t0) + getattr(learn, 'minutes_before', 0.), 2)) # (resumed: and before)
     export_learner(learn, path, half=half, **{'text_col': text_col, **(card or {})}, **cat, **run)
     shutil.rmtree(ck, ignore_errors=True) # the model is in place: the checkpoint has done its job
     return learn
