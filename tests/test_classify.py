@@ -272,3 +272,21 @@ def test_csv_column_in_another_case(tmp_path):
     (tmp_path/'caps.csv').write_text('Name,Origin\nNakamura,Japanese\nIvanov,Russian\n')
     out = pd.read_csv(predict_csv(load_model('origin'), tmp_path/'caps.csv', tmp_path/'out.csv'))
     assert out.pred_label.tolist() == ['Japanese', 'Russian'], out
+
+def test_predict_keeps_the_toolkits_progress_and_metrics(clf, reviews, tmp_path):
+    """After a `predict` (fastai's `no_bar` and `get_preds`), a log file filled with fastai's bars again (its `no_bar`
+    put back a new fastai ProgressCallback), and a model saved then had the metrics of whatever was predicted last, or
+    none (helper 51): the toolkit's callback stays, and the card has the metrics of the last fit or validate"""
+    import toolkit.lm
+    from toolkit.export import export_learner, last_metrics, load_model
+    kept = last_metrics(clf)
+    assert kept and type(clf.progress) is toolkit.lm.ProgressCallback
+    clf.predict('A joy from start to finish.')
+    assert type(clf.progress) is toolkit.lm.ProgressCallback
+    other = reviews.sample(200, random_state=9)
+    clf.get_preds(dl=clf.dls.test_dl(other, with_labels=True)) # other texts: their figures are not the model's
+    clf.lr_find(num_it=5, show_plot=False)
+    assert last_metrics(clf) == kept
+    assert load_model(export_learner(clf, tmp_path/'m')).awd.card['metrics'] == kept
+    with clf.no_bar(): pass
+    assert type(clf.progress) is toolkit.lm.ProgressCallback

@@ -555,3 +555,28 @@ def test_predict_heals_as_generate_does():
     words = [t.split()[2] for t in outs] # 'make' mostly, 'manage' at times (unseeded): each a whole word of the model's
     assert all(w.startswith('ma') and '▁' + w.lower() in lm.dls.vocab for w in words), outs # not 'mabi', 'masthetic'
     assert lm.predict('How to ma', n_words=0) == 'How to ma' and lm.predict('Why', n_words=2).startswith('Why ')
+
+def test_a_finished_last_word_is_not_extended():
+    """A prompt's last word the model finds finished went on in letters anyway, as often as the model gave a
+    continuation: 'Can' -> 'Canc like', 'Diet' -> 'Dietary', 'COVID-19' -> 'COVID-19AU' in 43 of 50 (helper 50).
+    Unhealed, the first new piece starts a word, or is punctuation or the end; a word ending in a digit is finished"""
+    import re
+    from toolkit.export import load_model
+    learn = load_model('headlines')
+    for p in ['Can', 'Diet', 'COVID-19', '10:30']:
+        res = learn.generate(p, n=30, seed=3)
+        assert all(r.startswith(p) for r in res) and not [r for r in res if re.match(re.escape(p) + r'\w', r)], (p, res)
+    assert all(r.startswith('How to ma') and r[9:10].isalpha() for r in learn.generate('How to ma', n=5, seed=0)) # healed
+
+def test_score_counts_the_characters_read():
+    "A trailing or doubled space changed the bits per character of the same text (1.183 against 1.220, helper 50)"
+    from toolkit.export import load_model
+    from toolkit.generate import score_texts
+    a, b, c = score_texts(load_model('headlines'), ['New study finds coffee may help', 'New study finds coffee may help ',
+                                                    ' New  study finds coffee may help'])
+    assert a.bpc == b.bpc == c.bpc and a.logprob == b.logprob == c.logprob
+
+def test_fastai_predict_as_the_docs_say():
+    "The docs name `fastai_predict(learn, text, n_words)`; `from toolkit.all import *` lacked it (helper 51)"
+    import toolkit.all
+    assert toolkit.all.fastai_predict.__module__ == 'fastai.text.learner'

@@ -8,6 +8,7 @@ import hashlib, json, math, platform, pickle, zipfile, datetime
 from pathlib import Path
 import pandas as pd
 import torch
+from fastcore.basics import patch
 from fastai.learner import Learner
 from fastai.torch_core import default_device
 from fastai.text.learner import LMLearner
@@ -36,15 +37,40 @@ def package_versions()->dict:
                 torch=torch.__version__, sentencepiece=sentencepiece.__version__, python=platform.python_version())
 
 # %% ../nbs/08_export.ipynb #c008
-def last_metrics(
-    learn:Learner, # a learner after `fit` or `validate`
-)->dict:
-    "The validation loss and metrics of the last validation, by name; {} if `learn` was never validated"
+def _live_metrics(learn:Learner)->dict:
+    "The validation loss and metrics the recorder holds now, by name; {} if it has none"
     rec = getattr(learn, 'recorder', None)
     if rec is None or not getattr(rec.loss, 'count', 0): return {} # never validated
     mets = [('valid_loss', rec.loss)] + [(m.name, m) for m in learn.metrics]
     return {n: round(float(m.value), 4) if math.isfinite(float(m.value)) else None
             for n,m in mets if m.value is not None}
+
+def _keep_metrics(learn:Learner):
+    "Keep the metrics of the validation just made (`fit`'s last, or `validate`'s), if there was one"
+    if m := _live_metrics(learn): learn.valid_metrics = m
+
+if '_fastai_fit' not in Learner.__dict__: Learner._fastai_fit, Learner._fastai_validate = Learner.fit, Learner.validate
+
+@patch
+def fit(self:Learner, *args, **kwargs):
+    "fastai's `fit`, its last validation's metrics kept for the model card (`last_metrics`)"
+    try: return Learner._fastai_fit(self, *args, **kwargs)
+    finally: # an epoch finished, validated (not `lr_find`'s fit, which validates nothing: the recorder holds the last
+        if getattr(getattr(self, 'recorder', None), 'values', None): _keep_metrics(self) # `get_preds`' figures)
+
+@patch
+def validate(self:Learner, *args, **kwargs):
+    "fastai's `validate`, its metrics kept for the model card (`last_metrics`)"
+    try: return Learner._fastai_validate(self, *args, **kwargs)
+    finally: _keep_metrics(self)
+
+def last_metrics(
+    learn:Learner, # a learner after `fit` or `validate`
+)->dict:
+    """The validation loss and metrics of the last `fit` or `validate`, by name; {} if `learn` was never validated. A
+    `predict`, `get_preds` (on other data) or `lr_find` since then leaves them: they use the recorder too, and the card
+    of a model saved after them said their figures, or none"""
+    return dict(getattr(learn, 'valid_metrics', None) or _live_metrics(learn))
 
 # %% ../nbs/08_export.ipynb #c011
 def _finite(o):

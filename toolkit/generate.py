@@ -22,8 +22,8 @@ from .lm import get_tokenizer, category_mark
 from .novelty import words_of
 
 # %% auto #0
-__all__ = ['MIN_TEMP', 'HEAL_AT', 'MAX_STOPS', 'MAX_STOP_CHARS', 'MAX_SCORE_CHARS', 'VocabInfo', 'vocab_info', 'Sample',
-           'awd_step', 'GenRequest', 'RunningBatch', 'sample', 'run_requests', 'start_state', 'weights_key',
+__all__ = ['MIN_TEMP', 'HEAL_AT', 'MAX_STOPS', 'MAX_STOP_CHARS', 'fastai_predict', 'MAX_SCORE_CHARS', 'VocabInfo', 'vocab_info',
+           'Sample', 'awd_step', 'GenRequest', 'RunningBatch', 'sample', 'run_requests', 'start_state', 'weights_key',
            'get_start_state', 'check_generate_args', 'category_token', 'prompt_pieces', 'check_chars',
            'likelier_prompt', 'name_start', 'check_gen_kwargs', 'gen_request', 'word_goes_on', 'row_output',
            'generate_many', 'Score', 'score_texts', 'score_csv', 'NextWord', 'next_words']
@@ -208,6 +208,7 @@ class GenRequest:
         max_draws:int=50, # a row thrown away this many times fails (`results[i]` is None), and so does the request
                           # once this many of its samples in a row were thrown away (no row can hope for better)
         heal:list[str]|None=None, # the pieces of the prompt's last word, left out of `prompt_ids`: each row's first pieces spell it
+        whole:bool=False, # the prompt's last word is finished: the first new piece does not go on with it
     ):
         store_attr()
         self.heal_text = ''.join(heal) if heal else None # the word they spell
@@ -339,6 +340,8 @@ class RunningBatch:
         self.watched = bool(R['watch'].any())
         self.one = len(self.groups) == 1
         self.healing = any(r.heal for r,_ in self.groups)
+        self.whole = torch.tensor([r.whole for r, c in self.groups for _ in range(c)], dtype=torch.bool, device=self.dev) \
+                     if any(r.whole for r,_ in self.groups) else None # rows whose prompt ends in a finished word
 
     def _keep(self, keep:torch.Tensor, logits:bool=True):
         "Keep only the rows at `keep` (and their logits, unless the step is about to replace them)"
@@ -450,6 +453,10 @@ class RunningBatch:
         lg = logits.masked_fill(self.table[code], -math.inf) if at is None else self._end_at_cap(logits, code, at)
         if self.ban is not None: lg = lg.masked_fill(self.ban, -math.inf)
         if self.healing: lg = self._heal(lg)
+        if self.whole is not None and bool((first := self.whole & (R['length'] == 0)).any()): # 'Can' went on as 'Canc
+            lg[first] = lg[first].masked_fill(~_word_masks(self.info, self.dev)[2], -math.inf) # like', 'COVID-19' as
+            # 'COVID-19AU': a word, a space, punctuation or the end comes first (the model's `word_goes_on` was below
+            # `HEAL_AT`: finished, more likely than not, so it was not healed)
         if self.seen is not None:
             pen = R['penalty'][:, None]
             lg = torch.where(self.seen, torch.where(lg > 0, lg/pen, lg*pen), lg)
@@ -850,7 +857,8 @@ def gen_request(
     r = GenRequest(info.ids(base), int(n), int(max_tokens) + len(heal or []), float(temperature), top_k, top_p,
                    min_p, greedy, min_words, max_words, stop_at_eos, no_unk, repetition_penalty, _generator(learn.model, seed),
                    bool(prompt) and prompt[-1].isspace(), get_start_state(learn), on_row, return_logprobs,
-                   bans=_bad_pieces(info, bad) or None, heal=heal) # the healed word's pieces are not counted in max_tokens
+                   bans=_bad_pieces(info, bad) or None, heal=heal,
+                   whole=heal is None and prompt[-1:].isalnum() and getattr(get_tokenizer(learn), 'model_type', None) != 'char') # the healed word's pieces are not counted in max_tokens
                    # (`RunningBatch._heal` sets a row's limit once it has spelled the word, in its own pieces at most)
     r.pieces, r.return_logprobs, r.vocab, r.stops = base, return_logprobs, info.vocab, stops
     r.prompt, r.asked_tokens = _clean(pieces), int(max_tokens) # the prompt as samples start with it; max_tokens as asked
@@ -882,8 +890,8 @@ def _heal_split(learn, prompt:str, pieces:list[str])->tuple[list[str], list[str]
     as typed gave 'How to mam', a piece glued onto '▁ma'); else `pieces` and None. A word the model, reading it as
     typed, finds finished more likely than not (`word_goes_on` below `HEAL_AT`) is read as typed: 'Why' 0.01, 'I' 0.05,
     'Kids' 0.01 ('How to ma' 0.99, 'New stud' 1.0): healed, a whole word became a longer one ('I': 'In', 'Is') or
-    went on in letters ('Kidsule')"""
-    if not prompt[-1:].isalnum() or getattr(get_tokenizer(learn), 'model_type', None) == 'char': return pieces, None
+    went on in letters ('Kidsule'). A word ending in a digit is finished ('COVID-19' 0.84 went on as 'COVID-19AU')"""
+    if not prompt[-1:].isalnum() or prompt[-1].isdigit() or getattr(get_tokenizer(learn), 'model_type', None) == 'char': return pieces, None
     info = vocab_info(learn)
     k = len(pieces) - 1
     while k > 0 and not info.word_start[info.o2i.get(pieces[k], 0)]: k -= 1
@@ -1084,7 +1092,8 @@ def _run_many(learn, requests:list[dict], named:bool)->list[list]:
 
 
 # %% ../nbs/05_generate.ipynb #c018
-if LMLearner.predict.__module__ != __name__: fastai_predict = LMLearner.predict # fastai's own, for comparisons
+if '_fastai_predict' not in LMLearner.__dict__: LMLearner._fastai_predict = LMLearner.predict # once (run again: kept)
+fastai_predict = LMLearner._fastai_predict # fastai's own, for comparisons (`toolkit.all` has it)
 
 @patch
 def predict(self:LMLearner, text, n_words=1, no_unk=True, temperature=1., min_p=None, no_bar=False,
@@ -1151,7 +1160,9 @@ def score_texts(
     for text, p, st in zip(texts, pieces, steps):
         total = float(st.sum())
         nll_word = -total/(len(text.split()) + 1) # a long run of unlikely pieces: past float's range
-        out.append(Score(text, -total/math.log(2)/(len(text) + 1), math.exp(nll_word) if nll_word < 709 else math.inf,
+        chars = len(re.sub(r'[ \t]+', ' ', text.strip())) # as the model reads it: a trailing space (or two between
+        # words) is no character scored ('...may help ' was 1.183 bits a character, '...may help' 1.220, helper 50)
+        out.append(Score(text, -total/math.log(2)/(chars + 1), math.exp(nll_word) if nll_word < 709 else math.inf,
                          total, [(q, float(v)) for q, v in zip(p[given:] + [info.vocab[end]], st.exp().tolist())]))
     return out
 

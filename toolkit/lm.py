@@ -6,6 +6,7 @@ gradients and reports bits per character."""
 # %% ../nbs/04_lm.ipynb #c002
 from __future__ import annotations
 import contextlib, hashlib, importlib.resources, json, math, os, sys, time, unicodedata
+from fastcore.basics import patch
 from collections import Counter
 from pathlib import Path
 import pandas as pd
@@ -466,6 +467,17 @@ class ProgressCallback(fastai.callback.progress.ProgressCallback):
 
 fastai.learner.defaults.callbacks = [ProgressCallback if c is fastai.callback.progress.ProgressCallback else c
                                      for c in fastai.learner.defaults.callbacks]
+
+@patch
+@contextlib.contextmanager
+def no_bar(self:fastai.learner.Learner):
+    """fastai's `no_bar`, which puts back the progress callback the learner had: fastai's made a new fastai one, and
+    after a `predict` (or a quiet run) a log file filled with bars again (helper 51)"""
+    cb = getattr(self, 'progress', None)
+    if cb is not None: self.remove_cb(cb)
+    try: yield self
+    finally:
+        if cb is not None: self.add_cb(cb)
 
 
 # %% ../nbs/04_lm.ipynb #c024b
