@@ -602,3 +602,20 @@ def test_api_prompt_is_optional(client):
     assert len(client.predict(api_name='/headlines').splitlines()) == 10
     names, _ = client.predict(api_name='/names')
     assert len(names.splitlines()) == 10
+
+def test_a_users_own_headlines_model_offers_its_own_starts(tiny_lm):
+    """A user's model of French headlines, served from their models directory, offered 'New study', 'Why you should'
+    ... and wrote 'New studyette à Noël' (helper 48): a user's own model offers its own likeliest first words"""
+    from toolkit.app import build_app, _own_starts
+    own = _own_starts(tiny_lm)
+    assert own and all(w[:1].isalpha() for w in own)
+    tiny_lm.awd.source = 'mymodels/headlines' # as `awd serve --models-dir mymodels` serves it
+    try:
+        demo = build_app({'headlines': tiny_lm})
+        try:
+            comps = {c['props'].get('elem_id'): c['props'] for c in demo.config['components']}
+            assert comps['headlines-prompt']['placeholder'] == f'e.g. {own[0]}' == comps['write-text']['placeholder']
+            sets = [c['props']['samples'] for c in demo.config['components'] if c['type'] == 'dataset']
+            assert [[w] for w in own] in sets, sets
+        finally: demo.close()
+    finally: tiny_lm.awd.source = None

@@ -580,3 +580,15 @@ def test_fastai_predict_as_the_docs_say():
     "The docs name `fastai_predict(learn, text, n_words)`; `from toolkit.all import *` lacked it (helper 51)"
     import toolkit.all
     assert toolkit.all.fastai_predict.__module__ == 'fastai.text.learner'
+
+def test_a_bad_word_keeps_longer_words():
+    """`bad_words=['health']` also took 'healthy' and 'healthier' (its piece '▁health' banned outright starts them),
+    where 'diet' left 'diets' (a piece of its own) (helper 50): the word goes, the longer words stay"""
+    import re
+    from toolkit.export import load_model
+    learn = load_model('headlines')
+    words = lambda rs: [w.lower() for r in rs for w in re.findall(r"[^\W_]+", r)]
+    plain = words(learn.generate('10 ways to stay', n=30, seed=1))
+    res = words(learn.generate('10 ways to stay', n=30, seed=1, bad_words=['health']))
+    assert 'health' in plain and 'health' not in res
+    assert [w for w in res if w.startswith('health')], res # healthy, healthier, healthcare...

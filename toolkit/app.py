@@ -683,6 +683,19 @@ def _what(kinds)->str:
     said = list(dict.fromkeys(_WHAT.get(k, 'a text') for k in kinds))
     return ', '.join(said[:-1]) + ' or ' + said[-1] if len(said) > 1 else said[0] if said else 'a text'
 
+def _own_starts(lm, k:int=5)->list[str]:
+    """A user's language model's own first words, its likeliest (words of letters): prompts to try in its language, where
+    the page's English ones ('New study', 'Why you should') are no start for a model of French headlines (helper 48)"""
+    try: words = [w.word for w in lm.next_words('', k=4*k)]
+    except ValueError: return [] # (a model that cannot say: no examples)
+    return [w for w in words if w[:1].isalpha()][:k]
+
+def _headline_starts(h:Handlers)->list[str]:
+    "The Headlines tab's prompts to try: the page's that the shipped model reads; a user's own model's first words"
+    lm = h.lms['headlines']
+    if getattr(lm.awd, 'source', None) is not None: return _own_starts(lm)
+    return _passing(HEADLINE_EXAMPLES, lambda p: check_chars(lm, p))
+
 def _eg(examples:list)->str|None:
     "A text box's placeholder: the first example, if any"
     return f'e.g. {examples[0]}' if examples else None
@@ -693,7 +706,7 @@ def _summary(h:Handlers, kind:str):
 
 def _headlines_tab(h:Handlers):
     "The Headlines tab: a prompt and the sampling controls; the headlines as a list to copy"
-    starts = _passing(HEADLINE_EXAMPLES, lambda p: check_chars(h.lms['headlines'], p))
+    starts = _headline_starts(h)
     with gr.Tab('Headlines'):
         with gr.Row():
             with gr.Column():
@@ -822,8 +835,9 @@ def _write_tab(h:Handlers):
                     "their probabilities), or type your own.")
         with gr.Row():
             kinds = write_models(h.lms)
-            text = gr.Textbox(label='Your text', placeholder=_eg(_passing(HEADLINE_EXAMPLES[:1], lambda p: check_chars(
-                h.lms[kinds[0]], p))), elem_id='write-text', scale=4)
+            first = _headline_starts(h)[:1] if kinds[0] == 'headlines' else _passing(HEADLINE_EXAMPLES[:1], lambda p:
+                check_chars(h.lms[kinds[0]], p))
+            text = gr.Textbox(label='Your text', placeholder=_eg(first), elem_id='write-text', scale=4)
             model = gr.Dropdown(kinds, value=kinds[0], label='Language model', elem_id='write-model', scale=1,
                                 visible=len(kinds) > 1) # a choice of one is no choice (the shipped app has headlines)
         words = gr.Radio(choices=[], label='Next word: click to add it', elem_id='write-words')

@@ -857,12 +857,12 @@ def gen_request(
     r = GenRequest(info.ids(base), int(n), int(max_tokens) + len(heal or []), float(temperature), top_k, top_p,
                    min_p, greedy, min_words, max_words, stop_at_eos, no_unk, repetition_penalty, _generator(learn.model, seed),
                    bool(prompt) and prompt[-1].isspace(), get_start_state(learn), on_row, return_logprobs,
-                   bans=_bad_pieces(info, bad) or None, heal=heal,
-                   whole=heal is None and prompt[-1:].isalnum() and getattr(get_tokenizer(learn), 'model_type', None) != 'char') # the healed word's pieces are not counted in max_tokens
+                   heal=heal, whole=heal is None and prompt[-1:].isalnum() and getattr(get_tokenizer(learn), 'model_type', None) != 'char') # the healed word's pieces are not counted in max_tokens
                    # (`RunningBatch._heal` sets a row's limit once it has spelled the word, in its own pieces at most)
     r.pieces, r.return_logprobs, r.vocab, r.stops = base, return_logprobs, info.vocab, stops
     r.prompt, r.asked_tokens = _clean(pieces), int(max_tokens) # the prompt as samples start with it; max_tokens as asked
-    if stops or bad or fp is not None or distinct:
+    if stops or bad or fp is not None or distinct: # a bad word is caught as it completes (its piece banned outright,
+        # '▁health', took 'healthy' and 'healthier' with it, and left 'diets', a piece of its own: helper 50)
         r.watch, r.every_step = _Watch(r, stops, bad, fp, distinct), bool(stops or bad)
     return r
 
@@ -941,10 +941,6 @@ def _check_bad_words(bad_words, prompt:str)->set[str]:
     if (clash := sorted(bad & set(words_of(prompt)))):
         raise ValueError(f"the prompt has the bad word {clash[0]!r}: no sample that starts with it can be without it")
     return bad
-
-def _bad_pieces(info:VocabInfo, bad:set[str])->list[int]:
-    "The pieces that are a whole bad word by themselves (longer spellings are caught as the word completes)"
-    return sorted({info.o2i[p] for w in bad for p in ('▁' + w, '▁' + w.capitalize(), '▁' + w.upper()) if p in info.o2i})
 
 def _cut_stop(text:str, start:int, stops:list[str], min_words:int=0)->int|None:
     "Where the first stop string in `text` after `start` begins with `min_words` words before it, None if there is none"
