@@ -857,7 +857,8 @@ def gen_request(
     r = GenRequest(info.ids(base), int(n), int(max_tokens) + len(heal or []), float(temperature), top_k, top_p,
                    min_p, greedy, min_words, max_words, stop_at_eos, no_unk, repetition_penalty, _generator(learn.model, seed),
                    bool(prompt) and prompt[-1].isspace(), get_start_state(learn), on_row, return_logprobs,
-                   heal=heal, whole=heal is None and prompt[-1:].isalnum() and getattr(get_tokenizer(learn), 'model_type', None) != 'char') # the healed word's pieces are not counted in max_tokens
+                   heal=heal, whole=heal is None and prompt[-1:].isalnum() and
+                   getattr(get_tokenizer(learn), 'model_type', None) != 'char') # the healed word's pieces are not counted in max_tokens
                    # (`RunningBatch._heal` sets a row's limit once it has spelled the word, in its own pieces at most)
     r.pieces, r.return_logprobs, r.vocab, r.stops = base, return_logprobs, info.vocab, stops
     r.prompt, r.asked_tokens = _clean(pieces), int(max_tokens) # the prompt as samples start with it; max_tokens as asked
