@@ -1,9 +1,11 @@
 "Package setup: reads metadata and requirements from settings.ini (nbdev template)."
 from configparser import ConfigParser
+from pathlib import Path
 import setuptools
 
+HERE = Path(__file__).parent # (not the current directory: `python path/to/setup.py`, a build from the sdist)
 config = ConfigParser(delimiters=['='])
-config.read('settings.ini', encoding='utf-8')
+config.read(HERE/'settings.ini', encoding='utf-8')
 cfg = config['DEFAULT']
 
 cfg_keys = 'version description keywords author author_email'.split()
@@ -35,7 +37,8 @@ setuptools.setup(
     install_requires=requirements,
     extras_require={'dev': dev_requirements},
     python_requires='>=' + min_python,
-    long_description=open('README.md', encoding='utf-8').read(),
+    long_description=(HERE/'README.md').read_text(encoding='utf-8'),
+    license_files=['LICENSE'],
     long_description_content_type='text/markdown',
     zip_safe=False,
     entry_points={'console_scripts': cfg.get('console_scripts', '').split(),

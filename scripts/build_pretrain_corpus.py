@@ -15,7 +15,7 @@ cleans it and writes:
 
 Exclusions: no tweets, reviews or headline collections; the bundled Shakespeare corpus is used through its own
 training split only; and every text that equals or contains a text of a bundled corpus's validation split
-(``toolkit.data.split_df(df, valid_pct=0.1, seed=42)``) is dropped.  See ``docs/pretrain_corpus.md``.
+(``toolkit.data.split_df(df, valid_pct=0.1, seed=42)``) is dropped.  See ``toolkit/data/pretrain_corpus.md``.
 
 Usage::
 

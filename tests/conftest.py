@@ -130,7 +130,7 @@ def app_url(app_models):
 
 def _sources(dst:Path)->Path:
     "A copy of what a wheel is built from (the build writes build/ and *.egg-info beside setup.py: not in the repository)"
-    for f in ('setup.py', 'settings.ini', 'pyproject.toml', 'README.md'):
+    for f in ('setup.py', 'settings.ini', 'pyproject.toml', 'README.md', 'LICENSE', 'MANIFEST.in'):
         shutil.copy(REPO/f, dst/f)
     shutil.copytree(REPO/'toolkit', dst/'toolkit', ignore=shutil.ignore_patterns('__pycache__', '.*'))
     return dst

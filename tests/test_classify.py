@@ -290,3 +290,29 @@ def test_predict_keeps_the_toolkits_progress_and_metrics(clf, reviews, tmp_path)
     assert load_model(export_learner(clf, tmp_path/'m')).awd.card['metrics'] == kept
     with clf.no_bar(): pass
     assert type(clf.progress) is toolkit.lm.ProgressCallback
+
+def test_imbalance_is_said():
+    """380 'fresh' and 20 'rotten' reviews: the 40 held out had no 'rotten' one and the card said 'accuracy 1, f1_score
+    1'; or the classifier put every text in 'fresh' and said 'accuracy 0.94' (helper 53): both are said"""
+    import warnings
+    from toolkit.classify import warn_one_class
+    rev = load_corpus('reviews')
+    df = pd.concat([rev[rev.label == 'fresh'].head(380), rev[rev.label == 'rotten'].head(20)]).reset_index(drop=True)
+    df['is_valid'] = [i % 10 == 0 and l == 'fresh' for i, l in enumerate(df.label)] # no 'rotten' text held out
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter('always')
+        learn = train_classifier(df, preset='tiny', vocab_sz=300, epochs=1, lm_epochs=0, pretrain=False,
+                                 show_progress=False)
+    msgs = [str(w.message) for w in said]
+    assert any(m.startswith("the validation split has no texts of 'rotten': the metrics do not measure it") for m in msgs), msgs
+    learn.valid_predicted, learn.valid_labelled = torch.tensor([38, 0]), torch.tensor([30, 8]) # as counted for a
+    with pytest.warns(UserWarning, match=r"the classifier puts every validation text \(38\) in 'fresh': it has learnt "
+                                         "the commonest class alone"): # classifier of the commoner class alone
+        warn_one_class(learn)
+    learn.valid_predicted = torch.tensor([30, 8])
+    with warnings.catch_warnings(): warnings.simplefilter('error'); warn_one_class(learn) # two classes: nothing said
+
+def test_validation_counts_each_class(clf):
+    "PredictedClasses counts the validation texts by class, as put and as labelled"
+    clf.validate()
+    assert int(clf.valid_predicted.sum()) == int(clf.valid_labelled.sum()) == len(clf.dls.valid_ds)

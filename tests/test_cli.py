@@ -37,7 +37,8 @@ def test_a_text_file_of_one_line(tmp_path):
 def test_generate_says_where_texts_stopped(tiny_lm_path):
     """Texts cut at --max-tokens (200 characters of a character model: mid-word) and texts the model ended right after
     the prompt ('KING.' alone on a line of a play) came back without a word why (helper 40)"""
-    r = awd_here('generate', tiny_lm_path, '--prompt', 'New', '-n', '2', '--max-tokens', '2', '--seed', '0')
+    r = awd_here('generate', tiny_lm_path, '--prompt', 'New study', '-n', '2', '--max-tokens', '2', '--seed', '0')
+    # ('New' alone, a finished word, may now end at once: its first new piece is not glued on)
     assert r.returncode == 0 and r.stderr == ("awd: 2 of 2 texts reached --max-tokens 2 before the model ended them "
                                               "(raise --max-tokens for longer ones)\n"), r.stderr
     assert awd_here('generate', tiny_lm_path, '--prompt', 'New', '--max-tokens', '2', '--no-stop').stderr == ''
@@ -329,12 +330,13 @@ def test_csv_commands_show_progress_in_a_terminal(tmp_path, cmd, model, rows):
     assert said['log'] == f"wrote {tmp_path/'log.csv'}\n", said['log']
     assert pd.read_csv(tmp_path/'terminal.csv').equals(pd.read_csv(tmp_path/'log.csv'))
 
-def test_json_output_keeps_accents(tiny_lm, tmp_path):
+def test_json_output_keeps_accents(tiny_lm_path, tmp_path):
     "`awd classify --probs` and `awd info` wrote 'soci\\u00e9t\\u00e9' where `tag --probs` and `score` wrote 'société' (helper 48)"
     from toolkit.export import export_learner
     r = awd_here('classify', 'sentiment', 'Un film génial', '--probs')
     assert r.returncode == 0 and json.loads(r.stdout)['text'] == 'Un film génial' and 'génial' in r.stdout, r.stdout
-    m = export_learner(tiny_lm, tmp_path/'m', corpus='données.csv')
+    from toolkit.export import load_model
+    m = export_learner(load_model(tiny_lm_path), tmp_path/'m', corpus='données.csv') # (a copy: the session's model keeps its card)
     r = awd_here('info', m)
     assert json.loads(r.stdout)['corpus'] == 'données.csv' and '"données.csv"' in r.stdout, r.stdout
 
@@ -365,3 +367,18 @@ def test_train_a_model_further(tiny_lm_path, tmp_path):
                                  'is not supported' in r.stderr, r.stderr
     r = awd_here('train', tmp_path/'more.csv', '--resume', '--out', tmp_path/'m3')
     assert r.returncode == 2 and 'to train a finished model further on new texts: --lm MODEL' in r.stderr, r.stderr
+
+def test_train_classifier_says_the_users_columns(tmp_path):
+    """`--group-col grp` with one group said "need at least 2 groups in column 'group'"; a guessed text column was
+    `text_col: null` in the card; a label with a comma read as two classes on the start line (helper 53)"""
+    import pandas as pd
+    from toolkit.data import load_corpus
+    df = pd.DataFrame({'text': load_corpus('reviews').text[:200].tolist(), 'label': ['good, really', 'bad'] * 100,
+                       'grp': 'A'})
+    df.to_csv(tmp_path/'t.csv', index=False)
+    r = awd_here('train-classifier', tmp_path/'t.csv', '--group-col', 'grp', '--preset', 'tiny', '--out', tmp_path/'m')
+    assert r.returncode == 2 and "need at least 2 groups in column 'grp' to split by group, got 1" in r.stderr, r.stderr
+    r = awd_here('train-classifier', tmp_path/'t.csv', '--preset', 'tiny', '--lm-epochs', '1', '--epochs', '1', '--quiet',
+                 '--out', tmp_path/'m')
+    assert r.returncode == 0 and "(2 classes: 'bad', 'good, really')" in r.stdout, r.stdout + r.stderr
+    assert json.loads(awd_here('info', tmp_path/'m').stdout)['text_col'] == 'text'

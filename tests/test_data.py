@@ -540,3 +540,14 @@ def test_labels_in_one_form_of_accents(tmp_path):
     d = tmp_path/'names'; d.mkdir()
     (d/f"{nfd('Français')}.txt").write_text('Dupont\nMartin\n'); (d/'Deutsch.txt').write_text('Müller\n')
     assert read_texts(d, label_col='label').label.tolist() == ['Deutsch', 'Français', 'Français']
+
+def test_a_long_text_is_no_open_quote(tmp_path):
+    """A 10,000-character review of one paragraph among short ones was 'a quote left open?' (helper 53): only a giant
+    text that holds the rows after it (line breaks) is"""
+    import warnings
+    long = ' '.join(['A long and thoughtful review.'] * 400)
+    pd.DataFrame({'text': ['Short one.'] * 50 + [long]}).to_csv(tmp_path/'t.csv', index=False)
+    with warnings.catch_warnings(): warnings.simplefilter('error'); read_texts(tmp_path/'t.csv')
+    (tmp_path/'q.csv').write_text('text\n' + 'Short one.\n' * 50 + '"An open quote\n' + 'Short one.\n' * 2000 + 'end"\n' +
+                                  'Short one.\n' * 10) # (the next quote closes it, 2,000 rows on)
+    with pytest.warns(UserWarning, match='a quote left open'): read_texts(tmp_path/'q.csv')

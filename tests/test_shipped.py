@@ -78,3 +78,29 @@ def test_shipped_models_record_their_checksums():
         sums = json.loads((d/'config.json').read_text()).get('sha256')
         assert sums and set(sums) == {'weights.pt', 'tokenizer.model'}, d
         assert all(hashlib.sha256((d/f).read_bytes()).hexdigest() == h for f, h in sums.items()), d
+
+@pytest.mark.slow # builds a wheel and an sdist
+def test_wheel_and_sdist_as_a_pip_user_gets_them(installed_wheel, tmp_path):
+    """The wheel said Python >= 3.10 while its pins need 3.11, held no licence text, nor the pretrained model's list of
+    sources; the sdist lacked settings.ini, so `python -m build` or a pip install of it failed (helper 52)"""
+    import subprocess, sys, tarfile, zipfile
+    from conftest import _sources
+    with zipfile.ZipFile(installed_wheel.wheel) as z:
+        names = z.namelist()
+        meta = z.read(next(n for n in names if n.endswith('.dist-info/METADATA'))).decode()
+    assert 'Requires-Python: >=3.11' in meta and 'Programming Language :: Python :: 3.10' not in meta
+    assert any(n.endswith('.dist-info/licenses/LICENSE') for n in names) and 'toolkit/data/pretrain_corpus.md' in names
+    src = _sources(tmp_path/'src') if (tmp_path/'src').mkdir() is None else None
+    r = subprocess.run([sys.executable, 'setup.py', '-q', 'sdist', '-d', str(tmp_path/'sdist')], cwd=src,
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr[-3000:]
+    sdist, = (tmp_path/'sdist').glob('awd_toolkit-*.tar.gz')
+    with tarfile.open(sdist) as t:
+        held = {Path(n).relative_to(Path(n).parts[0]).as_posix() for n in t.getnames() if len(Path(n).parts) > 1}
+        t.extractall(tmp_path/'unpacked', filter='data')
+    assert {'settings.ini', 'LICENSE', 'setup.py', 'toolkit/models/english/weights.pt'} <= held
+    unpacked, = (tmp_path/'unpacked').iterdir() # a wheel built from the sdist, elsewhere: what pip does with it
+    r = subprocess.run([sys.executable, '-m', 'pip', 'wheel', '--no-deps', '--no-build-isolation', '-w', str(tmp_path/'w'),
+                        str(unpacked)], cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert len(list((tmp_path/'w').glob('awd_toolkit-*.whl'))) == 1

@@ -143,7 +143,7 @@ def _train_further(a):
     kind = 'char' if get_tokenizer(lm).model_type == 'char' else 'subword'
     print(f"training {a.lm} further on {_texts_said(df, a.data)} (a {lm.awd.preset} AWD-LSTM, its {kind} tokenizer) on "
           f"{dev}" + _split_said(df), flush=True)
-    card = dict(corpus=_corpus_name(a.data), text_col=a.text_col, lm=str(a.lm))
+    card = dict(corpus=_corpus_name(a.data), text_col=a.text_col or df.attrs.get('text_col'), lm=str(a.lm))
     opts = dict(lr=a.lr, bs=a.bs, seq_len=a.seq_len, valid_pct=a.valid_pct, show_progress=not a.quiet, device=a.device,
                 **({'minutes': a.minutes} if a.minutes is not None else {}))
     learn = train_and_export(df, a.out, epochs=a.epochs, seed=a.seed, card=card, lm=lm, **opts)
@@ -180,7 +180,7 @@ def cmd_train(a):
         + _split_said(df), flush=True)
     if a.distributed: _say_distributed(say, a, dev, names)
     if a.resume and checkpoint_path(a.out).exists(): say(f"resuming from {checkpoint_path(a.out)}", flush=True)
-    card, opts = dict(corpus=_corpus_name(a.data), text_col=a.text_col), _lm_options(a, cat_col, tokenizer, pre)
+    card, opts = dict(corpus=_corpus_name(a.data), text_col=a.text_col or df.attrs.get('text_col')), _lm_options(a, cat_col, tokenizer, pre)
     try: learn = train_and_export(df, a.out, epochs=a.epochs, seed=a.seed, card=card, **opts)
     except KeyboardInterrupt:
         _say_interrupted(a.out)
@@ -285,7 +285,8 @@ def _classes_said(labels:pd.Series)->str:
     "The classes for the start line: named when few, and a warning when two differ only in case ('Yes' and 'yes')"
     from toolkit.data import label_order
     classes = label_order(labels)
-    said = f"{len(classes):,} class{'' if len(classes) == 1 else 'es'}" + (f": {', '.join(classes)}" if len(classes) <= 8 else '')
+    show = (lambda c: repr(c)) if any(',' in c for c in classes) else str # 'Good, really' is one class
+    said = f"{len(classes):,} class{'' if len(classes) == 1 else 'es'}" + (f": {', '.join(map(show, classes))}" if len(classes) <= 8 else '')
     folded = pd.Series(classes).str.casefold()
     twins = folded[folded.duplicated(keep=False)]
     if len(twins): said += f"; note {' and '.join(repr(c) for c in classes if c.casefold() == twins.iloc[0])} differ only in case"
@@ -306,6 +307,8 @@ def cmd_train_classifier(a):
         if moot: raise ValueError(f"{' and '.join(moot)} with --lm: the classifier starts from --lm's language model "
                                   "(its tokenizer, vocabulary and weights); leave them out, or --lm")
     df = _training_texts(a, label_col=label_col, group_col=group_col)
+    gcol = group_col if group_col and group_col not in df.columns else 'group' # errors name the user's column
+    if group_col: df = df.rename(columns={'group': gcol})
     lms = _classifier_lms(a)
     lm = lms if len(lms) == 2 else lms[0] if lms else None
     recipe = classifier_recipe(lm)
@@ -325,12 +328,12 @@ def cmd_train_classifier(a):
                                       if len(labelled) < len(df) else '')
     print(f"training a classifier of {label_col!r} ({said}) on {_texts_said(df, a.data)}, "
           f"{_classifier_how(a, lms, lm_epochs, pre, df.text)}{split}", flush=True)
-    card = dict(corpus=_corpus_name(a.data), text_col=a.text_col, label_col=label_col,
+    card = dict(corpus=_corpus_name(a.data), text_col=a.text_col or df.attrs.get('text_col'), label_col=label_col,
                 lm=' and '.join(a.lm or []) or None)
     learn = train_classifier_and_export(
         df, a.out, epochs=epochs, seed=a.seed, card=card, lm=lm, pretrain=not a.no_pretrain, preset=a.preset, lr=lr,
         stages=stages, lm_epochs=lm_epochs, tokenizer=tokenizer, pretrained=pre, vocab_sz=a.vocab_sz, bs=a.bs,
-        valid_pct=a.valid_pct, group_col='group' if group_col else None, show_progress=not a.quiet,
+        valid_pct=a.valid_pct, group_col=gcol if group_col else None, show_progress=not a.quiet,
         bidirectional=a.bidirectional, members=a.members, lm_vote=a.lm_vote, device=a.device)
     _saved(learn, a.out)
 
@@ -623,7 +626,7 @@ def _add_train(sub, ps:dict):
     names = ', '.join(f"{r['epochs']} for {k}" for k,r in NAMES_RECIPE.items())
     t.add_argument('--epochs', type=int, help=f"passes over the training texts (default: sized to the data: about "
                    f"{FIT_STEPS} steps from the pretrained model, at most {FIT_MAX_EPOCHS} epochs, and {SCRATCH_STEPS} "
-                   f"steps from scratch, at most {SCRATCH_MAX_EPOCHS} ({TINY_STEPS} for --preset tiny); 1 on a large corpus; "
+                   f"steps from scratch, at most {SCRATCH_MAX_EPOCHS} ({TINY_STEPS} steps for --preset tiny); 1 on a large corpus; "
                    f"the best epoch kept; with a "
                    f"smaller batch than the preset's when an epoch would have fewer than {FIT_BATCHES}; names: {names}, "
                    "or as many as a smaller file needs)")

@@ -486,7 +486,8 @@ def _warn_giant(texts:pd.Series, path:Path):
     (helper 46: a 500,000-character cell took over a language model's training, and it wrote noise)"""
     n = texts.str.len()
     med = max(1, int(n.median()))
-    big = n[(n >= 10_000) & (n >= GIANT*med)]
+    big = n[(n >= 10_000) & (n >= GIANT*med) & texts.str.contains('\n', regex=False)] # the rows after it, in it: a
+    # long review of one paragraph is no quote left open (helper 53)
     if not len(big): return
     rows = ', '.join(f"{r} ({c:,} characters)" for r, c in big.head(3).items()) + (' and more' if len(big) > 3 else '')
     warnings.warn(f"{path}: row{'s' if len(big) > 1 else ''} {rows}, where the median text has {med:,}: a quote left "
@@ -522,6 +523,7 @@ def read_texts(
     if not len(res): raise ValueError(f"{path}: every text in column {tcol!r} is empty")
     _warn_giant(res.text, path)
     res.attrs['empty_texts'] = empty # the rows left out, for `awd train`'s start line
+    res.attrs['text_col'] = tcol # the column the texts came from (guessed, or given): the model card names it
     return res
 
 # %% ../nbs/01_data.ipynb #c021
