@@ -301,7 +301,8 @@ def test_a_giant_cell_is_said(tmp_path):
     import pandas as pd
     from toolkit.data import load_corpus
     t = load_corpus('headlines').text.sample(300, random_state=0).tolist()
-    t[5] = 'x ' * 10_000
+    t[5] = '\n'.join(['x ' * 99 + 'x'] * 100) # the rows after an open quote, in its cell (a long text of one line is
+    # no open quote)
     pd.DataFrame({'title': t}).to_csv(tmp_path/'long.csv', index=False)
     r = awd_fresh('train', 'long.csv', '--text-col', 'title', '--preset', 'tiny', '--epochs', '1', '--out',
                   tmp_path/'m', cwd=tmp_path)

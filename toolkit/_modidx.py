@@ -481,6 +481,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                             'toolkit.lm.TimeBudget.__init__': ('lm.html#timebudget.__init__', 'toolkit/lm.py'),
                             'toolkit.lm.TimeBudget.after_batch': ('lm.html#timebudget.after_batch', 'toolkit/lm.py'),
                             'toolkit.lm.TimeBudget.after_epoch': ('lm.html#timebudget.after_epoch', 'toolkit/lm.py'),
+                            'toolkit.lm.TimeBudget.before_epoch': ('lm.html#timebudget.before_epoch', 'toolkit/lm.py'),
                             'toolkit.lm.TimeBudget.before_fit': ('lm.html#timebudget.before_fit', 'toolkit/lm.py'),
                             'toolkit.lm.TimeBudget.plan': ('lm.html#timebudget.plan', 'toolkit/lm.py'),
                             'toolkit.lm.TokenLoss': ('lm.html#tokenloss', 'toolkit/lm.py'),

@@ -549,7 +549,9 @@ class TimeBudget(Callback):
     it was given, wherever the schedule is; `max_epochs` caps the schedule instead (a phase of at most that many)."""
     order = -10 # before the scheduler reads the schedule's length
     def __init__(self, minutes:float, skip:int=3, measure:int=20, max_epochs:float|None=None): store_attr()
-    def before_fit(self): self.total, self.t_fit, self.reserve = None, time.perf_counter(), 0.
+    def before_fit(self): self.total, self.t_fit, self.reserve, self.done = None, time.perf_counter(), 0., False
+    def before_epoch(self):
+        if self.done: raise CancelFitException() # the budget ended with the last epoch, validated and recorded
     def plan(self, per:float):
         "Set the schedule's length so that the batches left, at `per` seconds each, fill the time left"
         it, left = self.train_iter, self.minutes*60 - (time.perf_counter() - self.t_fit) - self.reserve
@@ -572,7 +574,9 @@ class TimeBudget(Callback):
                 valid = 0.35*len(self.dls.valid)*per # a validation: forward passes, about a third of a batch's time
                 self.reserve = valid
                 self.plan(per + valid/max(1, self.n_train)) # the epochs' validations, spread over their batches
-        if self.total is not None and it >= self.total: raise CancelFitException()
+        if self.total is not None and it >= self.total:
+            if self.iter + 1 < self.n_iter: raise CancelFitException()
+            self.done = True # at an epoch's last batch: its validation comes first (the recorder's row of it, then stop)
     def after_epoch(self):
         """Plan (again) from the whole epochs so far: their validation and data work are hard to guess from 20 batches;
         an epoch shorter than the batches measured is planned here, not after a second one on the 10,000-epoch schedule"""
