@@ -691,10 +691,13 @@ def _own_starts(lm, k:int=5)->list[str]:
     return [w for w in words if w[:1].isalpha()][:k]
 
 def _headline_starts(h:Handlers)->list[str]:
-    "The Headlines tab's prompts to try: the page's that the shipped model reads; a user's own model's first words"
-    lm = h.lms['headlines']
-    if getattr(lm.awd, 'source', None) is not None: return _own_starts(lm)
-    return _passing(HEADLINE_EXAMPLES, lambda p: check_chars(lm, p))
+    """The Headlines tab's prompts to try: the page's that the shipped model reads; a user's own model's first words
+    (found once: the Write tab's placeholder is the first)"""
+    if 'headline_starts' not in h.__dict__:
+        lm = h.lms['headlines']
+        h.headline_starts = _own_starts(lm) if getattr(lm.awd, 'source', None) is not None else \
+                            _passing(HEADLINE_EXAMPLES, lambda p: check_chars(lm, p))
+    return h.headline_starts
 
 def _eg(examples:list)->str|None:
     "A text box's placeholder: the first example, if any"

@@ -29,6 +29,15 @@ MAX_CHARS = 100_000 # longest text `awd classify` takes on its command line
 
 def _fmt_metrics(m:dict)->str: return ' | '.join(f"{k} {v:.4g}" for k,v in m.items())
 
+def _run_card(a, df:pd.DataFrame, **more)->dict:
+    "A training command's card fields: the corpus or file, and the column of texts (given, or the one found)"
+    return dict(corpus=_corpus_name(a.data), text_col=a.text_col or df.attrs.get('text_col'), **more)
+
+def _said_stopped(learn, say=print):
+    "After a --minutes run that Ctrl-C ended: what the model is"
+    if getattr(learn, 'stopped_early', False):
+        say(f"\nstopped by Ctrl-C after {learn.n_epoch:g} epochs: the best finished epoch is the model", flush=True)
+
 def _saved(learn, out):
     "The last line of a training run: metrics, minutes, and where the model is"
     from toolkit.export import disk_mb
@@ -131,24 +140,21 @@ def _train_further(a):
     """`awd train DATA --lm MODEL`: MODEL trained further on DATA (`finetune_lm`), with its own tokenizer, vocabulary
     and size; the card records what it was trained on before"""
     from toolkit.lm import check_device, get_tokenizer
-    from toolkit.train import train_and_export
+    from toolkit.train import train_and_export, check_going_on
     given = [flag for k, flag in _NOT_WITH_LM.items() if getattr(a, k, None)]
     if given: raise ValueError(f"--lm trains that model further, with its own tokenizer, vocabulary and size: drop {', '.join(given)}")
     lm = load_lm(a.lm)
-    if cats := lm.awd.categories:
-        raise ValueError(f"{a.lm} is conditioned on categories ({', '.join(cats[:3])}{', ...' if cats[3:] else ''}): training it "
-                         "further is not supported; train a new model on all its texts, old and new")
+    check_going_on(lm, name=a.lm) # before the start line
     df = _training_texts(a)
     dev = check_device(a.device)
     kind = 'char' if get_tokenizer(lm).model_type == 'char' else 'subword'
     print(f"training {a.lm} further on {_texts_said(df, a.data)} (a {lm.awd.preset} AWD-LSTM, its {kind} tokenizer) on "
           f"{dev}" + _split_said(df), flush=True)
-    card = dict(corpus=_corpus_name(a.data), text_col=a.text_col or df.attrs.get('text_col'), lm=str(a.lm))
+    card = _run_card(a, df, lm=str(a.lm))
     opts = dict(lr=a.lr, bs=a.bs, seq_len=a.seq_len, valid_pct=a.valid_pct, show_progress=not a.quiet, device=a.device,
                 **({'minutes': a.minutes} if a.minutes is not None else {}))
     learn = train_and_export(df, a.out, epochs=a.epochs, seed=a.seed, card=card, lm=lm, **opts)
-    if getattr(learn, 'stopped_early', False):
-        print(f"\nstopped by Ctrl-C after {learn.n_epoch:g} epochs: the best finished epoch is the model", flush=True)
+    _said_stopped(learn)
     _saved(learn, a.out)
 
 def cmd_train(a):
@@ -180,13 +186,12 @@ def cmd_train(a):
         + _split_said(df), flush=True)
     if a.distributed: _say_distributed(say, a, dev, names)
     if a.resume and checkpoint_path(a.out).exists(): say(f"resuming from {checkpoint_path(a.out)}", flush=True)
-    card, opts = dict(corpus=_corpus_name(a.data), text_col=a.text_col or df.attrs.get('text_col')), _lm_options(a, cat_col, tokenizer, pre)
+    card, opts = _run_card(a, df), _lm_options(a, cat_col, tokenizer, pre)
     try: learn = train_and_export(df, a.out, epochs=a.epochs, seed=a.seed, card=card, **opts)
     except KeyboardInterrupt:
         _say_interrupted(a.out)
         raise
-    if getattr(learn, 'stopped_early', False):
-        say(f"\nstopped by Ctrl-C after {learn.n_epoch:g} epochs: the best finished epoch is the model", flush=True)
+    _said_stopped(learn, say)
     if is_rank0(): _saved(learn, a.out)
     if a.distributed: _end_distributed()
 
@@ -328,8 +333,7 @@ def cmd_train_classifier(a):
                                       if len(labelled) < len(df) else '')
     print(f"training a classifier of {label_col!r} ({said}) on {_texts_said(df, a.data)}, "
           f"{_classifier_how(a, lms, lm_epochs, pre, df.text)}{split}", flush=True)
-    card = dict(corpus=_corpus_name(a.data), text_col=a.text_col or df.attrs.get('text_col'), label_col=label_col,
-                lm=' and '.join(a.lm or []) or None)
+    card = _run_card(a, df, label_col=label_col, lm=' and '.join(a.lm or []) or None)
     learn = train_classifier_and_export(
         df, a.out, epochs=epochs, seed=a.seed, card=card, lm=lm, pretrain=not a.no_pretrain, preset=a.preset, lr=lr,
         stages=stages, lm_epochs=lm_epochs, tokenizer=tokenizer, pretrained=pre, vocab_sz=a.vocab_sz, bs=a.bs,

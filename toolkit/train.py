@@ -21,8 +21,8 @@ from .names import names_lm
 from .export import export_learner, last_metrics, check_export_path
 
 # %% auto #0
-__all__ = ['checkpoint_path', 'check_checkpoint', 'train_and_export', 'classifier_recipe', 'train_classifier_and_export',
-           'tagged_split', 'train_tagger_and_export', 'train_default']
+__all__ = ['checkpoint_path', 'check_checkpoint', 'check_going_on', 'train_and_export', 'classifier_recipe',
+           'train_classifier_and_export', 'tagged_split', 'train_tagger_and_export', 'train_default']
 
 # %% ../nbs/09_train.ipynb #c006
 def checkpoint_path(
@@ -60,13 +60,19 @@ def _fit_lm(df, text_col:str, epochs:int|None, seed:int, category_col:str|None, 
 
 _FINETUNE = ('lr', 'bs', 'seq_len', 'valid_pct', 'show_progress', 'device', 'minutes') # what `finetune_lm` takes
 
-def _check_going_on(lm, category_col, resume:bool):
-    "Errors for going on training `lm` that cannot work: a model of categories, or a checkpoint to resume"
-    if resume: raise ValueError("resume=True goes on from an interrupted run's checkpoint; going on from lm starts afresh")
+def check_going_on(
+    lm, # a language model to train further
+    category_col:str|None=None, # the column of categories asked for
+    resume:bool=False, # resume asked for
+    name:str='lm', # what to call `lm` in the error (`awd train --lm MODEL`: MODEL)
+):
+    "Errors for training `lm` further that cannot work: a model of categories, or a checkpoint to resume"
+    if resume: raise ValueError(f"resume=True goes on from an interrupted run's checkpoint; training {name} further starts afresh")
     cats = require_info(lm, 'lm').categories
     if cats or category_col:
-        raise ValueError("going on training a model conditioned on categories (" + (', '.join(cats[:3]) + ', ...' if cats
-                         else category_col) + ") is not supported: train a new one on all its texts, old and new")
+        said = ', '.join(cats[:3]) + (', ...' if cats[3:] else '') if cats else category_col
+        raise ValueError(f"{name} is conditioned on categories ({said}): training it further is not supported; train a "
+                         "new model on all its texts, old and new")
 
 def _earlier(lm)->list[dict]:
     "What the card of a model trained further records of the model it went on from, and of those before it"
@@ -93,7 +99,7 @@ def train_and_export(
     t0, ck = time.time(), checkpoint_path(path)
     check_checkpoint(path, resume, kwargs.get('minutes'))
     if lm is not None:
-        _check_going_on(lm, category_col, resume)
+        check_going_on(lm, category_col, resume)
         learn = finetune_lm(lm, df, text_col, epochs=epochs, seed=seed, **{k: v for k, v in kwargs.items() if k in _FINETUNE})
         card = {**(card or {}), 'continued_from': _earlier(lm)}
     else: learn = _fit_lm(df, text_col, epochs, seed, category_col, ck, resume, **kwargs)
