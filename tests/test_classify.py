@@ -316,3 +316,10 @@ def test_validation_counts_each_class(clf):
     "PredictedClasses counts the validation texts by class, as put and as labelled"
     clf.validate()
     assert int(clf.valid_predicted.sum()) == int(clf.valid_labelled.sum()) == len(clf.dls.valid_ds)
+
+def test_a_label_column_of_blanks():
+    "An all-blank label column said \"has 0 classes (): a classifier needs at least 2\" (helper 53)"
+    from toolkit.classify import _check_labels
+    df = pd.DataFrame({'text': ['a', 'b', 'c'], 'label': ['', 'NA', None]})
+    with pytest.raises(ValueError, match="column 'label' has no labels: its 3 rows are empty, or marks of a missing value"):
+        _check_labels(df, 'label', unlabelled='drop')

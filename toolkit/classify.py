@@ -82,6 +82,7 @@ def _check_labels(df:pd.DataFrame, label_col:str, unlabelled:str='error')->pd.Da
         raise ValueError(f"unlabelled must be 'error' or 'drop', got {unlabelled!r}")
     check_cols(df, [label_col], 'label ')
     text, missing = _label_texts(df[label_col])
+    n = len(df)
     if missing.any():
         if unlabelled == 'error':
             rows = ', '.join(map(str, df.index[missing][:5].tolist()))
@@ -91,6 +92,9 @@ def _check_labels(df:pd.DataFrame, label_col:str, unlabelled:str='error')->pd.Da
         df, text = df[~missing], text[~missing]
     df = df.assign(**{label_col: text})
     classes = label_order(df[label_col])
+    if not classes: # ('has 0 classes ()', helper 53)
+        raise ValueError(f"column {label_col!r} has no labels: its {n:,} rows are empty, or marks of a missing value "
+                         "such as 'NA'; a classifier needs at least 2 classes")
     if len(classes) < 2:
         raise ValueError(f"column {label_col!r} has {len(classes)} class{'' if len(classes) == 1 else 'es'} "
                          f"({', '.join(map(repr, classes))}): a classifier needs at least 2")
