@@ -246,6 +246,8 @@ def test_gradio_checks_print_no_traceback(client, capfd):
         client.predict('New study', 10_000, 0.8, 0.9, 4, 15, 0, api_name='/headlines')
     with pytest.raises(Exception, match='not in the list of choices'):
         client.predict('K', 3, 0.8, 1, 'Klingon', api_name='/names')
+    names, _ = client.predict('K', 3, 0.8, 1, ' russian ', api_name='/names') # a choice in any case, as the Python API takes it
+    assert len(names.splitlines()) == 3
     with pytest.raises(Exception, match="Language model: Value: Klingon is not in the list of choices"):
         client.predict('New study', 'Klingon', api_name='/score') # an event with a validator: not a bare "400 Bad Request"
     assert 'Traceback' not in capfd.readouterr().err

@@ -934,10 +934,14 @@ def quiet_checks(
     demo:gr.Blocks, # the app, built
 ):
     """Gradio's own checks of an input (a slider's range, a dropdown's choices: reached through the API) fail as the
-    app's do: the caller gets the message, the server's console no traceback"""
+    app's do: the caller gets the message, the server's console no traceback. A dropdown takes its choices in any
+    case and with spaces around, as the Python API does ('russian' through the API was refused, helper 50)"""
     for c in demo.blocks.values():
         if not isinstance(c, gr.components.Component): continue
-        def pre(payload, _pre=c.preprocess, _label=getattr(c, 'label', None)): # the field's name, then the check's message
+        choices = {str(v).strip().casefold(): v for _, v in (getattr(c, 'choices', None) or [])} \
+                  if isinstance(c, gr.Dropdown) and not c.multiselect else {}
+        def pre(payload, _pre=c.preprocess, _label=getattr(c, 'label', None), _choices=choices): # the field's name, then the check's message
+            if _choices and isinstance(payload, str): payload = _choices.get(payload.strip().casefold(), payload)
             try: return _pre(payload)
             except gr.Error as e: raise _user_error(ValueError(f'{_label}: {e.message}' if _label else e.message)) from None
             except (TypeError, ValueError, OverflowError): # None for a slider, NaN or infinity for a number, 'hot'...
