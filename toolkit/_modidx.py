@@ -166,6 +166,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'toolkit.classify._warn_unmeasured': ('classify.html#_warn_unmeasured', 'toolkit/classify.py'),
                                   'toolkit.classify.check_readable': ('classify.html#check_readable', 'toolkit/classify.py'),
                                   'toolkit.classify.check_recipe_counts': ('classify.html#check_recipe_counts', 'toolkit/classify.py'),
+                                  'toolkit.classify.class_weights': ('classify.html#class_weights', 'toolkit/classify.py'),
                                   'toolkit.classify.classes_of': ('classify.html#classes_of', 'toolkit/classify.py'),
                                   'toolkit.classify.classifier_dls': ('classify.html#classifier_dls', 'toolkit/classify.py'),
                                   'toolkit.classify.classifier_learner': ('classify.html#classifier_learner', 'toolkit/classify.py'),

@@ -17,6 +17,7 @@ from fastai.data.block import DataBlock, CategoryBlock
 from fastai.data.core import DataLoaders
 from fastai.data.transforms import ColReader, ColSplitter, CategoryMap
 from fastai.metrics import accuracy, F1Score
+from fastai.losses import CrossEntropyLossFlat
 from fastai.callback.training import GradientClip
 from fastai.callback.core import Callback
 import fastai.callback.schedule, fastai.callback.progress # fit_one_cycle, progress bars
@@ -26,7 +27,7 @@ from fastai.text.learner import text_classifier_learner, TextLearner, LMLearner,
 from .data import split_df, split_mask, write_table, read_to_copy, check_cols, label_order
 from .tokenize import SPTokenizer, SPECIAL_TOKS, make_tokenizer, text_tokenizer, check_text, check_texts, escape_special
 from .tokenize import UNREADABLE, unknown_pieces, unknown_message, unreadable_rows
-from .core import ModelInfo, DataInfo, model_info, require_info, check_arg, is_int, MAX_EPOCHS
+from .core import ModelInfo, DataInfo, model_info, require_info, check_arg, is_int, is_num, MAX_EPOCHS
 from .recipes import get_preset, CLASSIFIER_RECIPE
 from .lm import get_tokenizer, lm_dls, lm_learner, train_lm, quiet, check_device, check_train_args
 from .lm import fit_epochs, _fit_lm
@@ -34,9 +35,9 @@ from .core import check_minutes
 
 # %% auto #0
 __all__ = ['NO_LABEL', 'masked_concat_pool', 'PadChunks', 'classifier_dls', 'load_lm_encoder', 'PredictedClasses',
-           'warn_one_class', 'classifier_learner', 'fit_ulmfit', 'finetune_lm', 'Ensemble', 'check_recipe_counts',
-           'has_categories', 'train_classifier', 'classes_of', 'unreadable', 'check_readable', 'predict_texts',
-           'predict_csv']
+           'warn_one_class', 'class_weights', 'classifier_learner', 'fit_ulmfit', 'finetune_lm', 'Ensemble',
+           'check_recipe_counts', 'has_categories', 'train_classifier', 'classes_of', 'unreadable', 'check_readable',
+           'predict_texts', 'predict_csv']
 
 # %% ../nbs/06_classify.ipynb #c003q
 def masked_concat_pool(
@@ -233,8 +234,20 @@ def warn_one_class(
     if p is None or t is None or int((p > 0).sum()) != 1 or int((t > 0).sum()) < 2: return
     cls = str(learn.dls.vocab[1][int(p.argmax())]) # (its classes, as `classes_of` reads them)
     warnings.warn(f"the classifier puts every validation text ({int(p.sum()):,}) in {cls!r}: it has learnt the "
-                  "commonest class alone; train more epochs, on more texts of the other classes, or on a sample with as "
-                  "many of each")
+                  "commonest class alone; weight the rarer classes (class_weight=1), train more epochs, or on more "
+                  "texts of the other classes")
+
+def class_weights(
+    dls:DataLoaders, # from `classifier_dls`
+    power:float=1., # 0: every class weighs 1; 1: inversely to its count (scikit-learn's 'balanced')
+)->torch.Tensor:
+    "Each class's weight in the loss: its count among the training texts to the power `-power`, an average text weighing 1"
+    check_arg('class_weight', power, is_num(power) and 0 <= power <= 1, 'a number from 0 to 1')
+    ys = dls.train_ds.tls[-1] # the labels alone (not the texts' pieces)
+    y = torch.stack([ys[i] for i in range(len(ys))]).long() if len(ys) else torch.zeros(0, dtype=torch.long)
+    n = torch.bincount(y, minlength=len(dls.vocab[1])).float().clamp(min=1) # a class never seen weighs as one seen once
+    w = n.pow(-float(power))
+    return w / w[y].mean() if len(y) else w
 
 def classifier_learner(
     dls:DataLoaders, # from `classifier_dls`
@@ -244,9 +257,13 @@ def classifier_learner(
     clip:float=0.25, # gradient-norm clipping
     metrics=None, # default: accuracy and macro-F1
     config:dict|None=None, # changes to the architecture (keys of fastai's `awd_lstm_clas_config`; a saved classifier's)
+    class_weight:float=0., # rare classes count more in the loss (`class_weights`); 0: plain cross-entropy
     **kwargs, # passed to fastai's `text_classifier_learner`
 )->TextLearner: # fastai's learner, untrained
     "An AWD-LSTM classifier of size `preset`, its encoder from `lm` when given; `kwargs` go to fastai's `text_classifier_learner`"
+    if class_weight:
+        if 'loss_func' in kwargs: raise ValueError("give class_weight or loss_func, not both (class_weight makes the loss)")
+        kwargs['loss_func'] = CrossEntropyLossFlat(weight=class_weights(dls, class_weight))
     if lm is not None: preset = require_info(lm, 'lm').preset or preset
     p = get_preset(preset)
     size = {**p['config'], **(lm.awd.config if lm is not None else {})} # the language model's own size, if it changed
@@ -407,6 +424,7 @@ class _ClassifierArgs:
     show_progress:bool
     device:str|None
     members:int
+    class_weight:float=0.
 
 def _check_classifier_args(df:pd.DataFrame, lm, a:_ClassifierArgs, pretrained:bool|None):
     "Raise a `ValueError` for the first argument of `train_classifier` that cannot train, before any training"
@@ -426,6 +444,7 @@ def _check_classifier_args(df:pd.DataFrame, lm, a:_ClassifierArgs, pretrained:bo
                      lm_lr=a.lm_lr, vocab_sz=a.vocab_sz if pre and a.tokenizer == 'subword' else None,
                      texts=df[a.text_col] if pre else None, n_labelled=n_labelled)
     check_recipe_counts(a.lm_epochs, a.members)
+    check_arg('class_weight', a.class_weight, is_num(a.class_weight) and 0 <= a.class_weight <= 1, 'a number from 0 to 1')
     _check_labels(df, a.label_col, 'drop')
 
 def check_recipe_counts(lm_epochs, members):
@@ -449,7 +468,7 @@ def _task_lm(df:pd.DataFrame, lm, backwards:bool, pretrained:bool|None, a:_Class
 def _fit_member(dls:DataLoaders, lm:LMLearner|None, preset:str, a:_ClassifierArgs, i:int)->TextLearner:
     "Member `i` of a direction: a classifier on `lm`'s encoder with gradual unfreezing, or one from scratch"
     if i: set_seed(a.seed + i)
-    learn = classifier_learner(dls, lm=lm, preset=preset)
+    learn = classifier_learner(dls, lm=lm, preset=preset, class_weight=a.class_weight)
     if lm is not None:
         fit_ulmfit(learn, a.epochs, ifnone(a.lr, CLASSIFIER_RECIPE['lr']), a.show_progress, a.stages)
     else:
@@ -548,12 +567,14 @@ def train_classifier(
     members:int=CLASSIFIER_RECIPE['members'], # classifiers per direction, seeded `seed`, `seed+1`...; 2+: an `Ensemble`
     lm_vote:bool=False, # `lm` has the labels as categories (`names_lm`): it votes too, with its `category_posterior`
     pretrained:bool|None=None, # the language model trained here starts from the pretrained one; None: when it applies
+    class_weight:float=0., # rare classes count more in the loss: each class's weight is its count to the power -this (1: as if balanced)
 )->TextLearner|Ensemble:
     "Train a classifier of `df[label_col]` from `df[text_col]`, ULMFiT style (or from scratch with `pretrain=False`)"
     vote = _vote_lms(lm) if lm_vote else []
     a = _ClassifierArgs(text_col=text_col, label_col=label_col, pretrain=pretrain, preset=preset, epochs=epochs, lr=lr,
                         lm_epochs=lm_epochs, stages=stages, lm_lr=lm_lr, tokenizer=tokenizer, vocab_sz=vocab_sz, bs=bs,
-                        seed=seed, show_progress=show_progress, device=device, members=members)
+                        seed=seed, show_progress=show_progress, device=device, members=members,
+                        class_weight=class_weight)
     _check_classifier_args(df, lm, a, pretrained)
     if vote: _check_vote(df[label_col], vote[0]) # now, not after training the classifiers
     directions = _directions(lm, backwards, bidirectional, pretrained)

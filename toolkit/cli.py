@@ -273,6 +273,7 @@ def _classifier_how(a, lms:list, lm_epochs:int, pre:bool, texts=None)->str:
     if a.bidirectional and pre: how += ", the backward language model from scratch"
     if a.members > 1: how += f", {a.members} classifiers{' per direction' if a.bidirectional else ''} averaged"
     if a.lm_vote: how += ", the language model" + ("s" if len(lms) > 1 else "") + " voting too"
+    if a.class_weight: how += f", each class weighted by its count to the power -{a.class_weight:g}"
     return how
 
 def _label_col_of(data:str)->str:
@@ -338,7 +339,8 @@ def cmd_train_classifier(a):
         df, a.out, epochs=epochs, seed=a.seed, card=card, lm=lm, pretrain=not a.no_pretrain, preset=a.preset, lr=lr,
         stages=stages, lm_epochs=lm_epochs, tokenizer=tokenizer, pretrained=pre, vocab_sz=a.vocab_sz, bs=a.bs,
         valid_pct=a.valid_pct, group_col=gcol if group_col else None, show_progress=not a.quiet,
-        bidirectional=a.bidirectional, members=a.members, lm_vote=a.lm_vote, device=a.device)
+        bidirectional=a.bidirectional, members=a.members, lm_vote=a.lm_vote, device=a.device,
+        class_weight=a.class_weight)
     _saved(learn, a.out)
 
 # %% ../nbs/11_cli.ipynb #c018
@@ -724,6 +726,9 @@ def _add_train_classifier(sub, ps:dict):
                    "training (default: %(default)s)")
     c.add_argument('--lm-vote', action='store_true', help="--lm was trained with the labels as categories (a names "
                    "model): it votes too, with its own posterior over them (no extra training)")
+    c.add_argument('--class-weight', type=float, default=0., help="rare classes count more in the loss: each class's "
+                   "weight is its count among the training texts to the power -this; 1: as if the classes were balanced, "
+                   "0: plain cross-entropy (default: %(default)s)")
     c.add_argument('--lm-epochs', type=int, help='language-model epochs: training one, or fine-tuning --lm '
                    f"(default: {_recipes_say('lm_epochs')})")
     c.add_argument('--no-pretrain', action='store_true', help='no language model: a classifier from scratch')
@@ -878,7 +883,7 @@ CLI_WORDS = [ # the Python API's words in the errors `awd` passes on, and what a
 ]
 CLI_ARGS = ('top_p', 'top_k', 'min_p', 'max_tokens', 'temperature', 'repetition_penalty',
             'valid_pct', 'bs', 'seq_len', 'drop_mult', 'max_rows', 'lm_epochs', 'lm_lr', 'members', 'vocab_sz', 'lr',
-            'epochs', 'seed', 'head_hid', 'tag_weight', 'minutes', 'text_col', 'label_col', 'group_col', 'min_words',
+            'epochs', 'seed', 'head_hid', 'tag_weight', 'class_weight', 'minutes', 'text_col', 'label_col', 'group_col', 'min_words',
             'max_words') # flags' names
 _ARG_RE = re.compile(rf"(?<!-)\b({'|'.join(CLI_ARGS)})(?=( must| >= | \d|=| and | or ))") # an argument named as the subject of a check
 

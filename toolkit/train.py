@@ -151,7 +151,8 @@ def train_classifier_and_export(
     epochs = CLASSIFIER_RECIPE['epochs'] if epochs is None else epochs
     t0 = time.time()
     learn = train_classifier(df, text_col, label_col, epochs=epochs, seed=seed, **kwargs)
-    export_learner(learn, path, half=half, **{'text_col': text_col, 'label_col': label_col, **(card or {})},
+    weighted = {'class_weight': kwargs['class_weight']} if kwargs.get('class_weight') else {} # how its loss counted classes
+    export_learner(learn, path, half=half, **{'text_col': text_col, 'label_col': label_col, **weighted, **(card or {})},
                    lm_metrics=_lm_metrics(learn), n_texts=len(df), epochs=epochs, seed=seed,
                    train_minutes=_minutes_since(t0))
     return learn
