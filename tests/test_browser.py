@@ -69,6 +69,18 @@ def test_names_and_classify_in_browser(page, app_url, tmp_path):
     expect(page.locator('#classify-origin')).to_contain_text('%')
     page.screenshot(path=tmp_path/'classify.png', full_page=True)
 
+def test_an_example_runs_when_clicked(page, app_url):
+    "Clicking an example filled the box and nothing ran (a class of students took the app for broken, helper 55): it runs"
+    from playwright.sync_api import expect
+    page.goto(app_url)
+    page.get_by_role('tab', name='Classify').click()
+    page.get_by_role('button', name='Kowalczyk', exact=True).click() # 'Texts to try'
+    expect(page.locator('#classify-text textarea')).to_have_value('Kowalczyk')
+    expect(page.locator('#classify-origin')).to_contain_text('%', timeout=30_000)
+    page.get_by_role('tab', name='Headlines').click()
+    page.get_by_role('button', name='Why you should', exact=True).click() # 'Starts to try'
+    expect(page.locator('#headlines-out textarea')).to_have_value(re.compile('^Why you should'), timeout=60_000)
+
 def test_write_tab_grows_the_text(page, app_url):
     "Write tab: the model's likeliest next words appear; clicking one adds it to the text, and new choices follow"
     from playwright.sync_api import expect

@@ -409,8 +409,9 @@ class Handlers:
         res = self._classify('origin', names)
         col = f'prob_{origin}' if origin else None
         p = lambda c: res[c].astype('float64').round(3) # float32 shows as 0.9129999876
-        return pd.DataFrame({'name': names, ORIGIN_COLS[1]: p(col) if col in res.columns else float('nan'),
-                             ORIGIN_COLS[2]: res.label, ORIGIN_COLS[3]: p('prob')})
+        # the origin named ('P(Russian)'): the table stays right when the dropdown changes after (helper 55)
+        return pd.DataFrame({'name': names, f'P({origin})' if origin else ORIGIN_COLS[1]: p(col) if col in res.columns
+                             else float('nan'), ORIGIN_COLS[2]: res.label, ORIGIN_COLS[3]: p('prob')})
 
     def _name_args(self, start, n, temperature, seed, origin, novel)->dict:
         kw = {**_gen_args(start, n, temperature, seed=seed, what='starting letters', limit=MAX_NAME_START),
@@ -424,7 +425,8 @@ class Handlers:
             if not origin: raise ValueError(f"choose an origin: one of {', '.join(cats)}")
             kw['category'] = {c.lower(): c for c in cats}.get(str(origin).strip().lower())
             if kw['category'] is None: raise ValueError(f"unknown origin {origin!r}: one of {', '.join(cats)}")
-        kw['prompt'] = name_start(self.lms['names'], kw['prompt'], kw.get('category')) # 'k' for K-names, as `awd generate`
+        kw['prompt'] = name_start(self.lms['names'], kw['prompt'].strip(), kw.get('category')) # 'k' for K-names, as `awd generate`
+        # (letters: a phone's space after 'Ko ' made 'Ko etskaya', helper 55)
         return kw
 
     @user_errors
@@ -459,6 +461,7 @@ class Handlers:
         text = _text(text, 'text', MAX_APP_PROMPT)
         kind = model or next(iter(self.lms), None)
         if kind not in self.lms: raise ValueError(f"unknown model {kind!r}: one of {', '.join(self.lms)}")
+        check_chars(self.lms[kind], text, todo='continue texts of') # under the field, as Headlines and Score refuse it
         return text, kind
 
     @user_errors
@@ -674,9 +677,14 @@ def _passing(examples:list, check)->list:
         ok.append(e)
     return ok
 
-def _examples(examples:list, inputs:list, label:str):
-    "Examples to click, if there are any"
-    if examples: gr.Examples([e if isinstance(e, list) else [e] for e in examples], inputs, label=label)
+def _examples(examples:list, inputs:list, label:str, run:gr.Button|None=None):
+    """Examples to click, if there are any: a click fills `inputs` and, with `run`, clicks that button (the tab's own
+    checks and streaming: an example that only filled the box looked broken to a class of students, helper 55)"""
+    if not examples: return
+    ex = gr.Examples([e if isinstance(e, list) else [e] for e in examples], inputs, label=label)
+    if run is not None:
+        ex.load_input_event.then(None, None, None, js=f"() => document.getElementById({json.dumps(run.elem_id)})?.click()",
+                                 queue=False, api_name=False)
 
 def _what(kinds)->str:
     "What a text box of these models' takes: 'a headline or a name', 'a text' for a user's own model"
@@ -731,7 +739,7 @@ def _headlines_tab(h:Handlers):
                 out = gr.Textbox(label='Headlines', lines=12, buttons=['copy'], elem_id='headlines-out')
                 settings = gr.Markdown(elem_id='headlines-settings')
                 _summary(h, 'headlines')
-        _examples(starts, [prompt], 'Starts to try')
+        _examples(starts, [prompt], 'Starts to try', btn)
         used = gr.Number(value=-1, precision=0, label='Seed', visible=False) # the seed a request runs with
         form = [prompt, n, temp, top_p, min_w, max_w, seed, novel, style]
         # Generate (or Enter in the prompt) again while one runs: the last request's headlines follow the first's
@@ -811,8 +819,8 @@ def _names_tab(h:Handlers):
                 settings = gr.Markdown(elem_id='names-settings')
                 _summary(h, 'names')
         if cats: # a user's model of other origins: its own, without a start (the box was shown empty)
-            _examples([[o, s] for o,s in tries if o in cats] or [[o, ''] for o in cats[:8]], [origin, start], 'Origins to try')
-        else: _examples([s for _,s in tries], [start], 'Starts to try')
+            _examples([[o, s] for o,s in tries if o in cats] or [[o, ''] for o in cats[:8]], [origin, start], 'Origins to try', btn)
+        else: _examples([s for _,s in tries], [start], 'Starts to try', btn)
         used = gr.Number(value=-1, precision=0, label='Seed', visible=False)
         form = [start, n, temp, seed, origin, novel]
         ev = gr.on([btn.click, start.submit], h.names_settings, form, [used, settings],
@@ -869,7 +877,7 @@ def _classify_tab(h:Handlers):
                     labels.append(gr.Label(num_top_classes=5, label=learner_card(m).get('title') or kind,
                                            elem_id=f'classify-{kind}'))
                     _summary(h, kind)
-        _examples(texts, [text], 'Texts to try')
+        _examples(texts, [text], 'Texts to try', btn)
         kw = dict(validator=validator(h.classify_check, [text]), concurrency_id='classify',
                   concurrency_limit=GEN_CONCURRENCY)
         btn.click(h.classify, text, labels, api_name='classify', **kw)
@@ -889,7 +897,7 @@ def _score_tab(h:Handlers):
                 marks = gr.HighlightedText(label='How surprising each piece was (darker: more)', show_legend=False,
                                            elem_id='score-pieces')
                 summary = gr.Markdown(label='summary', elem_id='score-summary')
-        _examples(texts, [text], 'Texts to try')
+        _examples(texts, [text], 'Texts to try', btn)
         kw = dict(validator=validator(h.score_check, [text, model]), concurrency_id='score',
                   concurrency_limit=GEN_CONCURRENCY)
         btn.click(h.score, [text, model], [marks, summary], api_name='score', **kw)
@@ -913,7 +921,7 @@ def _tag_tab(h:Handlers):
                                            combine_adjacent=False, elem_id='tag-words')
                 table = gr.Dataframe(label='Each word, its tag and how sure the tagger is', elem_id='tag-table',
                                      headers=['word', 'tag', 'meaning', 'probability'], interactive=False)
-        _examples(texts, [text], 'Sentences to try')
+        _examples(texts, [text], 'Sentences to try', btn)
         kw = dict(validator=validator(h.tag_check, [text, model]), concurrency_id='tag',
                   concurrency_limit=GEN_CONCURRENCY)
         btn.click(h.tag, [text, model], [marks, table], api_name='tag', **kw)

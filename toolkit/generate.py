@@ -1233,6 +1233,7 @@ def next_words(
     if len(prompt) > MAX_PROMPT_CHARS: raise ValueError(f"the prompt is {len(prompt):,} characters long; at most {MAX_PROMPT_CHARS:,}")
     check_arg('k', k, is_int(k) and 1 <= k <= 100, 'an integer from 1 to 100')
     _need_category(learn, category)
+    check_chars(learn, prompt, todo='continue texts of') # Russian to an English model: not '.' 1.0%, ':' 0.9% (helper 55)
     info, model = vocab_info(learn), learn.model
     dev, step = next(model.parameters()).device, _stepper(model)
     first, case, bound, cont, space, glued = _word_masks(info, dev)
