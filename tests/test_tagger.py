@@ -383,3 +383,43 @@ def test_time_budget_ending_inside_an_epoch(tmp_path):
                             show_progress=False)
     card = json.loads((tmp_path/'t'/'card.json').read_text())
     assert 0 < card['epochs'] < 1 and {'valid_loss', 'accuracy'} <= set(card['metrics']), card
+
+def test_conll_shaped_tsv_and_a_header_naming_the_columns(tmp_path):
+    """A CoNLL file named .tsv (NER downloads often are) was read as a table, its first word and tag taken for column
+    names ("no column 'words'; the columns are 'And', 'O'"); a header line's names were thrown away (`--tags-col ner`
+    refused) (helper 54): the .tsv is read as CoNLL, the header's names name the columns"""
+    sents = ['EU\tB-ORG\nrejects\tO\nGerman\tB-MISC\ncall\tO\n', 'Peter\tB-PER\nBlackburn\tI-PER\n']*20
+    (tmp_path/'ner.tsv').write_text('\n'.join(sents))
+    r = awd_here('train-tagger', tmp_path/'ner.tsv', '--no-pretrained', '--preset', 'tiny', '--epochs', '1', '--quiet',
+                 '--out', tmp_path/'t')
+    assert r.returncode == 0, r.stderr
+    assert 'training a tagger' in r.stdout and '40 sentences' in r.stdout.splitlines()[0], r.stdout
+    (tmp_path/'h.conll').write_text('Word POS NER\n' + '\n'.join(s.replace('\t', ' NNP ') for s in sents))
+    r = awd_here('train-tagger', tmp_path/'h.conll', '--tags-col', 'ner', '--no-pretrained', '--preset', 'tiny',
+                 '--epochs', '1', '--quiet', '--out', tmp_path/'t2')
+    assert r.returncode == 0, r.stderr
+    assert sorted(load_model(tmp_path/'t2').tags) == ['B-MISC', 'B-ORG', 'B-PER', 'I-PER', 'O']
+
+def test_try_it_line_of_a_tagger_of_another_language(tmp_path):
+    """A tagger of Russian was told to try it on 'The old man the boat.', which it refused (helper 54): the try-it line
+    is one of its own sentences, and runs"""
+    import shlex
+    sents = [('Старик сидит в лодке .', 'NOUN VERB ADP NOUN .'), ('Мама мыла раму .', 'NOUN VERB NOUN .')]*30
+    pd.DataFrame(sents, columns=['words', 'tags']).to_csv(tmp_path/'ru.csv', index=False)
+    r = awd_here('train-tagger', tmp_path/'ru.csv', '--no-pretrained', '--preset', 'tiny', '--epochs', '1', '--quiet',
+                 '--out', tmp_path/'t')
+    assert r.returncode == 0, r.stderr
+    use = r.stdout.splitlines()[-1]
+    assert use.startswith(f"try it: awd tag {tmp_path/'t'} ") and 'boat' not in use, use
+    r = awd_here(*shlex.split(use[len('try it: awd '):]))
+    assert r.returncode == 0 and '/' in r.stdout, r.stderr
+
+def test_copies_of_a_sentence_on_one_side():
+    """An entity corpus repeats lines (bylines, datelines): the tagger's split put copies on both sides and scored it on
+    sentences it trained on (helper 54); they now stay on one side, as `awd train` keeps a text's copies"""
+    df = synthetic_tagged(300)
+    df = pd.concat([df, df.head(100), df.head(100)], ignore_index=True) # 100 sentences three times
+    dls = tagger_dls(df, tokenizer='subword', vocab_sz=60, bs=16)
+    train, valid = ({' '.join(w) for w in ds.words} for ds in (dls.train_ds, dls.valid_ds))
+    assert valid and not train & valid
+    assert len(dls.train_ds) + len(dls.valid_ds) == len(df)

@@ -213,15 +213,16 @@ def load_lm_encoder(
 
 # %% ../nbs/06_classify.ipynb #c010b
 class PredictedClasses(Callback):
-    "Each class's count of the validation texts, as the classifier put them and as labelled, at its last validation"
+    "Each class's count of the validation texts (a tagger's: words), as the model put them and as labelled, at its last validation"
     order = 60
     def before_validate(self): self.learn.valid_predicted = self.learn.valid_labelled = None
     def after_batch(self):
         if self.training or not len(self.yb): return
         pred, y = self.learn.pred, self.yb[0]
-        if not isinstance(pred, torch.Tensor) or pred.dim() != 2: return
-        n = pred.shape[-1]
-        p, t = (torch.bincount(v.flatten().long().cpu(), minlength=n) for v in (pred.argmax(-1), y))
+        if not isinstance(pred, torch.Tensor) or pred.dim() < 2: return
+        n, p, t = pred.shape[-1], pred.argmax(-1).flatten(), y.flatten().long()
+        keep = t >= 0 # a tagger's words (its padding and inner pieces are -100): each word's tag, as a text's class
+        p, t = (torch.bincount(v[keep].cpu(), minlength=n) for v in (p, t))
         self.learn.valid_predicted = p if self.learn.valid_predicted is None else self.learn.valid_predicted + p
         self.learn.valid_labelled = t if self.learn.valid_labelled is None else self.learn.valid_labelled + t
 

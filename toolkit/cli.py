@@ -38,6 +38,16 @@ def _said_stopped(learn, say=print):
     if getattr(learn, 'stopped_early', False):
         say(f"\nstopped by Ctrl-C after {learn.n_epoch:g} epochs: the best finished epoch is the model", flush=True)
 
+def _tag_example(learn)->str:
+    """A sentence to try a tagger on: 'The old man the boat.', or the start of one of its own validation sentences when
+    it cannot read English (a tagger of Russian was told to try an English sentence it refused, helper 54)"""
+    ex = 'The old man the boat.'
+    try: learn.predict_texts([ex]); return ex
+    except (ValueError, AttributeError): pass
+    ds = getattr(getattr(learn, 'dls', None), 'valid_ds', None)
+    words = next((w for w in getattr(ds, 'words', None) or [] if w), None)
+    return ' '.join(words[:10]) if words else ex
+
 def _saved(learn, out):
     "The last line of a training run: metrics, minutes, and where the model is"
     from toolkit.export import disk_mb
@@ -49,7 +59,7 @@ def _saved(learn, out):
     cats = getattr(getattr(learn, 'awd', None), 'categories', None) # a conditioned model generates a category's texts
     cat = f" --category {shlex.quote(str(cats[0]))}" if cats and card.get('task') == 'generate' else ''
     use = {'generate': 'generate {}' + cat + ' -n 5', 'classify': 'classify {} "a text to classify"',
-           'tag': 'tag {} "The old man the boat."'}.get(card.get('task'))
+           'tag': 'tag {} ' + shlex.quote(_tag_example(learn))}.get(card.get('task'))
     if use: print(f"try it: awd {use.format(shlex.quote(str(out)))}{' --trust-pickle' if pkl else ''}")
 
 def _corpus_name(data:str)->str:
@@ -456,6 +466,15 @@ def cmd_score(a):
 
 
 # %% ../nbs/11_cli.ipynb #c020c
+def _sentences_apart(path:Path)->bool:
+    "Whether a table file is a word a line with blank lines between sentences (a CoNLL file by another name)"
+    from toolkit.data import read_utf8, lines
+    try: text = read_utf8(path)
+    except (ValueError, OSError): return False
+    body = [l.strip() for l in lines(text)]
+    while body and not body[-1]: body.pop()
+    return len(body) > 2 and '' in body[1:] and format_of(path) in ('tsv', 'csv')
+
 def _tagged_data(a)->tuple[pd.DataFrame, str, str]:
     "The sentences of `a.data` (the bundled `pos`, without its test part, or a file), and their words and tags columns"
     name = corpus_name(a.data)
@@ -474,7 +493,10 @@ def _tagged_data(a)->tuple[pd.DataFrame, str, str]:
         from toolkit.tagger import check_training_sentences, is_conll, read_conll, CONLL_SUFFIXES
         try: conll = is_conll(path) or format_of(path) == 'txt' # a tagger's .txt: CoNLL-2000's train.txt
         except ValueError as e: raise ValueError(f"{e}, or a CoNLL file ({', '.join(CONLL_SUFFIXES)})") from None
-        if not conll: df, _ = read_table(path)
+        if not conll:
+            df, _ = read_table(path)
+            if words_col not in df.columns and _sentences_apart(path): # 'And\tO' a line: a CoNLL file named .tsv
+                df = read_conll(path) # (NER downloads often are: its first word was taken for a column name, helper 54)
         else:
             try: df = read_conll(path)
             except ValueError as e: # a .txt of sentences, one a line, is not a tagger's

@@ -25,7 +25,7 @@ from fastai.callback.training import GradientClip
 import fastai.callback.schedule, fastai.callback.progress # fit_one_cycle, progress bars
 from fastai.text.models.awdlstm import AWD_LSTM
 from fastai.text.learner import LMLearner
-from .data import read_utf8, lines, write_table, read_to_copy, split_mask, brown_universal, UNIVERSAL_TAGS, check_cols, label_order
+from .data import read_utf8, lines, write_table, read_to_copy, split_mask, split_df, brown_universal, UNIVERSAL_TAGS, check_cols, label_order
 from .tokenize import SPTokenizer, make_tokenizer, escape_special, replace_case, check_text
 from .tokenize import UNREADABLE, unknown_pieces, unknown_message, unreadable_rows
 from .core import ModelInfo, DataInfo, check_arg, is_int, is_num, check_seed, check_minutes, MAX_EPOCHS, eval_mode
@@ -33,6 +33,7 @@ from .recipes import get_preset, TAGGER_RECIPE
 from .lm import get_tokenizer, load_pretrained, has_pretrained, use_pretrained, check_device, quiet, TimeBudget
 from .lm import check_train_args, validate_keeping_history
 from .lm import _draws_bars
+from .classify import PredictedClasses
 from fastprogress.fastprogress import progress_bar
 
 # %% auto #0
@@ -40,7 +41,7 @@ __all__ = ['WORD_RE', 'QUOTES', 'LABEL_AT', 'CONLL_SUFFIXES', 'IGNORE', 'Word', 
            'check_training_sentences', 'is_conll', 'read_conll', 'TaggedSents', 'TaggerDL', 'TaggerDataLoaders',
            'tagger_dls', 'synthetic_tagged', 'AWDTagger', 'tagger_split', 'TagAccuracy', 'TagF1', 'tag_weights',
            'TagLoss', 'Tagged', 'TaggerLearner', 'is_tagger', 'predict_words', 'tagger_learner', 'fit_tagger',
-           'train_tagger', 'tag_csv']
+           'warn_one_tag', 'train_tagger', 'tag_csv']
 
 # %% ../nbs/06b_tagger.ipynb #t005
 _ABBR = ("Mr|Mrs|Ms|Dr|St|Jr|Sr|Mt|Ft|Co|Corp|Inc|Ltd|Bros|Gen|Gov|Sen|Rep|Rev|Prof|Lt|Col|Capt|Sgt|Maj|vs|etc|"
@@ -62,6 +63,7 @@ WORD_RE = re.compile(rf"""
   | Nos?\.(?=\s*\d)                        # No. 5 (a sentence's last No. is a word and a full stop)
   | [$£€]?\d+(?:[.,:/]\d+)*(?:%|'?s\b|(?:st|nd|rd|th|d)\b)?(?:-{_W}(?:[.,:/]\d+)*)*  # 1,000 3.5 10:30 $45 1920's 19th 10-year
   | ['’]\d\ds?\b                             # a year or decade cut short: '61, '60s
+  | (?<=\s)['’](?:[sSdDmM]|[rR][eE]|[lL][lL]|[vV][eE])\b(?![-'’])  # a clitic written apart, as treebanks do: Germany 's
   | {_W}(?:(?:[-‐‑'’&]|\.(?![A-Z][a-z]+(?![.\w]))){_W})*(?:'(?!\w))?  # inner hyphens, apostrophes (don't); boys'; not home.Then
   | [\U0001f1e6-\U0001f1ff]{{2}}             # a flag: two regional letters
   | [^\s{_INVISIBLE}\u200d]{_MARK}*(?:\u200d\S{_MARK}*)*  # any other character on its own, with its marks (an emoji sequence whole)
@@ -210,7 +212,9 @@ def _conllu(path:Path, first:str)->bool:
 
 _SLASHED = re.compile(r'.+/[^/]+') # a word and its tag after a slash: 'The/DT'
 _CONLL_HEADS = {'word', 'words', 'token', 'tokens', 'form', 'tag', 'tags', 'pos', 'upos', 'xpos', 'chunk', 'chunks',
-                'ner', 'label', 'labels', 'lemma'} # a first line of these names is a header, not a word
+                'ner', 'label', 'labels', 'lemma', 'entity', 'entities', 'iob', 'bio', 'ne', 'postag', 'pos_tag',
+                'ner_tag', 'ner_tags', 'chunk_tag', 'chunk_tags', 'text'} # a first line of these names is a header, not a word
+_UNDERSCORED = re.compile(r"[^_\s]+_[A-Z$.,:;()'`\-]+") # 'The_DT': a word joined to its tag by '_' (not read: said)
 
 def read_conll(
     path:str|Path, # a word a line, its tags in the columns after it, a blank line between sentences (optionally .gz)
@@ -219,12 +223,14 @@ def read_conll(
     of a sentence a line, each word with its tag after a slash (`The/DT jury/NN`, as NLTK and the Brown corpus write them)"""
     path = Path(path).expanduser()
     if not path.is_file(): raise FileNotFoundError(f"{path}: no such file")
-    rows, sent, width, conllu, slashed = [], [], None, None, None
+    rows, sent, width, conllu, slashed, head = [], [], None, None, None, None
     def end():
         if sent: rows.append([' '.join(c) for c in zip(*sent)]); sent.clear()
     for n, line in enumerate(lines(read_utf8(path)), 1):
         if not line.strip() or line.split()[0] == '-DOCSTART-': end(); continue # CoNLL-2003 starts each document so
         if re.match(r'#\s*[\w.-]+\s*=', line): continue # '# sent_id = 1', '# text = ...': CoNLL-U's comments, anywhere
+        if line.startswith('#') and width is None and not rows and not sent and conllu is None: continue # a comment
+        # before the first word ('# newdoc id = doc1' set a width of 5 fields for the words after it, helper 54)
         if conllu is None: conllu = _conllu(path, line)
         if conllu:
             if line.startswith('#'): continue # sentence ids and texts
@@ -234,8 +240,9 @@ def read_conll(
             if len(f[1].split()) != 1: raise ValueError(f"{path}, line {n}: the word {f[1]!r} holds a space")
             sent.append((f[1], f[3], f[4])); continue
         f = line.split()
-        if width is None and not rows and not sent and {x.lower() for x in f} <= _CONLL_HEADS: continue # a header line
-        if slashed is None: slashed = len(f) > 1 and all(map(_SLASHED.fullmatch, f)) # 'The/DT jury/NN ...'
+        if width is None and not rows and not sent and len(f) > 1 and {x.lower() for x in f} <= _CONLL_HEADS:
+            head = [x.lower() for x in f]; continue # a header line: its names name the columns after words and tags
+        if slashed is None: slashed = all(map(_SLASHED.fullmatch, f)) # 'The/DT jury/NN ...' ('Hello/UH' alone too)
         if slashed: # NLTK's and Brown's own: a sentence a line, each word with its tag after a slash
             if bad := next((x for x in f if not _SLASHED.fullmatch(x)), None):
                 raise ValueError(f"{path}, line {n}: {bad[:40]!r} has no tag after a slash, where the first sentence's "
@@ -247,15 +254,20 @@ def read_conll(
             width = len(f)
         if len(f) != width:
             if line.startswith('#'): continue # a comment
+            under = (" (its words are joined to their tags by '_', The_DT: write them with a slash, The/DT)"
+                     if all(map(_UNDERSCORED.fullmatch, f)) else '')
             raise ValueError(f"{path}, line {n}: {len(f)} fields where the first line of a word has {width}: a CoNLL file "
                              "has a word and its tags on each line, the same columns on every line, and a blank line "
-                             "between sentences")
+                             f"between sentences{under}")
         sent.append(f)
     end()
     if not rows: raise ValueError(f"{path} has no sentences")
     cols = ['words', 'tags', 'xpos'] if conllu else ['words', 'tags'] + [f'col{i}' for i in range(3, (width or 2)+1)]
     df = pd.DataFrame(rows, columns=cols)
-    return df.assign(upos=df.tags) if conllu else df # (CoNLL-U's tags are its UPOS: the name a user may ask for)
+    if conllu: return df.assign(upos=df.tags) # (CoNLL-U's tags are its UPOS: the name a user may ask for)
+    if head and len(head) == len(cols): # a header's names, as the user may ask for them: `--tags-col ner`
+        df = df.assign(**{h: df[c] for h, c in zip(head, cols) if h not in df.columns})
+    return df
 
 
 # %% ../nbs/06b_tagger.ipynb #t015
@@ -418,9 +430,9 @@ def tagger_dls(
     else:
         check_arg('valid_pct', valid_pct, is_num(valid_pct) and 0 < valid_pct < 1, 'between 0 and 1')
         if len(df) < 2: raise ValueError(f"need at least 2 sentences to split into train and valid, got {len(df)}")
-        valid = np.zeros(len(df), bool)
-        valid[np.random.default_rng(seed).choice(len(df), min(len(df)-1, max(1, round(len(df)*valid_pct))),
-                                                 replace=False)] = True
+        # copies of a sentence on one side, as `awd train` keeps them (an entity corpus's repeated bylines and datelines
+        # scored the tagger on sentences it trained on, helper 54)
+        valid = split_mask(split_df(pd.DataFrame({'text': [' '.join(w) for w in words]}), valid_pct, seed)['is_valid'])
     if valid.all() or not valid.any():
         raise ValueError(f"the split has {int((~valid).sum())} training and {int(valid.sum())} validation sentences: "
                          "it needs at least one of each")
@@ -729,7 +741,7 @@ def tagger_learner(
     model = AWDTagger(enc, len(tags), head_hid=head_hid, head_p=head_p, pad_idx=dls.train.pad_idx)
     loss = TagLoss(tag_weights(dls, tag_weight) if tag_weight else None)
     learn = TaggerLearner(dls, model, loss_func=loss, splitter=tagger_split,
-                          metrics=[TagAccuracy(), TagF1()], cbs=GradientClip(clip))
+                          metrics=[TagAccuracy(), TagF1()], cbs=[GradientClip(clip), PredictedClasses()])
     arch = {k: cfg[k] for k in ('emb_sz', 'n_hid', 'n_layers')}
     arch |= dict(head_hid=head_hid, label_at=dls.label_at, quotes=dls.quotes) # how it reads a text: saved with it
     learn.awd = ModelInfo(preset=preset, config=arch, pretrained=record)
@@ -763,6 +775,18 @@ def fit_tagger(
     return learn
 
 # %% ../nbs/06b_tagger.ipynb #t029
+def warn_one_tag(
+    learn, # a tagger just trained (its last validation counted by `PredictedClasses`)
+):
+    """A warning when the tagger gave every validation word one tag, though they had several: on 'O'-heavy entities,
+    'accuracy 0.9872, f1_score 0.3312' was every word 'O' and said nothing (helper 54)"""
+    p, t = getattr(learn, 'valid_predicted', None), getattr(learn, 'valid_labelled', None)
+    if p is None or t is None or int((p > 0).sum()) != 1 or int((t > 0).sum()) < 2: return
+    i = int(p.argmax())
+    warnings.warn(f"the tagger tags every validation word ({int(p.sum()):,}) {str(learn.dls.vocab[1][i])!r}: it has "
+                  f"learnt the commonest tag alone (its accuracy, {float(t[i]/t.sum()):.3f}, is that tag's share of the "
+                  "words); weight the rarer tags (tag_weight=1), train more epochs, or on more sentences")
+
 def _check_tagger_args(epochs, lr, minutes, bs, seed, head_hid, tag_weight=0, vocab_sz=None):
     "Errors for arguments of `train_tagger` that cannot train, before any work"
     check_train_args(vocab_sz=vocab_sz)
@@ -809,7 +833,9 @@ def train_tagger(
     learn = tagger_learner(dls, lm=lm, pretrained=bool(pretrained) and lm is None, preset=preset, head_hid=head_hid,
                            tag_weight=tag_weight)
     learn.model.to(dev)
-    return fit_tagger(learn, epochs, ifnone(lr, TAGGER_RECIPE['lr']), minutes=minutes, show_progress=show_progress)
+    fit_tagger(learn, epochs, ifnone(lr, TAGGER_RECIPE['lr']), minutes=minutes, show_progress=show_progress)
+    warn_one_tag(learn)
+    return learn
 
 # %% ../nbs/06b_tagger.ipynb #t036
 def _listed(text:str, row)->str|list[str]:
