@@ -117,6 +117,7 @@ def test_defaults_from_recipes(monkeypatch):
     assert f"(default: {CLASSIFIER_RECIPE['epochs']}; {ORIGIN_RECIPE['epochs']} on a names model)" in h
     assert f"(default: {CLASSIFIER_RECIPE['lm_epochs']}; {ORIGIN_RECIPE['lm_epochs']} on a names model)" in h
     assert f"(default: {CLASSIFIER_RECIPE['scratch_lr']:g} from scratch, else {CLASSIFIER_RECIPE['lr']:g})" in h
+    assert "cross-entropy (default: 0; 1 on a names model)" in h # origins weighted as if balanced (bench/class_weight.py)
     assert parse('train-classifier', 'reviews').members == CLASSIFIER_RECIPE['members']
     names = ', '.join(f"{r['epochs']} for {k}" for k,r in NAMES_RECIPE.items())
     assert f"names: {names}, or as many as a smaller file needs)" in help_of('train')

@@ -329,6 +329,7 @@ def cmd_train_classifier(a):
     lm = lms if len(lms) == 2 else lms[0] if lms else None
     recipe = classifier_recipe(lm)
     epochs, lr, stages, lm_epochs = (ifnone(getattr(a, k), recipe[k]) for k in ('epochs', 'lr', 'stages', 'lm_epochs'))
+    a.class_weight = ifnone(a.class_weight, recipe.get('class_weight', 0.)) # (the start line says it)
     from toolkit.classify import check_recipe_counts
     check_recipe_counts(lm_epochs, a.members) # before the start line, as the other flags are
     if a.stages and epochs is not None and a.stages > epochs - 1: # `fit_ulmfit` would run fewer
@@ -748,9 +749,9 @@ def _add_train_classifier(sub, ps:dict):
                    "training (default: %(default)s)")
     c.add_argument('--lm-vote', action='store_true', help="--lm was trained with the labels as categories (a names "
                    "model): it votes too, with its own posterior over them (no extra training)")
-    c.add_argument('--class-weight', type=float, default=0., help="rare classes count more in the loss: each class's "
-                   "weight is its count among the training texts to the power -this; 1: as if the classes were balanced, "
-                   "0: plain cross-entropy (default: %(default)s)")
+    c.add_argument('--class-weight', type=float, help="rare classes count more in the loss: each class's weight is its "
+                   "count among the training texts to the power -this; 1: as if the classes were balanced, 0: plain "
+                   f"cross-entropy (default: {_recipes_say('class_weight', '{:g}'.format)})")
     c.add_argument('--lm-epochs', type=int, help='language-model epochs: training one, or fine-tuning --lm '
                    f"(default: {_recipes_say('lm_epochs')})")
     c.add_argument('--no-pretrain', action='store_true', help='no language model: a classifier from scratch')

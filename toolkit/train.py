@@ -216,7 +216,7 @@ def train_default(
                                        epochs=spec['epochs'], pretrained=pre,
                                        **{k: spec[k] for k in ('minutes', 'lr') if spec.get(k) is not None}, **common)
     if 'label_col' in spec:
-        recipe = {k: spec[k] for k in ('lr', 'stages', 'lm_vote', 'members') if k in spec}
+        recipe = {k: spec[k] for k in ('lr', 'stages', 'lm_vote', 'members', 'class_weight') if k in spec}
         return train_classifier_and_export(df, path, text_col, spec['label_col'], epochs=spec['epochs'], lm=lm,
                                            lm_epochs=spec.get('lm_epochs', 0), group_col=spec.get('group_col'),
                                            **common, **recipe)
