@@ -109,6 +109,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                'toolkit.batch.ClassifyBatcher': ('batch.html#classifybatcher', 'toolkit/batch.py'),
                                'toolkit.batch.ClassifyBatcher.__init__': ('batch.html#classifybatcher.__init__', 'toolkit/batch.py'),
                                'toolkit.batch.ClassifyBatcher._loop': ('batch.html#classifybatcher._loop', 'toolkit/batch.py'),
+                               'toolkit.batch.ClassifyBatcher._next_pass': ('batch.html#classifybatcher._next_pass', 'toolkit/batch.py'),
                                'toolkit.batch.ClassifyBatcher.close': ('batch.html#classifybatcher.close', 'toolkit/batch.py'),
                                'toolkit.batch.ClassifyBatcher.predict': ('batch.html#classifybatcher.predict', 'toolkit/batch.py'),
                                'toolkit.batch.ClassifyBatcher.submit': ('batch.html#classifybatcher.submit', 'toolkit/batch.py'),

@@ -197,18 +197,25 @@ class Batcher:
 
 # %% ../nbs/05b_batch.ipynb #b009
 class ClassifyBatcher:
-    "One classifier served to many threads: the texts of the requests waiting together are classified in one pass"
+    """One classifier served to many threads: the texts of the requests waiting together are classified in one pass,
+    the shortest requests first and at most `max_chars` characters a pass (a request larger than that runs alone), so
+    that ten names wait for one long text at most, not for every essay pasted before them (they waited 16-41 s behind
+    eight of 5,000 characters, helper 55); a request that has waited `max_age` seconds goes first"""
     def __init__(self,
         learn:Learner, # a classifier (or an `Ensemble`)
         max_texts:int=512, # texts classified together at most (a request larger than this runs alone)
         max_waiting:int=64, # requests waiting at most; more get `Busy`
         join:str='pass', # 'pass' (or 'step'): every waiting request joins the next pass; 'none': one at a time
         name:str='the classifier', # what `Busy` calls it
+        max_chars:int=8192, # characters classified together at most (a request larger than this runs alone)
+        max_age:float=10., # seconds after which a waiting request goes before shorter ones
     ):
         check_arg('join', join, join in JOINS, f"one of {', '.join(JOINS)}")
         check_arg('max_texts', max_texts, is_int(max_texts) and max_texts >= 1, 'an integer >= 1')
         check_arg('max_waiting', max_waiting, is_int(max_waiting) and max_waiting >= 1, 'an integer >= 1')
+        check_arg('max_chars', max_chars, is_int(max_chars) and max_chars >= 1, 'an integer >= 1')
         self.learn, self.max_texts, self.max_waiting, self.join, self.name = learn, max_texts, max_waiting, join, name
+        self.max_chars, self.max_age = max_chars, max_age
         self._cv, self._waiting, self._closed = threading.Condition(), collections.deque(), False
         self.stats = collections.Counter() # requests, texts, passes
         self._thread = threading.Thread(target=self._loop, name=f'batcher {name}', daemon=True)
@@ -224,7 +231,7 @@ class ClassifyBatcher:
             if self._closed: raise RuntimeError(f"the batcher of {self.name} is closed")
             if len(self._waiting) >= self.max_waiting:
                 raise Busy(f"{self.name} is busy ({len(self._waiting)} requests are waiting): try again in a moment")
-            self._waiting.append((texts, fut))
+            self._waiting.append((texts, fut, time.monotonic(), sum(map(len, texts))))
             self._cv.notify()
         return fut
 
@@ -241,10 +248,8 @@ class ClassifyBatcher:
             with self._cv:
                 while not self._closed and not self._waiting: self._cv.wait()
                 if self._closed: break
-                take, n = [], 0
-                while self._waiting and (not take or n + len(self._waiting[0][0]) <= self.max_texts):
-                    take.append(self._waiting.popleft()); n += len(take[-1][0])
-                    if self.join == 'none': break
+                take = self._next_pass()
+            n = sum(len(t) for t, _ in take)
             take = [(t, f) for t, f in take if f.set_running_or_notify_cancel()]
             if not take: continue
             self.stats['passes'] += 1; self.stats['requests'] += len(take); self.stats['texts'] += n
@@ -255,5 +260,19 @@ class ClassifyBatcher:
             k = 0
             for ts, f in take:
                 f.set_result(res.iloc[k:k+len(ts)].reset_index(drop=True)); k += len(ts)
-        for _, f in self._waiting: f.cancel()
+        for _, f, *_ in self._waiting: f.cancel()
+
+    def _next_pass(self)->list[tuple[list[str], Future]]:
+        "The waiting requests of the next pass (under the lock): those waited `max_age` first, then the shortest"
+        now, waiting = time.monotonic(), list(self._waiting)
+        order = sorted(range(len(waiting)), key=lambda i: (now - waiting[i][2] < self.max_age, waiting[i][3], i))
+        take, n, chars = [], 0, 0
+        for i in order:
+            ts, _, _, c = waiting[i]
+            if take and (n + len(ts) > self.max_texts or chars + c > self.max_chars): continue
+            take.append(i); n += len(ts); chars += c
+            if self.join == 'none': break
+        taken = set(take)
+        self._waiting = collections.deque(w for i, w in enumerate(waiting) if i not in taken)
+        return [waiting[i][:2] for i in take]
 
