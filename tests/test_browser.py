@@ -70,7 +70,8 @@ def test_names_and_classify_in_browser(page, app_url, tmp_path):
     page.screenshot(path=tmp_path/'classify.png', full_page=True)
 
 def test_an_example_runs_when_clicked(page, app_url):
-    "Clicking an example filled the box and nothing ran (a class of students took the app for broken, helper 55): it runs"
+    """Clicking an example filled the box and nothing ran (a class of students took the app for broken, helper 55): it
+    runs; so does Enter in the seed"""
     from playwright.sync_api import expect
     page.goto(app_url)
     page.get_by_role('tab', name='Classify').click()
@@ -80,6 +81,10 @@ def test_an_example_runs_when_clicked(page, app_url):
     page.get_by_role('tab', name='Headlines').click()
     page.get_by_role('button', name='Why you should', exact=True).click() # 'Starts to try'
     expect(page.locator('#headlines-out textarea')).to_have_value(re.compile('^Why you should'), timeout=60_000)
+    page.get_by_role('tab', name='Names').click() # Enter in the seed runs it, as Enter in the prompt does (helper 55)
+    page.locator('#names-seed input').fill('5')
+    page.locator('#names-seed input').press('Enter')
+    expect(page.locator('#names-out textarea')).to_have_value(re.compile(r'^\S'), timeout=60_000)
 
 def test_write_tab_grows_the_text(page, app_url):
     "Write tab: the model's likeliest next words appear; clicking one adds it to the text, and new choices follow"

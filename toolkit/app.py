@@ -729,7 +729,7 @@ def _headlines_tab(h:Handlers):
                 with gr.Row():
                     min_w = gr.Number(value=4, precision=0, label='Min words')
                     max_w = gr.Number(value=15, precision=0, label='Max words')
-                seed = gr.Number(value=-1, precision=0, label='Seed (-1: random)')
+                seed = gr.Number(value=-1, precision=0, label='Seed (-1: random)', elem_id='headlines-seed')
                 novel = _novel_box(h, 'headlines', 'Only new headlines (redraw any that copies a training headline)')
                 style = _style_input(h.models['headlines'].awd.categories)
                 with gr.Row():
@@ -744,7 +744,8 @@ def _headlines_tab(h:Handlers):
         form = [prompt, n, temp, top_p, min_w, max_w, seed, novel, style]
         # Generate (or Enter in the prompt) again while one runs: the last request's headlines follow the first's
         # (Gradio's default drops a trigger while the event runs, and the page showed the command of texts never made)
-        ev = gr.on([btn.click, prompt.submit], h.headlines_settings, form, [used, settings],
+        runs = [btn.click, prompt.submit, min_w.submit, max_w.submit, seed.submit] # Enter in a box runs it, as in the prompt
+        ev = gr.on(runs, h.headlines_settings, form, [used, settings],
                    validator=validator(h.headlines_settings, form), api_name=False, concurrency_id='settings',
                    concurrency_limit=GEN_CONCURRENCY
                    ).success(lambda: '', None, out, api_name=False, queue=False # the last request's texts go, not to sit
@@ -752,7 +753,7 @@ def _headlines_tab(h:Handlers):
                    ).success(h.headlines_stream, [prompt, n, temp, top_p, min_w, max_w, used, novel, style], out,
                              api_name='headlines', concurrency_id='headlines', concurrency_limit=GEN_CONCURRENCY,
                              trigger_mode='always_last')
-        _stop_button(stop, [btn.click, prompt.submit], ev, out, n, settings)
+        _stop_button(stop, runs, ev, out, n, settings)
 
 def _no_command()->str:
     "What the settings panel says after a request that failed: nothing to make again"
@@ -807,7 +808,7 @@ def _names_tab(h:Handlers):
                                    elem_id='names-start')
                 n = gr.Slider(1, MAX_APP_N, value=10, step=1, label='How many', elem_id='names-n')
                 temp = gr.Slider(0.05, 2.0, value=0.8, step=0.05, label='Temperature', elem_id='names-temp')
-                seed = gr.Number(value=-1, precision=0, label='Seed (-1: random)')
+                seed = gr.Number(value=-1, precision=0, label='Seed (-1: random)', elem_id='names-seed')
                 novel = _novel_box(h, 'names', 'Only new names (redraw any that is a training name)')
                 with gr.Row():
                     btn = gr.Button('Generate names', variant='primary', elem_id='names-generate', scale=3)
@@ -823,14 +824,15 @@ def _names_tab(h:Handlers):
         else: _examples([s for _,s in tries], [start], 'Starts to try', btn)
         used = gr.Number(value=-1, precision=0, label='Seed', visible=False)
         form = [start, n, temp, seed, origin, novel]
-        ev = gr.on([btn.click, start.submit], h.names_settings, form, [used, settings],
+        runs = [btn.click, start.submit, seed.submit] # Enter in the seed runs it too (helper 55)
+        ev = gr.on(runs, h.names_settings, form, [used, settings],
                    validator=validator(h.names_settings, form), api_name=False, concurrency_id='settings',
                    concurrency_limit=GEN_CONCURRENCY
                    ).success(lambda: ('', pd.DataFrame(columns=ORIGIN_COLS)), None, [out, table], api_name=False,
                              queue=False # the last request's names go (as the headlines do)
                    ).success(h.names_stream, [start, n, temp, used, origin, novel], [out, table], api_name='names',
                              concurrency_id='names', concurrency_limit=GEN_CONCURRENCY, trigger_mode='always_last')
-        _stop_button(stop, [btn.click, start.submit], ev, out, n, settings, table)
+        _stop_button(stop, runs, ev, out, n, settings, table)
 
 def write_models(
     lms:dict, # the app's language models by name
