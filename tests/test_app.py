@@ -621,3 +621,25 @@ def test_a_users_own_headlines_model_offers_its_own_starts(tiny_lm):
             assert [[w] for w in own] in sets, sets
         finally: demo.close()
     finally: tiny_lm.awd.source = None
+
+def test_classify_refusal_names_the_classifier(app_models):
+    "A text no classifier of the Classify tab can read was refused as 'this model reads...', of three models (helper 55)"
+    from toolkit.app import Handlers
+    h = Handlers(app_models)
+    try:
+        with pytest.raises(ValueError, match=r"the origin classifier (reads|has never seen)|the \w+ classifier reads") as e:
+            h.classify_check('Жуков Смирнов')
+        assert 'this model' not in str(e.value) and 'cannot read it either' in str(e.value), str(e.value)
+    finally: h.close()
+
+def test_score_tab_says_which_model(app_models):
+    "The Score tab had no line saying what its language model is, as the other tabs have (helper 55); it follows the dropdown"
+    from toolkit.app import build_app, card_summary, learner_card
+    demo = build_app(app_models)
+    try:
+        ids = lambda cs: [getattr(c, 'elem_id', None) for c in cs]
+        card = next(c for c in demo.blocks.values() if getattr(c, 'elem_id', None) == 'score-card')
+        assert card.value == card_summary(learner_card(app_models['headlines']), 'headlines')
+        fn = next(f for f in demo.fns.values() if ids(f.inputs) == ['score-model'] and ids(f.outputs) == ['score-card'])
+        assert fn.fn('names') == card_summary(learner_card(app_models['names']), 'names')
+    finally: demo.close()

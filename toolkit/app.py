@@ -488,8 +488,11 @@ class Handlers:
         refused = [] # a text no classifier can read: its reason under the field (one that some can read is answered)
         for kind in self.classifiers:
             try: check_readable(self.batchers[kind].learn, [text])
-            except ValueError as e: refused.append(e)
-        if refused and len(refused) == len(self.classifiers): raise refused[0]
+            except ValueError as e: refused.append((kind, str(e)))
+        if refused and len(refused) == len(self.classifiers): # which model, of the tab's several (helper 55: 'this model')
+            (kind, msg), more = refused[0], len(refused) - 1
+            raise ValueError(msg.replace('this model', f'the {kind} classifier', 1) +
+                             (f"; the other classifier{'s' if more > 1 else ''} here cannot read it either" if more else ''))
         return text
 
     @user_errors
@@ -895,6 +898,8 @@ def _score_tab(h:Handlers):
                                   elem_id='score-text')
                 model = gr.Dropdown(list(h.lms), value=next(iter(h.lms)), label='Language model', elem_id='score-model')
                 btn = gr.Button('Score', variant='primary', elem_id='score-button')
+                first = next(iter(h.lms)) # what the chosen model is, as the other tabs say (helper 55)
+                card = gr.Markdown(card_summary(learner_card(h.models[first]), first), elem_id='score-card')
             with gr.Column():
                 marks = gr.HighlightedText(label='How surprising each piece was (darker: more)', show_legend=False,
                                            elem_id='score-pieces')
@@ -904,6 +909,8 @@ def _score_tab(h:Handlers):
                   concurrency_limit=GEN_CONCURRENCY)
         btn.click(h.score, [text, model], [marks, summary], api_name='score', **kw)
         text.submit(h.score, [text, model], [marks, summary], api_name=False, **kw)
+        model.change(lambda k: card_summary(learner_card(h.lms[k]), k) if k in h.lms else gr.skip(), model, card,
+                     api_name=False, queue=False) # the card of the model chosen
 
 def _tag_tab(h:Handlers):
     "The Tag tab: a sentence; its words coloured by part of speech, and a table with each tag's probability"
