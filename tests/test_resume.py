@@ -66,3 +66,13 @@ def test_ctrl_c_says_how_to_resume(awd, tmp_path):
     _, err = p.communicate(timeout=120)
     assert p.returncode == 130 and '--resume continues from it' in err and 'm.checkpoint' in err
     assert not (tmp_path/'m').exists()
+
+def test_sigterm_keeps_the_checkpoint(awd, tmp_path):
+    """`timeout`, `docker stop` or a batch system's time limit send SIGTERM: the run was killed with no word and nothing
+    kept (helper 57); it is handled as Ctrl-C: the checkpoint kept and named, exit status 143"""
+    p = start(awd, tmp_path/'m')
+    wait_for_epoch(p, tmp_path/'m.checkpoint', 1)
+    p.send_signal(signal.SIGTERM)
+    _, err = p.communicate(timeout=120)
+    assert p.returncode == 143 and '--resume continues from it' in err and 'm.checkpoint' in err, err
+    assert 'stopped (SIGTERM)' in err and not (tmp_path/'m').exists()

@@ -205,3 +205,21 @@ def test_a_full_disk_is_one_line(tmp_path, monkeypatch, how, written):
     r = refused(['train', 't.csv', '--preset', 'tiny', '--quiet', *how, '--out', 'm'],
                 f"cannot write {tmp_path/written}: no space left on device")
     assert sorted(p.name for p in tmp_path.iterdir()) == ['t.csv'], r.stderr
+
+def test_out_paths_as_the_shell_takes_them(tiny_lm, tmp_path, monkeypatch):
+    """From inside a model's folder, `--out ../m2` was refused as inside it ('..' kept in the path); `--out .` in an
+    empty folder replaced the shell's own folder, then failed ('No such file or directory'); `--out -` wrote a file
+    named '-' (helper 57)"""
+    m1 = export_learner(tiny_lm, tmp_path/'m1')
+    monkeypatch.chdir(m1)
+    assert export_learner(tiny_lm, '../m2') == tmp_path/'m2' and (tmp_path/'m2'/'config.json').is_file()
+    (tmp_path/'empty').mkdir()
+    monkeypatch.chdir(tmp_path/'empty')
+    for out in ['.', '', '..']:
+        with pytest.raises(ValueError, match='it is the current directory'):
+            export_learner(tiny_lm, out)
+    refused(['train', 'headlines', '--preset', 'tiny', '--out', '.'], 'cannot write .: it is the current directory')
+    assert os.listdir() == [] and Path.cwd() == tmp_path/'empty'
+    Path('ok.csv').write_text('text\nNew study finds cats rule\n')
+    refused(['score', 'no-such-model', '--csv', 'ok.csv', '--out', '-'], "cannot write '-': the copy goes to a file")
+    assert os.listdir() == ['ok.csv']

@@ -5,12 +5,12 @@
 
 # %% ../nbs/11_cli.ipynb #c002
 from __future__ import annotations
-import argparse, atexit, gc, json, re, shlex, sys
+import argparse, atexit, gc, json, re, shlex, signal, sys
 from pathlib import Path
 from fastcore.basics import ifnone
 import pandas as pd
 from .data import CORPORA, load_texts, corpus_name, load_corpus, read_table, check_out, copy_name, format_of
-from .core import check_arg, is_int, serve_address, MAX_N, MAX_TOKENS
+from .core import check_arg, is_int, serve_address, out_path, MAX_N, MAX_TOKENS
 from .recipes import PRESETS, PRETRAINED_PRESET, NAMES_RECIPE, NAMES_LR, CLASSIFIER_RECIPE, ORIGIN_RECIPE
 from .recipes import FIT_BATCHES, FIT_STEPS, FIT_MAX_EPOCHS, SCRATCH_STEPS, SCRATCH_MAX_EPOCHS, batch_shape
 from .recipes import TINY_STEPS
@@ -51,7 +51,7 @@ def _tag_example(learn)->str:
 def _saved(learn, out):
     "The last line of a training run: metrics, minutes, and where the model is"
     from toolkit.export import disk_mb
-    path, card = Path(out).expanduser().absolute(), learn.awd.card
+    path, card = out_path(out), learn.awd.card
     pkl = ', a pickle: load it with --trust-pickle' if path.suffix == '.pkl' else ''
     kept = f" | epoch {card['kept_epoch']}'s weights (the best)" if card.get('kept_epoch') else ''
     print(f"{_fmt_metrics(card['metrics'])}{kept} | {card['train_minutes']:.1f} min | saved {path} "
@@ -922,6 +922,18 @@ def _say_warning(message, category, filename, lineno, file=None, line=None, _pyt
     if Path(filename).parent.name == 'toolkit': print(f"awd: warning: {cli_words(str(message))}", file=sys.stderr, flush=True)
     else: _python(message, category, filename, lineno, file, line)
 
+def _term_as_ctrl_c()->dict:
+    """SIGTERM raises `KeyboardInterrupt`, as Ctrl-C does: a training run keeps its checkpoint (or, with --minutes, its
+    best epoch) and says so, where it was killed with nothing kept and no word; the handler it replaced is in 'old'"""
+    import threading
+    term = {}
+    if threading.current_thread() is not threading.main_thread(): return term # (signals reach the main thread only)
+    def stop(signum, frame):
+        term['got'] = True
+        raise KeyboardInterrupt
+    term['old'] = signal.signal(signal.SIGTERM, stop)
+    return term
+
 def main(
     argv:list[str]|None=None, # the arguments; default: the command line's
 ):
@@ -937,6 +949,7 @@ def main(
     import functools, warnings
     python_says = warnings.showwarning # (restored at the end: `main` runs in-process in tests and notebooks)
     warnings.showwarning = functools.partial(_say_warning, _python=python_says)
+    term = _term_as_ctrl_c() # `timeout`, `docker stop`, a batch system's time limit: handled as Ctrl-C (helper 57)
     try:
         a.func(a)
         sys.stdout.flush() # now, where a closed pipe is caught, not at exit
@@ -945,9 +958,12 @@ def main(
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno()) # nothing more to flush at exit
         sys.exit(1)
     except (ValueError, OSError) as e: p.exit(2, f"awd: error: {cli_words(str(e))}\n") # OSError: a file that cannot be read or written
-    except KeyboardInterrupt: p.exit(130, "awd: interrupted; nothing was left half-written\n") # (a model whose export
-    # had ended is whole: a second Ctrl-C can come after it)
-    finally: warnings.showwarning = python_says
+    except KeyboardInterrupt: # (a model whose export had ended is whole: a second Ctrl-C can come after it)
+        if term.get('got'): p.exit(143, "awd: stopped (SIGTERM); nothing was left half-written\n")
+        p.exit(130, "awd: interrupted; nothing was left half-written\n")
+    finally:
+        warnings.showwarning = python_says
+        if 'old' in term: signal.signal(signal.SIGTERM, term['old'])
 
 # %% ../nbs/11_cli.ipynb #c035
 if __name__ == '__main__': main()

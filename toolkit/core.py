@@ -11,8 +11,8 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['MAX_SEED', 'MAX_EPOCHS', 'MAX_N', 'MAX_TOKENS', 'MAX_PROMPT_CHARS', 'MAX_MINUTES', 'ModelInfo', 'DataInfo',
-           'model_info', 'require_info', 'members', 'replace_dir', 'unwritable', 'save_tensors', 'atomic_dir',
-           'atomic_file', 'check_writable', 'file_lock', 'eval_mode', 'check_arg', 'load_error', 'is_int',
+           'model_info', 'require_info', 'members', 'replace_dir', 'out_path', 'unwritable', 'save_tensors',
+           'atomic_dir', 'atomic_file', 'check_writable', 'file_lock', 'eval_mode', 'check_arg', 'load_error', 'is_int',
            'serve_address', 'is_bool', 'is_num', 'check_seed', 'check_minutes']
 
 # %% ../nbs/00_core.ipynb #c005
@@ -85,6 +85,12 @@ def replace_dir(
             warnings.warn(f"replaced {path}, but its old copy could not be removed: {old} (remove it yourself)")
 
 def _tmp_path(path:Path)->Path: return path.with_name(f'.{path.name}.{os.getpid()}.tmp')
+
+def out_path(
+    path:str|Path, # where something is to be written, as a user typed it
+)->Path:
+    "`path` as its user means it: `~` expanded, absolute, `..` taken as the shell takes it (`m1/../m2` is beside m1, not in it)"
+    return Path(os.path.abspath(Path(path).expanduser()))
 
 def _through_link(path:Path)->Path:
     "Where a symbolic link `path` points (what is written goes there, and the link stays), else `path`"

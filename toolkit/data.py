@@ -349,6 +349,8 @@ def check_out(
     example:str|None=None, # a file name to suggest when `out` is a directory
 ):
     "Before any work: a clear error if `out` is `src` (writing would replace it), a directory, or cannot be written"
+    if str(out).strip() == '-': # (a file named '-' was written, helper 57)
+        raise ValueError("cannot write '-': the copy goes to a file, not to standard output; give a file name")
     path = Path(out).expanduser().absolute()
     if src is not None:
         s = Path(src).expanduser()

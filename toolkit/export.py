@@ -16,7 +16,7 @@ from fastai.text.models.awdlstm import awd_lstm_clas_config
 import toolkit
 from .tokenize import SPTokenizer
 from .core import ModelInfo, model_info, require_info, members, replace_dir, atomic_dir, atomic_file, load_error
-from .core import check_writable, save_tensors
+from .core import check_writable, save_tensors, out_path
 from .recipes import PRESETS
 from .lm import get_tokenizer, lm_dls, lm_learner, check_device, pretrained_dir
 from .generate import get_start_state, weights_key # a loaded LMLearner gets `generate` and the fast `predict`
@@ -306,7 +306,12 @@ def check_export_path(
     task:str|None=None, # the kind of model to be saved ('generate', 'classify', 'tag'): another kind at `path` is kept
 ):
     "Before training: the error `export_learner` would raise at `path` (it cannot be written, or holds something else)"
-    name, path = path, Path(path).expanduser().absolute()
+    name, path = path, out_path(path) # ('../m2' from inside the model m1 was refused as inside m1, helper 57)
+    try: here = Path.cwd()
+    except OSError: here = None
+    if here is not None and (path == here or path in here.parents): # '.' in an empty folder: the shell's folder replaced
+        raise ValueError(f"cannot write {name}: it is the current directory{'' if path == here else ', or holds it'}; "
+                         "give the model a folder of its own")
     if path.suffix != '.pkl': _refuse_to_replace(path)
     elif portable_only: raise ValueError(f"{path}: {portable_only}; give a path without .pkl")
     elif path.is_dir(): raise ValueError(f"cannot write {name}: it is a directory (a .pkl model is a file)")
@@ -329,7 +334,7 @@ def export_learner(
     **card, # extra model-card fields: corpus, text_col, epochs, ...
 )->Path: # where the model went
     "Save `learn` with its model card (and the fields in `card`) to `path`, atomically: a portable directory, or a pickle if `path` ends in `.pkl`"
-    path = Path(path).expanduser().absolute()
+    path = out_path(path)
     if isinstance(learn, Ensemble):
         if path.suffix == '.pkl':
             raise ValueError(f"{path}: an ensemble saves as a portable directory (one model per member); "
