@@ -209,3 +209,17 @@ def test_show_batch_reads_as_text():
     (x, y), = dls.show_batch(max_n=1, show=False)[2][:1]
     assert '▁' not in x and 'xxbos' in x and 'xxmaj' not in x, x
     assert get_tokenizer(dls) is not None and type(dls.train_ds.tokenizer).__qualname__ == 'TextTokenizer'
+
+def test_trains_whatever_the_locale(tmp_path):
+    """Under a locale that is not UTF-8 (LC_ALL=C with Python's UTF-8 mode off; Windows' cp1252 alike) the tokenizer's
+    training texts were written in its encoding: "'ascii' codec can't encode character '\\u2014'" (helper 57)"""
+    import os, subprocess, sys
+    code = ("from toolkit.tokenize import make_tokenizer, RULES\n"
+            "tok = make_tokenizer('subword', vocab_sz=60)\n"
+            "tok.setup(['New study \\u2014 cats rule \\u65e5\\u672c', 'Markets fall again \\u2014 yes']*30, RULES)\n"
+            "g = make_tokenizer('subword')\n" # fastai's guess of the vocabulary size reads them back
+            "g.setup([f'word{i} \\u2014 text{i}' for i in range(300)], RULES)\n"
+            "print(len(tok.tok.EncodeAsPieces('study \\u2014 cats')) > 0, g.tok is not None)")
+    env = {**os.environ, 'LC_ALL': 'C', 'LANG': 'C', 'PYTHONUTF8': '0', 'PYTHONCOERCECLOCALE': '0', 'PYTHONIOENCODING': 'utf-8'}
+    r = subprocess.run([sys.executable, '-c', code], env=env, capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert r.returncode == 0 and r.stdout.split() == ['True', 'True'], r.stderr[-2000:]

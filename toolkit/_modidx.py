@@ -675,6 +675,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'toolkit.tokenize.SPTokenizer.__init__': ('tokenize.html#sptokenizer.__init__', 'toolkit/tokenize.py'),
                                   'toolkit.tokenize.SPTokenizer.__setstate__': ( 'tokenize.html#sptokenizer.__setstate__',
                                                                                  'toolkit/tokenize.py'),
+                                  'toolkit.tokenize.SPTokenizer._get_vocab_sz': ( 'tokenize.html#sptokenizer._get_vocab_sz',
+                                                                                  'toolkit/tokenize.py'),
                                   'toolkit.tokenize.SPTokenizer._lacks': ('tokenize.html#sptokenizer._lacks', 'toolkit/tokenize.py'),
                                   'toolkit.tokenize.SPTokenizer.encode': ('tokenize.html#sptokenizer.encode', 'toolkit/tokenize.py'),
                                   'toolkit.tokenize.SPTokenizer.fold': ('tokenize.html#sptokenizer.fold', 'toolkit/tokenize.py'),

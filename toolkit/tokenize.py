@@ -9,7 +9,7 @@ import contextlib, itertools, os, re, shutil, sys, tempfile, unicodedata, warnin
 from collections import Counter
 from pathlib import Path
 import pandas as pd
-from fastcore.basics import ifnone
+from fastcore.basics import ifnone, maps
 from fastcore.foundation import L
 from fastai.text.core import (Tokenizer, SentencePieceTokenizer, tokenize1, defaults, TitledStr, _join_texts,
                               UNK, PAD, BOS, EOS, FLD, TK_REP, TK_WREP, TK_UP, TK_MAJ)
@@ -172,16 +172,33 @@ class SPTokenizer(SentencePieceTokenizer):
         if self._tmp: self.cache_dir = None # made by `setup`, only when there is something to train
 
     def setup(self, items, rules=None):
-        "Train on `items` (after `rules`) unless already trained"
+        """Train on `items` (after `rules`) unless already trained: fastai's, its texts written as UTF-8 whatever the
+        locale (fastai's `open` took the locale's encoding: "'ascii' codec can't encode '\\u2014'" under LC_ALL=C, and
+        Windows' cp1252 would refuse Chinese, helper 57), and without a progress bar for writing them out (a second)"""
         if self.tok is not None: return {}
-        import fastai.text.core as ftc
-        bar, ftc.progress_bar = ftc.progress_bar, lambda it, **kw: it # no bar for writing the texts out: a second
+        from sentencepiece import SentencePieceProcessor
         if self._tmp: self.cache_dir = Path(tempfile.mkdtemp(prefix='awd-spm-'))
-        try: super().setup(items, rules)
+        try:
+            raw = Path(self.cache_dir)/'texts.out'
+            with open(raw, 'w', encoding='utf-8') as f:
+                for t in maps(*(rules or []), items): f.write(f'{t}\n')
+            sp_model = self.train(raw)
+            self.tok = SentencePieceProcessor()
+            self.tok.Load(str(sp_model))
         finally:
-            ftc.progress_bar = bar
             if self._tmp: shutil.rmtree(self.cache_dir, ignore_errors=True)
         return {}
+
+    def _get_vocab_sz(self, raw_text_path):
+        "fastai's guess of a vocabulary size from the texts, read as UTF-8 (as they were written)"
+        cnt = Counter()
+        with open(raw_text_path, encoding='utf-8') as f:
+            for line in f:
+                cnt.update(line.split())
+                if len(cnt)//4 > self.max_vocab_sz: return self.max_vocab_sz
+        res = len(cnt)//4
+        while res % 8: res += 1
+        return max(res, 29)
 
     def train(self, raw_text_path):
         "fastai's training, without SentencePiece's C++ log lines on stderr; a clear error for a vocabulary too small"
