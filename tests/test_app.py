@@ -27,7 +27,7 @@ def test_names_endpoint(client):
     names, table = client.predict('K', 6, 0.8, 1, 'Japanese', api_name='/names')
     lines = names.splitlines()
     assert len(lines) == 6 and all(l.startswith('K') for l in lines)
-    assert table['headers'] == ORIGIN_COLS
+    assert table['headers'] == ['name', 'P(Japanese)', *ORIGIN_COLS[2:]] # the origin asked for, named (helper 55)
     assert [r[0] for r in table['data']] == lines
     assert all(0 <= r[1] <= 1 and 0 < r[3] <= 1 and r[2] in CATS for r in table['data'])
 
@@ -643,3 +643,19 @@ def test_score_tab_says_which_model(app_models):
         fn = next(f for f in demo.fns.values() if ids(f.inputs) == ['score-model'] and ids(f.outputs) == ['score-card'])
         assert fn.fn('names') == card_summary(learner_card(app_models['names']), 'names')
     finally: demo.close()
+
+def test_a_users_song_model_as_headlines():
+    """A user's character model of songs by mood served as headlines: its lines were cut mid-word at 80 pieces ('suns'),
+    and its style dropdown offered '(any outlet)' (helper 56)"""
+    import pandas as pd
+    from toolkit.app import Handlers, any_style
+    from toolkit.lm import train_lm
+    df = pd.DataFrame({'text': ['sunshine love dancing tonight', 'tears falling down again']*60, 'mood': ['happy', 'sad']*60})
+    m = train_lm(df, preset='tiny', epochs=1, tokenizer='char', category_col='mood', show_progress=False)
+    m.awd.card = {**(m.awd.card or {}), 'category_col': 'mood'}
+    h = Handlers({'headlines': m})
+    try:
+        kw = h._headline_args('', 3, 0.8, 0.9, 2, 15, 7, None, '(any mood)')
+        assert kw['max_tokens'] >= 12*15 and kw['category'] in ('happy', 'sad') # a piece a letter; any mood: one drawn
+        assert any_style(m) == '(any mood)'
+    finally: h.close()

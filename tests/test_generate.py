@@ -592,3 +592,21 @@ def test_a_bad_word_keeps_longer_words():
     res = words(learn.generate('10 ways to stay', n=30, seed=1, bad_words=['health']))
     assert 'health' in plain and 'health' not in res
     assert [w for w in res if w.startswith('health')], res # healthy, healthier, healthcare...
+
+def test_a_line_break_is_a_stop_string(tmp_path):
+    """A poem's first line: stop='\\n' was refused as a blank string, and `--stop '\\n'` (backslash and n, as a shell
+    passes it) was taken literally and cut nothing (helper 56)"""
+    import random
+    import pandas as pd
+    from conftest import awd_here
+    from toolkit.all import train_lm, export_learner
+    random.seed(0)
+    ws = 'rain love sun night star sky heart tears dance moon'.split()
+    texts = ['\n'.join(' '.join(random.choice(ws) for _ in range(4)) for _ in range(3)) for _ in range(400)]
+    m = train_lm(pd.DataFrame({'text': texts}), preset='tiny', epochs=3, show_progress=False)
+    assert any('\n' in t for t in m.generate(n=8, seed=1, temperature=0.8)) # it writes poems of several lines
+    assert not any('\n' in t for t in m.generate(n=8, seed=1, temperature=0.8, stop='\n'))
+    with pytest.raises(ValueError, match='stop must not hold an empty or blank string'): m.generate(stop=' ')
+    export_learner(m, tmp_path/'poems')
+    r = awd_here('generate', tmp_path/'poems', '-n', '8', '--seed', '1', '--stop', '\\n')
+    assert r.returncode == 0 and len(r.stdout.splitlines()) == 8, (r.stdout, r.stderr)

@@ -32,8 +32,9 @@ __all__ = ['MAX_APP_PROMPT', 'MAX_APP_N', 'MAX_NAME_START', 'MAX_TEXT_CHARS', 'M
            'ANY_STYLE', 'GEN_CONCURRENCY', 'HEADLINE_EXAMPLES', 'NAME_EXAMPLES', 'SCORE_EXAMPLES', 'CLASSIFY_EXAMPLES',
            'TAG_EXAMPLES', 'API_EXAMPLES', 'APP_LMS', 'app_device', 'ensure_models', 'load_models', 'tiny_models',
            'user_errors', 'validator', 'open_validators', 'public_card', 'learner_card', 'shown_pieces', 'tag_legend',
-           'settings_markdown', 'Handlers', 'card_markdown', 'card_summary', 'write_models', 'quiet_checks',
-           'api_examples', 'build_app', 'check_models_dir', 'app_models', 'start_app', 'launch', 'check_port', 'serve']
+           'any_style', 'settings_markdown', 'Handlers', 'card_markdown', 'card_summary', 'write_models',
+           'quiet_checks', 'api_examples', 'build_app', 'check_models_dir', 'app_models', 'start_app', 'launch',
+           'check_port', 'serve']
 
 # %% ../nbs/10_app.ipynb #c005
 def app_device()->str:
@@ -295,7 +296,17 @@ def _last(gen):
     return out
 
 SUGGESTIONS = 10 # next words the Write tab offers
-ANY_STYLE = '(any outlet)' # the Headlines tab's style choice for no category
+ANY_STYLE = '(any outlet)' # the Headlines tab's style choice for no category (a model of outlets': 'source')
+
+def any_style(
+    learn, # the Headlines tab's model, trained with categories
+)->str:
+    "The style dropdown's choice of no category, in the words of the model's column: '(any outlet)', '(any mood)', '(any)'"
+    col = (getattr(getattr(learn, 'awd', None), 'card', None) or {}).get('category_col')
+    if col in ('source', 'outlet'): return ANY_STYLE
+    return f'(any {col})' if col else '(any)'
+
+def _is_any(style)->bool: return isinstance(style, str) and bool(re.fullmatch(r'\(any( [^()]*)?\)', style.strip()))
 _FLAGS = dict(prompt='--prompt', n='-n', temperature='--temperature', top_p='--top-p', min_words='--min-words',
               max_words='--max-words', max_tokens='--max-tokens', category='--category', seed='--seed')
 
@@ -369,12 +380,14 @@ class Handlers:
     def _headline_args(self, prompt, n, temperature, top_p, min_words, max_words, seed, novel, style=None)->dict:
         kw = dict(_gen_args(prompt, n, temperature, top_p, min_words, max_words, seed),
                   novel=self._novel('headlines', novel), distinct=True) # ten headlines, ten different ones
-        # pieces enough for Max words (a title-case word takes a case mark and a piece or two): 80 up to 20 words
-        kw['max_tokens'] = min(MAX_TOKENS, max(80, 4*(kw['max_words'] or 0)))
+        # pieces enough for Max words (a title-case word takes a case mark and a piece or two): 80 up to 20 words; a
+        # character model's word takes a piece a letter (80 cut a song model's lines mid-word, 'suns', helper 56)
+        char = getattr(get_tokenizer(self.models['headlines']), 'model_type', None) == 'char'
+        kw['max_tokens'] = min(MAX_TOKENS, max(240 if char else 80, (12 if char else 4)*(kw['max_words'] or 0)))
         if '\n' in kw['prompt'] or '\r' in kw['prompt']: # the headlines are shown one a line
             raise ValueError('the prompt must be one line: a headline is')
         cats = self.models['headlines'].awd.categories
-        if style not in (None, '', ANY_STYLE): kw['category'] = str(style) # checked by `generate`
+        if style not in (None, '') and not _is_any(style): kw['category'] = str(style) # checked by `generate`
         elif cats: # any outlet: one drawn at random (from the seed, so the command shown makes the same headlines)
             kw['category'] = (random if kw['seed'] is None else random.Random(kw['seed'])).choice(list(cats))
         return kw
@@ -734,7 +747,7 @@ def _headlines_tab(h:Handlers):
                     max_w = gr.Number(value=15, precision=0, label='Max words')
                 seed = gr.Number(value=-1, precision=0, label='Seed (-1: random)', elem_id='headlines-seed')
                 novel = _novel_box(h, 'headlines', 'Only new headlines (redraw any that copies a training headline)')
-                style = _style_input(h.models['headlines'].awd.categories)
+                style = _style_input(h.models['headlines'])
                 with gr.Row():
                     btn = gr.Button('Generate', variant='primary', elem_id='headlines-generate', scale=3)
                     stop = gr.Button('Stop', variant='stop', elem_id='headlines-stop', scale=1)
@@ -782,10 +795,12 @@ def _stop_button(stop, triggers:list, ev, out, n, settings, table=None):
     ev.failure(failed, [stopped, out, n, settings], [settings, out] + ([table] if table is not None else []),
                api_name=False) # no command for texts never made
 
-def _style_input(cats:list|None):
-    "An outlet dropdown for a headlines model trained with categories (`awd train headlines --category-col source`)"
+def _style_input(learn):
+    "A category dropdown for a headlines model trained with categories (`awd train headlines --category-col source`)"
+    cats = learn.awd.categories
     if not cats: return gr.State(None)
-    return gr.Dropdown([ANY_STYLE] + list(cats), value=ANY_STYLE, label='In the style of', elem_id='headlines-style')
+    any_ = any_style(learn) # '(any mood)' for a user's model of moods, not '(any outlet)' (helper 56)
+    return gr.Dropdown([any_] + list(cats), value=any_, label='In the style of', elem_id='headlines-style')
 
 def _novel_box(h:Handlers, kind:str, label:str):
     "The novelty filter's box: on, or off and greyed for a model saved without a fingerprint of its training texts"
@@ -990,6 +1005,8 @@ def build_app(
         if 'names' in models: _names_tab(h)
         if h.classifiers: _classify_tab(h)
         if write_models(h.lms): _write_tab(h)
+        for k in [k for k in h.lms if k not in write_models(h.lms) and k != 'names']: # said, not left out silently (helper 56)
+            print(f"the Write tab leaves out {k}: it {'spells by letters' if getattr(get_tokenizer(h.lms[k]), 'model_type', None) == 'char' else 'writes after a category, which the tab has none of'}", flush=True)
         if h.lms: _score_tab(h)
         if h.taggers: _tag_tab(h)
         _models_tab(h)

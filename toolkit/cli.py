@@ -231,6 +231,10 @@ def load_lm(
         raise ValueError(f"{path} holds {what}, not a language model (one made by `awd train`)")
     return learn
 
+def _typed_breaks(stops:list|None)->list|None:
+    "--stop strings with a line break and a tab as a shell passes them typed, backslash and letter ('\\n', '\\t'), read as such"
+    return None if stops is None else [s.replace('\\n', '\n').replace('\\t', '\t') for s in stops]
+
 def cmd_generate(a):
     "Generate texts from a language model, one per line"
     from toolkit.generate import name_start
@@ -239,7 +243,7 @@ def cmd_generate(a):
     res = learn.generate(prompt, n=a.n, temperature=a.temperature, top_k=a.top_k, top_p=a.top_p, greedy=a.greedy,
                          min_words=a.min_words, max_words=a.max_words, max_tokens=a.max_tokens,
                          stop_at_eos=not a.no_stop, repetition_penalty=a.repetition_penalty, seed=a.seed,
-                         category=a.category, return_logprobs=True, novel=a.novel, stop=a.stop, bad_words=a.bad_word,
+                         category=a.category, return_logprobs=True, novel=a.novel, stop=_typed_breaks(a.stop), bad_words=a.bad_word,
                          distinct=a.distinct)
     if a.sort: res = sorted(res, key=lambda s: -s.mean_logprob)
     apart = any('\n' in s.text for s in res) # texts past their end (--no-stop) span lines: a blank line between them
@@ -714,7 +718,7 @@ def _add_generate(sub, ps:dict):
     g.add_argument('--novel', action='store_true', help='draw again any text that copies a training text')
     g.add_argument('--distinct', action='store_true', help='draw again any text that repeats another of this call')
     g.add_argument('--stop', action='append', metavar='STRING', help='end a text where this string appears (not kept); '
-                   'repeat for several')
+                   "repeat for several; '\\n' is a line break (a poem's first line: --stop '\\n')")
     g.add_argument('--bad-word', action='append', metavar='WORD', help='a word no text may hold; repeat for several')
 
 def _add_score(sub, ps:dict):

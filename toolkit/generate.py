@@ -917,20 +917,20 @@ def _check_novel_prompt(fp, prompt:str, max_words:int|None):
 
 MAX_STOPS, MAX_STOP_CHARS = 16, 200 # stop strings per call, and characters of each
 
-def _listify(o, what:str)->list[str]:
-    "`o` (None, a string, or a list of strings) as a list, each a non-empty string"
+def _listify(o, what:str, breaks:bool=False)->list[str]:
+    "`o` (None, a string, or a list of strings) as a list, each a non-empty string (not only spaces; with `breaks`, a line break or tab may be one)"
     if o is None: return []
     if isinstance(o, str): o = [o]
     if not isinstance(o, (list, tuple)) or not all(isinstance(s, str) for s in o):
         raise ValueError(f"{what} must be a string or a list of strings, got {type(o).__name__}")
-    if any(not s.strip() for s in o): raise ValueError(f"{what} must not hold an empty or blank string")
+    if any(not s.strip(' ' if breaks else None) for s in o): raise ValueError(f"{what} must not hold an empty or blank string")
     if len(o) > MAX_STOPS: raise ValueError(f"{what}: at most {MAX_STOPS} strings, got {len(o)}")
     if any(len(s) > MAX_STOP_CHARS for s in o): raise ValueError(f"{what}: each at most {MAX_STOP_CHARS} characters")
     return list(o)
 
 def _check_stops(stop)->list[str]:
-    "The stop strings, checked"
-    return _listify(stop, 'stop')
+    "The stop strings, checked: a line break may be one (a poem's first line: '\\n' was refused as blank, helper 56)"
+    return _listify(stop, 'stop', breaks=True)
 
 def _check_bad_words(bad_words, prompt:str)->set[str]:
     "The bad words, checked, lower-cased: each one word, none of them in the prompt"
