@@ -223,3 +223,14 @@ def test_trains_whatever_the_locale(tmp_path):
     env = {**os.environ, 'LC_ALL': 'C', 'LANG': 'C', 'PYTHONUTF8': '0', 'PYTHONCOERCECLOCALE': '0', 'PYTHONIOENCODING': 'utf-8'}
     r = subprocess.run([sys.executable, '-c', code], env=env, capture_output=True, text=True, cwd=tmp_path, timeout=300)
     assert r.returncode == 0 and r.stdout.split() == ['True', 'True'], r.stderr[-2000:]
+
+def test_no_matplotlib_noise_without_a_writable_home(tmp_path):
+    """A HOME that cannot be written (a container's, a service user's) made matplotlib, which fastai imports, print two
+    lines on every command (helper 57): its cache goes to a temporary folder, quietly"""
+    import os, subprocess, sys
+    (tmp_path/'home').write_text('a file, not a folder')
+    env = {k: v for k, v in os.environ.items() if k != 'MPLCONFIGDIR'}
+    code = "import toolkit.core, fastai.text.all, matplotlib; print(matplotlib.get_configdir())"
+    r = subprocess.run([sys.executable, '-c', code], env={**env, 'HOME': str(tmp_path/'home')}, capture_output=True,
+                       text=True, timeout=300)
+    assert r.returncode == 0 and 'awd-matplotlib-' in r.stdout and 'matplotlib' not in r.stderr.lower(), r.stderr

@@ -9,6 +9,18 @@ import contextlib, errno, math, numbers, os, re, shutil, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
+def _matplotlib_home():
+    """fastai imports matplotlib, which keeps a cache in ~/.config/matplotlib and, where that cannot be written (a
+    read-only HOME in a container, a service user's), says so in two lines on every `awd` command (helper 57): the
+    toolkit never plots, so its cache goes to a temporary folder there"""
+    if 'MPLCONFIGDIR' in os.environ: return
+    p = Path(os.path.expanduser('~'))/'.config'/'matplotlib'
+    while not p.exists() and p != p.parent: p = p.parent # the nearest that exists: where it would be made
+    if p.is_dir() and os.access(p, os.W_OK | os.X_OK): return
+    import tempfile
+    os.environ['MPLCONFIGDIR'] = tempfile.mkdtemp(prefix='awd-matplotlib-')
+_matplotlib_home() # before anything imports fastai
+
 # %% auto #0
 __all__ = ['MAX_SEED', 'MAX_EPOCHS', 'MAX_N', 'MAX_TOKENS', 'MAX_PROMPT_CHARS', 'MAX_MINUTES', 'ModelInfo', 'DataInfo',
            'model_info', 'require_info', 'members', 'replace_dir', 'out_path', 'unwritable', 'save_tensors',
