@@ -400,6 +400,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'toolkit.generate.RunningBatch._heal': ('generate.html#runningbatch._heal', 'toolkit/generate.py'),
                                   'toolkit.generate.RunningBatch._join': ('generate.html#runningbatch._join', 'toolkit/generate.py'),
                                   'toolkit.generate.RunningBatch._keep': ('generate.html#runningbatch._keep', 'toolkit/generate.py'),
+                                  'toolkit.generate.RunningBatch._new_word_not_end': ( 'generate.html#runningbatch._new_word_not_end',
+                                                                                       'toolkit/generate.py'),
                                   'toolkit.generate.RunningBatch._pick': ('generate.html#runningbatch._pick', 'toolkit/generate.py'),
                                   'toolkit.generate.RunningBatch._regroup': ('generate.html#runningbatch._regroup', 'toolkit/generate.py'),
                                   'toolkit.generate.RunningBatch._uniform': ('generate.html#runningbatch._uniform', 'toolkit/generate.py'),

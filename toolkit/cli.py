@@ -53,7 +53,8 @@ def _saved(learn, out):
     from toolkit.export import disk_mb
     path, card = out_path(out), learn.awd.card
     pkl = ', a pickle: load it with --trust-pickle' if path.suffix == '.pkl' else ''
-    kept = f" | epoch {card['kept_epoch']}'s weights (the best)" if card.get('kept_epoch') else ''
+    k = card.get('kept_epoch') # (counted from 1; fastai's table from 0: helper 56 read 45 where the table's row is 44)
+    kept = f" | epoch {k}'s weights (the best; the table's row {k - 1})" if k else ''
     print(f"{_fmt_metrics(card['metrics'])}{kept} | {card['train_minutes']:.1f} min | saved {path} "
           f"({disk_mb(path):.1f} MB{pkl})")
     cats = getattr(getattr(learn, 'awd', None), 'categories', None) # a conditioned model generates a category's texts

@@ -262,6 +262,7 @@ class RunningBatch:
         self.reqs, self.groups, self._next, self.pending, self.n_pending = {}, [], 0, [], 0
         self.ban = None # (rows, V) pieces each row may never produce, when a request has bans
         self.capped = None # the pieces that start a word, once a request with max_words has joined
+        self.starts = (self.word_start | marker) & ~self.end # a new word's first pieces (where `min_words` sends the end's mass)
 
     def __len__(self): return len(self.rows['req']) + self.n_pending # rows running and rows about to join
 
@@ -415,6 +416,18 @@ class RunningBatch:
             logits[at] = torch.where(self.end, both[:, None] - math.log(int(self.end.sum())), logits[at])
         return logits.masked_fill(self.table[code], -math.inf)
 
+    def _new_word_not_end(self, logits:torch.Tensor, early:torch.Tensor)->torch.Tensor:
+        """`logits` where a row may not end yet (`early`: under its `min_words`): the end's mass goes to starting a new
+        word, as at `max_words` a new word's goes to the end; banned alone, it went to the pieces glued onto the last
+        word, which a model of short texts finds likelier than the end only there ('Jalapeño Curry 😋xra', helper 56)"""
+        lg = logits[early]
+        ws = torch.where(self.starts, lg, -math.inf).logsumexp(-1, keepdim=True)
+        e = torch.where(self.end, lg, -math.inf).logsumexp(-1, keepdim=True)
+        up = torch.where(torch.isfinite(ws), torch.logaddexp(ws, e) - ws, torch.zeros_like(ws)) # (no new word: as it was)
+        logits = logits.clone()
+        logits[early] = torch.where(self.starts, lg + up, lg)
+        return logits
+
     def _heal(self, lg:torch.Tensor)->torch.Tensor:
         """`lg` where the rows of requests that heal their prompt's last word have not spelled it out yet: only the
         pieces that spell the rest of it whole (or a longer word: '▁make' for '▁ma') and the tokenizer's own next
@@ -450,7 +463,9 @@ class RunningBatch:
         words = R['words'].clamp(max=self.wtab.shape[1] - 1)
         code = self.relax[R['form'] | self.wtab[self._ar, words]] # the row's rules: one mask of the table
         at = None if self.capped is None else (code & 16) > 0 # rows at their max_words
-        lg = logits.masked_fill(self.table[code], -math.inf) if at is None else self._end_at_cap(logits, code, at)
+        early = (code & 8) > 0 # rows under their min_words (the model's own `logits` stay for the scores)
+        base = self._new_word_not_end(logits, early) if bool(early.any()) else logits
+        lg = base.masked_fill(self.table[code], -math.inf) if at is None else self._end_at_cap(base, code, at)
         if self.ban is not None: lg = lg.masked_fill(self.ban, -math.inf)
         if self.healing: lg = self._heal(lg)
         if self.whole is not None and bool((first := self.whole & (R['length'] == 0)).any()): # 'Can' went on as 'Canc
