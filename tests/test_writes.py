@@ -223,3 +223,9 @@ def test_out_paths_as_the_shell_takes_them(tiny_lm, tmp_path, monkeypatch):
     Path('ok.csv').write_text('text\nNew study finds cats rule\n')
     refused(['score', 'no-such-model', '--csv', 'ok.csv', '--out', '-'], "cannot write '-': the copy goes to a file")
     assert os.listdir() == ['ok.csv']
+
+def test_a_dangling_link_is_written_where_it_points(tiny_lm, tmp_path):
+    "A model saved over a symbolic link goes where it points: a link to a folder not made yet was refused as existing (helper 57)"
+    (tmp_path/'dang').symlink_to(tmp_path/'nowhere')
+    export_learner(tiny_lm, tmp_path/'dang')
+    assert (tmp_path/'dang').is_symlink() and (tmp_path/'nowhere'/'config.json').is_file()

@@ -16,7 +16,7 @@ from fastai.text.models.awdlstm import awd_lstm_clas_config
 import toolkit
 from .tokenize import SPTokenizer
 from .core import ModelInfo, model_info, require_info, members, replace_dir, atomic_dir, atomic_file, load_error
-from .core import check_writable, save_tensors, out_path
+from .core import check_writable, save_tensors, out_path, _through_link
 from .recipes import PRESETS
 from .lm import get_tokenizer, lm_dls, lm_learner, check_device, pretrained_dir
 from .generate import get_start_state, weights_key # a loaded LMLearner gets `generate` and the fast `predict`
@@ -307,6 +307,7 @@ def check_export_path(
 ):
     "Before training: the error `export_learner` would raise at `path` (it cannot be written, or holds something else)"
     name, path = path, out_path(path) # ('../m2' from inside the model m1 was refused as inside m1, helper 57)
+    path = _through_link(path) # a link is written where it points, a dangling one too (it was refused as existing)
     try: here = Path.cwd()
     except OSError: here = None
     if here is not None and (path == here or path in here.parents): # '.' in an empty folder: the shell's folder replaced
