@@ -630,3 +630,14 @@ def test_min_words_starts_new_words(tiny_lm):
     assert torch.equal(out[0][rest], logits[0][rest]) # the pieces that go on the last word: no more than they had
     ratio = (out[0] - logits[0])[b.starts] # each new word's first piece scaled alike (the model's own preference kept)
     assert float(ratio.max() - ratio.min()) < 1e-4
+
+def test_min_p_cuts_before_the_temperature():
+    """min_p has fastai's meaning: the model's own probabilities cut, then the temperature. Cut after it, a high
+    temperature put every piece under min_p and kept the likeliest alone: nearly greedy at T=2 (helper 58)"""
+    from toolkit.generate import _filter
+    raw = torch.log(torch.tensor([[0.5, 0.3, 0.15, 0.05]]))
+    for T in (0.5, 1., 2., 5.):
+        p = _filter(raw/T, min_p=torch.tensor([0.1]), raw=raw)
+        assert (p > 0).tolist() == [[True, True, True, False]], (T, p)
+    h = load_model('headlines')
+    assert len(set(h.generate('New study', n=5, temperature=2.0, min_p=0.02, seed=0))) == 5

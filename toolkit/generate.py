@@ -79,7 +79,8 @@ def vocab_info(learn)->VocabInfo:
 
 # %% ../nbs/05_generate.ipynb #c007
 class Sample(NamedTuple):
-    "One generated text, with its total log-probability under the model and its number of new pieces"
+    """One generated text, with the log-probability under the model of its new pieces (those after the prompt, or after
+    the word its healed last word became: `score` of the whole text counts the prompt's too) and their number"""
     text:str
     logprob:float
     n_tokens:int
@@ -99,6 +100,7 @@ def _filter(
     top_p:torch.Tensor|None=None, # (bs,) floats: each row's p, inf for none; None: no row has one
     min_p:torch.Tensor|None=None, # (bs,) floats: each row's min-p, 0 for none; None: no row has one
     K:int=_NUCLEUS_K,
+    raw:torch.Tensor|None=None, # the logits before the temperature, which min-p reads (fastai's); default: `t`
 )->torch.Tensor: # (bs, V) unnormalised probabilities to draw from
     "Each row's probabilities after its own top-k, then top-p, then min-p: one partial sort and one threshold a row"
     V = t.shape[-1]
@@ -113,13 +115,15 @@ def _filter(
             if (ck > K).any(): lse = torch.where(ck > K, t.logsumexp(-1), lse)
             p = (vals - lse[:, None]).exp().masked_fill(~inside, 0.)
             cp = ((p.cumsum(-1) - p) < top_p[:, None]).sum(-1) # pieces until the cumulative probability reaches p
-            if K < V and ((cp == K) & (ck > K) & top_p.isfinite()).any(): return _filter(t, top_k, top_p, min_p, V)
+            if K < V and ((cp == K) & (ck > K) & top_p.isfinite()).any(): return _filter(t, top_k, top_p, min_p, V, raw)
             keep = torch.where(top_p.isfinite(), torch.minimum(ck, cp.clamp(min=1)), ck)
         kth = vals.gather(1, (keep.clamp(max=K) - 1)[:, None]).masked_fill((keep > K)[:, None], -math.inf)
         t = t.masked_fill(t < kth, -math.inf)
     probs = t.softmax(-1)
-    if min_p is not None:
-        probs = probs.masked_fill((probs < min_p[:, None]) & (probs < probs.max(-1, keepdim=True).values), 0.)
+    if min_p is not None: # fastai's: the model's own probabilities cut, then the temperature (cut after it, a high one
+        # put every piece under min_p and left the likeliest alone: nearly greedy at T=2, helper 58)
+        base = probs if raw is None else raw.softmax(-1)
+        probs = probs.masked_fill((base < min_p[:, None]) & (base < base.max(-1, keepdim=True).values), 0.)
     return probs
 
 def _draw(cum, u):
@@ -403,7 +407,7 @@ class RunningBatch:
         else:
             nxt, f, p = torch.empty(len(t), dtype=torch.long, device=self.dev), self.filtered, self.plain
             has = lambda k, off: R[k][f] if bool((R[k][f] != off).any()) else None
-            nxt[f] = _draw(_filter(t[f], has('top_k', 0), has('top_p', math.inf), has('min_p', 0.)).cumsum(-1), u[f])
+            nxt[f] = _draw(_filter(t[f], has('top_k', 0), has('top_p', math.inf), has('min_p', 0.), raw=lg[f]).cumsum(-1), u[f])
             if len(p): nxt[p] = self._draw_plain(t[p], u[p], p)
         return torch.where(R['greedy'], lg.argmax(-1), nxt) if self.any_greedy else nxt
 
