@@ -659,3 +659,18 @@ def test_a_users_song_model_as_headlines():
         assert kw['max_tokens'] >= 12*15 and kw['category'] in ('happy', 'sad') # a piece a letter; any mood: one drawn
         assert any_style(m) == '(any mood)'
     finally: h.close()
+
+def test_deployers_start_up_words(tiny_lm_path, tmp_path, capsys):
+    """A models directory of one language model under its own name: 'no models to serve' said nothing of it nor what
+    to do; `--all-models` without `--retrain` did nothing without a word; a model of a second said 'in 0.0 min' (helper 59)"""
+    from conftest import awd_here
+    from toolkit.app import app_models, card_summary
+    import json, shutil
+    shutil.copytree(tiny_lm_path, tmp_path/'products') # (the session's model itself is not saved again: its card stays)
+    with pytest.raises(FileNotFoundError, match='no models to serve: the app serves headlines, names'):
+        app_models(tmp_path, train_missing=False, shipped=False)
+    assert f"copy it to {tmp_path/'headlines'} or {tmp_path/'names'}" in capsys.readouterr().out
+    r = awd_here('serve', '--models-dir', tmp_path, '--all-models', '--only')
+    assert r.returncode == 2 and '--all-models goes with --retrain' in r.stderr
+    card = json.loads((tmp_path/'products'/'card.json').read_text())
+    assert ' in 1 s' in card_summary({**card, 'train_minutes': 0.02}, 'products')

@@ -665,7 +665,7 @@ def card_summary(
     n, unit = card.get('n_texts', card.get('n_sents')), 'sentences' if card.get('task') == 'tag' else 'texts'
     data = f" on {n:,} {unit} of `{card['corpus']}`" if n and card.get('corpus') else ''
     m = card.get('train_minutes')
-    took = f" in {m:.0f} min" if m and m >= 1 else f" in {m:.1f} min" if m else ''
+    took = f" in {m:.0f} min" if m and m >= 1 else f" in {m:.1f} min" if m and m >= 0.1 else f" in {m*60:.0f} s" if m else '' # (not '0.0 min')
     test = _figures(card.get('test_metrics') or {})
     seen = f"held-out test: {test}" if test else f"validation: {_figures(card.get('metrics') or {})}"
     return f"**{what}**: {start}{data}{took}; {seen}."
@@ -1117,10 +1117,12 @@ def app_models(
     extra = {k: p for k,p in found.items() if k not in paths} # the user's own classifiers
     for k, p in list(extra.items()):
         if saved_task(p) == 'generate': # told before it is loaded (a language model can be large)
-            print(f"not serving {p}: a language model gets a tab only as headlines or names", flush=True)
+            print(f"not serving {p}: a language model gets a tab only as headlines or names (copy it to "
+                  f"{models_dir/'headlines'} or {models_dir/'names'} to serve it)", flush=True)
             del extra[k]
-    if not paths and not extra:
-        raise FileNotFoundError(f"{models_dir}: no models ({', '.join(DEFAULT_MODELS)}) to serve")
+    if not paths and not extra: # (a language model of its own name was said above: not 'no models', helper 59)
+        raise FileNotFoundError(f"{models_dir}: no models to serve: the app serves {', '.join(DEFAULT_MODELS)} by "
+                                "those names, and classifiers and taggers by any name")
     models = load_models(paths, trust_pickle=trust_pickle)
     for k in paths: _check_kind(k, paths[k], models[k])
     for k in yours: models[k].awd.source = str(paths[k]) # the page's commands name it (`awd generate models/headlines`)

@@ -576,6 +576,9 @@ def cmd_tag(a):
 def cmd_serve(a):
     "Serve the Gradio app: the models in --models-dir, and the shipped ones for the defaults it lacks"
     import os
+    if a.all_models and not a.retrain: # (it did nothing, without a word, helper 59)
+        raise ValueError("--all-models goes with --retrain: it trains the sentiment and outlet models too, where "
+                         "--retrain trains the app's models afresh")
     host, port = serve_address(a.host, a.port) # before Gradio is imported: it reads $GRADIO_SERVER_PORT then
     os.environ['GRADIO_SERVER_PORT'] = str(port)
     from toolkit.app import serve # imports gradio: only for this command
