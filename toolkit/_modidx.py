@@ -147,6 +147,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                                                                   'toolkit/classify.py'),
                                   'toolkit.classify._ClassifierArgs': ('classify.html#_classifierargs', 'toolkit/classify.py'),
                                   'toolkit.classify._carry_pretrained': ('classify.html#_carry_pretrained', 'toolkit/classify.py'),
+                                  'toolkit.classify._check_class_weight': ('classify.html#_check_class_weight', 'toolkit/classify.py'),
                                   'toolkit.classify._check_classifier_args': ( 'classify.html#_check_classifier_args',
                                                                                'toolkit/classify.py'),
                                   'toolkit.classify._check_labels': ('classify.html#_check_labels', 'toolkit/classify.py'),

@@ -238,12 +238,16 @@ def warn_one_class(
                   "commonest class alone; weight the rarer classes (class_weight=1), train more epochs, or on more "
                   "texts of the other classes")
 
+def _check_class_weight(w):
+    "`class_weight` is a number from 0 (plain cross-entropy) to 1 (as if the classes were balanced)"
+    check_arg('class_weight', w, is_num(w) and 0 <= w <= 1, 'a number from 0 to 1')
+
 def class_weights(
     dls:DataLoaders, # from `classifier_dls`
     power:float=1., # 0: every class weighs 1; 1: inversely to its count (scikit-learn's 'balanced')
 )->torch.Tensor:
     "Each class's weight in the loss: its count among the training texts to the power `-power`, an average text weighing 1"
-    check_arg('class_weight', power, is_num(power) and 0 <= power <= 1, 'a number from 0 to 1')
+    _check_class_weight(power)
     ys = dls.train_ds.tls[-1] # the labels alone (not the texts' pieces)
     y = torch.stack([ys[i] for i in range(len(ys))]).long() if len(ys) else torch.zeros(0, dtype=torch.long)
     n = torch.bincount(y, minlength=len(dls.vocab[1])).float().clamp(min=1) # a class never seen weighs as one seen once
@@ -445,7 +449,7 @@ def _check_classifier_args(df:pd.DataFrame, lm, a:_ClassifierArgs, pretrained:bo
                      lm_lr=a.lm_lr, vocab_sz=a.vocab_sz if pre and a.tokenizer == 'subword' else None,
                      texts=df[a.text_col] if pre else None, n_labelled=n_labelled)
     check_recipe_counts(a.lm_epochs, a.members)
-    check_arg('class_weight', a.class_weight, is_num(a.class_weight) and 0 <= a.class_weight <= 1, 'a number from 0 to 1')
+    _check_class_weight(a.class_weight) # before any training (`class_weights` checks it too, once the data is split)
     _check_labels(df, a.label_col, 'drop')
 
 def check_recipe_counts(lm_epochs, members):

@@ -41,9 +41,10 @@ def _said_stopped(learn, say=print):
 def _tag_example(learn)->str:
     """A sentence to try a tagger on: 'The old man the boat.', or the start of one of its own validation sentences when
     it cannot read English (a tagger of Russian was told to try an English sentence it refused, helper 54)"""
+    from toolkit.tagger import _check_readable
     ex = 'The old man the boat.'
-    try: learn.predict_texts([ex]); return ex
-    except (ValueError, AttributeError): pass
+    try: _check_readable(learn, [ex]); return ex # (the check `awd tag` makes, without tagging)
+    except ValueError: pass
     ds = getattr(getattr(learn, 'dls', None), 'valid_ds', None)
     words = next((w for w in getattr(ds, 'words', None) or [] if w), None)
     return ' '.join(words[:10]) if words else ex
@@ -60,7 +61,7 @@ def _saved(learn, out):
     cats = getattr(getattr(learn, 'awd', None), 'categories', None) # a conditioned model generates a category's texts
     cat = f" --category {shlex.quote(str(cats[0]))}" if cats and card.get('task') == 'generate' else ''
     use = {'generate': 'generate {}' + cat + ' -n 5', 'classify': 'classify {} "a text to classify"',
-           'tag': 'tag {} ' + shlex.quote(_tag_example(learn))}.get(card.get('task'))
+           'tag': 'tag {} ' + (shlex.quote(_tag_example(learn)) if card.get('task') == 'tag' else '')}.get(card.get('task'))
     if use: print(f"try it: awd {use.format(shlex.quote(str(out)))}{' --trust-pickle' if pkl else ''}")
 
 def _corpus_name(data:str)->str:
