@@ -429,8 +429,9 @@ def test_api_page_examples(app_models):
         said = {name: eps[name]['description'] for name in ('/headlines', '/names')}
     finally: demo.close()
     assert all('A seed below 0 draws a random one, which is not returned' in d for d in said.values()), said
-    assert ex == {'/headlines': ['New study'], '/names': ['K'], '/classify': ['Nakamura'], '/score': ['New study'],
-                  '/tag': ['The old man the boat']}, ex
+    assert ex == {'/headlines': ['New study'], '/names': ['K'], '/classify': ['Kowalczyk'], # each tab's first example
+                  '/score': ['New study finds coffee may help your heart'],
+                  '/tag': ['Scientists say coffee may help you live longer.']}, ex
 
 def test_users_own_names_model_is_served(tmp_path, capsys):
     """A user's names model of other origins stopped `awd serve` (the shipped origin classifier did not match it: 'move
@@ -674,3 +675,31 @@ def test_deployers_start_up_words(tiny_lm_path, tmp_path, capsys):
     assert r.returncode == 2 and '--all-models goes with --retrain' in r.stderr
     card = json.loads((tmp_path/'products'/'card.json').read_text())
     assert ' in 1 s' in card_summary({**card, 'train_minutes': 0.02}, 'products')
+
+def test_a_users_own_classifier_named_like_a_default(app_models_dir):
+    """A user's classifier of tickets saved as `sentiment` got the film-review examples and 'a review snippet'; the API page
+    showed /classify called with 'Nakamura' with no names classifier served; the header said 'generating' with only
+    classifiers (helper 59)"""
+    from toolkit.app import build_app
+    from toolkit.export import load_model
+    m = load_model(app_models_dir/'sentiment')
+    m.awd.card = {**m.awd.card, 'corpus': 'tickets.csv', 'title': 'Ticket sentiment'}
+    demo = build_app({'sentiment': m})
+    try:
+        comps = {c['props'].get('elem_id'): c['props'] for c in demo.config['components']}
+        header = next(c['props']['value'] for c in demo.config['components'] if c['type'] == 'markdown')
+        ex = [p['example_input'] for p in demo.get_api_info()['named_endpoints']['/classify']['parameters']]
+    finally: demo.close()
+    assert comps['classify-text']['placeholder'] == 'a text (Shift+Enter classifies)'
+    assert not [c for c in demo.config['components'] if c['type'] == 'dataset'] # no film reviews to try
+    assert ex == ['A text to classify'] and 'classifying on the CPU' in header and 'generating' not in header, (ex, header)
+
+def test_a_deployers_notes_beside_the_models(tmp_path, tiny_lm_path, capsys):
+    "A deployer's README.md beside the models got a 'not a model' line on every start (helper 59)"
+    import shutil
+    from toolkit.app import app_models
+    shutil.copytree(tiny_lm_path, tmp_path/'headlines')
+    (tmp_path/'README.md').write_text('# our models'); (tmp_path/'notes.zip').write_bytes(b'')
+    assert list(app_models(tmp_path, train_missing=False, shipped=False)) == ['headlines']
+    out = capsys.readouterr().out
+    assert 'README' not in out and 'not serving notes.zip (a zip file: unzip it here): not a model' in out, out

@@ -29,6 +29,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                              'toolkit.app.Handlers.tag': ('app.html#handlers.tag', 'toolkit/app.py'),
                              'toolkit.app.Handlers.tag_check': ('app.html#handlers.tag_check', 'toolkit/app.py'),
                              'toolkit.app._arch': ('app.html#_arch', 'toolkit/app.py'),
+                             'toolkit.app._bundled': ('app.html#_bundled', 'toolkit/app.py'),
                              'toolkit.app._card_rows': ('app.html#_card_rows', 'toolkit/app.py'),
                              'toolkit.app._check_kind': ('app.html#_check_kind', 'toolkit/app.py'),
                              'toolkit.app._check_origin': ('app.html#_check_origin', 'toolkit/app.py'),

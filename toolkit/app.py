@@ -695,16 +695,25 @@ def _passing(examples:list, check)->list:
 
 def _examples(examples:list, inputs:list, label:str, run:gr.Button|None=None):
     """Examples to click, if there are any: a click fills `inputs` and, with `run`, clicks that button (the tab's own
-    checks and streaming: an example that only filled the box looked broken to a class of students, helper 55)"""
+    checks and streaming: an example that only filled the box looked broken to a class of students, helper 55). The
+    first is also the API page's example of each input (`api_examples`)"""
     if not examples: return
+    for c, v in zip(inputs, examples[0] if isinstance(examples[0], list) else [examples[0]]): c.api_example = v
     ex = gr.Examples([e if isinstance(e, list) else [e] for e in examples], inputs, label=label)
     if run is not None:
         ex.load_input_event.then(None, None, None, js=f"() => document.getElementById({json.dumps(run.elem_id)})?.click()",
                                  queue=False, api_name=False)
 
-def _what(kinds)->str:
-    "What a text box of these models' takes: 'a headline or a name', 'a text' for a user's own model"
-    said = list(dict.fromkeys(_WHAT.get(k, 'a text') for k in kinds))
+def _bundled(kind:str, learn:Learner)->bool:
+    """Whether `learn` is the default `kind` trained on that default's bundled corpus: the page's examples and words for
+    `kind` are for that corpus, not for a user's own classifier saved as `sentiment` (film reviews offered, helper 59)"""
+    return kind in DEFAULT_MODELS and learner_card(learn).get('corpus') == DEFAULT_MODELS[kind]['corpus']
+
+def _what(models:dict)->str:
+    """What a text box of these models takes: 'a headline or a name'; 'a text' for a user's own classifier (a language
+    model saved as headlines or names is served as one, by the user's choice)"""
+    said = list(dict.fromkeys(_WHAT.get(k, 'a text') if isinstance(m, LMLearner) or _bundled(k, m) else 'a text'
+                              for k,m in models.items()))
     return ', '.join(said[:-1]) + ' or ' + said[-1] if len(said) > 1 else said[0] if said else 'a text'
 
 def _own_starts(lm, k:int=5)->list[str]:
@@ -885,7 +894,8 @@ def _write_tab(h:Handlers):
 
 def _classify_tab(h:Handlers):
     "The Classify tab: a text; the label probabilities of every loaded classifier"
-    texts = _passing([e for k in h.classifiers for e in CLASSIFY_EXAMPLES.get(k, [])], h.classify_check)
+    texts = _passing([e for k,m in h.classifiers.items() if _bundled(k, m) for e in CLASSIFY_EXAMPLES.get(k, [])],
+                     h.classify_check)
     with gr.Tab('Classify'):
         text = gr.Textbox(label='Text', lines=3, placeholder=f'{_what(h.classifiers)} (Shift+Enter classifies)',
                           elem_id='classify-text')
@@ -982,15 +992,18 @@ def quiet_checks(
         c.preprocess = pre
 
 API_EXAMPLES = {'headlines-prompt': 'New study', 'names-start': 'K', 'write-text': 'New study', 'score-text': 'New study',
-                'classify-text': 'Nakamura', 'tag-text': 'The old man the boat'} # what the API page shows to send
+                'classify-text': 'A text to classify', 'tag-text': 'The old man the boat'} # when a tab has no examples
 
 def api_examples(
     demo:gr.Blocks, # the app, built
 ):
-    "Each text field's example on Gradio's API page (Gradio's own, 'Hello!!', is no start of a name, which refuses '!')"
+    """Each input's example on Gradio's API page: its tab's first example (`_examples`: they are the served models'),
+    else `API_EXAMPLES` (Gradio's own, 'Hello!!', is no start of a name, which refuses '!'; 'Nakamura' was shown for a
+    user's classifier of tickets, helper 59)"""
     for c in demo.blocks.values():
-        if getattr(c, 'elem_id', None) in API_EXAMPLES:
-            c.example_payload = c.example_value = lambda v=API_EXAMPLES[c.elem_id]: v
+        if hasattr(c, 'api_example') or getattr(c, 'elem_id', None) in API_EXAMPLES:
+            v = c.api_example if hasattr(c, 'api_example') else API_EXAMPLES[c.elem_id]
+            c.example_payload = c.example_value = lambda v=v: v
 
 def build_app(
     models:dict[str, Learner], # loaded learners by kind: 'headlines', 'names', and classifiers
@@ -999,7 +1012,9 @@ def build_app(
     "The Gradio Blocks app over `models`"
     h = Handlers(models, join=batching)
     with gr.Blocks(title='awd-toolkit', analytics_enabled=False) as demo:
-        gr.Markdown("# awd-toolkit\nSmall AWD-LSTM language models, trained on real corpora, generating on "
+        does = [w for w, have in (('generating', h.lms), ('classifying', h.classifiers), ('tagging', h.taggers)) if have]
+        does = ', '.join(does[:-1]) + ' and ' + does[-1] if len(does) > 1 else does[0] # ('generating' with none, helper 59)
+        gr.Markdown(f"# awd-toolkit\nSmall AWD-LSTM models, trained on real corpora: {does} on "
                     f"{'the GPU' if app_device().startswith('cuda') else 'the CPU'}.")
         if 'headlines' in models: _headlines_tab(h)
         if 'names' in models: _names_tab(h)
@@ -1039,6 +1054,7 @@ def _note_others(others:list[Path]):
     said = []
     for p in others:
         if p.name.endswith('.checkpoint'): continue # an interrupted training's, for --resume
+        if p.is_file() and p.suffix.lower() in ('.md', '.txt', '.rst'): continue # notes on the models (a deployer's README)
         inner = next(iter(sorted(p.glob('*/config.json'))), None) if p.is_dir() else None
         said.append(f"{p.name} (its model is one level down: move {inner.parent} up here)" if inner else
                     f"{p.name} (a zip file: unzip it here)" if p.suffix == '.zip' else
