@@ -76,3 +76,20 @@ def test_sigterm_keeps_the_checkpoint(awd, tmp_path):
     _, err = p.communicate(timeout=120)
     assert p.returncode == 143 and '--resume continues from it' in err and 'm.checkpoint' in err, err
     assert 'stopped (SIGTERM)' in err and not (tmp_path/'m').exists()
+
+def test_a_model_that_cannot_be_saved_names_its_checkpoint(tmp_path, monkeypatch):
+    """A full disk at the final save left OUT.checkpoint without a word (helper 57): the error names it, and the same
+    command with --resume saves the model without training again"""
+    import toolkit.train
+    real = toolkit.train.export_learner
+    def full(*a, **k): raise OSError(28, 'No space left on device')
+    monkeypatch.setattr(toolkit.train, 'export_learner', full)
+    args = ['train', 'headlines', '--preset', 'tiny', '--max-rows', '300', '--vocab-sz', '200', '--epochs', '2', '--quiet',
+            '--out', tmp_path/'m']
+    r = awd_here(*args)
+    assert r.returncode == 2 and 'No space left on device' in r.stderr, r.stderr
+    assert f"the last finished epoch is in {tmp_path/'m.checkpoint'}: the same command with --resume continues" in r.stderr
+    monkeypatch.setattr(toolkit.train, 'export_learner', real)
+    r = awd_here(*args, '--resume')
+    assert r.returncode == 0 and (tmp_path/'m'/'config.json').is_file() and not (tmp_path/'m.checkpoint').exists(), r.stderr
+    assert card(tmp_path/'m')['epochs'] == 2 and card(tmp_path/'m')['resumed']

@@ -203,6 +203,10 @@ def cmd_train(a):
     except KeyboardInterrupt:
         _say_interrupted(a.out)
         raise
+    except OSError as e: # the model not saved (a full disk): its checkpoint was kept without a word (helper 57)
+        if not checkpoint_path(a.out).exists(): raise
+        raise OSError(f"{e}; the last finished epoch is in {checkpoint_path(a.out)}: the same command with --resume "
+                      "continues from it (and saves the model)") from None
     _said_stopped(learn, say)
     if is_rank0(): _saved(learn, a.out)
     if a.distributed: _end_distributed()
