@@ -539,8 +539,10 @@ def test_tag_tab_follows_the_chosen_tagger(app_models):
         back = fn.fn('tagger')
     finally: demo.close()
     assert legend == tag_legend(rule.tags) and '**CAP**' in legend and 'noun' not in legend, legend
-    assert back[1] == tag_legend(app_models['tagger'].tags) and '**NOUN** noun' in back[1] and card != back[0]
-    assert tag_legend(['B-NP', 'PROPN', 'O']) == '**PROPN** proper noun · **B-NP** · **O**' # Universal Dependencies' tags named
+    assert back[1] == tag_legend(app_models['tagger'].tags) and '>NOUN</span> noun' in back[1] and card != back[0]
+    legend = tag_legend(['B-NP', 'PROPN', 'O']) # Universal Dependencies' tags named, in their colours (helper 55)
+    assert legend.endswith('>PROPN</span> proper noun · **B-NP** · **O**'), legend
+    assert legend.startswith('<span style="background:#a0cbe8;color:#222;'), legend # dark letters on a light colour
 
 # --- a deployer's own models (helper 47) ---------------------------------------------------------------------------
 

@@ -270,20 +270,30 @@ TAG_NAMES = {'NOUN': 'noun', 'VERB': 'verb', 'ADJ': 'adjective', 'ADV': 'adverb'
              'PRT': 'particle', '.': 'punctuation', 'X': 'other'} # the universal tags (`brown_universal`)
 TAG_COLORS = {'NOUN': '#4e79a7', 'VERB': '#e15759', 'ADJ': '#f28e2b', 'ADV': '#edc948', 'PRON': '#76b7b2',
               'DET': '#b07aa1', 'ADP': '#59a14f', 'NUM': '#9c755f', 'CONJ': '#ff9da7', 'PRT': '#bab0ac',
-              '.': '#d4d4d4', 'X': '#d4d4d4'}
+              '.': '#8c8c8c', 'X': '#8c8c8c'} # (greys dark enough for the chip's white letters: '.' was grey on grey)
 UD_TAG_NAMES = {'PROPN': 'proper noun', 'AUX': 'auxiliary verb', 'CCONJ': 'coordinating conjunction', 'SCONJ':
                 'subordinating conjunction', 'PART': 'particle', 'INTJ': 'interjection', 'PUNCT': 'punctuation', 'SYM':
                 'symbol'} # Universal Dependencies' own tags (a CoNLL-U treebank's UPOS), beside those they share
 TAG_NAMES.update(UD_TAG_NAMES)
 TAG_COLORS.update({'PROPN': '#a0cbe8', 'AUX': '#ff9d9a', 'CCONJ': '#ff9da7', 'SCONJ': '#ffbfc6', 'PART': '#bab0ac',
-                   'INTJ': '#8cd17d', 'PUNCT': '#d4d4d4', 'SYM': '#d4d4d4'})
+                   'INTJ': '#8cd17d', 'PUNCT': '#8c8c8c', 'SYM': '#8c8c8c'})
+
+def _chip(tag:str)->str:
+    "A tag as the Tag tab's words show it: in its colour (`TAG_COLORS`), else bold (a user's tag gets Gradio's colour)"
+    c = TAG_COLORS.get(tag)
+    if c is None: return f'**{tag}**'
+    r, g, b = (int(c[i:i+2], 16) for i in (1, 3, 5))
+    ink = '#222' if 0.299*r + 0.587*g + 0.114*b > 160 else '#fff' # dark letters on a light colour (ADV's yellow)
+    return (f'<span style="background:{c};color:{ink};border-radius:4px;padding:0 5px;font-weight:600">'
+            f'{html.escape(tag)}</span>')
 
 def tag_legend(
     tags:list[str], # a tagger's tags (`learn.tags`)
 )->str:
-    "The Tag tab's legend: the tagger's tags with their meanings, the universal ones in `TAG_NAMES`' order"
+    """The Tag tab's legend: the tagger's tags with their meanings, the universal ones in `TAG_NAMES`' order, each in the
+    colour it has over the words (the legend had none, helper 55)"""
     known = [t for t in TAG_NAMES if t in tags]
-    items = [f'**{t}** {TAG_NAMES[t]}' for t in known] + [f'**{t}**' for t in tags if t not in TAG_NAMES]
+    items = [f'{_chip(t)} {TAG_NAMES[t]}' for t in known] + [_chip(t) for t in tags if t not in TAG_NAMES]
     return ' · '.join(items[:40]) + (f' · and {len(items) - 40} more' if len(items) > 40 else '') # (Brown's own: 400)
 ORIGIN_COLS = ['name', 'P(chosen origin)', 'classifier says', 'P(classifier says)']
 MAX_WAITING = 64 # requests waiting for one model at most; more get "busy, try again in a moment"
