@@ -1114,7 +1114,8 @@ fastai_predict = LMLearner._fastai_predict # fastai's own, for comparisons (`too
 @patch
 def predict(self:LMLearner, text, n_words=1, no_unk=True, temperature=1., min_p=None, no_bar=False,
             decoder=None, only_last_word=False, category=None):
-    """`text` and the `n_words` pieces after it, in linear time (fastai's own for a learner the toolkit did not make);
+    """`text` and the `n_words` pieces after it, in linear time: each new piece is read alone, on the model's state
+    (what fastai's `only_last_word=True` does; fastai's own predict for a learner the toolkit did not make);
     `category`: for a model trained with categories, as `generate`, whose checks of the text it makes"""
     if model_info(self) is None:
         return fastai_predict(self, text, n_words, no_unk, temperature, min_p, no_bar,
