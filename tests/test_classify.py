@@ -338,3 +338,40 @@ def test_class_weight_cli(reviews, tmp_path):
     r = awd_here('train-classifier', tmp_path/'imb.csv', '--class-weight', '2', '--out', tmp_path/'x')
     assert r.returncode == 2 and '--class-weight must be a number from 0 to 1, got 2' in r.stderr
     assert not (tmp_path/'x').exists()
+
+def _three_outlets():
+    "300 headlines of three outlets, as a fastai user's own small labelled set (helper 60's)"
+    df = load_corpus('headlines')
+    return pd.concat([df[df.source == s].sample(100, random_state=0) for s in ['bbchealth', 'nprhealth', 'goodhealth']]
+                     ).reset_index(drop=True)[['text', 'source']]
+
+def test_what_a_fastai_user_brings_to_train_classifier():
+    """List labels (fastai's multi-label habit) were trained as classes "['a', 'b']"; pre-split words were read as the
+    text "['nhs', 'surge', ...]"; a classifier as lm failed inside the fine-tuning with "unhashable type: 'list'" (helper 60)"""
+    d, kw = _three_outlets(), dict(preset='tiny', lm_epochs=1, epochs=1, show_progress=False)
+    with pytest.raises(ValueError, match=r"one label a text: row 0 has a list, \['a', 'b'\] \(several labels"):
+        train_classifier(d.assign(source=[['a', 'b']] * len(d)), 'text', 'source', **kw)
+    with pytest.raises(ValueError, match=r"column 'text' holds lists of words \(row 0\): .*str.join"):
+        train_classifier(d.assign(text=d.text.str.split()), 'text', 'source', **kw)
+    with pytest.raises(ValueError, match='^lm is a classifier: it needs a language model'):
+        train_classifier(d, 'text', 'source', lm=load_model('sentiment'), **kw)
+
+def test_an_ensemble_of_one_class_says_so():
+    """Two members that put every validation text in one class said nothing, where one classifier warns; the warning
+    advised class_weight=1 to a classifier trained with it (helper 60)"""
+    import warnings
+    d, kw = _three_outlets(), dict(preset='tiny', lm_epochs=1, epochs=1, show_progress=False)
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter('always')
+        ens = train_classifier(d, 'text', 'source', members=2, **kw)
+    said = [str(x.message) for x in w if 'puts every validation text' in str(x.message)]
+    assert ens.valid_predicted.tolist() == [30, 0, 0] and ens.valid_labelled.sum() == 30, ens.valid_predicted
+    assert said == ["the classifier puts every validation text (30) in 'bbchealth': it has learnt the commonest class "
+                    "alone; weight the rarer classes (class_weight=1), train more epochs, or on more texts of the other "
+                    "classes"], said
+    rare = pd.concat([d, pd.DataFrame({'text': d.text[:5], 'source': 'rare'})])
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter('always')
+        train_classifier(rare, 'text', 'source', class_weight=1, **kw)
+    said = [str(x.message) for x in w if 'puts every validation text' in str(x.message)]
+    assert said and 'class_weight' not in said[0], said

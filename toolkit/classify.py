@@ -71,6 +71,11 @@ NO_LABEL = {'', 'NA', 'N/A', 'n/a', '#N/A', 'NaN', 'nan', '<NA>', 'NULL', 'null'
 
 def _label_texts(lab:pd.Series)->tuple: # the labels, and a boolean array: no label
     "Labels as stripped strings (1.0 as 1: a blank among 0/1 makes pandas read floats), and which rows have none"
+    lists = pd.array([isinstance(v, (list, tuple, set, dict)) or getattr(v, 'ndim', 0) > 0 for v in lab], dtype=bool)
+    if lists.any(): # fastai's multi-label habit: trained on "['a', 'b']" as one class of its own (helper 60)
+        v = lab[lists].iloc[0]
+        raise ValueError(f"one label a text: row {lab.index[lists.argmax()]!r} has a list, {[str(x) for x in v]} (several "
+                         "labels a text is not supported: train a classifier a label, or join each row's labels into one)")
     if pd.api.types.is_float_dtype(lab) and (lab.dropna() % 1 == 0).all(): lab = lab.astype('Int64')
     text = lab.astype(str).str.strip()
     missing = (lab.isna() | text.isin(NO_LABEL)).to_numpy()
@@ -227,16 +232,19 @@ class PredictedClasses(Callback):
         self.learn.valid_labelled = t if self.learn.valid_labelled is None else self.learn.valid_labelled + t
 
 def warn_one_class(
-    learn, # a classifier just trained (its last validation counted by `PredictedClasses`)
+    learn, # a classifier (or `Ensemble`) just trained (its last validation counted by `PredictedClasses`)
+    class_weight:float=0., # the weighting it was trained with (`class_weights`): at 1 it cannot be advised
 ):
     """A warning when the classifier put every validation text in one class, though they had several: the commonest
     class alone ('accuracy 0.94, f1_score 0.49' on 380 'fresh' and 20 'rotten' reviews said nothing, helper 53)"""
     p, t = getattr(learn, 'valid_predicted', None), getattr(learn, 'valid_labelled', None)
     if p is None or t is None or int((p > 0).sum()) != 1 or int((t > 0).sum()) < 2: return
-    cls = str(learn.dls.vocab[1][int(p.argmax())]) # (its classes, as `classes_of` reads them)
+    first = learn.learners[0] if hasattr(learn, 'learners') else learn # an ensemble's classes are its first member's
+    cls = str(first.dls.vocab[1][int(p.argmax())]) # (as `classes_of` reads them)
+    weigh = ('' if class_weight >= 1 else 'weight the rarer classes more (class_weight=1), ' if class_weight else
+             'weight the rarer classes (class_weight=1), ') # (advised when set: helper 60)
     warnings.warn(f"the classifier puts every validation text ({int(p.sum()):,}) in {cls!r}: it has learnt the "
-                  "commonest class alone; weight the rarer classes (class_weight=1), train more epochs, or on more "
-                  "texts of the other classes")
+                  f"commonest class alone; {weigh}train more epochs, or on more texts of the other classes")
 
 def _check_class_weight(w):
     "`class_weight` is a number from 0 (plain cross-entropy) to 1 (as if the classes were balanced)"
@@ -406,6 +414,8 @@ def _valid_scores(ens:Ensemble)->dict:
     if ys is None: return {}
     probs += [_lm_votes(l, texts) for l in ens.learners if isinstance(l, LMLearner)]
     pred = torch.stack(probs).mean(0).argmax(1)
+    n = probs[0].shape[1] # the classes each predicted and labelled, as `PredictedClasses` counts them (`warn_one_class`)
+    ens.valid_predicted, ens.valid_labelled = torch.bincount(pred, minlength=n), torch.bincount(ys, minlength=n)
     return dict(accuracy=round(float((pred == ys).float().mean()), 4),
                 f1_score=round(float(f1_score(ys, pred, average='macro')), 4))
 
@@ -437,6 +447,12 @@ def _check_classifier_args(df:pd.DataFrame, lm, a:_ClassifierArgs, pretrained:bo
     if a.text_col == a.label_col:
         raise ValueError(f"text_col and label_col must name two columns (the texts, and their labels), got {a.text_col!r} "
                          "for both")
+    words = pd.array([isinstance(v, (list, tuple)) or getattr(v, 'ndim', 0) > 0 for v in df[a.text_col]], dtype=bool)
+    if words.any(): # pre-split words were read as the text "['nhs', 'surge', ...]" (helper 60)
+        raise ValueError(f"column {a.text_col!r} holds lists of words (row {df.index[words.argmax()]!r}): a classifier "
+                         f"reads texts; join them first (df[{a.text_col!r}].str.join(' '))")
+    for m in lm if isinstance(lm, (list, tuple)) else [] if lm is None else [lm]:
+        _lm_text(m, None) # a classifier as lm: said now, not a TypeError from inside the fine-tuning (helper 60)
     one = lm[0] if isinstance(lm, (list, tuple)) and lm else lm
     p = get_preset(require_info(one, 'lm').preset if one is not None else a.preset)
     labels = df[a.label_col]
@@ -591,7 +607,7 @@ def train_classifier(
     _warn_unmeasured(split)
     res = [_train_direction(df, a, **d) for d in directions]
     res = res[0] if len(res) == 1 else _ensemble([l for r in res for l in _members(r)], [r.awd.lm for r in res])
-    if isinstance(res, TextLearner): warn_one_class(res)
+    warn_one_class(res, class_weight) # (an ensemble's averaged predictions too: helper 60)
     return _ensemble(_members(res) + vote, vote) if vote else res
 
 # %% ../nbs/06_classify.ipynb #c024
