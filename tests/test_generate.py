@@ -641,3 +641,13 @@ def test_min_p_cuts_before_the_temperature():
         assert (p > 0).tolist() == [[True, True, True, False]], (T, p)
     h = load_model('headlines')
     assert len(set(h.generate('New study', n=5, temperature=2.0, min_p=0.02, seed=0))) == 5
+
+def test_next_words_after_the_word_I():
+    """After 'I' the Write tab offered "'M" (12%) and after 'What I' "'VE": a one-letter word's capitals went on, as
+    'U' + '.S' do (helper 61)"""
+    from toolkit.export import load_model
+    lm = load_model('headlines')
+    words = [w.word for w in lm.next_words('I', k=5)]
+    assert "'m" in words and "'M" not in words, words
+    assert "'ve" in [w.word for w in lm.next_words('What I', k=5)]
+    assert [w.word for w in lm.next_words('U', k=1)] == ['.S'] # the rule's own case stays

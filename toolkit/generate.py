@@ -1264,11 +1264,13 @@ def next_words(
     at = max((j for j, p in enumerate(pieces) if p.startswith('▁') and p.lstrip('▁') not in SPECIAL_TOKS), default=len(pieces))
     while at and pieces[at-1].lstrip('▁') in ('xxmaj', 'xxup'): at -= 1
     last, gl = pieces[at:], set(glued.nonzero().flatten().tolist())
+    as_typed = last # 'I' + "'m": its capital alone ("I'M" read as 'U' + '.S' was, helper 61)
     if len(last) == 2 and last[0] == '▁xxmaj' and len(last[1].lstrip('▁')) == 1: last = ['▁xxup', last[1]] # 'U' + '.S'
     base = detokenize(last) if last else ''
     def spell(ps:list[int])->str:
         "A next word's text: glued to the last word, as the two read together (xxup's capitals go on: 'U' '.S')"
-        if ps[0] in gl and last and (full := detokenize(last + [info.vocab[i] for i in ps])).startswith(base):
+        own = as_typed if info.vocab[ps[0]][:1] in "'’" else last # an apostrophe's letters are lowercase: "I'm", "U's"
+        if ps[0] in gl and own and (full := detokenize(own + [info.vocab[i] for i in ps])).startswith(base):
             return full[len(base):].strip()
         return _clean([info.vocab[i] for i in ps]).strip()
     with eval_mode(model):
