@@ -375,3 +375,14 @@ def test_an_ensemble_of_one_class_says_so():
         train_classifier(rare, 'text', 'source', class_weight=1, **kw)
     said = [str(x.message) for x in w if 'puts every validation text' in str(x.message)]
     assert said and 'class_weight' not in said[0], said
+
+def test_predict_csv_knows_the_column_a_python_trained_model_read(tmp_path):
+    "A classifier trained in Python on 'headline' asked predict_csv 'which column holds the texts?' (helper 60)"
+    from toolkit.classify import predict_csv
+    d = _three_outlets().rename(columns={'text': 'headline', 'source': 'outlet'})
+    learn = train_classifier(d, 'headline', 'outlet', preset='tiny', lm_epochs=1, epochs=1, show_progress=False)
+    d.head(5).to_csv(tmp_path/'t.csv', index=False)
+    predict_csv(learn, tmp_path/'t.csv', tmp_path/'o.csv')
+    export_learner(learn, tmp_path/'m')
+    predict_csv(load_model(tmp_path/'m'), tmp_path/'t.csv', tmp_path/'o2.csv') # kept on its card
+    assert pd.read_csv(tmp_path/'o.csv').pred_label.tolist() == pd.read_csv(tmp_path/'o2.csv').pred_label.tolist()

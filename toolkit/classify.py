@@ -608,6 +608,7 @@ def train_classifier(
     res = [_train_direction(df, a, **d) for d in directions]
     res = res[0] if len(res) == 1 else _ensemble([l for r in res for l in _members(r)], [r.awd.lm for r in res])
     warn_one_class(res, class_weight) # (an ensemble's averaged predictions too: helper 60)
+    res.awd.card['text_col'] = text_col # `predict_csv` reads a CSV like the one it learnt from (helper 60: it asked which)
     return _ensemble(_members(res) + vote, vote) if vote else res
 
 # %% ../nbs/06_classify.ipynb #c024
