@@ -386,3 +386,10 @@ def test_predict_csv_knows_the_column_a_python_trained_model_read(tmp_path):
     export_learner(learn, tmp_path/'m')
     predict_csv(load_model(tmp_path/'m'), tmp_path/'t.csv', tmp_path/'o2.csv') # kept on its card
     assert pd.read_csv(tmp_path/'o.csv').pred_label.tolist() == pd.read_csv(tmp_path/'o2.csv').pred_label.tolist()
+
+def test_an_ensemble_predicts_as_a_classifier_does():
+    "Ensemble.predict(text, with_input=True) was a TypeError, and a list said 'must be a string' without the way (helper 60)"
+    ens = load_model('origin') # forward + backward (and the names models' votes)
+    text, label, i, probs = ens.predict('Nakamura', with_input=True)
+    assert (text, label) == ('Nakamura', ens.classes[int(i)]) and torch.equal(probs, ens.predict('Nakamura')[2])
+    with pytest.raises(ValueError, match=r'for several, predict_texts\(learn, texts\)'): ens.predict(['Ivanov', 'Li'])

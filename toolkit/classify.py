@@ -391,13 +391,17 @@ class Ensemble:
         return [('backward' if l.awd.backwards else 'forward') + ('-lm' if isinstance(l, LMLearner) else '')
                 for l in self.learners]
 
-    def predict(self, text:str):
-        "Like a fastai classifier's `predict`: the label, its index, and the members' averaged class probabilities"
+    def predict(self, text:str, rm_type_tfms=None, with_input:bool=False):
+        """Like a fastai classifier's `predict`: the label, its index, and the members' averaged class probabilities
+        (`with_input`: the text first); it takes what a member's `predict` takes (helper 60: `with_input` was a TypeError)"""
+        if isinstance(text, (list, tuple)): # as `TextLearner.predict` says it
+            raise ValueError(f"predict classifies one text, got a {type(text).__name__} of {len(text)}: for several, "
+                             "predict_texts(learn, texts)")
         check_text(text, 'the text', empty='enter a text to classify')
         check_readable(self, [text])
         probs = _probs(self, [text], 1)[0]
         i = int(probs.argmax())
-        return self.classes[i], torch.tensor(i), probs
+        return (text, self.classes[i], torch.tensor(i), probs) if with_input else (self.classes[i], torch.tensor(i), probs)
 
 # %% ../nbs/06_classify.ipynb #c023
 def _valid_scores(ens:Ensemble)->dict:
