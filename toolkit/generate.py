@@ -1075,7 +1075,7 @@ def generate(
     category:str|None=None, # for models trained with categories (e.g. a name's origin)
     return_logprobs:bool=False, # return `Sample(text, logprob, n_tokens, redraws, ended)` instead of plain texts
     novel:bool=False, # throw away and draw again any sample that copies a training text (see `toolkit.novelty`)
-    stop:str|list[str]|None=None, # a sample ends where one of these strings appears (it is not kept)
+    stop:str|list[str]|None=None, # a sample ends where one of these strings appears after `min_words` words (one at least; an earlier one is part of the text); it is not kept
     bad_words:str|list[str]|None=None, # words no sample may hold (any case, however many pieces they take)
     distinct:bool=False, # no two samples the same (spaces and case aside): a repeat is thrown away and drawn again
 )->list:
