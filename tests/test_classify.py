@@ -393,3 +393,14 @@ def test_an_ensemble_predicts_as_a_classifier_does():
     text, label, i, probs = ens.predict('Nakamura', with_input=True)
     assert (text, label) == ('Nakamura', ens.classes[int(i)]) and torch.equal(probs, ens.predict('Nakamura')[2])
     with pytest.raises(ValueError, match=r'for several, predict_texts\(learn, texts\)'): ens.predict(['Ivanov', 'Li'])
+
+def test_a_test_set_of_numeric_labels():
+    """A classifier of labels 0, 1, 2 evaluated the fastai way on a test set (`test_dl(df, with_labels=True)`):
+    "Label '1' was not included in the training dataset" (its classes are the strings '0', '1', '2', helper 60)"""
+    d = _three_outlets()
+    d = d.assign(label=d.source.map({'bbchealth': 0, 'goodhealth': 1, 'nprhealth': 2}))[['text', 'label']]
+    learn = train_classifier(d.iloc[:250], preset='tiny', lm_epochs=1, epochs=1, show_progress=False)
+    test = d.iloc[250:].assign(label=lambda t: t.label.astype(float)) # a file with a blank: read as 1.0
+    probs, y = learn.get_preds(dl=learn.dls.test_dl(test, with_labels=True))
+    assert y.tolist() == [list(learn.dls.vocab[1]).index(str(int(v))) for v in test.label], y
+    assert 0 <= learn.validate(dl=learn.dls.test_dl(test, with_labels=True))[1] <= 1

@@ -148,6 +148,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'toolkit.classify.TextLearner.predict_texts': ( 'classify.html#textlearner.predict_texts',
                                                                                   'toolkit/classify.py'),
                                   'toolkit.classify._ClassifierArgs': ('classify.html#_classifierargs', 'toolkit/classify.py'),
+                                  'toolkit.classify._LabelReader': ('classify.html#_labelreader', 'toolkit/classify.py'),
+                                  'toolkit.classify._LabelReader._do_one': ('classify.html#_labelreader._do_one', 'toolkit/classify.py'),
                                   'toolkit.classify._carry_pretrained': ('classify.html#_carry_pretrained', 'toolkit/classify.py'),
                                   'toolkit.classify._check_class_weight': ('classify.html#_check_class_weight', 'toolkit/classify.py'),
                                   'toolkit.classify._check_classifier_args': ( 'classify.html#_check_classifier_args',

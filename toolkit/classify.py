@@ -162,6 +162,14 @@ def _labelled_split(df:pd.DataFrame, text_col:str, label_col:str, unlabelled:str
     return pd.DataFrame({'text': df[text_col].astype(str).to_numpy(), 'label': df[label_col].to_numpy(),
                          'is_valid': split_mask(df['is_valid'])})
 
+class _LabelReader(ColReader):
+    """A row's label as the classifier learnt it: a stripped string, 1.0 as 1 (`_label_texts`), so that a test set's
+    numbers are its classes (`dls.test_dl(df, with_labels=True)`: "Label '1' was not included", helper 60)"""
+    def _do_one(self, r, c):
+        v = super()._do_one(r, c)
+        if isinstance(v, float) and v % 1 == 0: v = int(v)
+        return v if isinstance(v, str) and v == v.strip() else str(v).strip()
+
 def classifier_dls(
     df:pd.DataFrame, # texts and labels, one per row (an `is_valid` column, if any, is the split)
     text_col:str='text', # column of texts
@@ -188,7 +196,7 @@ def classifier_dls(
     blocks = (TextBlock(text_tokenizer(tok), vocab=vocab, seq_len=seq_len, min_freq=1, max_vocab=60000,
                         backwards=backwards),
               CategoryBlock(vocab=ifnone(classes, label_order(df.label[~df.is_valid])), sort=False)) # in that order
-    dls = DataBlock(blocks=blocks, get_x=ColReader('text'), get_y=ColReader('label'),
+    dls = DataBlock(blocks=blocks, get_x=ColReader('text'), get_y=_LabelReader('label'),
                     splitter=ColSplitter('is_valid')).dataloaders(df, bs=bs, seq_len=seq_len,
                                                                   before_batch=PadChunks(seq_len=seq_len))
     dls.awd = DataInfo(backwards=backwards)
