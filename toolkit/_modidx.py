@@ -162,6 +162,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'toolkit.classify._fit_member': ('classify.html#_fit_member', 'toolkit/classify.py'),
                                   'toolkit.classify._label_texts': ('classify.html#_label_texts', 'toolkit/classify.py'),
                                   'toolkit.classify._labelled_split': ('classify.html#_labelled_split', 'toolkit/classify.py'),
+                                  'toolkit.classify._lists': ('classify.html#_lists', 'toolkit/classify.py'),
                                   'toolkit.classify._lm_text': ('classify.html#_lm_text', 'toolkit/classify.py'),
                                   'toolkit.classify._lm_votes': ('classify.html#_lm_votes', 'toolkit/classify.py'),
                                   'toolkit.classify._members': ('classify.html#_members', 'toolkit/classify.py'),

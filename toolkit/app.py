@@ -1011,9 +1011,8 @@ def api_examples(
     else `API_EXAMPLES` (Gradio's own, 'Hello!!', is no start of a name, which refuses '!'; 'Nakamura' was shown for a
     user's classifier of tickets, helper 59)"""
     for c in demo.blocks.values():
-        if hasattr(c, 'api_example') or getattr(c, 'elem_id', None) in API_EXAMPLES:
-            v = c.api_example if hasattr(c, 'api_example') else API_EXAMPLES[c.elem_id]
-            c.example_payload = c.example_value = lambda v=v: v
+        v = getattr(c, 'api_example', API_EXAMPLES.get(getattr(c, 'elem_id', None)))
+        if v is not None: c.example_payload = c.example_value = lambda v=v: v
 
 def build_app(
     models:dict[str, Learner], # loaded learners by kind: 'headlines', 'names', and classifiers

@@ -69,9 +69,13 @@ class PadChunks(Pad_Chunk):
 NO_LABEL = {'', 'NA', 'N/A', 'n/a', '#N/A', 'NaN', 'nan', '<NA>', 'NULL', 'null'} # how spreadsheets, R and pandas write "no
 # value" (not 'None', which pandas reads as missing too: a class can be called that)
 
+def _lists(col:pd.Series)->pd.arrays.BooleanArray:
+    "Which values of `col` are lists (or tuples, sets, arrays): several labels, or words already split, in one cell"
+    return pd.array([isinstance(v, (list, tuple, set, dict)) or getattr(v, 'ndim', 0) > 0 for v in col], dtype=bool)
+
 def _label_texts(lab:pd.Series)->tuple: # the labels, and a boolean array: no label
     "Labels as stripped strings (1.0 as 1: a blank among 0/1 makes pandas read floats), and which rows have none"
-    lists = pd.array([isinstance(v, (list, tuple, set, dict)) or getattr(v, 'ndim', 0) > 0 for v in lab], dtype=bool)
+    lists = _lists(lab)
     if lists.any(): # fastai's multi-label habit: trained on "['a', 'b']" as one class of its own (helper 60)
         v = lab[lists].iloc[0]
         raise ValueError(f"one label a text: row {lab.index[lists.argmax()]!r} has a list, {[str(x) for x in v]} (several "
@@ -167,8 +171,7 @@ class _LabelReader(ColReader):
     numbers are its classes (`dls.test_dl(df, with_labels=True)`: "Label '1' was not included", helper 60)"""
     def _do_one(self, r, c):
         v = super()._do_one(r, c)
-        if isinstance(v, float) and v % 1 == 0: v = int(v)
-        return v if isinstance(v, str) and v == v.strip() else str(v).strip()
+        return str(int(v) if isinstance(v, float) and v % 1 == 0 else v).strip()
 
 def classifier_dls(
     df:pd.DataFrame, # texts and labels, one per row (an `is_valid` column, if any, is the split)
@@ -459,7 +462,7 @@ def _check_classifier_args(df:pd.DataFrame, lm, a:_ClassifierArgs, pretrained:bo
     if a.text_col == a.label_col:
         raise ValueError(f"text_col and label_col must name two columns (the texts, and their labels), got {a.text_col!r} "
                          "for both")
-    words = pd.array([isinstance(v, (list, tuple)) or getattr(v, 'ndim', 0) > 0 for v in df[a.text_col]], dtype=bool)
+    words = _lists(df[a.text_col])
     if words.any(): # pre-split words were read as the text "['nhs', 'surge', ...]" (helper 60)
         raise ValueError(f"column {a.text_col!r} holds lists of words (row {df.index[words.argmax()]!r}): a classifier "
                          f"reads texts; join them first (df[{a.text_col!r}].str.join(' '))")
