@@ -384,3 +384,11 @@ def test_train_classifier_says_the_users_columns(tmp_path):
                  '--out', tmp_path/'m')
     assert r.returncode == 0 and "(2 classes: 'bad', 'good, really')" in r.stdout, r.stdout + r.stderr
     assert json.loads(awd_here('info', tmp_path/'m').stdout)['text_col'] == 'text'
+
+def test_greedy_says_its_texts_are_one():
+    "`awd generate headlines -n 5 --greedy` printed five identical lines with no word of why (helper 61)"
+    r = awd_here('generate', 'headlines', '-n', '3', '--greedy', '--max-tokens', '20')
+    assert r.returncode == 0 and len(set(r.stdout.splitlines())) == 1, r.stdout
+    assert 'awd: --greedy writes the same text every time: the 3 above are one' in r.stderr, r.stderr
+    r = awd_here('generate', 'headlines', '-n', '1', '--greedy', '--max-tokens', '20')
+    assert 'same text every time' not in r.stderr

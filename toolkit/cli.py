@@ -259,7 +259,11 @@ def cmd_generate(a):
     _said_ends(res, a)
 
 def _said_ends(res:list, a):
-    "A note on stderr when texts stopped where a user may not want them to: at --max-tokens, or right after the prompt"
+    """A note on stderr when texts stopped where a user may not want them to: at --max-tokens, or right after the prompt;
+    or when --greedy (--top-k 1) wrote one text -n times (five identical lines and no word of why, helper 61)"""
+    if (a.greedy or a.top_k == 1) and len(res) > 1 and len({s.text for s in res}) == 1:
+        print(f"awd: {'--greedy' if a.greedy else '--top-k 1'} writes the same text every time: the {len(res)} above "
+              "are one (leave it out to sample different ones)", file=sys.stderr)
     if a.no_stop: return
     cut = sum(not s.ended and s.n_tokens >= a.max_tokens for s in res)
     if cut: print(f"awd: {cut} of {len(res)} texts reached --max-tokens {a.max_tokens} before the model ended them "
