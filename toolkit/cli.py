@@ -256,14 +256,14 @@ def cmd_generate(a):
     for s in res:
         print(f"{s.mean_logprob:7.3f}\t{s.text}" if a.scores else s.text)
         if apart: print()
-    _said_ends(res, a)
-
-def _said_ends(res:list, a):
-    """A note on stderr when texts stopped where a user may not want them to: at --max-tokens, or right after the prompt;
-    or when --greedy (--top-k 1) wrote one text -n times (five identical lines and no word of why, helper 61)"""
+    # one text -n times (--greedy, or --top-k 1): five identical lines came with no word of why (helper 61)
     if (a.greedy or a.top_k == 1) and len(res) > 1 and len({s.text for s in res}) == 1:
         print(f"awd: {'--greedy' if a.greedy else '--top-k 1'} writes the same text every time: the {len(res)} above "
               "are one (leave it out to sample different ones)", file=sys.stderr)
+    _said_ends(res, a)
+
+def _said_ends(res:list, a):
+    "A note on stderr when texts stopped where a user may not want them to: at --max-tokens, or right after the prompt"
     if a.no_stop: return
     cut = sum(not s.ended and s.n_tokens >= a.max_tokens for s in res)
     if cut: print(f"awd: {cut} of {len(res)} texts reached --max-tokens {a.max_tokens} before the model ended them "
