@@ -60,9 +60,12 @@ def _saved(learn, out):
           f"({disk_mb(path):.1f} MB{pkl})")
     cats = getattr(getattr(learn, 'awd', None), 'categories', None) # a conditioned model generates a category's texts
     cat = f" --category {shlex.quote(str(cats[0]))}" if cats and card.get('task') == 'generate' else ''
-    use = {'generate': 'generate {}' + cat + ' -n 5', 'classify': 'classify {} "a text to classify"',
-           'tag': 'tag {} ' + (shlex.quote(_tag_example(learn)) if card.get('task') == 'tag' else '')}.get(card.get('task'))
-    if use: print(f"try it: awd {use.format(shlex.quote(str(out)))}{' --trust-pickle' if pkl else ''}")
+    # the tagger's example is worked out for a tagger alone, and is no format string (a sentence may hold braces)
+    task, model = card.get('task'), shlex.quote(str(out))
+    use = (f'generate {model}{cat} -n 5' if task == 'generate' else
+           f'classify {model} "a text to classify"' if task == 'classify' else
+           f'tag {model} {shlex.quote(_tag_example(learn))}' if task == 'tag' else None)
+    if use: print(f"try it: awd {use}{' --trust-pickle' if pkl else ''}")
 
 def _corpus_name(data:str)->str:
     "What a model card records of the training data: a bundled corpus's name, or only a file's name (no local path)"
@@ -204,9 +207,9 @@ def cmd_train(a):
         _say_interrupted(a.out)
         raise
     except OSError as e: # the model not saved (a full disk): its checkpoint was kept without a word (helper 57)
-        if not checkpoint_path(a.out).exists(): raise
-        raise OSError(f"{e}; the last finished epoch is in {checkpoint_path(a.out)}: the same command with --resume "
-                      "continues from it (and saves the model)") from None
+        if not (ck := checkpoint_path(a.out)).exists(): raise
+        raise OSError(f"{e}; the last finished epoch is in {ck}: the same command with --resume continues from it (and "
+                      "saves the model)") from None
     _said_stopped(learn, say)
     if is_rank0(): _saved(learn, a.out)
     if a.distributed: _end_distributed()
