@@ -651,3 +651,21 @@ def test_next_words_after_the_word_I():
     assert "'m" in words and "'M" not in words, words
     assert "'ve" in [w.word for w in lm.next_words('What I', k=5)]
     assert [w.word for w in lm.next_words('U', k=1)] == ['.S'] # the rule's own case stays
+
+def test_next_words_contractions_and_opening_brackets():
+    """Helper 61: after 'Why you' the Write tab offered 'don' and 'shouldn' (then "'t"); after an opening '(' or '"' every
+    choice was junk under 0.1% (a word there is glued to it, no space), and a click put a space after the '('"""
+    from toolkit.export import load_model
+    from toolkit.app import Handlers
+    lm = load_model('headlines')
+    words = [w.word for w in lm.next_words('Why you', k=10)]
+    assert "shouldn't" in words and "don't" in words and 'shouldn' not in words and 'don' not in words, words
+    assert lm.next_words('Why you shouldn', k=1)[0].word == "'t" # the glued piece, as before
+    for prompt in ('Why you should (', 'Obama says "', 'The ('):
+        nw = lm.next_words(prompt, k=5)
+        assert all(w.word[0].isalnum() and ' ' not in w.word for w in nw) and sum(w.prob for w in nw) > 0.05, (prompt, nw) # 0.002-0.013 before
+    assert 'via' in [w.word for w in lm.next_words('Why you should (', k=5)] # its pieces spelled as one word: not 'vi a'
+    h = Handlers({'headlines': lm})
+    assert h.pick('Why you should (', 'and', 'headlines')[0] == 'Why you should (and'
+    assert h.pick('Why you should', 'and', 'headlines')[0] == 'Why you should and'
+    assert h.pick('Obama says "', 'We', 'headlines')[0] == 'Obama says "We'

@@ -449,6 +449,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'toolkit.generate._min_words': ('generate.html#_min_words', 'toolkit/generate.py'),
                                   'toolkit.generate._model_step': ('generate.html#_model_step', 'toolkit/generate.py'),
                                   'toolkit.generate._need_category': ('generate.html#_need_category', 'toolkit/generate.py'),
+                                  'toolkit.generate._opened': ('generate.html#_opened', 'toolkit/generate.py'),
                                   'toolkit.generate._outside_nucleus': ('generate.html#_outside_nucleus', 'toolkit/generate.py'),
                                   'toolkit.generate._read_prompt': ('generate.html#_read_prompt', 'toolkit/generate.py'),
                                   'toolkit.generate._read_state': ('generate.html#_read_state', 'toolkit/generate.py'),

@@ -20,7 +20,7 @@ from .tokenize import check_text, TK_NL
 from .classify import predict_texts, classes_of, check_readable
 from .tagger import is_tagger, _check_readable as check_tag_readable
 from .batch import Batcher, ClassifyBatcher, JOINS, Busy
-from .generate import score_texts, next_words, gen_request, check_chars, name_start
+from .generate import score_texts, next_words, gen_request, check_chars, name_start, _opened
 from .export import load_model, shipped_models, model_card, saved_task
 from .train import train_default
 from .lm import check_device, get_tokenizer
@@ -501,7 +501,8 @@ class Handlers:
         if not word: return gr.skip(), gr.skip()
         if not isinstance(word, str): raise ValueError(f"the word must be a text, got {type(word).__name__}") # unchecked by Gradio
         text = _text(text, 'text', MAX_APP_PROMPT).strip()
-        text = f'{text}{"" if not word[0].isalnum() else " "}{word}' if text else word # ':' is glued to the word before
+        glue = not word[0].isalnum() or _opened(text) # ':' is glued to the word before, a word to an opening '(' or '"'
+        text = f'{text}{"" if glue else " "}{word}' if text else word
         return text, self.suggest(text, model)
 
     def classify_check(self, text='')->str:

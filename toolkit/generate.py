@@ -22,9 +22,9 @@ from .lm import get_tokenizer, category_mark
 from .novelty import words_of
 
 # %% auto #0
-__all__ = ['MIN_TEMP', 'HEAL_AT', 'MAX_STOPS', 'MAX_STOP_CHARS', 'fastai_predict', 'MAX_SCORE_CHARS', 'VocabInfo', 'vocab_info',
-           'Sample', 'awd_step', 'GenRequest', 'RunningBatch', 'sample', 'run_requests', 'start_state', 'weights_key',
-           'get_start_state', 'check_generate_args', 'category_token', 'prompt_pieces', 'check_chars',
+__all__ = ['MIN_TEMP', 'HEAL_AT', 'MAX_STOPS', 'MAX_STOP_CHARS', 'fastai_predict', 'MAX_SCORE_CHARS', 'OPENERS', 'VocabInfo',
+           'vocab_info', 'Sample', 'awd_step', 'GenRequest', 'RunningBatch', 'sample', 'run_requests', 'start_state',
+           'weights_key', 'get_start_state', 'check_generate_args', 'category_token', 'prompt_pieces', 'check_chars',
            'likelier_prompt', 'name_start', 'check_gen_kwargs', 'gen_request', 'word_goes_on', 'row_output',
            'generate_many', 'Score', 'score_texts', 'score_csv', 'NextWord', 'next_words']
 
@@ -1225,8 +1225,14 @@ class NextWord(NamedTuple):
     word:str
     prob:float
 
+OPENERS = '([{"\'“‘«' # a word right after one of these, at the start or after a space, is glued to it: '(not)', '"Yes"'
+
+def _opened(text:str)->bool:
+    "Whether `text` ends in an opening bracket or quote, so its next word is glued to it: 'Why you should ('"
+    return bool(text) and text[-1] in OPENERS and (len(text) == 1 or text[-2].isspace())
+
 def _word_masks(info:VocabInfo, dev)->tuple:
-    "Pieces that start a word (a space then a letter or digit), case marks, word ends, word continuations, a bare space"
+    "Pieces that start a word, case marks, word ends, word continuations, a bare space, glued punctuation, apostrophes"
     if '_word_masks' not in info.__dict__:
         alnum = lambda s: s[:1].isalnum()
         v = info.vocab
@@ -1235,13 +1241,14 @@ def _word_masks(info:VocabInfo, dev)->tuple:
         bound = ~cont & ~info.never | info.end # anything else ends the word: a space, punctuation, the end
         glued = torch.tensor([not p.startswith('▁') and bool(p) and not p[0].isalnum() and not p[0].isspace()
                               and p not in SPECIAL_TOKS for p in v]) & ~info.never # ':' after 'Blog', ',' '?' '.'
-        info._word_masks = (first, info.case.clone(), bound, cont, info.space.clone(), glued)
+        apos = torch.tensor([not p.startswith('▁') and p[:1] in "'’" and (len(p) == 1 or p[1:].isalnum()) for p in v])
+        info._word_masks = (first, info.case.clone(), bound, cont, info.space.clone(), glued, apos & ~info.never)
     return tuple(m.to(dev) for m in info._word_masks)
 
 @torch.inference_mode()
 def next_words(
     learn:LMLearner, # a forward language model the toolkit made
-    prompt:str='', # the text so far (the next word starts after it, with a space)
+    prompt:str='', # the text so far (the next word starts after it, with a space; glued after an opening '(' or '"')
     k:int=10, # how many words
     category:str|None=None, # for models trained with categories
     beam:int=64, # unfinished words kept at each step
@@ -1256,8 +1263,11 @@ def next_words(
     check_chars(learn, prompt, todo='continue texts of') # Russian to an English model: not '.' 1.0%, ':' 0.9% (helper 55)
     info, model = vocab_info(learn), learn.model
     dev, step = next(model.parameters()).device, _stepper(model)
-    first, case, bound, cont, space, glued = _word_masks(info, dev)
-    follow = torch.stack([cont, first | space, cont]) # what may come next: in a word, after a case mark, after a bare space
+    first, case, bound, cont, space, glued, apos = _word_masks(info, dev)
+    # what may come next: in a word (its letters, or an apostrophe: "don't"), after a case mark, after a bare space,
+    # after an apostrophe in a word (letters: "don'" is no word)
+    follow = torch.stack([cont | apos, first | space, cont, cont])
+    wend = bound & ~apos # a word ends at a piece that does not go on with it ("don" + "'" goes on as "don't")
     pieces = prompt_pieces(learn, prompt, category)
     ids = info.ids(pieces)
     # the prompt's last word (with its case mark), which punctuation glued to it continues: "Obama" + "'s", "U" + ".S"
@@ -1267,12 +1277,13 @@ def next_words(
     as_typed = last # 'I' + "'m": its capital alone ("I'M" read as 'U' + '.S' was, helper 61)
     if len(last) == 2 and last[0] == '▁xxmaj' and len(last[1].lstrip('▁')) == 1: last = ['▁xxup', last[1]] # 'U' + '.S'
     base = detokenize(last) if last else ''
+    opened = _opened(prompt) # '(' or '"' after a space: its word comes glued ('(not)', '"Yes"'), in its own case
     def spell(ps:list[int])->str:
         "A next word's text: glued to the last word, as the two read together (xxup's capitals go on: 'U' '.S')"
         own = as_typed if info.vocab[ps[0]][:1] in "'’" else last # an apostrophe's letters are lowercase: "I'm", "U's"
         if ps[0] in gl and own and (full := detokenize(own + [info.vocab[i] for i in ps])).startswith(base):
             return full[len(base):].strip()
-        return _clean([info.vocab[i] for i in ps]).strip()
+        return _clean(['▁'*opened + info.vocab[ps[0]]] + [info.vocab[i] for i in ps[1:]]).strip() # 'via', not 'vi a'
     with eval_mode(model):
         logits, hidden = _read_prompt(learn, ids, step)
         lp = logits.log_softmax(-1)
@@ -1280,10 +1291,10 @@ def next_words(
         # the beam: each unfinished word's pieces, log-probability, and kind: 0 a word, 1 a case mark, 2 a bare space
         # (a character model spells a word as a space, then its letters)
         kind = lambda i: 1 if case[i] else 2 if space[i] else 0
-        can = first | case | space
+        can = cont if opened else first | case | space
         # punctuation glued to the prompt's last word (no space before it) is a next "word" too, with the letters that
         # follow it: 'Blog' -> ':', 'Obama' -> "'s", 'shouldn' -> "'t"
-        if prompt and not prompt[-1].isspace(): can = can | glued
+        if prompt and not prompt[-1].isspace() and not opened: can = can | glued
         top = lp[0].masked_fill(~can, -math.inf).topk(min(beam, int(can.sum())))
         items = [([int(i)], float(s), kind(i)) for s, i in zip(top.values.tolist(), top.indices.tolist())]
         parent = torch.zeros(len(items), dtype=torch.long, device=dev)
@@ -1292,7 +1303,7 @@ def next_words(
             x = torch.tensor([it[0][-1] for it in items], device=dev)
             logits, hidden = step(x, [tuple(t[parent] for t in hc) for hc in hidden])
             lp = logits.log_softmax(-1)
-            ends = lp.masked_fill(~bound, -math.inf).logsumexp(-1).tolist()
+            ends = lp.masked_fill(~wend, -math.inf).logsumexp(-1).tolist()
             for (pieces, s, k_), e in zip(items, ends):
                 if k_: continue # not a word yet
                 w = spell(pieces)
@@ -1303,7 +1314,7 @@ def next_words(
             top = cand.flatten().topk(min(beam, cand.numel()))
             keep = top.values > (math.log(kth) if kth > 0 else -math.inf)
             rows, cols = top.indices[keep] // cand.shape[1], top.indices[keep] % cand.shape[1]
-            items = [(items[r][0] + [c], s, 2 if space[c] else 0) for r, c, s in zip(rows.tolist(), cols.tolist(), top.values[keep].tolist())]
+            items = [(items[r][0] + [c], s, 2 if space[c] else 3 if info.vocab[c] in "'’" else 0) for r, c, s in zip(rows.tolist(), cols.tolist(), top.values[keep].tolist())]
             parent = rows
     best = sorted(words.items(), key=lambda kv: -kv[1])[:k]
     return [NextWord(w, p) for w, p in best]
