@@ -7,6 +7,7 @@ directory with headlines/ and names/), by default the shipped ones. Goals (issue
 """
 import argparse, os, platform, socket, statistics, subprocess, sys, time, urllib.request
 from pathlib import Path
+os.environ.setdefault('GRADIO_ANALYTICS_ENABLED', 'False') # this process's gradio_client too: it reports each Client
 
 def free_port():
     with socket.socket() as s:

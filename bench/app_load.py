@@ -18,6 +18,7 @@ memory growth under 10%; (1) p95 no worse than 'none'.
 """
 import argparse, json, os, platform, random, socket, statistics, subprocess, sys, tempfile, threading, time, urllib.request, uuid
 from pathlib import Path
+os.environ.setdefault('GRADIO_ANALYTICS_ENABLED', 'False') # this process's gradio_client too: it reports each Client
 
 def free_port():
     with socket.socket() as s:
