@@ -418,3 +418,31 @@ def test_recorder_keeps_the_fit_after_a_budget(texts):
     assert len(rec.losses) > 10 and len(rec.lrs) == len(rec.losses) and len(rec.values) >= int(learn.n_epoch), \
         (len(rec.losses), len(rec.values), learn.n_epoch)
     assert last_metrics(learn)['valid_loss'] > 0 # the card's figures: the kept weights' validation
+
+def test_swapped_dataloaders_of_other_pieces_refused(tiny_lm_path, tmp_path):
+    """`learn.dls = lm_dls(new_df)` (a tokenizer of its own) gave torch's 'index out of range', or, as many pieces,
+    trained, exported and loaded a scrambled model in silence (helper 62): each use now says so, and how to make them"""
+    from toolkit.all import load_model, lm_dls, get_tokenizer, export_learner, load_corpus
+    df = load_corpus('headlines').sample(300, random_state=1)
+    learn = load_model(tiny_lm_path)
+    n = len(learn.dls.vocab)
+    other = lm_dls(df, vocab_sz=n, bs=16, seq_len=32)
+    assert len(other.vocab) != n or list(other.vocab) != list(learn.dls.vocab)
+    learn.dls = other
+    for use in (learn.validate, lambda: learn.fit(1), lambda: learn.generate('New', n=1),
+                lambda: learn.next_words('New'), lambda: export_learner(learn, tmp_path/'m')):
+        with pytest.raises(ValueError, match='learn.dls holds other pieces than this model was made with .*'
+                                             r'lm_dls\(df, tokenizer=get_tokenizer\(learn\), vocab=learn.dls.vocab\)'): use()
+    assert not (tmp_path/'m').exists()
+    own = load_model(tiny_lm_path)
+    learn.dls = lm_dls(df, tokenizer=get_tokenizer(own), vocab=own.dls.vocab, bs=16, seq_len=32) # the way: fine
+    assert len(learn.validate()) == 5 # (and the refusals left fastai's learner lock free: it waited for ever)
+
+def test_classifier_from_a_language_model_path(tiny_lm_path):
+    "lm='folder' or a shipped model's name, as --lm takes it (helper 62: \"'str' object has no attribute 'train_ds'\")"
+    from toolkit.all import classifier_dls, classifier_learner, load_corpus
+    df = load_corpus('headlines').sample(200, random_state=0)
+    dls = classifier_dls(df, text_col='text', label_col='source', lm=str(tiny_lm_path), bs=16)
+    learn = classifier_learner(dls, lm=tiny_lm_path)
+    assert learn.awd.preset == 'tiny' and list(dls.vocab[0]) == list(learn.dls.vocab[0])
+    with pytest.raises(FileNotFoundError, match='no such model'): classifier_dls(df, label_col='source', lm='no_such_model')

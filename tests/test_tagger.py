@@ -1,6 +1,6 @@
 """The part-of-speech tagger: it learns, its tags line up with the words of the text, it exports and loads, and bad
 input gets a clear error from the API, the command line and the app alike."""
-import json, subprocess, sys
+import json, re, subprocess, sys
 import pandas as pd
 import pytest
 from toolkit.tagger import (train_tagger, tagger_dls, synthetic_tagged, split_words, predict_words, tag_csv,
@@ -423,3 +423,37 @@ def test_copies_of_a_sentence_on_one_side():
     train, valid = ({' '.join(w) for w in ds.words} for ds in (dls.train_ds, dls.valid_ds))
     assert valid and not train & valid
     assert len(dls.train_ds) + len(dls.valid_ds) == len(df)
+
+def test_swapped_dataloaders_of_other_tags_refused(tagger, tmp_path):
+    """fastai trains on new data with `learn.dls = new_dls`: a tagger read its tags from them, so a set with a tag
+    renamed (X -> FOREIGN) trained, exported and loaded, then tagged 'men' FOREIGN; other counts gave an IndexError
+    (helper 62). Now each use says the DataLoaders are not the model's, and how to make them"""
+    from toolkit.lm import get_tokenizer
+    df = synthetic_tagged(60)
+    renamed = df.assign(tags=df.tags.str.replace('CAP', 'AAA'))
+    tags = tagger.tags
+    tagger.dls = tagger_dls(renamed, tokenizer=get_tokenizer(tagger), vocab=tagger.dls.vocab[0], bs=16)
+    try:
+        msg = "learn.dls holds other tags than this model was made with (as many, but 'AAA' where it has 'CAP')"
+        for use in (tagger.validate, lambda: tagger.fit(1), lambda: tagger.predict('Anna ran'),
+                    lambda: export_learner(tagger, tmp_path/'t')):
+            with pytest.raises(ValueError, match=re.escape(msg) + '.*tags=learn.tags'): use()
+        assert tagger.tags == tags and not (tmp_path/'t').exists() # the model's own tags, and nothing written
+    finally: tagger.dls = tagger_dls(df, tokenizer=get_tokenizer(tagger), vocab=tagger.dls.vocab[0], tags=tags, bs=16)
+    assert [t.tag for t in tagger.predict('Anna ran 7')] == ['CAP', 'LOW', 'NUM'] # its own tags again: fine
+
+def test_tagger_from_a_language_model_by_name_and_its_size(tiny_lm_path, tmp_path):
+    """helper 62: `lm='path'` (as --lm takes it) was "'str' object has no attribute 'train_ds'"; a tiny lm's tagger
+    needed preset='tiny' said again ("size mismatch for encoder.weight"); a tagger had no load_encoder (fastai's flow)"""
+    from toolkit.tagger import tagger_learner
+    df = synthetic_tagged(40)
+    dls = tagger_dls(df, lm=str(tiny_lm_path), bs=16)
+    learn = tagger_learner(dls, lm=tiny_lm_path)
+    assert learn.awd.preset == 'tiny'
+    lm = load_model(tiny_lm_path)
+    lm.path = tmp_path
+    lm.save_encoder('enc')
+    fresh = tagger_learner(dls, preset='tiny')
+    fresh.path = tmp_path
+    fresh.load_encoder('enc')
+    assert all((a == b).all() for a, b in zip(fresh.model.encoder.state_dict().values(), lm.model[0].state_dict().values()))

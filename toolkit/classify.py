@@ -30,7 +30,7 @@ from .tokenize import UNREADABLE, unknown_pieces, unknown_message, unreadable_ro
 from .core import ModelInfo, DataInfo, model_info, require_info, check_arg, is_int, is_num, MAX_EPOCHS
 from .recipes import get_preset, CLASSIFIER_RECIPE
 from .lm import get_tokenizer, lm_dls, lm_learner, train_lm, quiet, check_device, check_train_args
-from .lm import fit_epochs, _fit_lm
+from .lm import fit_epochs, _fit_lm, _as_lm, guard_vocab
 from .core import check_minutes
 
 # %% auto #0
@@ -191,6 +191,7 @@ def classifier_dls(
     backwards:bool|None=None, # read texts from the end (for a backward `lm`); default: as `lm` reads them, else forward
 )->DataLoaders:
     "Classifier `DataLoaders` over `df`, with the tokenizer and vocabulary of the language model `lm`"
+    lm = _as_lm(lm)
     if lm is not None: tok, vocab, backwards = _lm_text(lm, backwards) # (a classifier given as lm: said first)
     else: tok = tokenizer if isinstance(tokenizer, SPTokenizer) else make_tokenizer(tokenizer, vocab_sz=vocab_sz)
     df = _labelled_split(df, text_col, label_col, unlabelled, valid_pct, seed, group_col)
@@ -285,6 +286,7 @@ def classifier_learner(
     **kwargs, # passed to fastai's `text_classifier_learner`
 )->TextLearner: # fastai's learner, untrained
     "An AWD-LSTM classifier of size `preset`, its encoder from `lm` when given; `kwargs` go to fastai's `text_classifier_learner`"
+    lm = _as_lm(lm)
     if class_weight:
         if 'loss_func' in kwargs: raise ValueError("give class_weight or loss_func, not both (class_weight makes the loss)")
         kwargs['loss_func'] = CrossEntropyLossFlat(weight=class_weights(dls, class_weight))
@@ -297,6 +299,7 @@ def classifier_learner(
     learn = text_classifier_learner(dls, AWD_LSTM, config=config, drop_mult=drop_mult, pretrained=False,
                                     metrics=metrics, cbs=[GradientClip(clip), PredictedClasses()], **kwargs)
     learn.awd = ModelInfo(preset=preset, config=config, backwards=(model_info(dls) or DataInfo()).backwards)
+    guard_vocab(learn)
     if lm is not None: load_lm_encoder(learn, lm)
     return learn
 
@@ -341,6 +344,7 @@ def finetune_lm(
 )->LMLearner:
     """A copy of the language model `lm` fine-tuned on `df[text_col]`, with its tokenizer and vocabulary: a model of
     yours trained further on new texts (`awd train DATA --lm MODEL`), or ULMFiT's second stage"""
+    lm = _as_lm(lm)
     tok, preset = get_tokenizer(lm), require_info(lm, 'lm').preset
     if tok is None or preset is None:
         raise ValueError("lm must be a language model made by toolkit (train_lm, lm_learner or load_model)")
@@ -606,6 +610,7 @@ def train_classifier(
     class_weight:float=0., # rare classes count more in the loss: each class's weight is its count to the power -this (1: as if balanced)
 )->TextLearner|Ensemble:
     "Train a classifier of `df[label_col]` from `df[text_col]`, ULMFiT style (or from scratch with `pretrain=False`)"
+    lm = _as_lm(lm)
     vote = _vote_lms(lm) if lm_vote else []
     a = _ClassifierArgs(text_col=text_col, label_col=label_col, pretrain=pretrain, preset=preset, epochs=epochs, lr=lr,
                         lm_epochs=lm_epochs, stages=stages, lm_lr=lm_lr, tokenizer=tokenizer, vocab_sz=vocab_sz, bs=bs,

@@ -25,7 +25,7 @@ _matplotlib_home() # before anything imports fastai
 __all__ = ['MAX_SEED', 'MAX_EPOCHS', 'MAX_N', 'MAX_TOKENS', 'MAX_PROMPT_CHARS', 'MAX_MINUTES', 'ModelInfo', 'DataInfo',
            'model_info', 'require_info', 'members', 'replace_dir', 'out_path', 'unwritable', 'save_tensors',
            'atomic_dir', 'atomic_file', 'check_writable', 'file_lock', 'eval_mode', 'check_arg', 'load_error', 'is_int',
-           'serve_address', 'is_bool', 'is_num', 'check_seed', 'check_minutes']
+           'serve_address', 'is_bool', 'is_num', 'check_seed', 'check_minutes', 'Refusal']
 
 # %% ../nbs/00_core.ipynb #c005
 @dataclass
@@ -44,6 +44,7 @@ class ModelInfo:
     vocab_info:object=field(default=None, repr=False) # a language model's sampler masks, built once per vocabulary
     fingerprint:object=field(default=None, repr=False) # a language model's `Fingerprint` of its training texts (for `generate(novel=True)`)
     source:str|None=None # how the app's commands name it when it is not a shipped model: the path it was served from
+    vocab:list|None=field(default=None, repr=False) # the pieces (and classes or tags) its weights were made for (`check_dls`)
 
 @dataclass
 class DataInfo:
@@ -313,3 +314,10 @@ def check_minutes(
     "Raise a `ValueError` unless `minutes` is None or a number in (0, `MAX_MINUTES`]"
     check_arg('minutes', minutes, minutes is None or is_num(minutes) and 0 < minutes <= MAX_MINUTES,
               f'a number in (0, {MAX_MINUTES}] (at most a week)')
+
+class Refusal(ValueError):
+    "A `ValueError` whose message stays as written when fastai's callback wrapper prefixes it ('Exception occured in ...')"
+    @property
+    def args(self): return super().args
+    @args.setter
+    def args(self, v): pass # `modify_exception` sets `args`; `str(e)` keeps the message the error was made with

@@ -16,9 +16,9 @@ from fastai.text.models.awdlstm import awd_lstm_clas_config
 import toolkit
 from .tokenize import SPTokenizer
 from .core import ModelInfo, model_info, require_info, members, replace_dir, atomic_dir, atomic_file, load_error
-from .core import check_writable, save_tensors, out_path, _through_link
+from .core import check_writable, save_tensors, out_path, _through_link, Refusal
 from .recipes import PRESETS
-from .lm import get_tokenizer, lm_dls, lm_learner, check_device, pretrained_dir
+from .lm import get_tokenizer, lm_dls, lm_learner, check_device, pretrained_dir, check_dls
 from .generate import get_start_state, weights_key # a loaded LMLearner gets `generate` and the fast `predict`
 from .classify import classifier_dls, classifier_learner, classes_of, Ensemble
 from .tagger import tagger_dls, tagger_learner, is_tagger
@@ -27,7 +27,7 @@ from .novelty import Fingerprint
 # %% auto #0
 __all__ = ['PORTABLE_FORMAT', 'PORTABLE_VERSION', 'PORTABLE_FILES', 'CHECKED_FILES', 'package_versions', 'last_metrics',
            'to_json', 'model_card', 'cpu_weights', 'save_portable', 'save_ensemble', 'saved_task', 'check_export_path',
-           'export_learner', 'disk_mb', 'Refusal', 'PlaceholderData', 'load_portable', 'shipped_models', 'load_model']
+           'export_learner', 'disk_mb', 'PlaceholderData', 'load_portable', 'shipped_models', 'load_model']
 
 # %% ../nbs/08_export.ipynb #c006
 def package_versions()->dict:
@@ -344,6 +344,7 @@ def export_learner(
         return save_ensemble(learn, path, half=half, **card)
     if is_tagger(learn) and path.suffix == '.pkl':
         raise ValueError(f"{path}: a tagger saves as a portable directory only; give a path without .pkl")
+    check_dls(learn) # its vocabulary is saved from its DataLoaders: the model's own, or a model that loads as junk
     check_export_path(path, task=_task(learn))
     return _export_pickle(learn, path, card) if path.suffix == '.pkl' else save_portable(learn, path, half=half, **card)
 
@@ -358,13 +359,6 @@ def disk_mb(
 
 # %% ../nbs/08_export.ipynb #c044
 from fastai.callback.core import Callback
-
-class Refusal(ValueError):
-    "A `ValueError` whose message stays as written when fastai's callback wrapper prefixes it ('Exception occured in ...')"
-    @property
-    def args(self): return super().args
-    @args.setter
-    def args(self, v): pass # `modify_exception` sets `args`; `str(e)` keeps the message the error was made with
 
 class PlaceholderData(Callback):
     "A loaded model's DataLoaders hold two placeholder texts: training or validating on them is refused, not done"

@@ -18,7 +18,7 @@ from .tokenize import TK_NL, romanise
 from .core import model_info, eval_mode, check_arg, is_int, is_bool, is_num, check_seed
 from .core import MAX_N, MAX_TOKENS, MAX_PROMPT_CHARS # the limits of `generate` (the CLI reads them without torch)
 from .data import write_table, read_to_copy
-from .lm import get_tokenizer, category_mark
+from .lm import get_tokenizer, category_mark, check_dls
 from .novelty import words_of
 
 # %% auto #0
@@ -74,6 +74,7 @@ def vocab_info(learn)->VocabInfo:
     "The learner's `VocabInfo`, built once per vocabulary (it costs tens of milliseconds)"
     awd = learn.awd
     if awd.vocab_info is None or awd.vocab_info.vocab != learn.dls.vocab:
+        check_dls(learn) # DataLoaders swapped in: the model's own pieces
         awd.vocab_info = VocabInfo(learn.dls.vocab)
     return awd.vocab_info
 

@@ -28,7 +28,7 @@ from fastai.text.learner import language_model_learner, LMLearner, match_embeds
 from .data import split_df, split_mask, check_valid_pct, check_cols
 from .tokenize import SPTokenizer, make_tokenizer, text_tokenizer, MIN_VOCAB_SZ
 from .core import ModelInfo, DataInfo, model_info, atomic_dir, check_arg, is_int, is_num, check_seed, MAX_EPOCHS
-from .core import load_error, check_minutes, save_tensors
+from .core import load_error, check_minutes, save_tensors, Refusal
 from .recipes import get_preset, PRETRAINED, PRETRAINED_PRESET, FIT_BATCHES, FIT_STEPS, FIT_MAX_EPOCHS, \
                             SCRATCH_STEPS, SCRATCH_MAX_EPOCHS, TINY_STEPS
 from .novelty import Fingerprint
@@ -36,10 +36,10 @@ from .novelty import Fingerprint
 # %% auto #0
 __all__ = ['PRETRAINED_FILES', 'REBUILD', 'UNKNOWN_MAX', 'fit_epochs', 'lm_min_tokens', 'check_train_args', 'pretrained_dir',
            'has_pretrained', 'load_pretrained', 'pretrained_info', 'unknown_chars', 'unknown_reason', 'use_pretrained',
-           'lm_dls', 'get_tokenizer', 'TokenLoss', 'BitsPerChar', 'WordPerplexity', 'lm_learner', 'quiet',
-           'ProgressCallback', 'check_device', 'is_rank0', 'world_size', 'check_distributed', 'RowShard',
-           'distributed_ctx', 'TimeBudget', 'validate_keeping_history', 'KeepBest', 'EpochCheckpoint',
-           'save_checkpoint', 'read_checkpoint', 'category_mark', 'category_frame', 'train_lm']
+           'lm_dls', 'get_tokenizer', 'check_dls', 'SameVocab', 'guard_vocab', 'TokenLoss', 'BitsPerChar',
+           'WordPerplexity', 'lm_learner', 'quiet', 'ProgressCallback', 'check_device', 'is_rank0', 'world_size',
+           'check_distributed', 'RowShard', 'distributed_ctx', 'TimeBudget', 'validate_keeping_history', 'KeepBest',
+           'EpochCheckpoint', 'save_checkpoint', 'read_checkpoint', 'category_mark', 'category_frame', 'train_lm']
 
 # %% ../nbs/04_lm.ipynb #c022b
 def fit_epochs(
@@ -324,6 +324,55 @@ def get_tokenizer(
     if tok is None: tok = getattr(getattr(dls.train_ds, 'tokenizer', None), 'tok', None)
     return tok if isinstance(tok, SPTokenizer) else None
 
+def _as_lm(lm):
+    """`lm` as a learner: a saved model's folder or a shipped model's name is loaded (`load_model`), as `--lm` takes
+    them (helper 62: lm='/path/model' was "'str' object has no attribute 'train_ds'"); a list, each of its items"""
+    if isinstance(lm, (list, tuple)): return type(lm)(_as_lm(o) for o in lm)
+    if not isinstance(lm, (str, os.PathLike)): return lm
+    from toolkit.export import load_model # (export builds on this module)
+    return load_model(lm)
+
+def _vocabs(dls)->list[list]:
+    "The pieces of `dls`, and its classes or tags (a classifier's or a tagger's), as lists"
+    v = getattr(dls, 'vocab', None)
+    if v is None: return []
+    return [list(x) for x in v] if len(v) and not isinstance(v[0], str) else [list(v)]
+
+_REMAKE = {'lm': "lm_dls(df, tokenizer=get_tokenizer(learn), vocab=learn.dls.vocab)",
+           'classes': "classifier_dls(df, tokenizer=get_tokenizer(learn), vocab=learn.dls.vocab[0], classes=list(learn.dls.vocab[1]))",
+           'tags': "tagger_dls(df, words_col, tags_col, tokenizer=get_tokenizer(learn), vocab=learn.dls.vocab[0], tags=learn.tags)"}
+
+def check_dls(
+    learn, # a learner the toolkit made (others pass)
+):
+    """An error when DataLoaders swapped in (`learn.dls = new_dls`, fastai's way to train on new data) read texts with
+    other pieces, or hold other classes or tags, than the model was made with: its weights would read each piece or
+    tag as another (helper 62: a tagger's tags relabelled in silence, a language model scrambled, both exported)"""
+    want = getattr(model_info(learn), 'vocab', None)
+    if not want or (have := _vocabs(learn.dls)) == want: return
+    kind = 'lm' if len(want) == 1 else 'tags' if getattr(learn, 'is_tagger', False) else 'classes'
+    i = 0 if not have or have[0] != want[0] else 1
+    h, w = (have[i] if i < len(have) else []), want[i]
+    diff = (f"{len(h):,} against its {len(w):,}" if len(h) != len(w) else
+            "as many, but " + next(f"{a!r} where it has {b!r}" for a, b in zip(h, w) if a != b))
+    raise Refusal(f"learn.dls holds other {'pieces' if i == 0 else kind} than this model was made with ({diff}): its "
+                  f"weights would read each as another. Make the new DataLoaders with the model's own tokenizer and "
+                  f"vocabulary{'' if kind == 'lm' else ' and ' + kind} (from the model as it was: load it again): {_REMAKE[kind]}")
+
+class SameVocab(Callback):
+    "`check_dls` before training, validating and `get_preds`: DataLoaders swapped in must be the model's kind"
+    order = -99
+    # not before_fit: `validate` and `get_preds` call it while entering their context, which then keeps fastai's
+    # learner lock held after the error, and the next `validate` waits for ever
+    def before_train(self): check_dls(self.learn)
+    def before_validate(self): check_dls(self.learn)
+
+def guard_vocab(learn):
+    "Record on `learn.awd` the pieces (and classes or tags) of its DataLoaders, which its weights are made for, and check them from now on (`SameVocab`)"
+    learn.awd.vocab = _vocabs(learn.dls)
+    learn.add_cb(SameVocab())
+    return learn
+
 # %% ../nbs/04_lm.ipynb #c017
 class TokenLoss(AvgLoss):
     "Total validation loss over all predicted tokens, rescaled to another unit by `value`"
@@ -396,6 +445,7 @@ def lm_learner(
                                    cbs=GradientClip(clip), **kwargs)
     learn.awd = ModelInfo(preset=preset, config=dict(config or {}), backwards=data.backwards,
                           fingerprint=data.fingerprint)
+    guard_vocab(learn)
     if pretrained:
         _start_from_pretrained(learn, preset, config)
     return learn

@@ -16,7 +16,7 @@ from .data import load_corpus, split_df, split_mask
 from .tokenize import SPECIAL_TOKS, make_tokenizer
 from .core import require_info, eval_mode
 from .recipes import NAMES_RECIPE, NAMES_LR, ORIGIN_RECIPE, batch_shape
-from .lm import train_lm, get_tokenizer, category_mark, fit_epochs
+from .lm import train_lm, get_tokenizer, category_mark, fit_epochs, _as_lm
 from .generate import category_token, vocab_info, get_start_state
 from .classify import train_classifier, Ensemble, has_categories
 
@@ -127,6 +127,7 @@ def names_classifier(
     **kwargs, # passed to `train_classifier` (bs, ...)
 )->TextLearner|Ensemble: # trained (an `Ensemble` with `bidirectional` or `lm_vote`)
     "An origin classifier for names, ULMFiT style, on the encoder of the names language model; `kwargs` go to `train_classifier`"
+    lm = _as_lm(lm)
     names = names_frame(df, name_col, origin_col, valid_pct, seed)
     if lm is None:
         directions = (False, True) if bidirectional else (False,)
@@ -201,6 +202,7 @@ def category_posterior(
     bs:int=4096, # sequences per batch
 )->torch.Tensor: # (len(texts), len(lm.awd.categories)): p(category | text), each row summing to 1
     "The language model's own posterior over its categories for each text: a generative classifier with no training"
+    lm = _as_lm(lm)
     cat_ids, bodies = _posterior_ids(lm, texts)
     end, back, C = vocab_info(lm).end_id, lm.awd.backwards, len(cat_ids)
     start, res = get_start_state(lm), torch.empty(len(texts), C)

@@ -5,7 +5,7 @@ states and a linear head label each word on its last piece; gradual unfreezing, 
 
 # %% ../nbs/06b_tagger.ipynb #t002
 from __future__ import annotations
-import ast, re, threading, time, warnings
+import ast, re, textwrap, threading, time, warnings
 from collections import Counter
 from pathlib import Path
 from typing import Callable, NamedTuple
@@ -24,15 +24,17 @@ from fastai.learner import Learner, Metric
 from fastai.callback.training import GradientClip
 import fastai.callback.schedule, fastai.callback.progress # fit_one_cycle, progress bars
 from fastai.text.models.awdlstm import AWD_LSTM
-from fastai.text.learner import LMLearner
+from fastai.text.learner import LMLearner, clean_raw_keys
+from fastcore.xtras import join_path_file
 from .data import read_utf8, lines, write_table, read_to_copy, split_mask, split_df, brown_universal, UNIVERSAL_TAGS, check_cols, label_order
 from .tokenize import SPTokenizer, make_tokenizer, escape_special, replace_case, check_text
 from .tokenize import UNREADABLE, unknown_pieces, unknown_message, unreadable_rows
 from .core import ModelInfo, DataInfo, check_arg, is_int, is_num, check_seed, check_minutes, MAX_EPOCHS, eval_mode
+from .core import require_info
 from .recipes import get_preset, TAGGER_RECIPE
 from .lm import get_tokenizer, load_pretrained, has_pretrained, use_pretrained, check_device, quiet, TimeBudget
 from .lm import check_train_args, validate_keeping_history
-from .lm import _draws_bars
+from .lm import _draws_bars, _as_lm, guard_vocab, check_dls
 from .classify import PredictedClasses
 from fastprogress.fastprogress import progress_bar
 
@@ -421,6 +423,7 @@ def tagger_dls(
     sentences:bool=True, # refuse rows that are all one word (a file of a word a line); a loaded tagger's placeholder is
 )->DataLoaders:
     "Tagger `DataLoaders` over the sentences of `df`: piece ids, and each word's tag at its last (or first) piece"
+    lm = _as_lm(lm)
     check_arg('label_at', label_at, label_at in LABEL_AT, f"one of {', '.join(map(repr, LABEL_AT))}")
     words, tg = check_tagged(df, words_col, tags_col)
     if sentences: _trainable(words, tg, words_col, tags_col)
@@ -592,6 +595,7 @@ def _pad_rows(xs, value):
 def _tag_batches(learn, sents:list[list[str]], bs:int, coarse=None, progress:bool=False)->list[tuple[list[str], list[float]]]:
     """Tags and their probabilities for each sentence of words, in batches of sentences of similar length; with
     `progress`, a bar over the batches in a terminal or a notebook"""
+    check_dls(learn)
     tok, (vocab, tags) = learn.dls.tok, learn.dls.vocab
     dev = next(learn.model.parameters()).device
     if coarse is not None:
@@ -616,7 +620,8 @@ class TaggerLearner(Learner):
     "A fastai `Learner` for `AWDTagger`: `predict` tags a text's words"
     is_tagger = True
     @property
-    def tags(self)->list[str]: return list(self.dls.vocab[1])
+    def tags(self)->list[str]: # the model's (its DataLoaders' may have been swapped: `check_dls`)
+        return list((getattr(self.awd, 'vocab', None) or self.dls.vocab)[1]) if hasattr(self, 'awd') else list(self.dls.vocab[1])
 
     def summary(self):
         "fastai's `summary` cannot follow the packed sequences a tagger's encoder reads: said, not an AssertionError"
@@ -627,6 +632,23 @@ class TaggerLearner(Learner):
         "A tagger shows its tags with `predict`: said, not an AttributeError"
         raise ValueError("a tagger shows its tags with learn.predict(text) (each word, its tag and probability) or "
                          "learn.predict_texts(texts); learn.dls.show_batch() shows the training sentences")
+
+    def load_encoder(self, file:str, device=None):
+        """The encoder a language model saved with `lm.save_encoder(file)`, as fastai's `TextLearner.load_encoder` loads
+        it into a classifier (ULMFiT's flow; helper 62: an AttributeError from torch), then all but the head frozen"""
+        path = join_path_file(file, self.path/self.model_dir, ext='.pth')
+        if not path.is_file(): raise FileNotFoundError(f"{path}: no such encoder file (a language model saves it with "
+                                                       f"lm.save_encoder({str(file)!r}))")
+        try:
+            w = torch.load(path, map_location=device or 'cpu', weights_only=True)
+            self.model.encoder.load_state_dict(clean_raw_keys(w))
+        except Exception as e:
+            raise ValueError(f"{path}: not an encoder that fits this tagger ({textwrap.shorten(str(e), 220)}): make "
+                             "the tagger of the language model's size and vocabulary: tagger_dls(df, ..., lm=lm), then "
+                             "tagger_learner(dls, preset=lm's preset), or tagger_learner(dls, lm=lm) (its encoder "
+                             "without a file)") from None
+        self.freeze()
+        return self
 
     def get_preds(self, ds_idx:int=1, dl=None, with_input:bool=False, with_decoded:bool=False, with_loss:bool=False,
                   act=None, reorder:bool=True, **kwargs)->tuple:
@@ -726,6 +748,9 @@ def tagger_learner(
     tag_weight:float=TAGGER_RECIPE['tag_weight'], # rare tags count more in the loss (`tag_weights`); 0: plain cross-entropy
 )->TaggerLearner:
     "An AWD-LSTM tagger: the encoder (from `lm` or the pretrained model, frozen but for the head) and its head"
+    lm = _as_lm(lm)
+    if lm is not None: preset = require_info(lm, 'lm').preset or preset # its size, as a classifier's (helper 62: a tiny
+    # lm gave "size mismatch for encoder.weight" unless preset='tiny' was said again)
     vocab, tags = dls.vocab
     check_arg('head_hid', head_hid, is_int(head_hid) and 0 <= head_hid <= 4096, 'an integer from 0 to 4096')
     if pretrained is None: pretrained = lm is None and has_pretrained() and list(vocab) == load_pretrained(weights=False)['vocab']
@@ -745,6 +770,7 @@ def tagger_learner(
     arch = {k: cfg[k] for k in ('emb_sz', 'n_hid', 'n_layers')}
     arch |= dict(head_hid=head_hid, label_at=dls.label_at, quotes=dls.quotes) # how it reads a text: saved with it
     learn.awd = ModelInfo(preset=preset, config=arch, pretrained=record)
+    guard_vocab(learn)
     if w is not None: learn.freeze() # the head trains first (`fit_tagger`)
     return learn
 
@@ -819,6 +845,7 @@ def train_tagger(
     device:str|None=None, # 'cpu', 'cuda' or 'cuda:N'; default: CUDA when there is a GPU, else the CPU
 )->TaggerLearner:
     "Train a part-of-speech (or any per-word) tagger on `df`, ULMFiT style from the pretrained English model"
+    lm = _as_lm(lm)
     _check_tagger_args(epochs, lr, minutes, bs, seed, head_hid, tag_weight, vocab_sz)
     if lm is not None and pretrained: raise ValueError("pretrained=True and lm: the tagger starts from lm (leave pretrained out)")
     words = df[words_col].astype(str) if words_col in df.columns else None # to see that the pretrained model reads them
