@@ -16,7 +16,7 @@ def free_port():
 def pct(xs, q): return sorted(xs)[min(len(xs)-1, int(round(q*(len(xs)-1))))]
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('--models-dir', default=None, help='a directory with headlines/ and names/ (default: the shipped models)')
     p.add_argument('--requests', type=int, default=50)
     a = p.parse_args()

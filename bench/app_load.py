@@ -160,7 +160,7 @@ def measure(mode, a, models_dir, direct):
     return res
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('--modes', default='none,step', help="`awd serve --batching` values, side by side (default: none,step)")
     p.add_argument('--clients', type=int, default=16)
     p.add_argument('--many', type=int, default=64)

@@ -28,7 +28,7 @@ def one(lm, pass_for:float, big:int, n:int, seed:int)->tuple[float, float]:
     finally: b.close()
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('--big', type=int, default=30, help='big requests submitted first')
     p.add_argument('--n', type=int, default=100, help='headlines each big request asks for')
     p.add_argument('--runs', type=int, default=3, help='runs of each setting (medians reported)')

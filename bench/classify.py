@@ -144,7 +144,7 @@ def run_task(task, a):
               f"macro-F1 {r[2] - max(o[2] for o in others):+.3f}", flush=True)
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('--tasks', nargs='+', default=list(TASKS), choices=list(TASKS))
     p.add_argument('--max-rows', type=int, help='a random sample of each corpus (default: all of it)')
     p.add_argument('--epochs', type=int, help="ULMFiT classifier epochs (default: train_classifier's)")

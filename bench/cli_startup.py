@@ -25,7 +25,7 @@ def wall(argv, status:int)->float:
     return dt
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('--repeats', type=int, default=5)
     p.add_argument('--before', help="another checkout's venv bin directory: its `awd --help` and mistyped option too")
     a = p.parse_args()

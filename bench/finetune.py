@@ -48,7 +48,7 @@ def run(user, ev, minutes, pre=True, lr=5e-3, drop_mult=None, freeze=0, best=Fal
                 held=valid_bpc(held, fastai_step(learn.model)))
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('variants', nargs='*', default=['pre=False', 'pre=True'],
                    help='e.g. "pre=True,drop_mult=0.3,best=True" (default: from scratch, then from the pretrained model)')
     p.add_argument('--minutes', type=float, default=3.)

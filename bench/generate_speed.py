@@ -28,7 +28,7 @@ def timed(f):
     t = time.perf_counter(); r = f(); return r, time.perf_counter() - t
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('--model', default='headlines', help='a saved language model (default: the shipped headlines model)')
     p.add_argument('--only', help='comma-separated parts to run: a-d (one part), e, f (default: all)')
     a = p.parse_args()

@@ -20,7 +20,7 @@ PROMPTS = ['Why', 'I', 'A', 'Kids', 'Obama', 'H1N1', 'UK', 'New study', 'The bes
            'How to ma', 'New stud', 'Scientists disc', 'Breakthr', 'Obam', 'Vacc', 'Diab', 'Scien', 'Cance'] # cut short
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     ap.add_argument('--n', type=int, default=100)
     a = ap.parse_args()
     words = {w.lower() for t in load_corpus('headlines').text for w in re.findall(r"[\w'’-]+", t)}

@@ -197,7 +197,7 @@ def rejudge(path, corpus_name):
         print(f"| {k} | {s['words']:.0%} | {s['length']:.0%} | {s['novel']:.0%} | {s['distinct2']:.2f} | {s['real_vs_gen']:.1%} |")
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('--corpus', default='headlines', choices=['headlines', 'reviews', 'names'])
     p.add_argument('--minutes', type=float, default=10.)
     p.add_argument('--rows', default='plain,stock,ours', help='comma-separated: plain, stock, ours')

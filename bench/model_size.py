@@ -87,7 +87,7 @@ def cost(a):
               f"| {min(ts)/base:.2f}x |", flush=True)
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('--only', default='a,b', help='comma-separated, of a, b')
     p.add_argument('--corpus', default=str(REPO/'build'/'pretrain'), help='the pretraining corpus (train.txt, valid.txt)')
     p.add_argument('--repeats', type=int, default=7, help='(b): timed calls per architecture')

@@ -88,7 +88,7 @@ def tutorial_rnn(tr, te, marks, seed=0):
     return res
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('--lm-epochs', type=int, default=None, help="names LM epochs (default: names_lm's)")
     p.add_argument('--clf-epochs', type=int, default=None, help="classifier epochs (default: names_classifier's)")
     p.add_argument('--samples', type=int, default=100, help='samples per origin')

@@ -278,7 +278,7 @@ def row_e(cfg, a, summary):
 ROWS = dict(a=row_a, b=row_b, c=row_c, d=row_d, e=row_e)
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('--rows', default='a,b,c,d,e', help='comma-separated, of a, b, c, d, e')
     p.add_argument('--minutes', type=float, help=f"(a)'s training budget per model (default {FULL['a_minutes']:g}; --quick: "
                    f"{QUICK['a_minutes']:g})")

@@ -35,7 +35,7 @@ def free_port():
         s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('--rows', type=int, default=8000)
     p.add_argument('--preset', default='small')
     p.add_argument('--procs', type=int, nargs='+', default=[1, 2])

@@ -87,7 +87,7 @@ def tfidf(kind, fit, test):
     return accuracy_score(y, pred), f1_score(y, pred, average='macro'), C
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('--threads', type=int, default=2)
     p.add_argument('--first-start', default=str(REPO/'build'/'first-start'), help='where the first-start models are '
                    'trained and kept (default: build/first-start)')

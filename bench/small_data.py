@@ -81,10 +81,12 @@ def run_names(tr, real, grams, steps, nb, seed):
                 novel=np.mean([g.strip().lower() not in seen for g in gen]), sample=', '.join(gen[:4]))
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument('--steps', default='60,250,500,1000')
-    p.add_argument('--arms', default='D,B,C,A')
-    p.add_argument('--seed', type=int, default=0)
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    p.add_argument('--steps', default='60,250,500,1000', help='comma-separated step budgets, one row each per start '
+                   '(default: %(default)s)')
+    p.add_argument('--arms', default='D,B,C,A', help='the starts to run, in this order: A pretrained subword, B subword '
+                   'from scratch, C characters, D names by origin (default: %(default)s)')
+    p.add_argument('--seed', type=int, default=0, help='seed of the samples and splits (default: %(default)s)')
     a = p.parse_args()
     torch.set_num_threads(1)
     steps = [int(s) for s in a.steps.split(',') if s.strip()]

@@ -64,7 +64,7 @@ def run(seed:int, recipe:str, a)->dict:
 def ms(xs): return f"{statistics.mean(xs):.3f} ({statistics.stdev(xs):.3f})" if len(xs) > 1 else f"{xs[0]:.3f}"
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('recipes', nargs='*', default=['{}'], help="recipe changes, JSON each (default: '{}', the defaults)")
     p.add_argument('--seeds', default='0,1,2,3', help='comma-separated training seeds (the split stays fixed)')
     p.add_argument('--jobs', type=int, default=2, help='runs at a time, one thread each')

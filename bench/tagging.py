@@ -386,7 +386,7 @@ def summary(results):
                                                           for ts in TAGSETS) + ')')
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('--rows', default='a,b,c,d', help='comma-separated, of a, b, c, d')
     p.add_argument('--minutes', type=float, help=f"training budget of (b) and (d) (default {FULL['minutes']:g}; --quick: "
                    f"{QUICK['minutes']:g})")

@@ -12,7 +12,7 @@ from toolkit.data import load_corpus
 from toolkit.tokenize import RULES, make_tokenizer, tokenize_frame
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('--rows', type=int, default=200_000, help="texts: the bundled headlines repeated to this many")
     p.add_argument('--repeats', type=int, default=2)
     a = p.parse_args()

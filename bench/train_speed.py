@@ -34,7 +34,7 @@ def export_mb(learn):
         return os.path.getsize(Path(d)/'m.pkl')/2**20
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('--batches', type=int, default=40)
     p.add_argument('--warmup', type=int, default=3)
     p.add_argument('--bs', type=int, default=64)

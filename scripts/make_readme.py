@@ -27,7 +27,7 @@ def render(nb_path:str|Path=REPO/'nbs'/'index.ipynb')->str:
     return '\n\n'.join(t for t in map(cell_markdown, cells) if t is not None) + '\n'
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('--check', action='store_true', help='exit 1 if README.md differs from what index.ipynb renders')
     args = p.parse_args()
     readme, text = REPO/'README.md', render()

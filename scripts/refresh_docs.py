@@ -65,7 +65,7 @@ def stale_cells(path:Path, fix:bool=False)->list[str]:
     return stale
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('--check', action='store_true', help='list the stale outputs and exit 1, rewriting nothing')
     p.add_argument('notebooks', nargs='*', help='notebooks (default: nbs/*.ipynb)')
     a = p.parse_args(argv)

@@ -29,7 +29,7 @@ def wait_for(url:str, proc:subprocess.Popen, log:Path, timeout:float=180):
     sys.exit(f"the app did not answer at {url} within {timeout:.0f} s:\n{log.read_text()[-2000:]}")
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('--out', default=str(ROOT/'docs'/'app.png'), help='the PNG to write (default: docs/app.png)')
     p.add_argument('--prompt', default='Why you should', help="the Headlines tab's start (default: 'Why you should')")
     p.add_argument('--seed', type=int, default=1, help='the seed of the ten headlines (default: 1)')
