@@ -665,6 +665,11 @@ def test_next_words_contractions_and_opening_brackets():
         nw = lm.next_words(prompt, k=5)
         assert all(w.word[0].isalnum() and ' ' not in w.word for w in nw) and sum(w.prob for w in nw) > 0.05, (prompt, nw) # 0.002-0.013 before
     assert 'via' in [w.word for w in lm.next_words('Why you should (', k=5)] # its pieces spelled as one word: not 'vi a'
+    # helper 64: a quote closed after a word ("'sorry' ...") gave the word's end to "sorry'" + letters: 0.010 -> 0.004
+    assert dict(lm.next_words("Cameron says 'sorry", k=8))['obesity'] > 0.008
+    assert not any(w.word.startswith("''") for w in lm.next_words('Why you shouldn', k=10)) # "''t" (an apostrophe twice)
+    irish = [w.word for w in load_model('names').next_words('', k=3, category='Irish')] # a character model: "O" (then
+    assert 'O' in irish, irish # "'Brien"), not O'-names spelled letter by letter, too thin for the beam to find
     h = Handlers({'headlines': lm})
     assert h.pick('Why you should (', 'and', 'headlines')[0] == 'Why you should (and'
     assert h.pick('Why you should', 'and', 'headlines')[0] == 'Why you should and'

@@ -1243,7 +1243,9 @@ def _word_masks(info:VocabInfo, dev)->tuple:
         glued = torch.tensor([not p.startswith('▁') and bool(p) and not p[0].isalnum() and not p[0].isspace()
                               and p not in SPECIAL_TOKS for p in v]) & ~info.never # ':' after 'Blog', ',' '?' '.'
         apos = torch.tensor([not p.startswith('▁') and p[:1] in "'’" and (len(p) == 1 or p[1:].isalnum()) for p in v])
-        info._word_masks = (first, info.case.clone(), bound, cont, info.space.clone(), glued, apos & ~info.never)
+        apos &= ~info.never & bool(first.any()) # (subword vocabularies: a character model's "O'Brien", letter by
+        # letter, spread the beam so thin that no O' name was found, helper 64)
+        info._word_masks = (first, info.case.clone(), bound, cont, info.space.clone(), glued, apos)
     return tuple(m.to(dev) for m in info._word_masks)
 
 @torch.inference_mode()
@@ -1291,7 +1293,8 @@ def next_words(
         words = {}
         # the beam: each unfinished word's pieces, log-probability, and kind: 0 a word, 1 a case mark, 2 a bare space
         # (a character model spells a word as a space, then its letters)
-        kind = lambda i: 1 if case[i] else 2 if space[i] else 0
+        # 3 an apostrophe in a word (letters go on with it: "don't"; else it closed a quote: "'sorry' he said")
+        kind = lambda i: 1 if case[i] else 2 if space[i] else 3 if apos[i] and info.vocab[i] in "'’" else 0
         can = cont if opened else first | case | space
         # punctuation glued to the prompt's last word (no space before it) is a next "word" too, with the letters that
         # follow it: 'Blog' -> ':', 'Obama' -> "'s", 'shouldn' -> "'t"
@@ -1305,9 +1308,11 @@ def next_words(
             logits, hidden = step(x, [tuple(t[parent] for t in hc) for hc in hidden])
             lp = logits.log_softmax(-1)
             ends = lp.masked_fill(~wend, -math.inf).logsumexp(-1).tolist()
-            for (pieces, s, k_), e in zip(items, ends):
-                if k_: continue # not a word yet
-                w = spell(pieces)
+            closed = lp.masked_fill(~bound, -math.inf).logsumexp(-1).tolist() # no letters after an apostrophe
+            for (pieces, s, k_), e, q in zip(items, ends, closed):
+                if k_ == 3: w, e = spell(pieces[:-1] or pieces), q # the word before a closing quote (or the quote
+                elif k_: continue # glued to the prompt's last word); a case mark or a space: not a word yet
+                else: w = spell(pieces)
                 words[w] = words.get(w, 0.) + math.exp(s + e)
             kth = sorted(words.values(), reverse=True)[k-1] if len(words) >= k else 0.
             nxt = follow[torch.tensor([it[2] for it in items], device=dev)]
@@ -1315,7 +1320,7 @@ def next_words(
             top = cand.flatten().topk(min(beam, cand.numel()))
             keep = top.values > (math.log(kth) if kth > 0 else -math.inf)
             rows, cols = top.indices[keep] // cand.shape[1], top.indices[keep] % cand.shape[1]
-            items = [(items[r][0] + [c], s, 2 if space[c] else 3 if info.vocab[c] in "'’" else 0) for r, c, s in zip(rows.tolist(), cols.tolist(), top.values[keep].tolist())]
+            items = [(items[r][0] + [c], s, kind(c)) for r, c, s in zip(rows.tolist(), cols.tolist(), top.values[keep].tolist())]
             parent = rows
     best = sorted(words.items(), key=lambda kv: -kv[1])[:k]
     return [NextWord(w, p) for w, p in best]
