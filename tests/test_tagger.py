@@ -457,3 +457,15 @@ def test_tagger_from_a_language_model_by_name_and_its_size(tiny_lm_path, tmp_pat
     fresh.path = tmp_path
     fresh.load_encoder('enc')
     assert all((a == b).all() for a, b in zip(fresh.model.encoder.state_dict().values(), lm.model[0].state_dict().values()))
+
+def test_numpy_words_and_the_tags_given(tagger):
+    """helper 62: a numpy array of words (as tagger_dls takes them) was refused by predict ("got ndarray"); data with a
+    tag outside tags= said "are not among the tagger's" when no tagger was made yet; a tagger as lm of finetune_lm
+    (now by name too) was "unhashable type: 'list'\""""
+    import numpy as np
+    from toolkit.classify import finetune_lm
+    assert [t.tag for t in tagger.predict(np.array(['Anna', 'ran', '7']))] == ['CAP', 'LOW', 'NUM']
+    with pytest.raises(ValueError, match=re.escape("the data's tags ['NUM'] are not among the 2 tags given (tags=)")):
+        tagger_dls(synthetic_tagged(60), tokenizer='subword', vocab_sz=60, tags=['CAP', 'LOW'])
+    with pytest.raises(ValueError, match='lm must be a language model, got a tagger'):
+        finetune_lm(tagger, pd.DataFrame({'text': ['a b c']*50}))

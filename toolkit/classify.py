@@ -345,6 +345,10 @@ def finetune_lm(
     """A copy of the language model `lm` fine-tuned on `df[text_col]`, with its tokenizer and vocabulary: a model of
     yours trained further on new texts (`awd train DATA --lm MODEL`), or ULMFiT's second stage"""
     lm = _as_lm(lm)
+    if not isinstance(lm, LMLearner): # a tagger or a classifier (by name: 'tagger'): said, not "unhashable type: 'list'"
+        what = ('a tagger' if getattr(lm, 'is_tagger', False) else
+                'a classifier' if isinstance(lm, Learner) or hasattr(lm, 'learners') else type(lm).__name__)
+        raise ValueError(f"lm must be a language model, got {what}")
     tok, preset = get_tokenizer(lm), require_info(lm, 'lm').preset
     if tok is None or preset is None:
         raise ValueError("lm must be a language model made by toolkit (train_lm, lm_learner or load_model)")

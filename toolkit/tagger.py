@@ -368,12 +368,12 @@ def _text_words(texts:list, names:list|None=None)->list[list[Word]]:
         if isinstance(t, str):
             check_text(t, i)
             ws = split_words(t)
-        elif isinstance(t, (list, tuple)) and all(isinstance(w, str) and w.strip() for w in t):
+        elif isinstance(t, (list, tuple, np.ndarray)) and all(isinstance(w, str) and w.strip() for w in t): # (numpy's, as tagger_dls takes)
             if any(len(w.split()) > 1 for w in t): # as training refuses them: a copy's words, joined by spaces, would not line up
                 raise ValueError(f"{i}: the word {next(w for w in t if len(w.split()) > 1)!r} holds a space; a list "
                                  "gives a word an item")
             ws = [Word(w.strip(), None, None, w.strip()) for w in t]
-        elif isinstance(t, (list, tuple)): raise ValueError(f"{i} is a list of words with an empty word or one that is not a string")
+        elif isinstance(t, (list, tuple, np.ndarray)): raise ValueError(f"{i} is a list of words with an empty word or one that is not a string")
         else: raise ValueError(f"{i} must be a text or a list of words, got {type(t).__name__}")
         if not ws: raise ValueError(f"{i} is empty: enter a sentence to tag")
         words.append(ws)
@@ -441,7 +441,8 @@ def tagger_dls(
                          "it needs at least one of each")
     known = label_order(t for ts in tg for t in ts) # numbered tags (a dataset's ner_tags: 0-8) by value
     tags = list(ifnone(tags, known))
-    if set(known) - set(tags): raise ValueError(f"tags {sorted(set(known) - set(tags))[:10]} are not among the tagger's")
+    if set(known) - set(tags): # (helper 62: "are not among the tagger's" when no tagger was made yet)
+        raise ValueError(f"the data's tags {sorted(set(known) - set(tags))[:10]} are not among the {len(tags)} tags given (tags=)")
     o2i, t2i = {p: i for i, p in enumerate(vocab)}, {t: i for i, t in enumerate(tags)}
     pick = lambda l, keep: [x for x, k in zip(l, keep) if k]
     _warn_unseen(pick(tg, ~valid), pick(tg, valid))
