@@ -1,8 +1,8 @@
 """Build the default models that ship inside the package (issue 26): `toolkit/models/<name>/`, fp16, each with its card.
 
     python scripts/build_models.py                         # every default model, one after the other
-    python scripts/build_models.py --models names,origin   # some of them (a classifier starts from the shipped model
-                                                           # it needs: build that first)
+    python scripts/build_models.py --models names,origin   # some of them (a classifier starts from the model it
+                                                           # needs: the one in --out, else the shipped one)
     python scripts/build_models.py --quick --out /tmp/m    # a smoke test: small data and budgets, written elsewhere
     python scripts/build_models.py --fingerprint-only      # add the fingerprint of the training texts (for
                                                            # generate(novel=True)) to the shipped language models
@@ -12,8 +12,11 @@ Each model is trained by `toolkit.train.train_default` with its recipe (`DEFAULT
 train and valid parts of the split its benchmark uses (bench/classify.py's 80/10/10, by movie for reviews, for
 headlines and reviews; bench/names.py's for names), so the benchmarks' test sets stay unseen; the card records the
 figures measured on that test part, the recipe, the budget and the threads, the data, and the command that rebuilt
-it. A model is staged in build/shipped/ and moved into place once measured: a stopped build leaves the shipped model
-as it was. The pretrained English model (`english`) is built by scripts/pretrain.py, not here.
+it. A model is staged (in build/shipped/, or beside an --out of another place) and moved into place once measured: a
+stopped build leaves the shipped model as it was. A model fine-tuned from the pretrained English model records in
+its card's `pretrained` the chunk it started from and the commit that holds those weights: `git checkout COMMIT --
+toolkit/models/english` gives a rebuild the same start (today's gives other figures). The pretrained English model
+(`english`) is built by scripts/pretrain.py, not here.
 """
 import argparse, json, os, subprocess, sys, time
 from pathlib import Path
@@ -101,6 +104,18 @@ def quick_sample(df:pd.DataFrame, col:str|None, per_part:int=500)->pd.DataFrame:
         out.append(s)
     return pd.concat(out)
 
+def english_commit(chunks:int)->str|None:
+    """The commit that brought the pretrained English model after `chunks` chunks (a model fine-tuned from the
+    shipped headlines model started from the chunk that one did); None when none holds it, or not a git checkout"""
+    git = lambda *a: subprocess.run(['git', *a], cwd=REPO, capture_output=True, text=True, check=True).stdout
+    try: shas = git('log', '--reverse', '--format=%h', '--', 'toolkit/models/english/weights.pt').split()
+    except (OSError, subprocess.CalledProcessError): return None
+    for sha in shas:
+        try: record = json.loads(git('show', f'{sha}:toolkit/models/english/card.json'))['pretraining']
+        except (ValueError, KeyError, TypeError, subprocess.CalledProcessError): continue # (a card of another form)
+        if (record.get('shipped') or record).get('chunks') == chunks: return sha # (the weights of its shipped chunk)
+    return None
+
 def build(kind:str, a, staging:Path, out:Path):
     "Train `kind`, measure it on its test part, and move it into `out` with its card"
     from toolkit.all import DEFAULT_MODELS, SHIPPED, train_default, load_model, replace_dir, disk_mb, to_json
@@ -111,7 +126,12 @@ def build(kind:str, a, staging:Path, out:Path):
     test = df[df.part == 'test']
     quick = {} if not a.quick else dict(minutes=0.3) if 'minutes' in spec else dict(epochs=1)
     if a.quick and spec.get('lm_epochs'): quick['lm_epochs'] = 1
-    lm = load_model(out/spec['lm']) if spec.get('lm') else None
+    lm = None
+    if spec.get('lm'): # the one built into --out (by this run or an earlier one), else the shipped one (helper 63: a
+        own = out/spec['lm'] # new --out with --models outlet was "FileNotFoundError: .../headlines")
+        where = own if (own/'config.json').is_file() else spec['lm']
+        lm = load_model(where)
+        print(f"{kind}: starts from the {spec['lm']} model " + (f"in {own}" if where is own else "that ships"), flush=True)
     rebuild = f"python scripts/build_models.py --models {kind}" + (f' --threads {a.threads}' if a.threads != 1 else '')
     if a.quick: rebuild += f" --quick --out {a.out}" # a smoke test's model, not the shipped one
     card = dict(shipped=not a.quick, threads=a.threads, rebuild=rebuild, recipe={**SHIPPED[kind], **quick},
@@ -125,6 +145,7 @@ def build(kind:str, a, staging:Path, out:Path):
     figures = test_figures(learn, kind, test, spec)
     card_file = staging/kind/'card.json'
     saved = json.loads(card_file.read_text())
+    if (pre := saved.get('pretrained')) and (sha := english_commit(pre.get('chunks'))): saved['pretrained'] = {**pre, 'commit': sha}
     card_file.write_text(to_json({**saved, 'test_metrics': figures}, indent=2))
     replace_dir(staging/kind, out/kind)
     print(f"{kind}: {(time.time() - t0)/60:.1f} min, test {figures}, {disk_mb(out/kind):.1f} MB -> {out/kind}",
@@ -156,9 +177,10 @@ def main(argv=None):
     import toolkit.all # every module loaded before training: edits to the tree meanwhile cannot break this run
     from toolkit.all import SHIPPED_MB, disk_mb
     out = Path(a.out).expanduser().absolute()
-    staging = REPO/'build'/'shipped' # on the repository's file system, so a finished model moves into place at once
     out.mkdir(parents=True, exist_ok=True)
-    if os.stat(out).st_dev != os.stat(REPO).st_dev: staging = out.parent/f'.{out.name}.staging' # else: on out's
+    shipped = out.resolve() == (REPO/'toolkit'/'models').resolve()
+    # on out's file system, so a finished model moves into place at once; never in the checkout for an --out elsewhere
+    staging = REPO/'build'/'shipped' if shipped else out.parent/f'.{out.name}.staging'
     for d in (staging, out): d.mkdir(parents=True, exist_ok=True)
     for kind in a.models:
         if a.fingerprint_only: add_fingerprint(kind, staging, out)
@@ -167,6 +189,9 @@ def main(argv=None):
             subprocess.run(['git', 'add', '--', str(out/kind)], cwd=REPO, check=True)
             subprocess.run(['git', 'commit', '-q', '-m', f"toolkit/models/{kind}: rebuilt by scripts/build_models.py "
                             f"(see its card.json)", '--', str(out/kind)], cwd=REPO, check=True)
+    if not shipped:
+        import shutil
+        shutil.rmtree(staging, ignore_errors=True) # (each model moved out of it into --out)
     total = sum(disk_mb(p) for p in out.iterdir() if p.is_dir())
     print(f"the models in {out}: {total:.1f} MB in all (at most {SHIPPED_MB} MB)")
     if total > SHIPPED_MB: sys.exit(f"the shipped models take {total:.1f} MB, over the {SHIPPED_MB} MB budget")

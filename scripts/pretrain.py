@@ -215,12 +215,17 @@ def save(learn, out:Path, card:dict):
     save_portable(learn, tmp, half=True, **card)
     replace_dir(tmp, out)
 
+REBUILD_LINE = ('python scripts/build_pretrain_corpus.py && python scripts/pretrain.py --minutes M --lr LR --out build/english '
+                '--state build/english-state, once for each chunk of pretraining.history with its minutes and lr (the '
+                'card counts the chunks, tokens and CPU hours that made this model); the default --out, the shipped '
+                'model, continues it instead')
+
 def keep_weights(out:Path, card:dict):
-    "Update only the card of the committed model: its pretraining record, not its weights or their figures"
+    "Update only the card of the committed model: its pretraining record and how to rebuild it, not its weights or their figures"
     from toolkit.core import atomic_file
     from toolkit.export import to_json
     old = json.loads((out/'card.json').read_text())
-    with atomic_file(out/'card.json') as tmp: Path(tmp).write_text(to_json({**old, 'pretraining': card['pretraining']}, indent=2))
+    with atomic_file(out/'card.json') as tmp: Path(tmp).write_text(to_json({**old, 'pretraining': card['pretraining'], 'rebuild': card['rebuild']}, indent=2))
 
 def widen(sd:dict, old:dict, new:dict, seed:int=0)->dict:
     """AWD-LSTM weights `sd` of architecture `old` (emb_sz, n_hid, n_layers; tied) grown to the wider `new`, computing
@@ -354,9 +359,7 @@ def main(argv=None):
     card = dict(title='Pretrained English AWD-LSTM', corpus='pretrain (scripts/build_pretrain_corpus.py)',
                 pretraining=progress, corpus_tokens=dict(train=int(len(train)), valid=int(len(valid))),
                 corpus_bpc=evals, sources=sources,
-                rebuild='python scripts/build_pretrain_corpus.py && python scripts/pretrain.py --minutes 30 --out '
-                        'build/english --state build/english-state (repeat; the card says how many chunks and CPU hours '
-                        'made this model; the default --out, the shipped model, continues it instead)',
+                rebuild=REBUILD_LINE,
                 weights='fp16', train_minutes=round(progress['cpu_hours']*60/args.threads, 1))
     state.mkdir(parents=True, exist_ok=True) # the state as a pair, written whole and put in place after the model:
     torch.save(learn.model.state_dict(), state/'model.pt.tmp') # a stop half way leaves the last pair, or a pair

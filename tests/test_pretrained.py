@@ -264,3 +264,16 @@ def test_pretrain_throws_a_diverged_chunk_away():
     assert not pretrain.finite(m, float('nan')) and not pretrain.finite(m, None) and not pretrain.finite(m, float('inf'))
     with torch.no_grad(): m.weight[0, 0] = float('nan')
     assert not pretrain.finite(m, 1.7)
+
+def test_a_chunk_not_shipped_updates_the_rebuild_line(tmp_path):
+    """A chunk that does not improve keeps the committed weights and updated only `pretraining` in the card: the
+    shipped card kept chunk 29's rebuild line (without --out, it trained on the shipped model), helper 63"""
+    sys.path.insert(0, str(REPO/'scripts'))
+    import pretrain
+    (tmp_path/'card.json').write_text(json.dumps({'title': 'x', 'rebuild': 'an old line', 'pretraining': {'chunks': 1}}))
+    (tmp_path/'weights.pt').write_bytes(b'the weights')
+    pretrain.keep_weights(tmp_path, {'pretraining': {'chunks': 2}, 'rebuild': pretrain.REBUILD_LINE, 'title': 'y'})
+    card = json.loads((tmp_path/'card.json').read_text())
+    assert card == {'title': 'x', 'rebuild': pretrain.REBUILD_LINE, 'pretraining': {'chunks': 2}}
+    assert (tmp_path/'weights.pt').read_bytes() == b'the weights' and '--out build/english' in card['rebuild']
+    assert json.loads((REPO/'toolkit'/'models'/'english'/'card.json').read_text())['rebuild'] == pretrain.REBUILD_LINE

@@ -104,3 +104,20 @@ def test_wheel_and_sdist_as_a_pip_user_gets_them(installed_wheel, tmp_path):
                         str(unpacked)], cwd=tmp_path, capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr[-3000:]
     assert len(list((tmp_path/'w').glob('awd_toolkit-*.whl'))) == 1
+
+def test_pretrained_start_of_each_card_is_in_the_history(shipped):
+    """A model fine-tuned from the pretrained English model names the chunk it started from and the commit that holds
+    it (the README: `git checkout COMMIT -- toolkit/models/english` gives a rebuild the same start; helper 63: the
+    cards said chunk 5, and build_models.py starts from today's)"""
+    import subprocess
+    repo = Path(__file__).resolve().parent.parent
+    git = lambda *a: subprocess.run(['git', *a], cwd=repo, capture_output=True, text=True)
+    if git('rev-parse', '--is-shallow-repository').stdout.strip() != 'false': pytest.skip('no full git history here')
+    starts = {k: c['pretrained'] for k in DEFAULT_MODELS
+              if (c := json.loads((shipped[k]/'card.json').read_text())).get('pretrained')}
+    assert {'headlines', 'sentiment', 'tagger'} <= set(starts), starts
+    for kind, pre in starts.items():
+        then = git('show', f"{pre['commit']}:toolkit/models/english/card.json")
+        assert then.returncode == 0, (kind, then.stderr)
+        record = json.loads(then.stdout)['pretraining']
+        assert (record.get('shipped') or record)['chunks'] == pre['chunks'], (kind, pre)
