@@ -225,7 +225,8 @@ def keep_weights(out:Path, card:dict):
     from toolkit.core import atomic_file
     from toolkit.export import to_json
     old = json.loads((out/'card.json').read_text())
-    with atomic_file(out/'card.json') as tmp: Path(tmp).write_text(to_json({**old, 'pretraining': card['pretraining'], 'rebuild': card['rebuild']}, indent=2))
+    new = {**old, 'pretraining': card['pretraining'], 'rebuild': card['rebuild']}
+    with atomic_file(out/'card.json') as tmp: Path(tmp).write_text(to_json(new, indent=2))
 
 def widen(sd:dict, old:dict, new:dict, seed:int=0)->dict:
     """AWD-LSTM weights `sd` of architecture `old` (emb_sz, n_hid, n_layers; tied) grown to the wider `new`, computing

@@ -1245,7 +1245,9 @@ def _word_masks(info:VocabInfo, dev)->tuple:
         apos = torch.tensor([not p.startswith('▁') and p[:1] in "'’" and (len(p) == 1 or p[1:].isalnum()) for p in v])
         apos &= ~info.never & bool(first.any()) # (subword vocabularies: a character model's "O'Brien", letter by
         # letter, spread the beam so thin that no O' name was found, helper 64)
-        info._word_masks = (first, info.case.clone(), bound, cont, info.space.clone(), glued, apos)
+        # each piece's kind in `next_words`' beam: 0 in a word, 1 a case mark, 2 a bare space, 3 an apostrophe alone
+        kinds = torch.where(info.case, 1, torch.where(info.space, 2, 3*(apos & torch.tensor([len(p) == 1 for p in v]))))
+        info._word_masks = (first, info.case.clone(), bound, cont, info.space.clone(), glued, apos, kinds)
     return tuple(m.to(dev) for m in info._word_masks)
 
 @torch.inference_mode()
@@ -1266,7 +1268,7 @@ def next_words(
     check_chars(learn, prompt, todo='continue texts of') # Russian to an English model: not '.' 1.0%, ':' 0.9% (helper 55)
     info, model = vocab_info(learn), learn.model
     dev, step = next(model.parameters()).device, _stepper(model)
-    first, case, bound, cont, space, glued, apos = _word_masks(info, dev)
+    first, case, bound, cont, space, glued, apos, kinds = _word_masks(info, dev)
     # what may come next: in a word (its letters, or an apostrophe: "don't"), after a case mark, after a bare space,
     # after an apostrophe in a word (letters: "don'" is no word)
     follow = torch.stack([cont | apos, first | space, cont, cont])
@@ -1294,13 +1296,12 @@ def next_words(
         # the beam: each unfinished word's pieces, log-probability, and kind: 0 a word, 1 a case mark, 2 a bare space
         # (a character model spells a word as a space, then its letters)
         # 3 an apostrophe in a word (letters go on with it: "don't"; else it closed a quote: "'sorry' he said")
-        kind = lambda i: 1 if case[i] else 2 if space[i] else 3 if apos[i] and info.vocab[i] in "'’" else 0
         can = cont if opened else first | case | space
         # punctuation glued to the prompt's last word (no space before it) is a next "word" too, with the letters that
         # follow it: 'Blog' -> ':', 'Obama' -> "'s", 'shouldn' -> "'t"
         if prompt and not prompt[-1].isspace() and not opened: can = can | glued
         top = lp[0].masked_fill(~can, -math.inf).topk(min(beam, int(can.sum())))
-        items = [([int(i)], float(s), kind(i)) for s, i in zip(top.values.tolist(), top.indices.tolist())]
+        items = [([int(i)], float(s), kd) for s, i, kd in zip(top.values.tolist(), top.indices.tolist(), kinds[top.indices].tolist())]
         parent = torch.zeros(len(items), dtype=torch.long, device=dev)
         for _ in range(max_pieces):
             if not items: break
@@ -1320,7 +1321,7 @@ def next_words(
             top = cand.flatten().topk(min(beam, cand.numel()))
             keep = top.values > (math.log(kth) if kth > 0 else -math.inf)
             rows, cols = top.indices[keep] // cand.shape[1], top.indices[keep] % cand.shape[1]
-            items = [(items[r][0] + [c], s, kind(c)) for r, c, s in zip(rows.tolist(), cols.tolist(), top.values[keep].tolist())]
+            items = [(items[r][0] + [c], s, kd) for r, c, s, kd in zip(rows.tolist(), cols.tolist(), top.values[keep].tolist(), kinds[cols].tolist())]
             parent = rows
     best = sorted(words.items(), key=lambda kv: -kv[1])[:k]
     return [NextWord(w, p) for w, p in best]

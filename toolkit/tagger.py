@@ -622,7 +622,7 @@ class TaggerLearner(Learner):
     is_tagger = True
     @property
     def tags(self)->list[str]: # the model's (its DataLoaders' may have been swapped: `check_dls`)
-        return list((getattr(self.awd, 'vocab', None) or self.dls.vocab)[1]) if hasattr(self, 'awd') else list(self.dls.vocab[1])
+        return list((getattr(getattr(self, 'awd', None), 'vocab', None) or self.dls.vocab)[1])
 
     def summary(self):
         "fastai's `summary` cannot follow the packed sequences a tagger's encoder reads: said, not an AssertionError"
