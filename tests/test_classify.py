@@ -404,3 +404,15 @@ def test_a_test_set_of_numeric_labels():
     probs, y = learn.get_preds(dl=learn.dls.test_dl(test, with_labels=True))
     assert y.tolist() == [list(learn.dls.vocab[1]).index(str(int(v))) for v in test.label], y
     assert 0 <= learn.validate(dl=learn.dls.test_dl(test, with_labels=True))[1] <= 1
+
+def test_test_dl_of_missing_texts_says_so():
+    """helper 60: `dls.test_dl(df)` of a column with a NaN (or a list with None) failed inside fastai with "'float'
+    object is not iterable": now it names the missing text and what to do"""
+    import numpy as np
+    from toolkit.export import load_model
+    clf = load_model('sentiment')
+    df = pd.DataFrame({'text': ['a great film', np.nan, 'awful'], 'label': ['fresh', 'rotten', 'rotten']})
+    msg = r'a text is missing \((nan|None)\): drop the rows without one \(df.dropna\(subset=\[text_col\]\)\)'
+    for items in (df, ['fine', None]):
+        with pytest.raises(ValueError, match=msg): clf.dls.test_dl(items)
+    assert clf.get_preds(dl=clf.dls.test_dl(df.dropna()))[0].shape == (2, 2)

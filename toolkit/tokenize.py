@@ -6,6 +6,7 @@ and lines, and `detokenize`, which turns pieces back into clean text."""
 # %% ../nbs/02_tokenize.ipynb #c002
 from __future__ import annotations
 import contextlib, itertools, os, re, shutil, sys, tempfile, unicodedata, warnings
+from types import NoneType
 from collections import Counter
 from pathlib import Path
 import pandas as pd
@@ -317,6 +318,16 @@ class TextTokenizer(Tokenizer):
         if self.lengths is None: self.lengths = dsets.items[f'{self.tok_text_col}_length'].values
         return dsets
     def decodes(self, o): return TitledStr(readable(o))
+    # a cell with no text where a text should be (`dls.test_dl(df)` of a column with NaN): said, not fastai's
+    # "'float' object is not iterable" (helper 60)
+    def encodes(self, o:float): _no_text(o)
+    def encodes(self, o:NoneType): _no_text(o)
+
+def _no_text(o):
+    "The error for a value where a text should be: a missing one (NaN, None), or a number"
+    if o is None or o != o:
+        raise ValueError(f"a text is missing ({o!r}): drop the rows without one (df.dropna(subset=[text_col])) or give them a text")
+    raise ValueError(f"a text must be a string, got {type(o).__name__} {o!r}: make the column strings (df[text_col].astype(str))")
 
 def readable(
     pieces:list[str], # pieces as a batch holds them, one text after another
