@@ -670,6 +670,8 @@ def test_next_words_contractions_and_opening_brackets():
     assert not any(w.word.startswith("''") for w in lm.next_words('Why you shouldn', k=10)) # "''t" (an apostrophe twice)
     irish = [w.word for w in load_model('names').next_words('', k=3, category='Irish')] # a character model: "O" (then
     assert 'O' in irish, irish # "'Brien"), not O'-names spelled letter by letter, too thin for the beam to find
+    from toolkit.generate import _opened # openers in a row are opened too (helper 64: 'Hello ("'); a closing quote is not
+    assert _opened('Hello ("') and _opened('((') and not _opened('He said "yes"') and not _opened("rock 'n'")
     h = Handlers({'headlines': lm})
     assert h.pick('Why you should (', 'and', 'headlines')[0] == 'Why you should (and'
     assert h.pick('Why you should', 'and', 'headlines')[0] == 'Why you should and'

@@ -1229,8 +1229,9 @@ class NextWord(NamedTuple):
 OPENERS = '([{"\'“‘«' # a word right after one of these, at the start or after a space, is glued to it: '(not)', '"Yes"'
 
 def _opened(text:str)->bool:
-    "Whether `text` ends in an opening bracket or quote, so its next word is glued to it: 'Why you should ('"
-    return bool(text) and text[-1] in OPENERS and (len(text) == 1 or text[-2].isspace())
+    "Whether `text` ends in opening brackets or quotes, so its next word is glued to them: 'Why you should (', 'Hello (\"'"
+    rest = text.rstrip(OPENERS) # ('He said \"yes\"': a closing quote, glued to its word)
+    return len(rest) < len(text) and (not rest or rest[-1].isspace())
 
 def _word_masks(info:VocabInfo, dev)->tuple:
     "Pieces that start a word, case marks, word ends, word continuations, a bare space, glued punctuation, apostrophes"
