@@ -107,13 +107,14 @@ def quick_sample(df:pd.DataFrame, col:str|None, per_part:int=500)->pd.DataFrame:
 def english_commit(chunks:int)->str|None:
     """The commit that brought the pretrained English model after `chunks` chunks (a model fine-tuned from the
     shipped headlines model started from the chunk that one did); None when none holds it, or not a git checkout"""
+    from pretrain import shipped_record # (its own card's record of the chunk whose weights it holds)
     git = lambda *a: subprocess.run(['git', *a], cwd=REPO, capture_output=True, text=True, check=True).stdout
     try: shas = git('log', '--reverse', '--format=%h', '--', 'toolkit/models/english/weights.pt').split()
     except (OSError, subprocess.CalledProcessError): return None
     for sha in shas:
         try: record = json.loads(git('show', f'{sha}:toolkit/models/english/card.json'))['pretraining']
         except (ValueError, KeyError, TypeError, subprocess.CalledProcessError): continue # (a card of another form)
-        if (record.get('shipped') or record).get('chunks') == chunks: return sha # (the weights of its shipped chunk)
+        if (shipped_record(record) or {}).get('chunks') == chunks: return sha
     return None
 
 def build(kind:str, a, staging:Path, out:Path):
