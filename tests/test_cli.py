@@ -287,6 +287,20 @@ def test_try_it_names_a_category_and_label_is_found(tmp_path):
     assert use.startswith(f"try it: awd generate {tmp_path/'n'} --category ") and use.endswith(' -n 5'), use
     assert awd_here(*use[len('try it: awd '):].split()).returncode == 0
 
+def test_a_classifier_is_tried_on_one_of_its_own_texts(tmp_path):
+    "A names classifier was told to try 'a text to classify', which it reads as an odd name (helper 65)"
+    import shlex
+    r = awd_here('train-classifier', 'names', '--preset', 'tiny', '--max-rows', '300', '--epochs', '1', '--quiet',
+                 '--out', tmp_path/'c')
+    assert r.returncode == 0, r.stderr
+    use = r.stdout.strip().splitlines()[-1]
+    assert use.startswith(f"try it: awd classify {tmp_path/'c'} ") and 'a text to classify' not in use, use
+    name = shlex.split(use)[-1]
+    from toolkit.data import load_corpus
+    assert name in set(load_corpus('names').name), name
+    r = awd_here(*shlex.split(use[len('try it: awd '):]))
+    assert r.returncode == 0 and r.stdout.rstrip().endswith(name), r.stderr
+
 def test_a_time_budget_is_told_to_delete_a_checkpoint(tmp_path):
     "A --minutes run over an interrupted --epochs run's checkpoint was told to --resume, which a time budget cannot"
     from toolkit.train import checkpoint_path

@@ -206,6 +206,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                              'toolkit.cli._classes_said': ('cli.html#_classes_said', 'toolkit/cli.py'),
                              'toolkit.cli._classifier_how': ('cli.html#_classifier_how', 'toolkit/cli.py'),
                              'toolkit.cli._classifier_lms': ('cli.html#_classifier_lms', 'toolkit/cli.py'),
+                             'toolkit.cli._classify_example': ('cli.html#_classify_example', 'toolkit/cli.py'),
                              'toolkit.cli._command': ('cli.html#_command', 'toolkit/cli.py'),
                              'toolkit.cli._copy_to_write': ('cli.html#_copy_to_write', 'toolkit/cli.py'),
                              'toolkit.cli._corpus_name': ('cli.html#_corpus_name', 'toolkit/cli.py'),

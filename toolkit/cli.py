@@ -49,6 +49,16 @@ def _tag_example(learn)->str:
     words = next((w for w in getattr(ds, 'words', None) or [] if w), None)
     return ' '.join(words[:10]) if words else ex
 
+def _classify_example(learn)->str:
+    """A text to try a classifier on: the start of its first validation text ('Nakamura' for the names classifier,
+    not 'a text to classify', which a names model reads as an odd name, helper 65)"""
+    from toolkit.tokenize import detokenize
+    learn = getattr(learn, 'learners', [learn])[0] # (an ensemble: its first member's data)
+    items = getattr(getattr(getattr(learn, 'dls', None), 'valid_ds', None), 'items', None)
+    try: words = detokenize(list(items['text'].iloc[0])).split() # (fastai keeps the data's texts as their pieces)
+    except (TypeError, KeyError, IndexError, AttributeError): return 'a text to classify'
+    return ' '.join(words[:12]) if words else 'a text to classify'
+
 def _saved(learn, out):
     "The last line of a training run: metrics, minutes, and where the model is"
     from toolkit.export import disk_mb
@@ -63,7 +73,7 @@ def _saved(learn, out):
     # the tagger's example is worked out for a tagger alone, and is no format string (a sentence may hold braces)
     task, model = card.get('task'), shlex.quote(str(out))
     use = (f'generate {model}{cat} -n 5' if task == 'generate' else
-           f'classify {model} "a text to classify"' if task == 'classify' else
+           f'classify {model} {shlex.quote(_classify_example(learn))}' if task == 'classify' else
            f'tag {model} {shlex.quote(_tag_example(learn))}' if task == 'tag' else None)
     if use: print(f"try it: awd {use}{' --trust-pickle' if pkl else ''}")
 
