@@ -273,3 +273,75 @@ def test_loaded_model_refuses_to_train_on_placeholders(lm_and_dir):
     m.dls = lm_dls(load_corpus('headlines').sample(300, random_state=0), tokenizer=get_tokenizer(m), vocab=m.dls.vocab,
                    bs=8, seq_len=16)
     with m.no_bar(), m.no_logging(): m.fit(1, 1e-4) # given texts: it trains
+
+def test_loaded_models_keep_their_loss_weights_and_batch_size(tmp_path):
+    """A loaded classifier or tagger lost the class (tag) weights of its loss: `validate` gave another loss than the
+    model before saving, and training further weighed the classes as equals (helper 62); `learn.dls.test_dl(texts)`
+    of a loaded model read one text a batch (get_preds 6.7 s for 400 reviews, 0.8 s at 64)"""
+    import numpy as np
+    from toolkit.all import train_tagger
+    from toolkit.export import loss_weight, STUB_BS
+    df = load_corpus('headlines').sample(300, random_state=0).reset_index(drop=True)
+    df['is_valid'] = np.arange(len(df)) % 5 == 0
+    label = next(c for c in df.columns if c not in ('text', 'is_valid'))
+    learn = train_classifier(df, 'text', label, pretrain=False, pretrained=False, preset='tiny', epochs=1,
+                             class_weight=1, show_progress=False)
+    m = load_model(save_portable(learn, tmp_path/'clf'))
+    assert torch.equal(loss_weight(m), torch.tensor(loss_weight(learn).tolist())) and len(set(loss_weight(m).tolist())) > 1
+    valid = df[df.is_valid].rename(columns={label: 'label'})
+    dl = lambda l: l.dls.test_dl(valid, with_labels=True, bs=learn.dls.bs)
+    assert m.validate(dl=dl(m))[0] == pytest.approx(learn.validate(dl=dl(learn))[0], rel=1e-5) # the same weighted loss
+    assert m.dls.test_dl(valid.text.tolist()).bs == STUB_BS == 64
+    pos = load_corpus('pos').head(200).copy()
+    t = train_tagger(pos, 'words', 'upos', pretrained=False, preset='tiny', epochs=1, tag_weight=1, show_progress=False)
+    mt = load_model(save_portable(t, tmp_path/'tagger'))
+    assert torch.equal(loss_weight(mt), loss_weight(t).cpu()) and mt.dls.test_dl(['The old man the boat.']).bs == 64
+    plain = load_model(save_portable(train_tagger(pos, 'words', 'upos', pretrained=False, preset='tiny', epochs=1,
+                                                  tag_weight=0, show_progress=False), tmp_path/'plain'))
+    assert loss_weight(plain) is None
+    w = torch.load(tmp_path/'clf'/'weights.pt', weights_only=True)
+    w['loss_weight'] = w['loss_weight'][:2]; torch.save(w, tmp_path/'clf'/'weights.pt')
+    c = json.loads((tmp_path/'clf'/'config.json').read_text()); del c['sha256']
+    (tmp_path/'clf'/'config.json').write_text(json.dumps(c))
+    with pytest.raises(ValueError, match="weights.pt: its loss weights do not fit the model's"): load_model(tmp_path/'clf')
+
+def test_a_loaded_language_model_keeps_its_dropout(tmp_path):
+    """A loaded model was rebuilt with the preset's dropout (x0.1), whatever it was trained with (x0.3 from the pretrained
+    model, x0.6 for the shipped names model), and `finetune_lm` trained it further so (helper 68)"""
+    from toolkit.all import finetune_lm
+    from toolkit.lm import drop_mult_of
+    from toolkit.recipes import PRESETS, NAMES_RECIPE
+    df = load_corpus('headlines').sample(300, random_state=0)
+    m = load_model(save_portable(train_lm(df, preset='tiny', epochs=1, drop_mult=0.5, show_progress=False), tmp_path/'m'))
+    assert drop_mult_of(m) == 0.5 and json.loads((tmp_path/'m'/'config.json').read_text())['arch']['drop_mult'] == 0.5
+    assert drop_mult_of(finetune_lm(m, df, epochs=1, show_progress=False)) == 0.5 # as it was trained
+    assert drop_mult_of(finetune_lm(m, df, epochs=1, drop_mult=0.2, show_progress=False)) == 0.2
+    with pytest.raises(ValueError, match=r'drop_mult must be a number in \(0, 10\]'): finetune_lm(m, df, drop_mult=0)
+    # models saved before config.json recorded it: the shipped ones, as they were trained
+    assert drop_mult_of(load_model('headlines')) == PRESETS['small']['pretrained_drop_mult'] # from the pretrained model
+    assert drop_mult_of(load_model('names')) == NAMES_RECIPE['small']['long_drop_mult'] # its 20 epochs' recipe
+    assert 'drop_mult' not in json.loads((shipped_models()['headlines']/'config.json').read_text())['arch']
+
+def test_a_loaded_pickle_refuses_to_train(tmp_path):
+    """A trusted pickle's fit and validate said fastai's "IndexError: tuple index out of range" (its DataLoaders are
+    empty); `awd train DATA --lm X.pkl` told to pass --trust-pickle, which `awd train` did not take (helper 68)"""
+    from toolkit.lm import drop_mult_of
+    df = load_corpus('headlines').sample(300, random_state=0)
+    export_learner(train_lm(df, preset='tiny', epochs=1, show_progress=False), tmp_path/'m.pkl')
+    m = load_model(tmp_path/'m.pkl', trust_pickle=True)
+    for call in (lambda: m.fit_one_cycle(1), lambda: m.validate()):
+        with pytest.raises(ValueError, match="^this model was loaded without its training texts .its DataLoaders are empty"):
+            call()
+    assert len(m.generate(n=2, seed=0)) == 2 # it still generates
+    from fastai.learner import load_learner # fastai's own loading, given texts, trains (its bars had lost their learner)
+    from toolkit.all import lm_dls, get_tokenizer
+    f = load_learner(tmp_path/'m.pkl')
+    f.dls = lm_dls(df, tokenizer=get_tokenizer(m), vocab=m.dls.vocab, bs=8, seq_len=16)
+    with f.no_logging(): f.fit(1, 1e-4)
+    r = awd_here('train', 'headlines', '--max-rows', '200', '--lm', tmp_path/'m.pkl', '--epochs', '1',
+                 '--quiet', '--out', tmp_path/'m2')
+    assert r.returncode == 2 and '--trust-pickle' in r.stderr, r.stderr
+    r = awd_here('train', 'headlines', '--max-rows', '200', '--lm', tmp_path/'m.pkl', '--trust-pickle',
+                 '--epochs', '1', '--drop-mult', '0.2', '--quiet', '--out', tmp_path/'m2')
+    assert r.returncode == 0, r.stderr
+    assert drop_mult_of(load_model(tmp_path/'m2')) == 0.2

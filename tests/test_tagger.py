@@ -8,6 +8,7 @@ from toolkit.tagger import (train_tagger, tagger_dls, synthetic_tagged, split_wo
 from toolkit.export import export_learner, load_model
 from toolkit.data import load_corpus, brown_universal
 from toolkit.lm import has_pretrained
+from toolkit.recipes import TAGGER_RECIPE
 from conftest import awd_here, awd_fresh
 
 @pytest.fixture(scope='module')
@@ -123,6 +124,7 @@ def test_cli_train_tag_and_csv(awd, tmp_path):
                   '--lr', '0.02', '--vocab-sz', '60', '--bs', '16', '--quiet', '--out', tmp_path/'t')
     assert r.returncode == 0, r.stderr[-2000:]
     assert 'accuracy' in r.stdout and 'saved' in r.stdout
+    assert json.loads((tmp_path/'t'/'card.json').read_text())['tag_weight'] == TAGGER_RECIPE['tag_weight'] # (helper 68)
     r = awd_fresh('tag', tmp_path/'t', 'Anna ran 7 cat home Rome')
     assert r.stdout.strip() == 'Anna/CAP ran/LOW 7/NUM cat/LOW home/LOW Rome/CAP'
     pd.DataFrame({'text': ['Anna sat', '', 'Rome 42']}).to_csv(tmp_path/'in.csv', index=False)

@@ -30,7 +30,7 @@ from .tokenize import UNREADABLE, unknown_pieces, unknown_message, unreadable_ro
 from .core import ModelInfo, DataInfo, model_info, require_info, check_arg, is_int, is_num, MAX_EPOCHS
 from .recipes import get_preset, CLASSIFIER_RECIPE
 from .lm import get_tokenizer, lm_dls, lm_learner, train_lm, quiet, check_device, check_train_args
-from .lm import fit_epochs, _fit_lm, _as_lm, guard_vocab
+from .lm import fit_epochs, _fit_lm, _as_lm, guard_vocab, drop_mult_of
 from .core import check_minutes
 
 # %% auto #0
@@ -341,6 +341,7 @@ def finetune_lm(
     show_progress:bool=True, # fastai's progress bars
     device:str|None=None, # 'cpu', 'cuda' or 'cuda:N'; default: CUDA when there is a GPU, else the CPU
     minutes:float|None=None, # a training-time budget instead of `epochs` (`train_lm`'s)
+    drop_mult:float|None=None, # scales every dropout; default: what `lm` was trained with (`drop_mult_of`); the pretrained model's fine-tuning x0.3
 )->LMLearner:
     """A copy of the language model `lm` fine-tuned on `df[text_col]`, with its tokenizer and vocabulary: a model of
     yours trained further on new texts (`awd train DATA --lm MODEL`), or ULMFiT's second stage"""
@@ -355,13 +356,16 @@ def finetune_lm(
     check_arg('epochs', epochs, epochs is None or is_int(epochs) and 1 <= epochs <= MAX_EPOCHS,
               f'an integer from 1 to {MAX_EPOCHS:,}, or None (sized to the texts)')
     check_minutes(minutes)
+    check_arg('drop_mult', drop_mult, drop_mult is None or is_num(drop_mult) and 0 < drop_mult <= 10,
+              'a number in (0, 10] (0.01 for almost no dropout)')
     p = get_preset(preset)
     sized = epochs is None and minutes is None # (ULMFiT's stage gives its epochs: its batches stay the preset's)
     dls = lm_dls(df, text_col, tokenizer=tok, vocab=list(lm.dls.vocab), bs=ifnone(bs, p['bs']),
                  seq_len=ifnone(seq_len, p['seq_len']), valid_pct=valid_pct, seed=seed, backwards=lm.awd.backwards,
                  fit_bs=bs is None and (sized or minutes is not None)) # small data: smaller batches, as `train_lm`
     dls.to(check_device(device))
-    learn = lm_learner(dls, preset, config=lm.awd.config)
+    own = p.get('pretrained_drop_mult', p['drop_mult']) if 'pretraining' in lm.awd.card else drop_mult_of(lm) # (as
+    learn = lm_learner(dls, preset, config=lm.awd.config, drop_mult=ifnone(drop_mult, own)) # `train_lm` from it)
     learn.model.load_state_dict(lm.model.state_dict())
     _carry_pretrained(learn, lm)
     if getattr(lm.awd, 'fingerprint', None) is not None and learn.awd.fingerprint is not None: # novel=True: neither

@@ -157,7 +157,7 @@ def _say_interrupted(out):
         print(f"\ninterrupted: the last finished epoch is in {ck}; the same command with --resume continues from it",
               file=sys.stderr, flush=True)
 
-_NOT_WITH_LM = {'tokenizer': '--tokenizer', 'vocab_sz': '--vocab-sz', 'no_pretrained': '--no-pretrained', 'drop_mult': '--drop-mult',
+_NOT_WITH_LM = {'tokenizer': '--tokenizer', 'vocab_sz': '--vocab-sz', 'no_pretrained': '--no-pretrained',
                 'backwards': '--backwards', 'category_col': '--category-col', 'no_categories': '--no-categories',
                 'resume': '--resume', 'distributed': '--distributed', 'precision': '--precision'}
 
@@ -168,7 +168,7 @@ def _train_further(a):
     from toolkit.train import train_and_export, check_going_on
     given = [flag for k, flag in _NOT_WITH_LM.items() if getattr(a, k, None)]
     if given: raise ValueError(f"--lm trains that model further, with its own tokenizer, vocabulary and size: drop {', '.join(given)}")
-    lm = load_lm(a.lm)
+    lm = load_lm(a.lm, a.trust_pickle) # (its refusal of a pickle says --trust-pickle, helper 68)
     check_going_on(lm, name=a.lm) # before the start line
     df = _training_texts(a)
     dev = check_device(a.device)
@@ -177,7 +177,7 @@ def _train_further(a):
           f"{dev}" + _split_said(df), flush=True)
     card = _run_card(a, df, lm=str(a.lm))
     opts = dict(lr=a.lr, bs=a.bs, seq_len=a.seq_len, valid_pct=a.valid_pct, show_progress=not a.quiet, device=a.device,
-                **({'minutes': a.minutes} if a.minutes is not None else {}))
+                drop_mult=a.drop_mult, **({'minutes': a.minutes} if a.minutes is not None else {}))
     learn = train_and_export(df, a.out, epochs=a.epochs, seed=a.seed, card=card, lm=lm, **opts)
     _said_stopped(learn)
     _saved(learn, a.out)
@@ -681,7 +681,7 @@ def _command(sub, name:str, func, help:str, parents:list, description:str|None=N
 
 def _add_train(sub, ps:dict):
     "`awd train`"
-    t = _command(sub, 'train', cmd_train, 'train a language model', [ps['train'], ps['preset'], ps['device']])
+    t = _command(sub, 'train', cmd_train, 'train a language model', [ps['train'], ps['preset'], ps['device'], ps['pickle']])
     names = ', '.join(f"{r['epochs']} for {k}" for k,r in NAMES_RECIPE.items())
     t.add_argument('--epochs', type=int, help=f"passes over the training texts (default: sized to the data: about "
                    f"{FIT_STEPS} steps from the pretrained model, at most {FIT_MAX_EPOCHS} epochs, and {SCRATCH_STEPS} "
@@ -697,7 +697,7 @@ def _add_train(sub, ps:dict):
     t.add_argument('--lr', type=float, help=f"peak learning rate (default: the preset's; names: {NAMES_LR:g})")
     t.add_argument('--seq-len', type=int, help="BPTT sequence length (default: the preset's)")
     t.add_argument('--drop-mult', type=float, help="scales every dropout (default: the preset's, x0.3 from the pretrained "
-                                                   "model)")
+                                                   "model; with --lm, the one that model was trained with)")
     t.add_argument('--out', default='model', help='where to write the model: a directory (portable), or a .pkl file '
                    '(default: %(default)s)')
     t.add_argument('--category-col', help="condition the model on this column: `generate --category` then writes in "

@@ -10,6 +10,7 @@ import pandas as pd
 import torch
 from fastcore.basics import patch
 from fastai.learner import Learner
+from fastai.losses import CrossEntropyLossFlat
 from fastai.torch_core import default_device
 from fastai.text.learner import LMLearner
 from fastai.text.models.awdlstm import awd_lstm_clas_config
@@ -17,17 +18,18 @@ import toolkit
 from .tokenize import SPTokenizer
 from .core import ModelInfo, model_info, require_info, members, replace_dir, atomic_dir, atomic_file, load_error
 from .core import check_writable, save_tensors, out_path, _through_link, Refusal
-from .recipes import PRESETS
-from .lm import get_tokenizer, lm_dls, lm_learner, check_device, pretrained_dir, check_dls
+from .recipes import PRESETS, NAMES_RECIPE
+from .lm import get_tokenizer, lm_dls, lm_learner, check_device, pretrained_dir, check_dls, drop_mult_of
 from .generate import get_start_state, weights_key # a loaded LMLearner gets `generate` and the fast `predict`
 from .classify import classifier_dls, classifier_learner, classes_of, Ensemble
-from .tagger import tagger_dls, tagger_learner, is_tagger
+from .tagger import tagger_dls, tagger_learner, is_tagger, TagLoss
 from .novelty import Fingerprint
 
 # %% auto #0
-__all__ = ['PORTABLE_FORMAT', 'PORTABLE_VERSION', 'PORTABLE_FILES', 'CHECKED_FILES', 'package_versions', 'last_metrics',
-           'to_json', 'model_card', 'cpu_weights', 'save_portable', 'save_ensemble', 'saved_task', 'check_export_path',
-           'export_learner', 'disk_mb', 'PlaceholderData', 'load_portable', 'shipped_models', 'load_model']
+__all__ = ['PORTABLE_FORMAT', 'PORTABLE_VERSION', 'PORTABLE_FILES', 'CHECKED_FILES', 'STUB_BS', 'package_versions',
+           'last_metrics', 'to_json', 'model_card', 'cpu_weights', 'loss_weight', 'save_portable', 'save_ensemble',
+           'saved_task', 'check_export_path', 'export_learner', 'disk_mb', 'PlaceholderData', 'load_portable',
+           'shipped_models', 'load_model']
 
 # %% ../nbs/08_export.ipynb #c006
 def package_versions()->dict:
@@ -202,7 +204,8 @@ def _arch(learn:Learner)->dict:
     info = learn.awd
     if isinstance(learn, LMLearner) or is_tagger(learn): base = PRESETS.get(info.preset, PRESETS['small'])['config']
     else: base = awd_lstm_clas_config
-    return {**base, **info.config, **_sizes(learn)}
+    lm = {'drop_mult': drop_mult_of(learn)} if isinstance(learn, LMLearner) else {} # what training it further keeps
+    return {**base, **info.config, **_sizes(learn), **lm}
 
 def _portable_config(learn:Learner, tok:SPTokenizer)->dict:
     "The config.json of `learn`: what `load_portable` rebuilds it from"
@@ -228,6 +231,11 @@ def _write_config_card(d:Path, config:dict, card:dict):
     (d/'card.json').write_text(to_json(card, indent=2))
 
 # %% ../nbs/08_export.ipynb #c025
+def loss_weight(learn:Learner)->torch.Tensor|None:
+    "The weight of each class (or tag) in `learn`'s loss (`class_weight`, `tag_weight`), if its loss weighs them"
+    w = getattr(getattr(learn.loss_func, 'func', learn.loss_func), 'weight', None) # fastai's CrossEntropyLossFlat, TagLoss
+    return w if torch.is_tensor(w) else None
+
 def save_portable(
     learn:Learner, # a language model or classifier made by toolkit
     path:str|Path, # the directory to write (replaced if it holds a portable model)
@@ -244,6 +252,7 @@ def save_portable(
     weights = {'model': cpu_weights(learn.model, half),
                'start_state': None if state is None else [[h.detach().cpu(), c.detach().cpu()] for h,c in state]}
     if getattr(learn.awd, 'fingerprint', None) is not None: weights['fingerprint'] = learn.awd.fingerprint.state()
+    if (w := loss_weight(learn)) is not None: weights['loss_weight'] = torch.tensor(w.tolist()) # class or tag weights (a plain tensor: fastai's TensorBase does not load with weights_only)
     with atomic_dir(path, replace=_replace_dir) as tmp:
         save_tensors(weights, tmp/'weights.pt')
         (tmp/'tokenizer.model').write_bytes(tok.tok.serialized_model_proto())
@@ -377,13 +386,28 @@ class PlaceholderData(Callback):
             how = "learn.dls = lm_dls(df, tokenizer=get_tokenizer(learn), vocab=learn.dls.vocab); or train it further on new texts: finetune_lm(learn, df)"
         else: how = ("learn.dls = classifier_dls(df, tokenizer=get_tokenizer(learn), vocab=learn.dls.vocab[0], "
                      "classes=list(learn.dls.vocab[1])); or fine-tune its language model with train_classifier")
-        raise Refusal(f"this model was loaded without its training texts (its DataLoaders hold two placeholder texts, "
-                      f"and would wreck it): to {what}, give it DataLoaders of your texts first: {how}")
+        held = ('are empty' if not len(self.learn.dls.train_ds) else # (a pickle's: fastai's export empties them)
+                'hold two placeholder texts, and would wreck it')
+        raise Refusal(f"this model was loaded without its training texts (its DataLoaders {held}): to {what}, give it "
+                      f"DataLoaders of your texts first: {how}")
 
-def _placeholder(dls):
-    "`dls`, marked as placeholders (see `PlaceholderData`)"
+STUB_BS = 64 # a loaded classifier's or tagger's batches: what fastai's `learn.dls.test_dl(texts)` reads at a time
+
+def _placeholder(dls, bs:int=1):
+    "`dls`, marked as placeholders (see `PlaceholderData`), its loaders' copies (`test_dl`) reading `bs` items at a time"
     dls.placeholder = True # (its loaders are known by their datasets: a copy of one keeps it)
+    for dl in dls.loaders: dl.bs = bs # (the placeholder split needs 1; a loaded classifier's test_dl read 1 text a batch)
     return dls
+
+def _older_drop_mult(preset:str, config:dict, card:dict|None)->float|None:
+    """The `drop_mult` of a language model saved before config.json recorded it: x0.3 from the pretrained model, a names
+    model's recipe's (more after its long runs), else the preset's (None)"""
+    card, r = card or {}, NAMES_RECIPE.get(preset, {})
+    if card.get('pretrained'): return PRESETS[preset].get('pretrained_drop_mult')
+    if config.get('categories') and config.get('tokenizer', {}).get('model_type') == 'char' and 'drop_mult' in r:
+        long = 'long_drop_mult' in r and isinstance(card.get('epochs'), int) and card['epochs'] > r['long_epochs']
+        return r['long_drop_mult'] if long else r['drop_mult'] # (as `names_lm` chose it)
+    return None
 
 def _stub_dls(config:dict, tok:SPTokenizer):
     "DataLoaders over two placeholder texts with the saved vocabulary (and classes): what predict and generate need"
@@ -394,13 +418,13 @@ def _stub_dls(config:dict, tok:SPTokenizer):
         return _placeholder(tagger_dls(df, tokenizer=tok, vocab=vocab, tags=tags, bs=1,
                                        label_at=config['arch'].get('label_at', 'first'), # older taggers: first pieces
                                        quotes=config['arch'].get('quotes', 'brown'), # and Brown's quotes
-                                       sentences=False)) # two one-word placeholder sentences
+                                       sentences=False), STUB_BS) # two one-word placeholder sentences
     if classes is None:
         texts = ['a a a a', 'a a a a'] # a few pieces each: every tokenizer makes at least one batch of them
         return _placeholder(lm_dls(pd.DataFrame({'text': texts, 'is_valid': [False, True]}), tokenizer=tok, vocab=vocab,
                                    bs=1, seq_len=2, backwards=back, fingerprint=False))
     df = pd.DataFrame({'text': 'a', 'label': list(classes) + [classes[0]], 'is_valid': [False]*len(classes) + [True]})
-    return _placeholder(classifier_dls(df, tokenizer=tok, vocab=vocab, classes=list(classes), bs=1, backwards=back))
+    return _placeholder(classifier_dls(df, tokenizer=tok, vocab=vocab, classes=list(classes), bs=1, backwards=back), STUB_BS)
 
 def _read_json(f:Path):
     "The JSON in the file `f`, with an error naming it when it does not parse"
@@ -476,7 +500,7 @@ def _read_weights(path:Path)->dict:
     return weights
 
 # %% ../nbs/08_export.ipynb #c047
-def _rebuild(path:Path, config:dict, tok:SPTokenizer, weights:dict)->Learner:
+def _rebuild(path:Path, config:dict, tok:SPTokenizer, weights:dict, card:dict|None=None)->Learner:
     "A learner with the architecture, vocabulary and weights of the portable model at `path`"
     arch = config['arch']
     preset = config.get('preset') if config.get('preset') in PRESETS else 'small' # the sizes come from `arch`
@@ -487,13 +511,24 @@ def _rebuild(path:Path, config:dict, tok:SPTokenizer, weights:dict)->Learner:
         dls = _stub_dls(config, tok)
         if config.get('task') == 'classify': learn = classifier_learner(dls, preset=preset, config=arch)
         elif config.get('task') == 'tag': learn = tagger_learner(dls, pretrained=False, preset=preset, config=arch, head_hid=arch.get('head_hid', 0),
-                                                                 tag_weight=0) # the loss's tag weights are for training
-        else: learn = lm_learner(dls, preset, config={k: v for k,v in arch.items() if k in PRESETS[preset]['config']})
+                                                                 tag_weight=0) # (the stub has no counts: `_weigh_loss`)
+        else: learn = lm_learner(dls, preset, config={k: v for k,v in arch.items() if k in PRESETS[preset]['config']},
+                                 drop_mult=arch.get('drop_mult', _older_drop_mult(preset, config, card)))
         learn.model.load_state_dict(weights['model'])
     except (KeyError, TypeError, ValueError, RuntimeError) as e:
         raise ValueError(f"{path}: the weights do not fit the architecture and vocabulary in config.json "
                          f"({type(e).__name__}: {' '.join(str(e).split())[:300]})") from None # PyTorch's list, on one line
+    if 'loss_weight' in weights: _weigh_loss(learn, weights['loss_weight'], path)
     return learn
+
+def _weigh_loss(learn:Learner, w, path:Path):
+    """Put back the class (or tag) weights `learn`'s loss was trained with: a loaded model's `validate` gave another
+    loss than its card's, and trained further without them (helper 62)"""
+    n = None if isinstance(learn, LMLearner) else len(learn.tags) if is_tagger(learn) else len(classes_of(learn))
+    if n is None or not torch.is_tensor(w) or tuple(w.shape) != (n,) or not w.is_floating_point() or not (w > 0).all():
+        raise ValueError(f"{path/'weights.pt'}: its loss weights do not fit the model's {n or 0} classes or tags (the "
+                         "file is damaged, or from another program)") # (w > 0 is False for NaN too)
+    learn.loss_func = TagLoss(w.float()) if is_tagger(learn) else CrossEntropyLossFlat(weight=w.float())
 
 def _restore_info(learn:Learner, path:Path, config:dict, card:dict, weights:dict):
     "Put back on `learn.awd` what `save_portable` recorded: preset, card, categories, start state"
@@ -552,7 +587,7 @@ def load_portable(
     tok = _read_tokenizer(path, config)
     weights = _read_weights(path)
     _check_sums(path, config) # after the checks that say more (a truncated file, a missing key)
-    learn = _rebuild(path, config, tok, weights)
+    learn = _rebuild(path, config, tok, weights, card)
     _restore_info(learn, path, config, card, weights)
     learn.add_cb(PlaceholderData())
     learn.model.eval()
@@ -582,6 +617,8 @@ def _load_pickle(path:Path, cpu:bool)->Learner:
         raise ValueError(f"{path}: a fastai learner, not one made by awd-toolkit: load it with fastai's load_learner")
     learn.awd = info
     info.card['size_mb'] = round(disk_mb(path), 1)
+    learn.dls.placeholder = True # fastai's export emptied its DataLoaders: fit and validate said "IndexError: tuple index
+    if not any(isinstance(cb, PlaceholderData) for cb in learn.cbs): learn.add_cb(PlaceholderData()) # out of range" (helper 68)
     if cpu: learn.dls.cpu()
     else: _to_device(learn, default_device()) # the GPU when there is one (a model trained on the CPU is on the CPU)
     return learn

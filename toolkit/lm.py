@@ -28,7 +28,7 @@ from fastai.text.learner import language_model_learner, LMLearner, match_embeds
 from .data import split_df, split_mask, check_valid_pct, check_cols
 from .tokenize import SPTokenizer, make_tokenizer, text_tokenizer, MIN_VOCAB_SZ
 from .core import ModelInfo, DataInfo, model_info, atomic_dir, check_arg, is_int, is_num, check_seed, MAX_EPOCHS
-from .core import load_error, check_minutes, save_tensors, Refusal
+from .core import load_error, check_minutes, save_tensors, Refusal, require_info
 from .recipes import get_preset, PRETRAINED, PRETRAINED_PRESET, FIT_BATCHES, FIT_STEPS, FIT_MAX_EPOCHS, \
                             SCRATCH_STEPS, SCRATCH_MAX_EPOCHS, TINY_STEPS
 from .novelty import Fingerprint
@@ -37,9 +37,10 @@ from .novelty import Fingerprint
 __all__ = ['PRETRAINED_FILES', 'REBUILD', 'UNKNOWN_MAX', 'fit_epochs', 'lm_min_tokens', 'check_train_args', 'pretrained_dir',
            'has_pretrained', 'load_pretrained', 'pretrained_info', 'unknown_chars', 'unknown_reason', 'use_pretrained',
            'lm_dls', 'get_tokenizer', 'check_dls', 'SameVocab', 'guard_vocab', 'TokenLoss', 'BitsPerChar',
-           'WordPerplexity', 'lm_learner', 'quiet', 'ProgressCallback', 'check_device', 'is_rank0', 'world_size',
-           'check_distributed', 'RowShard', 'distributed_ctx', 'TimeBudget', 'validate_keeping_history', 'KeepBest',
-           'EpochCheckpoint', 'save_checkpoint', 'read_checkpoint', 'category_mark', 'category_frame', 'train_lm']
+           'WordPerplexity', 'lm_learner', 'drop_mult_of', 'quiet', 'ProgressCallback', 'check_device', 'is_rank0',
+           'world_size', 'check_distributed', 'RowShard', 'distributed_ctx', 'TimeBudget', 'validate_keeping_history',
+           'KeepBest', 'EpochCheckpoint', 'save_checkpoint', 'read_checkpoint', 'category_mark', 'category_frame',
+           'train_lm']
 
 # %% ../nbs/04_lm.ipynb #c022b
 def fit_epochs(
@@ -450,6 +451,16 @@ def lm_learner(
         _start_from_pretrained(learn, preset, config)
     return learn
 
+def drop_mult_of(
+    learn:LMLearner, # a language model made by `lm_learner` (or loaded)
+)->float:
+    """The `drop_mult` `learn` was made with, read from its model's input dropout: what training it further keeps (a
+    model from the pretrained one was trained further with a third of its dropout, and a loaded one built with the
+    preset's, helper 68)"""
+    enc = next(m for m in learn.model.modules() if isinstance(m, AWD_LSTM))
+    base = {**get_preset(require_info(learn, 'lm').preset)['config'], **learn.awd.config}['input_p']
+    return round(enc.input_dp.p / base, 4) if base else get_preset(learn.awd.preset)['drop_mult']
+
 # %% ../nbs/04_lm.ipynb #c024
 def quiet(learn, on:bool=True):
     "A context in which `learn` trains without progress bars or the per-epoch table (when `on`)"
@@ -513,7 +524,9 @@ class ProgressCallback(fastai.callback.progress.ProgressCallback):
         widths = getattr(bar, 'names', None) if isinstance(bar, (ConsoleMasterBar, _TableLines)) else None # the console's columns, once written
         if widths is None: return super()._write_stats(log)
         self.mbar.write([_fit_col(v, len(n)) if isinstance(v, float) else str(v) for v, n in zip(log, widths)], table=True)
-    def __reduce__(self): return (fastai.callback.progress.ProgressCallback, ()) # a pickled learner (`learn.export`) needs no toolkit
+    def __reduce__(self): # a pickled learner (`learn.export`) needs no toolkit; its bars keep their learner (fastai's
+        return (fastai.callback.progress.ProgressCallback, (), {'learn': getattr(self, 'learn', None)}) # `before_fit`
+        # asserted it had a recorder, after `load_learner`: "IndexError: tuple index out of range", helper 68
 
 fastai.learner.defaults.callbacks = [ProgressCallback if c is fastai.callback.progress.ProgressCallback else c
                                      for c in fastai.learner.defaults.callbacks]

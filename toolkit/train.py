@@ -58,7 +58,7 @@ def _fit_lm(df, text_col:str, epochs:int|None, seed:int, category_col:str|None, 
     kwargs = {k:v for k,v in kwargs.items() if k not in ('tokenizer', 'vocab_sz')} # always characters
     return names_lm(df, text_col, category_col, epochs=epochs, seed=seed, checkpoint=ck, resume=resume, **kwargs)
 
-_FINETUNE = ('lr', 'bs', 'seq_len', 'valid_pct', 'show_progress', 'device', 'minutes') # what `finetune_lm` takes
+_FINETUNE = ('lr', 'bs', 'seq_len', 'valid_pct', 'show_progress', 'device', 'minutes', 'drop_mult') # what `finetune_lm` takes
 
 def check_going_on(
     lm, # a language model to train further
@@ -183,7 +183,8 @@ def train_tagger_and_export(
     t0 = time.time()
     learn = train_tagger(df, words_col, tags_col, seed=seed, **kwargs)
     export_learner(learn, path, half=half, **{'words_col': words_col, 'tags_col': tags_col, **(card or {})},
-                   n_sents=len(df), seed=seed, # a time budget's epochs: those it trained
+                   n_sents=len(df), seed=seed, tag_weight=kwargs.get('tag_weight', TAGGER_RECIPE['tag_weight']), # as a
+                   # classifier's card has its class_weight (helper 68); a time budget's epochs: those it trained
                    epochs=learn.n_epoch if kwargs.get('minutes') else kwargs.get('epochs', TAGGER_RECIPE['epochs']),
                    train_minutes=_minutes_since(t0))
     return learn
