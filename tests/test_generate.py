@@ -676,3 +676,18 @@ def test_next_words_contractions_and_opening_brackets():
     assert h.pick('Why you should (', 'and', 'headlines')[0] == 'Why you should (and'
     assert h.pick('Why you should', 'and', 'headlines')[0] == 'Why you should and'
     assert h.pick('Obama says "', 'We', 'headlines')[0] == 'Obama says "We'
+
+def test_a_cyrillic_character_model_keeps_a_one_letter_prompt():
+    """A character model of Cyrillic names ignored a one-letter prompt ('Ж' gave the names of no prompt at all) and cut
+    a prompt's last word ('Иван Ж' gave 'Иванов'): the spelling it compared the prompt with added 'aA', one unknown
+    piece with the 'Ж' before it, and cutting two pieces cut the prompt (helper 67)"""
+    import pandas as pd
+    from toolkit.lm import train_lm
+    from toolkit.generate import _case_of_prefix, prompt_pieces
+    r = np.random.default_rng(0)
+    abc, ends = list('абвгдежзиклмнопрстуфхцчшщэюя'), ['ов', 'ев', 'ин', 'ский', 'енко']
+    names = [''.join(r.choice(abc, r.integers(3, 7))).capitalize() + r.choice(ends) for _ in range(300)]
+    lm = train_lm(pd.DataFrame({'text': names}), 'text', 'tiny', tokenizer='char', epochs=1, show_progress=False)
+    for p in ('Ж', 'К', 'Иван Ж'):
+        assert _case_of_prefix(lm, p, None, prompt_pieces(lm, p)) == prompt_pieces(lm, p)
+        assert all(t.startswith(p) for t in lm.generate(p, n=4, seed=0, max_tokens=12)), p

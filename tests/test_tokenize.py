@@ -234,3 +234,18 @@ def test_no_matplotlib_noise_without_a_writable_home(tmp_path):
     r = subprocess.run([sys.executable, '-c', code], env={**env, 'HOME': str(tmp_path/'home')}, capture_output=True,
                        text=True, timeout=300)
     assert r.returncode == 0 and 'awd-matplotlib-' in r.stdout and 'matplotlib' not in r.stderr.lower(), r.stderr
+
+def test_a_character_tokenizer_keeps_every_character():
+    """A character tokenizer kept 1,000 pieces: a Chinese text of 2,500 characters read a third of them as unknown,
+    in silence (helper 66); its type is read from its bytes (`from_proto` read a names model as 'unigram', helper 66)"""
+    from toolkit.tokenize import MAX_CHARS, proto_model_type
+    r = random.Random(0)
+    chars = [chr(0x4e00 + i) for i in range(2500)]
+    texts = [''.join(r.choice(chars) for _ in range(r.randint(10, 40))) for _ in range(600)]
+    tok = make_tokenizer('char')
+    tok.setup(texts, RULES)
+    sp = tok.tok
+    assert set(''.join(texts)) <= {sp.IdToPiece(i) for i in range(sp.get_piece_size())} and MAX_CHARS >= 2500
+    assert 'xxunk' not in [p for t in tok(texts[:100]) for p in t]
+    assert proto_model_type(sp.serialized_model_proto()) == 'char'
+    assert SPTokenizer.from_proto(sp.serialized_model_proto()).model_type == 'char'

@@ -1126,7 +1126,7 @@ def app_models(
     trust_pickle:bool=False, # also serve models saved as pickles (`NAME.pkl`): only ones you made or trust
     shipped:bool=True, # serve the models shipped in the package for the defaults `models_dir` lacks
 )->dict[str, Learner]:
-    "The models the app serves, loaded: each default from `models_dir`, else shipped, else trained; other classifiers"
+    "The models the app serves, loaded: each default from `models_dir`, else shipped, else trained; other classifiers and taggers"
     models_dir = Path(models_dir).expanduser()
     check_models_dir(models_dir)
     found = _saved_models(models_dir, trust_pickle) if models_dir.is_dir() else {}

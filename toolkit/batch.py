@@ -10,7 +10,7 @@ from concurrent.futures import Future
 import pandas as pd
 import torch
 from fastai.learner import Learner
-from .core import check_arg, is_int
+from .core import check_arg, is_int, is_num
 from .tokenize import check_texts
 from .generate import gen_request, check_gen_kwargs, row_output, vocab_info, RunningBatch, _check_forward
 from .classify import check_readable, _table
@@ -205,7 +205,7 @@ class ClassifyBatcher:
         learn:Learner, # a classifier (or an `Ensemble`)
         max_texts:int=512, # texts classified together at most (a request larger than this runs alone)
         max_waiting:int=64, # requests waiting at most; more get `Busy`
-        join:str='pass', # 'pass' (or 'step'): every waiting request joins the next pass; 'none': one at a time
+        join:str='pass', # 'pass' (or 'step'): waiting requests join the next pass, as many as `max_texts` and `max_chars` take; 'none': one at a time
         name:str='the classifier', # what `Busy` calls it
         max_chars:int=8192, # characters classified together at most (a request larger than this runs alone)
         max_age:float=10., # seconds after which a waiting request goes before shorter ones
@@ -214,6 +214,7 @@ class ClassifyBatcher:
         check_arg('max_texts', max_texts, is_int(max_texts) and max_texts >= 1, 'an integer >= 1')
         check_arg('max_waiting', max_waiting, is_int(max_waiting) and max_waiting >= 1, 'an integer >= 1')
         check_arg('max_chars', max_chars, is_int(max_chars) and max_chars >= 1, 'an integer >= 1')
+        check_arg('max_age', max_age, is_num(max_age) and max_age > 0, 'a number of seconds > 0') # (helper 66)
         self.learn, self.max_texts, self.max_waiting, self.join, self.name = learn, max_texts, max_waiting, join, name
         self.max_chars, self.max_age = max_chars, max_age
         self._cv, self._waiting, self._closed = threading.Condition(), collections.deque(), False

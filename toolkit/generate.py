@@ -785,7 +785,12 @@ def _case_of_prefix(learn, prompt:str, category:str|None, pieces:list[str])->lis
     """A character model's prompt that ends inside a name, in the likelier of its two spellings: as the tokenizer marks
     a whole word ('Mc': `xxmaj m c`, as in Mcallen) or letter by letter ('M c', as McAlpin and McCarthy are spelled)"""
     if not prompt or prompt[-1].isspace() or getattr(get_tokenizer(learn), 'model_type', None) != 'char': return pieces
-    raw = prompt_pieces(learn, prompt + 'aA', category)[:-2] # a word that is not Title or UPPER case: kept as written
+    v = vocab_info(learn).vocab # a lowercase and a capital letter of its own: a word that is not Title or UPPER case is
+    pair = next((p + p.upper() for p in v if len(p) == 1 and p.islower() and p.upper() in v and len(p.upper()) == 1), None)
+    if pair is None: return pieces # kept as written (a vocabulary without capitals, as of Cyrillic names, has no such
+    full = prompt_pieces(learn, prompt + pair, category) # spelling: 'Ж' + 'aA' was one unknown piece, and the prompt was
+    if [p.lstrip('▁') for p in full[-2:]] != list(pair): return pieces # cut with it, helper 67)
+    raw = full[:-2]
     if raw == pieces: return pieces
     info = vocab_info(learn)
     lp_raw, lp_cased = (float(lp.sum()) for lp in _seq_logprobs(learn, [info.ids(raw), info.ids(pieces)], 2))

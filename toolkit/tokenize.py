@@ -16,10 +16,10 @@ from fastai.text.core import (Tokenizer, SentencePieceTokenizer, tokenize1, defa
                               UNK, PAD, BOS, EOS, FLD, TK_REP, TK_WREP, TK_UP, TK_MAJ)
 
 # %% auto #0
-__all__ = ['TK_NL', 'SPECIAL_TOKS', 'MIN_VOCAB_SZ', 'TK_ESC', 'UNREADABLE', 'RULES', 'ROMAN', 'TOKENIZERS', 'check_text',
-           'check_texts', 'unknown_pieces', 'unreadable_rows', 'unknown_message', 'escape_special', 'replace_case',
-           'replace_lines', 'add_bos', 'romanise', 'SPTokenizer', 'make_tokenizer', 'tokenize_frame', 'TextTokenizer',
-           'readable', 'text_tokenizer', 'detokenize', 'round_trip_share']
+__all__ = ['TK_NL', 'SPECIAL_TOKS', 'MIN_VOCAB_SZ', 'TK_ESC', 'UNREADABLE', 'RULES', 'ROMAN', 'TOKENIZERS', 'MAX_CHARS',
+           'check_text', 'check_texts', 'unknown_pieces', 'unreadable_rows', 'unknown_message', 'escape_special',
+           'replace_case', 'replace_lines', 'add_bos', 'romanise', 'SPTokenizer', 'proto_model_type', 'make_tokenizer',
+           'tokenize_frame', 'TextTokenizer', 'readable', 'text_tokenizer', 'detokenize', 'round_trip_share']
 
 # %% ../nbs/02_tokenize.ipynb #c005
 TK_NL = 'xxnl' # a line break inside a text
@@ -264,27 +264,60 @@ class SPTokenizer(SentencePieceTokenizer):
     @classmethod
     def from_proto(cls,
         proto:bytes, # a trained SentencePiece model, as `tok.tok.serialized_model_proto()` gives it
-        model_type:str='unigram', # the model's type, as trained
+        model_type:str|None=None, # the model's type, as trained; default: the one the bytes record ('unigram', 'char')
         special_toks:list|None=None, # the special tokens it was trained with; default `SPECIAL_TOKS`
     )->SPTokenizer:
         "A trained tokenizer from SentencePiece model bytes (a portable model's `tokenizer.model`)"
         from sentencepiece import SentencePieceProcessor
-        tok = cls(special_toks=special_toks, model_type=model_type)
-        try: tok.tok = SentencePieceProcessor(model_proto=bytes(proto))
+        try: sp = SentencePieceProcessor(model_proto=bytes(proto))
         except Exception as e: raise ValueError(f"not a SentencePiece model ({type(e).__name__}: {e})") from None
+        tok = cls(special_toks=special_toks, model_type=model_type or proto_model_type(bytes(proto)))
+        tok.tok = sp
         return tok
+
+def _varint(b:bytes, i:int)->tuple[int, int]:
+    "The protobuf varint at `b[i:]`, and where the next field starts"
+    n = shift = 0
+    while True:
+        n |= (b[i] & 0x7f) << shift
+        i, shift = i + 1, shift + 7
+        if not b[i-1] & 0x80: return n, i
+
+def _fields(b:bytes):
+    "(field number, value) of each field of the protobuf message `b` (a varint, or the bytes of the others)"
+    i = 0
+    while i < len(b):
+        key, i = _varint(b, i)
+        kind = key & 7
+        if kind == 0: v, i = _varint(b, i)
+        elif kind == 2: n, i = _varint(b, i); v, i = b[i:i+n], i + n
+        elif kind in (1, 5): n = 8 if kind == 1 else 4; v, i = b[i:i+n], i + n
+        else: return # (groups: no SentencePiece model has them)
+        yield key >> 3, v
+
+def proto_model_type(
+    proto:bytes, # a trained SentencePiece model's bytes
+)->str:
+    """The model type a SentencePiece model's bytes record ('unigram', 'bpe', 'word' or 'char'), read without protobuf:
+    a character model read as 'unigram' lost its romanisation ('Dvořák' read as 'řá', helper 66)"""
+    spec = next((v for f, v in _fields(proto) if f == 2), b'') # ModelProto.trainer_spec
+    kind = next((v for f, v in _fields(spec) if f == 3), 1) # TrainerSpec.model_type (UNIGRAM when left out)
+    return {1: 'unigram', 2: 'bpe', 3: 'word', 4: 'char'}.get(kind, 'unigram')
 
 # %% ../nbs/02_tokenize.ipynb #c009
 TOKENIZERS = {'subword': 'unigram', 'char': 'char'}
+MAX_CHARS = 20_000 # a character tokenizer's pieces at most: 1,000 read a third of a Chinese text's 2,500 characters as
+# unknown, in silence (helper 66); Chinese or Japanese prose uses a few thousand
 
 def make_tokenizer(
     kind:str='subword', # 'subword' (SentencePiece unigram) or 'char' (one piece per character)
-    vocab_sz:int|None=None, # subword vocabulary size; ignored for 'char'
+    vocab_sz:int|None=None, # subword vocabulary size; ignored for 'char' (every character of the texts, up to `MAX_CHARS`)
     **kwargs, # passed to `SPTokenizer`
 )->SPTokenizer: # untrained: `setup` trains it on texts
     "A fresh (untrained) subword or character tokenizer; `kwargs` go to `SPTokenizer`"
     if kind not in TOKENIZERS: raise ValueError(f"Unknown tokenizer {kind!r}: expected one of {', '.join(TOKENIZERS)}")
-    if kind == 'char': vocab_sz, kwargs = 1000, {'char_coverage': 1.0, **kwargs}
+    if kind == 'char': vocab_sz, kwargs = MAX_CHARS, {'char_coverage': 1.0, **kwargs} # (a soft limit: fastai trains
+    # with hard_vocab_limit=false, so fewer characters make fewer pieces)
     return SPTokenizer(vocab_sz=vocab_sz, model_type=TOKENIZERS[kind], **kwargs)
 
 def tokenize_frame(
