@@ -551,3 +551,18 @@ def test_a_long_text_is_no_open_quote(tmp_path):
     (tmp_path/'q.csv').write_text('text\n' + 'Short one.\n' * 50 + '"An open quote\n' + 'Short one.\n' * 2000 + 'end"\n' +
                                   'Short one.\n' * 10) # (the next quote closes it, 2,000 rows on)
     with pytest.warns(UserWarning, match='a quote left open'): read_texts(tmp_path/'q.csv')
+
+def test_blank_lines_between_runs_of_lines_are_said(tmp_path):
+    """A book or poems with blank lines between paragraphs, read one text a line, said only '(299 rows without a text
+    left out)', not that --paragraphs reads each paragraph as one text (helper 67); Excel's Unicode Text saved as .txt
+    with --text-col was told it has no columns, and only without it to name it .tsv (helper 67)"""
+    from toolkit.cli import _texts_said
+    f = tmp_path/'poems.txt'; f.write_text('Roses are red,\nviolets blue.\n\nShall I compare\nthee to a day?\n\nNo.\nYes.\n')
+    df = read_texts(f)
+    assert len(df) == 6 and df.attrs['paragraphs'] == 3
+    assert _texts_said(df, 'poems.txt') == ("6 texts from poems.txt (2 rows without a text left out; blank lines part 3 "
+                                            "paragraphs: --paragraphs reads each as one text)")
+    f.write_text('one text\n\nanother\n\nand a third\n') # one line each: a blank line between texts is no paragraph
+    assert 'paragraphs' not in read_texts(f).attrs
+    f = tmp_path/'t.txt'; f.write_bytes('text\tlabel\r\nhéllo\tpos\r\n'.encode('utf-16'))
+    with pytest.raises(ValueError, match="looks like Excel's 'Unicode Text'"): read_texts(f, text_col='text')

@@ -253,6 +253,10 @@ def warn_one_class(
     if p is None or t is None or int((p > 0).sum()) != 1 or int((t > 0).sum()) < 2: return
     first = learn.learners[0] if hasattr(learn, 'learners') else learn # an ensemble's classes are its first member's
     cls = str(first.dls.vocab[1][int(p.argmax())]) # (as `classes_of` reads them)
+    i, n = int(p.argmax()), t[t > 0].float()
+    if t[i] < t.max() or t[i] < 1.5*n.median(): # the classes about as common: no weighting helps (10 classes of 40
+        return warnings.warn(f"the classifier puts every validation text ({int(p.sum()):,}) in {cls!r}: it has " # rows
+                             "learnt one class alone; train more epochs, or on more texts") # were told to, helper 67)
     weigh = ('' if class_weight >= 1 else 'weight the rarer classes more (class_weight=1), ' if class_weight else
              'weight the rarer classes (class_weight=1), ') # (advised when set: helper 60)
     warnings.warn(f"the classifier puts every validation text ({int(p.sum()):,}) in {cls!r}: it has learnt the "

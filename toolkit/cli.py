@@ -109,8 +109,9 @@ def _training_texts(a, **cols)->pd.DataFrame:
 
 def _texts_said(df:pd.DataFrame, data:str, what:str='texts')->str:
     "The start lines' '1,200 texts from FILE', with the rows of a file left out for an empty text"
-    n = df.attrs.get('empty_texts', 0)
-    return f"{len(df):,} {what} from {data}" + (f" ({n:,} row{'s' if n > 1 else ''} without a text left out)" if n else '')
+    n, para = df.attrs.get('empty_texts', 0), df.attrs.get('paragraphs')
+    hint = f"; blank lines part {para:,} paragraphs: --paragraphs reads each as one text" if para else ''
+    return f"{len(df):,} {what} from {data}" + (f" ({n:,} row{'s' if n > 1 else ''} without a text left out{hint})" if n else '')
 
 def _split_said(df:pd.DataFrame, group_col:str|None=None)->str:
     "How the start line says the texts are split, when not at random by --valid-pct"

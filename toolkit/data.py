@@ -314,10 +314,11 @@ def read_table(
     if not path.exists(): raise FileNotFoundError(f"{path}: no such file")
     if path.is_dir(): return _read_folder(path), 'folder'
     fmt = format_of(path)
-    if fmt == 'txt' and no_txt: raise ValueError(f"{path}: {no_txt}")
     text = read_utf8(path)
     if fmt == 'txt' and _head(path, 2) in UTF16_BOMS and '\t' in lines(text)[0]: # read as one text a line: the header too
         raise ValueError(f"{path} looks like Excel's 'Unicode Text' (UTF-16, a tab between fields): name it .tsv")
+    if fmt == 'txt' and no_txt: raise ValueError(f"{path}: {no_txt}") # (after: it said 'no columns' to such a file with
+    # --text-col, and only once that was dropped, to name it .tsv, helper 67)
     df = parse_table(text, fmt, path, typed=typed)
     if not len(df.columns) or not len(df): raise ValueError(f"{path} has no rows")
     return df, fmt
@@ -519,12 +520,15 @@ def read_texts(
         # ways (an accent as its own character, as Macs write it) is one label
     if group_col is not None: res['group'] = as_texts(df[pick_col(df, group_col, 'group', path)], path).str.strip()
     if 'is_valid' in df.columns and 'is_valid' not in (tcol, label_col, group_col): res['is_valid'] = df['is_valid']
-    empty = int((res.text.str.len() == 0).sum())
-    res = res[res.text.str.len() > 0]
+    full = res.text.str.len() > 0
+    empty, starts = int((~full).sum()), int((full & ~full.shift(fill_value=False)).sum()) # the runs of lines
+    para = fmt == 'txt' and empty and starts >= 2 and full.sum() >= 1.5*starts # blank lines between runs of lines: a
+    res = res[full] # book's or poems' paragraphs, which --paragraphs reads as one text each (helper 67)
     if not file_rows: res = res.reset_index(drop=True)
     if not len(res): raise ValueError(f"{path}: every text in column {tcol!r} is empty")
     _warn_giant(res.text, path)
     res.attrs['empty_texts'] = empty # the rows left out, for `awd train`'s start line
+    if para: res.attrs['paragraphs'] = starts
     res.attrs['text_col'] = tcol # the column the texts came from (guessed, or given): the model card names it
     return res
 
