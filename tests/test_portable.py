@@ -345,3 +345,38 @@ def test_a_loaded_pickle_refuses_to_train(tmp_path):
                  '--epochs', '1', '--drop-mult', '0.2', '--quiet', '--out', tmp_path/'m2')
     assert r.returncode == 0, r.stderr
     assert drop_mult_of(load_model(tmp_path/'m2')) == 0.2
+
+def test_a_model_trained_further_says_so_in_its_card(tmp_path):
+    """A loaded model trained further in Python was saved with the earlier run's epochs and minutes beside the new
+    corpus; finetune_lm's copy had no history at all; an ensemble kept its earlier scores (helper 68)"""
+    import warnings
+    from toolkit.all import finetune_lm, lm_dls, get_tokenizer, classifier_dls
+    h = load_corpus('headlines')
+    card = lambda d: json.loads((d/'card.json').read_text())
+    export_learner(train_lm(h.iloc[:300], preset='tiny', epochs=1, show_progress=False), tmp_path/'a', corpus='h1', epochs=1)
+    m = load_model(tmp_path/'a')
+    m.dls = lm_dls(h.iloc[600:900], tokenizer=get_tokenizer(m), vocab=list(m.dls.vocab), bs=16, seq_len=32)
+    with m.no_bar(), m.no_logging(): m.fit_one_cycle(2, 1e-3)
+    c = card(export_learner(m, tmp_path/'b', corpus='h3'))
+    assert (c['corpus'], c['n_texts'], c['epochs']) == ('h3', 300, 2) and c['train_minutes'] >= 0
+    assert [{k: e[k] for k in ('corpus', 'epochs')} for e in c['continued_from']] == [{'corpus': 'h1', 'epochs': 1}]
+    again = card(export_learner(load_model(tmp_path/'b'), tmp_path/'b2')) # saved again, not trained: the same history
+    assert {k: again[k] for k in ('corpus', 'epochs', 'continued_from')} == {k: c[k] for k in ('corpus', 'epochs', 'continued_from')}
+    f = card(export_learner(finetune_lm(load_model(tmp_path/'b'), h.iloc[900:1100], epochs=1, show_progress=False), tmp_path/'f'))
+    assert (f['n_texts'], f['epochs'], [e.get('corpus') for e in f['continued_from']]) == (200, 1, ['h3', 'h1'])
+    d = h[h.source.isin(['bbchealth', 'nprhealth'])].groupby('source').head(150).reset_index(drop=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        ens = train_classifier(d, 'text', 'source', members=2, pretrain=False, pretrained=False, preset='tiny', epochs=1,
+                               show_progress=False)
+        e1 = card(export_learner(ens, tmp_path/'e1', corpus='outlets'))
+        e = load_model(tmp_path/'e1')
+        for l in e.learners:
+            l.dls = classifier_dls(d, 'text', 'source', tokenizer=get_tokenizer(l), vocab=list(l.dls.vocab[0]),
+                                   classes=list(l.dls.vocab[1]), bs=16)
+            with l.no_bar(), l.no_logging(): l.fit(1, 1e-4)
+        e2 = card(export_learner(e, tmp_path/'e2'))
+    assert e1['corpus'] == 'outlets' and 'corpus' not in e2 and e2['continued_from'][0]['corpus'] == 'outlets'
+    from toolkit.classify import _valid_scores
+    assert e2['metrics'] == _valid_scores(e) # its scores now, not the earlier ensemble's
+    assert card(export_learner(load_model(tmp_path/'e1'), tmp_path/'e3'))['metrics'] == e1['metrics'] # (not trained)

@@ -27,7 +27,7 @@ from fastai.text.learner import text_classifier_learner, TextLearner, LMLearner,
 from .data import split_df, split_mask, write_table, read_to_copy, check_cols, label_order
 from .tokenize import SPTokenizer, SPECIAL_TOKS, make_tokenizer, text_tokenizer, check_text, check_texts, escape_special
 from .tokenize import UNREADABLE, unknown_pieces, unknown_message, unreadable_rows
-from .core import ModelInfo, DataInfo, model_info, require_info, check_arg, is_int, is_num, MAX_EPOCHS
+from .core import ModelInfo, DataInfo, model_info, require_info, check_arg, is_int, is_num, MAX_EPOCHS, earlier_runs
 from .recipes import get_preset, CLASSIFIER_RECIPE
 from .lm import get_tokenizer, lm_dls, lm_learner, train_lm, quiet, check_device, check_train_args
 from .lm import fit_epochs, _fit_lm, _as_lm, guard_vocab, drop_mult_of
@@ -372,6 +372,7 @@ def finetune_lm(
     learn = lm_learner(dls, preset, config=lm.awd.config, drop_mult=ifnone(drop_mult, own)) # `train_lm` from it)
     learn.model.load_state_dict(lm.model.state_dict())
     _carry_pretrained(learn, lm)
+    if lm.awd.card: learn.awd.card = {'continued_from': earlier_runs(lm.awd.card)} # its card says what it went on from
     if getattr(lm.awd, 'fingerprint', None) is not None and learn.awd.fingerprint is not None: # novel=True: neither
         learn.awd.fingerprint = lm.awd.fingerprint.add(df[text_col]) # the old texts nor the new ones
     n_epochs = ifnone(epochs, fit_epochs(len(dls.train), True, preset)) # from a trained model, as from the pretrained one

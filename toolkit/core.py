@@ -22,10 +22,10 @@ def _matplotlib_home():
 _matplotlib_home() # before anything imports fastai
 
 # %% auto #0
-__all__ = ['MAX_SEED', 'MAX_EPOCHS', 'MAX_N', 'MAX_TOKENS', 'MAX_PROMPT_CHARS', 'MAX_MINUTES', 'ModelInfo', 'DataInfo',
-           'model_info', 'require_info', 'members', 'replace_dir', 'out_path', 'unwritable', 'save_tensors',
-           'atomic_dir', 'atomic_file', 'check_writable', 'file_lock', 'eval_mode', 'check_arg', 'load_error', 'is_int',
-           'serve_address', 'is_bool', 'is_num', 'check_seed', 'check_minutes', 'Refusal']
+__all__ = ['RUN_KEEP', 'MAX_SEED', 'MAX_EPOCHS', 'MAX_N', 'MAX_TOKENS', 'MAX_PROMPT_CHARS', 'MAX_MINUTES', 'ModelInfo',
+           'DataInfo', 'model_info', 'earlier_runs', 'require_info', 'members', 'replace_dir', 'out_path', 'unwritable',
+           'save_tensors', 'atomic_dir', 'atomic_file', 'check_writable', 'file_lock', 'eval_mode', 'check_arg',
+           'load_error', 'is_int', 'serve_address', 'is_bool', 'is_num', 'check_seed', 'check_minutes', 'Refusal']
 
 # %% ../nbs/00_core.ipynb #c005
 @dataclass
@@ -45,6 +45,7 @@ class ModelInfo:
     fingerprint:object=field(default=None, repr=False) # a language model's `Fingerprint` of its training texts (for `generate(novel=True)`)
     source:str|None=None # how the app's commands name it when it is not a shipped model: the path it was served from
     vocab:list|None=field(default=None, repr=False) # the pieces (and classes or tags) its weights were made for (`check_dls`)
+    run:dict|None=field(default=None, repr=False) # the epochs and minutes `fit` trained since its card was written
 
 @dataclass
 class DataInfo:
@@ -59,6 +60,14 @@ def model_info(
 )->ModelInfo|DataInfo|None:
     "The toolkit's record on `o`, or None when the toolkit did not make it"
     return vars(o).get('awd') if hasattr(o, '__dict__') else None
+
+RUN_KEEP = ('corpus', 'n_texts', 'n_sents', 'epochs', 'train_minutes', 'created') # what a card's history keeps of a run
+
+def earlier_runs(
+    card:dict, # the card of a model that is trained further
+)->list[dict]:
+    "What the card of a model trained further records of the model it went on from, and of those before it (`continued_from`)"
+    return [{k: card[k] for k in RUN_KEEP if k in card}] + list(card.get('continued_from') or [])
 
 def require_info(
     o, # a learner the toolkit should have made

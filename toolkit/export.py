@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_export.ipynb #c002
 from __future__ import annotations
-import hashlib, json, math, platform, pickle, zipfile, datetime
+import hashlib, json, math, platform, pickle, time, zipfile, datetime
 from pathlib import Path
 import pandas as pd
 import torch
@@ -17,11 +17,11 @@ from fastai.text.models.awdlstm import awd_lstm_clas_config
 import toolkit
 from .tokenize import SPTokenizer
 from .core import ModelInfo, model_info, require_info, members, replace_dir, atomic_dir, atomic_file, load_error
-from .core import check_writable, save_tensors, out_path, _through_link, Refusal
+from .core import check_writable, save_tensors, out_path, _through_link, Refusal, earlier_runs
 from .recipes import PRESETS, NAMES_RECIPE
 from .lm import get_tokenizer, lm_dls, lm_learner, check_device, pretrained_dir, check_dls, drop_mult_of
 from .generate import get_start_state, weights_key # a loaded LMLearner gets `generate` and the fast `predict`
-from .classify import classifier_dls, classifier_learner, classes_of, Ensemble
+from .classify import classifier_dls, classifier_learner, classes_of, Ensemble, _valid_scores
 from .tagger import tagger_dls, tagger_learner, is_tagger, TagLoss
 from .novelty import Fingerprint
 
@@ -55,10 +55,21 @@ if '_fastai_fit' not in Learner.__dict__: Learner._fastai_fit, Learner._fastai_v
 
 @patch
 def fit(self:Learner, *args, **kwargs):
-    "fastai's `fit`, its last validation's metrics kept for the model card (`last_metrics`)"
+    "fastai's `fit`, its last validation's metrics kept for the model card (`last_metrics`), and the epochs it trained"
+    t0 = time.time()
     try: return Learner._fastai_fit(self, *args, **kwargs)
     finally: # an epoch finished, validated (not `lr_find`'s fit, which validates nothing: the recorder holds the last
-        if getattr(getattr(self, 'recorder', None), 'values', None): _keep_metrics(self) # `get_preds`' figures)
+        if getattr(getattr(self, 'recorder', None), 'values', None): # `get_preds`' figures)
+            _keep_metrics(self)
+            _count_run(self, len(self.recorder.values), time.time() - t0)
+
+def _count_run(learn:Learner, epochs:int, seconds:float):
+    """Add a fit's epochs and minutes to what `learn` trained since its card was written (`ModelInfo.run`): the card of a
+    loaded model trained further said the earlier run's epochs and minutes (helper 68)"""
+    info = model_info(learn)
+    if info is None: return
+    run = info.run or {'epochs': 0, 'minutes': 0.}
+    info.run = {'epochs': run['epochs'] + epochs, 'minutes': run['minutes'] + seconds/60}
 
 @patch
 def validate(self:Learner, *args, **kwargs):
@@ -110,10 +121,27 @@ def _vocab(learn:Learner)->list:
     "The pieces `learn` reads (a classifier's vocab is the pair (pieces, classes))"
     return learn.dls.vocab if isinstance(learn, LMLearner) else learn.dls.vocab[0]
 
+# a card's fields that describe how the saved model was made, which a model trained further no longer is
+_CARD_RUN = {'corpus', 'n_texts', 'n_sents', 'epochs', 'train_minutes', 'seed', 'resumed', 'processes', 'kept_epoch',
+             'stopped', 'shipped', 'threads', 'rebuild', 'recipe', 'data', 'test_metrics', 'lm_metrics', 'continued_from'}
+
+def _card_before(learn:Learner)->dict:
+    """What an earlier card of `learn` says that still holds: all of it, or for a model trained since that card was
+    written (loaded, or saved, then `fit`), what the training does not change, its runs in `continued_from`, and the
+    epochs, minutes and texts of the training since"""
+    info = learn.awd
+    card, run = info.card, info.run
+    if not run or not (card.get('created') or card.get('continued_from')): return card # (a fresh learner's card)
+    data = getattr(learn.dls, 'train_ds', None), getattr(learn.dls, 'valid_ds', None)
+    since = {('n_sents' if is_tagger(learn) else 'n_texts'): sum(len(d) for d in data if d is not None),
+             'epochs': run['epochs'], 'train_minutes': round(run['minutes'], 2)}
+    if not card.get('created'): return {**card, **since} # `finetune_lm`'s copy: its card holds what it went on from
+    return {**{k: v for k, v in card.items() if k not in _CARD_RUN}, 'continued_from': earlier_runs(card), **since}
+
 def _card_extra(learn:Learner, extra:dict)->dict:
     "`extra` over what an earlier card said, with what `learn` records about itself (classes, categories, ...)"
     info = learn.awd
-    extra = {**{k: v for k,v in info.card.items() if k not in _CARD_MADE}, **extra}
+    extra = {**{k: v for k,v in _card_before(learn).items() if k not in _CARD_MADE}, **extra}
     if is_tagger(learn): extra = {'tags': learn.tags, **extra}
     elif not isinstance(learn, LMLearner): extra = {'classes': classes_of(learn), **extra}
     elif info.categories: extra = {'categories': list(info.categories), **extra}
@@ -247,7 +275,7 @@ def save_portable(
     tok = get_tokenizer(learn)
     if tok is None or tok.tok is None:
         raise ValueError("only a learner made by toolkit (with its SentencePiece tokenizer) saves as a portable model")
-    learn.awd.card = model_card(learn, **card)
+    learn.awd.card, learn.awd.run = model_card(learn, **card), None # (its training since: in the card)
     state = get_start_state(learn) if isinstance(learn, LMLearner) else None
     weights = {'model': cpu_weights(learn.model, half),
                'start_state': None if state is None else [[h.detach().cpu(), c.detach().cpu()] for h,c in state]}
@@ -263,7 +291,7 @@ def save_portable(
 # %% ../nbs/08_export.ipynb #c028
 def _export_pickle(learn:Learner, path:Path, card:dict)->Path:
     "fastai's export of `learn` with its card to `path`, atomically"
-    learn.awd.card = model_card(learn, **card)
+    learn.awd.card, learn.awd.run = model_card(learn, **card), None
     if isinstance(learn, LMLearner): get_start_state(learn) # kept with the export (it needs the data)
     for cb in learn.cbs: # fastai's RNNCallback keeps the last batch's activations: megabytes nobody needs
         if hasattr(cb, 'raw_out'): cb.raw_out = cb.out = None
@@ -274,13 +302,15 @@ def _export_pickle(learn:Learner, path:Path, card:dict)->Path:
     return path
 
 # %% ../nbs/08_export.ipynb #c030
-def _ensemble_card(ens:Ensemble, members:list[str], card:dict)->dict:
+def _ensemble_card(ens:Ensemble, members:list[str], card:dict, trained:bool=False)->dict:
     "The card of `ens`: its first member's, its own fields and `card`, its metrics and each member's"
     first = ens.learners[0].awd.card
     own = {k: v for k,v in ens.awd.card.items() if k not in ('size_mb', 'members')}
+    if trained: # members trained since its card was written: its run and scores are the earlier model's (helper 68)
+        own = {k: v for k, v in own.items() if k not in _CARD_RUN and k != 'metrics'}
     return {**first, **own, **card, 'kind': 'Ensemble', 'directions': ens.directions,
             'n_params': sum(l.awd.card['n_params'] for l in ens.learners),
-            'metrics': ens.metrics or ens.awd.card.get('metrics') or first.get('metrics', {}),
+            'metrics': (ens.metrics or {}) if trained else ens.metrics or own.get('metrics') or first.get('metrics', {}),
             'member_metrics': {m: l.awd.card.get('metrics', {}) for m, l in zip(members, ens.learners)}}
 
 def save_ensemble(
@@ -293,9 +323,13 @@ def save_ensemble(
     path = Path(path).expanduser().absolute()
     members = [f'{i}-{d}' for i,d in enumerate(ens.directions)]
     version = 3 if any(d.endswith('-lm') for d in ens.directions) else 2 # 3: language models vote too
+    trained = any(l.awd.run for l in ens.learners) # (saving a member writes its run into its card)
+    if trained: # its scores now, on its members' validation texts (none when they have none in common)
+        try: ens.metrics = _valid_scores(ens)
+        except ValueError: ens.metrics = None
     with atomic_dir(path, replace=_replace_dir) as tmp:
         for m, l in zip(members, ens.learners): save_portable(l, tmp/m, half=half, **card)
-        ens.awd.card = _ensemble_card(ens, members, card)
+        ens.awd.card = _ensemble_card(ens, members, card, trained)
         config = dict(format=PORTABLE_FORMAT, version=version, task='ensemble', members=members, classes=ens.classes,
                       toolkit=toolkit.__version__)
         _write_config_card(tmp, config, ens.awd.card)

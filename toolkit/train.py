@@ -11,7 +11,7 @@ import pandas as pd
 from fastcore.meta import delegates
 from fastai.learner import Learner
 from fastai.text.learner import LMLearner
-from .core import require_info
+from .core import require_info, earlier_runs
 from .recipes import CLASSIFIER_RECIPE, ORIGIN_RECIPE, DEFAULT_MODELS, TAGGER_RECIPE, PRETRAINED_PRESET
 from .data import load_corpus, CORPORA
 from .lm import train_lm, is_rank0, world_size, has_pretrained
@@ -74,12 +74,6 @@ def check_going_on(
         raise ValueError(f"{name} is conditioned on categories ({said}): training it further is not supported; train a "
                          "new model on all its texts, old and new")
 
-def _earlier(lm)->list[dict]:
-    "What the card of a model trained further records of the model it went on from, and of those before it"
-    card = getattr(lm.awd, 'card', {}) or {}
-    keep = ('corpus', 'n_texts', 'epochs', 'train_minutes', 'created')
-    return [{k: card[k] for k in keep if k in card}] + list(card.get('continued_from') or [])
-
 @delegates(train_lm, but=['df', 'text_col', 'epochs', 'seed', 'checkpoint', 'resume'])
 def train_and_export(
     df, # the texts
@@ -101,7 +95,7 @@ def train_and_export(
     if lm is not None:
         check_going_on(lm, category_col, resume)
         learn = finetune_lm(lm, df, text_col, epochs=epochs, seed=seed, **{k: v for k, v in kwargs.items() if k in _FINETUNE})
-        card = {**(card or {}), 'continued_from': _earlier(lm)}
+        card = {**(card or {}), 'continued_from': earlier_runs(getattr(lm.awd, 'card', None) or {})}
     else: learn = _fit_lm(df, text_col, epochs, seed, category_col, ck, resume, **kwargs)
     if not is_rank0(): return learn # one model and card per run: the first process writes them
     cat = {'category_col': category_col} if category_col else {}
