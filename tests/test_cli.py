@@ -300,6 +300,8 @@ def test_a_classifier_is_tried_on_one_of_its_own_texts(tmp_path):
     assert name in set(load_corpus('names').name), name
     r = awd_here(*shlex.split(use[len('try it: awd '):]))
     assert r.returncode == 0 and r.stdout.rstrip().endswith(name), r.stderr
+    card = json.loads((tmp_path/'c'/'card.json').read_text()) # how its texts were chosen and split (helper 68)
+    assert (card['max_rows'], card['valid_pct'], card['seed'], card['group_col']) == (300, 0.1, 42, None), card
 
 def test_a_time_budget_is_told_to_delete_a_checkpoint(tmp_path):
     "A --minutes run over an interrupted --epochs run's checkpoint was told to --resume, which a time budget cannot"

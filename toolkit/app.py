@@ -1245,7 +1245,7 @@ def serve(
     all_models:bool=False, # train every missing default (sentiment and outlet too), not just `APP_MODELS`
     trust_pickle:bool=False, # also serve models saved as pickles (`NAME.pkl`): only ones you made or trust
     block:bool=True, # block until interrupted (False: return the running app)
-    device:str|None=None, # 'cpu', 'cuda' or 'cuda:N'; default: CUDA when there is a GPU, else the CPU
+    device:str|None=None, # 'cpu', 'cuda' or 'cuda:N'; default: $AWD_DEVICE, else CUDA when there is a GPU, else the CPU
     shipped:bool=True, # serve the shipped models for the defaults the directory lacks (False: train them there)
     batching:str='step', # how concurrent requests share a model: 'step' (join the running batch), 'pass', 'none'
 ):

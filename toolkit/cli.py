@@ -30,8 +30,11 @@ MAX_CHARS = 100_000 # longest text `awd classify` takes on its command line
 def _fmt_metrics(m:dict)->str: return ' | '.join(f"{k} {v:.4g}" for k,v in m.items())
 
 def _run_card(a, df:pd.DataFrame, **more)->dict:
-    "A training command's card fields: the corpus or file, and the column of texts (given, or the one found)"
-    return dict(corpus=_corpus_name(a.data), text_col=a.text_col or df.attrs.get('text_col'), **more)
+    """A training command's card fields: the corpus or file, the column of texts (given, or the one found), and how its
+    texts were chosen and split (a card said neither: its validation could not be made again, helper 68)"""
+    split = {} if 'is_valid' in df else {'valid_pct': getattr(a, 'valid_pct', None)} # (else the file's is_valid column)
+    sample = {'max_rows': a.max_rows} if getattr(a, 'max_rows', None) else {} # a seeded sample of the texts
+    return dict(corpus=_corpus_name(a.data), text_col=a.text_col or df.attrs.get('text_col'), **split, **sample, **more)
 
 def _said_stopped(learn, say=print):
     "After a --minutes run that Ctrl-C ended: what the model is"
@@ -373,7 +376,7 @@ def cmd_train_classifier(a):
                                       if len(labelled) < len(df) else '')
     print(f"training a classifier of {label_col!r} ({said}) on {_texts_said(df, a.data)}, "
           f"{_classifier_how(a, lms, lm_epochs, pre, df.text)}{split}", flush=True)
-    card = _run_card(a, df, label_col=label_col, lm=' and '.join(a.lm or []) or None)
+    card = _run_card(a, df, label_col=label_col, lm=' and '.join(a.lm or []) or None, group_col=group_col)
     learn = train_classifier_and_export(
         df, a.out, epochs=epochs, seed=a.seed, card=card, lm=lm, pretrain=not a.no_pretrain, preset=a.preset, lr=lr,
         stages=stages, lm_epochs=lm_epochs, tokenizer=tokenizer, pretrained=pre, vocab_sz=a.vocab_sz, bs=a.bs,
@@ -560,7 +563,7 @@ def cmd_train_tagger(a):
     print(f"training a tagger of {tags_col!r} on {len(df):,} sentence{'s' if len(df) != 1 else ''} from {a.data}, {how}, "
           f"{budget}", flush=True)
     learn = train_tagger_and_export(df, a.out, words_col, tags_col, seed=a.seed, card=dict(corpus=_corpus_name(a.data),
-                                    lm=a.lm), lm=lm, pretrained=pre, preset=a.preset, epochs=n, lr=a.lr,
+                                    lm=a.lm, **({} if 'is_valid' in df else {'valid_pct': a.valid_pct})), lm=lm, pretrained=pre, preset=a.preset, epochs=n, lr=a.lr,
                                     minutes=a.minutes, bs=a.bs, head_hid=a.head_hid, tag_weight=a.tag_weight, vocab_sz=a.vocab_sz,
                                     valid_pct=a.valid_pct, show_progress=not a.quiet, device=a.device)
     _saved(learn, a.out)
