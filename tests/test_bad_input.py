@@ -721,10 +721,15 @@ def test_copy_names_keep_the_whole_stem(tmp_path):
     "rev.train.csv and rev.test.csv both wrote rev.pred.csv, the second over the first"
     from toolkit.data import copy_name
     assert [copy_name(n, '.pred.csv') for n in ('rev.train.csv', 'rev.test.csv', 'x.jsonl.gz', 'notes', 'a.b.tsv')] == \
-        ['rev.train.pred.csv', 'rev.test.pred.csv', 'x.pred.csv', 'notes.pred.csv', 'a.b.pred.csv']
+        ['rev.train.pred.csv', 'rev.test.pred.csv', 'x.pred.jsonl', 'notes.pred.csv', 'a.b.pred.tsv'] # (their formats)
     for part in ('train', 'test'): (tmp_path/f'rev.{part}.csv').write_text('text\nA joy.\n')
     for part in ('train', 'test'): assert awd('classify', 'sentiment', '--csv', tmp_path/f'rev.{part}.csv')[0] == 0
     assert (tmp_path/'rev.train.pred.csv').is_file() and (tmp_path/'rev.test.pred.csv').is_file()
+    # a .tsv and a .jsonl of one name wrote one rev.pred.csv, the second over the first (helper 67): each its own format
+    (tmp_path/'rev.tsv').write_text('text\tid\nA joy.\t1\n'); (tmp_path/'rev.jsonl').write_text('{"text": "A bore.", "id": 2}\n')
+    for f in ('rev.tsv', 'rev.jsonl'): assert awd('classify', 'sentiment', '--csv', tmp_path/f)[0] == 0
+    assert pd.read_csv(tmp_path/'rev.pred.tsv', sep='\t').text.tolist() == ['A joy.']
+    assert pd.read_json(tmp_path/'rev.pred.jsonl', lines=True).text.tolist() == ['A bore.']
 
 def test_a_files_is_valid_column_is_the_split(tmp_path):
     """`awd train` and `train-classifier` split a file at random, ignoring its is_valid column (train-tagger used it); a

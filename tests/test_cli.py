@@ -302,6 +302,14 @@ def test_a_classifier_is_tried_on_one_of_its_own_texts(tmp_path):
     assert r.returncode == 0 and r.stdout.rstrip().endswith(name), r.stderr
     card = json.loads((tmp_path/'c'/'card.json').read_text()) # how its texts were chosen and split (helper 68)
     assert (card['max_rows'], card['valid_pct'], card['seed'], card['group_col']) == (300, 0.1, 42, None), card
+    # a classifier as --lm: told how to train it further in Python, which works as written (helper 68)
+    r = awd_here('train-classifier', 'names', '--lm', tmp_path/'c', '--out', tmp_path/'c2')
+    assert r.returncode == 2 and 'To train a classifier further on new texts, do it in Python: ' in r.stderr, r.stderr
+    from toolkit.all import load_model, classifier_dls, get_tokenizer, export_learner
+    df = load_corpus('names').sample(200, random_state=1).rename(columns={'name': 'text', 'origin': 'label'})
+    code = r.stderr.strip().split('do it in Python: ')[1].replace('; ', '\n')
+    exec(code.replace('MODEL', repr(str(tmp_path/'c'))).replace('OUT', repr(str(tmp_path/'c2'))))
+    assert json.loads((tmp_path/'c2'/'card.json').read_text())['continued_from'][0]['n_texts'] == 300
 
 def test_a_time_budget_is_told_to_delete_a_checkpoint(tmp_path):
     "A --minutes run over an interrupted --epochs run's checkpoint was told to --resume, which a time budget cannot"

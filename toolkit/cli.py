@@ -301,7 +301,13 @@ def _classifier_lms(a)->list:
     if len(paths) == 1 and a.bidirectional:
         raise ValueError("--bidirectional with --lm needs two language models, a forward and a backward one "
                          "(`awd train ... --backwards`): --lm FWD BWD")
-    return [load_lm(p, a.trust_pickle) for p in paths]
+    try: return [load_lm(p, a.trust_pickle) for p in paths]
+    except ValueError as e: # a classifier to train further: said how, in Python (the CLI has no command for it, helper 68)
+        if 'holds a classifier, not a language model' not in str(e): raise
+        raise ValueError(f"{e}; --lm takes the language model a classifier starts from. To train a classifier further on "
+                         "new texts, do it in Python: learn = load_model(MODEL); learn.dls = classifier_dls(df, "
+                         "tokenizer=get_tokenizer(learn), vocab=learn.dls.vocab[0], classes=list(learn.dls.vocab[1])); "
+                         "learn.fit_one_cycle(2, 1e-3); export_learner(learn, OUT)") from None
 
 def _classifier_how(a, lms:list, lm_epochs:int, pre:bool, texts=None)->str:
     "How `awd train-classifier` trains, for its first line"
@@ -761,7 +767,7 @@ def _add_score(sub, ps:dict):
     s.add_argument('--csv', help='score a column of this .csv/.tsv/.jsonl file instead')
     s.add_argument('--text-col', help="the column of texts in --csv (default: the model's, when the file has it; "
                    'else guessed)')
-    s.add_argument('--out', help='where to write the copy with scores (default: FILE.scored.csv beside --csv)')
+    s.add_argument('--out', help='where to write the copy with scores (default: FILE.scored.csv beside --csv; .tsv or .jsonl as FILE is)')
     s.add_argument('--category', help="for models trained with categories: read each text as this one (a name's origin)")
     s.add_argument('--pieces', action='store_true', help="print each text's pieces with their probabilities, as JSON lines")
 
@@ -808,7 +814,7 @@ def _add_classify(sub, ps:dict):
     k.add_argument('--csv', help='classify a column of this .csv/.tsv/.jsonl file instead')
     k.add_argument('--text-col', help="the column of texts in --csv (default: the model's, when the file has it; "
                    'else guessed)')
-    k.add_argument('--out', help='where to write the copy with predictions (default: FILE.pred.csv beside --csv)')
+    k.add_argument('--out', help='where to write the copy with predictions (default: FILE.pred.csv beside --csv; .tsv or .jsonl as FILE is)')
     k.add_argument('--probs', action='store_true', help='print every class probability, as JSON lines')
 
 # %% ../nbs/11_cli.ipynb #c030b
@@ -848,7 +854,7 @@ def _add_tag(sub, ps:dict):
     k.add_argument('texts', nargs='*', help='texts to tag (-: one a line from standard input)')
     k.add_argument('--csv', help='tag a column of this .csv/.tsv/.jsonl file instead')
     k.add_argument('--text-col', help='the column of texts in --csv (default: guessed)')
-    k.add_argument('--out', help='where to write the copy with tags (default: FILE.tags.csv beside --csv)')
+    k.add_argument('--out', help='where to write the copy with tags (default: FILE.tags.csv beside --csv; .tsv or .jsonl as FILE is)')
     k.add_argument('--probs', action='store_true', help='print words, tags and probabilities as JSON lines')
 
 

@@ -438,10 +438,13 @@ def copy_name(
     src:str|Path, # the file a copy is made of
     suffix:str, # what the copy's name ends with instead of the source's suffix (e.g. '.pred.csv')
 )->str:
-    "The name of a copy of `src`: its name without its format's suffix (and .gz), then `suffix` (rev.test.csv: rev.test.pred.csv)"
+    """The name of a copy of `src`: its name without its format's suffix (and .gz), then `suffix`, in the format of `src`
+    (rev.test.csv: rev.test.pred.csv; rev.tsv: rev.pred.tsv, which `write_table` writes as TSV)"""
     name = Path(src).name
     if name.lower().endswith('.gz'): name = name[:-3]
     stem, dot, ext = name.rpartition('.')
+    if dot and TEXT_SUFFIXES.get('.' + ext.lower()) in ('tsv', 'jsonl'): # its own format back: a .tsv and a .jsonl of one
+        suffix = suffix.rpartition('.')[0] + '.' + ext # name both wrote rev.pred.csv, the second over the first (helper 67)
     return (stem if dot and stem else name) + suffix
 
 def read_to_copy(
