@@ -380,3 +380,21 @@ def test_a_model_trained_further_says_so_in_its_card(tmp_path):
     from toolkit.classify import _valid_scores
     assert e2['metrics'] == _valid_scores(e) # its scores now, not the earlier ensemble's
     assert card(export_learner(load_model(tmp_path/'e1'), tmp_path/'e3'))['metrics'] == e1['metrics'] # (not trained)
+
+def test_novel_knows_the_texts_a_loaded_model_trained_on(tmp_path):
+    """A loaded model given new DataLoaders and trained on them (the route its refusal gives) was saved with the old
+    fingerprint: generate(novel=True) took its new training texts for novel ones (helper 68)"""
+    from toolkit.all import lm_dls, get_tokenizer, finetune_lm
+    h = load_corpus('headlines')
+    old, new = h.text.iloc[:300], h.text.iloc[600:900]
+    m = load_model(save_portable(train_lm(h.iloc[:300], preset='tiny', epochs=1, show_progress=False), tmp_path/'a'))
+    assert not m.awd.fingerprint.is_novel(old.iloc[0]) and all(m.awd.fingerprint.is_novel(t) for t in new.iloc[:50])
+    m.dls = lm_dls(h.iloc[600:900], tokenizer=get_tokenizer(m), vocab=list(m.dls.vocab), bs=16, seq_len=32)
+    with m.no_bar(), m.no_logging(): m.fit(1, 1e-4)
+    fp = load_model(save_portable(m, tmp_path/'b')).awd.fingerprint
+    assert not any(fp.is_novel(t) for t in new.iloc[:50]) and not fp.is_novel(old.iloc[0])
+    n = fp.n_texts
+    with m.no_bar(), m.no_logging(): m.fit(1, 1e-4) # the same texts again: counted once
+    assert m.awd.fingerprint.n_texts == n == 600
+    f = finetune_lm(m, h.iloc[900:1000], epochs=1, show_progress=False) # (its copy's own fingerprint, counted once)
+    assert f.awd.fingerprint.n_texts == 700 and not f.awd.fingerprint.is_novel(h.text.iloc[950])

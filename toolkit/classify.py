@@ -374,7 +374,8 @@ def finetune_lm(
     _carry_pretrained(learn, lm)
     if lm.awd.card: learn.awd.card = {'continued_from': earlier_runs(lm.awd.card)} # its card says what it went on from
     if getattr(lm.awd, 'fingerprint', None) is not None and learn.awd.fingerprint is not None: # novel=True: neither
-        learn.awd.fingerprint = lm.awd.fingerprint.add(df[text_col]) # the old texts nor the new ones
+        learn.awd.fingerprint = dls.awd.fingerprint = lm.awd.fingerprint.add(df[text_col]) # the old texts nor the new
+        # ones (its DataLoaders' too: `fit` adds the texts of DataLoaders whose fingerprint is not the model's)
     n_epochs = ifnone(epochs, fit_epochs(len(dls.train), True, preset)) # from a trained model, as from the pretrained one
     with quiet(learn, not show_progress): _fit_lm(learn, n_epochs, ifnone(lr, p['lr']/2), minutes, 0, [], keep_best=sized)
     return learn

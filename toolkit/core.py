@@ -53,6 +53,7 @@ class DataInfo:
     backwards:bool=False # texts are read from their end
     valid_stats:dict|None=None # characters, words and tokens of the validation texts (for bits per character)
     fingerprint:object=None # a `Fingerprint` of the texts (see `toolkit.novelty`)
+    texts:object=field(default=None, repr=False) # the texts it is of: a loaded model trained on them adds them to its own
 
 # %% ../nbs/00_core.ipynb #c019
 def model_info(

@@ -70,6 +70,10 @@ def _count_run(learn:Learner, epochs:int, seconds:float):
     if info is None: return
     run = info.run or {'epochs': 0, 'minutes': 0.}
     info.run = {'epochs': run['epochs'] + epochs, 'minutes': run['minutes'] + seconds/60}
+    data = model_info(learn.dls) # texts a loaded model trained on (`learn.dls = lm_dls(df, ...)`): in its fingerprint,
+    if (getattr(info, 'fingerprint', None) is not None and getattr(data, 'fingerprint', None) is not None # which
+            and data.fingerprint is not info.fingerprint and data.texts is not None): # `generate(novel=True)` checks
+        info.fingerprint = data.fingerprint = info.fingerprint.add(data.texts) # (it missed them, helper 68)
 
 @patch
 def validate(self:Learner, *args, **kwargs):

@@ -312,7 +312,7 @@ def lm_dls(
     dls = dsets.dataloaders(after_item=dblock.item_tfms, after_batch=dblock.batch_tfms,
                             **{**dblock.dls_kwargs, 'bs': bs, 'seq_len': seq_len}) # what `DataBlock.dataloaders` does
     dls.awd = DataInfo(backwards=backwards, valid_stats=_valid_stats(dls, df),
-                       fingerprint=Fingerprint.build(df.text) if fingerprint else None)
+                       fingerprint=Fingerprint.build(df.text) if fingerprint else None, texts=df.text if fingerprint else None)
     return dls
 
 # %% ../nbs/04_lm.ipynb #c012
