@@ -486,6 +486,8 @@ def test_helpers_check_their_arguments():
             cb.predict('Nakamura') # it classified each letter
     finally: b.close(); cb.close()
     with pytest.raises(ValueError, match='max_texts must be an integer >= 1, got 0'): ClassifyBatcher(origin, max_texts=0)
+    with pytest.raises(ValueError, match='max_age must be a number of seconds >= 0'): ClassifyBatcher(origin, max_age=-5)
+    for age in (0, math.inf): ClassifyBatcher(origin, max_age=age).close() # first come, first served; never by age
     for args, msg in [(([], 'Russian'), 'prompts is empty'), (('kK', 'Russian'), 'texts must be a list of strings'),
                       ((['k', 'K'],), 'choose category'), ((['ж', 'Ж'], 'Russian'), "never seen 'ж'")]:
         with pytest.raises(ValueError, match=msg): likelier_prompt(names, *args)

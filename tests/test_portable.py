@@ -353,12 +353,14 @@ def test_a_model_trained_further_says_so_in_its_card(tmp_path):
     from toolkit.all import finetune_lm, lm_dls, get_tokenizer, classifier_dls
     h = load_corpus('headlines')
     card = lambda d: json.loads((d/'card.json').read_text())
-    export_learner(train_lm(h.iloc[:300], preset='tiny', epochs=1, show_progress=False), tmp_path/'a', corpus='h1', epochs=1)
+    export_learner(train_lm(h.iloc[:300], preset='tiny', epochs=1, show_progress=False), tmp_path/'a', corpus='h1', epochs=1,
+                   valid_pct=0.2, max_rows=300) # (as the CLI records them)
     m = load_model(tmp_path/'a')
     m.dls = lm_dls(h.iloc[600:900], tokenizer=get_tokenizer(m), vocab=list(m.dls.vocab), bs=16, seq_len=32)
     with m.no_bar(), m.no_logging(): m.fit_one_cycle(2, 1e-3)
     c = card(export_learner(m, tmp_path/'b', corpus='h3'))
     assert (c['corpus'], c['n_texts'], c['epochs']) == ('h3', 300, 2) and c['train_minutes'] >= 0
+    assert 'valid_pct' not in c and 'max_rows' not in c # the earlier run's split and sample (helper 69)
     assert [{k: e[k] for k in ('corpus', 'epochs')} for e in c['continued_from']] == [{'corpus': 'h1', 'epochs': 1}]
     again = card(export_learner(load_model(tmp_path/'b'), tmp_path/'b2')) # saved again, not trained: the same history
     assert {k: again[k] for k in ('corpus', 'epochs', 'continued_from')} == {k: c[k] for k in ('corpus', 'epochs', 'continued_from')}
@@ -369,8 +371,12 @@ def test_a_model_trained_further_says_so_in_its_card(tmp_path):
         warnings.simplefilter('ignore')
         ens = train_classifier(d, 'text', 'source', members=2, pretrain=False, pretrained=False, preset='tiny', epochs=1,
                                show_progress=False)
-        e1 = card(export_learner(ens, tmp_path/'e1', corpus='outlets'))
+        import toolkit.export as X
+        scores, X._valid_scores = X._valid_scores, None # a fresh ensemble is scored once, by train_classifier (helper 69)
+        try: e1 = card(export_learner(ens, tmp_path/'e1', corpus='outlets'))
+        finally: X._valid_scores = scores
         e = load_model(tmp_path/'e1')
+        e.awd.card['created'] = '2000-01-01T00:00:00+00:00' # (its card kept its first save's date, helper 69)
         for l in e.learners:
             l.dls = classifier_dls(d, 'text', 'source', tokenizer=get_tokenizer(l), vocab=list(l.dls.vocab[0]),
                                    classes=list(l.dls.vocab[1]), bs=16)
@@ -379,6 +385,7 @@ def test_a_model_trained_further_says_so_in_its_card(tmp_path):
     assert e1['corpus'] == 'outlets' and 'corpus' not in e2 and e2['continued_from'][0]['corpus'] == 'outlets'
     from toolkit.classify import _valid_scores
     assert e2['metrics'] == _valid_scores(e) # its scores now, not the earlier ensemble's
+    assert e2['created'] == card(tmp_path/'e2'/'0-forward')['created'] != '2000-01-01T00:00:00+00:00' # saved now
     assert card(export_learner(load_model(tmp_path/'e1'), tmp_path/'e3'))['metrics'] == e1['metrics'] # (not trained)
 
 def test_novel_knows_the_texts_a_loaded_model_trained_on(tmp_path):
@@ -398,3 +405,33 @@ def test_novel_knows_the_texts_a_loaded_model_trained_on(tmp_path):
     assert m.awd.fingerprint.n_texts == n == 600
     f = finetune_lm(m, h.iloc[900:1000], epochs=1, show_progress=False) # (its copy's own fingerprint, counted once)
     assert f.awd.fingerprint.n_texts == 700 and not f.awd.fingerprint.is_novel(h.text.iloc[950])
+
+def test_a_loaded_classifier_still_shows_its_batches(tmp_path):
+    """The placeholder DataLoaders read 64 texts a batch in every loader: the training one, dropping its last part batch,
+    had none, and a loaded classifier's summary, show_batch and one_batch failed (helper 69); only test_dl's copies of
+    the validation loader read 64"""
+    from fastai.callback.hook import summary # noqa: F401 (fastai's Learner.summary)
+    m = load_model('sentiment')
+    assert m.dls.one_batch()[0].shape[0] == 1 and m.dls.test_dl(['A joy.', 'A bore.']).bs == 64
+    m.summary()
+
+def test_older_models_and_pickles_load_as_they_were_trained(tmp_path):
+    """A names model of a --minutes run (fractional epochs in its card) was rebuilt with the short recipe's dropout, not
+    the long one names_lm gave it; a pickle saved before its progress bars kept their learner failed fit with fastai's
+    IndexError even with DataLoaders (helper 69)"""
+    from toolkit.export import _older_drop_mult
+    from toolkit.recipes import NAMES_RECIPE
+    names = {'categories': ['a', 'b'], 'tokenizer': {'model_type': 'char'}}
+    r = NAMES_RECIPE['small']
+    assert _older_drop_mult('small', names, {'epochs': 33.75}) == r['long_drop_mult'] # a --minutes run
+    assert _older_drop_mult('small', names, {'epochs': 6}) == r['drop_mult'] and _older_drop_mult('small', {}, {}) is None
+    from toolkit.all import lm_dls, get_tokenizer
+    h = load_corpus('headlines').sample(300, random_state=0)
+    export_learner(train_lm(h, preset='tiny', epochs=1, show_progress=False), tmp_path/'m.pkl')
+    old = torch.load(tmp_path/'m.pkl', weights_only=False)
+    for cb in old.cbs: # as a pickle of the code before: its bars without their learner
+        if type(cb).__name__ == 'ProgressCallback': cb.learn = None
+    torch.save(old, tmp_path/'m.pkl')
+    m = load_model(tmp_path/'m.pkl', trust_pickle=True)
+    m.dls = lm_dls(h, tokenizer=get_tokenizer(m), vocab=m.dls.vocab, bs=8, seq_len=16)
+    with m.no_logging(): m.fit(1, 1e-4)

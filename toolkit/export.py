@@ -127,7 +127,8 @@ def _vocab(learn:Learner)->list:
 
 # a card's fields that describe how the saved model was made, which a model trained further no longer is
 _CARD_RUN = {'corpus', 'n_texts', 'n_sents', 'epochs', 'train_minutes', 'seed', 'resumed', 'processes', 'kept_epoch',
-             'stopped', 'shipped', 'threads', 'rebuild', 'recipe', 'data', 'test_metrics', 'lm_metrics', 'continued_from'}
+             'stopped', 'shipped', 'threads', 'rebuild', 'recipe', 'data', 'test_metrics', 'lm_metrics', 'continued_from',
+             'valid_pct', 'max_rows', 'group_col'} # (the last three: how the CLI chose and split its texts, helper 69)
 
 def _card_before(learn:Learner)->dict:
     """What an earlier card of `learn` says that still holds: all of it, or for a model trained since that card was
@@ -309,7 +310,7 @@ def _export_pickle(learn:Learner, path:Path, card:dict)->Path:
 def _ensemble_card(ens:Ensemble, members:list[str], card:dict, trained:bool=False)->dict:
     "The card of `ens`: its first member's, its own fields and `card`, its metrics and each member's"
     first = ens.learners[0].awd.card
-    own = {k: v for k,v in ens.awd.card.items() if k not in ('size_mb', 'members')}
+    own = {k: v for k,v in ens.awd.card.items() if k not in ('size_mb', 'members', 'created')} # (saved now, as its members)
     if trained: # members trained since its card was written: its run and scores are the earlier model's (helper 68)
         own = {k: v for k, v in own.items() if k not in _CARD_RUN and k != 'metrics'}
     return {**first, **own, **card, 'kind': 'Ensemble', 'directions': ens.directions,
@@ -327,7 +328,8 @@ def save_ensemble(
     path = Path(path).expanduser().absolute()
     members = [f'{i}-{d}' for i,d in enumerate(ens.directions)]
     version = 3 if any(d.endswith('-lm') for d in ens.directions) else 2 # 3: language models vote too
-    trained = any(l.awd.run for l in ens.learners) # (saving a member writes its run into its card)
+    trained = any(l.awd.run and l.awd.card.get('created') for l in ens.learners) # since its card was written (a fresh
+    # ensemble's members have trained too: it was scored twice, helper 69); saving a member writes its run in its card
     if trained: # its scores now, on its members' validation texts (none when they have none in common)
         try: ens.metrics = _valid_scores(ens)
         except ValueError: ens.metrics = None
@@ -432,10 +434,10 @@ class PlaceholderData(Callback):
 STUB_BS = 64 # a loaded classifier's or tagger's batches: what fastai's `learn.dls.test_dl(texts)` reads at a time
 
 def _placeholder(dls, bs:int=1):
-    "`dls`, marked as placeholders (see `PlaceholderData`), its loaders' copies (`test_dl`) reading `bs` items at a time"
+    "`dls`, marked as placeholders (see `PlaceholderData`), its validation loader's copies (`test_dl`) reading `bs` items at a time"
     dls.placeholder = True # (its loaders are known by their datasets: a copy of one keeps it)
-    for dl in dls.loaders: dl.bs = bs # (the placeholder split needs 1; a loaded classifier's test_dl read 1 text a batch)
-    return dls
+    dls.valid.bs = bs # (the split needs 1; a loaded classifier's test_dl read 1 text a batch; the training loader keeps 1,
+    return dls # or, dropping its last part batch, it has none: summary and show_batch failed, helper 69)
 
 def _older_drop_mult(preset:str, config:dict, card:dict|None)->float|None:
     """The `drop_mult` of a language model saved before config.json recorded it: x0.3 from the pretrained model, a names
@@ -443,7 +445,8 @@ def _older_drop_mult(preset:str, config:dict, card:dict|None)->float|None:
     card, r = card or {}, NAMES_RECIPE.get(preset, {})
     if card.get('pretrained'): return PRESETS[preset].get('pretrained_drop_mult')
     if config.get('categories') and config.get('tokenizer', {}).get('model_type') == 'char' and 'drop_mult' in r:
-        long = 'long_drop_mult' in r and isinstance(card.get('epochs'), int) and card['epochs'] > r['long_epochs']
+        e = card.get('epochs') # a --minutes run's are fractional (33.75): long too, as `names_lm` had it (helper 69)
+        long = 'long_drop_mult' in r and isinstance(e, (int, float)) and (isinstance(e, float) or e > r['long_epochs'])
         return r['long_drop_mult'] if long else r['drop_mult'] # (as `names_lm` chose it)
     return None
 
@@ -655,6 +658,8 @@ def _load_pickle(path:Path, cpu:bool)->Learner:
         raise ValueError(f"{path}: a fastai learner, not one made by awd-toolkit: load it with fastai's load_learner")
     learn.awd = info
     info.card['size_mb'] = round(disk_mb(path), 1)
+    for cb in learn.cbs: # (a pickle from before 8ec0c7b: its progress bars had lost their learner, helper 69)
+        if getattr(cb, 'learn', None) is None: cb.learn = learn
     learn.dls.placeholder = True # fastai's export emptied its DataLoaders: fit and validate said "IndexError: tuple index
     if not any(isinstance(cb, PlaceholderData) for cb in learn.cbs): learn.add_cb(PlaceholderData()) # out of range" (helper 68)
     if cpu: learn.dls.cpu()
