@@ -56,6 +56,8 @@ def ok_or(valid): return st.one_of(valid, num) # half in range, half anything
          repetition_penalty=1.2, greedy=False, prompt='New 🦠 study\n').via('a valid call')
 @example(n=2, temperature=0.0, top_k=None, top_p=None, min_p=None, min_words=0, max_words=None, max_tokens=5,
          repetition_penalty=1.0, greedy=True, prompt='').via('greedy ignores temperature')
+@example(n=None, temperature=1.0, top_k=None, top_p=1.0, min_p=None, min_words=0, max_words=None, max_tokens=None,
+         repetition_penalty=None, greedy=False, prompt='{').via('a prompt the model cannot read: said as the prompt')
 def test_generate_random_parameters(tiny_lm, n, temperature, top_k, top_p, min_p, min_words, max_words, max_tokens,
                                     repetition_penalty, greedy, prompt):
     "generate takes any parameters: n texts, or a ValueError naming the parameter that is out of range"

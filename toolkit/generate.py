@@ -868,8 +868,8 @@ def gen_request(
         raise ValueError(f"distinct=True with {how}: {how} writes the same text every time; sample "
                          "(greedy=False, top_k above 1) or ask for one text")
     info = vocab_info(learn)
-    check_chars(learn, prompt)
-    prompt = name_start(learn, prompt, category) # a names model's 'k': 'K' (it wrote 'kulov-Jussky'), 'van' stays
+    check_chars(learn, prompt, 'prompt: ') # (it said "'{': this model reads...", which a caller of many parameters
+    prompt = name_start(learn, prompt, category) # could not place: the fuzz test) # a names model's 'k': 'K' (it wrote 'kulov-Jussky'), 'van' stays
     _need_category(learn, category)
     pieces = _case_of_prefix(learn, prompt, category, prompt_pieces(learn, prompt, category))
     base, heal = _heal_split(learn, prompt, pieces)
