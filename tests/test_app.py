@@ -705,3 +705,9 @@ def test_a_deployers_notes_beside_the_models(tmp_path, tiny_lm_path, capsys):
     assert list(app_models(tmp_path, train_missing=False, shipped=False)) == ['headlines']
     out = capsys.readouterr().out
     assert 'README' not in out and 'not serving notes.zip (a zip file: unzip it here): not a model' in out, out
+
+def test_the_page_says_an_unreadable_prompt_under_its_field_plainly():
+    "generate names its prompt ('prompt: ...'), which the page shows under 'Start with', where the word is the field's"
+    from toolkit.app import _user_error
+    msg = "prompt: 'Новости': this model reads 100% of it as unknown pieces ('новости'): it could only guess"
+    assert _user_error(ValueError(msg)).message == msg[len('prompt: '):]

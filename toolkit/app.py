@@ -161,7 +161,7 @@ APP_WORDS = [ # the API's words in the errors the page shows, and what the page 
 
 def _user_error(e:Exception)->gr.Error:
     # the page shows it; the server's console gets no traceback (bad input is the user's to fix, not a fault)
-    msg = str(e)
+    msg = str(e).removeprefix('prompt: ') # (shown under 'Start with', or of the only text: generate names its prompt)
     for api, page in APP_WORDS: msg = msg.replace(api, page)
     msg = html.escape(msg.encode('utf-8', 'replace').decode('utf-8'), quote=False) # the toast renders HTML: a text's <b> is shown
     return gr.Error(msg, print_exception=False, duration=None) # until closed
