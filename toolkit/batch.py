@@ -214,8 +214,8 @@ class ClassifyBatcher:
         check_arg('max_texts', max_texts, is_int(max_texts) and max_texts >= 1, 'an integer >= 1')
         check_arg('max_waiting', max_waiting, is_int(max_waiting) and max_waiting >= 1, 'an integer >= 1')
         check_arg('max_chars', max_chars, is_int(max_chars) and max_chars >= 1, 'an integer >= 1')
-        check_arg('max_age', max_age, is_num(max_age) and max_age >= 0 or max_age == float('inf'), 'a number of seconds >= 0 (0: first come, first '
-                  'served; inf: never by age)') # (helper 66; 0 and inf worked before it, helper 69)
+        check_arg('max_age', max_age, is_num(max_age) and max_age >= 0 or max_age == float('inf'), # (helper 66; 0 and
+                  'a number of seconds >= 0 (0: first come, first served; inf: never by age)') # inf kept, helper 69)
         self.learn, self.max_texts, self.max_waiting, self.join, self.name = learn, max_texts, max_waiting, join, name
         self.max_chars, self.max_age = max_chars, max_age
         self._cv, self._waiting, self._closed = threading.Condition(), collections.deque(), False

@@ -568,8 +568,8 @@ def cmd_train_tagger(a):
     budget = f"{a.minutes:g} minute{'' if a.minutes == 1 else 's'}" if a.minutes else f"the head for an epoch, then {epochs}" if lm or pre else epochs
     print(f"training a tagger of {tags_col!r} on {len(df):,} sentence{'s' if len(df) != 1 else ''} from {a.data}, {how}, "
           f"{budget}", flush=True)
-    learn = train_tagger_and_export(df, a.out, words_col, tags_col, seed=a.seed, card=dict(corpus=_corpus_name(a.data),
-                                    lm=a.lm, **({} if 'is_valid' in df else {'valid_pct': a.valid_pct})), lm=lm, pretrained=pre, preset=a.preset, epochs=n, lr=a.lr,
+    card = dict(corpus=_corpus_name(a.data), lm=a.lm, **({} if 'is_valid' in df else {'valid_pct': a.valid_pct}))
+    learn = train_tagger_and_export(df, a.out, words_col, tags_col, seed=a.seed, card=card, lm=lm, pretrained=pre, preset=a.preset, epochs=n, lr=a.lr,
                                     minutes=a.minutes, bs=a.bs, head_hid=a.head_hid, tag_weight=a.tag_weight, vocab_sz=a.vocab_sz,
                                     valid_pct=a.valid_pct, show_progress=not a.quiet, device=a.device)
     _saved(learn, a.out)
@@ -767,7 +767,8 @@ def _add_score(sub, ps:dict):
     s.add_argument('--csv', help='score a column of this .csv/.tsv/.jsonl file instead')
     s.add_argument('--text-col', help="the column of texts in --csv (default: the model's, when the file has it; "
                    'else guessed)')
-    s.add_argument('--out', help='where to write the copy with scores (default: FILE.scored.csv beside --csv; .tsv or .jsonl as FILE is)')
+    s.add_argument('--out', help='where to write the copy with scores (default: FILE.scored.csv beside --csv; '
+                   '.tsv or .jsonl as FILE is)')
     s.add_argument('--category', help="for models trained with categories: read each text as this one (a name's origin)")
     s.add_argument('--pieces', action='store_true', help="print each text's pieces with their probabilities, as JSON lines")
 
@@ -814,7 +815,8 @@ def _add_classify(sub, ps:dict):
     k.add_argument('--csv', help='classify a column of this .csv/.tsv/.jsonl file instead')
     k.add_argument('--text-col', help="the column of texts in --csv (default: the model's, when the file has it; "
                    'else guessed)')
-    k.add_argument('--out', help='where to write the copy with predictions (default: FILE.pred.csv beside --csv; .tsv or .jsonl as FILE is)')
+    k.add_argument('--out', help='where to write the copy with predictions (default: FILE.pred.csv beside --csv; '
+                   '.tsv or .jsonl as FILE is)')
     k.add_argument('--probs', action='store_true', help='print every class probability, as JSON lines')
 
 # %% ../nbs/11_cli.ipynb #c030b
@@ -854,7 +856,8 @@ def _add_tag(sub, ps:dict):
     k.add_argument('texts', nargs='*', help='texts to tag (-: one a line from standard input)')
     k.add_argument('--csv', help='tag a column of this .csv/.tsv/.jsonl file instead')
     k.add_argument('--text-col', help='the column of texts in --csv (default: guessed)')
-    k.add_argument('--out', help='where to write the copy with tags (default: FILE.tags.csv beside --csv; .tsv or .jsonl as FILE is)')
+    k.add_argument('--out', help='where to write the copy with tags (default: FILE.tags.csv beside --csv; '
+                   '.tsv or .jsonl as FILE is)')
     k.add_argument('--probs', action='store_true', help='print words, tags and probabilities as JSON lines')
 
 

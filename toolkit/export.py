@@ -64,8 +64,9 @@ def fit(self:Learner, *args, **kwargs):
             _count_run(self, len(self.recorder.values), time.time() - t0)
 
 def _count_run(learn:Learner, epochs:int, seconds:float):
-    """Add a fit's epochs and minutes to what `learn` trained since its card was written (`ModelInfo.run`): the card of a
-    loaded model trained further said the earlier run's epochs and minutes (helper 68)"""
+    """Add a fit's epochs and minutes to what `learn` trained since its card was written (`ModelInfo.run`), and the texts
+    of DataLoaders not its own to its fingerprint: the card of a loaded model trained further said the earlier run's
+    epochs and minutes, and `novel=True` took its new training texts for novel ones (helper 68)"""
     info = model_info(learn)
     if info is None: return
     run = info.run or {'epochs': 0, 'minutes': 0.}
@@ -285,7 +286,8 @@ def save_portable(
     weights = {'model': cpu_weights(learn.model, half),
                'start_state': None if state is None else [[h.detach().cpu(), c.detach().cpu()] for h,c in state]}
     if getattr(learn.awd, 'fingerprint', None) is not None: weights['fingerprint'] = learn.awd.fingerprint.state()
-    if (w := loss_weight(learn)) is not None: weights['loss_weight'] = torch.tensor(w.tolist()) # class or tag weights (a plain tensor: fastai's TensorBase does not load with weights_only)
+    if (w := loss_weight(learn)) is not None: # class or tag weights, as a plain tensor (fastai's TensorCategory does not
+        weights['loss_weight'] = torch.tensor(w.tolist()) # load with weights_only)
     with atomic_dir(path, replace=_replace_dir) as tmp:
         save_tensors(weights, tmp/'weights.pt')
         (tmp/'tokenizer.model').write_bytes(tok.tok.serialized_model_proto())

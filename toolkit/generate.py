@@ -786,10 +786,11 @@ def _case_of_prefix(learn, prompt:str, category:str|None, pieces:list[str])->lis
     a whole word ('Mc': `xxmaj m c`, as in Mcallen) or letter by letter ('M c', as McAlpin and McCarthy are spelled)"""
     if not prompt or prompt[-1].isspace() or getattr(get_tokenizer(learn), 'model_type', None) != 'char': return pieces
     v = vocab_info(learn).vocab # a lowercase and a capital letter of its own: a word that is not Title or UPPER case is
-    pair = next((p + p.upper() for p in v if len(p) == 1 and p.islower() and p.upper() in v and len(p.upper()) == 1), None)
-    if pair is None: return pieces # kept as written (a vocabulary without capitals, as of Cyrillic names, has no such
-    full = prompt_pieces(learn, prompt + pair, category) # spelling: 'Ж' + 'aA' was one unknown piece, and the prompt was
-    if [p.lstrip('▁') for p in full[-2:]] != list(pair): return pieces # cut with it, helper 67)
+    have = set(v) # kept as written (a vocabulary without capitals, as of Cyrillic names, has no such spelling: 'Ж' +
+    pair = next((p + p.upper() for p in v if len(p) == 1 and p.islower() and len(p.upper()) == 1 and p.upper() in have), None)
+    if pair is None: return pieces # 'aA' was one unknown piece, and the prompt was cut with it, helper 67)
+    full = prompt_pieces(learn, prompt + pair, category)
+    if [p.lstrip('▁') for p in full[-2:]] != list(pair): return pieces
     raw = full[:-2]
     if raw == pieces: return pieces
     info = vocab_info(learn)
@@ -868,8 +869,8 @@ def gen_request(
         raise ValueError(f"distinct=True with {how}: {how} writes the same text every time; sample "
                          "(greedy=False, top_k above 1) or ask for one text")
     info = vocab_info(learn)
-    check_chars(learn, prompt, 'prompt: ') # (it said "'{': this model reads...", which a caller of many parameters
-    prompt = name_start(learn, prompt, category) # could not place: the fuzz test) # a names model's 'k': 'K' (it wrote 'kulov-Jussky'), 'van' stays
+    check_chars(learn, prompt, 'prompt: ') # (it said "'{': this model reads...", naming no parameter: the fuzz test)
+    prompt = name_start(learn, prompt, category) # a names model's 'k': 'K' (it wrote 'kulov-Jussky'), 'van' stays
     _need_category(learn, category)
     pieces = _case_of_prefix(learn, prompt, category, prompt_pieces(learn, prompt, category))
     base, heal = _heal_split(learn, prompt, pieces)

@@ -11,7 +11,7 @@ import pandas as pd
 from fastcore.meta import delegates
 from fastai.learner import Learner
 from fastai.text.learner import LMLearner
-from .core import require_info, earlier_runs
+from .core import require_info
 from .recipes import CLASSIFIER_RECIPE, ORIGIN_RECIPE, DEFAULT_MODELS, TAGGER_RECIPE, PRETRAINED_PRESET
 from .data import load_corpus, CORPORA
 from .lm import train_lm, is_rank0, world_size, has_pretrained
@@ -95,7 +95,7 @@ def train_and_export(
     if lm is not None:
         check_going_on(lm, category_col, resume)
         learn = finetune_lm(lm, df, text_col, epochs=epochs, seed=seed, **{k: v for k, v in kwargs.items() if k in _FINETUNE})
-        card = {**(card or {}), 'continued_from': earlier_runs(getattr(lm.awd, 'card', None) or {})}
+        # (its card holds what it went on from: `continued_from`)
     else: learn = _fit_lm(df, text_col, epochs, seed, category_col, ck, resume, **kwargs)
     if not is_rank0(): return learn # one model and card per run: the first process writes them
     cat = {'category_col': category_col} if category_col else {}
