@@ -568,6 +568,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                             'toolkit.lm.lm_learner': ('lm.html#lm_learner', 'toolkit/lm.py'),
                             'toolkit.lm.lm_min_tokens': ('lm.html#lm_min_tokens', 'toolkit/lm.py'),
                             'toolkit.lm.load_pretrained': ('lm.html#load_pretrained', 'toolkit/lm.py'),
+                            'toolkit.lm.preset_drop_mult': ('lm.html#preset_drop_mult', 'toolkit/lm.py'),
                             'toolkit.lm.pretrained_dir': ('lm.html#pretrained_dir', 'toolkit/lm.py'),
                             'toolkit.lm.pretrained_info': ('lm.html#pretrained_info', 'toolkit/lm.py'),
                             'toolkit.lm.quiet': ('lm.html#quiet', 'toolkit/lm.py'),

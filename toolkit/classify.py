@@ -30,7 +30,7 @@ from .tokenize import UNREADABLE, unknown_pieces, unknown_message, unreadable_ro
 from .core import ModelInfo, DataInfo, model_info, require_info, check_arg, is_int, is_num, MAX_EPOCHS, earlier_runs
 from .recipes import get_preset, CLASSIFIER_RECIPE
 from .lm import get_tokenizer, lm_dls, lm_learner, train_lm, quiet, check_device, check_train_args
-from .lm import fit_epochs, _fit_lm, _as_lm, guard_vocab, drop_mult_of
+from .lm import fit_epochs, _fit_lm, _as_lm, guard_vocab, drop_mult_of, preset_drop_mult
 from .core import check_minutes
 
 # %% auto #0
@@ -369,8 +369,8 @@ def finetune_lm(
                  seq_len=ifnone(seq_len, p['seq_len']), valid_pct=valid_pct, seed=seed, backwards=lm.awd.backwards,
                  fit_bs=bs is None and (sized or minutes is not None)) # small data: smaller batches, as `train_lm`
     dls.to(check_device(device))
-    own = p.get('pretrained_drop_mult', p['drop_mult']) if 'pretraining' in lm.awd.card else drop_mult_of(lm) # (as
-    learn = lm_learner(dls, preset, config=lm.awd.config, drop_mult=ifnone(drop_mult, own)) # `train_lm` from it)
+    own = preset_drop_mult(preset, True) if 'pretraining' in lm.awd.card else drop_mult_of(lm) # (the pretrained model:
+    learn = lm_learner(dls, preset, config=lm.awd.config, drop_mult=ifnone(drop_mult, own)) # as `train_lm` from it)
     learn.model.load_state_dict(lm.model.state_dict())
     _carry_pretrained(learn, lm)
     if lm.awd.card: learn.awd.card = {'continued_from': earlier_runs(lm.awd.card)} # its card says what it went on from

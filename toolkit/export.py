@@ -20,6 +20,7 @@ from .core import ModelInfo, model_info, require_info, members, replace_dir, ato
 from .core import check_writable, save_tensors, out_path, _through_link, Refusal, earlier_runs
 from .recipes import PRESETS, NAMES_RECIPE
 from .lm import get_tokenizer, lm_dls, lm_learner, check_device, pretrained_dir, check_dls, drop_mult_of
+from .lm import preset_drop_mult
 from .generate import get_start_state, weights_key # a loaded LMLearner gets `generate` and the fast `predict`
 from .classify import classifier_dls, classifier_learner, classes_of, Ensemble, _valid_scores
 from .tagger import tagger_dls, tagger_learner, is_tagger, TagLoss
@@ -435,17 +436,17 @@ class PlaceholderData(Callback):
 
 STUB_BS = 64 # a loaded classifier's or tagger's batches: what fastai's `learn.dls.test_dl(texts)` reads at a time
 
-def _placeholder(dls, bs:int=1):
+def _placeholder(dls, bs:int|None=None):
     "`dls`, marked as placeholders (see `PlaceholderData`), its validation loader's copies (`test_dl`) reading `bs` items at a time"
     dls.placeholder = True # (its loaders are known by their datasets: a copy of one keeps it)
-    dls.valid.bs = bs # (the split needs 1; a loaded classifier's test_dl read 1 text a batch; the training loader keeps 1,
+    if bs: dls.valid.bs = bs # (the split needs 1; a loaded classifier's test_dl read 1 text a batch; the training loader keeps 1,
     return dls # or, dropping its last part batch, it has none: summary and show_batch failed, helper 69)
 
 def _older_drop_mult(preset:str, config:dict, card:dict|None)->float|None:
     """The `drop_mult` of a language model saved before config.json recorded it: x0.3 from the pretrained model, a names
     model's recipe's (more after its long runs), else the preset's (None)"""
     card, r = card or {}, NAMES_RECIPE.get(preset, {})
-    if card.get('pretrained'): return PRESETS[preset].get('pretrained_drop_mult')
+    if card.get('pretrained'): return preset_drop_mult(preset, True)
     if config.get('categories') and config.get('tokenizer', {}).get('model_type') == 'char' and 'drop_mult' in r:
         e = card.get('epochs') # a --minutes run's are fractional (33.75): long too, as `names_lm` had it (helper 69)
         long = 'long_drop_mult' in r and isinstance(e, (int, float)) and (isinstance(e, float) or e > r['long_epochs'])

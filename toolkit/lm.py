@@ -37,10 +37,10 @@ from .novelty import Fingerprint
 __all__ = ['PRETRAINED_FILES', 'REBUILD', 'UNKNOWN_MAX', 'fit_epochs', 'lm_min_tokens', 'check_train_args', 'pretrained_dir',
            'has_pretrained', 'load_pretrained', 'pretrained_info', 'unknown_chars', 'unknown_reason', 'use_pretrained',
            'lm_dls', 'get_tokenizer', 'check_dls', 'SameVocab', 'guard_vocab', 'TokenLoss', 'BitsPerChar',
-           'WordPerplexity', 'lm_learner', 'drop_mult_of', 'quiet', 'ProgressCallback', 'check_device', 'is_rank0',
-           'world_size', 'check_distributed', 'RowShard', 'distributed_ctx', 'TimeBudget', 'validate_keeping_history',
-           'KeepBest', 'EpochCheckpoint', 'save_checkpoint', 'read_checkpoint', 'category_mark', 'category_frame',
-           'train_lm']
+           'WordPerplexity', 'preset_drop_mult', 'lm_learner', 'drop_mult_of', 'quiet', 'ProgressCallback',
+           'check_device', 'is_rank0', 'world_size', 'check_distributed', 'RowShard', 'distributed_ctx', 'TimeBudget',
+           'validate_keeping_history', 'KeepBest', 'EpochCheckpoint', 'save_checkpoint', 'read_checkpoint',
+           'category_mark', 'category_frame', 'train_lm']
 
 # %% ../nbs/04_lm.ipynb #c022b
 def fit_epochs(
@@ -420,6 +420,14 @@ def _start_from_pretrained(learn:LMLearner, preset:str, config:dict|None):
         raise _damaged(pre['path'], f"its weights do not fit the {preset!r} preset: {str(e)[:200]}") from None
     learn.awd.pretrained = pre['info'] # `model_card` records it
 
+def preset_drop_mult(
+    preset:str, # a key of `PRESETS`
+    pretrained:bool=False, # a model from the pretrained English one: ULMFiT's fine-tuning dropout
+)->float:
+    "The dropout scale of a `preset`'s language model: its own, or from the pretrained model `pretrained_drop_mult` (x0.3)"
+    p = get_preset(preset)
+    return p.get('pretrained_drop_mult', p['drop_mult']) if pretrained else p['drop_mult']
+
 def lm_learner(
     dls, # from `lm_dls`
     preset:str='small', # a key of `PRESETS`
@@ -440,9 +448,8 @@ def lm_learner(
     data = model_info(dls) or DataInfo()
     stats = data.valid_stats
     metrics = [accuracy, Perplexity()] + ([BitsPerChar(stats), WordPerplexity(stats)] if stats else [])
-    default_drop = p.get('pretrained_drop_mult', p['drop_mult']) if pretrained else p['drop_mult']
     learn = language_model_learner(dls, AWD_LSTM, config={**p['config'], **(config or {})}, pretrained=False,
-                                   drop_mult=ifnone(drop_mult, default_drop), metrics=metrics,
+                                   drop_mult=ifnone(drop_mult, preset_drop_mult(preset, pretrained)), metrics=metrics,
                                    cbs=GradientClip(clip), **kwargs)
     learn.awd = ModelInfo(preset=preset, config=dict(config or {}), backwards=data.backwards,
                           fingerprint=data.fingerprint)
@@ -459,7 +466,7 @@ def drop_mult_of(
     preset's, helper 68)"""
     enc = next(m for m in learn.model.modules() if isinstance(m, AWD_LSTM))
     base = {**get_preset(require_info(learn, 'lm').preset)['config'], **learn.awd.config}['input_p']
-    return round(enc.input_dp.p / base, 4) if base else get_preset(learn.awd.preset)['drop_mult']
+    return round(enc.input_dp.p / base, 4) if base else preset_drop_mult(learn.awd.preset)
 
 # %% ../nbs/04_lm.ipynb #c024
 def quiet(learn, on:bool=True):
