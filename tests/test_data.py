@@ -566,3 +566,15 @@ def test_blank_lines_between_runs_of_lines_are_said(tmp_path):
     assert 'paragraphs' not in read_texts(f).attrs
     f = tmp_path/'t.txt'; f.write_bytes('text\tlabel\r\nhéllo\tpos\r\n'.encode('utf-16'))
     with pytest.raises(ValueError, match="looks like Excel's 'Unicode Text'"): read_texts(f, text_col='text')
+
+@pytest.mark.parametrize('raw,said', [
+    ('Café “new”\n'.encode('cp1252'), 'no labels here'), # not UTF-8: the reason, not a decoding error
+    ('a text\n'.encode('utf-16'), 'no labels here'),
+    ('text\tlabel\r\nhéllo\tpos\r\n'.encode('utf-16'), "looks like Excel's 'Unicode Text'"), # the better reason
+], ids=['cp1252', 'utf16', 'unicode-text'])
+def test_refused_txt_not_read_first(tmp_path, raw, said):
+    "A .txt that a reader refuses (`no_txt`) is refused for that reason, not read whole and refused for its bytes (helper 69)"
+    from toolkit.data import read_table
+    f = tmp_path/'t.txt'; f.write_bytes(raw)
+    with pytest.raises(ValueError) as e: read_table(f, no_txt='no labels here')
+    assert said in str(e.value) and 'UTF-8' not in str(e.value)
