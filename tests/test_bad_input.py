@@ -748,10 +748,11 @@ def test_a_files_is_valid_column_is_the_split(tmp_path):
 
 def test_integer_categories_and_tagger_budget(tmp_path):
     "generate(category=1) on a model trained with a 0/1 column: 'unknown category 1: expected one of 0, 1'"
-    df = pd.DataFrame({'text': ['a good day', 'a bad day', 'so good', 'so bad'] * 30, 'label': [1, 0, 1, 0] * 30})
+    df = pd.DataFrame({'text': ['a good day', 'a bad day', 'so good', 'so bad'] * 30, 'label': [1, 0, 10, 2] * 30})
     lm = train_lm(df, preset='tiny', epochs=1, category_col='label', show_progress=False)
     assert lm.generate(n=2, category=1, seed=0) == lm.generate(n=2, category='1', seed=0)
-    with pytest.raises(ValueError, match='unknown category True'): lm.generate(category=True)
+    with pytest.raises(ValueError, match='unknown category True: expected one of 0, 1, 2, 10$'): lm.generate(category=True)
+    with pytest.raises(ValueError, match=r'choose category \(one of 0, 1, 2, 10\)'): lm.generate() # numbers in order
     refused(['train-tagger', 'pos', '--minutes', '0.01', '--epochs', '3', '--out', tmp_path/'t'],
             'give --epochs or --minutes, not both')
 
@@ -987,3 +988,12 @@ def test_copy_in_a_format_not_written(texts_csv, tmp_path):
         assert not (tmp_path/out).exists()
     from toolkit.data import write_table
     with pytest.raises(ValueError, match='not .xlsx'): write_table(pd.DataFrame({'a': [1]}), tmp_path/'t.xlsx')
+
+def test_vocab_size_of_a_character_model_refused(tmp_path):
+    "--vocab-sz with a character tokenizer (asked for, or the corpus's) was ignored without a word (helper 66)"
+    said = "sets a subword vocabulary's size; this model's tokenizer is 'char', which keeps every character"
+    refused(['train', 'names', '--vocab-sz', '500', '--preset', 'tiny', '--out', tmp_path/'m'], f'--vocab-sz 500 {said}')
+    f = tmp_path/'t.csv'; pd.DataFrame({'text': ['good', 'bad'] * 20, 'label': ['p', 'n'] * 20}).to_csv(f, index=False)
+    refused(['train-classifier', f, '--tokenizer', 'char', '--vocab-sz', '300', '--no-pretrained', '--out', tmp_path/'c'],
+            f'--vocab-sz 300 {said}')
+    assert not (tmp_path/'m').exists() and not (tmp_path/'c').exists()

@@ -186,6 +186,12 @@ def _train_further(a):
     _said_stopped(learn)
     _saved(learn, a.out)
 
+def _no_char_vocab(tokenizer:str, vocab_sz:int|None):
+    "`--vocab-sz` for a character tokenizer, which keeps every character: refused, not ignored without a word (helper 66)"
+    if tokenizer == 'char' and vocab_sz is not None:
+        raise ValueError(f"--vocab-sz {vocab_sz} sets a subword vocabulary's size; this model's tokenizer is 'char', which "
+                         "keeps every character of the texts: leave --vocab-sz out")
+
 def cmd_train(a):
     "Train a language model on a bundled corpus or a file and export it (names: conditioned on their origin)"
     from toolkit.lm import check_train_args, check_device, check_distributed, is_rank0, use_pretrained
@@ -199,6 +205,7 @@ def cmd_train(a):
     df = _training_texts(a, label_col=cat_col)
     if cat_col: df = df.rename(columns={'label': cat_col}) # errors and the card name the user's column
     tokenizer = a.tokenizer or corpus.get('tokenizer') or ('char' if cat_col and not corpus else 'subword')
+    _no_char_vocab(tokenizer, a.vocab_sz)
     names = bool(cat_col) and tokenizer == 'char' # `names_lm` and its recipe
     bs, seq_len = _batch_shape(a, names)
     check_train_args(texts=df.text, bs=bs if a.bs or names else 2, seq_len=seq_len) # too little text even for a batch
@@ -373,6 +380,7 @@ def cmd_train_classifier(a):
         raise ValueError(f"--stages {a.stages} needs --epochs {a.stages + 1} or more (a frozen epoch a stage, then the "
                          f"whole network), got {epochs}")
     tokenizer = a.tokenizer or corpus.get('tokenizer', 'subword')
+    _no_char_vocab(tokenizer, a.vocab_sz)
     pre = lm is None and not a.no_pretrain and use_pretrained(False if a.no_pretrained else None, a.preset, tokenizer,
                                                               a.vocab_sz, texts=df.text)
     split = _split_said(df, group_col)

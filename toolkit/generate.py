@@ -17,7 +17,7 @@ from .tokenize import SPECIAL_TOKS, detokenize, check_text, check_texts, UNREADA
 from .tokenize import TK_NL, romanise
 from .core import model_info, eval_mode, check_arg, is_int, is_bool, is_num, check_seed
 from .core import MAX_N, MAX_TOKENS, MAX_PROMPT_CHARS # the limits of `generate` (the CLI reads them without torch)
-from .data import write_table, read_to_copy
+from .data import write_table, read_to_copy, label_order
 from .lm import get_tokenizer, category_mark, check_dls
 from .novelty import words_of
 
@@ -692,7 +692,8 @@ def prompt_pieces(
     if isinstance(category, numbers.Integral) and not isinstance(category, bool): category = str(category) # a 0/1 column
     key = lambda c: unicodedata.normalize('NFC', c.strip()).lower() # 'Français' with its accent typed either way
     match = {key(c): c for c in cats}.get(key(category)) if isinstance(category, str) else None
-    if match is None: raise ValueError(f"unknown category {category!r}: expected one of {', '.join(cats)}")
+    if match is None: # numbers in their order ('2' before '10'), as the card lists them
+        raise ValueError(f"unknown category {category!r}: expected one of {', '.join(label_order(cats))}")
     return pieces[:1] + [category_token(match)] + pieces[1:]
 
 # %% ../nbs/05_generate.ipynb #c016
@@ -779,7 +780,7 @@ def _need_category(learn, category:str|None):
     "A model trained with a category before every text writes junk without one (`generate`, `next_words`)"
     if category is None and learn.awd.categories:
         raise ValueError(f"this model was trained with a category before every text: choose category (one of "
-                         f"{', '.join(learn.awd.categories)})")
+                         f"{', '.join(label_order(learn.awd.categories))})")
 
 def _case_of_prefix(learn, prompt:str, category:str|None, pieces:list[str])->list[str]:
     """A character model's prompt that ends inside a name, in the likelier of its two spellings: as the tokenizer marks

@@ -13,7 +13,7 @@ from fastai.learner import Learner
 from fastai.text.learner import LMLearner
 from .core import require_info
 from .recipes import CLASSIFIER_RECIPE, ORIGIN_RECIPE, DEFAULT_MODELS, TAGGER_RECIPE, PRETRAINED_PRESET
-from .data import load_corpus, CORPORA
+from .data import load_corpus, CORPORA, label_order
 from .lm import train_lm, is_rank0, world_size, has_pretrained
 from .classify import train_classifier, finetune_lm
 from .tagger import train_tagger
@@ -68,7 +68,7 @@ def check_going_on(
 ):
     "Errors for training `lm` further that cannot work: a model of categories, or a checkpoint to resume"
     if resume: raise ValueError(f"resume=True goes on from an interrupted run's checkpoint; training {name} further starts afresh")
-    cats = require_info(lm, 'lm').categories
+    cats = label_order(require_info(lm, 'lm').categories)
     if cats or category_col:
         said = ', '.join(cats[:3]) + (', ...' if cats[3:] else '') if cats else category_col
         raise ValueError(f"{name} is conditioned on categories ({said}): training it further is not supported; train a "
