@@ -68,7 +68,7 @@ def check_going_on(
 ):
     "Errors for training `lm` further that cannot work: a model of categories, or a checkpoint to resume"
     if resume: raise ValueError(f"resume=True goes on from an interrupted run's checkpoint; training {name} further starts afresh")
-    cats = label_order(require_info(lm, 'lm').categories)
+    cats = label_order(require_info(lm, 'lm').categories or [])
     if cats or category_col:
         said = ', '.join(cats[:3]) + (', ...' if cats[3:] else '') if cats else category_col
         raise ValueError(f"{name} is conditioned on categories ({said}): training it further is not supported; train a "
