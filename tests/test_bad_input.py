@@ -957,6 +957,15 @@ def test_classifier_predict_of_a_number():
     for x, kind in ((5, 'int'), (3.5, 'float'), (b'abc', 'bytes')):
         with pytest.raises(ValueError, match=f"^the text must be a string, got {kind}$"): s.predict(x)
     assert s.predict(pd.Series({'text': 'A gripping film'}))[0] in ('fresh', 'rotten') # a DataFrame row, as fastai takes
+    # a row is checked as its text is (helper 70: it was guessed, or a TypeError), and read from the model's own column
+    for row, msg in ((pd.Series({'text': ''}), '^the text is empty: enter a text to classify$'), (pd.Series({'text': 5}), 'got int'),
+                     (pd.Series({'text': '这是一部非常好的电影'}), 'unknown'),
+                     (pd.Series({'title': 'x', 'id': 3}), "^predict reads a row's 'text' column, and this row has 'title', 'id'")):
+        with pytest.raises(ValueError, match=msg): s.predict(row)
+    from toolkit.classify import predict_texts # a Series's texts are named by its index, as its rows are
+    with pytest.raises(ValueError, match='^text 20 must be a string'): predict_texts(s, pd.Series(['A joy.', None], index=[10, 20]))
+    s.awd.card['text_col'] = 'review' # as a model trained on a column 'review' records it
+    assert s.predict(pd.Series({'review': 'A gripping film', 'id': 3}))[2].tolist() == s.predict('A gripping film')[2].tolist()
 
 def test_duplicate_columns():
     """A DataFrame with two columns named 'text' (pd.concat of two frames) failed deep inside with pandas' 'Cannot construct
@@ -997,3 +1006,14 @@ def test_vocab_size_of_a_character_model_refused(tmp_path):
     refused(['train-classifier', f, '--tokenizer', 'char', '--vocab-sz', '300', '--no-pretrained', '--out', tmp_path/'c'],
             f'--vocab-sz 300 {said}')
     assert not (tmp_path/'m').exists() and not (tmp_path/'c').exists()
+
+def test_classifier_recipe_counts_of_none_and_both_directions():
+    """train_classifier(epochs=None) trained its language model, then failed in fit_ulmfit with a TypeError; None is the
+    recipe's, as check_train_args says. bidirectional=True with backwards=True ignored backwards in silence (helper 70)"""
+    from toolkit.classify import train_classifier
+    from toolkit.recipes import CLASSIFIER_RECIPE
+    df = pd.DataFrame({'text': ['a good day', 'a bad day', 'so good', 'so bad'] * 15, 'label': ['p', 'n'] * 30})
+    with pytest.raises(ValueError, match='^bidirectional=True trains a forward and a backward classifier: leave backwards out'):
+        train_classifier(df, preset='tiny', bidirectional=True, backwards=True)
+    learn = train_classifier(df, preset='tiny', pretrain=False, epochs=None, stages=None, members=None, show_progress=False)
+    assert len(learn.recorder.values) == CLASSIFIER_RECIPE['epochs'] # one row of metrics an epoch

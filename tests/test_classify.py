@@ -138,6 +138,41 @@ print(json.dumps(predict_texts(clf, json.loads(sys.argv[2])).drop(columns='label
 '''
 
 @pytest.mark.slow # a fresh process or long training: `make test`, not `make test-fast`
+def test_fastai_export_leaves_the_language_model_behind(clf, tmp_path):
+    """fastai's own `learn.export` of a trained classifier pickled its language model, and with it the model's
+    DataLoaders and training texts (helper 70: 2.5x the file of `export_learner`'s pickle)"""
+    from fastai.learner import load_learner
+    clf.export(tmp_path/'f.pkl')
+    export_learner(clf, tmp_path/'t.pkl')
+    assert clf.awd.lm is not None # kept in memory
+    assert load_learner(tmp_path/'f.pkl').awd.lm is None
+    assert (tmp_path/'f.pkl').stat().st_size < 1.1 * (tmp_path/'t.pkl').stat().st_size
+
+def test_show_results_and_interpretation(clf, capsys):
+    "fastai's learn.show_results() was a TypeError on every classifier ('Function' object is not subscriptable, helper 70)"
+    import matplotlib; matplotlib.use('Agg')
+    from fastai.interpret import ClassificationInterpretation
+    with clf.no_bar(): clf.show_results(max_n=2)
+    interp = ClassificationInterpretation.from_learner(clf)
+    interp.plot_top_losses(2)
+    assert len(interp.most_confused(min_val=0)) >= 1 and 'HTML' in capsys.readouterr().out # (fastai's display_df)
+
+def test_a_loss_the_portable_format_does_not_keep(clf, tmp_path):
+    "A custom loss was lost at save, in silence: the loaded model validated with cross-entropy (helper 70)"
+    import warnings
+    from fastai.losses import LabelSmoothingCrossEntropyFlat
+    own = clf.loss_func
+    try:
+        clf.loss_func = LabelSmoothingCrossEntropyFlat()
+        with pytest.warns(UserWarning, match='^the portable format keeps the model, not its loss: '
+                                             'LabelSmoothingCrossEntropyFlat is not saved'):
+            export_learner(clf, tmp_path/'m')
+    finally: clf.loss_func = own
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter('always')
+        export_learner(clf, tmp_path/'m2') # its own loss: nothing to say
+    assert not [w for w in said if 'not its loss' in str(w.message)]
+
 def test_round_trip_fresh_process(clf, tmp_path):
     "Exported, loaded in a fresh process: identical probabilities; the card has the classes and the LM's metrics"
     path = export_learner(clf, tmp_path/'sentiment', corpus='reviews')

@@ -438,6 +438,24 @@ def test_swapped_dataloaders_of_other_pieces_refused(tiny_lm_path, tmp_path):
     learn.dls = lm_dls(df, tokenizer=get_tokenizer(own), vocab=own.dls.vocab, bs=16, seq_len=32) # the way: fine
     assert len(learn.validate()) == 5 # (and the refusals left fastai's learner lock free: it waited for ever)
 
+def test_swapped_dataloaders_of_the_other_direction_refused(tmp_path):
+    """A loaded backward model given DataLoaders as its refusal showed them (without backwards=True) trained and scored
+    reading every text forwards, in silence (helper 70): the refusals say backwards=True, and forward ones are refused"""
+    from toolkit.all import load_model, lm_dls, get_tokenizer, export_learner, load_corpus, train_lm
+    df = load_corpus('headlines').sample(300, random_state=2)
+    export_learner(train_lm(df, preset='tiny', vocab_sz=200, epochs=1, backwards=True, pretrained=False,
+                            show_progress=False), tmp_path/'bwd')
+    learn = load_model(tmp_path/'bwd')
+    way = r'lm_dls\(df, tokenizer=get_tokenizer\(learn\), vocab=learn.dls.vocab, backwards=True\)'
+    with pytest.raises(ValueError, match='^this model was loaded without its training texts.*' + way): learn.validate()
+    learn.dls = lm_dls(df, tokenizer=get_tokenizer(learn), vocab=learn.dls.vocab, bs=16, seq_len=32) # forwards
+    for use in (learn.validate, lambda: learn.fit(1), lambda: export_learner(learn, tmp_path/'m')):
+        with pytest.raises(ValueError, match='^learn.dls reads texts forwards, and this model reads them backwards: '
+                                             '.*backwards=True: ' + way): use()
+    assert not (tmp_path/'m').exists()
+    learn.dls = lm_dls(df, tokenizer=get_tokenizer(learn), vocab=learn.dls.vocab, bs=16, seq_len=32, backwards=True)
+    assert len(learn.validate()) == 5 # the way shown: fine
+
 def test_classifier_from_a_language_model_path(tiny_lm_path):
     "lm='folder' or a shipped model's name, as --lm takes it (helper 62: \"'str' object has no attribute 'train_ds'\")"
     from toolkit.all import classifier_dls, classifier_learner, load_corpus

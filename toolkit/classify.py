@@ -37,7 +37,7 @@ from .core import check_minutes
 __all__ = ['NO_LABEL', 'masked_concat_pool', 'PadChunks', 'classifier_dls', 'load_lm_encoder', 'PredictedClasses',
            'warn_one_class', 'class_weights', 'classifier_learner', 'fit_ulmfit', 'finetune_lm', 'Ensemble',
            'check_recipe_counts', 'has_categories', 'train_classifier', 'classes_of', 'unreadable', 'check_readable',
-           'predict_texts', 'predict_csv']
+           'predict_texts', 'show_results', 'predict_csv']
 
 # %% ../nbs/06_classify.ipynb #c003q
 def masked_concat_pool(
@@ -555,6 +555,8 @@ def _directions(lm, backwards:bool, bidirectional:bool, pretrained:bool|None)->l
         raise ValueError("lm is a list of language models: pass one, or bidirectional=True with a forward and a "
                          "backward one")
     if not bidirectional: return [dict(lm=lm, backwards=backwards, pretrained=pretrained)]
+    if backwards: raise ValueError("bidirectional=True trains a forward and a backward classifier: leave backwards out "
+                                   "(helper 70: it was ignored without a word)")
     lms = [None, None]
     if lm is not None:
         lms = sorted(lm, key=lambda m: require_info(m, 'lm').backwards) if isinstance(lm, (list, tuple)) else []
@@ -628,6 +630,9 @@ def train_classifier(
     "Train a classifier of `df[label_col]` from `df[text_col]`, ULMFiT style (or from scratch with `pretrain=False`)"
     lm = _as_lm(lm)
     vote = _vote_lms(lm) if lm_vote else []
+    epochs, lm_epochs, stages, members = (ifnone(v, CLASSIFIER_RECIPE[k]) for k, v in # None: the recipe's (helper 70:
+        (('epochs', epochs), ('lm_epochs', lm_epochs), ('stages', stages), ('members', members))) # epochs=None trained
+    # the language model, then fit_ulmfit's TypeError)
     a = _ClassifierArgs(text_col=text_col, label_col=label_col, pretrain=pretrain, preset=preset, epochs=epochs, lr=lr,
                         lm_epochs=lm_epochs, stages=stages, lm_lr=lm_lr, tokenizer=tokenizer, vocab_sz=vocab_sz, bs=bs,
                         seed=seed, show_progress=show_progress, device=device, members=members,
@@ -733,10 +738,37 @@ def predict(self:TextLearner, item, rm_type_tfms=None, with_input=False):
     if isinstance(item, (list, tuple)): # fastai would classify one mixture of them
         raise ValueError(f"predict classifies one text, got a {type(item).__name__} of {len(item)}: for several, "
                          "predict_texts(learn, texts)")
-    if not isinstance(item, pd.Series): # fastai's classifiers take a DataFrame row too; anything else is a text (5: fastai's
-        check_text(item, 'the text', empty='enter a text to classify') # AssertionError listing the types it takes)
-        check_readable(self, [item])
+    if isinstance(item, pd.Series): item = _row_text(self, item) # fastai's classifiers take a DataFrame row too
+    check_text(item, 'the text', empty='enter a text to classify') # (5: fastai's AssertionError listing the types it takes)
+    check_readable(self, [item])
     with self.no_bar(): return self._fastai_predict(item, rm_type_tfms=rm_type_tfms, with_input=with_input) # one text
+
+def _row_text(learn, row:pd.Series):
+    """The text of a DataFrame row given to `predict`: its 'text' column (the one fastai reads), else the column the model
+    was trained on (helper 70: a row skipped the checks of a text, and a row of the model's own 'review' column was
+    fastai's "KeyError: 'text'")"""
+    col = 'text' if 'text' in row.index else getattr(model_info(learn), 'card', {}).get('text_col')
+    if col in row.index: return row[col]
+    cols = ', '.join(map(repr, row.index[:8])) + (', ...' if len(row) > 8 else '')
+    raise ValueError(f"predict reads a row's 'text' column, and this row has {cols or 'no columns'}: give it the text, "
+                     "learn.predict(row[COLUMN])")
+
+# %% ../nbs/06_classify.ipynb #c024y
+import fastai.text.learner as _text_learner
+from fastai.text.data import TensorText
+from fastai.torch_core import display_df, get_empty_df
+from fastcore.foundation import L
+
+_generic_results = _text_learner.show_results.invoke(object, object, object, object)
+
+@_text_learner.dispatch
+def show_results(x:TensorText, y, samples, outs, ctxs=None, max_n=10, trunc_at=150, **kwargs):
+    "fastai's `show_results` of texts and their labels, with the generic method reached as plum does (helper 70)"
+    if ctxs is None: ctxs = get_empty_df(min(len(samples), max_n))
+    samples = L((s[0].truncate(trunc_at), *s[1:]) for s in samples)
+    ctxs = _generic_results(x, y, samples, outs, ctxs=ctxs, max_n=max_n, **kwargs)
+    display_df(pd.DataFrame(ctxs))
+    return ctxs
 
 # %% ../nbs/06_classify.ipynb #c024c
 def predict_csv(

@@ -47,6 +47,9 @@ class ModelInfo:
     vocab:list|None=field(default=None, repr=False) # the pieces (and classes or tags) its weights were made for (`check_dls`)
     run:dict|None=field(default=None, repr=False) # the epochs and minutes `fit` trained since its card was written
 
+    def __getstate__(self): # a pickle (fastai's `learn.export` too) leaves a classifier's language model behind: with it
+        return {**vars(self), 'lm': None} # went its DataLoaders and training texts (helper 70: 2.5x the file)
+
 @dataclass
 class DataInfo:
     "What the toolkit's `DataLoaders` carry, as `dls.awd`"

@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_export.ipynb #c002
 from __future__ import annotations
-import hashlib, json, math, platform, pickle, time, zipfile, datetime
+import hashlib, json, math, platform, pickle, time, warnings, zipfile, datetime
 from pathlib import Path
 import pandas as pd
 import torch
@@ -20,7 +20,7 @@ from .core import ModelInfo, model_info, require_info, members, replace_dir, ato
 from .core import check_writable, save_tensors, out_path, _through_link, Refusal, earlier_runs
 from .recipes import PRESETS, NAMES_RECIPE
 from .lm import get_tokenizer, lm_dls, lm_learner, check_device, pretrained_dir, check_dls, drop_mult_of
-from .lm import preset_drop_mult
+from .lm import preset_drop_mult, remake_dls
 from .generate import get_start_state, weights_key # a loaded LMLearner gets `generate` and the fast `predict`
 from .classify import classifier_dls, classifier_learner, classes_of, Ensemble, _valid_scores
 from .tagger import tagger_dls, tagger_learner, is_tagger, TagLoss
@@ -271,6 +271,15 @@ def loss_weight(learn:Learner)->torch.Tensor|None:
     w = getattr(getattr(learn.loss_func, 'func', learn.loss_func), 'weight', None) # fastai's CrossEntropyLossFlat, TagLoss
     return w if torch.is_tensor(w) else None
 
+def _warn_unsaved_loss(learn:Learner):
+    """A loss the portable format does not keep (only its class or tag weights: `loss_weight`), said when saving: the
+    loaded model validated and trained with the toolkit's own, in silence (helper 70: a label-smoothing loss)"""
+    own = TagLoss if is_tagger(learn) else CrossEntropyLossFlat
+    if not isinstance(learn.loss_func, own):
+        warnings.warn(f"the portable format keeps the model, not its loss: {type(learn.loss_func).__name__} is not saved, "
+                      f"and the loaded model validates and trains with {own.__name__} (a .pkl export keeps it)",
+                      stacklevel=3)
+
 def save_portable(
     learn:Learner, # a language model or classifier made by toolkit
     path:str|Path, # the directory to write (replaced if it holds a portable model)
@@ -282,6 +291,7 @@ def save_portable(
     tok = get_tokenizer(learn)
     if tok is None or tok.tok is None:
         raise ValueError("only a learner made by toolkit (with its SentencePiece tokenizer) saves as a portable model")
+    _warn_unsaved_loss(learn)
     learn.awd.card, learn.awd.run = model_card(learn, **card), None # (its training since: in the card)
     state = get_start_state(learn) if isinstance(learn, LMLearner) else None
     weights = {'model': cpu_weights(learn.model, half),
@@ -303,10 +313,7 @@ def _export_pickle(learn:Learner, path:Path, card:dict)->Path:
     if isinstance(learn, LMLearner): get_start_state(learn) # kept with the export (it needs the data)
     for cb in learn.cbs: # fastai's RNNCallback keeps the last batch's activations: megabytes nobody needs
         if hasattr(cb, 'raw_out'): cb.raw_out = cb.out = None
-    lm, learn.awd.lm = learn.awd.lm, None # a classifier's language model stays behind
-    try:
-        with atomic_file(path) as tmp: learn.export(tmp)
-    finally: learn.awd.lm = lm
+    with atomic_file(path) as tmp: learn.export(tmp) # (a classifier's language model stays behind: `ModelInfo`'s pickle)
     return path
 
 # %% ../nbs/08_export.ipynb #c030
@@ -425,10 +432,11 @@ class PlaceholderData(Callback):
         if is_tagger(self.learn): # its own reading of words: where a word's tag is read, and how its quotes are written
             how = ("learn.dls = tagger_dls(df, 'words', 'tags', tokenizer=get_tokenizer(learn), vocab=learn.dls.vocab[0], "
                    "tags=learn.tags, label_at=learn.dls.label_at, quotes=learn.dls.quotes)")
-        elif isinstance(self.learn, LMLearner):
-            how = "learn.dls = lm_dls(df, tokenizer=get_tokenizer(learn), vocab=learn.dls.vocab); or train it further on new texts: finetune_lm(learn, df)"
-        else: how = ("learn.dls = classifier_dls(df, tokenizer=get_tokenizer(learn), vocab=learn.dls.vocab[0], "
-                     "classes=list(learn.dls.vocab[1])); or fine-tune its language model with train_classifier")
+        else: # a backward model's with backwards=True (helper 70: without it, its texts were read forwards, in silence);
+            # a loaded classifier has no language model to fine-tune (the hint said to, with train_classifier)
+            lm, back = isinstance(self.learn, LMLearner), bool(getattr(model_info(self.learn), 'backwards', False))
+            how = f"learn.dls = {remake_dls('lm' if lm else 'classes', back)}"
+            if lm: how += "; or train it further on new texts: finetune_lm(learn, df)"
         held = ('are empty' if not len(self.learn.dls.train_ds) else # (a pickle's: fastai's export empties them)
                 'hold two placeholder texts, and would wreck it')
         raise Refusal(f"this model was loaded without its training texts (its DataLoaders {held}): to {what}, give it "

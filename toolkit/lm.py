@@ -36,7 +36,7 @@ from .novelty import Fingerprint
 # %% auto #0
 __all__ = ['PRETRAINED_FILES', 'REBUILD', 'UNKNOWN_MAX', 'fit_epochs', 'lm_min_tokens', 'check_train_args', 'pretrained_dir',
            'has_pretrained', 'load_pretrained', 'pretrained_info', 'unknown_chars', 'unknown_reason', 'use_pretrained',
-           'lm_dls', 'get_tokenizer', 'check_dls', 'SameVocab', 'guard_vocab', 'TokenLoss', 'BitsPerChar',
+           'lm_dls', 'get_tokenizer', 'remake_dls', 'check_dls', 'SameVocab', 'guard_vocab', 'TokenLoss', 'BitsPerChar',
            'WordPerplexity', 'preset_drop_mult', 'lm_learner', 'drop_mult_of', 'quiet', 'ProgressCallback',
            'check_device', 'is_rank0', 'world_size', 'check_distributed', 'RowShard', 'distributed_ctx', 'TimeBudget',
            'validate_keeping_history', 'KeepBest', 'EpochCheckpoint', 'save_checkpoint', 'read_checkpoint',
@@ -343,22 +343,38 @@ _REMAKE = {'lm': "lm_dls(df, tokenizer=get_tokenizer(learn), vocab=learn.dls.voc
            'classes': "classifier_dls(df, tokenizer=get_tokenizer(learn), vocab=learn.dls.vocab[0], classes=list(learn.dls.vocab[1]))",
            'tags': "tagger_dls(df, words_col, tags_col, tokenizer=get_tokenizer(learn), vocab=learn.dls.vocab[0], tags=learn.tags)"}
 
+def remake_dls(
+    kind:str, # 'lm', 'classes' or 'tags'
+    backwards:bool=False, # the model reads texts from their end
+)->str:
+    "How to make DataLoaders a model of `kind` can read, for an error to show (a backward model's with `backwards=True`)"
+    how = _REMAKE[kind]
+    return how[:-1] + ', backwards=True)' if backwards else how
+
 def check_dls(
     learn, # a learner the toolkit made (others pass)
 ):
     """An error when DataLoaders swapped in (`learn.dls = new_dls`, fastai's way to train on new data) read texts with
     other pieces, or hold other classes or tags, than the model was made with: its weights would read each piece or
     tag as another (helper 62: a tagger's tags relabelled in silence, a language model scrambled, both exported)"""
-    want = getattr(model_info(learn), 'vocab', None)
+    info, data = model_info(learn), model_info(learn.dls)
+    want, back = getattr(info, 'vocab', None), bool(getattr(info, 'backwards', False))
+    kind = ('lm' if len(want) == 1 else 'tags' if getattr(learn, 'is_tagger', False) else 'classes') if want else None
+    if want and data is not None and bool(data.backwards) != back: # (helper 70: a loaded backward classifier given
+        # forward DataLoaders as the refusal showed them trained and scored reading every text the wrong way, in silence)
+        way = lambda b: 'backwards' if b else 'forwards'
+        raise Refusal(f"learn.dls reads texts {way(data.backwards)}, and this model reads them {way(back)}: its weights "
+                      f"would read every text the wrong way. Make the new DataLoaders with backwards={back}: "
+                      f"{remake_dls(kind, back)}")
     if not want or (have := _vocabs(learn.dls)) == want: return
-    kind = 'lm' if len(want) == 1 else 'tags' if getattr(learn, 'is_tagger', False) else 'classes'
     i = 0 if not have or have[0] != want[0] else 1
     h, w = (have[i] if i < len(have) else []), want[i]
     diff = (f"{len(h):,} against its {len(w):,}" if len(h) != len(w) else
             "as many, but " + next(f"{a!r} where it has {b!r}" for a, b in zip(h, w) if a != b))
     raise Refusal(f"learn.dls holds other {'pieces' if i == 0 else kind} than this model was made with ({diff}): its "
                   f"weights would read each as another. Make the new DataLoaders with the model's own tokenizer and "
-                  f"vocabulary{'' if kind == 'lm' else ' and ' + kind} (from the model as it was: load it again): {_REMAKE[kind]}")
+                  f"vocabulary{'' if kind == 'lm' else ' and ' + kind} (from the model as it was: load it again): "
+                  f"{remake_dls(kind, back)}")
 
 class SameVocab(Callback):
     "`check_dls` before training, validating and `get_preds`: DataLoaders swapped in must be the model's kind"

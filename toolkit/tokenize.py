@@ -49,11 +49,12 @@ def check_texts(
     empty:str|None=None, # if given, a blank text is an error too, saying this
     what:str='a list of texts', # what `texts` may be, for the error a non-list gets
 )->list[str]:
-    "`texts` as a list, each checked by `check_text` and named by its place ('text 3 is empty: ...')"
+    "`texts` as a list, each checked by `check_text` and named by its place ('text 3 is empty: ...'), a Series's by its index"
     if isinstance(texts, str): raise ValueError(f"texts must be a list of strings (for one text: {one})")
     if texts is None or not hasattr(texts, '__iter__'): raise TypeError(f"texts must be {what}, got {type(texts).__name__}")
-    texts = list(texts)
-    for i, t in enumerate(texts): check_text(t, f'text {i}', empty=empty)
+    keys = list(texts.index) if isinstance(texts, pd.Series) else None # the rows a user sees (helper 70: a Series
+    texts = list(texts) # indexed 10, 20 said 'text 1', its place)
+    for i, t in enumerate(texts): check_text(t, f'text {keys[i] if keys else i}', empty=empty)
     return texts
 
 UNREADABLE = 0.5 # a model refuses a text more than this share of whose characters it reads as unknown pieces
