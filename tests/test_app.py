@@ -46,10 +46,20 @@ def test_classify_endpoint(client):
     assert abs(sum(c['confidence'] for c in sentiment['confidences']) - 1) < 1e-4
     assert len(outlet['confidences']) == 5 # the five most likely of the outlets
 
+def test_classify_all_endpoint(client, app_models):
+    "/classify_all gives every class's probability, by classifier (/classify gave an outlet classifier's top 5 only)"
+    probs = client.predict('Nakamura', api_name='/classify_all')
+    assert list(probs) == ['origin', 'sentiment', 'outlet'] and set(probs['origin']) == set(CATS)
+    outlets = app_models['outlet'].dls.vocab[1]
+    assert len(outlets) > 5 and set(probs['outlet']) == set(outlets) and abs(sum(probs['outlet'].values()) - 1) < 1e-4
+    top = client.predict('Nakamura', api_name='/classify')[2] # the same probabilities
+    assert all(abs(probs['outlet'][c['label']] - c['confidence']) < 1e-6 for c in top['confidences'])
+
 @pytest.mark.parametrize('text, msg', [('   ', 'enter a text to classify'),
                                        ('x'*10_000, 'the text is 10,000 characters long')])
-def test_classify_bad_input(client, text, msg):
-    with pytest.raises(Exception, match=msg): client.predict(text, api_name='/classify')
+@pytest.mark.parametrize('api', ['/classify', '/classify_all'])
+def test_classify_bad_input(client, text, msg, api):
+    with pytest.raises(Exception, match=msg): client.predict(text, api_name=api)
 
 def test_cards_endpoint(client):
     "/cards returns each loaded model's card"
@@ -250,6 +260,8 @@ def test_gradio_checks_print_no_traceback(client, capfd):
     assert len(names.splitlines()) == 3
     with pytest.raises(Exception, match="Language model: Value: Klingon is not in the list of choices"):
         client.predict('New study', 'Klingon', api_name='/score') # an event with a validator: not a bare "400 Bad Request"
+    with pytest.raises(Exception, match="Language model: choose one of headlines, "): # Gradio's quoted nothing (helper 71)
+        client.predict('New study', ' ', api_name='/score')
     assert 'Traceback' not in capfd.readouterr().err
 
 def test_validators_refuse_before_the_queue(client):
@@ -481,15 +493,16 @@ def test_port_in_use(capsys):
     assert 'shipped' not in capsys.readouterr().out # refused before any model loaded
 
 def test_too_few_values_over_plain_http(app_models):
-    "A plain HTTP request with 8 of /headlines' 9 values (its hidden outlet state) got no message and left a traceback"
+    "A plain HTTP request with 7 of /headlines' 8 values got no message and left a traceback"
     import asyncio
     import gradio as gr
     from toolkit.app import build_app
     demo = build_app(app_models)
     try:
         fn = next(f for f in demo.fns.values() if f.api_name == 'headlines')
-        with pytest.raises(gr.Error, match=r'this endpoint takes 9 values, got 8: the API page lists the ones to set'):
-            asyncio.run(demo.preprocess_data(fn, ['', 3, 0.8, 0.9, 4, 15, 1, True], None))
+        with pytest.raises(gr.Error, match=r'this endpoint takes 8 values, got 7: the API page lists them, in order'):
+            asyncio.run(demo.preprocess_data(fn, ['', 3, 0.8, 0.9, 4, 15, 1], None)) # (its hidden state is not one the
+        # caller sends: it said 'takes 9', helper 71; over HTTP 8 values run, checked with curl)
     finally: demo.close()
 
 def test_stop_as_the_last_text_came():
@@ -535,8 +548,9 @@ def test_tag_tab_follows_the_chosen_tagger(app_models):
     try:
         ids = lambda cs: [getattr(c, 'elem_id', None) for c in cs]
         fn = next(f for f in demo.fns.values() if ids(f.inputs) == ['tag-model'] and 'tag-legend' in ids(f.outputs))
-        card, legend = fn.fn('rule')
-        back = fn.fn('tagger')
+        card, legend, marks, table = fn.fn('rule')
+        back = fn.fn('tagger')[:2]
+        assert marks is None and table is None # the other tagger's tags go with its card
     finally: demo.close()
     assert legend == tag_legend(rule.tags) and '**CAP**' in legend and 'noun' not in legend, legend
     assert back[1] == tag_legend(app_models['tagger'].tags) and '>NOUN</span> noun' in back[1] and card != back[0]
@@ -643,8 +657,9 @@ def test_score_tab_says_which_model(app_models):
         ids = lambda cs: [getattr(c, 'elem_id', None) for c in cs]
         card = next(c for c in demo.blocks.values() if getattr(c, 'elem_id', None) == 'score-card')
         assert card.value == card_summary(learner_card(app_models['headlines']), 'headlines')
-        fn = next(f for f in demo.fns.values() if ids(f.inputs) == ['score-model'] and ids(f.outputs) == ['score-card'])
-        assert fn.fn('names') == card_summary(learner_card(app_models['names']), 'names')
+        fn = next(f for f in demo.fns.values() if ids(f.inputs) == ['score-model'] and 'score-card' in ids(f.outputs))
+        assert ids(fn.outputs) == ['score-card', 'score-pieces', 'score-summary'] # the other model's scores go (helper 71)
+        assert fn.fn('names') == (card_summary(learner_card(app_models['names']), 'names'), None, '')
     finally: demo.close()
 
 def test_a_users_song_model_as_headlines():
@@ -711,3 +726,18 @@ def test_the_page_says_an_unreadable_prompt_under_its_field_plainly():
     from toolkit.app import _user_error
     msg = "prompt: 'Новости': this model reads 100% of it as unknown pieces ('новости'): it could only guess"
     assert _user_error(ValueError(msg)).message == msg[len('prompt: '):]
+
+def test_field_messages_as_typed_and_a_prompts_control_characters(app_models):
+    """A field's message (and an API caller's, from the same validator) showed '&lt;' for '<': the toast's escaping
+    (helper 71); a prompt's control characters were dropped ('New\\x07study' gave 'Newstudy') or kept (a NUL)"""
+    import gradio as gr
+    from toolkit.app import validator, Handlers, _user_error
+    h = Handlers(app_models)
+    check = validator(h.score_check, [gr.Textbox(label='Text'), gr.Dropdown(list(h.lms), label='Language model')])
+    said = check('<b>', 'names')[0]['message']
+    assert "'<', '>'" in said and '&lt;' not in said, said
+    assert _user_error(ValueError("'<'")).message == "'&lt;'" # the toast renders HTML: escaped there
+    for bad in ('New\x07study', 'New study\x00', '\x7f'):
+        with pytest.raises(gr.Error, match=r'it holds a control character \(U\+00(07|00|7F)\), which no text is written with'):
+            h.headlines_settings(bad, 3, 0.8, 0.9, 4, 15, 0, None)
+    assert len(h.headlines('New\tstudy', 2, 0.8, 0.9, 4, 15, 0, None).splitlines()) == 2 # a tab is a space

@@ -287,6 +287,7 @@ def test_client_example(app_url):
     ns = {}
     exec(compile(code.replace('http://127.0.0.1:7860/', app_url), 'README.md', 'exec'), ns)
     assert ns['origin'] and ns['sentiment'] and ns['outlet'] and ns['names']
+    assert set(ns['probs']) == {'origin', 'sentiment', 'outlet'} and len(ns['probs']['origin']) > 5 # every class
 
 # --- rebuilding the pretrained model ----------------------------------------------------------------------------
 

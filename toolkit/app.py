@@ -159,11 +159,15 @@ APP_WORDS = [ # the API's words in the errors the page shows, and what the page 
     ('min_words', 'Min words'), ('max_words', 'Max words'), ('must be None or an integer', 'must be empty or an integer'),
 ]
 
-def _user_error(e:Exception)->gr.Error:
-    # the page shows it; the server's console gets no traceback (bad input is the user's to fix, not a fault)
+def _user_text(e:Exception)->str:
+    "The message of a user's error in the page's words (valid UTF-8 always)"
     msg = str(e).removeprefix('prompt: ') # (shown under 'Start with', or of the only text: generate names its prompt)
     for api, page in APP_WORDS: msg = msg.replace(api, page)
-    msg = html.escape(msg.encode('utf-8', 'replace').decode('utf-8'), quote=False) # the toast renders HTML: a text's <b> is shown
+    return msg.encode('utf-8', 'replace').decode('utf-8')
+
+def _user_error(e:Exception)->gr.Error:
+    # the page shows it; the server's console gets no traceback (bad input is the user's to fix, not a fault)
+    msg = html.escape(_user_text(e), quote=False) # the toast renders HTML: a text's <b> is shown
     return gr.Error(msg, print_exception=False, duration=None) # until closed
 
 def user_errors(f):
@@ -197,7 +201,8 @@ def validator(
         if args and args[0] is UNCHECKED: return oks if len(inputs) > 1 else oks[0] # `open_validators`
         try: check(*args)
         except (ValueError, OverflowError, gr.Error) as e:
-            msg = e.message if isinstance(e, gr.Error) else _user_error(e).message
+            msg = e.message if isinstance(e, gr.Error) else _user_text(e) # as typed: a field's message (and an API
+            # caller's) is plain text, where the toast's escaping showed '&lt;' for '<' (helper 71)
             said = re.sub(r'[_-]+', ' ', msg.lower())
             at = next((i for i, n in enumerate(names) if n and re.search(rf'\b{re.escape(n)}\b', said)), first)
             oks[at] = gr.validate(False, msg)
@@ -219,9 +224,11 @@ def open_validators(
             return [UNCHECKED] * len(inputs)
         except ValueError as e: # a plain HTTP caller's request with too few values: a traceback in the log, no message
             if not (m := re.search(r"didn't receive enough input values \(needed: (\d+), got: (\d+)\)", str(e))): raise
+            hidden = sum(isinstance(c, gr.State) for c in getattr(block_fn, 'inputs', [])) # Gradio counts the page's
+            # own state, which a caller never sends (helper 71: 'takes 9 values' of the API page's 8)
             raise _user_error(ValueError(
-                f"this endpoint takes {m[1]} values, got {m[2]}: the API page lists the ones to set, and gradio_client "
-                "adds the rest; over plain HTTP send null for those")) from None
+                f"this endpoint takes {int(m[1]) - hidden} values, got {m[2]}: the API page lists them, in order "
+                "(gradio_client fills in the ones with a default)")) from None
     demo.preprocess_data = preprocess_data
 
 
@@ -537,6 +544,12 @@ class Handlers:
             res = fut.result()
             out.append({c[5:]: float(res[c].iloc[0]) for c in res.columns[2:]})
         return out[0] if len(out) == 1 else tuple(out)
+
+    def classify_all(self, text:str='')->dict[str, dict[str, float] | str]:
+        """Every class's probability from each loaded classifier, by its name: the API's `/classify_all` (the page, and
+        `/classify`, show each classifier's five likeliest: a 17-origin classifier's other 12 were in no answer)"""
+        out = self.classify(text)
+        return dict(zip(self.classifiers, out if isinstance(out, tuple) else (out,)))
 
     def score_check(self, text='', model=None)->tuple[str, str]:
         "`score`'s checks alone: the text it scores, and with which language model"
@@ -901,7 +914,11 @@ def _write_tab(h:Handlers):
         # a word clicked as the text changed (which empties the choices) is added, not refused with a traceback in the
         # console: Gradio checks a Radio's value against the choices it last sent (`pick` checks the text and model)
         words.input(h.pick, [text, words, model], [text, words], api_name=False, preprocess=False, **kw)
-        text.input(lambda: gr.Radio(choices=[], value=None), None, words, api_name=False, queue=False) # typed: stale
+        # typed: stale. Emptied in the page, not by the server: Gradio's Textbox fires `input` on Enter too, and a server
+        # event's answer coming after the validator's refusal replaced the text box's status, and with it the message
+        # (helper 72: a refused text pasted and entered showed nothing, 2 tries in 3)
+        text.input(None, None, words, js='() => ({"__type__": "update", "choices": [], "value": null})', api_name=False,
+                   queue=False)
 
 def _classify_tab(h:Handlers):
     "The Classify tab: a text; the label probabilities of every loaded classifier"
@@ -923,6 +940,7 @@ def _classify_tab(h:Handlers):
                   concurrency_limit=GEN_CONCURRENCY)
         btn.click(h.classify, text, labels, api_name='classify', **kw)
         text.submit(h.classify, text, labels, api_name=False, **kw)
+        gr.api(h.classify_all, api_name='classify_all', concurrency_id='classify', concurrency_limit=GEN_CONCURRENCY)
 
 def _score_tab(h:Handlers):
     "The Score tab: a text and a language model; each piece coloured by how surprising the model found it"
@@ -945,8 +963,9 @@ def _score_tab(h:Handlers):
                   concurrency_limit=GEN_CONCURRENCY)
         btn.click(h.score, [text, model], [marks, summary], api_name='score', **kw)
         text.submit(h.score, [text, model], [marks, summary], api_name=False, **kw)
-        model.change(lambda k: card_summary(learner_card(h.lms[k]), k) if k in h.lms else gr.skip(), model, card,
-                     api_name=False, queue=False) # the card of the model chosen
+        model.change(lambda k: (card_summary(learner_card(h.lms[k]), k), None, '') if k in h.lms else (gr.skip(),) * 3, model,
+                     [card, marks, summary], api_name=False, queue=False) # the card of the model chosen; the other
+        # model's scores go (helper 71: they stayed beside the new card, as if its own)
 
 def _tag_tab(h:Handlers):
     "The Tag tab: a sentence; its words coloured by part of speech, and a table with each tag's probability"
@@ -970,8 +989,9 @@ def _tag_tab(h:Handlers):
         kw = dict(validator=validator(h.tag_check, [text, model]), concurrency_id='tag',
                   concurrency_limit=GEN_CONCURRENCY)
         btn.click(h.tag, [text, model], [marks, table], api_name='tag', **kw)
-        model.change(lambda k: (card_summary(learner_card(h.taggers[k]), k), tag_legend(h.taggers[k].tags)), model,
-                     [card, legend], api_name=False, queue=False) # the card and tags of the tagger chosen
+        model.change(lambda k: (card_summary(learner_card(h.taggers[k]), k), tag_legend(h.taggers[k].tags), None, None),
+                     model, [card, legend, marks, table], api_name=False, queue=False) # the card and tags of the
+        # tagger chosen; the other tagger's tags go
         text.submit(h.tag, [text, model], [marks, table], api_name=False, **kw)
 
 def _models_tab(h:Handlers):
@@ -995,6 +1015,9 @@ def quiet_checks(
                   if isinstance(c, gr.Dropdown) and not c.multiselect else {}
         def pre(payload, _pre=c.preprocess, _label=getattr(c, 'label', None), _choices=choices): # the field's name, then the check's message
             if _choices and isinstance(payload, str): payload = _choices.get(payload.strip().casefold(), payload)
+            if _choices and isinstance(payload, str) and not payload.strip(): # (Gradio's "Value:  is not in the list
+                # of choices" quoted nothing, helper 71)
+                raise _user_error(ValueError(f"{_label or 'a field'}: choose one of {', '.join(map(str, _choices.values()))}"))
             try: return _pre(payload)
             except gr.Error as e: raise _user_error(ValueError(f'{_label}: {e.message}' if _label else e.message)) from None
             except (TypeError, ValueError, OverflowError): # None for a slider, NaN or infinity for a number, 'hot'...

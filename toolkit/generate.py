@@ -845,6 +845,10 @@ def gen_request(
     check_text(prompt, 'prompt')
     if len(prompt) > MAX_PROMPT_CHARS:
         raise ValueError(f"the prompt is {len(prompt):,} characters long; at most {MAX_PROMPT_CHARS:,}")
+    if (ctl := next((c for c in prompt if unicodedata.category(c) == 'Cc' and c not in '\t\n\r'), None)) is not None:
+        # the tokenizer drops some ('New\x07study' gave 'Newstudy') and keeps others (a NUL in the texts): helper 71
+        raise ValueError(f"prompt: it holds a control character (U+{ord(ctl):04X}), which no text is written with; "
+                         "remove it")
     check_generate_args(n, temperature, top_k, top_p, min_p, greedy, min_words, max_words, max_tokens,
                         repetition_penalty)
     if seed is not None: check_seed(seed); seed = int(seed) # a numpy integer too
@@ -858,8 +862,8 @@ def gen_request(
         raise ValueError(f"the prompt has {words} words and ends with a space, which starts word {words + 1}: "
                          f"raise max_words above {max_words} or drop the space")
     if distinct and n > 1 and max_words is not None and words >= max_words: # every text would be the prompt
-        raise ValueError(f"the prompt has {words} words, as many as max_words ({max_words}): {n} different texts need "
-                         "room for more words; raise max_words or shorten the prompt")
+        raise ValueError(f"the prompt has {words} word{'s' if words != 1 else ''}, as many as max_words ({max_words}): {n} "
+                         "different texts need room for more words; raise max_words or shorten the prompt")
     if min_words and not stop_at_eos:
         raise ValueError("min_words needs stop_at_eos=True: without it every text runs to max_tokens")
     if stop_at_eos and min_words > len(prompt.split()) + max_tokens: # each new word takes at least one piece
