@@ -1013,7 +1013,11 @@ def quiet_checks(
         if not isinstance(c, gr.components.Component): continue
         choices = {str(v).strip().casefold(): v for _, v in (getattr(c, 'choices', None) or [])} \
                   if isinstance(c, gr.Dropdown) and not c.multiselect else {}
-        def pre(payload, _pre=c.preprocess, _label=getattr(c, 'label', None), _choices=choices): # the field's name, then the check's message
+        whole = isinstance(c, gr.Number) and c.precision == 0 # a seed, a count of words: rounded by Gradio in silence
+        def pre(payload, _pre=c.preprocess, _label=getattr(c, 'label', None), _choices=choices, _whole=whole): # the field's name, then the check's message
+            if _whole and isinstance(payload, float) and math.isfinite(payload) and not payload.is_integer(): # (an API
+                # caller's seed 1.5 ran as seed 2, and was never told, helper 71)
+                raise _user_error(ValueError(f"{_label or 'a field'}: {payload:g} is not a whole number"))
             if _choices and isinstance(payload, str): payload = _choices.get(payload.strip().casefold(), payload)
             if _choices and isinstance(payload, str) and not payload.strip(): # (Gradio's "Value:  is not in the list
                 # of choices" quoted nothing, helper 71)
