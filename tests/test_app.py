@@ -744,4 +744,5 @@ def test_field_messages_as_typed_and_a_prompts_control_characters(app_models):
     for bad in ('New\x07study', 'New study\x00', '\x7f'):
         with pytest.raises(gr.Error, match=r'it holds a control character \(U\+00(07|00|7F)\), which no text is written with'):
             h.headlines_settings(bad, 3, 0.8, 0.9, 4, 15, 0, None)
-    assert len(h.headlines('New\tstudy', 2, 0.8, 0.9, 4, 15, 0, None).splitlines()) == 2 # a tab is a space
+    for space in ('\t', '\x0b', '\x85'): # a tab, Word's line break, NEL: spaces, as they were (helper 73)
+        assert len(h.headlines(f'New{space}study', 2, 0.8, 0.9, 4, 15, 0, None).splitlines()) == 2

@@ -1001,11 +1001,16 @@ def test_copy_in_a_format_not_written(texts_csv, tmp_path):
 def test_vocab_size_of_a_character_model_refused(tmp_path):
     "--vocab-sz with a character tokenizer (asked for, or the corpus's) was ignored without a word (helper 66)"
     said = "sets a subword vocabulary's size; this model's tokenizer is 'char', which keeps every character"
-    refused(['train', 'names', '--vocab-sz', '500', '--preset', 'tiny', '--out', tmp_path/'m'], f'--vocab-sz 500 {said}')
+    names = said.replace("'char',", "'char' (a names corpus's),") # (not asked for: said why)
+    refused(['train', 'names', '--vocab-sz', '500', '--preset', 'tiny', '--out', tmp_path/'m'], f'--vocab-sz 500 {names}')
     f = tmp_path/'t.csv'; pd.DataFrame({'text': ['good', 'bad'] * 20, 'label': ['p', 'n'] * 20}).to_csv(f, index=False)
     refused(['train-classifier', f, '--tokenizer', 'char', '--vocab-sz', '300', '--no-pretrained', '--out', tmp_path/'c'],
             f'--vocab-sz 300 {said}')
-    assert not (tmp_path/'m').exists() and not (tmp_path/'c').exists()
+    f = tmp_path/'genre.csv'; pd.DataFrame({'text': ['a good day', 'a bad day'] * 20, 'genre': ['x', 'y'] * 20}).to_csv(f, index=False)
+    refused(['train', f, '--category-col', 'genre', '--vocab-sz', '200', '--out', tmp_path/'g'], # not asked for: said why
+            "tokenizer is 'char' (the default for a file with --category-col), which keeps every character of the texts: "
+            "leave --vocab-sz out, or give --tokenizer subword")
+    assert not (tmp_path/'m').exists() and not (tmp_path/'c').exists() and not (tmp_path/'g').exists()
 
 def test_classifier_recipe_counts_of_none_and_both_directions():
     """train_classifier(epochs=None) trained its language model, then failed in fit_ulmfit with a TypeError; None is the

@@ -173,6 +173,12 @@ def test_a_loss_the_portable_format_does_not_keep(clf, tmp_path):
         export_learner(clf, tmp_path/'m2') # its own loss: nothing to say
     assert not [w for w in said if 'not its loss' in str(w.message)]
 
+def test_predict_of_fastais_own_rows(clf):
+    "A row of fastai's own items (its pieces) is classified as it was; a row missing its text says so (helper 73)"
+    row = clf.dls.valid_ds.items.iloc[0]
+    assert clf.predict(row)[0] in ('fresh', 'rotten')
+    with pytest.raises(ValueError, match='a text is missing'): clf.predict(pd.Series({'text': float('nan'), 'label': 'x'}))
+
 def test_round_trip_fresh_process(clf, tmp_path):
     "Exported, loaded in a fresh process: identical probabilities; the card has the classes and the LM's metrics"
     path = export_learner(clf, tmp_path/'sentiment', corpus='reviews')

@@ -578,3 +578,10 @@ def test_refused_txt_not_read_first(tmp_path, raw, said):
     f = tmp_path/'t.txt'; f.write_bytes(raw)
     with pytest.raises(ValueError) as e: read_table(f, no_txt='no labels here')
     assert said in str(e.value) and 'UTF-8' not in str(e.value)
+
+@pytest.mark.parametrize('raw', [b'hi\nthere\n', b'\x1f\x8b\x08\x00garbage'], ids=['not-gzipped', 'damaged'])
+def test_damaged_txt_gz_named(tmp_path, raw):
+    "A .txt.gz that is not gzip (or is cut short) is named as such: it was gzip's own error, or a traceback (helper 73)"
+    from toolkit.data import read_table
+    f = tmp_path/'t.txt.gz'; f.write_bytes(raw)
+    with pytest.raises(ValueError, match=r't.txt.gz: not a valid gzip file'): read_table(f)

@@ -313,6 +313,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                               'toolkit.data._split_values': ('data.html#_split_values', 'toolkit/data.py'),
                               'toolkit.data._text_files': ('data.html#_text_files', 'toolkit/data.py'),
                               'toolkit.data._tsv_fields': ('data.html#_tsv_fields', 'toolkit/data.py'),
+                              'toolkit.data._utf16': ('data.html#_utf16', 'toolkit/data.py'),
                               'toolkit.data._warn_giant': ('data.html#_warn_giant', 'toolkit/data.py'),
                               'toolkit.data.as_texts': ('data.html#as_texts', 'toolkit/data.py'),
                               'toolkit.data.brown_universal': ('data.html#brown_universal', 'toolkit/data.py'),

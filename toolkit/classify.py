@@ -11,6 +11,7 @@ from pathlib import Path
 import torch
 import pandas as pd
 from fastcore.basics import ifnone, patch
+from fastcore.foundation import L
 from fastai.torch_core import set_seed, get_model
 from fastai.learner import Learner
 from fastai.data.block import DataBlock, CategoryBlock
@@ -738,7 +739,13 @@ def predict(self:TextLearner, item, rm_type_tfms=None, with_input=False):
     if isinstance(item, (list, tuple)): # fastai would classify one mixture of them
         raise ValueError(f"predict classifies one text, got a {type(item).__name__} of {len(item)}: for several, "
                          "predict_texts(learn, texts)")
-    if isinstance(item, pd.Series): item = _row_text(self, item) # fastai's classifiers take a DataFrame row too
+    if isinstance(item, pd.Series): # fastai's classifiers take a DataFrame row too
+        text = _row_text(self, item)
+        if isinstance(text, (list, tuple, L)) or (pd.api.types.is_scalar(text) and pd.isna(text)):
+            row = item if 'text' in item.index else pd.Series({'text': text}) # fastai's own rows (`dls.valid_ds.items`:
+            # their pieces) and a missing text, said by the tokenizer, go as they went (helper 73)
+            with self.no_bar(): return self._fastai_predict(row, rm_type_tfms=rm_type_tfms, with_input=with_input)
+        item = text
     check_text(item, 'the text', empty='enter a text to classify') # (5: fastai's AssertionError listing the types it takes)
     check_readable(self, [item])
     with self.no_bar(): return self._fastai_predict(item, rm_type_tfms=rm_type_tfms, with_input=with_input) # one text
@@ -757,7 +764,6 @@ def _row_text(learn, row:pd.Series):
 import fastai.text.learner as _text_learner
 from fastai.text.data import TensorText
 from fastai.torch_core import display_df, get_empty_df
-from fastcore.foundation import L
 
 _generic_results = _text_learner.show_results.invoke(object, object, object, object)
 

@@ -186,11 +186,13 @@ def _train_further(a):
     _said_stopped(learn)
     _saved(learn, a.out)
 
-def _no_char_vocab(tokenizer:str, vocab_sz:int|None):
-    "`--vocab-sz` for a character tokenizer, which keeps every character: refused, not ignored without a word (helper 66)"
+def _no_char_vocab(tokenizer:str, vocab_sz:int|None, default:str=''):
+    """`--vocab-sz` for a character tokenizer, which keeps every character: refused, not ignored without a word (helper 66);
+    `default`: why the tokenizer is 'char' when --tokenizer was not given"""
     if tokenizer == 'char' and vocab_sz is not None:
-        raise ValueError(f"--vocab-sz {vocab_sz} sets a subword vocabulary's size; this model's tokenizer is 'char', which "
-                         "keeps every character of the texts: leave --vocab-sz out")
+        raise ValueError(f"--vocab-sz {vocab_sz} sets a subword vocabulary's size; this model's tokenizer is 'char'"
+                         f"{default}, which keeps every character of the texts: leave --vocab-sz out"
+                         + (", or give --tokenizer subword" if default else ''))
 
 def cmd_train(a):
     "Train a language model on a bundled corpus or a file and export it (names: conditioned on their origin)"
@@ -205,7 +207,8 @@ def cmd_train(a):
     df = _training_texts(a, label_col=cat_col)
     if cat_col: df = df.rename(columns={'label': cat_col}) # errors and the card name the user's column
     tokenizer = a.tokenizer or corpus.get('tokenizer') or ('char' if cat_col and not corpus else 'subword')
-    _no_char_vocab(tokenizer, a.vocab_sz)
+    _no_char_vocab(tokenizer, a.vocab_sz, '' if a.tokenizer else " (a names corpus's)" if corpus.get('tokenizer') else
+                   " (the default for a file with --category-col)") # (helper 73: said as if asked for)
     names = bool(cat_col) and tokenizer == 'char' # `names_lm` and its recipe
     bs, seq_len = _batch_shape(a, names)
     check_train_args(texts=df.text, bs=bs if a.bs or names else 2, seq_len=seq_len) # too little text even for a batch
@@ -677,7 +680,8 @@ def _parents()->dict[str, argparse.ArgumentParser]:
     t.add_argument('data', help=f"a bundled corpus ({', '.join(CORPORA)}) or a .csv/.tsv/.txt/.jsonl file")
     t.add_argument('--text-col', help="column of texts (default: the corpus's, or guessed)")
     t.add_argument('--max-rows', type=int, help='train on a random sample of this many texts')
-    t.add_argument('--tokenizer', choices=['subword', 'char'], help='default: char for names, else subword')
+    t.add_argument('--tokenizer', choices=['subword', 'char'], help='default: char for names (a names corpus, or a file '
+                   'with --category-col), else subword')
     t.add_argument('--vocab-sz', type=int, help=f"subword vocabulary size (default: the preset's; a subword model of "
                    f"the {PRETRAINED_PRESET} preset starts from the pretrained English model and its vocabulary "
                    "unless this is given)")

@@ -304,6 +304,11 @@ def _read_folder(path:Path)->pd.DataFrame:
     if not rows: raise ValueError(f"{path} has no rows: its .txt files are empty")
     return pd.DataFrame(rows, columns=['text', 'label'], index=at, dtype=object)
 
+def _utf16(path:Path)->bool:
+    "Whether `path` starts as UTF-16 text (False for a damaged .gz, which `read_utf8` names)"
+    try: return _head(path, 2) in UTF16_BOMS
+    except (OSError, EOFError): return False # (gzip's BadGzipFile is an OSError)
+
 def read_table(
     path:str|Path, # a .csv, .tsv, .txt (one text a line) or .jsonl file, optionally .gz; or a folder of .txt files, one a label
     no_txt:str|None=None, # refuse a .txt file with this reason (a reader that needs columns)
@@ -314,11 +319,10 @@ def read_table(
     if not path.exists(): raise FileNotFoundError(f"{path}: no such file")
     if path.is_dir(): return _read_folder(path), 'folder'
     fmt = format_of(path)
-    utf16 = fmt == 'txt' and _head(path, 2) in UTF16_BOMS # a .txt read only for Excel's 'Unicode Text' check when refused:
-    # a big or undecodable one was read whole, and said a UTF-8 error, before it said why it was refused (helper 69)
-    if fmt == 'txt' and no_txt and not utf16: raise ValueError(f"{path}: {no_txt}")
-    text = read_utf8(path)
-    if utf16 and '\t' in lines(text)[0]: # read as one text a line: the header too
+    if fmt == 'txt' and no_txt and not _utf16(path): raise ValueError(f"{path}: {no_txt}") # a .txt read only for Excel's
+    # 'Unicode Text' check when refused: a big or undecodable one was read whole, and said a UTF-8 error, first (helper 69)
+    text = read_utf8(path) # (a damaged .gz said so by name)
+    if fmt == 'txt' and _head(path, 2) in UTF16_BOMS and '\t' in lines(text)[0]: # read as one text a line: the header too
         raise ValueError(f"{path} looks like Excel's 'Unicode Text' (UTF-16, a tab between fields): name it .tsv")
     if fmt == 'txt' and no_txt: raise ValueError(f"{path}: {no_txt}") # (after the check above: it said 'no columns' to
     # such a file with --text-col, and only once that was dropped, to name it .tsv, helper 67)

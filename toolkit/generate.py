@@ -845,8 +845,9 @@ def gen_request(
     check_text(prompt, 'prompt')
     if len(prompt) > MAX_PROMPT_CHARS:
         raise ValueError(f"the prompt is {len(prompt):,} characters long; at most {MAX_PROMPT_CHARS:,}")
-    if (ctl := next((c for c in prompt if unicodedata.category(c) == 'Cc' and c not in '\t\n\r'), None)) is not None:
-        # the tokenizer drops some ('New\x07study' gave 'Newstudy') and keeps others (a NUL in the texts): helper 71
+    if (ctl := next((c for c in prompt if unicodedata.category(c) == 'Cc' and not c.isspace()), None)) is not None:
+        # the tokenizer drops some ('New\x07study' gave 'Newstudy') and keeps others (a NUL in the texts): helper 71;
+        # those that are spaces (Word's line break U+000B, a form feed, NEL) are read as spaces (helper 73)
         raise ValueError(f"prompt: it holds a control character (U+{ord(ctl):04X}), which no text is written with; "
                          "remove it")
     check_generate_args(n, temperature, top_k, top_p, min_p, greedy, min_words, max_words, max_tokens,
