@@ -322,7 +322,7 @@ def read_table(
     if fmt == 'txt' and no_txt and not _utf16(path): raise ValueError(f"{path}: {no_txt}") # a .txt read only for Excel's
     # 'Unicode Text' check when refused: a big or undecodable one was read whole, and said a UTF-8 error, first (helper 69)
     text = read_utf8(path) # (a damaged .gz said so by name)
-    if fmt == 'txt' and _head(path, 2) in UTF16_BOMS and '\t' in lines(text)[0]: # read as one text a line: the header too
+    if fmt == 'txt' and _utf16(path) and '\t' in lines(text)[0]: # read as one text a line: the header too
         raise ValueError(f"{path} looks like Excel's 'Unicode Text' (UTF-16, a tab between fields): name it .tsv")
     if fmt == 'txt' and no_txt: raise ValueError(f"{path}: {no_txt}") # (after the check above: it said 'no columns' to
     # such a file with --text-col, and only once that was dropped, to name it .tsv, helper 67)
