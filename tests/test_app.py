@@ -746,3 +746,19 @@ def test_field_messages_as_typed_and_a_prompts_control_characters(app_models):
             h.headlines_settings(bad, 3, 0.8, 0.9, 4, 15, 0, None)
     for space in ('\t', '\x0b', '\x85'): # a tab, Word's line break, NEL: spaces, as they were (helper 73)
         assert len(h.headlines(f'New{space}study', 2, 0.8, 0.9, 4, 15, 0, None).splitlines()) == 2
+
+def test_generators_refuse_a_prompt_as_typed(client, app_models):
+    """The Headlines and Names fields (their checks wrapped in `user_errors`) and API callers of /headlines and /names
+    (no validator: the toast's path) got '&lt;' for '<': a prompt's refusal is plain text, before the queue"""
+    import gradio as gr
+    from gradio_client.exceptions import ValidationError
+    from toolkit.app import validator, Handlers
+    h = Handlers(app_models)
+    said = lambda check, *a: [v['message'] for v in validator(check, [gr.Textbox(label='Start with')] + [gr.Number()]*(len(a)-1))(*a)
+                              if not v['is_valid']]
+    for msgs in (said(h.headlines_settings, '<b>', 3, 0.8, 0.9, 4, 15, 0, None, None), said(h.names_settings, 'K<', 3, 0.8, 0, 'Russian', None)):
+        assert len(msgs) == 1 and "'<'" in msgs[0] and '&lt;' not in msgs[0], msgs
+    with pytest.raises(ValidationError, match=r"'<b>': this model reads \d+% of it as unknown pieces \('<', '>'\)"):
+        client.predict('<b>', 3, 0.8, 0.9, 4, 15, 0, api_name='/headlines')
+    with pytest.raises(ValidationError, match=r"this model has never seen '<' in its training texts"):
+        client.predict('K<', 3, 0.8, 0, 'Russian', api_name='/names')

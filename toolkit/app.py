@@ -168,7 +168,9 @@ def _user_text(e:Exception)->str:
 def _user_error(e:Exception)->gr.Error:
     # the page shows it; the server's console gets no traceback (bad input is the user's to fix, not a fault)
     msg = html.escape(_user_text(e), quote=False) # the toast renders HTML: a text's <b> is shown
-    return gr.Error(msg, print_exception=False, duration=None) # until closed
+    err = gr.Error(msg, print_exception=False, duration=None) # until closed
+    err.plain = _user_text(e) # as typed, for a field's message (`validator`): plain text, where '&lt;' would show
+    return err
 
 def user_errors(f):
     "Turn the `ValueError`s of a handler (a generator too) into a `gr.Error` the page shows (valid UTF-8 always)"
@@ -201,8 +203,9 @@ def validator(
         if args and args[0] is UNCHECKED: return oks if len(inputs) > 1 else oks[0] # `open_validators`
         try: check(*args)
         except (ValueError, OverflowError, gr.Error) as e:
-            msg = e.message if isinstance(e, gr.Error) else _user_text(e) # as typed: a field's message (and an API
-            # caller's) is plain text, where the toast's escaping showed '&lt;' for '<' (helper 71)
+            msg = getattr(e, 'plain', None) or (e.message if isinstance(e, gr.Error) else _user_text(e)) # as typed: a
+            # field's message (and an API caller's) is plain text, where the toast's escaping showed '&lt;' for '<'
+            # (helper 71; a check wrapped in `user_errors` too: the Headlines and Names prompts)
             said = re.sub(r'[_-]+', ' ', msg.lower())
             at = next((i for i, n in enumerate(names) if n and re.search(rf'\b{re.escape(n)}\b', said)), first)
             oks[at] = gr.validate(False, msg)
@@ -791,6 +794,7 @@ def _headlines_tab(h:Handlers):
         _examples(starts, [prompt], 'Starts to try', btn)
         used = gr.Number(value=-1, precision=0, label='Seed', visible=False) # the seed a request runs with
         form = [prompt, n, temp, top_p, min_w, max_w, seed, novel, style]
+        gen = [prompt, n, temp, top_p, min_w, max_w, used, novel, style] # the request, with the seed it runs with
         # Generate (or Enter in the prompt) again while one runs: the last request's headlines follow the first's
         # (Gradio's default drops a trigger while the event runs, and the page showed the command of texts never made)
         runs = [btn.click, prompt.submit, min_w.submit, max_w.submit, seed.submit] # Enter in a box runs it, as in the prompt
@@ -799,9 +803,10 @@ def _headlines_tab(h:Handlers):
                    concurrency_limit=GEN_CONCURRENCY
                    ).success(lambda: '', None, out, api_name=False, queue=False # the last request's texts go, not to sit
                    # beside this one's command (Stop before its first headline)
-                   ).success(h.headlines_stream, [prompt, n, temp, top_p, min_w, max_w, used, novel, style], out,
+                   ).success(h.headlines_stream, gen, out, validator=validator(h.headlines_settings, gen),
                              api_name='headlines', concurrency_id='headlines', concurrency_limit=GEN_CONCURRENCY,
-                             trigger_mode='always_last')
+                             trigger_mode='always_last') # the validator: an API caller's bad prompt refused as typed, before
+        # the queue (the page's was, by the first event's: the toast's HTML showed '&lt;' to a caller of /headlines)
         _stop_button(stop, runs, ev, out, n, settings)
 
 def _no_command()->str:
@@ -875,13 +880,14 @@ def _names_tab(h:Handlers):
         else: _examples([s for _,s in tries], [start], 'Starts to try', btn)
         used = gr.Number(value=-1, precision=0, label='Seed', visible=False)
         form = [start, n, temp, seed, origin, novel]
+        gen = [start, n, temp, used, origin, novel] # (the validator: as the headlines')
         runs = [btn.click, start.submit, seed.submit] # Enter in the seed runs it too (helper 55)
         ev = gr.on(runs, h.names_settings, form, [used, settings],
                    validator=validator(h.names_settings, form), api_name=False, concurrency_id='settings',
                    concurrency_limit=GEN_CONCURRENCY
                    ).success(lambda: ('', pd.DataFrame(columns=ORIGIN_COLS)), None, [out, table], api_name=False,
                              queue=False # the last request's names go (as the headlines do)
-                   ).success(h.names_stream, [start, n, temp, used, origin, novel], [out, table], api_name='names',
+                   ).success(h.names_stream, gen, [out, table], validator=validator(h.names_settings, gen), api_name='names',
                              concurrency_id='names', concurrency_limit=GEN_CONCURRENCY, trigger_mode='always_last')
         _stop_button(stop, runs, ev, out, n, settings, table)
 
