@@ -430,6 +430,24 @@ def test_predict_csv_knows_the_column_a_python_trained_model_read(tmp_path):
     predict_csv(load_model(tmp_path/'m'), tmp_path/'t.csv', tmp_path/'o2.csv') # kept on its card
     assert pd.read_csv(tmp_path/'o.csv').pred_label.tolist() == pd.read_csv(tmp_path/'o2.csv').pred_label.tolist()
 
+def test_test_dl_takes_the_users_own_table(tmp_path):
+    """`learn.dls.test_dl(df)` of the table the classifier was trained from, the fastai way, said `KeyError: 'text'` (its
+    DataLoaders read the columns they renamed it to); loaded from the portable format too, and a table without the
+    column is told which it needs"""
+    d = _three_outlets().rename(columns={'text': 'headline', 'source': 'outlet'})
+    learn = train_classifier(d.iloc[:250], 'headline', 'outlet', preset='tiny', lm_epochs=1, epochs=1, show_progress=False)
+    test = d.iloc[250:]
+    probs, y = learn.get_preds(dl=learn.dls.test_dl(test, with_labels=True))
+    assert probs.shape == (len(test), 3) and y.tolist() == [list(learn.dls.vocab[1]).index(v) for v in test.outlet]
+    assert torch.allclose(probs, learn.get_preds(dl=learn.dls.test_dl(test.headline.tolist()))[0])
+    export_learner(learn, tmp_path/'m')
+    loaded = load_model(tmp_path/'m')
+    assert (loaded.awd.card['text_col'], loaded.awd.card['label_col']) == ('headline', 'outlet')
+    assert torch.allclose(probs, loaded.get_preds(dl=loaded.dls.test_dl(test))[0], atol=1e-5)
+    with pytest.raises(ValueError, match=r"the table has no column 'headline' \(the column of texts the model was trained "
+                                         r"from; nor 'text'\): its columns are 'title', 'outlet'"):
+        learn.get_preds(dl=learn.dls.test_dl(test.rename(columns={'headline': 'title'})))
+
 def test_an_ensemble_predicts_as_a_classifier_does():
     "Ensemble.predict(text, with_input=True) was a TypeError, and a list said 'must be a string' without the way (helper 60)"
     ens = load_model('origin') # forward + backward (and the names models' votes)

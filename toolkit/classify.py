@@ -167,12 +167,36 @@ def _labelled_split(df:pd.DataFrame, text_col:str, label_col:str, unlabelled:str
     return pd.DataFrame({'text': df[text_col].astype(str).to_numpy(), 'label': df[label_col].to_numpy(),
                          'is_valid': split_mask(df['is_valid'])})
 
-class _LabelReader(ColReader):
+class _ColOf(ColReader):
+    """fastai's `ColReader` of a column of the table `classifier_dls` makes (`text`, `label`), which reads a table's own
+    column when that one is missing: the column the model was trained from (`text_col`), so that `dls.test_dl(df)` takes
+    the user's table as it was given (it said `KeyError: 'text'` for a table of 'review's)"""
+    def __init__(self, cols:str, own:str|None=None, what:str='texts', **kwargs):
+        super().__init__(cols, **kwargs)
+        self.own, self.what = (own if own != cols else None), what
+    def _do_one(self, r, c):
+        if isinstance(r, pd.Series) and c not in r.index:
+            if self.own is None or self.own not in r.index:
+                cols = ', '.join(map(repr, map(str, r.index[:12]))) + (', ...' if len(r.index) > 12 else '')
+                raise ValueError(f"the table has no column {self.own or c!r} (the column of {self.what} the model was "
+                                 f"trained from{'' if self.own is None else f'; nor {c!r}'}): its columns are {cols}")
+            c = self.own
+        return super()._do_one(r, c)
+
+class _LabelReader(_ColOf):
     """A row's label as the classifier learnt it: a stripped string, 1.0 as 1 (`_label_texts`), so that a test set's
     numbers are its classes (`dls.test_dl(df, with_labels=True)`: "Label '1' was not included", helper 60)"""
     def _do_one(self, r, c):
         v = super()._do_one(r, c)
         return str(int(v) if isinstance(v, float) and v % 1 == 0 else v).strip()
+
+def _own_cols(
+    dls:DataLoaders, # a classifier's
+)->dict:
+    "The columns of the user's table a classifier's `DataLoaders` read (`text_col`, `label_col`), where not 'text' and 'label'"
+    try: readers = [t.fs[0] for t in dls.train_ds.tfms]
+    except (AttributeError, IndexError, TypeError): return {}
+    return {k: r.own for k, r in zip(('text_col', 'label_col'), readers) if isinstance(r, _ColOf) and r.own}
 
 def classifier_dls(
     df:pd.DataFrame, # texts and labels, one per row (an `is_valid` column, if any, is the split)
@@ -201,7 +225,7 @@ def classifier_dls(
     blocks = (TextBlock(text_tokenizer(tok), vocab=vocab, seq_len=seq_len, min_freq=1, max_vocab=60000,
                         backwards=backwards),
               CategoryBlock(vocab=ifnone(classes, label_order(df.label[~df.is_valid])), sort=False)) # in that order
-    dls = DataBlock(blocks=blocks, get_x=ColReader('text'), get_y=_LabelReader('label'),
+    dls = DataBlock(blocks=blocks, get_x=_ColOf('text', text_col), get_y=_LabelReader('label', label_col, 'labels'),
                     splitter=ColSplitter('is_valid')).dataloaders(df, bs=bs, seq_len=seq_len,
                                                                   before_batch=PadChunks(seq_len=seq_len))
     dls.awd = DataInfo(backwards=backwards)

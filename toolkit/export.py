@@ -22,7 +22,7 @@ from .recipes import PRESETS, NAMES_RECIPE
 from .lm import get_tokenizer, lm_dls, lm_learner, check_device, pretrained_dir, check_dls, drop_mult_of
 from .lm import preset_drop_mult, remake_dls
 from .generate import get_start_state, weights_key # a loaded LMLearner gets `generate` and the fast `predict`
-from .classify import classifier_dls, classifier_learner, classes_of, Ensemble, _valid_scores
+from .classify import classifier_dls, classifier_learner, classes_of, Ensemble, _valid_scores, _own_cols
 from .tagger import tagger_dls, tagger_learner, is_tagger, TagLoss
 from .novelty import Fingerprint
 
@@ -150,7 +150,8 @@ def _card_extra(learn:Learner, extra:dict)->dict:
     info = learn.awd
     extra = {**{k: v for k,v in _card_before(learn).items() if k not in _CARD_MADE}, **extra}
     if is_tagger(learn): extra = {'tags': learn.tags, **extra}
-    elif not isinstance(learn, LMLearner): extra = {'classes': classes_of(learn), **extra}
+    elif not isinstance(learn, LMLearner): extra = {'classes': classes_of(learn), **extra, **_own_cols(learn.dls)} # (the
+    # columns its DataLoaders read: a loaded model's `dls.test_dl(df)` reads them too)
     elif info.categories: extra = {'categories': list(info.categories), **extra}
     if info.backwards: extra = {'backwards': True, **extra} # reads texts from the end
     if info.pretrained: extra = {'pretrained': info.pretrained, **extra} # what it started from
@@ -461,8 +462,9 @@ def _older_drop_mult(preset:str, config:dict, card:dict|None)->float|None:
         return r['long_drop_mult'] if long else r['drop_mult'] # (as `names_lm` chose it)
     return None
 
-def _stub_dls(config:dict, tok:SPTokenizer):
-    "DataLoaders over two placeholder texts with the saved vocabulary (and classes): what predict and generate need"
+def _stub_dls(config:dict, tok:SPTokenizer, card:dict|None=None):
+    """DataLoaders over two placeholder texts with the saved vocabulary (and classes): what predict and generate need. A
+    classifier's read the columns of the table it was trained from (its card's `text_col`, `label_col`) in `test_dl(df)`"""
     vocab, classes, back = config['vocab'], config.get('classes'), bool(config.get('backwards', False))
     if config.get('task') == 'tag':
         tags = list(config['tags'])
@@ -475,8 +477,12 @@ def _stub_dls(config:dict, tok:SPTokenizer):
         texts = ['a a a a', 'a a a a'] # a few pieces each: every tokenizer makes at least one batch of them
         return _placeholder(lm_dls(pd.DataFrame({'text': texts, 'is_valid': [False, True]}), tokenizer=tok, vocab=vocab,
                                    bs=1, seq_len=2, backwards=back, fingerprint=False))
-    df = pd.DataFrame({'text': 'a', 'label': list(classes) + [classes[0]], 'is_valid': [False]*len(classes) + [True]})
-    return _placeholder(classifier_dls(df, tokenizer=tok, vocab=vocab, classes=list(classes), bs=1, backwards=back), STUB_BS)
+    tc, lc = ((card or {}).get(k) for k in ('text_col', 'label_col'))
+    tc, lc = (tc if isinstance(tc, str) else 'text'), (lc if isinstance(lc, str) else 'label')
+    if len({tc, lc, 'is_valid'}) < 3: tc, lc = 'text', 'label' # (a damaged card's)
+    df = pd.DataFrame({tc: 'a', lc: list(classes) + [classes[0]], 'is_valid': [False]*len(classes) + [True]})
+    return _placeholder(classifier_dls(df, tc, lc, tokenizer=tok, vocab=vocab, classes=list(classes), bs=1, backwards=back),
+                        STUB_BS)
 
 def _read_json(f:Path):
     "The JSON in the file `f`, with an error naming it when it does not parse"
@@ -560,7 +566,7 @@ def _rebuild(path:Path, config:dict, tok:SPTokenizer, weights:dict, card:dict|No
         raise ValueError(f"{path}: config.json's task {config.get('task')!r} is not one this toolkit makes "
                          "('generate', 'classify' or 'tag'): the file is damaged or from another program")
     try:
-        dls = _stub_dls(config, tok)
+        dls = _stub_dls(config, tok, card)
         if config.get('task') == 'classify': learn = classifier_learner(dls, preset=preset, config=arch)
         elif config.get('task') == 'tag': learn = tagger_learner(dls, pretrained=False, preset=preset, config=arch, head_hid=arch.get('head_hid', 0),
                                                                  tag_weight=0) # (the stub has no counts: `_weigh_loss`)
