@@ -44,6 +44,9 @@ def test_gradual_unfreezing_stages(reviews):
     before = emb.detach().clone()
     fit_ulmfit(learn, epochs=1, show_progress=False) # one epoch: the whole network at once
     assert emb.requires_grad and not torch.equal(before, emb.detach())
+    for kw, said in [({'epochs': None}, 'epochs must be an integer from 1 to'), ({'lr': None}, 'lr must be a number above 0'),
+                     ({'stages': 1.5}, 'stages must be 0, 1, 2 or 3, got 1.5'), ({'epochs': 0}, 'got 0')]:
+        with pytest.raises(ValueError, match=said): fit_ulmfit(learn, **kw) # (None: a TypeError inside fastai, helper 70)
 
 def test_from_scratch_path(reviews):
     "pretrain=False: no language model, a fresh tokenizer, trained whole"

@@ -341,8 +341,9 @@ def fit_ulmfit(
     stages:int=1, # frozen stages of one epoch each before the whole network trains (0 to 3; the paper's: 3)
 )->TextLearner:
     "Train `learn` with ULMFiT's gradual unfreezing and discriminative learning rates"
-    if epochs < 1: raise ValueError(f"epochs must be at least 1, got {epochs}")
-    if stages not in range(4): raise ValueError(f"stages must be 0, 1, 2 or 3, got {stages}")
+    check_arg('epochs', epochs, is_int(epochs) and 1 <= epochs <= MAX_EPOCHS, f'an integer from 1 to {MAX_EPOCHS:,}')
+    check_arg('stages', stages, is_int(stages) and 0 <= stages <= 3, '0, 1, 2 or 3')
+    check_arg('lr', lr, is_num(lr) and lr > 0, 'a number above 0') # (None: a TypeError inside fastai, helper 70)
     stages = [(-1, lr), (-2, lr), (-3, lr)][:min(stages, epochs-1)]
     with quiet(learn, not show_progress):
         for n, stage_lr in stages:
