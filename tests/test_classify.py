@@ -1,6 +1,7 @@
 """Classifiers, ULMFiT style (issue 5): DataLoaders, the learner, gradual unfreezing, predictions, export, CLI, bad
 input."""
 import json, subprocess, sys
+import numpy as np
 import pandas as pd
 import pytest
 import torch
@@ -44,9 +45,19 @@ def test_gradual_unfreezing_stages(reviews):
     before = emb.detach().clone()
     fit_ulmfit(learn, epochs=1, show_progress=False) # one epoch: the whole network at once
     assert emb.requires_grad and not torch.equal(before, emb.detach())
-    for kw, said in [({'epochs': None}, 'epochs must be an integer from 1 to'), ({'lr': None}, 'lr must be a number above 0'),
-                     ({'stages': 1.5}, 'stages must be 0, 1, 2 or 3, got 1.5'), ({'epochs': 0}, 'got 0')]:
+    for kw, said in [({'epochs': None}, 'epochs must be an integer from 1 to'), ({'stages': 1.5}, 'stages must be 0, 1, 2 or 3, got 1.5'),
+                     ({'lr': None}, r'lr must be a number in \(0, 10\] \(such as 1e-3\), got None'), ({'epochs': 0}, 'got 0')]:
         with pytest.raises(ValueError, match=said): fit_ulmfit(learn, **kw) # (None: a TypeError inside fastai, helper 70)
+    with pytest.raises(ValueError, match=r'lr must be a number in \(0, 10\]'): fit_ulmfit(learn, lr=50.) # train_classifier's range
+    fit_ulmfit(learn, epochs=2, lr=np.float32(1e-3), show_progress=False) # (a TypeError inside fastcore, helper 74)
+
+def test_stages_refused_before_any_training(reviews, monkeypatch):
+    "train_classifier(stages=5) was refused by fit_ulmfit, after its language model had trained (helper 74)"
+    import toolkit.classify as tc
+    monkeypatch.setattr(tc, '_task_lm', lambda *a, **k: pytest.fail('trained before the check'))
+    for bad in (5, 2.0):
+        with pytest.raises(ValueError, match=f'stages must be 0, 1, 2 or 3, got {bad}'):
+            train_classifier(reviews, preset='tiny', stages=bad, show_progress=False)
 
 def test_from_scratch_path(reviews):
     "pretrain=False: no language model, a fresh tokenizer, trained whole"
@@ -450,6 +461,17 @@ def test_test_dl_takes_the_users_own_table(tmp_path):
     with pytest.raises(ValueError, match=r"the table has no column 'headline' \(the column of texts the model was trained "
                                          r"from; nor 'text'\): its columns are 'title', 'outlet'"):
         learn.get_preds(dl=learn.dls.test_dl(test.rename(columns={'headline': 'title'})))
+    beside = test.assign(text='zzz') # a column named 'text' beside the model's own: the own one is read (helper 74)
+    assert torch.allclose(probs, learn.get_preds(dl=learn.dls.test_dl(beside))[0])
+    with pytest.raises(ValueError, match=r'a label is missing \(nan\): drop the rows without one'):
+        learn.get_preds(dl=learn.dls.test_dl(test.assign(outlet=lambda t: t.outlet.where(t.index != t.index[3])),
+                                            with_labels=True)) # (fastai's "Label 'nan' was not included")
+    swapped = d.rename(columns={'headline': 'label', 'outlet': 'text'}) # texts in 'label', labels in 'text'
+    learn = train_classifier(swapped.iloc[:250], 'label', 'text', preset='tiny', lm_epochs=1, epochs=1, show_progress=False)
+    test = swapped.iloc[250:]
+    probs, y = learn.get_preds(dl=learn.dls.test_dl(test, with_labels=True))
+    assert y.tolist() == [list(learn.dls.vocab[1]).index(v) for v in test.text] # (it read the labels as texts)
+    assert torch.allclose(probs, learn.get_preds(dl=learn.dls.test_dl(test.label.tolist()))[0])
 
 def test_an_ensemble_predicts_as_a_classifier_does():
     "Ensemble.predict(text, with_input=True) was a TypeError, and a list said 'must be a string' without the way (helper 60)"

@@ -36,9 +36,9 @@ from .core import check_minutes
 
 # %% auto #0
 __all__ = ['NO_LABEL', 'masked_concat_pool', 'PadChunks', 'classifier_dls', 'load_lm_encoder', 'PredictedClasses',
-           'warn_one_class', 'class_weights', 'classifier_learner', 'fit_ulmfit', 'finetune_lm', 'Ensemble',
-           'check_recipe_counts', 'has_categories', 'train_classifier', 'classes_of', 'unreadable', 'check_readable',
-           'predict_texts', 'show_results', 'predict_csv']
+           'warn_one_class', 'class_weights', 'classifier_learner', 'check_stages', 'fit_ulmfit', 'finetune_lm',
+           'Ensemble', 'check_recipe_counts', 'has_categories', 'train_classifier', 'classes_of', 'unreadable',
+           'check_readable', 'predict_texts', 'show_results', 'predict_csv']
 
 # %% ../nbs/06_classify.ipynb #c003q
 def masked_concat_pool(
@@ -175,19 +175,27 @@ class _ColOf(ColReader):
         super().__init__(cols, **kwargs)
         self.own, self.what = (own if own != cols else None), what
     def _do_one(self, r, c):
-        if isinstance(r, pd.Series) and c not in r.index:
-            if self.own is None or self.own not in r.index:
+        if isinstance(r, pd.Series) and not _made(r): # a user's table: its own column first (helper 74: a 'text' column
+            if self.own is not None and self.own in r.index: c = self.own # beside 'body' was read, in silence)
+            elif c not in r.index:
                 cols = ', '.join(map(repr, map(str, r.index[:12]))) + (', ...' if len(r.index) > 12 else '')
                 raise ValueError(f"the table has no column {self.own or c!r} (the column of {self.what} the model was "
                                  f"trained from{'' if self.own is None else f'; nor {c!r}'}): its columns are {cols}")
-            c = self.own
         return super()._do_one(r, c)
+
+_MADE = {'text', 'label', 'is_valid', 'text_length'} # the columns of the table `_labelled_split` makes (and fastai's)
+def _made(r:pd.Series)->bool:
+    "Whether `r` is a row of the table `classifier_dls` made (its 'text' and 'label'), not of a user's"
+    return 'is_valid' in r.index and set(r.index) <= _MADE
 
 class _LabelReader(_ColOf):
     """A row's label as the classifier learnt it: a stripped string, 1.0 as 1 (`_label_texts`), so that a test set's
     numbers are its classes (`dls.test_dl(df, with_labels=True)`: "Label '1' was not included", helper 60)"""
     def _do_one(self, r, c):
         v = super()._do_one(r, c)
+        if v is None or isinstance(v, float) and math.isnan(v): # (fastai's "Label 'nan' was not included", helper 74)
+            raise ValueError(f"a label is missing ({v}): drop the rows without one (df.dropna(subset=[label_col])), or "
+                             "leave with_labels out")
         return str(int(v) if isinstance(v, float) and v % 1 == 0 else v).strip()
 
 def _own_cols(
@@ -333,6 +341,10 @@ def classifier_learner(
     return learn
 
 # %% ../nbs/06_classify.ipynb #c013
+def check_stages(stages):
+    "ULMFiT's frozen stages: 0 to 3"
+    check_arg('stages', stages, is_int(stages) and 0 <= stages <= 3, '0, 1, 2 or 3')
+
 def fit_ulmfit(
     learn:TextLearner, # a classifier whose encoder came from a language model
     epochs:int=6, # in all
@@ -342,8 +354,10 @@ def fit_ulmfit(
 )->TextLearner:
     "Train `learn` with ULMFiT's gradual unfreezing and discriminative learning rates"
     check_arg('epochs', epochs, is_int(epochs) and 1 <= epochs <= MAX_EPOCHS, f'an integer from 1 to {MAX_EPOCHS:,}')
-    check_arg('stages', stages, is_int(stages) and 0 <= stages <= 3, '0, 1, 2 or 3')
-    check_arg('lr', lr, is_num(lr) and lr > 0, 'a number above 0') # (None: a TypeError inside fastai, helper 70)
+    check_stages(stages)
+    check_arg('lr', lr, is_num(lr) and 0 < lr <= 10, 'a number in (0, 10] (such as 1e-3)') # as train_classifier's (None: a
+    # TypeError inside fastai, helper 70)
+    lr = float(lr) # (a numpy float32 was a TypeError inside fastcore, helper 74)
     stages = [(-1, lr), (-2, lr), (-3, lr)][:min(stages, epochs-1)]
     with quiet(learn, not show_progress):
         for n, stage_lr in stages:
@@ -526,6 +540,7 @@ def _check_classifier_args(df:pd.DataFrame, lm, a:_ClassifierArgs, pretrained:bo
                      lm_lr=a.lm_lr, vocab_sz=a.vocab_sz if pre and a.tokenizer == 'subword' else None,
                      texts=df[a.text_col] if pre else None, n_labelled=n_labelled)
     check_recipe_counts(a.lm_epochs, a.members)
+    check_stages(a.stages) # (refused after the language model trained, helper 74)
     _check_class_weight(a.class_weight) # before any training (`class_weights` checks it too, once the data is split)
     _check_labels(df, a.label_col, 'drop')
 
