@@ -466,6 +466,12 @@ def test_test_dl_takes_the_users_own_table(tmp_path):
     with pytest.raises(ValueError, match=r'a label is missing \(nan\): drop the rows without one'):
         learn.get_preds(dl=learn.dls.test_dl(test.assign(outlet=lambda t: t.outlet.where(t.index != t.index[3])),
                                             with_labels=True)) # (fastai's "Label 'nan' was not included")
+    numbered = pd.DataFrame({0: d.headline, 1: d.outlet}) # a file read with header=None (assign's TypeError, helper 74)
+    learn = train_classifier(numbered.iloc[:250], 0, 1, preset='tiny', lm_epochs=1, epochs=1, show_progress=False)
+    probs = learn.get_preds(dl=learn.dls.test_dl(numbered.iloc[250:]))[0]
+    export_learner(learn, tmp_path/'n')
+    loaded = load_model(tmp_path/'n')
+    assert torch.allclose(probs, loaded.get_preds(dl=loaded.dls.test_dl(numbered.iloc[250:]))[0], atol=1e-5)
     swapped = d.rename(columns={'headline': 'label', 'outlet': 'text'}) # texts in 'label', labels in 'text'
     learn = train_classifier(swapped.iloc[:250], 'label', 'text', preset='tiny', lm_epochs=1, epochs=1, show_progress=False)
     test = swapped.iloc[250:]

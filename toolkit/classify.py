@@ -101,7 +101,8 @@ def _check_labels(df:pd.DataFrame, label_col:str, unlabelled:str='error')->pd.Da
                              f"{', ...' if missing.sum() > 5 else ''}: empty, or a mark of a missing value such as "
                              "'NA'); drop them or pass unlabelled='drop'")
         df, text = df[~missing], text[~missing]
-    df = df.assign(**{label_col: text})
+    df = df.copy()
+    df[label_col] = text # (not `assign`: a column named 0, read with header=None, is no keyword, helper 74)
     classes = label_order(df[label_col])
     if not classes: # ('has 0 classes ()', helper 53)
         raise ValueError(f"column {label_col!r} has no labels: its {n:,} rows are empty, or marks of a missing value "

@@ -17,7 +17,7 @@ from fastai.text.models.awdlstm import awd_lstm_clas_config
 import toolkit
 from .tokenize import SPTokenizer
 from .core import ModelInfo, model_info, require_info, members, replace_dir, atomic_dir, atomic_file, load_error
-from .core import check_writable, save_tensors, out_path, _through_link, Refusal, earlier_runs
+from .core import check_writable, save_tensors, out_path, _through_link, Refusal, earlier_runs, is_int
 from .recipes import PRESETS, NAMES_RECIPE
 from .lm import get_tokenizer, lm_dls, lm_learner, check_device, pretrained_dir, check_dls, drop_mult_of
 from .lm import preset_drop_mult, remake_dls
@@ -478,7 +478,8 @@ def _stub_dls(config:dict, tok:SPTokenizer, card:dict|None=None):
         return _placeholder(lm_dls(pd.DataFrame({'text': texts, 'is_valid': [False, True]}), tokenizer=tok, vocab=vocab,
                                    bs=1, seq_len=2, backwards=back, fingerprint=False))
     tc, lc = ((card or {}).get(k) for k in ('text_col', 'label_col'))
-    tc, lc = (tc if isinstance(tc, str) else 'text'), (lc if isinstance(lc, str) else 'label')
+    named = lambda v: isinstance(v, str) or is_int(v) # (a table read with header=None: columns 0, 1)
+    tc, lc = (tc if named(tc) else 'text'), (lc if named(lc) else 'label')
     if len({tc, lc, 'is_valid'}) < 3: tc, lc = 'text', 'label' # (a damaged card's)
     df = pd.DataFrame({tc: 'a', lc: list(classes) + [classes[0]], 'is_valid': [False]*len(classes) + [True]})
     return _placeholder(classifier_dls(df, tc, lc, tokenizer=tok, vocab=vocab, classes=list(classes), bs=1, backwards=back),
