@@ -754,9 +754,11 @@ def test_generators_refuse_a_prompt_as_typed(client, app_models):
     from gradio_client.exceptions import ValidationError
     from toolkit.app import validator, Handlers
     h = Handlers(app_models)
-    said = lambda check, *a: [v['message'] for v in validator(check, [gr.Textbox(label='Start with')] + [gr.Number()]*(len(a)-1))(*a)
-                              if not v['is_valid']]
-    for msgs in (said(h.headlines_settings, '<b>', 3, 0.8, 0.9, 4, 15, 0, None, None), said(h.names_settings, 'K<', 3, 0.8, 0, 'Russian', None)):
+    def said(check, *args): # the messages of a validator of `check` over a text box and other fields
+        form = [gr.Textbox(label='Start with')] + [gr.Number()] * (len(args) - 1)
+        return [v['message'] for v in validator(check, form)(*args) if not v['is_valid']]
+    for msgs in (said(h.headlines_settings, '<b>', 3, 0.8, 0.9, 4, 15, 0, None, None),
+                 said(h.names_settings, 'K<', 3, 0.8, 0, 'Russian', None)):
         assert len(msgs) == 1 and "'<'" in msgs[0] and '&lt;' not in msgs[0], msgs
     with pytest.raises(ValidationError, match=r"'<b>': this model reads \d+% of it as unknown pieces \('<', '>'\)"):
         client.predict('<b>', 3, 0.8, 0.9, 4, 15, 0, api_name='/headlines')

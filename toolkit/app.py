@@ -167,9 +167,10 @@ def _user_text(e:Exception)->str:
 
 def _user_error(e:Exception)->gr.Error:
     # the page shows it; the server's console gets no traceback (bad input is the user's to fix, not a fault)
-    msg = html.escape(_user_text(e), quote=False) # the toast renders HTML: a text's <b> is shown
-    err = gr.Error(msg, print_exception=False, duration=None) # until closed
-    err.plain = _user_text(e) # as typed, for a field's message (`validator`): plain text, where '&lt;' would show
+    plain = _user_text(e)
+    err = gr.Error(html.escape(plain, quote=False), print_exception=False, duration=None) # until closed; the toast
+    # renders HTML (a text's <b> is shown), so escaped there
+    err.plain = plain # as typed, for a field's message (`validator`): plain text, where '&lt;' would show
     return err
 
 def user_errors(f):

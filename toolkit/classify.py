@@ -169,9 +169,9 @@ def _labelled_split(df:pd.DataFrame, text_col:str, label_col:str, unlabelled:str
                          'is_valid': split_mask(df['is_valid'])})
 
 class _ColOf(ColReader):
-    """fastai's `ColReader` of a column of the table `classifier_dls` makes (`text`, `label`), which reads a table's own
-    column when that one is missing: the column the model was trained from (`text_col`), so that `dls.test_dl(df)` takes
-    the user's table as it was given (it said `KeyError: 'text'` for a table of 'review's)"""
+    """fastai's `ColReader` of a column of the table `classifier_dls` makes (`text`, `label`), which in a user's table
+    reads the column the model was trained from (`own`: `text_col`), so that `dls.test_dl(df)` takes the user's table as
+    it was given (it said `KeyError: 'text'` for a table of 'review's)"""
     def __init__(self, cols:str, own:str|None=None, what:str='texts', **kwargs):
         super().__init__(cols, **kwargs)
         self.own, self.what = (own if own != cols else None), what
