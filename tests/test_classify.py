@@ -472,6 +472,10 @@ def test_test_dl_takes_the_users_own_table(tmp_path):
     export_learner(learn, tmp_path/'n')
     loaded = load_model(tmp_path/'n')
     assert torch.allclose(probs, loaded.get_preds(dl=loaded.dls.test_dl(numbered.iloc[250:]))[0], atol=1e-5)
+    # made from classifier_dls (train_classifier's card names its text_col anyway): column 0 was dropped as falsy
+    own = classifier_learner(classifier_dls(numbered, 0, 1, vocab_sz=200, bs=16), preset='tiny')
+    export_learner(own, tmp_path/'o')
+    assert {k: load_model(tmp_path/'o').awd.card.get(k) for k in ('text_col', 'label_col')} == {'text_col': 0, 'label_col': 1}
     swapped = d.rename(columns={'headline': 'label', 'outlet': 'text'}) # texts in 'label', labels in 'text'
     learn = train_classifier(swapped.iloc[:250], 'label', 'text', preset='tiny', lm_epochs=1, epochs=1, show_progress=False)
     test = swapped.iloc[250:]

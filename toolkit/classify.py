@@ -205,7 +205,7 @@ def _own_cols(
     "The columns of the user's table a classifier's `DataLoaders` read (`text_col`, `label_col`), where not 'text' and 'label'"
     try: readers = [t.fs[0] for t in dls.train_ds.tfms]
     except (AttributeError, IndexError, TypeError): return {}
-    return {k: r.own for k, r in zip(('text_col', 'label_col'), readers) if isinstance(r, _ColOf) and r.own}
+    return {k: r.own for k, r in zip(('text_col', 'label_col'), readers) if isinstance(r, _ColOf) and r.own is not None}
 
 def classifier_dls(
     df:pd.DataFrame, # texts and labels, one per row (an `is_valid` column, if any, is the split)
