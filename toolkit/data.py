@@ -319,10 +319,11 @@ def read_table(
     if not path.exists(): raise FileNotFoundError(f"{path}: no such file")
     if path.is_dir(): return _read_folder(path), 'folder'
     fmt = format_of(path)
-    if fmt == 'txt' and no_txt and not _utf16(path): raise ValueError(f"{path}: {no_txt}") # a .txt read only for Excel's
+    utf16 = fmt == 'txt' and _utf16(path) # (its first bytes, read once)
+    if fmt == 'txt' and no_txt and not utf16: raise ValueError(f"{path}: {no_txt}") # a .txt read only for Excel's
     # 'Unicode Text' check when refused: a big or undecodable one was read whole, and said a UTF-8 error, first (helper 69)
     text = read_utf8(path) # (a damaged .gz said so by name)
-    if fmt == 'txt' and _utf16(path) and '\t' in lines(text)[0]: # read as one text a line: the header too
+    if utf16 and '\t' in lines(text)[0]: # read as one text a line: the header too
         raise ValueError(f"{path} looks like Excel's 'Unicode Text' (UTF-16, a tab between fields): name it .tsv")
     if fmt == 'txt' and no_txt: raise ValueError(f"{path}: {no_txt}") # (after the check above: it said 'no columns' to
     # such a file with --text-col, and only once that was dropped, to name it .tsv, helper 67)
