@@ -170,8 +170,27 @@ FIRST = ['test_readme.py::test_use_it_commands', 'test_readme.py::test_notebook_
          'test_resume.py::test_killed_then_resumed', 'test_classify.py::test_ensemble_cli_fresh_process',
          'test_classify.py::test_cli_classifier', 'test_scale.py::test_two_processes_gloo']
 
-def pytest_collection_modifyitems(items):
-    "Run the tests of `FIRST` before the others, in that order (the rest keep theirs)"
+# Module fixtures that train a model for a while. Each worker that runs a test of theirs trains it again (the tagger's
+# 20 s twice); the tests that use one run on one worker (`--dist loadgroup` sends a group as one unit, the largest
+# units first), so it is trained once.
+SHARED = {'test_tagger.py': {'tagger'}, 'test_classify.py': {'clf'}, 'test_names.py': {'lm'},
+          'test_portable.py': {'lm_and_dir', 'clf_and_dir'}}
+
+@pytest.hookimpl(trylast=True) # after xdist's own, which names the groups in a way pytest 9.2 no longer reads
+def pytest_collection_modifyitems(config, items):
+    """Run the tests of `FIRST` before the others, in that order (the rest keep theirs); the users of a `SHARED` fixture
+    join their module's group. With `--dist loadgroup`, a test's `xdist_group` goes into its node id, as xdist does
+    before pytest 9.2: from 9.2 the id is a structured `NodeId`, xdist's suffix on the old string field is lost, and
+    every group was spread over the workers (pytest-xdist#1386; the wheel was built on both)"""
     rank = {name: i for i, name in enumerate(FIRST)}
     def key(item): return rank.get(item.nodeid.split('/')[-1].split('[')[0], len(FIRST))
     items.sort(key=key)
+    if not config.getvalue('loadgroup'): return
+    for item in items:
+        module = item.nodeid.split('::')[0].split('/')[-1]
+        if SHARED.get(module, set()) & set(getattr(item, 'fixturenames', ())):
+            item.add_marker(pytest.mark.xdist_group(module))
+        groups = sorted({str(m.args[0] if m.args else m.kwargs.get('name', 'default'))
+                         for m in item.iter_markers('xdist_group')})
+        if groups and '@' not in item.nodeid and hasattr(item, '_id'):
+            item._id = type(item._id).parse(f"{item.nodeid}@{'_'.join(groups)}")
