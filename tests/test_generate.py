@@ -1,5 +1,5 @@
 "`LMLearner.generate`/`predict` and the `sample` engine, on the session's tiny headlines model."
-import math, re
+import math, string
 import numpy as np
 import pytest
 import torch
@@ -557,7 +557,7 @@ def test_predict_heals_as_generate_does():
     lm = load_model('headlines')
     outs = [lm.predict('How to ma', n_words=3) for _ in range(5)]
     # 'make' mostly, 'manage' at times (unseeded): each a whole word of the model's, maybe with a piece after it ('make,')
-    words = [re.match(r'[a-z]*', t.split()[2], flags=re.I)[0] for t in outs]
+    words = [t.split()[2].rstrip(string.punctuation) for t in outs]
     assert all(w.startswith('ma') and '▁' + w.lower() in lm.dls.vocab for w in words), outs # not 'mabi', 'masthetic'
     assert lm.predict('How to ma', n_words=0) == 'How to ma' and lm.predict('Why', n_words=2).startswith('Why ')
 
