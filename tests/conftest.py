@@ -185,7 +185,7 @@ def pytest_collection_modifyitems(config, items):
     rank = {name: i for i, name in enumerate(FIRST)}
     def key(item): return rank.get(item.nodeid.split('/')[-1].split('[')[0], len(FIRST))
     items.sort(key=key)
-    if not config.getvalue('loadgroup'): return
+    if not getattr(config.option, 'loadgroup', False): return # set in xdist's workers alone
     for item in items:
         module = item.nodeid.split('::')[0].split('/')[-1]
         if SHARED.get(module, set()) & set(getattr(item, 'fixturenames', ())):

@@ -391,24 +391,27 @@ def test_sized_epochs_keep_the_best_one():
     _fit_lm(plain, 3, 1e-2, None, 0, [Spoil()]) # epochs asked for: the last one, as fastai gives it
     assert getattr(plain, 'kept_epoch', None) is None and plain.validate()[0] > learn.validate()[0]
 
-def test_time_budget_with_slow_batches():
+def test_time_budget_with_slow_batches(monkeypatch):
     """helper 37: a half-minute budget on 15 batches an epoch took 137 s at a learning rate that never rose: the schedule
     was fitted after 23 batches, the first epoch run on the 10,000-epoch one. It is fitted after a tenth of the budget,
-    or at the first epoch's end"""
-    import time
+    or at the first epoch's end. The budget's clock is the test's: each batch takes 0.25 s of it and nothing else, so a
+    busy machine cannot use the budget up before the schedule is fitted (it did, once: six batches, all at the start)"""
+    from types import SimpleNamespace
     from fastai.callback.core import Callback
+    import toolkit.lm
     from toolkit.data import load_corpus
     from toolkit.lm import lm_dls, lm_learner, TimeBudget
+    clock = [0.]
+    monkeypatch.setattr(toolkit.lm, 'time', SimpleNamespace(perf_counter=lambda: clock[0]))
     class Slow(Callback): # batches as slow as a tagger's on a busy CPU
         def after_batch(self):
-            if self.training: time.sleep(0.25)
+            if self.training: clock[0] += 0.25
     dls = lm_dls(load_corpus('headlines').sample(300, random_state=0), 'text', tokenizer='subword', vocab_sz=200, bs=8,
                  seq_len=32)
     learn = lm_learner(dls, 'tiny')
-    t = time.perf_counter()
     with learn.no_bar(), learn.no_logging(): learn.fit_one_cycle(10_000, 1e-2, cbs=[TimeBudget(0.05), Slow()])
-    assert time.perf_counter() - t < 5.5 # a 3 s budget (23 batches alone took 5.75 s)
-    assert max(learn.recorder.lrs) > 0.8e-2 # the one-cycle schedule's peak was reached
+    assert clock[0] < 5.5 # a 3 s budget (23 batches alone took 5.75 s)
+    assert max(learn.recorder.lrs) > 0.8e-2, learn.recorder.lrs # the one-cycle schedule's peak was reached
 
 def test_recorder_keeps_the_fit_after_a_budget(texts):
     """After a time budget (or epochs sized to the data, which keep the best), `learn.recorder.plot_loss()` drew nothing:
