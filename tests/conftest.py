@@ -187,9 +187,8 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=key)
     if not getattr(config.option, 'loadgroup', False): return # set in xdist's workers alone
     for item in items:
-        module = item.nodeid.split('::')[0].split('/')[-1]
-        if SHARED.get(module, set()) & set(getattr(item, 'fixturenames', ())):
-            item.add_marker(pytest.mark.xdist_group(module))
+        if SHARED.get(item.path.name, set()) & set(getattr(item, 'fixturenames', ())):
+            item.add_marker(pytest.mark.xdist_group(item.path.name))
         groups = sorted({str(m.args[0] if m.args else m.kwargs.get('name', 'default'))
                          for m in item.iter_markers('xdist_group')})
         if groups and '@' not in item.nodeid and hasattr(item, '_id'):

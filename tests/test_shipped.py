@@ -80,6 +80,7 @@ def test_shipped_models_record_their_checksums():
         assert all(hashlib.sha256((d/f).read_bytes()).hexdigest() == h for f, h in sums.items()), d
 
 @pytest.mark.slow # builds a wheel and an sdist
+@pytest.mark.xdist_group('wheel') # one worker builds the wheel once for every test that installs it
 def test_wheel_and_sdist_as_a_pip_user_gets_them(installed_wheel, tmp_path):
     """The wheel said Python >= 3.10 while its pins need 3.11, held no licence text, nor the pretrained model's list of
     sources; the sdist lacked settings.ini, so `python -m build` or a pip install of it failed (helper 52)"""
