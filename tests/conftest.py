@@ -170,25 +170,28 @@ FIRST = ['test_readme.py::test_use_it_commands', 'test_readme.py::test_notebook_
          'test_resume.py::test_killed_then_resumed', 'test_classify.py::test_ensemble_cli_fresh_process',
          'test_classify.py::test_cli_classifier', 'test_scale.py::test_two_processes_gloo']
 
-# Module fixtures that train a model for a while. Each worker that runs a test of theirs trains it again (the tagger's
-# 20 s twice); the tests that use one run on one worker (`--dist loadgroup` sends a group as one unit, the largest
-# units first), so it is trained once.
+# Fixtures that take a while: module ones that train a model, and session ones used by several modules (the wheel,
+# built and installed). Each worker that runs a test of theirs makes them again (the tagger's 20 s twice); the tests
+# that use one run on one worker (`--dist loadgroup` sends a group as one unit, the largest units first), so it is
+# made once. The group: the module's name, or the session fixture's.
 SHARED = {'test_tagger.py': {'tagger'}, 'test_classify.py': {'clf'}, 'test_names.py': {'lm'},
           'test_portable.py': {'lm_and_dir', 'clf_and_dir'}}
+SHARED_SESSION = {'installed_wheel'}
 
 @pytest.hookimpl(trylast=True) # after xdist's own, which names the groups in a way pytest 9.2 no longer reads
 def pytest_collection_modifyitems(config, items):
-    """Run the tests of `FIRST` before the others, in that order (the rest keep theirs); the users of a `SHARED` fixture
-    join their module's group. With `--dist loadgroup`, a test's `xdist_group` goes into its node id, as xdist does
-    before pytest 9.2: from 9.2 the id is a structured `NodeId`, xdist's suffix on the old string field is lost, and
-    every group was spread over the workers (pytest-xdist#1386; the wheel was built on both)"""
+    """Run the tests of `FIRST` before the others, in that order (the rest keep theirs); the users of a `SHARED` or
+    `SHARED_SESSION` fixture join its group. With `--dist loadgroup`, a test's `xdist_group` goes into its node id, as
+    xdist does before pytest 9.2: from 9.2 the id is a structured `NodeId`, xdist's suffix on the old string field is
+    lost, and every group was spread over the workers (pytest-xdist#1386; the wheel was built on both)"""
     rank = {name: i for i, name in enumerate(FIRST)}
     def key(item): return rank.get(item.nodeid.split('/')[-1].split('[')[0], len(FIRST))
     items.sort(key=key)
     if not getattr(config.option, 'loadgroup', False): return # set in xdist's workers alone
     for item in items:
-        if SHARED.get(item.path.name, set()) & set(getattr(item, 'fixturenames', ())):
-            item.add_marker(pytest.mark.xdist_group(item.path.name))
+        used = set(getattr(item, 'fixturenames', ()))
+        if SHARED.get(item.path.name, set()) & used: item.add_marker(pytest.mark.xdist_group(item.path.name))
+        for f in sorted(SHARED_SESSION & used): item.add_marker(pytest.mark.xdist_group(f))
         groups = sorted({str(m.args[0] if m.args else m.kwargs.get('name', 'default'))
                          for m in item.iter_markers('xdist_group')})
         if groups and '@' not in item.nodeid and hasattr(item, '_id'):

@@ -90,7 +90,6 @@ with learn.no_bar(), learn.no_logging():
 print('ok', learn.awd.pretrained['name'], round(bpc, 3))
 """
 
-@pytest.mark.xdist_group('wheel') # one worker builds the wheel once for every test that installs it
 def test_loads_from_an_installed_wheel(installed_wheel):
     "A wheel installed (not editable) in a fresh venv carries the model, and a fresh process outside the repo loads it"
     r = installed_wheel.run('python', '-c', FRESH, installed_wheel.env_dir)

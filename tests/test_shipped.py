@@ -52,7 +52,6 @@ def test_serve_no_train_empty_dir(awd, tmp_path):
     assert 'training' not in out, out
 
 @pytest.mark.slow
-@pytest.mark.xdist_group('wheel') # one worker builds the wheel once for every test that installs it
 def test_wheel_generates(installed_wheel):
     "Right after `pip install` of the wheel, from a directory outside the repository: the README's two first commands"
     r = installed_wheel.run('awd', 'generate', 'headlines', '-n', '5', '--seed', '0')
@@ -80,7 +79,6 @@ def test_shipped_models_record_their_checksums():
         assert all(hashlib.sha256((d/f).read_bytes()).hexdigest() == h for f, h in sums.items()), d
 
 @pytest.mark.slow # builds a wheel and an sdist
-@pytest.mark.xdist_group('wheel') # one worker builds the wheel once for every test that installs it
 def test_wheel_and_sdist_as_a_pip_user_gets_them(installed_wheel, tmp_path):
     """The wheel said Python >= 3.10 while its pins need 3.11, held no licence text, nor the pretrained model's list of
     sources; the sdist lacked settings.ini, so `python -m build` or a pip install of it failed (helper 52)"""
