@@ -223,6 +223,7 @@ def classifier_dls(
     vocab:list|None=None, # without `lm`: a fixed vocabulary of pieces (a saved classifier's), for a trained `tokenizer`
     classes:list|None=None, # a fixed list of classes (a saved classifier's); default: the training labels, sorted
     backwards:bool|None=None, # read texts from the end (for a backward `lm`); default: as `lm` reads them, else forward
+    num_workers:int=0, # processes that make batches; 0, in the training process, is the fastest for texts (`bench/data_loading.py`)
 )->DataLoaders:
     "Classifier `DataLoaders` over `df`, with the tokenizer and vocabulary of the language model `lm`"
     lm = _as_lm(lm)
@@ -235,7 +236,7 @@ def classifier_dls(
                         backwards=backwards),
               CategoryBlock(vocab=ifnone(classes, label_order(df.label[~df.is_valid])), sort=False)) # in that order
     dls = DataBlock(blocks=blocks, get_x=_ColOf('text', text_col), get_y=_LabelReader('label', label_col, 'labels'),
-                    splitter=ColSplitter('is_valid')).dataloaders(df, bs=bs, seq_len=seq_len,
+                    splitter=ColSplitter('is_valid')).dataloaders(df, bs=bs, seq_len=seq_len, num_workers=num_workers,
                                                                   before_batch=PadChunks(seq_len=seq_len))
     dls.awd = DataInfo(backwards=backwards)
     return dls

@@ -22,7 +22,7 @@ from fastai.callback.core import Callback, CancelFitException
 from fastai.metrics import accuracy, Perplexity
 from fastai.callback.training import GradientClip
 import fastai.callback.schedule, fastai.callback.progress # fit_one_cycle, lr_find, progress bars
-from fastai.text.data import TextBlock
+from fastai.text.data import TextBlock, LMDataLoader, LMTensorText
 from fastai.text.models.awdlstm import AWD_LSTM
 from fastai.text.learner import language_model_learner, LMLearner, match_embeds
 from .data import split_df, split_mask, check_valid_pct, check_cols
@@ -36,11 +36,11 @@ from .novelty import Fingerprint
 # %% auto #0
 __all__ = ['PRETRAINED_FILES', 'REBUILD', 'UNKNOWN_MAX', 'fit_epochs', 'lm_min_tokens', 'check_train_args', 'pretrained_dir',
            'has_pretrained', 'load_pretrained', 'pretrained_info', 'unknown_chars', 'unknown_reason', 'use_pretrained',
-           'lm_dls', 'get_tokenizer', 'remake_dls', 'check_dls', 'SameVocab', 'guard_vocab', 'TokenLoss', 'BitsPerChar',
-           'WordPerplexity', 'preset_drop_mult', 'lm_learner', 'drop_mult_of', 'quiet', 'ProgressCallback',
-           'check_device', 'is_rank0', 'world_size', 'check_distributed', 'RowShard', 'distributed_ctx', 'TimeBudget',
-           'validate_keeping_history', 'KeepBest', 'EpochCheckpoint', 'save_checkpoint', 'read_checkpoint',
-           'category_mark', 'category_frame', 'train_lm']
+           'StreamLMDataLoader', 'lm_dls', 'get_tokenizer', 'remake_dls', 'check_dls', 'SameVocab', 'guard_vocab',
+           'TokenLoss', 'BitsPerChar', 'WordPerplexity', 'preset_drop_mult', 'lm_learner', 'drop_mult_of', 'quiet',
+           'ProgressCallback', 'check_device', 'is_rank0', 'world_size', 'check_distributed', 'RowShard',
+           'distributed_ctx', 'TimeBudget', 'validate_keeping_history', 'KeepBest', 'EpochCheckpoint',
+           'save_checkpoint', 'read_checkpoint', 'category_mark', 'category_frame', 'train_lm']
 
 # %% ../nbs/04_lm.ipynb #c022b
 def fit_epochs(
@@ -232,6 +232,23 @@ def use_pretrained(
         raise ValueError(f"pretrained=True cannot apply: {why}; pass pretrained=False to train from scratch")
     return True
 
+# %% ../nbs/04_lm.ipynb #c007t
+class StreamLMDataLoader(LMDataLoader):
+    "fastai's `LMDataLoader`, each row a slice of one tensor: the same batches, each text numericalised once"
+    def make_chunks(self): # at the start and on each shuffle (`LMDataLoader.shuffle_fn`): the texts in their new order
+        docs = getattr(self, '_docs', None)
+        if docs is None or len(docs) != len(self.items.coll):
+            self._docs = docs = [self.items.tfm(self.items.coll[i]) for i in range(len(self.items.coll))]
+        self.chunks = torch.cat([docs[i] for i in self.items.idxs]) if docs else torch.zeros(0, dtype=torch.long)
+
+    def create_item(self, seq):
+        if seq is None: seq = 0
+        if seq >= self.n: raise IndexError
+        sl = self.last_len if seq//self.bs == self.n_batches-1 else self.seq_len
+        st = (seq%self.bs)*self.bl + (seq//self.bs)*self.seq_len
+        txt = self.chunks[st:st+sl+1]
+        return LMTensorText(txt[:-1]), txt[1:]
+
 # %% ../nbs/04_lm.ipynb #c008
 def _check_tokens(dsets, bs:int, seq_len:int):
     "A `ValueError` that says how many tokens are missing when the tokenized texts cannot fill a batch"
@@ -305,7 +322,7 @@ def lm_dls(
         vocab = list(vocab) + sorted({'▁' + m for m in marks} - set(vocab))
     block = TextBlock(text_tokenizer(tok), vocab=vocab, is_lm=True, seq_len=seq_len, min_freq=1, max_vocab=60000,
                       backwards=backwards)
-    dblock = DataBlock(blocks=block, get_x=ColReader('text'), splitter=ColSplitter('is_valid'))
+    dblock = DataBlock(blocks=block, get_x=ColReader('text'), splitter=ColSplitter('is_valid'), dl_type=StreamLMDataLoader)
     dsets = dblock.datasets(df)
     if fit_bs: bs = _fitted_bs(dsets, bs, seq_len)
     _check_tokens(dsets, bs, seq_len)

@@ -61,7 +61,8 @@ ORIGIN_RECIPE = dict(epochs=9, lr=1e-2, lm_epochs=0, stages=1, # a classifier on
 OUTLET_RECIPE = dict(epochs=2, lm_epochs=0) # a classifier on the headlines model
 TAGGER_RECIPE = dict(epochs=2, lr=5e-3, head_lr=1e-2, bs=32, # `fit_tagger`: the head for an epoch, then `epochs` of all
                      tag_weight=0.25, # `tag_weights`: rare tags count more in the loss (macro-F1 up; bench/tagging.py)
-                     label_at='last') # each word's tag is read at its last piece, once the encoder has read it all
+                     label_at='last', # each word's tag is read at its last piece, once the encoder has read it all
+                     head_hid=dict(tiny=64, small=256, base=256)) # per preset: units each way of the BiLSTM head
 
 # %% ../nbs/03_recipes.ipynb #c014
 DEFAULT_MODELS = {

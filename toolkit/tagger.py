@@ -420,7 +420,8 @@ def tagger_dls(
     tags:list|None=None, # a fixed list of tags (a saved tagger's); default: the tags of `df`, sorted
     label_at:str=TAGGER_RECIPE['label_at'], # the piece of each word its tag is read at: 'last' or 'first' (`word_pieces`)
     quotes:str|None=None, # how its words write quotes: 'brown' (`` and ''), 'plain' (as typed); default: as `df`'s do
-    sentences:bool=True, # refuse rows that are all one word (a file of a word a line); a loaded tagger's placeholder is
+    sentences:bool=True, # refuse rows that are all one word (a file of a word a line); a loaded tagger's placeholder is not
+    num_workers:int=0, # processes that make batches; 0, in the training process, is the fastest (`bench/data_loading.py`)
 )->DataLoaders:
     "Tagger `DataLoaders` over the sentences of `df`: piece ids, and each word's tag at its last (or first) piece"
     lm = _as_lm(lm)
@@ -448,8 +449,8 @@ def tagger_dls(
     _warn_unseen(pick(tg, ~valid), pick(tg, valid))
     dsets = [TaggedSents(pick(words, v), pick(tg, v), tok, o2i, t2i, label_at) for v in (~valid, valid)]
     pad = o2i.get('xxpad', 1)
-    dls = TaggerDataLoaders(TaggerDL(dsets[0], pad_idx=pad, vocab=[vocab, tags], bs=bs, shuffle=True, seed=seed),
-                            TaggerDL(dsets[1], pad_idx=pad, vocab=[vocab, tags], bs=bs*2, shuffle=False))
+    kw = dict(pad_idx=pad, vocab=[vocab, tags], num_workers=num_workers)
+    dls = TaggerDataLoaders(TaggerDL(dsets[0], bs=bs, shuffle=True, seed=seed, **kw), TaggerDL(dsets[1], bs=bs*2, shuffle=False, **kw))
     if quotes is None: quotes = 'brown' if any(w in ('``', "''") for ws in words for w in ws) else 'plain'
     check_arg('quotes', quotes, quotes in QUOTES, f"one of {', '.join(map(repr, QUOTES))}")
     dls.vocab, dls.tok, dls.label_at, dls.quotes = [vocab, tags], tok, label_at, quotes
@@ -741,7 +742,8 @@ def tagger_learner(
     lm:LMLearner|None=None, # a language model whose encoder to start from (its vocabulary: `tagger_dls(..., lm=lm)`)
     pretrained:bool|None=None, # without `lm`: start from the pretrained English model; None: when `dls` reads with it
     preset:str='small', # a key of `PRESETS` (the encoder's size; the pretrained model's is `small`)
-    head_hid:int=256, # units each way of the BiLSTM over the encoder's states; 0: no BiLSTM (forward only)
+    head_hid:int|None=None, # units each way of the BiLSTM over the encoder's states; 0: no BiLSTM (forward only);
+                            # default: the preset's (`TAGGER_RECIPE`: 256, 64 for `tiny`)
     drop_mult:float=0.5, # scales the encoder's dropouts
     head_p:float=0.25, # dropout before and after the BiLSTM
     clip:float=0.25, # gradient-norm clipping
@@ -753,7 +755,8 @@ def tagger_learner(
     if lm is not None: preset = require_info(lm, 'lm').preset or preset # its size, as a classifier's (helper 62: a tiny
     # lm gave "size mismatch for encoder.weight" unless preset='tiny' was said again)
     vocab, tags = dls.vocab
-    check_arg('head_hid', head_hid, is_int(head_hid) and 0 <= head_hid <= 4096, 'an integer from 0 to 4096')
+    check_arg('head_hid', head_hid, head_hid is None or is_int(head_hid) and 0 <= head_hid <= 4096, 'an integer from 0 to 4096')
+    head_hid = ifnone(head_hid, TAGGER_RECIPE['head_hid'].get(preset, 256))
     if pretrained is None: pretrained = lm is None and has_pretrained() and list(vocab) == load_pretrained(weights=False)['vocab']
     w, size, record = _encoder(lm, pretrained, vocab)
     cfg = {**get_preset(preset)['config'], **size, **(config or {})}
@@ -821,7 +824,7 @@ def _check_tagger_args(epochs, lr, minutes, bs, seed, head_hid, tag_weight=0, vo
     check_arg('lr', lr, lr is None or is_num(lr) and 0 < lr <= 10, 'a number above 0 and at most 10')
     check_minutes(minutes)
     check_arg('bs', bs, bs is None or is_int(bs) and 1 <= bs <= 4096, 'an integer from 1 to 4096')
-    check_arg('head_hid', head_hid, is_int(head_hid) and 0 <= head_hid <= 4096, 'an integer from 0 to 4096')
+    check_arg('head_hid', head_hid, head_hid is None or is_int(head_hid) and 0 <= head_hid <= 4096, 'an integer from 0 to 4096')
     check_arg('tag_weight', tag_weight, is_num(tag_weight) and 0 <= tag_weight <= 1, 'a number from 0 to 1')
     check_seed(seed)
 
@@ -836,7 +839,7 @@ def train_tagger(
     lr:float|None=None, # the top layer group's learning rate; default: the recipe's
     minutes:float|None=None, # a training-time budget instead of `epochs`
     bs:int|None=None, # sentences a batch; default: the recipe's
-    head_hid:int=256, # units each way of the BiLSTM over the encoder's states; 0: none (forward only)
+    head_hid:int|None=None, # units each way of the BiLSTM over the encoder's states; 0: none (forward only); default: the preset's
     tag_weight:float=TAGGER_RECIPE['tag_weight'], # rare tags count more in the loss (`tag_weights`); 0: plain cross-entropy
     label_at:str=TAGGER_RECIPE['label_at'], # the piece of each word its tag is read at: 'last' (the whole word read) or 'first'
     vocab_sz:int|None=None, # from scratch: the subword vocabulary's size; default: the preset's

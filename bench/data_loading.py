@@ -1,0 +1,77 @@
+"""Loading batches: the toolkit's loaders vs fastai's defaults, side by side in one run, on this machine's threads.
+
+1. Language models: fastai's `LMDataLoader` vs the toolkit's `StreamLMDataLoader`. Both read the same tokenized
+   texts with the same shuffle (the batches are checked equal on every row): seconds per epoch of loading alone,
+   and of one training epoch of a fresh model with each loader.
+2. Classifiers and taggers: batches made by fastai's default worker processes (`num_workers` = the machine's
+   cores) vs in the training process (`num_workers=0`, the toolkit's default): seconds for one training epoch
+   (and its validation) of a fresh model.
+
+Run with the machine otherwise idle:
+    python bench/data_loading.py [--rows 4000]
+"""
+import argparse, platform, random, time
+import torch
+from fastai.data.core import DataLoaders
+from fastai.text.all import LMDataLoader
+from fastai.torch_core import defaults
+from toolkit.all import (load_corpus, lm_dls, lm_learner, StreamLMDataLoader, quiet, classifier_dls, classifier_learner,
+                         tagger_dls, tagger_learner)
+
+def epoch_secs(dl, seed=0):
+    "Seconds for one shuffled epoch of `dl`'s batches, and the batches"
+    random.seed(seed)
+    t = time.perf_counter(); bs = list(dl)
+    return time.perf_counter() - t, bs
+
+def fit_secs(learn)->float:
+    "Seconds for one epoch of training (and validation) of `learn`"
+    with quiet(learn):
+        t = time.perf_counter(); learn.fit(1, 1e-3)
+    return time.perf_counter() - t
+
+def lm_rows(rows:int):
+    print('| corpus | bs x seq_len | train tokens | loading: fastai | ours | speed-up | tiny epoch: fastai | ours | '
+          'speed-up | small epoch: fastai | ours | speed-up |')
+    print('|---|---|---|---|---|---|---|---|---|---|---|---|')
+    for corpus, col, tok, bs, seq_len in (('headlines', 'text', 'subword', 16, 32), ('headlines', 'text', 'subword', 64, 64),
+                                          ('names', 'name', 'char', 64, 64)):
+        df = load_corpus(corpus)
+        if rows: df = df.sample(min(rows, len(df)), random_state=0)
+        dls = lm_dls(df, col, tokenizer=tok, vocab_sz=1000 if tok == 'subword' else None, bs=bs, seq_len=seq_len)
+        kw = dict(bs=bs, seq_len=seq_len, shuffle=True, drop_last=True) # as `lm_dls` makes its training loader
+        dl = [cls(dls.train.dataset, **kw) for cls in (LMDataLoader, StreamLMDataLoader)]
+        (t0, b0), (t1, b1) = (epoch_secs(d) for d in dl)
+        assert len(b0) == len(b1) and all((x0 == x1).all() and (y0 == y1).all() for (x0, y0), (x1, y1) in zip(b0, b1))
+        fits = [[fit_secs(lm_learner(DataLoaders(d, dls.valid), p)) for d in dl] for p in ('tiny', 'small')]
+        print(f"| {corpus} ({tok}) | {bs} x {seq_len} | {len(b0)*bs*seq_len:,} | {t0:.2f} s | {t1:.2f} s | {t0/t1:.1f}x | "
+              + ' | '.join(f'{f0:.1f} s | {f1:.1f} s | {f0/f1:.2f}x' for f0, f1 in fits) + ' |')
+
+def worker_rows(rows:int):
+    cpus = defaults.cpus
+    print(f'\n| task | rows | preset | epoch, fastai default ({cpus} workers) | num_workers=0 | speed-up |')
+    print('|---|---|---|---|---|---|')
+    reviews = load_corpus('reviews').sample(min(rows, 12752), random_state=0)
+    pos = load_corpus('pos').sample(rows, random_state=0)
+    for preset in ('tiny', 'small'):
+        bs = 16 if preset == 'tiny' else 64
+        make = {'classifier (reviews)': lambda nw: classifier_learner(
+                    classifier_dls(reviews, vocab_sz=300 if preset == 'tiny' else 4000, bs=bs, num_workers=nw), preset=preset),
+                'tagger (pos)': lambda nw: tagger_learner(
+                    tagger_dls(pos, tokenizer='subword', vocab_sz=300 if preset == 'tiny' else 4000, bs=bs, num_workers=nw),
+                    pretrained=False, preset=preset)}
+        for task, mk in make.items():
+            secs = [fit_secs(mk(nw)) for nw in (cpus, 0)]
+            print(f'| {task} | {rows:,} | {preset} | {secs[0]:.1f} s | {secs[1]:.1f} s | {secs[0]/secs[1]:.2f}x |')
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    p.add_argument('--rows', type=int, default=4000, help='texts (or sentences) sampled from each corpus (0: all, for the LM rows)')
+    a = p.parse_args()
+    torch.manual_seed(0)
+    print(f"\n{platform.node()} | {platform.processor() or platform.machine()} | {torch.get_num_threads()} threads | "
+          f"torch {torch.__version__} | {a.rows or 'all'} rows of each corpus, one epoch per figure\n")
+    lm_rows(a.rows)
+    worker_rows(a.rows or 4000)
+
+if __name__ == '__main__': main()
