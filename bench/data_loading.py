@@ -3,20 +3,23 @@
 1. Language models: fastai's `LMDataLoader` vs the toolkit's `StreamLMDataLoader`. Both read the same tokenized
    texts with the same shuffle (the batches are checked equal on every row): seconds per epoch of loading alone,
    and of one training epoch of a fresh model with each loader.
-2. Classifiers and taggers: batches made by fastai's default worker processes (`num_workers` = the machine's
+2. Classifiers: fastai's `SortedDL` vs the toolkit's `KeptSortedDL` (each text numericalised once and kept), the same
+   batches (checked): seconds for two epochs of loading alone, and of training a fresh model.
+3. Classifiers and taggers: batches made by fastai's default worker processes (`num_workers` = the machine's
    cores) vs in the training process (`num_workers=0`, the toolkit's default): seconds for one training epoch
    (and its validation) of a fresh model.
 
 Run with the machine otherwise idle:
-    python bench/data_loading.py [--rows 4000]
+    python bench/data_loading.py [--rows 4000] [--only lm,kept,workers]
 """
 import argparse, platform, random, time
 import torch
 from fastai.data.core import DataLoaders
-from fastai.text.all import LMDataLoader
+from fastai.text.all import LMDataLoader, SortedDL
+import numpy as np
 from fastai.torch_core import defaults
 from toolkit.all import (load_corpus, lm_dls, lm_learner, StreamLMDataLoader, quiet, classifier_dls, classifier_learner,
-                         tagger_dls, tagger_learner)
+                         tagger_dls, tagger_learner, KeptSortedDL, PadChunks)
 
 def epoch_secs(dl, seed=0):
     "Seconds for one shuffled epoch of `dl`'s batches, and the batches"
@@ -24,10 +27,10 @@ def epoch_secs(dl, seed=0):
     t = time.perf_counter(); bs = list(dl)
     return time.perf_counter() - t, bs
 
-def fit_secs(learn)->float:
-    "Seconds for one epoch of training (and validation) of `learn`"
+def fit_secs(learn, epochs:int=1)->float:
+    "Seconds for `epochs` of training (and validation) of `learn`"
     with quiet(learn):
-        t = time.perf_counter(); learn.fit(1, 1e-3)
+        t = time.perf_counter(); learn.fit(epochs, 1e-3)
     return time.perf_counter() - t
 
 def lm_rows(rows:int):
@@ -45,6 +48,26 @@ def lm_rows(rows:int):
         assert len(b0) == len(b1) and all((x0 == x1).all() and (y0 == y1).all() for (x0, y0), (x1, y1) in zip(b0, b1))
         fits = [[fit_secs(lm_learner(DataLoaders(d, dls.valid), p)) for d in dl] for p in ('tiny', 'small')]
         print(f"| {corpus} ({tok}) | {bs} x {seq_len} | {len(b0)*bs*seq_len:,} | {t0:.2f} s | {t1:.2f} s | {t0/t1:.1f}x | "
+              + ' | '.join(f'{f0:.1f} s | {f1:.1f} s | {f0/f1:.2f}x' for f0, f1 in fits) + ' |')
+
+def kept_rows(rows:int):
+    print('\n| task | rows | bs | loading, 2 epochs: fastai SortedDL | ours: KeptSortedDL | speed-up | tiny, 2 epochs: fastai | '
+          'ours | speed-up | small, 2 epochs: fastai | ours | speed-up |')
+    print('|---|---|---|---|---|---|---|---|---|---|---|---|')
+    reviews = load_corpus('reviews').sample(min(rows or 12752, 12752), random_state=0)
+    for bs in (16, 64):
+        dls = classifier_dls(reviews, vocab_sz=4000, bs=bs)
+        kw = dict(bs=bs, shuffle=True, drop_last=True, before_batch=PadChunks(seq_len=72), num_workers=0) # as classifier_dls
+        dl = lambda cls: cls(dls.train.dataset, **kw)
+        def load(cls):
+            d = dl(cls); np.random.seed(0)
+            t = time.perf_counter(); b = [x for _ in range(2) for x in d]
+            return time.perf_counter() - t, b
+        (t0, b0), (t1, b1) = load(SortedDL), load(KeptSortedDL)
+        assert len(b0) == len(b1) and all((x0 == x1).all() and (y0 == y1).all() for (x0, y0), (x1, y1) in zip(b0, b1))
+        fits = [[fit_secs(classifier_learner(DataLoaders(dl(cls), dls.valid), preset=p), 2) for cls in (SortedDL, KeptSortedDL)]
+                for p in ('tiny', 'small')]
+        print(f"| classifier (reviews) | {len(reviews):,} | {bs} | {t0:.2f} s | {t1:.2f} s | {t0/t1:.1f}x | "
               + ' | '.join(f'{f0:.1f} s | {f1:.1f} s | {f0/f1:.2f}x' for f0, f1 in fits) + ' |')
 
 def worker_rows(rows:int):
@@ -67,11 +90,14 @@ def worker_rows(rows:int):
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('--rows', type=int, default=4000, help='texts (or sentences) sampled from each corpus (0: all, for the LM rows)')
+    p.add_argument('--only', default='lm,kept,workers', help='which tables, comma-separated')
     a = p.parse_args()
     torch.manual_seed(0)
     print(f"\n{platform.node()} | {platform.processor() or platform.machine()} | {torch.get_num_threads()} threads | "
           f"torch {torch.__version__} | {a.rows or 'all'} rows of each corpus, one epoch per figure\n")
-    lm_rows(a.rows)
-    worker_rows(a.rows or 4000)
+    only = a.only.split(',')
+    if 'lm' in only: lm_rows(a.rows)
+    if 'kept' in only: kept_rows(a.rows)
+    if 'workers' in only: worker_rows(a.rows or 4000)
 
 if __name__ == '__main__': main()

@@ -22,7 +22,7 @@ from fastai.losses import CrossEntropyLossFlat
 from fastai.callback.training import GradientClip
 from fastai.callback.core import Callback
 import fastai.callback.schedule, fastai.callback.progress # fit_one_cycle, progress bars
-from fastai.text.data import TextBlock, Pad_Chunk
+from fastai.text.data import TextBlock, Pad_Chunk, SortedDL
 from fastai.text.models.awdlstm import AWD_LSTM, awd_lstm_clas_config
 from fastai.text.learner import text_classifier_learner, TextLearner, LMLearner, clean_raw_keys
 from .data import split_df, split_mask, write_table, read_to_copy, check_cols, label_order
@@ -35,7 +35,7 @@ from .lm import fit_epochs, _fit_lm, _as_lm, guard_vocab, drop_mult_of, preset_d
 from .core import check_minutes
 
 # %% auto #0
-__all__ = ['NO_LABEL', 'masked_concat_pool', 'PadChunks', 'classifier_dls', 'load_lm_encoder', 'PredictedClasses',
+__all__ = ['NO_LABEL', 'masked_concat_pool', 'PadChunks', 'KeptSortedDL', 'classifier_dls', 'load_lm_encoder', 'PredictedClasses',
            'warn_one_class', 'class_weights', 'classifier_learner', 'check_stages', 'fit_ulmfit', 'finetune_lm',
            'Ensemble', 'check_recipe_counts', 'has_categories', 'train_classifier', 'classes_of', 'unreadable',
            'check_readable', 'predict_texts', 'show_results', 'predict_csv']
@@ -157,6 +157,15 @@ def _lm_text(lm, backwards:bool|None)->tuple:
                          "(leave backwards=None)")
     return tok, vocab, lm_back
 
+# %% ../nbs/06_classify.ipynb #c005t
+class KeptSortedDL(SortedDL):
+    "fastai's `SortedDL`, each item (numericalised text, label) made once and kept: the same batches"
+    def create_item(self, s):
+        if s is None: return super().create_item(s)
+        kept = self.__dict__.setdefault('_kept', {})
+        if s not in kept: kept[s] = super().create_item(s)
+        return kept[s]
+
 # %% ../nbs/06_classify.ipynb #c006
 def _labelled_split(df:pd.DataFrame, text_col:str, label_col:str, unlabelled:str='error', valid_pct:float=0.1,
                     seed:int=42, group_col:str|None=None)->pd.DataFrame:
@@ -236,7 +245,7 @@ def classifier_dls(
                         backwards=backwards),
               CategoryBlock(vocab=ifnone(classes, label_order(df.label[~df.is_valid])), sort=False)) # in that order
     dls = DataBlock(blocks=blocks, get_x=_ColOf('text', text_col), get_y=_LabelReader('label', label_col, 'labels'),
-                    splitter=ColSplitter('is_valid')).dataloaders(df, bs=bs, seq_len=seq_len, num_workers=num_workers,
+                    splitter=ColSplitter('is_valid'), dl_type=KeptSortedDL).dataloaders(df, bs=bs, seq_len=seq_len, num_workers=num_workers,
                                                                   before_batch=PadChunks(seq_len=seq_len))
     dls.awd = DataInfo(backwards=backwards)
     return dls
