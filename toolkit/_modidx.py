@@ -526,7 +526,6 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                             'toolkit.lm.SameVocab.before_train': ('lm.html#samevocab.before_train', 'toolkit/lm.py'),
                             'toolkit.lm.SameVocab.before_validate': ('lm.html#samevocab.before_validate', 'toolkit/lm.py'),
                             'toolkit.lm.StreamLMDataLoader': ('lm.html#streamlmdataloader', 'toolkit/lm.py'),
-                            'toolkit.lm.StreamLMDataLoader.create_item': ('lm.html#streamlmdataloader.create_item', 'toolkit/lm.py'),
                             'toolkit.lm.StreamLMDataLoader.make_chunks': ('lm.html#streamlmdataloader.make_chunks', 'toolkit/lm.py'),
                             'toolkit.lm.TimeBudget': ('lm.html#timebudget', 'toolkit/lm.py'),
                             'toolkit.lm.TimeBudget.__init__': ('lm.html#timebudget.__init__', 'toolkit/lm.py'),

@@ -244,9 +244,9 @@ def classifier_dls(
     blocks = (TextBlock(text_tokenizer(tok), vocab=vocab, seq_len=seq_len, min_freq=1, max_vocab=60000,
                         backwards=backwards),
               CategoryBlock(vocab=ifnone(classes, label_order(df.label[~df.is_valid])), sort=False)) # in that order
-    dls = DataBlock(blocks=blocks, get_x=_ColOf('text', text_col), get_y=_LabelReader('label', label_col, 'labels'),
-                    splitter=ColSplitter('is_valid'), dl_type=KeptSortedDL).dataloaders(df, bs=bs, seq_len=seq_len, num_workers=num_workers,
-                                                                  before_batch=PadChunks(seq_len=seq_len))
+    dblock = DataBlock(blocks=blocks, get_x=_ColOf('text', text_col), get_y=_LabelReader('label', label_col, 'labels'),
+                       splitter=ColSplitter('is_valid'), dl_type=KeptSortedDL)
+    dls = dblock.dataloaders(df, bs=bs, seq_len=seq_len, num_workers=num_workers, before_batch=PadChunks(seq_len=seq_len))
     dls.awd = DataInfo(backwards=backwards)
     return dls
 

@@ -22,7 +22,7 @@ from fastai.callback.core import Callback, CancelFitException
 from fastai.metrics import accuracy, Perplexity
 from fastai.callback.training import GradientClip
 import fastai.callback.schedule, fastai.callback.progress # fit_one_cycle, lr_find, progress bars
-from fastai.text.data import TextBlock, LMDataLoader, LMTensorText
+from fastai.text.data import TextBlock, LMDataLoader
 from fastai.text.models.awdlstm import AWD_LSTM
 from fastai.text.learner import language_model_learner, LMLearner, match_embeds
 from .data import split_df, split_mask, check_valid_pct, check_cols
@@ -234,20 +234,11 @@ def use_pretrained(
 
 # %% ../nbs/04_lm.ipynb #c007t
 class StreamLMDataLoader(LMDataLoader):
-    "fastai's `LMDataLoader`, each row a slice of one tensor: the same batches, each text numericalised once"
+    """fastai's `LMDataLoader` whose `chunks` are one tensor: its `create_item` slices each row from it. The same
+    batches, each text numericalised once"""
     def make_chunks(self): # at the start and on each shuffle (`LMDataLoader.shuffle_fn`): the texts in their new order
-        docs = getattr(self, '_docs', None)
-        if docs is None or len(docs) != len(self.items.coll):
-            self._docs = docs = [self.items.tfm(self.items.coll[i]) for i in range(len(self.items.coll))]
-        self.chunks = torch.cat([docs[i] for i in self.items.idxs]) if docs else torch.zeros(0, dtype=torch.long)
-
-    def create_item(self, seq):
-        if seq is None: seq = 0
-        if seq >= self.n: raise IndexError
-        sl = self.last_len if seq//self.bs == self.n_batches-1 else self.seq_len
-        st = (seq%self.bs)*self.bl + (seq//self.bs)*self.seq_len
-        txt = self.chunks[st:st+sl+1]
-        return LMTensorText(txt[:-1]), txt[1:]
+        if not hasattr(self, '_docs'): self._docs = [self.items.tfm(o) for o in self.items.coll]
+        self.chunks = torch.cat([self._docs[i] for i in self.items.idxs]) if self._docs else torch.zeros(0, dtype=torch.long)
 
 # %% ../nbs/04_lm.ipynb #c008
 def _check_tokens(dsets, bs:int, seq_len:int):

@@ -450,7 +450,8 @@ def tagger_dls(
     dsets = [TaggedSents(pick(words, v), pick(tg, v), tok, o2i, t2i, label_at) for v in (~valid, valid)]
     pad = o2i.get('xxpad', 1)
     kw = dict(pad_idx=pad, vocab=[vocab, tags], num_workers=num_workers)
-    dls = TaggerDataLoaders(TaggerDL(dsets[0], bs=bs, shuffle=True, seed=seed, **kw), TaggerDL(dsets[1], bs=bs*2, shuffle=False, **kw))
+    dls = TaggerDataLoaders(TaggerDL(dsets[0], bs=bs, shuffle=True, seed=seed, **kw),
+                            TaggerDL(dsets[1], bs=bs*2, shuffle=False, **kw))
     if quotes is None: quotes = 'brown' if any(w in ('``', "''") for ws in words for w in ws) else 'plain'
     check_arg('quotes', quotes, quotes in QUOTES, f"one of {', '.join(map(repr, QUOTES))}")
     dls.vocab, dls.tok, dls.label_at, dls.quotes = [vocab, tags], tok, label_at, quotes
@@ -756,10 +757,10 @@ def tagger_learner(
     # lm gave "size mismatch for encoder.weight" unless preset='tiny' was said again)
     vocab, tags = dls.vocab
     check_arg('head_hid', head_hid, head_hid is None or is_int(head_hid) and 0 <= head_hid <= 4096, 'an integer from 0 to 4096')
-    head_hid = ifnone(head_hid, TAGGER_RECIPE['head_hid'].get(preset, 256))
     if pretrained is None: pretrained = lm is None and has_pretrained() and list(vocab) == load_pretrained(weights=False)['vocab']
     w, size, record = _encoder(lm, pretrained, vocab)
     cfg = {**get_preset(preset)['config'], **size, **(config or {})}
+    head_hid = ifnone(head_hid, TAGGER_RECIPE['head_hid'][preset])
     enc_cfg = {k: v for k, v in cfg.items() if k in _ENC_KEYS}
     for k in ('hidden_p', 'input_p', 'embed_p', 'weight_p'): enc_cfg[k] = enc_cfg[k]*drop_mult
     enc = AWD_LSTM(len(vocab), **enc_cfg)
