@@ -684,6 +684,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                 'toolkit.tagger.TaggerLearner.tags': ('tagger.html#taggerlearner.tags', 'toolkit/tagger.py'),
                                 'toolkit.tagger.Word': ('tagger.html#word', 'toolkit/tagger.py'),
                                 'toolkit.tagger._as_list': ('tagger.html#_as_list', 'toolkit/tagger.py'),
+                                'toolkit.tagger._check_head_hid': ('tagger.html#_check_head_hid', 'toolkit/tagger.py'),
                                 'toolkit.tagger._check_readable': ('tagger.html#_check_readable', 'toolkit/tagger.py'),
                                 'toolkit.tagger._check_tagger_args': ('tagger.html#_check_tagger_args', 'toolkit/tagger.py'),
                                 'toolkit.tagger._coarse_matrix': ('tagger.html#_coarse_matrix', 'toolkit/tagger.py'),

@@ -238,7 +238,8 @@ class StreamLMDataLoader(LMDataLoader):
     batches, each text numericalised once"""
     def make_chunks(self): # at the start and on each shuffle (`LMDataLoader.shuffle_fn`): the texts in their new order
         if not hasattr(self, '_docs'): self._docs = [self.items.tfm(o) for o in self.items.coll]
-        self.chunks = torch.cat([self._docs[i] for i in self.items.idxs]) if self._docs else torch.zeros(0, dtype=torch.long)
+        docs = [self._docs[i] for i in self.items.idxs]
+        self.chunks = torch.cat(docs) if docs else torch.zeros(0, dtype=torch.long)
 
 # %% ../nbs/04_lm.ipynb #c008
 def _check_tokens(dsets, bs:int, seq_len:int):

@@ -738,6 +738,10 @@ def _encoder(lm, pretrained:bool, vocab:list):
 
 _ENC_KEYS = ('emb_sz', 'n_hid', 'n_layers', 'pad_token', 'bidir', 'hidden_p', 'input_p', 'embed_p', 'weight_p')
 
+def _check_head_hid(head_hid):
+    "An error for a BiLSTM head size that cannot be made (None: the preset's)"
+    check_arg('head_hid', head_hid, head_hid is None or is_int(head_hid) and 0 <= head_hid <= 4096, 'an integer from 0 to 4096')
+
 def tagger_learner(
     dls:DataLoaders, # from `tagger_dls`
     lm:LMLearner|None=None, # a language model whose encoder to start from (its vocabulary: `tagger_dls(..., lm=lm)`)
@@ -756,7 +760,7 @@ def tagger_learner(
     if lm is not None: preset = require_info(lm, 'lm').preset or preset # its size, as a classifier's (helper 62: a tiny
     # lm gave "size mismatch for encoder.weight" unless preset='tiny' was said again)
     vocab, tags = dls.vocab
-    check_arg('head_hid', head_hid, head_hid is None or is_int(head_hid) and 0 <= head_hid <= 4096, 'an integer from 0 to 4096')
+    _check_head_hid(head_hid)
     if pretrained is None: pretrained = lm is None and has_pretrained() and list(vocab) == load_pretrained(weights=False)['vocab']
     w, size, record = _encoder(lm, pretrained, vocab)
     cfg = {**get_preset(preset)['config'], **size, **(config or {})}
@@ -825,7 +829,7 @@ def _check_tagger_args(epochs, lr, minutes, bs, seed, head_hid, tag_weight=0, vo
     check_arg('lr', lr, lr is None or is_num(lr) and 0 < lr <= 10, 'a number above 0 and at most 10')
     check_minutes(minutes)
     check_arg('bs', bs, bs is None or is_int(bs) and 1 <= bs <= 4096, 'an integer from 1 to 4096')
-    check_arg('head_hid', head_hid, head_hid is None or is_int(head_hid) and 0 <= head_hid <= 4096, 'an integer from 0 to 4096')
+    _check_head_hid(head_hid)
     check_arg('tag_weight', tag_weight, is_num(tag_weight) and 0 <= tag_weight <= 1, 'a number from 0 to 1')
     check_seed(seed)
 
