@@ -1,16 +1,19 @@
 """Loading batches: the toolkit's loaders vs fastai's defaults, side by side in one run, on this machine's threads.
 
 1. Language models: fastai's `LMDataLoader` vs the toolkit's `StreamLMDataLoader`. Both read the same tokenized
-   texts with the same shuffle (the batches are checked equal on every row): seconds per epoch of loading alone,
-   and of one training epoch of a fresh model with each loader.
+   texts with the same shuffle (the batches are checked equal on every row): seconds to make the loader and load
+   one epoch (the stream loader numericalises every text when it is made, fastai's as each batch needs them), and
+   seconds of one training epoch of a fresh model with each loader.
 2. Classifiers: fastai's `SortedDL` vs the toolkit's `KeptSortedDL` (each text numericalised once and kept), the same
-   batches (checked): seconds for two epochs of loading alone, and of training a fresh model.
-3. Classifiers and taggers: batches made by fastai's default worker processes (`num_workers` = the machine's
-   cores) vs in the training process (`num_workers=0`, the toolkit's default): seconds for one training epoch
-   (and its validation) of a fresh model.
+   batches (checked): seconds to make the loader and load two epochs, and to train a fresh model two epochs.
+3. Classifiers: batches made by fastai's default worker processes (`num_workers` = the machine's cores) vs in the
+   training process (`num_workers=0`, the toolkit's default): seconds for one training epoch (and its validation)
+   of a fresh model. (The tagger's loader, a plain fastai `DataLoader`, never started workers: no row.)
+4. Classifiers: fastai's `Pad_Chunk` (with `PadChunks`'s whole chunks) vs `PadChunks`, which makes a batch in one
+   tensor: the same batches (checked), seconds of padding alone over two epochs, and two training epochs.
 
 Run with the machine otherwise idle:
-    python bench/data_loading.py [--rows 4000] [--only lm,kept,workers]
+    python bench/data_loading.py [--rows 4000] [--only lm,kept,workers,pad]
 """
 import argparse, platform, random, time
 import torch
@@ -18,13 +21,14 @@ from fastai.data.core import DataLoaders
 from fastai.text.all import LMDataLoader, SortedDL
 import numpy as np
 from fastai.torch_core import defaults
+from fastai.text.data import Pad_Chunk
 from toolkit.all import (load_corpus, lm_dls, lm_learner, StreamLMDataLoader, quiet, classifier_dls, classifier_learner,
-                         tagger_dls, tagger_learner, KeptSortedDL, PadChunks)
+                         KeptSortedDL, PadChunks)
 
-def epoch_secs(dl, seed=0):
-    "Seconds for one shuffled epoch of `dl`'s batches, and the batches"
+def epoch_secs(make, seed=0):
+    "Seconds to make a loader (`make()`) and load one shuffled epoch of its batches, and the batches"
     random.seed(seed)
-    t = time.perf_counter(); bs = list(dl)
+    t = time.perf_counter(); bs = list(make())
     return time.perf_counter() - t, bs
 
 def fit_secs(learn, epochs:int=1)->float:
@@ -34,8 +38,8 @@ def fit_secs(learn, epochs:int=1)->float:
     return time.perf_counter() - t
 
 def lm_rows(rows:int):
-    print('| corpus | bs x seq_len | train tokens | loading: fastai | ours | speed-up | tiny epoch: fastai | ours | '
-          'speed-up | small epoch: fastai | ours | speed-up |')
+    print('| corpus | bs x seq_len | train tokens | making + loading an epoch: fastai | ours | speed-up | tiny epoch: '
+          'fastai | ours | speed-up | small epoch: fastai | ours | speed-up |')
     print('|---|---|---|---|---|---|---|---|---|---|---|---|')
     for corpus, col, tok, bs, seq_len in (('headlines', 'text', 'subword', 16, 32), ('headlines', 'text', 'subword', 64, 64),
                                           ('names', 'name', 'char', 64, 64)):
@@ -43,16 +47,16 @@ def lm_rows(rows:int):
         if rows: df = df.sample(min(rows, len(df)), random_state=0)
         dls = lm_dls(df, col, tokenizer=tok, vocab_sz=1000 if tok == 'subword' else None, bs=bs, seq_len=seq_len)
         kw = dict(bs=bs, seq_len=seq_len, shuffle=True, drop_last=True) # as `lm_dls` makes its training loader
+        (t0, b0), (t1, b1) = (epoch_secs(lambda: cls(dls.train.dataset, **kw)) for cls in (LMDataLoader, StreamLMDataLoader))
         dl = [cls(dls.train.dataset, **kw) for cls in (LMDataLoader, StreamLMDataLoader)]
-        (t0, b0), (t1, b1) = (epoch_secs(d) for d in dl)
         assert len(b0) == len(b1) and all((x0 == x1).all() and (y0 == y1).all() for (x0, y0), (x1, y1) in zip(b0, b1))
         fits = [[fit_secs(lm_learner(DataLoaders(d, dls.valid), p)) for d in dl] for p in ('tiny', 'small')]
         print(f"| {corpus} ({tok}) | {bs} x {seq_len} | {len(b0)*bs*seq_len:,} | {t0:.2f} s | {t1:.2f} s | {t0/t1:.1f}x | "
               + ' | '.join(f'{f0:.1f} s | {f1:.1f} s | {f0/f1:.2f}x' for f0, f1 in fits) + ' |')
 
 def kept_rows(rows:int):
-    print('\n| task | rows | bs | loading, 2 epochs: fastai SortedDL | ours: KeptSortedDL | speed-up | tiny, 2 epochs: fastai | '
-          'ours | speed-up | small, 2 epochs: fastai | ours | speed-up |')
+    print('\n| task | rows | bs | making + loading 2 epochs: fastai SortedDL | ours: KeptSortedDL | speed-up | tiny, 2 epochs: '
+          'fastai | ours | speed-up | small, 2 epochs: fastai | ours | speed-up |')
     print('|---|---|---|---|---|---|---|---|---|---|---|---|')
     reviews = load_corpus('reviews').sample(min(rows or 12752, 12752), random_state=0)
     for bs in (16, 64):
@@ -60,8 +64,8 @@ def kept_rows(rows:int):
         kw = dict(bs=bs, shuffle=True, drop_last=True, before_batch=PadChunks(seq_len=72), num_workers=0) # as classifier_dls
         dl = lambda cls: cls(dls.train.dataset, **kw)
         def load(cls):
-            d = dl(cls); np.random.seed(0)
-            t = time.perf_counter(); b = [x for _ in range(2) for x in d]
+            np.random.seed(0)
+            t = time.perf_counter(); d = dl(cls); b = [x for _ in range(2) for x in d]
             return time.perf_counter() - t, b
         (t0, b0), (t1, b1) = load(SortedDL), load(KeptSortedDL)
         assert len(b0) == len(b1) and all((x0 == x1).all() and (y0 == y1).all() for (x0, y0), (x1, y1) in zip(b0, b1))
@@ -75,22 +79,54 @@ def worker_rows(rows:int):
     print(f'\n| task | rows | preset | epoch, fastai default ({cpus} workers) | num_workers=0 | speed-up |')
     print('|---|---|---|---|---|---|')
     reviews = load_corpus('reviews').sample(min(rows, 12752), random_state=0)
-    pos = load_corpus('pos').sample(rows, random_state=0)
     for preset in ('tiny', 'small'):
         bs = 16 if preset == 'tiny' else 64
-        make = {'classifier (reviews)': lambda nw: classifier_learner(
-                    classifier_dls(reviews, vocab_sz=300 if preset == 'tiny' else 4000, bs=bs, num_workers=nw), preset=preset),
-                'tagger (pos)': lambda nw: tagger_learner(
-                    tagger_dls(pos, tokenizer='subword', vocab_sz=300 if preset == 'tiny' else 4000, bs=bs, num_workers=nw),
-                    pretrained=False, preset=preset)}
-        for task, mk in make.items():
-            secs = [fit_secs(mk(nw)) for nw in (cpus, 0)]
-            print(f'| {task} | {rows:,} | {preset} | {secs[0]:.1f} s | {secs[1]:.1f} s | {secs[0]/secs[1]:.2f}x |')
+        mk = lambda nw: classifier_learner(
+            classifier_dls(reviews, vocab_sz=300 if preset == 'tiny' else 4000, bs=bs, num_workers=nw), preset=preset)
+        secs = [fit_secs(mk(nw)) for nw in (cpus, 0)]
+        print(f'| classifier (reviews) | {rows:,} | {preset} | {secs[0]:.1f} s | {secs[1]:.1f} s | {secs[0]/secs[1]:.2f}x |')
+
+class FastaiPad(PadChunks):
+    "`PadChunks`'s whole chunks, padded as fastai's `Pad_Chunk` pads: three tensor operations a text"
+    __call__ = Pad_Chunk.__call__
+
+def timed(pad:type)->type:
+    "`pad`'s class, timed: its instances keep their seconds in all and what they returned"
+    class Timed(pad):
+        def __call__(self, b, **kwargs):
+            t = time.perf_counter(); res = super().__call__(b, **kwargs); self.secs += time.perf_counter() - t
+            self.out.append(res); return res
+    Timed.secs, Timed.out = 0., []
+    return Timed
+
+def pad_rows(rows:int):
+    print('\n| task | rows | bs | padding, 2 epochs: fastai Pad_Chunk | ours: PadChunks | speed-up | tiny, 2 epochs: fastai | '
+          'ours | speed-up | small, 2 epochs: fastai | ours | speed-up |')
+    print('|---|---|---|---|---|---|---|---|---|---|---|---|')
+    reviews = load_corpus('reviews').sample(min(rows or 12752, 12752), random_state=0)
+    for bs in (16, 64):
+        dls = classifier_dls(reviews, vocab_sz=4000, bs=bs)
+        dl = lambda pad: KeptSortedDL(dls.train.dataset, bs=bs, shuffle=True, drop_last=True, before_batch=pad(seq_len=72),
+                                      num_workers=0) # as classifier_dls
+        def padding(pad):
+            "Seconds of `pad` alone over two epochs of batches, and its padded batches"
+            d = dl(timed(pad))
+            np.random.seed(0)
+            for _ in range(2):
+                for _ in d: pass
+            return d.before_batch.fs[0].secs, d.before_batch.fs[0].out
+        (t0, b0), (t1, b1) = padding(FastaiPad), padding(PadChunks)
+        assert len(b0) == len(b1) and all(all((x0 == x1).all() and type(x0) is type(x1) and y0 == y1
+                                              for (x0, y0), (x1, y1) in zip(s0, s1)) for s0, s1 in zip(b0, b1))
+        fits = [[fit_secs(classifier_learner(DataLoaders(dl(pad), dls.valid), preset=p), 2) for pad in (FastaiPad, PadChunks)]
+                for p in ('tiny', 'small')]
+        print(f"| classifier (reviews) | {len(reviews):,} | {bs} | {t0:.2f} s | {t1:.2f} s | {t0/t1:.1f}x | "
+              + ' | '.join(f'{f0:.1f} s | {f1:.1f} s | {f0/f1:.2f}x' for f0, f1 in fits) + ' |')
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('--rows', type=int, default=4000, help='texts (or sentences) sampled from each corpus (0: all, for the LM rows)')
-    p.add_argument('--only', default='lm,kept,workers', help='which tables, comma-separated')
+    p.add_argument('--only', default='lm,kept,workers,pad', help='which tables, comma-separated')
     a = p.parse_args()
     torch.manual_seed(0)
     print(f"\n{platform.node()} | {platform.processor() or platform.machine()} | {torch.get_num_threads()} threads | "
@@ -99,5 +135,6 @@ def main():
     if 'lm' in only: lm_rows(a.rows)
     if 'kept' in only: kept_rows(a.rows)
     if 'workers' in only: worker_rows(a.rows or 4000)
+    if 'pad' in only: pad_rows(a.rows)
 
 if __name__ == '__main__': main()

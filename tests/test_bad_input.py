@@ -65,6 +65,17 @@ def test_check_train_args(kw, msg):
     with pytest.raises(ValueError) as e: check_train_args(**kw)
     assert msg in str(e.value)
 
+@pytest.mark.parametrize('nw', [-1, '2', 2.5, None])
+def test_loaders_check_num_workers(nw):
+    "A bad `num_workers` is named when the loaders are made (torch failed at the first batch, or for None fastai started its per-core workers)"
+    from toolkit.classify import classifier_dls
+    from toolkit.tagger import tagger_dls
+    clf = pd.DataFrame({'text': ['a fine film', 'a dull film'] * 10, 'label': ['pos', 'neg'] * 10})
+    pos = pd.DataFrame({'words': [['The', 'cat', 'sat']] * 20, 'tags': [['DET', 'NOUN', 'VERB']] * 20})
+    for make in (lambda: classifier_dls(clf, tokenizer='char', num_workers=nw),
+                 lambda: tagger_dls(pos, tokenizer='char', num_workers=nw)):
+        with pytest.raises(ValueError, match=f"num_workers must be an integer >= 0, got {re.escape(repr(nw))}"): make()
+
 def test_train_refuses_before_work(tmp_path):
     two = pd.DataFrame({'text': ['hi', 'yo'], 'label': ['a', 'b']})
     with pytest.raises(ValueError, match='needs at least 65 tokens of training text'): train_lm(two, preset='tiny')

@@ -60,11 +60,30 @@ _fastai_pool = getattr(_core, '_fastai_pool', _core.masked_concat_pool) # fastai
 _core._fastai_pool, _core.masked_concat_pool = _fastai_pool, masked_concat_pool # what `PoolingLinearClassifier` calls
 
 # %% ../nbs/06_classify.ipynb #c003t
+from fastai.text.data import TensorText
+from fastai.torch_core import retain_type
+
 class PadChunks(Pad_Chunk):
     "fastai's `Pad_Chunk`, with a batch longer than one chunk padded to whole chunks: every text ends in the last chunk"
     def before_call(self, b):
         super().before_call(b)
-        if self.max_len > self.seq_len: self.max_len = math.ceil(self.max_len/self.seq_len)*self.seq_len
+        self.max_len = self.whole(self.max_len)
+    def whole(self, n:int)->int: return math.ceil(n/self.seq_len)*self.seq_len if n > self.seq_len else n
+    def __call__(self, b, **kwargs):
+        """fastai's padded batch (the same values and types), each text copied into its row of one padded tensor: fastai
+        made each row with three tensor operations through `TensorText`'s dispatch (`bench/data_loading.py --only pad`)"""
+        if not all(type(s) is tuple for s in b): return super().__call__(b, **kwargs) # fastai's path for anything else
+        texts = [x for s in b for x in s if isinstance(x, TensorText)]
+        if not texts: return tuple(b)
+        plain = [x.as_subclass(torch.Tensor) for x in texts] # `TensorText`'s dispatch took 10 us a `len` or `shape`
+        self.max_len = self.whole(max(x.shape[0] for x in plain)) # as `before_call` sets it
+        out = torch.full((len(texts), self.max_len), self.pad_idx, dtype=plain[0].dtype, device=plain[0].device)
+        rows = out.unbind(0)
+        for row, x in zip(rows, plain): # a text starts on a chunk, after whole chunks of padding (pad_first), or at 0
+            at = (self.max_len - x.shape[0])//self.seq_len*self.seq_len if self.pad_first else 0
+            row[at:at + x.shape[0]] = x
+        rows = iter(rows)
+        return tuple(tuple(retain_type(next(rows), x) if isinstance(x, TensorText) else x for x in s) for s in b)
 
 # %% ../nbs/06_classify.ipynb #c005
 NO_LABEL = {'', 'NA', 'N/A', 'n/a', '#N/A', 'NaN', 'nan', '<NA>', 'NULL', 'null'} # how spreadsheets, R and pandas write "no
@@ -235,6 +254,7 @@ def classifier_dls(
     num_workers:int=0, # processes that make batches; 0, in the training process, is the fastest for texts (`bench/data_loading.py`)
 )->DataLoaders:
     "Classifier `DataLoaders` over `df`, with the tokenizer and vocabulary of the language model `lm`"
+    check_arg('num_workers', num_workers, is_int(num_workers) and num_workers >= 0, 'an integer >= 0')
     lm = _as_lm(lm)
     if lm is not None: tok, vocab, backwards = _lm_text(lm, backwards) # (a classifier given as lm: said first)
     else: tok = tokenizer if isinstance(tokenizer, SPTokenizer) else make_tokenizer(tokenizer, vocab_sz=vocab_sz)

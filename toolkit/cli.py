@@ -850,7 +850,8 @@ def _add_train_tagger(sub, ps:dict):
     t.add_argument('--lr', type=float, help=f"learning rate of the top layers (default: {TAGGER_RECIPE['lr']:g})")
     t.add_argument('--bs', type=int, help=f"sentences a batch (default: {TAGGER_RECIPE['bs']})")
     t.add_argument('--head-hid', type=int, help='units each way of the BiLSTM over the encoder; 0: none (default: '
-                   f"{TAGGER_RECIPE['head_hid']['small']}; {TAGGER_RECIPE['head_hid']['tiny']} with --preset tiny)")
+                   f"{TAGGER_RECIPE['head_hid']['small']}; {TAGGER_RECIPE['head_hid']['tiny']} for a tiny encoder: --preset "
+                   "tiny, or a tiny --lm model, whose size the tagger takes)")
     t.add_argument('--tag-weight', type=float, default=TAGGER_RECIPE['tag_weight'], help='rare tags count more in the '
                    "loss: each tag's weight is its count to the power -this; 0: plain cross-entropy (default: %(default)s)")
     t.add_argument('--vocab-sz', type=int, help="from scratch: the subword vocabulary's size (default: the preset's)")

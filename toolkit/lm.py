@@ -237,7 +237,8 @@ class StreamLMDataLoader(LMDataLoader):
     """fastai's `LMDataLoader` whose `chunks` are one tensor: its `create_item` slices each row from it. The same
     batches, each text numericalised once"""
     def make_chunks(self): # at the start and on each shuffle (`LMDataLoader.shuffle_fn`): the texts in their new order
-        if not hasattr(self, '_docs'): self._docs = [self.items.tfm(o) for o in self.items.coll]
+        if not hasattr(self, '_docs'): # (items that are lists, as fastai's loader takes them: tensors)
+            self._docs = [d if isinstance(d, torch.Tensor) else torch.as_tensor(d) for d in map(self.items.tfm, self.items.coll)]
         docs = [self._docs[i] for i in self.items.idxs]
         self.chunks = torch.cat(docs) if docs else torch.zeros(0, dtype=torch.long)
 

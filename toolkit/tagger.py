@@ -424,6 +424,7 @@ def tagger_dls(
     num_workers:int=0, # processes that make batches; 0, in the training process, is the fastest (`bench/data_loading.py`)
 )->DataLoaders:
     "Tagger `DataLoaders` over the sentences of `df`: piece ids, and each word's tag at its last (or first) piece"
+    check_arg('num_workers', num_workers, is_int(num_workers) and num_workers >= 0, 'an integer >= 0')
     lm = _as_lm(lm)
     check_arg('label_at', label_at, label_at in LABEL_AT, f"one of {', '.join(map(repr, LABEL_AT))}")
     words, tg = check_tagged(df, words_col, tags_col)
