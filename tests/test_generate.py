@@ -680,6 +680,30 @@ def test_next_words_contractions_and_opening_brackets():
     assert h.pick('Why you should', 'and', 'headlines')[0] == 'Why you should and'
     assert h.pick('Obama says "', 'We', 'headlines')[0] == 'Obama says "We'
 
+def test_next_words_finish_an_unfinished_word():
+    """'How to ma' got "'s", "'t", "'" (each under 0.1%) in the Write tab, and a click gave "How to ma's", where
+    `generate` finishes the word ('How to make'): the choices now finish it, as typed, each once (helper 76)"""
+    from toolkit.export import load_model
+    from toolkit.app import Handlers
+    from toolkit.generate import unfinished_word
+    lm = load_model('headlines')
+    assert unfinished_word(lm, 'How to ma') == 'ma' and unfinished_word(lm, 'How to Ma') == 'Ma'
+    assert unfinished_word(lm, 'How to make') == unfinished_word(lm, 'How to ma ') == unfinished_word(lm, 'Why') == ''
+    words = [w.word for w in lm.next_words('How to ma', k=5)]
+    assert words[0] == 'make' and len(set(words)) == len(words) and all(w.startswith('ma') for w in words), words
+    assert [w.word for w in lm.next_words('Why you sho', k=2)] == ['should', "shouldn't"]
+    assert lm.next_words('How to Ma', k=1)[0].word == 'Make' # the letters as typed
+    assert lm.next_words('How to ma', k=1, complete=False)[0].word != 'make' # the word after 'ma', as typed
+    text, _ = Handlers({'headlines': lm}).pick('How to ma', 'make', 'headlines')
+    assert text == 'How to make'
+    assert Handlers({'headlines': lm}).pick('How to make', 'money', 'headlines')[0] == 'How to make money'
+    h = Handlers({'headlines': lm})
+    assert h.pick('Why you sho', 'should', 'headlines')[0] == 'Why you should'
+    assert h.pick('How to ma', 'ma', 'headlines')[0] == 'How to ma ' # the word as typed: finished, the next one's choices
+    assert h.pick('How to ma ', 'money', 'headlines')[0] == 'How to ma money' # after a space: the next word
+    assert 'make' not in [c[1] for c in h.suggest('How to ma ', 'headlines').choices] # (as `suggest` read it)
+    assert h.pick('in the U', '.S', 'headlines')[0] == 'in the U.S' # a letter alone: read as typed
+
 def test_a_cyrillic_character_model_keeps_a_one_letter_prompt():
     """A character model of Cyrillic names ignored a one-letter prompt ('Ж' gave the names of no prompt at all) and cut
     a prompt's last word ('Иван Ж' gave 'Иванов'): the spelling it compared the prompt with added 'aA', one unknown

@@ -20,7 +20,7 @@ from .tokenize import check_text, TK_NL
 from .classify import predict_texts, classes_of, check_readable
 from .tagger import is_tagger, _check_readable as check_tag_readable
 from .batch import Batcher, ClassifyBatcher, JOINS, Busy
-from .generate import score_texts, next_words, gen_request, check_chars, name_start, _opened
+from .generate import score_texts, next_words, gen_request, check_chars, name_start, _opened, word_to_finish
 from .export import load_model, shipped_models, model_card, saved_task
 from .train import train_default
 from .lm import check_device, get_tokenizer
@@ -502,7 +502,8 @@ class Handlers:
     def suggest(self, text='', model=None)->dict:
         "The words a language model finds likeliest after `text`, as the Write tab's choices (label, word)"
         text, kind = self.suggest_check(text, model)
-        words = next_words(self.lms[kind], text.strip(), k=SUGGESTIONS) # read-only on the weights, as `score`: safe beside the batcher
+        words = next_words(self.lms[kind], text.lstrip(), k=SUGGESTIONS) # (after a space: the next word; without, maybe
+        # the words that finish the last) read-only on the weights, as `score`: safe beside the batcher
         words = [(w, p) for w, p in words if p >= words[0][1]/100] # not the beam's strays ("shouldn" -> "'tmorrow", 0.0%)
         return gr.Radio(choices=[(f'{w}  ·  {p:.1%}', w) for w, p in words], value=None)
 
@@ -511,9 +512,13 @@ class Handlers:
         "The text with the clicked word added, and the choices after it"
         if not word: return gr.skip(), gr.skip()
         if not isinstance(word, str): raise ValueError(f"the word must be a text, got {type(word).__name__}") # unchecked by Gradio
-        text = _text(text, 'text', MAX_APP_PROMPT).strip()
+        raw = _text(text, 'text', MAX_APP_PROMPT).lstrip()
+        text, kind = raw.rstrip(), model or next(iter(self.lms), None)
+        part = word_to_finish(self.lms[kind], raw) if kind in self.lms and raw else '' # as `suggest` read it
         glue = not word[0].isalnum() or _opened(text) # ':' is glued to the word before, a word to an opening '(' or '"'
-        text = f'{text}{"" if glue else " "}{word}' if text else word
+        if part and word.lower() == part.lower(): text += ' ' # the word as typed, finished: the next word's choices
+        elif part and word.lower().startswith(part.lower()): text = text[:len(text) - len(part)] + word # 'ma': 'make'
+        else: text = f'{text}{"" if glue else " "}{word}' if text else word
         return text, self.suggest(text, model)
 
     def classify_check(self, text='')->str:

@@ -26,7 +26,8 @@ __all__ = ['MIN_TEMP', 'HEAL_AT', 'MAX_STOPS', 'MAX_STOP_CHARS', 'fastai_predict
            'vocab_info', 'Sample', 'awd_step', 'GenRequest', 'RunningBatch', 'sample', 'run_requests', 'start_state',
            'weights_key', 'get_start_state', 'check_generate_args', 'category_token', 'prompt_pieces', 'check_chars',
            'likelier_prompt', 'name_start', 'check_gen_kwargs', 'gen_request', 'word_goes_on', 'row_output',
-           'generate_many', 'Score', 'score_texts', 'score_csv', 'NextWord', 'next_words']
+           'generate_many', 'Score', 'score_texts', 'score_csv', 'NextWord', 'unfinished_word', 'word_to_finish',
+           'next_words']
 
 # %% ../nbs/05_generate.ipynb #c005
 _ENDS = {'xxbos', 'xxeos'}
@@ -1233,6 +1234,8 @@ def score_csv(
 
 
 # %% ../nbs/05_generate.ipynb #c045b
+import functools
+
 class NextWord(NamedTuple):
     "A word that may come next, with its probability (all its spellings, and its end, counted)"
     word:str
@@ -1264,21 +1267,63 @@ def _word_masks(info:VocabInfo, dev)->tuple:
     return tuple(m.to(dev) for m in info._word_masks)
 
 @torch.inference_mode()
+def unfinished_word(
+    learn, # a language model the toolkit made
+    prompt:str, # a text that may end mid-word
+    category:str|None=None, # for models trained with categories
+)->str:
+    """The last word of `prompt` when the model reads it as unfinished, as `generate` heals it ('How to ma': 'ma');
+    else '' (a finished word, a space or punctuation at the end, a character model)"""
+    if not prompt[-1:].isalnum(): return ''
+    _, tail = _heal_split(learn, prompt, prompt_pieces(learn, prompt, category))
+    word = detokenize(tail).strip() if tail else '' # (its case mark is before it: 'Ma' reads 'ma')
+    return prompt[len(prompt) - len(word):] if word and prompt.lower().endswith(word.lower()) else ''
+
+def word_to_finish(learn, prompt:str, category:str|None=None)->str:
+    """The word `next_words` finishes: `unfinished_word`'s, of two letters or more (a letter alone is as often a word,
+    whose choices go on as typed: 'in the U' -> '.S')"""
+    word = unfinished_word(learn, prompt, category)
+    return word if len(word) > 1 else ''
+
+@torch.inference_mode()
 def next_words(
     learn:LMLearner, # a forward language model the toolkit made
-    prompt:str='', # the text so far (the next word starts after it, with a space; glued after an opening '(' or '"')
+    prompt:str='', # the text so far (the next word starts after it, with a space; glued after an opening '(' or '"');
+                   # ending in an unfinished word ('How to ma': `unfinished_word`), the words that finish it
     k:int=10, # how many words
     category:str|None=None, # for models trained with categories
     beam:int=64, # unfinished words kept at each step
     max_pieces:int=24, # pieces of a word at most
+    complete:bool=True, # finish an unfinished last word of two letters or more, as `generate` does (False: the word after it)
 )->list[NextWord]:
-    "The `k` most likely next words after `prompt` (or punctuation glued to its last word), with their probabilities, most likely first"
+    """The `k` most likely next words after `prompt` (or punctuation glued to its last word), with their probabilities,
+    most likely first; after an unfinished word, the likeliest words it may be, spelled from its letters as typed"""
     _check_forward(learn)
     check_text(prompt, 'prompt')
     if len(prompt) > MAX_PROMPT_CHARS: raise ValueError(f"the prompt is {len(prompt):,} characters long; at most {MAX_PROMPT_CHARS:,}")
     check_arg('k', k, is_int(k) and 1 <= k <= 100, 'an integer from 1 to 100')
     _need_category(learn, category)
     check_chars(learn, prompt, todo='continue texts of') # Russian to an English model: not '.' 1.0%, ':' 0.9% (helper 55)
+    partial = word_to_finish(learn, prompt, category) if complete else '' # helper 76: 'How to ma' got "'s", "'t"
+    if partial:
+        done = _next_words(learn, prompt[:len(prompt) - len(partial)], k, category, beam, max_pieces, partial.lower())
+        if done: return _as_typed(done, partial, k)
+    return _next_words(learn, prompt, k, category, beam, max_pieces, '') # (none finishes it: the word after it)
+
+def _as_typed(words:list[NextWord], partial:str, k:int)->list[NextWord]:
+    """`words` that finish `partial`, spelled from its letters as typed, each once: 'make', 'Make' and 'MAKE' (the model's
+    three spellings) after 'ma' are 'make', their probabilities summed; the rest of the word from the likeliest spelling
+    that starts as typed ('Ma': 'Make'), else from the likeliest"""
+    groups = {}
+    for w, p in words: groups.setdefault(w.lower(), []).append((w, p))
+    res = []
+    for ws in groups.values():
+        w = next((w for w, _ in ws if w.startswith(partial)), ws[0][0])
+        res.append(NextWord(partial + w[len(partial):], sum(p for _, p in ws)))
+    return sorted(res, key=lambda nw: -nw.prob)[:k]
+
+def _next_words(learn, prompt:str, k:int, category, beam:int, max_pieces:int, _prefix:str)->list[NextWord]:
+    "`next_words`' beam search, checked; with `_prefix`, only words that start with these letters (any case)"
     info, model = vocab_info(learn), learn.model
     dev, step = next(model.parameters()).device, _stepper(model)
     first, case, bound, cont, space, glued, apos, kinds = _word_masks(info, dev)
@@ -1302,6 +1347,11 @@ def next_words(
         if ps[0] in gl and own and (full := detokenize(own + [info.vocab[i] for i in ps])).startswith(base):
             return full[len(base):].strip()
         return _clean(['▁'*opened + info.vocab[ps[0]]] + [info.vocab[i] for i in ps[1:]]).strip() # 'via', not 'vi a'
+    if _prefix: # each piece's letters (none for a case mark or a space), and which pieces may come after letters
+        letters = [('' if (b := p.lstrip('▁')) in SPECIAL_TOKS or b.startswith(('xxfake', 'xxcat_')) else b).lower()
+                   for p in info.vocab]
+        fits = functools.cache(lambda r: torch.tensor([t.startswith(r) or r.startswith(t) for t in letters], device=dev))
+        rest = lambda ps: _prefix[min(len(_prefix), len(''.join(letters[i] for i in ps))):] # the prefix's letters to go
     with eval_mode(model):
         logits, hidden = _read_prompt(learn, ids, step)
         lp = logits.log_softmax(-1)
@@ -1313,6 +1363,7 @@ def next_words(
         # punctuation glued to the prompt's last word (no space before it) is a next "word" too, with the letters that
         # follow it: 'Blog' -> ':', 'Obama' -> "'s", 'shouldn' -> "'t"
         if prompt and not prompt[-1].isspace() and not opened: can = can | glued
+        if _prefix: can = can & fits(_prefix)
         top = lp[0].masked_fill(~can, -math.inf).topk(min(beam, int(can.sum())))
         items = [([int(i)], float(s), kd) for s, i, kd in zip(top.values.tolist(), top.indices.tolist(), kinds[top.indices].tolist())]
         parent = torch.zeros(len(items), dtype=torch.long, device=dev)
@@ -1327,10 +1378,12 @@ def next_words(
                 if k_ == 3: w, e = spell(pieces[:-1] or pieces), q # the word before a closing quote (or the quote
                 elif k_: continue # glued to the prompt's last word); a case mark or a space: not a word yet
                 else: w = spell(pieces)
+                if _prefix and not w.lower().startswith(_prefix): continue # ('m' + 'a' + 'ke': on its way)
                 words[w] = words.get(w, 0.) + math.exp(s + e)
             kth = sorted(words.values(), reverse=True)[k-1] if len(words) >= k else 0.
             nxt = follow[torch.tensor([it[2] for it in items], device=dev)]
             cand = (lp + torch.tensor([it[1] for it in items], device=dev)[:, None]).masked_fill(~nxt, -math.inf)
+            if _prefix: cand = cand.masked_fill(~torch.stack([fits(rest(it[0])) for it in items]), -math.inf)
             top = cand.flatten().topk(min(beam, cand.numel()))
             keep = top.values > (math.log(kth) if kth > 0 else -math.inf)
             rows, cols = top.indices[keep] // cand.shape[1], top.indices[keep] % cand.shape[1]
@@ -1345,6 +1398,7 @@ def next_words(
     prompt:str='', # the text so far
     k:int=10, # how many words
     category:str|None=None, # for models trained with categories
+    complete:bool=True, # finish an unfinished last word ('How to ma': 'make', 'manage'), as `generate` does
 )->list[NextWord]:
     "The `k` most likely next whole words after `prompt`, with their probabilities"
-    return next_words(self, prompt, k, category)
+    return next_words(self, prompt, k, category, complete=complete)
