@@ -704,6 +704,26 @@ def test_next_words_finish_an_unfinished_word():
     assert 'make' not in [c[1] for c in h.suggest('How to ma ', 'headlines').choices] # (as `suggest` read it)
     assert h.pick('in the U', '.S', 'headlines')[0] == 'in the U.S' # a letter alone: read as typed
 
+def test_greedy_checks_what_it_would_ignore():
+    "greedy=True took temperature=-5 and ignored top_k, top_p and min_p with no word (helper 76)"
+    from toolkit.export import load_model
+    from conftest import awd_here
+    lm = load_model('headlines')
+    with pytest.raises(ValueError, match=r'temperature must be a number in \[0, 100\] \(greedy=True takes the likeliest'):
+        lm.generate(greedy=True, temperature=-5)
+    for kw in (dict(top_k=3), dict(top_p=0.5), dict(min_p=0.1)):
+        with pytest.raises(ValueError, match=f'{next(iter(kw))}=.* does nothing with greedy=True'): lm.generate(greedy=True, **kw)
+    assert lm.generate(greedy=True, temperature=0.8) == lm.generate(greedy=True) # the CLI's default temperature: allowed
+    r = awd_here('generate', 'headlines', '--greedy', '--top-k', '3')
+    assert r.returncode == 2 and 'does nothing with --greedy' in r.stderr, r.stderr
+
+def test_predict_capitalises_a_names_start():
+    "predict('k', category='Russian') wrote 'krosov-', 'kruchin': generate, the CLI and the app start 'K' (helper 76)"
+    from toolkit.export import load_model
+    nm = load_model('names')
+    torch.manual_seed(0)
+    assert all(nm.predict('k', n_words=5, category='Russian').startswith('K') for _ in range(5))
+
 def test_a_cyrillic_character_model_keeps_a_one_letter_prompt():
     """A character model of Cyrillic names ignored a one-letter prompt ('Ж' gave the names of no prompt at all) and cut
     a prompt's last word ('Иван Ж' gave 'Иванов'): the spelling it compared the prompt with added 'aA', one unknown

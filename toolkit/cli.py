@@ -937,6 +937,8 @@ CLI_WORDS = [ # the Python API's words in the errors `awd` passes on, and what a
      'was trained with the labels as categories (`awd train names`, or --category-col)'),
     ("with trust_pickle=True (the CLI's --trust-pickle)", 'with --trust-pickle'),
     ('distinct=True with greedy=True: greedy=True', '--distinct with --greedy: --greedy'),
+    ('(greedy=True takes the likeliest piece', '(--greedy takes the likeliest piece'),
+    ('does nothing with greedy=True, which', 'does nothing with --greedy, which'),
     ('distinct=True with top_k=1: top_k=1', '--distinct with --top-k 1: --top-k 1'),
     ('sample (greedy=False, top_k above 1) or ask for one text', 'sample (no --greedy, --top-k above 1) or ask for one text (-n 1)'),
     ('raise the temperature', 'raise --temperature'), (' or top_k', ' or --top-k'), (' or top_p', ' or --top-p'),

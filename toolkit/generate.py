@@ -652,12 +652,17 @@ def check_generate_args(n, temperature, top_k, top_p, min_p, greedy, min_words, 
     check_arg('n', n, is_int(n) and 1 <= n <= MAX_N, f'an integer from 1 to {MAX_N}')
     check_arg('greedy', greedy, is_bool(greedy), 'True or False')
     check_arg('temperature', temperature, is_num(temperature), 'a number')
-    if not greedy:
-        check_arg('temperature', temperature, is_num(temperature) and 0 < temperature <= 100,
-                  'a number in (0, 100] (or pass greedy=True for greedy decoding)')
+    if greedy: # (unchecked: -5 was taken, helper 76; 0, as some write greedy decoding, is)
+        check_arg('temperature', temperature, 0 <= temperature <= 100,
+                  'a number in [0, 100] (greedy=True takes the likeliest piece whatever it is: leave it out)')
+    else: check_arg('temperature', temperature, 0 < temperature <= 100, 'a number in (0, 100] (or pass greedy=True for '
+                    'greedy decoding)')
     check_arg('top_k', top_k, top_k is None or (is_int(top_k) and top_k >= 1), 'None or an integer >= 1')
     check_arg('top_p', top_p, top_p is None or (is_num(top_p) and 0 < top_p <= 1), 'None or a number in (0, 1]')
     check_arg('min_p', min_p, min_p is None or (is_num(min_p) and 0 <= min_p < 1), 'None or a number in [0, 1)')
+    if greedy and (given := next((f'{k}={v!r}' for k, v in (('top_k', top_k), ('top_p', top_p), ('min_p', min_p))
+                                  if v is not None), None)): # (ignored, with no word: helper 76)
+        raise ValueError(f"{given} does nothing with greedy=True, which takes the likeliest piece: leave one of the two out")
     check_arg('max_tokens', max_tokens, is_int(max_tokens) and 1 <= max_tokens <= MAX_TOKENS,
               f'an integer from 1 to {MAX_TOKENS}')
     check_arg('min_words', min_words, is_int(min_words) and 0 <= min_words <= MAX_TOKENS,
@@ -1145,6 +1150,7 @@ def predict(self:LMLearner, text, n_words=1, no_unk=True, temperature=1., min_p=
     if len(text) > MAX_PROMPT_CHARS: raise ValueError(f"the text is {len(text):,} characters long; at most {MAX_PROMPT_CHARS:,}")
     check_chars(self, text)
     _need_category(self, category)
+    text = name_start(self, text, category) # 'k' -> 'K', as `generate` (helper 76: 'krosov-', 'kruchin')
     pieces, ((new, _),) = _continue(self, text, category, n=1, max_tokens=int(n_words), temperature=float(temperature),
                                     min_p=min_p, stop_at_eos=False, no_unk=no_unk, generator=None)
     toks = pieces + new
