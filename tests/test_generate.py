@@ -717,6 +717,18 @@ def test_greedy_checks_what_it_would_ignore():
     r = awd_here('generate', 'headlines', '--greedy', '--top-k', '3')
     assert r.returncode == 2 and 'does nothing with --greedy' in r.stderr, r.stderr
 
+def test_invisible_characters_are_dropped():
+    """'\u200bWhy' (a zero-width space, or a byte-order mark, before a word: text pasted from the web, a file's first line)
+    was refused as '100% unknown pieces', the case rule having missed the capital SentencePiece then kept (helper 76)"""
+    from toolkit.export import load_model
+    from toolkit.lm import get_tokenizer
+    lm = load_model('headlines')
+    tok = get_tokenizer(lm)
+    for t in ('\u200bWhy', '\ufeffWhy', '\u2060Why', '\u00adWhy', 'Why\u200d'):
+        assert tok.encode(t) == tok.encode('Why'), (t, tok.encode(t))
+    assert lm.generate('\ufeffNew study', n=2, seed=0) == lm.generate('New study', n=2, seed=0)
+    assert lm.next_words('\u200bWhy you', k=1)[0].word == 'should'
+
 def test_predict_capitalises_a_names_start():
     "predict('k', category='Russian') wrote 'krosov-', 'kruchin': generate, the CLI and the app start 'K' (helper 76)"
     from toolkit.export import load_model

@@ -47,7 +47,7 @@ def test_replace_lines_and_bos():
     "Runs of spaces/tabs fold, line breaks become xxnl, the ends are stripped; add_bos puts xxbos first"
     assert replace_lines('  To be,\n  or \t not\n\nto be \n') == 'To be, xxnl or not xxnl xxnl to be'
     assert add_bos('hi') == 'xxbos hi'
-    assert [r.__name__ for r in RULES] == ['escape_special', 'replace_lines', 'replace_case', 'add_bos']
+    assert [r.__name__ for r in RULES] == ['drop_invisible', 'escape_special', 'replace_lines', 'replace_case', 'add_bos']
 
 # ---------------------------------------------------------------- detokenize
 

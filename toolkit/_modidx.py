@@ -756,6 +756,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'toolkit.tokenize.check_text': ('tokenize.html#check_text', 'toolkit/tokenize.py'),
                                   'toolkit.tokenize.check_texts': ('tokenize.html#check_texts', 'toolkit/tokenize.py'),
                                   'toolkit.tokenize.detokenize': ('tokenize.html#detokenize', 'toolkit/tokenize.py'),
+                                  'toolkit.tokenize.drop_invisible': ('tokenize.html#drop_invisible', 'toolkit/tokenize.py'),
                                   'toolkit.tokenize.escape_special': ('tokenize.html#escape_special', 'toolkit/tokenize.py'),
                                   'toolkit.tokenize.make_tokenizer': ('tokenize.html#make_tokenizer', 'toolkit/tokenize.py'),
                                   'toolkit.tokenize.proto_model_type': ('tokenize.html#proto_model_type', 'toolkit/tokenize.py'),

@@ -18,8 +18,9 @@ from fastai.text.core import (Tokenizer, SentencePieceTokenizer, tokenize1, defa
 # %% auto #0
 __all__ = ['TK_NL', 'SPECIAL_TOKS', 'MIN_VOCAB_SZ', 'TK_ESC', 'UNREADABLE', 'RULES', 'ROMAN', 'TOKENIZERS', 'MAX_CHARS',
            'check_text', 'check_texts', 'unknown_pieces', 'unreadable_rows', 'unknown_message', 'escape_special',
-           'replace_case', 'replace_lines', 'add_bos', 'romanise', 'SPTokenizer', 'proto_model_type', 'make_tokenizer',
-           'tokenize_frame', 'TextTokenizer', 'readable', 'text_tokenizer', 'detokenize', 'round_trip_share']
+           'replace_case', 'replace_lines', 'add_bos', 'drop_invisible', 'romanise', 'SPTokenizer', 'proto_model_type',
+           'make_tokenizer', 'tokenize_frame', 'TextTokenizer', 'readable', 'text_tokenizer', 'detokenize',
+           'round_trip_share']
 
 # %% ../nbs/02_tokenize.ipynb #c005
 TK_NL = 'xxnl' # a line break inside a text
@@ -127,7 +128,15 @@ def add_bos(t:str)->str:
     "Start the text with `xxbos`"
     return f'{BOS} {t}' if t else BOS
 
-RULES = [escape_special, replace_lines, replace_case, add_bos]
+_INVISIBLE = re.compile('[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]')
+
+def drop_invisible(t:str)->str:
+    """`t` without the invisible characters text pasted from the web or read from a file carries (a zero-width space, a
+    byte-order mark, a soft hyphen, direction marks): SentencePiece dropped some after the case rule had read the word
+    ('\u200bWhy' was '▁Why', a piece the model lacks, where 'Why' is '▁xxmaj ▁why') and kept others as pieces"""
+    return _INVISIBLE.sub('', t)
+
+RULES = [drop_invisible, escape_special, replace_lines, replace_case, add_bos]
 
 # %% ../nbs/02_tokenize.ipynb #c006s
 ROMAN = str.maketrans({ # letters NFKD does not decompose into a base letter and accents (and apostrophes)
