@@ -57,13 +57,21 @@ def lm_rows(rows:int):
         print(f"| {corpus} ({tok}) | {bs} x {seq_len} | {len(b0)*bs*seq_len:,} | {t0:.2f} s | {t1:.2f} s | {t0/t1:.1f}x | "
               + ' | '.join(f'{f0:.1f} s | {f1:.1f} s | {f0/f1:.2f}x' for f0, f1 in fits) + ' |')
 
-def kept_rows(rows:int):
-    print('\n| task | rows | bs | making + loading 2 epochs: fastai SortedDL | ours: KeptSortedDL | speed-up | tiny, 2 epochs: '
-          'fastai | ours | speed-up | small, 2 epochs: fastai | ours | speed-up |')
+def review_tables(rows:int, first:str):
+    "A classifier table's header (`first`: its first two columns) and, for `bs` 16 then 64, the reviews and their DataLoaders"
+    print(f'\n| task | rows | bs | {first} | speed-up | tiny, 2 epochs: fastai | ours | speed-up | small, 2 epochs: fastai | '
+          'ours | speed-up |')
     print('|---|---|---|---|---|---|---|---|---|---|---|---|')
     reviews = load_corpus('reviews').sample(min(rows or 12752, 12752), random_state=0)
-    for bs in (16, 64):
-        dls = classifier_dls(reviews, vocab_sz=4000, bs=bs)
+    for bs in (16, 64): yield reviews, bs, classifier_dls(reviews, vocab_sz=4000, bs=bs)
+
+def review_row(reviews, bs:int, t0:float, t1:float, fits:list):
+    "A classifier table's row: the first measure, fastai's and ours (`t0`, `t1`), then the training times `fits`"
+    print(f"| classifier (reviews) | {len(reviews):,} | {bs} | {t0:.2f} s | {t1:.2f} s | {t0/t1:.1f}x | "
+          + ' | '.join(f'{f0:.1f} s | {f1:.1f} s | {f0/f1:.2f}x' for f0, f1 in fits) + ' |')
+
+def kept_rows(rows:int):
+    for reviews, bs, dls in review_tables(rows, 'making + loading 2 epochs: fastai SortedDL | ours: KeptSortedDL'):
         kw = dict(bs=bs, shuffle=True, drop_last=True, before_batch=PadChunks(seq_len=72), num_workers=0) # as classifier_dls
         dl = lambda cls: cls(dls.train.dataset, **kw)
         def load(cls):
@@ -74,8 +82,7 @@ def kept_rows(rows:int):
         assert len(b0) == len(b1) and all((x0 == x1).all() and (y0 == y1).all() for (x0, y0), (x1, y1) in zip(b0, b1))
         fits = [[fit_secs(classifier_learner(DataLoaders(dl(cls), dls.valid), preset=p), 2) for cls in (SortedDL, KeptSortedDL)]
                 for p in ('tiny', 'small')]
-        print(f"| classifier (reviews) | {len(reviews):,} | {bs} | {t0:.2f} s | {t1:.2f} s | {t0/t1:.1f}x | "
-              + ' | '.join(f'{f0:.1f} s | {f1:.1f} s | {f0/f1:.2f}x' for f0, f1 in fits) + ' |')
+        review_row(reviews, bs, t0, t1, fits)
 
 def worker_rows(rows:int):
     cpus = defaults.cpus
@@ -103,12 +110,7 @@ def timed(pad:type)->type:
     return Timed
 
 def pad_rows(rows:int):
-    print('\n| task | rows | bs | padding, 2 epochs: fastai Pad_Chunk | ours: PadChunks | speed-up | tiny, 2 epochs: fastai | '
-          'ours | speed-up | small, 2 epochs: fastai | ours | speed-up |')
-    print('|---|---|---|---|---|---|---|---|---|---|---|---|')
-    reviews = load_corpus('reviews').sample(min(rows or 12752, 12752), random_state=0)
-    for bs in (16, 64):
-        dls = classifier_dls(reviews, vocab_sz=4000, bs=bs)
+    for reviews, bs, dls in review_tables(rows, 'padding, 2 epochs: fastai Pad_Chunk | ours: PadChunks'):
         dl = lambda pad: KeptSortedDL(dls.train.dataset, bs=bs, shuffle=True, drop_last=True, before_batch=pad(seq_len=72),
                                       num_workers=0) # as classifier_dls
         def padding(pad):
@@ -123,8 +125,7 @@ def pad_rows(rows:int):
                                               for (x0, y0), (x1, y1) in zip(s0, s1)) for s0, s1 in zip(b0, b1))
         fits = [[fit_secs(classifier_learner(DataLoaders(dl(pad), dls.valid), preset=p), 2) for pad in (FastaiPad, PadChunks)]
                 for p in ('tiny', 'small')]
-        print(f"| classifier (reviews) | {len(reviews):,} | {bs} | {t0:.2f} s | {t1:.2f} s | {t0/t1:.1f}x | "
-              + ' | '.join(f'{f0:.1f} s | {f1:.1f} s | {f0/f1:.2f}x' for f0, f1 in fits) + ' |')
+        review_row(reviews, bs, t0, t1, fits)
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
