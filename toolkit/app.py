@@ -502,8 +502,8 @@ class Handlers:
     def suggest(self, text='', model=None)->dict:
         "The words a language model finds likeliest after `text`, as the Write tab's choices (label, word)"
         text, kind = self.suggest_check(text, model)
-        words = next_words(self.lms[kind], text.lstrip(), k=SUGGESTIONS) # (after a space: the next word; without, maybe
-        # the words that finish the last) read-only on the weights, as `score`: safe beside the batcher
+        # a space typed at the end kept: the next word; without it, maybe the words that finish the last one (`next_words`)
+        words = next_words(self.lms[kind], text.lstrip(), k=SUGGESTIONS) # read-only on the weights, as `score`: safe beside the batcher
         words = [(w, p) for w, p in words if p >= words[0][1]/100] # not the beam's strays ("shouldn" -> "'tmorrow", 0.0%)
         return gr.Radio(choices=[(f'{w}  ·  {p:.1%}', w) for w, p in words], value=None)
 

@@ -68,7 +68,9 @@ class PadChunks(Pad_Chunk):
     def before_call(self, b):
         super().before_call(b)
         self.max_len = self.whole(self.max_len)
-    def whole(self, n:int)->int: return math.ceil(n/self.seq_len)*self.seq_len if n > self.seq_len else n
+    def whole(self, n:int)->int:
+        "A batch's length `n`, padded to whole chunks when it is longer than one"
+        return math.ceil(n/self.seq_len)*self.seq_len if n > self.seq_len else n
     def __call__(self, b, **kwargs):
         """fastai's padded batch (the same values and types), each text copied into its row of one padded tensor: fastai
         made each row with three tensor operations through `TensorText`'s dispatch (`bench/data_loading.py --only pad`)"""
