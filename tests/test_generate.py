@@ -687,6 +687,7 @@ def test_next_words_finish_an_unfinished_word():
     from toolkit.app import Handlers
     from toolkit.generate import unfinished_word
     lm = load_model('headlines')
+    h = Handlers({'headlines': lm})
     assert unfinished_word(lm, 'How to ma') == 'ma' and unfinished_word(lm, 'How to Ma') == 'Ma'
     assert unfinished_word(lm, 'How to make') == unfinished_word(lm, 'How to ma ') == unfinished_word(lm, 'Why') == ''
     words = [w.word for w in lm.next_words('How to ma', k=5)]
@@ -694,10 +695,9 @@ def test_next_words_finish_an_unfinished_word():
     assert [w.word for w in lm.next_words('Why you sho', k=2)] == ['should', "shouldn't"]
     assert lm.next_words('How to Ma', k=1)[0].word == 'Make' # the letters as typed
     assert lm.next_words('How to ma', k=1, complete=False)[0].word != 'make' # the word after 'ma', as typed
-    text, _ = Handlers({'headlines': lm}).pick('How to ma', 'make', 'headlines')
+    text, _ = h.pick('How to ma', 'make', 'headlines')
     assert text == 'How to make'
-    assert Handlers({'headlines': lm}).pick('How to make', 'money', 'headlines')[0] == 'How to make money'
-    h = Handlers({'headlines': lm})
+    assert h.pick('How to make', 'money', 'headlines')[0] == 'How to make money'
     assert h.pick('Why you sho', 'should', 'headlines')[0] == 'Why you should'
     assert h.pick('How to ma', 'ma', 'headlines')[0] == 'How to ma ' # the word as typed: finished, the next one's choices
     assert h.pick('How to ma ', 'money', 'headlines')[0] == 'How to ma money' # after a space: the next word
