@@ -14,7 +14,9 @@ On the shipped headlines model (`--model`: any saved language model):
      without `novel=True`, the same 30 seeds interleaved: median time, the ratio (goal: at most 1.3x), the share of
      samples redrawn, and the share of unfiltered samples that copy a training headline. Then the same with a stop
      string and a bad word, whose watch runs at every step.
-    python bench/generate_speed.py [--model headlines] [--only e,f]
+ (g) `learn.score`: one long text, a few and many texts, the LSTM over whole rows a layer at a time (ours) against a
+     piece at a time (`awd_step`, as before and still for many short rows), best of 3.
+    python bench/generate_speed.py [--model headlines] [--only e,f,g]
 """
 import argparse, platform, resource, statistics, sys, time
 from pathlib import Path
@@ -30,10 +32,11 @@ def timed(f):
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('--model', default='headlines', help='a saved language model (default: the shipped headlines model)')
-    p.add_argument('--only', help='comma-separated parts to run: a-d (one part), e, f (default: all)')
+    p.add_argument('--only', help='comma-separated parts to run: a-d (one part), e, f, g (default: all)')
     a = p.parse_args()
-    only = set((a.only or 'a-d,e,f').split(','))
-    if only - {'a-d', 'e', 'f'}: p.error(f"--only: unknown parts {', '.join(sorted(only - {'a-d', 'e', 'f'}))} (a-d, e, f)")
+    parts = {'a-d', 'e', 'f', 'g'}
+    only = set((a.only or 'a-d,e,f,g').split(','))
+    if only - parts: p.error(f"--only: unknown parts {', '.join(sorted(only - parts))} (a-d, e, f, g)")
     learn = load_model(a.model)
     learn.generate(n=4, max_tokens=20, seed=0)  # warm up
     mem0 = peak_mb()
@@ -42,6 +45,7 @@ def main():
     if 'a-d' in only: speed_tables(learn, mem0)
     if 'e' in only: step_table(learn)
     if 'f' in only: novelty_table(learn)
+    if 'g' in only: score_table(learn)
 
 def speed_tables(learn, mem0):
 
@@ -103,6 +107,27 @@ def bare(learn, B, steps=100):
         x = enc.encoder(ids[t])
         for i, w in enumerate(ws): hid[i] = torch.lstm_cell(x, hid[i], *w); x = hid[i][0]
         dec.decoder(x)
+
+def score_table(learn):
+    "(g) scoring texts: whole rows through the LSTM (ours) against a piece at a time, on the model's own kind of text"
+    import toolkit.generate as g
+    from toolkit.data import load_corpus
+    heads = load_corpus('headlines').text.tolist()
+    cases = {'one text of 20,000 characters': [' '.join(heads[:2000])[:20000]],
+             '4 texts of 2,000 characters': [' '.join(heads[i*40:(i+1)*40])[:2000] for i in range(4)],
+             '16 texts of 2,000 characters': [' '.join(heads[i*40:(i+1)*40])[:2000] for i in range(16)],
+             '64 texts of 500 characters': [' '.join(heads[i*10:(i+1)*10])[:500] for i in range(64)],
+             '500 headlines': heads[:500]}
+    print("\n(g) learn.score, best of 3 (seconds)\n\n| texts | a piece at a time | whole rows (ours) | ratio | largest difference in logprob |\n|---|---|---|---|---|")
+    short = g._SHORT_PROMPT
+    for what, texts in cases.items():
+        res, times = {}, {}
+        for key, sp in (('cell', 10**9), ('ours', short)):
+            g._SHORT_PROMPT = sp
+            try: times[key] = min(timed(lambda: res.__setitem__(key, learn.score(texts)))[1] for _ in range(3))
+            finally: g._SHORT_PROMPT = short
+        diff = max(abs(a.logprob - b.logprob) for a, b in zip(res['cell'], res['ours']))
+        print(f"| {what} | {times['cell']:.2f} | {times['ours']:.2f} | {times['cell']/times['ours']:.1f}x | {diff:.1e} |")
 
 def best(f, k=5): return min(timed(f)[1] for _ in range(k))
 

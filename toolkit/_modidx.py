@@ -467,6 +467,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'toolkit.generate._draw': ('generate.html#_draw', 'toolkit/generate.py'),
                                   'toolkit.generate._fail_message': ('generate.html#_fail_message', 'toolkit/generate.py'),
                                   'toolkit.generate._filter': ('generate.html#_filter', 'toolkit/generate.py'),
+                                  'toolkit.generate._fused_logprobs': ('generate.html#_fused_logprobs', 'toolkit/generate.py'),
                                   'toolkit.generate._generator': ('generate.html#_generator', 'toolkit/generate.py'),
                                   'toolkit.generate._heal_split': ('generate.html#_heal_split', 'toolkit/generate.py'),
                                   'toolkit.generate._healed': ('generate.html#_healed', 'toolkit/generate.py'),
