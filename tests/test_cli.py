@@ -141,13 +141,19 @@ def test_serve_retrain_or_no_train():
     r = awd_here('serve', '--retrain', '--no-train')
     assert r.returncode == 2 and 'argument --no-train: not allowed with argument --retrain' in r.stderr, r.stderr
 
-def test_texts_after_an_option():
+def test_texts_after_an_option(monkeypatch):
     "`awd classify origin --probs Nakamura`: argparse left the text over ('unrecognized arguments: Nakamura')"
     r = awd_here('classify', 'origin', '--probs', 'Nakamura', 'Ivanov')
     assert r.returncode == 0, r.stderr
     assert [json.loads(l)['text'] for l in r.stdout.splitlines()] == ['Nakamura', 'Ivanov']
     r = awd_here('classify', 'origin', 'Nakamura', '--bogus')
     assert r.returncode == 2 and 'unrecognized arguments: --bogus' in r.stderr
+    # '-' (the texts from stdin) and texts that start with '-' after an option were refused as options (helper 77)
+    r = awd_here('tag', 'tagger', '--probs', '-5 degrees outside', '-3')
+    assert r.returncode == 0 and [json.loads(l)['text'] for l in r.stdout.splitlines()] == ['-5 degrees outside', '-3'], r.stderr
+    monkeypatch.setattr('sys.stdin', io.StringIO('The dog\n'))
+    r = awd_here('tag', 'tagger', '--probs', '-')
+    assert r.returncode == 0 and json.loads(r.stdout)['words'] == ['The', 'dog'], r.stderr
 
 def test_output_into_head(awd):
     "`awd generate ... | head -1` printed 'awd: error: [Errno 32] Broken pipe' once head had its line"

@@ -357,6 +357,12 @@ def test_tag_csv_reads_listed_words(tmp_path):
     with pytest.raises(ValueError, match=r"lists.csv: row 2: the words \"\['He', 'ran\]\" look like a list but do not parse"):
         tag_csv(learn, src, tmp_path/'bad.csv', text_col='words')
     assert not (tmp_path/'bad.csv').exists()
+    # texts that only start and end as a list does: the whole file was refused for one (helper 77)
+    texts = ["('Tis the season)", "['Note'] see the appendix ('A')", '("Hello")', "('a', 'b')"]
+    pd.DataFrame({'text': texts}).to_csv(src, index=False)
+    out = pd.read_csv(tag_csv(learn, src, tmp_path/'texts.csv'))
+    assert out.pred_words.tolist()[:3] == [' '.join(w.word for w in learn.predict(t)) for t in texts[:3]], out
+    assert out.pred_words[3] == 'a b' # a tuple of words written as text: its words
 
 def test_word_slash_tag_sentences(tmp_path):
     """A .txt of NLTK's and the Brown corpus's own format (a sentence a line, 'The/DT dog/NN') said 'holds one sentence'
@@ -370,6 +376,14 @@ def test_word_slash_tag_sentences(tmp_path):
     f.write_text('The/DT dog/NN\nIt ran/VBD\n')
     r = awd_here('train-tagger', f, '--no-pretrained', '--preset', 'tiny', '--out', tmp_path/'u')
     assert r.returncode == 2 and "brown.txt, line 2: 'It' has no tag after a slash" in r.stderr and not (tmp_path/'u').exists()
+
+def test_a_first_word_that_starts_with_a_hash(tmp_path):
+    """A line that starts with '#' is a comment when its fields are not a word's: a first word '#MeToo' and its tag were
+    dropped as a comment (a later one was read as a word, helper 77)"""
+    from toolkit.tagger import read_conll
+    f = tmp_path/'tweets.conll'
+    f.write_text('#MeToo\tB-HASH\nis\tO\n\n# a comment\n#\nThe\tO\n#dogs\tB-HASH\n')
+    assert read_conll(f).values.tolist() == [['#MeToo is', 'B-HASH O'], ['The #dogs', 'O B-HASH']]
 
 def test_numbered_tags_in_value_order():
     "Numbered tags (a dataset's ner_tags, 0-8 and more) were ordered as text, '10' before '2' (helper 42): by value, as classes are"

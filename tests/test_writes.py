@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from conftest import awd_here
 from toolkit.data import read_table, write_table
-from toolkit.export import export_learner
+from toolkit.export import export_learner, load_model
 
 LINUX = Path('/proc/self').is_dir() # /proc takes no new files, even from root
 
@@ -132,8 +132,14 @@ def test_saving_again_keeps_a_users_files(tiny_lm, tmp_path):
         export_learner(tiny_lm, m)
     r = refused(['train', 'headlines', '--preset', 'tiny', '--out', m], 'holds files besides its model (README.md, samples/)')
     assert (m/'README.md').read_text() == 'notes' and (m/'samples'/'a.txt').exists() and 'epoch' not in r.stdout # before training
+    (m/'config.json').write_text((m/'config.json').read_text()[:100]) # a damaged config.json: the notes still kept
+    with pytest.raises(FileExistsError, match=r"holds files besides its model \(README.md, samples/\)"): # (were deleted,
+        export_learner(tiny_lm, m) # helper 77)
+    assert (m/'README.md').read_text() == 'notes' and (m/'samples'/'a.txt').exists()
     (m/'README.md').unlink(); import shutil; shutil.rmtree(m/'samples')
     assert export_learner(tiny_lm, m) == m and sorted(p.name for p in tmp_path.iterdir()) == ['m'] # a model alone: replaced
+    (m/'config.json').write_text('{') # a damaged model alone: replaced
+    assert export_learner(tiny_lm, m) == m and load_model(m)
 
 def test_a_write_protected_model_is_kept(tiny_lm, tmp_path):
     "A model the user made read-only (chmod -R a-w) was replaced anyway, its old copy left hidden beside it"

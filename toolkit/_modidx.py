@@ -206,6 +206,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'toolkit.classify.warn_one_class': ('classify.html#warn_one_class', 'toolkit/classify.py')},
             'toolkit.cli': { 'toolkit.cli.AwdParser': ('cli.html#awdparser', 'toolkit/cli.py'),
                              'toolkit.cli.AwdParser.error': ('cli.html#awdparser.error', 'toolkit/cli.py'),
+                             'toolkit.cli._a_text': ('cli.html#_a_text', 'toolkit/cli.py'),
                              'toolkit.cli._add_classify': ('cli.html#_add_classify', 'toolkit/cli.py'),
                              'toolkit.cli._add_convert': ('cli.html#_add_convert', 'toolkit/cli.py'),
                              'toolkit.cli._add_generate': ('cli.html#_add_generate', 'toolkit/cli.py'),

@@ -993,6 +993,13 @@ def _term_as_ctrl_c()->dict:
     term['old'] = signal.signal(signal.SIGTERM, stop)
     return term
 
+def _a_text(x:str)->bool:
+    """Whether `x`, left over by argparse after an option, is a text (not a misspelt option): '-' (read the texts from
+    stdin), '-5 degrees outside', '-3' (`awd tag tagger --probs -` was refused, helper 77)"""
+    if x == '-' or not x.startswith('-') or any(c.isspace() for c in x): return True
+    try: float(x); return True
+    except ValueError: return False
+
 def main(
     argv:list[str]|None=None, # the arguments; default: the command line's
 ):
@@ -1002,7 +1009,7 @@ def main(
     atexit.register(gc.freeze)
     p = get_parser()
     a, extra = p.parse_known_args(argv)
-    if extra and isinstance(getattr(a, 'texts', None), list) and not any(x.startswith('-') for x in extra):
+    if extra and isinstance(getattr(a, 'texts', None), list) and all(map(_a_text, extra)):
         a.texts += extra # texts after an option (`awd classify origin --probs Nakamura`): argparse leaves them over
     elif extra: p.exit(2, f"awd: error: unrecognized arguments: {' '.join(extra)} (see `awd {a.command} --help`)\n")
     import functools, warnings

@@ -219,10 +219,11 @@ def _refuse_to_replace(path:Path):
             not path.is_dir() or not (path/'config.json').exists() and any(path.iterdir())):
         raise FileExistsError(f"{path} exists and is not a portable model: not overwriting it")
     if not (path.is_dir() and (path/'config.json').exists()): return
-    config = _toolkit_config(path) # (a damaged config: replacing the model is fine)
+    config = _toolkit_config(path) # (a damaged config: replacing the model is fine, not a user's files beside it)
     if config is False: raise FileExistsError(f"{path} exists and is not a portable model (its config.json is not a "
                                               "toolkit model's): not overwriting it")
-    other = sorted(p.name + '/'*p.is_dir() for p in path.iterdir() if config and p.name not in _own_entries(config) | _SYSTEM_FILES)
+    own = _own_entries(config or {}) | _SYSTEM_FILES # (a damaged config did not look further: notes.txt was deleted)
+    other = sorted(p.name + '/'*p.is_dir() for p in path.iterdir() if p.name not in own)
     if other:
         raise FileExistsError(f"{path} holds files besides its model ({', '.join(other[:4])}{', ...' if other[4:] else ''}): "
                               "not replacing them with the model; move them out, or save somewhere else")

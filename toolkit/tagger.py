@@ -228,11 +228,15 @@ def read_conll(
     rows, sent, width, conllu, slashed, head = [], [], None, None, None, None
     def end():
         if sent: rows.append([' '.join(c) for c in zip(*sent)]); sent.clear()
-    for n, line in enumerate(lines(read_utf8(path)), 1):
+    text = lines(read_utf8(path))
+    # the fields of a word's line: a line that starts with '#' and has others is a comment, before the first word as
+    # after it ('# newdoc id = doc1' set a width of 5 fields for the words after it, helper 54; a first word '#MeToo'
+    # with its tag was dropped, helper 77)
+    words = next((len(l.split()) for l in text if l.strip() and not l.startswith('#') and l.split()[0] != '-DOCSTART-'), None)
+    for n, line in enumerate(text, 1):
         if not line.strip() or line.split()[0] == '-DOCSTART-': end(); continue # CoNLL-2003 starts each document so
         if re.match(r'#\s*[\w.-]+\s*=', line): continue # '# sent_id = 1', '# text = ...': CoNLL-U's comments, anywhere
-        if line.startswith('#') and width is None and not rows and not sent and conllu is None: continue # a comment
-        # before the first word ('# newdoc id = doc1' set a width of 5 fields for the words after it, helper 54)
+        if line.startswith('#') and width is None and conllu is None and len(line.split()) != words: continue
         if conllu is None: conllu = _conllu(path, line)
         if conllu:
             if line.startswith('#'): continue # sentence ids and texts
@@ -876,9 +880,16 @@ def train_tagger(
 
 # %% ../nbs/06b_tagger.ipynb #t036
 def _listed(text:str, row)->str|list[str]:
-    "A cell's list of words written as text (`['He', 'ran']`, as `train_tagger` reads one), else the text: words as listed"
+    """A cell's list of words written as text (`['He', 'ran']`, as `train_tagger` reads one), else the text: words as
+    listed. A text that only starts and ends as one is a text: "('Tis the season)", '("Hello")' (the whole file was
+    refused for such a row, helper 77); a list in brackets, with commas, that does not parse is an error that says so"""
     s = text.strip()
-    return _as_list(s, 'words', row) if _QUOTED_LIST.match(s) and s[-1:] in '])' else text
+    if not (_QUOTED_LIST.match(s) and s[-1:] in '])'): return text
+    try: v = ast.literal_eval(s)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        if s[0] + s[-1] == '[]' and ',' in s: return _as_list(s, 'words', row) # (says where: "['He', 'ran]")
+        return text
+    return _as_list(s, 'words', row) if isinstance(v, (list, tuple)) else text
 
 def tag_csv(
     learn:TaggerLearner, # a trained (or loaded) tagger
