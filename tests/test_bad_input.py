@@ -1033,3 +1033,20 @@ def test_classifier_recipe_counts_of_none_and_both_directions():
         train_classifier(df, preset='tiny', bidirectional=True, backwards=True)
     learn = train_classifier(df, preset='tiny', pretrain=False, epochs=None, stages=None, members=None, show_progress=False)
     assert len(learn.recorder.values) == CLASSIFIER_RECIPE['epochs'] # one row of metrics an epoch
+
+def test_own_file_mistakes_in_the_command_lines_words(texts_csv, tmp_path):
+    """Helper 78: a folder with --paragraphs was '[Errno 21] Is a directory'; --category-col naming the text column was
+    told about --label-col, a flag `awd train` has not; --max-rows 1 said 'too little text for a batch size of 2'; 'drop
+    text_col' and 'a larger valid_pct,' kept the Python names"""
+    from toolkit.cli import cli_words
+    (tmp_path/'d').mkdir(); (tmp_path/'d'/'a.txt').write_text('a\nb\n')
+    for argv, msg in ((['train', tmp_path/'d', '--paragraphs'], f"--paragraphs reads a .txt file (a text a paragraph); {tmp_path/'d'} is a folder"),
+                      (['train', texts_csv, '--text-col', 'text', '--category-col', 'text'],
+                       '--text-col and --category-col must name two columns (the texts, and their categories)'),
+                      (['train', texts_csv, '--max-rows', '1'], '--max-rows 1 leaves 1 text, and training needs at least 2')):
+        refused([*argv, '--preset', 'tiny', '--out', tmp_path/'m'], msg)
+        assert not (tmp_path/'m').exists()
+    assert cli_words('a .txt file has paragraphs and no columns; drop text_col') == \
+        'a .txt file has paragraphs and no columns; drop --text-col'
+    assert cli_words('a larger valid_pct, another seed') == 'a larger --valid-pct, another seed'
+    assert cli_words('learn.text_col is') == 'learn.text_col is' # an attribute, not a flag

@@ -551,6 +551,12 @@ def test_a_long_text_is_no_open_quote(tmp_path):
     (tmp_path/'q.csv').write_text('text\n' + 'Short one.\n' * 50 + '"An open quote\n' + 'Short one.\n' * 2000 + 'end"\n' +
                                   'Short one.\n' * 10) # (the next quote closes it, 2,000 rows on)
     with pytest.warns(UserWarning, match='a quote left open'): read_texts(tmp_path/'q.csv')
+    # a small file: the quote swallows 190 of 300 rows, 7,500 characters (nothing was said, helper 78)
+    rows = [('"' if i in (10, 200) else '') + f'Product review number {i} was fine,' + ('ops' if i % 2 else 'sales')
+            for i in range(300)]
+    (tmp_path/'s.csv').write_text('text,label\n' + '\n'.join(rows) + '\n')
+    with pytest.warns(UserWarning, match=r'row 10 \(7,544 characters\), where the median text has 34: a quote left open'):
+        assert len(read_texts(tmp_path/'s.csv')) == 110
 
 def test_blank_lines_between_runs_of_lines_are_said(tmp_path):
     """A book or poems with blank lines between paragraphs, read one text a line, said only '(299 rows without a text

@@ -98,7 +98,10 @@ def _starts_from(pre:bool, texts=None, refused:bool=True)->str:
 
 def _training_texts(a, **cols)->pd.DataFrame:
     "The texts of `a.data` (a bundled corpus or a file) with the columns `cols`, sampled down to `--max-rows`"
-    df = load_texts(a.data, text_col=a.text_col, paragraphs=getattr(a, 'paragraphs', False), file_rows=True, **cols)
+    try: df = load_texts(a.data, text_col=a.text_col, paragraphs=getattr(a, 'paragraphs', False), file_rows=True, **cols)
+    except ValueError as e: # `awd train`'s label column is its --category-col (the message named --label-col, helper 78)
+        if a.command != 'train' or 'label_col' not in str(e): raise
+        raise ValueError(str(e).replace('label_col', '--category-col').replace('labels', 'categories')) from None
     if len(df) < 2: # before the start line
         txt = str(a.data).lower().endswith(('.txt', '.txt.gz'))
         lines = '' if not txt else '; --paragraphs reads one text a paragraph: put a blank line between them' \
@@ -107,6 +110,8 @@ def _training_texts(a, **cols)->pd.DataFrame:
         raise ValueError(f"{a.data} holds 1 text, and training needs at least 2 (to learn from, and to validate){lines}")
     if a.max_rows is None: return df
     df = df.sample(min(a.max_rows, len(df)), random_state=a.seed)
+    if len(df) < 2: raise ValueError(f"--max-rows {a.max_rows} leaves 1 text, and training needs at least 2 (to learn from, "
+                                     "and to validate)") # (said 'too little text for a batch size of 2', helper 78)
     if 'is_valid' in df and df.is_valid.nunique() < 2: df = df.drop(columns='is_valid') # the sample: by --valid-pct
     return df
 
@@ -968,13 +973,16 @@ CLI_ARGS = ('top_p', 'top_k', 'min_p', 'max_tokens', 'temperature', 'repetition_
             'epochs', 'seed', 'head_hid', 'tag_weight', 'class_weight', 'minutes', 'text_col', 'label_col', 'group_col', 'min_words',
             'max_words') # flags' names
 _ARG_RE = re.compile(rf"(?<!-)\b({'|'.join(CLI_ARGS)})(?=( must| >= | \d|=| and | or ))") # an argument named as the subject of a check
+# and one with an underscore anywhere ('drop text_col', 'a larger valid_pct, another seed', helper 78): no English word
+_ARG_RE2 = re.compile(rf"(?<![-\w.])({'|'.join(a for a in CLI_ARGS if '_' in a)})\b(?![-\w=(])")
 
 def cli_words(
     msg:str, # an error of the Python API
 )->str:
     "`msg` in the command line's words: `greedy=True` becomes `--greedy`, and so on (`CLI_WORDS`)"
     for api, cli in CLI_WORDS: msg = msg.replace(api, cli)
-    return _ARG_RE.sub(lambda m: '--' + m[1].replace('_', '-'), msg) # valid_pct must be -> --valid-pct must be
+    flag = lambda m: '--' + m[1].replace('_', '-')
+    return _ARG_RE2.sub(flag, _ARG_RE.sub(flag, msg)) # valid_pct must be -> --valid-pct must be
 
 def _say_warning(message, category, filename, lineno, file=None, line=None, _python=None):
     "A toolkit's warning as awd says things, one line on stderr ('awd: warning: ...'); another library's as Python shows it"

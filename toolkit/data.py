@@ -479,7 +479,9 @@ def read_to_copy(
 # %% ../nbs/01_data.ipynb #c014
 def _paragraphs(path:Path, given:list, file_rows:bool=False)->pd.DataFrame:
     "The paragraphs of a .txt file (a book): its runs of non-blank lines, as texts with their line breaks"
-    if path.exists() and not path.is_dir() and format_of(path) != 'txt':
+    if path.is_dir(): # (read_utf8 said '[Errno 21] Is a directory', helper 78)
+        raise ValueError(f"paragraphs=True reads a .txt file (a text a paragraph); {path} is a folder")
+    if path.exists() and format_of(path) != 'txt':
         raise ValueError(f"paragraphs=True reads a .txt file (a text a paragraph); {path} is a {format_of(path).upper()} file")
     if given: raise ValueError(f"a .txt file has paragraphs and no columns; drop {' and '.join(given)}")
     read_table(path) # its checks: a file, UTF-8, not empty
@@ -493,15 +495,16 @@ def _paragraphs(path:Path, given:list, file_rows:bool=False)->pd.DataFrame:
     res.attrs['empty_texts'] = 0
     return res
 
-GIANT = 100 # a text this many times the median's length, and 10,000 characters or more, is said
+GIANT = 100 # a text this many times the median's length, of 10,000 characters (or 1,000 and ten line breaks), is said
 
 def _warn_giant(texts:pd.Series, path:Path):
     """A warning naming the texts far longer than the rest: a quote left open in a CSV makes the rows after it one cell
     (helper 46: a 500,000-character cell took over a language model's training, and it wrote noise)"""
     n = texts.str.len()
     med = max(1, int(n.median()))
-    big = n[(n >= 10_000) & (n >= GIANT*med) & texts.str.contains('\n', regex=False)] # the rows after it, in it: a
-    # long review of one paragraph is no quote left open (helper 53)
+    breaks = texts.str.count('\n') # the rows after it, in it: a long review of one paragraph is no quote left open
+    big = n[(n >= GIANT*med) & ((n >= 10_000) & (breaks > 0) | (n >= 1_000) & (breaks >= 10))] # (helper 53); nor a
+    # text of a few paragraphs, where a quote that swallowed 190 of a small file's 300 rows was said nothing (helper 78)
     if not len(big): return
     rows = ', '.join(f"{r} ({c:,} characters)" for r, c in big.head(3).items()) + (' and more' if len(big) > 3 else '')
     warnings.warn(f"{path}: row{'s' if len(big) > 1 else ''} {rows}, where the median text has {med:,}: a quote left "
