@@ -909,6 +909,9 @@ def test_fastai_habits_on_loaded_models():
     dls = classifier_dls(df, tokenizer=get_tokenizer(s), vocab=s.dls.vocab[0], classes=list(s.dls.vocab[1]), bs=8)
     assert list(dls.vocab[1]) == ['fresh', 'rotten']
     assert _check_labels(pd.DataFrame({'y': ['1.0', '0.0', 'NA', '1.0']}), 'y', 'drop').y.tolist() == ['1', '0', '1']
+    # 1 and 1.0 in one file's column were two classes (helper 78)
+    assert _check_labels(pd.DataFrame({'y': ['1.0', '2.0', '1', '-3']}), 'y').y.tolist() == ['1', '2', '1', '-3']
+    assert _check_labels(pd.DataFrame({'y': ['1.5', '1', 'a1.0']}), 'y').y.tolist() == ['1.5', '1', 'a1.0']
     h = load_model('headlines')
     assert len(repr(h.awd)) < 1000 # its start state and sampler masks are tensors: not shown
     h.dls = lm_dls(load_corpus('headlines').sample(400, random_state=0), tokenizer=get_tokenizer(h), vocab=h.dls.vocab,

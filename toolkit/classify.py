@@ -105,7 +105,8 @@ def _label_texts(lab:pd.Series)->tuple: # the labels, and a boolean array: no la
     if pd.api.types.is_float_dtype(lab) and (lab.dropna() % 1 == 0).all(): lab = lab.astype('Int64')
     text = lab.astype(str).str.strip()
     missing = (lab.isna() | text.isin(NO_LABEL)).to_numpy()
-    if text[~missing].str.fullmatch(r'-?\d+\.0+').all(): text = text.str.replace(r'\.0+$', '', regex=True) # a file's 1.0
+    if text[~missing].str.fullmatch(r'-?\d+(?:\.0+)?').all(): # a file's 1.0 is 1, among 1s too (3 classes: 1, 1.0,
+        text = text.str.replace(r'(?<=\d)\.0+$', '', regex=True) # 2.0, helper 78)
     return text, missing
 
 def _check_labels(df:pd.DataFrame, label_col:str, unlabelled:str='error')->pd.DataFrame:
