@@ -1053,3 +1053,16 @@ def test_own_file_mistakes_in_the_command_lines_words(texts_csv, tmp_path):
         'a .txt file has paragraphs and no columns; drop --text-col'
     assert cli_words('a larger valid_pct, another seed') == 'a larger --valid-pct, another seed'
     assert cli_words('learn.text_col is') == 'learn.text_col is' # an attribute, not a flag
+
+def test_category_col_of_a_file_without_categories(tmp_path):
+    """--category-col on a file of tickets: NA and null were categories of their own, and the blank ones were told as
+    'names have no origin' (helper 78): a text without a category, or one category, is said in the file's words"""
+    f = tmp_path/'tickets.csv'
+    f.write_text('body,team\n' + ''.join(f'ticket {i} text,{["ops", "sales", "NA", "", "null"][i % 5]}\n' for i in range(50)))
+    for tok in ('char', 'subword'):
+        refused(['train', f, '--text-col', 'body', '--category-col', 'team', '--tokenizer', tok, '--preset', 'tiny',
+                 '--out', tmp_path/'m'], f"{f}: 30 texts have no category in column 'team' (row 4, ...: blank, NA or null)")
+    f.write_text('body,team\n' + ''.join(f'ticket {i} text,ops\n' for i in range(50)))
+    refused(['train', f, '--text-col', 'body', '--category-col', 'team', '--preset', 'tiny', '--out', tmp_path/'m'],
+            "column 'team' has one category ('ops'): nothing to condition on; leave --category-col out")
+    assert not (tmp_path/'m').exists()

@@ -591,3 +591,28 @@ def test_damaged_txt_gz_named(tmp_path, raw):
     from toolkit.data import read_table
     f = tmp_path/'t.txt.gz'; f.write_bytes(raw)
     with pytest.raises(ValueError, match=r't.txt.gz: not a valid gzip file'): read_table(f)
+
+def test_a_column_name_twice_in_a_file(tmp_path):
+    """A file with two columns named 'label': pandas read the second as 'label.1' and the first was used without a word
+    (helper 78), where a DataFrame with two is refused: the column a command reads is refused by name, the others kept"""
+    f = tmp_path/'dup.csv'
+    f.write_text('text,label,label\n' + ''.join(f'some text {i},a{i % 2},b{i % 3}\n' for i in range(20)))
+    with pytest.raises(ValueError, match=r"dup.csv: 2 columns are named 'label': name each column once"):
+        read_texts(f, label_col='label')
+    assert read_texts(f).text.tolist()[:2] == ['some text 0', 'some text 1'] # the texts alone: read
+    f.write_text('text,text\nsome,thing\nother,one\n')
+    with pytest.raises(ValueError, match=r"2 columns are named 'text'"): read_texts(f)
+    f.write_text('text, label,label.1\nsome,a,b\nother,c,d\n') # real names, one with a space: as they were
+    assert read_texts(f, label_col='label.1').label.tolist() == ['b', 'd']
+
+def test_a_folder_with_an_empty_file_and_others(tmp_path):
+    """A folder of one .txt file a class: an empty file refused the whole folder, and a folder or other files inside were
+    passed over without a word (helper 78): the empty file is left out and both are said"""
+    d = tmp_path/'nm'; (d/'sub').mkdir(parents=True)
+    (d/'Russian.txt').write_text('Abrov\nKalin\n'); (d/'English.txt').write_text('Smith\nJones\n')
+    (d/'Empty.txt').write_text(''); (d/'sub'/'German.txt').write_text('Schmidt\n'); (d/'notes.md').write_text('x')
+    with pytest.warns(UserWarning, match=r"nm: left out Empty.txt \(empty\); read its .txt files alone, not notes.md, sub/"):
+        df = read_texts(d, label_col='label')
+    assert sorted(set(df.label)) == ['English', 'Russian'] and len(df) == 4
+    for f in d.glob('*.txt'): f.write_text('')
+    with pytest.raises(ValueError, match="has no rows: its .txt files are empty"): read_texts(d, label_col='label')

@@ -199,6 +199,19 @@ def _no_char_vocab(tokenizer:str, vocab_sz:int|None, default:str=''):
                          f"{default}, which keeps every character of the texts: leave --vocab-sz out"
                          + (", or give --tokenizer subword" if default else ''))
 
+def _check_categories(df:pd.DataFrame, col:str, data:str):
+    """A file's --category-col: every text has one (blank, NA or null: none) and there are two or more (NA and null were
+    categories of their own, then 'names have no origin' was said of a file of tickets, helper 78)"""
+    from toolkit.classify import NO_LABEL
+    none = df[col].isna() | df[col].astype(str).str.strip().isin(NO_LABEL)
+    if n := int(none.sum()):
+        raise ValueError(f"{data}: {n:,} text{'s have' if n > 1 else ' has'} no category in column {col!r} (row "
+                         f"{df.index[none.to_numpy()][0]}{', ...' if n > 1 else ''}: blank, NA or null): fill "
+                         f"{'them' if n > 1 else 'it'} in, or drop {'those rows' if n > 1 else 'that row'}")
+    if df[col].nunique() < 2:
+        raise ValueError(f"{data}: column {col!r} has one category ({df[col].iloc[0]!r}): nothing to condition on; "
+                         "leave --category-col out")
+
 def cmd_train(a):
     "Train a language model on a bundled corpus or a file and export it (names: conditioned on their origin)"
     from toolkit.lm import check_train_args, check_device, check_distributed, is_rank0, use_pretrained
@@ -211,6 +224,7 @@ def cmd_train(a):
     cat_col = None if a.no_categories else (a.category_col or corpus.get('category_col'))
     df = _training_texts(a, label_col=cat_col)
     if cat_col: df = df.rename(columns={'label': cat_col}) # errors and the card name the user's column
+    if cat_col and not corpus: _check_categories(df, cat_col, a.data)
     tokenizer = a.tokenizer or corpus.get('tokenizer') or ('char' if cat_col and not corpus else 'subword')
     _no_char_vocab(tokenizer, a.vocab_sz, '' if a.tokenizer else " (a names corpus's)" if corpus.get('tokenizer') else
                    " (the default for a file with --category-col)") # (helper 73: said as if asked for)

@@ -194,7 +194,10 @@ def parse_table(
         else: warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     df.index = _row_numbers(text, kw, path, first, len(df))
     names = [c.strip() if isinstance(c, str) else c for c in df.columns] # 'text, label': ' label' is 'label'
-    return df.set_axis(names, axis=1) if len(set(names)) == len(names) else df
+    head = next(csv.reader([lines(text)[0]], **{k: v for k, v in kw.items() if k == 'quoting'}, delimiter=kw['sep']), [])
+    if len(head) == len(names) and len({h.strip() for h in head}) < len(head): # a name twice: pandas read the second
+        names = [h.strip() for h in head] # 'label' as 'label.1', and the first was used without a word (helper 78)
+    return df.set_axis(names, axis=1) if len(set(names)) == len(names) or names != list(df.columns) else df
 
 SEPARATORS = {',': 'commas', '\t': 'tabs', ';': 'semicolons', '|': 'bars (|)'}
 
@@ -276,6 +279,12 @@ def check_cols(
 
 def pick_col(df:pd.DataFrame, col:str|None, what:str, path:Path)->str:
     "Check that `col` is a column of `df`, or guess the text column when `col` is None"
+    col = _pick(df, col, what, path)
+    if (n := int((df.columns == col).sum())) > 1: # (df[col] would be a table of them)
+        raise ValueError(f"{path}: {n} columns are named {col!r}: name each column once")
+    return col
+
+def _pick(df:pd.DataFrame, col:str|None, what:str, path:Path)->str:
     cols = ', '.join(map(repr, df.columns))
     if col is not None:
         if col in df.columns: return col
@@ -296,12 +305,20 @@ def _read_folder(path:Path)->pd.DataFrame:
     files = _text_files(path)
     if not files: raise ValueError(f"{path} is a directory without .txt files: expected a CSV, TSV, TXT or JSONL file, "
                                    "or a folder of .txt files, one a class (a text a line; the file's name is its label)")
-    rows, at = [], []
+    rows, at, empty = [], [], []
     for f in files:
         label = unicodedata.normalize('NFC', re.sub(r'\.txt(\.gz)?$', '', f.name, flags=re.I)) # a Mac's 'Français.txt'
         # is 'Franc' + a combining cedilla: one label with the 'Français' typed or read from a CSV
-        for i, line in enumerate(lines(read_utf8(f)), 1): rows.append((line, label)); at.append(f'{f.name}:{i}')
+        try: text = read_utf8(f)
+        except ValueError as e: # an empty file refused the whole folder (helper 78): left out, and said
+            if str(e) != f"{f} is empty": raise
+            empty.append(f.name); continue
+        for i, line in enumerate(lines(text), 1): rows.append((line, label)); at.append(f'{f.name}:{i}')
     if not rows: raise ValueError(f"{path} has no rows: its .txt files are empty")
+    other = sorted(p.name + '/'*p.is_dir() for p in path.iterdir() if not p.name.startswith('.') and p not in files)
+    said = ([f"left out {', '.join(empty[:4])}{', ...' if empty[4:] else ''} (empty)"] if empty else []) + \
+           ([f"read its .txt files alone, not {', '.join(other[:4])}{', ...' if other[4:] else ''}"] if other else [])
+    if said: warnings.warn(f"{path}: {'; '.join(said)}") # (a folder inside was passed over without a word)
     return pd.DataFrame(rows, columns=['text', 'label'], index=at, dtype=object)
 
 def _utf16(path:Path)->bool:
