@@ -47,7 +47,8 @@ def test_not_utf8(tiny_lm, tiny_lm_path, tiny_clf):
             predict_texts(load_model(tiny_clf), [bad])
     refused(['generate', tiny_lm_path, '--prompt', 'New \udcff study'],
             "prompt is not valid UTF-8 text: character 5 is '\\udcff'")
-    refused(['classify', tiny_clf, 'Nak\udcffamura'], 'text 0 is not valid UTF-8 text')
+    refused(['classify', tiny_clf, 'Nak\udcffamura'], 'the text is not valid UTF-8 text') # (was 'text 0', helper 77)
+    refused(['tag', 'tagger', 'ok', 'Caf\udce9'], "text 2 of 2 is not valid UTF-8 text: character 4 is '\\udce9'")
 
 def test_not_utf8_category_posterior(app_models_dir):
     from toolkit.all import category_posterior # where names live (toolkit.names), whichever module defines it

@@ -218,6 +218,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                              'toolkit.cli._add_train_classifier': ('cli.html#_add_train_classifier', 'toolkit/cli.py'),
                              'toolkit.cli._add_train_tagger': ('cli.html#_add_train_tagger', 'toolkit/cli.py'),
                              'toolkit.cli._api_default': ('cli.html#_api_default', 'toolkit/cli.py'),
+                             'toolkit.cli._as_named': ('cli.html#_as_named', 'toolkit/cli.py'),
                              'toolkit.cli._batch_shape': ('cli.html#_batch_shape', 'toolkit/cli.py'),
                              'toolkit.cli._check_categories': ('cli.html#_check_categories', 'toolkit/cli.py'),
                              'toolkit.cli._classes_said': ('cli.html#_classes_said', 'toolkit/cli.py'),

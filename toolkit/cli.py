@@ -452,6 +452,12 @@ def _print_predictions(done:list[tuple[str, pd.Series]], probs:bool):
                                                                              for c in r.index[2:]}}, ensure_ascii=False))
         else: print(f"{r.label}\t{r.prob:.3f}\t{_one_line(t)}")
 
+def _as_named(msg:str, where:str)->str:
+    """`msg` about one text, named `where`: the API names its one text 'text 0' ('text 2 of 2: text 0 is not valid
+    UTF-8 text', helper 77)"""
+    if re.match(r'text 0[ :]', msg): return where + msg[6:]
+    return msg if where == 'the text' else f"{where}: {msg}"
+
 def _each_text(
     f, # f(texts) -> one result per text, or a ValueError naming what is wrong
     texts:list[str], # the command line's texts
@@ -462,8 +468,8 @@ def _each_text(
     n = len(texts)
     if all(t.strip() for t in texts):
         try: return list(zip(texts, f(texts))), []
-        except ValueError:
-            if n == 1: raise
+        except ValueError as e:
+            if n == 1: raise ValueError(_as_named(str(e), 'the text')) from None
     done, errors, why = [], [], []
     for i, t in enumerate(texts):
         where = f"text {i+1} of {n}" if n > 1 else 'the text'
@@ -471,7 +477,7 @@ def _each_text(
             errors.append(f"{where} is empty: nothing to {verb}"); why.append(None)
             continue
         try: done.append((t, f([t])[0]))
-        except ValueError as e: errors.append(f"{where}: {e}"); why.append(str(e))
+        except ValueError as e: errors.append(_as_named(str(e), where)); why.append(str(e))
     if not done and len(set(why)) == 1 and why[0] is not None: raise ValueError(why[0]) # not the texts: an option
     return done, errors
 
