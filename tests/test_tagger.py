@@ -289,6 +289,11 @@ def test_tagged_data_users_bring(tmp_path):
     pd.DataFrame({'words': ['a b'], 'tags': ['X Y']}).to_csv(tmp_path/'single.csv', index=False)
     r = awd_here('train-tagger', tmp_path/'single.csv', '--no-pretrained', '--preset', 'tiny', '--out', tmp_path/'t')
     assert r.returncode == 2 and 'single.csv holds one sentence' in r.stderr and 'training a tagger' not in r.stdout
+    assert "reads a .txt file as CoNLL's" not in r.stderr
+    (tmp_path/'sents.txt').write_text('The dog runs.\nA cat sleeps.\n') # a sentence a line, as many words each: one
+    r = awd_here('train-tagger', tmp_path/'sents.txt', '--no-pretrained', '--preset', 'tiny', '--out', tmp_path/'t')
+    assert r.returncode == 2 and "sents.txt holds one sentence" in r.stderr, r.stderr # CoNLL sentence (no hint, helper 77)
+    assert "it reads a .txt file as CoNLL's (a word and its tag a line" in r.stderr and not (tmp_path/'t').exists()
 
 def test_tagger_lists_get_preds_and_threads(tagger, tmp_path):
     """helper 37: get_preds failed with more than one batch ('list' has no 'softmax'); a listed word with a space was
@@ -485,3 +490,10 @@ def test_numpy_words_and_the_tags_given(tagger):
         tagger_dls(synthetic_tagged(60), tokenizer='subword', vocab_sz=60, tags=['CAP', 'LOW'])
     with pytest.raises(ValueError, match='lm must be a language model, got a tagger'):
         finetune_lm(tagger, pd.DataFrame({'text': ['a b c']*50}))
+
+def test_bundled_corpus_arguments_refused_before_the_start_line(tmp_path):
+    "`train-tagger pos --tags-col nope` and `--valid-pct 1.5` were refused after the 'training a tagger' line (helper 77)"
+    for argv, msg in ((['--tags-col', 'nope'], "pos: no column 'nope'"),
+                      (['--tags-col', 'genre'], 'pos: row 0: 25 words but 2 tags'), (['--valid-pct', '1.5'], '--valid-pct must be')):
+        r = awd_here('train-tagger', 'pos', *argv, '--preset', 'tiny', '--max-rows', '50', '--out', tmp_path/'t')
+        assert r.returncode == 2 and msg in r.stderr and 'training a tagger' not in r.stdout, (argv, r.stdout, r.stderr)

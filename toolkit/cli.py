@@ -560,6 +560,9 @@ def _tagged_data(a)->tuple[pd.DataFrame, str, str]:
     if name:
         from toolkit.train import tagged_split
         df = tagged_split(load_corpus(name), corpus['split_col']) # the test sentences stay unseen
+        from toolkit.tagger import check_training_sentences
+        try: check_training_sentences(df, words_col, tags_col) # before the start line: --tags-col nope was said
+        except ValueError as e: raise ValueError(f"{a.data}: {e}") from None # after it, helper 77
     else:
         path = Path(a.data).expanduser()
         if not path.is_file():
@@ -580,7 +583,11 @@ def _tagged_data(a)->tuple[pd.DataFrame, str, str]:
         try: check_training_sentences(df, words_col, tags_col) # before the start line, naming the file
         except ValueError as e: raise ValueError(f"{a.data}: {e}") from None
         if len(df) < 2 and 'is_valid' not in df.columns:
-            raise ValueError(f"{a.data} holds one sentence: a tagger needs two or more (some are held out to score it)")
+            plain = conll and not is_conll(path) # sentences a line, each of as many words, read as one CoNLL sentence
+            raise ValueError(f"{a.data} holds one sentence: a tagger needs two or more (some are held out to score it)"
+                             + ("; it reads a .txt file as CoNLL's (a word and its tag a line, a blank line between "
+                                "sentences); a table of sentences is a .csv, .tsv or .jsonl file with a column of words "
+                                "and one of tags" if plain else '')) # (the hint a ragged file got, helper 77)
     if a.max_rows is not None:
         check_arg('--max-rows', a.max_rows, is_int(a.max_rows) and a.max_rows >= 2, 'an integer >= 2')
         df = df.sample(min(a.max_rows, len(df)), random_state=a.seed)
@@ -589,12 +596,13 @@ def _tagged_data(a)->tuple[pd.DataFrame, str, str]:
 
 def cmd_train_tagger(a):
     "Train a part-of-speech (or any per-word) tagger on the bundled pos corpus or a file, and export it"
-    from toolkit.lm import use_pretrained
+    from toolkit.lm import use_pretrained, check_train_args
     from toolkit.train import train_tagger_and_export
     from toolkit.tagger import _check_tagger_args
     if a.minutes is not None and a.epochs: raise ValueError("give --epochs or --minutes, not both")
     n = TAGGER_RECIPE['epochs'] if a.epochs is None else a.epochs
     _check_tagger_args(n, a.lr, a.minutes, a.bs, a.seed, a.head_hid, a.tag_weight, a.vocab_sz) # before the start line
+    check_train_args(valid_pct=a.valid_pct) # (said after it, helper 77)
     df, words_col, tags_col = _tagged_data(a)
     lm = load_lm(a.lm, a.trust_pickle) if a.lm else None
     pre = lm is None and use_pretrained(False if a.no_pretrained else None, a.preset, 'subword', a.vocab_sz,
