@@ -476,6 +476,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'toolkit.generate._heal_split': ('generate.html#_heal_split', 'toolkit/generate.py'),
                                   'toolkit.generate._healed': ('generate.html#_healed', 'toolkit/generate.py'),
                                   'toolkit.generate._listify': ('generate.html#_listify', 'toolkit/generate.py'),
+                                  'toolkit.generate._lstm_layers': ('generate.html#_lstm_layers', 'toolkit/generate.py'),
                                   'toolkit.generate._marginal': ('generate.html#_marginal', 'toolkit/generate.py'),
                                   'toolkit.generate._mask_table': ('generate.html#_mask_table', 'toolkit/generate.py'),
                                   'toolkit.generate._min_words': ('generate.html#_min_words', 'toolkit/generate.py'),

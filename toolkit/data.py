@@ -194,10 +194,11 @@ def parse_table(
         else: warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     df.index = _row_numbers(text, kw, path, first, len(df))
     names = [c.strip() if isinstance(c, str) else c for c in df.columns] # 'text, label': ' label' is 'label'
-    head = next(csv.reader([lines(text)[0]], **{k: v for k, v in kw.items() if k == 'quoting'}, delimiter=kw['sep']), [])
-    if len(head) == len(names) and len({h.strip() for h in head}) < len(head): # a name twice: pandas read the second
-        names = [h.strip() for h in head] # 'label' as 'label.1', and the first was used without a word (helper 78)
-    return df.set_axis(names, axis=1) if len(set(names)) == len(names) or names != list(df.columns) else df
+    head = next(csv.reader([re.match(r'[^\r\n]*', text)[0]], **{k: v for k, v in kw.items() if k == 'quoting'},
+                           delimiter=kw['sep']), []) # (the first line alone: not a big file's lines split again)
+    if len(head) == len(names) and len(set(head)) < len(head): # a name twice: pandas read the second 'label' as
+        return df.set_axis([h.strip() for h in head], axis=1) # 'label.1', and the first was used unsaid (helper 78)
+    return df.set_axis(names, axis=1) if len(set(names)) == len(names) else df
 
 SEPARATORS = {',': 'commas', '\t': 'tabs', ';': 'semicolons', '|': 'bars (|)'}
 

@@ -171,6 +171,18 @@ def _stepper(model):
 _SHORT_PROMPT = 16 # prompts of at most this many pieces are read cell by cell
 MIN_TEMP = 1e-6 # a lower temperature samples as this one does (the most likely piece; 1e-38 overflowed float32 logits)
 
+def _lstm_layers(enc, out, hidden:list)->tuple:
+    """An AWD-LSTM's layers over `out` (bs, T, emb) from `hidden` [(h, c)] per layer, each (bs, n_hid), in one fused
+    call a layer: the last layer's output and the new state. The raw weights in eval mode, used as they are (fastai's
+    forward copies them first)"""
+    new = []
+    for rnn, (h, c) in zip(enc.rnns, hidden):
+        lstm = rnn.module
+        out, h, c = torch._VF.lstm(out, (h[None], c[None]), [lstm.weight_ih_l0, lstm.weight_hh_l0, lstm.bias_ih_l0,
+                                   lstm.bias_hh_l0], True, 1, 0., False, False, True)
+        new.append((h[0], c[0]))
+    return out, new
+
 def _read_state(model, ids:list[int], state:list|None)->list:
     "The LSTM state after reading `ids` from `state` (else zeros), in one forward pass: [(h, c)] per layer, each (1, n_hid)"
     enc, dev = model[0], next(model.parameters()).device
@@ -183,14 +195,8 @@ def _read_state(model, ids:list[int], state:list|None)->list:
             hidden = state or [(torch.zeros(1, r.module.hidden_size, device=dev),)*2 for r in enc.rnns]
             for t in range(len(ids)): _, hidden = awd_step(enc, None, x[t:t+1], hidden)
             return hidden
-        out, new = enc.encoder(x[None]), []
-        for i, rnn in enumerate(enc.rnns):
-            lstm = rnn.module # the raw weights in eval mode, used as they are (fastai's forward copies them first)
-            hc = tuple(t[None] for t in state[i]) if state is not None else (out.new_zeros(1, 1, lstm.hidden_size),)*2
-            out, h, c = torch._VF.lstm(out, hc, [lstm.weight_ih_l0, lstm.weight_hh_l0, lstm.bias_ih_l0, lstm.bias_hh_l0],
-                                       True, 1, 0., False, False, True)
-            new.append((h[0], c[0]))
-        return new
+        return _lstm_layers(enc, enc.encoder(x[None]),
+                            state or [(torch.zeros(1, r.module.hidden_size, device=dev),)*2 for r in enc.rnns])[1]
     if state is not None: enc.hidden, enc.bs = [tuple(t[None] for t in hc) for hc in state], 1
     else: enc.reset()
     if ids: model(torch.tensor([ids], device=dev))
@@ -787,13 +793,9 @@ def _seq_logprobs(learn, seqs:list[list[int]], bs:int)->list[torch.Tensor]:
 
 def _fused_logprobs(enc, dec, x, hidden, chunk:int=2048)->torch.Tensor:
     """`_seq_logprobs` of the rows of `x` (bs, T) from `hidden`, the LSTM run over the whole rows a layer at a time and
-    the decoder over `chunk` positions at a time (a piece at a time, a 20,000-character text took 25 s, in matrix-vector
+    the decoder over `chunk` positions at a time (a piece at a time, a 20,000-character text took 16 s, in matrix-vector
     products; the logits of every position at once would be positions x vocabulary floats)"""
-    out = enc.encoder(x[:, :-1])
-    for rnn, (h, c) in zip(enc.rnns, hidden):
-        lstm = rnn.module # the raw weights in eval mode, as `awd_step` uses them
-        out, _, _ = torch._VF.lstm(out, (h[None], c[None]), [lstm.weight_ih_l0, lstm.weight_hh_l0, lstm.bias_ih_l0,
-                                   lstm.bias_hh_l0], True, 1, 0., False, False, True)
+    out, _ = _lstm_layers(enc, enc.encoder(x[:, :-1]), hidden)
     flat, nxt = out.reshape(-1, out.shape[-1]), x[:, 1:].reshape(-1)
     lp = torch.cat([dec.decoder(flat[i:i+chunk]).float().log_softmax(-1).gather(1, nxt[i:i+chunk, None])[:, 0]
                     for i in range(0, len(nxt), chunk)])

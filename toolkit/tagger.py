@@ -889,7 +889,7 @@ def _listed(text:str, row)->str|list[str]:
     except (ValueError, SyntaxError, MemoryError, RecursionError):
         if s[0] + s[-1] == '[]' and ',' in s: return _as_list(s, 'words', row) # (says where: "['He', 'ran]")
         return text
-    return _as_list(s, 'words', row) if isinstance(v, (list, tuple)) else text
+    return _as_list(v, 'words', row) if isinstance(v, (list, tuple)) else text # (parsed once)
 
 def tag_csv(
     learn:TaggerLearner, # a trained (or loaded) tagger

@@ -248,7 +248,8 @@ class SPTokenizer(SentencePieceTokenizer):
         if self.tok is None: self.setup(items)
         texts = [self.fold(t) for t in items]
         # one call for many texts; a text or a few one by one: SentencePiece starts a thread pool for each list it is
-        # given, 0.3-2 ms where one text takes 8 us (`encode`, a prompt, `round_trip_share`: 5 s for 5,000 names)
+        # given, 0.1-2 ms (the busier the machine, the longer) where one text takes 4-9 us: every prompt, scored text
+        # and `round_trip_share` text paid it (bench/tokenize_speed.py)
         pieces = (self.tok.encode(texts, out_type=str) if len(texts) > 16 else
                   [self.tok.encode(t, out_type=str) for t in texts])
         for t, p in zip(texts, pieces):
