@@ -497,3 +497,9 @@ def test_bundled_corpus_arguments_refused_before_the_start_line(tmp_path):
                       (['--tags-col', 'genre'], 'pos: row 0: 25 words but 2 tags'), (['--valid-pct', '1.5'], '--valid-pct must be')):
         r = awd_here('train-tagger', 'pos', *argv, '--preset', 'tiny', '--max-rows', '50', '--out', tmp_path/'t')
         assert r.returncode == 2 and msg in r.stderr and 'training a tagger' not in r.stdout, (argv, r.stdout, r.stderr)
+
+def test_texts_of_the_wrong_kind_are_refused(tagger):
+    "predict_texts({'x': 'The dog'}) tagged the dict's key 'x' as a text (helper 77); a set has no order to keep"
+    for bad in ({'x': 'The dog'}, {'The dog'}):
+        with pytest.raises(ValueError, match=f"texts must be a list of texts .*not a {type(bad).__name__}"):
+            tagger.predict_texts(bad)

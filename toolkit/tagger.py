@@ -365,6 +365,8 @@ def _text_words(texts:list, names:list|None=None)->list[list[Word]]:
     if isinstance(texts, pd.DataFrame): # its column names would be tagged
         raise ValueError("texts must be a list of texts (or lists of words), not a DataFrame: pass a column, "
                          "df[col].tolist()")
+    if isinstance(texts, (dict, set, frozenset)): # a dict's keys were tagged as the texts, helper 77; a set has no order
+        raise ValueError(f"texts must be a list of texts (or lists of words), not a {type(texts).__name__}")
     if isinstance(texts, pd.Series): texts = texts.tolist()
     words = []
     for i, t in enumerate(texts):
