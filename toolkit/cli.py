@@ -202,11 +202,11 @@ def _no_char_vocab(tokenizer:str, vocab_sz:int|None, default:str=''):
 def _check_categories(df:pd.DataFrame, col:str, data:str):
     """A file's --category-col: every text has one (blank, NA or null: none) and there are two or more (NA and null were
     categories of their own, then 'names have no origin' was said of a file of tickets, helper 78)"""
-    from toolkit.classify import NO_LABEL
-    none = df[col].isna() | df[col].astype(str).str.strip().isin(NO_LABEL)
+    from toolkit.classify import _label_texts
+    none = _label_texts(df[col])[1] # (as a classifier's labels are read: blank, NA, null...)
     if n := int(none.sum()):
         raise ValueError(f"{data}: {n:,} text{'s have' if n > 1 else ' has'} no category in column {col!r} (row "
-                         f"{df.index[none.to_numpy()][0]}{', ...' if n > 1 else ''}: blank, NA or null): fill "
+                         f"{df.index[none][0]}{', ...' if n > 1 else ''}: blank, NA or null): fill "
                          f"{'them' if n > 1 else 'it'} in, or drop {'those rows' if n > 1 else 'that row'}")
     if df[col].nunique() < 2:
         raise ValueError(f"{data}: column {col!r} has one category ({df[col].iloc[0]!r}): nothing to condition on; "
