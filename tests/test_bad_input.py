@@ -573,6 +573,9 @@ def test_start_lines_count_empty_rows_and_refuse_stages_without_epochs(tmp_path)
     pd.DataFrame({'text': [f'A text of some words, number {i}.' for i in range(60)] + ['', ' ']}).to_csv(lm_src, index=False)
     code, out, err = awd('train', lm_src, '--preset', 'tiny', '--no-pretrained', '--epochs', '1', '--quiet', '--out', tmp_path/'lm')
     assert code == 0 and f'on 60 texts from {lm_src} (1 row without a text left out)' in out, (out, err)
+    code, out, err = awd('train', lm_src, '--preset', 'tiny', '--no-pretrained', '--epochs', '1', '--quiet', '--max-rows', '30',
+                         '--out', tmp_path/'lm2') # (the file's blank row, not one beside the 30: helper 78)
+    assert code == 0 and f'on 30 texts (--max-rows of 60) from {lm_src} (1 row without a text left out)' in out, (out, err)
     code, out, _ = refused(['train-classifier', src, '--stages', '3', '--epochs', '2', '--out', tmp_path/'m'],
                            '--stages 3 needs --epochs 4 or more (a frozen epoch a stage, then the whole network), got 2')
     assert out == '' and not (tmp_path/'m').exists()

@@ -221,10 +221,12 @@ def test_out_paths_as_the_shell_takes_them(tiny_lm, tmp_path, monkeypatch):
     assert export_learner(tiny_lm, '../m2') == tmp_path/'m2' and (tmp_path/'m2'/'config.json').is_file()
     (tmp_path/'empty').mkdir()
     monkeypatch.chdir(tmp_path/'empty')
-    for out in ['.', '', '..']:
+    for out in ['.', '..']:
         with pytest.raises(ValueError, match='it is the current directory'):
             export_learner(tiny_lm, out)
+    with pytest.raises(ValueError, match="'' is an empty path: give the name"): export_learner(tiny_lm, '')
     refused(['train', 'headlines', '--preset', 'tiny', '--out', '.'], 'cannot write .: it is the current directory')
+    refused(['train', 'headlines', '--preset', 'tiny', '--out', ' '], "' ' is an empty path: give the name of the file or folder to write")
     assert os.listdir() == [] and Path.cwd() == tmp_path/'empty'
     Path('ok.csv').write_text('text\nNew study finds cats rule\n')
     refused(['score', 'no-such-model', '--csv', 'ok.csv', '--out', '-'], "cannot write '-': the copy goes to a file")

@@ -109,7 +109,8 @@ def _training_texts(a, **cols)->pd.DataFrame:
                 '; a .txt file is read as one text a line: put each paragraph or sentence on a line of its own'
         raise ValueError(f"{a.data} holds 1 text, and training needs at least 2 (to learn from, and to validate){lines}")
     if a.max_rows is None: return df
-    df = df.sample(min(a.max_rows, len(df)), random_state=a.seed)
+    df, n = df.sample(min(a.max_rows, len(df)), random_state=a.seed), len(df)
+    if len(df) < n: df.attrs['sampled_from'] = n # (the start line named the file's blank rows as if beside these, helper 78)
     if len(df) < 2: raise ValueError(f"--max-rows {a.max_rows} leaves 1 text, and training needs at least 2 (to learn from, "
                                      "and to validate)") # (said 'too little text for a batch size of 2', helper 78)
     if 'is_valid' in df and df.is_valid.nunique() < 2: df = df.drop(columns='is_valid') # the sample: by --valid-pct
@@ -119,7 +120,8 @@ def _texts_said(df:pd.DataFrame, data:str, what:str='texts')->str:
     "The start lines' '1,200 texts from FILE', with the rows of a file left out for an empty text"
     n, para = df.attrs.get('empty_texts', 0), df.attrs.get('paragraphs')
     hint = f"; blank lines part {para:,} paragraphs: --paragraphs reads each as one text" if para else ''
-    return f"{len(df):,} {what} from {data}" + (f" ({n:,} row{'s' if n > 1 else ''} without a text left out{hint})" if n else '')
+    of = f" (--max-rows of {df.attrs['sampled_from']:,})" if df.attrs.get('sampled_from') else ''
+    return f"{len(df):,} {what}{of} from {data}" + (f" ({n:,} row{'s' if n > 1 else ''} without a text left out{hint})" if n else '')
 
 def _split_said(df:pd.DataFrame, group_col:str|None=None)->str:
     "How the start line says the texts are split, when not at random by --valid-pct"
@@ -710,7 +712,8 @@ def _parents()->dict[str, argparse.ArgumentParser]:
     ps['preset'].add_argument('--preset', default=_api_default('preset'), choices=list(PRESETS),
                               help='model size (default: %(default)s)')
     t = ps['train']
-    t.add_argument('data', help=f"a bundled corpus ({', '.join(CORPORA)}) or a .csv/.tsv/.txt/.jsonl file")
+    t.add_argument('data', help=f"a bundled corpus ({', '.join(CORPORA)}), a .csv/.tsv/.txt/.jsonl file "
+                                 "or a folder of .txt files (a text a line, the file's name its label)")
     t.add_argument('--text-col', help="column of texts (default: the corpus's, or guessed)")
     t.add_argument('--max-rows', type=int, help='train on a random sample of this many texts')
     t.add_argument('--tokenizer', choices=['subword', 'char'], help='default: char for names (a names corpus, or a file '

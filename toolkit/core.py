@@ -116,6 +116,8 @@ def out_path(
     path:str|Path, # where something is to be written, as a user typed it
 )->Path:
     "`path` as its user means it: `~` expanded, absolute, `..` taken as the shell takes it (`m1/../m2` is beside m1, not in it)"
+    if isinstance(path, str) and not path.strip(): # ('' was the current directory: 'cannot write : it is the current directory')
+        raise ValueError(f"{path!r} is an empty path: give the name of the file or folder to write")
     return Path(os.path.abspath(Path(path).expanduser()))
 
 def _through_link(path:Path)->Path:

@@ -260,6 +260,11 @@ def read_conll(
             width = len(f)
         if len(f) != width:
             if line.startswith('#'): continue # a comment
+            if len(re.split(r'[ \t]+', line.strip(' \t'))) == width: # (a no-break space: '3 fields ... 2', helper 77)
+                odd = next(x for x in re.findall(r'[^ \t]+', line) if len(x.split()) > 1)
+                raise ValueError(f"{path}, line {n}: the word {odd!r} holds a space that is not a tab or a space "
+                                 f"({', '.join(f'U+{ord(c):04X}' for c in dict.fromkeys(odd) if c.isspace())}): a word "
+                                 "cannot hold one (words are parted by spaces); replace it by '_' or remove it")
             under = (" (its words are joined to their tags by '_', The_DT: write them with a slash, The/DT)"
                      if all(map(_UNDERSCORED.fullmatch, f)) else '')
             raise ValueError(f"{path}, line {n}: {len(f)} fields where the first line of a word has {width}: a CoNLL file "
