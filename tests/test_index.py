@@ -38,18 +38,20 @@ def test_show_doc_outputs_match_the_code():
     stale = {nb.name: ids for nb in sorted((REPO/'nbs').glob('*.ipynb')) if (ids := rd.stale_cells(nb))}
     assert not stale, f"stale show_doc outputs {stale}: run `python scripts/refresh_docs.py`, then commit the notebooks"
 
-def test_refresh_docs_rewrites_a_stale_output(tmp_path):
+def test_refresh_docs_rewrites_a_stale_output(tmp_path, capsys):
     "The script puts the rendered signature in place of an old one, and --check leaves the file alone"
-    import shutil, subprocess, sys
+    import shutil, pytest
+    rd = _script('refresh_docs') # its `main`, in this process: three runs of the script paid ~8 s of imports each
     nb = tmp_path/'03_recipes.ipynb'
     shutil.copy(REPO/'nbs'/'03_recipes.ipynb', nb)
     d = json.loads(nb.read_text())
     cell = next(c for c in d['cells'] if ''.join(c['source']).startswith('show_doc('))
     cell['outputs'][0]['data']['text/markdown'] = ['an old signature']
     nb.write_text(json.dumps(d, indent=1, ensure_ascii=False) + '\n')
-    run = lambda *a: subprocess.run([sys.executable, REPO/'scripts'/'refresh_docs.py', *a, nb], capture_output=True, text=True)
-    r = run('--check')
-    assert r.returncode == 1 and f'1 stale show_doc output ({cell["id"]})' in r.stdout and 'an old signature' in nb.read_text()
-    r = run()
-    assert r.returncode == 0 and 'rewritten' in r.stdout and 'an old signature' not in nb.read_text()
-    assert run('--check').returncode == 0
+    with pytest.raises(SystemExit) as e: rd.main(['--check', str(nb)])
+    assert 'run `python scripts/refresh_docs.py`' in str(e.value.code) # exit status 1, the message on stderr
+    assert f'1 stale show_doc output ({cell["id"]})' in capsys.readouterr().out and 'an old signature' in nb.read_text()
+    rd.main([str(nb)])
+    assert 'rewritten' in capsys.readouterr().out and 'an old signature' not in nb.read_text()
+    rd.main(['--check', str(nb)]) # no SystemExit: exit status 0
+    assert 'every show_doc output matches the code' in capsys.readouterr().out
