@@ -43,11 +43,13 @@ def awd_here(*argv)->subprocess.CompletedProcess:
 FORK_SERVER = r"""
 import json, os, sys, time, signal
 import toolkit.cli, toolkit.lm, toolkit.train, toolkit.export, toolkit.generate, toolkit.classify, toolkit.tagger
+{more}
 def serve():
     for line in sys.stdin:
         req = json.loads(line)
         pid = os.fork()
         if pid == 0: return req
+        if req['detach']: print('pid', pid, flush=True) # an app: the test stops it, then reads its exit status
         t0 = time.time()
         while not (done := os.waitpid(pid, os.WNOHANG))[0]:
             if time.time() - t0 > req['timeout']:
@@ -57,9 +59,11 @@ def serve():
         print(os.waitstatus_to_exitcode(done[1]), flush=True)
     sys.exit(0)
 req = serve()
+if req['detach']: os.setsid() # its own process group, as `start_new_session=True` gives the script: Ctrl-C to it alone
 os.chdir(req['cwd'])
 os.environ.clear(); os.environ.update(req['env'])
 for fd, path in ((0, os.devnull), (1, req['out']), (2, req['err'])):
+    if fd == 2 and path == req['out']: os.dup2(1, 2); continue # stderr into stdout, as `stderr=subprocess.STDOUT`
     f = os.open(path, os.O_RDONLY if fd == 0 else os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
     os.dup2(f, fd); os.close(f)
 sys.stdin = open(0, closefd=False)
@@ -67,27 +71,58 @@ sys.argv = ['awd', *req['argv']]
 from toolkit.cli import main
 sys.exit(main())
 """
-_fork_server = None
+_fork_servers = {}
+
+def _fork_server(more:str=''):
+    "The fork server of this worker that has also imported `more` (started on first use, again if it died)"
+    p = _fork_servers.get(more)
+    if p is None or p.poll() is not None:
+        p = _fork_servers[more] = subprocess.Popen([sys.executable, '-c', FORK_SERVER.replace('{more}', more)],
+                                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=REPO)
+    return p
+
+def _fork(server, argv, cwd, env, out, err, timeout, detach=False):
+    req = dict(argv=[str(a) for a in argv], cwd=str(cwd or os.getcwd()), env={**os.environ, **(env or {})}, out=str(out),
+               err=str(err), timeout=timeout, detach=detach)
+    server.stdin.write(json.dumps(req) + '\n'); server.stdin.flush()
 
 def awd_fresh(*argv, cwd:Path|str|None=None, env:dict|None=None, timeout:float=600)->subprocess.CompletedProcess:
     """`awd ARGV` in a fresh process, as a shell runs it, without paying the ~5 s of imports again: the process is
     forked from `FORK_SERVER`, which imported the toolkit once and has run nothing. What a user sees (exit status,
     stdout, stderr, files written) is what `subprocess.run(['awd', ...])` gives; the README's app commands, Ctrl-C
     and the installed-wheel tests still start the real `awd` script"""
-    global _fork_server
-    if _fork_server is None or _fork_server.poll() is not None:
-        _fork_server = subprocess.Popen([sys.executable, '-c', FORK_SERVER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        text=True, cwd=REPO)
-    argv = [str(a) for a in argv]
+    server, argv = _fork_server(), [str(a) for a in argv]
     with tempfile.TemporaryDirectory() as d:
         out, err = Path(d)/'stdout', Path(d)/'stderr'
-        req = dict(argv=argv, cwd=str(cwd or os.getcwd()), env={**os.environ, **(env or {})}, out=str(out), err=str(err),
-                   timeout=timeout)
-        _fork_server.stdin.write(json.dumps(req) + '\n'); _fork_server.stdin.flush()
-        status = _fork_server.stdout.readline().split()
+        _fork(server, argv, cwd, env, out, err, timeout)
+        status = server.stdout.readline().split()
         assert status, 'the fork server died'
         if status[0] == 'timeout': raise subprocess.TimeoutExpired(['awd', *argv], timeout, out.read_text(), err.read_text())
         return subprocess.CompletedProcess(['awd', *argv], int(status[0]), out.read_text(), err.read_text())
+
+class ForkedApp:
+    """`awd serve ARGV` in a fresh process forked from a fork server that has also imported the app and Gradio (~10 s of
+    a start-up's imports): a `subprocess.Popen` of the script to the README tests (`pid` leads its own process group;
+    `poll`, `wait`, `returncode`; `stdout.read()`: what it printed, stderr included)"""
+    def __init__(self, argv, cwd, env=None):
+        self.server, self.out, self.returncode = _fork_server('import toolkit.app, gradio'), Path(tempfile.mkdtemp())/'out', None
+        _fork(self.server, ['serve', *argv], cwd, env, self.out, self.out, timeout=3600, detach=True)
+        said = self.server.stdout.readline().split()
+        assert said[:1] == ['pid'], f'the fork server said {said}'
+        self.pid = int(said[1])
+    def _status(self, timeout): # the server's line when the app has ended (it writes nothing else until then)
+        import select
+        if self.returncode is None and select.select([self.server.stdout], [], [], timeout)[0]:
+            said = self.server.stdout.readline().split()
+            assert said, 'the fork server died'
+            self.returncode = -9 if said[0] == 'timeout' else int(said[0])
+        return self.returncode
+    def poll(self): return self._status(0)
+    def wait(self, timeout=None):
+        if self._status(timeout) is None: raise subprocess.TimeoutExpired(['awd', 'serve'], timeout)
+        return self.returncode
+    @property
+    def stdout(self): return io.StringIO(self.out.read_text())
 
 @pytest.fixture(scope='session')
 def tiny_lm_path(tmp_path_factory):

@@ -4,9 +4,11 @@
 does. Here every command of the README runs as written. Only two things may be rewritten, and only where a command
 trains: the data (a sample of the corpus, `--max-rows`) and the size (`--preset tiny`); a time budget (`--minutes`)
 shrinks with them. The app's commands (`make app`, `awd serve`) find the test's tiny models through the environment
-(`AWD_MODELS_DIR`, and Gradio's own `GRADIO_SERVER_PORT`), as a user's deployment would set them. The app's
-commands and Ctrl-C start the installed `awd` script; the other `awd` lines run in processes forked from one that has
-done the imports once (conftest's `awd_fresh`: ~5 s saved on each of ~35 lines), each its own process as in a shell.
+(`AWD_MODELS_DIR`, and Gradio's own `GRADIO_SERVER_PORT`), as a user's deployment would set them. `make app` and
+Ctrl-C start the installed `awd` script; the `awd` lines run in processes forked from one that has done the imports
+once (conftest's `awd_fresh`: ~5 s saved on each of ~35 lines; `ForkedApp` for `awd serve`, whose server has imported
+the app and Gradio too: ~10 s on each of five), each its own process as in a shell. `make app` runs the real script
+(`test_make_app`), as test_shipped.py's `awd serve --no-train` does.
 """
 import ast, json, os, re, shlex, shutil, signal, socket, subprocess, sys, time, urllib.request
 from pathlib import Path
@@ -14,7 +16,7 @@ import pandas as pd
 import pytest
 import torch
 from toolkit.recipes import DEFAULT_MODELS
-from conftest import awd_fresh
+from conftest import awd_fresh, ForkedApp
 
 pytestmark = pytest.mark.slow # subprocesses, servers, or training for a while
 
@@ -78,6 +80,7 @@ def user_files(d:Path, models_dir:Path):
 # --- the app, started as the README starts it -------------------------------------------------------------------
 
 def start(argv:list[str], cwd:Path, env:dict|None=None)->subprocess.Popen:
+    if argv[:2] == ['awd', 'serve']: return ForkedApp(argv[2:], cwd, env) # `awd serve` in a fresh process, imports done
     exe = Path(sys.executable).parent/argv[0]
     return subprocess.Popen([str(exe) if exe.exists() else argv[0], *argv[1:]], cwd=cwd, env={**os.environ, **(env or {})},
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
