@@ -29,6 +29,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                              'toolkit.app.Handlers.suggest_check': ('app.html#handlers.suggest_check', 'toolkit/app.py'),
                              'toolkit.app.Handlers.tag': ('app.html#handlers.tag', 'toolkit/app.py'),
                              'toolkit.app.Handlers.tag_check': ('app.html#handlers.tag_check', 'toolkit/app.py'),
+                             'toolkit.app.Unchecked': ('app.html#unchecked', 'toolkit/app.py'),
+                             'toolkit.app.Unchecked.__init__': ('app.html#unchecked.__init__', 'toolkit/app.py'),
                              'toolkit.app._arch': ('app.html#_arch', 'toolkit/app.py'),
                              'toolkit.app._bundled': ('app.html#_bundled', 'toolkit/app.py'),
                              'toolkit.app._card_rows': ('app.html#_card_rows', 'toolkit/app.py'),

@@ -27,12 +27,12 @@ from .lm import check_device, get_tokenizer
 from .recipes import DEFAULT_MODELS, APP_MODELS, TINY_APP, model_kind
 
 # %% auto #0
-__all__ = ['MAX_APP_PROMPT', 'MAX_APP_N', 'MAX_NAME_START', 'MAX_TEXT_CHARS', 'MAX_QUEUE', 'MAX_UPLOAD', 'APP_WORDS', 'UNCHECKED',
-           'TAG_NAMES', 'TAG_COLORS', 'UD_TAG_NAMES', 'ORIGIN_COLS', 'MAX_WAITING', 'STREAM_EVERY', 'SUGGESTIONS',
-           'ANY_STYLE', 'GEN_CONCURRENCY', 'HEADLINE_EXAMPLES', 'NAME_EXAMPLES', 'SCORE_EXAMPLES', 'CLASSIFY_EXAMPLES',
+__all__ = ['MAX_APP_PROMPT', 'MAX_APP_N', 'MAX_NAME_START', 'MAX_TEXT_CHARS', 'MAX_QUEUE', 'MAX_UPLOAD', 'APP_WORDS', 'TAG_NAMES',
+           'TAG_COLORS', 'UD_TAG_NAMES', 'ORIGIN_COLS', 'MAX_WAITING', 'STREAM_EVERY', 'SUGGESTIONS', 'ANY_STYLE',
+           'GEN_CONCURRENCY', 'HEADLINE_EXAMPLES', 'NAME_EXAMPLES', 'SCORE_EXAMPLES', 'CLASSIFY_EXAMPLES',
            'TAG_EXAMPLES', 'API_EXAMPLES', 'APP_LMS', 'app_device', 'ensure_models', 'load_models', 'tiny_models',
-           'user_errors', 'validator', 'open_validators', 'public_card', 'learner_card', 'shown_pieces', 'tag_legend',
-           'any_style', 'settings_markdown', 'Handlers', 'card_markdown', 'card_summary', 'write_models',
+           'user_errors', 'validator', 'Unchecked', 'open_validators', 'public_card', 'learner_card', 'shown_pieces',
+           'tag_legend', 'any_style', 'settings_markdown', 'Handlers', 'card_markdown', 'card_summary', 'write_models',
            'quiet_checks', 'api_examples', 'build_app', 'check_models_dir', 'app_models', 'start_app', 'launch',
            'check_port', 'serve']
 
@@ -201,8 +201,10 @@ def validator(
     first = next((i for i, c in enumerate(inputs) if isinstance(c, gr.Textbox)), 0)
     def _check(*args):
         oks = [gr.validate(True, '') for _ in inputs]
-        if args and args[0] is UNCHECKED: return oks if len(inputs) > 1 else oks[0] # `open_validators`
-        try: check(*args)
+        try:
+            if args and isinstance(args[0], Unchecked): raise args[0].error # a field Gradio could not read (a seed of
+            # 12.5): its message goes under it too (it went to a toast, the last run's command left beside it, helper 80)
+            check(*args)
         except (ValueError, OverflowError, gr.Error) as e:
             msg = getattr(e, 'plain', None) or (e.message if isinstance(e, gr.Error) else _user_text(e)) # as typed: a
             # field's message (and an API caller's) is plain text, where the toast's escaping showed '&lt;' for '<'
@@ -213,19 +215,22 @@ def validator(
         return oks if len(inputs) > 1 else oks[0] # Gradio reads a one-input validator's value whole
     return _check
 
-UNCHECKED = object() # what a validator gets when Gradio's own checks of a field failed: `open_validators`
+class Unchecked:
+    "What a validator gets when Gradio's own check of a field failed (`open_validators`): that check's error"
+    def __init__(self, error:gr.Error): self.error = error
 
 def open_validators(
     demo:gr.Blocks, # the app, built
 ):
-    """Gradio's own checks of a field (a slider's range, a dropdown's choices: reached through the API only) fail in
-    the request itself, not in its validator: there an API client would get a bare "400 Bad Request", here the message"""
+    """Gradio's own checks of a field (a slider's range, a dropdown's choices, `quiet_checks`) fail in the validator's
+    request, where an API client would get a bare "400 Bad Request": here the validator says their message under the
+    field"""
     pre = demo.preprocess_data
     async def preprocess_data(block_fn, inputs, state, explicit_call=False):
         try: return await pre(block_fn, inputs, state, explicit_call)
-        except gr.Error:
+        except gr.Error as e:
             if not getattr(block_fn, 'is_validator_function', False): raise
-            return [UNCHECKED] * len(inputs)
+            return [Unchecked(e)] * len(inputs)
         except ValueError as e: # a plain HTTP caller's request with too few values: a traceback in the log, no message
             if not (m := re.search(r"didn't receive enough input values \(needed: (\d+), got: (\d+)\)", str(e))): raise
             hidden = sum(isinstance(c, gr.State) for c in getattr(block_fn, 'inputs', [])) # Gradio counts the page's
