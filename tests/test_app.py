@@ -422,6 +422,12 @@ def test_default_names_of_the_wrong_shape(tmp_path):
     shutil.copytree(ship['sentiment'], tmp_path/'b'/'origin')
     with pytest.raises(ValueError, match=r"origin classifies into fresh, rotten, not the names model's origins \(Arabic, "):
         app_models(tmp_path/'b', train_missing=False)
+    shutil.copytree(ship['names'], tmp_path/'c'/'names') # a names model copied without its config.json: the origin
+    (tmp_path/'c'/'names'/'config.json').unlink() # classifier was blamed (helper 80)
+    shutil.copytree(ship['sentiment'], tmp_path/'c'/'origin')
+    with pytest.raises(ValueError, match=rf"origin classifies into fresh, rotten, not the origins of the shipped names model "
+                                         rf"\(Arabic, .*\), served because {tmp_path/'c'/'names'} is not a model the app can serve"):
+        app_models(tmp_path/'c', train_missing=False)
 
 def test_names_errors_name_the_starting_letters(app_models):
     "The Names tab's errors said 'the prompt' (its field is 'Starting letters') and took 200 of them (names have 20 at most)"
@@ -509,7 +515,24 @@ def test_too_few_values_over_plain_http(app_models):
         with pytest.raises(gr.Error, match=r'this endpoint takes 8 values, got 7: the API page lists them, in order'):
             asyncio.run(demo.preprocess_data(fn, ['', 3, 0.8, 0.9, 4, 15, 1], None)) # (its hidden state is not one the
         # caller sends: it said 'takes 9', helper 71; over HTTP 8 values run, checked with curl)
+        with pytest.raises(gr.Error, match=r'this endpoint takes 8 values, got 10: the API page lists them'): # (the
+            asyncio.run(demo.preprocess_data(fn, ['', 3, 0.8, 0.9, 4, 15, 1, False, 'x', 'y'], None)) # rest ignored)
+        clf = next(f for f in demo.fns.values() if f.api_name == 'classify') # ["a", "b"] classified "a" alone (helper 80)
+        with pytest.raises(gr.Error, match=r'this endpoint takes 1 value, got 2: the API page lists them'):
+            asyncio.run(demo.preprocess_data(clf, ['a', 'b'], None))
     finally: demo.close()
+
+def test_an_unknown_endpoint_is_a_404(app_url, capfd):
+    "A request to /gradio_api/call/nope (or fn_index 999) got '500 Internal Server Error' and a traceback in the log (helper 80)"
+    import json, urllib.request, urllib.error
+    capfd.readouterr()
+    for path, body, said in (('gradio_api/call/nope', b'{"data": [1]}', 'no endpoint /nope'),
+                             ('gradio_api/queue/join', b'{"data": [1], "fn_index": 999, "session_hash": "x"}', 'no endpoint fn_index 999')):
+        req = urllib.request.Request(app_url + path, data=body, headers={'Content-Type': 'application/json'})
+        with pytest.raises(urllib.error.HTTPError) as e: urllib.request.urlopen(req, timeout=30)
+        detail = json.loads(e.value.read())['detail']
+        assert e.value.code == 404 and detail.startswith(f"{said}: this app's are /headlines, /names, "), detail
+    assert 'Traceback' not in capfd.readouterr().err
 
 def test_stop_as_the_last_text_came():
     "Stop clicked as the hundredth headline arrived said 'Stopped before all 100 were made' over all 100"
@@ -592,12 +615,14 @@ def test_models_dir_entries_that_are_not_models(tmp_path, tiny_lm_path, capsys):
     shutil.copytree(tiny_lm_path, tmp_path/'headlines')
     shutil.copytree(tiny_lm_path, tmp_path/'unzipped'/'headlines')
     (tmp_path/'notes').mkdir(); (tmp_path/'notes'/'readme.txt').write_text('x')
+    (tmp_path/'names').mkdir(); (tmp_path/'names'/'weights.pt').write_bytes(b'x') # a model copied in part (helper 80)
     (tmp_path/'headlines.checkpoint').mkdir()
     with zipfile.ZipFile(tmp_path/'names.zip', 'w') as z: z.writestr('names/config.json', '{}')
     assert list(app_models(tmp_path, train_missing=False, shipped=False)) == ['headlines']
     out = capsys.readouterr().out
-    assert (f"not serving names.zip (a zip file: unzip it here), notes/, unzipped (its model is one level down: move "
-            f"{tmp_path/'unzipped'/'headlines'} up here): not a model") in out, out
+    assert (f"not serving names/ (it holds weights.pt but no config.json: a model copied in part?), names.zip (a zip file: "
+            f"unzip it here), notes/, unzipped (its model is one level down: move {tmp_path/'unzipped'/'headlines'} up "
+            "here): not a model") in out, out
     assert 'checkpoint' not in out
 
 @pytest.mark.slow # fresh processes
@@ -748,6 +773,22 @@ def test_field_messages_as_typed_and_a_prompts_control_characters(app_models):
             h.headlines_settings(bad, 3, 0.8, 0.9, 4, 15, 0, None)
     for space in ('\t', '\x0b', '\x85'): # a tab, Word's line break, NEL: spaces, as they were (helper 73)
         assert len(h.headlines(f'New{space}study', 2, 0.8, 0.9, 4, 15, 0, None).splitlines()) == 2
+
+def test_every_tab_refuses_control_characters(app_models):
+    """Tag, Score, Classify and Write took the NUL or BEL that Headlines and Names refuse (a NUL tagged as a word, scored
+    as a piece: helper 80); the Python API's scoring, tagging and next words too (helper 79)"""
+    from toolkit.app import Handlers
+    h = Handlers(app_models)
+    msg = r'text: it holds a control character \(U\+00(00|07)\), which no text is written with; remove it'
+    for check, args in ((h.score_check, ('New\x00study', 'headlines')), (h.tag_check, ('The\x07 dog', 'tagger')),
+                        (h.classify_check, ('Nak\x00amura',)), (h.suggest_check, ('New\x00', 'headlines'))):
+        with pytest.raises(ValueError, match=msg): check(*args)
+    assert h.tag_check('The\tdog\x0b ran', 'tagger')[0] # spaces: a tab, Word's line break
+    lm, tagger = app_models['headlines'], app_models['tagger']
+    with pytest.raises(ValueError, match=r'^text 1: it holds a control character \(U\+0000\)'): lm.score(['fine', 'New\x00study'])
+    with pytest.raises(ValueError, match=r'^prompt: it holds a control character \(U\+001B\)'): lm.next_words('New\x1b[31m')
+    with pytest.raises(ValueError, match=r'^text 0: it holds a control character \(U\+0000\)'): tagger.predict('The\x00 dog')
+    with pytest.raises(ValueError, match=r'^text 0: it holds a control character \(U\+0007\)'): tagger.predict(['The', 'dog\x07'])
 
 def test_generators_refuse_a_prompt_as_typed(client, app_models):
     """The Headlines and Names fields (their checks wrapped in `user_errors`) and API callers of /headlines and /names

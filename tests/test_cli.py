@@ -161,6 +161,17 @@ def test_output_into_head(awd):
                        capture_output=True, text=True, timeout=300)
     assert len(r.stdout.splitlines()) == 1 and r.stderr == '', r.stderr
 
+def test_output_that_is_not_utf8(monkeypatch):
+    "stdout in ASCII (PYTHONIOENCODING=ascii, an old console): a name it cannot show failed the command half way (helper 79)"
+    import sys
+    from toolkit.cli import main
+    buf = io.BytesIO()
+    monkeypatch.setattr(sys, 'stdout', io.TextIOWrapper(buf, encoding='ascii'))
+    main(['classify', 'origin', 'Müller', 'Nakamura'])
+    sys.stdout.flush()
+    lines = buf.getvalue().decode('ascii').splitlines()
+    assert len(lines) == 2 and lines[0].endswith('\tM\\xfcller') and lines[1].endswith('\tNakamura'), lines
+
 @pytest.mark.parametrize('argv, msg', [
     (['generate', 'headlines', '--top-p', '0'], '--top-p must be a number in (0, 1], got 0.0'),
     (['generate', 'headlines', '--top-k', '0'], '--top-k must be an integer >= 1, got 0'),

@@ -717,6 +717,19 @@ def test_next_words_finish_an_unfinished_word():
     assert 'make' not in [c[1] for c in h.suggest('How to ma ', 'headlines').choices] # (as `suggest` read it)
     assert h.pick('in the U', '.S', 'headlines')[0] == 'in the U.S' # a letter alone: read as typed
 
+def test_next_words_do_not_depend_on_k():
+    """k=3 after 'How to ma' gave 2 words ('make', 'manage'), and 'discover' after 'Scientists disc' came out 39% less
+    likely with k=3 than with k=10: the search kept k spellings, merged after (helper 79). In the Write tab, 'disclose'
+    showed as 0.0% (helper 80)"""
+    from toolkit.export import load_model
+    from toolkit.app import Handlers
+    lm = load_model('headlines')
+    for prompt in ('How to ma', 'Scientists disc', 'New study'):
+        few, many = lm.next_words(prompt, k=3), lm.next_words(prompt, k=10)
+        assert len(few) == 3 and few == many[:3], (prompt, few, many)
+    labels = [label for label, _ in Handlers({'headlines': lm}).suggest('Scientists disc', 'headlines').choices]
+    assert labels and not any(l.endswith(' 0.0%') for l in labels), labels
+
 def test_greedy_checks_what_it_would_ignore():
     "greedy=True took temperature=-5 and ignored top_k, top_p and min_p with no word (helper 76)"
     from toolkit.export import load_model

@@ -239,9 +239,12 @@ def test_no_matplotlib_noise_without_a_writable_home(tmp_path):
     (tmp_path/'home').write_text('a file, not a folder')
     env = {k: v for k, v in os.environ.items() if k != 'MPLCONFIGDIR'}
     code = "import toolkit.core, fastai.text.all, matplotlib; print(matplotlib.get_configdir())"
-    r = subprocess.run([sys.executable, '-c', code], env={**env, 'HOME': str(tmp_path/'home')}, capture_output=True,
-                       text=True, timeout=300)
-    assert r.returncode == 0 and 'awd-matplotlib-' in r.stdout and 'matplotlib' not in r.stderr.lower(), r.stderr
+    (tmp_path/'tmp').mkdir()
+    for _ in range(2): # one folder a user, used again: each command left a new one in /tmp (helper 79)
+        r = subprocess.run([sys.executable, '-c', code], env={**env, 'HOME': str(tmp_path/'home'), 'TMPDIR': str(tmp_path/'tmp')},
+                           capture_output=True, text=True, timeout=300)
+        assert r.returncode == 0 and 'awd-matplotlib-' in r.stdout and 'matplotlib' not in r.stderr.lower(), r.stderr
+    assert [p.name for p in (tmp_path/'tmp').iterdir()] == [f'awd-matplotlib-{os.getuid()}'], r.stdout
 
 def test_a_character_tokenizer_keeps_every_character():
     """A character tokenizer kept 1,000 pieces: a Chinese text of 2,500 characters read a third of them as unknown,

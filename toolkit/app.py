@@ -16,7 +16,7 @@ from fastai.text.learner import LMLearner
 import toolkit
 from .core import file_lock, members, check_arg, serve_address, MAX_SEED, MAX_TOKENS
 from .data import load_corpus
-from .tokenize import check_text, TK_NL
+from .tokenize import check_text, check_controls, TK_NL
 from .classify import predict_texts, classes_of, check_readable
 from .tagger import is_tagger, _check_readable as check_tag_readable
 from .batch import Batcher, ClassifyBatcher, JOINS, Busy
@@ -134,10 +134,11 @@ def _text(v, name:str, limit:int)->str:
     v, be = '' if v is None else v, 'are' if name.endswith('s') else 'is' # the prompt is; the starting letters are
     if isinstance(v, str) and len(v) > limit:
         raise ValueError(f"the {name} {be} {len(v):,} characters long; the app takes at most {limit:,}")
-    try: return check_text(v, name)
+    try: check_text(v, name)
     except ValueError:
         if not isinstance(v, str): raise # `check_text`'s own words: `name` must be a string
         raise ValueError(f"the {name} {be} not valid text (it holds an unpaired surrogate)") from None
+    return check_controls(v, name) # every tab as Headlines and Names: Tag, Score, Classify and Write took a NUL (helper 80)
 
 def _gen_args(prompt, n, temperature, top_p=None, min_words=0, max_words=None, seed=None,
               what:str='prompt', limit:int=MAX_APP_PROMPT)->dict:
@@ -227,17 +228,21 @@ def open_validators(
     field"""
     pre = demo.preprocess_data
     async def preprocess_data(block_fn, inputs, state, explicit_call=False):
-        try: return await pre(block_fn, inputs, state, explicit_call)
+        fields = list(getattr(block_fn, 'inputs', None) or [])
+        hidden = sum(isinstance(c, gr.State) for c in fields) # Gradio counts the page's own state, which a caller never
+        # sends (helper 71: 'takes 9 values' of the API page's 8)
+        takes = lambda n, got: _user_error(ValueError(f"this endpoint takes {n} value{'s' * (n != 1)}, got {got}: the API "
+                                                      "page lists them, in order (gradio_client fills in the ones with a default)"))
+        try:
+            if len(inputs) > len(fields): raise takes(len(fields) - hidden, len(inputs)) # Gradio ran on the first ones in
+            # silence: ["a", "b"] to /classify classified "a" alone (helper 80)
+            return await pre(block_fn, inputs, state, explicit_call)
         except gr.Error as e:
             if not getattr(block_fn, 'is_validator_function', False): raise
-            return [Unchecked(e)] * len(inputs)
+            return [Unchecked(e)] * len(fields)
         except ValueError as e: # a plain HTTP caller's request with too few values: a traceback in the log, no message
             if not (m := re.search(r"didn't receive enough input values \(needed: (\d+), got: (\d+)\)", str(e))): raise
-            hidden = sum(isinstance(c, gr.State) for c in getattr(block_fn, 'inputs', [])) # Gradio counts the page's
-            # own state, which a caller never sends (helper 71: 'takes 9 values' of the API page's 8)
-            raise _user_error(ValueError(
-                f"this endpoint takes {int(m[1]) - hidden} values, got {m[2]}: the API page lists them, in order "
-                "(gradio_client fills in the ones with a default)")) from None
+            raise takes(int(m[1]) - hidden, m[2]) from None
     demo.preprocess_data = preprocess_data
 
 
@@ -509,8 +514,10 @@ class Handlers:
         text, kind = self.suggest_check(text, model)
         # a space typed at the end kept: the next word; without it, maybe the words that finish the last one (`next_words`)
         words = next_words(self.lms[kind], text.lstrip(), k=SUGGESTIONS) # read-only on the weights, as `score`: safe beside the batcher
-        words = [(w, p) for w, p in words if p >= words[0][1]/100] # not the beam's strays ("shouldn" -> "'tmorrow", 0.0%)
-        return gr.Radio(choices=[(f'{w}  ·  {p:.1%}', w) for w, p in words], value=None)
+        # not the beam's strays ("shouldn" -> "'tmorrow", 0.0%): a word at 1/100 of the first's, and shown as 0.1% or more
+        # (after 'Scientists disc' at 0.5%, 'disclose' showed as 0.0%, helper 80); the first word stays in any case
+        words = words[:1] + [(w, p) for w, p in words[1:] if p >= max(words[0][1]/100, 0.0005)]
+        return gr.Radio(choices=[(f"{w}  ·  {f'{p:.1%}' if p >= 0.0005 else 'under 0.1%'}", w) for w, p in words], value=None)
 
     @user_errors
     def pick(self, text='', word=None, model=None)->tuple[str, dict]:
@@ -1110,7 +1117,9 @@ def _note_others(others:list[Path]):
         if p.name.endswith('.checkpoint'): continue # an interrupted training's, for --resume
         if p.is_file() and p.suffix.lower() in ('.md', '.txt', '.rst'): continue # notes on the models (a deployer's README)
         inner = next(iter(sorted(p.glob('*/config.json'))), None) if p.is_dir() else None
+        parts = [f.name for f in (p/'weights.pt', p/'tokenizer.model', p/'card.json') if f.is_file()] if p.is_dir() else []
         said.append(f"{p.name} (its model is one level down: move {inner.parent} up here)" if inner else
+                    f"{p.name}/ (it holds {' and '.join(parts)} but no config.json: a model copied in part?)" if parts else
                     f"{p.name} (a zip file: unzip it here)" if p.suffix == '.zip' else
                     f"{p.name}/" if p.is_dir() else p.name)
     if said: print(f"not serving {', '.join(said)}: not a model (a model is a directory with config.json, as "
@@ -1159,6 +1168,12 @@ def _check_origin(models:dict, paths:dict, shipped:list=()):
                   f"{paths['names']} ({show(cats)}); a classifier of those, saved as {paths['names'].parent/'origin'}, "
                   "would tell the Names tab each name's origin", flush=True)
             return
+        mine = paths['origin'].parent/'names' # (a names model copied without its config.json: the origin classifier
+        # was blamed, against the shipped names model's origins, helper 80)
+        if 'names' in shipped and mine.exists():
+            raise ValueError(f"{paths['origin']} classifies into {show(classes)}, not the origins of the shipped names "
+                             f"model ({show(cats)}), served because {mine} is not a model the app can serve (see above): "
+                             "mend it, or move the origin classifier or give it another name")
         raise ValueError(f"{paths['origin']} classifies into {show(classes)}, not the names model's origins "
                          f"({show(cats)}): the Names tab asks it about each name; move it or give it another name")
 
@@ -1246,6 +1261,19 @@ def start_app(
     check_arg('batching', batching, batching in JOINS, f"one of {', '.join(JOINS)}")
     return build_app(app_models(models_dir, preset, train_missing, all_models, trust_pickle, shipped), batching)
 
+def _no_such_endpoint(demo:gr.Blocks):
+    """A handler for a request naming an endpoint the app lacks (`/gradio_api/call/nope`, a `fn_index` of 999): a 404
+    that lists the app's endpoints, where Gradio answered "500 Internal Server Error" and printed a traceback (helper 80)"""
+    from gradio.route_utils import FnIndexInferError
+    from fastapi.responses import JSONResponse
+    async def handler(request, exc):
+        if isinstance(exc, KeyError) and not request.url.path.endswith('/queue/join'): raise exc # another route's: as it was
+        said = '/' + str(exc).rpartition('API name: ')[2] if isinstance(exc, FnIndexInferError) else f'fn_index {exc}'
+        names = ', '.join(f'/{f.api_name}' for f in demo.fns.values() if f.api_name and f.api_visibility == 'public')
+        return JSONResponse({'detail': f"no endpoint {said}: this app's are {names} (its API page lists their values)"},
+                            status_code=404)
+    return {FnIndexInferError: handler, KeyError: handler}
+
 def launch(
     demo:gr.Blocks, # from `start_app`
     host:str|None=None, # address to bind; default: $GRADIO_SERVER_NAME, else 127.0.0.1 (0.0.0.0 serves your network)
@@ -1255,7 +1283,8 @@ def launch(
 ):
     "Launch `demo` and say where it listens"
     host, port = serve_address(host, port)
-    demo.launch(server_name=host, server_port=port, prevent_thread_lock=True, quiet=True, max_file_size=MAX_UPLOAD)
+    demo.launch(server_name=host, server_port=port, prevent_thread_lock=True, quiet=True, max_file_size=MAX_UPLOAD,
+                app_kwargs=dict(exception_handlers=_no_such_endpoint(demo)))
     took = f" (ready in {time.time()-t0:.1f} s)" if t0 else ''
     print(f"serving {', '.join(demo.models)} at http://{host}:{port} on {app_device()}{took}", flush=True)
     if not block: return demo

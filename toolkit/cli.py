@@ -678,7 +678,7 @@ def cmd_convert(a):
         raise ValueError(f"converting {a.model} means loading a pickle, which can run any code it holds: "
                          "pass --trust-pickle if you made it or trust who did")
     from toolkit.export import load_model, export_learner, disk_mb
-    out = Path(a.out) if a.out else Path(a.model).with_suffix('')
+    out = out_path(a.out) if a.out is not None else Path(a.model).with_suffix('') # ('' wrote the default, helper 79)
     if out.suffix == '.pkl': raise ValueError(f"--out {out}: a portable model is a directory; give a path without .pkl")
     export_learner(load_model(a.model, trust_pickle=True), out) # the card's fields come along
     print(f"wrote {out.absolute()} ({disk_mb(out):.1f} MB)")
@@ -1046,6 +1046,11 @@ def main(
     # At exit, Python's last garbage collections walk every object torch and fastai made: ~1 s of each command.
     # Frozen, they are freed with the process (an exit hook: also when a command fails)
     atexit.register(gc.freeze)
+    for f in (sys.stdout, sys.stderr): # a terminal or pipe that is not UTF-8 (PYTHONIOENCODING=ascii, an old console):
+        # a name or text it cannot show comes escaped ('M\xfcller'), where the command failed on it half way (helper 79)
+        enc = (getattr(f, 'encoding', None) or '').lower().replace('-', '').replace('_', '')
+        if hasattr(f, 'reconfigure') and enc not in ('utf8', 'utf8sig', 'utf16', 'utf32') and f.errors == 'strict':
+            f.reconfigure(errors='backslashreplace')
     p = get_parser()
     a, extra = p.parse_known_args(argv)
     if extra and isinstance(getattr(a, 'texts', None), list) and all(map(_a_text, extra)):

@@ -17,8 +17,21 @@ def _matplotlib_home():
     p = Path(os.path.expanduser('~'))/'.config'/'matplotlib'
     while not p.exists() and p != p.parent: p = p.parent # the nearest that exists: where it would be made
     if p.is_dir() and os.access(p, os.W_OK | os.X_OK): return
-    import tempfile
-    os.environ['MPLCONFIGDIR'] = tempfile.mkdtemp(prefix='awd-matplotlib-')
+    import tempfile, stat
+    # one folder a user, kept (matplotlib writes its font list there once): a new one each command was left behind, a
+    # folder in /tmp for every `awd` run (helper 79). Another user's, or a link, is not used: then one for this run, removed
+    uid = os.getuid() if hasattr(os, 'getuid') else None
+    d = Path(tempfile.gettempdir())/f'awd-matplotlib-{uid if uid is not None else os.getlogin()}'
+    try:
+        d.mkdir(mode=0o700, exist_ok=True)
+        st = d.lstat()
+        ok = stat.S_ISDIR(st.st_mode) and (uid is None or st.st_uid == uid) and os.access(d, os.W_OK | os.X_OK)
+    except OSError: ok = False
+    if not ok:
+        import atexit
+        d = Path(tempfile.mkdtemp(prefix='awd-matplotlib-'))
+        atexit.register(shutil.rmtree, d, True)
+    os.environ['MPLCONFIGDIR'] = str(d)
 _matplotlib_home() # before anything imports fastai
 
 # %% auto #0

@@ -27,7 +27,7 @@ from fastai.text.models.awdlstm import AWD_LSTM
 from fastai.text.learner import LMLearner, clean_raw_keys
 from fastcore.xtras import join_path_file
 from .data import read_utf8, lines, write_table, read_to_copy, split_mask, split_df, brown_universal, UNIVERSAL_TAGS, check_cols, label_order
-from .tokenize import SPTokenizer, make_tokenizer, escape_special, replace_case, check_text
+from .tokenize import SPTokenizer, make_tokenizer, escape_special, replace_case, check_text, check_controls
 from .tokenize import UNREADABLE, unknown_pieces, unknown_message, unreadable_rows
 from .core import ModelInfo, DataInfo, check_arg, is_int, is_num, check_seed, check_minutes, MAX_EPOCHS, eval_mode
 from .core import require_info
@@ -377,12 +377,13 @@ def _text_words(texts:list, names:list|None=None)->list[list[Word]]:
     for i, t in enumerate(texts):
         i = names[i] if names is not None else f'text {i}'
         if isinstance(t, str):
-            check_text(t, i)
+            check_controls(check_text(t, i), i) # a NUL was tagged as a word (helpers 79, 80)
             ws = split_words(t)
         elif isinstance(t, (list, tuple, np.ndarray)) and all(isinstance(w, str) and w.strip() for w in t): # (numpy's, as tagger_dls takes)
             if any(len(w.split()) > 1 for w in t): # as training refuses them: a copy's words, joined by spaces, would not line up
                 raise ValueError(f"{i}: the word {next(w for w in t if len(w.split()) > 1)!r} holds a space; a list "
                                  "gives a word an item")
+            for w in t: check_controls(w, i)
             ws = [Word(w.strip(), None, None, w.strip()) for w in t]
         elif isinstance(t, (list, tuple, np.ndarray)): raise ValueError(f"{i} is a list of words with an empty word or one that is not a string")
         else: raise ValueError(f"{i} must be a text or a list of words, got {type(t).__name__}")

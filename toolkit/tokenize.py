@@ -17,10 +17,10 @@ from fastai.text.core import (Tokenizer, SentencePieceTokenizer, tokenize1, defa
 
 # %% auto #0
 __all__ = ['TK_NL', 'SPECIAL_TOKS', 'MIN_VOCAB_SZ', 'TK_ESC', 'UNREADABLE', 'RULES', 'ROMAN', 'TOKENIZERS', 'MAX_CHARS',
-           'check_text', 'check_texts', 'unknown_pieces', 'unreadable_rows', 'unknown_message', 'escape_special',
-           'replace_case', 'replace_lines', 'add_bos', 'drop_invisible', 'romanise', 'SPTokenizer', 'proto_model_type',
-           'make_tokenizer', 'tokenize_frame', 'TextTokenizer', 'readable', 'text_tokenizer', 'detokenize',
-           'round_trip_share']
+           'check_text', 'check_controls', 'check_texts', 'unknown_pieces', 'unreadable_rows', 'unknown_message',
+           'escape_special', 'replace_case', 'replace_lines', 'add_bos', 'drop_invisible', 'romanise', 'SPTokenizer',
+           'proto_model_type', 'make_tokenizer', 'tokenize_frame', 'TextTokenizer', 'readable', 'text_tokenizer',
+           'detokenize', 'round_trip_share']
 
 # %% ../nbs/02_tokenize.ipynb #c005
 TK_NL = 'xxnl' # a line break inside a text
@@ -42,6 +42,19 @@ def check_text(
         raise ValueError(f"{name} is not valid UTF-8 text: character {e.start+1} is {t[e.start]!r}, a lone surrogate "
                          "(bytes that are not UTF-8 in a file or on the command line?)") from None
     if empty is not None and not t.strip(): raise ValueError(f"{name} is empty: {empty}")
+    return t
+
+_CONTROL = re.compile('[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]') # Unicode's control characters, less those Python reads as spaces
+
+def check_controls(
+    t:str, # a text from a user, checked by `check_text`
+    name:str='text', # what to call it in the error
+)->str:
+    """`t`, or a `ValueError` if it holds a control character that is no space (NUL, BEL, ESC, DEL...): the tokenizer drops
+    some ('New\\x07study' reads 'Newstudy') and keeps others (a NUL tagged as a word, scored as a piece). A tab, a line
+    break, Word's U+000B, a form feed and NEL are spaces, as `str.split` reads them"""
+    if m := _CONTROL.search(t):
+        raise ValueError(f"{name}: it holds a control character (U+{ord(m[0]):04X}), which no text is written with; remove it")
     return t
 
 def check_texts(
