@@ -616,6 +616,7 @@ def test_models_dir_entries_that_are_not_models(tmp_path, tiny_lm_path, capsys):
     shutil.copytree(tiny_lm_path, tmp_path/'unzipped'/'headlines')
     (tmp_path/'notes').mkdir(); (tmp_path/'notes'/'readme.txt').write_text('x')
     (tmp_path/'names').mkdir(); (tmp_path/'names'/'weights.pt').write_bytes(b'x') # a model copied in part (helper 80)
+    (tmp_path/'odd').mkdir(); (tmp_path/'odd'/'config.json').write_text('{}') # was called a language model (helper 80)
     (tmp_path/'headlines.checkpoint').mkdir()
     with zipfile.ZipFile(tmp_path/'names.zip', 'w') as z: z.writestr('names/config.json', '{}')
     assert list(app_models(tmp_path, train_missing=False, shipped=False)) == ['headlines']
@@ -624,6 +625,7 @@ def test_models_dir_entries_that_are_not_models(tmp_path, tiny_lm_path, capsys):
             f"unzip it here), notes/, unzipped (its model is one level down: move {tmp_path/'unzipped'/'headlines'} up "
             "here): not a model") in out, out
     assert 'checkpoint' not in out
+    assert f"not serving {tmp_path/'odd'}: " in out and 'a language model gets a tab' not in out, out
 
 @pytest.mark.slow # fresh processes
 def test_space_entry_point_says_a_bad_setting_in_one_line(tmp_path):

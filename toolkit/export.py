@@ -358,8 +358,8 @@ def saved_task(
     path:Path, # a portable model's directory
 )->str|None:
     "What the portable model at `path` does, from its config ('generate': a language model); None if it has none to read"
-    try: return json.loads((path/'config.json').read_text()).get('task', 'generate') # (the first configs: language models)
-    except (OSError, ValueError, AttributeError): return None
+    config = _toolkit_config(path) # another program's config.json, or '{}', is no model of ours (the app called '{}' a
+    return config.get('task', 'generate') if config else None # language model, helper 80; the first configs: language models)
 
 def check_export_path(
     path:str|Path, # where a model is to be saved with `export_learner`, once trained
