@@ -516,8 +516,9 @@ class Handlers:
         words = next_words(self.lms[kind], text.lstrip(), k=SUGGESTIONS) # read-only on the weights, as `score`: safe beside the batcher
         # not the beam's strays ("shouldn" -> "'tmorrow", 0.0%): a word at 1/100 of the first's, and shown as 0.1% or more
         # (after 'Scientists disc' at 0.5%, 'disclose' showed as 0.0%, helper 80); the first word stays in any case
-        words = words[:1] + [(w, p) for w, p in words[1:] if p >= max(words[0][1]/100, 0.0005)]
-        return gr.Radio(choices=[(f"{w}  ·  {f'{p:.1%}' if p >= 0.0005 else 'under 0.1%'}", w) for w, p in words], value=None)
+        shown = 0.0005 # the least probability that shows as 0.1%
+        words = words[:1] + [(w, p) for w, p in words[1:] if p >= max(words[0][1]/100, shown)]
+        return gr.Radio(choices=[(f"{w}  ·  {f'{p:.1%}' if p >= shown else 'under 0.1%'}", w) for w, p in words], value=None)
 
     @user_errors
     def pick(self, text='', word=None, model=None)->tuple[str, dict]:

@@ -21,7 +21,7 @@ def _matplotlib_home():
     # one folder a user, kept (matplotlib writes its font list there once): a new one each command was left behind, a
     # folder in /tmp for every `awd` run (helper 79). Another user's, or a link, is not used: then one for this run, removed
     uid = os.getuid() if hasattr(os, 'getuid') else None
-    d = Path(tempfile.gettempdir())/f'awd-matplotlib-{uid if uid is not None else os.getlogin()}'
+    d = Path(tempfile.gettempdir())/('awd-matplotlib' + (f'-{uid}' if uid is not None else '')) # (Windows: a user's own temp)
     try:
         d.mkdir(mode=0o700, exist_ok=True)
         st = d.lstat()

@@ -261,7 +261,7 @@ def read_conll(
         if len(f) != width:
             if line.startswith('#'): continue # a comment
             if len(re.split(r'[ \t]+', line.strip(' \t'))) == width: # (a no-break space: '3 fields ... 2', helper 77)
-                odd = next(x for x in re.findall(r'[^ \t]+', line) if len(x.split()) > 1)
+                odd = next(x for x in re.findall(r'[^ \t]+', line) if len(x.split()) != 1) # ('\xa0' alone: none)
                 raise ValueError(f"{path}, line {n}: the word {odd!r} holds a space that is not a tab or a space "
                                  f"({', '.join(f'U+{ord(c):04X}' for c in dict.fromkeys(odd) if c.isspace())}): a word "
                                  "cannot hold one (words are parted by spaces); replace it by '_' or remove it")
