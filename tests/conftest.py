@@ -82,7 +82,7 @@ def _fork_server(more:str=''):
     return p
 
 def _fork(server, argv, cwd, env, out, err, timeout, detach=False):
-    req = dict(argv=[str(a) for a in argv], cwd=str(cwd or os.getcwd()), env={**os.environ, **(env or {})}, out=str(out),
+    req = dict(argv=argv, cwd=str(cwd or os.getcwd()), env={**os.environ, **(env or {})}, out=str(out),
                err=str(err), timeout=timeout, detach=detach)
     server.stdin.write(json.dumps(req) + '\n'); server.stdin.flush()
 
@@ -105,8 +105,9 @@ class ForkedApp:
     a start-up's imports): a `subprocess.Popen` of the script to the README tests (`pid` leads its own process group;
     `poll`, `wait`, `returncode`; `stdout.read()`: what it printed, stderr included)"""
     def __init__(self, argv, cwd, env=None):
-        self.server, self.out, self.returncode = _fork_server('import toolkit.app, gradio'), Path(tempfile.mkdtemp())/'out', None
-        _fork(self.server, ['serve', *argv], cwd, env, self.out, self.out, timeout=3600, detach=True)
+        self._dir = tempfile.TemporaryDirectory() # its output's, removed with the handle (mkdtemp's were left behind)
+        self.server, self.out, self.returncode = _fork_server('import toolkit.app, gradio'), Path(self._dir.name)/'out', None
+        _fork(self.server, ['serve', *map(str, argv)], cwd, env, self.out, self.out, timeout=3600, detach=True)
         said = self.server.stdout.readline().split()
         assert said[:1] == ['pid'], f'the fork server said {said}'
         self.pid = int(said[1])
