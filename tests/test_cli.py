@@ -433,3 +433,7 @@ def test_greedy_says_its_texts_are_one():
     assert 'awd: --greedy writes the same text every time: the 3 above are one' in r.stderr, r.stderr
     r = awd_here('generate', 'headlines', '-n', '1', '--greedy', '--max-tokens', '20')
     assert 'same text every time' not in r.stderr
+    # a --top-p so small it keeps one piece is greedy too, with no word of it (helper 79)
+    r = awd_here('generate', 'headlines', '-n', '3', '--top-p', '1e-9', '--max-tokens', '20')
+    assert r.returncode == 0 and len(set(r.stdout.splitlines())) == 1, r.stdout
+    assert 'awd: --top-p 1e-09 writes the same text every time: the 3 above are one' in r.stderr, r.stderr

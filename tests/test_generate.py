@@ -742,6 +742,8 @@ def test_greedy_checks_what_it_would_ignore():
     assert lm.generate(greedy=True, temperature=0.8) == lm.generate(greedy=True) # the CLI's default temperature: allowed
     r = awd_here('generate', 'headlines', '--greedy', '--top-k', '3')
     assert r.returncode == 2 and 'does nothing with --greedy' in r.stderr, r.stderr
+    r = awd_here('generate', 'headlines', '--greedy', '--temperature', '1.5') # (was ignored: helper 79)
+    assert r.returncode == 2 and 'awd: error: --temperature 1.5 does nothing with --greedy' in r.stderr, r.stderr
 
 def test_invisible_characters_are_dropped():
     """'\u200bWhy' (a zero-width space, or a byte-order mark, before a word: text pasted from the web, a file's first line)

@@ -285,6 +285,8 @@ def load_lm(
         raise ValueError(f"{path} holds {what}, not a language model (one made by `awd train`)")
     return learn
 
+_TEMPERATURE = 0.8 # what `awd generate` samples at unless told (the app's sliders start there too)
+
 def _typed_breaks(stops:list|None)->list|None:
     "--stop strings with a line break and a tab as a shell passes them typed, backslash and letter ('\\n', '\\t'), read as such"
     return None if stops is None else [s.replace('\\n', '\n').replace('\\t', '\t') for s in stops]
@@ -294,7 +296,10 @@ def cmd_generate(a):
     from toolkit.generate import name_start
     learn = load_lm(a.model, a.trust_pickle, a.device)
     prompt = name_start(learn, a.prompt, a.category) # 'k' for K-names, as the app has it
-    res = learn.generate(prompt, n=a.n, temperature=a.temperature, top_k=a.top_k, top_p=a.top_p, greedy=a.greedy,
+    if a.greedy and a.temperature is not None: # (it was ignored, with no word: helper 79)
+        raise ValueError(f"--temperature {a.temperature:g} does nothing with --greedy, which takes the likeliest piece: "
+                         "leave one of the two out")
+    res = learn.generate(prompt, n=a.n, temperature=_TEMPERATURE if a.temperature is None else a.temperature, top_k=a.top_k, top_p=a.top_p, greedy=a.greedy,
                          min_words=a.min_words, max_words=a.max_words, max_tokens=a.max_tokens,
                          stop_at_eos=not a.no_stop, repetition_penalty=a.repetition_penalty, seed=a.seed,
                          category=a.category, return_logprobs=True, novel=a.novel, stop=_typed_breaks(a.stop), bad_words=a.bad_word,
@@ -304,11 +309,19 @@ def cmd_generate(a):
     for s in res:
         print(f"{s.mean_logprob:7.3f}\t{s.text}" if a.scores else s.text)
         if apart: print()
-    # one text -n times (--greedy, or --top-k 1): five identical lines came with no word of why (helper 61)
-    if (a.greedy or a.top_k == 1) and len(res) > 1 and len({s.text for s in res}) == 1:
-        print(f"awd: {'--greedy' if a.greedy else '--top-k 1'} writes the same text every time: the {len(res)} above "
-              "are one (leave it out to sample different ones)", file=sys.stderr)
+    # one text -n times (--greedy, --top-k 1, a --top-p so small it keeps one piece): identical lines came with no word
+    # of why (helpers 61, 79)
+    if len(res) > 1 and len({s.text for s in res}) == 1 and (why := _one_text_why(a)):
+        print(f"awd: {why} writes the same text every time: the {len(res)} above are one (leave it out to sample "
+              "different ones)", file=sys.stderr)
     _said_ends(res, a)
+
+def _one_text_why(a)->str|None:
+    "The option that made every text the same, as the user typed it: --greedy, --top-k 1, a tiny --top-p, a low --temperature"
+    if a.greedy: return '--greedy'
+    if a.top_k == 1: return '--top-k 1'
+    if a.top_p is not None and a.top_p < 0.05: return f'--top-p {a.top_p:g}'
+    if a.temperature is not None and a.temperature < 0.1: return f'--temperature {a.temperature:g}'
 
 def _said_ends(res:list, a):
     "A note on stderr when texts stopped where a user may not want them to: at --max-tokens, or right after the prompt"
@@ -782,8 +795,8 @@ def _add_generate(sub, ps:dict):
                    '`awd train`')
     g.add_argument('--prompt', default='', help='every text starts with this (default: empty)')
     g.add_argument('-n', type=int, default=10, help=f'how many texts, 1 to {MAX_N} (default: %(default)s)')
-    g.add_argument('--temperature', type=float, default=0.8,
-                   help='< 1 safer, > 1 more surprising (default: %(default)s)')
+    g.add_argument('--temperature', type=float, # (None: a --temperature beside --greedy is refused, not ignored)
+                   help=f'< 1 safer, > 1 more surprising (default: {_TEMPERATURE})')
     g.add_argument('--top-k', type=int, help='sample only from the k most likely pieces')
     g.add_argument('--top-p', type=float,
                    help='nucleus sampling: the most likely pieces up to this probability, in (0, 1]')
