@@ -50,6 +50,10 @@ def test_generate_says_where_texts_stopped(tiny_lm_path):
         _said_ends([Sample('KING.', -1., 0, ended=True)]*2, Namespace(no_stop=False, max_tokens=200, prompt='KING.'))
     assert err.getvalue() == ("awd: the model ended every text right after the prompt, as its training texts often end "
                               "there (--min-words makes it go on)\n")
+    # a names model ended 'Smith' at once: --min-words would make it a two-word name (helper 79)
+    r = awd_here('generate', 'names', '--category', 'English', '--prompt', 'Smith', '-n', '3', '--seed', '1')
+    assert r.returncode == 0 and r.stdout.split() == ['Smith']*3, r.stdout
+    assert r.stderr == "awd: the model ended every text right after the prompt: 'Smith' is a whole text to it (fewer letters leave it room)\n", r.stderr
 
 def test_train_missing_column(tmp_path):
     f = tmp_path/'t.csv'; f.write_text('id,title\n1,a b c\n2,d e f\n')

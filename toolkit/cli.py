@@ -294,6 +294,7 @@ def _typed_breaks(stops:list|None)->list|None:
 def cmd_generate(a):
     "Generate texts from a language model, one per line"
     from toolkit.generate import name_start
+    from toolkit.lm import get_tokenizer
     learn = load_lm(a.model, a.trust_pickle, a.device)
     prompt = name_start(learn, a.prompt, a.category) # 'k' for K-names, as the app has it
     if a.greedy and a.temperature is not None: # (it was ignored, with no word: helper 79)
@@ -314,7 +315,7 @@ def cmd_generate(a):
     if len(res) > 1 and len({s.text for s in res}) == 1 and (why := _one_text_why(a)):
         print(f"awd: {why} writes the same text every time: the {len(res)} above are one (leave it out to sample "
               "different ones)", file=sys.stderr)
-    _said_ends(res, a)
+    _said_ends(res, a, getattr(get_tokenizer(learn), 'model_type', None) == 'char')
 
 def _one_text_why(a)->str|None:
     "The option that made every text the same, as the user typed it: --greedy, --top-k 1, a tiny --top-p, a low --temperature"
@@ -323,15 +324,17 @@ def _one_text_why(a)->str|None:
     if a.top_p is not None and a.top_p < 0.05: return f'--top-p {a.top_p:g}'
     if a.temperature is not None and a.temperature < 0.1: return f'--temperature {a.temperature:g}'
 
-def _said_ends(res:list, a):
-    "A note on stderr when texts stopped where a user may not want them to: at --max-tokens, or right after the prompt"
+def _said_ends(res:list, a, char:bool=False):
+    """A note on stderr when texts stopped where a user may not want them to: at --max-tokens, or right after the prompt
+    (to a `char` model, names', the prompt is then a whole name: --min-words would add a second word, helper 79)"""
     if a.no_stop: return
     cut = sum(not s.ended and s.n_tokens >= a.max_tokens for s in res)
     if cut: print(f"awd: {cut} of {len(res)} texts reached --max-tokens {a.max_tokens} before the model ended them "
                   "(raise --max-tokens for longer ones)", file=sys.stderr)
     elif a.prompt.strip() and all(s.ended and s.n_tokens == 0 for s in res):
-        print("awd: the model ended every text right after the prompt, as its training texts often end there "
-              "(--min-words makes it go on)", file=sys.stderr)
+        print(f"awd: the model ended every text right after the prompt: {a.prompt.strip()!r} is a whole text to it "
+              "(fewer letters leave it room)" if char else "awd: the model ended every text right after the prompt, as "
+              "its training texts often end there (--min-words makes it go on)", file=sys.stderr)
 
 # %% ../nbs/11_cli.ipynb #c015
 def _classifier_lms(a)->list:
