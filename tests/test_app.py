@@ -789,8 +789,8 @@ def test_every_tab_refuses_control_characters(app_models):
     lm, tagger = app_models['headlines'], app_models['tagger']
     with pytest.raises(ValueError, match=r'^text 1: it holds a control character \(U\+0000\)'): lm.score(['fine', 'New\x00study'])
     with pytest.raises(ValueError, match=r'^prompt: it holds a control character \(U\+001B\)'): lm.next_words('New\x1b[31m')
-    with pytest.raises(ValueError, match=r'^text 0: it holds a control character \(U\+0000\)'): tagger.predict('The\x00 dog')
-    with pytest.raises(ValueError, match=r'^text 0: it holds a control character \(U\+0007\)'): tagger.predict(['The', 'dog\x07'])
+    with pytest.raises(ValueError, match=r'^the text: it holds a control character \(U\+0000\)'): tagger.predict('The\x00 dog')
+    with pytest.raises(ValueError, match=r'^the text: it holds a control character \(U\+0007\)'): tagger.predict(['The', 'dog\x07'])
 
 def test_generators_refuse_a_prompt_as_typed(client, app_models):
     """The Headlines and Names fields (their checks wrapped in `user_errors`) and API callers of /headlines and /names

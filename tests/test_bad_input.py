@@ -244,7 +244,7 @@ def test_load_model_not_a_path():
 def test_score_nothing(tiny_lm, tiny_lm_path):
     "An empty text has no characters to score per; None is not a list of texts"
     for bad in ('', '   '):
-        with pytest.raises(ValueError, match='text 0 is empty: there is nothing to score'): tiny_lm.score(bad)
+        with pytest.raises(ValueError, match='^the text is empty: there is nothing to score'): tiny_lm.score(bad) # (was 'text 0', helper 79)
     code, out, _ = refused(['score', tiny_lm_path, 'fine text', ''], 'text 2 of 2 is empty: nothing to score')
     assert out.startswith('bpc\t') and out.splitlines()[1].endswith('\tfine text') # the other text is scored
     with pytest.raises(TypeError, match='texts must be a text or a list of texts, got NoneType'): tiny_lm.score(None)

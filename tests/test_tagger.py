@@ -300,7 +300,7 @@ def test_tagger_lists_get_preds_and_threads(tagger, tmp_path):
     tagged as one, its CSV copy's words and tags then disagreeing; a JSON line's bad list named the wrong row and no
     file; one tagger used from several threads crossed their encoder states"""
     import threading
-    with pytest.raises(ValueError, match="text 0: the word 'New York' holds a space"): tagger.predict(['New York', 'is'])
+    with pytest.raises(ValueError, match="^the text: the word 'New York' holds a space"): tagger.predict(['New York', 'is'])
     assert [w.word for w in tagger.predict([' padded ', 'Rome'])] == ['padded', 'Rome']
     (tmp_path/'w.jsonl').write_text('{"words": ["Anna", "sat"]}\n{"words": ""}\n{"words": ["Rome", ""]}\n')
     with pytest.raises(ValueError, match=r"w.jsonl: row 3 is a list of words with an empty word"):

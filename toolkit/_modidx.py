@@ -770,6 +770,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'toolkit.tokenize.drop_invisible': ('tokenize.html#drop_invisible', 'toolkit/tokenize.py'),
                                   'toolkit.tokenize.escape_special': ('tokenize.html#escape_special', 'toolkit/tokenize.py'),
                                   'toolkit.tokenize.make_tokenizer': ('tokenize.html#make_tokenizer', 'toolkit/tokenize.py'),
+                                  'toolkit.tokenize.one_text': ('tokenize.html#one_text', 'toolkit/tokenize.py'),
                                   'toolkit.tokenize.proto_model_type': ('tokenize.html#proto_model_type', 'toolkit/tokenize.py'),
                                   'toolkit.tokenize.readable': ('tokenize.html#readable', 'toolkit/tokenize.py'),
                                   'toolkit.tokenize.replace_case': ('tokenize.html#replace_case', 'toolkit/tokenize.py'),

@@ -14,7 +14,7 @@ from fastcore.basics import patch, ifnone, store_attr
 from fastai.text.learner import LMLearner, decode_spec_tokens
 from fastai.text.models.awdlstm import AWD_LSTM
 from .tokenize import SPECIAL_TOKS, detokenize, check_text, check_controls, check_texts, UNREADABLE, unknown_pieces, unknown_message
-from .tokenize import TK_NL, romanise
+from .tokenize import TK_NL, romanise, one_text
 from .core import model_info, eval_mode, check_arg, is_int, is_bool, is_num, check_seed
 from .core import MAX_N, MAX_TOKENS, MAX_PROMPT_CHARS # the limits of `generate` (the CLI reads them without torch)
 from .data import write_table, read_to_copy, label_order
@@ -1235,7 +1235,8 @@ def score(
     bs:int=256, # texts a batch
 )->Score|list[Score]:
     "How likely the model finds `texts` (one `Score`, or a list for a list): bits per character, perplexity per word, log-probability and each piece's probability"
-    if isinstance(texts, str): return score_texts(self, [texts], category, bs)[0]
+    if isinstance(texts, str):
+        with one_text(): return score_texts(self, [texts], category, bs)[0]
     return score_texts(self, texts, category, bs)
 
 

@@ -28,7 +28,7 @@ from fastai.text.learner import LMLearner, clean_raw_keys
 from fastcore.xtras import join_path_file
 from .data import read_utf8, lines, write_table, read_to_copy, split_mask, split_df, brown_universal, UNIVERSAL_TAGS, check_cols, label_order
 from .tokenize import SPTokenizer, make_tokenizer, escape_special, replace_case, check_text, check_controls
-from .tokenize import UNREADABLE, unknown_pieces, unknown_message, unreadable_rows
+from .tokenize import UNREADABLE, unknown_pieces, unknown_message, unreadable_rows, one_text
 from .core import ModelInfo, DataInfo, check_arg, is_int, is_num, check_seed, check_minutes, MAX_EPOCHS, eval_mode
 from .core import require_info
 from .recipes import get_preset, TAGGER_RECIPE
@@ -693,7 +693,7 @@ class TaggerLearner(Learner):
         coarse:dict|Callable|None=None, # each tag's coarser tag (e.g. `brown_universal`): tag in the coarse tagset
     )->list[Tagged]:
         "Each word of `text` with its tag and the tag's probability, and where the word is in `text`"
-        return self.predict_texts([text], coarse=coarse)[0]
+        with one_text(): return self.predict_texts([text], coarse=coarse)[0]
 
     def predict_texts(self,
         texts:list, # texts (or lists of words)

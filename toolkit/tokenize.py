@@ -17,10 +17,10 @@ from fastai.text.core import (Tokenizer, SentencePieceTokenizer, tokenize1, defa
 
 # %% auto #0
 __all__ = ['TK_NL', 'SPECIAL_TOKS', 'MIN_VOCAB_SZ', 'TK_ESC', 'UNREADABLE', 'RULES', 'ROMAN', 'TOKENIZERS', 'MAX_CHARS',
-           'check_text', 'check_controls', 'check_texts', 'unknown_pieces', 'unreadable_rows', 'unknown_message',
-           'escape_special', 'replace_case', 'replace_lines', 'add_bos', 'drop_invisible', 'romanise', 'SPTokenizer',
-           'proto_model_type', 'make_tokenizer', 'tokenize_frame', 'TextTokenizer', 'readable', 'text_tokenizer',
-           'detokenize', 'round_trip_share']
+           'check_text', 'check_controls', 'check_texts', 'one_text', 'unknown_pieces', 'unreadable_rows',
+           'unknown_message', 'escape_special', 'replace_case', 'replace_lines', 'add_bos', 'drop_invisible',
+           'romanise', 'SPTokenizer', 'proto_model_type', 'make_tokenizer', 'tokenize_frame', 'TextTokenizer',
+           'readable', 'text_tokenizer', 'detokenize', 'round_trip_share']
 
 # %% ../nbs/02_tokenize.ipynb #c005
 TK_NL = 'xxnl' # a line break inside a text
@@ -70,6 +70,15 @@ def check_texts(
     texts = list(texts) # indexed 10, 20 said 'text 1', its place)
     for i, t in enumerate(texts): check_text(t, f'text {keys[i] if keys else i}', empty=empty)
     return texts
+
+@contextlib.contextmanager
+def one_text():
+    """Errors about 'text 0' of a list of one, as a call with one text (`learn.score(text)`, a tagger's `predict`) raises
+    them: 'the text is empty', where 'text 0' named a list the user never made (helper 79)"""
+    try: yield
+    except ValueError as e:
+        if not re.match(r'text 0\b', str(e)): raise
+        raise ValueError('the text' + str(e)[len('text 0'):]) from None
 
 UNREADABLE = 0.5 # a model refuses a text more than this share of whose characters it reads as unknown pieces
 
