@@ -517,6 +517,10 @@ def test_too_few_values_over_plain_http(app_models):
         # caller sends: it said 'takes 9', helper 71; over HTTP 8 values run, checked with curl)
         with pytest.raises(gr.Error, match=r'this endpoint takes 8 values, got 10: the API page lists them'): # (the
             asyncio.run(demo.preprocess_data(fn, ['', 3, 0.8, 0.9, 4, 15, 1, False, 'x', 'y'], None)) # rest ignored)
+        with pytest.raises(gr.Error, match=r'this endpoint takes 8 values, got 9: the API page lists them'): # (a 9th
+            asyncio.run(demo.preprocess_data(fn, ['', 3, 0.8, 0.9, 4, 15, 1, False, 'x'], None)) # went to the hidden
+        # state's slot, where Gradio reads the session's value: ignored, helper 80); None there is the page's own
+        assert asyncio.run(demo.preprocess_data(fn, ['', 3, 0.8, 0.9, 4, 15, 1, False, None], None))[:2] == ['', 3]
         clf = next(f for f in demo.fns.values() if f.api_name == 'classify') # ["a", "b"] classified "a" alone (helper 80)
         with pytest.raises(gr.Error, match=r'this endpoint takes 1 value, got 2: the API page lists them'):
             asyncio.run(demo.preprocess_data(clf, ['a', 'b'], None))

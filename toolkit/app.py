@@ -234,8 +234,11 @@ def open_validators(
         takes = lambda n, got: _user_error(ValueError(f"this endpoint takes {n} value{'s' * (n != 1)}, got {got}: the API "
                                                       "page lists them, in order (gradio_client fills in the ones with a default)"))
         try:
-            if len(inputs) > len(fields): raise takes(len(fields) - hidden, len(inputs)) # Gradio ran on the first ones in
-            # silence: ["a", "b"] to /classify classified "a" alone (helper 80)
+            if len(inputs) > len(fields) or any(v is not None for c, v in zip(fields, inputs) if isinstance(c, gr.State)):
+                raise takes(len(fields) - hidden, len(inputs)) # Gradio ran on the first ones in silence: ["a", "b"] to
+            # /classify classified "a" alone (helper 80). A value in a State's slot is a caller's too: the page sends
+            # None there (every State here starts None, and Gradio sends a State's outputs as None), Gradio reads the
+            # session's value instead (a 9th value to /headlines went unsaid, helper 80)
             return await pre(block_fn, inputs, state, explicit_call)
         except gr.Error as e:
             if not getattr(block_fn, 'is_validator_function', False): raise
