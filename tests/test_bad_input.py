@@ -1070,3 +1070,21 @@ def test_category_col_of_a_file_without_categories(tmp_path):
     refused(['train', f, '--text-col', 'body', '--category-col', 'team', '--preset', 'tiny', '--out', tmp_path/'m'],
             "column 'team' has one category ('ops'): nothing to condition on; leave --category-col out")
     assert not (tmp_path/'m').exists()
+
+def test_a_vocab_needs_its_tokenizer():
+    """`classifier_dls(df, vocab=clf.dls.vocab[0])` (as a loaded model's note says, less its tokenizer) trained a new
+    tokenizer whose pieces the saved vocabulary read as unknown, a third of them, and training went on with no word;
+    `tagger_dls` dropped the vocab with 'pretrained' (helper 81)"""
+    from toolkit.export import load_model
+    from toolkit.lm import lm_dls, get_tokenizer
+    from toolkit.classify import classifier_dls
+    from toolkit.tagger import tagger_dls
+    clf, tagger = load_model('sentiment'), load_model('tagger')
+    df, vocab = pd.DataFrame({'text': [f'film {i} was {"fine" if i % 2 else "dull"}' for i in range(80)], 'label': ['bad', 'good'] * 40}), list(clf.dls.vocab[0])
+    said = "vocab is a trained model's vocabulary: pass the tokenizer it was made with too (tokenizer=get_tokenizer(learn)); "
+    with pytest.raises(ValueError, match=re.escape(said + "tokenizer='subword' trains a new one")): classifier_dls(df, vocab=vocab)
+    with pytest.raises(ValueError, match=re.escape(said + "tokenizer='char' trains a new one")): lm_dls(df, vocab=vocab, tokenizer='char')
+    with pytest.raises(ValueError, match=re.escape("tokenizer='pretrained' brings the pretrained model's vocabulary: pass no vocab")):
+        tagger_dls(pd.DataFrame({'words': [['a', 'b']] * 20, 'tags': [['X', 'Y']] * 20}), vocab=list(tagger.dls.vocab[0]))
+    dls = classifier_dls(df, vocab=vocab, tokenizer=get_tokenizer(clf), bs=8) # with its tokenizer: no unknown pieces
+    assert (dls.one_batch()[0] == 0).sum() == 0 and list(dls.vocab[0]) == vocab

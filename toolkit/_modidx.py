@@ -591,6 +591,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                             'toolkit.lm.check_distributed': ('lm.html#check_distributed', 'toolkit/lm.py'),
                             'toolkit.lm.check_dls': ('lm.html#check_dls', 'toolkit/lm.py'),
                             'toolkit.lm.check_train_args': ('lm.html#check_train_args', 'toolkit/lm.py'),
+                            'toolkit.lm.check_vocab_tokenizer': ('lm.html#check_vocab_tokenizer', 'toolkit/lm.py'),
                             'toolkit.lm.distributed_ctx': ('lm.html#distributed_ctx', 'toolkit/lm.py'),
                             'toolkit.lm.drop_mult_of': ('lm.html#drop_mult_of', 'toolkit/lm.py'),
                             'toolkit.lm.fastai.learner.Learner.no_bar': ('lm.html#fastai.learner.learner.no_bar', 'toolkit/lm.py'),

@@ -31,7 +31,7 @@ from .tokenize import UNREADABLE, unknown_pieces, unknown_message, unreadable_ro
 from .core import ModelInfo, DataInfo, model_info, require_info, check_arg, is_int, is_num, MAX_EPOCHS, earlier_runs
 from .recipes import get_preset, CLASSIFIER_RECIPE
 from .lm import get_tokenizer, lm_dls, lm_learner, train_lm, quiet, check_device, check_train_args
-from .lm import fit_epochs, _fit_lm, _as_lm, guard_vocab, drop_mult_of, preset_drop_mult
+from .lm import fit_epochs, _fit_lm, _as_lm, guard_vocab, drop_mult_of, preset_drop_mult, check_vocab_tokenizer
 from .core import check_minutes
 
 # %% auto #0
@@ -260,7 +260,9 @@ def classifier_dls(
     check_arg('num_workers', num_workers, is_int(num_workers) and num_workers >= 0, 'an integer >= 0')
     lm = _as_lm(lm)
     if lm is not None: tok, vocab, backwards = _lm_text(lm, backwards) # (a classifier given as lm: said first)
-    else: tok = tokenizer if isinstance(tokenizer, SPTokenizer) else make_tokenizer(tokenizer, vocab_sz=vocab_sz)
+    else:
+        check_vocab_tokenizer(tokenizer, vocab)
+        tok = tokenizer if isinstance(tokenizer, SPTokenizer) else make_tokenizer(tokenizer, vocab_sz=vocab_sz)
     df = _labelled_split(df, text_col, label_col, unlabelled, valid_pct, seed, group_col)
     _check_split(df, bs)
     backwards = bool(backwards)

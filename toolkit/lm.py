@@ -36,10 +36,10 @@ from .novelty import Fingerprint
 # %% auto #0
 __all__ = ['PRETRAINED_FILES', 'REBUILD', 'UNKNOWN_MAX', 'fit_epochs', 'lm_min_tokens', 'check_train_args', 'pretrained_dir',
            'has_pretrained', 'load_pretrained', 'pretrained_info', 'unknown_chars', 'unknown_reason', 'use_pretrained',
-           'StreamLMDataLoader', 'lm_dls', 'get_tokenizer', 'remake_dls', 'check_dls', 'SameVocab', 'guard_vocab',
-           'TokenLoss', 'BitsPerChar', 'WordPerplexity', 'preset_drop_mult', 'lm_learner', 'drop_mult_of', 'quiet',
-           'ProgressCallback', 'check_device', 'is_rank0', 'world_size', 'check_distributed', 'RowShard',
-           'distributed_ctx', 'TimeBudget', 'validate_keeping_history', 'KeepBest', 'EpochCheckpoint',
+           'StreamLMDataLoader', 'check_vocab_tokenizer', 'lm_dls', 'get_tokenizer', 'remake_dls', 'check_dls',
+           'SameVocab', 'guard_vocab', 'TokenLoss', 'BitsPerChar', 'WordPerplexity', 'preset_drop_mult', 'lm_learner',
+           'drop_mult_of', 'quiet', 'ProgressCallback', 'check_device', 'is_rank0', 'world_size', 'check_distributed',
+           'RowShard', 'distributed_ctx', 'TimeBudget', 'validate_keeping_history', 'KeepBest', 'EpochCheckpoint',
            'save_checkpoint', 'read_checkpoint', 'category_mark', 'category_frame', 'train_lm']
 
 # %% ../nbs/04_lm.ipynb #c022b
@@ -262,14 +262,27 @@ def _fitted_bs(dsets, bs:int, seq_len:int)->int:
     while bs > 2 and not fits(bs, 1): bs //= 2
     return bs
 
+def check_vocab_tokenizer(
+    tokenizer, # a tokenizer as `lm_dls`, `classifier_dls` and `tagger_dls` take it: a name or an `SPTokenizer`
+    vocab, # the fixed vocabulary given with it, or None
+):
+    """A `ValueError` for a `vocab` given without the trained tokenizer it was made with: a new tokenizer (the default,
+    'subword') cut the texts into other pieces, a third of them then unknown to that vocabulary, and training went on
+    with no word (helper 81); 'pretrained' brings its own vocabulary"""
+    if vocab is None or isinstance(tokenizer, SPTokenizer): return
+    if tokenizer == 'pretrained':
+        raise ValueError("tokenizer='pretrained' brings the pretrained model's vocabulary: pass no vocab")
+    raise ValueError(f"vocab is a trained model's vocabulary: pass the tokenizer it was made with too "
+                     f"(tokenizer=get_tokenizer(learn)); tokenizer={tokenizer!r} trains a new one, whose pieces that "
+                     "vocabulary would read as unknown")
+
 def _dls_tokenizer(tokenizer, vocab_sz, vocab)->tuple[SPTokenizer, list|None]:
     "The tokenizer and fixed vocabulary (None: built from the texts) that `lm_dls` asks for"
+    check_vocab_tokenizer(tokenizer, vocab)
     if isinstance(tokenizer, SPTokenizer):
         return tokenizer, vocab
     if tokenizer != 'pretrained':
         return make_tokenizer(tokenizer, vocab_sz=vocab_sz), vocab
-    if vocab is not None:
-        raise ValueError("tokenizer='pretrained' brings the pretrained model's vocabulary: pass no vocab")
     pre = load_pretrained(weights=False)
     return pre['tokenizer'], pre['vocab']
 

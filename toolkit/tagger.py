@@ -34,7 +34,7 @@ from .core import require_info
 from .recipes import get_preset, TAGGER_RECIPE
 from .lm import get_tokenizer, load_pretrained, has_pretrained, use_pretrained, check_device, quiet, TimeBudget
 from .lm import check_train_args, validate_keeping_history
-from .lm import _draws_bars, _as_lm, guard_vocab, check_dls
+from .lm import _draws_bars, _as_lm, guard_vocab, check_dls, check_vocab_tokenizer
 from .classify import PredictedClasses
 from fastprogress.fastprogress import progress_bar
 
@@ -354,6 +354,7 @@ def _tagger_text(lm, tokenizer, vocab_sz, vocab, words)->tuple[SPTokenizer, list
         if tok is None or not isinstance(lm, LMLearner):
             raise ValueError("lm must be a language model made by toolkit (train_lm, load_model)")
         return tok, list(lm.dls.vocab)
+    check_vocab_tokenizer(tokenizer, vocab) # (with 'pretrained' it was dropped, with no word: helper 81)
     if isinstance(tokenizer, str) and tokenizer == 'pretrained':
         pre = load_pretrained(weights=False)
         return pre['tokenizer'], list(pre['vocab'])
