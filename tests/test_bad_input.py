@@ -1088,3 +1088,19 @@ def test_a_vocab_needs_its_tokenizer():
         tagger_dls(pd.DataFrame({'words': [['a', 'b']] * 20, 'tags': [['X', 'Y']] * 20}), vocab=list(tagger.dls.vocab[0]))
     dls = classifier_dls(df, vocab=vocab, tokenizer=get_tokenizer(clf), bs=8) # with its tokenizer: no unknown pieces
     assert (dls.one_batch()[0] == 0).sum() == 0 and list(dls.vocab[0]) == vocab
+
+def test_a_language_models_functions_name_the_kind_they_got(tmp_path):
+    """A classifier or tagger given to generate_many, score_texts, next_words or score_csv got "TypeError: unhashable type:
+    'CategoryMap'" from deep inside, tag_csv of a classifier an AttributeError (helper 81)"""
+    from toolkit.generate import generate_many, score_texts, next_words, score_csv
+    from toolkit.tagger import tag_csv
+    clf, tagger = load_model('sentiment'), load_model('tagger')
+    pd.DataFrame({'text': ['A film']}).to_csv(tmp_path/'in.csv', index=False)
+    for f, said in ((lambda: generate_many(clf, [dict(n=1)]), 'this is a classifier, not a language model: generate needs one'),
+                    (lambda: score_texts(clf, ['A film']), 'this is a classifier, not a language model: score needs one'),
+                    (lambda: next_words(clf, 'A film'), 'this is a classifier, not a language model: next_words needs one'),
+                    (lambda: score_csv(clf, tmp_path/'in.csv', tmp_path/'out.csv'), 'this is a classifier, not a language model'),
+                    (lambda: score_texts(tagger, ['A film']), 'this is a tagger, not a language model: score needs one'),
+                    (lambda: tag_csv(clf, tmp_path/'in.csv', tmp_path/'out.csv'), 'this is a TextLearner, not a tagger: tag_csv needs one')):
+        with pytest.raises(ValueError, match=re.escape(said)): f()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ['in.csv']

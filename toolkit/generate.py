@@ -711,6 +711,12 @@ def prompt_pieces(
 # %% ../nbs/05_generate.ipynb #c016
 def _check_forward(learn, task:str='continue a prompt; generate'):
     "A language model made by the toolkit that reads forward (a backward one cannot continue a prompt, nor score)"
+    if not isinstance(learn, LMLearner): # a classifier or tagger got a TypeError from deep inside (helper 81)
+        kind = ('a tagger' if getattr(learn, 'is_tagger', False) else
+                'a classifier' if hasattr(learn, 'classes') or len(getattr(getattr(learn, 'dls', None), 'vocab', None) or []) == 2
+                else f'a {type(learn).__name__}')
+        raise ValueError(f"this is {kind}, not a language model: {task.split('; ')[-1]} needs one (train_lm, names_lm, "
+                         "or load_model('headlines'))")
     info = model_info(learn)
     if info is None:
         raise ValueError("this learner was not made by awd-toolkit: train one with train_lm (or names_lm), or load one "
@@ -1322,7 +1328,7 @@ def next_words(
 )->list[NextWord]:
     """The `k` most likely next words after `prompt` (or punctuation glued to its last word), with their probabilities,
     most likely first; after an unfinished word, the likeliest words it may be, spelled from its letters as typed"""
-    _check_forward(learn)
+    _check_forward(learn, 'continue a prompt; next_words')
     check_controls(check_text(prompt, 'prompt'), 'prompt') # as `generate` (a NUL was read as a word's start, helper 79)
     if len(prompt) > MAX_PROMPT_CHARS: raise ValueError(f"the prompt is {len(prompt):,} characters long; at most {MAX_PROMPT_CHARS:,}")
     check_arg('k', k, is_int(k) and 1 <= k <= 100, 'an integer from 1 to 100')

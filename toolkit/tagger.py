@@ -909,6 +909,9 @@ def tag_csv(
     progress:bool=False, # a progress bar over the batches, in a terminal or a notebook (`awd tag --csv` shows it)
 )->Path:
     "Write a copy of `src` with columns `pred_words`, `pred_tags` and `pred_min_prob`, atomically"
+    if not getattr(learn, 'is_tagger', False): # (an AttributeError from deep inside: helper 81)
+        raise ValueError(f"this is a {type(learn).__name__}, not a tagger: tag_csv needs one (train_tagger, or "
+                         "load_model('tagger'))")
     c = read_to_copy(src, out, text_col, '.tags.csv', 'predict_texts')
     keep = c.keep.copy()
     gone = unreadable_rows(c.texts.index[keep], [s for s, _ in _unreadable(learn, c.texts[keep].tolist())], 'untagged')
