@@ -1101,6 +1101,19 @@ def test_a_language_models_functions_name_the_kind_they_got(tmp_path):
                     (lambda: next_words(clf, 'A film'), 'this is a classifier, not a language model: next_words needs one'),
                     (lambda: score_csv(clf, tmp_path/'in.csv', tmp_path/'out.csv'), 'this is a classifier, not a language model'),
                     (lambda: score_texts(tagger, ['A film']), 'this is a tagger, not a language model: score needs one'),
-                    (lambda: tag_csv(clf, tmp_path/'in.csv', tmp_path/'out.csv'), 'this is a TextLearner, not a tagger: tag_csv needs one')):
+                    (lambda: tag_csv(clf, tmp_path/'in.csv', tmp_path/'out.csv'), 'this is a classifier, not a tagger: tag_csv needs one')):
         with pytest.raises(ValueError, match=re.escape(said)): f()
     assert sorted(p.name for p in tmp_path.iterdir()) == ['in.csv']
+
+def test_lm_of_another_kind_is_named():
+    """A tagger given as a classifier's lm was called a classifier (with advice for training a classifier further); a
+    classifier given as a tagger's lm was told to be made by toolkit, which it was (helper 81)"""
+    from toolkit.classify import classifier_dls
+    from toolkit.tagger import tagger_dls
+    clf, tagger = load_model('sentiment'), load_model('tagger')
+    df = pd.DataFrame({'text': [f'film {i} was {"fine" if i % 2 else "dull"}' for i in range(80)], 'label': ['bad', 'good'] * 40})
+    for f, said in ((lambda: train_classifier(df, lm=tagger, preset='tiny'), 'lm must be a language model, got a tagger'),
+                    (lambda: classifier_dls(df, lm=tagger), 'lm must be a language model, got a tagger'),
+                    (lambda: tagger_dls(pd.DataFrame({'words': [['a', 'b']] * 20, 'tags': [['X', 'Y']] * 20}), lm=clf),
+                     'lm must be a language model, got a classifier')):
+        with pytest.raises(ValueError, match=f'^{said}$'): f()

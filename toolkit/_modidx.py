@@ -600,6 +600,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                             'toolkit.lm.guard_vocab': ('lm.html#guard_vocab', 'toolkit/lm.py'),
                             'toolkit.lm.has_pretrained': ('lm.html#has_pretrained', 'toolkit/lm.py'),
                             'toolkit.lm.is_rank0': ('lm.html#is_rank0', 'toolkit/lm.py'),
+                            'toolkit.lm.learner_kind': ('lm.html#learner_kind', 'toolkit/lm.py'),
                             'toolkit.lm.lm_dls': ('lm.html#lm_dls', 'toolkit/lm.py'),
                             'toolkit.lm.lm_learner': ('lm.html#lm_learner', 'toolkit/lm.py'),
                             'toolkit.lm.lm_min_tokens': ('lm.html#lm_min_tokens', 'toolkit/lm.py'),

@@ -31,7 +31,7 @@ from .tokenize import UNREADABLE, unknown_pieces, unknown_message, unreadable_ro
 from .core import ModelInfo, DataInfo, model_info, require_info, check_arg, is_int, is_num, MAX_EPOCHS, earlier_runs
 from .recipes import get_preset, CLASSIFIER_RECIPE
 from .lm import get_tokenizer, lm_dls, lm_learner, train_lm, quiet, check_device, check_train_args
-from .lm import fit_epochs, _fit_lm, _as_lm, guard_vocab, drop_mult_of, preset_drop_mult, check_vocab_tokenizer
+from .lm import fit_epochs, _fit_lm, _as_lm, guard_vocab, drop_mult_of, preset_drop_mult, check_vocab_tokenizer, learner_kind
 from .core import check_minutes
 
 # %% auto #0
@@ -166,6 +166,8 @@ def _check_split(df:pd.DataFrame, bs:int):
 
 def _lm_text(lm, backwards:bool|None)->tuple:
     "The tokenizer, vocabulary and reading direction of `lm` (a language-model learner or its `DataLoaders`)"
+    if getattr(lm, 'is_tagger', False): raise ValueError("lm must be a language model, got a tagger") # (it was called a
+    # classifier, helper 81)
     ldls = lm.dls if isinstance(lm, Learner) else lm
     if hasattr(lm, 'learners') or len(getattr(ldls, 'vocab', [])) == 2 and not isinstance(ldls.vocab[0], str): # an Ensemble
         raise ValueError("lm is a classifier: it needs a language model (its tokenizer and vocabulary). To train a loaded "
@@ -427,9 +429,7 @@ def finetune_lm(
     yours trained further on new texts (`awd train DATA --lm MODEL`), or ULMFiT's second stage"""
     lm = _as_lm(lm)
     if not isinstance(lm, LMLearner): # a tagger or a classifier (by name: 'tagger'): said, not "unhashable type: 'list'"
-        what = ('a tagger' if getattr(lm, 'is_tagger', False) else
-                'a classifier' if isinstance(lm, Learner) or hasattr(lm, 'learners') else type(lm).__name__)
-        raise ValueError(f"lm must be a language model, got {what}")
+        raise ValueError(f"lm must be a language model, got {learner_kind(lm)}")
     tok, preset = get_tokenizer(lm), require_info(lm, 'lm').preset
     if tok is None or preset is None:
         raise ValueError("lm must be a language model made by toolkit (train_lm, lm_learner or load_model)")

@@ -18,7 +18,7 @@ from .tokenize import TK_NL, romanise, one_text
 from .core import model_info, eval_mode, check_arg, is_int, is_bool, is_num, check_seed
 from .core import MAX_N, MAX_TOKENS, MAX_PROMPT_CHARS # the limits of `generate` (the CLI reads them without torch)
 from .data import write_table, read_to_copy, label_order
-from .lm import get_tokenizer, category_mark, check_dls
+from .lm import get_tokenizer, category_mark, check_dls, learner_kind
 from .novelty import words_of
 
 # %% auto #0
@@ -712,10 +712,7 @@ def prompt_pieces(
 def _check_forward(learn, task:str='continue a prompt; generate'):
     "A language model made by the toolkit that reads forward (a backward one cannot continue a prompt, nor score)"
     if not isinstance(learn, LMLearner): # a classifier or tagger got a TypeError from deep inside (helper 81)
-        kind = ('a tagger' if getattr(learn, 'is_tagger', False) else
-                'a classifier' if hasattr(learn, 'classes') or len(getattr(getattr(learn, 'dls', None), 'vocab', None) or []) == 2
-                else f'a {type(learn).__name__}')
-        raise ValueError(f"this is {kind}, not a language model: {task.split('; ')[-1]} needs one (train_lm, names_lm, "
+        raise ValueError(f"this is {learner_kind(learn)}, not a language model: {task.split('; ')[-1]} needs one (train_lm, names_lm, "
                          "or load_model('headlines'))")
     info = model_info(learn)
     if info is None:

@@ -17,7 +17,7 @@ from fastai.torch_core import set_seed
 from fastai.data.block import DataBlock
 from fastai.data.core import DataLoaders
 from fastai.data.transforms import ColReader, ColSplitter
-from fastai.learner import AvgLoss
+from fastai.learner import AvgLoss, Learner
 from fastai.callback.core import Callback, CancelFitException
 from fastai.metrics import accuracy, Perplexity
 from fastai.callback.training import GradientClip
@@ -36,11 +36,11 @@ from .novelty import Fingerprint
 # %% auto #0
 __all__ = ['PRETRAINED_FILES', 'REBUILD', 'UNKNOWN_MAX', 'fit_epochs', 'lm_min_tokens', 'check_train_args', 'pretrained_dir',
            'has_pretrained', 'load_pretrained', 'pretrained_info', 'unknown_chars', 'unknown_reason', 'use_pretrained',
-           'StreamLMDataLoader', 'check_vocab_tokenizer', 'lm_dls', 'get_tokenizer', 'remake_dls', 'check_dls',
-           'SameVocab', 'guard_vocab', 'TokenLoss', 'BitsPerChar', 'WordPerplexity', 'preset_drop_mult', 'lm_learner',
-           'drop_mult_of', 'quiet', 'ProgressCallback', 'check_device', 'is_rank0', 'world_size', 'check_distributed',
-           'RowShard', 'distributed_ctx', 'TimeBudget', 'validate_keeping_history', 'KeepBest', 'EpochCheckpoint',
-           'save_checkpoint', 'read_checkpoint', 'category_mark', 'category_frame', 'train_lm']
+           'StreamLMDataLoader', 'check_vocab_tokenizer', 'lm_dls', 'get_tokenizer', 'learner_kind', 'remake_dls',
+           'check_dls', 'SameVocab', 'guard_vocab', 'TokenLoss', 'BitsPerChar', 'WordPerplexity', 'preset_drop_mult',
+           'lm_learner', 'drop_mult_of', 'quiet', 'ProgressCallback', 'check_device', 'is_rank0', 'world_size',
+           'check_distributed', 'RowShard', 'distributed_ctx', 'TimeBudget', 'validate_keeping_history', 'KeepBest',
+           'EpochCheckpoint', 'save_checkpoint', 'read_checkpoint', 'category_mark', 'category_frame', 'train_lm']
 
 # %% ../nbs/04_lm.ipynb #c022b
 def fit_epochs(
@@ -347,6 +347,13 @@ def get_tokenizer(
     tok = vars(dls).get('tok') if hasattr(dls, '__dict__') else None # a tagger's DataLoaders carry it
     if tok is None: tok = getattr(getattr(dls.train_ds, 'tokenizer', None), 'tok', None)
     return tok if isinstance(tok, SPTokenizer) else None
+
+def learner_kind(learn)->str:
+    "What `learn` is, as an error names it: 'a language model', 'a tagger', 'a classifier' (an `Ensemble` too), else its type"
+    if isinstance(learn, LMLearner): return 'a language model'
+    if getattr(learn, 'is_tagger', False): return 'a tagger'
+    if isinstance(learn, Learner) or hasattr(learn, 'learners'): return 'a classifier'
+    return f'a {type(learn).__name__}'
 
 def _as_lm(lm):
     """`lm` as a learner: a saved model's folder or a shipped model's name is loaded (`load_model`), as `--lm` takes

@@ -34,7 +34,7 @@ from .core import require_info
 from .recipes import get_preset, TAGGER_RECIPE
 from .lm import get_tokenizer, load_pretrained, has_pretrained, use_pretrained, check_device, quiet, TimeBudget
 from .lm import check_train_args, validate_keeping_history
-from .lm import _draws_bars, _as_lm, guard_vocab, check_dls, check_vocab_tokenizer
+from .lm import _draws_bars, _as_lm, guard_vocab, check_dls, check_vocab_tokenizer, learner_kind
 from .classify import PredictedClasses
 from fastprogress.fastprogress import progress_bar
 
@@ -350,9 +350,10 @@ def _warn_unseen(train:list[list[str]], valid:list[list[str]]):
 def _tagger_text(lm, tokenizer, vocab_sz, vocab, words)->tuple[SPTokenizer, list[str]]:
     "The tokenizer and vocabulary the tagger reads with: `lm`'s, the pretrained model's, given, or trained on `words`"
     if lm is not None:
+        if not isinstance(lm, LMLearner): # (a classifier was told to be made by toolkit: helper 81)
+            raise ValueError(f"lm must be a language model, got {learner_kind(lm)}")
         tok = get_tokenizer(lm)
-        if tok is None or not isinstance(lm, LMLearner):
-            raise ValueError("lm must be a language model made by toolkit (train_lm, load_model)")
+        if tok is None: raise ValueError("lm must be a language model made by toolkit (train_lm, load_model)")
         return tok, list(lm.dls.vocab)
     check_vocab_tokenizer(tokenizer, vocab) # (with 'pretrained' it was dropped, with no word: helper 81)
     if isinstance(tokenizer, str) and tokenizer == 'pretrained':
@@ -910,7 +911,7 @@ def tag_csv(
 )->Path:
     "Write a copy of `src` with columns `pred_words`, `pred_tags` and `pred_min_prob`, atomically"
     if not getattr(learn, 'is_tagger', False): # (an AttributeError from deep inside: helper 81)
-        raise ValueError(f"this is a {type(learn).__name__}, not a tagger: tag_csv needs one (train_tagger, or "
+        raise ValueError(f"this is {learner_kind(learn)}, not a tagger: tag_csv needs one (train_tagger, or "
                          "load_model('tagger'))")
     c = read_to_copy(src, out, text_col, '.tags.csv', 'predict_texts')
     keep = c.keep.copy()
