@@ -1117,3 +1117,23 @@ def test_lm_of_another_kind_is_named():
                     (lambda: tagger_dls(pd.DataFrame({'words': [['a', 'b']] * 20, 'tags': [['X', 'Y']] * 20}), lm=clf),
                      'lm must be a language model, got a classifier')):
         with pytest.raises(ValueError, match=f'^{said}$'): f()
+
+def test_what_was_wrong_is_named():
+    """A list to train_classifier or train_tagger got "'list' object has no attribute 'columns'"; a label column with no
+    label at all "too few labelled texts for a classifier with batch size 16"; a None among tags the tags list cut at 60
+    characters; bad_words=[5] 'got list' (helper 81)"""
+    import numpy as np
+    from toolkit.tagger import train_tagger, tagger_dls
+    df = pd.DataFrame({'text': [f'film {i} was {"fine" if i % 2 else "dull"}' for i in range(80)], 'label': ['bad', 'good'] * 40})
+    with pytest.raises(TypeError, match=r"^df must be a DataFrame with the columns 'text', 'label', got list$"):
+        train_classifier(df.text.tolist(), 'text', 'label')
+    with pytest.raises(TypeError, match=r"^df must be a DataFrame with the columns 'words', 'tags', got list$"):
+        train_tagger([[['a'], ['X']]])
+    with pytest.raises(ValueError, match=r"^column 'label' has no labels: its 80 rows are empty"):
+        train_classifier(df.assign(label=np.nan), preset='tiny')
+    tags = ['DET', 'NOUN', 'NOUN', 'DET', 'NOUN', 'NOUN', 'CONJ', None]
+    with pytest.raises(ValueError, match=r"^row 0: the tags must be a list of tags without spaces \(or one string of them "
+                       r"separated by spaces\); item 7 is None$"):
+        tagger_dls(pd.DataFrame({'words': [['The', 'old', 'man', 'the', 'boat', 'today', 'and', 'more']] * 20, 'tags': [tags] * 20}))
+    with pytest.raises(ValueError, match=r"^bad_words must be a string or a list of strings; item 1 is 5$"):
+        load_model('headlines').generate(bad_words=['ok', 5])

@@ -568,6 +568,8 @@ def _check_classifier_args(df:pd.DataFrame, lm, a:_ClassifierArgs, pretrained:bo
     p = get_preset(require_info(one, 'lm').preset if one is not None else a.preset)
     labels = df[a.label_col]
     n_labelled = int((~_label_texts(labels)[1]).sum())
+    if not n_labelled: _check_labels(df, a.label_col, 'drop') # says the column has no labels (it said "too few labelled
+    # texts for a classifier with batch size 16", helper 81)
     pre = lm is None and a.pretrain # a language model is trained here first, on all the texts
     if pretrained and not pre:
         raise ValueError("pretrained=True starts the language model trained here from the pretrained model: "

@@ -270,6 +270,9 @@ def check_cols(
     what:str='', # what they hold, for the error ('text ', 'label '...)
 ):
     "A `ValueError` naming the first of `cols` that `df` lacks (and the columns it has), or has twice"
+    if not isinstance(df, pd.DataFrame): # a list of texts to train_classifier: "'list' object has no attribute 'columns'" (helper 81)
+        raise TypeError(f"df must be a DataFrame with the {what}column{'s'[:len(cols) > 1]} {', '.join(map(repr, cols))}, got "
+                        f"{type(df).__name__}" + (" (a file: load_texts(path) reads it)" if isinstance(df, (str, Path)) else ''))
     for col in cols:
         if col not in df.columns:
             raise ValueError(f"no {what}column {col!r}{_did_you_mean(df, col)}; the columns are "

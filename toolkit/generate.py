@@ -978,8 +978,10 @@ def _listify(o, what:str, breaks:bool=False)->list[str]:
     "`o` (None, a string, or a list of strings) as a list, each a non-empty string (not only spaces; with `breaks`, a line break or tab may be one)"
     if o is None: return []
     if isinstance(o, str): o = [o]
-    if not isinstance(o, (list, tuple)) or not all(isinstance(s, str) for s in o):
+    if not isinstance(o, (list, tuple)):
         raise ValueError(f"{what} must be a string or a list of strings, got {type(o).__name__}")
+    if (i := next((i for i, s in enumerate(o) if not isinstance(s, str)), None)) is not None: # ('got list' named the
+        raise ValueError(f"{what} must be a string or a list of strings; item {i} is {o[i]!r}") # list, not the 5 in it: helper 81
     if any(not s.strip(' ' if breaks else None) for s in o): raise ValueError(f"{what} must not hold an empty or blank string")
     if len(o) > MAX_STOPS: raise ValueError(f"{what}: at most {MAX_STOPS} strings, got {len(o)}")
     if any(len(s) > MAX_STOP_CHARS for s in o): raise ValueError(f"{what}: each at most {MAX_STOP_CHARS} characters")

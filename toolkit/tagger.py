@@ -147,6 +147,10 @@ def _as_list(v, what:str, row)->list[str]:
     word = lambda x: isinstance(x, str) and x.strip() and x.split() == [x] or isinstance(x, (int, np.integer))
     if isinstance(v, (list, tuple, np.ndarray)) and all(word(x) for x in v): # tags may be numbers: [0, 3, 1]
         return [str(x) for x in v]
+    if isinstance(v, (list, tuple, np.ndarray)): # the item at fault, where the list cut at 60 characters hid it (helper 81)
+        i, x = next((i, x) for i, x in enumerate(v) if not word(x))
+        raise ValueError(f"row {row}: the {what} must be a list of {what} without spaces (or one string of them "
+                         f"separated by spaces); item {i} is {x!r}")
     raise ValueError(f"row {row}: the {what} must be a list of {what} without spaces (or one string of them "
                      f"separated by spaces), got {type(v).__name__} {str(v)[:60]!r}")
 
@@ -872,6 +876,7 @@ def train_tagger(
     lm = _as_lm(lm)
     _check_tagger_args(epochs, lr, minutes, bs, seed, head_hid, tag_weight, vocab_sz)
     if lm is not None and pretrained: raise ValueError("pretrained=True and lm: the tagger starts from lm (leave pretrained out)")
+    if not isinstance(df, pd.DataFrame): check_cols(df, [words_col, tags_col]) # (an AttributeError: helper 81)
     words = df[words_col].astype(str) if words_col in df.columns else None # to see that the pretrained model reads them
     pretrained = lm is None and use_pretrained(pretrained, preset, 'subword', vocab_sz, texts=words)
     dev = check_device(device)
