@@ -441,3 +441,23 @@ def test_greedy_says_its_texts_are_one():
     r = awd_here('generate', 'headlines', '-n', '3', '--top-p', '1e-9', '--max-tokens', '20')
     assert r.returncode == 0 and len(set(r.stdout.splitlines())) == 1, r.stdout
     assert 'awd: --top-p 1e-09 writes the same text every time: the 3 above are one' in r.stderr, r.stderr
+
+def test_train_errors_name_what_the_user_typed(tmp_path):
+    """`awd train --category-col nope` said "no label column"; --lm-epochs with --no-pretrain was ignored; --lm-vote
+    was called lm_vote=True; a blank header was listed as 'Unnamed: 0', a name not in the file (helper 82)"""
+    import pandas as pd
+    from toolkit.data import load_corpus
+    d = load_corpus('headlines').sample(60, random_state=0)[['text', 'source']]
+    d.to_csv(tmp_path/'h.csv', index=False)
+    d.assign(label=['yes', 'no'] * 30)[['text', 'label']].to_csv(tmp_path/'c.csv', index=False)
+    (tmp_path/'b.csv').write_text(',source\nHello world,a\nAnother one,b\n')
+    for argv, said in ((['train', tmp_path/'h.csv', '--category-col', 'nope'], "h.csv: no category column 'nope'; the columns are 'text', 'source'"),
+                       (['train-classifier', tmp_path/'c.csv', '--no-pretrain', '--lm-epochs', '2'],
+                        "--lm-epochs 2 with --no-pretrain: no language model is trained; leave one of the two out"),
+                       (['train-classifier', tmp_path/'c.csv', '--lm', 'names', '--lm-vote', '--bs', '8'],
+                        "--lm-vote needs the labels to be the --lm model's categories (labels it has no category for: no, yes;"),
+                       (['train', tmp_path/'b.csv'], "b.csv: which column holds the texts? Pass --text-col; the columns are "
+                        "'Unnamed: 0' (a blank header), 'source'")):
+        r = awd_here(*argv, '--preset', 'tiny', '--out', tmp_path/'m')
+        assert r.returncode == 2 and said in r.stderr and r.stderr.startswith('awd: error: '), (argv, r.stderr)
+        assert not (tmp_path/'m').exists()

@@ -339,6 +339,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                               'toolkit.data.check_cols': ('data.html#check_cols', 'toolkit/data.py'),
                               'toolkit.data.check_out': ('data.html#check_out', 'toolkit/data.py'),
                               'toolkit.data.check_valid_pct': ('data.html#check_valid_pct', 'toolkit/data.py'),
+                              'toolkit.data.columns_said': ('data.html#columns_said', 'toolkit/data.py'),
                               'toolkit.data.copy_name': ('data.html#copy_name', 'toolkit/data.py'),
                               'toolkit.data.corpus_name': ('data.html#corpus_name', 'toolkit/data.py'),
                               'toolkit.data.format_of': ('data.html#format_of', 'toolkit/data.py'),

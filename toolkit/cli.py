@@ -99,9 +99,11 @@ def _starts_from(pre:bool, texts=None, refused:bool=True)->str:
 def _training_texts(a, **cols)->pd.DataFrame:
     "The texts of `a.data` (a bundled corpus or a file) with the columns `cols`, sampled down to `--max-rows`"
     try: df = load_texts(a.data, text_col=a.text_col, paragraphs=getattr(a, 'paragraphs', False), file_rows=True, **cols)
-    except ValueError as e: # `awd train`'s label column is its --category-col (the message named --label-col, helper 78)
-        if a.command != 'train' or 'label_col' not in str(e): raise
-        raise ValueError(str(e).replace('label_col', '--category-col').replace('labels', 'categories')) from None
+    except ValueError as e: # `awd train`'s label column is its --category-col (the message named --label-col, helper 78;
+        # "no label column 'nope'", helper 82)
+        if a.command != 'train' or not re.search(r'label_col|label column', str(e)): raise
+        raise ValueError(str(e).replace('label_col', '--category-col').replace('label column', 'category column')
+                         .replace('labels', 'categories')) from None
     if len(df) < 2: # before the start line
         txt = str(a.data).lower().endswith(('.txt', '.txt.gz'))
         lines = '' if not txt else '; --paragraphs reads one text a paragraph: put a blank line between them' \
@@ -416,6 +418,8 @@ def cmd_train_classifier(a):
     a.class_weight = ifnone(a.class_weight, recipe.get('class_weight', 0.)) # (the start line says it)
     from toolkit.classify import check_recipe_counts
     check_recipe_counts(lm_epochs, a.members) # before the start line, as the other flags are
+    if a.no_pretrain and a.lm_epochs is not None: # (ignored, with no word: helper 82)
+        raise ValueError(f"--lm-epochs {a.lm_epochs} with --no-pretrain: no language model is trained; leave one of the two out")
     if a.stages and epochs is not None and a.stages > epochs - 1: # `fit_ulmfit` would run fewer
         raise ValueError(f"--stages {a.stages} needs --epochs {a.stages + 1} or more (a frozen epoch a stage, then the "
                          f"whole network), got {epochs}")
@@ -987,6 +991,8 @@ CLI_WORDS = [ # the Python API's words in the errors `awd` passes on, and what a
     ('lm_vote=True: lm was trained without categories; a language model votes when it was trained with the labels as '
      'categories (names_lm)', '--lm-vote: the --lm model was trained without categories; a language model votes when it '
      'was trained with the labels as categories (`awd train names`, or --category-col)'),
+    ("lm_vote=True needs the labels to be the language model's categories", "--lm-vote needs the labels to be the --lm "
+     "model's categories"), # (helper 82)
     ("with trust_pickle=True (the CLI's --trust-pickle)", 'with --trust-pickle'),
     ('distinct=True with greedy=True: greedy=True', '--distinct with --greedy: --greedy'),
     ('(greedy=True takes the likeliest piece', '(--greedy takes the likeliest piece'),

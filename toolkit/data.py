@@ -15,8 +15,8 @@ from .core import atomic_file, check_writable, is_num
 
 # %% auto #0
 __all__ = ['DATA_DIR', 'CORPORA', 'UNIVERSAL_TAGS', 'TEXT_SUFFIXES', 'UTF16_BOMS', 'SEPARATORS', 'GIANT', 'brown_universal',
-           'load_corpus', 'format_of', 'read_utf8', 'lines', 'parse_table', 'label_order', 'check_cols', 'pick_col',
-           'read_table', 'check_out', 'write_table', 'ToCopy', 'as_texts', 'starts_with_bom', 'copy_name',
+           'load_corpus', 'format_of', 'read_utf8', 'lines', 'parse_table', 'label_order', 'columns_said', 'check_cols',
+           'pick_col', 'read_table', 'check_out', 'write_table', 'ToCopy', 'as_texts', 'starts_with_bom', 'copy_name',
            'read_to_copy', 'read_texts', 'check_valid_pct', 'split_df', 'split_mask', 'corpus_name', 'load_texts']
 
 # %% ../nbs/01_data.ipynb #c005
@@ -264,6 +264,11 @@ def label_order(
     try: return sorted(classes, key=float)
     except ValueError: return classes
 
+def columns_said(df:pd.DataFrame)->str:
+    """`df`'s columns as an error lists them: a blank header is said to be one, where pandas' name for it ('Unnamed: 0')
+    is not in the file (helper 82)"""
+    return ', '.join(f"{c!r} (a blank header)" if re.fullmatch(r'Unnamed: \d+', str(c)) else repr(c) for c in df.columns)
+
 def check_cols(
     df:pd.DataFrame, # a user's texts
     cols:list, # the columns a function reads
@@ -275,8 +280,7 @@ def check_cols(
                         f"{type(df).__name__}" + (" (a file: load_texts(path) reads it)" if isinstance(df, (str, Path)) else ''))
     for col in cols:
         if col not in df.columns:
-            raise ValueError(f"no {what}column {col!r}{_did_you_mean(df, col)}; the columns are "
-                             f"{', '.join(map(repr, df.columns))}")
+            raise ValueError(f"no {what}column {col!r}{_did_you_mean(df, col)}; the columns are {columns_said(df)}")
         if (n := int((df.columns == col).sum())) > 1: # df[col] would be a DataFrame: pandas' own error, deep inside
             raise ValueError(f"{n} columns are named {col!r}: a DataFrame's columns need names of their own (keep one: "
                              "df.loc[:, ~df.columns.duplicated()])")
@@ -289,7 +293,7 @@ def pick_col(df:pd.DataFrame, col:str|None, what:str, path:Path)->str:
     return col
 
 def _pick(df:pd.DataFrame, col:str|None, what:str, path:Path)->str:
-    cols = ', '.join(map(repr, df.columns))
+    cols = columns_said(df)
     if col is not None:
         if col in df.columns: return col
         raise ValueError(f"{path}: no {what} column {col!r}{_did_you_mean(df, col)}; the columns are {cols}")

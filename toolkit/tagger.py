@@ -271,7 +271,7 @@ def read_conll(
                                  "cannot hold one (words are parted by spaces); replace it by '_' or remove it")
             under = (" (its words are joined to their tags by '_', The_DT: write them with a slash, The/DT)"
                      if all(map(_UNDERSCORED.fullmatch, f)) else '')
-            raise ValueError(f"{path}, line {n}: {len(f)} fields where the first line of a word has {width}: a CoNLL file "
+            raise ValueError(f"{path}, line {n}: {len(f)} field{'s'[:len(f) != 1]} where the first line of a word has {width}: a CoNLL file "
                              "has a word and its tags on each line, the same columns on every line, and a blank line "
                              f"between sentences{under}")
         sent.append(f)
