@@ -1041,6 +1041,15 @@ def test_classifier_recipe_counts_of_none_and_both_directions():
     learn = train_classifier(df, preset='tiny', pretrain=False, epochs=None, stages=None, members=None, show_progress=False)
     assert len(learn.recorder.values) == CLASSIFIER_RECIPE['epochs'] # one row of metrics an epoch
 
+def test_the_names_recipe_is_for_names_models():
+    "A classifier on a subword model with categories (headlines by outlet) got the names recipe: class weight 1, no fine-tuning (helper 82)"
+    from toolkit.train import classifier_recipe
+    from toolkit.recipes import CLASSIFIER_RECIPE, ORIGIN_RECIPE
+    lm = load_model('headlines')
+    assert classifier_recipe(load_model('names')) == ORIGIN_RECIPE and classifier_recipe(lm)['epochs'] == CLASSIFIER_RECIPE['epochs']
+    lm.awd.categories = ['nyt', 'bbc'] # a subword model trained with categories
+    assert classifier_recipe(lm) == {**CLASSIFIER_RECIPE, 'lr': None}
+
 def test_own_file_mistakes_in_the_command_lines_words(texts_csv, tmp_path):
     """Helper 78: a folder with --paragraphs was '[Errno 21] Is a directory'; --category-col naming the text column was
     told about --label-col, a flag `awd train` has not; --max-rows 1 said 'too little text for a batch size of 2'; 'drop

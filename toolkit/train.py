@@ -14,7 +14,7 @@ from fastai.text.learner import LMLearner
 from .core import require_info
 from .recipes import CLASSIFIER_RECIPE, ORIGIN_RECIPE, DEFAULT_MODELS, TAGGER_RECIPE, PRETRAINED_PRESET
 from .data import load_corpus, CORPORA, label_order
-from .lm import train_lm, is_rank0, world_size, has_pretrained
+from .lm import train_lm, is_rank0, world_size, has_pretrained, get_tokenizer
 from .classify import train_classifier, finetune_lm
 from .tagger import train_tagger
 from .names import names_lm
@@ -112,9 +112,11 @@ def train_and_export(
 def classifier_recipe(
     lm:LMLearner|list|None=None, # the language model(s) a classifier starts from; None: one trained on its texts
 )->dict:
-    "The recipe of a classifier on `lm`: `ORIGIN_RECIPE` on a names model, else `CLASSIFIER_RECIPE`"
+    """The recipe of a classifier on `lm`: `ORIGIN_RECIPE` on a names model (characters, with categories), else
+    `CLASSIFIER_RECIPE` (a subword model with categories, headlines by outlet, got the names recipe: helper 82)"""
     lms = list(lm) if isinstance(lm, (list, tuple)) else [] if lm is None else [lm]
-    if any(require_info(m, 'lm').categories for m in lms): return dict(ORIGIN_RECIPE)
+    names = lambda m: require_info(m, 'lm').categories and getattr(get_tokenizer(m), 'model_type', None) == 'char'
+    if any(names(m) for m in lms): return dict(ORIGIN_RECIPE)
     return {**CLASSIFIER_RECIPE, 'lr': None} # None: `train_classifier`'s, the recipe's lr or its scratch_lr
 
 # %% ../nbs/09_train.ipynb #c024
