@@ -421,6 +421,13 @@ def test_recorder_keeps_the_fit_after_a_budget(texts):
     assert len(rec.losses) > 10 and len(rec.lrs) == len(rec.losses) and len(rec.values) >= int(learn.n_epoch), \
         (len(rec.losses), len(rec.values), learn.n_epoch)
     assert last_metrics(learn)['valid_loss'] > 0 # the card's figures: the kept weights' validation
+    import warnings
+    with warnings.catch_warnings(record=True) as said: # a budget inside the first epoch says so (helper 82: silent)
+        warnings.simplefilter('always')
+        learn = train_lm(texts, preset='tiny', minutes=0.001, vocab_sz=200, show_progress=False, seed=0)
+    assert learn.n_epoch < 1 and [str(w.message) for w in said if 'time budget' in str(w.message)] == [
+        f"the time budget ended inside the first epoch: {learn.n_epoch:.0%} of the training texts were read once (a "
+        "longer one trains more)"], [str(w.message) for w in said]
 
 def test_swapped_dataloaders_of_other_pieces_refused(tiny_lm_path, tmp_path):
     """`learn.dls = lm_dls(new_df)` (a tokenizer of its own) gave torch's 'index out of range', or, as many pieces,
@@ -467,3 +474,27 @@ def test_classifier_from_a_language_model_path(tiny_lm_path):
     learn = classifier_learner(dls, lm=tiny_lm_path)
     assert learn.awd.preset == 'tiny' and list(dls.vocab[0]) == list(learn.dls.vocab[0])
     with pytest.raises(FileNotFoundError, match='no such model'): classifier_dls(df, label_col='source', lm='no_such_model')
+
+def test_a_resumed_run_keeps_its_best_epoch_from_before(tmp_path):
+    """A run that keeps its best epoch (epochs sized to small data), interrupted and resumed, forgot the epochs before
+    the resume: it kept a later, worse one and called it the best (helper 82). The checkpoint now keeps the best so far"""
+    import torch
+    from toolkit.data import load_corpus
+    from toolkit.lm import lm_dls, lm_learner, save_checkpoint, read_checkpoint, KeepBest, _fit_lm
+    df = load_corpus('headlines').head(300)
+    learn = lm_learner(lm_dls(df, vocab_sz=200, bs=8, seq_len=16), 'tiny')
+    learn.fit(1, 1e-3) # an optimizer state to save
+    old = {k: v.clone() for k, v in learn.model.state_dict().items()}
+    best = KeepBest(best=0.5, best_epoch=1, state=old); best.before_fit() # epoch 1 the best (a loss no epoch reaches)
+    learn.fit(1, 1e-3) # epoch 2: other weights
+    save_checkpoint(learn, tmp_path/'ck', 2, {'run': 1}, 1.0, best)
+    ck = read_checkpoint(tmp_path/'ck', {'run': 1})
+    assert {k: ck['best'][k] for k in ('best', 'best_epoch')} == {'best': 0.5, 'best_epoch': 1}
+    assert all(torch.equal(ck['best']['state'][k], v) for k, v in old.items())
+    assert not torch.equal(ck['model']['0.encoder.weight'], old['0.encoder.weight'])
+    _fit_lm(learn, 3, 1e-3, None, 2, [], keep_best=True, best=ck['best']) # epoch 3, then the best so far: epoch 1
+    assert learn.kept_epoch == 1 and all(torch.equal(learn.model.state_dict()[k], v) for k, v in old.items())
+    _fit_lm(learn, 3, 1e-3, None, 3, [], keep_best=True, best=ck['best']) # finished before the stop: the best too
+    assert learn.kept_epoch == 1 and all(torch.equal(learn.model.state_dict()[k], v) for k, v in old.items())
+    save_checkpoint(learn, tmp_path/'ck2', 1, {'run': 1}, 1.0, KeepBest()) # no best yet: none written
+    assert read_checkpoint(tmp_path/'ck2', {'run': 1})['best'] is None and not (tmp_path/'ck2'/'best.pt').exists()

@@ -529,6 +529,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                             'toolkit.lm.EpochCheckpoint.after_epoch': ('lm.html#epochcheckpoint.after_epoch', 'toolkit/lm.py'),
                             'toolkit.lm.EpochCheckpoint.before_fit': ('lm.html#epochcheckpoint.before_fit', 'toolkit/lm.py'),
                             'toolkit.lm.KeepBest': ('lm.html#keepbest', 'toolkit/lm.py'),
+                            'toolkit.lm.KeepBest.__init__': ('lm.html#keepbest.__init__', 'toolkit/lm.py'),
                             'toolkit.lm.KeepBest.after_epoch': ('lm.html#keepbest.after_epoch', 'toolkit/lm.py'),
                             'toolkit.lm.KeepBest.before_fit': ('lm.html#keepbest.before_fit', 'toolkit/lm.py'),
                             'toolkit.lm.KeepBest.restore': ('lm.html#keepbest.restore', 'toolkit/lm.py'),

@@ -5,7 +5,7 @@ gradients and reports bits per character."""
 
 # %% ../nbs/04_lm.ipynb #c002
 from __future__ import annotations
-import contextlib, hashlib, importlib.resources, json, math, os, sys, time, unicodedata
+import contextlib, hashlib, importlib.resources, json, math, os, sys, time, unicodedata, warnings
 from fastcore.basics import patch
 from collections import Counter
 from pathlib import Path
@@ -711,7 +711,11 @@ def validate_keeping_history(learn)->list:
 class KeepBest(Callback):
     "Remember the weights of the epoch with the lowest validation loss; `restore` loads them back if they beat the last"
     order = 90 # after the recorder has the epoch's validation loss
-    def before_fit(self): self.best, self.state, self.best_epoch = math.inf, None, None
+    def __init__(self, best:float=math.inf, best_epoch:int|None=None, state:dict|None=None):
+        "`best`, `best_epoch`, `state`: a resumed run's best so far (`read_checkpoint`'s `best`)"
+        self.before = (best, state, best_epoch) # (a resume forgot it, and kept a later, worse epoch: helper 82)
+        self.before_fit()
+    def before_fit(self): self.best, self.state, self.best_epoch = self.before
     def after_epoch(self):
         vals = self.recorder.values[-1] if self.recorder.values else [] # train loss, valid loss, metrics
         if len(vals) > 1 and vals[1] < self.best:
@@ -737,8 +741,9 @@ class EpochCheckpoint(Callback):
     def before_fit(self): self.error, self.t0 = None, time.perf_counter()
     def after_epoch(self):
         if self.epoch < self.start_epoch: return # an epoch skipped on resume
+        best = next((c for c in self.learn.cbs if isinstance(c, KeepBest)), None) # its best epoch so far, kept too
         try: save_checkpoint(self.learn, self.path, self.epoch + 1, self.meta,
-                             self.minutes + (time.perf_counter() - self.t0)/60) # (a resumed run: with the minutes before)
+                             self.minutes + (time.perf_counter() - self.t0)/60, best) # (a resumed run: with the minutes before)
         except OSError as e: # a full disk: the run stops here and says why (`train_lm`), not in fastai's callback
             self.error = e   # wrapper's words, nor after more epochs it could not keep
             raise CancelFitException() from e
@@ -749,17 +754,22 @@ def _plain(o):
     if isinstance(o, (list, tuple, L)): return [_plain(v) for v in o]
     return o.item() if hasattr(o, 'item') and not isinstance(o, torch.Tensor) else o # numpy scalars (scheduled hypers)
 
-def save_checkpoint(learn, path:str|Path, epoch:int, meta:dict, minutes:float|None=None)->Path:
+def save_checkpoint(learn, path:str|Path, epoch:int, meta:dict, minutes:float|None=None, best:KeepBest|None=None)->Path:
     """Write `learn`'s weights, optimizer state, tokenizer, vocabulary, `epoch` and the `minutes` of training so far to
-    the directory `path` (no pickle)"""
+    the directory `path` (no pickle); with `best`, the best epoch so far of a run that keeps it (its weights, when not
+    this epoch's)"""
     path, tok = Path(path), get_tokenizer(learn)
     with atomic_dir(path) as tmp:
         opt = _plain(learn.opt.state_dict()) if learn.opt else None
         save_tensors({'model': learn.model.state_dict(), 'opt': opt}, tmp/'state.pt')
+        kept = best is not None and best.state is not None
+        if kept and best.best_epoch != epoch: save_tensors(best.state, tmp/'best.pt')
         (tmp/'tokenizer.model').write_bytes(tok.tok.serialized_model_proto())
         tok_info = dict(model_type=tok.model_type, special_toks=list(tok.special_toks))
         (tmp/'checkpoint.json').write_text(json.dumps(dict(epoch=epoch, meta=meta, vocab=list(learn.dls.vocab),
-                                                           tokenizer=tok_info, minutes=minutes)))
+                                                           tokenizer=tok_info, minutes=minutes,
+                                                           **({'best': dict(best=best.best, best_epoch=best.best_epoch)}
+                                                              if kept else {}))))
     return path
 
 def read_checkpoint(path:str|Path, meta:dict)->dict:
@@ -771,6 +781,9 @@ def read_checkpoint(path:str|Path, meta:dict)->dict:
     try:
         ck = json.loads((path/'checkpoint.json').read_text())
         state = torch.load(path/'state.pt', map_location='cpu', weights_only=True)
+        if best := ck.get('best'): # a run that keeps its best epoch: that epoch (this one's weights, or best.pt's)
+            best = {**best, 'state': torch.load(path/'best.pt', map_location='cpu', weights_only=True)
+                    if best['best_epoch'] != ck['epoch'] else state['model']}
         tok = SPTokenizer.from_proto((path/'tokenizer.model').read_bytes(), **ck['tokenizer'])
     except Exception as e:
         raise ValueError(f"{path}: the checkpoint is damaged ({load_error(e)}); delete it to start over") from None
@@ -781,7 +794,7 @@ def read_checkpoint(path:str|Path, meta:dict)->dict:
     if diff:
         raise ValueError(f"{path} is a checkpoint of another run ({'; '.join(diff)}); resume with the same data and "
                          "arguments, or delete it to start over")
-    return dict(epoch=ck['epoch'], vocab=ck['vocab'], tokenizer=tok, minutes=ck.get('minutes') or 0., **state)
+    return dict(epoch=ck['epoch'], vocab=ck['vocab'], tokenizer=tok, minutes=ck.get('minutes') or 0., best=best, **state)
 
 # %% ../nbs/04_lm.ipynb #c024m
 def _fingerprint(texts:pd.Series)->str:
@@ -823,8 +836,10 @@ def _resume(learn:LMLearner, ck:dict, seed:int)->int:
     set_seed(seed + ck['epoch']) # a fresh batch order for the remaining epochs
     return ck['epoch']
 
-def _fit_lm(learn:LMLearner, epochs:int, lr:float, minutes:float|None, start:int, cbs:list, keep_best:bool=False):
-    "One cycle over `epochs` from `start`, or fitted to `minutes`; a finished checkpoint's model is only validated"
+def _fit_lm(learn:LMLearner, epochs:int, lr:float, minutes:float|None, start:int, cbs:list, keep_best:bool=False,
+            best:dict|None=None):
+    """One cycle over `epochs` from `start`, or fitted to `minutes`; a finished checkpoint's model is only validated.
+    `best`: a resumed run's best epoch before `start` (`read_checkpoint`), for `keep_best`"""
     if minutes is not None:
         best = KeepBest()
         try: learn.fit_one_cycle(10_000, lr, cbs=cbs + [TimeBudget(minutes), best]) # the budget ends it
@@ -835,10 +850,16 @@ def _fit_lm(learn:LMLearner, epochs:int, lr:float, minutes:float|None, start:int
             return
         best.restore(learn) # the best epoch's weights, if the last (often partial) epoch did worse; their metrics
         learn.n_epoch = round(learn.n_epoch, 2)
+        if learn.n_epoch < 1: # (a model was saved with no word of it, its card saying 0.25 epochs: helper 82)
+            warnings.warn(f"the time budget ended inside the first epoch: {learn.n_epoch:.0%} of the training texts were "
+                          "read once (a longer one trains more)")
     elif start < epochs: # `keep_best` (epochs sized to small data, which may overfit): the best epoch, as a time budget
-        best = KeepBest() if keep_best else None
+        best = KeepBest(**(best or {})) if keep_best else None
         learn.fit_one_cycle(epochs, lr, cbs=cbs + ([best] if best else []), start_epoch=start)
         if best is not None: best.restore(learn)
+    elif keep_best and best: # the checkpoint holds the finished model, and its run's best epoch: that one if it does
+        kept = KeepBest(**best); kept.before_fit(); kept.restore(learn) # better (its metrics, for the card)
+        learn.n_epoch = epochs
     else: # the checkpoint holds the finished model: its metrics, for the card
         learn.validate()
         learn.n_epoch = epochs
@@ -929,7 +950,7 @@ def train_lm(
     keep = checkpoint is not None and minutes is None and is_rank0() # a time budget's run cannot resume: no checkpoint
     cbs = [EpochCheckpoint(Path(checkpoint), meta, start, learn.minutes_before)] if keep else []
     with quiet(learn, not show_progress), distributed_ctx(learn, distributed):
-        _fit_lm(learn, n_epochs, meta['lr'], minutes, start, cbs, keep_best=keep_best)
+        _fit_lm(learn, n_epochs, meta['lr'], minutes, start, cbs, keep_best=keep_best, best=ck['best'] if ck else None)
     if cbs and cbs[0].error is not None: raise cbs[0].error # the checkpoint could not be written (a full disk)
     if category_col is not None: learn.awd.categories = df.attrs['categories']
     return learn
