@@ -461,3 +461,14 @@ def test_train_errors_name_what_the_user_typed(tmp_path):
         r = awd_here(*argv, '--preset', 'tiny', '--out', tmp_path/'m')
         assert r.returncode == 2 and said in r.stderr and r.stderr.startswith('awd: error: '), (argv, r.stderr)
         assert not (tmp_path/'m').exists()
+
+def test_a_time_budget_says_its_batches(tmp_path):
+    "A --minutes run went straight to the table, where the README says a line before the progress says what was chosen (helper 82)"
+    import re
+    import pandas as pd
+    from toolkit.data import load_corpus
+    pd.DataFrame({'text': load_corpus('headlines').text[:300]}).to_csv(tmp_path/'t.csv', index=False)
+    r = awd_here('train', tmp_path/'t.csv', '--preset', 'tiny', '--minutes', '0.02', '--out', tmp_path/'m')
+    lines = r.stdout.splitlines()
+    assert r.returncode == 0 and re.fullmatch(r'batches of \d+ x 32 tokens, \d+ an epoch', lines[1]), r.stdout
+    assert lines[2].startswith('epoch ')
