@@ -472,3 +472,14 @@ def test_a_time_budget_says_its_batches(tmp_path):
     lines = r.stdout.splitlines()
     assert r.returncode == 0 and re.fullmatch(r'batches of \d+ x 32 tokens, \d+ an epoch', lines[1]), r.stdout
     assert lines[2].startswith('epoch ')
+
+def test_a_vocab_sz_the_texts_cannot_fill_is_said(tmp_path):
+    "--vocab-sz 100000 on 300 headlines gave 1,248 pieces with no word (SentencePiece's limit is soft; helper 82)"
+    import re
+    import pandas as pd
+    from toolkit.data import load_corpus
+    pd.DataFrame({'text': load_corpus('headlines').text[:300]}).to_csv(tmp_path/'t.csv', index=False)
+    r = awd_here('train', tmp_path/'t.csv', '--preset', 'tiny', '--epochs', '1', '--quiet', '--vocab-sz', '100000', '--out', tmp_path/'m')
+    got = int(json.loads((tmp_path/'m'/'card.json').read_text())['tokenizer']['vocab_sz'])
+    assert r.returncode == 0 and got < 100_000 and (f"awd: --vocab-sz 100,000: these texts make {got:,} pieces at most, "
+                                                    "the vocabulary's size") in r.stderr, r.stderr

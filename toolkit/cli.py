@@ -258,6 +258,9 @@ def cmd_train(a):
         raise OSError(f"{e}; the last finished epoch is in {ck}: the same command with --resume continues from it (and "
                       "saves the model)") from None
     _said_stopped(learn, say)
+    if a.vocab_sz and (got := learn.awd.card.get('tokenizer', {}).get('vocab_sz')) and got < a.vocab_sz: # (as the card has it)
+        say(f"awd: --vocab-sz {a.vocab_sz:,}: these texts make {got:,} pieces at most, the vocabulary's size", file=sys.stderr)
+        # (SentencePiece's limit is soft: 100,000 gave 1,248 with no word, helper 82)
     if is_rank0(): _saved(learn, a.out)
     if a.distributed: _end_distributed()
 
