@@ -498,3 +498,16 @@ def test_a_resumed_run_keeps_its_best_epoch_from_before(tmp_path):
     assert learn.kept_epoch == 1 and all(torch.equal(learn.model.state_dict()[k], v) for k, v in old.items())
     save_checkpoint(learn, tmp_path/'ck2', 1, {'run': 1}, 1.0, KeepBest()) # no best yet: none written
     assert read_checkpoint(tmp_path/'ck2', {'run': 1})['best'] is None and not (tmp_path/'ck2'/'best.pt').exists()
+
+def test_get_preds_of_a_language_model(dls, texts):
+    """learn.get_preds() on a language model failed: "IndexError: index 16 is out of bounds" (fastai reordering the
+    batches' rows as if they were texts), and with reorder=False "'list' object has no attribute 'softmax'" (the last
+    sequence is shorter, so the batches did not concatenate); fastai's own learner the same (helper 81)"""
+    import torch.nn.functional as F
+    learn = lm_learner(dls, 'tiny')
+    preds, targs = learn.get_preds()
+    assert preds.shape[:2] == targs.shape and preds.shape[0] == dls.valid.bs and preds.shape[2] == len(dls.vocab)
+    loss = F.nll_loss(preds.log().flatten(0, 1), targs.flatten()) # every target, each row's stream in order
+    assert loss.item() == pytest.approx(learn.validate()[0], rel=1e-3)
+    p, _ = learn.get_preds(dl=dls.test_dl(texts.text[:50].tolist()))
+    assert p.shape[0] == dls.valid.bs and torch.allclose(p.sum(-1), torch.ones(p.shape[:2]), atol=1e-4)

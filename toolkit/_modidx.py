@@ -533,6 +533,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                             'toolkit.lm.KeepBest.after_epoch': ('lm.html#keepbest.after_epoch', 'toolkit/lm.py'),
                             'toolkit.lm.KeepBest.before_fit': ('lm.html#keepbest.before_fit', 'toolkit/lm.py'),
                             'toolkit.lm.KeepBest.restore': ('lm.html#keepbest.restore', 'toolkit/lm.py'),
+                            'toolkit.lm.LMLearner.get_preds': ('lm.html#lmlearner.get_preds', 'toolkit/lm.py'),
                             'toolkit.lm.ProgressCallback': ('lm.html#progresscallback', 'toolkit/lm.py'),
                             'toolkit.lm.ProgressCallback.__reduce__': ('lm.html#progresscallback.__reduce__', 'toolkit/lm.py'),
                             'toolkit.lm.ProgressCallback._launch_pbar': ('lm.html#progresscallback._launch_pbar', 'toolkit/lm.py'),

@@ -595,6 +595,18 @@ def no_bar(self:fastai.learner.Learner):
     finally:
         if cb is not None: self.add_cb(cb)
 
+_learner_get_preds = fastai.learner.Learner.get_preds
+
+@patch
+def get_preds(self:LMLearner, ds_idx:int=1, dl=None, *args, reorder:bool=True, **kwargs)->tuple:
+    """fastai's `get_preds` (its arguments), which failed on a language model's batches: "IndexError: index 16 is out of
+    bounds" reordering them, "'list' object has no attribute 'softmax'" without (helper 81; fastai's own learner too).
+    Their rows are `bs` streams of the texts, in order already, cut into sequences the last of which is shorter: each
+    row's predictions are joined along the sequence (`concat_dim=1`: `bs` x tokens x vocabulary, the targets `bs` x tokens)"""
+    if isinstance(dl if dl is not None else self.dls[ds_idx], LMDataLoader):
+        reorder, kwargs = False, {'concat_dim': 1, **kwargs}
+    return _learner_get_preds(self, ds_idx, dl, *args, reorder=reorder, **kwargs)
+
 
 # %% ../nbs/04_lm.ipynb #c024b
 def check_device(
