@@ -358,6 +358,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                               'toolkit.data.starts_with_bom': ('data.html#starts_with_bom', 'toolkit/data.py'),
                               'toolkit.data.write_table': ('data.html#write_table', 'toolkit/data.py')},
             'toolkit.export': { 'toolkit.export.Learner.fit': ('export.html#learner.fit', 'toolkit/export.py'),
+                                'toolkit.export.Learner.show_results': ('export.html#learner.show_results', 'toolkit/export.py'),
                                 'toolkit.export.Learner.validate': ('export.html#learner.validate', 'toolkit/export.py'),
                                 'toolkit.export.PlaceholderData': ('export.html#placeholderdata', 'toolkit/export.py'),
                                 'toolkit.export.PlaceholderData._refuse': ('export.html#placeholderdata._refuse', 'toolkit/export.py'),

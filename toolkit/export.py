@@ -444,6 +444,19 @@ class PlaceholderData(Callback):
         raise Refusal(f"this model was loaded without its training texts (its DataLoaders {held}): to {what}, give it "
                       f"DataLoaders of your texts first: {how}")
 
+_fastai_show_results = Learner.show_results
+
+@patch
+def show_results(self:Learner, ds_idx:int=1, dl=None, *args, **kwargs):
+    """fastai's `show_results`, refused on a loaded model's placeholder texts as `validate` and `get_preds` are: it showed
+    a placeholder row as a result (helper 81; fastai passes `get_preds` a list of one batch, which `PlaceholderData` cannot
+    trace to them)"""
+    d = dl if dl is not None else self.dls[ds_idx]
+    guard = next((c for c in self.cbs if isinstance(c, PlaceholderData)), None)
+    if guard is not None and any(getattr(d, 'dataset', None) is x.dataset for x in self.dls.loaders):
+        guard._refuse('show its results') # (only if they are placeholders)
+    return _fastai_show_results(self, ds_idx, dl, *args, **kwargs)
+
 STUB_BS = 64 # a loaded classifier's or tagger's batches: what fastai's `learn.dls.test_dl(texts)` reads at a time
 
 def _placeholder(dls, bs:int|None=None):
