@@ -511,3 +511,7 @@ def test_get_preds_of_a_language_model(dls, texts):
     assert loss.item() == pytest.approx(learn.validate()[0], rel=1e-3)
     p, _ = learn.get_preds(dl=dls.test_dl(texts.text[:50].tolist()))
     assert p.shape[0] == dls.valid.bs and torch.allclose(p.sum(-1), torch.ones(p.shape[:2]), atol=1e-4)
+    with pytest.raises(ValueError, match=r'^these texts make no batch of 8 rows \(too few tokens for that many\): '
+                       r'dls.test_dl\(texts, bs=1\) reads them as one row$'): # (fastai's (None, None))
+        learn.get_preds(dl=dls.test_dl(['Flu']))
+    assert learn.get_preds(dl=dls.test_dl(['Flu'], bs=1))[0].shape[0] == 1

@@ -603,8 +603,11 @@ def get_preds(self:LMLearner, ds_idx:int=1, dl=None, *args, reorder:bool=True, *
     bounds" reordering them, "'list' object has no attribute 'softmax'" without (helper 81; fastai's own learner too).
     Their rows are `bs` streams of the texts, in order already, cut into sequences the last of which is shorter: each
     row's predictions are joined along the sequence (`concat_dim=1`: `bs` x tokens x vocabulary, the targets `bs` x tokens)"""
-    if isinstance(dl if dl is not None else self.dls[ds_idx], LMDataLoader):
+    if isinstance(d := dl if dl is not None else self.dls[ds_idx], LMDataLoader):
         reorder, kwargs = False, {'concat_dim': 1, **kwargs}
+        if not len(d): # fastai's (None, None), with no word (helper 81)
+            raise ValueError(f"these texts make no batch of {d.bs} rows (too few tokens for that many): "
+                             "dls.test_dl(texts, bs=1) reads them as one row")
     return _learner_get_preds(self, ds_idx, dl, *args, reorder=reorder, **kwargs)
 
 
