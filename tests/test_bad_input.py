@@ -1146,3 +1146,15 @@ def test_what_was_wrong_is_named():
         tagger_dls(pd.DataFrame({'words': [['The', 'old', 'man', 'the', 'boat', 'today', 'and', 'more']] * 20, 'tags': [tags] * 20}))
     with pytest.raises(ValueError, match=r"^bad_words must be a string or a list of strings; item 1 is 5$"):
         load_model('headlines').generate(bad_words=['ok', 5])
+
+def test_epochs_and_minutes_in_python():
+    "train_lm(minutes=0.05, epochs=3) trained 5.8 epochs, names_lm and train_tagger the same: the budget decided in silence, where the CLI refuses the pair (helper 81)"
+    from toolkit.names import names_lm
+    from toolkit.tagger import train_tagger
+    from toolkit.data import load_corpus
+    said = lambda e, m: f'^epochs={e} and minutes={m}: give one of the two \\(a time budget trains as many epochs as fit in it\\)$'
+    df = pd.DataFrame({'text': [f'film {i} was {"fine" if i % 2 else "dull"}' for i in range(80)]})
+    with pytest.raises(ValueError, match=said(3, 0.05)): train_lm(df, minutes=0.05, epochs=3, preset='tiny')
+    names = pd.DataFrame({'name': ['Karov', 'Lopez', 'Smith', 'Petrov'] * 60, 'origin': list('RSER') * 60})
+    with pytest.raises(ValueError, match=said(7, 0.03)): names_lm(names, minutes=0.03, epochs=7, preset='tiny')
+    with pytest.raises(ValueError, match=said(5, 0.05)): train_tagger(load_corpus('pos').head(50), minutes=0.05, epochs=5, preset='tiny')

@@ -815,8 +815,10 @@ def read_checkpoint(path:str|Path, meta:dict)->dict:
 def _fingerprint(texts:pd.Series)->str:
     return hashlib.md5('\n'.join(texts.fillna('').astype(str)).encode()).hexdigest() # a missing text is dropped later
 
-def _check_run(resume:bool, checkpoint, minutes, drop_mult):
+def _check_run(resume:bool, checkpoint, minutes, drop_mult, epochs=None):
     "Check the arguments only `train_lm` takes: what a resume needs, the time budget and `drop_mult`"
+    if minutes is not None and epochs not in (None, 1): # (the budget decided, in silence, where the CLI refuses the pair:
+        raise ValueError(f"epochs={epochs} and minutes={minutes}: give one of the two (a time budget trains as many epochs as fit in it)") # helper 81; 1 is the default, not told from a typed 1)
     if resume and checkpoint is None: raise ValueError("resume=True needs the checkpoint directory to resume from")
     check_minutes(minutes)
     if minutes is not None:
@@ -828,7 +830,7 @@ def _check_run(resume:bool, checkpoint, minutes, drop_mult):
 def _lm_plan(df, text_col, preset, epochs, lr, tokenizer, vocab_sz, bs, seq_len, valid_pct, seed, config, drop_mult,
              checkpoint, resume, minutes, backwards, pretrained)->tuple[dict, bool]:
     "A checked `train_lm` run: its `meta` (the preset's defaults filled in), and whether it starts from pretrained"
-    _check_run(resume, checkpoint, minutes, drop_mult)
+    _check_run(resume, checkpoint, minutes, drop_mult, epochs)
     p = get_preset(preset)
     fit = bs is None # small data may get a smaller batch (`lm_dls(fit_bs=True)`): down to 2 rows
     lr, bs, seq_len = ifnone(lr, p['lr']), ifnone(bs, p['bs']), ifnone(seq_len, p['seq_len'])
