@@ -25,7 +25,7 @@ def main():
         a.models_dir = str(shipped_models()['headlines'].parent)
     if a.requests < 1: p.error('--requests must be 1 or more')
     for k in ('headlines', 'names'):
-        if not (Path(a.models_dir)/k/'config.json').exists(): sys.exit(f"{a.models_dir}/{k} is missing: run `make app` once first")
+        if not (Path(a.models_dir)/k/'config.json').exists(): sys.exit(f"{a.models_dir}/{k} is missing: --models-dir takes a directory with headlines/ and names/ models (`scripts/build_models.py --out DIR` makes one)")
     port, url = free_port(), None
     t0 = time.perf_counter()
     proc = subprocess.Popen([str(Path(sys.executable).parent/'awd'), 'serve', '--no-train', '--models-dir', a.models_dir,

@@ -29,6 +29,8 @@ def main():
     p.add_argument('--repeats', type=int, default=5)
     p.add_argument('--before', help="another checkout's venv bin directory: its `awd --help` and mistyped option too")
     a = p.parse_args()
+    if a.before and not (Path(a.before)/'awd').is_file(): # (found after three rows were timed)
+        p.error(f"--before {a.before}: no awd there (give another checkout's venv bin directory)")
     rows = list(ROWS)
     if a.before:
         rows[3:3] = [(f'before: {what}', [Path(a.before)/'awd', *argv[1:]], st) for what, argv, st in ROWS[:3]]

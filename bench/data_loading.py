@@ -135,7 +135,9 @@ def main():
     torch.manual_seed(0)
     print(f"\n{platform.node()} | {platform.processor() or platform.machine()} | {torch.get_num_threads()} threads | "
           f"torch {torch.__version__} | {a.rows or 'all'} rows of each corpus, one epoch per figure\n")
-    only = a.only.split(',')
+    only = [t.strip() for t in a.only.split(',') if t.strip()]
+    if bad := [t for t in only if t not in ('lm', 'kept', 'workers', 'pad')]: # (ignored: no table, exit 0)
+        p.error(f"--only: unknown tables {bad}: expected some of lm, kept, workers, pad")
     if 'lm' in only: lm_rows(a.rows)
     if 'kept' in only: kept_rows(a.rows)
     if 'workers' in only: worker_rows(a.rows or 4000)

@@ -210,6 +210,7 @@ def main():
                    f'{", ".join(RECIPE_KEYS)}; '
                    "default: the preset's (the names recipe's for names)")
     a = p.parse_args()
+    if a.samples < 1: p.error(f"--samples must be 1 or more, got {a.samples}") # (random.sample's ValueError)
     if a.rejudge: return rejudge(a.rejudge, a.corpus)
     rows_wanted = a.rows.split(',')
     if set(rows_wanted) - {'plain', 'stock', 'ours'}:

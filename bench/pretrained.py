@@ -291,7 +291,8 @@ def main():
                    "classify.py's split, seed 0)")
     p.add_argument('--quick', action='store_true', help='tiny budgets and data, every row: a smoke test of a few minutes')
     a = p.parse_args()
-    a.also = [parse_setting(x) for x in a.also.split(';') if x.strip()]
+    try: a.also = [parse_setting(x) for x in a.also.split(';') if x.strip()]
+    except ValueError: p.error(f"--also {a.also!r}: settings such as 'T=1.0,top_p=0.95' (numbers), ';' between settings")
     rows = [r.strip() for r in a.rows.split(',') if r.strip()]
     bad = [r for r in rows if r not in ROWS]
     if bad: p.error(f"unknown rows {bad}: expected some of {', '.join(ROWS)}")

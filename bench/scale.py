@@ -43,6 +43,7 @@ def main():
     p.add_argument('--worker', action='store_true', help=argparse.SUPPRESS)
     a = p.parse_args()
     if a.worker: return worker(a)
+    if bad := [n for n in a.procs if n < 1]: p.error(f"--procs must be 1 or more each, got {bad[0]}") # (a ZeroDivisionError)
     cores, rows = os.cpu_count(), []
     for n in a.procs:
         env = {**os.environ, 'OMP_NUM_THREADS': str(max(1, cores//n))} # the same cores in all: split between the processes

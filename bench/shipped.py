@@ -108,6 +108,8 @@ def main():
     lms, rows = {}, []
     kinds = [k.strip() for k in a.models.split(',') if k.strip()]
     if bad := [k for k in kinds if k not in ORDER]: p.error(f"unknown models {bad}: expected some of {', '.join(ORDER)}")
+    if a.candidate and (gone := [k for k in kinds if not (Path(a.candidate)/k/'config.json').is_file()]): # (a traceback)
+        p.error(f"--candidate {a.candidate}: no {', '.join(gone)} model there (scripts/build_models.py --out DIR makes them)")
     other = 'candidate' if a.candidate else 'first start'
     if a.candidate: d = Path(a.candidate)
     for kind in [k for k in ORDER if k in kinds]:

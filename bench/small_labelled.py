@@ -76,8 +76,10 @@ def main():
     if a.quick: a.texts, a.max_rows = 400, a.max_rows or 1500
     if a.worker:
         return worker(int(a.worker[0]), a.worker[1], a.texts, a.max_rows, a.quick)
-    seeds = [int(s) for s in a.seeds.split(',')] if not a.quick else [0, 1]
-    recipes = [json.dumps(json.loads(r)) for r in (a.recipes if not a.quick else ['{}', '{"stages": 3}'])]
+    try: seeds = [int(s) for s in a.seeds.split(',')] if not a.quick else [0, 1]
+    except ValueError: p.error(f"--seeds must be integers, comma-separated, got {a.seeds!r}")
+    try: recipes = [json.dumps(json.loads(r)) for r in (a.recipes if not a.quick else ['{}', '{"stages": 3}'])]
+    except ValueError as e: p.error(f"a recipe must be a JSON object such as '{{\"stages\": 3}}': {e}")
     import torch, fastai
     print(f"{datetime.date.today()} | {platform.node()} | {os.cpu_count()} CPUs | {a.jobs} runs at a time, one torch "
           f"thread each | torch {torch.__version__} | fastai {fastai.__version__}\n")

@@ -50,6 +50,12 @@ def get_args(argv=None):
     if a.threads < 1: p.error(f"--threads must be 1 or more, got {a.threads}")
     if a.quick and Path(a.out).expanduser().resolve() == (REPO/'toolkit'/'models').resolve():
         p.error("--quick builds smoke-test models, not ones to ship: give them an --out of their own")
+    if a.commit and Path(a.out).expanduser().resolve() != (REPO/'toolkit'/'models').resolve(): # (git failed after training,
+        p.error("--commit commits the shipped models, the default --out: leave it out with another --out") # helper 83)
+    if a.fingerprint_only: # the models it adds to, before any work (a FileNotFoundError after the fingerprint, helper 83)
+        from toolkit.recipes import DEFAULT_MODELS
+        if gone := [m for m in a.models if 'label_col' not in DEFAULT_MODELS[m] and not (Path(a.out).expanduser()/m/'config.json').is_file()]:
+            p.error(f"--fingerprint-only adds to models that are there: no {', '.join(gone)} model in {a.out}")
     from toolkit.export import check_export_path
     for m in a.models: # a file, or a directory that is not a model, where a model goes: refused before any training
         try: check_export_path(Path(a.out).expanduser()/m)

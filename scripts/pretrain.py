@@ -56,7 +56,8 @@ def get_args(argv=None):
     p.add_argument('--widen-from', help="the first chunk of a candidate with a wider --config starts from this model "
                    "directory's weights, widened so that it computes the same function (and takes its tokenizer and vocabulary)")
     a = p.parse_args(argv)
-    checks = [('--minutes', a.minutes > 0, 'above 0'), ('--lr', 0 < a.lr <= 1, 'in (0, 1]'), ('--bs', a.bs >= 1, '1 or more'),
+    checks = [('--minutes', 0 < a.minutes < math.inf, 'above 0 and finite'), # (inf: a chunk that never ends, helper 83)
+              ('--lr', 0 < a.lr <= 1, 'in (0, 1]'), ('--bs', a.bs >= 1, '1 or more'),
               ('--seq-len', a.seq_len >= 2, '2 or more'), ('--drop-mult', 0 <= a.drop_mult < 1, 'in [0, 1)'),
               ('--threads', a.threads >= 1, '1 or more'), ('--valid-tokens', a.valid_tokens >= 1000, '1000 or more'),
               ('--eval-texts', a.eval_texts >= 1, '1 or more'), ('--vocab-sz', a.vocab_sz >= 100, '100 or more')]
@@ -64,13 +65,17 @@ def get_args(argv=None):
         if not ok: p.error(f"{flag} must be {what}, got {getattr(a, flag[2:].replace('-', '_'))}")
     if not isinstance(a.config, dict): p.error(f"--config must be a JSON object such as '{{\"emb_sz\": 320}}', got {a.config!r}")
     from toolkit.recipes import get_preset
-    if (bad := sorted(set(a.config) - set(get_preset(a.preset)['config']))): # before the corpus is tokenized
+    try: preset = get_preset(a.preset) # (a traceback: helper 83)
+    except ValueError as e: p.error(f"--preset: {e}")
+    if (bad := sorted(set(a.config) - set(preset['config']))): # before the corpus is tokenized
         p.error(f"--config: unknown keys {bad}: expected keys of fastai's awd_lstm_lm_config")
     if a.widen_from and not (Path(a.widen_from)/'config.json').is_file():
         p.error(f"--widen-from {a.widen_from}: not a model directory (no config.json)")
     from toolkit.export import check_export_path
     try: check_export_path(Path(a.out).expanduser()) # a file, or a directory that is not a model: never replaced
     except (ValueError, OSError) as e: p.error(str(e))
+    if a.commit and Path(a.out).expanduser().resolve() != (REPO/'toolkit'/'models'/'english').resolve(): # (git failed
+        p.error("--commit commits the shipped model, the default --out: leave it out for a candidate's --out") # after the chunk)
     return a
 
 def read_lines(path:Path)->list[str]:
@@ -220,6 +225,14 @@ REBUILD_LINE = ('python scripts/build_pretrain_corpus.py && python scripts/pretr
                 'card counts the chunks, tokens and CPU hours that made this model); the default --out, the shipped '
                 'model, continues it instead')
 
+def rebuild_line(args)->str:
+    "`REBUILD_LINE` with this run's settings that shape the model where they are not the defaults (a candidate's --config...)"
+    import shlex
+    d, keys = get_args([]), ('preset', 'config', 'widen_from', 'vocab_sz', 'bs', 'seq_len', 'drop_mult')
+    more = [f"--{k.replace('_', '-')} {shlex.quote(json.dumps(v) if k == 'config' else str(v))}" for k in keys
+            if (v := getattr(args, k)) != getattr(d, k)] # (the line left them out: it rebuilt another model, helper 83)
+    return REBUILD_LINE.replace('--minutes M', ' '.join([*more, '--minutes M']))
+
 def keep_weights(out:Path, card:dict):
     "Update only the card of the committed model: its pretraining record and how to rebuild it, not its weights or their figures"
     from toolkit.core import atomic_file
@@ -300,8 +313,10 @@ def main(argv=None):
     if (args.config or args.widen_from) and (out.resolve() == Path(default.out).resolve() or
                                              state.resolve() == Path(default.state).resolve()):
         sys.exit('a candidate (--config, --widen-from) needs its own --out and --state: the defaults are the shipped model\'s')
-    if not (corpus/'train.txt').is_file():
-        sys.exit(f'{corpus}/train.txt is missing: build the corpus first with scripts/build_pretrain_corpus.py')
+    for name in ('train.txt', 'valid.txt'): # both, and not empty, before the tokenizer trains (helper 83: valid.txt
+        if not (corpus/name).is_file() or not (corpus/name).stat().st_size: # was missed, an empty corpus was SentencePiece's
+            what = 'is missing' if not (corpus/name).is_file() else 'is empty' # error, after the tokenizer's minutes)
+            sys.exit(f'{corpus}/{name} {what}: build the corpus first with scripts/build_pretrain_corpus.py')
     src = Path(args.widen_from) if args.widen_from and not (out/'config.json').is_file() else out # tokenizer, vocabulary
     tok = tokenizer(args, state, src)
     vocab, train, valid = token_ids(args, tok, state, src)
@@ -360,7 +375,7 @@ def main(argv=None):
     card = dict(title='Pretrained English AWD-LSTM', corpus='pretrain (scripts/build_pretrain_corpus.py)',
                 pretraining=progress, corpus_tokens=dict(train=int(len(train)), valid=int(len(valid))),
                 corpus_bpc=evals, sources=sources,
-                rebuild=REBUILD_LINE,
+                rebuild=rebuild_line(args),
                 weights='fp16', train_minutes=round(progress['cpu_hours']*60/args.threads, 1))
     state.mkdir(parents=True, exist_ok=True) # the state as a pair, written whole and put in place after the model:
     torch.save(learn.model.state_dict(), state/'model.pt.tmp') # a stop half way leaves the last pair, or a pair

@@ -52,7 +52,8 @@ def _md(outs:list)->str:
 
 def stale_cells(path:Path, fix:bool=False)->list[str]:
     "The ids of `path`'s `show_doc` cells whose saved output is not what the code renders now (`fix`: rewrite them)"
-    nb = json.loads(path.read_text())
+    try: nb = json.loads(path.read_text(encoding='utf-8')); nb['cells'][:0]
+    except (ValueError, KeyError, TypeError): raise SystemExit(f"{path}: not a notebook (JSON with a list of cells)") from None
     ns, stale = _namespace(_module(nb)), []
     for c in nb['cells']:
         if not _is_doc_cell(c): continue

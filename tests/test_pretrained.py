@@ -212,15 +212,30 @@ def test_scripts_refuse_what_they_would_destroy(tmp_path, capsys):
                       (['--out', str(tmp_path/'afile')], 'afile exists and is not a portable model'),
                       (['--minutes', '0'], '--minutes must be above 0'), (['--lr', '-1'], '--lr must be in (0, 1]'),
                       (['--eval-texts', '0'], '--eval-texts must be 1 or more'),
-                      (['--widen-from', str(tmp_path/'nowhere')], 'nowhere: not a model directory')):
+                      (['--widen-from', str(tmp_path/'nowhere')], 'nowhere: not a model directory'),
+                      # helper 83: a traceback, a chunk that never ends, a git error after the chunk
+                      (['--preset', 'huge'], "--preset: Unknown preset 'huge'"), (['--minutes', 'inf'], '--minutes must be above 0 and finite, got inf'),
+                      (['--commit', '--out', str(tmp_path/'cand')], '--commit commits the shipped model')):
         with pytest.raises(SystemExit): pretrain.get_args(argv)
         assert msg in capsys.readouterr().err
     for argv, msg in ((['--models', ','], '--models names none'), (['--quick'], '--quick builds smoke-test models'),
                       (['--out', str(tmp_path/'afile'), '--models', 'names'], 'is not a directory'),
-                      (['--threads', '0'], '--threads must be 1 or more')):
+                      (['--threads', '0'], '--threads must be 1 or more'),
+                      (['--quick', '--commit', '--out', str(tmp_path/'q')], '--commit commits the shipped models'), # (helper
+                      (['--fingerprint-only', '--out', str(tmp_path/'fp'), '--models', 'names'], # 83: after the work)
+                       f"--fingerprint-only adds to models that are there: no names model in {tmp_path/'fp'}")):
         with pytest.raises(SystemExit): build_models.get_args(argv)
         assert msg in capsys.readouterr().err
     assert (tmp_path/'mine'/'notes.txt').read_text() == 'important' and (tmp_path/'afile').read_text() == 'x'
+
+def test_a_candidates_card_says_how_it_was_built(tmp_path):
+    "pretrain.py's card gave the shipped model's rebuild line whatever the run's --preset, --config or --vocab-sz (helper 83)"
+    sys.path.insert(0, str(REPO/'scripts'))
+    import pretrain
+    assert pretrain.rebuild_line(pretrain.get_args([])) == pretrain.REBUILD_LINE
+    args = pretrain.get_args(['--preset', 'tiny', '--vocab-sz', '100', '--config', '{"n_hid": 96}', '--out', str(tmp_path/'c'),
+                              '--state', str(tmp_path/'s')])
+    assert "pretrain.py --preset tiny --config '{\"n_hid\": 96}' --vocab-sz 100 --minutes M --lr LR" in pretrain.rebuild_line(args)
 
 def test_corpus_build_is_all_or_nothing(tmp_path, monkeypatch):
     "build_pretrain_corpus.py wrote train.txt in place: a source that failed left half a corpus (no sources.json) that pretrain.py trained on"
