@@ -94,6 +94,8 @@ def main():
     p.add_argument('--samples', type=int, default=100, help='samples per origin')
     p.add_argument('--seed', type=int, default=0)
     a = p.parse_args()
+    for flag in ('lm_epochs', 'clf_epochs', 'samples'): # (--lm-epochs -1 ran on with the default, helper 83)
+        if (v := getattr(a, flag)) is not None and v < 1: p.error(f"--{flag.replace('_', '-')} must be 1 or more, got {v}")
     df = split(a.seed)
     tr, va, te = (df[df.part == k] for k in ('train', 'valid', 'test'))
     rows = []

@@ -41,6 +41,9 @@ def main():
     p.add_argument('--seq-len', type=int, default=64)
     p.add_argument('--vocab-sz', type=int, default=PRESETS['small']['vocab_sz'])
     a = p.parse_args()
+    for flag in ('batches', 'bs', 'seq_len'): # (--batches 0 timed nothing, on and on: helper 83)
+        if getattr(a, flag) < 1: p.error(f"--{flag.replace('_', '-')} must be 1 or more, got {getattr(a, flag)}")
+    if a.warmup < 0: p.error(f"--warmup must be 0 or more, got {a.warmup}")
     torch.manual_seed(0)
     dls = lm_dls(load_corpus('headlines'), vocab_sz=a.vocab_sz, bs=a.bs, seq_len=a.seq_len)
     rows = []
