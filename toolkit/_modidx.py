@@ -591,6 +591,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                             'toolkit.lm._why_not_pretrained': ('lm.html#_why_not_pretrained', 'toolkit/lm.py'),
                             'toolkit.lm.category_frame': ('lm.html#category_frame', 'toolkit/lm.py'),
                             'toolkit.lm.category_mark': ('lm.html#category_mark', 'toolkit/lm.py'),
+                            'toolkit.lm.check_budget': ('lm.html#check_budget', 'toolkit/lm.py'),
                             'toolkit.lm.check_device': ('lm.html#check_device', 'toolkit/lm.py'),
                             'toolkit.lm.check_distributed': ('lm.html#check_distributed', 'toolkit/lm.py'),
                             'toolkit.lm.check_dls': ('lm.html#check_dls', 'toolkit/lm.py'),

@@ -166,8 +166,8 @@ def _check_split(df:pd.DataFrame, bs:int):
 
 def _lm_text(lm, backwards:bool|None)->tuple:
     "The tokenizer, vocabulary and reading direction of `lm` (a language-model learner or its `DataLoaders`)"
-    if getattr(lm, 'is_tagger', False): raise ValueError("lm must be a language model, got a tagger") # (it was called a
-    # classifier, helper 81)
+    if getattr(lm, 'is_tagger', False): # (it was called a classifier, helper 81)
+        raise ValueError(f"lm must be a language model, got {learner_kind(lm)}")
     ldls = lm.dls if isinstance(lm, Learner) else lm
     if hasattr(lm, 'learners') or len(getattr(ldls, 'vocab', [])) == 2 and not isinstance(ldls.vocab[0], str): # an Ensemble
         raise ValueError("lm is a classifier: it needs a language model (its tokenizer and vocabulary). To train a loaded "

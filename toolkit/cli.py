@@ -305,7 +305,7 @@ def cmd_generate(a):
     if a.greedy and a.temperature is not None: # (it was ignored, with no word: helper 79)
         raise ValueError(f"--temperature {a.temperature:g} does nothing with --greedy, which takes the likeliest piece: "
                          "leave one of the two out")
-    res = learn.generate(prompt, n=a.n, temperature=_TEMPERATURE if a.temperature is None else a.temperature, top_k=a.top_k, top_p=a.top_p, greedy=a.greedy,
+    res = learn.generate(prompt, n=a.n, temperature=ifnone(a.temperature, _TEMPERATURE), top_k=a.top_k, top_p=a.top_p, greedy=a.greedy,
                          min_words=a.min_words, max_words=a.max_words, max_tokens=a.max_tokens,
                          stop_at_eos=not a.no_stop, repetition_penalty=a.repetition_penalty, seed=a.seed,
                          category=a.category, return_logprobs=True, novel=a.novel, stop=_typed_breaks(a.stop), bad_words=a.bad_word,

@@ -40,7 +40,8 @@ __all__ = ['PRETRAINED_FILES', 'REBUILD', 'UNKNOWN_MAX', 'fit_epochs', 'lm_min_t
            'check_dls', 'SameVocab', 'guard_vocab', 'TokenLoss', 'BitsPerChar', 'WordPerplexity', 'preset_drop_mult',
            'lm_learner', 'drop_mult_of', 'quiet', 'ProgressCallback', 'check_device', 'is_rank0', 'world_size',
            'check_distributed', 'RowShard', 'distributed_ctx', 'TimeBudget', 'validate_keeping_history', 'KeepBest',
-           'EpochCheckpoint', 'save_checkpoint', 'read_checkpoint', 'category_mark', 'category_frame', 'train_lm']
+           'EpochCheckpoint', 'save_checkpoint', 'read_checkpoint', 'check_budget', 'category_mark', 'category_frame',
+           'train_lm']
 
 # %% ../nbs/04_lm.ipynb #c022b
 def fit_epochs(
@@ -815,10 +816,18 @@ def read_checkpoint(path:str|Path, meta:dict)->dict:
 def _fingerprint(texts:pd.Series)->str:
     return hashlib.md5('\n'.join(texts.fillna('').astype(str)).encode()).hexdigest() # a missing text is dropped later
 
+def check_budget(
+    epochs, # the epochs asked for
+    minutes, # the time budget asked for, or None
+    default=None, # the function's default epochs (not told from a typed one)
+):
+    "A `ValueError` for `epochs` beside a time budget, as the CLI refuses the pair: the budget decided, in silence (helper 81)"
+    if minutes is not None and epochs not in (None, default):
+        raise ValueError(f"epochs={epochs} and minutes={minutes}: give one of the two (a time budget trains as many epochs as fit in it)")
+
 def _check_run(resume:bool, checkpoint, minutes, drop_mult, epochs=None):
     "Check the arguments only `train_lm` takes: what a resume needs, the time budget and `drop_mult`"
-    if minutes is not None and epochs not in (None, 1): # (the budget decided, in silence, where the CLI refuses the pair:
-        raise ValueError(f"epochs={epochs} and minutes={minutes}: give one of the two (a time budget trains as many epochs as fit in it)") # helper 81; 1 is the default, not told from a typed 1)
+    check_budget(epochs, minutes, 1)
     if resume and checkpoint is None: raise ValueError("resume=True needs the checkpoint directory to resume from")
     check_minutes(minutes)
     if minutes is not None:
@@ -875,7 +884,7 @@ def _fit_lm(learn:LMLearner, epochs:int, lr:float, minutes:float|None, start:int
         learn.fit_one_cycle(epochs, lr, cbs=cbs + ([best] if best else []), start_epoch=start)
         if best is not None: best.restore(learn)
     elif keep_best and best: # the checkpoint holds the finished model, and its run's best epoch: that one if it does
-        kept = KeepBest(**best); kept.before_fit(); kept.restore(learn) # better (its metrics, for the card)
+        KeepBest(**best).restore(learn) # better (its metrics, for the card)
         learn.n_epoch = epochs
     else: # the checkpoint holds the finished model: its metrics, for the card
         learn.validate()

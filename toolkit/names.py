@@ -16,7 +16,7 @@ from .data import load_corpus, split_df, split_mask
 from .tokenize import SPECIAL_TOKS, make_tokenizer
 from .core import require_info, eval_mode
 from .recipes import NAMES_RECIPE, NAMES_LR, ORIGIN_RECIPE, batch_shape
-from .lm import train_lm, get_tokenizer, category_mark, fit_epochs, _as_lm
+from .lm import train_lm, get_tokenizer, category_mark, fit_epochs, _as_lm, check_budget
 from .generate import category_token, vocab_info, get_start_state
 from .classify import train_classifier, Ensemble, has_categories
 
@@ -104,10 +104,9 @@ def names_lm(
     tok = make_tokenizer('char', special_toks=SPECIAL_TOKS + toks)
     texts = pd.DataFrame({'text': category_texts(names.name, names.origin), 'is_valid': names.is_valid})
     bs, seq_len = batch_shape(preset, kwargs.get('bs'), kwargs.get('seq_len'), names=True) # (None, as the CLI passes: the recipe's)
-    if epochs is not None and (minutes := kwargs.get('minutes')) is not None: # (the budget decided, in silence: helper 81)
-        raise ValueError(f"epochs={epochs} and minutes={minutes}: give one of the two (a time budget trains as many epochs as fit in it)")
-    epochs, settings = _names_settings(preset, epochs, kwargs.get('minutes'), _names_batches(names, bs, seq_len))
-    if kwargs.get('minutes') is not None: epochs = None # the budget's (the recipe's epochs are not the user's)
+    check_budget(epochs, minutes := kwargs.get('minutes'))
+    epochs, settings = _names_settings(preset, epochs, minutes, _names_batches(names, bs, seq_len))
+    if minutes is not None: epochs = None # the budget's (the recipe's epochs are not the user's)
     kwargs = {**settings, **{k: v for k,v in kwargs.items() if v is not None}} # None (as the CLI passes): the recipe's
     learn = train_lm(texts, 'text', preset, epochs=epochs, lr=ifnone(lr, NAMES_LR), tokenizer=tok,
                      seed=seed, show_progress=show_progress, **kwargs)

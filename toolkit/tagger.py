@@ -33,7 +33,7 @@ from .core import ModelInfo, DataInfo, check_arg, is_int, is_num, check_seed, ch
 from .core import require_info
 from .recipes import get_preset, TAGGER_RECIPE
 from .lm import get_tokenizer, load_pretrained, has_pretrained, use_pretrained, check_device, quiet, TimeBudget
-from .lm import check_train_args, validate_keeping_history
+from .lm import check_train_args, validate_keeping_history, check_budget
 from .lm import _draws_bars, _as_lm, guard_vocab, check_dls, check_vocab_tokenizer, learner_kind
 from .classify import PredictedClasses
 from fastprogress.fastprogress import progress_bar
@@ -847,8 +847,7 @@ def _check_tagger_args(epochs, lr, minutes, bs, seed, head_hid, tag_weight=0, vo
     check_arg('epochs', epochs, is_int(epochs) and 1 <= epochs <= MAX_EPOCHS, f'an integer from 1 to {MAX_EPOCHS:,}')
     check_arg('lr', lr, lr is None or is_num(lr) and 0 < lr <= 10, 'a number above 0 and at most 10')
     check_minutes(minutes)
-    if minutes is not None and epochs != TAGGER_RECIPE['epochs']: # (the budget decided, in silence: helper 81)
-        raise ValueError(f"epochs={epochs} and minutes={minutes}: give one of the two (a time budget trains as many epochs as fit in it)")
+    check_budget(epochs, minutes, TAGGER_RECIPE['epochs'])
     check_arg('bs', bs, bs is None or is_int(bs) and 1 <= bs <= 4096, 'an integer from 1 to 4096')
     _check_head_hid(head_hid)
     check_arg('tag_weight', tag_weight, is_num(tag_weight) and 0 <= tag_weight <= 1, 'a number from 0 to 1')
