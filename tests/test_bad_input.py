@@ -30,6 +30,15 @@ def texts_csv(tmp_path_factory):
     load_corpus('headlines').sample(300, random_state=0)[['text']].to_csv(f, index=False)
     return f
 
+def films()->pd.DataFrame:
+    "80 distinct short labelled texts: enough to make DataLoaders, refused before any training"
+    return pd.DataFrame({'text': [f'film {i} was {"fine" if i % 2 else "dull"}' for i in range(80)], 'label': ['bad', 'good'] * 40})
+
+@pytest.fixture(scope='module')
+def shipped_clf_tagger():
+    "The shipped sentiment classifier and tagger, loaded once (tests only read them)"
+    return load_model('sentiment'), load_model('tagger')
+
 @pytest.fixture(scope='module')
 def tiny_clf(tmp_path_factory):
     "A tiny classifier, trained from scratch on a few reviews"
@@ -1080,7 +1089,7 @@ def test_category_col_of_a_file_without_categories(tmp_path):
             "column 'team' has one category ('ops'): nothing to condition on; leave --category-col out")
     assert not (tmp_path/'m').exists()
 
-def test_a_vocab_needs_its_tokenizer():
+def test_a_vocab_needs_its_tokenizer(shipped_clf_tagger):
     """`classifier_dls(df, vocab=clf.dls.vocab[0])` (as a loaded model's note says, less its tokenizer) trained a new
     tokenizer whose pieces the saved vocabulary read as unknown, a third of them, and training went on with no word;
     `tagger_dls` dropped the vocab with 'pretrained' (helper 81)"""
@@ -1088,8 +1097,8 @@ def test_a_vocab_needs_its_tokenizer():
     from toolkit.lm import lm_dls, get_tokenizer
     from toolkit.classify import classifier_dls
     from toolkit.tagger import tagger_dls
-    clf, tagger = load_model('sentiment'), load_model('tagger')
-    df, vocab = pd.DataFrame({'text': [f'film {i} was {"fine" if i % 2 else "dull"}' for i in range(80)], 'label': ['bad', 'good'] * 40}), list(clf.dls.vocab[0])
+    clf, tagger = shipped_clf_tagger
+    df, vocab = films(), list(clf.dls.vocab[0])
     said = "vocab is a trained model's vocabulary: pass the tokenizer it was made with too (tokenizer=get_tokenizer(learn)); "
     with pytest.raises(ValueError, match=re.escape(said + "tokenizer='subword' trains a new one")): classifier_dls(df, vocab=vocab)
     with pytest.raises(ValueError, match=re.escape(said + "tokenizer='char' trains a new one")): lm_dls(df, vocab=vocab, tokenizer='char')
@@ -1098,12 +1107,12 @@ def test_a_vocab_needs_its_tokenizer():
     dls = classifier_dls(df, vocab=vocab, tokenizer=get_tokenizer(clf), bs=8) # with its tokenizer: no unknown pieces
     assert (dls.one_batch()[0] == 0).sum() == 0 and list(dls.vocab[0]) == vocab
 
-def test_a_language_models_functions_name_the_kind_they_got(tmp_path):
+def test_a_language_models_functions_name_the_kind_they_got(tmp_path, shipped_clf_tagger):
     """A classifier or tagger given to generate_many, score_texts, next_words or score_csv got "TypeError: unhashable type:
     'CategoryMap'" from deep inside, tag_csv of a classifier an AttributeError (helper 81)"""
     from toolkit.generate import generate_many, score_texts, next_words, score_csv
     from toolkit.tagger import tag_csv
-    clf, tagger = load_model('sentiment'), load_model('tagger')
+    clf, tagger = shipped_clf_tagger
     pd.DataFrame({'text': ['A film']}).to_csv(tmp_path/'in.csv', index=False)
     for f, said in ((lambda: generate_many(clf, [dict(n=1)]), 'this is a classifier, not a language model: generate needs one'),
                     (lambda: score_texts(clf, ['A film']), 'this is a classifier, not a language model: score needs one'),
@@ -1114,13 +1123,13 @@ def test_a_language_models_functions_name_the_kind_they_got(tmp_path):
         with pytest.raises(ValueError, match=re.escape(said)): f()
     assert sorted(p.name for p in tmp_path.iterdir()) == ['in.csv']
 
-def test_lm_of_another_kind_is_named():
+def test_lm_of_another_kind_is_named(shipped_clf_tagger):
     """A tagger given as a classifier's lm was called a classifier (with advice for training a classifier further); a
     classifier given as a tagger's lm was told to be made by toolkit, which it was (helper 81)"""
     from toolkit.classify import classifier_dls
     from toolkit.tagger import tagger_dls
-    clf, tagger = load_model('sentiment'), load_model('tagger')
-    df = pd.DataFrame({'text': [f'film {i} was {"fine" if i % 2 else "dull"}' for i in range(80)], 'label': ['bad', 'good'] * 40})
+    clf, tagger = shipped_clf_tagger
+    df = films()
     for f, said in ((lambda: train_classifier(df, lm=tagger, preset='tiny'), 'lm must be a language model, got a tagger'),
                     (lambda: classifier_dls(df, lm=tagger), 'lm must be a language model, got a tagger'),
                     (lambda: tagger_dls(pd.DataFrame({'words': [['a', 'b']] * 20, 'tags': [['X', 'Y']] * 20}), lm=clf),
@@ -1133,7 +1142,7 @@ def test_what_was_wrong_is_named():
     characters; bad_words=[5] 'got list' (helper 81)"""
     import numpy as np
     from toolkit.tagger import train_tagger, tagger_dls
-    df = pd.DataFrame({'text': [f'film {i} was {"fine" if i % 2 else "dull"}' for i in range(80)], 'label': ['bad', 'good'] * 40})
+    df = films()
     with pytest.raises(TypeError, match=r"^df must be a DataFrame with the columns 'text', 'label', got list$"):
         train_classifier(df.text.tolist(), 'text', 'label')
     with pytest.raises(TypeError, match=r"^df must be a DataFrame with the columns 'words', 'tags', got list$"):
@@ -1153,7 +1162,7 @@ def test_epochs_and_minutes_in_python():
     from toolkit.tagger import train_tagger
     from toolkit.data import load_corpus
     said = lambda e, m: f'^epochs={e} and minutes={m}: give one of the two \\(a time budget trains as many epochs as fit in it\\)$'
-    df = pd.DataFrame({'text': [f'film {i} was {"fine" if i % 2 else "dull"}' for i in range(80)]})
+    df = films()[['text']]
     with pytest.raises(ValueError, match=said(3, 0.05)): train_lm(df, minutes=0.05, epochs=3, preset='tiny')
     names = pd.DataFrame({'name': ['Karov', 'Lopez', 'Smith', 'Petrov'] * 60, 'origin': list('RSER') * 60})
     with pytest.raises(ValueError, match=said(7, 0.03)): names_lm(names, minutes=0.03, epochs=7, preset='tiny')

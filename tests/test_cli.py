@@ -462,12 +462,16 @@ def test_train_errors_name_what_the_user_typed(tmp_path):
         assert r.returncode == 2 and said in r.stderr and r.stderr.startswith('awd: error: '), (argv, r.stderr)
         assert not (tmp_path/'m').exists()
 
+def _headlines_csv(f):
+    "300 headlines in a CSV's text column: a small file of a user's own"
+    import pandas as pd
+    from toolkit.data import load_corpus
+    pd.DataFrame({'text': load_corpus('headlines').text[:300]}).to_csv(f, index=False)
+
 def test_a_time_budget_says_its_batches(tmp_path):
     "A --minutes run went straight to the table, where the README says a line before the progress says what was chosen (helper 82)"
     import re
-    import pandas as pd
-    from toolkit.data import load_corpus
-    pd.DataFrame({'text': load_corpus('headlines').text[:300]}).to_csv(tmp_path/'t.csv', index=False)
+    _headlines_csv(tmp_path/'t.csv')
     r = awd_here('train', tmp_path/'t.csv', '--preset', 'tiny', '--minutes', '0.02', '--out', tmp_path/'m')
     lines = r.stdout.splitlines()
     assert r.returncode == 0 and re.fullmatch(r'batches of \d+ x 32 tokens, \d+ an epoch', lines[1]), r.stdout
@@ -476,9 +480,7 @@ def test_a_time_budget_says_its_batches(tmp_path):
 def test_a_vocab_sz_the_texts_cannot_fill_is_said(tmp_path):
     "--vocab-sz 100000 on 300 headlines gave 1,248 pieces with no word (SentencePiece's limit is soft; helper 82)"
     import re
-    import pandas as pd
-    from toolkit.data import load_corpus
-    pd.DataFrame({'text': load_corpus('headlines').text[:300]}).to_csv(tmp_path/'t.csv', index=False)
+    _headlines_csv(tmp_path/'t.csv')
     r = awd_here('train', tmp_path/'t.csv', '--preset', 'tiny', '--epochs', '1', '--quiet', '--vocab-sz', '100000', '--out', tmp_path/'m')
     got = int(json.loads((tmp_path/'m'/'card.json').read_text())['tokenizer']['vocab_sz'])
     assert r.returncode == 0 and got < 100_000 and (f"awd: --vocab-sz 100,000: these texts make {got:,} pieces at most, "
