@@ -506,6 +506,15 @@ def test_one_string_where_a_list_is_expected(app_models_dir):
     with pytest.raises(ValueError, match=r'texts must be a list of texts \(for one text: learn.predict\(text\)\)'):
         load_model('tagger').predict_texts('The dog')
 
+def test_category_posterior_refuses_unreadable_names():
+    "category_posterior(names, ['Жуков']) gave Dutch 11% for letters the model never saw, where `awd classify origin` refuses"
+    from toolkit.names import category_posterior
+    names = load_model('names')
+    with pytest.raises(ValueError, match=r"text 1 'Жуков': this model reads 100% of it as unknown pieces"):
+        category_posterior(names, ['Smith', 'Жуков'])
+    p = category_posterior(names, ['Dvořák', 'Dvorak']) # an accent: romanised, as the classifier reads it
+    assert (p[0] - p[1]).abs().max() < 1e-6
+
 def test_max_words_ends_the_text():
     "At max_words the model's wish to start another word glued pieces onto the last one ('food-shlinging-need-to-to-"
     "olds.'); now it ends the text. A prompt already over max_words is refused"

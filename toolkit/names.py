@@ -18,7 +18,7 @@ from .core import require_info, eval_mode
 from .recipes import NAMES_RECIPE, NAMES_LR, ORIGIN_RECIPE, batch_shape
 from .lm import train_lm, get_tokenizer, category_mark, fit_epochs, _as_lm, check_budget
 from .generate import category_token, vocab_info, get_start_state
-from .classify import train_classifier, Ensemble, has_categories
+from .classify import train_classifier, Ensemble, has_categories, check_readable
 
 # %% auto #0
 __all__ = ['names_frame', 'category_texts', 'names_lm', 'names_classifier', 'category_posterior']
@@ -155,6 +155,7 @@ def _posterior_ids(lm:LMLearner, texts:list)->tuple[list, list]:
     if bad: raise ValueError(f"texts must be strings; item {bad[0]} is a {type(texts[bad[0]]).__name__}")
     empty = [i for i,t in enumerate(texts) if not (t.strip() if isinstance(t, str) else len(t))]
     if empty: raise ValueError(f"text {empty[0]} is empty: enter a name to classify")
+    if all(isinstance(t, str) for t in texts): check_readable(lm, list(texts)) # 'Жуков' to Latin-letter names: a guess
     tok, info = get_tokenizer(lm), vocab_info(lm)
     def body(t):
         if isinstance(t, str): return info.ids(tok.encode(t))[1:] # the category's piece stands alone: the same follow
