@@ -267,3 +267,13 @@ def test_category_typed_with_a_combining_accent(lm, monkeypatch):
     from toolkit.generate import prompt_pieces
     monkeypatch.setattr(lm.awd, 'categories', lm.awd.categories + ['Français'])
     assert prompt_pieces(lm, 'K', category=unicodedata.normalize('NFD', ' français'))[1] == category_token('Français')
+
+def test_an_origin_classifier_on_a_loaded_lm_keeps_its_figures(names_df, lm, tmp_path):
+    "The card of an origin classifier on a loaded names model said lm_metrics {} (the shipped origin's [{}]): its card's"
+    from toolkit.train import train_classifier_and_export
+    export_learner(lm, tmp_path/'lm')
+    lm_card = json.loads((tmp_path/'lm'/'card.json').read_text())
+    train_classifier_and_export(names_df, tmp_path/'c', 'name', 'origin', lm=load_model(tmp_path/'lm'), lm_epochs=0, epochs=1,
+                                show_progress=False)
+    c = json.loads((tmp_path/'c'/'card.json').read_text())
+    assert c['lm_metrics'] == lm_card['metrics'] and c['lm_metrics']['valid_loss'] > 0

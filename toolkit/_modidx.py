@@ -416,6 +416,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                 'toolkit.export.load_portable': ('export.html#load_portable', 'toolkit/export.py'),
                                 'toolkit.export.loss_weight': ('export.html#loss_weight', 'toolkit/export.py'),
                                 'toolkit.export.model_card': ('export.html#model_card', 'toolkit/export.py'),
+                                'toolkit.export.model_metrics': ('export.html#model_metrics', 'toolkit/export.py'),
                                 'toolkit.export.package_versions': ('export.html#package_versions', 'toolkit/export.py'),
                                 'toolkit.export.save_ensemble': ('export.html#save_ensemble', 'toolkit/export.py'),
                                 'toolkit.export.save_portable': ('export.html#save_portable', 'toolkit/export.py'),

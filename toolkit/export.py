@@ -28,9 +28,9 @@ from .novelty import Fingerprint
 
 # %% auto #0
 __all__ = ['PORTABLE_FORMAT', 'PORTABLE_VERSION', 'PORTABLE_FILES', 'CHECKED_FILES', 'STUB_BS', 'package_versions',
-           'last_metrics', 'to_json', 'model_card', 'cpu_weights', 'loss_weight', 'save_portable', 'save_ensemble',
-           'saved_task', 'check_export_path', 'export_learner', 'disk_mb', 'PlaceholderData', 'load_portable',
-           'shipped_models', 'load_model']
+           'last_metrics', 'model_metrics', 'to_json', 'model_card', 'cpu_weights', 'loss_weight', 'save_portable',
+           'save_ensemble', 'saved_task', 'check_export_path', 'export_learner', 'disk_mb', 'PlaceholderData',
+           'load_portable', 'shipped_models', 'load_model']
 
 # %% ../nbs/08_export.ipynb #c006
 def package_versions()->dict:
@@ -90,6 +90,12 @@ def last_metrics(
     `predict`, `get_preds` (on other data) or `lr_find` since then leaves them: they use the recorder too, and the card
     of a model saved after them said their figures, or none"""
     return dict(getattr(learn, 'valid_metrics', None) or _live_metrics(learn))
+
+def model_metrics(
+    learn:Learner, # a learner made by the toolkit
+)->dict:
+    "The figures a card gives `learn`: its last validation's (`last_metrics`), else, loaded and not validated since, its card's"
+    return last_metrics(learn) or dict(require_info(learn).card.get('metrics') or {})
 
 # %% ../nbs/08_export.ipynb #c011
 def _finite(o):
@@ -169,7 +175,7 @@ def model_card(
                 arch=_sizes(learn),
                 tokenizer=dict(model_type=tok.model_type if tok else None, vocab_sz=len(_vocab(learn))),
                 n_params=sum(p.numel() for p in learn.model.parameters()),
-                metrics=last_metrics(learn) or dict(info.card.get('metrics') or {}), # a loaded model keeps its figures
+                metrics=model_metrics(learn), # a loaded model keeps its figures
                 versions=package_versions(),
                 created=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'), **extra)
 

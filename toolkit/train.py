@@ -18,7 +18,7 @@ from .lm import train_lm, is_rank0, world_size, has_pretrained, get_tokenizer
 from .classify import train_classifier, finetune_lm
 from .tagger import train_tagger
 from .names import names_lm
-from .export import export_learner, last_metrics, check_export_path
+from .export import export_learner, model_metrics, check_export_path
 
 # %% auto #0
 __all__ = ['checkpoint_path', 'check_checkpoint', 'check_going_on', 'train_and_export', 'classifier_recipe',
@@ -123,8 +123,8 @@ def classifier_recipe(
 def _lm_metrics(learn)->dict|list|None:
     "The last validation metrics of the language model(s) `learn` was trained from"
     lm = learn.awd.lm # an ensemble's: one per direction
-    if isinstance(lm, list): return [last_metrics(m) for m in lm if m is not None]
-    return None if lm is None else last_metrics(lm)
+    if isinstance(lm, list): return [model_metrics(m) for m in lm if m is not None]
+    return None if lm is None else model_metrics(lm) # a loaded one's: its card's (they were {})
 
 @delegates(train_classifier, but=['df', 'text_col', 'label_col', 'epochs', 'seed'])
 def train_classifier_and_export(
