@@ -498,6 +498,21 @@ def test_classifier_options_moot_with_lm(tiny_lm_path):
     refused(['train-classifier', 'reviews', '--lm', tiny_lm_path, '--no-pretrained', '--tokenizer', 'char'],
             "--no-pretrained and --tokenizer with --lm: the classifier starts from --lm's language model")
 
+def test_preset_and_lm_vote_where_they_do_nothing(tiny_lm_path, tmp_path):
+    """--preset beside --lm trained --lm's size with no word (--vocab-sz was refused), `awd serve --preset tiny` served
+    the small shipped models; --lm-vote without --lm printed the start line ('the language model voting too') before
+    its refusal (helper 84)"""
+    refused(['train', 'reviews', '--lm', tiny_lm_path, '--preset', 'base', '--out', tmp_path/'x'],
+            '--lm trains that model further, with its own tokenizer, vocabulary and size: drop --preset')
+    refused(['train-classifier', 'reviews', '--lm', tiny_lm_path, '--preset', 'small', '--out', tmp_path/'x'],
+            "--preset with --lm: the classifier starts from --lm's language model (its tokenizer, vocabulary, size")
+    refused(['train-tagger', 'pos', '--lm', tiny_lm_path, '--vocab-sz', '300', '--out', tmp_path/'x'],
+            "--vocab-sz with --lm: the tagger starts from --lm's language model")
+    refused(['serve', '--preset', 'tiny'], '--preset tiny goes with --retrain: it sizes the models --retrain trains')
+    code, out, err = refused(['train-classifier', 'names', '--lm-vote', '--max-rows', '300', '--out', tmp_path/'x'],
+                             '--lm-vote needs --lm: language models trained with the labels as categories')
+    assert out == ''
+
 def test_one_string_where_a_list_is_expected(app_models_dir):
     "category_posterior(lm, 'Nakamura') read each letter as a name; a tagger's predict_texts('The dog') tagged letters"
     from toolkit.names import category_posterior

@@ -458,7 +458,7 @@ def test_train_errors_name_what_the_user_typed(tmp_path):
                         "--lm-vote needs the labels to be the --lm model's categories (labels it has no category for: no, yes;"),
                        (['train', tmp_path/'b.csv'], "b.csv: which column holds the texts? Pass --text-col; the columns are "
                         "'Unnamed: 0' (a blank header), 'source'")):
-        r = awd_here(*argv, '--preset', 'tiny', '--out', tmp_path/'m')
+        r = awd_here(*argv, *([] if '--lm' in argv else ['--preset', 'tiny']), '--out', tmp_path/'m') # (--lm: its size)
         assert r.returncode == 2 and said in r.stderr and r.stderr.startswith('awd: error: '), (argv, r.stderr)
         assert not (tmp_path/'m').exists()
 

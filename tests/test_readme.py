@@ -47,7 +47,7 @@ def small(argv:list[str])->list[str]:
     if len(argv) < 2 or argv[1] not in TRAINS: return argv
     argv = list(argv)
     if '--preset' in argv: argv[argv.index('--preset')+1] = 'tiny'
-    else: argv += ['--preset', 'tiny']
+    elif '--lm' not in argv: argv += ['--preset', 'tiny'] # (with --lm, the size is its model's: a --preset is refused)
     if '--minutes' in argv: argv[argv.index('--minutes')+1] = '0.05'
     return argv + ['--max-rows', str(SMALL.get(argv[2], 1000))]
 
@@ -86,10 +86,10 @@ def start(argv:list[str], cwd:Path, env:dict|None=None)->subprocess.Popen:
     return subprocess.Popen([str(exe) if exe.exists() else argv[0], *argv[1:]], cwd=cwd, env={**os.environ, **(env or {})},
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
 
-def stop(p:subprocess.Popen)->str:
-    "End `p` and every process it started (make starts awd); what it printed"
+def stop(p:subprocess.Popen, sig=signal.SIGINT)->str:
+    "End `p` and every process it started (make starts awd) with `sig` (Ctrl-C's); what it printed"
     if p.poll() is None:
-        os.killpg(p.pid, signal.SIGINT)
+        os.killpg(p.pid, sig)
         try: p.wait(20)
         except subprocess.TimeoutExpired: os.killpg(p.pid, signal.SIGKILL); p.wait()
     return p.stdout.read()
@@ -134,8 +134,9 @@ def _check_endpoints(c):
             c.predict('', api_name='/classify')
     return cards
 
-def serve_and_check(argv:list[str], cwd:Path, url:str, env:dict|None=None, linger:float=5, models=None):
-    "Start the app as `argv`, check every endpoint, and that it still serves `linger` seconds later"
+def serve_and_check(argv:list[str], cwd:Path, url:str, env:dict|None=None, linger:float=5, models=None, sig=None):
+    """Start the app as `argv`, check every endpoint, and that it still serves `linger` seconds later; stopped with
+    `sig`, it says which (`kill` said Ctrl-C, helper 84)"""
     p = start(argv, cwd, env)
     try:
         wait_page(p, url)
@@ -144,8 +145,9 @@ def serve_and_check(argv:list[str], cwd:Path, url:str, env:dict|None=None, linge
         time.sleep(linger)
         assert p.poll() is None, f'the app died after answering:\n{stop(p)}'
         check_endpoints(url)
-    finally: out = stop(p)
+    finally: out = stop(p, sig or signal.SIGINT)
     assert 'Traceback' not in out, out
+    if sig: assert f"stopping ({'SIGTERM' if sig == signal.SIGTERM else 'Ctrl-C'})" in out, out
     return out
 
 def test_make_app(tmp_path):
@@ -155,7 +157,7 @@ def test_make_app(tmp_path):
     port = free_port()
     (tmp_path/'models').mkdir()
     out = serve_and_check(['make', 'app'], REPO, f'http://127.0.0.1:{port}/', models=list(DEFAULT_MODELS),
-                          env={'AWD_MODELS_DIR': str(tmp_path/'models'), 'GRADIO_SERVER_PORT': str(port)})
+                          env={'AWD_MODELS_DIR': str(tmp_path/'models'), 'GRADIO_SERVER_PORT': str(port)}, sig=signal.SIGINT)
     assert 'training' not in out, out
     assert f'at http://127.0.0.1:{port} on cpu' in out or 'on cuda' in out
 
@@ -242,7 +244,7 @@ def test_use_it_commands(app_models_dir, tmp_path):
                 models = ([*DEFAULT_MODELS, 'tickets'] if '--no-train' in argv else # the shipped ones too
                           ['headlines', 'tickets'] if '--only' in argv else None) # the directory's alone
                 serve_and_check(argv, tmp_path, f'http://127.0.0.1:{port}/', env={'GRADIO_SERVER_PORT': port}, linger=0,
-                                models=models)
+                                models=models, sig=signal.SIGTERM) # (as `kill`, `timeout`, `docker stop` stop it)
                 continue
             if argv[:2] == ['awd', 'convert']:
                 from toolkit.export import export_learner, load_model

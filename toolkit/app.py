@@ -14,7 +14,7 @@ import pandas as pd
 from fastai.learner import Learner
 from fastai.text.learner import LMLearner
 import toolkit
-from .core import file_lock, members, check_arg, serve_address, MAX_SEED, MAX_TOKENS
+from .core import file_lock, members, check_arg, serve_address, Terminated, MAX_SEED, MAX_TOKENS
 from .data import load_corpus
 from .tokenize import check_text, check_controls, TK_NL
 from .classify import predict_texts, classes_of, check_readable
@@ -1295,8 +1295,8 @@ def launch(
     # not Gradio's `block_thread`: on Ctrl-C it leaves the pages' heartbeats running, and the server waits 5 s for them
     try:
         while demo.is_running: time.sleep(0.1)
-    except KeyboardInterrupt:
-        print('stopping (Ctrl-C)', flush=True)
+    except KeyboardInterrupt as e: # (`kill` said Ctrl-C, helper 84)
+        print(f"stopping ({'SIGTERM' if isinstance(e, Terminated) else 'Ctrl-C'})", flush=True)
         demo.close() # ends the heartbeats first, then the server
 
 def check_port(

@@ -10,7 +10,7 @@ from pathlib import Path
 from fastcore.basics import ifnone
 import pandas as pd
 from .data import CORPORA, load_texts, corpus_name, load_corpus, read_table, check_out, copy_name, format_of
-from .core import check_arg, is_int, serve_address, out_path, MAX_N, MAX_TOKENS
+from .core import check_arg, is_int, serve_address, out_path, Terminated, MAX_N, MAX_TOKENS
 from .recipes import PRESETS, PRETRAINED_PRESET, NAMES_RECIPE, NAMES_LR, CLASSIFIER_RECIPE, ORIGIN_RECIPE
 from .recipes import FIT_BATCHES, FIT_STEPS, FIT_MAX_EPOCHS, SCRATCH_STEPS, SCRATCH_MAX_EPOCHS, batch_shape
 from .recipes import TINY_STEPS
@@ -22,7 +22,7 @@ from . import __version__
 # %% auto #0
 __all__ = ['MAX_CHARS', 'CLI_WORDS', 'CLI_ARGS', 'cmd_train', 'load_lm', 'cmd_generate', 'cmd_train_classifier',
            'load_classifier', 'cmd_classify', 'cmd_score', 'cmd_train_tagger', 'load_tagger', 'cmd_tag', 'cmd_serve',
-           'cmd_info', 'cmd_convert', 'AwdParser', 'get_parser', 'cli_words', 'main']
+           'cmd_info', 'cmd_convert', 'Typed', 'moot_with_lm', 'AwdParser', 'get_parser', 'cli_words', 'main']
 
 # %% ../nbs/11_cli.ipynb #c006
 MAX_CHARS = 100_000 # longest text `awd classify` takes on its command line
@@ -172,7 +172,8 @@ def _say_interrupted(out):
 
 _NOT_WITH_LM = {'tokenizer': '--tokenizer', 'vocab_sz': '--vocab-sz', 'no_pretrained': '--no-pretrained',
                 'backwards': '--backwards', 'category_col': '--category-col', 'no_categories': '--no-categories',
-                'resume': '--resume', 'distributed': '--distributed', 'precision': '--precision'}
+                'resume': '--resume', 'distributed': '--distributed', 'precision': '--precision',
+                'preset_typed': '--preset'} # (a typed one was ignored, helper 84)
 
 def _train_further(a):
     """`awd train DATA --lm MODEL`: MODEL trained further on DATA (`finetune_lm`), with its own tokenizer, vocabulary
@@ -406,11 +407,9 @@ def cmd_train_classifier(a):
     corpus = CORPORA.get(corpus_name(a.data), {})
     label_col = a.label_col or corpus.get('label_col') or _label_col_of(a.data)
     group_col = a.group_col or corpus.get('group_col')
-    if a.lm: # the classifier starts from --lm: how a language model would be made does not apply
-        moot = [f for f, on in (('--no-pretrained', a.no_pretrained), ('--no-pretrain', a.no_pretrain),
-                                ('--tokenizer', a.tokenizer), ('--vocab-sz', a.vocab_sz)) if on]
-        if moot: raise ValueError(f"{' and '.join(moot)} with --lm: the classifier starts from --lm's language model "
-                                  "(its tokenizer, vocabulary and weights); leave them out, or --lm")
+    if a.lm: moot_with_lm(a, 'the classifier') # how a language model would be made does not apply
+    elif a.lm_vote: # (refused after the start line, which said "the language model voting too", helper 84)
+        raise ValueError("lm_vote=True needs lm: language models trained with the labels as categories (names_lm)")
     df = _training_texts(a, label_col=label_col, group_col=group_col)
     gcol = group_col if group_col and group_col not in df.columns else 'group' # errors name the user's column
     if group_col: df = df.rename(columns={'group': gcol})
@@ -628,6 +627,7 @@ def cmd_train_tagger(a):
     n = TAGGER_RECIPE['epochs'] if a.epochs is None else a.epochs
     _check_tagger_args(n, a.lr, a.minutes, a.bs, a.seed, a.head_hid, a.tag_weight, a.vocab_sz) # before the start line
     check_train_args(valid_pct=a.valid_pct) # (said after it, helper 77)
+    if a.lm: moot_with_lm(a, 'the tagger')
     df, words_col, tags_col = _tagged_data(a)
     lm = load_lm(a.lm, a.trust_pickle) if a.lm else None
     pre = lm is None and use_pretrained(False if a.no_pretrained else None, a.preset, 'subword', a.vocab_sz,
@@ -680,6 +680,9 @@ def cmd_serve(a):
     if a.all_models and not a.retrain: # (it did nothing, without a word, helper 59)
         raise ValueError("--all-models goes with --retrain: it trains the sentiment and outlet models too, where "
                          "--retrain trains the app's models afresh")
+    if getattr(a, 'preset_typed', False) and not a.retrain: # (the shipped models served, small, without a word: helper 84)
+        raise ValueError(f"--preset {a.preset} goes with --retrain: it sizes the models --retrain trains; the shipped "
+                         "ones are small")
     host, port = serve_address(a.host, a.port) # before Gradio is imported: it reads $GRADIO_SERVER_PORT then
     os.environ['GRADIO_SERVER_PORT'] = str(port)
     from toolkit.app import serve # imports gradio: only for this command
@@ -707,6 +710,18 @@ def cmd_convert(a):
     print(f"wrote {out.absolute()} ({disk_mb(out):.1f} MB)")
 
 # %% ../nbs/11_cli.ipynb #c026
+class Typed(argparse.Action):
+    "Store the value, and that it was typed (`a.preset_typed`): a default is not told from a typed one otherwise"
+    def __call__(self, parser, namespace, values, option_string=None):
+        setattr(namespace, self.dest, values); setattr(namespace, f'{self.dest}_typed', True)
+
+def moot_with_lm(a, made:str):
+    "Refuse the flags of how a language model would be made, beside --lm: `made` (the classifier, the tagger) starts from it"
+    moot = [f for f, k in (('--no-pretrained', 'no_pretrained'), ('--no-pretrain', 'no_pretrain'), ('--tokenizer', 'tokenizer'),
+                           ('--vocab-sz', 'vocab_sz'), ('--preset', 'preset_typed')) if getattr(a, k, None)]
+    if moot: raise ValueError(f"{' and '.join(moot)} with --lm: {made} starts from --lm's language model (its tokenizer, "
+                              "vocabulary, size and weights); leave them out, or --lm")
+
 class AwdParser(argparse.ArgumentParser):
     "argparse, with its errors on one line as `awd: error: ...`, the same as every other error of `awd`"
     def error(self, message):
@@ -732,7 +747,7 @@ def _parents()->dict[str, argparse.ArgumentParser]:
                               help='allow a .pkl model (loading a pickle can run any code it holds)')
     ps['device'].add_argument('--device', help="'cpu', 'cuda' or 'cuda:N' (default: CUDA when there is a GPU to train "
                               "or serve on, the CPU to generate or classify)")
-    ps['preset'].add_argument('--preset', default=_api_default('preset'), choices=list(PRESETS),
+    ps['preset'].add_argument('--preset', default=_api_default('preset'), choices=list(PRESETS), action=Typed,
                               help='model size (default: %(default)s)')
     t = ps['train']
     t.add_argument('data', help=f"a bundled corpus ({', '.join(CORPORA)}), a .csv/.tsv/.txt/.jsonl file "
@@ -849,8 +864,8 @@ def _add_train_classifier(sub, ps:dict):
     "`awd train-classifier`: its defaults are the classifier recipes'"
     c = _command(sub, 'train-classifier', cmd_train_classifier, 'train a text classifier (ULMFiT)',
                  [ps['train'], ps['preset'], ps['pickle'], ps['device']])
-    c.add_argument('--label-col', help="column of labels (default: the corpus's: source, origin, label, work; in a file, a "
-                   "column named label)")
+    own = ', '.join(f"{v['label_col']} ({k})" for k, v in CORPORA.items() if v.get('label_col')) # (genre was left out, helper 84)
+    c.add_argument('--label-col', help=f"column of labels (default: the corpus's: {own}; in a file, a column named label)")
     c.add_argument('--group-col', help="keep rows with the same value on one side of the split (default for reviews: "
                    "movie)")
     c.add_argument('--lm', nargs='+', metavar='LM', help='a language model to start from, its size not --preset\'s '
@@ -902,7 +917,7 @@ def _add_train_tagger(sub, ps:dict):
                    "UPOS: tags or upos, its XPOS: xpos)")
     t.add_argument('--lm', help='a language model to start from (its tokenizer, vocabulary and encoder)')
     t.add_argument('--no-pretrained', action='store_true', help='from scratch, not from the pretrained English model')
-    t.add_argument('--preset', default='small', choices=list(PRESETS), help='from scratch: the size (default: %(default)s)')
+    t.add_argument('--preset', default='small', choices=list(PRESETS), action=Typed, help='from scratch: the size (default: %(default)s)')
     t.add_argument('--epochs', type=int, help=f"epochs of the whole network after one of the head alone (default: "
                    f"{TAGGER_RECIPE['epochs']})")
     t.add_argument('--minutes', type=float, help='train for this long instead of --epochs')
@@ -937,7 +952,7 @@ def _add_tag(sub, ps:dict):
 def _add_serve(sub, ps:dict):
     "`awd serve`: the models it trains are the app's defaults"
     s = _command(sub, 'serve', cmd_serve, 'serve the Gradio app', [ps['pickle'], ps['device'], ps['preset']],
-                 cmd_serve.__doc__ + ' (at --preset size)')
+                 cmd_serve.__doc__ + ' (--retrain: trained afresh, at --preset size)')
     more = [DEFAULT_MODELS[k].get('title', k).lower() for k in DEFAULT_MODELS if k not in APP_MODELS]
     s.add_argument('--models-dir', help=f"saved models: one named {', '.join(DEFAULT_MODELS)} overrides the shipped "
                    "one; any other classifier joins the Classify tab, any other tagger the Tag tab (default: $AWD_MODELS_DIR, "
@@ -1053,7 +1068,7 @@ def _term_as_ctrl_c()->dict:
     if threading.current_thread() is not threading.main_thread(): return term # (signals reach the main thread only)
     def stop(signum, frame):
         term['got'] = True
-        raise KeyboardInterrupt
+        raise Terminated
     term['old'] = signal.signal(signal.SIGTERM, stop)
     return term
 

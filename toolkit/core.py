@@ -38,7 +38,8 @@ _matplotlib_home() # before anything imports fastai
 __all__ = ['RUN_KEEP', 'MAX_SEED', 'MAX_EPOCHS', 'MAX_N', 'MAX_TOKENS', 'MAX_PROMPT_CHARS', 'MAX_MINUTES', 'ModelInfo',
            'DataInfo', 'model_info', 'earlier_runs', 'require_info', 'members', 'replace_dir', 'out_path', 'unwritable',
            'save_tensors', 'atomic_dir', 'atomic_file', 'check_writable', 'file_lock', 'eval_mode', 'check_arg',
-           'load_error', 'is_int', 'serve_address', 'is_bool', 'is_num', 'check_seed', 'check_minutes', 'Refusal']
+           'load_error', 'is_int', 'serve_address', 'is_bool', 'is_num', 'check_seed', 'check_minutes', 'Refusal',
+           'Terminated']
 
 # %% ../nbs/00_core.ipynb #c005
 @dataclass
@@ -349,3 +350,6 @@ class Refusal(ValueError):
     def args(self): return super().args
     @args.setter
     def args(self, v): pass # `modify_exception` sets `args`; `str(e)` keeps the message the error was made with
+
+class Terminated(KeyboardInterrupt):
+    "SIGTERM, raised as Ctrl-C is (by `awd`'s handler): caught as a `KeyboardInterrupt`, and told from one where it is said"
