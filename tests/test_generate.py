@@ -717,6 +717,23 @@ def test_next_words_finish_an_unfinished_word():
     assert 'make' not in [c[1] for c in h.suggest('How to ma ', 'headlines').choices] # (as `suggest` read it)
     assert h.pick('in the U', '.S', 'headlines')[0] == 'in the U.S' # a letter alone: read as typed
 
+def test_next_words_finish_a_word_that_ends_in_an_apostrophe_or_a_hyphen():
+    """After "Don'" the Write tab offered "'t" alone (under 0.1%) and a click gave "Don''t"; after 'Anti-', '-smoking'
+    gave 'Anti--smoking' (helper 85): an apostrophe's word is finished ("Don't"), a hyphen's next word glued to it"""
+    from toolkit.export import load_model
+    from toolkit.app import Handlers
+    from toolkit.generate import unfinished_word
+    lm = load_model('headlines')
+    h = Handlers({'headlines': lm})
+    assert unfinished_word(lm, "Don'") == "Don'" and unfinished_word(lm, "Why you shouldn'") == "shouldn'"
+    assert unfinished_word(lm, "He said 'yes'") == unfinished_word(lm, "Parents'") == '' # a closing quote, a possessive
+    assert lm.next_words("Don'", k=1)[0].word == "Don't" and lm.next_words("Why you shouldn'", k=1)[0].word == "shouldn't"
+    assert h.pick("Why you shouldn'", "shouldn't", 'headlines')[0] == "Why you shouldn't"
+    assert lm.next_words("He said 'yes'", k=1)[0].word == 'to' # the word after the quote, as before
+    words = [w.word for w in lm.next_words('Anti-', k=5)]
+    assert all(w[0].isalnum() for w in words) and 'vaccine' in words, words
+    assert h.pick('Anti-', 'vaccine', 'headlines')[0] == 'Anti-vaccine'
+
 def test_next_words_do_not_depend_on_k():
     """k=3 after 'How to ma' gave 2 words ('make', 'manage'), and 'discover' after 'Scientists disc' came out 39% less
     likely with k=3 than with k=10: the search kept k spellings, merged after (helper 79). In the Write tab, 'disclose'

@@ -1273,7 +1273,9 @@ class NextWord(NamedTuple):
 OPENERS = '([{"\'“‘«' # a word right after one of these, at the start or after a space, is glued to it: '(not)', '"Yes"'
 
 def _opened(text:str)->bool:
-    "Whether `text` ends in opening brackets or quotes, so its next word is glued to them: 'Why you should (', 'Hello (\"'"
+    """Whether `text` ends in opening brackets or quotes, so its next word is glued to them: 'Why you should (', 'Hello (\"';
+    or in a hyphen after a letter, whose word goes on: 'Anti-' ('vaccine', where '-smoking' made 'Anti--smoking', helper 85)"""
+    if text[-1:] == '-' and text[-2:-1].isalnum(): return True
     rest = text.rstrip(OPENERS) # ('He said \"yes\"': a closing quote, glued to its word)
     return len(rest) < len(text) and (not rest or rest[-1].isspace())
 
@@ -1295,6 +1297,8 @@ def _word_masks(info:VocabInfo, dev)->tuple:
         info._word_masks = (first, info.case.clone(), bound, cont, info.space.clone(), glued, apos, kinds)
     return tuple(m.to(dev) for m in info._word_masks)
 
+_APOSTROPHE_END = re.compile(r"[^\W_]+(?:['’][^\W_]+)*['’]$") # "Don'", "shouldn'": a word its apostrophe goes on
+
 @torch.inference_mode()
 def unfinished_word(
     learn, # a language model the toolkit made
@@ -1302,7 +1306,13 @@ def unfinished_word(
     category:str|None=None, # for models trained with categories
 )->str:
     """The last word of `prompt` when the model reads it as unfinished, as `generate` heals it ('How to ma': 'ma');
-    else '' (a finished word, a space or punctuation at the end, a character model)"""
+    else '' (a finished word, a space or punctuation at the end, a character model); a word that ends in an
+    apostrophe is unfinished ("Don'": its pieces '▁don' "'" would be continued as the word after it, helper 85),
+    unless the apostrophe closes a quote ("said 'yes'") or a plural's possessive ("Parents'")"""
+    if prompt[-1:] in "'’" and getattr(get_tokenizer(learn), 'model_type', None) != 'char':
+        m = _APOSTROPHE_END.search(prompt)
+        quoted = m and m.start() and prompt[m.start()-1] in "'‘’"
+        return m.group() if m and not quoted and m.group()[-2:-1].lower() != 's' else ''
     if not prompt[-1:].isalnum(): return ''
     _, tail = _heal_split(learn, prompt, prompt_pieces(learn, prompt, category))
     word = detokenize(tail).strip() if tail else '' # (its case mark is before it: 'Ma' reads 'ma')
