@@ -734,6 +734,15 @@ def test_next_words_finish_a_word_that_ends_in_an_apostrophe_or_a_hyphen():
     assert all(w[0].isalnum() for w in words) and 'vaccine' in words, words
     assert h.pick('Anti-', 'vaccine', 'headlines')[0] == 'Anti-vaccine'
 
+def test_distinct_one_word_names_from_starting_letters():
+    """`awd generate names --prompt Xi -n 5 --max-words 1 --distinct` was refused ("the prompt has 1 word, as many as
+    --max-words"): a names prompt is a word's start, which goes on; a finished word still is (helper 85)"""
+    from toolkit.export import load_model
+    names = load_model('names').generate('Xi', n=5, max_words=1, distinct=True, category='Chinese', seed=0)
+    assert len(set(names)) == 5 and all(n.startswith('Xi') and ' ' not in n for n in names), names
+    with pytest.raises(ValueError, match=r'the prompt has 4 words, as many as max_words \(4\): 3 different texts need room'):
+        load_model('headlines').generate('New study finds that', n=3, max_words=4, distinct=True)
+
 def test_next_words_do_not_depend_on_k():
     """k=3 after 'How to ma' gave 2 words ('make', 'manage'), and 'discover' after 'Scientists disc' came out 39% less
     likely with k=3 than with k=10: the search kept k spellings, merged after (helper 79). In the Write tab, 'disclose'

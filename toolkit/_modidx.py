@@ -502,6 +502,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'toolkit.generate._seq_logprobs': ('generate.html#_seq_logprobs', 'toolkit/generate.py'),
                                   'toolkit.generate._stepper': ('generate.html#_stepper', 'toolkit/generate.py'),
                                   'toolkit.generate._stop_from': ('generate.html#_stop_from', 'toolkit/generate.py'),
+                                  'toolkit.generate._word_goes_on': ('generate.html#_word_goes_on', 'toolkit/generate.py'),
                                   'toolkit.generate._word_masks': ('generate.html#_word_masks', 'toolkit/generate.py'),
                                   'toolkit.generate._word_rules': ('generate.html#_word_rules', 'toolkit/generate.py'),
                                   'toolkit.generate.awd_step': ('generate.html#awd_step', 'toolkit/generate.py'),

@@ -860,6 +860,12 @@ def check_gen_kwargs(
     known = set(inspect.signature(gen_request).parameters) - {'learn', 'on_row'}
     if set(kw) - known: raise ValueError(f"{where}unknown argument(s) {', '.join(sorted(set(kw) - known))}")
 
+def _word_goes_on(learn, prompt:str, category:str|None)->bool:
+    """Whether `prompt`'s last word may go on: a names model's starting letters ('Xi': 'Xiao', 'Xing'; helper 85), a
+    word the model reads as unfinished ('How to ma')"""
+    if not prompt[-1:].isalnum(): return False
+    return getattr(get_tokenizer(learn), 'model_type', None) == 'char' or bool(unfinished_word(learn, prompt, category))
+
 def gen_request(
     learn, # a language model the toolkit made
     prompt:str='', n:int=1, temperature:float=1.0, top_k:int|None=None, top_p:float|None=None, min_p:float|None=None,
@@ -887,7 +893,8 @@ def gen_request(
     if max_words is not None and words == max_words and prompt[-1:].isspace(): # the space starts one more word
         raise ValueError(f"the prompt has {words} words and ends with a space, which starts word {words + 1}: "
                          f"raise max_words above {max_words} or drop the space")
-    if distinct and n > 1 and max_words is not None and words >= max_words: # every text would be the prompt
+    if distinct and n > 1 and max_words is not None and words >= max_words and not _word_goes_on(learn, prompt, category):
+        # every text would be the prompt
         raise ValueError(f"the prompt has {words} word{'s' if words != 1 else ''}, as many as max_words ({max_words}): {n} "
                          "different texts need room for more words; raise max_words or shorten the prompt")
     if min_words and not stop_at_eos:
