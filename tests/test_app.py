@@ -314,17 +314,18 @@ def test_names_start_the_model_never_saw(app_models, start):
         Handlers(app_models).score_check(start + 'ov', 'names') # the Score tab refuses it too, before the queue
 
 def test_settings_command_prompt_starting_with_dash(app_models, app_models_dir):
-    "A prompt that starts with '-' (a names model knows the hyphen) made `--prompt -al`, which argparse refuses"
+    """A prompt that starts with '-' made `--prompt -al`, which argparse refuses (a names model's; its names start with a
+    letter now, helper 85: a headline's '- ')"""
     import shlex
     from toolkit.app import Handlers
     from conftest import awd_here
     h = Handlers(app_models)
-    seed, md = h.names_settings('-al', 3, 0.8, 4, 'Arabic')
+    seed, md = h.headlines_settings('- New', 3, 0.8, 0.9, 4, 15, 4)
     argv = shlex.split(md.split('```bash\n')[1].split('\n```')[0])[1:]
-    assert '--prompt=-al' in argv
-    argv[1] = str(app_models_dir/'names')
+    assert '--prompt=- New' in argv
+    argv[1] = str(app_models_dir/'headlines')
     out = awd_here(*argv)
-    assert out.returncode == 0 and out.stdout.splitlines() == h.names('-al', 3, 0.8, 4, 'Arabic')[0].splitlines(), out
+    assert out.returncode == 0 and out.stdout.splitlines() == h.headlines('- New', 3, 0.8, 0.9, 4, 15, 4).splitlines(), out
 
 def test_settings_command_reads_as_typed():
     """The Irish example's command read `--prompt 'O'"'"''` (shlex's quoting: right, but hard to read, helper 41): a

@@ -1,5 +1,5 @@
 "`LMLearner.generate`/`predict` and the `sample` engine, on the session's tiny headlines model."
-import math, string
+import math, re, string
 import numpy as np
 import pytest
 import torch
@@ -570,7 +570,7 @@ def test_predict_heals_as_generate_does():
     lm = load_model('headlines')
     outs = [lm.predict('How to ma', n_words=3) for _ in range(5)]
     # 'make' mostly, 'manage' at times (unseeded): each a whole word of the model's, maybe with a piece after it ('make,')
-    words = [t.split()[2].rstrip(string.punctuation) for t in outs]
+    words = [t.split()[2].split('-')[0].rstrip(string.punctuation) for t in outs] # ('make-los': 'make', then glued pieces)
     assert all(w.startswith('ma') and '▁' + w.lower() in lm.dls.vocab for w in words), outs # not 'mabi', 'masthetic'
     assert lm.predict('How to ma', n_words=0) == 'How to ma' and lm.predict('Why', n_words=2).startswith('Why ')
 
@@ -742,6 +742,23 @@ def test_distinct_one_word_names_from_starting_letters():
     assert len(set(names)) == 5 and all(n.startswith('Xi') and ' ' not in n for n in names), names
     with pytest.raises(ValueError, match=r'the prompt has 4 words, as many as max_words \(4\): 3 different texts need room'):
         load_model('headlines').generate('New study finds that', n=3, max_words=4, distinct=True)
+
+def test_a_stop_string_cuts_after_whole_words():
+    """`--stop e` cut 'The' to 'Th' and 'Proven' to 'Prov', where --help says a text ends where the string appears after
+    its first word: a word the string cuts into is not a whole word yet (helper 85)"""
+    from toolkit.generate import _cut_stop
+    assert _cut_stop('The best day', 0, ['e'], 1) == len('The b') # not 'Th'
+    assert _cut_stop('Proven to be', 0, ['e'], 3) is None and _cut_stop('Proven to be ok', 0, [' '], 3) == len('Proven to be')
+    assert _cut_stop('Blog: news', 0, [':'], 1) == 4 # punctuation after a word: the word is whole
+
+def test_names_start_with_a_letter():
+    "Starting letters '-' or \"'\" made '-Lomanov' and \"'hokovich\": no name starts so (helper 85)"
+    from toolkit.export import load_model
+    names = load_model('names')
+    for start in ('-', "'", ' K'):
+        with pytest.raises(ValueError, match=f"the starting letters {re.escape(repr(start))} begin with .*: a name starts with a letter"):
+            names.generate(start, category='Russian')
+    assert names.generate("O'", n=2, category='Irish', seed=0)[0].startswith("O'") # an apostrophe after a letter: Irish
 
 def test_next_words_do_not_depend_on_k():
     """k=3 after 'How to ma' gave 2 words ('make', 'manage'), and 'discover' after 'Scientists disc' came out 39% less

@@ -847,7 +847,12 @@ def name_start(
     category:str|None=None,
 )->str:
     """A character model's lowercase start, for a model trained with categories (names by origin), in the likelier of
-    its spelling and its capitalised one: 'k' -> 'K' ('krokov-Sakeyev' otherwise), 'van' (van Dijk) stays; else `prompt`"""
+    its spelling and its capitalised one: 'k' -> 'K' ('krokov-Sakeyev' otherwise), 'van' (van Dijk) stays; else `prompt`.
+    Its names start with a letter: '-' or "'" first is refused (it wrote '-Lomanov', "'hokovich", helper 85)"""
+    names = learn.awd.categories and getattr(get_tokenizer(learn), 'model_type', None) == 'char'
+    if names and prompt[:1] and not prompt[0].isalpha():
+        check_chars(learn, prompt) # one it never saw: which it knows, first
+        raise ValueError(f"the starting letters {prompt!r} begin with {prompt[0]!r}: a name starts with a letter")
     if not (prompt[:1].islower() and learn.awd.categories and category is not None and
             getattr(get_tokenizer(learn), 'model_type', None) == 'char'): return prompt
     return likelier_prompt(learn, [prompt, prompt[0].upper() + prompt[1:]], category)
@@ -1011,10 +1016,13 @@ def _check_bad_words(bad_words, prompt:str)->set[str]:
 
 def _cut_stop(text:str, start:int, stops:list[str], min_words:int=0)->int|None:
     "Where the first stop string in `text` after `start` begins with `min_words` words before it, None if there is none"
+    def words(i, s): # the whole words before `i`: a word `s` cuts into is not one yet ('e' in 'The': 'Th', helper 85)
+        n = len(text[:i].split())
+        return n - 1 if n and text[i-1:i].isalnum() and s[:1].isalnum() else n
     at = []
     for s in stops:
         i = text.find(s, start)
-        while i >= 0 and len(text[:i].split()) < min_words: i = text.find(s, i + 1) # too soon: min_words comes first
+        while i >= 0 and words(i, s) < min_words: i = text.find(s, i + 1) # too soon: min_words comes first
         if i >= 0: at.append(i)
     return min(at) if at else None
 
