@@ -215,6 +215,12 @@ def test_names_that_cannot_be_made_say_so(page, app_url):
     said = 'Nothing was made: the error message at the top of the page says why' # (not "top right": a phone's is at the top)
     expect(page.locator('#names-settings')).to_contain_text(said, timeout=60_000)
     expect(page.get_by_text('no sample without a repeat of another sample')).to_be_visible()
+    for field, value in (('names-n', '3'), ('names-temp', '0.8')): # the next request closes that error: it stayed
+        box = page.locator(f'#{field} input[type=number]') # beside the new names (helper 85)
+        box.fill(value); box.press('Enter')
+    page.locator('#names-generate').click()
+    expect(page.locator('#names-out textarea')).to_have_value(re.compile(r'^K[^\n]*(\n[^\n]+){2}$'), timeout=60_000)
+    expect(page.get_by_text('no sample without a repeat of another sample')).to_have_count(0)
 
 def test_screenshot_script_pictures_the_app(tmp_path):
     "scripts/screenshot_app.py (which makes the README's docs/app.png) starts the app, asks for ten seeded headlines, saves the page"

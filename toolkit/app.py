@@ -30,11 +30,11 @@ from .recipes import DEFAULT_MODELS, APP_MODELS, TINY_APP, model_kind
 __all__ = ['MAX_APP_PROMPT', 'MAX_APP_N', 'MAX_NAME_START', 'MAX_TEXT_CHARS', 'MAX_QUEUE', 'MAX_UPLOAD', 'APP_WORDS', 'TAG_NAMES',
            'TAG_COLORS', 'UD_TAG_NAMES', 'ORIGIN_COLS', 'MAX_WAITING', 'STREAM_EVERY', 'SUGGESTIONS', 'ANY_STYLE',
            'GEN_CONCURRENCY', 'HEADLINE_EXAMPLES', 'NAME_EXAMPLES', 'SCORE_EXAMPLES', 'CLASSIFY_EXAMPLES',
-           'TAG_EXAMPLES', 'API_EXAMPLES', 'APP_LMS', 'app_device', 'ensure_models', 'load_models', 'tiny_models',
-           'user_errors', 'validator', 'Unchecked', 'open_validators', 'public_card', 'learner_card', 'shown_pieces',
-           'tag_legend', 'any_style', 'settings_markdown', 'Handlers', 'card_markdown', 'card_summary', 'write_models',
-           'quiet_checks', 'api_examples', 'build_app', 'check_models_dir', 'app_models', 'start_app', 'launch',
-           'check_port', 'serve']
+           'TAG_EXAMPLES', 'CLOSE_ERRORS', 'API_EXAMPLES', 'APP_LMS', 'app_device', 'ensure_models', 'load_models',
+           'tiny_models', 'user_errors', 'validator', 'Unchecked', 'open_validators', 'public_card', 'learner_card',
+           'shown_pieces', 'tag_legend', 'any_style', 'settings_markdown', 'Handlers', 'card_markdown', 'card_summary',
+           'write_models', 'quiet_checks', 'api_examples', 'build_app', 'check_models_dir', 'app_models', 'start_app',
+           'launch', 'check_port', 'serve']
 
 # %% ../nbs/10_app.ipynb #c005
 def app_device()->str:
@@ -843,11 +843,14 @@ def _failed(stopped, out:str, n, settings:str)->tuple:
     if not settings or 'Stopped' in settings or len((out or '').splitlines()) >= int(n): return gr.skip(), gr.skip() # all came
     return f'*Stopped before all {int(n)} were made: the command below makes them all.*\n\n{settings}', gr.skip()
 
+CLOSE_ERRORS = "document.querySelectorAll('.toast-close').forEach(b => b.click())" # the page's error boxes, closed
+
 def _stop_button(stop, triggers:list, ev, out, n, settings, table=None):
     """Stop cancels `ev`; the settings panel then says the list is short (Stop ends `ev` as a failure would). `table`
     (the names' origins, made once all the names came) is emptied unless they all came"""
     stopped = gr.Number(value=0, visible=False) # set in the page, at once: 1 by Stop, 0 by a new request
-    gr.on(triggers, None, None, stopped, js='() => 0', api_name=False, queue=False)
+    # a new request closes the last one's error (its box stays until closed: it sat beside the new texts, helper 85)
+    gr.on(triggers, None, None, stopped, js=f'() => {{ {CLOSE_ERRORS}; return 0; }}', api_name=False, queue=False)
     stop.click(None, None, stopped, js='() => 1', cancels=[ev], api_name=False, queue=False)
     def failed(*args):
         panel, text = _failed(*args)
