@@ -814,3 +814,9 @@ def test_generators_refuse_a_prompt_as_typed(client, app_models):
         client.predict('<b>', 3, 0.8, 0.9, 4, 15, 0, api_name='/headlines')
     with pytest.raises(ValidationError, match=r"this model has never seen '<' in its training texts"):
         client.predict('K<', 3, 0.8, 0, 'Russian', api_name='/names')
+
+def test_score_shows_no_empty_chip():
+    "A bare '▁' before an emoji or 'Łó' showed as an empty chip of its own: its space and probability go with the next piece (helper 85)"
+    from toolkit.app import shown_pieces
+    assert shown_pieces([('▁a', 0.5), ('▁', 0.5), ('🙂', 0.5)]) == [('a', 0.062), (' 🙂', 0.125)]
+    assert shown_pieces([('▁', 0.5), ('🙂', 0.5)]) == [('🙂', 0.125)] # at the start: as before

@@ -529,6 +529,8 @@ def test_category_posterior_refuses_unreadable_names():
         category_posterior(names, ['Smith', 'Жуков'])
     p = category_posterior(names, ['Dvořák', 'Dvorak']) # an accent: romanised, as the classifier reads it
     assert (p[0] - p[1]).abs().max() < 1e-6
+    for bs in (0, -1): # (taken, helper 85)
+        with pytest.raises(ValueError, match=f'bs must be a whole number, 1 or more, got {bs}'): category_posterior(names, ['Li'], bs=bs)
 
 def test_max_words_ends_the_text():
     "At max_words the model's wish to start another word glued pieces onto the last one ('food-shlinging-need-to-to-"

@@ -269,20 +269,21 @@ def shown_pieces(
     pieces:list, # [(piece, probability)] as `LMLearner.score` gives them
 )->list[tuple[str, float]]: # [(text, surprise)]: the surprise in bits / 16, at most 1
     "A score's pieces as a reader sees them: case marks folded into the word they mark, '▁' as a space, the end as ⏎"
-    out, case, carry, upper = [], None, 1., False
+    out, case, carry, upper, lead = [], None, 1., False, ''
     for piece, p in pieces:
         bare, new_word = piece.lstrip('▁'), piece.startswith('▁')
         if bare in ('xxmaj', 'xxup'): case, carry = bare, carry*p; continue
         if bare == 'xxbos': text = ' ⏎'
         elif bare == TK_NL: text, case = ' ↵', None # a line break inside the text
         else:
-            text = (' ' if new_word and out else '') + bare
+            text, lead = lead + (' ' if new_word and out else '') + bare, ''
             if new_word: upper = False # a word that starts with a bare '▁' ends the upper-case word before it too
             if case == 'xxup': upper = True
             if upper: text = text.upper()
             elif case == 'xxmaj' and bare: text = text.replace(bare, bare[:1].upper() + bare[1:], 1)
             if bare or case == 'xxup': case = None
-        if not text: carry *= p; continue # a bare '▁' that starts the text: its probability goes with the next piece
+        if not text.strip(): # a bare '▁': its space and probability go with the next piece (mid-text, before an emoji
+            carry, lead = carry*p, text; continue # or 'Łó', it was an empty chip of its own, helper 85)
         out.append((text, round(min(1., -math.log2(max(p*carry, 1e-300))/16), 3)))
         carry = 1.
     return out

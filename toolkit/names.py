@@ -14,7 +14,7 @@ from fastcore.foundation import L
 from fastai.text.learner import LMLearner, TextLearner
 from .data import load_corpus, split_df, split_mask
 from .tokenize import SPECIAL_TOKS, make_tokenizer
-from .core import require_info, eval_mode
+from .core import require_info, eval_mode, check_arg, is_int
 from .recipes import NAMES_RECIPE, NAMES_LR, ORIGIN_RECIPE, batch_shape
 from .lm import train_lm, get_tokenizer, category_mark, fit_epochs, _as_lm, check_budget
 from .generate import category_token, vocab_info, get_start_state
@@ -206,6 +206,7 @@ def category_posterior(
 )->torch.Tensor: # (len(texts), len(lm.awd.categories)): p(category | text), each row summing to 1
     "The language model's own posterior over its categories for each text: a generative classifier with no training"
     lm = _as_lm(lm)
+    check_arg('bs', bs, is_int(bs) and bs >= 1, 'a whole number, 1 or more') # (0 and -1 were taken, helper 85)
     cat_ids, bodies = _posterior_ids(lm, texts)
     end, back, C = vocab_info(lm).end_id, lm.awd.backwards, len(cat_ids)
     start, res = get_start_state(lm), torch.empty(len(texts), C)
