@@ -121,6 +121,10 @@ def test_settings_shown_and_score_in_browser(page, app_url):
     page.locator('#score-text textarea').fill('New study finds coffee may help')
     page.locator('#score-button').click()
     expect(page.locator('#score-summary')).to_contain_text('bits per character')
+    page.get_by_text('Arumakan', exact=True).click() # the names model's example picks it, and scores with it (helper 85:
+    expect(page.locator('#score-card')).to_contain_text('names') # the headlines examples were offered for any model)
+    expect(page.locator('#score-text textarea')).to_have_value('Arumakan')
+    expect(page.locator('#score-summary')).to_contain_text('bits per character')
 
 def test_tag_tab_in_browser(page, app_url, tmp_path):
     "The Tag tab (Shift+Enter, as its box says) colours each word of a sentence by its part of speech and lists the words with their tags"

@@ -29,12 +29,12 @@ from .recipes import DEFAULT_MODELS, APP_MODELS, TINY_APP, model_kind
 # %% auto #0
 __all__ = ['MAX_APP_PROMPT', 'MAX_APP_N', 'MAX_NAME_START', 'MAX_TEXT_CHARS', 'MAX_QUEUE', 'MAX_UPLOAD', 'APP_WORDS', 'TAG_NAMES',
            'TAG_COLORS', 'UD_TAG_NAMES', 'ORIGIN_COLS', 'MAX_WAITING', 'STREAM_EVERY', 'SUGGESTIONS', 'ANY_STYLE',
-           'GEN_CONCURRENCY', 'HEADLINE_EXAMPLES', 'NAME_EXAMPLES', 'SCORE_EXAMPLES', 'CLASSIFY_EXAMPLES',
-           'TAG_EXAMPLES', 'CLOSE_ERRORS', 'API_EXAMPLES', 'APP_LMS', 'app_device', 'ensure_models', 'load_models',
-           'tiny_models', 'user_errors', 'validator', 'Unchecked', 'open_validators', 'public_card', 'learner_card',
-           'shown_pieces', 'tag_legend', 'any_style', 'settings_markdown', 'Handlers', 'card_markdown', 'card_summary',
-           'write_models', 'quiet_checks', 'api_examples', 'build_app', 'check_models_dir', 'app_models', 'start_app',
-           'launch', 'check_port', 'serve']
+           'GEN_CONCURRENCY', 'HEADLINE_EXAMPLES', 'NAME_EXAMPLES', 'SCORE_EXAMPLES', 'NAME_SCORE_EXAMPLES',
+           'CLASSIFY_EXAMPLES', 'TAG_EXAMPLES', 'CLOSE_ERRORS', 'API_EXAMPLES', 'APP_LMS', 'app_device',
+           'ensure_models', 'load_models', 'tiny_models', 'user_errors', 'validator', 'Unchecked', 'open_validators',
+           'public_card', 'learner_card', 'shown_pieces', 'tag_legend', 'any_style', 'settings_markdown', 'Handlers',
+           'card_markdown', 'card_summary', 'write_models', 'quiet_checks', 'api_examples', 'build_app',
+           'check_models_dir', 'app_models', 'start_app', 'launch', 'check_port', 'serve']
 
 # %% ../nbs/10_app.ipynb #c005
 def app_device()->str:
@@ -727,6 +727,7 @@ NAME_EXAMPLES = [('Russian', 'K'), ('Japanese', 'Ta'), ('Irish', "O'"), ('Italia
                  ('Polish', 'Kow')] # (origin, starting letters)
 SCORE_EXAMPLES = ['New study finds coffee may help your heart', 'Heart your help may coffee finds study new',
                   'Scientists say the moon is made of cheese']
+NAME_SCORE_EXAMPLES = ['Nakamura', 'Arumakan'] # a name, and its letters backwards: the names model's (helper 85: headlines)
 CLASSIFY_EXAMPLES = {'sentiment': ['A gripping, beautifully acted film that stays with you', 'Dull, overlong and never once funny'],
                      'origin': ['Kowalczyk'], 'outlet': ['Scientists say coffee may help you live longer']} # by classifier
 _WHAT = dict(headlines='a headline', names='a name', sentiment='a review snippet', outlet='a headline', origin='a surname')
@@ -976,7 +977,9 @@ def _classify_tab(h:Handlers):
 
 def _score_tab(h:Handlers):
     "The Score tab: a text and a language model; each piece coloured by how surprising the model found it"
-    texts = _passing(SCORE_EXAMPLES, lambda t: h.score_check(t, next(iter(h.lms)))) # the model chosen first
+    def own(k, i): # the bundled names model's examples, else headlines' (the first model's: a user's own too)
+        return NAME_SCORE_EXAMPLES if k == 'names' and _bundled(k, h.lms[k]) else SCORE_EXAMPLES if i == 0 else []
+    texts = [[t, k] for i, k in enumerate(h.lms) for t in _passing(own(k, i), lambda t: h.score_check(t, k))]
     with gr.Tab('Score'):
         with gr.Row():
             with gr.Column():
@@ -990,7 +993,7 @@ def _score_tab(h:Handlers):
                 marks = gr.HighlightedText(label='How surprising each piece was (darker: more)', show_legend=False,
                                            elem_id='score-pieces')
                 summary = gr.Markdown(label='summary', elem_id='score-summary')
-        _examples(texts, [text], 'Texts to try', btn)
+        _examples(texts, [text, model], 'Texts to try', btn)
         kw = dict(validator=validator(h.score_check, [text, model]), concurrency_id='score',
                   concurrency_limit=GEN_CONCURRENCY)
         btn.click(h.score, [text, model], [marks, summary], api_name='score', **kw)
