@@ -513,6 +513,18 @@ def test_preset_and_lm_vote_where_they_do_nothing(tiny_lm_path, tmp_path):
                              '--lm-vote needs --lm: language models trained with the labels as categories')
     assert out == ''
 
+def test_probs_with_a_csv_and_a_prompt_as_long_as_max_words(tmp_path):
+    """`awd tag tagger --csv F --probs` ignored --probs; a prompt with as many words as --max-words gave the prompt back
+    n times, and the CLI blamed the training texts ('the model ended every text right after the prompt') (helpers 86, 87)"""
+    (tmp_path/'t.csv').write_text('id,text\n1,The old man the boat.\n')
+    for cmd, model in (('tag', 'tagger'), ('classify', 'sentiment')):
+        refused([cmd, model, '--csv', tmp_path/'t.csv', '--probs'], '--probs prints JSON lines for texts given as arguments')
+    assert not [f for f in tmp_path.iterdir() if f.name != 't.csv']
+    refused(['generate', 'headlines', '--prompt', 'New study', '--max-words', '2', '-n', '2'],
+            'the prompt has 2 words, as many as --max-words (2): every text would be the prompt')
+    with pytest.raises(ValueError, match=r'the prompt has 1 word and ends with a space'):
+        load_model('names').generate('Kuz ', max_words=1, category='Russian')
+
 def test_one_string_where_a_list_is_expected(app_models_dir):
     "category_posterior(lm, 'Nakamura') read each letter as a name; a tagger's predict_texts('The dog') tagged letters"
     from toolkit.names import category_posterior

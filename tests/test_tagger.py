@@ -82,7 +82,7 @@ def test_older_taggers_read_first_pieces(tmp_path):
     a, b = old.predict(text), first.predict(text)
     assert [r.tag for r in a] == [r.tag for r in b] and [r.prob for r in a] == pytest.approx([r.prob for r in b], abs=1e-2)
 
-BAD = [({'words': ['The jury said', 'It rained'], 'tags': ['DET NOUN VERB', 'PRON']}, 'row 1: 2 words but 1 tags'),
+BAD = [({'words': ['The jury said', 'It rained'], 'tags': ['DET NOUN VERB', 'PRON']}, 'row 1: 2 words but 1 tag'),
        ({'words': ['The jury', '   '], 'tags': ['DET NOUN', '']}, 'row 1: the sentence is empty'),
        ({'words': ['It rained'], 'tags': [3.5]}, 'row 0: the tags must be a list of tags'),
        ({'words': ['It rained'], 'tags': ["['PRON', 'VERB'"]}, 'look like a list but do not parse')]
@@ -92,9 +92,9 @@ def test_bad_sentences_api(data, msg):
     with pytest.raises(ValueError, match=msg): check_tagged(pd.DataFrame(data))
     with pytest.raises(ValueError, match=msg): train_tagger(pd.DataFrame(data), pretrained=False, preset='tiny')
 
-CLI_BAD = [({'words': ['The jury said', 'It rained'], 'tags': ['DET NOUN VERB', 'PRON']}, 'bad.csv: row 3: 2 words but 1 tags'),
+CLI_BAD = [({'words': ['The jury said', 'It rained'], 'tags': ['DET NOUN VERB', 'PRON']}, 'bad.csv: row 3: 2 words but 1 tag'),
            ({'words': ['The jury', '   '], 'tags': ['DET NOUN', '']}, 'bad.csv: row 3: the sentence is empty'),
-           ({'words': ['It rained'], 'tags': [3.5]}, 'bad.csv: row 2: 2 words but 1 tags')] + BAD[3:]
+           ({'words': ['It rained'], 'tags': [3.5]}, 'bad.csv: row 2: 2 words but 1 tag')] + BAD[3:]
 
 @pytest.mark.parametrize('data, msg', CLI_BAD)
 def test_bad_sentences_cli(tmp_path, data, msg):
@@ -503,3 +503,21 @@ def test_texts_of_the_wrong_kind_are_refused(tagger):
     for bad in ({'x': 'The dog'}, {'The dog'}):
         with pytest.raises(ValueError, match=f"texts must be a list of texts .*not a {type(bad).__name__}"):
             tagger.predict_texts(bad)
+
+def test_one_tag_warning_names_the_commonest_only_when_it_is():
+    """The warning for a tagger that gives every word one tag said it "learnt the commonest tag" of a tag that was not
+    (6 of 41 words; a rarer tag, weighted up, can be the one) and advised weighting rarer tags more (helper 86)"""
+    import warnings
+    from types import SimpleNamespace
+    import torch
+    from toolkit.tagger import warn_one_tag
+    learn = lambda predicted, labelled: SimpleNamespace(valid_predicted=torch.tensor(predicted), dls=SimpleNamespace(
+        vocab=[None, ['DET', 'NOUN', 'VERB']]), valid_labelled=torch.tensor(labelled))
+    with pytest.warns(UserWarning, match=r"every validation word \(41\) 'NOUN': it has learnt one tag alone, not the "
+                      r"commonest \('DET'\) \(its accuracy, 0.146, is that tag's share of the words\); train more epochs"):
+        warn_one_tag(learn([0, 41, 0], [21, 6, 14]))
+    with pytest.warns(UserWarning, match=r"'VERB': it has learnt the commonest tag alone .* weight the rarer tags"):
+        warn_one_tag(learn([0, 0, 41], [21, 6, 14][::-1]))
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        warn_one_tag(learn([20, 21, 0], [21, 6, 14])) # two tags given: no warning

@@ -520,6 +520,9 @@ def _copy_to_write(a, what:str, suffix:str)->str|None:
     if bool(a.texts) == bool(a.csv): raise ValueError(f"give texts to {what}, or --csv FILE (not both)")
     if a.out and not a.csv: raise ValueError("--out goes with --csv")
     if a.text_col and not a.csv: raise ValueError("--text-col goes with --csv (the texts given as arguments are the texts)")
+    if getattr(a, 'probs', False) and a.csv: # (ignored, helper 86)
+        raise ValueError("--probs prints JSON lines for texts given as arguments; a --csv copy has its probability columns "
+                         "already (leave out --probs)")
     if a.csv:
         example = copy_name(a.csv, suffix)
         out = a.out or str(Path(a.csv).with_name(example))

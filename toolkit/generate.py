@@ -893,15 +893,16 @@ def gen_request(
                     ('novel', novel), ('distinct', distinct)): check_arg(name, v, is_bool(v), 'True or False')
     words = len(prompt.split())
     if max_words is not None and words > max_words:
-        raise ValueError(f"the prompt has {words} words, more than max_words ({max_words}): raise max_words "
+        raise ValueError(f"the prompt has {words} word{'s'[:words != 1]}, more than max_words ({max_words}): raise max_words "
                          "or shorten the prompt")
     if max_words is not None and words == max_words and prompt[-1:].isspace(): # the space starts one more word
-        raise ValueError(f"the prompt has {words} words and ends with a space, which starts word {words + 1}: "
+        raise ValueError(f"the prompt has {words} word{'s'[:words != 1]} and ends with a space, which starts word {words + 1}: "
                          f"raise max_words above {max_words} or drop the space")
-    if distinct and n > 1 and max_words is not None and words >= max_words and not _word_goes_on(learn, prompt, category):
-        # every text would be the prompt
-        raise ValueError(f"the prompt has {words} word{'s' if words != 1 else ''}, as many as max_words ({max_words}): {n} "
-                         "different texts need room for more words; raise max_words or shorten the prompt")
+    if max_words is not None and words >= max_words and not _word_goes_on(learn, prompt, category):
+        # every text would be the prompt (it was, in silence, and the CLI blamed the training texts: helper 87)
+        need = f"{n} different texts need room" if distinct and n > 1 else "every text would be the prompt: it needs room"
+        raise ValueError(f"the prompt has {words} word{'s' if words != 1 else ''}, as many as max_words ({max_words}): {need} "
+                         "for more words; raise max_words or shorten the prompt")
     if min_words and not stop_at_eos:
         raise ValueError("min_words needs stop_at_eos=True: without it every text runs to max_tokens")
     if stop_at_eos and min_words > len(prompt.split()) + max_tokens: # each new word takes at least one piece

@@ -171,7 +171,7 @@ def check_tagged(
         words.append(w)
         if tags_col is None: continue
         t = _as_list(t, 'tags', r)
-        if len(t) != len(w): raise ValueError(f"row {r}: {len(w)} words but {len(t)} tags; every word needs one tag")
+        if len(t) != len(w): raise ValueError(f"row {r}: {len(w)} word{'s'[:len(w) != 1]} but {len(t)} tag{'s'[:len(t) != 1]}; every word needs one tag")
         tags.append(t)
     return words, tags
 
@@ -245,7 +245,7 @@ def read_conll(
         if conllu:
             if line.startswith('#'): continue # sentence ids and texts
             f = line.split('\t')
-            if len(f) != 10: raise ValueError(f"{path}, line {n}: {len(f)} fields separated by tabs, not CoNLL-U's 10")
+            if len(f) != 10: raise ValueError(f"{path}, line {n}: {len(f)} field{'s'[:len(f) != 1]} separated by tabs, not CoNLL-U's 10")
             if not f[0].isdigit(): continue # a word of several (1-2) and empty nodes (1.1): their parts are lines too
             if len(f[1].split()) != 1: raise ValueError(f"{path}, line {n}: the word {f[1]!r} holds a space")
             sent.append((f[1], f[3], f[4])); continue
@@ -837,9 +837,13 @@ def warn_one_tag(
     p, t = getattr(learn, 'valid_predicted', None), getattr(learn, 'valid_labelled', None)
     if p is None or t is None or int((p > 0).sum()) != 1 or int((t > 0).sum()) < 2: return
     i = int(p.argmax())
-    warnings.warn(f"the tagger tags every validation word ({int(p.sum()):,}) {str(learn.dls.vocab[1][i])!r}: it has "
-                  f"learnt the commonest tag alone (its accuracy, {float(t[i]/t.sum()):.3f}, is that tag's share of the "
-                  "words); weight the rarer tags (tag_weight=1), train more epochs, or on more sentences")
+    common = int(t.argmax()) == i # (a rarer tag, weighted up by tag_weight, can be the one: helper 86)
+    what = ("it has learnt the commonest tag alone" if common else "it has learnt one tag alone, not the commonest "
+            f"({str(learn.dls.vocab[1][int(t.argmax())])!r})")
+    fix = "weight the rarer tags (tag_weight=1), train" if common else "train"
+    warnings.warn(f"the tagger tags every validation word ({int(p.sum()):,}) {str(learn.dls.vocab[1][i])!r}: {what} (its "
+                  f"accuracy, {float(t[i]/t.sum()):.3f}, is that tag's share of the words); {fix} more epochs, or on more "
+                  "sentences")
 
 def _check_tagger_args(epochs, lr, minutes, bs, seed, head_hid, tag_weight=0, vocab_sz=None):
     "Errors for arguments of `train_tagger` that cannot train, before any work"
