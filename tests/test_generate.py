@@ -760,6 +760,17 @@ def test_names_start_with_a_letter():
             names.generate(start, category='Russian')
     assert names.generate("O'", n=2, category='Irish', seed=0)[0].startswith("O'") # an apostrophe after a letter: Irish
 
+def test_greedy_with_a_bad_word_it_writes_fails_at_once():
+    """greedy=True with a bad word its one text holds redrew that text 50 times, then advised raising the temperature,
+    which greedy refuses (helper 87)"""
+    from toolkit.export import load_model
+    lm = load_model('headlines')
+    text = lm.generate('New study', greedy=True)[0]
+    with pytest.raises(ValueError, match=r"no sample without the bad word 'finds': greedy decoding draws the same text "
+                       r"every time \(leave out greedy=True, or drop a bad word\)"):
+        lm.generate('New study', greedy=True, bad_words=['finds'], return_logprobs=True)
+    assert 'finds' in text.split() and lm.generate('New study', greedy=True, bad_words=['cancer']) == [text]
+
 def test_next_words_do_not_depend_on_k():
     """k=3 after 'How to ma' gave 2 words ('make', 'manage'), and 'discover' after 'Scientists disc' came out 39% less
     likely with k=3 than with k=10: the search kept k spellings, merged after (helper 79). In the Write tab, 'disclose'

@@ -1021,7 +1021,7 @@ CLI_WORDS = [ # the Python API's words in the errors `awd` passes on, and what a
     ('distinct=True with top_k=1: top_k=1', '--distinct with --top-k 1: --top-k 1'),
     ('sample (greedy=False, top_k above 1) or ask for one text', 'sample (no --greedy, --top-k above 1) or ask for one text (-n 1)'),
     ('raise the temperature', 'raise --temperature'), (' or top_k', ' or --top-k'), (' or top_p', ' or --top-p'),
-    ('drop a bad word', 'drop a --bad-word'),
+    ('drop a bad word', 'drop a --bad-word'), ('leave out greedy=True', 'leave out --greedy'),
     ('turn novel off', 'leave out --novel'),
     ('turn distinct off', 'leave out --distinct'),
     ('must be None or a number', 'must be a number'), ('must be None or an integer', 'must be an integer'),

@@ -847,7 +847,8 @@ def name_start(
     category:str|None=None,
 )->str:
     """A character model's lowercase start, for a model trained with categories (names by origin), in the likelier of
-    its spelling and its capitalised one: 'k' -> 'K' ('krokov-Sakeyev' otherwise), 'van' (van Dijk) stays; else `prompt`.
+    its spelling and its capitalised one: 'k' -> 'K' ('krokov-Sakeyev' otherwise); 'van' stays where the model finds it likelier (the shipped one
+    writes 'Van', helper 87); else `prompt`.
     Its names start with a letter: '-' or "'" first is refused (it wrote '-Lomanov', "'hokovich", helper 85)"""
     names = learn.awd.categories and getattr(get_tokenizer(learn), 'model_type', None) == 'char'
     if names and prompt[:1] and not prompt[0].isalpha():
@@ -935,6 +936,7 @@ def gen_request(
     if stops or bad or fp is not None or distinct: # a bad word is caught as it completes (its piece banned outright,
         # '▁health', took 'healthy' and 'healthier' with it, and left 'diets', a piece of its own: helper 50)
         r.watch, r.every_step = _Watch(r, stops, bad, fp, distinct), bool(stops or bad)
+        if greedy: r.max_draws = 1 # a redraw is the same text: one draw says so (50 did, helper 87)
     return r
 
 HEAL_AT = 0.5 # heal a prompt's last word when the model, reading it as typed, finds it at least this likely to go on
@@ -1064,7 +1066,8 @@ class _Watch:
 def _fail_message(r:GenRequest)->str:
     "Why a request failed, and what of its own settings may help"
     w = r.watch
-    hints = ['raise the temperature' + ''.join(f' or {k}' for k in ('top_k', 'top_p') if getattr(r, k))]
+    hints = (['leave out greedy=True'] if r.greedy else # (its redraws are the same text: helper 87)
+             ['raise the temperature' + ''.join(f' or {k}' for k in ('top_k', 'top_p') if getattr(r, k))])
     if getattr(w, 'bad', None): hints.append('drop a bad word')
     if getattr(w, 'fp', None) is not None:
         run, most = _copied_run(w.fp, r.prompt, r.max_words) # the prompt, whole (unless its last word goes on)
@@ -1073,6 +1076,8 @@ def _fail_message(r:GenRequest)->str:
         hints.append('turn novel off')
     if getattr(w, 'seen', None) is not None: hints.append('ask for fewer samples or turn distinct off')
     hint = hints[0] if len(hints) == 1 else ', '.join(hints[:-1]) + ', or ' + hints[-1]
+    if r.greedy: return (f"no sample without {getattr(r, 'last_reason', 'a problem')}: greedy decoding draws the same text "
+                         f"every time ({hint})")
     return (f"no sample without {getattr(r, 'last_reason', 'a problem')} in {r.max_draws} draws: these settings may be "
             f"impossible together ({hint})")
 
