@@ -525,6 +525,14 @@ def test_probs_with_a_csv_and_a_prompt_as_long_as_max_words(tmp_path):
     with pytest.raises(ValueError, match=r'the prompt has 1 word and ends with a space'):
         load_model('names').generate('Kuz ', max_words=1, category='Russian')
 
+def test_score_csv_names_the_files_row(tmp_path):
+    "score_csv named an unreadable text 'text 3', its place among the non-blank texts, where tag --csv says the row (helper 87)"
+    from toolkit.generate import score_csv
+    (tmp_path/'odd.csv').write_text('id,title\n1,New study finds coffee\n2,\n3,"multi\nline"\n4,日本語のテキスト\n')
+    with pytest.raises(ValueError, match=f"^{re.escape(str(tmp_path/'odd.csv'))}: row 5: '日本語のテキスト': this model reads"):
+        score_csv(load_model('headlines'), tmp_path/'odd.csv', tmp_path/'out.csv', text_col='title')
+    assert not (tmp_path/'out.csv').exists()
+
 def test_one_string_where_a_list_is_expected(app_models_dir):
     "category_posterior(lm, 'Nakamura') read each letter as a name; a tagger's predict_texts('The dog') tagged letters"
     from toolkit.names import category_posterior

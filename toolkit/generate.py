@@ -1277,7 +1277,11 @@ def score_csv(
     "Write a copy of `src` with columns `bpc`, `ppl_word` and `logprob` for each text, atomically"
     trained = getattr(model_info(learn), 'card', {}).get('text_col') # a CSV like the one it learnt from
     c = read_to_copy(src, out, text_col, '.scored.csv', 'learn.score', trained)
-    res = score_texts(learn, c.texts[c.keep].tolist(), category) # a blank row keeps empty scores
+    rows = c.texts.index[c.keep] # the file's rows (as a spreadsheet numbers them)
+    try: res = score_texts(learn, c.texts[c.keep].tolist(), category) # a blank row keeps empty scores
+    except ValueError as e: # 'text 3' was the 4th text scored: its row, as `tag --csv` says it (helper 87)
+        if (m := re.match(r'text (\d+)', str(e))) is None: raise
+        raise ValueError(f"{src}: row {rows[int(m[1])]}{str(e)[m.end():]}") from None
     res = c.df.assign(**{k: pd.Series([getattr(s, k) for s in res], index=c.texts.index[c.keep], dtype=float)
                          for k in ('bpc', 'ppl_word', 'logprob')})
     return write_table(res, c.out, c.example, c.bom)
