@@ -533,6 +533,16 @@ def test_score_csv_names_the_files_row(tmp_path):
         score_csv(load_model('headlines'), tmp_path/'odd.csv', tmp_path/'out.csv', text_col='title')
     assert not (tmp_path/'out.csv').exists()
 
+def test_out_refused_before_the_start_line(tmp_path):
+    "An --out that cannot be saved to was refused after the start line ('training a tagger ...'): now before it (helper 86)"
+    (tmp_path/'notes').mkdir(); (tmp_path/'notes'/'a.txt').write_text('mine')
+    for argv in (['train', 'headlines'], ['train-classifier', 'reviews'], ['train-tagger', 'pos']):
+        code, out, err = refused([*argv, '--preset', 'tiny', '--max-rows', '100', '--out', tmp_path/'notes'],
+                                 'exists and is not a portable model: not overwriting it')
+        assert out == '', out
+    code, out, err = refused(['train-tagger', 'pos', '--out', tmp_path/'m.pkl'], 'a tagger saves as a portable directory only')
+    assert out == '' and (tmp_path/'notes'/'a.txt').read_text() == 'mine'
+
 def test_one_string_where_a_list_is_expected(app_models_dir):
     "category_posterior(lm, 'Nakamura') read each letter as a name; a tagger's predict_texts('The dog') tagged letters"
     from toolkit.names import category_posterior

@@ -264,6 +264,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                              'toolkit.cli._train_further': ('cli.html#_train_further', 'toolkit/cli.py'),
                              'toolkit.cli._training_texts': ('cli.html#_training_texts', 'toolkit/cli.py'),
                              'toolkit.cli._typed_breaks': ('cli.html#_typed_breaks', 'toolkit/cli.py'),
+                             'toolkit.cli.check_out_first': ('cli.html#check_out_first', 'toolkit/cli.py'),
                              'toolkit.cli.cli_words': ('cli.html#cli_words', 'toolkit/cli.py'),
                              'toolkit.cli.cmd_classify': ('cli.html#cmd_classify', 'toolkit/cli.py'),
                              'toolkit.cli.cmd_convert': ('cli.html#cmd_convert', 'toolkit/cli.py'),
