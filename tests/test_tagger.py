@@ -521,3 +521,16 @@ def test_one_tag_warning_names_the_commonest_only_when_it_is():
     with warnings.catch_warnings():
         warnings.simplefilter('error')
         warn_one_tag(learn([20, 21, 0], [21, 6, 14])) # two tags given: no warning
+
+def test_tagged_file_errors_say_what_to_do(tmp_path):
+    """A CoNLL-U word with a space ('Hà Nội') was named without what to do; a word/TAG .txt file's missing tag got advice
+    for a .txt of sentences, which it is not (helper 86)"""
+    from conftest import awd_here
+    from toolkit.tagger import read_conll
+    (tmp_path/'vi.conllu').write_text('1\tHà Nội\tHà Nội\tPROPN\tNp\t_\t0\troot\t_\t_\n2\tđẹp\tđẹp\tADJ\tA\t_\t1\tamod\t_\t_\n\n')
+    with pytest.raises(ValueError, match=r"line 1: the word 'Hà Nội' holds a space, which a tagger's words cannot .*: "
+                       r"replace it by '_' \(Hà_Nội\)"):
+        read_conll(tmp_path/'vi.conllu')
+    (tmp_path/'b.txt').write_text('the/DT dog/NN\nI/PRP ran home/NN\n')
+    r = awd_here('train-tagger', tmp_path/'b.txt', '--preset', 'tiny', '--out', tmp_path/'m')
+    assert r.returncode == 2 and "'ran' has no tag after a slash" in r.stderr and 'a table of sentences' not in r.stderr, r.stderr

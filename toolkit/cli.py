@@ -613,7 +613,7 @@ def _tagged_data(a)->tuple[pd.DataFrame, str, str]:
         else:
             try: df = read_conll(path)
             except ValueError as e: # a .txt of sentences, one a line, is not a tagger's
-                if is_conll(path): raise
+                if is_conll(path) or 'after a slash' in str(e): raise # (a word/TAG file's: read as one, helper 86)
                 raise ValueError(f"{e} (a tagger reads a .txt file as CoNLL's; a table of sentences is a .csv, .tsv or "
                                  ".jsonl file with a column of words and one of tags)") from None
         try: check_training_sentences(df, words_col, tags_col) # before the start line, naming the file
