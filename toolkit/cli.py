@@ -20,10 +20,9 @@ from . import __version__
 # `awd --help` and a mistyped option answer at once
 
 # %% auto #0
-__all__ = ['MAX_CHARS', 'CLI_WORDS', 'CLI_ARGS', 'check_out_first', 'cmd_train', 'load_lm', 'cmd_generate',
-           'cmd_train_classifier', 'load_classifier', 'cmd_classify', 'cmd_score', 'cmd_train_tagger', 'load_tagger',
-           'cmd_tag', 'cmd_serve', 'cmd_info', 'cmd_convert', 'Typed', 'moot_with_lm', 'AwdParser', 'get_parser',
-           'cli_words', 'main']
+__all__ = ['MAX_CHARS', 'CLI_WORDS', 'CLI_ARGS', 'cmd_train', 'load_lm', 'cmd_generate', 'cmd_train_classifier',
+           'load_classifier', 'cmd_classify', 'cmd_score', 'cmd_train_tagger', 'load_tagger', 'cmd_tag', 'cmd_serve',
+           'cmd_info', 'cmd_convert', 'Typed', 'moot_with_lm', 'AwdParser', 'get_parser', 'cli_words', 'main']
 
 # %% ../nbs/11_cli.ipynb #c006
 MAX_CHARS = 100_000 # longest text `awd classify` takes on its command line
@@ -171,7 +170,7 @@ def _say_interrupted(out):
         print(f"\ninterrupted: the last finished epoch is in {ck}; the same command with --resume continues from it",
               file=sys.stderr, flush=True)
 
-def check_out_first(out, portable_only=None, task=None):
+def _check_out_first(out, portable_only=None, task=None):
     "The error saving at `out` would raise (`check_export_path`), before the start line: it came after it (helper 86)"
     from toolkit.export import check_export_path
     check_export_path(out, portable_only, task)
@@ -190,7 +189,7 @@ def _train_further(a):
     if given: raise ValueError(f"--lm trains that model further, with its own tokenizer, vocabulary and size: drop {', '.join(given)}")
     lm = load_lm(a.lm, a.trust_pickle) # (its refusal of a pickle says --trust-pickle, helper 68)
     check_going_on(lm, name=a.lm) # before the start line
-    check_out_first(a.out, task='generate')
+    _check_out_first(a.out, task='generate')
     df = _training_texts(a)
     dev = check_device(a.device)
     kind = 'char' if get_tokenizer(lm).model_type == 'char' else 'subword'
@@ -250,7 +249,7 @@ def cmd_train(a):
     pre = use_pretrained(False if a.no_pretrained else None, a.preset, tokenizer, a.vocab_sz, None, a.backwards,
                          texts=df.text)
     check_checkpoint(a.out, a.resume, a.minutes) # an interrupted run's epochs are not written over: said before the start line
-    check_out_first(a.out, task='generate')
+    _check_out_first(a.out, task='generate')
     what = f", conditioned on {cat_col!r} ({df[cat_col][df[cat_col] != ''].nunique()} categories)" if cat_col else ''
     say(f"training a {a.preset} AWD-LSTM on {_texts_said(df, a.data)} ({tokenizer} tokenizer{what}) on {dev}"
         + (f" in {a.precision}" if a.precision else '') + f", {_starts_from(pre, df.text, a.no_pretrained)}"
@@ -442,7 +441,7 @@ def cmd_train_classifier(a):
     labelled = _check_labels(pd.DataFrame({label_col: df.label}), label_col, unlabelled='drop')[label_col]
     said = _classes_said(labelled) + (f"; {len(df) - len(labelled):,} without a label (the language model reads them)"
                                       if len(labelled) < len(df) else '')
-    check_out_first(a.out, task='classify')
+    _check_out_first(a.out, task='classify')
     print(f"training a classifier of {label_col!r} ({said}) on {_texts_said(df, a.data)}, "
           f"{_classifier_how(a, lms, lm_epochs, pre, df.text)}{split}", flush=True)
     card = _run_card(a, df, label_col=label_col, lm=' and '.join(a.lm or []) or None, group_col=group_col)
@@ -647,7 +646,7 @@ def cmd_train_tagger(a):
     how = f"from {a.lm}" if lm is not None else _starts_from(pre)
     epochs = f"{n} epoch{'' if n == 1 else 's'}"
     budget = f"{a.minutes:g} minute{'' if a.minutes == 1 else 's'}" if a.minutes else f"the head for an epoch, then {epochs}" if lm or pre else epochs
-    check_out_first(a.out, 'a tagger saves as a portable directory only', task='tag')
+    _check_out_first(a.out, 'a tagger saves as a portable directory only', task='tag')
     print(f"training a tagger of {tags_col!r} on {len(df):,} sentence{'s' if len(df) != 1 else ''} from {a.data}, {how}, "
           f"{budget}", flush=True)
     card = dict(corpus=_corpus_name(a.data), lm=a.lm, **({} if 'is_valid' in df else {'valid_pct': a.valid_pct}))

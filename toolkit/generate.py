@@ -18,7 +18,7 @@ from .tokenize import TK_NL, romanise, one_text
 from .core import model_info, eval_mode, check_arg, is_int, is_bool, is_num, check_seed
 from .core import MAX_N, MAX_TOKENS, MAX_PROMPT_CHARS # the limits of `generate` (the CLI reads them without torch)
 from .data import write_table, read_to_copy, label_order
-from .lm import get_tokenizer, category_mark, check_dls, learner_kind
+from .lm import get_tokenizer, is_char, category_mark, check_dls, learner_kind
 from .novelty import words_of
 
 # %% auto #0
@@ -850,12 +850,11 @@ def name_start(
     its spelling and its capitalised one: 'k' -> 'K' ('krokov-Sakeyev' otherwise); 'van' stays where the model finds it likelier (the shipped one
     writes 'Van', helper 87); else `prompt`.
     Its names start with a letter: '-' or "'" first is refused (it wrote '-Lomanov', "'hokovich", helper 85)"""
-    names = learn.awd.categories and getattr(get_tokenizer(learn), 'model_type', None) == 'char'
+    names = learn.awd.categories and is_char(learn)
     if names and prompt[:1] and not prompt[0].isalpha():
         check_chars(learn, prompt) # one it never saw: which it knows, first
         raise ValueError(f"the starting letters {prompt!r} begin with {prompt[0]!r}: a name starts with a letter")
-    if not (prompt[:1].islower() and learn.awd.categories and category is not None and
-            getattr(get_tokenizer(learn), 'model_type', None) == 'char'): return prompt
+    if not (prompt[:1].islower() and names and category is not None): return prompt
     return likelier_prompt(learn, [prompt, prompt[0].upper() + prompt[1:]], category)
 
 def check_gen_kwargs(
@@ -870,7 +869,7 @@ def _word_goes_on(learn, prompt:str, category:str|None)->bool:
     """Whether `prompt`'s last word may go on: a names model's starting letters ('Xi': 'Xiao', 'Xing'; helper 85), a
     word the model reads as unfinished ('How to ma')"""
     if not prompt[-1:].isalnum(): return False
-    return getattr(get_tokenizer(learn), 'model_type', None) == 'char' or bool(unfinished_word(learn, prompt, category))
+    return is_char(learn) or bool(unfinished_word(learn, prompt, category))
 
 def gen_request(
     learn, # a language model the toolkit made
@@ -1334,7 +1333,7 @@ def unfinished_word(
     else '' (a finished word, a space or punctuation at the end, a character model); a word that ends in an
     apostrophe is unfinished ("Don'": its pieces '▁don' "'" would be continued as the word after it, helper 85),
     unless the apostrophe closes a quote ("said 'yes'") or a plural's possessive ("Parents'")"""
-    if prompt[-1:] in "'’" and getattr(get_tokenizer(learn), 'model_type', None) != 'char':
+    if prompt[-1:] in "'’" and not is_char(learn):
         m = _APOSTROPHE_END.search(prompt)
         quoted = m and m.start() and prompt[m.start()-1] in "'‘’"
         return m.group() if m and not quoted and m.group()[-2:-1].lower() != 's' else ''

@@ -36,12 +36,12 @@ from .novelty import Fingerprint
 # %% auto #0
 __all__ = ['PRETRAINED_FILES', 'REBUILD', 'UNKNOWN_MAX', 'fit_epochs', 'lm_min_tokens', 'check_train_args', 'pretrained_dir',
            'has_pretrained', 'load_pretrained', 'pretrained_info', 'unknown_chars', 'unknown_reason', 'use_pretrained',
-           'StreamLMDataLoader', 'check_vocab_tokenizer', 'lm_dls', 'get_tokenizer', 'learner_kind', 'remake_dls',
-           'check_dls', 'SameVocab', 'guard_vocab', 'TokenLoss', 'BitsPerChar', 'WordPerplexity', 'preset_drop_mult',
-           'lm_learner', 'drop_mult_of', 'quiet', 'ProgressCallback', 'check_device', 'is_rank0', 'world_size',
-           'check_distributed', 'RowShard', 'distributed_ctx', 'TimeBudget', 'validate_keeping_history', 'KeepBest',
-           'EpochCheckpoint', 'save_checkpoint', 'read_checkpoint', 'check_budget', 'category_mark', 'category_frame',
-           'train_lm']
+           'StreamLMDataLoader', 'check_vocab_tokenizer', 'lm_dls', 'get_tokenizer', 'is_char', 'learner_kind',
+           'remake_dls', 'check_dls', 'SameVocab', 'guard_vocab', 'TokenLoss', 'BitsPerChar', 'WordPerplexity',
+           'preset_drop_mult', 'lm_learner', 'drop_mult_of', 'quiet', 'ProgressCallback', 'check_device', 'is_rank0',
+           'world_size', 'check_distributed', 'RowShard', 'distributed_ctx', 'TimeBudget', 'validate_keeping_history',
+           'KeepBest', 'EpochCheckpoint', 'save_checkpoint', 'read_checkpoint', 'check_budget', 'category_mark',
+           'category_frame', 'train_lm']
 
 # %% ../nbs/04_lm.ipynb #c022b
 def fit_epochs(
@@ -348,6 +348,10 @@ def get_tokenizer(
     tok = vars(dls).get('tok') if hasattr(dls, '__dict__') else None # a tagger's DataLoaders carry it
     if tok is None: tok = getattr(getattr(dls.train_ds, 'tokenizer', None), 'tok', None)
     return tok if isinstance(tok, SPTokenizer) else None
+
+def is_char(o)->bool:
+    "Whether `o` (a `Learner` or `DataLoaders`) reads characters (a char tokenizer), not subword pieces"
+    return getattr(get_tokenizer(o), 'model_type', None) == 'char'
 
 def learner_kind(learn)->str:
     "What `learn` is, as an error names it: 'a language model', 'a tagger', 'a classifier' (an `Ensemble` too), else its type"
