@@ -534,3 +534,12 @@ def test_tagged_file_errors_say_what_to_do(tmp_path):
     (tmp_path/'b.txt').write_text('the/DT dog/NN\nI/PRP ran home/NN\n')
     r = awd_here('train-tagger', tmp_path/'b.txt', '--preset', 'tiny', '--out', tmp_path/'m')
     assert r.returncode == 2 and "'ran' has no tag after a slash" in r.stderr and 'a table of sentences' not in r.stderr, r.stderr
+
+def test_a_conll_file_of_one_word_sentences_says_why(tmp_path):
+    "A .conll file with a blank line after every word was told to name itself .conll and use columns (helper 86)"
+    from conftest import awd_here
+    d = tmp_path
+    (d/'one.conll').write_text('Hello\tUH\n\nGo\tVB\n\nStop\tVB\n\n')
+    r = awd_here('train-tagger', d/'one.conll', '--preset', 'tiny', '--out', d/'m')
+    assert r.returncode == 2 and 'every sentence is one word: a blank line ends a sentence in a CoNLL file' in r.stderr, r.stderr
+    assert 'column' not in r.stderr and not (d/'m').exists() and r.stdout == ''

@@ -616,7 +616,11 @@ def _tagged_data(a)->tuple[pd.DataFrame, str, str]:
                 raise ValueError(f"{e} (a tagger reads a .txt file as CoNLL's; a table of sentences is a .csv, .tsv or "
                                  ".jsonl file with a column of words and one of tags)") from None
         try: check_training_sentences(df, words_col, tags_col) # before the start line, naming the file
-        except ValueError as e: raise ValueError(f"{a.data}: {e}") from None
+        except ValueError as e:
+            if conll and str(e).startswith('every sentence is one word'): # (read as CoNLL: the table advice misled, helper 86)
+                raise ValueError(f"{a.data}: every sentence is one word: a blank line ends a sentence in a CoNLL file; is "
+                                 "there one after every word (a file whose line ends were doubled, \\r\\r\\n)?") from None
+            raise ValueError(f"{a.data}: {e}") from None
         if len(df) < 2 and 'is_valid' not in df.columns:
             plain = conll and not is_conll(path) # sentences a line, each of as many words, read as one CoNLL sentence
             raise ValueError(f"{a.data} holds one sentence: a tagger needs two or more (some are held out to score it)"
