@@ -1215,16 +1215,18 @@ def score_texts(
     texts:list[str], # the texts to score
     category:str|None=None, # for models trained with categories: the category each text is read under (None: any)
     bs:int=256, # texts a batch
+    rows:list|None=None, # what to call each text in an error (a file's rows); default: 'text 0', 'text 1'...
 )->list[Score]:
     "How likely `learn` finds each of `texts`: bits per character, perplexity per word, log-probability, pieces"
     _check_forward(learn, 'score texts as they are written; score')
     texts = check_texts(texts, 'learn.score(text)', empty='there is nothing to score', what='a text or a list of texts')
     check_arg('bs', bs, is_int(bs) and 1 <= bs <= 4096, 'an integer from 1 to 4096')
+    name = lambda i: f'text {i}' if rows is None else rows[i]
     for i, t in enumerate(texts):
-        if len(t) > MAX_SCORE_CHARS: raise ValueError(f"text {i} is {len(t):,} characters long; at most {MAX_SCORE_CHARS:,}")
-        check_controls(t, f'text {i}') # a NUL was scored as a piece of its own (helpers 79, 80)
+        if len(t) > MAX_SCORE_CHARS: raise ValueError(f"{name(i)} is {len(t):,} characters long; at most {MAX_SCORE_CHARS:,}")
+        check_controls(t, name(i)) # a NUL was scored as a piece of its own (helpers 79, 80)
     info, model = vocab_info(learn), learn.model
-    for i, t in enumerate(texts): check_chars(learn, t, f"text {i}: " if len(texts) > 1 else '', 'score texts of')
+    for i, t in enumerate(texts): check_chars(learn, t, f"{name(i)}: " if len(texts) > 1 or rows else '', 'score texts of')
     end, cats = info.end_id, learn.awd.categories if category is None else None
     pieces = [prompt_pieces(learn, t.rstrip(), category) for t in texts] # a text's end is its end, not a next line
     if cats: # every training text began with its category: the text under each, weighed by how likely each is
@@ -1276,11 +1278,8 @@ def score_csv(
     "Write a copy of `src` with columns `bpc`, `ppl_word` and `logprob` for each text, atomically"
     trained = getattr(model_info(learn), 'card', {}).get('text_col') # a CSV like the one it learnt from
     c = read_to_copy(src, out, text_col, '.scored.csv', 'learn.score', trained)
-    rows = c.texts.index[c.keep] # the file's rows (as a spreadsheet numbers them)
-    try: res = score_texts(learn, c.texts[c.keep].tolist(), category) # a blank row keeps empty scores
-    except ValueError as e: # 'text 3' was the 4th text scored: its row, as `tag --csv` says it (helper 87)
-        if (m := re.match(r'text (\d+)', str(e))) is None: raise
-        raise ValueError(f"{src}: row {rows[int(m[1])]}{str(e)[m.end():]}") from None
+    res = score_texts(learn, c.texts[c.keep].tolist(), category, # a blank row keeps empty scores; an error names the
+                      rows=[f"{src}: row {r}" for r in c.texts.index[c.keep]]) # file's row, as `tag --csv` does (helper 87)
     res = c.df.assign(**{k: pd.Series([getattr(s, k) for s in res], index=c.texts.index[c.keep], dtype=float)
                          for k in ('bpc', 'ppl_word', 'logprob')})
     return write_table(res, c.out, c.example, c.bom)
