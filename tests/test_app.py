@@ -176,6 +176,10 @@ def test_cards_show_no_local_paths(app_models):
     from toolkit.app import Handlers, public_card, card_markdown
     card = public_card({'corpus': '/home/ann/private/my_titles.csv', 'lm': 'mymodels/names', 'preset': 'tiny'})
     assert card == {'corpus': 'my_titles.csv', 'lm': 'names', 'preset': 'tiny'}
+    # the command that trained it (`awd info` shows it whole), with names for paths; a damaged one is left out
+    cmd = "awd train-classifier /home/ann/private/my_titles.csv --lm mymodels/names --lr 0.01 --text-col 'my title'"
+    assert public_card({'command': cmd})['command'] == "awd train-classifier my_titles.csv --lm names --lr 0.01 --text-col 'my title'"
+    assert public_card({'command': "awd train 'x"})['command'] is None
     m = app_models['headlines']
     old = m.awd.card
     try:

@@ -407,6 +407,7 @@ def test_train_a_model_further(tiny_lm_path, tmp_path):
     card = json.loads(awd_here('info', out).stdout)
     assert card['corpus'] == 'more.csv' and card['n_texts'] == 400 and card['lm'] == str(tiny_lm_path)
     assert card['continued_from'][0]['corpus'] == before.awd.card['corpus']
+    assert card['command'] == f"awd train more.csv --epochs 1 --lr 1e-09 --lm {tiny_lm_path}", card
     r = awd_here('train', tmp_path/'more.csv', '--lm', tiny_lm_path, '--tokenizer', 'char', '--resume', '--out', out)
     assert r.returncode == 2 and 'drop --tokenizer, --resume' in r.stderr, r.stderr
     r = awd_here('train', tmp_path/'more.csv', '--lm', 'names', '--out', tmp_path/'n2')

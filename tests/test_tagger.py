@@ -124,7 +124,11 @@ def test_cli_train_tag_and_csv(awd, tmp_path):
                   '--lr', '0.02', '--vocab-sz', '60', '--bs', '16', '--quiet', '--out', tmp_path/'t')
     assert r.returncode == 0, r.stderr[-2000:]
     assert 'accuracy' in r.stdout and 'saved' in r.stdout
-    assert json.loads((tmp_path/'t'/'card.json').read_text())['tag_weight'] == TAGGER_RECIPE['tag_weight'] # (helper 68)
+    card = json.loads((tmp_path/'t'/'card.json').read_text())
+    assert card['tag_weight'] == TAGGER_RECIPE['tag_weight'] # (helper 68)
+    # the command as typed, the file by its name: the options it said nothing of (helper 86), not --out or --quiet
+    assert card['command'] == ('awd train-tagger tagged.csv --no-pretrained --preset tiny --epochs 10 --lr 0.02 --bs 16 '
+                               '--vocab-sz 60'), card
     r = awd_fresh('tag', tmp_path/'t', 'Anna ran 7 cat home Rome')
     assert r.stdout.strip() == 'Anna/CAP ran/LOW 7/NUM cat/LOW home/LOW Rome/CAP'
     pd.DataFrame({'text': ['Anna sat', '', 'Rome 42']}).to_csv(tmp_path/'in.csv', index=False)

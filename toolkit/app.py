@@ -253,9 +253,15 @@ def open_validators(
 def public_card(
     card:dict, # a model card (`model_card`)
 )->dict:
-    "A model card as the app shows it: a local path (the user's training file, a language model's) becomes its name"
-    pathlike = lambda k,v: isinstance(v, str) and ('/' in v or os.sep in v) and k not in _PROSE
-    return {k: Path(v).name if pathlike(k, v) else v for k,v in card.items()}
+    """A model card as the app shows it: a local path (the user's training file, a language model's) becomes its name,
+    in the command that trained it too"""
+    pathlike = lambda v: isinstance(v, str) and ('/' in v or os.sep in v)
+    def public(k, v):
+        if k == 'command' and isinstance(v, str):
+            try: return shlex.join(Path(t).name if pathlike(t) else t for t in shlex.split(v))
+            except ValueError: return None # (not a command: left out)
+        return Path(v).name if pathlike(v) and k not in _PROSE else v
+    return {k: public(k, v) for k,v in card.items()}
 
 _PROSE = ('rebuild', 'data') # fields of the shipped models' cards that name repository files in sentences
 
@@ -672,6 +678,7 @@ def _card_rows(card:dict)->list[tuple]:
         rows.append(('held-out test', ', '.join(f'{names.get(k, k)} {_num(v)}' for k,v in card['test_metrics'].items()
                                                if isinstance(v, (int, float)))))
     if card.get('rebuild'): rows.append(('rebuild (in a clone of the repository)', f"`{card['rebuild']}`"))
+    if card.get('command'): rows.append(('trained by', f"`{card['command']}`")) # (`awd train...` as typed)
     if card.get('classes'): rows.append(('classes', ', '.join(card['classes'])))
     if card.get('tags'):
         tags = card['tags']

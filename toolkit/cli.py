@@ -20,7 +20,7 @@ from . import __version__
 # `awd --help` and a mistyped option answer at once
 
 # %% auto #0
-__all__ = ['MAX_CHARS', 'CLI_WORDS', 'CLI_ARGS', 'cmd_train', 'load_lm', 'cmd_generate', 'cmd_train_classifier',
+__all__ = ['MAX_CHARS', 'CLI_WORDS', 'CLI_ARGS', 'typed_command', 'cmd_train', 'load_lm', 'cmd_generate', 'cmd_train_classifier',
            'load_classifier', 'cmd_classify', 'cmd_score', 'cmd_train_tagger', 'load_tagger', 'cmd_tag', 'cmd_serve',
            'cmd_info', 'cmd_convert', 'Typed', 'moot_with_lm', 'AwdParser', 'get_parser', 'cli_words', 'main']
 
@@ -29,12 +29,34 @@ MAX_CHARS = 100_000 # longest text `awd classify` takes on its command line
 
 def _fmt_metrics(m:dict)->str: return ' | '.join(f"{k} {v:.4g}" for k,v in m.items())
 
+# options a model's `command` leaves out: where it was saved, how the run talked, on which device, what it trusted
+_NOT_RECIPE = {'out', 'quiet', 'device', 'trust_pickle', 'resume', 'help'}
+
+def typed_command(
+    p:argparse.ArgumentParser, # the `awd` parser
+    a:argparse.Namespace, # what it parsed, before a command fills in its defaults
+)->str:
+    """The training command as typed, for the card's `command`: the corpus, or only a file's name (as `corpus`), and
+    each option given a value other than its default (a tagger's card said nothing of --lr, --bs or --head-hid,
+    helper 86); --out, --quiet, --device, --trust-pickle and --resume left out"""
+    sub = next(x for x in p._actions if isinstance(x, argparse._SubParsersAction)).choices[a.command]
+    parts = ['awd', a.command, _corpus_name(str(a.data))]
+    for act in sub._actions:
+        v = getattr(a, act.dest, None)
+        if not act.option_strings or act.dest in _NOT_RECIPE or v is None or v is False or v == act.default: continue
+        flag = max(act.option_strings, key=len)
+        parts += [flag] if act.nargs == 0 else [flag, *map(str, v)] if isinstance(v, list) else [flag, str(v)]
+    return shlex.join(parts)
+
 def _run_card(a, df:pd.DataFrame, **more)->dict:
-    """A training command's card fields: the corpus or file, the column of texts (given, or the one found), and how its
-    texts were chosen and split (a card said neither: its validation could not be made again, helper 68)"""
+    """A training command's card fields: the corpus or file, the column of texts (given, or the one found), how its
+    texts were chosen and split (a card said neither: its validation could not be made again, helper 68), and the
+    command as typed (`typed_command`)"""
     split = {} if 'is_valid' in df else {'valid_pct': getattr(a, 'valid_pct', None)} # (else the file's is_valid column)
     sample = {'max_rows': a.max_rows} if getattr(a, 'max_rows', None) else {} # a seeded sample of the texts
-    return dict(corpus=_corpus_name(a.data), text_col=a.text_col or df.attrs.get('text_col'), **split, **sample, **more)
+    typed = {'command': a.typed} if getattr(a, 'typed', None) else {}
+    return dict(corpus=_corpus_name(a.data), text_col=a.text_col or df.attrs.get('text_col'), **split, **sample, **more,
+                **typed)
 
 def _said_stopped(learn, say=print):
     "After a --minutes run that Ctrl-C ended: what the model is"
@@ -653,7 +675,8 @@ def cmd_train_tagger(a):
     _check_out_first(a.out, 'a tagger saves as a portable directory only', task='tag')
     print(f"training a tagger of {tags_col!r} on {len(df):,} sentence{'s' if len(df) != 1 else ''} from {a.data}, {how}, "
           f"{budget}", flush=True)
-    card = dict(corpus=_corpus_name(a.data), lm=a.lm, **({} if 'is_valid' in df else {'valid_pct': a.valid_pct}))
+    card = dict(corpus=_corpus_name(a.data), lm=a.lm, **({} if 'is_valid' in df else {'valid_pct': a.valid_pct}),
+                **({'command': a.typed} if getattr(a, 'typed', None) else {}))
     learn = train_tagger_and_export(df, a.out, words_col, tags_col, seed=a.seed, card=card, lm=lm, pretrained=pre, preset=a.preset, epochs=n, lr=a.lr,
                                     minutes=a.minutes, bs=a.bs, head_hid=a.head_hid, tag_weight=a.tag_weight, vocab_sz=a.vocab_sz,
                                     valid_pct=a.valid_pct, show_progress=not a.quiet, device=a.device)
@@ -1112,6 +1135,7 @@ def main(
     if extra and isinstance(getattr(a, 'texts', None), list) and all(map(_a_text, extra)):
         a.texts += extra # texts after an option (`awd classify origin --probs Nakamura`): argparse leaves them over
     elif extra: p.exit(2, f"awd: error: unrecognized arguments: {' '.join(extra)} (see `awd {a.command} --help`)\n")
+    if a.command.startswith('train'): a.typed = typed_command(p, a) # for the card, before the command fills in defaults
     import functools, warnings
     python_says = warnings.showwarning # (restored at the end: `main` runs in-process in tests and notebooks)
     warnings.showwarning = functools.partial(_say_warning, _python=python_says)

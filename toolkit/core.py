@@ -79,7 +79,7 @@ def model_info(
     "The toolkit's record on `o`, or None when the toolkit did not make it"
     return vars(o).get('awd') if hasattr(o, '__dict__') else None
 
-RUN_KEEP = ('corpus', 'n_texts', 'n_sents', 'epochs', 'train_minutes', 'created') # what a card's history keeps of a run
+RUN_KEEP = ('corpus', 'n_texts', 'n_sents', 'epochs', 'train_minutes', 'created', 'command') # what a card's history keeps of a run
 
 def earlier_runs(
     card:dict, # the card of a model that is trained further

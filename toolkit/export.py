@@ -136,7 +136,7 @@ def _vocab(learn:Learner)->list:
 # a card's fields that describe how the saved model was made, which a model trained further no longer is
 _CARD_RUN = {'corpus', 'n_texts', 'n_sents', 'epochs', 'train_minutes', 'seed', 'resumed', 'processes', 'kept_epoch',
              'stopped', 'shipped', 'threads', 'rebuild', 'recipe', 'data', 'test_metrics', 'lm_metrics', 'continued_from',
-             'valid_pct', 'max_rows', 'group_col'} # (the last three: how the CLI chose and split its texts, helper 69)
+             'valid_pct', 'max_rows', 'group_col', 'command'} # (the last three: how the CLI chose and split its texts, helper 69)
 
 def _card_before(learn:Learner)->dict:
     """What an earlier card of `learn` says that still holds: all of it, or for a model trained since that card was
