@@ -825,6 +825,20 @@ def test_a_files_is_valid_column_is_the_split(tmp_path):
             "column 'is_valid' puts every row in the validation split")
     with pytest.raises(ValueError, match="column 'is_valid' puts no row in the validation split"):
         split_mask(pd.Series(['0', '0']))
+    # a value not True or False, or a column with one side empty, is said before the start line, naming the file, in
+    # every training command (the tagger's and classifier's came after it, helper 86)
+    df.assign(is_valid=['maybe'] + ['False'] * (len(df) - 1)).to_csv(tmp_path/'bad.csv', index=False)
+    pd.DataFrame({'words': ['The cat', 'A dog'] * 20, 'tags': ['DET NOUN'] * 40, 'label': ['a', 'b'] * 20,
+                  'is_valid': ['0'] * 39 + ['maybe']}).to_csv(tmp_path/'tagged.csv', index=False)
+    for argv, f, row in ((['train'], 'bad.csv', 2), (['train-classifier', '--text-col', 'words', '--label-col', 'label'], 'tagged.csv', 41),
+                         (['train-tagger'], 'tagged.csv', 41)):
+        _, out, _ = refused([argv[0], tmp_path/f, *argv[1:], '--preset', 'tiny', '--out', tmp_path/'m3'],
+                            f"{tmp_path/f}: column 'is_valid' must be True or False (or 1 or 0) on every row: row {row} has 'maybe'")
+        assert out == '' and not (tmp_path/'m3').exists()
+    df.assign(is_valid='0').to_csv(tmp_path/'novalid.csv', index=False) # (a --max-rows sample split it at random)
+    _, out, _ = refused(['train', tmp_path/'novalid.csv', '--max-rows', '100', '--out', tmp_path/'m3'],
+                        "novalid.csv: column 'is_valid' puts no row in the validation split")
+    assert out == ''
 
 def test_integer_categories_and_tagger_budget(tmp_path):
     "generate(category=1) on a model trained with a 0/1 column: 'unknown category 1: expected one of 0, 1'"

@@ -132,6 +132,10 @@ def _training_texts(a, **cols)->pd.DataFrame:
                 if getattr(a, 'paragraphs', False) else \
                 '; a .txt file is read as one text a line: put each paragraph or sentence on a line of its own'
         raise ValueError(f"{a.data} holds 1 text, and training needs at least 2 (to learn from, and to validate){lines}")
+    if 'is_valid' in df.columns: # a value not True or False, or one side empty: said before the start line (helper 86)
+        from toolkit.data import split_mask
+        try: df['is_valid'] = split_mask(df['is_valid'])
+        except ValueError as e: raise ValueError(f"{a.data}: {e}") from None
     if a.max_rows is None: return df
     df, n = df.sample(min(a.max_rows, len(df)), random_state=a.seed), len(df)
     if len(df) < n: df.attrs['sampled_from'] = n # (the start line named the file's blank rows as if beside these, helper 78)

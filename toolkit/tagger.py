@@ -189,8 +189,11 @@ def check_training_sentences(
     words_col:str='words', # column of words
     tags_col:str='tags', # column of tags
 ):
-    "`check_tagged`, and an error when every sentence is one word (a file of a word a line read as a table) or every word has one tag"
+    """`check_tagged`, and an error when every sentence is one word (a file of a word a line read as a table), every word
+    has one tag, or an `is_valid` column cannot split them (a value not True or False was named after `awd train-tagger`'s
+    start line, helper 86)"""
     _trainable(*check_tagged(df, words_col, tags_col), words_col, tags_col)
+    if 'is_valid' in df.columns: split_mask(df['is_valid'])
 
 def _trainable(words:list, tags:list, words_col:str, tags_col:str):
     "Checked sentences a tagger can learn from: not every one a word (a file of a word a line), nor one tag for all"
