@@ -538,6 +538,15 @@ def test_tagged_file_errors_say_what_to_do(tmp_path):
     (tmp_path/'b.txt').write_text('the/DT dog/NN\nI/PRP ran home/NN\n')
     r = awd_here('train-tagger', tmp_path/'b.txt', '--preset', 'tiny', '--out', tmp_path/'m')
     assert r.returncode == 2 and "'ran' has no tag after a slash" in r.stderr and 'a table of sentences' not in r.stderr, r.stderr
+    # a CoNLL-U file whose UPOS is '_' throughout (its tags in XPOS) said only 'a tagger needs two tags' (helper 86)
+    s = '1\tThe\tthe\t_\tDT\t_\t2\tdet\t_\t_\n2\tcat\tcat\t_\tNN\t_\t0\troot\t_\t_\n\n'
+    (tmp_path/'x.conllu').write_text(s * 20)
+    r = awd_here('train-tagger', tmp_path/'x.conllu', '--preset', 'tiny', '--out', tmp_path/'m')
+    assert r.returncode == 2 and r.stderr.rstrip().endswith("column 'xpos' has a tag for each word: --tags-col xpos"), r.stderr
+    with pytest.raises(ValueError, match="CoNLL's mark of a column left empty; column 'xpos' has a tag for each word: tags_col='xpos'"):
+        tagger_dls(read_conll(tmp_path/'x.conllu'), tokenizer='subword', vocab_sz=40)
+    with pytest.raises(ValueError, match="^every word has the tag '_' \\(column 'tags'\\): a tagger needs two tags or more$"):
+        tagger_dls(pd.DataFrame({'words': ['a b', 'c d'], 'tags': ['_ _', '_ _']}), tokenizer='subword', vocab_sz=40)
 
 def test_a_conll_file_of_one_word_sentences_says_why(tmp_path):
     "A .conll file with a blank line after every word was told to name itself .conll and use columns (helper 86)"

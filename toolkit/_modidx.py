@@ -722,6 +722,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                 'toolkit.tagger._coarse_matrix': ('tagger.html#_coarse_matrix', 'toolkit/tagger.py'),
                                 'toolkit.tagger._conllu': ('tagger.html#_conllu', 'toolkit/tagger.py'),
                                 'toolkit.tagger._encoder': ('tagger.html#_encoder', 'toolkit/tagger.py'),
+                                'toolkit.tagger._filled': ('tagger.html#_filled', 'toolkit/tagger.py'),
                                 'toolkit.tagger._forms': ('tagger.html#_forms', 'toolkit/tagger.py'),
                                 'toolkit.tagger._joined': ('tagger.html#_joined', 'toolkit/tagger.py'),
                                 'toolkit.tagger._listed': ('tagger.html#_listed', 'toolkit/tagger.py'),

@@ -1084,7 +1084,7 @@ CLI_WORDS = [ # the Python API's words in the errors `awd` passes on, and what a
 ]
 CLI_ARGS = ('top_p', 'top_k', 'min_p', 'max_tokens', 'temperature', 'repetition_penalty',
             'valid_pct', 'bs', 'seq_len', 'drop_mult', 'max_rows', 'lm_epochs', 'lm_lr', 'members', 'vocab_sz', 'lr',
-            'epochs', 'seed', 'head_hid', 'tag_weight', 'class_weight', 'minutes', 'text_col', 'label_col', 'group_col', 'min_words',
+            'epochs', 'seed', 'head_hid', 'tag_weight', 'class_weight', 'minutes', 'text_col', 'label_col', 'group_col', 'words_col', 'tags_col', 'min_words',
             'max_words') # flags' names
 _ARG_RE = re.compile(rf"(?<!-)\b({'|'.join(CLI_ARGS)})(?=( must| >= | \d|=| and | or ))") # an argument named as the subject of a check
 # and one with an underscore anywhere ('drop text_col', 'a larger valid_pct, another seed', helper 78): no English word
@@ -1096,7 +1096,8 @@ def cli_words(
     "`msg` in the command line's words: `greedy=True` becomes `--greedy`, and so on (`CLI_WORDS`)"
     for api, cli in CLI_WORDS: msg = msg.replace(api, cli)
     flag = lambda m: '--' + m[1].replace('_', '-')
-    return _ARG_RE2.sub(flag, _ARG_RE.sub(flag, msg)) # valid_pct must be -> --valid-pct must be
+    msg = _ARG_RE2.sub(flag, _ARG_RE.sub(flag, msg)) # valid_pct must be -> --valid-pct must be
+    return re.sub(r"(--[a-z][\w-]*)='([^'\s]+)'", r"\1 \2", msg) # tags_col='xpos' -> --tags-col xpos
 
 def _say_warning(message, category, filename, lineno, file=None, line=None, _python=None):
     "A toolkit's warning as awd says things, one line on stderr ('awd: warning: ...'); another library's as Python shows it"

@@ -192,15 +192,27 @@ def check_training_sentences(
     """`check_tagged`, and an error when every sentence is one word (a file of a word a line read as a table), every word
     has one tag, or an `is_valid` column cannot split them (a value not True or False was named after `awd train-tagger`'s
     start line, helper 86)"""
-    _trainable(*check_tagged(df, words_col, tags_col), words_col, tags_col)
+    _trainable(*check_tagged(df, words_col, tags_col), words_col, tags_col, df)
     if 'is_valid' in df.columns: split_mask(df['is_valid'])
 
-def _trainable(words:list, tags:list, words_col:str, tags_col:str):
-    "Checked sentences a tagger can learn from: not every one a word (a file of a word a line), nor one tag for all"
+def _filled(df:pd.DataFrame, words_col:str, tags_col:str)->list[str]:
+    "The other columns of `df` with a tag for each word, not all '_' (CoNLL's mark of a column left empty)"
+    if words_col not in df.columns: return []
+    n = df[words_col].map(lambda w: len(w) if isinstance(w, list) else len(str(w).split()))
+    split = lambda c: df[c].map(lambda t: t if isinstance(t, list) else str(t).split())
+    return [c for c in df.columns if c not in (words_col, tags_col, 'is_valid')
+            and (s := split(c)).str.len().eq(n).all() and s.explode().ne('_').any()]
+
+def _trainable(words:list, tags:list, words_col:str, tags_col:str, df:pd.DataFrame|None=None):
+    """Checked sentences a tagger can learn from: not every one a word (a file of a word a line), nor one tag for all;
+    all '_' (a CoNLL-U file's UPOS left empty) names `df`'s column that has the tags (helper 86)"""
     if len(words) > 1 and all(len(w) == 1 for w in words):
         raise ValueError(f"every sentence is one word: a tagger reads a sentence a row, its words in column {words_col!r} "
                          f"and their tags in {tags_col!r}, separated by spaces (a file of a word and its tags a line, CoNLL's, "
                          "is read by `read_conll`, and by `awd train-tagger` when named .conll or .txt)")
+    if len(set(t for ts in tags for t in ts)) == 1 and tags[0][0] == '_' and df is not None and (c := _filled(df, words_col, tags_col)):
+        raise ValueError(f"every word has the tag '_' (column {tags_col!r}), CoNLL's mark of a column left empty; column "
+                         f"{c[0]!r} has a tag for each word: tags_col='{c[0]}'")
     if len(set(t for ts in tags for t in ts)) == 1:
         raise ValueError(f"every word has the tag {tags[0][0]!r} (column {tags_col!r}): a tagger needs two tags or more")
 
@@ -451,7 +463,7 @@ def tagger_dls(
     lm = _as_lm(lm)
     check_arg('label_at', label_at, label_at in LABEL_AT, f"one of {', '.join(map(repr, LABEL_AT))}")
     words, tg = check_tagged(df, words_col, tags_col)
-    if sentences: _trainable(words, tg, words_col, tags_col)
+    if sentences: _trainable(words, tg, words_col, tags_col, df)
     check_arg('bs', bs, is_int(bs) and bs >= 1, 'an integer >= 1')
     tok, vocab = _tagger_text(lm, tokenizer, vocab_sz, vocab, words)
     if 'is_valid' in df.columns: valid = split_mask(df['is_valid'])
