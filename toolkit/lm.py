@@ -287,11 +287,14 @@ def _dls_tokenizer(tokenizer, vocab_sz, vocab)->tuple[SPTokenizer, list|None]:
     pre = load_pretrained(weights=False)
     return pre['tokenizer'], pre['vocab']
 
+def _text_stats(texts:pd.Series, tokens:int)->dict:
+    "`tokens`, and the characters and words of `texts` (one more of each per text, for its end; category marks left out)"
+    t = texts.astype(str).str.replace(r'(^|\s)xxcat_\S+\s*', r'\1', regex=True) # marks: not text
+    return dict(tokens=int(tokens), chars=int(t.str.len().sum() + len(t)), words=int(t.str.split().str.len().sum() + len(t)))
+
 def _valid_stats(dls:DataLoaders, df:pd.DataFrame)->dict:
     "Tokens, characters and words of the validation texts (one more of each per text, for its end)"
-    valid = df.text[df.is_valid].astype(str).str.replace(r'(^|\s)xxcat_\S+\s*', r'\1', regex=True) # marks: not text
-    return dict(tokens=int(sum(dls.valid.lens.coll)), chars=int(valid.str.len().sum() + len(valid)),
-                words=int(valid.str.split().str.len().sum() + len(valid)))
+    return _text_stats(df.text[df.is_valid], sum(dls.valid.lens.coll))
 
 def _as_frame(df, text_col:str)->pd.DataFrame:
     "`df` (checked to have `text_col`, once), or a list (or Series) of texts as a DataFrame with them in `text_col`"
@@ -426,28 +429,39 @@ def guard_vocab(learn):
     return learn
 
 # %% ../nbs/04_lm.ipynb #c017
+def _dl_stats(learn:Learner, stats:dict|None=None)->dict|None:
+    """The counts a `TokenLoss` scales by: the validation texts' (the DataLoaders' `valid_stats`, else `stats`), or for
+    another loader (`validate(dl=learn.dls.test_dl(texts))`) its own texts' (it was scaled by the validation texts'
+    counts, helper 91); None for a loader of texts already tokenized (the training split's: `ds_idx=0`)"""
+    dls, dl = learn.dls, getattr(learn, 'dl', None)
+    if dl is None or dl is dls.valid: return getattr(getattr(dls, 'awd', None), 'valid_stats', None) or stats # `learn.dls = ...`: its texts
+    items = getattr(getattr(dl, 'dataset', None), 'items', None)
+    if isinstance(items, pd.DataFrame): items = items['text'] if 'text' in items.columns else None
+    if items is None or not hasattr(dl, 'lens') or not all(isinstance(t, str) for t in items): return None
+    return _text_stats(pd.Series(list(items), dtype=object), sum(dl.lens.coll))
+
 class TokenLoss(AvgLoss):
     "Total validation loss over all predicted tokens, rescaled to another unit by `value`"
     def __init__(self, stats:dict): store_attr()
     def accumulate(self, learn):
-        self.stats = getattr(getattr(learn.dls, 'awd', None), 'valid_stats', None) or self.stats # `learn.dls = ...`: its texts
+        if not self.count: self.now = _dl_stats(learn, self.stats) # once a validation: the texts of the loader it runs
         n = learn.yb[0].numel()
         self.total += learn.to_detach(learn.loss.mean()).item()*n
         self.count += n
     @property
-    def nats(self): return self.total/self.count*self.stats['tokens']
+    def nats(self): return self.total/self.count*self.now['tokens'] if self.count and getattr(self, 'now', None) else None
 
 class BitsPerChar(TokenLoss):
     "Bits per character of the validation texts"
     @property
-    def value(self): return self.nats/math.log(2)/self.stats['chars'] if self.count else None
+    def value(self): return None if self.nats is None else self.nats/math.log(2)/self.now['chars']
     @property
     def name(self): return 'bpc'
 
 class WordPerplexity(TokenLoss):
     "Perplexity per word of the validation texts"
     @property
-    def value(self): return math.exp(min(self.nats/self.stats['words'], 700)) if self.count else None
+    def value(self): return None if self.nats is None else math.exp(min(self.nats/self.now['words'], 700))
     @property
     def name(self): return 'word_ppl'
 
