@@ -25,7 +25,7 @@ min_python = cfg['min_python']
 setuptools.setup(
     name=cfg['lib_name'],
     license=lic[0],
-    classifiers=['Development Status :: ' + statuses[int(cfg['status'])],
+    classifiers=['Development Status :: ' + statuses[int(cfg['status']) - 1], # status 3: '3 - Alpha' (it read '4 - Beta', helper 90)
                  'Intended Audience :: ' + cfg['audience'].title(),
                  'Natural Language :: ' + cfg['language'].title(),
                  'License :: ' + lic[1]]

@@ -176,7 +176,11 @@ def check_output(argv:list[str], r:subprocess.CompletedProcess, cwd:Path):
         dest = cwd/argv[argv.index('--out')+1]
         assert f'saved {dest}' in out[-2] and ('bpc' in out[-2] or 'accuracy' in out[-2]), out[-2:]
         verb = {'train': 'generate', 'train-classifier': 'classify', 'train-tagger': 'tag'}[cmd]
-        assert out[-1].startswith(f"try it: awd {verb} {argv[argv.index('--out')+1]} "), out[-1] # the path as typed
+        if '--backwards' in argv: # it cannot generate: it was told to try `awd generate` (helper 90); its use instead
+            assert out[-1] == ("use it: a backward model is half of a classifier's forward + backward pair: awd "
+                               f"train-classifier {argv[2]} --lm FORWARD_MODEL {argv[argv.index('--out')+1]} "
+                               "--bidirectional --out CLASSIFIER"), out[-1]
+        else: assert out[-1].startswith(f"try it: awd {verb} {argv[argv.index('--out')+1]} "), out[-1] # the path as typed
         assert (dest/'config.json').is_file() and (dest/'card.json').is_file()
         if argv[1:3] == ['train', 'names']: assert "conditioned on 'origin' (17 categories)" in r.stdout, r.stdout
         if argv[1:3] == ['train-classifier', 'reviews']: assert "split by 'movie'" in r.stdout, r.stdout

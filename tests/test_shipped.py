@@ -88,6 +88,10 @@ def test_wheel_and_sdist_as_a_pip_user_gets_them(installed_wheel, tmp_path):
         names = z.namelist()
         meta = z.read(next(n for n in names if n.endswith('.dist-info/METADATA'))).decode()
     assert 'Requires-Python: >=3.11' in meta and 'Programming Language :: Python :: 3.10' not in meta
+    import configparser
+    status = configparser.ConfigParser(); status.read(Path(__file__).parent.parent/'settings.ini')
+    status = status['DEFAULT']['status'] # (settings.ini's 3 gave 'Development Status :: 4 - Beta', helper 90)
+    assert f'Classifier: Development Status :: {status} - ' in meta
     assert any(n.endswith('.dist-info/licenses/LICENSE') for n in names) and 'toolkit/data/pretrain_corpus.md' in names
     src = _sources(tmp_path/'src') if (tmp_path/'src').mkdir() is None else None
     r = subprocess.run([sys.executable, 'setup.py', '-q', 'sdist', '-d', str(tmp_path/'sdist')], cwd=src,

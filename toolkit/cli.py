@@ -100,6 +100,10 @@ def _saved(learn, out):
     use = (f'generate {model}{cat} -n 5' if task == 'generate' else
            f'classify {model} {shlex.quote(_classify_example(learn))}' if task == 'classify' else
            f'tag {model} {shlex.quote(_tag_example(learn))}' if task == 'tag' else None)
+    if task == 'generate' and getattr(learn.awd, 'backwards', False): # it cannot generate: it was told to (helper 90)
+        data = shlex.quote(str(card.get('corpus') or 'DATA'))
+        return print(f"use it: a backward model is half of a classifier's forward + backward pair: awd train-classifier "
+                     f"{data} --lm FORWARD_MODEL {model} --bidirectional{' --trust-pickle' if pkl else ''} --out CLASSIFIER")
     if use: print(f"try it: awd {use}{' --trust-pickle' if pkl else ''}")
 
 def _corpus_name(data:str)->str:
