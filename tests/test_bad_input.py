@@ -847,6 +847,17 @@ def test_integer_categories_and_tagger_budget(tmp_path):
     assert lm.generate(n=2, category=1, seed=0) == lm.generate(n=2, category='1', seed=0)
     with pytest.raises(ValueError, match='unknown category True: expected one of 0, 1, 2, 10$'): lm.generate(category=True)
     with pytest.raises(ValueError, match=r'choose category \(one of 0, 1, 2, 10\)'): lm.generate() # numbers in order
+    # the language model voting beside a classifier of those labels: its categories sort as text ('10' before '2'), the
+    # classifier's classes as numbers, and the ensemble failed after all the training (helper 88)
+    from toolkit.classify import train_classifier, classes_of, predict_texts
+    df = pd.DataFrame({'text': [f"{w} day number {i}" for i in range(30) for w in ('good', 'bad', 'so good', 'so bad')],
+                       'label': [1, 0, 10, 2] * 30}) # (texts of their own: copies of a text stay on one side of the split)
+    lm = train_lm(df, preset='tiny', epochs=1, category_col='label', show_progress=False)
+    ens = train_classifier(df, lm=lm, lm_vote=True, epochs=1, lm_epochs=1, show_progress=False)
+    assert classes_of(ens) == classes_of(lm) == ['0', '1', '2', '10'] and lm.awd.categories == ['0', '1', '10', '2']
+    from toolkit.names import category_posterior
+    p, votes = category_posterior(lm, ['so good']), predict_texts(ens[1], ['so good']) # the voter: its columns reordered
+    assert [float(votes[f'prob_{c}'].iloc[0]) for c in lm.awd.categories] == pytest.approx(p[0].tolist(), abs=1e-4)
     refused(['train-tagger', 'pos', '--minutes', '0.01', '--epochs', '3', '--out', tmp_path/'t'],
             'give --epochs or --minutes, not both')
 

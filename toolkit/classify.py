@@ -737,7 +737,8 @@ def classes_of(
 )->list[str]:
     "The classes `learn` predicts, with a clear error for a model that is not a classifier"
     if isinstance(learn, Ensemble): return list(learn.classes)
-    if has_categories(learn): return list(learn.awd.categories) # it votes with its `category_posterior`
+    if has_categories(learn): # it votes with its `category_posterior`, its classes in a classifier's order (numbers by
+        return label_order(learn.awd.categories) # value: with labels -1, 1, 2, 10, lm_vote failed after training, helper 88)
     vocab = getattr(getattr(learn, 'dls', None), 'vocab', None)
     is_clf = vocab is not None and len(vocab) == 2 and isinstance(vocab[1], CategoryMap)
     if isinstance(learn, LMLearner) or not is_clf:
@@ -884,4 +885,5 @@ def predict_csv(
 def _lm_votes(lm:LMLearner, texts:list)->torch.Tensor:
     "p(class | text) of a language model trained with the classes as categories, for texts or a classifier's pieces"
     from toolkit.names import category_posterior # toolkit.names imports this module: import it here, when used
-    return category_posterior(lm, texts)
+    cats = list(lm.awd.categories) # (sorted as text: '10' before '2')
+    return category_posterior(lm, texts)[:, [cats.index(c) for c in classes_of(lm)]] # in the classifiers' order
