@@ -190,6 +190,8 @@ def test_pickle_refused_without_trust(tmp_path, awd):
     from toolkit.app import app_models
     with pytest.raises(FileNotFoundError, match='no models'): app_models(tmp_path, train_missing=False, shipped=False)
     assert not mark.exists() # refused before unpickling
+    with pytest.raises(ValueError, match="trust_pickle must be True or False, got 'no'"): load_model(evil, trust_pickle='no')
+    assert not mark.exists() # ('no' is true: it unpickled, helper 89)
     with pytest.raises(ValueError, match='holds a dict'): load_model(evil, trust_pickle=True)
     assert mark.read_text() == 'pwned' # trusted, the payload ran: the refusal above is what protected the user
 
@@ -225,6 +227,8 @@ def test_save_through_a_symlink(lm_and_dir, tmp_path):
     assert (models/'mine').is_symlink() and sorted(p.name for p in models.iterdir()) == ['mine']
     assert sorted(p.name for p in tmp_path.iterdir()) == ['models', 'store'] # nothing left beside the target either
     assert load_model(models/'mine').awd.card['corpus'] == 'again'
+    (tmp_path/'loop').symlink_to(tmp_path/'loop') # a link to itself: a RuntimeError traceback (helper 89)
+    with pytest.raises(ValueError, match="loop is a symbolic link that points to itself"): export_learner(learn, tmp_path/'loop')
 
 def test_damaged_ensemble_config_named(tmp_path):
     "An ensemble whose config.json does not parse: that is the error, not files an ensemble never has"
@@ -237,6 +241,10 @@ def test_damaged_ensemble_config_named(tmp_path):
     (dict(vocab=[1, 2, 3]), 'the vocabulary is not a list of pieces'),
     (dict(task='classify', classes=None), "a classifier's config needs its list of classes"),
     (dict(task='tag', tags=[]), "a tagger's config needs its list of tags"),
+    (dict(categories=5), 'its categories are not a list of names'), # (a TypeError traceback, helper 89)
+    (dict(categories=[1]), 'its categories are not a list of names'), # (loaded, then failed in generate)
+    (dict(preset=[1]), 'its preset is not a name'), # (unhashable type: 'list')
+    (dict(backwards='x'), 'its backwards is not true or false'), # (read the model backwards)
 ])
 def test_hand_edited_config(lm_and_dir, tmp_path, change, msg):
     "A config.json edited by hand: a clear error, not an AttributeError, AssertionError or IndexError from deep inside"

@@ -136,7 +136,11 @@ def out_path(
 
 def _through_link(path:Path)->Path:
     "Where a symbolic link `path` points (what is written goes there, and the link stays), else `path`"
-    return path.resolve() if path.is_symlink() else path
+    if not path.is_symlink(): return path
+    try: return path.resolve(strict=False)
+    except (RuntimeError, OSError): # a link to itself, or a loop of links (a RuntimeError traceback, helper 89)
+        raise ValueError(f"{path} is a symbolic link that points to itself (a loop of links): nothing can be written "
+                         "there; remove it or give another path") from None
 
 def _why_unwritable(path:Path, e:OSError)->str:
     "Why `path` could not be written, in words: a parent that is not a directory, or the system's reason"

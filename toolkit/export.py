@@ -17,7 +17,7 @@ from fastai.text.models.awdlstm import awd_lstm_clas_config
 import toolkit
 from .tokenize import SPTokenizer
 from .core import ModelInfo, model_info, require_info, members, replace_dir, atomic_dir, atomic_file, load_error
-from .core import check_writable, save_tensors, out_path, _through_link, Refusal, earlier_runs, is_int
+from .core import check_writable, save_tensors, out_path, _through_link, Refusal, earlier_runs, is_int, check_arg
 from .recipes import PRESETS, NAMES_RECIPE
 from .lm import get_tokenizer, lm_dls, lm_learner, check_device, pretrained_dir, check_dls, drop_mult_of
 from .lm import preset_drop_mult, remake_dls
@@ -563,6 +563,11 @@ def _read_tokenizer(path:Path, config:dict)->SPTokenizer:
             if config.get('task') == task and not (isinstance(got, list) and got and all(isinstance(c, str) for c in got)):
                 raise ValueError(f"a {what}'s config needs its list of {key}")
         if not isinstance(arch, dict): raise ValueError("the architecture is not a set of named sizes")
+        cats = config.get('categories') # (a TypeError from deep inside, or a crash at generate: helper 89)
+        if cats is not None and not (isinstance(cats, list) and all(isinstance(c, str) and c for c in cats)):
+            raise ValueError("its categories are not a list of names")
+        if not isinstance(config.get('preset'), (str, type(None))): raise ValueError("its preset is not a name")
+        if not isinstance(config.get('backwards', False), bool): raise ValueError("its backwards is not true or false")
     except (KeyError, TypeError, ValueError) as e:
         raise ValueError(f"{path}: the config or tokenizer is damaged ({e})") from None
     return tok
@@ -732,6 +737,7 @@ def _resolve(path:str|Path)->Path:
 
 def _check_file(path:Path, trust_pickle:bool):
     "An error unless `path` is a pickle that may be loaded"
+    check_arg('trust_pickle', trust_pickle, isinstance(trust_pickle, bool), 'True or False') # ('no' unpickled: helper 89)
     if path.stat().st_size == 0: raise ValueError(f"{path} is empty: not a saved model")
     if path.suffix.lower() != '.pkl':
         raise ValueError(f"{path.name} is not a model: expected a model directory or a .pkl file")
