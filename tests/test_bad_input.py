@@ -463,6 +463,18 @@ def test_semicolon_csv_read(tmp_path):
     (tmp_path/'semi.csv').write_bytes('\ufefftitre;rubrique\n"Grève; manifestation";société\nLa Bourse, en hausse;économie\n'.encode())
     df = read_texts(tmp_path/'semi.csv', text_col='titre', label_col='rubrique')
     assert df.text.tolist() == ['Grève; manifestation', 'La Bourse, en hausse'] and df.label.tolist() == ['société', 'économie']
+    # its annotated copy is written as it was (it came back with commas, which that Excel reads as one column, helper 88):
+    # semicolons, decimal commas, the byte-order mark, and Excel's sep= line when it had one
+    assert awd('classify', 'sentiment', '--csv', tmp_path/'semi.csv', '--text-col', 'titre')[0] == 0
+    lines = (tmp_path/'semi.pred.csv').read_text(encoding='utf-8').splitlines()
+    assert lines[0] == '\ufefftitre;rubrique;pred_label;pred_prob;prob_fresh;prob_rotten', lines
+    assert lines[1].startswith('"Grève; manifestation";société;') and re.search(r';(fresh|rotten)(;[01],\d+){3}$', lines[1]), lines
+    (tmp_path/'line.csv').write_text('sep=;\ntext;n\nA gripping film;1,5\n')
+    assert awd('classify', 'sentiment', '--csv', tmp_path/'line.csv')[0] == 0
+    lines = (tmp_path/'line.pred.csv').read_text().splitlines()
+    assert lines[:2] == ['sep=;', 'text;n;pred_label;pred_prob;prob_fresh;prob_rotten'] and lines[2].startswith('A gripping film;1,5;fresh;0,')
+    assert awd('classify', 'sentiment', '--csv', tmp_path/'line.csv', '--out', tmp_path/'line.tsv')[0] == 0 # a TSV: its own way
+    assert (tmp_path/'line.tsv').read_text().splitlines()[1].startswith('A gripping film\t1,5\tfresh\t0.')
     (tmp_path/'bars.csv').write_text('text|label\nGood film|pos\nBad film|neg\n')
     refused(['train', tmp_path/'bars.csv', '--preset', 'tiny'],
             "bars.csv: its first line 'text|label' is separated by bars (|), not commas as a .csv file is")

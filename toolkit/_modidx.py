@@ -317,6 +317,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                               'toolkit.core.serve_address': ('core.html#serve_address', 'toolkit/core.py'),
                               'toolkit.core.unwritable': ('core.html#unwritable', 'toolkit/core.py')},
             'toolkit.data': { 'toolkit.data.ToCopy': ('data.html#tocopy', 'toolkit/data.py'),
+                              'toolkit.data.ToCopy.write': ('data.html#tocopy.write', 'toolkit/data.py'),
                               'toolkit.data._add_universal': ('data.html#_add_universal', 'toolkit/data.py'),
                               'toolkit.data._as_text': ('data.html#_as_text', 'toolkit/data.py'),
                               'toolkit.data._check_extra_fields': ('data.html#_check_extra_fields', 'toolkit/data.py'),

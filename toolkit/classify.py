@@ -879,7 +879,7 @@ def predict_csv(
     if 'pred_label' in df.columns: # a copy of a copy: the earlier predictions go (another model's prob_ columns too)
         df = df.drop(columns=[k for k in df.columns if k in ('pred_label', 'pred_prob') or str(k).startswith('prob_')])
     res = df.assign(pred_label=pred.label, pred_prob=pred.prob, **{f'prob_{k}': pred[f'prob_{k}'] for k in classes})
-    return write_table(res, c.out, c.example, c.bom)
+    return c.write(res)
 
 # %% ../nbs/06_classify.ipynb #c031
 def _lm_votes(lm:LMLearner, texts:list)->torch.Tensor:

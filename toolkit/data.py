@@ -197,8 +197,10 @@ def parse_table(
     head = next(csv.reader([re.match(r'[^\r\n]*', text)[0]], **{k: v for k, v in kw.items() if k == 'quoting'},
                            delimiter=kw['sep']), []) # (the first line alone: not a big file's lines split again)
     if len(head) == len(names) and len(set(head)) < len(head): # a name twice: pandas read the second 'label' as
-        return df.set_axis([h.strip() for h in head], axis=1) # 'label.1', and the first was used unsaid (helper 78)
-    return df.set_axis(names, axis=1) if len(set(names)) == len(names) else df
+        df = df.set_axis([h.strip() for h in head], axis=1) # 'label.1', and the first was used unsaid (helper 78)
+    elif len(set(names)) == len(names): df = df.set_axis(names, axis=1)
+    df.attrs.update(sep=kw['sep'], sep_line=first == 3) # how it was written, for a copy written the same way (`write_table`)
+    return df
 
 SEPARATORS = {',': 'commas', '\t': 'tabs', ';': 'semicolons', '|': 'bars (|)'}
 
@@ -410,6 +412,8 @@ def write_table(
     out:str|Path, # where: JSON lines if it ends in .jsonl (or .ndjson), TSV in .tsv, else CSV; gzipped if then .gz
     example:str|None=None, # a file name to suggest when `out` is a directory
     bom:bool=False, # start a CSV or TSV with UTF-8's byte-order mark, as Excel's 'CSV UTF-8' (else Excel reads it as ANSI)
+    sep:str=',', # a CSV's separator: ';' as a French, German or Spanish Excel writes it (then numbers with a decimal comma)
+    sep_line:bool=False, # start a CSV with Excel's line naming its separator (`sep=;`)
 )->Path:
     "Write `df` to `out` atomically (a stopped run leaves nothing half-written), with clear errors when it cannot be"
     name, out = out, Path(out).expanduser().absolute()
@@ -421,7 +425,11 @@ def write_table(
         else:
             kw = dict(index=False, encoding='utf-8-sig' if bom else 'utf-8')
             if fmt == 'tsv': text = _tsv_fields(_json_cells(df)).to_csv(dest, sep='\t', quoting=csv.QUOTE_NONE, **kw)
-            else: text = _json_cells(df).to_csv(dest, sep=',', **kw)
+            elif sep == ',' and not sep_line: text = _json_cells(df).to_csv(dest, sep=',', **kw)
+            else: # a copy of a file as a spreadsheet in another locale wrote it (it came back with commas, helper 88)
+                text = ('sep=' + sep + '\n' if sep_line else '') + _json_cells(df).to_csv(None, sep=sep, index=False,
+                                                                                        decimal=',' if sep == ';' else '.')
+                if not gz: Path(tmp).write_text(('\ufeff' if bom else '') + text, encoding='utf-8', newline='')
         if gz: # the name inside the gzip file is `out`'s (as gzip writes it), not the temporary file's
             with open(tmp, 'wb') as f, gzip.GzipFile(out.name, 'wb', fileobj=f) as g:
                 g.write((('\ufeff' if bom and fmt != 'jsonl' else '') + text).encode('utf-8'))
@@ -438,6 +446,12 @@ class ToCopy(NamedTuple):
     example:str # the copy's file name to suggest when `out` is a directory
     col:str # the column of texts
     bom:bool # the source starts with a byte-order mark (Excel's 'CSV UTF-8'): so does the copy (`write_table`)
+    sep:str=',' # a CSV source's separator (';': a French, German or Spanish Excel's), the copy's too
+    sep_line:bool=False # a CSV source starts with Excel's `sep=;` line: so does the copy
+
+    def write(self, df:pd.DataFrame)->Path:
+        "Write the annotated copy `df` to `out` as the source was written: its byte-order mark, its separator"
+        return write_table(df, self.out, self.example, self.bom, self.sep, self.sep_line)
 
 def _as_text(v)->str:
     "A value of a row as text: a JSON null or a missing key is empty, a number its JSON (1.0 as 1), a list of words joined"
@@ -493,13 +507,14 @@ def read_to_copy(
     check_out(out, src, example)
     src = Path(src).expanduser()
     if src.is_dir(): raise ValueError(f"{src} is a directory: give the CSV, TSV or JSONL file to copy with the new columns")
-    df, _ = read_table(src, no_txt=f"a .txt file has no columns to copy; use {use}, or a CSV", typed=True)
+    df, fmt = read_table(src, no_txt=f"a .txt file has no columns to copy; use {use}, or a CSV", typed=True)
     near = _near_cols(df, trained_col) if trained_col is not None else [] # 'Name' for a model trained on 'name'
     col = pick_col(df, ifnone(text_col, trained_col if trained_col in df.columns else near[0] if len(near) == 1 else None),
                    'text', src)
     texts = as_texts(df[col], src) # the copy keeps the rows' values as they were
+    how = dict(sep=df.attrs.get('sep', ','), sep_line=df.attrs.get('sep_line', False)) if fmt == 'csv' else {}
     return ToCopy(df, texts, texts.str.strip().str.len() > 0, Path(out).expanduser().absolute(), example, col,
-                  starts_with_bom(src))
+                  starts_with_bom(src), **how)
 
 # %% ../nbs/01_data.ipynb #c014
 def _paragraphs(path:Path, given:list, file_rows:bool=False)->pd.DataFrame:

@@ -1282,7 +1282,7 @@ def score_csv(
                       rows=[f"{src}: row {r}" for r in c.texts.index[c.keep]]) # file's row, as `tag --csv` does (helper 87)
     res = c.df.assign(**{k: pd.Series([getattr(s, k) for s in res], index=c.texts.index[c.keep], dtype=float)
                          for k in ('bpc', 'ppl_word', 'logprob')})
-    return write_table(res, c.out, c.example, c.bom)
+    return c.write(res)
 
 
 # %% ../nbs/05_generate.ipynb #c045b

@@ -953,4 +953,4 @@ def tag_csv(
     col = lambda f: pd.Series([f(r) for r in res], index=c.texts.index[keep], dtype=object)
     df = c.df.assign(pred_words=col(lambda r: ' '.join(t.word for t in r)), pred_tags=col(lambda r: ' '.join(t.tag for t in r)),
                    pred_min_prob=col(lambda r: min(t.prob for t in r)))
-    return write_table(df, c.out, c.example, c.bom)
+    return c.write(df)
