@@ -437,8 +437,10 @@ class PlaceholderData(Callback):
             self._refuse('validate it or get its predictions')
     def _refuse(self, what:str):
         if not getattr(self.learn.dls, 'placeholder', False): return
-        if is_tagger(self.learn): # its own reading of words: where a word's tag is read, and how its quotes are written
-            how = ("learn.dls = tagger_dls(df, 'words', 'tags', tokenizer=get_tokenizer(learn), vocab=learn.dls.vocab[0], "
+        if is_tagger(self.learn): # its own reading of words: where a word's tag is read, and how its quotes are written;
+            card = self.learn.awd.card # the columns it was trained on (the shipped tagger's tags are 'upos': helper 91)
+            cols = f"{card.get('words_col') or 'words'!r}, {card.get('tags_col') or 'tags'!r}"
+            how = (f"learn.dls = tagger_dls(df, {cols}, tokenizer=get_tokenizer(learn), vocab=learn.dls.vocab[0], "
                    "tags=learn.tags, label_at=learn.dls.label_at, quotes=learn.dls.quotes)")
         else: # a backward model's with backwards=True (helper 70: without it, its texts were read forwards, in silence);
             # a loaded classifier has no language model to fine-tune (the hint said to, with train_classifier)
