@@ -237,6 +237,19 @@ def test_damaged_ensemble_config_named(tmp_path):
     (d/'config.json').write_text((d/'config.json').read_text()[:60])
     with pytest.raises(ValueError, match='config.json is damaged'): load_model(d)
 
+def test_ensemble_member_that_is_not_one_named(tmp_path):
+    "A member of another kind or with other classes: the error named neither it nor the file (`awd` said '--members must')"
+    from conftest import awd_here
+    for swap, other, msg in (('1-forward-lm', 'headlines', '{d}/1-forward-lm is a language model without categories, not a classifier'),
+                             ('0-forward', 'sentiment', '{d}/1-forward-lm has other classes than {d}/0-forward')):
+        d = tmp_path/swap
+        shutil.copytree(shipped_models()['origin'], d)
+        shutil.rmtree(d/swap); shutil.copytree(shipped_models()[other], d/swap)
+        msg = msg.format(d=d)
+        with pytest.raises(ValueError, match=f"{msg}.*the ensemble at {d} is damaged"): load_model(d)
+        r = awd_here('classify', d, 'Nakamura')
+        assert r.returncode == 2 and msg in r.stderr and '--members' not in r.stderr, r.stderr
+
 @pytest.mark.parametrize('change, msg', [
     (dict(vocab=[1, 2, 3]), 'the vocabulary is not a list of pieces'),
     (dict(task='classify', classes=None), "a classifier's config needs its list of classes"),

@@ -20,7 +20,7 @@ from .core import ModelInfo, model_info, require_info, members, replace_dir, ato
 from .core import check_writable, save_tensors, out_path, _through_link, Refusal, earlier_runs, is_int, check_arg
 from .recipes import PRESETS, NAMES_RECIPE
 from .lm import get_tokenizer, lm_dls, lm_learner, check_device, pretrained_dir, check_dls, drop_mult_of
-from .lm import preset_drop_mult, remake_dls
+from .lm import preset_drop_mult, remake_dls, learner_kind
 from .generate import get_start_state, weights_key # a loaded LMLearner gets `generate` and the fast `predict`
 from .classify import classifier_dls, classifier_learner, classes_of, Ensemble, _valid_scores, _own_cols
 from .tagger import tagger_dls, tagger_learner, is_tagger, TagLoss
@@ -640,6 +640,21 @@ def _member_ok(m)->bool:
     "Whether `m` is a safe name for an ensemble member's directory (no path, nothing hidden)"
     return isinstance(m, str) and bool(m) and '/' not in m and not m.startswith('.')
 
+def _check_members(path:Path, members:list[str], learners:list):
+    """An error naming the member of the ensemble at `path` that is not one: another kind of model, or other classes
+    (the `Ensemble`'s own error named neither, and the CLI read its 'members must' as a --members flag, helper 89)"""
+    first = None
+    for m, l in zip(members, learners):
+        lm = isinstance(l, LMLearner)
+        if isinstance(l, Ensemble) or is_tagger(l) or lm and not l.awd.categories:
+            what = 'a language model without categories' if lm else 'an ensemble' if isinstance(l, Ensemble) else learner_kind(l)
+            raise ValueError(f"{path/m} is {what}, not a classifier: the ensemble at {path} is damaged (each member is "
+                             "a classifier, or a language model trained with the classes as categories)")
+        if first is None: first = (m, classes_of(l))
+        elif classes_of(l) != first[1]:
+            raise ValueError(f"{path/m} has other classes than {path/first[0]} ({', '.join(classes_of(l)[:8])} against "
+                             f"{', '.join(first[1][:8])}): the ensemble at {path} is damaged")
+
 def _load_ensemble(path:Path, config:dict, cpu:bool)->Ensemble:
     "The `Ensemble` saved by `save_ensemble` at `path`"
     members = config.get('members')
@@ -652,6 +667,7 @@ def _load_ensemble(path:Path, config:dict, cpu:bool)->Ensemble:
     for m in members:
         if not (path/m).is_dir(): raise ValueError(f"{path}: not a complete ensemble, missing the member {m}/")
         learners.append(load_portable(path/m, cpu))
+    _check_members(path, members, learners)
     ens = Ensemble(learners, card={**card, 'size_mb': round(sum(l.awd.card.get('size_mb', 0) for l in learners), 1)})
     ens.metrics = card.get('metrics')
     return ens
