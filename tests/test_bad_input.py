@@ -1260,3 +1260,19 @@ def test_epochs_and_minutes_in_python():
     names = pd.DataFrame({'name': ['Karov', 'Lopez', 'Smith', 'Petrov'] * 60, 'origin': list('RSER') * 60})
     with pytest.raises(ValueError, match=said(7, 0.03)): names_lm(names, minutes=0.03, epochs=7, preset='tiny')
     with pytest.raises(ValueError, match=said(5, 0.05)): train_tagger(load_corpus('pos').head(50), minutes=0.05, epochs=5, preset='tiny')
+
+def test_model_paths_as_users_type_them(tiny_lm, tmp_path):
+    """helper 89: a .PKL in capitals was loaded as a pickle but written as a directory and refused by `awd convert`; an
+    ensemble's .pkl was refused after the start line; './headlines' was told the shipped models include headlines"""
+    from toolkit.export import export_learner, load_model
+    export_learner(tiny_lm, tmp_path/'M.PKL')
+    assert (tmp_path/'M.PKL').is_file() and load_model(tmp_path/'M.PKL', trust_pickle=True).generate(n=1, seed=0)
+    assert awd('convert', tmp_path/'M.PKL', tmp_path/'m', '--trust-pickle')[0] == 0 and (tmp_path/'m'/'config.json').is_file()
+    _, out, _ = refused(['train-classifier', 'names', '--members', '2', '--preset', 'tiny', '--out', tmp_path/'e.pkl'],
+                        'e.pkl: an ensemble saves as a portable directory (one model per member); give a path without .pkl')
+    assert out == '' and not (tmp_path/'e.pkl').exists()
+    for argv, msg in ((['generate', tmp_path/'headlines'], 'the shipped language model headlines is named by its name alone: headlines'),
+                      (['tag', f'{tmp_path}/tagger/', 'Hi'], 'the shipped tagger tagger is named by its name alone: tagger')):
+        refused(argv, msg)
+    with pytest.raises(FileNotFoundError, match="the shipped model headlines is named by its name alone: 'headlines'"):
+        load_model(tmp_path/'headlines')

@@ -94,6 +94,11 @@ DAMAGE = {
                        'not an awd-toolkit portable model config'),
     'junk tokenizer': (lambda d: (d/'tokenizer.model').write_bytes(b'\x00junk'), 'not a SentencePiece model'),
     'newer version': (_rewrite_config(version=PORTABLE_VERSION + 1, toolkit='9.0.0'), 'upgrade awd-toolkit'),
+    # a newer format with files of its own: said to lack weights.pt, not to be newer (helper 89); another program's too
+    'newer version, other files': (lambda d: (_rewrite_config(version=PORTABLE_VERSION + 1)(d),
+                                              (d/'weights.pt').rename(d/'weights.safetensors')), 'upgrade awd-toolkit'),
+    "another program's files": (lambda d: ((d/'config.json').write_text('{"model_type": "bert"}'), (d/'weights.pt').unlink(),
+                                           (d/'card.json').unlink()), 'config.json is not an awd-toolkit portable model config'),
     'version 0': (_rewrite_config(version=0), '0 is not a portable format version'), # it was served (helper 47)
     'version as text': (_rewrite_config(version='1'), "'1' is not a portable format version"),
     'vocab does not fit': (lambda d: _rewrite_config(vocab=json.loads((d/'config.json').read_text())['vocab'][:50])(d),

@@ -1121,8 +1121,8 @@ def _saved_models(
     "The models saved in `models_dir` by name: portable ones, and pickles only when trusted (else a note)"
     seen = [p for p in sorted(models_dir.glob('*')) if not p.name.startswith('.')] # hidden: a save's leftovers, ...
     found = {p.name: p for p in seen if (p/'config.json').is_file()}
-    pickles = {p.stem: p for p in seen if p.suffix == '.pkl' and p.stem not in found}
-    _note_others([p for p in seen if p.name not in found and p.suffix != '.pkl'])
+    pickles = {p.stem: p for p in seen if p.suffix.lower() == '.pkl' and p.stem not in found}
+    _note_others([p for p in seen if p.name not in found and p.suffix.lower() != '.pkl'])
     if trust_pickle: return {**pickles, **found}
     if pickles: print(f"not serving {', '.join(p.name for p in pickles.values())}: pickles can run any code when "
                       "loaded; pass --trust-pickle if you trust them, or convert them with `awd convert`", flush=True)

@@ -88,7 +88,7 @@ def _saved(learn, out):
     "The last line of a training run: metrics, minutes, and where the model is"
     from toolkit.export import disk_mb
     path, card = out_path(out), learn.awd.card
-    pkl = ', a pickle: load it with --trust-pickle' if path.suffix == '.pkl' else ''
+    pkl = ', a pickle: load it with --trust-pickle' if path.suffix.lower() == '.pkl' else ''
     k = card.get('kept_epoch') # (counted from 1; fastai's table from 0: helper 56 read 45 where the table's row is 44)
     kept = f" | epoch {k}'s weights (the best; the table's row {k - 1})" if k else ''
     print(f"{_fmt_metrics(card['metrics'])}{kept} | {card['train_minutes']:.1f} min | saved {path} "
@@ -310,6 +310,9 @@ def _no_such_model(path, kind:str):
     shipped = shipped_models()
     if not isinstance(path, str) or not path.strip() or Path(path).expanduser().exists() or path in shipped: return
     names = [n for n in shipped if model_kind(n) == kind]
+    name = Path(path).name # './headlines', 'tagger/': named by its name alone (it was listed as shipped, helper 89)
+    if name in names: raise FileNotFoundError(f"{path}: no such model file or directory; the shipped {kind} {name} is "
+                                              f"named by its name alone: {name}")
     raise FileNotFoundError(f"{path}: no such model file or directory; the shipped {kind}s are {', '.join(names)}")
 
 def load_lm(
@@ -471,7 +474,9 @@ def cmd_train_classifier(a):
     labelled = _check_labels(pd.DataFrame({label_col: df.label}), label_col, unlabelled='drop')[label_col]
     said = _classes_said(labelled) + (f"; {len(df) - len(labelled):,} without a label (the language model reads them)"
                                       if len(labelled) < len(df) else '')
-    _check_out_first(a.out, task='classify')
+    ens = a.bidirectional or a.members > 1 or a.lm_vote or len(lms) > 1 # (a .pkl was refused after the start line, helper 89)
+    from toolkit.train import ENSEMBLE_DIR
+    _check_out_first(a.out, ENSEMBLE_DIR if ens else None, task='classify')
     print(f"training a classifier of {label_col!r} ({said}) on {_texts_said(df, a.data)}, "
           f"{_classifier_how(a, lms, lm_epochs, pre, df.text)}{split}", flush=True)
     card = _run_card(a, df, label_col=label_col, lm=' and '.join(a.lm or []) or None, group_col=group_col)
@@ -744,7 +749,7 @@ def cmd_info(a):
 
 def cmd_convert(a):
     "Convert a model you trust (a fastai pickle, .pkl) to the portable format, which loads without running code"
-    if not str(a.model).endswith('.pkl'):
+    if not str(a.model).lower().endswith('.pkl'):
         raise ValueError(f"{a.model} is not a .pkl file: convert reads fastai's pickles (a portable model needs no "
                          "converting; to copy one, copy its directory)")
     if not a.trust_pickle:
@@ -752,7 +757,7 @@ def cmd_convert(a):
                          "pass --trust-pickle if you made it or trust who did")
     from toolkit.export import load_model, export_learner, disk_mb
     out = out_path(a.out) if a.out is not None else Path(a.model).with_suffix('') # ('' wrote the default, helper 79)
-    if out.suffix == '.pkl': raise ValueError(f"--out {out}: a portable model is a directory; give a path without .pkl")
+    if out.suffix.lower() == '.pkl': raise ValueError(f"--out {out}: a portable model is a directory; give a path without .pkl")
     export_learner(load_model(a.model, trust_pickle=True), out) # the card's fields come along
     print(f"wrote {out.absolute()} ({disk_mb(out):.1f} MB)")
 

@@ -380,7 +380,7 @@ def check_export_path(
     if here is not None and (path == here or path in here.parents): # '.' in an empty folder: the shell's folder replaced
         raise ValueError(f"cannot write {name}: it is the current directory{'' if path == here else ', or holds it'}; "
                          "give the model a folder of its own")
-    if path.suffix != '.pkl': _refuse_to_replace(path)
+    if path.suffix.lower() != '.pkl': _refuse_to_replace(path)
     elif portable_only: raise ValueError(f"{path}: {portable_only}; give a path without .pkl")
     elif path.is_dir(): raise ValueError(f"cannot write {name}: it is a directory (a .pkl model is a file)")
     check_writable(path, name)
@@ -404,16 +404,16 @@ def export_learner(
     "Save `learn` with its model card (and the fields in `card`) to `path`, atomically: a portable directory, or a pickle if `path` ends in `.pkl`"
     path = out_path(path)
     if isinstance(learn, Ensemble):
-        if path.suffix == '.pkl':
+        if path.suffix.lower() == '.pkl':
             raise ValueError(f"{path}: an ensemble saves as a portable directory (one model per member); "
                              "give a path without .pkl")
         check_export_path(path, task='ensemble') # another kind of model, or a model around `path`: kept (as `awd` has it)
         return save_ensemble(learn, path, half=half, **card)
-    if is_tagger(learn) and path.suffix == '.pkl':
+    if is_tagger(learn) and path.suffix.lower() == '.pkl':
         raise ValueError(f"{path}: a tagger saves as a portable directory only; give a path without .pkl")
     check_dls(learn) # its vocabulary is saved from its DataLoaders: the model's own, or a model that loads as junk
     check_export_path(path, task=_task(learn))
-    return _export_pickle(learn, path, card) if path.suffix == '.pkl' else save_portable(learn, path, half=half, **card)
+    return _export_pickle(learn, path, card) if path.suffix.lower() == '.pkl' else save_portable(learn, path, half=half, **card)
 
 # %% ../nbs/08_export.ipynb #c042
 def disk_mb(
@@ -682,9 +682,11 @@ def load_portable(
     if not path.exists(): raise FileNotFoundError(f"{path}: no such model")
     if not path.is_dir(): raise ValueError(f"{path} is not a directory: a portable model is a directory")
     config = _read_json(path/'config.json') if (path/'config.json').is_file() else None # unreadable: said first
-    if isinstance(config, dict) and config.get('format') == PORTABLE_FORMAT and config.get('task') == 'ensemble':
+    if config is not None: # whose model and which version, before its files (a newer format's, or another program's,
+        if not isinstance(config, dict) or config.get('format') != PORTABLE_FORMAT: # were said to be missing ours, helper 89)
+            raise ValueError(f"{path/'config.json'} is not an awd-toolkit portable model config")
         _check_version(path, config)
-        return _load_ensemble(path, config, cpu)
+        if config.get('task') == 'ensemble': return _load_ensemble(path, config, cpu)
     config, card = _read_parts(path)
     tok = _read_tokenizer(path, config)
     weights = _read_weights(path)
@@ -751,6 +753,8 @@ def _resolve(path:str|Path)->Path:
     if isinstance(path, str) and path in shipped: return shipped[path]
     if p.exists(): return p
     names = f"; the shipped models are {', '.join(shipped)}" if shipped else ''
+    if p.name in shipped: # ('./headlines', 'tagger/', Path('headlines'): 'no such model; the shipped models are ...,
+        names = f"; the shipped model {p.name} is named by its name alone: {p.name!r}" # headlines, ...', helper 89)
     raise FileNotFoundError(f"{p}: no such model file or directory{names}")
 
 def _check_file(path:Path, trust_pickle:bool):

@@ -21,7 +21,7 @@ from .names import names_lm
 from .export import export_learner, model_metrics, check_export_path
 
 # %% auto #0
-__all__ = ['checkpoint_path', 'check_checkpoint', 'check_going_on', 'train_and_export', 'classifier_recipe',
+__all__ = ['ENSEMBLE_DIR', 'checkpoint_path', 'check_checkpoint', 'check_going_on', 'train_and_export', 'classifier_recipe',
            'train_classifier_and_export', 'tagged_split', 'train_tagger_and_export', 'train_default']
 
 # %% ../nbs/09_train.ipynb #c006
@@ -126,6 +126,8 @@ def _lm_metrics(learn)->dict|list|None:
     if isinstance(lm, list): return [model_metrics(m) for m in lm if m is not None]
     return None if lm is None else model_metrics(lm) # a loaded one's: its card's (they were {})
 
+ENSEMBLE_DIR = 'an ensemble saves as a portable directory (one model per member)' # why it is no .pkl
+
 @delegates(train_classifier, but=['df', 'text_col', 'label_col', 'epochs', 'seed'])
 def train_classifier_and_export(
     df, # texts and labels
@@ -142,7 +144,7 @@ def train_classifier_and_export(
     lm = kwargs.get('lm')
     ensemble = (kwargs.get('bidirectional') or (kwargs.get('members') or CLASSIFIER_RECIPE['members']) > 1
                 or kwargs.get('lm_vote') or isinstance(lm, (list, tuple)) and len(lm) > 1)
-    check_export_path(path, 'an ensemble saves as a portable directory (one model per member)' if ensemble else None,
+    check_export_path(path, ENSEMBLE_DIR if ensemble else None,
                       task='classify')
     epochs = CLASSIFIER_RECIPE['epochs'] if epochs is None else epochs
     t0 = time.time()
