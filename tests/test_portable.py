@@ -210,6 +210,10 @@ def test_convert_cli(lm_and_dir, awd, tmp_path):
     r = awd_fresh('convert', pkl, '--trust-pickle', cwd=ROOT)
     assert r.returncode == 0, r.stderr
     assert (tmp_path/'lm'/'config.json').exists() and load_model(tmp_path/'lm').awd.card['corpus'] == 'headlines'
+    m = load_model(pkl, trust_pickle=True) # converted, not trained: its card keeps when it was made (it said today, helper 89)
+    m.awd.card['created'] = '2020-01-02T03:04:05+00:00'
+    export_learner(m, tmp_path/'lm2')
+    assert load_model(tmp_path/'lm2').awd.card['created'] == '2020-01-02T03:04:05+00:00'
     a = awd_fresh('generate', tmp_path/'lm', '-n', '3', '--seed', '0').stdout
     b = awd_fresh('generate', pkl, '-n', '3', '--seed', '0', '--trust-pickle').stdout
     assert a == b and len(a.splitlines()) == 3

@@ -381,6 +381,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                 'toolkit.export._check_sums': ('export.html#_check_sums', 'toolkit/export.py'),
                                 'toolkit.export._check_version': ('export.html#_check_version', 'toolkit/export.py'),
                                 'toolkit.export._count_run': ('export.html#_count_run', 'toolkit/export.py'),
+                                'toolkit.export._created': ('export.html#_created', 'toolkit/export.py'),
                                 'toolkit.export._ensemble_card': ('export.html#_ensemble_card', 'toolkit/export.py'),
                                 'toolkit.export._export_pickle': ('export.html#_export_pickle', 'toolkit/export.py'),
                                 'toolkit.export._finite': ('export.html#_finite', 'toolkit/export.py'),

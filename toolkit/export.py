@@ -177,7 +177,12 @@ def model_card(
                 n_params=sum(p.numel() for p in learn.model.parameters()),
                 metrics=model_metrics(learn), # a loaded model keeps its figures
                 versions=package_versions(),
-                created=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'), **extra)
+                created=_created(info), **extra)
+
+def _created(info:ModelInfo)->str:
+    "When the model was made: now, or for a loaded model not trained since, its card's (`awd convert` made it today, helper 89)"
+    if not info.run and isinstance(info.card.get('created'), str): return info.card['created']
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds')
 
 # %% ../nbs/08_export.ipynb #c019
 PORTABLE_FORMAT, PORTABLE_VERSION = 'awd-toolkit-portable', 4 # the newest version this toolkit reads and writes
