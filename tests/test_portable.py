@@ -246,6 +246,19 @@ def test_damaged_ensemble_config_named(tmp_path):
     (d/'config.json').write_text((d/'config.json').read_text()[:60])
     with pytest.raises(ValueError, match='config.json is damaged'): load_model(d)
 
+def test_unreadable_model_files_said_so(lm_and_dir, tmp_path, monkeypatch):
+    "A file or directory this process may not read was 'damaged (PermissionError...)' or Python's '[Errno 13]' (helper 89)"
+    import os
+    import toolkit.export as ex
+    d = tmp_path/'m'
+    shutil.copytree(lm_and_dir[1], d)
+    for locked, msg in ((d/'weights.pt', f'cannot read {d}/weights.pt: permission denied'), (d, f'cannot read {d}: permission denied')):
+        monkeypatch.setattr(ex.os, 'access', lambda p, mode, locked=locked: Path(p) != locked) # (root reads anything: chmod cannot show it)
+        with pytest.raises(PermissionError, match=msg): load_model(d)
+    monkeypatch.undo()
+    (d/'weights.pt').unlink(); (d/'weights.pt').mkdir()
+    with pytest.raises(ValueError, match=f"{d}/weights.pt is a directory, not a file"): load_model(d)
+
 def test_ensemble_member_that_is_not_one_named(tmp_path):
     "A member of another kind or with other classes: the error named neither it nor the file (`awd` said '--members must')"
     from conftest import awd_here

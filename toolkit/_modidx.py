@@ -378,6 +378,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                 'toolkit.export._card_extra': ('export.html#_card_extra', 'toolkit/export.py'),
                                 'toolkit.export._check_file': ('export.html#_check_file', 'toolkit/export.py'),
                                 'toolkit.export._check_members': ('export.html#_check_members', 'toolkit/export.py'),
+                                'toolkit.export._check_readable': ('export.html#_check_readable', 'toolkit/export.py'),
                                 'toolkit.export._check_sums': ('export.html#_check_sums', 'toolkit/export.py'),
                                 'toolkit.export._check_version': ('export.html#_check_version', 'toolkit/export.py'),
                                 'toolkit.export._count_run': ('export.html#_count_run', 'toolkit/export.py'),

@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_export.ipynb #c002
 from __future__ import annotations
-import hashlib, json, math, platform, pickle, time, warnings, zipfile, datetime
+import hashlib, json, math, os, platform, pickle, time, warnings, zipfile, datetime
 from pathlib import Path
 import pandas as pd
 import torch
@@ -529,8 +529,18 @@ def _check_version(path:Path, config:dict):
                          f"to {PORTABLE_VERSION}: upgrade awd-toolkit")
 
 # %% ../nbs/08_export.ipynb #c046
+def _check_readable(path:Path, files:list[str]=()):
+    """A `PermissionError` naming the first of `path` (a directory) and its `files` this process may not read (they were
+    said to be damaged, or Python's '[Errno 13]' came through, helper 89)"""
+    for p in [path] + [path/f for f in files]:
+        if p.exists() and not os.access(p, os.R_OK | (os.X_OK if p.is_dir() else 0)):
+            raise PermissionError(f"cannot read {p}: permission denied (its owner can allow it: chmod +r{'x' if p.is_dir() else ''})")
+
 def _read_parts(path:Path)->tuple[dict, dict]:
     "The config and card of the portable model at `path`, once every file is there and the config is ours"
+    if d := next((f for f in PORTABLE_FILES if (path/f).is_dir()), None): # (said to be missing, helper 89)
+        raise ValueError(f"{path/d} is a directory, not a file: the model is damaged; export it again")
+    _check_readable(path, list(PORTABLE_FILES))
     missing = [f for f in PORTABLE_FILES if not (path/f).is_file()]
     if missing: raise ValueError(f"{path}: not a complete portable model, missing " +
                                  ', '.join(f'{f} ({PORTABLE_FILES[f]})' for f in missing))
@@ -686,6 +696,7 @@ def load_portable(
     path = Path(path).expanduser()
     if not path.exists(): raise FileNotFoundError(f"{path}: no such model")
     if not path.is_dir(): raise ValueError(f"{path} is not a directory: a portable model is a directory")
+    _check_readable(path, ['config.json'])
     config = _read_json(path/'config.json') if (path/'config.json').is_file() else None # unreadable: said first
     if config is not None: # whose model and which version, before its files (a newer format's, or another program's,
         if not isinstance(config, dict) or config.get('format') != PORTABLE_FORMAT: # were said to be missing ours, helper 89)
