@@ -1276,3 +1276,17 @@ def test_model_paths_as_users_type_them(tiny_lm, tmp_path):
         refused(argv, msg)
     with pytest.raises(FileNotFoundError, match="the shipped model headlines is named by its name alone: 'headlines'"):
         load_model(tmp_path/'headlines')
+
+def test_a_folder_of_classes_said_as_a_folder(tmp_path):
+    """helper 88: a folder's empty .txt file was noted twice; a folder of one .txt file was said to have "column 'label'
+    with 1 class"; --lm-epochs 0 was refused after the start line"""
+    from toolkit.data import load_corpus
+    texts = load_corpus('headlines').text[:200].tolist()
+    (tmp_path/'f').mkdir(); (tmp_path/'f'/'a.txt').write_text('\n'.join(texts[:100])); (tmp_path/'f'/'b.txt').write_text('')
+    code, out, err = awd('train-classifier', tmp_path/'f', '--preset', 'tiny', '--out', tmp_path/'m')
+    assert code == 2 and out == '' and err.endswith(f"awd: error: {tmp_path/'f'} holds one class (a.txt): a folder is read a "
+                                                    "class a .txt file, and a classifier needs at least 2\n"), err
+    (tmp_path/'f'/'c.txt').write_text('\n'.join(texts[100:]))
+    code, out, err = awd('train-classifier', tmp_path/'f', '--preset', 'tiny', '--lm-epochs', '0', '--out', tmp_path/'m')
+    assert code == 2 and out == '' and err.count('left out b.txt (empty)') == 1, err
+    assert err.endswith('awd: error: the language-model stage needs --lm-epochs >= 1 (or pass --no-pretrain)\n'), err

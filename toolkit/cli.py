@@ -421,8 +421,11 @@ def _label_col_of(data:str)->str:
     path = Path(data).expanduser()
     if not path.exists() and corpus_name(data) is None: load_texts(data) # no such file: said so, not 'pass --label-col'
     if not path.exists() or corpus_name(data): raise ValueError("which column holds the labels? pass --label-col")
-    cols = list(read_table(path, no_txt="a .txt file has no labels: give a CSV, TSV or JSONL file with a column of "
-                                        "them (--label-col)")[0].columns)
+    import warnings
+    with warnings.catch_warnings(): # its notes are the training texts' reading's (a folder's empty file was said twice, helper 88)
+        warnings.simplefilter('ignore')
+        cols = list(read_table(path, no_txt="a .txt file has no labels: give a CSV, TSV or JSONL file with a column of "
+                                            "them (--label-col)")[0].columns)
     like = [c for c in cols if str(c).strip().casefold() == 'label'] # 'label', 'Label'
     if len(like) == 1: return like[0]
     raise ValueError(f"which column holds the labels? pass --label-col; the columns are {', '.join(map(repr, cols))}")
@@ -460,6 +463,8 @@ def cmd_train_classifier(a):
     a.class_weight = ifnone(a.class_weight, recipe.get('class_weight', 0.)) # (the start line says it)
     from toolkit.classify import check_recipe_counts
     check_recipe_counts(lm_epochs, a.members) # before the start line, as the other flags are
+    if lm is None and not a.no_pretrain and lm_epochs == 0: # (said after it, helper 88)
+        raise ValueError("the language-model stage needs --lm-epochs >= 1 (or pass --no-pretrain)")
     if a.no_pretrain and a.lm_epochs is not None: # (ignored, with no word: helper 82)
         raise ValueError(f"--lm-epochs {a.lm_epochs} with --no-pretrain: no language model is trained; leave one of the two out")
     if a.stages and epochs is not None and a.stages > epochs - 1: # `fit_ulmfit` would run fewer
@@ -470,6 +475,9 @@ def cmd_train_classifier(a):
     pre = lm is None and not a.no_pretrain and use_pretrained(False if a.no_pretrained else None, a.preset, tokenizer,
                                                               a.vocab_sz, texts=df.text)
     split = _split_said(df, group_col)
+    if Path(a.data).expanduser().is_dir() and df.label.nunique() < 2: # (it said "column 'label' has 1 class", helper 88)
+        raise ValueError(f"{a.data} holds one class ({df.label.iloc[0]}.txt): a folder is read a class a .txt file, and a "
+                         "classifier needs at least 2")
     from toolkit.classify import _check_labels # the user's column named, before the start line
     labelled = _check_labels(pd.DataFrame({label_col: df.label}), label_col, unlabelled='drop')[label_col]
     said = _classes_said(labelled) + (f"; {len(df) - len(labelled):,} without a label (the language model reads them)"
