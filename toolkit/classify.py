@@ -885,5 +885,6 @@ def predict_csv(
 def _lm_votes(lm:LMLearner, texts:list)->torch.Tensor:
     "p(class | text) of a language model trained with the classes as categories, for texts or a classifier's pieces"
     from toolkit.names import category_posterior # toolkit.names imports this module: import it here, when used
+    p = category_posterior(lm, texts) # (its error first, for a model without categories)
     cats = list(lm.awd.categories) # (sorted as text: '10' before '2')
-    return category_posterior(lm, texts)[:, [cats.index(c) for c in classes_of(lm)]] # in the classifiers' order
+    return p[:, [cats.index(c) for c in classes_of(lm)]] # in the classifiers' order
