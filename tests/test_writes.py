@@ -237,3 +237,20 @@ def test_a_dangling_link_is_written_where_it_points(tiny_lm, tmp_path):
     (tmp_path/'dang').symlink_to(tmp_path/'nowhere')
     export_learner(tiny_lm, tmp_path/'dang')
     assert (tmp_path/'dang').is_symlink() and (tmp_path/'nowhere'/'config.json').is_file()
+
+def test_a_failed_save_leaves_no_new_folders(tiny_lm, tmp_path, monkeypatch):
+    """A save into folders it made that then failed left them behind, empty (helper 89); the folders that were there stay,
+    and a file beside the new ones keeps its folder"""
+    import toolkit.export as ex
+    from toolkit.data import write_table
+    def broken(*a, **k): raise OSError(5, 'disk went away')
+    monkeypatch.setattr(ex, 'save_tensors', broken); monkeypatch.setattr(type(tiny_lm), 'export', broken)
+    for out in (tmp_path/'new'/'sub'/'m', tmp_path/'new'/'m.pkl'):
+        with pytest.raises(OSError): export_learner(tiny_lm, out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+    (tmp_path/'kept').mkdir(); (tmp_path/'kept'/'notes.txt').write_text('mine')
+    with pytest.raises(OSError): export_learner(tiny_lm, tmp_path/'kept'/'a'/'m')
+    assert sorted(p.name for p in (tmp_path/'kept').iterdir()) == ['notes.txt']
+    monkeypatch.setattr(pd.DataFrame, 'to_csv', broken) # a table's copy too
+    with pytest.raises(OSError): write_table(pd.DataFrame({'a': [1]}), tmp_path/'x'/'y'/'t.csv')
+    assert not (tmp_path/'x').exists()

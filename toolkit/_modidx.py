@@ -291,6 +291,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                               'toolkit.core.Terminated': ('core.html#terminated', 'toolkit/core.py'),
                               'toolkit.core._about': ('core.html#_about', 'toolkit/core.py'),
                               'toolkit.core._matplotlib_home': ('core.html#_matplotlib_home', 'toolkit/core.py'),
+                              'toolkit.core._new_parents': ('core.html#_new_parents', 'toolkit/core.py'),
+                              'toolkit.core._remove_empty': ('core.html#_remove_empty', 'toolkit/core.py'),
                               'toolkit.core._saying_unwritable': ('core.html#_saying_unwritable', 'toolkit/core.py'),
                               'toolkit.core._through_link': ('core.html#_through_link', 'toolkit/core.py'),
                               'toolkit.core._tmp_path': ('core.html#_tmp_path', 'toolkit/core.py'),

@@ -5,7 +5,7 @@ an evaluation-mode context and argument checks."""
 
 # %% ../nbs/00_core.ipynb #c002
 from __future__ import annotations
-import contextlib, errno, math, numbers, os, re, shutil, warnings
+import contextlib, errno, itertools, math, numbers, os, re, shutil, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -196,6 +196,16 @@ def save_tensors(
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(f)) if full else \
               OSError(errno.EIO, f"torch could not write it ({str(e).splitlines()[0][:120]})", str(f)) from None
 
+def _new_parents(path:Path)->list[Path]:
+    "The folders above `path` a save will make, nearest first (removed again if it fails)"
+    return list(itertools.takewhile(lambda p: not os.path.lexists(p), path.parents))
+
+def _remove_empty(folders:list[Path]):
+    "Remove `folders` (nearest first) while they are empty: a failed save leaves no new folders behind (helper 89)"
+    for d in folders:
+        try: d.rmdir()
+        except OSError: break
+
 @contextlib.contextmanager
 def atomic_dir(
     path:str|Path, # the directory to write (its parents are made)
@@ -204,14 +214,17 @@ def atomic_dir(
 ):
     "A fresh temporary directory beside `path` to write into; it becomes `path` only if the block succeeds"
     path = _through_link(Path(path))
-    tmp = _tmp_path(path)
+    tmp, made = _tmp_path(path), _new_parents(path)
     try:
         with _saying_unwritable(path, tmp, name):
             shutil.rmtree(tmp, ignore_errors=True)
             tmp.mkdir(parents=True)
             yield tmp
             replace(tmp, path)
-    finally: shutil.rmtree(tmp, ignore_errors=True)
+            made = []
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        _remove_empty(made)
 
 @contextlib.contextmanager
 def atomic_file(
@@ -220,15 +233,17 @@ def atomic_file(
 ):
     "A temporary path beside `path` to write to; it becomes `path` only if the block succeeds"
     path = _through_link(Path(path))
-    tmp = _tmp_path(path)
+    tmp, made = _tmp_path(path), _new_parents(path)
     try:
         with _saying_unwritable(path, tmp, name):
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp.open('wb').close() # can a file be made here? (else the error names `path`, not what the block calls)
             yield tmp
             os.replace(tmp, path)
+            made = []
     finally:
         with contextlib.suppress(OSError): tmp.unlink(missing_ok=True) # (no directory to hold it: nothing to remove)
+        _remove_empty(made)
 
 def check_writable(
     path:str|Path, # a file or directory about to be written (after a long computation)
