@@ -151,6 +151,20 @@ clf = load_model(sys.argv[1])
 print(json.dumps(predict_texts(clf, json.loads(sys.argv[2])).drop(columns='label').round(6).values.tolist()))
 '''
 
+def test_a_copy_of_another_models_copy_says_what_goes(tmp_path):
+    "A second classifier on the first one's copy replaced its columns without a word (helper 88); the same model's: quiet"
+    import warnings
+    pd.DataFrame({'text': ['A gripping film', 'Flu season is here']}).to_csv(tmp_path/'in.csv', index=False)
+    sentiment, outlet = load_model('sentiment'), load_model('outlet')
+    predict_csv(sentiment, tmp_path/'in.csv', tmp_path/'a.csv')
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        predict_csv(sentiment, tmp_path/'a.csv', tmp_path/'again.csv') # its own predictions again: nothing lost
+    with pytest.warns(UserWarning, match=r"a.csv: the predictions of another model \(pred_label, pred_prob, prob_fresh, "
+                                         r"prob_rotten\) are replaced by this one's"):
+        predict_csv(outlet, tmp_path/'a.csv', tmp_path/'b.csv')
+    assert 'prob_fresh' not in pd.read_csv(tmp_path/'b.csv').columns
+
 @pytest.mark.slow # a fresh process or long training: `make test`, not `make test-fast`
 def test_fastai_export_leaves_the_language_model_behind(clf, tmp_path):
     """fastai's own `learn.export` of a trained classifier pickled its language model, and with it the model's

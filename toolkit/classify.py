@@ -877,7 +877,12 @@ def predict_csv(
     pred.index = c.texts.index[keep] # a blank row stays unlabelled
     df = c.df
     if 'pred_label' in df.columns: # a copy of a copy: the earlier predictions go (another model's prob_ columns too)
-        df = df.drop(columns=[k for k in df.columns if k in ('pred_label', 'pred_prob') or str(k).startswith('prob_')])
+        old = [k for k in df.columns if k in ('pred_label', 'pred_prob') or str(k).startswith('prob_')]
+        if other := [k for k in old if str(k).startswith('prob_') and k not in {f'prob_{c}' for c in classes}]:
+            warnings.warn(f"{src}: the predictions of another model (pred_label, pred_prob, {', '.join(other[:3])}"
+                          f"{', ...' if len(other) > 3 else ''}) are replaced by this one's; to keep both, write each "
+                          "model's copy of the original file and join them") # (they went without a word, helper 88)
+        df = df.drop(columns=old)
     res = df.assign(pred_label=pred.label, pred_prob=pred.prob, **{f'prob_{k}': pred[f'prob_{k}'] for k in classes})
     return c.write(res)
 
