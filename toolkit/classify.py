@@ -782,7 +782,7 @@ def predict_texts(
     learn:TextLearner, # a trained (or loaded) classifier, or an `Ensemble`
     texts:list[str], # the texts to classify (a Series: the table keeps its index)
     bs:int=128, # texts per batch
-)->pd.DataFrame: # `label`, `prob` (of that label), and `prob_<class>` for each class, one row per text
+)->pd.DataFrame: # `label` (text, as the classes are: '1', not 1), `prob` (of that label), and `prob_<class>` for each class, one row per text
     "Classify `texts` in one batched pass (a tagger: its own `predict_texts`)"
     if getattr(learn, 'is_tagger', False): return learn.predict_texts(texts, bs=bs)
     classes_of(learn) # not a classifier: said first
