@@ -527,3 +527,9 @@ def test_get_preds_of_a_language_model(dls, texts):
                        r'dls.test_dl\(texts, bs=1\) reads them as one row$'): # (fastai's (None, None))
         learn.get_preds(dl=dls.test_dl(['Flu']))
     assert learn.get_preds(dl=dls.test_dl(['Flu'], bs=1))[0].shape[0] == 1
+
+def test_summary_prints_no_table_head(tiny_lm, capsys):
+    "`learn.summary()` printed the epoch table's head ('epoch train_loss ...') above the summary: our progress callback "
+    "compared the logger with fastcore's noop, not fastai's, so fastai's `no_logging` went unseen (helper 91)"
+    s = tiny_lm.summary()
+    assert 'train_loss' not in capsys.readouterr().out and 'Total params' in str(s)

@@ -582,10 +582,11 @@ class ProgressCallback(fastai.callback.progress.ProgressCallback):
         self.bars = _draws_bars()
         if self.bars: return super().before_fit()
         if self.create_mbar: self.mbar = _TableLines() # fastai's `before_fit`, with lines for its master bar
-        if self.learn.logger != noop:
+        if self.learn.logger != fastai.learner.noop: # fastai's, not fastcore's: `no_logging` (in `summary`) printed the
+            # table's head (helper 91)
             self.old_logger, self.learn.logger = self.logger, self._write_stats
             self._write_stats(self.recorder.metric_names)
-        else: self.old_logger = noop
+        else: self.old_logger = fastai.learner.noop
     def _launch_pbar(self):
         if getattr(self, 'bars', True): return super()._launch_pbar()
         self.pbar = _NoBar()
