@@ -31,7 +31,9 @@ setuptools.setup(
                  'License :: ' + lic[1]]
                 + ['Programming Language :: Python :: ' + o for o in py_versions[py_versions.index(min_python):]],
     url=f"https://github.com/{cfg['user']}/{cfg['repo']}",
-    packages=setuptools.find_packages(include=['toolkit', 'toolkit.*']),
+    # the data and model folders are packages of files (namespace packages): `find_packages` left them out and setuptools
+    # warned 'Package would be ignored' for each, though package_data took their files in (helper 90)
+    packages=setuptools.find_namespace_packages(include=['toolkit', 'toolkit.*'], exclude=['toolkit.__pycache__', 'toolkit.*.__pycache__']),
     include_package_data=True,
     package_data={'toolkit': ['data/*.csv.gz', 'data/*.md', 'models/*/*', 'models/*/*/*']}, # the bundled corpora and shipped models
     install_requires=requirements,

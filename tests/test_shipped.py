@@ -107,6 +107,7 @@ def test_wheel_and_sdist_as_a_pip_user_gets_them(installed_wheel, tmp_path):
                         str(unpacked)], cwd=tmp_path, capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr[-3000:]
     assert len(list((tmp_path/'w').glob('awd_toolkit-*.whl'))) == 1
+    assert 'would be ignored' not in r.stdout + r.stderr # (setuptools on each data and model folder, helper 90)
 
 def test_pretrained_start_of_each_card_is_in_the_history(shipped):
     """A model fine-tuned from the pretrained English model names the chunk it started from and the commit that holds
