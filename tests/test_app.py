@@ -178,7 +178,10 @@ def test_cards_show_no_local_paths(app_models):
     assert card == {'corpus': 'my_titles.csv', 'lm': 'names', 'preset': 'tiny'}
     # the command that trained it (`awd info` shows it whole), with names for paths; a damaged one is left out
     cmd = "awd train-classifier /home/ann/private/my_titles.csv --lm mymodels/names --lr 0.01 --text-col 'my title'"
-    assert public_card({'command': cmd})['command'] == "awd train-classifier my_titles.csv --lm names --lr 0.01 --text-col 'my title'"
+    assert public_card({'command': cmd})['command'] == "awd train-classifier my_titles.csv --lm .../names --lr 0.01 --text-col 'my title'"
+    # a column's name with a slash is no path; an --lm path is not the shipped model of its name (helpers 92, 93)
+    cmd = "awd train x.csv --text-col title/abstract --lm /home/ann/m/names names_bwd"
+    assert public_card({'command': cmd})['command'] == "awd train x.csv --text-col title/abstract --lm .../names names_bwd"
     assert public_card({'command': "awd train 'x"})['command'] is None
     m = app_models['headlines']
     old = m.awd.card

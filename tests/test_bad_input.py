@@ -2,6 +2,7 @@
 the CLI, run in-process: each run ends with exit 0, or one `awd: error:` line and exit 2, and leaves no half-written
 file."""
 import json, re
+from pathlib import Path
 import pandas as pd
 import pytest
 from hypothesis import given, settings, strategies as st, HealthCheck
@@ -540,10 +541,19 @@ def test_probs_with_a_csv_and_a_prompt_as_long_as_max_words(tmp_path):
 def test_score_csv_names_the_files_row(tmp_path):
     "score_csv named an unreadable text 'text 3', its place among the non-blank texts, where tag --csv says the row (helper 87)"
     from toolkit.generate import score_csv
-    (tmp_path/'odd.csv').write_text('id,title\n1,New study finds coffee\n2,\n3,"multi\nline"\n4,日本語のテキスト\n')
-    with pytest.raises(ValueError, match=f"^{re.escape(str(tmp_path/'odd.csv'))}: row 5: '日本語のテキスト': this model reads"):
+    from toolkit.generate import MAX_SCORE_CHARS
+    long = 'news ' * (MAX_SCORE_CHARS // 5 + 1)
+    (tmp_path/'odd.csv').write_text(f'id,title\n1,New study finds coffee\n2,\n3,"multi\nline"\n4,{long}\n')
+    with pytest.raises(ValueError, match=f"^{re.escape(str(tmp_path/'odd.csv'))}: row 5 is {len(long):,} characters long"):
         score_csv(load_model('headlines'), tmp_path/'odd.csv', tmp_path/'out.csv', text_col='title')
     assert not (tmp_path/'out.csv').exists()
+    # a row the model cannot read is left unscored, said in a warning, as classify and tag leave one (one row of emoji
+    # stopped a file of thousands, helper 94)
+    (tmp_path/'odd.csv').write_text('id,title\n1,New study finds coffee\n2,\n3,"multi\nline"\n4,日本語のテキスト\n')
+    with pytest.warns(UserWarning, match=r"^1 row left unscored: this model cannot read it \(unknown pieces or characters; row 5\)"):
+        score_csv(load_model('headlines'), tmp_path/'odd.csv', tmp_path/'out.csv', text_col='title')
+    out = pd.read_csv(tmp_path/'out.csv', keep_default_na=False)
+    assert out.bpc.tolist()[1] == out.bpc.tolist()[3] == '' and float(out.bpc[0]) > 0 and float(out.bpc[2]) > 0
 
 def test_out_refused_before_the_start_line(tmp_path):
     "An --out that cannot be saved to was refused after the start line ('training a tagger ...'): now before it (helper 86)"
@@ -1271,11 +1281,17 @@ def test_model_paths_as_users_type_them(tiny_lm, tmp_path):
     _, out, _ = refused(['train-classifier', 'names', '--members', '2', '--preset', 'tiny', '--out', tmp_path/'e.pkl'],
                         'e.pkl: an ensemble saves as a portable directory (one model per member); give a path without .pkl')
     assert out == '' and not (tmp_path/'e.pkl').exists()
-    for argv, msg in ((['generate', tmp_path/'headlines'], 'the shipped language model headlines is named by its name alone: headlines'),
-                      (['tag', f'{tmp_path}/tagger/', 'Hi'], 'the shipped tagger tagger is named by its name alone: tagger')):
-        refused(argv, msg)
-    with pytest.raises(FileNotFoundError, match="the shipped model headlines is named by its name alone: 'headlines'"):
-        load_model(tmp_path/'headlines')
+    import os
+    here = os.getcwd(); os.chdir(tmp_path)
+    try:
+        for argv, msg in ((['generate', './headlines'], 'the shipped language model headlines is named by its name alone: headlines'),
+                          (['tag', 'tagger/', 'Hi'], 'the shipped tagger tagger is named by its name alone: tagger'),
+                          (['generate', 'mymodels/headlines'], 'no such model file or directory; the shipped language models are ')):
+            refused(argv, msg) # (a model of one's own under a shipped name was told of the shipped one, helper 92)
+        with pytest.raises(FileNotFoundError, match="the shipped model headlines is named by its name alone: 'headlines'"):
+            load_model(Path('headlines'))
+    finally: os.chdir(here)
+    refused(['train', tmp_path/('a' * 300 + '.csv')], 'File name too long') # (a traceback from the card's command, helper 92)
 
 def test_a_folder_of_classes_said_as_a_folder(tmp_path):
     """helper 88: a folder's empty .txt file was noted twice; a folder of one .txt file was said to have "column 'label'

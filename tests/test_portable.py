@@ -259,6 +259,13 @@ def test_unreadable_model_files_said_so(lm_and_dir, tmp_path, monkeypatch):
     (d/'weights.pt').unlink(); (d/'weights.pt').mkdir()
     with pytest.raises(ValueError, match=f"{d}/weights.pt is a directory, not a file"): load_model(d)
 
+def test_a_backwards_flag_of_one_loads(lm_and_dir, tmp_path):
+    "A model saved by `train_lm(backwards=1)` wrote backwards 1, which the config's new check refused (helper 92)"
+    d = tmp_path/'m'
+    shutil.copytree(lm_and_dir[1], d)
+    _rewrite_config(backwards=1)(d)
+    assert load_model(d).awd.backwards
+
 def test_ensemble_member_that_is_not_one_named(tmp_path):
     "A member of another kind or with other classes: the error named neither it nor the file (`awd` said '--members must')"
     from conftest import awd_here

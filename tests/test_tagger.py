@@ -546,6 +546,10 @@ def test_tagged_file_errors_say_what_to_do(tmp_path):
     assert r.returncode == 2 and r.stderr.rstrip().endswith("column 'xpos' has a tag for each word: --tags-col xpos"), r.stderr
     with pytest.raises(ValueError, match="CoNLL's mark of a column left empty; column 'xpos' has a tag for each word: tags_col='xpos'"):
         tagger_dls(read_conll(tmp_path/'x.conllu'), tokenizer='subword', vocab_sz=40)
+    df = pd.DataFrame({'sentence': ['The cat ran', 'A dog sat'] * 5, 'words': ['The cat ran', 'A dog sat'] * 5,
+                       'tags': ['_ _ _'] * 10, 'pos': ['DET NOUN VERB'] * 10}) # (the sentence was offered as tags, helper 92)
+    with pytest.raises(ValueError, match="column 'pos' has a tag for each word: tags_col='pos'"):
+        tagger_dls(df, tokenizer='subword', vocab_sz=40)
     with pytest.raises(ValueError, match="^every word has the tag '_' \\(column 'tags'\\): a tagger needs two tags or more$"):
         tagger_dls(pd.DataFrame({'words': ['a b', 'c d'], 'tags': ['_ _', '_ _']}), tokenizer='subword', vocab_sz=40)
 

@@ -254,3 +254,39 @@ def test_a_failed_save_leaves_no_new_folders(tiny_lm, tmp_path, monkeypatch):
     monkeypatch.setattr(pd.DataFrame, 'to_csv', broken) # a table's copy too
     with pytest.raises(OSError): write_table(pd.DataFrame({'a': [1]}), tmp_path/'x'/'y'/'t.csv')
     assert not (tmp_path/'x').exists()
+
+def test_a_copy_keeps_the_users_values(tmp_path):
+    """helper 94: a .jsonl copy cut the user's numbers to 10 decimals (1.5e-12 became 0.0); a JSON column of whole
+    numbers with a null came back as 120.0 in a CSV copy; a blank header came back as pandas' 'Unnamed: 0'; the user's
+    own prob_ or pred_ columns, or another model's scores, were replaced without a word"""
+    from toolkit.classify import predict_csv
+    from toolkit.generate import score_csv
+    from toolkit.tagger import tag_csv
+    sentiment = load_model('sentiment')
+    (tmp_path/'p.jsonl').write_text('{"id": 1, "text": "A fine film", "votes": 120, "lat": 48.856613456789, "eps": 1.5e-12}\n'
+                                    '{"id": 2, "text": "A dull film", "votes": null, "lat": 2.35, "eps": 2e-9}\n')
+    rows = [json.loads(l) for l in predict_csv(sentiment, tmp_path/'p.jsonl', tmp_path/'p.out.jsonl').read_text().splitlines()]
+    assert [(r['votes'], r['lat'], r['eps']) for r in rows] == [(120, 48.856613456789, 1.5e-12), (None, 2.35, 2e-9)]
+    assert 0 < rows[0]['prob_rotten'] < 0.01, rows
+    lines = predict_csv(sentiment, tmp_path/'p.jsonl', tmp_path/'p.csv').read_text().splitlines()
+    assert lines[1].startswith('1,A fine film,120,48.856613456789,1.5e-12,') and lines[2].startswith('2,A dull film,,2.35,2e-09,')
+    (tmp_path/'ix.csv').write_text(',text,\n0,A fine film,\n1,A dull film,\n') # pandas' index, and a trailing comma
+    for out in ('ix.out.csv', 'ix.out.tsv'):
+        head = predict_csv(sentiment, tmp_path/'ix.csv', tmp_path/out).read_text().splitlines()[0]
+        assert head.split('\t' if out.endswith('.tsv') else ',')[:4] == ['', 'text', '', 'pred_label'], head
+    (tmp_path/'own.csv').write_text('text,prob_fresh,pred_prob,bpc\nA fine film,mine,mine,7\n')
+    with pytest.warns(UserWarning, match=r"own.csv: its columns prob_fresh, pred_prob are replaced by this model's predictions"):
+        predict_csv(sentiment, tmp_path/'own.csv', tmp_path/'own.pred.csv')
+    with pytest.warns(UserWarning, match=r"own.csv: its column bpc is replaced by this model's scores"):
+        score_csv(load_model('headlines'), tmp_path/'own.csv', tmp_path/'own.scored.csv')
+    tag_csv(load_model('tagger'), tmp_path/'own.csv', tmp_path/'own.tags.csv')
+    with pytest.warns(UserWarning, match=r"own.tags.csv: its columns pred_words, pred_tags, pred_min_prob are replaced by this tagger's"):
+        tag_csv(load_model('tagger'), tmp_path/'own.tags.csv', tmp_path/'again.csv')
+
+def test_a_copy_onto_a_loop_of_links(tmp_path, monkeypatch):
+    "An annotated copy's --out in a loop of symbolic links was a RuntimeError traceback (helper 92)"
+    monkeypatch.chdir(tmp_path)
+    Path('in.csv').write_text('text\nA fine film\n')
+    Path('loop1.csv').symlink_to('loop2.csv'); Path('loop2.csv').symlink_to('loop1.csv')
+    r = awd_here('classify', 'sentiment', '--csv', 'in.csv', '--out', 'loop1.csv')
+    assert r.returncode == 2 and 'cannot write loop1.csv: it is a symbolic link in a loop of links' in r.stderr, r.stderr

@@ -258,10 +258,23 @@ def public_card(
     pathlike = lambda v: isinstance(v, str) and ('/' in v or os.sep in v)
     def public(k, v):
         if k == 'command' and isinstance(v, str):
-            try: return shlex.join(Path(t).name if pathlike(t) else t for t in shlex.split(v))
+            try: return shlex.join(_public_command(shlex.split(v)))
             except ValueError: return None # (not a command: left out)
         return Path(v).name if pathlike(v) and k not in _PROSE else v
     return {k: public(k, v) for k,v in card.items()}
+
+def _public_command(argv:list[str])->list[str]:
+    """A card's training command with its local paths hidden: the data file's by its name (as `corpus`), an --lm model's
+    as '.../name' (a bare name is a shipped model's, and 'names' built on the shipped one, helper 93); other values, a
+    column named 'title/abstract', as they are (every token with a slash became its last part, helper 92)"""
+    out, lm = [], False
+    for i, t in enumerate(argv):
+        if t.startswith('--'): lm = t == '--lm'
+        elif '/' in t or os.sep in t:
+            if i == 2: t = Path(t).name # the corpus or file
+            elif lm: t = '.../' + Path(t).name
+        out.append(t)
+    return out
 
 _PROSE = ('rebuild', 'data') # fields of the shipped models' cards that name repository files in sentences
 

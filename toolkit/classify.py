@@ -883,6 +883,10 @@ def predict_csv(
                           f"{', ...' if len(other) > 3 else ''}) are replaced by this one's; to keep both, write each "
                           "model's copy of the original file and join them") # (they went without a word, helper 88)
         df = df.drop(columns=old)
+    elif had := [k for k in df.columns if k == 'pred_prob' or k in {f'prob_{c}' for c in classes}]: # the user's own
+        warnings.warn(f"{src}: its column{'s'[:len(had) > 1]} {', '.join(map(str, had))} {'are' if len(had) > 1 else 'is'} "
+                      "replaced by this model's predictions") # (overwritten without a word, helper 94)
+        df = df.drop(columns=had)
     res = df.assign(pred_label=pred.label, pred_prob=pred.prob, **{f'prob_{k}': pred[f'prob_{k}'] for k in classes})
     return c.write(res)
 

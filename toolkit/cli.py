@@ -101,7 +101,7 @@ def _saved(learn, out):
            f'classify {model} {shlex.quote(_classify_example(learn))}' if task == 'classify' else
            f'tag {model} {shlex.quote(_tag_example(learn))}' if task == 'tag' else None)
     if task == 'generate' and getattr(learn.awd, 'backwards', False): # it cannot generate: it was told to (helper 90)
-        data = shlex.quote(str(card.get('corpus') or 'DATA'))
+        data = card.get('corpus') if card.get('corpus') in CORPORA else 'DATA' # (a file's name alone was not there, helper 92)
         return print(f"use it: a backward model is half of a classifier's forward + backward pair: awd train-classifier "
                      f"{data} --lm FORWARD_MODEL {model} --bidirectional{' --trust-pickle' if pkl else ''} --out CLASSIFIER")
     if use: print(f"try it: awd {use}{' --trust-pickle' if pkl else ''}")
@@ -311,7 +311,7 @@ def _no_such_model(path, kind:str):
     if not isinstance(path, str) or not path.strip() or Path(path).expanduser().exists() or path in shipped: return
     names = [n for n in shipped if model_kind(n) == kind]
     name = Path(path).name # './headlines', 'tagger/': named by its name alone (it was listed as shipped, helper 89)
-    if name in names: raise FileNotFoundError(f"{path}: no such model file or directory; the shipped {kind} {name} is "
+    if name in names and str(Path(path).parent) == '.': raise FileNotFoundError(f"{path}: no such model file or directory; the shipped {kind} {name} is "
                                               f"named by its name alone: {name}")
     raise FileNotFoundError(f"{path}: no such model file or directory; the shipped {kind}s are {', '.join(names)}")
 
@@ -1157,7 +1157,9 @@ def main(
     if extra and isinstance(getattr(a, 'texts', None), list) and all(map(_a_text, extra)):
         a.texts += extra # texts after an option (`awd classify origin --probs Nakamura`): argparse leaves them over
     elif extra: p.exit(2, f"awd: error: unrecognized arguments: {' '.join(extra)} (see `awd {a.command} --help`)\n")
-    if a.command.startswith('train'): a.typed = typed_command(p, a) # for the card, before the command fills in defaults
+    try: # for the card, before the command fills in defaults (a file name too long to look up: said below, helper 92)
+        if a.command.startswith('train'): a.typed = typed_command(p, a)
+    except OSError: a.typed = None
     import functools, warnings
     python_says = warnings.showwarning # (restored at the end: `main` runs in-process in tests and notebooks)
     warnings.showwarning = functools.partial(_say_warning, _python=python_says)

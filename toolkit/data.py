@@ -199,7 +199,9 @@ def parse_table(
     if len(head) == len(names) and len(set(head)) < len(head): # a name twice: pandas read the second 'label' as
         df = df.set_axis([h.strip() for h in head], axis=1) # 'label.1', and the first was used unsaid (helper 78)
     elif len(set(names)) == len(names): df = df.set_axis(names, axis=1)
-    df.attrs.update(sep=kw['sep'], sep_line=first == 3) # how it was written, for a copy written the same way (`write_table`)
+    df.attrs.update(sep=kw['sep'], sep_line=first == 3, # how it was written, for a copy written the same way (`write_table`)
+                    blank=[c for c, h in zip(df.columns, head) if not h.strip()] if len(head) == len(df.columns) else [])
+    # (a blank header, pandas' 'Unnamed: 0', came back under that name, helper 94)
     return df
 
 SEPARATORS = {',': 'commas', '\t': 'tabs', ';': 'semicolons', '|': 'bars (|)'}
@@ -390,7 +392,11 @@ def check_out(
     path = Path(out).expanduser().absolute()
     if src is not None:
         s = Path(src).expanduser()
-        if path.resolve() == s.resolve() or path.exists() and s.exists() and os.path.samefile(path, s):
+        try: same = path.resolve() == s.resolve() or path.exists() and s.exists() and os.path.samefile(path, s)
+        except RuntimeError: # a loop of symbolic links (a traceback, helper 92)
+            raise ValueError(f"cannot write {out}: it is a symbolic link in a loop of links; remove it or give another "
+                             "file") from None
+        if same:
             also = '' if str(out) == str(src) else f" ({src})"
             raise ValueError(f"cannot write {out}: it is the file being read{also}; write the copy to another file (--out)")
     _not_a_dir(path, example, out)
@@ -400,12 +406,20 @@ def check_out(
 def _tsv_fields(df:pd.DataFrame)->pd.DataFrame:
     "`df` as `read_table` reads TSV back: one row a line, quotes as they are, a tab or line break in a field a space"
     flat = lambda v: ' '.join(lines(v.replace('\t', '\n'))) if isinstance(v, str) else v
-    return df.apply(lambda c: c.map(flat) if c.dtype == object or pd.api.types.is_string_dtype(c) else c)
+    return df.apply(lambda c: pd.Series([flat(v) for v in c], index=c.index, dtype=object) # (as `_json_cells`)
+                    if c.dtype == object or pd.api.types.is_string_dtype(c) else c)
+
+def _json_value(v):
+    "A cell as a JSON value: a missing one null, a numpy number a Python one (a float32 as it prints: 0.9993568, not 0.99935680627)"
+    if isinstance(v, np.generic): v = float(str(v)) if isinstance(v, np.floating) else v.item()
+    if v is None or v is pd.NA or isinstance(v, float) and not math.isfinite(v): return None
+    return v
 
 def _json_cells(df:pd.DataFrame)->pd.DataFrame:
     "`df` with the lists, objects and true/false of JSON lines as their JSON in a CSV or TSV cell, not Python's repr"
     js = lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict, bool)) else v
-    return df.apply(lambda c: c.map(js) if c.dtype == object else c)
+    # (not `map`: it makes a column of whole numbers and nulls floats, 120 written 120.0, helper 94)
+    return df.apply(lambda c: pd.Series([js(v) for v in c], index=c.index, dtype=object) if c.dtype == object else c)
 
 def write_table(
     df:pd.DataFrame, # the table to write (a copy of a user's file with new columns)
@@ -414,6 +428,7 @@ def write_table(
     bom:bool=False, # start a CSV or TSV with UTF-8's byte-order mark, as Excel's 'CSV UTF-8' (else Excel reads it as ANSI)
     sep:str=',', # a CSV's separator: ';' as a French, German or Spanish Excel writes it (then numbers with a decimal comma)
     sep_line:bool=False, # start a CSV with Excel's line naming its separator (`sep=;`)
+    header:list[str]|None=None, # a CSV's or TSV's column names as written (a blank one as blank); default: `df`'s
 )->Path:
     "Write `df` to `out` atomically (a stopped run leaves nothing half-written), with clear errors when it cannot be"
     name, out = out, Path(out).expanduser().absolute()
@@ -421,14 +436,19 @@ def write_table(
     fmt, gz = _out_format(out)
     with atomic_file(out, name) as tmp: # the format from `out`'s name, not the temporary one's
         dest = None if gz else tmp # gzipped: the text, compressed below
-        if fmt == 'jsonl': text = df.to_json(dest, orient='records', lines=True, force_ascii=False)
+        if fmt == 'jsonl': # each value as JSON writes it: pandas' `to_json` cut a user's 48.856613456789 to 10 decimals
+            # and made 1.5e-12 a 0 (helper 94)
+            text = ''.join(json.dumps(dict(zip(map(str, df.columns), map(_json_value, row))), ensure_ascii=False) + '\n'
+                           for row in df.itertuples(index=False, name=None))
+            if not gz: Path(tmp).write_text(text, encoding='utf-8')
         else:
-            kw = dict(index=False, encoding='utf-8-sig' if bom else 'utf-8')
+            kw = dict(index=False, encoding='utf-8-sig' if bom else 'utf-8', header=True if header is None else header)
             if fmt == 'tsv': text = _tsv_fields(_json_cells(df)).to_csv(dest, sep='\t', quoting=csv.QUOTE_NONE, **kw)
             elif sep == ',' and not sep_line: text = _json_cells(df).to_csv(dest, sep=',', **kw)
             else: # a copy of a file as a spreadsheet in another locale wrote it (it came back with commas, helper 88)
                 text = ('sep=' + sep + '\n' if sep_line else '') + _json_cells(df).to_csv(None, sep=sep, index=False,
-                                                                                        decimal=',' if sep == ';' else '.')
+                                                                                        decimal=',' if sep == ';' else '.',
+                                                                                        header=kw['header'])
                 if not gz: Path(tmp).write_text(('\ufeff' if bom else '') + text, encoding='utf-8', newline='')
         if gz: # the name inside the gzip file is `out`'s (as gzip writes it), not the temporary file's
             with open(tmp, 'wb') as f, gzip.GzipFile(out.name, 'wb', fileobj=f) as g:
@@ -448,10 +468,12 @@ class ToCopy(NamedTuple):
     bom:bool # the source starts with a byte-order mark (Excel's 'CSV UTF-8'): so does the copy (`write_table`)
     sep:str=',' # a CSV source's separator (';': a French, German or Spanish Excel's), the copy's too
     sep_line:bool=False # a CSV source starts with Excel's `sep=;` line: so does the copy
+    blank:tuple=() # the columns whose header is blank in the source (pandas calls them 'Unnamed: 0'...): blank in the copy
 
     def write(self, df:pd.DataFrame)->Path:
         "Write the annotated copy `df` to `out` as the source was written: its byte-order mark, its separator"
-        return write_table(df, self.out, self.example, self.bom, self.sep, self.sep_line)
+        header = [('' if c in self.blank else str(c)) for c in df.columns] if self.blank else None
+        return write_table(df, self.out, self.example, self.bom, self.sep, self.sep_line, header)
 
 def _as_text(v)->str:
     "A value of a row as text: a JSON null or a missing key is empty, a number its JSON (1.0 as 1), a list of words joined"
@@ -513,6 +535,7 @@ def read_to_copy(
                    'text', src)
     texts = as_texts(df[col], src) # the copy keeps the rows' values as they were
     how = dict(sep=df.attrs.get('sep', ','), sep_line=df.attrs.get('sep_line', False)) if fmt == 'csv' else {}
+    if fmt in ('csv', 'tsv'): how['blank'] = tuple(df.attrs.get('blank', ()))
     return ToCopy(df, texts, texts.str.strip().str.len() > 0, Path(out).expanduser().absolute(), example, col,
                   starts_with_bom(src), **how)
 

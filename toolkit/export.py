@@ -265,7 +265,7 @@ def _portable_config(learn:Learner, tok:SPTokenizer)->dict:
                 vocab=list(_vocab(learn)), classes=None if lm or is_tagger(learn) else classes_of(learn),
                 **({'tags': learn.tags} if is_tagger(learn) else {}),
                 categories=list(info.categories or []) or None, names_split=info.names_split,
-                backwards=info.backwards, toolkit=toolkit.__version__)
+                backwards=bool(info.backwards), toolkit=toolkit.__version__)
 
 CHECKED_FILES = ('weights.pt', 'tokenizer.model') # config.json records their SHA-256: damage inside them is found
 
@@ -584,7 +584,8 @@ def _read_tokenizer(path:Path, config:dict)->SPTokenizer:
         if cats is not None and not (isinstance(cats, list) and all(isinstance(c, str) and c for c in cats)):
             raise ValueError("its categories are not a list of names")
         if not isinstance(config.get('preset'), (str, type(None))): raise ValueError("its preset is not a name")
-        if not isinstance(config.get('backwards', False), bool): raise ValueError("its backwards is not true or false")
+        if config.get('backwards', False) not in (True, False): # (1 and 0 too: `train_lm(backwards=1)` wrote 1, helper 92)
+            raise ValueError("its backwards is not true or false")
     except (KeyError, TypeError, ValueError) as e:
         raise ValueError(f"{path}: the config or tokenizer is damaged ({e})") from None
     return tok
@@ -769,7 +770,7 @@ def _resolve(path:str|Path)->Path:
     if isinstance(path, str) and path in shipped: return shipped[path]
     if p.exists(): return p
     names = f"; the shipped models are {', '.join(shipped)}" if shipped else ''
-    if p.name in shipped: # ('./headlines', 'tagger/', Path('headlines'): 'no such model; the shipped models are ...,
+    if p.name in shipped and str(p.parent) == '.': # ('./headlines', 'tagger/', Path('headlines'): 'no such model; the shipped models are ...,
         names = f"; the shipped model {p.name} is named by its name alone: {p.name!r}" # headlines, ...', helper 89)
     raise FileNotFoundError(f"{p}: no such model file or directory{names}")
 

@@ -1278,11 +1278,26 @@ def score_csv(
     "Write a copy of `src` with columns `bpc`, `ppl_word` and `logprob` for each text, atomically"
     trained = getattr(model_info(learn), 'card', {}).get('text_col') # a CSV like the one it learnt from
     c = read_to_copy(src, out, text_col, '.scored.csv', 'learn.score', trained)
-    res = score_texts(learn, c.texts[c.keep].tolist(), category, # a blank row keeps empty scores; an error names the
-                      rows=[f"{src}: row {r}" for r in c.texts.index[c.keep]]) # file's row, as `tag --csv` does (helper 87)
-    res = c.df.assign(**{k: pd.Series([getattr(s, k) for s in res], index=c.texts.index[c.keep], dtype=float)
-                         for k in ('bpc', 'ppl_word', 'logprob')})
+    keep = c.keep.copy() # a row it cannot read is left unscored, as `classify --csv` leaves one unlabelled: one row of
+    gone = [r for r, t in zip(c.texts.index[keep], c.texts[keep]) if not _reads(learn, t)] # emoji stopped the file (helper 94)
+    if gone:
+        s = 's'[:len(gone) > 1]
+        warnings.warn(f"{len(gone)} row{s} left unscored: this model cannot read {'them' if s else 'it'} (unknown pieces or "
+                      f"characters; row{s} {', '.join(map(str, gone[:10]))}{', ...' if len(gone) > 10 else ''})")
+    keep[gone] = False
+    res = score_texts(learn, c.texts[keep].tolist(), category, # a blank row keeps empty scores; an error names the
+                      rows=[f"{src}: row {r}" for r in c.texts.index[keep]]) # file's row, as `tag --csv` does (helper 87)
+    new = ('bpc', 'ppl_word', 'logprob')
+    if had := [k for k in new if k in c.df.columns]: # (another model's scores, or a column of the user's, went unsaid)
+        warnings.warn(f"{src}: its column{'s'[:len(had) > 1]} {', '.join(had)} {'are' if len(had) > 1 else 'is'} replaced "
+                      "by this model's scores")
+    res = c.df.assign(**{k: pd.Series([getattr(s, k) for s in res], index=c.texts.index[keep], dtype=float) for k in new})
     return c.write(res)
+
+def _reads(learn, text:str)->bool:
+    "Whether `learn` can score `text` (`check_chars`: no unknown character, not mostly unknown pieces)"
+    try: check_chars(learn, text); return True
+    except ValueError: return False
 
 
 # %% ../nbs/05_generate.ipynb #c045b

@@ -196,12 +196,15 @@ def check_training_sentences(
     if 'is_valid' in df.columns: split_mask(df['is_valid'])
 
 def _filled(df:pd.DataFrame, words_col:str, tags_col:str)->list[str]:
-    "The other columns of `df` with a tag for each word, not all '_' (CoNLL's mark of a column left empty)"
+    """The other columns of `df` with a tag for each word, not all '_' (CoNLL's mark of a column left empty), not the
+    words again, the fewest different tags first (a column of the sentence was offered as the tags, helper 92)"""
     if words_col not in df.columns: return []
     n = df[words_col].map(lambda w: len(w) if isinstance(w, list) else len(str(w).split()))
     split = lambda c: df[c].map(lambda t: t if isinstance(t, list) else str(t).split())
-    return [c for c in df.columns if c not in (words_col, tags_col, 'is_valid')
-            and (s := split(c)).str.len().eq(n).all() and s.explode().ne('_').any()]
+    words = split(words_col)
+    cols = [c for c in df.columns if c not in (words_col, tags_col, 'is_valid')
+            and (s := split(c)).str.len().eq(n).all() and s.explode().ne('_').any() and not s.equals(words)]
+    return sorted(cols, key=lambda c: split(c).explode().nunique())
 
 def _trainable(words:list, tags:list, words_col:str, tags_col:str, df:pd.DataFrame|None=None):
     """Checked sentences a tagger can learn from: not every one a word (a file of a word a line), nor one tag for all;
@@ -950,6 +953,9 @@ def tag_csv(
         words = _text_words(items, [f'row {r}' for r in rows])
     except ValueError as e: raise ValueError(f"{src}: {e}") from None
     res = learn._tag(words, bs, progress=progress) # read and checked above
+    if had := [k for k in ('pred_words', 'pred_tags', 'pred_min_prob') if k in c.df.columns]: # (without a word, helper 94)
+        warnings.warn(f"{src}: its column{'s'[:len(had) > 1]} {', '.join(had)} {'are' if len(had) > 1 else 'is'} replaced "
+                      "by this tagger's")
     col = lambda f: pd.Series([f(r) for r in res], index=c.texts.index[keep], dtype=object)
     df = c.df.assign(pred_words=col(lambda r: ' '.join(t.word for t in r)), pred_tags=col(lambda r: ' '.join(t.tag for t in r)),
                    pred_min_prob=col(lambda r: min(t.prob for t in r)))
