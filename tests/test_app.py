@@ -483,7 +483,8 @@ def test_users_own_names_model_is_served(tmp_path, capsys):
     assert f"a classifier of those, saved as {tmp_path/'origin'}, would tell the Names tab each name's origin" in said
     h = Handlers(models)
     seed, md = h.names_settings('', 2, 0.8, 3, m.awd.categories[0])
-    assert f"awd generate {tmp_path/'names'} " in md and f"load_model('{tmp_path/'names'}')" in md, md
+    shown = f"{tmp_path.name}/names" # (its folder and name: not the server's full path, shown to all, helper 93)
+    assert f"awd generate {shown} " in md and f"load_model('{shown}')" in md and str(tmp_path) not in md, md
     assert 'awd generate headlines ' in h.headlines_settings('New', 2, 0.8, 0.9, 2, 10, 1)[1] # shipped: by its name
     from toolkit.app import build_app # its origins to try are its own (the box was shown empty: helper 45)
     demo = build_app(models)
@@ -827,3 +828,17 @@ def test_score_shows_no_empty_chip():
     from toolkit.app import shown_pieces
     assert shown_pieces([('▁a', 0.5), ('▁', 0.5), ('🙂', 0.5)]) == [('a', 0.062), (' 🙂', 0.125)]
     assert shown_pieces([('▁', 0.5), ('🙂', 0.5)]) == [('🙂', 0.125)] # at the start: as before
+
+def test_commands_shown_for_a_users_model(tmp_path, monkeypatch):
+    """helper 93: the Headlines panel's commands for a served pickle lacked --trust-pickle (both refused as shown), and
+    named the model by the server's full path, shown to every visitor"""
+    from pathlib import Path
+    from toolkit.app import settings_markdown, _shown_path
+    md = settings_markdown('mymodels/headlines.pkl', dict(prompt='Study', n=2, seed=3))
+    assert 'awd generate mymodels/headlines.pkl --prompt Study -n 2 --seed 3 --trust-pickle' in md, md
+    assert "load_model('mymodels/headlines.pkl', trust_pickle=True).generate('Study'" in md, md
+    assert '--trust-pickle' not in settings_markdown('mymodels/headlines', dict(n=2, seed=3))
+    monkeypatch.chdir(tmp_path)
+    assert _shown_path(tmp_path/'mymodels'/'headlines') == 'mymodels/headlines'
+    assert _shown_path(Path('/srv/alice/mymodels/headlines')) == 'mymodels/headlines'
+    assert _shown_path(Path('mymodels/headlines')) == 'mymodels/headlines'

@@ -69,6 +69,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                              'toolkit.app._score_tab': ('app.html#_score_tab', 'toolkit/app.py'),
                              'toolkit.app._setting': ('app.html#_setting', 'toolkit/app.py'),
                              'toolkit.app._sh': ('app.html#_sh', 'toolkit/app.py'),
+                             'toolkit.app._shown_path': ('app.html#_shown_path', 'toolkit/app.py'),
                              'toolkit.app._stop_button': ('app.html#_stop_button', 'toolkit/app.py'),
                              'toolkit.app._style_input': ('app.html#_style_input', 'toolkit/app.py'),
                              'toolkit.app._summary': ('app.html#_summary', 'toolkit/app.py'),

@@ -381,9 +381,10 @@ def settings_markdown(
     cli += [f for k, f in (('novel', '--novel'), ('distinct', '--distinct')) if kw.get(k)]
     args = ([repr(used.pop('prompt'))] if 'prompt' in used else []) + [f'{k}={v!r}' for k,v in used.items()]
     args += [f'{k}=True' for k in ('novel', 'distinct') if kw.get(k)]
+    pkl = model.lower().endswith('.pkl') # a pickle loads only when trusted: the commands failed without (helper 93)
     return (f"Seed **{kw['seed']}**. The same {model} again, from a shell or a notebook:\n\n"
-            f"```bash\n{' '.join(map(_sh, cli))}\n```\n\n"
-            f"```python\nload_model({model!r}).generate({', '.join(args)})\n```")
+            f"```bash\n{' '.join(map(_sh, cli + (['--trust-pickle'] if pkl else [])))}\n```\n\n"
+            f"```python\nload_model({model!r}{', trust_pickle=True' if pkl else ''}).generate({', '.join(args)})\n```")
 
 class Handlers:
     "The app's actions over loaded models, safe to call from many threads: each model is served by its own batcher"
@@ -1208,6 +1209,14 @@ def _check_origin(models:dict, paths:dict, shipped:list=()):
         raise ValueError(f"{paths['origin']} classifies into {show(classes)}, not the names model's origins "
                          f"({show(cats)}): the Names tab asks it about each name; move it or give it another name")
 
+def _shown_path(p:Path)->str:
+    """A served model's path as the page's commands show it to every visitor: relative to the working directory, else
+    its folder and name (the server's full path, '/home/alice/...', was shown to all, helper 93)"""
+    p = Path(p)
+    if not p.is_absolute(): return str(p)
+    try: return str(p.relative_to(Path.cwd()))
+    except ValueError: return str(Path(p.parent.name)/p.name)
+
 def app_models(
     models_dir:str|Path='models', # where the exported learners live (and the defaults are cached)
     preset:str='small', # size of default models trained when missing
@@ -1243,7 +1252,7 @@ def app_models(
                                 "those names, and classifiers and taggers by any name")
     models = load_models(paths, trust_pickle=trust_pickle)
     for k in paths: _check_kind(k, paths[k], models[k])
-    for k in yours: models[k].awd.source = str(paths[k]) # the page's commands name it (`awd generate models/headlines`)
+    for k in yours: models[k].awd.source = _shown_path(paths[k]) # the page's commands name it (`awd generate models/headlines`)
     _check_origin(models, paths, ours)
     for k, p in extra.items(): # another program's directory, or a damaged model, beside yours: the rest are served
         try: models.update(load_models({k: p}, trust_pickle=trust_pickle))
