@@ -476,6 +476,9 @@ def test_semicolon_csv_read(tmp_path):
     assert lines[:2] == ['sep=;', 'text;n;pred_label;pred_prob;prob_fresh;prob_rotten'] and lines[2].startswith('A gripping film;1,5;fresh;0,')
     assert awd('classify', 'sentiment', '--csv', tmp_path/'line.csv', '--out', tmp_path/'line.tsv')[0] == 0 # a TSV: its own way
     assert (tmp_path/'line.tsv').read_text().splitlines()[1].startswith('A gripping film\t1,5\tfresh\t0.')
+    (tmp_path/'dot.csv').write_text('text;score\nA gripping film;0.5\n') # semicolons, decimal points: its own mark kept (helper 92)
+    assert awd('classify', 'sentiment', '--csv', tmp_path/'dot.csv')[0] == 0
+    assert re.fullmatch(r'A gripping film;0\.5;fresh(;\d\.\d+(e-\d+)?){3}', (tmp_path/'dot.pred.csv').read_text().splitlines()[1])
     (tmp_path/'bars.csv').write_text('text|label\nGood film|pos\nBad film|neg\n')
     refused(['train', tmp_path/'bars.csv', '--preset', 'tiny'],
             "bars.csv: its first line 'text|label' is separated by bars (|), not commas as a .csv file is")

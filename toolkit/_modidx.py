@@ -326,6 +326,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                               'toolkit.data._as_text': ('data.html#_as_text', 'toolkit/data.py'),
                               'toolkit.data._check_extra_fields': ('data.html#_check_extra_fields', 'toolkit/data.py'),
                               'toolkit.data._check_separator': ('data.html#_check_separator', 'toolkit/data.py'),
+                              'toolkit.data._decimal_mark': ('data.html#_decimal_mark', 'toolkit/data.py'),
                               'toolkit.data._did_you_mean': ('data.html#_did_you_mean', 'toolkit/data.py'),
                               'toolkit.data._excel_quoted': ('data.html#_excel_quoted', 'toolkit/data.py'),
                               'toolkit.data._head': ('data.html#_head', 'toolkit/data.py'),

@@ -429,6 +429,7 @@ def write_table(
     sep:str=',', # a CSV's separator: ';' as a French, German or Spanish Excel writes it (then numbers with a decimal comma)
     sep_line:bool=False, # start a CSV with Excel's line naming its separator (`sep=;`)
     header:list[str]|None=None, # a CSV's or TSV's column names as written (a blank one as blank); default: `df`'s
+    decimal:str|None=None, # a CSV's decimal mark for new numbers; default: ',' beside ';' separators, else '.'
 )->Path:
     "Write `df` to `out` atomically (a stopped run leaves nothing half-written), with clear errors when it cannot be"
     name, out = out, Path(out).expanduser().absolute()
@@ -447,7 +448,7 @@ def write_table(
             elif sep == ',' and not sep_line: text = _json_cells(df).to_csv(dest, sep=',', **kw)
             else: # a copy of a file as a spreadsheet in another locale wrote it (it came back with commas, helper 88)
                 text = ('sep=' + sep + '\n' if sep_line else '') + _json_cells(df).to_csv(None, sep=sep, index=False,
-                                                                                        decimal=',' if sep == ';' else '.',
+                                                                                        decimal=decimal or (',' if sep == ';' else '.'),
                                                                                         header=kw['header'])
                 if not gz: Path(tmp).write_text(('\ufeff' if bom else '') + text, encoding='utf-8', newline='')
         if gz: # the name inside the gzip file is `out`'s (as gzip writes it), not the temporary file's
@@ -469,11 +470,12 @@ class ToCopy(NamedTuple):
     sep:str=',' # a CSV source's separator (';': a French, German or Spanish Excel's), the copy's too
     sep_line:bool=False # a CSV source starts with Excel's `sep=;` line: so does the copy
     blank:tuple=() # the columns whose header is blank in the source (pandas calls them 'Unnamed: 0'...): blank in the copy
+    decimal:str|None=None # the source's decimal mark, when its numbers show one ('.' in a ';' file too)
 
     def write(self, df:pd.DataFrame)->Path:
         "Write the annotated copy `df` to `out` as the source was written: its byte-order mark, its separator"
         header = [('' if c in self.blank else str(c)) for c in df.columns] if self.blank else None
-        return write_table(df, self.out, self.example, self.bom, self.sep, self.sep_line, header)
+        return write_table(df, self.out, self.example, self.bom, self.sep, self.sep_line, header, self.decimal)
 
 def _as_text(v)->str:
     "A value of a row as text: a JSON null or a missing key is empty, a number its JSON (1.0 as 1), a list of words joined"
@@ -516,6 +518,12 @@ def copy_name(
         suffix = suffix.rpartition('.')[0] + '.' + ext # name both wrote rev.pred.csv, the second over the first (helper 67)
     return (stem if dot and stem else name) + suffix
 
+def _decimal_mark(df:pd.DataFrame)->str:
+    "The decimal mark a ';'-separated file's numbers use: '.' when more of its cells are 0.5 than 0,5, else ','"
+    cells = pd.Series([v for c in df.columns for v in df[c].tolist() if isinstance(v, str)], dtype=object)
+    point, comma = (int(cells.str.fullmatch(rf'-?\d+{m}\d+').sum()) for m in (r'\.', ','))
+    return '.' if point > comma else ','
+
 def read_to_copy(
     src:str|Path, # a .csv, .tsv or .jsonl file (optionally .gz)
     out:str|Path, # where the copy will go
@@ -536,6 +544,7 @@ def read_to_copy(
     texts = as_texts(df[col], src) # the copy keeps the rows' values as they were
     how = dict(sep=df.attrs.get('sep', ','), sep_line=df.attrs.get('sep_line', False)) if fmt == 'csv' else {}
     if fmt in ('csv', 'tsv'): how['blank'] = tuple(df.attrs.get('blank', ()))
+    if how.get('sep') == ';': how['decimal'] = _decimal_mark(df) # (decimal commas beside its 0.5 mixed two marks, helper 92)
     return ToCopy(df, texts, texts.str.strip().str.len() > 0, Path(out).expanduser().absolute(), example, col,
                   starts_with_bom(src), **how)
 
