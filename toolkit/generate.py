@@ -1277,6 +1277,7 @@ def score_csv(
 )->Path:
     "Write a copy of `src` with columns `bpc`, `ppl_word` and `logprob` for each text, atomically"
     trained = getattr(model_info(learn), 'card', {}).get('text_col') # a CSV like the one it learnt from
+    _check_forward(learn, 'score texts as they are written; score') # (a classifier: said first, not while reading rows)
     c = read_to_copy(src, out, text_col, '.scored.csv', 'learn.score', trained)
     keep = c.keep.copy() # a row it cannot read is left unscored, as `classify --csv` leaves one unlabelled: one row of
     gone = [r for r, t in zip(c.texts.index[keep], c.texts[keep]) if not _reads(learn, t)] # emoji stopped the file (helper 94)
