@@ -369,6 +369,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                               'toolkit.data.split_df': ('data.html#split_df', 'toolkit/data.py'),
                               'toolkit.data.split_mask': ('data.html#split_mask', 'toolkit/data.py'),
                               'toolkit.data.starts_with_bom': ('data.html#starts_with_bom', 'toolkit/data.py'),
+                              'toolkit.data.warn_replaced': ('data.html#warn_replaced', 'toolkit/data.py'),
                               'toolkit.data.write_table': ('data.html#write_table', 'toolkit/data.py')},
             'toolkit.export': { 'toolkit.export.Learner.fit': ('export.html#learner.fit', 'toolkit/export.py'),
                                 'toolkit.export.Learner.show_results': ('export.html#learner.show_results', 'toolkit/export.py'),

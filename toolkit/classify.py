@@ -25,7 +25,7 @@ import fastai.callback.schedule, fastai.callback.progress # fit_one_cycle, progr
 from fastai.text.data import TextBlock, Pad_Chunk, SortedDL
 from fastai.text.models.awdlstm import AWD_LSTM, awd_lstm_clas_config
 from fastai.text.learner import text_classifier_learner, TextLearner, LMLearner, clean_raw_keys
-from .data import split_df, split_mask, write_table, read_to_copy, check_cols, label_order
+from .data import split_df, split_mask, write_table, read_to_copy, check_cols, label_order, warn_replaced
 from .tokenize import SPTokenizer, SPECIAL_TOKS, make_tokenizer, text_tokenizer, check_text, check_texts, escape_special
 from .tokenize import UNREADABLE, unknown_pieces, unknown_message, unreadable_rows
 from .core import ModelInfo, DataInfo, model_info, require_info, check_arg, is_int, is_num, MAX_EPOCHS, earlier_runs
@@ -884,8 +884,7 @@ def predict_csv(
                           "model's copy of the original file and join them") # (they went without a word, helper 88)
         df = df.drop(columns=old)
     elif had := [k for k in df.columns if k == 'pred_prob' or k in {f'prob_{c}' for c in classes}]: # the user's own
-        warnings.warn(f"{src}: its column{'s'[:len(had) > 1]} {', '.join(map(str, had))} {'are' if len(had) > 1 else 'is'} "
-                      "replaced by this model's predictions") # (overwritten without a word, helper 94)
+        warn_replaced(src, had, "this model's predictions")
         df = df.drop(columns=had)
     res = df.assign(pred_label=pred.label, pred_prob=pred.prob, **{f'prob_{k}': pred[f'prob_{k}'] for k in classes})
     return c.write(res)

@@ -17,7 +17,8 @@ from .core import atomic_file, check_writable, is_num
 __all__ = ['DATA_DIR', 'CORPORA', 'UNIVERSAL_TAGS', 'TEXT_SUFFIXES', 'UTF16_BOMS', 'SEPARATORS', 'GIANT', 'brown_universal',
            'load_corpus', 'format_of', 'read_utf8', 'lines', 'parse_table', 'label_order', 'columns_said', 'check_cols',
            'pick_col', 'read_table', 'check_out', 'write_table', 'ToCopy', 'as_texts', 'starts_with_bom', 'copy_name',
-           'read_to_copy', 'read_texts', 'check_valid_pct', 'split_df', 'split_mask', 'corpus_name', 'load_texts']
+           'warn_replaced', 'read_to_copy', 'read_texts', 'check_valid_pct', 'split_df', 'split_mask', 'corpus_name',
+           'load_texts']
 
 # %% ../nbs/01_data.ipynb #c005
 DATA_DIR = Path(toolkit.__file__).parent/'data' # the bundled corpora
@@ -517,6 +518,15 @@ def copy_name(
     if dot and TEXT_SUFFIXES.get('.' + ext.lower()) in ('tsv', 'jsonl'): # its own format back: a .tsv and a .jsonl of one
         suffix = suffix.rpartition('.')[0] + '.' + ext # name both wrote rev.pred.csv, the second over the first (helper 67)
     return (stem if dot and stem else name) + suffix
+
+def warn_replaced(
+    src, # the file an annotated copy is made of
+    cols:list, # its columns the copy's new ones replace (none: no warning)
+    by:str, # what replaces them: "this model's scores"
+):
+    "Warn that a copy of `src` replaces its columns `cols`, the user's own or another model's (they went without a word, helper 94)"
+    if cols: warnings.warn(f"{src}: its column{'s'[:len(cols) > 1]} {', '.join(map(str, cols))} "
+                           f"{'are' if len(cols) > 1 else 'is'} replaced by {by}")
 
 def _decimal_mark(df:pd.DataFrame)->str:
     "The decimal mark a ';'-separated file's numbers use: '.' when more of its cells are 0.5 than 0,5, else ','"

@@ -17,7 +17,7 @@ from .tokenize import SPECIAL_TOKS, detokenize, check_text, check_controls, chec
 from .tokenize import TK_NL, romanise, one_text
 from .core import model_info, eval_mode, check_arg, is_int, is_bool, is_num, check_seed
 from .core import MAX_N, MAX_TOKENS, MAX_PROMPT_CHARS # the limits of `generate` (the CLI reads them without torch)
-from .data import write_table, read_to_copy, label_order
+from .data import write_table, read_to_copy, label_order, warn_replaced
 from .lm import get_tokenizer, is_char, category_mark, check_dls, learner_kind
 from .novelty import words_of
 
@@ -1289,9 +1289,7 @@ def score_csv(
     res = score_texts(learn, c.texts[keep].tolist(), category, # a blank row keeps empty scores; an error names the
                       rows=[f"{src}: row {r}" for r in c.texts.index[keep]]) # file's row, as `tag --csv` does (helper 87)
     new = ('bpc', 'ppl_word', 'logprob')
-    if had := [k for k in new if k in c.df.columns]: # (another model's scores, or a column of the user's, went unsaid)
-        warnings.warn(f"{src}: its column{'s'[:len(had) > 1]} {', '.join(had)} {'are' if len(had) > 1 else 'is'} replaced "
-                      "by this model's scores")
+    warn_replaced(src, [k for k in new if k in c.df.columns], "this model's scores") # (another model's, or the user's)
     res = c.df.assign(**{k: pd.Series([getattr(s, k) for s in res], index=c.texts.index[keep], dtype=float) for k in new})
     return c.write(res)
 

@@ -26,7 +26,7 @@ import fastai.callback.schedule, fastai.callback.progress # fit_one_cycle, progr
 from fastai.text.models.awdlstm import AWD_LSTM
 from fastai.text.learner import LMLearner, clean_raw_keys
 from fastcore.xtras import join_path_file
-from .data import read_utf8, lines, write_table, read_to_copy, split_mask, split_df, brown_universal, UNIVERSAL_TAGS, check_cols, label_order
+from .data import read_utf8, lines, write_table, read_to_copy, split_mask, split_df, brown_universal, UNIVERSAL_TAGS, check_cols, label_order, warn_replaced
 from .tokenize import SPTokenizer, make_tokenizer, escape_special, replace_case, check_text, check_controls
 from .tokenize import UNREADABLE, unknown_pieces, unknown_message, unreadable_rows, one_text
 from .core import ModelInfo, DataInfo, check_arg, is_int, is_num, check_seed, check_minutes, MAX_EPOCHS, eval_mode
@@ -201,10 +201,9 @@ def _filled(df:pd.DataFrame, words_col:str, tags_col:str)->list[str]:
     if words_col not in df.columns: return []
     n = df[words_col].map(lambda w: len(w) if isinstance(w, list) else len(str(w).split()))
     split = lambda c: df[c].map(lambda t: t if isinstance(t, list) else str(t).split())
-    words = split(words_col)
-    cols = [c for c in df.columns if c not in (words_col, tags_col, 'is_valid')
-            and (s := split(c)).str.len().eq(n).all() and s.explode().ne('_').any() and not s.equals(words)]
-    return sorted(cols, key=lambda c: split(c).explode().nunique())
+    words, tags = split(words_col), {c: split(c) for c in df.columns if c not in (words_col, tags_col, 'is_valid')}
+    cols = [c for c, s in tags.items() if s.str.len().eq(n).all() and s.explode().ne('_').any() and not s.equals(words)]
+    return sorted(cols, key=lambda c: tags[c].explode().nunique())
 
 def _trainable(words:list, tags:list, words_col:str, tags_col:str, df:pd.DataFrame|None=None):
     """Checked sentences a tagger can learn from: not every one a word (a file of a word a line), nor one tag for all;
@@ -953,9 +952,7 @@ def tag_csv(
         words = _text_words(items, [f'row {r}' for r in rows])
     except ValueError as e: raise ValueError(f"{src}: {e}") from None
     res = learn._tag(words, bs, progress=progress) # read and checked above
-    if had := [k for k in ('pred_words', 'pred_tags', 'pred_min_prob') if k in c.df.columns]: # (without a word, helper 94)
-        warnings.warn(f"{src}: its column{'s'[:len(had) > 1]} {', '.join(had)} {'are' if len(had) > 1 else 'is'} replaced "
-                      "by this tagger's")
+    warn_replaced(src, [k for k in ('pred_words', 'pred_tags', 'pred_min_prob') if k in c.df.columns], "this tagger's")
     col = lambda f: pd.Series([f(r) for r in res], index=c.texts.index[keep], dtype=object)
     df = c.df.assign(pred_words=col(lambda r: ' '.join(t.word for t in r)), pred_tags=col(lambda r: ' '.join(t.tag for t in r)),
                    pred_min_prob=col(lambda r: min(t.prob for t in r)))
