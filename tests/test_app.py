@@ -661,6 +661,12 @@ def test_card_of_a_tiny_model_counts_its_parameters():
     rows = dict(_card_rows(card))
     assert rows['parameters'] == '45,434' and rows['trained on'] == '400 texts, 1 epoch, 0.1 min', rows
     assert dict(_card_rows({**card, 'n_params': 24_300_000, 'epochs': 3}))['parameters'] == '24.3M'
+    # an ensemble says so, with each member's accuracy (only the JSON had them: 'a classifier' of two models' size, helper 93)
+    ens = {**card, 'kind': 'Ensemble', 'directions': ['forward', 'backward', 'forward-lm'],
+           'member_metrics': {'0-forward': {'accuracy': 0.64}, '1-backward': {'accuracy': 0.6}, '2-forward-lm': {'bpc': 3.2}}}
+    assert dict(_card_rows(ens))['ensemble'] == ('3 members, probabilities averaged: a classifier (accuracy 0.64), a '
+                                                 'classifier reading backwards (accuracy 0.6), the language model')
+    assert 'ensemble' not in dict(_card_rows(card))
 
 def test_api_prompt_is_optional(client):
     "gradio_client's view_api said the optional prompt and starting letters were required: predict without them failed"

@@ -691,6 +691,14 @@ def _card_rows(card:dict)->list[tuple]:
         names = {**_NAMES, 'n_test': unit} # how many texts (or sentences) the test part holds
         rows.append(('held-out test', ', '.join(f'{names.get(k, k)} {_num(v)}' for k,v in card['test_metrics'].items()
                                                if isinstance(v, (int, float)))))
+    if isinstance(card.get('directions'), list): # an ensemble: its members, each's own accuracy (they were only in the
+        figures = card.get('member_metrics') if isinstance(card.get('member_metrics'), dict) else {} # JSON, helper 93)
+        acc = [f" ({_NAMES.get('accuracy', 'accuracy')} {_num(m['accuracy'])})" if isinstance(m, dict) and
+               isinstance(m.get('accuracy'), (int, float)) else '' for m in figures.values()]
+        said = {'forward': 'a classifier', 'backward': 'a classifier reading backwards', 'forward-lm': 'the language model',
+                'backward-lm': 'the backward language model'}
+        members = [f"{said.get(d, d)}{a}" for d, a in zip(card['directions'], acc + [''] * len(card['directions']))]
+        rows.append(('ensemble', f"{len(members)} members, probabilities averaged: {', '.join(members)}"))
     if card.get('rebuild'): rows.append(('rebuild (in a clone of the repository)', f"`{card['rebuild']}`"))
     if card.get('command'): rows.append(('trained by', f"`{card['command']}`")) # (`awd train...` as typed)
     if card.get('classes'): rows.append(('classes', ', '.join(card['classes'])))
