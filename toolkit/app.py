@@ -693,11 +693,14 @@ def _card_rows(card:dict)->list[tuple]:
                                                if isinstance(v, (int, float)))))
     if isinstance(card.get('directions'), list): # an ensemble: its members, each's own accuracy (they were only in the
         figures = card.get('member_metrics') if isinstance(card.get('member_metrics'), dict) else {} # JSON, helper 93)
-        acc = [f" ({_NAMES.get('accuracy', 'accuracy')} {_num(m['accuracy'])})" if isinstance(m, dict) and
-               isinstance(m.get('accuracy'), (int, float)) else '' for m in figures.values()]
+        figures = list(figures.values())
         said = {'forward': 'a classifier', 'backward': 'a classifier reading backwards', 'forward-lm': 'the language model',
                 'backward-lm': 'the backward language model'}
-        members = [f"{said.get(d, d)}{a}" for d, a in zip(card['directions'], acc + [''] * len(card['directions']))]
+        def member(i, d):
+            m = figures[i] if i < len(figures) and isinstance(figures[i], dict) else {}
+            acc = m.get('accuracy')
+            return said.get(d, d) + (f" (accuracy {_num(acc)})" if isinstance(acc, (int, float)) else '')
+        members = [member(i, d) for i, d in enumerate(card['directions'])]
         rows.append(('ensemble', f"{len(members)} members, probabilities averaged: {', '.join(members)}"))
     if card.get('rebuild'): rows.append(('rebuild (in a clone of the repository)', f"`{card['rebuild']}`"))
     if card.get('command'): rows.append(('trained by', f"`{card['command']}`")) # (`awd train...` as typed)
