@@ -318,9 +318,11 @@ def test_loaded_model_refuses_to_train_on_placeholders(lm_and_dir):
     m = load_model(d)
     before = m.generate(n=2, seed=3)
     for call in (lambda: m.fit_one_cycle(1, 1e-2), lambda: m.lr_find(), lambda: m.validate(),
-                 lambda: m.show_results(), lambda: m.show_results(dl=m.dls.valid)): # (it showed a placeholder row, helper 81)
+                 lambda: m.show_results(), lambda: m.show_results(dl=m.dls.valid), # (it showed a placeholder row, helper 81)
+                 lambda: m.dls.show_batch(), lambda: m.dls.valid.show_batch()): # ('xxbos a a a' as its data, helper 91)
         with pytest.raises(ValueError, match='^this model was loaded without its training texts'): call()
     assert m.generate(n=2, seed=3) == before # untouched
+    m.dls.test_dl(['New study finds coffee helps'] * 40).show_batch(max_n=1) # a batch of texts of one's own shows
     m.dls = lm_dls(load_corpus('headlines').sample(300, random_state=0), tokenizer=get_tokenizer(m), vocab=m.dls.vocab,
                    bs=8, seq_len=16)
     with m.no_bar(), m.no_logging(): m.fit(1, 1e-4) # given texts: it trains
@@ -355,6 +357,21 @@ def test_loaded_models_keep_their_loss_weights_and_batch_size(tmp_path):
     c = json.loads((tmp_path/'clf'/'config.json').read_text()); del c['sha256']
     (tmp_path/'clf'/'config.json').write_text(json.dumps(c))
     with pytest.raises(ValueError, match="weights.pt: its loss weights do not fit the model's"): load_model(tmp_path/'clf')
+
+def test_a_loaded_language_models_test_dl_reads_full_batches(lm_and_dir):
+    """`learn.dls.test_dl(texts)` of a loaded language model read batches of 1 x 2 tokens (its placeholder loader's): validating
+    200 headlines took 22 s, not 0.9 s; now the batches of a trained model's loaders, and too few tokens for one said so
+    (fastai's validate gave Nones)"""
+    from toolkit.export import STUB_BS, STUB_SEQ_LEN
+    learn, d = lm_and_dir
+    m = load_model(d)
+    texts = load_corpus('headlines').text.head(200).tolist()
+    dl = m.dls.test_dl(texts)
+    assert (dl.bs, dl.seq_len) == (STUB_BS, STUB_SEQ_LEN) == (64, 64) and len(dl) >= 1
+    assert m.validate(dl=dl)[0] == pytest.approx(learn.validate(dl=learn.dls.test_dl(texts, bs=64, seq_len=64))[0], rel=1e-4)
+    for call in (lambda: m.validate(dl=m.dls.test_dl(['Flu'])), lambda: m.get_preds(dl=m.dls.test_dl(['Flu']))):
+        with pytest.raises(ValueError, match=r'^these texts make no batch of 64 rows .*dls.test_dl\(texts, bs=1\)'): call()
+    assert len(m.validate(dl=m.dls.test_dl(['Flu'], bs=1))) == len(learn.validate()) # one row: read
 
 def test_a_loaded_language_model_keeps_its_dropout(tmp_path):
     """A loaded model was rebuilt with the preset's dropout (x0.1), whatever it was trained with (x0.3 from the pretrained

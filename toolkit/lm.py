@@ -38,10 +38,10 @@ __all__ = ['PRETRAINED_FILES', 'REBUILD', 'UNKNOWN_MAX', 'fit_epochs', 'lm_min_t
            'has_pretrained', 'load_pretrained', 'pretrained_info', 'unknown_chars', 'unknown_reason', 'use_pretrained',
            'StreamLMDataLoader', 'check_vocab_tokenizer', 'lm_dls', 'get_tokenizer', 'is_char', 'learner_kind',
            'remake_dls', 'check_dls', 'SameVocab', 'guard_vocab', 'TokenLoss', 'BitsPerChar', 'WordPerplexity',
-           'preset_drop_mult', 'lm_learner', 'drop_mult_of', 'quiet', 'ProgressCallback', 'check_device', 'is_rank0',
-           'world_size', 'check_distributed', 'RowShard', 'distributed_ctx', 'TimeBudget', 'validate_keeping_history',
-           'KeepBest', 'EpochCheckpoint', 'save_checkpoint', 'read_checkpoint', 'check_budget', 'category_mark',
-           'category_frame', 'train_lm']
+           'preset_drop_mult', 'lm_learner', 'drop_mult_of', 'quiet', 'ProgressCallback', 'check_batches',
+           'check_device', 'is_rank0', 'world_size', 'check_distributed', 'RowShard', 'distributed_ctx', 'TimeBudget',
+           'validate_keeping_history', 'KeepBest', 'EpochCheckpoint', 'save_checkpoint', 'read_checkpoint',
+           'check_budget', 'category_mark', 'category_frame', 'train_lm']
 
 # %% ../nbs/04_lm.ipynb #c022b
 def fit_epochs(
@@ -617,6 +617,12 @@ def no_bar(self:fastai.learner.Learner):
 
 _learner_get_preds = fastai.learner.Learner.get_preds
 
+def check_batches(d):
+    "A clear error when the language-model loader `d` makes no batch: fastai's `get_preds` gave (None, None), `validate` Nones"
+    if isinstance(d, LMDataLoader) and not len(d):
+        raise ValueError(f"these texts make no batch of {d.bs} rows (too few tokens for that many): "
+                         "dls.test_dl(texts, bs=1) reads them as one row")
+
 @patch
 def get_preds(self:LMLearner, ds_idx:int=1, dl=None, *args, reorder:bool=True, **kwargs)->tuple:
     """fastai's `get_preds` (its arguments), which failed on a language model's batches: "IndexError: index 16 is out of
@@ -625,9 +631,7 @@ def get_preds(self:LMLearner, ds_idx:int=1, dl=None, *args, reorder:bool=True, *
     row's predictions are joined along the sequence (`concat_dim=1`: `bs` x tokens x vocabulary, the targets `bs` x tokens)"""
     if isinstance(d := dl if dl is not None else self.dls[ds_idx], LMDataLoader):
         reorder, kwargs = False, {'concat_dim': 1, **kwargs}
-        if not len(d): # fastai's (None, None), with no word (helper 81)
-            raise ValueError(f"these texts make no batch of {d.bs} rows (too few tokens for that many): "
-                             "dls.test_dl(texts, bs=1) reads them as one row")
+        check_batches(d) # (fastai's (None, None), with no word, helper 81)
     return _learner_get_preds(self, ds_idx, dl, *args, reorder=reorder, **kwargs)
 
 
@@ -893,7 +897,8 @@ def _fit_lm(learn:LMLearner, epochs:int, lr:float, minutes:float|None, start:int
             learn.stopped_early, learn.n_epoch = True, len(learn.recorder.values) # (validating resets the recorder)
             best.restore(learn, always=True) # not the interrupted epoch's half-trained weights
             return
-        best.restore(learn) # the best epoch's weights, if the last (often partial) epoch did worse; their metrics
+        if keep_best: best.restore(learn) # the best epoch's weights, if the last (often partial) epoch did worse; their metrics
+        else: validate_keeping_history(learn) # keep_best=False: the last weights, and their metrics (the best were kept, helper 96)
         learn.n_epoch = round(learn.n_epoch, 2)
         if learn.n_epoch < 1: # (a model was saved with no word of it, its card saying 0.25 epochs: helper 82)
             warnings.warn(f"the time budget ended inside the first epoch: {learn.n_epoch:.0%} of the training texts were "
@@ -953,7 +958,8 @@ def train_lm(
     show_progress:bool=True, # fastai's progress bars and per-epoch table
     config:dict|None=None, # changes to the preset's architecture (e.g. `dict(tie_weights=False)`)
     drop_mult:float|None=None, # scales every dropout; default: the preset's
-    checkpoint:str|Path|None=None, # a directory to write after every epoch (weights, optimizer state, epoch)
+    checkpoint:str|Path|None=None, # a directory to write after every epoch (weights, optimizer state, epoch); none with
+                                   # `minutes`: a time budget's run cannot resume
     resume:bool=False, # continue from `checkpoint`, which must come from the same data and arguments
     device:str|None=None, # 'cpu', 'cuda' (or 'cuda:1'); default: CUDA when there is a GPU, else the CPU
     precision:str|None=None, # mixed precision on CUDA: 'fp16' or 'bf16'; None: full precision
@@ -962,7 +968,7 @@ def train_lm(
     backwards:bool=False, # model the texts from end to start (for a classifier's forward + backward ensemble)
     pretrained:bool|None=None, # start from the shipped English model; None: when it applies (see `use_pretrained`)
     category_col:str|None=None, # condition the model on this column: `generate(category=...)` writes in its style
-    keep_best:bool|None=None, # end with the epoch of lowest validation loss; None: when `epochs` is sized (None)
+    keep_best:bool|None=None, # end with the epoch of lowest validation loss; None: when `epochs` is sized (None) or `minutes` given
 )->LMLearner:
     "Train an AWD-LSTM language model on `df[text_col]` with the preset's recipe (from the pretrained model if it can)"
     df = _as_frame(df, text_col)
@@ -980,7 +986,7 @@ def train_lm(
                  vocab_sz=None if pre else ifnone(vocab_sz, get_preset(preset)['vocab_sz']), bs=rows,
                  seq_len=meta['seq_len'], valid_pct=valid_pct, seed=seed, vocab=ck['vocab'] if ck else None,
                  backwards=backwards, fit_bs=bs is None and not distributed)
-    n_epochs, keep_best = ifnone(epochs, fit_epochs(len(dls.train), bool(pre), preset)), ifnone(keep_best, epochs is None)
+    n_epochs, keep_best = ifnone(epochs, fit_epochs(len(dls.train), bool(pre), preset)), ifnone(keep_best, epochs is None or minutes is not None)
     if show_progress and is_rank0() and (keep_best or minutes is not None or dls.bs < rows): # said: it was sized
         # (a time budget's batches too: helper 82 saw no line)
         small = f" (batches of {rows}: fewer than {FIT_BATCHES} an epoch)" if dls.bs < rows else ''
