@@ -668,6 +668,17 @@ def test_next_words_after_the_word_I():
     assert "'ve" in [w.word for w in lm.next_words('What I', k=5)]
     assert [w.word for w in lm.next_words('U', k=1)] == ['.S'] # the rule's own case stays
 
+def test_next_words_never_spell_padding_pieces():
+    """`next_words` offered 'thexxfake' and 'catxxfake' (a model's vocabulary is padded with fastai's 'xxfake' pieces, which
+    the continuation mask took for letters), and on a character model an empty word (helper 97)"""
+    lm = load_model('headlines')
+    fake = [i for i, p in enumerate(lm.dls.vocab) if p.startswith('xxfake')]
+    assert fake
+    with torch.no_grad(): lm.model[1].decoder.bias[fake] += 12. # a model that puts its weight on them, as a small one may
+    for prompt in ('The cat likes the', 'Scientists disc', 'Why you should', ''):
+        words = [w.word for w in lm.next_words(prompt, k=10)]
+        assert words and not any('xxfake' in w or not w for w in words), (prompt, words)
+
 def test_next_words_contractions_and_opening_brackets():
     """Helper 61: after 'Why you' the Write tab offered 'don' and 'shouldn' (then "'t"); after an opening '(' or '"' every
     choice was junk under 0.1% (a word there is glued to it, no space), and a click put a space after the '('"""

@@ -277,3 +277,18 @@ def test_an_origin_classifier_on_a_loaded_lm_keeps_its_figures(names_df, lm, tmp
                                 show_progress=False)
     c = json.loads((tmp_path/'c'/'card.json').read_text())
     assert c['lm_metrics'] == lm_card['metrics'] and c['lm_metrics']['valid_loss'] > 0
+
+def test_origin_classifiers_take_the_origin_recipe(names_df, lm, clf, tmp_path):
+    """`names_classifier` left out the origin recipe's class weights, and `train_classifier_and_export` on a names model
+    took the subword recipe: 6 epochs, its classes unweighted, and the names model fine-tuned for 3 epochs on unmarked
+    names (helper 96); `awd train --lm names` and the shipped origin model take the origin recipe"""
+    from toolkit.export import loss_weight
+    from toolkit.train import train_classifier_and_export
+    assert loss_weight(clf) is not None # names_classifier: classes weighted as if balanced (class_weight=1)
+    export_learner(lm, tmp_path/'lm')
+    lm_card = json.loads((tmp_path/'lm'/'card.json').read_text())
+    c = train_classifier_and_export(names_df, tmp_path/'c', 'name', 'origin', lm=load_model(tmp_path/'lm'), epochs=1,
+                                    show_progress=False)
+    card = json.loads((tmp_path/'c'/'card.json').read_text())
+    assert loss_weight(c) is not None and card['class_weight'] == 1
+    assert card['lm_metrics'] == lm_card['metrics'] # the names model as it was: no fine-tuning (lm_epochs 0)

@@ -1321,8 +1321,9 @@ def _word_masks(info:VocabInfo, dev)->tuple:
     if '_word_masks' not in info.__dict__:
         alnum = lambda s: s[:1].isalnum()
         v = info.vocab
-        first = info.word_start & torch.tensor([alnum(p[1:]) for p in v])
+        first = info.word_start & torch.tensor([alnum(p[1:]) for p in v]) & ~info.never
         cont = torch.tensor([not p.startswith('▁') and alnum(p) and p.lstrip('▁') not in SPECIAL_TOKS for p in v])
+        cont &= ~info.never # (fastai's padding pieces, 'xxfake', are no letters: 'thexxfake' was offered, helper 97)
         bound = ~cont & ~info.never | info.end # anything else ends the word: a space, punctuation, the end
         glued = torch.tensor([not p.startswith('▁') and bool(p) and not p[0].isalnum() and not p[0].isspace()
                               and p not in SPECIAL_TOKS for p in v]) & ~info.never # ':' after 'Blog', ',' '?' '.'

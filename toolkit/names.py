@@ -139,7 +139,8 @@ def names_classifier(
     if splits and splits != {_split_key(names)}:
         warnings.warn("the language model was trained on another split of the names: the classifier's validation "
                       "figures may be optimistic (pass the same df and seed to names_lm and names_classifier)")
-    kwargs = {'stages': ORIGIN_RECIPE['stages'], 'lm_epochs': ORIGIN_RECIPE['lm_epochs'], **kwargs}
+    kwargs = {**{k: ORIGIN_RECIPE[k] for k in ('stages', 'lm_epochs', 'class_weight')}, **kwargs} # (its classes went
+    # unweighted, though the shipped origin model and `awd train` weigh them: helper 96)
     return train_classifier(names, 'name', 'origin', lm=lm, epochs=epochs, lr=lr, seed=seed,
                             show_progress=show_progress, bidirectional=bidirectional, lm_vote=lm_vote, **kwargs)
 

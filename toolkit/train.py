@@ -134,7 +134,7 @@ def train_classifier_and_export(
     path:str|Path, # where to write the classifier
     text_col:str='text', # column of texts
     label_col:str='label', # column of labels
-    epochs:int|None=None, # classifier epochs; default: `CLASSIFIER_RECIPE`'s
+    epochs:int|None=None, # classifier epochs; default: the recipe's (`classifier_recipe`: `ORIGIN_RECIPE` on a names model)
     seed:int=42, # seeds the split and the training
     card:dict|None=None, # extra model-card fields (corpus, task, ...)
     half:bool=False, # save the weights as fp16 (half the size)
@@ -146,7 +146,10 @@ def train_classifier_and_export(
                 or kwargs.get('lm_vote') or isinstance(lm, (list, tuple)) and len(lm) > 1)
     check_export_path(path, ENSEMBLE_DIR if ensemble else None,
                       task='classify')
-    epochs = CLASSIFIER_RECIPE['epochs'] if epochs is None else epochs
+    recipe = classifier_recipe(lm) # a names model's: the origin recipe, as `awd train` takes it (this took the other's, and
+    # fine-tuned a names model on unmarked names for 3 epochs, its classes unweighted: helper 96)
+    epochs = recipe['epochs'] if epochs is None else epochs
+    kwargs = {**{k: recipe[k] for k in ('lm_epochs', 'stages', 'class_weight', 'lr') if recipe.get(k) is not None}, **kwargs}
     t0 = time.time()
     learn = train_classifier(df, text_col, label_col, epochs=epochs, seed=seed, **kwargs)
     weighted = {'class_weight': kwargs['class_weight']} if kwargs.get('class_weight') else {} # how its loss counted classes
