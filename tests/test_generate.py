@@ -593,6 +593,11 @@ def test_score_counts_the_characters_read():
     a, b, c = score_texts(load_model('headlines'), ['New study finds coffee may help', 'New study finds coffee may help ',
                                                     ' New  study finds coffee may help'])
     assert a.bpc == b.bpc == c.bpc and a.logprob == b.logprob == c.logprob
+    # line breaks, CR LF and other white space read as a space by a model of no line breaks: one character, not six
+    # (1.098 bits a character for the same pieces and log-probability as 1.336, helper 97)
+    for t in ('New study\n\n\n\n\n\nfinds coffee may help', 'New study\r\nfinds coffee may help', 'New study\u2003finds coffee may help'):
+        d = score_texts(load_model('headlines'), [t])[0]
+        assert (d.bpc, d.logprob) == pytest.approx((a.bpc, a.logprob), rel=1e-6), t # (a batch of its own: float noise)
 
 def test_fastai_predict_as_the_docs_say():
     "The docs name `fastai_predict(learn, text, n_words)`; `from toolkit.all import *` lacked it (helper 51)"
@@ -625,6 +630,9 @@ def test_a_line_break_is_a_stop_string(tmp_path):
     assert any('\n' in t for t in m.generate(n=8, seed=1, temperature=0.8)) # it writes poems of several lines
     assert not any('\n' in t for t in m.generate(n=8, seed=1, temperature=0.8, stop='\n'))
     with pytest.raises(ValueError, match='stop must not hold an empty or blank string'): m.generate(stop=' ')
+    a, b, c = m.score(['rain love\nsun night', 'rain love\r\nsun night', 'rain love \n sun night']) # a model of lines:
+    assert a.logprob == b.logprob == c.logprob and a.bpc == b.bpc == c.bpc # each line break one character, CR LF too
+    assert a.bpc == pytest.approx(-a.logprob/math.log(2)/(len('rain love\nsun night') + 1))
     export_learner(m, tmp_path/'poems')
     r = awd_here('generate', tmp_path/'poems', '-n', '8', '--seed', '1', '--stop', '\\n')
     assert r.returncode == 0 and len(r.stdout.splitlines()) == 8, (r.stdout, r.stderr)

@@ -484,6 +484,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'toolkit.generate._Watch._why': ('generate.html#_watch._why', 'toolkit/generate.py'),
                                   'toolkit.generate._as_typed': ('generate.html#_as_typed', 'toolkit/generate.py'),
                                   'toolkit.generate._case_of_prefix': ('generate.html#_case_of_prefix', 'toolkit/generate.py'),
+                                  'toolkit.generate._chars_read': ('generate.html#_chars_read', 'toolkit/generate.py'),
                                   'toolkit.generate._check_bad_words': ('generate.html#_check_bad_words', 'toolkit/generate.py'),
                                   'toolkit.generate._check_cut_short': ('generate.html#_check_cut_short', 'toolkit/generate.py'),
                                   'toolkit.generate._check_forward': ('generate.html#_check_forward', 'toolkit/generate.py'),
