@@ -139,6 +139,24 @@ def test_tag_tab_in_browser(page, app_url, tmp_path):
     expect(page.locator('#tag-words')).to_contain_text('boat')
     page.screenshot(path=tmp_path/'tag.png', full_page=True)
 
+def test_a_refused_text_shows_no_result_of_another(page, app_url):
+    """A text refused under its field left the text before's result beside it, as if its own: its bits per character, its
+    tags, its classes (helper 97); the result goes as the text changes"""
+    from playwright.sync_api import expect
+    page.goto(app_url)
+    for tab, box, out, good, bad in (('Score', 'score-text', 'score-summary', 'New study finds coffee may help', 'Привет мир'),
+                                     ('Tag', 'tag-text', 'tag-table', 'The old man the boat.', 'Привет'),
+                                     ('Classify', 'classify-text', 'classify-origin', 'Nakamura', '   ')):
+        page.get_by_role('tab', name=tab).click()
+        page.locator(f'#{box} textarea').fill(good)
+        page.locator(f'#{box.split("-")[0]}-button').click()
+        expect(page.locator(f'#{out}')).to_contain_text({'Score': 'bits per character', 'Tag': 'boat', 'Classify': 'Japanese'}[tab])
+        page.locator(f'#{box} textarea').fill(bad)
+        page.locator(f'#{box.split("-")[0]}-button').click()
+        expect(page.locator(f'#{box}')).to_contain_text({'Score': 'unknown pieces', 'Tag': 'Привет', 'Classify': 'enter a text'}[tab])
+        expect(page.locator(f'#{out}')).not_to_contain_text({'Score': 'bits', 'Tag': 'boat', 'Classify': 'Japanese'}[tab])
+    assert page.get_by_text('Error', exact=True).count() == 0
+
 def test_generate_again_while_generating(page, app_url):
     """Generate clicked again while a request ran: the page showed the second request's seed and command over the first
     request's headlines, and the second's never came. The page ends showing the texts its command makes"""

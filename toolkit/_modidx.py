@@ -38,6 +38,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                              'toolkit.app._check_origin': ('app.html#_check_origin', 'toolkit/app.py'),
                              'toolkit.app._chip': ('app.html#_chip', 'toolkit/app.py'),
                              'toolkit.app._classify_tab': ('app.html#_classify_tab', 'toolkit/app.py'),
+                             'toolkit.app._clear_on_edit': ('app.html#_clear_on_edit', 'toolkit/app.py'),
                              'toolkit.app._code_hash': ('app.html#_code_hash', 'toolkit/app.py'),
                              'toolkit.app._eg': ('app.html#_eg', 'toolkit/app.py'),
                              'toolkit.app._examples': ('app.html#_examples', 'toolkit/app.py'),

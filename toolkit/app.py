@@ -985,6 +985,15 @@ def _write_tab(h:Handlers):
         text.input(None, None, words, js='() => ({"__type__": "update", "choices": [], "value": null})', api_name=False,
                    queue=False)
 
+def _clear_on_edit(text, outputs:list):
+    """Empty `outputs`, a text's result, in the page as the text changes: a text then refused (under its field) showed the
+    text before's result beside it, as if its own (helper 97). (`change`, not `input`: a pasted or filled text fires no
+    `input`)"""
+    empty = [f'{{"__type__": "update", "value": {json.dumps(o.value)}}}' for o in outputs] # each as it starts (a table
+    # keeps its column names)
+    text.change(None, None, outputs, js=f"() => [{', '.join(empty)}]" if len(empty) > 1 else f'() => {empty[0]}',
+                api_name=False, queue=False)
+
 def _classify_tab(h:Handlers):
     "The Classify tab: a text; the label probabilities of every loaded classifier"
     texts = _passing([e for k,m in h.classifiers.items() if _bundled(k, m) for e in CLASSIFY_EXAMPLES.get(k, [])],
@@ -1005,6 +1014,7 @@ def _classify_tab(h:Handlers):
                   concurrency_limit=GEN_CONCURRENCY)
         btn.click(h.classify, text, labels, api_name='classify', **kw)
         text.submit(h.classify, text, labels, api_name=False, **kw)
+        _clear_on_edit(text, labels)
         gr.api(h.classify_all, api_name='classify_all', concurrency_id='classify', concurrency_limit=GEN_CONCURRENCY)
 
 def _score_tab(h:Handlers):
@@ -1030,6 +1040,7 @@ def _score_tab(h:Handlers):
                   concurrency_limit=GEN_CONCURRENCY)
         btn.click(h.score, [text, model], [marks, summary], api_name='score', **kw)
         text.submit(h.score, [text, model], [marks, summary], api_name=False, **kw)
+        _clear_on_edit(text, [marks, summary])
         model.change(lambda k: (card_summary(learner_card(h.lms[k]), k), None, '') if k in h.lms else (gr.skip(),) * 3, model,
                      [card, marks, summary], api_name=False, queue=False) # the card of the model chosen; the other
         # model's scores go (helper 71: they stayed beside the new card, as if its own)
@@ -1060,6 +1071,7 @@ def _tag_tab(h:Handlers):
                      model, [card, legend, marks, table], api_name=False, queue=False) # the card and tags of the
         # tagger chosen; the other tagger's tags go
         text.submit(h.tag, [text, model], [marks, table], api_name=False, **kw)
+        _clear_on_edit(text, [marks, table])
 
 def _models_tab(h:Handlers):
     "The Models tab: each model's card, and all of them as JSON"
