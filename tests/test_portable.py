@@ -176,6 +176,12 @@ def test_wrong_kind_of_model(lm_and_dir, clf_and_dir, tmp_path):
     shutil.rmtree(tmp_path/'m'/'headlines'); shutil.copytree(lm_and_dir[1], tmp_path/'m'/'sentiment')
     with pytest.raises(ValueError, match="holds a language model, but the app serves 'sentiment' as a classifier"):
         app_models(tmp_path/'m', train_missing=False, shipped=False)
+    shutil.rmtree(tmp_path/'m'/'sentiment'); shutil.copytree(lm_and_dir[1], tmp_path/'m'/'headlines')
+    c = json.loads((tmp_path/'m'/'headlines'/'config.json').read_text()); c['backwards'] = True # a backward model
+    (tmp_path/'m'/'headlines'/'config.json').write_text(json.dumps(c)) # (it stopped the app with "cannot continue a
+    with pytest.raises(ValueError, match=r"headlines holds a language model that reads texts backwards, but the app " # prompt",
+                       r"serves 'headlines' as a model that writes them forwards: move it"): # naming no file, helper 97)
+        app_models(tmp_path/'m', train_missing=False, shipped=False)
 
 # ---------------------------------------------------------------- pickles only when trusted
 

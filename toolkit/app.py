@@ -14,7 +14,7 @@ import pandas as pd
 from fastai.learner import Learner
 from fastai.text.learner import LMLearner
 import toolkit
-from .core import file_lock, members, check_arg, serve_address, Terminated, MAX_SEED, MAX_TOKENS
+from .core import file_lock, members, check_arg, serve_address, Terminated, MAX_SEED, MAX_TOKENS, model_info
 from .data import load_corpus
 from .tokenize import check_text, check_controls, TK_NL
 from .classify import predict_texts, classes_of, check_readable
@@ -1205,6 +1205,11 @@ def _check_kind(kind:str, path:Path, learn:Learner):
     if have != want:
         raise ValueError(f"{path} holds a {have}, but the app serves {kind!r} as a {want}: move it or give it another "
                          "name")
+    if have == 'language model' and getattr(model_info(learn), 'backwards', False): # (it stopped the app with generate's
+        # 'cannot continue a prompt', naming neither the file nor the fix, helper 97)
+        raise ValueError(f"{path} holds a language model that reads texts backwards, but the app serves {kind!r} as a "
+                         "model that writes them forwards: move it or give it another name (a backward model is half of a "
+                         "classifier's ensemble; --backwards trains one)")
     if spec.get('category_col') and not learn.awd.categories: # the Names tab asks for a name of an origin
         raise ValueError(f"{path} was trained without categories, but the app serves {kind!r} as a model of names by "
                          f"their {spec['category_col']} (`awd train names`, or --category-col): move it or give it "
