@@ -616,3 +616,19 @@ def test_a_folder_with_an_empty_file_and_others(tmp_path):
     assert sorted(set(df.label)) == ['English', 'Russian'] and len(df) == 4
     for f in d.glob('*.txt'): f.write_text('')
     with pytest.raises(ValueError, match="has no rows: its .txt files are empty"): read_texts(d, label_col='label')
+
+def test_a_sample_of_rows_keeps_the_files_split(tmp_path):
+    """`--max-rows 20` of a file whose is_valid column holds out 2 rows in 200 sampled none of them (4 times in 5), and the
+    split was then made at random, unsaid (helper 92): each side's share is kept, one row at least"""
+    from toolkit.data import sample_rows
+    from conftest import awd_here
+    df = load_corpus('headlines').head(200)[['text']].assign(is_valid=['True' if i in (7, 150) else 'False' for i in range(200)])
+    for seed in range(10):
+        s = sample_rows(df, 20, seed)
+        assert len(s) == 20 and (s.is_valid == 'True').sum() == 1 and s.index.is_unique
+    assert sample_rows(df, 20, 3).index.tolist() == sample_rows(df, 20, 3).index.tolist() # seeded
+    assert len(sample_rows(df, 500, 0)) == 200 and len(sample_rows(df.drop(columns='is_valid'), 20, 0)) == 20
+    df.to_csv(tmp_path/'split.csv', index=False)
+    r = awd_here('train', tmp_path/'split.csv', '--max-rows', '20', '--preset', 'tiny', '--epochs', '1', '--no-pretrained',
+                 '--out', tmp_path/'m')
+    assert r.returncode == 0 and "split by the file's is_valid column" in r.stdout, (r.stdout, r.stderr)

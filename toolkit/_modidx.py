@@ -367,6 +367,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                               'toolkit.data.read_texts': ('data.html#read_texts', 'toolkit/data.py'),
                               'toolkit.data.read_to_copy': ('data.html#read_to_copy', 'toolkit/data.py'),
                               'toolkit.data.read_utf8': ('data.html#read_utf8', 'toolkit/data.py'),
+                              'toolkit.data.sample_rows': ('data.html#sample_rows', 'toolkit/data.py'),
                               'toolkit.data.split_df': ('data.html#split_df', 'toolkit/data.py'),
                               'toolkit.data.split_mask': ('data.html#split_mask', 'toolkit/data.py'),
                               'toolkit.data.starts_with_bom': ('data.html#starts_with_bom', 'toolkit/data.py'),

@@ -9,7 +9,7 @@ import argparse, atexit, gc, json, re, shlex, signal, sys
 from pathlib import Path
 from fastcore.basics import ifnone
 import pandas as pd
-from .data import CORPORA, load_texts, corpus_name, load_corpus, read_table, check_out, copy_name, format_of
+from .data import CORPORA, load_texts, corpus_name, load_corpus, read_table, check_out, copy_name, format_of, sample_rows
 from .core import check_arg, is_int, serve_address, out_path, Terminated, MAX_N, MAX_TOKENS
 from .recipes import PRESETS, PRETRAINED_PRESET, NAMES_RECIPE, NAMES_LR, CLASSIFIER_RECIPE, ORIGIN_RECIPE
 from .recipes import FIT_BATCHES, FIT_STEPS, FIT_MAX_EPOCHS, SCRATCH_STEPS, SCRATCH_MAX_EPOCHS, batch_shape
@@ -141,7 +141,7 @@ def _training_texts(a, **cols)->pd.DataFrame:
         try: df['is_valid'] = split_mask(df['is_valid'])
         except ValueError as e: raise ValueError(f"{a.data}: {e}") from None
     if a.max_rows is None: return df
-    df, n = df.sample(min(a.max_rows, len(df)), random_state=a.seed), len(df)
+    df, n = sample_rows(df, a.max_rows, a.seed), len(df)
     if len(df) < n: df.attrs['sampled_from'] = n # (the start line named the file's blank rows as if beside these, helper 78)
     if len(df) < 2: raise ValueError(f"--max-rows {a.max_rows} leaves 1 text, and training needs at least 2 (to learn from, "
                                      "and to validate)") # (said 'too little text for a batch size of 2', helper 78)
@@ -672,7 +672,7 @@ def _tagged_data(a)->tuple[pd.DataFrame, str, str]:
                                 "and one of tags" if plain else '')) # (the hint a ragged file got, helper 77)
     if a.max_rows is not None:
         check_arg('--max-rows', a.max_rows, is_int(a.max_rows) and a.max_rows >= 2, 'an integer >= 2')
-        df = df.sample(min(a.max_rows, len(df)), random_state=a.seed)
+        df = sample_rows(df, a.max_rows, a.seed) # (each side's share: helper 92)
         if 'is_valid' in df and df.is_valid.nunique() < 2: df = df.drop(columns='is_valid') # split by --valid-pct
     return df, words_col, tags_col
 

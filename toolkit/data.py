@@ -17,8 +17,8 @@ from .core import atomic_file, check_writable, is_num
 __all__ = ['DATA_DIR', 'CORPORA', 'UNIVERSAL_TAGS', 'TEXT_SUFFIXES', 'UTF16_BOMS', 'SEPARATORS', 'GIANT', 'brown_universal',
            'load_corpus', 'format_of', 'read_utf8', 'lines', 'parse_table', 'label_order', 'columns_said', 'check_cols',
            'pick_col', 'read_table', 'check_out', 'write_table', 'ToCopy', 'as_texts', 'starts_with_bom', 'copy_name',
-           'warn_replaced', 'read_to_copy', 'read_texts', 'check_valid_pct', 'split_df', 'split_mask', 'corpus_name',
-           'load_texts']
+           'warn_replaced', 'read_to_copy', 'read_texts', 'check_valid_pct', 'split_df', 'split_mask', 'sample_rows',
+           'corpus_name', 'load_texts']
 
 # %% ../nbs/01_data.ipynb #c005
 DATA_DIR = Path(toolkit.__file__).parent/'data' # the bundled corpora
@@ -683,6 +683,23 @@ def split_mask(
         raise ValueError(f"column {col!r} puts {'every' if res.all() else 'no'} row in the validation split: the model "
                          "needs rows to train on and rows to measure it with (drop the column to split at random)")
     return res
+
+def sample_rows(
+    df:pd.DataFrame, # rows, with a split column `is_valid` (booleans) or none
+    n:int, # how many to keep
+    seed:int=42, # seeds the sample
+)->pd.DataFrame:
+    """A seeded sample of `n` rows of `df` in a random order; with an `is_valid` column, each side's share kept (one row at
+    least): a plain sample of 100 rows of a file with 5% of them for validation held none, 2 times in 5, and the split was
+    then made at random, unsaid (helper 92)"""
+    plain = lambda: df.sample(min(n, len(df)), random_state=seed)
+    if 'is_valid' not in df.columns or n >= len(df): return plain()
+    try: v = pd.Series(split_mask(df['is_valid']), index=df.index) # ('False' read from a file is False)
+    except ValueError: return plain() # (one side, or a value not a split's: said where the split is read)
+    n_valid = min(max(1, round(n*v.mean())), int(v.sum()), n - 1)
+    n_train = min(n - n_valid, int((~v).sum()))
+    both = pd.concat([df[~v].sample(n_train, random_state=seed), df[v].sample(n_valid, random_state=seed)])
+    return both.sample(frac=1, random_state=seed)
 
 def _split_values(s:pd.Series, col:str)->np.ndarray:
     def one(v):
