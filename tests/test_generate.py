@@ -523,6 +523,10 @@ def test_names_api_lowercase_start():
     got = names.generate('k', category='Russian', n=5, seed=0)
     assert len(got) == 5 and all(n.startswith('K') for n in got), got
     assert names.generate('K', category='Russian', n=5, seed=0) == got # the same request
+    # caps lock: 'KO' wrote 'KOblinsky-Vieda', 'KOstova-Jushina' (helper 85); now as 'Ko', the likelier; 'MC' as 'Mc'
+    caps = names.generate('KO', category='Russian', n=5, seed=0)
+    assert caps == names.generate('Ko', category='Russian', n=5, seed=0) and all(n.startswith('Ko') for n in caps), caps
+    assert all(n.startswith('Mc') for n in names.generate('MC', category='Irish', n=3, seed=0))
 
 @pytest.mark.parametrize('pass_for', [2.0, 0.0])
 def test_small_request_passes_one_that_does_not_fit(tiny_lm, monkeypatch, pass_for):

@@ -848,13 +848,16 @@ def name_start(
 )->str:
     """A character model's lowercase start, for a model trained with categories (names by origin), in the likelier of
     its spelling and its capitalised one: 'k' -> 'K' ('krokov-Sakeyev' otherwise); 'van' stays where the model finds it likelier (the shipped one
-    writes 'Van', helper 87); else `prompt`.
+    writes 'Van', helper 87); in capitals ('KO', caps lock), the likelier of it and 'Ko'; else `prompt`.
     Its names start with a letter: '-' or "'" first is refused (it wrote '-Lomanov', "'hokovich", helper 85)"""
     names = learn.awd.categories and is_char(learn)
     if names and prompt[:1] and not prompt[0].isalpha():
         check_chars(learn, prompt) # one it never saw: which it knows, first
         raise ValueError(f"the starting letters {prompt!r} begin with {prompt[0]!r}: a name starts with a letter")
-    if not (prompt[:1].islower() and names and category is not None): return prompt
+    if not (names and category is not None): return prompt
+    if len(prompt) > 1 and prompt.isupper(): # caps lock: 'KO' wrote 'KOblinsky-Vieda', the model going on in lowercase
+        return likelier_prompt(learn, [prompt, prompt.capitalize()], category) # after capitals no name has (helper 85)
+    if not prompt[:1].islower(): return prompt
     return likelier_prompt(learn, [prompt, prompt[0].upper() + prompt[1:]], category)
 
 def check_gen_kwargs(
