@@ -24,12 +24,13 @@ def main():
     ap.add_argument('--n', type=int, default=100)
     a = ap.parse_args()
     words = {w.lower() for t in load_corpus('headlines').text for w in re.findall(r"[\w'’-]+", t)}
-    lm, heal = load_model('headlines'), G._heal_split
+    lm, heal, ends = load_model('headlines'), G._heal_split, G._ends_word
     app = dict(temperature=0.8, top_p=0.9, min_words=4, max_words=15, seed=0)
     def run(prompt, typed):
-        G._heal_split = (lambda learn, p, pieces: (pieces, None)) if typed else heal
+        if typed: # the pieces as cut, continued freely: no healing, and the last word not taken as finished either
+            G._heal_split, G._ends_word = (lambda learn, p, pieces: (pieces, None)), (lambda *args: False)
         try: outs = lm.generate(prompt, n=a.n, **app)
-        finally: G._heal_split = heal
+        finally: G._heal_split, G._ends_word = heal, ends
         start = len(prompt) - len(prompt.split()[-1])
         got = [re.sub(r"[^\w'’-]+$", '', o[start:].split(' ')[0]) for o in outs] # the prompt's word, as written
         ok = sum(g.lower().rstrip("'’") in words or g.lower() in words for g in got)

@@ -497,6 +497,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'toolkit.generate._copied_run': ('generate.html#_copied_run', 'toolkit/generate.py'),
                                   'toolkit.generate._cut_stop': ('generate.html#_cut_stop', 'toolkit/generate.py'),
                                   'toolkit.generate._draw': ('generate.html#_draw', 'toolkit/generate.py'),
+                                  'toolkit.generate._ends_word': ('generate.html#_ends_word', 'toolkit/generate.py'),
                                   'toolkit.generate._fail_message': ('generate.html#_fail_message', 'toolkit/generate.py'),
                                   'toolkit.generate._filter': ('generate.html#_filter', 'toolkit/generate.py'),
                                   'toolkit.generate._fused_logprobs': ('generate.html#_fused_logprobs', 'toolkit/generate.py'),

@@ -874,6 +874,11 @@ def _word_goes_on(learn, prompt:str, category:str|None)->bool:
     if not prompt[-1:].isalnum(): return False
     return is_char(learn) or bool(unfinished_word(learn, prompt, category))
 
+def _ends_word(learn, prompt:str, heal)->bool:
+    """Whether `prompt` ends in a finished word, which the first new piece must not go on with ('Can' went on as 'Canc'):
+    one that ends in a letter or digit, not healed, of a subword model (`bench/healing.py` reads prompts as typed without it)"""
+    return heal is None and prompt[-1:].isalnum() and getattr(get_tokenizer(learn), 'model_type', None) != 'char'
+
 def gen_request(
     learn, # a language model the toolkit made
     prompt:str='', n:int=1, temperature:float=1.0, top_k:int|None=None, top_p:float|None=None, min_p:float|None=None,
@@ -930,8 +935,7 @@ def gen_request(
     r = GenRequest(info.ids(base), int(n), int(max_tokens) + len(heal or []), float(temperature), top_k, top_p,
                    min_p, greedy, min_words, max_words, stop_at_eos, no_unk, repetition_penalty, _generator(learn.model, seed),
                    bool(prompt) and prompt[-1].isspace(), get_start_state(learn), on_row, return_logprobs,
-                   heal=heal, whole=heal is None and prompt[-1:].isalnum() and
-                   getattr(get_tokenizer(learn), 'model_type', None) != 'char') # the healed word's pieces are not counted in max_tokens
+                   heal=heal, whole=_ends_word(learn, prompt, heal)) # the healed word's pieces are not counted in max_tokens
                    # (`RunningBatch._heal` sets a row's limit once it has spelled the word, in its own pieces at most)
     r.pieces, r.return_logprobs, r.vocab, r.stops = base, return_logprobs, info.vocab, stops
     r.prompt, r.asked_tokens = _clean(pieces), int(max_tokens) # the prompt as samples start with it; max_tokens as asked
