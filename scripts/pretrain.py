@@ -302,6 +302,20 @@ def state_weights(state:Path, progress:dict)->dict|None:
               flush=True)
         return None
 
+def fits(learn, weights:dict, where:Path, out:Path, args)->dict:
+    """`weights`, when they are the shapes of `learn`'s model; else exit naming the model's size and the options that
+    make it (a chunk run with another --preset or --config than the model it goes on from was a torch traceback of 15
+    'size mismatch' lines, helper 95)"""
+    have = learn.model.state_dict()
+    if all(k in have and tuple(v.shape) == tuple(have[k].shape) for k, v in weights.items()) and set(weights) == set(have):
+        return weights
+    cfg = json.loads((out/'config.json').read_text()) if (out/'config.json').is_file() else {}
+    arch = cfg.get('arch', {})
+    size = '/'.join(str(arch.get(k, '?')) for k in ('emb_sz', 'n_hid', 'n_layers'))
+    sys.exit(f"{where} holds a model of another size (preset {cfg.get('preset', '?')}, emb_sz/n_hid/n_layers {size}) than "
+             f"--preset {args.preset}{' --config ' + json.dumps(args.config) if args.config else ''} makes: give the options "
+             "it was pretrained with to go on with it, or another --out and --state to start a new model")
+
 def main(argv=None):
     args = get_args(argv)
     import torch
@@ -328,10 +342,10 @@ def main(argv=None):
     dls.awd = DataInfo(valid_stats=valid_stats(tok, args, corpus))
     learn = lm_learner(dls, args.preset, drop_mult=args.drop_mult, config=args.config or None)
     if (mine := state_weights(state, progress)) is not None:
-        learn.model.load_state_dict(mine) # this machine's full precision
+        learn.model.load_state_dict(fits(learn, mine, state, out, args)) # this machine's full precision
         how = 'this machine\'s last chunk'
     elif (out/'weights.pt').is_file():
-        learn.model.load_state_dict(torch.load(out/'weights.pt', weights_only=True)['model'])
+        learn.model.load_state_dict(fits(learn, torch.load(out/'weights.pt', weights_only=True)['model'], out, out, args))
         how = f'the shipped model ({progress["chunks"]} chunks)'
     elif args.widen_from:
         from toolkit.recipes import get_preset

@@ -291,3 +291,18 @@ def test_a_chunk_not_shipped_updates_the_rebuild_line(tmp_path):
     assert card == {'title': 'x', 'rebuild': pretrain.REBUILD_LINE, 'pretraining': {'chunks': 2}}
     assert (tmp_path/'weights.pt').read_bytes() == b'the weights' and '--out build/english' in card['rebuild']
     assert json.loads((REPO/'toolkit'/'models'/'english'/'card.json').read_text())['rebuild'] == pretrain.REBUILD_LINE
+
+def test_a_chunk_of_another_size_is_refused_by_name(tmp_path):
+    """A chunk run with another --preset or --config than the model it goes on from was a torch traceback of 15 'size
+    mismatch' lines (helper 95): it names the model's size and what to give"""
+    sys.path.insert(0, str(REPO/'scripts'))
+    import json, pretrain
+    from toolkit.data import load_corpus
+    dls = lm_dls(load_corpus('headlines').head(300), vocab_sz=200, bs=8, seq_len=16)
+    tiny, small = lm_learner(dls, 'tiny'), lm_learner(dls, 'small')
+    (tmp_path/'config.json').write_text(json.dumps({'preset': 'tiny', 'arch': {'emb_sz': 32, 'n_hid': 64, 'n_layers': 2}}))
+    w = tiny.model.state_dict()
+    assert pretrain.fits(tiny, w, tmp_path, tmp_path, pretrain.get_args(['--preset', 'tiny'])) is w
+    with pytest.raises(SystemExit, match=r"state holds a model of another size \(preset tiny, emb_sz/n_hid/n_layers "
+                                         r"32/64/2\) than --preset small makes: give the options it was pretrained with"):
+        pretrain.fits(small, w, tmp_path/'state', tmp_path, pretrain.get_args([]))
