@@ -561,3 +561,16 @@ def test_a_conll_file_of_one_word_sentences_says_why(tmp_path):
     r = awd_here('train-tagger', d/'one.conll', '--preset', 'tiny', '--out', d/'m')
     assert r.returncode == 2 and 'every sentence is one word: a blank line ends a sentence in a CoNLL file' in r.stderr, r.stderr
     assert 'column' not in r.stderr and not (d/'m').exists() and r.stdout == ''
+
+def test_tagger_dls_seed_fixes_the_batch_order():
+    """`tagger_dls(seed=42)` said it seeds the batch order, but fastai's loader seeded it from Python's global `random`:
+    the same seed gave other batches after other work (helper 98)"""
+    import random, torch
+    df = synthetic_tagged()
+    def order(global_seed, seed=42):
+        random.seed(global_seed); torch.manual_seed(global_seed)
+        dls = tagger_dls(df, tokenizer='subword', vocab_sz=60, bs=16, seed=seed)
+        return [b[0].shape[1] for b in dls.train] + [b[0].shape[1] for b in dls.train] # two epochs
+    first = order(0)
+    assert order(1) == order(2) == first and first[:len(first)//2] != first[len(first)//2:] # each epoch its own order
+    assert order(0, seed=7) != first

@@ -5,7 +5,7 @@ states and a linear head label each word on its last piece; gradual unfreezing, 
 
 # %% ../nbs/06b_tagger.ipynb #t002
 from __future__ import annotations
-import ast, re, textwrap, threading, time, warnings
+import ast, random, re, textwrap, threading, time, warnings
 from collections import Counter
 from pathlib import Path
 from typing import Callable, NamedTuple
@@ -325,9 +325,11 @@ class TaggedSents(torch.utils.data.Dataset):
 
 class TaggerDL(DataLoader):
     "Batches of sentences of similar length, padded at the end; shuffled in buckets when training"
-    def __init__(self, dataset=None, pad_idx:int=1, vocab:list|None=None, **kwargs):
+    def __init__(self, dataset=None, pad_idx:int=1, vocab:list|None=None, seed:int|None=None, **kwargs):
         super().__init__(dataset, **kwargs)
         self.pad_idx, self.vocab = pad_idx, vocab # [pieces, tags], as fastai's loaders carry (Interpretation reads it)
+        if seed is not None: self.rng = random.Random(seed) # the batch order (fastai's loader seeds it from Python's
+        # global `random`: the same `seed` gave other batches, helper 98)
     def get_idxs(self):
         lens, idxs = self.dataset.lens, list(range(self.n))
         if not self.shuffle: return sorted(idxs, key=lambda i: -lens[i])
