@@ -762,6 +762,11 @@ def test_a_users_own_classifier_named_like_a_default(app_models_dir):
     assert comps['classify-text']['placeholder'] == 'a text (Shift+Enter classifies)'
     assert not [c for c in demo.config['components'] if c['type'] == 'dataset'] # no film reviews to try
     assert ex == ['A text to classify'] and 'classifying on the CPU' in header and 'generating' not in header, (ex, header)
+    assert 'real corpora' not in header # a user's tickets are no bundled corpus (`--only` said they were, helper 93)
+    demo = build_app({'sentiment': load_model('sentiment')})
+    try: header = next(c['props']['value'] for c in demo.config['components'] if c['type'] == 'markdown')
+    finally: demo.close()
+    assert 'Small AWD-LSTM models, trained on real corpora: classifying' in header # the shipped ones are
 
 def test_a_deployers_notes_beside_the_models(tmp_path, tiny_lm_path, capsys):
     "A deployer's README.md beside the models got a 'not a model' line on every start (helper 59)"

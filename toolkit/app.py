@@ -1130,7 +1130,9 @@ def build_app(
     with gr.Blocks(title='awd-toolkit', analytics_enabled=False) as demo:
         does = [w for w, have in (('generating', h.lms), ('classifying', h.classifiers), ('tagging', h.taggers)) if have]
         does = ', '.join(does[:-1]) + ' and ' + does[-1] if len(does) > 1 else does[0] # ('generating' with none, helper 59)
-        gr.Markdown(f"# awd-toolkit\nSmall AWD-LSTM models, trained on real corpora: {does} on "
+        real = ', trained on real corpora' if all(_bundled(k, m) for k, m in models.items()) else '' # (a user's own
+        # models under `--only` were said to be, helper 93)
+        gr.Markdown(f"# awd-toolkit\nSmall AWD-LSTM models{real}: {does} on "
                     f"{'the GPU' if app_device().startswith('cuda') else 'the CPU'}.")
         if 'headlines' in models: _headlines_tab(h)
         if 'names' in models: _names_tab(h)
