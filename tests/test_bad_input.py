@@ -1309,3 +1309,21 @@ def test_a_folder_of_classes_said_as_a_folder(tmp_path):
     code, out, err = awd('train-classifier', tmp_path/'f', '--preset', 'tiny', '--lm-epochs', '0', '--out', tmp_path/'m')
     assert code == 2 and out == '' and err.count('left out b.txt (empty)') == 1, err
     assert err.endswith('awd: error: the language-model stage needs --lm-epochs >= 1 (or pass --no-pretrain)\n'), err
+
+def test_try_it_lines_pass_values_that_start_with_a_dash(tiny_lm, tiny_lm_path, tiny_clf, monkeypatch, capsys):
+    """`awd train --category-col` on labels such as '-neg' printed 'try it: awd generate MODEL --category -neg -n 5', which
+    argparse refuses ('expected one argument', helper 99); a text that starts with '-' goes after '--'"""
+    import shlex
+    import toolkit.cli as cli
+    monkeypatch.setattr(tiny_lm.awd, 'categories', ['-neg', 'plain'])
+    monkeypatch.setattr(tiny_lm.awd, 'card', {**tiny_lm.awd.card, 'task': 'generate', 'train_minutes': 0.1})
+    cli._saved(tiny_lm, tiny_lm_path)
+    assert capsys.readouterr().out.splitlines()[-1] == f"try it: awd generate {tiny_lm_path} --category=-neg -n 5"
+    clf = load_model(tiny_clf)
+    monkeypatch.setattr(clf.awd, 'card', {**clf.awd.card, 'train_minutes': 0.1})
+    monkeypatch.setattr(cli, '_classify_example', lambda learn: '-great')
+    cli._saved(clf, tiny_clf)
+    use = capsys.readouterr().out.splitlines()[-1]
+    assert use == f"try it: awd classify {tiny_clf} -- -great", use
+    code, out, err = awd(*shlex.split(use[len('try it: awd '):]))
+    assert code == 0 and out.rstrip().endswith('-great'), (out, err)

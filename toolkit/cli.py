@@ -94,17 +94,21 @@ def _saved(learn, out):
     print(f"{_fmt_metrics(card['metrics'])}{kept} | {card['train_minutes']:.1f} min | saved {path} "
           f"({disk_mb(path):.1f} MB{pkl})")
     cats = getattr(getattr(learn, 'awd', None), 'categories', None) # a conditioned model generates a category's texts
-    cat = f" --category {shlex.quote(str(cats[0]))}" if cats and card.get('task') == 'generate' else ''
+    # a value or text that starts with '-' is joined to its flag, or after '--': else it reads as an option ('--category
+    # -neg' was "expected one argument", helper 99)
+    cat = (f" --category{'=' if str(cats[0]).startswith('-') else ' '}{shlex.quote(str(cats[0]))}"
+           if cats and card.get('task') == 'generate' else '')
+    pos = lambda t: ('-- ' if t.startswith('-') else '') + shlex.quote(t)
     # the tagger's example is worked out for a tagger alone, and is no format string (a sentence may hold braces)
-    task, model = card.get('task'), shlex.quote(str(out))
-    use = (f'generate {model}{cat} -n 5' if task == 'generate' else
-           f'classify {model} {shlex.quote(_classify_example(learn))}' if task == 'classify' else
-           f'tag {model} {shlex.quote(_tag_example(learn))}' if task == 'tag' else None)
+    task, model, tp = card.get('task'), shlex.quote(str(out)), ' --trust-pickle' if pkl else ''
+    use = (f'generate {model}{cat} -n 5{tp}' if task == 'generate' else
+           f'classify {model}{tp} {pos(_classify_example(learn))}' if task == 'classify' else
+           f'tag {model}{tp} {pos(_tag_example(learn))}' if task == 'tag' else None)
     if task == 'generate' and getattr(learn.awd, 'backwards', False): # it cannot generate: it was told to (helper 90)
         data = card.get('corpus') if card.get('corpus') in CORPORA else 'DATA' # (a file's name alone was not there, helper 92)
         return print(f"use it: a backward model is half of a classifier's forward + backward pair: awd train-classifier "
                      f"{data} --lm FORWARD_MODEL {model} --bidirectional{' --trust-pickle' if pkl else ''} --out CLASSIFIER")
-    if use: print(f"try it: awd {use}{' --trust-pickle' if pkl else ''}")
+    if use: print(f"try it: awd {use}")
 
 def _corpus_name(data:str)->str:
     "What a model card records of the training data: a bundled corpus's name, or only a file's name (no local path)"
