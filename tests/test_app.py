@@ -580,6 +580,22 @@ def test_app_page_habits():
     names = Handlers({'names': load_model('names')})
     assert len(names.names('de la Cruz', 3, 0.8, 5, 'Spanish')[0].splitlines()) == 3 # the Names tab has no Max words to raise
 
+def test_write_offers_only_words_the_text_has_room_for():
+    """Near the app's 200 characters the Write tab offered words it then refused with an error toast and badges ('the
+    text is 203 characters long', helper 102): only words that fit are offered, a stale one is not added"""
+    import gradio as gr
+    from toolkit.app import Handlers, MAX_APP_PROMPT
+    from toolkit.export import load_model
+    h = Handlers({'headlines': load_model('headlines')})
+    text = 'New study ' * 19 + 'New' # 193 characters: 'York' fits, 'Zealand’s' does not
+    offered = [w for _, w in h.suggest(text, 'headlines').choices]
+    assert offered and all(len(h._picker(text, 'headlines')(w)) <= MAX_APP_PROMPT for w in offered), offered
+    assert 'York' in offered and not [w for w in offered if len(w) > MAX_APP_PROMPT - len(text) - 1], offered
+    assert h.pick(text, 'Zealand’s', 'headlines') == (gr.skip(), gr.skip()) # offered for an earlier text: not added
+    full = 'x' * 195 + ' New'
+    got, choices = h.pick(full[:-4], 'New', 'headlines')
+    assert got == full[:-4] + ' New' and len(got) == 199 and not choices.choices # no room for more: none offered
+
 def test_tag_tab_follows_the_chosen_tagger(app_models):
     """With a tagger of the user's beside the shipped one, the Tag tab's dropdown chose the tagger, but its card and
     legend stayed the first's (accuracy 0.986 and the 12 universal tags over a chunker, helper 42)"""

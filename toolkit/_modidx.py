@@ -8,6 +8,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                              'toolkit.app.Handlers._name_args': ('app.html#handlers._name_args', 'toolkit/app.py'),
                              'toolkit.app.Handlers._novel': ('app.html#handlers._novel', 'toolkit/app.py'),
                              'toolkit.app.Handlers._origin_table': ('app.html#handlers._origin_table', 'toolkit/app.py'),
+                             'toolkit.app.Handlers._picker': ('app.html#handlers._picker', 'toolkit/app.py'),
                              'toolkit.app.Handlers._stream': ('app.html#handlers._stream', 'toolkit/app.py'),
                              'toolkit.app.Handlers.cards': ('app.html#handlers.cards', 'toolkit/app.py'),
                              'toolkit.app.Handlers.classify': ('app.html#handlers.classify', 'toolkit/app.py'),

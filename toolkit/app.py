@@ -542,6 +542,8 @@ class Handlers:
         # (after 'Scientists disc' at 0.5%, 'disclose' showed as 0.0%, helper 80); the first word stays in any case
         shown = 0.0005 # the least probability that shows as 0.1%
         words = words[:1] + [(w, p) for w, p in words[1:] if p >= max(words[0][1]/100, shown)]
+        fits = self._picker(text.lstrip(), kind) # only words the text has room for: 'Zealand’s' was offered at 193
+        words = [(w, p) for w, p in words if len(fits(w)) <= MAX_APP_PROMPT] # characters, then refused (helper 102)
         return gr.Radio(choices=[(f"{w}  ·  {f'{p:.1%}' if p >= shown else 'under 0.1%'}", w) for w, p in words], value=None)
 
     @user_errors
@@ -549,14 +551,22 @@ class Handlers:
         "The text with the clicked word added, and the choices after it"
         if not word: return gr.skip(), gr.skip()
         if not isinstance(word, str): raise ValueError(f"the word must be a text, got {type(word).__name__}") # unchecked by Gradio
-        raw = _text(text, 'text', MAX_APP_PROMPT).lstrip()
-        text, kind = raw.rstrip(), model or next(iter(self.lms), None)
-        part = word_to_finish(self.lms[kind], raw) if kind in self.lms and raw else '' # as `suggest` read it
-        glue = not word[0].isalnum() or _opened(text) # ':' is glued to the word before, a word to an opening '(' or '"'
-        if part and word.lower() == part.lower(): text += ' ' # the word as typed, finished: the next word's choices
-        elif part and word.lower().startswith(part.lower()): text = text[:len(text) - len(part)] + word # 'ma': 'make'
-        else: text = f'{text}{"" if glue else " "}{word}' if text else word
+        raw, kind = _text(text, 'text', MAX_APP_PROMPT).lstrip(), model or next(iter(self.lms), None)
+        text = self._picker(raw, kind)(word)
+        if len(text) > MAX_APP_PROMPT: return gr.skip(), gr.skip() # a word offered for an earlier text: no room for it
+        if len(text) >= MAX_APP_PROMPT - 1: return text, gr.Radio(choices=[], value=None) # none fits after it
         return text, self.suggest(text, model)
+
+    def _picker(self, raw:str, kind:str):
+        "What clicking a word makes of the text `raw` (the words `suggest` offered for it): a function of the word"
+        text = raw.rstrip()
+        part = word_to_finish(self.lms[kind], raw) if kind in self.lms and raw else '' # as `suggest` read it
+        def picked(word:str)->str:
+            glue = not word[0].isalnum() or _opened(text) # ':' is glued to the word before, a word to an opening '(' or '"'
+            if part and word.lower() == part.lower(): return text + ' ' # the word as typed, finished: the next word's choices
+            if part and word.lower().startswith(part.lower()): return text[:len(text) - len(part)] + word # 'ma': 'make'
+            return f'{text}{"" if glue else " "}{word}' if text else word
+        return picked
 
     def classify_check(self, text='')->str:
         "`classify`'s checks alone: the text it classifies"
