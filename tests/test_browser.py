@@ -66,6 +66,9 @@ def test_names_and_classify_in_browser(page, app_url, tmp_path):
     names = generate(page, 'names', 'names-start', 'K', 4)
     assert len(names) == 4 and all(x.startswith('K') for x in names), names
     expect(page.locator('#names-origins')).to_contain_text(names[0])
+    # the command that makes them again, whole in its box: it ran past the page's edge, its --category out of sight (helper 102)
+    expect(page.locator('#names-settings')).to_contain_text('--category Russian')
+    assert page.locator('#names-settings pre').first.evaluate('e => e.scrollWidth <= e.clientWidth + 1')
     page.get_by_role('tab', name='Classify').click()
     page.locator('#classify-text textarea').fill('Nakamura')
     page.locator('#classify-button').click()

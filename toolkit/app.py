@@ -30,7 +30,7 @@ from .recipes import DEFAULT_MODELS, APP_MODELS, TINY_APP, model_kind
 __all__ = ['MAX_APP_PROMPT', 'MAX_APP_N', 'MAX_NAME_START', 'MAX_TEXT_CHARS', 'MAX_QUEUE', 'MAX_UPLOAD', 'APP_WORDS', 'TAG_NAMES',
            'TAG_COLORS', 'UD_TAG_NAMES', 'ORIGIN_COLS', 'MAX_WAITING', 'STREAM_EVERY', 'SUGGESTIONS', 'ANY_STYLE',
            'GEN_CONCURRENCY', 'HEADLINE_EXAMPLES', 'NAME_EXAMPLES', 'SCORE_EXAMPLES', 'NAME_SCORE_EXAMPLES',
-           'CLASSIFY_EXAMPLES', 'TAG_EXAMPLES', 'CLOSE_ERRORS', 'API_EXAMPLES', 'APP_LMS', 'app_device',
+           'CLASSIFY_EXAMPLES', 'TAG_EXAMPLES', 'CLOSE_ERRORS', 'APP_CSS', 'API_EXAMPLES', 'APP_LMS', 'app_device',
            'ensure_models', 'load_models', 'tiny_models', 'user_errors', 'validator', 'Unchecked', 'open_validators',
            'public_card', 'learner_card', 'shown_pieces', 'tag_legend', 'any_style', 'settings_markdown', 'Handlers',
            'card_markdown', 'card_summary', 'write_models', 'quiet_checks', 'api_examples', 'build_app',
@@ -1083,10 +1083,18 @@ def _tag_tab(h:Handlers):
         text.submit(h.tag, [text, model], [marks, table], api_name=False, **kw)
         _clear_on_edit(text, [marks, table])
 
+APP_CSS = '''
+#headlines-settings pre, #names-settings pre, #headlines-settings code, #names-settings code {
+  white-space: pre-wrap; overflow-wrap: anywhere; } /* the command to make them again, whole: cut at the page's edge, the
+  Names one hid its --category (helper 102) */
+.card td:first-child { word-break: normal; overflow-wrap: normal; hyphens: none; min-width: 6.5em; }
+/* a card's row names whole on a phone ('archite/cture', helper 102) */
+'''
+
 def _models_tab(h:Handlers):
     "The Models tab: each model's card, and all of them as JSON"
     with gr.Tab('Models'):
-        for kind, learn in h.models.items(): gr.Markdown(card_markdown(kind, learner_card(learn)))
+        for kind, learn in h.models.items(): gr.Markdown(card_markdown(kind, learner_card(learn)), elem_classes=['card'])
         btn = gr.Button('Cards as JSON')
         out = gr.JSON(label='Model cards')
         btn.click(h.cards, None, out, api_name='cards')
@@ -1363,7 +1371,7 @@ def launch(
 ):
     "Launch `demo` and say where it listens"
     host, port = serve_address(host, port)
-    demo.launch(server_name=host, server_port=port, prevent_thread_lock=True, quiet=True, max_file_size=MAX_UPLOAD,
+    demo.launch(server_name=host, server_port=port, prevent_thread_lock=True, quiet=True, max_file_size=MAX_UPLOAD, css=APP_CSS,
                 app_kwargs=dict(exception_handlers=_no_such_endpoint(demo)))
     took = f" (ready in {time.time()-t0:.1f} s)" if t0 else ''
     print(f"serving {', '.join(demo.models)} at http://{host}:{port} on {app_device()}{took}", flush=True)
