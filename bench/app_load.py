@@ -19,6 +19,8 @@ memory growth under 10%; (1) p95 no worse than 'none'.
 import argparse, json, os, platform, random, socket, statistics, subprocess, sys, tempfile, threading, time, urllib.request, uuid
 from pathlib import Path
 os.environ.setdefault('GRADIO_ANALYTICS_ENABLED', 'False') # this process's gradio_client too: it reports each Client
+from _args import count, some_of
+MODES = ('none', 'step', 'pass') # `awd serve --batching`'s choices
 
 def free_port():
     with socket.socket() as s:
@@ -161,12 +163,13 @@ def measure(mode, a, models_dir, direct):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    p.add_argument('--modes', default='none,step', help="`awd serve --batching` values, side by side (default: none,step)")
-    p.add_argument('--clients', type=int, default=16)
-    p.add_argument('--many', type=int, default=64)
-    p.add_argument('--requests', type=int, default=500)
+    p.add_argument('--modes', type=some_of(MODES), default='none,step', help="`awd serve --batching` values, side by side, "
+                   f"comma-separated, of {', '.join(MODES)} (default: none,step)")
+    p.add_argument('--clients', type=count, default=16)
+    p.add_argument('--many', type=count, default=64)
+    p.add_argument('--requests', type=count, default=500)
     a = p.parse_args()
-    modes = a.modes.split(',')
+    modes = a.modes
     models_dir = tempfile.mkdtemp() # empty: the shipped models
     res = {m: measure(m, a, models_dir, m == modes[-1]) for m in modes}
     import torch

@@ -7,10 +7,12 @@ so a big request is not starved). Side by side in one run, in this process (no w
 one thread: PASS_FOR as shipped against 0 (strict order, as before).
     python bench/batch_fairness.py [--big 30] [--n 100] [--runs 3]
 """
-import argparse, platform, statistics, time
+import argparse, inspect, platform, statistics, time
 import torch
 import toolkit.batch as B
 from toolkit.export import load_model
+from toolkit.core import MAX_N
+from _args import count, whole
 
 def one(lm, pass_for:float, big:int, n:int, seed:int)->tuple[float, float]:
     "Seconds the small request took, and seconds until the big ones were all done (from the small one's submission)"
@@ -29,9 +31,10 @@ def one(lm, pass_for:float, big:int, n:int, seed:int)->tuple[float, float]:
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    p.add_argument('--big', type=int, default=30, help='big requests submitted first')
-    p.add_argument('--n', type=int, default=100, help='headlines each big request asks for')
-    p.add_argument('--runs', type=int, default=3, help='runs of each setting (medians reported)')
+    most = inspect.signature(B.Batcher).parameters['max_waiting'].default - 1 # and the small one: more would be `Busy`
+    p.add_argument('--big', type=whole(1, most), default=30, help=f'big requests submitted first (1 to {most})')
+    p.add_argument('--n', type=whole(1, MAX_N), default=100, help=f'headlines each big request asks for (1 to {MAX_N:,})')
+    p.add_argument('--runs', type=count, default=3, help='runs of each setting (medians reported)')
     a = p.parse_args()
     torch.set_num_threads(1)
     lm, shipped = load_model('headlines'), B.PASS_FOR

@@ -22,13 +22,17 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score, recall_score
 
+TASKS = ('origin', 'reviews')
+
 def get_args(argv=None):
+    from _args import count, epochs, number_list, some_of # (beside this file: on sys.path when run)
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    p.add_argument('--tasks', default='origin,reviews')
-    p.add_argument('--weights', default='0,0.5,1', help='class_weight values for ours')
-    p.add_argument('--threads', type=int, default=1)
-    p.add_argument('--lm-epochs', type=int, default=2, help='reviews: epochs fine-tuning the pretrained model')
-    p.add_argument('--max-rows', type=int, help='a smoke test: this many training rows')
+    p.add_argument('--tasks', type=some_of(TASKS), default=','.join(TASKS), help=f"comma-separated, of {', '.join(TASKS)}")
+    p.add_argument('--weights', type=number_list(0, 1), default='0,0.5,1', help='class_weight values for ours, comma-separated, '
+                   'each from 0 to 1')
+    p.add_argument('--threads', type=count, default=1)
+    p.add_argument('--lm-epochs', type=epochs, default=2, help='reviews: epochs fine-tuning the pretrained model')
+    p.add_argument('--max-rows', type=count, help='a smoke test: this many training rows')
     return p.parse_args(argv)
 
 def origin_task(a):
@@ -110,11 +114,10 @@ def table(res:pd.DataFrame)->str:
 
 def main(argv=None):
     a = get_args(argv)
-    a.weights = [float(w) for w in a.weights.split(',')]
     torch.set_num_threads(a.threads)
     print(f"{platform.node() or 'machine'} | {platform.machine()} | {a.threads} thread(s) | torch {torch.__version__}")
-    for task in a.tasks.split(','):
-        head, res = run(task.strip(), a)
+    for task in a.tasks:
+        head, res = run(task, a)
         print(f"\n{head}\n\n{table(res)}", flush=True)
         base = res[res.model == 'ours, class_weight=0']
         if not len(base): continue

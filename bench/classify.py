@@ -22,6 +22,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
 from toolkit.all import load_corpus, train_classifier, predict_texts, Ensemble
+from _args import count, epochs, seed, whole
 
 TASKS = {'reviews': dict(label='label', group='movie'), 'headlines': dict(label='source', group=None)}
 
@@ -146,13 +147,13 @@ def run_task(task, a):
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('--tasks', nargs='+', default=list(TASKS), choices=list(TASKS))
-    p.add_argument('--max-rows', type=int, help='a random sample of each corpus (default: all of it)')
-    p.add_argument('--epochs', type=int, help="ULMFiT classifier epochs (default: train_classifier's)")
-    p.add_argument('--lm-epochs', type=int, help="language-model epochs (default: train_classifier's)")
-    p.add_argument('--members', type=int, default=3, help='classifiers on one language model in the last row (default: 3)')
-    p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--max-rows', type=count, help='a random sample of each corpus (default: all of it)')
+    p.add_argument('--epochs', type=epochs, help="ULMFiT classifier epochs (default: train_classifier's)")
+    p.add_argument('--lm-epochs', type=epochs, help="language-model epochs, 1 or more (default: train_classifier's)")
+    p.add_argument('--members', type=whole(1, 20), default=3, help='classifiers on one language model in the last row, '
+                   '1 to 20 (default: 3)')
+    p.add_argument('--seed', type=seed, default=0)
     a = p.parse_args()
-    if a.members < 1: p.error('--members must be 1 or more')
     print(f"{platform.node()} | {platform.machine()} | {torch.get_num_threads()} threads | torch {torch.__version__}")
     for task in a.tasks: run_task(task, a)
 

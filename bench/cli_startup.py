@@ -7,6 +7,7 @@ machine otherwise idle:
 """
 import argparse, os, platform, statistics, subprocess, sys, time
 from pathlib import Path
+from _args import count
 
 BIN = Path(sys.executable).parent
 ROWS = [ # (what, argv, expected exit status)
@@ -26,7 +27,7 @@ def wall(argv, status:int)->float:
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0], formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument('--repeats', type=int, default=5)
+    p.add_argument('--repeats', type=count, default=5)
     p.add_argument('--before', help="another checkout's venv bin directory: its `awd --help` and mistyped option too")
     a = p.parse_args()
     if a.before and not (Path(a.before)/'awd').is_file(): # (found after three rows were timed)

@@ -27,9 +27,10 @@ def bpc(learn, texts, cats=None):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    p.add_argument('--minutes', type=float, default=8, help='training minutes of each model (default: %(default)s)')
-    p.add_argument('--per-outlet', type=int, default=30, help='samples per outlet (default: %(default)s)')
-    p.add_argument('--threads', type=int, default=1, help='torch threads (default: %(default)s)')
+    from _args import count, minutes
+    p.add_argument('--minutes', type=minutes, default=8, help='training minutes of each model (default: %(default)s)')
+    p.add_argument('--per-outlet', type=count, default=30, help='samples per outlet (default: %(default)s)')
+    p.add_argument('--threads', type=count, default=1, help='torch threads (default: %(default)s)')
     a = p.parse_args()
     os.environ.setdefault('OMP_NUM_THREADS', str(a.threads))
     import torch

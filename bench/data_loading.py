@@ -24,6 +24,10 @@ from fastai.torch_core import defaults
 from fastai.text.data import Pad_Chunk
 from toolkit.all import (load_corpus, lm_dls, lm_learner, StreamLMDataLoader, quiet, classifier_dls, classifier_learner,
                          KeptSortedDL, PadChunks)
+from _args import some_of, whole
+
+TABLES = ('lm', 'kept', 'workers', 'pad')
+MIN_ROWS = 500 # the names table of `lm_rows`: 64 x 64 + 1 training characters (with a 10% held out) need about 440 names
 
 def epoch_secs(make, seed=0):
     "Seconds to make a loader (`make()`) and load one shuffled epoch of its batches, and the batches"
@@ -129,15 +133,16 @@ def pad_rows(rows:int):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    p.add_argument('--rows', type=int, default=4000, help='texts (or sentences) sampled from each corpus (0: all, for the LM rows)')
-    p.add_argument('--only', default='lm,kept,workers,pad', help='which tables, comma-separated')
+    p.add_argument('--rows', type=whole(MIN_ROWS, also=(0,)), default=4000, help='texts (or sentences) sampled from each '
+                   f'corpus, at least {MIN_ROWS} (fewer names cannot fill a language-model batch of 64 x 64 characters; '
+                   '0: all, for the LM rows)')
+    p.add_argument('--only', type=some_of(TABLES), default=','.join(TABLES), help='which tables, comma-separated, of '
+                   f"{', '.join(TABLES)}")
     a = p.parse_args()
     torch.manual_seed(0)
     print(f"\n{platform.node()} | {platform.processor() or platform.machine()} | {torch.get_num_threads()} threads | "
           f"torch {torch.__version__} | {a.rows or 'all'} rows of each corpus, one epoch per figure\n")
-    only = [t.strip() for t in a.only.split(',') if t.strip()]
-    if bad := [t for t in only if t not in ('lm', 'kept', 'workers', 'pad')]: # (ignored: no table, exit 0)
-        p.error(f"--only: unknown tables {bad}: expected some of lm, kept, workers, pad")
+    only = a.only
     if 'lm' in only: lm_rows(a.rows)
     if 'kept' in only: kept_rows(a.rows)
     if 'workers' in only: worker_rows(a.rows or 4000)

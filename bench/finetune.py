@@ -8,10 +8,11 @@ BPC on 2,000 headlines of its held-out split not in the sample. Each variant bui
     lr=X               peak learning rate (default 5e-3)
     best=True          keep the best epoch (`KeepBest`, as a `train_lm` time budget does)
     freeze=N           N epochs with the body frozen first (ULMFiT's first step)
+    seed=N             the seed (default 42)
 
     python bench/finetune.py "pre=False" "pre=True,drop_mult=0.1" "pre=True,drop_mult=0.3,best=True" [--minutes 3]
 """
-import argparse, sys, time
+import argparse, ast, sys, time
 from pathlib import Path
 import pandas as pd
 import torch
@@ -20,6 +21,36 @@ from lm_quality import valid_bpc, fastai_step
 from pretrained import lm_frame, FULL
 from toolkit.all import lm_dls, lm_learner, get_tokenizer, set_seed
 from toolkit.lm import TimeBudget, KeepBest, quiet
+from toolkit.core import MAX_EPOCHS, MAX_SEED
+from _args import count, minutes
+
+def _is_num(x): return isinstance(x, (int, float)) and not isinstance(x, bool)
+VARIANT_KEYS = { # what a variant may set (`run`'s keyword arguments): a check of the value, and what it takes
+    'pre': (lambda x: isinstance(x, bool), 'True or False'),
+    'drop_mult': (lambda x: x is None or _is_num(x) and x >= 0, 'a number >= 0, or None'),
+    'lr': (lambda x: _is_num(x) and x > 0, 'a number > 0'),
+    'best': (lambda x: isinstance(x, bool), 'True or False'),
+    'freeze': (lambda x: isinstance(x, int) and not isinstance(x, bool) and 0 <= x <= MAX_EPOCHS, 'a whole number >= 0'),
+    'seed': (lambda x: isinstance(x, int) and not isinstance(x, bool) and 0 <= x <= MAX_SEED, f'a whole number from 0 to {MAX_SEED}'),
+}
+
+def parse_variant(v:str)->dict:
+    "A variant ('pre=True,drop_mult=0.3') as `run`'s keyword arguments, else a `ValueError` saying what it takes"
+    keys = ', '.join(VARIANT_KEYS)
+    try:
+        call = ast.parse(f'dict({v})', mode='eval').body
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == 'dict' and not call.args
+                and all(k.arg for k in call.keywords)): raise ValueError
+        kw = {k.arg: ast.literal_eval(k.value) for k in call.keywords}
+        if len(kw) < len(call.keywords): raise ValueError
+    except (SyntaxError, ValueError, TypeError):
+        raise ValueError(f"variant {v!r}: give key=value pairs (plain values: True, 0.3, None), comma-separated, each key "
+                         f"once, of {keys}") from None
+    if bad := [k for k in kw if k not in VARIANT_KEYS]:
+        raise ValueError(f"variant {v!r}: unknown {', '.join(bad)}: the keys are {keys}")
+    for k, x in kw.items():
+        if not VARIANT_KEYS[k][0](x): raise ValueError(f"variant {v!r}: {k} must be {VARIANT_KEYS[k][1]}, got {x!r}")
+    return kw
 
 def data(seed=42):
     df, _, _ = lm_frame(dict(FULL), seed)
@@ -51,14 +82,16 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('variants', nargs='*', default=['pre=False', 'pre=True'],
                    help='e.g. "pre=True,drop_mult=0.3,best=True" (default: from scratch, then from the pretrained model)')
-    p.add_argument('--minutes', type=float, default=3.)
-    p.add_argument('--threads', type=int, default=1)
+    p.add_argument('--minutes', type=minutes, default=3.)
+    p.add_argument('--threads', type=count, default=1)
     a = p.parse_args()
+    try: variants = {v: parse_variant(v) for v in a.variants} # (an unknown key was run's TypeError after the data)
+    except ValueError as e: p.error(str(e))
     torch.set_num_threads(a.threads)
     user, ev = data()
     print(f"| variant | epochs | own valid BPC | held-out BPC |\n|---|---|---|---|")
-    for v in a.variants:
-        r = run(user, ev, a.minutes, **eval(f'dict({v})'))
+    for v, kw in variants.items():
+        r = run(user, ev, a.minutes, **kw)
         print(f"| {v} | {r['epochs']:.1f} | {r['own']:.3f} | {r['held']:.3f} |", flush=True)
 
 if __name__ == '__main__': main()

@@ -40,8 +40,9 @@ from fastai.torch_core import set_seed
 from toolkit.all import load_corpus, split_df, lm_dls, train_lm, names_lm, get_tokenizer, TimeBudget, quiet
 from toolkit.generate import vocab_info, prompt_pieces
 from toolkit.tokenize import detokenize
-from toolkit.core import ModelInfo
+from toolkit.core import ModelInfo, check_writable
 from toolkit.names import category_texts, names_frame
+from _args import count, minutes, number, seed, some_of
 
 RECIPE_KEYS = ('drop_mult', 'lr', 'bs', 'seq_len') # what --ours-config may set besides the architecture
 MAX_TOKENS = dict(headlines=60, reviews=120, names=30) # new pieces per sample at most
@@ -187,34 +188,53 @@ def sample_stats(texts, real, train_set, char_level, seed=0):
                 novel=np.mean([t.strip().lower() not in train_set for t in texts]), distinct2=len(set(grams))/max(1, len(grams)),
                 real_vs_gen=acc)
 
-def rejudge(path, corpus_name):
-    "The sample columns of the table again, from samples saved by `--save-samples`"
-    d = json.loads(Path(path).read_text())
+def rejudge(d:dict, corpus_name):
+    "The sample columns of the table again, from samples saved by `--save-samples` (`d`: the file's JSON)"
     _, _, train_set, _ = corpus(corpus_name)
     print('| samples | % 4-15 words | % real-like length | % novel | distinct-2 | real-vs-generated acc |\n|---|---|---|---|---|---|')
     for k in [k for k in d if k != 'real']:
         s = sample_stats(d[k], d['real'], train_set, corpus_name == 'names')
         print(f"| {k} | {s['words']:.0%} | {s['length']:.0%} | {s['novel']:.0%} | {s['distinct2']:.2f} | {s['real_vs_gen']:.1%} |")
 
+def recorded_bpc(learn)->str:
+    "fastai's bpc metric of the last epoch `learn` finished, or why there is none (a budget that ends inside the first epoch)"
+    vals = learn.recorder.values
+    if not vals: return 'none (no finished epoch: the budget ended inside the first)'
+    return f'{vals[-1][-2]:.3f}'
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('--corpus', default='headlines', choices=['headlines', 'reviews', 'names'])
-    p.add_argument('--minutes', type=float, default=10.)
-    p.add_argument('--rows', default='plain,stock,ours', help='comma-separated: plain, stock, ours')
-    p.add_argument('--samples', type=int, default=100)
-    p.add_argument('--temperature', type=float, default=0.8)
-    p.add_argument('--seed', type=int, default=42)
+    p.add_argument('--minutes', type=minutes, default=10.)
+    p.add_argument('--rows', type=some_of(('plain', 'stock', 'ours')), default='plain,stock,ours', help='comma-separated: plain, stock, ours')
+    p.add_argument('--samples', type=count, default=100)
+    p.add_argument('--temperature', type=number(0.), default=0.8)
+    p.add_argument('--seed', type=seed, default=42)
     p.add_argument('--save-samples', help='write every sample (and the held-out texts they are judged against) to this JSON file')
     p.add_argument('--rejudge', help='score the samples saved by --save-samples again (no training)')
     p.add_argument('--ours-config', help='JSON: architecture changes for ours (e.g. \'{"emb_sz": 128, "n_hid": 512}\'), to try sizes, and any of '
                    f'{", ".join(RECIPE_KEYS)}; '
                    "default: the preset's (the names recipe's for names)")
     a = p.parse_args()
-    if a.samples < 1: p.error(f"--samples must be 1 or more, got {a.samples}") # (random.sample's ValueError)
-    if a.rejudge: return rejudge(a.rejudge, a.corpus)
-    rows_wanted = a.rows.split(',')
-    if set(rows_wanted) - {'plain', 'stock', 'ours'}:
-        p.error(f"--rows: unknown rows {', '.join(sorted(set(rows_wanted) - {'plain', 'stock', 'ours'}))} (plain, stock, ours)")
+    if a.rejudge: # (a missing or foreign file: a traceback after loading the corpus)
+        try: d = json.loads(Path(a.rejudge).read_text())
+        except OSError as e: p.error(f"--rejudge {a.rejudge}: cannot read it ({e.strerror or e}): give a file --save-samples wrote")
+        except ValueError as e: p.error(f"--rejudge {a.rejudge}: not JSON ({e}): give a file --save-samples wrote")
+        if not (isinstance(d, dict) and isinstance(d.get('real'), list)
+                and all(isinstance(v, list) and all(isinstance(t, str) for t in v) for v in d.values())):
+            p.error(f"--rejudge {a.rejudge}: not a file of --save-samples (a JSON object of lists of texts, 'real' among them)")
+        return rejudge(d, a.corpus)
+    rows_wanted = a.rows
+    if a.save_samples: # (else found when the samples are written, after the training)
+        try:
+            if Path(a.save_samples).is_dir(): raise IsADirectoryError(f'{a.save_samples} is a directory')
+            check_writable(a.save_samples)
+        except Exception as e: p.error(f"--save-samples {a.save_samples}: cannot write there ({e})")
+    given = {}
+    if a.ours_config: # (bad JSON was a traceback after the corpus was loaded)
+        try: given = json.loads(a.ours_config)
+        except ValueError as e: p.error(f"--ours-config: not JSON ({e}): give an object such as '{{\"emb_sz\": 128}}'")
+        if not isinstance(given, dict): p.error(f"--ours-config: a JSON object such as '{{\"emb_sz\": 128}}', got {a.ours_config!r}")
     char_level = a.corpus == 'names'
     df, real_valid, train_set, valid_cats = corpus(a.corpus, a.seed)
     real_a, real_b, cats = judge_sets(real_valid, valid_cats, a.samples)
@@ -222,7 +242,6 @@ def main():
     ours_config, ours_kw = None, {}
     if a.ours_config:
         from toolkit.names import NAMES_RECIPE
-        given = json.loads(a.ours_config)
         ours_kw = {k: given.pop(k) for k in RECIPE_KEYS if k in given} # training settings, not architecture
         if given: ours_config = {**(NAMES_RECIPE['small']['config'] if char_level else {}), **given}
     # ours first: the user-facing recipe trains the tokenizer, which every other row then shares
@@ -269,6 +288,9 @@ def main():
                         sum(q.numel() for q in ours.model.parameters()), timer.tokens/timer.secs, timer.tokens/epoch_tokens,
                         valid_bpc(dls, fastai_step(ours.model)), sample_stats(texts, real_a, train_set, char_level)))
         samples['ours'] = texts
+    if a.save_samples: # first: an error further on loses nothing
+        Path(a.save_samples).parent.mkdir(parents=True, exist_ok=True)
+        Path(a.save_samples).write_text(json.dumps(dict(real=real_a, real_b=real_b, **samples)))
     real_row = sample_stats(real_b, real_a, train_set, char_level)
 
     print(f"\n{platform.node()} | {platform.processor() or platform.machine()} | {torch.get_num_threads()} threads | torch {torch.__version__} | "
@@ -281,8 +303,7 @@ def main():
         print(f'| {name} | {params/1e6:.1f}M | {tps:,.0f} | {ep:.2f} | {bpc:.3f} | {fmt(s)} |')
     print(f'| held-out real texts (the ceiling) | | | | | {fmt(real_row)} |')
     if 'ours' in rows_wanted: print(f"\nours: {ours_wall/60:.1f} min wall-clock for training, validation included; "
-                                    f"fastai's own bpc metric on its batches: {ours.recorder.values[-1][-2]:.3f}")
-    if a.save_samples: Path(a.save_samples).write_text(json.dumps(dict(real=real_a, real_b=real_b, **samples)))
+                                    f"fastai's own bpc metric on its batches: {recorded_bpc(ours)}")
     for k, texts in samples.items():
         print(f'\n{k}, the first 8 samples:')
         for t in texts[:8]: print(f'  {t}')

@@ -17,6 +17,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO/'scripts')); sys.path.insert(0, str(REPO))
+from _args import count, some_of
+DEFAULT_CORPUS = REPO/'build'/'pretrain'
+CORPUS_FILES = ('train.txt', 'valid.txt', 'sources.json') # as scripts/build_pretrain_corpus.py writes them
 CANDIDATES = {'small (the shipped architecture)': dict(emb_sz=256, n_hid=512, n_layers=2),
               'emb 320, hid 768, 2 layers': dict(emb_sz=320, n_hid=768, n_layers=2),
               'emb 256, hid 768, 3 layers': dict(emb_sz=256, n_hid=768, n_layers=3),
@@ -25,7 +28,7 @@ CANDIDATES = {'small (the shipped architecture)': dict(emb_sz=256, n_hid=512, n_
 
 def fit(a):
     corpus = Path(a.corpus)
-    if not (corpus/'train.txt').is_file(): # `make bench` runs every bench: (b) needs no corpus
+    if not (corpus/'train.txt').is_file(): # `make bench` runs every bench: (b) needs no corpus (`main` checked the rest)
         return print(f'(a) skipped: {corpus}/train.txt is missing (build it with scripts/build_pretrain_corpus.py)')
     from pretrain import stream_bpc, read_lines
     from fastai.text.models.core import get_language_model
@@ -88,10 +91,19 @@ def cost(a):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    p.add_argument('--only', default='a,b', help='comma-separated, of a, b')
-    p.add_argument('--corpus', default=str(REPO/'build'/'pretrain'), help='the pretraining corpus (train.txt, valid.txt)')
-    p.add_argument('--repeats', type=int, default=7, help='(b): timed calls per architecture')
+    p.add_argument('--only', type=some_of('ab', fold_case=True), default='a,b', help='comma-separated, of a, b')
+    p.add_argument('--corpus', help=f"(a): the pretraining corpus, a folder of {', '.join(CORPUS_FILES)} (the sources, in the "
+                   "order of the texts), as scripts/build_pretrain_corpus.py writes it (default: build/pretrain; (a) is "
+                   "skipped when it is not built)")
+    p.add_argument('--repeats', type=count, default=7, help='(b): timed calls per architecture')
     a = p.parse_args()
+    if 'a' in a.only: # (a missing sources.json was a FileNotFoundError once train.txt was scored)
+        corpus = Path(a.corpus or DEFAULT_CORPUS)
+        missing = [f for f in CORPUS_FILES if not (corpus/f).is_file()]
+        if missing and (a.corpus or 'train.txt' not in missing):
+            p.error(f"--corpus {corpus}: no {', '.join(missing)} there (scripts/build_pretrain_corpus.py --out DIR writes "
+                    f"{', '.join(CORPUS_FILES)})")
+    a.corpus = a.corpus or str(DEFAULT_CORPUS)
     import torch, fastai
     torch.set_num_threads(1)
     print(f"{datetime.date.today()} | {platform.node()} | {os.cpu_count()} CPUs | one torch thread | "

@@ -31,6 +31,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
 from scipy.stats import binomtest
 from toolkit.all import load_corpus, names_lm, names_classifier, predict_texts, Ensemble
+from _args import seed
 
 def split(seed=0):
     "80/10/10 train/valid/test, seeded"
@@ -92,7 +93,7 @@ def main():
     p.add_argument('--lm-epochs', type=int, default=None, help="names LM epochs (default: names_lm's)")
     p.add_argument('--clf-epochs', type=int, default=None, help="classifier epochs (default: names_classifier's)")
     p.add_argument('--samples', type=int, default=100, help='samples per origin')
-    p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--seed', type=seed, default=0)
     a = p.parse_args()
     for flag in ('lm_epochs', 'clf_epochs', 'samples'): # (--lm-epochs -1 ran on with the default, helper 83)
         if (v := getattr(a, flag)) is not None and v < 1: p.error(f"--{flag.replace('_', '-')} must be 1 or more, got {v}")

@@ -36,6 +36,7 @@ from lm_quality import corpus, judge_sets, lm_samples, sample_stats, valid_bpc, 
 from classify import split, tfidf_lr, scores, ours as classify_ours
 from toolkit.all import (train_lm, lm_dls, get_tokenizer, has_pretrained, load_pretrained, pretrained_dir, REBUILD,
                           CLASSIFIER_RECIPE, split_df) # the public API, wherever the redesign puts it
+from _args import count, minutes, number, seed
 
 FULL = dict(a_minutes=10., samples=500, b_texts=2000, b_minutes=3., b_held=2000, e_texts=3000,
             a_rows=None, clf_rows=None, clf_kw={})
@@ -280,14 +281,14 @@ ROWS = dict(a=row_a, b=row_b, c=row_c, d=row_d, e=row_e)
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('--rows', default='a,b,c,d,e', help='comma-separated, of a, b, c, d, e')
-    p.add_argument('--minutes', type=float, help=f"(a)'s training budget per model (default {FULL['a_minutes']:g}; --quick: "
+    p.add_argument('--minutes', type=minutes, help=f"(a)'s training budget per model (default {FULL['a_minutes']:g}; --quick: "
                    f"{QUICK['a_minutes']:g})")
-    p.add_argument('--samples', type=int, help=f"samples per model for the judge of (a) and (b) (default {FULL['samples']}; "
+    p.add_argument('--samples', type=count, help=f"samples per model for the judge of (a) and (b) (default {FULL['samples']}; "
                    f"--quick: {QUICK['samples']})")
-    p.add_argument('--temperature', type=float, default=0.8)
+    p.add_argument('--temperature', type=number(0.), default=0.8)
     p.add_argument('--also', default='', help='row (a): more sampling settings for the same models, `;`-separated, '
                    'each `T=1.0,top_p=0.95` (generate\'s keyword arguments; T is temperature)')
-    p.add_argument('--seed', type=int, default=42, help="lm_quality's split and the training seed (the classifier rows use "
+    p.add_argument('--seed', type=seed, default=42, help="lm_quality's split and the training seed (the classifier rows use "
                    "classify.py's split, seed 0)")
     p.add_argument('--quick', action='store_true', help='tiny budgets and data, every row: a smoke test of a few minutes')
     a = p.parse_args()

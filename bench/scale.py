@@ -11,6 +11,8 @@ On a machine with N GPUs (nccl):
     python bench/scale.py --procs 1 N --device cuda
 """
 import argparse, json, os, platform, socket, subprocess, sys, time
+from toolkit.recipes import PRESETS # (neither imports torch: the parent process stays light)
+from _args import count
 
 def worker(a):
     import torch
@@ -36,14 +38,15 @@ def free_port():
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    p.add_argument('--rows', type=int, default=8000)
-    p.add_argument('--preset', default='small')
-    p.add_argument('--procs', type=int, nargs='+', default=[1, 2])
+    p.add_argument('--rows', type=count, default=8000, help='headlines sampled (default: %(default)s)')
+    p.add_argument('--preset', default='small', choices=list(PRESETS)) # (checked here: a worker's traceback came through)
+    p.add_argument('--procs', type=count, nargs='+', default=[1, 2]) # (0: a ZeroDivisionError)
     p.add_argument('--device', default='cpu')
     p.add_argument('--worker', action='store_true', help=argparse.SUPPRESS)
     a = p.parse_args()
     if a.worker: return worker(a)
-    if bad := [n for n in a.procs if n < 1]: p.error(f"--procs must be 1 or more each, got {bad[0]}") # (a ZeroDivisionError)
+    from toolkit.data import load_corpus
+    if a.rows > (n := len(load_corpus('headlines'))): p.error(f"--rows {a.rows}: the headlines corpus has {n:,}")
     cores, rows = os.cpu_count(), []
     for n in a.procs:
         env = {**os.environ, 'OMP_NUM_THREADS': str(max(1, cores//n))} # the same cores in all: split between the processes

@@ -28,6 +28,7 @@ from build_models import parts, test_figures
 from lm_quality import sample_stats, lm_samples
 import classify, names as names_bench
 from pretrained import markov_samples
+from _args import count, seed, some_of
 
 ORDER = ['names', 'origin', 'sentiment', 'headlines', 'outlet'] # a classifier after its LM; the time-budgeted headlines
                                                                 # model late, when other jobs have ended
@@ -88,16 +89,20 @@ def tfidf(kind, fit, test):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    p.add_argument('--threads', type=int, default=2)
+    p.add_argument('--threads', type=count, default=2)
     p.add_argument('--first-start', default=str(REPO/'build'/'first-start'), help='where the first-start models are '
                    'trained and kept (default: build/first-start)')
-    p.add_argument('--samples', type=int, default=500, help='headline samples per model (default 500)')
-    p.add_argument('--name-samples', type=int, default=100, help='name samples per origin (default 100)')
-    p.add_argument('--seed', type=int, default=42)
-    p.add_argument('--models', default=','.join(ORDER), help=f"comma-separated, some of {', '.join(ORDER)} (default: all)")
+    p.add_argument('--samples', type=count, default=500, help='headline samples per model (default 500)')
+    p.add_argument('--name-samples', type=count, default=100, help='name samples per origin (default 100)')
+    p.add_argument('--seed', type=seed, default=42)
+    p.add_argument('--models', type=some_of(ORDER), default=','.join(ORDER), help=f"comma-separated, some of {', '.join(ORDER)} "
+                   "(default: all)")
     p.add_argument('--candidate', help='compare the shipped models with the ones in this directory (e.g. scripts/'
                    'build_models.py --out DIR) instead of first-start models')
     a = p.parse_args()
+    kinds = a.models
+    if a.candidate and (gone := [k for k in kinds if not (Path(a.candidate)/k/'config.json').is_file()]): # (a traceback)
+        p.error(f"--candidate {a.candidate}: no {', '.join(gone)} model there (scripts/build_models.py --out DIR makes them)")
     torch.set_num_threads(a.threads)
     shipped, d = shipped_models(), Path(a.first_start)
     missing = [k for k in DEFAULT_MODELS if k not in shipped]
@@ -106,10 +111,6 @@ def main():
     print(f"# bench/shipped.py, {datetime.date.today()}\n\n```\n{platform.node()} | {platform.machine()} | "
           f"{a.threads} threads | torch {torch.__version__}\n```")
     lms, rows = {}, []
-    kinds = [k.strip() for k in a.models.split(',') if k.strip()]
-    if bad := [k for k in kinds if k not in ORDER]: p.error(f"unknown models {bad}: expected some of {', '.join(ORDER)}")
-    if a.candidate and (gone := [k for k in kinds if not (Path(a.candidate)/k/'config.json').is_file()]): # (a traceback)
-        p.error(f"--candidate {a.candidate}: no {', '.join(gone)} model there (scripts/build_models.py --out DIR makes them)")
     other = 'candidate' if a.candidate else 'first start'
     if a.candidate: d = Path(a.candidate)
     for kind in [k for k in ORDER if k in kinds]:

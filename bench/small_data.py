@@ -28,6 +28,7 @@ from sklearn.model_selection import RepeatedStratifiedKFold, cross_val_score
 from sklearn.pipeline import make_pipeline, make_union
 import toolkit.lm as tlm
 from toolkit.all import load_corpus, train_lm, names_lm
+from _args import seed, some_of, whole_list
 
 def log(*a): print(*a, file=sys.stderr, flush=True)
 
@@ -82,14 +83,15 @@ def run_names(tr, real, grams, steps, nb, seed):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    p.add_argument('--steps', default='60,250,500,1000', help='comma-separated step budgets, one row each per start '
-                   '(default: %(default)s)')
-    p.add_argument('--arms', default='D,B,C,A', help='the starts to run, in this order: A pretrained subword, B subword '
-                   'from scratch, C characters, D names by origin (default: %(default)s)')
-    p.add_argument('--seed', type=int, default=0, help='seed of the samples and splits (default: %(default)s)')
+    p.add_argument('--steps', type=whole_list(1), default='60,250,500,1000', help='comma-separated step budgets, each 1 '
+                   'or more, one row each per start (default: %(default)s)')
+    p.add_argument('--arms', type=some_of('ABCD', fold_case=True), default='D,B,C,A', help='the starts to run, in this '
+                   'order, comma-separated (either case): A pretrained subword, B subword from scratch, C characters, D '
+                   'names by origin (default: %(default)s)')
+    p.add_argument('--seed', type=seed, default=0, help='seed of the samples and splits (default: %(default)s)')
     a = p.parse_args()
     torch.set_num_threads(1)
-    steps = [int(s) for s in a.steps.split(',') if s.strip()]
+    steps = a.steps
     hl = load_corpus('headlines').sample(frac=1, random_state=a.seed).reset_index(drop=True)
     tr_h, real_h = hl.iloc[:2000][['text']], hl.text.iloc[2000:2200].tolist()
     vocab = {w for t in hl.text for w in words(t)}
@@ -102,7 +104,7 @@ def main():
     print("|---|---|---|---|---|---|---|---|---|")
     label = {'A': '(A) 2,000 headlines, subword, pretrained', 'B': '(B) 2,000 headlines, subword, from scratch',
              'C': '(C) 2,000 headlines, char', 'D': '(D) 1,000 names by origin, char'}
-    for arm in a.arms.split(','):
+    for arm in a.arms:
         budgets = [None] + steps
         nb = None
         for s in budgets:

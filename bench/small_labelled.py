@@ -19,6 +19,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE)) # the sibling benches (classify.py's split and scores)
 PRESET_KEYS = ('clf_drop_mult', 'pretrained_drop_mult')
+from _args import count, whole_list
+from toolkit.core import MAX_SEED
 
 def data(n_texts:int, max_rows:int|None):
     "(e)'s labelled texts (with `is_valid`) and (c)'s test texts"
@@ -66,18 +68,19 @@ def ms(xs): return f"{statistics.mean(xs):.3f} ({statistics.stdev(xs):.3f})" if 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('recipes', nargs='*', default=['{}'], help="recipe changes, JSON each (default: '{}', the defaults)")
-    p.add_argument('--seeds', default='0,1,2,3', help='comma-separated training seeds (the split stays fixed)')
-    p.add_argument('--jobs', type=int, default=2, help='runs at a time, one thread each')
-    p.add_argument('--texts', type=int, default=3000, help="labelled texts sampled from (c)'s training split")
-    p.add_argument('--max-rows', type=int, help='sample the corpus first (--quick: 1,500)')
+    p.add_argument('--seeds', type=whole_list(0, MAX_SEED), default='0,1,2,3', help='comma-separated training seeds (the '
+                   'split stays fixed)')
+    p.add_argument('--jobs', type=count, default=2, help='runs at a time, one thread each')
+    p.add_argument('--texts', type=count, default=3000, help="labelled texts sampled from (c)'s training split")
+    p.add_argument('--max-rows', type=count, help='sample the corpus first (--quick: 1,500)')
     p.add_argument('--quick', action='store_true', help='400 texts, one epoch of each stage, seeds 0,1: a smoke test')
     p.add_argument('--worker', nargs=2, metavar=('SEED', 'RECIPE'), help=argparse.SUPPRESS)
     a = p.parse_args()
     if a.quick: a.texts, a.max_rows = 400, a.max_rows or 1500
     if a.worker:
         return worker(int(a.worker[0]), a.worker[1], a.texts, a.max_rows, a.quick)
-    try: seeds = [int(s) for s in a.seeds.split(',')] if not a.quick else [0, 1]
-    except ValueError: p.error(f"--seeds must be integers, comma-separated, got {a.seeds!r}")
+    seeds = a.seeds if not a.quick else [0, 1]
+    if not seeds: p.error("--seeds: give one seed at least")
     try: recipes = [json.dumps(json.loads(r)) for r in (a.recipes if not a.quick else ['{}', '{"stages": 3}'])]
     except ValueError as e: p.error(f"a recipe must be a JSON object such as '{{\"stages\": 3}}': {e}")
     import torch, fastai

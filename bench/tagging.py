@@ -44,6 +44,7 @@ import numpy as np, pandas as pd
 import torch, torch.nn as nn
 from sklearn.metrics import f1_score
 from toolkit.data import load_corpus, brown_universal
+from _args import count, minutes
 
 FULL = dict(train=None, valid=None, test=None, minutes=20.)
 QUICK = dict(train=2000, valid=300, test=300, minutes=0.3) # seeded samples of each part
@@ -349,6 +350,12 @@ ROWS = dict(a=most_frequent, b=course_bilstm, c=perceptron, d=ours)
 def fmt_scores(s):
     return [f"{s[ts][m]:.2%}" if m != 'f1' else f"{s[ts][m]:.3f}" for ts in TAGSETS for m, _ in MEASURES]
 
+def unseen_lead_largest(leads:dict)->bool:
+    """Issue 28's third goal, from ours' leads over the best other row (`leads[tagset, measure]`, ours minus the best):
+    in both tagsets ours leads on unseen words (a lead above 0: a row that trails everywhere has no largest lead) and
+    that lead is at least its leads in token accuracy and macro-F1"""
+    return all(leads[ts, 'unseen'] > 0 and leads[ts, 'unseen'] >= max(leads[ts, m] for m, _ in MEASURES) for ts in TAGSETS)
+
 def summary(results):
     "The table of every row that ran, then ours against the best other row and the goals of issue 28"
     head = ['row'] + [f'{ts} {name}' for ts in TAGSETS for _, name in MEASURES] + ['train time', 'test tagging', 'notes']
@@ -374,11 +381,11 @@ def summary(results):
             err = (1 - ours_v)/(1 - best) if best < 1 else float('nan')
             print(f"| {ts} | {name} | {ours_v:.4f} | {best:.4f} ({k}) | {ours_v - best:+.4f} | {ours_v/best:.3f}x | {err:.2f}x |")
     uni = d['universal']['acc']
-    unseen_largest = all(leads[ts, 'unseen'] >= max(leads[ts, m] for m, _ in MEASURES) for ts in TAGSETS)
+    unseen_largest = unseen_lead_largest(leads)
     print(f"\ngoals of issue 28 (against rows {', '.join(others)}): ours beats every row on every measure: "
           f"{'yes' if all(beats) else f'no ({len(beats) - sum(beats)} of {len(beats)} not)'} | universal token accuracy "
           f"{uni:.2%} >= {GOAL_UNIVERSAL_ACC:.0%}: {'yes' if uni >= GOAL_UNIVERSAL_ACC else 'no'} | largest lead on unseen "
-          f"words (its lead there >= its leads in token accuracy and macro-F1, in both tagsets): "
+          f"words (its lead there > 0 and >= its leads in token accuracy and macro-F1, in both tagsets): "
           f"{'yes' if unseen_largest else 'no'}")
     acc_only = all(leads[ts, 'unseen'] > leads[ts, 'acc'] for ts in TAGSETS) # the two accuracies share a scale; macro-F1 does not
     print(f"(the same in accuracy points alone: the lead on unseen words > the lead on all words, in both tagsets: "
@@ -388,9 +395,9 @@ def summary(results):
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('--rows', default='a,b,c,d', help='comma-separated, of a, b, c, d')
-    p.add_argument('--minutes', type=float, help=f"training budget of (b) and (d) (default {FULL['minutes']:g}; --quick: "
+    p.add_argument('--minutes', type=minutes, help=f"training budget of (b) and (d) (default {FULL['minutes']:g}; --quick: "
                    f"{QUICK['minutes']:g})")
-    p.add_argument('--threads', type=int, default=2, help='torch threads (default 2)')
+    p.add_argument('--threads', type=count, default=2, help='torch threads (default 2)')
     p.add_argument('--label-at', choices=('last', 'first'), help="the piece of each word (d) reads its tag at (default: "
                    "the recipe's, TAGGER_RECIPE['label_at'])")
     p.add_argument('--quick', action='store_true', help='2,000 train / 300 valid / 300 test sentences, 0.3-minute budgets: '

@@ -12,12 +12,16 @@ import pandas as pd
 from fastai.text.core import tokenize_df, defaults
 from toolkit.data import load_corpus
 from toolkit.tokenize import RULES, make_tokenizer, tokenize_frame
+from _args import count, whole
+
+MIN_ROWS = 100 # with margin: 30 headlines failed (the subword vocabulary sized to them cannot hold their characters), 50 did not
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0], formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument('--rows', type=int, default=200_000, help="texts: the bundled headlines repeated to this many")
-    p.add_argument('--repeats', type=int, default=2)
-    p.add_argument('--texts', type=int, default=5000, help="texts encoded one a call in the second table")
+    p.add_argument('--rows', type=whole(MIN_ROWS), default=200_000, help="texts: the bundled headlines repeated to this many "
+                   f"(at least {MIN_ROWS}: fewer are too little text to train a subword tokenizer on)")
+    p.add_argument('--repeats', type=count, default=2)
+    p.add_argument('--texts', type=count, default=5000, help="texts encoded one a call in the second table")
     a = p.parse_args()
     one_by_one(a.texts, a.repeats)
     heads = load_corpus('headlines')[['text']]

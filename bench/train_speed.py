@@ -9,6 +9,8 @@ from pathlib import Path
 import torch
 from fastai.text.all import language_model_learner, AWD_LSTM
 from toolkit.all import load_corpus, lm_dls, lm_learner, PRESETS
+from toolkit.tokenize import MIN_VOCAB_SZ
+from _args import whole
 
 def time_batches(learn, warmup, batches):
     "Seconds to train `batches` batches (after `warmup` untimed ones) with the learner's own loop"
@@ -39,7 +41,7 @@ def main():
     p.add_argument('--warmup', type=int, default=3)
     p.add_argument('--bs', type=int, default=64)
     p.add_argument('--seq-len', type=int, default=64)
-    p.add_argument('--vocab-sz', type=int, default=PRESETS['small']['vocab_sz'])
+    p.add_argument('--vocab-sz', type=whole(MIN_VOCAB_SZ, 1_000_000), default=PRESETS['small']['vocab_sz'])
     a = p.parse_args()
     for flag in ('batches', 'bs', 'seq_len'): # (--batches 0 timed nothing, on and on: helper 83)
         if getattr(a, flag) < 1: p.error(f"--{flag.replace('_', '-')} must be 1 or more, got {getattr(a, flag)}")
