@@ -885,7 +885,8 @@ def _failed(stopped, out:str, n, settings:str)->tuple:
     sit beside "Nothing was made")"""
     if not stopped: return _no_command(), ''
     if not settings or 'Stopped' in settings or len((out or '').splitlines()) >= int(n): return gr.skip(), gr.skip() # all came
-    return f'*Stopped before all {int(n)} were made: the command below makes them all.*\n\n{settings}', gr.skip()
+    made = len([l for l in (out or '').splitlines() if l.strip()]) # (how many came was unsaid, helper 102)
+    return (f'*Stopped with {made} of {int(n)} made: the command below makes them all.*\n\n{settings}', gr.skip())
 
 CLOSE_ERRORS = "document.querySelectorAll('.toast-close').forEach(b => b.click())" # the page's error boxes, closed
 
