@@ -233,11 +233,13 @@ def test_score_beyond_float_and_line_breaks(app_models):
     "the pieces shown"
     from toolkit.app import Handlers
     h = Handlers(app_models)
-    marks, summary = h.score('zq'*400, 'headlines')
-    assert 'perplexity per word beyond 10^300' in summary and f'({len(marks)} pieces' in summary, summary
+    marks, summary = h.score('zq'*300 + ' ' + 'zq'*300, 'headlines')
+    assert 'perplexity per word beyond 10^300' in summary and f'(natural log; {len(marks)} pieces' in summary, summary
+    marks, summary = h.score('Arumakan', 'names') # one word: no perplexity per word (a name's was 170,641, helper 102)
+    assert 'bits per character' in summary and 'perplexity per word' not in summary, summary
     marks, summary = h.score('Line one\n\nLine two', 'headlines')
     assert ''.join(t for t, _ in marks) == 'Line one Line two ⏎' # (a model whose texts had line breaks shows them as ↵)
-    assert f'({len(marks)} pieces' in summary
+    assert f'(natural log; {len(marks)} pieces' in summary
 
 def test_write_offers_word_models(app_models):
     "The Write tab adds whole words: it offers the headlines model, not the names model (one word, letter by letter)"

@@ -624,9 +624,10 @@ class Handlers:
         shown = shown_pieces(s.pieces)
         ppl = (f'{s.ppl_word:,.0f}' if s.ppl_word < 1e9 else f'{s.ppl_word:.2e}' if math.isfinite(s.ppl_word)
                else 'beyond 10^300')
-        summary = (f"**{s.bpc:.2f} bits per character**, perplexity per word {ppl}, log-probability "
-                   f"{s.logprob:.1f} ({len(shown)} pieces, the end of the text included). The darker a piece, the "
-                   "more it surprised the model.")
+        per_word = f", perplexity per word {ppl}" if len(text.split()) > 1 else '' # (of a name: 170,641, helper 102)
+        summary = (f"**{s.bpc:.2f} bits per character**{per_word}, log-probability {s.logprob:.1f} (natural log; "
+                   f"{len(shown)} pieces, the end of the text included). The darker a piece, the more it surprised the "
+                   "model.")
         return shown, summary
 
     def tag_check(self, text='', model=None)->tuple[str, str]:
