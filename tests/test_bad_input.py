@@ -908,6 +908,11 @@ def test_tagger_takes_fastais_habits(tmp_path):
     for call, msg in ((tg.summary, "fastai's summary cannot follow a tagger's packed sequences"),
                       (tg.show_results, 'a tagger shows its tags with learn.predict')):
         with pytest.raises(ValueError, match=msg): call()
+    loaded = load_model(export_learner(tg, tmp_path/'tg')) # its DataLoaders hold placeholders: not shown as its data
+    for call in (lambda: loaded.dls.show_batch(), lambda: loaded.dls.valid.show_batch()): # ('a/.', helper 101)
+        with pytest.raises(ValueError, match=r'^this tagger was loaded without its training sentences: .*test_dl\(sentences\)'):
+            call()
+    assert len(loaded.dls.test_dl(['The cat sat']).show_batch(show=False)) == 1 # a batch of one's own shows
 
 def test_classifier_split_checked_before_the_language_model():
     "train_classifier trained the language model first, then found a class only in the validation split"

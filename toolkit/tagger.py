@@ -30,7 +30,7 @@ from .data import read_utf8, lines, write_table, read_to_copy, split_mask, split
 from .tokenize import SPTokenizer, make_tokenizer, escape_special, replace_case, check_text, check_controls
 from .tokenize import UNREADABLE, unknown_pieces, unknown_message, unreadable_rows, one_text
 from .core import ModelInfo, DataInfo, check_arg, is_int, is_num, check_seed, check_minutes, MAX_EPOCHS, eval_mode
-from .core import require_info
+from .core import require_info, Refusal
 from .recipes import get_preset, TAGGER_RECIPE
 from .lm import get_tokenizer, load_pretrained, has_pretrained, use_pretrained, check_device, quiet, TimeBudget
 from .lm import check_train_args, validate_keeping_history, check_budget
@@ -353,6 +353,10 @@ class TaggerDL(DataLoader):
     def show_batch(self, b=None, max_n:int=4, show:bool=True, **kwargs)->pd.DataFrame|None:
         "The first `max_n` sentences this loader would batch, each word with its tag (`word/TAG`), as a table"
         ds = self.dataset
+        if getattr(ds, 'placeholder', False): # a loaded tagger's one-word sentence ('a/.'), shown as its data (helper 101)
+            raise Refusal("this tagger was loaded without its training sentences: its DataLoaders hold two placeholder "
+                          "sentences, not a batch of its data; to see how it reads sentences of yours: "
+                          "learn.dls.test_dl(sentences).show_batch()")
         idxs = list(self.get_idxs())[:max_n]
         tags = getattr(ds, 'tags', None)
         df = pd.DataFrame({'words/tags' if tags is not None else 'words':
@@ -669,7 +673,8 @@ class TaggerLearner(Learner):
     def summary(self):
         "fastai's `summary` cannot follow the packed sequences a tagger's encoder reads: said, not an AssertionError"
         raise ValueError("fastai's summary cannot follow a tagger's packed sequences: print(learn.model) shows its "
-                         "layers, and learn.dls.show_batch() its sentences")
+                         "layers, and learn.dls.test_dl(sentences).show_batch() how it reads sentences") # (a loaded
+        # tagger's own show_batch is refused: its DataLoaders hold placeholders, helper 101)
 
     def show_results(self, *args, **kwargs):
         "A tagger shows its tags with `predict`: said, not an AttributeError"
