@@ -1315,7 +1315,7 @@ def test_a_folder_of_classes_said_as_a_folder(tmp_path):
     assert code == 2 and out == '' and err.count('left out b.txt (empty)') == 1, err
     assert err.endswith('awd: error: the language-model stage needs --lm-epochs >= 1 (or pass --no-pretrain)\n'), err
 
-def test_try_it_lines_pass_values_that_start_with_a_dash(tiny_lm, tiny_lm_path, tiny_clf, monkeypatch, capsys):
+def test_try_it_lines_pass_values_that_start_with_a_dash(tiny_lm, tiny_lm_path, tiny_clf, monkeypatch, capsys, tmp_path):
     """`awd train --category-col` on labels such as '-neg' printed 'try it: awd generate MODEL --category -neg -n 5', which
     argparse refuses ('expected one argument', helper 99); a text that starts with '-' goes after '--'"""
     import shlex
@@ -1324,6 +1324,12 @@ def test_try_it_lines_pass_values_that_start_with_a_dash(tiny_lm, tiny_lm_path, 
     monkeypatch.setattr(tiny_lm.awd, 'card', {**tiny_lm.awd.card, 'task': 'generate', 'train_minutes': 0.1})
     cli._saved(tiny_lm, tiny_lm_path)
     assert capsys.readouterr().out.splitlines()[-1] == f"try it: awd generate {tiny_lm_path} --category=-neg -n 5"
+    import shutil
+    shutil.copytree(tiny_lm_path, tmp_path/'-m'); monkeypatch.chdir(tmp_path) # --out=-m: './-m', or '-m' reads as an option
+    monkeypatch.setattr(tiny_lm.awd, 'categories', None)
+    cli._saved(tiny_lm, '-m')
+    use = capsys.readouterr().out.splitlines()[-1]
+    assert use == "try it: awd generate ./-m -n 5" and awd(*shlex.split(use[len('try it: awd '):]))[0] == 0, use
     clf = load_model(tiny_clf)
     monkeypatch.setattr(clf.awd, 'card', {**clf.awd.card, 'train_minutes': 0.1})
     monkeypatch.setattr(cli, '_classify_example', lambda learn: '-great')

@@ -527,6 +527,9 @@ def test_names_api_lowercase_start():
     caps = names.generate('KO', category='Russian', n=5, seed=0)
     assert caps == names.generate('Ko', category='Russian', n=5, seed=0) and all(n.startswith('Ko') for n in caps), caps
     assert all(n.startswith('Mc') for n in names.generate('MC', category='Irish', n=3, seed=0))
+    for typed, start, origin in (("O'BR", "O'Br", 'Irish'), ('MCD', 'McD', 'Irish'), ('SMITH-J', 'Smith-J', 'English')):
+        got = names.generate(typed, category=origin, n=3, seed=0) # each part as names have it ("O'br", 'Mcd', helper 101)
+        assert all(n.startswith(start) for n in got), (typed, got)
 
 @pytest.mark.parametrize('pass_for', [2.0, 0.0])
 def test_small_request_passes_one_that_does_not_fit(tiny_lm, monkeypatch, pass_for):

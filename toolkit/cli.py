@@ -100,7 +100,8 @@ def _saved(learn, out):
            if cats and card.get('task') == 'generate' else '')
     pos = lambda t: ('-- ' if t.startswith('-') else '') + shlex.quote(t)
     # the tagger's example is worked out for a tagger alone, and is no format string (a sentence may hold braces)
-    task, model, tp = card.get('task'), shlex.quote(str(out)), ' --trust-pickle' if pkl else ''
+    task, tp = card.get('task'), ' --trust-pickle' if pkl else ''
+    model = shlex.quote(('./' if str(out).startswith('-') else '') + str(out)) # (--out=-m: '-m' read as an option, helper 101)
     use = (f'generate {model}{cat} -n 5{tp}' if task == 'generate' else
            f'classify {model}{tp} {pos(_classify_example(learn))}' if task == 'classify' else
            f'tag {model}{tp} {pos(_tag_example(learn))}' if task == 'tag' else None)

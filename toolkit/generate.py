@@ -848,7 +848,7 @@ def name_start(
 )->str:
     """A character model's lowercase start, for a model trained with categories (names by origin), in the likelier of
     its spelling and its capitalised one: 'k' -> 'K' ('krokov-Sakeyev' otherwise); 'van' stays where the model finds it likelier (the shipped one
-    writes 'Van', helper 87); in capitals ('KO', caps lock), the likelier of it and 'Ko'; else `prompt`.
+    writes 'Van', helper 87); in capitals ('KO', caps lock), the likeliest of it, 'Ko' and 'McD' for 'MCD'; else `prompt`.
     Its names start with a letter: '-' or "'" first is refused (it wrote '-Lomanov', "'hokovich", helper 85)"""
     names = learn.awd.categories and is_char(learn)
     if names and prompt[:1] and not prompt[0].isalpha():
@@ -856,7 +856,11 @@ def name_start(
         raise ValueError(f"the starting letters {prompt!r} begin with {prompt[0]!r}: a name starts with a letter")
     if not (names and category is not None): return prompt
     if len(prompt) > 1 and prompt.isupper(): # caps lock: 'KO' wrote 'KOblinsky-Vieda', the model going on in lowercase
-        return likelier_prompt(learn, [prompt, prompt.capitalize()], category) # after capitals no name has (helper 85)
+        # after capitals no name has (helper 85); each part title-cased ("O'BR": "O'Br", 'SMITH-J': 'Smith-J', 'MCD':
+        # 'McD': `capitalize` made "O'br" and 'Mcd', which no name has either, helper 101)
+        t = prompt.title()
+        mc = re.sub(r"\b(Ma?c)([a-z])", lambda m: m[1] + m[2].upper(), t) # 'McD', 'MacD', as most such names are
+        return likelier_prompt(learn, list(dict.fromkeys([prompt, t, mc])), category)
     if not prompt[:1].islower(): return prompt
     return likelier_prompt(learn, [prompt, prompt[0].upper() + prompt[1:]], category)
 

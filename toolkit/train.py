@@ -149,7 +149,9 @@ def train_classifier_and_export(
     recipe = classifier_recipe(lm) # a names model's: the origin recipe, as `awd train` takes it (this took the other's, and
     # fine-tuned a names model on unmarked names for 3 epochs, its classes unweighted: helper 96)
     epochs = recipe['epochs'] if epochs is None else epochs
-    kwargs = {**{k: recipe[k] for k in ('lm_epochs', 'stages', 'class_weight', 'lr') if recipe.get(k) is not None}, **kwargs}
+    kwargs = {**{k: recipe[k] for k in ('lm_epochs', 'stages', 'class_weight', 'lr') if recipe.get(k) is not None},
+              **{k: v for k, v in kwargs.items() if v is not None or k not in recipe}} # None: the recipe's (lm_epochs=None
+    # took the subword recipe's 3 epochs of fine-tuning again, helper 101)
     t0 = time.time()
     learn = train_classifier(df, text_col, label_col, epochs=epochs, seed=seed, **kwargs)
     weighted = {'class_weight': kwargs['class_weight']} if kwargs.get('class_weight') else {} # how its loss counted classes
