@@ -872,3 +872,17 @@ def test_commands_shown_for_a_users_model(tmp_path, monkeypatch):
     assert _shown_path(tmp_path/'mymodels'/'headlines') == 'mymodels/headlines'
     assert _shown_path(Path('/srv/alice/mymodels/headlines')) == 'mymodels/headlines'
     assert _shown_path(Path('mymodels/headlines')) == 'mymodels/headlines'
+
+def test_classify_tab_says_which_classifier_fits_a_text():
+    """Every classifier answers every text: a name got 'Review sentiment: rotten 96%' beside 'Polish 100%', read as the app
+    judging the name (helper 102); the tab says which is made for which kind of text (the bundled ones)"""
+    from toolkit.app import build_app
+    from toolkit.export import load_model
+    def hint(models):
+        demo = build_app(models)
+        try: return [c['props']['value'] for c in demo.config['components'] if c['props'].get('elem_id') == 'classify-hint']
+        finally: demo.close()
+    assert hint({k: load_model(k) for k in ('origin', 'sentiment', 'outlet')}) == [
+        'Every classifier reads every text: trust the one made for your kind of text (a surname: Name origin; a review '
+        'snippet: Review sentiment; a headline: Headline outlet).']
+    assert hint({'sentiment': load_model('sentiment')}) == [] # one classifier: nothing to choose

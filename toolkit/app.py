@@ -1014,6 +1014,10 @@ def _classify_tab(h:Handlers):
         text = gr.Textbox(label='Text', lines=3, placeholder=f'{_what(h.classifiers)} (Shift+Enter classifies)',
                           elem_id='classify-text')
         btn = gr.Button('Classify', variant='primary', elem_id='classify-button')
+        kinds = {_what({k: m}): learner_card(m).get('title') or k for k, m in h.classifiers.items() if _bundled(k, m)}
+        if len(kinds) > 1: # (a name got 'rotten 96%' from the review classifier, as if it judged the name: helper 102)
+            gr.Markdown(f"Every classifier reads every text: trust the one made for your kind of text "
+                        f"({'; '.join(f'{w}: {t}' for w, t in kinds.items())}).", elem_id='classify-hint')
         with gr.Row():
             labels = []
             for kind, m in h.classifiers.items():
