@@ -306,9 +306,8 @@ def fits(learn, weights:dict, where:Path, out:Path, args)->dict:
     """`weights`, when they are the shapes of `learn`'s model; else exit naming the model's size and the options that
     make it (a chunk run with another --preset or --config than the model it goes on from was a torch traceback of 15
     'size mismatch' lines, helper 95)"""
-    have = learn.model.state_dict()
-    if all(k in have and tuple(v.shape) == tuple(have[k].shape) for k, v in weights.items()) and set(weights) == set(have):
-        return weights
+    shapes = lambda sd: {k: tuple(v.shape) for k, v in sd.items()}
+    if shapes(weights) == shapes(learn.model.state_dict()): return weights
     cfg = json.loads((out/'config.json').read_text()) if (out/'config.json').is_file() else {}
     arch = cfg.get('arch', {})
     size = '/'.join(str(arch.get(k, '?')) for k in ('emb_sz', 'n_hid', 'n_layers'))

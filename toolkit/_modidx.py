@@ -310,6 +310,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                               'toolkit.core.earlier_runs': ('core.html#earlier_runs', 'toolkit/core.py'),
                               'toolkit.core.eval_mode': ('core.html#eval_mode', 'toolkit/core.py'),
                               'toolkit.core.file_lock': ('core.html#file_lock', 'toolkit/core.py'),
+                              'toolkit.core.flag_words': ('core.html#flag_words', 'toolkit/core.py'),
                               'toolkit.core.is_bool': ('core.html#is_bool', 'toolkit/core.py'),
                               'toolkit.core.is_int': ('core.html#is_int', 'toolkit/core.py'),
                               'toolkit.core.is_num': ('core.html#is_num', 'toolkit/core.py'),

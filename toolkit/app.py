@@ -14,7 +14,7 @@ import pandas as pd
 from fastai.learner import Learner
 from fastai.text.learner import LMLearner
 import toolkit
-from .core import file_lock, members, check_arg, serve_address, Terminated, MAX_SEED, MAX_TOKENS, model_info
+from .core import file_lock, members, check_arg, serve_address, Terminated, MAX_SEED, MAX_TOKENS, model_info, flag_words
 from .data import load_corpus
 from .tokenize import check_text, check_controls, TK_NL
 from .classify import predict_texts, classes_of, check_readable
@@ -376,8 +376,7 @@ def settings_markdown(
     "How to make a result again: the `awd generate` command and the `generate` call, with the seed and every setting"
     used = {k: v for k,v in kw.items() if k in _FLAGS and v not in (None, '') and not (k == 'min_words' and not v)}
     val = lambda v: f'{v:g}' if isinstance(v, float) else str(v)
-    cli = ['awd', 'generate', model] + [a for k,v in used.items() # a value that starts with '-' is joined to its flag
-                                        for a in ([f'{_FLAGS[k]}={val(v)}'] if val(v).startswith('-') else [_FLAGS[k], val(v)])]
+    cli = ['awd', 'generate', model] + [a for k,v in used.items() for a in flag_words(_FLAGS[k], val(v))]
     cli += [f for k, f in (('novel', '--novel'), ('distinct', '--distinct')) if kw.get(k)]
     args = ([repr(used.pop('prompt'))] if 'prompt' in used else []) + [f'{k}={v!r}' for k,v in used.items()]
     args += [f'{k}=True' for k in ('novel', 'distinct') if kw.get(k)]

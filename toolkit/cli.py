@@ -10,7 +10,7 @@ from pathlib import Path
 from fastcore.basics import ifnone
 import pandas as pd
 from .data import CORPORA, load_texts, corpus_name, load_corpus, read_table, check_out, copy_name, format_of, sample_rows
-from .core import check_arg, is_int, serve_address, out_path, Terminated, MAX_N, MAX_TOKENS
+from .core import check_arg, is_int, serve_address, out_path, Terminated, MAX_N, MAX_TOKENS, flag_words
 from .recipes import PRESETS, PRETRAINED_PRESET, NAMES_RECIPE, NAMES_LR, CLASSIFIER_RECIPE, ORIGIN_RECIPE
 from .recipes import FIT_BATCHES, FIT_STEPS, FIT_MAX_EPOCHS, SCRATCH_STEPS, SCRATCH_MAX_EPOCHS, batch_shape
 from .recipes import TINY_STEPS
@@ -96,8 +96,7 @@ def _saved(learn, out):
     cats = getattr(getattr(learn, 'awd', None), 'categories', None) # a conditioned model generates a category's texts
     # a value or text that starts with '-' is joined to its flag, or after '--': else it reads as an option ('--category
     # -neg' was "expected one argument", helper 99)
-    cat = (f" --category{'=' if str(cats[0]).startswith('-') else ' '}{shlex.quote(str(cats[0]))}"
-           if cats and card.get('task') == 'generate' else '')
+    cat = ' ' + ' '.join(map(shlex.quote, flag_words('--category', cats[0]))) if cats and card.get('task') == 'generate' else ''
     pos = lambda t: ('-- ' if t.startswith('-') else '') + shlex.quote(t)
     # the tagger's example is worked out for a tagger alone, and is no format string (a sentence may hold braces)
     task, tp = card.get('task'), ' --trust-pickle' if pkl else ''

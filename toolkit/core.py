@@ -38,8 +38,8 @@ _matplotlib_home() # before anything imports fastai
 __all__ = ['RUN_KEEP', 'MAX_SEED', 'MAX_EPOCHS', 'MAX_N', 'MAX_TOKENS', 'MAX_PROMPT_CHARS', 'MAX_MINUTES', 'ModelInfo',
            'DataInfo', 'model_info', 'earlier_runs', 'require_info', 'members', 'replace_dir', 'out_path', 'unwritable',
            'save_tensors', 'atomic_dir', 'atomic_file', 'check_writable', 'file_lock', 'eval_mode', 'check_arg',
-           'load_error', 'is_int', 'serve_address', 'is_bool', 'is_num', 'check_seed', 'check_minutes', 'Refusal',
-           'Terminated']
+           'load_error', 'is_int', 'flag_words', 'serve_address', 'is_bool', 'is_num', 'check_seed', 'check_minutes',
+           'Refusal', 'Terminated']
 
 # %% ../nbs/00_core.ipynb #c005
 @dataclass
@@ -317,6 +317,11 @@ def load_error(
 def is_int(v)->bool:
     "An integer, and not a bool"
     return isinstance(v, numbers.Integral) and not isinstance(v, bool)
+
+def flag_words(flag:str, value)->list[str]:
+    "An option and its value as command-line words: joined (`--category=-neg`) when the value starts with '-', else argparse reads it as an option"
+    v = str(value)
+    return [f'{flag}={v}'] if v.startswith('-') else [flag, v]
 
 def serve_address(
     host:str|None=None, # address to bind; default: $GRADIO_SERVER_NAME, else 127.0.0.1
