@@ -541,8 +541,9 @@ class Handlers:
         # (after 'Scientists disc' at 0.5%, 'disclose' showed as 0.0%, helper 80); the first word stays in any case
         shown = 0.0005 # the least probability that shows as 0.1%
         words = words[:1] + [(w, p) for w, p in words[1:] if p >= max(words[0][1]/100, shown)]
-        fits = self._picker(text.lstrip(), kind) # only words the text has room for: 'Zealand’s' was offered at 193
-        words = [(w, p) for w, p in words if len(fits(w)) <= MAX_APP_PROMPT] # characters, then refused (helper 102)
+        if words and len(text) + 1 + max(len(w) for w, _ in words) > MAX_APP_PROMPT: # near the limit (a click adds at most
+            fits = self._picker(text.lstrip(), kind) # a space and the word): only words the text has room for, 'Zealand’s'
+            words = [(w, p) for w, p in words if len(fits(w)) <= MAX_APP_PROMPT] # was offered at 193, then refused (helper 102)
         return gr.Radio(choices=[(f"{w}  ·  {f'{p:.1%}' if p >= shown else 'under 0.1%'}", w) for w, p in words], value=None)
 
     @user_errors
