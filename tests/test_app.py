@@ -1,4 +1,5 @@
 "The Gradio app over tiny models, through gradio_client against a server on a free port, as a client sees it."
+import re
 from concurrent.futures import ThreadPoolExecutor
 import pytest
 from gradio_client import Client
@@ -609,9 +610,10 @@ def test_tag_tab_follows_the_chosen_tagger(app_models):
     try:
         ids = lambda cs: [getattr(c, 'elem_id', None) for c in cs]
         fn = next(f for f in demo.fns.values() if ids(f.inputs) == ['tag-model'] and 'tag-legend' in ids(f.outputs))
-        card, legend, marks, table = fn.fn('rule')
-        back = fn.fn('tagger')[:2]
-        assert marks is None and table is None # the other tagger's tags go with its card
+        card, legend = page_choices(fn)['rule'] # (picked in the page)
+        back = page_choices(fn)['tagger']
+        clear, = [f for f in demo.fns.values() if f.targets == fn.targets and ids(f.outputs) == ['tag-words', 'tag-table']]
+        assert clear.fn is None and '"value": null' in clear.js # the other tagger's tags go with its card
     finally: demo.close()
     assert legend == tag_legend(rule.tags) and '**CAP**' in legend and 'noun' not in legend, legend
     assert back[1] == tag_legend(app_models['tagger'].tags) and '>NOUN</span> noun' in back[1] and card != back[0]
@@ -729,9 +731,15 @@ def test_score_tab_says_which_model(app_models):
         card = next(c for c in demo.blocks.values() if getattr(c, 'elem_id', None) == 'score-card')
         assert card.value == card_summary(learner_card(app_models['headlines']), 'headlines')
         fn = next(f for f in demo.fns.values() if ids(f.inputs) == ['score-model'] and 'score-card' in ids(f.outputs))
-        assert ids(fn.outputs) == ['score-card', 'score-pieces', 'score-summary'] # the other model's scores go (helper 71)
-        assert fn.fn('names') == (card_summary(learner_card(app_models['names']), 'names'), None, '')
+        assert fn.fn is None and page_choices(fn)['names'] == card_summary(learner_card(app_models['names']), 'names')
+        clear, = [f for f in demo.fns.values() if f.targets == fn.targets and ids(f.outputs) == ['score-pieces', 'score-summary']]
+        assert clear.fn is None and '"value": null' in clear.js # the other model's scores go (helper 71)
     finally: demo.close()
+
+def page_choices(f)->dict:
+    "What an event's `js` function, `(k) => ({...})[k]`, sets for each value of its input (the Score and Tag dropdowns)"
+    import json
+    return json.loads(re.search(r'=> \((.*)\)\[k\]', f.js, re.S).group(1))
 
 def test_a_users_song_model_as_headlines():
     """A user's character model of songs by mood served as headlines: its lines were cut mid-word at 80 pieces ('suns'),

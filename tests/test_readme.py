@@ -234,11 +234,8 @@ def interrupt_after_epoch(argv:list[str], cwd:Path):
     p.send_signal(signal.SIGINT)
     assert 'the same command with --resume continues from it' in stop(p)
 
-def test_use_it_commands(app_models_dir, tmp_path):
-    "Each `awd` line of the README's \"Use it\" and app sections, in order, exits 0 and prints what the README says"
-    user_files(tmp_path, app_models_dir)
-    lines = [l for b in blocks('bash', '## The app', '## Scaling up') for l in commands(b)]
-    assert sum(l.startswith('awd ') for l in lines) >= 20, lines
+def run_commands(lines:list[str], tmp_path:Path):
+    "Each `awd` line of `lines`, in order, in `tmp_path` with the user's files: exits 0 and prints what the README says"
     failed = []
     for line in lines:
         argv = shlex.split(line)
@@ -259,6 +256,21 @@ def test_use_it_commands(app_models_dir, tmp_path):
             check_output(small(argv), r, tmp_path)
         except (AssertionError, pytest.fail.Exception) as e: failed.append(f'{line}\n{e}')
     assert not failed, '\n\n'.join(failed)
+
+def test_app_section_commands(app_models_dir, tmp_path):
+    """Each `awd` line of the README's app section, in order: a user's own models trained, then served as it says (the
+    "Use it" section's lines run in their own test, beside this one: one test of both was the suite's long pole)"""
+    user_files(tmp_path, app_models_dir)
+    lines = [l for b in blocks('bash', '## The app', '## Use it') for l in commands(b)]
+    assert sum(l.startswith('awd serve') for l in lines) >= 3, lines
+    run_commands(lines, tmp_path)
+
+def test_use_it_commands(app_models_dir, tmp_path):
+    "Each `awd` line of the README's \"Use it\" section, in order, exits 0 and prints what the README says"
+    user_files(tmp_path, app_models_dir)
+    lines = [l for b in blocks('bash', '## Use it', '## Scaling up') for l in commands(b)]
+    assert sum(l.startswith('awd ') for l in lines) >= 20, lines
+    run_commands(lines, tmp_path)
 
 # --- the notebook examples ---------------------------------------------------------------------------------------
 

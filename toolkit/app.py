@@ -865,16 +865,16 @@ def _headlines_tab(h:Handlers):
         # Generate (or Enter in the prompt) again while one runs: the last request's headlines follow the first's
         # (Gradio's default drops a trigger while the event runs, and the page showed the command of texts never made)
         runs = [btn.click, prompt.submit, min_w.submit, max_w.submit, seed.submit] # Enter in a box runs it, as in the prompt
-        ev = gr.on(runs, h.headlines_settings, form, [used, settings],
-                   validator=validator(h.headlines_settings, form), api_name=False, concurrency_id='settings',
-                   concurrency_limit=GEN_CONCURRENCY
-                   ).success(lambda: '', None, out, api_name=False, queue=False # the last request's texts go, not to sit
-                   # beside this one's command (Stop before its first headline)
+        first = gr.on(runs, h.headlines_settings, form, [used, settings],
+                      validator=validator(h.headlines_settings, form), api_name=False, concurrency_id='settings',
+                      concurrency_limit=GEN_CONCURRENCY)
+        ev = first.success(None, None, out, js=_empty_js([out]), api_name=False, queue=False # the last request's texts
+                   # go, not to sit beside this one's command (Stop before its first headline); in the page, at once
                    ).success(h.headlines_stream, gen, out, validator=validator(h.headlines_settings, gen),
                              api_name='headlines', concurrency_id='headlines', concurrency_limit=GEN_CONCURRENCY,
                              trigger_mode='always_last') # the validator: an API caller's bad prompt refused as typed, before
         # the queue (the page's was, by the first event's: the toast's HTML showed '&lt;' to a caller of /headlines)
-        _stop_button(stop, runs, ev, out, n, settings)
+        _stop_button(stop, runs, first, ev, out, n, settings)
 
 def _no_command()->str:
     "What the settings panel says after a request that failed: nothing to make again"
@@ -891,13 +891,19 @@ def _failed(stopped, out:str, n, settings:str)->tuple:
 
 CLOSE_ERRORS = "document.querySelectorAll('.toast-close').forEach(b => b.click())" # the page's error boxes, closed
 
-def _stop_button(stop, triggers:list, ev, out, n, settings, table=None):
-    """Stop cancels `ev`; the settings panel then says the list is short (Stop ends `ev` as a failure would). `table`
-    (the names' origins, made once all the names came) is emptied unless they all came"""
+def _stop_button(stop, triggers:list, first, ev, out, n, settings, table=None):
+    """Stop cancels `first` (the request's seed and command) or `ev` (its texts), whichever runs; the settings panel then
+    says the list is short (Stop ends an event as a failure would). `table` (the names' origins, made once all the names
+    came) is emptied unless they all came. (Stop cancelled `ev` alone: clicked while `first` ran, it was ignored, and all
+    the texts came, in a CI run)"""
     stopped = gr.Number(value=0, visible=False) # set in the page, at once: 1 by Stop, 0 by a new request
     # a new request closes the last one's error (its box stays until closed: it sat beside the new texts, helper 85)
     gr.on(triggers, None, None, stopped, js=f'() => {{ {CLOSE_ERRORS}; return 0; }}', api_name=False, queue=False)
-    stop.click(None, None, stopped, js='() => 1', cancels=[ev], api_name=False, queue=False)
+    stop.click(None, None, stopped, js='() => 1', cancels=[first, ev], api_name=False, queue=False)
+    shown = [out] + ([table] if table is not None else [])
+    kept = '[' + ', '.join(['{"__type__": "update"}'] * (1 + len(shown))) + ']' # a refusal: all as they were
+    first.failure(None, stopped, [settings] + shown, api_name=False, queue=False, # stopped before the seed was drawn:
+                  js=f"(s) => s ? {_updates([settings] + shown, ['*Stopped: nothing was made.*'])} : {kept}") # nothing
     def failed(*args):
         panel, text = _failed(*args)
         return (panel, text) + (() if table is None else (pd.DataFrame(columns=ORIGIN_COLS) if isinstance(panel, str) else gr.skip(),))
@@ -953,14 +959,14 @@ def _names_tab(h:Handlers):
         form = [start, n, temp, seed, origin, novel]
         gen = [start, n, temp, used, origin, novel] # (the validator: as the headlines')
         runs = [btn.click, start.submit, seed.submit] # Enter in the seed runs it too (helper 55)
-        ev = gr.on(runs, h.names_settings, form, [used, settings],
-                   validator=validator(h.names_settings, form), api_name=False, concurrency_id='settings',
-                   concurrency_limit=GEN_CONCURRENCY
-                   ).success(lambda: ('', pd.DataFrame(columns=ORIGIN_COLS)), None, [out, table], api_name=False,
-                             queue=False # the last request's names go (as the headlines do)
+        first = gr.on(runs, h.names_settings, form, [used, settings],
+                      validator=validator(h.names_settings, form), api_name=False, concurrency_id='settings',
+                      concurrency_limit=GEN_CONCURRENCY)
+        ev = first.success(None, None, [out, table], js=_empty_js([out, table]), api_name=False, queue=False # the last
+                   # request's names go (as the headlines do)
                    ).success(h.names_stream, gen, [out, table], validator=validator(h.names_settings, gen), api_name='names',
                              concurrency_id='names', concurrency_limit=GEN_CONCURRENCY, trigger_mode='always_last')
-        _stop_button(stop, runs, ev, out, n, settings, table)
+        _stop_button(stop, runs, first, ev, out, n, settings, table)
 
 def write_models(
     lms:dict, # the app's language models by name
@@ -998,13 +1004,23 @@ def _write_tab(h:Handlers):
                    queue=False)
 
 def _clear_on_edit(text, outputs:list):
-    """Empty `outputs`, a text's result, in the page as the text changes: a text then refused (under its field) showed the
-    text before's result beside it, as if its own (helper 97). (`change`, not `input`: a pasted or filled text fires no
-    `input`)"""
-    empty = [f'{{"__type__": "update", "value": {json.dumps(o.value)}}}' for o in outputs] # each as it starts (a table
-    # keeps its column names)
-    text.change(None, None, outputs, js=f"() => [{', '.join(empty)}]" if len(empty) > 1 else f'() => {empty[0]}',
-                api_name=False, queue=False)
+    """Empty `outputs`, a text's result, in the page as the text (or the model that reads it) changes: a text then refused
+    (under its field) showed the text before's result beside it, as if its own (helper 97). (`change`, not `input`: a
+    pasted or filled text fires no `input`. In the page, not by the server: an example of another model, picking the
+    model and scoring at once, had its score emptied by the model's change answered after it, in a CI run)"""
+    text.change(None, None, outputs, js=_empty_js(outputs), api_name=False, queue=False)
+
+def _updates(outputs:list, values:list=())->str:
+    """What a Gradio `js` function returns to set `outputs` as they start (a table keeps its column names), the first to
+    `values`: an update in the page, at once, where a server's answer could come after a later one"""
+    vals = list(values) + [o.value for o in outputs[len(values):]]
+    empty = [f'{{"__type__": "update", "value": {json.dumps(v)}}}' for v in vals]
+    return f"[{', '.join(empty)}]" if len(empty) > 1 else f'({empty[0]})' # (Gradio reads a one-output's value whole;
+    # bare, `() => {...}` would read as a block)
+
+def _empty_js(outputs:list)->str:
+    "A Gradio `js` function that empties `outputs` in the page (`_updates`)"
+    return f'() => {_updates(outputs)}'
 
 def _classify_tab(h:Handlers):
     "The Classify tab: a text; the label probabilities of every loaded classifier"
@@ -1057,9 +1073,11 @@ def _score_tab(h:Handlers):
         btn.click(h.score, [text, model], [marks, summary], api_name='score', **kw)
         text.submit(h.score, [text, model], [marks, summary], api_name=False, **kw)
         _clear_on_edit(text, [marks, summary])
-        model.change(lambda k: (card_summary(learner_card(h.lms[k]), k), None, '') if k in h.lms else (gr.skip(),) * 3, model,
-                     [card, marks, summary], api_name=False, queue=False) # the card of the model chosen; the other
-        # model's scores go (helper 71: they stayed beside the new card, as if its own)
+        cards = {k: card_summary(learner_card(m), k) for k, m in h.lms.items()} # the card of the model chosen, picked in
+        model.change(None, model, card, js=f'(k) => ({json.dumps(cards)})[k] ?? ""', api_name=False, queue=False) # the
+        # page (the server's answer came after the score of an example that picked the model, and emptied it: Gradio
+        # runs a trigger's events one after the other); the other model's scores go (helper 71: they stayed beside the
+        _clear_on_edit(model, [marks, summary]) # new card, as if its own)
 
 def _tag_tab(h:Handlers):
     "The Tag tab: a sentence; its words coloured by part of speech, and a table with each tag's probability"
@@ -1083,9 +1101,10 @@ def _tag_tab(h:Handlers):
         kw = dict(validator=validator(h.tag_check, [text, model]), concurrency_id='tag',
                   concurrency_limit=GEN_CONCURRENCY)
         btn.click(h.tag, [text, model], [marks, table], api_name='tag', **kw)
-        model.change(lambda k: (card_summary(learner_card(h.taggers[k]), k), tag_legend(h.taggers[k].tags), None, None),
-                     model, [card, legend, marks, table], api_name=False, queue=False) # the card and tags of the
-        # tagger chosen; the other tagger's tags go
+        said = {k: [card_summary(learner_card(m), k), tag_legend(m.tags)] for k, m in h.taggers.items()} # the card and
+        model.change(None, model, [card, legend], js=f'(k) => ({json.dumps(said)})[k] ?? ["", ""]', api_name=False,
+                     queue=False) # tags of the tagger chosen (in the page, as the Score tab's); the other tagger's tags go
+        _clear_on_edit(model, [marks, table])
         text.submit(h.tag, [text, model], [marks, table], api_name=False, **kw)
         _clear_on_edit(text, [marks, table])
 
