@@ -163,7 +163,7 @@ def test_damaged_model_app(damaged, kind):
     assert str(d) in str(e.value)
 
 @pytest.mark.slow # a fresh process or long training: `make test`, not `make test-fast`
-def test_wrong_kind_of_model(lm_and_dir, clf_and_dir, tmp_path):
+def test_wrong_kind_of_model(lm_and_dir, clf_and_dir, tmp_path, capsys):
     "A classifier where a language model is expected, and the reverse: the CLI and the app say which is which"
     r = awd_here('generate', clf_and_dir[1])
     assert r.returncode == 2 and 'not a language model' in r.stderr
@@ -182,6 +182,9 @@ def test_wrong_kind_of_model(lm_and_dir, clf_and_dir, tmp_path):
     with pytest.raises(ValueError, match=r"headlines holds a language model that reads texts backwards, but the app " # prompt",
                        r"serves 'headlines' as a model that writes them forwards: move it"): # naming no file, helper 97)
         app_models(tmp_path/'m', train_missing=False, shipped=False)
+    with pytest.raises(ValueError, match='reads texts backwards'): app_models(tmp_path/'m', train_missing=False)
+    said = capsys.readouterr().out # beside the shipped models: it was said to be served before it was refused (helper 101)
+    assert f"from {tmp_path/'m'}" not in said, said
 
 # ---------------------------------------------------------------- pickles only when trusted
 

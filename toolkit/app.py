@@ -1311,9 +1311,6 @@ def app_models(
     paths = {k: paths[k] for k in DEFAULT_MODELS if k in paths} # in the order of the tabs
     ours = [k for k,p in paths.items() if ours.get(k) == p]
     yours = [k for k in paths if k not in ours]
-    if ours: print(f"shipped: {', '.join(ours)}" + (f"; from {models_dir}: {', '.join(yours)}" if yours else '') +
-                   " (a model of a default's name in the models directory is served instead of the shipped one)",
-                   flush=True)
     extra = {k: p for k,p in found.items() if k not in paths} # the user's own classifiers
     for k, p in list(extra.items()):
         if saved_task(p) == 'generate': # told before it is loaded (a language model can be large)
@@ -1327,6 +1324,10 @@ def app_models(
     for k in paths: _check_kind(k, paths[k], models[k])
     for k in yours: models[k].awd.source = _shown_path(paths[k]) # the page's commands name it (`awd generate models/headlines`)
     _check_origin(models, paths, ours)
+    if ours: print(f"shipped: {', '.join(k for k in ours if k in models)}" + (f"; from {models_dir}: {', '.join(yours)}"
+                   if yours else '') + " (a model of a default's name in the models directory is served instead of the "
+                   "shipped one)", flush=True) # once they are checked (a backward model refused was said to be served
+                   # from the models directory, helper 101)
     for k, p in extra.items(): # another program's directory, or a damaged model, beside yours: the rest are served
         try: models.update(load_models({k: p}, trust_pickle=trust_pickle))
         except ValueError as e: print(f"not serving {p}: {e}", flush=True)
