@@ -551,13 +551,35 @@ def test_an_unknown_endpoint_is_a_404(app_url, capfd):
     assert 'Traceback' not in capfd.readouterr().err
 
 def test_stop_as_the_last_text_came():
-    "Stop clicked as the hundredth headline arrived said 'Stopped before all 100 were made' over all 100"
-    from toolkit.app import _failed, _no_command
-    md = 'Seed **1**. The same headlines again'
-    assert _failed(0, 'a\nb', 5, md) == (_no_command(), '') # a failure, not a stop: the texts shown go (helper 35)
-    assert _failed(1, 'a\nb', 5, md)[0] == f'*Stopped with 2 of 5 made: the command below makes them all.*\n\n{md}' # (how
-    # many came was unsaid, helper 102)
-    assert not any(isinstance(v, str) for v in _failed(1, 'a\nb\nc\nd\ne', 5, md)) # all came: left as they are
+    """Stop clicked as the hundredth headline arrived said 'Stopped before all 100 were made' over all 100; Stop's note is
+    worked out in the page from what it shows, and says how many came (helper 102)"""
+    import json, shutil, subprocess
+    from toolkit.app import STOPPED_JS, DONE
+    node = shutil.which('node')
+    if node is None: pytest.skip('no node to run the page\'s JavaScript with (the browser tests run it)')
+    def stopped(out, n, s):
+        r = subprocess.run([node, '-e', f'console.log(JSON.stringify(({STOPPED_JS})(...{json.dumps([out, n, s])})))'],
+                           capture_output=True, text=True, timeout=60)
+        assert r.returncode == 0, r.stderr
+        return json.loads(r.stdout)
+    md, kept = 'Seed **1**. The same headlines again', {'__type__': 'update'}
+    assert stopped('a\nb', 5, md) == f'*Stopped with 2 of 5 made: the command below makes them all.*\n\n{md}{DONE}'
+    assert stopped('a\nb\nc\nd\ne', 5, md) == kept # all came: left as they are
+    assert stopped('a\nb', 5, md + DONE) == stopped('', 5, '') == kept # a request that ended, or none (a refusal)
+
+def test_a_page_request_says_why_it_failed():
+    """A page request: its command first with the last texts emptied, then its texts beside it; one that failed half way
+    showed its texts, and the command of texts never made (helper 35): why, in the panel, and no texts"""
+    import gradio as gr
+    from toolkit.app import _page_request, DONE
+    md = 'Seed **7**. The same headlines again'
+    def stream(prompt, seed, fail=False):
+        assert seed == 7 # the seed the command shows
+        yield 'a'; yield 'a\nb'
+        if fail: raise ValueError('no sample without a repeat')
+    run = _page_request(lambda *form: (7, md), stream, 1)
+    assert list(run('x', -1)) == [(md, ''), (md, 'a'), (md, 'a\nb'), (md + DONE, gr.skip())]
+    assert list(run('x', -1, True))[-1] == (f'*Nothing was made: no sample without a repeat*{DONE}', '')
 
 def test_app_page_habits():
     """helper 35: a click on a suggestion the text no longer had (the box was changed meanwhile) was a traceback in the

@@ -228,11 +228,7 @@ def test_stop_says_the_list_is_short(page, app_url, monkeypatch):
         still, last = (still + 1 if now == last else 0), now
         if still >= 6: break
         page.wait_for_timeout(500)
-    panel = settings.inner_text()
-    if (m := re.search(r'Seed \*{0,2}(\d+)', panel)) is None: # stopped before its seed was drawn: nothing shown
-        assert 'Stopped: nothing was made' in panel and out.input_value() == '', (panel, out.input_value())
-        return
-    seed = int(m.group(1))
+    seed = int(re.search(r'Seed \*{0,2}(\d+)', page.locator('#headlines-settings').inner_text()).group(1))
     from gradio_client import Client
     c = Client(app_url, verbose=False)
     try: made = c.predict('', 100, 0.8, 0.9, 4, 15, seed, True, api_name='/headlines').splitlines()
@@ -242,7 +238,7 @@ def test_stop_says_the_list_is_short(page, app_url, monkeypatch):
 
 def test_stop_while_the_seed_is_drawn(page, app_url, monkeypatch):
     """Stop while the server draws the request's seed and checks it (busy beside other work): Stop cancelled the texts'
-    event alone, not yet started, and all the headlines came, in a CI run"""
+    event alone, not yet started, and all the headlines came, in a CI run. Nothing comes; the page stays as it was"""
     import time, toolkit.app as app
     from playwright.sync_api import expect
     check, calls = app.gen_request, []
@@ -258,10 +254,9 @@ def test_stop_while_the_seed_is_drawn(page, app_url, monkeypatch):
         page.wait_for_timeout(100)
     page.locator('#headlines-stop').click()
     settings, out = page.locator('#headlines-settings'), page.locator('#headlines-out textarea')
-    expect(settings).to_contain_text('Stopped: nothing was made', timeout=30_000)
-    page.wait_for_timeout(5000) # the slow call has ended: what was to come would have come
+    page.wait_for_timeout(6000) # the slow call has ended: what was to come would have come
     expect(out).to_have_value('')
-    expect(settings).to_contain_text('Stopped: nothing was made')
+    expect(settings).not_to_contain_text('Seed')
 
 def test_names_that_cannot_be_made_say_so(page, app_url):
     "A request that fails after its command was shown (100 new names at temperature 0.05): no command, and why"
@@ -273,8 +268,8 @@ def test_names_that_cannot_be_made_say_so(page, app_url):
         box.fill(value); box.press('Enter')
     page.locator('#names-start textarea').fill('K')
     page.locator('#names-generate').click()
-    said = 'Nothing was made: the error message at the top of the page says why' # (not "top right": a phone's is at the top)
-    expect(page.locator('#names-settings')).to_contain_text(said, timeout=60_000)
+    said = 'Nothing was made: no sample without a repeat of another sample' # why, where the command would be (a toast
+    expect(page.locator('#names-settings')).to_contain_text(said, timeout=60_000) # at the top said it, helper 103)
     expect(page.get_by_text('no sample without a repeat of another sample')).to_be_visible()
     for field, value in (('names-n', '3'), ('names-temp', '0.8')): # the next request closes that error: it stayed
         box = page.locator(f'#{field} input[type=number]') # beside the new names (helper 85)

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import os
 os.environ.setdefault('GRADIO_ANALYTICS_ENABLED', 'False') # before gradio is imported: the app never phones home
-import errno, functools, hashlib, html, inspect, json, math, random, re, shlex, socket, threading, time
+import errno, functools, hashlib, html, inspect, json, math, random, re, shlex, socket, threading, time, traceback
 from pathlib import Path
 import torch
 import gradio as gr
@@ -30,11 +30,11 @@ from .recipes import DEFAULT_MODELS, APP_MODELS, TINY_APP, model_kind
 __all__ = ['MAX_APP_PROMPT', 'MAX_APP_N', 'MAX_NAME_START', 'MAX_TEXT_CHARS', 'MAX_QUEUE', 'MAX_UPLOAD', 'APP_WORDS', 'TAG_NAMES',
            'TAG_COLORS', 'UD_TAG_NAMES', 'ORIGIN_COLS', 'MAX_WAITING', 'STREAM_EVERY', 'SUGGESTIONS', 'ANY_STYLE',
            'GEN_CONCURRENCY', 'HEADLINE_EXAMPLES', 'NAME_EXAMPLES', 'SCORE_EXAMPLES', 'NAME_SCORE_EXAMPLES',
-           'CLASSIFY_EXAMPLES', 'TAG_EXAMPLES', 'CLOSE_ERRORS', 'APP_CSS', 'API_EXAMPLES', 'APP_LMS', 'app_device',
-           'ensure_models', 'load_models', 'tiny_models', 'user_errors', 'validator', 'Unchecked', 'open_validators',
-           'public_card', 'learner_card', 'shown_pieces', 'tag_legend', 'any_style', 'settings_markdown', 'Handlers',
-           'card_markdown', 'card_summary', 'write_models', 'quiet_checks', 'api_examples', 'build_app',
-           'check_models_dir', 'app_models', 'start_app', 'launch', 'check_port', 'serve']
+           'CLASSIFY_EXAMPLES', 'TAG_EXAMPLES', 'DONE', 'CLOSE_ERRORS', 'STOPPED_JS', 'APP_CSS', 'API_EXAMPLES',
+           'APP_LMS', 'app_device', 'ensure_models', 'load_models', 'tiny_models', 'user_errors', 'validator',
+           'Unchecked', 'open_validators', 'public_card', 'learner_card', 'shown_pieces', 'tag_legend', 'any_style',
+           'settings_markdown', 'Handlers', 'card_markdown', 'card_summary', 'write_models', 'quiet_checks',
+           'api_examples', 'build_app', 'check_models_dir', 'app_models', 'start_app', 'launch', 'check_port', 'serve']
 
 # %% ../nbs/10_app.ipynb #c005
 def app_device()->str:
@@ -865,50 +865,60 @@ def _headlines_tab(h:Handlers):
         # Generate (or Enter in the prompt) again while one runs: the last request's headlines follow the first's
         # (Gradio's default drops a trigger while the event runs, and the page showed the command of texts never made)
         runs = [btn.click, prompt.submit, min_w.submit, max_w.submit, seed.submit] # Enter in a box runs it, as in the prompt
-        first = gr.on(runs, h.headlines_settings, form, [used, settings],
-                      validator=validator(h.headlines_settings, form), api_name=False, concurrency_id='settings',
-                      concurrency_limit=GEN_CONCURRENCY)
-        ev = first.success(None, None, out, js=_empty_js([out]), api_name=False, queue=False # the last request's texts
-                   # go, not to sit beside this one's command (Stop before its first headline); in the page, at once
-                   ).success(h.headlines_stream, gen, out, validator=validator(h.headlines_settings, gen),
-                             api_name='headlines', concurrency_id='headlines', concurrency_limit=GEN_CONCURRENCY,
-                             trigger_mode='always_last') # the validator: an API caller's bad prompt refused as typed, before
-        # the queue (the page's was, by the first event's: the toast's HTML showed '&lt;' to a caller of /headlines)
-        _stop_button(stop, runs, first, ev, out, n, settings)
+        ev = gr.on(runs, _page_request(h.headlines_settings, h.headlines_stream, 6), form, [settings, out],
+                   validator=validator(h.headlines_settings, form), api_name=False, concurrency_id='headlines',
+                   concurrency_limit=GEN_CONCURRENCY, trigger_mode='always_last')
+        _stop_button(stop, runs, ev, out, n, settings)
+        # the API's /headlines: the texts alone, its errors raised (the validator: an API caller's bad prompt refused as
+        # typed, before the queue: the toast's HTML showed '&lt;' to a caller of /headlines); on a button never shown
+        gr.Button(visible=False).click(h.headlines_stream, gen, out, validator=validator(h.headlines_settings, gen),
+                                       api_name='headlines', concurrency_id='headlines', concurrency_limit=GEN_CONCURRENCY)
 
-def _no_command()->str:
-    "What the settings panel says after a request that failed: nothing to make again"
-    return '*Nothing was made: the error message at the top of the page says why.*' # (a phone shows it across the top)
+DONE = '<!-- all made -->' # ends the settings panel of a request that ended (unseen): Stop then says nothing of it
 
-def _failed(stopped, out:str, n, settings:str)->tuple:
-    """What the settings panel and the output box show after a request ended early: stopped (the texts made stay; the
-    command makes them all), or failed (nothing: a request that failed half way, or the last request's texts, would
-    sit beside "Nothing was made")"""
-    if not stopped: return _no_command(), ''
-    if not settings or 'Stopped' in settings or len((out or '').splitlines()) >= int(n): return gr.skip(), gr.skip() # all came
-    made = len([l for l in (out or '').splitlines() if l.strip()]) # (how many came was unsaid, helper 102)
-    return (f'*Stopped with {made} of {int(n)} made: the command below makes them all.*\n\n{settings}', gr.skip())
+def _page_request(settings, stream, seed_at:int, table:bool=False):
+    """The page's request of a generator tab as one event (`settings`: the seed it runs with and its command; `stream`:
+    its texts, and with `table`, the origin table): its command first, the last texts emptied; then its texts with their
+    command, as they come; its failure said in the settings panel, nothing shown beside it. (As three events, texts sat
+    beside another request's command: Stop and Generate at once, Generate twice, helper 103; Stop was ignored while the
+    seed was drawn, in a CI run)"""
+    skip = (gr.skip(),) if table else ()
+    def run(*form):
+        try:
+            seed, said = settings(*form)
+            yield (said, '') + ((pd.DataFrame(columns=ORIGIN_COLS),) if table else ())
+            args = list(form); args[seed_at] = seed
+            for got in stream(*args): yield (said,) + (tuple(got) if table else (got,)) # the command each time: a Stop
+            # note of the request before, come late, goes
+            yield (said + DONE, gr.skip()) + skip
+        except Exception as e: # in the panel, beside no texts (a request that failed half way showed its texts)
+            why = (getattr(e, 'plain', None) or e.message if isinstance(e, gr.Error) else
+                   _user_text(e) if isinstance(e, (ValueError, OverflowError)) else None)
+            if why is None: traceback.print_exc() # a fault: the server's console has it
+            yield (_nothing_made(why), '') + ((pd.DataFrame(columns=ORIGIN_COLS),) if table else ())
+    return run
+
+def _nothing_made(why:str|None)->str:
+    "What the settings panel says after a request that failed: why, and no command (its texts were never made)"
+    return f'*Nothing was made: {why or "the app failed (its console says why)"}*' + DONE
 
 CLOSE_ERRORS = "document.querySelectorAll('.toast-close').forEach(b => b.click())" # the page's error boxes, closed
 
-def _stop_button(stop, triggers:list, first, ev, out, n, settings, table=None):
-    """Stop cancels `first` (the request's seed and command) or `ev` (its texts), whichever runs; the settings panel then
-    says the list is short (Stop ends an event as a failure would). `table` (the names' origins, made once all the names
-    came) is emptied unless they all came. (Stop cancelled `ev` alone: clicked while `first` ran, it was ignored, and all
-    the texts came, in a CI run)"""
-    stopped = gr.Number(value=0, visible=False) # set in the page, at once: 1 by Stop, 0 by a new request
+STOPPED_JS = """(out, n, s) => {
+  if (!s || s.includes(%s)) return {"__type__": "update"}; // ended, or a refusal: as it was
+  const made = (out || '').split('\\n').filter(l => l.trim()).length;
+  if (made >= n) return {"__type__": "update"}; // all came (Stop as the last one did)
+  return `*Stopped with ${made} of ${n} made: the command below makes them all.*\\n\\n` + s + %s;
+}""" % (json.dumps(DONE), json.dumps(DONE))
+
+def _stop_button(stop, triggers:list, ev, out, n, settings):
+    """Stop cancels the request `ev`; the settings panel then says the list is short, worked out in the page from what
+    it shows (a request whose command is not shown yet keeps the last one's texts and command: both as they were)"""
     # a new request closes the last one's error (its box stays until closed: it sat beside the new texts, helper 85)
-    gr.on(triggers, None, None, stopped, js=f'() => {{ {CLOSE_ERRORS}; return 0; }}', api_name=False, queue=False)
-    stop.click(None, None, stopped, js='() => 1', cancels=[first, ev], api_name=False, queue=False)
-    shown = [out] + ([table] if table is not None else [])
-    kept = '[' + ', '.join(['{"__type__": "update"}'] * (1 + len(shown))) + ']' # a refusal: all as they were
-    first.failure(None, stopped, [settings] + shown, api_name=False, queue=False, # stopped before the seed was drawn:
-                  js=f"(s) => s ? {_updates([settings] + shown, ['*Stopped: nothing was made.*'])} : {kept}") # nothing
-    def failed(*args):
-        panel, text = _failed(*args)
-        return (panel, text) + (() if table is None else (pd.DataFrame(columns=ORIGIN_COLS) if isinstance(panel, str) else gr.skip(),))
-    ev.failure(failed, [stopped, out, n, settings], [settings, out] + ([table] if table is not None else []),
-               api_name=False) # no command for texts never made
+    gr.on(triggers, None, None, None, js=f'() => {{ {CLOSE_ERRORS}; }}', api_name=False, queue=False)
+    stop.click(None, None, None, cancels=[ev], api_name=False, queue=False)
+    ev.failure(None, [out, n, settings], settings, js=STOPPED_JS, api_name=False, queue=False) # (Gradio ends a
+    # cancelled event as a failed one)
 
 def _style_input(learn):
     "A category dropdown for a headlines model trained with categories (`awd train headlines --category-col source`)"
@@ -959,14 +969,12 @@ def _names_tab(h:Handlers):
         form = [start, n, temp, seed, origin, novel]
         gen = [start, n, temp, used, origin, novel] # (the validator: as the headlines')
         runs = [btn.click, start.submit, seed.submit] # Enter in the seed runs it too (helper 55)
-        first = gr.on(runs, h.names_settings, form, [used, settings],
-                      validator=validator(h.names_settings, form), api_name=False, concurrency_id='settings',
-                      concurrency_limit=GEN_CONCURRENCY)
-        ev = first.success(None, None, [out, table], js=_empty_js([out, table]), api_name=False, queue=False # the last
-                   # request's names go (as the headlines do)
-                   ).success(h.names_stream, gen, [out, table], validator=validator(h.names_settings, gen), api_name='names',
-                             concurrency_id='names', concurrency_limit=GEN_CONCURRENCY, trigger_mode='always_last')
-        _stop_button(stop, runs, first, ev, out, n, settings, table)
+        ev = gr.on(runs, _page_request(h.names_settings, h.names_stream, 3, table=True), form, [settings, out, table],
+                   validator=validator(h.names_settings, form), api_name=False, concurrency_id='names',
+                   concurrency_limit=GEN_CONCURRENCY, trigger_mode='always_last') # (as the headlines')
+        _stop_button(stop, runs, ev, out, n, settings)
+        gr.Button(visible=False).click(h.names_stream, gen, [out, table], validator=validator(h.names_settings, gen),
+                                       api_name='names', concurrency_id='names', concurrency_limit=GEN_CONCURRENCY)
 
 def write_models(
     lms:dict, # the app's language models by name
@@ -1010,17 +1018,12 @@ def _clear_on_edit(text, outputs:list):
     model and scoring at once, had its score emptied by the model's change answered after it, in a CI run)"""
     text.change(None, None, outputs, js=_empty_js(outputs), api_name=False, queue=False)
 
-def _updates(outputs:list, values:list=())->str:
-    """What a Gradio `js` function returns to set `outputs` as they start (a table keeps its column names), the first to
-    `values`: an update in the page, at once, where a server's answer could come after a later one"""
-    vals = list(values) + [o.value for o in outputs[len(values):]]
-    empty = [f'{{"__type__": "update", "value": {json.dumps(v)}}}' for v in vals]
-    return f"[{', '.join(empty)}]" if len(empty) > 1 else f'({empty[0]})' # (Gradio reads a one-output's value whole;
-    # bare, `() => {...}` would read as a block)
-
 def _empty_js(outputs:list)->str:
-    "A Gradio `js` function that empties `outputs` in the page (`_updates`)"
-    return f'() => {_updates(outputs)}'
+    """A Gradio `js` function that sets `outputs` as they start (a table keeps its column names): an update in the page,
+    at once, where a server's answer could come after a later one"""
+    empty = [f'{{"__type__": "update", "value": {json.dumps(o.value)}}}' for o in outputs]
+    return f"() => [{', '.join(empty)}]" if len(empty) > 1 else f'() => ({empty[0]})' # (Gradio reads a one-output's
+    # value whole; bare, `() => {...}` would read as a block)
 
 def _classify_tab(h:Handlers):
     "The Classify tab: a text; the label probabilities of every loaded classifier"
