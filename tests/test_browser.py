@@ -127,6 +127,8 @@ def test_settings_shown_and_score_in_browser(page, app_url, monkeypatch):
     generate(page, 'headlines', 'headlines-prompt', 'Flu', 3)
     expect(page.locator('#headlines-settings')).to_contain_text('awd generate headlines --prompt Flu -n 3')
     expect(page.locator('#headlines-settings')).to_contain_text('--novel')
+    expect(page.locator('#headlines-settings')).not_to_contain_text('all made') # (the unseen mark of a request that ended
+    # showed after the code block's closing fence)
     page.get_by_role('tab', name='Score').click()
     page.locator('#score-text textarea').fill('New study finds coffee may help')
     page.locator('#score-button').click()
@@ -212,6 +214,7 @@ def test_stop_says_the_list_is_short(page, app_url, monkeypatch):
     expect(settings).to_contain_text(re.compile(r'Stopped with \d+ of 100 made: the command below makes them all'))
     assert len(out.input_value().splitlines()) < 100
     expect(settings).to_contain_text('awd generate headlines -n 100')
+    expect(settings).not_to_contain_text('all made')
     page.locator('#headlines-generate').click() # a new request: its own settings, without the note
     expect(settings).not_to_contain_text('Stopped', timeout=60_000)
     # Generate, then Stop before its first headline: the last request's headlines stayed beside this one's seed and

@@ -874,7 +874,8 @@ def _headlines_tab(h:Handlers):
         gr.Button(visible=False).click(h.headlines_stream, gen, out, validator=validator(h.headlines_settings, gen),
                                        api_name='headlines', concurrency_id='headlines', concurrency_limit=GEN_CONCURRENCY)
 
-DONE = '<!-- all made -->' # ends the settings panel of a request that ended (unseen): Stop then says nothing of it
+DONE = '\n\n<!-- all made -->' # ends the settings panel of a request that ended (unseen, on a line of its own: after a
+# code block's closing fence it showed): Stop then says nothing of it
 
 def _page_request(settings, stream, seed_at:int, table:bool=False):
     """The page's request of a generator tab as one event (`settings`: the seed it runs with and its command; `stream`:
