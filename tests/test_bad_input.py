@@ -306,6 +306,19 @@ def test_csv_copies_from_python(tiny_lm, tiny_clf, tmp_path):
     got = pd.read_csv(score_csv(tiny_lm, f, tmp_path/'out.csv'), keep_default_na=False)
     assert len(got) == 4 and got.bpc.tolist()[1:3] == ['', ''] and all(float(got.bpc[i]) > 0 for i in (0, 3)), got
 
+def test_invisible_rows_are_blank(tiny_lm, tiny_clf, tmp_path):
+    """A row or a text of nothing but invisible or control characters (a zero-width space pasted, U+0001) is blank: a copy
+    leaves it without results, as a blank row (`awd tag --csv` refused the whole file over one), and a text of it is
+    refused as empty, where `awd classify` labelled it 'rotten 98%' (helper 104)"""
+    from toolkit.generate import score_csv
+    from toolkit.classify import predict_texts
+    f = tmp_path/'in.csv'; f.write_text('id,text\n1,New study finds\n2,\u200b\n3,\x01\ufeff \n4,Flu season\n', encoding='utf-8')
+    got = pd.read_csv(score_csv(tiny_lm, f, tmp_path/'out.csv'), keep_default_na=False)
+    assert got.bpc.tolist()[1:3] == ['', ''] and float(got.bpc[3]) > 0, got
+    code, out, err = awd('classify', tiny_clf, '\u200b', 'A fine film')
+    assert code == 2 and 'text 1 of 2 is empty: nothing to classify' in err and 'A fine film' in out, (out, err)
+    with pytest.raises(ValueError, match='is empty'): predict_texts(load_model(tiny_clf), ['\u00ad'])
+
 def test_cli_errors_in_flags(tiny_lm_path, tmp_path):
     "The CLI passes the API's errors on in its own words: --greedy, --text-col, not greedy=True, text_col=..."
     refused(['generate', tiny_lm_path, '--temperature', '0'], '(or pass --greedy for greedy decoding)')

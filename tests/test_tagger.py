@@ -235,6 +235,11 @@ def test_text_the_tagger_cannot_read(tmp_path):
     assert out.returncode == 2 and out.stdout.splitlines() == ['A/DET cat/NOUN sat/VERB ./.', 'The/DET dog/NOUN ran/VERB ./.']
     assert out.stderr == "awd: error: text 2 of 3: '東京の新しい研究': this model reads 100% of it as unknown pieces " \
         "('東京の新しい研究'): it could only guess\n", out.stderr
+    out = awd_here('tag', 'tagger', '東京の新しい研究', '東京の新しい研究') # every text failing alike: still numbered
+    assert out.returncode == 2 and out.stderr.startswith("awd: error: text 1 of 2: '東京の新しい研究': ") # (the API's
+    assert 'text 2 of 2' in out.stderr, out.stderr # message was passed on as an option's, helper 104)
+    out = awd_here('tag', 'tagger', 'a\x01b', 'c\x01d') # ('text 0: it holds a control character')
+    assert out.returncode == 2 and out.stderr.startswith('awd: error: text 1 of 2: it holds a control character'), out.stderr
 
 def test_conll_files(tmp_path):
     "CoNLL files as users have them (helper 31 found them refused): CoNLL-2003's document lines, gzip, and a .txt of sentences"

@@ -10,7 +10,7 @@ from pathlib import Path
 from fastcore.basics import ifnone
 import pandas as pd
 from .data import CORPORA, load_texts, corpus_name, load_corpus, read_table, check_out, copy_name, format_of, sample_rows
-from .core import check_arg, is_int, serve_address, out_path, Terminated, MAX_N, MAX_TOKENS, flag_words
+from .core import check_arg, is_int, serve_address, out_path, Terminated, MAX_N, MAX_TOKENS, flag_words, is_blank
 from .recipes import PRESETS, PRETRAINED_PRESET, NAMES_RECIPE, NAMES_LR, CLASSIFIER_RECIPE, ORIGIN_RECIPE
 from .recipes import FIT_BATCHES, FIT_STEPS, FIT_MAX_EPOCHS, SCRATCH_STEPS, SCRATCH_MAX_EPOCHS, batch_shape
 from .recipes import TINY_STEPS
@@ -537,6 +537,10 @@ def _as_named(msg:str, where:str)->str:
     if re.match(r'text 0[ :]', msg): return where + msg[6:]
     return msg if where == 'the text' else f"{where}: {msg}"
 
+def _names_text(msg:str, t:str)->bool:
+    "Whether the API's `msg` is about the text `t` (it names it 'text 0', or quotes it), not about an option"
+    return bool(re.match(r'text 0[ :]', msg)) or msg.startswith(repr(t[:40]))
+
 def _each_text(
     f, # f(texts) -> one result per text, or a ValueError naming what is wrong
     texts:list[str], # the command line's texts
@@ -545,19 +549,20 @@ def _each_text(
     """`f`'s result for each text, and when some fail (empty, or read as unknown pieces), the others' results and
     an error for each that failed, numbered from 1 as typed: one unreadable text does not cost the others theirs"""
     n = len(texts)
-    if all(t.strip() for t in texts):
+    if not any(map(is_blank, texts)):
         try: return list(zip(texts, f(texts))), []
         except ValueError as e:
             if n == 1: raise ValueError(_as_named(str(e), 'the text')) from None
     done, errors, why = [], [], []
     for i, t in enumerate(texts):
         where = f"text {i+1} of {n}" if n > 1 else 'the text'
-        if not t.strip():
+        if is_blank(t):
             errors.append(f"{where} is empty: nothing to {verb}"); why.append(None)
             continue
         try: done.append((t, f([t])[0]))
         except ValueError as e: errors.append(_as_named(str(e), where)); why.append(str(e))
-    if not done and len(set(why)) == 1 and why[0] is not None: raise ValueError(why[0]) # not the texts: an option
+    if not done and len(set(why)) == 1 and why[0] is not None and not any(_names_text(why[0], t) for t in texts):
+        raise ValueError(why[0]) # not the texts: an option (the same text twice, or two alike, said 'text 0', helper 104)
     return done, errors
 
 def _say_failed(errors:list[str]):
@@ -570,7 +575,7 @@ def _say_failed(errors:list[str]):
 def _copy_to_write(a, what:str, suffix:str)->str|None:
     "For a command of texts or `--csv FILE`, after checking which: the copy of FILE to write, or None for the texts"
     if a.texts == ['-']: # one a line from standard input: `cat texts.txt | awd classify sentiment -`
-        a.texts = [t for t in sys.stdin.read().splitlines() if t.strip()]
+        a.texts = [t for t in sys.stdin.read().splitlines() if not is_blank(t)]
         if not a.texts: raise ValueError(f"no texts on standard input to {what} (one a line)")
     if bool(a.texts) == bool(a.csv): raise ValueError(f"give texts to {what}, or --csv FILE (not both)")
     if a.out and not a.csv: raise ValueError("--out goes with --csv")

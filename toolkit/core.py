@@ -35,11 +35,11 @@ def _matplotlib_home():
 _matplotlib_home() # before anything imports fastai
 
 # %% auto #0
-__all__ = ['RUN_KEEP', 'MAX_SEED', 'MAX_EPOCHS', 'MAX_N', 'MAX_TOKENS', 'MAX_PROMPT_CHARS', 'MAX_MINUTES', 'ModelInfo',
-           'DataInfo', 'model_info', 'earlier_runs', 'require_info', 'members', 'replace_dir', 'out_path', 'unwritable',
-           'save_tensors', 'atomic_dir', 'atomic_file', 'check_writable', 'file_lock', 'eval_mode', 'check_arg',
-           'load_error', 'is_int', 'flag_words', 'serve_address', 'is_bool', 'is_num', 'check_seed', 'check_minutes',
-           'Refusal', 'Terminated']
+__all__ = ['RUN_KEEP', 'MAX_SEED', 'MAX_EPOCHS', 'MAX_N', 'MAX_TOKENS', 'MAX_PROMPT_CHARS', 'MAX_MINUTES', 'INVISIBLE', 'CONTROL',
+           'ModelInfo', 'DataInfo', 'model_info', 'earlier_runs', 'require_info', 'members', 'replace_dir', 'out_path',
+           'unwritable', 'save_tensors', 'atomic_dir', 'atomic_file', 'check_writable', 'file_lock', 'eval_mode',
+           'check_arg', 'load_error', 'is_int', 'flag_words', 'serve_address', 'is_bool', 'is_num', 'check_seed',
+           'check_minutes', 'Refusal', 'Terminated', 'is_blank']
 
 # %% ../nbs/00_core.ipynb #c005
 @dataclass
@@ -377,3 +377,14 @@ class Refusal(ValueError):
 
 class Terminated(KeyboardInterrupt):
     "SIGTERM, raised as Ctrl-C is (by `awd`'s handler): caught as a `KeyboardInterrupt`, and told from one where it is said"
+
+# %% ../nbs/00_core.ipynb #c015b
+INVISIBLE = re.compile('[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]') # what text pasted from
+# the web or read from a file carries unseen: a soft hyphen, zero-width spaces and joiners, direction marks, a byte-order mark
+CONTROL = re.compile('[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]') # Unicode's control characters, less those Python reads as spaces
+
+def is_blank(t:str)->bool:
+    """Whether `t` holds nothing to read: spaces, and the invisible and control characters pasted text carries (a row of a
+    lone zero-width space was refused as empty by `awd tag --csv`, where a blank row is left untagged, and classified
+    'rotten 98%' by `awd classify`, helper 104)"""
+    return not CONTROL.sub('', INVISIBLE.sub('', t)).strip()

@@ -11,7 +11,7 @@ import toolkit
 import numpy as np
 import pandas as pd
 from fastcore.basics import ifnone
-from .core import atomic_file, check_writable, is_num
+from .core import atomic_file, check_writable, is_num, is_blank
 
 # %% auto #0
 __all__ = ['DATA_DIR', 'CORPORA', 'UNIVERSAL_TAGS', 'TEXT_SUFFIXES', 'UTF16_BOMS', 'SEPARATORS', 'GIANT', 'brown_universal',
@@ -556,7 +556,7 @@ def read_to_copy(
     how = dict(sep=df.attrs.get('sep', ','), sep_line=df.attrs.get('sep_line', False)) if fmt == 'csv' else {}
     if fmt in ('csv', 'tsv'): how['blank'] = tuple(df.attrs.get('blank', ()))
     if how.get('sep') == ';': how['decimal'] = _decimal_mark(df) # (decimal commas beside its 0.5 mixed two marks, helper 92)
-    return ToCopy(df, texts, texts.str.strip().str.len() > 0, Path(out).expanduser().absolute(), example, col,
+    return ToCopy(df, texts, ~texts.map(is_blank).astype(bool), Path(out).expanduser().absolute(), example, col,
                   starts_with_bom(src), **how)
 
 # %% ../nbs/01_data.ipynb #c014

@@ -6,6 +6,7 @@ and lines, and `detokenize`, which turns pieces back into clean text."""
 # %% ../nbs/02_tokenize.ipynb #c002
 from __future__ import annotations
 import contextlib, itertools, os, re, shutil, sys, tempfile, unicodedata, warnings
+from .core import CONTROL as _CONTROL, INVISIBLE as _INVISIBLE, is_blank
 from types import NoneType
 from collections import Counter
 from pathlib import Path
@@ -41,10 +42,9 @@ def check_text(
     except UnicodeEncodeError as e:
         raise ValueError(f"{name} is not valid UTF-8 text: character {e.start+1} is {t[e.start]!r}, a lone surrogate "
                          "(bytes that are not UTF-8 in a file or on the command line?)") from None
-    if empty is not None and not t.strip(): raise ValueError(f"{name} is empty: {empty}")
+    if empty is not None and is_blank(t): raise ValueError(f"{name} is empty: {empty}")
     return t
 
-_CONTROL = re.compile('[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]') # Unicode's control characters, less those Python reads as spaces
 
 def check_controls(
     t:str, # a text from a user, checked by `check_text`
@@ -149,8 +149,6 @@ def replace_lines(t:str)->str:
 def add_bos(t:str)->str:
     "Start the text with `xxbos`"
     return f'{BOS} {t}' if t else BOS
-
-_INVISIBLE = re.compile('[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]')
 
 def drop_invisible(t:str)->str:
     """`t` without the invisible characters text pasted from the web or read from a file carries (a zero-width space, a
