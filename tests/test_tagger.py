@@ -531,6 +531,13 @@ def test_one_tag_warning_names_the_commonest_only_when_it_is():
     with warnings.catch_warnings():
         warnings.simplefilter('error')
         warn_one_tag(learn([20, 21, 0], [21, 6, 14])) # two tags given: no warning
+    # three tags as common: none is 'the commonest', and no weighting helps; weighting given in full is not advised
+    with pytest.warns(UserWarning, match=r"'NOUN': it has learnt one tag alone \(its accuracy, 0.333, .*; train more"):
+        warn_one_tag(learn([0, 45, 0], [15, 15, 15])) # (helper 104)
+    with pytest.warns(UserWarning, match=r"'VERB': it has learnt the commonest tag alone \(.*\); train more epochs"):
+        warn_one_tag(learn([0, 0, 41], [21, 6, 14][::-1]), tag_weight=1)
+    with pytest.warns(UserWarning, match=r"weight the rarer tags more \(tag_weight=1\)"):
+        warn_one_tag(learn([0, 0, 41], [21, 6, 14][::-1]), tag_weight=0.5)
 
 def test_tagged_file_errors_say_what_to_do(tmp_path):
     """A CoNLL-U word with a space ('Hà Nội') was named without what to do; a word/TAG .txt file's missing tag got advice

@@ -857,16 +857,23 @@ def fit_tagger(
 # %% ../nbs/06b_tagger.ipynb #t029
 def warn_one_tag(
     learn, # a tagger just trained (its last validation counted by `PredictedClasses`)
+    tag_weight:float=0., # the weighting it was trained with: at 1 it cannot be advised
 ):
     """A warning when the tagger gave every validation word one tag, though they had several: on 'O'-heavy entities,
-    'accuracy 0.9872, f1_score 0.3312' was every word 'O' and said nothing (helper 54)"""
+    'accuracy 0.9872, f1_score 0.3312' was every word 'O' and said nothing (helper 54). Weighting the rarer tags is
+    advised only where one tag is the commonest by far, and not once given in full (as `warn_one_class` does)"""
     p, t = getattr(learn, 'valid_predicted', None), getattr(learn, 'valid_labelled', None)
     if p is None or t is None or int((p > 0).sum()) != 1 or int((t > 0).sum()) < 2: return
-    i = int(p.argmax())
-    common = int(t.argmax()) == i # (a rarer tag, weighted up by tag_weight, can be the one: helper 86)
-    what = ("it has learnt the commonest tag alone" if common else "it has learnt one tag alone, not the commonest "
-            f"({str(learn.dls.vocab[1][int(t.argmax())])!r})")
-    fix = "weight the rarer tags (tag_weight=1), train" if common else "train"
+    i, n = int(p.argmax()), t[t > 0].float()
+    fix = "train"
+    if t[i] < t.max(): # (a rarer tag, weighted up by tag_weight, can be the one: helper 86)
+        what = f"it has learnt one tag alone, not the commonest ({str(learn.dls.vocab[1][int(t.argmax())])!r})"
+    elif t[i] < 1.5*n.median(): what = "it has learnt one tag alone" # the tags about as common (five at 0.200 each
+        # were 'the commonest', helper 104)
+    else:
+        what = "it has learnt the commonest tag alone"
+        fix = ('train' if tag_weight >= 1 else 'weight the rarer tags more (tag_weight=1), train' if tag_weight else
+               'weight the rarer tags (tag_weight=1), train') # (advised when given in full, helper 104)
     warnings.warn(f"the tagger tags every validation word ({int(p.sum()):,}) {str(learn.dls.vocab[1][i])!r}: {what} (its "
                   f"accuracy, {float(t[i]/t.sum()):.3f}, is that tag's share of the words); {fix} more epochs, or on more "
                   "sentences")
@@ -921,7 +928,7 @@ def train_tagger(
                            tag_weight=tag_weight)
     learn.model.to(dev)
     fit_tagger(learn, epochs, ifnone(lr, TAGGER_RECIPE['lr']), minutes=minutes, show_progress=show_progress)
-    warn_one_tag(learn)
+    warn_one_tag(learn, tag_weight)
     return learn
 
 # %% ../nbs/06b_tagger.ipynb #t036
