@@ -550,6 +550,20 @@ def test_an_unknown_endpoint_is_a_404(app_url, capfd):
         assert e.value.code == 404 and detail.startswith(f"{said}: this app's are /headlines, /names, "), detail
     assert 'Traceback' not in capfd.readouterr().err
 
+def test_a_cancel_of_an_event_gone():
+    """Gradio's /cancel of an event that ended (or was cancelled) while it closed it raised a KeyError: a 500 and a
+    traceback in the app's console, on Stop clicked twice (helper 103). The event is gone, as asked"""
+    import asyncio, json
+    from types import SimpleNamespace
+    import gradio as gr
+    from toolkit.app import _no_such_endpoint
+    with gr.Blocks() as demo: gr.Textbox()
+    handler = _no_such_endpoint(demo)[KeyError]
+    at = lambda path: SimpleNamespace(url=SimpleNamespace(path=path))
+    r = asyncio.run(handler(at('/gradio_api/cancel'), KeyError('558aa175511e40e5bdc76ff6ce14abe0')))
+    assert r.status_code == 200 and json.loads(r.body) == {'success': True}
+    with pytest.raises(KeyError): asyncio.run(handler(at('/gradio_api/upload'), KeyError('x'))) # another route's: as it was
+
 def test_stop_as_the_last_text_came():
     """Stop clicked as the hundredth headline arrived said 'Stopped before all 100 were made' over all 100; Stop's note is
     worked out in the page from what it shows, and says how many came (helper 102)"""

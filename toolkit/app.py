@@ -1385,6 +1385,9 @@ def _no_such_endpoint(demo:gr.Blocks):
     from gradio.route_utils import FnIndexInferError
     from fastapi.responses import JSONResponse
     async def handler(request, exc):
+        if isinstance(exc, KeyError) and request.url.path.endswith('/cancel'): # Gradio's cancel of an event that ended,
+            return JSONResponse({'success': True}) # or was cancelled, as it closed it: gone, as asked (a 500 and a
+            # traceback in the console, on Stop clicked twice or as the last text came, helper 103)
         if isinstance(exc, KeyError) and not request.url.path.endswith('/queue/join'): raise exc # another route's: as it was
         said = '/' + str(exc).rpartition('API name: ')[2] if isinstance(exc, FnIndexInferError) else f'fn_index {exc}'
         names = ', '.join(f'/{f.api_name}' for f in demo.fns.values() if f.api_name and f.api_visibility == 'public')
