@@ -699,6 +699,9 @@ def test_texts_from_standard_input(monkeypatch, tiny_clf, tiny_lm_path):
     monkeypatch.setattr('sys.stdin', io.StringIO('New study\n'))
     code, out, err = awd('score', tiny_lm_path, '-')
     assert code == 0 and out.splitlines()[1].endswith('\tNew study'), err
+    monkeypatch.setattr('sys.stdin', io.StringIO('\ufeffNew study\r\n')) # a file Notepad saved: its byte-order mark stayed
+    code, out, err = awd('score', tiny_lm_path, '-') # in the text (helper 104)
+    assert code == 0 and out.splitlines()[1].split('\t')[-1] == 'New study', (out, err)
     monkeypatch.setattr('sys.stdin', io.StringIO('\n'))
     refused(['classify', tiny_clf, '-'], 'no texts on standard input to classify (one a line)')
 

@@ -575,7 +575,8 @@ def _say_failed(errors:list[str]):
 def _copy_to_write(a, what:str, suffix:str)->str|None:
     "For a command of texts or `--csv FILE`, after checking which: the copy of FILE to write, or None for the texts"
     if a.texts == ['-']: # one a line from standard input: `cat texts.txt | awd classify sentiment -`
-        a.texts = [t for t in sys.stdin.read().splitlines() if not is_blank(t)]
+        a.texts = [t for t in sys.stdin.read().removeprefix('\ufeff').splitlines() if not is_blank(t)] # (a file Notepad
+        # saved starts with a byte-order mark: it stayed in the first text, helper 104)
         if not a.texts: raise ValueError(f"no texts on standard input to {what} (one a line)")
     if bool(a.texts) == bool(a.csv): raise ValueError(f"give texts to {what}, or --csv FILE (not both)")
     if a.out and not a.csv: raise ValueError("--out goes with --csv")
