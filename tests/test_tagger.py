@@ -551,6 +551,12 @@ def test_tagged_file_errors_say_what_to_do(tmp_path):
     (tmp_path/'b.txt').write_text('the/DT dog/NN\nI/PRP ran home/NN\n')
     r = awd_here('train-tagger', tmp_path/'b.txt', '--preset', 'tiny', '--out', tmp_path/'m')
     assert r.returncode == 2 and "'ran' has no tag after a slash" in r.stderr and 'a table of sentences' not in r.stderr, r.stderr
+    # columns parted by tabs, a word with a space: '3 fields where the first line of a word has 2', of the next line when
+    (tmp_path/'ny.txt').write_text('I\tPRON\nlove\tVERB\nNew York\tPROPN\n.\tPUNCT\n\n') # the first held it (helper 104)
+    (tmp_path/'ny2.txt').write_text('New York\tPROPN\nis\tVERB\nbig\tADJ\n\n')
+    for f, at in (('ny.txt', 3), ('ny2.txt', 1)):
+        with pytest.raises(ValueError, match=rf"{f}, line {at}: the word 'New York' holds a space, .*: replace it by '_' \(New_York\)"):
+            read_conll(tmp_path/f)
     # a CoNLL-U file whose UPOS is '_' throughout (its tags in XPOS) said only 'a tagger needs two tags' (helper 86)
     s = '1\tThe\tthe\t_\tDT\t_\t2\tdet\t_\t_\n2\tcat\tcat\t_\tNN\t_\t0\troot\t_\t_\n\n'
     (tmp_path/'x.conllu').write_text(s * 20)

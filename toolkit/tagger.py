@@ -280,7 +280,7 @@ def read_conll(
         if width is None:
             if len(f) < 2: raise ValueError(f"{path}, line {n} holds one field, {f[0][:40]!r}: a CoNLL file has a word and "
                                             "its tag on each line (and a blank line between sentences)")
-            width = len(f)
+            width, first = len(f), (n, line)
         if len(f) != width:
             if line.startswith('#'): continue # a comment
             if len(re.split(r'[ \t]+', line.strip(' \t'))) == width: # (a no-break space: '3 fields ... 2', helper 77)
@@ -288,6 +288,11 @@ def read_conll(
                 raise ValueError(f"{path}, line {n}: the word {odd!r} holds a space that is not a tab or a space "
                                  f"({', '.join(f'U+{ord(c):04X}' for c in dict.fromkeys(odd) if c.isspace())}): a word "
                                  "cannot hold one (words are parted by spaces); replace it by '_' or remove it")
+            for at, l in ((n, line), first): # columns parted by tabs, a word with a space in it ('New York'), on this
+                # line or on the first, whose width is wrong then: '3 fields where ... has 2' blamed the next line
+                if '\t' in l and (odd := next((x for x in l.strip().split('\t') if len(x.split()) > 1), None)): # (helper 104)
+                    raise ValueError(f"{path}, line {at}: the word {odd!r} holds a space, which a tagger's words cannot "
+                                     f"(they are parted by spaces): replace it by '_' ({'_'.join(odd.split())})")
             under = (" (its words are joined to their tags by '_', The_DT: write them with a slash, The/DT)"
                      if all(map(_UNDERSCORED.fullmatch, f)) else '')
             raise ValueError(f"{path}, line {n}: {len(f)} field{'s'[:len(f) != 1]} where the first line of a word has {width}: a CoNLL file "
