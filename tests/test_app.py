@@ -568,7 +568,7 @@ def test_stop_as_the_last_text_came():
     """Stop clicked as the hundredth headline arrived said 'Stopped before all 100 were made' over all 100; Stop's note is
     worked out in the page from what it shows, and says how many came (helper 102)"""
     import json, shutil, subprocess
-    from toolkit.app import STOPPED_JS, DONE
+    from toolkit.app import _STOPPED_JS as STOPPED_JS, _DONE as DONE
     node = shutil.which('node')
     if node is None: pytest.skip('no node to run the page\'s JavaScript with (the browser tests run it)')
     def stopped(out, n, s):
@@ -585,7 +585,7 @@ def test_a_page_request_says_why_it_failed():
     """A page request: its command first with the last texts emptied, then its texts beside it; one that failed half way
     showed its texts, and the command of texts never made (helper 35): why, in the panel, and no texts"""
     import gradio as gr
-    from toolkit.app import _page_request, DONE
+    from toolkit.app import _page_request, _DONE as DONE
     md = 'Seed **7**. The same headlines again'
     def stream(prompt, seed, fail=False):
         assert seed == 7 # the seed the command shows

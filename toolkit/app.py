@@ -30,11 +30,11 @@ from .recipes import DEFAULT_MODELS, APP_MODELS, TINY_APP, model_kind
 __all__ = ['MAX_APP_PROMPT', 'MAX_APP_N', 'MAX_NAME_START', 'MAX_TEXT_CHARS', 'MAX_QUEUE', 'MAX_UPLOAD', 'APP_WORDS', 'TAG_NAMES',
            'TAG_COLORS', 'UD_TAG_NAMES', 'ORIGIN_COLS', 'MAX_WAITING', 'STREAM_EVERY', 'SUGGESTIONS', 'ANY_STYLE',
            'GEN_CONCURRENCY', 'HEADLINE_EXAMPLES', 'NAME_EXAMPLES', 'SCORE_EXAMPLES', 'NAME_SCORE_EXAMPLES',
-           'CLASSIFY_EXAMPLES', 'TAG_EXAMPLES', 'DONE', 'CLOSE_ERRORS', 'STOPPED_JS', 'APP_CSS', 'API_EXAMPLES',
-           'APP_LMS', 'app_device', 'ensure_models', 'load_models', 'tiny_models', 'user_errors', 'validator',
-           'Unchecked', 'open_validators', 'public_card', 'learner_card', 'shown_pieces', 'tag_legend', 'any_style',
-           'settings_markdown', 'Handlers', 'card_markdown', 'card_summary', 'write_models', 'quiet_checks',
-           'api_examples', 'build_app', 'check_models_dir', 'app_models', 'start_app', 'launch', 'check_port', 'serve']
+           'CLASSIFY_EXAMPLES', 'TAG_EXAMPLES', 'CLOSE_ERRORS', 'APP_CSS', 'API_EXAMPLES', 'APP_LMS', 'app_device',
+           'ensure_models', 'load_models', 'tiny_models', 'user_errors', 'validator', 'Unchecked', 'open_validators',
+           'public_card', 'learner_card', 'shown_pieces', 'tag_legend', 'any_style', 'settings_markdown', 'Handlers',
+           'card_markdown', 'card_summary', 'write_models', 'quiet_checks', 'api_examples', 'build_app',
+           'check_models_dir', 'app_models', 'start_app', 'launch', 'check_port', 'serve']
 
 # %% ../nbs/10_app.ipynb #c005
 def app_device()->str:
@@ -874,7 +874,7 @@ def _headlines_tab(h:Handlers):
         gr.Button(visible=False).click(h.headlines_stream, gen, out, validator=validator(h.headlines_settings, gen),
                                        api_name='headlines', concurrency_id='headlines', concurrency_limit=GEN_CONCURRENCY)
 
-DONE = '\n\n<!-- all made -->' # ends the settings panel of a request that ended (unseen, on a line of its own: after a
+_DONE = '\n\n<!-- all made -->' # ends the settings panel of a request that ended (unseen, on a line of its own: after a
 # code block's closing fence it showed): Stop then says nothing of it
 
 def _page_request(settings, stream, seed_at:int, table:bool=False):
@@ -883,34 +883,34 @@ def _page_request(settings, stream, seed_at:int, table:bool=False):
     command, as they come; its failure said in the settings panel, nothing shown beside it. (As three events, texts sat
     beside another request's command: Stop and Generate at once, Generate twice, helper 103; Stop was ignored while the
     seed was drawn, in a CI run)"""
-    skip = (gr.skip(),) if table else ()
+    skip, empty = ((gr.skip(),), (pd.DataFrame(columns=ORIGIN_COLS),)) if table else ((), ())
     def run(*form):
         try:
             seed, said = settings(*form)
-            yield (said, '') + ((pd.DataFrame(columns=ORIGIN_COLS),) if table else ())
+            yield (said, '') + empty
             args = list(form); args[seed_at] = seed
             for got in stream(*args): yield (said,) + (tuple(got) if table else (got,)) # the command each time: a Stop
             # note of the request before, come late, goes
-            yield (said + DONE, gr.skip()) + skip
+            yield (said + _DONE, gr.skip()) + skip
         except Exception as e: # in the panel, beside no texts (a request that failed half way showed its texts)
             why = (getattr(e, 'plain', None) or e.message if isinstance(e, gr.Error) else
                    _user_text(e) if isinstance(e, (ValueError, OverflowError)) else None)
             if why is None: traceback.print_exc() # a fault: the server's console has it
-            yield (_nothing_made(why), '') + ((pd.DataFrame(columns=ORIGIN_COLS),) if table else ())
+            yield (_nothing_made(why), '') + empty
     return run
 
 def _nothing_made(why:str|None)->str:
     "What the settings panel says after a request that failed: why, and no command (its texts were never made)"
-    return f'*Nothing was made: {why or "the app failed (its console says why)"}*' + DONE
+    return f'*Nothing was made: {why or "the app failed (its console says why)"}*' + _DONE
 
 CLOSE_ERRORS = "document.querySelectorAll('.toast-close').forEach(b => b.click())" # the page's error boxes, closed
 
-STOPPED_JS = """(out, n, s) => {
+_STOPPED_JS = """(out, n, s) => {
   if (!s || s.includes(%s)) return {"__type__": "update"}; // ended, or a refusal: as it was
   const made = (out || '').split('\\n').filter(l => l.trim()).length;
   if (made >= n) return {"__type__": "update"}; // all came (Stop as the last one did)
   return `*Stopped with ${made} of ${n} made: the command below makes them all.*\\n\\n` + s + %s;
-}""" % (json.dumps(DONE), json.dumps(DONE))
+}""" % (json.dumps(_DONE), json.dumps(_DONE))
 
 def _stop_button(stop, triggers:list, ev, out, n, settings):
     """Stop cancels the request `ev`; the settings panel then says the list is short, worked out in the page from what
@@ -918,7 +918,7 @@ def _stop_button(stop, triggers:list, ev, out, n, settings):
     # a new request closes the last one's error (its box stays until closed: it sat beside the new texts, helper 85)
     gr.on(triggers, None, None, None, js=f'() => {{ {CLOSE_ERRORS}; }}', api_name=False, queue=False)
     stop.click(None, None, None, cancels=[ev], api_name=False, queue=False)
-    ev.failure(None, [out, n, settings], settings, js=STOPPED_JS, api_name=False, queue=False) # (Gradio ends a
+    ev.failure(None, [out, n, settings], settings, js=_STOPPED_JS, api_name=False, queue=False) # (Gradio ends a
     # cancelled event as a failed one)
 
 def _style_input(learn):
