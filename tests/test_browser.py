@@ -183,8 +183,13 @@ def test_generate_again_while_generating(page, app_url):
     page.locator('#headlines-generate').click()
     out = page.locator('#headlines-out textarea')
     expect(out).to_have_value(re.compile(r'^[^\n]+(\n[^\n]+){99}$'), timeout=60_000)
-    page.wait_for_timeout(3000) # the second request, if any, has run
-    seed = int(re.search(r'Seed (\d+)', page.locator('#headlines-settings').inner_text()).group(1))
+    settings, last, still = page.locator('#headlines-settings'), None, 0 # the second request, if any, has run: 100
+    for _ in range(120): # lines and the panel unchanged for 3 s (a fixed 3 s: short beside the other tests' load in CI)
+        now = (settings.inner_text(), out.input_value())
+        still, last = (still + 1 if now == last and now[1].count('\n') == 99 else 0), now
+        if still >= 6: break
+        page.wait_for_timeout(500)
+    seed = int(re.search(r'Seed (\d+)', settings.inner_text()).group(1))
     c = Client(app_url, verbose=False)
     try: again = c.predict('', 100, 0.8, 0.9, 4, 15, seed, True, api_name='/headlines')
     finally: c.close()
