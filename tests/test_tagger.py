@@ -539,6 +539,30 @@ def test_one_tag_warning_names_the_commonest_only_when_it_is():
     with pytest.warns(UserWarning, match=r"weight the rarer tags more \(tag_weight=1\)"):
         warn_one_tag(learn([0, 0, 41], [21, 6, 14][::-1]), tag_weight=0.5)
 
+def test_columns_the_other_way_round(tmp_path):
+    """A CoNLL file of a tag and then its word a line ('DET the') trained a tagger of the tags as its words, with a warning
+    about something else (helper 104): the columns' numbers of values say they are the other way round"""
+    from conftest import awd_here
+    import random
+    random.seed(5)
+    nouns, verbs = ['dog', 'cat', 'man', 'boat', 'river', 'idea', 'car', 'tree'], ['sees', 'likes', 'runs', 'eats', 'takes']
+    n, v, a = (lambda: ('NOUN', random.choice(nouns))), (lambda: ('VERB', random.choice(verbs))), (lambda: ('ADJ', random.choice(
+        ['old', 'big', 'red', 'new', 'small', 'tall'])))
+    forms = [lambda: [('DET', 'the'), a(), n(), v(), ('PUNCT', '.')], lambda: [('DET', 'a'), n(), v(), ('PUNCT', '.')],
+             lambda: [('PRON', random.choice(['he', 'she'])), v(), ('DET', 'the'), n(), ('PUNCT', '.')],
+             lambda: [('INTJ', random.choice(['yes', 'wow'])), ('PUNCT', '!')]]
+    sents = [forms[i % 4]() for i in range(48)]
+    (tmp_path/'rev.txt').write_text(''.join(''.join(f'{t}\t{w}\n' for t, w in s) + '\n' for s in sents))
+    r = awd_here('train-tagger', tmp_path/'rev.txt', '--no-pretrained', '--preset', 'tiny', '--epochs', '1', '--quiet',
+                 '--out', tmp_path/'t')
+    assert "are the columns the other way round? (a tagger has a few dozen tags and many more words: --words-col tags, " \
+           "--tags-col words)" in r.stderr, r.stderr
+    df = pd.DataFrame({'words': [' '.join(w for _, w in s) for s in sents], 'tags': [' '.join(t for t, _ in s) for s in sents]})
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter('error') # the right way round: no such warning
+        tagger_dls(df, tokenizer='subword', vocab_sz=60)
+
 def test_tagged_file_errors_say_what_to_do(tmp_path):
     """A CoNLL-U word with a space ('Hà Nội') was named without what to do; a word/TAG .txt file's missing tag got advice
     for a .txt of sentences, which it is not (helper 86)"""
