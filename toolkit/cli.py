@@ -531,15 +531,17 @@ def _print_predictions(done:list[tuple[str, pd.Series]], probs:bool):
                                                                              for c in r.index[2:]}}, ensure_ascii=False))
         else: print(f"{r.label}\t{r.prob:.3f}\t{_one_line(t)}")
 
+_TEXT0 = re.compile(r'text 0[ :]') # how the API names the one text it was given
+
 def _as_named(msg:str, where:str)->str:
     """`msg` about one text, named `where`: the API names its one text 'text 0' ('text 2 of 2: text 0 is not valid
     UTF-8 text', helper 77)"""
-    if re.match(r'text 0[ :]', msg): return where + msg[6:]
+    if _TEXT0.match(msg): return where + msg[6:]
     return msg if where == 'the text' else f"{where}: {msg}"
 
 def _names_text(msg:str, t:str)->bool:
     "Whether the API's `msg` is about the text `t` (it names it 'text 0', or quotes it), not about an option"
-    return bool(re.match(r'text 0[ :]', msg)) or msg.startswith(repr(t[:40]))
+    return bool(_TEXT0.match(msg)) or msg.startswith(repr(t[:40]))
 
 def _each_text(
     f, # f(texts) -> one result per text, or a ValueError naming what is wrong

@@ -490,10 +490,10 @@ def tagger_dls(
         raise ValueError(f"the split has {int((~valid).sum())} training and {int(valid.sum())} validation sentences: "
                          "it needs at least one of each")
     known = label_order(t for ts in tg for t in ts) # numbered tags (a dataset's ner_tags: 0-8) by value
-    said = len({w for ws in words for w in ws})
-    if len(known) >= 12 and len(known) > 2*said: # a file of 'DET the' lines trained on the tags as its words (helper 104)
+    n_words = len({w for ws in words for w in ws})
+    if len(known) >= 12 and len(known) > 2*n_words: # a file of 'DET the' lines trained on the tags as its words (helper 104)
         warnings.warn(f"the tags (column {tags_col!r}) take {len(known):,} values and the words (column {words_col!r}) "
-                      f"{said:,}: are the columns the other way round? (a tagger has a few dozen tags and many more words: "
+                      f"{n_words:,}: are the columns the other way round? (a tagger has a few dozen tags and many more words: "
                       f"words_col={tags_col!r}, tags_col={words_col!r})")
     tags = list(ifnone(tags, known))
     if set(known) - set(tags): # (helper 62: "are not among the tagger's" when no tagger was made yet)
