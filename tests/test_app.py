@@ -32,6 +32,18 @@ def test_names_endpoint(client):
     assert [r[0] for r in table['data']] == lines
     assert all(0 <= r[1] <= 1 and 0 < r[3] <= 1 and r[2] in CATS for r in table['data'])
 
+def test_tables_show_probabilities_as_percentages(client):
+    """The Names and Tag tables show each probability as the Classify and Write tabs do ('99.6%'): rounded, 0.9996
+    showed as 1 beside 0.996 (helper 102). The API's data keep the numbers"""
+    _, table = client.predict('The old man the boat.', 'tagger', api_name='/tag')
+    probs, shown = [r[3] for r in table['data']], [r[3] for r in table['metadata']['display_value']]
+    assert all(isinstance(p, float) and 0 < p <= 1 for p in probs) and shown == [f'{p:.1%}' for p in probs], shown
+    assert all(s.endswith('%') for s in shown) and [r[:3] for r in table['metadata']['display_value']] == [
+        r[:3] for r in table['data']] # the words, tags and meanings as they are
+    _, table = client.predict('K', 4, 0.8, 1, 'Russian', api_name='/names')
+    for row, said in zip(table['data'], table['metadata']['display_value']):
+        assert said == [row[0], f'{row[1]:.1%}', row[2], f'{row[3]:.1%}'], (row, said)
+
 @pytest.mark.parametrize('origin, msg', [('', 'choose an origin: one of Arabic'),
                                          ('Klingon', "unknown origin 'Klingon': one of Arabic")])
 def test_names_bad_origin(origin, msg, app_models):

@@ -33,7 +33,7 @@ __all__ = ['MAX_APP_PROMPT', 'MAX_APP_N', 'MAX_NAME_START', 'MAX_TEXT_CHARS', 'M
            'CLASSIFY_EXAMPLES', 'TAG_EXAMPLES', 'CLOSE_ERRORS', 'APP_CSS', 'API_EXAMPLES', 'APP_LMS', 'app_device',
            'ensure_models', 'load_models', 'tiny_models', 'user_errors', 'validator', 'Unchecked', 'open_validators',
            'public_card', 'learner_card', 'shown_pieces', 'tag_legend', 'any_style', 'settings_markdown', 'Handlers',
-           'card_markdown', 'card_summary', 'write_models', 'quiet_checks', 'api_examples', 'build_app',
+           'card_markdown', 'card_summary', 'shown_probs', 'write_models', 'quiet_checks', 'api_examples', 'build_app',
            'check_models_dir', 'app_models', 'start_app', 'launch', 'check_port', 'serve']
 
 # %% ../nbs/10_app.ipynb #c005
@@ -877,6 +877,24 @@ def _headlines_tab(h:Handlers):
 _DONE = '\n\n<!-- all made -->' # ends the settings panel of a request that ended (unseen, on a line of its own: after a
 # code block's closing fence it showed): Stop then says nothing of it
 
+def shown_probs(table):
+    """A table of `Handlers` as the page shows it: its probability columns as percentages ('99.6%', as the Classify and
+    Write tabs show them: 0.9996 rounded showed as 1, and beside 0.996, helper 102); the API gets the same numbers"""
+    if not isinstance(table, pd.DataFrame): return table
+    cols = [c for c in table.columns if c == 'probability' or str(c).startswith('P(')]
+    return table.style.format({c: '{:.1%}' for c in cols}, na_rep='') if cols else table
+
+def _shown(f):
+    "The handler `f` (a generator too) with the tables among its outputs as the page shows them (`shown_probs`)"
+    if inspect.isgeneratorfunction(f):
+        @functools.wraps(f)
+        def _g(*args, **kwargs):
+            for o in f(*args, **kwargs): yield tuple(map(shown_probs, o))
+        return _g
+    @functools.wraps(f)
+    def _f(*args, **kwargs): return tuple(map(shown_probs, f(*args, **kwargs)))
+    return _f
+
 def _page_request(settings, stream, seed_at:int, table:bool=False):
     """The page's request of a generator tab as one event (`settings`: the seed it runs with and its command; `stream`:
     its texts, and with `table`, the origin table): its command first, the last texts emptied; then its texts with their
@@ -889,7 +907,7 @@ def _page_request(settings, stream, seed_at:int, table:bool=False):
             seed, said = settings(*form)
             yield (said, '') + empty
             args = list(form); args[seed_at] = seed
-            for got in stream(*args): yield (said,) + (tuple(got) if table else (got,)) # the command each time: a Stop
+            for got in stream(*args): yield (said,) + (tuple(map(shown_probs, got)) if table else (got,)) # the command each time: a Stop
             # note of the request before, come late, goes
             yield (said + _DONE, gr.skip()) + skip
         except Exception as e: # in the panel, beside no texts (a request that failed half way showed its texts)
@@ -974,7 +992,7 @@ def _names_tab(h:Handlers):
                    validator=validator(h.names_settings, form), api_name=False, concurrency_id='names',
                    concurrency_limit=GEN_CONCURRENCY, trigger_mode='always_last') # (as the headlines')
         _stop_button(stop, runs, ev, out, n, settings)
-        gr.Button(visible=False).click(h.names_stream, gen, [out, table], validator=validator(h.names_settings, gen),
+        gr.Button(visible=False).click(_shown(h.names_stream), gen, [out, table], validator=validator(h.names_settings, gen),
                                        api_name='names', concurrency_id='names', concurrency_limit=GEN_CONCURRENCY)
 
 def write_models(
@@ -1104,12 +1122,12 @@ def _tag_tab(h:Handlers):
         _examples(texts, [text], 'Sentences to try', btn)
         kw = dict(validator=validator(h.tag_check, [text, model]), concurrency_id='tag',
                   concurrency_limit=GEN_CONCURRENCY)
-        btn.click(h.tag, [text, model], [marks, table], api_name='tag', **kw)
+        btn.click(_shown(h.tag), [text, model], [marks, table], api_name='tag', **kw)
         said = {k: [card_summary(learner_card(m), k), tag_legend(m.tags)] for k, m in h.taggers.items()} # the card and
         model.change(None, model, [card, legend], js=f'(k) => ({json.dumps(said)})[k] ?? ["", ""]', api_name=False,
                      queue=False) # tags of the tagger chosen (in the page, as the Score tab's); the other tagger's tags go
         _clear_on_edit(model, [marks, table])
-        text.submit(h.tag, [text, model], [marks, table], api_name=False, **kw)
+        text.submit(_shown(h.tag), [text, model], [marks, table], api_name=False, **kw)
         _clear_on_edit(text, [marks, table])
 
 APP_CSS = '''
