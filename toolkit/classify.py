@@ -36,9 +36,9 @@ from .core import check_minutes
 
 # %% auto #0
 __all__ = ['NO_LABEL', 'masked_concat_pool', 'PadChunks', 'KeptSortedDL', 'classifier_dls', 'load_lm_encoder', 'PredictedClasses',
-           'warn_one_class', 'class_weights', 'classifier_learner', 'check_stages', 'fit_ulmfit', 'finetune_lm',
-           'Ensemble', 'check_recipe_counts', 'has_categories', 'train_classifier', 'classes_of', 'unreadable',
-           'check_readable', 'predict_texts', 'show_results', 'predict_csv']
+           'one_label_alone', 'weigh_advice', 'warn_one_class', 'class_weights', 'classifier_learner', 'check_stages',
+           'fit_ulmfit', 'finetune_lm', 'Ensemble', 'check_recipe_counts', 'has_categories', 'train_classifier',
+           'classes_of', 'unreadable', 'check_readable', 'predict_texts', 'show_results', 'predict_csv']
 
 # %% ../nbs/06_classify.ipynb #c003q
 def masked_concat_pool(
@@ -314,24 +314,44 @@ class PredictedClasses(Callback):
         self.learn.valid_predicted = p if self.learn.valid_predicted is None else self.learn.valid_predicted + p
         self.learn.valid_labelled = t if self.learn.valid_labelled is None else self.learn.valid_labelled + t
 
+def one_label_alone(
+    learn, # a classifier or tagger just trained (its last validation counted by `PredictedClasses`)
+)->tuple[int, str, int]|None: # the label's index, how common it is, the commonest label's index
+    """When the model put every validation item (a text, a word) in one label though they had several: that label, and
+    'commonest' (by far: weighting the rarer labels may help), 'rarer' (another is commoner: a rarer label weighted up
+    can be the one, helper 86) or 'even' (the labels about as common: no weighting helps; 10 classes of 40 rows were
+    told to weight, helper 67; five tags at 0.200 each were 'the commonest', helper 104). None otherwise"""
+    p, t = getattr(learn, 'valid_predicted', None), getattr(learn, 'valid_labelled', None)
+    if p is None or t is None or int((p > 0).sum()) != 1 or int((t > 0).sum()) < 2: return None
+    i, top = int(p.argmax()), int(t.argmax())
+    how = 'rarer' if t[i] < t[top] else 'even' if t[i] < 1.5*t[t > 0].float().median() else 'commonest'
+    return i, how, top
+
+def weigh_advice(
+    weight:float, # the weighting the model was trained with (`class_weight`, `tag_weight`)
+    labels:str, # what the labels are: 'classes', 'tags'
+)->str:
+    "The advice to weight the rarer labels more, for a model of the commonest label alone: none once given in full"
+    arg = f"{labels[:-2] if labels.endswith('es') else labels[:-1]}_weight"
+    return '' if weight >= 1 else f"weight the rarer {labels} {'more ' if weight else ''}({arg}=1), " # (advised when
+    # set: helper 60; not once given in full: helper 104)
+
 def warn_one_class(
     learn, # a classifier (or `Ensemble`) just trained (its last validation counted by `PredictedClasses`)
     class_weight:float=0., # the weighting it was trained with (`class_weights`): at 1 it cannot be advised
 ):
     """A warning when the classifier put every validation text in one class, though they had several: the commonest
     class alone ('accuracy 0.94, f1_score 0.49' on 380 'fresh' and 20 'rotten' reviews said nothing, helper 53)"""
-    p, t = getattr(learn, 'valid_predicted', None), getattr(learn, 'valid_labelled', None)
-    if p is None or t is None or int((p > 0).sum()) != 1 or int((t > 0).sum()) < 2: return
+    if (alone := one_label_alone(learn)) is None: return
+    i, how, _ = alone
     first = learn.learners[0] if hasattr(learn, 'learners') else learn # an ensemble's classes are its first member's
-    cls = str(first.dls.vocab[1][int(p.argmax())]) # (as `classes_of` reads them)
-    i, n = int(p.argmax()), t[t > 0].float()
-    if t[i] < t.max() or t[i] < 1.5*n.median(): # the classes about as common: no weighting helps (10 classes of 40
-        return warnings.warn(f"the classifier puts every validation text ({int(p.sum()):,}) in {cls!r}: it has " # rows
-                             "learnt one class alone; train more epochs, or on more texts") # were told to, helper 67)
-    weigh = ('' if class_weight >= 1 else 'weight the rarer classes more (class_weight=1), ' if class_weight else
-             'weight the rarer classes (class_weight=1), ') # (advised when set: helper 60)
-    warnings.warn(f"the classifier puts every validation text ({int(p.sum()):,}) in {cls!r}: it has learnt the "
-                  f"commonest class alone; {weigh}train more epochs, or on more texts of the other classes")
+    cls = str(first.dls.vocab[1][i]) # (as `classes_of` reads them)
+    said = f"the classifier puts every validation text ({int(learn.valid_predicted.sum()):,}) in {cls!r}: it has learnt"
+    if how == 'commonest':
+        return warnings.warn(f"{said} the commonest class alone; {weigh_advice(class_weight, 'classes')}train more "
+                             "epochs, or on more texts of the other classes")
+    warnings.warn(f"{said} one class alone; train more epochs, or on more texts") # (not 'the commonest' of a random
+    # validation split of a few texts, where the classes are as common: 4 of 30 among three outlets of 100 each)
 
 def _check_class_weight(w):
     "`class_weight` is a number from 0 (plain cross-entropy) to 1 (as if the classes were balanced)"

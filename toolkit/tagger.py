@@ -35,7 +35,7 @@ from .recipes import get_preset, TAGGER_RECIPE
 from .lm import get_tokenizer, load_pretrained, has_pretrained, use_pretrained, check_device, quiet, TimeBudget
 from .lm import check_train_args, validate_keeping_history, check_budget
 from .lm import _draws_bars, _as_lm, guard_vocab, check_dls, check_vocab_tokenizer, learner_kind
-from .classify import PredictedClasses
+from .classify import PredictedClasses, one_label_alone, weigh_advice
 from fastprogress.fastprogress import progress_bar
 
 # %% auto #0
@@ -872,21 +872,14 @@ def warn_one_tag(
     """A warning when the tagger gave every validation word one tag, though they had several: on 'O'-heavy entities,
     'accuracy 0.9872, f1_score 0.3312' was every word 'O' and said nothing (helper 54). Weighting the rarer tags is
     advised only where one tag is the commonest by far, and not once given in full (as `warn_one_class` does)"""
-    p, t = getattr(learn, 'valid_predicted', None), getattr(learn, 'valid_labelled', None)
-    if p is None or t is None or int((p > 0).sum()) != 1 or int((t > 0).sum()) < 2: return
-    i, n = int(p.argmax()), t[t > 0].float()
-    fix = "train"
-    if t[i] < t.max(): # (a rarer tag, weighted up by tag_weight, can be the one: helper 86)
-        what = f"it has learnt one tag alone, not the commonest ({str(learn.dls.vocab[1][int(t.argmax())])!r})"
-    elif t[i] < 1.5*n.median(): what = "it has learnt one tag alone" # the tags about as common (five at 0.200 each
-        # were 'the commonest', helper 104)
-    else:
-        what = "it has learnt the commonest tag alone"
-        fix = ('train' if tag_weight >= 1 else 'weight the rarer tags more (tag_weight=1), train' if tag_weight else
-               'weight the rarer tags (tag_weight=1), train') # (advised when given in full, helper 104)
-    warnings.warn(f"the tagger tags every validation word ({int(p.sum()):,}) {str(learn.dls.vocab[1][i])!r}: {what} (its "
-                  f"accuracy, {float(t[i]/t.sum()):.3f}, is that tag's share of the words); {fix} more epochs, or on more "
-                  "sentences")
+    if (alone := one_label_alone(learn)) is None: return
+    i, how, top = alone
+    p, t, tag = learn.valid_predicted, learn.valid_labelled, lambda k: str(learn.dls.vocab[1][k])
+    what = {'commonest': 'the commonest tag alone', 'even': 'one tag alone',
+            'rarer': f'one tag alone, not the commonest ({tag(top)!r})'}[how]
+    warnings.warn(f"the tagger tags every validation word ({int(p.sum()):,}) {tag(i)!r}: it has learnt {what} (its "
+                  f"accuracy, {float(t[i]/t.sum()):.3f}, is that tag's share of the words); "
+                  f"{weigh_advice(tag_weight, 'tags') if how == 'commonest' else ''}train more epochs, or on more sentences")
 
 def _check_tagger_args(epochs, lr, minutes, bs, seed, head_hid, tag_weight=0, vocab_sz=None):
     "Errors for arguments of `train_tagger` that cannot train, before any work"
