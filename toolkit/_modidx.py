@@ -823,6 +823,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'toolkit.tokenize.replace_lines': ('tokenize.html#replace_lines', 'toolkit/tokenize.py'),
                                   'toolkit.tokenize.romanise': ('tokenize.html#romanise', 'toolkit/tokenize.py'),
                                   'toolkit.tokenize.round_trip_share': ('tokenize.html#round_trip_share', 'toolkit/tokenize.py'),
+                                  'toolkit.tokenize.sp_lines': ('tokenize.html#sp_lines', 'toolkit/tokenize.py'),
                                   'toolkit.tokenize.text_tokenizer': ('tokenize.html#text_tokenizer', 'toolkit/tokenize.py'),
                                   'toolkit.tokenize.tokenize_frame': ('tokenize.html#tokenize_frame', 'toolkit/tokenize.py'),
                                   'toolkit.tokenize.unknown_message': ('tokenize.html#unknown_message', 'toolkit/tokenize.py'),

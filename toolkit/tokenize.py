@@ -5,7 +5,7 @@ and lines, and `detokenize`, which turns pieces back into clean text."""
 
 # %% ../nbs/02_tokenize.ipynb #c002
 from __future__ import annotations
-import contextlib, itertools, os, re, shutil, sys, tempfile, unicodedata, warnings
+import bisect, contextlib, itertools, os, re, shutil, sys, tempfile, unicodedata, warnings
 from .core import CONTROL as _CONTROL, INVISIBLE as _INVISIBLE, is_blank
 from types import NoneType
 from collections import Counter
@@ -17,11 +17,11 @@ from fastai.text.core import (Tokenizer, SentencePieceTokenizer, tokenize1, defa
                               UNK, PAD, BOS, EOS, FLD, TK_REP, TK_WREP, TK_UP, TK_MAJ)
 
 # %% auto #0
-__all__ = ['TK_NL', 'SPECIAL_TOKS', 'MIN_VOCAB_SZ', 'TK_ESC', 'UNREADABLE', 'RULES', 'ROMAN', 'TOKENIZERS', 'MAX_CHARS',
-           'check_text', 'check_controls', 'check_texts', 'one_text', 'unknown_pieces', 'unreadable_rows',
+__all__ = ['TK_NL', 'SPECIAL_TOKS', 'MIN_VOCAB_SZ', 'TK_ESC', 'UNREADABLE', 'RULES', 'ROMAN', 'SP_LINE_BYTES', 'TOKENIZERS',
+           'MAX_CHARS', 'check_text', 'check_controls', 'check_texts', 'one_text', 'unknown_pieces', 'unreadable_rows',
            'unknown_message', 'escape_special', 'replace_case', 'replace_lines', 'add_bos', 'drop_invisible',
-           'romanise', 'SPTokenizer', 'proto_model_type', 'make_tokenizer', 'tokenize_frame', 'TextTokenizer',
-           'readable', 'text_tokenizer', 'detokenize', 'round_trip_share']
+           'romanise', 'sp_lines', 'SPTokenizer', 'proto_model_type', 'make_tokenizer', 'tokenize_frame',
+           'TextTokenizer', 'readable', 'text_tokenizer', 'detokenize', 'round_trip_share']
 
 # %% ../nbs/02_tokenize.ipynb #c005
 TK_NL = 'xxnl' # a line break inside a text
@@ -186,6 +186,25 @@ def _quiet_stderr():
         os.close(saved)
         os.close(null)
 
+SP_LINE_BYTES = 4000 # SentencePiece's trainer drops a line of more than 4,192 bytes (its max_sentence_length) in silence:
+# a file of long texts left it none ('INTERNAL: ... [!sentences_.empty()]', helper 106), and a long text's words went unseen
+
+def sp_lines(
+    t:str, # a text, after the rules
+    limit:int=SP_LINE_BYTES, # UTF-8 bytes a line at most
+):
+    "`t` as the lines SentencePiece's trainer reads: at most `limit` bytes each, cut between words where there are any"
+    if len(t) * 4 <= limit or len(t.encode('utf-8')) <= limit: yield t; return
+    line, size = [], 0
+    for w in t.split(' '):
+        n = len(w.encode('utf-8')) + 1
+        if line and size + n > limit: yield ' '.join(line); line, size = [], 0
+        while n - 1 > limit: # a word longer than a line (a text without spaces): cut between characters
+            cut = bisect.bisect_right(list(itertools.accumulate(len(c.encode('utf-8')) for c in w)), limit)
+            yield w[:cut]; w = w[cut:]; n = len(w.encode('utf-8')) + 1
+        if w: line.append(w); size += n
+    if line: yield ' '.join(line)
+
 class SPTokenizer(SentencePieceTokenizer):
     "fastai's `SentencePieceTokenizer` that pickles as its model bytes and trains in a temporary directory"
     def __init__(self,
@@ -212,7 +231,7 @@ class SPTokenizer(SentencePieceTokenizer):
         try:
             raw = Path(self.cache_dir)/'texts.out'
             with open(raw, 'w', encoding='utf-8') as f:
-                for t in maps(*(rules or []), items): f.write(f'{t}\n')
+                for t in maps(*(rules or []), items): f.writelines(f'{l}\n' for l in sp_lines(t))
             sp_model = self.train(raw)
             self.tok = SentencePieceProcessor()
             self.tok.Load(str(sp_model))
