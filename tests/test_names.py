@@ -297,3 +297,16 @@ def test_origin_classifiers_take_the_origin_recipe(names_df, lm, clf, tmp_path):
                                     lm_epochs=None, class_weight=None, show_progress=False) # None: the recipe's (it took
     card = json.loads((tmp_path/'c2'/'card.json').read_text()) # the subword recipe's 3 epochs, helper 101)
     assert card['class_weight'] == 1 and card['lm_metrics'] == lm_card['metrics']
+
+def test_distinct_names_are_more_than_their_start():
+    """Names that start with 'de la', distinct: 'De la' itself was one of them in every call (15 of 15, helper 105). A
+    sample of the prompt alone is drawn again, as a repeat is; without distinct it is the model's to give"""
+    names = load_model('names')
+    kw = dict(category='Spanish', n=10, temperature=0.8, novel=True, max_words=3, max_tokens=30)
+    bare = lambda out: [o for o in out if ' '.join(o.split()).lower() == 'de la']
+    assert any(bare(names.generate('de la', seed=s, **kw)) for s in range(3)) # (the case exists)
+    for s in range(3):
+        out = names.generate('de la', seed=s, distinct=True, **kw)
+        assert len(out) == 10 and not bare(out) and all(o.startswith('De la') for o in out), out
+    with pytest.raises(ValueError, match='no sample without a repeat of the prompt in .* turn distinct off'):
+        names.generate('Kuznetsov', category='Russian', n=3, seed=1, temperature=0.05, distinct=True, max_tokens=30)

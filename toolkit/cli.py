@@ -910,7 +910,7 @@ def _add_generate(sub, ps:dict):
     g.add_argument('--scores', action='store_true', help='print the mean log-probability per piece before each text')
     g.add_argument('--sort', action='store_true', help='most likely texts first')
     g.add_argument('--novel', action='store_true', help='draw again any text that copies a training text')
-    g.add_argument('--distinct', action='store_true', help='draw again any text that repeats another of this call')
+    g.add_argument('--distinct', action='store_true', help='draw again any text that repeats another of this call, or is the prompt alone')
     g.add_argument('--stop', action='append', metavar='STRING', help='end a text where this string appears after its first word '
                    '(after --min-words words, if given), the string not kept; '
                    "repeat for several; '\\n' is a line break (a poem's first line: --stop '\\n')")

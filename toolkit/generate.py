@@ -1048,6 +1048,8 @@ class _Watch:
     def __init__(self, r:GenRequest, stops:list[str], bad:set[str], fp, distinct:bool=False):
         self.r, self.stops, self.bad, self.fp = r, stops, bad, fp
         self.seen = set() if distinct else None # the finished rows' texts, spaces and case aside
+        # and the prompt's: a sample of it alone is no new text ('De la' among the names that start with it, helper 105)
+        self.bare = ' '.join(r.prompt.split()).casefold() if distinct else None
         prompt = r.prompt
         self.word = len(prompt)
         while self.word and prompt[self.word - 1].isalnum(): self.word -= 1 # the prompt's last word may go on
@@ -1067,6 +1069,7 @@ class _Watch:
             self._why(ids, f'a copy of {how}'); return 'redraw'
         if (done or stopped) and self.seen is not None:
             key = ' '.join(text.split()).casefold()
+            if key and key == self.bare: self._why(ids, 'a repeat of the prompt'); return 'redraw'
             if key in self.seen: self._why(ids, 'a repeat of another sample'); return 'redraw'
             self.seen.add(key)
         return 'stop' if stopped else None
@@ -1148,7 +1151,7 @@ def generate(
     novel:bool=False, # throw away and draw again any sample that copies a training text (see `toolkit.novelty`)
     stop:str|list[str]|None=None, # a sample ends where one of these strings appears after `min_words` words (one at least; an earlier one is part of the text); it is not kept
     bad_words:str|list[str]|None=None, # words no sample may hold (any case, however many pieces they take)
-    distinct:bool=False, # no two samples the same (spaces and case aside): a repeat is thrown away and drawn again
+    distinct:bool=False, # no two samples the same (spaces and case aside), nor one the prompt alone: a repeat is thrown away and drawn again
 )->list:
     "Generate `n` clean texts that start with `prompt`"
     kw = {k: v for k,v in locals().items() if k != 'self'}
