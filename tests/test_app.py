@@ -93,6 +93,9 @@ def test_cards_endpoint(client):
     (('', 5, 'hot', 0.9, 4, 15, 1), "Temperature: 'hot' is not a value it takes"),
     (('New\nstudy', 2, 0.8, 0.9, 4, 15, 0), 'the prompt must be one line'), # one headline a line
     (('Why you should ', 2, 0.8, 0.9, 0, 3, 0), 'the prompt has 3 words and ends with a space'),
+    (('Why', 2, 0.8, 0.9, 100, None, 0), r'Min words \(100\) needs Max words: without it a headline is at most 80 pieces '
+                                         'long; set Max words to 100 or more, or lower Min words$'), # (it said to raise
+    # max_tokens, which the page has no field for: helper 105)
 ])
 def test_bad_input_is_a_clear_error(client, args, msg):
     "Bad form values come back as the app's error message, not a traceback, and the server keeps serving"

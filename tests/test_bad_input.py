@@ -274,6 +274,8 @@ def test_min_words_out_of_reach(tiny_lm, tiny_lm_path):
     with pytest.raises(ValueError, match=r'min_words \(100\) cannot be reached: the prompt has 0 words and max_tokens \(20\)'):
         tiny_lm.generate(n=1, min_words=100, max_tokens=20)
     refused(['generate', tiny_lm_path, '--min-words', '100', '--max-tokens', '20'], '--min-words (100) cannot be reached')
+    with pytest.raises(ValueError, match=r'the prompt has 1 word and max_tokens'): # ('1 words', helper 105)
+        tiny_lm.generate('Why', n=1, min_words=100, max_tokens=20)
     try: tiny_lm.generate('one two three', n=1, min_words=5, max_tokens=2, seed=0) # the prompt's words count: in reach
     except ValueError as e: assert 'reached max_tokens (2) with' in str(e), e # (a sample that fell short: said so)
 

@@ -438,6 +438,10 @@ class Handlers:
         # character model's word takes a piece a letter (80 cut a song model's lines mid-word, 'suns', helper 56)
         char = getattr(get_tokenizer(self.models['headlines']), 'model_type', None) == 'char'
         kw['max_tokens'] = min(MAX_TOKENS, max(240 if char else 80, (12 if char else 4)*(kw['max_words'] or 0)))
+        if kw['max_words'] is None and kw['min_words'] > len(kw['prompt'].split()) + kw['max_tokens']: # (generate's
+            # error said to raise max_tokens, which the page has no field for: helper 105)
+            raise ValueError(f"Min words ({kw['min_words']}) needs Max words: without it a headline is at most "
+                             f"{kw['max_tokens']} pieces long; set Max words to {kw['min_words']} or more, or lower Min words")
         if '\n' in kw['prompt'] or '\r' in kw['prompt']: # the headlines are shown one a line
             raise ValueError('the prompt must be one line: a headline is')
         cats = self.models['headlines'].awd.categories

@@ -918,7 +918,8 @@ def gen_request(
     if min_words and not stop_at_eos:
         raise ValueError("min_words needs stop_at_eos=True: without it every text runs to max_tokens")
     if stop_at_eos and min_words > len(prompt.split()) + max_tokens: # each new word takes at least one piece
-        raise ValueError(f"min_words ({min_words}) cannot be reached: the prompt has {len(prompt.split())} words and "
+        raise ValueError(f"min_words ({min_words}) cannot be reached: the prompt has {len(prompt.split())} "
+                         f"word{'s' if len(prompt.split()) != 1 else ''} and "
                          f"max_tokens ({max_tokens}) pieces add at most {max_tokens} more; raise max_tokens or lower min_words")
     if distinct and (greedy or top_k == 1) and n > 1:
         how = 'greedy=True' if greedy else 'top_k=1'
