@@ -269,7 +269,7 @@ def test_small_data_gets_a_fitting_batch_and_epochs(products, tmp_path):
     from toolkit.lm import fit_epochs
     sized = next(l for l in lines if re.match(r'\d+ epochs? of \d+ batch', l))
     epochs, batches, bs = map(int, re.match(r'(\d+) epochs? of (\d+) batch(?:es)? of (\d+) x 64 tokens', sized).groups())
-    assert bs == 8 and '(batches of 64: fewer than 8 an epoch)' in sized and epochs == fit_epochs(batches) > 1, sized
+    assert bs == 8 and "(the preset's batches of 64 would make fewer than 8 an epoch)" in sized and epochs == fit_epochs(batches) > 1, sized
     assert lines[-1] == f"try it: awd generate {tmp_path/'p'} -n 5"
     assert json.loads((tmp_path/'p'/'card.json').read_text())['epochs'] == epochs
     r = awd_here('train', products, '--bs', '64', '--out', tmp_path/'q')

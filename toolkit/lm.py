@@ -989,7 +989,7 @@ def train_lm(
     n_epochs, keep_best = ifnone(epochs, fit_epochs(len(dls.train), bool(pre), preset)), ifnone(keep_best, epochs is None or minutes is not None)
     if show_progress and is_rank0() and (keep_best or minutes is not None or dls.bs < rows): # said: it was sized
         # (a time budget's batches too: helper 82 saw no line)
-        small = f" (batches of {rows}: fewer than {FIT_BATCHES} an epoch)" if dls.bs < rows else ''
+        small = f" (the preset's batches of {rows} would make fewer than {FIT_BATCHES} an epoch)" if dls.bs < rows else ''
         n, shape = len(dls.train), f"{dls.bs} x {meta['seq_len']} tokens"
         print(f"{n_epochs} epoch{'' if n_epochs == 1 else 's'} of {n} batch{'' if n == 1 else 'es'} of {shape}{small}"
               if minutes is None else f"batches of {shape}, {n} an epoch{small}", flush=True)
