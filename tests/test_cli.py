@@ -486,3 +486,20 @@ def test_a_vocab_sz_the_texts_cannot_fill_is_said(tmp_path):
     got = int(json.loads((tmp_path/'m'/'card.json').read_text())['tokenizer']['vocab_sz'])
     assert r.returncode == 0 and got < 100_000 and (f"awd: --vocab-sz 100,000: these texts make {got:,} pieces at most, "
                                                     "the vocabulary's size") in r.stderr, r.stderr
+
+def test_a_folder_named_as_a_corpus_is_carded_as_the_users(tmp_path):
+    """A user's folder called `names` (PyTorch's data/names, as the README trains `my_names`) was recorded on the card as
+    the corpus 'names', its command `awd train names ...`: run anywhere else it trains the bundled corpus, and the app
+    took the model for one of it (helper 106). The card says 'names/', which reads as the folder wherever it is run"""
+    d = tmp_path/'names'
+    d.mkdir()
+    (d/'Czech.txt').write_text('\n'.join(['Novak', 'Dvorak', 'Svoboda', 'Kral', 'Horak', 'Cerny'] * 12) + '\n')
+    (d/'Irish.txt').write_text('\n'.join(['Murphy', 'Kelly', 'Walsh', 'Byrne', 'Ryan', 'Doyle'] * 12) + '\n')
+    r = awd_fresh('train', 'names', '--category-col', 'label', '--tokenizer', 'char', '--preset', 'tiny', '--epochs', '1',
+                  '--out', 'mine', cwd=tmp_path)
+    assert r.returncode == 0 and 'on 144 texts from names' in r.stdout, r.stdout + r.stderr
+    card = json.loads((tmp_path/'mine'/'card.json').read_text())
+    assert card['corpus'] == 'names/' and card['command'].startswith('awd train names/ '), card
+    assert sorted(card['categories']) == ['Czech', 'Irish'] # (the folder's: not the bundled corpus's 18 origins)
+    from toolkit.cli import _corpus_name
+    assert _corpus_name('names') == 'names' and _corpus_name(str(tmp_path/'mine')) == 'mine' # elsewhere: the corpus

@@ -111,8 +111,12 @@ def _saved(learn, out):
     if use: print(f"try it: awd {use}")
 
 def _corpus_name(data:str)->str:
-    "What a model card records of the training data: a bundled corpus's name, or only a file's name (no local path)"
-    return Path(data).name if Path(data).exists() else data
+    """What a model card records of the training data: a bundled corpus's name, or only a file's or folder's name (no
+    local path), marked as the user's where a corpus has that name: 'names/' (a folder of the user's called names was
+    recorded as the bundled corpus, and its command trained that corpus anywhere else, helper 106)"""
+    p = Path(data)
+    if corpus_name(data) or not p.exists(): return data
+    return (f'{p.name}/' if p.is_dir() else f'./{p.name}') if p.name in CORPORA else p.name
 
 def _starts_from(pre:bool, texts=None, refused:bool=True)->str:
     "How a training run starts, for its first progress line: from the pretrained English model, or from scratch (why)"
