@@ -177,6 +177,30 @@ def test_bpc_of_other_texts_is_theirs():
     with learn.no_bar(): assert learn.validate(dl=learn.dls.test_dl(pd.DataFrame({'text': texts}), bs=1))[3] == pytest.approx(bpc)
     # fastai's batches of 64 streams (a trained model's, and now a loaded one's): each stream starts cold, a few % more
     with learn.no_bar(): assert learn.validate(dl=learn.dls.test_dl(texts))[3] == pytest.approx(bpc, rel=0.05)
+    from toolkit.export import model_metrics
+    assert model_metrics(learn) == learn.awd.card['metrics'] # other texts' figures are not the card's (they became
+    # them, and an export's, helper 107)
+
+def test_card_says_the_epoch_savemodelcallback_restored(tmp_path):
+    """After fit with `SaveModelCallback`, which loads back its best epoch's weights, the card said the last epoch's
+    metrics beside the best epoch's weights (helper 107). Here the 'best' is the greatest validation loss, the first
+    epoch's at a high learning rate, so the weights loaded back are surely not the last epoch's"""
+    import numpy as np
+    from fastai.callback.tracker import SaveModelCallback
+    from toolkit.export import model_metrics, export_learner
+    learn = train_lm(load_corpus('headlines').sample(600, random_state=0), preset='tiny', epochs=1, vocab_sz=300,
+                     pretrained=False, show_progress=False)
+    learn.path = tmp_path
+    with learn.no_bar(), learn.no_logging():
+        learn.fit_one_cycle(3, 1e-2, cbs=SaveModelCallback(monitor='valid_loss', comp=np.greater, fname='first'))
+    vals = learn.recorder.values
+    assert vals[0][1] > vals[-1][1], vals # (the first epoch's loss is the greatest)
+    said = model_metrics(learn)
+    with learn.no_bar(): held = learn.validate()
+    assert said['valid_loss'] == pytest.approx(float(held[0]), abs=1e-3) == pytest.approx(vals[0][1], abs=1e-3), (said, vals)
+    assert said['bpc'] == pytest.approx(float(held[3]), abs=1e-3)
+    export_learner(learn, tmp_path/'m')
+    assert json.loads((tmp_path/'m'/'card.json').read_text())['metrics']['valid_loss'] == pytest.approx(vals[0][1], abs=1e-3)
 
 # ---------------------------------------------------------------- export and load
 

@@ -426,6 +426,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                 'toolkit.export._replace_dir': ('export.html#_replace_dir', 'toolkit/export.py'),
                                 'toolkit.export._resolve': ('export.html#_resolve', 'toolkit/export.py'),
                                 'toolkit.export._restore_info': ('export.html#_restore_info', 'toolkit/export.py'),
+                                'toolkit.export._restored_metrics': ('export.html#_restored_metrics', 'toolkit/export.py'),
                                 'toolkit.export._sha256': ('export.html#_sha256', 'toolkit/export.py'),
                                 'toolkit.export._sizes': ('export.html#_sizes', 'toolkit/export.py'),
                                 'toolkit.export._stub_dls': ('export.html#_stub_dls', 'toolkit/export.py'),

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import torch
 from fastcore.basics import patch
+from fastcore.foundation import L
 from fastai.learner import Learner
 from fastai.losses import CrossEntropyLossFlat
 from fastai.torch_core import default_device
@@ -54,14 +55,32 @@ def _keep_metrics(learn:Learner):
 
 if '_fastai_fit' not in Learner.__dict__: Learner._fastai_fit, Learner._fastai_validate = Learner.fit, Learner.validate
 
+def _restored_metrics(learn:Learner, cbs)->dict|None:
+    """The metrics of the epoch whose weights a `SaveModelCallback` among `cbs` loaded back at the end of the fit (its
+    best), by name; None without one. The card said the last epoch's, beside the best epoch's weights (helper 107)"""
+    from fastai.callback.tracker import SaveModelCallback
+    cb = next((c for c in cbs if isinstance(c, SaveModelCallback) and not c.every_epoch), None)
+    names, rec = learn.recorder.metric_names[1:-1], learn.recorder # (train_loss, valid_loss, the metrics), as each
+    if cb is None or cb.monitor not in names: return None # epoch's `recorder.values`
+    i = names.index(cb.monitor)
+    row = next((r for r in rec.values if len(r) == len(names) and r[i] == cb.best), None) # (its best is that value)
+    return None if row is None else {n: round(float(v), 4) if math.isfinite(float(v)) else None
+                                     for n, v in zip(names[1:], row[1:])}
+
 @patch
 def fit(self:Learner, *args, **kwargs):
-    "fastai's `fit`, its last validation's metrics kept for the model card (`last_metrics`), and the epochs it trained"
-    t0 = time.time()
-    try: return Learner._fastai_fit(self, *args, **kwargs)
+    """fastai's `fit`, its last validation's metrics kept for the model card (`last_metrics`), or those of the epoch a
+    `SaveModelCallback` loaded back, and the epochs it trained"""
+    t0, done = time.time(), False
+    cbs = [*L(kwargs.get('cbs')), *L(args[3] if len(args) > 3 else None), *self.cbs] # (fit's own: gone from `self.cbs`
+    try: # when it returns)
+        res = Learner._fastai_fit(self, *args, **kwargs)
+        done = True
+        return res
     finally: # an epoch finished, validated (not `lr_find`'s fit, which validates nothing: the recorder holds the last
         if getattr(getattr(self, 'recorder', None), 'values', None): # `get_preds`' figures)
             _keep_metrics(self)
+            if done and (m := _restored_metrics(self, cbs)): self.valid_metrics = m
             _count_run(self, len(self.recorder.values), time.time() - t0)
 
 def _count_run(learn:Learner, epochs:int, seconds:float):
@@ -78,11 +97,16 @@ def _count_run(learn:Learner, epochs:int, seconds:float):
         info.fingerprint = data.fingerprint = info.fingerprint.add(data.texts) # (it missed them, helper 68)
 
 @patch
-def validate(self:Learner, *args, **kwargs):
-    "fastai's `validate`, its metrics kept for the model card (`last_metrics`)"
-    check_batches(args[1] if len(args) > 1 else kwargs.get('dl')) # (an empty loader's were Nones, without a word)
-    try: return Learner._fastai_validate(self, *args, **kwargs)
-    finally: _keep_metrics(self)
+def validate(self:Learner, ds_idx=1, dl=None, cbs=None):
+    """fastai's `validate`, its metrics kept for the model card (`last_metrics`) when it validated the model's own
+    validation set (other texts', `validate(dl=learn.dls.test_dl(...))`, became the card's: helper 107)"""
+    check_batches(dl) # (an empty loader's were Nones, without a word)
+    own = dl is None and ds_idx == 1 or dl is not None and dl is getattr(getattr(self, 'dls', None), 'valid', None)
+    before = None if own else last_metrics(self) # ({} when never validated: the card's then)
+    try: return Learner._fastai_validate(self, ds_idx, dl, cbs)
+    finally:
+        if own: _keep_metrics(self)
+        else: self.valid_metrics = before
 
 def last_metrics(
     learn:Learner, # a learner after `fit` or `validate`
@@ -90,7 +114,7 @@ def last_metrics(
     """The validation loss and metrics of the last `fit` or `validate`, by name; {} if `learn` was never validated. A
     `predict`, `get_preds` (on other data) or `lr_find` since then leaves them: they use the recorder too, and the card
     of a model saved after them said their figures, or none"""
-    return dict(getattr(learn, 'valid_metrics', None) or _live_metrics(learn))
+    return dict(m) if (m := getattr(learn, 'valid_metrics', None)) is not None else _live_metrics(learn)
 
 def model_metrics(
     learn:Learner, # a learner made by the toolkit
