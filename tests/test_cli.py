@@ -97,6 +97,18 @@ def test_train_minutes(awd, tmp_path):
     r = awd_here('train', 'headlines', '--minutes', '1', '--epochs', '2', '--out', tmp_path/'x')
     assert r.returncode == 2 and 'give --epochs or --minutes, not both' in r.stderr
 
+def test_saved_line_says_where_a_time_budget_ended(tmp_path, capsys):
+    """A time budget that ran out inside an epoch keeps those weights when they beat the last whole epoch's: the last line
+    gave figures in no row of the table, with no word of where they came from (helper 108)"""
+    from types import SimpleNamespace as NS
+    from toolkit.cli import _saved
+    (tmp_path/'m').mkdir(); (tmp_path/'m'/'weights.pt').write_bytes(b'0' * 1000)
+    for card, said in [(dict(epochs=1.67), "| the weights as the time ran out, 67% into epoch 2 (no row of the table) |"),
+                       (dict(epochs=1.67, kept_epoch=1), "| epoch 1's weights (the best; the table's row 0) |"),
+                       (dict(epochs=3), "bpc 1.5 | 0.5 min |")]:
+        _saved(NS(awd=NS(card={'metrics': {'bpc': 1.5}, 'train_minutes': 0.5, **card})), tmp_path/'m')
+        assert said in capsys.readouterr().out
+
 def test_train_bad_drop_mult(tmp_path):
     r = awd_here('train', 'headlines', '--drop-mult', '-1', '--out', tmp_path/'m')
     assert r.returncode == 2 and 'Traceback' not in r.stderr

@@ -91,6 +91,9 @@ def _saved(learn, out):
     pkl = ', a pickle: load it with --trust-pickle' if path.suffix.lower() == '.pkl' else ''
     k = card.get('kept_epoch') # (counted from 1; fastai's table from 0: helper 56 read 45 where the table's row is 44)
     kept = f" | epoch {k}'s weights (the best; the table's row {k - 1})" if k else ''
+    e = card.get('epochs') # a time budget's end inside an epoch: those weights, better than the last whole epoch's, had
+    if not k and isinstance(e, float) and e % 1: # no row, and the figures here were in none (helper 108)
+        kept = f" | the weights as the time ran out, {e % 1:.0%} into epoch {int(e) + 1} (no row of the table)"
     print(f"{_fmt_metrics(card['metrics'])}{kept} | {card['train_minutes']:.1f} min | saved {path} "
           f"({disk_mb(path):.1f} MB{pkl})")
     cats = getattr(getattr(learn, 'awd', None), 'categories', None) # a conditioned model generates a category's texts
