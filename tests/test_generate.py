@@ -858,3 +858,17 @@ def test_a_cyrillic_character_model_keeps_a_one_letter_prompt():
     for p in ('Ж', 'К', 'Иван Ж'):
         assert _case_of_prefix(lm, p, None, prompt_pieces(lm, p)) == prompt_pieces(lm, p)
         assert all(t.startswith(p) for t in lm.generate(p, n=4, seed=0, max_tokens=12)), p
+
+def test_start_state_from_a_few_texts():
+    """A loaded model given DataLoaders of 300 headlines (30 held out: a few pieces in each of 64 streams), as the
+    refusal to train on placeholder data says, then trained, warned it held no texts to find its start-of-text state
+    with and generated from the zero state (helper 107): every text there started within the warmup"""
+    from toolkit.data import load_texts
+    from toolkit.lm import lm_dls, get_tokenizer
+    from toolkit.generate import start_state
+    learn = load_model('headlines')
+    learn.dls = lm_dls(load_texts('headlines').sample(300, random_state=1), tokenizer=get_tokenizer(learn),
+                       vocab=learn.dls.vocab)
+    state = start_state(learn)
+    assert state is not None and len(state) == len(learn.model[0].rnns)
+    assert all(h.shape == (1, r.module.hidden_size) and h.abs().sum() > 0 for (h, _), r in zip(state, learn.model[0].rnns))

@@ -494,6 +494,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'toolkit.generate._Watch.__call__': ('generate.html#_watch.__call__', 'toolkit/generate.py'),
                                   'toolkit.generate._Watch.__init__': ('generate.html#_watch.__init__', 'toolkit/generate.py'),
                                   'toolkit.generate._Watch._why': ('generate.html#_watch._why', 'toolkit/generate.py'),
+                                  'toolkit.generate._add_states': ('generate.html#_add_states', 'toolkit/generate.py'),
                                   'toolkit.generate._as_typed': ('generate.html#_as_typed', 'toolkit/generate.py'),
                                   'toolkit.generate._case_of_prefix': ('generate.html#_case_of_prefix', 'toolkit/generate.py'),
                                   'toolkit.generate._chars_read': ('generate.html#_chars_read', 'toolkit/generate.py'),

@@ -594,6 +594,11 @@ def _clean(pieces:list[str])->str:
 
 # %% ../nbs/05_generate.ipynb #c012
 @torch.inference_mode()
+def _add_states(sums:list|None, count:int, hidden:list, at:torch.Tensor)->tuple[list, int]:
+    "`sums` of each layer's (h, c) and their `count`, with the states of `hidden`'s rows `at` added"
+    part = [(h[at].sum(0), c[at].sum(0)) for h,c in hidden]
+    return (part if sums is None else [(a+h, b+c) for (a,b),(h,c) in zip(sums, part)]), count + int(at.sum())
+
 def start_state(
     learn, # a language-model learner whose DataLoaders still hold data
     n_batches:int=2, # validation batches to read
@@ -607,6 +612,7 @@ def start_state(
     dl = learn.dls.valid
     with eval_mode(model):
         sums, count, hidden = None, 0, None
+        early, n_early = None, 0 # the states at a text's start within the warmup (after a piece at least)
         try: batches = list(itertools.islice(dl, n_batches)) # the loader's iterator is done with here
         finally:
             if hasattr(dl, 'it'): delattr(dl, 'it') # as fastai's `one_batch`: a live generator would not pickle
@@ -617,11 +623,11 @@ def start_state(
             if len(xb) != len(hidden[0][0]): break
             for t in range(xb.shape[1]):
                 at = xb[:, t] == bos
-                if at.any() and (i or t >= warmup):
-                    layer_sums = [(h[at].sum(0), c[at].sum(0)) for h,c in hidden]
-                    sums = layer_sums if sums is None else [(a+h, b+c) for (a,b),(h,c) in zip(sums, layer_sums)]
-                    count += int(at.sum())
+                if at.any() and (i or t >= warmup): sums, count = _add_states(sums, count, hidden, at)
+                elif at.any() and t: early, n_early = _add_states(early, n_early, hidden, at)
                 _, hidden = awd_step(enc, dec, xb[:, t], hidden)
+        if not count: sums, count = early, n_early # a few texts, a few pieces a stream (30 headlines over 64 streams):
+        # their starts within the warmup, nearer the state than none (helper 107)
         return None if not count else [((h/count)[None], (c/count)[None]) for h,c in sums]
 
 def weights_key(learn)->float:
