@@ -775,6 +775,10 @@ def test_loaded_model_refuses_get_preds_on_its_placeholders():
     "`validate()` was refused on a loaded model, but `get_preds()` (a copy of the loader) ran on the placeholder texts"
     for name in ('sentiment', 'tagger', 'headlines'):
         with pytest.raises(Exception, match='loaded without its training texts'): load_model(name).get_preds()
+    with pytest.raises(Exception, match=r'hold two placeholder texts, which say nothing of it\): to validate it'):
+        load_model('headlines').validate() # (they 'would wreck it', as if it were trained, helper 107)
+    with pytest.raises(Exception, match=r'hold two placeholder texts, which would wreck it\): to train it'):
+        load_model('headlines').fit(1)
     clf = load_model('sentiment') # a test set of the user's own, labelled, still validates
     df = pd.DataFrame({'text': ['A joy from start to end.', 'Dull and overlong.'], 'label': ['fresh', 'rotten']})
     assert len(clf.validate(dl=clf.dls.test_dl(df, with_labels=True))) == 3

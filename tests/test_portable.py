@@ -320,7 +320,7 @@ def test_app_skips_a_model_it_cannot_load(lm_and_dir, tmp_path, capsys):
     assert 'bert' not in models and 'headlines' in models # the shipped ones
     assert f"not serving {tmp_path/'bert'}: " in capsys.readouterr().out
 
-def test_loaded_model_refuses_to_train_on_placeholders(lm_and_dir):
+def test_loaded_model_refuses_to_train_on_placeholders(lm_and_dir, capsys):
     "fit_one_cycle on a loaded model trained on its two placeholder texts and wrecked it ('a a a a ...'), silently"
     from toolkit.all import load_corpus, lm_dls, get_tokenizer
     learn, d = lm_and_dir
@@ -330,6 +330,7 @@ def test_loaded_model_refuses_to_train_on_placeholders(lm_and_dir):
                  lambda: m.show_results(), lambda: m.show_results(dl=m.dls.valid), # (it showed a placeholder row, helper 81)
                  lambda: m.dls.show_batch(), lambda: m.dls.valid.show_batch()): # ('xxbos a a a' as its data, helper 91)
         with pytest.raises(ValueError, match='^this model was loaded without its training texts'): call()
+    assert 'train_loss' not in capsys.readouterr().out # (fit printed its table's head first, helper 107)
     assert m.generate(n=2, seed=3) == before # untouched
     m.dls.test_dl(['New study finds coffee helps'] * 40).show_batch(max_n=1) # a batch of texts of one's own shows
     m.dls = lm_dls(load_corpus('headlines').sample(300, random_state=0), tokenizer=get_tokenizer(m), vocab=m.dls.vocab,

@@ -71,6 +71,9 @@ def _restored_metrics(learn:Learner, cbs)->dict|None:
 def fit(self:Learner, *args, **kwargs):
     """fastai's `fit`, its last validation's metrics kept for the model card (`last_metrics`), or those of the epoch a
     `SaveModelCallback` loaded back, and the epochs it trained"""
+    guard = next((c for c in self.cbs if type(c).__name__ == 'PlaceholderData'), None) # a loaded model's placeholder
+    if guard is not None: guard._refuse('train it') # texts (`PlaceholderData`, below): refused before fastai's table
+    # prints its head (helper 107)
     t0, done = time.time(), False
     cbs = [*L(kwargs.get('cbs')), *L(args[3] if len(args) > 3 else None), *self.cbs] # (fit's own: gone from `self.cbs`
     try: # when it returns)
@@ -479,7 +482,8 @@ class PlaceholderData(Callback):
             how = f"learn.dls = {remake_dls('lm' if lm else 'classes', back)}"
             if lm: how += "; or train it further on new texts: finetune_lm(learn, df)"
         held = ('are empty' if not len(self.learn.dls.train_ds) else # (a pickle's: fastai's export empties them)
-                'hold two placeholder texts, and would wreck it')
+                'hold two placeholder texts, which ' + ('would wreck it' if what == 'train it' else 'say nothing of it'))
+        # (its figures or predictions: 'wreck' was said of them too, helper 107)
         raise Refusal(f"this model was loaded without its training texts (its DataLoaders {held}): to {what}, give it "
                       f"DataLoaders of your texts first: {how}")
 
