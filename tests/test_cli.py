@@ -1,5 +1,5 @@
 "The `awd` command end to end, as a user runs it."
-import contextlib, inspect, io, json, subprocess
+import contextlib, inspect, io, json, re, subprocess
 import pytest
 from conftest import awd_here, awd_fresh
 
@@ -418,6 +418,9 @@ def test_train_a_model_further(tiny_lm_path, tmp_path):
                                                                 after.model.state_dict().values()))
     card = json.loads(awd_here('info', out).stdout)
     assert card['corpus'] == 'more.csv' and card['n_texts'] == 400 and card['lm'] == str(tiny_lm_path)
+    r = awd_here('train', tmp_path/'more.csv', '--lm', tiny_lm_path, '--minutes', '0.05', '--out', tmp_path/'m3')
+    assert r.returncode == 0 and re.search(r'\nbatches of \d+ x \d+ tokens, \d+ an epoch', r.stdout), r.stdout # how it
+    # was sized, as a first run says (nothing was said: helper 108)
     assert card['continued_from'][0]['corpus'] == before.awd.card['corpus']
     assert card['command'] == f"awd train more.csv --epochs 1 --lr 1e-09 --lm {tiny_lm_path}", card
     r = awd_here('train', tmp_path/'more.csv', '--lm', tiny_lm_path, '--tokenizer', 'char', '--resume', '--out', out)

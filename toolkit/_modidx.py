@@ -657,6 +657,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                             'toolkit.lm.read_checkpoint': ('lm.html#read_checkpoint', 'toolkit/lm.py'),
                             'toolkit.lm.remake_dls': ('lm.html#remake_dls', 'toolkit/lm.py'),
                             'toolkit.lm.save_checkpoint': ('lm.html#save_checkpoint', 'toolkit/lm.py'),
+                            'toolkit.lm.say_sizing': ('lm.html#say_sizing', 'toolkit/lm.py'),
                             'toolkit.lm.train_lm': ('lm.html#train_lm', 'toolkit/lm.py'),
                             'toolkit.lm.unknown_chars': ('lm.html#unknown_chars', 'toolkit/lm.py'),
                             'toolkit.lm.unknown_reason': ('lm.html#unknown_reason', 'toolkit/lm.py'),

@@ -32,6 +32,7 @@ from .core import ModelInfo, DataInfo, model_info, require_info, check_arg, is_i
 from .recipes import get_preset, CLASSIFIER_RECIPE
 from .lm import get_tokenizer, lm_dls, lm_learner, train_lm, quiet, check_device, check_train_args
 from .lm import fit_epochs, _fit_lm, _as_lm, guard_vocab, drop_mult_of, preset_drop_mult, check_vocab_tokenizer, learner_kind
+from .lm import say_sizing
 from .core import check_minutes
 
 # %% auto #0
@@ -474,6 +475,8 @@ def finetune_lm(
         learn.awd.fingerprint = dls.awd.fingerprint = lm.awd.fingerprint.add(df[text_col]) # the old texts nor the new
         # ones (its DataLoaders' too: `fit` adds the texts of DataLoaders whose fingerprint is not the model's)
     n_epochs = ifnone(epochs, fit_epochs(len(dls.train), True, preset)) # from a trained model, as from the pretrained one
+    if show_progress and (sized or minutes is not None or dls.bs < ifnone(bs, p['bs'])): # (`awd train --lm` said not
+        say_sizing(dls, n_epochs, ifnone(bs, p['bs']), ifnone(seq_len, p['seq_len']), minutes) # why 7 epochs, helper 108)
     set_seed(seed) # the same run again from the same seed (two --epochs 1 runs gave 4.343 and 4.354, helper 69)
     with quiet(learn, not show_progress): _fit_lm(learn, n_epochs, ifnone(lr, p['lr']/2), minutes, 0, [], keep_best=sized)
     return learn

@@ -41,7 +41,7 @@ __all__ = ['PRETRAINED_FILES', 'REBUILD', 'UNKNOWN_MAX', 'fit_epochs', 'lm_min_t
            'preset_drop_mult', 'lm_learner', 'drop_mult_of', 'quiet', 'ProgressCallback', 'check_batches',
            'check_device', 'is_rank0', 'world_size', 'check_distributed', 'RowShard', 'distributed_ctx', 'TimeBudget',
            'validate_keeping_history', 'KeepBest', 'EpochCheckpoint', 'save_checkpoint', 'read_checkpoint',
-           'check_budget', 'category_mark', 'category_frame', 'train_lm']
+           'check_budget', 'category_mark', 'category_frame', 'say_sizing', 'train_lm']
 
 # %% ../nbs/04_lm.ipynb #c022b
 def fit_epochs(
@@ -943,6 +943,13 @@ def category_frame(
 
 
 # %% ../nbs/04_lm.ipynb #c024n
+def say_sizing(dls, n_epochs:int, rows:int, seq_len:int, minutes:float|None=None):
+    "The line before a run's progress that says how it was sized: its epochs and batches (`rows`: the preset's batch)"
+    small = f" (the preset's batches of {rows} would make fewer than {FIT_BATCHES} an epoch)" if dls.bs < rows else ''
+    n, shape = len(dls.train), f"{dls.bs} x {seq_len} tokens"
+    print(f"{n_epochs} epoch{'' if n_epochs == 1 else 's'} of {n} batch{'' if n == 1 else 'es'} of {shape}{small}"
+          if minutes is None else f"batches of {shape}, {n} an epoch{small}", flush=True)
+
 def train_lm(
     df:pd.DataFrame|list, # the texts (or a list of texts)
     text_col:str='text', # column of texts
@@ -988,11 +995,7 @@ def train_lm(
                  backwards=backwards, fit_bs=bs is None and not distributed)
     n_epochs, keep_best = ifnone(epochs, fit_epochs(len(dls.train), bool(pre), preset)), ifnone(keep_best, epochs is None or minutes is not None)
     if show_progress and is_rank0() and (keep_best or minutes is not None or dls.bs < rows): # said: it was sized
-        # (a time budget's batches too: helper 82 saw no line)
-        small = f" (the preset's batches of {rows} would make fewer than {FIT_BATCHES} an epoch)" if dls.bs < rows else ''
-        n, shape = len(dls.train), f"{dls.bs} x {meta['seq_len']} tokens"
-        print(f"{n_epochs} epoch{'' if n_epochs == 1 else 's'} of {n} batch{'' if n == 1 else 'es'} of {shape}{small}"
-              if minutes is None else f"batches of {shape}, {n} an epoch{small}", flush=True)
+        say_sizing(dls, n_epochs, rows, meta['seq_len'], minutes) # (a time budget's batches too: helper 82 saw no line)
     learn = lm_learner(dls, preset, config=config, drop_mult=drop_mult, pretrained=pre)
     start = _resume(learn, ck, seed) if ck else 0
     learn.minutes_before = ck['minutes'] if ck else 0. # a resumed run's card counts the interrupted run's minutes too
