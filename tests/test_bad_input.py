@@ -346,6 +346,8 @@ def test_names_start_unknown_characters(app_models_dir):
     with pytest.raises(ValueError, match=r"this model has never seen '7' in its training texts: start with the characters it knows \(abc"):
         load_model(names).generate('7K', n=2, category='Russian')
     refused(['generate', names, '--prompt', 'Кар', '--category', 'Russian'], 'this model has never seen')
+    for start in ('7', 'Ñ'): # one way of saying it, naming the option (the first went without it, helper 108)
+        refused(['generate', names, '--prompt', start, '--category', 'Russian'], f"awd: error: --prompt: this model has never seen {start!r}")
     assert load_model(names).generate('Ka', n=2, category='Russian', seed=0)[0].startswith('Ka') # known letters, any case
     with pytest.raises(ValueError, match=r"never seen '\\n'"): load_model(names).generate('A\nB', category='Russian')
     assert len(load_model(names).generate('\uff21b', n=2, category='Russian', seed=0)) == 2 # a full-width A reads as A

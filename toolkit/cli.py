@@ -1131,6 +1131,7 @@ def cli_words(
 )->str:
     "`msg` in the command line's words: `greedy=True` becomes `--greedy`, and so on (`CLI_WORDS`)"
     for api, cli in CLI_WORDS: msg = msg.replace(api, cli)
+    msg = re.sub('^prompt: ', '--prompt: ', msg) # the API's parameter, named first (two ways of one error, helper 108)
     flag = lambda m: '--' + m[1].replace('_', '-')
     msg = _ARG_RE2.sub(flag, _ARG_RE.sub(flag, msg)) # valid_pct must be -> --valid-pct must be
     return re.sub(r"(--[a-z][\w-]*)='([^'\s]+)'", r"\1 \2", msg) # tags_col='xpos' -> --tags-col xpos

@@ -858,7 +858,8 @@ def name_start(
     Its names start with a letter: '-' or "'" first is refused (it wrote '-Lomanov', "'hokovich", helper 85)"""
     names = learn.awd.categories and is_char(learn)
     if names and prompt[:1] and not prompt[0].isalpha():
-        check_chars(learn, prompt) # one it never saw: which it knows, first
+        check_chars(learn, prompt, 'prompt: ') # one it never saw: which it knows, first (named as `generate` names it,
+        # helper 108)
         raise ValueError(f"the starting letters {prompt!r} begin with {prompt[0]!r}: a name starts with a letter")
     if not (names and category is not None): return prompt
     if len(prompt) > 1 and prompt.isupper(): # caps lock: 'KO' wrote 'KOblinsky-Vieda', the model going on in lowercase
