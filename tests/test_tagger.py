@@ -274,7 +274,10 @@ def test_words_of_pasted_text():
              'See No. 5 today': (['See', 'No.', '5', 'today'], 'See'),
              'I went home.Then I slept.': (['I', 'went', 'home', '.', 'Then', 'I', 'slept', '.'], 'I'),
              'U.S. and example.com': (['U.S.', 'and', 'example.com'], 'U.S.'),
-             'www.Google.com \u200d ok': (['www.Google.com', 'ok'], 'ok')} # helper 38: a lone zero-width joiner
+             'www.Google.com \u200d ok': (['www.Google.com', 'ok'], 'ok'), # helper 38: a lone zero-width joiner
+             # helper 110: a curly apostrophe after a plural, a keycap, an Indic word's vowel signs, a digit's mark
+             "the boys’ toys": (['the', 'boys’', 'toys'], "boys'"), '1\ufe0f\u20e3 first': (['1\ufe0f\u20e3', 'first'], 'first'),
+             'नमस्ते hello': (['नमस्ते', 'hello'], 'hello'), '5\u0301 cats': (['5\u0301', 'cats'], 'cats')}
     for text, (words, form) in cases.items():
         ws = split_words(text)
         assert [w.text for w in ws] == words and all(text[w.start:w.end] == w.text for w in ws), (text, ws)

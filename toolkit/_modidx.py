@@ -752,6 +752,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                 'toolkit.tagger._check_readable': ('tagger.html#_check_readable', 'toolkit/tagger.py'),
                                 'toolkit.tagger._check_tagger_args': ('tagger.html#_check_tagger_args', 'toolkit/tagger.py'),
                                 'toolkit.tagger._coarse_matrix': ('tagger.html#_coarse_matrix', 'toolkit/tagger.py'),
+                                'toolkit.tagger._combining': ('tagger.html#_combining', 'toolkit/tagger.py'),
                                 'toolkit.tagger._conllu': ('tagger.html#_conllu', 'toolkit/tagger.py'),
                                 'toolkit.tagger._encoder': ('tagger.html#_encoder', 'toolkit/tagger.py'),
                                 'toolkit.tagger._filled': ('tagger.html#_filled', 'toolkit/tagger.py'),

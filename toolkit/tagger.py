@@ -5,7 +5,7 @@ states and a linear head label each word on its last piece; gradual unfreezing, 
 
 # %% ../nbs/06b_tagger.ipynb #t002
 from __future__ import annotations
-import ast, random, re, textwrap, threading, time, warnings
+import ast, random, re, textwrap, threading, time, unicodedata, warnings
 from collections import Counter
 from pathlib import Path
 from typing import Callable, NamedTuple
@@ -51,7 +51,17 @@ _ABBR = ("Mr|Mrs|Ms|Dr|St|Jr|Sr|Mt|Ft|Co|Corp|Inc|Ltd|Bros|Gen|Gov|Sen|Rep|Rev|P
          "Ala|Ariz|Ark|Calif|Colo|Conn|Del|Fla|Ga|Ill|Ind|Kan|Ky|La|Mass|Md|Mich|Minn|Mo|Neb|Nev|Okla|Ore|Pa|Tenn|Tex|"
          "Va|Vt|Wash|Wis|Wyo") # titles, months, streets and US states, as Brown writes them
 # what belongs to the character before it: combining accents, variation selectors (❤️), skin tones (👍🏽), emoji tags
-_MARK = r'[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe00-\ufe0f\ufe20-\ufe2f\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f]'
+def _combining()->str:
+    "Every combining mark (Unicode's M categories) as ranges of a character class: Indic vowel signs, the keycap's '⃣'"
+    cs = [c for c in [*range(0x30000), *range(0xe0100, 0xe01f0)] if unicodedata.category(chr(c))[0] == 'M'] # (the
+    runs = [] # rest of Unicode has none: 0.02 s)
+    for c in cs:
+        if runs and runs[-1][1] == c - 1: runs[-1][1] = c
+        else: runs.append([c, c])
+    return ''.join(re.escape(chr(a)) + (f'-{re.escape(chr(b))}' if b > a else '') for a, b in runs)
+
+# (Latin accents alone split 'नमस्ते' into four words, three of them bare vowel signs, and '1️⃣' in two: helper 110)
+_MARK = rf'[{_combining()}\ufe00-\ufe0f\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f]'
 # invisible characters pasted from web pages and word processors: a soft hyphen, zero-width space, direction marks, word
 # joiner, byte-order mark. Inside a word they are part of it (the tagger reads the word without them); alone, nothing
 _INVISIBLE = r'\u00ad\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff'
@@ -63,10 +73,10 @@ WORD_RE = re.compile(rf"""
   | [A-Z]\.(?=\s+[A-Z])                    # an initial before a name: John F. Kennedy, U. S.
   | (?:{_ABBR})\.(?!\w)                    # titles and short forms: Mr., Dr., Inc.
   | Nos?\.(?=\s*\d)                        # No. 5 (a sentence's last No. is a word and a full stop)
-  | [$£€]?\d+(?:[.,:/]\d+)*(?:%|'?s\b|(?:st|nd|rd|th|d)\b)?(?:-{_W}(?:[.,:/]\d+)*)*  # 1,000 3.5 10:30 $45 1920's 19th 10-year
+  | [$£€]?\d+{_MARK}*(?:[.,:/]\d+)*(?:%|'?s\b|(?:st|nd|rd|th|d)\b)?(?:-{_W}(?:[.,:/]\d+)*)*  # 1,000 3.5 10:30 $45 1920's 19th 10-year 1️⃣
   | ['’]\d\ds?\b                             # a year or decade cut short: '61, '60s
   | (?<=\s)['’](?:[sSdDmM]|[rR][eE]|[lL][lL]|[vV][eE])\b(?![-'’])  # a clitic written apart, as treebanks do: Germany 's
-  | {_W}(?:(?:[-‐‑'’&]|\.(?![A-Z][a-z]+(?![.\w]))){_W})*(?:'(?!\w))?  # inner hyphens, apostrophes (don't); boys'; not home.Then
+  | {_W}(?:(?:[-‐‑'’&]|\.(?![A-Z][a-z]+(?![.\w]))){_W})*(?:['’](?!\w))?  # inner hyphens, apostrophes (don't); boys' and boys’; not home.Then
   | [\U0001f1e6-\U0001f1ff]{{2}}             # a flag: two regional letters
   | [^\s{_INVISIBLE}\u200d]{_MARK}*(?:\u200d\S{_MARK}*)*  # any other character on its own, with its marks (an emoji sequence whole)
 """, re.X)
