@@ -1140,6 +1140,10 @@ APP_CSS = '''
   Names one hid its --category (helper 102) */
 .card td:first-child { word-break: normal; overflow-wrap: normal; hyphens: none; min-width: 6.5em; }
 /* a card's row names whole on a phone ('archite/cture', helper 102) */
+:is(#headlines-out, #headlines-settings, #names-out, #names-settings, #names-origins) > [data-testid="status-tracker"]:has(.error) {
+  display: none !important; } /* Stop left Gradio's red 'Error' badge over the texts made and the panel's note, 3 times in
+  10 (Gradio ends a cancelled event as a failed one, and at times paints its outputs so, helper 109); a generator tab's
+  request never fails otherwise: its failure is said in the panel */
 '''
 
 def _models_tab(h:Handlers):
