@@ -945,3 +945,20 @@ def test_classify_tab_says_which_classifier_fits_a_text():
         'Every classifier reads every text: trust the one made for your kind of text (a surname: Name origin; a review '
         'snippet: Review sentiment; a headline: Headline outlet).']
     assert hint({'sentiment': load_model('sentiment')}) == [] # one classifier: nothing to choose
+
+def test_the_page_says_what_its_models_learnt_from(app_models):
+    """A newcomer was never told what the models read (health-news tweets, hence 'Ebola' and '@CynthiaSass'), what the
+    sliders do, nor that the Tag tab's last examples are puzzles it gets wrong (helper 109)"""
+    from toolkit.app import build_app, TAG_EXAMPLES
+    demo = build_app(app_models)
+    try:
+        comps = demo.config['components']
+        header = next(c['props']['value'] for c in comps if c['type'] == 'markdown')
+        sliders = {c['props'].get('label'): c['props'].get('info') for c in comps if c['type'] == 'slider'}
+        labels = [c['props'].get('label') for c in comps if c['type'] == 'dataset']
+    finally: demo.close()
+    assert header.endswith("They learnt from health-news headlines tweeted by news outlets; surnames labelled by origin; "
+                           "Rotten Tomatoes critics' snippets, fresh (a good review) or rotten (a bad one); and the Brown "
+                           "corpus's sentences, each word tagged."), header
+    assert sliders['Temperature'].startswith('lower: safer') and 'likeliest words' in sliders['Top-p']
+    assert 'Sentences to try (the last two are classic puzzles for taggers)' in labels, labels

@@ -30,11 +30,12 @@ from .recipes import DEFAULT_MODELS, APP_MODELS, TINY_APP, model_kind
 __all__ = ['MAX_APP_PROMPT', 'MAX_APP_N', 'MAX_NAME_START', 'MAX_TEXT_CHARS', 'MAX_QUEUE', 'MAX_UPLOAD', 'APP_WORDS', 'TAG_NAMES',
            'TAG_COLORS', 'UD_TAG_NAMES', 'ORIGIN_COLS', 'MAX_WAITING', 'STREAM_EVERY', 'SUGGESTIONS', 'ANY_STYLE',
            'GEN_CONCURRENCY', 'HEADLINE_EXAMPLES', 'NAME_EXAMPLES', 'SCORE_EXAMPLES', 'NAME_SCORE_EXAMPLES',
-           'CLASSIFY_EXAMPLES', 'TAG_EXAMPLES', 'CLOSE_ERRORS', 'APP_CSS', 'API_EXAMPLES', 'APP_LMS', 'app_device',
-           'ensure_models', 'load_models', 'tiny_models', 'user_errors', 'validator', 'Unchecked', 'open_validators',
-           'public_card', 'learner_card', 'shown_pieces', 'tag_legend', 'any_style', 'settings_markdown', 'Handlers',
-           'card_markdown', 'card_summary', 'shown_probs', 'write_models', 'quiet_checks', 'api_examples', 'build_app',
-           'check_models_dir', 'app_models', 'start_app', 'launch', 'check_port', 'serve']
+           'CLASSIFY_EXAMPLES', 'TEMPERATURE_INFO', 'TAG_EXAMPLES', 'CLOSE_ERRORS', 'APP_CSS', 'API_EXAMPLES',
+           'ABOUT_CORPORA', 'APP_LMS', 'app_device', 'ensure_models', 'load_models', 'tiny_models', 'user_errors',
+           'validator', 'Unchecked', 'open_validators', 'public_card', 'learner_card', 'shown_pieces', 'tag_legend',
+           'any_style', 'settings_markdown', 'Handlers', 'card_markdown', 'card_summary', 'shown_probs', 'write_models',
+           'quiet_checks', 'api_examples', 'build_app', 'check_models_dir', 'app_models', 'start_app', 'launch',
+           'check_port', 'serve']
 
 # %% ../nbs/10_app.ipynb #c005
 def app_device()->str:
@@ -778,6 +779,7 @@ NAME_SCORE_EXAMPLES = ['Nakamura', 'Arumakan'] # a name, and its letters backwar
 CLASSIFY_EXAMPLES = {'sentiment': ['A gripping, beautifully acted film that stays with you', 'Dull, overlong and never once funny'],
                      'origin': ['Kowalczyk'], 'outlet': ['Scientists say coffee may help you live longer']} # by classifier
 _WHAT = dict(headlines='a headline', names='a name', sentiment='a review snippet', outlet='a headline', origin='a surname')
+TEMPERATURE_INFO = 'lower: safer, more alike; higher: bolder, stranger' # (no word of what it does, helper 109)
 TAG_EXAMPLES = ['Scientists say coffee may help you live longer.', "She didn't book the flight, but he'll book it tomorrow.",
                 'Time flies like an arrow; fruit flies like a banana.', 'The old man the boat.'] # a garden path: hard
 
@@ -847,8 +849,10 @@ def _headlines_tab(h:Handlers):
                 prompt = gr.Textbox('', label='Start with (optional)', placeholder=_eg(starts), elem_id='headlines-prompt')
                 # (a value, even empty, makes it optional to an API client: gradio_client's view_api said 'required')
                 n = gr.Slider(1, MAX_APP_N, value=10, step=1, label='How many', elem_id='headlines-n')
-                temp = gr.Slider(0.05, 2.0, value=0.8, step=0.05, label='Temperature', elem_id='headlines-temp')
-                top_p = gr.Slider(0.05, 1.0, value=0.9, step=0.05, label='Top-p')
+                temp = gr.Slider(0.05, 2.0, value=0.8, step=0.05, label='Temperature', elem_id='headlines-temp',
+                                 info=TEMPERATURE_INFO)
+                top_p = gr.Slider(0.05, 1.0, value=0.9, step=0.05, label='Top-p',
+                                  info='draw only from the likeliest words, as many as make up this share of the chances')
                 with gr.Row():
                     min_w = gr.Number(value=4, precision=0, label='Min words')
                     max_w = gr.Number(value=15, precision=0, label='Max words')
@@ -973,7 +977,8 @@ def _names_tab(h:Handlers):
                 start = gr.Textbox('', label='Starting letters (optional)', placeholder=_eg([s for _,s in tries]),
                                    elem_id='names-start')
                 n = gr.Slider(1, MAX_APP_N, value=10, step=1, label='How many', elem_id='names-n')
-                temp = gr.Slider(0.05, 2.0, value=0.8, step=0.05, label='Temperature', elem_id='names-temp')
+                temp = gr.Slider(0.05, 2.0, value=0.8, step=0.05, label='Temperature', elem_id='names-temp',
+                                 info=TEMPERATURE_INFO)
                 seed = gr.Number(value=-1, precision=0, label='Seed (-1: random)', elem_id='names-seed')
                 novel = _novel_box(h, 'names', 'Only new names (redraw any that is a training name)')
                 with gr.Row():
@@ -1123,7 +1128,8 @@ def _tag_tab(h:Handlers):
                                            combine_adjacent=False, elem_id='tag-words')
                 table = gr.Dataframe(label='Each word, its tag and how sure the tagger is', elem_id='tag-table',
                                      headers=['word', 'tag', 'meaning', 'probability'], interactive=False)
-        _examples(texts, [text], 'Sentences to try', btn)
+        _examples(texts, [text], 'Sentences to try (the last two are classic puzzles for taggers)'
+                  if texts[-2:] == TAG_EXAMPLES[-2:] else 'Sentences to try', btn) # (both came out wrong with no word, helper 109)
         kw = dict(validator=validator(h.tag_check, [text, model]), concurrency_id='tag',
                   concurrency_limit=GEN_CONCURRENCY)
         btn.click(_shown(h.tag), [text, model], [marks, table], api_name='tag', **kw)
@@ -1194,6 +1200,10 @@ def api_examples(
         v = getattr(c, 'api_example', API_EXAMPLES.get(getattr(c, 'elem_id', None)))
         if v is not None: c.example_payload = c.example_value = lambda v=v: v
 
+ABOUT_CORPORA = {'headlines': "health-news headlines tweeted by news outlets", 'names': 'surnames labelled by origin',
+                 'reviews': "Rotten Tomatoes critics' snippets, fresh (a good review) or rotten (a bad one)",
+                 'pos': "the Brown corpus's sentences, each word tagged"} # what a bundled corpus is, for the page's header
+
 def build_app(
     models:dict[str, Learner], # loaded learners by kind: 'headlines', 'names', and classifiers
     batching:str='step', # how concurrent requests share a model (`Batcher`'s join): 'step', 'pass' or 'none'
@@ -1205,8 +1215,12 @@ def build_app(
         does = ', '.join(does[:-1]) + ' and ' + does[-1] if len(does) > 1 else does[0] # ('generating' with none, helper 59)
         real = ', trained on real corpora' if all(_bundled(k, m) for k, m in models.items()) else '' # (a user's own
         # models under `--only` were said to be, helper 93)
+        learnt = [ABOUT_CORPORA[c] for c in dict.fromkeys(learner_card(m).get('corpus') for m in models.values())
+                  if c in ABOUT_CORPORA] if real else [] # what the shipped models read: the page never said (helper 109)
         gr.Markdown(f"# awd-toolkit\nSmall AWD-LSTM models{real}: {does} on "
-                    f"{'the GPU' if app_device().startswith('cuda') else 'the CPU'}.")
+                    f"{'the GPU' if app_device().startswith('cuda') else 'the CPU'}." +
+                    (f" They learnt from {'; '.join(learnt[:-1]) + '; and ' + learnt[-1] if len(learnt) > 1 else learnt[0]}."
+                     if learnt else '')) # (';': a part has commas of its own)
         if 'headlines' in models: _headlines_tab(h)
         if 'names' in models: _names_tab(h)
         if h.classifiers: _classify_tab(h)
