@@ -915,7 +915,7 @@ def _page_request(settings, stream, seed_at:int, table:bool=False):
             seed, said = settings(*form)
             yield (said, '') + empty
             args = list(form); args[seed_at] = seed
-            for got in stream(*args): yield (said,) + (tuple(map(shown_probs, got)) if table else (got,)) # the command each time: a Stop
+            for got in stream(*args): yield (said,) + (tuple(got) if table else (got,)) # the command each time: a Stop
             # note of the request before, come late, goes
             yield (said + _DONE, gr.skip()) + skip
         except Exception as e: # in the panel, beside no texts (a request that failed half way showed its texts)
@@ -997,7 +997,7 @@ def _names_tab(h:Handlers):
         form = [start, n, temp, seed, origin, novel]
         gen = [start, n, temp, used, origin, novel] # (the validator: as the headlines')
         runs = [btn.click, start.submit, seed.submit] # Enter in the seed runs it too (helper 55)
-        ev = gr.on(runs, _page_request(h.names_settings, h.names_stream, 3, table=True), form, [settings, out, table],
+        ev = gr.on(runs, _page_request(h.names_settings, _shown(h.names_stream), 3, table=True), form, [settings, out, table],
                    validator=validator(h.names_settings, form), api_name=False, concurrency_id='names',
                    concurrency_limit=GEN_CONCURRENCY, trigger_mode='always_last') # (as the headlines')
         _stop_button(stop, runs, ev, out, n, settings)

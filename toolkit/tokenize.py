@@ -199,9 +199,12 @@ def sp_lines(
     for w in t.split(' '):
         n = len(w.encode('utf-8')) + 1
         if line and size + n > limit: yield ' '.join(line); line, size = [], 0
-        while n - 1 > limit: # a word longer than a line (a text without spaces): cut between characters
-            cut = bisect.bisect_right(list(itertools.accumulate(len(c.encode('utf-8')) for c in w)), limit)
-            yield w[:cut]; w = w[cut:]; n = len(w.encode('utf-8')) + 1
+        if n - 1 > limit: # a word longer than a line (a text without spaces): cut between characters, its bytes
+            ends, at = list(itertools.accumulate(len(c.encode('utf-8')) for c in w)), 0 # counted once
+            while ends[-1] - (ends[at-1] if at else 0) > limit:
+                cut = bisect.bisect_right(ends, (ends[at-1] if at else 0) + limit)
+                yield w[at:cut]; at = cut
+            w = w[at:]; n = len(w.encode('utf-8')) + 1
         if w: line.append(w); size += n
     if line: yield ' '.join(line)
 
