@@ -329,11 +329,11 @@ def one_label_alone(
     return i, how, top
 
 def weigh_advice(
-    weight:float, # the weighting the model was trained with (`class_weight`, `tag_weight`)
+    weight:float, # the weighting the model was trained with
     labels:str, # what the labels are: 'classes', 'tags'
+    arg:str, # the weighting's argument: 'class_weight', 'tag_weight'
 )->str:
     "The advice to weight the rarer labels more, for a model of the commonest label alone: none once given in full"
-    arg = f"{labels[:-2] if labels.endswith('es') else labels[:-1]}_weight"
     return '' if weight >= 1 else f"weight the rarer {labels} {'more ' if weight else ''}({arg}=1), " # (advised when
     # set: helper 60; not once given in full: helper 104)
 
@@ -349,7 +349,7 @@ def warn_one_class(
     cls = str(first.dls.vocab[1][i]) # (as `classes_of` reads them)
     said = f"the classifier puts every validation text ({int(learn.valid_predicted.sum()):,}) in {cls!r}: it has learnt"
     if how == 'commonest':
-        return warnings.warn(f"{said} the commonest class alone; {weigh_advice(class_weight, 'classes')}train more "
+        return warnings.warn(f"{said} the commonest class alone; {weigh_advice(class_weight, 'classes', 'class_weight')}train more "
                              "epochs, or on more texts of the other classes")
     warnings.warn(f"{said} one class alone; train more epochs, or on more texts") # (not 'the commonest' of a random
     # validation split of a few texts, where the classes are as common: 4 of 30 among three outlets of 100 each)

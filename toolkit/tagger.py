@@ -889,7 +889,7 @@ def warn_one_tag(
             'rarer': f'one tag alone, not the commonest ({tag(top)!r})'}[how]
     warnings.warn(f"the tagger tags every validation word ({int(p.sum()):,}) {tag(i)!r}: it has learnt {what} (its "
                   f"accuracy, {float(t[i]/t.sum()):.3f}, is that tag's share of the words); "
-                  f"{weigh_advice(tag_weight, 'tags') if how == 'commonest' else ''}train more epochs, or on more sentences")
+                  f"{weigh_advice(tag_weight, 'tags', 'tag_weight') if how == 'commonest' else ''}train more epochs, or on more sentences")
 
 def _check_tagger_args(epochs, lr, minutes, bs, seed, head_hid, tag_weight=0, vocab_sz=None):
     "Errors for arguments of `train_tagger` that cannot train, before any work"
