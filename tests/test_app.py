@@ -962,3 +962,36 @@ def test_the_page_says_what_its_models_learnt_from(app_models):
                            "corpus's sentences, each word tagged."), header
     assert sliders['Temperature'].startswith('lower: safer') and 'likeliest words' in sliders['Top-p']
     assert 'Sentences to try (the last two are classic puzzles for taggers)' in labels, labels
+
+def test_names_table_comes_with_the_names():
+    "The origin table came at the end only: Stop left the names made beside an empty table (helper 109). It comes as the "
+    "names do now, each name classified once, and ends as the table of all the names classified at once"
+    import pandas as pd
+    from toolkit.app import Handlers
+    from toolkit.export import load_model
+    h = Handlers({'names': load_model('names'), 'origin': load_model('origin')})
+    # the batcher's rows as they finish (a tick with none new repeats the list), then all in the request's order
+    h._stream = lambda kind, **kw: iter([['Kozlov'], ['Kozlov'], ['Kozlov', 'Kuznetsov'], ['Kuznetsov', 'Kozlov', 'Kim']])
+    calls, classify = [], h._classify
+    h._classify = lambda kind, texts: calls.append(list(texts)) or classify(kind, texts)
+    outs = list(h.names_stream('K', 3, 0.8, 0, 'Russian'))
+    assert [o[0] for o in outs] == ['Kozlov', 'Kozlov', 'Kozlov\nKuznetsov', 'Kuznetsov\nKozlov\nKim']
+    (_, t1), (_, same), (_, t2), (_, last) = outs
+    assert t1['name'].tolist() == ['Kozlov'] and t2['name'].tolist() == ['Kozlov', 'Kuznetsov'], (t1, t2)
+    assert not isinstance(same, pd.DataFrame) # nothing new: the table is left as it is
+    assert calls == [['Kozlov'], ['Kuznetsov'], ['Kim']] # each name once
+    pd.testing.assert_frame_equal(last, h._origin_table(['Kuznetsov', 'Kozlov', 'Kim'], 'Russian'))
+    assert last['P(Russian)'].between(0, 1).all() and last['P(classifier says)'].between(0, 1).all()
+
+def test_score_says_how_a_text_compares():
+    "The Score tab's bits per character came alone: a user could not tell a high one from a low one (helper 109); it is "
+    "set beside the model's own held-out figure, from its card (else its validation figure)"
+    from toolkit.app import Handlers, _beside_typical
+    from toolkit.export import load_model
+    h = Handlers({'headlines': load_model('headlines')})
+    said = "The model's held-out test texts average 1.68 bits per character: this text is {} a typical one."
+    assert h.score('New study finds coffee may help your heart')[1].endswith(said.format('less surprising than'))
+    assert h.score('Heart your help may coffee finds study new')[1].endswith(said.format('more surprising than'))
+    assert _beside_typical(1.75, {'metrics': {'bpc': 1.7}}) == (" The model's validation texts average 1.70 bits per "
+                                                               "character: this text is about as surprising as a typical one.")
+    assert _beside_typical(1.75, {'metrics': {'bpc': float('nan')}}) == _beside_typical(1.75, {}) == ''

@@ -33,6 +33,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                              'toolkit.app.Unchecked': ('app.html#unchecked', 'toolkit/app.py'),
                              'toolkit.app.Unchecked.__init__': ('app.html#unchecked.__init__', 'toolkit/app.py'),
                              'toolkit.app._arch': ('app.html#_arch', 'toolkit/app.py'),
+                             'toolkit.app._beside_typical': ('app.html#_beside_typical', 'toolkit/app.py'),
                              'toolkit.app._bundled': ('app.html#_bundled', 'toolkit/app.py'),
                              'toolkit.app._card_rows': ('app.html#_card_rows', 'toolkit/app.py'),
                              'toolkit.app._check_kind': ('app.html#_check_kind', 'toolkit/app.py'),

@@ -386,6 +386,17 @@ def settings_markdown(
             f"```bash\n{' '.join(map(_sh, cli + (['--trust-pickle'] if pkl else [])))}\n```\n\n"
             f"```python\nload_model({model!r}{', trust_pickle=True' if pkl else ''}).generate({', '.join(args)})\n```")
 
+def _beside_typical(bpc:float, card:dict)->str:
+    """A text's bits per character set beside those of the language model's own held-out texts (its card's test figure,
+    else its validation figure): a number alone told a user nothing of whether it was high (helper 109)"""
+    for part, which in (('test_metrics', 'held-out test'), ('metrics', 'validation')):
+        ref = (card.get(part) or {}).get('bpc')
+        if isinstance(ref, (int, float)) and ref > 0 and math.isfinite(ref): break
+    else: return ''
+    how = ('about as surprising as' if abs(bpc/ref - 1) <= 0.1 else 'more surprising than' if bpc > ref else
+           'less surprising than')
+    return f" The model's {which} texts average {ref:.2f} bits per character: this text is {how} a typical one."
+
 class Handlers:
     "The app's actions over loaded models, safe to call from many threads: each model is served by its own batcher"
     def __init__(self,
@@ -475,15 +486,19 @@ class Handlers:
         gen_request(self.lms['headlines'], **kw) # every check `generate` makes, before the page shows a command for it
         return kw['seed'], settings_markdown(self.command_name('headlines'), kw)
 
-    def _origin_table(self, names:list[str], origin:str|None)->pd.DataFrame:
-        "What the origin classifier says about each name: its probability of `origin`, and its own best guess"
+    def _origin_table(self, names:list[str], origin:str|None, known:dict|None=None)->pd.DataFrame:
+        """What the origin classifier says about each name: its probability of `origin`, and its own best guess (`known`:
+        the rows of names classified before, by name; the others' are added to it)"""
         if 'origin' not in self.classifiers or not names: return pd.DataFrame(columns=ORIGIN_COLS)
-        res = self._classify('origin', names)
-        col = f'prob_{origin}' if origin else None
-        p = lambda c: res[c].astype('float64').round(3) # float32 shows as 0.9129999876
+        known = {} if known is None else known
+        if new := list(dict.fromkeys(n for n in names if n not in known)):
+            res = self._classify('origin', new)
+            col = f'prob_{origin}' if origin else None
+            p = lambda c: res[c].astype('float64').round(3) # float32 shows as 0.9129999876
+            known.update(zip(new, zip(p(col) if col in res.columns else [float('nan')]*len(new), res.label, p('prob'))))
         # the origin named ('P(Russian)'): the table stays right when the dropdown changes after (helper 55)
-        return pd.DataFrame({'name': names, f'P({origin})' if origin else ORIGIN_COLS[1]: p(col) if col in res.columns
-                             else float('nan'), ORIGIN_COLS[2]: res.label, ORIGIN_COLS[3]: p('prob')})
+        return pd.DataFrame([(n, *known[n]) for n in names],
+                            columns=['name', f'P({origin})' if origin else ORIGIN_COLS[1], *ORIGIN_COLS[2:]])
 
     def _name_args(self, start, n, temperature, seed, origin, novel)->dict:
         kw = {**_gen_args(start, n, temperature, seed=seed, what='starting letters', limit=MAX_NAME_START),
@@ -503,18 +518,21 @@ class Handlers:
 
     @user_errors
     def names_stream(self, start='', n=10, temperature=0.8, seed=None, origin=None, novel=None):
-        """Names of `origin` that begin with `start`, as they come; at the end, the origin classifier's view of each.
-        A seed below 0 draws a random one, which is not returned: send your own seed to make the same names again"""
+        """Names of `origin` that begin with `start`, as they come, with the origin classifier's view of each (the table
+        of the names made when Stop ends a request: it was left empty, helper 109). A seed below 0 draws a random one,
+        which is not returned: send your own seed to make the same names again"""
         kw = self._name_args(start, n, temperature, seed, origin, novel)
-        names = []
+        names, shown, known = [], None, {} # each name is classified once
         try:
             for names in self._stream('names', **kw):
-                if len(names) < kw['n']: yield '\n'.join(names), gr.skip()
+                if len(names) >= kw['n']: continue
+                yield '\n'.join(names), (gr.skip() if names == shown else self._origin_table(names, kw.get('category'), known))
+                shown = names
         except ValueError as e: # 'Kuznetsov': a whole name already, and the error blamed the sliders alone
             if 'no sample without' not in str(e) or len(kw['prompt']) < 4: raise
             raise ValueError(f"{e}. The starting letters {kw['prompt']!r} may make a whole name already: try fewer"
                              ) from None
-        yield '\n'.join(names), self._origin_table(names, kw.get('category'))
+        yield '\n'.join(names), self._origin_table(names, kw.get('category'), known)
 
     def names(self, start='', n=10, temperature=0.8, seed=None, origin=None, novel=None)->tuple[str, pd.DataFrame]:
         "Generate names of `origin` that begin with `start`: one per line, and the origin classifier's view of each"
@@ -633,7 +651,7 @@ class Handlers:
         summary = (f"**{s.bpc:.2f} bits per character**{per_word}, log-probability {s.logprob:.1f} (natural log; "
                    f"{len(shown)} pieces, the end of the text included). The darker a piece, the more it surprised the "
                    "model.")
-        return shown, summary
+        return shown, summary + _beside_typical(s.bpc, learner_card(self.lms[kind]))
 
     def tag_check(self, text='', model=None)->tuple[str, str]:
         "`tag`'s checks alone: the text it tags, and with which tagger"
