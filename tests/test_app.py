@@ -995,3 +995,27 @@ def test_score_says_how_a_text_compares():
     assert _beside_typical(1.75, {'metrics': {'bpc': 1.7}}) == (" The model's validation texts average 1.70 bits per "
                                                                "character: this text is about as surprising as a typical one.")
     assert _beside_typical(1.75, {'metrics': {'bpc': float('nan')}}) == _beside_typical(1.75, {}) == ''
+
+@pytest.mark.parametrize('text, left', [('New study finds', 'New study'), ('New study finds: ', 'New study finds'),
+    ("Why it's", 'Why'), ('U.S.', 'U.S'), ('("Why', ''), ('One', ''), ('  ', ''), ('', '')])
+def test_drop_last_word(text, left):
+    "The Write tab's Undo on a text changed by hand: its last word, or the mark glued to the word before it"
+    from toolkit.app import drop_last_word
+    assert drop_last_word(text) == left
+
+def test_write_undo_takes_back_clicks():
+    "Undo gives back the text before each click, in turn (a phrase's word finished by a click too), then drops words"
+    from toolkit.app import Handlers
+    from toolkit.export import load_model
+    h = Handlers({'headlines': load_model('headlines')})
+    past, texts = [], ['New stu']
+    for word in ('study', 'finds', ':'):
+        new, _ = h.pick(texts[-1], word, 'headlines')
+        past.append((texts[-1], new)); texts.append(new)
+    assert texts == ['New stu', 'New study', 'New study finds', 'New study finds:']
+    got = texts[-1]
+    for want in texts[-2::-1]:
+        got, choices, past = h.take_back(got, 'headlines', past)
+        assert got == want and choices.choices
+    assert h.take_back('New study finds', 'headlines', [('New', 'New study')])[::2] == ('New study', []) # typed over
+    with pytest.raises(Exception, match='the text is 300 characters long'): h.take_back('x'*300, 'headlines')

@@ -108,6 +108,9 @@ def test_write_tab_grows_the_text(page, app_url):
     labels.nth(i).click()
     expect(page.locator('#write-text textarea')).to_have_value(f'New study {words[i]}')
     expect(page.locator('#write-words label').first).to_contain_text('%')
+    page.locator('#write-undo').click() # the click undone (helper 109: a wrong one could only be deleted by hand)
+    expect(page.locator('#write-text textarea')).to_have_value('New study ')
+    expect(page.locator('#write-words label').first).to_contain_text('%')
     page.locator('#write-text textarea').fill('x'*300) # too long: the reason under the text box, no error badge
     page.locator('#write-suggest').click()
     expect(page.locator('#write-text')).to_contain_text('the text is 300 characters long; the app takes at most 200')

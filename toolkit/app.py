@@ -33,9 +33,9 @@ __all__ = ['MAX_APP_PROMPT', 'MAX_APP_N', 'MAX_NAME_START', 'MAX_TEXT_CHARS', 'M
            'CLASSIFY_EXAMPLES', 'TEMPERATURE_INFO', 'TAG_EXAMPLES', 'CLOSE_ERRORS', 'APP_CSS', 'API_EXAMPLES',
            'ABOUT_CORPORA', 'APP_LMS', 'app_device', 'ensure_models', 'load_models', 'tiny_models', 'user_errors',
            'validator', 'Unchecked', 'open_validators', 'public_card', 'learner_card', 'shown_pieces', 'tag_legend',
-           'any_style', 'settings_markdown', 'Handlers', 'card_markdown', 'card_summary', 'shown_probs', 'write_models',
-           'quiet_checks', 'api_examples', 'build_app', 'check_models_dir', 'app_models', 'start_app', 'launch',
-           'check_port', 'serve']
+           'any_style', 'drop_last_word', 'settings_markdown', 'Handlers', 'card_markdown', 'card_summary',
+           'shown_probs', 'write_models', 'quiet_checks', 'api_examples', 'build_app', 'check_models_dir', 'app_models',
+           'start_app', 'launch', 'check_port', 'serve']
 
 # %% ../nbs/10_app.ipynb #c005
 def app_device()->str:
@@ -370,6 +370,12 @@ def _sh(a:str)->str:
     q = shlex.quote(a)
     return f'"{a}"' if q != a and "'" in a and not re.search(r'[$`"\\!]', a) else q
 
+def drop_last_word(text:str)->str:
+    "`text` without its last word, or without the mark glued to the word before it ('study:' to 'study')"
+    t = text.rstrip()
+    m = re.search(r'(?<=\w)[^\w\s]+$', t) or re.search(r'\S+$', t)
+    return t[:m.start()].rstrip() if m else ''
+
 def settings_markdown(
     model:str, # the model's name (a shipped model's name, or its directory)
     kw:dict, # the `generate` arguments a request used, its seed included
@@ -579,6 +585,17 @@ class Handlers:
         if len(text) > MAX_APP_PROMPT: return gr.skip(), gr.skip() # a word offered for an earlier text: no room for it
         if len(text) >= MAX_APP_PROMPT - 1: return text, gr.Radio(choices=[], value=None) # none fits after it
         return text, self.suggest(text, model)
+
+    @user_errors
+    def take_back(self, text='', model=None, past=None)->tuple[str, dict, list]:
+        """The Write tab's undo: the text as it was before the word clicked last (`past`: the texts before and after each
+        click, kept by the page), or, once the text was changed by hand, without its last word or mark; the choices
+        after it, and what is left of `past`"""
+        text, kind = self.suggest_check(text, model)
+        past = [tuple(p) for p in past or [] if isinstance(p, (list, tuple)) and len(p) == 2]
+        if past and past[-1][1] == text: before = past.pop()[0]
+        else: past, before = [], drop_last_word(text) # typed over: the clicks before no longer undo to a text it holds
+        return before, self.suggest(before, kind), past
 
     def _picker(self, raw:str, kind:str):
         "What clicking a word makes of the text `raw` (the words `suggest` offered for it): a function of the word"
@@ -1042,7 +1059,11 @@ def _write_tab(h:Handlers):
             model = gr.Dropdown(kinds, value=kinds[0], label='Language model', elem_id='write-model', scale=1,
                                 visible=len(kinds) > 1) # a choice of one is no choice (the shipped app has headlines)
         words = gr.Radio(choices=[], label='Next word: click to add it', elem_id='write-words')
-        btn = gr.Button('Suggest next words', elem_id='write-suggest')
+        with gr.Row():
+            btn = gr.Button('Suggest next words', elem_id='write-suggest', scale=3)
+            undo = gr.Button('Undo last word', elem_id='write-undo', scale=1) # (a wrong click could only be deleted by
+            # hand, helper 109)
+        past = gr.State([]) # the texts before and after each click, for Undo
         kw = dict(concurrency_id='write', concurrency_limit=GEN_CONCURRENCY)
         check = validator(h.suggest_check, [text, model])
         btn.click(h.suggest, [text, model], words, api_name=False, validator=check, **kw)
@@ -1050,7 +1071,12 @@ def _write_tab(h:Handlers):
             ev(h.suggest, [text, model], words, api_name=False, validator=check, **kw)
         # a word clicked as the text changed (which empties the choices) is added, not refused with a traceback in the
         # console: Gradio checks a Radio's value against the choices it last sent (`pick` checks the text and model)
-        words.input(h.pick, [text, words, model], [text, words], api_name=False, preprocess=False, **kw)
+        def pick(text, word, model, past):
+            new, choices = h.pick(text, word, model)
+            return new, choices, past[-99:] + [(text, new)] if isinstance(new, str) else past
+        words.input(pick, [text, words, model, past], [text, words, past], api_name=False, preprocess=False, **kw)
+        undo.click(h.take_back, [text, model, past], [text, words, past], api_name=False, **kw,
+                   validator=validator(lambda text, model, past: h.suggest_check(text, model), [text, model, past]))
         # typed: stale. Emptied in the page, not by the server: Gradio's Textbox fires `input` on Enter too, and a server
         # event's answer coming after the validator's refusal replaced the text box's status, and with it the message
         # (helper 72: a refused text pasted and entered showed nothing, 2 tries in 3)
