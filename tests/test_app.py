@@ -621,8 +621,9 @@ def test_app_page_habits():
     demo = build_app({'headlines': load_model('headlines')}) # the Write tab's choices are empty, as after typing
     try:
         fn = next(f for f in demo.fns.values() if getattr(f.fn, '__name__', '') == 'pick')
-        assert asyncio.run(demo.preprocess_data(fn, ['New study', 'finds', 'headlines'], None))[1] == 'finds'
-        assert fn.fn('New study', 'finds', 'headlines')[0] == 'New study finds'
+        assert asyncio.run(demo.preprocess_data(fn, ['New study', 'finds', 'headlines', None], None))[1] == 'finds'
+        text, choices, past = fn.fn('New study', 'finds', 'headlines', [])
+        assert text == 'New study finds' and choices.choices and past == [('New study', 'New study finds')] # (for Undo)
     finally: demo.close()
     assert _user_error(ValueError("can't read <img src=x> & more")).message == "can't read &lt;img src=x&gt; &amp; more"
     h = Handlers({'headlines': load_model('headlines')})
@@ -670,7 +671,7 @@ def test_tag_tab_follows_the_chosen_tagger(app_models):
     assert back[1] == tag_legend(app_models['tagger'].tags) and '>NOUN</span> noun' in back[1] and card != back[0]
     legend = tag_legend(['B-NP', 'PROPN', 'O']) # Universal Dependencies' tags named, in their colours (helper 55)
     assert legend.endswith('>PROPN</span> proper noun · **B-NP** · **O**'), legend
-    assert legend.startswith('<span style="background:#a0cbe8;color:#222;'), legend # dark letters on a light colour
+    assert legend.startswith('<span style="background:#a0cbe8;color:#000;'), legend # dark letters on a light colour
 
 # --- a deployer's own models (helper 47) ---------------------------------------------------------------------------
 

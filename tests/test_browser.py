@@ -315,3 +315,33 @@ def test_a_stopped_request_shows_no_error_badge(page, app_url):
         page.locator(f'#{el}').wait_for()
         page.evaluate(badge, el)
     assert not page.locator('#headlines-out .error').is_visible() and page.locator('#headlines-prompt .error').is_visible()
+
+def test_tags_and_scores_legible_in_either_theme(page, app_url):
+    "Gradio wrote every tag in white on its colour (ADV on yellow: 1.6 to 1) and, in the dark theme, each word in black on "
+    "its colour at half strength over a dark panel (NOUN: 2.5 to 1); the Score tab's 'darker: more' was backwards there "
+    "(helper 111). Each tag and word now stands out 4.5 to 1 at least (WCAG's AA), and the scores say 'redder'"
+    import re, time
+    from playwright.sync_api import expect
+    def _contrast(a, b): # WCAG's contrast ratio (written out here, not the app's own)
+        lum = lambda c: sum(w*(v/12.92 if v <= 0.03928 else ((v + 0.055)/1.055)**2.4)
+                            for w, v in zip((0.2126, 0.7152, 0.0722), [x/255 for x in c]))
+        x, y = sorted((lum(a), lum(b)))
+        return (y + 0.05)/(x + 0.05)
+    rgba = lambda s: [float(x) for x in re.findall(r'[\d.]+', s)] + [1.0]
+    on = lambda fg, bg, under: _contrast(fg[:3], [bg[3]*b + (1 - bg[3])*u for b, u in zip(bg[:3], under)])
+    styles = "(sel) => [...document.querySelectorAll(sel)].map(e => [e.innerText, getComputedStyle(e).color, " \
+             "getComputedStyle(e.classList.contains('text') ? e.parentElement : e).backgroundColor])"
+    for theme, under in (('light', (255, 255, 255)), ('dark', (39, 39, 42))):
+        page.goto(f'{app_url}?__theme={theme}')
+        page.get_by_role('tab', name='Tag').click()
+        page.locator('#tag-text textarea').fill('The dogs ran quickly to her old house, and she sang.')
+        page.locator('#tag-button').click()
+        expect(page.locator('#tag-words .label').first).to_be_visible()
+        time.sleep(0.5) # (the theme's colours settle)
+        for sel in ('#tag-words .token.highlighted .text', '#tag-words .token.highlighted .label'):
+            seen = page.evaluate(styles, sel)
+            assert len(seen) >= 8
+            low = [(t, c, bg, round(on(rgba(c), rgba(bg), under), 2)) for t, c, bg in seen if on(rgba(c), rgba(bg), under) < 4.5]
+            assert not low, (theme, sel, low)
+        page.get_by_role('tab', name='Score').click()
+        expect(page.locator('#score-pieces')).to_contain_text('redder: more')

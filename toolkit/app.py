@@ -32,10 +32,10 @@ __all__ = ['MAX_APP_PROMPT', 'MAX_APP_N', 'MAX_NAME_START', 'MAX_TEXT_CHARS', 'M
            'GEN_CONCURRENCY', 'HEADLINE_EXAMPLES', 'NAME_EXAMPLES', 'SCORE_EXAMPLES', 'NAME_SCORE_EXAMPLES',
            'CLASSIFY_EXAMPLES', 'TEMPERATURE_INFO', 'TAG_EXAMPLES', 'CLOSE_ERRORS', 'APP_CSS', 'API_EXAMPLES',
            'ABOUT_CORPORA', 'APP_LMS', 'app_device', 'ensure_models', 'load_models', 'tiny_models', 'user_errors',
-           'validator', 'Unchecked', 'open_validators', 'public_card', 'learner_card', 'shown_pieces', 'tag_legend',
-           'any_style', 'drop_last_word', 'settings_markdown', 'Handlers', 'card_markdown', 'card_summary',
-           'shown_probs', 'write_models', 'quiet_checks', 'api_examples', 'build_app', 'check_models_dir', 'app_models',
-           'start_app', 'launch', 'check_port', 'serve']
+           'validator', 'Unchecked', 'open_validators', 'public_card', 'learner_card', 'shown_pieces', 'tag_css',
+           'tag_legend', 'any_style', 'drop_last_word', 'settings_markdown', 'Handlers', 'card_markdown',
+           'card_summary', 'shown_probs', 'write_models', 'quiet_checks', 'api_examples', 'build_app',
+           'check_models_dir', 'app_models', 'start_app', 'launch', 'check_port', 'serve']
 
 # %% ../nbs/10_app.ipynb #c005
 def app_device()->str:
@@ -315,7 +315,7 @@ TAG_NAMES = {'NOUN': 'noun', 'VERB': 'verb', 'ADJ': 'adjective', 'ADV': 'adverb'
              'PRT': 'particle', '.': 'punctuation', 'X': 'other'} # the universal tags (`brown_universal`)
 TAG_COLORS = {'NOUN': '#4e79a7', 'VERB': '#e15759', 'ADJ': '#f28e2b', 'ADV': '#edc948', 'PRON': '#76b7b2',
               'DET': '#b07aa1', 'ADP': '#59a14f', 'NUM': '#9c755f', 'CONJ': '#ff9da7', 'PRT': '#bab0ac',
-              '.': '#8c8c8c', 'X': '#8c8c8c'} # (greys dark enough for the chip's white letters: '.' was grey on grey)
+              '.': '#8c8c8c', 'X': '#8c8c8c'} # ('.' was grey on grey)
 UD_TAG_NAMES = {'PROPN': 'proper noun', 'AUX': 'auxiliary verb', 'CCONJ': 'coordinating conjunction', 'SCONJ':
                 'subordinating conjunction', 'PART': 'particle', 'INTJ': 'interjection', 'PUNCT': 'punctuation', 'SYM':
                 'symbol'} # Universal Dependencies' own tags (a CoNLL-U treebank's UPOS), beside those they share
@@ -323,14 +323,49 @@ TAG_NAMES.update(UD_TAG_NAMES)
 TAG_COLORS.update({'PROPN': '#a0cbe8', 'AUX': '#ff9d9a', 'CCONJ': '#ff9da7', 'SCONJ': '#ffbfc6', 'PART': '#bab0ac',
                    'INTJ': '#8cd17d', 'PUNCT': '#8c8c8c', 'SYM': '#8c8c8c'})
 
+def _rgb(c:str)->tuple[int, int, int]:
+    "'#4e79a7' (or '#222') as red, green and blue"
+    c = c.lstrip('#')
+    return tuple(int(c[i:i+2] if len(c) == 6 else c[i]*2, 16) for i in ((0, 2, 4) if len(c) == 6 else (0, 1, 2)))
+
+def _luminance(rgb)->float:
+    "WCAG's relative luminance of an sRGB colour (0-255 each)"
+    f = lambda v: v/12.92 if v <= 0.03928 else ((v + 0.055)/1.055)**2.4
+    return sum(w*f(v/255) for w, v in zip((0.2126, 0.7152, 0.0722), rgb))
+
+def _contrast(a, b)->float:
+    "WCAG's contrast ratio of two sRGB colours (1 to 21)"
+    x, y = sorted((_luminance(a), _luminance(b)))
+    return (y + 0.05)/(x + 0.05)
+
+def _ink(bg, dark:str='#000', light:str='#fff')->str:
+    """The letters for a background colour (`bg`: '#rrggbb' or r, g, b): `light` where they stand out enough (WCAG's 4.5
+    to 1), else `dark` or `light`, whichever stands out more"""
+    bg = _rgb(bg) if isinstance(bg, str) else bg
+    on = lambda c: _contrast(bg, _rgb(c))
+    return light if on(light) >= 4.5 or on(light) > on(dark) else dark
+
 def _chip(tag:str)->str:
     "A tag as the Tag tab's words show it: in its colour (`TAG_COLORS`), else bold (a user's tag gets Gradio's colour)"
     c = TAG_COLORS.get(tag)
     if c is None: return f'**{tag}**'
-    r, g, b = (int(c[i:i+2], 16) for i in (1, 3, 5))
-    ink = '#222' if 0.299*r + 0.587*g + 0.114*b > 160 else '#fff' # dark letters on a light colour (ADV's yellow)
-    return (f'<span style="background:{c};color:{ink};border-radius:4px;padding:0 5px;font-weight:600">'
-            f'{html.escape(tag)}</span>')
+    return (f'<span style="background:{c};color:{_ink(c)};border-radius:4px;padding:0 5px;font-weight:600">'
+            f'{html.escape(tag)}</span>') # dark letters on a light colour (ADV's yellow)
+
+def tag_css(
+    colors:dict=TAG_COLORS, # tag: '#rrggbb'
+)->str:
+    """CSS that keeps the Tag tab's words and their tags legible in both themes: Gradio's HighlightedText writes each tag
+    in white on its colour (ADV on yellow: 1.6 to 1) and each word in black on its colour at half strength, which the
+    dark theme lays over a dark panel (NOUN: 2.5 to 1, helper 111). Each tag gets the letters that stand out on its
+    colour; in the dark theme each word, its colour whole, too"""
+    out = []
+    for c in sorted(set(colors.values())):
+        r, g, b = _rgb(c)
+        out.append(f'#tag-words .label[style*="rgb({r}, {g}, {b})"] {{ color: {_ink(c)} !important; }}')
+        out.append(f'.dark #tag-words .token[style*="rgba({r}, {g}, {b},"] {{ background-color: {c} !important; '
+                   f'color: {_ink(c)} !important; }}')
+    return '\n'.join(out) + '\n'
 
 def tag_legend(
     tags:list[str], # a tagger's tags (`learn.tags`)
@@ -666,7 +701,7 @@ class Handlers:
                else 'beyond 10^300')
         per_word = f", perplexity per word {ppl}" if len(text.split()) > 1 else '' # (of a name: 170,641, helper 102)
         summary = (f"**{s.bpc:.2f} bits per character**{per_word}, log-probability {s.logprob:.1f} (natural log; "
-                   f"{len(shown)} pieces, the end of the text included). The darker a piece, the more it surprised the "
+                   f"{len(shown)} pieces, the end of the text included). The redder a piece, the more it surprised the "
                    "model.")
         return shown, summary + _beside_typical(s.bpc, learner_card(self.lms[kind]))
 
@@ -1139,7 +1174,7 @@ def _score_tab(h:Handlers):
                 first = next(iter(h.lms)) # what the chosen model is, as the other tabs say (helper 55)
                 card = gr.Markdown(card_summary(learner_card(h.models[first]), first), elem_id='score-card')
             with gr.Column():
-                marks = gr.HighlightedText(label='How surprising each piece was (darker: more)', show_legend=False,
+                marks = gr.HighlightedText(label='How surprising each piece was (redder: more)', show_legend=False,
                                            elem_id='score-pieces')
                 summary = gr.Markdown(label='summary', elem_id='score-summary')
         _examples(texts, [text, model], 'Texts to try', btn)
@@ -1194,7 +1229,9 @@ APP_CSS = '''
   display: none !important; } /* Stop left Gradio's red 'Error' badge over the texts made and the panel's note, 3 times in
   10 (Gradio ends a cancelled event as a failed one, and at times paints its outputs so, helper 109); a generator tab's
   request never fails otherwise: its failure is said in the panel */
-'''
+.dark .block :is(input, textarea):focus { border-color: #60a5fa !important; box-shadow: 0 0 0 2px #60a5fa66 !important; }
+/* the dark theme showed no sign of the field the keys type into (helper 111) */
+''' + tag_css()
 
 def _models_tab(h:Handlers):
     "The Models tab: each model's card, and all of them as JSON"
