@@ -369,9 +369,14 @@ def test_unclosed_quote(tmp_path):
      "Windows-1252 or Latin-1, as Excel saves a plain 'CSV' on Windows; save the file as UTF-8 (in Excel: 'CSV UTF-8')"),
     ('t.txt', 'Café “new”\n'.encode('cp1252'), "line 1 is not valid UTF-8 (byte 0xe9 at offset 3); it looks like "
      "Windows-1252 or Latin-1, as Windows editors save 'ANSI' text; save the file as UTF-8"), # not Excel's advice
+    ('t.csv', 'text\nПривет мир, как дела?\n'.encode('cp1251'), "line 2 is not valid UTF-8 (byte 0xcf at offset 5); it looks "
+     "like a code page of another alphabet than Western Europe's (Windows-1251 or KOI8-R for Cyrillic, Windows-1253 for "
+     "Greek, Windows-1250 for Central Europe, GBK for Chinese...), as Excel saves a plain 'CSV' on a Windows set to that "
+     "language; save the file as UTF-8 (in Excel: 'CSV UTF-8')"), # not Western Europe's Windows-1252 (helper 112)
+    ('t.txt', '北京发现咖啡\n'.encode('gbk'), "it looks like a code page of another alphabet than Western Europe's"),
     ('t.csv', b'\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR', 'it holds NUL bytes: it is not a text file'),
     ('t.csv', gzip.compress(b'text\nhi\n'), 't.csv is gzipped: name it t.csv.gz'),
-], ids=['tabs', 'bars', 'commas', 'cp1252', 'cp1252-txt', 'binary', 'gzip'])
+], ids=['tabs', 'bars', 'commas', 'cp1252', 'cp1252-txt', 'cp1251', 'gbk-txt', 'binary', 'gzip'])
 def test_what_a_file_looks_like(tmp_path, name, raw, said):
     """A file split by another separator than its suffix says was read as one column (labels glued to texts), and one
     that is not UTF-8 was 'not valid UTF-8': each is refused saying what it looks like and what to do"""

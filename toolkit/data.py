@@ -104,8 +104,16 @@ UTF16_BOMS = (b'\xff\xfe', b'\xfe\xff') # how UTF-16 text starts (Excel's 'Unico
 def _not_utf8(raw:bytes, excel:bool=True)->str:
     "What a file that is not UTF-8 looks like instead, said before the advice (empty when nothing is likely)"
     if b'\x00' in raw[:4096]: return "it holds NUL bytes: it is not a text file, or it is UTF-16 without its byte-order mark; "
-    try: raw.decode('cp1252')
+    try: text = raw.decode('cp1252')[:65536]
     except UnicodeDecodeError: return ''
+    words = [w for w in re.findall(r'\w+', text) if not w.isascii()]
+    if words and sum(sum(not c.isascii() for c in w) > len(w)/2 for w in words) > len(words)/2: # words of accented
+        # letters alone ('Ïðèâåò' is Cyrillic's 'Привет' saved as Windows-1251) are another language's code page: a
+        # Russian or Chinese file was said to look like Windows-1252, Western Europe's (helper 112)
+        return ("it looks like a code page of another alphabet than Western Europe's (Windows-1251 or KOI8-R for Cyrillic, "
+                "Windows-1253 for Greek, Windows-1250 for Central Europe, GBK for Chinese...), " +
+                ("as Excel saves a plain 'CSV' on a Windows set to that language; " if excel else
+                 "as Windows editors save 'ANSI' text; "))
     return "it looks like Windows-1252 or Latin-1, " + ("as Excel saves a plain 'CSV' on Windows; " if excel else
                                                        "as Windows editors save 'ANSI' text; ")
 
