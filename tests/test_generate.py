@@ -872,3 +872,18 @@ def test_start_state_from_a_few_texts():
     state = start_state(learn)
     assert state is not None and len(state) == len(learn.model[0].rnns)
     assert all(h.shape == (1, r.module.hidden_size) and h.abs().sum() > 0 for (h, _), r in zip(state, learn.model[0].rnns))
+
+def test_next_words_of_a_character_model_finish_the_word_typed():
+    "A character model's next words after 'Müller be' were '🎉rüßt' and '🎉' (its last word was read as finished and "
+    "gone on from in the middle, helper 112): they finish the word typed, as a subword model's do"
+    import pandas as pd
+    from toolkit.lm import train_lm
+    from toolkit.generate import unfinished_word
+    verbs = ['begrüßt', 'öffnet', 'schließt', 'überrascht']
+    df = pd.DataFrame({'text': [f'{n} {v} {o}' for n in ('Müller', 'Schmidt', 'Weber') for v in verbs
+                                for o in ('die Tür', 'das Fenster', 'den Laden', 'heute')] * 12})
+    lm = train_lm(df, preset='tiny', epochs=4, tokenizer='char', show_progress=False, seed=0)
+    assert unfinished_word(lm, 'Müller be') == 'be' and unfinished_word(lm, 'Müller ') == unfinished_word(lm, 'Müller.') == ''
+    for typed in ('be', 'öf', 'schl'):
+        words = [w.word for w in lm.next_words(f'Müller {typed}', k=3)]
+        assert all(w.startswith(typed) for w in words), (typed, words)

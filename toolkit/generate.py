@@ -1372,10 +1372,12 @@ def unfinished_word(
     category:str|None=None, # for models trained with categories
 )->str:
     """The last word of `prompt` when the model reads it as unfinished, as `generate` heals it ('How to ma': 'ma');
-    else '' (a finished word, a space or punctuation at the end, a character model); a word that ends in an
-    apostrophe is unfinished ("Don'": its pieces '▁don' "'" would be continued as the word after it, helper 85),
-    unless the apostrophe closes a quote ("said 'yes'") or a plural's possessive ("Parents'")"""
-    if prompt[-1:] in "'’" and not is_char(learn):
+    else '' (a finished word, a space or punctuation at the end); a word that ends in an apostrophe is unfinished
+    ("Don'": its pieces '▁don' "'" would be continued as the word after it, helper 85), unless the apostrophe closes a
+    quote ("said 'yes'") or a plural's possessive ("Parents'"). A character model goes on with the letters as typed:
+    the word at the end is unfinished (its next words after 'Müller be' were '🎉rüßt' and '🎉', helper 112)"""
+    if is_char(learn): return m.group() if (m := re.search(r'\w+$', prompt)) else ''
+    if prompt[-1:] in "'’":
         m = _APOSTROPHE_END.search(prompt)
         quoted = m and m.start() and prompt[m.start()-1] in "'‘’"
         return m.group() if m and not quoted and m.group()[-2:-1].lower() != 's' else ''
