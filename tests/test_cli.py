@@ -518,3 +518,22 @@ def test_a_folder_named_as_a_corpus_is_carded_as_the_users(tmp_path):
     assert sorted(card['categories']) == ['Czech', 'Irish'] # (the folder's: not the bundled corpus's 18 origins)
     from toolkit.cli import _corpus_name
     assert _corpus_name('names') == 'names' and _corpus_name(str(tmp_path/'mine')) == 'mine' # elsewhere: the corpus
+
+def test_a_second_training_run_into_the_same_out_is_refused(tmp_path, capsys):
+    "Two `awd train` runs into one --out wrote one checkpoint by turns and the last to finish won; the second was told "
+    "the first's checkpoint was of an interrupted run (helper 113). The second is refused at once, naming the first"
+    import argparse, os
+    from toolkit.cli import main, _one_run_at
+    out = tmp_path/'m'
+    with _one_run_at(argparse.Namespace(command='train', out=str(out))): # the first run, still writing
+        for argv in (['train', 'headlines', '--max-rows', '200', '--preset', 'tiny', '--epochs', '1', '--out', str(out)],
+                     ['train-classifier', 'reviews', '--max-rows', '200', '--preset', 'tiny', '--out', str(tmp_path/'.'/'m')]):
+            with pytest.raises(SystemExit) as e: main(argv)
+            assert e.value.code == 2
+            err = capsys.readouterr().err
+            assert f'another training run is writing there now (process {os.getpid()}); wait for it to end, or give this ' \
+                   'one another --out' in err, err
+        assert not out.exists() # nothing started
+        with _one_run_at(argparse.Namespace(command='train', out=str(tmp_path/'other'))): pass # another --out: free
+    main(['train', 'headlines', '--max-rows', '200', '--preset', 'tiny', '--epochs', '1', '--out', str(out)]) # the first ended
+    assert (out/'config.json').exists()

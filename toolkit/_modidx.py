@@ -260,6 +260,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                              'toolkit.cli._no_char_vocab': ('cli.html#_no_char_vocab', 'toolkit/cli.py'),
                              'toolkit.cli._no_such_model': ('cli.html#_no_such_model', 'toolkit/cli.py'),
                              'toolkit.cli._one_line': ('cli.html#_one_line', 'toolkit/cli.py'),
+                             'toolkit.cli._one_run_at': ('cli.html#_one_run_at', 'toolkit/cli.py'),
                              'toolkit.cli._one_text_why': ('cli.html#_one_text_why', 'toolkit/cli.py'),
                              'toolkit.cli._parents': ('cli.html#_parents', 'toolkit/cli.py'),
                              'toolkit.cli._print_predictions': ('cli.html#_print_predictions', 'toolkit/cli.py'),

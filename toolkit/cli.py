@@ -5,7 +5,7 @@
 
 # %% ../nbs/11_cli.ipynb #c002
 from __future__ import annotations
-import argparse, atexit, gc, json, re, shlex, signal, sys
+import argparse, atexit, contextlib, gc, json, re, shlex, signal, sys
 from pathlib import Path
 from fastcore.basics import ifnone
 import pandas as pd
@@ -1160,6 +1160,43 @@ def _a_text(x:str)->bool:
     try: float(x); return True
     except ValueError: return False
 
+@contextlib.contextmanager
+def _one_run_at(
+    a:argparse.Namespace, # a command's arguments
+):
+    """For a training command, hold a lock on its `--out` for the block (in the temporary folder: nothing beside the
+    model): a second run into the same place is refused at once, naming the first. Two runs wrote one checkpoint by
+    turns and the last to finish won; the second was told the first's checkpoint was of an interrupted run (helper 113)"""
+    import hashlib, os, tempfile
+    out = getattr(a, 'out', None)
+    if not (a.command.startswith('train') and out) or os.environ.get('RANK', '0') != '0': # a distributed run's other
+        yield # processes share rank 0's --out
+        return
+    try: import fcntl
+    except ImportError: # not a POSIX system: no lock
+        yield
+        return
+    key = hashlib.sha1(str(Path(out).expanduser().resolve()).encode()).hexdigest()[:16]
+    try:
+        locks = Path(tempfile.gettempdir())/'awd-locks'
+        locks.mkdir(exist_ok=True)
+        f = open(locks/f'{key}.lock', 'a+')
+    except OSError: # a temporary folder this user cannot write in (another user's awd-locks): no lock
+        yield
+        return
+    with f:
+        try: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            f.seek(0)
+            pid = f.read().strip()
+            raise ValueError(f"{out}: another training run is writing there now{f' (process {pid})' if pid else ''}; wait "
+                             "for it to end, or give this one another --out") from None
+        f.seek(0); f.truncate(); f.write(str(os.getpid())); f.flush()
+        try: yield
+        finally:
+            f.seek(0); f.truncate(); f.flush()
+            fcntl.flock(f, fcntl.LOCK_UN)
+
 def main(
     argv:list[str]|None=None, # the arguments; default: the command line's
 ):
@@ -1185,7 +1222,7 @@ def main(
     warnings.showwarning = functools.partial(_say_warning, _python=python_says)
     term = _term_as_ctrl_c() # `timeout`, `docker stop`, a batch system's time limit: handled as Ctrl-C (helper 57)
     try:
-        a.func(a)
+        with _one_run_at(a): a.func(a)
         sys.stdout.flush() # now, where a closed pipe is caught, not at exit
     except BrokenPipeError: # `awd generate ... | head -1`: the reader has what it wanted
         import os
