@@ -290,3 +290,40 @@ def test_a_copy_onto_a_loop_of_links(tmp_path, monkeypatch):
     Path('loop1.csv').symlink_to('loop2.csv'); Path('loop2.csv').symlink_to('loop1.csv')
     r = awd_here('classify', 'sentiment', '--csv', 'in.csv', '--out', 'loop1.csv')
     assert r.returncode == 2 and 'cannot write loop1.csv: it is a symbolic link in a loop of links' in r.stderr, r.stderr
+
+def test_a_dead_writes_leftovers_are_swept(tmp_path):
+    "A write killed mid-way (`kill -9`) left its hidden temporary beside the model or file, a copy of the work, and no later "
+    "run removed it (helper 113): the next write to the same place does, unless its process lives or it is recent"
+    import os, time
+    from toolkit.core import atomic_dir, atomic_file, STALE_AFTER
+    dead = 2**22 + 12345 # above Linux's largest process id: no process
+    old = time.time() - STALE_AFTER - 60
+    def leftover(name, pid, when, is_dir=True):
+        t = tmp_path/f'.{name}.{pid}.tmp'
+        if is_dir: t.mkdir(); (t/'weights.pt').write_bytes(b'x'*100)
+        else: t.write_bytes(b'half a copy')
+        os.utime(t, (when, when))
+        return t
+    gone = [leftover('m', dead, old), leftover('m.checkpoint', dead, old), leftover('out.csv', dead, old, is_dir=False)]
+    kept = [leftover('m', dead + 1, time.time()), leftover('m', os.getppid(), old), leftover('other', dead, old)]
+    with atomic_dir(tmp_path/'m') as d: (d/'config.json').write_text('{}')
+    with atomic_dir(tmp_path/'m.checkpoint') as d: (d/'state').write_text('1')
+    with atomic_file(tmp_path/'out.csv') as f: f.write_text('text\n')
+    assert not any(t.exists() for t in gone), [t for t in gone if t.exists()]
+    assert all(t.exists() for t in kept) # recent, its process alive, or of another path
+    assert (tmp_path/'m'/'config.json').exists() and (tmp_path/'out.csv').read_text() == 'text\n'
+
+def test_a_killed_tokenizer_trainings_copy_of_the_texts_is_swept(tmp_path, monkeypatch):
+    "A tokenizer training killed with `kill -9` left its copy of the user's texts in the temporary folder for good "
+    "(helper 113): the next training removes one untouched for an hour, and leaves a recent one (a training running)"
+    import os, tempfile, time
+    import pandas as pd
+    from toolkit.tokenize import SPTokenizer
+    monkeypatch.setattr(tempfile, 'tempdir', str(tmp_path))
+    old, new = tmp_path/'awd-spm-old', tmp_path/'awd-spm-new'
+    for d in (old, new): d.mkdir(); (d/'texts.out').write_text('my texts\n')
+    os.utime(old, (time.time() - 7200,)*2)
+    tok = SPTokenizer(vocab_sz=40, model_type='char')
+    tok.setup(pd.Series(['a text of mine', 'another one']))
+    assert not old.exists() and new.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ['awd-spm-new'] # its own folder removed after it

@@ -5,7 +5,7 @@ an evaluation-mode context and argument checks."""
 
 # %% ../nbs/00_core.ipynb #c002
 from __future__ import annotations
-import contextlib, errno, itertools, math, numbers, os, re, shutil, warnings
+import contextlib, errno, itertools, math, numbers, os, re, shutil, time, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,11 +35,11 @@ def _matplotlib_home():
 _matplotlib_home() # before anything imports fastai
 
 # %% auto #0
-__all__ = ['RUN_KEEP', 'MAX_SEED', 'MAX_EPOCHS', 'MAX_N', 'MAX_TOKENS', 'MAX_PROMPT_CHARS', 'MAX_MINUTES', 'INVISIBLE', 'CONTROL',
-           'ModelInfo', 'DataInfo', 'model_info', 'earlier_runs', 'require_info', 'members', 'replace_dir', 'out_path',
-           'unwritable', 'save_tensors', 'atomic_dir', 'atomic_file', 'check_writable', 'file_lock', 'eval_mode',
-           'check_arg', 'load_error', 'is_int', 'flag_words', 'serve_address', 'is_bool', 'is_num', 'check_seed',
-           'check_minutes', 'Refusal', 'Terminated', 'is_blank']
+__all__ = ['RUN_KEEP', 'STALE_AFTER', 'MAX_SEED', 'MAX_EPOCHS', 'MAX_N', 'MAX_TOKENS', 'MAX_PROMPT_CHARS', 'MAX_MINUTES',
+           'INVISIBLE', 'CONTROL', 'ModelInfo', 'DataInfo', 'model_info', 'earlier_runs', 'require_info', 'members',
+           'replace_dir', 'out_path', 'unwritable', 'save_tensors', 'atomic_dir', 'atomic_file', 'check_writable',
+           'file_lock', 'eval_mode', 'check_arg', 'load_error', 'is_int', 'flag_words', 'serve_address', 'is_bool',
+           'is_num', 'check_seed', 'check_minutes', 'Refusal', 'Terminated', 'is_blank']
 
 # %% ../nbs/00_core.ipynb #c005
 @dataclass
@@ -125,6 +125,30 @@ def replace_dir(
             warnings.warn(f"replaced {path}, but its old copy could not be removed: {old} (remove it yourself)")
 
 def _tmp_path(path:Path)->Path: return path.with_name(f'.{path.name}.{os.getpid()}.tmp')
+
+STALE_AFTER = 600 # seconds untouched after which a dead process's temporary is a leftover
+
+def _alive(pid:int)->bool:
+    "A process `pid` runs on this machine (another user's too)"
+    try: os.kill(pid, 0)
+    except ProcessLookupError: return False
+    except (PermissionError, OverflowError, ValueError): return True
+    return True
+
+def _sweep(path:Path):
+    """Remove what writes to `path` left behind when their process died mid-write (`kill -9`, a crash, the machine's
+    memory running out): their hidden temporaries beside it, each a copy of the work (a 1.5 MB partial copy of a file,
+    a model's weights), that no later run removed (helper 113); one of a live process, or touched in the last
+    `STALE_AFTER` seconds, stays"""
+    pat = re.compile(rf'\.{re.escape(path.name)}\.(\d+)\.tmp')
+    try: leftovers = [(t, int(m[1])) for t in path.parent.iterdir() if (m := pat.fullmatch(t.name))]
+    except OSError: return
+    for t, pid in leftovers:
+        try:
+            if pid == os.getpid() or _alive(pid) or time.time() - t.lstat().st_mtime < STALE_AFTER: continue
+            if t.is_dir() and not t.is_symlink(): shutil.rmtree(t)
+            else: t.unlink()
+        except OSError: pass
 
 def out_path(
     path:str|Path, # where something is to be written, as a user typed it
@@ -214,6 +238,7 @@ def atomic_dir(
 ):
     "A fresh temporary directory beside `path` to write into; it becomes `path` only if the block succeeds"
     path = _through_link(Path(path))
+    _sweep(path)
     tmp, made = _tmp_path(path), _new_parents(path)
     try:
         with _saying_unwritable(path, tmp, name):
@@ -233,6 +258,7 @@ def atomic_file(
 ):
     "A temporary path beside `path` to write to; it becomes `path` only if the block succeeds"
     path = _through_link(Path(path))
+    _sweep(path)
     tmp, made = _tmp_path(path), _new_parents(path)
     try:
         with _saying_unwritable(path, tmp, name):

@@ -5,7 +5,7 @@ and lines, and `detokenize`, which turns pieces back into clean text."""
 
 # %% ../nbs/02_tokenize.ipynb #c002
 from __future__ import annotations
-import bisect, contextlib, itertools, os, re, shutil, sys, tempfile, unicodedata, warnings
+import bisect, contextlib, itertools, os, re, shutil, sys, tempfile, time, unicodedata, warnings
 from .core import CONTROL as _CONTROL, INVISIBLE as _INVISIBLE, is_blank
 from types import NoneType
 from collections import Counter
@@ -208,6 +208,13 @@ def sp_lines(
         if w: line.append(w); size += n
     if line: yield ' '.join(line)
 
+def _sweep_spm(age:float=3600):
+    """Remove the temporary folders of tokenizer trainings whose process was killed (`kill -9`: each a copy of a user's
+    texts, left in the temporary folder, helper 113), untouched for `age` seconds (a training's takes minutes)"""
+    for d in Path(tempfile.gettempdir()).glob('awd-spm-*'):
+        with contextlib.suppress(OSError):
+            if d.is_dir() and not d.is_symlink() and time.time() - d.stat().st_mtime > age: shutil.rmtree(d)
+
 class SPTokenizer(SentencePieceTokenizer):
     "fastai's `SentencePieceTokenizer` that pickles as its model bytes and trains in a temporary directory"
     def __init__(self,
@@ -230,7 +237,9 @@ class SPTokenizer(SentencePieceTokenizer):
         Windows' cp1252 would refuse Chinese, helper 57), and without a progress bar for writing them out (a second)"""
         if self.tok is not None: return {}
         from sentencepiece import SentencePieceProcessor
-        if self._tmp: self.cache_dir = Path(tempfile.mkdtemp(prefix='awd-spm-'))
+        if self._tmp:
+            _sweep_spm()
+            self.cache_dir = Path(tempfile.mkdtemp(prefix='awd-spm-'))
         try:
             raw = Path(self.cache_dir)/'texts.out'
             with open(raw, 'w', encoding='utf-8') as f:
