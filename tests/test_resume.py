@@ -50,6 +50,7 @@ def test_resume_refuses_other_run(awd, tmp_path):
     "--resume with other arguments, or with no checkpoint, says so and trains nothing"
     r = awd_here(*ARGS, '--out', tmp_path/'m', '--resume')
     assert r.returncode == 2 and 'no checkpoint to resume from' in r.stderr
+    assert 'training a' not in r.stdout, r.stdout # said before the run's start line, as the other checks (helper 113)
     p = start(awd, tmp_path/'m')
     wait_for_epoch(p, tmp_path/'m.checkpoint', 1)
     p.kill(); p.wait()

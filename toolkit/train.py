@@ -14,7 +14,7 @@ from fastai.text.learner import LMLearner
 from .core import require_info
 from .recipes import CLASSIFIER_RECIPE, ORIGIN_RECIPE, DEFAULT_MODELS, TAGGER_RECIPE, PRETRAINED_PRESET
 from .data import load_corpus, CORPORA, label_order
-from .lm import train_lm, is_rank0, world_size, has_pretrained, get_tokenizer
+from .lm import train_lm, is_rank0, world_size, has_pretrained, get_tokenizer, read_checkpoint
 from .classify import train_classifier, finetune_lm
 from .tagger import train_tagger
 from .names import names_lm
@@ -37,8 +37,10 @@ def check_checkpoint(
     resume:bool, # the run continues the checkpoint
     minutes:float|None=None, # the run has a time budget (which cannot resume a checkpoint)
 ):
-    "Before a run: an error if it would write over an interrupted run's checkpoint (`checkpoint_path(path)`) unasked"
+    """Before a run: an error if it would write over an interrupted run's checkpoint (`checkpoint_path(path)`) unasked, or
+    would resume one there is not (said after the run's start line, helper 113)"""
     ck = checkpoint_path(path)
+    if resume and not (ck/'checkpoint.json').is_file(): read_checkpoint(ck, {}) # its error
     if resume or not (ck/'checkpoint.json').is_file(): return
     try: done = f"epoch {json.loads((ck/'checkpoint.json').read_text())['epoch']}"
     except (OSError, ValueError, KeyError, TypeError): done = 'the epochs'
