@@ -10,7 +10,7 @@ from pathlib import Path
 from fastcore.basics import ifnone
 import pandas as pd
 from .data import CORPORA, load_texts, corpus_name, load_corpus, read_table, check_out, copy_name, format_of, sample_rows
-from .core import check_arg, is_int, serve_address, out_path, Terminated, MAX_N, MAX_TOKENS, flag_words, is_blank
+from .core import check_arg, is_int, serve_address, out_path, file_lock, Terminated, MAX_N, MAX_TOKENS, flag_words, is_blank
 from .recipes import PRESETS, PRETRAINED_PRESET, NAMES_RECIPE, NAMES_LR, CLASSIFIER_RECIPE, ORIGIN_RECIPE
 from .recipes import FIT_BATCHES, FIT_STEPS, FIT_MAX_EPOCHS, SCRATCH_STEPS, SCRATCH_MAX_EPOCHS, batch_shape
 from .recipes import TINY_STEPS
@@ -1172,30 +1172,20 @@ def _one_run_at(
     if not (a.command.startswith('train') and out) or os.environ.get('RANK', '0') != '0': # a distributed run's other
         yield # processes share rank 0's --out
         return
-    try: import fcntl
-    except ImportError: # not a POSIX system: no lock
-        yield
-        return
-    key = hashlib.sha1(str(Path(out).expanduser().resolve()).encode()).hexdigest()[:16]
-    try:
-        locks = Path(tempfile.gettempdir())/'awd-locks'
-        locks.mkdir(exist_ok=True)
-        f = open(locks/f'{key}.lock', 'a+')
-    except OSError: # a temporary folder this user cannot write in (another user's awd-locks): no lock
-        yield
-        return
-    with f:
-        try: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    lock = Path(tempfile.gettempdir())/'awd-locks'/f"{hashlib.sha1(str(out_path(out).resolve()).encode()).hexdigest()[:16]}.lock"
+    with contextlib.ExitStack() as held:
+        try:
+            lock.parent.mkdir(exist_ok=True)
+            f = held.enter_context(file_lock(lock, wait=False)) # (None: a system without locks)
         except BlockingIOError:
-            f.seek(0)
-            pid = f.read().strip()
+            pid = lock.read_text().strip()
             raise ValueError(f"{out}: another training run is writing there now{f' (process {pid})' if pid else ''}; wait "
                              "for it to end, or give this one another --out") from None
-        f.seek(0); f.truncate(); f.write(str(os.getpid())); f.flush()
+        except OSError: f = None # a temporary folder this user cannot write in (another user's awd-locks): no lock
+        if f: f.seek(0); f.truncate(); f.write(str(os.getpid())); f.flush() # who holds it, for the message
         try: yield
         finally:
-            f.seek(0); f.truncate(); f.flush()
-            fcntl.flock(f, fcntl.LOCK_UN)
+            if f: f.seek(0); f.truncate(); f.flush()
 
 def main(
     argv:list[str]|None=None, # the arguments; default: the command line's

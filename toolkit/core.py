@@ -289,15 +289,17 @@ def check_writable(
 @contextlib.contextmanager
 def file_lock(
     path:str|Path, # the lock file (created if missing)
+    wait:bool=True, # wait while another process holds it (False: `BlockingIOError` at once)
 ):
-    "Hold an exclusive lock on `path` for the block: other processes that ask for it wait"
+    """Hold an exclusive lock on `path` for the block: other processes that ask for it wait (or fail, not waiting). The
+    block gets the lock file, open to read and append (None on a system without locks)"""
     try: import fcntl
     except ImportError: # not a POSIX system: no lock
-        yield
+        yield None
         return
-    with open(path, 'a') as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
-        try: yield
+    with open(path, 'a+') as f:
+        fcntl.flock(f, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        try: yield f
         finally: fcntl.flock(f, fcntl.LOCK_UN)
 
 # %% ../nbs/00_core.ipynb #c012
